@@ -1,0 +1,3 @@
+from gbstd.cli.app import main
+
+main()

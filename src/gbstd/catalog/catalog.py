@@ -1,0 +1,94 @@
+"""The Catalog: every record, the standard system and the config of one catalog directory, in memory."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from gbstd.findings import Finding
+from gbstd.model.code import Nature, StandardCode, Tier, try_parse
+from gbstd.model.config import Config
+from gbstd.model.standard import Standard, Status
+from gbstd.model.system import StandardSystem
+
+
+@dataclass
+class Record:
+    """One standard's file: where it is, what it says, and its parsed code (None when invalid)."""
+
+    path: Path
+    rel: str  # POSIX path relative to the catalog root
+    standard: Standard
+    code: StandardCode | None
+
+    @property
+    def key(self) -> str:
+        """The canonical code, or the code as written when it cannot be parsed."""
+        return self.code.canonical if self.code else self.standard.code
+
+    @property
+    def tier(self) -> Tier | None:
+        return self.code.tier if self.code else self.standard.tier
+
+    @property
+    def nature(self) -> Nature | None:
+        return self.standard.nature or (self.code.nature if self.code else None)
+
+    @property
+    def region(self) -> str | None:
+        return self.standard.region or (self.code.region if self.code else None)
+
+    @property
+    def status(self) -> Status:
+        return self.standard.status
+
+    @property
+    def title(self) -> str:
+        return self.standard.title
+
+
+@dataclass
+class Catalog:
+    root: Path
+    config: Config
+    records: list[Record] = field(default_factory=list)
+    system: StandardSystem | None = None
+    system_rel: str | None = None
+    # Findings made while loading (file problems, schema errors); rules Y*** and C001 report them.
+    load_findings: list[Finding] = field(default_factory=list)
+    # Files that were read (POSIX, relative): rules and reporters limit output to these when asked.
+    files: list[str] = field(default_factory=list)
+
+    @cached_property
+    def by_code(self) -> dict[str, list[Record]]:
+        index: dict[str, list[Record]] = defaultdict(list)
+        for record in self.records:
+            index[record.key].append(record)
+        return dict(index)
+
+    @cached_property
+    def editions(self) -> dict[str, list[Record]]:
+        """Undated code without spaces (``GB/T29118``) → every edition of it in the catalog."""
+        index: dict[str, list[Record]] = defaultdict(list)
+        for record in self.records:
+            if record.code:
+                index[record.key.rsplit("-", 1)[0].replace(" ", "")].append(record)
+        return dict(index)
+
+    def resolve(self, raw: str) -> StandardCode | None:
+        return try_parse(raw, self.config.catalog.internal_regex)
+
+    def get(self, raw: str) -> Record | None:
+        """The record for a code in any spelling, or None."""
+        code = self.resolve(raw)
+        found = self.by_code.get(code.canonical if code else raw.strip())
+        return found[0] if found else None
+
+    @cached_property
+    def modules(self) -> dict[str, str]:
+        """体系编号 → module name; empty when the catalog has no system file."""
+        if self.system is None:
+            return {}
+        return {module.id: module.name for module in self.system.module_ids().values()}

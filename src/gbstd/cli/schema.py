@@ -1,0 +1,60 @@
+"""``gbstd schema``: write (or check) the JSON Schema of every file kind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gbstd.catalog.atomic import write_atomic
+from gbstd.cli.common import EXIT_FINDINGS, LangChoice, LangOption
+from gbstd.model import FILE_KINDS
+
+
+def schema_documents() -> dict[str, str]:
+    """file name → JSON text, for every file kind."""
+    documents = {}
+    for kind, model in FILE_KINDS.items():
+        document = model.model_json_schema()
+        document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{kind}.schema.json", **document}
+        documents[f"{kind}.schema.json"] = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return documents
+
+
+def schema(
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录 directory to write into.")] = Path("schemas"),
+    check: Annotated[bool, typer.Option("--check", help="只检查是否过期 exit 1 if the files differ from the models.")] = False,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """生成 JSON Schema — write one JSON Schema per file kind into schemas/ (for editor autocompletion).
+
+    Records can start with `# yaml-language-server: $schema=<path>/standard.schema.json`.
+
+    Examples:
+
+        gbstd schema
+
+        gbstd schema --check
+    """
+    stale = []
+    for name, text in schema_documents().items():
+        path = output / name
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        stale.append(path)
+        if not check:
+            write_atomic(path, text)
+    zh = lang.value == "zh"
+    if check:
+        for path in stale:
+            typer.echo(f"{'已过期' if zh else 'stale'}: {path}")
+        if stale:
+            typer.echo("运行 `gbstd schema` 更新" if zh else "run `gbstd schema` to update")
+            raise typer.Exit(EXIT_FINDINGS)
+        typer.echo("模式文件是最新的" if zh else "schemas are up to date")
+    else:
+        for path in stale:
+            typer.echo(f"{'已写入' if zh else 'wrote'} {path}")

@@ -1,0 +1,91 @@
+"""Runs the selected rules over a loaded catalog and returns findings with positions and severities.
+
+The engine, not the rules, decides a finding's code and severity (config overrides), which rules run
+(select/ignore), which findings an inline ``suppress`` silences, and which files are reported on.
+A rule that crashes is reported as an internal error; the other rules' findings still come back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.yamlio import Locator, read_text
+from gbstd.findings import Finding, FindingSet, Severity
+from gbstd.rules import ALL_RULES, Rule, RuleContext
+
+
+@dataclass
+class Selection:
+    """Which rules run: ruff-style selectors (``ALL``, ``C``, ``C00``, ``C001``); the longest match wins."""
+
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = field(default_factory=list)
+
+    def enabled(self, code: str) -> bool:
+        def best(selectors: list[str]) -> int:
+            lengths = [0 if s == "ALL" else len(s) for s in selectors if s == "ALL" or code.startswith(s)]
+            return max(lengths, default=-1)
+
+        chosen, dropped = best(self.select), best(self.ignore)
+        return chosen >= 0 and chosen > dropped
+
+
+def selected_rules(selection: Selection, rules: Iterable[type[Rule]] = ALL_RULES) -> list[Rule]:
+    return [rule() for rule in rules if selection.enabled(rule.code)]
+
+
+def run_rules(
+    catalog: Catalog,
+    as_of: dt.date,
+    selection: Selection,
+    *,
+    only_paths: set[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> FindingSet:
+    """Run the selected rules; ``only_paths`` limits the report (not the analysis) to those files."""
+    ctx = RuleContext(catalog, as_of)
+    overrides = {code: Severity(level) for code, level in catalog.config.lint.severity.items()}
+    result = FindingSet()
+    for rule in selected_rules(selection):
+        if progress:
+            progress(rule.code)
+        try:
+            produced = list(rule.check(ctx))
+        except Exception:  # noqa: BLE001 - one broken rule must not hide the others' findings
+            result.internal_errors.append((rule.code, traceback.format_exc()))
+            continue
+        severity = overrides.get(rule.code, rule.severity)
+        for finding in produced:
+            finding.rule = rule.code
+            finding.severity = severity
+            result.findings.append(finding)
+    result.findings = [f for f in _unsuppressed(catalog, result.findings) if only_paths is None or f.path in only_paths]
+    resolve_positions(catalog.root, result.findings, catalog.config.catalog.max_file_size)
+    result.findings.sort(key=lambda f: f.sort_key)
+    return result
+
+
+def _unsuppressed(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
+    silenced = {
+        (record.rel, item.rule) for record in catalog.records for item in record.standard.suppress
+    }
+    return [f for f in findings if (f.path, f.rule) not in silenced]
+
+
+def resolve_positions(root: Path, findings: list[Finding], max_size: int) -> None:
+    """Give each unresolved finding its line and column, parsing each affected file once."""
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.line == 0:
+            by_path[finding.path].append(finding)
+    for rel, pending in by_path.items():
+        text, _ = read_text(root / rel, max_size)
+        locator = Locator(text)
+        for finding in pending:
+            finding.line, finding.column = locator.position(finding.loc, finding.key)

@@ -1,0 +1,241 @@
+"""Standard codes (标准号): parsing, normalisation and what a code says about a standard.
+
+A code such as ``GB/T 41568-2022`` carries its tier (national), nature (recommended), region (for DB codes)
+and year of publication. Spellings seen in the wild (em dashes, fullwidth characters, missing spaces,
+``GBT``/``DB41T``) are normalised, never rejected; a code that cannot be understood raises
+:class:`CodeError` with a bilingual reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+from gbstd.i18n import Text
+from gbstd.model.regions import PROVINCES, is_valid_region
+
+
+class Tier(str, Enum):
+    """标准层级."""
+
+    NATIONAL = "national"
+    INDUSTRY = "industry"
+    LOCAL = "local"
+    GROUP = "group"
+    ENTERPRISE = "enterprise"
+    INTERNAL = "internal"
+
+    @property
+    def label(self) -> Text:
+        return TIER_LABELS[self]
+
+
+TIER_LABELS: dict[Tier, Text] = {
+    Tier.NATIONAL: Text("国家标准", "national"),
+    Tier.INDUSTRY: Text("行业标准", "industry"),
+    Tier.LOCAL: Text("地方标准", "local"),
+    Tier.GROUP: Text("团体标准", "group"),
+    Tier.ENTERPRISE: Text("企业标准", "enterprise"),
+    Tier.INTERNAL: Text("内部标准", "internal"),
+}
+
+# Upper tiers come first: a lower-tier standard should adopt rather than re-make an upper-tier one.
+TIER_RANK: dict[Tier, int] = {
+    Tier.NATIONAL: 0, Tier.INDUSTRY: 1, Tier.LOCAL: 2, Tier.GROUP: 3, Tier.ENTERPRISE: 4, Tier.INTERNAL: 5,
+}  # fmt: skip
+
+
+class Nature(str, Enum):
+    """标准性质."""
+
+    MANDATORY = "mandatory"
+    RECOMMENDED = "recommended"
+    GUIDANCE = "guidance"
+
+    @property
+    def label(self) -> Text:
+        return NATURE_LABELS[self]
+
+
+NATURE_LABELS: dict[Nature, Text] = {
+    Nature.MANDATORY: Text("强制性", "mandatory"),
+    Nature.RECOMMENDED: Text("推荐性", "recommended"),
+    Nature.GUIDANCE: Text("指导性", "guidance"),
+}
+
+# Industry standard prefixes (行业标准代号) approved by SAC. Kept as data: the list is long and grows.
+INDUSTRY_PREFIXES: frozenset[str] = frozenset(
+    """AQ BB CB CH CJ CY DA DB DL DZ EJ FZ GA GD GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY MH MT
+    MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SW SY TB TD TY WB WH WJ WM WS WW XB XF YB YC YD YJ YS YY YZ
+    ZY JGJ CJJ JTG CECS""".split()
+)
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe58\ufe63\uff0d"
+_DASH_RE = re.compile(f"[{_DASHES}]")
+_SPACE_RE = re.compile(r"\s+")
+_NUMBER_YEAR = r"(?P<number>\d+(?:\.\d+)*)-(?P<year>\d{4}|\d{2})"
+
+_GB_RE = re.compile(rf"^GB(?:/?(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
+_DB_RE = re.compile(rf"^DB(?P<region>\d{{2}}|\d{{4}}|\d{{6}})(?:/?(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
+_INDUSTRY_RE = re.compile(rf"^(?P<prefix>[A-Z]{{2,4}})(?:/(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
+_ORG_RE = re.compile(rf"^(?P<kind>[TQ])/(?P<org>[A-Z][A-Z0-9]*?) ?{_NUMBER_YEAR}$")
+_INTERNAL_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)?) ?{_NUMBER_YEAR}$")
+
+
+class CodeError(ValueError):
+    """A code that cannot be understood; ``reason`` says why in both languages."""
+
+    def __init__(self, raw: str, reason: Text) -> None:
+        super().__init__(f"{raw!r}: {reason.en}")
+        self.raw = raw
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class StandardCode:
+    """A parsed, normalised standard code."""
+
+    prefix: str  # "GB", "DB41", "DB4103", "JT", "T/CAGA", "Q/ABC", "HNJGSW"
+    suffix: str  # "T", "Z" or ""
+    number: str  # "41568", "1.1"
+    year_text: str  # as written: "2022" or "80"
+    tier: Tier
+    region: str | None  # division code for DB codes
+
+    @property
+    def canonical(self) -> str:
+        head = f"{self.prefix}/{self.suffix}" if self.suffix else self.prefix
+        return f"{head} {self.number}-{self.year_text}"
+
+    @property
+    def year(self) -> int:
+        if len(self.year_text) == 4:
+            return int(self.year_text)
+        # Two-digit years predate 2000 in practice (GB 2312-80); codes switched to four digits in 1990s.
+        return 1900 + int(self.year_text)
+
+    @property
+    def nature(self) -> Nature | None:
+        """Nature follows from the suffix; group, enterprise and internal codes have none of their own."""
+        if self.suffix == "T":
+            return Nature.RECOMMENDED
+        if self.suffix == "Z":
+            return Nature.GUIDANCE
+        if self.tier in (Tier.NATIONAL, Tier.LOCAL, Tier.INDUSTRY):
+            return Nature.MANDATORY
+        if self.tier in (Tier.GROUP, Tier.ENTERPRISE):
+            return Nature.RECOMMENDED
+        return None
+
+    @property
+    def filename(self) -> str:
+        """A file name derived from the code, safe on every file system: ``GB-T-41568-2022.yaml``."""
+        return filename_stem(self.canonical) + ".yaml"
+
+    def __str__(self) -> str:
+        return self.canonical
+
+    @classmethod
+    def parse(cls, raw: str, internal_pattern: re.Pattern[str] | None = None) -> StandardCode:
+        """Parse any common spelling of a code.
+
+        ``internal_pattern`` is the catalog's pattern for its own internal codes (matched against the
+        normalised spelling); without it, codes outside the public prefixes are rejected.
+        """
+        if not isinstance(raw, str):
+            raise CodeError(str(raw), Text("标准号必须是文本", "a code must be text"))
+        text = normalise_spelling(raw)
+        if not text:
+            raise CodeError(raw, Text("标准号为空", "the code is empty"))
+        if m := _GB_RE.match(text):
+            return cls("GB", m["suffix"] or "", m["number"], m["year"], Tier.NATIONAL, None)
+        if m := _DB_RE.match(text):
+            region = m["region"]
+            if not is_valid_region(region):
+                raise CodeError(
+                    raw,
+                    Text(
+                        f"DB{region} 不是有效的行政区划代码（省级代码见 GB/T 2260）",
+                        f"DB{region} is not a valid administrative division (province codes: GB/T 2260)",
+                    ),
+                )
+            return cls(f"DB{region}", m["suffix"] or "", m["number"], m["year"], Tier.LOCAL, region)
+        if (m := _ORG_RE.match(text)) and m["kind"] in "TQ":
+            tier = Tier.GROUP if m["kind"] == "T" else Tier.ENTERPRISE
+            return cls(f"{m['kind']}/{m['org']}", "", m["number"], m["year"], tier, None)
+        if (m := _INDUSTRY_RE.match(text)) and m["prefix"] in INDUSTRY_PREFIXES:
+            return cls(m["prefix"], m["suffix"] or "", m["number"], m["year"], Tier.INDUSTRY, None)
+        if internal_pattern is not None and internal_pattern.fullmatch(text):
+            m = _INTERNAL_RE.match(text)
+            if m:
+                return cls(m["prefix"], "", m["number"], m["year"], Tier.INTERNAL, None)
+            raise CodeError(
+                raw,
+                Text("内部标准号须为“代号 顺序号-年份”", "an internal code must read 'PREFIX NUMBER-YEAR'"),
+            )
+        if text.startswith("DB") and text[2:3].isdigit():
+            raise CodeError(
+                raw,
+                Text(
+                    "地方标准号应为 DB+2或4位行政区划代码，如 DB41/T 2144-2021",
+                    "a local code is DB + a 2- or 4-digit division code, e.g. DB41/T 2144-2021",
+                ),
+            )
+        if m := _INDUSTRY_RE.match(text):
+            raise CodeError(
+                raw,
+                Text(
+                    f"未知的标准代号 {m['prefix']}；内部标准请在 gbstd.toml 中设置 internal_code_pattern",
+                    f"unknown prefix {m['prefix']}; for internal standards set internal_code_pattern "
+                    "in gbstd.toml",
+                ),
+            )
+        raise CodeError(
+            raw,
+            Text(
+                "无法识别的标准号，应为“代号[/T] 顺序号-年份”，如 GB/T 41568-2022",
+                "not a standard code; expected 'PREFIX[/T] NUMBER-YEAR', e.g. GB/T 41568-2022",
+            ),
+        )
+
+
+def normalise_spelling(raw: str) -> str:
+    """Undo the usual variations: fullwidth forms, dashes, odd spacing, GBT/DB41T."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = _DASH_RE.sub("-", text).upper().strip()
+    text = _SPACE_RE.sub(" ", text)
+    text = re.sub(r" ?/ ?", "/", text)
+    text = re.sub(r" ?- ?", "-", text)
+    # GBT 123 / GBZ 123 / DB41T 123 are GB/T, GB/Z, DB41/T with the slash dropped.
+    text = re.sub(r"^GB([TZ])(?=[ \d])", r"GB/\1", text)
+    text = re.sub(r"^(DB\d{2}(?:\d{2}){0,2})([TZ])(?=[ \d])", r"\1/\2", text)
+    return text
+
+
+def filename_stem(canonical: str) -> str:
+    """``GB/T 41568-2022`` → ``GB-T-41568-2022``; anything outside [A-Za-z0-9.-] becomes ``_``."""
+    stem = canonical.replace("/", "-").replace(" ", "-")
+    return re.sub(r"[^A-Za-z0-9.\-]", "_", stem)
+
+
+def try_parse(raw: str, internal_pattern: re.Pattern[str] | None = None) -> StandardCode | None:
+    try:
+        return StandardCode.parse(raw, internal_pattern)
+    except CodeError:
+        return None
+
+
+__all__ = [
+    "INDUSTRY_PREFIXES",
+    "PROVINCES",
+    "TIER_RANK",
+    "CodeError",
+    "Nature",
+    "StandardCode",
+    "Tier",
+    "filename_stem",
+    "normalise_spelling",
+    "try_parse",
+]

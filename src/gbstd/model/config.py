@@ -1,0 +1,79 @@
+"""The catalog's configuration, read from ``gbstd.toml`` at the catalog root.
+
+Every option has a default; unknown keys are an error (a typo must not silently disable a check).
+Other capabilities add their own section model here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Severity = Literal["error", "warning", "info"]
+RULE_SELECTOR = r"^(ALL|[A-Z]\d{0,3})$"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CatalogSection(_Section):
+    """[catalog] where things live in the catalog and how internal codes look."""
+
+    records: str = Field("records", description="标准记录目录 directory of standard records (one per file)")
+    plans: str = Field("plans", description="试点方案目录 directory of pilot plans")
+    notes: str = Field("notes", description="通报素材目录 directory of bulletin notes")
+    system: str = Field("system.yaml", description="标准体系文件 file with the standard system's modules")
+    internal_code_pattern: str | None = Field(
+        None,
+        description="内部标准号的正则 regular expression for internal codes, e.g. '^HNJGSW \\d+-\\d{4}$'",
+    )
+    max_file_size: int = Field(
+        1_000_000, ge=1, description="单个文件的大小上限（字节） files larger than this are refused"
+    )
+    cache_dir: str = Field(".gbstd-cache", description="缓存目录 cache directory (keep it in .gitignore)")
+
+    @field_validator("internal_code_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    @cached_property
+    def internal_regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.internal_code_pattern) if self.internal_code_pattern else None
+
+
+class LintSection(_Section):
+    """[lint] which rules run and how severe they are."""
+
+    select: list[str] = Field(
+        default_factory=lambda: ["ALL"],
+        description="启用的规则 rule codes or prefixes to run (ALL, C, C00, C001)",
+    )
+    ignore: list[str] = Field(default_factory=list, description="忽略的规则 rule codes or prefixes to skip")
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="严重级别覆盖 per-rule severity override, e.g. {C009 = 'error'}"
+    )
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _selectors(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.match(RULE_SELECTOR, value):
+                raise ValueError(f"{value!r} is not a rule code or prefix (e.g. C001, C0, C, ALL)")
+        return values
+
+
+class Config(_Section):
+    """gbstd.toml as a whole."""
+
+    catalog: CatalogSection = Field(default_factory=CatalogSection)
+    lint: LintSection = Field(default_factory=LintSection)

@@ -1,0 +1,106 @@
+"""The record of one standard (标准), as written in one YAML file of the catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gbstd.i18n import Text
+from gbstd.model.code import Nature, Tier
+from gbstd.model.fields import Date, StrList, alias_enum, list_field
+
+
+class Status(str, Enum):
+    """状态, as published on the public standard platforms."""
+
+    IN_FORCE = "现行"
+    UPCOMING = "即将实施"
+    ABOLISHED = "废止"
+
+    @property
+    def label(self) -> Text:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, Text] = {
+    Status.IN_FORCE: Text("现行", "in force"),
+    Status.UPCOMING: Text("即将实施", "upcoming"),
+    Status.ABOLISHED: Text("废止", "abolished"),
+}
+
+STATUS_ALIASES: dict[str, Enum] = {
+    "in-force": Status.IN_FORCE, "in force": Status.IN_FORCE, "current": Status.IN_FORCE,
+    "有效": Status.IN_FORCE, "upcoming": Status.UPCOMING, "forthcoming": Status.UPCOMING,
+    "abolished": Status.ABOLISHED, "withdrawn": Status.ABOLISHED, "superseded": Status.ABOLISHED,
+    "被代替": Status.ABOLISHED, "作废": Status.ABOLISHED,
+}  # fmt: skip
+
+TIER_ALIASES: dict[str, Enum] = {
+    "国家标准": Tier.NATIONAL, "国标": Tier.NATIONAL, "行业标准": Tier.INDUSTRY, "地方标准": Tier.LOCAL,
+    "团体标准": Tier.GROUP, "企业标准": Tier.ENTERPRISE, "内部标准": Tier.INTERNAL,
+}  # fmt: skip
+
+NATURE_ALIASES: dict[str, Enum] = {
+    "强制": Nature.MANDATORY, "强制性": Nature.MANDATORY, "推荐": Nature.RECOMMENDED,
+    "推荐性": Nature.RECOMMENDED, "指导": Nature.GUIDANCE, "指导性": Nature.GUIDANCE,
+}  # fmt: skip
+
+StatusField = alias_enum(Status, STATUS_ALIASES, "状态 status: 现行 / 即将实施 / 废止 (in-force / upcoming / abolished)")
+TierField = alias_enum(Tier, TIER_ALIASES, "标准层级 tier; derived from the code when omitted")
+NatureField = alias_enum(Nature, NATURE_ALIASES, "标准性质 nature; derived from the code when omitted")
+
+
+class Suppression(BaseModel):
+    """Silences one rule for this record, with the reason on record (an inline ``noqa``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    rule: str = Field(description="被忽略的规则代码 rule code to silence, e.g. C009", pattern=r"^[A-Z]\d{3}$")
+    reason: str = Field(min_length=1, description="忽略理由 why this finding does not apply here")
+
+
+class Standard(BaseModel):
+    """一项标准的记录 — the record of one standard."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, description="标准号 standard code, e.g. GB/T 41568-2022")
+    title: str = Field(min_length=1, description="标准名称 title in Chinese")
+    title_en: str | None = Field(None, description="英文名称 English title")
+    tier: TierField | None = Field(None, description="标准层级 tier; derived from the code when omitted")  # type: ignore[valid-type]
+    nature: NatureField | None = Field(None, description="标准性质 nature; derived from the code when omitted")  # type: ignore[valid-type]
+    status: StatusField = Field(description="状态 status: 现行 / 即将实施 / 废止")  # type: ignore[valid-type]
+    published: Date | None = Field(None, description="发布日期 date of publication")
+    effective: Date | None = Field(None, description="实施日期 date the standard takes effect")
+    abolished: Date | None = Field(None, description="废止日期 date of abolition")
+    replaces: StrList = list_field("代替标准 codes of the standards this one replaces")
+    replaced_by: StrList = list_field("被代替 codes of the standards that replace this one")
+    references: StrList = list_field("规范性引用文件 normative references (codes)")
+    issuer: StrList = list_field("发布部门 issuing bodies")
+    competent_department: str | None = Field(None, description="主管部门 competent department")
+    administering_body: str | None = Field(None, description="归口单位 administering body")
+    drafters: StrList = list_field("起草单位 drafting units")
+    scope: str | None = Field(None, description="适用范围 scope: 本文件规定了……适用于……")
+    region: str | None = Field(
+        None, pattern=r"^\d{2}(\d{2}){0,2}$", description="行政区划代码 region (GB/T 2260); derived from DB codes"
+    )
+    ccs: str | None = Field(None, description="中国标准文献分类号 CCS class")
+    ics: str | None = Field(None, description="国际标准分类号 ICS class")
+    module: str | None = Field(None, description="体系编号 module of the standard system, e.g. 202")
+    sources: StrList = list_field("来源 where the record's data was verified (URLs)")
+    illustrative: bool = Field(False, description="示例数据 the record holds non-public, illustrative data")
+    note: str | None = Field(None, description="备注 free-text note")
+    suppress: list[Suppression] = Field(
+        default_factory=list, description="忽略规则 rules silenced for this record, each with a reason"
+    )
+
+
+def model_fields_order(model: type[BaseModel]) -> list[str]:
+    """The canonical key order of a record file: the order of the model's fields."""
+    return list(model.model_fields)
+
+
+def dump_value(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value

@@ -1,0 +1,49 @@
+"""C014 reference-abolished: an in-force standard cites an abolished one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gbstd.catalog.catalog import Record
+from gbstd.catalog.references import resolve_reference
+from gbstd.findings import Finding, Severity
+from gbstd.i18n import Text
+from gbstd.model.standard import Status
+from gbstd.rules.base import RecordRule, RuleContext
+
+
+class ReferenceAbolished(RecordRule):
+    """现行标准引用了已废止的标准 / an in-force standard references an abolished one
+
+    What it does:
+        For standards that are 现行 or 即将实施, resolves every code in `references` (dated, or undated
+        like `GB/T 29118` meaning its latest version) and reports those that are abolished in the catalog,
+        naming the successor when there is one.
+
+    Why it matters:
+        A standard that cites an abolished one sends its users to requirements that no longer apply —
+        the 衔接 (linkage) failure the seeds warn about.
+
+    Example:
+        references: [GB/T 29118-2012]     # abolished, replaced by GB/T 29118-2023
+
+    Use instead:
+        references: [GB/T 29118-2023]
+    """
+
+    code = "C014"
+    name = "reference-abolished"
+    summary = Text("现行标准引用了已废止的标准", "an in-force standard references an abolished one")
+    severity = Severity.WARNING
+
+    def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
+        if record.status is Status.ABOLISHED:
+            return
+        for index, raw in enumerate(record.standard.references):
+            target = resolve_reference(ctx.catalog, raw)
+            if target is None or target.status is not Status.ABOLISHED:
+                continue
+            successors = sorted(ctx.lineage.successors(target.key))
+            hint = Text(f"，应改为 {'、'.join(successors)}", f"; use {', '.join(successors)}") if successors else Text("", "")
+            yield self.at(record, Text(f"引用的 {target.key} 已废止{hint.zh}", f"references {target.key}, which is abolished{hint.en}"),
+                          ("references", index), key=False)

@@ -1,0 +1,46 @@
+"""C016 module: the record's 体系编号 is missing or not a module of the standard system."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gbstd.catalog.catalog import Record
+from gbstd.findings import Finding
+from gbstd.i18n import Text
+from gbstd.rules.base import RecordRule, RuleContext
+
+
+class ModuleMembership(RecordRule):
+    """体系编号缺失或不存在 / module missing or unknown
+
+    What it does:
+        When the catalog has a standard system (`system.yaml`), every record must name one of its modules
+        in `module`.
+
+    Why it matters:
+        The standard system is the map of the work; a standard outside it is not counted per module in
+        the bulletin and leaves coverage gaps invisible.
+
+    Example:
+        module: "299"     # no module 299 in system.yaml
+
+    Use instead:
+        module: "202"     # 公务用车
+    """
+
+    code = "C016"
+    name = "module"
+    summary = Text("体系编号缺失或不存在", "module missing or unknown")
+
+    def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
+        modules = ctx.catalog.modules
+        if not modules:
+            return
+        module = record.standard.module
+        if module is None:
+            yield self.at(record, Text("缺少体系编号 `module`", "no `module` (体系编号) given"), ())
+        elif module not in modules:
+            known = "、".join(sorted(modules)[:12])
+            yield self.at(record, Text(f"体系编号 {module} 不在标准体系中（已有：{known}…）",
+                                       f"module {module} is not in the standard system (known: {known}…)"),
+                          ("module",), key=False)

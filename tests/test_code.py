@@ -1,0 +1,119 @@
+"""StandardCode: every spelling in DOMAIN.md, the derived facts, and invalid codes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gbstd.model.code import CodeError, Nature, StandardCode, Tier
+
+INTERNAL = re.compile(r"^HNJGSW \d+-\d{4}$")
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("GB/T 41568-2022", "GB/T 41568-2022"),
+        ("GB/T41568-2022", "GB/T 41568-2022"),
+        ("GB / T 41568—2022", "GB/T 41568-2022"),
+        ("GB/T 41568―2022", "GB/T 41568-2022"),
+        ("GB/T 41568－2022", "GB/T 41568-2022"),
+        ("ＧＢ／Ｔ　４１５６８－２０２２", "GB/T 41568-2022"),
+        ("GBT 41568-2022", "GB/T 41568-2022"),
+        ("gb/t 41568-2022", "GB/T 41568-2022"),
+        ("GB/T 41568 - 2022", "GB/T 41568-2022"),
+        ("GB 2312-80", "GB 2312-80"),
+        ("GB/T 1.1-2020", "GB/T 1.1-2020"),
+        ("GB/Z 1234-2019", "GB/Z 1234-2019"),
+        ("GBZ 1234-2019", "GB/Z 1234-2019"),
+        ("DB41/T 2144-2021", "DB41/T 2144-2021"),
+        ("DB41T 2144-2021", "DB41/T 2144-2021"),
+        ("DB41T2144-2021", "DB41/T 2144-2021"),
+        ("DB4103/T 152—2023", "DB4103/T 152-2023"),
+        ("DB4103T152-2023", "DB4103/T 152-2023"),
+        ("DB11 1234-2020", "DB11 1234-2020"),
+        ("T/CAGA 3-2023", "T/CAGA 3-2023"),
+        ("T／CAGA 3－2023", "T/CAGA 3-2023"),
+        ("T/CAGA3-2023", "T/CAGA 3-2023"),
+        ("Q/ABC 12-2020", "Q/ABC 12-2020"),
+        ("JT/T 1234-2019", "JT/T 1234-2019"),
+        ("DB/T 15-2009", "DB/T 15-2009"),
+        ("JGJ/T 67-2019", "JGJ/T 67-2019"),
+        ("  GB/T 43542-2023  ", "GB/T 43542-2023"),
+    ],
+)
+def test_spellings_normalise_to_canonical(raw: str, canonical: str) -> None:
+    assert StandardCode.parse(raw).canonical == canonical
+
+
+@pytest.mark.parametrize(
+    ("raw", "tier", "nature", "region", "year"),
+    [
+        ("GB/T 41568-2022", Tier.NATIONAL, Nature.RECOMMENDED, None, 2022),
+        ("GB 2312-80", Tier.NATIONAL, Nature.MANDATORY, None, 1980),
+        ("GB/Z 1234-2019", Tier.NATIONAL, Nature.GUIDANCE, None, 2019),
+        ("DB41/T 2144-2021", Tier.LOCAL, Nature.RECOMMENDED, "41", 2021),
+        ("DB4103/T 152-2023", Tier.LOCAL, Nature.RECOMMENDED, "4103", 2023),
+        ("DB11 1234-2020", Tier.LOCAL, Nature.MANDATORY, "11", 2020),
+        ("JT/T 1234-2019", Tier.INDUSTRY, Nature.RECOMMENDED, None, 2019),
+        ("DB/T 15-2009", Tier.INDUSTRY, Nature.RECOMMENDED, None, 2009),
+        ("T/CAGA 3-2023", Tier.GROUP, Nature.RECOMMENDED, None, 2023),
+        ("Q/ABC 12-2020", Tier.ENTERPRISE, Nature.RECOMMENDED, None, 2020),
+    ],
+)
+def test_derived_facts(raw: str, tier: Tier, nature: Nature, region: str | None, year: int) -> None:
+    code = StandardCode.parse(raw)
+    assert (code.tier, code.nature, code.region, code.year) == (tier, nature, region, year)
+
+
+def test_internal_codes_need_the_catalog_pattern() -> None:
+    with pytest.raises(CodeError):
+        StandardCode.parse("HNJGSW 101-2022")
+    code = StandardCode.parse("HNJGSW 101-2022", INTERNAL)
+    assert (code.tier, code.nature, code.canonical) == (Tier.INTERNAL, None, "HNJGSW 101-2022")
+    assert StandardCode.parse("hnjgsw 101—2022", INTERNAL).canonical == "HNJGSW 101-2022"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("GB/T 41568-2022", "GB-T-41568-2022.yaml"),
+        ("DB4103/T 152-2023", "DB4103-T-152-2023.yaml"),
+        ("T/CAGA 3-2023", "T-CAGA-3-2023.yaml"),
+        ("GB/T 1.1-2020", "GB-T-1.1-2020.yaml"),
+    ],
+)
+def test_file_names(raw: str, code: str) -> None:
+    assert StandardCode.parse(raw).filename == code
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("DB99/T 123-2021", "DB99"),  # no such province
+        ("DB00/T 1-2021", "DB00"),
+        ("DB4100/T 1-2021", "DB4100"),  # city part 00
+        ("DB71/T 1-2021", "DB71"),  # not a province that issues DB codes
+        ("GB/T 41568", "expected"),  # no year
+        ("GB/T -2022", "expected"),
+        ("机关食堂服务规范", "expected"),
+        ("", "empty"),
+        ("   ", "empty"),
+        ("XYZW 12-2020", "unknown prefix"),
+        ("GB/T 41568-22022", "expected"),
+        ("GB/X 1-2020", "expected"),
+        ("DB4/T 1-2020", "DB + a 2- or 4-digit"),
+        ("T/ 1-2020", "expected"),
+    ],
+)
+def test_invalid_codes_are_rejected_with_a_reason(raw: str, reason: str) -> None:
+    with pytest.raises(CodeError) as info:
+        StandardCode.parse(raw)
+    assert reason in info.value.reason.en
+    assert info.value.reason.zh  # always explained in Chinese too
+
+
+def test_non_text_is_rejected() -> None:
+    with pytest.raises(CodeError):
+        StandardCode.parse(2022)  # type: ignore[arg-type]
