@@ -1,17 +1,24 @@
-"""Loading a catalog directory: list its files, read and validate each, collect load-time findings."""
+"""Loading a catalog directory: list its files, read and validate each, collect load-time findings.
+
+Reading and parsing are the expensive part of a large catalog; they run in a pool of worker processes (one
+per core) when there are more than :data:`POOL_THRESHOLD` files to read, and are skipped altogether for files
+whose content the cache already holds. Validation into models stays in this process.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
+from gbstd.catalog.cache import Cache, content_hash, finding_from_json
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.validation import validate
-from gbstd.catalog.yamlio import parse_yaml, read_text
+from gbstd.catalog.yamlio import FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes, read_text
 from gbstd.findings import Finding
-from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
 from gbstd.model.standard import Standard
@@ -20,33 +27,73 @@ from gbstd.model.system import StandardSystem
 YAML_SUFFIXES = (".yaml", ".yml")
 Progress = Callable[[int], None]
 
+# Below this many files to read, starting worker processes costs more than it saves (measured: bench/).
+POOL_THRESHOLD = 1500
+CHUNK = 200
+
+
+def walk_files(top: Path, suffixes: tuple[str, ...] | None = None, skip: Iterable[str] = ()) -> list[str]:
+    """Files under ``top`` as sorted POSIX paths relative to it; hidden and ``skip`` directories are left out.
+
+    Symbolic links are listed, never followed into (no loops). With ``suffixes``, a directory whose name has
+    one of them is listed too, so that ``x.yaml/`` is reported rather than silently skipped.
+    """
+    skipped = set(skip)
+    found: list[str] = []
+    pending = [""]
+    while pending:
+        here = pending.pop()
+        try:
+            entries = os.scandir(os.path.join(top, here) if here else top)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                rel = f"{here}/{name}" if here else name
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not name.startswith(".") and rel not in skipped:
+                        pending.append(rel)
+                    if suffixes is not None and name.endswith(suffixes):
+                        found.append(rel)
+                elif suffixes is None or name.endswith(suffixes):
+                    found.append(rel)
+    found.sort()
+    return found
+
 
 def list_yaml_files(directory: Path) -> list[Path]:
     """YAML files under ``directory``, sorted; symlinked directories are not followed (no loops)."""
-    found: list[Path] = []
-    for current, dirs, files in os.walk(directory, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(current) / name for name in files if name.endswith(YAML_SUFFIXES))
-    return sorted(found)
+    return [directory / rel for rel in walk_files(directory, YAML_SUFFIXES)]
 
 
 def read_document(path: Path, rel: str, config: Config) -> tuple[object | None, list[Finding]]:
     """Read and parse one YAML file; problems come back as findings with their positions."""
-    if path.is_dir():
-        return None, [Finding("Y010", Text("这是目录而不是文件", "this is a directory, not a file"), rel, line=1, column=1)]
     text, problems = read_text(path, config.catalog.max_file_size)
     data = None
     if text is not None:
         data, parse_problems = parse_yaml(text)
         problems += parse_problems
+    return _document(data, problems, text is not None, rel)
+
+
+def _document(data: Any, problems: list[FileProblem], has_text: bool, rel: str) -> tuple[Any, list[Finding]]:
     findings = [Finding(p.rule, p.message, rel, line=p.line, column=p.column) for p in problems]
-    fatal = text is None or any(p.rule != "Y006" for p in problems)
+    fatal = not has_text or any(p.rule != "Y006" for p in problems)
     return (None if fatal else data), findings
 
 
 def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, list[Finding]]:
     """One standard record file → a Record (or None) and its load-time findings."""
     data, findings = read_document(path, rel, config)
+    return _record(data, findings, path, rel, config)
+
+
+def _record(data: Any, findings: list[Finding], path: Path, rel: str, config: Config) -> tuple[Record | None, list[Finding]]:
     if data is None and findings:
         return None, findings
     raw_code = data.get("code") if isinstance(data, dict) else None
@@ -58,7 +105,7 @@ def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, li
             code = None  # reported by rule C002, which has the reason
     label = code.canonical if code else (raw_code if isinstance(raw_code, str) else None)
     standard, problems = validate(Standard, data, rel, label)
-    findings += problems
+    findings = findings + problems
     if standard is None:
         return None, findings
     return Record(path=path, rel=rel, standard=standard, code=code), findings
@@ -66,7 +113,7 @@ def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, li
 
 def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str | None, list[Finding]]:
     path = root / config.catalog.system
-    if not path.exists():
+    if not os.path.lexists(path):
         return None, None, []
     rel = path.relative_to(root).as_posix()
     data, findings = read_document(path, rel, config)
@@ -77,8 +124,32 @@ def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str 
 
 
 def record_files(root: Path, config: Config) -> list[Path]:
+    return [root / rel for rel in record_rels(root, config)]
+
+
+def record_rels(root: Path, config: Config) -> list[str]:
+    """Record files as POSIX paths relative to the catalog root."""
     records_dir = root / config.catalog.records
-    return list_yaml_files(records_dir) if records_dir.is_dir() else []
+    if not records_dir.is_dir():
+        return []
+    prefix = records_dir.relative_to(root).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    return [prefix + rel for rel in walk_files(records_dir, YAML_SUFFIXES, skip=_cache_skip(root, config, records_dir))]
+
+
+def catalog_files(root: Path, config: Config) -> list[str]:
+    """Every file ``load_catalog`` reads: the system file (when present) and the record files."""
+    system = root / config.catalog.system
+    head = [system.relative_to(root).as_posix()] if os.path.lexists(system) else []
+    return head + record_rels(root, config)
+
+
+def _cache_skip(root: Path, config: Config, top: Path) -> list[str]:
+    cache_dir = (root / config.catalog.cache_dir).resolve()
+    try:
+        return [cache_dir.relative_to(top.resolve()).as_posix()]
+    except ValueError:
+        return []
 
 
 def load_catalog(
@@ -86,8 +157,14 @@ def load_catalog(
     *,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    cache: Cache | None = None,
+    jobs: int | None = None,
 ) -> Catalog:
-    """Find the catalog that holds ``start`` and load all of it."""
+    """Find the catalog that holds ``start`` and load all of it.
+
+    ``cache`` supplies parsed data for files whose content it knows and learns the rest; ``jobs`` is the
+    number of worker processes for reading (None: the configured ``jobs``, 0 there meaning one per core).
+    """
     root = find_root(start)
     config = load_config(root)
     catalog = Catalog(root=root, config=config)
@@ -95,23 +172,110 @@ def load_catalog(
     catalog.load_findings.extend(system_findings)
     if catalog.system_rel:
         catalog.files.append(catalog.system_rel)
-    paths = record_files(root, config)
+    rels = record_rels(root, config)
     if on_total:
-        on_total(len(paths))
-    _load_records(catalog, paths, progress)
+        on_total(len(rels))
+    _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs)
     return catalog
 
 
-def _load_records(catalog: Catalog, paths: Iterable[Path], progress: Progress | None) -> None:
-    for path in paths:
-        rel = path.relative_to(catalog.root).as_posix()
-        record, findings = load_record(path, rel, catalog.config)
+def _load_records(catalog: Catalog, rels: list[str], progress: Progress | None, cache: Cache | None, jobs: int) -> None:
+    root, config = catalog.root, catalog.config
+    to_read: list[str] = []
+    for rel in rels:
         catalog.files.append(rel)
-        catalog.load_findings.extend(findings)
-        if record is not None:
-            catalog.records.append(record)
+        cached = _from_cache(catalog, rel, cache)
+        if cached:
+            if progress:
+                progress(1)
+        else:
+            to_read.append(rel)
+    for rel, fingerprint, sha, data, problems, has_text in _read_all(root, to_read, config.catalog.max_file_size, jobs):
+        document, findings = _document(data, problems, has_text, rel)
+        if cache is not None and sha is not None and fingerprint is not None:
+            cache.remember_hash(rel, fingerprint, sha)
+            cache.remember_parsed(sha, document, [*findings])
+        if sha is not None:
+            catalog.hashes[rel] = sha
+        _add(catalog, rel, document, findings)
         if progress:
             progress(1)
 
 
-__all__ = ["CatalogError", "list_yaml_files", "load_catalog", "load_record", "read_document"]
+def _from_cache(catalog: Catalog, rel: str, cache: Cache | None) -> bool:
+    if cache is None:
+        return False
+    try:
+        info = os.stat(os.path.join(catalog.root, rel))
+    except OSError:
+        return False
+    sha = cache.known_hash(rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    parsed = cache.parsed(sha) if sha else None
+    if sha is None or parsed is None:
+        return False
+    data, rows = parsed
+    try:
+        findings = [finding_from_json(row, rel) for row in rows]
+    except (TypeError, ValueError):
+        return False  # a damaged entry: read the file again
+    catalog.hashes[rel] = sha
+    _add(catalog, rel, data, findings)
+    return True
+
+
+def _add(catalog: Catalog, rel: str, data: Any, findings: list[Finding]) -> None:
+    record, findings = _record(data, findings, catalog.root / rel, rel, catalog.config)
+    catalog.load_findings.extend(findings)
+    if record is not None:
+        catalog.records.append(record)
+
+
+ReadResult = tuple[str, Fingerprint | None, str | None, Any, list[FileProblem], bool]
+
+
+def read_and_parse(root: str, rel: str, max_size: int) -> ReadResult:
+    """Read, hash and parse one file: the part of loading that runs in worker processes."""
+    data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size)
+    if data is None:
+        return rel, None, None, None, problems, False
+    sha = content_hash(data)
+    text, problems = decode_text(data)
+    document = None
+    if text is not None:
+        document, parse_problems = parse_yaml(text)
+        problems += parse_problems
+    return rel, fingerprint, sha, document, problems, text is not None
+
+
+def _read_chunk(args: tuple[str, list[str], int]) -> list[ReadResult]:
+    root, rels, max_size = args
+    return [read_and_parse(root, rel, max_size) for rel in rels]
+
+
+def worker_count(jobs: int, files: int) -> int:
+    """How many processes read ``files`` files: 1 for small catalogs or one core, else ``jobs`` or the cores."""
+    if jobs == 1 or files < POOL_THRESHOLD:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return min(jobs or cores, cores, max(1, files // CHUNK))
+
+
+def _read_all(root: Path, rels: list[str], max_size: int, jobs: int) -> Iterator[ReadResult]:
+    workers = worker_count(jobs, len(rels))
+    top = str(root)
+    if workers <= 1:
+        for rel in rels:
+            yield read_and_parse(top, rel, max_size)
+        return
+    chunks = [(top, rels[i:i + CHUNK], max_size) for i in range(0, len(rels), CHUNK)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(workers) as pool:
+        for chunk in pool.imap(_read_chunk, chunks):
+            yield from chunk
+
+
+__all__ = ["CatalogError", "catalog_files", "list_yaml_files", "load_catalog", "load_record", "read_document"]

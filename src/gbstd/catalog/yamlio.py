@@ -16,7 +16,9 @@ Positions are computed later, and only for files with findings, by :class:`Locat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,17 +96,11 @@ _YAML = _new_yaml()
 _CParser: Any = getattr(ruamel.yaml.main, "CParser", None)
 
 
-def _events(text: str) -> Iterator[Event]:
-    """Parser events of ``text``: straight from libyaml when the C extension is there."""
+def _events(text: str) -> Callable[[], Event]:
+    """A function returning the next parser event of ``text``: straight from libyaml when available."""
     if _CParser is None:  # pragma: no cover - CPython installs ruamel.yaml.clib
-        yield from _new_yaml().parse(text)
-        return
-    parser = _CParser(text)
-    while True:
-        event = parser.get_event()
-        yield event
-        if type(event) is StreamEndEvent:
-            return
+        return iter(_new_yaml().parse(text)).__next__
+    return _CParser(text).get_event  # type: ignore[no-any-return]
 
 
 # ruamel's YAML 1.2 implicit resolvers (first character → [(tag, regexp)]), as the safe loader uses them.
@@ -133,12 +129,20 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# Mapping keys of every file kind are plain text that no resolver claims: skip the regular expressions.
+_PLAIN_KEYS = frozenset({"code", "title", "title_en", "tier", "nature", "status", "published", "effective",
+                         "abolished", "replaces", "replaced_by", "references", "issuer", "drafters", "scope",
+                         "region", "module", "note", "name", "id", "modules", "subjects", "sources"})
+
+
 class _Unusual(Exception):
     """Something the fast path leaves to the safe loader (tags, merge keys, duplicate keys, …)."""
 
 
 def _plain(value: str) -> Any:
     """A plain (unquoted) scalar as the safe loader reads it: null, bool, int, float or text."""
+    if value in _PLAIN_KEYS:
+        return value
     for tag, regexp in _RESOLVERS.get(value[:1], ()):
         if regexp.match(value):
             convert = _CONVERT.get(tag)
@@ -178,7 +182,9 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
     documents = 0
     # Frames: [container, pending key or _KEY for mappings / None for sequences].
     stack: list[list[Any]] = []
-    for event in _events(text):
+    next_event = _events(text)
+    while True:
+        event = next_event()
         kind = type(event)
         if kind is ScalarEvent:
             if not exact:
@@ -187,7 +193,7 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
                 if event.tag is not None:
                     raise _Unusual(event.tag)
                 value = _plain(event.value) if event.implicit[0] else event.value
-            except Exception:  # noqa: BLE001 - whatever it is, the safe loader below decides
+            except Exception:
                 exact = False
                 continue
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
@@ -208,6 +214,8 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
             if documents > 1 or event.version is not None:
                 exact = False
             continue
+        elif kind is StreamEndEvent:
+            break
         else:
             continue
         if not stack:
@@ -227,19 +235,57 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
     return root, None, exact
 
 
+# What identifies a file's state without reading it: size, mtime, ctime (ns) and inode.
+Fingerprint = tuple[int, int, int, int]
+
+
+def read_bytes(path: Path | str, max_size: int) -> tuple[bytes | None, Fingerprint | None, list[FileProblem]]:
+    """A file's bytes and fingerprint (both from one open file), or why it cannot be read."""
+    try:
+        # O_NONBLOCK: a FIFO named *.yaml must not hang the run; regular files ignore the flag.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(info.st_mode):
+                return None, None, [FileProblem("Y010", Text(
+                    "不是普通文件（设备、管道或套接字）", "not a regular file (a device, pipe or socket)"
+                ))]
+            size = info.st_size
+            if size > max_size:
+                return None, None, [_too_large(f"{size} 字节，上限 {max_size}", f"{size} bytes, limit {max_size}")]
+            data = handle.read(size + 1)
+            if len(data) > size:  # grew since fstat: read on, up to the limit
+                data += handle.read(max_size + 1 - len(data))
+    except IsADirectoryError:
+        return None, None, [FileProblem("Y010", Text("这是目录而不是文件", "this is a directory, not a file"))]
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return None, None, [FileProblem("Y010", Text(f"无法读取文件：{reason}", f"cannot read file: {reason}"))]
+    if len(data) > max_size:
+        return None, None, [_too_large(f"超过上限 {max_size} 字节", f"over the limit of {max_size} bytes")]
+    return data, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), []
+
+
+def _too_large(zh: str, en: str) -> FileProblem:
+    return FileProblem("Y009", Text(
+        f"文件过大（{zh}）；可在 gbstd.toml 的 [catalog] max_file_size 调整",
+        f"file too large ({en}); see max_file_size in gbstd.toml [catalog]",
+    ))
+
+
 def read_text(path: Path, max_size: int) -> tuple[str | None, list[FileProblem]]:
     """Read a file as UTF-8 text, or say precisely why that is not possible."""
+    data, _, problems = read_bytes(path, max_size)
+    if data is None:
+        return None, problems
+    return decode_text(data)
+
+
+def decode_text(data: bytes) -> tuple[str | None, list[FileProblem]]:
+    """Bytes of a catalog file → text, or the reason it is not UTF-8 YAML text."""
     problems: list[FileProblem] = []
-    try:
-        if path.stat().st_size > max_size:
-            size = path.stat().st_size
-            return None, [FileProblem("Y009", Text(
-                f"文件过大（{size} 字节，上限 {max_size}）；可在 gbstd.toml 的 [catalog] max_file_size 调整",
-                f"file too large ({size} bytes, limit {max_size}); see max_file_size in gbstd.toml [catalog]",
-            ))]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [FileProblem("Y010", Text(f"无法读取文件：{exc.strerror}", f"cannot read file: {exc.strerror}"))]
     if not data.strip():
         return None, [FileProblem("Y003", Text("文件为空", "the file is empty"))]
     if b"\x00" in data:
@@ -346,7 +392,9 @@ def _positions(text: str) -> _Spot | None:
     """The document's position tree from parser events (iterative: no recursion, bounded depth)."""
     root: _Spot | None = None
     stack: list[tuple[_Spot, list[Any]]] = []  # (collection spot, [pending key spot or None])
-    for event in _events(text):
+    next_event = _events(text)
+    while True:
+        event = next_event()
         kind = type(event)
         if kind is ScalarEvent or kind is AliasEvent:
             spot = _Spot(event.start_mark.line + 1, event.start_mark.column + 1)
@@ -367,6 +415,8 @@ def _positions(text: str) -> _Spot | None:
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             stack.pop()
             continue
+        elif kind is StreamEndEvent:
+            break
         else:
             continue
         if not stack:

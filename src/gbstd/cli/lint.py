@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
+from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.catalog.loader import catalog_files
 from gbstd.cli.common import (
     EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AsOfOption, LangChoice, LangOption, fail, parse_as_of, progress_bar, stderr,
 )  # fmt: skip
-from gbstd.engine import Selection, run_rules
+from gbstd.engine import Selection
 from gbstd.findings import Severity
 from gbstd.i18n import Text
+from gbstd.linting import lint_catalog
 from gbstd.reporters import REPORTER_BY_NAME, ReportInput
 from gbstd.rules import RULES_BY_CODE
 
@@ -39,11 +41,16 @@ def lint(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="跳过这些规则 skip these rules.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="警告也算失败 warnings fail too.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="显示内部错误详情 show details of internal errors.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=0, help="读取文件的进程数 reader processes for large catalogs (0 = one per core, 1 = no pool; default: [catalog] jobs).")] = None,
 ) -> None:
     """检查标准目录 — check a catalog: schema, codes, dates, statuses, supersession, references.
 
     Exit codes: 0 nothing at error level (with --strict: nothing at warning level either), 1 findings,
     2 the tool could not run (bad config, missing path, internal error).
+
+    Results are cached in the catalog's cache directory (`[catalog] cache_dir`, default `.gbstd-cache`):
+    an unchanged catalog is answered from the cache, a changed one re-reads only the changed files.
 
     Examples:
 
@@ -60,23 +67,28 @@ def lint(
         if not target.exists():
             fail(Text(f"路径不存在：{target}", f"no such path: {target}"), language)
     try:
+        root = find_root(targets[0])
+        config = load_config(root)
+    except CatalogError as exc:
+        fail(exc.text, language)
+    roots = {p.resolve() for p in targets}
+    only_paths = _paths_within(root, lambda: catalog_files(root, config), roots)
+    config_lint = config.lint
+    selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))
+    unknown = [s for s in selection.select + selection.ignore if s != "ALL" and not any(c.startswith(s) for c in RULES_BY_CODE)]
+    if unknown:
+        fail(Text(f"未知的规则代码：{', '.join(unknown)}（见 `gbstd rules`）", f"unknown rule codes: {', '.join(unknown)} (see `gbstd rules`)"), language)
+    try:
         with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
-            catalog = load_catalog(
-                targets[0],
+            outcome = lint_catalog(
+                root, config, day, selection, only_paths=only_paths, use_cache=not no_cache, jobs=jobs,
                 progress=(lambda n: bar.advance(0, n)) if bar else None,
                 on_total=(lambda total: bar.update(0, total=total)) if bar else None,
             )
     except CatalogError as exc:
         fail(exc.text, language)
-    roots = {p.resolve() for p in targets}
-    only_paths = _paths_within(catalog.root, catalog.files, roots)
-    config_lint = catalog.config.lint
-    selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))
-    unknown = [s for s in selection.select + selection.ignore if s != "ALL" and not any(c.startswith(s) for c in RULES_BY_CODE)]
-    if unknown:
-        fail(Text(f"未知的规则代码：{', '.join(unknown)}（见 `gbstd rules`）", f"unknown rule codes: {', '.join(unknown)} (see `gbstd rules`)"), language)
-    result = run_rules(catalog, day, selection, only_paths=only_paths)
-    report = ReportInput(result=result, lang=language, files_checked=len(only_paths or catalog.files),
+    result = outcome.result
+    report = ReportInput(result=result, lang=language, files_checked=len(only_paths or outcome.files),
                          color=sys.stdout.isatty() and output_format is Format.text)
     sys.stdout.write(REPORTER_BY_NAME[output_format.value](report))
     for code, detail in result.internal_errors:
@@ -90,8 +102,8 @@ def lint(
     raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in result.findings) else EXIT_OK)
 
 
-def _paths_within(root: Path, files: list[str], targets: set[Path]) -> set[str] | None:
+def _paths_within(root: Path, files: Callable[[], list[str]], targets: set[Path]) -> set[str] | None:
     """Files to report on: None (all) when a target is the catalog root or above it."""
     if any(root == t or root.is_relative_to(t) for t in targets):
         return None
-    return {rel for rel in files if any((root / rel).resolve().is_relative_to(t) for t in targets)}
+    return {rel for rel in files() if any((root / rel).resolve().is_relative_to(t) for t in targets)}
