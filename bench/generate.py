@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
+import math
 import json
 import random
 import re
@@ -60,8 +62,9 @@ SUBJECTS: dict[str, str] = {
 ASPECTS = ["", "管理", "服务", "使用管理", "运行维护", "建设", "监督检查", "评价", "验收", "档案管理",
            "采购", "信息公开", "人员培训", "统计", "标识"]  # fmt: skip
 KINDS = ["规范", "要求", "指南", "导则", "技术规范", "通则", "服务规范", "管理规范", "评价规范"]
-_COMBOS = [(s, a, k) for s in SUBJECTS for a in ASPECTS for k in KINDS]
-_COPRIME_STEPS = [p for p in (7919, 104729, 1299709, 15485863) if len(_COMBOS) % p]
+# Distinct titles (different combinations can spell the same title) with the subject they come from.
+_COMBOS = list({f"{s}{a}{k}": (s, a, k) for s in reversed(SUBJECTS) for a in ASPECTS for k in KINDS}.values())
+_COPRIME_STEPS = [p for p in (7919, 104729, 1299709, 15485863) if math.gcd(p, len(_COMBOS)) == 1]
 
 MODULES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("100", "基础通用", [("101", "基础通用")]),
@@ -223,18 +226,22 @@ class _Generator:
         title, module = self.title(tier, region)
         count = rng.choices((1, 2, 3), weights=(80, 15, 5))[0]
         years = sorted(rng.sample(range(2004, AS_OF.year + 1), count))
+        while any(b - a < 2 for a, b in itertools.pairwise(years)):  # a revision takes at least two years
+            years = sorted(rng.sample(range(2004, AS_OF.year + 1), count))
         editions = []
         for year in years:
             published, effective = self.dates(year)
             code = f"{prefix} {number}-{year}"
             drafters = [f"{region_name(region) if region else '中国'}{k}" for k in rng.sample(DRAFTER_KINDS, 2)]
-            scope = (f"本文件规定了{title.rstrip('规范要求指南导则通则')}的术语和定义、基本要求、管理要求、"
+            subject = next((title.removesuffix(k) for k in sorted(KINDS, key=len, reverse=True) if title.endswith(k)),
+                           title)
+            scope = (f"本文件规定了{subject}的术语和定义、基本要求、管理要求、"
                      f"服务要求和评价与改进。本文件适用于{region_name(region) if region else '各级'}党政机关、"
                      "事业单位及相关服务机构开展相关工作。")
             editions.append(_Edition(code=code, title=title, tier=tier, region=region if tier == "internal" else None,
                                      module=module, published=published, effective=effective, issuer=issuer,
                                      scope=scope, drafters=drafters, folder=folder))
-        for old, new in zip(editions, editions[1:]):
+        for old, new in itertools.pairwise(editions):
             old.replaced_by.append(new.code)
             new.replaces.append(old.code)
             old.abolished = new.effective
@@ -339,7 +346,8 @@ def generate_catalog(root: Path, n: int, seed: int = 1) -> Manifest:
         editions += chain
         gen.national_latest.append(chain[-1].code)
         gen.abolished_national += [e.code for e in chain[:-1]]
-    tiers, weights = zip(*[(t, w) for t, w in TIER_WEIGHTS.items() if t != "national"])
+    tiers = [t for t in TIER_WEIGHTS if t != "national"]
+    weights = [TIER_WEIGHTS[t] for t in tiers]
     planted_kinds = list(PLANTED)
     per_kind = max(1, n // 5000)
     plant_at = {int(n * (i + 1) / (len(planted_kinds) * per_kind + 1)): planted_kinds[i % len(planted_kinds)]
@@ -356,7 +364,7 @@ def generate_catalog(root: Path, n: int, seed: int = 1) -> Manifest:
         path = _path(root, e)
         text = _render(e, gen.reviews, rng)
         kind = plant_at.get(index)
-        if kind and not (e.replaces or e.replaced_by) and e.tier != "national":
+        if kind and _plantable(kind, e):
             path, text, extra = _plant(kind, e, root, path, text, gen)
             for extra_path, extra_text in extra:
                 _write(extra_path, extra_text, manifest)
@@ -368,6 +376,15 @@ def generate_catalog(root: Path, n: int, seed: int = 1) -> Manifest:
         manifest.records += 1
         manifest.by_tier[e.tier] += 1
     return manifest
+
+
+def _plantable(kind: str, e: _Edition) -> bool:
+    """Whether ``e`` can carry the problem without side effects (other findings) of its own."""
+    if e.replaces or e.replaced_by or e.tier == "national":
+        return False
+    if kind == "supersession-mismatch":  # a newer edition this year must come two years after it
+        return int(e.code.rsplit("-", 1)[1]) <= AS_OF.year - 2 and e.status == "现行"
+    return True
 
 
 def _write(path: Path, text: str, manifest: Manifest) -> None:
@@ -407,16 +424,12 @@ def _plant(kind: str, e: _Edition, root: Path, path: Path, text: str, gen: _Gene
         extra.append((copy, text))
     elif kind == "supersession-mismatch":
         # A newer edition claims to replace this one; this one does not say so.
-        year = int(e.code.rsplit("-", 1)[1])
-        if year < AS_OF.year:
-            newer = _Edition(**{**e.__dict__, "code": e.code.rsplit("-", 1)[0] + f"-{AS_OF.year}",
-                                "replaces": [e.code], "replaced_by": [], "references": [], "extra": {}})
-            newer.published, newer.effective = dt.date(AS_OF.year, 1, 10), dt.date(AS_OF.year, 4, 10)
-            extra.append((_path(root, newer), _render(newer, False, gen.rng)))
-            text = text.replace("status: 现行", "status: 废止").replace(
-                f"effective: {e.effective}", f"effective: {e.effective}\nabolished: {newer.effective}")
-        else:  # cannot have a newer edition; declare a successor that does not list it back
-            text = text.replace("issuer:", f"replaced_by: [{_q(gen.national_latest[0])}]\nissuer:", 1)
+        newer = _Edition(**{**e.__dict__, "code": e.code.rsplit("-", 1)[0] + f"-{AS_OF.year}",
+                            "replaces": [e.code], "replaced_by": [], "references": [], "extra": {}})
+        newer.published, newer.effective = dt.date(AS_OF.year, 1, 10), dt.date(AS_OF.year, 4, 10)
+        extra.append((_path(root, newer), _render(newer, False, gen.rng)))
+        text = text.replace("status: 现行", "status: 废止").replace(
+            f"effective: {e.effective}", f"effective: {e.effective}\nabolished: {newer.effective}")
     return path, text, extra
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from gbstd.catalog.cache import Cache, config_digest, content_hash, finding_from_json, finding_to_json, input_digest
 from gbstd.catalog.loader import load_catalog, walk_files
 from gbstd.catalog.yamlio import read_bytes
-from gbstd.engine import Selection, run_rules
+from gbstd.engine import Selection, run_rules, selected_rules
 from gbstd.findings import FindingSet
 from gbstd.model.config import Config
 
@@ -86,7 +86,8 @@ def lint_catalog(
 
 
 def _selection_key(selection: Selection) -> list[str]:
-    return ["select=" + ",".join(sorted(selection.select)), "ignore=" + ",".join(sorted(selection.ignore))]
+    """The rules that will run, by code and class: a different registry means different results."""
+    return [f"{rule.code}={type(rule).__module__}.{type(rule).__qualname__}" for rule in selected_rules(selection)]
 
 
 def _inside(root: Path, directory: Path) -> list[str]:

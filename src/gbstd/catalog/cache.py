@@ -1,21 +1,21 @@
 """The lint cache in the catalog's cache directory (``[catalog] cache_dir``, default ``.gbstd-cache``).
 
-Three JSON files (JSON, not pickle: a cache directory can arrive inside a hostile repository, and reading it
-must never run code):
+JSON throughout (not pickle: a cache directory can arrive inside a hostile repository, and reading it must
+never run code). Two sharded stores and one result file:
 
-- ``files.json``: path → size, mtime, ctime, inode, SHA-256 of the content and when it was hashed. The hash
-  is reused without re-reading the file only while size, mtime, ctime and inode are all unchanged and the
-  file had not been modified within 2 s of being hashed (a "racy" file is hashed again, as git does).
-- ``records.json``: content hash → parsed YAML data and load-time findings (Y***, C001) of that content.
-  Valid for one tool fingerprint and one configuration; otherwise ignored as a whole.
+- ``files/XX.json``: path → size, mtime, ctime, inode, SHA-256 of the content and when it was hashed. The
+  hash is reused without re-reading the file only while size, mtime, ctime and inode are all unchanged and
+  the file had not been modified within 2 s of being hashed (a "racy" file is hashed again, as git does).
+- ``records/XX.json``: content hash → parsed YAML data and file-level findings (Y***) of that content.
 - ``result.json``: the findings of the last complete run with the digest of everything they depend on (the
-  content hash of every file in the catalog, the configuration, ``--as-of``, the rule selection, the reported
-  paths, the tool fingerprint). Rules run again whenever any of that changes.
+  content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
+  reported paths, the tool fingerprint). Rules run again whenever any of that changes.
 
-Each file is replaced atomically (:func:`write_atomic`). Two runs racing each write complete files, and every
-entry checks itself (content-addressed or digest-checked), so whichever write lands last is consistent. A
-missing, corrupt or foreign cache file means a cold run, never an error; an unwritable cache directory means
-no cache.
+Stores are split into 256 shards so that changing one file rewrites two small shards, not the whole cache;
+every shard names the tool fingerprint and configuration it was written for and is ignored otherwise. Each
+file is replaced atomically (:func:`write_atomic`): runs racing each write complete files, and every entry
+checks itself (content-addressed or digest-checked), so whichever write lands last is consistent. A missing,
+corrupt or foreign file means a cold run, never an error; an unwritable cache directory means no cache.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import hashlib
 import json
 import os
 import time
+import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -87,37 +87,100 @@ def finding_from_json(row: list[Any], path: str | None = None) -> Finding:
                    Severity(severity))
 
 
-@dataclass
-class Cache:
-    """The cache of one catalog; ``load`` reads what is there, ``save`` writes what changed."""
+class _Store:
+    """A dict persisted as 256 JSON shards ``<directory>/<name>/XX.json``, loaded on first use."""
 
-    directory: Path
-    tool: str
-    config: str
-    files: dict[str, list[Any]] = field(default_factory=dict)
-    records: dict[str, list[Any]] = field(default_factory=dict)
-    result: dict[str, Any] | None = None
-    _dirty_files: bool = False
-    _dirty_records: bool = False
+    def __init__(self, cache: Cache, name: str, shard: Any) -> None:
+        self.cache, self.name, self.shard = cache, name, shard
+        self._shards: dict[str, dict[str, Any]] | None = None
+        self._dirty: set[str] = set()
+
+    @property
+    def shards(self) -> dict[str, dict[str, Any]]:
+        if self._shards is None:
+            self._shards = {}
+            folder = self.cache.directory / self.name
+            try:
+                names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".json")]
+            except OSError:
+                names = []
+            for name in names:
+                document = self.cache.read_json(folder / name)
+                entries = document.get("entries") if document else None
+                if isinstance(entries, dict) and len(name) == 7:
+                    self._shards[name[:2]] = entries
+        return self._shards
+
+    def get(self, key: str) -> Any:
+        return self.shards.get(self.shard(key), {}).get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        shard = self.shard(key)
+        entries = self.shards.setdefault(shard, {})
+        if entries.get(key) != value:
+            entries[key] = value
+            self._dirty.add(shard)
+
+    def keys(self) -> list[str]:
+        return [key for entries in self.shards.values() for key in entries]
+
+    def delete(self, key: str) -> None:
+        shard = self.shard(key)
+        if self.shards.get(shard, {}).pop(key, None) is not None:
+            self._dirty.add(shard)
+
+    def save(self) -> None:
+        for shard in sorted(self._dirty):
+            self.cache.write_json(f"{self.name}/{shard}.json", {"entries": self.shards.get(shard, {})})
+        self._dirty.clear()
+
+
+def _shard_of_path(rel: str) -> str:
+    return f"{zlib.crc32(rel.encode('utf-8', 'surrogatepass')) & 0xFF:02x}"
+
+
+def _shard_of_hash(sha: str) -> str:
+    return sha[:2] if len(sha) >= 2 and all(c in "0123456789abcdef" for c in sha[:2]) else "00"
+
+
+class Cache:
+    """The cache of one catalog: ask with ``known_hash``/``parsed``/``result_for``, then ``save``."""
+
+    def __init__(self, directory: Path, tool: str, config: str) -> None:
+        self.directory, self.tool, self.config = directory, tool, config
+        self.files = _Store(self, "files", _shard_of_path)
+        self.records = _Store(self, "records", _shard_of_hash)
+        self.result: dict[str, Any] | None = None
 
     @classmethod
     def open(cls, root: Path, config: Config) -> Cache:
-        cache = cls(root / config.catalog.cache_dir, tool_fingerprint(), config_digest(config))
-        cache.files = cache._read("files.json", lambda d: d.get("files"), dict)
-        cache.records = cache._read(
-            "records.json",
-            lambda d: d.get("records") if d.get("tool") == cache.tool and d.get("config") == cache.config else None,
-            dict,
-        )
-        return cache
+        return cls(root / config.catalog.cache_dir, tool_fingerprint(), config_digest(config))
 
-    def _read(self, name: str, pick: Any, kind: type) -> Any:
+    def read_json(self, path: Path) -> dict[str, Any] | None:
+        """A cache document written by this tool for this configuration, or None."""
         try:
-            document = json.loads((self.directory / name).read_bytes())
-            value = pick(document) if isinstance(document, dict) and document.get("format") == FORMAT else None
+            document = json.loads(path.read_bytes())
         except (OSError, ValueError, RecursionError):
-            value = None
-        return value if isinstance(value, kind) else kind()
+            return None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            return None
+        if document.get("tool") != self.tool or document.get("config") != self.config:
+            return None
+        return document
+
+    def write_json(self, name: str, document: dict[str, Any]) -> None:
+        try:
+            if not (self.directory / ".gitignore").is_file():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                # Ignored by git wherever it lives, and recognised by backup tools as a cache.
+                write_atomic(self.directory / ".gitignore", "# created by gbstd\n*\n")
+                write_atomic(self.directory / "CACHEDIR.TAG",
+                             "Signature: 8a477f597d28d172789f06886806bc55\n# gbstd lint cache\n")
+            header = {"format": FORMAT, "tool": self.tool, "config": self.config}
+            text = json.dumps({**header, **document}, ensure_ascii=False, separators=(",", ":"))
+            write_atomic(self.directory / name, text, fsync=False)
+        except (OSError, ValueError):
+            pass  # a read-only checkout or a full disk: run without a cache rather than fail
 
     # --- content hashes -------------------------------------------------------------------------------
     def known_hash(self, rel: str, fingerprint: Fingerprint) -> str | None:
@@ -128,22 +191,23 @@ class Cache:
         size, mtime, ctime, inode, sha, checked = entry
         if [size, mtime, ctime, inode] != list(fingerprint) or not isinstance(sha, str):
             return None
-        if not isinstance(checked, int) or checked - max(mtime, ctime) < RACY_NS:
+        if not isinstance(checked, int) or not isinstance(mtime, int) or not isinstance(ctime, int):
+            return None
+        if checked - max(mtime, ctime) < RACY_NS:
             return None
         return sha
 
     def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
-        entry = [*fingerprint, sha, time.time_ns()]
-        if self.files.get(rel) != entry:
-            self.files[rel] = entry
-            self._dirty_files = True
+        entry = self.files.get(rel)
+        if isinstance(entry, list) and entry[:5] == [*fingerprint, sha] and self.known_hash(rel, fingerprint):
+            return  # unchanged and trusted: keep the shard clean
+        self.files.set(rel, [*fingerprint, sha, time.time_ns()])
 
     def forget_missing(self, present: Iterable[str]) -> None:
         keep = set(present)
-        gone = [rel for rel in self.files if rel not in keep]
-        for rel in gone:
-            del self.files[rel]
-        self._dirty_files = self._dirty_files or bool(gone)
+        for rel in self.files.keys():
+            if rel not in keep:
+                self.files.delete(rel)
 
     # --- parsed records ---------------------------------------------------------------------------------
     def parsed(self, sha: str) -> tuple[Any, list[list[Any]]] | None:
@@ -154,48 +218,27 @@ class Cache:
 
     def remember_parsed(self, sha: str, data: Any, findings: list[Finding]) -> None:
         if is_plain_data(data):
-            self.records[sha] = [data, [finding_to_json(f, with_path=False) for f in findings]]
-            self._dirty_records = True
+            self.records.set(sha, [data, [finding_to_json(f, with_path=False) for f in findings]])
 
     def keep_records(self, hashes: set[str]) -> None:
         """Drop parsed data of contents no longer in the catalog, so the cache does not grow forever."""
-        stale = [sha for sha in self.records if sha not in hashes]
-        for sha in stale:
-            del self.records[sha]
-        self._dirty_records = self._dirty_records or bool(stale)
+        for sha in self.records.keys():
+            if sha not in hashes:
+                self.records.delete(sha)
 
     # --- complete results -------------------------------------------------------------------------------
     def result_for(self, digest: str) -> dict[str, Any] | None:
         if self.result is None:
-            self.result = self._read("result.json", lambda d: d, dict)
+            self.result = self.read_json(self.directory / "result.json") or {}
         return self.result if self.result.get("digest") == digest else None
 
     def remember_result(self, digest: str, payload: dict[str, Any]) -> None:
-        self.result = {"format": FORMAT, "digest": digest, **payload}
-        self._write("result.json", self.result)
+        self.result = {"digest": digest, **payload}
+        self.write_json("result.json", self.result)
 
-    # --- writing ----------------------------------------------------------------------------------------
     def save(self) -> None:
-        if self._dirty_files:
-            self._write("files.json", {"format": FORMAT, "files": self.files})
-            self._dirty_files = False
-        if self._dirty_records:
-            self._write("records.json", {"format": FORMAT, "tool": self.tool, "config": self.config,
-                                         "records": self.records})
-            self._dirty_records = False
-
-    def _write(self, name: str, document: dict[str, Any]) -> None:
-        try:
-            if not self.directory.is_dir():
-                self.directory.mkdir(parents=True, exist_ok=True)
-                # Ignored by git wherever it lives, and recognised by backup tools as a cache.
-                write_atomic(self.directory / ".gitignore", "# created by gbstd\n*\n")
-                write_atomic(self.directory / "CACHEDIR.TAG",
-                             "Signature: 8a477f597d28d172789f06886806bc55\n# gbstd lint cache\n")
-            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-            write_atomic(self.directory / name, text, fsync=False)
-        except (OSError, ValueError):
-            pass  # a read-only checkout or a full disk: run without a cache rather than fail
+        self.files.save()
+        self.records.save()
 
 
 def input_digest(parts: Iterable[str]) -> str:

@@ -168,7 +168,9 @@ def _alias(event: Event) -> FileProblem:
     ), mark.line + 1, mark.column + 1)
 
 
-_KEY = object()  # a mapping frame waiting for its next key
+_SEQUENCE = object()  # frame state of a sequence
+_KEY = object()  # frame state of a mapping waiting for its next key
+_VALUE = object()  # frame state of a mapping waiting for the value of frame[2]
 
 
 def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
@@ -180,8 +182,7 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
     exact = True
     root: Any = None
     documents = 0
-    # Frames: [container, pending key or _KEY for mappings / None for sequences].
-    stack: list[list[Any]] = []
+    stack: list[list[Any]] = []  # frames: [container, state, pending key]
     next_event = _events(text)
     while True:
         event = next_event()
@@ -193,7 +194,7 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
                 if event.tag is not None:
                     raise _Unusual(event.tag)
                 value = _plain(event.value) if event.implicit[0] else event.value
-            except Exception:
+            except Exception:  # noqa: BLE001 - whatever it is, the safe loader below decides
                 exact = False
                 continue
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
@@ -201,7 +202,7 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
                 return None, _deep(event, MAX_DEPTH), True
             if event.tag is not None or (stack and stack[-1][1] is _KEY):
                 exact = False  # explicit tag, or a complex (collection) key
-            stack.append([{}, _KEY] if kind is MappingStartEvent else [[], None])
+            stack.append([{}, _KEY, None] if kind is MappingStartEvent else [[], _SEQUENCE, None])
             continue
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             value = stack.pop()[0]
@@ -222,15 +223,15 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
             root = value
             continue
         frame = stack[-1]
-        container, key = frame
-        if key is None:
-            container.append(value)
-        elif key is _KEY:
-            if value == "<<" or value in container:
+        state = frame[1]
+        if state is _SEQUENCE:
+            frame[0].append(value)
+        elif state is _KEY:
+            if value == "<<" or value in frame[0]:
                 exact = False  # merge key or duplicate key: the safe loader merges or reports it
-            frame[1] = value
+            frame[1], frame[2] = _VALUE, value
         else:
-            container[key] = value
+            frame[0][frame[2]] = value
             frame[1] = _KEY
     return root, None, exact
 
@@ -354,8 +355,8 @@ def parse_yaml(text: str) -> tuple[Any, list[FileProblem]]:
             return None, [problem]
         if exact:
             return data, []
-    except (YAMLError, ValueError):
-        pass  # the safe loader below reports it with its own words
+    except Exception:  # noqa: BLE001 - syntax errors and anything unforeseen: the safe loader has the last word
+        pass
     try:
         return _YAML.load(text), []
     except DuplicateKeyError as exc:

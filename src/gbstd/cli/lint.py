@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -87,6 +88,11 @@ def lint(
             )
     except CatalogError as exc:
         fail(exc.text, language)
+    except Exception:  # noqa: BLE001 - a bug must show as one line, not a traceback
+        if debug:
+            stderr.print(traceback.format_exc(), markup=False)
+        fail(Text("加载目录时内部错误，请报告此问题；加 --debug 查看详情",
+                  "internal error while loading the catalog, please report; run with --debug for details"), language)
     result = outcome.result
     report = ReportInput(result=result, lang=language, files_checked=len(only_paths or outcome.files),
                          color=sys.stdout.isatty() and output_format is Format.text)
