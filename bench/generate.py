@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
-import math
 import json
+import math
 import random
 import re
 import sys
@@ -70,7 +70,8 @@ MODULES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("100", "基础通用", [("101", "基础通用")]),
     ("200", "管理", [("201", "办公用房"), ("202", "公务用车"), ("203", "公共机构节能"), ("204", "资产管理"),
                      ("205", "经费与成本")]),
-    ("300", "保障服务", [("301", "物业服务"), ("302", "机关食堂"), ("303", "会议服务"), ("304", "安全保卫与消防应急")]),
+    ("300", "保障服务", [("301", "物业服务"), ("302", "机关食堂"), ("303", "会议服务"),
+                         ("304", "安全保卫与消防应急")]),
     ("400", "支撑保障", [("401", "信息化"), ("402", "评价与改进")]),
 ]  # fmt: skip
 
@@ -135,8 +136,13 @@ class _Edition:
 
 def _q(value: str) -> str:
     """A YAML scalar: plain when safe, else a JSON string (valid YAML double-quoted)."""
-    if value and value[0] not in "-?:,[]{}#&*!|>'\"%@`0123456789 " and ": " not in value and " #" not in value \
-            and not value.endswith((":", " ")):
+    if (
+        value
+        and value[0] not in "-?:,[]{}#&*!|>'\"%@`0123456789 "
+        and ": " not in value
+        and " #" not in value
+        and not value.endswith((":", " "))
+    ):
         return value
     return json.dumps(value, ensure_ascii=False)
 
@@ -232,15 +238,33 @@ class _Generator:
         for year in years:
             published, effective = self.dates(year)
             code = f"{prefix} {number}-{year}"
-            drafters = [f"{region_name(region) if region else '中国'}{k}" for k in rng.sample(DRAFTER_KINDS, 2)]
-            subject = next((title.removesuffix(k) for k in sorted(KINDS, key=len, reverse=True) if title.endswith(k)),
-                           title)
-            scope = (f"本文件规定了{subject}的术语和定义、基本要求、管理要求、"
-                     f"服务要求和评价与改进。本文件适用于{region_name(region) if region else '各级'}党政机关、"
-                     "事业单位及相关服务机构开展相关工作。")
-            editions.append(_Edition(code=code, title=title, tier=tier, region=region if tier == "internal" else None,
-                                     module=module, published=published, effective=effective, issuer=issuer,
-                                     scope=scope, drafters=drafters, folder=folder))
+            drafters = [
+                f"{region_name(region) if region else '中国'}{k}" for k in rng.sample(DRAFTER_KINDS, 2)
+            ]
+            subject = next(
+                (title.removesuffix(k) for k in sorted(KINDS, key=len, reverse=True) if title.endswith(k)),
+                title,
+            )
+            scope = (
+                f"本文件规定了{subject}的术语和定义、基本要求、管理要求、"
+                f"服务要求和评价与改进。本文件适用于{region_name(region) if region else '各级'}党政机关、"
+                "事业单位及相关服务机构开展相关工作。"
+            )
+            editions.append(
+                _Edition(
+                    code=code,
+                    title=title,
+                    tier=tier,
+                    region=region if tier == "internal" else None,
+                    module=module,
+                    published=published,
+                    effective=effective,
+                    issuer=issuer,
+                    scope=scope,
+                    drafters=drafters,
+                    folder=folder,
+                )
+            )
         for old, new in itertools.pairwise(editions):
             old.replaced_by.append(new.code)
             new.replaces.append(old.code)
@@ -254,7 +278,9 @@ class _Generator:
     def references(self, edition: _Edition) -> None:
         if edition.status == "废止" or not self.national_latest:
             return
-        for raw in self.rng.sample(self.national_latest, min(len(self.national_latest), self.rng.randrange(0, 4))):
+        for raw in self.rng.sample(
+            self.national_latest, min(len(self.national_latest), self.rng.randrange(0, 4))
+        ):
             # Undated references (GB/T 29118) mean the latest edition; a third are written that way.
             edition.references.append(raw.rsplit("-", 1)[0] if self.rng.random() < 0.33 else raw)
 
@@ -266,17 +292,28 @@ def _reviews_supported() -> bool:
     if "reviews" not in Standard.model_fields:
         return False
     try:
-        Standard.model_validate({"code": "GB/T 1-2020", "title": "x", "status": "现行",
-                                 "reviews": [{"date": "2023-01-01", "conclusion": "继续有效", "by": "x"}]})
+        Standard.model_validate(
+            {
+                "code": "GB/T 1-2020",
+                "title": "x",
+                "status": "现行",
+                "reviews": [{"date": "2023-01-01", "conclusion": "继续有效", "by": "x"}],
+            }
+        )
     except ValueError:
         return False
     return True
 
 
 def _render(e: _Edition, reviews: bool, rng: random.Random) -> str:
-    lines = ["# yaml-language-server: $schema=../../schemas/standard.schema.json", f"code: {_q(e.code)}",
-             f"title: {_q(e.title)}", f"status: {e.status}", f"published: {e.published.isoformat()}",
-             f"effective: {e.effective.isoformat()}"]
+    lines = [
+        "# yaml-language-server: $schema=../../schemas/standard.schema.json",
+        f"code: {_q(e.code)}",
+        f"title: {_q(e.title)}",
+        f"status: {e.status}",
+        f"published: {e.published.isoformat()}",
+        f"effective: {e.effective.isoformat()}",
+    ]
     if e.abolished:
         lines.append(f"abolished: {e.abolished.isoformat()}")
     for key in ("replaces", "replaced_by", "references"):
@@ -292,7 +329,12 @@ def _render(e: _Edition, reviews: bool, rng: random.Random) -> str:
     if reviews and e.status == "现行" and e.effective.year < AS_OF.year - 3 and rng.random() < 0.6:
         day = e.effective + dt.timedelta(days=365 * 3 + rng.randrange(0, 200))
         if day < AS_OF:
-            lines += ["reviews:", f"  - date: {day.isoformat()}", "    conclusion: 继续有效", f"    by: {_q(e.issuer)}"]
+            lines += [
+                "reviews:",
+                f"  - date: {day.isoformat()}",
+                "    conclusion: 继续有效",
+                f"    by: {_q(e.issuer)}",
+            ]
     if e.tier == "internal":
         lines.append("illustrative: true")
     for key, value in e.extra.items():
@@ -350,8 +392,10 @@ def generate_catalog(root: Path, n: int, seed: int = 1) -> Manifest:
     weights = [TIER_WEIGHTS[t] for t in tiers]
     planted_kinds = list(PLANTED)
     per_kind = max(1, n // 5000)
-    plant_at = {int(n * (i + 1) / (len(planted_kinds) * per_kind + 1)): planted_kinds[i % len(planted_kinds)]
-                for i in range(len(planted_kinds) * per_kind)}
+    plant_at = {
+        int(n * (i + 1) / (len(planted_kinds) * per_kind + 1)): planted_kinds[i % len(planted_kinds)]
+        for i in range(len(planted_kinds) * per_kind)
+    }
     while len(editions) < n:
         editions += gen.unit(rng.choices(tiers, weights=weights)[0])
     editions = editions[:n]
@@ -394,11 +438,15 @@ def _write(path: Path, text: str, manifest: Manifest) -> None:
     manifest.bytes_written += len(data)
 
 
-def _plant(kind: str, e: _Edition, root: Path, path: Path, text: str, gen: _Generator) -> tuple[Path, str, list[tuple[Path, str]]]:
+def _plant(
+    kind: str, e: _Edition, root: Path, path: Path, text: str, gen: _Generator
+) -> tuple[Path, str, list[tuple[Path, str]]]:
     """Turn one record into a planted problem; returns its path, text and any extra files."""
     extra: list[tuple[Path, str]] = []
     if kind == "status-dates":
-        text = text.replace(f"status: {e.status}", "status: 即将实施" if e.status == "现行" else "status: 现行")
+        text = text.replace(
+            f"status: {e.status}", "status: 即将实施" if e.status == "现行" else "status: 现行"
+        )
         if e.status == "即将实施":
             text = text.replace(f"effective: {e.effective}", f"effective: {AS_OF + dt.timedelta(days=30)}")
     elif kind == "swapped-dates":
@@ -417,19 +465,31 @@ def _plant(kind: str, e: _Edition, root: Path, path: Path, text: str, gen: _Gene
         target = gen.abolished_national[0] if gen.abolished_national else gen.national_latest[0]
         if e.status == "废止":
             text = text.replace("status: 废止", "status: 现行")
-        text = text.replace("issuer:", f"references: [{_q(target)}]\nissuer:", 1) if "references:" not in text \
+        text = (
+            text.replace("issuer:", f"references: [{_q(target)}]\nissuer:", 1)
+            if "references:" not in text
             else text.replace("references: [", f"references: [{_q(target)}, ", 1)
+        )
     elif kind == "duplicate-code":
         copy = path.parent.parent / "copies" / path.name
         extra.append((copy, text))
     elif kind == "supersession-mismatch":
         # A newer edition claims to replace this one; this one does not say so.
-        newer = _Edition(**{**e.__dict__, "code": e.code.rsplit("-", 1)[0] + f"-{AS_OF.year}",
-                            "replaces": [e.code], "replaced_by": [], "references": [], "extra": {}})
+        newer = _Edition(
+            **{
+                **e.__dict__,
+                "code": e.code.rsplit("-", 1)[0] + f"-{AS_OF.year}",
+                "replaces": [e.code],
+                "replaced_by": [],
+                "references": [],
+                "extra": {},
+            }
+        )
         newer.published, newer.effective = dt.date(AS_OF.year, 1, 10), dt.date(AS_OF.year, 4, 10)
         extra.append((_path(root, newer), _render(newer, False, gen.rng)))
         text = text.replace("status: 现行", "status: 废止").replace(
-            f"effective: {e.effective}", f"effective: {e.effective}\nabolished: {newer.effective}")
+            f"effective: {e.effective}", f"effective: {e.effective}\nabolished: {newer.effective}"
+        )
     return path, text, extra
 
 
@@ -443,8 +503,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.root} is not empty", file=sys.stderr)
         return 2
     manifest = generate_catalog(args.root, args.records, args.seed)
-    print(f"{manifest.records} records ({dict(manifest.by_tier)}), {manifest.bytes_written / 1e6:.1f} MB, "
-          f"{len(manifest.planted)} planted problems; lint with --as-of {AS_OF}")
+    print(
+        f"{manifest.records} records ({dict(manifest.by_tier)}), {manifest.bytes_written / 1e6:.1f} MB, "
+        f"{len(manifest.planted)} planted problems; lint with --as-of {AS_OF}"
+    )
     return 0
 
 

@@ -4,7 +4,7 @@
     python bench/lint_bench.py --sizes 10000 --repeat 5
 
 For each size, on the same generated tree (``bench/generate.py``), in the same run:
-  parse (C)      every record file loaded with ruamel.yaml's C-based safe loader (the floor for YAML in Python)
+  parse (C)      every record loaded with ruamel.yaml's C-based safe loader (the floor for YAML in Python)
   yamllint       yamllint with its default configuration (a peer that only checks syntax and style)
   lint cold      ``gbstd lint`` with an empty cache (it writes the cache)
   lint no-cache  ``gbstd lint --no-cache``
@@ -19,6 +19,7 @@ The findings are checked against the problems the generator planted.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -33,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import AS_OF, Manifest, generate_catalog  # noqa: E402
+from generate import AS_OF, Manifest, generate_catalog
 
 TARGETS = {"cold_vs_parse": 3.0, "yamllint_vs_cold": 5.0, "warm_vs_cold": 0.2, "peak_mib_100k": 2048.0}
 
@@ -90,8 +91,18 @@ def best(argv: list[str], repeat: int, before: object = None, stdout: Path | Non
 
 
 def lint_argv(root: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json",
-            *extra]
+    return [
+        sys.executable,
+        "-m",
+        "gbstd",
+        "lint",
+        str(root),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--format",
+        "json",
+        *extra,
+    ]
 
 
 def check_findings(path: Path, manifest: Manifest) -> str:
@@ -110,8 +121,11 @@ def bench_size(n: int, seed: int, repeat: int, workdir: Path, yamllint: bool) ->
         shutil.rmtree(root)
     start = time.perf_counter()
     manifest = generate_catalog(root, n, seed)
-    print(f"  generated {manifest.records} files ({manifest.bytes_written / 1e6:.1f} MB) in "
-          f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
+    print(
+        f"  generated {manifest.records} files ({manifest.bytes_written / 1e6:.1f} MB) in "
+        f"{time.perf_counter() - start:.1f} s",
+        file=sys.stderr,
+    )
     cache = root / ".gbstd-cache"
     out = workdir / f"findings-{n}.json"
 
@@ -143,15 +157,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark gbstd lint (see the module docstring).")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best wall time counts")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per measurement; the best wall time counts"
+    )
     parser.add_argument("--no-yamllint", action="store_true", help="skip the (slow) yamllint reference")
-    parser.add_argument("--workdir", type=Path, help="where to generate catalogs (default: a temporary directory)")
+    parser.add_argument(
+        "--workdir", type=Path, help="where to generate catalogs (default: a temporary directory)"
+    )
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gbstd-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"gbstd lint benchmark — Python {platform.python_version()}, {cores} cores, "
-          f"{platform.machine()}, as of {AS_OF}, seed {args.seed}\n")
+    print(
+        f"gbstd lint benchmark — Python {platform.python_version()}, {cores} cores, "
+        f"{platform.machine()}, as of {AS_OF}, seed {args.seed}\n"
+    )
     all_results: dict[int, dict[str, Run | float | str]] = {}
     for n in args.sizes:
         print(f"[{n} records]", file=sys.stderr)
@@ -168,30 +188,45 @@ def print_table(all_results: dict[int, dict[str, Run | float | str]]) -> None:
     for n, results in all_results.items():
         for name, value in results.items():
             if isinstance(value, Run):
-                print(f"| {n:>8} | {name:<15} | {value.wall:>8.2f} | {value.cpu:>8.2f} | {value.peak_mib:>8.0f} | "
-                      f"{value.code:>4} |")
+                print(
+                    f"| {n:>8} | {name:<15} | {value.wall:>8.2f} | {value.cpu:>8.2f} | "
+                    f"{value.peak_mib:>8.0f} | {value.code:>4} |"
+                )
     print()
     for n, results in all_results.items():
         cold, parse = results["lint cold"], results["parse (C)"]
         warm, single = results["lint warm"], results["lint 1 job"]
-        assert isinstance(cold, Run) and isinstance(parse, Run) and isinstance(warm, Run) and isinstance(single, Run)
+        assert (
+            isinstance(cold, Run)
+            and isinstance(parse, Run)
+            and isinstance(warm, Run)
+            and isinstance(single, Run)
+        )
         print(f"{n} records: {results['check']}")
         print(f"  cold / parse (C)  = {cold.wall / parse.wall:5.2f}   (target ≤ {TARGETS['cold_vs_parse']})")
         yl = results.get("yamllint")
         if isinstance(yl, Run):
-            print(f"  yamllint / cold   = {yl.wall / cold.wall:5.2f}   (target ≥ {TARGETS['yamllint_vs_cold']})")
+            print(
+                f"  yamllint / cold   = {yl.wall / cold.wall:5.2f}   (target ≥ {TARGETS['yamllint_vs_cold']})"
+            )
         print(f"  warm / cold       = {warm.wall / cold.wall:5.2f}   (target ≤ {TARGETS['warm_vs_cold']})")
-        print(f"  1 job / no-cache  = {single.wall / results['lint no-cache'].wall:5.2f}   "  # type: ignore[union-attr]
-              "(what the worker pool buys)")
+        print(
+            f"  1 job / no-cache  = {single.wall / results['lint no-cache'].wall:5.2f}   "  # type: ignore[union-attr]
+            "(what the worker pool buys)"
+        )
         peak = max(r.peak_mib for r in results.values() if isinstance(r, Run) and r is not yl)
-        print(f"  peak memory       = {peak:5.0f} MiB (target < {TARGETS['peak_mib_100k']:.0f} MiB at 100 000)")
+        print(
+            f"  peak memory       = {peak:5.0f} MiB (target < {TARGETS['peak_mib_100k']:.0f} MiB at 100 000)"
+        )
     sizes = sorted(all_results)
-    for small, large in zip(sizes, sizes[1:]):
+    for small, large in itertools.pairwise(sizes):
         a, b = all_results[small]["lint cold"], all_results[large]["lint cold"]
         w1, w2 = all_results[small]["lint warm"], all_results[large]["lint warm"]
         assert isinstance(a, Run) and isinstance(b, Run) and isinstance(w1, Run) and isinstance(w2, Run)
-        print(f"growth {small} → {large} ({large / small:.0f}× records): cold {b.wall / a.wall:.1f}×, "
-              f"warm {w2.wall / w1.wall:.1f}× (linear = {large / small:.0f}×)")
+        print(
+            f"growth {small} → {large} ({large / small:.0f}× records): cold {b.wall / a.wall:.1f}×, "
+            f"warm {w2.wall / w1.wall:.1f}× (linear = {large / small:.0f}×)"
+        )
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from generate import AS_OF, PLANTED, generate_catalog  # noqa: E402
+from generate import AS_OF, PLANTED, generate_catalog
 
-from gbstd.cli.app import app  # noqa: E402
+from gbstd.cli.app import app
 
 
 def tree_digest(root: Path) -> str:
@@ -31,8 +31,11 @@ def test_same_seed_same_catalog_and_lint_finds_exactly_the_planted_problems(tmp_
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
     assert first.records >= 700 and {kind for kind, _, _ in first.planted} == set(PLANTED)
     assert set(first.by_tier) == {"national", "industry", "group", "local", "internal"}
-    result = CliRunner().invoke(app, ["lint", str(tmp_path / "a"), "--as-of", AS_OF.isoformat(), "--format", "json",
-                                      "--no-cache"])
+    result = CliRunner().invoke(
+        app, ["lint", str(tmp_path / "a"), "--as-of", AS_OF.isoformat(), "--format", "json", "--no-cache"]
+    )
     assert result.exit_code == 1
     found = Counter(f["rule"] for f in json.loads(result.stdout))
-    assert found == first.expected_rules() + Counter({"C008": 1})  # a duplicated code is reported on both files
+    assert found == first.expected_rules() + Counter(
+        {"C008": 1}
+    )  # a duplicated code is reported on both files

@@ -1,4 +1,4 @@
-"""The lint cache: reused when nothing changed, invalidated by content, config, --as-of and rules; never fatal."""
+"""The lint cache: reused if nothing changed; invalidated by content, config, --as-of, rules; never fatal."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ def rules_of(findings: list[dict[str, object]]) -> list[object]:
 
 
 def test_cold_then_warm_give_the_same_findings_and_warm_comes_from_the_cache(tmp_path: Path) -> None:
-    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "bad.yaml": GOOD.replace("41568", "41569")})
+    root = make_catalog(
+        tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "bad.yaml": GOOD.replace("41568", "41569")}
+    )
     age(root)
     cold = lint_json(root)
     assert (root / ".gbstd-cache" / "result.json").is_file()
@@ -86,7 +88,7 @@ def test_changing_one_file_changes_its_findings(tmp_path: Path) -> None:
 
 
 def test_same_size_same_mtime_edit_is_still_seen(tmp_path: Path) -> None:
-    """A file rewritten within the same second and with the same size: the ctime and the racy check catch it."""
+    """Rewritten in the same second with the same size: the ctime and the racy check catch it."""
     root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
     lint_json(root)
     path = root / "records" / "GB-T-41568-2022.yaml"
@@ -129,17 +131,30 @@ def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
 
 
 def test_cache_dir_is_configurable(tmp_path: Path) -> None:
-    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD}, '[catalog]\ncache_dir = "build/lint-cache"\n')
+    root = make_catalog(
+        tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD}, '[catalog]\ncache_dir = "build/lint-cache"\n'
+    )
     lint_json(root)
     assert (root / "build" / "lint-cache" / "result.json").is_file()
     assert lint_json(root) == (0, [])  # the cache dir is not linted or hashed
 
 
-@pytest.mark.parametrize("damage", [b"", b"{", b"\x00\xff", b"[]", b'{"format": 1, "entries": 3}',
-                                    b'{"format": 1, "entries": {"x": [1], "records/GB-T-41568-2022.yaml": [1]}}',
-                                    b'{"format": 1, "digest": "x", "findings": [[1, 2]]}'])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{",
+        b"\x00\xff",
+        b"[]",
+        b'{"format": 1, "entries": 3}',
+        b'{"format": 1, "entries": {"x": [1], "records/GB-T-41568-2022.yaml": [1]}}',
+        b'{"format": 1, "digest": "x", "findings": [[1, 2]]}',
+    ],
+)
 def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
-    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "x.yaml": GOOD.replace("41568", "1")})
+    root = make_catalog(
+        tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "x.yaml": GOOD.replace("41568", "1")}
+    )
     age(root)
     expected = lint_json(root)
     written = list((root / ".gbstd-cache").rglob("*.json"))
@@ -157,7 +172,9 @@ def test_a_forged_result_for_another_digest_is_not_used(tmp_path: Path) -> None:
     result = root / ".gbstd-cache" / "result.json"
     document = json.loads(result.read_text())
     document["digest"] = "0" * 64
-    document["findings"] = [["records/GB-T-41568-2022.yaml", "C001", "假", "fake", None, [], True, 1, 1, "error"]]
+    document["findings"] = [
+        ["records/GB-T-41568-2022.yaml", "C001", "假", "fake", None, [], True, 1, 1, "error"]
+    ]
     result.write_text(json.dumps(document))
     assert lint_json(root) == (0, [])
 
@@ -170,9 +187,13 @@ def test_an_unwritable_cache_dir_is_not_fatal(tmp_path: Path) -> None:
 
 
 def test_racing_runs_leave_a_usable_cache(tmp_path: Path) -> None:
-    records = {f"T-CAGA-{i}-2023.yaml": GOOD.replace("GB/T 41568-2022", f"T/CAGA {i}-2023")
-               .replace("术语", f"术语 第{i}部分").replace("published: 2022-04-15", "published: 2023-04-15")
-               .replace("effective: 2022-11-01", "effective: 2023-11-01") for i in range(1, 40)}
+    records = {
+        f"T-CAGA-{i}-2023.yaml": GOOD.replace("GB/T 41568-2022", f"T/CAGA {i}-2023")
+        .replace("术语", f"术语 第{i}部分")
+        .replace("published: 2022-04-15", "published: 2023-04-15")
+        .replace("effective: 2022-11-01", "effective: 2023-11-01")
+        for i in range(1, 40)
+    }
     root = make_catalog(tmp_path / "cat", records)
     age(root)
     argv = [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF, "--format", "json"]
@@ -196,14 +217,19 @@ def test_records_cache_is_dropped_when_the_config_changes(tmp_path: Path) -> Non
     (root / "gbstd.toml").write_text("[catalog]\ninternal_code_pattern = '^HNJGSW \\d+-\\d{4}$'\n")
     assert lint_json(root) == (0, [])
     cache = Cache.open(root, load_config(root))
-    assert cache.tool == tool_fingerprint() and len(cache.records.keys()) == 1
+    assert cache.tool == tool_fingerprint() and len(cache.records.all_keys()) == 1
 
 
 def test_parallel_reading_gives_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from gbstd.catalog import loader
 
-    records = {f"DB41-T-{i}-2021.yaml": GOOD.replace("GB/T 41568-2022", f"DB41/T {i}-2021").replace(
-        "published: 2022-04-15", "published: 2021-12-15").replace("2022-11-01", "2021-11-01").replace("术语", f"术语 第{i}部分") for i in range(1, 61)}
+    records = {
+        f"DB41-T-{i}-2021.yaml": GOOD.replace("GB/T 41568-2022", f"DB41/T {i}-2021")
+        .replace("published: 2022-04-15", "published: 2021-12-15")
+        .replace("2022-11-01", "2021-11-01")
+        .replace("术语", f"术语 第{i}部分")
+        for i in range(1, 61)
+    }
     records["broken.yaml"] = "code: [\n"
     root = make_catalog(tmp_path / "cat", records)
     single = lint_json(root, "--no-cache", "--jobs", "1")
@@ -214,10 +240,19 @@ def test_parallel_reading_gives_the_same_findings(tmp_path: Path, monkeypatch: p
     assert rules_of(single[1]) == ["C006"] * 60 + ["Y001"]  # published after effective, and the broken file
 
 
-@pytest.mark.parametrize("entry", [["x", [[1, 2, 3]]], [{"code": 5}, [["Y001", "a", "b", None, [], True, "x", 1, "?"]]],
-                                   [None, "not a list"], 7])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ["x", [[1, 2, 3]]],
+        [{"code": 5}, [["Y001", "a", "b", None, [], True, "x", 1, "?"]]],
+        [None, "not a list"],
+        7,
+    ],
+)
 def test_forged_record_entries_with_a_valid_header_are_read_again(tmp_path: Path, entry: object) -> None:
-    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "x.yaml": GOOD.replace("41568", "1")})
+    root = make_catalog(
+        tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "x.yaml": GOOD.replace("41568", "1")}
+    )
     age(root)
     expected = lint_json(root)
     (root / ".gbstd-cache" / "result.json").unlink()

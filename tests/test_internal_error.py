@@ -45,7 +45,8 @@ def catalog(tmp_path: Path) -> Path:
     (root / "records").mkdir(parents=True)
     (root / "gbstd.toml").write_text("")
     (root / "records" / "GB-T-41568-2022.yaml").write_text(
-        "code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\npublished: 2023-04-15\neffective: 2022-11-01\n",
+        "code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\n"
+        "published: 2023-04-15\neffective: 2022-11-01\n",
         encoding="utf-8",
     )
     return root
@@ -53,11 +54,14 @@ def catalog(tmp_path: Path) -> Path:
 
 @pytest.mark.usefixtures("crashing_rule")
 @pytest.mark.parametrize("cache", [[], ["--no-cache"]])
-def test_internal_error_is_one_line_exit_2_and_other_findings_still_printed(tmp_path: Path, cache: list[str]) -> None:
+def test_internal_error_is_one_line_exit_2_and_other_findings_still_printed(
+    tmp_path: Path, cache: list[str]
+) -> None:
     root = catalog(tmp_path)
     for _ in range(2):  # the second run must not hide the crash behind a cached result
-        result = runner.invoke(app, ["lint", str(root), "--as-of", "2025-06-30", "--format", "json", "--lang", "en",
-                                     *cache])
+        result = runner.invoke(
+            app, ["lint", str(root), "--as-of", "2025-06-30", "--format", "json", "--lang", "en", *cache]
+        )
         assert result.exit_code == 2
         assert sorted(f["rule"] for f in json.loads(result.stdout)) == ["C005", "C006"]
         assert result.stderr == "internal error in rule Z999, please report; run with --debug for details\n"
@@ -66,7 +70,9 @@ def test_internal_error_is_one_line_exit_2_and_other_findings_still_printed(tmp_
 
 @pytest.mark.usefixtures("crashing_rule")
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["lint", str(catalog(tmp_path)), "--as-of", "2025-06-30", "--debug", "--lang", "zh"])
+    result = runner.invoke(
+        app, ["lint", str(catalog(tmp_path)), "--as-of", "2025-06-30", "--debug", "--lang", "zh"]
+    )
     assert result.exit_code == 2
     first, *rest = result.stderr.splitlines()
     assert first == "规则 Z999 内部错误，请报告此问题；加 --debug 查看详情"

@@ -39,7 +39,8 @@ class Selection:
 
 def selected_rules(selection: Selection, rules: Iterable[type[Rule]] | None = None) -> list[Rule]:
     """Instances of the selected rules; the registry is read at call time (tests may extend it)."""
-    return [rule() for rule in (registry.ALL_RULES if rules is None else rules) if selection.enabled(rule.code)]
+    chosen = registry.ALL_RULES if rules is None else rules
+    return [rule() for rule in chosen if selection.enabled(rule.code)]
 
 
 def run_rules(

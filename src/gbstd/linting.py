@@ -14,7 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gbstd.catalog.cache import Cache, config_digest, content_hash, finding_from_json, finding_to_json, input_digest
+from gbstd.catalog.cache import (
+    Cache,
+    config_digest,
+    content_hash,
+    finding_from_json,
+    finding_to_json,
+    input_digest,
+)
 from gbstd.catalog.loader import load_catalog, walk_files
 from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import Selection, run_rules, selected_rules
@@ -50,8 +57,14 @@ def lint_catalog(
     everything = walk_files(root, None, skip=_inside(root, cache.directory))
     hashes = _known_hashes(root, everything, cache)
     unknown = [rel for rel, sha in hashes.items() if sha is None]
-    head = [cache.tool, cache.config, config_digest(config), as_of.isoformat(), *_selection_key(selection),
-            "|".join(sorted(only_paths)) if only_paths is not None else "*"]
+    head = [
+        cache.tool,
+        cache.config,
+        config_digest(config),
+        as_of.isoformat(),
+        *_selection_key(selection),
+        "|".join(sorted(only_paths)) if only_paths is not None else "*",
+    ]
     if len(unknown) <= max(64, len(everything) // 100):
         for rel in unknown:
             hashes[rel] = _hash_file(root, rel, cache, config.catalog.max_file_size)
@@ -74,20 +87,25 @@ def lint_catalog(
     result = run_rules(catalog, as_of, selection, only_paths=only_paths)
     for rel, sha in hashes.items():
         if sha is None:
-            hashes[rel] = catalog.hashes.get(rel) or _hash_file(root, rel, cache, config.catalog.max_file_size)
+            hashes[rel] = catalog.hashes.get(rel) or _hash_file(
+                root, rel, cache, config.catalog.max_file_size
+            )
     cache.forget_missing(everything)
     cache.keep_records(set(catalog.hashes.values()))
     cache.save()
     if not result.internal_errors:  # a crashed rule must crash again next time, not be forgotten
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
-        cache.remember_result(digest, {"files": catalog.files,
-                                       "findings": [finding_to_json(f) for f in result.findings]})
+        cache.remember_result(
+            digest, {"files": catalog.files, "findings": [finding_to_json(f) for f in result.findings]}
+        )
     return LintOutcome(result, catalog.files)
 
 
 def _selection_key(selection: Selection) -> list[str]:
     """The rules that will run, by code and class: a different registry means different results."""
-    return [f"{rule.code}={type(rule).__module__}.{type(rule).__qualname__}" for rule in selected_rules(selection)]
+    return [
+        f"{rule.code}={type(rule).__module__}.{type(rule).__qualname__}" for rule in selected_rules(selection)
+    ]
 
 
 def _inside(root: Path, directory: Path) -> list[str]:

@@ -74,8 +74,17 @@ def is_plain_data(value: Any, depth: int = 0) -> bool:
 
 
 def finding_to_json(finding: Finding, with_path: bool = True) -> list[Any]:
-    row = [finding.rule, finding.message.zh, finding.message.en, finding.record, list(finding.loc), finding.key,
-           finding.line, finding.column, finding.severity.value]
+    row = [
+        finding.rule,
+        finding.message.zh,
+        finding.message.en,
+        finding.record,
+        list(finding.loc),
+        finding.key,
+        finding.line,
+        finding.column,
+        finding.severity.value,
+    ]
     return [finding.path, *row] if with_path else row
 
 
@@ -83,8 +92,9 @@ def finding_from_json(row: list[Any], path: str | None = None) -> Finding:
     if path is None:
         path, *row = row
     rule, zh, en, record, loc, key, line, column, severity = row
-    return Finding(rule, Text(zh, en), path, record, tuple(loc), bool(key), int(line), int(column),
-                   Severity(severity))
+    return Finding(
+        rule, Text(zh, en), path, record, tuple(loc), bool(key), int(line), int(column), Severity(severity)
+    )
 
 
 class _Store:
@@ -121,7 +131,7 @@ class _Store:
             entries[key] = value
             self._dirty.add(shard)
 
-    def keys(self) -> list[str]:
+    def all_keys(self) -> list[str]:
         return [key for entries in self.shards.values() for key in entries]
 
     def delete(self, key: str) -> None:
@@ -174,8 +184,10 @@ class Cache:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 # Ignored by git wherever it lives, and recognised by backup tools as a cache.
                 write_atomic(self.directory / ".gitignore", "# created by gbstd\n*\n")
-                write_atomic(self.directory / "CACHEDIR.TAG",
-                             "Signature: 8a477f597d28d172789f06886806bc55\n# gbstd lint cache\n")
+                write_atomic(
+                    self.directory / "CACHEDIR.TAG",
+                    "Signature: 8a477f597d28d172789f06886806bc55\n# gbstd lint cache\n",
+                )
             header = {"format": FORMAT, "tool": self.tool, "config": self.config}
             text = json.dumps({**header, **document}, ensure_ascii=False, separators=(",", ":"))
             write_atomic(self.directory / name, text, fsync=False)
@@ -205,7 +217,7 @@ class Cache:
 
     def forget_missing(self, present: Iterable[str]) -> None:
         keep = set(present)
-        for rel in self.files.keys():
+        for rel in self.files.all_keys():
             if rel not in keep:
                 self.files.delete(rel)
 
@@ -222,7 +234,7 @@ class Cache:
 
     def keep_records(self, hashes: set[str]) -> None:
         """Drop parsed data of contents no longer in the catalog, so the cache does not grow forever."""
-        for sha in self.records.keys():
+        for sha in self.records.all_keys():
             if sha not in hashes:
                 self.records.delete(sha)
 

@@ -93,7 +93,9 @@ def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, li
     return _record(data, findings, path, rel, config)
 
 
-def _record(data: Any, findings: list[Finding], path: Path, rel: str, config: Config) -> tuple[Record | None, list[Finding]]:
+def _record(
+    data: Any, findings: list[Finding], path: Path, rel: str, config: Config
+) -> tuple[Record | None, list[Finding]]:
     if data is None and findings:
         return None, findings
     raw_code = data.get("code") if isinstance(data, dict) else None
@@ -134,7 +136,10 @@ def record_rels(root: Path, config: Config) -> list[str]:
         return []
     prefix = records_dir.relative_to(root).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    return [prefix + rel for rel in walk_files(records_dir, YAML_SUFFIXES, skip=_cache_skip(root, config, records_dir))]
+    return [
+        prefix + rel
+        for rel in walk_files(records_dir, YAML_SUFFIXES, skip=_cache_skip(root, config, records_dir))
+    ]
 
 
 def catalog_files(root: Path, config: Config) -> list[str]:
@@ -179,7 +184,9 @@ def load_catalog(
     return catalog
 
 
-def _load_records(catalog: Catalog, rels: list[str], progress: Progress | None, cache: Cache | None, jobs: int) -> None:
+def _load_records(
+    catalog: Catalog, rels: list[str], progress: Progress | None, cache: Cache | None, jobs: int
+) -> None:
     root, config = catalog.root, catalog.config
     to_read: list[str] = []
     for rel in rels:
@@ -190,7 +197,9 @@ def _load_records(catalog: Catalog, rels: list[str], progress: Progress | None, 
                 progress(1)
         else:
             to_read.append(rel)
-    for rel, fingerprint, sha, data, problems, has_text in _read_all(root, to_read, config.catalog.max_file_size, jobs):
+    for rel, fingerprint, sha, data, problems, has_text in _read_all(
+        root, to_read, config.catalog.max_file_size, jobs
+    ):
         document, findings = _document(data, problems, has_text, rel)
         if cache is not None and sha is not None and fingerprint is not None:
             cache.remember_hash(rel, fingerprint, sha)
@@ -253,7 +262,7 @@ def _read_chunk(args: tuple[str, list[str], int]) -> list[ReadResult]:
 
 
 def worker_count(jobs: int, files: int) -> int:
-    """How many processes read ``files`` files: 1 for small catalogs or one core, else ``jobs`` or the cores."""
+    """Processes to read ``files`` files: 1 for small catalogs or one core, else ``jobs`` or the cores."""
     if jobs == 1 or files < POOL_THRESHOLD:
         return 1
     try:
@@ -270,7 +279,7 @@ def _read_all(root: Path, rels: list[str], max_size: int, jobs: int) -> Iterator
         for rel in rels:
             yield read_and_parse(top, rel, max_size)
         return
-    chunks = [(top, rels[i:i + CHUNK], max_size) for i in range(0, len(rels), CHUNK)]
+    chunks = [(top, rels[i : i + CHUNK], max_size) for i in range(0, len(rels), CHUNK)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with context.Pool(workers) as pool:

@@ -194,7 +194,7 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
                 if event.tag is not None:
                     raise _Unusual(event.tag)
                 value = _plain(event.value) if event.implicit[0] else event.value
-            except Exception:  # noqa: BLE001 - whatever it is, the safe loader below decides
+            except Exception:  # whatever it is, the safe loader below decides
                 exact = False
                 continue
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
@@ -255,15 +255,16 @@ def read_bytes(path: Path | str, max_size: int) -> tuple[bytes | None, Fingerpri
                 ))]
             size = info.st_size
             if size > max_size:
-                return None, None, [_too_large(f"{size} 字节，上限 {max_size}", f"{size} bytes, limit {max_size}")]
+                too_large = _too_large(f"{size} 字节，上限 {max_size}", f"{size} bytes, limit {max_size}")
+                return None, None, [too_large]
             data = handle.read(size + 1)
             if len(data) > size:  # grew since fstat: read on, up to the limit
                 data += handle.read(max_size + 1 - len(data))
     except IsADirectoryError:
-        return None, None, [FileProblem("Y010", Text("这是目录而不是文件", "this is a directory, not a file"))]
+        return None, None, [FileProblem("Y010", Text("这是目录而不是文件", "a directory, not a file"))]
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, None, [FileProblem("Y010", Text(f"无法读取文件：{reason}", f"cannot read file: {reason}"))]
+        return None, None, [FileProblem("Y010", Text(f"无法读取文件：{reason}", f"cannot read: {reason}"))]
     if len(data) > max_size:
         return None, None, [_too_large(f"超过上限 {max_size} 字节", f"over the limit of {max_size} bytes")]
     return data, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), []
@@ -355,7 +356,7 @@ def parse_yaml(text: str) -> tuple[Any, list[FileProblem]]:
             return None, [problem]
         if exact:
             return data, []
-    except Exception:  # noqa: BLE001 - syntax errors and anything unforeseen: the safe loader has the last word
+    except Exception:  # syntax errors and anything unforeseen: the safe loader has the last word
         pass
     try:
         return _YAML.load(text), []

@@ -43,7 +43,10 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="警告也算失败 warnings fail too.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="显示内部错误详情 show details of internal errors.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=0, help="读取文件的进程数 reader processes for large catalogs (0 = one per core, 1 = no pool; default: [catalog] jobs).")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=0,
+        help="读取文件的进程数 reader processes for large catalogs (0 = one per core, 1 = none; default: [catalog] jobs).",
+    )] = None,
 ) -> None:
     """检查标准目录 — check a catalog: schema, codes, dates, statuses, supersession, references.
 
@@ -88,11 +91,13 @@ def lint(
             )
     except CatalogError as exc:
         fail(exc.text, language)
-    except Exception:  # noqa: BLE001 - a bug must show as one line, not a traceback
+    except Exception:  # a bug must show as one line, not a traceback
         if debug:
             stderr.print(traceback.format_exc(), markup=False)
-        fail(Text("加载目录时内部错误，请报告此问题；加 --debug 查看详情",
-                  "internal error while loading the catalog, please report; run with --debug for details"), language)
+        fail(Text(
+            "加载目录时内部错误，请报告此问题；加 --debug 查看详情",
+            "internal error while loading the catalog, please report; run with --debug for details",
+        ), language)
     result = outcome.result
     report = ReportInput(result=result, lang=language, files_checked=len(only_paths or outcome.files),
                          color=sys.stdout.isatty() and output_format is Format.text)
