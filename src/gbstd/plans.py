@@ -23,7 +23,15 @@ from gbstd.catalog.catalog import Catalog, PlanFile, Record
 from gbstd.i18n import Text
 from gbstd.model.month import Month
 from gbstd.model.plan import (
-    DateBasis, Phase, PilotPlan, PlanStatus, ReportingDuty, ReportPeriod, Target, TargetFilter, Task,
+    DateBasis,
+    Phase,
+    PilotPlan,
+    PlanStatus,
+    ReportingDuty,
+    ReportPeriod,
+    Target,
+    TargetFilter,
+    Task,
     deadline_passed,
 )  # fmt: skip
 from gbstd.model.standard import Status
@@ -194,6 +202,10 @@ def target_window(plan: PilotPlan, target: Target) -> tuple[dt.date, dt.date]:
     return target.from_ or plan.first_day, target.to or plan.last_day
 
 
+def _by_date(entry: CountedStandard) -> tuple[dt.date, str]:
+    return entry.date or dt.date.min, entry.code
+
+
 def count_target(plan: PilotPlan, target: Target, catalog: Catalog, as_of: dt.date) -> TargetProgress:
     start, end = target_window(plan, target)
     progress = TargetProgress(target, start, end)
@@ -213,9 +225,8 @@ def count_target(plan: PilotPlan, target: Target, catalog: Catalog, as_of: dt.da
             progress.counted.append(entry)
         else:
             progress.uncertain.append(entry)
-    order = (lambda s: (s.date or dt.date.min, s.code))
-    progress.counted.sort(key=order)
-    progress.uncertain.sort(key=order)
+    progress.counted.sort(key=_by_date)
+    progress.uncertain.sort(key=_by_date)
     return progress
 
 
@@ -335,7 +346,8 @@ def report_periods(plan: PilotPlan, duty: ReportingDuty, as_of: dt.date) -> list
             state = ReportState.DUE
         else:
             state = ReportState.UPCOMING
-        result.append(ReportDue(duty, label, end, due, state, submitted if state is ReportState.SUBMITTED else None))
+        sent_on = submitted if state is ReportState.SUBMITTED else None
+        result.append(ReportDue(duty, label, end, due, state, sent_on))
     return result
 
 
@@ -388,7 +400,8 @@ class PlanProgress:
         plan = self.plan
         current, following = self.current_phase, self.next_phase
         return {
-            "plan": self.key, "title": plan.title, "issuers": list(plan.issuers), "issued": plan.issued.isoformat(),
+            "plan": self.key, "title": plan.title, "issuers": list(plan.issuers),
+            "issued": plan.issued.isoformat(),
             "answers": plan.answers.number if plan.answers else None, "status": plan.status.value,
             "tracked": self.tracked, "as_of": self.as_of.isoformat(), "start": plan.first_day.isoformat(),
             "end": plan.last_day.isoformat(), "state": self.state.value, "days_left": self.days_left,
@@ -431,7 +444,7 @@ def plan_progress(plan: PilotPlan | PlanFile, catalog: Catalog, as_of: dt.date) 
 
 
 __all__ = [
-    "CountedStandard", "MissedDeadline", "PhaseProgress", "PhaseState", "PlanProgress", "PlanState", "ReportDue",
-    "ReportState", "TargetProgress", "TaskProgress", "TaskState", "count_target", "date_bounds", "module_scope",
-    "plan_progress", "report_periods", "status_on", "target_window", "task_progress",
+    "CountedStandard", "MissedDeadline", "PhaseProgress", "PhaseState", "PlanProgress", "PlanState",
+    "ReportDue", "ReportState", "TargetProgress", "TaskProgress", "TaskState", "count_target", "date_bounds",
+    "module_scope", "plan_progress", "report_periods", "status_on", "target_window", "task_progress",
 ]  # fmt: skip

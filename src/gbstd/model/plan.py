@@ -41,7 +41,8 @@ PLAN_STATUS_LABELS: dict[PlanStatus, Text] = {
 
 PlanStatusField = alias_enum(
     PlanStatus,
-    {"跟踪中": PlanStatus.ACTIVE, "执行中": PlanStatus.ACTIVE, "已归档": PlanStatus.ARCHIVED, "归档": PlanStatus.ARCHIVED},
+    {"跟踪中": PlanStatus.ACTIVE, "执行中": PlanStatus.ACTIVE,
+     "已归档": PlanStatus.ARCHIVED, "归档": PlanStatus.ARCHIVED},
     "方案状态 active (跟踪中: done dates are kept up to date, overdue tasks are reported) or archived "
     "(已归档: kept as a record; task completion is not tracked, so nothing is reported overdue)",
 )
@@ -73,8 +74,9 @@ class ReportPeriod(str, Enum):
 
 
 ReportPeriodField = alias_enum(
-    ReportPeriod, {"半年": ReportPeriod.HALF_YEAR, "半年报": ReportPeriod.HALF_YEAR, "上半年": ReportPeriod.HALF_YEAR,
-                   "年度": ReportPeriod.YEAR, "年度报": ReportPeriod.YEAR, "annual": ReportPeriod.YEAR},
+    ReportPeriod, {"半年": ReportPeriod.HALF_YEAR, "半年报": ReportPeriod.HALF_YEAR,
+                   "上半年": ReportPeriod.HALF_YEAR, "年度": ReportPeriod.YEAR, "年度报": ReportPeriod.YEAR,
+                   "annual": ReportPeriod.YEAR},
     "报告周期 half-year (半年报, covers January–June) or year (年度报, covers the calendar year)",
 )  # fmt: skip
 
@@ -83,7 +85,9 @@ class Counterpart(_Item):
     """上级文件 — the notice the plan answers."""
 
     number: str = Field(min_length=1, description="文号 document number, e.g. 国管办函〔2021〕92号")
-    title: str | None = Field(None, description="文件名称 title, e.g. 关于开展第三批机关事务标准化试点工作的通知")
+    title: str | None = Field(
+        None, description="文件名称 title, e.g. 关于开展第三批机关事务标准化试点工作的通知"
+    )
     issuers: StrList = list_field("发文机关 issuing bodies of the notice")
 
 
@@ -101,10 +105,13 @@ class TargetFilter(_Item):
     regions: StrList = list_field(
         "行政区划 division codes (GB/T 2260); a city counts toward its province: 41 matches DB41 and DB4103"
     )
-    modules: StrList = list_field("体系编号 modules of the standard system; a module includes its sub-modules")
+    modules: StrList = list_field(
+        "体系编号 modules of the standard system; a module includes its sub-modules"
+    )
     statuses: list[StatusField] = Field(  # type: ignore[valid-type]
         default_factory=list,
-        description="状态 statuses as of the day of counting; default 现行 and 即将实施 (abolished ones don't count)",
+        description="状态 statuses as of the day of counting; default 现行 and 即将实施 "
+        "(abolished ones don't count)",
     )
 
 
@@ -116,10 +123,14 @@ class Target(_Item):
     at_least: int = Field(ge=1, description="目标数 threshold: at least this many standards")
     filter: TargetFilter = Field(default_factory=TargetFilter, description="计数范围 which standards count")
     from_: Date | None = Field(
-        None, alias="from", description="起始日期 first day of the window (inclusive); default: the plan's first day"
+        None, alias="from", description="起始日期 first day of the window (inclusive); default: plan start"
     )
-    to: Date | None = Field(None, description="截止日期 last day of the window (inclusive); default: the plan's last day")
-    basis: DateBasisField = Field(DateBasis.PUBLISHED, description="计数依据 published (default) or effective")  # type: ignore[valid-type]
+    to: Date | None = Field(
+        None, description="截止日期 last day of the window (inclusive); default: the plan's last day"
+    )
+    basis: DateBasisField = Field(  # type: ignore[valid-type]
+        DateBasis.PUBLISHED, description="计数依据 published (default) or effective"
+    )
     note: str | None = Field(None, description="备注 note")
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
@@ -171,7 +182,9 @@ class Task(_Item):
     phase: str = Field(min_length=1, description="阶段 name of the phase the task belongs to")
     subject: str = Field(min_length=1, description="重点任务 subject, e.g. 宣传动员")
     measures: StrList = list_field("具体措施 measures, one per item")
-    deadline: MonthField | None = Field(None, description="完成时限 month by whose end the task is due, YYYY-MM")
+    deadline: MonthField | None = Field(
+        None, description="完成时限 month by whose end the task is due, YYYY-MM"
+    )
     deadline_text: str | None = Field(None, description="完成时限原文 the deadline as the plan words it")
     milestones: list[Milestone] = Field(default_factory=list, description="阶段性时限 intermediate deadlines")
     owner: str | None = Field(None, description="责任单位 who is responsible")
@@ -213,7 +226,9 @@ class PilotPlan(BaseModel):
     issued: Date = Field(description="印发日期 date of issue")
     addressees: StrList = list_field("主送机关 addressees")
     answers: Counterpart | None = Field(None, description="依据文件 the notice the plan answers")
-    region: str | None = Field(None, pattern=r"^\d{2}(\d{2}){0,2}$", description="行政区划 region the plan covers")
+    region: str | None = Field(
+        None, pattern=r"^\d{2}(\d{2}){0,2}$", description="行政区划 region the plan covers"
+    )
     status: PlanStatusField = Field(PlanStatus.ACTIVE, description="方案状态 active (default) or archived")  # type: ignore[valid-type]
     guidance: str | None = Field(None, description="指导思想 guiding idea")
     principles: list[Principle] = Field(default_factory=list, description="工作原则 principles")
@@ -244,7 +259,7 @@ def deadline_passed(deadline: Month, as_of: dt.date) -> bool:
 
 
 __all__ = [
-    "Counterpart", "DateBasis", "Evidence", "Milestone", "Month", "Phase", "PilotPlan",
-    "PlanStatus", "Principle", "ReportPeriod", "ReportingDuty", "Submission", "Target", "TargetFilter", "Task",
+    "Counterpart", "DateBasis", "Evidence", "Milestone", "Month", "Phase", "PilotPlan", "PlanStatus",
+    "Principle", "ReportPeriod", "ReportingDuty", "Submission", "Target", "TargetFilter", "Task",
     "deadline_passed",
 ]  # fmt: skip

@@ -48,7 +48,8 @@ class PhaseOrder(PlanRule):
             if index and phase.start < phases[index - 1].start:
                 before = phases[index - 1]
                 yield self.at_plan(plan_file, Text(
-                    f"阶段“{phase.name}”（{phase.start} 起）排在“{before.name}”（{before.start} 起）之后，却更早开始",
+                    f"阶段“{phase.name}”（{phase.start} 起）排在“{before.name}”（{before.start} 起）之后，"
+                    "却更早开始",
                     f"phase '{phase.name}' (from {phase.start}) is listed after '{before.name}' "
                     f"(from {before.start}) but starts earlier",
                 ), ("phases", index, "start"), key=False)

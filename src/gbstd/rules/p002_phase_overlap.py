@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from gbstd.catalog.catalog import PlanFile
 from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.rules.base import RuleContext
-from gbstd.rules.plan_base import PlanRule
+from gbstd.rules.plan_base import PlanRule, ordered_phases
 
 
 class PhaseOverlap(PlanRule):
@@ -36,10 +37,7 @@ class PhaseOverlap(PlanRule):
     summary = Text("阶段时间重叠", "phases overlap")
 
     def check_plan(self, plan_file: PlanFile, ctx: RuleContext) -> Iterator[Finding]:
-        ordered = sorted(
-            (phase.start, index, phase) for index, phase in enumerate(plan_file.plan.phases) if phase.start <= phase.end
-        )
-        for (_, _, before), (_, index, phase) in zip(ordered, ordered[1:]):
+        for (_, before), (index, phase) in pairwise(ordered_phases(plan_file.plan)):
             if phase.start <= before.end:
                 yield self.at_plan(plan_file, Text(
                     f"阶段“{phase.name}”（{phase.start}—{phase.end}）与“{before.name}”（{before.start}—{before.end}）时间重叠",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from gbstd.catalog.catalog import PlanFile
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.rules.base import RuleContext
-from gbstd.rules.plan_base import PlanRule
+from gbstd.rules.plan_base import PlanRule, ordered_phases
 
 
 class PhaseGap(PlanRule):
@@ -37,14 +38,12 @@ class PhaseGap(PlanRule):
     severity = Severity.WARNING
 
     def check_plan(self, plan_file: PlanFile, ctx: RuleContext) -> Iterator[Finding]:
-        ordered = sorted(
-            (phase.start, index, phase) for index, phase in enumerate(plan_file.plan.phases) if phase.start <= phase.end
-        )
-        for (_, _, before), (_, index, phase) in zip(ordered, ordered[1:]):
+        for (_, before), (index, phase) in pairwise(ordered_phases(plan_file.plan)):
             first_free = before.end.next()
             if phase.start > first_free:
                 yield self.at_plan(plan_file, Text(
-                    f"“{before.name}”于 {before.end} 结束，“{phase.name}”到 {phase.start} 才开始：{first_free} 起不属于任何阶段",
+                    f"“{before.name}”于 {before.end} 结束，“{phase.name}”到 {phase.start} 才开始："
+                    f"{first_free} 起不属于任何阶段",
                     f"'{before.name}' ends in {before.end} but '{phase.name}' starts only in {phase.start}: "
                     f"the months from {first_free} belong to no phase",
                 ), ("phases", index, "start"), key=False)

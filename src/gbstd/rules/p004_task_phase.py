@@ -40,5 +40,6 @@ class TaskPhase(PlanRule):
             if plan.phase_named(task.phase) is None:
                 yield self.at_plan(plan_file, Text(
                     f"任务“{task.subject}”的阶段“{task.phase}”不在方案的阶段中（{names}）",
-                    f"task '{task.subject}' names phase '{task.phase}', which the plan does not have ({names})",
+                    f"task '{task.subject}' names phase '{task.phase}', "
+                    f"which the plan does not have ({names})",
                 ), ("tasks", index, "phase"), key=False)

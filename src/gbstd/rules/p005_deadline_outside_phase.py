@@ -51,7 +51,8 @@ class DeadlineOutsidePhase(PlanRule):
                     continue
                 item_zh, item_en = (f"中“{what}”", f" ({what})") if what else ("", "")
                 yield self.at_plan(plan_file, Text(
-                    f"任务“{task.subject}”{item_zh}的时限 {month} 不在所属阶段“{phase.name}”（{phase.start}—{phase.end}）内",
+                    f"任务“{task.subject}”{item_zh}的时限 {month} "
+                    f"不在所属阶段“{phase.name}”（{phase.start}—{phase.end}）内",
                     f"task '{task.subject}': deadline {month}{item_en} lies outside its phase '{phase.name}' "
                     f"({phase.start}…{phase.end})",
                 ), ("tasks", index, *loc), key=False)

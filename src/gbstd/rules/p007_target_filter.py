@@ -45,7 +45,8 @@ class TargetFilter(PlanRule):
             for position, region in enumerate(target.filter.regions):
                 if not is_valid_region(region):
                     yield self.at_plan(plan_file, Text(
-                        f"目标“{target.id}”的行政区划 {region!r} 不是有效的区划代码（如 41、4103），匹配不到任何标准",
+                        f"目标“{target.id}”的行政区划 {region!r} 不是有效的区划代码（如 41、4103），"
+                        "匹配不到任何标准",
                         f"target '{target.id}': region {region!r} is not a division code (e.g. 41, 4103); "
                         "it matches nothing",
                     ), (*here, "filter", "regions", position), key=False)
@@ -54,11 +55,13 @@ class TargetFilter(PlanRule):
                     if module not in modules:
                         yield self.at_plan(plan_file, Text(
                             f"目标“{target.id}”的体系编号 {module} 不在标准体系中，匹配不到任何标准",
-                            f"target '{target.id}': module {module} is not in the standard system; it matches nothing",
+                            f"target '{target.id}': module {module} is not in the standard system; "
+                            "it matches nothing",
                         ), (*here, "filter", "modules", position), key=False)
             start, end = target_window(plan, target)
             if start > end:
                 yield self.at_plan(plan_file, Text(
                     f"目标“{target.id}”的计数窗口 {start}—{end} 起点晚于终点，匹配不到任何标准",
-                    f"target '{target.id}': the window {start}…{end} starts after it ends; it matches nothing",
+                    f"target '{target.id}': the window {start}…{end} starts after it ends; "
+                    "it matches nothing",
                 ), (*here, "from" if target.from_ else "to"), key=False)

@@ -58,13 +58,15 @@ class EvidenceUnknown(PlanRule):
         for item, loc in _evidence(plan_file):
             if item.standard is not None and catalog.get(item.standard) is None:
                 yield self.at_plan(plan_file, Text(
-                    f"佐证标准 {item.standard} 不在目录中", f"evidence standard {item.standard} is not in the catalog",
+                    f"佐证标准 {item.standard} 不在目录中",
+                    f"evidence standard {item.standard} is not in the catalog",
                 ), (*loc, "standard"), key=False)
             if item.file is not None:
                 target = (root / item.file).resolve()
                 if not target.is_relative_to(root):
                     yield self.at_plan(plan_file, Text(
-                        f"佐证文件 {item.file} 在目录之外", f"evidence file {item.file} lies outside the catalog",
+                        f"佐证文件 {item.file} 在目录之外",
+                        f"evidence file {item.file} lies outside the catalog",
                     ), (*loc, "file"), key=False)
                 elif not target.is_file():
                     yield self.at_plan(plan_file, Text(

@@ -52,7 +52,8 @@ class TaskOverdue(PlanRule):
                 what_zh = f"“{missed.what}”" if missed.what else ""
                 what_en = f" ('{missed.what}')" if missed.what else ""
                 yield self.at_plan(plan_file, Text(
-                    f"任务“{task.subject}”{what_zh}已逾期：时限 {missed.deadline.zh}底，截至 {ctx.as_of} 未记录完成日期",
+                    f"任务“{task.subject}”{what_zh}已逾期：时限 {missed.deadline.zh}底，"
+                    f"截至 {ctx.as_of} 未记录完成日期",
                     f"task '{task.subject}'{what_en} is overdue: due by the end of {missed.deadline}, "
                     f"no done date as of {ctx.as_of}",
                 ), ("tasks", index, *missed.loc), key=False)

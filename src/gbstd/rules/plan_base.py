@@ -9,7 +9,7 @@ from gbstd.catalog.catalog import PlanFile
 from gbstd.findings import Finding, Loc
 from gbstd.i18n import Text
 from gbstd.model.month import Month
-from gbstd.model.plan import Task
+from gbstd.model.plan import Phase, PilotPlan, Task
 from gbstd.rules.base import Rule, RuleContext
 
 
@@ -35,3 +35,9 @@ def task_deadlines(task: Task) -> Iterator[tuple[str | None, Month, Loc]]:
         yield None, task.deadline, ("deadline",)
     for index, milestone in enumerate(task.milestones):
         yield milestone.what, milestone.deadline, ("milestones", index, "deadline")
+
+
+def ordered_phases(plan: PilotPlan) -> list[tuple[int, Phase]]:
+    """(index, phase) by start month, leaving out phases whose window is reversed (P001 reports those)."""
+    valid = [(index, phase) for index, phase in enumerate(plan.phases) if phase.start <= phase.end]
+    return sorted(valid, key=lambda item: (item[1].start, item[0]))
