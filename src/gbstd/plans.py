@@ -81,7 +81,7 @@ class ReportState(str, Enum):
     @property
     def label(self) -> Text:
         return {"submitted": Text("已报送", "submitted"), "overdue": Text("逾期未报", "overdue"),
-                "due": Text("待报送", "due"), "upcoming": Text("未到期", "upcoming")}[self.value]  # fmt: skip
+                "due": Text("待报送", "to be sent"), "upcoming": Text("未到期", "upcoming")}[self.value]  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------- targets
