@@ -81,7 +81,8 @@ class ReportState(str, Enum):
     @property
     def label(self) -> Text:
         return {"submitted": Text("已报送", "submitted"), "overdue": Text("逾期未报", "overdue"),
-                "due": Text("待报送", "to be sent"), "upcoming": Text("未到期", "upcoming")}[self.value]  # fmt: skip
+                "due": Text("待报送", "to be sent"),
+                "upcoming": Text("未到期", "upcoming")}[self.value]  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------- targets
@@ -321,8 +322,9 @@ def _due_date(period_end: dt.date, due_day: int | None) -> dt.date:
     if due_day is None:
         return period_end
     following = Month.of(period_end).next()
-    return dt.date(following.year, following.month,
-                   min(due_day, calendar.monthrange(following.year, following.month)[1]))
+    return dt.date(
+        following.year, following.month, min(due_day, calendar.monthrange(following.year, following.month)[1])
+    )
 
 
 def report_periods(plan: PilotPlan, duty: ReportingDuty, as_of: dt.date) -> list[ReportDue]:

@@ -35,18 +35,22 @@ class Format(str, Enum):
 def status(
     plan: Annotated[
         str | None,
-        typer.Argument(help="方案 a plan file, a catalog directory (all its plans) or a plan name such as "
-                       "henan-2021 (default: every plan of the catalog in --catalog)"),
+        typer.Argument(
+            help="方案 a plan file, a catalog directory (all its plans) or a plan name such as "
+            "henan-2021 (default: every plan of the catalog in --catalog)"
+        ),
     ] = None,
     catalog_dir: Annotated[
         Path, typer.Option("--catalog", "-C", help="目录 catalog directory, for plan names (default: .)")
     ] = Path("."),
     as_of: AsOfOption = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="输出格式 output format.")] = Format.text,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="输出格式 output format.")
+    ] = Format.text,
     lang: LangOption = LangChoice.zh,
 ) -> None:
-    """方案进度 — current phase and time left, each target counted in the catalog, tasks done / open / overdue,
-    reports due.
+    """方案进度 — current phase and time left, targets counted in the catalog, tasks done / open /
+    overdue, reports due.
 
     Targets count standards matching their filter published (or effective) within their window up to --as-of,
     both ends inclusive; a city standard (DB4103) counts toward its province (41); abolished ones don't.
@@ -86,22 +90,48 @@ def _choose(catalog: Catalog, plan: str | None, as_path: Path | None, lang: Lang
         if not found:
             rel = _rel(catalog, wanted)
             if rel in broken:
-                fail(Text(f"方案文件 {plan} 有错误，先运行 `gbstd lint`", f"plan file {plan} has errors; run `gbstd lint`"),
-                     lang)
-            fail(Text(f"{plan} 不是目录 {catalog.config.catalog.plans}/ 中的方案文件",
-                      f"{plan} is not a plan file in the catalog's {catalog.config.catalog.plans}/ directory"), lang)
+                fail(
+                    Text(
+                        f"方案文件 {plan} 有错误，先运行 `gbstd lint`",
+                        f"plan file {plan} has errors; run `gbstd lint`",
+                    ),
+                    lang,
+                )
+            fail(
+                Text(
+                    f"{plan} 不是目录 {catalog.config.catalog.plans}/ 中的方案文件",
+                    f"{plan} is not a plan file in the catalog's {catalog.config.catalog.plans}/ directory",
+                ),
+                lang,
+            )
         return found
     if plan is not None and (as_path is None or not as_path.exists()):
         found = [p for p in catalog.plans if p.key == plan]
         if not found:
             known = ", ".join(p.key for p in catalog.plans) or "—"
-            fail(Text(f"目录中没有方案 {plan}（已有：{known}）", f"no plan {plan} in the catalog (known: {known})"), lang)
+            fail(
+                Text(
+                    f"目录中没有方案 {plan}（已有：{known}）",
+                    f"no plan {plan} in the catalog (known: {known})",
+                ),
+                lang,
+            )
         return found
     if not catalog.plans:
-        hint = Text("，部分方案文件有错误，先运行 `gbstd lint`", "; some plan files have errors, run `gbstd lint`") \
-            if broken else Text("", "")
-        fail(Text(f"目录 {catalog.root.name} 中没有方案（{catalog.config.catalog.plans}/）{hint.zh}",
-                  f"the catalog {catalog.root.name} has no plans ({catalog.config.catalog.plans}/){hint.en}"), lang)
+        hint = (
+            Text(
+                "，部分方案文件有错误，先运行 `gbstd lint`", "; some plan files have errors, run `gbstd lint`"
+            )
+            if broken
+            else Text("", "")
+        )
+        fail(
+            Text(
+                f"目录 {catalog.root.name} 中没有方案（{catalog.config.catalog.plans}/）{hint.zh}",
+                f"the catalog {catalog.root.name} has no plans ({catalog.config.catalog.plans}/){hint.en}",
+            ),
+            lang,
+        )
     return list(catalog.plans)
 
 

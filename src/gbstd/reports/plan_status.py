@@ -38,7 +38,9 @@ def _header(p: PlanProgress, lang: Lang) -> list[str]:
         line2 += _t(lang, f" · 依据 {answers}", f" · answers {answers}")
     line2 += f" · {plan.status.label.get(lang)}"
     span = f"{plan.first_day}—{plan.last_day}" if lang == "zh" else f"{plan.first_day}…{plan.last_day}"
-    line3 = _t(lang, f"截至 {p.as_of}：{p.state.label.zh}（{span}", f"As of {p.as_of}: {p.state.label.en} ({span}")
+    line3 = _t(
+        lang, f"截至 {p.as_of}：{p.state.label.zh}（{span}", f"As of {p.as_of}: {p.state.label.en} ({span}"
+    )
     if p.days_left and p.as_of >= plan.first_day:
         line3 += _t(lang, f"，剩余 {p.days_left} 天）", f", {p.days_left} days left)")
     else:
@@ -55,8 +57,13 @@ def _phase_line(p: PlanProgress, lang: Lang) -> str:
         parts.append(_t(lang, "方案尚未开始", "The plan has not started"))
     elif current:
         ph = current.phase
-        parts.append(_t(lang, f"当前阶段：{ph.name}（{ph.start}—{ph.end}），剩余 {current.days_left} 天",
-                        f"Current phase: {ph.name} ({ph.start}…{ph.end}), {current.days_left} days left"))
+        parts.append(
+            _t(
+                lang,
+                f"当前阶段：{ph.name}（{ph.start}—{ph.end}），剩余 {current.days_left} 天",
+                f"Current phase: {ph.name} ({ph.start}…{ph.end}), {current.days_left} days left",
+            )
+        )
     else:
         parts.append(_t(lang, "当前不在任何阶段内", "no phase is running"))
     if following:
@@ -66,10 +73,15 @@ def _phase_line(p: PlanProgress, lang: Lang) -> str:
 
 
 def _window(t: TargetProgress, p: PlanProgress, lang: Lang) -> str:
-    basis = {"published": ("发布日期", "published"), "effective": ("实施日期", "effective")}[t.target.basis.value]
+    basis = {"published": ("发布日期", "published"), "effective": ("实施日期", "effective")}[
+        t.target.basis.value
+    ]
     end = min(t.window_end, p.as_of)
-    text = _t(lang, f"计数窗口 {t.window_start}—{t.window_end}（按{basis[0]}", f"window {t.window_start}…"
-              f"{t.window_end} (by {basis[1]} date")
+    text = _t(
+        lang,
+        f"计数窗口 {t.window_start}—{t.window_end}（按{basis[0]}",
+        f"window {t.window_start}…{t.window_end} (by {basis[1]} date",
+    )
     if end < t.window_end:
         text += _t(lang, f"，已计至 {end}", f", counted up to {end}")
     return text + _t(lang, "）", ")")
@@ -77,12 +89,18 @@ def _window(t: TargetProgress, p: PlanProgress, lang: Lang) -> str:
 
 def _task_summary(p: PlanProgress, lang: Lang) -> str:
     done, open_, overdue = (len(p.tasks_in(s)) for s in (TaskState.DONE, TaskState.OPEN, TaskState.OVERDUE))
-    text = _t(lang, f"任务 {len(p.tasks)} 项：已完成 {done}，未到期 {open_}，逾期 {overdue}",
-              f"{len(p.tasks)} tasks: {done} done, {open_} open, {overdue} overdue")
+    text = _t(
+        lang,
+        f"任务 {len(p.tasks)} 项：已完成 {done}，未到期 {open_}，逾期 {overdue}",
+        f"{len(p.tasks)} tasks: {done} done, {open_} open, {overdue} overdue",
+    )
     if not p.tracked:
-        text += _t(lang, "（方案已归档，完成日期未在目录中记录：“逾期”即过了时限而未记录完成）",
-                   " (archived plan: done dates are not recorded, so 'overdue' means past its deadline with no "
-                   "done date on record)")
+        text += _t(
+            lang,
+            "（方案已归档，完成日期未在目录中记录：“逾期”即过了时限而未记录完成）",
+            " (archived plan: done dates are not recorded, so 'overdue' means past its deadline with no "
+            "done date on record)",
+        )
     return text
 
 
@@ -105,20 +123,27 @@ def _deadline(t: TaskProgress) -> str:
 def _reports_heading(p: PlanProgress, lang: Lang) -> str:
     text = _t(lang, "报告", "Reports")
     if not p.tracked:
-        text += _t(lang, "（方案已归档，报送情况未在目录中记录）", " (archived plan: submissions are not recorded)")
+        text += _t(
+            lang, "（方案已归档，报送情况未在目录中记录）", " (archived plan: submissions are not recorded)"
+        )
     return text
 
 
 def _report_line(r: ReportDue, lang: Lang) -> str:
-    return _t(lang, f"{r.duty.name} {r.period}：应报日期 {r.due}，{r.state.label.zh}",
-              f"{r.duty.name} {r.period}: due {r.due}, {r.state.label.en}")
+    return _t(
+        lang,
+        f"{r.duty.name} {r.period}：应报日期 {r.due}，{r.state.label.zh}",
+        f"{r.duty.name} {r.period}: due {r.due}, {r.state.label.en}",
+    )
 
 
 def _title(p: PlanProgress) -> str:
     return f"{p.plan.title} ({p.key})" if p.key else p.plan.title
 
 
-def render_text(progress: list[PlanProgress], lang: Lang = "zh", color: bool = False, width: int = 110) -> str:
+def render_text(
+    progress: list[PlanProgress], lang: Lang = "zh", color: bool = False, width: int = 110
+) -> str:
     buffer = StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False, width=width)
     for number, p in enumerate(progress):
@@ -136,13 +161,23 @@ def render_text(progress: list[PlanProgress], lang: Lang = "zh", color: bool = F
         console.print(f"[bold]{escape(_task_summary(p, lang))}[/]")
         if p.tasks:
             table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-            for heading in (_t(lang, "阶段", "phase"), _t(lang, "重点任务", "task"),
-                            _t(lang, "完成时限", "deadline"), _t(lang, "状态", "state")):
+            for heading in (
+                _t(lang, "阶段", "phase"),
+                _t(lang, "重点任务", "task"),
+                _t(lang, "完成时限", "deadline"),
+                _t(lang, "状态", "state"),
+            ):
                 table.add_column(heading, overflow="fold")
             for task in p.tasks:
                 style = {"done": "green", "open": "", "overdue": "yellow"}[task.state.value]
-                table.add_row(escape(task.task.phase), escape(task.task.subject), escape(_deadline(task)),
-                              f"[{style}]{escape(_task_state(task, lang))}[/]" if style else escape(_task_state(task, lang)))
+                table.add_row(
+                    escape(task.task.phase),
+                    escape(task.task.subject),
+                    escape(_deadline(task)),
+                    f"[{style}]{escape(_task_state(task, lang))}[/]"
+                    if style
+                    else escape(_task_state(task, lang)),
+                )
             console.print(table)
         if p.reports:
             console.print()
@@ -154,7 +189,9 @@ def render_text(progress: list[PlanProgress], lang: Lang = "zh", color: bool = F
             else:
                 console.print("  " + _t(lang, "没有待报送的报告", "no report due"))
             if p.next_report:
-                console.print("  " + escape(_t(lang, "下一份：", "next: ") + _report_line(p.next_report, lang)))
+                console.print(
+                    "  " + escape(_t(lang, "下一份：", "next: ") + _report_line(p.next_report, lang))
+                )
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
@@ -164,8 +201,11 @@ def _target_block(t: TargetProgress, p: PlanProgress, lang: Lang) -> Group:
     row.add_column(width=30)
     row.add_column(no_wrap=True)
     mark = "[green]✓[/]" if t.met else " "
-    row.add_row(f"  {mark} {t.count} / {t.threshold}", ProgressBar(total=t.threshold, completed=min(t.count, t.threshold)),
-                f"{t.ratio:.0%}  {escape(t.target.description)}")
+    row.add_row(
+        f"  {mark} {t.count} / {t.threshold}",
+        ProgressBar(total=t.threshold, completed=min(t.count, t.threshold)),
+        f"{t.ratio:.0%}  {escape(t.target.description)}",
+    )
     lines: list[object] = [row, "      " + escape(_window(t, p, lang))]
     for standard in t.counted[:SHOWN_STANDARDS]:
         lines.append(f"      - {escape(standard.code)} {escape(standard.title)} ({standard.date})")
@@ -174,7 +214,9 @@ def _target_block(t: TargetProgress, p: PlanProgress, lang: Lang) -> Group:
         lines.append("      " + _t(lang, f"… 另有 {more} 项", f"… and {more} more"))
     if t.uncertain:
         codes = ", ".join(s.code for s in t.uncertain)
-        lines.append("      " + escape(_t(lang, f"日期不详、可能计入：{codes}", f"date unknown, may count: {codes}")))
+        lines.append(
+            "      " + escape(_t(lang, f"日期不详、可能计入：{codes}", f"date unknown, may count: {codes}"))
+        )
     return Group(*lines)
 
 
@@ -195,24 +237,38 @@ def render_markdown(progress: list[PlanProgress], lang: Lang = "zh") -> str:
         out.append("")
         if p.targets:
             out.append(f"### {_t(lang, '目标', 'Targets')}\n")
-            out.append(_t(lang, "| 目标 | 进度 | | 计数窗口 | 计入的标准 |", "| target | progress | | window | standards |"))
+            out.append(
+                _t(
+                    lang,
+                    "| 目标 | 进度 | | 计数窗口 | 计入的标准 |",
+                    "| target | progress | | window | standards |",
+                )
+            )
             out.append("|---|---|---|---|---|")
             for t in p.targets:
                 standards = "<br>".join(_cell(f"{s.code} {s.title} ({s.date})") for s in t.counted) or "—"
                 if t.uncertain:
-                    standards += "<br>" + _cell(_t(lang, "日期不详、可能计入：", "date unknown, may count: ")
-                                                + ", ".join(s.code for s in t.uncertain))
-                out.append(f"| {_cell(t.target.description)} | {t.count} / {t.threshold} ({t.ratio:.0%}) | "
-                           f"`{_bar(t)}` | {_cell(_window(t, p, lang))} | {standards} |")
+                    standards += "<br>" + _cell(
+                        _t(lang, "日期不详、可能计入：", "date unknown, may count: ")
+                        + ", ".join(s.code for s in t.uncertain)
+                    )
+                out.append(
+                    f"| {_cell(t.target.description)} | {t.count} / {t.threshold} ({t.ratio:.0%}) | "
+                    f"`{_bar(t)}` | {_cell(_window(t, p, lang))} | {standards} |"
+                )
             out.append("")
         out.append(f"### {_t(lang, '任务', 'Tasks')}\n")
         out.append(_cell(_task_summary(p, lang)) + "\n")
         if p.tasks:
-            out.append(_t(lang, "| 阶段 | 重点任务 | 完成时限 | 状态 |", "| phase | task | deadline | state |"))
+            out.append(
+                _t(lang, "| 阶段 | 重点任务 | 完成时限 | 状态 |", "| phase | task | deadline | state |")
+            )
             out.append("|---|---|---|---|")
             for task in p.tasks:
-                out.append(f"| {_cell(task.task.phase)} | {_cell(task.task.subject)} | {_cell(_deadline(task))} | "
-                           f"{_cell(_task_state(task, lang))} |")
+                out.append(
+                    f"| {_cell(task.task.phase)} | {_cell(task.task.subject)} | {_cell(_deadline(task))} | "
+                    f"{_cell(_task_state(task, lang))} |"
+                )
             out.append("")
         if p.reports:
             out.append(f"### {_cell(_reports_heading(p, lang))}\n")
