@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from tests.conftest import write_catalog
+
 SYSTEM = """\
 name: 测试体系
 modules:
@@ -72,16 +74,11 @@ def make_catalog(
     system: bool = True,
     plan_name: str = "test-plan",
 ) -> Path:
-    root = tmp_path / "catalog"
-    (root / "records").mkdir(parents=True)
-    (root / "gbstd.toml").write_text(
-        "[catalog]\ninternal_code_pattern = '^HNJGSW \\d+-\\d{4}$'\n", encoding="utf-8"
-    )
+    files: dict[str, str | bytes] = {f"records/{name}": text for name, text in (records or {}).items()}
     if system:
-        (root / "system.yaml").write_text(SYSTEM, encoding="utf-8")
-    for name, text in (records or {}).items():
-        (root / "records" / name).write_text(text, encoding="utf-8")
+        files["system.yaml"] = SYSTEM
     if plan is not None:
-        (root / "plans").mkdir()
-        (root / "plans" / f"{plan_name}.yaml").write_text(textwrap.dedent(plan), encoding="utf-8")
+        files[f"plans/{plan_name}.yaml"] = textwrap.dedent(plan)
+    root = write_catalog(tmp_path / "catalog", files)
+    (root / "records").mkdir(exist_ok=True)
     return root

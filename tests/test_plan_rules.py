@@ -10,7 +10,7 @@ import pytest
 
 from gbstd.catalog.loader import load_catalog
 from gbstd.engine import Selection, run_rules
-from plan_fixtures import PLAN, make_catalog, record
+from tests.plan_fixtures import PLAN, make_catalog, record
 
 AS_OF = dt.date(2021, 10, 15)  # inside 前期准备: nothing of PLAN is overdue yet
 

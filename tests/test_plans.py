@@ -12,7 +12,7 @@ from gbstd.catalog.loader import load_catalog
 from gbstd.model.month import Month
 from gbstd.model.plan import PilotPlan
 from gbstd.plans import PhaseState, PlanState, ReportState, TaskState, plan_progress, task_progress
-from plan_fixtures import make_catalog, record
+from tests.plan_fixtures import make_catalog, record
 
 D = dt.date.fromisoformat
 
