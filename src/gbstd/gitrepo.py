@@ -285,7 +285,7 @@ def _log(repo: Repo, repo_path: str, since: str | None) -> Iterator[_LogItem]:
     output = repo.git.execute(
         ["git", "-c", "core.quotePath=false", "log", "--follow", "-M", "--name-status", f"--format={_LOG_FORMAT}",
          revision, "--", repo_path],
-        strip_newlines=False,
+        strip_newline_in_stdout=False,
     )
     for chunk in str(output).split(_SEP_RECORD):
         parts = chunk.split(_SEP_FIELD)
@@ -311,6 +311,9 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
     if code is None:
         raise GitRepoError(Text(f"无法识别的标准号：{raw_code}", f"not a standard code: {raw_code}"))
     names = {code.filename, code.filename[: -len(".yaml")] + ".yml"}
+    for rel in catalog.files:  # a record that does not load now (a schema error) is still found by name
+        if PurePosixPath(rel).name in names and _is_record_path(catalog, rel):
+            return _to_repo(prefix, rel)
     records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
     output = repo.git.execute(
         ["git", "-c", "core.quotePath=false", "log", "--diff-filter=D", "--name-only", "--format=", "HEAD",

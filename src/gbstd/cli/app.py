@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from gbstd import __version__
+from gbstd.cli.fmt import fmt
+from gbstd.cli.history import history
 from gbstd.cli.lint import lint
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
@@ -23,6 +25,8 @@ app.command()(lint)
 app.command()(rules)
 app.command()(rule)
 app.command()(schema)
+app.command()(fmt)
+app.command()(history)
 
 
 def _version(value: bool) -> None:
