@@ -16,6 +16,7 @@ import types
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -161,13 +162,13 @@ def put_head(node: CommentedMap, text: str) -> None:
 def _reorder(node: CommentedMap, wanted: list[Any]) -> None:
     keys = list(node)
     above: dict[Any, str] = {}  # comments standing above a key (the first key's stay at the top)
-    for previous, key in zip(keys, keys[1:]):
+    for previous, key in pairwise(keys):
         above[key] = take_tail(node, previous)
     trailing = take_tail(node, keys[-1])
     for key in wanted:
         node.move_to_end(key)
     put_head(node, above.get(wanted[0], "").lstrip("\n"))
-    for previous, key in zip(wanted, wanted[1:]):
+    for previous, key in pairwise(wanted):
         put_tail(node, previous, above.get(key, ""))
     put_tail(node, wanted[-1], trailing)
 
@@ -229,8 +230,11 @@ def file_kinds(catalog: Catalog) -> dict[str, FileKind]:
         "plan": getattr(section, "plans", None),
         "note": getattr(section, "notes", None),
     }
-    return {PurePosixPath(place).as_posix().strip("/"): kind for kind, place in places.items()
-            if place and kind in FILE_KINDS}
+    return {
+        PurePosixPath(place).as_posix().strip("/"): kind
+        for kind, place in places.items()
+        if place and kind in FILE_KINDS
+    }
 
 
 def kind_of(catalog: Catalog, rel: str) -> FileKind | None:
@@ -305,7 +309,11 @@ def format_files(catalog: Catalog, rels: Iterable[str], *, check: bool) -> Forma
         try:
             formatted = format_text(text, kind, catalog)
         except ValueError as exc:
-            detail = exc.args[1].message if len(exc.args) > 1 else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
+            detail = (
+                exc.args[1].message
+                if len(exc.args) > 1
+                else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
+            )
             run.results.append(FormatResult(rel, "error", detail))
             continue
         original = path.read_bytes()

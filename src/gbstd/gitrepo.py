@@ -36,7 +36,10 @@ def _git() -> Any:
         import git
     except ImportError as exc:  # gitpython raises ImportError when the git executable is missing
         raise GitRepoError(
-            Text(f"找不到 git 程序，请先安装 git（{exc}）", f"the git program was not found; install git ({exc})")
+            Text(
+                f"找不到 git 程序，请先安装 git（{exc}）",
+                f"the git program was not found; install git ({exc})",
+            )
         ) from None
     return git
 
@@ -65,10 +68,14 @@ def is_shallow(repo: Repo) -> bool:
 def resolve_revision(repo: Repo, ref: str) -> Commit:
     """The commit ``ref`` names, or a :class:`GitRepoError` that says what to fetch."""
     git = _git()
-    try:
-        return repo.commit(ref)
-    except (git.BadName, git.BadObject, git.GitCommandError, ValueError):
-        pass
+    if ref and not ref.startswith("-"):  # never let a revision be read as an option
+        try:
+            # rev-parse (unlike gitpython's own lookup) respects a shallow clone's boundary: HEAD~1 of a
+            # depth-1 clone is unknown rather than a commit whose object is missing.
+            sha = str(repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")).strip()
+            return repo.commit(sha)
+        except (git.BadName, git.BadObject, git.GitCommandError, ValueError):
+            pass
     if is_shallow(repo):
         raise GitRepoError(
             Text(
@@ -76,7 +83,8 @@ def resolve_revision(repo: Repo, ref: str) -> Commit:
                 f"`git fetch --depth=1 origin {_branch_hint(ref)}`，HEAD~N 用 `git fetch --deepen=N`，"
                 "或检出时设置 fetch-depth: 0",
                 f"revision {ref} is not in this shallow clone; fetch it first, e.g. "
-                f"`git fetch --depth=1 origin {_branch_hint(ref)}` for a branch, `git fetch --deepen=N` for HEAD~N, "
+                f"`git fetch --depth=1 origin {_branch_hint(ref)}` for a branch, "
+                "`git fetch --deepen=N` for HEAD~N, "
                 "or check out with fetch-depth: 0",
             )
         )
@@ -107,7 +115,7 @@ def catalog_prefix(repo: Repo, root: Path) -> str:
 def _to_catalog(prefix: str, repo_path: str) -> str | None:
     if not prefix:
         return repo_path
-    return repo_path[len(prefix) + 1:] if repo_path.startswith(prefix + "/") else None
+    return repo_path[len(prefix) + 1 :] if repo_path.startswith(prefix + "/") else None
 
 
 def _to_repo(prefix: str, rel: str) -> str:
@@ -160,7 +168,7 @@ def _blob_text(commit: Commit, repo_path: str) -> str | None:
     except (KeyError, ValueError):
         return None
     if data.startswith(BOM):
-        data = data[len(BOM):]
+        data = data[len(BOM) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -283,8 +291,19 @@ def _log(repo: Repo, repo_path: str, since: str | None) -> Iterator[_LogItem]:
     """Commits touching ``repo_path`` newest first, following renames, with the path at each commit."""
     revision = f"{since}..HEAD" if since else "HEAD"
     output = repo.git.execute(
-        ["git", "-c", "core.quotePath=false", "log", "--follow", "-M", "--name-status", f"--format={_LOG_FORMAT}",
-         revision, "--", repo_path],
+        [
+            "git",
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--follow",
+            "-M",
+            "--name-status",
+            f"--format={_LOG_FORMAT}",
+            revision,
+            "--",
+            repo_path,
+        ],
         strip_newline_in_stdout=False,
     )
     for chunk in str(output).split(_SEP_RECORD):
@@ -297,7 +316,9 @@ def _log(repo: Repo, repo_path: str, since: str | None) -> Iterator[_LogItem]:
         if len(columns) < 2:
             continue
         status = columns[0][:1]
-        old_path, path = (columns[1], columns[2]) if status in "RC" and len(columns) > 2 else (None, columns[1])
+        old_path, path = (
+            (columns[1], columns[2]) if status in "RC" and len(columns) > 2 else (None, columns[1])
+        )
         yield _LogItem(sha, author, email, dt.datetime.fromisoformat(date), message, status, path, old_path)
 
 
@@ -316,8 +337,18 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
             return _to_repo(prefix, rel)
     records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
     output = repo.git.execute(
-        ["git", "-c", "core.quotePath=false", "log", "--diff-filter=D", "--name-only", "--format=", "HEAD",
-         "--", records_dir]
+        [
+            "git",
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--diff-filter=D",
+            "--name-only",
+            "--format=",
+            "HEAD",
+            "--",
+            records_dir,
+        ]
     )
     for line in str(output).splitlines():
         if PurePosixPath(line.strip()).name in names:
@@ -350,16 +381,24 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
             old_text = _safe_blob_text(parent, item.old_path or item.path)
         change = {"A": "added", "D": "deleted", "R": "renamed", "C": "added"}.get(item.status, "modified")
         old, new = _parse(old_text), _parse(new_text)
-        entries.append(HistoryEntry(
-            commit=item.sha, author=item.author, email=item.email, date=item.date, message=item.message,
-            path=_to_catalog(prefix, item.path) or item.path, change=change,  # type: ignore[arg-type]
-            renamed_from=(_to_catalog(prefix, item.old_path) or item.old_path) if item.old_path else None,
-            fields=field_changes(old, new),
-            unreadable=(old_text is not None and old is None) or (new_text is not None and new is None),
-        ))
+        entries.append(
+            HistoryEntry(
+                commit=item.sha,
+                author=item.author,
+                email=item.email,
+                date=item.date,
+                message=item.message,
+                path=_to_catalog(prefix, item.path) or item.path,
+                change=change,  # type: ignore[arg-type]
+                renamed_from=(_to_catalog(prefix, item.old_path) or item.old_path) if item.old_path else None,
+                fields=field_changes(old, new),
+                unreadable=(old_text is not None and old is None) or (new_text is not None and new is None),
+            )
+        )
     code = try_parse(raw_code, catalog.config.catalog.internal_regex)
-    return RecordHistory(code.canonical if code else raw_code.strip(), _to_catalog(prefix, repo_path) or repo_path,
-                         entries)
+    return RecordHistory(
+        code.canonical if code else raw_code.strip(), _to_catalog(prefix, repo_path) or repo_path, entries
+    )
 
 
 def _safe_blob_text(commit: Commit, repo_path: str) -> str | None:
@@ -382,7 +421,7 @@ def _working_tree_entry(repo: Repo, prefix: str, repo_path: str) -> HistoryEntry
     work_text = None
     if raw is not None:
         try:
-            work_text = (raw[len(BOM):] if raw.startswith(BOM) else raw).decode("utf-8")
+            work_text = (raw[len(BOM) :] if raw.startswith(BOM) else raw).decode("utf-8")
         except UnicodeDecodeError:
             work_text = None
     if work_text == head_text:
@@ -390,7 +429,13 @@ def _working_tree_entry(repo: Repo, prefix: str, repo_path: str) -> HistoryEntry
     change = "added" if head_text is None else "deleted" if work_text is None else "modified"
     old, new = _parse(head_text), _parse(work_text)
     return HistoryEntry(
-        commit=None, author="", email="", date=None, message="", path=_to_catalog(prefix, repo_path) or repo_path,
-        change=change, fields=field_changes(old, new),  # type: ignore[arg-type]
+        commit=None,
+        author="",
+        email="",
+        date=None,
+        message="",
+        path=_to_catalog(prefix, repo_path) or repo_path,
+        change=change,
+        fields=field_changes(old, new),  # type: ignore[arg-type]
         unreadable=(head_text is not None and old is None) or (work_text is not None and new is None),
     )

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.catalog import Catalog
-from gbstd.cli.common import EXIT_FINDINGS, EXIT_OK, LangChoice, LangOption, fail, stderr
+from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.cli.common import EXIT_FINDINGS, EXIT_OK, LangChoice, LangOption, fail
 from gbstd.formatting import catalog_files, format_files
 from gbstd.i18n import Text
 
@@ -53,8 +53,10 @@ def fmt(
                 fail(exc.text, language)
             outside.append(target)
     for target in outside:
-        stderr.print(Text(f"跳过 {target}：不在任何目录中", f"skipped {target}: not in a catalog").get(language),
-                     markup=False)
+        typer.echo(
+            Text(f"跳过 {target}：不在任何目录中", f"skipped {target}: not in a catalog").get(language),
+            err=True,
+        )
     would_change = failed = total = 0
     for root, group in groups.items():
         try:
@@ -66,17 +68,21 @@ def fmt(
         for result in run.with_outcome("error"):
             failed += 1
             assert result.message is not None
-            stderr.print(f"{_shown(root, result.rel)}: {result.message.get(language)}", markup=False)
+            typer.echo(f"{_shown(root, result.rel)}: {result.message.get(language)}", err=True)
         for result in run.with_outcome("reformatted"):
             would_change += 1
             label = Text("需要格式化", "would reformat") if check else Text("已格式化", "reformatted")
             typer.echo(f"{label.get(language)}: {_shown(root, result.rel)}")
     if check:
-        summary = Text(f"{total} 个文件中有 {would_change} 个需要格式化，{failed} 个无法格式化",
-                       f"{would_change} of {total} files would be reformatted, {failed} could not be formatted")
+        summary = Text(
+            f"{total} 个文件中有 {would_change} 个需要格式化，{failed} 个无法格式化",
+            f"{would_change} of {total} files would be reformatted, {failed} could not be formatted",
+        )
     else:
-        summary = Text(f"格式化了 {total} 个文件中的 {would_change} 个，{failed} 个无法格式化",
-                       f"reformatted {would_change} of {total} files, {failed} could not be formatted")
+        summary = Text(
+            f"格式化了 {total} 个文件中的 {would_change} 个，{failed} 个无法格式化",
+            f"reformatted {would_change} of {total} files, {failed} could not be formatted",
+        )
     typer.echo(summary.get(language))
     raise typer.Exit(EXIT_FINDINGS if failed or (check and would_change) else EXIT_OK)
 

@@ -25,11 +25,14 @@ def history(
     code: Annotated[str, typer.Argument(help="标准号 standard code, any spelling, e.g. 'GB/T 41568-2022'")],
     path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
     since: Annotated[
-        str | None, typer.Option("--since", metavar="REF", help="只显示 REF 之后的提交 only commits after git revision REF.")
+        str | None,
+        typer.Option(
+            "--since", metavar="REF", help="只显示 REF 之后的提交 only commits after git revision REF."
+        ),
     ] = None,
-    output_format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="输出格式 output format.")] = (
-        HistoryFormat.text
-    ),
+    output_format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="输出格式 output format.")
+    ] = (HistoryFormat.text),
     lang: LangOption = LangChoice.zh,
 ) -> None:
     """标准记录的变更历史 — how one record changed, commit by commit: fields, author, date, message.
@@ -82,17 +85,27 @@ def render_history(found: RecordHistory, lang: Lang) -> str:
     for entry in found.entries:
         lines.append("")
         if entry.commit is None:
-            lines.append(Text("工作区（未提交）", "working tree (uncommitted)").get(lang) + f"  [{labels[entry.change].get(lang)}]")
+            lines.append(
+                Text("工作区（未提交）", "working tree (uncommitted)").get(lang)
+                + f"  [{labels[entry.change].get(lang)}]"
+            )
         else:
             date = entry.date.date().isoformat() if entry.date else ""
-            lines.append(f"{entry.commit[:10]}  {date}  {entry.author} <{entry.email}>  [{labels[entry.change].get(lang)}]")
+            lines.append(
+                f"{entry.commit[:10]}  {date}  {entry.author} <{entry.email}>  "
+                f"[{labels[entry.change].get(lang)}]"
+            )
             if entry.summary:
                 lines.append(f"    {entry.summary}")
         if entry.renamed_from:
             lines.append(f"    {entry.renamed_from} → {entry.path}")
         if entry.unreadable:
-            lines.append(Text("    （此版本不是有效的 YAML，无法逐字段比较）",
-                              "    (this version is not valid YAML: no field-level comparison)").get(lang))
+            lines.append(
+                Text(
+                    "    （此版本不是有效的 YAML，无法逐字段比较）",
+                    "    (this version is not valid YAML: no field-level comparison)",
+                ).get(lang)
+            )
         lines.extend(_change_line(change) for change in entry.fields)
         if not entry.fields and entry.change != "renamed" and not entry.unreadable:
             lines.append(Text("    （只有格式变化）", "    (formatting only)").get(lang))

@@ -33,6 +33,17 @@ class Format(str, Enum):
     junit = "junit"
 
 
+FORMAT_HELP = (
+    "输出格式 output format: text, json, sarif, github, junit "
+    "(default: text; github when GITHUB_ACTIONS=true)."
+)
+CHANGED_HELP = (
+    "只报告自 REF 以来改动的文件，并运行 G 规则 — report only on files changed since git revision REF "
+    "(added, modified, renamed, deleted; catalog-wide checks still see every file) "
+    "and run the git-aware G rules."
+)
+
+
 def default_format() -> Format:
     """GitHub Actions gets annotations on the diff (as yamllint does); everywhere else, text."""
     return Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
@@ -44,8 +55,10 @@ def _split(values: list[str] | None) -> list[str]:
 
 def lint(
     paths: Annotated[list[Path] | None, typer.Argument(help="目录或文件 catalog directory or files in it (default: .)")] = None,
-    output_format: Annotated[Format | None, typer.Option("--format", "-f", help="输出格式 output format (default: text; github when GITHUB_ACTIONS=true).")] = None,
-    changed_since: Annotated[str | None, typer.Option("--changed-since", metavar="REF", help="只报告自 REF 以来改动的文件，并运行 G 规则 report only on files changed since git revision REF (added, modified, renamed, deleted) and run the git-aware G rules.")] = None,
+    output_format: Annotated[Format | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
+    changed_since: Annotated[
+        str | None, typer.Option("--changed-since", metavar="REF", help=CHANGED_HELP)
+    ] = None,
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
     select: Annotated[list[str] | None, typer.Option("--select", help="只运行这些规则 run only these rules (codes or prefixes, comma-separated).")] = None,
@@ -94,19 +107,23 @@ def lint(
             fail(exc.text, language)
         changed = changed_paths(catalog, baseline)
         if changed is not None:
-            only_paths = changed if only_paths is None else {
+            within = {
                 rel for rel in changed if any((catalog.root / rel).resolve().is_relative_to(t) for t in roots)
             }
+            only_paths = changed if only_paths is None else within
     config_lint = catalog.config.lint
     selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))
     unknown = [s for s in selection.select + selection.ignore if s != "ALL" and not any(c.startswith(s) for c in RULES_BY_CODE)]
     if unknown:
         fail(Text(f"未知的规则代码：{', '.join(unknown)}（见 `gbstd rules`）", f"unknown rule codes: {', '.join(unknown)} (see `gbstd rules`)"), language)
     result = run_rules(catalog, day, selection, only_paths=only_paths, baseline=baseline)
-    report = ReportInput(result=result, lang=language,
-                         files_checked=len(catalog.files if only_paths is None else only_paths),
-                         color=sys.stdout.isatty() and output_format is Format.text,
-                         path_prefix=_relative_to_cwd(catalog.root))
+    report = ReportInput(
+        result=result,
+        lang=language,
+        files_checked=len(catalog.files if only_paths is None else only_paths),
+        color=sys.stdout.isatty() and output_format is Format.text,
+        path_prefix=_relative_to_cwd(catalog.root),
+    )
     sys.stdout.write(REPORTER_BY_NAME[output_format.value](report))
     for code, detail in result.internal_errors:
         stderr.print(Text(f"规则 {code} 内部错误，请报告此问题；加 --debug 查看详情",

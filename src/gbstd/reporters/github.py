@@ -42,6 +42,9 @@ def annotation(finding: Finding, report: ReportInput) -> str:
 def render_github(report: ReportInput) -> str:
     lines = [annotation(finding, report) for finding in report.result.findings]
     for code, _ in report.result.internal_errors:
-        lines.append(f"::error title={escape_property(f'gbstd {code}')}::{escape_data(f'internal error in rule {code}')}")
+        lines.append(
+            f"::error title={escape_property(f'gbstd {code}')}::"
+            + escape_data(f"internal error in rule {code}")
+        )
     lines.append(summary_line(report).get(report.lang))
     return "\n".join(lines) + "\n"

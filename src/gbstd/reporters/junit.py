@@ -28,22 +28,32 @@ def render_junit(report: ReportInput) -> str:
         failures = 0
         for finding in items:
             case = ET.SubElement(
-                suite, "testcase", name=f"{finding.rule} {path}:{finding.line}:{finding.column}", classname=path,
-                file=path, line=str(finding.line),
+                suite,
+                "testcase",
+                name=f"{finding.rule} {path}:{finding.line}:{finding.column}",
+                classname=path,
+                file=path,
+                line=str(finding.line),
             )
             message = finding.message.get(lang)
             if finding.severity is Severity.INFO:
                 ET.SubElement(case, "system-out").text = message
                 continue
             failures += 1
-            failure = ET.SubElement(case, "failure", message=message, type=f"{finding.rule} {finding.severity.value}")
-            failure.text = f"{path}:{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} {message}"
+            failure = ET.SubElement(
+                case, "failure", message=message, type=f"{finding.rule} {finding.severity.value}"
+            )
+            failure.text = (
+                f"{path}:{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} {message}"
+            )
         _count(suite, len(items), failures, 0, totals)
     if report.result.internal_errors:
         suite = ET.SubElement(root, "testsuite", name="gbstd internal errors")
         for code, detail in report.result.internal_errors:
             case = ET.SubElement(suite, "testcase", name=f"rule {code}", classname="gbstd")
-            ET.SubElement(case, "error", message=f"internal error in rule {code}", type="InternalError").text = detail
+            ET.SubElement(
+                case, "error", message=f"internal error in rule {code}", type="InternalError"
+            ).text = detail
         _count(suite, len(report.result.internal_errors), 0, len(report.result.internal_errors), totals)
     if not by_file and not report.result.internal_errors:
         suite = ET.SubElement(root, "testsuite", name="gbstd lint")

@@ -26,7 +26,10 @@ def rule_descriptor(rule: type[Rule], report: ReportInput) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": rule.summary.get(report.lang)},
         "fullDescription": {"text": title.strip() or rule.summary.get(report.lang)},
-        "help": {"text": doc, "markdown": f"**{rule.code} {rule.name}** — {title.strip()}\n\n```\n{body.strip()}\n```"},
+        "help": {
+            "text": doc,
+            "markdown": f"**{rule.code} {rule.name}** — {title.strip()}\n\n```\n{body.strip()}\n```",
+        },
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"tags": ["gbstd", rule.code[0]]},
     }
@@ -37,7 +40,9 @@ def render_sarif(report: ReportInput) -> str:
     index = {rule.code: i for i, rule in enumerate(rules)}
     results = []
     for finding in report.result.findings:
-        location: dict[str, Any] = {"artifactLocation": {"uri": report.display_path(finding), "uriBaseId": "%SRCROOT%"}}
+        location: dict[str, Any] = {
+            "artifactLocation": {"uri": report.display_path(finding), "uriBaseId": "%SRCROOT%"}
+        }
         if finding.line > 0:
             location["region"] = {"startLine": finding.line, "startColumn": max(finding.column, 1)}
         result: dict[str, Any] = {

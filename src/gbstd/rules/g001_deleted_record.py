@@ -47,8 +47,8 @@ class DeletedRecord(Rule):
             yield Finding(
                 self.code,
                 Text(
-                    f"{label} 的记录文件自 {ctx.baseline.ref} 以来被删除；标准应废止（status: 废止，填写 abolished），"
-                    "不应删除记录",
+                    f"{label} 的记录文件自 {ctx.baseline.ref} 以来被删除；"
+                    "标准应废止（status: 废止，填写 abolished），不应删除记录",
                     f"the record of {label} was deleted since {ctx.baseline.ref}; abolish the standard "
                     "(status: 废止 with an abolished date) instead of deleting its record",
                 ),

@@ -51,10 +51,10 @@ class CodeChanged(RecordRule):
         yield self.at(
             record,
             Text(
-                f"标准号由 {before.key} 改为 {record.key}（{ctx.baseline.ref} 以来）；新版本应新建记录并用 replaces "
-                "指向旧版本，旧记录标为废止",
-                f"the code changed from {before.key} to {record.key} since {ctx.baseline.ref}; a new edition is a "
-                "new record that `replaces` the old one, which is abolished",
+                f"标准号由 {before.key} 改为 {record.key}（{ctx.baseline.ref} 以来）；"
+                "新版本应新建记录并用 replaces 指向旧版本，旧记录标为废止",
+                f"the code changed from {before.key} to {record.key} since {ctx.baseline.ref}; "
+                "a new edition is a new record that `replaces` the old one, which is abolished",
             ),
             ("code",),
             key=False,

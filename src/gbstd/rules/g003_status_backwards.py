@@ -56,8 +56,8 @@ class StatusBackwards(RecordRule):
             yield self.at(
                 record,
                 Text(
-                    f"状态从 {old.label.zh} 退回 {new.label.zh}（{ctx.baseline.ref} 以来）；标准的状态只能向前："
-                    "即将实施 → 现行 → 废止",
+                    f"状态从 {old.label.zh} 退回 {new.label.zh}（{ctx.baseline.ref} 以来）；"
+                    "标准的状态只能向前：即将实施 → 现行 → 废止",
                     f"the status went back from {old.label.en} to {new.label.en} since {ctx.baseline.ref}; "
                     "a status only moves forward: upcoming → in force → abolished",
                 ),

@@ -61,8 +61,8 @@ class PublishedRewritten(RecordRule):
         yield self.at(
             record,
             Text(
-                f"已实施标准的发布日期由 {old.published.isoformat()} 改为 {shown}（{ctx.baseline.ref} 以来）；"
-                "如确属更正，请用 suppress 写明理由",
+                f"已实施标准的发布日期由 {old.published.isoformat()} 改为 {shown}"
+                f"（{ctx.baseline.ref} 以来）；如确属更正，请用 suppress 写明理由",
                 f"the published date of a standard in force changed from {old.published.isoformat()} to "
                 f"{shown_en} since {ctx.baseline.ref}; if this corrects an error, record why with suppress",
             ),
