@@ -142,8 +142,9 @@ def test_nested_models_and_unknown_keys_and_bom(tmp_path: Path) -> None:
 def test_fmt_paths_outside_a_catalog(tmp_path: Path) -> None:
     stray = tmp_path / "stray.yaml"
     stray.write_text("a: 1\n", encoding="utf-8")
+    assert runner.invoke(app, ["fmt", str(tmp_path)]).exit_code == 2  # a directory outside any catalog
     alone = runner.invoke(app, ["fmt", str(stray)])
-    assert alone.exit_code == 2
+    assert alone.exit_code == 0 and stray.read_text(encoding="utf-8") == "a: 1\n"
     mixed = runner.invoke(
         app,
         [

@@ -28,7 +28,7 @@ def fmt(
     Keys follow the order of the model's fields, codes are written canonically (GB/T 41568-2022),
     indentation is 2 spaces. Files with YAML errors are reported and left untouched. Running it twice
     changes nothing the second time. Files given that are not in any catalog are skipped with a note
-    (so that pre-commit can pass every changed YAML file).
+    (so that pre-commit can pass every changed YAML file); a directory outside any catalog is an error.
 
     Exit codes: 0 all files formatted (or, with --check, already formatted), 1 with --check a file would
     change, or a file could not be formatted; 2 no catalog found.
@@ -49,7 +49,7 @@ def fmt(
         try:
             groups.setdefault(find_root(target), []).append(target)
         except CatalogError as exc:
-            if target.is_dir() or len(targets) == 1:
+            if target.is_dir():
                 fail(exc.text, language)
             outside.append(target)
     for target in outside:
