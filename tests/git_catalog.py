@@ -7,7 +7,7 @@ from typing import Any
 
 import git
 
-import yaml_text
+from tests import yaml_text
 
 CONFIG = '[catalog]\nrecords = "records"\n'
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.gitrepo import build_baseline
-from git_catalog import commit, init_repo, standard, write_record
+from tests.git_catalog import commit, init_repo, standard, write_record
 
 runner = CliRunner()
 AS_OF = "2025-06-01"

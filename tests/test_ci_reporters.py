@@ -16,7 +16,7 @@ from gbstd.i18n import Text
 from gbstd.reporters import REPORTER_BY_NAME, ReportInput
 from gbstd.reporters.github import annotation, escape_data, escape_property
 from gbstd.rules import ALL_RULES
-from git_catalog import standard, write_record
+from tests.git_catalog import standard, write_record
 
 runner = CliRunner()
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"

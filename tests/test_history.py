@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.gitrepo import field_changes, record_history
-from git_catalog import commit, init_repo, standard, write_record
+from tests.git_catalog import commit, init_repo, standard, write_record
 
 runner = CliRunner()
 
