@@ -222,19 +222,21 @@ class FormatRun:
 
 
 def file_kinds(catalog: Catalog) -> dict[str, FileKind]:
-    """Catalog-relative directory or file → the file kind it holds (only kinds the model defines)."""
+    """Catalog-relative directory or file → the file kind it holds.
+
+    Records live in ``[catalog] records``; every other kind in ``FILE_KINDS`` lives where the ``[catalog]``
+    option of the same name says (``system``, ``plans`` for kind ``plan``, ``notes``, ``projects``, …).
+    """
     section = catalog.config.catalog
-    places = {
-        "standard": section.records,
-        "system": section.system,
-        "plan": getattr(section, "plans", None),
-        "note": getattr(section, "notes", None),
-    }
-    return {
-        PurePosixPath(place).as_posix().strip("/"): kind
-        for kind, place in places.items()
-        if place and kind in FILE_KINDS
-    }
+    places: dict[str, str] = {}
+    for kind in FILE_KINDS:
+        if kind == "standard":
+            place = section.records
+        else:
+            place = getattr(section, kind, None) or getattr(section, kind + "s", None)
+        if isinstance(place, str) and place.strip("/"):
+            places[PurePosixPath(place).as_posix().strip("/")] = kind
+    return places
 
 
 def kind_of(catalog: Catalog, rel: str) -> FileKind | None:
