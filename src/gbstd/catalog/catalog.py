@@ -10,6 +10,7 @@ from pathlib import Path
 from gbstd.findings import Finding
 from gbstd.model.code import Nature, StandardCode, Tier, try_parse
 from gbstd.model.config import Config
+from gbstd.model.project import Project
 from gbstd.model.standard import Standard, Status
 from gbstd.model.system import StandardSystem
 
@@ -50,10 +51,24 @@ class Record:
 
 
 @dataclass
+class ProjectRecord:
+    """One standard-in-the-making's file (``projects/<id>.yaml``)."""
+
+    path: Path
+    rel: str  # POSIX path relative to the catalog root
+    project: Project
+
+    @property
+    def key(self) -> str:
+        return self.project.id
+
+
+@dataclass
 class Catalog:
     root: Path
     config: Config
     records: list[Record] = field(default_factory=list)
+    projects: list[ProjectRecord] = field(default_factory=list)
     system: StandardSystem | None = None
     system_rel: str | None = None
     # Findings made while loading (file problems, schema errors); rules Y*** and C001 report them.

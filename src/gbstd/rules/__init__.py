@@ -1,7 +1,8 @@
 """The explicit registry of rules. Adding a rule = a module here + a line in ``ALL_RULES`` + fixtures.
 
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
-Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references.
+Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references,
+S = the standard system (coverage, linkage between tiers) and the making of standards (projects).
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ from gbstd.rules.c014_reference_abolished import ReferenceAbolished
 from gbstd.rules.c015_reference_unknown import ReferenceUnknown
 from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
+from gbstd.rules.s001_module_gap import ModuleGap
+from gbstd.rules.s002_module_dead import ModuleDead
+from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
+from gbstd.rules.s004_linkage_target import LinkageTarget
+from gbstd.rules.s005_project_stalled import ProjectStalled
+from gbstd.rules.s006_process_incomplete import ProcessIncomplete
+from gbstd.rules.s007_project_covered import ProjectCovered
+from gbstd.rules.s008_project_identity import ProjectIdentity
+from gbstd.rules.s009_stage_order import StageOrder
 from gbstd.rules.y001_yaml_syntax import YamlSyntax
 from gbstd.rules.y002_duplicate_key import DuplicateKey
 from gbstd.rules.y003_empty_file import EmptyFile
@@ -39,6 +49,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
+    ModuleGap, ModuleDead, LinkageUndeclared, LinkageTarget, ProjectStalled, ProcessIncomplete, ProjectCovered,
+    ProjectIdentity, StageOrder,
 )  # fmt: skip
 
 # Codes that once existed and must never be reused.
