@@ -6,8 +6,10 @@ import typer
 
 from gbstd import __version__
 from gbstd.cli.lint import lint
+from gbstd.cli.pipeline import pipeline
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
+from gbstd.cli.system import system
 
 app = typer.Typer(
     name="gbstd",
@@ -23,6 +25,8 @@ app.command()(lint)
 app.command()(rules)
 app.command()(rule)
 app.command()(schema)
+app.command()(system)
+app.command()(pipeline)
 
 
 def _version(value: bool) -> None:
