@@ -1,4 +1,4 @@
-"""The standard system filled in: which standards and projects sit in each module, and which subjects are covered.
+"""The standard system filled in: the standards and projects of each module, and the subjects covered.
 
 One place computes these facts; the coverage and linkage rules (S001–S004, S007), ``gbstd system``, the
 framework diagram and the reports all read them from here.
@@ -6,7 +6,8 @@ framework diagram and the reports all read them from here.
 Subjects are matched simply on purpose (full duplicate detection lives in ``similarity``): two items cover
 the same subject when they sit in the same module and share a *subject term* — a word from the module's
 ``subjects`` list (or its parents') found in the title (or, failing that, the scope), or the same *title
-core*, the title without the usual organisation prefix (党政机关, 机关, …) and document-type suffix (规范, 指南, …).
+core*, the title without the usual organisation prefix (党政机关, 机关, …) and document-type suffix
+(规范, 指南, …).
 """
 
 from __future__ import annotations
@@ -26,18 +27,40 @@ from gbstd.pipeline import ProjectState, project_states
 
 UNASSIGNED = "—"
 
-_ORG_PREFIXES = ("党政机关及事业单位", "市级党政机关", "党政机关", "省直机关", "市直机关", "机关事务", "公共机构", "机关")
-_DOC_SUFFIXES = ("规范", "指南", "导则", "通则", "规程", "要求", "标准", "办法", "细则", "规则", "指引", "准则")
+_ORG_PREFIXES = (
+    "党政机关及事业单位",
+    "市级党政机关",
+    "党政机关",
+    "省直机关",
+    "市直机关",
+    "机关事务",
+    "公共机构",
+    "机关",
+)
+_DOC_SUFFIXES = (
+    "规范",
+    "指南",
+    "导则",
+    "通则",
+    "规程",
+    "要求",
+    "标准",
+    "办法",
+    "细则",
+    "规则",
+    "指引",
+    "准则",
+)
 _WEAK_SUFFIXES = ("管理", "服务", "工作", "建设", "与", "和", "及")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def title_core(title: str) -> str:
-    """``机关公务用车服务规范`` → ``公务用车``: the title without organisation prefix and document-type suffix."""
+    """``机关公务用车服务规范`` → ``公务用车``: the title without organisation prefix and type suffix."""
     text = _NOT_WORD.sub("", unicodedata.normalize("NFKC", title))
     for prefix in _ORG_PREFIXES:
         if text.startswith(prefix) and len(text) > len(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     changed = True
     while changed:
@@ -172,7 +195,9 @@ def summarize(catalog: Catalog, as_of: dt.date, overdue: set[str] | None = None)
     system = catalog.system
     nodes: dict[str, ModuleNode] = {}
 
-    def build(modules: list[Module], loc: tuple[int | str, ...], depth: int, parent: ModuleNode | None) -> list[ModuleNode]:
+    def build(
+        modules: list[Module], loc: tuple[int | str, ...], depth: int, parent: ModuleNode | None
+    ) -> list[ModuleNode]:
         built = []
         for index, module in enumerate(modules):
             node = ModuleNode(module, (*loc, index), depth, parent)
@@ -226,7 +251,7 @@ class SubjectIndex:
         modules = catalog.system.module_ids() if catalog.system else {}
         parents = catalog.system.parents() if catalog.system else {}
         self._subjects: dict[str, tuple[str, ...]] = {}
-        for module_id, module in modules.items():
+        for module_id in modules:
             words: list[str] = []
             current: str | None = module_id
             while current is not None:
@@ -242,8 +267,10 @@ class SubjectIndex:
                 for term in self.record_terms(record):
                     self._in_force[(module, term)].append(record)
 
-    def terms(self, module: str | None, title: str, scope: str | None = None, extra: tuple[str, ...] = ()) -> frozenset[str]:
-        """Subject words of the module found in the title (else in the scope), ``extra`` words, and the title core."""
+    def terms(
+        self, module: str | None, title: str, scope: str | None = None, extra: tuple[str, ...] = ()
+    ) -> frozenset[str]:
+        """Module subject words in the title (else in the scope), ``extra`` words, and the title core."""
         subjects = self._subjects.get(module or "", ())
         found = {word for word in subjects if word in title}
         if not found and scope:
@@ -257,7 +284,9 @@ class SubjectIndex:
     def record_terms(self, record: Record) -> frozenset[str]:
         return self.terms(record.standard.module, record.title, record.standard.scope)
 
-    def in_force_sharing(self, module: str | None, terms: frozenset[str]) -> dict[str, tuple[Record, set[str]]]:
+    def in_force_sharing(
+        self, module: str | None, terms: frozenset[str]
+    ) -> dict[str, tuple[Record, set[str]]]:
         """In-force records of ``module`` sharing a term: key → (record, shared terms)."""
         found: dict[str, tuple[Record, set[str]]] = {}
         if not module:
@@ -273,7 +302,9 @@ def show_terms(terms: set[str]) -> str:
     return "、".join(sorted(t.lstrip("≡") for t in terms))
 
 
-def reaches(upper_tier: Tier | None, upper_region: str | None, lower_tier: Tier | None, lower_region: str | None) -> bool:
+def reaches(
+    upper_tier: Tier | None, upper_region: str | None, lower_tier: Tier | None, lower_region: str | None
+) -> bool:
     """Whether a standard of ``upper_*`` is an upper-tier standard for one of ``lower_*`` (衔接 applies).
 
     National and industry standards are upper to local and internal ones everywhere; a local standard is

@@ -21,6 +21,7 @@ from gbstd.i18n import Lang, Text
 
 DiagramFormat = Literal["svg", "png"]
 FONT = "Noto Sans CJK SC"
+_INSTALL = "apt-get install graphviz fonts-noto-cjk"
 _GAP = ("#fdecea", "#c0392b")
 _DEAD = ("#eeeeee", "#7f8c8d")
 _OK = ("#eaf4fb", "#2c7fb8")
@@ -41,16 +42,23 @@ def _counts_line(node: ModuleNode, lang: Lang) -> str:
         parts = [f"in force {total.in_force}", f"upcoming {total.upcoming}", f"abolished {total.abolished}",
                  f"in progress {total.in_progress}"]  # fmt: skip
     else:
-        parts = [f"现行 {total.in_force}", f"即将 {total.upcoming}", f"废止 {total.abolished}", f"在研 {total.in_progress}"]
+        parts = [
+            f"现行 {total.in_force}",
+            f"即将 {total.upcoming}",
+            f"废止 {total.abolished}",
+            f"在研 {total.in_progress}",
+        ]
     if total.overdue_reviews:
-        parts.append(f"overdue {total.overdue_reviews}" if lang == "en" else f"逾期复审 {total.overdue_reviews}")
+        parts.append(
+            f"overdue {total.overdue_reviews}" if lang == "en" else f"逾期复审 {total.overdue_reviews}"
+        )
     return " · ".join(parts)
 
 
 def _label(node: ModuleNode, lang: Lang) -> str:
     name = node.module.name_en if lang == "en" and node.module.name_en else node.module.name
     return (
-        f'<<b>{html.escape(node.id)}</b><br/>{html.escape(name)}<br/>'
+        f"<<b>{html.escape(node.id)}</b><br/>{html.escape(name)}<br/>"
         f'<font point-size="9">{html.escape(_counts_line(node, lang))}</font>>'
     )
 
@@ -63,19 +71,32 @@ def _colours(node: ModuleNode) -> tuple[str, str]:
 
 def build_graph(summary: SystemSummary, lang: Lang = "zh") -> graphviz.Digraph:
     """The diagram as a Graphviz graph (``.source`` is the DOT text)."""
-    graph = graphviz.Digraph("standard_system", graph_attr={
-        "rankdir": "LR", "nodesep": "0.2", "ranksep": "0.6", "fontname": FONT,
-        "label": _heading(summary, lang), "labelloc": "t", "fontsize": "16",
-    }, node_attr={"shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": "11", "margin": "0.12,0.06"},
-       edge_attr={"arrowhead": "none", "color": "#888888"})  # fmt: skip
+    graph = graphviz.Digraph(
+        "standard_system",
+        graph_attr={
+            "rankdir": "LR", "nodesep": "0.2", "ranksep": "0.6", "fontname": FONT,
+            "label": _heading(summary, lang), "labelloc": "t", "fontsize": "16",
+        },
+        node_attr={
+            "shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": "11",
+            "margin": "0.12,0.06",
+        },
+        edge_attr={"arrowhead": "none", "color": "#888888"},
+    )  # fmt: skip
     fill, line = _ROOT
     overall = summary.overall
     root_counts = (
-        f"in force {overall.in_force} · in progress {overall.in_progress}" if lang == "en"
+        f"in force {overall.in_force} · in progress {overall.in_progress}"
+        if lang == "en"
         else f"现行 {overall.in_force} · 在研 {overall.in_progress}"
     )
-    graph.node("root", f'<<b>{html.escape(summary.name)}</b><br/><font point-size="9">{html.escape(root_counts)}</font>>',
-               fillcolor=fill, color=line, penwidth="1.5")
+    graph.node(
+        "root",
+        f'<<b>{html.escape(summary.name)}</b><br/><font point-size="9">{html.escape(root_counts)}</font>>',
+        fillcolor=fill,
+        color=line,
+        penwidth="1.5",
+    )
 
     def add(node: ModuleNode, parent: str) -> None:
         key = f"m_{node.id}"
@@ -106,7 +127,8 @@ def _heading(summary: SystemSummary, lang: Lang) -> str:
         (_OK, ' style="dashed"', Text("本地扩展模块", "local extension")),
     ]
     cells = "".join(
-        f'<td bgcolor="{fill}" color="{line}" border="1"{style}><font point-size="9">{html.escape(text.get(lang))}</font></td>'
+        f'<td bgcolor="{fill}" color="{line}" border="1"{style}>'
+        f'<font point-size="9">{html.escape(text.get(lang))}</font></td>'
         for (fill, line), style, text in legend
     )
     rows.append(f"<tr>{cells}</tr>")
@@ -116,15 +138,22 @@ def _heading(summary: SystemSummary, lang: Lang) -> str:
 def render_diagram(summary: SystemSummary, fmt: DiagramFormat = "svg", lang: Lang = "zh") -> bytes:
     """The diagram as SVG or PNG bytes."""
     if not summary.roots:
-        raise DiagramError(Text("标准体系为空（没有 system.yaml 或没有模块）", "the standard system is empty (no system.yaml or no modules)"))
+        raise DiagramError(
+            Text(
+                "标准体系为空（没有 system.yaml 或没有模块）",
+                "the standard system is empty (no system.yaml or no modules)",
+            )
+        )
     graph = build_graph(summary, lang)
     try:
         return graph.pipe(format=fmt)
     except graphviz.ExecutableNotFound:
-        raise DiagramError(Text(
-            "找不到 Graphviz 的 dot 程序；请安装 Graphviz（Debian/Ubuntu：apt-get install graphviz fonts-noto-cjk）",
-            "Graphviz `dot` not found; install Graphviz (Debian/Ubuntu: apt-get install graphviz fonts-noto-cjk)",
-        )) from None
+        raise DiagramError(
+            Text(
+                f"找不到 Graphviz 的 dot 程序；请安装 Graphviz（Debian/Ubuntu：{_INSTALL}）",
+                f"Graphviz `dot` not found; install Graphviz (Debian/Ubuntu: {_INSTALL})",
+            )
+        ) from None
     except graphviz.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip()
         raise DiagramError(Text(f"Graphviz 绘图失败：{detail}", f"Graphviz failed: {detail}")) from None
@@ -134,7 +163,12 @@ def write_diagram(summary: SystemSummary, path: Path, lang: Lang = "zh") -> Diag
     """Draw the diagram into ``path``; the format follows the suffix (.svg or .png)."""
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in ("svg", "png"):
-        raise DiagramError(Text(f"图的文件名应以 .svg 或 .png 结尾：{path}", f"the diagram file must end in .svg or .png: {path}"))
+        raise DiagramError(
+            Text(
+                f"图的文件名应以 .svg 或 .png 结尾：{path}",
+                f"the diagram file must end in .svg or .png: {path}",
+            )
+        )
     fmt: DiagramFormat = "svg" if suffix == "svg" else "png"
     write_atomic(path, render_diagram(summary, fmt, lang))
     return fmt

@@ -1,7 +1,7 @@
 """Standards in the making: each project's stage and age, and the stage events of a period.
 
-The bulletin's 申请立项 and 发布 figures count from here (:func:`stage_counts`), the ``pipeline`` command lists
-:func:`project_states`, and the S rules judge stalls and missing stages with the same facts.
+The bulletin's 申请立项 and 发布 figures count from here (:func:`stage_counts`), the ``pipeline``
+command lists :func:`project_states`, and the S rules judge stalls and missing stages with the same facts.
 
 A standard's making can be recorded twice — as a project file and as the ``making`` history of the
 published record. :func:`stage_events` merges both into one item per standard, so nothing is counted twice:
@@ -152,22 +152,28 @@ def all_stage_events(catalog: Catalog) -> list[MakingEvent]:
             history.append(StageEvent.model_construct(stage=Stage.PUBLICATION, date=standard.published))
         for stage, event in reached(history).items():
             events.setdefault((item, stage), MakingEvent(
-                stage, event.date, item, standard.title, record.tier, record.region, standard.module, record.rel,
+                stage, event.date, item, standard.title,
+                record.tier, record.region, standard.module, record.rel,
             ))  # fmt: skip
     for entry in catalog.projects:
         project = entry.project
         item = project_item[project.id]
         for stage, event in reached(project.history).items():
             events.setdefault((item, stage), MakingEvent(
-                stage, event.date, item, project.title, project.tier, project.region, project.module, entry.rel,
+                stage, event.date, item, project.title,
+                project.tier, project.region, project.module, entry.rel,
             ))  # fmt: skip
     return sorted(events.values(), key=lambda e: (e.date, e.stage.order, e.item))
 
 
 def stage_events(
-    catalog: Catalog, start: dt.date | None = None, end: dt.date | None = None, *, stages: Iterable[Stage] | None = None
+    catalog: Catalog,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    stages: Iterable[Stage] | None = None,
 ) -> list[MakingEvent]:
-    """Stage events dated within ``start``..``end`` (both inclusive; None = open), optionally of some stages."""
+    """Stage events dated within ``start``..``end`` (inclusive; None = open), optionally of some stages."""
     wanted = set(stages) if stages is not None else None
     return [
         e for e in all_stage_events(catalog)
@@ -176,7 +182,9 @@ def stage_events(
     ]  # fmt: skip
 
 
-def stage_counts(catalog: Catalog, start: dt.date | None = None, end: dt.date | None = None) -> dict[Stage, int]:
-    """How many standards reached each stage within the window — e.g. 立项 and 批准发布 for a half-year bulletin."""
+def stage_counts(
+    catalog: Catalog, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[Stage, int]:
+    """How many standards reached each stage in the window (e.g. 立项 and 批准发布 for a bulletin)."""
     counted = Counter(e.stage for e in stage_events(catalog, start, end))
     return {stage: counted.get(stage, 0) for stage in Stage}

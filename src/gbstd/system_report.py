@@ -13,8 +13,8 @@ from gbstd.model.making import Stage
 from gbstd.pipeline import ProjectState
 
 COLUMNS = (
-    Text("现行", "in force"), Text("即将实施", "upcoming"), Text("废止", "abolished"), Text("在研", "in progress"),
-    Text("逾期复审", "overdue reviews"),
+    Text("现行", "in force"), Text("即将实施", "upcoming"), Text("废止", "abolished"),
+    Text("在研", "in progress"), Text("逾期复审", "overdue reviews"),
 )  # fmt: skip
 
 
@@ -32,7 +32,8 @@ def _values(counts: Counts, reviews_known: bool) -> list[str]:
 
 def _counts_text(counts: Counts, reviews_known: bool, lang: Lang) -> str:
     values = _values(counts, reviews_known)
-    return " · ".join(f"{label.get(lang)} {value}" for label, value in zip(_columns(reviews_known), values))
+    labels = _columns(reviews_known)
+    return " · ".join(f"{label.get(lang)} {value}" for label, value in zip(labels, values, strict=True))
 
 
 def _mark(node: ModuleNode, lang: Lang) -> str:
@@ -54,7 +55,8 @@ def system_tree(summary: SystemSummary, lang: Lang = "zh") -> Tree:
         name = node.module.name_en if lang == "en" and node.module.name_en else node.module.name
         ext = " [dim](" + Text("扩展", "extension").get(lang) + ")[/]" if node.module.extension else ""
         child = branch.add(
-            f"[bold]{node.id}[/] {name}{ext}  {_counts_text(node.total, summary.reviews_known, lang)}{_mark(node, lang)}"
+            f"[bold]{node.id}[/] {name}{ext}  "
+            f"{_counts_text(node.total, summary.reviews_known, lang)}{_mark(node, lang)}"
         )
         for sub in node.children:
             add(child, sub)
@@ -62,8 +64,10 @@ def system_tree(summary: SystemSummary, lang: Lang = "zh") -> Tree:
     for root in summary.roots:
         add(tree, root)
     if summary.unassigned.records or summary.unassigned.projects:
-        tree.add(f"[yellow]{Text('未归类', 'no module').get(lang)}[/]  "
-                 f"{_counts_text(summary.unassigned.own, summary.reviews_known, lang)}")
+        tree.add(
+            f"[yellow]{Text('未归类', 'no module').get(lang)}[/]  "
+            f"{_counts_text(summary.unassigned.own, summary.reviews_known, lang)}"
+        )
     return tree
 
 
@@ -83,14 +87,31 @@ def system_markdown(summary: SystemSummary, lang: Lang = "zh") -> str:
     for node in summary.nodes():
         name = node.module.name_en if lang == "en" and node.module.name_en else node.module.name
         indent = "\u3000" * node.depth
-        flag = "" if node.total.in_force else (" ⚠ " + Text("缺口", "gap").get(lang) if not node.total.abolished else
-                                               " ⚠ " + Text("仅有废止", "only abolished").get(lang))
-        lines.append(f"| {indent}{node.id} | {name}{flag} | " + " | ".join(_values(node.total, summary.reviews_known)) + " |")
+        flag = (
+            ""
+            if node.total.in_force
+            else (
+                " ⚠ " + Text("缺口", "gap").get(lang)
+                if not node.total.abolished
+                else " ⚠ " + Text("仅有废止", "only abolished").get(lang)
+            )
+        )
+        lines.append(
+            f"| {indent}{node.id} | {name}{flag} | "
+            + " | ".join(_values(node.total, summary.reviews_known))
+            + " |"
+        )
     if summary.unassigned.records or summary.unassigned.projects:
-        lines.append(f"| — | {Text('未归类', 'no module').get(lang)} | "
-                     + " | ".join(_values(summary.unassigned.own, summary.reviews_known)) + " |")
-    lines.append(f"| | **{Text('合计', 'total').get(lang)}** | "
-                 + " | ".join(_values(summary.overall, summary.reviews_known)) + " |")
+        lines.append(
+            f"| — | {Text('未归类', 'no module').get(lang)} | "
+            + " | ".join(_values(summary.unassigned.own, summary.reviews_known))
+            + " |"
+        )
+    lines.append(
+        f"| | **{Text('合计', 'total').get(lang)}** | "
+        + " | ".join(_values(summary.overall, summary.reviews_known))
+        + " |"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -105,15 +126,17 @@ def _state_row(state: ProjectState, lang: Lang) -> list[str]:
     else:
         status = ""
     return [
-        stage_heading(state.stage, state.withdrawn, lang), project.id, project.title, project.tier.label.get(lang), project.region or "", project.module or "",
+        stage_heading(state.stage, state.withdrawn, lang), project.id, project.title,
+        project.tier.label.get(lang), project.region or "", project.module or "",
         str(state.since or ""), str(state.months_in_stage) if state.active else "",
         str(state.stall_limit) if state.active else "", status,
     ]  # fmt: skip
 
 
 PIPELINE_COLUMNS = (
-    Text("阶段", "stage"), Text("项目编号", "id"), Text("名称", "title"), Text("层级", "tier"), Text("地区", "region"),
-    Text("模块", "module"), Text("阶段起始", "since"), Text("月数", "months"), Text("上限", "limit"),
+    Text("阶段", "stage"), Text("项目编号", "id"), Text("名称", "title"), Text("层级", "tier"),
+    Text("地区", "region"), Text("模块", "module"), Text("阶段起始", "since"), Text("月数", "months"),
+    Text("上限", "limit"),
     Text("状态", "status"),
 )  # fmt: skip
 

@@ -33,15 +33,31 @@ def _date(value: str | None, option: str, lang: Lang) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        fail(Text(f"{option} {value!r} 不是有效日期（YYYY-MM-DD）", f"{option} {value!r} is not a valid date (YYYY-MM-DD)"), lang)
+        fail(
+            Text(
+                f"{option} {value!r} 不是有效日期（YYYY-MM-DD）",
+                f"{option} {value!r} is not a valid date (YYYY-MM-DD)",
+            ),
+            lang,
+        )
 
 
 def pipeline(
     path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
-    output_format: Annotated[PipelineFormat, typer.Option("--format", "-f", help="输出格式 output format.")] = PipelineFormat.text,
-    active: Annotated[bool, typer.Option("--active", help="只列在研项目 only projects still being made.")] = False,
-    start: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="统计期起 count stage events from this day.")] = None,
-    end: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="统计期止 count stage events up to this day.")] = None,
+    output_format: Annotated[
+        PipelineFormat, typer.Option("--format", "-f", help="输出格式 output format.")
+    ] = PipelineFormat.text,
+    active: Annotated[
+        bool, typer.Option("--active", help="只列在研项目 only projects still being made.")
+    ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", metavar="YYYY-MM-DD", help="统计期起 count stage events from this day."),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", metavar="YYYY-MM-DD", help="统计期止 count stage events up to this day."),
+    ] = None,
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
 ) -> None:
@@ -83,15 +99,26 @@ def pipeline(
         if not states:
             console.print(Text("没有标准项目。", "No projects.").get(language))
         else:
-            table = Table(title=Text(f"标准项目（截至 {day}）", f"Projects as of {day}").get(language), title_justify="left")
+            table = Table(
+                title=Text(f"标准项目（截至 {day}）", f"Projects as of {day}").get(language),
+                title_justify="left",
+            )
             for column in PIPELINE_COLUMNS:
-                table.add_column(column.get(language), justify="right" if column.en in ("months", "limit") else "left")
+                table.add_column(
+                    column.get(language), justify="right" if column.en in ("months", "limit") else "left"
+                )
             for _stage, _withdrawn, members in group_states(states):
                 for row in pipeline_rows(members, language):
                     table.add_row(*row)
                 table.add_section()
             console.print(table)
     if counts is not None:
-        label = Text(f"{start or '…'} 至 {end or '…'} 各阶段项数：", f"Stages reached {start or '…'} to {end or '…'}: ")
-        typer.echo(label.get(language) + ", ".join(
-            f"{stage.value if language == 'zh' else stage.label.en} {n}" for stage, n in counts.items()))
+        label = Text(
+            f"{start or '…'} 至 {end or '…'} 各阶段项数：", f"Stages reached {start or '…'} to {end or '…'}: "
+        )
+        typer.echo(
+            label.get(language)
+            + ", ".join(
+                f"{stage.value if language == 'zh' else stage.label.en} {n}" for stage, n in counts.items()
+            )
+        )

@@ -28,14 +28,23 @@ class SystemFormat(str, Enum):
 
 def system(
     path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
-    output_format: Annotated[SystemFormat, typer.Option("--format", "-f", help="输出格式 output format.")] = SystemFormat.text,
-    diagram: Annotated[Path | None, typer.Option(
-        "--diagram", metavar="FILE.svg|FILE.png", help="另存框架图 also draw the framework diagram (SVG or PNG, by suffix).",
-    )] = None,
+    output_format: Annotated[
+        SystemFormat, typer.Option("--format", "-f", help="输出格式 output format.")
+    ] = SystemFormat.text,
+    diagram: Annotated[
+        Path | None,
+        typer.Option(
+            "--diagram",
+            metavar="FILE.svg|FILE.png",
+            help="另存框架图 also draw the framework diagram (SVG or PNG, by suffix).",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
 ) -> None:
-    """标准体系 — the standard system as a tree: standards in force, upcoming, abolished and in progress per module.
+    """标准体系 — the standard system as a tree with counts per module.
+
+    Per module: standards in force, upcoming, abolished, and projects in progress.
 
     Counts include sub-modules. Modules with nothing in force are marked as gaps (see rules S001, S002).
     The diagram needs Graphviz (`dot`) and a CJK font (Debian: `apt-get install graphviz fonts-noto-cjk`).
@@ -58,9 +67,14 @@ def system(
         fail(exc.text, language)
     if catalog.system is None:
         where = catalog.config.catalog.system
-        fail(Text(f"目录中没有可用的标准体系文件 {where}（不存在或有错误，见 `gbstd lint`）",
-                  f"the catalog has no usable standard system file {where} (missing or invalid; see `gbstd lint`)"),
-             language)
+        fail(
+            Text(
+                f"目录中没有可用的标准体系文件 {where}（不存在或有错误，见 `gbstd lint`）",
+                f"the catalog has no usable standard system file {where} "
+                "(missing or invalid; see `gbstd lint`)",
+            ),
+            language,
+        )
     summary = summarize(catalog, day)
     if diagram is not None:
         try:
@@ -68,7 +82,10 @@ def system(
         except DiagramError as exc:
             fail(exc.text, language)
         except OSError as exc:
-            fail(Text(f"无法写入 {diagram}：{exc.strerror}", f"cannot write {diagram}: {exc.strerror}"), language)
+            fail(
+                Text(f"无法写入 {diagram}：{exc.strerror}", f"cannot write {diagram}: {exc.strerror}"),
+                language,
+            )
         stderr.print(Text(f"已写入框架图 {diagram}", f"wrote the diagram to {diagram}").get(language))
     if output_format is SystemFormat.json:
         typer.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
@@ -76,4 +93,6 @@ def system(
         typer.echo(system_markdown(summary, language), nl=False)
     else:
         tty = sys.stdout.isatty()
-        Console(highlight=False, no_color=not tty, width=None if tty else 200).print(system_tree(summary, language))
+        Console(highlight=False, no_color=not tty, width=None if tty else 200).print(
+            system_tree(summary, language)
+        )

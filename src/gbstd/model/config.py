@@ -27,7 +27,7 @@ class CatalogSection(_Section):
 
     records: str = Field("records", description="标准记录目录 directory of standard records (one per file)")
     plans: str = Field("plans", description="试点方案目录 directory of pilot plans")
-    projects: str = Field("projects", description="标准项目目录 directory of standards in the making (one per file)")
+    projects: str = Field("projects", description="标准项目目录 directory of standards in the making")
     notes: str = Field("notes", description="通报素材目录 directory of bulletin notes")
     system: str = Field("system.yaml", description="标准体系文件 file with the standard system's modules")
     internal_code_pattern: str | None = Field(

@@ -1,8 +1,9 @@
 """How standards are made (制定过程): the stages of the process, review rounds, and a standard's history.
 
-A project is a standard before it has a code: 申报 → 立项 → 起草 → 征求意见 → 审查 → 批准发布, each stage with the
-date it was reached. Internal standards in Henan follow "三审三改一研究" (three reviews, three revisions, one
-study), kept as ``rounds``. A published standard may carry the same history in its ``making`` field.
+A project is a standard before it has a code: 申报 → 立项 → 起草 → 征求意见 → 审查 → 批准发布,
+each stage with the date it was reached. Internal standards in Henan follow "三审三改一研究"
+(three reviews, three revisions, one study), kept as ``rounds``. A published standard may carry the
+same history in its ``making`` field.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ STAGE_ALIASES: dict[str, Enum] = {
 }  # fmt: skip
 
 StageField = alias_enum(
-    Stage, STAGE_ALIASES,
+    Stage,
+    STAGE_ALIASES,
     "制定阶段 stage: 申报 / 立项 / 起草 / 征求意见 / 审查 / 批准发布 "
     "(proposal / approval / drafting / consultation / examination / publication)",
 )
@@ -86,7 +88,9 @@ ROUND_ALIASES: dict[str, Enum] = {
     "study": RoundKind.STUDY, "研究审定": RoundKind.STUDY,
 }  # fmt: skip
 
-RoundKindField = alias_enum(RoundKind, ROUND_ALIASES, "轮次类型 round: 审 / 改 / 研究 (review / revision / study)")
+RoundKindField = alias_enum(
+    RoundKind, ROUND_ALIASES, "轮次类型 round: 审 / 改 / 研究 (review / revision / study)"
+)
 
 
 class StageEvent(BaseModel):
@@ -116,6 +120,12 @@ class Making(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    project: str | None = Field(None, description="项目编号 id of the project in projects/, when there is one")
-    history: list[StageEvent] = Field(default_factory=list, description="阶段记录 the date of each stage reached")
-    rounds: list[Round] = Field(default_factory=list, description="“三审三改一研究”轮次 review/revision/study rounds")
+    project: str | None = Field(
+        None, description="项目编号 id of the project in projects/, when there is one"
+    )
+    history: list[StageEvent] = Field(
+        default_factory=list, description="阶段记录 the date of each stage reached"
+    )
+    rounds: list[Round] = Field(
+        default_factory=list, description="“三审三改一研究”轮次 review/revision/study rounds"
+    )

@@ -22,15 +22,21 @@ class Project(BaseModel):
     title_en: str | None = Field(None, description="英文名称 English title")
     tier: TierField = Field(description="拟定层级 intended tier: local / internal / …")  # type: ignore[valid-type]
     region: str | None = Field(
-        None, pattern=r"^\d{2}(\d{2}){0,2}$", description="行政区划代码 region (GB/T 2260) the standard is for"
+        None,
+        pattern=r"^\d{2}(\d{2}){0,2}$",
+        description="行政区划代码 region (GB/T 2260) the standard is for",
     )
     module: str | None = Field(None, description="体系编号 intended module of the standard system")
     scope: str | None = Field(None, description="适用范围 intended scope")
     subjects: StrList = list_field("主题 subjects the standard will cover (besides its title's words)")
     proposer: str | None = Field(None, description="申报单位 proposing body")
     drafters: StrList = list_field("起草单位 drafting units")
-    history: list[StageEvent] = Field(min_length=1, description="阶段记录 the date of each stage reached, in order")
-    rounds: list[Round] = Field(default_factory=list, description="“三审三改一研究”轮次 review/revision/study rounds")
+    history: list[StageEvent] = Field(
+        min_length=1, description="阶段记录 the date of each stage reached, in order"
+    )
+    rounds: list[Round] = Field(
+        default_factory=list, description="“三审三改一研究”轮次 review/revision/study rounds"
+    )
     replaces: StrList = list_field("拟代替标准 standards this project revises (修订项目)")
     adopts: StrList = list_field("采用 upper-tier standards the new standard adopts")
     refines: StrList = list_field("细化 upper-tier standards the new standard refines")

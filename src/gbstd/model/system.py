@@ -1,4 +1,4 @@
-"""The standard system (标准体系): a tree of modules identified by 体系编号, and the making process it requires."""
+"""The standard system (标准体系): a tree of modules by 体系编号, and the making process it requires."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ class ProcessRequirement(BaseModel):
 
     name: str = Field(min_length=1, description="程序名称 name, e.g. 地方标准制定程序 or 三审三改一研究")
     tier: TierField = Field(description="适用层级 tier the requirement applies to")  # type: ignore[valid-type]
-    regions: StrList = list_field("适用地区 division codes it applies to (a code covers its sub-divisions); empty = all")
+    regions: StrList = list_field(
+        "适用地区 division codes it applies to (a code covers its sub-divisions); empty = all"
+    )
     since: Date = Field(description="起始日期 applies to standards published on or after this date")
     stages: list[StageField] = Field(  # type: ignore[valid-type]
         min_length=1, description="必经阶段 stages that must have a date in the standard's making history"
@@ -60,7 +62,8 @@ class StandardSystem(BaseModel):
 
     name: str = Field(min_length=1, description="体系名称 name of the standard system")
     adopted_from: str | None = Field(
-        None, description="所依据的框架 the upper framework this system adopts and extends, e.g. a national one"
+        None,
+        description="所依据的框架 the upper framework this system adopts and extends, e.g. a national one",
     )
     modules: list[Module] = Field(min_length=1, description="模块 top-level modules")
     process: list[ProcessRequirement] = Field(
@@ -70,7 +73,9 @@ class StandardSystem(BaseModel):
     def walk(self) -> Iterator[tuple[Module, tuple[int | str, ...]]]:
         """Every module depth-first, with its document path (for positions)."""
 
-        def visit(modules: list[Module], loc: tuple[int | str, ...]) -> Iterator[tuple[Module, tuple[int | str, ...]]]:
+        def visit(
+            modules: list[Module], loc: tuple[int | str, ...]
+        ) -> Iterator[tuple[Module, tuple[int | str, ...]]]:
             for index, module in enumerate(modules):
                 here = (*loc, index)
                 yield module, here

@@ -51,7 +51,7 @@ class RuleContext:
 
     @cached_property
     def project_of_record(self) -> dict[str, ProjectRecord]:
-        """Record key → the project that made it (by the project's ``result`` or the record's ``making.project``)."""
+        """Record key → the project that made it (project ``result`` or record ``making.project``)."""
         by_id = {entry.project.id: entry for entry in self.catalog.projects}
         found: dict[str, ProjectRecord] = {}
         for entry in self.catalog.projects:

@@ -53,9 +53,22 @@ class ModuleGap(Rule):
             if node.total.upcoming:
                 coming.append((f"即将实施 {node.total.upcoming} 项", f"{node.total.upcoming} upcoming"))
             if node.total.in_progress:
-                coming.append((f"在研项目 {node.total.in_progress} 项", f"{node.total.in_progress} in progress"))
-            hint = Text(f"（{'，'.join(c[0] for c in coming)}）", f" ({', '.join(c[1] for c in coming)})") if coming else Text("", "")
-            yield Finding(self.code, Text(
-                f"模块 {node.id} {node.module.name} 没有现行标准{hint.zh}",
-                f"module {node.id} {node.module.name} has no standard in force{hint.en}",
-            ), ctx.catalog.system_rel, None, loc=(*node.loc, "id"), key=False)
+                coming.append(
+                    (f"在研项目 {node.total.in_progress} 项", f"{node.total.in_progress} in progress")
+                )
+            hint = (
+                Text(f"（{'，'.join(c[0] for c in coming)}）", f" ({', '.join(c[1] for c in coming)})")
+                if coming
+                else Text("", "")
+            )
+            yield Finding(
+                self.code,
+                Text(
+                    f"模块 {node.id} {node.module.name} 没有现行标准{hint.zh}",
+                    f"module {node.id} {node.module.name} has no standard in force{hint.en}",
+                ),
+                ctx.catalog.system_rel,
+                None,
+                loc=(*node.loc, "id"),
+                key=False,
+            )

@@ -48,10 +48,25 @@ class ModuleDead(Rule):
             if node.total.upcoming:
                 extra.append((f"即将实施 {node.total.upcoming} 项", f"{node.total.upcoming} upcoming"))
             if node.total.in_progress:
-                extra.append((f"在研项目 {node.total.in_progress} 项", f"{node.total.in_progress} in progress"))
-            hint = Text(f"；{'，'.join(e[0] for e in extra)}", f"; {', '.join(e[1] for e in extra)}") if extra else Text("", "")
-            yield Finding(self.code, Text(
-                f"模块 {node.id} {node.module.name} 的 {node.total.abolished} 项标准均已废止，没有现行标准{hint.zh}",
-                f"module {node.id} {node.module.name}: all {node.total.abolished} standards are abolished, "
-                f"none in force{hint.en}",
-            ), ctx.catalog.system_rel, None, loc=(*node.loc, "id"), key=False)
+                extra.append(
+                    (f"在研项目 {node.total.in_progress} 项", f"{node.total.in_progress} in progress")
+                )
+            hint = (
+                Text(f"；{'，'.join(e[0] for e in extra)}", f"; {', '.join(e[1] for e in extra)}")
+                if extra
+                else Text("", "")
+            )
+            yield Finding(
+                self.code,
+                Text(
+                    f"模块 {node.id} {node.module.name} 的 {node.total.abolished} 项标准均已废止，"
+                    f"没有现行标准{hint.zh}",
+                    f"module {node.id} {node.module.name}: all {node.total.abolished} standards are "
+                    "abolished, "
+                    f"none in force{hint.en}",
+                ),
+                ctx.catalog.system_rel,
+                None,
+                loc=(*node.loc, "id"),
+                key=False,
+            )

@@ -46,7 +46,7 @@ def _date(record: Record) -> dt.date | None:
 
 
 class LinkageUndeclared(RecordRule):
-    """地方/内部标准未声明与上级标准的衔接 / a local or internal standard does not declare its upper-tier standard
+    """地方/内部标准未声明与上级标准的衔接 / a lower-tier standard does not declare its upper-tier one
 
     What it does:
         For each local or internal standard in force (or upcoming), looks for national or industry
@@ -72,7 +72,10 @@ class LinkageUndeclared(RecordRule):
 
     code = "S003"
     name = "linkage-undeclared"
-    summary = Text("地方/内部标准未声明与上级标准的衔接", "a local or internal standard does not declare its upper-tier standard")
+    summary = Text(
+        "地方/内部标准未声明与上级标准的衔接",
+        "a local or internal standard does not declare its upper-tier standard",
+    )
     severity = Severity.WARNING
 
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
@@ -96,8 +99,13 @@ class LinkageUndeclared(RecordRule):
             return
         listed_zh = "；".join(f"{u.key} {u.title}（主题：{show_terms(t)}）" for u, t in missing)
         listed_en = "; ".join(f"{u.key} {u.title} (subject: {show_terms(t)})" for u, t in missing)
-        yield self.at(record, Text(
-            f"同一主题已有上级现行标准 {listed_zh}，但本标准未在 adopts/refines/references 中声明衔接",
-            f"upper-tier standards in force cover this subject: {listed_en}; declare the link in "
-            "adopts, refines or references",
-        ), ("title",), key=False)
+        yield self.at(
+            record,
+            Text(
+                f"同一主题已有上级现行标准 {listed_zh}，但本标准未在 adopts/refines/references 中声明衔接",
+                f"upper-tier standards in force cover this subject: {listed_en}; declare the link in "
+                "adopts, refines or references",
+            ),
+            ("title",),
+            key=False,
+        )

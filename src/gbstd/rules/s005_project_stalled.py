@@ -44,10 +44,18 @@ class ProjectStalled(Rule):
             if not state.stalled or state.stage is None or state.since is None:
                 continue
             history = state.entry.project.history
-            index = next((i for i, e in enumerate(history) if e.stage is state.stage and e.date == state.since), 0)
-            yield self.at_project(state.entry, Text(
-                f"项目自 {state.since} 起处于“{state.stage.label.zh}”阶段已 {state.months_in_stage} 个月"
-                f"（上限 {state.stall_limit} 个月）",
-                f"the project has been in {state.stage.label.en} since {state.since}: {state.months_in_stage} "
-                f"months (limit {state.stall_limit})",
-            ), ("history", index, "date"), key=False)
+            index = next(
+                (i for i, e in enumerate(history) if e.stage is state.stage and e.date == state.since), 0
+            )
+            yield self.at_project(
+                state.entry,
+                Text(
+                    f"项目自 {state.since} 起处于“{state.stage.label.zh}”阶段已 {state.months_in_stage} 个月"
+                    f"（上限 {state.stall_limit} 个月）",
+                    f"the project has been in {state.stage.label.en} since {state.since}: "
+                    f"{state.months_in_stage} "
+                    f"months (limit {state.stall_limit})",
+                ),
+                ("history", index, "date"),
+                key=False,
+            )

@@ -14,23 +14,28 @@ from gbstd.model.system import ProcessRequirement
 from gbstd.pipeline import reached
 from gbstd.rules.base import Rule, RuleContext
 
-_ROUND_NAMES = {RoundKind.REVIEW: ("审", "review"), RoundKind.REVISION: ("改", "revision"), RoundKind.STUDY: ("研究", "study")}
+_ROUND_NAMES = {
+    RoundKind.REVIEW: ("审", "review"),
+    RoundKind.REVISION: ("改", "revision"),
+    RoundKind.STUDY: ("研究", "study"),
+}
 
 
-def missing_steps(requirement: ProcessRequirement, history: list[StageEvent], rounds: list[Round],
-                  published: dt.date | None) -> Text | None:
+def missing_steps(
+    requirement: ProcessRequirement, history: list[StageEvent], rounds: list[Round], published: dt.date | None
+) -> Text | None:
     """What the making history lacks against ``requirement``, or None when it is complete."""
     have = set(reached(history))
     if published is not None:
         have.add(Stage.PUBLICATION)
     stages = [stage for stage in requirement.stages if stage not in have]
     counted = Counter(r.kind for r in rounds)
-    short = [
-        (kind, wanted, counted.get(kind, 0))
-        for kind, wanted in ((RoundKind.REVIEW, requirement.reviews), (RoundKind.REVISION, requirement.revisions),
-                             (RoundKind.STUDY, requirement.studies))
-        if counted.get(kind, 0) < wanted
-    ]  # fmt: skip
+    wanted_rounds = (
+        (RoundKind.REVIEW, requirement.reviews),
+        (RoundKind.REVISION, requirement.revisions),
+        (RoundKind.STUDY, requirement.studies),
+    )
+    short = [(kind, want, counted.get(kind, 0)) for kind, want in wanted_rounds if counted.get(kind, 0) < want]
     if not stages and not short:
         return None
     zh, en = [], []
@@ -74,7 +79,9 @@ class ProcessIncomplete(Rule):
 
     code = "S006"
     name = "process-incomplete"
-    summary = Text("发布的标准未走完规定的制定程序", "a standard was published without the stages its process requires")
+    summary = Text(
+        "发布的标准未走完规定的制定程序", "a standard was published without the stages its process requires"
+    )
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -97,10 +104,15 @@ class ProcessIncomplete(Rule):
                 if lacking is None:
                     continue
                 loc: Loc = ("making",) if standard.making else ("published",)
-                yield self.at(record, Text(
-                    f"按“{requirement.name}”（{requirement.since} 起发布的标准适用）{lacking.zh}",
-                    f"by '{requirement.name}' (for standards published from {requirement.since}): {lacking.en}",
-                ), loc)
+                yield self.at(
+                    record,
+                    Text(
+                        f"按“{requirement.name}”（{requirement.since} 起发布的标准适用）{lacking.zh}",
+                        f"by '{requirement.name}' (for standards published from {requirement.since}): "
+                        f"{lacking.en}",
+                    ),
+                    loc,
+                )
         recorded = {entry.rel for entry in made_by.values()}
         for state in ctx.project_states:
             entry = state.entry
@@ -114,6 +126,11 @@ class ProcessIncomplete(Rule):
                     continue
                 lacking = missing_steps(requirement, list(project.history), list(project.rounds), published)
                 if lacking is not None:
-                    yield self.at_project(entry, Text(
-                        f"按“{requirement.name}”{lacking.zh}", f"by '{requirement.name}': {lacking.en}",
-                    ), ("history",))
+                    yield self.at_project(
+                        entry,
+                        Text(
+                            f"按“{requirement.name}”{lacking.zh}",
+                            f"by '{requirement.name}': {lacking.en}",
+                        ),
+                        ("history",),
+                    )

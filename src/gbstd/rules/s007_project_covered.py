@@ -15,7 +15,7 @@ from gbstd.rules.base import Rule, RuleContext
 
 
 def covers(standard: Record, project: Project) -> bool:
-    """Whether ``standard`` applies where the project's standard would: same or upper tier, same or wider region."""
+    """Whether ``standard`` applies where the project's would: same or upper tier, same or wider region."""
     tier = standard.tier
     if tier is None or tier in (Tier.GROUP, Tier.ENTERPRISE) or TIER_RANK[tier] > TIER_RANK[project.tier]:
         return False
@@ -48,7 +48,9 @@ class ProjectCovered(Rule):
 
     code = "S007"
     name = "project-covered"
-    summary = Text("项目主题已有现行标准覆盖", "a project's subject is already covered by a standard in force")
+    summary = Text(
+        "项目主题已有现行标准覆盖", "a project's subject is already covered by a standard in force"
+    )
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -65,13 +67,23 @@ class ProjectCovered(Rule):
                 target = resolve_reference(ctx.catalog, raw)
                 if target is not None:
                     declared.add(target.key)
-            found = [(r, t) for key, (r, t) in sorted(candidates.items()) if key not in declared and covers(r, project)]
+            found = [
+                (r, t)
+                for key, (r, t) in sorted(candidates.items())
+                if key not in declared and covers(r, project)
+            ]
             if not found:
                 continue
             listed_zh = "；".join(f"{r.key} {r.title}（主题：{show_terms(t)}）" for r, t in found)
             listed_en = "; ".join(f"{r.key} {r.title} (subject: {show_terms(t)})" for r, t in found)
-            yield self.at_project(state.entry, Text(
-                f"同一主题已有现行标准 {listed_zh}；请采用或细化（adopts/refines），或作为修订项目声明 replaces",
-                f"standards in force already cover this subject: {listed_en}; adopt or refine them "
-                "(adopts/refines), or declare the project a revision (replaces)",
-            ), ("title",), key=False)
+            yield self.at_project(
+                state.entry,
+                Text(
+                    f"同一主题已有现行标准 {listed_zh}；"
+                    "请采用或细化（adopts/refines），或作为修订项目声明 replaces",
+                    f"standards in force already cover this subject: {listed_en}; adopt or refine them "
+                    "(adopts/refines), or declare the project a revision (replaces)",
+                ),
+                ("title",),
+                key=False,
+            )

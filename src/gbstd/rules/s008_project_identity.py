@@ -33,7 +33,9 @@ class ProjectIdentity(Rule):
 
     code = "S008"
     name = "project-identity"
-    summary = Text("项目编号、文件名、模块或标准号有误", "a project's id, file name, module or result code is wrong")
+    summary = Text(
+        "项目编号、文件名、模块或标准号有误", "a project's id, file name, module or result code is wrong"
+    )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         by_id: dict[str, list[ProjectRecord]] = defaultdict(list)
@@ -43,23 +45,50 @@ class ProjectIdentity(Rule):
             by_id[project.id].append(entry)
             name = PurePosixPath(entry.rel).name
             if name not in (f"{project.id}.yaml", f"{project.id}.yml"):
-                yield self.at_project(entry, Text(f"文件名应为 {project.id}.yaml（由项目编号得出）",
-                                                  f"file should be named {project.id}.yaml (from the id)"), ("id",), key=False)
+                yield self.at_project(
+                    entry,
+                    Text(
+                        f"文件名应为 {project.id}.yaml（由项目编号得出）",
+                        f"file should be named {project.id}.yaml (from the id)",
+                    ),
+                    ("id",),
+                    key=False,
+                )
             if modules:
                 if project.module is None:
-                    yield self.at_project(entry, Text("缺少体系编号 `module`", "no `module` (体系编号) given"), ())
+                    yield self.at_project(
+                        entry, Text("缺少体系编号 `module`", "no `module` (体系编号) given"), ()
+                    )
                 elif project.module not in modules:
-                    yield self.at_project(entry, Text(f"体系编号 {project.module} 不在标准体系中",
-                                                      f"module {project.module} is not in the standard system"),
-                                          ("module",), key=False)
+                    yield self.at_project(
+                        entry,
+                        Text(
+                            f"体系编号 {project.module} 不在标准体系中",
+                            f"module {project.module} is not in the standard system",
+                        ),
+                        ("module",),
+                        key=False,
+                    )
             if project.result and ctx.catalog.resolve(project.result) is None:
-                yield self.at_project(entry, Text(f"result 中的 {project.result} 不是有效的标准号",
-                                                  f"{project.result} in result is not a valid standard code"),
-                                      ("result",), key=False)
+                yield self.at_project(
+                    entry,
+                    Text(
+                        f"result 中的 {project.result} 不是有效的标准号",
+                        f"{project.result} in result is not a valid standard code",
+                    ),
+                    ("result",),
+                    key=False,
+                )
         for project_id, entries in by_id.items():
             if len(entries) > 1:
                 for entry in entries:
                     others = ", ".join(e.rel for e in entries if e is not entry)
-                    yield self.at_project(entry, Text(f"项目编号 {project_id} 重复（另见 {others}）",
-                                                      f"project id {project_id} is used twice (also {others})"),
-                                          ("id",), key=False)
+                    yield self.at_project(
+                        entry,
+                        Text(
+                            f"项目编号 {project_id} 重复（另见 {others}）",
+                            f"project id {project_id} is used twice (also {others})",
+                        ),
+                        ("id",),
+                        key=False,
+                    )

@@ -15,15 +15,24 @@ def order_problems(history: list[StageEvent]) -> Iterator[tuple[int, Text]]:
     seen: dict[object, int] = {}
     for index, event in enumerate(history):
         if event.stage in seen:
-            yield index, Text(f"阶段“{event.stage.label.zh}”重复记录", f"stage {event.stage.label.en} is recorded twice")
+            yield (
+                index,
+                Text(
+                    f"阶段“{event.stage.label.zh}”重复记录", f"stage {event.stage.label.en} is recorded twice"
+                ),
+            )
             continue
         seen[event.stage] = index
         for other in history:
             if other.stage.order < event.stage.order and other.date > event.date:
-                yield index, Text(
-                    f"“{event.stage.label.zh}”的日期 {event.date} 早于前一阶段“{other.stage.label.zh}”的 {other.date}",
-                    f"{event.stage.label.en} on {event.date} is dated before the earlier stage "
-                    f"{other.stage.label.en} on {other.date}",
+                yield (
+                    index,
+                    Text(
+                        f"“{event.stage.label.zh}”的日期 {event.date} "
+                        f"早于前一阶段“{other.stage.label.zh}”的 {other.date}",
+                        f"{event.stage.label.en} on {event.date} is dated before the earlier stage "
+                        f"{other.stage.label.en} on {other.date}",
+                    ),
                 )
                 break
 
@@ -69,6 +78,12 @@ class StageOrder(Rule):
             published = record.standard.published
             for index, event in enumerate(making.history):
                 if event.stage is Stage.PUBLICATION and published and event.date != published:
-                    yield self.at(record, Text(f"批准发布日期 {event.date} 与 published {published} 不一致",
-                                               f"publication on {event.date} differs from published {published}"),
-                                  (*prefix, index, "date"), key=False)
+                    yield self.at(
+                        record,
+                        Text(
+                            f"批准发布日期 {event.date} 与 published {published} 不一致",
+                            f"publication on {event.date} differs from published {published}",
+                        ),
+                        (*prefix, index, "date"),
+                        key=False,
+                    )
