@@ -35,7 +35,7 @@ def missing_steps(
         (RoundKind.REVISION, requirement.revisions),
         (RoundKind.STUDY, requirement.studies),
     )
-    short = [(kind, want, counted.get(kind, 0)) for kind, want in wanted_rounds if counted.get(kind, 0) < want]
+    short = [(kind, want, counted[kind]) for kind, want in wanted_rounds if counted[kind] < want]
     if not stages and not short:
         return None
     zh, en = [], []
