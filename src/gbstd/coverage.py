@@ -259,13 +259,22 @@ class SubjectIndex:
                 current = parents.get(current)
             # Longest first, so that 反食品浪费 is found before 浪费.
             self._subjects[module_id] = tuple(sorted(set(words), key=len, reverse=True))
-        # (module, term) → in-force records with that term: the candidates that may cover a subject.
-        self._in_force: dict[tuple[str, str], list[Record]] = defaultdict(list)
+        # (module, term, reach) → in-force records that may cover that subject there. ``reach`` is "" for
+        # national and industry standards (everywhere) and the region code for local and internal ones, so a
+        # query looks up only its own region and the divisions above it — never a whole module's records.
+        self._in_force: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
         for record in catalog.records:
             module = record.standard.module
-            if record.status is Status.IN_FORCE and module:
-                for term in self.record_terms(record):
-                    self._in_force[(module, term)].append(record)
+            if record.status is not Status.IN_FORCE or not module:
+                continue
+            if record.tier in (Tier.NATIONAL, Tier.INDUSTRY):
+                reach = ""
+            elif record.tier in (Tier.LOCAL, Tier.INTERNAL) and record.region:
+                reach = record.region
+            else:
+                continue  # group and enterprise standards bind only their members
+            for term in self.record_terms(record):
+                self._in_force[(module, term, reach)].append(record)
 
     def terms(
         self, module: str | None, title: str, scope: str | None = None, extra: tuple[str, ...] = ()
@@ -285,15 +294,23 @@ class SubjectIndex:
         return self.terms(record.standard.module, record.title, record.standard.scope)
 
     def in_force_sharing(
-        self, module: str | None, terms: frozenset[str]
+        self, module: str | None, terms: frozenset[str], region: str | None
     ) -> dict[str, tuple[Record, set[str]]]:
-        """In-force records of ``module`` sharing a term: key → (record, shared terms)."""
+        """In-force standards of ``module`` sharing a term that apply in ``region``: national and industry
+        ones, and local or internal ones of ``region`` or a division containing it.
+
+        Returns key → (record, shared terms). Group and enterprise standards are not indexed.
+        """
         found: dict[str, tuple[Record, set[str]]] = {}
         if not module:
             return found
+        reaches_here = [""]
+        if region:
+            reaches_here += [region[:length] for length in range(2, len(region) + 1, 2)]
         for term in terms:
-            for record in self._in_force.get((module, term), ()):
-                found.setdefault(record.key, (record, set()))[1].add(term)
+            for reach in reaches_here:
+                for record in self._in_force.get((module, term, reach), ()):
+                    found.setdefault(record.key, (record, set()))[1].add(term)
         return found
 
 

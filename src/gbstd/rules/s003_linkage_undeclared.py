@@ -81,7 +81,8 @@ class LinkageUndeclared(RecordRule):
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
         if record.tier not in (Tier.LOCAL, Tier.INTERNAL) or record.status is Status.ABOLISHED:
             return
-        candidates = ctx.subjects.in_force_sharing(record.standard.module, ctx.subjects.record_terms(record))
+        terms = ctx.subjects.record_terms(record)
+        candidates = ctx.subjects.in_force_sharing(record.standard.module, terms, record.region)
         mine = _date(record)
         uppers = []
         for key, (upper, terms) in sorted(candidates.items()):

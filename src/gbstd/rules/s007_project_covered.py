@@ -59,7 +59,7 @@ class ProjectCovered(Rule):
                 continue
             project = state.entry.project
             terms = ctx.subjects.terms(project.module, project.title, project.scope, tuple(project.subjects))
-            candidates = ctx.subjects.in_force_sharing(project.module, terms)
+            candidates = ctx.subjects.in_force_sharing(project.module, terms, project.region)
             if not candidates:
                 continue
             declared = set()
