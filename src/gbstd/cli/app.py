@@ -7,6 +7,7 @@ import typer
 from gbstd import __version__
 from gbstd.cli.lint import lint
 from gbstd.cli.pipeline import pipeline
+from gbstd.cli.plan import plan_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
 from gbstd.cli.system import system
@@ -27,6 +28,7 @@ app.command()(rule)
 app.command()(schema)
 app.command()(system)
 app.command()(pipeline)
+app.add_typer(plan_app)
 
 
 def _version(value: bool) -> None:

@@ -1,7 +1,7 @@
 """The explicit registry of rules. Adding a rule = a module here + a line in ``ALL_RULES`` + fixtures.
 
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
-Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references,
+Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references, P = pilot plans,
 S = the standard system (coverage, linkage between tiers) and the making of standards (projects).
 """
 
@@ -25,6 +25,15 @@ from gbstd.rules.c014_reference_abolished import ReferenceAbolished
 from gbstd.rules.c015_reference_unknown import ReferenceUnknown
 from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
+from gbstd.rules.p001_phase_order import PhaseOrder
+from gbstd.rules.p002_phase_overlap import PhaseOverlap
+from gbstd.rules.p003_phase_gap import PhaseGap
+from gbstd.rules.p004_task_phase import TaskPhase
+from gbstd.rules.p005_deadline_outside_phase import DeadlineOutsidePhase
+from gbstd.rules.p006_task_no_deadline import TaskNoDeadline
+from gbstd.rules.p007_target_filter import TargetFilter
+from gbstd.rules.p008_evidence_unknown import EvidenceUnknown
+from gbstd.rules.p009_task_overdue import TaskOverdue
 from gbstd.rules.s001_module_gap import ModuleGap
 from gbstd.rules.s002_module_dead import ModuleDead
 from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
@@ -51,6 +60,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
     ModuleGap, ModuleDead, LinkageUndeclared, LinkageTarget, ProjectStalled, ProcessIncomplete, ProjectCovered,
     ProjectIdentity, StageOrder,
+    PhaseOrder, PhaseOverlap, PhaseGap, TaskPhase, DeadlineOutsidePhase, TaskNoDeadline, TargetFilter,
+    EvidenceUnknown, TaskOverdue,
 )  # fmt: skip
 
 # Codes that once existed and must never be reused (none yet; Y008 was never assigned).
