@@ -6,7 +6,9 @@ import typer
 
 from gbstd import __version__
 from gbstd.cli.import_cmd import import_
+from gbstd.cli.init import init
 from gbstd.cli.lint import lint
+from gbstd.cli.new import new
 from gbstd.cli.report import report_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
@@ -25,6 +27,8 @@ app.command()(lint)
 app.command()(rules)
 app.command()(rule)
 app.command()(schema)
+app.command()(init)
+app.command()(new)
 app.command("import")(import_)
 app.add_typer(report_app, name="report")
 
