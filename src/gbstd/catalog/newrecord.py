@@ -78,10 +78,17 @@ def record_document(data: dict[str, Any]) -> CommentedMap:
     return doc
 
 
-def render_record(data: dict[str, Any] | CommentedMap, path: Path, root: Path, trailer: str = "") -> str:
-    """The text of a new record file: the schema line, then the fields."""
+def render_record(
+    data: dict[str, Any] | CommentedMap,
+    path: Path,
+    root: Path,
+    trailer: str = "",
+    *,
+    schema: str | None = None,
+) -> str:
+    """The text of a new record file: the schema line (``schema``: precomputed), then the fields."""
     doc = data if isinstance(data, CommentedMap) else record_document(data)
-    return schema_line(path, root) + dump_roundtrip(doc) + trailer
+    return (schema or schema_line(path, root)) + dump_roundtrip(doc) + trailer
 
 
 def insert_in_order(doc: CommentedMap, key: str, value: Any) -> None:

@@ -21,7 +21,14 @@ from ruamel.yaml.error import YAMLError
 
 from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.newrecord import insert_in_order, record_document, record_path, render_record, yaml_value
+from gbstd.catalog.newrecord import (
+    insert_in_order,
+    record_document,
+    record_path,
+    render_record,
+    schema_line,
+    yaml_value,
+)
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.i18n import Lang, Text
 from gbstd.model.standard import Standard
@@ -43,7 +50,7 @@ ACTION_LABELS: dict[Action, Text] = {
     Action.CREATE: Text("新建", "create"),
     Action.UPDATE: Text("更新", "update"),
     Action.UNCHANGED: Text("无变化", "unchanged"),
-    Action.EXISTS: Text("已存在，未改动", "exists, left alone"),
+    Action.EXISTS: Text("已存在（未改动）", "left alone (exists)"),
     Action.REJECTED: Text("拒绝", "rejected"),
 }
 
@@ -174,9 +181,15 @@ def import_table(
             progress(1)
     by_code = {o.code: o for o in report.outcomes if o.code and o.action is not Action.REJECTED}
     report.linked = _link_replaced_by(catalog, planned, replaces, by_code, update=update)
+    schema_lines: dict[Path, str] = {}  # one lookup per directory, not per file
     for plan in planned.values():
         if not dry_run:
-            text = render_record(plan.doc, plan.path, catalog.root) if plan.new else dump_roundtrip(plan.doc)
+            if plan.new:
+                if plan.path.parent not in schema_lines:
+                    schema_lines[plan.path.parent] = schema_line(plan.path, catalog.root)
+                text = render_record(plan.doc, plan.path, catalog.root, schema=schema_lines[plan.path.parent])
+            else:
+                text = dump_roundtrip(plan.doc)
             write_atomic(plan.path, text)
         if progress:
             progress(1)

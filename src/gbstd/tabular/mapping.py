@@ -47,7 +47,9 @@ _DATE_COLUMNS = ("published", "effective", "abolished")
 _TEXT_COLUMNS = ("module", "title", "administering_body", "scope", "note")
 
 # Fields of a record that the table carries; everything else in a file is untouched by ``import --update``.
-TABLE_FIELDS: tuple[str, ...] = (*_FIELD_OF_COLUMN.values(), "reviews", "extra")
+TABLE_FIELDS: tuple[str, ...] = tuple(
+    f for f in Standard.model_fields if f in {*_FIELD_OF_COLUMN.values(), "reviews", "extra"}
+)
 
 
 @dataclass
