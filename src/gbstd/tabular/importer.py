@@ -283,6 +283,10 @@ def _link_replaced_by(
     Returns (file, code added) pairs for files that are not rows of the table themselves.
     """
     linked: list[tuple[str, str]] = []
+
+    def lists(doc: CommentedMap, code: str) -> bool:
+        return any((c := catalog.resolve(str(raw))) and c.canonical == code for raw in doc.get("replaced_by") or [])
+
     for new_code, olds in replaces.items():
         for old in olds:
             target = planned.get(old)
@@ -291,16 +295,14 @@ def _link_replaced_by(
                 if record is None or not update:
                     continue
                 loaded = _load_existing(record.path, record.rel)
-                if isinstance(loaded, CellProblem):
+                if isinstance(loaded, CellProblem) or lists(loaded[0], new_code):
                     continue
-                doc, _ = loaded
                 outcome = rows.get(record.key) or RowOutcome(0, Action.UPDATE, record.key, record.rel)
                 outcome.action = Action.UPDATE
-                target = planned[old] = _Planned(record.path, doc, False, outcome)
-            current = target.doc.get("replaced_by") or []
-            if any((c := catalog.resolve(str(raw))) and c.canonical == new_code for raw in current):
+                target = planned[old] = _Planned(record.path, loaded[0], False, outcome)
+            if lists(target.doc, new_code):
                 continue
-            codes = [str(raw) for raw in current] + [new_code]
+            codes = [str(raw) for raw in target.doc.get("replaced_by") or []] + [new_code]
             insert_in_order(target.doc, "replaced_by", yaml_value("replaced_by", codes))
             if target.outcome.action is not Action.CREATE and "replaced_by" not in target.outcome.changed:
                 target.outcome.changed.append("replaced_by")

@@ -129,6 +129,9 @@ def write_xlsx(table: CatalogTable, lang: Lang = "zh") -> bytes:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
+            elif cell.data_type == "f":
+                # Record text that starts with "=" is text, never a formula Excel would run.
+                cell.data_type = "s"
             cell.alignment = wrapped if key in _WRAPPED else top
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(table.headers))
