@@ -10,6 +10,7 @@ from gbstd.cli.init import init
 from gbstd.cli.lint import lint
 from gbstd.cli.new import new
 from gbstd.cli.report import report_app
+from gbstd.cli.plan import plan_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
 
@@ -31,6 +32,7 @@ app.command()(init)
 app.command()(new)
 app.command("import")(import_)
 app.add_typer(report_app, name="report")
+app.add_typer(plan_app)
 
 
 def _version(value: bool) -> None:
