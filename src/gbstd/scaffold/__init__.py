@@ -69,7 +69,8 @@ def toml_value(value: Any) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        return "{ " + ", ".join(f"{_toml_key(str(k))} = {toml_value(v)}" for k, v in value.items()) + " }"
+        pairs = (f"{_toml_key(str(k.value if isinstance(k, Enum) else k))} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + ", ".join(pairs) + " }"
     if isinstance(value, BaseModel):
         return toml_value(value.model_dump(mode="json"))
     raise TypeError(f"no TOML form for {type(value).__name__}")
