@@ -97,6 +97,11 @@ class Standard(BaseModel):
     sources: StrList = list_field("来源 where the record's data was verified (URLs)")
     illustrative: bool = Field(False, description="示例数据 the record holds non-public, illustrative data")
     note: str | None = Field(None, description="备注 free-text note")
+    extra: dict[str, str] = Field(
+        default_factory=dict,
+        description="其他列 columns of an imported spreadsheet that have no field of their own (header → text); "
+        "`gbstd report catalog` writes them back as columns",
+    )
     suppress: list[Suppression] = Field(
         default_factory=list, description="忽略规则 rules silenced for this record, each with a reason"
     )
