@@ -1,7 +1,8 @@
 """The explicit registry of rules. Adding a rule = a module here + a line in ``ALL_RULES`` + fixtures.
 
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
-Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references.
+Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references,
+R = review tracking (复审) and implementation evidence.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ from gbstd.rules.c014_reference_abolished import ReferenceAbolished
 from gbstd.rules.c015_reference_unknown import ReferenceUnknown
 from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
+from gbstd.rules.r001_review_overdue import ReviewOverdue
+from gbstd.rules.r002_review_past_limit import ReviewPastLimit
+from gbstd.rules.r003_review_due_soon import ReviewDueSoon
+from gbstd.rules.r004_review_abolish_in_force import ReviewAbolishInForce
+from gbstd.rules.r005_review_revise_no_successor import ReviewReviseNoSuccessor
+from gbstd.rules.r006_review_date import ReviewDate
+from gbstd.rules.r007_zombie_standard import ZombieStandard
 from gbstd.rules.y001_yaml_syntax import YamlSyntax
 from gbstd.rules.y002_duplicate_key import DuplicateKey
 from gbstd.rules.y003_empty_file import EmptyFile
@@ -39,6 +47,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
+    ReviewOverdue, ReviewPastLimit, ReviewDueSoon, ReviewAbolishInForce, ReviewReviseNoSuccessor, ReviewDate,
+    ZombieStandard,
 )  # fmt: skip
 
 # Codes that once existed and must never be reused.

@@ -18,6 +18,7 @@ from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
+from gbstd.review import ReviewState, review_states
 
 
 class RuleContext:
@@ -33,6 +34,15 @@ class RuleContext:
     @cached_property
     def lineage(self) -> Lineage:
         return Lineage(self.catalog)
+
+    @cached_property
+    def review_states(self) -> dict[str, ReviewState]:
+        """Every record's review state as of ``as_of`` (see :mod:`gbstd.review`), by file path."""
+        states = review_states(self.catalog, self.catalog.config.review, self.as_of)
+        return {state.record.rel: state for state in states}
+
+    def review_state(self, record: Record) -> ReviewState:
+        return self.review_states[record.rel]
 
 
 class Rule(ABC):
