@@ -250,3 +250,32 @@ def test_added_review_moves_the_worklist(tmp_path: Path) -> None:
         "--by", "甲", "--as-of", AS_OF)
     after = json.loads(run("review", "-C", str(root), "--as-of", AS_OF, "--format", "json")[1])
     assert (after["items"][0]["state"], after["items"][0]["due"]) == ("current", "2028-01-15")
+
+
+# --- the bundled sample catalog ----------------------------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "standards"
+
+
+@pytest.mark.parametrize(
+    ("code", "state", "due", "days"),
+    [  # checked by hand: effective date or last review + period (local 3 years, national/industry/group 5)
+        ("DB51/T 2866-2022", "overdue", "2025-04-01", -601),
+        ("DB4203/T 131-2018", "overdue", "2025-06-20", -521),    # clock restarted by the 2022-06-20 review
+        ("DB4103/T 152-2023", "due_soon", "2026-12-17", 24),
+        ("DB61/T 1399-2020", "due_soon", "2026-12-26", 33),
+        ("GB/T 40498-2021", "due_soon", "2027-03-01", 98),
+        ("JGJ/T 67-2019", "current", "2029-12-20", 1123),
+        ("T/NMGPRCYFD 002-2023", "current", "2028-02-23", 457),
+    ],
+)
+def test_sample_catalog_figures(code: str, state: str, due: str, days: int) -> None:
+    out = run("review", "-C", str(SAMPLE), "--as-of", AS_OF, "--format", "json")[1]
+    item = next(i for i in json.loads(out)["items"] if i["code"] == code)
+    assert (item["state"], item["due"], item["days"]) == (state, due, days)
+
+
+def test_sample_catalog_has_no_review_errors() -> None:
+    result = run_rules(load_catalog(SAMPLE), dt.date(2026, 11, 23), Selection(select=["R"]))
+    assert not result.internal_errors
+    assert [f for f in result.findings if f.severity is Severity.ERROR] == []
