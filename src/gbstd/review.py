@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -34,11 +35,14 @@ from gbstd.model.standard import Conclusion, Review, Standard, Status
 from gbstd.model.system import Module, StandardSystem
 
 
+# Cached: relativedelta is slow-ish and a national catalog shares a few thousand distinct dates.
+@lru_cache(maxsize=1 << 16)
 def add_years(day: dt.date, years: int) -> dt.date:
     """``day`` plus whole calendar years; Feb 29 becomes Feb 28 in a common year."""
     return day + relativedelta(years=years)
 
 
+@lru_cache(maxsize=1 << 16)
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus calendar months, clamped to the end of a shorter month."""
     return day + relativedelta(months=months)
@@ -60,12 +64,14 @@ class DueState(str, Enum):
     @property
     def rank(self) -> int:
         """Urgency: lower is more urgent."""
-        return list(DueState).index(self)
+        return _RANK[self]
 
     @property
     def is_overdue(self) -> bool:
         return self in (DueState.OVERDUE, DueState.OVERDUE_HARD)
 
+
+_RANK: dict[DueState, int] = {state: index for index, state in enumerate(DueState)}
 
 DUE_STATE_LABELS: dict[DueState, Text] = {
     DueState.OVERDUE_HARD: Text("逾期（超法定上限）", "overdue (past legal limit)"),
