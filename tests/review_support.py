@@ -21,7 +21,7 @@ SYSTEM = {
 }
 
 
-def make_catalog(root: Path, records: list[dict[str, Any]], review: str = "", system: bool = True) -> Path:
+def review_catalog(root: Path, records: list[dict[str, Any]], review: str = "", system: bool = True) -> Path:
     """Write gbstd.toml (with an optional [review] body), system.yaml and one file per record."""
     root.mkdir(parents=True, exist_ok=True)
     toml = f"[catalog]\ninternal_code_pattern = '{INTERNAL}'\n"

@@ -25,13 +25,13 @@ from gbstd.review import (
     review_worklist,
     reviews_between,
 )
-from review_support import make_catalog, review
+from tests.review_support import review, review_catalog
 
 D = dt.date.fromisoformat
 
 
 def state_of(tmp_path: Path, record: dict, as_of: str, review_toml: str = ""):
-    catalog = load_catalog(make_catalog(tmp_path / "cat", [record], review_toml))
+    catalog = load_catalog(review_catalog(tmp_path / "cat", [record], review_toml))
     assert len(catalog.records) == 1, catalog.load_findings
     (state,) = review_states(catalog, catalog.config.review, D(as_of))
     return state
@@ -196,7 +196,7 @@ def _worklist_catalog(tmp_path: Path):
         {"code": "DB11/T 4-2024", "effective": "2024-10-01", "module": "101"},     # current
         {"code": "DB41/T 5-2019", "status": "废止", "effective": "2019-01-01", "abolished": "2022-01-01"},
     ]
-    return load_catalog(make_catalog(tmp_path / "w", records))
+    return load_catalog(review_catalog(tmp_path / "w", records))
 
 
 def test_worklist_sorted_by_urgency_with_summary(tmp_path: Path) -> None:
@@ -241,7 +241,7 @@ def test_reviews_between_and_counts(tmp_path: Path) -> None:
          "reviews": [review("2023-01-01"), review("2025-06-30", "修订")]},
         {"code": "DB41/T 2-2020", "effective": "2020-03-01", "reviews": [review("2025-01-01", "废止")]},
     ]
-    catalog = load_catalog(make_catalog(tmp_path / "p", records))
+    catalog = load_catalog(review_catalog(tmp_path / "p", records))
     events = reviews_between(catalog, D("2025-01-01"), D("2025-06-30"))
     assert [(e.record.key, e.review.date) for e in events] == [("DB41/T 2-2020", D("2025-01-01")),
                                                               ("DB41/T 1-2020", D("2025-06-30"))]

@@ -16,7 +16,7 @@ from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.engine import Selection, run_rules
 from gbstd.findings import Severity
-from review_support import make_catalog, review
+from tests.review_support import review, review_catalog
 
 runner = CliRunner()
 AS_OF = "2026-11-23"
@@ -34,7 +34,7 @@ ORDER = ["DB41/T 1-2020", "DB4103/T 2-2022", "GB/T 3-2023", "DB11/T 4-2024"]
 
 @pytest.fixture
 def catalog(tmp_path: Path) -> Path:
-    return make_catalog(tmp_path / "cat", RECORDS)
+    return review_catalog(tmp_path / "cat", RECORDS)
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -150,7 +150,7 @@ def _single_insertion(before: str, after: str) -> list[str]:
 
 
 def _house(tmp_path: Path, text: str = HOUSE_STYLE) -> tuple[Path, Path]:
-    root = make_catalog(tmp_path / "cat", [])
+    root = review_catalog(tmp_path / "cat", [])
     path = root / "records" / "DB41-T-9-2021.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode("utf-8"))

@@ -1,4 +1,4 @@
-"""Rules R001–R007: one failing and one passing case each, plus severities and positions."""
+"""Rules R001–R007 beyond their fixtures (tests/fixtures/rules/R00*.yaml): severities, messages, policy."""
 
 from __future__ import annotations
 
@@ -6,84 +6,28 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from gbstd.catalog.loader import load_catalog
 from gbstd.engine import Selection, run_rules
 from gbstd.findings import Finding, Severity
-from gbstd.rules import RULES_BY_CODE
-from review_support import make_catalog, review
+from tests.review_support import review, review_catalog
 
 AS_OF = dt.date(2026, 11, 23)
 IN_FORCE_2020 = {"code": "DB41/T 1-2020", "effective": "2020-03-01"}
 
-# rule → (records that fail, records that pass); as of 2026-11-23 with default policy.
-CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
-    "R001": (
-        [{"code": "DB41/T 1-2022", "effective": "2022-06-01"}],
-        [{"code": "DB41/T 1-2022", "effective": "2022-06-01", "reviews": [review("2025-05-30")]}],
-    ),
-    "R002": (
-        [IN_FORCE_2020],
-        [{**IN_FORCE_2020, "reviews": [review("2024-01-10")]}],
-    ),
-    "R003": (
-        [{"code": "DB41/T 1-2023", "effective": "2024-01-01"}],
-        [{"code": "DB41/T 1-2024", "effective": "2024-10-01"}],
-    ),
-    "R004": (
-        [{**IN_FORCE_2020, "reviews": [review("2025-06-30", "废止")]}],
-        [{**IN_FORCE_2020, "status": "废止", "abolished": "2025-09-01",
-          "reviews": [review("2025-06-30", "abolish")]}],
-    ),
-    "R005": (
-        [{**IN_FORCE_2020, "reviews": [review("2023-05-10", "修订")]}],
-        [{**IN_FORCE_2020, "reviews": [review("2023-05-10", "修订")], "replaced_by": ["DB41/T 1-2026"]}],
-    ),
-    "R006": (
-        [{"code": "DB41/T 1-2023", "effective": "2023-12-17", "reviews": [review("2022-12-01")]}],
-        [{"code": "DB41/T 1-2023", "effective": "2023-12-17", "reviews": [review("2026-11-23")]}],
-    ),
-    "R007": (
-        [IN_FORCE_2020],
-        [{**IN_FORCE_2020, "implementations": [{"unit": "某市机关事务服务中心", "since": "2020-06-01"}]}],
-    ),
-}
-
 
 def findings(tmp_path: Path, code: str, records: list[dict[str, Any]], review_toml: str = "",
              as_of: dt.date = AS_OF) -> list[Finding]:
-    catalog = load_catalog(make_catalog(tmp_path, records, review_toml))
+    catalog = load_catalog(review_catalog(tmp_path, records, review_toml))
     assert not catalog.load_findings, [f.message.en for f in catalog.load_findings]
     result = run_rules(catalog, as_of, Selection(select=code.split(",")))
     assert not result.internal_errors, result.internal_errors
     return result.findings
 
 
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_rule_fails(tmp_path: Path, code: str) -> None:
-    found = findings(tmp_path, code, CASES[code][0])
-    assert [f.rule for f in found] == [code]
-    assert found[0].severity is RULES_BY_CODE[code].severity
-    assert found[0].line > 0 and found[0].message.zh and found[0].message.en
-
-
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_rule_passes(tmp_path: Path, code: str) -> None:
-    assert findings(tmp_path, code, CASES[code][1]) == []
-
-
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_rule_documents_itself(code: str) -> None:
-    doc = RULES_BY_CODE[code].doc()
-    for section in ("What it does:", "Why it matters:", "Example:", "Use instead:"):
-        assert section in doc
-
-
 def test_overdue_is_warning_then_error_past_the_limit(tmp_path: Path) -> None:
     record = [{"code": "DB41/T 1-2021", "effective": "2021-06-01"}]
     both = Selection(select=["R001", "R002"])
-    catalog = load_catalog(make_catalog(tmp_path, record))
+    catalog = load_catalog(review_catalog(tmp_path, record))
     warn = run_rules(catalog, dt.date(2026, 5, 31), both).findings
     error = run_rules(catalog, dt.date(2026, 6, 2), both).findings
     assert [(f.rule, f.severity) for f in warn] == [("R001", Severity.WARNING)]

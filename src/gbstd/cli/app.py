@@ -6,6 +6,7 @@ import typer
 
 from gbstd import __version__
 from gbstd.cli.lint import lint
+from gbstd.cli.plan import plan_app
 from gbstd.cli.review import review_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
@@ -24,6 +25,7 @@ app.command()(lint)
 app.command()(rules)
 app.command()(rule)
 app.command()(schema)
+app.add_typer(plan_app)
 app.add_typer(review_app, name="review")
 
 
