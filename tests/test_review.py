@@ -24,6 +24,7 @@ from gbstd.review import (
     review_states,
     review_worklist,
     reviews_between,
+    zombie_states,
 )
 from tests.review_support import review, review_catalog
 
@@ -197,6 +198,12 @@ def _worklist_catalog(tmp_path: Path):
         {"code": "DB41/T 5-2019", "status": "废止", "effective": "2019-01-01", "abolished": "2022-01-01"},
     ]
     return load_catalog(review_catalog(tmp_path / "w", records))
+
+
+def test_zombie_states(tmp_path: Path) -> None:
+    catalog = _worklist_catalog(tmp_path)
+    zombies = zombie_states(catalog, catalog.config.review, D("2026-11-23"))
+    assert [s.key for s in zombies] == ["DB41/T 1-2020", "DB4103/T 2-2022"]
 
 
 def test_worklist_sorted_by_urgency_with_summary(tmp_path: Path) -> None:

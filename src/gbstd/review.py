@@ -235,6 +235,12 @@ def is_zombie(state: ReviewState) -> bool:
     return state.in_force and state.is_overdue and not state.reviewed and not state.implemented
 
 
+def zombie_states(catalog: Catalog, policy: ReviewPolicy, as_of: dt.date) -> list[ReviewState]:
+    """The 僵尸标准 of the catalog as of ``as_of`` (see :func:`is_zombie`), most overdue first."""
+    found = [state for state in review_states(catalog, policy, as_of) if is_zombie(state)]
+    return sorted(found, key=lambda state: state.sort_key)
+
+
 def module_ancestry(system: StandardSystem | None) -> dict[str, tuple[str, ...]]:
     """体系编号 → (the module, its parent, …, the top-level module), from the standard system's tree."""
     if system is None:
@@ -434,4 +440,5 @@ __all__ = [
     "review_states",
     "review_worklist",
     "reviews_between",
+    "zombie_states",
 ]
