@@ -52,6 +52,20 @@ def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, li
     data, findings = read_document(path, rel, config)
     if data is None and findings:
         return None, findings
+    standard, code, problems = record_from_data(data, rel, config)
+    findings += problems
+    if standard is None:
+        return None, findings
+    return Record(path=path, rel=rel, standard=standard, code=code), findings
+
+
+def record_from_data(
+    data: object, rel: str, config: Config
+) -> tuple[Standard | None, StandardCode | None, list[Finding]]:
+    """Parsed YAML of a record file → the validated Standard (or None), its parsed code and schema findings.
+
+    Shared by the loader and by readers of older revisions (``gitrepo``), so both judge a file alike.
+    """
     raw_code = data.get("code") if isinstance(data, dict) else None
     code: StandardCode | None = None
     if isinstance(raw_code, str):
@@ -61,10 +75,7 @@ def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, li
             code = None  # reported by rule C002, which has the reason
     label = code.canonical if code else (raw_code if isinstance(raw_code, str) else None)
     standard, problems = validate(Standard, data, rel, label)
-    findings += problems
-    if standard is None:
-        return None, findings
-    return Record(path=path, rel=rel, standard=standard, code=code), findings
+    return standard, code, problems
 
 
 def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str | None, list[Finding]]:
@@ -139,4 +150,12 @@ def _load_plans(catalog: Catalog) -> None:
             catalog.plans.append(plan_file)
 
 
-__all__ = ["CatalogError", "list_yaml_files", "load_catalog", "load_plan", "load_record", "read_document"]
+__all__ = [
+    "CatalogError",
+    "list_yaml_files",
+    "load_catalog",
+    "load_plan",
+    "load_record",
+    "read_document",
+    "record_from_data",
+]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from gbstd import __version__
+from gbstd.cli.fmt import fmt
+from gbstd.cli.history import history
 from gbstd.cli.lint import lint
 from gbstd.cli.plan import plan_app
 from gbstd.cli.review import review_app
@@ -26,6 +28,8 @@ app.command()(rules)
 app.command()(rule)
 app.command()(schema)
 app.add_typer(plan_app)
+app.command()(fmt)
+app.command()(history)
 app.add_typer(review_app, name="review")
 
 

@@ -2,7 +2,8 @@
 
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
 Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references, P = pilot plans,
-R = review tracking (复审) and implementation evidence.
+R = review tracking (复审) and implementation evidence,
+G = changes since a git revision (only with ``lint --changed-since``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from gbstd.rules.c014_reference_abolished import ReferenceAbolished
 from gbstd.rules.c015_reference_unknown import ReferenceUnknown
 from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
+from gbstd.rules.g001_deleted_record import DeletedRecord
+from gbstd.rules.g002_code_changed import CodeChanged
+from gbstd.rules.g003_status_backwards import StatusBackwards
+from gbstd.rules.g004_published_rewritten import PublishedRewritten
 from gbstd.rules.p001_phase_order import PhaseOrder
 from gbstd.rules.p002_phase_overlap import PhaseOverlap
 from gbstd.rules.p003_phase_gap import PhaseGap
@@ -58,6 +63,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
     PhaseOrder, PhaseOverlap, PhaseGap, TaskPhase, DeadlineOutsidePhase, TaskNoDeadline, TargetFilter,
     EvidenceUnknown, TaskOverdue,
+    DeletedRecord, CodeChanged, StatusBackwards, PublishedRewritten,
     ReviewOverdue, ReviewPastLimit, ReviewDueSoon, ReviewAbolishInForce, ReviewReviseNoSuccessor, ReviewDate,
     ZombieStandard,
 )  # fmt: skip

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import ClassVar
 
+from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.findings import Finding, Loc, Severity
@@ -25,11 +26,14 @@ class RuleContext:
     """Everything a rule may look at. ``as_of`` is "today": rules never read the clock.
 
     Facts that several rules need (the supersession graph, …) are computed once, here, on first use.
+    ``baseline`` is the catalog at the revision given to ``lint --changed-since`` (None otherwise); rules
+    that compare then and now set ``needs_baseline`` and only run when it is there.
     """
 
-    def __init__(self, catalog: Catalog, as_of: dt.date) -> None:
+    def __init__(self, catalog: Catalog, as_of: dt.date, baseline: Baseline | None = None) -> None:
         self.catalog = catalog
         self.as_of = as_of
+        self.baseline = baseline
 
     @cached_property
     def lineage(self) -> Lineage:
@@ -50,6 +54,7 @@ class Rule(ABC):
     name: ClassVar[str]  # short kebab-case name, e.g. "code-year"
     summary: ClassVar[Text]
     severity: ClassVar[Severity] = Severity.ERROR
+    needs_baseline: ClassVar[bool] = False  # compares with a git revision: runs only with --changed-since
 
     @abstractmethod
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
