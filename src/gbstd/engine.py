@@ -81,7 +81,7 @@ def run_rules(
 def _unsuppressed(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
     silenced = {
         (record.rel, item.rule) for record in catalog.records for item in record.standard.suppress
-    }
+    } | {(entry.rel, item.rule) for entry in catalog.projects for item in entry.project.suppress}
     return [f for f in findings if (f.path, f.rule) not in silenced]
 
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from gbstd.catalog.catalog import Catalog, PlanFile, Record
+from gbstd.catalog.catalog import Catalog, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import parse_yaml, read_text
@@ -15,6 +15,7 @@ from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
 from gbstd.model.plan import PilotPlan
+from gbstd.model.project import Project
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
 
@@ -90,6 +91,22 @@ def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str 
     return system, rel, findings + problems
 
 
+def load_project(path: Path, rel: str, config: Config) -> tuple[ProjectRecord | None, list[Finding]]:
+    """One project file → a ProjectRecord (or None) and its load-time findings."""
+    data, findings = read_document(path, rel, config)
+    if data is None and findings:
+        return None, findings
+    label = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    project, problems = validate(Project, data, rel, label)
+    findings += problems
+    return (ProjectRecord(path=path, rel=rel, project=project) if project else None), findings
+
+
+def project_files(root: Path, config: Config) -> list[Path]:
+    projects_dir = root / config.catalog.projects
+    return list_yaml_files(projects_dir) if projects_dir.is_dir() else []
+
+
 def load_plan(path: Path, rel: str, config: Config) -> tuple[PlanFile | None, list[Finding]]:
     """One pilot plan file → a PlanFile (or None) and its load-time findings."""
     data, findings = read_document(path, rel, config)
@@ -123,6 +140,13 @@ def load_catalog(
     if on_total:
         on_total(len(paths))
     _load_records(catalog, paths, progress)
+    for path in project_files(root, config):
+        rel = path.relative_to(root).as_posix()
+        project, findings = load_project(path, rel, config)
+        catalog.files.append(rel)
+        catalog.load_findings.extend(findings)
+        if project is not None:
+            catalog.projects.append(project)
     _load_plans(catalog)
     return catalog
 
@@ -155,6 +179,7 @@ __all__ = [
     "list_yaml_files",
     "load_catalog",
     "load_plan",
+    "load_project",
     "load_record",
     "read_document",
     "record_from_data",

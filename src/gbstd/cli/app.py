@@ -8,10 +8,12 @@ from gbstd import __version__
 from gbstd.cli.fmt import fmt
 from gbstd.cli.history import history
 from gbstd.cli.lint import lint
+from gbstd.cli.pipeline import pipeline
 from gbstd.cli.plan import plan_app
 from gbstd.cli.review import review_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
+from gbstd.cli.system import system
 
 app = typer.Typer(
     name="gbstd",
@@ -27,6 +29,8 @@ app.command()(lint)
 app.command()(rules)
 app.command()(rule)
 app.command()(schema)
+app.command()(system)
+app.command()(pipeline)
 app.add_typer(plan_app)
 app.command()(fmt)
 app.command()(history)

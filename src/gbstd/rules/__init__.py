@@ -4,6 +4,7 @@ Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) 
 Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references, P = pilot plans,
 R = review tracking (复审) and implementation evidence,
 G = changes since a git revision (only with ``lint --changed-since``).
+S = the standard system (coverage, linkage between tiers) and the making of standards (projects).
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ from gbstd.rules.r004_review_abolish_in_force import ReviewAbolishInForce
 from gbstd.rules.r005_review_revise_no_successor import ReviewReviseNoSuccessor
 from gbstd.rules.r006_review_date import ReviewDate
 from gbstd.rules.r007_zombie_standard import ZombieStandard
+from gbstd.rules.s001_module_gap import ModuleGap
+from gbstd.rules.s002_module_dead import ModuleDead
+from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
+from gbstd.rules.s004_linkage_target import LinkageTarget
+from gbstd.rules.s005_project_stalled import ProjectStalled
+from gbstd.rules.s006_process_incomplete import ProcessIncomplete
+from gbstd.rules.s007_project_covered import ProjectCovered
+from gbstd.rules.s008_project_identity import ProjectIdentity
+from gbstd.rules.s009_stage_order import StageOrder
 from gbstd.rules.y001_yaml_syntax import YamlSyntax
 from gbstd.rules.y002_duplicate_key import DuplicateKey
 from gbstd.rules.y003_empty_file import EmptyFile
@@ -61,6 +71,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
+    ModuleGap, ModuleDead, LinkageUndeclared, LinkageTarget, ProjectStalled, ProcessIncomplete, ProjectCovered,
+    ProjectIdentity, StageOrder,
     PhaseOrder, PhaseOverlap, PhaseGap, TaskPhase, DeadlineOutsidePhase, TaskNoDeadline, TargetFilter,
     EvidenceUnknown, TaskOverdue,
     DeletedRecord, CodeChanged, StatusBackwards, PublishedRewritten,
