@@ -14,6 +14,7 @@ from gbstd.cli.new import new
 from gbstd.cli.pipeline import pipeline
 from gbstd.cli.plan import plan_app
 from gbstd.cli.report import report_app
+from gbstd.cli.review import review_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
 from gbstd.cli.system import system
@@ -41,6 +42,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(plan_app)
 app.command()(fmt)
 app.command()(history)
+app.add_typer(review_app, name="review")
 
 
 def _version(value: bool) -> None:
