@@ -121,6 +121,7 @@ class _Edition:
     replaces: list[str] = field(default_factory=list)
     replaced_by: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
+    adopts: list[str] = field(default_factory=list)
     issuer: str = ""
     scope: str = ""
     drafters: list[str] = field(default_factory=list)
@@ -285,6 +286,33 @@ class _Generator:
             edition.references.append(raw.rsplit("-", 1)[0] if self.rng.random() < 0.33 else raw)
 
 
+def _region(e: _Edition) -> str | None:
+    if e.region:
+        return e.region
+    head = e.code.split(" ", 1)[0].split("/", 1)[0]
+    return head[2:] if head.startswith("DB") and head[2:].isdigit() else None
+
+
+def _declare_linkage(editions: list[_Edition]) -> None:
+    """Local and internal standards adopt the upper-tier standards in force on their subject (衔接, S003)."""
+    from gbstd.coverage import reaches, title_core
+    from gbstd.model.code import Tier
+
+    uppers: dict[tuple[str, str], list[_Edition]] = {}
+    for e in editions:
+        if e.tier in ("national", "industry", "local") and e.status == "现行":
+            uppers.setdefault((e.module, title_core(e.title)), []).append(e)
+    for e in editions:
+        if e.tier not in ("local", "internal") or e.status == "废止":
+            continue
+        for upper in uppers.get((e.module, title_core(e.title)), ()):
+            if upper is not e and upper.published <= e.published and upper.code not in e.replaces and reaches(
+                Tier(upper.tier), _region(upper), Tier(e.tier), _region(e)
+            ):
+                # A national or industry standard is adopted; a local one of the same tier is referenced.
+                (e.references if upper.tier == "local" else e.adopts).append(upper.code)
+
+
 def _reviews_supported() -> bool:
     """True when the record model has a ``reviews`` field that accepts the generated shape."""
     from gbstd.model.standard import Standard
@@ -316,7 +344,7 @@ def _render(e: _Edition, reviews: bool, rng: random.Random) -> str:
     ]
     if e.abolished:
         lines.append(f"abolished: {e.abolished.isoformat()}")
-    for key in ("replaces", "replaced_by", "references"):
+    for key in ("replaces", "replaced_by", "references", "adopts"):
         values = getattr(e, key)
         if values:
             lines.append(f"{key}: [{', '.join(_q(v) for v in values)}]")
@@ -326,20 +354,24 @@ def _render(e: _Edition, reviews: bool, rng: random.Random) -> str:
     if e.region:
         lines.append(f'region: "{e.region}"')
     lines.append(f'module: "{e.module}"')
-    if reviews and e.status == "现行" and e.effective.year < AS_OF.year - 3 and rng.random() < 0.6:
-        day = e.effective + dt.timedelta(days=365 * 3 + rng.randrange(0, 200))
-        if day < AS_OF:
-            lines += [
-                "reviews:",
-                f"  - date: {day.isoformat()}",
-                "    conclusion: 继续有效",
-                f"    by: {_q(e.issuer)}",
-            ]
+    if reviews and e.status == "现行":
+        # Reviewed every two years since taking effect: never overdue, never due within six months.
+        day, dates = e.effective, []
+        while (day := _years_later(day, 2)) < AS_OF:
+            dates.append(day)
+        if dates:
+            lines.append("reviews:")
+            for when in dates:
+                lines += [f"  - date: {when.isoformat()}", "    conclusion: 继续有效", f"    by: {_q(e.issuer)}"]
     if e.tier == "internal":
         lines.append("illustrative: true")
     for key, value in e.extra.items():
         lines.append(f"{key}: {value}")
     return "\n".join(lines) + "\n"
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    return day.replace(year=day.year + years, day=min(day.day, 28))
 
 
 def _path(root: Path, e: _Edition) -> Path:
@@ -404,6 +436,7 @@ def generate_catalog(root: Path, n: int, seed: int = 1) -> Manifest:
         editions[-1].abolished = None
     for e in editions:
         gen.references(e)
+    _declare_linkage(editions)
     for index, e in enumerate(editions):
         path = _path(root, e)
         text = _render(e, gen.reviews, rng)
@@ -426,6 +459,8 @@ def _plantable(kind: str, e: _Edition) -> bool:
     """Whether ``e`` can carry the problem without side effects (other findings) of its own."""
     if e.replaces or e.replaced_by or e.tier == "national":
         return False
+    if kind == "invalid-code":  # an unknown tier would make its declared links wrong too
+        return not e.adopts
     if kind == "supersession-mismatch":  # a newer edition this year must come two years after it
         return int(e.code.rsplit("-", 1)[1]) <= AS_OF.year - 2 and e.status == "现行"
     return True

@@ -26,6 +26,10 @@ title: 机关事务管理 术语
 status: 现行
 published: 2022-04-15
 effective: 2022-11-01
+reviews:
+  - date: 2025-01-10
+    conclusion: 继续有效
+    by: 国务院机关事务管理局
 """
 
 
@@ -101,7 +105,7 @@ def test_same_size_same_mtime_edit_is_still_seen(tmp_path: Path) -> None:
 
 
 def test_as_of_config_and_rule_selection_are_part_of_the_key(tmp_path: Path) -> None:
-    upcoming = GOOD.replace("现行", "即将实施").replace("effective: 2022-11-01", "effective: 2025-09-01")
+    upcoming = GOOD.split("reviews:")[0].replace("现行", "即将实施").replace("2022-11-01", "2025-09-01")
     root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": upcoming})
     age(root)
     assert lint_json(root) == (0, [])

@@ -23,6 +23,10 @@ title: 机关事务管理 术语
 status: 现行
 published: 2022-04-15
 effective: 2022-11-01
+reviews:
+  - date: 2025-01-10
+    conclusion: 继续有效
+    by: 国务院机关事务管理局
 """
 
 
@@ -183,12 +187,12 @@ def test_invalid_utf8_in_the_middle(tmp_path: Path) -> None:
     code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
     assert code == 1
     finding = only(findings, "Y005")
-    assert finding["line"] == 6 and "not valid UTF-8" in str(finding["message"])
+    assert finding["line"] == 10 and "not valid UTF-8" in str(finding["message"])
 
 
 def test_nul_bytes(tmp_path: Path) -> None:
     code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD.encode() + b"note: a\x00b\n"}))
-    assert code == 1 and only(findings, "Y004")["line"] == 6
+    assert code == 1 and only(findings, "Y004")["line"] == 10
 
 
 def test_crlf_line_endings_are_accepted_with_correct_lines(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def catalog(tmp_path: Path) -> Path:
     (root / "gbstd.toml").write_text("")
     (root / "records" / "GB-T-41568-2022.yaml").write_text(
         "code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\n"
-        "published: 2023-04-15\neffective: 2022-11-01\n",
+        "published: 2023-04-15\neffective: 2022-11-01\nreviews: [{date: 2025-01-10, conclusion: 继续有效, by: 国管局}]\n",
         encoding="utf-8",
     )
     return root

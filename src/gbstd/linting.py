@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.cache import (
     Cache,
     config_digest,
@@ -22,18 +23,22 @@ from gbstd.catalog.cache import (
     finding_to_json,
     input_digest,
 )
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.loader import load_catalog, walk_files
 from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import Selection, run_rules, selected_rules
 from gbstd.findings import FindingSet
+from gbstd.gitrepo import build_baseline
 from gbstd.model.config import Config
 
 
 @dataclass
 class LintOutcome:
     result: FindingSet
-    files: list[str] = field(default_factory=list)  # catalog files checked (system file and records)
+    files: list[str] = field(default_factory=list)  # every file of the catalog that was read
     from_cache: bool = False
+    only_paths: set[str] | None = None  # the files reported on (None: all)
 
 
 def lint_catalog(
@@ -43,16 +48,34 @@ def lint_catalog(
     selection: Selection,
     *,
     only_paths: set[str] | None = None,
+    targets: set[Path] | None = None,
+    changed_since: str | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> LintOutcome:
-    """Lint the catalog at ``root`` (found and configured by the caller), reusing the cache when allowed."""
+    """Lint the catalog at ``root`` (found and configured by the caller), reusing the cache when allowed.
+
+    ``only_paths`` limits the report to those files. ``changed_since`` (a git revision) limits it further to
+    the files changed since then (within ``targets``) and runs the rules that compare with that revision;
+    such a run depends on git history, so its result is never taken from the cache (its files still are).
+    """
     cache = Cache.open(root, config) if use_cache else None
-    if cache is None:
-        catalog = load_catalog(root, progress=progress, on_total=on_total, jobs=jobs)
-        return LintOutcome(run_rules(catalog, as_of, selection, only_paths=only_paths), catalog.files)
+    if cache is None or changed_since is not None:
+        catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, jobs=jobs)
+        baseline = None
+        if changed_since is not None:
+            baseline = build_baseline(catalog, changed_since)
+            changed = changed_paths(catalog, baseline)
+            if changed is not None:
+                within = {rel for rel in changed
+                          if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
+                only_paths = changed if only_paths is None else within
+        result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline)
+        if cache is not None:
+            cache.save()
+        return LintOutcome(result, catalog.files, only_paths=only_paths)
 
     everything = walk_files(root, None, skip=_inside(root, cache.directory))
     hashes = _known_hashes(root, everything, cache)
@@ -76,6 +99,7 @@ def lint_catalog(
                     FindingSet([finding_from_json(row) for row in stored["findings"]]),
                     [str(rel) for rel in stored["files"]],
                     from_cache=True,
+                    only_paths=only_paths,
                 )
             except (KeyError, TypeError, ValueError):
                 outcome = None  # damaged: lint afresh
@@ -98,7 +122,16 @@ def lint_catalog(
         cache.remember_result(
             digest, {"files": catalog.files, "findings": [finding_to_json(f) for f in result.findings]}
         )
-    return LintOutcome(result, catalog.files)
+    return LintOutcome(result, catalog.files, only_paths=only_paths)
+
+
+def changed_paths(catalog: Catalog, baseline: Baseline) -> set[str] | None:
+    """Files to report on when comparing with a revision; None (all) when gbstd.toml changed, since the
+    configuration can change every file's findings."""
+    if CONFIG_NAME in baseline.changed or CONFIG_NAME in baseline.deleted:
+        return None
+    current = set(catalog.files)
+    return {rel for rel in baseline.changed if rel in current} | baseline.deleted
 
 
 def _selection_key(selection: Selection) -> list[str]:

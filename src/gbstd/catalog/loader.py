@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from gbstd.catalog.cache import Cache, content_hash, finding_from_json
-from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.catalog import Catalog, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes, read_text
 from gbstd.findings import Finding
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
+from gbstd.model.plan import PilotPlan
+from gbstd.model.project import Project
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
 
@@ -98,6 +100,20 @@ def _record(
 ) -> tuple[Record | None, list[Finding]]:
     if data is None and findings:
         return None, findings
+    standard, code, problems = record_from_data(data, rel, config)
+    findings = findings + problems
+    if standard is None:
+        return None, findings
+    return Record(path=path, rel=rel, standard=standard, code=code), findings
+
+
+def record_from_data(
+    data: object, rel: str, config: Config
+) -> tuple[Standard | None, StandardCode | None, list[Finding]]:
+    """Parsed YAML of a record file → the validated Standard (or None), its parsed code and schema findings.
+
+    Shared by the loader and by readers of older revisions (``gitrepo``), so both judge a file alike.
+    """
     raw_code = data.get("code") if isinstance(data, dict) else None
     code: StandardCode | None = None
     if isinstance(raw_code, str):
@@ -107,10 +123,38 @@ def _record(
             code = None  # reported by rule C002, which has the reason
     label = code.canonical if code else (raw_code if isinstance(raw_code, str) else None)
     standard, problems = validate(Standard, data, rel, label)
-    findings = findings + problems
-    if standard is None:
+    return standard, code, problems
+
+
+def load_project(path: Path, rel: str, config: Config) -> tuple[ProjectRecord | None, list[Finding]]:
+    """One project file → a ProjectRecord (or None) and its load-time findings."""
+    data, findings = read_document(path, rel, config)
+    if data is None and findings:
         return None, findings
-    return Record(path=path, rel=rel, standard=standard, code=code), findings
+    label = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    project, problems = validate(Project, data, rel, label)
+    findings += problems
+    return (ProjectRecord(path=path, rel=rel, project=project) if project else None), findings
+
+
+def project_files(root: Path, config: Config) -> list[Path]:
+    projects_dir = root / config.catalog.projects
+    return list_yaml_files(projects_dir) if projects_dir.is_dir() else []
+
+
+def load_plan(path: Path, rel: str, config: Config) -> tuple[PlanFile | None, list[Finding]]:
+    """One pilot plan file → a PlanFile (or None) and its load-time findings."""
+    data, findings = read_document(path, rel, config)
+    if data is None and findings:
+        return None, findings
+    plan, problems = validate(PilotPlan, data, rel, None)
+    findings += problems
+    return (PlanFile(path=path, rel=rel, plan=plan) if plan else None), findings
+
+
+def plan_files(root: Path, config: Config) -> list[Path]:
+    plans_dir = root / config.catalog.plans
+    return list_yaml_files(plans_dir) if plans_dir.is_dir() else []
 
 
 def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str | None, list[Finding]]:
@@ -143,10 +187,11 @@ def record_rels(root: Path, config: Config) -> list[str]:
 
 
 def catalog_files(root: Path, config: Config) -> list[str]:
-    """Every file ``load_catalog`` reads: the system file (when present) and the record files."""
+    """Every file ``load_catalog`` reads: the system file (when present), records, projects and plans."""
     system = root / config.catalog.system
     head = [system.relative_to(root).as_posix()] if os.path.lexists(system) else []
-    return head + record_rels(root, config)
+    others = [p.relative_to(root).as_posix() for p in [*project_files(root, config), *plan_files(root, config)]]
+    return head + record_rels(root, config) + others
 
 
 def _cache_skip(root: Path, config: Config, top: Path) -> list[str]:
@@ -181,6 +226,20 @@ def load_catalog(
     if on_total:
         on_total(len(rels))
     _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs)
+    for path in project_files(root, config):
+        rel = path.relative_to(root).as_posix()
+        project, findings = load_project(path, rel, config)
+        catalog.files.append(rel)
+        catalog.load_findings.extend(findings)
+        if project is not None:
+            catalog.projects.append(project)
+    for path in plan_files(root, config):
+        rel = path.relative_to(root).as_posix()
+        plan_file, findings = load_plan(path, rel, config)
+        catalog.files.append(rel)
+        catalog.load_findings.extend(findings)
+        if plan_file is not None:
+            catalog.plans.append(plan_file)
     return catalog
 
 
@@ -287,4 +346,14 @@ def _read_all(root: Path, rels: list[str], max_size: int, jobs: int) -> Iterator
             yield from chunk
 
 
-__all__ = ["CatalogError", "catalog_files", "list_yaml_files", "load_catalog", "load_record", "read_document"]
+__all__ = [
+    "CatalogError",
+    "catalog_files",
+    "list_yaml_files",
+    "load_catalog",
+    "load_plan",
+    "load_project",
+    "load_record",
+    "read_document",
+    "record_from_data",
+]

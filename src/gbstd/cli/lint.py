@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -14,7 +15,16 @@ import typer
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.loader import catalog_files
 from gbstd.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AsOfOption, LangChoice, LangOption, fail, parse_as_of, progress_bar, stderr,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    AsOfOption,
+    LangChoice,
+    LangOption,
+    fail,
+    parse_as_of,
+    progress_bar,
+    stderr,
 )  # fmt: skip
 from gbstd.engine import Selection
 from gbstd.findings import Severity
@@ -27,6 +37,25 @@ from gbstd.rules import RULES_BY_CODE
 class Format(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+
+FORMAT_HELP = (
+    "输出格式 output format: text, json, sarif, github, junit "
+    "(default: text; github when GITHUB_ACTIONS=true)."
+)
+CHANGED_HELP = (
+    "只报告自 REF 以来改动的文件，并运行 G 规则 — report only on files changed since git revision REF "
+    "(added, modified, renamed, deleted; catalog-wide checks still see every file) "
+    "and run the git-aware G rules."
+)
+
+
+def default_format() -> Format:
+    """GitHub Actions gets annotations on the diff (as yamllint does); everywhere else, text."""
+    return Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -35,7 +64,10 @@ def _split(values: list[str] | None) -> list[str]:
 
 def lint(
     paths: Annotated[list[Path] | None, typer.Argument(help="目录或文件 catalog directory or files in it (default: .)")] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="输出格式 output format.")] = Format.text,
+    output_format: Annotated[Format | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
+    changed_since: Annotated[
+        str | None, typer.Option("--changed-since", metavar="REF", help=CHANGED_HELP)
+    ] = None,
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
     select: Annotated[list[str] | None, typer.Option("--select", help="只运行这些规则 run only these rules (codes or prefixes, comma-separated).")] = None,
@@ -63,8 +95,11 @@ def lint(
         gbstd lint standards/records/local/DB41-T-2144-2021.yaml --lang en
 
         gbstd lint standards --as-of 2024-01-01 --format json --select C --ignore C015
+
+        gbstd lint standards --changed-since origin/main --format sarif > gbstd.sarif
     """
     language = lang.value
+    output_format = output_format or default_format()
     day = parse_as_of(as_of, language)
     targets = paths or [Path(".")]
     for target in targets:
@@ -85,7 +120,8 @@ def lint(
     try:
         with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
             outcome = lint_catalog(
-                root, config, day, selection, only_paths=only_paths, use_cache=not no_cache, jobs=jobs,
+                root, config, day, selection, only_paths=only_paths, targets=roots, changed_since=changed_since,
+                use_cache=not no_cache, jobs=jobs,
                 progress=(lambda n: bar.advance(0, n)) if bar else None,
                 on_total=(lambda total: bar.update(0, total=total)) if bar else None,
             )
@@ -99,8 +135,13 @@ def lint(
             "internal error while loading the catalog, please report; run with --debug for details",
         ), language)
     result = outcome.result
-    report = ReportInput(result=result, lang=language, files_checked=len(only_paths or outcome.files),
-                         color=sys.stdout.isatty() and output_format is Format.text)
+    report = ReportInput(
+        result=result,
+        lang=language,
+        files_checked=len(outcome.files if outcome.only_paths is None else outcome.only_paths),
+        color=sys.stdout.isatty() and output_format is Format.text,
+        path_prefix=_relative_to_cwd(root),
+    )
     sys.stdout.write(REPORTER_BY_NAME[output_format.value](report))
     for code, detail in result.internal_errors:
         stderr.print(Text(f"规则 {code} 内部错误，请报告此问题；加 --debug 查看详情",
@@ -111,6 +152,13 @@ def lint(
         raise typer.Exit(EXIT_ERROR)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in result.findings) else EXIT_OK)
+
+
+def _relative_to_cwd(root: Path) -> str:
+    try:
+        return root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return root.resolve().as_posix()
 
 
 def _paths_within(root: Path, files: Callable[[], list[str]], targets: set[Path]) -> set[str] | None:

@@ -68,9 +68,7 @@ NATURE_LABELS: dict[Nature, Text] = {
 
 # Industry standard prefixes (行业标准代号) approved by SAC. Kept as data: the list is long and grows.
 INDUSTRY_PREFIXES: frozenset[str] = frozenset(
-    """AQ BB CB CH CJ CY DA DB DL DZ EJ FZ GA GD GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY MH MT
-    MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SW SY TB TD TY WB WH WJ WM WS WW XB XF YB YC YD YJ YS YY YZ
-    ZY JGJ CJJ JTG CECS""".split()
+    ["AQ", "BB", "CB", "CH", "CJ", "CY", "DA", "DB", "DL", "DZ", "EJ", "FZ", "GA", "GD", "GH", "GM", "GY", "HB", "HG", "HJ", "HS", "HY", "JB", "JC", "JG", "JR", "JT", "JY", "LB", "LD", "LS", "LY", "MH", "MT", "MZ", "NB", "NY", "QB", "QC", "QJ", "QX", "RB", "SB", "SC", "SF", "SH", "SJ", "SL", "SN", "SW", "SY", "TB", "TD", "TY", "WB", "WH", "WJ", "WM", "WS", "WW", "XB", "XF", "YB", "YC", "YD", "YJ", "YS", "YY", "YZ", "ZY", "JGJ", "CJJ", "JTG", "CECS"]
 )
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe58\ufe63\uff0d"
@@ -83,6 +81,8 @@ _DB_RE = re.compile(rf"^DB(?P<region>\d{{2}}|\d{{4}}|\d{{6}})(?:/?(?P<suffix>[TZ
 _INDUSTRY_RE = re.compile(rf"^(?P<prefix>[A-Z]{{2,4}})(?:/(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
 _ORG_RE = re.compile(rf"^(?P<kind>[TQ])/(?P<org>[A-Z][A-Z0-9]*?) ?{_NUMBER_YEAR}$")
 _INTERNAL_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)?) ?{_NUMBER_YEAR}$")
+# Looks like a code under a prefix nobody registered (often an internal code such as HNJGSW 101-2022).
+_UNKNOWN_PREFIX_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]{{1,15}})(?:/[TZ])? ?{_NUMBER_YEAR}$")
 
 
 class CodeError(ValueError):
@@ -192,7 +192,7 @@ class StandardCode:
                     "a local code is DB + a 2- or 4-digit division code, e.g. DB41/T 2144-2021",
                 ),
             )
-        if m := _INDUSTRY_RE.match(text):
+        if m := _UNKNOWN_PREFIX_RE.match(text):
             raise CodeError(
                 raw,
                 Text(
