@@ -117,3 +117,37 @@ def test_lint_on_an_arbitrary_file_gives_findings_not_a_traceback(tmp_path: Path
     assert "Traceback" not in result.output
     findings = json.loads(result.stdout)
     assert all(f["path"] == "records/x.yaml" and f["line"] >= 1 for f in findings)
+
+
+CSV_HEADER = "标准号,标准名称,状态,发布日期,实施日期,代替标准,体系编号\n"
+CSV_CELL = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12),
+    st.sampled_from(["GB/T 41568-2022", "DB41/T 1-2021", "现行", "废止", "2022-02-30", "2021-01-01", '"', ",", "\r\n"]),
+)
+CSV_TEXT = st.lists(st.lists(CSV_CELL, min_size=1, max_size=8), max_size=6).map(
+    lambda rows: CSV_HEADER + "".join(",".join(row) + "\n" for row in rows)
+)
+
+
+@FAST
+@given(
+    content=st.one_of(
+        st.binary(max_size=300),
+        CSV_TEXT.map(lambda t: t.encode("utf-8")),
+        CSV_TEXT.map(lambda t: t.encode("gb18030", errors="replace")),
+    ),
+    suffix=st.sampled_from([".csv", ".xlsx"]),
+)
+def test_import_of_an_arbitrary_table_gives_rows_or_a_clean_error(
+    tmp_path: Path, content: bytes, suffix: str
+) -> None:
+    root = tmp_path / "cat"
+    root.mkdir(exist_ok=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    table = tmp_path / f"table{suffix}"
+    table.write_bytes(content)
+    result = runner.invoke(app, ["import", str(table), "--into", str(root), "--dry-run", "--as-of", "2025-01-01"])
+    assert result.exit_code in (0, 1, 2), (content, result.output)
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert result.stderr.count("\n") == 1  # one clean line
