@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.catalog import Catalog, NotesFile, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import parse_yaml, read_text
@@ -14,6 +14,7 @@ from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
+from gbstd.model.notes import BulletinNotes
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
 
@@ -76,6 +77,32 @@ def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str 
     return system, rel, findings + problems
 
 
+def load_notes_file(path: Path, rel: str, config: Config) -> tuple[NotesFile | None, list[Finding]]:
+    """One bulletin-notes file → a NotesFile (or None) and its load-time findings, with positions."""
+    data, findings = read_document(path, rel, config)
+    if data is None and findings:
+        return None, findings
+    notes, problems = validate(BulletinNotes, data, rel, None)
+    findings += problems
+    return (NotesFile(path=path, rel=rel, notes=notes) if notes else None), findings
+
+
+def load_notes(root: Path, config: Config) -> tuple[list[NotesFile], list[str], list[Finding]]:
+    """Every notes file under the catalog's ``[catalog] notes`` directory."""
+    directory = root / config.catalog.notes
+    loaded: list[NotesFile] = []
+    rels: list[str] = []
+    findings: list[Finding] = []
+    for path in list_yaml_files(directory) if directory.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        notes, problems = load_notes_file(path, rel, config)
+        rels.append(rel)
+        findings += problems
+        if notes:
+            loaded.append(notes)
+    return loaded, rels, findings
+
+
 def record_files(root: Path, config: Config) -> list[Path]:
     records_dir = root / config.catalog.records
     return list_yaml_files(records_dir) if records_dir.is_dir() else []
@@ -95,6 +122,9 @@ def load_catalog(
     catalog.load_findings.extend(system_findings)
     if catalog.system_rel:
         catalog.files.append(catalog.system_rel)
+    catalog.notes, notes_rels, notes_findings = load_notes(root, config)
+    catalog.files.extend(notes_rels)
+    catalog.load_findings.extend(notes_findings)
     paths = record_files(root, config)
     if on_total:
         on_total(len(paths))
@@ -114,4 +144,6 @@ def _load_records(catalog: Catalog, paths: Iterable[Path], progress: Progress | 
             progress(1)
 
 
-__all__ = ["CatalogError", "list_yaml_files", "load_catalog", "load_record", "read_document"]
+__all__ = [
+    "CatalogError", "list_yaml_files", "load_catalog", "load_notes_file", "load_record", "read_document",
+]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from gbstd import __version__
+from gbstd.cli import report_bulletin as _report_bulletin  # noqa: F401 - registers `report bulletin`
 from gbstd.cli.lint import lint
+from gbstd.cli.report import report_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
 
@@ -23,6 +25,7 @@ app.command()(lint)
 app.command()(rules)
 app.command()(rule)
 app.command()(schema)
+app.add_typer(report_app, name="report")
 
 
 def _version(value: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from gbstd.model.notes import BulletinNotes
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
 
@@ -11,4 +12,5 @@ from gbstd.model.system import StandardSystem
 FILE_KINDS: dict[str, type[BaseModel]] = {
     "standard": Standard,
     "system": StandardSystem,
+    "notes": BulletinNotes,
 }

@@ -1,0 +1,136 @@
+"""The bulletin's inputs that other parts of gbstd own: one function per source, one call each.
+
+A bulletin must show the same numbers as the commands that own them — `gbstd review` (review state),
+`gbstd dupes` (duplicates), `gbstd plan status` (pilot-plan progress), `gbstd pipeline` (projects, 立项) — never
+a second computation. Each function below adapts its owner's result to the small shape the bulletin prints.
+A source this build of gbstd does not have returns :class:`Unavailable`: the bulletin then prints a marked
+placeholder naming what is missing, never a number of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from gbstd.catalog.catalog import Catalog
+from gbstd.reports.period import Period
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A figure this build cannot compute: what it is and which part of gbstd provides it."""
+
+    what: str  # in Chinese, as the placeholder says it: "复审情况"
+    provider: str  # the owning module/command: "gbstd.review (gbstd review)"
+
+    @property
+    def placeholder(self) -> str:
+        return f"【待补充：{self.what}——本版本 gbstd 尚未提供 {self.provider}，此处不填数字】"
+
+    def to_json(self) -> dict[str, object]:
+        return {"available": False, "what": self.what, "provider": self.provider}
+
+
+@dataclass
+class ReviewFigures:
+    """复审: reviews recorded in the period and the review state at the period's end."""
+
+    reviewed: int  # standards with a review dated in the period
+    by_conclusion: dict[str, int]  # 继续有效 / 修订 / 废止 → count
+    overdue: int  # in force at the period's end and past their review date
+    due_soon: int
+    current: int
+    overdue_codes: list[str] = field(default_factory=list)
+    state_by_code: dict[str, str] = field(default_factory=dict)  # canonical code → state label, for charts/site
+
+    def to_json(self) -> dict[str, object]:
+        return {"available": True, **asdict(self)}
+
+
+@dataclass
+class DuplicatePair:
+    a: str
+    b: str
+    score: float
+    kind: str
+    reason: str
+
+
+@dataclass
+class DuplicateFigures:
+    """重复建设: likely duplicate pairs in the catalog."""
+
+    pairs: list[DuplicatePair]
+
+    @property
+    def total(self) -> int:
+        return len(self.pairs)
+
+    def partners(self) -> dict[str, list[DuplicatePair]]:
+        index: dict[str, list[DuplicatePair]] = {}
+        for pair in self.pairs:
+            index.setdefault(pair.a, []).append(pair)
+            index.setdefault(pair.b, []).append(pair)
+        return index
+
+    def to_json(self) -> dict[str, object]:
+        return {"available": True, "total": self.total, "pairs": [asdict(p) for p in self.pairs]}
+
+
+@dataclass
+class PlanTargetFigure:
+    label: str
+    counted: int
+    target: int
+
+
+@dataclass
+class PlanProgressFigure:
+    plan: str  # the plan's title
+    phase: str | None  # current phase at the period's end
+    targets: list[PlanTargetFigure]
+    tasks_done: int
+    tasks_open: int
+    tasks_overdue: int
+
+
+@dataclass
+class PlanFigures:
+    """试点引领: progress of each pilot plan at the period's end."""
+
+    plans: list[PlanProgressFigure]
+
+    def to_json(self) -> dict[str, object]:
+        return {"available": True, "plans": [asdict(p) for p in self.plans]}
+
+
+@dataclass
+class ProjectFigures:
+    """立项: standards approved for drafting in the period and projects in progress at its end."""
+
+    approved: int
+    approved_by_tier: dict[str, int]
+    in_progress: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"available": True, **asdict(self)}
+
+
+def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFigures | Unavailable:
+    """复审 figures from the review module (``gbstd.review``), as of the period's end."""
+    return Unavailable("复审情况（本期复审项数、期末逾期未复审项数）", "复审跟踪模块 gbstd.review（gbstd review）")
+
+
+def duplicate_figures(catalog: Catalog, as_of: dt.date) -> DuplicateFigures | Unavailable:
+    """Likely duplicates from the duplicate detector (``gbstd.similarity``)."""
+    return Unavailable("疑似重复标准（重复建设）", "重复检测模块 gbstd.similarity（gbstd dupes）")
+
+
+def plan_figures(catalog: Catalog, period: Period, as_of: dt.date) -> PlanFigures | Unavailable:
+    """Pilot-plan progress from ``gbstd.plans.plan_progress`` at the period's end."""
+    return Unavailable("试点工作方案进度", "试点方案模块 gbstd.plans（gbstd plan status）")
+
+
+def project_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ProjectFigures | Unavailable:
+    """立项 counts from the standards-in-the-making records (projects)."""
+    return Unavailable("申请立项项数", "标准制定项目（立项）记录与 gbstd pipeline")
