@@ -128,7 +128,7 @@ def compose(bulletin: Bulletin, notes: BulletinNotes | None, notes_source: str |
                            lambda: missing("特色做法", "practices")))
     for topic in notes.topics if notes else []:
         number += 1
-        blocks.extend(_section(f"（{cn_number(number)}）{topic.title}。", topic, lambda: missing(topic.title, "topics")))
+        blocks.extend(_section(f"（{cn_number(number)}）{topic.title}。", topic, lambda t=topic.title: missing(t, "topics")))
 
     blocks.append(Block("heading1", "二、工作经验"))
     blocks.extend(_numbered(notes.experience if notes else None, lambda: missing("工作经验", "experience")))
