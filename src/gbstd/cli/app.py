@@ -6,6 +6,7 @@ import typer
 
 from gbstd import __version__
 from gbstd.cli import report_bulletin as _report_bulletin  # noqa: F401 - registers `report bulletin`
+from gbstd.cli import report_site as _report_site  # noqa: F401 - registers `report site`
 from gbstd.cli.lint import lint
 from gbstd.cli.report import report_app
 from gbstd.cli.rules import rule, rules

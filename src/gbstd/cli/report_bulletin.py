@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from jinja2 import TemplateError
 
 from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.config_file import CatalogError
@@ -17,6 +18,7 @@ from gbstd.cli.report import report_app
 from gbstd.i18n import Lang, Text
 from gbstd.reports.bulletin import NotesError, build_document, choose_notes, render_bulletin
 from gbstd.reports.period import PeriodError, parse_period
+from gbstd.reports.templating import template_error
 
 
 class BulletinFormat(str, Enum):
@@ -91,10 +93,13 @@ def bulletin(
     for warning in choice.warnings:
         stderr.print(f"gbstd: {warning.get(language)}", markup=False, soft_wrap=True)
     records = len(catalog.records)
-    with progress_bar("生成通报 bulletin" if language == "zh" else "bulletin", total=records + 4) as bar:
-        advance = (lambda n: bar.advance(0, n)) if bar else None
-        document = build_document(catalog, chosen, day, choice.notes, advance)
-        files = render_bulletin(document, fmt, target, catalog.root, advance)
+    try:
+        with progress_bar("生成通报 bulletin" if language == "zh" else "bulletin", total=records + 4) as bar:
+            advance = (lambda n: bar.advance(0, n)) if bar else None
+            document = build_document(catalog, chosen, day, choice.notes, advance)
+            files = render_bulletin(document, fmt, target, catalog.root, advance)
+    except TemplateError as exc:
+        fail(template_error(exc), language)
     try:
         for path, data in files.items():
             write_atomic(path, data)

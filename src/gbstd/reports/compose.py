@@ -137,10 +137,15 @@ def compose(bulletin: Bulletin, notes: BulletinNotes | None, notes_source: str |
     return doc
 
 
+def _lead(heading: str) -> str:
+    """A run-in heading with its punctuation: 统筹规划方面 → 统筹规划方面，; 持续优化 → 持续优化。"""
+    if heading.endswith(("。", "，", "：", ":", ",", "；")):
+        return heading
+    return heading + ("，" if heading.endswith("方面") else "。")
+
+
 def _join(item: NoteItem) -> str:
-    return f"{item.heading}。{item.text}" if item.heading and not item.heading.endswith(("。", "：", ":")) else (
-        f"{item.heading}{item.text}" if item.heading else item.text
-    )
+    return f"{_lead(item.heading)}{item.text}" if item.heading else item.text
 
 
 def _section(lead: str, section: NoteSection | None, placeholder: Callable[[], Block]) -> list[Block]:
@@ -158,9 +163,7 @@ def _numbered(section: NoteSection | None, placeholder: Callable[[], Block]) -> 
         return [placeholder()]
     blocks = [Block("paragraph", section.intro)] if section.intro else []
     for index, item in enumerate(section.items, start=1):
-        lead = f"（{cn_number(index)}）{item.heading}" if item.heading else f"（{cn_number(index)}）"
-        if item.heading and not item.heading.endswith(("。", "：", ":")):
-            lead += "。"
+        lead = f"（{cn_number(index)}）" + (_lead(item.heading) if item.heading else "")
         blocks.append(Block("paragraph", item.text, lead=lead))
     return blocks
 

@@ -20,8 +20,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+
+from gbstd.i18n import Text
 
 CATALOG_TEMPLATES = "templates"
 _MD_SPECIAL = re.compile(r"([<>&|\\`*_\[\]])")
@@ -73,6 +76,16 @@ def environment(catalog_root: Path | None) -> SandboxedEnvironment:
     return _environment(tuple(template_dirs(catalog_root)))
 
 
+def template_error(exc: TemplateError) -> Text:
+    """A template that fails (syntax, unknown variable, sandbox violation) as a one-line message."""
+    where = ""
+    if isinstance(exc, TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}:{exc.lineno}: "
+    kind = "模板不安全，已被沙箱拒绝" if isinstance(exc, SecurityError) else "模板错误"
+    en = "unsafe template refused by the sandbox" if isinstance(exc, SecurityError) else "template error"
+    return Text(f"{kind}：{where}{exc.message or exc}", f"{en}: {where}{exc.message or exc}")
+
+
 def render(catalog_root: Path | None, name: str, **context: Any) -> str:
     return environment(catalog_root).get_template(name).render(**context)
 
@@ -86,4 +99,4 @@ def static_file(catalog_root: Path | None, name: str) -> bytes:
     raise FileNotFoundError(name)
 
 
-__all__ = ["builtin_template_dir", "environment", "md_escape", "render", "static_file", "template_dirs"]
+__all__ = ["builtin_template_dir", "environment", "md_escape", "render", "static_file", "template_dirs", "template_error"]
