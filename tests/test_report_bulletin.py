@@ -355,3 +355,23 @@ def test_sample_catalog_2023h2_in_all_formats(tmp_path: Path) -> None:
     text = (tmp_path / "2023H2.md").read_text(encoding="utf-8")
     assert "示例数据（illustrative）" in text  # the sample notes are marked illustrative
     assert "目录中共发布标准7项" in text
+
+
+def test_charts_without_a_cjk_font_say_so(fixture_catalog: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from gbstd.reports import bulletin, charts
+
+    monkeypatch.setattr(bulletin, "find_cjk_font", lambda: charts.ChartFont(None))
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "-p", "2023H2", "-o", str(out),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert "本机未安装中文字体" in out.read_text(encoding="utf-8")
+
+
+def test_a_cjk_font_is_found_here_when_fontconfig_has_one() -> None:
+    from gbstd.reports.charts import _fontconfig_cjk_files, find_cjk_font
+
+    if not _fontconfig_cjk_files():
+        pytest.skip("no CJK font on this machine (Debian: apt-get install fonts-noto-cjk)")
+    assert find_cjk_font().family
