@@ -1,4 +1,4 @@
-"""The Catalog: every record, the standard system and the config of one catalog directory, in memory."""
+"""The Catalog: every record, plan, the standard system and the config of one catalog directory, in memory."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from gbstd.findings import Finding
 from gbstd.model.code import Nature, StandardCode, Tier, try_parse
 from gbstd.model.config import Config
 from gbstd.model.notes import BulletinNotes
+from gbstd.model.plan import PilotPlan
 from gbstd.model.standard import Standard, Status
 from gbstd.model.system import StandardSystem
 
@@ -60,10 +61,24 @@ class NotesFile:
 
 
 @dataclass
+class PlanFile:
+    """One pilot plan's file; its identity is the file name without extension (``henan-2021``)."""
+
+    path: Path
+    rel: str  # POSIX path relative to the catalog root
+    plan: PilotPlan
+
+    @property
+    def key(self) -> str:
+        return self.path.stem
+
+
+@dataclass
 class Catalog:
     root: Path
     config: Config
     records: list[Record] = field(default_factory=list)
+    plans: list[PlanFile] = field(default_factory=list)
     system: StandardSystem | None = None
     system_rel: str | None = None
     notes: list[NotesFile] = field(default_factory=list)

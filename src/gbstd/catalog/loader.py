@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from gbstd.catalog.catalog import Catalog, NotesFile, Record
+from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import parse_yaml, read_text
@@ -15,6 +15,7 @@ from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
 from gbstd.model.notes import BulletinNotes
+from gbstd.model.plan import PilotPlan
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
 
@@ -105,6 +106,16 @@ def load_notes(root: Path, config: Config) -> tuple[list[NotesFile], list[str], 
     return loaded, rels, findings
 
 
+def load_plan(path: Path, rel: str, config: Config) -> tuple[PlanFile | None, list[Finding]]:
+    """One pilot plan file → a PlanFile (or None) and its load-time findings."""
+    data, findings = read_document(path, rel, config)
+    if data is None and findings:
+        return None, findings
+    plan, problems = validate(PilotPlan, data, rel, None)
+    findings += problems
+    return (PlanFile(path=path, rel=rel, plan=plan) if plan else None), findings
+
+
 def record_files(root: Path, config: Config) -> list[Path]:
     records_dir = root / config.catalog.records
     return list_yaml_files(records_dir) if records_dir.is_dir() else []
@@ -131,6 +142,7 @@ def load_catalog(
     if on_total:
         on_total(len(paths))
     _load_records(catalog, paths, progress)
+    _load_plans(catalog)
     return catalog
 
 
@@ -146,6 +158,18 @@ def _load_records(catalog: Catalog, paths: Iterable[Path], progress: Progress | 
             progress(1)
 
 
+def _load_plans(catalog: Catalog) -> None:
+    plans_dir = catalog.root / catalog.config.catalog.plans
+    for path in list_yaml_files(plans_dir) if plans_dir.is_dir() else []:
+        rel = path.relative_to(catalog.root).as_posix()
+        plan_file, findings = load_plan(path, rel, catalog.config)
+        catalog.files.append(rel)
+        catalog.load_findings.extend(findings)
+        if plan_file is not None:
+            catalog.plans.append(plan_file)
+
+
 __all__ = [
-    "CatalogError", "list_yaml_files", "load_catalog", "load_notes_file", "load_record", "read_document",
+    "CatalogError", "list_yaml_files", "load_catalog", "load_notes_file", "load_plan", "load_record",
+    "read_document",
 ]

@@ -8,6 +8,7 @@ from gbstd import __version__
 from gbstd.cli import report_bulletin as _report_bulletin  # noqa: F401 - registers `report bulletin`
 from gbstd.cli import report_site as _report_site  # noqa: F401 - registers `report site`
 from gbstd.cli.lint import lint
+from gbstd.cli.plan import plan_app
 from gbstd.cli.report import report_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
@@ -27,6 +28,7 @@ app.command()(rules)
 app.command()(rule)
 app.command()(schema)
 app.add_typer(report_app, name="report")
+app.add_typer(plan_app)
 
 
 def _version(value: bool) -> None:

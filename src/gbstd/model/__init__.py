@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from gbstd.model.notes import BulletinNotes
+from gbstd.model.plan import PilotPlan
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
 
@@ -13,4 +14,5 @@ FILE_KINDS: dict[str, type[BaseModel]] = {
     "standard": Standard,
     "system": StandardSystem,
     "notes": BulletinNotes,
+    "plan": PilotPlan,
 }

@@ -1,6 +1,8 @@
-"""Reports built from a catalog: the half-year/annual bulletin (通报) and the static catalog site.
+"""Reports built from the catalog and the facts computed from it, in several formats.
 
-``period`` parses report periods, ``figures`` computes the bulletin's numbers, ``compose`` merges them with
-the human-written notes into a document, and ``markdown``/``html``/``docx`` write it; ``site`` builds the
-browsable site. Templates are jinja2 files found by ``templating``.
+Bulletin (通报): ``period`` parses report periods, ``figures`` computes the numbers (the ``Bulletin`` object),
+``sources`` asks the modules that own review state, duplicates, plan progress and projects, ``compose`` merges
+figures and human-written notes into a document, and ``docx_writer`` / the jinja2 templates write it; ``charts``
+draws its charts. ``site`` builds the browsable catalog site; ``templating`` finds and sandboxes the templates.
+``plan_status`` renders ``gbstd plan status``.
 """

@@ -1,7 +1,7 @@
 """The explicit registry of rules. Adding a rule = a module here + a line in ``ALL_RULES`` + fixtures.
 
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
-Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references.
+Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references, P = pilot plans.
 """
 
 from __future__ import annotations
@@ -24,6 +24,15 @@ from gbstd.rules.c014_reference_abolished import ReferenceAbolished
 from gbstd.rules.c015_reference_unknown import ReferenceUnknown
 from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
+from gbstd.rules.p001_phase_order import PhaseOrder
+from gbstd.rules.p002_phase_overlap import PhaseOverlap
+from gbstd.rules.p003_phase_gap import PhaseGap
+from gbstd.rules.p004_task_phase import TaskPhase
+from gbstd.rules.p005_deadline_outside_phase import DeadlineOutsidePhase
+from gbstd.rules.p006_task_no_deadline import TaskNoDeadline
+from gbstd.rules.p007_target_filter import TargetFilter
+from gbstd.rules.p008_evidence_unknown import EvidenceUnknown
+from gbstd.rules.p009_task_overdue import TaskOverdue
 from gbstd.rules.y001_yaml_syntax import YamlSyntax
 from gbstd.rules.y002_duplicate_key import DuplicateKey
 from gbstd.rules.y003_empty_file import EmptyFile
@@ -39,6 +48,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
+    PhaseOrder, PhaseOverlap, PhaseGap, TaskPhase, DeadlineOutsidePhase, TaskNoDeadline, TargetFilter,
+    EvidenceUnknown, TaskOverdue,
 )  # fmt: skip
 
 # Codes that once existed and must never be reused (none yet; Y008 was never assigned).
