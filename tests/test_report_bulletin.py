@@ -375,3 +375,22 @@ def test_a_cjk_font_is_found_here_when_fontconfig_has_one() -> None:
     if not _fontconfig_cjk_files():
         pytest.skip("no CJK font on this machine (Debian: apt-get install fonts-noto-cjk)")
     assert find_cjk_font().family
+
+
+def test_pilot_plan_progress_is_the_same_as_plan_status() -> None:
+    from gbstd.plans import plan_progress
+    from gbstd.reports.sources import PlanFigures
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "standards")
+    figures = compute_bulletin(catalog, parse_period("2022H1"), dt.date(2026, 1, 1))
+    assert isinstance(figures.plans, PlanFigures) and len(figures.plans.plans) == 1
+    shown = figures.plans.plans[0]
+    progress = plan_progress(catalog.plans[0], catalog, dt.date(2022, 6, 30))
+    assert [(t.counted, t.target) for t in shown.targets] == [(t.count, t.threshold) for t in progress.targets]
+    assert shown.phase == progress.current_phase.phase.name  # type: ignore[union-attr]
+    text = "".join(b.text for b in compose(figures, None).blocks)
+    assert "试点工作方案》期末实施中（组织实施阶段）" in text
+    # Plans that do not run in the period are left out; a catalog without plans gets no placeholder.
+    later = compute_bulletin(catalog, parse_period("2023H2"), dt.date(2026, 1, 1))
+    assert isinstance(later.plans, PlanFigures) and later.plans.plans == []
+    assert "试点工作方案进度" not in compose(later, None).placeholders

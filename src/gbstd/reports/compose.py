@@ -201,7 +201,9 @@ def _figure_blocks(bulletin: Bulletin, unavailable: Callable[[Unavailable], Bloc
     if not bulletin.complete:
         blocks.append(Block("note", f"报告期尚未结束：数字统计至{cn_date(bulletin.as_of)}。"))
     sources = [bulletin.projects, bulletin.reviews, bulletin.duplicates, bulletin.plans]
-    blocks.extend(_source_block(source, bulletin, unavailable) for source in sources)
+    # A catalog without pilot plans has nothing to say about them (no placeholder either).
+    blocks.extend(_source_block(source, bulletin, unavailable) for source in sources
+                  if not (isinstance(source, PlanFigures) and not source.plans))
 
     header = ["", "本期发布", "本期实施", "本期废止", "期末现行"]
 
@@ -258,9 +260,11 @@ def _source_block(source: object, bulletin: Bulletin, unavailable: Callable[[Una
     if isinstance(source, PlanFigures):
         parts = []
         for plan in source.plans:
-            targets = "、".join(f"{t.label}{t.counted}/{t.target}项" for t in plan.targets)
-            phase = f"处于“{plan.phase}”阶段，" if plan.phase else ""
-            parts.append(f"《{plan.plan}》{phase}目标完成{targets}；任务已完成{plan.tasks_done}项、"
-                         f"未完成{plan.tasks_open}项、逾期{plan.tasks_overdue}项")
-        return Block("paragraph", "；".join(parts) + "。" if parts else "目录中没有试点工作方案。", lead="试点引领方面，")
+            targets = "；".join(f"{t.label}：{t.counted}/{t.target}项" for t in plan.targets)
+            phase = f"（{plan.phase}阶段）" if plan.phase else ""
+            tasks = (f"任务已完成{plan.tasks_done}项、未到期{plan.tasks_open}项、逾期{plan.tasks_overdue}项"
+                     if plan.tracked else "任务完成情况未登记")
+            parts.append(f"《{plan.plan}》期末{plan.state}{phase}，" + (f"目标进度：{targets}；" if targets else "")
+                         + tasks)
+        return Block("paragraph", "。".join(parts) + "。", lead="试点引领方面，")
     raise TypeError(f"unknown figure source {type(source).__name__}")

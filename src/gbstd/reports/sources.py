@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from gbstd.catalog.catalog import Catalog
+from gbstd.plans import TaskState, plan_progress
 from gbstd.reports.period import Period
 
 
@@ -87,11 +88,13 @@ class PlanTargetFigure:
 @dataclass
 class PlanProgressFigure:
     plan: str  # the plan's title
+    state: str  # 未开始 / 实施中 / 已结束 at the period's end
     phase: str | None  # current phase at the period's end
     targets: list[PlanTargetFigure]
     tasks_done: int
     tasks_open: int
     tasks_overdue: int
+    tracked: bool  # done dates are kept up to date (else open tasks mean "not recorded")
 
 
 @dataclass
@@ -127,8 +130,27 @@ def duplicate_figures(catalog: Catalog, as_of: dt.date) -> DuplicateFigures | Un
 
 
 def plan_figures(catalog: Catalog, period: Period, as_of: dt.date) -> PlanFigures | Unavailable:
-    """Pilot-plan progress from ``gbstd.plans.plan_progress`` at the period's end."""
-    return Unavailable("试点工作方案进度", "试点方案模块 gbstd.plans（gbstd plan status）")
+    """Progress, at the period's end, of every pilot plan that runs during the period — exactly what
+    ``gbstd plan status --as-of <period end>`` shows (:func:`gbstd.plans.plan_progress`)."""
+    cutoff = min(period.end, as_of)
+    figures = []
+    for plan_file in catalog.plans:
+        plan = plan_file.plan
+        if plan.first_day > cutoff or plan.last_day < period.start:
+            continue
+        progress = plan_progress(plan_file, catalog, cutoff)
+        current = progress.current_phase
+        figures.append(PlanProgressFigure(
+            plan=plan.title,
+            state=progress.state.label.zh,
+            phase=current.phase.name if current else None,
+            targets=[PlanTargetFigure(t.target.description, t.count, t.threshold) for t in progress.targets],
+            tasks_done=len(progress.tasks_in(TaskState.DONE)),
+            tasks_open=len(progress.tasks_in(TaskState.OPEN)),
+            tasks_overdue=len(progress.tasks_in(TaskState.OVERDUE)),
+            tracked=progress.tracked,
+        ))
+    return PlanFigures(figures)
 
 
 def project_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ProjectFigures | Unavailable:
