@@ -224,5 +224,6 @@ def test_p009_points_at_the_missed_milestone(tmp_path: Path) -> None:
 
 def test_plan_file_problems_are_reported_like_records(tmp_path: Path) -> None:
     root = make_catalog(tmp_path, plan="title: [unclosed\n")
-    result = run_rules(load_catalog(root), AS_OF, Selection())
+    # S rules judge the test system's empty modules (coverage gaps); not what this test is about.
+    result = run_rules(load_catalog(root), AS_OF, Selection(ignore=["S"]))
     assert [(f.rule, f.path) for f in result.findings] == [("Y001", "plans/test-plan.yaml")]

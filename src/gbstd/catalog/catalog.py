@@ -1,4 +1,4 @@
-"""The Catalog: every record, plan, the standard system and the config of one catalog directory, in memory."""
+"""The Catalog: every record, project, plan, the standard system and the config of one catalog directory, in memory."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from gbstd.model.code import Nature, StandardCode, Tier, try_parse
 from gbstd.model.config import Config
 from gbstd.model.notes import BulletinNotes
 from gbstd.model.plan import PilotPlan
+from gbstd.model.project import Project
 from gbstd.model.standard import Standard, Status
 from gbstd.model.system import StandardSystem
 
@@ -61,6 +62,19 @@ class NotesFile:
 
 
 @dataclass
+class ProjectRecord:
+    """One standard-in-the-making's file (``projects/<id>.yaml``)."""
+
+    path: Path
+    rel: str  # POSIX path relative to the catalog root
+    project: Project
+
+    @property
+    def key(self) -> str:
+        return self.project.id
+
+
+@dataclass
 class PlanFile:
     """One pilot plan's file; its identity is the file name without extension (``henan-2021``)."""
 
@@ -78,6 +92,7 @@ class Catalog:
     root: Path
     config: Config
     records: list[Record] = field(default_factory=list)
+    projects: list[ProjectRecord] = field(default_factory=list)
     plans: list[PlanFile] = field(default_factory=list)
     system: StandardSystem | None = None
     system_rel: str | None = None

@@ -7,11 +7,15 @@ import typer
 from gbstd import __version__
 from gbstd.cli import report_bulletin as _report_bulletin  # noqa: F401 - registers `report bulletin`
 from gbstd.cli import report_site as _report_site  # noqa: F401 - registers `report site`
+from gbstd.cli.fmt import fmt
+from gbstd.cli.history import history
 from gbstd.cli.lint import lint
+from gbstd.cli.pipeline import pipeline
 from gbstd.cli.plan import plan_app
 from gbstd.cli.report import report_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
+from gbstd.cli.system import system
 
 app = typer.Typer(
     name="gbstd",
@@ -27,8 +31,12 @@ app.command()(lint)
 app.command()(rules)
 app.command()(rule)
 app.command()(schema)
+app.command()(system)
 app.add_typer(report_app, name="report")
+app.command()(pipeline)
 app.add_typer(plan_app)
+app.command()(fmt)
+app.command()(history)
 
 
 def _version(value: bool) -> None:

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 
 from gbstd.model.notes import BulletinNotes
 from gbstd.model.plan import PilotPlan
+from gbstd.model.project import Project
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
 
@@ -14,5 +15,6 @@ FILE_KINDS: dict[str, type[BaseModel]] = {
     "standard": Standard,
     "system": StandardSystem,
     "notes": BulletinNotes,
+    "project": Project,
     "plan": PilotPlan,
 }

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from gbstd.model.making import Stage, parse_stage
+
 Severity = Literal["error", "warning", "info"]
 RULE_SELECTOR = r"^(ALL|[A-Z]\d{0,3})$"
 
@@ -25,6 +27,7 @@ class CatalogSection(_Section):
 
     records: str = Field("records", description="标准记录目录 directory of standard records (one per file)")
     plans: str = Field("plans", description="试点方案目录 directory of pilot plans")
+    projects: str = Field("projects", description="标准项目目录 directory of standards in the making")
     notes: str = Field("notes", description="通报素材目录 directory of bulletin notes")
     system: str = Field("system.yaml", description="标准体系文件 file with the standard system's modules")
     internal_code_pattern: str | None = Field(
@@ -72,8 +75,37 @@ class LintSection(_Section):
         return values
 
 
+class PipelineSection(_Section):
+    """[pipeline] how long a standard in the making may stay in one stage."""
+
+    stall_months: int = Field(
+        12, ge=1, description="停滞月数 months a project may stay in one stage before S005 reports it"
+    )
+    stage_months: dict[str, int] = Field(
+        default_factory=dict,
+        description='分阶段停滞月数 per-stage override, e.g. {"征求意见" = 3} or {consultation = 3}',
+    )
+
+    @field_validator("stage_months")
+    @classmethod
+    def _stages(cls, values: dict[str, int]) -> dict[str, int]:
+        for name, months in values.items():
+            if parse_stage(name) is None:
+                raise ValueError(f"{name!r} is not a stage (申报, 立项, 起草, 征求意见, 审查, 批准发布)")
+            if months < 1:
+                raise ValueError(f"{name}: months must be at least 1")
+        return values
+
+    def months_for(self, stage: Stage) -> int:
+        for name, months in self.stage_months.items():
+            if parse_stage(name) is stage:
+                return months
+        return self.stall_months
+
+
 class Config(_Section):
     """gbstd.toml as a whole."""
 
     catalog: CatalogSection = Field(default_factory=CatalogSection)
     lint: LintSection = Field(default_factory=LintSection)
+    pipeline: PipelineSection = Field(default_factory=PipelineSection)

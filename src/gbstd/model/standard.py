@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gbstd.i18n import Text
 from gbstd.model.code import Nature, Tier
 from gbstd.model.fields import Date, StrList, alias_enum, list_field
+from gbstd.model.making import Making
 
 
 class Status(str, Enum):
@@ -77,6 +78,8 @@ class Standard(BaseModel):
     replaces: StrList = list_field("代替标准 codes of the standards this one replaces")
     replaced_by: StrList = list_field("被代替 codes of the standards that replace this one")
     references: StrList = list_field("规范性引用文件 normative references (codes)")
+    adopts: StrList = list_field("采用 upper-tier standards this one adopts (衔接 between tiers)")
+    refines: StrList = list_field("细化 upper-tier standards this one refines locally (衔接)")
     issuer: StrList = list_field("发布部门 issuing bodies")
     competent_department: str | None = Field(None, description="主管部门 competent department")
     administering_body: str | None = Field(None, description="归口单位 administering body")
@@ -88,6 +91,9 @@ class Standard(BaseModel):
     ccs: str | None = Field(None, description="中国标准文献分类号 CCS class")
     ics: str | None = Field(None, description="国际标准分类号 ICS class")
     module: str | None = Field(None, description="体系编号 module of the standard system, e.g. 202")
+    making: Making | None = Field(
+        None, description="制定过程 how it was made: project id, stage dates, review rounds"
+    )
     sources: StrList = list_field("来源 where the record's data was verified (URLs)")
     illustrative: bool = Field(False, description="示例数据 the record holds non-public, illustrative data")
     note: str | None = Field(None, description="备注 free-text note")

@@ -1,7 +1,9 @@
 """The explicit registry of rules. Adding a rule = a module here + a line in ``ALL_RULES`` + fixtures.
 
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
-Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references, P = pilot plans.
+Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references, P = pilot plans,
+G = changes since a git revision (only with ``lint --changed-since``).
+S = the standard system (coverage, linkage between tiers) and the making of standards (projects).
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from gbstd.rules.c014_reference_abolished import ReferenceAbolished
 from gbstd.rules.c015_reference_unknown import ReferenceUnknown
 from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
+from gbstd.rules.g001_deleted_record import DeletedRecord
+from gbstd.rules.g002_code_changed import CodeChanged
+from gbstd.rules.g003_status_backwards import StatusBackwards
+from gbstd.rules.g004_published_rewritten import PublishedRewritten
 from gbstd.rules.p001_phase_order import PhaseOrder
 from gbstd.rules.p002_phase_overlap import PhaseOverlap
 from gbstd.rules.p003_phase_gap import PhaseGap
@@ -33,6 +39,15 @@ from gbstd.rules.p006_task_no_deadline import TaskNoDeadline
 from gbstd.rules.p007_target_filter import TargetFilter
 from gbstd.rules.p008_evidence_unknown import EvidenceUnknown
 from gbstd.rules.p009_task_overdue import TaskOverdue
+from gbstd.rules.s001_module_gap import ModuleGap
+from gbstd.rules.s002_module_dead import ModuleDead
+from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
+from gbstd.rules.s004_linkage_target import LinkageTarget
+from gbstd.rules.s005_project_stalled import ProjectStalled
+from gbstd.rules.s006_process_incomplete import ProcessIncomplete
+from gbstd.rules.s007_project_covered import ProjectCovered
+from gbstd.rules.s008_project_identity import ProjectIdentity
+from gbstd.rules.s009_stage_order import StageOrder
 from gbstd.rules.y001_yaml_syntax import YamlSyntax
 from gbstd.rules.y002_duplicate_key import DuplicateKey
 from gbstd.rules.y003_empty_file import EmptyFile
@@ -48,8 +63,11 @@ ALL_RULES: tuple[type[Rule], ...] = (
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
+    ModuleGap, ModuleDead, LinkageUndeclared, LinkageTarget, ProjectStalled, ProcessIncomplete, ProjectCovered,
+    ProjectIdentity, StageOrder,
     PhaseOrder, PhaseOverlap, PhaseGap, TaskPhase, DeadlineOutsidePhase, TaskNoDeadline, TargetFilter,
     EvidenceUnknown, TaskOverdue,
+    DeletedRecord, CodeChanged, StatusBackwards, PublishedRewritten,
 )  # fmt: skip
 
 # Codes that once existed and must never be reused (none yet; Y008 was never assigned).
