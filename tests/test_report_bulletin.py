@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from tests.conftest import CatalogFactory, record
 
 runner = CliRunner()
 AS_OF = "2026-01-01"
+HAS_DOT = shutil.which("dot") is not None  # Graphviz draws the framework diagram
 
 SYSTEM = """\
 name: 测试体系
@@ -240,7 +242,8 @@ def test_docx_follows_gb_t_9704(make_catalog: CatalogFactory, tmp_path: Path) ->
     assert east_asia(situation.runs[1]) == "仿宋_GB2312" and situation.runs[1].font.size == Pt(16)
     assert any(p.text == "某省机关事务管理局办公室" for p in document.paragraphs)
     assert any(p.text == "2024年1月15日" for p in document.paragraphs)
-    assert len(document.inline_shapes) == 2  # charts by tier and by module
+    # charts by tier and by module, and the framework diagram where Graphviz is installed
+    assert len(document.inline_shapes) == 2 + HAS_DOT
     assert [t.rows[-1].cells[0].text for t in document.tables[:2]] == ["合计", "合计"]
 
     for footer in (section.footer, section.even_page_footer):
@@ -264,7 +267,7 @@ def test_html_is_self_contained_and_escapes_record_text(make_catalog: CatalogFac
     html = out.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert html.count('src="data:image/png;base64,') == 2
+    assert html.count('src="data:image/png;base64,') == 2 + HAS_DOT
     assert "http://" not in html and "https://" not in html
     assert "@page" in html and "counter(page)" in html
 
@@ -394,3 +397,22 @@ def test_pilot_plan_progress_is_the_same_as_plan_status() -> None:
     later = compute_bulletin(catalog, parse_period("2023H2"), dt.date(2026, 1, 1))
     assert isinstance(later.plans, PlanFigures) and later.plans.plans == []
     assert "试点工作方案进度" not in compose(later, None).placeholders
+
+
+def test_projects_and_diagram_come_from_pipeline_and_diagram_modules() -> None:
+    from gbstd.model.making import Stage
+    from gbstd.pipeline import project_states, stage_counts
+    from gbstd.reports.sources import ProjectFigures, Unavailable
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "standards")
+    figures = compute_bulletin(catalog, parse_period("2022"), dt.date(2026, 11, 23))
+    assert isinstance(figures.projects, ProjectFigures)
+    assert figures.projects.approved == stage_counts(catalog, dt.date(2022, 1, 1), dt.date(2022, 12, 31))[Stage.APPROVAL]
+    assert figures.projects.in_progress == sum(s.active for s in project_states(catalog, dt.date(2022, 12, 31)))
+    text = "".join(b.text for b in compose(figures, None).blocks)
+    assert f"全年新立项标准{figures.projects.approved}项" in text
+    if HAS_DOT:
+        assert not isinstance(figures.diagram, Unavailable)
+        assert figures.diagram.png.startswith(b"\x89PNG") and b"<svg" in figures.diagram.svg
+    else:
+        assert isinstance(figures.diagram, Unavailable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -32,6 +33,9 @@ def test_site_has_an_index_and_one_page_per_standard(make_catalog: CatalogFactor
     assert (out / "assets" / "site.js").is_file() and (out / "assets" / "site.css").is_file()
     assert "http://" not in index and "https://" not in index  # offline: no CDN
     assert len(list((out / "standards").glob("*.html"))) == 10
+    if shutil.which("dot"):  # the framework diagram, drawn by Graphviz
+        assert '<img src="assets/framework.svg"' in index
+        assert "<svg" in (out / "assets" / "framework.svg").read_text(encoding="utf-8")
 
 
 def test_standard_page_shows_fields_chain_and_references(make_catalog: CatalogFactory, tmp_path: Path) -> None:

@@ -90,7 +90,7 @@ def build_document(
 def chart_images(doc: BulletinDocument, progress: Progress | None = None) -> dict[str, bytes]:
     images = {}
     for chart in doc.charts:
-        images[chart.name] = render_chart(chart)
+        images[chart.name] = chart.image if chart.image is not None else render_chart(chart)
         if progress:
             progress(1)
     return images

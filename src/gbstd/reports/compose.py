@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from gbstd.model.code import Tier
 from gbstd.model.notes import BulletinNotes, NoteItem, NoteSection
 from gbstd.reports.figures import Bulletin, Count, module_label, region_label, tier_label
 from gbstd.reports.period import cn_date
@@ -38,6 +39,7 @@ class Chart:
     labels: list[str]
     series: dict[str, list[int]]
     horizontal: bool = False
+    image: bytes | None = None  # a picture drawn elsewhere (the framework diagram), shown as it is
 
 
 @dataclass
@@ -231,6 +233,13 @@ def _figure_blocks(bulletin: Bulletin, unavailable: Callable[[Unavailable], Bloc
         {"本期发布": [pub.by_module.get(m, 0) for m in modules], "期末现行": [end.by_module.get(m, 0) for m in modules]},
         horizontal=True,
     )))
+    diagram = bulletin.diagram
+    if isinstance(diagram, Unavailable):
+        blocks.append(Block("note", "标准体系框架图：" + diagram.placeholder))
+    else:
+        blocks.append(Block("chart", chart=Chart(
+            "framework", f"图4 标准体系框架图（截至{cn_date(bulletin.as_of)}）", [], {}, image=diagram.png,
+        )))
     reviews = bulletin.reviews
     if isinstance(reviews, Unavailable):
         blocks.append(Block("note", "图3 复审状态：" + reviews.placeholder))
@@ -246,8 +255,12 @@ def _source_block(source: object, bulletin: Bulletin, unavailable: Callable[[Una
     if isinstance(source, Unavailable):
         return unavailable(source)
     if isinstance(source, ProjectFigures):
-        return Block("paragraph", f"{bulletin.period.short_label}申请立项{source.approved}项，"
-                                  f"期末在制定中的标准项目{source.in_progress}项。", lead="标准立项方面，")
+        tiers = sorted(source.approved_by_tier, key=lambda t: [x.value for x in Tier].index(t) if t in
+                       {x.value for x in Tier} else 99)
+        detail = "、".join(f"{tier_label(t)}{source.approved_by_tier[t]}项" for t in tiers)
+        return Block("paragraph", f"{bulletin.period.short_label}新立项标准{source.approved}项"
+                                  + (f"（{detail}）" if detail else "")
+                                  + f"，期末在研标准项目{source.in_progress}项。", lead="标准立项方面，")
     if isinstance(source, ReviewFigures):
         conclusions = "、".join(f"{k}{v}项" for k, v in source.by_conclusion.items() if v)
         return Block("paragraph", f"{bulletin.period.short_label}完成复审{source.reviewed}项"

@@ -21,12 +21,14 @@ from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.regions import PROVINCES
 from gbstd.reports.period import Period
 from gbstd.reports.sources import (
+    Diagram,
     DuplicateFigures,
     PlanFigures,
     ProjectFigures,
     ReviewFigures,
     Unavailable,
     duplicate_figures,
+    framework_diagram,
     plan_figures,
     project_figures,
     review_figures,
@@ -86,6 +88,7 @@ class Bulletin:
     reviews: ReviewFigures | Unavailable
     duplicates: DuplicateFigures | Unavailable
     plans: PlanFigures | Unavailable
+    diagram: Diagram | Unavailable
 
     @property
     def cutoff(self) -> dt.date:
@@ -139,6 +142,7 @@ class Bulletin:
             "reviews": source(self.reviews),
             "duplicates": source(self.duplicates),
             "plans": source(self.plans),
+            "diagram": {"available": not isinstance(self.diagram, Unavailable)},
         }
 
 
@@ -211,6 +215,7 @@ def compute_bulletin(
         reviews=review_figures(catalog, period, as_of),
         duplicates=duplicate_figures(catalog, as_of),
         plans=plan_figures(catalog, period, as_of),
+        diagram=framework_diagram(catalog, as_of),
     )
 
 

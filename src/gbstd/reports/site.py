@@ -22,10 +22,12 @@ from gbstd.model.regions import PROVINCES, region_name
 from gbstd.model.standard import Standard
 from gbstd.reports.period import Period
 from gbstd.reports.sources import (
+    Diagram,
     DuplicateFigures,
     ReviewFigures,
     Unavailable,
     duplicate_figures,
+    framework_diagram,
     review_figures,
 )
 from gbstd.reports.templating import render, static_file
@@ -196,8 +198,12 @@ def build_site(
 
     for name in STATIC_FILES:
         write(f"assets/{Path(name).name}", static_file(root, name))
+    diagram = framework_diagram(catalog, as_of)
+    if isinstance(diagram, Diagram):
+        write("assets/framework.svg", diagram.svg)
     write("index.html", render(root, "site/index.html.j2", title=title, pages=pages, options=options,
-                               as_of=as_of.isoformat(), unavailable=unavailable))
+                               as_of=as_of.isoformat(), unavailable=unavailable,
+                               diagram="assets/framework.svg" if isinstance(diagram, Diagram) else None))
     if progress:
         progress(1)
     for page in pages:

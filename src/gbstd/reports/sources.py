@@ -13,6 +13,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from gbstd.catalog.catalog import Catalog
+from gbstd.coverage import summarize
+from gbstd.diagram import DiagramError, render_diagram
+from gbstd.model.making import Stage
+from gbstd.pipeline import project_states, stage_events
 from gbstd.plans import TaskState, plan_progress
 from gbstd.reports.period import Period
 
@@ -154,5 +158,36 @@ def plan_figures(catalog: Catalog, period: Period, as_of: dt.date) -> PlanFigure
 
 
 def project_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ProjectFigures | Unavailable:
-    """立项 counts from the standards-in-the-making records (projects)."""
-    return Unavailable("申请立项项数", "标准制定项目（立项）记录与 gbstd pipeline")
+    """立项 in the period and projects still being made at its end — the facts of ``gbstd pipeline``
+    (:func:`gbstd.pipeline.stage_events`, :func:`gbstd.pipeline.project_states`)."""
+    cutoff = min(period.end, as_of)
+    approvals = stage_events(catalog, period.start, cutoff, stages=[Stage.APPROVAL]) if cutoff >= period.start else []
+    by_tier: dict[str, int] = {}
+    for event in approvals:
+        tier = event.tier.value if event.tier else "unknown"
+        by_tier[tier] = by_tier.get(tier, 0) + 1
+    in_progress = sum(1 for state in project_states(catalog, cutoff) if state.active)
+    return ProjectFigures(approved=len(approvals), approved_by_tier=by_tier, in_progress=in_progress)
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """The framework diagram (标准体系框架图) as drawn by :mod:`gbstd.diagram`."""
+
+    png: bytes
+    svg: bytes
+
+
+def framework_diagram(catalog: Catalog, as_of: dt.date) -> Diagram | Unavailable:
+    """The module tree with counts, drawn by Graphviz (``gbstd system --diagram``); Unavailable without a
+    system file or without Graphviz, with the reason."""
+    summary = summarize(catalog, as_of, overdue=_overdue_codes(catalog, as_of))
+    try:
+        return Diagram(png=render_diagram(summary, "png"), svg=render_diagram(summary, "svg"))
+    except DiagramError as exc:
+        return Unavailable("标准体系框架图", f"gbstd.diagram（{exc.text.zh}）")
+
+
+def _overdue_codes(catalog: Catalog, as_of: dt.date) -> set[str] | None:
+    reviews = review_figures(catalog, Period(as_of, as_of, "day"), as_of)
+    return set(reviews.overdue_codes) if isinstance(reviews, ReviewFigures) else None
