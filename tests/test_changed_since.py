@@ -20,8 +20,9 @@ AS_OF = "2025-06-01"
 
 
 def lint_json(root: Path, *args: str) -> tuple[int, list[dict[str, object]]]:
+    # The review clock (R rules) is not what these tests are about: its findings depend on the records' ages.
     result = runner.invoke(
-        app, ["lint", str(root), "--format", "json", "--as-of", AS_OF, "--lang", "en", *args]
+        app, ["lint", str(root), "--format", "json", "--as-of", AS_OF, "--lang", "en", "--ignore", "R", *args]
     )
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)

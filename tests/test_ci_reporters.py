@@ -38,7 +38,8 @@ def catalog(tmp_path: Path) -> Path:
 
 
 def run(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--lang", "en", *args], env=env)
+    # Without the review clock (R rules), whose findings depend on the records' ages.
+    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--lang", "en", "--ignore", "R", *args], env=env)
     return result.exit_code, result.stdout
 
 

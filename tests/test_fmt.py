@@ -27,7 +27,7 @@ def test_sample_catalog_is_formatted() -> None:
 
 
 def mess_up(text: str) -> str:
-    """Reverse the top-level keys, put a comment above each, indent lists by 4, break code spelling."""
+    """Reverse the top-level keys, put a comment above each, indent nested blocks by 4 more, break code spelling."""
     lines = text.splitlines()
     header = [line for line in lines[:1] if line.startswith("#")]
     blocks: list[list[str]] = []
@@ -37,7 +37,7 @@ def mess_up(text: str) -> str:
         else:
             blocks[-1].append(line)
     messy = header + [
-        line.replace("  - ", "      - ", 1) if line.startswith("  - ") else line
+        "    " + line if line.startswith("  ") else line  # nested blocks (reviews: - date: …) move as one
         for block in reversed(blocks)
         for line in block
     ]

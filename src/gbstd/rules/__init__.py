@@ -2,6 +2,7 @@
 
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
 Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references, P = pilot plans,
+R = review tracking (复审) and implementation evidence,
 G = changes since a git revision (only with ``lint --changed-since``).
 S = the standard system (coverage, linkage between tiers) and the making of standards (projects).
 """
@@ -39,6 +40,13 @@ from gbstd.rules.p006_task_no_deadline import TaskNoDeadline
 from gbstd.rules.p007_target_filter import TargetFilter
 from gbstd.rules.p008_evidence_unknown import EvidenceUnknown
 from gbstd.rules.p009_task_overdue import TaskOverdue
+from gbstd.rules.r001_review_overdue import ReviewOverdue
+from gbstd.rules.r002_review_past_limit import ReviewPastLimit
+from gbstd.rules.r003_review_due_soon import ReviewDueSoon
+from gbstd.rules.r004_review_abolish_in_force import ReviewAbolishInForce
+from gbstd.rules.r005_review_revise_no_successor import ReviewReviseNoSuccessor
+from gbstd.rules.r006_review_date import ReviewDate
+from gbstd.rules.r007_zombie_standard import ZombieStandard
 from gbstd.rules.s001_module_gap import ModuleGap
 from gbstd.rules.s002_module_dead import ModuleDead
 from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
@@ -68,6 +76,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     PhaseOrder, PhaseOverlap, PhaseGap, TaskPhase, DeadlineOutsidePhase, TaskNoDeadline, TargetFilter,
     EvidenceUnknown, TaskOverdue,
     DeletedRecord, CodeChanged, StatusBackwards, PublishedRewritten,
+    ReviewOverdue, ReviewPastLimit, ReviewDueSoon, ReviewAbolishInForce, ReviewReviseNoSuccessor, ReviewDate,
+    ZombieStandard,
 )  # fmt: skip
 
 # Codes that once existed and must never be reused (none yet; Y008 was never assigned).

@@ -21,6 +21,7 @@ from gbstd.coverage import SubjectIndex, SystemSummary, summarize
 from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
 from gbstd.pipeline import ProjectState, project_states
+from gbstd.review import ReviewState, review_states
 
 
 class RuleContext:
@@ -67,6 +68,15 @@ class RuleContext:
             if making and making.project in by_id:
                 found[record.key] = by_id[making.project]
         return found
+
+    @cached_property
+    def review_states(self) -> dict[str, ReviewState]:
+        """Every record's review state as of ``as_of`` (see :mod:`gbstd.review`), by file path."""
+        states = review_states(self.catalog, self.catalog.config.review, self.as_of)
+        return {state.record.rel: state for state in states}
+
+    def review_state(self, record: Record) -> ReviewState:
+        return self.review_states[record.rel]
 
 
 class Rule(ABC):
