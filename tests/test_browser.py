@@ -97,6 +97,13 @@ def test_site_index_filters_in_the_browser(make_catalog: CatalogFactory, tmp_pat
     assert visible_rows(page) == 10
     page.select_option("#f-module", "202")
     assert visible_rows(page) == 3
+    page.click("#reset")
+    page.select_option("#f-review", "未到期")  # the review worklist as of 2026-01-01 (gbstd.review)
+    assert visible_rows(page) == 6
+    page.select_option("#f-review", "逾期（超法定上限）")
+    assert visible_rows(page) == 2
+    page.click("#reset")
+    page.select_option("#f-module", "202")
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "site-index.png"), full_page=True)
     page.click("text=DB4103/T 9002-2023")
@@ -116,7 +123,8 @@ def test_html_bulletin_in_the_browser(make_catalog: CatalogFactory, tmp_path: Pa
     page, problems = open_page(browser_context, out)
     assert page.text_content("h1.title") == "关于2023年下半年机关事务标准化工作推进情况的通报"
     widths = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.naturalWidth)")
-    assert len(widths) == 2 + (shutil.which("dot") is not None) and all(w > 100 for w in widths)
+    # by tier, by module, review state; the framework diagram where Graphviz is installed
+    assert len(widths) == 3 + (shutil.which("dot") is not None) and all(w > 100 for w in widths)
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "bulletin.png"), full_page=True)
     assert problems == []

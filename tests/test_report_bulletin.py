@@ -242,8 +242,8 @@ def test_docx_follows_gb_t_9704(make_catalog: CatalogFactory, tmp_path: Path) ->
     assert east_asia(situation.runs[1]) == "仿宋_GB2312" and situation.runs[1].font.size == Pt(16)
     assert any(p.text == "某省机关事务管理局办公室" for p in document.paragraphs)
     assert any(p.text == "2024年1月15日" for p in document.paragraphs)
-    # charts by tier and by module, and the framework diagram where Graphviz is installed
-    assert len(document.inline_shapes) == 2 + HAS_DOT
+    # charts by tier, by module and review state, and the framework diagram where Graphviz is installed
+    assert len(document.inline_shapes) == 3 + HAS_DOT
     assert [t.rows[-1].cells[0].text for t in document.tables[:2]] == ["合计", "合计"]
 
     for footer in (section.footer, section.even_page_footer):
@@ -267,7 +267,7 @@ def test_html_is_self_contained_and_escapes_record_text(make_catalog: CatalogFac
     html = out.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert html.count('src="data:image/png;base64,') == 2 + HAS_DOT
+    assert html.count('src="data:image/png;base64,') == 3 + HAS_DOT
     assert "http://" not in html and "https://" not in html
     assert "@page" in html and "counter(page)" in html
 
@@ -416,3 +416,22 @@ def test_projects_and_diagram_come_from_pipeline_and_diagram_modules() -> None:
         assert figures.diagram.png.startswith(b"\x89PNG") and b"<svg" in figures.diagram.svg
     else:
         assert isinstance(figures.diagram, Unavailable)
+
+
+def test_review_figures_are_those_of_the_review_worklist() -> None:
+    from gbstd.reports.sources import ReviewFigures
+    from gbstd.review import review_worklist, reviews_between
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "standards")
+    figures = compute_bulletin(catalog, parse_period("2023H2"), dt.date(2026, 11, 23))
+    reviews = figures.reviews
+    assert isinstance(reviews, ReviewFigures)
+    summary = review_worklist(catalog, catalog.config.review, dt.date(2023, 12, 31)).summary
+    assert (reviews.overdue, reviews.overdue_hard, reviews.due_soon, reviews.current, reviews.zombies) == (
+        summary.overdue, summary.overdue_hard, summary.due_soon, summary.current, summary.zombies)
+    assert reviews.reviewed == len(reviews_between(catalog, dt.date(2023, 7, 1), dt.date(2023, 12, 31)))
+    # the standards in force at the end are the worklist's (one rule for "in force on a day")
+    assert figures.in_force_at_end.total == summary.total
+    text = "".join(b.text for b in compose(figures, None).blocks)
+    assert f"现行标准中逾期未复审{summary.overdue}项" in text
+    assert any(b.chart and b.chart.name == "review-state" for b in compose(figures, None).blocks)

@@ -244,7 +244,7 @@ def _figure_blocks(bulletin: Bulletin, unavailable: Callable[[Unavailable], Bloc
     if isinstance(reviews, Unavailable):
         blocks.append(Block("note", "图3 复审状态：" + reviews.placeholder))
     else:
-        states = {"逾期未复审": reviews.overdue, "即将到期": reviews.due_soon, "按期": reviews.current}
+        states = {"逾期未复审": reviews.overdue, "临近到期": reviews.due_soon, "未到期": reviews.current}
         blocks.append(Block("chart", chart=Chart(
             "review-state", "图3 现行标准复审状态（期末）", list(states), {"标准数": list(states.values())},
         )))
@@ -263,10 +263,13 @@ def _source_block(source: object, bulletin: Bulletin, unavailable: Callable[[Una
                                   + f"，期末在研标准项目{source.in_progress}项。", lead="标准立项方面，")
     if isinstance(source, ReviewFigures):
         conclusions = "、".join(f"{k}{v}项" for k, v in source.by_conclusion.items() if v)
-        return Block("paragraph", f"{bulletin.period.short_label}完成复审{source.reviewed}项"
+        hard = f"（其中超过法定复审周期上限{source.overdue_hard}项）" if source.overdue_hard else ""
+        zombies = f"；在用多年既无复审也无实施记录的“僵尸标准”{source.zombies}项" if source.zombies else ""
+        return Block("paragraph", f"{bulletin.period.short_label}完成复审{source.reviewed}次"
                                   + (f"（{conclusions}）" if conclusions else "")
-                                  + f"；截至期末，逾期未复审的现行标准{source.overdue}项，"
-                                  f"半年内到期{source.due_soon}项。", lead="标准复审方面，")
+                                  + f"。截至{cn_date(bulletin.cutoff)}，现行标准中逾期未复审{source.overdue}项{hard}，"
+                                  f"临近复审期限{source.due_soon}项，未到期{source.current}项{zombies}。",
+                     lead="标准复审方面，")
     if isinstance(source, DuplicateFigures):
         return Block("paragraph", f"目录中发现疑似重复的标准{source.total}对，需择优选取、共同使用。",
                      lead="重复建设方面，")

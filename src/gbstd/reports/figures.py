@@ -1,8 +1,8 @@
 """The figures of a bulletin's 基本情况, computed from the catalog for one period: the ``Bulletin`` object.
 
 Counted from the standards' own dates: published (发布), taking effect (实施) and abolished (废止) in the period,
-and the standards in force at its end — each by tier, by region (province) and by module of the standard
-system. Events after ``as_of`` are not counted even when the period runs on (a report written mid-period says
+and the standards in force at its end (judged as the review clock judges it, :func:`gbstd.review.in_force_on`)
+— each by tier, by region (province) and by module of the standard system. Events after ``as_of`` are not counted even when the period runs on (a report written mid-period says
 "as of"). Facts owned by other parts of gbstd — review state, duplicates, pilot-plan progress, projects (立项) —
 come from one call each in :mod:`gbstd.reports.sources`, so the bulletin shows the very numbers `gbstd review`,
 `gbstd dupes`, `gbstd plan status` and `gbstd pipeline` show; where a source is not available its figure is an
@@ -33,6 +33,7 @@ from gbstd.reports.sources import (
     project_figures,
     review_figures,
 )
+from gbstd.review import in_force_on
 
 NO_MODULE = ""  # bucket of records without a (known) module
 NO_REGION = ""  # bucket of records without a region (national, industry, group, internal standards)
@@ -164,14 +165,6 @@ def module_label(bulletin: Bulletin, module: str) -> str:
     return f"{module} {name}" if name else f"{module}（不在体系中）"
 
 
-def in_force_on(record: Record, day: dt.date) -> bool:
-    """In force on ``day`` by the record's own dates: effective by then and not yet abolished."""
-    standard = record.standard
-    if standard.effective is None or standard.effective > day:
-        return False
-    return standard.abolished is None or standard.abolished > day
-
-
 def compute_bulletin(
     catalog: Catalog,
     period: Period,
@@ -197,7 +190,7 @@ def compute_bulletin(
                 effective.add(record, module)
             if counted.contains(standard.abolished):
                 abolished.add(record, module)
-        if in_force_on(record, cutoff):
+        if in_force_on(record.standard, cutoff):
             at_end.add(record, module)
     return Bulletin(
         period=period,

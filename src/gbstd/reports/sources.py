@@ -19,6 +19,7 @@ from gbstd.model.making import Stage
 from gbstd.pipeline import project_states, stage_events
 from gbstd.plans import TaskState, plan_progress
 from gbstd.reports.period import Period
+from gbstd.review import conclusion_counts, review_worklist, reviews_between
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,13 @@ class Unavailable:
 class ReviewFigures:
     """复审: reviews recorded in the period and the review state at the period's end."""
 
-    reviewed: int  # standards with a review dated in the period
+    reviewed: int  # reviews dated in the period
     by_conclusion: dict[str, int]  # 继续有效 / 修订 / 废止 → count
     overdue: int  # in force at the period's end and past their review date
     due_soon: int
     current: int
+    overdue_hard: int = 0  # of ``overdue``: past the legal limit (5 years by default)
+    zombies: int = 0  # in force past the review period with neither a review nor implementation evidence
     overdue_codes: list[str] = field(default_factory=list)
     state_by_code: dict[str, str] = field(default_factory=dict)  # canonical code → state label, for charts/site
 
@@ -124,8 +127,23 @@ class ProjectFigures:
 
 
 def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFigures | Unavailable:
-    """复审 figures from the review module (``gbstd.review``), as of the period's end."""
-    return Unavailable("复审情况（本期复审项数、期末逾期未复审项数）", "复审跟踪模块 gbstd.review（gbstd review）")
+    """复审: reviews dated in the period (:func:`gbstd.review.reviews_between`) and the review worklist at the
+    period's end (:func:`gbstd.review.review_worklist`) — what ``gbstd review --as-of <period end>`` shows."""
+    cutoff = min(period.end, as_of)
+    worklist = review_worklist(catalog, catalog.config.review, cutoff)
+    events = reviews_between(catalog, period.start, cutoff) if cutoff >= period.start else []
+    summary = worklist.summary
+    return ReviewFigures(
+        reviewed=len(events),
+        by_conclusion={conclusion.value: n for conclusion, n in conclusion_counts(events).items()},
+        overdue=summary.overdue,
+        due_soon=summary.due_soon,
+        current=summary.current,
+        overdue_hard=summary.overdue_hard,
+        zombies=summary.zombies,
+        overdue_codes=[state.key for state in worklist.items if state.is_overdue],
+        state_by_code={state.key: state.state.label.zh for state in worklist.items},
+    )
 
 
 def duplicate_figures(catalog: Catalog, as_of: dt.date) -> DuplicateFigures | Unavailable:
