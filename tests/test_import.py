@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.tabular.importer import Action, import_table
-from gbstd.tabular.mapping import REVIEWS_SUPPORTED
 from gbstd.tabular.readers import read_table
 from tests.conftest import CatalogFactory, record
 
@@ -339,10 +338,8 @@ def test_progress_counts_rows_planned_and_written(catalog: Path, tmp_path: Path)
 
 
 REVIEW_HEADERS = ["标准号", "标准名称", "状态", "实施日期", "归口单位", "最近复审日期", "复审结论"]
-needs_reviews = pytest.mark.skipif(not REVIEWS_SUPPORTED, reason="review records not in the model yet")
 
 
-@needs_reviews
 def test_review_columns_become_a_review_record(catalog: Path, tmp_path: Path) -> None:
     rows = [["DB41/T 2144-2021", "机关食堂服务规范", "现行", "2021-09-13", "河南省机关事务管理局", "2024/9/1", "继续有效"],
             ["DB41/T 3-2021", "结论无日期", "现行", "2021-09-13", "", "", "修订"],
@@ -357,7 +354,7 @@ def test_review_columns_become_a_review_record(catalog: Path, tmp_path: Path) ->
     assert "第5行 复审结论: '也许' 不是允许的取值" in err
     standard = load_catalog(catalog).get("DB41/T 2144-2021")
     assert standard is not None
-    (review,) = standard.standard.reviews  # type: ignore[attr-defined]
+    (review,) = standard.standard.reviews
     assert (review.date, review.conclusion.value, review.by) == (
         dt.date(2024, 9, 1),
         "继续有效",
@@ -366,7 +363,6 @@ def test_review_columns_become_a_review_record(catalog: Path, tmp_path: Path) ->
     assert "归口单位" in review.note
 
 
-@needs_reviews
 def test_update_adds_a_new_review_and_corrects_a_same_day_one(catalog: Path, tmp_path: Path) -> None:
     existing = catalog / "records/local/DB41-T-2144-2021.yaml"
     existing.parent.mkdir(parents=True)
@@ -386,13 +382,6 @@ def test_update_adds_a_new_review_and_corrects_a_same_day_one(catalog: Path, tmp
     assert run(str(source), "--into", str(catalog), "--update")[0] == 0
     record = load_catalog(catalog).get("DB41/T 2144-2021")
     assert record is not None
-    assert [r.date for r in record.standard.reviews] == [dt.date(2023, 1, 10), dt.date(2025, 2, 1)]  # type: ignore[attr-defined]
+    assert [r.date for r in record.standard.reviews] == [dt.date(2023, 1, 10), dt.date(2025, 2, 1)]
 
 
-@pytest.mark.skipif(REVIEWS_SUPPORTED, reason="only before review records exist")
-def test_review_columns_without_review_records(catalog: Path, tmp_path: Path) -> None:
-    source = tmp_path / "t.csv"
-    row = ["DB41/T 2144-2021", "机关食堂服务规范", "现行", "2021-09-13", "", "2023-01-10", "继续有效"]
-    source.write_bytes(csv_bytes([row], headers=REVIEW_HEADERS))
-    code, out, _ = run(str(source), "--into", str(catalog))
-    assert code == 0 and "复审列未导入" in out

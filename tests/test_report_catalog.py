@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.tabular.columns import COLUMNS
-from gbstd.tabular.mapping import REVIEWS_SUPPORTED
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
@@ -46,7 +45,7 @@ def sample(tmp_path: Path) -> Path:
     root = tmp_path / "sample"
     shutil.copytree(SAMPLE, root)
     target = root / "records/local/DB4103-T-152-2023.yaml"
-    target.write_text(target.read_text(encoding="utf-8") + EXTRA + (REVIEW if REVIEWS_SUPPORTED else ""),
+    target.write_text(target.read_text(encoding="utf-8") + EXTRA + REVIEW,
                       encoding="utf-8")  # fmt: skip
     return root
 
@@ -78,13 +77,12 @@ def test_xlsx_round_trip_is_lossless(sample: Path, tmp_path: Path) -> None:
     assert sheet_values(first) == sheet_values(second)
     rows = sheet_values(first)
     assert len(rows) == 47 and rows[0][-2:] == ["联系人", "电话, 分机"]
-    if REVIEWS_SUPPORTED:
-        row = next(r for r in rows if r[2] == "DB4103/T 152-2023")
-        assert row[16:18] == [dt.datetime(2025, 6, 1), "继续有效"]
-        imported = load_catalog(target).get("DB4103/T 152-2023")
-        assert imported is not None
-        (review,) = imported.standard.reviews  # type: ignore[attr-defined]
-        assert (review.date, review.conclusion.value) == (dt.date(2025, 6, 1), "继续有效")
+    row = next(r for r in rows if r[2] == "DB4103/T 152-2023")
+    assert row[16:18] == [dt.datetime(2025, 6, 1), "继续有效"]
+    imported = load_catalog(target).get("DB4103/T 152-2023")
+    assert imported is not None
+    (review,) = imported.standard.reviews
+    assert (review.date, review.conclusion.value) == (dt.date(2025, 6, 1), "继续有效")
     # The imported catalog is as clean as the sample: nothing was lost or bent on the way.
     code, out, _ = invoke("lint", str(target), "--as-of", AS_OF)
     assert code == 0, out

@@ -46,10 +46,6 @@ _COLUMN_OF_FIELD = {f: c for c, f in _FIELD_OF_COLUMN.items()}
 _DATE_COLUMNS = ("published", "effective", "abolished")
 _TEXT_COLUMNS = ("module", "title", "administering_body", "scope", "note")
 
-# Review records (复审) arrive with the review-tracking work; until the model has them the two review
-# columns are reported as not imported rather than rejected.
-REVIEWS_SUPPORTED = "reviews" in Standard.model_fields
-
 # Fields of a record that the table carries; everything else in a file is untouched by ``import --update``.
 TABLE_FIELDS: tuple[str, ...] = tuple(
     f for f in Standard.model_fields if f in {*_FIELD_OF_COLUMN.values(), "reviews", "extra"}
@@ -196,16 +192,8 @@ def row_to_record(
 
     review = _review(cells, attempt, header, text, out)
     if review:
-        if REVIEWS_SUPPORTED:
-            _review_by(review, values)
-            values["reviews"] = [review]
-        else:
-            out.notes.append(
-                Text(
-                    "此版本的记录没有复审字段，复审列未导入",
-                    "review columns not imported: this version's records have no reviews",
-                )
-            )
+        _review_by(review, values)
+        values["reviews"] = [review]
     extra = {name: cell_text(value) for name, value in extras if cell_text(value)}
     if extra:
         values["extra"] = extra
