@@ -130,7 +130,7 @@ def test_hand_counted_figures_per_tier_and_module(fixture_catalog: Path) -> None
     assert figures.published.total == 5
     assert dict(figures.published.by_tier) == {"national": 1, "local": 3, "internal": 1}
     assert dict(figures.published.by_module) == {"101": 1, "202": 2, "301": 1, "302": 1}
-    assert dict(figures.published.by_region) == {"": 2, "41": 2, "32": 1}
+    assert dict(figures.published.by_region) == {"41": 2, "32": 1}  # local standards only
     assert figures.effective.total == 4
     assert dict(figures.effective.by_tier) == {"national": 1, "local": 2, "internal": 1}
     assert dict(figures.effective.by_module) == {"101": 1, "202": 1, "301": 1, "302": 1}

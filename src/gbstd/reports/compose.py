@@ -233,13 +233,6 @@ def _figure_blocks(bulletin: Bulletin, unavailable: Callable[[Unavailable], Bloc
         {"本期发布": [pub.by_module.get(m, 0) for m in modules], "期末现行": [end.by_module.get(m, 0) for m in modules]},
         horizontal=True,
     )))
-    diagram = bulletin.diagram
-    if isinstance(diagram, Unavailable):
-        blocks.append(Block("note", "标准体系框架图：" + diagram.placeholder))
-    else:
-        blocks.append(Block("chart", chart=Chart(
-            "framework", f"图4 标准体系框架图（截至{cn_date(bulletin.as_of)}）", [], {}, image=diagram.png,
-        )))
     reviews = bulletin.reviews
     if isinstance(reviews, Unavailable):
         blocks.append(Block("note", "图3 复审状态：" + reviews.placeholder))
@@ -247,6 +240,13 @@ def _figure_blocks(bulletin: Bulletin, unavailable: Callable[[Unavailable], Bloc
         states = {"逾期未复审": reviews.overdue, "临近到期": reviews.due_soon, "未到期": reviews.current}
         blocks.append(Block("chart", chart=Chart(
             "review-state", "图3 现行标准复审状态（期末）", list(states), {"标准数": list(states.values())},
+        )))
+    diagram = bulletin.diagram
+    if isinstance(diagram, Unavailable):
+        blocks.append(Block("note", "标准体系框架图：" + diagram.placeholder))
+    else:
+        blocks.append(Block("chart", chart=Chart(
+            "framework", f"图4 标准体系框架图（截至{cn_date(bulletin.as_of)}）", [], {}, image=diagram.png,
         )))
     return blocks
 

@@ -45,7 +45,7 @@ class Count:
 
     codes: list[str] = field(default_factory=list)
     by_tier: Counter[str] = field(default_factory=Counter)
-    by_region: Counter[str] = field(default_factory=Counter)  # 2-digit province code, or NO_REGION
+    by_region: Counter[str] = field(default_factory=Counter)  # local standards only: 2-digit province code
     by_module: Counter[str] = field(default_factory=Counter)  # module id, or NO_MODULE
 
     @property
@@ -56,8 +56,9 @@ class Count:
         self.codes.append(record.key)
         tier = record.tier
         self.by_tier[tier.value if tier else "unknown"] += 1
-        region = record.region
-        self.by_region[region[:2] if region else NO_REGION] += 1
+        if tier is Tier.LOCAL:  # a region of its own is what makes a standard local (DB codes)
+            region = record.region
+            self.by_region[region[:2] if region else NO_REGION] += 1
         self.by_module[module] += 1
 
     def to_json(self) -> dict[str, object]:
