@@ -134,6 +134,10 @@ def _bars(ax: Axes, chart: Chart) -> None:
         ax.set_xticks(list(positions), chart.labels, fontsize=9)
         ax.set_ylabel("项")
         ax.margins(y=0.15)
+    from matplotlib.ticker import MaxNLocator
+
+    # Counts of standards are whole numbers: no 2.5 on the axis.
+    (ax.xaxis if chart.horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     if len(series) > 1:
         ax.legend(fontsize=9)
     for side in ("top", "right"):
