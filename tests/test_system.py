@@ -160,10 +160,21 @@ def test_s002_module_with_only_abolished_standards(tmp_path: Path) -> None:
     root = make_catalog(tmp_path, records)
     found = findings(root, "S002")
     # 100 管理 holds only the abolished standard (its other module 102 is empty): the top-most is reported.
-    assert len(found) == 1 and found[0].message.en.startswith(
-        "module 100 管理: all 1 standards are abolished"
-    )
+    # 200's only standard, GB/T 42967-2023, is in force on paper but a zombie by 2026-11-23 (due 2026-06-09,
+    # never reviewed, no implementation evidence), so 200 is dead too.
+    assert sorted(f.message.en for f in found) == [
+        "module 100 管理 has no standard alive (1 abolished, 0 zombies)",
+        "module 200 保障 has no standard alive (0 abolished, 1 zombies)",
+    ]
     assert sorted(f.message.en.split()[1] for f in findings(root, "S001")) == ["102", "202"]
+    # Before its review fell due, GB/T 42967-2023 was alive and only module 100 was dead.
+    assert [f.message.en.split()[1] for f in findings(root, "S002", dt.date(2026, 1, 1))] == ["100"]
+
+
+def test_s002_evidence_of_use_keeps_a_module_alive(tmp_path: Path) -> None:
+    used = GB + "implementations:\n  - unit: 省直机关食堂\n    since: 2023-09-01\n"
+    root = make_catalog(tmp_path, {"GB-T-42967-2023": used})
+    assert findings(root, "S002") == []
 
 
 def test_s002_passes_when_a_successor_is_in_force(tmp_path: Path) -> None:
@@ -426,6 +437,7 @@ def test_counts_per_module(tmp_path: Path) -> None:
         "abolished": 1,
         "in_progress": 0,
         "overdue_reviews": 0,
+        "zombies": 0,
     }
     assert counts["100"]["in_force"] == 1 and counts["100"]["abolished"] == 1
     assert counts["200"] == {
@@ -433,7 +445,9 @@ def test_counts_per_module(tmp_path: Path) -> None:
         "upcoming": 0,
         "abolished": 0,
         "in_progress": 1,
-        "overdue_reviews": 0,
+        # GB/T 42967-2023 (effective 2023-06-09, never reviewed, no evidence of use) is due 2026-06-09
+        "overdue_reviews": 1,
+        "zombies": 1,
     }
     assert counts["202"]["in_progress"] == 1 and summary.node("202").gap
     assert [r.key for r in summary.unassigned.records] == ["DB41/T 3-2024"]
@@ -551,7 +565,9 @@ def test_sample_catalog_system_and_pipeline() -> None:
         "upcoming": 0,
         "abolished": 3,
         "in_progress": 4,
-        "overdue_reviews": 0,
+        # the same figures as `gbstd review` ("15 overdue") and rule R007 (11 zombies) on that day
+        "overdue_reviews": 15,
+        "zombies": 11,
     }
     summary = summarize(catalog, AS_OF)
     assert summary.node("202").total.in_force == 12 and summary.node("304").total.in_progress == 2

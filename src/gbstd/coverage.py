@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from gbstd.catalog.catalog import Catalog, Record
@@ -24,6 +24,7 @@ from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.standard import Status
 from gbstd.model.system import Module
 from gbstd.pipeline import ProjectState, project_states
+from gbstd.review import ReviewState, is_zombie, review_states
 
 UNASSIGNED = "—"
 
@@ -81,6 +82,7 @@ class Counts:
     abolished: int = 0
     in_progress: int = 0
     overdue_reviews: int = 0
+    zombies: int = 0  # in force, but past the review period with no review and no implementation evidence
 
     def add(self, other: Counts) -> None:
         self.in_force += other.in_force
@@ -88,6 +90,7 @@ class Counts:
         self.abolished += other.abolished
         self.in_progress += other.in_progress
         self.overdue_reviews += other.overdue_reviews
+        self.zombies += other.zombies
 
     @property
     def standards(self) -> int:
@@ -96,7 +99,7 @@ class Counts:
     def to_json(self) -> dict[str, int]:
         return {
             "in_force": self.in_force, "upcoming": self.upcoming, "abolished": self.abolished,
-            "in_progress": self.in_progress, "overdue_reviews": self.overdue_reviews,
+            "in_progress": self.in_progress, "overdue_reviews": self.overdue_reviews, "zombies": self.zombies,
         }  # fmt: skip
 
 
@@ -157,7 +160,6 @@ class SystemSummary:
     roots: list[ModuleNode]
     unassigned: ModuleNode  # records and projects with no module, or an unknown one
     overall: Counts
-    reviews_known: bool  # whether overdue reviews could be computed
 
     def nodes(self) -> Iterator[ModuleNode]:
         for root in self.roots:
@@ -190,8 +192,12 @@ def _count_record(counts: Counts, record: Record) -> None:
         counts.abolished += 1
 
 
-def summarize(catalog: Catalog, as_of: dt.date, overdue: set[str] | None = None) -> SystemSummary:
-    """Counts per module on ``as_of``. ``overdue`` is the set of record keys whose review is overdue."""
+def summarize(catalog: Catalog, as_of: dt.date, reviews: Sequence[ReviewState] | None = None) -> SystemSummary:
+    """Counts per module on ``as_of``; ``reviews`` (one state per record, from ``review.review_states``) adds
+    the overdue-review and zombie counts. Callers that already hold the states pass them to avoid a recount."""
+    if reviews is None:
+        reviews = review_states(catalog, catalog.config.review, as_of)
+    review_of = {id(state.record): state for state in reviews}
     system = catalog.system
     nodes: dict[str, ModuleNode] = {}
 
@@ -212,8 +218,10 @@ def summarize(catalog: Catalog, as_of: dt.date, overdue: set[str] | None = None)
         node = nodes.get(record.standard.module or "", unassigned)
         node.records.append(record)
         _count_record(node.own, record)
-        if overdue and record.key in overdue and record.status is not Status.ABOLISHED:
+        state = review_of.get(id(record))
+        if state is not None and state.in_force and state.is_overdue:
             node.own.overdue_reviews += 1
+            node.own.zombies += is_zombie(state)
     for state in project_states(catalog, as_of):
         if state.active:
             node = nodes.get(state.entry.project.module or "", unassigned)
@@ -239,7 +247,6 @@ def summarize(catalog: Catalog, as_of: dt.date, overdue: set[str] | None = None)
         roots=roots,
         unassigned=unassigned,
         overall=overall,
-        reviews_known=overdue is not None,
     )
 
 

@@ -14,25 +14,19 @@ from gbstd.pipeline import ProjectState
 
 COLUMNS = (
     Text("现行", "in force"), Text("即将实施", "upcoming"), Text("废止", "abolished"),
-    Text("在研", "in progress"), Text("逾期复审", "overdue reviews"),
+    Text("在研", "in progress"), Text("逾期复审", "overdue reviews"), Text("僵尸标准", "zombies"),
 )  # fmt: skip
 
 
-def _columns(reviews_known: bool) -> tuple[Text, ...]:
-    """Overdue reviews are shown only when they could be computed."""
-    return COLUMNS if reviews_known else COLUMNS[:-1]
-
-
-def _values(counts: Counts, reviews_known: bool) -> list[str]:
-    values = [counts.in_force, counts.upcoming, counts.abolished, counts.in_progress]
-    if reviews_known:
-        values.append(counts.overdue_reviews)
+def _values(counts: Counts) -> list[str]:
+    values = [counts.in_force, counts.upcoming, counts.abolished, counts.in_progress, counts.overdue_reviews,
+              counts.zombies]  # fmt: skip
     return [str(v) for v in values]
 
 
-def _counts_text(counts: Counts, reviews_known: bool, lang: Lang) -> str:
-    values = _values(counts, reviews_known)
-    labels = _columns(reviews_known)
+def _counts_text(counts: Counts, lang: Lang) -> str:
+    values = _values(counts)
+    labels = COLUMNS
     return " · ".join(f"{label.get(lang)} {value}" for label, value in zip(labels, values, strict=True))
 
 
@@ -47,7 +41,7 @@ def _mark(node: ModuleNode, lang: Lang) -> str:
 def system_tree(summary: SystemSummary, lang: Lang = "zh") -> Tree:
     """A rich Tree: one line per module with its subtree counts; gaps marked."""
     head = summary.name or Text("标准体系", "standard system").get(lang)
-    tree = Tree(f"[bold]{head}[/]  {_counts_text(summary.overall, summary.reviews_known, lang)}")
+    tree = Tree(f"[bold]{head}[/]  {_counts_text(summary.overall, lang)}")
     if summary.adopted_from:
         tree.add(f"[dim]{Text('依据', 'based on').get(lang)}: {summary.adopted_from}[/]")
 
@@ -56,7 +50,7 @@ def system_tree(summary: SystemSummary, lang: Lang = "zh") -> Tree:
         ext = " [dim](" + Text("扩展", "extension").get(lang) + ")[/]" if node.module.extension else ""
         child = branch.add(
             f"[bold]{node.id}[/] {name}{ext}  "
-            f"{_counts_text(node.total, summary.reviews_known, lang)}{_mark(node, lang)}"
+            f"{_counts_text(node.total, lang)}{_mark(node, lang)}"
         )
         for sub in node.children:
             add(child, sub)
@@ -66,14 +60,14 @@ def system_tree(summary: SystemSummary, lang: Lang = "zh") -> Tree:
     if summary.unassigned.records or summary.unassigned.projects:
         tree.add(
             f"[yellow]{Text('未归类', 'no module').get(lang)}[/]  "
-            f"{_counts_text(summary.unassigned.own, summary.reviews_known, lang)}"
+            f"{_counts_text(summary.unassigned.own, lang)}"
         )
     return tree
 
 
 def system_markdown(summary: SystemSummary, lang: Lang = "zh") -> str:
     """The system as a Markdown table, sub-modules indented; counts are for the whole subtree."""
-    columns = _columns(summary.reviews_known)
+    columns = COLUMNS
     header = [Text("体系编号", "module"), Text("名称", "name"), *columns]
     lines = [
         f"# {summary.name}" if summary.name else "# " + Text("标准体系", "Standard system").get(lang),
@@ -98,18 +92,18 @@ def system_markdown(summary: SystemSummary, lang: Lang = "zh") -> str:
         )
         lines.append(
             f"| {indent}{node.id} | {name}{flag} | "
-            + " | ".join(_values(node.total, summary.reviews_known))
+            + " | ".join(_values(node.total))
             + " |"
         )
     if summary.unassigned.records or summary.unassigned.projects:
         lines.append(
             f"| — | {Text('未归类', 'no module').get(lang)} | "
-            + " | ".join(_values(summary.unassigned.own, summary.reviews_known))
+            + " | ".join(_values(summary.unassigned.own))
             + " |"
         )
     lines.append(
         f"| | **{Text('合计', 'total').get(lang)}** | "
-        + " | ".join(_values(summary.overall, summary.reviews_known))
+        + " | ".join(_values(summary.overall))
         + " |"
     )
     return "\n".join(lines) + "\n"

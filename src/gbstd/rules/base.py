@@ -44,7 +44,7 @@ class RuleContext:
     @cached_property
     def system_summary(self) -> SystemSummary:
         """Standards and projects per module of the standard system, on ``as_of``."""
-        return summarize(self.catalog, self.as_of)
+        return summarize(self.catalog, self.as_of, list(self.review_states.values()))
 
     @cached_property
     def subjects(self) -> SubjectIndex:

@@ -1,4 +1,4 @@
-"""S002 module-dead: a module whose standards are all abolished."""
+"""S002 module-dead: a module whose standards are all abolished or zombies."""
 
 from __future__ import annotations
 
@@ -11,16 +11,18 @@ from gbstd.rules.base import Rule, RuleContext
 
 
 def _dead(node: ModuleNode) -> bool:
-    return node.total.abolished > 0 and node.total.in_force == 0
-
+    """Standards there, but none alive: each is abolished or a zombie (in force only on paper)."""
+    total = node.total
+    return total.abolished + total.zombies > 0 and total.in_force == total.zombies
 
 class ModuleDead(Rule):
-    """模块的标准均已废止 / every standard of a module is abolished
+    """模块的标准均已废止或为僵尸标准 / every standard of a module is abolished or a zombie
 
     What it does:
-        Reports each module of `system.yaml` that holds standards, none of them in force: every one has
-        been abolished. Only the top-most such module of a branch is reported; upcoming standards and
-        projects in progress are named in the message.
+        Reports each module of `system.yaml` that holds standards, none of them alive: every one has been
+        abolished, or is a zombie (僵尸标准: in force past its review period with neither a review nor any
+        implementation evidence, see R007). Only the top-most such module of a branch is reported;
+        upcoming standards and projects in progress are named in the message.
 
     Why it matters:
         A module that looks filled in the catalog but has nothing in force is a gap in disguise: counting
@@ -35,7 +37,7 @@ class ModuleDead(Rule):
 
     code = "S002"
     name = "module-dead"
-    summary = Text("模块的标准均已废止", "every standard of a module is abolished")
+    summary = Text("模块的标准均已废止或为僵尸标准", "every standard of a module is abolished or a zombie")
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -59,11 +61,10 @@ class ModuleDead(Rule):
             yield Finding(
                 self.code,
                 Text(
-                    f"模块 {node.id} {node.module.name} 的 {node.total.abolished} 项标准均已废止，"
-                    f"没有现行标准{hint.zh}",
-                    f"module {node.id} {node.module.name}: all {node.total.abolished} standards are "
-                    "abolished, "
-                    f"none in force{hint.en}",
+                    f"模块 {node.id} {node.module.name} 没有有效实施的标准（废止 {node.total.abolished} 项，"
+                    f"僵尸标准 {node.total.zombies} 项）{hint.zh}",
+                    f"module {node.id} {node.module.name} has no standard alive ({node.total.abolished} "
+                    f"abolished, {node.total.zombies} zombies){hint.en}",
                 ),
                 ctx.catalog.system_rel,
                 None,
