@@ -199,13 +199,8 @@ class Diagram:
 def framework_diagram(catalog: Catalog, as_of: dt.date) -> Diagram | Unavailable:
     """The module tree with counts, drawn by Graphviz (``gbstd system --diagram``); Unavailable without a
     system file or without Graphviz, with the reason."""
-    summary = summarize(catalog, as_of, overdue=_overdue_codes(catalog, as_of))
+    summary = summarize(catalog, as_of)
     try:
         return Diagram(png=render_diagram(summary, "png"), svg=render_diagram(summary, "svg"))
     except DiagramError as exc:
         return Unavailable("标准体系框架图", f"gbstd.diagram（{exc.text.zh}）")
-
-
-def _overdue_codes(catalog: Catalog, as_of: dt.date) -> set[str] | None:
-    reviews = review_figures(catalog, Period(as_of, as_of, "day"), as_of)
-    return set(reviews.overdue_codes) if isinstance(reviews, ReviewFigures) else None
