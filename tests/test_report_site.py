@@ -86,3 +86,16 @@ def test_unwritable_site_directory_is_a_clear_error(make_catalog: CatalogFactory
         result = runner.invoke(app, ["report", "site", str(root), "-o", str(target)])
         assert result.exit_code == 2, result.output
         assert "Traceback" not in result.output
+
+
+def test_standard_page_lists_reviews_and_the_review_state(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    text = record("DB41/T 9012-2019", "机关会议服务规范", "现行", published="2019-01-01", effective="2019-02-01",
+                  module='"303"') + "reviews:\n  - {date: 2022-02-01, conclusion: 继续有效, by: 河南省机关事务管理局}\n"
+    out = tmp_path / "site"
+    build(make_catalog({**FIXTURE, "records/DB41-T-9012-2019.yaml": text}), out)
+    page = (out / "standards" / "DB41-T-9012-2019.html").read_text(encoding="utf-8")
+    assert "<tr><td>2022-02-01</td><td>继续有效</td><td>河南省机关事务管理局</td>" in page
+    # reviewed 2022-02-01, three-year cycle: due 2025-02-01, overdue as of 2026-01-01 (gbstd.review)
+    assert "复审状态：<strong>逾期</strong>，应于 2025-02-01 前复审" in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<option value="逾期">逾期</option>' in index

@@ -66,6 +66,7 @@ class StandardPage:
     module: str
     module_label: str
     review_state: str
+    review_due: str
     published: str
     effective: str
     fields: list[tuple[str, str]] = field(default_factory=list)
@@ -111,6 +112,7 @@ def build_pages(catalog: Catalog, as_of: dt.date) -> tuple[list[StandardPage], l
     duplicates = duplicate_figures(catalog, as_of)
     unavailable = [s for s in (reviews, duplicates) if isinstance(s, Unavailable)]
     states = reviews.state_by_code if isinstance(reviews, ReviewFigures) else {}
+    dues = reviews.due_by_code if isinstance(reviews, ReviewFigures) else {}
     partners = duplicates.partners() if isinstance(duplicates, DuplicateFigures) else {}
     modules = catalog.modules
     pages = []
@@ -130,6 +132,7 @@ def build_pages(catalog: Catalog, as_of: dt.date) -> tuple[list[StandardPage], l
             module=module,
             module_label=f"{module} {modules[module]}" if module in modules else module,
             review_state=states.get(record.key, ""),
+            review_due=dues.get(record.key, ""),
             published=_value(std.published),
             effective=_value(std.effective),
         )

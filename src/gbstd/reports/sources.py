@@ -50,6 +50,7 @@ class ReviewFigures:
     zombies: int = 0  # in force past the review period with neither a review nor implementation evidence
     overdue_codes: list[str] = field(default_factory=list)
     state_by_code: dict[str, str] = field(default_factory=dict)  # canonical code → state label, for charts/site
+    due_by_code: dict[str, str] = field(default_factory=dict)  # canonical code → next review due (ISO date)
 
     def to_json(self) -> dict[str, object]:
         return {"available": True, **asdict(self)}
@@ -143,6 +144,7 @@ def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFi
         zombies=summary.zombies,
         overdue_codes=[state.key for state in worklist.items if state.is_overdue],
         state_by_code={state.key: state.state.label.zh for state in worklist.items},
+        due_by_code={state.key: state.due.isoformat() for state in worklist.items if state.due},
     )
 
 
