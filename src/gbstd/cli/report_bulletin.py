@@ -44,7 +44,7 @@ def bulletin(
     period: Annotated[str | None, typer.Option("--period", "-p", help="报告期 2023H1 (上半年), 2023H2 (下半年) or 2023 (全年).")] = None,
     date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="起始日期 first day (instead of, or narrowing, --period).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="截止日期 last day.")] = None,
-    notes: Annotated[Path | None, typer.Option("--notes", help="通报素材 notes YAML (default: <catalog>/notes/<period>.yaml if present).")] = None,
+    notes: Annotated[Path | None, typer.Option("--notes", help="通报素材 notes YAML (default: CATALOG/notes/PERIOD.yaml if present).")] = None,
     output_format: Annotated[BulletinFormat, typer.Option("--format", "-f", help="输出格式 md, html, docx (GB/T 9704 layout) or json (figures).")] = BulletinFormat.md,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件 file to write (default: bulletin-<period>.<format>).")] = None,
     as_of: AsOfOption = None,

@@ -42,7 +42,12 @@ def site(
     if output.exists() and not output.is_dir():
         fail(Text(f"输出路径不是目录：{output}", f"the output path is not a directory: {output}"), language)
     try:
-        catalog = load_catalog(catalog_path)
+        with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
+            catalog = load_catalog(
+                catalog_path,
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            )
     except CatalogError as exc:
         fail(exc.text, language)
     try:
