@@ -61,6 +61,14 @@ class Suppression(BaseModel):
     reason: str = Field(min_length=1, description="忽略理由 why this finding does not apply here")
 
 
+class DistinctFrom(BaseModel):
+    """Declares that this record is knowingly distinct from a similar one (an accepted duplicate pair)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    code: str = Field(min_length=1, description="另一项标准的标准号 code of the similar standard")
+    reason: str = Field(min_length=1, description="为何不是重复 why the two are not duplicates")
+
+
 class Standard(BaseModel):
     """一项标准的记录 — the record of one standard."""
 
@@ -92,6 +100,10 @@ class Standard(BaseModel):
     sources: StrList = list_field("来源 where the record's data was verified (URLs)")
     illustrative: bool = Field(False, description="示例数据 the record holds non-public, illustrative data")
     note: str | None = Field(None, description="备注 free-text note")
+    distinct_from: list[DistinctFrom] = Field(
+        default_factory=list,
+        description="并非重复 similar standards this one is knowingly distinct from, each with a reason",
+    )
     suppress: list[Suppression] = Field(
         default_factory=list, description="忽略规则 rules silenced for this record, each with a reason"
     )

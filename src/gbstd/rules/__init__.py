@@ -1,7 +1,8 @@
 """The explicit registry of rules. Adding a rule = a module here + a line in ``ALL_RULES`` + fixtures.
 
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
-Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references.
+Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references,
+D = duplicate and overlapping standards (重复建设).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from gbstd.rules.c014_reference_abolished import ReferenceAbolished
 from gbstd.rules.c015_reference_unknown import ReferenceUnknown
 from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
+from gbstd.rules.d001_duplicate_subject import DuplicateSubject
+from gbstd.rules.d002_remakes_upper_tier import RemakesUpperTier
+from gbstd.rules.d003_sibling_copy import SiblingCopy
 from gbstd.rules.y001_yaml_syntax import YamlSyntax
 from gbstd.rules.y002_duplicate_key import DuplicateKey
 from gbstd.rules.y003_empty_file import EmptyFile
@@ -39,6 +43,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
+    DuplicateSubject, RemakesUpperTier, SiblingCopy,
 )  # fmt: skip
 
 # Codes that once existed and must never be reused.

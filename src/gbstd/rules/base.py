@@ -18,6 +18,7 @@ from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
+from gbstd.similarity import DuplicatePair, find_duplicates
 
 
 class RuleContext:
@@ -33,6 +34,11 @@ class RuleContext:
     @cached_property
     def lineage(self) -> Lineage:
         return Lineage(self.catalog)
+
+    @cached_property
+    def duplicates(self) -> list[DuplicatePair]:
+        """Similar pairs of standards (``gbstd dupes``), computed once for all D rules."""
+        return find_duplicates(self.catalog, self.catalog.config.duplicates, lineage=self.lineage)
 
 
 class Rule(ABC):
