@@ -57,7 +57,7 @@ def run_rules(
             progress(rule.code)
         try:
             produced = list(rule.check(ctx))
-        except Exception:  # noqa: BLE001 - one broken rule must not hide the others' findings
+        except Exception:
             result.internal_errors.append((rule.code, traceback.format_exc()))
             continue
         severity = overrides.get(rule.code, rule.severity)

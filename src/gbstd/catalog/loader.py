@@ -26,6 +26,8 @@ def list_yaml_files(directory: Path) -> list[Path]:
     found: list[Path] = []
     for current, dirs, files in os.walk(directory, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # A directory named like a record is reported (Y010) rather than silently skipped.
+        found.extend(Path(current) / name for name in dirs if name.endswith(YAML_SUFFIXES))
         found.extend(Path(current) / name for name in files if name.endswith(YAML_SUFFIXES))
     return sorted(found)
 

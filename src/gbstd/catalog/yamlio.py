@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.constructor import DuplicateKeyError, SafeConstructor
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
-from gbstd.i18n import Text
 from gbstd.findings import Loc
+from gbstd.i18n import Text
 
 BOM = b"\xef\xbb\xbf"
 
@@ -35,30 +33,32 @@ class FileProblem:
     column: int = 1
 
 
-class _StringDatesConstructor(SafeConstructor):
-    """Leave timestamps as text; the models parse dates and report bad ones with their key."""
+class _CatalogConstructor(SafeConstructor):
+    """Safe constructor for catalog files: timestamps stay text; aliases are refused.
+
+    Timestamps stay text so that the models parse dates and report bad ones with their key. The C parser
+    composes the node tree itself, so an alias shows up here as a node constructed a second time.
+    """
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise ConstructorError(
+                None, None, "anchors and aliases (&name, *name) are not allowed in catalog files", node.start_mark
+            )
+        return super().construct_object(node, deep)
 
     def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
         return self.construct_scalar(node)
 
 
-_StringDatesConstructor.add_constructor("tag:yaml.org,2002:timestamp", _StringDatesConstructor.construct_yaml_timestamp)
-
-
-class _NoAliasComposer(Composer):
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.parser.check_event(AliasEvent):
-            event = self.parser.peek_event()
-            raise ComposerError(
-                None, None, "aliases (*name) are not allowed in catalog files", event.start_mark
-            )
-        return super().compose_node(parent, index)
+_CatalogConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _CatalogConstructor.construct_yaml_timestamp
+)
 
 
 def _new_yaml() -> YAML:
     yaml = YAML(typ="safe")
-    yaml.Constructor = _StringDatesConstructor
-    yaml.Composer = _NoAliasComposer
+    yaml.Constructor = _CatalogConstructor
     return yaml
 
 

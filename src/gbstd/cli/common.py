@@ -21,7 +21,7 @@ from gbstd.i18n import Lang, Text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class LangChoice(str, Enum):

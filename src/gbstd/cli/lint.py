@@ -12,7 +12,16 @@ import typer
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.common import (
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AsOfOption, LangChoice, LangOption, fail, parse_as_of, progress_bar, stderr,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    AsOfOption,
+    LangChoice,
+    LangOption,
+    fail,
+    parse_as_of,
+    progress_bar,
+    stderr,
 )  # fmt: skip
 from gbstd.engine import Selection, run_rules
 from gbstd.findings import Severity

@@ -67,9 +67,7 @@ NATURE_LABELS: dict[Nature, Text] = {
 
 # Industry standard prefixes (行业标准代号) approved by SAC. Kept as data: the list is long and grows.
 INDUSTRY_PREFIXES: frozenset[str] = frozenset(
-    """AQ BB CB CH CJ CY DA DB DL DZ EJ FZ GA GD GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY MH MT
-    MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SW SY TB TD TY WB WH WJ WM WS WW XB XF YB YC YD YJ YS YY YZ
-    ZY JGJ CJJ JTG CECS""".split()
+    ["AQ", "BB", "CB", "CH", "CJ", "CY", "DA", "DB", "DL", "DZ", "EJ", "FZ", "GA", "GD", "GH", "GM", "GY", "HB", "HG", "HJ", "HS", "HY", "JB", "JC", "JG", "JR", "JT", "JY", "LB", "LD", "LS", "LY", "MH", "MT", "MZ", "NB", "NY", "QB", "QC", "QJ", "QX", "RB", "SB", "SC", "SF", "SH", "SJ", "SL", "SN", "SW", "SY", "TB", "TD", "TY", "WB", "WH", "WJ", "WM", "WS", "WW", "XB", "XF", "YB", "YC", "YD", "YJ", "YS", "YY", "YZ", "ZY", "JGJ", "CJJ", "JTG", "CECS"]
 )
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe58\ufe63\uff0d"

@@ -17,8 +17,7 @@ class YamlSyntax(LoadRule):
         A file that cannot be parsed is invisible to every other check and to the reports.
 
     Example:
-        title: "机关食堂服务规范
-        
+        title: "机关食堂服务规范      # the closing quote is missing
 
     Use instead:
         title: "机关食堂服务规范"

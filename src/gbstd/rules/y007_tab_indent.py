@@ -18,7 +18,7 @@ class TabIndent(LoadRule):
 
     Example:
         reviews:
-        	- date: 2024-01-01
+        <TAB>- date: 2024-01-01
 
     Use instead:
         reviews:

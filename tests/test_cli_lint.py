@@ -1,0 +1,133 @@
+"""`gbstd lint` through the CLI runner: exit codes, JSON shape, languages, selection, strictness."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gbstd.cli.app import app
+from tests.conftest import CatalogFactory, record
+
+runner = CliRunner()
+GOOD = record("GB/T 41568-2022", "机关事务管理 术语", published="2022-04-15", effective="2022-04-15")
+BAD_YEAR = record("GB/T 43542-2023", "物业服务监管和评价规范", published="2024-04-01", effective="2024-04-01")
+
+
+def lint(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["lint", *args])
+    return result.exit_code, result.stdout
+
+
+def test_clean_catalog_exits_0(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({"records/GB-T-41568-2022.yaml": GOOD})
+    code, out = lint(str(root), "--as-of", "2026-11-23")
+    assert code == 0
+    assert "未发现问题" in out
+
+
+def test_json_has_exactly_the_contract_keys(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR})
+    code, out = lint(str(root), "--format", "json", "--as-of", "2026-11-23")
+    assert code == 1
+    findings = json.loads(out)
+    assert findings == [
+        {
+            "rule": "C005",
+            "severity": "error",
+            "path": "records/GB-T-43542-2023.yaml",
+            "line": 4,
+            "column": 12,
+            "record": "GB/T 43542-2023",
+            "message": findings[0]["message"],
+        }
+    ]
+    assert "2023" in findings[0]["message"] and "发布" in findings[0]["message"]
+
+
+def test_english_messages(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR})
+    _, out = lint(str(root), "--format", "json", "--lang", "en")
+    assert json.loads(out)[0]["message"].startswith("code year 2023 differs")
+
+
+def test_text_output_is_grouped_plain_and_summarised(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR, "records/GB-T-41568-2022.yaml": GOOD})
+    code, out = lint(str(root), "--lang", "en")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0] == "records/GB-T-43542-2023.yaml"
+    assert lines[1].startswith("  records/GB-T-43542-2023.yaml:4:12: error C005 code year 2023")
+    assert "\x1b[" not in out  # plain when not a terminal
+    assert lines[-1] == "Checked 2 files: 1 findings in 1 files (1 errors, 0 warnings, 0 info)."
+
+
+def test_select_and_ignore(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR})
+    assert lint(str(root), "--ignore", "C005")[0] == 0
+    assert lint(str(root), "--select", "C006,C007")[0] == 0
+    assert lint(str(root), "--select", "C0")[0] == 1
+    assert lint(str(root), "--select", "C", "--ignore", "C00")[0] == 0
+
+
+def test_config_severity_and_ignore(make_catalog: CatalogFactory) -> None:
+    config = "[lint]\nignore = ['C005']\n"
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR}, config=config)
+    assert lint(str(root))[0] == 0
+    config = "[lint.severity]\nC005 = 'warning'\n"
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR}, config=config, name="c2")
+    code, out = lint(str(root), "--format", "json")
+    assert code == 0 and json.loads(out)[0]["severity"] == "warning"
+    assert lint(str(root), "--strict")[0] == 1
+
+
+def test_inline_suppression_with_reason(make_catalog: CatalogFactory) -> None:
+    text = BAD_YEAR + "suppress:\n  - rule: C005\n    reason: 官方公告发布日期与标准封面不一致\n"
+    root = make_catalog({"records/GB-T-43542-2023.yaml": text})
+    assert lint(str(root))[0] == 0
+    without_reason = BAD_YEAR + "suppress:\n  - rule: C005\n"
+    root = make_catalog({"records/GB-T-43542-2023.yaml": without_reason}, name="c2")
+    code, out = lint(str(root), "--format", "json")
+    assert code == 1 and {f["rule"] for f in json.loads(out)} == {"C001"}
+
+
+def test_lint_a_single_file_reports_only_that_file(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR, "records/GB-T-41568-2022.yaml": GOOD})
+    code, out = lint(str(root / "records/GB-T-41568-2022.yaml"))
+    assert code == 0
+    code, out = lint(str(root / "records/GB-T-43542-2023.yaml"), "--format", "json")
+    assert code == 1 and len(json.loads(out)) == 1
+
+
+def test_catalog_found_upward_from_a_subdirectory(make_catalog: CatalogFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = make_catalog({"records/national/GB-T-43542-2023.yaml": BAD_YEAR})
+    monkeypatch.chdir(root / "records" / "national")
+    code, out = lint("--format", "json")
+    assert code == 1 and json.loads(out)[0]["path"] == "records/national/GB-T-43542-2023.yaml"
+
+
+def test_tool_errors_exit_2(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    assert lint(str(tmp_path / "nowhere"))[0] == 2
+    (tmp_path / "empty").mkdir()
+    assert lint(str(tmp_path / "empty"))[0] == 2  # no gbstd.toml anywhere above
+    root = make_catalog({"records/GB-T-41568-2022.yaml": GOOD}, config="[lint]\nselec = ['C']\n", name="typo")
+    result = runner.invoke(app, ["lint", str(root)])
+    assert result.exit_code == 2 and "selec" in result.stderr
+    root = make_catalog({}, config="[lint\n", name="broken")
+    result = runner.invoke(app, ["lint", str(root)])
+    assert result.exit_code == 2 and "gbstd.toml" in result.stderr and "line 1" in result.stderr
+    root = make_catalog({"records/GB-T-41568-2022.yaml": GOOD}, name="ok")
+    assert lint(str(root), "--as-of", "2026-02-30")[0] == 2
+    assert lint(str(root), "--select", "Z999")[0] == 2
+
+
+def test_rules_and_rule_commands() -> None:
+    listing = runner.invoke(app, ["rules", "--json"])
+    rows = json.loads(listing.stdout)
+    assert {"C001", "C007", "Y005"} <= {row["code"] for row in rows}
+    explained = runner.invoke(app, ["rule", "c007"])
+    assert explained.exit_code == 0
+    for section in ("What it does:", "Why it matters:", "Example:", "Use instead:"):
+        assert section in explained.stdout
+    assert runner.invoke(app, ["rule", "X123"]).exit_code == 2
