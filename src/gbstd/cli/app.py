@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from gbstd import __version__
+from gbstd.cli.dupes import dupes
 from gbstd.cli.lint import lint
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
@@ -23,6 +24,7 @@ app.command()(lint)
 app.command()(rules)
 app.command()(rule)
 app.command()(schema)
+app.command()(dupes)
 
 
 def _version(value: bool) -> None:

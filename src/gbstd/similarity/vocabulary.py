@@ -10,17 +10,22 @@ The lists are data: a catalog can extend them in ``gbstd.toml`` (``[duplicates]`
 
 from __future__ import annotations
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 # Document-type and filler words that every standard title carries; they say nothing about the subject.
-GENERIC_WORDS: tuple[str, ...] = tuple(
+GENERIC_WORDS: tuple[str, ...] = _words(
     """规范 要求 指南 管理 服务 标准 技术 通则 导则 规程 规则 细则 办法 准则 指引 工作 基本 通用 总则 方法
     操作 实施 规定 条件 指标 规范化 保障 系统 体系建设 总体 一般要求 基本要求 工作规范 工作指南
-    与 及 和 的 之 等 对""".split()
+    与 及 和 的 之 等 对"""
 )
 
 # Organisational scopes common to the whole domain: they narrow who a standard applies to, not its subject.
-DOMAIN_WORDS: tuple[str, ...] = tuple(
+DOMAIN_WORDS: tuple[str, ...] = _words(
     """党政机关 国家机关 行政机关 机关事务 机关单位 机关 公共机构 事业单位 行政事业单位 企事业单位 人民政府 政府
-    中央和国家机关 省直机关 市直机关 县直机关 省直 市直 县直 区直 省级 市级 县级 区级 乡镇 各级 单位""".split()
+    中央和国家机关 省直机关 市直机关 县直机关 省直 市直 县直 区直 省级 市级 县级 区级 乡镇 各级 单位"""
 )
 
 # Words kept whole even though they contain a generic word (标准化 is a subject, not 标准 + 化).
@@ -28,12 +33,12 @@ KEEP_WORDS: tuple[str, ...] = ("标准化", "标准体系", "技术档案", "服
 
 # Aspects of a subject: two titles that share a subject but differ in these are about different things
 # (公务用车配备 vs 公务用车运行维护), so the score is reduced when their sets of aspect words differ.
-ASPECT_WORDS: tuple[str, ...] = tuple(
+ASPECT_WORDS: tuple[str, ...] = _words(
     """配备 配置 购置 采购 处置 使用 运行 维护 维修 保养 标识 调度 评价 评估 监管 监督 考核 验收 统计 审计
     定额 核算 预算 经费 成本 建设 设计 改造 检查 巡检 培训 应急 安全 消防 信息化 数字化 档案 分类 等级
     清洗 保洁 绿化 安保 租赁 出租 调剂 接待 能耗 节能 节水 监测 计量 台账 公示 信息 采集 交换 共享 术语
     编写 编制 平台 数据 反食品浪费 餐饮 营养 卫生 用餐 垃圾 回收 充电 停车 标志 外包 合同 托管 能源
-    资产 清查 登记 收费 价格 配送 仓储 印刷 通信 会议 住宿 车辆 驾驶员 人员 服务商 质量""".split()
+    资产 清查 登记 收费 价格 配送 仓储 印刷 通信 会议 住宿 车辆 驾驶员 人员 服务商 质量"""
 )
 
 # Variants that mean the same thing in titles; the left side is rewritten to the right before comparison.
@@ -43,6 +48,16 @@ SYNONYMS: dict[str, str] = {
     "公务车辆": "公务用车",
     "公车": "公务用车",
     "标识化": "标识",
+    "办公楼": "办公区",
+    "能源消耗": "能耗",
+    "节约能源资源": "节能",
+    "节约能源": "节能",
+    "能源资源节约": "节能",
+    "安全保卫": "安保",
+    "创建": "建设",
+    "餐饮节约": "反食品浪费",
+    "制止餐饮浪费": "反食品浪费",
+    "餐饮浪费": "反食品浪费",
 }
 
 PROVINCE_SHORT: dict[str, str] = {
