@@ -92,6 +92,10 @@ class DuplicatesSection(_Section):
     aspect_penalty: float = Field(
         0.85, ge=0, le=1, description="方面词不同的折减 multiplier when two subjects name different aspects (配备/维护)"
     )
+    substitution_penalty: float = Field(
+        0.9, ge=0, le=1,
+        description="替换词折减 multiplier when each subject has words the other lacks (礼堂装修/食堂装修)",
+    )
     scope_weight: float = Field(0.25, ge=0, le=1, description="适用范围权重 weight of scope similarity (only raises a score)")
     generic_words: list[str] = Field(default_factory=list, description="通用词（追加） extra generic words to ignore")
     domain_words: list[str] = Field(

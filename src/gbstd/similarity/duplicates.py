@@ -5,8 +5,8 @@ Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
 1. every live record's title → :class:`Subject` (normalised, region and generic words removed);
 2. records with the same subject are grouped by hashing (a group larger than ``max_group`` is linked to one
    representative instead of pairwise, so a subject that 300 cities copied costs 300 pairs, not 45 000);
-3. distinct subjects go into a MinHash LSH index (datasketch) over their character bigrams; only subjects that
-   collide are compared;
+3. distinct subjects get MinHash signatures (datasketch) over their character bigrams and are banded (LSH,
+   :mod:`gbstd.similarity.candidates`); only subjects that share a band bucket are compared;
 4. each candidate pair of records is scored with rapidfuzz (:mod:`gbstd.similarity.scoring`) and kept when
    ``score >= min_score``; pairs a record declares ``distinct_from`` are dropped;
 5. each pair is classified (:class:`DuplicateKind`): same code, merge, adopt the upper tier, sibling regions,
@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
@@ -32,8 +33,16 @@ from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.config import DuplicatesSection
 from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
-from gbstd.similarity.normalise import bigrams, scope_text
-from gbstd.similarity.scoring import PairScore, Weights, best_possible, score_pair, subject_similarity
+from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
+from gbstd.similarity.normalise import scope_text
+from gbstd.similarity.scoring import (
+    PairScore,
+    Weights,
+    best_possible,
+    lowest_subject,
+    scope_grams,
+    score_pair,
+)
 from gbstd.similarity.subject import Subject, SubjectExtractor
 
 # stage name, items done, items in the stage
@@ -195,12 +204,13 @@ class _Entry:
     record: Record
     side: int  # 0 = the catalog, 1 = the reference catalog (--against)
     subject: Subject
+    key: str = ""
     _scope: str | None = None
 
     @property
     def scope(self) -> str:
         if self._scope is None:
-            self._scope = scope_text(self.record.standard.scope)
+            self._scope = scope_grams(scope_text(self.record.standard.scope))
         return self._scope
 
 
@@ -214,7 +224,8 @@ class DuplicateDetector:
             generic_words=c.generic_words, domain_words=c.domain_words, aspect_words=c.aspect_words,
             synonyms=c.synonyms,
         )
-        self.weights = Weights(subject_weight=c.subject_weight, aspect_penalty=c.aspect_penalty, scope_weight=c.scope_weight)
+        self.weights = Weights(subject_weight=c.subject_weight, aspect_penalty=c.aspect_penalty,
+                               substitution_penalty=c.substitution_penalty, scope_weight=c.scope_weight)
         self._subjects: dict[str, Subject] = {}
 
     def subject(self, title: str) -> Subject:
@@ -225,7 +236,7 @@ class DuplicateDetector:
 
     def score_titles(self, title_a: str, title_b: str, scope_a: str | None = None, scope_b: str | None = None) -> PairScore:
         """Score two titles (and optional scopes) exactly as pairs of records are scored."""
-        return score_pair(self.subject(title_a), self.subject(title_b), scope_text(scope_a), scope_text(scope_b), self.weights)
+        return score_pair(self.subject(title_a), self.subject(title_b), _scope(scope_a), _scope(scope_b), self.weights)
 
     def find(
         self,
@@ -298,7 +309,7 @@ class _Run:
         sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
         live = [(side, r) for side, cat in sides for r in cat.records if r.status is not Status.ABOLISHED]
         for done, (side, record) in enumerate(live, start=1):
-            self.entries.append(_Entry(record, side, self.detector.subject(record.title)))
+            self.entries.append(_Entry(record, side, self.detector.subject(record.title), record.key))
             if done % 5000 == 0:
                 self.progress("subjects", done, len(live))
         self.progress("subjects", len(live), len(live))
@@ -319,7 +330,7 @@ class _Run:
         if self.against is None:
             return True
         ei, ej = self.entries[i], self.entries[j]
-        return ei.side != ej.side and ei.record.key != ej.record.key
+        return ei.side != ej.side and ei.key != ej.key
 
     def _consider(self, i: int, j: int, subject: float | None = None) -> None:
         if i == j or not self._allowed(i, j):
@@ -328,7 +339,7 @@ class _Run:
         if key in self.found:
             return
         ei, ej = self.entries[key[0]], self.entries[key[1]]
-        if self.against is None and ei.record.key == ej.record.key:
+        if self.against is None and ei.key == ej.key:
             return  # reported once, as same-code
         result = score_pair(ei.subject, ej.subject, ei.scope, ej.scope, self.detector.weights, subject)
         if result.score >= self.min_score:
@@ -370,40 +381,42 @@ class _Run:
 
     def _similar_subjects(self, groups: dict[str, list[int]]) -> None:
         cores = list(groups)
-        sides = [{self.entries[i].side for i in groups[core]} for core in cores]
-        grams = [[g.encode("utf-8") for g in set(bigrams(core))] for core in cores]
+        heads = [self.entries[groups[core][0]].subject for core in cores]
         self.progress("minhash", 0, len(cores))
-        hashes = MinHash.bulk(grams, num_perm=self.config.num_perm, seed=1)
+        matrix = signatures([h.grams for h in heads], self.config.num_perm)
         self.progress("minhash", len(cores), len(cores))
-        lsh = MinHashLSH(threshold=self.config.candidate_jaccard, num_perm=self.config.num_perm)
+        pairs = candidate_pairs(matrix, *banding(self.config.candidate_jaccard, self.config.num_perm))
         reference_mode = self.against is not None
-        with lsh.insertion_session() as session:
-            for index, minhash in enumerate(hashes):
-                if not reference_mode or 1 in sides[index]:
-                    session.insert(index, minhash, check_duplication=False)
+        if reference_mode:
+            local = np.array([any(self.entries[i].side == 0 for i in groups[c]) for c in cores], dtype=bool)
+            ref = np.array([any(self.entries[i].side == 1 for i in groups[c]) for c in cores], dtype=bool)
+            forward = pairs[local[pairs[:, 0]] & ref[pairs[:, 1]]]
+            backward = pairs[local[pairs[:, 1]] & ref[pairs[:, 0]]][:, ::-1]
+            pairs = np.concatenate([forward, backward])
+        alphabet = GramAlphabet()
+        encoded = [alphabet.encode(h.grams) for h in heads]
         weights = self.detector.weights
-        for index, minhash in enumerate(hashes):
-            if index % 5000 == 0:
-                self.progress("similar subjects", index, len(cores))
-            if reference_mode and 0 not in sides[index]:
+        cutoff = 100 * lowest_subject(self.min_score, weights)
+        # all candidate pairs scored at once, in rapidfuzz's C code; only the survivors reach Python
+        ratios = process.cpdist([encoded[x] for x in pairs[:, 0]], [encoded[y] for y in pairs[:, 1]],
+                                scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1) if len(pairs) else np.zeros(0)
+        survivors = pairs[ratios >= cutoff]
+        kept_ratios = ratios[ratios >= cutoff]
+        total = len(survivors)
+        for done, ((x, y), ratio) in enumerate(zip(survivors.tolist(), kept_ratios.tolist(), strict=True)):
+            if done % 20000 == 0:
+                self.progress("similar subjects", done, total)
+            subject_a, subject_b = heads[x], heads[y]
+            similarity = ratio / 100.0
+            if best_possible(similarity, subject_a.aspects != subject_b.aspects, weights) < self.min_score:
                 continue
-            core = cores[index]
-            subject_a = self.entries[groups[core][0]].subject
-            for other in lsh.query(minhash):
-                if other == index or (not reference_mode and other < index):
-                    continue
-                subject_b = self.entries[groups[cores[other]][0]].subject
-                similarity = subject_similarity(subject_a, subject_b)
-                if best_possible(similarity, subject_a.aspects != subject_b.aspects, weights) < self.min_score:
-                    continue
-                left = groups[core]
-                right = groups[cores[other]]
-                if reference_mode:
-                    left = [i for i in left if self.entries[i].side == 0]
-                    right = [i for i in right if self.entries[i].side == 1]
-                for i, j in self._links(left, right):
-                    self._consider(i, j, similarity)
-        self.progress("similar subjects", len(cores), len(cores))
+            left, right = groups[cores[x]], groups[cores[y]]
+            if reference_mode:
+                left = [i for i in left if self.entries[i].side == 0]
+                right = [i for i in right if self.entries[i].side == 1]
+            for i, j in self._links(left, right):
+                self._consider(i, j, similarity)
+        self.progress("similar subjects", total, total)
 
     def _same_code(self) -> list[DuplicatePair]:
         pairs = []
@@ -428,8 +441,8 @@ class _Run:
                     if marker in seen:
                         continue
                     seen.add(marker)
-                    result = score_pair(subject, self.detector.subject(other.title), scope_text(record.standard.scope),
-                                        scope_text(other.standard.scope), self.detector.weights)
+                    result = score_pair(subject, self.detector.subject(other.title), _scope(record.standard.scope),
+                                        _scope(other.standard.scope), self.detector.weights)
                     if result.score >= self.min_score:
                         pairs.append(self._make(record, other, subject, self.detector.subject(other.title), result))
         return pairs
@@ -457,6 +470,10 @@ class _Run:
         if ra.tier == rb.tier and _issuer_scope(ra) == _issuer_scope(rb):
             return DuplicateKind.MERGE, False
         return DuplicateKind.SIBLING, False
+
+
+def _scope(scope: str | None) -> str:
+    return scope_grams(scope_text(scope))
 
 
 def _issuer_scope(record: Record) -> str | None:

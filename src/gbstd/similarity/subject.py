@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from gbstd.model.regions import CITIES, PROVINCES
 from gbstd.similarity import vocabulary as vocab
-from gbstd.similarity.normalise import normalise
+from gbstd.similarity.normalise import bigrams, normalise
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Subject:
     full: str
     core: str
     aspects: frozenset[str]
+    grams: tuple[str, ...]  # the core's character bigrams, computed once
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -83,4 +84,4 @@ class SubjectExtractor:
         if not core:
             core = text or full  # a title made only of generic words is its own subject
         aspects = frozenset(a for a in self._aspects if a in core)
-        return Subject(full=full, core=core, aspects=aspects)
+        return Subject(full=full, core=core, aspects=aspects, grams=tuple(bigrams(core)))

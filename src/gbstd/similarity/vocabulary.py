@@ -19,7 +19,7 @@ def _words(text: str) -> tuple[str, ...]:
 GENERIC_WORDS: tuple[str, ...] = _words(
     """规范 要求 指南 管理 服务 标准 技术 通则 导则 规程 规则 细则 办法 准则 指引 工作 基本 通用 总则 方法
     操作 实施 规定 条件 指标 规范化 保障 系统 体系建设 总体 一般要求 基本要求 工作规范 工作指南
-    与 及 和 的 之 等 对"""
+    与 及 和 的 之 等 对 试行 暂行 修订 征求意见稿 送审稿 报批稿"""
 )
 
 # Organisational scopes common to the whole domain: they narrow who a standard applies to, not its subject.
