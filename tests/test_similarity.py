@@ -130,3 +130,22 @@ def test_against_a_reference_catalog(make_catalog: CatalogFactory) -> None:
         ("DB41/T 8-2020", "DB4103/T 2-2023", "adopt-upper"),
         ("DB41/T 9-2020", "DB4103/T 1-2023", "adopt-upper"),
     ]
+
+
+def test_candidate_generation_pairs_similar_subjects_only() -> None:
+    from gbstd.similarity.candidates import banding, candidate_pairs, signatures
+
+    subjects = [["公务", "务用", "用车"], ["公务", "务用", "用车", "车标", "标识"], ["食堂", "堂反", "反食"],
+                ["公务", "务用", "用车"], ["电梯", "梯维", "维护"]]
+    matrix = signatures(subjects, 128)
+    assert (matrix == signatures(subjects, 128)).all()  # seeded: deterministic
+    pairs = {tuple(p) for p in candidate_pairs(matrix, *banding(0.5, 128)).tolist()}
+    assert (0, 3) in pairs and (0, 1) in pairs
+    assert not any(2 in p or 4 in p for p in pairs)
+
+
+def test_progress_is_reported(make_catalog: CatalogFactory) -> None:
+    root = _catalog(make_catalog, {"a": record("DB11/T 1-2021"), "b": record("DB12/T 1-2021")})
+    stages: list[str] = []
+    find_duplicates(load_catalog(root), progress=lambda stage, done, total: stages.append(stage))
+    assert {"subjects", "same subject", "minhash", "similar subjects"} <= set(stages)

@@ -42,6 +42,7 @@ from gbstd.similarity.scoring import (
     lowest_subject,
     scope_grams,
     score_pair,
+    substituted,
 )
 from gbstd.similarity.subject import Subject, SubjectExtractor
 
@@ -408,7 +409,10 @@ class _Run:
                 self.progress("similar subjects", done, total)
             subject_a, subject_b = heads[x], heads[y]
             similarity = ratio / 100.0
-            if best_possible(similarity, subject_a.aspects != subject_b.aspects, weights) < self.min_score:
+            differ = subject_a.aspects != subject_b.aspects
+            if best_possible(similarity, differ, weights) < self.min_score or best_possible(
+                similarity, differ, weights, substituted(subject_a, subject_b)
+            ) < self.min_score:
                 continue
             left, right = groups[cores[x]], groups[cores[y]]
             if reference_mode:

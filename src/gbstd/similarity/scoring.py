@@ -95,11 +95,13 @@ def score_pair(
     return PairScore(round(min(score, 1.0), 3), subject_value, title, scope, differ, swapped)
 
 
-def best_possible(subject: float, aspects_differ: bool, weights: Weights) -> float:
-    """An upper bound of the score from the subject similarity alone (title and scope taken as perfect)."""
+def best_possible(subject: float, aspects_differ: bool, weights: Weights, swapped: bool = False) -> float:
+    """An upper bound of the score from the subjects alone (title and scope taken as perfect)."""
     base = weights.subject_weight * subject + (1 - weights.subject_weight)
     if aspects_differ:
         base *= weights.aspect_penalty
+    if swapped:
+        base *= weights.substitution_penalty
     return max(base, (1 - weights.scope_weight) * base + weights.scope_weight)
 
 
