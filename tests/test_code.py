@@ -101,6 +101,7 @@ def test_file_names(raw: str, code: str) -> None:
         ("", "empty"),
         ("   ", "empty"),
         ("XYZW 12-2020", "unknown prefix"),
+        ("HNJGSW 101-2022", "internal_code_pattern"),  # internal codes without the catalog's pattern
         ("GB/T 41568-22022", "expected"),
         ("GB/X 1-2020", "expected"),
         ("DB4/T 1-2020", "DB + a 2- or 4-digit"),

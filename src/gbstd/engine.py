@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.yamlio import Locator, read_text
 from gbstd.findings import Finding, FindingSet, Severity
@@ -47,12 +48,18 @@ def run_rules(
     *,
     only_paths: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    baseline: Baseline | None = None,
 ) -> FindingSet:
-    """Run the selected rules; ``only_paths`` limits the report (not the analysis) to those files."""
-    ctx = RuleContext(catalog, as_of)
+    """Run the selected rules; ``only_paths`` limits the report (not the analysis) to those files.
+
+    ``baseline`` (the catalog at a git revision) enables the rules that compare then and now.
+    """
+    ctx = RuleContext(catalog, as_of, baseline)
     overrides = {code: Severity(level) for code, level in catalog.config.lint.severity.items()}
     result = FindingSet()
     for rule in selected_rules(selection):
+        if rule.needs_baseline and baseline is None:
+            continue
         if progress:
             progress(rule.code)
         try:
@@ -74,7 +81,7 @@ def run_rules(
 def _unsuppressed(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
     silenced = {
         (record.rel, item.rule) for record in catalog.records for item in record.standard.suppress
-    }
+    } | {(entry.rel, item.rule) for entry in catalog.projects for item in entry.project.suppress}
     return [f for f in findings if (f.path, f.rule) not in silenced]
 
 
@@ -85,6 +92,10 @@ def resolve_positions(root: Path, findings: list[Finding], max_size: int) -> Non
         if finding.line == 0:
             by_path[finding.path].append(finding)
     for rel, pending in by_path.items():
+        if not (root / rel).is_file():  # e.g. a record deleted since the baseline: point at its start
+            for finding in pending:
+                finding.line, finding.column = 1, 1
+            continue
         text, _ = read_text(root / rel, max_size)
         locator = Locator(text)
         for finding in pending:

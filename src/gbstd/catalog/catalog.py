@@ -1,4 +1,4 @@
-"""The Catalog: every record, the standard system and the config of one catalog directory, in memory."""
+"""The Catalog: every record, project, plan, the standard system and the config of one catalog directory, in memory."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 from gbstd.findings import Finding
 from gbstd.model.code import Nature, StandardCode, Tier, try_parse
 from gbstd.model.config import Config
+from gbstd.model.plan import PilotPlan
+from gbstd.model.project import Project
 from gbstd.model.standard import Standard, Status
 from gbstd.model.system import StandardSystem
 
@@ -50,10 +52,38 @@ class Record:
 
 
 @dataclass
+class ProjectRecord:
+    """One standard-in-the-making's file (``projects/<id>.yaml``)."""
+
+    path: Path
+    rel: str  # POSIX path relative to the catalog root
+    project: Project
+
+    @property
+    def key(self) -> str:
+        return self.project.id
+
+
+@dataclass
+class PlanFile:
+    """One pilot plan's file; its identity is the file name without extension (``henan-2021``)."""
+
+    path: Path
+    rel: str  # POSIX path relative to the catalog root
+    plan: PilotPlan
+
+    @property
+    def key(self) -> str:
+        return self.path.stem
+
+
+@dataclass
 class Catalog:
     root: Path
     config: Config
     records: list[Record] = field(default_factory=list)
+    projects: list[ProjectRecord] = field(default_factory=list)
+    plans: list[PlanFile] = field(default_factory=list)
     system: StandardSystem | None = None
     system_rel: str | None = None
     # Findings made while loading (file problems, schema errors); rules Y*** and C001 report them.

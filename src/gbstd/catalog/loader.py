@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.catalog import Catalog, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import parse_yaml, read_text
@@ -14,6 +14,8 @@ from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
+from gbstd.model.plan import PilotPlan
+from gbstd.model.project import Project
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
 
@@ -51,6 +53,20 @@ def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, li
     data, findings = read_document(path, rel, config)
     if data is None and findings:
         return None, findings
+    standard, code, problems = record_from_data(data, rel, config)
+    findings += problems
+    if standard is None:
+        return None, findings
+    return Record(path=path, rel=rel, standard=standard, code=code), findings
+
+
+def record_from_data(
+    data: object, rel: str, config: Config
+) -> tuple[Standard | None, StandardCode | None, list[Finding]]:
+    """Parsed YAML of a record file → the validated Standard (or None), its parsed code and schema findings.
+
+    Shared by the loader and by readers of older revisions (``gitrepo``), so both judge a file alike.
+    """
     raw_code = data.get("code") if isinstance(data, dict) else None
     code: StandardCode | None = None
     if isinstance(raw_code, str):
@@ -60,10 +76,7 @@ def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, li
             code = None  # reported by rule C002, which has the reason
     label = code.canonical if code else (raw_code if isinstance(raw_code, str) else None)
     standard, problems = validate(Standard, data, rel, label)
-    findings += problems
-    if standard is None:
-        return None, findings
-    return Record(path=path, rel=rel, standard=standard, code=code), findings
+    return standard, code, problems
 
 
 def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str | None, list[Finding]]:
@@ -76,6 +89,32 @@ def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str 
         return None, rel, findings
     system, problems = validate(StandardSystem, data, rel, None)
     return system, rel, findings + problems
+
+
+def load_project(path: Path, rel: str, config: Config) -> tuple[ProjectRecord | None, list[Finding]]:
+    """One project file → a ProjectRecord (or None) and its load-time findings."""
+    data, findings = read_document(path, rel, config)
+    if data is None and findings:
+        return None, findings
+    label = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    project, problems = validate(Project, data, rel, label)
+    findings += problems
+    return (ProjectRecord(path=path, rel=rel, project=project) if project else None), findings
+
+
+def project_files(root: Path, config: Config) -> list[Path]:
+    projects_dir = root / config.catalog.projects
+    return list_yaml_files(projects_dir) if projects_dir.is_dir() else []
+
+
+def load_plan(path: Path, rel: str, config: Config) -> tuple[PlanFile | None, list[Finding]]:
+    """One pilot plan file → a PlanFile (or None) and its load-time findings."""
+    data, findings = read_document(path, rel, config)
+    if data is None and findings:
+        return None, findings
+    plan, problems = validate(PilotPlan, data, rel, None)
+    findings += problems
+    return (PlanFile(path=path, rel=rel, plan=plan) if plan else None), findings
 
 
 def record_files(root: Path, config: Config) -> list[Path]:
@@ -101,6 +140,14 @@ def load_catalog(
     if on_total:
         on_total(len(paths))
     _load_records(catalog, paths, progress)
+    for path in project_files(root, config):
+        rel = path.relative_to(root).as_posix()
+        project, findings = load_project(path, rel, config)
+        catalog.files.append(rel)
+        catalog.load_findings.extend(findings)
+        if project is not None:
+            catalog.projects.append(project)
+    _load_plans(catalog)
     return catalog
 
 
@@ -116,4 +163,24 @@ def _load_records(catalog: Catalog, paths: Iterable[Path], progress: Progress | 
             progress(1)
 
 
-__all__ = ["CatalogError", "list_yaml_files", "load_catalog", "load_record", "read_document"]
+def _load_plans(catalog: Catalog) -> None:
+    plans_dir = catalog.root / catalog.config.catalog.plans
+    for path in list_yaml_files(plans_dir) if plans_dir.is_dir() else []:
+        rel = path.relative_to(catalog.root).as_posix()
+        plan_file, findings = load_plan(path, rel, catalog.config)
+        catalog.files.append(rel)
+        catalog.load_findings.extend(findings)
+        if plan_file is not None:
+            catalog.plans.append(plan_file)
+
+
+__all__ = [
+    "CatalogError",
+    "list_yaml_files",
+    "load_catalog",
+    "load_plan",
+    "load_project",
+    "load_record",
+    "read_document",
+    "record_from_data",
+]

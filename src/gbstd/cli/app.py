@@ -6,9 +6,19 @@ import typer
 
 from gbstd import __version__
 from gbstd.cli.dupes import dupes
+from gbstd.cli.fmt import fmt
+from gbstd.cli.history import history
+from gbstd.cli.import_cmd import import_
+from gbstd.cli.init import init
 from gbstd.cli.lint import lint
+from gbstd.cli.new import new
+from gbstd.cli.pipeline import pipeline
+from gbstd.cli.plan import plan_app
+from gbstd.cli.report import report_app
+from gbstd.cli.review import review_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
+from gbstd.cli.system import system
 
 app = typer.Typer(
     name="gbstd",
@@ -25,6 +35,16 @@ app.command()(rules)
 app.command()(rule)
 app.command()(schema)
 app.command()(dupes)
+app.command()(system)
+app.command()(pipeline)
+app.command()(init)
+app.command()(new)
+app.command("import")(import_)
+app.add_typer(report_app, name="report")
+app.add_typer(plan_app)
+app.command()(fmt)
+app.command()(history)
+app.add_typer(review_app, name="review")
 
 
 def _version(value: bool) -> None:

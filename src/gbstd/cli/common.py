@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gbstd.i18n import Lang, Text
@@ -51,7 +52,8 @@ def parse_as_of(value: str | None, lang: Lang) -> dt.date:
 
 
 def fail(message: Text, lang: Lang, code: int = EXIT_ERROR) -> NoReturn:
-    stderr.print(f"[bold red]gbstd:[/] {message.get(lang)}", markup=True, highlight=False)
+    # The message is text, not markup: codes such as "PREFIX[/T]" must not be read as rich tags.
+    stderr.print(f"[bold red]gbstd:[/] {escape(message.get(lang))}", markup=True, highlight=False)
     raise typer.Exit(code)
 
 

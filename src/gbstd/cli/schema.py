@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,17 +9,7 @@ import typer
 
 from gbstd.catalog.atomic import write_atomic
 from gbstd.cli.common import EXIT_FINDINGS, LangChoice, LangOption
-from gbstd.model import FILE_KINDS
-
-
-def schema_documents() -> dict[str, str]:
-    """file name → JSON text, for every file kind."""
-    documents = {}
-    for kind, model in FILE_KINDS.items():
-        document = model.model_json_schema()
-        document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{kind}.schema.json", **document}
-        documents[f"{kind}.schema.json"] = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    return documents
+from gbstd.model.jsonschema import schema_documents
 
 
 def schema(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from gbstd.model.plan import PilotPlan
+from gbstd.model.project import Project
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
 
@@ -11,4 +13,6 @@ from gbstd.model.system import StandardSystem
 FILE_KINDS: dict[str, type[BaseModel]] = {
     "standard": Standard,
     "system": StandardSystem,
+    "project": Project,
+    "plan": PilotPlan,
 }

@@ -80,6 +80,8 @@ _DB_RE = re.compile(rf"^DB(?P<region>\d{{2}}|\d{{4}}|\d{{6}})(?:/?(?P<suffix>[TZ
 _INDUSTRY_RE = re.compile(rf"^(?P<prefix>[A-Z]{{2,4}})(?:/(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
 _ORG_RE = re.compile(rf"^(?P<kind>[TQ])/(?P<org>[A-Z][A-Z0-9]*?) ?{_NUMBER_YEAR}$")
 _INTERNAL_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)?) ?{_NUMBER_YEAR}$")
+# Looks like a code under a prefix nobody registered (often an internal code such as HNJGSW 101-2022).
+_UNKNOWN_PREFIX_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]{{1,15}})(?:/[TZ])? ?{_NUMBER_YEAR}$")
 
 
 class CodeError(ValueError):
@@ -181,7 +183,7 @@ class StandardCode:
                     "a local code is DB + a 2- or 4-digit division code, e.g. DB41/T 2144-2021",
                 ),
             )
-        if m := _INDUSTRY_RE.match(text):
+        if m := _UNKNOWN_PREFIX_RE.match(text):
             raise CodeError(
                 raw,
                 Text(

@@ -10,7 +10,11 @@ import re
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from gbstd.model.code import Tier
+from gbstd.model.making import Stage, parse_stage
+from gbstd.model.standard import TIER_ALIASES
 
 Severity = Literal["error", "warning", "info"]
 RULE_SELECTOR = r"^(ALL|[A-Z]\d{0,3})$"
@@ -25,6 +29,7 @@ class CatalogSection(_Section):
 
     records: str = Field("records", description="标准记录目录 directory of standard records (one per file)")
     plans: str = Field("plans", description="试点方案目录 directory of pilot plans")
+    projects: str = Field("projects", description="标准项目目录 directory of standards in the making")
     notes: str = Field("notes", description="通报素材目录 directory of bulletin notes")
     system: str = Field("system.yaml", description="标准体系文件 file with the standard system's modules")
     internal_code_pattern: str | None = Field(
@@ -105,9 +110,112 @@ class DuplicatesSection(_Section):
     synonyms: dict[str, str] = Field(default_factory=dict, description="同义词 variants rewritten before comparing, e.g. {公车 = '公务用车'}")
 
 
+class ReviewPolicy(_Section):
+    """[review] how often standards must be reviewed (复审周期) and when a review counts as due.
+
+    The period that applies to a record is the most specific one: its module (or the nearest ancestor module
+    in the standard system with an override), else its tier, else ``period_years``.
+    """
+
+    period_years: int = Field(
+        3, ge=1, le=100, description="复审周期（年） review period in years; Henan's plan: 执行三年以上 → 3"
+    )
+    tiers: dict[Tier, int] = Field(
+        default_factory=dict,
+        description="按层级覆盖复审周期 per-tier period in years, e.g. {internal = 2, national = 5}",
+    )
+    modules: dict[str, int] = Field(
+        default_factory=dict,
+        description="按体系模块覆盖复审周期 per-module period in years, sub-modules included, "
+        'e.g. {"202" = 2}',
+    )
+    due_soon_months: int = Field(
+        6, ge=0, le=120, description="临近到期窗口（月） a review due within this many months is 'due soon'"
+    )
+    hard_limit_years: int = Field(
+        5, ge=1, le=100,
+        description="法定上限（年） past this many years without review an overdue review is an error "
+        "(Standardisation Law art. 29: at most 5)",
+    )
+    revise_grace_months: int = Field(
+        24, ge=0, le=240,
+        description="修订宽限期（月） months after a review concluding 修订 before a missing revised "
+        "standard is reported",
+    )
+
+    @field_validator("tiers", mode="before")
+    @classmethod
+    def _tier_names(cls, value: object) -> object:
+        # Chinese tier names (地方标准 = local) are accepted as keys, as they are in records.
+        if isinstance(value, dict):
+            return {TIER_ALIASES[k].value if k in TIER_ALIASES else k: v for k, v in value.items()}
+        return value
+
+    @field_validator("tiers", "modules")
+    @classmethod
+    def _positive(cls, values: dict[object, int]) -> dict[object, int]:
+        for key, years in values.items():
+            if years < 1:
+                name = getattr(key, "value", key)
+                raise ValueError(f"the review period for {name} must be at least 1 year")
+        return values
+
+    @model_validator(mode="after")
+    def _within_hard_limit(self) -> ReviewPolicy:
+        periods = {"period_years": self.period_years}
+        periods.update({f"tiers.{t.value}": y for t, y in self.tiers.items()})
+        periods.update({f"modules.{m}": y for m, y in self.modules.items()})
+        too_long = [f"{name} = {years}" for name, years in periods.items() if years > self.hard_limit_years]
+        if too_long:
+            raise ValueError(
+                f"review periods longer than hard_limit_years = {self.hard_limit_years}: "
+                + ", ".join(too_long)
+            )
+        return self
+
+    def period_for(self, tier: Tier | None, modules: list[str] | tuple[str, ...] = ()) -> int:
+        """The period in years for a record of ``tier`` in ``modules`` (its module first, then ancestors)."""
+        for module in modules:
+            if module in self.modules:
+                return self.modules[module]
+        if tier is not None and tier in self.tiers:
+            return self.tiers[tier]
+        return self.period_years
+
+
+class PipelineSection(_Section):
+    """[pipeline] how long a standard in the making may stay in one stage."""
+
+    stall_months: int = Field(
+        12, ge=1, description="停滞月数 months a project may stay in one stage before S005 reports it"
+    )
+    stage_months: dict[str, int] = Field(
+        default_factory=dict,
+        description='分阶段停滞月数 per-stage override, e.g. {"征求意见" = 3} or {consultation = 3}',
+    )
+
+    @field_validator("stage_months")
+    @classmethod
+    def _stages(cls, values: dict[str, int]) -> dict[str, int]:
+        for name, months in values.items():
+            if parse_stage(name) is None:
+                raise ValueError(f"{name!r} is not a stage (申报, 立项, 起草, 征求意见, 审查, 批准发布)")
+            if months < 1:
+                raise ValueError(f"{name}: months must be at least 1")
+        return values
+
+    def months_for(self, stage: Stage) -> int:
+        for name, months in self.stage_months.items():
+            if parse_stage(name) is stage:
+                return months
+        return self.stall_months
+
+
 class Config(_Section):
     """gbstd.toml as a whole."""
 
     catalog: CatalogSection = Field(default_factory=CatalogSection)
     lint: LintSection = Field(default_factory=LintSection)
     duplicates: DuplicatesSection = Field(default_factory=DuplicatesSection)
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy)
+    pipeline: PipelineSection = Field(default_factory=PipelineSection)

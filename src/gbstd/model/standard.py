@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gbstd.i18n import Text
 from gbstd.model.code import Nature, Tier
 from gbstd.model.fields import Date, StrList, alias_enum, list_field
+from gbstd.model.making import Making
 
 
 class Status(str, Enum):
@@ -52,6 +53,60 @@ TierField = alias_enum(Tier, TIER_ALIASES, "标准层级 tier; derived from the 
 NatureField = alias_enum(Nature, NATURE_ALIASES, "标准性质 nature; derived from the code when omitted")
 
 
+class Conclusion(str, Enum):
+    """复审结论 — the conclusion of a review."""
+
+    CONTINUE = "继续有效"
+    REVISE = "修订"
+    ABOLISH = "废止"
+
+    @property
+    def label(self) -> Text:
+        return CONCLUSION_LABELS[self]
+
+
+CONCLUSION_LABELS: dict[Conclusion, Text] = {
+    Conclusion.CONTINUE: Text("继续有效", "continue"),
+    Conclusion.REVISE: Text("修订", "revise"),
+    Conclusion.ABOLISH: Text("废止", "abolish"),
+}
+
+CONCLUSION_ALIASES: dict[str, Enum] = {
+    "continue": Conclusion.CONTINUE, "continued": Conclusion.CONTINUE, "confirm": Conclusion.CONTINUE,
+    "confirmed": Conclusion.CONTINUE, "有效": Conclusion.CONTINUE, "确认": Conclusion.CONTINUE,
+    "继续": Conclusion.CONTINUE, "revise": Conclusion.REVISE, "revision": Conclusion.REVISE,
+    "amend": Conclusion.REVISE, "修改": Conclusion.REVISE, "abolish": Conclusion.ABOLISH,
+    "withdraw": Conclusion.ABOLISH, "废除": Conclusion.ABOLISH, "作废": Conclusion.ABOLISH,
+}  # fmt: skip
+
+CONCLUSION_HELP = "复审结论 conclusion: 继续有效 / 修订 / 废止 (continue / revise / abolish)"
+ConclusionField = alias_enum(Conclusion, CONCLUSION_ALIASES, CONCLUSION_HELP)
+
+
+class Review(BaseModel):
+    """一次复审 — one review of the standard (标准复审)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    date: Date = Field(description="复审日期 date of the review (the review clock restarts here)")
+    conclusion: ConclusionField = Field(description=CONCLUSION_HELP)  # type: ignore[valid-type]
+    by: str = Field(min_length=1, description="复审单位 body that carried out the review")
+    note: str | None = Field(None, description="备注 note, e.g. the notice that published the conclusion")
+    illustrative: bool = Field(False, description="示例数据 this entry is illustrative, not public data")
+
+
+class Implementation(BaseModel):
+    """一条实施证据 — evidence that a unit applies the standard (标准实施)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    unit: str = Field(min_length=1, description="实施单位 unit that applies the standard")
+    since: Date | None = Field(None, description="起始日期 applied since this date")
+    evaluation: str | None = Field(None, description="评价结果 result of an evaluation of its application")
+    note: str | None = Field(None, description="备注 note")
+    illustrative: bool = Field(False, description="示例数据 this entry is illustrative, not public data")
+
+
 class Suppression(BaseModel):
     """Silences one rule for this record, with the reason on record (an inline ``noqa``)."""
 
@@ -85,6 +140,8 @@ class Standard(BaseModel):
     replaces: StrList = list_field("代替标准 codes of the standards this one replaces")
     replaced_by: StrList = list_field("被代替 codes of the standards that replace this one")
     references: StrList = list_field("规范性引用文件 normative references (codes)")
+    adopts: StrList = list_field("采用 upper-tier standards this one adopts (衔接 between tiers)")
+    refines: StrList = list_field("细化 upper-tier standards this one refines locally (衔接)")
     issuer: StrList = list_field("发布部门 issuing bodies")
     competent_department: str | None = Field(None, description="主管部门 competent department")
     administering_body: str | None = Field(None, description="归口单位 administering body")
@@ -96,9 +153,23 @@ class Standard(BaseModel):
     ccs: str | None = Field(None, description="中国标准文献分类号 CCS class")
     ics: str | None = Field(None, description="国际标准分类号 ICS class")
     module: str | None = Field(None, description="体系编号 module of the standard system, e.g. 202")
+    making: Making | None = Field(
+        None, description="制定过程 how it was made: project id, stage dates, review rounds"
+    )
     sources: StrList = list_field("来源 where the record's data was verified (URLs)")
     illustrative: bool = Field(False, description="示例数据 the record holds non-public, illustrative data")
     note: str | None = Field(None, description="备注 free-text note")
+    reviews: list[Review] = Field(
+        default_factory=list, description="复审记录 reviews, each with date, conclusion and reviewing body"
+    )
+    implementations: list[Implementation] = Field(
+        default_factory=list, description="实施证据 units applying the standard, since when, evaluations"
+    )
+    extra: dict[str, str] = Field(
+        default_factory=dict,
+        description="其他列 columns of an imported spreadsheet that have no field of their own (header → text); "
+        "`gbstd report catalog` writes them back as columns",
+    )
     distinct_from: list[DistinctFrom] = Field(
         default_factory=list,
         description="并非重复 similar standards this one is knowingly distinct from, each with a reason",

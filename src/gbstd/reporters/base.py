@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gbstd.findings import FindingSet
+from gbstd.findings import Finding, FindingSet
 from gbstd.i18n import Lang
 
 
@@ -14,3 +14,9 @@ class ReportInput:
     lang: Lang = "zh"
     files_checked: int = 0
     color: bool = False
+    # The catalog root as seen from where the tool runs (POSIX, "" = here). CI formats (SARIF, GitHub,
+    # JUnit) prefix finding paths with it so that they name files relative to the repository checkout.
+    path_prefix: str = ""
+
+    def display_path(self, finding: Finding) -> str:
+        return f"{self.path_prefix.rstrip('/')}/{finding.path}" if self.path_prefix not in ("", ".") else finding.path

@@ -1,7 +1,10 @@
 """The explicit registry of rules. Adding a rule = a module here + a line in ``ALL_RULES`` + fixtures.
 
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
-Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references,
+Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references, P = pilot plans,
+R = review tracking (复审) and implementation evidence,
+G = changes since a git revision (only with ``lint --changed-since``),
+S = the standard system (coverage, linkage between tiers) and the making of standards (projects),
 D = duplicate and overlapping standards (重复建设).
 """
 
@@ -28,6 +31,35 @@ from gbstd.rules.c017_code_spelling import CodeSpelling
 from gbstd.rules.d001_duplicate_subject import DuplicateSubject
 from gbstd.rules.d002_remakes_upper_tier import RemakesUpperTier
 from gbstd.rules.d003_sibling_copy import SiblingCopy
+from gbstd.rules.g001_deleted_record import DeletedRecord
+from gbstd.rules.g002_code_changed import CodeChanged
+from gbstd.rules.g003_status_backwards import StatusBackwards
+from gbstd.rules.g004_published_rewritten import PublishedRewritten
+from gbstd.rules.p001_phase_order import PhaseOrder
+from gbstd.rules.p002_phase_overlap import PhaseOverlap
+from gbstd.rules.p003_phase_gap import PhaseGap
+from gbstd.rules.p004_task_phase import TaskPhase
+from gbstd.rules.p005_deadline_outside_phase import DeadlineOutsidePhase
+from gbstd.rules.p006_task_no_deadline import TaskNoDeadline
+from gbstd.rules.p007_target_filter import TargetFilter
+from gbstd.rules.p008_evidence_unknown import EvidenceUnknown
+from gbstd.rules.p009_task_overdue import TaskOverdue
+from gbstd.rules.r001_review_overdue import ReviewOverdue
+from gbstd.rules.r002_review_past_limit import ReviewPastLimit
+from gbstd.rules.r003_review_due_soon import ReviewDueSoon
+from gbstd.rules.r004_review_abolish_in_force import ReviewAbolishInForce
+from gbstd.rules.r005_review_revise_no_successor import ReviewReviseNoSuccessor
+from gbstd.rules.r006_review_date import ReviewDate
+from gbstd.rules.r007_zombie_standard import ZombieStandard
+from gbstd.rules.s001_module_gap import ModuleGap
+from gbstd.rules.s002_module_dead import ModuleDead
+from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
+from gbstd.rules.s004_linkage_target import LinkageTarget
+from gbstd.rules.s005_project_stalled import ProjectStalled
+from gbstd.rules.s006_process_incomplete import ProcessIncomplete
+from gbstd.rules.s007_project_covered import ProjectCovered
+from gbstd.rules.s008_project_identity import ProjectIdentity
+from gbstd.rules.s009_stage_order import StageOrder
 from gbstd.rules.y001_yaml_syntax import YamlSyntax
 from gbstd.rules.y002_duplicate_key import DuplicateKey
 from gbstd.rules.y003_empty_file import EmptyFile
@@ -44,6 +76,13 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
     DuplicateSubject, RemakesUpperTier, SiblingCopy,
+    ModuleGap, ModuleDead, LinkageUndeclared, LinkageTarget, ProjectStalled, ProcessIncomplete, ProjectCovered,
+    ProjectIdentity, StageOrder,
+    PhaseOrder, PhaseOverlap, PhaseGap, TaskPhase, DeadlineOutsidePhase, TaskNoDeadline, TargetFilter,
+    EvidenceUnknown, TaskOverdue,
+    DeletedRecord, CodeChanged, StatusBackwards, PublishedRewritten,
+    ReviewOverdue, ReviewPastLimit, ReviewDueSoon, ReviewAbolishInForce, ReviewReviseNoSuccessor, ReviewDate,
+    ZombieStandard,
 )  # fmt: skip
 
 # Codes that once existed and must never be reused (none yet; Y008 was never assigned).

@@ -1,0 +1,61 @@
+"""The catalog as it was at a git revision (the *baseline*), for rules that compare then and now.
+
+Only the files that changed since the revision are kept: unchanged files are the same on both sides, so a
+national catalog costs nothing more than its diff. :mod:`gbstd.gitrepo` builds a :class:`Baseline`; rules
+read it from ``RuleContext.baseline`` (``None`` when the run does not compare with a revision).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gbstd.model.code import StandardCode
+from gbstd.model.standard import Standard
+
+
+@dataclass(frozen=True)
+class BaseRecord:
+    """One record file as it was at the baseline revision."""
+
+    rel: str  # POSIX path relative to the catalog root, at the revision
+    data: Any  # the parsed YAML (None when it did not parse)
+    standard: Standard | None  # None when the file was not a valid record then
+    code: StandardCode | None
+
+    @property
+    def key(self) -> str | None:
+        """Canonical code at the revision, or the code as written when it did not parse."""
+        if self.code is not None:
+            return self.code.canonical
+        raw = self.data.get("code") if isinstance(self.data, dict) else None
+        return raw.strip() if isinstance(raw, str) else None
+
+
+@dataclass
+class Baseline:
+    """What changed in a catalog between a revision and the working tree, and the old side of it.
+
+    Paths are POSIX and relative to the catalog root. ``renamed`` maps a current path to its path at the
+    revision; ``records`` holds the old side of every modified, renamed or deleted record file.
+    """
+
+    ref: str  # as the user wrote it (``origin/main``, ``HEAD~3``)
+    commit: str  # the full hash it resolved to
+    added: set[str] = field(default_factory=set)
+    modified: set[str] = field(default_factory=set)
+    renamed: dict[str, str] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+    records: dict[str, BaseRecord] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> set[str]:
+        """Current paths that are new or different since the revision."""
+        return self.added | self.modified | set(self.renamed)
+
+    def before(self, rel: str) -> BaseRecord | None:
+        """The record at the revision that the current file ``rel`` was (following a rename)."""
+        return self.records.get(self.renamed.get(rel, rel))
+
+    def deleted_records(self) -> list[BaseRecord]:
+        return [self.records[rel] for rel in sorted(self.deleted) if rel in self.records]

@@ -1,0 +1,105 @@
+"""Writing new record files in the catalog's house style: schema line, model key order, short lists in flow
+style, digit-only strings quoted. Shared by ``gbstd new`` and ``gbstd import``; writes are atomic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+from gbstd.catalog.roundtrip import dump_roundtrip
+from gbstd.model.code import StandardCode
+from gbstd.model.config import Config
+from gbstd.model.standard import Standard
+
+SCHEMA_FILE = "standard.schema.json"
+FLOW_LISTS = frozenset({"replaces", "replaced_by", "references", "issuer", "drafters"})
+# Plain scalars YAML would read as something other than text (numbers, booleans, dates, null).
+_NOT_TEXT = re.compile(
+    r"^(?:[-+]?(?:\d[\d_]*)?\.?\d+(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|true|false|yes|no|on|off|y|n|null|~|"
+    r"\d{4}-\d{1,2}-\d{1,2}.*)$",
+    re.IGNORECASE,
+)
+
+
+def record_path(root: Path, config: Config, code: StandardCode) -> Path:
+    """Where a new record goes: ``records/<tier>/<file name from the code>``."""
+    return root / config.catalog.records / code.tier.value / code.filename
+
+
+def schema_ref(path: Path, root: Path) -> str:
+    """Relative reference from ``path`` to the standard schema: the catalog's own ``schemas/`` or the
+    nearest one above it (a catalog kept inside a repository that holds the schemas)."""
+    candidates = [root, *list(root.parents)[:3]]
+    target = next(
+        (c / "schemas" / SCHEMA_FILE for c in candidates if (c / "schemas" / SCHEMA_FILE).is_file()),
+        root / "schemas" / SCHEMA_FILE,
+    )
+    return Path(os.path.relpath(target, path.parent)).as_posix()
+
+
+def schema_line(path: Path, root: Path) -> str:
+    return f"# yaml-language-server: $schema={schema_ref(path, root)}\n"
+
+
+def yaml_value(key: str, value: Any) -> Any:
+    """A Python value as the round-trip YAML node it should be written as."""
+    if isinstance(value, str):
+        if "\n" in value:
+            return LiteralScalarString(value)
+        return DoubleQuotedScalarString(value) if _NOT_TEXT.match(value) else value
+    if isinstance(value, (dt.date, bool, int, float)) or value is None:
+        return value
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for k, v in value.items():
+            mapping[k] = yaml_value(k, v)
+        return mapping
+    if isinstance(value, (list, tuple)):
+        seq = CommentedSeq(yaml_value(key, item) for item in value)
+        if key in FLOW_LISTS:
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def record_document(data: dict[str, Any]) -> CommentedMap:
+    """Record data as a round-trip mapping, keys in the model's order."""
+    order = list(Standard.model_fields)
+    doc = CommentedMap()
+    for key in sorted(data, key=lambda k: order.index(k) if k in order else len(order)):
+        doc[key] = yaml_value(key, data[key])
+    return doc
+
+
+def render_record(
+    data: dict[str, Any] | CommentedMap,
+    path: Path,
+    root: Path,
+    trailer: str = "",
+    *,
+    schema: str | None = None,
+) -> str:
+    """The text of a new record file: the schema line (``schema``: precomputed), then the fields."""
+    doc = data if isinstance(data, CommentedMap) else record_document(data)
+    return (schema or schema_line(path, root)) + dump_roundtrip(doc) + trailer
+
+
+def insert_in_order(doc: CommentedMap, key: str, value: Any) -> None:
+    """Set ``key``; a new key goes after the last existing key that precedes it in the model's order."""
+    if key in doc:
+        doc[key] = value
+        return
+    order = list(Standard.model_fields)
+    rank = order.index(key) if key in order else len(order)
+    position = 0
+    for index, existing in enumerate(doc):
+        if (order.index(existing) if existing in order else len(order)) < rank:
+            position = index + 1
+    doc.insert(position, key, value)

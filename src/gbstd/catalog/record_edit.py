@@ -1,0 +1,138 @@
+"""Editing one record's file in place: appending a review (``gbstd review add``).
+
+The edit goes through ruamel's round-trip mode (:mod:`gbstd.catalog.roundtrip`), so comments, key order,
+quoting and flow/block styles stay as they were; only the new entry is added. Before anything is written,
+the file must round-trip unchanged (otherwise formatting outside the new entry would change, and we refuse
+unless asked to reformat) and the result must validate as a record. The write is atomic. Any refusal
+raises :class:`EditError` and leaves the file untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
+from gbstd.catalog.validation import validate
+from gbstd.catalog.yamlio import BOM, parse_yaml
+from gbstd.i18n import Text
+from gbstd.model.standard import Review, Standard, model_fields_order
+
+
+class EditError(CatalogError):
+    """A requested edit was refused; nothing was written."""
+
+
+def find_record(catalog: Catalog, raw_code: str) -> Record:
+    """The one record with this code (any spelling), or an :class:`EditError` saying why not."""
+    code = catalog.resolve(raw_code)
+    key = code.canonical if code else raw_code.strip()
+    found = catalog.by_code.get(key, [])
+    if not found:
+        raise EditError(Text(
+            f"目录中没有标准 {key}（或其文件无法加载，请运行 `gbstd lint`）",
+            f"no standard {key} in the catalog (or its file does not load; run `gbstd lint`)",
+        ))
+    if len(found) > 1:
+        files = ", ".join(r.rel for r in found)
+        raise EditError(Text(f"标准 {key} 出现在多个文件中：{files}",
+                             f"{key} is in more than one file: {files}"))
+    return found[0]
+
+
+def check_review(record: Record, review: Review, as_of: dt.date) -> None:
+    """Refuse a review that rule R006 would report, or one already recorded."""
+    std = record.standard
+    start = std.effective or std.published
+    if review.date > as_of:
+        raise EditError(Text(f"复审日期 {review.date} 在 {as_of} 之后，尚未发生",
+                             f"review date {review.date} is after {as_of}: it has not happened yet"))
+    if start is not None and review.date < start:
+        which = ("实施日期", "effective date") if std.effective else ("发布日期", "publication date")
+        raise EditError(Text(f"复审日期 {review.date} 早于{which[0]} {start}",
+                             f"review date {review.date} is before the {which[1]} {start}"))
+    for existing in std.reviews:
+        if existing.date == review.date and existing.conclusion is review.conclusion:
+            raise EditError(Text(
+                f"{record.key} 已有 {review.date} 的复审记录（{review.conclusion.value}）",
+                f"{record.key} already has a review on {review.date} ({review.conclusion.label.en})",
+            ))
+
+
+def review_entry(review: Review) -> CommentedMap:
+    """The YAML mapping of one review, in the model's key order, without defaults."""
+    entry = CommentedMap()
+    entry["date"] = review.date
+    entry["conclusion"] = review.conclusion.value
+    entry["by"] = review.by
+    if review.note:
+        entry["note"] = review.note
+    if review.illustrative:
+        entry["illustrative"] = True
+    return entry
+
+
+def add_review(
+    catalog: Catalog, raw_code: str, review: Review, *, as_of: dt.date, allow_reformat: bool = False
+) -> Record:
+    """Append ``review`` to the record of ``raw_code`` and write the file atomically; return the record."""
+    record = find_record(catalog, raw_code)
+    check_review(record, review, as_of)
+    new_text = _with_review(record.path, review, allow_reformat)
+    write_atomic(record.path, new_text)
+    return record
+
+
+def _with_review(path: Path, review: Review, allow_reformat: bool) -> bytes:
+    raw = path.read_bytes()
+    bom = raw.startswith(BOM)
+    text = raw[len(BOM):].decode("utf-8") if bom else raw.decode("utf-8")
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n") if crlf else text
+    final_newline = text.endswith("\n")
+    baseline = text if final_newline else text + "\n"
+    data = load_roundtrip(baseline)
+    if dump_roundtrip(data) != baseline and not allow_reformat:
+        raise EditError(Text(
+            f"{path.name} 的格式无法原样保留（缩进或引号风格与目录惯例不同）；"
+            "请手工添加，或加 --reformat 允许重排整个文件",
+            f"{path.name} cannot be rewritten without changing its formatting (indentation or quoting "
+            "differs from the catalog's style); add the review by hand, or pass --reformat",
+        ))
+    _append(data, review_entry(review))
+    new_text = dump_roundtrip(data)
+    parsed, problems = parse_yaml(new_text)
+    standard, findings = validate(Standard, parsed, path.name, None)
+    if problems or findings or standard is None:
+        detail = "; ".join(f.message.en for f in findings) or "; ".join(p.message.en for p in problems)
+        raise EditError(Text(f"添加后 {path.name} 不再是有效记录：{detail}",
+                             f"{path.name} would no longer be a valid record: {detail}"))
+    if not final_newline:
+        new_text = new_text[:-1]
+    if crlf:
+        new_text = new_text.replace("\n", "\r\n")
+    return (BOM if bom else b"") + new_text.encode("utf-8")
+
+
+def _append(data: CommentedMap, entry: CommentedMap) -> None:
+    existing = data.get("reviews")
+    if isinstance(existing, list) and existing:
+        existing.append(entry)
+        return
+    if existing is not None and not isinstance(existing, list):
+        raise EditError(Text("`reviews` 不是列表", "`reviews` is not a list"))
+    block = CommentedSeq([entry])
+    if "reviews" in data:  # `reviews:` or `reviews: []`
+        data["reviews"] = block
+        return
+    # A new key goes where the model's order puts it: before the first later field the file has.
+    order = model_fields_order(Standard)
+    later = set(order[order.index("reviews") + 1:])
+    keys = list(data)
+    position = next((i for i, k in enumerate(keys) if k in later), len(keys))
+    data.insert(position, "reviews", block)

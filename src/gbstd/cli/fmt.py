@@ -1,0 +1,95 @@
+"""``gbstd fmt``: rewrite catalog files in their canonical layout, or check that they are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.cli.common import EXIT_FINDINGS, EXIT_OK, LangChoice, LangOption, fail
+from gbstd.formatting import catalog_files, format_files
+from gbstd.i18n import Text
+
+
+def fmt(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="目录或文件 catalog directory or files in it (default: .)")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="只检查，不写入 write nothing; exit 1 if a file would change.")
+    ] = False,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """格式化目录文件 — canonical key order, code spelling and indentation; comments are kept.
+
+    Keys follow the order of the model's fields, codes are written canonically (GB/T 41568-2022),
+    indentation is 2 spaces. Files with YAML errors are reported and left untouched. Running it twice
+    changes nothing the second time. Files given that are not in any catalog are skipped with a note
+    (so that pre-commit can pass every changed YAML file); a directory outside any catalog is an error.
+
+    Exit codes: 0 all files formatted (or, with --check, already formatted), 1 with --check a file would
+    change, or a file could not be formatted; 2 no catalog found.
+
+    Examples:
+
+        gbstd fmt standards
+
+        gbstd fmt --check standards
+    """
+    language = lang.value
+    targets = paths or [Path(".")]
+    groups: dict[Path, list[Path]] = {}
+    outside: list[Path] = []
+    for target in targets:
+        if not target.exists():
+            fail(Text(f"路径不存在：{target}", f"no such path: {target}"), language)
+        try:
+            groups.setdefault(find_root(target), []).append(target)
+        except CatalogError as exc:
+            if target.is_dir():
+                fail(exc.text, language)
+            outside.append(target)
+    for target in outside:
+        typer.echo(
+            Text(f"跳过 {target}：不在任何目录中", f"skipped {target}: not in a catalog").get(language),
+            err=True,
+        )
+    would_change = failed = total = 0
+    for root, group in groups.items():
+        try:
+            catalog = Catalog(root=root, config=load_config(root))
+        except CatalogError as exc:
+            fail(exc.text, language)
+        run = format_files(catalog, catalog_files(catalog, group), check=check)
+        total += len(run.results)
+        for result in run.with_outcome("error"):
+            failed += 1
+            assert result.message is not None
+            typer.echo(f"{_shown(root, result.rel)}: {result.message.get(language)}", err=True)
+        for result in run.with_outcome("reformatted"):
+            would_change += 1
+            label = Text("需要格式化", "would reformat") if check else Text("已格式化", "reformatted")
+            typer.echo(f"{label.get(language)}: {_shown(root, result.rel)}")
+    if check:
+        summary = Text(
+            f"{total} 个文件中有 {would_change} 个需要格式化，{failed} 个无法格式化",
+            f"{would_change} of {total} files would be reformatted, {failed} could not be formatted",
+        )
+    else:
+        summary = Text(
+            f"格式化了 {total} 个文件中的 {would_change} 个，{failed} 个无法格式化",
+            f"reformatted {would_change} of {total} files, {failed} could not be formatted",
+        )
+    typer.echo(summary.get(language))
+    raise typer.Exit(EXIT_FINDINGS if failed or (check and would_change) else EXIT_OK)
+
+
+def _shown(root: Path, rel: str) -> str:
+    path = root / rel
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()

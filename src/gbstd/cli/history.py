@@ -1,0 +1,112 @@
+"""``gbstd history CODE``: one standard's record, commit by commit, as field-level changes."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.common import LangChoice, LangOption, fail
+from gbstd.gitrepo import FieldChange, RecordHistory, record_history
+from gbstd.i18n import Lang, Text
+
+
+class HistoryFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def history(
+    code: Annotated[str, typer.Argument(help="标准号 standard code, any spelling, e.g. 'GB/T 41568-2022'")],
+    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="REF", help="只显示 REF 之后的提交 only commits after git revision REF."
+        ),
+    ] = None,
+    output_format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="输出格式 output format.")
+    ] = (HistoryFormat.text),
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """标准记录的变更历史 — how one record changed, commit by commit: fields, author, date, message.
+
+    Follows renames; finds records that were deleted by their file name. Uncommitted changes in the
+    working tree come first. Newest first.
+
+    Examples:
+
+        gbstd history "GB/T 41568-2022" standards
+
+        gbstd history DB41/T2144-2021 standards --since v1.0 --format json
+    """
+    language = lang.value
+    if not path.exists():
+        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), language)
+    try:
+        catalog = load_catalog(path)
+        found = record_history(catalog, code, since)
+    except CatalogError as exc:
+        fail(exc.text, language)
+    if output_format is HistoryFormat.json:
+        typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_history(found, language), nl=False)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return "null" if value is None else str(value)
+
+
+def _change_line(change: FieldChange) -> str:
+    if change.kind == "added":
+        return f"    + {change.field}: {_value(change.new)}"
+    if change.kind == "removed":
+        return f"    - {change.field}: {_value(change.old)}"
+    return f"    ~ {change.field}: {_value(change.old)} → {_value(change.new)}"
+
+
+def render_history(found: RecordHistory, lang: Lang) -> str:
+    lines = [f"{found.code}  {found.path}"]
+    if not found.entries:
+        lines.append(Text("  （没有提交）", "  (no commits)").get(lang))
+    labels = {
+        "added": Text("新建", "added"), "modified": Text("修改", "modified"),
+        "renamed": Text("改名", "renamed"), "deleted": Text("删除", "deleted"),
+    }  # fmt: skip
+    for entry in found.entries:
+        lines.append("")
+        if entry.commit is None:
+            lines.append(
+                Text("工作区（未提交）", "working tree (uncommitted)").get(lang)
+                + f"  [{labels[entry.change].get(lang)}]"
+            )
+        else:
+            date = entry.date.date().isoformat() if entry.date else ""
+            lines.append(
+                f"{entry.commit[:10]}  {date}  {entry.author} <{entry.email}>  "
+                f"[{labels[entry.change].get(lang)}]"
+            )
+            if entry.summary:
+                lines.append(f"    {entry.summary}")
+        if entry.renamed_from:
+            lines.append(f"    {entry.renamed_from} → {entry.path}")
+        if entry.unreadable:
+            lines.append(
+                Text(
+                    "    （此版本不是有效的 YAML，无法逐字段比较）",
+                    "    (this version is not valid YAML: no field-level comparison)",
+                ).get(lang)
+            )
+        lines.extend(_change_line(change) for change in entry.fields)
+        if not entry.fields and entry.change != "renamed" and not entry.unreadable:
+            lines.append(Text("    （只有格式变化）", "    (formatting only)").get(lang))
+    return "\n".join(lines) + "\n"

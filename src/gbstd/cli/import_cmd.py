@@ -1,0 +1,150 @@
+"""``gbstd import``: read a 标准体系明细表 (XLSX or CSV) into the catalog, one record file per row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.common import (
+    EXIT_FINDINGS,
+    AsOfOption,
+    LangChoice,
+    LangOption,
+    fail,
+    parse_as_of,
+    progress_bar,
+)
+from gbstd.i18n import Text
+from gbstd.tabular.importer import ACTION_LABELS, Action, ImportReport, import_table
+from gbstd.tabular.readers import TableError, read_table
+
+
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help="标准体系明细表 the spreadsheet: .xlsx or .csv", metavar="FILE")
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="工作表名称 sheet to read (default: the first).")
+    ] = None,
+    into: Annotated[Path, typer.Option("--into", help="导入到哪个标准目录 catalog to import into.")] = Path(
+        "."
+    ),
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="只报告将做什么，不写文件 report what would happen; write nothing."),
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update", help="合并到已有记录（保留注释） merge rows into existing records, keeping comments."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="不逐个列出文件 do not list each file.")
+    ] = False,
+    as_of: AsOfOption = None,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """导入标准体系明细表 — import a catalog spreadsheet (XLSX or CSV) into record files.
+
+    Columns (any order; English aliases accepted): 序号, 体系编号, 标准号, 标准名称, 标准层级, 标准性质, 状态,
+    发布日期, 实施日期, 废止日期, 代替标准, 引用标准, 发布部门, 归口单位, 起草单位, 适用范围, 最近复审日期,
+    复审结论, 备注. Other columns are kept in each record's `extra` field. CSV may be UTF-8 (with or
+    without BOM) or GBK/GB18030.
+
+    Each row becomes `records/<tier>/<code>.yaml`. Bad rows are reported (`第12行 实施日期: …`) and skipped,
+    the rest are imported. Existing records are never changed without --update. `--as-of` is the day an
+    empty 状态 is judged by.
+
+    Exit codes: 0 every row imported (or already there), 1 some rows rejected, 2 the file or catalog
+    cannot be read.
+
+    Examples:
+
+        gbstd import 标准体系明细表.xlsx
+
+        gbstd import table.csv --into standards --dry-run
+
+        gbstd import table.xlsx --sheet 2024 --update --lang en
+    """
+    language = lang.value
+    day = parse_as_of(as_of, language)
+    try:
+        table = read_table(file, sheet)
+        with progress_bar("加载目录" if language == "zh" else "loading") as bar:
+            catalog = load_catalog(
+                into,
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            )
+        with progress_bar("导入" if language == "zh" else "importing", total=2 * len(table.rows)) as bar:
+            report = import_table(
+                table,
+                catalog,
+                as_of=day,
+                update=update,
+                dry_run=dry_run,
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+            )
+    except (TableError, CatalogError) as exc:
+        fail(exc.text, language)
+    _print(report, file, language, quiet)
+    if report.rejected:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print(report: ImportReport, file: Path, lang: str, quiet: bool) -> None:
+    zh = lang == "zh"
+    rows = len(report.outcomes)
+    typer.echo(
+        f"读取 {file.name}（{report.source}）：{rows} 行"
+        if zh
+        else f"read {file.name} ({report.source}): {rows} rows"
+    )
+    if report.unknown_columns:
+        names = "、".join(report.unknown_columns) if zh else ", ".join(report.unknown_columns)
+        typer.echo(
+            f"未识别的列（保存在记录的 extra 字段中）：{names}"
+            if zh
+            else f"unknown columns (kept in each record's `extra` field): {names}"
+        )
+    would = report.dry_run
+    for outcome in report.outcomes:
+        for line in outcome.messages("zh" if zh else "en"):
+            typer.echo(line, err=True)
+        if quiet or outcome.action is Action.REJECTED:
+            continue
+        label = ACTION_LABELS[outcome.action].get("zh" if zh else "en")
+        if would and outcome.action in (Action.CREATE, Action.UPDATE):
+            label = f"将{label}" if zh else f"would {label}"
+        detail = ""
+        if outcome.changed and outcome.action in (Action.UPDATE, Action.EXISTS):
+            fields = ", ".join(outcome.changed)
+            detail = f"（{fields}）" if zh else f" ({fields})"
+            if outcome.action is Action.EXISTS:
+                detail += "，用 --update 合并" if zh else "; use --update to merge"
+        notes = "".join(f"；{n.zh}" if zh else f"; {n.en}" for n in outcome.notes)
+        typer.echo(f"{label}: {outcome.path}{detail}{notes}")
+    for rel, code in report.linked:
+        typer.echo(
+            f"{'将补全' if would else '补全'}被代替: {rel} ← {code}"
+            if zh
+            else f"{'would add' if would else 'added'} replaced_by: {rel} ← {code}"
+        )
+    counts = [(a, report.count(a)) for a in Action]
+    summary = ("，" if zh else ", ").join(
+        f"{ACTION_LABELS[a].get('zh' if zh else 'en')} {n}" for a, n in counts if n
+    ) or ("没有数据行" if zh else "no data rows")
+    prefix = ("演练（未写入任何文件）：" if zh else "dry run (nothing written): ") if would else ""
+    typer.echo(prefix + summary)
+    if any(o.action is Action.EXISTS for o in report.outcomes):
+        typer.echo(
+            Text(
+                "已有记录与表格不同的行未改动；加 --update 合并",
+                "rows that differ from existing records were left alone; add --update to merge them",
+            ).get("zh" if zh else "en")
+        )

@@ -1,0 +1,55 @@
+"""``gbstd init DIR``: scaffold a new catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gbstd.cli.common import LangChoice, LangOption, fail
+from gbstd.i18n import Text
+from gbstd.scaffold import DEFAULT_SYSTEM_NAME, ScaffoldError, init_catalog
+
+
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="新目录 directory for the new catalog (created if missing)", metavar="DIR")
+    ],
+    name: Annotated[
+        str, typer.Option("--name", help="标准体系名称 name of the standard system.")
+    ] = DEFAULT_SYSTEM_NAME,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """新建标准目录 — scaffold a catalog: gbstd.toml (every option, commented), system.yaml (starting
+    modules), records/, schemas/, README.md, .gitignore, .pre-commit-config.yaml and a CI workflow.
+
+    Existing files are never overwritten; a directory that already has a gbstd.toml is refused (exit 2).
+
+    Examples:
+
+        gbstd init 标准目录
+
+        gbstd init catalog --name 河南省机关事务标准体系 && cd catalog && gbstd import ../明细表.xlsx
+    """
+    language = lang.value
+    try:
+        result = init_catalog(directory, name)
+    except ScaffoldError as exc:
+        fail(exc.text, language)
+    except OSError as exc:
+        fail(
+            Text(f"无法创建 {directory}：{exc.strerror}", f"cannot create {directory}: {exc.strerror}"),
+            language,
+        )
+    zh = language == "zh"
+    for rel in result.created:
+        typer.echo(f"{'已创建' if zh else 'created'} {(directory / rel).as_posix()}")
+    for rel in result.kept:
+        typer.echo(f"{'已存在，保留' if zh else 'kept existing'} {(directory / rel).as_posix()}")
+    after = f"cd {directory} && gbstd import"
+    typer.echo(
+        f"下一步：{after} 明细表.xlsx（或 gbstd new 标准号 --title 名称），然后 gbstd lint"
+        if zh
+        else f"next: {after} table.xlsx (or gbstd new CODE --title TITLE), then gbstd lint"
+    )

@@ -1,0 +1,65 @@
+"""``gbstd new CODE --title …``: create one record file with the schema line and the required fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
+from gbstd.i18n import Text
+from gbstd.scaffold import ScaffoldError, new_record
+from gbstd.tabular.cells import CellError, parse_date
+
+
+def new(
+    code: Annotated[
+        str, typer.Argument(help="标准号 standard code, e.g. 'DB41/T 2144-2021'", metavar="CODE")
+    ],
+    title: Annotated[str, typer.Option("--title", "-t", help="标准名称 title (required).")],
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="状态 现行/即将实施/废止 (default: from the dates, else 现行)."),
+    ] = None,
+    published: Annotated[str | None, typer.Option("--published", help="发布日期 YYYY-MM-DD.")] = None,
+    effective: Annotated[str | None, typer.Option("--effective", help="实施日期 YYYY-MM-DD.")] = None,
+    module: Annotated[
+        str | None, typer.Option("--module", "-m", help="体系编号 module of the standard system.")
+    ] = None,
+    into: Annotated[
+        Path, typer.Option("--into", help="标准目录 catalog (default: the one holding .).")
+    ] = Path("."),
+    as_of: AsOfOption = None,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """新建一条标准记录 — create `records/<tier>/<code>.yaml` with the schema line and the required fields.
+
+    Refuses a code that cannot be understood or that already has a record (exit 2).
+
+    Examples:
+
+        gbstd new "DB41/T 2144-2021" --title 机关食堂服务规范 --module 302
+
+        gbstd new "GB/T 41568-2022" -t "机关事务管理 术语" --published 2022-04-15 --effective 2022-04-15
+    """
+    language = lang.value
+    day = parse_as_of(as_of, language)
+    dates = {}
+    for name, value in (("published", published), ("effective", effective)):
+        try:
+            dates[name] = parse_date(value)
+        except CellError as exc:
+            fail(Text(f"--{name}: {exc.reason.zh}", f"--{name}: {exc.reason.en}"), language)
+    if not title.strip():
+        fail(Text("--title 不能为空", "--title must not be empty"), language)
+    try:
+        root = find_root(into)
+        config = load_config(root)
+        path = new_record(
+            root, config, code, title, as_of=day, status=status, fields={**dates, "module": module}
+        )
+    except (CatalogError, ScaffoldError) as exc:
+        fail(exc.text, language)
+    typer.echo(f"{'已创建' if language == 'zh' else 'created'} {path.relative_to(root).as_posix()}")

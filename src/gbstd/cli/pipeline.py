@@ -1,0 +1,124 @@
+"""``gbstd pipeline``: standards in the making, by stage and age; stage counts for a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
+from gbstd.i18n import Lang, Text
+from gbstd.pipeline import project_states, stage_counts
+from gbstd.system_report import PIPELINE_COLUMNS, group_states, pipeline_markdown, pipeline_rows
+
+
+class PipelineFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _date(value: str | None, option: str, lang: Lang) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(
+            Text(
+                f"{option} {value!r} 不是有效日期（YYYY-MM-DD）",
+                f"{option} {value!r} is not a valid date (YYYY-MM-DD)",
+            ),
+            lang,
+        )
+
+
+def pipeline(
+    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    output_format: Annotated[
+        PipelineFormat, typer.Option("--format", "-f", help="输出格式 output format.")
+    ] = PipelineFormat.text,
+    active: Annotated[
+        bool, typer.Option("--active", help="只列在研项目 only projects still being made.")
+    ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", metavar="YYYY-MM-DD", help="统计期起 count stage events from this day."),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", metavar="YYYY-MM-DD", help="统计期止 count stage events up to this day."),
+    ] = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """在研标准 — standards in the making (projects/), grouped by stage, with months in the current stage.
+
+    With --from/--to it also counts how many standards reached each stage in that period (申报, 立项, …,
+    批准发布 — the bulletin's 申请立项 and 发布 figures), from projects and published records alike.
+
+    Exit codes: 0 done, 2 could not run.
+
+    Examples:
+
+        gbstd pipeline standards --as-of 2026-11-23
+
+        gbstd pipeline standards --from 2026-01-01 --to 2026-06-30 --format json
+    """
+    language = lang.value
+    day = parse_as_of(as_of, language)
+    window = (_date(start, "--from", language), _date(end, "--to", language))
+    if window[0] and window[1] and window[0] > window[1]:
+        fail(Text("--from 晚于 --to", "--from is after --to"), language)
+    try:
+        catalog = load_catalog(path)
+    except CatalogError as exc:
+        fail(exc.text, language)
+    states = [s for s in project_states(catalog, day) if s.active or not active]
+    counts = stage_counts(catalog, *window) if start or end else None
+    if output_format is PipelineFormat.json:
+        document: dict[str, object] = {"as_of": day.isoformat(), "projects": [s.to_json() for s in states]}
+        if counts is not None:
+            document["period"] = {"from": start, "to": end, "stages": {k.value: v for k, v in counts.items()}}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    if output_format is PipelineFormat.markdown:
+        typer.echo(pipeline_markdown(states, language), nl=False)
+    else:
+        tty = sys.stdout.isatty()
+        console = Console(highlight=False, no_color=not tty, width=None if tty else 200)
+        if not states:
+            console.print(Text("没有标准项目。", "No projects.").get(language))
+        else:
+            table = Table(
+                title=Text(f"标准项目（截至 {day}）", f"Projects as of {day}").get(language),
+                title_justify="left",
+            )
+            for column in PIPELINE_COLUMNS:
+                table.add_column(
+                    column.get(language), justify="right" if column.en in ("months", "limit") else "left"
+                )
+            for _stage, _withdrawn, members in group_states(states):
+                for row in pipeline_rows(members, language):
+                    table.add_row(*row)
+                table.add_section()
+            console.print(table)
+    if counts is not None:
+        label = Text(
+            f"{start or '…'} 至 {end or '…'} 各阶段项数：", f"Stages reached {start or '…'} to {end or '…'}: "
+        )
+        typer.echo(
+            label.get(language)
+            + ", ".join(
+                f"{stage.value if language == 'zh' else stage.label.en} {n}" for stage, n in counts.items()
+            )
+        )

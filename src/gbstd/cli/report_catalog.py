@@ -1,0 +1,106 @@
+"""``gbstd report catalog``: the 标准体系明细表 as XLSX, CSV (UTF-8 with BOM) or Markdown."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.common import LangChoice, LangOption, fail, progress_bar, stderr
+from gbstd.i18n import Text
+from gbstd.tabular.writers import SHEET_TITLE, build_table, write_csv, write_markdown, write_xlsx
+
+
+class TableFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    md = "md"
+
+
+_SUFFIXES = {
+    ".xlsx": TableFormat.xlsx,
+    ".csv": TableFormat.csv,
+    ".md": TableFormat.md,
+    ".markdown": TableFormat.md,
+}
+
+
+def catalog(
+    path: Annotated[Path, typer.Argument(help="标准目录 catalog directory (default: .)")] = Path("."),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="输出文件 file to write (default: standard output; required for xlsx)."
+        ),
+    ] = None,
+    output_format: Annotated[
+        TableFormat | None,
+        typer.Option("--format", "-f", help="格式 xlsx, csv or md (default: from the file name, else md)."),
+    ] = None,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """标准体系明细表 — the catalog as a table: XLSX, CSV (UTF-8 with BOM, opens in Excel) or Markdown.
+
+    The columns are exactly those `gbstd import` reads, so export → edit in Excel → `gbstd import --update`
+    works, and export → import → export gives the same table. Rows are sorted by 体系编号, tier and code.
+    `--lang en` writes English headers and values (import reads both).
+
+    Examples:
+
+        gbstd report catalog standards -o 标准体系明细表.xlsx
+
+        gbstd report catalog standards -f csv > catalog.csv
+
+        gbstd report catalog standards --lang en
+    """
+    language = lang.value
+    chosen = output_format or (_SUFFIXES.get(output.suffix.lower()) if output else None) or TableFormat.md
+    if chosen is TableFormat.xlsx and output is None:
+        fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)
+    try:
+        with progress_bar("加载目录" if language == "zh" else "loading") as bar:
+            loaded = load_catalog(
+                path,
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            )
+    except CatalogError as exc:
+        fail(exc.text, language)
+    table = build_table(loaded.records, language)
+    unreadable = len({f.path for f in loaded.load_findings if f.path != loaded.system_rel})
+    if unreadable:
+        stderr.print(
+            Text(
+                f"注意：{unreadable} 个记录文件无法读取，未列入表格（见 gbstd lint）",
+                f"note: {unreadable} record files could not be read and are not in the table "
+                "(see gbstd lint)",
+            ).get(language)
+        )
+    if chosen is TableFormat.xlsx:
+        data: bytes | str = write_xlsx(table, language)
+    elif chosen is TableFormat.csv:
+        data = write_csv(table)
+    else:
+        data = write_markdown(table, SHEET_TITLE[language])
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(data)
+        return
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        fail(Text(f"无法写入 {output}：{exc.strerror}", f"cannot write {output}: {exc.strerror}"), language)
+    stderr.print(
+        Text(
+            f"已写入 {output}（{len(table.rows)} 项标准）", f"wrote {output} ({len(table.rows)} standards)"
+        ).get(language)
+    )

@@ -1,0 +1,308 @@
+"""``gbstd review`` (the review worklist) and ``gbstd review add`` (record a review in a standard's file)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import load_catalog
+from gbstd.catalog.record_edit import add_review
+from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of, stderr
+from gbstd.i18n import Lang, Text
+from gbstd.model.code import Tier
+from gbstd.model.config import ReviewPolicy
+from gbstd.model.standard import CONCLUSION_ALIASES, TIER_ALIASES, Conclusion, Review
+from gbstd.review import DueState, ReviewState, Worklist, parse_window, review_worklist
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+CatalogOption = Annotated[
+    Path, typer.Option("--catalog", "-C", help="目录路径 the catalog directory (or any path inside it).")
+]
+
+review_app = typer.Typer(
+    name="review",
+    help="复审 — the review worklist (default) and `review add` to record a review.",
+    rich_markup_mode="markdown",
+)
+
+
+def _load(path: Path, lang: Lang) -> Catalog:
+    if not path.exists():
+        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
+    try:
+        return load_catalog(path)
+    except CatalogError as exc:
+        fail(exc.text, lang)
+
+
+def _tiers(values: list[str], lang: Lang) -> list[Tier]:
+    tiers = []
+    for value in values:
+        text = value.strip()
+        tier = TIER_ALIASES.get(text) or next((t for t in Tier if t.value == text.lower()), None)
+        if tier is None:
+            names = ", ".join(t.value for t in Tier)
+            fail(Text(f"--tier {value!r} 不是标准层级（{names}）",
+                      f"--tier {value!r} is not a tier ({names})"), lang)
+        tiers.append(Tier(tier.value))
+    return tiers
+
+
+def _regions(values: list[str], lang: Lang) -> list[str]:
+    for value in values:
+        if not re.fullmatch(r"\d{2}(\d{2}){0,2}", value):
+            fail(Text(f"--region {value!r} 应为 2、4 或 6 位行政区划代码（如 41、4103）",
+                      f"--region {value!r} must be a 2-, 4- or 6-digit division code (e.g. 41, 4103)"), lang)
+    return values
+
+
+def _modules(values: list[str], catalog: Catalog, lang: Lang) -> list[str]:
+    known = catalog.modules
+    for value in values:
+        if known and value not in known:
+            fail(Text(f"--module {value!r} 不在标准体系中",
+                      f"--module {value!r} is not a module of the standard system"), lang)
+    return values
+
+
+TierOption = Annotated[list[str] | None, typer.Option(
+    "--tier", help="只看这些层级 only these tiers (national, local, 地方标准, …); repeatable.")]
+RegionOption = Annotated[list[str] | None, typer.Option(
+    "--region", help="只看该行政区划 only this region; a province (41) includes its cities (4103); "
+    "repeatable.")]
+ModuleOption = Annotated[list[str] | None, typer.Option(
+    "--module", help="只看该体系模块及其子模块 only this module and its sub-modules; repeatable.")]
+OverdueOption = Annotated[bool, typer.Option("--overdue", help="只看逾期 only overdue standards.")]
+DueWithinOption = Annotated[str | None, typer.Option(
+    "--due-within", metavar="WINDOW",
+    help="只看该期限内到期的 only standards not yet overdue and due within WINDOW (6m, 1y, 90d, 2w); "
+    "with --overdue: both.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="输出格式 output format.")]
+
+
+@review_app.callback(invoke_without_command=True)
+def review(
+    ctx: typer.Context,
+    catalog_path: CatalogOption = Path("."),
+    as_of: AsOfOption = None,
+    tier: TierOption = None,
+    region: RegionOption = None,
+    module: ModuleOption = None,
+    overdue: OverdueOption = False,
+    due_within: DueWithinOption = None,
+    output_format: FormatOption = Format.table,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """复审工作清单 — the review worklist: in-force standards with their review due dates, most urgent first.
+
+    The clock starts at the effective date and restarts at each review; the period is `[review]` in
+    gbstd.toml (default 3 years; per tier and module). States: overdue_hard (past the 5-year legal
+    limit), overdue, due_soon (within `due_soon_months`, default 6), current. Ends with a one-line summary
+    (on stderr for csv). Exit codes: 0 the worklist was printed, 2 bad arguments or catalog.
+
+    Examples:
+
+        gbstd review -C standards --as-of 2026-11-23
+
+        gbstd review -C standards --region 41 --overdue --format markdown
+
+        gbstd review -C standards --tier local --due-within 6m --format csv
+
+        gbstd review add "GB/T 41568-2022" -C standards --date 2025-04-10 --conclusion 继续有效 --by 国管局
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    language = lang.value
+    day = parse_as_of(as_of, language)
+    window = None
+    if due_within is not None:
+        try:
+            window = parse_window(due_within)
+        except ValueError:
+            fail(Text(f"--due-within {due_within!r} 应为期限，如 6m、1y、90d、2w",
+                      f"--due-within {due_within!r} must be a window like 6m, 1y, 90d or 2w"), language)
+    tiers, regions = _tiers(tier or [], language), _regions(region or [], language)
+    catalog = _load(catalog_path, language)
+    modules = _modules(module or [], catalog, language)
+    policy = catalog.config.review
+    worklist = review_worklist(catalog, policy, day, tiers=tiers, regions=regions, modules=modules,
+                               overdue=overdue, due_within=window)
+    summary = worklist.summary.line(policy).get(language)
+    if output_format is Format.json:
+        sys.stdout.write(render_json(worklist, policy, language))
+    elif output_format is Format.csv:
+        sys.stdout.write(render_csv(worklist))
+        stderr.print(summary, markup=False)
+    elif output_format is Format.markdown:
+        sys.stdout.write(render_markdown(worklist, language) + f"\n{summary}\n")
+    else:
+        render_table(worklist, language)
+        typer.echo(summary)
+
+
+def _days_text(state: ReviewState, lang: Lang) -> str:
+    if state.is_overdue:
+        return Text(f"逾期 {state.days_overdue} 天", f"{state.days_overdue} days overdue").get(lang)
+    return Text(f"剩 {state.days_remaining} 天", f"{state.days_remaining} days left").get(lang)
+
+
+def _last_text(state: ReviewState, lang: Lang) -> str:
+    last = state.last_review
+    if last is None:
+        return Text("无", "none").get(lang)
+    return f"{last.date} {last.conclusion.label.get(lang)}"
+
+
+def _headers(lang: Lang) -> list[str]:
+    pairs = [("状态", "state"), ("标准号", "code"), ("标准名称", "title"), ("层级", "tier"),
+             ("模块", "module"), ("到期日", "due"), ("天数", "days"), ("上次复审", "last review")]
+    return [Text(*pair).get(lang) for pair in pairs]
+
+
+def _row(state: ReviewState, lang: Lang) -> list[str]:
+    tier = state.record.tier
+    return [state.state.label.get(lang), state.key, state.record.title, tier.label.get(lang) if tier else "",
+            state.record.standard.module or "", str(state.due), _days_text(state, lang),
+            _last_text(state, lang)]
+
+
+_STYLE = {DueState.OVERDUE_HARD: "bold red", DueState.OVERDUE: "red", DueState.DUE_SOON: "yellow",
+          DueState.CURRENT: "green"}
+
+
+def render_table(worklist: Worklist, lang: Lang) -> None:
+    title = Text(f"复审工作清单（截至 {worklist.as_of}）", f"Review worklist as of {worklist.as_of}")
+    table = Table(title=title.get(lang))
+    for index, header in enumerate(_headers(lang)):
+        # Codes, dates and day counts must stay on one line; the title wraps.
+        table.add_column(header, no_wrap=index in (1, 5, 6), overflow="fold")
+    for state in worklist.items:
+        table.add_row(*_row(state, lang), style=_STYLE.get(state.state))
+    console = Console(highlight=False)
+    if not console.is_terminal:  # piped or captured: no terminal width to respect, keep rows whole
+        console = Console(highlight=False, width=200)
+    console.print(table)
+
+
+def render_json(worklist: Worklist, policy: ReviewPolicy, lang: Lang) -> str:
+    document = {
+        "as_of": worklist.as_of.isoformat(),
+        "policy": policy.model_dump(mode="json"),
+        "summary": worklist.summary.to_json(),
+        "summary_line": worklist.summary.line(policy).get(lang),
+        "items": [state.to_json(lang) for state in worklist.items],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = ["code", "title", "tier", "region", "module", "effective", "last_review", "last_conclusion",
+               "due", "days", "state", "zombie", "path"]
+
+
+def render_csv(worklist: Worklist) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for state in worklist.items:
+        record, last = state.record, state.last_review
+        writer.writerow([
+            record.key, record.title, record.tier.value if record.tier else "", record.region or "",
+            record.standard.module or "", record.standard.effective or "", last.date if last else "",
+            last.conclusion.value if last else "", state.due, state.days, state.state.value,
+            "yes" if state.zombie else "no", record.rel,
+        ])
+    return buffer.getvalue()
+
+
+def render_markdown(worklist: Worklist, lang: Lang) -> str:
+    def cell(value: str) -> str:
+        return value.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(_headers(lang)) + " |", "|" + "---|" * len(_headers(lang))]
+    lines += ["| " + " | ".join(cell(v) for v in _row(state, lang)) + " |" for state in worklist.items]
+    return "\n".join(lines) + "\n"
+
+
+DateOption = Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="复审日期 date of the review.")]
+ConclusionOption = Annotated[str, typer.Option(
+    "--conclusion", help="复审结论 继续有效 / 修订 / 废止 (continue / revise / abolish).")]
+ByOption = Annotated[str, typer.Option("--by", help="复审单位 the body that carried out the review.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="备注 note, e.g. the notice publishing it.")]
+IllustrativeOption = Annotated[bool, typer.Option(
+    "--illustrative", help="标记为示例数据 mark the entry as illustrative (not public data).")]
+ReformatOption = Annotated[bool, typer.Option(
+    "--reformat", help="允许重排整个文件 allow reformatting a file whose style cannot be kept.")]
+
+
+@review_app.command("add")
+def add(
+    code: Annotated[str, typer.Argument(help="标准号 code of the standard, any common spelling")],
+    date: DateOption,
+    conclusion: ConclusionOption,
+    by: ByOption,
+    note: NoteOption = None,
+    illustrative: IllustrativeOption = False,
+    reformat: ReformatOption = False,
+    catalog_path: CatalogOption = Path("."),
+    as_of: AsOfOption = None,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """记录一次复审 — append a review to a standard's file, keeping its comments and formatting.
+
+    The write is atomic; on any error (unknown code, impossible or future date, date before the standard
+    took effect, conclusion not 继续有效/修订/废止) nothing is written and the exit code is 2.
+
+    Examples:
+
+        gbstd review add "DB41/T 2397-2023" -C standards --date 2026-07-20 --conclusion 继续有效 --by 河南省局
+
+        gbstd review add GB/T41568-2022 --date 2025-04-10 --conclusion revise --by 国管局 --note "通知文号"
+    """
+    language = lang.value
+    day = parse_as_of(as_of, language)
+    try:
+        review_date = dt.date.fromisoformat(date.strip())
+    except ValueError:
+        fail(Text(f"--date {date!r} 不是有效日期（YYYY-MM-DD）",
+                  f"--date {date!r} is not a valid date (YYYY-MM-DD)"), language)
+    allowed = " / ".join([c.value for c in Conclusion] + [c.label.en for c in Conclusion])
+    folded = {k.casefold() for k in (*[c.value for c in Conclusion], *CONCLUSION_ALIASES)}
+    if conclusion.strip().casefold() not in folded:
+        fail(Text(f"--conclusion {conclusion!r} 不是复审结论（{allowed}）",
+                  f"--conclusion {conclusion!r} is not a review conclusion ({allowed})"), language)
+    try:
+        entry = Review.model_validate({"date": review_date, "conclusion": conclusion, "by": by, "note": note,
+                                       "illustrative": illustrative})
+    except ValidationError as exc:
+        problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        fail(Text(f"复审记录无效：{problem}", f"invalid review: {problem}"), language)
+    catalog = _load(catalog_path, language)
+    try:
+        record = add_review(catalog, code, entry, as_of=day, allow_reformat=reformat)
+    except CatalogError as exc:
+        fail(exc.text, language)
+    when, what = entry.date, entry.conclusion
+    done = Text(f"已记录 {record.key} 的复审（{when}，{what.value}）：{record.rel}",
+                f"recorded a review of {record.key} ({when}, {what.label.en}) in {record.rel}")
+    typer.echo(done.get(language))

@@ -1,0 +1,98 @@
+"""``gbstd system``: the standard system as a tree with counts per module, and its framework diagram."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of, stderr
+from gbstd.coverage import summarize
+from gbstd.diagram import DiagramError, write_diagram
+from gbstd.i18n import Text
+from gbstd.system_report import system_markdown, system_tree
+
+
+class SystemFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def system(
+    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    output_format: Annotated[
+        SystemFormat, typer.Option("--format", "-f", help="输出格式 output format.")
+    ] = SystemFormat.text,
+    diagram: Annotated[
+        Path | None,
+        typer.Option(
+            "--diagram",
+            metavar="FILE.svg|FILE.png",
+            help="另存框架图 also draw the framework diagram (SVG or PNG, by suffix).",
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """标准体系 — the standard system as a tree with counts per module.
+
+    Per module: standards in force, upcoming, abolished, and projects in progress.
+
+    Counts include sub-modules. Modules with nothing in force are marked as gaps (see rules S001, S002).
+    The diagram needs Graphviz (`dot`) and a CJK font (Debian: `apt-get install graphviz fonts-noto-cjk`).
+
+    Exit codes: 0 done, 2 could not run (no catalog, no system.yaml, diagram failed).
+
+    Examples:
+
+        gbstd system standards
+
+        gbstd system standards --format markdown > system.md
+
+        gbstd system standards --diagram framework.svg --as-of 2026-06-30
+    """
+    language = lang.value
+    day = parse_as_of(as_of, language)
+    try:
+        catalog = load_catalog(path)
+    except CatalogError as exc:
+        fail(exc.text, language)
+    if catalog.system is None:
+        where = catalog.config.catalog.system
+        fail(
+            Text(
+                f"目录中没有可用的标准体系文件 {where}（不存在或有错误，见 `gbstd lint`）",
+                f"the catalog has no usable standard system file {where} "
+                "(missing or invalid; see `gbstd lint`)",
+            ),
+            language,
+        )
+    summary = summarize(catalog, day)
+    if diagram is not None:
+        try:
+            write_diagram(summary, diagram, language)
+        except DiagramError as exc:
+            fail(exc.text, language)
+        except OSError as exc:
+            fail(
+                Text(f"无法写入 {diagram}：{exc.strerror}", f"cannot write {diagram}: {exc.strerror}"),
+                language,
+            )
+        stderr.print(Text(f"已写入框架图 {diagram}", f"wrote the diagram to {diagram}").get(language))
+    if output_format is SystemFormat.json:
+        typer.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+    elif output_format is SystemFormat.markdown:
+        typer.echo(system_markdown(summary, language), nl=False)
+    else:
+        tty = sys.stdout.isatty()
+        Console(highlight=False, no_color=not tty, width=None if tty else 200).print(
+            system_tree(summary, language)
+        )

@@ -1,0 +1,349 @@
+"""The standard system filled in: the standards and projects of each module, and the subjects covered.
+
+One place computes these facts; the coverage and linkage rules (S001–S004, S007), ``gbstd system``, the
+framework diagram and the reports all read them from here.
+
+Subjects are matched simply on purpose (full duplicate detection lives in ``similarity``): two items cover
+the same subject when they sit in the same module and share a *subject term* — a word from the module's
+``subjects`` list (or its parents') found in the title (or, failing that, the scope), or the same *title
+core*, the title without the usual organisation prefix (党政机关, 机关, …) and document-type suffix
+(规范, 指南, …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from gbstd.catalog.catalog import Catalog, Record
+from gbstd.model.code import TIER_RANK, Tier
+from gbstd.model.standard import Status
+from gbstd.model.system import Module
+from gbstd.pipeline import ProjectState, project_states
+from gbstd.review import ReviewState, is_zombie, review_states
+
+UNASSIGNED = "—"
+
+_ORG_PREFIXES = (
+    "党政机关及事业单位",
+    "市级党政机关",
+    "党政机关",
+    "省直机关",
+    "市直机关",
+    "机关事务",
+    "公共机构",
+    "机关",
+)
+_DOC_SUFFIXES = (
+    "规范",
+    "指南",
+    "导则",
+    "通则",
+    "规程",
+    "要求",
+    "标准",
+    "办法",
+    "细则",
+    "规则",
+    "指引",
+    "准则",
+)
+_WEAK_SUFFIXES = ("管理", "服务", "工作", "建设", "与", "和", "及")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def title_core(title: str) -> str:
+    """``机关公务用车服务规范`` → ``公务用车``: the title without organisation prefix and type suffix."""
+    text = _NOT_WORD.sub("", unicodedata.normalize("NFKC", title))
+    for prefix in _ORG_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            text = text[len(prefix) :]
+            break
+    changed = True
+    while changed:
+        changed = False
+        for suffix in (*_DOC_SUFFIXES, *_WEAK_SUFFIXES):
+            if text.endswith(suffix) and len(text) > len(suffix) + 1:
+                text = text[: -len(suffix)]
+                changed = True
+    return text
+
+
+@dataclass
+class Counts:
+    """Standards and projects of one module (or subtree)."""
+
+    in_force: int = 0
+    upcoming: int = 0
+    abolished: int = 0
+    in_progress: int = 0
+    overdue_reviews: int = 0
+    zombies: int = 0  # in force, but past the review period with no review and no implementation evidence
+
+    def add(self, other: Counts) -> None:
+        self.in_force += other.in_force
+        self.upcoming += other.upcoming
+        self.abolished += other.abolished
+        self.in_progress += other.in_progress
+        self.overdue_reviews += other.overdue_reviews
+        self.zombies += other.zombies
+
+    @property
+    def standards(self) -> int:
+        return self.in_force + self.upcoming + self.abolished
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "in_force": self.in_force, "upcoming": self.upcoming, "abolished": self.abolished,
+            "in_progress": self.in_progress, "overdue_reviews": self.overdue_reviews, "zombies": self.zombies,
+        }  # fmt: skip
+
+
+@dataclass
+class ModuleNode:
+    """One module with its own standards and projects, and counts for itself and its whole subtree."""
+
+    module: Module
+    loc: tuple[int | str, ...]
+    depth: int
+    parent: ModuleNode | None = None
+    children: list[ModuleNode] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    projects: list[ProjectState] = field(default_factory=list)
+    own: Counts = field(default_factory=Counts)
+    total: Counts = field(default_factory=Counts)
+
+    @property
+    def id(self) -> str:
+        return self.module.id
+
+    @property
+    def gap(self) -> bool:
+        """No standard in force anywhere in this module's subtree."""
+        return self.total.in_force == 0
+
+    def walk(self) -> Iterator[ModuleNode]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def subtree_records(self) -> Iterator[Record]:
+        for node in self.walk():
+            yield from node.records
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.module.name,
+            "name_en": self.module.name_en,
+            "extension": self.module.extension,
+            "own": self.own.to_json(),
+            "total": self.total.to_json(),
+            "gap": self.gap,
+            "standards": [r.key for r in self.records],
+            "projects": [s.entry.project.id for s in self.projects],
+            "modules": [child.to_json() for child in self.children],
+        }
+
+
+@dataclass
+class SystemSummary:
+    """The system on one day: the module tree with counts, plus what sits outside it."""
+
+    name: str
+    adopted_from: str | None
+    as_of: dt.date
+    roots: list[ModuleNode]
+    unassigned: ModuleNode  # records and projects with no module, or an unknown one
+    overall: Counts
+
+    def nodes(self) -> Iterator[ModuleNode]:
+        for root in self.roots:
+            yield from root.walk()
+
+    def node(self, module_id: str) -> ModuleNode | None:
+        return next((n for n in self.nodes() if n.id == module_id), None)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "adopted_from": self.adopted_from,
+            "as_of": self.as_of.isoformat(),
+            "overall": self.overall.to_json(),
+            "modules": [root.to_json() for root in self.roots],
+            "unassigned": {
+                "own": self.unassigned.own.to_json(),
+                "standards": [r.key for r in self.unassigned.records],
+                "projects": [s.entry.project.id for s in self.unassigned.projects],
+            },
+        }
+
+
+def _count_record(counts: Counts, record: Record) -> None:
+    if record.status is Status.IN_FORCE:
+        counts.in_force += 1
+    elif record.status is Status.UPCOMING:
+        counts.upcoming += 1
+    else:
+        counts.abolished += 1
+
+
+def summarize(catalog: Catalog, as_of: dt.date, reviews: Sequence[ReviewState] | None = None) -> SystemSummary:
+    """Counts per module on ``as_of``; ``reviews`` (one state per record, from ``review.review_states``) adds
+    the overdue-review and zombie counts. Callers that already hold the states pass them to avoid a recount."""
+    if reviews is None:
+        reviews = review_states(catalog, catalog.config.review, as_of)
+    review_of = {id(state.record): state for state in reviews}
+    system = catalog.system
+    nodes: dict[str, ModuleNode] = {}
+
+    def build(
+        modules: list[Module], loc: tuple[int | str, ...], depth: int, parent: ModuleNode | None
+    ) -> list[ModuleNode]:
+        built = []
+        for index, module in enumerate(modules):
+            node = ModuleNode(module, (*loc, index), depth, parent)
+            nodes.setdefault(module.id, node)
+            node.children = build(module.modules, (*loc, index, "modules"), depth + 1, node)
+            built.append(node)
+        return built
+
+    roots = build(system.modules, ("modules",), 0, None) if system else []
+    unassigned = ModuleNode(Module(id="0", name="未归类"), (), 0)
+    for record in catalog.records:
+        node = nodes.get(record.standard.module or "", unassigned)
+        node.records.append(record)
+        _count_record(node.own, record)
+        state = review_of.get(id(record))
+        if state is not None and state.in_force and state.is_overdue:
+            node.own.overdue_reviews += 1
+            node.own.zombies += is_zombie(state)
+    for state in project_states(catalog, as_of):
+        if state.active:
+            node = nodes.get(state.entry.project.module or "", unassigned)
+            node.projects.append(state)
+            node.own.in_progress += 1
+
+    def total(node: ModuleNode) -> Counts:
+        node.total = Counts()
+        node.total.add(node.own)
+        for child in node.children:
+            node.total.add(total(child))
+        return node.total
+
+    overall = Counts()
+    for root in roots:
+        overall.add(total(root))
+    unassigned.total.add(unassigned.own)
+    overall.add(unassigned.own)
+    return SystemSummary(
+        name=system.name if system else "",
+        adopted_from=system.adopted_from if system else None,
+        as_of=as_of,
+        roots=roots,
+        unassigned=unassigned,
+        overall=overall,
+    )
+
+
+class SubjectIndex:
+    """Subject terms of standards and projects, and which in-force standards cover a subject in a module."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        modules = catalog.system.module_ids() if catalog.system else {}
+        parents = catalog.system.parents() if catalog.system else {}
+        self._subjects: dict[str, tuple[str, ...]] = {}
+        for module_id in modules:
+            words: list[str] = []
+            current: str | None = module_id
+            while current is not None:
+                words.extend(modules[current].subjects)
+                current = parents.get(current)
+            # Longest first, so that 反食品浪费 is found before 浪费.
+            self._subjects[module_id] = tuple(sorted(set(words), key=len, reverse=True))
+        # (module, term, reach) → in-force records that may cover that subject there. ``reach`` is "" for
+        # national and industry standards (everywhere) and the region code for local and internal ones, so a
+        # query looks up only its own region and the divisions above it — never a whole module's records.
+        self._in_force: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
+        for record in catalog.records:
+            module = record.standard.module
+            if record.status is not Status.IN_FORCE or not module:
+                continue
+            if record.tier in (Tier.NATIONAL, Tier.INDUSTRY):
+                reach = ""
+            elif record.tier in (Tier.LOCAL, Tier.INTERNAL) and record.region:
+                reach = record.region
+            else:
+                continue  # group and enterprise standards bind only their members
+            for term in self.record_terms(record):
+                self._in_force[(module, term, reach)].append(record)
+
+    def terms(
+        self, module: str | None, title: str, scope: str | None = None, extra: tuple[str, ...] = ()
+    ) -> frozenset[str]:
+        """Module subject words in the title (else in the scope), ``extra`` words, and the title core."""
+        subjects = self._subjects.get(module or "", ())
+        found = {word for word in subjects if word in title}
+        if not found and scope:
+            found = {word for word in subjects if word in scope}
+        found.update(word for word in extra if word)
+        core = title_core(title)
+        if len(core) >= 2:
+            found.add(f"≡{core}")
+        return frozenset(found)
+
+    def record_terms(self, record: Record) -> frozenset[str]:
+        return self.terms(record.standard.module, record.title, record.standard.scope)
+
+    def in_force_sharing(
+        self, module: str | None, terms: frozenset[str], region: str | None
+    ) -> dict[str, tuple[Record, set[str]]]:
+        """In-force standards of ``module`` sharing a term that apply in ``region``: national and industry
+        ones, and local or internal ones of ``region`` or a division containing it.
+
+        Returns key → (record, shared terms). Group and enterprise standards are not indexed.
+        """
+        found: dict[str, tuple[Record, set[str]]] = {}
+        if not module:
+            return found
+        reaches_here = [""]
+        if region:
+            reaches_here += [region[:length] for length in range(2, len(region) + 1, 2)]
+        for term in terms:
+            for reach in reaches_here:
+                for record in self._in_force.get((module, term, reach), ()):
+                    found.setdefault(record.key, (record, set()))[1].add(term)
+        return found
+
+
+def show_terms(terms: set[str]) -> str:
+    """Terms for a message: title cores are shown as the words they are."""
+    return "、".join(sorted(t.lstrip("≡") for t in terms))
+
+
+def reaches(
+    upper_tier: Tier | None, upper_region: str | None, lower_tier: Tier | None, lower_region: str | None
+) -> bool:
+    """Whether a standard of ``upper_*`` is an upper-tier standard for one of ``lower_*`` (衔接 applies).
+
+    National and industry standards are upper to local and internal ones everywhere; a local standard is
+    upper to local standards of its sub-divisions and to internal standards of its division and below.
+    """
+    if upper_tier is None or lower_tier not in (Tier.LOCAL, Tier.INTERNAL):
+        return False
+    if upper_tier in (Tier.NATIONAL, Tier.INDUSTRY):
+        return True
+    if upper_tier is not Tier.LOCAL or not upper_region or not lower_region:
+        return False
+    if not lower_region.startswith(upper_region):
+        return False
+    return lower_tier is Tier.INTERNAL or len(lower_region) > len(upper_region)
+
+
+def is_upper_tier(upper: Tier | None, lower: Tier | None) -> bool:
+    return upper is not None and lower is not None and TIER_RANK[upper] < TIER_RANK[lower]

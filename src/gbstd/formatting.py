@@ -1,0 +1,331 @@
+"""``gbstd fmt``: the canonical layout of catalog files, comments kept.
+
+Each file kind has one canonical form: keys in the order of its model's fields (nested models too, e.g.
+a record's ``suppress`` entries, the system's modules), codes in canonical spelling (see rule C017), the
+house indentation of :mod:`gbstd.catalog.roundtrip`, no BOM. Keys the model does not know are kept, after
+the known ones. Comments travel with the key they stand above.
+
+Formatting never changes what a file says: the result is parsed again and compared with the original
+data (codes canonicalised); a file whose meaning would change, or that has YAML errors, is reported and
+left untouched. Formatting is idempotent.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, ScalarString
+from ruamel.yaml.tokens import CommentToken
+
+from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.loader import YAML_SUFFIXES, list_yaml_files
+from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
+from gbstd.catalog.yamlio import BOM, parse_yaml, read_text
+from gbstd.i18n import Text
+from gbstd.model import FILE_KINDS
+from gbstd.model.code import try_parse
+
+# Fields of a record that hold standard codes, and are written in canonical spelling.
+CODE_FIELDS: tuple[str, ...] = ("replaces", "replaced_by", "references")
+
+
+# --------------------------------------------------------------------------------------- canonical order
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside a field's type (``Module``, ``list[Module]``, ``Module | None``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _nested_model(typing.get_args(annotation)[0])
+    if origin in (list, tuple, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _nested_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _key_order(model: type[BaseModel]) -> dict[str, int]:
+    order: dict[str, int] = {}
+    for index, (name, info) in enumerate(model.model_fields.items()):
+        order[name] = index
+        if info.alias:
+            order[info.alias] = index
+    return order
+
+
+def order_keys(node: Any, model: type[BaseModel]) -> None:
+    """Put ``node``'s keys (recursively, for nested models) in the model's field order, comments kept."""
+    if isinstance(node, CommentedSeq):
+        for item in node:
+            order_keys(item, model)
+        return
+    if not isinstance(node, CommentedMap):
+        return
+    for name, info in model.model_fields.items():
+        nested = _nested_model(info.annotation)
+        if nested is not None and name in node:
+            order_keys(node[name], nested)
+    rank = _key_order(model)
+    keys = list(node)
+    wanted = sorted(keys, key=lambda k: (rank.get(k, len(rank)), keys.index(k)))
+    if wanted != keys:
+        _reorder(node, wanted)
+
+
+# ruamel keeps full-line comments that stand above a key as the tail of the *previous* item's comment
+# (deep inside it when that item's value is a block collection). Before moving keys, those tails are
+# taken off and given back to the key they stand above; after moving, they are put back in place.
+
+
+def _block(value: Any) -> bool:
+    return isinstance(value, (CommentedMap, CommentedSeq)) and len(value) > 0 and not value.fa.flow_style()
+
+
+def _slot(node: CommentedMap | CommentedSeq, key: Any) -> tuple[list[Any], int]:
+    """The comment list of one item and the index of its end-of-line comment in it."""
+    if isinstance(node, CommentedMap):
+        return node.ca.items.setdefault(key, [None, None, None, None]), 2
+    return node.ca.items.setdefault(key, [None, None, None, None]), 0
+
+
+def _last_key(node: CommentedMap | CommentedSeq) -> Any:
+    return list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+
+
+def take_tail(node: CommentedMap | CommentedSeq, key: Any) -> str:
+    """Remove and return the full-line comments after item ``key`` (its end-of-line comment stays)."""
+    value = node[key]
+    if _block(value):
+        return take_tail(value, _last_key(value))
+    slots, index = _slot(node, key)
+    token = slots[index]
+    if not isinstance(token, CommentToken):
+        return ""
+    text = token.value
+    if isinstance(value, (LiteralScalarString, FoldedScalarString)):
+        cut = 0  # a block scalar ends with its line break: whatever follows stands on lines of its own
+    else:
+        cut = text.find("\n") + 1 if text.find("\n") >= 0 else len(text)
+    head, tail = text[:cut], text[cut:]
+    if head.strip():
+        token.value = head
+    else:
+        slots[index] = None
+        if not any(slots):
+            del node.ca.items[key]
+    return tail
+
+
+def put_tail(node: CommentedMap | CommentedSeq, key: Any, tail: str) -> None:
+    """Attach full-line comments after item ``key`` (the inverse of :func:`take_tail`)."""
+    if not tail:
+        return
+    value = node[key]
+    if _block(value):
+        put_tail(value, _last_key(value), tail)
+        return
+    slots, index = _slot(node, key)
+    token = slots[index]
+    if isinstance(token, CommentToken):
+        head = token.value if token.value.endswith("\n") else token.value + "\n"
+        token.value = head + tail
+    else:
+        slots[index] = CommentToken("\n" + tail, CommentMark(0), None)
+
+
+def put_head(node: CommentedMap, text: str) -> None:
+    """Add full-line comments before a mapping's first key (after any already there)."""
+    if not text:
+        return
+    token = CommentToken(text, CommentMark(0), None)
+    if node.ca.comment is None:
+        node.ca.comment = [None, [token]]
+    elif node.ca.comment[1] is None:
+        node.ca.comment[1] = [token]
+    else:
+        node.ca.comment[1].append(token)
+
+
+def _reorder(node: CommentedMap, wanted: list[Any]) -> None:
+    keys = list(node)
+    above: dict[Any, str] = {}  # comments standing above a key (the first key's stay at the top)
+    for previous, key in pairwise(keys):
+        above[key] = take_tail(node, previous)
+    trailing = take_tail(node, keys[-1])
+    for key in wanted:
+        node.move_to_end(key)
+    put_head(node, above.get(wanted[0], "").lstrip("\n"))
+    for previous, key in pairwise(wanted):
+        put_tail(node, previous, above.get(key, ""))
+    put_tail(node, wanted[-1], trailing)
+
+
+# ------------------------------------------------------------------------------------------- spelling
+
+
+def _canonical_code(value: Any, catalog: Catalog) -> Any:
+    if not isinstance(value, str):
+        return value
+    code = try_parse(value, catalog.config.catalog.internal_regex)
+    if code is None or code.canonical == value:
+        return value
+    return type(value)(code.canonical) if isinstance(value, ScalarString) else code.canonical
+
+
+def canonical_codes(data: Any, catalog: Catalog) -> None:
+    """Write a record's own code and the codes it lists in canonical spelling (in place)."""
+    if not isinstance(data, dict):
+        return
+    if "code" in data:
+        data["code"] = _canonical_code(data["code"], catalog)
+    for name in CODE_FIELDS:
+        value = data.get(name)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                value[index] = _canonical_code(item, catalog)
+        elif isinstance(value, str):
+            data[name] = _canonical_code(value, catalog)
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+FileKind = str
+Outcome = Literal["unchanged", "reformatted", "error"]
+
+
+@dataclass
+class FormatResult:
+    rel: str
+    outcome: Outcome
+    message: Text | None = None
+
+
+@dataclass
+class FormatRun:
+    results: list[FormatResult] = field(default_factory=list)
+
+    def with_outcome(self, outcome: Outcome) -> list[FormatResult]:
+        return [r for r in self.results if r.outcome == outcome]
+
+
+def file_kinds(catalog: Catalog) -> dict[str, FileKind]:
+    """Catalog-relative directory or file → the file kind it holds.
+
+    Records live in ``[catalog] records``; every other kind in ``FILE_KINDS`` lives where the ``[catalog]``
+    option of the same name says (``system``, ``plans`` for kind ``plan``, ``notes``, ``projects``, …).
+    """
+    section = catalog.config.catalog
+    places: dict[str, str] = {}
+    for kind in FILE_KINDS:
+        if kind == "standard":
+            place = section.records
+        else:
+            place = getattr(section, kind, None) or getattr(section, kind + "s", None)
+        if isinstance(place, str) and place.strip("/"):
+            places[PurePosixPath(place).as_posix().strip("/")] = kind
+    return places
+
+
+def kind_of(catalog: Catalog, rel: str) -> FileKind | None:
+    if not rel.endswith(YAML_SUFFIXES):
+        return None
+    for place, kind in file_kinds(catalog).items():
+        if rel == place or rel.startswith(place + "/"):
+            return kind
+    return None
+
+
+def catalog_files(catalog: Catalog, targets: Iterable[Path]) -> list[str]:
+    """The formattable files (catalog-relative) at or under the targets, sorted."""
+    root = catalog.root.resolve()
+    found: set[str] = set()
+    for target in targets:
+        target = target.resolve()
+        candidates = [target] if target.is_file() else []
+        if target.is_dir():
+            for place in file_kinds(catalog):
+                path = root / place
+                if path.is_dir() and (path.is_relative_to(target) or target.is_relative_to(path)):
+                    candidates += [p for p in list_yaml_files(path) if p.resolve().is_relative_to(target)]
+                elif path.is_file() and path.resolve().is_relative_to(target):
+                    candidates.append(path)
+        for path in candidates:
+            try:
+                rel = path.resolve().relative_to(root).as_posix()
+            except ValueError:
+                continue
+            if kind_of(catalog, rel):
+                found.add(rel)
+    return sorted(found)
+
+
+def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
+    """The canonical form of one file's text. Raises ValueError when the file cannot be formatted safely."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    before, problems = parse_yaml(text)
+    if problems:
+        raise ValueError(problems[0].message.en, problems[0])
+    try:
+        data = load_roundtrip(text)
+    except (YAMLError, ValueError) as exc:
+        raise ValueError(f"cannot be read for formatting: {exc}") from None
+    if kind == "standard":
+        canonical_codes(data, catalog)
+        canonical_codes(before, catalog)
+    order_keys(data, FILE_KINDS[kind])
+    result = dump_roundtrip(data)
+    after, problems = parse_yaml(result)
+    if problems or after != before:
+        raise ValueError("formatting would change the file's data; left untouched")
+    return result
+
+
+def format_files(catalog: Catalog, rels: Iterable[str], *, check: bool) -> FormatRun:
+    """Format each file (or, with ``check``, only say which would change). Errors never stop the run."""
+    run = FormatRun()
+    for rel in rels:
+        kind = kind_of(catalog, rel)
+        if kind is None:
+            continue
+        path = catalog.root / rel
+        text, problems = read_text(path, catalog.config.catalog.max_file_size)
+        fatal = [p for p in problems if p.rule != "Y006"]
+        if text is None or fatal:
+            problem = (fatal or problems)[0]
+            run.results.append(FormatResult(rel, "error", problem.message))
+            continue
+        try:
+            formatted = format_text(text, kind, catalog)
+        except ValueError as exc:
+            detail = (
+                exc.args[1].message
+                if len(exc.args) > 1
+                else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
+            )
+            run.results.append(FormatResult(rel, "error", detail))
+            continue
+        original = path.read_bytes()
+        if formatted.encode("utf-8") == original:
+            run.results.append(FormatResult(rel, "unchanged"))
+            continue
+        if not check:
+            write_atomic(path, formatted)
+        run.results.append(FormatResult(rel, "reformatted"))
+    return run
+
+
+__all__ = ["BOM", "FormatResult", "FormatRun", "catalog_files", "format_files", "format_text", "order_keys"]

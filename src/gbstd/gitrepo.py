@@ -1,0 +1,441 @@
+"""The catalog as a git repository: what changed since a revision, the catalog at that revision, one
+record's history field by field.
+
+Everything git-related lives here (through gitpython), so that ``lint --changed-since``, the git-aware rules
+(via :class:`~gbstd.catalog.baseline.Baseline`) and ``history`` share one reading of the repository. The
+catalog may be a sub-directory of the repository; paths handed out are relative to the catalog root.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal
+
+from gbstd.catalog.baseline import Baseline, BaseRecord
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import YAML_SUFFIXES, record_from_data
+from gbstd.catalog.yamlio import BOM, parse_yaml
+from gbstd.i18n import Text
+from gbstd.model.code import try_parse
+
+if TYPE_CHECKING:
+    from git import Commit, Repo
+
+
+class GitRepoError(CatalogError):
+    """The repository cannot answer (no repository, unknown revision, git missing): exit code 2."""
+
+
+def _git() -> Any:
+    """Import gitpython lazily: it needs the git program, which only git-aware commands require."""
+    try:
+        import git
+    except ImportError as exc:  # gitpython raises ImportError when the git executable is missing
+        raise GitRepoError(
+            Text(
+                f"找不到 git 程序，请先安装 git（{exc}）",
+                f"the git program was not found; install git ({exc})",
+            )
+        ) from None
+    return git
+
+
+def open_repo(path: Path) -> Repo:
+    """The git repository that holds ``path`` (searching upward)."""
+    git = _git()
+    try:
+        repo = git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise GitRepoError(
+            Text(
+                f"{path} 不在 git 仓库中；--changed-since 和 history 需要在 git 仓库里运行",
+                f"{path} is not inside a git repository; --changed-since and history need one",
+            )
+        ) from None
+    if repo.bare or repo.working_tree_dir is None:
+        raise GitRepoError(Text("这是裸仓库，没有工作区", "this is a bare repository without a working tree"))
+    return repo
+
+
+def is_shallow(repo: Repo) -> bool:
+    return str(repo.git.rev_parse("--is-shallow-repository")).strip() == "true"
+
+
+def resolve_revision(repo: Repo, ref: str) -> Commit:
+    """The commit ``ref`` names, or a :class:`GitRepoError` that says what to fetch."""
+    git = _git()
+    if ref and not ref.startswith("-"):  # never let a revision be read as an option
+        try:
+            # rev-parse (unlike gitpython's own lookup) respects a shallow clone's boundary: HEAD~1 of a
+            # depth-1 clone is unknown rather than a commit whose object is missing.
+            sha = str(repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")).strip()
+            return repo.commit(sha)
+        except (git.BadName, git.BadObject, git.GitCommandError, ValueError):
+            pass
+    if is_shallow(repo):
+        raise GitRepoError(
+            Text(
+                f"找不到修订 {ref}：这是浅克隆（shallow clone），其中没有它。请先获取它，例如分支用 "
+                f"`git fetch --depth=1 origin {_branch_hint(ref)}`，HEAD~N 用 `git fetch --deepen=N`，"
+                "或检出时设置 fetch-depth: 0",
+                f"revision {ref} is not in this shallow clone; fetch it first, e.g. "
+                f"`git fetch --depth=1 origin {_branch_hint(ref)}` for a branch, "
+                "`git fetch --deepen=N` for HEAD~N, "
+                "or check out with fetch-depth: 0",
+            )
+        )
+    raise GitRepoError(
+        Text(
+            f"找不到修订 {ref}；检查拼写，或先运行 `git fetch origin {_branch_hint(ref)}`",
+            f"unknown revision {ref}; check the spelling or run `git fetch origin {_branch_hint(ref)}` first",
+        )
+    )
+
+
+def _branch_hint(ref: str) -> str:
+    return ref.split("/", 1)[1] if ref.startswith("origin/") else ref
+
+
+def catalog_prefix(repo: Repo, root: Path) -> str:
+    """The catalog root as a POSIX path inside the repository ("" when it is the repository's root)."""
+    top = Path(str(repo.working_tree_dir)).resolve()
+    try:
+        rel = root.resolve().relative_to(top).as_posix()
+    except ValueError:
+        raise GitRepoError(
+            Text(f"目录 {root} 不在仓库 {top} 中", f"the catalog {root} is not inside the repository {top}")
+        ) from None
+    return "" if rel == "." else rel
+
+
+def _to_catalog(prefix: str, repo_path: str) -> str | None:
+    if not prefix:
+        return repo_path
+    return repo_path[len(prefix) + 1 :] if repo_path.startswith(prefix + "/") else None
+
+
+def _to_repo(prefix: str, rel: str) -> str:
+    return f"{prefix}/{rel}" if prefix else rel
+
+
+def _is_record_path(catalog: Catalog, rel: str) -> bool:
+    records = PurePosixPath(catalog.config.catalog.records).as_posix().strip("/")
+    return rel.startswith(records + "/") and rel.endswith(YAML_SUFFIXES)
+
+
+def build_baseline(catalog: Catalog, ref: str) -> Baseline:
+    """Compare revision ``ref`` with the working tree (committed, staged, unstaged and untracked files)."""
+    repo = open_repo(catalog.root)
+    commit = resolve_revision(repo, ref)
+    prefix = catalog_prefix(repo, catalog.root)
+    baseline = Baseline(ref=ref, commit=commit.hexsha)
+    for diff in commit.diff(None, paths=[prefix] if prefix else None):
+        old = _to_catalog(prefix, diff.a_path) if diff.a_path else None
+        new = _to_catalog(prefix, diff.b_path) if diff.b_path else None
+        kind = diff.change_type
+        if kind == "D" and old:
+            baseline.deleted.add(old)
+        elif kind in ("A", "C") and new:
+            baseline.added.add(new)
+        elif kind == "R" and old and new:
+            baseline.renamed[new] = old
+        elif kind == "R" and new:  # moved into the catalog from elsewhere in the repository
+            baseline.added.add(new)
+        elif kind == "R" and old:  # moved out of the catalog
+            baseline.deleted.add(old)
+        elif new:
+            baseline.modified.add(new)
+    untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--", prefix or ".")
+    for repo_path in filter(None, str(untracked).split("\0")):
+        rel = _to_catalog(prefix, repo_path)
+        if rel:
+            baseline.added.add(rel)
+    old_paths = baseline.modified | set(baseline.renamed.values()) | baseline.deleted
+    for rel in sorted(old_paths):
+        if _is_record_path(catalog, rel):
+            baseline.records[rel] = _base_record(catalog, rel, _blob_text(commit, _to_repo(prefix, rel)))
+    return baseline
+
+
+def _blob_text(commit: Commit, repo_path: str) -> str | None:
+    try:
+        blob = commit.tree / repo_path
+        data: bytes = blob.data_stream.read()
+    except (KeyError, ValueError):
+        return None
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _parse(text: str | None) -> Any:
+    if text is None:
+        return None
+    data, problems = parse_yaml(text)
+    return None if problems else data
+
+
+def _base_record(catalog: Catalog, rel: str, text: str | None) -> BaseRecord:
+    data = _parse(text)
+    if data is None:
+        return BaseRecord(rel, None, None, None)
+    standard, code, _ = record_from_data(data, rel, catalog.config)
+    return BaseRecord(rel, data, standard, code)
+
+
+# ---------------------------------------------------------------------------------------------- history
+
+ChangeKind = Literal["added", "removed", "changed"]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field's difference between two versions of a record; ``field`` is dotted for nested keys."""
+
+    field: str
+    kind: ChangeKind
+    old: Any = None
+    new: Any = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "change": self.kind, "old": self.old, "new": self.new}
+
+
+@dataclass
+class HistoryEntry:
+    """One commit that touched the record's file (or the uncommitted working tree, ``commit`` None)."""
+
+    commit: str | None
+    author: str
+    email: str
+    date: dt.datetime | None
+    message: str
+    path: str  # path of the file in that version, relative to the catalog root (repository path if outside)
+    change: Literal["added", "modified", "renamed", "deleted"]
+    renamed_from: str | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+    unreadable: bool = False  # the version did not parse as YAML: no field-level differences
+
+    @property
+    def summary(self) -> str:
+        return self.message.strip().splitlines()[0] if self.message.strip() else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "commit": self.commit,
+            "author": self.author,
+            "email": self.email,
+            "date": self.date.isoformat() if self.date else None,
+            "message": self.message.strip(),
+            "path": self.path,
+            "change": self.change,
+            "renamed_from": self.renamed_from,
+            "unreadable": self.unreadable,
+            "fields": [c.to_json() for c in self.fields],
+        }
+
+
+@dataclass
+class RecordHistory:
+    code: str
+    path: str
+    entries: list[HistoryEntry]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "path": self.path, "entries": [e.to_json() for e in self.entries]}
+
+
+def field_changes(old: Any, new: Any, prefix: str = "") -> list[FieldChange]:
+    """Field-level differences between two parsed versions (mappings compared key by key, recursively)."""
+    old_map = old if isinstance(old, dict) else {}
+    new_map = new if isinstance(new, dict) else {}
+    changes: list[FieldChange] = []
+    keys = list(old_map) + [k for k in new_map if k not in old_map]
+    for key in keys:
+        name = f"{prefix}{key}"
+        if key not in new_map:
+            changes.append(FieldChange(name, "removed", old=old_map[key]))
+        elif key not in old_map:
+            changes.append(FieldChange(name, "added", new=new_map[key]))
+        elif isinstance(old_map[key], dict) and isinstance(new_map[key], dict):
+            changes.extend(field_changes(old_map[key], new_map[key], f"{name}."))
+        elif old_map[key] != new_map[key]:
+            changes.append(FieldChange(name, "changed", old=old_map[key], new=new_map[key]))
+    return changes
+
+
+_SEP_RECORD, _SEP_FIELD = "\x1e", "\x1f"
+_LOG_FORMAT = f"{_SEP_RECORD}%H{_SEP_FIELD}%an{_SEP_FIELD}%ae{_SEP_FIELD}%aI{_SEP_FIELD}%B{_SEP_FIELD}"
+
+
+@dataclass
+class _LogItem:
+    sha: str
+    author: str
+    email: str
+    date: dt.datetime
+    message: str
+    status: str
+    path: str
+    old_path: str | None
+
+
+def _log(repo: Repo, repo_path: str, since: str | None) -> Iterator[_LogItem]:
+    """Commits touching ``repo_path`` newest first, following renames, with the path at each commit."""
+    revision = f"{since}..HEAD" if since else "HEAD"
+    output = repo.git.execute(
+        [
+            "git",
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--follow",
+            "-M",
+            "--name-status",
+            f"--format={_LOG_FORMAT}",
+            revision,
+            "--",
+            repo_path,
+        ],
+        strip_newline_in_stdout=False,
+    )
+    for chunk in str(output).split(_SEP_RECORD):
+        parts = chunk.split(_SEP_FIELD)
+        if len(parts) < 6:
+            continue
+        sha, author, email, date, message, names = parts[:6]
+        status_line = next((line for line in names.splitlines() if line.strip()), "")
+        columns = status_line.split("\t")
+        if len(columns) < 2:
+            continue
+        status = columns[0][:1]
+        old_path, path = (
+            (columns[1], columns[2]) if status in "RC" and len(columns) > 2 else (None, columns[1])
+        )
+        yield _LogItem(sha, author, email, dt.datetime.fromisoformat(date), message, status, path, old_path)
+
+
+def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
+    """The repository path of the record for ``raw_code``: the current file, or a deleted one by its name."""
+    prefix = catalog_prefix(repo, catalog.root)
+    record = catalog.get(raw_code)
+    if record is not None:
+        return _to_repo(prefix, record.rel)
+    code = try_parse(raw_code, catalog.config.catalog.internal_regex)
+    if code is None:
+        raise GitRepoError(Text(f"无法识别的标准号：{raw_code}", f"not a standard code: {raw_code}"))
+    names = {code.filename, code.filename[: -len(".yaml")] + ".yml"}
+    for rel in catalog.files:  # a record that does not load now (a schema error) is still found by name
+        if PurePosixPath(rel).name in names and _is_record_path(catalog, rel):
+            return _to_repo(prefix, rel)
+    records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
+    output = repo.git.execute(
+        [
+            "git",
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--diff-filter=D",
+            "--name-only",
+            "--format=",
+            "HEAD",
+            "--",
+            records_dir,
+        ]
+    )
+    for line in str(output).splitlines():
+        if PurePosixPath(line.strip()).name in names:
+            return line.strip()
+    raise GitRepoError(
+        Text(
+            f"目录及其 git 历史中都没有 {code.canonical}",
+            f"{code.canonical} is neither in the catalog nor in its git history",
+        )
+    )
+
+
+def record_history(catalog: Catalog, raw_code: str, since: str | None = None) -> RecordHistory:
+    """The record's changes commit by commit (newest first), as field-level differences."""
+    repo = open_repo(catalog.root)
+    if since is not None:
+        resolve_revision(repo, since)
+    prefix = catalog_prefix(repo, catalog.root)
+    repo_path = find_record_path(catalog, repo, raw_code)
+    entries: list[HistoryEntry] = []
+    working = _working_tree_entry(repo, prefix, repo_path)
+    if working is not None:
+        entries.append(working)
+    for item in _log(repo, repo_path, since):
+        commit = repo.commit(item.sha)
+        parent = commit.parents[0] if commit.parents else None
+        new_text = None if item.status == "D" else _blob_text(commit, item.path)
+        old_text = None
+        if item.status != "A" and parent is not None:
+            old_text = _safe_blob_text(parent, item.old_path or item.path)
+        change = {"A": "added", "D": "deleted", "R": "renamed", "C": "added"}.get(item.status, "modified")
+        old, new = _parse(old_text), _parse(new_text)
+        entries.append(
+            HistoryEntry(
+                commit=item.sha,
+                author=item.author,
+                email=item.email,
+                date=item.date,
+                message=item.message,
+                path=_to_catalog(prefix, item.path) or item.path,
+                change=change,  # type: ignore[arg-type]
+                renamed_from=(_to_catalog(prefix, item.old_path) or item.old_path) if item.old_path else None,
+                fields=field_changes(old, new),
+                unreadable=(old_text is not None and old is None) or (new_text is not None and new is None),
+            )
+        )
+    code = try_parse(raw_code, catalog.config.catalog.internal_regex)
+    return RecordHistory(
+        code.canonical if code else raw_code.strip(), _to_catalog(prefix, repo_path) or repo_path, entries
+    )
+
+
+def _safe_blob_text(commit: Commit, repo_path: str) -> str | None:
+    """Like :func:`_blob_text`, but a parent missing from a shallow clone reads as no file."""
+    git = _git()
+    try:
+        return _blob_text(commit, repo_path)
+    except (git.BadName, git.BadObject, ValueError):
+        return None
+
+
+def _working_tree_entry(repo: Repo, prefix: str, repo_path: str) -> HistoryEntry | None:
+    """Uncommitted changes to the file, as an entry without a commit; None when it matches HEAD."""
+    path = Path(str(repo.working_tree_dir)) / repo_path
+    head_text = _blob_text(repo.head.commit, repo_path) if repo.head.is_valid() else None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None
+    work_text = None
+    if raw is not None:
+        try:
+            work_text = (raw[len(BOM) :] if raw.startswith(BOM) else raw).decode("utf-8")
+        except UnicodeDecodeError:
+            work_text = None
+    if work_text == head_text:
+        return None
+    change = "added" if head_text is None else "deleted" if work_text is None else "modified"
+    old, new = _parse(head_text), _parse(work_text)
+    return HistoryEntry(
+        commit=None,
+        author="",
+        email="",
+        date=None,
+        message="",
+        path=_to_catalog(prefix, repo_path) or repo_path,
+        change=change,
+        fields=field_changes(old, new),  # type: ignore[arg-type]
+        unreadable=(head_text is not None and old is None) or (work_text is not None and new is None),
+    )

@@ -1,0 +1,72 @@
+"""A calendar month (``YYYY-MM``): the precision of plan phases and task deadlines ("2021年10月底前").
+
+A deadline month means the end of that month: "2021-10" is met by anything done on or before 2021-10-31.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"{self.year}-{self.month:02d} is not a month (01–12)")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        m = _MONTH_RE.match(text.strip())
+        if not m:
+            raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+        return cls(int(m[1]), int(m[2]))
+
+    @classmethod
+    def of(cls, day: dt.date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    @property
+    def zh(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def _to_month(value: object) -> Month:
+    if isinstance(value, Month):
+        return value
+    if isinstance(value, str):
+        return Month.parse(value)
+    raise ValueError(f"{value!r} is not a month in the form YYYY-MM")
+
+
+# A month written as "YYYY-MM" in YAML (quoted or not: YAML reads 2021-10 as text).
+MonthField = Annotated[
+    Month,
+    PlainValidator(_to_month),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "description": "月份 YYYY-MM"}),
+]

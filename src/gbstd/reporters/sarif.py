@@ -1,0 +1,85 @@
+"""``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other security/quality dashboards.
+
+Every rule is described in ``tool.driver.rules`` (help text from the rule's docstring), so a viewer can
+explain a result without gbstd installed. Paths are relative to the source root (``%SRCROOT%``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gbstd import __version__
+from gbstd.findings import Severity
+from gbstd.reporters.base import ReportInput
+from gbstd.rules import ALL_RULES, Rule
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def rule_descriptor(rule: type[Rule], report: ReportInput) -> dict[str, Any]:
+    doc = rule.doc()
+    title, _, body = doc.partition("\n")
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary.get(report.lang)},
+        "fullDescription": {"text": title.strip() or rule.summary.get(report.lang)},
+        "help": {
+            "text": doc,
+            "markdown": f"**{rule.code} {rule.name}** — {title.strip()}\n\n```\n{body.strip()}\n```",
+        },
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"tags": ["gbstd", rule.code[0]]},
+    }
+
+
+def render_sarif(report: ReportInput) -> str:
+    rules = list(ALL_RULES)
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    results = []
+    for finding in report.result.findings:
+        location: dict[str, Any] = {
+            "artifactLocation": {"uri": report.display_path(finding), "uriBaseId": "%SRCROOT%"}
+        }
+        if finding.line > 0:
+            location["region"] = {"startLine": finding.line, "startColumn": max(finding.column, 1)}
+        result: dict[str, Any] = {
+            "ruleId": finding.rule,
+            "level": _LEVEL[finding.severity],
+            "message": {"text": finding.message.get(report.lang)},
+            "locations": [{"physicalLocation": location}],
+        }
+        if finding.rule in index:
+            result["ruleIndex"] = index[finding.rule]
+        if finding.record:
+            result["properties"] = {"record": finding.record}
+        results.append(result)
+    notifications = [
+        {"level": "error", "message": {"text": f"internal error in rule {code}"}, "descriptor": {"id": code}}
+        for code, _ in report.result.internal_errors
+    ]
+    invocation: dict[str, Any] = {"executionSuccessful": not report.result.internal_errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "gbstd",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [rule_descriptor(rule, report) for rule in rules],
+                    }
+                },
+                "invocations": [invocation],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

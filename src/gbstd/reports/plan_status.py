@@ -1,0 +1,282 @@
+"""`gbstd plan status` output: a plan's progress as text (rich progress bars), JSON or Markdown.
+
+Everything shown comes from :class:`gbstd.plans.PlanProgress`; nothing is computed here but layout.
+"""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+
+from gbstd.i18n import Lang, Text
+from gbstd.plans import PlanProgress, PlanState, ReportDue, TargetProgress, TaskProgress, TaskState
+
+# How many counted standards a target lists before "… and N more".
+SHOWN_STANDARDS = 10
+
+
+def render_json(progress: list[PlanProgress]) -> str:
+    """A JSON array with one object per plan (see ``PlanProgress.to_json``)."""
+    return json.dumps([p.to_json() for p in progress], ensure_ascii=False, indent=2) + "\n"
+
+
+def _t(lang: Lang, zh: str, en: str) -> str:
+    return Text(zh, en).get(lang)
+
+
+def _header(p: PlanProgress, lang: Lang) -> list[str]:
+    plan = p.plan
+    issuers = "、".join(plan.issuers) if lang == "zh" else ", ".join(plan.issuers)
+    answers = plan.answers.number if plan.answers else None
+    line2 = _t(lang, f"{issuers} · {plan.issued} 印发", f"{issuers} · issued {plan.issued}")
+    if answers:
+        line2 += _t(lang, f" · 依据 {answers}", f" · answers {answers}")
+    line2 += f" · {plan.status.label.get(lang)}"
+    span = f"{plan.first_day}—{plan.last_day}" if lang == "zh" else f"{plan.first_day}…{plan.last_day}"
+    line3 = _t(
+        lang, f"截至 {p.as_of}：{p.state.label.zh}（{span}", f"As of {p.as_of}: {p.state.label.en} ({span}"
+    )
+    if p.days_left and p.as_of >= plan.first_day:
+        line3 += _t(lang, f"，剩余 {p.days_left} 天）", f", {p.days_left} days left)")
+    else:
+        line3 += _t(lang, "）", ")")
+    return [line2, line3, _phase_line(p, lang)]
+
+
+def _phase_line(p: PlanProgress, lang: Lang) -> str:
+    current, following = p.current_phase, p.next_phase
+    parts = []
+    if p.state is PlanState.ENDED:
+        return _t(lang, f"方案已于 {p.plan.last_day} 结束", f"The plan ended on {p.plan.last_day}")
+    if p.state is PlanState.NOT_STARTED:
+        parts.append(_t(lang, "方案尚未开始", "The plan has not started"))
+    elif current:
+        ph = current.phase
+        parts.append(
+            _t(
+                lang,
+                f"当前阶段：{ph.name}（{ph.start}—{ph.end}），剩余 {current.days_left} 天",
+                f"Current phase: {ph.name} ({ph.start}…{ph.end}), {current.days_left} days left",
+            )
+        )
+    else:
+        parts.append(_t(lang, "当前不在任何阶段内", "no phase is running"))
+    if following:
+        ph = following.phase
+        parts.append(_t(lang, f"下一阶段：{ph.name}（{ph.start} 起）", f"next: {ph.name} (from {ph.start})"))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _window(t: TargetProgress, p: PlanProgress, lang: Lang) -> str:
+    basis = {"published": ("发布日期", "published"), "effective": ("实施日期", "effective")}[
+        t.target.basis.value
+    ]
+    end = min(t.window_end, p.as_of)
+    text = _t(
+        lang,
+        f"计数窗口 {t.window_start}—{t.window_end}（按{basis[0]}",
+        f"window {t.window_start}…{t.window_end} (by {basis[1]} date",
+    )
+    if end < t.window_end:
+        text += _t(lang, f"，已计至 {end}", f", counted up to {end}")
+    return text + _t(lang, "）", ")")
+
+
+def _task_summary(p: PlanProgress, lang: Lang) -> str:
+    done, open_, overdue = (len(p.tasks_in(s)) for s in (TaskState.DONE, TaskState.OPEN, TaskState.OVERDUE))
+    text = _t(
+        lang,
+        f"任务 {len(p.tasks)} 项：已完成 {done}，未到期 {open_}，逾期 {overdue}",
+        f"{len(p.tasks)} tasks: {done} done, {open_} open, {overdue} overdue",
+    )
+    if not p.tracked:
+        text += _t(
+            lang,
+            "（方案已归档，完成日期未在目录中记录：“逾期”即过了时限而未记录完成）",
+            " (archived plan: done dates are not recorded, so 'overdue' means past its deadline with no "
+            "done date on record)",
+        )
+    return text
+
+
+def _task_state(t: TaskProgress, lang: Lang) -> str:
+    label = t.state.label.get(lang)
+    if t.state is TaskState.DONE and t.task.done:
+        return f"{label} {t.task.done}"
+    if t.missed:
+        missed = ", ".join(f"{m.what + ' ' if m.what else ''}{m.deadline}" for m in t.missed)
+        return f"{label}（{missed}）" if lang == "zh" else f"{label} ({missed})"
+    return label
+
+
+def _deadline(t: TaskProgress) -> str:
+    if t.task.deadline_text:
+        return t.task.deadline_text
+    return str(t.task.deadline) if t.task.deadline else "—"
+
+
+def _reports_heading(p: PlanProgress, lang: Lang) -> str:
+    text = _t(lang, "报告", "Reports")
+    if not p.tracked:
+        text += _t(
+            lang, "（方案已归档，报送情况未在目录中记录）", " (archived plan: submissions are not recorded)"
+        )
+    return text
+
+
+def _report_line(r: ReportDue, lang: Lang) -> str:
+    return _t(
+        lang,
+        f"{r.duty.name} {r.period}：应报日期 {r.due}，{r.state.label.zh}",
+        f"{r.duty.name} {r.period}: due {r.due}, {r.state.label.en}",
+    )
+
+
+def _title(p: PlanProgress) -> str:
+    return f"{p.plan.title} ({p.key})" if p.key else p.plan.title
+
+
+def render_text(
+    progress: list[PlanProgress], lang: Lang = "zh", color: bool = False, width: int = 110
+) -> str:
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False, width=width)
+    for number, p in enumerate(progress):
+        if number:
+            console.print()
+        console.print(f"[bold]{escape(_title(p))}[/]")
+        for line in _header(p, lang):
+            console.print(escape(line))
+        if p.targets:
+            console.print()
+            console.print(f"[bold]{_t(lang, '目标', 'Targets')}[/]")
+            for target in p.targets:
+                console.print(_target_block(target, p, lang))
+        console.print()
+        console.print(f"[bold]{escape(_task_summary(p, lang))}[/]")
+        if p.tasks:
+            table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+            for heading in (
+                _t(lang, "阶段", "phase"),
+                _t(lang, "重点任务", "task"),
+                _t(lang, "完成时限", "deadline"),
+                _t(lang, "状态", "state"),
+            ):
+                table.add_column(heading, overflow="fold")
+            for task in p.tasks:
+                style = {"done": "green", "open": "", "overdue": "yellow"}[task.state.value]
+                table.add_row(
+                    escape(task.task.phase),
+                    escape(task.task.subject),
+                    escape(_deadline(task)),
+                    f"[{style}]{escape(_task_state(task, lang))}[/]"
+                    if style
+                    else escape(_task_state(task, lang)),
+                )
+            console.print(table)
+        if p.reports:
+            console.print()
+            console.print(f"[bold]{escape(_reports_heading(p, lang))}[/]")
+            due = p.reports_due
+            if due:
+                for report in due:
+                    console.print("  " + escape(_report_line(report, lang)))
+            else:
+                console.print("  " + _t(lang, "没有待报送的报告", "no report due"))
+            if p.next_report:
+                console.print(
+                    "  " + escape(_t(lang, "下一份：", "next: ") + _report_line(p.next_report, lang))
+                )
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _target_block(t: TargetProgress, p: PlanProgress, lang: Lang) -> Group:
+    row = Table.grid(padding=(0, 2))
+    row.add_column(no_wrap=True)
+    row.add_column(width=30)
+    row.add_column(no_wrap=True)
+    mark = "[green]✓[/]" if t.met else " "
+    row.add_row(
+        f"  {mark} {t.count} / {t.threshold}",
+        ProgressBar(total=t.threshold, completed=min(t.count, t.threshold)),
+        f"{t.ratio:.0%}  {escape(t.target.description)}",
+    )
+    lines: list[object] = [row, "      " + escape(_window(t, p, lang))]
+    for standard in t.counted[:SHOWN_STANDARDS]:
+        lines.append(f"      - {escape(standard.code)} {escape(standard.title)} ({standard.date})")
+    if len(t.counted) > SHOWN_STANDARDS:
+        more = len(t.counted) - SHOWN_STANDARDS
+        lines.append("      " + _t(lang, f"… 另有 {more} 项", f"… and {more} more"))
+    if t.uncertain:
+        codes = ", ".join(s.code for s in t.uncertain)
+        lines.append(
+            "      " + escape(_t(lang, f"日期不详、可能计入：{codes}", f"date unknown, may count: {codes}"))
+        )
+    return Group(*lines)
+
+
+def _bar(t: TargetProgress, width: int = 20) -> str:
+    filled = round(t.ratio * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(progress: list[PlanProgress], lang: Lang = "zh") -> str:
+    out: list[str] = []
+    for p in progress:
+        out.append(f"## {_cell(_title(p))}\n")
+        out.extend(f"{_cell(line)}  " for line in _header(p, lang))
+        out.append("")
+        if p.targets:
+            out.append(f"### {_t(lang, '目标', 'Targets')}\n")
+            out.append(
+                _t(
+                    lang,
+                    "| 目标 | 进度 | | 计数窗口 | 计入的标准 |",
+                    "| target | progress | | window | standards |",
+                )
+            )
+            out.append("|---|---|---|---|---|")
+            for t in p.targets:
+                standards = "<br>".join(_cell(f"{s.code} {s.title} ({s.date})") for s in t.counted) or "—"
+                if t.uncertain:
+                    standards += "<br>" + _cell(
+                        _t(lang, "日期不详、可能计入：", "date unknown, may count: ")
+                        + ", ".join(s.code for s in t.uncertain)
+                    )
+                out.append(
+                    f"| {_cell(t.target.description)} | {t.count} / {t.threshold} ({t.ratio:.0%}) | "
+                    f"`{_bar(t)}` | {_cell(_window(t, p, lang))} | {standards} |"
+                )
+            out.append("")
+        out.append(f"### {_t(lang, '任务', 'Tasks')}\n")
+        out.append(_cell(_task_summary(p, lang)) + "\n")
+        if p.tasks:
+            out.append(
+                _t(lang, "| 阶段 | 重点任务 | 完成时限 | 状态 |", "| phase | task | deadline | state |")
+            )
+            out.append("|---|---|---|---|")
+            for task in p.tasks:
+                out.append(
+                    f"| {_cell(task.task.phase)} | {_cell(task.task.subject)} | {_cell(_deadline(task))} | "
+                    f"{_cell(_task_state(task, lang))} |"
+                )
+            out.append("")
+        if p.reports:
+            out.append(f"### {_cell(_reports_heading(p, lang))}\n")
+            for report in p.reports_due:
+                out.append(f"- {_cell(_report_line(report, lang))}")
+            if not p.reports_due:
+                out.append("- " + _t(lang, "没有待报送的报告", "no report due"))
+            if p.next_report:
+                out.append("- " + _cell(_t(lang, "下一份：", "next: ") + _report_line(p.next_report, lang)))
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,54 @@
+"""R006 review-date: a review dated before the standard took effect, or after `--as-of`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gbstd.catalog.catalog import Record
+from gbstd.findings import Finding, Severity
+from gbstd.i18n import Text
+from gbstd.rules.base import RecordRule, RuleContext
+
+
+class ReviewDate(RecordRule):
+    """复审日期不合理 / review date out of range
+
+    What it does:
+        Reports reviews dated before the standard took effect (its `effective` date, or `published` when
+        that is unknown) and reviews dated after `--as-of` (default today).
+
+    Why it matters:
+        A standard cannot be reviewed before it applies, nor can a review be recorded before it happens.
+        Such dates are typos (2012 for 2021) or plans entered as facts; they would restart the review
+        clock at the wrong time.
+
+    Example:
+        effective: 2023-12-17
+        reviews:
+          - {date: 2022-12-01, conclusion: 继续有效, by: 洛阳市机关事务管理局}
+
+    Use instead:
+        reviews:
+          - {date: 2026-12-01, conclusion: 继续有效, by: 洛阳市机关事务管理局}   # once it has happened
+    """
+
+    code = "R006"
+    name = "review-date"
+    summary = Text("复审日期不合理", "review date out of range")
+    severity = Severity.ERROR
+
+    def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
+        std = record.standard
+        start = std.effective or std.published
+        which = Text("实施日期", "effective date") if std.effective else Text("发布日期", "publication date")
+        for index, review in enumerate(std.reviews):
+            loc = ("reviews", index, "date")
+            if start is not None and review.date < start:
+                yield self.at(record, Text(f"复审日期 {review.date} 早于{which.zh} {start}",
+                                           f"review date {review.date} is before the {which.en} {start}"),
+                              loc, key=False)
+            if review.date > ctx.as_of:
+                yield self.at(record, Text(
+                    f"复审日期 {review.date} 在 {ctx.as_of} 之后，尚未发生",
+                    f"review date {review.date} is after {ctx.as_of}: it has not happened yet",
+                ), loc, key=False)

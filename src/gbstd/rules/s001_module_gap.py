@@ -1,0 +1,74 @@
+"""S001 module-gap: a module of the standard system with no standard in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gbstd.coverage import ModuleNode
+from gbstd.findings import Finding, Severity
+from gbstd.i18n import Text
+from gbstd.rules.base import Rule, RuleContext
+
+
+def _empty(node: ModuleNode) -> bool:
+    return node.total.in_force == 0 and node.total.abolished == 0
+
+
+class ModuleGap(Rule):
+    """体系模块没有标准（缺口） / a module of the standard system has no standard
+
+    What it does:
+        Reports each module of `system.yaml` whose subtree holds no standard in force (nor any abolished
+        one: that case is S002). Only the top-most empty module of a branch is reported. Standards that are
+        published but not yet in force (即将实施) and projects in progress are named in the message: they
+        will close the gap. The default severity is warning; make gaps errors with
+        `[lint] severity = {S001 = "error"}` in `gbstd.toml`.
+
+    Why it matters:
+        A standard system is meant to cover every area of the work. The seeds name the gaps that hurt:
+        安保, 消防 and 应急 had no standards when they were needed. A gap in the map is a plan for the
+        next 立项, not a detail.
+
+    Example:
+        - id: "305"
+          name: 应急保障        # no record has module: "305"
+
+    Use instead:
+        file a project (projects/XM-2026-001.yaml with module: "305"), adopt an upper-tier standard into
+        the module, or remove the module if the work does not exist here
+    """
+
+    code = "S001"
+    name = "module-gap"
+    summary = Text("体系模块没有标准（缺口）", "a module of the standard system has no standard")
+    severity = Severity.WARNING
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if ctx.catalog.system is None or ctx.catalog.system_rel is None:
+            return
+        for node in ctx.system_summary.nodes():
+            if not _empty(node) or (node.parent is not None and _empty(node.parent)):
+                continue
+            coming = []
+            if node.total.upcoming:
+                coming.append((f"即将实施 {node.total.upcoming} 项", f"{node.total.upcoming} upcoming"))
+            if node.total.in_progress:
+                coming.append(
+                    (f"在研项目 {node.total.in_progress} 项", f"{node.total.in_progress} in progress")
+                )
+            hint = (
+                Text(f"（{'，'.join(c[0] for c in coming)}）", f" ({', '.join(c[1] for c in coming)})")
+                if coming
+                else Text("", "")
+            )
+            yield Finding(
+                self.code,
+                Text(
+                    f"模块 {node.id} {node.module.name} 没有现行标准{hint.zh}",
+                    f"module {node.id} {node.module.name} has no standard in force{hint.en}",
+                ),
+                ctx.catalog.system_rel,
+                None,
+                loc=(*node.loc, "id"),
+                key=False,
+            )

@@ -1,0 +1,112 @@
+"""S003 linkage-undeclared: a local or internal standard re-covers an upper-tier subject without saying so."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.references import resolve_reference
+from gbstd.coverage import reaches, show_terms
+from gbstd.findings import Finding, Severity
+from gbstd.i18n import Text
+from gbstd.model.code import Tier
+from gbstd.model.standard import Status
+from gbstd.rules.base import RecordRule, RuleContext
+
+# How far declarations are followed: a city standard that refines the provincial one, which adopts the
+# national one, is linked to both.
+_DEPTH = 3
+
+
+def declared(record: Record) -> list[str]:
+    """Codes a record declares a link to: adopts, refines and normative references."""
+    standard = record.standard
+    return [*standard.adopts, *standard.refines, *standard.references]
+
+
+def linked_keys(catalog: Catalog, record: Record) -> set[str]:
+    """Keys of every standard ``record`` is linked to by declarations, followed up to ``_DEPTH`` steps."""
+    seen: set[str] = set()
+    frontier = [record]
+    for _ in range(_DEPTH):
+        following: list[Record] = []
+        for current in frontier:
+            for raw in declared(current):
+                target = resolve_reference(catalog, raw)
+                if target is not None and target.key not in seen:
+                    seen.add(target.key)
+                    following.append(target)
+        frontier = following
+    return seen
+
+
+def _date(record: Record) -> dt.date | None:
+    return record.standard.published or record.standard.effective
+
+
+class LinkageUndeclared(RecordRule):
+    """地方/内部标准未声明与上级标准的衔接 / a lower-tier standard does not declare its upper-tier one
+
+    What it does:
+        For each local or internal standard in force (or upcoming), looks for national or industry
+        standards in force — and local standards of a division that contains it — in the same module and
+        on the same subject, published before it. Each such upper-tier standard must appear in the
+        record's `adopts`, `refines` or `references` (directly, or through a standard it declares).
+        Subjects are the module's `subjects` words found in the titles, or the same title core
+        (the title without 党政机关/机关… and 规范/指南…).
+
+    Why it matters:
+        "一事一标、择优选取、共同使用": where the nation or the province has a standard, a lower tier should
+        adopt or refine it, not write its own version. Undeclared overlap is how 衔接 between the tiers
+        breaks and 重复建设 starts; the declaration also tells reviewers what to re-check when the upper
+        standard changes.
+
+    Example:
+        code: DB41/T 2397-2023
+        title: 机关食堂反食品浪费管理规范      # GB/T 42967-2023 机关食堂反食品浪费工作指南 is in force
+
+    Use instead:
+        refines: [GB/T 42967-2023]            # or adopts: / references:, as the text says
+    """
+
+    code = "S003"
+    name = "linkage-undeclared"
+    summary = Text(
+        "地方/内部标准未声明与上级标准的衔接",
+        "a local or internal standard does not declare its upper-tier standard",
+    )
+    severity = Severity.WARNING
+
+    def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
+        if record.tier not in (Tier.LOCAL, Tier.INTERNAL) or record.status is Status.ABOLISHED:
+            return
+        terms = ctx.subjects.record_terms(record)
+        candidates = ctx.subjects.in_force_sharing(record.standard.module, terms, record.region)
+        mine = _date(record)
+        uppers = []
+        for key, (upper, terms) in sorted(candidates.items()):
+            if key == record.key or not reaches(upper.tier, upper.region, record.tier, record.region):
+                continue
+            theirs = _date(upper)
+            if mine is not None and theirs is not None and theirs > mine:
+                continue  # the upper standard came later: the record could not have declared it
+            uppers.append((upper, terms))
+        if not uppers:
+            return
+        linked = linked_keys(ctx.catalog, record)
+        missing = [(u, t) for u, t in uppers if u.key not in linked]
+        if not missing:
+            return
+        listed_zh = "；".join(f"{u.key} {u.title}（主题：{show_terms(t)}）" for u, t in missing)
+        listed_en = "; ".join(f"{u.key} {u.title} (subject: {show_terms(t)})" for u, t in missing)
+        yield self.at(
+            record,
+            Text(
+                f"同一主题已有上级现行标准 {listed_zh}，但本标准未在 adopts/refines/references 中声明衔接",
+                f"upper-tier standards in force cover this subject: {listed_en}; declare the link in "
+                "adopts, refines or references",
+            ),
+            ("title",),
+            key=False,
+        )

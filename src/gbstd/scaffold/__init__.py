@@ -1,0 +1,274 @@
+"""Scaffolding: ``gbstd init`` (a new catalog directory) and ``gbstd new`` (a new record file).
+
+The ``gbstd.toml`` template is generated from :class:`gbstd.model.config.Config` itself — every section and
+option, its description and default, commented out — so it lists every option that exists and cannot fall
+behind the model. The other files are templates in ``files/`` with ``@NAME@``-style placeholders (plain
+replacement: GitHub's ``${{ }}`` and YAML's ``$schema`` must pass through untouched).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from gbstd import __version__
+from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.config_file import CONFIG_NAME
+from gbstd.catalog.loader import list_yaml_files
+from gbstd.catalog.newrecord import record_path, render_record
+from gbstd.i18n import Text
+from gbstd.model.code import CodeError, StandardCode
+from gbstd.model.config import Config
+from gbstd.model.jsonschema import schema_documents
+from gbstd.model.standard import Standard, Status
+from gbstd.tabular.mapping import derive_status
+
+DEFAULT_SYSTEM_NAME = "机关事务标准体系"
+
+# Examples shown for options that are unset by default (a commented `key = example` line).
+EXAMPLES: dict[tuple[str, ...], Any] = {
+    ("catalog", "internal_code_pattern"): r"^HNJGSW \d+-\d{4}$",
+    ("lint", "severity"): {"C009": "error"},
+    ("lint", "ignore"): ["C015"],
+}
+
+
+class ScaffoldError(Exception):
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.en)
+        self.text = message
+
+
+# --- gbstd.toml ----------------------------------------------------------------------------------------
+
+
+def toml_value(value: Any) -> str:
+    """A Python value as a TOML value (inline tables and arrays for containers)."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        if "'" not in value and "\n" not in value:
+            return f"'{value}'"
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pairs = (f"{_toml_key(str(k.value if isinstance(k, Enum) else k))} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + ", ".join(pairs) + " }"
+    if isinstance(value, BaseModel):
+        return toml_value(value.model_dump(mode="json"))
+    raise TypeError(f"no TOML form for {type(value).__name__}")
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def _doc_first_line(model: type[BaseModel]) -> str:
+    return (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
+
+
+def _emit_model(model: type[BaseModel], path: tuple[str, ...], lines: list[str]) -> None:
+    """Commented lines for one section: scalars first, then sub-sections (TOML needs that order)."""
+    nested: list[tuple[str, type[BaseModel]]] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            nested.append((name, annotation))
+            continue
+        default = info.get_default(call_default_factory=True)
+        if info.description:
+            lines.append(f"# {info.description}")
+        example = EXAMPLES.get((*path, name))
+        if default is None:
+            if example is not None:
+                lines.append(f"# {name} = {toml_value(example)}    # 默认不设置 not set by default")
+            else:
+                lines.append(f"# {name}: 默认不设置 not set by default")
+        else:
+            lines.append(f"# {name} = {toml_value(default)}")
+            if example is not None and example != default:
+                lines.append(f"#   例 e.g. {name} = {toml_value(example)}")
+    for name, sub in nested:
+        sub_path = (*path, name)
+        lines.append("")
+        if doc := re.sub(r"^\[[^\]]*\]\s*", "", _doc_first_line(sub)):
+            lines.append(f"# {doc}")
+        lines.append(f"# [{'.'.join(sub_path)}]")
+        _emit_model(sub, sub_path, lines)
+
+
+def config_template() -> str:
+    """``gbstd.toml`` with every option of :class:`Config` commented out at its default."""
+    lines = [
+        "# gbstd configuration. Every option is listed with its default, commented out: uncomment a line",
+        "# (and its [section] line) to change it. Unknown keys are an error, so a typo cannot silently",
+        "# switch a check off. 每个选项都列出了默认值；取消注释即可修改。",
+    ]
+    _emit_model(Config, (), lines)
+    return "\n".join(lines) + "\n"
+
+
+def uncomment_template(text: str) -> str:
+    """The template with every option line switched on (examples win over defaults). Used by tests and
+    by anyone who wants the explicit form of the defaults."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if m := re.match(r"^# (\[[^\]]+\])$", line):
+            out.append(m[1])
+        elif m := re.match(r"^#   例 e\.g\. (\w+ = .*)$", line):
+            out[-1] = m[1]
+        elif m := re.match(r"^# (\w+ = .*?)(?:    # 默认不设置 not set by default)?$", line):
+            out.append(m[1])
+    return "\n".join(out) + "\n"
+
+
+# --- gbstd init ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # already there, left alone
+
+
+def _template(name: str) -> str:
+    return resources.files("gbstd.scaffold").joinpath("files", name).read_text(encoding="utf-8")
+
+
+def init_catalog(directory: Path, name: str = DEFAULT_SYSTEM_NAME) -> InitResult:
+    """Create a catalog in ``directory`` (created if missing). Refuses a directory that already holds a
+    ``gbstd.toml``; other existing files are kept, never overwritten."""
+    if (directory / CONFIG_NAME).exists():
+        raise ScaffoldError(
+            Text(
+                f"{directory / CONFIG_NAME} 已存在：这里已经是一个标准目录",
+                f"{directory / CONFIG_NAME} exists: this already is a catalog",
+            )
+        )
+    if directory.exists() and not directory.is_dir():
+        raise ScaffoldError(Text(f"{directory} 不是目录", f"{directory} is not a directory"))
+    config = Config()
+    replacements = {"@NAME@": name, "@VERSION@": __version__, "@CACHE_DIR@": config.catalog.cache_dir}
+
+    def fill(text: str) -> str:
+        for token, value in replacements.items():
+            text = text.replace(token, value)
+        return text
+
+    files: dict[str, str] = {
+        CONFIG_NAME: config_template(),
+        config.catalog.system: fill(_template("system.yaml")),
+        "README.md": fill(_template("README.md")),
+        ".gitignore": fill(_template("gitignore")),
+        ".pre-commit-config.yaml": fill(_template("pre-commit-config.yaml")),
+        ".github/workflows/gbstd.yml": fill(_template("ci-workflow.yml")),
+        f"{config.catalog.records}/.gitkeep": "",
+    }
+    files.update({f"schemas/{file}": text for file, text in schema_documents().items()})
+    result = InitResult(root=directory)
+    for rel, text in files.items():
+        path = directory / rel
+        if path.exists():
+            result.kept.append(rel)
+            continue
+        write_atomic(path, text)
+        result.created.append(rel)
+    return result
+
+
+# --- gbstd new -----------------------------------------------------------------------------------------
+
+# Optional fields offered as commented lines in a new record, in the model's order.
+HINT_FIELDS = (
+    "published",
+    "effective",
+    "abolished",
+    "replaces",
+    "references",
+    "issuer",
+    "administering_body",
+    "drafters",
+    "scope",
+    "module",
+)
+_HINT_VALUES = {
+    "published": "YYYY-MM-DD",
+    "effective": "YYYY-MM-DD",
+    "abolished": "YYYY-MM-DD",
+    "replaces": "[]",
+    "references": "[]",
+    "issuer": "[]",
+    "drafters": "[]",
+}
+
+
+def new_record(
+    root: Path,
+    config: Config,
+    raw_code: str,
+    title: str,
+    *,
+    as_of: dt.date,
+    status: str | None = None,
+    fields: dict[str, Any] | None = None,
+) -> Path:
+    """Write a new record for ``raw_code``; refuses an invalid code or one that already has a record."""
+    try:
+        code = StandardCode.parse(raw_code, config.catalog.internal_regex)
+    except CodeError as exc:
+        raise ScaffoldError(
+            Text(f"{raw_code!r}：{exc.reason.zh}", f"{raw_code!r}: {exc.reason.en}")
+        ) from None
+    path = record_path(root, config, code)
+    records_dir = root / config.catalog.records
+    # File names follow from codes (rule C003), so a record of this code anywhere has this file name.
+    clash = (
+        next((p for p in list_yaml_files(records_dir) if p.name == code.filename), None)
+        if records_dir.is_dir()
+        else None
+    )
+    if clash is not None or path.exists():
+        rel = (clash or path).relative_to(root).as_posix()
+        raise ScaffoldError(
+            Text(f"{code.canonical} 已有记录：{rel}", f"{code.canonical} already has a record: {rel}")
+        )
+    extra = {k: v for k, v in (fields or {}).items() if v not in (None, "", [])}
+    if status is None:
+        status = derive_status(
+            extra.get("published"), extra.get("effective"), extra.get("abolished"), as_of
+        ).value
+    data: dict[str, Any] = {"code": code.canonical, "title": title.strip(), "status": status, **extra}
+    try:
+        standard = Standard.model_validate(data)
+    except ValueError as exc:
+        raise ScaffoldError(Text(f"记录不合格：{exc}", f"invalid record: {exc}")) from None
+    data["status"] = Status(standard.status).value
+    hints = [
+        f"# {name}: {_HINT_VALUES.get(name, '')}".rstrip()
+        + f"    # {Standard.model_fields[name].description}"
+        for name in HINT_FIELDS
+        if name not in data
+    ]
+    trailer = (
+        ("# 可选字段 optional fields — uncomment and fill in:\n" + "\n".join(hints) + "\n") if hints else ""
+    )
+    write_atomic(path, render_record(data, path, root, trailer))
+    return path

@@ -1,0 +1,101 @@
+"""What people type into spreadsheet cells, parsed: dates in every usual form, lists, text.
+
+A cell arrives as whatever the reader produced: ``str`` from CSV, and ``str``/``int``/``float``/``datetime``
+from an XLSX file (openpyxl turns date-formatted cells into ``datetime``). Parsers return the value or raise
+:class:`CellError` with a bilingual reason that already quotes the offending value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from gbstd.i18n import Text
+
+CellValue = str | int | float | bool | dt.date | dt.datetime | None
+
+
+class CellError(ValueError):
+    def __init__(self, reason: Text) -> None:
+        super().__init__(reason.en)
+        self.reason = reason
+
+
+def cell_text(value: CellValue) -> str:
+    """A cell as trimmed text; numbers typed as numbers (202, 202.0) read as the digits people see."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_DATE_FORMS = (
+    re.compile(r"^(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+)
+_TIME_TAIL = re.compile(r"(?:[ T]0{1,2}:0{2}(?::0{2}(?:\.0+)?)?)$")
+# Excel stores dates as days since 1899-12-30; a bare number in a date column is such a serial when its
+# cell format was lost. Only a plausible range (1954–2119) is read that way.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_RANGE = range(20_000, 80_000)
+
+DATE_FORMS_HINT = Text(
+    "如 2021-09-13、2021/9/13、2021.9.13、2021年9月13日",
+    "e.g. 2021-09-13, 2021/9/13, 2021.9.13, 2021年9月13日",
+)
+
+
+def parse_date(value: CellValue) -> dt.date | None:
+    """A date from a cell; ``None`` for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and int(value) in _SERIAL_RANGE:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        value = cell_text(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+    text = _TIME_TAIL.sub("", text).strip()
+    for form in _DATE_FORMS:
+        if m := form.match(text):
+            try:
+                return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                raise CellError(Text(f"{value!r} 不是有效日期", f"{value!r} is not a valid date")) from None
+    raise CellError(
+        Text(
+            f"{value!r} 不是可识别的日期（{DATE_FORMS_HINT.zh}）",
+            f"{value!r} is not a date ({DATE_FORMS_HINT.en})",
+        )
+    )
+
+
+# Codes never contain commas or 、, so lists of codes split on every usual separator; names of
+# organisations may contain commas, so their lists split only on semicolons, 、 and line breaks.
+_CODE_SEPARATORS = re.compile(r"[;；、,，\n\r]+")
+_NAME_SEPARATORS = re.compile(r"[;；、\n\r]+")
+
+CODE_JOINER = "；"
+NAME_JOINER = "、"
+
+
+def split_codes(value: CellValue) -> list[str]:
+    return [part.strip() for part in _CODE_SEPARATORS.split(cell_text(value)) if part.strip()]
+
+
+def split_names(value: CellValue) -> list[str]:
+    return [part.strip() for part in _NAME_SEPARATORS.split(cell_text(value)) if part.strip()]

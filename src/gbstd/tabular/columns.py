@@ -1,0 +1,92 @@
+"""The columns of the 标准体系明细表 (catalog table), with the header spellings accepted on import.
+
+The same list drives export (``gbstd report catalog``) and import (``gbstd import``): a column exported is
+a column read back. Columns outside this list are kept per record in ``extra`` and exported after 备注.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from gbstd.i18n import Lang
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: a stable key, its Chinese and English headers, and other spellings seen in the wild."""
+
+    key: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+    def header(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("seq", "序号", "No.", ("no", "#", "seq", "index", "编号序号")),
+    Column(
+        "module",
+        "体系编号",
+        "Module",
+        ("体系表编号", "模块编号", "体系号", "体系代码", "module id", "system code"),
+    ),
+    Column(
+        "code",
+        "标准号",
+        "Code",
+        ("标准编号", "标准代号", "标准代号及编号", "standard code", "standard no", "standard number"),
+    ),
+    Column("title", "标准名称", "Title", ("名称", "标准中文名称", "standard title", "name")),
+    Column("tier", "标准层级", "Tier", ("层级", "标准级别", "级别", "标准类型", "level")),
+    Column("nature", "标准性质", "Nature", ("性质", "标准属性")),
+    Column("status", "状态", "Status", ("标准状态", "现行状态")),
+    Column(
+        "published", "发布日期", "Published", ("发布时间", "publication date", "date published", "issued")
+    ),
+    Column("effective", "实施日期", "Effective", ("实施时间", "effective date", "implementation date")),
+    Column("abolished", "废止日期", "Abolished", ("废止时间", "abolition date", "withdrawn")),
+    Column("replaces", "代替标准", "Replaces", ("代替", "替代标准", "代替标准号")),
+    Column("references", "引用标准", "References", ("规范性引用文件", "引用文件", "normative references")),
+    Column("issuer", "发布部门", "Issuer", ("发布单位", "发布机构", "发布机关", "issued by", "issuing body")),
+    Column(
+        "administering_body", "归口单位", "Administering body", ("归口部门", "技术归口", "administered by")
+    ),
+    Column("drafters", "起草单位", "Drafters", ("主要起草单位", "drafting units", "drafted by")),
+    Column("scope", "适用范围", "Scope", ("范围", "主要内容")),
+    Column(
+        "review_date",
+        "最近复审日期",
+        "Last review",
+        ("复审日期", "最近复审时间", "复审时间", "last reviewed", "review date"),
+    ),
+    Column("review_conclusion", "复审结论", "Review conclusion", ("最近复审结论", "conclusion")),
+    Column("note", "备注", "Note", ("notes", "remark", "remarks", "说明")),
+)
+
+COLUMN_BY_KEY: dict[str, Column] = {column.key: column for column in COLUMNS}
+
+# Without these a row cannot become a record: the code names the file, the title is required.
+REQUIRED_KEYS: tuple[str, ...] = ("code", "title")
+
+
+def fold_header(text: str) -> str:
+    """Compare headers loosely: fullwidth → ASCII, no spaces, no required-markers (*), case-insensitive."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = re.sub(r"[（(](必填|选填|可选|required|optional)[)）]", "", folded)
+    return re.sub(r"[\s*:：_]+", "", folded).rstrip(".")
+
+
+_LOOKUP: dict[str, str] = {}
+for _column in COLUMNS:
+    for _spelling in (_column.zh, _column.en, _column.key, *_column.aliases):
+        _LOOKUP.setdefault(fold_header(_spelling), _column.key)
+
+
+def column_for(header: str) -> Column | None:
+    """The known column a header names, in any accepted spelling; None for an unknown column."""
+    key = _LOOKUP.get(fold_header(header))
+    return COLUMN_BY_KEY[key] if key else None

@@ -1,0 +1,373 @@
+"""Importing a catalog table into a catalog: plan each row, then write (unless it is a dry run).
+
+Every row is handled on its own: a bad row is rejected with reasons that name its row number and column,
+the others go ahead. A row whose code already has a record is left alone unless ``update`` is set; then its
+fields are merged into the existing file through the round-trip YAML editor, keeping comments, key order and
+every field the table does not carry. Empty cells never erase anything. Each file is written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
+
+from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.newrecord import (
+    insert_in_order,
+    record_document,
+    record_path,
+    render_record,
+    schema_line,
+    yaml_value,
+)
+from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
+from gbstd.i18n import Lang, Text
+from gbstd.model.standard import Standard
+from gbstd.tabular.cells import CellValue
+from gbstd.tabular.columns import COLUMN_BY_KEY, column_for
+from gbstd.tabular.mapping import TABLE_FIELDS, CellProblem, RowRecord, row_to_record
+from gbstd.tabular.readers import Table, TableError
+
+
+class Action(str, Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    EXISTS = "exists"  # a record exists, differs from the row, and --update was not given
+    REJECTED = "rejected"
+
+
+ACTION_LABELS: dict[Action, Text] = {
+    Action.CREATE: Text("新建", "create"),
+    Action.UPDATE: Text("更新", "update"),
+    Action.UNCHANGED: Text("无变化", "unchanged"),
+    Action.EXISTS: Text("已存在（未改动）", "left alone (exists)"),
+    Action.REJECTED: Text("拒绝", "rejected"),
+}
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    action: Action
+    code: str | None = None
+    path: str | None = None  # POSIX, relative to the catalog root
+    problems: list[CellProblem] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # fields that differ from the existing record
+
+    def messages(self, lang: Lang) -> list[str]:
+        """``第12行 实施日期: '2021-02-30' 不是有效日期``, or in English
+        ``row 12, 实施日期: '2021-02-30' is not a valid date``."""
+        lines = []
+        for problem in self.problems:
+            where = f"第{self.row}行" if lang == "zh" else f"row {self.row}"
+            if problem.header:
+                where += f" {problem.header}:" if lang == "zh" else f", {problem.header}:"
+            else:
+                where += ":" if lang == "en" else ""
+            lines.append(f"{where} {problem.reason.get(lang)}")
+        return lines
+
+
+@dataclass
+class ImportReport:
+    source: str
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    # Files outside the table that gained a replaced_by entry: (file, code of the replacing standard).
+    linked: list[tuple[str, str]] = field(default_factory=list)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for o in self.outcomes if o.action is action)
+
+    @property
+    def rejected(self) -> list[RowOutcome]:
+        return [o for o in self.outcomes if o.action is Action.REJECTED]
+
+
+@dataclass
+class HeaderMap:
+    known: dict[str, int]  # column key → index
+    extras: list[tuple[str, int]]  # (header, index) of columns without a field
+
+
+def map_headers(headers: list[str]) -> HeaderMap:
+    known: dict[str, int] = {}
+    extras: list[tuple[str, int]] = []
+    seen_extra: set[str] = set()
+    for index, header in enumerate(headers):
+        column = column_for(header) if header else None
+        if column is not None:
+            if column.key in known:
+                first = headers[known[column.key]]
+                raise TableError(
+                    Text(
+                        f"“{first}”与“{header}”是同一列（{column.zh}），只能保留一列",
+                        f"{first!r} and {header!r} are the same column ({column.en}); keep one",
+                    )
+                )
+            known[column.key] = index
+            continue
+        name = header or f"列{index + 1}"
+        if name in seen_extra:
+            raise TableError(Text(f"列名“{name}”重复", f"column {name!r} appears twice"))
+        seen_extra.add(name)
+        extras.append((name, index))
+    if "title" not in known:
+        raise TableError(Text("缺少“标准名称”列（也接受 Title、名称）", "no 标准名称 / Title column"))
+    return HeaderMap(known, extras)
+
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class _Planned:
+    """A file this import will write: a new record or an existing one being merged into."""
+
+    path: Path
+    doc: CommentedMap
+    new: bool
+    outcome: RowOutcome
+
+
+def import_table(
+    table: Table,
+    catalog: Catalog,
+    *,
+    as_of: dt.date,
+    update: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import every row of ``table`` into ``catalog`` (already loaded); returns what happened to each row.
+
+    Three steps: plan every row; complete ``replaced_by`` on the standards that imported rows replace (new
+    records always, existing ones only with ``update``); write. ``progress`` is called once per row planned
+    and once per row written: twice the number of rows in all.
+    """
+    headers = map_headers(table.headers)
+    report = ImportReport(
+        source=table.source, unknown_columns=[h for h, _ in headers.extras], dry_run=dry_run
+    )
+    internal = catalog.config.catalog.internal_regex
+    seen: dict[str, int] = {}  # canonical code → first row that had it
+    planned: dict[str, _Planned] = {}  # canonical code → file to write
+    replaces: dict[str, list[str]] = {}  # canonical code of an imported row → canonical codes it replaces
+    for number, cells in table.rows:
+        named = {key: (table.headers[i], cells[i]) for key, i in headers.known.items()}
+        extras: list[tuple[str, CellValue]] = [(h, cells[i]) for h, i in headers.extras]
+        parsed = row_to_record(named, extras, internal=internal, as_of=as_of)
+        outcome, plan = _plan_row(number, parsed, catalog, seen, update=update)
+        report.outcomes.append(outcome)
+        if plan is not None and outcome.code:
+            planned[outcome.code] = plan
+        if outcome.action is not Action.REJECTED and outcome.code:
+            replaces[outcome.code] = [
+                c.canonical for raw in parsed.data.get("replaces", []) if (c := catalog.resolve(raw))
+            ]
+        if progress:
+            progress(1)
+    by_code = {o.code: o for o in report.outcomes if o.code and o.action is not Action.REJECTED}
+    report.linked = _link_replaced_by(catalog, planned, replaces, by_code, update=update)
+    schema_lines: dict[Path, str] = {}  # one lookup per directory, not per file
+    for plan in planned.values():
+        if not dry_run:
+            if plan.new:
+                if plan.path.parent not in schema_lines:
+                    schema_lines[plan.path.parent] = schema_line(plan.path, catalog.root)
+                text = render_record(plan.doc, plan.path, catalog.root, schema=schema_lines[plan.path.parent])
+            else:
+                text = dump_roundtrip(plan.doc)
+            write_atomic(plan.path, text)
+        if progress:
+            progress(1)
+    if progress and len(table.rows) > len(planned):
+        progress(len(table.rows) - len(planned))
+    return report
+
+
+def _plan_row(
+    number: int, parsed: RowRecord, catalog: Catalog, seen: dict[str, int], *, update: bool
+) -> tuple[RowOutcome, _Planned | None]:
+    if not parsed.ok or parsed.code is None:
+        return RowOutcome(number, Action.REJECTED, parsed.data.get("code"), problems=parsed.problems), None
+    key = parsed.code.canonical
+    if key in seen:
+        header = COLUMN_BY_KEY["code"].zh
+        return RowOutcome(
+            number,
+            Action.REJECTED,
+            key,
+            problems=[
+                CellProblem(header, Text(f"{key} 与第{seen[key]}行重复", f"{key} repeats row {seen[key]}"))
+            ],
+        ), None
+    seen[key] = number
+    existing = catalog.by_code.get(key)
+    path = existing[0].path if existing else record_path(catalog.root, catalog.config, parsed.code)
+    rel = path.relative_to(catalog.root).as_posix()
+    outcome = RowOutcome(number, Action.CREATE, key, rel, notes=parsed.notes)
+    if not path.exists():
+        return outcome, _Planned(path, record_document(parsed.data), True, outcome)
+    loaded = _load_existing(path, rel)
+    if isinstance(loaded, CellProblem):
+        outcome.action = Action.REJECTED
+        outcome.problems = [loaded]
+        return outcome, None
+    doc, before = loaded
+    outcome.changed = merge_row(doc, before, parsed.data)
+    if not outcome.changed:
+        outcome.action = Action.UNCHANGED
+        return outcome, None
+    if not update:
+        outcome.action = Action.EXISTS
+        return outcome, None
+    try:
+        Standard.model_validate(dict(doc))
+    except ValidationError as exc:
+        outcome.action = Action.REJECTED
+        outcome.problems = [
+            CellProblem(
+                "",
+                Text(
+                    f"合并后的记录不合格：{exc.errors()[0]['msg']}",
+                    f"the merged record would be invalid: {exc.errors()[0]['msg']}",
+                ),
+            )
+        ]
+        return outcome, None
+    outcome.action = Action.UPDATE
+    return outcome, _Planned(path, doc, False, outcome)
+
+
+def _load_existing(path: Path, rel: str) -> tuple[CommentedMap, Standard] | CellProblem:
+    try:
+        doc = load_roundtrip(path.read_text(encoding="utf-8-sig"))
+        return doc, Standard.model_validate(dict(doc))
+    except (OSError, UnicodeDecodeError, ValueError, YAMLError, ValidationError) as exc:
+        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
+        return CellProblem(
+            "",
+            Text(
+                f"已有记录 {rel} 无法读取或不合格（{reason}）；先运行 gbstd lint 修正",
+                f"the existing record {rel} cannot be read or is invalid ({reason}); "
+                "fix it first (gbstd lint)",
+            ),
+        )
+
+
+def _link_replaced_by(
+    catalog: Catalog,
+    planned: dict[str, _Planned],
+    replaces: dict[str, list[str]],
+    rows: dict[str, RowOutcome],
+    *,
+    update: bool,
+) -> list[tuple[str, str]]:
+    """Write the other side of each supersession the table states: the replaced standard's ``replaced_by``.
+
+    The table has only 代替标准, the files record both sides (rule C011). New records are completed always;
+    an existing record only with ``update`` (nothing existing changes otherwise; lint then reports it).
+    Returns (file, code added) pairs for files that are not rows of the table themselves.
+    """
+    linked: list[tuple[str, str]] = []
+
+    def lists(doc: CommentedMap, code: str) -> bool:
+        return any((c := catalog.resolve(str(raw))) and c.canonical == code for raw in doc.get("replaced_by") or [])
+
+    for new_code, olds in replaces.items():
+        for old in olds:
+            target = planned.get(old)
+            if target is None:
+                record = catalog.get(old)
+                if record is None or not update:
+                    continue
+                loaded = _load_existing(record.path, record.rel)
+                if isinstance(loaded, CellProblem) or lists(loaded[0], new_code):
+                    continue
+                outcome = rows.get(record.key) or RowOutcome(0, Action.UPDATE, record.key, record.rel)
+                outcome.action = Action.UPDATE
+                target = planned[old] = _Planned(record.path, loaded[0], False, outcome)
+            if lists(target.doc, new_code):
+                continue
+            codes = [str(raw) for raw in target.doc.get("replaced_by") or []] + [new_code]
+            insert_in_order(target.doc, "replaced_by", yaml_value("replaced_by", codes))
+            if target.outcome.action is not Action.CREATE and "replaced_by" not in target.outcome.changed:
+                target.outcome.changed.append("replaced_by")
+            if target.outcome.row == 0:
+                linked.append((target.outcome.path or "", new_code))
+    return linked
+
+
+def merge_row(doc: CommentedMap, before: Standard, data: dict[str, Any]) -> list[str]:
+    """Merge the row's fields into ``doc`` in place; the names of the fields that changed.
+
+    Fields the row leaves empty are kept; lists from the row replace the file's lists; a review is matched by
+    its date (same date: conclusion updated; new date: appended); extra columns are merged by header.
+    """
+    row = Standard.model_validate(data)
+    changed: list[str] = []
+    for name in TABLE_FIELDS:
+        if name not in data:
+            continue
+        if name == "reviews":
+            if _merge_reviews(doc, before, row, data["reviews"]):
+                changed.append(name)
+            continue
+        if name == "extra":
+            merged = {**before.extra, **row.extra}
+            if merged != before.extra:
+                target = doc.get("extra")
+                if not isinstance(target, CommentedMap):
+                    insert_in_order(doc, "extra", yaml_value("extra", merged))
+                else:
+                    for header, value in row.extra.items():
+                        target[header] = yaml_value(header, value)
+                changed.append(name)
+            continue
+        if getattr(before, name) == getattr(row, name):
+            continue
+        old = doc.get(name)
+        new = yaml_value(name, data[name])
+        if isinstance(data[name], list) and hasattr(old, "fa") and hasattr(new, "fa"):
+            if old.fa.flow_style():
+                new.fa.set_flow_style()
+            else:
+                new.fa.set_block_style()
+        insert_in_order(doc, name, new)
+        changed.append(name)
+    return changed
+
+
+def _merge_reviews(doc: CommentedMap, before: Standard, row: Standard, raw: list[dict[str, Any]]) -> bool:
+    old_reviews = list(getattr(before, "reviews", []))
+    changed = False
+    for new, new_raw in zip(getattr(row, "reviews", []), raw, strict=True):
+        match = next((i for i, r in enumerate(old_reviews) if r.date == new.date), None)
+        if match is None:
+            items = doc.get("reviews")
+            entry = yaml_value("reviews", new_raw)
+            if items is None:
+                insert_in_order(doc, "reviews", yaml_value("reviews", [new_raw]))
+            else:
+                items.append(entry)
+            changed = True
+        elif old_reviews[match].conclusion != new.conclusion:
+            doc["reviews"][match]["conclusion"] = new_raw["conclusion"]
+            changed = True
+    return changed
+
+
+__all__ = ["Action", "ImportReport", "RowOutcome", "import_table", "map_headers", "merge_row"]

@@ -1,0 +1,326 @@
+"""One row of the catalog table ⇄ one standard's record data. Import and export share this mapping.
+
+Import direction (:func:`row_to_record`): cells are parsed (dates, lists, enums in either language), the code
+is normalised, and tier/nature are written only when they differ from what the code says (so a record stays
+as short as a hand-written one, and a contradiction is kept for ``lint`` to report). 最近复审日期 + 复审结论
+become one review record. Columns without a field of their own are kept in ``extra``.
+
+Export direction (:func:`record_to_row`): the same columns, the latest review, ``extra`` after 备注.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from pydantic import ValidationError
+
+from gbstd.i18n import Lang, Text
+from gbstd.model.code import NATURE_LABELS, TIER_LABELS, CodeError, Nature, StandardCode, Tier
+from gbstd.model.standard import NATURE_ALIASES, STATUS_ALIASES, STATUS_LABELS, TIER_ALIASES, Standard, Status
+from gbstd.tabular.cells import (
+    CODE_JOINER,
+    NAME_JOINER,
+    CellError,
+    CellValue,
+    cell_text,
+    parse_date,
+    split_codes,
+    split_names,
+)  # fmt: skip
+from gbstd.tabular.columns import COLUMN_BY_KEY, COLUMNS
+
+# column key → record field, for columns that map one to one.
+_FIELD_OF_COLUMN = {
+    "module": "module", "code": "code", "title": "title", "tier": "tier", "nature": "nature",
+    "status": "status",
+    "published": "published", "effective": "effective", "abolished": "abolished", "replaces": "replaces",
+    "references": "references", "issuer": "issuer", "administering_body": "administering_body",
+    "drafters": "drafters", "scope": "scope", "note": "note",
+}  # fmt: skip
+_COLUMN_OF_FIELD = {f: c for c, f in _FIELD_OF_COLUMN.items()}
+_DATE_COLUMNS = ("published", "effective", "abolished")
+_TEXT_COLUMNS = ("module", "title", "administering_body", "scope", "note")
+
+# Fields of a record that the table carries; everything else in a file is untouched by ``import --update``.
+TABLE_FIELDS: tuple[str, ...] = tuple(
+    f for f in Standard.model_fields if f in {*_FIELD_OF_COLUMN.values(), "reviews", "extra"}
+)
+
+
+@dataclass
+class CellProblem:
+    """Why one cell (or the row, when ``header`` is empty) cannot be imported."""
+
+    header: str
+    reason: Text
+
+
+@dataclass
+class RowRecord:
+    """A parsed row: record data in the model's key order, or the problems that stop it."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    code: StandardCode | None = None
+    problems: list[CellProblem] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.code is not None
+
+
+def _lookup(enum: type[Enum], labels: Mapping[Any, Text], aliases: Mapping[str, Enum]) -> dict[str, Enum]:
+    table: dict[str, Enum] = {}
+    for member in enum:
+        table[str(member.value).casefold()] = member
+        table[labels[member].zh.casefold()] = member
+        table[labels[member].en.casefold()] = member
+    table.update({k.casefold(): v for k, v in aliases.items()})
+    return table
+
+
+_TIERS = _lookup(Tier, TIER_LABELS, TIER_ALIASES)
+_NATURES = _lookup(Nature, NATURE_LABELS, NATURE_ALIASES)
+_STATUSES = _lookup(Status, STATUS_LABELS, STATUS_ALIASES)
+
+
+def _choice(table: dict[str, Enum], value: str, labels: Mapping[Any, Text]) -> Enum:
+    folded = re.sub(r"\s+", " ", value.strip()).casefold()
+    if folded in table:
+        return table[folded]
+    allowed = "、".join(label.zh for label in labels.values())
+    allowed_en = ", ".join(label.en for label in labels.values())
+    raise CellError(Text(f"{value!r} 不是允许的取值（{allowed}）", f"{value!r} is not one of {allowed_en}"))
+
+
+def derive_status(
+    published: dt.date | None, effective: dt.date | None, abolished: dt.date | None, as_of: dt.date
+) -> Status:
+    """The status the dates imply on ``as_of`` (used only when a row leaves 状态 empty)."""
+    if abolished is not None and abolished <= as_of:
+        return Status.ABOLISHED
+    if effective is not None and effective > as_of:
+        return Status.UPCOMING
+    return Status.IN_FORCE
+
+
+def _normalise_code(raw: str, internal: re.Pattern[str] | None) -> str:
+    try:
+        return StandardCode.parse(raw, internal).canonical
+    except CodeError:
+        return raw  # kept as typed: lint reports references it cannot resolve
+
+
+def row_to_record(
+    cells: Mapping[str, tuple[str, CellValue]],
+    extras: list[tuple[str, CellValue]],
+    *,
+    internal: re.Pattern[str] | None,
+    as_of: dt.date,
+) -> RowRecord:
+    """Parse one row. ``cells``: column key → (header as written in the sheet, value)."""
+    out = RowRecord()
+    values: dict[str, Any] = {}
+
+    def header(key: str) -> str:
+        return cells[key][0] if key in cells else COLUMN_BY_KEY[key].zh
+
+    def text(key: str) -> str:
+        return cell_text(cells[key][1]) if key in cells else ""
+
+    def attempt(key: str, parse: Any) -> Any:
+        try:
+            return parse(cells[key][1]) if key in cells else None
+        except CellError as exc:
+            out.problems.append(CellProblem(header(key), exc.reason))
+            return None
+
+    raw_code = text("code")
+    if not raw_code:
+        out.problems.append(CellProblem(header("code"), Text("不能为空", "must not be empty")))
+    else:
+        try:
+            out.code = StandardCode.parse(raw_code, internal)
+            values["code"] = out.code.canonical
+        except CodeError as exc:
+            out.problems.append(
+                CellProblem(
+                    header("code"), Text(f"{raw_code!r}：{exc.reason.zh}", f"{raw_code!r}: {exc.reason.en}")
+                )
+            )
+    for key in _TEXT_COLUMNS:
+        if value := text(key):
+            values[key] = value
+    if "title" not in values:
+        out.problems.append(CellProblem(header("title"), Text("不能为空", "must not be empty")))
+    for key in _DATE_COLUMNS:
+        values[key] = attempt(key, parse_date)
+
+    tier = attempt("tier", lambda v: _choice(_TIERS, cell_text(v), TIER_LABELS) if cell_text(v) else None)
+    if tier is not None and (out.code is None or tier != out.code.tier):
+        values["tier"] = tier.value
+    nature = attempt(
+        "nature", lambda v: _choice(_NATURES, cell_text(v), NATURE_LABELS) if cell_text(v) else None
+    )
+    if nature is not None and (out.code is None or nature != out.code.nature):
+        values["nature"] = nature.value
+    status = attempt(
+        "status", lambda v: _choice(_STATUSES, cell_text(v), STATUS_LABELS) if cell_text(v) else None
+    )
+    if status is None and not text("status"):
+        status = derive_status(values["published"], values["effective"], values["abolished"], as_of)
+        out.notes.append(
+            Text(
+                f"状态为空，按日期推定为“{status.value}”",
+                f"status empty; taken from the dates as {status.label.en!r}",
+            )
+        )
+    if status is not None:
+        values["status"] = status.value
+
+    for key in ("replaces", "references"):
+        values[key] = (
+            [_normalise_code(code, internal) for code in split_codes(cells[key][1])] if key in cells else []
+        )
+    for key in ("issuer", "drafters"):
+        values[key] = split_names(cells[key][1]) if key in cells else []
+
+    review = _review(cells, attempt, header, text, out)
+    if review:
+        _review_by(review, values)
+        values["reviews"] = [review]
+    extra = {name: cell_text(value) for name, value in extras if cell_text(value)}
+    if extra:
+        values["extra"] = extra
+
+    order = list(Standard.model_fields)
+    out.data = {k: values[k] for k in sorted(values, key=order.index) if values[k] not in (None, [], {}, "")}
+    if not out.problems:
+        _validate(out)
+    return out
+
+
+def _review(
+    cells: Mapping[str, tuple[str, CellValue]], attempt: Any, header: Any, text: Any, out: RowRecord
+) -> dict[str, Any] | None:
+    date = attempt("review_date", parse_date)
+    conclusion = text("review_conclusion")
+    if date is None and not conclusion:
+        return None
+    if date is None:
+        if "review_date" in cells and text("review_date"):
+            return None  # the date's own problem is already reported
+        out.problems.append(
+            CellProblem(
+                header("review_date"),
+                Text(
+                    f"有复审结论“{conclusion}”但没有复审日期",
+                    f"a review conclusion ({conclusion!r}) needs a review date",
+                ),
+            )
+        )
+        return None
+    if not conclusion:
+        out.problems.append(
+            CellProblem(
+                header("review_conclusion"),
+                Text(
+                    "有复审日期但没有复审结论（继续有效、修订、废止）",
+                    "a review date needs a conclusion (继续有效, 修订, 废止)",
+                ),
+            )
+        )
+        return None
+    return {"date": date, "conclusion": conclusion}
+
+
+def _review_by(review: dict[str, Any], values: dict[str, Any]) -> None:
+    """The table has no column for who reviewed: take the 归口单位 (who organises reviews), else the first
+    发布部门, and say so in the review's note so nobody mistakes it for a recorded fact."""
+    if values.get("administering_body"):
+        review["by"], source = values["administering_body"], "归口单位"
+    elif values.get("issuer"):
+        review["by"], source = values["issuer"][0], "发布部门"
+    else:
+        review["by"], source = "未注明", ""
+    review["note"] = (
+        f"据标准体系明细表导入，复审单位取自{source}"
+        if source
+        else "据标准体系明细表导入，表中未注明复审单位"
+    )
+
+
+def _validate(out: RowRecord) -> None:
+    """The model has the last word (e.g. the review conclusion's allowed values)."""
+    try:
+        Standard.model_validate(out.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = err["loc"]
+            name = str(loc[0]) if loc else ""
+            if name == "reviews":
+                key = "review_date" if loc[-1] == "date" else "review_conclusion"
+            else:
+                key = _COLUMN_OF_FIELD.get(name, "")
+            shown = err.get("input")
+            column = COLUMN_BY_KEY.get(key)
+            message = err.get("msg", "")
+            if err["type"] == "enum":
+                expected = err.get("ctx", {}).get("expected", "")
+                reason = Text(
+                    f"{shown!r} 不是允许的取值（{expected}）", f"{shown!r} is not one of {expected}"
+                )
+            else:
+                reason = Text(f"{shown!r}：{message}", f"{shown!r}: {message}")
+            out.problems.append(CellProblem(column.zh if column else name, reason))
+
+
+def latest_review(standard: Standard) -> Any | None:
+    reviews = list(getattr(standard, "reviews", None) or [])
+    return max(reviews, key=lambda r: r.date) if reviews else None
+
+
+def record_to_row(standard: Standard, code: StandardCode | None, lang: Lang = "zh") -> dict[str, CellValue]:
+    """A record as a table row: column key → value (dates stay dates; writers format them)."""
+    tier = Tier(standard.tier) if standard.tier else (code.tier if code else None)
+    nature = Nature(standard.nature) if standard.nature else (code.nature if code else None)
+    review = latest_review(standard)
+    conclusion = review.conclusion if review is not None else None
+    row: dict[str, CellValue] = {
+        "module": standard.module,
+        "code": code.canonical if code else standard.code,
+        "title": standard.title,
+        "tier": TIER_LABELS[tier].get(lang) if tier else None,
+        "nature": NATURE_LABELS[nature].get(lang) if nature else None,
+        "status": Status(standard.status).label.get(lang),
+        "published": standard.published,
+        "effective": standard.effective,
+        "abolished": standard.abolished,
+        "replaces": CODE_JOINER.join(standard.replaces) or None,
+        "references": CODE_JOINER.join(standard.references) or None,
+        "issuer": NAME_JOINER.join(standard.issuer) or None,
+        "administering_body": standard.administering_body,
+        "drafters": NAME_JOINER.join(standard.drafters) or None,
+        "scope": standard.scope,
+        "review_date": review.date if review is not None else None,
+        "review_conclusion": _enum_text(conclusion, lang) if conclusion is not None else None,
+        "note": standard.note,
+    }
+    assert set(row) == {c.key for c in COLUMNS if c.key != "seq"}
+    return row
+
+
+def _enum_text(value: Any, lang: Lang) -> str:
+    label = getattr(value, "label", None)
+    if isinstance(label, Text):
+        return label.get(lang)
+    return str(value.value if isinstance(value, Enum) else value)
+
+
+def extra_columns(standard: Standard) -> dict[str, str]:
+    return dict(standard.extra)

@@ -1,0 +1,171 @@
+"""Reading a catalog table from XLSX (openpyxl) or CSV into header + numbered rows.
+
+CSV encodings are tried in a fixed, documented order: a byte-order mark decides first (UTF-8 BOM, as Excel's
+"CSV UTF-8" writes; UTF-16, as Excel's "Unicode text" writes), then strict UTF-8, then GB18030 — a
+superset of GBK and GB2312, which is what Chinese Excel writes for plain "CSV". The delimiter is the one
+of comma, tab and semicolon that the header line uses most.
+
+Row numbers are those a user sees in Excel (the header row included), so ``第12行`` points at the right line.
+A title row above the header (``XX局机关事务标准体系明细表``) is skipped: the header is the first of the top
+rows that names the 标准号 column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gbstd.i18n import Text
+from gbstd.tabular.cells import CellValue, cell_text
+from gbstd.tabular.columns import column_for
+
+# How far down a title block may push the header row.
+HEADER_SEARCH_ROWS = 10
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+class TableError(Exception):
+    """The file cannot be read as a table at all (exit 2), as opposed to a bad row."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.en)
+        self.text = message
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list[CellValue]]]  # (row number as in the spreadsheet, cells)
+    source: str  # "sheet 标准体系明细表" or "UTF-8, ','"
+    header_row: int = 1
+    sheets: list[str] = field(default_factory=list)
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise TableError(Text(f"文件不存在：{path}", f"no such file: {path}"))
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, sheet)
+    if suffix in (".csv", ".txt", ".tsv"):
+        if sheet is not None:
+            raise TableError(Text("--sheet 只适用于 XLSX 文件", "--sheet applies to XLSX files only"))
+        return read_csv(path)
+    if suffix == ".xls":
+        raise TableError(
+            Text(
+                "不支持旧版 .xls 文件；请在 Excel 中另存为 .xlsx",
+                "old .xls files are not supported; save it as .xlsx in Excel",
+            )
+        )
+    raise TableError(
+        Text(
+            f"不支持的文件类型 {suffix or '（无扩展名）'}；请用 .xlsx 或 .csv",
+            f"unsupported file type {suffix or '(none)'}; use .xlsx or .csv",
+        )
+    )
+
+
+def read_xlsx(path: Path, sheet: str | None) -> Table:
+    from openpyxl import load_workbook  # imported here: only XLSX users pay for it
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableError(
+            Text(f"无法读取 XLSX 文件 {path.name}：{exc}", f"cannot read XLSX file {path.name}: {exc}")
+        ) from None
+    try:
+        names = list(book.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise TableError(
+                Text(
+                    f"没有工作表 {sheet!r}（有：{'、'.join(names)}）",
+                    f"no sheet {sheet!r} (sheets: {', '.join(names)})",
+                )
+            )
+        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        grid = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    table = _from_grid(grid, f"sheet {worksheet.title}")
+    table.sheets = names
+    return table
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """Text and the encoding it was read with, in the documented order."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding), {"utf-8-sig": "UTF-8 with BOM"}.get(encoding, "UTF-16")
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "GB18030/GBK"
+    except UnicodeDecodeError:
+        raise TableError(
+            Text(
+                "无法识别 CSV 的编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）",
+                "cannot tell the CSV's encoding (UTF-8, UTF-8 with BOM, GBK/GB18030 are read)",
+            )
+        ) from None
+
+
+def read_csv(path: Path) -> Table:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TableError(
+            Text(f"无法读取 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}")
+        ) from None
+    text, encoding = decode_csv(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    grid: list[list[CellValue]] = []
+    try:
+        for row in reader:
+            grid.append(list(row))
+    except csv.Error as exc:
+        raise TableError(
+            Text(
+                f"CSV 格式错误（第{reader.line_num}行）：{exc}",
+                f"malformed CSV (line {reader.line_num}): {exc}",
+            )
+        ) from None
+    shown = {"\t": "tab", ",": "','", ";": "';'"}[delimiter]
+    return _from_grid(grid, f"{encoding}, {shown}")
+
+
+def _from_grid(grid: list[list[CellValue]], source: str) -> Table:
+    header_index = _header_index(grid)
+    headers = [cell_text(v) for v in grid[header_index]]
+    while headers and not headers[-1]:
+        headers.pop()
+    rows: list[tuple[int, list[CellValue]]] = []
+    for index in range(header_index + 1, len(grid)):
+        cells = list(grid[index][: len(headers)])
+        cells += [None] * (len(headers) - len(cells))
+        if any(cell_text(c) for c in cells):
+            rows.append((index + 1, cells))
+    return Table(headers=headers, rows=rows, source=source, header_row=header_index + 1)
+
+
+def _header_index(grid: list[list[CellValue]]) -> int:
+    if not grid:
+        raise TableError(Text("表格是空的", "the table is empty"))
+    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        keys = {column.key for cell in row if (column := column_for(cell_text(cell)))}
+        if "code" in keys:
+            return index
+    raise TableError(
+        Text(
+            f"前 {HEADER_SEARCH_ROWS} 行中找不到表头（需要“标准号”列；也接受 Code、标准编号）",
+            f"no header row in the first {HEADER_SEARCH_ROWS} rows (a 标准号 / Code column is required)",
+        )
+    )

@@ -1,0 +1,142 @@
+"""Writing the catalog table: XLSX (styled header, frozen, filters, widths), CSV (UTF-8 with BOM), Markdown.
+
+Writers take a :class:`CatalogTable` (headers + rows of cell values) built by :func:`build_table` from the
+records, so every format carries exactly the same columns and values.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gbstd.catalog.catalog import Record
+from gbstd.i18n import Lang
+from gbstd.model.code import TIER_RANK
+from gbstd.tabular.cells import CellValue, cell_text
+from gbstd.tabular.columns import COLUMNS
+from gbstd.tabular.mapping import record_to_row
+
+SHEET_TITLE = {"zh": "标准体系明细表", "en": "Catalog"}
+_WRAPPED = {"title", "scope", "note", "drafters", "issuer", "administering_body", "references", "replaces"}
+_MAX_WIDTH = 60
+
+
+@dataclass
+class CatalogTable:
+    keys: list[str]  # column keys; extra columns are "extra:<header>"
+    headers: list[str]
+    rows: list[list[CellValue]]
+
+
+def _sort_key(record: Record) -> tuple[str, int, str]:
+    tier = record.tier
+    return (record.standard.module or "\uffff", TIER_RANK[tier] if tier else 99, record.key)
+
+
+def build_table(records: Iterable[Record], lang: Lang = "zh") -> CatalogTable:
+    """The 标准体系明细表: sorted by 体系编号, then tier (upper tiers first), then code; 序号 from 1."""
+    ordered = sorted(records, key=_sort_key)
+    extra_headers: list[str] = []
+    seen: set[str] = set()
+    for record in ordered:
+        for header in record.standard.extra:
+            if header not in seen:
+                seen.add(header)
+                extra_headers.append(header)
+    keys = [c.key for c in COLUMNS] + [f"extra:{h}" for h in extra_headers]
+    headers = [c.header(lang) for c in COLUMNS] + extra_headers
+    rows: list[list[CellValue]] = []
+    for number, record in enumerate(ordered, start=1):
+        values = record_to_row(record.standard, record.code, lang)
+        values["seq"] = number
+        extra = record.standard.extra
+        rows.append([values[c.key] for c in COLUMNS] + [extra.get(h) for h in extra_headers])
+    return CatalogTable(keys=keys, headers=headers, rows=rows)
+
+
+def _text(value: CellValue) -> str:
+    return cell_text(value)
+
+
+def write_csv(table: CatalogTable) -> bytes:
+    """CSV with a UTF-8 BOM and CRLF line ends, so that Excel opens Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_text(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _md_cell(value: CellValue) -> str:
+    return (
+        _text(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+    )
+
+
+def write_markdown(table: CatalogTable, title: str | None = None) -> str:
+    lines = [f"# {title}", ""] if title else []
+    lines.append("| " + " | ".join(_md_cell(h) for h in table.headers) + " |")
+    lines.append("|" + "|".join("---:" if key == "seq" else "---" for key in table.keys) + "|")
+    for row in table.rows:
+        lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel columns: CJK and fullwidth characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def write_xlsx(table: CatalogTable, lang: Lang = "zh") -> bytes:
+    """An XLSX workbook: bold shaded header, frozen below the header, auto-filter, fitted column widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET_TITLE[lang]
+    thin = Side(style="thin", color="A6A6A6")
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="1F4E78")
+    sheet.append(table.headers)
+    for cell in sheet[1]:
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(bottom=thin)
+    widths = [_display_width(h) for h in table.headers]
+    for row in table.rows:
+        sheet.append(row)
+        for index, value in enumerate(row):
+            if value is not None:
+                width = (
+                    10
+                    if isinstance(value, dt.date)
+                    else max(map(_display_width, _text(value).splitlines() or [""]))
+                )
+                widths[index] = max(widths[index], width)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for index, key in enumerate(table.keys, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = min(max(widths[index - 1], 6) + 2, _MAX_WIDTH)
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif cell.data_type == "f":
+                # Record text that starts with "=" is text, never a formula Excel would run.
+                cell.data_type = "s"
+            cell.alignment = wrapped if key in _WRAPPED else top
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(table.headers))
+    sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+    sheet.row_dimensions[1].height = 30
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

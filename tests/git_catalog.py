@@ -1,0 +1,45 @@
+"""Helpers for tests that need a catalog inside a git repository with a scripted history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import git
+
+from tests import yaml_text
+
+CONFIG = '[catalog]\nrecords = "records"\n'
+
+
+def init_repo(tmp_path: Path, subdir: str = "catalog") -> tuple[git.Repo, Path]:
+    """A fresh repository with an (empty) catalog in ``subdir``; user name and email set in its config."""
+    repo = git.Repo.init(tmp_path / "repo")
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "Tester")
+        config.set_value("user", "email", "tester@example.org")
+        config.set_value("commit", "gpgsign", "false")
+    root = Path(str(repo.working_tree_dir)) / subdir if subdir else Path(str(repo.working_tree_dir))
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text(CONFIG, encoding="utf-8")
+    return repo, root
+
+
+def write_record(root: Path, rel: str, **fields: Any) -> Path:
+    path = root / "records" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml_text.dump(fields), encoding="utf-8")
+    return path
+
+
+def commit(repo: git.Repo, message: str, author: str | None = None) -> str:
+    repo.git.add("-A")
+    args = ["-m", message]
+    if author:
+        args += ["--author", author]
+    repo.git.commit(*args)
+    return repo.head.commit.hexsha
+
+
+def standard(code: str, title: str, status: str = "现行", **extra: Any) -> dict[str, Any]:
+    return {"code": code, "title": title, "status": status, **extra}

@@ -1,0 +1,271 @@
+"""`lint --changed-since` and the git-aware rules G001-G004, on scripted git histories."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import git
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.app import app
+from gbstd.gitrepo import build_baseline
+from tests.git_catalog import commit, init_repo, standard, write_record
+
+runner = CliRunner()
+AS_OF = "2025-06-01"
+
+
+def lint_json(root: Path, *args: str) -> tuple[int, list[dict[str, object]]]:
+    # The review clock (R rules) is not what these tests are about: its findings depend on the records' ages.
+    result = runner.invoke(
+        app, ["lint", str(root), "--format", "json", "--as-of", AS_OF, "--lang", "en", "--ignore", "R", *args]
+    )
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> tuple[git.Repo, Path, str]:
+    """Four records committed; returns the repository, the catalog root and the base commit."""
+    repo, root = init_repo(tmp_path)
+    write_record(
+        root,
+        "GB-T-1-2020.yaml",
+        **standard("GB/T 1-2020", "机关事务 术语", published="2020-01-01", effective="2020-06-01"),
+    )
+    write_record(
+        root,
+        "GB-T-2-2019.yaml",
+        **standard(
+            "GB/T 2-2019", "公务用车 配备", status="废止", effective="2019-05-01", abolished="2023-01-01"
+        ),
+    )
+    write_record(
+        root,
+        "GB-T-3-2024.yaml",
+        **standard(
+            "GB/T 3-2024", "物业服务 规范", status="即将实施", published="2024-05-01", effective="2026-01-01"
+        ),
+    )
+    write_record(root, "GB-T-4-2021.yaml", **standard("GB/T 4-2021", "机关食堂 服务", effective="2021-09-01"))
+    base = commit(repo, "base catalog")
+    return repo, root, base
+
+
+def err(result: object) -> str:
+    """stderr with the console's line wrapping undone."""
+    return " ".join(str(getattr(result, "stderr", "")).split())
+
+
+def rules_by_path(findings: list[dict[str, object]]) -> dict[str, set[object]]:
+    out: dict[str, set[object]] = {}
+    for f in findings:
+        out.setdefault(str(f["path"]), set()).add(f["rule"])
+    return out
+
+
+def test_baseline_sees_added_modified_renamed_deleted_and_untracked(
+    history: tuple[git.Repo, Path, str],
+) -> None:
+    repo, root, base = history
+    write_record(
+        root,
+        "GB-T-1-2020.yaml",
+        **standard("GB/T 1-2020", "机关事务 术语（修改）", published="2020-01-01", effective="2020-06-01"),
+    )
+    (root / "records" / "sub").mkdir()
+    repo.git.mv("catalog/records/GB-T-4-2021.yaml", "catalog/records/sub/GB-T-4-2021.yaml")
+    (root / "records" / "GB-T-2-2019.yaml").unlink()
+    write_record(root, "GB-T-5-2022.yaml", **standard("GB/T 5-2022", "会议服务", effective="2022-01-01"))
+    baseline = build_baseline(load_catalog(root), "HEAD")
+    assert baseline.commit == base
+    assert baseline.modified == {"records/GB-T-1-2020.yaml"}
+    assert baseline.renamed == {"records/sub/GB-T-4-2021.yaml": "records/GB-T-4-2021.yaml"}
+    assert baseline.deleted == {"records/GB-T-2-2019.yaml"}
+    assert baseline.added == {"records/GB-T-5-2022.yaml"}  # untracked, not yet `git add`ed
+    assert baseline.before("records/sub/GB-T-4-2021.yaml").key == "GB/T 4-2021"
+
+
+def test_changed_since_reports_only_changed_records_but_rules_see_everything(
+    history: tuple[git.Repo, Path, str],
+) -> None:
+    repo, root, _ = history
+    # Unchanged files with findings must stay silent; a new record duplicating an unchanged code is caught
+    # (C008 needs the whole catalog) but reported only on the new file.
+    write_record(root, "GB-T-4-2021.yaml", **standard("GB/T4-2021", "机关食堂 服务", effective="2021-09-01"))
+    commit(repo, "unchanged-later spelling finding")
+    base = repo.head.commit.hexsha
+    write_record(
+        root,
+        "dup/GB-T-1-2020.yaml",
+        **standard("GB/T 1-2020", "副本", published="2020-01-01", effective="2020-06-01"),
+    )
+    code, all_findings = lint_json(root)
+    assert "records/GB-T-4-2021.yaml" in rules_by_path(all_findings)
+    code, findings = lint_json(root, "--changed-since", base)
+    assert code == 1
+    assert rules_by_path(findings) == {"records/dup/GB-T-1-2020.yaml": {"C008"}}
+
+
+def test_changed_since_clean_change_exits_zero(history: tuple[git.Repo, Path, str]) -> None:
+    _, root, _ = history
+    write_record(
+        root, "GB-T-4-2021.yaml", **standard("GB/T 4-2021", "机关食堂 服务规范", effective="2021-09-01")
+    )
+    assert lint_json(root, "--changed-since", "HEAD") == (0, [])
+
+
+def test_config_change_reports_on_every_file(history: tuple[git.Repo, Path, str]) -> None:
+    repo, root, _ = history
+    write_record(root, "GB-T-4-2021.yaml", **standard("GB/T4-2021", "机关食堂 服务", effective="2021-09-01"))
+    commit(repo, "spelling")
+    (root / "gbstd.toml").write_text(
+        '[catalog]\nrecords = "records"\n\n[lint]\nignore = ["C016"]\n', encoding="utf-8"
+    )
+    _, findings = lint_json(root, "--changed-since", "HEAD")
+    assert "records/GB-T-4-2021.yaml" in rules_by_path(findings)
+
+
+def test_g001_deleted_record(history: tuple[git.Repo, Path, str]) -> None:
+    repo, root, _ = history
+    repo.git.rm("catalog/records/GB-T-2-2019.yaml")
+    code, findings = lint_json(root, "--changed-since", "HEAD")
+    assert code == 1
+    [finding] = findings
+    assert finding["rule"] == "G001" and finding["path"] == "records/GB-T-2-2019.yaml"
+    assert (finding["line"], finding["column"]) == (1, 1)
+    assert finding["record"] == "GB/T 2-2019"
+    # Without --changed-since the git-aware rules do not run at all.
+    assert lint_json(root) == (0, [])
+
+
+def test_g001_moved_or_merged_record_is_fine(history: tuple[git.Repo, Path, str]) -> None:
+    _, root, _ = history
+    old = root / "records" / "GB-T-2-2019.yaml"
+    text = old.read_text(encoding="utf-8")
+    old.unlink()  # moved by hand (no `git mv`): git sees a deletion and an untracked file
+    (root / "records" / "national").mkdir()
+    (root / "records" / "national" / "GB-T-2-2019.yaml").write_text(text, encoding="utf-8")
+    code, findings = lint_json(root, "--changed-since", "HEAD")
+    assert [f["rule"] for f in findings] == [] and code == 0
+
+
+def test_g002_code_changed_in_place(history: tuple[git.Repo, Path, str]) -> None:
+    _, root, _ = history
+    write_record(root, "GB-T-4-2021.yaml", **standard("GB/T 4-2024", "机关食堂 服务", effective="2024-09-01"))
+    _, findings = lint_json(root, "--changed-since", "HEAD", "--select", "G")
+    [finding] = findings
+    assert finding["rule"] == "G002" and "GB/T 4-2021" in str(finding["message"])
+    assert finding["line"] == 1  # points at the code's value
+
+
+def test_g002_spelling_fix_is_not_a_code_change(history: tuple[git.Repo, Path, str]) -> None:
+    repo, root, _ = history
+    write_record(root, "GB-T-4-2021.yaml", **standard("GB/T4—2021", "机关食堂 服务", effective="2021-09-01"))
+    commit(repo, "odd spelling")
+    write_record(root, "GB-T-4-2021.yaml", **standard("GB/T 4-2021", "机关食堂 服务", effective="2021-09-01"))
+    assert lint_json(root, "--changed-since", "HEAD", "--select", "G") == (0, [])
+
+
+def test_g003_status_backwards(history: tuple[git.Repo, Path, str]) -> None:
+    _, root, _ = history
+    write_record(root, "GB-T-2-2019.yaml", **standard("GB/T 2-2019", "公务用车 配备", effective="2019-05-01"))
+    _, findings = lint_json(root, "--changed-since", "HEAD", "--select", "G")
+    assert [(f["rule"], f["path"]) for f in findings] == [("G003", "records/GB-T-2-2019.yaml")]
+    assert "abolished to in force" in str(findings[0]["message"])
+
+
+def test_g003_forward_move_is_fine(history: tuple[git.Repo, Path, str]) -> None:
+    _, root, _ = history
+    write_record(
+        root,
+        "GB-T-3-2024.yaml",
+        **standard("GB/T 3-2024", "物业服务 规范", published="2024-05-01", effective="2025-01-01"),
+    )
+    assert lint_json(root, "--changed-since", "HEAD", "--select", "G") == (0, [])
+
+
+def test_g004_published_rewritten_for_standard_in_force(history: tuple[git.Repo, Path, str]) -> None:
+    _, root, _ = history
+    write_record(
+        root,
+        "GB-T-1-2020.yaml",
+        **standard("GB/T 1-2020", "机关事务 术语", published="2020-03-01", effective="2020-06-01"),
+    )
+    code, findings = lint_json(root, "--changed-since", "HEAD", "--select", "G")
+    assert [(f["rule"], f["severity"]) for f in findings] == [("G004", "warning")]
+    assert code == 0  # a warning
+    strict = runner.invoke(app, ["lint", str(root), "--changed-since", "HEAD", "--strict", "--as-of", AS_OF])
+    assert strict.exit_code == 1
+
+
+def test_g004_upcoming_standard_may_be_corrected_and_suppress_silences(
+    history: tuple[git.Repo, Path, str],
+) -> None:
+    _, root, _ = history
+    write_record(
+        root,
+        "GB-T-3-2024.yaml",
+        **standard(
+            "GB/T 3-2024", "物业服务 规范", status="即将实施", published="2024-06-01", effective="2026-01-01"
+        ),
+    )
+    write_record(
+        root,
+        "GB-T-1-2020.yaml",
+        **standard(
+            "GB/T 1-2020",
+            "机关事务 术语",
+            published="2020-03-01",
+            effective="2020-06-01",
+            suppress=[{"rule": "G004", "reason": "原记录日期误录"}],
+        ),
+    )
+    assert lint_json(root, "--changed-since", "HEAD", "--select", "G") == (0, [])
+
+
+def test_outside_a_repository_is_a_clear_error(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(root), "--changed-since", "HEAD", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "not inside a git repository" in err(result)
+    assert "Traceback" not in result.output
+
+
+def test_unknown_revision_says_what_to_fetch(history: tuple[git.Repo, Path, str]) -> None:
+    _, root, _ = history
+    result = runner.invoke(app, ["lint", str(root), "--changed-since", "origin/release", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "git fetch origin release" in err(result)
+
+
+def test_shallow_clone(history: tuple[git.Repo, Path, str], tmp_path: Path) -> None:
+    repo, root, base = history
+    write_record(
+        root,
+        "GB-T-1-2020.yaml",
+        **standard("GB/T 1-2020", "机关事务 术语", published="2020-02-02", effective="2020-06-01"),
+    )
+    commit(repo, "second")
+    clone_dir = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "--quiet", "--depth", "1", f"file://{repo.working_tree_dir}", str(clone_dir)],
+        check=True,
+    )
+    clone_root = clone_dir / "catalog"
+    # The tip is there: comparing with it works.
+    (clone_root / "records" / "GB-T-2-2019.yaml").unlink()
+    _, findings = lint_json(clone_root, "--changed-since", "HEAD")
+    assert [f["rule"] for f in findings] == ["G001"]
+    # The base commit is not in the shallow clone: a clear message about fetching.
+    result = runner.invoke(app, ["lint", str(clone_root), "--changed-since", base, "--lang", "en"])
+    assert result.exit_code == 2
+    assert "shallow clone" in err(result) and "git fetch" in err(result)
+    result = runner.invoke(app, ["lint", str(clone_root), "--changed-since", "HEAD~1", "--lang", "en"])
+    assert result.exit_code == 2 and "--deepen" in err(result)

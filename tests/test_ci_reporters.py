@@ -1,0 +1,147 @@
+"""SARIF (validated against the official 2.1.0 schema), GitHub Actions annotations and JUnit XML."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.cli.app import app
+from gbstd.findings import Finding, FindingSet, Severity
+from gbstd.i18n import Text
+from gbstd.reporters import REPORTER_BY_NAME, ReportInput
+from gbstd.reporters.github import annotation, escape_data, escape_property
+from gbstd.rules import ALL_RULES
+from tests.git_catalog import standard, write_record
+
+runner = CliRunner()
+SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+AS_OF = "2025-06-01"
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    """A catalog with an error (C007), a warning-free info (C017) and a clean record."""
+    root = tmp_path / "cat"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    write_record(
+        root, "GB-T-1-2020.yaml", **standard("GB/T 1-2020", "甲", status="废止", effective="2020-06-01")
+    )
+    write_record(root, "GB-T-2-2020.yaml", **standard("GB/T2-2020", "乙", effective="2020-06-01"))
+    write_record(root, "GB-T-3-2020.yaml", **standard("GB/T 3-2020", "丙", effective="2020-06-01"))
+    return root
+
+
+def run(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    # Without the review clock (R rules), whose findings depend on the records' ages.
+    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--lang", "en", "--ignore", "R", *args], env=env)
+    return result.exit_code, result.stdout
+
+
+def test_sarif_is_valid_against_the_official_schema(catalog: Path) -> None:
+    code, out = run(catalog, "--format", "sarif")
+    assert code == 1
+    log = json.loads(out)
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    driver = log["runs"][0]["tool"]["driver"]
+    assert [r["id"] for r in driver["rules"]] == [r.code for r in ALL_RULES]
+    c007 = next(r for r in driver["rules"] if r["id"] == "C007")
+    assert "What it does" in c007["help"]["text"] and "Use instead" in c007["help"]["text"]
+    results = log["runs"][0]["results"]
+    assert {(r["ruleId"], r["level"]) for r in results} == {("C007", "error"), ("C017", "note")}
+    for result in results:
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+
+
+def test_sarif_clean_run_is_valid_too(tmp_path: Path) -> None:
+    root = tmp_path / "clean"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    code, out = run(root, "--format", "sarif")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(json.loads(out))
+    assert code == 0 and json.loads(out)["runs"][0]["results"] == []
+
+
+def parse_command(line: str) -> tuple[str, dict[str, str], str]:
+    """Read a workflow command back the way the Actions runner does."""
+    assert line.startswith("::")
+    body = line[2:]
+    head, _, data = body.partition("::")
+    command, _, props_text = head.partition(" ")
+
+    def unescape(value: str, prop: bool) -> str:
+        if prop:
+            value = value.replace("%3A", ":").replace("%2C", ",")
+        return value.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+
+    props = {}
+    for pair in filter(None, props_text.split(",")):
+        key, _, value = pair.partition("=")
+        props[key] = unescape(value, True)
+    return command, props, unescape(data, False)
+
+
+def test_github_escaping_round_trips() -> None:
+    message = "100% sure: a::b\r\nnext line\n::error::injected"
+    finding = Finding(
+        "C007", Text(message, message), "records/a,b:c.yaml", line=3, column=5, severity=Severity.WARNING
+    )
+    line = annotation(finding, ReportInput(FindingSet([finding]), lang="en", path_prefix="standards"))
+    assert "\n" not in line and "\r" not in line
+    command, props, data = parse_command(line)
+    assert command == "warning"
+    assert props == {
+        "file": "standards/records/a,b:c.yaml",
+        "line": "3",
+        "col": "5",
+        "title": "gbstd C007 status-dates",
+    }
+    assert data == message
+    assert escape_data("50%\n") == "50%25%0A"
+    assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+
+
+def test_github_format_is_chosen_on_github_actions(catalog: Path) -> None:
+    _, out = run(catalog, env={"GITHUB_ACTIONS": "true"})
+    lines = out.splitlines()
+    assert lines[0].startswith("::error file=") and "title=gbstd C007 status-dates" in lines[0]
+    assert any(line.startswith("::notice ") for line in lines)
+    _, plain = run(catalog, "--format", "text", env={"GITHUB_ACTIONS": "true"})
+    assert not plain.startswith("::")
+    _, local = run(catalog, env={"GITHUB_ACTIONS": "false"})
+    assert not local.startswith("::")
+
+
+def test_junit_is_well_formed(catalog: Path) -> None:
+    _, out = run(catalog, "--format", "junit")
+    root = ET.fromstring(out.encode("utf-8"))
+    assert root.tag == "testsuites"
+    cases = root.findall("./testsuite/testcase")
+    assert int(root.get("tests", "0")) == len(cases) == 2
+    assert int(root.get("failures", "0")) == 1  # the C007 error; C017 (info) passes
+    failure = root.find("./testsuite/testcase/failure")
+    assert failure is not None and failure.get("type", "").startswith("C007")
+
+
+def test_junit_clean_run_has_one_passing_case(tmp_path: Path) -> None:
+    root = tmp_path / "clean"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    _, out = run(root, "--format", "junit")
+    tree = ET.fromstring(out.encode("utf-8"))
+    assert tree.get("tests") == "1" and tree.get("failures") == "0"
+
+
+def test_every_format_is_registered_and_offered() -> None:
+    from gbstd.cli.lint import Format
+
+    assert {f.value for f in Format} == set(REPORTER_BY_NAME) == {"text", "json", "sarif", "github", "junit"}

@@ -1,0 +1,160 @@
+"""`gbstd fmt`: canonical order and spelling, comments kept, idempotent, never damaging."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.app import app
+from gbstd.formatting import format_text
+
+runner = CliRunner()
+SAMPLE = Path(__file__).resolve().parent.parent / "standards"
+AS_OF = "2025-06-01"
+_TOP_KEY = re.compile(r"^([A-Za-z_]+):")
+
+
+def test_sample_catalog_is_formatted() -> None:
+    result = runner.invoke(app, ["fmt", "--check", str(SAMPLE), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "0 of" in result.stdout
+
+
+def mess_up(text: str) -> str:
+    """Reverse the top-level keys, put a comment above each, indent nested blocks by 4 more, break code spelling."""
+    lines = text.splitlines()
+    header = [line for line in lines[:1] if line.startswith("#")]
+    blocks: list[list[str]] = []
+    for line in lines[len(header) :]:
+        if _TOP_KEY.match(line):
+            blocks.append([f"# about {_TOP_KEY.match(line).group(1)}", line])  # type: ignore[union-attr]
+        else:
+            blocks[-1].append(line)
+    messy = header + [
+        "    " + line if line.startswith("  ") else line  # nested blocks (reviews: - date: …) move as one
+        for block in reversed(blocks)
+        for line in block
+    ]
+    messy = [line.replace("GB/T ", "GB/T") if line.startswith("code:") else line for line in messy]
+    return "\n".join(messy) + "\n"
+
+
+def lint_findings(root: Path) -> set[tuple[str, str, str]]:
+    result = runner.invoke(app, ["lint", str(root), "--format", "json", "--as-of", AS_OF, "--lang", "en"])
+    assert result.exit_code in (0, 1), result.output
+    return {(f["path"], f["rule"], f["message"]) for f in json.loads(result.stdout)}
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    root = tmp_path / "standards"
+    shutil.copytree(SAMPLE, root)
+    for path in sorted((root / "records").rglob("*.yaml")):
+        path.write_text(mess_up(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return root
+
+
+def test_fmt_restores_a_messy_copy_keeping_comments(messy: Path) -> None:
+    before_lint = {f for f in lint_findings(messy) if f[1] != "C017"}
+    messy_texts = {p: p.read_text(encoding="utf-8") for p in (messy / "records").rglob("*.yaml")}
+
+    check = runner.invoke(app, ["fmt", "--check", str(messy), "--lang", "en"])
+    assert check.exit_code == 1
+    assert check.stdout.count("would reformat: ") == len(messy_texts)
+    assert all(p.read_text(encoding="utf-8") == t for p, t in messy_texts.items())  # --check writes nothing
+
+    result = runner.invoke(app, ["fmt", str(messy), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert lint_findings(messy) == before_lint  # same findings, and no C017 (spelling) left
+    for path, old in messy_texts.items():
+        new = path.read_text(encoding="utf-8")
+        comments = [line.strip() for line in old.splitlines() if line.lstrip().startswith("#")]
+        assert [line.strip() for line in new.splitlines() if line.lstrip().startswith("#")] == sorted(
+            comments, key=lambda c: [line.strip() for line in new.splitlines()].index(c)
+        )
+        assert all(c in new for c in comments)
+        # Without the added comments, each file is exactly the original sample file again.
+        original = (SAMPLE / path.relative_to(messy)).read_text(encoding="utf-8")
+        stripped = "\n".join(line for line in new.splitlines() if not line.startswith("# about ")) + "\n"
+        assert stripped == original, path.name
+        assert (
+            new.index("# about code")
+            < new.index("\ncode:")
+            < new.index("# about title")
+            < new.index("\ntitle:")
+        )
+
+    again = runner.invoke(app, ["fmt", "--check", str(messy)])
+    assert again.exit_code == 0, again.output  # idempotent
+
+
+def test_fmt_skips_files_with_yaml_errors_untouched(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    broken = root / "records" / "GB-T-1-2020.yaml"
+    broken.write_bytes(b'title: "unclosed\ncode: GB/T 1-2020\n')
+    tabbed = root / "records" / "GB-T-2-2020.yaml"
+    tabbed.write_bytes(b"code: GB/T 2-2020\nissuer:\n\t- x\n")
+    fine = root / "records" / "GB-T-3-2020.yaml"
+    fine.write_text("title: 丙\ncode: GB/T3-2020\nstatus: 现行\n", encoding="utf-8")
+    result = runner.invoke(app, ["fmt", str(root), "--lang", "en"])
+    assert result.exit_code == 1
+    assert broken.read_bytes() == b'title: "unclosed\ncode: GB/T 1-2020\n'
+    assert tabbed.read_bytes() == b"code: GB/T 2-2020\nissuer:\n\t- x\n"
+    assert fine.read_text(encoding="utf-8") == "code: GB/T 3-2020\ntitle: 丙\nstatus: 现行\n"
+    assert "GB-T-1-2020.yaml" in result.stderr and "GB-T-2-2020.yaml" in result.stderr
+
+
+def test_nested_models_and_unknown_keys_and_bom(tmp_path: Path) -> None:
+    catalog = load_catalog(SAMPLE)
+    text = (
+        "\ufeffstatus: 现行\n"
+        "zzz_unknown: kept last\n"
+        "suppress:\n"
+        "  - reason: 同名不同义  # why\n"
+        "    rule: C009\n"
+        "code: GB/T 1-2020\n"
+        "title: 甲\n"
+    )
+    out = format_text(text, "standard", catalog)
+    assert out == (
+        "code: GB/T 1-2020\ntitle: 甲\nstatus: 现行\n"
+        "suppress:\n  - rule: C009\n    reason: 同名不同义  # why\n"
+        "zzz_unknown: kept last\n"
+    )
+    system = (
+        "modules:\n  - name: 基础\n    id: '100'\n"
+        "    modules:\n      - name: 术语\n        id: '101'\nname: 体系\n"
+    )
+    assert format_text(system, "system", catalog) == (
+        "name: 体系\nmodules:\n  - id: '100'\n    name: 基础\n"
+        "    modules:\n      - id: '101'\n        name: 术语\n"
+    )
+
+
+def test_fmt_paths_outside_a_catalog(tmp_path: Path) -> None:
+    stray = tmp_path / "stray.yaml"
+    stray.write_text("a: 1\n", encoding="utf-8")
+    assert runner.invoke(app, ["fmt", str(tmp_path)]).exit_code == 2  # a directory outside any catalog
+    alone = runner.invoke(app, ["fmt", str(stray)])
+    assert alone.exit_code == 0 and stray.read_text(encoding="utf-8") == "a: 1\n"
+    mixed = runner.invoke(
+        app,
+        [
+            "fmt",
+            "--check",
+            str(stray),
+            str(SAMPLE / "records" / "national" / "GB-T-41568-2022.yaml"),
+            "--lang",
+            "en",
+        ],
+    )
+    assert mixed.exit_code == 0, mixed.output
+    assert "not in a catalog" in mixed.stderr and stray.read_text(encoding="utf-8") == "a: 1\n"

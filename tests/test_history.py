@@ -1,0 +1,149 @@
+"""`gbstd history`: field-level changes commit by commit, following renames."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import git
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.app import app
+from gbstd.gitrepo import field_changes, record_history
+from tests.git_catalog import commit, init_repo, standard, write_record
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def scripted(tmp_path: Path) -> tuple[git.Repo, Path, list[str]]:
+    repo, root = init_repo(tmp_path)
+    shas = []
+    write_record(
+        root,
+        "GB-T-9-2020.yaml",
+        **standard(
+            "GB/T 9-2020",
+            "公共机构节能",
+            published="2020-01-01",
+            effective="2020-06-01",
+            issuer=["国家市场监督管理总局"],
+        ),
+    )
+    write_record(root, "GB-T-8-2020.yaml", **standard("GB/T 8-2020", "其他", effective="2020-06-01"))
+    shas.append(commit(repo, "Add GB/T 9-2020", "Alice <alice@example.org>"))
+    write_record(
+        root,
+        "GB-T-9-2020.yaml",
+        **standard(
+            "GB/T 9-2020",
+            "公共机构节能",
+            status="废止",
+            published="2020-01-01",
+            effective="2020-06-01",
+            abolished="2024-01-01",
+            issuer=["国家市场监督管理总局"],
+        ),
+    )
+    write_record(root, "GB-T-8-2020.yaml", **standard("GB/T 8-2020", "其他（改）", effective="2020-06-01"))
+    shas.append(commit(repo, "Abolish GB/T 9-2020\n\nper announcement 2024-1", "Bob <bob@example.org>"))
+    (root / "records" / "national").mkdir()
+    repo.git.mv("catalog/records/GB-T-9-2020.yaml", "catalog/records/national/GB-T-9-2020.yaml")
+    shas.append(commit(repo, "Move national standards", "Alice <alice@example.org>"))
+    write_record(
+        root,
+        "national/GB-T-9-2020.yaml",
+        **standard(
+            "GB/T 9-2020",
+            "公共机构节能",
+            status="废止",
+            published="2020-01-01",
+            effective="2020-06-01",
+            abolished="2024-01-01",
+            issuer=["国家市场监督管理总局", "国家标准化管理委员会"],
+        ),
+    )
+    shas.append(commit(repo, "Second issuer", "Carol <carol@example.org>"))
+    return repo, root, shas
+
+
+def test_history_json_follows_renames_with_field_changes(scripted: tuple[git.Repo, Path, list[str]]) -> None:
+    _, root, shas = scripted
+    result = runner.invoke(app, ["history", "GB/T9—2020", str(root), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["code"] == "GB/T 9-2020"
+    assert data["path"] == "records/national/GB-T-9-2020.yaml"
+    entries = data["entries"]
+    assert [e["commit"] for e in entries] == list(reversed(shas))
+    assert [e["change"] for e in entries] == ["modified", "renamed", "modified", "added"]
+    assert [e["author"] for e in entries] == ["Carol", "Alice", "Bob", "Alice"]
+    assert entries[2]["message"] == "Abolish GB/T 9-2020\n\nper announcement 2024-1"
+    assert entries[0]["fields"] == [
+        {
+            "field": "issuer",
+            "change": "changed",
+            "old": ["国家市场监督管理总局"],
+            "new": ["国家市场监督管理总局", "国家标准化管理委员会"],
+        }
+    ]
+    assert entries[1]["renamed_from"] == "records/GB-T-9-2020.yaml" and entries[1]["fields"] == []
+    assert {(f["field"], f["change"], f["old"], f["new"]) for f in entries[2]["fields"]} == {
+        ("status", "changed", "现行", "废止"),
+        ("abolished", "added", None, "2024-01-01"),
+    }
+    assert entries[3]["fields"][0] == {"field": "code", "change": "added", "old": None, "new": "GB/T 9-2020"}
+    assert entries[3]["date"].startswith("20")
+
+
+def test_history_since_limits_commits(scripted: tuple[git.Repo, Path, list[str]]) -> None:
+    _, root, shas = scripted
+    found = record_history(load_catalog(root), "GB/T 9-2020", since=shas[1])
+    assert [e.commit for e in found.entries] == [shas[3], shas[2]]
+
+
+def test_history_text_and_uncommitted_changes(scripted: tuple[git.Repo, Path, list[str]]) -> None:
+    _, root, shas = scripted
+    path = root / "records" / "national" / "GB-T-9-2020.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "note: 待复核\n", encoding="utf-8")
+    result = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("GB/T 9-2020  records/national/GB-T-9-2020.yaml")
+    assert "working tree (uncommitted)" in out and "+ note: 待复核" in out
+    assert "~ status: 现行 → 废止" in out and "+ abolished: 2024-01-01" in out
+    assert "Bob <bob@example.org>" in out and "Abolish GB/T 9-2020" in out
+    assert "records/GB-T-9-2020.yaml → records/national/GB-T-9-2020.yaml" in out
+    assert out.index(shas[3][:10]) < out.index(shas[0][:10])
+
+
+def test_history_of_deleted_record_is_found_by_file_name(scripted: tuple[git.Repo, Path, list[str]]) -> None:
+    repo, root, _ = scripted
+    repo.git.rm("catalog/records/GB-T-8-2020.yaml")
+    deleted = commit(repo, "Remove GB/T 8-2020")
+    found = record_history(load_catalog(root), "GB/T 8-2020")
+    assert [e.change for e in found.entries] == ["deleted", "modified", "added"]
+    assert found.entries[0].commit == deleted
+    assert found.entries[0].fields[0].kind == "removed"
+
+
+def test_history_errors_exit_2(scripted: tuple[git.Repo, Path, list[str]], tmp_path: Path) -> None:
+    _, root, _ = scripted
+    unknown = runner.invoke(app, ["history", "GB/T 77-2020", str(root)])
+    assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+    bad_ref = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--since", "no-such-ref"])
+    assert bad_ref.exit_code == 2
+
+
+def test_field_changes_nested() -> None:
+    old = {"a": 1, "m": {"x": 1, "y": 2}, "gone": True}
+    new = {"a": 2, "m": {"x": 1, "z": 3}, "new": [1]}
+    assert [(c.field, c.kind) for c in field_changes(old, new)] == [
+        ("a", "changed"),
+        ("m.y", "removed"),
+        ("m.z", "added"),
+        ("gone", "removed"),
+        ("new", "added"),
+    ]

@@ -1,0 +1,387 @@
+"""`gbstd import`: encodings, header aliases, bad rows, --update merging, --dry-run, extra columns, 1 000 rows."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.app import app
+from gbstd.tabular.importer import Action, import_table
+from gbstd.tabular.readers import read_table
+from tests.conftest import CatalogFactory, record
+
+runner = CliRunner()
+AS_OF = "2026-11-23"
+HEADERS = [
+    "序号",
+    "体系编号",
+    "标准号",
+    "标准名称",
+    "状态",
+    "发布日期",
+    "实施日期",
+    "代替标准",
+    "发布部门",
+    "备注",
+]
+ROWS = [
+    ["1", "101", "GB/T 41568-2022", "机关事务管理 术语", "现行", "2022-04-15", "2022/4/15", "",
+     "国家市场监督管理总局、国家标准化管理委员会", "基础标准"],
+    ["2", "302", "DB41T 2144—2021", "机关食堂服务规范", "现行", "2021.8.1", "2021年9月13日", "DB41/T 1-2010", "河南省市场监督管理局", ""],
+]  # fmt: skip
+
+
+def csv_bytes(rows: list[list[str]], encoding: str = "utf-8", headers: list[str] = HEADERS) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([headers, *rows])
+    return buffer.getvalue().encode(encoding)
+
+
+def xlsx_file(
+    path: Path, rows: list[list[object]], headers: list[str] = HEADERS, title_row: str | None = None
+) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "明细表"
+    if title_row:
+        sheet.append([title_row])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["import", *args, "--as-of", AS_OF])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def catalog(make_catalog: CatalogFactory) -> Path:
+    return make_catalog(
+        {"system.yaml": "name: 体系\nmodules:\n  - {id: '101', name: 基础}\n  - {id: '302', name: 食堂}\n"}
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_csv_encodings(catalog: Path, tmp_path: Path, encoding: str) -> None:
+    source = tmp_path / "table.csv"
+    source.write_bytes(csv_bytes(ROWS, encoding))
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 0, err
+    text = (catalog / "records/local/DB41-T-2144-2021.yaml").read_text(encoding="utf-8")
+    assert "title: 机关食堂服务规范" in text
+    assert "effective: 2021-09-13" in text
+    assert "新建 2" in out
+
+
+def test_gbk_is_reported_as_such(catalog: Path, tmp_path: Path) -> None:
+    source = tmp_path / "table.csv"
+    source.write_bytes(csv_bytes(ROWS, "gbk"))
+    _, out, _ = run(str(source), "--into", str(catalog))
+    assert "GB18030/GBK" in out.splitlines()[0]
+
+
+def test_new_record_file(catalog: Path, tmp_path: Path) -> None:
+    source = tmp_path / "table.csv"
+    source.write_bytes(csv_bytes(ROWS))
+    run(str(source), "--into", str(catalog))
+    text = (catalog / "records/national/GB-T-41568-2022.yaml").read_text(encoding="utf-8")
+    assert text == (
+        "# yaml-language-server: $schema=../../schemas/standard.schema.json\n"
+        "code: GB/T 41568-2022\n"
+        "title: 机关事务管理 术语\n"
+        "status: 现行\n"
+        "published: 2022-04-15\n"
+        "effective: 2022-04-15\n"
+        "issuer: [国家市场监督管理总局, 国家标准化管理委员会]\n"
+        'module: "101"\n'
+        "note: 基础标准\n"
+    )
+    result = runner.invoke(app, ["lint", str(catalog), "--as-of", AS_OF, "--select", "C,Y"])
+    assert result.exit_code == 0, result.stdout
+
+
+def test_xlsx_with_title_row_english_headers_and_date_cells(catalog: Path, tmp_path: Path) -> None:
+    headers = ["No.", "Module", "Standard No.", "Title", "Status", "Published", "Effective date"]
+    rows = [
+        [
+            1,
+            302,
+            "DB41/T 2144-2021",
+            "机关食堂服务规范",
+            "in force",
+            dt.datetime(2021, 8, 1),
+            dt.date(2021, 9, 13),
+        ]
+    ]
+    source = xlsx_file(tmp_path / "t.xlsx", rows, headers, title_row="河南省机关事务标准体系明细表")
+    code, _, err = run(str(source), "--into", str(catalog), "--sheet", "明细表")
+    assert code == 0, err
+    text = (catalog / "records/local/DB41-T-2144-2021.yaml").read_text(encoding="utf-8")
+    assert "published: 2021-08-01\neffective: 2021-09-13\n" in text
+    assert 'module: "302"' in text
+
+
+def test_unknown_sheet_is_exit_2(catalog: Path, tmp_path: Path) -> None:
+    source = xlsx_file(tmp_path / "t.xlsx", [])
+    code, _, err = run(str(source), "--into", str(catalog), "--sheet", "2024")
+    assert code == 2
+    assert "明细表" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (csv_bytes([], headers=["a", "b"]), "标准号"),
+        (csv_bytes([], headers=["标准号", "x"]), "标准名称"),
+    ],
+)
+def test_unusable_files_are_exit_2(catalog: Path, tmp_path: Path, content: bytes, message: str) -> None:
+    source = tmp_path / "t.csv"
+    source.write_bytes(content)
+    code, _, err = run(str(source), "--into", str(catalog))
+    assert code == 2
+    assert message in err or "空" in err
+
+
+def test_bad_rows_are_reported_and_skipped(catalog: Path, tmp_path: Path) -> None:
+    rows = [
+        *ROWS,
+        [
+            "3",
+            "202",
+            "GB/T 43542-2023",
+            "物业服务监管和评价规范",
+            "现行",
+            "2023-12-28",
+            "2021-02-30",
+            "",
+            "",
+            "",
+        ],
+        ["4", "202", "XYZ 12", "坏标准号", "现行", "", "", "", "", ""],
+        ["5", "202", "DB41/T 2144-2021", "重复", "现行", "", "", "", "", ""],
+        ["6", "202", "DB41/T 3-2022", "坏状态", "作废了", "2022-13-01", "", "", "", ""],
+    ]
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(rows))
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 1
+    assert "第4行 实施日期: '2021-02-30' 不是有效日期" in err
+    assert "第5行 标准号: 'XYZ 12'" in err
+    assert "第6行 标准号: DB41/T 2144-2021 与第3行重复" in err
+    assert "第7行 状态: '作废了' 不是允许的取值" in err
+    assert "第7行 发布日期: '2022-13-01' 不是有效日期" in err
+    assert "新建 2" in out and "拒绝 4" in out
+    assert sorted(p.name for p in (catalog / "records").rglob("*.yaml")) == [
+        "DB41-T-2144-2021.yaml",
+        "GB-T-41568-2022.yaml",
+    ]
+    _, _, err_en = run(str(source), "--into", str(catalog), "--lang", "en")
+    assert "row 4, 实施日期: '2021-02-30' is not a valid date" in err_en
+
+
+def test_status_and_tier(catalog: Path, tmp_path: Path) -> None:
+    headers = ["标准号", "标准名称", "标准层级", "标准性质", "状态", "实施日期"]
+    rows = [["GB/T 1-2030", "未来标准", "国家标准", "推荐性", "", "2030-01-01"],
+            ["GB/T 2-2020", "矛盾层级", "地方标准", "强制性", "现行", "2020-01-01"]]  # fmt: skip
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(rows, headers=headers))
+    code, out, _ = run(str(source), "--into", str(catalog))
+    assert code == 0
+    assert "按日期推定为“即将实施”" in out
+    future = (catalog / "records/national/GB-T-1-2030.yaml").read_text(encoding="utf-8")
+    assert "status: 即将实施" in future and "tier:" not in future and "nature:" not in future
+    # A tier or nature that contradicts the code is kept as written, for lint (C004) to report.
+    odd = (catalog / "records/national/GB-T-2-2020.yaml").read_text(encoding="utf-8")
+    assert "tier: local" in odd and "nature: mandatory" in odd
+
+
+def test_dry_run_writes_nothing(catalog: Path, tmp_path: Path) -> None:
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(ROWS))
+    code, out, _ = run(str(source), "--into", str(catalog), "--dry-run")
+    assert code == 0
+    assert "将新建: records/local/DB41-T-2144-2021.yaml" in out
+    assert "演练（未写入任何文件）" in out
+    assert not (catalog / "records").exists()
+
+
+def test_existing_records_are_left_alone_without_update(catalog: Path, tmp_path: Path) -> None:
+    existing = catalog / "records/local/DB41-T-2144-2021.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(record("DB41/T 2144-2021", "旧名称"), encoding="utf-8")
+    before = existing.read_bytes()
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(ROWS))
+    code, out, _ = run(str(source), "--into", str(catalog))
+    assert code == 0
+    assert existing.read_bytes() == before
+    assert (
+        "已存在（未改动）: records/local/DB41-T-2144-2021.yaml（title, published, effective, replaces, issuer, module）"
+        in out
+    )
+
+
+UPDATED_FILE = """\
+# yaml-language-server: $schema=../../schemas/standard.schema.json
+# 河南省地方标准（人工维护的注释）
+code: DB41/T 2144-2021
+title: 旧名称   # 名称待核
+status: 现行
+effective: 2021-09-13
+issuer: [河南省市场监督管理局]
+scope: 本文件规定了机关食堂服务。
+sources:
+  - https://example.org/db41-2144
+note: 人工备注
+"""
+
+
+def test_update_merges_and_keeps_comments(catalog: Path, tmp_path: Path) -> None:
+    existing = catalog / "records/local/DB41-T-2144-2021.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(UPDATED_FILE, encoding="utf-8")
+    headers = ["标准号", "标准名称", "发布日期", "实施日期", "发布部门", "适用范围", "备注", "联系人"]
+    rows = [["DB41/T 2144-2021", "机关食堂服务规范", "2021-08-01", "2021-09-13", "", "", "", "张三"]]
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(rows, headers=headers))
+    code, out, _ = run(str(source), "--into", str(catalog), "--dry-run", "--update")
+    assert code == 0 and existing.read_text(encoding="utf-8") == UPDATED_FILE
+    assert "将更新: records/local/DB41-T-2144-2021.yaml（title, published, extra）" in out
+    code, out, _ = run(str(source), "--into", str(catalog), "--update")
+    assert code == 0
+    assert (
+        existing.read_text(encoding="utf-8")
+        == """\
+# yaml-language-server: $schema=../../schemas/standard.schema.json
+# 河南省地方标准（人工维护的注释）
+code: DB41/T 2144-2021
+title: 机关食堂服务规范 # 名称待核
+status: 现行
+published: 2021-08-01
+effective: 2021-09-13
+issuer: [河南省市场监督管理局]
+scope: 本文件规定了机关食堂服务。
+sources:
+  - https://example.org/db41-2144
+note: 人工备注
+extra:
+  联系人: 张三
+"""
+    )
+    code, out, _ = run(str(source), "--into", str(catalog), "--update")
+    assert "无变化 1" in out
+
+
+def test_unknown_columns_are_kept_in_extra(catalog: Path, tmp_path: Path) -> None:
+    headers = [*HEADERS, "联系人", "电话"]
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([[*ROWS[0], "李四", "0371-1234"]], headers=headers))
+    code, out, _ = run(str(source), "--into", str(catalog))
+    assert code == 0
+    assert "未识别的列（保存在记录的 extra 字段中）：联系人、电话" in out
+    text = (catalog / "records/national/GB-T-41568-2022.yaml").read_text(encoding="utf-8")
+    assert "extra:\n  联系人: 李四\n  电话: 0371-1234\n" in text
+
+
+def test_replaced_by_is_completed(catalog: Path, tmp_path: Path) -> None:
+    headers = ["标准号", "标准名称", "状态", "实施日期", "废止日期", "代替标准"]
+    rows = [["GB/T 29118-2023", "节约型机关评价导则", "现行", "2024-04-01", "", "GB/T 29118—2012"],
+            ["GB/T 29118-2012", "节约型机关评价导则", "废止", "2013-06-01", "2024-04-01", ""]]  # fmt: skip
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(rows, headers=headers))
+    assert run(str(source), "--into", str(catalog))[0] == 0
+    old = (catalog / "records/national/GB-T-29118-2012.yaml").read_text(encoding="utf-8")
+    assert "replaced_by: [GB/T 29118-2023]" in old
+    new = (catalog / "records/national/GB-T-29118-2023.yaml").read_text(encoding="utf-8")
+    assert "replaces: [GB/T 29118-2012]" in new
+    result = runner.invoke(app, ["lint", str(catalog), "--as-of", AS_OF, "--select", "C011"])
+    assert result.exit_code == 0, result.stdout
+
+
+def test_a_thousand_rows_with_a_progress_bar(
+    catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [[str(n), "302", f"DB41/T {n}-2021", f"机关食堂服务规范第{n}部分", "现行", "2021-08-01", "2021-09-13",
+             "", "河南省市场监督管理局", ""] for n in range(1, 1001)]  # fmt: skip
+    source = xlsx_file(tmp_path / "big.xlsx", rows)
+    monkeypatch.setattr("gbstd.cli.common.show_progress", lambda: True)  # as on a terminal
+    monkeypatch.setattr("os.fsync", lambda fd: None)  # correctness, not durability, is under test here
+    code, out, _ = run(str(source), "--into", str(catalog), "-q")
+    assert code == 0 and "新建 1000" in out
+    files = sorted((catalog / "records/local").glob("*.yaml"))
+    assert len(files) == 1000
+    text = (catalog / "records/local/DB41-T-777-2021.yaml").read_text(encoding="utf-8")
+    assert "title: 机关食堂服务规范第777部分" in text and "effective: 2021-09-13" in text
+
+
+def test_progress_counts_rows_planned_and_written(catalog: Path, tmp_path: Path) -> None:
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([*ROWS, ["3", "", "bad", "x", "", "", "", "", "", ""]]))
+    table = read_table(source)
+    assert [number for number, _ in table.rows] == [2, 3, 4]
+    steps: list[int] = []
+    report = import_table(table, load_catalog(catalog), as_of=dt.date(2026, 11, 23), progress=steps.append)
+    assert sum(steps) == 2 * len(table.rows)
+    assert (report.count(Action.CREATE), report.count(Action.REJECTED)) == (2, 1)
+
+
+REVIEW_HEADERS = ["标准号", "标准名称", "状态", "实施日期", "归口单位", "最近复审日期", "复审结论"]
+
+
+def test_review_columns_become_a_review_record(catalog: Path, tmp_path: Path) -> None:
+    rows = [["DB41/T 2144-2021", "机关食堂服务规范", "现行", "2021-09-13", "河南省机关事务管理局", "2024/9/1", "继续有效"],
+            ["DB41/T 3-2021", "结论无日期", "现行", "2021-09-13", "", "", "修订"],
+            ["DB41/T 4-2021", "日期无结论", "现行", "2021-09-13", "", "2024-09-01", ""],
+            ["DB41/T 5-2021", "坏结论", "现行", "2021-09-13", "", "2024-09-01", "也许"]]  # fmt: skip
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(rows, headers=REVIEW_HEADERS))
+    code, _, err = run(str(source), "--into", str(catalog))
+    assert code == 1
+    assert "第3行 最近复审日期: 有复审结论“修订”但没有复审日期" in err
+    assert "第4行 复审结论: 有复审日期但没有复审结论" in err
+    assert "第5行 复审结论: '也许' 不是允许的取值" in err
+    standard = load_catalog(catalog).get("DB41/T 2144-2021")
+    assert standard is not None
+    (review,) = standard.standard.reviews
+    assert (review.date, review.conclusion.value, review.by) == (
+        dt.date(2024, 9, 1),
+        "继续有效",
+        "河南省机关事务管理局",
+    )
+    assert "归口单位" in review.note
+
+
+def test_update_adds_a_new_review_and_corrects_a_same_day_one(catalog: Path, tmp_path: Path) -> None:
+    existing = catalog / "records/local/DB41-T-2144-2021.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(
+        "code: DB41/T 2144-2021\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2021-09-13\n"
+        "reviews:\n  - date: 2023-01-10  # 第一次复审\n    conclusion: 修订\n    by: 河南省机关事务管理局\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "t.csv"
+    row = ["DB41/T 2144-2021", "机关食堂服务规范", "现行", "2021-09-13", "", "2023-01-10", "继续有效"]
+    source.write_bytes(csv_bytes([row], headers=REVIEW_HEADERS))
+    assert run(str(source), "--into", str(catalog), "--update")[0] == 0
+    text = existing.read_text(encoding="utf-8")
+    assert "  - date: 2023-01-10  # 第一次复审\n    conclusion: 继续有效\n" in text
+    row[5] = "2025-02-01"
+    source.write_bytes(csv_bytes([row], headers=REVIEW_HEADERS))
+    assert run(str(source), "--into", str(catalog), "--update")[0] == 0
+    record = load_catalog(catalog).get("DB41/T 2144-2021")
+    assert record is not None
+    assert [r.date for r in record.standard.reviews] == [dt.date(2023, 1, 10), dt.date(2025, 2, 1)]
+
+

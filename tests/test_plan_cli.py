@@ -1,0 +1,107 @@
+"""`gbstd plan status` and the Henan 2021 plan in the sample catalog, through the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.cli.app import app
+from tests.plan_fixtures import make_catalog, record
+
+SAMPLE = Path(__file__).resolve().parents[1] / "standards"
+HENAN = SAMPLE / "plans" / "henan-2021.yaml"
+runner = CliRunner()
+
+
+def status_json(*args: str) -> list[dict]:
+    result = runner.invoke(app, ["plan", "status", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_lint_reports_only_the_seeds_deadline_inconsistency_for_the_plan() -> None:
+    result = runner.invoke(app, ["lint", str(SAMPLE), "--format", "json", "--as-of", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    on_plan = [f for f in json.loads(result.stdout) if f["path"] == "plans/henan-2021.yaml"]
+    line = next(
+        n
+        for n, text in enumerate(HENAN.read_text(encoding="utf-8").splitlines(), 1)
+        if "deadline: 2022-04" in text
+    )
+    assert [(f["rule"], f["severity"], f["line"]) for f in on_plan] == [("P005", "warning", line)]
+    assert "完成中期评估" in on_plan[0]["message"]
+
+
+@pytest.mark.parametrize("as_of", ["2021-11-01", "2022-06-30", "2026-11-23"])
+def test_archived_henan_plan_has_no_overdue_warnings(as_of: str) -> None:
+    result = runner.invoke(app, ["lint", str(HENAN), "--format", "json", "--as-of", as_of])
+    assert [f["rule"] for f in json.loads(result.stdout)] == ["P005"]
+
+
+def test_henan_status_on_2022_06_30() -> None:
+    [plan] = status_json(str(SAMPLE), "--as-of", "2022-06-30")
+    assert plan["plan"] == "henan-2021" and plan["answers"] == "国管办函〔2021〕92号"
+    assert (plan["state"], plan["start"], plan["end"], plan["days_left"]) == (
+        "running",
+        "2021-09-01",
+        "2023-04-30",
+        304,
+    )
+    assert plan["current_phase"]["name"] == "组织实施" and plan["current_phase"]["days_left"] == 184
+    assert plan["next_phase"]["name"] == "自评改进"
+    local, internal = plan["targets"]
+    assert (local["count"], local["threshold"], local["standards"]) == (0, 20, [])
+    assert (internal["count"], internal["threshold"]) == (2, 120)
+    assert [s["code"] for s in internal["standards"]] == ["HNJGSW 101-2022", "HNJGSW 201-2022"]
+    tasks = plan["tasks"]
+    assert (tasks["done"], tasks["open"], tasks["overdue"]) == (0, 3, 5)
+    assert [t["state"] for t in tasks["items"]] == ["overdue"] * 4 + ["open", "open", "overdue", "open"]
+    assert tasks["items"][6]["missed"] == [{"what": "完成中期评估", "deadline": "2022-04"}]
+    assert [(r["name"], r["period"], r["state"]) for r in plan["reporting"]["due"]] == [
+        ("半年报", "2022H1", "due"), ("年度报", "2021", "overdue")]  # fmt: skip
+    assert plan["reporting"]["next"]["period"] == "2022"
+    assert plan["tracked"] is False
+
+
+def test_plan_can_be_named_by_file_or_by_name() -> None:
+    by_file = status_json(str(HENAN), "--as-of", "2022-06-30")
+    by_name = status_json("henan-2021", "--catalog", str(SAMPLE), "--as-of", "2022-06-30")
+    assert by_file == by_name
+
+
+def test_text_output_has_bars_and_figures() -> None:
+    result = runner.invoke(app, ["plan", "status", str(SAMPLE), "--as-of", "2022-06-30"])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "当前阶段：组织实施（2021-12—2022-12），剩余 184 天" in out
+    assert "2 / 120" in out and "0 / 20" in out and "╸" in out
+    assert "任务 8 项：已完成 0，未到期 3，逾期 5" in out
+    assert "HNJGSW 201-2022" in out and "HNJGSW 202-2022" not in out
+
+
+def test_markdown_output(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path, records={"a.yaml": record("DB4103/T 1-2022", "2022-03-01")})
+    result = runner.invoke(
+        app, ["plan", "status", str(root), "--as-of", "2022-06-30", "-f", "markdown", "--lang", "en"]
+    )
+    assert result.exit_code == 0
+    assert "## 测试试点工作方案 (test-plan)" in result.stdout
+    assert "| 不少于3项地方标准 | 1 / 3 (33%) |" in result.stdout
+    assert "| 前期准备 | 宣传动员 | 2021-10 | overdue (2021-10) |" in result.stdout
+
+
+def test_errors_exit_2(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path)
+    result = runner.invoke(app, ["plan", "status", "nope", "-C", str(root), "--lang", "en"])
+    assert result.exit_code == 2 and "no plan nope in the catalog (known: test-plan)" in result.output
+    result = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2022-13-01"])
+    assert result.exit_code == 2
+    empty = make_catalog(tmp_path / "empty", plan=None)
+    result = runner.invoke(app, ["plan", "status", str(empty), "--lang", "en"])
+    assert result.exit_code == 2 and "has no plans" in result.output
+    broken = make_catalog(tmp_path / "broken", plan="title: t\n")
+    result = runner.invoke(app, ["plan", "status", str(broken / "plans" / "test-plan.yaml"), "--lang", "en"])
+    assert result.exit_code == 2 and "has errors" in result.output

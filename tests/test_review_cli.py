@@ -1,0 +1,281 @@
+"""`gbstd review` and `gbstd review add` through the CLI: formats, filters, exit codes, byte-exact edits."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.app import app
+from gbstd.engine import Selection, run_rules
+from gbstd.findings import Severity
+from tests.review_support import review, review_catalog
+
+runner = CliRunner()
+AS_OF = "2026-11-23"
+
+# As of 2026-11-23: overdue_hard, overdue (since its last review), due soon, current.
+RECORDS = [
+    {"code": "DB41/T 1-2020", "effective": "2020-03-01"},
+    {"code": "DB4103/T 2-2022", "effective": "2022-06-01", "module": "201",
+     "reviews": [review("2022-12-01", "修订")]},
+    {"code": "GB/T 3-2023", "title": "国家|标准", "effective": "2023-12-01"},
+    {"code": "DB11/T 4-2024", "effective": "2024-10-01", "module": "101"},
+]
+ORDER = ["DB41/T 1-2020", "DB4103/T 2-2022", "GB/T 3-2023", "DB11/T 4-2024"]
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    return review_catalog(tmp_path / "cat", RECORDS)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_worklist(catalog: Path) -> None:
+    code, out, _ = run("review", "-C", str(catalog), "--as-of", AS_OF, "--format", "json", "--lang", "en")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["as_of"] == AS_OF
+    assert doc["summary"] == {"overdue": 2, "overdue_hard": 1, "due_soon": 1, "current": 1, "zombies": 1,
+                              "total": 4}
+    assert doc["summary_line"] == "2 overdue (1 past the 5-year limit), 1 due within 6 months, 1 current"
+    items = {item["code"]: item for item in doc["items"]}
+    assert [i["code"] for i in doc["items"]] == ORDER
+    assert items["DB4103/T 2-2022"]["due"] == "2025-12-01"
+    assert items["DB4103/T 2-2022"]["days_overdue"] == 357
+    assert items["DB4103/T 2-2022"]["last_review"]["conclusion"] == "修订"
+    assert items["GB/T 3-2023"]["days_remaining"] == 8 and items["GB/T 3-2023"]["state"] == "due_soon"
+    assert items["DB41/T 1-2020"]["zombie"] is True and items["DB41/T 1-2020"]["state"] == "overdue_hard"
+
+
+def test_table_and_summary(catalog: Path) -> None:
+    code, out, _ = run("review", "-C", str(catalog), "--as-of", AS_OF)
+    assert code == 0
+    assert "DB4103/T 2-2022" in out and "逾期 357 天" in out
+    summary = "逾期 2 项（其中超过 5 年上限 1 项），6 个月内到期 1 项，未到期 1 项"
+    assert out.strip().splitlines()[-1] == summary
+
+
+def test_csv(catalog: Path) -> None:
+    code, out, err = run("review", "-C", str(catalog), "--as-of", AS_OF, "--format", "csv", "--lang", "en")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["code"] for r in rows][:2] == ["DB41/T 1-2020", "DB4103/T 2-2022"]
+    assert (rows[1]["days"], rows[1]["last_conclusion"], rows[1]["state"]) == ("-357", "修订", "overdue")
+    assert "2 overdue" in err  # the summary stays out of the data
+
+
+def test_markdown(catalog: Path) -> None:
+    code, out, _ = run("review", "-C", str(catalog), "--as-of", AS_OF, "--format", "markdown", "--lang", "en")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("| state | code |") and lines[1].startswith("|---|")
+    assert any("国家\\|标准" in line for line in lines)  # pipes in titles are escaped
+    assert lines[-1] == "2 overdue (1 past the 5-year limit), 1 due within 6 months, 1 current"
+
+
+@pytest.mark.parametrize(
+    ("args", "codes"),
+    [
+        (["--region", "41"], ["DB41/T 1-2020", "DB4103/T 2-2022"]),
+        (["--tier", "地方标准", "--overdue"], ["DB41/T 1-2020", "DB4103/T 2-2022"]),
+        (["--module", "200"], ["DB41/T 1-2020", "DB4103/T 2-2022", "GB/T 3-2023"]),
+        (["--due-within", "6m"], ["GB/T 3-2023"]),
+        (["--due-within", "2y", "--tier", "local"], ["DB11/T 4-2024"]),
+    ],
+)
+def test_filters(catalog: Path, args: list[str], codes: list[str]) -> None:
+    code, out, _ = run("review", "-C", str(catalog), "--as-of", AS_OF, "--format", "json", *args)
+    assert code == 0
+    assert [i["code"] for i in json.loads(out)["items"]] == codes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--as-of", "2026-02-30"], ["--due-within", "soon"], ["--tier", "federal"], ["--region", "4"],
+     ["--module", "999"], ["--format", "xml"]],
+)
+def test_bad_arguments_exit_2(catalog: Path, args: list[str]) -> None:
+    code, _, _ = run("review", "-C", str(catalog), *args)
+    assert code == 2
+
+
+def test_missing_catalog_exit_2(tmp_path: Path) -> None:
+    code, _, err = run("review", "-C", str(tmp_path / "nowhere"))
+    assert code == 2 and "nowhere" in err
+
+
+# --- review add --------------------------------------------------------------------------------------------
+
+HOUSE_STYLE = """\
+# yaml-language-server: $schema=../../schemas/standard.schema.json
+# 河南示例：注释必须保留
+code: DB41/T 9-2021   # 标准号
+title: 机关事务示例规范
+status: 现行
+published: 2021-05-01
+effective: '2021-06-01'
+issuer: [河南省市场监督管理局, "河南省机关事务管理局"]
+module: "202"
+sources:
+  - https://example.org/a   # 来源
+note: >-
+  多行备注，
+  折叠保留。
+suppress:
+  - rule: C015
+    reason: 引用的标准不在目录中
+"""
+
+
+def _single_insertion(before: str, after: str) -> list[str]:
+    """The lines added, asserting that nothing else changed (one contiguous insertion)."""
+    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    ops = [op for op in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    assert len(ops) == 1 and ops[0][0] == "insert", ops
+    _, _, _, j1, j2 = ops[0]
+    assert "".join(b[:j1]) + "".join(b[j2:]) == before
+    return b[j1:j2]
+
+
+def _house(tmp_path: Path, text: str = HOUSE_STYLE) -> tuple[Path, Path]:
+    root = review_catalog(tmp_path / "cat", [])
+    path = root / "records" / "DB41-T-9-2021.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return root, path
+
+
+def test_add_keeps_everything_else_byte_for_byte(tmp_path: Path) -> None:
+    root, path = _house(tmp_path)
+    code, out, err = run("review", "add", "DB41T9—2021", "-C", str(root), "--date", "2024-05-20",
+                         "--conclusion", "continue", "--by", "河南省机关事务管理局", "--note", "示例: 复审",
+                         "--illustrative", "--as-of", AS_OF)
+    assert code == 0, err
+    assert "DB41/T 9-2021" in out
+    added = _single_insertion(HOUSE_STYLE, path.read_text(encoding="utf-8"))
+    assert added == ["reviews:\n", "  - date: 2024-05-20\n", "    conclusion: 继续有效\n",
+                     "    by: 河南省机关事务管理局\n", "    note: '示例: 复审'\n", "    illustrative: true\n"]
+    # Placed before `suppress`, as in the model's key order; the record still loads and lints clean.
+    text = path.read_text(encoding="utf-8")
+    assert text.index("reviews:") < text.index("suppress:")
+    catalog = load_catalog(root)
+    assert not catalog.load_findings
+    (record,) = catalog.records
+    assert record.standard.reviews[0].illustrative
+    result = run_rules(catalog, dt.date(2026, 11, 23), Selection(select=["R", "C001"]))
+    assert [f.rule for f in result.findings if f.severity is Severity.ERROR] == []
+
+
+def test_add_appends_to_existing_reviews(tmp_path: Path) -> None:
+    root, path = _house(tmp_path)
+    assert run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+               "--conclusion", "修订", "--by", "甲", "--as-of", AS_OF)[0] == 0
+    before = path.read_text(encoding="utf-8")
+    assert run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2026-11-23",
+               "--conclusion", "废止", "--by", "乙", "--as-of", AS_OF)[0] == 0
+    added = _single_insertion(before, path.read_text(encoding="utf-8"))
+    assert added == ["  - date: 2026-11-23\n", "    conclusion: 废止\n", "    by: 乙\n"]
+
+
+def test_add_preserves_crlf_bom_and_missing_final_newline(tmp_path: Path) -> None:
+    original = ("\ufeff" + HOUSE_STYLE.rstrip("\n")).replace("\n", "\r\n")
+    root, path = _house(tmp_path, original)
+    assert run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+               "--conclusion", "修订", "--by", "甲", "--as-of", AS_OF)[0] == 0
+    after = path.read_bytes().decode("utf-8")
+    assert after.startswith("\ufeff") and not after.endswith("\n")
+    assert "\n" not in after.replace("\r\n", "")
+    _single_insertion(original.replace("\r\n", "\n") + "\n", after.replace("\r\n", "\n") + "\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["GB/T 9999-2020", "--date", "2024-05-20"], "no standard GB/T 9999-2020"),
+        (["DB41/T 9-2021", "--date", "2024-02-30"], "not a valid date"),
+        (["DB41/T 9-2021", "--date", "2024-05-20", "--conclusion", "maybe"], "not a review conclusion"),
+        (["DB41/T 9-2021", "--date", "2027-01-01"], "has not happened yet"),
+        (["DB41/T 9-2021", "--date", "2021-05-31"], "before the effective date"),
+        (["DB41/T 9-2021", "--date", "2024-05-20", "--by", "  "], "invalid review"),
+    ],
+)
+def test_add_refuses_and_changes_nothing(tmp_path: Path, args: list[str], message: str) -> None:
+    root, path = _house(tmp_path)
+    defaults = {"--conclusion": "继续有效", "--by": "某局"}
+    extra = [item for key, value in defaults.items() if key not in args for item in (key, value)]
+    code, _, err = run("review", "add", *args, *extra, "-C", str(root), "--as-of", AS_OF, "--lang", "en")
+    assert code == 2
+    assert message in " ".join(err.split())
+    assert path.read_text(encoding="utf-8") == HOUSE_STYLE
+    assert sorted(p.name for p in path.parent.iterdir()) == ["DB41-T-9-2021.yaml"]  # no temp files left
+
+
+def test_add_refuses_a_file_it_cannot_keep_byte_for_byte(tmp_path: Path) -> None:
+    odd = HOUSE_STYLE.replace("  - https://example.org/a   # 来源", "- https://example.org/a")
+    root, path = _house(tmp_path, odd)
+    args = ["review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+            "--conclusion", "继续有效", "--by", "甲", "--as-of", AS_OF, "--lang", "en"]
+    code, _, err = run(*args)
+    assert code == 2 and "--reformat" in err
+    assert path.read_text(encoding="utf-8") == odd
+    assert run(*args, "--reformat")[0] == 0
+    assert load_catalog(root).records[0].standard.reviews[0].by == "甲"
+
+
+def test_add_duplicate_code_is_ambiguous(tmp_path: Path) -> None:
+    root, path = _house(tmp_path)
+    (path.parent / "copy.yaml").write_text(HOUSE_STYLE, encoding="utf-8")
+    code, _, err = run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+                       "--conclusion", "继续有效", "--by", "甲", "--as-of", AS_OF, "--lang", "en")
+    assert code == 2 and "more than one file" in " ".join(err.split())
+
+
+def test_added_review_moves_the_worklist(tmp_path: Path) -> None:
+    root, _ = _house(tmp_path)
+    before = json.loads(run("review", "-C", str(root), "--as-of", AS_OF, "--format", "json")[1])
+    assert before["items"][0]["state"] == "overdue_hard"
+    run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2025-01-15", "--conclusion", "继续有效",
+        "--by", "甲", "--as-of", AS_OF)
+    after = json.loads(run("review", "-C", str(root), "--as-of", AS_OF, "--format", "json")[1])
+    assert (after["items"][0]["state"], after["items"][0]["due"]) == ("current", "2028-01-15")
+
+
+# --- the bundled sample catalog ----------------------------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "standards"
+
+
+@pytest.mark.parametrize(
+    ("code", "state", "due", "days"),
+    [  # checked by hand: effective date or last review + period (local 3 years, national/industry/group 5)
+        ("DB51/T 2866-2022", "overdue", "2025-04-01", -601),
+        ("DB4203/T 131-2018", "overdue", "2025-06-20", -521),    # clock restarted by the 2022-06-20 review
+        ("DB4103/T 152-2023", "due_soon", "2026-12-17", 24),
+        ("DB61/T 1399-2020", "due_soon", "2026-12-26", 33),
+        ("GB/T 40498-2021", "due_soon", "2027-03-01", 98),
+        ("JGJ/T 67-2019", "current", "2029-12-20", 1123),
+        ("T/NMGPRCYFD 002-2023", "current", "2028-02-23", 457),
+    ],
+)
+def test_sample_catalog_figures(code: str, state: str, due: str, days: int) -> None:
+    out = run("review", "-C", str(SAMPLE), "--as-of", AS_OF, "--format", "json")[1]
+    item = next(i for i in json.loads(out)["items"] if i["code"] == code)
+    assert (item["state"], item["due"], item["days"]) == (state, due, days)
+
+
+def test_sample_catalog_has_no_review_errors() -> None:
+    result = run_rules(load_catalog(SAMPLE), dt.date(2026, 11, 23), Selection(select=["R"]))
+    assert not result.internal_errors
+    assert [f for f in result.findings if f.severity is Severity.ERROR] == []

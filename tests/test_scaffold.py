@@ -1,0 +1,142 @@
+"""`gbstd init` and `gbstd new`: the scaffold, a gbstd.toml template that cannot go stale, new records."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from gbstd.cli.app import app
+from gbstd.model.config import Config
+from gbstd.model.jsonschema import schema_documents
+from gbstd.scaffold import config_template, uncomment_template
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+runner = CliRunner()
+AS_OF = "2026-11-23"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def option_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    paths: set[tuple[str, ...]] = set()
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            paths |= option_paths(annotation, (*prefix, name))
+        else:
+            paths.add((*prefix, name))
+    return paths
+
+
+def test_template_commented_out_is_the_defaults() -> None:
+    assert tomllib.loads(config_template()) == {}
+
+
+def test_template_covers_every_option_and_parses_when_uncommented() -> None:
+    """Every Config option appears; switching every line on gives a valid configuration with each option
+    set (options unset by default and without an example are listed as such)."""
+    template = config_template()
+    data = tomllib.loads(uncomment_template(template))
+    Config.model_validate(data)
+    for path in option_paths(Config):
+        node: object = data
+        for key in path[:-1]:
+            assert isinstance(node, dict) and key in node, path
+            node = node[key]
+        assert isinstance(node, dict)
+        assert path[-1] in node or f"# {path[-1]}: 默认不设置 not set by default" in template, path
+
+
+def test_init_creates_a_catalog_that_lints(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    code, out, _ = invoke("init", str(root))
+    assert code == 0
+    for rel in ("gbstd.toml", "system.yaml", "README.md", ".gitignore", ".pre-commit-config.yaml",
+                ".github/workflows/gbstd.yml", "records/.gitkeep", "schemas/standard.schema.json"):  # fmt: skip
+        assert (root / rel).is_file(), rel
+    assert set(schema_documents()) == {p.name for p in (root / "schemas").iterdir()}
+    assert ".gbstd-cache/" in (root / ".gitignore").read_text(encoding="utf-8")
+    system = YAML(typ="safe").load((root / "system.yaml").read_text(encoding="utf-8"))
+    assert system["name"] == "机关事务标准体系" and len(system["modules"]) >= 4
+    hooks = YAML(typ="safe").load((root / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert hooks["repos"][0]["hooks"][0]["entry"] == "gbstd lint"
+    workflow = YAML(typ="safe").load((root / ".github/workflows/gbstd.yml").read_text(encoding="utf-8"))
+    assert workflow["jobs"]["lint"]["steps"][-1]["run"].startswith("gbstd lint")
+    code, out, _ = invoke("lint", str(root), "--as-of", AS_OF)
+    assert code == 0, out
+
+
+def test_init_refuses_an_existing_catalog_and_keeps_files(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    root.mkdir()
+    (root / "README.md").write_text("mine\n", encoding="utf-8")
+    assert invoke("init", str(root), "--name", "河南省机关事务标准体系")[0] == 0
+    assert (root / "README.md").read_text(encoding="utf-8") == "mine\n"
+    assert "name: 河南省机关事务标准体系" in (root / "system.yaml").read_text(encoding="utf-8")
+    code, _, err = invoke("init", str(root))
+    assert code == 2 and "gbstd.toml" in err
+
+
+def test_new_record(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    code, out, _ = invoke("new", "DB41T 2144—2021", "--title", "机关食堂服务规范", "--module", "302",
+                          "--effective", "2021年9月13日", "--into", str(root), "--as-of", AS_OF)  # fmt: skip
+    assert code == 0
+    assert out.strip() == "已创建 records/local/DB41-T-2144-2021.yaml"
+    text = (root / "records/local/DB41-T-2144-2021.yaml").read_text(encoding="utf-8")
+    assert text.startswith(
+        "# yaml-language-server: $schema=../../schemas/standard.schema.json\n"
+        'code: DB41/T 2144-2021\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2021-09-13\nmodule: "302"\n'
+    )
+    assert "# published: YYYY-MM-DD" in text and "# effective:" not in text
+    code, out, _ = invoke("lint", str(root), "--as-of", AS_OF, "--select", "C,Y")
+    assert code == 0, out
+
+
+def test_new_derives_upcoming_status(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    invoke(
+        "new",
+        "GB/T 1-2030",
+        "-t",
+        "未来标准",
+        "--effective",
+        "2030-01-01",
+        "--into",
+        str(root),
+        "--as-of",
+        AS_OF,
+    )
+    assert "status: 即将实施" in (root / "records/national/GB-T-1-2030.yaml").read_text(encoding="utf-8")
+
+
+def test_new_refuses_existing_and_invalid_codes(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    moved = root / "records/other/GB-T-41568-2022.yaml"
+    moved.parent.mkdir(parents=True)
+    moved.write_text("code: GB/T 41568-2022\ntitle: 术语\nstatus: 现行\n", encoding="utf-8")
+    code, _, err = invoke("new", "GB/T41568-2022", "-t", "术语", "--into", str(root))
+    assert code == 2 and "records/other/GB-T-41568-2022.yaml" in err
+    code, _, err = invoke("new", "DB99/T 1-2021", "-t", "x", "--into", str(root))
+    assert code == 2 and "DB99" in err
+    code, _, err = invoke("new", "HNJG 1-2022", "-t", "x", "--into", str(root), "--lang", "en")
+    assert code == 2 and "internal_code_pattern" in err
+    code, _, err = invoke("new", "GB/T 2-2020", "-t", "x", "--status", "作废了", "--into", str(root))
+    assert code == 2
+    code, _, err = invoke("new", "GB/T 2-2020", "-t", "x", "--effective", "2021-02-30", "--into", str(root))
+    assert code == 2 and "'2021-02-30' 不是有效日期" in err
+    assert sorted(p.name for p in (root / "records").rglob("*.yaml")) == ["GB-T-41568-2022.yaml"]

@@ -1,0 +1,79 @@
+"""Cells as people type them: every date form, impossible dates, lists, header spellings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gbstd.tabular.cells import CellError, parse_date, split_codes, split_names
+from gbstd.tabular.columns import COLUMNS, column_for
+
+SEPT_13 = dt.date(2021, 9, 13)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2021-09-13", "2021/9/13", "2021.9.13", "2021年9月13日", "2021年09月13日", " 2021 年 9 月 13 日 ",
+        "2021-9-13", "20210913", "2021-09-13 00:00:00", "２０２１－０９－１３",
+        dt.datetime(2021, 9, 13), SEPT_13, 44452, 44452.0,
+    ],
+)  # fmt: skip
+def test_date_forms(value: object) -> None:
+    assert parse_date(value) == SEPT_13  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_empty_dates(value: object) -> None:
+    assert parse_date(value) is None  # type: ignore[arg-type]
+
+
+def test_impossible_date_quotes_the_value() -> None:
+    with pytest.raises(CellError) as info:
+        parse_date("2021-02-30")
+    assert info.value.reason.zh == "'2021-02-30' 不是有效日期"
+    assert info.value.reason.en == "'2021-02-30' is not a valid date"
+
+
+@pytest.mark.parametrize("value", ["13/9/2021", "九月", "2021-09", 12])
+def test_unreadable_dates(value: object) -> None:
+    with pytest.raises(CellError) as info:
+        parse_date(value)  # type: ignore[arg-type]
+    assert "2021/9/13" in info.value.reason.zh
+
+
+def test_lists() -> None:
+    assert split_codes("GB/T 1-2000; GB/T 2-2001；GB/T 3-2002、GB/T 4-2003，GB/T 5") == [
+        "GB/T 1-2000", "GB/T 2-2001", "GB/T 3-2002", "GB/T 4-2003", "GB/T 5",
+    ]  # fmt: skip
+    assert split_names("国家市场监督管理总局、国家标准化管理委员会") == [
+        "国家市场监督管理总局",
+        "国家标准化管理委员会",
+    ]
+    assert split_names("某某有限公司, Ltd.；某局") == ["某某有限公司, Ltd.", "某局"]
+    assert split_codes(None) == []
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("标准号", "code"), ("标准编号", "code"), ("Code", "code"), (" 标准号* ", "code"), ("Standard No.", "code"),
+        ("标准名称（必填）", "title"), ("TITLE", "title"), ("实施时间", "effective"), ("Effective date", "effective"),
+        ("体系编号", "module"), ("发布单位", "issuer"), ("最近复审日期", "review_date"), ("复审结论", "review_conclusion"),
+        ("Remarks", "note"), ("No.", "seq"), ("ＮＯ．", "seq"),
+    ],
+)  # fmt: skip
+def test_header_aliases(header: str, key: str) -> None:
+    column = column_for(header)
+    assert column is not None and column.key == key
+
+
+def test_unknown_header() -> None:
+    assert column_for("联系人") is None
+
+
+def test_every_column_reads_its_own_headers() -> None:
+    for column in COLUMNS:
+        assert column_for(column.zh) is column
+        assert column_for(column.en) is column
