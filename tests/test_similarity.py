@@ -149,3 +149,18 @@ def test_progress_is_reported(make_catalog: CatalogFactory) -> None:
     stages: list[str] = []
     find_duplicates(load_catalog(root), progress=lambda stage, done, total: stages.append(stage))
     assert {"subjects", "same subject", "minhash", "similar subjects"} <= set(stages)
+
+
+def test_signatures_equal_datasketch_minhash() -> None:
+    import numpy as np
+    from datasketch import MinHash
+
+    from gbstd.similarity.candidates import signatures
+
+    sets = [["公务", "务用", "用车"], ["食堂"], ["电梯", "梯维", "维护", "电梯"], []]
+    expected = []
+    for grams in sets:
+        minhash = MinHash(num_perm=64, seed=1)
+        minhash.update_batch([g.encode("utf-8") for g in set(grams)])
+        expected.append(minhash.hashvalues)
+    assert (signatures(sets, 64, chunk=2) == np.vstack(expected).astype(np.uint64)).all()

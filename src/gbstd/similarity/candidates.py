@@ -21,13 +21,29 @@ MAX_BUCKET = 500
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def signatures(gram_sets: Sequence[Sequence[str]], num_perm: int) -> np.ndarray:
-    """The (subjects × num_perm) MinHash signature matrix (seeded: the same input gives the same matrix)."""
-    encoded = [[g.encode("utf-8") for g in set(grams)] for grams in gram_sets]
-    hashes = MinHash.bulk(encoded, num_perm=num_perm, seed=1)
-    if not hashes:
+def signatures(gram_sets: Sequence[Sequence[str]], num_perm: int, chunk: int = 8192) -> np.ndarray:
+    """The (subjects × num_perm) MinHash signature matrix (seeded: the same input gives the same matrix).
+
+    Each distinct gram is hashed once by datasketch (a one-element MinHash); a set's signature is the
+    element-wise minimum over its grams — exactly datasketch's own union (``MinHash.merge``) — taken with
+    numpy in chunks instead of one Python-level MinHash per subject.
+    """
+    vocabulary: dict[str, int] = {}
+    ids = [[vocabulary.setdefault(g, len(vocabulary)) for g in dict.fromkeys(grams)] for grams in gram_sets]
+    if not ids:
         return np.zeros((0, num_perm), dtype=np.uint64)
-    return np.vstack([h.hashvalues for h in hashes]).astype(np.uint64)
+    singles = MinHash.bulk([[g.encode("utf-8")] for g in vocabulary], num_perm=num_perm, seed=1)
+    empty = MinHash(num_perm=num_perm, seed=1).hashvalues  # the signature of an empty set
+    table = np.vstack([*(m.hashvalues for m in singles), empty])
+    blank = len(vocabulary)
+    out = np.empty((len(ids), num_perm), dtype=table.dtype)
+    for start in range(0, len(ids), chunk):
+        part = [row or [blank] for row in ids[start : start + chunk]]
+        lengths = np.fromiter((len(row) for row in part), dtype=np.int64, count=len(part))
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        flat = np.fromiter((g for row in part for g in row), dtype=np.int64, count=int(lengths.sum()))
+        out[start : start + len(part)] = np.minimum.reduceat(table[flat], offsets, axis=0)
+    return out.astype(np.uint64)
 
 
 def banding(threshold: float, num_perm: int) -> tuple[int, int]:

@@ -25,6 +25,7 @@ from enum import Enum
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
@@ -268,6 +269,7 @@ class _Run:
         self.progress = progress or (lambda stage, done, total: None)
         self.entries: list[_Entry] = []
         self.found: dict[tuple[int, int], PairScore] = {}
+        self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity
         self.chain = self._chains()
         self.accepted = self._accepted()
 
@@ -319,6 +321,7 @@ class _Run:
             groups[entry.subject.core].append(index)
         self._same_subject(groups)
         self._similar_subjects(groups)
+        self._score_pending()
         pairs = [self._pair(i, j, s) for (i, j), s in self.found.items()]
         if self.against is None:
             pairs += self._same_code() + self._abolished()
@@ -333,18 +336,61 @@ class _Run:
         ei, ej = self.entries[i], self.entries[j]
         return ei.side != ej.side and ei.key != ej.key
 
-    def _consider(self, i: int, j: int, subject: float | None = None) -> None:
+    def _consider(self, i: int, j: int, subject: float) -> None:
+        """Queue a pair of records for scoring (scored together, in bulk, by :meth:`_score_pending`)."""
         if i == j or not self._allowed(i, j):
             return
         key = (i, j) if i < j else (j, i)
-        if key in self.found:
+        if key in self.pending:
             return
-        ei, ej = self.entries[key[0]], self.entries[key[1]]
-        if self.against is None and ei.key == ej.key:
+        if self.against is None and self.entries[key[0]].key == self.entries[key[1]].key:
             return  # reported once, as same-code
-        result = score_pair(ei.subject, ej.subject, ei.scope, ej.scope, self.detector.weights, subject)
-        if result.score >= self.min_score:
-            self.found[key] = result
+        self.pending[key] = subject
+
+    def _score_pending(self) -> None:
+        """Score every queued pair at once; the same formula as :func:`score_pair`, with rapidfuzz in bulk."""
+        if not self.pending:
+            return
+        weights = self.detector.weights
+        keys = list(self.pending)
+        left = [self.entries[i] for i, _ in keys]
+        right = [self.entries[j] for _, j in keys]
+        subject = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
+        self.progress("scoring", 0, len(keys))
+        title = process.cpdist([e.subject.full for e in left], [e.subject.full for e in right],
+                               scorer=fuzz.ratio, dtype=np.float64, workers=-1) / 100.0
+        base = weights.subject_weight * subject + (1 - weights.subject_weight) * title
+        differ = np.fromiter((a.subject.aspects != b.subject.aspects for a, b in zip(left, right, strict=True)),
+                             dtype=bool, count=len(keys))
+        base = np.where(differ, base * weights.aspect_penalty, base)
+        common = process.cpdist([e.subject.core for e in left], [e.subject.core for e in right],
+                                scorer=LCSseq.similarity, dtype=np.int64, workers=-1)
+        shorter = np.minimum([len(e.subject.core) for e in left], [len(e.subject.core) for e in right])
+        same_core = np.fromiter((a.subject.core == b.subject.core for a, b in zip(left, right, strict=True)),
+                                dtype=bool, count=len(keys))
+        swapped = ~same_core & (common < shorter)
+        base = np.where(swapped, base * weights.substitution_penalty, base)
+        score = base.copy()
+        scope = np.full(len(keys), np.nan)
+        # scope only ever raises a score: compare scopes where both exist and they could matter
+        lifted = (1 - weights.scope_weight) * base + weights.scope_weight
+        has_scope = np.fromiter((bool(a.scope and b.scope) for a, b in zip(left, right, strict=True)),
+                                dtype=bool, count=len(keys))
+        wanted = np.flatnonzero(has_scope & ((base < self.min_score) & (lifted >= self.min_score) | (base >= self.min_score)))
+        if len(wanted):
+            scope[wanted] = process.cpdist([left[k].scope for k in wanted], [right[k].scope for k in wanted],
+                                           scorer=fuzz.token_set_ratio, dtype=np.float64, workers=-1) / 100.0
+            raised = (1 - weights.scope_weight) * base[wanted] + weights.scope_weight * scope[wanted]
+            score[wanted] = np.maximum(base[wanted], raised)
+        for k in np.flatnonzero(score >= self.min_score - 0.001).tolist():
+            rounded = round(min(float(score[k]), 1.0), 3)  # as score_pair rounds, so both paths agree exactly
+            if rounded < self.min_score:
+                continue
+            self.found[keys[k]] = PairScore(
+                rounded, float(subject[k]), float(title[k]),
+                None if np.isnan(scope[k]) else float(scope[k]), bool(differ[k]), bool(swapped[k]),
+            )
+        self.progress("scoring", len(keys), len(keys))
 
     def _representative(self, members: list[int]) -> int:
         return min(members, key=lambda i: _rank_key(self.entries[i].record))
