@@ -435,3 +435,45 @@ def test_review_figures_are_those_of_the_review_worklist() -> None:
     text = "".join(b.text for b in compose(figures, None).blocks)
     assert f"现行标准中逾期未复审{summary.overdue}项" in text
     assert any(b.chart and b.chart.name == "review-state" for b in compose(figures, None).blocks)
+
+
+def test_duplicates_are_those_of_gbstd_dupes() -> None:
+    from gbstd.reports.sources import DuplicateFigures
+    from gbstd.review import in_force_on
+    from gbstd.similarity import find_duplicates
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "standards")
+    listed = [p for p in find_duplicates(catalog) if p.is_duplicate]
+    now = compute_bulletin(catalog, parse_period("2026"), dt.date(2026, 11, 23))
+    assert isinstance(now.duplicates, DuplicateFigures)
+    assert {(p.a, p.b) for p in now.duplicates.pairs} == {(p.a, p.b) for p in listed}
+    # a past period counts only pairs of standards that existed at its end
+    past = compute_bulletin(catalog, parse_period("2023H2"), dt.date(2026, 11, 23))
+    assert isinstance(past.duplicates, DuplicateFigures)
+    end = dt.date(2023, 12, 31)
+    existed = {r.key for r in catalog.records
+               if (r.standard.published <= end if r.standard.published else in_force_on(r.standard, end))}
+    assert all(p.a in existed and p.b in existed for p in past.duplicates.pairs)
+    assert 0 < past.duplicates.total < now.duplicates.total
+    text = "".join(b.text for b in compose(past, None).blocks)
+    assert f"目录中疑似重复建设的标准{past.duplicates.total}对" in text
+    placeholders = compose(past, None).placeholders  # only the human-written parts are missing without notes
+    assert placeholders == ["主送机关", "发文机关署名", "成文日期", "开头段落",
+                            "基本情况的文字部分（统筹规划、组织建设、试点引领等）", "特色做法", "工作经验", "下一步重点工作"]
+
+
+def test_a_missing_graphviz_is_a_marked_note_not_a_failure(fixture_catalog: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from gbstd.diagram import DiagramError
+    from gbstd.i18n import Text
+    from gbstd.reports import sources
+
+    def no_dot(*args: object, **kwargs: object) -> bytes:
+        raise DiagramError(Text("找不到 Graphviz 的 dot 程序", "Graphviz `dot` not found"))
+
+    monkeypatch.setattr(sources, "render_diagram", no_dot)
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "-p", "2023H2", "-o", str(out),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert "【待补充：标准体系框架图未能生成——找不到 Graphviz 的 dot 程序】" in out.read_text(encoding="utf-8")

@@ -99,3 +99,19 @@ def test_standard_page_lists_reviews_and_the_review_state(make_catalog: CatalogF
     assert "复审状态：<strong>逾期</strong>，应于 2025-02-01 前复审" in page
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<option value="逾期">逾期</option>' in index
+
+
+def test_standard_page_lists_likely_duplicates(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    files = {
+        **FIXTURE,
+        "records/DB41-T-9020-2023.yaml": record("DB41/T 9020-2023", "党政机关公务用车运行维护管理规范", "现行",
+                                                published="2023-01-01", effective="2023-02-01", module='"202"'),
+        "records/DB32-T-9021-2023.yaml": record("DB32/T 9021-2023", "党政机关公务用车运行维护管理规范", "现行",
+                                                published="2023-01-05", effective="2023-02-05", module='"202"'),
+    }
+    out = tmp_path / "site"
+    build(make_catalog(files), out)
+    page = (out / "standards" / "DB41-T-9020-2023.html").read_text(encoding="utf-8")
+    duplicates = page[page.index("<h2>疑似重复</h2>"):]
+    assert '<a href="../standards/DB32-T-9021-2023.html">DB32/T 9021-2023</a>' in duplicates
+    assert "兄弟地区同主题" in duplicates

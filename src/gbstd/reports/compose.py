@@ -101,10 +101,6 @@ def compose(bulletin: Bulletin, notes: BulletinNotes | None, notes_source: str |
         doc.placeholders.append(what)
         return Block("placeholder", f"【待补充：{what}（在 {where} 的 {key} 中填写）】")
 
-    def unavailable(source: Unavailable) -> Block:
-        doc.placeholders.append(source.what)
-        return Block("placeholder", source.placeholder)
-
     if doc.addressee is None:
         doc.placeholders.append("主送机关")
     if doc.issuer is None:
@@ -123,7 +119,7 @@ def compose(bulletin: Bulletin, notes: BulletinNotes | None, notes_source: str |
     else:
         blocks.append(Block("paragraph", "", lead="（一）基本情况。"))
         blocks.append(missing("基本情况的文字部分（统筹规划、组织建设、试点引领等）", "situation"))
-    blocks.extend(_figure_blocks(bulletin, unavailable))
+    blocks.extend(_figure_blocks(bulletin))
 
     number = 2
     blocks.extend(_section(f"（{cn_number(number)}）特色做法。", notes.practices if notes else None,
@@ -175,7 +171,7 @@ def _breakdown(count: Count, labels: dict[str, str], order: list[str]) -> str:
     return "，其中" + "、".join(parts) if parts else ""
 
 
-def _figure_blocks(bulletin: Bulletin, unavailable: Callable[[Unavailable], Block]) -> list[Block]:
+def _figure_blocks(bulletin: Bulletin) -> list[Block]:
     """标准制定方面: the computed paragraph, the tables by tier, module and region, and the charts."""
     period = bulletin.period
     tiers = bulletin.tiers()
@@ -204,7 +200,7 @@ def _figure_blocks(bulletin: Bulletin, unavailable: Callable[[Unavailable], Bloc
         blocks.append(Block("note", f"报告期尚未结束：数字统计至{cn_date(bulletin.as_of)}。"))
     sources = [bulletin.projects, bulletin.reviews, bulletin.duplicates, bulletin.plans]
     # A catalog without pilot plans has nothing to say about them (no placeholder either).
-    blocks.extend(_source_block(source, bulletin, unavailable) for source in sources
+    blocks.extend(_source_block(source, bulletin) for source in sources
                   if not (isinstance(source, PlanFigures) and not source.plans))
 
     header = ["", "本期发布", "本期实施", "本期废止", "期末现行"]
@@ -234,16 +230,13 @@ def _figure_blocks(bulletin: Bulletin, unavailable: Callable[[Unavailable], Bloc
         horizontal=True,
     )))
     reviews = bulletin.reviews
-    if isinstance(reviews, Unavailable):
-        blocks.append(Block("note", "图3 复审状态：" + reviews.placeholder))
-    else:
-        states = {"逾期未复审": reviews.overdue, "临近到期": reviews.due_soon, "未到期": reviews.current}
-        blocks.append(Block("chart", chart=Chart(
-            "review-state", "图3 现行标准复审状态（期末）", list(states), {"标准数": list(states.values())},
-        )))
+    states = {"逾期未复审": reviews.overdue, "临近到期": reviews.due_soon, "未到期": reviews.current}
+    blocks.append(Block("chart", chart=Chart(
+        "review-state", "图3 现行标准复审状态（期末）", list(states), {"标准数": list(states.values())},
+    )))
     diagram = bulletin.diagram
     if isinstance(diagram, Unavailable):
-        blocks.append(Block("note", "标准体系框架图：" + diagram.placeholder))
+        blocks.append(Block("note", "图4 标准体系框架图：" + diagram.placeholder))
     else:
         blocks.append(Block("chart", chart=Chart(
             "framework", f"图4 标准体系框架图（截至{cn_date(bulletin.as_of)}）", [], {}, image=diagram.png,
@@ -251,9 +244,7 @@ def _figure_blocks(bulletin: Bulletin, unavailable: Callable[[Unavailable], Bloc
     return blocks
 
 
-def _source_block(source: object, bulletin: Bulletin, unavailable: Callable[[Unavailable], Block]) -> Block:
-    if isinstance(source, Unavailable):
-        return unavailable(source)
+def _source_block(source: object, bulletin: Bulletin) -> Block:
     if isinstance(source, ProjectFigures):
         tiers = sorted(source.approved_by_tier, key=lambda t: [x.value for x in Tier].index(t) if t in
                        {x.value for x in Tier} else 99)
@@ -271,8 +262,10 @@ def _source_block(source: object, bulletin: Bulletin, unavailable: Callable[[Una
                                   f"临近复审期限{source.due_soon}项，未到期{source.current}项{zombies}。",
                      lead="标准复审方面，")
     if isinstance(source, DuplicateFigures):
-        return Block("paragraph", f"目录中发现疑似重复的标准{source.total}对，需择优选取、共同使用。",
-                     lead="重复建设方面，")
+        kinds = "、".join(f"{kind}{n}对" for kind, n in sorted(source.by_kind().items(), key=lambda kv: -kv[1]))
+        advice = "宜按“一事一标、择优选取、共同使用”的要求合并或直接采用。" if source.total else ""
+        return Block("paragraph", f"截至{cn_date(bulletin.cutoff)}，目录中疑似重复建设的标准{source.total}对"
+                                  + (f"（{kinds}）" if kinds else "") + "。" + advice, lead="重复建设方面，")
     if isinstance(source, PlanFigures):
         parts = []
         for plan in source.plans:

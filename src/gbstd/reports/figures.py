@@ -5,8 +5,8 @@ and the standards in force at its end (judged as the review clock judges it, :fu
 — each by tier, by region (province) and by module of the standard system. Events after ``as_of`` are not counted even when the period runs on (a report written mid-period says
 "as of"). Facts owned by other parts of gbstd — review state, duplicates, pilot-plan progress, projects (立项) —
 come from one call each in :mod:`gbstd.reports.sources`, so the bulletin shows the very numbers `gbstd review`,
-`gbstd dupes`, `gbstd plan status` and `gbstd pipeline` show; where a source is not available its figure is an
-:class:`Unavailable` and the bulletin prints a marked placeholder instead of a number.
+`gbstd dupes`, `gbstd plan status` and `gbstd pipeline` show, and the framework diagram of `gbstd system`; the
+diagram is an :class:`Unavailable` where Graphviz is missing, and the bulletin prints a marked placeholder.
 """
 
 from __future__ import annotations
@@ -86,10 +86,10 @@ class Bulletin:
     in_force_at_end: Count
     undated: list[str]  # records without a publication date: not counted as published anywhere
     records_total: int
-    projects: ProjectFigures | Unavailable
-    reviews: ReviewFigures | Unavailable
-    duplicates: DuplicateFigures | Unavailable
-    plans: PlanFigures | Unavailable
+    projects: ProjectFigures
+    reviews: ReviewFigures
+    duplicates: DuplicateFigures
+    plans: PlanFigures
     diagram: Diagram | Unavailable
 
     @property
@@ -207,7 +207,7 @@ def compute_bulletin(
         records_total=len(catalog.records),
         projects=project_figures(catalog, period, as_of),
         reviews=review_figures(catalog, period, as_of),
-        duplicates=duplicate_figures(catalog, as_of),
+        duplicates=duplicate_figures(catalog, cutoff),
         plans=plan_figures(catalog, period, as_of),
         diagram=framework_diagram(catalog, as_of),
     )

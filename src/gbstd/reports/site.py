@@ -23,8 +23,6 @@ from gbstd.model.standard import Standard
 from gbstd.reports.period import Period
 from gbstd.reports.sources import (
     Diagram,
-    DuplicateFigures,
-    ReviewFigures,
     Unavailable,
     duplicate_figures,
     framework_diagram,
@@ -105,15 +103,12 @@ def _value(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
-def build_pages(catalog: Catalog, as_of: dt.date) -> tuple[list[StandardPage], list[Unavailable]]:
+def build_pages(catalog: Catalog, as_of: dt.date) -> list[StandardPage]:
     lineage = Lineage(catalog)
     whole = Period(dt.date.min, as_of, "all")
     reviews = review_figures(catalog, whole, as_of)
     duplicates = duplicate_figures(catalog, as_of)
-    unavailable = [s for s in (reviews, duplicates) if isinstance(s, Unavailable)]
-    states = reviews.state_by_code if isinstance(reviews, ReviewFigures) else {}
-    dues = reviews.due_by_code if isinstance(reviews, ReviewFigures) else {}
-    partners = duplicates.partners() if isinstance(duplicates, DuplicateFigures) else {}
+    states, dues, partners = reviews.state_by_code, reviews.due_by_code, duplicates.partners()
     modules = catalog.modules
     pages = []
     for record in sorted(catalog.records, key=lambda r: r.key):
@@ -141,13 +136,13 @@ def build_pages(catalog: Catalog, as_of: dt.date) -> tuple[list[StandardPage], l
         page.references = [_link(catalog, raw) for raw in std.references]
         page.duplicates = [
             Link(other, page_name(target) if (target := catalog.get(other)) else None,
-                 f"{pair.score:.2f} · {pair.reason}")
+                 f"{pair.kind} · {pair.score:.2f} · {pair.reason}")
             for pair in partners.get(record.key, [])
             for other in [pair.b if pair.a == record.key else pair.a]
         ]
         page.sources = [s for s in std.sources if s.startswith(("https://", "http://"))]
         pages.append(page)
-    return pages, unavailable
+    return pages
 
 
 def _fields(std: Standard, record: Record, page: StandardPage) -> list[tuple[str, str]]:
@@ -182,7 +177,7 @@ def build_site(
     catalog: Catalog, out_dir: Path, as_of: dt.date, progress: Progress | None = None
 ) -> SiteResult:
     """Write the site into ``out_dir`` (created if needed); every write is atomic."""
-    pages, unavailable = build_pages(catalog, as_of)
+    pages = build_pages(catalog, as_of)
     root = catalog.root
     title = catalog.system.name if catalog.system else "标准目录"
     options = {
@@ -202,6 +197,7 @@ def build_site(
     for name in STATIC_FILES:
         write(f"assets/{Path(name).name}", static_file(root, name))
     diagram = framework_diagram(catalog, as_of)
+    unavailable = [diagram] if isinstance(diagram, Unavailable) else []
     if isinstance(diagram, Diagram):
         write("assets/framework.svg", diagram.svg)
     write("index.html", render(root, "site/index.html.j2", title=title, pages=pages, options=options,

@@ -3,8 +3,9 @@
 A bulletin must show the same numbers as the commands that own them — `gbstd review` (review state),
 `gbstd dupes` (duplicates), `gbstd plan status` (pilot-plan progress), `gbstd pipeline` (projects, 立项) — never
 a second computation. Each function below adapts its owner's result to the small shape the bulletin prints.
-A source this build of gbstd does not have returns :class:`Unavailable`: the bulletin then prints a marked
-placeholder naming what is missing, never a number of its own.
+A source that cannot deliver on this machine (the framework diagram without Graphviz) returns
+:class:`Unavailable`: the bulletin then prints a marked placeholder naming what is missing, never a number of
+its own.
 """
 
 from __future__ import annotations
@@ -16,25 +17,27 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.coverage import summarize
 from gbstd.diagram import DiagramError, render_diagram
 from gbstd.model.making import Stage
+from gbstd.model.standard import Standard
 from gbstd.pipeline import project_states, stage_events
 from gbstd.plans import TaskState, plan_progress
 from gbstd.reports.period import Period
-from gbstd.review import conclusion_counts, review_worklist, reviews_between
+from gbstd.review import conclusion_counts, in_force_on, review_worklist, reviews_between
+from gbstd.similarity import find_duplicates
 
 
 @dataclass(frozen=True)
 class Unavailable:
-    """A figure this build cannot compute: what it is and which part of gbstd provides it."""
+    """A figure that could not be produced here: what it is and why (in Chinese, as the placeholder says it)."""
 
-    what: str  # in Chinese, as the placeholder says it: "复审情况"
-    provider: str  # the owning module/command: "gbstd.review (gbstd review)"
+    what: str  # "标准体系框架图"
+    reason: str  # "找不到 Graphviz 的 dot 程序；请安装 Graphviz"
 
     @property
     def placeholder(self) -> str:
-        return f"【待补充：{self.what}——本版本 gbstd 尚未提供 {self.provider}，此处不填数字】"
+        return f"【待补充：{self.what}未能生成——{self.reason}】"
 
     def to_json(self) -> dict[str, object]:
-        return {"available": False, "what": self.what, "provider": self.provider}
+        return {"available": False, "what": self.what, "reason": self.reason}
 
 
 @dataclass
@@ -61,8 +64,9 @@ class DuplicatePair:
     a: str
     b: str
     score: float
-    kind: str
+    kind: str  # label, e.g. 重复上级标准
     reason: str
+    advice: str = ""
 
 
 @dataclass
@@ -74,6 +78,12 @@ class DuplicateFigures:
     @property
     def total(self) -> int:
         return len(self.pairs)
+
+    def by_kind(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for pair in self.pairs:
+            counts[pair.kind] = counts.get(pair.kind, 0) + 1
+        return counts
 
     def partners(self) -> dict[str, list[DuplicatePair]]:
         index: dict[str, list[DuplicatePair]] = {}
@@ -127,7 +137,7 @@ class ProjectFigures:
         return {"available": True, **asdict(self)}
 
 
-def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFigures | Unavailable:
+def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFigures:
     """复审: reviews dated in the period (:func:`gbstd.review.reviews_between`) and the review worklist at the
     period's end (:func:`gbstd.review.review_worklist`) — what ``gbstd review --as-of <period end>`` shows."""
     cutoff = min(period.end, as_of)
@@ -148,12 +158,23 @@ def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFi
     )
 
 
-def duplicate_figures(catalog: Catalog, as_of: dt.date) -> DuplicateFigures | Unavailable:
-    """Likely duplicates from the duplicate detector (``gbstd.similarity``)."""
-    return Unavailable("疑似重复标准（重复建设）", "重复检测模块 gbstd.similarity（gbstd dupes）")
+def duplicate_figures(catalog: Catalog, as_of: dt.date) -> DuplicateFigures:
+    """Likely duplicates: the pairs ``gbstd dupes`` lists (:func:`gbstd.similarity.find_duplicates` with the
+    catalog's ``[duplicates]`` settings, supersession pairs left out), limited to standards that existed on
+    ``as_of`` (published by then, or in force by their dates when undated)."""
+    pairs = [p for p in find_duplicates(catalog, catalog.config.duplicates) if p.is_duplicate]
+    existed = {r.key for r in catalog.records if _existed(r.standard, as_of)}
+    return DuplicateFigures([
+        DuplicatePair(p.a, p.b, p.score, p.kind.label.zh, p.reason.zh, p.advice.zh)
+        for p in pairs if p.a in existed and p.b in existed
+    ])
 
 
-def plan_figures(catalog: Catalog, period: Period, as_of: dt.date) -> PlanFigures | Unavailable:
+def _existed(standard: Standard, day: dt.date) -> bool:
+    return standard.published <= day if standard.published else in_force_on(standard, day)
+
+
+def plan_figures(catalog: Catalog, period: Period, as_of: dt.date) -> PlanFigures:
     """Progress, at the period's end, of every pilot plan that runs during the period — exactly what
     ``gbstd plan status --as-of <period end>`` shows (:func:`gbstd.plans.plan_progress`)."""
     cutoff = min(period.end, as_of)
@@ -177,7 +198,7 @@ def plan_figures(catalog: Catalog, period: Period, as_of: dt.date) -> PlanFigure
     return PlanFigures(figures)
 
 
-def project_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ProjectFigures | Unavailable:
+def project_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ProjectFigures:
     """立项 in the period and projects still being made at its end — the facts of ``gbstd pipeline``
     (:func:`gbstd.pipeline.stage_events`, :func:`gbstd.pipeline.project_states`)."""
     cutoff = min(period.end, as_of)
@@ -205,4 +226,4 @@ def framework_diagram(catalog: Catalog, as_of: dt.date) -> Diagram | Unavailable
     try:
         return Diagram(png=render_diagram(summary, "png"), svg=render_diagram(summary, "svg"))
     except DiagramError as exc:
-        return Unavailable("标准体系框架图", f"gbstd.diagram（{exc.text.zh}）")
+        return Unavailable("标准体系框架图", exc.text.zh)
