@@ -309,8 +309,10 @@ def _declare_linkage(editions: list[_Edition]) -> None:
             if upper is not e and upper.published <= e.published and upper.code not in e.replaces and reaches(
                 Tier(upper.tier), _region(upper), Tier(e.tier), _region(e)
             ):
-                # A national or industry standard is adopted; a local one of the same tier is referenced.
-                (e.references if upper.tier == "local" else e.adopts).append(upper.code)
+                # Cited in references (and a national or industry one adopted): 衔接 declared, no re-making.
+                e.references.append(upper.code)
+                if upper.tier != "local":
+                    e.adopts.append(upper.code)
 
 
 def _reviews_supported() -> bool:

@@ -35,7 +35,10 @@ def test_same_seed_same_catalog_and_lint_finds_exactly_the_planted_problems(tmp_
         app, ["lint", str(tmp_path / "a"), "--as-of", AS_OF.isoformat(), "--format", "json", "--no-cache"]
     )
     assert result.exit_code == 1
-    found = Counter(f["rule"] for f in json.loads(result.stdout))
-    assert found == first.expected_rules() + Counter(
-        {"C008": 1}
-    )  # a duplicated code is reported on both files
+    findings = json.loads(result.stdout)
+    planted = first.expected_rules() + Counter({"C008": 1})  # a duplicated code is reported on both files
+    found = Counter(f["rule"] for f in findings if not f["rule"].startswith("D"))
+    assert found == planted
+    # Titles are combinations of subject words, so look-alikes across regions and tiers are inherent: the
+    # duplicate rules (D) report them, never at error level.
+    assert all(f["severity"] != "error" for f in findings if f["rule"].startswith("D"))

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gbstd import rules as registry
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.yamlio import Locator, read_text
 from gbstd.findings import Finding, FindingSet, Severity
-from gbstd import rules as registry
 from gbstd.rules import Rule, RuleContext
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from gbstd.findings import Finding
 from gbstd.model.code import Nature, StandardCode, Tier, try_parse
 from gbstd.model.config import Config
+from gbstd.model.notes import BulletinNotes
 from gbstd.model.plan import PilotPlan
 from gbstd.model.project import Project
 from gbstd.model.standard import Standard, Status
@@ -52,6 +53,15 @@ class Record:
 
 
 @dataclass
+class NotesFile:
+    """One bulletin-notes file (通报素材) and what it says."""
+
+    path: Path
+    rel: str
+    notes: BulletinNotes
+
+
+@dataclass
 class ProjectRecord:
     """One standard-in-the-making's file (``projects/<id>.yaml``)."""
 
@@ -86,6 +96,7 @@ class Catalog:
     plans: list[PlanFile] = field(default_factory=list)
     system: StandardSystem | None = None
     system_rel: str | None = None
+    notes: list[NotesFile] = field(default_factory=list)
     # Findings made while loading (file problems, schema errors); rules Y*** and C001 report them.
     load_findings: list[Finding] = field(default_factory=list)
     # Files that were read (POSIX, relative): rules and reporters limit output to these when asked.
@@ -117,6 +128,10 @@ class Catalog:
         code = self.resolve(raw)
         found = self.by_code.get(code.canonical if code else raw.strip())
         return found[0] if found else None
+
+    def notes_for(self, period: str) -> NotesFile | None:
+        """The notes file written for a period key such as ``2023H2``, if the catalog has one."""
+        return next((n for n in self.notes if n.notes.period == period), None)
 
     @cached_property
     def modules(self) -> dict[str, str]:

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from gbstd.catalog.cache import Cache, content_hash, finding_from_json
-from gbstd.catalog.catalog import Catalog, PlanFile, ProjectRecord, Record
+from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes, read_text
 from gbstd.findings import Finding
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
+from gbstd.model.notes import BulletinNotes
 from gbstd.model.plan import PilotPlan
 from gbstd.model.project import Project
 from gbstd.model.standard import Standard
@@ -126,6 +127,32 @@ def record_from_data(
     return standard, code, problems
 
 
+def load_notes_file(path: Path, rel: str, config: Config) -> tuple[NotesFile | None, list[Finding]]:
+    """One bulletin-notes file → a NotesFile (or None) and its load-time findings, with positions."""
+    data, findings = read_document(path, rel, config)
+    if data is None and findings:
+        return None, findings
+    notes, problems = validate(BulletinNotes, data, rel, None)
+    findings += problems
+    return (NotesFile(path=path, rel=rel, notes=notes) if notes else None), findings
+
+
+def load_notes(root: Path, config: Config) -> tuple[list[NotesFile], list[str], list[Finding]]:
+    """Every notes file under the catalog's ``[catalog] notes`` directory."""
+    directory = root / config.catalog.notes
+    loaded: list[NotesFile] = []
+    rels: list[str] = []
+    findings: list[Finding] = []
+    for path in list_yaml_files(directory) if directory.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        notes, problems = load_notes_file(path, rel, config)
+        rels.append(rel)
+        findings += problems
+        if notes:
+            loaded.append(notes)
+    return loaded, rels, findings
+
+
 def load_project(path: Path, rel: str, config: Config) -> tuple[ProjectRecord | None, list[Finding]]:
     """One project file → a ProjectRecord (or None) and its load-time findings."""
     data, findings = read_document(path, rel, config)
@@ -187,11 +214,13 @@ def record_rels(root: Path, config: Config) -> list[str]:
 
 
 def catalog_files(root: Path, config: Config) -> list[str]:
-    """Every file ``load_catalog`` reads: the system file (when present), records, projects and plans."""
+    """Every file ``load_catalog`` reads: the system file (when present), notes, records, projects, plans."""
     system = root / config.catalog.system
     head = [system.relative_to(root).as_posix()] if os.path.lexists(system) else []
+    notes_dir = root / config.catalog.notes
+    notes = list_yaml_files(notes_dir) if notes_dir.is_dir() else []
     others = [p.relative_to(root).as_posix() for p in [*project_files(root, config), *plan_files(root, config)]]
-    return head + record_rels(root, config) + others
+    return head + [p.relative_to(root).as_posix() for p in notes] + record_rels(root, config) + others
 
 
 def _cache_skip(root: Path, config: Config, top: Path) -> list[str]:
@@ -222,6 +251,9 @@ def load_catalog(
     catalog.load_findings.extend(system_findings)
     if catalog.system_rel:
         catalog.files.append(catalog.system_rel)
+    catalog.notes, notes_rels, notes_findings = load_notes(root, config)
+    catalog.files.extend(notes_rels)
+    catalog.load_findings.extend(notes_findings)
     rels = record_rels(root, config)
     if on_total:
         on_total(len(rels))
@@ -351,6 +383,7 @@ __all__ = [
     "catalog_files",
     "list_yaml_files",
     "load_catalog",
+    "load_notes_file",
     "load_plan",
     "load_project",
     "load_record",

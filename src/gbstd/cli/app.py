@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 
 from gbstd import __version__
+from gbstd.cli import report_bulletin as _report_bulletin  # noqa: F401 - registers `report bulletin`
+from gbstd.cli import report_site as _report_site  # noqa: F401 - registers `report site`
+from gbstd.cli.dupes import dupes
 from gbstd.cli.fmt import fmt
 from gbstd.cli.history import history
 from gbstd.cli.import_cmd import import_
@@ -33,6 +36,7 @@ app.command()(lint)
 app.command()(rules)
 app.command()(rule)
 app.command()(schema)
+app.command()(dupes)
 app.command()(system)
 app.command()(pipeline)
 app.command()(init)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from gbstd.model.notes import BulletinNotes
 from gbstd.model.plan import PilotPlan
 from gbstd.model.project import Project
 from gbstd.model.standard import Standard
@@ -13,6 +14,7 @@ from gbstd.model.system import StandardSystem
 FILE_KINDS: dict[str, type[BaseModel]] = {
     "standard": Standard,
     "system": StandardSystem,
+    "notes": BulletinNotes,
     "project": Project,
     "plan": PilotPlan,
 }

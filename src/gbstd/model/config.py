@@ -80,6 +80,39 @@ class LintSection(_Section):
         return values
 
 
+class DuplicatesSection(_Section):
+    """[duplicates] how `gbstd dupes` and the D rules find duplicate and overlapping standards (重复建设)."""
+
+    min_score: float = Field(
+        0.75, ge=0, le=1, description="报告阈值 report pairs scoring at least this (0–1)"
+    )
+    candidate_jaccard: float = Field(
+        0.5, gt=0, le=1,
+        description="候选阈值 Jaccard similarity of subject bigrams at which MinHash LSH proposes a pair",
+    )
+    num_perm: int = Field(128, ge=16, le=512, description="MinHash 排列数 MinHash permutations (more = better recall, slower)")
+    max_group: int = Field(
+        200, ge=2,
+        description="大组上限 a group of records with one subject larger than this is linked to one representative "
+        "instead of pairwise",
+    )
+    subject_weight: float = Field(0.8, ge=0, le=1, description="主题词权重 weight of subject words against the whole title")
+    aspect_penalty: float = Field(
+        0.85, ge=0, le=1, description="方面词不同的折减 multiplier when two subjects name different aspects (配备/维护)"
+    )
+    substitution_penalty: float = Field(
+        0.9, ge=0, le=1,
+        description="替换词折减 multiplier when each subject has words the other lacks (礼堂装修/食堂装修)",
+    )
+    scope_weight: float = Field(0.25, ge=0, le=1, description="适用范围权重 weight of scope similarity (only raises a score)")
+    generic_words: list[str] = Field(default_factory=list, description="通用词（追加） extra generic words to ignore")
+    domain_words: list[str] = Field(
+        default_factory=list, description="机关范围词（追加） extra organisational-scope words to ignore, e.g. 省直机关"
+    )
+    aspect_words: list[str] = Field(default_factory=list, description="方面词（追加） extra aspect words (配备, 处置…)")
+    synonyms: dict[str, str] = Field(default_factory=dict, description="同义词 variants rewritten before comparing, e.g. {公车 = '公务用车'}")
+
+
 class ReviewPolicy(_Section):
     """[review] how often standards must be reviewed (复审周期) and when a review counts as due.
 
@@ -186,5 +219,6 @@ class Config(_Section):
 
     catalog: CatalogSection = Field(default_factory=CatalogSection)
     lint: LintSection = Field(default_factory=LintSection)
+    duplicates: DuplicatesSection = Field(default_factory=DuplicatesSection)
     review: ReviewPolicy = Field(default_factory=ReviewPolicy)
     pipeline: PipelineSection = Field(default_factory=PipelineSection)

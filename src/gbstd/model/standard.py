@@ -115,6 +115,14 @@ class Suppression(BaseModel):
     reason: str = Field(min_length=1, description="忽略理由 why this finding does not apply here")
 
 
+class DistinctFrom(BaseModel):
+    """Declares that this record is knowingly distinct from a similar one (an accepted duplicate pair)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    code: str = Field(min_length=1, description="另一项标准的标准号 code of the similar standard")
+    reason: str = Field(min_length=1, description="为何不是重复 why the two are not duplicates")
+
+
 class Standard(BaseModel):
     """一项标准的记录 — the record of one standard."""
 
@@ -161,6 +169,10 @@ class Standard(BaseModel):
         default_factory=dict,
         description="其他列 columns of an imported spreadsheet that have no field of their own (header → text); "
         "`gbstd report catalog` writes them back as columns",
+    )
+    distinct_from: list[DistinctFrom] = Field(
+        default_factory=list,
+        description="并非重复 similar standards this one is knowingly distinct from, each with a reason",
     )
     suppress: list[Suppression] = Field(
         default_factory=list, description="忽略规则 rules silenced for this record, each with a reason"

@@ -3,8 +3,9 @@
 Codes are stable forever: a retired code stays reserved (listed in ``RETIRED``) and is never reused.
 Prefixes: Y = file and YAML problems, C = core schema, identity, lifecycle and references, P = pilot plans,
 R = review tracking (复审) and implementation evidence,
-G = changes since a git revision (only with ``lint --changed-since``).
-S = the standard system (coverage, linkage between tiers) and the making of standards (projects).
+G = changes since a git revision (only with ``lint --changed-since``),
+S = the standard system (coverage, linkage between tiers) and the making of standards (projects),
+D = duplicate and overlapping standards (重复建设).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from gbstd.rules.c014_reference_abolished import ReferenceAbolished
 from gbstd.rules.c015_reference_unknown import ReferenceUnknown
 from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
+from gbstd.rules.d001_duplicate_subject import DuplicateSubject
+from gbstd.rules.d002_remakes_upper_tier import RemakesUpperTier
+from gbstd.rules.d003_sibling_copy import SiblingCopy
 from gbstd.rules.g001_deleted_record import DeletedRecord
 from gbstd.rules.g002_code_changed import CodeChanged
 from gbstd.rules.g003_status_backwards import StatusBackwards
@@ -71,6 +75,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
+    DuplicateSubject, RemakesUpperTier, SiblingCopy,
     ModuleGap, ModuleDead, LinkageUndeclared, LinkageTarget, ProjectStalled, ProcessIncomplete, ProjectCovered,
     ProjectIdentity, StageOrder,
     PhaseOrder, PhaseOverlap, PhaseGap, TaskPhase, DeadlineOutsidePhase, TaskNoDeadline, TargetFilter,

@@ -22,6 +22,7 @@ from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
 from gbstd.pipeline import ProjectState, project_states
 from gbstd.review import ReviewState, review_states
+from gbstd.similarity import DuplicatePair, find_duplicates
 
 
 class RuleContext:
@@ -40,6 +41,11 @@ class RuleContext:
     @cached_property
     def lineage(self) -> Lineage:
         return Lineage(self.catalog)
+
+    @cached_property
+    def duplicates(self) -> list[DuplicatePair]:
+        """Similar pairs of standards (``gbstd dupes``), computed once for all D rules."""
+        return find_duplicates(self.catalog, self.catalog.config.duplicates, lineage=self.lineage)
 
     @cached_property
     def system_summary(self) -> SystemSummary:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gbstd.catalog.baseline import Baseline, BaseRecord
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
 from gbstd.i18n import Text
-from gbstd.rules.base import RecordRule, RuleContext
+from gbstd.rules.baseline_base import ChangedRecordRule
 
 
-class CodeChanged(RecordRule):
+class CodeChanged(ChangedRecordRule):
     """标准号被原地修改 / code changed in place
 
     What it does:
@@ -34,26 +35,16 @@ class CodeChanged(RecordRule):
     code = "G002"
     name = "code-changed"
     summary = Text("标准号被原地修改", "code changed in place")
-    needs_baseline = True
 
-    def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        assert ctx.baseline is not None
-        changed = ctx.baseline.changed
-        for record in ctx.catalog.records:
-            if record.rel in changed:
-                yield from self.check_record(record, ctx)
-
-    def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
-        assert ctx.baseline is not None
-        before = ctx.baseline.before(record.rel)
-        if before is None or before.key is None or before.key == record.key:
+    def compare(self, record: Record, before: BaseRecord, baseline: Baseline) -> Iterator[Finding]:
+        if before.key is None or before.key == record.key:
             return
         yield self.at(
             record,
             Text(
-                f"标准号由 {before.key} 改为 {record.key}（{ctx.baseline.ref} 以来）；"
+                f"标准号由 {before.key} 改为 {record.key}（{baseline.ref} 以来）；"
                 "新版本应新建记录并用 replaces 指向旧版本，旧记录标为废止",
-                f"the code changed from {before.key} to {record.key} since {ctx.baseline.ref}; "
+                f"the code changed from {before.key} to {record.key} since {baseline.ref}; "
                 "a new edition is a new record that `replaces` the old one, which is abolished",
             ),
             ("code",),

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gbstd.catalog.baseline import Baseline, BaseRecord
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.model.standard import Status
-from gbstd.rules.base import RecordRule, RuleContext
+from gbstd.rules.baseline_base import ChangedRecordRule
 
 # A standard's life only moves forward: 即将实施 → 现行 → 废止.
 STATUS_ORDER: dict[Status, int] = {Status.UPCOMING: 0, Status.IN_FORCE: 1, Status.ABOLISHED: 2}
 
 
-class StatusBackwards(RecordRule):
+class StatusBackwards(ChangedRecordRule):
     """状态倒退 / status moved backwards
 
     What it does:
@@ -37,28 +38,18 @@ class StatusBackwards(RecordRule):
     code = "G003"
     name = "status-backwards"
     summary = Text("状态倒退", "status moved backwards")
-    needs_baseline = True
 
-    def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        assert ctx.baseline is not None
-        changed = ctx.baseline.changed
-        for record in ctx.catalog.records:
-            if record.rel in changed:
-                yield from self.check_record(record, ctx)
-
-    def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
-        assert ctx.baseline is not None
-        before = ctx.baseline.before(record.rel)
-        if before is None or before.standard is None:
+    def compare(self, record: Record, before: BaseRecord, baseline: Baseline) -> Iterator[Finding]:
+        if before.standard is None:
             return
         old, new = before.standard.status, record.status
         if STATUS_ORDER[new] < STATUS_ORDER[old]:
             yield self.at(
                 record,
                 Text(
-                    f"状态从 {old.label.zh} 退回 {new.label.zh}（{ctx.baseline.ref} 以来）；"
+                    f"状态从 {old.label.zh} 退回 {new.label.zh}（{baseline.ref} 以来）；"
                     "标准的状态只能向前：即将实施 → 现行 → 废止",
-                    f"the status went back from {old.label.en} to {new.label.en} since {ctx.baseline.ref}; "
+                    f"the status went back from {old.label.en} to {new.label.en} since {baseline.ref}; "
                     "a status only moves forward: upcoming → in force → abolished",
                 ),
                 ("status",),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gbstd.catalog.baseline import Baseline, BaseRecord
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Status
-from gbstd.rules.base import RecordRule, RuleContext
+from gbstd.rules.baseline_base import ChangedRecordRule
 
 
-class PublishedRewritten(RecordRule):
+class PublishedRewritten(ChangedRecordRule):
     """已实施标准的发布日期被改写 / published date rewritten for a standard in force
 
     What it does:
@@ -36,19 +37,9 @@ class PublishedRewritten(RecordRule):
     name = "published-rewritten"
     summary = Text("已实施标准的发布日期被改写", "published date rewritten for a standard in force")
     severity = Severity.WARNING
-    needs_baseline = True
 
-    def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        assert ctx.baseline is not None
-        changed = ctx.baseline.changed
-        for record in ctx.catalog.records:
-            if record.rel in changed:
-                yield from self.check_record(record, ctx)
-
-    def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
-        assert ctx.baseline is not None
-        before = ctx.baseline.before(record.rel)
-        if before is None or before.standard is None or before.key != record.key:
+    def compare(self, record: Record, before: BaseRecord, baseline: Baseline) -> Iterator[Finding]:
+        if before.standard is None or before.key != record.key:
             return  # a changed code is G002's finding; the dates then belong to another standard
         old = before.standard
         if old.status is Status.UPCOMING or old.published is None:
@@ -62,9 +53,9 @@ class PublishedRewritten(RecordRule):
             record,
             Text(
                 f"已实施标准的发布日期由 {old.published.isoformat()} 改为 {shown}"
-                f"（{ctx.baseline.ref} 以来）；如确属更正，请用 suppress 写明理由",
+                f"（{baseline.ref} 以来）；如确属更正，请用 suppress 写明理由",
                 f"the published date of a standard in force changed from {old.published.isoformat()} to "
-                f"{shown_en} since {ctx.baseline.ref}; if this corrects an error, record why with suppress",
+                f"{shown_en} since {baseline.ref}; if this corrects an error, record why with suppress",
             ),
             ("published",) if new else (),
             key=False,

@@ -1,0 +1,97 @@
+"""``gbstd dupes``: groups of likely duplicate standards (重复建设), strongest first."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.common import LangChoice, LangOption, fail, progress_bar
+from gbstd.i18n import Lang, Text
+from gbstd.reporters.dupes import DUPES_FORMATS, render_table
+from gbstd.similarity import DuplicatePair, cluster, find_duplicates
+
+
+class DupesFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _load(path: Path, label: str, language: Lang, show: bool) -> Catalog:
+    if not path.exists():
+        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), language)
+    try:
+        with progress_bar(label, enabled=show) as bar:
+            return load_catalog(
+                path,
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            )
+    except CatalogError as exc:
+        fail(exc.text, language)
+
+
+def dupes(
+    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    output_format: Annotated[DupesFormat, typer.Option("--format", "-f", help="输出格式 output format.")] = DupesFormat.table,
+    min_score: Annotated[
+        float | None,
+        typer.Option("--min-score", min=0, max=100, help="报告阈值 report pairs scoring at least this: 0–1 (or a percentage "
+                     "1–100); default [duplicates] min_score, 0.75."),
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option("--against", help="参照目录 compare with this reference catalog (e.g. the national list) instead of "
+                     "within PATH: only pairs across the two are reported."),
+    ] = None,
+    show_supersession: Annotated[
+        bool, typer.Option("--supersession", help="也列出代替关系（前后版本） also list predecessor/successor pairs.")
+    ] = False,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """查找重复标准 — find likely duplicate and overlapping standards, grouped, strongest first.
+
+    Each pair gets a score (0–1), a kind and advice: `same-code`, `merge` (same tier and region),
+    `adopt-upper` (a lower tier re-makes a national, industry or provincial standard: `a` is the upper one),
+    `sibling` (another region has one: consider adopting it), `supersession` (its own predecessor; hidden unless
+    --supersession). Pairs a record lists in `distinct_from` are not reported. Exit codes: 0 done (whether or
+    not duplicates were found), 2 the tool could not run.
+
+    Examples:
+
+        gbstd dupes standards
+
+        gbstd dupes standards --format json --min-score 0.9 > dupes.json
+
+        gbstd dupes my-city-catalog --against national-catalog --format markdown
+    """
+    language = lang.value
+    threshold = None if min_score is None else (min_score / 100 if min_score > 1 else min_score)
+    show = sys.stderr.isatty() and (sys.stdout.isatty() or output_format is DupesFormat.table)
+    catalog = _load(path, "加载 loading" if language == "zh" else "loading", language, show)
+    reference = None
+    if against is not None:
+        reference = _load(against, "加载参照 loading reference" if language == "zh" else "loading reference", language, show)
+        if reference.root == catalog.root:
+            fail(Text(f"--against {against} 与 {path} 是同一个目录", f"--against {against} is the same catalog as {path}"),
+                 language)
+    with progress_bar("查重 comparing" if language == "zh" else "comparing", enabled=show) as bar:
+        def report(stage: str, done: int, total: int) -> None:
+            if bar:
+                bar.update(0, description=stage, completed=done, total=total)
+
+        pairs = find_duplicates(catalog, catalog.config.duplicates, reference, min_score=threshold, progress=report)
+    groups = cluster(pairs)
+    extra: list[DuplicatePair] = [p for p in pairs if not p.is_duplicate] if show_supersession else []
+    if output_format is DupesFormat.table:
+        sys.stdout.write(render_table(groups, extra, language, sys.stdout.isatty()))
+    else:
+        sys.stdout.write(DUPES_FORMATS[output_format.value](groups, extra, language))

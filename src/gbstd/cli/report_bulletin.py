@@ -1,0 +1,120 @@
+"""``gbstd report bulletin``: the half-year or annual bulletin (通报) as Markdown, HTML, DOCX or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from jinja2 import TemplateError
+
+from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of, progress_bar, stderr
+from gbstd.cli.report import report_app
+from gbstd.i18n import Lang, Text
+from gbstd.reports.bulletin import NotesError, build_document, choose_notes, render_bulletin
+from gbstd.reports.period import PeriodError, parse_period
+from gbstd.reports.templating import template_error
+
+
+class BulletinFormat(str, Enum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+    json = "json"
+
+
+def _date(value: str | None, option: str, lang: Lang) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(Text(f"{option} {value!r} 不是有效日期（YYYY-MM-DD）", f"{option} {value!r} is not a valid date (YYYY-MM-DD)"),
+             lang)
+
+
+@report_app.command("bulletin")
+def bulletin(
+    catalog_path: Annotated[Path, typer.Argument(help="标准目录 catalog directory (default: .)")] = Path("."),
+    period: Annotated[str | None, typer.Option("--period", "-p", help="报告期 2023H1 (上半年), 2023H2 (下半年) or 2023 (全年).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="起始日期 first day (instead of, or narrowing, --period).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="截止日期 last day.")] = None,
+    notes: Annotated[Path | None, typer.Option("--notes", help="通报素材 notes YAML (default: CATALOG/notes/PERIOD.yaml if present).")] = None,
+    output_format: Annotated[BulletinFormat, typer.Option("--format", "-f", help="输出格式 md, html, docx (GB/T 9704 layout) or json (figures).")] = BulletinFormat.md,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件 file to write (default: bulletin-<period>.<format>).")] = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """生成通报 — write the half-year/annual bulletin: figures computed from the catalog, text from notes.
+
+    The 基本情况 figures (published, taking effect, abolished, in force; by tier, province and module) are
+    computed for the period; the other sections (特色做法, 工作经验, 下一步重点工作, addressee, issuing office, date)
+    come from the notes file. Whatever is missing is printed as a marked placeholder, never invented.
+
+    Exit codes: 0 written, 2 could not run (unknown period, broken notes file, unwritable output).
+
+    Examples:
+
+        gbstd report bulletin standards --period 2023H2 --format docx -o 2023H2.docx
+
+        gbstd report bulletin standards --period 2023 --format html -o 2023.html
+
+        gbstd report bulletin standards --from 2023-03-01 --to 2023-08-31 --notes my-notes.yaml
+    """
+    language = lang.value
+    day = parse_as_of(as_of, language)
+    try:
+        chosen = parse_period(period, _date(date_from, "--from", language), _date(date_to, "--to", language))
+    except PeriodError as exc:
+        fail(exc.text, language)
+    fmt = output_format.value
+    target = output or Path(f"bulletin-{chosen.key}.{fmt}")
+    if target.exists() and target.is_dir():
+        fail(Text(f"输出路径是目录：{target}", f"the output path is a directory: {target}"), language)
+    try:
+        with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
+            catalog = load_catalog(
+                catalog_path,
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            )
+    except CatalogError as exc:
+        fail(exc.text, language)
+    try:
+        choice = choose_notes(catalog, chosen, notes)
+    except NotesError as exc:
+        fail(Text("通报素材文件有误：\n  " + "\n  ".join(p.zh for p in exc.problems),
+                  "the notes file is broken:\n  " + "\n  ".join(p.en for p in exc.problems)), language)
+    for warning in choice.warnings:
+        stderr.print(f"gbstd: {warning.get(language)}", markup=False, soft_wrap=True)
+    records = len(catalog.records)
+    try:
+        with progress_bar("生成通报 bulletin" if language == "zh" else "bulletin", total=records + 4) as bar:
+            advance = (lambda n: bar.advance(0, n)) if bar else None
+            document = build_document(catalog, chosen, day, choice.notes, advance)
+            files = render_bulletin(document, fmt, target, catalog.root, advance)
+    except TemplateError as exc:
+        fail(template_error(exc), language)
+    try:
+        for path, data in files.items():
+            write_atomic(path, data)
+    except OSError as exc:
+        fail(Text(f"无法写入 {target}：{exc.strerror or exc}", f"cannot write {target}: {exc.strerror or exc}"), language)
+    figures = document.bulletin
+    summary = Text(
+        f"已写入 {target}：{chosen.label}发布 {figures.published.total} 项、实施 {figures.effective.total} 项、"
+        f"废止 {figures.abolished.total} 项，期末现行 {figures.in_force_at_end.total} 项；"
+        f"待补充 {len(document.placeholders)} 处",
+        f"wrote {target}: {chosen.key} published {figures.published.total}, effective {figures.effective.total}, "
+        f"abolished {figures.abolished.total}, in force at the end {figures.in_force_at_end.total}; "
+        f"{len(document.placeholders)} placeholder(s)",
+    )
+    stderr.print(summary.get(language), markup=False, soft_wrap=True)
+    if document.placeholders:
+        stderr.print(("待补充：" if language == "zh" else "to be supplied: ") + "、".join(document.placeholders),
+                     markup=False, soft_wrap=True)

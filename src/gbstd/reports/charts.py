@@ -1,0 +1,149 @@
+"""Charts for the bulletin (PNG, via matplotlib), drawn with a CJK font so that Chinese labels show.
+
+matplotlib's default fonts have no Chinese glyphs: labels would come out as empty boxes. We look for a CJK font
+that matplotlib already knows, then ask fontconfig (``fc-list :lang=zh``) for one it has not indexed yet. When
+the machine has none (install e.g. Debian's ``fonts-noto-cjk``), charts are still drawn and the caller gets a
+note to print next to them, so nobody mistakes the boxes for a rendering bug of the report.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from gbstd.reports.compose import Chart
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+# Preferred families, most suitable for official-looking Chinese charts first.
+CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+    "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "Noto Serif CJK SC",
+    "Source Han Serif SC", "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback", "Noto Sans CJK JP",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ChartFont:
+    family: str | None  # None: no CJK font on this machine
+
+    @property
+    def note(self) -> str | None:
+        if self.family:
+            return None
+        return ("注意：本机未安装中文字体，图表中的中文可能显示为方框；请安装中文字体（如 fonts-noto-cjk）后重新生成。")
+
+
+@lru_cache(maxsize=1)
+def find_cjk_font() -> ChartFont:
+    """A CJK font family matplotlib can use, registering one from fontconfig if needed."""
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in known:
+            return ChartFont(family)
+    for path in _fontconfig_cjk_files():
+        try:
+            font_manager.fontManager.addfont(path)
+            return ChartFont(font_manager.FontProperties(fname=path).get_name())
+        except (OSError, RuntimeError, ValueError):
+            continue
+    return ChartFont(None)
+
+
+def _fontconfig_cjk_files() -> list[str]:
+    if shutil.which("fc-list") is None:
+        return []
+    try:
+        result = subprocess.run(
+            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = sorted({line.split(":")[0].strip() for line in result.stdout.splitlines() if line.strip()})
+    # Regular weights read best in charts; prefer them over Bold/Light files.
+    return sorted(files, key=lambda f: ("Regular" not in f, "Sans" not in f, f))
+
+
+def render_chart(chart: Chart, dpi: int = 150) -> bytes:
+    """One chart as PNG bytes: grouped bars, one colour per series, counts written on the bars."""
+    key = (chart.name, chart.caption, tuple(chart.labels), tuple((k, tuple(v)) for k, v in chart.series.items()),
+           chart.horizontal, dpi)
+    if key not in _DRAWN:
+        if len(_DRAWN) >= 64:
+            _DRAWN.clear()
+        _DRAWN[key] = _draw(chart, dpi)
+    return _DRAWN[key]
+
+
+# Equal charts draw the same picture: one bulletin in several formats draws each chart once.
+_DRAWN: dict[tuple[object, ...], bytes] = {}
+
+
+def _draw(chart: Chart, dpi: int) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib import pyplot as plt
+
+    font = find_cjk_font()
+    rc = {"font.family": "sans-serif", "axes.unicode_minus": False}
+    if font.family:
+        rc["font.sans-serif"] = [font.family, "DejaVu Sans"]
+    with plt.rc_context(rc):
+        rows = max(len(chart.labels), 1)
+        size = (7.0, max(2.5, 0.42 * rows + 1.2)) if chart.horizontal else (7.0, 3.6)
+        fig, ax = plt.subplots(figsize=size, dpi=dpi)
+        try:
+            _bars(ax, chart)
+            ax.set_title(chart.caption, fontsize=12)
+            fig.tight_layout()
+            buffer = BytesIO()
+            fig.savefig(buffer, format="png")
+        finally:
+            plt.close(fig)
+    return buffer.getvalue()
+
+
+def _bars(ax: Axes, chart: Chart) -> None:
+    series = list(chart.series.items())
+    count = max(len(series), 1)
+    width = 0.8 / count
+    positions = range(len(chart.labels))
+    colours = ["#b22222", "#4a6fa5", "#6b8e23", "#8b6914"]
+    for index, (name, values) in enumerate(series):
+        offset = (index - (count - 1) / 2) * width
+        places = [p + offset for p in positions]
+        if chart.horizontal:
+            bars = ax.barh(places, values, height=width, label=name, color=colours[index % 4])
+        else:
+            bars = ax.bar(places, values, width=width, label=name, color=colours[index % 4])
+        ax.bar_label(bars, padding=2, fontsize=8)
+    if chart.horizontal:
+        ax.set_yticks(list(positions), chart.labels, fontsize=9)
+        ax.invert_yaxis()
+        ax.set_xlabel("项")
+        ax.margins(x=0.12)
+    else:
+        ax.set_xticks(list(positions), chart.labels, fontsize=9)
+        ax.set_ylabel("项")
+        ax.margins(y=0.15)
+    from matplotlib.ticker import MaxNLocator
+
+    # Counts of standards are whole numbers: no 2.5 on the axis.
+    (ax.xaxis if chart.horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
+    if len(series) > 1:
+        ax.legend(fontsize=9)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def render_charts(charts: list[Chart]) -> dict[str, bytes]:
+    """chart name → PNG bytes."""
+    return {chart.name: render_chart(chart) for chart in charts}

@@ -1,0 +1,246 @@
+"""The bulletin as a Word document laid out per GB/T 9704-2012 (党政机关公文格式), with python-docx.
+
+Page: A4, margins top 37 mm and left 28 mm around a 156 × 225 mm text block (so right 26 mm, bottom 35 mm),
+22 lines of 28 characters. Title 2号 (22 pt) 方正小标宋简体; body 3号 (16 pt) 仿宋_GB2312; level-1 headings 黑体,
+level-2 headings 楷体_GB2312; page numbers "— 1 —" in 4号 (14 pt) 宋体, odd pages right and even pages left.
+Chinese font names are set on ``w:rFonts/@w:eastAsia`` (Word ignores the Latin name for CJK text); Word
+substitutes an installed font when a named one is missing, which is what offices expect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from gbstd.reports.compose import Block, BulletinDocument
+
+
+@dataclass(frozen=True)
+class OfficialLayout:
+    """GB/T 9704-2012 layout numbers; fonts are the names Chinese offices install."""
+
+    page_width_mm: float = 210
+    page_height_mm: float = 297
+    top_mm: float = 37
+    left_mm: float = 28
+    block_width_mm: float = 156
+    block_height_mm: float = 225
+    lines_per_page: int = 22
+    body_font: str = "仿宋_GB2312"
+    title_font: str = "方正小标宋简体"
+    heading1_font: str = "黑体"
+    heading2_font: str = "楷体_GB2312"
+    page_number_font: str = "宋体"
+    latin_font: str = "Times New Roman"
+    body_size: float = 16  # 3号
+    title_size: float = 22  # 2号
+    page_number_size: float = 14  # 4号
+    table_size: float = 12  # 小4号
+
+    @property
+    def right_mm(self) -> float:
+        return self.page_width_mm - self.left_mm - self.block_width_mm
+
+    @property
+    def bottom_mm(self) -> float:
+        return self.page_height_mm - self.top_mm - self.block_height_mm
+
+    @property
+    def line_pitch_pt(self) -> float:
+        """Exact line spacing that puts ``lines_per_page`` lines in the text block (rounded down a little)."""
+        return int(self.block_height_mm / 25.4 * 72 / self.lines_per_page * 10) / 10
+
+
+LAYOUT = OfficialLayout()
+
+
+def set_fonts(run: Run, east_asia: str, size: float, latin: str = LAYOUT.latin_font) -> None:
+    """Latin and East-Asian font of a run; the East-Asian one goes into ``w:eastAsia``."""
+    run.font.name = latin
+    run.font.size = Pt(size)
+    r_fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    r_fonts.set(qn("w:eastAsia"), east_asia)
+    r_fonts.set(qn("w:ascii"), latin)
+    r_fonts.set(qn("w:hAnsi"), latin)
+
+
+def _body_paragraph(document: DocxDocument, *, indent: bool = True) -> Paragraph:
+    paragraph = document.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(LAYOUT.line_pitch_pt)
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.first_line_indent = Pt(LAYOUT.body_size * 2) if indent else Pt(0)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    return paragraph
+
+
+def _text(
+    paragraph: Paragraph, text: str, font: str = LAYOUT.body_font, size: float = LAYOUT.body_size,
+    latin: str = LAYOUT.latin_font,
+) -> Run:
+    run = paragraph.add_run(text)
+    set_fonts(run, font, size, latin)
+    return run
+
+
+def _page_number_field(paragraph: Paragraph) -> None:
+    """“— PAGE —”: a PAGE field between two em dashes, 4号宋体."""
+    font, size = LAYOUT.page_number_font, LAYOUT.page_number_size
+    _text(paragraph, "— ", font, size, latin=font)
+    run = _text(paragraph, "", font, size, latin=font)
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        elif kind == "text":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._element.append(element)
+    _text(paragraph, " —", font, size, latin=font)
+
+
+def _footer(paragraph: Paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
+    paragraph.alignment = align
+    # 单页码居右空一字，双页码居左空一字 (one 4号 character from the edge of the text block).
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        paragraph.paragraph_format.right_indent = Pt(LAYOUT.page_number_size)
+    else:
+        paragraph.paragraph_format.left_indent = Pt(LAYOUT.page_number_size)
+    _page_number_field(paragraph)
+
+
+def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str | None = None) -> bytes:
+    """The whole bulletin as DOCX bytes."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(LAYOUT.page_width_mm), Mm(LAYOUT.page_height_mm)
+    section.top_margin, section.left_margin = Mm(LAYOUT.top_mm), Mm(LAYOUT.left_mm)
+    section.right_margin, section.bottom_margin = Mm(LAYOUT.right_mm), Mm(LAYOUT.bottom_mm)
+    # The page number's dash sits 7 mm below the text block.
+    section.footer_distance = Mm(LAYOUT.bottom_mm - 7 - 5)
+    section.header_distance = Mm(15)
+    normal = document.styles["Normal"]
+    normal.font.name = LAYOUT.latin_font
+    normal.font.size = Pt(LAYOUT.body_size)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), LAYOUT.body_font)
+    document.settings.odd_and_even_pages_header_footer = True
+    _footer(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _footer(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    core = document.core_properties
+    core.title = doc.title
+    core.author = doc.issuer or "gbstd"
+    core.comments = "由 gbstd 生成；数字根据标准目录统计。"
+
+    title = _body_paragraph(document, indent=False)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.line_spacing = Pt(LAYOUT.title_size * 1.6)
+    title.paragraph_format.space_after = Pt(LAYOUT.line_pitch_pt)
+    _text(title, doc.title, LAYOUT.title_font, LAYOUT.title_size)
+    if doc.illustrative:
+        _placeholder(_body_paragraph(document, indent=False),
+                     "示例数据（illustrative）：本通报的文字素材为虚构示例，仅用于演示 gbstd 的通报生成功能。")
+    addressee = _body_paragraph(document, indent=False)
+    if doc.addressee:
+        _text(addressee, f"{doc.addressee}：")
+    else:
+        _placeholder(addressee, "【待补充：主送机关】")
+
+    for block in doc.blocks:
+        _block(document, block, charts)
+    if font_note:
+        _note(document, font_note)
+
+    _body_paragraph(document)  # 正文下空一行 before the signature
+    signature = _body_paragraph(document, indent=False)
+    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    signature.paragraph_format.right_indent = Pt(LAYOUT.body_size * 4)
+    if doc.issuer:
+        _text(signature, doc.issuer)
+    else:
+        _placeholder(signature, "【待补充：发文机关署名】")
+    date = _body_paragraph(document, indent=False)
+    date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    date.paragraph_format.right_indent = Pt(LAYOUT.body_size * 4)
+    if doc.date:
+        _text(date, doc.date)
+    else:
+        _placeholder(date, "【待补充：成文日期】")
+
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _placeholder(paragraph: Paragraph, text: str) -> None:
+    run = _text(paragraph, text)
+    run.font.bold = True
+    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    run.font.color.rgb = RGBColor(0x9C, 0x00, 0x06)
+
+
+def _note(document: DocxDocument, text: str) -> None:
+    paragraph = _body_paragraph(document, indent=False)
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _text(paragraph, f"注：{text}", size=LAYOUT.table_size).font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+
+
+def _block(document: DocxDocument, block: Block, charts: dict[str, bytes]) -> None:
+    if block.kind == "heading1":
+        _text(_body_paragraph(document), block.text, LAYOUT.heading1_font)
+    elif block.kind == "paragraph":
+        paragraph = _body_paragraph(document)
+        if block.lead:
+            _text(paragraph, block.lead, LAYOUT.heading2_font)
+        if block.text:
+            _text(paragraph, block.text)
+    elif block.kind == "placeholder":
+        _placeholder(_body_paragraph(document), block.text)
+    elif block.kind == "note":
+        _note(document, block.text)
+    elif block.kind == "table" and block.table is not None:
+        caption = _body_paragraph(document, indent=False)
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _text(caption, block.table.caption, LAYOUT.heading1_font, LAYOUT.table_size)
+        table = document.add_table(rows=1, cols=len(block.table.header))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, value in zip(table.rows[0].cells, block.table.header, strict=True):
+            _cell(cell, value, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        for row in block.table.rows:
+            cells = table.add_row().cells
+            for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
+                _cell(cell, value, align=WD_ALIGN_PARAGRAPH.LEFT if index == 0 else WD_ALIGN_PARAGRAPH.RIGHT)
+    elif block.kind == "chart" and block.chart is not None and block.chart.name in charts:
+        picture = _body_paragraph(document, indent=False)
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        picture.add_run().add_picture(BytesIO(charts[block.chart.name]), width=Mm(LAYOUT.block_width_mm - 10))
+        caption = _body_paragraph(document, indent=False)
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _text(caption, block.chart.caption, LAYOUT.heading1_font, LAYOUT.table_size)
+
+
+def _cell(cell: _Cell, value: str, *, bold: bool = False, align: WD_ALIGN_PARAGRAPH) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = align
+    run = _text(paragraph, value, size=LAYOUT.table_size)
+    run.font.bold = bold

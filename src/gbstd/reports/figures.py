@@ -1,0 +1,220 @@
+"""The figures of a bulletin's 基本情况, computed from the catalog for one period: the ``Bulletin`` object.
+
+Counted from the standards' own dates: published (发布), taking effect (实施) and abolished (废止) in the period,
+and the standards in force at its end (judged as the review clock judges it, :func:`gbstd.review.in_force_on`)
+— each by tier, by region (province) and by module of the standard system. Events after ``as_of`` are not counted even when the period runs on (a report written mid-period says
+"as of"). Facts owned by other parts of gbstd — review state, duplicates, pilot-plan progress, projects (立项) —
+come from one call each in :mod:`gbstd.reports.sources`, so the bulletin shows the very numbers `gbstd review`,
+`gbstd dupes`, `gbstd plan status` and `gbstd pipeline` show, and the framework diagram of `gbstd system`; the
+diagram is an :class:`Unavailable` where Graphviz is missing, and the bulletin prints a marked placeholder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from gbstd.catalog.catalog import Catalog, Record
+from gbstd.model.code import TIER_RANK, Tier
+from gbstd.model.regions import PROVINCES
+from gbstd.reports.period import Period
+from gbstd.reports.sources import (
+    Diagram,
+    DuplicateFigures,
+    PlanFigures,
+    ProjectFigures,
+    ReviewFigures,
+    Unavailable,
+    duplicate_figures,
+    framework_diagram,
+    plan_figures,
+    project_figures,
+    review_figures,
+)
+from gbstd.review import in_force_on
+
+NO_MODULE = ""  # bucket of records without a (known) module
+NO_REGION = ""  # bucket of records without a region (national, industry, group, internal standards)
+
+
+@dataclass
+class Count:
+    """How many standards, with the same count broken down by tier, province and module, and their codes."""
+
+    codes: list[str] = field(default_factory=list)
+    by_tier: Counter[str] = field(default_factory=Counter)
+    by_region: Counter[str] = field(default_factory=Counter)  # local standards only: 2-digit province code
+    by_module: Counter[str] = field(default_factory=Counter)  # module id, or NO_MODULE
+
+    @property
+    def total(self) -> int:
+        return len(self.codes)
+
+    def add(self, record: Record, module: str) -> None:
+        self.codes.append(record.key)
+        tier = record.tier
+        self.by_tier[tier.value if tier else "unknown"] += 1
+        if tier is Tier.LOCAL:  # a region of its own is what makes a standard local (DB codes)
+            region = record.region
+            self.by_region[region[:2] if region else NO_REGION] += 1
+        self.by_module[module] += 1
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "total": self.total,
+            "by_tier": dict(self.by_tier),
+            "by_region": dict(self.by_region),
+            "by_module": dict(self.by_module),
+            "codes": self.codes,
+        }
+
+
+@dataclass
+class Bulletin:
+    """Everything a bulletin states as a number, for one catalog and one period."""
+
+    period: Period
+    as_of: dt.date
+    system_name: str | None
+    modules: dict[str, str]  # module id → name, in system order (leaf and parent modules)
+    leaf_modules: list[str]  # modules without sub-modules: where standards are filed
+    published: Count
+    effective: Count
+    abolished: Count
+    in_force_at_end: Count
+    undated: list[str]  # records without a publication date: not counted as published anywhere
+    records_total: int
+    projects: ProjectFigures
+    reviews: ReviewFigures
+    duplicates: DuplicateFigures
+    plans: PlanFigures
+    diagram: Diagram | Unavailable
+
+    @property
+    def cutoff(self) -> dt.date:
+        """The last day counted: the period's end, or ``as_of`` when the period is not over yet."""
+        return min(self.period.end, self.as_of)
+
+    @property
+    def complete(self) -> bool:
+        return self.as_of >= self.period.end
+
+    def tiers(self) -> list[str]:
+        """Tiers that appear in any figure, upper tiers first."""
+        seen = set()
+        for count in (self.published, self.effective, self.abolished, self.in_force_at_end):
+            seen.update(count.by_tier)
+        order = {tier.value: TIER_RANK[tier] for tier in Tier}
+        return sorted(seen, key=lambda t: (order.get(t, 99), t))
+
+    def regions(self) -> list[str]:
+        seen = set()
+        for count in (self.published, self.effective, self.abolished, self.in_force_at_end):
+            seen.update(k for k in count.by_region if k != NO_REGION)
+        return sorted(seen)
+
+    def module_rows(self) -> list[str]:
+        """Modules that hold any standard counted here, in the system's order; NO_MODULE last."""
+        seen = set()
+        for count in (self.published, self.effective, self.abolished, self.in_force_at_end):
+            seen.update(count.by_module)
+        ordered = [m for m in self.modules if m in seen]
+        return ordered + sorted(m for m in seen if m not in self.modules)
+
+    def to_json(self) -> dict[str, object]:
+        def source(value: object) -> object:
+            return value.to_json() if hasattr(value, "to_json") else value
+
+        return {
+            "period": {"key": self.period.key, "label": self.period.label, "start": self.period.start.isoformat(),
+                       "end": self.period.end.isoformat()},
+            "as_of": self.as_of.isoformat(),
+            "cutoff": self.cutoff.isoformat(),
+            "records_total": self.records_total,
+            "published": self.published.to_json(),
+            "effective": self.effective.to_json(),
+            "abolished": self.abolished.to_json(),
+            "in_force_at_end": self.in_force_at_end.to_json(),
+            "undated": self.undated,
+            "modules": self.modules,
+            "leaf_modules": self.leaf_modules,
+            "projects": source(self.projects),
+            "reviews": source(self.reviews),
+            "duplicates": source(self.duplicates),
+            "plans": source(self.plans),
+            "diagram": {"available": not isinstance(self.diagram, Unavailable)},
+        }
+
+
+def tier_label(tier: str) -> str:
+    try:
+        return Tier(tier).label.zh
+    except ValueError:
+        return "层级不明"
+
+
+def region_label(code: str) -> str:
+    return PROVINCES.get(code, code) if code else "未注明地区"
+
+
+def module_label(bulletin: Bulletin, module: str) -> str:
+    if not module:
+        return "未归入模块"
+    name = bulletin.modules.get(module)
+    return f"{module} {name}" if name else f"{module}（不在体系中）"
+
+
+def compute_bulletin(
+    catalog: Catalog,
+    period: Period,
+    as_of: dt.date,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Bulletin:
+    """Compute every figure of the bulletin in one pass over the records, then ask each source once."""
+    cutoff = min(period.end, as_of)
+    counted = Period(period.start, cutoff, period.key, period.half) if cutoff >= period.start else None
+    known_modules = catalog.modules
+    published, effective, abolished, at_end = Count(), Count(), Count(), Count()
+    undated: list[str] = []
+    for record in _records(catalog, progress):
+        standard = record.standard
+        module = standard.module if standard.module else NO_MODULE
+        if standard.published is None:
+            undated.append(record.key)
+        if counted is not None:
+            if counted.contains(standard.published):
+                published.add(record, module)
+            if counted.contains(standard.effective):
+                effective.add(record, module)
+            if counted.contains(standard.abolished):
+                abolished.add(record, module)
+        if in_force_on(record.standard, cutoff):
+            at_end.add(record, module)
+    return Bulletin(
+        period=period,
+        as_of=as_of,
+        system_name=catalog.system.name if catalog.system else None,
+        modules=known_modules,
+        leaf_modules=[m.id for m, _ in catalog.system.walk() if not m.modules] if catalog.system else [],
+        published=published,
+        effective=effective,
+        abolished=abolished,
+        in_force_at_end=at_end,
+        undated=undated,
+        records_total=len(catalog.records),
+        projects=project_figures(catalog, period, as_of),
+        reviews=review_figures(catalog, period, as_of),
+        duplicates=duplicate_figures(catalog, cutoff),
+        plans=plan_figures(catalog, period, as_of),
+        diagram=framework_diagram(catalog, as_of),
+    )
+
+
+def _records(catalog: Catalog, progress: Callable[[int], None] | None) -> Iterable[Record]:
+    for record in catalog.records:
+        yield record
+        if progress:
+            progress(1)

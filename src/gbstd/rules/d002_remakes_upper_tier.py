@@ -1,0 +1,54 @@
+"""D002 remakes-upper-tier: a lower-tier standard re-makes a national, industry or provincial one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gbstd.findings import Finding, Severity
+from gbstd.i18n import Text
+from gbstd.rules._dupes import by_record, findings
+from gbstd.rules.base import Rule, RuleContext
+from gbstd.similarity import DuplicateKind
+
+
+class RemakesUpperTier(Rule):
+    """重复制定上级标准 / re-makes an upper-tier standard instead of adopting it
+
+    What it does:
+        Reports a live record whose subject matches a standard of a higher tier that covers it: a national or
+        industry standard, or a local standard of the province (or city) the record's region lies in. A record
+        that already cites the upper-tier standard in `references` is not reported: citing and adding local
+        detail is what the seeds ask for.
+
+    Why it matters:
+        The seeds' first pitfall, 重复建设: every province, city and county writing its own copy of a standard
+        that already exists above it. Copies drift from the original and multiply the maintenance.
+
+    Example:
+        DB41/T 2397-2023 机关食堂反食品浪费管理规范 while GB/T 42967-2023 机关食堂反食品浪费工作指南 exists,
+        without citing it
+
+    Use instead:
+        adopt the upper-tier standard; or cite it (`references: [GB/T 42967-2023]`) and keep only local detail;
+        or declare `distinct_from: [{code: GB/T 42967-2023, reason: …}]`
+    """
+
+    code = "D002"
+    name = "remakes-upper-tier"
+    summary = Text("重复制定上级标准", "re-makes an upper-tier standard instead of adopting it")
+    severity = Severity.WARNING
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        items = []
+        for pair in ctx.duplicates:
+            if pair.kind is not DuplicateKind.ADOPT_UPPER:
+                continue
+            lower = pair.b_record
+            cited = {code.canonical for raw in lower.standard.references if (code := ctx.catalog.resolve(raw))}
+            if pair.a in cited or pair.a_record.key.rsplit("-", 1)[0] in {c.rsplit("-", 1)[0] for c in cited}:
+                continue
+            items.append((lower, pair.a_record, pair))
+        yield from findings(
+            self, by_record(items),
+            Text("与上级标准 {others} 主题重复：{advice}", "same subject as upper-tier {others}: {advice}"),
+        )

@@ -1,0 +1,586 @@
+"""Duplicate and overlapping standards (重复建设): find pairs, say what each pair means, group them.
+
+Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
+
+1. every live record's title → :class:`Subject` (normalised, region and generic words removed);
+2. records with the same subject are grouped by hashing (a group larger than ``max_group`` is linked to one
+   representative instead of pairwise, so a subject that 300 cities copied costs 300 pairs, not 45 000);
+3. distinct subjects get MinHash signatures (datasketch) over their character bigrams and are banded (LSH,
+   :mod:`gbstd.similarity.candidates`); only subjects that share a band bucket are compared;
+4. each candidate pair of records is scored with rapidfuzz (:mod:`gbstd.similarity.scoring`) and kept when
+   ``score >= min_score``; pairs a record declares ``distinct_from`` are dropped;
+5. each pair is classified (:class:`DuplicateKind`): same code, merge, adopt the upper tier, sibling regions,
+   or supersession (predecessor/successor, not a duplicate). Abolished records are compared only with their
+   own supersession chain.
+
+``score`` is a float in [0, 1] (1 = the same title once normalised), rounded to three decimals.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
+
+from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.lineage import Lineage
+from gbstd.i18n import Lang, Text
+from gbstd.model.code import TIER_RANK, Tier
+from gbstd.model.config import DuplicatesSection
+from gbstd.model.regions import region_contains, region_name
+from gbstd.model.standard import Status
+from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
+from gbstd.similarity.normalise import scope_text
+from gbstd.similarity.scoring import (
+    PairScore,
+    Weights,
+    best_possible,
+    lowest_subject,
+    scope_grams,
+    score_pair,
+    substituted,
+)
+from gbstd.similarity.subject import Subject, SubjectExtractor
+
+# stage name, items done, items in the stage
+Progress = Callable[[str, int, int], None]
+
+
+class DuplicateKind(str, Enum):
+    """What a similar pair means; the values are stable (JSON, CSV, bulletins)."""
+
+    SAME_CODE = "same-code"
+    MERGE = "merge"
+    ADOPT_UPPER = "adopt-upper"
+    SIBLING = "sibling"
+    SUPERSESSION = "supersession"
+
+    @property
+    def label(self) -> Text:
+        return _KIND_LABELS[self]
+
+    @property
+    def advice(self) -> Text:
+        return _KIND_ADVICE[self]
+
+
+_KIND_LABELS: dict[DuplicateKind, Text] = {
+    DuplicateKind.SAME_CODE: Text("标准号重复", "same code"),
+    DuplicateKind.MERGE: Text("同级重复", "merge"),
+    DuplicateKind.ADOPT_UPPER: Text("重复上级标准", "adopt upper tier"),
+    DuplicateKind.SIBLING: Text("兄弟地区同主题", "sibling"),
+    DuplicateKind.SUPERSESSION: Text("代替关系", "supersession"),
+}
+
+_KIND_ADVICE: dict[DuplicateKind, Text] = {
+    DuplicateKind.SAME_CODE: Text("同一标准号出现在两个文件中：保留一个文件", "one code in two files: keep one file"),
+    DuplicateKind.MERGE: Text(
+        "同一层级、同一地区（或同一发布机构）主题重复：合并为一项标准，废止另一项",
+        "same subject in the same tier and region (or issuer): merge into one standard and abolish the other",
+    ),
+    DuplicateKind.ADOPT_UPPER: Text(
+        "下级标准重复制定了上级标准的内容：直接采用上级标准，或在规范性引用文件中引用它、只写本地细化内容",
+        "re-makes an upper-tier standard: adopt it, or cite it as a normative reference and keep only local detail",
+    ),
+    DuplicateKind.SIBLING: Text(
+        "其他地区或机构已有同主题标准：可考虑直接采用（一事一标、择优选取、共同使用）",
+        "another region or body has a standard on this subject: consider adopting theirs (one subject, one standard)",
+    ),
+    DuplicateKind.SUPERSESSION: Text(
+        "前后版本（代替关系），不是重复建设", "predecessor and successor (supersession), not a duplicate"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two similar standards. ``a``/``b`` are canonical codes; for ``adopt-upper`` ``a`` is the upper-tier one."""
+
+    a: str
+    b: str
+    score: float  # 0–1
+    kind: DuplicateKind
+    reason: Text
+    a_record: Record = field(compare=False, repr=False)
+    b_record: Record = field(compare=False, repr=False)
+
+    @property
+    def is_duplicate(self) -> bool:
+        """False for supersession: a standard and its own predecessor are not 重复建设."""
+        return self.kind is not DuplicateKind.SUPERSESSION
+
+    @property
+    def advice(self) -> Text:
+        return self.kind.advice
+
+    def to_json(self, lang: Lang = "zh") -> dict[str, object]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "score": self.score,
+            "kind": self.kind.value,
+            "reason": self.reason.get(lang),
+            "advice": self.advice.get(lang),
+            "a_title": self.a_record.title,
+            "b_title": self.b_record.title,
+            "a_tier": _tier_value(self.a_record),
+            "b_tier": _tier_value(self.b_record),
+            "a_region": self.a_record.region,
+            "b_region": self.b_record.region,
+            "a_path": self.a_record.rel,
+            "b_path": self.b_record.rel,
+        }
+
+
+def _tier_value(record: Record) -> str | None:
+    return record.tier.value if record.tier else None
+
+
+@dataclass
+class Cluster:
+    """A group of likely duplicates: the connected records and the pairs that connect them."""
+
+    members: list[Record]
+    pairs: list[DuplicatePair]
+
+    @property
+    def score(self) -> float:
+        return max(p.score for p in self.pairs)
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.key for r in self.members]
+
+
+def cluster(pairs: Iterable[DuplicatePair]) -> list[Cluster]:
+    """Connected groups of duplicate pairs (supersession pairs excluded), strongest first.
+
+    Members are ordered upper tier first, then by code; pairs by score, highest first.
+    """
+    parent: dict[int, int] = {}
+    records: dict[int, Record] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    kept = [p for p in pairs if p.is_duplicate]
+    for pair in kept:
+        for record in (pair.a_record, pair.b_record):
+            records.setdefault(id(record), record)
+            parent.setdefault(id(record), id(record))
+        ra, rb = find(id(pair.a_record)), find(id(pair.b_record))
+        if ra != rb:
+            parent[rb] = ra
+    members: dict[int, list[Record]] = defaultdict(list)
+    for key, record in records.items():
+        members[find(key)].append(record)
+    grouped: dict[int, list[DuplicatePair]] = defaultdict(list)
+    for pair in kept:
+        grouped[find(id(pair.a_record))].append(pair)
+    clusters = [
+        Cluster(
+            members=sorted(members[root], key=_rank_key),
+            pairs=sorted(grouped[root], key=lambda p: (-p.score, p.a, p.b)),
+        )
+        for root in grouped
+    ]
+    clusters.sort(key=lambda c: (-c.score, -len(c.members), c.members[0].key))
+    return clusters
+
+
+def _rank_key(record: Record) -> tuple[int, int, str, str]:
+    tier_rank = TIER_RANK[record.tier] if record.tier else 99
+    return (tier_rank, len(record.region or ""), record.key, record.rel)
+
+
+@dataclass
+class _Entry:
+    record: Record
+    side: int  # 0 = the catalog, 1 = the reference catalog (--against)
+    subject: Subject
+    key: str = ""
+    _scope: str | None = None
+
+    @property
+    def scope(self) -> str:
+        if self._scope is None:
+            self._scope = scope_grams(scope_text(self.record.standard.scope))
+        return self._scope
+
+
+class DuplicateDetector:
+    """One configured detector; :func:`find_duplicates` is the usual way in."""
+
+    def __init__(self, config: DuplicatesSection | None = None) -> None:
+        self.config = config or DuplicatesSection()
+        c = self.config
+        self.extractor = SubjectExtractor(
+            generic_words=c.generic_words, domain_words=c.domain_words, aspect_words=c.aspect_words,
+            synonyms=c.synonyms,
+        )
+        self.weights = Weights(subject_weight=c.subject_weight, aspect_penalty=c.aspect_penalty,
+                               substitution_penalty=c.substitution_penalty, scope_weight=c.scope_weight)
+        self._subjects: dict[str, Subject] = {}
+
+    def subject(self, title: str) -> Subject:
+        found = self._subjects.get(title)
+        if found is None:
+            found = self._subjects[title] = self.extractor.subject(title)
+        return found
+
+    def score_titles(self, title_a: str, title_b: str, scope_a: str | None = None, scope_b: str | None = None) -> PairScore:
+        """Score two titles (and optional scopes) exactly as pairs of records are scored."""
+        return score_pair(self.subject(title_a), self.subject(title_b), _scope(scope_a), _scope(scope_b), self.weights)
+
+    def find(
+        self,
+        catalog: Catalog,
+        against: Catalog | None = None,
+        *,
+        lineage: Lineage | None = None,
+        min_score: float | None = None,
+        progress: Progress | None = None,
+    ) -> list[DuplicatePair]:
+        run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
+        return run.execute()
+
+
+class _Run:
+    """The state of one detection run."""
+
+    def __init__(
+        self, detector: DuplicateDetector, catalog: Catalog, against: Catalog | None, lineage: Lineage,
+        min_score: float | None, progress: Progress | None,
+    ) -> None:
+        self.detector = detector
+        self.config = detector.config
+        self.catalog = catalog
+        self.against = against
+        self.lineage = lineage
+        self.min_score = self.config.min_score if min_score is None else min_score
+        self.progress = progress or (lambda stage, done, total: None)
+        self.entries: list[_Entry] = []
+        self.found: dict[tuple[int, int], PairScore] = {}
+        self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity
+        self.chain = self._chains()
+        self.accepted = self._accepted()
+
+    # -- setup -----------------------------------------------------------------------------------------
+    def _chains(self) -> dict[str, int]:
+        """canonical code → id of its supersession chain (connected component), over both catalogs."""
+        edges: dict[str, set[str]] = defaultdict(set)
+        lineages = [self.lineage] + ([Lineage(self.against)] if self.against else [])
+        for lineage in lineages:
+            for old, news in lineage.edges.items():
+                for new in news:
+                    edges[old].add(new)
+                    edges[new].add(old)
+        chain: dict[str, int] = {}
+        for start in edges:
+            if start in chain:
+                continue
+            chain[start] = len(chain)
+            ident, todo = chain[start], [start]
+            while todo:
+                for nxt in edges[todo.pop()]:
+                    if nxt not in chain:
+                        chain[nxt] = ident
+                        todo.append(nxt)
+        return chain
+
+    def _accepted(self) -> set[frozenset[str]]:
+        pairs: set[frozenset[str]] = set()
+        for catalog in (self.catalog, self.against):
+            if catalog is None:
+                continue
+            for record in catalog.records:
+                for item in record.standard.distinct_from:
+                    other = catalog.resolve(item.code)
+                    pairs.add(frozenset((record.key, other.canonical if other else item.code.strip())))
+        return pairs
+
+    # -- the pipeline ----------------------------------------------------------------------------------
+    def execute(self) -> list[DuplicatePair]:
+        sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
+        live = [(side, r) for side, cat in sides for r in cat.records if r.status is not Status.ABOLISHED]
+        for done, (side, record) in enumerate(live, start=1):
+            self.entries.append(_Entry(record, side, self.detector.subject(record.title), record.key))
+            if done % 5000 == 0:
+                self.progress("subjects", done, len(live))
+        self.progress("subjects", len(live), len(live))
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(self.entries):
+            groups[entry.subject.core].append(index)
+        self._same_subject(groups)
+        self._similar_subjects(groups)
+        self._score_pending()
+        pairs = [self._pair(i, j, s) for (i, j), s in self.found.items()]
+        if self.against is None:
+            pairs += self._same_code() + self._abolished()
+        pairs = [p for p in pairs if frozenset((p.a, p.b)) not in self.accepted or p.a == p.b]
+        pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
+        return pairs
+
+    def _allowed(self, i: int, j: int) -> bool:
+        """In --against mode only pairs across the two catalogs count, and a shared code is adoption."""
+        if self.against is None:
+            return True
+        ei, ej = self.entries[i], self.entries[j]
+        return ei.side != ej.side and ei.key != ej.key
+
+    def _consider(self, i: int, j: int, subject: float) -> None:
+        """Queue a pair of records for scoring (scored together, in bulk, by :meth:`_score_pending`)."""
+        if i == j or not self._allowed(i, j):
+            return
+        key = (i, j) if i < j else (j, i)
+        if key in self.pending:
+            return
+        if self.against is None and self.entries[key[0]].key == self.entries[key[1]].key:
+            return  # reported once, as same-code
+        self.pending[key] = subject
+
+    def _score_pending(self) -> None:
+        """Score every queued pair at once; the same formula as :func:`score_pair`, with rapidfuzz in bulk."""
+        if not self.pending:
+            return
+        weights = self.detector.weights
+        keys = list(self.pending)
+        left = [self.entries[i] for i, _ in keys]
+        right = [self.entries[j] for _, j in keys]
+        subject = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
+        self.progress("scoring", 0, len(keys))
+        title = process.cpdist([e.subject.full for e in left], [e.subject.full for e in right],
+                               scorer=fuzz.ratio, dtype=np.float64, workers=-1) / 100.0
+        base = weights.subject_weight * subject + (1 - weights.subject_weight) * title
+        differ = np.fromiter((a.subject.aspects != b.subject.aspects for a, b in zip(left, right, strict=True)),
+                             dtype=bool, count=len(keys))
+        base = np.where(differ, base * weights.aspect_penalty, base)
+        common = process.cpdist([e.subject.core for e in left], [e.subject.core for e in right],
+                                scorer=LCSseq.similarity, dtype=np.int64, workers=-1)
+        shorter = np.minimum([len(e.subject.core) for e in left], [len(e.subject.core) for e in right])
+        same_core = np.fromiter((a.subject.core == b.subject.core for a, b in zip(left, right, strict=True)),
+                                dtype=bool, count=len(keys))
+        swapped = ~same_core & (common < shorter)
+        base = np.where(swapped, base * weights.substitution_penalty, base)
+        score = base.copy()
+        scope = np.full(len(keys), np.nan)
+        # scope only ever raises a score: compare scopes where both exist and they could matter
+        lifted = (1 - weights.scope_weight) * base + weights.scope_weight
+        has_scope = np.fromiter((bool(a.scope and b.scope) for a, b in zip(left, right, strict=True)),
+                                dtype=bool, count=len(keys))
+        wanted = np.flatnonzero(has_scope & ((base < self.min_score) & (lifted >= self.min_score) | (base >= self.min_score)))
+        if len(wanted):
+            scope[wanted] = process.cpdist([left[k].scope for k in wanted], [right[k].scope for k in wanted],
+                                           scorer=fuzz.token_set_ratio, dtype=np.float64, workers=-1) / 100.0
+            raised = (1 - weights.scope_weight) * base[wanted] + weights.scope_weight * scope[wanted]
+            score[wanted] = np.maximum(base[wanted], raised)
+        for k in np.flatnonzero(score >= self.min_score - 0.001).tolist():
+            rounded = round(min(float(score[k]), 1.0), 3)  # as score_pair rounds, so both paths agree exactly
+            if rounded < self.min_score:
+                continue
+            self.found[keys[k]] = PairScore(
+                rounded, float(subject[k]), float(title[k]),
+                None if np.isnan(scope[k]) else float(scope[k]), bool(differ[k]), bool(swapped[k]),
+            )
+        self.progress("scoring", len(keys), len(keys))
+
+    def _representative(self, members: list[int]) -> int:
+        return min(members, key=lambda i: _rank_key(self.entries[i].record))
+
+    def _links(self, left: list[int], right: list[int]) -> Iterable[tuple[int, int]]:
+        """Pairs between two member lists, reduced to representatives when they would exceed ``max_group``."""
+        limit = self.config.max_group
+        if len(left) * len(right) > limit:
+            right = [self._representative(right)]
+        if len(left) * len(right) > limit:
+            left = [self._representative(left)]
+        return ((i, j) for i in left for j in right)
+
+    def _same_subject(self, groups: dict[str, list[int]]) -> None:
+        total = len(groups)
+        for done, members in enumerate(groups.values(), start=1):
+            if done % 5000 == 0:
+                self.progress("same subject", done, total)
+            if len(members) < 2:
+                continue
+            if self.against is not None:
+                local = [i for i in members if self.entries[i].side == 0]
+                ref = [i for i in members if self.entries[i].side == 1]
+                for i, j in self._links(local, ref):
+                    self._consider(i, j, 1.0)
+            elif len(members) <= self.config.max_group:
+                for x, i in enumerate(members):
+                    for j in members[x + 1 :]:
+                        self._consider(i, j, 1.0)
+            else:
+                rep = self._representative(members)
+                for i in members:
+                    self._consider(rep, i, 1.0)
+        self.progress("same subject", total, total)
+
+    def _similar_subjects(self, groups: dict[str, list[int]]) -> None:
+        cores = list(groups)
+        heads = [self.entries[groups[core][0]].subject for core in cores]
+        self.progress("minhash", 0, len(cores))
+        matrix = signatures([h.grams for h in heads], self.config.num_perm)
+        self.progress("minhash", len(cores), len(cores))
+        pairs = candidate_pairs(matrix, *banding(self.config.candidate_jaccard, self.config.num_perm))
+        reference_mode = self.against is not None
+        if reference_mode:
+            local = np.array([any(self.entries[i].side == 0 for i in groups[c]) for c in cores], dtype=bool)
+            ref = np.array([any(self.entries[i].side == 1 for i in groups[c]) for c in cores], dtype=bool)
+            forward = pairs[local[pairs[:, 0]] & ref[pairs[:, 1]]]
+            backward = pairs[local[pairs[:, 1]] & ref[pairs[:, 0]]][:, ::-1]
+            pairs = np.concatenate([forward, backward])
+        alphabet = GramAlphabet()
+        encoded = [alphabet.encode(h.grams) for h in heads]
+        weights = self.detector.weights
+        cutoff = 100 * lowest_subject(self.min_score, weights)
+        # all candidate pairs scored at once, in rapidfuzz's C code; only the survivors reach Python
+        ratios = process.cpdist([encoded[x] for x in pairs[:, 0]], [encoded[y] for y in pairs[:, 1]],
+                                scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1) if len(pairs) else np.zeros(0)
+        survivors = pairs[ratios >= cutoff]
+        kept_ratios = ratios[ratios >= cutoff]
+        total = len(survivors)
+        for done, ((x, y), ratio) in enumerate(zip(survivors.tolist(), kept_ratios.tolist(), strict=True)):
+            if done % 20000 == 0:
+                self.progress("similar subjects", done, total)
+            subject_a, subject_b = heads[x], heads[y]
+            similarity = ratio / 100.0
+            differ = subject_a.aspects != subject_b.aspects
+            if best_possible(similarity, differ, weights) < self.min_score or best_possible(
+                similarity, differ, weights, substituted(subject_a, subject_b)
+            ) < self.min_score:
+                continue
+            left, right = groups[cores[x]], groups[cores[y]]
+            if reference_mode:
+                left = [i for i in left if self.entries[i].side == 0]
+                right = [i for i in right if self.entries[i].side == 1]
+            for i, j in self._links(left, right):
+                self._consider(i, j, similarity)
+        self.progress("similar subjects", total, total)
+
+    def _same_code(self) -> list[DuplicatePair]:
+        pairs = []
+        for key, records in self.catalog.by_code.items():
+            for x, first in enumerate(records):
+                for second in records[x + 1 :]:
+                    reason = Text(f"标准号 {key} 出现在 {first.rel} 和 {second.rel}", f"code {key} in {first.rel} and {second.rel}")
+                    pairs.append(DuplicatePair(key, key, 1.0, DuplicateKind.SAME_CODE, reason, first, second))
+        return pairs
+
+    def _abolished(self) -> list[DuplicatePair]:
+        """Abolished records, compared only with the records on their own supersession chain."""
+        pairs: list[DuplicatePair] = []
+        seen: set[frozenset[int]] = set()
+        for record in self.catalog.records:
+            if record.status is not Status.ABOLISHED:
+                continue
+            subject = self.detector.subject(record.title)
+            for key in sorted(self.lineage.related(record.key)):
+                for other in self.catalog.by_code.get(key, []):
+                    marker = frozenset((id(record), id(other)))
+                    if marker in seen:
+                        continue
+                    seen.add(marker)
+                    result = score_pair(subject, self.detector.subject(other.title), _scope(record.standard.scope),
+                                        _scope(other.standard.scope), self.detector.weights)
+                    if result.score >= self.min_score:
+                        pairs.append(self._make(record, other, subject, self.detector.subject(other.title), result))
+        return pairs
+
+    # -- classification --------------------------------------------------------------------------------
+    def _pair(self, i: int, j: int, result: PairScore) -> DuplicatePair:
+        ei, ej = self.entries[i], self.entries[j]
+        return self._make(ei.record, ej.record, ei.subject, ej.subject, result)
+
+    def _make(self, ra: Record, rb: Record, sa: Subject, sb: Subject, result: PairScore) -> DuplicatePair:
+        kind, first_upper = self._classify(ra, rb)
+        if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or _rank_key(rb) < _rank_key(ra)):
+            ra, rb, sa, sb = rb, ra, sb, sa
+        return DuplicatePair(ra.key, rb.key, result.score, kind, _reason(sa, sb, result), ra, rb)
+
+    def _classify(self, ra: Record, rb: Record) -> tuple[DuplicateKind, bool]:
+        """The kind of a pair, and whether ``ra`` is already the upper one (for adopt-upper)."""
+        chain_a, chain_b = self.chain.get(ra.key), self.chain.get(rb.key)
+        if chain_a is not None and chain_a == chain_b:
+            return DuplicateKind.SUPERSESSION, False
+        if _upper(ra, rb):
+            return DuplicateKind.ADOPT_UPPER, True
+        if _upper(rb, ra):
+            return DuplicateKind.ADOPT_UPPER, False
+        if ra.tier == rb.tier and _issuer_scope(ra) == _issuer_scope(rb):
+            return DuplicateKind.MERGE, False
+        return DuplicateKind.SIBLING, False
+
+
+def _scope(scope: str | None) -> str:
+    return scope_grams(scope_text(scope))
+
+
+def _issuer_scope(record: Record) -> str | None:
+    """Who a standard belongs to: its region for local standards, its code prefix (GB, JT, T/CAGA…) otherwise."""
+    if record.tier is Tier.LOCAL:
+        return record.region
+    return record.code.prefix if record.code else None
+
+
+def _upper(x: Record, y: Record) -> bool:
+    """True when ``y`` should adopt ``x`` rather than re-make it."""
+    tx, ty = x.tier, y.tier
+    if tx is None or ty is None:
+        return False
+    if tx in (Tier.NATIONAL, Tier.INDUSTRY):
+        return TIER_RANK[tx] < TIER_RANK[ty]
+    if tx is not Tier.LOCAL or not x.region or not y.region or not region_contains(x.region, y.region):
+        return False
+    # A province's standard is upper to its cities'; any local standard is upper to the group, enterprise and
+    # internal standards of its own region (a bureau's internal standard should cite its province's).
+    return x.region != y.region if ty is Tier.LOCAL else TIER_RANK[tx] < TIER_RANK[ty]
+
+
+def _reason(a: Subject, b: Subject, result: PairScore) -> Text:
+    if a.full == b.full:
+        zh, en = "名称相同（已忽略地区名、标点、繁简和全半角）", "same title (ignoring region names, punctuation, script and width)"
+    elif a.core == b.core:
+        zh = f"主题相同「{a.core}」，名称只在通用词、机关范围词或地区名上不同"
+        en = f"same subject 「{a.core}」; the titles differ only in generic, organisational or region words"
+    else:
+        zh = f"主题相近「{a.core}」≈「{b.core}」（主题相似度 {result.subject:.2f}）"
+        en = f"similar subjects 「{a.core}」≈「{b.core}」 (subject similarity {result.subject:.2f})"
+    if result.scope is not None:
+        zh += f"；适用范围相似度 {result.scope:.2f}"
+        en += f"; scope similarity {result.scope:.2f}"
+    return Text(zh, en)
+
+
+def find_duplicates(
+    catalog: Catalog,
+    config: DuplicatesSection | None = None,
+    against: Catalog | None = None,
+    *,
+    lineage: Lineage | None = None,
+    min_score: float | None = None,
+    progress: Progress | None = None,
+) -> list[DuplicatePair]:
+    """Similar pairs of standards in ``catalog`` (or between ``catalog`` and ``against``), strongest first.
+
+    ``config`` defaults to the catalog's ``[duplicates]`` section; ``min_score`` overrides its threshold.
+    Supersession pairs are included with ``kind == "supersession"`` (``is_duplicate`` is False); pairs that a
+    record declares ``distinct_from`` are left out.
+    """
+    detector = DuplicateDetector(config or catalog.config.duplicates)
+    return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
+
+
+def describe_region(record: Record) -> str:
+    """A readable region for tables: 河南省洛阳市, or the empty string."""
+    return region_name(record.region) if record.region else ""

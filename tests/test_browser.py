@@ -1,0 +1,131 @@
+"""The site and the HTML bulletin in a real headless Chromium (Debian's ``chromium`` package).
+
+Screenshots go to ``test-output/`` at the repository root (ignored by git). Skipped, with the reason, only when
+Chromium or the ``playwright`` package is missing; ``.ci/run`` installs both.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.cli.app import app
+from tests.conftest import CatalogFactory
+from tests.test_report_bulletin import FIXTURE, NOTES
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
+
+REPO = Path(__file__).resolve().parent.parent
+OUTPUT = REPO / "test-output"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("GBSTD_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytestmark = pytest.mark.skipif(chromium_path() is None,
+                                reason="Chromium is not installed (Debian: apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=chromium_path(),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def open_page(context: BrowserContext, path: Path) -> tuple[Page, list[str]]:
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, problems
+
+
+def visible_rows(page: Page) -> int:
+    return page.locator("#standards tbody tr:not([hidden])").count()
+
+
+def test_site_index_filters_in_the_browser(make_catalog: CatalogFactory, tmp_path: Path,
+                                           browser_context: BrowserContext) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(app, ["report", "site", str(make_catalog(FIXTURE)), "-o", str(out),
+                                      "--as-of", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    page, problems = open_page(browser_context, out / "index.html")
+    assert visible_rows(page) == 10
+    assert page.text_content("#count") == "10"
+    page.select_option("#f-tier", "local")
+    assert visible_rows(page) == 5
+    assert page.text_content("#count") == "5"
+    page.select_option("#f-status", "废止")
+    assert visible_rows(page) == 1
+    page.select_option("#f-status", "")
+    page.fill("#q", "公务用车")
+    assert visible_rows(page) == 3
+    page.select_option("#f-region", "32")
+    assert visible_rows(page) == 0
+    assert page.is_visible("#empty")
+    page.click("#reset")
+    assert visible_rows(page) == 10
+    page.select_option("#f-module", "202")
+    assert visible_rows(page) == 3
+    page.click("#reset")
+    page.select_option("#f-review", "未到期")  # the review worklist as of 2026-01-01 (gbstd.review)
+    assert visible_rows(page) == 6
+    page.select_option("#f-review", "逾期（超法定上限）")
+    assert visible_rows(page) == 2
+    page.click("#reset")
+    page.select_option("#f-module", "202")
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "site-index.png"), full_page=True)
+    page.click("text=DB4103/T 9002-2023")
+    page.wait_for_load_state("load")
+    assert "公务用车运行维护规范" in page.text_content("h1")
+    page.screenshot(path=str(OUTPUT / "site-standard.png"), full_page=True)
+    assert problems == []
+    assert (OUTPUT / "site-index.png").stat().st_size > 10_000
+
+
+def test_html_bulletin_in_the_browser(make_catalog: CatalogFactory, tmp_path: Path, browser_context: BrowserContext) -> None:
+    root = make_catalog({**FIXTURE, "notes/2023H2.yaml": NOTES})
+    out = tmp_path / "bulletin.html"
+    result = CliRunner().invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-f", "html", "-o", str(out),
+                                      "--as-of", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    page, problems = open_page(browser_context, out)
+    assert page.text_content("h1.title") == "关于2023年下半年机关事务标准化工作推进情况的通报"
+    widths = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.naturalWidth)")
+    # by tier, by module, review state; the framework diagram where Graphviz is installed
+    assert len(widths) == 3 + (shutil.which("dot") is not None) and all(w > 100 for w in widths)
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "bulletin.png"), full_page=True)
+    assert problems == []
+    assert (OUTPUT / "bulletin.png").stat().st_size > 10_000

@@ -1,0 +1,479 @@
+"""The bulletin: hand-counted figures for 2023H2, notes merging and placeholders, formats, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from typer.testing import CliRunner
+
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.app import app
+from gbstd.reports.compose import compose
+from gbstd.reports.figures import compute_bulletin
+from gbstd.reports.period import PeriodError, parse_period
+from tests.conftest import CatalogFactory, record
+
+runner = CliRunner()
+AS_OF = "2026-01-01"
+HAS_DOT = shutil.which("dot") is not None  # Graphviz draws the framework diagram
+
+SYSTEM = """\
+name: 测试体系
+modules:
+  - id: "100"
+    name: 基础
+    modules:
+      - {id: "101", name: 基础通用}
+  - id: "200"
+    name: 管理
+    modules:
+      - {id: "201", name: 办公用房}
+      - {id: "202", name: 公务用车}
+  - id: "300"
+    name: 服务
+    modules:
+      - {id: "301", name: 物业服务}
+      - {id: "302", name: 机关食堂}
+      - {id: "303", name: 会议服务}
+"""
+
+# Ten records around the edges of 2023H2 (2023-07-01 … 2023-12-31). Hand count, as of 2026-01-01:
+#   published  5: GB/T 90001 (07-01, edge), DB41/T 9001 (12-31, edge), DB4103/T 9002, DB32/T 9003, HNJGSW 9005
+#   effective  4: GB/T 90002 (07-01, edge), DB4103/T 9002, DB32/T 9003, HNJGSW 9005
+#   abolished  1: DB32/T 9004 (2023-10-01)
+#   in force at 2023-12-31  6: GB/T 90002, DB4103/T 9002, DB32/T 9003, HNJGSW 9005, JGJ/T 9007, DB41/T 9008
+#   undated (no published date): DB41/T 9008-2020
+FIXTURE = {
+    "system.yaml": SYSTEM,
+    "records/GB-T-90001-2023.yaml": record("GB/T 90001-2023", "机关事务管理 基础术语", "现行", published="2023-07-01",
+                                           effective="2024-01-01", module='"101"'),
+    "records/GB-T-90002-2023.yaml": record("GB/T 90002-2023", "机关事务标准体系", "现行", published="2023-06-30",
+                                           effective="2023-07-01", module='"101"'),
+    "records/DB41-T-9001-2023.yaml": record("DB41/T 9001-2023", "公务用车配备规范", "现行", published="2023-12-31",
+                                            effective="2024-01-31", module='"202"'),
+    "records/DB4103-T-9002-2023.yaml": record("DB4103/T 9002-2023", "公务用车运行维护规范", "现行",
+                                              published="2023-08-01", effective="2023-09-01", module='"202"'),
+    "records/DB32-T-9003-2023.yaml": record("DB32/T 9003-2023", "机关物业服务规范", "现行", published="2023-09-01",
+                                            effective="2023-10-01", module='"301"', replaces=["DB32/T 9004-2019"]),
+    "records/DB32-T-9004-2019.yaml": record("DB32/T 9004-2019", "机关物业服务规范", "废止", published="2019-03-01",
+                                            effective="2019-04-01", abolished="2023-10-01", module='"301"',
+                                            replaced_by=["DB32/T 9003-2023"]),
+    "records/HNJGSW-9005-2023.yaml": record("HNJGSW 9005-2023", "机关食堂服务规范", "现行", published="2023-07-15",
+                                            effective="2023-08-01", module='"302"'),
+    "records/T-CAGA-9006-2024.yaml": record("T/CAGA 9006-2024", "会议服务规范", "现行", published="2024-01-01",
+                                            effective="2024-02-01", module='"303"'),
+    "records/JGJ-T-9007-2010.yaml": record("JGJ/T 9007-2010", "办公建筑设计规范", "现行", published="2010-01-01",
+                                           effective="2010-06-01", module='"201"'),
+    "records/DB41-T-9008-2020.yaml": record("DB41/T 9008-2020", "公务用车标识规范", "现行", effective="2020-05-01",
+                                            module='"202"'),
+}
+
+NOTES = """\
+period: 2023H2
+addressee: 各省级机关事务管理部门
+opening: 下半年，各地持续推进标准化工作。
+situation:
+  - heading: 统筹规划方面
+    text: 各地制定年度方案。
+practices:
+  items:
+    - heading: 一事一标
+      text: 市县采用省级标准。
+experience:
+  items:
+    - heading: 制定与实施相结合
+      text: 标准的生命力在于实施。
+next_steps:
+  intro: 下一步重点如下。
+  items:
+    - heading: 以复审为抓手
+      text: 按期复审。
+issuer: 某省机关事务管理局办公室
+date: 2024-01-15
+"""
+
+
+@pytest.fixture
+def fixture_catalog(make_catalog: CatalogFactory) -> Path:
+    return make_catalog(FIXTURE)
+
+
+def test_period_parsing() -> None:
+    h1 = parse_period("2020H1")
+    assert (h1.start, h1.end, h1.label) == (dt.date(2020, 1, 1), dt.date(2020, 6, 30), "2020年上半年")
+    h2 = parse_period("2020h2")
+    assert (h2.start, h2.end, h2.label) == (dt.date(2020, 7, 1), dt.date(2020, 12, 31), "2020年下半年")
+    year = parse_period("2020")
+    assert (year.start, year.end, year.label) == (dt.date(2020, 1, 1), dt.date(2020, 12, 31), "2020年")
+    custom = parse_period(None, dt.date(2023, 3, 1), dt.date(2023, 5, 31))
+    assert custom.label == "2023年3月1日至2023年5月31日"
+    narrowed = parse_period("2023", dt.date(2023, 3, 1))
+    assert (narrowed.start, narrowed.end) == (dt.date(2023, 3, 1), dt.date(2023, 12, 31))
+    for bad in ("2020H3", "20H1", "2020-H1", "next year"):
+        with pytest.raises(PeriodError):
+            parse_period(bad)
+    with pytest.raises(PeriodError):
+        parse_period(None, dt.date(2023, 5, 1), dt.date(2023, 3, 1))
+
+
+def test_hand_counted_figures_per_tier_and_module(fixture_catalog: Path) -> None:
+    catalog = load_catalog(fixture_catalog)
+    assert not catalog.load_findings
+    figures = compute_bulletin(catalog, parse_period("2023H2"), dt.date(2026, 1, 1))
+    assert figures.published.total == 5
+    assert dict(figures.published.by_tier) == {"national": 1, "local": 3, "internal": 1}
+    assert dict(figures.published.by_module) == {"101": 1, "202": 2, "301": 1, "302": 1}
+    assert dict(figures.published.by_region) == {"41": 2, "32": 1}  # local standards only
+    assert figures.effective.total == 4
+    assert dict(figures.effective.by_tier) == {"national": 1, "local": 2, "internal": 1}
+    assert dict(figures.effective.by_module) == {"101": 1, "202": 1, "301": 1, "302": 1}
+    assert figures.abolished.codes == ["DB32/T 9004-2019"]
+    assert dict(figures.abolished.by_module) == {"301": 1}
+    assert figures.in_force_at_end.total == 6
+    assert dict(figures.in_force_at_end.by_tier) == {"national": 1, "industry": 1, "local": 3, "internal": 1}
+    assert dict(figures.in_force_at_end.by_module) == {"101": 1, "201": 1, "202": 2, "301": 1, "302": 1}
+    assert figures.undated == ["DB41/T 9008-2020"]
+    assert figures.leaf_modules == ["101", "201", "202", "301", "302", "303"]
+
+
+def test_a_period_not_over_counts_only_up_to_as_of(fixture_catalog: Path) -> None:
+    catalog = load_catalog(fixture_catalog)
+    figures = compute_bulletin(catalog, parse_period("2023H2"), dt.date(2023, 9, 15))
+    assert figures.cutoff == dt.date(2023, 9, 15)
+    assert sorted(figures.published.codes) == ["DB32/T 9003-2023", "DB4103/T 9002-2023", "GB/T 90001-2023",
+                                               "HNJGSW 9005-2023"]
+    assert figures.abolished.total == 0
+    text = "".join(b.text for b in compose(figures, None).blocks)
+    assert "报告期尚未结束：数字统计至2023年9月15日" in text
+
+
+def test_annual_report_counts_the_whole_year(fixture_catalog: Path) -> None:
+    figures = compute_bulletin(load_catalog(fixture_catalog), parse_period("2023"), dt.date(2026, 1, 1))
+    assert figures.published.total == 6  # the five of H2 and GB/T 90002 (2023-06-30)
+
+
+def test_markdown_states_the_figures_and_marks_missing_notes(fixture_catalog: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "--period", "2023H2", "--format", "md",
+                                 "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 关于2023年下半年机关事务标准化工作推进情况的通报")
+    assert "共发布标准5项，其中国家标准1项、地方标准3项、内部标准1项" in text
+    assert "开始实施标准4项，其中国家标准1项、地方标准2项、内部标准1项" in text
+    assert "废止标准1项，其中地方标准1项" in text
+    assert "标准体系共有现行标准6项，覆盖体系6个末级模块中的5个" in text
+    assert "| 202 公务用车 | 2 | 1 | 0 | 2 |" in text
+    assert "| 合计 | 5 | 4 | 1 | 6 |" in text
+    assert "| 地方标准 | 3 | 2 | 1 | 3 |" in text
+    assert "另有1项标准缺少发布日期" in text
+    for missing in ("主送机关", "特色做法", "工作经验", "下一步重点工作", "发文机关署名", "成文日期"):
+        assert f"【待补充：{missing}" in text
+    assert (tmp_path / "out" / "b-charts" / "by-tier.png").read_bytes().startswith(b"\x89PNG")
+    assert "![图1 各层级标准数量](b-charts/by-tier.png)" in text
+
+
+def test_notes_are_merged_in_the_order_of_the_real_bulletin(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    root = make_catalog({**FIXTURE, "notes/2023H2.yaml": NOTES})
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    order = ["各省级机关事务管理部门：", "下半年，各地持续推进标准化工作。", "## 一、2023年下半年工作情况",
+             "**（一）基本情况。**统筹规划方面，各地制定年度方案。", "**标准制定方面，**", "**（二）特色做法。**一事一标。",
+             "## 二、工作经验", "**（一）制定与实施相结合。**标准的生命力在于实施。", "## 三、下一步重点工作",
+             "下一步重点如下。", "**（一）以复审为抓手。**按期复审。", "某省机关事务管理局办公室", "2024年1月15日"]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions)
+    assert "【待补充：特色做法" not in text
+    assert "文字素材取自 notes/2023H2.yaml" in text
+
+
+def test_sources_not_in_this_build_are_placeholders_not_numbers(fixture_catalog: Path, tmp_path: Path) -> None:
+    out = tmp_path / "b.json"
+    result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "-p", "2023H2", "-f", "json",
+                                 "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["figures"]["published"]["total"] == 5
+    for source in ("projects", "reviews", "duplicates", "plans"):
+        if not data["figures"][source]["available"]:
+            assert any(data["figures"][source]["what"] == p for p in data["placeholders"])
+
+
+def test_docx_follows_gb_t_9704(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    root = make_catalog({**FIXTURE, "notes/2023H2.yaml": NOTES})
+    out = tmp_path / "b.docx"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-f", "docx", "-o", str(out),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    document = Document(str(out))
+    section = document.sections[0]
+
+    def mm(value: int | None) -> float:
+        assert value is not None
+        return value / Mm(1)
+
+    assert (round(mm(section.page_width)), round(mm(section.page_height))) == (210, 297)
+    assert (round(mm(section.top_margin)), round(mm(section.left_margin))) == (37, 28)
+    assert (round(mm(section.right_margin)), round(mm(section.bottom_margin))) == (26, 35)  # 156 × 225 text block
+
+    def east_asia(run: object) -> str | None:
+        fonts = run._element.rPr.rFonts  # type: ignore[attr-defined]
+        return fonts.get(qn("w:eastAsia"))
+
+    normal = document.styles["Normal"]
+    assert normal.font.size == Pt(16)
+    assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    title = document.paragraphs[0]
+    assert title.text == "关于2023年下半年机关事务标准化工作推进情况的通报"
+    assert east_asia(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
+    heading = next(p for p in document.paragraphs if p.text == "一、2023年下半年工作情况")
+    assert east_asia(heading.runs[0]) == "黑体" and heading.runs[0].font.size == Pt(16)
+    situation = next(p for p in document.paragraphs if p.text.startswith("（一）基本情况。"))
+    assert east_asia(situation.runs[0]) == "楷体_GB2312"
+    assert east_asia(situation.runs[1]) == "仿宋_GB2312" and situation.runs[1].font.size == Pt(16)
+    assert any(p.text == "某省机关事务管理局办公室" for p in document.paragraphs)
+    assert any(p.text == "2024年1月15日" for p in document.paragraphs)
+    # charts by tier, by module and review state, and the framework diagram where Graphviz is installed
+    assert len(document.inline_shapes) == 3 + HAS_DOT
+    assert [t.rows[-1].cells[0].text for t in document.tables[:2]] == ["合计", "合计"]
+
+    for footer in (section.footer, section.even_page_footer):
+        paragraph = footer.paragraphs[0]
+        xml = paragraph._p.xml
+        assert "PAGE" in "".join(t.text for t in paragraph._p.iter(qn("w:instrText")))
+        assert 'w:fldCharType="begin"' in xml and 'w:fldCharType="end"' in xml
+        assert paragraph.text.startswith("— ") and paragraph.text.endswith(" —")
+        for run in paragraph.runs:
+            assert east_asia(run) == "宋体" and run.font.size == Pt(14)
+    assert document.settings.odd_and_even_pages_header_footer
+
+
+def test_html_is_self_contained_and_escapes_record_text(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    notes = NOTES.replace("各地制定年度方案。", "<script>alert(1)</script>各地制定年度方案。")
+    root = make_catalog({**FIXTURE, "notes/2023H2.yaml": notes})
+    out = tmp_path / "b.html"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-f", "html", "-o", str(out),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count('src="data:image/png;base64,') == 3 + HAS_DOT
+    assert "http://" not in html and "https://" not in html
+    assert "@page" in html and "counter(page)" in html
+
+
+def test_unknown_period_is_a_clear_error(fixture_catalog: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "-p", "2023H3", "-o", str(tmp_path / "x")])
+    assert result.exit_code == 2
+    assert "无法识别的报告期" in result.output
+    result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "-o", str(tmp_path / "x")])
+    assert result.exit_code == 2
+
+
+def test_unwritable_output_is_a_clear_error(fixture_catalog: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a directory", encoding="utf-8")
+    result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "-p", "2023H2",
+                                 "-o", str(blocker / "b.md"), "--as-of", AS_OF])
+    assert result.exit_code == 2
+    assert "无法写入" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("notes", "expected"),
+    [
+        ("period: 2023H2\npractises:\n  items: []\n", "notes/2023H2.yaml:2:1: 未知字段 `practises`"),
+        ("period: 2023H2\ndate: 2024-02-30\n", "notes/2023H2.yaml:2:7: `date`"),
+        ("period: 2023H2\nopening: 'unclosed\n", "notes/2023H2.yaml:"),
+    ],
+)
+def test_broken_notes_file_is_a_clear_error(make_catalog: CatalogFactory, tmp_path: Path, notes: str,
+                                            expected: str) -> None:
+    root = make_catalog({**FIXTURE, "notes/2023H2.yaml": notes})
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(tmp_path / "b.md"),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert not (tmp_path / "b.md").exists()
+
+
+def test_broken_notes_are_reported_by_lint(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({**FIXTURE, "notes/2023H2.yaml": "period: 2023H2\npractises: {}\n"})
+    result = runner.invoke(app, ["lint", str(root), "--format", "json", "--select", "C001", "--as-of", AS_OF])
+    findings = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [(f["path"], f["line"]) for f in findings] == [("notes/2023H2.yaml", 2)]
+
+
+def test_explicit_notes_for_another_period_warns(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    root = make_catalog(FIXTURE)
+    notes = tmp_path / "h1.yaml"
+    notes.write_text(NOTES.replace("2023H2", "2023H1"), encoding="utf-8")
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "--notes", str(notes),
+                                 "-o", str(tmp_path / "b.md"), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert "2023H1" in result.output
+    missing = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "--notes",
+                                  str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "c.md")])
+    assert missing.exit_code == 2
+
+
+def test_catalog_templates_override_the_builtin_ones(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    root = make_catalog({**FIXTURE, "templates/bulletin/bulletin.md.j2": "定制：{{ doc.title }} {{ doc.bulletin.published.total }}\n"})
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == "定制：关于2023年下半年机关事务标准化工作推进情况的通报 5\n"
+
+
+def test_templates_run_in_the_sandbox(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    evil = "{{ doc.__class__.__init__.__globals__['os'].system('echo pwned') }}"
+    root = make_catalog({**FIXTURE, "templates/bulletin/bulletin.md.j2": evil})
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(tmp_path / "b.md"),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 2
+    assert "沙箱" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "b.md").exists()
+
+
+def test_sample_catalog_2023h2_in_all_formats(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parent.parent / "standards"
+    for fmt in ("md", "html", "docx"):
+        out = tmp_path / f"2023H2.{fmt}"
+        result = runner.invoke(app, ["report", "bulletin", str(sample), "--period", "2023H2", "--format", fmt,
+                                     "-o", str(out), "--as-of", "2026-11-23"])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
+    text = (tmp_path / "2023H2.md").read_text(encoding="utf-8")
+    assert "示例数据（illustrative）" in text  # the sample notes are marked illustrative
+    assert "目录中共发布标准7项" in text
+
+
+def test_charts_without_a_cjk_font_say_so(fixture_catalog: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from gbstd.reports import bulletin, charts
+
+    monkeypatch.setattr(bulletin, "find_cjk_font", lambda: charts.ChartFont(None))
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "-p", "2023H2", "-o", str(out),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert "本机未安装中文字体" in out.read_text(encoding="utf-8")
+
+
+def test_a_cjk_font_is_found_here_when_fontconfig_has_one() -> None:
+    from gbstd.reports.charts import _fontconfig_cjk_files, find_cjk_font
+
+    if not _fontconfig_cjk_files():
+        pytest.skip("no CJK font on this machine (Debian: apt-get install fonts-noto-cjk)")
+    assert find_cjk_font().family
+
+
+def test_pilot_plan_progress_is_the_same_as_plan_status() -> None:
+    from gbstd.plans import plan_progress
+    from gbstd.reports.sources import PlanFigures
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "standards")
+    figures = compute_bulletin(catalog, parse_period("2022H1"), dt.date(2026, 1, 1))
+    assert isinstance(figures.plans, PlanFigures) and len(figures.plans.plans) == 1
+    shown = figures.plans.plans[0]
+    progress = plan_progress(catalog.plans[0], catalog, dt.date(2022, 6, 30))
+    assert [(t.counted, t.target) for t in shown.targets] == [(t.count, t.threshold) for t in progress.targets]
+    assert shown.phase == progress.current_phase.phase.name  # type: ignore[union-attr]
+    text = "".join(b.text for b in compose(figures, None).blocks)
+    assert "试点工作方案》期末实施中（组织实施阶段）" in text
+    # Plans that do not run in the period are left out; a catalog without plans gets no placeholder.
+    later = compute_bulletin(catalog, parse_period("2023H2"), dt.date(2026, 1, 1))
+    assert isinstance(later.plans, PlanFigures) and later.plans.plans == []
+    assert "试点工作方案进度" not in compose(later, None).placeholders
+
+
+def test_projects_and_diagram_come_from_pipeline_and_diagram_modules() -> None:
+    from gbstd.model.making import Stage
+    from gbstd.pipeline import project_states, stage_counts
+    from gbstd.reports.sources import ProjectFigures, Unavailable
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "standards")
+    figures = compute_bulletin(catalog, parse_period("2022"), dt.date(2026, 11, 23))
+    assert isinstance(figures.projects, ProjectFigures)
+    assert figures.projects.approved == stage_counts(catalog, dt.date(2022, 1, 1), dt.date(2022, 12, 31))[Stage.APPROVAL]
+    assert figures.projects.in_progress == sum(s.active for s in project_states(catalog, dt.date(2022, 12, 31)))
+    text = "".join(b.text for b in compose(figures, None).blocks)
+    assert f"全年新立项标准{figures.projects.approved}项" in text
+    if HAS_DOT:
+        assert not isinstance(figures.diagram, Unavailable)
+        assert figures.diagram.png.startswith(b"\x89PNG") and b"<svg" in figures.diagram.svg
+    else:
+        assert isinstance(figures.diagram, Unavailable)
+
+
+def test_review_figures_are_those_of_the_review_worklist() -> None:
+    from gbstd.reports.sources import ReviewFigures
+    from gbstd.review import review_worklist, reviews_between
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "standards")
+    figures = compute_bulletin(catalog, parse_period("2023H2"), dt.date(2026, 11, 23))
+    reviews = figures.reviews
+    assert isinstance(reviews, ReviewFigures)
+    summary = review_worklist(catalog, catalog.config.review, dt.date(2023, 12, 31)).summary
+    assert (reviews.overdue, reviews.overdue_hard, reviews.due_soon, reviews.current, reviews.zombies) == (
+        summary.overdue, summary.overdue_hard, summary.due_soon, summary.current, summary.zombies)
+    assert reviews.reviewed == len(reviews_between(catalog, dt.date(2023, 7, 1), dt.date(2023, 12, 31)))
+    # the standards in force at the end are the worklist's (one rule for "in force on a day")
+    assert figures.in_force_at_end.total == summary.total
+    text = "".join(b.text for b in compose(figures, None).blocks)
+    assert f"现行标准中逾期未复审{summary.overdue}项" in text
+    assert any(b.chart and b.chart.name == "review-state" for b in compose(figures, None).blocks)
+
+
+def test_duplicates_are_those_of_gbstd_dupes() -> None:
+    from gbstd.reports.sources import DuplicateFigures
+    from gbstd.review import in_force_on
+    from gbstd.similarity import find_duplicates
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "standards")
+    listed = [p for p in find_duplicates(catalog) if p.is_duplicate]
+    now = compute_bulletin(catalog, parse_period("2026"), dt.date(2026, 11, 23))
+    assert isinstance(now.duplicates, DuplicateFigures)
+    assert {(p.a, p.b) for p in now.duplicates.pairs} == {(p.a, p.b) for p in listed}
+    # a past period counts only pairs of standards that existed at its end
+    past = compute_bulletin(catalog, parse_period("2023H2"), dt.date(2026, 11, 23))
+    assert isinstance(past.duplicates, DuplicateFigures)
+    end = dt.date(2023, 12, 31)
+    existed = {r.key for r in catalog.records
+               if (r.standard.published <= end if r.standard.published else in_force_on(r.standard, end))}
+    assert all(p.a in existed and p.b in existed for p in past.duplicates.pairs)
+    assert 0 < past.duplicates.total < now.duplicates.total
+    text = "".join(b.text for b in compose(past, None).blocks)
+    assert f"目录中疑似重复建设的标准{past.duplicates.total}对" in text
+    placeholders = compose(past, None).placeholders  # only the human-written parts are missing without notes
+    assert placeholders == ["主送机关", "发文机关署名", "成文日期", "开头段落",
+                            "基本情况的文字部分（统筹规划、组织建设、试点引领等）", "特色做法", "工作经验", "下一步重点工作"]
+
+
+def test_a_missing_graphviz_is_a_marked_note_not_a_failure(fixture_catalog: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from gbstd.diagram import DiagramError
+    from gbstd.i18n import Text
+    from gbstd.reports import sources
+
+    def no_dot(*args: object, **kwargs: object) -> bytes:
+        raise DiagramError(Text("找不到 Graphviz 的 dot 程序", "Graphviz `dot` not found"))
+
+    monkeypatch.setattr(sources, "render_diagram", no_dot)
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "-p", "2023H2", "-o", str(out),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert "【待补充：标准体系框架图未能生成——找不到 Graphviz 的 dot 程序】" in out.read_text(encoding="utf-8")

@@ -1,0 +1,117 @@
+"""The static catalog site: pages, links, supersession chain, escaping, overrides, errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gbstd.cli.app import app
+from tests.conftest import CatalogFactory, record
+from tests.test_report_bulletin import FIXTURE
+
+runner = CliRunner()
+
+
+def build(root: Path, out: Path) -> str:
+    result = runner.invoke(app, ["report", "site", str(root), "-o", str(out), "--as-of", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_site_has_an_index_and_one_page_per_standard(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    output = build(make_catalog(FIXTURE), out)
+    assert "10 个标准页面" in output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("<tr data-tier=") == 10
+    assert '<a href="standards/DB32-T-9003-2023.html">DB32/T 9003-2023</a>' in index
+    assert '<option value="local">地方标准</option>' in index
+    assert '<option value="41">河南省</option>' in index
+    assert '<option value="202">202 公务用车</option>' in index
+    assert (out / "assets" / "site.js").is_file() and (out / "assets" / "site.css").is_file()
+    assert "http://" not in index and "https://" not in index  # offline: no CDN
+    assert len(list((out / "standards").glob("*.html"))) == 10
+    if shutil.which("dot"):  # the framework diagram, drawn by Graphviz
+        assert '<img src="assets/framework.svg"' in index
+        assert "<svg" in (out / "assets" / "framework.svg").read_text(encoding="utf-8")
+
+
+def test_standard_page_shows_fields_chain_and_references(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    files = {**FIXTURE, "records/DB41-T-9010-2024.yaml": record(
+        "DB41/T 9010-2024", "机关物业服务评价", "现行", published="2024-01-01", effective="2024-02-01",
+        module='"301"', references=["DB32/T 9003-2023", "GB/T 1.1-2020"])}
+    out = tmp_path / "site"
+    build(make_catalog(files), out)
+    page = (out / "standards" / "DB32-T-9003-2023.html").read_text(encoding="utf-8")
+    assert "<th>发布日期</th><td>2023-09-01</td>" in page
+    assert "<th>体系模块</th><td>301 物业服务</td>" in page
+    chain = page[page.index('<ol class="chain">'):page.index("</ol>")]
+    assert chain.index("DB32/T 9004-2019") < chain.index("DB32/T 9003-2023")  # oldest first
+    assert '<a href="../standards/DB32-T-9004-2019.html">' in chain
+    citing = (out / "standards" / "DB41-T-9010-2024.html").read_text(encoding="utf-8")
+    assert '<a href="../standards/DB32-T-9003-2023.html">DB32/T 9003-2023</a>' in citing
+    assert "GB/T 1.1-2020 <span class=\"detail\">不在目录中</span>" in citing
+
+
+def test_record_text_cannot_inject_markup(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    files = {**FIXTURE, "records/DB41-T-9011-2024.yaml": record(
+        "DB41/T 9011-2024", '"<script>alert(1)</script>机关食堂"', "现行", effective="2024-01-01", module='"302"',
+        sources=["javascript:alert(2)", "https://example.org/std"], note='"<img src=x onerror=alert(3)>"')}
+    out = tmp_path / "site"
+    build(make_catalog(files), out)
+    for path in (out / "index.html", out / "standards" / "DB41-T-9011-2024.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;机关食堂" in html
+        assert "<img src=x" not in html
+        assert 'href="javascript:' not in html
+    assert 'href="https://example.org/std"' in (out / "standards" / "DB41-T-9011-2024.html").read_text(encoding="utf-8")
+
+
+def test_site_templates_can_be_overridden(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    custom = '{% extends "site/base.html.j2" %}{% set root = "" %}{% block main %}<p id="mine">{{ pages | length }} 项</p>{% endblock %}'
+    root = make_catalog({**FIXTURE, "templates/site/index.html.j2": custom})
+    out = tmp_path / "site"
+    build(root, out)
+    assert '<p id="mine">10 项</p>' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_unwritable_site_directory_is_a_clear_error(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    root = make_catalog(FIXTURE)
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    for target in (blocker, blocker / "site"):
+        result = runner.invoke(app, ["report", "site", str(root), "-o", str(target)])
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+
+
+def test_standard_page_lists_reviews_and_the_review_state(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    text = record("DB41/T 9012-2019", "机关会议服务规范", "现行", published="2019-01-01", effective="2019-02-01",
+                  module='"303"') + "reviews:\n  - {date: 2022-02-01, conclusion: 继续有效, by: 河南省机关事务管理局}\n"
+    out = tmp_path / "site"
+    build(make_catalog({**FIXTURE, "records/DB41-T-9012-2019.yaml": text}), out)
+    page = (out / "standards" / "DB41-T-9012-2019.html").read_text(encoding="utf-8")
+    assert "<tr><td>2022-02-01</td><td>继续有效</td><td>河南省机关事务管理局</td>" in page
+    # reviewed 2022-02-01, three-year cycle: due 2025-02-01, overdue as of 2026-01-01 (gbstd.review)
+    assert "复审状态：<strong>逾期</strong>，应于 2025-02-01 前复审" in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<option value="逾期">逾期</option>' in index
+
+
+def test_standard_page_lists_likely_duplicates(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    files = {
+        **FIXTURE,
+        "records/DB41-T-9020-2023.yaml": record("DB41/T 9020-2023", "党政机关公务用车运行维护管理规范", "现行",
+                                                published="2023-01-01", effective="2023-02-01", module='"202"'),
+        "records/DB32-T-9021-2023.yaml": record("DB32/T 9021-2023", "党政机关公务用车运行维护管理规范", "现行",
+                                                published="2023-01-05", effective="2023-02-05", module='"202"'),
+    }
+    out = tmp_path / "site"
+    build(make_catalog(files), out)
+    page = (out / "standards" / "DB41-T-9020-2023.html").read_text(encoding="utf-8")
+    duplicates = page[page.index("<h2>疑似重复</h2>"):]
+    assert '<a href="../standards/DB32-T-9021-2023.html">DB32/T 9021-2023</a>' in duplicates
+    assert "兄弟地区同主题" in duplicates
