@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gbstd import rules as registry
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.yamlio import Locator, read_text
 from gbstd.findings import Finding, FindingSet, Severity
-from gbstd.rules import ALL_RULES, Rule, RuleContext
+from gbstd.rules import Rule, RuleContext
 
 
 @dataclass
@@ -37,8 +38,10 @@ class Selection:
         return chosen >= 0 and chosen > dropped
 
 
-def selected_rules(selection: Selection, rules: Iterable[type[Rule]] = ALL_RULES) -> list[Rule]:
-    return [rule() for rule in rules if selection.enabled(rule.code)]
+def selected_rules(selection: Selection, rules: Iterable[type[Rule]] | None = None) -> list[Rule]:
+    """Instances of the selected rules; the registry is read at call time (tests may extend it)."""
+    chosen = registry.ALL_RULES if rules is None else rules
+    return [rule() for rule in chosen if selection.enabled(rule.code)]
 
 
 def run_rules(

@@ -101,6 +101,8 @@ class Catalog:
     load_findings: list[Finding] = field(default_factory=list)
     # Files that were read (POSIX, relative): rules and reporters limit output to these when asked.
     files: list[str] = field(default_factory=list)
+    # Content hash (SHA-256) of each record file that was read, by relative path: keys of the lint cache.
+    hashes: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def by_code(self) -> dict[str, list[Record]]:

@@ -1,17 +1,24 @@
-"""Loading a catalog directory: list its files, read and validate each, collect load-time findings."""
+"""Loading a catalog directory: list its files, read and validate each, collect load-time findings.
+
+Reading and parsing are the expensive part of a large catalog; they run in a pool of worker processes (one
+per core) when there are more than :data:`POOL_THRESHOLD` files to read, and are skipped altogether for files
+whose content the cache already holds. Validation into models stays in this process.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
+from gbstd.catalog.cache import Cache, content_hash, finding_from_json
 from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.validation import validate
-from gbstd.catalog.yamlio import parse_yaml, read_text
+from gbstd.catalog.yamlio import FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes, read_text
 from gbstd.findings import Finding
-from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
 from gbstd.model.notes import BulletinNotes
@@ -23,39 +30,79 @@ from gbstd.model.system import StandardSystem
 YAML_SUFFIXES = (".yaml", ".yml")
 Progress = Callable[[int], None]
 
+# Below this many files to read, starting worker processes costs more than it saves (measured: bench/).
+POOL_THRESHOLD = 1500
+CHUNK = 200
+
+
+def walk_files(top: Path, suffixes: tuple[str, ...] | None = None, skip: Iterable[str] = ()) -> list[str]:
+    """Files under ``top`` as sorted POSIX paths relative to it; hidden and ``skip`` directories are left out.
+
+    Symbolic links are listed, never followed into (no loops). With ``suffixes``, a directory whose name has
+    one of them is listed too, so that ``x.yaml/`` is reported rather than silently skipped.
+    """
+    skipped = set(skip)
+    found: list[str] = []
+    pending = [""]
+    while pending:
+        here = pending.pop()
+        try:
+            entries = os.scandir(os.path.join(top, here) if here else top)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                rel = f"{here}/{name}" if here else name
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not name.startswith(".") and rel not in skipped:
+                        pending.append(rel)
+                    if suffixes is not None and name.endswith(suffixes):
+                        found.append(rel)
+                elif suffixes is None or name.endswith(suffixes):
+                    found.append(rel)
+    found.sort()
+    return found
+
 
 def list_yaml_files(directory: Path) -> list[Path]:
     """YAML files under ``directory``, sorted; symlinked directories are not followed (no loops)."""
-    found: list[Path] = []
-    for current, dirs, files in os.walk(directory, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        # A directory named like a record is reported (Y010) rather than silently skipped.
-        found.extend(Path(current) / name for name in dirs if name.endswith(YAML_SUFFIXES))
-        found.extend(Path(current) / name for name in files if name.endswith(YAML_SUFFIXES))
-    return sorted(found)
+    return [directory / rel for rel in walk_files(directory, YAML_SUFFIXES)]
 
 
 def read_document(path: Path, rel: str, config: Config) -> tuple[object | None, list[Finding]]:
     """Read and parse one YAML file; problems come back as findings with their positions."""
-    if path.is_dir():
-        return None, [Finding("Y010", Text("这是目录而不是文件", "this is a directory, not a file"), rel, line=1, column=1)]
     text, problems = read_text(path, config.catalog.max_file_size)
     data = None
     if text is not None:
         data, parse_problems = parse_yaml(text)
         problems += parse_problems
+    return _document(data, problems, text is not None, rel)
+
+
+def _document(data: Any, problems: list[FileProblem], has_text: bool, rel: str) -> tuple[Any, list[Finding]]:
     findings = [Finding(p.rule, p.message, rel, line=p.line, column=p.column) for p in problems]
-    fatal = text is None or any(p.rule != "Y006" for p in problems)
+    fatal = not has_text or any(p.rule != "Y006" for p in problems)
     return (None if fatal else data), findings
 
 
 def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, list[Finding]]:
     """One standard record file → a Record (or None) and its load-time findings."""
     data, findings = read_document(path, rel, config)
+    return _record(data, findings, path, rel, config)
+
+
+def _record(
+    data: Any, findings: list[Finding], path: Path, rel: str, config: Config
+) -> tuple[Record | None, list[Finding]]:
     if data is None and findings:
         return None, findings
     standard, code, problems = record_from_data(data, rel, config)
-    findings += problems
+    findings = findings + problems
     if standard is None:
         return None, findings
     return Record(path=path, rel=rel, standard=standard, code=code), findings
@@ -78,18 +125,6 @@ def record_from_data(
     label = code.canonical if code else (raw_code if isinstance(raw_code, str) else None)
     standard, problems = validate(Standard, data, rel, label)
     return standard, code, problems
-
-
-def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str | None, list[Finding]]:
-    path = root / config.catalog.system
-    if not path.exists():
-        return None, None, []
-    rel = path.relative_to(root).as_posix()
-    data, findings = read_document(path, rel, config)
-    if data is None and findings:
-        return None, rel, findings
-    system, problems = validate(StandardSystem, data, rel, None)
-    return system, rel, findings + problems
 
 
 def load_notes_file(path: Path, rel: str, config: Config) -> tuple[NotesFile | None, list[Finding]]:
@@ -144,9 +179,56 @@ def load_plan(path: Path, rel: str, config: Config) -> tuple[PlanFile | None, li
     return (PlanFile(path=path, rel=rel, plan=plan) if plan else None), findings
 
 
+def plan_files(root: Path, config: Config) -> list[Path]:
+    plans_dir = root / config.catalog.plans
+    return list_yaml_files(plans_dir) if plans_dir.is_dir() else []
+
+
+def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str | None, list[Finding]]:
+    path = root / config.catalog.system
+    if not os.path.lexists(path):
+        return None, None, []
+    rel = path.relative_to(root).as_posix()
+    data, findings = read_document(path, rel, config)
+    if data is None and findings:
+        return None, rel, findings
+    system, problems = validate(StandardSystem, data, rel, None)
+    return system, rel, findings + problems
+
+
 def record_files(root: Path, config: Config) -> list[Path]:
+    return [root / rel for rel in record_rels(root, config)]
+
+
+def record_rels(root: Path, config: Config) -> list[str]:
+    """Record files as POSIX paths relative to the catalog root."""
     records_dir = root / config.catalog.records
-    return list_yaml_files(records_dir) if records_dir.is_dir() else []
+    if not records_dir.is_dir():
+        return []
+    prefix = records_dir.relative_to(root).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    return [
+        prefix + rel
+        for rel in walk_files(records_dir, YAML_SUFFIXES, skip=_cache_skip(root, config, records_dir))
+    ]
+
+
+def catalog_files(root: Path, config: Config) -> list[str]:
+    """Every file ``load_catalog`` reads: the system file (when present), notes, records, projects, plans."""
+    system = root / config.catalog.system
+    head = [system.relative_to(root).as_posix()] if os.path.lexists(system) else []
+    notes_dir = root / config.catalog.notes
+    notes = list_yaml_files(notes_dir) if notes_dir.is_dir() else []
+    others = [p.relative_to(root).as_posix() for p in [*project_files(root, config), *plan_files(root, config)]]
+    return head + [p.relative_to(root).as_posix() for p in notes] + record_rels(root, config) + others
+
+
+def _cache_skip(root: Path, config: Config, top: Path) -> list[str]:
+    cache_dir = (root / config.catalog.cache_dir).resolve()
+    try:
+        return [cache_dir.relative_to(top.resolve()).as_posix()]
+    except ValueError:
+        return []
 
 
 def load_catalog(
@@ -154,8 +236,14 @@ def load_catalog(
     *,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    cache: Cache | None = None,
+    jobs: int | None = None,
 ) -> Catalog:
-    """Find the catalog that holds ``start`` and load all of it."""
+    """Find the catalog that holds ``start`` and load all of it.
+
+    ``cache`` supplies parsed data for files whose content it knows and learns the rest; ``jobs`` is the
+    number of worker processes for reading (None: the configured ``jobs``, 0 there meaning one per core).
+    """
     root = find_root(start)
     config = load_config(root)
     catalog = Catalog(root=root, config=config)
@@ -166,10 +254,10 @@ def load_catalog(
     catalog.notes, notes_rels, notes_findings = load_notes(root, config)
     catalog.files.extend(notes_rels)
     catalog.load_findings.extend(notes_findings)
-    paths = record_files(root, config)
+    rels = record_rels(root, config)
     if on_total:
-        on_total(len(paths))
-    _load_records(catalog, paths, progress)
+        on_total(len(rels))
+    _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs)
     for path in project_files(root, config):
         rel = path.relative_to(root).as_posix()
         project, findings = load_project(path, rel, config)
@@ -177,35 +265,122 @@ def load_catalog(
         catalog.load_findings.extend(findings)
         if project is not None:
             catalog.projects.append(project)
-    _load_plans(catalog)
-    return catalog
-
-
-def _load_records(catalog: Catalog, paths: Iterable[Path], progress: Progress | None) -> None:
-    for path in paths:
-        rel = path.relative_to(catalog.root).as_posix()
-        record, findings = load_record(path, rel, catalog.config)
-        catalog.files.append(rel)
-        catalog.load_findings.extend(findings)
-        if record is not None:
-            catalog.records.append(record)
-        if progress:
-            progress(1)
-
-
-def _load_plans(catalog: Catalog) -> None:
-    plans_dir = catalog.root / catalog.config.catalog.plans
-    for path in list_yaml_files(plans_dir) if plans_dir.is_dir() else []:
-        rel = path.relative_to(catalog.root).as_posix()
-        plan_file, findings = load_plan(path, rel, catalog.config)
+    for path in plan_files(root, config):
+        rel = path.relative_to(root).as_posix()
+        plan_file, findings = load_plan(path, rel, config)
         catalog.files.append(rel)
         catalog.load_findings.extend(findings)
         if plan_file is not None:
             catalog.plans.append(plan_file)
+    return catalog
+
+
+def _load_records(
+    catalog: Catalog, rels: list[str], progress: Progress | None, cache: Cache | None, jobs: int
+) -> None:
+    root, config = catalog.root, catalog.config
+    to_read: list[str] = []
+    for rel in rels:
+        catalog.files.append(rel)
+        cached = _from_cache(catalog, rel, cache)
+        if cached:
+            if progress:
+                progress(1)
+        else:
+            to_read.append(rel)
+    for rel, fingerprint, sha, data, problems, has_text in _read_all(
+        root, to_read, config.catalog.max_file_size, jobs
+    ):
+        document, findings = _document(data, problems, has_text, rel)
+        if cache is not None and sha is not None and fingerprint is not None:
+            cache.remember_hash(rel, fingerprint, sha)
+            cache.remember_parsed(sha, document, [*findings])
+        if sha is not None:
+            catalog.hashes[rel] = sha
+        _add(catalog, rel, document, findings)
+        if progress:
+            progress(1)
+
+
+def _from_cache(catalog: Catalog, rel: str, cache: Cache | None) -> bool:
+    if cache is None:
+        return False
+    try:
+        info = os.stat(os.path.join(catalog.root, rel))
+    except OSError:
+        return False
+    sha = cache.known_hash(rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    parsed = cache.parsed(sha) if sha else None
+    if sha is None or parsed is None:
+        return False
+    data, rows = parsed
+    try:
+        findings = [finding_from_json(row, rel) for row in rows]
+    except (TypeError, ValueError):
+        return False  # a damaged entry: read the file again
+    catalog.hashes[rel] = sha
+    _add(catalog, rel, data, findings)
+    return True
+
+
+def _add(catalog: Catalog, rel: str, data: Any, findings: list[Finding]) -> None:
+    record, findings = _record(data, findings, catalog.root / rel, rel, catalog.config)
+    catalog.load_findings.extend(findings)
+    if record is not None:
+        catalog.records.append(record)
+
+
+ReadResult = tuple[str, Fingerprint | None, str | None, Any, list[FileProblem], bool]
+
+
+def read_and_parse(root: str, rel: str, max_size: int) -> ReadResult:
+    """Read, hash and parse one file: the part of loading that runs in worker processes."""
+    data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size)
+    if data is None:
+        return rel, None, None, None, problems, False
+    sha = content_hash(data)
+    text, problems = decode_text(data)
+    document = None
+    if text is not None:
+        document, parse_problems = parse_yaml(text)
+        problems += parse_problems
+    return rel, fingerprint, sha, document, problems, text is not None
+
+
+def _read_chunk(args: tuple[str, list[str], int]) -> list[ReadResult]:
+    root, rels, max_size = args
+    return [read_and_parse(root, rel, max_size) for rel in rels]
+
+
+def worker_count(jobs: int, files: int) -> int:
+    """Processes to read ``files`` files: 1 for small catalogs or one core, else ``jobs`` or the cores."""
+    if jobs == 1 or files < POOL_THRESHOLD:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return min(jobs or cores, cores, max(1, files // CHUNK))
+
+
+def _read_all(root: Path, rels: list[str], max_size: int, jobs: int) -> Iterator[ReadResult]:
+    workers = worker_count(jobs, len(rels))
+    top = str(root)
+    if workers <= 1:
+        for rel in rels:
+            yield read_and_parse(top, rel, max_size)
+        return
+    chunks = [(top, rels[i : i + CHUNK], max_size) for i in range(0, len(rels), CHUNK)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(workers) as pool:
+        for chunk in pool.imap(_read_chunk, chunks):
+            yield from chunk
 
 
 __all__ = [
     "CatalogError",
+    "catalog_files",
     "list_yaml_files",
     "load_catalog",
     "load_notes_file",

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gbstd.catalog.baseline import Baseline
-from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.config_file import CONFIG_NAME, CatalogError
-from gbstd.catalog.loader import load_catalog
+from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.catalog.loader import catalog_files
 from gbstd.cli.common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
@@ -26,10 +26,10 @@ from gbstd.cli.common import (
     progress_bar,
     stderr,
 )  # fmt: skip
-from gbstd.engine import Selection, run_rules
+from gbstd.engine import Selection
 from gbstd.findings import Severity
-from gbstd.gitrepo import build_baseline
 from gbstd.i18n import Text
+from gbstd.linting import lint_catalog
 from gbstd.reporters import REPORTER_BY_NAME, ReportInput
 from gbstd.rules import RULES_BY_CODE
 
@@ -74,11 +74,19 @@ def lint(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="跳过这些规则 skip these rules.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="警告也算失败 warnings fail too.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="显示内部错误详情 show details of internal errors.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=0,
+        help="读取文件的进程数 reader processes for large catalogs (0 = one per core, 1 = none; default: [catalog] jobs).",
+    )] = None,
 ) -> None:
     """检查标准目录 — check a catalog: schema, codes, dates, statuses, supersession, references.
 
     Exit codes: 0 nothing at error level (with --strict: nothing at warning level either), 1 findings,
     2 the tool could not run (bad config, missing path, internal error).
+
+    Results are cached in the catalog's cache directory (`[catalog] cache_dir`, default `.gbstd-cache`):
+    an unchanged catalog is answered from the cache, a changed one re-reads only the changed files.
 
     Examples:
 
@@ -98,40 +106,41 @@ def lint(
         if not target.exists():
             fail(Text(f"路径不存在：{target}", f"no such path: {target}"), language)
     try:
+        root = find_root(targets[0])
+        config = load_config(root)
+    except CatalogError as exc:
+        fail(exc.text, language)
+    roots = {p.resolve() for p in targets}
+    only_paths = _paths_within(root, lambda: catalog_files(root, config), roots)
+    config_lint = config.lint
+    selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))
+    unknown = [s for s in selection.select + selection.ignore if s != "ALL" and not any(c.startswith(s) for c in RULES_BY_CODE)]
+    if unknown:
+        fail(Text(f"未知的规则代码：{', '.join(unknown)}（见 `gbstd rules`）", f"unknown rule codes: {', '.join(unknown)} (see `gbstd rules`)"), language)
+    try:
         with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
-            catalog = load_catalog(
-                targets[0],
+            outcome = lint_catalog(
+                root, config, day, selection, only_paths=only_paths, targets=roots, changed_since=changed_since,
+                use_cache=not no_cache, jobs=jobs,
                 progress=(lambda n: bar.advance(0, n)) if bar else None,
                 on_total=(lambda total: bar.update(0, total=total)) if bar else None,
             )
     except CatalogError as exc:
         fail(exc.text, language)
-    roots = {p.resolve() for p in targets}
-    only_paths = _paths_within(catalog.root, catalog.files, roots)
-    baseline = None
-    if changed_since is not None:
-        try:
-            baseline = build_baseline(catalog, changed_since)
-        except CatalogError as exc:
-            fail(exc.text, language)
-        changed = changed_paths(catalog, baseline)
-        if changed is not None:
-            within = {
-                rel for rel in changed if any((catalog.root / rel).resolve().is_relative_to(t) for t in roots)
-            }
-            only_paths = changed if only_paths is None else within
-    config_lint = catalog.config.lint
-    selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))
-    unknown = [s for s in selection.select + selection.ignore if s != "ALL" and not any(c.startswith(s) for c in RULES_BY_CODE)]
-    if unknown:
-        fail(Text(f"未知的规则代码：{', '.join(unknown)}（见 `gbstd rules`）", f"unknown rule codes: {', '.join(unknown)} (see `gbstd rules`)"), language)
-    result = run_rules(catalog, day, selection, only_paths=only_paths, baseline=baseline)
+    except Exception:  # a bug must show as one line, not a traceback
+        if debug:
+            stderr.print(traceback.format_exc(), markup=False)
+        fail(Text(
+            "加载目录时内部错误，请报告此问题；加 --debug 查看详情",
+            "internal error while loading the catalog, please report; run with --debug for details",
+        ), language)
+    result = outcome.result
     report = ReportInput(
         result=result,
         lang=language,
-        files_checked=len(catalog.files if only_paths is None else only_paths),
+        files_checked=len(outcome.files if outcome.only_paths is None else outcome.only_paths),
         color=sys.stdout.isatty() and output_format is Format.text,
-        path_prefix=_relative_to_cwd(catalog.root),
+        path_prefix=_relative_to_cwd(root),
     )
     sys.stdout.write(REPORTER_BY_NAME[output_format.value](report))
     for code, detail in result.internal_errors:
@@ -145,15 +154,6 @@ def lint(
     raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in result.findings) else EXIT_OK)
 
 
-def changed_paths(catalog: Catalog, baseline: Baseline) -> set[str] | None:
-    """Files to report on when comparing with a revision; None (all) when gbstd.toml changed, since the
-    configuration can change every file's findings."""
-    if CONFIG_NAME in baseline.changed or CONFIG_NAME in baseline.deleted:
-        return None
-    current = set(catalog.files)
-    return {rel for rel in baseline.changed if rel in current} | baseline.deleted
-
-
 def _relative_to_cwd(root: Path) -> str:
     try:
         return root.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -161,8 +161,8 @@ def _relative_to_cwd(root: Path) -> str:
         return root.resolve().as_posix()
 
 
-def _paths_within(root: Path, files: list[str], targets: set[Path]) -> set[str] | None:
+def _paths_within(root: Path, files: Callable[[], list[str]], targets: set[Path]) -> set[str] | None:
     """Files to report on: None (all) when a target is the catalog root or above it."""
     if any(root == t or root.is_relative_to(t) for t in targets):
         return None
-    return {rel for rel in files if any((root / rel).resolve().is_relative_to(t) for t in targets)}
+    return {rel for rel in files() if any((root / rel).resolve().is_relative_to(t) for t in targets)}

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property, lru_cache
 
 from gbstd.i18n import Text
 from gbstd.model.regions import PROVINCES, is_valid_region
@@ -104,7 +105,7 @@ class StandardCode:
     tier: Tier
     region: str | None  # division code for DB codes
 
-    @property
+    @cached_property
     def canonical(self) -> str:
         head = f"{self.prefix}/{self.suffix}" if self.suffix else self.prefix
         return f"{head} {self.number}-{self.year_text}"
@@ -146,6 +147,14 @@ class StandardCode:
         """
         if not isinstance(raw, str):
             raise CodeError(str(raw), Text("标准号必须是文本", "a code must be text"))
+        # A national catalog repeats the same few thousand referenced codes; parse each spelling once.
+        parsed = _parse_cached(raw, internal_pattern)
+        if isinstance(parsed, Text):
+            raise CodeError(raw, parsed)
+        return parsed
+
+    @classmethod
+    def _parse(cls, raw: str, internal_pattern: re.Pattern[str] | None) -> StandardCode:
         text = normalise_spelling(raw)
         if not text:
             raise CodeError(raw, Text("标准号为空", "the code is empty"))
@@ -201,16 +210,32 @@ class StandardCode:
         )
 
 
+@lru_cache(maxsize=1 << 17)
+def _parse_cached(raw: str, internal_pattern: re.Pattern[str] | None) -> StandardCode | Text:
+    """The parsed code, or the reason it cannot be parsed (a new :class:`CodeError` is raised each time)."""
+    try:
+        return StandardCode._parse(raw, internal_pattern)
+    except CodeError as exc:
+        return exc.reason
+
+
+_SLASH_RE = re.compile(r" ?/ ?")
+_HYPHEN_RE = re.compile(r" ?- ?")
+_GB_SLASH_RE = re.compile(r"^GB([TZ])(?=[ \d])")
+_DB_SLASH_RE = re.compile(r"^(DB\d{2}(?:\d{2}){0,2})([TZ])(?=[ \d])")
+
+
+@lru_cache(maxsize=1 << 17)
 def normalise_spelling(raw: str) -> str:
     """Undo the usual variations: fullwidth forms, dashes, odd spacing, GBT/DB41T."""
     text = unicodedata.normalize("NFKC", raw)
     text = _DASH_RE.sub("-", text).upper().strip()
     text = _SPACE_RE.sub(" ", text)
-    text = re.sub(r" ?/ ?", "/", text)
-    text = re.sub(r" ?- ?", "-", text)
+    text = _SLASH_RE.sub("/", text)
+    text = _HYPHEN_RE.sub("-", text)
     # GBT 123 / GBZ 123 / DB41T 123 are GB/T, GB/Z, DB41/T with the slash dropped.
-    text = re.sub(r"^GB([TZ])(?=[ \d])", r"GB/\1", text)
-    text = re.sub(r"^(DB\d{2}(?:\d{2}){0,2})([TZ])(?=[ \d])", r"\1/\2", text)
+    text = _GB_SLASH_RE.sub(r"GB/\1", text)
+    text = _DB_SLASH_RE.sub(r"\1/\2", text)
     return text
 
 

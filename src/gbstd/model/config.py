@@ -40,6 +40,9 @@ class CatalogSection(_Section):
         1_000_000, ge=1, description="单个文件的大小上限（字节） files larger than this are refused"
     )
     cache_dir: str = Field(".gbstd-cache", description="缓存目录 cache directory (keep it in .gitignore)")
+    jobs: int = Field(
+        0, ge=0, description="读取文件的进程数 processes reading files in large catalogs: 0 = one per core, 1 = none"
+    )
 
     @field_validator("internal_code_pattern")
     @classmethod

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
@@ -36,7 +35,7 @@ class FileName(RecordRule):
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
         if record.code is None:
             return
-        actual = PurePosixPath(record.rel).name
+        actual = record.rel.rsplit("/", 1)[-1]
         expected = record.code.filename
         if actual not in (expected, expected[: -len(".yaml")] + ".yml"):
             yield self.at(

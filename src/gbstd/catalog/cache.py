@@ -1,0 +1,287 @@
+"""The lint cache in the catalog's cache directory (``[catalog] cache_dir``, default ``.gbstd-cache``).
+
+JSON throughout (not pickle: a cache directory can arrive inside a hostile repository, and reading it must
+never run code). Two sharded stores and one result file:
+
+- ``files/XX.json``: path → size, mtime, ctime, inode, SHA-256 of the content and when it was hashed. The
+  hash is reused without re-reading the file only while size, mtime, ctime and inode are all unchanged and
+  the file had not been modified within 2 s of being hashed (a "racy" file is hashed again, as git does).
+- ``records/XX.json``: content hash → parsed YAML data and file-level findings (Y***) of that content.
+- ``result.json``: the findings of the last complete run with the digest of everything they depend on (the
+  content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
+  reported paths, the tool fingerprint). Rules run again whenever any of that changes.
+
+Stores are split into 256 shards so that changing one file rewrites two small shards, not the whole cache;
+every shard names the tool fingerprint and configuration it was written for and is ignored otherwise. Each
+file is replaced atomically (:func:`write_atomic`): runs racing each write complete files, and every entry
+checks itself (content-addressed or digest-checked), so whichever write lands last is consistent. A missing,
+corrupt or foreign file means a cold run, never an error; an unwritable cache directory means no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import zlib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import gbstd
+from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.yamlio import Fingerprint
+from gbstd.findings import Finding, Severity
+from gbstd.i18n import Text
+from gbstd.model.config import Config
+
+FORMAT = 1
+RACY_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen in the same tick
+
+
+@lru_cache(maxsize=1)
+def tool_fingerprint() -> str:
+    """The version plus the size and mtime of every module: editing a rule invalidates the cache."""
+    package = Path(gbstd.__file__).parent
+    digest = hashlib.sha256(f"{gbstd.__version__}|{FORMAT}".encode())
+    for path in sorted(package.rglob("*.py")):
+        info = path.stat()
+        digest.update(f"{path.relative_to(package).as_posix()}|{info.st_size}|{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def config_digest(config: Config) -> str:
+    return hashlib.sha256(config.model_dump_json().encode()).hexdigest()[:32]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_plain_data(value: Any, depth: int = 0) -> bool:
+    """True when JSON keeps ``value`` exactly (string keys only; no bytes, sets, tuples or dates)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return True
+    if depth > 100:
+        return False
+    if isinstance(value, list):
+        return all(is_plain_data(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_plain_data(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def finding_to_json(finding: Finding, with_path: bool = True) -> list[Any]:
+    row = [
+        finding.rule,
+        finding.message.zh,
+        finding.message.en,
+        finding.record,
+        list(finding.loc),
+        finding.key,
+        finding.line,
+        finding.column,
+        finding.severity.value,
+    ]
+    return [finding.path, *row] if with_path else row
+
+
+def finding_from_json(row: list[Any], path: str | None = None) -> Finding:
+    if path is None:
+        path, *row = row
+    rule, zh, en, record, loc, key, line, column, severity = row
+    return Finding(
+        rule, Text(zh, en), path, record, tuple(loc), bool(key), int(line), int(column), Severity(severity)
+    )
+
+
+class _Store:
+    """A dict persisted as 256 JSON shards ``<directory>/<name>/XX.json``, loaded on first use."""
+
+    def __init__(self, cache: Cache, name: str, shard: Any) -> None:
+        self.cache, self.name, self.shard = cache, name, shard
+        self._shards: dict[str, dict[str, Any]] | None = None
+        self._dirty: set[str] = set()
+
+    @property
+    def shards(self) -> dict[str, dict[str, Any]]:
+        if self._shards is None:
+            self._shards = {}
+            folder = self.cache.directory / self.name
+            try:
+                names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".json")]
+            except OSError:
+                names = []
+            for name in names:
+                document = self.cache.read_json(folder / name)
+                entries = document.get("entries") if document else None
+                if isinstance(entries, dict) and len(name) == 7:
+                    self._shards[name[:2]] = entries
+        return self._shards
+
+    def get(self, key: str) -> Any:
+        return self.shards.get(self.shard(key), {}).get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        shard = self.shard(key)
+        entries = self.shards.setdefault(shard, {})
+        if entries.get(key) != value:
+            entries[key] = value
+            self._dirty.add(shard)
+
+    def all_keys(self) -> list[str]:
+        return [key for entries in self.shards.values() for key in entries]
+
+    def delete(self, key: str) -> None:
+        shard = self.shard(key)
+        if self.shards.get(shard, {}).pop(key, None) is not None:
+            self._dirty.add(shard)
+
+    def save(self) -> None:
+        for shard in sorted(self._dirty):
+            self.cache.write_json(f"{self.name}/{shard}.json", {"entries": self.shards.get(shard, {})})
+        self._dirty.clear()
+
+
+def _shard_of_path(rel: str) -> str:
+    return f"{zlib.crc32(rel.encode('utf-8', 'surrogatepass')) & 0xFF:02x}"
+
+
+def _shard_of_hash(sha: str) -> str:
+    return sha[:2] if len(sha) >= 2 and all(c in "0123456789abcdef" for c in sha[:2]) else "00"
+
+
+class Cache:
+    """The cache of one catalog: ask with ``known_hash``/``parsed``/``result_for``, then ``save``."""
+
+    def __init__(self, directory: Path, tool: str, config: str) -> None:
+        self.directory, self.tool, self.config = directory, tool, config
+        self.files = _Store(self, "files", _shard_of_path)
+        self.records = _Store(self, "records", _shard_of_hash)
+        self.result: dict[str, Any] | None = None
+
+    @classmethod
+    def open(cls, root: Path, config: Config) -> Cache:
+        return cls(root / config.catalog.cache_dir, tool_fingerprint(), config_digest(config))
+
+    def read_json(self, path: Path) -> dict[str, Any] | None:
+        """A cache document written by this tool for this configuration, or None."""
+        try:
+            document = json.loads(path.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            return None
+        if document.get("tool") != self.tool or document.get("config") != self.config:
+            return None
+        return document
+
+    def write_json(self, name: str, document: dict[str, Any]) -> None:
+        try:
+            if not (self.directory / ".gitignore").is_file():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                # Ignored by git wherever it lives, and recognised by backup tools as a cache.
+                write_atomic(self.directory / ".gitignore", "# created by gbstd\n*\n")
+                write_atomic(
+                    self.directory / "CACHEDIR.TAG",
+                    "Signature: 8a477f597d28d172789f06886806bc55\n# gbstd lint cache\n",
+                )
+            header = {"format": FORMAT, "tool": self.tool, "config": self.config}
+            text = json.dumps({**header, **document}, ensure_ascii=False, separators=(",", ":"))
+            write_atomic(self.directory / name, text, fsync=False)
+        except (OSError, ValueError):
+            pass  # a read-only checkout or a full disk: run without a cache rather than fail
+
+    # --- content hashes -------------------------------------------------------------------------------
+    def known_hash(self, rel: str, fingerprint: Fingerprint) -> str | None:
+        """The content hash of ``rel`` when its fingerprint shows it unchanged since it was hashed."""
+        entry = self.files.get(rel)
+        if not isinstance(entry, list) or len(entry) != 6:
+            return None
+        size, mtime, ctime, inode, sha, checked = entry
+        if [size, mtime, ctime, inode] != list(fingerprint) or not isinstance(sha, str):
+            return None
+        if not isinstance(checked, int) or not isinstance(mtime, int) or not isinstance(ctime, int):
+            return None
+        if checked - max(mtime, ctime) < RACY_NS:
+            return None
+        return sha
+
+    def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
+        entry = self.files.get(rel)
+        if isinstance(entry, list) and entry[:5] == [*fingerprint, sha] and self.known_hash(rel, fingerprint):
+            return  # unchanged and trusted: keep the shard clean
+        self.files.set(rel, [*fingerprint, sha, time.time_ns()])
+
+    def forget_missing(self, present: Iterable[str]) -> None:
+        keep = set(present)
+        for rel in self.files.all_keys():
+            if rel not in keep:
+                self.files.delete(rel)
+
+    # --- parsed records ---------------------------------------------------------------------------------
+    def parsed(self, sha: str) -> tuple[Any, list[list[Any]]] | None:
+        entry = self.records.get(sha)
+        if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list):
+            return entry[0], entry[1]
+        return None
+
+    def remember_parsed(self, sha: str, data: Any, findings: list[Finding]) -> None:
+        if is_plain_data(data):
+            self.records.set(sha, [data, [finding_to_json(f, with_path=False) for f in findings]])
+
+    def keep_records(self, hashes: set[str]) -> None:
+        """Drop parsed data of contents no longer in the catalog, so the cache does not grow forever."""
+        for sha in self.records.all_keys():
+            if sha not in hashes:
+                self.records.delete(sha)
+
+    # --- complete results -------------------------------------------------------------------------------
+    def result_for(self, digest: str) -> dict[str, Any] | None:
+        if self.result is None:
+            self.result = self.read_json(self.directory / "result.json") or {}
+        return self.result if self.result.get("digest") == digest else None
+
+    def remember_result(self, digest: str, payload: dict[str, Any]) -> None:
+        self.result = {"digest": digest, **payload}
+        self.write_json("result.json", self.result)
+
+    def save(self) -> None:
+        self.files.save()
+        self.records.save()
+
+
+def input_digest(parts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def file_hashes(root: Path, rels: Iterable[str], cache: Cache | None, max_size: int) -> dict[str, str | None]:
+    """Content hash of each file (None when it cannot be read), reusing the cache's where it can."""
+    hashes: dict[str, str | None] = {}
+    for rel in rels:
+        path = os.path.join(root, rel)
+        try:
+            info = os.stat(path)
+        except OSError:
+            hashes[rel] = None
+            continue
+        fingerprint = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        known = cache.known_hash(rel, fingerprint) if cache else None
+        if known is None:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(max_size + 1)
+            except OSError:
+                hashes[rel] = None
+                continue
+            known = content_hash(data)
+            if cache is not None:
+                cache.remember_hash(rel, fingerprint, known)
+        hashes[rel] = known
+    return hashes

@@ -1,0 +1,268 @@
+"""The lint cache: reused if nothing changed; invalidated by content, config, --as-of, rules; never fatal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog.cache import Cache, tool_fingerprint
+from gbstd.catalog.config_file import load_config
+from gbstd.cli.app import app
+from gbstd.engine import Selection
+from gbstd.linting import lint_catalog
+
+runner = CliRunner()
+AS_OF = "2025-06-30"
+
+GOOD = """code: GB/T 41568-2022
+title: 机关事务管理 术语
+status: 现行
+published: 2022-04-15
+effective: 2022-11-01
+reviews:
+  - date: 2025-01-10
+    conclusion: 继续有效
+    by: 国务院机关事务管理局
+"""
+
+
+def make_catalog(root: Path, records: dict[str, str], config: str = "") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "gbstd.toml").write_text(config, encoding="utf-8")
+    for rel, text in records.items():
+        path = root / "records" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def age(root: Path, seconds: int = 60) -> None:
+    """Backdate every file so that the cache trusts their fingerprints (fresh files count as racy)."""
+    for top, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(top, name)
+            info = os.stat(path)
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def lint_json(root: Path, *extra: str) -> tuple[int, list[dict[str, object]]]:
+    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--format", "json", *extra])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def rules_of(findings: list[dict[str, object]]) -> list[object]:
+    return sorted(f["rule"] for f in findings)
+
+
+def test_cold_then_warm_give_the_same_findings_and_warm_comes_from_the_cache(tmp_path: Path) -> None:
+    root = make_catalog(
+        tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "bad.yaml": GOOD.replace("41568", "41569")}
+    )
+    age(root)
+    cold = lint_json(root)
+    assert (root / ".gbstd-cache" / "result.json").is_file()
+    assert (root / ".gbstd-cache" / ".gitignore").read_text().strip().endswith("*")
+    warm = lint_json(root)
+    assert warm == cold
+    config = load_config(root)
+    outcome = lint_catalog(root, config, dt.date(2025, 6, 30), Selection())
+    assert outcome.from_cache
+    assert rules_of([f.to_json() for f in outcome.result.findings]) == rules_of(cold[1])
+
+
+def test_changing_one_file_changes_its_findings(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    age(root)
+    assert lint_json(root) == (0, [])
+    path = root / "records" / "GB-T-41568-2022.yaml"
+    path.write_text(GOOD.replace("published: 2022-04-15", "published: 2023-04-15"), encoding="utf-8")
+    code, findings = lint_json(root)
+    assert code == 1
+    assert rules_of(findings) == ["C005", "C006"]  # year differs from the code; published after effective
+    path.write_text(GOOD, encoding="utf-8")
+    assert lint_json(root) == (0, [])
+
+
+def test_same_size_same_mtime_edit_is_still_seen(tmp_path: Path) -> None:
+    """Rewritten in the same second with the same size: the ctime and the racy check catch it."""
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    lint_json(root)
+    path = root / "records" / "GB-T-41568-2022.yaml"
+    info = path.stat()
+    path.write_text(GOOD.replace("现行", "废止"), encoding="utf-8")  # same length in bytes
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+    code, findings = lint_json(root)
+    assert code == 1 and "C007" in rules_of(findings)
+
+
+def test_as_of_config_and_rule_selection_are_part_of_the_key(tmp_path: Path) -> None:
+    upcoming = GOOD.split("reviews:")[0].replace("现行", "即将实施").replace("2022-11-01", "2025-09-01")
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": upcoming})
+    age(root)
+    assert lint_json(root) == (0, [])
+    code, findings = lint_json(root, "--as-of", "2025-10-01")  # the later --as-of wins
+    assert code == 1 and rules_of(findings) == ["C007"]
+    assert lint_json(root, "--as-of", "2025-10-01", "--ignore", "C007") == (0, [])
+    (root / "gbstd.toml").write_text('[lint]\nignore = ["C007"]\n', encoding="utf-8")
+    assert lint_json(root, "--as-of", "2025-10-01") == (0, [])
+
+
+def test_an_added_or_removed_file_is_seen(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    age(root)
+    lint_json(root)
+    copy = root / "records" / "copy" / "GB-T-41568-2022.yaml"
+    copy.parent.mkdir()
+    copy.write_text(GOOD, encoding="utf-8")
+    assert rules_of(lint_json(root)[1]) == ["C008", "C008"]
+    copy.unlink()
+    assert lint_json(root) == (0, [])
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    assert lint_json(root, "--no-cache") == (0, [])
+    assert not (root / ".gbstd-cache").exists()
+
+
+def test_cache_dir_is_configurable(tmp_path: Path) -> None:
+    root = make_catalog(
+        tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD}, '[catalog]\ncache_dir = "build/lint-cache"\n'
+    )
+    lint_json(root)
+    assert (root / "build" / "lint-cache" / "result.json").is_file()
+    assert lint_json(root) == (0, [])  # the cache dir is not linted or hashed
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{",
+        b"\x00\xff",
+        b"[]",
+        b'{"format": 1, "entries": 3}',
+        b'{"format": 1, "entries": {"x": [1], "records/GB-T-41568-2022.yaml": [1]}}',
+        b'{"format": 1, "digest": "x", "findings": [[1, 2]]}',
+    ],
+)
+def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
+    root = make_catalog(
+        tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "x.yaml": GOOD.replace("41568", "1")}
+    )
+    age(root)
+    expected = lint_json(root)
+    written = list((root / ".gbstd-cache").rglob("*.json"))
+    assert len(written) >= 3
+    for path in written:
+        path.write_bytes(damage)
+    assert lint_json(root) == expected
+    assert lint_json(root) == expected
+
+
+def test_a_forged_result_for_another_digest_is_not_used(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    age(root)
+    lint_json(root)
+    result = root / ".gbstd-cache" / "result.json"
+    document = json.loads(result.read_text())
+    document["digest"] = "0" * 64
+    document["findings"] = [
+        ["records/GB-T-41568-2022.yaml", "C001", "假", "fake", None, [], True, 1, 1, "error"]
+    ]
+    result.write_text(json.dumps(document))
+    assert lint_json(root) == (0, [])
+
+
+def test_an_unwritable_cache_dir_is_not_fatal(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    (root / ".gbstd-cache").write_text("a file where the directory should be")
+    assert lint_json(root) == (0, [])
+    assert lint_json(root) == (0, [])
+
+
+def test_racing_runs_leave_a_usable_cache(tmp_path: Path) -> None:
+    records = {
+        f"T-CAGA-{i}-2023.yaml": GOOD.replace("GB/T 41568-2022", f"T/CAGA {i}-2023")
+        .replace("术语", f"术语 第{i}部分")
+        .replace("published: 2022-04-15", "published: 2023-04-15")
+        .replace("effective: 2022-11-01", "effective: 2023-11-01")
+        for i in range(1, 40)
+    }
+    root = make_catalog(tmp_path / "cat", records)
+    age(root)
+    # --ignore D: the numbered titles are near-duplicates by construction.
+    argv = [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF, "--format", "json", "--ignore", "D"]
+    runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    for process in runs:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert json.loads(out) == []
+    for path in (root / ".gbstd-cache").rglob("*.json"):
+        json.loads(path.read_text())  # complete, parseable files
+    assert not [p for p in (root / ".gbstd-cache").rglob("*") if p.suffix == ".tmp"]
+    config = load_config(root)
+    assert lint_catalog(root, config, dt.date(2025, 6, 30), Selection(ignore=["D"])).from_cache
+
+
+def test_records_cache_is_dropped_when_the_config_changes(tmp_path: Path) -> None:
+    internal = GOOD.replace("GB/T 41568-2022", "HNJGSW 101-2022")
+    root = make_catalog(tmp_path / "cat", {"HNJGSW-101-2022.yaml": internal})
+    age(root)
+    assert rules_of(lint_json(root)[1]) == ["C002"]  # no internal_code_pattern: not a code
+    (root / "gbstd.toml").write_text("[catalog]\ninternal_code_pattern = '^HNJGSW \\d+-\\d{4}$'\n")
+    assert lint_json(root) == (0, [])
+    cache = Cache.open(root, load_config(root))
+    assert cache.tool == tool_fingerprint() and len(cache.records.all_keys()) == 1
+
+
+def test_parallel_reading_gives_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gbstd.catalog import loader
+
+    records = {
+        f"DB41-T-{i}-2021.yaml": GOOD.replace("GB/T 41568-2022", f"DB41/T {i}-2021")
+        .replace("published: 2022-04-15", "published: 2021-12-15")
+        .replace("2022-11-01", "2021-11-01")
+        .replace("术语", f"术语 第{i}部分")
+        for i in range(1, 61)
+    }
+    records["broken.yaml"] = "code: [\n"
+    root = make_catalog(tmp_path / "cat", records)
+    single = lint_json(root, "--no-cache", "--jobs", "1", "--ignore", "D")
+    monkeypatch.setattr(loader, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(loader, "CHUNK", 7)
+    assert loader.worker_count(2, 61) == min(2, len(os.sched_getaffinity(0)))
+    assert lint_json(root, "--no-cache", "--jobs", "2", "--ignore", "D") == single
+    assert rules_of(single[1]) == ["C006"] * 60 + ["Y001"]  # published after effective, and the broken file
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ["x", [[1, 2, 3]]],
+        [{"code": 5}, [["Y001", "a", "b", None, [], True, "x", 1, "?"]]],
+        [None, "not a list"],
+        7,
+    ],
+)
+def test_forged_record_entries_with_a_valid_header_are_read_again(tmp_path: Path, entry: object) -> None:
+    root = make_catalog(
+        tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "x.yaml": GOOD.replace("41568", "1")}
+    )
+    age(root)
+    expected = lint_json(root)
+    (root / ".gbstd-cache" / "result.json").unlink()
+    for shard in (root / ".gbstd-cache" / "records").glob("*.json"):
+        document = json.loads(shard.read_text())
+        document["entries"] = {sha: entry for sha in document["entries"]}
+        shard.write_text(json.dumps(document))
+    assert lint_json(root) == expected

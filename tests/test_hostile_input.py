@@ -1,0 +1,244 @@
+"""Whatever people put into a repository: findings or a one-line error, with the exit code asserted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog.yamlio import MAX_DEPTH, parse_yaml
+from gbstd.cli.app import app
+
+runner = CliRunner()
+
+GOOD = """code: GB/T 41568-2022
+title: 机关事务管理 术语
+status: 现行
+published: 2022-04-15
+effective: 2022-11-01
+reviews:
+  - date: 2025-01-10
+    conclusion: 继续有效
+    by: 国务院机关事务管理局
+"""
+
+
+def catalog(tmp_path: Path, files: dict[str, bytes | str] | None = None, config: str = "") -> Path:
+    root = tmp_path / "cat"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text(config, encoding="utf-8")
+    for rel, content in (files or {}).items():
+        path = root / "records" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+    return root
+
+
+def lint(root: Path | str, *extra: str) -> tuple[int, list[dict[str, object]], str]:
+    result = runner.invoke(
+        app,
+        [
+            "lint",
+            str(root),
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+            "--no-cache",
+            *extra,
+        ],
+    )
+    assert "Traceback" not in result.output
+    findings = json.loads(result.stdout) if result.exit_code in (0, 1) else []
+    return result.exit_code, findings, result.stderr
+
+
+def only(findings: list[dict[str, object]], rule: str) -> dict[str, object]:
+    matching = [f for f in findings if f["rule"] == rule]
+    assert len(matching) == 1, findings
+    return matching[0]
+
+
+ALIAS_BOMB = (
+    "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+        for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    + "code: *i\n"
+)
+
+
+def test_alias_bomb_is_refused_quickly_with_bounded_memory(tmp_path: Path) -> None:
+    tracemalloc.start()
+    start = time.perf_counter()
+    data, problems = parse_yaml(ALIAS_BOMB)
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert data is None and problems[0].rule == "Y001" and "alias" in problems[0].message.en
+    assert (problems[0].line, problems[0].column) == (2, 8)  # the first *a
+    assert elapsed < 1.0 and peak < 5_000_000
+    code, findings, _ = lint(catalog(tmp_path, {"bomb.yaml": ALIAS_BOMB}))
+    assert code == 1 and only(findings, "Y001")["line"] == 2
+
+
+def test_even_a_single_alias_is_refused() -> None:
+    data, problems = parse_yaml("code: &c GB/T 1-2020\nreplaces: [*c]\n")
+    assert data is None and problems[0].rule == "Y001" and (problems[0].line, problems[0].column) == (2, 12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "code: " + "[" * 200_000 + "]" * 200_000 + "\n",
+        "code: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n",
+        "".join("  " * i + "-\n" for i in range(MAX_DEPTH + 5)),
+    ],
+)
+def test_deep_nesting_is_a_finding_not_a_crash(tmp_path: Path, text: str) -> None:
+    # In a child process: a regression here used to be a segmentation fault in the C composer.
+    root = catalog(tmp_path, {"deep.yaml": text})
+    done = subprocess.run(
+        [sys.executable, "-m", "gbstd", "lint", str(root), "--format", "json", "--lang", "en", "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    finding = only(json.loads(done.stdout), "Y001")
+    assert "nested deeper than" in str(finding["message"])
+
+
+def test_nesting_up_to_the_limit_is_fine() -> None:
+    data, problems = parse_yaml("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n")
+    assert problems == [] and isinstance(data, dict)
+
+
+def test_a_50_mb_file_is_refused_by_size_without_reading_it(tmp_path: Path) -> None:
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD})
+    huge = root / "records" / "huge.yaml"
+    with open(huge, "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB of NUL bytes, nothing written
+    start = time.perf_counter()
+    code, findings, _ = lint(root)
+    assert time.perf_counter() - start < 10
+    assert code == 1
+    message = str(only(findings, "Y009")["message"])
+    assert "52428800 bytes" in message and "max_file_size" in message
+    (root / "gbstd.toml").write_text("[catalog]\nmax_file_size = 60_000_000\n")
+    code, findings, _ = lint(root)
+    assert code == 1 and only(findings, "Y004")  # now it is read: NUL bytes, a binary file
+
+
+def test_symlink_loop(tmp_path: Path) -> None:
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD})
+    os.symlink("loop.yaml", root / "records" / "loop.yaml")
+    (root / "records" / "dir-loop").symlink_to(root / "records", target_is_directory=True)
+    code, findings, _ = lint(root)
+    assert code == 1
+    finding = only(findings, "Y010")
+    assert finding["path"] == "records/loop.yaml" and "symbolic links" in str(finding["message"])
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads a chmod 000 file anyway")
+def test_unreadable_file(tmp_path: Path) -> None:
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD})
+    (root / "records" / "GB-T-41568-2022.yaml").chmod(0)
+    try:
+        code, findings, _ = lint(root)
+    finally:
+        (root / "records" / "GB-T-41568-2022.yaml").chmod(0o644)
+    assert code == 1 and "Permission denied" in str(only(findings, "Y010")["message"])
+
+
+def test_a_directory_named_like_a_record(tmp_path: Path) -> None:
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD})
+    (root / "records" / "x.yaml").mkdir()
+    code, findings, _ = lint(root)
+    assert code == 1
+    finding = only(findings, "Y010")
+    assert finding["path"] == "records/x.yaml" and "directory" in str(finding["message"])
+
+
+def test_a_fifo_does_not_hang(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD})
+    os.mkfifo(root / "records" / "pipe.yaml")
+    code, findings, _ = lint(root)
+    assert code == 1 and "not a regular file" in str(only(findings, "Y010")["message"])
+
+
+def test_invalid_utf8_in_the_middle(tmp_path: Path) -> None:
+    text = GOOD.encode() + b"note: caf\xe9 \xff\xfe\n"
+    code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
+    assert code == 1
+    finding = only(findings, "Y005")
+    assert finding["line"] == 10 and "not valid UTF-8" in str(finding["message"])
+
+
+def test_nul_bytes(tmp_path: Path) -> None:
+    code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD.encode() + b"note: a\x00b\n"}))
+    assert code == 1 and only(findings, "Y004")["line"] == 10
+
+
+def test_crlf_line_endings_are_accepted_with_correct_lines(tmp_path: Path) -> None:
+    crlf = GOOD.replace("\n", "\r\n").encode()
+    assert lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": crlf})) == (0, [], "")
+    broken = GOOD.replace("published: 2022-04-15", "published: 2022-02-30").replace("\n", "\r\n").encode()
+    root = tmp_path / "second"
+    root.mkdir()
+    code, findings, _ = lint(catalog(root, {"GB-T-41568-2022.yaml": broken}))
+    assert code == 1
+    finding = only(findings, "C001")
+    assert (finding["line"], finding["column"]) == (4, 12)
+
+
+def test_a_catalog_path_that_does_not_exist(tmp_path: Path) -> None:
+    code, _, stderr = lint(tmp_path / "nowhere")
+    assert code == 2 and stderr.count("\n") == 1 and "no such path" in stderr
+
+
+def test_no_catalog_above_the_path(tmp_path: Path) -> None:
+    code, _, stderr = lint(tmp_path)
+    assert code == 2 and "gbstd.toml" in stderr and stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        ("[catalog\nrecords = 1", "not valid TOML"),
+        ("[catalog]\nrecords = 1\n", "records"),
+        ("[catalog]\nmax_file_size = -5\n", "max_file_size"),
+        ("[catalog]\ninternal_code_pattern = '('\n", "internal_code_pattern"),
+        ("[lint]\nselectt = ['C']\n", "unknown key"),
+        ("\xff\xfe", "UTF-8"),
+    ],
+)
+def test_a_broken_gbstd_toml(tmp_path: Path, config: str, words: str) -> None:
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD})
+    (root / "gbstd.toml").write_bytes(
+        config.encode("latin-1") if config.startswith("\xff") else config.encode()
+    )
+    code, _, stderr = lint(root)
+    assert code == 2 and words in stderr and stderr.count("\n") == 1
+
+
+def test_a_gbstd_toml_that_is_a_directory(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    (root / "gbstd.toml").mkdir(parents=True)
+    code, _, stderr = lint(root)
+    assert code == 2 and stderr.count("\n") == 1
