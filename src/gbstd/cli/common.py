@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -18,6 +19,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import load_catalog
 from gbstd.i18n import Lang, Text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -45,10 +49,31 @@ def today() -> dt.date:
 def parse_as_of(value: str | None, lang: Lang) -> dt.date:
     if value is None:
         return today()
+    return parse_date_option(value, "--as-of", lang)
+
+
+def parse_date_option(value: str, option: str, lang: Lang) -> dt.date:
+    """A YYYY-MM-DD option value, or a one-line error naming the option (exit 2)."""
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        fail(Text(f"--as-of {value!r} 不是有效日期（YYYY-MM-DD）", f"--as-of {value!r} is not a valid date (YYYY-MM-DD)"), lang)
+        fail(Text(f"{option} {value!r} 不是有效日期（YYYY-MM-DD）", f"{option} {value!r} is not a valid date (YYYY-MM-DD)"), lang)
+
+
+def load_catalog_or_fail(path: Path, lang: Lang, label: Text | None = None, *, show: bool | None = None) -> Catalog:
+    """Load the catalog that holds ``path`` behind a progress bar; any CatalogError is a one-line exit 2."""
+    if not path.exists():
+        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
+    text = (label or Text("加载", "loading")).get(lang)
+    try:
+        with progress_bar(text, enabled=show) as bar:
+            return load_catalog(
+                path,
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            )
+    except CatalogError as exc:
+        fail(exc.text, lang)
 
 
 def fail(message: Text, lang: Lang, code: int = EXIT_ERROR) -> NoReturn:

@@ -9,11 +9,8 @@ from typing import Annotated
 
 import typer
 
-from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
-from gbstd.cli.common import LangChoice, LangOption, fail, progress_bar
-from gbstd.i18n import Lang, Text
+from gbstd.cli.common import LangChoice, LangOption, fail, load_catalog_or_fail, progress_bar
+from gbstd.i18n import Text
 from gbstd.reporters.dupes import DUPES_FORMATS, render_table
 from gbstd.similarity import DuplicatePair, cluster, find_duplicates
 
@@ -23,20 +20,6 @@ class DupesFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
-
-
-def _load(path: Path, label: str, language: Lang, show: bool) -> Catalog:
-    if not path.exists():
-        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), language)
-    try:
-        with progress_bar(label, enabled=show) as bar:
-            return load_catalog(
-                path,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
-            )
-    except CatalogError as exc:
-        fail(exc.text, language)
 
 
 def dupes(
@@ -76,10 +59,10 @@ def dupes(
     language = lang.value
     threshold = None if min_score is None else (min_score / 100 if min_score > 1 else min_score)
     show = sys.stderr.isatty() and (sys.stdout.isatty() or output_format is DupesFormat.table)
-    catalog = _load(path, "加载 loading" if language == "zh" else "loading", language, show)
+    catalog = load_catalog_or_fail(path, language, show=show)
     reference = None
     if against is not None:
-        reference = _load(against, "加载参照 loading reference" if language == "zh" else "loading reference", language, show)
+        reference = load_catalog_or_fail(against, language, Text("加载参照目录", "loading the reference"), show=show)
         if reference.root == catalog.root:
             fail(Text(f"--against {against} 与 {path} 是同一个目录", f"--against {against} is the same catalog as {path}"),
                  language)

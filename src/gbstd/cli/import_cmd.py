@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
 from gbstd.cli.common import (
     EXIT_FINDINGS,
     AsOfOption,
     LangChoice,
     LangOption,
     fail,
+    load_catalog_or_fail,
     parse_as_of,
     progress_bar,
 )
@@ -75,12 +75,7 @@ def import_(
     day = parse_as_of(as_of, language)
     try:
         table = read_table(file, sheet)
-        with progress_bar("加载目录" if language == "zh" else "loading") as bar:
-            catalog = load_catalog(
-                into,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
-            )
+        catalog = load_catalog_or_fail(into, language)
         with progress_bar("导入" if language == "zh" else "importing", total=2 * len(table.rows)) as bar:
             report = import_table(
                 table,

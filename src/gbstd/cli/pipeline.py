@@ -15,7 +15,7 @@ from rich.table import Table
 
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
-from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
+from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of, parse_date_option
 from gbstd.i18n import Lang, Text
 from gbstd.pipeline import project_states, stage_counts
 from gbstd.system_report import PIPELINE_COLUMNS, group_states, pipeline_markdown, pipeline_rows
@@ -28,18 +28,7 @@ class PipelineFormat(str, Enum):
 
 
 def _date(value: str | None, option: str, lang: Lang) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(
-            Text(
-                f"{option} {value!r} 不是有效日期（YYYY-MM-DD）",
-                f"{option} {value!r} is not a valid date (YYYY-MM-DD)",
-            ),
-            lang,
-        )
+    return None if value is None else parse_date_option(value, option, lang)
 
 
 def pipeline(

@@ -11,9 +11,17 @@ import typer
 from jinja2 import TemplateError
 
 from gbstd.catalog.atomic import write_atomic
-from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
-from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of, progress_bar, stderr
+from gbstd.cli.common import (
+    AsOfOption,
+    LangChoice,
+    LangOption,
+    fail,
+    load_catalog_or_fail,
+    parse_as_of,
+    parse_date_option,
+    progress_bar,
+    stderr,
+)
 from gbstd.cli.report import report_app
 from gbstd.i18n import Lang, Text
 from gbstd.reports.bulletin import NotesError, build_document, choose_notes, render_bulletin
@@ -29,13 +37,7 @@ class BulletinFormat(str, Enum):
 
 
 def _date(value: str | None, option: str, lang: Lang) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(Text(f"{option} {value!r} 不是有效日期（YYYY-MM-DD）", f"{option} {value!r} is not a valid date (YYYY-MM-DD)"),
-             lang)
+    return None if value is None else parse_date_option(value, option, lang)
 
 
 @report_app.command("bulletin")
@@ -76,15 +78,7 @@ def bulletin(
     target = output or Path(f"bulletin-{chosen.key}.{fmt}")
     if target.exists() and target.is_dir():
         fail(Text(f"输出路径是目录：{target}", f"the output path is a directory: {target}"), language)
-    try:
-        with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
-            catalog = load_catalog(
-                catalog_path,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
-            )
-    except CatalogError as exc:
-        fail(exc.text, language)
+    catalog = load_catalog_or_fail(catalog_path, language)
     try:
         choice = choose_notes(catalog, chosen, notes)
     except NotesError as exc:

@@ -10,9 +10,7 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.atomic import write_atomic
-from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
-from gbstd.cli.common import LangChoice, LangOption, fail, progress_bar, stderr
+from gbstd.cli.common import LangChoice, LangOption, fail, load_catalog_or_fail, stderr
 from gbstd.i18n import Text
 from gbstd.tabular.writers import SHEET_TITLE, build_table, write_csv, write_markdown, write_xlsx
 
@@ -63,15 +61,7 @@ def catalog(
     chosen = output_format or (_SUFFIXES.get(output.suffix.lower()) if output else None) or TableFormat.md
     if chosen is TableFormat.xlsx and output is None:
         fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)
-    try:
-        with progress_bar("加载目录" if language == "zh" else "loading") as bar:
-            loaded = load_catalog(
-                path,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
-            )
-    except CatalogError as exc:
-        fail(exc.text, language)
+    loaded = load_catalog_or_fail(path, language)
     table = build_table(loaded.records, language)
     unreadable = len({f.path for f in loaded.load_findings if f.path != loaded.system_rel})
     if unreadable:

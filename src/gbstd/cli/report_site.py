@@ -8,9 +8,16 @@ from typing import Annotated
 import typer
 from jinja2 import TemplateError
 
-from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
-from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of, progress_bar, stderr
+from gbstd.cli.common import (
+    AsOfOption,
+    LangChoice,
+    LangOption,
+    fail,
+    load_catalog_or_fail,
+    parse_as_of,
+    progress_bar,
+    stderr,
+)
 from gbstd.cli.report import report_app
 from gbstd.i18n import Text
 from gbstd.reports.site import build_site
@@ -41,15 +48,7 @@ def site(
     day = parse_as_of(as_of, language)
     if output.exists() and not output.is_dir():
         fail(Text(f"输出路径不是目录：{output}", f"the output path is not a directory: {output}"), language)
-    try:
-        with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
-            catalog = load_catalog(
-                catalog_path,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
-            )
-    except CatalogError as exc:
-        fail(exc.text, language)
+    catalog = load_catalog_or_fail(catalog_path, language)
     try:
         with progress_bar("生成网站 site" if language == "zh" else "site", total=len(catalog.records) + 1) as bar:
             result = build_site(catalog, output, day, (lambda n: bar.advance(0, n)) if bar else None)
