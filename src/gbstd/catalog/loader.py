@@ -11,7 +11,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from gbstd.catalog.cache import Cache, content_hash, finding_from_json
 from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, ProjectRecord, Record
@@ -26,6 +28,9 @@ from gbstd.model.plan import PilotPlan
 from gbstd.model.project import Project
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
+
+M = TypeVar("M", bound=BaseModel)
+W = TypeVar("W")
 
 YAML_SUFFIXES = (".yaml", ".yml")
 Progress = Callable[[int], None]
@@ -127,61 +132,56 @@ def record_from_data(
     return standard, code, problems
 
 
-def load_notes_file(path: Path, rel: str, config: Config) -> tuple[NotesFile | None, list[Finding]]:
-    """One bulletin-notes file → a NotesFile (or None) and its load-time findings, with positions."""
+def _load_model(
+    path: Path, rel: str, config: Config, model: type[M], label: Callable[[Any], str | None] = lambda data: None
+) -> tuple[M | None, list[Finding]]:
+    """Read one YAML file and validate it against ``model``; problems come back as findings with positions."""
     data, findings = read_document(path, rel, config)
     if data is None and findings:
         return None, findings
-    notes, problems = validate(BulletinNotes, data, rel, None)
-    findings += problems
+    loaded, problems = validate(model, data, rel, label(data))
+    return loaded, findings + problems
+
+
+def load_notes_file(path: Path, rel: str, config: Config) -> tuple[NotesFile | None, list[Finding]]:
+    """One bulletin-notes file → a NotesFile (or None) and its load-time findings, with positions."""
+    notes, findings = _load_model(path, rel, config, BulletinNotes)
     return (NotesFile(path=path, rel=rel, notes=notes) if notes else None), findings
 
 
-def load_notes(root: Path, config: Config) -> tuple[list[NotesFile], list[str], list[Finding]]:
-    """Every notes file under the catalog's ``[catalog] notes`` directory."""
-    directory = root / config.catalog.notes
-    loaded: list[NotesFile] = []
-    rels: list[str] = []
-    findings: list[Finding] = []
-    for path in list_yaml_files(directory) if directory.is_dir() else []:
-        rel = path.relative_to(root).as_posix()
-        notes, problems = load_notes_file(path, rel, config)
-        rels.append(rel)
-        findings += problems
-        if notes:
-            loaded.append(notes)
-    return loaded, rels, findings
+def _project_id(data: Any) -> str | None:
+    return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
 
 
 def load_project(path: Path, rel: str, config: Config) -> tuple[ProjectRecord | None, list[Finding]]:
     """One project file → a ProjectRecord (or None) and its load-time findings."""
-    data, findings = read_document(path, rel, config)
-    if data is None and findings:
-        return None, findings
-    label = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
-    project, problems = validate(Project, data, rel, label)
-    findings += problems
+    project, findings = _load_model(path, rel, config, Project, _project_id)
     return (ProjectRecord(path=path, rel=rel, project=project) if project else None), findings
-
-
-def project_files(root: Path, config: Config) -> list[Path]:
-    projects_dir = root / config.catalog.projects
-    return list_yaml_files(projects_dir) if projects_dir.is_dir() else []
 
 
 def load_plan(path: Path, rel: str, config: Config) -> tuple[PlanFile | None, list[Finding]]:
     """One pilot plan file → a PlanFile (or None) and its load-time findings."""
-    data, findings = read_document(path, rel, config)
-    if data is None and findings:
-        return None, findings
-    plan, problems = validate(PilotPlan, data, rel, None)
-    findings += problems
+    plan, findings = _load_model(path, rel, config, PilotPlan)
     return (PlanFile(path=path, rel=rel, plan=plan) if plan else None), findings
 
 
-def plan_files(root: Path, config: Config) -> list[Path]:
-    plans_dir = root / config.catalog.plans
-    return list_yaml_files(plans_dir) if plans_dir.is_dir() else []
+def _yaml_files_in(root: Path, directory: str) -> list[Path]:
+    """YAML files under one of the catalog's directories (notes, projects, plans); none if it is absent."""
+    top = root / directory
+    return list_yaml_files(top) if top.is_dir() else []
+
+
+def _load_kind(catalog: Catalog, directory: str, load: Callable[[Path, str, Config], tuple[W | None, list[Finding]]]) -> list[W]:
+    """Load every file of one kind into the catalog's file list and findings; return what validated."""
+    loaded: list[W] = []
+    for path in _yaml_files_in(catalog.root, directory):
+        rel = path.relative_to(catalog.root).as_posix()
+        item, findings = load(path, rel, catalog.config)
+        catalog.files.append(rel)
+        catalog.load_findings.extend(findings)
+        if item is not None:
+            loaded.append(item)
+    return loaded
 
 
 def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str | None, list[Finding]]:
@@ -217,10 +217,11 @@ def catalog_files(root: Path, config: Config) -> list[str]:
     """Every file ``load_catalog`` reads: the system file (when present), notes, records, projects, plans."""
     system = root / config.catalog.system
     head = [system.relative_to(root).as_posix()] if os.path.lexists(system) else []
-    notes_dir = root / config.catalog.notes
-    notes = list_yaml_files(notes_dir) if notes_dir.is_dir() else []
-    others = [p.relative_to(root).as_posix() for p in [*project_files(root, config), *plan_files(root, config)]]
-    return head + [p.relative_to(root).as_posix() for p in notes] + record_rels(root, config) + others
+    notes = _yaml_files_in(root, config.catalog.notes)
+    others = [*_yaml_files_in(root, config.catalog.projects), *_yaml_files_in(root, config.catalog.plans)]
+    return head + [p.relative_to(root).as_posix() for p in notes] + record_rels(root, config) + [
+        p.relative_to(root).as_posix() for p in others
+    ]
 
 
 def _cache_skip(root: Path, config: Config, top: Path) -> list[str]:
@@ -251,27 +252,13 @@ def load_catalog(
     catalog.load_findings.extend(system_findings)
     if catalog.system_rel:
         catalog.files.append(catalog.system_rel)
-    catalog.notes, notes_rels, notes_findings = load_notes(root, config)
-    catalog.files.extend(notes_rels)
-    catalog.load_findings.extend(notes_findings)
+    catalog.notes = _load_kind(catalog, config.catalog.notes, load_notes_file)
     rels = record_rels(root, config)
     if on_total:
         on_total(len(rels))
     _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs)
-    for path in project_files(root, config):
-        rel = path.relative_to(root).as_posix()
-        project, findings = load_project(path, rel, config)
-        catalog.files.append(rel)
-        catalog.load_findings.extend(findings)
-        if project is not None:
-            catalog.projects.append(project)
-    for path in plan_files(root, config):
-        rel = path.relative_to(root).as_posix()
-        plan_file, findings = load_plan(path, rel, config)
-        catalog.files.append(rel)
-        catalog.load_findings.extend(findings)
-        if plan_file is not None:
-            catalog.plans.append(plan_file)
+    catalog.projects = _load_kind(catalog, config.catalog.projects, load_project)
+    catalog.plans = _load_kind(catalog, config.catalog.plans, load_plan)
     return catalog
 
 
