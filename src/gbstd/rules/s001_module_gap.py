@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from gbstd.coverage import ModuleNode
-from gbstd.findings import Finding, Severity
+from gbstd.findings import Severity
 from gbstd.i18n import Text
-from gbstd.rules.base import Rule, RuleContext
+from gbstd.rules.module_base import ModuleRule
 
 
 def _empty(node: ModuleNode) -> bool:
     return node.total.in_force == 0 and node.total.abolished == 0
 
 
-class ModuleGap(Rule):
+class ModuleGap(ModuleRule):
     """体系模块没有标准（缺口） / a module of the standard system has no standard
 
     What it does:
@@ -43,32 +41,12 @@ class ModuleGap(Rule):
     summary = Text("体系模块没有标准（缺口）", "a module of the standard system has no standard")
     severity = Severity.WARNING
 
-    def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        if ctx.catalog.system is None or ctx.catalog.system_rel is None:
-            return
-        for node in ctx.system_summary.nodes():
-            if not _empty(node) or (node.parent is not None and _empty(node.parent)):
-                continue
-            coming = []
-            if node.total.upcoming:
-                coming.append((f"即将实施 {node.total.upcoming} 项", f"{node.total.upcoming} upcoming"))
-            if node.total.in_progress:
-                coming.append(
-                    (f"在研项目 {node.total.in_progress} 项", f"{node.total.in_progress} in progress")
-                )
-            hint = (
-                Text(f"（{'，'.join(c[0] for c in coming)}）", f" ({', '.join(c[1] for c in coming)})")
-                if coming
-                else Text("", "")
-            )
-            yield Finding(
-                self.code,
-                Text(
-                    f"模块 {node.id} {node.module.name} 没有现行标准{hint.zh}",
-                    f"module {node.id} {node.module.name} has no standard in force{hint.en}",
-                ),
-                ctx.catalog.system_rel,
-                None,
-                loc=(*node.loc, "id"),
-                key=False,
-            )
+    def matches(self, node: ModuleNode) -> bool:
+        return _empty(node)
+
+    def message(self, node: ModuleNode, coming: Text | None) -> Text:
+        hint = Text(f"（{coming.zh}）", f" ({coming.en})") if coming else Text("", "")
+        return Text(
+            f"模块 {node.id} {node.module.name} 没有现行标准{hint.zh}",
+            f"module {node.id} {node.module.name} has no standard in force{hint.en}",
+        )

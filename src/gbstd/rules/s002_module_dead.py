@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from gbstd.coverage import ModuleNode
-from gbstd.findings import Finding, Severity
+from gbstd.findings import Severity
 from gbstd.i18n import Text
-from gbstd.rules.base import Rule, RuleContext
+from gbstd.rules.module_base import ModuleRule
 
 
 def _dead(node: ModuleNode) -> bool:
@@ -15,7 +13,7 @@ def _dead(node: ModuleNode) -> bool:
     total = node.total
     return total.abolished + total.zombies > 0 and total.in_force == total.zombies
 
-class ModuleDead(Rule):
+class ModuleDead(ModuleRule):
     """模块的标准均已废止或为僵尸标准 / every standard of a module is abolished or a zombie
 
     What it does:
@@ -40,34 +38,14 @@ class ModuleDead(Rule):
     summary = Text("模块的标准均已废止或为僵尸标准", "every standard of a module is abolished or a zombie")
     severity = Severity.WARNING
 
-    def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        if ctx.catalog.system is None or ctx.catalog.system_rel is None:
-            return
-        for node in ctx.system_summary.nodes():
-            if not _dead(node) or (node.parent is not None and _dead(node.parent)):
-                continue
-            extra = []
-            if node.total.upcoming:
-                extra.append((f"即将实施 {node.total.upcoming} 项", f"{node.total.upcoming} upcoming"))
-            if node.total.in_progress:
-                extra.append(
-                    (f"在研项目 {node.total.in_progress} 项", f"{node.total.in_progress} in progress")
-                )
-            hint = (
-                Text(f"；{'，'.join(e[0] for e in extra)}", f"; {', '.join(e[1] for e in extra)}")
-                if extra
-                else Text("", "")
-            )
-            yield Finding(
-                self.code,
-                Text(
-                    f"模块 {node.id} {node.module.name} 没有有效实施的标准（废止 {node.total.abolished} 项，"
-                    f"僵尸标准 {node.total.zombies} 项）{hint.zh}",
-                    f"module {node.id} {node.module.name} has no standard alive ({node.total.abolished} "
-                    f"abolished, {node.total.zombies} zombies){hint.en}",
-                ),
-                ctx.catalog.system_rel,
-                None,
-                loc=(*node.loc, "id"),
-                key=False,
-            )
+    def matches(self, node: ModuleNode) -> bool:
+        return _dead(node)
+
+    def message(self, node: ModuleNode, coming: Text | None) -> Text:
+        hint = Text(f"；{coming.zh}", f"; {coming.en}") if coming else Text("", "")
+        return Text(
+            f"模块 {node.id} {node.module.name} 没有有效实施的标准（废止 {node.total.abolished} 项，"
+            f"僵尸标准 {node.total.zombies} 项）{hint.zh}",
+            f"module {node.id} {node.module.name} has no standard alive ({node.total.abolished} "
+            f"abolished, {node.total.zombies} zombies){hint.en}",
+        )
