@@ -19,7 +19,7 @@ Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -35,17 +35,25 @@ from gbstd.model.config import DuplicatesSection
 from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
-from gbstd.similarity.normalise import scope_text
+from gbstd.similarity.normalise import normalise, scope_text
+from gbstd.similarity.scope import ScopeIndex
 from gbstd.similarity.scoring import (
+    Aligner,
+    Context,
     PairScore,
     Weights,
     best_possible,
+    finish,
     lowest_subject,
-    scope_grams,
     score_pair,
     substituted,
 )
+from gbstd.similarity.segment import words
 from gbstd.similarity.subject import Subject, SubjectExtractor
+from gbstd.similarity.thesaurus import Thesaurus
+
+# A scope text that more different subjects than this share is boilerplate, not evidence of a duplicate.
+_SHARED_SCOPE = 3
 
 # stage name, items done, items in the stage
 Progress = Callable[[str, int, int], None]
@@ -108,6 +116,7 @@ class DuplicatePair:
     reason: Text
     a_record: Record = field(compare=False, repr=False)
     b_record: Record = field(compare=False, repr=False)
+    evidence: PairScore | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_duplicate(self) -> bool:
@@ -134,7 +143,25 @@ class DuplicatePair:
             "b_region": self.b_record.region,
             "a_path": self.a_record.rel,
             "b_path": self.b_record.rel,
+            "evidence": _evidence_json(self.evidence),
         }
+
+
+def _evidence_json(evidence: PairScore | None) -> dict[str, object] | None:
+    """What carried a pair, for scripts: the parts of the score and the words the alignment equated."""
+    if evidence is None:
+        return None
+    return {
+        "subject": round(evidence.subject, 3),
+        "title": round(evidence.title, 3),
+        "scope": None if evidence.scope is None else round(evidence.scope, 3),
+        "aspects_differ": evidence.aspects_differ,
+        "substituted": evidence.substituted,
+        "carried_by_scope": evidence.carried_by_scope,
+        "same_module": evidence.same_module,
+        "same_body": evidence.same_body,
+        "equated": [{"kind": n.kind, "word": n.word, "other": n.other} for n in evidence.notes],
+    }
 
 
 def _tier_value(record: Record) -> str | None:
@@ -207,13 +234,7 @@ class _Entry:
     side: int  # 0 = the catalog, 1 = the reference catalog (--against)
     subject: Subject
     key: str = ""
-    _scope: str | None = None
-
-    @property
-    def scope(self) -> str:
-        if self._scope is None:
-            self._scope = scope_grams(scope_text(self.record.standard.scope))
-        return self._scope
+    scope_row: int = -1  # row in the run's ScopeIndex; -1 = no scope, or one too many subjects share
 
 
 class DuplicateDetector:
@@ -227,7 +248,11 @@ class DuplicateDetector:
             synonyms=c.synonyms,
         )
         self.weights = Weights(subject_weight=c.subject_weight, aspect_penalty=c.aspect_penalty,
-                               substitution_penalty=c.substitution_penalty, scope_weight=c.scope_weight)
+                               substitution_penalty=c.substitution_penalty, scope_weight=c.scope_weight,
+                               scope_threshold=c.scope_threshold,
+                               scope_substitution_threshold=c.scope_substitution_threshold)
+        thesaurus = Thesaurus(c.synonyms, self.extractor.aspect_words, use_cilin=c.thesaurus)
+        self.aligner = Aligner(self.extractor, thesaurus, c.abbreviations, self.extractor.generic_words)
         self._subjects: dict[str, Subject] = {}
 
     def subject(self, title: str) -> Subject:
@@ -238,7 +263,8 @@ class DuplicateDetector:
 
     def score_titles(self, title_a: str, title_b: str, scope_a: str | None = None, scope_b: str | None = None) -> PairScore:
         """Score two titles (and optional scopes) exactly as pairs of records are scored."""
-        return score_pair(self.subject(title_a), self.subject(title_b), _scope(scope_a), _scope(scope_b), self.weights)
+        return score_pair(self.subject(title_a), self.subject(title_b), scope_text(scope_a), scope_text(scope_b),
+                          self.weights, aligner=self.aligner)
 
     def find(
         self,
@@ -251,6 +277,23 @@ class DuplicateDetector:
     ) -> list[DuplicatePair]:
         run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
         return run.execute()
+
+    def iter_pairs(
+        self,
+        catalog: Catalog,
+        against: Catalog | None = None,
+        *,
+        lineage: Lineage | None = None,
+        min_score: float | None = None,
+        progress: Progress | None = None,
+        batch: int = 20_000,
+    ) -> Iterator[list[DuplicatePair]]:
+        """Scored pairs in batches of at most ``batch`` candidates' worth (unsorted; distinct_from applied).
+
+        Each :class:`DuplicatePair` has ``a``, ``b``, ``score``, ``kind``, ``reason`` and its ``evidence``.
+        """
+        run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
+        yield from run.batches(batch)
 
 
 class _Run:
@@ -309,6 +352,12 @@ class _Run:
 
     # -- the pipeline ----------------------------------------------------------------------------------
     def execute(self) -> list[DuplicatePair]:
+        pairs = [pair for batch in self.batches(50_000) for pair in batch]
+        pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
+        return pairs
+
+    def batches(self, size: int) -> Iterator[list[DuplicatePair]]:
+        """Candidates are generated once, then scored and classified ``size`` at a time."""
         sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
         live = [(side, r) for side, cat in sides for r in cat.records if r.status is not Status.ABOLISHED]
         for done, (side, record) in enumerate(live, start=1):
@@ -321,13 +370,23 @@ class _Run:
             groups[entry.subject.core].append(index)
         self._same_subject(groups)
         self._similar_subjects(groups)
-        self._score_pending()
-        pairs = [self._pair(i, j, s) for (i, j), s in self.found.items()]
+        if self.config.abbreviations:
+            self._abbreviated(groups)
+        self._scopes()
+        keys = list(self.pending)
+        subjects = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
+        self.pending = {}
+        self.progress("scoring", 0, len(keys))
+        for start in range(0, len(keys), size):
+            found = self._score(keys[start : start + size], subjects[start : start + size])
+            pairs = [self._pair(i, j, s) for (i, j), s in found]
+            yield self._keep(pairs)
+            self.progress("scoring", min(start + size, len(keys)), len(keys))
         if self.against is None:
-            pairs += self._same_code() + self._abolished()
-        pairs = [p for p in pairs if frozenset((p.a, p.b)) not in self.accepted or p.a == p.b]
-        pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
-        return pairs
+            yield self._keep(self._same_code() + self._abolished())
+
+    def _keep(self, pairs: list[DuplicatePair]) -> list[DuplicatePair]:
+        return [p for p in pairs if frozenset((p.a, p.b)) not in self.accepted or p.a == p.b]
 
     def _allowed(self, i: int, j: int) -> bool:
         """In --against mode only pairs across the two catalogs count, and a shared code is adoption."""
@@ -337,7 +396,7 @@ class _Run:
         return ei.side != ej.side and ei.key != ej.key
 
     def _consider(self, i: int, j: int, subject: float) -> None:
-        """Queue a pair of records for scoring (scored together, in bulk, by :meth:`_score_pending`)."""
+        """Queue a pair of records for scoring (NaN subject: not known yet, computed in bulk when scoring)."""
         if i == j or not self._allowed(i, j):
             return
         key = (i, j) if i < j else (j, i)
@@ -347,16 +406,74 @@ class _Run:
             return  # reported once, as same-code
         self.pending[key] = subject
 
-    def _score_pending(self) -> None:
-        """Score every queued pair at once; the same formula as :func:`score_pair`, with rapidfuzz in bulk."""
-        if not self.pending:
-            return
+    # -- more candidates: abbreviations and scopes -----------------------------------------------------------
+    def _abbreviated(self, groups: dict[str, list[int]]) -> None:
+        """Subjects that another subject abbreviates (环境保护设施 / 环保设施): each run of two to four words is
+        shortened to their first characters, and a shortened subject that is another record's subject is a
+        candidate; the abbreviation rule itself then decides (:mod:`gbstd.similarity.abbreviation`)."""
+        generic = self.detector.extractor.generic_words
+        for core, members in list(groups.items()):
+            parts = words(core)
+            if len(parts) < 2:
+                continue
+            for width in (2, 3, 4):
+                for at in range(len(parts) - width + 1):
+                    run = parts[at : at + width]
+                    if any(len(w) < 2 for w in run) or all(w in generic for w in run):
+                        continue
+                    short = "".join((*parts[:at], *(w[0] for w in run), *parts[at + width :]))
+                    others = groups.get(short)
+                    if others and short != core:
+                        for i, j in self._links(members, others):
+                            self._consider(i, j, float("nan"))
+
+    def _scopes(self) -> None:
+        """Index the scopes; records with the same or a near scope become candidates whatever their titles.
+
+        A scope text shared by more than ``_SHARED_SCOPE`` different subjects is boilerplate, not evidence: it
+        neither proposes pairs nor counts in a score.
+        """
+        texts = [scope_text(e.record.standard.scope) for e in self.entries]
+        self.scopes = ScopeIndex(texts)
+        by_row: dict[int, list[int]] = defaultdict(list)
+        for index, text in enumerate(texts):
+            row = self.scopes.row(text)
+            if row >= 0:
+                by_row[row].append(index)
+        for row, members in by_row.items():
+            if len({self.entries[i].subject.core for i in members}) > _SHARED_SCOPE:
+                continue
+            for i in members:
+                self.entries[i].scope_row = row
+            if len(members) > 1:
+                for x, i in enumerate(members):
+                    for j in members[x + 1 :]:
+                        self._consider(i, j, float("nan"))
+        pairs = self.scopes.candidates(self.config.scope_candidate_jaccard, self.config.num_perm)
+        for x, y in pairs.tolist():
+            left = [i for i in by_row.get(x, ()) if self.entries[i].scope_row >= 0]
+            right = [i for i in by_row.get(y, ()) if self.entries[i].scope_row >= 0]
+            for i, j in self._links(left, right):
+                self._consider(i, j, float("nan"))
+
+    # -- scoring --------------------------------------------------------------------------------------------
+    def _score(self, keys: list[tuple[int, int]], subject: np.ndarray) -> list[tuple[tuple[int, int], PairScore]]:
+        """Score a batch of queued pairs: title parts in bulk with rapidfuzz, scopes as TF-IDF cosines, then
+        alignment, scope evidence and context per pair (:func:`gbstd.similarity.scoring.finish`)."""
+        if not keys:
+            return []
         weights = self.detector.weights
-        keys = list(self.pending)
         left = [self.entries[i] for i, _ in keys]
         right = [self.entries[j] for _, j in keys]
-        subject = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
-        self.progress("scoring", 0, len(keys))
+        unknown = np.flatnonzero(np.isnan(subject))
+        if len(unknown):
+            alphabet = GramAlphabet()
+            same = np.array([left[k].subject.core == right[k].subject.core for k in unknown], dtype=bool)
+            ratios = process.cpdist([alphabet.encode(left[k].subject.grams) for k in unknown],
+                                    [alphabet.encode(right[k].subject.grams) for k in unknown],
+                                    scorer=fuzz.ratio, dtype=np.float64, workers=-1) / 100.0
+            subject = subject.copy()
+            subject[unknown] = np.where(same, 1.0, ratios)
         title = process.cpdist([e.subject.full for e in left], [e.subject.full for e in right],
                                scorer=fuzz.ratio, dtype=np.float64, workers=-1) / 100.0
         base = weights.subject_weight * subject + (1 - weights.subject_weight) * title
@@ -370,27 +487,23 @@ class _Run:
                                 dtype=bool, count=len(keys))
         swapped = ~same_core & (common < shorter)
         base = np.where(swapped, base * weights.substitution_penalty, base)
-        score = base.copy()
-        scope = np.full(len(keys), np.nan)
-        # scope only ever raises a score: compare scopes where both exist and they could matter
-        lifted = (1 - weights.scope_weight) * base + weights.scope_weight
-        has_scope = np.fromiter((bool(a.scope and b.scope) for a, b in zip(left, right, strict=True)),
-                                dtype=bool, count=len(keys))
-        wanted = np.flatnonzero(has_scope & ((base < self.min_score) & (lifted >= self.min_score) | (base >= self.min_score)))
-        if len(wanted):
-            scope[wanted] = process.cpdist([left[k].scope for k in wanted], [right[k].scope for k in wanted],
-                                           scorer=fuzz.token_set_ratio, dtype=np.float64, workers=-1) / 100.0
-            raised = (1 - weights.scope_weight) * base[wanted] + weights.scope_weight * scope[wanted]
-            score[wanted] = np.maximum(base[wanted], raised)
-        for k in np.flatnonzero(score >= self.min_score - 0.001).tolist():
-            rounded = round(min(float(score[k]), 1.0), 3)  # as score_pair rounds, so both paths agree exactly
-            if rounded < self.min_score:
-                continue
-            self.found[keys[k]] = PairScore(
-                rounded, float(subject[k]), float(title[k]),
-                None if np.isnan(scope[k]) else float(scope[k]), bool(differ[k]), bool(swapped[k]),
+        scope = self.scopes.similarity(np.array([e.scope_row for e in left], dtype=np.int64),
+                                       np.array([e.scope_row for e in right], dtype=np.int64))
+        lifted = np.where(np.isnan(scope), base, (1 - weights.scope_weight) * base + weights.scope_weight * scope)
+        lowest = min(weights.scope_threshold, weights.scope_substitution_threshold)
+        # a pair can only reach the threshold through its plain score, its scope, or an alignment of its words
+        hopeful = (np.maximum(base, lifted) >= self.min_score - 0.001) | (np.nan_to_num(scope) >= lowest) | ~same_core
+        found = []
+        for k in np.flatnonzero(hopeful).tolist():
+            a, b = left[k], right[k]
+            result = finish(
+                a.subject, b.subject, None if np.isnan(scope[k]) else float(scope[k]), weights,
+                self.detector.aligner, _context(a.record, b.record),
+                (float(subject[k]), float(base[k]), float(title[k]), bool(differ[k]), bool(swapped[k])),
             )
-        self.progress("scoring", len(keys), len(keys))
+            if result.score >= self.min_score:
+                found.append((keys[k], result))
+        return found
 
     def _representative(self, members: list[int]) -> int:
         return min(members, key=lambda i: _rank_key(self.entries[i].record))
@@ -491,8 +604,9 @@ class _Run:
                     if marker in seen:
                         continue
                     seen.add(marker)
-                    result = score_pair(subject, self.detector.subject(other.title), _scope(record.standard.scope),
-                                        _scope(other.standard.scope), self.detector.weights)
+                    result = score_pair(subject, self.detector.subject(other.title), scope_text(record.standard.scope),
+                                        scope_text(other.standard.scope), self.detector.weights,
+                                        aligner=self.detector.aligner, context=_context(record, other))
                     if result.score >= self.min_score:
                         pairs.append(self._make(record, other, subject, self.detector.subject(other.title), result))
         return pairs
@@ -506,7 +620,7 @@ class _Run:
         kind, first_upper = self._classify(ra, rb)
         if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or _rank_key(rb) < _rank_key(ra)):
             ra, rb, sa, sb = rb, ra, sb, sa
-        return DuplicatePair(ra.key, rb.key, result.score, kind, _reason(sa, sb, result), ra, rb)
+        return DuplicatePair(ra.key, rb.key, result.score, kind, _reason(sa, sb, result), ra, rb, result)
 
     def _classify(self, ra: Record, rb: Record) -> tuple[DuplicateKind, bool]:
         """The kind of a pair, and whether ``ra`` is already the upper one (for adopt-upper)."""
@@ -522,8 +636,19 @@ class _Run:
         return DuplicateKind.SIBLING, False
 
 
-def _scope(scope: str | None) -> str:
-    return scope_grams(scope_text(scope))
+def _context(a: Record, b: Record) -> Context:
+    """Same module (or one inside the other) and same issuing or administering body; None where unknown."""
+    ma, mb = a.standard.module, b.standard.module
+    same_module = None if not ma or not mb else (ma.startswith(mb) or mb.startswith(ma))
+    bodies_a, bodies_b = _bodies(a), _bodies(b)
+    same_body = None if not bodies_a or not bodies_b else not bodies_a.isdisjoint(bodies_b)
+    return Context(same_module, same_body)
+
+
+def _bodies(record: Record) -> set[str]:
+    standard = record.standard
+    named = [*standard.issuer, standard.administering_body or ""]
+    return {normalise(n) for n in named if n and n.strip()}
 
 
 def _issuer_scope(record: Record) -> str | None:
@@ -547,19 +672,49 @@ def _upper(x: Record, y: Record) -> bool:
     return x.region != y.region if ty is Tier.LOCAL else TIER_RANK[tx] < TIER_RANK[ty]
 
 
+_NOTE_LABELS = {
+    "abbreviation": ("缩略", "abbreviation"),
+    "cilin": ("同义词词林", "thesaurus"),
+    "catalog": ("目录同义词", "catalog synonym"),
+}
+
+
 def _reason(a: Subject, b: Subject, result: PairScore) -> Text:
+    """Which evidence carried the pair, in words: "标题主题相同：环保≈环境保护（缩略）；适用范围 92% 相同；同一归口单位"."""
+    zh_parts: list[str] = []
+    en_parts: list[str] = []
+    equated_zh = "、".join(f"{n.word}≈{n.other}（{_NOTE_LABELS[n.kind][0]}）" for n in result.notes)
+    equated_en = ", ".join(f"{n.word}≈{n.other} ({_NOTE_LABELS[n.kind][1]})" for n in result.notes)
+    core_a, core_b = result.cores if result.cores != ("", "") else (a.core, b.core)
     if a.full == b.full:
-        zh, en = "名称相同（已忽略地区名、标点、繁简和全半角）", "same title (ignoring region names, punctuation, script and width)"
-    elif a.core == b.core:
-        zh = f"主题相同「{a.core}」，名称只在通用词、机关范围词或地区名上不同"
-        en = f"same subject 「{a.core}」; the titles differ only in generic, organisational or region words"
+        zh_parts.append("名称相同（已忽略地区名、标点、繁简和全半角）")
+        en_parts.append("same title (ignoring region names, punctuation, script and width)")
+    elif core_a == core_b and result.notes:
+        zh_parts.append(f"标题主题相同：{equated_zh}")
+        en_parts.append(f"same subject in the titles: {equated_en}")
+    elif core_a == core_b:
+        zh_parts.append(f"主题相同「{core_a}」，名称只在通用词、机关范围词或地区名上不同")
+        en_parts.append(f"same subject 「{core_a}」; the titles differ only in generic, organisational or region words")
     else:
-        zh = f"主题相近「{a.core}」≈「{b.core}」（主题相似度 {result.subject:.2f}）"
-        en = f"similar subjects 「{a.core}」≈「{b.core}」 (subject similarity {result.subject:.2f})"
+        zh_parts.append(f"主题相近「{a.core}」≈「{b.core}」（主题相似度 {result.subject:.2f}）")
+        en_parts.append(f"similar subjects 「{a.core}」≈「{b.core}」 (subject similarity {result.subject:.2f})")
+        if result.notes:
+            zh_parts.append(equated_zh)
+            en_parts.append(equated_en)
+        if result.carried_by_scope and not result.substituted:
+            zh_parts.append("一方只多出限定词")
+            en_parts.append("one title only adds a qualifier")
     if result.scope is not None:
-        zh += f"；适用范围相似度 {result.scope:.2f}"
-        en += f"; scope similarity {result.scope:.2f}"
-    return Text(zh, en)
+        percent = int(result.scope * 100)
+        zh_parts.append(f"适用范围 {percent}% 相同" + ("（据此认定）" if result.carried_by_scope else ""))
+        en_parts.append(f"scopes {percent}% alike" + (" (decisive)" if result.carried_by_scope else ""))
+    if result.same_body:
+        zh_parts.append("同一发布或归口单位")
+        en_parts.append("same issuing or administering body")
+    if result.same_module:
+        zh_parts.append("同一体系模块")
+        en_parts.append("same module")
+    return Text("；".join(zh_parts), "; ".join(en_parts))
 
 
 def find_duplicates(
