@@ -23,7 +23,7 @@ from gbstd.model.code import Tier
 from gbstd.similarity import DuplicateDetector
 
 # Pinned so that any edit to the evaluation part shows in review: change it only with a reason in the commit.
-EVAL_SHA256 = "d087378c03ece680a410edb2cfdb0bcbfa58e1a19f94da689fba13c3c9a9bf87"
+EVAL_SHA256 = "ebdd5a995661bd0d90c7f6fb508c6fca341658480fb088885480425ffa373b0d"
 SAMPLE_CATALOG = Path(__file__).resolve().parents[1] / "standards"
 DUPLICATE_KINDS = {"abbreviation", "synonym", "qualifier", "prefix", "order", "traditional", "near"}
 LOOK_ALIKE_KINDS = {"aspect", "subject", "boilerplate-scope", "aspect-scope"}
