@@ -11,8 +11,7 @@ than ``supersession``.
 Prints precision and recall of both parts, the share of pairs labelled right per kind (for duplicate kinds that is
 the recall, for look-alike kinds one minus the share reported), and the development part's misses only, with the
 score each missed pair gets at ``min_score = 0`` ("no candidate" when the detector never compares the two), so
-tuners can iterate without opening the evaluation file. ``--misses eval`` shows the evaluation misses too, for
-the final report only.
+tuners can iterate without opening the evaluation file (there is deliberately no option to list its misses).
 """
 
 from __future__ import annotations
@@ -189,8 +188,8 @@ def kind_labels(*groups: list[Pair]) -> dict[str, bool]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--misses", choices=["dev", "eval", "none"], default="dev",
-                        help="which part's misses to list (default: dev; list eval only for the final report)")
+    parser.add_argument("--misses", choices=["dev", "none"], default="dev",
+                        help="list the development part's misses (default) or none")
     args = parser.parse_args(argv)
     parts = {name: load_pairs(path) for name, path in PARTS.items()}
     labels = kind_labels(*parts.values())
