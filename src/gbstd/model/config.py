@@ -115,7 +115,7 @@ class DuplicatesSection(_Section):
         description="替换词时的适用范围阈值 the same when each title has a word the other lacks (维修/修缮)",
     )
     scope_candidate_jaccard: float = Field(
-        0.5, gt=0, le=1,
+        0.8, gt=0, le=1,
         description="适用范围候选阈值 Jaccard similarity of scope bigrams at which MinHash LSH proposes a pair",
     )
     abbreviations: bool = Field(True, description="缩略词 match abbreviations by rule (环保 ≈ 环境保护)")

@@ -42,6 +42,7 @@ from gbstd.similarity.scoring import (
     Context,
     PairScore,
     Weights,
+    aspects_conflict,
     best_possible,
     finish,
     lowest_subject,
@@ -54,6 +55,10 @@ from gbstd.similarity.thesaurus import Thesaurus
 
 # A scope text that more different subjects than this share is boilerplate, not evidence of a duplicate.
 _SHARED_SCOPE = 3
+
+# Subjects less similar than this are aligned word by word (abbreviations, thesaurus) only when their scopes are
+# nearly the same or one abbreviates the other: keeps the per-pair Python work to the pairs it can change.
+_ALIGN_SUBJECT = 0.5
 
 # stage name, items done, items in the stage
 Progress = Callable[[str, int, int], None]
@@ -312,7 +317,8 @@ class _Run:
         self.progress = progress or (lambda stage, done, total: None)
         self.entries: list[_Entry] = []
         self.found: dict[tuple[int, int], PairScore] = {}
-        self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity
+        self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity (NaN: not known)
+        self.abbreviated: set[tuple[int, int]] = set()  # pairs proposed because one subject abbreviates the other
         self.chain = self._chains()
         self.accepted = self._accepted()
 
@@ -426,6 +432,7 @@ class _Run:
                     if others and short != core:
                         for i, j in self._links(members, others):
                             self._consider(i, j, float("nan"))
+                            self.abbreviated.add((i, j) if i < j else (j, i))
 
     def _scopes(self) -> None:
         """Index the scopes; records with the same or a near scope become candidates whatever their titles.
@@ -491,14 +498,21 @@ class _Run:
                                        np.array([e.scope_row for e in right], dtype=np.int64))
         lifted = np.where(np.isnan(scope), base, (1 - weights.scope_weight) * base + weights.scope_weight * scope)
         lowest = min(weights.scope_threshold, weights.scope_substitution_threshold)
-        # a pair can only reach the threshold through its plain score, its scope, or an alignment of its words
-        hopeful = (np.maximum(base, lifted) >= self.min_score - 0.001) | (np.nan_to_num(scope) >= lowest) | ~same_core
+        conflict = np.fromiter((aspects_conflict(a.subject, b.subject) for a, b in zip(left, right, strict=True)),
+                               dtype=bool, count=len(keys))
+        near_scope = np.nan_to_num(scope) >= lowest
+        proposed = np.fromiter((key in self.abbreviated for key in keys), dtype=bool, count=len(keys))
+        # A pair reaches the threshold through its plain score, its scope, or an alignment of its words; words
+        # are aligned (Python, per pair) only where that can matter: similar subjects, near scopes, or a pair
+        # proposed as an abbreviation.
+        align = ~same_core & ((subject >= _ALIGN_SUBJECT) | near_scope | proposed)
+        hopeful = (np.maximum(base, lifted) >= self.min_score - 0.001) | (near_scope & ~conflict) | align
         found = []
         for k in np.flatnonzero(hopeful).tolist():
             a, b = left[k], right[k]
             result = finish(
                 a.subject, b.subject, None if np.isnan(scope[k]) else float(scope[k]), weights,
-                self.detector.aligner, _context(a.record, b.record),
+                self.detector.aligner if align[k] else None, _context(a.record, b.record),
                 (float(subject[k]), float(base[k]), float(title[k]), bool(differ[k]), bool(swapped[k])),
             )
             if result.score >= self.min_score:

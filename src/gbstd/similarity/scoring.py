@@ -84,8 +84,10 @@ def substituted(a: Subject, b: Subject) -> bool:
 
 
 def aspects_conflict(a: Subject, b: Subject) -> bool:
-    """Both subjects name aspects, and not the same ones (购置 vs 维修): a different subject, whatever the scope."""
-    return bool(a.aspects and b.aspects and a.aspects != b.aspects)
+    """Each subject names an aspect the other lacks (购置 vs 维修): a different subject, whatever the scope.
+
+    One subject naming more aspects than the other (人员考核 vs 人员) is a narrower title, not a conflict."""
+    return bool(a.aspects - b.aspects and b.aspects - a.aspects)
 
 
 def title_score(a: Subject, b: Subject, weights: Weights, subject: float | None = None) -> tuple[float, float, bool, bool]:
