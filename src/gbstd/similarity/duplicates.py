@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import product
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -59,6 +60,9 @@ _SHARED_SCOPE = 3
 # Subjects less similar than this are aligned word by word (abbreviations, thesaurus) only when their scopes are
 # nearly the same or one abbreviates the other: keeps the per-pair Python work to the pairs it can change.
 _ALIGN_SUBJECT = 0.5
+
+# Subjects sharing one thesaurus key are paired with at most this many others (a key is rarely that common).
+_MAX_SYNONYMOUS = 50
 
 # stage name, items done, items in the stage
 Progress = Callable[[str, int, int], None]
@@ -318,7 +322,7 @@ class _Run:
         self.entries: list[_Entry] = []
         self.found: dict[tuple[int, int], PairScore] = {}
         self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity (NaN: not known)
-        self.abbreviated: set[tuple[int, int]] = set()  # pairs proposed because one subject abbreviates the other
+        self.proposed: set[tuple[int, int]] = set()  # pairs proposed by a word rule (abbreviation, synonym)
         self.chain = self._chains()
         self.accepted = self._accepted()
 
@@ -378,6 +382,8 @@ class _Run:
         self._similar_subjects(groups)
         if self.config.abbreviations:
             self._abbreviated(groups)
+        if self.detector.aligner.thesaurus_key is not None:
+            self._synonymous(groups)
         self._scopes()
         keys = list(self.pending)
         subjects = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
@@ -413,26 +419,47 @@ class _Run:
         self.pending[key] = subject
 
     # -- more candidates: abbreviations and scopes -----------------------------------------------------------
+    def _propose(self, left: list[int], right: list[int]) -> None:
+        for i, j in self._links(left, right):
+            self._consider(i, j, float("nan"))
+            self.proposed.add((i, j) if i < j else (j, i))
+
     def _abbreviated(self, groups: dict[str, list[int]]) -> None:
-        """Subjects that another subject abbreviates (环境保护设施 / 环保设施): each run of two to four words is
-        shortened to their first characters, and a shortened subject that is another record's subject is a
-        candidate; the abbreviation rule itself then decides (:mod:`gbstd.similarity.abbreviation`)."""
+        """Subjects that another subject abbreviates (环境保护设施 / 环保设施, 节约用水 / 节水): each run of two
+        or three words is shortened to one character of each word, and a shortened subject that is another
+        record's subject is a candidate; the abbreviation rule itself then decides
+        (:mod:`gbstd.similarity.abbreviation`)."""
         generic = self.detector.extractor.generic_words
         for core, members in list(groups.items()):
             parts = words(core)
             if len(parts) < 2:
                 continue
-            for width in (2, 3, 4):
+            for width in (2, 3):
                 for at in range(len(parts) - width + 1):
                     run = parts[at : at + width]
-                    if any(len(w) < 2 for w in run) or all(w in generic for w in run):
+                    if any(len(w) < 2 or len(w) > 4 for w in run) or all(w in generic for w in run):
                         continue
-                    short = "".join((*parts[:at], *(w[0] for w in run), *parts[at + width :]))
-                    others = groups.get(short)
-                    if others and short != core:
-                        for i, j in self._links(members, others):
-                            self._consider(i, j, float("nan"))
-                            self.abbreviated.add((i, j) if i < j else (j, i))
+                    head, tail = "".join(parts[:at]), "".join(parts[at + width :])
+                    for picks in product(*run):
+                        short = head + "".join(picks) + tail
+                        others = groups.get(short)
+                        if others and short != core:
+                            self._propose(members, others)
+
+    def _synonymous(self, groups: dict[str, list[int]]) -> None:
+        """Subjects whose words are the same thesaurus entries (食堂就餐 / 餐厅用餐) are candidates."""
+        key_of = self.detector.aligner.thesaurus_key
+        assert key_of is not None
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for core in groups:
+            parts = words(core)
+            key = "".join(key_of(w) if len(w) >= 2 else w for w in parts)
+            if key != core:
+                by_key[key].append(core)
+        for cores in by_key.values():
+            for x, first in enumerate(cores):
+                for second in cores[x + 1 : x + 1 + _MAX_SYNONYMOUS]:
+                    self._propose(groups[first], groups[second])
 
     def _scopes(self) -> None:
         """Index the scopes; records with the same or a near scope become candidates whatever their titles.
@@ -501,7 +528,7 @@ class _Run:
         conflict = np.fromiter((aspects_conflict(a.subject, b.subject) for a, b in zip(left, right, strict=True)),
                                dtype=bool, count=len(keys))
         near_scope = np.nan_to_num(scope) >= lowest
-        proposed = np.fromiter((key in self.abbreviated for key in keys), dtype=bool, count=len(keys))
+        proposed = np.fromiter((key in self.proposed for key in keys), dtype=bool, count=len(keys))
         # A pair reaches the threshold through its plain score, its scope, or an alignment of its words; words
         # are aligned (Python, per pair) only where that can matter: similar subjects, near scopes, or a pair
         # proposed as an abbreviation.

@@ -113,6 +113,7 @@ class Aligner:
         self.thesaurus = thesaurus
         self.abbreviations = abbreviations
         self.generic = generic
+        self.thesaurus_key = thesaurus.key if thesaurus is not None else None
         self._cache: dict[tuple[str, str], tuple[str, str, tuple[Note, ...]]] = {}
 
     def cores(self, a: str, b: str) -> tuple[str, str, tuple[Note, ...]]:

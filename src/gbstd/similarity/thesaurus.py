@@ -60,6 +60,14 @@ class Thesaurus:
     def __len__(self) -> int:
         return len(self._groups)
 
+    def key(self, word: str) -> str:
+        """A word's thesaurus key for candidate generation: its first equal group's number, else the word itself.
+
+        Two subjects whose words have the same keys are worth comparing; :meth:`source` then decides."""
+        word = self._own.get(word, word)
+        groups = self._groups.get(word)
+        return f"\x00{min(groups)}\x00" if groups else word
+
     def source(self, a: str, b: str) -> str | None:
         """``"catalog"`` or ``"cilin"`` when ``a`` and ``b`` are the same word for this domain, else None."""
         if a == b:
