@@ -41,6 +41,7 @@ from gbstd.similarity.scope import ScopeIndex
 from gbstd.similarity.scoring import (
     Aligner,
     Context,
+    Note,
     PairScore,
     Weights,
     aspects_conflict,
@@ -382,8 +383,7 @@ class _Run:
         self._similar_subjects(groups)
         if self.config.abbreviations:
             self._abbreviated(groups)
-        if self.detector.aligner.thesaurus_key is not None:
-            self._synonymous(groups)
+        self._synonymous(groups)
         self._scopes()
         keys = list(self.pending)
         subjects = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
@@ -447,15 +447,19 @@ class _Run:
                             self._propose(members, others)
 
     def _synonymous(self, groups: dict[str, list[int]]) -> None:
-        """Subjects whose words are the same thesaurus entries (食堂就餐 / 餐厅用餐) are candidates."""
-        key_of = self.detector.aligner.thesaurus_key
-        assert key_of is not None
+        """Candidates from words: subjects whose words are the same thesaurus entries in any order (食堂就餐 /
+        餐厅用餐, 监管与评价 / 评价与监管), and a subject that is another with one qualifier put in front of a
+        word (日常保洁 / 保洁)."""
+        aligner = self.detector.aligner
+        key_of = aligner.thesaurus_key or (lambda w: w)
         by_key: dict[str, list[str]] = defaultdict(list)
-        for core in groups:
+        for core in list(groups):
             parts = words(core)
-            key = "".join(key_of(w) if len(w) >= 2 else w for w in parts)
-            if key != core:
-                by_key[key].append(core)
+            by_key["\x01".join(sorted(key_of(w) if len(w) >= 2 else w for w in parts))].append(core)
+            for at in range(len(parts) - 1):
+                shorter = "".join((*parts[:at], *parts[at + 1 :]))
+                if shorter in groups and aligner.qualifier(core, shorter):
+                    self._propose(groups[core], groups[shorter])
         for cores in by_key.values():
             for x, first in enumerate(cores):
                 for second in cores[x + 1 : x + 1 + _MAX_SYNONYMOUS]:
@@ -720,12 +724,21 @@ _NOTE_LABELS = {
 }
 
 
+def _note_text(note: Note) -> tuple[str, str]:
+    if note.kind == "order":
+        return f"{note.word}≈{note.other}（词序不同）", f"{note.word}≈{note.other} (word order)"
+    if note.kind == "qualifier":
+        return f"「{note.word}」只是限定词", f"「{note.word}」 only qualifies the subject"
+    zh, en = _NOTE_LABELS[note.kind]
+    return f"{note.word}≈{note.other}（{zh}）", f"{note.word}≈{note.other} ({en})"
+
+
 def _reason(a: Subject, b: Subject, result: PairScore) -> Text:
     """Which evidence carried the pair, in words: "标题主题相同：环保≈环境保护（缩略）；适用范围 92% 相同；同一归口单位"."""
     zh_parts: list[str] = []
     en_parts: list[str] = []
-    equated_zh = "、".join(f"{n.word}≈{n.other}（{_NOTE_LABELS[n.kind][0]}）" for n in result.notes)
-    equated_en = ", ".join(f"{n.word}≈{n.other} ({_NOTE_LABELS[n.kind][1]})" for n in result.notes)
+    texts = [_note_text(n) for n in result.notes]
+    equated_zh, equated_en = "、".join(t[0] for t in texts), ", ".join(t[1] for t in texts)
     core_a, core_b = result.cores if result.cores != ("", "") else (a.core, b.core)
     if a.full == b.full:
         zh_parts.append("名称相同（已忽略地区名、标点、繁简和全半角）")
