@@ -37,6 +37,11 @@ from gbstd.similarity.subject import Subject, SubjectExtractor
 from gbstd.similarity.thesaurus import Thesaurus
 
 
+# A subject with one qualifier more (日常保洁 / 保洁) scores this share of the same subject: reported, but below
+# the titles that say the same thing in other words.
+QUALIFIER_FACTOR = 0.9
+
+
 @dataclass(frozen=True)
 class Weights:
     subject_weight: float = 0.8
@@ -44,7 +49,7 @@ class Weights:
     substitution_penalty: float = 0.9
     scope_weight: float = 0.25
     scope_threshold: float = 0.85
-    scope_substitution_threshold: float = 0.95
+    scope_substitution_threshold: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,8 @@ def finish(
         if notes:
             aligned_subject = subject_similarity(aligned_a, aligned_b)
             aligned = title_score(aligned_a, aligned_b, weights, aligned_subject)
+            if any(n.kind == "qualifier" for n in notes):  # a qualified subject is narrower, not the same
+                aligned = (aligned[0] * QUALIFIER_FACTOR, *aligned[1:])
             if aligned[0] > base:
                 subject, (base, title, differ, swapped) = aligned_subject, aligned
             else:
