@@ -19,7 +19,7 @@ Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -35,6 +35,7 @@ from gbstd.model.config import DuplicatesSection
 from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
+from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
 from gbstd.similarity.normalise import scope_text
 from gbstd.similarity.scoring import (
     PairScore,
@@ -49,6 +50,13 @@ from gbstd.similarity.subject import Subject, SubjectExtractor
 
 # stage name, items done, items in the stage
 Progress = Callable[[str, int, int], None]
+
+# Candidates scored (and pairs held) at a time: bounds the memory of a run whatever the catalog's overlap.
+BATCH = 100_000
+# A set of records with one subject up to this size is compared pairwise; a larger one by :meth:`_Run._set_links`.
+SMALL_SET = 12
+MAX_HEADS = 40  # distinct titles of one subject compared with each other
+MAX_UPPER = 3  # upper-tier records of each level a record is compared with
 
 
 class DuplicateKind(str, Enum):
@@ -141,64 +149,15 @@ def _tier_value(record: Record) -> str | None:
     return record.tier.value if record.tier else None
 
 
-@dataclass
-class Cluster:
-    """A group of likely duplicates: the connected records and the pairs that connect them."""
-
-    members: list[Record]
-    pairs: list[DuplicatePair]
-
-    @property
-    def score(self) -> float:
-        return max(p.score for p in self.pairs)
-
-    @property
-    def codes(self) -> list[str]:
-        return [r.key for r in self.members]
+def cluster(pairs: Iterable[DuplicatePair]) -> list[DuplicateGroup]:
+    """Connected groups of already-found duplicate pairs (supersession pairs excluded), strongest first, each
+    with all its pairs. Members are ordered upper tier first, then by code; pairs by score, highest first."""
+    builder = GroupBuilder(keep_all=True)
+    builder.add(pairs)
+    return builder.finish().groups
 
 
-def cluster(pairs: Iterable[DuplicatePair]) -> list[Cluster]:
-    """Connected groups of duplicate pairs (supersession pairs excluded), strongest first.
-
-    Members are ordered upper tier first, then by code; pairs by score, highest first.
-    """
-    parent: dict[int, int] = {}
-    records: dict[int, Record] = {}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    kept = [p for p in pairs if p.is_duplicate]
-    for pair in kept:
-        for record in (pair.a_record, pair.b_record):
-            records.setdefault(id(record), record)
-            parent.setdefault(id(record), id(record))
-        ra, rb = find(id(pair.a_record)), find(id(pair.b_record))
-        if ra != rb:
-            parent[rb] = ra
-    members: dict[int, list[Record]] = defaultdict(list)
-    for key, record in records.items():
-        members[find(key)].append(record)
-    grouped: dict[int, list[DuplicatePair]] = defaultdict(list)
-    for pair in kept:
-        grouped[find(id(pair.a_record))].append(pair)
-    clusters = [
-        Cluster(
-            members=sorted(members[root], key=_rank_key),
-            pairs=sorted(grouped[root], key=lambda p: (-p.score, p.a, p.b)),
-        )
-        for root in grouped
-    ]
-    clusters.sort(key=lambda c: (-c.score, -len(c.members), c.members[0].key))
-    return clusters
-
-
-def _rank_key(record: Record) -> tuple[int, int, str, str]:
-    tier_rank = TIER_RANK[record.tier] if record.tier else 99
-    return (tier_rank, len(record.region or ""), record.key, record.rel)
+_rank_key = rank_key
 
 
 @dataclass
@@ -249,8 +208,52 @@ class DuplicateDetector:
         min_score: float | None = None,
         progress: Progress | None = None,
     ) -> list[DuplicatePair]:
+        """Every pair at or above the threshold, strongest first (all pairs: quadratic in a same-subject set)."""
         run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
-        return run.execute()
+        pairs = [p for batch in run.stream(all_pairs=True) for p in batch]
+        pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
+        return pairs
+
+    def stream(
+        self,
+        catalog: Catalog,
+        against: Catalog | None = None,
+        *,
+        lineage: Lineage | None = None,
+        min_score: float | None = None,
+        progress: Progress | None = None,
+        all_pairs: bool = False,
+        implied: list[tuple[Record, int]] | None = None,
+    ) -> Iterator[list[DuplicatePair]]:
+        """Scored, classified pairs in batches of at most ``BATCH``, strongest-first within nothing in particular.
+
+        Without ``all_pairs`` a large set of records with one subject is compared in O(n) pairs; the pairs it
+        implies but does not enumerate are appended to ``implied`` as (a record of the set, count).
+        """
+        run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
+        if implied is not None:
+            run.implied = implied
+        return run.stream(all_pairs=all_pairs)
+
+    def groups(
+        self,
+        catalog: Catalog,
+        against: Catalog | None = None,
+        *,
+        lineage: Lineage | None = None,
+        min_score: float | None = None,
+        progress: Progress | None = None,
+        all_pairs: bool = False,
+    ) -> DuplicateGroups:
+        """Groups of likely duplicates, built from the streamed pairs in memory linear in the records."""
+        builder = GroupBuilder(keep_all=all_pairs)
+        implied: list[tuple[Record, int]] = []
+        for batch in self.stream(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                                 all_pairs=all_pairs, implied=implied):
+            builder.add(batch)
+        for record, count in implied:
+            builder.add_implied(record, count)
+        return builder.finish()
 
 
 class _Run:
@@ -270,6 +273,8 @@ class _Run:
         self.entries: list[_Entry] = []
         self.found: dict[tuple[int, int], PairScore] = {}
         self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity
+        self.all_pairs = True
+        self.implied: list[tuple[Record, int]] = []  # pairs counted but not enumerated, by a record of their set
         self.chain = self._chains()
         self.accepted = self._accepted()
 
@@ -308,7 +313,13 @@ class _Run:
         return pairs
 
     # -- the pipeline ----------------------------------------------------------------------------------
-    def execute(self) -> list[DuplicatePair]:
+    def stream(self, all_pairs: bool) -> Iterator[list[DuplicatePair]]:
+        """Batches of scored pairs (at most ``BATCH`` candidates are held at a time).
+
+        Without ``all_pairs`` a same-subject set larger than ``SMALL_SET`` is not compared pairwise (see
+        :meth:`_set_links`); the pairs it implies are counted through ``self.implied``.
+        """
+        self.all_pairs = all_pairs
         sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
         live = [(side, r) for side, cat in sides for r in cat.records if r.status is not Status.ABOLISHED]
         for done, (side, record) in enumerate(live, start=1):
@@ -319,15 +330,26 @@ class _Run:
         groups: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(self.entries):
             groups[entry.subject.core].append(index)
-        self._same_subject(groups)
-        self._similar_subjects(groups)
-        self._score_pending()
-        pairs = [self._pair(i, j, s) for (i, j), s in self.found.items()]
+        yield from self._same_subject(groups)
+        yield from self._similar_subjects(groups)
+        yield from self._flush()
         if self.against is None:
-            pairs += self._same_code() + self._abolished()
-        pairs = [p for p in pairs if frozenset((p.a, p.b)) not in self.accepted or p.a == p.b]
-        pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
-        return pairs
+            yield self._kept(self._same_code() + self._abolished())
+
+    def _kept(self, pairs: list[DuplicatePair]) -> list[DuplicatePair]:
+        """Pairs a record declares ``distinct_from`` are dropped."""
+        return [p for p in pairs if p.a == p.b or frozenset((p.a, p.b)) not in self.accepted]
+
+    def _flush(self, at_least: int = 1) -> Iterator[list[DuplicatePair]]:
+        """Score the queued candidates once there are ``at_least`` of them, and yield them as pairs."""
+        if len(self.pending) < at_least:
+            return
+        self._score_pending()
+        self.pending.clear()
+        pairs = self._kept([self._pair(i, j, s) for (i, j), s in self.found.items()])
+        self.found.clear()
+        if pairs:
+            yield pairs
 
     def _allowed(self, i: int, j: int) -> bool:
         """In --against mode only pairs across the two catalogs count, and a shared code is adoption."""
@@ -404,7 +426,7 @@ class _Run:
             left = [self._representative(left)]
         return ((i, j) for i in left for j in right)
 
-    def _same_subject(self, groups: dict[str, list[int]]) -> None:
+    def _same_subject(self, groups: dict[str, list[int]]) -> Iterator[list[DuplicatePair]]:
         total = len(groups)
         for done, members in enumerate(groups.values(), start=1):
             if done % 5000 == 0:
@@ -416,17 +438,74 @@ class _Run:
                 ref = [i for i in members if self.entries[i].side == 1]
                 for i, j in self._links(local, ref):
                     self._consider(i, j, 1.0)
-            elif len(members) <= self.config.max_group:
+            elif len(members) <= SMALL_SET or (self.all_pairs and len(members) <= self.config.max_group):
                 for x, i in enumerate(members):
                     for j in members[x + 1 :]:
                         self._consider(i, j, 1.0)
-            else:
+            elif self.all_pairs:
                 rep = self._representative(members)
                 for i in members:
                     self._consider(rep, i, 1.0)
+            else:
+                links = self._set_links(members)
+                for i, j in links:
+                    self._consider(i, j, 1.0)
+                if self.min_score <= self.detector.weights.subject_weight:
+                    # one subject, same aspects: every pair scores ≥ subject_weight, so all n(n−1)/2 count
+                    self.implied.append((self.entries[members[0]].record, len(members) * (len(members) - 1) // 2 - len(links)))
+            yield from self._flush(BATCH)
         self.progress("same subject", total, total)
 
-    def _similar_subjects(self, groups: dict[str, list[int]]) -> None:
+    def _set_links(self, members: list[int]) -> set[tuple[int, int]]:
+        """The pairs compared inside a large set of records with one subject: O(n), not n(n−1)/2.
+
+        Records with the same title (region removed) form a chain behind their representative (upper tier
+        first), and the representatives are compared with each other: that keeps the set connected through
+        its strongest pairs. For the D rules each record is also compared with the records of its own tier
+        and issuer (merge), and with the upper-tier records that cover it (adopt-upper), a few of each.
+        """
+        entries = self.entries
+        ranked = sorted(members, key=lambda i: _rank_key(entries[i].record))
+        by_title: dict[str, list[int]] = defaultdict(list)
+        by_issuer: dict[tuple[object, str | None], list[int]] = defaultdict(list)
+        by_region: dict[str, list[int]] = defaultdict(list)
+        national: list[int] = []
+        for i in ranked:
+            record = entries[i].record
+            by_title[entries[i].subject.full].append(i)
+            by_issuer[(record.tier, _issuer_scope(record))].append(i)
+            if record.tier in (Tier.NATIONAL, Tier.INDUSTRY):
+                national.append(i)
+            elif record.region:
+                by_region[record.region].append(i)
+        links: set[tuple[int, int]] = set()
+
+        def link(i: int, j: int) -> None:
+            if i != j:
+                links.add((i, j) if i < j else (j, i))
+
+        for same in (*by_title.values(), *by_issuer.values()):
+            for x, i in enumerate(same):
+                link(same[0], i)  # the representative, and the next one: each record gets two partners
+                if x + 1 < len(same):
+                    link(i, same[x + 1])
+        heads = [same[0] for same in by_title.values()]
+        for x, i in enumerate(heads[:MAX_HEADS]):
+            for j in heads[x + 1 : MAX_HEADS]:
+                link(i, j)
+        for i in heads[MAX_HEADS:]:
+            link(heads[0], i)
+        for i in ranked:
+            region = entries[i].record.region or ""
+            uppers = national[:MAX_UPPER] + [
+                j for prefix in {region[:2], region[:4]} - {region} for j in by_region.get(prefix, [])[:MAX_UPPER]
+            ]
+            for j in uppers:
+                if _upper(entries[j].record, entries[i].record):
+                    link(i, j)
+        return links
+
+    def _similar_subjects(self, groups: dict[str, list[int]]) -> Iterator[list[DuplicatePair]]:
         cores = list(groups)
         heads = [self.entries[groups[core][0]].subject for core in cores]
         self.progress("minhash", 0, len(cores))
@@ -466,6 +545,7 @@ class _Run:
                 right = [i for i in right if self.entries[i].side == 1]
             for i, j in self._links(left, right):
                 self._consider(i, j, similarity)
+            yield from self._flush(BATCH)
         self.progress("similar subjects", total, total)
 
     def _same_code(self) -> list[DuplicatePair]:
@@ -579,6 +659,26 @@ def find_duplicates(
     """
     detector = DuplicateDetector(config or catalog.config.duplicates)
     return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
+
+
+def find_groups(
+    catalog: Catalog,
+    config: DuplicatesSection | None = None,
+    against: Catalog | None = None,
+    *,
+    lineage: Lineage | None = None,
+    min_score: float | None = None,
+    progress: Progress | None = None,
+    all_pairs: bool = False,
+) -> DuplicateGroups:
+    """Groups of likely duplicates in ``catalog`` (or across ``catalog`` and ``against``), strongest first.
+
+    What `gbstd dupes`, the D rules and the bulletin report. Each group keeps its members and a spanning set of
+    its strongest pairs (at most n − 1 for n members); ``all_pairs`` keeps every pair (quadratic in a group).
+    """
+    detector = DuplicateDetector(config or catalog.config.duplicates)
+    return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                           all_pairs=all_pairs)
 
 
 def describe_region(record: Record) -> str:
