@@ -224,6 +224,7 @@ class DuplicateDetector:
         progress: Progress | None = None,
         all_pairs: bool = False,
         implied: list[tuple[Record, int]] | None = None,
+        only: Callable[[Record], bool] | None = None,
     ) -> Iterator[list[DuplicatePair]]:
         """Scored, classified pairs in batches of at most ``BATCH``, strongest-first within nothing in particular.
 
@@ -233,6 +234,8 @@ class DuplicateDetector:
         run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
         if implied is not None:
             run.implied = implied
+        if only is not None:
+            run.only = only
         return run.stream(all_pairs=all_pairs)
 
     def groups(
@@ -244,12 +247,14 @@ class DuplicateDetector:
         min_score: float | None = None,
         progress: Progress | None = None,
         all_pairs: bool = False,
+        only: Callable[[Record], bool] | None = None,
     ) -> DuplicateGroups:
-        """Groups of likely duplicates, built from the streamed pairs in memory linear in the records."""
+        """Groups of likely duplicates, built from the streamed pairs in memory linear in the records;
+        ``only`` restricts the run to the records it accepts."""
         builder = GroupBuilder(keep_all=all_pairs)
         implied: list[tuple[Record, int]] = []
         for batch in self.stream(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
-                                 all_pairs=all_pairs, implied=implied):
+                                 all_pairs=all_pairs, implied=implied, only=only):
             builder.add(batch)
         for record, count in implied:
             builder.add_implied(record, count)
@@ -275,6 +280,7 @@ class _Run:
         self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity
         self.all_pairs = True
         self.implied: list[tuple[Record, int]] = []  # pairs counted but not enumerated, by a record of their set
+        self.only: Callable[[Record], bool] = lambda record: True  # records taking part (default: all)
         self.chain = self._chains()
         self.accepted = self._accepted()
 
@@ -321,7 +327,8 @@ class _Run:
         """
         self.all_pairs = all_pairs
         sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
-        live = [(side, r) for side, cat in sides for r in cat.records if r.status is not Status.ABOLISHED]
+        live = [(side, r) for side, cat in sides for r in cat.records
+                if r.status is not Status.ABOLISHED and self.only(r)]
         for done, (side, record) in enumerate(live, start=1):
             self.entries.append(_Entry(record, side, self.detector.subject(record.title), record.key))
             if done % 5000 == 0:
@@ -550,7 +557,8 @@ class _Run:
 
     def _same_code(self) -> list[DuplicatePair]:
         pairs = []
-        for key, records in self.catalog.by_code.items():
+        for key, all_records in self.catalog.by_code.items():
+            records = [r for r in all_records if self.only(r)]
             for x, first in enumerate(records):
                 for second in records[x + 1 :]:
                     reason = Text(f"标准号 {key} 出现在 {first.rel} 和 {second.rel}", f"code {key} in {first.rel} and {second.rel}")
@@ -562,11 +570,13 @@ class _Run:
         pairs: list[DuplicatePair] = []
         seen: set[frozenset[int]] = set()
         for record in self.catalog.records:
-            if record.status is not Status.ABOLISHED:
+            if record.status is not Status.ABOLISHED or not self.only(record):
                 continue
             subject = self.detector.subject(record.title)
             for key in sorted(self.lineage.related(record.key)):
                 for other in self.catalog.by_code.get(key, []):
+                    if not self.only(other):
+                        continue
                     marker = frozenset((id(record), id(other)))
                     if marker in seen:
                         continue
@@ -670,6 +680,7 @@ def find_groups(
     min_score: float | None = None,
     progress: Progress | None = None,
     all_pairs: bool = False,
+    only: Callable[[Record], bool] | None = None,
 ) -> DuplicateGroups:
     """Groups of likely duplicates in ``catalog`` (or across ``catalog`` and ``against``), strongest first.
 
@@ -678,7 +689,7 @@ def find_groups(
     """
     detector = DuplicateDetector(config or catalog.config.duplicates)
     return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
-                           all_pairs=all_pairs)
+                           all_pairs=all_pairs, only=only)
 
 
 def describe_region(record: Record) -> str:

@@ -6,7 +6,8 @@ arrive in batches (:meth:`GroupBuilder.add`); union-find joins their records, an
 * its members,
 * a spanning set of its strongest pairs — each batch is taken strongest first and a pair is kept only when it
   joins two groups (Kruskal within the batch), so a group of n records keeps at most n − 1 pairs,
-* per record and kind, its strongest partner (what the D rules name) and how many partners it has,
+* per record and kind, its few strongest partners (what the D rules name; for ``adopt-upper`` only the lower
+  record's) and how many pairs of that kind it was seen in,
 * the number of pairs and the kinds seen.
 
 All pairs are kept only on request (``keep_all``: ``gbstd dupes --all-pairs``), which costs memory in the
@@ -16,7 +17,7 @@ number of pairs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,15 +37,36 @@ def rank_key(record: Record) -> tuple[int, int, str, str]:
     return (tier_rank, len(record.region or ""), record.key, record.rel)
 
 
+KEEP_PARTNERS = 3  # strongest pairs kept per record and kind
+
+
 @dataclass
 class Partner:
-    """A record's strongest pair of one kind, and how many pairs of that kind it was seen in."""
+    """A record's strongest pairs of one kind (at most ``KEEP_PARTNERS``, strongest first) and how many pairs of
+    that kind it was seen in."""
 
-    pair: DuplicatePair
+    pairs: list[DuplicatePair]
     count: int = 1
 
-    def other(self, record: Record) -> Record:
-        return self.pair.b_record if self.pair.a_record is record else self.pair.a_record
+    @property
+    def pair(self) -> DuplicatePair:
+        return self.pairs[0]
+
+    def offer(self, pair: DuplicatePair) -> None:
+        self.count += 1
+        if len(self.pairs) < KEEP_PARTNERS or _order(pair) < _order(self.pairs[-1]):
+            self.pairs.append(pair)
+            self.pairs.sort(key=_order)
+            del self.pairs[KEEP_PARTNERS:]
+
+
+def _order(pair: DuplicatePair) -> tuple[float, str, str, str, str]:
+    return (-pair.score, pair.a, pair.b, pair.a_record.rel, pair.b_record.rel)
+
+
+def other(pair: DuplicatePair, record: Record) -> Record:
+    """The record of ``pair`` that is not ``record``."""
+    return pair.b_record if pair.a_record is record else pair.a_record
 
 
 @dataclass
@@ -97,7 +119,7 @@ class DuplicateGroups:
         index = self.group_of.get(id(record))
         return None if index is None else self.groups[index]
 
-    def records_with(self, kind: DuplicateKind) -> Iterable[tuple[Record, Partner]]:
+    def records_with(self, kind: DuplicateKind) -> Iterator[tuple[Record, Partner]]:
         """Records that have a partner of ``kind``, in group order then member order (stable output)."""
         for group in self.groups:
             for record in group.members:
@@ -161,15 +183,15 @@ class GroupBuilder:
                 self._pairs.setdefault(root, []).append(pair)
             self._counts[root] = self._counts.get(root, 0) + 1
             self._kinds.setdefault(root, Counter())[pair.kind] += 1
-            for record in (pair.a_record, pair.b_record):
+            # adopt-upper is the lower record's finding (``a`` is the upper one)
+            sides = (pair.b_record,) if pair.kind.value == "adopt-upper" else (pair.a_record, pair.b_record)
+            for record in sides:
                 key = (id(record), pair.kind)
                 known = self._partners.get(key)
                 if known is None:
-                    self._partners[key] = Partner(pair)
+                    self._partners[key] = Partner([pair])
                 else:
-                    known.count += 1  # the batch is strongest first: the first one seen stays unless beaten
-                    if (pair.score, known.pair.a, known.pair.b) > (known.pair.score, pair.a, pair.b):
-                        known.pair = pair
+                    known.offer(pair)
 
     def add_implied(self, record: Record, count: int) -> None:
         """Pairs known to be at or above the threshold but not enumerated (within a large same-subject set)."""
