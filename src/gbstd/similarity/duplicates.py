@@ -22,6 +22,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -281,6 +283,7 @@ class _Run:
         self.all_pairs = True
         self.implied: list[tuple[Record, int]] = []  # pairs counted but not enumerated, by a record of their set
         self.only: Callable[[Record], bool] = lambda record: True  # records taking part (default: all)
+        self.facts: dict[int, _Facts] = {}
         self.chain = self._chains()
         self.accepted = self._accepted()
 
@@ -422,7 +425,7 @@ class _Run:
         self.progress("scoring", len(keys), len(keys))
 
     def _representative(self, members: list[int]) -> int:
-        return min(members, key=lambda i: _rank_key(self.entries[i].record))
+        return min(members, key=lambda i: self._facts(self.entries[i].record).rank)
 
     def _links(self, left: list[int], right: list[int]) -> Iterable[tuple[int, int]]:
         """Pairs between two member lists, reduced to representatives when they would exceed ``max_group``."""
@@ -472,19 +475,20 @@ class _Run:
         and issuer (merge), and with the upper-tier records that cover it (adopt-upper), a few of each.
         """
         entries = self.entries
-        ranked = sorted(members, key=lambda i: _rank_key(entries[i].record))
+        facts = {i: self._facts(entries[i].record) for i in members}
+        ranked = sorted(members, key=lambda i: facts[i].rank)
         by_title: dict[str, list[int]] = defaultdict(list)
         by_issuer: dict[tuple[object, str | None], list[int]] = defaultdict(list)
         by_region: dict[str, list[int]] = defaultdict(list)
         national: list[int] = []
         for i in ranked:
-            record = entries[i].record
+            fact = facts[i]
             by_title[entries[i].subject.full].append(i)
-            by_issuer[(record.tier, _issuer_scope(record))].append(i)
-            if record.tier in (Tier.NATIONAL, Tier.INDUSTRY):
+            by_issuer[(fact.tier, fact.issuer)].append(i)
+            if fact.tier in (Tier.NATIONAL, Tier.INDUSTRY):
                 national.append(i)
-            elif record.region:
-                by_region[record.region].append(i)
+            elif fact.region:
+                by_region[fact.region].append(i)
         links: set[tuple[int, int]] = set()
 
         def link(i: int, j: int) -> None:
@@ -503,12 +507,13 @@ class _Run:
         for i in heads[MAX_HEADS:]:
             link(heads[0], i)
         for i in ranked:
-            region = entries[i].record.region or ""
+            fi = facts[i]
+            region = fi.region or ""
             uppers = national[:MAX_UPPER] + [
                 j for prefix in {region[:2], region[:4]} - {region} for j in by_region.get(prefix, [])[:MAX_UPPER]
             ]
             for j in uppers:
-                if _upper(entries[j].record, entries[i].record):
+                if _upper_of(facts[j].tier, facts[j].region, fi.tier, fi.region):
                     link(i, j)
         return links
 
@@ -593,23 +598,42 @@ class _Run:
         return self._make(ei.record, ej.record, ei.subject, ej.subject, result)
 
     def _make(self, ra: Record, rb: Record, sa: Subject, sb: Subject, result: PairScore) -> DuplicatePair:
-        kind, first_upper = self._classify(ra, rb)
-        if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or _rank_key(rb) < _rank_key(ra)):
+        fa, fb = self._facts(ra), self._facts(rb)
+        kind, first_upper = self._classify(fa, fb)
+        if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or fb.rank < fa.rank):
             ra, rb, sa, sb = rb, ra, sb, sa
         return DuplicatePair(ra.key, rb.key, result.score, kind, _reason(sa, sb, result), ra, rb)
 
-    def _classify(self, ra: Record, rb: Record) -> tuple[DuplicateKind, bool]:
-        """The kind of a pair, and whether ``ra`` is already the upper one (for adopt-upper)."""
-        chain_a, chain_b = self.chain.get(ra.key), self.chain.get(rb.key)
-        if chain_a is not None and chain_a == chain_b:
+    def _facts(self, record: Record) -> _Facts:
+        """What classification reads of a record, computed once per record (pairs outnumber records)."""
+        found = self.facts.get(id(record))
+        if found is None:
+            found = self.facts[id(record)] = _Facts(
+                record.key, record.tier, record.region, _issuer_scope(record), _rank_key(record),
+                self.chain.get(record.key),
+            )
+        return found
+
+    def _classify(self, fa: _Facts, fb: _Facts) -> tuple[DuplicateKind, bool]:
+        """The kind of a pair, and whether ``a`` is already the upper one (for adopt-upper)."""
+        if fa.chain is not None and fa.chain == fb.chain:
             return DuplicateKind.SUPERSESSION, False
-        if _upper(ra, rb):
+        if _upper_of(fa.tier, fa.region, fb.tier, fb.region):
             return DuplicateKind.ADOPT_UPPER, True
-        if _upper(rb, ra):
+        if _upper_of(fb.tier, fb.region, fa.tier, fa.region):
             return DuplicateKind.ADOPT_UPPER, False
-        if ra.tier == rb.tier and _issuer_scope(ra) == _issuer_scope(rb):
+        if fa.tier == fb.tier and fa.issuer == fb.issuer:
             return DuplicateKind.MERGE, False
         return DuplicateKind.SIBLING, False
+
+
+class _Facts(NamedTuple):
+    key: str
+    tier: Tier | None
+    region: str | None
+    issuer: str | None
+    rank: tuple[int, int, str, str]
+    chain: int | None
 
 
 def _scope(scope: str | None) -> str:
@@ -625,16 +649,20 @@ def _issuer_scope(record: Record) -> str | None:
 
 def _upper(x: Record, y: Record) -> bool:
     """True when ``y`` should adopt ``x`` rather than re-make it."""
-    tx, ty = x.tier, y.tier
+    return _upper_of(x.tier, x.region, y.tier, y.region)
+
+
+@lru_cache(maxsize=65536)  # tiers × regions: few distinct arguments, millions of pairs
+def _upper_of(tx: Tier | None, rx: str | None, ty: Tier | None, ry: str | None) -> bool:
     if tx is None or ty is None:
         return False
     if tx in (Tier.NATIONAL, Tier.INDUSTRY):
         return TIER_RANK[tx] < TIER_RANK[ty]
-    if tx is not Tier.LOCAL or not x.region or not y.region or not region_contains(x.region, y.region):
+    if tx is not Tier.LOCAL or not rx or not ry or not region_contains(rx, ry):
         return False
     # A province's standard is upper to its cities'; any local standard is upper to the group, enterprise and
     # internal standards of its own region (a bureau's internal standard should cite its province's).
-    return x.region != y.region if ty is Tier.LOCAL else TIER_RANK[tx] < TIER_RANK[ty]
+    return rx != ry if ty is Tier.LOCAL else TIER_RANK[tx] < TIER_RANK[ty]
 
 
 def _reason(a: Subject, b: Subject, result: PairScore) -> Text:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from gbstd.catalog.catalog import Record
@@ -53,15 +54,16 @@ class Partner:
         return self.pairs[0]
 
     def offer(self, pair: DuplicatePair) -> None:
+        """Keep ``pair`` if it is among the strongest; on equal scores the first seen stays (the stream's order
+        is deterministic, so the result is too)."""
         self.count += 1
-        if len(self.pairs) < KEEP_PARTNERS or _order(pair) < _order(self.pairs[-1]):
-            self.pairs.append(pair)
-            self.pairs.sort(key=_order)
-            del self.pairs[KEEP_PARTNERS:]
-
-
-def _order(pair: DuplicatePair) -> tuple[float, str, str, str, str]:
-    return (-pair.score, pair.a, pair.b, pair.a_record.rel, pair.b_record.rel)
+        pairs = self.pairs
+        if len(pairs) < KEEP_PARTNERS or pair.score > pairs[-1].score:
+            at = len(pairs)
+            while at and pairs[at - 1].score < pair.score:
+                at -= 1
+            pairs.insert(at, pair)
+            del pairs[KEEP_PARTNERS:]
 
 
 def other(pair: DuplicatePair, record: Record) -> Record:
@@ -166,13 +168,14 @@ class GroupBuilder:
         self._parent[rb] = ra
         self._pairs.setdefault(ra, []).extend(self._pairs.pop(rb, []))
         self._counts[ra] = self._counts.get(ra, 0) + self._counts.pop(rb, 0)
-        kinds = self._kinds.setdefault(ra, Counter())
-        kinds.update(self._kinds.pop(rb, Counter()))
+        moved = self._kinds.pop(rb, None)
+        if moved:
+            self._kinds.setdefault(ra, Counter()).update(moved)
         return ra, True
 
     def add(self, pairs: Iterable[DuplicatePair]) -> None:
         """One batch of scored pairs; supersession pairs are set aside, not grouped."""
-        batch = sorted(pairs, key=lambda p: (-p.score, p.a, p.b))
+        batch = sorted(pairs, key=attrgetter("score"), reverse=True)  # stable: ties keep the stream's order
         for pair in batch:
             if not pair.is_duplicate:
                 self.extra.append(pair)
