@@ -174,3 +174,14 @@ def test_end_to_end_on_a_generated_sibling_catalog(tmp_path: Path) -> None:
     findings = json.loads(result.stdout)
     per_rule = {(f["rule"], f["path"]) for f in findings}
     assert len(per_rule) == len(findings) <= 3 * len(members)  # at most one finding per record and rule
+
+
+def test_fingerprint_follows_what_duplicate_detection_reads(make_catalog: CatalogFactory) -> None:
+    from gbstd.catalog.loader import load_catalog
+    from gbstd.similarity import fingerprint
+
+    root = make_catalog(_copies(3))
+    before = fingerprint(load_catalog(root))
+    assert fingerprint(load_catalog(root)) == before
+    (root / "records/r1.yaml").write_text(record("DB1201/T 2-2022", "机关食堂餐饮服务规范"), encoding="utf-8")
+    assert fingerprint(load_catalog(root)) != before

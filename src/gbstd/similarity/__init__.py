@@ -14,6 +14,7 @@ from gbstd.similarity.duplicates import (
     describe_region,
     find_duplicates,
     find_groups,
+    fingerprint,
 )
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, Partner
 from gbstd.similarity.normalise import normalise, scope_text, to_simplified
@@ -35,6 +36,7 @@ __all__ = [
     "describe_region",
     "find_duplicates",
     "find_groups",
+    "fingerprint",
     "normalise",
     "scope_text",
     "score_pair",

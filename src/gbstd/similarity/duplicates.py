@@ -18,6 +18,7 @@ Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -718,6 +719,20 @@ def find_groups(
     detector = DuplicateDetector(config or catalog.config.duplicates)
     return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
                            all_pairs=all_pairs, only=only)
+
+
+def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:
+    """A hash of everything duplicate detection (and so the D rules) reads: each record's path, code, title,
+    scope, status, region, supersession links, references and ``distinct_from``, and the ``[duplicates]``
+    settings. Equal fingerprints mean equal groups and equal D findings, so a cache can key them on it."""
+    digest = hashlib.sha256((config or catalog.config.duplicates).model_dump_json().encode())
+    for record in sorted(catalog.records, key=lambda r: r.rel):
+        std = record.standard
+        parts = [record.rel, record.key, std.title, std.scope or "", std.status.value, record.region or "",
+                 *std.replaces, "|", *std.replaced_by, "|", *std.references, "|",
+                 *(f"{d.code}" for d in std.distinct_from)]
+        digest.update("\x1f".join(parts).encode() + b"\x1e")
+    return digest.hexdigest()
 
 
 def describe_region(record: Record) -> str:
