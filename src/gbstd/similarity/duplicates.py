@@ -59,7 +59,8 @@ BATCH = 100_000
 # A set of records with one subject up to this size is compared pairwise; a larger one by :meth:`_Run._set_links`.
 SMALL_SET = 12
 MAX_HEADS = 40  # distinct titles of one subject compared with each other
-MAX_UPPER = 3  # upper-tier records of each level a record is compared with
+MAX_UPPER = 1  # upper-tier records of each level (national, province, city) a record is compared with
+MAX_SCAN = 64  # records of one level looked through for the same title
 
 
 class DuplicateKind(str, Enum):
@@ -508,14 +509,15 @@ class _Run:
         for i in heads[MAX_HEADS:]:
             link(heads[0], i)
         for i in ranked:
-            fi = facts[i]
+            fi, title = facts[i], entries[i].subject.full
             region = fi.region or ""
-            uppers = national[:MAX_UPPER] + [
-                j for prefix in {region[:2], region[:4]} - {region} for j in by_region.get(prefix, [])[:MAX_UPPER]
-            ]
-            for j in uppers:
-                if _upper_of(facts[j].tier, facts[j].region, fi.tier, fi.region):
-                    link(i, j)
+            # the upper-tier records it is compared with: one per level, the same title first (the strongest)
+            levels = [national] + [by_region.get(prefix, []) for prefix in {region[:2], region[:4]} - {region}]
+            for level in levels:
+                same = [j for j in level[:MAX_SCAN] if entries[j].subject.full == title]
+                for j in (same or level)[:MAX_UPPER]:
+                    if _upper_of(facts[j].tier, facts[j].region, fi.tier, fi.region):
+                        link(i, j)
         return links
 
     def _similar_subjects(self, groups: dict[str, list[int]]) -> Iterator[list[DuplicatePair]]:
