@@ -11,7 +11,7 @@ import typer
 
 from gbstd.cli.common import LangChoice, LangOption, fail, load_catalog_or_fail, progress_bar
 from gbstd.i18n import Text
-from gbstd.reporters.dupes import DUPES_FORMATS, render_table
+from gbstd.reporters.dupes import DUPES_FORMATS, render_table, write_json
 from gbstd.similarity import find_groups
 
 
@@ -86,5 +86,7 @@ def dupes(
     extra = found.extra if show_supersession else []
     if output_format is DupesFormat.table:
         sys.stdout.write(render_table(found.groups, extra, language, sys.stdout.isatty()))
+    elif output_format is DupesFormat.json:
+        write_json(found.groups, extra, language, sys.stdout, flat_pairs)
     else:
         sys.stdout.write(DUPES_FORMATS[output_format.value](found.groups, extra, language, flat_pairs))

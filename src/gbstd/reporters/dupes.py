@@ -9,10 +9,12 @@ JSON is a list of groups ``{group, kind, score, size, pair_count, members, pairs
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from io import StringIO
+from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -38,14 +40,28 @@ def _rows(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang) 
     return rows
 
 
-def render_json(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False) -> str:
+def write_json(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, out: TextIO,
+               pairs: bool = False) -> None:
+    """The JSON document written item by item, so a national catalog's output is never one string in memory."""
     if pairs:
-        data: list[dict[str, object]] = _rows(groups, extra, lang)
+        items: Iterable[dict[str, object]] = _rows(groups, extra, lang)
     else:
-        data = [group.to_json(number, lang) for number, group in enumerate(groups, start=1)]
-        data += [{"group": None, "kind": p.kind.value, "score": p.score, "size": 2, "pair_count": 1,
-                  "members": [p.a, p.b], "pairs": [p.to_json(lang)]} for p in extra]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        items = itertools.chain(
+            (group.to_json(number, lang) for number, group in enumerate(groups, start=1)),
+            ({"group": None, "kind": p.kind.value, "score": p.score, "size": 2, "pair_count": 1,
+              "members": [p.a, p.b], "pairs": [p.to_json(lang)]} for p in extra),
+        )
+    out.write("[")
+    for n, item in enumerate(items):
+        text = json.dumps(item, ensure_ascii=False, indent=2)
+        out.write(("," if n else "") + "\n  " + text.replace("\n", "\n  "))
+    out.write("\n]\n" if groups or extra else "]\n")
+
+
+def render_json(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False) -> str:
+    buffer = StringIO()
+    write_json(groups, extra, lang, buffer, pairs)
+    return buffer.getvalue()
 
 
 def render_csv(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False) -> str:

@@ -69,7 +69,7 @@ _ALIGN_SUBJECT = 0.5
 Progress = Callable[[str, int, int], None]
 
 # Candidates scored (and pairs held) at a time: bounds the memory of a run whatever the catalog's overlap.
-BATCH = 100_000
+BATCH = 20_000
 # A set of records with one subject up to this size is compared pairwise; a larger one by :meth:`_Run._set_links`.
 SMALL_SET = 12
 MAX_HEADS = 40  # distinct titles of one subject compared with each other
