@@ -18,11 +18,15 @@ Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from itertools import product
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -36,6 +40,7 @@ from gbstd.model.config import DuplicatesSection
 from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
+from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
 from gbstd.similarity.normalise import normalise, scope_text
 from gbstd.similarity.scope import ScopeIndex
 from gbstd.similarity.scoring import (
@@ -67,6 +72,14 @@ _MAX_SYNONYMOUS = 50
 
 # stage name, items done, items in the stage
 Progress = Callable[[str, int, int], None]
+
+# Candidates scored (and pairs held) at a time: bounds the memory of a run whatever the catalog's overlap.
+BATCH = 20_000
+# A set of records with one subject up to this size is compared pairwise; a larger one by :meth:`_Run._set_links`.
+SMALL_SET = 12
+MAX_HEADS = 40  # distinct titles of one subject compared with each other
+MAX_UPPER = 1  # upper-tier records of each level (national, province, city) a record is compared with
+MAX_SCAN = 64  # records of one level looked through for the same title
 
 
 class DuplicateKind(str, Enum):
@@ -178,64 +191,15 @@ def _tier_value(record: Record) -> str | None:
     return record.tier.value if record.tier else None
 
 
-@dataclass
-class Cluster:
-    """A group of likely duplicates: the connected records and the pairs that connect them."""
-
-    members: list[Record]
-    pairs: list[DuplicatePair]
-
-    @property
-    def score(self) -> float:
-        return max(p.score for p in self.pairs)
-
-    @property
-    def codes(self) -> list[str]:
-        return [r.key for r in self.members]
+def cluster(pairs: Iterable[DuplicatePair]) -> list[DuplicateGroup]:
+    """Connected groups of already-found duplicate pairs (supersession pairs excluded), strongest first, each
+    with all its pairs. Members are ordered upper tier first, then by code; pairs by score, highest first."""
+    builder = GroupBuilder(keep_all=True)
+    builder.add(pairs)
+    return builder.finish().groups
 
 
-def cluster(pairs: Iterable[DuplicatePair]) -> list[Cluster]:
-    """Connected groups of duplicate pairs (supersession pairs excluded), strongest first.
-
-    Members are ordered upper tier first, then by code; pairs by score, highest first.
-    """
-    parent: dict[int, int] = {}
-    records: dict[int, Record] = {}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    kept = [p for p in pairs if p.is_duplicate]
-    for pair in kept:
-        for record in (pair.a_record, pair.b_record):
-            records.setdefault(id(record), record)
-            parent.setdefault(id(record), id(record))
-        ra, rb = find(id(pair.a_record)), find(id(pair.b_record))
-        if ra != rb:
-            parent[rb] = ra
-    members: dict[int, list[Record]] = defaultdict(list)
-    for key, record in records.items():
-        members[find(key)].append(record)
-    grouped: dict[int, list[DuplicatePair]] = defaultdict(list)
-    for pair in kept:
-        grouped[find(id(pair.a_record))].append(pair)
-    clusters = [
-        Cluster(
-            members=sorted(members[root], key=_rank_key),
-            pairs=sorted(grouped[root], key=lambda p: (-p.score, p.a, p.b)),
-        )
-        for root in grouped
-    ]
-    clusters.sort(key=lambda c: (-c.score, -len(c.members), c.members[0].key))
-    return clusters
-
-
-def _rank_key(record: Record) -> tuple[int, int, str, str]:
-    tier_rank = TIER_RANK[record.tier] if record.tier else 99
-    return (tier_rank, len(record.region or ""), record.key, record.rel)
+_rank_key = rank_key
 
 
 @dataclass
@@ -285,8 +249,57 @@ class DuplicateDetector:
         min_score: float | None = None,
         progress: Progress | None = None,
     ) -> list[DuplicatePair]:
+        """Every pair at or above the threshold, strongest first (all pairs: quadratic in a same-subject set)."""
         run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
-        return run.execute()
+        pairs = [p for batch in run.stream(all_pairs=True) for p in batch]
+        pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
+        return pairs
+
+    def stream(
+        self,
+        catalog: Catalog,
+        against: Catalog | None = None,
+        *,
+        lineage: Lineage | None = None,
+        min_score: float | None = None,
+        progress: Progress | None = None,
+        all_pairs: bool = False,
+        implied: list[tuple[Record, int]] | None = None,
+        only: Callable[[Record], bool] | None = None,
+    ) -> Iterator[list[DuplicatePair]]:
+        """Scored, classified pairs in batches of at most ``BATCH``, strongest-first within nothing in particular.
+
+        Without ``all_pairs`` a large set of records with one subject is compared in O(n) pairs; the pairs it
+        implies but does not enumerate are appended to ``implied`` as (a record of the set, count).
+        """
+        run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
+        if implied is not None:
+            run.implied = implied
+        if only is not None:
+            run.only = only
+        return run.stream(all_pairs=all_pairs)
+
+    def groups(
+        self,
+        catalog: Catalog,
+        against: Catalog | None = None,
+        *,
+        lineage: Lineage | None = None,
+        min_score: float | None = None,
+        progress: Progress | None = None,
+        all_pairs: bool = False,
+        only: Callable[[Record], bool] | None = None,
+    ) -> DuplicateGroups:
+        """Groups of likely duplicates, built from the streamed pairs in memory linear in the records;
+        ``only`` restricts the run to the records it accepts."""
+        builder = GroupBuilder(keep_all=all_pairs)
+        implied: list[tuple[Record, int]] = []
+        for batch in self.stream(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                                 all_pairs=all_pairs, implied=implied, only=only):
+            builder.add(batch)
+        for record, count in implied:
+            builder.add_implied(record, count)
+        return builder.finish()
 
     def iter_pairs(
         self,
@@ -303,7 +316,7 @@ class DuplicateDetector:
         Each :class:`DuplicatePair` has ``a``, ``b``, ``score``, ``kind``, ``reason`` and its ``evidence``.
         """
         run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
-        yield from run.batches(batch)
+        yield from run.stream(all_pairs=True, size=batch)
 
 
 class _Run:
@@ -324,6 +337,12 @@ class _Run:
         self.found: dict[tuple[int, int], PairScore] = {}
         self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity (NaN: not known)
         self.proposed: set[tuple[int, int]] = set()  # pairs proposed by a word rule (abbreviation, synonym)
+        self.all_pairs = True
+        self.implied: list[tuple[Record, int]] = []  # pairs counted but not enumerated, by a record of their set
+        self.only: Callable[[Record], bool] = lambda record: True  # records taking part (default: all)
+        self.facts: dict[int, _Facts] = {}
+        self.linked_cores: set[str] = set()  # subjects whose large set _set_links compared (O(n), not pairwise)
+        self.linking = False
         self.chain = self._chains()
         self.accepted = self._accepted()
 
@@ -363,14 +382,21 @@ class _Run:
 
     # -- the pipeline ----------------------------------------------------------------------------------
     def execute(self) -> list[DuplicatePair]:
-        pairs = [pair for batch in self.batches(50_000) for pair in batch]
+        pairs = [pair for batch in self.stream(all_pairs=True, size=50_000) for pair in batch]
         pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
         return pairs
 
-    def batches(self, size: int) -> Iterator[list[DuplicatePair]]:
-        """Candidates are generated once, then scored and classified ``size`` at a time."""
+    def stream(self, all_pairs: bool, size: int = BATCH) -> Iterator[list[DuplicatePair]]:
+        """Candidates are generated once (O(n) of them without ``all_pairs``), then scored and classified
+        ``size`` at a time, so only one batch of scored pairs is held.
+
+        Without ``all_pairs`` a same-subject set larger than ``SMALL_SET`` is not compared pairwise (see
+        :meth:`_set_links`); the pairs it implies are counted in ``self.implied``.
+        """
+        self.all_pairs = all_pairs
         sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
-        live = [(side, r) for side, cat in sides for r in cat.records if r.status is not Status.ABOLISHED]
+        live = [(side, r) for side, cat in sides for r in cat.records
+                if r.status is not Status.ABOLISHED and self.only(r)]
         for done, (side, record) in enumerate(live, start=1):
             self.entries.append(_Entry(record, side, self.detector.subject(record.title), record.key))
             if done % 5000 == 0:
@@ -398,7 +424,8 @@ class _Run:
             yield self._keep(self._same_code() + self._abolished())
 
     def _keep(self, pairs: list[DuplicatePair]) -> list[DuplicatePair]:
-        return [p for p in pairs if frozenset((p.a, p.b)) not in self.accepted or p.a == p.b]
+        """Pairs a record declares ``distinct_from`` are dropped."""
+        return [p for p in pairs if p.a == p.b or frozenset((p.a, p.b)) not in self.accepted]
 
     def _allowed(self, i: int, j: int) -> bool:
         """In --against mode only pairs across the two catalogs count, and a shared code is adoption."""
@@ -416,6 +443,10 @@ class _Run:
             return
         if self.against is None and self.entries[key[0]].key == self.entries[key[1]].key:
             return  # reported once, as same-code
+        if not self.linking and self.linked_cores:
+            core = self.entries[i].subject.core
+            if core == self.entries[j].subject.core and core in self.linked_cores:
+                return  # a large same-subject set: its pairs are _set_links' (and counted as implied)
         self.pending[key] = subject
 
     # -- more candidates: abbreviations and scopes -----------------------------------------------------------
@@ -483,7 +514,13 @@ class _Run:
                 continue
             for i in members:
                 self.entries[i].scope_row = row
-            if len(members) > 1:
+            if len(members) > SMALL_SET and not self.all_pairs:
+                # one scope in many records: a chain behind the first (O(n)) keeps them connected; the pairs
+                # within one subject are the same-subject stage's
+                for i, j in itertools.pairwise(members):
+                    self._consider(i, j, float("nan"))
+                    self._consider(members[0], j, float("nan"))
+            elif len(members) > 1:
                 for x, i in enumerate(members):
                     for j in members[x + 1 :]:
                         self._consider(i, j, float("nan"))
@@ -551,7 +588,7 @@ class _Run:
         return found
 
     def _representative(self, members: list[int]) -> int:
-        return min(members, key=lambda i: _rank_key(self.entries[i].record))
+        return min(members, key=lambda i: self._facts(self.entries[i].record).rank)
 
     def _links(self, left: list[int], right: list[int]) -> Iterable[tuple[int, int]]:
         """Pairs between two member lists, reduced to representatives when they would exceed ``max_group``."""
@@ -574,15 +611,77 @@ class _Run:
                 ref = [i for i in members if self.entries[i].side == 1]
                 for i, j in self._links(local, ref):
                     self._consider(i, j, 1.0)
-            elif len(members) <= self.config.max_group:
+            elif len(members) <= SMALL_SET or (self.all_pairs and len(members) <= self.config.max_group):
                 for x, i in enumerate(members):
                     for j in members[x + 1 :]:
                         self._consider(i, j, 1.0)
-            else:
+            elif self.all_pairs:
                 rep = self._representative(members)
                 for i in members:
                     self._consider(rep, i, 1.0)
+            else:
+                links = self._set_links(members)
+                self.linking = True
+                for i, j in links:
+                    self._consider(i, j, 1.0)
+                self.linking = False
+                self.linked_cores.add(self.entries[members[0]].subject.core)
+                if self.min_score <= self.detector.weights.subject_weight:
+                    # one subject, same aspects: every pair scores ≥ subject_weight, so all n(n−1)/2 count
+                    self.implied.append((self.entries[members[0]].record, len(members) * (len(members) - 1) // 2 - len(links)))
         self.progress("same subject", total, total)
+
+    def _set_links(self, members: list[int]) -> set[tuple[int, int]]:
+        """The pairs compared inside a large set of records with one subject: O(n), not n(n−1)/2.
+
+        Records with the same title (region removed) form a chain behind their representative (upper tier
+        first), and the representatives are compared with each other: that keeps the set connected through
+        its strongest pairs. For the D rules each record is also compared with the records of its own tier
+        and issuer (merge), and with the upper-tier records that cover it (adopt-upper), a few of each.
+        """
+        entries = self.entries
+        facts = {i: self._facts(entries[i].record) for i in members}
+        ranked = sorted(members, key=lambda i: facts[i].rank)
+        by_title: dict[str, list[int]] = defaultdict(list)
+        by_issuer: dict[tuple[object, str | None], list[int]] = defaultdict(list)
+        by_region: dict[str, list[int]] = defaultdict(list)
+        national: list[int] = []
+        for i in ranked:
+            fact = facts[i]
+            by_title[entries[i].subject.full].append(i)
+            by_issuer[(fact.tier, fact.issuer)].append(i)
+            if fact.tier in (Tier.NATIONAL, Tier.INDUSTRY):
+                national.append(i)
+            elif fact.region:
+                by_region[fact.region].append(i)
+        links: set[tuple[int, int]] = set()
+
+        def link(i: int, j: int) -> None:
+            if i != j:
+                links.add((i, j) if i < j else (j, i))
+
+        for same in (*by_title.values(), *by_issuer.values()):
+            for x, i in enumerate(same):
+                link(same[0], i)  # the representative, and the next one: each record gets two partners
+                if x + 1 < len(same):
+                    link(i, same[x + 1])
+        heads = [same[0] for same in by_title.values()]
+        for x, i in enumerate(heads[:MAX_HEADS]):
+            for j in heads[x + 1 : MAX_HEADS]:
+                link(i, j)
+        for i in heads[MAX_HEADS:]:
+            link(heads[0], i)
+        for i in ranked:
+            fi, title = facts[i], entries[i].subject.full
+            region = fi.region or ""
+            # the upper-tier records it is compared with: one per level, the same title first (the strongest)
+            levels = [national] + [by_region.get(prefix, []) for prefix in {region[:2], region[:4]} - {region}]
+            for level in levels:
+                same = [j for j in level[:MAX_SCAN] if entries[j].subject.full == title]
+                for j in (same or level)[:MAX_UPPER]:
+                    if _upper_of(facts[j].tier, facts[j].region, fi.tier, fi.region):
+                        link(i, j)
+        return links
 
     def _similar_subjects(self, groups: dict[str, list[int]]) -> None:
         cores = list(groups)
@@ -628,7 +727,8 @@ class _Run:
 
     def _same_code(self) -> list[DuplicatePair]:
         pairs = []
-        for key, records in self.catalog.by_code.items():
+        for key, all_records in self.catalog.by_code.items():
+            records = [r for r in all_records if self.only(r)]
             for x, first in enumerate(records):
                 for second in records[x + 1 :]:
                     reason = Text(f"标准号 {key} 出现在 {first.rel} 和 {second.rel}", f"code {key} in {first.rel} and {second.rel}")
@@ -640,11 +740,13 @@ class _Run:
         pairs: list[DuplicatePair] = []
         seen: set[frozenset[int]] = set()
         for record in self.catalog.records:
-            if record.status is not Status.ABOLISHED:
+            if record.status is not Status.ABOLISHED or not self.only(record):
                 continue
             subject = self.detector.subject(record.title)
             for key in sorted(self.lineage.related(record.key)):
                 for other in self.catalog.by_code.get(key, []):
+                    if not self.only(other):
+                        continue
                     marker = frozenset((id(record), id(other)))
                     if marker in seen:
                         continue
@@ -662,23 +764,42 @@ class _Run:
         return self._make(ei.record, ej.record, ei.subject, ej.subject, result)
 
     def _make(self, ra: Record, rb: Record, sa: Subject, sb: Subject, result: PairScore) -> DuplicatePair:
-        kind, first_upper = self._classify(ra, rb)
-        if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or _rank_key(rb) < _rank_key(ra)):
+        fa, fb = self._facts(ra), self._facts(rb)
+        kind, first_upper = self._classify(fa, fb)
+        if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or fb.rank < fa.rank):
             ra, rb, sa, sb = rb, ra, sb, sa
         return DuplicatePair(ra.key, rb.key, result.score, kind, _reason(sa, sb, result), ra, rb, result)
 
-    def _classify(self, ra: Record, rb: Record) -> tuple[DuplicateKind, bool]:
-        """The kind of a pair, and whether ``ra`` is already the upper one (for adopt-upper)."""
-        chain_a, chain_b = self.chain.get(ra.key), self.chain.get(rb.key)
-        if chain_a is not None and chain_a == chain_b:
+    def _facts(self, record: Record) -> _Facts:
+        """What classification reads of a record, computed once per record (pairs outnumber records)."""
+        found = self.facts.get(id(record))
+        if found is None:
+            found = self.facts[id(record)] = _Facts(
+                record.key, record.tier, record.region, _issuer_scope(record), _rank_key(record),
+                self.chain.get(record.key),
+            )
+        return found
+
+    def _classify(self, fa: _Facts, fb: _Facts) -> tuple[DuplicateKind, bool]:
+        """The kind of a pair, and whether ``a`` is already the upper one (for adopt-upper)."""
+        if fa.chain is not None and fa.chain == fb.chain:
             return DuplicateKind.SUPERSESSION, False
-        if _upper(ra, rb):
+        if _upper_of(fa.tier, fa.region, fb.tier, fb.region):
             return DuplicateKind.ADOPT_UPPER, True
-        if _upper(rb, ra):
+        if _upper_of(fb.tier, fb.region, fa.tier, fa.region):
             return DuplicateKind.ADOPT_UPPER, False
-        if ra.tier == rb.tier and _issuer_scope(ra) == _issuer_scope(rb):
+        if fa.tier == fb.tier and fa.issuer == fb.issuer:
             return DuplicateKind.MERGE, False
         return DuplicateKind.SIBLING, False
+
+
+class _Facts(NamedTuple):
+    key: str
+    tier: Tier | None
+    region: str | None
+    issuer: str | None
+    rank: tuple[int, int, str, str]
+    chain: int | None
 
 
 def _context(a: Record, b: Record) -> Context:
@@ -705,16 +826,20 @@ def _issuer_scope(record: Record) -> str | None:
 
 def _upper(x: Record, y: Record) -> bool:
     """True when ``y`` should adopt ``x`` rather than re-make it."""
-    tx, ty = x.tier, y.tier
+    return _upper_of(x.tier, x.region, y.tier, y.region)
+
+
+@lru_cache(maxsize=65536)  # tiers × regions: few distinct arguments, millions of pairs
+def _upper_of(tx: Tier | None, rx: str | None, ty: Tier | None, ry: str | None) -> bool:
     if tx is None or ty is None:
         return False
     if tx in (Tier.NATIONAL, Tier.INDUSTRY):
         return TIER_RANK[tx] < TIER_RANK[ty]
-    if tx is not Tier.LOCAL or not x.region or not y.region or not region_contains(x.region, y.region):
+    if tx is not Tier.LOCAL or not rx or not ry or not region_contains(rx, ry):
         return False
     # A province's standard is upper to its cities'; any local standard is upper to the group, enterprise and
     # internal standards of its own region (a bureau's internal standard should cite its province's).
-    return x.region != y.region if ty is Tier.LOCAL else TIER_RANK[tx] < TIER_RANK[ty]
+    return rx != ry if ty is Tier.LOCAL else TIER_RANK[tx] < TIER_RANK[ty]
 
 
 _NOTE_LABELS = {
@@ -788,6 +913,41 @@ def find_duplicates(
     """
     detector = DuplicateDetector(config or catalog.config.duplicates)
     return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
+
+
+def find_groups(
+    catalog: Catalog,
+    config: DuplicatesSection | None = None,
+    against: Catalog | None = None,
+    *,
+    lineage: Lineage | None = None,
+    min_score: float | None = None,
+    progress: Progress | None = None,
+    all_pairs: bool = False,
+    only: Callable[[Record], bool] | None = None,
+) -> DuplicateGroups:
+    """Groups of likely duplicates in ``catalog`` (or across ``catalog`` and ``against``), strongest first.
+
+    What `gbstd dupes`, the D rules and the bulletin report. Each group keeps its members and a spanning set of
+    its strongest pairs (at most n − 1 for n members); ``all_pairs`` keeps every pair (quadratic in a group).
+    """
+    detector = DuplicateDetector(config or catalog.config.duplicates)
+    return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                           all_pairs=all_pairs, only=only)
+
+
+def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:
+    """A hash of everything duplicate detection (and so the D rules) reads: each record's path, code, title,
+    scope, status, region, supersession links, references and ``distinct_from``, and the ``[duplicates]``
+    settings. Equal fingerprints mean equal groups and equal D findings, so a cache can key them on it."""
+    digest = hashlib.sha256((config or catalog.config.duplicates).model_dump_json().encode())
+    for record in sorted(catalog.records, key=lambda r: r.rel):
+        std = record.standard
+        parts = [record.rel, record.key, std.title, std.scope or "", std.status.value, record.region or "",
+                 *std.replaces, "|", *std.replaced_by, "|", *std.references, "|",
+                 *(f"{d.code}" for d in std.distinct_from)]
+        digest.update("\x1f".join(parts).encode() + b"\x1e")
+    return digest.hexdigest()
 
 
 def describe_region(record: Record) -> str:

@@ -36,7 +36,6 @@ from gbstd.similarity.segment import words
 from gbstd.similarity.subject import Subject, SubjectExtractor
 from gbstd.similarity.thesaurus import Thesaurus
 
-
 # A subject with one qualifier more (日常保洁 / 保洁) scores this share of the same subject: reported, but below
 # the titles that say the same thing in other words.
 QUALIFIER_FACTOR = 0.9
