@@ -868,6 +868,9 @@ def _reason(a: Subject, b: Subject, result: PairScore) -> Text:
     if a.full == b.full:
         zh_parts.append("名称相同（已忽略地区名、标点、繁简和全半角）")
         en_parts.append("same title (ignoring region names, punctuation, script and width)")
+    elif core_a == core_b and any(n.kind == "qualifier" for n in result.notes):
+        zh_parts.append(f"标题主题相近：{equated_zh}")
+        en_parts.append(f"nearly the same subject in the titles: {equated_en}")
     elif core_a == core_b and result.notes:
         zh_parts.append(f"标题主题相同：{equated_zh}")
         en_parts.append(f"same subject in the titles: {equated_en}")
@@ -885,8 +888,12 @@ def _reason(a: Subject, b: Subject, result: PairScore) -> Text:
             en_parts.append("one title only adds a qualifier")
     if result.scope is not None:
         percent = int(result.scope * 100)
-        zh_parts.append(f"适用范围 {percent}% 相同" + ("（据此认定）" if result.carried_by_scope else ""))
-        en_parts.append(f"scopes {percent}% alike" + (" (decisive)" if result.carried_by_scope else ""))
+        if result.scope < 0.5:  # said, so that a reader does not take the scopes for evidence
+            zh_parts.append(f"适用范围只有 {percent}% 相同")
+            en_parts.append(f"scopes only {percent}% alike")
+        else:
+            zh_parts.append(f"适用范围 {percent}% 相同" + ("（据此认定）" if result.carried_by_scope else ""))
+            en_parts.append(f"scopes {percent}% alike" + (" (decisive)" if result.carried_by_scope else ""))
     if result.same_body:
         zh_parts.append("同一发布或归口单位")
         en_parts.append("same issuing or administering body")
