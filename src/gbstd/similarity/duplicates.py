@@ -301,6 +301,23 @@ class DuplicateDetector:
             builder.add_implied(record, count)
         return builder.finish()
 
+    def iter_pairs(
+        self,
+        catalog: Catalog,
+        against: Catalog | None = None,
+        *,
+        lineage: Lineage | None = None,
+        min_score: float | None = None,
+        progress: Progress | None = None,
+        batch: int = 20_000,
+    ) -> Iterator[list[DuplicatePair]]:
+        """Scored pairs in batches of at most ``batch`` candidates' worth (unsorted; distinct_from applied).
+
+        Each :class:`DuplicatePair` has ``a``, ``b``, ``score``, ``kind``, ``reason`` and its ``evidence``.
+        """
+        run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
+        yield from run.stream(all_pairs=True, size=batch)
+
 
 class _Run:
     """The state of one detection run."""
