@@ -3,7 +3,7 @@
 The public entry point is :func:`find_groups`; `gbstd dupes`, the D lint rules and the bulletin all call it
 (lint through ``RuleContext.duplicates``), so every report counts the same groups. :func:`find_duplicates` lists
 every pair (quadratic in a large group; for small catalogs and the labelled-set tests);
-:meth:`DuplicateDetector.stream` yields scored pairs in batches.
+:meth:`DuplicateDetector.iter_pairs` yields scored pairs in batches.
 """
 
 from gbstd.similarity.duplicates import (

@@ -250,34 +250,7 @@ class DuplicateDetector:
         progress: Progress | None = None,
     ) -> list[DuplicatePair]:
         """Every pair at or above the threshold, strongest first (all pairs: quadratic in a same-subject set)."""
-        run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
-        pairs = [p for batch in run.stream(all_pairs=True) for p in batch]
-        pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
-        return pairs
-
-    def stream(
-        self,
-        catalog: Catalog,
-        against: Catalog | None = None,
-        *,
-        lineage: Lineage | None = None,
-        min_score: float | None = None,
-        progress: Progress | None = None,
-        all_pairs: bool = False,
-        implied: list[tuple[Record, int]] | None = None,
-        only: Callable[[Record], bool] | None = None,
-    ) -> Iterator[list[DuplicatePair]]:
-        """Scored, classified pairs in batches of at most ``BATCH``, strongest-first within nothing in particular.
-
-        Without ``all_pairs`` a large set of records with one subject is compared in O(n) pairs; the pairs it
-        implies but does not enumerate are appended to ``implied`` as (a record of the set, count).
-        """
-        run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
-        if implied is not None:
-            run.implied = implied
-        if only is not None:
-            run.only = only
-        return run.stream(all_pairs=all_pairs)
+        return _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress).execute()
 
     def groups(
         self,
@@ -290,12 +263,12 @@ class DuplicateDetector:
         all_pairs: bool = False,
         only: Callable[[Record], bool] | None = None,
     ) -> DuplicateGroups:
-        """Groups of likely duplicates, built from the streamed pairs in memory linear in the records;
-        ``only`` restricts the run to the records it accepts."""
+        """Groups of likely duplicates, built from the streamed pairs (:meth:`iter_pairs`) in memory linear in
+        the records."""
         builder = GroupBuilder(keep_all=all_pairs)
         implied: list[tuple[Record, int]] = []
-        for batch in self.stream(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
-                                 all_pairs=all_pairs, implied=implied, only=only):
+        for batch in self.iter_pairs(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                                     all_pairs=all_pairs, implied=implied, only=only):
             builder.add(batch)
         for record, count in implied:
             builder.add_implied(record, count)
@@ -309,14 +282,24 @@ class DuplicateDetector:
         lineage: Lineage | None = None,
         min_score: float | None = None,
         progress: Progress | None = None,
-        batch: int = 20_000,
+        batch: int = BATCH,
+        all_pairs: bool = True,
+        implied: list[tuple[Record, int]] | None = None,
+        only: Callable[[Record], bool] | None = None,
     ) -> Iterator[list[DuplicatePair]]:
         """Scored pairs in batches of at most ``batch`` candidates' worth (unsorted; distinct_from applied).
 
         Each :class:`DuplicatePair` has ``a``, ``b``, ``score``, ``kind``, ``reason`` and its ``evidence``.
+        Without ``all_pairs`` a large set of records with one subject is compared in O(n) pairs; the pairs it
+        implies but does not enumerate are appended to ``implied`` as (a record of the set, count). ``only``
+        restricts the run to the records it accepts.
         """
         run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
-        yield from run.stream(all_pairs=True, size=batch)
+        if implied is not None:
+            run.implied = implied
+        if only is not None:
+            run.only = only
+        yield from run.stream(all_pairs=all_pairs, size=batch)
 
 
 class _Run:
