@@ -14,6 +14,7 @@ from gbstd.catalog.loader import load_catalog
 from gbstd.cli.common import LangChoice, LangOption, fail
 from gbstd.gitrepo import FieldChange, RecordHistory, record_history
 from gbstd.i18n import Lang, Text
+from gbstd.printable import printable
 
 
 class HistoryFormat(str, Enum):
@@ -57,7 +58,7 @@ def history(
     if output_format is HistoryFormat.json:
         typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
     else:
-        typer.echo(render_history(found, language), nl=False)
+        typer.echo(printable(render_history(found, language)), nl=False)
 
 
 def _value(value: Any) -> str:
