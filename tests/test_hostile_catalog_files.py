@@ -380,3 +380,39 @@ def test_git_hints_quote_the_ref(repo_catalog: tuple[git.Repo, Path], ref: str) 
     assert result.exit_code == 2
     branch = ref.split("/", 1)[1] if ref.startswith("origin/") else ref
     assert f"git fetch origin {shlex.quote(branch)}" in result.stderr
+
+
+@needs_symlinks
+def test_cache_never_stands_in_for_a_link_leading_outside(tmp_path: Path) -> None:
+    root = sample(tmp_path)
+    out = outside(tmp_path)
+    assert lint_json(root)[0] in (0, 1)  # fills the cache
+    record = root / "records/local/DB41-T-2397-2023.yaml"
+    (out / "copy.yaml").write_text(record.read_text(encoding="utf-8").replace("title:", f"title: {MARKER}", 1),
+                                   encoding="utf-8")
+    record.unlink()
+    record.symlink_to(out / "copy.yaml")
+    again, findings, _ = lint_json(root)
+    assert again == 1
+    assert any(f["rule"] == "Y010" and f["path"] == "records/local/DB41-T-2397-2023.yaml" for f in findings)
+    assert MARKER not in json.dumps(findings, ensure_ascii=False)
+
+
+def test_history_checks_a_blob_size_before_reading_it() -> None:
+    from gbstd import gitrepo
+
+    class Blob:
+        type, size = "blob", 3_400_000_000
+
+        @property
+        def data_stream(self) -> object:
+            raise AssertionError("the blob was read")
+
+    class Tree:
+        def __truediv__(self, path: str) -> Blob:
+            return Blob()
+
+    class Commit:
+        tree = Tree()
+
+    assert gitrepo._blob_text(Commit(), "records/x.yaml", 1_000_000) is None  # type: ignore[arg-type]
