@@ -232,6 +232,7 @@ class HistoryEntry:
     renamed_from: str | None = None
     fields: list[FieldChange] = field(default_factory=list)
     unreadable: bool = False  # the version did not parse as YAML: no field-level differences
+    refused: Text | None = None  # why the working-tree file was not read (a link leading outside, a FIFO…)
 
     @property
     def summary(self) -> str:
@@ -248,6 +249,7 @@ class HistoryEntry:
             "change": self.change,
             "renamed_from": self.renamed_from,
             "unreadable": self.unreadable,
+            "refused": self.refused.en if self.refused else None,
             "fields": [c.to_json() for c in self.fields],
         }
 
@@ -448,4 +450,5 @@ def _working_tree_entry(catalog: Catalog, repo: Repo, prefix: str, repo_path: st
         change=change,
         fields=field_changes(old, new),  # type: ignore[arg-type]
         unreadable=(head_text is not None and old is None) or (exists and new is None),
+        refused=document.problems[0].message if refused and document is not None and document.problems else None,
     )

@@ -100,7 +100,10 @@ def render_history(found: RecordHistory, lang: Lang) -> str:
                 lines.append(f"    {entry.summary}")
         if entry.renamed_from:
             lines.append(f"    {entry.renamed_from} → {entry.path}")
-        if entry.unreadable:
+        if entry.refused is not None:
+            lines.append(Text("    （未读取：", "    (not read: ").get(lang) + entry.refused.get(lang)
+                         + Text("）", ")").get(lang))
+        elif entry.unreadable:
             lines.append(
                 Text(
                     "    （此版本不是有效的 YAML，无法逐字段比较）",
