@@ -10,7 +10,6 @@ import re
 from functools import cached_property
 from typing import Literal
 
-import re2
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gbstd.model.code import CodePattern, Tier
@@ -60,9 +59,6 @@ class CatalogSection(_Section):
 # Keys of [catalog] that name a file or directory: each must stay inside the catalog root.
 PATH_KEYS = ("records", "plans", "projects", "notes", "system", "cache_dir")
 
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False  # the reason goes into our one-line error, not onto stderr
-
 
 def compile_code_pattern(pattern: str) -> CodePattern:
     """Compile ``internal_code_pattern`` with RE2, whose matching time is linear in the input.
@@ -71,8 +67,12 @@ def compile_code_pattern(pattern: str) -> CodePattern:
     ``^(A+)+$`` take minutes on a 30-character code; RE2 cannot. What RE2 refuses (backreferences,
     lookaround) is refused here with RE2's reason.
     """
+    import re2  # only catalogs with a pattern pay for loading it
+
+    options = re2.Options()
+    options.log_errors = False  # the reason goes into our one-line error, not onto stderr
     try:
-        return re2.compile(pattern, options=_RE2_OPTIONS)  # type: ignore[no-any-return]
+        return re2.compile(pattern, options=options)  # type: ignore[no-any-return]
     except re2.error as exc:
         reason = exc.args[0] if exc.args else exc
         if isinstance(reason, bytes):
