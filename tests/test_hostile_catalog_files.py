@@ -113,6 +113,20 @@ def test_cache_dir_outside_only_from_the_command_line(tmp_path: Path) -> None:
     assert lint_json(root)[0] == code and (root / ".my-cache").is_dir()
 
 
+@needs_symlinks
+def test_cache_directory_with_a_link_leading_outside_is_refused(tmp_path: Path) -> None:
+    """A pull request can commit `.gbstd-cache/files → /somewhere`: cache writes would follow it."""
+    root = sample(tmp_path)
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (root / ".gbstd-cache").mkdir()
+    (root / ".gbstd-cache" / "files").symlink_to(target, target_is_directory=True)
+    code, _, stderr = lint_json(root)
+    assert code == 2 and ".gbstd-cache/files" in stderr and stderr.count("\n") == 1
+    assert list(target.iterdir()) == []
+    assert lint_json(root, "--no-cache")[0] == 2  # the configuration is refused as a whole, cache or not
+
+
 # --------------------------------------------------------------------------- item 1: symlinked catalog files
 
 

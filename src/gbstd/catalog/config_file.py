@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -100,6 +101,32 @@ def check_paths(root: Path, config: Config, raw: str = "") -> None:
                 f"{at}: [catalog] {key} = {value!r} 指向目录之外（须在 {root} 之内）{hint[0]}",
                 f"{at}: [catalog] {key} = {value!r} leads outside the catalog (it must stay inside {root}){hint[1]}",
             ))
+    link = _link_out_of(root, root / config.catalog.cache_dir)
+    if link is not None:
+        raise CatalogError(Text(
+            f"缓存目录中的 {link} 是指向目录之外的符号链接（缓存写入会随之离开目录）；请删除缓存目录",
+            f"{link} in the cache directory is a symbolic link leading outside the catalog (cache writes would "
+            "follow it); delete the cache directory",
+        ))
+
+
+def _link_out_of(root: Path, cache: Path) -> str | None:
+    """A link leading outside ``root`` in the cache directory or its sub-directories (their files are
+    replaced by rename, which never follows a link). gbstd never makes one; a pull request can commit one."""
+    pending = [cache]
+    while pending:
+        here = pending.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                if not is_inside(root, entry.path):
+                    return Path(entry.path).relative_to(root).as_posix()
+            elif here == cache and entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+    return None
 
 
 def with_cache_dir(config: Config, directory: Path) -> Config:
