@@ -127,6 +127,22 @@ def test_cache_directory_with_a_link_leading_outside_is_refused(tmp_path: Path) 
     assert lint_json(root, "--no-cache")[0] == 2  # the configuration is refused as a whole, cache or not
 
 
+@needs_symlinks
+def test_new_records_are_never_written_through_a_linked_tier_directory(tmp_path: Path) -> None:
+    root = sample(tmp_path)
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    shutil.rmtree(root / "records/group")
+    (root / "records/group").symlink_to(target, target_is_directory=True)
+    new = runner.invoke(app, ["new", "T/ABC 1-2024", "--title", "机关食堂服务规范", "--into", str(root), "--lang", "en"])
+    assert new.exit_code == 2 and "records/group leads outside the catalog" in new.stderr
+    source = tmp_path / "rows.csv"
+    source.write_text("标准号,标准名称,状态\nT/ABC 2-2024,机关食堂服务规范,现行\n", encoding="utf-8")
+    imported = runner.invoke(app, ["import", str(source), "--into", str(root), "--lang", "en", "--as-of", AS_OF])
+    assert imported.exit_code == 2 and "records/group leads outside the catalog" in imported.stderr
+    assert list(target.iterdir()) == []
+
+
 # --------------------------------------------------------------------------- item 1: symlinked catalog files
 
 
