@@ -8,12 +8,18 @@ of comma, tab and semicolon that the header line uses most.
 Row numbers are those a user sees in Excel (the header row included), so ``第12行`` points at the right line.
 A title row above the header (``XX局机关事务标准体系明细表``) is skipped: the header is the first of the top
 rows that names the 标准号 column.
+
+Nothing below the header is dropped unseen: XLSX rows are read whatever the sheet's stated ``<dimension>``
+says (some exporters write a stale one), data right of the last header becomes a column of its own, and a
+formula cell without a saved result is recorded so the importer can reject its row with a reason. Text
+cells neutralised against formula injection on export (``'=…``) are restored here.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +27,7 @@ from pathlib import Path
 from gbstd.i18n import Text
 from gbstd.tabular.cells import CellValue, cell_text
 from gbstd.tabular.columns import column_for
+from gbstd.tabular.safety import restore_cell
 
 # How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 10
@@ -42,6 +49,11 @@ class Table:
     source: str  # "sheet 标准体系明细表" or "UTF-8, ','"
     header_row: int = 1
     sheets: list[str] = field(default_factory=list)
+    # Row number → indexes of its cells holding a formula with no saved result (read as empty).
+    uncached: dict[int, list[int]] = field(default_factory=dict)
+    # Non-empty rows below the header, counted on the whole row: the importer accounts for each of them
+    # (None: a table built in code, whose rows are all there is).
+    seen: int | None = None
 
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
@@ -88,12 +100,51 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
                 )
             )
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        grid = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        title = worksheet.title
+        grid = _sheet_grid(worksheet)
     finally:
         book.close()
-    table = _from_grid(grid, f"sheet {worksheet.title}")
+    formulas = _formula_grid(path, title) if _has_formulas(path) else None
+    table = _from_grid(grid, f"sheet {title}", formulas)
     table.sheets = names
     return table
+
+
+def _sheet_grid(worksheet: object) -> list[list[CellValue]]:
+    # Read-only mode stops at the row count the sheet's <dimension> states; a stale one would drop rows.
+    worksheet.reset_dimensions()  # type: ignore[attr-defined]
+    return [list(row) for row in worksheet.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula: only then is the sheet read a second time for them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with archive.open(name) as member:
+                    tail = b""
+                    while chunk := member.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    return False
+
+
+def _formula_grid(path: Path, title: str) -> list[list[CellValue]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        return _sheet_grid(book[title])
+    finally:
+        book.close()
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -142,18 +193,64 @@ def read_csv(path: Path) -> Table:
     return _from_grid(grid, f"{encoding}, {shown}")
 
 
-def _from_grid(grid: list[list[CellValue]], source: str) -> Table:
+def _restored(value: CellValue) -> CellValue:
+    return restore_cell(value) if isinstance(value, str) else value
+
+
+def _width(row: list[CellValue]) -> int:
+    """Cells up to the last one that is not empty."""
+    width = len(row)
+    while width and not cell_text(row[width - 1]):
+        width -= 1
+    return width
+
+
+def _uncached_formulas(grid: list[list[CellValue]], formulas: list[list[CellValue]]) -> dict[int, list[int]]:
+    """Cells that are formulas in the file but empty as values (Excel saves a result; other writers may not),
+    by row index → column indexes."""
+    found: dict[int, list[int]] = {}
+    for index, raw in enumerate(formulas):
+        values = grid[index] if index < len(grid) else []
+        columns = [
+            column
+            for column, formula in enumerate(raw)
+            if isinstance(formula, str)
+            and formula.startswith("=")
+            and not cell_text(values[column] if column < len(values) else None)
+        ]
+        if columns:
+            found[index] = columns
+    return found
+
+
+def _from_grid(
+    grid: list[list[CellValue]], source: str, formulas: list[list[CellValue]] | None = None
+) -> Table:
     header_index = _header_index(grid)
-    headers = [cell_text(v) for v in grid[header_index]]
-    while headers and not headers[-1]:
-        headers.pop()
-    rows: list[tuple[int, list[CellValue]]] = []
-    for index in range(header_index + 1, len(grid)):
-        cells = list(grid[index][: len(headers)])
-        cells += [None] * (len(headers) - len(cells))
-        if any(cell_text(c) for c in cells):
-            rows.append((index + 1, cells))
-    return Table(headers=headers, rows=rows, source=source, header_row=header_index + 1)
+    body = range(header_index + 1, len(grid))
+    uncached = _uncached_formulas(grid, formulas) if formulas else {}
+    # Data right of the last header is kept as a column of its own (named 列N on import), never cut off.
+    width = max(
+        [
+            _width(grid[header_index]),
+            *(_width(grid[i]) for i in body),
+            *(max(c) + 1 for i, c in uncached.items() if i > header_index),
+        ]
+    )
+    headers = [cell_text(_restored(v)) for v in grid[header_index][:width]]
+    headers += [""] * (width - len(headers))
+    table = Table(headers=headers, rows=[], source=source, header_row=header_index + 1)
+    seen = 0
+    for index in body:
+        seen += bool(_width(grid[index])) or index in uncached
+        cells = [_restored(v) for v in grid[index][:width]]
+        cells += [None] * (width - len(cells))
+        if any(cell_text(c) for c in cells) or index in uncached:
+            table.rows.append((index + 1, cells))
+            if index in uncached:
+                table.uncached[index + 1] = uncached[index]
+    table.seen = seen
+    return table
 
 
 def _header_index(grid: list[list[CellValue]]) -> int:
