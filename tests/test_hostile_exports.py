@@ -262,3 +262,48 @@ def test_system_and_pipeline_markdown_escape_html(hostile: Path) -> None:
     code, out, _ = invoke("system", str(hostile), "--format", "markdown", "--as-of", AS_OF)
     assert code in (0, 1)
     _no_html(out)
+
+
+# --- long names --------------------------------------------------------------------------------------------
+
+LONG_CODE = "DB41/T " + "1" * 300 + "-2021"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_new_refuses_an_over_long_code_in_one_line(hostile: Path, lang: str) -> None:
+    before = sorted(p.relative_to(hostile) for p in hostile.rglob("*"))
+    code, out, err = invoke("new", LONG_CODE, "-t", "长", "--into", str(hostile), "--lang", lang)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err + out
+    assert ("标准号过长" if lang == "zh" else "code too long") in err
+    assert sorted(p.relative_to(hostile) for p in hostile.rglob("*")) == before
+
+
+def test_import_rejects_an_over_long_code_row_and_imports_the_others(tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text(f"标准号,标准名称\nGB/T 1-2020,好\n{LONG_CODE},长\nGB/T 2-2020,也好\n", encoding="utf-8")
+    target = fresh_catalog(tmp_path, "c")
+    code, out, err = invoke("import", str(table), "--into", str(target), "--as-of", AS_OF)
+    assert code == 1, err
+    assert "新建 2，拒绝 1" in out
+    (line,) = [line for line in err.splitlines() if line.startswith("第3行")]
+    assert "标准号过长（312 个字符" in line
+    catalog = load_catalog(target)
+    assert catalog.get("GB/T 1-2020") is not None and catalog.get("GB/T 2-2020") is not None
+
+
+def test_docx_bulletin_with_over_long_title_and_issuer(hostile: Path, tmp_path: Path) -> None:
+    from docx import Document
+
+    long_text = "某" * 300
+    notes = hostile / "notes/2023H2.yaml"
+    text = re.sub(r"^issuer: .*$", f"issuer: {long_text}", notes.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    notes.write_text(text + f"title: {long_text}\n", encoding="utf-8")
+    out = tmp_path / "b.docx"
+    code, _, err = invoke("report", "bulletin", str(hostile), "-p", "2023H2", "-f", "docx", "-o", str(out))
+    assert code == 0, err
+    document = Document(str(out))
+    assert len(document.core_properties.title) == 255 and document.core_properties.title.endswith("…")
+    assert len(document.core_properties.author) == 255
+    # The body carries the whole text: the title and the signature.
+    assert sum(long_text in p.text for p in document.paragraphs) == 2

@@ -22,6 +22,7 @@ from ruamel.yaml.error import YAMLError
 from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.newrecord import (
+    CodeTooLong,
     insert_in_order,
     record_document,
     record_path,
@@ -256,7 +257,12 @@ def _plan_row(
         ), None
     seen[key] = number
     existing = catalog.by_code.get(key)
-    path = existing[0].path if existing else record_path(catalog.root, catalog.config, parsed.code)
+    try:
+        path = existing[0].path if existing else record_path(catalog.root, catalog.config, parsed.code)
+    except CodeTooLong as exc:
+        return RowOutcome(
+            number, Action.REJECTED, key, problems=[CellProblem(COLUMN_BY_KEY["code"].zh, exc.text)]
+        ), None
     rel = path.relative_to(catalog.root).as_posix()
     outcome = RowOutcome(number, Action.CREATE, key, rel, notes=parsed.notes)
     if not path.exists():
