@@ -427,21 +427,28 @@ def test_merged_header_cells_hidden_rows_and_data_right_of_the_header(catalog: P
     sheet = book.active
     sheet.append(["河南省机关事务标准体系明细表"])
     sheet.merge_cells("A1:J1")
-    sheet.append(["基本信息", None, None, None, None, "日期", None, None, None, None])
-    sheet.merge_cells("A2:E2")
-    sheet.merge_cells("F2:G2")
-    sheet.append(HEADERS)
+    # A two-row header: 日期 merged over 发布日期 and 实施日期, the other headers merged down over both rows.
+    sheet.append([h if h not in ("发布日期", "实施日期") else None for h in HEADERS])
+    sheet["F2"] = "日期"
+    sheet.append([None] * 5 + ["发布日期", "实施日期"])
     for row in _numbered_rows(5):
         sheet.append(row)
+    sheet.merge_cells("F2:G2")
+    for letter in "ABCDEHIJ":
+        sheet.merge_cells(f"{letter}2:{letter}3")
+    sheet.merge_cells("B4:B6")  # one 体系编号 for the first three standards (B5, B6 are emptied)
     sheet.row_dimensions[5].hidden = True  # DB41/T 2-2021
     sheet["L6"] = "表头之外的批注"  # right of the last header, on DB41/T 3-2021's row
     source = tmp_path / "merged.xlsx"
     book.save(source)
     code, out, err = run(str(source), "--into", str(catalog))
     assert code == 0, err
-    assert "新建 5" in out
-    assert (catalog / "records/local/DB41-T-2-2021.yaml").is_file()  # hidden rows are data too
-    third = load_catalog(catalog).get("DB41/T 3-2021")
+    assert "5 行" in out and "新建 5" in out
+    loaded = load_catalog(catalog)
+    second = loaded.get("DB41/T 2-2021")  # hidden rows are data too
+    assert second is not None and second.standard.module == "302"  # from the merged cell above
+    assert str(second.standard.published) == "2021-08-01" and str(second.standard.effective) == "2021-09-13"
+    third = loaded.get("DB41/T 3-2021")
     assert third is not None and third.standard.extra == {"列12": "表头之外的批注"}
 
 

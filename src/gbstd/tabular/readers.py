@@ -101,11 +101,13 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
             )
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
         title = worksheet.title
+        member = getattr(worksheet, "_worksheet_path", None)  # the sheet's XML inside the zip
         grid = _sheet_grid(worksheet)
     finally:
         book.close()
-    formulas = _formula_grid(path, title) if _has_formulas(path) else None
-    table = _from_grid(grid, f"sheet {title}", formulas)
+    scan = _scan_sheet(path, member)
+    formulas = _formula_grid(path, title) if scan.formulas else None
+    table = _from_grid(grid, f"sheet {title}", formulas, scan.merges)
     table.sheets = names
     return table
 
@@ -117,24 +119,51 @@ def _sheet_grid(worksheet: object) -> list[list[CellValue]]:
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet holds a formula: only then is the sheet read a second time for them."""
+@dataclass
+class _SheetScan:
+    formulas: bool = False
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based rows/columns, inclusive
+
+
+def _scan_sheet(path: Path, member: str | None) -> _SheetScan:
+    """One pass over the sheet's XML (read-only mode reports neither): does it hold formulas (only then is
+    it read a second time for them), and which cells are merged. Without the member's name, every sheet is
+    searched for formulas."""
+    from openpyxl.utils import column_index_from_string
+
+    scan = _SheetScan()
+    found: set[tuple[bytes, ...]] = set()
     try:
         with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                    continue
-                with archive.open(name) as member:
+            names = (
+                [member.lstrip("/")]
+                if member
+                else [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            )
+            for name in names:
+                with archive.open(name) as handle:
                     tail = b""
-                    while chunk := member.read(1 << 20):
-                        if _FORMULA_TAG.search(tail + chunk):
-                            return True
-                        tail = chunk[-16:]
+                    while chunk := handle.read(1 << 20):
+                        text = tail + chunk
+                        scan.formulas = scan.formulas or bool(_FORMULA_TAG.search(text))
+                        found.update(m.groups() for m in _MERGE_TAG.finditer(text))
+                        tail = chunk[-96:]  # a tag cut by the chunk boundary is seen whole next time
     except (zipfile.BadZipFile, OSError, KeyError):
-        return False
-    return False
+        return scan
+    if member:
+        scan.merges = sorted(
+            (
+                int(r1) - 1,
+                column_index_from_string(c1.decode()) - 1,
+                int(r2) - 1,
+                column_index_from_string(c2.decode()) - 1,
+            )
+            for c1, r1, c2, r2 in found
+        )
+    return scan
 
 
 def _formula_grid(path: Path, title: str) -> list[list[CellValue]]:
@@ -223,23 +252,57 @@ def _uncached_formulas(grid: list[list[CellValue]], formulas: list[list[CellValu
     return found
 
 
+def _header_end(header_index: int, merges: list[tuple[int, int, int, int]]) -> int:
+    """The last row of the header: cells merged down from the header row make it a two- or three-row header
+    (日期 above 发布日期 and 实施日期)."""
+    return max(
+        [header_index, *(r2 for r1, _, r2, _ in merges if r1 == header_index and r2 <= header_index + 3)]
+    )
+
+
+def _fill_merged(
+    grid: list[list[CellValue]], merges: list[tuple[int, int, int, int]], header_end: int
+) -> None:
+    """Cells merged down in the data (one 体系编号 over several rows) hold the value for every row they cover,
+    as Excel shows it; only the first column of a merge is filled, so no value lands in a foreign column."""
+    for r1, c1, r2, _ in merges:
+        if r1 <= header_end or r1 >= len(grid) or c1 >= len(grid[r1]):
+            continue
+        value = grid[r1][c1]
+        for row in range(r1 + 1, min(r2, len(grid) - 1) + 1):
+            cells = grid[row] = list(grid[row])
+            cells += [None] * (c1 + 1 - len(cells))
+            if not cell_text(cells[c1]):
+                cells[c1] = value
+
+
 def _from_grid(
-    grid: list[list[CellValue]], source: str, formulas: list[list[CellValue]] | None = None
+    grid: list[list[CellValue]],
+    source: str,
+    formulas: list[list[CellValue]] | None = None,
+    merges: list[tuple[int, int, int, int]] | None = None,
 ) -> Table:
     header_index = _header_index(grid)
-    body = range(header_index + 1, len(grid))
+    header_end = min(_header_end(header_index, merges or []), len(grid) - 1)
+    if merges:
+        _fill_merged(grid, merges, header_end)
+    header_rows = grid[header_index : header_end + 1]
+    body = range(header_end + 1, len(grid))
     uncached = _uncached_formulas(grid, formulas) if formulas else {}
     # Data right of the last header is kept as a column of its own (named 列N on import), never cut off.
     width = max(
         [
-            _width(grid[header_index]),
+            *(_width(row) for row in header_rows),
             *(_width(grid[i]) for i in body),
-            *(max(c) + 1 for i, c in uncached.items() if i > header_index),
+            *(max(c) + 1 for i, c in uncached.items() if i > header_end),
         ]
     )
-    headers = [cell_text(_restored(v)) for v in grid[header_index][:width]]
-    headers += [""] * (width - len(headers))
-    table = Table(headers=headers, rows=[], source=source, header_row=header_index + 1)
+    headers = []
+    for column in range(width):
+        # In a header of several rows the lowest text names the column (发布日期 under a merged 日期).
+        texts = [cell_text(_restored(row[column])) if column < len(row) else "" for row in header_rows]
+        headers.append(next((t for t in reversed(texts) if t), ""))
+    table = Table(headers=headers, rows=[], source=source, header_row=header_end + 1)
     seen = 0
     for index in body:
         seen += bool(_width(grid[index])) or index in uncached
