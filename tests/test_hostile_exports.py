@@ -14,13 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from gbstd.catalog.loader import load_catalog
-from gbstd.cli.app import app
 from gbstd.tabular.safety import FORMULA_STARTS, markdown_text, neutralise_cell, restore_cell
+from tests.test_report_catalog import fresh_catalog, invoke, round_trip, sheet_values
 
-runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "standards"
 AS_OF = "2026-11-23"
@@ -53,11 +51,6 @@ EXTRA = (
 )
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 def _set_field(path: Path, name: str, value: str) -> None:
     """Replace (or add) one top-level scalar field, quoting the value as YAML double-quoted text."""
     text = path.read_text(encoding="utf-8")
@@ -80,16 +73,6 @@ def hostile(tmp_path: Path) -> Path:
     target.write_text(target.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
     catalog = load_catalog(root)
     assert not catalog.load_findings, [f.message for f in catalog.load_findings]
-    return root
-
-
-def fresh_catalog(tmp_path: Path, name: str) -> Path:
-    root = tmp_path / name
-    assert invoke("init", str(root))[0] == 0
-    toml = root / "gbstd.toml"
-    toml.write_text("[catalog]\ninternal_code_pattern = '^HNJGSW \\d+-\\d{4}$'\n" + toml.read_text(encoding="utf-8"),
-                    encoding="utf-8")  # fmt: skip
-    shutil.copy(SAMPLE / "system.yaml", root / "system.yaml")
     return root
 
 
@@ -164,18 +147,11 @@ def test_xlsx_export_has_no_formula_anywhere(hostile: Path, tmp_path: Path) -> N
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_round_trip_restores_every_value(hostile: Path, tmp_path: Path, suffix: str) -> None:
-    first, second = tmp_path / f"first{suffix}", tmp_path / f"second{suffix}"
-    assert invoke("report", "catalog", str(hostile), "-o", str(first))[0] == 0
-    target = fresh_catalog(tmp_path, "imported")
-    code, out, err = invoke("import", str(first), "--into", str(target), "--as-of", AS_OF)
-    assert code == 0, err
-    assert "新建 46" in out
-    assert invoke("report", "catalog", str(target), "-o", str(second))[0] == 0
+    first, second, target = round_trip(hostile, tmp_path, suffix)
     if suffix == ".csv":
         assert first.read_bytes() == second.read_bytes()
     else:
-        values = [[[c.value for c in row] for row in load_workbook(p).active.iter_rows()] for p in (first, second)]
-        assert values[0] == values[1]
+        assert sheet_values(first) == sheet_values(second)
     # The values came back as they were, not with the guarding quote.
     imported = load_catalog(target)
     before = load_catalog(hostile)
