@@ -23,6 +23,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gbstd.i18n import Text
 from gbstd.tabular.cells import CellValue, cell_text
@@ -112,10 +113,11 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
     return table
 
 
-def _sheet_grid(worksheet: object) -> list[list[CellValue]]:
-    # Read-only mode stops at the row count the sheet's <dimension> states; a stale one would drop rows.
-    worksheet.reset_dimensions()  # type: ignore[attr-defined]
-    return [list(row) for row in worksheet.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+def _sheet_grid(worksheet: Any) -> list[list[CellValue]]:
+    """Every row of a read-only worksheet: read-only mode stops at the row count the sheet's <dimension>
+    states, and a stale one would drop rows, so that count is reset first."""
+    worksheet.reset_dimensions()
+    return [list(row) for row in worksheet.iter_rows(values_only=True)]
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
