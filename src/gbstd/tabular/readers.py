@@ -107,8 +107,7 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
     finally:
         book.close()
     scan = _scan_sheet(path, member)
-    formulas = _formula_grid(path, title) if scan.formulas else None
-    table = _from_grid(grid, f"sheet {title}", formulas, scan.merges)
+    table = _from_grid(grid, f"sheet {title}", scan.uncached, scan.merges)
     table.sheets = names
     return table
 
@@ -120,62 +119,55 @@ def _sheet_grid(worksheet: Any) -> list[list[CellValue]]:
     return [list(row) for row in worksheet.iter_rows(values_only=True)]
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+# A formula cell and its saved result: <c r="D3" t="str"><f>…</f><v>…</v></c>.
+_FORMULA_CELL = re.compile(
+    rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>.*?</f>)\s*(?:<v>(.*?)</v>|<v\s*/>)?\s*</c>", re.S
+)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_MERGE_TAG = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_OVERLAP = 1 << 16  # longer than any cell (Excel caps a formula at 8 192 characters)
 
 
 @dataclass
 class _SheetScan:
-    formulas: bool = False
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based rows/columns, inclusive
+    """What read-only mode does not report: formula cells without a saved result and merged cells (0-based
+    row, column; merges inclusive)."""
+
+    uncached: set[tuple[int, int]] = field(default_factory=set)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _scan_sheet(path: Path, member: str | None) -> _SheetScan:
-    """One pass over the sheet's XML (read-only mode reports neither): does it hold formulas (only then is
-    it read a second time for them), and which cells are merged. Without the member's name, every sheet is
-    searched for formulas."""
+    """One pass over the sheet's XML. A formula's result is "not saved" when the cell has no ``<v>``, or an
+    empty one without ``t="str"`` (an empty-text result is saved as ``t="str"`` with an empty ``<v>``)."""
     from openpyxl.utils import column_index_from_string
 
+    def column(letters: bytes) -> int:
+        return column_index_from_string(letters.decode()) - 1
+
     scan = _SheetScan()
-    found: set[tuple[bytes, ...]] = set()
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = (
-                [member.lstrip("/")]
-                if member
-                else [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-            )
-            for name in names:
-                with archive.open(name) as handle:
-                    tail = b""
-                    while chunk := handle.read(1 << 20):
-                        text = tail + chunk
-                        scan.formulas = scan.formulas or bool(_FORMULA_TAG.search(text))
-                        found.update(m.groups() for m in _MERGE_TAG.finditer(text))
-                        tail = chunk[-96:]  # a tag cut by the chunk boundary is seen whole next time
-    except (zipfile.BadZipFile, OSError, KeyError):
+    if not member:
         return scan
-    if member:
-        scan.merges = sorted(
-            (
-                int(r1) - 1,
-                column_index_from_string(c1.decode()) - 1,
-                int(r2) - 1,
-                column_index_from_string(c2.decode()) - 1,
-            )
-            for c1, r1, c2, r2 in found
-        )
-    return scan
-
-
-def _formula_grid(path: Path, title: str) -> list[list[CellValue]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=False)
+    merges: set[tuple[bytes, ...]] = set()
     try:
-        return _sheet_grid(book[title])
-    finally:
-        book.close()
+        with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as handle:
+            tail = b""
+            while chunk := handle.read(1 << 20):
+                text = tail + chunk
+                for match in _FORMULA_CELL.finditer(text):
+                    attributes, saved = match.group(1), match.group(2)
+                    kind = _CELL_TYPE.search(attributes)
+                    if saved or (saved is not None and kind is not None and kind.group(1) == b"str"):
+                        continue
+                    if ref := _CELL_REF.search(attributes):
+                        scan.uncached.add((int(ref.group(2)) - 1, column(ref.group(1))))
+                merges.update(m.groups() for m in _MERGE_TAG.finditer(text))
+                tail = text[-_OVERLAP:]  # a cell cut by the chunk boundary is seen whole next time
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return _SheetScan()
+    scan.merges = sorted((int(r1) - 1, column(c1), int(r2) - 1, column(c2)) for c1, r1, c2, r2 in merges)
+    return scan
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -236,21 +228,13 @@ def _width(row: list[CellValue]) -> int:
     return width
 
 
-def _uncached_formulas(grid: list[list[CellValue]], formulas: list[list[CellValue]]) -> dict[int, list[int]]:
-    """Cells that are formulas in the file but empty as values (Excel saves a result; other writers may not),
-    by row index → column indexes."""
+def _uncached_formulas(grid: list[list[CellValue]], cells: set[tuple[int, int]]) -> dict[int, list[int]]:
+    """Formula cells without a saved result that are empty as values, by row index → column indexes."""
     found: dict[int, list[int]] = {}
-    for index, raw in enumerate(formulas):
-        values = grid[index] if index < len(grid) else []
-        columns = [
-            column
-            for column, formula in enumerate(raw)
-            if isinstance(formula, str)
-            and formula.startswith("=")
-            and not cell_text(values[column] if column < len(values) else None)
-        ]
-        if columns:
-            found[index] = columns
+    for row, col in sorted(cells):
+        values = grid[row] if row < len(grid) else []
+        if not cell_text(values[col] if col < len(values) else None):
+            found.setdefault(row, []).append(col)
     return found
 
 
@@ -281,7 +265,7 @@ def _fill_merged(
 def _from_grid(
     grid: list[list[CellValue]],
     source: str,
-    formulas: list[list[CellValue]] | None = None,
+    uncached_cells: set[tuple[int, int]] | None = None,
     merges: list[tuple[int, int, int, int]] | None = None,
 ) -> Table:
     header_index = _header_index(grid)
@@ -290,7 +274,7 @@ def _from_grid(
         _fill_merged(grid, merges, header_end)
     header_rows = grid[header_index : header_end + 1]
     body = range(header_end + 1, len(grid))
-    uncached = _uncached_formulas(grid, formulas) if formulas else {}
+    uncached = _uncached_formulas(grid, uncached_cells) if uncached_cells else {}
     # Data right of the last header is kept as a column of its own (named 列N on import), never cut off.
     width = max(
         [
