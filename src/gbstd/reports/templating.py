@@ -251,9 +251,9 @@ def template_error(exc: TemplateError) -> Text:
         return Text(f"模板或静态文件必须是 templates/ 目录内的普通文件，不能是符号链接或指向目录之外：{exc.rel}",
                     f"a template or asset must be a regular file inside templates/, not a symlink "
                     f"or a path leading outside: {exc.rel}")
-    where = ""
+    where = f"{getattr(exc, 'gbstd_template', '')}: " if getattr(exc, "gbstd_template", None) else ""
     if isinstance(exc, TemplateSyntaxError):
-        where = f"{exc.filename or exc.name}:{exc.lineno}: "
+        where = f"{exc.name or exc.filename}:{exc.lineno}: "  # the template's name, not a machine path
     message = " ".join(str(exc.message or exc).split())  # one line, whatever the exception said
     kind = "模板不安全，已被沙箱拒绝" if isinstance(exc, SecurityError) else "模板错误"
     en = "unsafe template refused by the sandbox" if isinstance(exc, SecurityError) else "template error"
@@ -266,10 +266,13 @@ def render(catalog_root: Path | None, name: str, **context: Any) -> str:
     token = _range_budget.set([MAX_RANGE_TOTAL])
     try:
         return "".join(_capped(template.generate(view_context(catalog_root, **context)), name))
-    except TemplateError:
+    except TemplateError as exc:
+        exc.gbstd_template = name  # type: ignore[attr-defined]  # which template failed, for the message
         raise
     except Exception as exc:  # whatever the template provoked (TypeError, OverflowError, MemoryError…)
-        raise SecurityError(f"{name}: {type(exc).__name__}: {exc}") from None
+        error = SecurityError(f"{type(exc).__name__}: {exc}")
+        error.gbstd_template = name  # type: ignore[attr-defined]
+        raise error from None
     finally:
         _range_budget.reset(token)
 
@@ -279,7 +282,7 @@ def _capped(chunks: Iterator[str], name: str) -> Iterator[str]:
     for chunk in chunks:
         written += len(chunk)
         if written > MAX_OUTPUT:
-            raise SecurityError(f"{name}: output larger than {MAX_OUTPUT} characters")
+            raise SecurityError(f"output larger than {MAX_OUTPUT} characters")
         yield chunk
 
 
