@@ -41,8 +41,11 @@ def replace_directory(target: Path) -> Iterator[Path]:
     Yields the temporary directory to write into. When the block succeeds, the old ``target`` (if any) is
     renamed aside, the new one renamed into place and the old one removed: a reader sees the old tree or the
     new one (or, between the two renames, none), never half of either. When the block fails, the temporary
-    directory is removed and ``target`` is left as it was.
+    directory is removed and ``target`` is left as it was. A ``target`` that is a symlink keeps it: the
+    directory it points at is the one replaced.
     """
+    if target.is_symlink():
+        target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
