@@ -39,39 +39,102 @@ class ViewError(TypeError):
 
 def view(value: object, root: Path | None = None) -> Any:
     """``value`` as plain, immutable view data; paths relative to ``root`` (the catalog root)."""
-    return _view(value, root, 0)
+    return _Converter(root).convert(value, 0)
 
 
 def view_context(root: Path | None, **context: object) -> dict[str, Any]:
     """A whole template context: each top-level name's value converted with :func:`view`."""
-    return {name: _view(value, root, 0) for name, value in context.items()}
+    converter = _Converter(root)
+    return {name: converter.convert(value, 0) for name, value in context.items()}
 
 
-def _view(value: object, root: Path | None, depth: int) -> Any:
-    if depth > _MAX_DEPTH:
-        raise ViewError("view data nested too deeply (a cycle?)")
-    if isinstance(value, Enum):
-        return _view(value.value, root, depth + 1)
-    if isinstance(value, bool | int | float | type(None)):
-        return value
-    if isinstance(value, str):
-        return str.__str__(value)  # a str subclass (Markup, a str-mixin) becomes a plain str
-    if isinstance(value, dt.date) and type(value) in (dt.date, dt.datetime):
-        return value
-    if isinstance(value, PurePath):
-        return _path(value, root)
-    if isinstance(value, BaseModel):
-        names = list(type(value).model_fields)
-        return _record(value, names, root, depth)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _record(value, [f.name for f in dataclasses.fields(value)], root, depth)
-    if isinstance(value, Mapping):
-        return MappingProxyType({_key(k): _view(v, root, depth + 1) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(_view(v, root, depth + 1) for v in value)
-    if isinstance(value, set | frozenset):
-        return tuple(sorted((_view(v, root, depth + 1) for v in value), key=repr))
-    raise ViewError(f"not template data: {type(value).__name__}")
+_SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+_FIELDS: dict[type, tuple[str, ...]] = {}  # class → the names its view mapping has, in order
+
+
+class _Converter:
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.lexical_root = Path(os.path.abspath(root)) if root is not None else None
+        self._resolved_root: Path | None = None
+
+    def convert(self, value: object, depth: int) -> Any:
+        kind = type(value)
+        if kind in _SCALARS:  # the common case first: most of a page is text
+            return value
+        if depth > _MAX_DEPTH:
+            raise ViewError("view data nested too deeply (a cycle?)")
+        how = _HOW.get(kind) or _HOW.setdefault(kind, _how(kind))
+        if how == "record":
+            return self.record(value, depth)
+        if how == "sequence":
+            return tuple([self.convert(v, depth + 1) for v in value])  # type: ignore[attr-defined]
+        if how == "mapping":
+            return MappingProxyType({_key(k): self.convert(v, depth + 1) for k, v in value.items()})  # type: ignore[attr-defined]
+        if how == "enum":
+            return self.convert(value.value, depth + 1)  # type: ignore[attr-defined]
+        if how == "str":
+            return str.__str__(value)  # type: ignore[arg-type]  # a str subclass (Markup) becomes a plain str
+        if how == "int":
+            return int(value)  # type: ignore[call-overload]
+        if how == "float":
+            return float(value)  # type: ignore[arg-type]
+        if how == "path":
+            return self.path(value)  # type: ignore[arg-type]
+        if how == "set":
+            return tuple(sorted((self.convert(v, depth + 1) for v in value), key=repr))  # type: ignore[attr-defined]
+        raise ViewError(f"not template data: {kind.__name__}")
+
+    def path(self, path: PurePath) -> str:
+        if self.root is None or self.lexical_root is None:
+            raise ViewError("a path needs the catalog root to become template data")
+        # Lexically first (a record that is a symlink keeps its name in the catalog), then resolved.
+        base = str(self.lexical_root)
+        target = os.path.abspath(os.path.join(base, path))
+        if target.startswith(base + os.sep):
+            return PurePath(target[len(base) + 1:]).as_posix()
+        if self._resolved_root is None:
+            self._resolved_root = self.root.resolve()
+        resolved = (self.root / path).resolve()
+        if resolved.is_relative_to(self._resolved_root):
+            return resolved.relative_to(self._resolved_root).as_posix()
+        raise ViewError(f"path outside the catalog: {path.name}")
+
+    def record(self, obj: object, depth: int) -> MappingProxyType[str, Any]:
+        """Fields, then public properties (``Record.key``, ``Unavailable.placeholder``); no methods."""
+        out: dict[str, Any] = {}
+        for name in _fields(type(obj)):
+            value = getattr(obj, name)
+            if isinstance(value, bytes | bytearray | memoryview):
+                continue  # an image's bytes: no text template can use them
+            out[name] = self.convert(value, depth + 1)
+        return MappingProxyType(out)
+
+
+def _how(kind: type) -> str:
+    """How a type converts; decided once per type (the order matters: an enum may also be a str)."""
+    if issubclass(kind, Enum):
+        return "enum"
+    if issubclass(kind, str):
+        return "str"
+    if issubclass(kind, int):
+        return "int"
+    if issubclass(kind, float):
+        return "float"
+    if issubclass(kind, PurePath):
+        return "path"
+    if issubclass(kind, BaseModel) or dataclasses.is_dataclass(kind):
+        return "record"
+    if issubclass(kind, Mapping):
+        return "mapping"
+    if issubclass(kind, list | tuple):
+        return "sequence"
+    if issubclass(kind, set | frozenset):
+        return "set"
+    return "refused"
+
+
+_HOW: dict[type, str] = {}
 
 
 def _key(key: object) -> str:
@@ -82,44 +145,20 @@ def _key(key: object) -> str:
     raise ViewError(f"not a template mapping key: {type(key).__name__}")
 
 
-def _path(path: PurePath, root: Path | None) -> str:
-    if root is None:
-        raise ViewError("a path needs the catalog root to become template data")
-    # Lexically first (a record that is a symlink keeps its name in the catalog), then resolved.
-    for base, target in ((Path(os.path.abspath(root)), Path(os.path.abspath(root / path))),
-                         (root.resolve(), (root / path).resolve())):
-        if target.is_relative_to(base):
-            return target.relative_to(base).as_posix()
-    raise ViewError(f"path outside the catalog: {path.name}")
-
-
-def _record(obj: object, names: list[str], root: Path | None, depth: int) -> MappingProxyType[str, Any]:
-    """Fields, then public properties (``Record.key``, ``Unavailable.placeholder``); methods are not data."""
-    out: dict[str, Any] = {}
-    for name in [*names, *_properties(type(obj))]:
-        if name.startswith("_") or name in out:
-            continue
-        value = getattr(obj, name)
-        if isinstance(value, bytes | bytearray | memoryview):
-            continue  # an image's bytes: no text template can use them
-        out[name] = _view(value, root, depth + 1)
-    return MappingProxyType(out)
-
-
-_PROPERTY_CACHE: dict[type, tuple[str, ...]] = {}
-
-
-def _properties(cls: type) -> tuple[str, ...]:
-    names = _PROPERTY_CACHE.get(cls)
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
     if names is None:
-        found: list[str] = []
+        if issubclass(cls, BaseModel):
+            found = list(cls.model_fields)
+        else:
+            found = [f.name for f in dataclasses.fields(cls)]
         for klass in cls.__mro__:
             if klass in (object, BaseModel):
                 continue
             for name, attr in vars(klass).items():
                 if isinstance(attr, property | cached_property) and name not in found:
                     found.append(name)
-        names = _PROPERTY_CACHE[cls] = tuple(found)
+        names = _FIELDS[cls] = tuple(name for name in found if not name.startswith("_"))
     return names
 
 
