@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
+from gbstd.reports import templating
 from gbstd.reports.view import ViewError, is_plain, view
 
 SAMPLE = Path(__file__).resolve().parents[1] / "standards"
@@ -146,6 +147,9 @@ PAYLOADS = {
     "template reference": "{{ self._TemplateReference__context }}",
     "huge range": "{{ range(10**9) | length }}",
     "nested ranges": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "nested loops over text": "{% set s = 'x' * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+    "nested loops over data": "{% for a in pages %}{% for b in range(99999) %}{% for c in pages %}{% endfor %}"
+                              "{% endfor %}{% endfor %}",
     "string repetition": "{{ 'x' * 10**9 }}",
     "wide center": "{{ 'x' | center(999999999) }}",
     "doubling concat": "{% set ns = namespace(s='xxxxxxxx') %}{% for i in range(40) %}"
@@ -173,7 +177,10 @@ def test_payload_wrapper_renders_when_harmless(catalog: Path, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("name", PAYLOADS)
-def test_template_escape_payloads_exit_2_and_write_nothing(name: str, catalog: Path, tmp_path: Path) -> None:
+def test_template_escape_payloads_exit_2_and_write_nothing(
+    name: str, catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(templating, "MAX_ITERATIONS", 2_000_000)  # the same refusal, sooner (20 million: ~3 s)
     pwned = tmp_path / "pwned.pth"
     payload = PAYLOADS[name].replace("PWNED", str(pwned))
     override = catalog / "templates" / "site" / "index.html.j2"

@@ -16,8 +16,9 @@ A catalog's templates come from whoever wrote the pull request, so they are trea
 * rendering uses :class:`jinja2.sandbox.ImmutableSandboxedEnvironment` (no ``_``-attributes, no mutation of
   lists and dicts), without the ``attr`` and ``format`` filters and without ``str.format``/``format_map``
   (format specs reach attributes and build huge strings), and with bounds: ``range`` at most 100 000 items a
-  call and 1 000 000 a render, no number argument above 100 000 to a filter or method, no string or sequence
-  longer than 16 million items from an operator, filter or method, no output above 256 million characters;
+  call and 1 000 000 a render, ``{% for %}`` loops at most 20 million iterations a render, no number argument
+  above 100 000 to a filter or method, no string or sequence longer than 16 million items from an operator,
+  filter or method, no output above 256 million characters;
 * autoescaping for HTML templates (``*.html.j2``), so a record's text can never inject markup or script;
   Markdown templates get the ``md`` filter, which neutralises inline HTML.
 
@@ -43,6 +44,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
+    nodes,
 )
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.environment import Environment
@@ -61,7 +63,18 @@ MAX_RANGE_TOTAL = 1_000_000  # range() items per render: nested loops cannot mul
 MAX_TEXT = 16_000_000  # items in one string or sequence a template computes
 MAX_OUTPUT = 256_000_000  # characters one template writes
 MAX_INT_BITS = 100_000  # bits of an integer a template computes
-_range_budget: contextvars.ContextVar[list[int]] = contextvars.ContextVar("gbstd_template_range_budget")
+MAX_ITERATIONS = 20_000_000  # items all {% for %} loops of one render go through: a few seconds of work
+
+
+class _Budget:
+    """What one render may still spend: range() items and loop iterations."""
+
+    def __init__(self) -> None:
+        self.range_items = MAX_RANGE_TOTAL
+        self.iterations = MAX_ITERATIONS
+
+
+_budget: contextvars.ContextVar[_Budget] = contextvars.ContextVar("gbstd_template_budget")
 
 
 class TemplateOutside(SecurityError):
@@ -165,12 +178,29 @@ def _bounded_filter(func: Callable[..., Any]) -> Callable[..., Any]:
 def _budgeted_range(*args: int) -> range:
     _check_arguments(args, {})
     rng = range(*args)
-    budget = _range_budget.get(None)
+    budget = _budget.get(None)
     if budget is not None:
-        budget[0] -= len(rng)
-        if budget[0] < 0:
+        budget.range_items -= len(rng)
+        if budget.range_items < 0:
             raise SecurityError(f"the template's ranges exceed {MAX_RANGE_TOTAL} items in one render")
     return rng
+
+
+def _counted(iterable: Any) -> Any:
+    """A ``{% for %}`` loop's items, each charged to the render's budget: nested loops over the data or over
+    long strings cannot run for hours."""
+    budget = _budget.get(None)
+    if budget is None:
+        return iterable
+
+    def items() -> Iterator[Any]:
+        for item in iterable:
+            budget.iterations -= 1
+            if budget.iterations < 0:
+                raise SecurityError(f"the template's loops exceed {MAX_ITERATIONS} iterations in one render")
+            yield item
+
+    return items()
 
 
 def _refused_format(*args: Any, **kwargs: Any) -> str:
@@ -202,6 +232,17 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
     @staticmethod
     def bounded(value: Any) -> Any:
         return _bounded(value)
+
+    counted = staticmethod(_counted)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Every ``{% for x in items %}`` becomes ``{% for x in environment.counted(items) %}``."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Call(nodes.EnvironmentAttribute("counted"), [loop.iter], [], None, None,
+                                   lineno=loop.iter.lineno)
+        tree.set_environment(self)
+        return tree
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
         if op == "*" and isinstance(left, int | str | list | tuple) and isinstance(right, int | str | list | tuple):
@@ -263,7 +304,7 @@ def template_error(exc: TemplateError) -> Text:
 def render(catalog_root: Path | None, name: str, **context: Any) -> str:
     """Template ``name`` rendered on ``context`` converted to view data (:func:`gbstd.reports.view.view`)."""
     template = environment(catalog_root).get_template(name)
-    token = _range_budget.set([MAX_RANGE_TOTAL])
+    token = _budget.set(_Budget())
     try:
         return "".join(_capped(template.generate(view_context(catalog_root, **context)), name))
     except TemplateError as exc:
@@ -274,7 +315,7 @@ def render(catalog_root: Path | None, name: str, **context: Any) -> str:
         error.gbstd_template = name  # type: ignore[attr-defined]
         raise error from None
     finally:
-        _range_budget.reset(token)
+        _budget.reset(token)
 
 
 def _capped(chunks: Iterator[str], name: str) -> Iterator[str]:
