@@ -150,6 +150,8 @@ PAYLOADS = {
     "nested loops over text": "{% set s = 'x' * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
     "nested loops over data": "{% for a in pages %}{% for b in range(99999) %}{% for c in pages %}{% endfor %}"
                               "{% endfor %}{% endfor %}",
+    "macro fan-out": "{% macro f(n) %}{% if n < 40 %}{{ f(n + 1) }}{{ f(n + 1) }}{% endif %}{% endmacro %}{{ f(0) }}",
+    "endless recursion": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
     "string repetition": "{{ 'x' * 10**9 }}",
     "wide center": "{{ 'x' | center(999999999) }}",
     "doubling concat": "{% set ns = namespace(s='xxxxxxxx') %}{% for i in range(40) %}"

@@ -16,7 +16,7 @@ A catalog's templates come from whoever wrote the pull request, so they are trea
 * rendering uses :class:`jinja2.sandbox.ImmutableSandboxedEnvironment` (no ``_``-attributes, no mutation of
   lists and dicts), without the ``attr`` and ``format`` filters and without ``str.format``/``format_map``
   (format specs reach attributes and build huge strings), and with bounds: ``range`` at most 100 000 items a
-  call and 1 000 000 a render, ``{% for %}`` loops at most 20 million iterations a render, no number argument
+  call and 1 000 000 a render, ``{% for %}`` iterations and calls at most 20 million a render, no number argument
   above 100 000 to a filter or method, no string or sequence longer than 16 million items from an operator,
   filter or method, no output above 256 million characters;
 * autoescaping for HTML templates (``*.html.j2``), so a record's text can never inject markup or script;
@@ -258,6 +258,11 @@ class CatalogSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _check_arguments(args, kwargs)
+        budget = _budget.get(None)
+        if budget is not None:  # a call is a step too: a macro calling itself twice has no loop to count
+            budget.iterations -= 1
+            if budget.iterations < 0:
+                raise SecurityError(f"the template's loops and calls exceed {MAX_ITERATIONS} steps in one render")
         return _bounded(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
