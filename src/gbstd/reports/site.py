@@ -8,17 +8,13 @@ Review state and likely duplicates come from the same sources as the bulletin (:
 Templates see the pages as plain view data (:mod:`gbstd.reports.view`), never the record objects. The site is
 written into a temporary directory beside the target and swapped in whole when complete
 (:func:`gbstd.catalog.atomic.replace_directory`), so a failure leaves the previous site as it was. Page names
-come from the codes; two records whose names would collide (``GB/T-41568-2022`` and ``GB/T 41568-2022``, or
-any two that differ only in case) each keep a page: the one with a valid code (then the first by file) gets
-the plain name, the others a stable name with a hash of their file (``GB-T-41568-2022~3f2a9c1d.html``), and
-the command says so. Over-long names are shortened with a hash of the code.
+are distinct and stable even when codes collide or are over-long (:mod:`gbstd.reports.site_names`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,10 +22,10 @@ from gbstd.catalog.atomic import replace_directory
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.references import resolve_reference
-from gbstd.model.code import filename_stem
 from gbstd.model.regions import PROVINCES, region_name
 from gbstd.model.standard import Standard
 from gbstd.reports.period import Period
+from gbstd.reports.site_names import Renamed, page_names, page_stem
 from gbstd.reports.sources import (
     Diagram,
     Unavailable,
@@ -41,7 +37,6 @@ from gbstd.reports.templating import render, static_file
 
 STATIC_FILES = ("site/site.css", "site/site.js")
 SITE_MARKER = ".gbstd-site"  # marks a directory as a gbstd site, which the next run may replace whole
-MAX_STEM = 100  # characters of a page name before it is shortened (file systems allow 255 bytes)
 Progress = Callable[[int], None]
 
 FIELD_LABELS: dict[str, str] = {
@@ -93,51 +88,12 @@ class StandardPage:
         return self.record.title
 
 
-@dataclass(frozen=True)
-class Renamed:
-    """A record whose page name collided with another's, and the distinct name it got instead."""
-
-    rel: str  # the renamed record's file
-    other: str  # the record that kept the plain name
-    href: str
-
-
 @dataclass
 class SiteResult:
     pages: int
     files: list[Path]
     unavailable: list[Unavailable]
     renamed: list[Renamed] = field(default_factory=list)
-
-
-def _digest(text: str, length: int = 8) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
-
-
-def page_stem(key: str) -> str:
-    """A page's file name without ``.html``: the code's file stem, shortened with a hash when over-long.
-
-    ``~`` never appears in :func:`filename_stem`, so a shortened or renamed name cannot equal a plain one.
-    """
-    stem = filename_stem(key)
-    return stem if len(stem) <= MAX_STEM else f"{stem[:MAX_STEM - 13]}~{_digest(key, 12)}"
-
-
-def page_names(records: Iterable[Record]) -> tuple[dict[str, str], list[Renamed]]:
-    """Every record's page (by its file, ``rel``), distinct even when codes give the same name."""
-    groups: dict[str, list[Record]] = {}
-    for record in records:
-        groups.setdefault(page_stem(record.key).lower(), []).append(record)  # case-insensitive file systems
-    names: dict[str, str] = {}
-    renamed: list[Renamed] = []
-    for group in groups.values():
-        group.sort(key=lambda r: (r.code is None, r.rel))  # a valid code keeps the plain name
-        first, *others = group
-        names[first.rel] = f"standards/{page_stem(first.key)}.html"
-        for other in others:
-            names[other.rel] = f"standards/{page_stem(other.key)}~{_digest(other.rel)}.html"
-            renamed.append(Renamed(other.rel, first.rel, names[other.rel]))
-    return names, renamed
 
 
 def is_site_directory(path: Path) -> bool:
