@@ -291,6 +291,19 @@ def test_symlinked_bulletin_template_is_refused(catalog: Path, tmp_path: Path) -
     assert not out.exists()
 
 
+def test_fifo_or_huge_template_is_refused(catalog: Path, tmp_path: Path) -> None:
+    own = catalog / "templates" / "site"
+    own.mkdir(parents=True)
+    os.mkfifo(own / "site.js")  # reading it would hang
+    line = one_line_error(site(catalog, tmp_path / "site"))
+    assert "templates/site/site.js" in line
+    (own / "site.js").unlink()
+    (own / "index.html.j2").write_bytes(b"x" * (templating.MAX_TEMPLATE_BYTES + 1))
+    line = one_line_error(site(catalog, tmp_path / "site", "--lang", "en"))
+    assert "too large" in line and "templates/site/index.html.j2" in line
+    assert not (tmp_path / "site").exists()
+
+
 def test_regular_override_still_works(catalog: Path, tmp_path: Path) -> None:
     own = catalog / "templates" / "site"
     own.mkdir(parents=True)

@@ -77,12 +77,17 @@ class _Budget:
 _budget: contextvars.ContextVar[_Budget] = contextvars.ContextVar("gbstd_template_budget")
 
 
-class TemplateOutside(SecurityError):
-    """A catalog template or asset that is a symlink or resolves outside the catalog's ``templates/``."""
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024  # a catalog's template or asset: the shipped ones are a few kB
 
-    def __init__(self, rel: str) -> None:
+
+class TemplateOutside(SecurityError):
+    """A catalog template or asset that is a symlink, not a regular file, resolves outside the catalog's
+    ``templates/``, or is too large to read."""
+
+    def __init__(self, rel: str, too_large: bool = False) -> None:
         super().__init__(f"a template or asset must be a regular file inside templates/, not a symlink: {rel}")
         self.rel = rel
+        self.too_large = too_large
 
 
 def builtin_template_dir() -> Path:
@@ -123,8 +128,10 @@ def contained(directory: Path, name: str) -> Path | None:
             raise TemplateOutside(rel)
         if not path.exists():
             return None
-    if not path.resolve().is_relative_to(directory.resolve()) or not path.is_file():
+    if not path.resolve().is_relative_to(directory.resolve()) or not path.is_file():  # a FIFO would hang
         raise TemplateOutside(rel)
+    if path.stat().st_size > MAX_TEMPLATE_BYTES:
+        raise TemplateOutside(rel, too_large=True)
     return path
 
 
@@ -293,6 +300,10 @@ def environment(catalog_root: Path | None) -> CatalogSandbox:
 
 def template_error(exc: TemplateError) -> Text:
     """A template that fails (syntax, unknown variable, sandbox violation, symlink) as a one-line message."""
+    if isinstance(exc, TemplateOutside) and exc.too_large:
+        limit = MAX_TEMPLATE_BYTES // (1024 * 1024)
+        return Text(f"模板或静态文件过大（超过 {limit} MB）：{exc.rel}",
+                    f"a template or asset is too large (over {limit} MB): {exc.rel}")
     if isinstance(exc, TemplateOutside):
         return Text(f"模板或静态文件必须是 templates/ 目录内的普通文件，不能是符号链接或指向目录之外：{exc.rel}",
                     f"a template or asset must be a regular file inside templates/, not a symlink "
