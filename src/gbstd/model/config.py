@@ -111,7 +111,7 @@ class DuplicatesSection(_Section):
         description="适用范围认定阈值 scopes at least this similar make a pair with compatible titles a duplicate",
     )
     scope_substitution_threshold: float = Field(
-        0.95, ge=0, le=1,
+        0.9, ge=0, le=1,
         description="替换词时的适用范围阈值 the same when each title has a word the other lacks (维修/修缮)",
     )
     scope_candidate_jaccard: float = Field(

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
+from itertools import product
 from typing import NamedTuple
 
 import numpy as np
@@ -45,6 +46,7 @@ from gbstd.similarity.scope import ScopeIndex
 from gbstd.similarity.scoring import (
     Aligner,
     Context,
+    Note,
     PairScore,
     Weights,
     aspects_conflict,
@@ -64,6 +66,9 @@ _SHARED_SCOPE = 3
 # Subjects less similar than this are aligned word by word (abbreviations, thesaurus) only when their scopes are
 # nearly the same or one abbreviates the other: keeps the per-pair Python work to the pairs it can change.
 _ALIGN_SUBJECT = 0.5
+
+# Subjects sharing one thesaurus key are paired with at most this many others (a key is rarely that common).
+_MAX_SYNONYMOUS = 50
 
 # stage name, items done, items in the stage
 Progress = Callable[[str, int, int], None]
@@ -314,7 +319,7 @@ class _Run:
         self.entries: list[_Entry] = []
         self.found: dict[tuple[int, int], PairScore] = {}
         self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity (NaN: not known)
-        self.abbreviated: set[tuple[int, int]] = set()  # pairs proposed because one subject abbreviates the other
+        self.proposed: set[tuple[int, int]] = set()  # pairs proposed by a word rule (abbreviation, synonym)
         self.all_pairs = True
         self.implied: list[tuple[Record, int]] = []  # pairs counted but not enumerated, by a record of their set
         self.only: Callable[[Record], bool] = lambda record: True  # records taking part (default: all)
@@ -387,6 +392,7 @@ class _Run:
         self._similar_subjects(groups)
         if self.config.abbreviations:
             self._abbreviated(groups)
+        self._synonymous(groups)
         self._scopes()
         keys = list(self.pending)
         subjects = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
@@ -427,26 +433,51 @@ class _Run:
         self.pending[key] = subject
 
     # -- more candidates: abbreviations and scopes -----------------------------------------------------------
+    def _propose(self, left: list[int], right: list[int]) -> None:
+        for i, j in self._links(left, right):
+            self._consider(i, j, float("nan"))
+            self.proposed.add((i, j) if i < j else (j, i))
+
     def _abbreviated(self, groups: dict[str, list[int]]) -> None:
-        """Subjects that another subject abbreviates (环境保护设施 / 环保设施): each run of two to four words is
-        shortened to their first characters, and a shortened subject that is another record's subject is a
-        candidate; the abbreviation rule itself then decides (:mod:`gbstd.similarity.abbreviation`)."""
+        """Subjects that another subject abbreviates (环境保护设施 / 环保设施, 节约用水 / 节水): each run of two
+        or three words is shortened to one character of each word, and a shortened subject that is another
+        record's subject is a candidate; the abbreviation rule itself then decides
+        (:mod:`gbstd.similarity.abbreviation`)."""
         generic = self.detector.extractor.generic_words
         for core, members in list(groups.items()):
             parts = words(core)
             if len(parts) < 2:
                 continue
-            for width in (2, 3, 4):
+            for width in (2, 3):
                 for at in range(len(parts) - width + 1):
                     run = parts[at : at + width]
-                    if any(len(w) < 2 for w in run) or all(w in generic for w in run):
+                    if any(len(w) < 2 or len(w) > 4 for w in run) or all(w in generic for w in run):
                         continue
-                    short = "".join((*parts[:at], *(w[0] for w in run), *parts[at + width :]))
-                    others = groups.get(short)
-                    if others and short != core:
-                        for i, j in self._links(members, others):
-                            self._consider(i, j, float("nan"))
-                            self.abbreviated.add((i, j) if i < j else (j, i))
+                    head, tail = "".join(parts[:at]), "".join(parts[at + width :])
+                    for picks in product(*run):
+                        short = head + "".join(picks) + tail
+                        others = groups.get(short)
+                        if others and short != core:
+                            self._propose(members, others)
+
+    def _synonymous(self, groups: dict[str, list[int]]) -> None:
+        """Candidates from words: subjects whose words are the same thesaurus entries in any order (食堂就餐 /
+        餐厅用餐, 监管与评价 / 评价与监管), and a subject that is another with one qualifier put in front of a
+        word (日常保洁 / 保洁)."""
+        aligner = self.detector.aligner
+        key_of = aligner.thesaurus_key or (lambda w: w)
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for core in list(groups):
+            parts = words(core)
+            by_key["\x01".join(sorted(key_of(w) if len(w) >= 2 else w for w in parts))].append(core)
+            for at in range(len(parts) - 1):
+                shorter = "".join((*parts[:at], *parts[at + 1 :]))
+                if shorter in groups and aligner.qualifier(core, shorter):
+                    self._propose(groups[core], groups[shorter])
+        for cores in by_key.values():
+            for x, first in enumerate(cores):
+                for second in cores[x + 1 : x + 1 + _MAX_SYNONYMOUS]:
+                    self._propose(groups[first], groups[second])
 
     def _scopes(self) -> None:
         """Index the scopes; records with the same or a near scope become candidates whatever their titles.
@@ -521,7 +552,7 @@ class _Run:
         conflict = np.fromiter((aspects_conflict(a.subject, b.subject) for a, b in zip(left, right, strict=True)),
                                dtype=bool, count=len(keys))
         near_scope = np.nan_to_num(scope) >= lowest
-        proposed = np.fromiter((key in self.abbreviated for key in keys), dtype=bool, count=len(keys))
+        proposed = np.fromiter((key in self.proposed for key in keys), dtype=bool, count=len(keys))
         # A pair reaches the threshold through its plain score, its scope, or an alignment of its words; words
         # are aligned (Python, per pair) only where that can matter: similar subjects, near scopes, or a pair
         # proposed as an abbreviation.
@@ -801,16 +832,28 @@ _NOTE_LABELS = {
 }
 
 
+def _note_text(note: Note) -> tuple[str, str]:
+    if note.kind == "order":
+        return f"{note.word}≈{note.other}（词序不同）", f"{note.word}≈{note.other} (word order)"
+    if note.kind == "qualifier":
+        return f"「{note.word}」只是限定词", f"「{note.word}」 only qualifies the subject"
+    zh, en = _NOTE_LABELS[note.kind]
+    return f"{note.word}≈{note.other}（{zh}）", f"{note.word}≈{note.other} ({en})"
+
+
 def _reason(a: Subject, b: Subject, result: PairScore) -> Text:
     """Which evidence carried the pair, in words: "标题主题相同：环保≈环境保护（缩略）；适用范围 92% 相同；同一归口单位"."""
     zh_parts: list[str] = []
     en_parts: list[str] = []
-    equated_zh = "、".join(f"{n.word}≈{n.other}（{_NOTE_LABELS[n.kind][0]}）" for n in result.notes)
-    equated_en = ", ".join(f"{n.word}≈{n.other} ({_NOTE_LABELS[n.kind][1]})" for n in result.notes)
+    texts = [_note_text(n) for n in result.notes]
+    equated_zh, equated_en = "、".join(t[0] for t in texts), ", ".join(t[1] for t in texts)
     core_a, core_b = result.cores if result.cores != ("", "") else (a.core, b.core)
     if a.full == b.full:
         zh_parts.append("名称相同（已忽略地区名、标点、繁简和全半角）")
         en_parts.append("same title (ignoring region names, punctuation, script and width)")
+    elif core_a == core_b and any(n.kind == "qualifier" for n in result.notes):
+        zh_parts.append(f"标题主题相近：{equated_zh}")
+        en_parts.append(f"nearly the same subject in the titles: {equated_en}")
     elif core_a == core_b and result.notes:
         zh_parts.append(f"标题主题相同：{equated_zh}")
         en_parts.append(f"same subject in the titles: {equated_en}")
@@ -828,8 +871,12 @@ def _reason(a: Subject, b: Subject, result: PairScore) -> Text:
             en_parts.append("one title only adds a qualifier")
     if result.scope is not None:
         percent = int(result.scope * 100)
-        zh_parts.append(f"适用范围 {percent}% 相同" + ("（据此认定）" if result.carried_by_scope else ""))
-        en_parts.append(f"scopes {percent}% alike" + (" (decisive)" if result.carried_by_scope else ""))
+        if result.scope < 0.5:  # said, so that a reader does not take the scopes for evidence
+            zh_parts.append(f"适用范围只有 {percent}% 相同")
+            en_parts.append(f"scopes only {percent}% alike")
+        else:
+            zh_parts.append(f"适用范围 {percent}% 相同" + ("（据此认定）" if result.carried_by_scope else ""))
+            en_parts.append(f"scopes {percent}% alike" + (" (decisive)" if result.carried_by_scope else ""))
     if result.same_body:
         zh_parts.append("同一发布或归口单位")
         en_parts.append("same issuing or administering body")

