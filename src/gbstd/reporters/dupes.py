@@ -23,6 +23,7 @@ from rich.table import Table
 from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang, Text
 from gbstd.similarity import DuplicateGroup, DuplicateKind, DuplicatePair, describe_region
+from gbstd.tabular.safety import markdown_text, neutralise_cell
 
 CSV_COLUMNS = (
     "group", "group_kind", "group_size", "a", "b", "score", "kind", "reason", "advice", "a_title", "b_title",
@@ -69,7 +70,9 @@ def render_csv(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: L
     buffer = StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(_rows(groups, extra, lang))
+    writer.writerows(
+        {k: neutralise_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in _rows(groups, extra, lang)
+    )
     return buffer.getvalue()
 
 
@@ -106,22 +109,22 @@ def render_markdown(groups: list[DuplicateGroup], extra: list[DuplicatePair], la
     for number, group in enumerate(groups, start=1):
         out += [f"## {_caption(number, group, lang)}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for record in group.members:
-            out.append(f"| {record.key} | {_md(record.title)} | {_tier(record, lang)} | {describe_region(record)} |")
+            out.append(f"| {_md(record.key)} | {_md(record.title)} | {_tier(record, lang)} | {_md(describe_region(record))} |")
         out.append("")
         for pair in group.pairs:
             stop = "。" if zh else ". "
-            out.append(f"- **{pair.a} ↔ {pair.b}** · {pair.score:.2f} · `{pair.kind.value}` — "
+            out.append(f"- **{_md(pair.a)} ↔ {_md(pair.b)}** · {pair.score:.2f} · `{pair.kind.value}` — "
                        f"{_md(pair.reason.get(lang))}{stop}{_md(pair.advice.get(lang))}")
         out.append("")
     if extra:
         out += [f"## {'代替关系（不是重复）' if zh else 'Supersession (not duplicates)'}", ""]
-        out += [f"- {p.a} → {p.b} · {p.score:.2f}" for p in extra]
+        out += [f"- {_md(p.a)} → {_md(p.b)} · {p.score:.2f}" for p in extra]
         out.append("")
     return "\n".join(out)
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+    return markdown_text(text)
 
 
 def render_table(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, color: bool = False) -> str:
