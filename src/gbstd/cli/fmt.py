@@ -9,15 +9,23 @@ import typer
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
-from gbstd.cli.common import EXIT_FINDINGS, EXIT_OK, LangChoice, LangOption, fail
+from gbstd.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CatalogOption,
+    CatalogPathsArgument,
+    LangChoice,
+    LangOption,
+    fail,
+    named_catalogs,
+)
 from gbstd.formatting import catalog_files, format_files
 from gbstd.i18n import Text
 
 
 def fmt(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="目录或文件 catalog directory or files in it (default: .)")
-    ] = None,
+    paths: CatalogPathsArgument = None,
+    catalog_option: CatalogOption = None,
     check: Annotated[
         bool, typer.Option("--check", help="只检查，不写入 write nothing; exit 1 if a file would change.")
     ] = False,
@@ -40,7 +48,7 @@ def fmt(
         gbstd fmt --check standards
     """
     language = lang.value
-    targets = paths or [Path(".")]
+    targets = named_catalogs(paths, catalog_option, language)
     groups: dict[Path, list[Path]] = {}
     outside: list[Path] = []
     for target in targets:

@@ -20,9 +20,12 @@ from gbstd.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     AsOfOption,
+    CatalogOption,
+    CatalogPathsArgument,
     LangChoice,
     LangOption,
     fail,
+    named_catalogs,
     parse_as_of,
     progress_bar,
     stderr,
@@ -64,7 +67,8 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def lint(
-    paths: Annotated[list[Path] | None, typer.Argument(help="目录或文件 catalog directory or files in it (default: .)")] = None,
+    paths: CatalogPathsArgument = None,
+    catalog_option: CatalogOption = None,
     output_format: Annotated[Format | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
     changed_since: Annotated[
         str | None, typer.Option("--changed-since", metavar="REF", help=CHANGED_HELP)
@@ -107,7 +111,7 @@ def lint(
     language = lang.value
     output_format = output_format or default_format()
     day = parse_as_of(as_of, language)
-    targets = paths or [Path(".")]
+    targets = named_catalogs(paths, catalog_option, language)
     for target in targets:
         if not target.exists():
             fail(Text(f"路径不存在：{target}", f"no such path: {target}"), language)
