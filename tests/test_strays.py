@@ -98,3 +98,10 @@ def test_a_named_path_that_is_not_part_of_the_catalog_is_an_error(catalog: Path,
     result = runner.invoke(app, ["lint", str(catalog / "records"), str(target), "--no-cache"])
     assert result.exit_code == 2, result.output
     assert "gbstd:" in result.stderr and "0 个文件" not in result.stdout
+
+
+def test_fmt_says_it_skips_a_named_stray_file(catalog: Path) -> None:
+    shutil.copy(RECORD, catalog / "DB41-T-9998-2024.yaml")
+    result = runner.invoke(app, ["fmt", "--check", str(catalog / "DB41-T-9998-2024.yaml"), "--lang", "en"])
+    assert result.exit_code == 0  # pre-commit passes every changed YAML file: not an error for fmt
+    assert "skipped" in result.stderr and "Y011" in result.stderr

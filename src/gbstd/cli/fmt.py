@@ -71,7 +71,14 @@ def fmt(
             catalog = Catalog(root=root, config=load_config(root))
         except CatalogError as exc:
             fail(exc.text, language)
-        run = format_files(catalog, catalog_files(catalog, group), check=check)
+        rels = catalog_files(catalog, group)
+        for target in group:  # a named file that is no catalog file's (a stray copy) is said, not dropped
+            if target.is_file() and not catalog_files(catalog, [target]):
+                typer.echo(Text(
+                    f"跳过 {target}：不是目录文件（不属于任何文件类型，见 `gbstd lint` 的 Y011）",
+                    f"skipped {target}: not a catalog file (it belongs to no file kind; see Y011 in `gbstd lint`)",
+                ).get(language), err=True)
+        run = format_files(catalog, rels, check=check)
         total += len(run.results)
         for result in run.with_outcome("error"):
             failed += 1
