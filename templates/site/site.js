@@ -10,13 +10,18 @@
   var empty = document.getElementById("empty");
   var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
 
+  // A region choice is a province (41) or a city (4101): it takes every division code under it.
+  function matches(key, value, wanted) {
+    return key === "region" ? value.indexOf(wanted) === 0 : value === wanted;
+  }
+
   function apply() {
     var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     var wanted = selects.map(function (s) { return [s.getAttribute("data-filter"), s.value]; });
     var shown = 0;
     rows.forEach(function (row, i) {
       var ok = words.every(function (w) { return texts[i].indexOf(w) !== -1; }) &&
-        wanted.every(function (f) { return !f[1] || row.getAttribute("data-" + f[0]) === f[1]; });
+        wanted.every(function (f) { return !f[1] || matches(f[0], row.getAttribute("data-" + f[0]) || "", f[1]); });
       row.hidden = !ok;
       if (ok) { shown += 1; }
     });

@@ -13,10 +13,13 @@ from jinja2 import TemplateError
 from gbstd.catalog.atomic import write_atomic
 from gbstd.cli.common import (
     AsOfOption,
+    CatalogArgument,
+    CatalogOption,
     LangChoice,
     LangOption,
     fail,
     load_catalog_or_fail,
+    named_catalog,
     parse_as_of,
     parse_date_option,
     progress_bar,
@@ -42,7 +45,8 @@ def _date(value: str | None, option: str, lang: Lang) -> dt.date | None:
 
 @report_app.command("bulletin")
 def bulletin(
-    catalog_path: Annotated[Path, typer.Argument(help="标准目录 catalog directory (default: .)")] = Path("."),
+    catalog_path: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="报告期 2023H1 (上半年), 2023H2 (下半年) or 2023 (全年).")] = None,
     date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="起始日期 first day (instead of, or narrowing, --period).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="截止日期 last day.")] = None,
@@ -69,6 +73,7 @@ def bulletin(
         gbstd report bulletin standards --from 2023-03-01 --to 2023-08-31 --notes my-notes.yaml
     """
     language = lang.value
+    catalog_path = named_catalog(catalog_path, catalog_option, language)
     day = parse_as_of(as_of, language)
     try:
         chosen = parse_period(period, _date(date_from, "--from", language), _date(date_to, "--to", language))

@@ -22,7 +22,7 @@ from gbstd.catalog.atomic import replace_directory
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.references import resolve_reference
-from gbstd.model.regions import PROVINCES, region_name
+from gbstd.model.regions import region_choices, region_name
 from gbstd.model.standard import Standard
 from gbstd.reports.period import Period
 from gbstd.reports.site_names import Renamed, page_names, page_stem
@@ -64,7 +64,7 @@ class StandardPage:
     href: str  # relative to the site root: standards/GB-T-41568-2022.html
     tier: str
     tier_label: str
-    region: str  # province code or ""
+    region: str  # division code (41, 4101, 410102) or ""; the region filter matches by prefix
     region_label: str
     status: str
     module: str
@@ -142,7 +142,7 @@ def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None =
             href=page_name(record),
             tier=tier.value if tier else "",
             tier_label=tier.label.zh if tier else "未知",
-            region=region[:2],
+            region=region,
             region_label=region_name(region) if region else "",
             status=std.status.value,
             module=module,
@@ -204,7 +204,7 @@ def build_site(
     title = catalog.system.name if catalog.system else "标准目录"
     options = {
         "tier": sorted({(p.tier, p.tier_label) for p in pages if p.tier}),
-        "region": sorted({(p.region, PROVINCES.get(p.region, p.region)) for p in pages if p.region}),
+        "region": region_choices(p.region for p in pages if p.region),
         "status": sorted({(p.status, p.status) for p in pages}),
         "module": sorted({(p.module, p.module_label) for p in pages if p.module}),
         "review": sorted({(p.review_state, p.review_state) for p in pages if p.review_state}),
