@@ -52,19 +52,51 @@
     });
   }
 
+  // All haystacks in one string, rows separated by "\u0000", with each row's start: the first search word is
+  // found by the engine's native indexOf over the whole text, jumping from hit to hit, instead of one call per
+  // row; at 100 000 rows that is what keeps a search well under 200 ms.
+  var text = haystacks.join("\u0000");
+  var starts = new Int32Array(haystacks.length + 1);
+  for (var s = 0, at = 0; s < haystacks.length; s += 1) { starts[s] = at; at += haystacks[s].length + 1; }
+  starts[haystacks.length] = text.length + 1;
+
+  function rowAt(position, from) {  // the row whose text holds position: binary search from row `from`
+    var lo = from, hi = haystacks.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= position) { lo = mid; } else { hi = mid - 1; }
+    }
+    return lo;
+  }
+
+  function accepted(i, wanted, words, from) {
+    for (var j = 0; j < wanted.length; j += 1) {
+      if (domRows ? rows[i].getAttribute("data-" + wanted[j].key) !== wanted[j].value
+        : wanted[j].accepted[rows[i][wanted[j].column]] !== true) { return false; }
+    }
+    for (j = from; j < words.length; j += 1) {
+      if (haystacks[i].indexOf(words[j]) === -1) { return false; }
+    }
+    return true;
+  }
+
   function filter() {
     var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    // Longest word first: usually the rarest, so the fewest hits to check the rest against.
+    words.sort(function (a, b) { return b.length - a.length; });
     var wanted = wantedFilters();
-    var found = [];
-    var n = rows.length, w = words.length, f = wanted.length;
-    for (var i = 0; i < n; i += 1) {
-      var ok = true, j;
-      for (j = 0; ok && j < f; j += 1) {
-        ok = domRows ? rows[i].getAttribute("data-" + wanted[j].key) === wanted[j].value
-          : wanted[j].accepted[rows[i][wanted[j].column]] === true;
-      }
-      for (j = 0; ok && j < w; j += 1) { ok = haystacks[i].indexOf(words[j]) !== -1; }
-      if (ok) { found.push(i); }
+    var found = [], i;
+    if (!words.length) {
+      for (i = 0; i < rows.length; i += 1) { if (accepted(i, wanted, words, 0)) { found.push(i); } }
+      return found;
+    }
+    var position = text.indexOf(words[0]), row = 0;
+    while (position !== -1) {
+      row = rowAt(position, row);
+      if (accepted(row, wanted, words, 1)) { found.push(row); }
+      row += 1;
+      if (row >= haystacks.length) { break; }
+      position = text.indexOf(words[0], starts[row]);
     }
     return found;
   }
