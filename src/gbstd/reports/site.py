@@ -5,6 +5,14 @@ file share. Pages come from jinja2 templates (``templates/site/``, overridable p
 sandbox with autoescaping; the only URLs written from record data are ``http(s)`` source links.
 Review state and likely duplicates come from the same sources as the bulletin (:mod:`gbstd.reports.sources`).
 
+Templates see the pages as plain view data (:mod:`gbstd.reports.view`), never the record objects. The site is
+written into a temporary directory beside the target and swapped in whole when complete
+(:func:`gbstd.catalog.atomic.replace_directory`), so a failure leaves the previous site as it was. Page names
+come from the codes; two records whose names would collide (``GB/T-41568-2022`` and ``GB/T 41568-2022``, or
+any two that differ only in case) each keep a page: the one with a valid code (then the first by file) gets
+the plain name, the others a stable name with a hash of their file (``GB-T-41568-2022~3f2a9c1d.html``), and
+the command says so. Over-long names are shortened with a hash of the code.
+
 Scale: the index's rows are a compact data file (``assets/index-data.js``, a script, because browsers block
 ``fetch`` of local files under ``file://``) that ``site.js`` pages through, so the index stays small and quick
 at 100 000 standards; the per-standard pages of a large catalog are rendered and written by a pool of processes.
@@ -13,17 +21,18 @@ at 100 000 standards; the per-standard pages of a large catalog are rendered and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jinja2 import TemplateError
 
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import replace_directory
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.references import resolve_reference
@@ -47,6 +56,8 @@ PAGE_SIZE = 100  # rows of the index table shown at once (and written into index
 PARALLEL_FROM = 2000  # standards; below this, starting worker processes costs more than it saves
 CHUNK = 200  # pages per task handed to a worker
 FILTERS = ("tier", "region", "status", "module", "review")
+SITE_MARKER = ".gbstd-site"  # marks a directory as a gbstd site, which the next run may replace whole
+MAX_STEM = 100  # characters of a page name before it is shortened (file systems allow 255 bytes)
 Progress = Callable[[int], None]
 
 FIELD_LABELS: dict[str, str] = {
@@ -98,15 +109,63 @@ class StandardPage:
         return self.record.title
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """A record whose page name collided with another's, and the distinct name it got instead."""
+
+    rel: str  # the renamed record's file
+    other: str  # the record that kept the plain name
+    href: str
+
+
 @dataclass
 class SiteResult:
     pages: int
     files: list[Path]
     unavailable: list[Unavailable]
+    renamed: list[Renamed] = field(default_factory=list)
 
 
-def page_name(record: Record) -> str:
-    return f"standards/{filename_stem(record.key)}.html"
+def _digest(text: str, length: int = 8) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def page_stem(key: str) -> str:
+    """A page's file name without ``.html``: the code's file stem, shortened with a hash when over-long.
+
+    ``~`` never appears in :func:`filename_stem`, so a shortened or renamed name cannot equal a plain one.
+    """
+    stem = filename_stem(key)
+    return stem if len(stem) <= MAX_STEM else f"{stem[:MAX_STEM - 13]}~{_digest(key, 12)}"
+
+
+def page_names(records: Iterable[Record]) -> tuple[dict[str, str], list[Renamed]]:
+    """Every record's page (by its file, ``rel``), distinct even when codes give the same name."""
+    groups: dict[str, list[Record]] = {}
+    for record in records:
+        groups.setdefault(page_stem(record.key).lower(), []).append(record)  # case-insensitive file systems
+    names: dict[str, str] = {}
+    renamed: list[Renamed] = []
+    for group in groups.values():
+        group.sort(key=lambda r: (r.code is None, r.rel))  # a valid code keeps the plain name
+        first, *others = group
+        names[first.rel] = f"standards/{page_stem(first.key)}.html"
+        for other in others:
+            names[other.rel] = f"standards/{page_stem(other.key)}~{_digest(other.rel)}.html"
+            renamed.append(Renamed(other.rel, first.rel, names[other.rel]))
+    return names, renamed
+
+
+def is_site_directory(path: Path) -> bool:
+    """True for a directory the site may replace: missing, empty, or written by gbstd before."""
+    if not path.exists():
+        return True
+    if not path.is_dir():
+        return False
+    if (path / SITE_MARKER).is_file() or not any(path.iterdir()):
+        return True
+    index = path / "index.html"  # sites written before the marker existed
+    return index.is_file() and '<meta name="generator" content="gbstd">' in index.read_text("utf-8", "replace")
 
 
 def _value(value: object) -> str:
@@ -130,15 +189,19 @@ class Details:
     catalog: Catalog
     lineage: Lineage
     partners: dict[str, list[DuplicatePair]]
+    names: dict[str, str]  # record file → page
+
+    def page_name(self, record: Record) -> str:
+        return self.names.get(record.rel) or f"standards/{page_stem(record.key)}.html"
 
     def fill(self, page: StandardPage) -> StandardPage:
-        catalog, record = self.catalog, page.record
+        catalog, record, page_name = self.catalog, page.record, self.page_name
         std = record.standard
         return replace(
             page,
             fields=_fields(std, record, page),
-            chain=_chain(catalog, self.lineage, record),
-            references=[_link(catalog, raw) for raw in std.references],
+            chain=_chain(self.lineage, record, page_name),
+            references=[_link(catalog, raw, page_name) for raw in std.references],
             duplicates=[
                 Link(other, page_name(target) if (target := catalog.get(other)) else None,
                      f"{pair.kind} · {pair.score:.2f} · {pair.reason}")
@@ -146,14 +209,19 @@ class Details:
                 for other in [pair.b if pair.a == record.key else pair.a]
             ],
             sources=[s for s in std.sources if s.startswith(("https://", "http://"))],
-        )
+        )  # fmt: skip
 
 
-def index_pages(catalog: Catalog, as_of: dt.date) -> tuple[list[StandardPage], Details]:
+def index_pages(
+    catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None
+) -> tuple[list[StandardPage], Details]:
     """Every standard's index row (a page without details), sorted by code, and what fills in the details."""
+    if names is None:
+        names = page_names(catalog.records)[0]
     whole = Period(dt.date.min, as_of, "all")
     reviews = review_figures(catalog, whole, as_of)
     duplicates = duplicate_figures(catalog, as_of)
+    details = Details(catalog, Lineage(catalog), duplicates.partners(), names)
     states, dues = reviews.state_by_code, reviews.due_by_code
     modules = catalog.modules
     pages = []
@@ -164,7 +232,7 @@ def index_pages(catalog: Catalog, as_of: dt.date) -> tuple[list[StandardPage], D
         module = std.module or ""
         pages.append(StandardPage(
             record=record,
-            href=page_name(record),
+            href=details.page_name(record),
             tier=tier.value if tier else "",
             tier_label=tier.label.zh if tier else "未知",
             region=region[:2],
@@ -177,12 +245,12 @@ def index_pages(catalog: Catalog, as_of: dt.date) -> tuple[list[StandardPage], D
             published=_value(std.published),
             effective=_value(std.effective),
         ))  # fmt: skip
-    return pages, Details(catalog, Lineage(catalog), duplicates.partners())
+    return pages, details
 
 
-def build_pages(catalog: Catalog, as_of: dt.date) -> list[StandardPage]:
+def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None) -> list[StandardPage]:
     """Every standard's page with all its details."""
-    pages, details = index_pages(catalog, as_of)
+    pages, details = index_pages(catalog, as_of, names)
     return [details.fill(page) for page in pages]
 
 
@@ -197,14 +265,14 @@ def _fields(std: Standard, record: Record, page: StandardPage) -> list[tuple[str
     return rows
 
 
-def _link(catalog: Catalog, raw: str) -> Link:
+def _link(catalog: Catalog, raw: str, page_name: Callable[[Record], str]) -> Link:
     target = resolve_reference(catalog, raw)
     if target is None:
         return Link(raw, None, "不在目录中")
     return Link(target.key, page_name(target), f"{target.title}（{target.status.value}）")
 
 
-def _chain(catalog: Catalog, lineage: Lineage, record: Record) -> list[Link]:
+def _chain(lineage: Lineage, record: Record, page_name: Callable[[Record], str]) -> list[Link]:
     """The whole supersession chain this record is on, oldest first; empty when it stands alone."""
     related = lineage.related(record.key)
     if not related:
@@ -253,13 +321,14 @@ _JOB: tuple[Path | None, Path, dict[str, Any], Sequence[StandardPage], Details] 
 
 
 def _write_pages(start: int, end: int) -> int:
-    """Render and write pages ``start:end`` of the current job; the number written."""
+    """Render and write pages ``start:end`` of the current job into the staging directory; the number written.
+
+    Plain writes: the staging directory is swapped in whole at the end (``replace_directory``).
+    """
     assert _JOB is not None
-    root, out_dir, context, pages, details = _JOB
+    root, stage, context, pages, details = _JOB
     for page in map(details.fill, pages[start:end]):
-        # No fsync: the site is derived output, rebuilt by running the command again; the rename keeps
-        # every page whole, and forcing 100 000 small files to disk one by one took most of the write time.
-        write_atomic(out_dir / page.href, render(root, "site/standard.html.j2", page=page, **context), fsync=False)
+        (stage / page.href).write_bytes(render(root, "site/standard.html.j2", page=page, **context).encode("utf-8"))
     return end - start
 
 
@@ -279,13 +348,15 @@ def _workers(count: int) -> int:
 
 
 def write_pages(
-    root: Path | None, out_dir: Path, context: dict[str, Any], pages: Sequence[StandardPage], details: Details,
+    root: Path | None, stage: Path, context: dict[str, Any], pages: Sequence[StandardPage], details: Details,
     progress: Progress | None = None, workers: int | None = None,
 ) -> None:
     """Write one page per standard; in parallel (forked processes) for large catalogs where ``fork`` exists."""
     global _JOB
     workers = _workers(len(pages)) if workers is None else workers
-    _JOB = (root, out_dir, context, pages, details)
+    for folder in {(stage / page.href).parent for page in pages}:
+        folder.mkdir(parents=True, exist_ok=True)
+    _JOB = (root, stage, context, pages, details)
     try:
         if workers <= 1:
             for start in range(0, len(pages), CHUNK):
@@ -310,11 +381,12 @@ def write_pages(
 def build_site(
     catalog: Catalog, out_dir: Path, as_of: dt.date, progress: Progress | None = None, workers: int | None = None
 ) -> SiteResult:
-    """Write the site into ``out_dir`` (created if needed); every write is atomic.
+    """Write the site into ``out_dir`` (created if needed), replacing it whole once every page is written.
 
     ``workers``: processes writing the standards' pages (default: one per core for large catalogs).
     """
-    pages, details = index_pages(catalog, as_of)
+    names, renamed = page_names(catalog.records)
+    pages, details = index_pages(catalog, as_of, names)
     root = catalog.root
     title = catalog.system.name if catalog.system else "标准目录"
     options = {
@@ -325,26 +397,31 @@ def build_site(
         "review": sorted({(p.review_state, p.review_state) for p in pages if p.review_state}),
     }
     written: list[Path] = []
+    with replace_directory(out_dir) as stage:
 
-    def write(rel: str, data: str | bytes) -> None:
-        path = out_dir / rel
-        write_atomic(path, data)
-        written.append(path)
+        def write(rel: str, data: str | bytes) -> None:
+            path = stage / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            written.append(out_dir / rel)
 
-    for name in STATIC_FILES:
-        write(f"assets/{Path(name).name}", static_file(root, name))
-    diagram = framework_diagram(catalog, as_of)
-    unavailable = [diagram] if isinstance(diagram, Unavailable) else []
-    if isinstance(diagram, Diagram):
-        write("assets/framework.svg", diagram.svg)
-    write(INDEX_DATA, index_data(pages))
-    write("index.html", render(root, "site/index.html.j2", title=title, pages=pages, options=options,
-                               as_of=as_of.isoformat(), unavailable=unavailable, page_size=PAGE_SIZE,
-                               index_data=INDEX_DATA,
-                               diagram="assets/framework.svg" if isinstance(diagram, Diagram) else None))
-    if progress:
-        progress(1)
-    write_pages(root, out_dir, {"title": title, "as_of": as_of.isoformat(), "unavailable": unavailable}, pages,
-                details, progress, workers)
-    written.extend(out_dir / page.href for page in pages)
-    return SiteResult(pages=len(pages), files=written, unavailable=unavailable)
+        write(SITE_MARKER, "gbstd report site: this directory is replaced whole on every run\n")
+        for name in STATIC_FILES:
+            write(f"assets/{Path(name).name}", static_file(root, name))
+        diagram = framework_diagram(catalog, as_of)
+        unavailable = [diagram] if isinstance(diagram, Unavailable) else []
+        if isinstance(diagram, Diagram):
+            write("assets/framework.svg", diagram.svg)
+        write(INDEX_DATA, index_data(pages))
+        # The template gets the first page of rows (the rest are in the data file): converting every row to
+        # template data would cost more than the whole index at 100 000 standards.
+        write("index.html", render(root, "site/index.html.j2", title=title, pages=pages[:PAGE_SIZE], total=len(pages),
+                                   options=options, as_of=as_of.isoformat(), unavailable=unavailable,
+                                   page_size=PAGE_SIZE, index_data=INDEX_DATA,
+                                   diagram="assets/framework.svg" if isinstance(diagram, Diagram) else None))
+        if progress:
+            progress(1)
+        write_pages(root, stage, {"title": title, "as_of": as_of.isoformat(), "unavailable": unavailable}, pages,
+                    details, progress, workers)
+        written.extend(out_dir / page.href for page in pages)
+    return SiteResult(pages=len(pages), files=written, unavailable=unavailable, renamed=renamed)
