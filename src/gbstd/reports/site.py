@@ -21,6 +21,7 @@ at 100 000 standards; the per-standard pages of a large catalog are rendered and
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -368,6 +369,9 @@ def write_pages(
         if progress:
             progress(done)
         chunks = [(start, min(start + CHUNK, len(pages))) for start in range(1, len(pages), CHUNK)]
+        # Keep the garbage collector of the workers off the parent's objects: a collection touching them
+        # would copy every page of the shared heap into each worker.
+        gc.freeze()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for result in pool.imap_unordered(_write_chunk, chunks):
                 if isinstance(result, str):
@@ -376,6 +380,7 @@ def write_pages(
                     progress(result)
     finally:
         _JOB = None
+        gc.unfreeze()
 
 
 def build_site(
