@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="where to write the site (default: a temp dir)")
     parser.add_argument("--source", type=Path, help="run gbstd from this checkout (its src/) instead")
     parser.add_argument("--repeat", type=int, default=5, help="measurements per query (median reported)")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed for `report site`")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed for `report site`")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
 
