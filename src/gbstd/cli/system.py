@@ -58,7 +58,7 @@ def system(
     Per module: standards in force, upcoming, abolished, and projects in progress.
 
     Counts include sub-modules. Modules with nothing in force are marked as gaps (see rules S001, S002).
-    The diagram needs Graphviz (`dot`) and a CJK font (Debian: `apt-get install graphviz fonts-noto-cjk`).
+    The diagram is drawn by gbstd itself (no system package needed), or by Graphviz (`dot`) where installed.
 
     Exit codes: 0 done, 2 could not run (no catalog, no system.yaml, diagram failed).
 
