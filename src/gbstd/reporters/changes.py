@@ -1,0 +1,127 @@
+"""Output formats of `gbstd changes`: text for a terminal, Markdown for a pull-request comment or a GitHub job
+summary (a table per kind of change, rows by module), and JSON (the changes' own ``to_json``).
+
+Record text is data from a file anyone can edit: control characters and bidirectional overrides are removed
+before it reaches a terminal, and Markdown cells are escaped so a title cannot break the table or add HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+from gbstd.changes import KIND_LABELS, KINDS, Change, ChangeSet
+from gbstd.i18n import Lang, Text
+
+# C0/C1 controls, and the bidirectional overrides/isolates that can make text display other than it reads.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """One line of text safe to print: controls removed, line breaks as spaces."""
+    return _CONTROL.sub("", re.sub(r"[\r\n\t]+", " ", text))
+
+
+def value_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def range_text(changes: ChangeSet, lang: Lang) -> str:
+    until = changes.until if changes.until is not None else Text("工作区", "the work tree").get(lang)
+    return f"{clean(changes.since)} → {clean(until)}"
+
+
+def summary(changes: ChangeSet, lang: Lang) -> str:
+    counts = Counter(change.change for change in changes.changes)
+    if not counts:
+        return Text("没有变化", "no changes").get(lang)
+    parts = [f"{KIND_LABELS[kind].get(lang)} {counts[kind]}" for kind in KINDS if counts[kind]]
+    total = len(changes.changes)
+    if lang == "en":
+        return f"{total} change{'s' if total != 1 else ''}: " + ", ".join(parts)
+    return f"共 {total} 项：" + "，".join(parts)
+
+
+def module_label(changes: ChangeSet, module: str | None) -> str:
+    if module is None:
+        return ""
+    name = changes.modules.get(module)
+    return f"{module} {name}" if name else module
+
+
+def details(change: Change, lang: Lang) -> list[str]:
+    """What changed, one line a field (``title: 旧 → 新``); empty for added/removed."""
+    if change.change == "superseded":
+        old_code = (change.old or {}).get("code")
+        return [Text(f"代替 {old_code}", f"replaces {old_code}").get(lang)]
+    if change.change == "plan-tasks-done":
+        tasks = (change.new or {}).get("tasks", [])
+        return [f"{t['phase']} / {t['subject']}: {value_text(t['done'])}" for t in tasks]
+    old, new = change.old or {}, change.new or {}
+    return [f"{name}: {value_text(old.get(name))} → {value_text(new.get(name))}" for name in change.fields]
+
+
+def render_json(changes: ChangeSet) -> str:
+    return json.dumps(changes.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_text(changes: ChangeSet, lang: Lang) -> str:
+    lines = [f"{range_text(changes, lang)}  {summary(changes, lang)}"]
+    for kind in KINDS:
+        group = changes.of_kind(kind)
+        if not group:
+            continue
+        lines += ["", f"{KIND_LABELS[kind].get(lang)} ({len(group)})"]
+        for change in group:
+            module = module_label(changes, change.module)
+            head = f"  {f'[{module}] ' if module else ''}{change.code}  {change.title or ''}".rstrip()
+            lines.append(clean(head))
+            lines.append(clean(f"      {change.path}"))
+            lines += [clean(f"      ~ {line}") for line in details(change, lang)]
+    for problem in changes.unreadable:
+        side = Text("旧", "old").get(lang) if problem.side == "old" else Text("新", "new").get(lang)
+        note = Text(f"无法比较（{side}版本）", f"not compared ({side} side)").get(lang)
+        lines.append(clean(f"! {problem.path}: {note}: {problem.reason.get(lang)}"))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: no line breaks, pipes escaped, HTML shown as text."""
+    text = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("`", "'")
+
+
+def render_markdown(changes: ChangeSet, lang: Lang) -> str:
+    """Ready to paste as a pull-request comment: a heading, the counts, then a table per kind of change."""
+    title = Text("目录变化：", "Catalog changes: ").get(lang)
+    lines = [f"### {title}{_cell(range_text(changes, lang))}", "", _cell(summary(changes, lang))]
+    header = Text(
+        "| 体系 | 编号 | 名称 | 变化 | 文件 |", "| module | code | title | what changed | file |"
+    ).get(lang)
+    for kind in KINDS:
+        group = changes.of_kind(kind)
+        if not group:
+            continue
+        lines += [
+            "",
+            f"#### {KIND_LABELS[kind].get(lang)} ({len(group)})",
+            "",
+            header,
+            "|---|---|---|---|---|",
+        ]
+        for change in group:
+            what = "<br>".join(_cell(line) for line in details(change, lang))
+            lines.append(
+                f"| {_cell(module_label(changes, change.module))} | {_cell(change.code)} | "
+                f"{_cell(change.title or '')} | {what} | `{_cell(change.path)}` |"
+            )
+    if changes.unreadable:
+        lines += ["", Text("无法比较的文件：", "Files that could not be compared:").get(lang), ""]
+        lines += [f"- `{_cell(p.path)}`: {_cell(p.reason.get(lang))}" for p in changes.unreadable]
+    return "\n".join(lines) + "\n"
