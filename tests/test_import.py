@@ -5,16 +5,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.tabular.importer import Action, import_table
-from gbstd.tabular.readers import read_table
+from gbstd.tabular.readers import TableError, read_table
 from tests.conftest import CatalogFactory, record
 
 runner = CliRunner()
@@ -385,3 +388,96 @@ def test_update_adds_a_new_review_and_corrects_a_same_day_one(catalog: Path, tmp
     assert [r.date for r in record.standard.reviews] == [dt.date(2023, 1, 10), dt.date(2025, 2, 1)]
 
 
+
+
+# --- every row is read (issue 16) ---------------------------------------------------------------------------
+
+
+def _rewrite_sheet(path: Path, edit: Callable[[str], str]) -> None:
+    """Edit the first worksheet's XML inside the XLSX, as another office suite might have written it."""
+    name = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == name:
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            target.writestr(info, data)
+
+
+def _numbered_rows(count: int) -> list[list[object]]:
+    return [[str(n), "302", f"DB41/T {n}-2021", f"机关食堂服务规范第{n}部分", "现行", "2021-08-01", "2021-09-13",
+             "", "河南省市场监督管理局", ""] for n in range(1, count + 1)]  # fmt: skip
+
+
+def test_stale_dimension_still_reads_every_row(catalog: Path, tmp_path: Path) -> None:
+    source = xlsx_file(tmp_path / "stale.xlsx", _numbered_rows(40))
+    _rewrite_sheet(source, lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:J2"', xml))
+    stale = load_workbook(source, read_only=True)
+    assert stale.active.max_row == 2  # the file under-states its rows: openpyxl alone would read one
+    stale.close()
+    code, out, err = run(str(source), "--into", str(catalog), "-q")
+    assert code == 0, err
+    assert "40 行" in out and "新建 40" in out
+    assert len(list((catalog / "records/local").glob("*.yaml"))) == 40
+
+
+def test_merged_header_cells_hidden_rows_and_data_right_of_the_header(catalog: Path, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["河南省机关事务标准体系明细表"])
+    sheet.merge_cells("A1:J1")
+    # A two-row header: 日期 merged over 发布日期 and 实施日期, the other headers merged down over both rows.
+    sheet.append([h if h not in ("发布日期", "实施日期") else None for h in HEADERS])
+    sheet["F2"] = "日期"
+    sheet.append([None] * 5 + ["发布日期", "实施日期"])
+    for row in _numbered_rows(5):
+        sheet.append(row)
+    sheet.merge_cells("F2:G2")
+    for letter in "ABCDEHIJ":
+        sheet.merge_cells(f"{letter}2:{letter}3")
+    sheet.merge_cells("B4:B6")  # one 体系编号 for the first three standards (B5, B6 are emptied)
+    sheet.row_dimensions[5].hidden = True  # DB41/T 2-2021
+    sheet["L6"] = "表头之外的批注"  # right of the last header, on DB41/T 3-2021's row
+    source = tmp_path / "merged.xlsx"
+    book.save(source)
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 0, err
+    assert "5 行" in out and "新建 5" in out
+    loaded = load_catalog(catalog)
+    second = loaded.get("DB41/T 2-2021")  # hidden rows are data too
+    assert second is not None and second.standard.module == "302"  # from the merged cell above
+    assert str(second.standard.published) == "2021-08-01" and str(second.standard.effective) == "2021-09-13"
+    third = loaded.get("DB41/T 3-2021")
+    assert third is not None and third.standard.extra == {"列12": "表头之外的批注"}
+
+
+def test_formula_without_a_saved_result_is_a_row_reason(catalog: Path, tmp_path: Path) -> None:
+    rows = _numbered_rows(3)
+    rows[1][3] = '="机关食堂"&"服务规范"'  # openpyxl saves formulas without results, as some writers do
+    source = xlsx_file(tmp_path / "f.xlsx", rows)
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 1
+    assert "新建 2，拒绝 1" in out
+    assert "第3行 标准名称: 公式没有保存的计算结果" in err
+    # With a saved result (as Excel writes it) the result is imported.
+    saved = r'\1 t="str"\2\3<v>机关食堂服务规范</v>'
+    _rewrite_sheet(source, lambda xml: re.sub(r'(<c r="D3")([^>]*>)(<f>.*?</f>)(?:<v>.*?</v>|<v\s*/>)?', saved, xml))
+    # A formula whose saved result is empty text (=IF(…,"",…) as Excel saves it) is an empty cell, not a problem.
+    empty = '<c r="J4" t="str"><f>IF(1,"","x")</f><v></v></c>'
+    _rewrite_sheet(source, lambda xml: re.sub(r'<c r="J4"[^>]*?(?:/>|>.*?</c>)', lambda _: empty, xml, count=1))
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 0, err
+    record = load_catalog(catalog).get("DB41/T 2-2021")
+    assert record is not None and record.standard.title == "机关食堂服务规范"
+
+
+def test_a_row_neither_imported_nor_rejected_is_an_error(catalog: Path, tmp_path: Path) -> None:
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(ROWS))
+    table = read_table(source)
+    assert table.seen == 2
+    table.rows = table.rows[:1]  # as if a reader or planner had lost a row
+    with pytest.raises(TableError, match="saw 2 data rows but handled 1"):
+        import_table(table, load_catalog(catalog), as_of=dt.date(2026, 11, 23))
+    assert not (catalog / "records").exists() or not list((catalog / "records").rglob("*.yaml"))

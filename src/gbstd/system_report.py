@@ -11,6 +11,7 @@ from gbstd.coverage import Counts, ModuleNode, SystemSummary
 from gbstd.i18n import Lang, Text
 from gbstd.model.making import Stage
 from gbstd.pipeline import ProjectState
+from gbstd.tabular.safety import markdown_text
 
 COLUMNS = (
     Text("现行", "in force"), Text("即将实施", "upcoming"), Text("废止", "abolished"),
@@ -70,7 +71,7 @@ def system_markdown(summary: SystemSummary, lang: Lang = "zh") -> str:
     columns = COLUMNS
     header = [Text("体系编号", "module"), Text("名称", "name"), *columns]
     lines = [
-        f"# {summary.name}" if summary.name else "# " + Text("标准体系", "Standard system").get(lang),
+        f"# {markdown_text(summary.name)}" if summary.name else "# " + Text("标准体系", "Standard system").get(lang),
         "",
         Text(f"截至 {summary.as_of}。", f"As of {summary.as_of}.").get(lang)
         + (f" {Text('依据', 'Based on').get(lang)}: {summary.adopted_from}" if summary.adopted_from else ""),
@@ -91,7 +92,7 @@ def system_markdown(summary: SystemSummary, lang: Lang = "zh") -> str:
             )
         )
         lines.append(
-            f"| {indent}{node.id} | {name}{flag} | "
+            f"| {indent}{markdown_text(node.id)} | {markdown_text(name)}{flag} | "
             + " | ".join(_values(node.total))
             + " |"
         )
@@ -164,5 +165,5 @@ def pipeline_markdown(states: list[ProjectState], lang: Lang = "zh") -> str:
     ]
     for _stage, _withdrawn, members in group_states(states):
         for row in pipeline_rows(members, lang):
-            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+            lines.append("| " + " | ".join(markdown_text(cell) for cell in row) + " |")
     return "\n".join(lines) + "\n"

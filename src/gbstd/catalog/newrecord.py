@@ -14,6 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from gbstd.catalog.roundtrip import dump_roundtrip
+from gbstd.i18n import Text
 from gbstd.model.code import StandardCode
 from gbstd.model.config import Config
 from gbstd.model.standard import Standard
@@ -28,8 +29,28 @@ _NOT_TEXT = re.compile(
 )
 
 
+# Real codes are under 30 characters; file systems allow 255 bytes per name (less with the atomic write's
+# temporary prefix and suffix) and Windows about 260 for a whole path, so a longer code cannot name a file.
+MAX_CODE_LENGTH = 64
+
+
+class CodeTooLong(ValueError):
+    """A code too long to name a record file; ``text`` is the one-line message in both languages."""
+
+    def __init__(self, code: str) -> None:
+        shown = code if len(code) <= 40 else code[:40] + "…"
+        self.text = Text(
+            f"标准号过长（{len(code)} 个字符，最多 {MAX_CODE_LENGTH} 个）：{shown!r}",
+            f"code too long ({len(code)} characters, at most {MAX_CODE_LENGTH}): {shown!r}",
+        )
+        super().__init__(self.text.en)
+
+
 def record_path(root: Path, config: Config, code: StandardCode) -> Path:
-    """Where a new record goes: ``records/<tier>/<file name from the code>``."""
+    """Where a new record goes: ``records/<tier>/<file name from the code>``; :class:`CodeTooLong` when the
+    code cannot name a file."""
+    if len(code.canonical) > MAX_CODE_LENGTH:
+        raise CodeTooLong(code.canonical)
     return root / config.catalog.records / code.tier.value / code.filename
 
 

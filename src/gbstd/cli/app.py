@@ -8,6 +8,7 @@ from gbstd import __version__
 from gbstd.cli import report_bulletin as _report_bulletin  # noqa: F401 - registers `report bulletin`
 from gbstd.cli import report_site as _report_site  # noqa: F401 - registers `report site`
 from gbstd.cli.changes import changes
+from gbstd.cli.console import make_streams_safe
 from gbstd.cli.dupes import dupes
 from gbstd.cli.fmt import fmt
 from gbstd.cli.history import history
@@ -63,4 +64,5 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 def main() -> None:
+    make_streams_safe()  # once, before any command writes: a GBK console gets stand-ins, never a crash
     app()

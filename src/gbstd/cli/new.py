@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.catalog.newrecord import CodeTooLong
 from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
 from gbstd.i18n import Text
 from gbstd.scaffold import ScaffoldError, new_record
@@ -60,6 +61,6 @@ def new(
         path = new_record(
             root, config, code, title, as_of=day, status=status, fields={**dates, "module": module}
         )
-    except (CatalogError, ScaffoldError) as exc:
+    except (CatalogError, ScaffoldError, CodeTooLong) as exc:
         fail(exc.text, language)
     typer.echo(f"{'已创建' if language == 'zh' else 'created'} {path.relative_to(root).as_posix()}")

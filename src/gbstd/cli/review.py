@@ -27,6 +27,7 @@ from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
 from gbstd.model.standard import CONCLUSION_ALIASES, TIER_ALIASES, Conclusion, Review
 from gbstd.review import DueState, ReviewState, Worklist, parse_window, review_worklist
+from gbstd.tabular.safety import markdown_text, neutralise_row
 
 
 class Format(str, Enum):
@@ -226,21 +227,18 @@ def render_csv(worklist: Worklist) -> str:
     writer.writerow(CSV_COLUMNS)
     for state in worklist.items:
         record, last = state.record, state.last_review
-        writer.writerow([
+        writer.writerow(neutralise_row([
             record.key, record.title, record.tier.value if record.tier else "", record.region or "",
             record.standard.module or "", record.standard.effective or "", last.date if last else "",
             last.conclusion.value if last else "", state.due, state.days, state.state.value,
             "yes" if state.zombie else "no", record.rel,
-        ])
+        ]))
     return buffer.getvalue()
 
 
 def render_markdown(worklist: Worklist, lang: Lang) -> str:
-    def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
-
     lines = ["| " + " | ".join(_headers(lang)) + " |", "|" + "---|" * len(_headers(lang))]
-    lines += ["| " + " | ".join(cell(v) for v in _row(state, lang)) + " |" for state in worklist.items]
+    lines += ["| " + " | ".join(markdown_text(v) for v in _row(state, lang)) + " |" for state in worklist.items]
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,7 @@ from rich.table import Table
 from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang, Text
 from gbstd.similarity import Cluster, DuplicateKind, DuplicatePair, describe_region
+from gbstd.tabular.safety import markdown_text, neutralise_cell
 
 CSV_COLUMNS = (
     "cluster", "a", "b", "score", "kind", "reason", "advice", "a_title", "b_title", "a_tier", "b_tier",
@@ -38,7 +39,9 @@ def render_csv(clusters: list[Cluster], extra: list[DuplicatePair], lang: Lang) 
     buffer = StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_rows(clusters, extra, lang))
+    writer.writerows(
+        {k: neutralise_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in _rows(clusters, extra, lang)
+    )
     return buffer.getvalue()
 
 
@@ -69,22 +72,22 @@ def render_markdown(clusters: list[Cluster], extra: list[DuplicatePair], lang: L
             f"Group {number} ({len(group.members)} standards, best {group.score:.2f})")
         out += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for record in group.members:
-            out.append(f"| {record.key} | {_md(record.title)} | {_tier(record, lang)} | {describe_region(record)} |")
+            out.append(f"| {_md(record.key)} | {_md(record.title)} | {_tier(record, lang)} | {_md(describe_region(record))} |")
         out.append("")
         for pair in group.pairs:
             stop = "。" if zh else ". "
-            out.append(f"- **{pair.a} ↔ {pair.b}** · {pair.score:.2f} · `{pair.kind.value}` — "
+            out.append(f"- **{_md(pair.a)} ↔ {_md(pair.b)}** · {pair.score:.2f} · `{pair.kind.value}` — "
                        f"{_md(pair.reason.get(lang))}{stop}{_md(pair.advice.get(lang))}")
         out.append("")
     if extra:
         out += [f"## {'代替关系（不是重复）' if zh else 'Supersession (not duplicates)'}", ""]
-        out += [f"- {p.a} → {p.b} · {p.score:.2f}" for p in extra]
+        out += [f"- {_md(p.a)} → {_md(p.b)} · {p.score:.2f}" for p in extra]
         out.append("")
     return "\n".join(out)
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+    return markdown_text(text)
 
 
 def render_table(clusters: list[Cluster], extra: list[DuplicatePair], lang: Lang, color: bool = False) -> str:

@@ -127,6 +127,16 @@ def _footer(paragraph: Paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
     _page_number_field(paragraph)
 
 
+
+_PROPERTY_LIMIT = 255
+
+
+def _property(text: str) -> str:
+    """A document property value: one line, cut to the format's limit with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= _PROPERTY_LIMIT else line[: _PROPERTY_LIMIT - 1] + "…"
+
+
 def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str | None = None) -> bytes:
     """The whole bulletin as DOCX bytes."""
     document = Document()
@@ -146,8 +156,9 @@ def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str |
     _footer(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _footer(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
     core = document.core_properties
-    core.title = doc.title
-    core.author = doc.issuer or "gbstd"
+    # The file's properties hold at most 255 characters each (python-docx refuses more); the body keeps all.
+    core.title = _property(doc.title)
+    core.author = _property(doc.issuer or "gbstd")
     core.comments = "由 gbstd 生成；数字根据标准目录统计。"
 
     title = _body_paragraph(document, indent=False)

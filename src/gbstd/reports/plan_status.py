@@ -15,6 +15,7 @@ from rich.table import Table
 
 from gbstd.i18n import Lang, Text
 from gbstd.plans import PlanProgress, PlanState, ReportDue, TargetProgress, TaskProgress, TaskState
+from gbstd.tabular.safety import markdown_text
 
 # How many counted standards a target lists before "… and N more".
 SHOWN_STANDARDS = 10
@@ -226,7 +227,7 @@ def _bar(t: TargetProgress, width: int = 20) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)
 
 
 def render_markdown(progress: list[PlanProgress], lang: Lang = "zh") -> str:

@@ -22,6 +22,7 @@ from ruamel.yaml.error import YAMLError
 from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.newrecord import (
+    CodeTooLong,
     insert_in_order,
     record_document,
     record_path,
@@ -166,6 +167,11 @@ def import_table(
     planned: dict[str, _Planned] = {}  # canonical code → file to write
     replaces: dict[str, list[str]] = {}  # canonical code of an imported row → canonical codes it replaces
     for number, cells in table.rows:
+        if number in table.uncached:
+            report.outcomes.append(_uncached_outcome(number, table))
+            if progress:
+                progress(1)
+            continue
         named = {key: (table.headers[i], cells[i]) for key, i in headers.known.items()}
         extras: list[tuple[str, CellValue]] = [(h, cells[i]) for h, i in headers.extras]
         parsed = row_to_record(named, extras, internal=internal, as_of=as_of)
@@ -179,6 +185,7 @@ def import_table(
             ]
         if progress:
             progress(1)
+    _account_for_rows(table, report)
     by_code = {o.code: o for o in report.outcomes if o.code and o.action is not Action.REJECTED}
     report.linked = _link_replaced_by(catalog, planned, replaces, by_code, update=update)
     schema_lines: dict[Path, str] = {}  # one lookup per directory, not per file
@@ -196,6 +203,40 @@ def import_table(
     if progress and len(table.rows) > len(planned):
         progress(len(table.rows) - len(planned))
     return report
+
+
+def _uncached_outcome(number: int, table: Table) -> RowOutcome:
+    """A row with a formula whose result the file does not carry: its value is unknown, so it is not guessed."""
+    problems = [
+        CellProblem(
+            table.headers[index] or f"列{index + 1}",
+            Text(
+                "公式没有保存的计算结果；请在 Excel 中打开并保存，或将公式粘贴为数值",
+                "a formula without a saved result; open and save the file in Excel, or paste the values",
+            ),
+        )
+        for index in table.uncached[number]
+    ]
+    return RowOutcome(number, Action.REJECTED, problems=problems)
+
+
+def _account_for_rows(table: Table, report: ImportReport) -> None:
+    """Every non-empty row the reader saw is imported or rejected with a reason; anything else stops the
+    import before a file is written (a silently dropped row is lost data)."""
+    handled = {o.row for o in report.outcomes}
+    missing = sorted({number for number, _ in table.rows} - handled)
+    unexplained = [o.row for o in report.outcomes if o.action is Action.REJECTED and not o.problems]
+    seen = len(table.rows) if table.seen is None else table.seen
+    if missing or unexplained or len(report.outcomes) != seen:
+        rows = "、".join(map(str, missing + unexplained)) or "?"
+        raise TableError(
+            Text(
+                f"读到 {seen} 个数据行，只处理了 {len(report.outcomes)} 行（第{rows}行未导入也未说明原因）；"
+                "未写入任何文件",
+                f"saw {seen} data rows but handled {len(report.outcomes)} (rows {rows} neither imported "
+                "nor rejected with a reason); nothing written",
+            )
+        )
 
 
 def _plan_row(
@@ -216,7 +257,12 @@ def _plan_row(
         ), None
     seen[key] = number
     existing = catalog.by_code.get(key)
-    path = existing[0].path if existing else record_path(catalog.root, catalog.config, parsed.code)
+    try:
+        path = existing[0].path if existing else record_path(catalog.root, catalog.config, parsed.code)
+    except CodeTooLong as exc:
+        return RowOutcome(
+            number, Action.REJECTED, key, problems=[CellProblem(COLUMN_BY_KEY["code"].zh, exc.text)]
+        ), None
     rel = path.relative_to(catalog.root).as_posix()
     outcome = RowOutcome(number, Action.CREATE, key, rel, notes=parsed.notes)
     if not path.exists():

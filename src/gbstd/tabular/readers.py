@@ -8,19 +8,27 @@ of comma, tab and semicolon that the header line uses most.
 Row numbers are those a user sees in Excel (the header row included), so ``第12行`` points at the right line.
 A title row above the header (``XX局机关事务标准体系明细表``) is skipped: the header is the first of the top
 rows that names the 标准号 column.
+
+Nothing below the header is dropped unseen: XLSX rows are read whatever the sheet's stated ``<dimension>``
+says (some exporters write a stale one), data right of the last header becomes a column of its own, and a
+formula cell without a saved result is recorded so the importer can reject its row with a reason. Text
+cells neutralised against formula injection on export (``'=…``) are restored here.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gbstd.i18n import Text
 from gbstd.tabular.cells import CellValue, cell_text
 from gbstd.tabular.columns import column_for
+from gbstd.tabular.safety import restore_cell
 
 # How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 10
@@ -42,6 +50,11 @@ class Table:
     source: str  # "sheet 标准体系明细表" or "UTF-8, ','"
     header_row: int = 1
     sheets: list[str] = field(default_factory=list)
+    # Row number → indexes of its cells holding a formula with no saved result (read as empty).
+    uncached: dict[int, list[int]] = field(default_factory=dict)
+    # Non-empty rows below the header, counted on the whole row: the importer accounts for each of them
+    # (None: a table built in code, whose rows are all there is).
+    seen: int | None = None
 
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
@@ -88,12 +101,73 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
                 )
             )
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        grid = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        title = worksheet.title
+        member = getattr(worksheet, "_worksheet_path", None)  # the sheet's XML inside the zip
+        grid = _sheet_grid(worksheet)
     finally:
         book.close()
-    table = _from_grid(grid, f"sheet {worksheet.title}")
+    scan = _scan_sheet(path, member)
+    table = _from_grid(grid, f"sheet {title}", scan.uncached, scan.merges)
     table.sheets = names
     return table
+
+
+def _sheet_grid(worksheet: Any) -> list[list[CellValue]]:
+    """Every row of a read-only worksheet: read-only mode stops at the row count the sheet's <dimension>
+    states, and a stale one would drop rows, so that count is reset first."""
+    worksheet.reset_dimensions()
+    return [list(row) for row in worksheet.iter_rows(values_only=True)]
+
+
+# A formula cell and its saved result: <c r="D3" t="str"><f>…</f><v>…</v></c>.
+_FORMULA_CELL = re.compile(
+    rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>.*?</f>)\s*(?:<v>(.*?)</v>|<v\s*/>)?\s*</c>", re.S
+)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_MERGE_TAG = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_OVERLAP = 1 << 16  # longer than any cell (Excel caps a formula at 8 192 characters)
+
+
+@dataclass
+class _SheetScan:
+    """What read-only mode does not report: formula cells without a saved result and merged cells (0-based
+    row, column; merges inclusive)."""
+
+    uncached: set[tuple[int, int]] = field(default_factory=set)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def _scan_sheet(path: Path, member: str | None) -> _SheetScan:
+    """One pass over the sheet's XML. A formula's result is "not saved" when the cell has no ``<v>``, or an
+    empty one without ``t="str"`` (an empty-text result is saved as ``t="str"`` with an empty ``<v>``)."""
+    from openpyxl.utils import column_index_from_string
+
+    def column(letters: bytes) -> int:
+        return column_index_from_string(letters.decode()) - 1
+
+    scan = _SheetScan()
+    if not member:
+        return scan
+    merges: set[tuple[bytes, ...]] = set()
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as handle:
+            tail = b""
+            while chunk := handle.read(1 << 20):
+                text = tail + chunk
+                for match in _FORMULA_CELL.finditer(text):
+                    attributes, saved = match.group(1), match.group(2)
+                    kind = _CELL_TYPE.search(attributes)
+                    if saved or (saved is not None and kind is not None and kind.group(1) == b"str"):
+                        continue
+                    if ref := _CELL_REF.search(attributes):
+                        scan.uncached.add((int(ref.group(2)) - 1, column(ref.group(1))))
+                merges.update(m.groups() for m in _MERGE_TAG.finditer(text))
+                tail = text[-_OVERLAP:]  # a cell cut by the chunk boundary is seen whole next time
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return _SheetScan()
+    scan.merges = sorted((int(r1) - 1, column(c1), int(r2) - 1, column(c2)) for c1, r1, c2, r2 in merges)
+    return scan
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -142,18 +216,90 @@ def read_csv(path: Path) -> Table:
     return _from_grid(grid, f"{encoding}, {shown}")
 
 
-def _from_grid(grid: list[list[CellValue]], source: str) -> Table:
+def _restored(value: CellValue) -> CellValue:
+    return restore_cell(value) if isinstance(value, str) else value
+
+
+def _width(row: list[CellValue]) -> int:
+    """Cells up to the last one that is not empty."""
+    width = len(row)
+    while width and not cell_text(row[width - 1]):
+        width -= 1
+    return width
+
+
+def _uncached_formulas(grid: list[list[CellValue]], cells: set[tuple[int, int]]) -> dict[int, list[int]]:
+    """Formula cells without a saved result that are empty as values, by row index → column indexes."""
+    found: dict[int, list[int]] = {}
+    for row, col in sorted(cells):
+        values = grid[row] if row < len(grid) else []
+        if not cell_text(values[col] if col < len(values) else None):
+            found.setdefault(row, []).append(col)
+    return found
+
+
+def _header_end(header_index: int, merges: list[tuple[int, int, int, int]]) -> int:
+    """The last row of the header: cells merged down from the header row make it a two- or three-row header
+    (日期 above 发布日期 and 实施日期)."""
+    return max(
+        [header_index, *(r2 for r1, _, r2, _ in merges if r1 == header_index and r2 <= header_index + 3)]
+    )
+
+
+def _fill_merged(
+    grid: list[list[CellValue]], merges: list[tuple[int, int, int, int]], header_end: int
+) -> None:
+    """Cells merged down in the data (one 体系编号 over several rows) hold the value for every row they cover,
+    as Excel shows it; only the first column of a merge is filled, so no value lands in a foreign column."""
+    for r1, c1, r2, _ in merges:
+        if r1 <= header_end or r1 >= len(grid) or c1 >= len(grid[r1]):
+            continue
+        value = grid[r1][c1]
+        for row in range(r1 + 1, min(r2, len(grid) - 1) + 1):
+            cells = grid[row] = list(grid[row])
+            cells += [None] * (c1 + 1 - len(cells))
+            if not cell_text(cells[c1]):
+                cells[c1] = value
+
+
+def _from_grid(
+    grid: list[list[CellValue]],
+    source: str,
+    uncached_cells: set[tuple[int, int]] | None = None,
+    merges: list[tuple[int, int, int, int]] | None = None,
+) -> Table:
     header_index = _header_index(grid)
-    headers = [cell_text(v) for v in grid[header_index]]
-    while headers and not headers[-1]:
-        headers.pop()
-    rows: list[tuple[int, list[CellValue]]] = []
-    for index in range(header_index + 1, len(grid)):
-        cells = list(grid[index][: len(headers)])
-        cells += [None] * (len(headers) - len(cells))
-        if any(cell_text(c) for c in cells):
-            rows.append((index + 1, cells))
-    return Table(headers=headers, rows=rows, source=source, header_row=header_index + 1)
+    header_end = min(_header_end(header_index, merges or []), len(grid) - 1)
+    if merges:
+        _fill_merged(grid, merges, header_end)
+    header_rows = grid[header_index : header_end + 1]
+    body = range(header_end + 1, len(grid))
+    uncached = _uncached_formulas(grid, uncached_cells) if uncached_cells else {}
+    # Data right of the last header is kept as a column of its own (named 列N on import), never cut off.
+    width = max(
+        [
+            *(_width(row) for row in header_rows),
+            *(_width(grid[i]) for i in body),
+            *(max(c) + 1 for i, c in uncached.items() if i > header_end),
+        ]
+    )
+    headers = []
+    for column in range(width):
+        # In a header of several rows the lowest text names the column (发布日期 under a merged 日期).
+        texts = [cell_text(_restored(row[column])) if column < len(row) else "" for row in header_rows]
+        headers.append(next((t for t in reversed(texts) if t), ""))
+    table = Table(headers=headers, rows=[], source=source, header_row=header_end + 1)
+    seen = 0
+    for index in body:
+        seen += bool(_width(grid[index])) or index in uncached
+        cells = [_restored(v) for v in grid[index][:width]]
+        cells += [None] * (width - len(cells))
+        if any(cell_text(c) for c in cells) or index in uncached:
+            table.rows.append((index + 1, cells))
+            if index in uncached:
+                table.uncached[index + 1] = uncached[index]
+    table.seen = seen
+    return table
 
 
 def _header_index(grid: list[list[CellValue]]) -> int:

@@ -19,6 +19,7 @@ from gbstd.model.code import TIER_RANK
 from gbstd.tabular.cells import CellValue, cell_text
 from gbstd.tabular.columns import COLUMNS
 from gbstd.tabular.mapping import record_to_row
+from gbstd.tabular.safety import markdown_text, neutralise_row
 
 SHEET_TITLE = {"zh": "标准体系明细表", "en": "Catalog"}
 _WRAPPED = {"title", "scope", "note", "drafters", "issuer", "administering_body", "references", "replaces"}
@@ -66,20 +67,18 @@ def write_csv(table: CatalogTable) -> bytes:
     """CSV with a UTF-8 BOM and CRLF line ends, so that Excel opens Chinese text correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.headers)
+    writer.writerow(neutralise_row(table.headers))
     for row in table.rows:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow(neutralise_row(_text(v) for v in row))
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def _md_cell(value: CellValue) -> str:
-    return (
-        _text(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
-    )
+    return markdown_text(_text(value))
 
 
 def write_markdown(table: CatalogTable, title: str | None = None) -> str:
-    lines = [f"# {title}", ""] if title else []
+    lines = [f"# {markdown_text(title)}", ""] if title else []
     lines.append("| " + " | ".join(_md_cell(h) for h in table.headers) + " |")
     lines.append("|" + "|".join("---:" if key == "seq" else "---" for key in table.keys) + "|")
     for row in table.rows:
@@ -104,15 +103,16 @@ def write_xlsx(table: CatalogTable, lang: Lang = "zh") -> bytes:
     thin = Side(style="thin", color="A6A6A6")
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="1F4E78")
-    sheet.append(table.headers)
+    sheet.append(neutralise_row(table.headers))
     for cell in sheet[1]:
+        cell.data_type = "s"
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(bottom=thin)
     widths = [_display_width(h) for h in table.headers]
     for row in table.rows:
-        sheet.append(row)
+        sheet.append(neutralise_row(row))
         for index, value in enumerate(row):
             if value is not None:
                 width = (
@@ -129,8 +129,9 @@ def write_xlsx(table: CatalogTable, lang: Lang = "zh") -> bytes:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-            elif cell.data_type == "f":
-                # Record text that starts with "=" is text, never a formula Excel would run.
+            elif isinstance(cell.value, str):
+                # Record text is text, never a formula Excel would run (it is neutralised too, for any
+                # tool that re-reads it as CSV).
                 cell.data_type = "s"
             cell.alignment = wrapped if key in _WRAPPED else top
     sheet.freeze_panes = "A2"

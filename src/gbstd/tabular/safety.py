@@ -1,0 +1,47 @@
+"""Exported text that a spreadsheet or a Markdown viewer cannot run.
+
+Spreadsheets: a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR may be read as a formula (CSV
+injection), so it is written with a leading ``'`` as OWASP recommends. :func:`restore_cell` undoes exactly
+that on import, and a value that itself starts with ``'`` followed by one of those characters (or another
+``'``) gets the prefix too, so ``restore_cell(neutralise_cell(x)) == x`` for every ``x``: the export →
+import → export round trip stays lossless.
+
+Markdown: record text is data, never markup; ``<``, ``>`` and ``&`` become entities, so ``<script>`` in a
+title shows as text, and the table/link syntax characters are backslash-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = frozenset("=+-@\t\r")
+QUOTE = "'"
+
+
+def restore_cell(text: str) -> str:
+    """The value a neutralised cell stood for: one leading ``'`` removed when it guards a formula start."""
+    if len(text) > 1 and text[0] == QUOTE and (text[1] in FORMULA_STARTS or text[1] == QUOTE):
+        return text[1:]
+    return text
+
+
+def neutralise_cell(text: str) -> str:
+    """``text`` as a cell no spreadsheet runs; :func:`restore_cell` gives ``text`` back."""
+    if text and (text[0] in FORMULA_STARTS or restore_cell(text) != text):
+        return QUOTE + text
+    return text
+
+
+def neutralise_row(values: Iterable[object]) -> list[object]:
+    """A CSV/XLSX row with every text cell neutralised; numbers, dates and empty cells are left as they are."""
+    return [neutralise_cell(v) if isinstance(v, str) else v for v in values]
+
+
+def markdown_text(text: str) -> str:
+    """Text for a Markdown table cell or line: HTML escaped, table/link syntax escaped, one line."""
+    escaped = html.escape(text.replace("\\", "\\\\"), quote=False)
+    for char in "|[]`":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
