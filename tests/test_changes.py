@@ -212,7 +212,7 @@ def test_text_and_markdown_output(sample: tuple[git.Repo, Path]) -> None:
     assert "#### 废止 (1)" in markdown
     assert "| 303 会议服务 | DB4203/T 131-2018 | 市级党政机关会议分类管理服务规范 |" in markdown
     # a title cannot break the table or add markup
-    assert "节能[31m规程 \\| &lt;b&gt;x&lt;/b&gt;" in markdown
+    assert "节能\\[31m规程 \\| &lt;b&gt;x&lt;/b&gt;" in markdown
 
 
 def test_github_step_summary_is_appended(

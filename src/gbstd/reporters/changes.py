@@ -14,6 +14,7 @@ from typing import Any
 
 from gbstd.changes import KIND_LABELS, KINDS, Change, ChangeSet
 from gbstd.i18n import Lang, Text
+from gbstd.tabular.safety import markdown_text
 
 # C0/C1 controls, and the bidirectional overrides/isolates that can make text display other than it reads.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -92,9 +93,8 @@ def render_text(changes: ChangeSet, lang: Lang) -> str:
 
 
 def _cell(text: str) -> str:
-    """A Markdown table cell: no line breaks, pipes escaped, HTML shown as text."""
-    text = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|").replace("`", "'")
+    """A Markdown table cell: controls removed, then escaped as every gbstd Markdown table is."""
+    return markdown_text(clean(text))
 
 
 def render_markdown(changes: ChangeSet, lang: Lang) -> str:
@@ -119,9 +119,9 @@ def render_markdown(changes: ChangeSet, lang: Lang) -> str:
             what = "<br>".join(_cell(line) for line in details(change, lang))
             lines.append(
                 f"| {_cell(module_label(changes, change.module))} | {_cell(change.code)} | "
-                f"{_cell(change.title or '')} | {what} | `{_cell(change.path)}` |"
+                f"{_cell(change.title or '')} | {what} | {_cell(change.path)} |"
             )
     if changes.unreadable:
         lines += ["", Text("无法比较的文件：", "Files that could not be compared:").get(lang), ""]
-        lines += [f"- `{_cell(p.path)}`: {_cell(p.reason.get(lang))}" for p in changes.unreadable]
+        lines += [f"- {_cell(p.path)}: {_cell(p.reason.get(lang))}" for p in changes.unreadable]
     return "\n".join(lines) + "\n"
