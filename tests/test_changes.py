@@ -306,7 +306,9 @@ def test_markdown_renders_as_a_readable_table_in_the_browser(
     body = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
     page_file = tmp_path / "comment.html"
     style = "table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:6px 13px}"  # GitHub's look
-    page_file.write_text(f'<!doctype html><meta charset="utf-8"><style>{style}</style>{body}', encoding="utf-8")
+    page_file.write_text(
+        f'<!doctype html><meta charset="utf-8"><style>{style}</style>{body}', encoding="utf-8"
+    )
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         try:
