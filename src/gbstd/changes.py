@@ -34,7 +34,7 @@ KIND_LABELS: dict[str, Text] = {
     "removed": Text("删除", "removed"),
     "abolished": Text("废止", "abolished"),
     "status": Text("状态变化", "status changed"),
-    "superseded": Text("代替（新版本）", "superseded (new edition)"),
+    "superseded": Text("新版本代替", "superseded by a new edition"),
     "renamed": Text("标准号变化", "code changed"),
     "modified": Text("修改", "modified"),
     "module-added": Text("体系模块新增", "modules added"),
