@@ -11,7 +11,9 @@ a code changed in place shows up as ``renamed``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -19,7 +21,7 @@ from typing import Any
 
 from gbstd.catalog.yamlio import parse_yaml
 from gbstd.gitdiff import CatalogDiff, FileDiff, FileSide
-from gbstd.i18n import Text
+from gbstd.i18n import Lang, Text
 from gbstd.model.code import try_parse
 from gbstd.model.config import Config
 from gbstd.model.making import parse_stage
@@ -120,6 +122,47 @@ def compare(diff: CatalogDiff, config: Config) -> ChangeSet:
     changes += _project_changes(project_files)
     changes += _plan_changes(plan_files)
     return ChangeSet(diff.since, diff.until, tuple(changes), names, tuple(unreadable))
+
+
+# ---------------------------------------------------------------------------------------------- in words
+
+
+def value_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def module_label(changes: ChangeSet, module: str | None) -> str:
+    if module is None:
+        return ""
+    name = changes.modules.get(module)
+    return f"{module} {name}" if name else module
+
+
+def details(change: Change, lang: Lang) -> list[str]:
+    """What changed, one line a field (``title: 旧 → 新``); empty for added/removed."""
+    if change.change == "superseded":
+        old_code = (change.old or {}).get("code")
+        return [Text(f"代替 {old_code}", f"replaces {old_code}").get(lang)]
+    if change.change == "plan-tasks-done":
+        tasks = (change.new or {}).get("tasks", [])
+        return [f"{t['phase']} / {t['subject']}: {value_text(t['done'])}" for t in tasks]
+    old, new = change.old or {}, change.new or {}
+    return [f"{name}: {value_text(old.get(name))} → {value_text(new.get(name))}" for name in change.fields]
+
+
+def summary(changes: ChangeSet, lang: Lang) -> str:
+    counts = Counter(change.change for change in changes.changes)
+    if not counts:
+        return Text("没有变化", "no changes").get(lang)
+    parts = [f"{KIND_LABELS[kind].get(lang)} {counts[kind]}" for kind in KINDS if counts[kind]]
+    total = len(changes.changes)
+    if lang == "en":
+        return f"{total} change{'s' if total != 1 else ''}: " + ", ".join(parts)
+    return f"共 {total} 项：" + "，".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------- records

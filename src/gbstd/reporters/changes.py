@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
-from typing import Any
 
-from gbstd.changes import KIND_LABELS, KINDS, Change, ChangeSet
+from gbstd.changes import KIND_LABELS, KINDS, ChangeSet, details, module_label, summary
 from gbstd.i18n import Lang, Text
 from gbstd.tabular.safety import markdown_text
 
@@ -25,47 +23,9 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", re.sub(r"[\r\n\t]+", " ", text))
 
 
-def value_text(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
-
-
 def range_text(changes: ChangeSet, lang: Lang) -> str:
     until = changes.until if changes.until is not None else Text("工作区", "the work tree").get(lang)
     return f"{clean(changes.since)} → {clean(until)}"
-
-
-def summary(changes: ChangeSet, lang: Lang) -> str:
-    counts = Counter(change.change for change in changes.changes)
-    if not counts:
-        return Text("没有变化", "no changes").get(lang)
-    parts = [f"{KIND_LABELS[kind].get(lang)} {counts[kind]}" for kind in KINDS if counts[kind]]
-    total = len(changes.changes)
-    if lang == "en":
-        return f"{total} change{'s' if total != 1 else ''}: " + ", ".join(parts)
-    return f"共 {total} 项：" + "，".join(parts)
-
-
-def module_label(changes: ChangeSet, module: str | None) -> str:
-    if module is None:
-        return ""
-    name = changes.modules.get(module)
-    return f"{module} {name}" if name else module
-
-
-def details(change: Change, lang: Lang) -> list[str]:
-    """What changed, one line a field (``title: 旧 → 新``); empty for added/removed."""
-    if change.change == "superseded":
-        old_code = (change.old or {}).get("code")
-        return [Text(f"代替 {old_code}", f"replaces {old_code}").get(lang)]
-    if change.change == "plan-tasks-done":
-        tasks = (change.new or {}).get("tasks", [])
-        return [f"{t['phase']} / {t['subject']}: {value_text(t['done'])}" for t in tasks]
-    old, new = change.old or {}, change.new or {}
-    return [f"{name}: {value_text(old.get(name))} → {value_text(new.get(name))}" for name in change.fields]
 
 
 def render_json(changes: ChangeSet) -> str:
