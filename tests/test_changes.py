@@ -330,3 +330,64 @@ def test_markdown_renders_as_a_readable_table_in_the_browser(
         finally:
             browser.close()
     assert (OUTPUT / "changes-markdown.png").stat().st_size > 5_000
+
+
+def test_bulletin_appendix_lists_the_changes_in_every_format(
+    sample: tuple[git.Repo, Path], tmp_path: Path
+) -> None:
+    _, root = sample
+    four_changes(root)
+    out = tmp_path / "out"
+    base = [
+        "report",
+        "bulletin",
+        str(root),
+        "-p",
+        "2023H2",
+        "--as-of",
+        "2026-01-01",
+        "--changes-since",
+        "HEAD",
+    ]
+    for fmt in ("md", "html", "docx", "json"):
+        result = runner.invoke(app, [*base, "-f", fmt, "-o", str(out / f"b.{fmt}")])
+        assert result.exit_code == 0, result.output
+    markdown = (out / "b.md").read_text(encoding="utf-8")
+    appendix = markdown[markdown.index("## 附件：本期目录变化") :]
+    assert "比较范围：HEAD → 工作区。共 4 项：新增 1，删除 1，废止 1，修改 1。" in appendix
+    assert "| 体系 | 编号 | 名称 | 变化 |" in appendix
+    assert (
+        "| 303 会议服务 | DB4203/T 131-2018 | 市级党政机关会议分类管理服务规范 | 废止日期: — → 2025-06-01；状态: 现行 → 废止 |"
+        in appendix
+    )
+    assert [line for line in appendix.splitlines() if line.endswith("项）")] == [
+        "新增（1 项）", "删除（1 项）", "废止（1 项）", "修改（1 项）",
+    ]  # fmt: skip
+    html = (out / "b.html").read_text(encoding="utf-8")
+    assert html.count('<table class="changes">') == 4 and "<caption>删除（1 项）</caption>" in html
+    figures = json.loads((out / "b.json").read_text(encoding="utf-8"))
+    assert [e["change"] for e in figures["changes"]] == ["removed", "modified", "added", "abolished"]
+    from docx import Document
+
+    document = Document(str(out / "b.docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert "本期目录变化" in texts and "删除（1 项）" in texts
+    last = document.tables[-1]
+    assert [c.text for c in last.rows[1].cells][:2] == ["203 公共机构节能", "DB32/T 4446-2023"]
+    # without the option there is no appendix
+    result = runner.invoke(app, [*base[:-2], "-f", "md", "-o", str(out / "plain.md")])
+    assert result.exit_code == 0 and "本期目录变化" not in (out / "plain.md").read_text(encoding="utf-8")
+
+
+def test_bulletin_changes_since_outside_git_or_unknown_ref_is_exit_2(
+    sample: tuple[git.Repo, Path], tmp_path: Path
+) -> None:
+    _, root = sample
+    base = ["report", "bulletin", "-p", "2023H2", "-f", "md", "-o", str(tmp_path / "b.md")]
+    result = runner.invoke(app, [*base, str(root), "--changes-since", "v9"])
+    assert result.exit_code == 2 and "找不到修订 v9" in result.stderr
+    plain = tmp_path / "plain"
+    shutil.copytree(SAMPLE, plain, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    result = runner.invoke(app, [*base, str(plain), "--changes-since", "HEAD"])
+    assert result.exit_code == 2 and "不在 git 仓库中" in result.stderr
+    assert not (tmp_path / "b.md").exists()

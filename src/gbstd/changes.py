@@ -25,7 +25,7 @@ from gbstd.i18n import Lang, Text
 from gbstd.model.code import try_parse
 from gbstd.model.config import Config
 from gbstd.model.making import parse_stage
-from gbstd.model.standard import STATUS_ALIASES, Status
+from gbstd.model.standard import STATUS_ALIASES, Standard, Status
 
 RECORD_KINDS = ("added", "removed", "abolished", "status", "superseded", "renamed", "modified")
 CATALOG_KINDS = ("module-added", "module-removed", "module-renamed", "project-stage", "plan-tasks-done")
@@ -142,8 +142,20 @@ def module_label(changes: ChangeSet, module: str | None) -> str:
     return f"{module} {name}" if name else module
 
 
-def details(change: Change, lang: Lang) -> list[str]:
-    """What changed, one line a field (``title: 旧 → 新``); empty for added/removed."""
+_OTHER_LABELS = {"stage": "阶段", "withdrawn": "终止日期", "name": "名称", "id": "体系编号", "tasks": "任务"}
+
+
+def field_label(name: str) -> str:
+    """A field's Chinese name (``title`` → 标准名称), from the models' descriptions; the name itself if unknown."""
+    found = Standard.model_fields.get(name)
+    if found is not None and found.description:
+        return found.description.split(" ", 1)[0]
+    return _OTHER_LABELS.get(name, name)
+
+
+def details(change: Change, lang: Lang, *, labels: bool = False) -> list[str]:
+    """What changed, one line a field (``title: 旧 → 新``); empty for added/removed. ``labels``: fields by their
+    Chinese names (标准名称) where the reader is not the one editing the YAML (the bulletin)."""
     if change.change == "superseded":
         old_code = (change.old or {}).get("code")
         return [Text(f"代替 {old_code}", f"replaces {old_code}").get(lang)]
@@ -151,7 +163,10 @@ def details(change: Change, lang: Lang) -> list[str]:
         tasks = (change.new or {}).get("tasks", [])
         return [f"{t['phase']} / {t['subject']}: {value_text(t['done'])}" for t in tasks]
     old, new = change.old or {}, change.new or {}
-    return [f"{name}: {value_text(old.get(name))} → {value_text(new.get(name))}" for name in change.fields]
+    return [
+        f"{field_label(name) if labels else name}: {value_text(old.get(name))} → {value_text(new.get(name))}"
+        for name in change.fields
+    ]
 
 
 def summary(changes: ChangeSet, lang: Lang) -> str:
