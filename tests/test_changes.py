@@ -265,8 +265,8 @@ def test_outside_a_repository_is_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "不在 git 仓库中" in result.stderr
 
 
-def test_a_huge_or_symlinked_file_is_not_read(sample: tuple[git.Repo, Path]) -> None:
-    _, root = sample
+def test_a_huge_or_symlinked_file_is_not_read(sample: tuple[git.Repo, Path], tmp_path: Path) -> None:
+    repo, root = sample
     (root / "gbstd.toml").write_text(
         (root / "gbstd.toml").read_text(encoding="utf-8").replace('system = "system.yaml"',
                                                                   'system = "system.yaml"\nmax_file_size = 3000'),
@@ -280,6 +280,22 @@ def test_a_huge_or_symlinked_file_is_not_read(sample: tuple[git.Repo, Path]) -> 
     assert result.exit_code == 0, result.output
     assert "records/local/huge.yaml: 无法比较（新版本）: 文件过大" in result.stdout
     assert "records/local/link.yaml: 无法比较（新版本）: 不是普通文件（符号链接）" in result.stdout
+    # committed: the blob's size and mode are checked before it is read
+    (root / "records/local/outside.yaml").symlink_to(tmp_path)  # a linked directory, not followed either
+    commit(repo, "huge and linked")
+    result = runner.invoke(
+        app, ["changes", str(root), "--since", "HEAD~1", "--until", "HEAD", "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "records/local/huge.yaml: not compared (new side): file too large (15028 bytes, limit 3000)"
+        in result.stdout
+    )
+    assert (
+        "records/local/link.yaml: not compared (new side): not a regular file (a symlink or submodule)"
+        in result.stdout
+    )
+    assert "records/local/outside.yaml: not compared (new side): not a regular file" in result.stdout
 
 
 def chromium() -> str | None:

@@ -87,7 +87,7 @@ def catalog_diff(root: Path, config: Config, since: str, until: str | None = Non
             if new_commit is not None:
                 new = _blob_side(repo, new_rel, new_sha, new_mode, limit)
             else:  # the work tree: git shows a zero hash for files that differ from the index
-                new = _work_side(top / new_path, new_rel, limit)
+                new = _work_side(top / new_path, top, new_rel, limit)
         if old is not None or new is not None:
             files.append(FileDiff(old, new))
     if new_commit is None:
@@ -95,7 +95,7 @@ def catalog_diff(root: Path, config: Config, since: str, until: str | None = Non
         for repo_path in filter(None, str(untracked).split("\0")):
             rel = _in_catalog(prefix, repo_path)
             if rel is not None:
-                files.append(FileDiff(None, _work_side(top / repo_path, rel, limit)))
+                files.append(FileDiff(None, _work_side(top / repo_path, top, rel, limit)))
     return CatalogDiff(
         since=since,
         since_commit=old_commit.hexsha,
@@ -154,13 +154,17 @@ def _blob_side(repo: Repo, rel: str, sha: str, mode: str, limit: int) -> FileSid
     return _decoded(rel, data)
 
 
-def _work_side(path: Path, rel: str, limit: int) -> FileSide:
-    """A file of the work tree, read as the loader reads it; symlinks are refused like symlinked blobs."""
+def _work_side(path: Path, top: Path, rel: str, limit: int) -> FileSide:
+    """A file of the work tree, read as the loader reads it; symlinks are refused like symlinked blobs, and so
+    is a path that leads out of the work tree through a linked directory."""
     try:
         if stat.S_ISLNK(os.lstat(path).st_mode):
             return FileSide(rel, None, Text("不是普通文件（符号链接）", "not a regular file (a symlink)"))
+        path.resolve().relative_to(top.resolve())
     except OSError as exc:
         return FileSide(rel, None, Text(f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}"))
+    except ValueError:
+        return FileSide(rel, None, Text("路径通向仓库之外", "the path leads outside the repository"))
     data, _, problems = read_bytes(path, limit)
     if data is None:
         return FileSide(rel, None, problems[0].message if problems else None)
@@ -190,7 +194,7 @@ def _system_side(repo: Repo, top: Path, prefix: str, config: Config, sha: str | 
     repo_path = f"{prefix}/{rel}" if prefix else rel
     if sha is None:
         path = top / repo_path
-        return _work_side(path, rel, config.catalog.max_file_size) if os.path.lexists(path) else None
+        return _work_side(path, top, rel, config.catalog.max_file_size) if os.path.lexists(path) else None
     output = str(repo.git.execute(["git", "ls-tree", "-z", sha, "--", repo_path])).split("\0")[0]
     if not output:
         return None
