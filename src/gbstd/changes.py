@@ -22,7 +22,7 @@ from typing import Any
 from gbstd.catalog.yamlio import parse_yaml
 from gbstd.gitdiff import CatalogDiff, FileDiff, FileSide
 from gbstd.i18n import Lang, Text
-from gbstd.model.code import try_parse
+from gbstd.model.code import CodePattern, try_parse
 from gbstd.model.config import Config
 from gbstd.model.making import parse_stage
 from gbstd.model.standard import STATUS_ALIASES, Standard, Status
@@ -255,7 +255,7 @@ def _record_changes(
     return sorted(entries, key=_record_order)
 
 
-def _classify(old: _Rec | None, new: _Rec | None, pattern: re.Pattern[str] | None) -> Change | None:
+def _classify(old: _Rec | None, new: _Rec | None, pattern: CodePattern | None) -> Change | None:
     if old is None and new is not None:
         return _entry("added", new, (), None, None)
     if new is None and old is not None:
@@ -287,7 +287,7 @@ def _entry(
 
 
 def _changed_fields(
-    old: Mapping[str, Any], new: Mapping[str, Any], pattern: re.Pattern[str] | None
+    old: Mapping[str, Any], new: Mapping[str, Any], pattern: CodePattern | None
 ) -> tuple[str, ...]:
     names = set()
     for name in set(old) | set(new):
@@ -305,7 +305,7 @@ def _changed_fields(
 
 
 def _supersessions(
-    pairs: list[_Pair], old_names: frozenset[str], pattern: re.Pattern[str] | None
+    pairs: list[_Pair], old_names: frozenset[str], pattern: CodePattern | None
 ) -> list[Change]:
     """A new edition replacing an old one is one entry on the pair; both sides' own entries are folded in."""
     old_by_key = {p.old.key: p for p in pairs if p.old is not None and p.old.key}
@@ -520,18 +520,18 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _key(data: dict[str, Any] | None, pattern: re.Pattern[str] | None) -> str | None:
+def _key(data: dict[str, Any] | None, pattern: CodePattern | None) -> str | None:
     return _canonical(_get(data, "code"), pattern)
 
 
-def _canonical(raw: Any, pattern: re.Pattern[str] | None) -> str | None:
+def _canonical(raw: Any, pattern: CodePattern | None) -> str | None:
     if not isinstance(raw, str) or not raw.strip():
         return None
     code = try_parse(raw, pattern)
     return code.canonical if code else raw.strip()
 
 
-def _codes(raw: Any, pattern: re.Pattern[str] | None) -> list[str]:
+def _codes(raw: Any, pattern: CodePattern | None) -> list[str]:
     items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
     return [c for c in (_canonical(item, pattern) for item in items) if c]
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from gbstd.catalog.yamlio import decode_text, read_bytes
+from gbstd.catalog.safe_read import NON_FATAL, read_catalog_file
+from gbstd.catalog.yamlio import decode_text
 from gbstd.gitrepo import GitRepoError, catalog_prefix, open_repo, resolve_revision
 from gbstd.i18n import Text
 from gbstd.model.config import Config
@@ -87,7 +88,7 @@ def catalog_diff(root: Path, config: Config, since: str, until: str | None = Non
             if new_commit is not None:
                 new = _blob_side(repo, new_rel, new_sha, new_mode, limit)
             else:  # the work tree: git shows a zero hash for files that differ from the index
-                new = _work_side(top / new_path, top, new_rel, limit)
+                new = _work_side(top / new_path, root, new_rel, limit)
         if old is not None or new is not None:
             files.append(FileDiff(old, new))
     if new_commit is None:
@@ -95,7 +96,7 @@ def catalog_diff(root: Path, config: Config, since: str, until: str | None = Non
         for repo_path in filter(None, str(untracked).split("\0")):
             rel = _in_catalog(prefix, repo_path)
             if rel is not None:
-                files.append(FileDiff(None, _work_side(top / repo_path, top, rel, limit)))
+                files.append(FileDiff(None, _work_side(top / repo_path, root, rel, limit)))
     return CatalogDiff(
         since=since,
         since_commit=old_commit.hexsha,
@@ -103,7 +104,7 @@ def catalog_diff(root: Path, config: Config, since: str, until: str | None = Non
         until_commit=new_commit.hexsha if new_commit is not None else None,
         files=tuple(files),
         old_record_names=_record_names(repo, old_commit.hexsha, prefix, config),
-        system_new=_system_side(repo, top, prefix, config, new_commit.hexsha if new_commit else None),
+        system_new=_system_side(repo, root, prefix, config, new_commit.hexsha if new_commit else None),
     )
 
 
@@ -154,26 +155,24 @@ def _blob_side(repo: Repo, rel: str, sha: str, mode: str, limit: int) -> FileSid
     return _decoded(rel, data)
 
 
-def _work_side(path: Path, top: Path, rel: str, limit: int) -> FileSide:
-    """A file of the work tree, read as the loader reads it; symlinks are refused like symlinked blobs, and so
-    is a path that leads out of the work tree through a linked directory."""
+def _work_side(path: Path, root: Path, rel: str, limit: int) -> FileSide:
+    """A file of the work tree, read by the shared reader (inside the catalog ``root``, a regular file, the size
+    limit before reading, UTF-8); symlinks are refused outright, as symlinked blobs are."""
     try:
         if stat.S_ISLNK(os.lstat(path).st_mode):
             return FileSide(rel, None, Text("不是普通文件（符号链接）", "not a regular file (a symlink)"))
-        path.resolve().relative_to(top.resolve())
     except OSError as exc:
         return FileSide(rel, None, Text(f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}"))
-    except ValueError:
-        return FileSide(rel, None, Text("路径通向仓库之外", "the path leads outside the repository"))
-    data, _, problems = read_bytes(path, limit)
-    if data is None:
-        return FileSide(rel, None, problems[0].message if problems else None)
-    return _decoded(rel, data)
+    document = read_catalog_file(root, path, limit, parse=False)
+    fatal = [p for p in document.problems if p.rule not in NON_FATAL]
+    return FileSide(rel, None if fatal else document.text, fatal[0].message if fatal else None)
 
 
 def _decoded(rel: str, data: bytes) -> FileSide:
     text, problems = decode_text(data)
-    fatal = [p for p in problems if p.rule != "Y006"]  # a BOM is only a warning: the text is read anyway
+    fatal = [
+        p for p in problems if p.rule not in NON_FATAL
+    ]  # a BOM is only a warning: the text is read anyway
     return FileSide(rel, None if fatal else text, fatal[0].message if fatal else None)
 
 
@@ -189,12 +188,12 @@ def _record_names(repo: Repo, sha: str, prefix: str, config: Config) -> frozense
     return frozenset(PurePosixPath(p).name for p in str(output).split("\0") if p)
 
 
-def _system_side(repo: Repo, top: Path, prefix: str, config: Config, sha: str | None) -> FileSide | None:
+def _system_side(repo: Repo, root: Path, prefix: str, config: Config, sha: str | None) -> FileSide | None:
     rel = PurePosixPath(config.catalog.system).as_posix()
     repo_path = f"{prefix}/{rel}" if prefix else rel
     if sha is None:
-        path = top / repo_path
-        return _work_side(path, top, rel, config.catalog.max_file_size) if os.path.lexists(path) else None
+        path = root / rel
+        return _work_side(path, root, rel, config.catalog.max_file_size) if os.path.lexists(path) else None
     output = str(repo.git.execute(["git", "ls-tree", "-z", sha, "--", repo_path])).split("\0")[0]
     if not output:
         return None

@@ -12,15 +12,17 @@ import re
 
 from gbstd.changes import KIND_LABELS, KINDS, ChangeSet, details, module_label, summary
 from gbstd.i18n import Lang, Text
+from gbstd.printable import printable
 from gbstd.tabular.safety import markdown_text
 
-# C0/C1 controls, and the bidirectional overrides/isolates that can make text display other than it reads.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Bidirectional marks, overrides and isolates: they make text display other than it reads.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
-    """One line of text safe to print: controls removed, line breaks as spaces."""
-    return _CONTROL.sub("", re.sub(r"[\r\n\t]+", " ", text))
+    """One line of text safe to print: control characters (:func:`gbstd.printable.printable`) and bidi marks
+    removed, line breaks and tabs as one space."""
+    return _BIDI.sub("", printable(re.sub(r"[\r\n\t]+", " ", text)))
 
 
 def range_text(changes: ChangeSet, lang: Lang) -> str:
