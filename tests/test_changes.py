@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
+from tests.git_catalog import SAMPLE, commit, sample_repo
 
 runner = CliRunner()
-SAMPLE = Path(__file__).resolve().parent.parent / "standards"
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"  # screenshots, ignored by git
 CHROMIUM_FLAGS = [
     "--headless",
@@ -35,22 +35,7 @@ ADDED = "records/local/DB41-T-9999-2025.yaml"  # module 301 (a copy of DB1411/T 
 
 @pytest.fixture
 def sample(tmp_path: Path) -> tuple[git.Repo, Path]:
-    """The sample catalog committed in a fresh repository, in a sub-directory as a real project keeps it."""
-    repo = git.Repo.init(tmp_path / "repo")
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Tester")
-        config.set_value("user", "email", "tester@example.org")
-        config.set_value("commit", "gpgsign", "false")
-    root = Path(str(repo.working_tree_dir)) / "standards"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
-    commit(repo, "sample catalog")
-    return repo, root
-
-
-def commit(repo: git.Repo, message: str) -> str:
-    repo.git.add("-A")
-    repo.git.commit("-m", message)
-    return repo.head.commit.hexsha
+    return sample_repo(tmp_path)
 
 
 def edit(root: Path, rel: str, pattern: str, replacement: str) -> None:
