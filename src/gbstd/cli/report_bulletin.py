@@ -11,6 +11,7 @@ import typer
 from jinja2 import TemplateError
 
 from gbstd.catalog.atomic import write_atomic
+from gbstd.cli.changes import compare_or_fail
 from gbstd.cli.common import (
     AsOfOption,
     CatalogArgument,
@@ -53,6 +54,7 @@ def bulletin(
     notes: Annotated[Path | None, typer.Option("--notes", help="通报素材 notes YAML (default: CATALOG/notes/PERIOD.yaml if present).")] = None,
     output_format: Annotated[BulletinFormat, typer.Option("--format", "-f", help="输出格式 md, html, docx (GB/T 9704 layout) or json (figures).")] = BulletinFormat.md,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件 file to write (default: bulletin-<period>.<format>).")] = None,
+    changes_since: Annotated[str | None, typer.Option("--changes-since", metavar="REF", help="附件“本期目录变化”：与 git 修订 REF 相比的目录变化 append what changed in the catalog since git revision REF (needs a git repository).")] = None,
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
 ) -> None:
@@ -71,6 +73,8 @@ def bulletin(
         gbstd report bulletin standards --period 2023 --format html -o 2023.html
 
         gbstd report bulletin standards --from 2023-03-01 --to 2023-08-31 --notes my-notes.yaml
+
+        gbstd report bulletin standards --period 2023H2 --changes-since v2023H1   # + 附件 本期目录变化
     """
     language = lang.value
     catalog_path = named_catalog(catalog_path, catalog_option, language)
@@ -91,11 +95,14 @@ def bulletin(
                   "the notes file is broken:\n  " + "\n  ".join(p.en for p in exc.problems)), language)
     for warning in choice.warnings:
         stderr.print(f"gbstd: {warning.get(language)}", markup=False, soft_wrap=True)
+    changes = None
+    if changes_since is not None:
+        changes = compare_or_fail(catalog.root, changes_since, None, language)
     records = len(catalog.records)
     try:
         with progress_bar("生成通报 bulletin" if language == "zh" else "bulletin", total=records + 4) as bar:
             advance = (lambda n: bar.advance(0, n)) if bar else None
-            document = build_document(catalog, chosen, day, choice.notes, advance)
+            document = build_document(catalog, chosen, day, choice.notes, advance, changes)
             files = render_bulletin(document, fmt, target, catalog.root, advance)
     except TemplateError as exc:
         fail(template_error(exc), language)
