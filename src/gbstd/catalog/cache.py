@@ -7,6 +7,9 @@ never run code). Two sharded stores and one result file:
   hash is reused without re-reading the file only while size, mtime, ctime and inode are all unchanged and
   the file had not been modified within 2 s of being hashed (a "racy" file is hashed again, as git does).
 - ``records/XX.json``: content hash → parsed YAML data and file-level findings (Y***) of that content.
+- ``canonical/XX.json``: "content hash:file kind:formatter version" of contents ``gbstd fmt`` found in
+  canonical layout, so ``fmt --check`` skips them while their fingerprint is unchanged.
+- ``lint-state.json``: what incremental lint keeps between runs (:mod:`gbstd.incremental`).
 - ``result.json``: the findings of the last complete run with the digest of everything they depend on (the
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
   reported paths, the tool fingerprint). Rules run again whenever any of that changes.
@@ -160,6 +163,7 @@ class Cache:
         self.directory, self.tool, self.config = directory, tool, config
         self.files = _Store(self, "files", _shard_of_path)
         self.records = _Store(self, "records", _shard_of_hash)
+        self.canonical = _Store(self, "canonical", _shard_of_hash)
         self.result: dict[str, Any] | None = None
 
     @classmethod
@@ -238,6 +242,13 @@ class Cache:
             if sha not in hashes:
                 self.records.delete(sha)
 
+    # --- contents already in canonical layout (gbstd fmt) --------------------------------------------------
+    def is_canonical(self, key: str) -> bool:
+        return self.canonical.get(key) is True
+
+    def remember_canonical(self, key: str) -> None:
+        self.canonical.set(key, True)
+
     # --- complete results -------------------------------------------------------------------------------
     def result_for(self, digest: str) -> dict[str, Any] | None:
         if self.result is None:
@@ -251,6 +262,7 @@ class Cache:
     def save(self) -> None:
         self.files.save()
         self.records.save()
+        self.canonical.save()
 
 
 def input_digest(parts: Iterable[str]) -> str:
