@@ -17,7 +17,6 @@ everything. Positions (line, column) are memoised per file content, so reused fi
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -249,7 +248,7 @@ def resolve_positions(
         known = dict(memo[1]) if memo is not None and sha is not None and memo[0] == sha else {}
         locator: Locator | None = None
         for finding in pending:
-            key = json.dumps([list(finding.loc), finding.key], ensure_ascii=False)
+            key = f"{finding.key:d}{finding.loc!r}"
             spot = known.get(key)
             if spot is None:
                 if locator is None:

@@ -140,7 +140,8 @@ def lint_catalog(
     resolve_positions_with(root, config, result.findings, hashes, new_state)
     result.findings.sort(key=lambda f: f.sort_key)
     cache.forget_missing(everything)
-    cache.keep_records({entry.sha for entry in new_state.files.values()})
+    if analysis.rechecked is None:  # a full run prunes all parsed data; an incremental one did its part
+        cache.keep_records({entry.sha for entry in new_state.files.values()})
     cache.save()
     if not result.internal_errors:  # a crashed rule must crash again next time, not be forgotten
         new_state.save(cache)
@@ -237,6 +238,9 @@ def _incremental(
         return None
     rules = _runnable(selection)
     result = FindingSet()
+    for rel in [*removed, *changed]:  # parsed data of contents no longer in the catalog
+        if (entry := state.files.get(rel)) is not None and entry.sha != hashes.get(rel):
+            cache.forget_parsed(entry.sha)
     for rel in removed:
         del state.files[rel]
     # The changed records alone, with the shared files: enough for file- and record-scope rules.
