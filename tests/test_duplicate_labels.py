@@ -1,48 +1,103 @@
-"""The duplicate detector against a labelled set of real and realistic title pairs: precision and recall ≥ 0.9."""
+"""The whole duplicate detector against the labelled pairs of issue 14 (tests/data/duplicate_pairs_*.yaml).
+
+Each pair's two sides are built as real catalog records and run through ``find_duplicates`` in a catalog of their
+own with the default ``[duplicates]`` config (the same code as ``python bench/dupes_labels.py``). The figures are
+printed (``pytest -s``); the thresholds of issue 14 are expected failures until the dupes-scoring work lands.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import sys
+from functools import cache
 from pathlib import Path
 
-from ruamel.yaml import YAML
+import pytest
 
-from gbstd.model.config import DuplicatesSection
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from dupes_labels import PARTS, Figures, Pair, evaluate, kind_labels, load_pairs, make_record, table
+
+from gbstd.catalog.loader import load_catalog
+from gbstd.model.code import Tier
 from gbstd.similarity import DuplicateDetector
 
-LABELS = Path(__file__).parent / "data" / "duplicate_pairs.yaml"
+# Pinned so that any edit to the evaluation part shows in review: change it only with a reason in the commit.
+EVAL_SHA256 = "ebdd5a995661bd0d90c7f6fb508c6fca341658480fb088885480425ffa373b0d"
+SAMPLE_CATALOG = Path(__file__).resolve().parents[1] / "standards"
+DUPLICATE_KINDS = {"abbreviation", "synonym", "qualifier", "prefix", "order", "traditional", "near"}
+LOOK_ALIKE_KINDS = {"aspect", "subject", "boilerplate-scope", "aspect-scope"}
+XFAIL = pytest.mark.xfail(strict=False, reason="until the dupes-scoring work lands")
 
 
-def _pairs() -> list[tuple[str, str, bool]]:
-    data = YAML(typ="safe").load(LABELS.read_text(encoding="utf-8"))
-    return [(a, b, bool(label)) for a, b, label in data["pairs"]]
+@cache
+def _pairs(part: str) -> tuple[Pair, ...]:
+    return tuple(load_pairs(PARTS[part]))
 
 
-def test_the_labelled_set_is_big_and_balanced() -> None:
-    pairs = _pairs()
-    assert len(pairs) >= 60
-    positives = sum(label for _, _, label in pairs)
-    assert 0.3 < positives / len(pairs) < 0.7
+@cache
+def _figures(part: str) -> Figures:
+    figures, _ = evaluate(_pairs(part))
+    labels = kind_labels(list(_pairs("dev")), list(_pairs("eval")))
+    print(f"\n{table(f'{part} ({len(_pairs(part))} pairs)', figures, labels)}")
+    return figures
 
 
-def test_precision_and_recall_at_the_default_threshold() -> None:
-    config = DuplicatesSection()
-    detector = DuplicateDetector(config)
-    tp = fp = fn = 0
-    wrong = []
-    for a, b, label in _pairs():
-        predicted = detector.score_titles(a, b).score >= config.min_score
-        tp += predicted and label
-        fp += predicted and not label
-        fn += label and not predicted
-        if predicted != label:
-            wrong.append((a, b, label))
-    precision = tp / (tp + fp)
-    recall = tp / (tp + fn)
-    assert precision >= 0.9, (precision, wrong)
-    assert recall >= 0.9, (recall, wrong)
+def test_the_evaluation_part_is_pinned() -> None:
+    assert hashlib.sha256(PARTS["eval"].read_bytes()).hexdigest() == EVAL_SHA256
+
+
+def test_the_set_is_big_balanced_and_split() -> None:
+    dev, ev = _pairs("dev"), _pairs("eval")
+    total = len(dev) + len(ev)
+    assert total >= 300
+    assert len(ev) >= total / 3
+    for part in (dev, ev):
+        look_alikes = sum(not p.duplicate for p in part)
+        assert look_alikes / len(part) >= 0.4
+        assert {p.kind for p in part} == DUPLICATE_KINDS | LOOK_ALIKE_KINDS  # every kind in both parts
+    ids = [p.id for p in dev + ev]
+    assert len(ids) == len(set(ids))
+    # no pair of titles is in both parts (or twice in one)
+    titles = [frozenset((p.a.title, p.b.title)) for p in dev + ev]
+    assert len(titles) == len(set(titles))
+    for pair in dev + ev:
+        assert pair.duplicate == (pair.kind in DUPLICATE_KINDS), pair.id
+        assert (pair.scopes == "title-only") == (pair.a.scope is None and pair.b.scope is None), pair.id
+    # only the former title pairs (the ones tuned on) lack scopes, and they are all in the development part
+    assert not [p.id for p in ev if p.scopes == "title-only"]
+
+
+def test_every_side_is_a_valid_record_of_the_sample_system() -> None:
+    modules = set(load_catalog(SAMPLE_CATALOG).modules)
+    for pair in _pairs("dev") + _pairs("eval"):
+        for number, side in enumerate((pair.a, pair.b), start=1):
+            record = make_record(side, number)
+            assert record.code is not None, pair.id
+            assert record.tier is Tier(side.tier), pair.id
+            assert record.region == side.region, pair.id
+            assert side.module in modules, (pair.id, side.module)
+            if side.scope is not None:
+                assert side.scope.startswith(("本文件", "本标准", "本標準")) and side.scope.endswith("。"), pair.id
+
+
+@XFAIL
+def test_development_precision_and_recall() -> None:
+    figures = _figures("dev")
+    assert figures.precision >= 0.95
+    assert figures.recall >= 0.85
+
+
+@XFAIL
+def test_evaluation_precision_and_recall() -> None:
+    figures = _figures("eval")
+    assert figures.precision >= 0.95
+    assert figures.recall >= 0.85
 
 
 def test_scores_are_symmetric() -> None:
     detector = DuplicateDetector()
-    for a, b, _ in _pairs():
-        assert detector.score_titles(a, b).score == detector.score_titles(b, a).score
+    for pair in _pairs("dev"):
+        a, b = pair.a, pair.b
+        assert (detector.score_titles(a.title, b.title, a.scope, b.scope).score
+                == detector.score_titles(b.title, a.title, b.scope, a.scope).score), pair.id
