@@ -128,6 +128,16 @@ def edit_suppress(root: Path, pick: int, value: int) -> None:
     dump(path, data)
 
 
+def edit_body(root: Path, pick: int, value: int) -> None:
+    """Issuer, administering body or scope: read by duplicate detection."""
+    paths = records(root)
+    path = paths[pick % len(paths)]
+    data, other = load(path), load(paths[value % len(paths)])
+    field = ("issuer", "administering_body", "scope")[value % 3]
+    data[field] = other.get(field) or (["某局"] if field == "issuer" else "某单位")
+    dump(path, data)
+
+
 def edit_comment(root: Path, pick: int, value: int) -> None:
     path = records(root)[pick % len(records(root))]
     with path.open("a", encoding="utf-8") as handle:
@@ -160,7 +170,7 @@ def edit_project(root: Path, pick: int, value: int) -> None:
 
 EDITS = [
     edit_title, edit_date, edit_status, edit_code, edit_module, edit_reference, edit_review, edit_suppress,
-    edit_comment, add_file, delete_file, break_yaml, edit_project,
+    edit_body, edit_comment, add_file, delete_file, break_yaml, edit_project,
 ]
 steps = st.lists(
     st.tuples(st.sampled_from(EDITS), st.integers(0, 1000), st.integers(0, 1000)), min_size=1, max_size=5

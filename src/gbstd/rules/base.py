@@ -37,10 +37,10 @@ FACT_GROUPS: dict[str, tuple[str, ...]] = {
     "module": ("module",),
     "making": ("making",),
     "reviews": ("reviews", "implementations"),
-    "dupes": ("scope", "issuer", "distinct_from"),
+    "dupes": ("scope", "issuer", "administering_body", "distinct_from"),
     "suppress": ("suppress",),  # read by the engine (inline suppressions), never by a rule
     "other": (
-        "title_en", "competent_department", "administering_body", "drafters", "ccs", "ics", "sources",
+        "title_en", "competent_department", "drafters", "ccs", "ics", "sources",
         "illustrative", "note", "extra",
     ),
 }  # fmt: skip
@@ -48,6 +48,9 @@ FACT_GROUPS: dict[str, tuple[str, ...]] = {
 # read by none of them; a rule that starts to read one must declare it in ``reads``).
 CATALOG_FACTS: frozenset[str] = frozenset(FACT_GROUPS) - {"reviews", "suppress", "other"}
 WITH_REVIEWS: frozenset[str] = CATALOG_FACTS | {"reviews"}
+# Duplicate detection (the D rules) reads codes, titles, scopes, statuses, regions, supersession links,
+# references, distinct_from, modules and issuing/administering bodies: not dates, making or reviews.
+DUPLICATE_FACTS: frozenset[str] = frozenset({"code", "title", "status", "lineage", "refs", "dupes", "module"})
 
 
 class RuleContext:
