@@ -115,10 +115,12 @@ def best(argv: list[str], env: dict[str, str], repeat: int, before: Callable[[],
 
 def catalog(workdir: Path, n: int, seed: int) -> Path:
     root = workdir / f"siblings-{n}-{seed}"
-    if not (root / "records").is_dir():
+    done = workdir / f"siblings-{n}-{seed}.complete"  # an interrupted generation is not reused
+    if not done.is_file():
         shutil.rmtree(root, ignore_errors=True)
         print(f"… generating {n} records into {root}", file=sys.stderr, flush=True)
         generate_sibling_catalog(root, n, seed)
+        done.write_text("generated\n")
     return root
 
 
