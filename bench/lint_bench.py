@@ -40,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from dupes_bench import _rss_mib
 from generate import AS_OF, generate_sibling_catalog
 
 SMALL = 20_000  # up to this size: yamllint, and --repeat runs per figure
@@ -89,16 +90,6 @@ def run(argv: list[str], env: dict[str, str], cap_mib: float | None, timeout: fl
     wall = time.perf_counter() - start
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
                os.waitstatus_to_exitcode(status), stopped)
-
-
-def _rss_mib(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def best(argv: list[str], env: dict[str, str], repeat: int, before: Callable[[], None] | None = None,

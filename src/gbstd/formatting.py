@@ -31,7 +31,7 @@ from ruamel.yaml.tokens import CommentToken
 from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.cache import Cache, content_hash
 from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.loader import YAML_SUFFIXES, list_yaml_files
+from gbstd.catalog.loader import YAML_SUFFIXES, list_yaml_files, worker_count
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.catalog.yamlio import BOM, FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes
 from gbstd.i18n import Text
@@ -393,20 +393,10 @@ def _format_chunk(args: tuple[list[tuple[str, FileKind]], bool]) -> list[Formatt
     return [format_one(_worker_catalog, rel, kind, check) for rel, kind in chunk]
 
 
-def _worker_count(jobs: int, files: int) -> int:
-    if jobs == 1 or files < POOL_THRESHOLD:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return min(jobs or cores, cores, max(1, files // CHUNK))
-
-
 def _format_all(
     catalog: Catalog, todo: list[tuple[str, FileKind]], check: bool, jobs: int | None
 ) -> Iterator[Formatted]:
-    workers = _worker_count(catalog.config.catalog.jobs if jobs is None else jobs, len(todo))
+    workers = worker_count(catalog.config.catalog.jobs if jobs is None else jobs, len(todo), POOL_THRESHOLD, CHUNK)
     if workers <= 1:
         for rel, kind in todo:
             yield format_one(catalog, rel, kind, check)

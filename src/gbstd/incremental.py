@@ -19,15 +19,15 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from gbstd.catalog.cache import Cache, finding_from_json, finding_to_json
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.catalog.loader import (
-    list_yaml_files,
+from gbstd.catalog.loader import (  # _load_kind: the loader's own loop over notes, projects and plans
+    _load_kind,
     load_notes_file,
     load_plan,
     load_project,
@@ -122,24 +122,6 @@ def shared_files(catalog: Catalog) -> list[str]:
     """The files of a loaded catalog that are not record files."""
     records = set(record_rels(catalog.root, catalog.config))
     return [rel for rel in catalog.files if rel not in records]
-
-
-W = TypeVar("W")
-
-
-def _load_kind(
-    catalog: Catalog, directory: str, load: Callable[[Path, str, Config], tuple[W | None, list[Finding]]]
-) -> list[W]:
-    loaded: list[W] = []
-    top = catalog.root / directory
-    for path in list_yaml_files(top) if top.is_dir() else []:
-        rel = path.relative_to(catalog.root).as_posix()
-        item, findings = load(path, rel, catalog.config)
-        catalog.files.append(rel)
-        catalog.load_findings.extend(findings)
-        if item is not None:
-            loaded.append(item)
-    return loaded
 
 
 @dataclass

@@ -339,15 +339,16 @@ def _read_chunk(args: tuple[str, list[str], int]) -> list[ReadResult]:
     return [read_and_parse(root, rel, max_size) for rel in rels]
 
 
-def worker_count(jobs: int, files: int) -> int:
-    """Processes to read ``files`` files: 1 for small catalogs or one core, else ``jobs`` or the cores."""
-    if jobs == 1 or files < POOL_THRESHOLD:
+def worker_count(jobs: int, files: int, threshold: int = POOL_THRESHOLD, chunk: int = CHUNK) -> int:
+    """Processes for ``files`` files: 1 for few files (below ``threshold``) or one core, else ``jobs`` or the
+    cores, at most one per ``chunk`` files."""
+    if jobs == 1 or files < threshold:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    return min(jobs or cores, cores, max(1, files // CHUNK))
+    return min(jobs or cores, cores, max(1, files // chunk))
 
 
 def _read_all(root: Path, rels: list[str], max_size: int, jobs: int) -> Iterator[ReadResult]:
