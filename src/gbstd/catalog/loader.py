@@ -287,6 +287,9 @@ def _load_records(
         _add(catalog, rel, document, findings)
         if progress:
             progress(1)
+    # Cached records were added first and read ones after: restore path order, so that results never depend
+    # on what the cache held (rules that break ties by catalog order, e.g. the D rules' partners).
+    catalog.records.sort(key=lambda record: record.rel)
 
 
 def _from_cache(catalog: Catalog, rel: str, cache: Cache | None) -> bool:
