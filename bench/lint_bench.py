@@ -104,6 +104,26 @@ def best(argv: list[str], env: dict[str, str], repeat: int, before: Callable[[],
     return min(runs, key=lambda r: (bool(r.stopped), r.wall))
 
 
+class Reported(dict[str, Run]):
+    """Results that are printed as they come in: a long run interrupted still leaves its figures."""
+
+    def __init__(self, report: Callable[[str, Run], None]) -> None:
+        super().__init__()
+        self.report = report
+
+    def __setitem__(self, name: str, result: Run) -> None:
+        super().__setitem__(name, result)
+        self.report(name, result)
+
+
+def add(table: list[tuple[int, str, str, Run, float]], row: tuple[int, str, str, Run, float]) -> None:
+    table.append(row)
+    n, tree, name, result, floor = row
+    print(f"  {n} {tree or '-'} {name}: {result.stopped or f'{result.wall:.2f} s'}, {result.wall / floor:.2f}× floor, "
+          f"CPU {result.cpu:.1f} s, peak {result.peak_mib:.0f} MiB, exit {result.code}, "
+          f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+
+
 def catalog(workdir: Path, n: int, seed: int) -> Path:
     root = workdir / f"siblings-{n}-{seed}"
     done = workdir / f"siblings-{n}-{seed}.complete"  # an interrupted generation is not reused
@@ -116,7 +136,7 @@ def catalog(workdir: Path, n: int, seed: int) -> Path:
 
 
 def measure_tree(root: Path, env: dict[str, str], repeat: int, cap_mib: float | None,
-                 timeout: float | None, label: str) -> dict[str, Run]:
+                 timeout: float | None, label: str, report: Callable[[str, Run], None]) -> dict[str, Run]:
     """Every gbstd row for one source tree on one catalog (the catalog is restored afterwards)."""
     cache = root / ".gbstd-cache"
     lint = [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"]
@@ -142,7 +162,7 @@ def measure_tree(root: Path, env: dict[str, str], repeat: int, cap_mib: float | 
     def step(name: str) -> None:
         print(f"… {label}: {name}", file=sys.stderr, flush=True)
 
-    results: dict[str, Run] = {}
+    results = Reported(report)
     try:
         step("lint cold")
         results["lint cold"] = best(lint, env, repeat, clear, cap_mib, timeout)
@@ -173,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", type=Path, help="another gbstd source tree to measure in the same run")
     parser.add_argument("--cap-gib", type=float, default=6.0, help="stop a --before command above this memory")
     parser.add_argument("--timeout", type=float, default=600.0, help="stop a --before command after this long")
+    parser.add_argument("--before-max", type=int, default=10**9, help="measure --before only up to this size")
     parser.add_argument("--no-yamllint", action="store_true", help="skip the (slow) yamllint reference")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -188,17 +209,17 @@ def main(argv: list[str] | None = None) -> int:
         load_before = os.getloadavg()[0]
         print(f"… {n}: parse floor", file=sys.stderr, flush=True)
         floor = best([sys.executable, "-c", PARSE_SCRIPT, str(root / "records")], after_env, repeat)
-        table.append((n, "", "parse floor", floor, floor.wall))
+        add(table, (n, "", "parse floor", floor, floor.wall))
         if n <= SMALL and not args.no_yamllint and shutil.which("yamllint"):
             print(f"… {n}: yamllint", file=sys.stderr, flush=True)
             yl = run(["yamllint", "-d", "relaxed", "-f", "parsable", str(root / "records")], after_env, None, None)
-            table.append((n, "", "yamllint relaxed", yl, floor.wall))
+            add(table, (n, "", "yamllint relaxed", yl, floor.wall))
         trees = [("after", after_env, None, None)]
-        if before_env:
+        if before_env and n <= args.before_max:
             trees.insert(0, ("before", before_env, args.cap_gib * 1024, args.timeout))
         for label, env, cap, timeout in trees:
-            for name, result in measure_tree(root, env, repeat, cap, timeout, f"{n} {label}").items():
-                table.append((n, label, name, result, floor.wall))
+            measure_tree(root, env, repeat, cap, timeout, f"{n} {label}",
+                         lambda name, result, n=n, label=label, at=floor.wall: add(table, (n, label, name, result, at)))
         print(f"{n} records: load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print_table(table)
     return 0
