@@ -1,9 +1,11 @@
 """Linting a catalog with the cache: the library entry point behind ``gbstd lint``.
 
 Nothing changed (every file's content, the configuration, ``--as-of``, the rule selection, the reported
-paths and the tool itself): the findings of the last run are reused as they are. Anything changed: the whole
-catalog is loaded (unchanged files from their cached parse, changed ones read again) and every rule runs,
-catalog-wide rules included, so no finding ever depends on a stale view of another file.
+paths and the tool itself): the findings of the last run are reused as they are. A few record files changed:
+only those are read and checked again, and a catalog-wide rule runs again (on the whole catalog, loaded from
+the cache) only when a group of fields it reads changed in some record (:mod:`gbstd.incremental`). Many
+files, or the system, notes, projects or plans changed: the whole catalog is loaded (unchanged files from
+their cached parse) and every rule runs.
 """
 
 from __future__ import annotations
