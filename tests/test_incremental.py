@@ -242,3 +242,14 @@ def test_a_project_change_lints_everything_again(pristine: Path, tmp_path: Path)
     lint_library(root)
     edit_project(root, 0, 1)
     assert lint_library(root).rechecked is None
+
+
+def test_linting_one_file_after_an_edit_equals_a_cold_run_of_that_file(pristine: Path, tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_json(root)
+    edit_title(root, 5, 2)
+    target = str(records(root)[5])
+    incremental = lint_json(Path(target))
+    assert incremental == lint_json(Path(target), "--no-cache")
+    assert incremental and all(json.loads(f)["path"].endswith(records(root)[5].name) for f in incremental)
