@@ -186,7 +186,7 @@ def test_check_skips_files_known_canonical_and_still_sees_a_changed_one(
         raise AssertionError("a file known canonical was read again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(formatting, "read_catalog_file", no_reading)
+        patch.setattr(formatting, "_read_for_format", no_reading)
         warm = formatting.format_files(catalog, rels, check=True, cache=Cache.open(root, catalog.config))
     assert len(warm.results) == len(rels) and not warm.with_outcome("reformatted")
     victim = sorted((root / "records").rglob("*.yaml"))[0]

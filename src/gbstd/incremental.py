@@ -235,7 +235,7 @@ def resolve_positions(
             if spot is None:
                 if locator is None:
                     path = os.path.join(catalog.root, rel)
-                    text = read_text(catalog.root / rel, catalog.config.catalog.max_file_size)[0] if os.path.isfile(path) else None
+                    text = read_text(catalog.root / rel, catalog.config.catalog.max_file_size, catalog.root)[0] if os.path.isfile(path) else None
                     locator = Locator(text)
                 spot = list(locator.position(finding.loc, finding.key))
                 known[key] = spot

@@ -248,7 +248,7 @@ def _incremental(
     # The changed records alone, with the shared files: enough for file- and record-scope rules.
     partial = others.catalog
     for rel in changed:
-        record, load = load_record(root / rel, rel, config)
+        record, load = load_record(root / rel, rel, config, root)
         partial.load_findings += load
         if record is not None:
             partial.records.append(record)

@@ -100,10 +100,9 @@ def _document(data: Any, problems: list[FileProblem], has_text: bool, rel: str) 
     return (None if fatal else data), findings
 
 
-def load_record(
-    path: Path, rel: str, config: Config, root: Path | None = None
-) -> tuple[Record | None, list[Finding]]:
-    """One standard record file → a Record (or None) and its load-time findings."""
+def load_record(path: Path, rel: str, config: Config, root: Path) -> tuple[Record | None, list[Finding]]:
+    """One standard record file → a Record (or None) and its load-time findings; ``root`` is the catalog root,
+    so a symbolic link leading outside it is Y010 and not read."""
     data, findings = read_document(path, rel, config, root)
     return _record(data, findings, path, rel, config)
 
