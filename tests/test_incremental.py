@@ -168,8 +168,19 @@ def edit_project(root: Path, pick: int, value: int) -> None:
         handle.write(f"# touched {value}\n")
 
 
+def link_outside(root: Path, pick: int, value: int) -> None:
+    """A record file turned into a symbolic link to a copy outside the catalog: Y010, never read."""
+    path = records(root)[pick % len(records(root))]
+    if path.is_symlink():
+        return
+    outside = root.parent / f"outside-{value}.yaml"
+    outside.write_text(path.read_text(encoding="utf-8").replace("title:", "title: 外部", 1), encoding="utf-8")
+    path.unlink()
+    path.symlink_to(outside)
+
+
 EDITS = [
-    edit_title, edit_date, edit_status, edit_code, edit_module, edit_reference, edit_review, edit_suppress,
+    link_outside, edit_title, edit_date, edit_status, edit_code, edit_module, edit_reference, edit_review, edit_suppress,
     edit_body, edit_comment, add_file, delete_file, break_yaml, edit_project,
 ]
 steps = st.lists(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.yamlio import FileProblem, is_inside, parse_yaml, read_text
+from gbstd.catalog.yamlio import FileProblem, is_inside, outside_problem, parse_yaml, read_text
 from gbstd.i18n import Text
 
 # Problems after which the file's data is still usable (a BOM: the text is read without it).
@@ -45,6 +45,8 @@ def read_catalog_file(root: Path | None, path: Path, max_size: int, *, parse: bo
     ``root`` None is for a file the user named on the command line: read where it is, all other checks apply.
     """
     if root is not None and not is_inside(root, path):
+        if path.is_symlink():  # worded as lint's loader words it
+            return CatalogDocument(None, problems=[outside_problem()])
         return CatalogDocument(None, problems=[FileProblem("Y010", Text(
             "文件在目录之外（或是指向目录之外的符号链接）",
             "the file is outside the catalog (or a symbolic link leading outside it)",

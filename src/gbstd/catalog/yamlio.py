@@ -248,7 +248,8 @@ def is_inside(root: Path | str, target: Path | str) -> bool:
     return True
 
 
-def _outside() -> FileProblem:
+def outside_problem() -> FileProblem:
+    """Y010 for a symbolic link whose target lies outside the catalog: one wording for every reader."""
     return FileProblem("Y010", Text(
         "符号链接指向目录之外；只读取目录内的文件",
         "a symbolic link that leads outside the catalog; only files inside the catalog are read",
@@ -268,7 +269,7 @@ def _open(path: Path | str, root: Path | str | None) -> int | FileProblem:
     if root is None:
         return os.open(path, flags)
     if not _NOFOLLOW:  # pragma: no cover - Windows: check every path
-        return os.open(path, flags) if is_inside(root, path) else _outside()
+        return os.open(path, flags) if is_inside(root, path) else outside_problem()
     try:
         return os.open(path, flags | _NOFOLLOW)
     except OSError as exc:
@@ -277,7 +278,7 @@ def _open(path: Path | str, root: Path | str | None) -> int | FileProblem:
     if is_inside(root, path):
         return os.open(path, flags)
     os.stat(path)  # a loop or a dangling link fails here, with its own reason; the target is never opened
-    return _outside()
+    return outside_problem()
 
 
 def read_bytes(
