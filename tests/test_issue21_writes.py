@@ -1,0 +1,136 @@
+"""Issue 21, items 1–4: every write lands where and as meant, and nothing else in the catalog changes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.cli.app import app
+
+runner = CliRunner()
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "standards"
+AS_OF = "2026-11-23"
+EDITED = "records/local/DB6103-T-19-2020.yaml"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of the catalog, byte for byte."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    return root
+
+
+def hand_edit(path: Path) -> None:
+    """What an editor does after exporting: abolish, correct title and date, add a reference with a comment."""
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("status: 现行\n", "status: 废止\n")
+    text = text.replace("effective: 2020-12-20\n", "effective: 2020-12-20\nabolished: 2025-06-30\n")
+    text = text.replace("title: 党政机关公务用车标识化规范\n", "title: 党政机关公务用车标识化管理规范\n")
+    text = text.replace("published: 2020-11-18\n", "published: 2020-11-17\n")
+    text = text.replace(
+        "issuer: [宝鸡市市场监督管理局]\n",
+        "references:\n  - GA 802-2014  # 人工补充：见前言\nissuer: [宝鸡市市场监督管理局]\n",
+    )
+    path.write_text(text, encoding="utf-8")
+
+
+# --- item 1: import --update after hand edits --------------------------------------------------------------
+
+
+def test_stale_table_never_undoes_hand_edits(sample: Path, tmp_path: Path) -> None:
+    table = tmp_path / "old.csv"
+    assert invoke("report", "catalog", str(sample), "-o", str(table))[0] == 0
+    hand_edit(sample / EDITED)
+    before = snapshot(sample)
+
+    for dry in (["--dry-run"], []):
+        code, out, _ = invoke("import", str(table), "--into", str(sample), "--update", "--as-of", AS_OF, *dry)
+        assert code == 1  # changes held back are not a silent success
+        assert changed_files(before, snapshot(sample)) == set()
+        assert f"有冲突（未改动）: {EDITED}" in out
+        assert "  status: 废止 → 现行（未写入：状态不会倒退" in out
+        assert "  title: 党政机关公务用车标识化管理规范 → 党政机关公务用车标识化规范（未写入：" in out
+        assert "  published: 2020-11-17 → 2020-11-18（未写入：" in out
+        assert "references" not in out  # a reference added by hand is not a change to undo
+        assert "无变化 " in out
+
+
+def test_update_merges_lists_and_fills_gaps_only(sample: Path, tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    assert invoke("report", "catalog", str(sample), "-o", str(table))[0] == 0
+    hand_edit(sample / EDITED)
+    text = table.read_text(encoding="utf-8-sig")
+    # The table adds a drafter and a reference to the edited record and fills nothing else.
+    text = text.replace(
+        "宝鸡市机关事务管理局、宝鸡市公务用车管理中心",
+        "宝鸡市机关事务管理局、宝鸡市公务用车管理中心、宝鸡市财政局",
+    )
+    assert "宝鸡市财政局" in text
+    lines = text.splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(",")
+    keep = [line for line in lines[1:] if "DB6103/T 19-2020" in line]
+    table.write_text(lines[0] + "".join(keep), encoding="utf-8-sig")
+    assert "引用标准" in header
+    before = snapshot(sample)
+
+    code, out, _ = invoke(
+        "import", str(table), "--into", str(sample), "--update", "--as-of", AS_OF, "--lang", "en"
+    )
+    assert code == 1  # title, published and status are held; the drafter is added
+    assert changed_files(before, snapshot(sample)) == {EDITED}
+    assert (
+        "  drafters: 宝鸡市机关事务管理局, 宝鸡市公务用车管理中心 → 宝鸡市机关事务管理局, 宝鸡市公务用车管理中心, 宝鸡市财政局"
+        in out
+    )
+    written = (sample / EDITED).read_text(encoding="utf-8")
+    assert "drafters: [宝鸡市机关事务管理局, 宝鸡市公务用车管理中心, 宝鸡市财政局]\n" in written
+    assert "references:\n  - GA 802-2014  # 人工补充：见前言\nissuer:" in written  # comment on its line
+    assert "status: 废止\n" in written and "title: 党政机关公务用车标识化管理规范\n" in written
+    assert "published: 2020-11-17\n" in written
+
+    # --force takes the table's values for the conflicts; lists are still merged, never dropped.
+    code, out, _ = invoke(
+        "import", str(table), "--into", str(sample), "--update", "--force", "--as-of", AS_OF
+    )
+    assert code == 0
+    assert changed_files(before, snapshot(sample)) == {EDITED}
+    written = (sample / EDITED).read_text(encoding="utf-8")
+    assert "status: 现行\n" in written and "title: 党政机关公务用车标识化规范\n" in written
+    assert "  - GA 802-2014  # 人工补充：见前言\n" in written  # union: never drops a hand-added reference
+
+
+def test_update_refuses_a_merge_that_breaks_a_rule(sample: Path, tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    (tmp_path / "t.csv").write_text(
+        "标准号,标准名称,状态\nDB6103/T 19-2020,党政机关公务用车标识化规范,废止\n", encoding="utf-8"
+    )
+    before = snapshot(sample)
+    code, out, err = invoke("import", str(table), "--into", str(sample), "--update", "--as-of", AS_OF)
+    assert code == 1
+    assert changed_files(before, snapshot(sample)) == set()
+    assert "  status: 现行 → 废止\n" in out
+    assert "合并后将违反 C007（状态为废止，但没有废止日期）" in err
+    code, out, err = invoke(
+        "import", str(table), "--into", str(sample), "--update", "--as-of", AS_OF, "--force"
+    )
+    assert code == 0
+    assert changed_files(before, snapshot(sample)) == {EDITED}
+    assert "status: 废止\n" in (sample / EDITED).read_text(encoding="utf-8")
