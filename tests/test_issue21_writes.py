@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -134,3 +135,59 @@ def test_update_refuses_a_merge_that_breaks_a_rule(sample: Path, tmp_path: Path)
     assert code == 0
     assert changed_files(before, snapshot(sample)) == {EDITED}
     assert "status: 废止\n" in (sample / EDITED).read_text(encoding="utf-8")
+
+
+# --- item 2: review -C OTHER add writes into OTHER; options before `add` count -----------------------------
+
+
+def test_review_add_writes_into_the_named_catalog(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "here"
+    shutil.copytree(sample, here)
+    monkeypatch.chdir(here)
+    before_here, before_other = snapshot(here), snapshot(sample)
+    target = "records/local/DB41-T-2397-2023.yaml"
+
+    code, out, err = invoke(
+        "review", "-C", str(sample), "--as-of", "2026-07-01", "add", "DB41/T 2397-2023",
+        "--date", "2026-07-20", "--conclusion", "继续有效", "--by", "河南省机关事务管理局",
+    )  # fmt: skip
+    assert code == 2 and "在 2026-07-01 之后" in err  # the --as-of given before `add` is honoured
+    assert changed_files(before_other, snapshot(sample)) == set()
+
+    code, out, err = invoke(
+        "review", "-C", str(sample), "--lang", "en", "add", "DB41/T 2397-2023",
+        "--date", "2026-07-20", "--conclusion", "继续有效", "--by", "河南省机关事务管理局",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("recorded a review of DB41/T 2397-2023")  # --lang before `add` is honoured
+    assert changed_files(before_here, snapshot(here)) == set()  # the working directory's catalog: untouched
+    assert changed_files(before_other, snapshot(sample)) == {target}
+    assert "  - date: 2026-07-20\n    conclusion: 继续有效\n" in (sample / target).read_text(encoding="utf-8")
+
+
+# --- item 3: no review after abolition --------------------------------------------------------------------
+
+
+def test_review_after_abolition_is_refused_and_linted(sample: Path) -> None:
+    before = snapshot(sample)
+    code, _, err = invoke(
+        "review", "add", "GB/T 29118-2012", "-C", str(sample), "--as-of", AS_OF,
+        "--date", "2026-04-01", "--conclusion", "继续有效", "--by", "国家机关事务管理局",
+    )  # fmt: skip
+    assert code == 2
+    assert "GB/T 29118-2012 已于 2024-04-01 废止，不能记录 2026-04-01 的复审" in err
+    assert changed_files(before, snapshot(sample)) == set()
+
+    # A review written by hand after the abolition: R006 reports it.
+    path = sample / "records/national/GB-T-29118-2012.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "reviews:" not in text
+    path.write_text(
+        text + "reviews:\n  - {date: 2026-04-01, conclusion: 继续有效, by: 国家机关事务管理局}\n", encoding="utf-8"
+    )
+    code, out, _ = invoke("lint", str(sample), "--as-of", AS_OF, "--select", "R006", "-f", "json")
+    findings = json.loads(out)
+    assert [(f["rule"], f["path"]) for f in findings] == [("R006", "records/national/GB-T-29118-2012.yaml")]
+    assert "晚于废止日期 2024-04-01" in findings[0]["message"]

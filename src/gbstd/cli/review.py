@@ -253,8 +253,21 @@ ReformatOption = Annotated[bool, typer.Option(
     "--reformat", help="允许重排整个文件 allow reformatting a file whose style cannot be kept.")]
 
 
+def _from_parent(ctx: typer.Context, name: str, value: object) -> object:
+    """An option given before ``add`` (``review -C other add …``) counts when ``add`` does not repeat it."""
+    def given(context: typer.Context) -> bool:
+        source = context.get_parameter_source(name)
+        return source is not None and source.name != "DEFAULT"
+
+    parent = ctx.parent
+    if parent is None or given(ctx) or not given(parent):
+        return value
+    return parent.params.get(name, value)
+
+
 @review_app.command("add")
 def add(
+    ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="标准号 code of the standard, any common spelling")],
     date: DateOption,
     conclusion: ConclusionOption,
@@ -277,6 +290,9 @@ def add(
 
         gbstd review add GB/T41568-2022 --date 2025-04-10 --conclusion revise --by 国管局 --note "通知文号"
     """
+    catalog_path = Path(str(_from_parent(ctx, "catalog_path", catalog_path)))
+    as_of = _from_parent(ctx, "as_of", as_of)  # type: ignore[assignment]
+    lang = LangChoice(_from_parent(ctx, "lang", lang))
     language = lang.value
     day = parse_as_of(as_of, language)
     try:
