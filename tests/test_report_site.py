@@ -115,3 +115,29 @@ def test_standard_page_lists_likely_duplicates(make_catalog: CatalogFactory, tmp
     duplicates = page[page.index("<h2>疑似重复</h2>"):]
     assert '<a href="../standards/DB32-T-9021-2023.html">DB32/T 9021-2023</a>' in duplicates
     assert "兄弟地区同主题" in duplicates
+
+
+def test_site_replaces_its_directory_whole(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    """A second run drops pages of records gone from the catalog; a symlinked output directory stays a link."""
+    extra = {"records/DB41-T-9013-2024.yaml": record("DB41/T 9013-2024", "机关会议室管理规范", "现行",
+                                                      effective="2024-01-01", module='"303"')}
+    root = make_catalog({**FIXTURE, **extra})
+    real = tmp_path / "real-site"
+    link = tmp_path / "site"
+    link.symlink_to(real, target_is_directory=True)
+    build(root, link)
+    assert (real / "standards" / "DB41-T-9013-2024.html").is_file() and (real / ".gbstd-site").is_file()
+    (root / "records" / "DB41-T-9013-2024.yaml").unlink()
+    build(root, link)
+    assert link.is_symlink() and not (real / "standards" / "DB41-T-9013-2024.html").exists()
+    assert len(list((real / "standards").glob("*.html"))) == 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog", "real-site", "site"]  # no temporaries left
+
+
+def test_site_without_marker_from_an_earlier_gbstd_is_replaced(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text('<meta name="generator" content="gbstd">', encoding="utf-8")
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    build(make_catalog(FIXTURE), out)
+    assert not (out / "stale.html").exists() and (out / ".gbstd-site").is_file()

@@ -99,7 +99,7 @@ def resolve_positions(root: Path, findings: list[Finding], max_size: int) -> Non
             for finding in pending:
                 finding.line, finding.column = 1, 1
             continue
-        text, _ = read_text(root / rel, max_size)
+        text, _ = read_text(root / rel, max_size, root)
         locator = Locator(text)
         for finding in pending:
             finding.line, finding.column = locator.position(finding.loc, finding.key)

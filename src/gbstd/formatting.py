@@ -30,7 +30,8 @@ from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import YAML_SUFFIXES, list_yaml_files
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
-from gbstd.catalog.yamlio import BOM, parse_yaml, read_text
+from gbstd.catalog.safe_read import read_catalog_file
+from gbstd.catalog.yamlio import BOM, parse_yaml
 from gbstd.i18n import Text
 from gbstd.model import FILE_KINDS
 from gbstd.model.code import try_parse
@@ -302,7 +303,8 @@ def format_files(catalog: Catalog, rels: Iterable[str], *, check: bool) -> Forma
         if kind is None:
             continue
         path = catalog.root / rel
-        text, problems = read_text(path, catalog.config.catalog.max_file_size)
+        document = read_catalog_file(catalog.root, path, catalog.config.catalog.max_file_size, parse=False)
+        text, problems = document.text, document.problems
         fatal = [p for p in problems if p.rule != "Y006"]
         if text is None or fatal:
             problem = (fatal or problems)[0]

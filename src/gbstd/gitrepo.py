@@ -9,6 +9,8 @@ catalog may be a sub-directory of the repository; paths handed out are relative 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,7 +20,8 @@ from gbstd.catalog.baseline import Baseline, BaseRecord
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import YAML_SUFFIXES, record_from_data
-from gbstd.catalog.yamlio import BOM, parse_yaml
+from gbstd.catalog.safe_read import read_catalog_file
+from gbstd.catalog.yamlio import decode_text, parse_yaml
 from gbstd.i18n import Text
 from gbstd.model.code import try_parse
 
@@ -97,7 +100,8 @@ def resolve_revision(repo: Repo, ref: str) -> Commit:
 
 
 def _branch_hint(ref: str) -> str:
-    return ref.split("/", 1)[1] if ref.startswith("origin/") else ref
+    """The ref to fetch, quoted for a shell: the hint is meant to be pasted, and the ref came from a user."""
+    return shlex.quote(ref.split("/", 1)[1] if ref.startswith("origin/") else ref)
 
 
 def catalog_prefix(repo: Repo, root: Path) -> str:
@@ -157,22 +161,28 @@ def build_baseline(catalog: Catalog, ref: str) -> Baseline:
     old_paths = baseline.modified | set(baseline.renamed.values()) | baseline.deleted
     for rel in sorted(old_paths):
         if _is_record_path(catalog, rel):
-            baseline.records[rel] = _base_record(catalog, rel, _blob_text(commit, _to_repo(prefix, rel)))
+            blob = _blob_text(commit, _to_repo(prefix, rel), catalog.config.catalog.max_file_size)
+            baseline.records[rel] = _base_record(catalog, rel, blob)
     return baseline
 
 
-def _blob_text(commit: Commit, repo_path: str) -> str | None:
+def _blob_text(commit: Commit, repo_path: str, max_size: int) -> str | None:
+    """The text of a file at ``commit``, judged as lint judges a file; None when absent or refused.
+
+    The size is checked from the object's header before any byte is read: a 3 GB blob must not be loaded
+    to find out it is too large. A symbolic link's blob is its target's name, never the target.
+    """
     try:
         blob = commit.tree / repo_path
-        data: bytes = blob.data_stream.read()
+        if blob.type != "blob" or blob.size > max_size:
+            return None
+        data: bytes = blob.data_stream.read(max_size + 1)
     except (KeyError, ValueError):
         return None
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
+    if len(data) > max_size:
         return None
+    text, _ = decode_text(data)  # None for NUL bytes, non-UTF-8 or an empty file; a BOM is dropped
+    return text
 
 
 def _parse(text: str | None) -> Any:
@@ -222,6 +232,7 @@ class HistoryEntry:
     renamed_from: str | None = None
     fields: list[FieldChange] = field(default_factory=list)
     unreadable: bool = False  # the version did not parse as YAML: no field-level differences
+    refused: Text | None = None  # why the working-tree file was not read (a link leading outside, a FIFO…)
 
     @property
     def summary(self) -> str:
@@ -238,6 +249,7 @@ class HistoryEntry:
             "change": self.change,
             "renamed_from": self.renamed_from,
             "unreadable": self.unreadable,
+            "refused": self.refused.en if self.refused else None,
             "fields": [c.to_json() for c in self.fields],
         }
 
@@ -369,16 +381,17 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
     prefix = catalog_prefix(repo, catalog.root)
     repo_path = find_record_path(catalog, repo, raw_code)
     entries: list[HistoryEntry] = []
-    working = _working_tree_entry(repo, prefix, repo_path)
+    max_size = catalog.config.catalog.max_file_size
+    working = _working_tree_entry(catalog, repo, prefix, repo_path)
     if working is not None:
         entries.append(working)
     for item in _log(repo, repo_path, since):
         commit = repo.commit(item.sha)
         parent = commit.parents[0] if commit.parents else None
-        new_text = None if item.status == "D" else _blob_text(commit, item.path)
+        new_text = None if item.status == "D" else _blob_text(commit, item.path, max_size)
         old_text = None
         if item.status != "A" and parent is not None:
-            old_text = _safe_blob_text(parent, item.old_path or item.path)
+            old_text = _safe_blob_text(parent, item.old_path or item.path, max_size)
         change = {"A": "added", "D": "deleted", "R": "renamed", "C": "added"}.get(item.status, "modified")
         old, new = _parse(old_text), _parse(new_text)
         entries.append(
@@ -401,32 +414,31 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
     )
 
 
-def _safe_blob_text(commit: Commit, repo_path: str) -> str | None:
+def _safe_blob_text(commit: Commit, repo_path: str, max_size: int) -> str | None:
     """Like :func:`_blob_text`, but a parent missing from a shallow clone reads as no file."""
     git = _git()
     try:
-        return _blob_text(commit, repo_path)
+        return _blob_text(commit, repo_path, max_size)
     except (git.BadName, git.BadObject, ValueError):
         return None
 
 
-def _working_tree_entry(repo: Repo, prefix: str, repo_path: str) -> HistoryEntry | None:
-    """Uncommitted changes to the file, as an entry without a commit; None when it matches HEAD."""
+def _working_tree_entry(catalog: Catalog, repo: Repo, prefix: str, repo_path: str) -> HistoryEntry | None:
+    """Uncommitted changes to the file, as an entry without a commit; None when it matches HEAD.
+
+    The file is read as lint reads it (:func:`read_catalog_file`): a link leading outside the catalog, a
+    FIFO, a device or an oversized file is not read, and shows as an unreadable version.
+    """
+    max_size = catalog.config.catalog.max_file_size
     path = Path(str(repo.working_tree_dir)) / repo_path
-    head_text = _blob_text(repo.head.commit, repo_path) if repo.head.is_valid() else None
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raw = None
-    work_text = None
-    if raw is not None:
-        try:
-            work_text = (raw[len(BOM) :] if raw.startswith(BOM) else raw).decode("utf-8")
-        except UnicodeDecodeError:
-            work_text = None
-    if work_text == head_text:
+    head_text = _blob_text(repo.head.commit, repo_path, max_size) if repo.head.is_valid() else None
+    exists = os.path.lexists(path)
+    document = read_catalog_file(catalog.root, path, max_size, parse=False) if exists else None
+    work_text = document.text if document is not None and document.usable else None
+    refused = document is not None and not document.usable
+    if work_text == head_text and not refused:
         return None
-    change = "added" if head_text is None else "deleted" if work_text is None else "modified"
+    change = "added" if head_text is None else "modified" if exists else "deleted"
     old, new = _parse(head_text), _parse(work_text)
     return HistoryEntry(
         commit=None,
@@ -437,5 +449,6 @@ def _working_tree_entry(repo: Repo, prefix: str, repo_path: str) -> HistoryEntry
         path=_to_catalog(prefix, repo_path) or repo_path,
         change=change,
         fields=field_changes(old, new),  # type: ignore[arg-type]
-        unreadable=(head_text is not None and old is None) or (work_text is not None and new is None),
+        unreadable=(head_text is not None and old is None) or (exists and new is None),
+        refused=document.problems[0].message if refused and document is not None and document.problems else None,
     )

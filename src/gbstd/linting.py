@@ -162,7 +162,7 @@ def _known_hashes(root: Path, rels: list[str], cache: Cache) -> dict[str, str | 
 
 def _hash_file(root: Path, rel: str, cache: Cache, max_size: int) -> str:
     """The content hash of one file; an unreadable one is identified by why it cannot be read."""
-    data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size)
+    data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size, root)
     if data is None or fingerprint is None:
         return "!" + "; ".join(p.message.en for p in problems)
     sha = content_hash(data)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from gbstd.catalog.yamlio import is_inside
 from gbstd.i18n import Text
-from gbstd.model.config import Config
+from gbstd.model.config import PATH_KEYS, Config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -63,7 +65,7 @@ def load_config(root: Path) -> Config:
             Text(f"无法读取 {CONFIG_NAME}：{exc.strerror}", f"cannot read {CONFIG_NAME}: {exc.strerror}")
         ) from None
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -77,6 +79,60 @@ def load_config(root: Path) -> Config:
         raise CatalogError(
             Text("；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
         ) from None
+    check_paths(root, config, raw)
+    return config
+
+
+def check_paths(root: Path, config: Config, raw: str = "") -> None:
+    """Every path ``[catalog]`` configures must stay inside the catalog root, symbolic links resolved.
+
+    A pull request can change gbstd.toml: ``records = "../elsewhere"`` must not load (and publish) files
+    from outside, nor ``cache_dir = "/tmp/x"`` write there. A cache outside the root is for ``--cache-dir``.
+    """
+    for key in PATH_KEYS:
+        value = getattr(config.catalog, key)
+        if Path(value).is_absolute() or not is_inside(root, root / value):
+            line = _line_of(raw, key)
+            at = f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
+            hint = ("；缓存目录可用命令行参数 --cache-dir 指定", "; a cache outside it needs --cache-dir") if (
+                key == "cache_dir"
+            ) else ("", "")
+            raise CatalogError(Text(
+                f"{at}: [catalog] {key} = {value!r} 指向目录之外（须在 {root} 之内）{hint[0]}",
+                f"{at}: [catalog] {key} = {value!r} leads outside the catalog (it must stay inside {root}){hint[1]}",
+            ))
+    link = _link_out_of(root, root / config.catalog.cache_dir)
+    if link is not None:
+        raise CatalogError(Text(
+            f"缓存目录中的 {link} 是指向目录之外的符号链接（缓存写入会随之离开目录）；请删除缓存目录",
+            f"{link} in the cache directory is a symbolic link leading outside the catalog (cache writes would "
+            "follow it); delete the cache directory",
+        ))
+
+
+def _link_out_of(root: Path, cache: Path) -> str | None:
+    """A link leading outside ``root`` in the cache directory or its sub-directories (their files are
+    replaced by rename, which never follows a link). gbstd never makes one; a pull request can commit one."""
+    pending = [cache]
+    while pending:
+        here = pending.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                if not is_inside(root, entry.path):
+                    return Path(entry.path).relative_to(root).as_posix()
+            elif here == cache and entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+    return None
+
+
+def with_cache_dir(config: Config, directory: Path) -> Config:
+    """The configuration with the cache in ``directory``, given on the command line (outside the root is fine)."""
+    catalog = config.catalog.model_copy(update={"cache_dir": str(directory.resolve())})
+    return config.model_copy(update={"catalog": catalog})
 
 
 def _line_of(text: str, key: str) -> int | None:

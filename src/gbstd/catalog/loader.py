@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,8 +19,9 @@ from pydantic import BaseModel
 from gbstd.catalog.cache import Cache, content_hash, finding_from_json
 from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.catalog.safe_read import read_catalog_file
 from gbstd.catalog.validation import validate
-from gbstd.catalog.yamlio import FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes, read_text
+from gbstd.catalog.yamlio import FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes
 from gbstd.findings import Finding
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
@@ -79,14 +81,16 @@ def list_yaml_files(directory: Path) -> list[Path]:
     return [directory / rel for rel in walk_files(directory, YAML_SUFFIXES)]
 
 
-def read_document(path: Path, rel: str, config: Config) -> tuple[object | None, list[Finding]]:
-    """Read and parse one YAML file; problems come back as findings with their positions."""
-    text, problems = read_text(path, config.catalog.max_file_size)
-    data = None
-    if text is not None:
-        data, parse_problems = parse_yaml(text)
-        problems += parse_problems
-    return _document(data, problems, text is not None, rel)
+def read_document(
+    path: Path, rel: str, config: Config, root: Path | None = None
+) -> tuple[object | None, list[Finding]]:
+    """Read and parse one YAML file; problems come back as findings with their positions.
+
+    With ``root``, the file is one of that catalog's and must stay inside it (see :mod:`safe_read`);
+    without, it was named on the command line and is read where it is.
+    """
+    document = read_catalog_file(root, path, config.catalog.max_file_size)
+    return _document(document.data, document.problems, document.text is not None, rel)
 
 
 def _document(data: Any, problems: list[FileProblem], has_text: bool, rel: str) -> tuple[Any, list[Finding]]:
@@ -95,9 +99,11 @@ def _document(data: Any, problems: list[FileProblem], has_text: bool, rel: str) 
     return (None if fatal else data), findings
 
 
-def load_record(path: Path, rel: str, config: Config) -> tuple[Record | None, list[Finding]]:
+def load_record(
+    path: Path, rel: str, config: Config, root: Path | None = None
+) -> tuple[Record | None, list[Finding]]:
     """One standard record file → a Record (or None) and its load-time findings."""
-    data, findings = read_document(path, rel, config)
+    data, findings = read_document(path, rel, config, root)
     return _record(data, findings, path, rel, config)
 
 
@@ -133,19 +139,22 @@ def record_from_data(
 
 
 def _load_model(
-    path: Path, rel: str, config: Config, model: type[M], label: Callable[[Any], str | None] = lambda data: None
+    path: Path, rel: str, config: Config, model: type[M], root: Path | None,
+    label: Callable[[Any], str | None] = lambda data: None,
 ) -> tuple[M | None, list[Finding]]:
     """Read one YAML file and validate it against ``model``; problems come back as findings with positions."""
-    data, findings = read_document(path, rel, config)
+    data, findings = read_document(path, rel, config, root)
     if data is None and findings:
         return None, findings
     loaded, problems = validate(model, data, rel, label(data))
     return loaded, findings + problems
 
 
-def load_notes_file(path: Path, rel: str, config: Config) -> tuple[NotesFile | None, list[Finding]]:
+def load_notes_file(
+    path: Path, rel: str, config: Config, root: Path | None = None
+) -> tuple[NotesFile | None, list[Finding]]:
     """One bulletin-notes file → a NotesFile (or None) and its load-time findings, with positions."""
-    notes, findings = _load_model(path, rel, config, BulletinNotes)
+    notes, findings = _load_model(path, rel, config, BulletinNotes, root)
     return (NotesFile(path=path, rel=rel, notes=notes) if notes else None), findings
 
 
@@ -153,15 +162,19 @@ def _project_id(data: Any) -> str | None:
     return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
 
 
-def load_project(path: Path, rel: str, config: Config) -> tuple[ProjectRecord | None, list[Finding]]:
+def load_project(
+    path: Path, rel: str, config: Config, root: Path | None = None
+) -> tuple[ProjectRecord | None, list[Finding]]:
     """One project file → a ProjectRecord (or None) and its load-time findings."""
-    project, findings = _load_model(path, rel, config, Project, _project_id)
+    project, findings = _load_model(path, rel, config, Project, root, _project_id)
     return (ProjectRecord(path=path, rel=rel, project=project) if project else None), findings
 
 
-def load_plan(path: Path, rel: str, config: Config) -> tuple[PlanFile | None, list[Finding]]:
+def load_plan(
+    path: Path, rel: str, config: Config, root: Path | None = None
+) -> tuple[PlanFile | None, list[Finding]]:
     """One pilot plan file → a PlanFile (or None) and its load-time findings."""
-    plan, findings = _load_model(path, rel, config, PilotPlan)
+    plan, findings = _load_model(path, rel, config, PilotPlan, root)
     return (PlanFile(path=path, rel=rel, plan=plan) if plan else None), findings
 
 
@@ -171,12 +184,14 @@ def _yaml_files_in(root: Path, directory: str) -> list[Path]:
     return list_yaml_files(top) if top.is_dir() else []
 
 
-def _load_kind(catalog: Catalog, directory: str, load: Callable[[Path, str, Config], tuple[W | None, list[Finding]]]) -> list[W]:
+def _load_kind(
+    catalog: Catalog, directory: str, load: Callable[[Path, str, Config, Path], tuple[W | None, list[Finding]]]
+) -> list[W]:
     """Load every file of one kind into the catalog's file list and findings; return what validated."""
     loaded: list[W] = []
     for path in _yaml_files_in(catalog.root, directory):
         rel = path.relative_to(catalog.root).as_posix()
-        item, findings = load(path, rel, catalog.config)
+        item, findings = load(path, rel, catalog.config, catalog.root)
         catalog.files.append(rel)
         catalog.load_findings.extend(findings)
         if item is not None:
@@ -189,7 +204,7 @@ def load_system(root: Path, config: Config) -> tuple[StandardSystem | None, str 
     if not os.path.lexists(path):
         return None, None, []
     rel = path.relative_to(root).as_posix()
-    data, findings = read_document(path, rel, config)
+    data, findings = read_document(path, rel, config, root)
     if data is None and findings:
         return None, rel, findings
     system, problems = validate(StandardSystem, data, rel, None)
@@ -293,9 +308,11 @@ def _from_cache(catalog: Catalog, rel: str, cache: Cache | None) -> bool:
     if cache is None:
         return False
     try:
-        info = os.stat(os.path.join(catalog.root, rel))
+        info = os.lstat(os.path.join(catalog.root, rel))
     except OSError:
         return False
+    if stat.S_ISLNK(info.st_mode):
+        return False  # read it again: where the link leads is checked on reading, never taken from the cache
     sha = cache.known_hash(rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
     parsed = cache.parsed(sha) if sha else None
     if sha is None or parsed is None:
@@ -322,7 +339,7 @@ ReadResult = tuple[str, Fingerprint | None, str | None, Any, list[FileProblem], 
 
 def read_and_parse(root: str, rel: str, max_size: int) -> ReadResult:
     """Read, hash and parse one file: the part of loading that runs in worker processes."""
-    data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size)
+    data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size, root)
     if data is None:
         return rel, None, None, None, problems, False
     sha = content_hash(data)

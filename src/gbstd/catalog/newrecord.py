@@ -13,7 +13,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
+from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.roundtrip import dump_roundtrip
+from gbstd.catalog.yamlio import is_inside
 from gbstd.i18n import Text
 from gbstd.model.code import StandardCode
 from gbstd.model.config import Config
@@ -48,10 +50,19 @@ class CodeTooLong(ValueError):
 
 def record_path(root: Path, config: Config, code: StandardCode) -> Path:
     """Where a new record goes: ``records/<tier>/<file name from the code>``; :class:`CodeTooLong` when the
-    code cannot name a file."""
+    code cannot name a file.
+
+    A tier directory committed as a link to elsewhere (``records/local → /tmp``) would carry the write out
+    of the catalog: that is a :class:`CatalogError` (exit 2).
+    """
     if len(code.canonical) > MAX_CODE_LENGTH:
         raise CodeTooLong(code.canonical)
-    return root / config.catalog.records / code.tier.value / code.filename
+    path = root / config.catalog.records / code.tier.value / code.filename
+    if not is_inside(root, path.parent):
+        rel = path.parent.relative_to(root).as_posix()
+        raise CatalogError(Text(f"{rel} 指向目录之外（符号链接），不能在其中新建记录",
+                                f"{rel} leads outside the catalog (a symbolic link); no record is written there"))
+    return path
 
 
 def schema_ref(path: Path, root: Path) -> str:

@@ -18,6 +18,7 @@ from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
+from gbstd.catalog.safe_read import CatalogDocument, require_catalog_file
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import BOM, parse_yaml
 from gbstd.i18n import Text
@@ -89,15 +90,16 @@ def add_review(
     """Append ``review`` to the record of ``raw_code`` and write the file atomically; return the record."""
     record = find_record(catalog, raw_code)
     check_review(record, review, as_of)
-    new_text = _with_review(record.path, review, allow_reformat)
+    # Read as lint reads it: the file may have changed into a FIFO, a huge file or a link since loading.
+    document = require_catalog_file(catalog.root, record.path, catalog.config.catalog.max_file_size)
+    new_text = _with_review(record.path, document, review, allow_reformat)
     write_atomic(record.path, new_text)
     return record
 
 
-def _with_review(path: Path, review: Review, allow_reformat: bool) -> bytes:
-    raw = path.read_bytes()
-    bom = raw.startswith(BOM)
-    text = raw[len(BOM):].decode("utf-8") if bom else raw.decode("utf-8")
+def _with_review(path: Path, document: CatalogDocument, review: Review, allow_reformat: bool) -> bytes:
+    bom = document.bom
+    text = document.text or ""
     crlf = "\r\n" in text
     text = text.replace("\r\n", "\n") if crlf else text
     final_newline = text.endswith("\n")

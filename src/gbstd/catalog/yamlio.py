@@ -16,6 +16,7 @@ Positions are computed later, and only for files with findings, by :class:`Locat
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -238,11 +239,58 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
 Fingerprint = tuple[int, int, int, int]
 
 
-def read_bytes(path: Path | str, max_size: int) -> tuple[bytes | None, Fingerprint | None, list[FileProblem]]:
-    """A file's bytes and fingerprint (both from one open file), or why it cannot be read."""
+def is_inside(root: Path | str, target: Path | str) -> bool:
+    """True when ``target``, with every symbolic link resolved, is ``root`` or lies under it."""
     try:
-        # O_NONBLOCK: a FIFO named *.yaml must not hang the run; regular files ignore the flag.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        Path(target).resolve().relative_to(Path(root).resolve())
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (older Pythons)
+        return False
+    return True
+
+
+def _outside() -> FileProblem:
+    return FileProblem("Y010", Text(
+        "符号链接指向目录之外；只读取目录内的文件",
+        "a symbolic link that leads outside the catalog; only files inside the catalog are read",
+    ))
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open(path: Path | str, root: Path | str | None) -> int | FileProblem:
+    """Open for reading; with ``root``, a symbolic link is followed only when its target is inside ``root``.
+
+    O_NOFOLLOW makes the common case (a regular file) cost nothing extra: only a link fails to open and is
+    then resolved and checked. O_NONBLOCK: a FIFO named *.yaml must not hang the run.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if root is None:
+        return os.open(path, flags)
+    if not _NOFOLLOW:  # pragma: no cover - Windows: check every path
+        return os.open(path, flags) if is_inside(root, path) else _outside()
+    try:
+        return os.open(path, flags | _NOFOLLOW)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.EMLINK):  # EMLINK: FreeBSD's answer for a link
+            raise
+    if is_inside(root, path):
+        return os.open(path, flags)
+    os.stat(path)  # a loop or a dangling link fails here, with its own reason; the target is never opened
+    return _outside()
+
+
+def read_bytes(
+    path: Path | str, max_size: int, root: Path | str | None = None
+) -> tuple[bytes | None, Fingerprint | None, list[FileProblem]]:
+    """A file's bytes and fingerprint (both from one open file), or why it cannot be read.
+
+    With ``root`` (the catalog root), a symbolic link whose target lies outside it is not read (Y010).
+    """
+    try:
+        fd = _open(path, root)
+        if isinstance(fd, FileProblem):
+            return None, None, [fd]
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
@@ -275,9 +323,11 @@ def _too_large(zh: str, en: str) -> FileProblem:
     ))
 
 
-def read_text(path: Path, max_size: int) -> tuple[str | None, list[FileProblem]]:
-    """Read a file as UTF-8 text, or say precisely why that is not possible."""
-    data, _, problems = read_bytes(path, max_size)
+def read_text(
+    path: Path, max_size: int, root: Path | str | None = None
+) -> tuple[str | None, list[FileProblem]]:
+    """Read a file as UTF-8 text, or say precisely why that is not possible (``root``: see read_bytes)."""
+    data, _, problems = read_bytes(path, max_size, root)
     if data is None:
         return None, problems
     return decode_text(data)

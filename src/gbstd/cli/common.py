@@ -23,6 +23,7 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
 from gbstd.i18n import Lang, Text
+from gbstd.printable import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -77,8 +78,9 @@ def load_catalog_or_fail(path: Path, lang: Lang, label: Text | None = None, *, s
 
 
 def fail(message: Text, lang: Lang, code: int = EXIT_ERROR) -> NoReturn:
-    # The message is text, not markup: codes such as "PREFIX[/T]" must not be read as rich tags.
-    stderr.print(f"[bold red]gbstd:[/] {escape(message.get(lang))}", markup=True, highlight=False)
+    # The message is text, not markup: codes such as "PREFIX[/T]" must not be read as rich tags; it may
+    # quote a file name or a git ref, so control characters go.
+    stderr.print(f"[bold red]gbstd:[/] {escape(printable(message.get(lang)))}", markup=True, highlight=False)
     raise typer.Exit(code)
 
 

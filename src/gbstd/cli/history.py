@@ -14,6 +14,7 @@ from gbstd.catalog.loader import load_catalog
 from gbstd.cli.common import LangChoice, LangOption, fail
 from gbstd.gitrepo import FieldChange, RecordHistory, record_history
 from gbstd.i18n import Lang, Text
+from gbstd.printable import printable
 
 
 class HistoryFormat(str, Enum):
@@ -57,7 +58,7 @@ def history(
     if output_format is HistoryFormat.json:
         typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
     else:
-        typer.echo(render_history(found, language), nl=False)
+        typer.echo(printable(render_history(found, language)), nl=False)
 
 
 def _value(value: Any) -> str:
@@ -99,7 +100,10 @@ def render_history(found: RecordHistory, lang: Lang) -> str:
                 lines.append(f"    {entry.summary}")
         if entry.renamed_from:
             lines.append(f"    {entry.renamed_from} → {entry.path}")
-        if entry.unreadable:
+        if entry.refused is not None:
+            lines.append(Text("    （未读取：", "    (not read: ").get(lang) + entry.refused.get(lang)
+                         + Text("）", ")").get(lang))
+        elif entry.unreadable:
             lines.append(
                 Text(
                     "    （此版本不是有效的 YAML，无法逐字段比较）",

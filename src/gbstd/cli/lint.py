@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.catalog.config_file import CatalogError, find_root, load_config, with_cache_dir
 from gbstd.catalog.loader import catalog_files
 from gbstd.cli.common import (
     EXIT_ERROR,
@@ -75,6 +75,11 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="警告也算失败 warnings fail too.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="显示内部错误详情 show details of internal errors.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR",
+        help="缓存目录 cache directory (default: [catalog] cache_dir, which must be inside the catalog; "
+        "only this option may put it elsewhere).",
+    )] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=0,
         help="读取文件的进程数 reader processes for large catalogs (0 = one per core, 1 = none; default: [catalog] jobs).",
@@ -110,6 +115,8 @@ def lint(
         config = load_config(root)
     except CatalogError as exc:
         fail(exc.text, language)
+    if cache_dir is not None:
+        config = with_cache_dir(config, cache_dir)
     roots = {p.resolve() for p in targets}
     only_paths = _paths_within(root, lambda: catalog_files(root, config), roots)
     config_lint = config.lint

@@ -20,7 +20,7 @@ from gbstd.cli.common import (
 )
 from gbstd.cli.report import report_app
 from gbstd.i18n import Text
-from gbstd.reports.site import build_site
+from gbstd.reports.site import SITE_MARKER, build_site, is_site_directory
 from gbstd.reports.templating import template_error
 
 
@@ -36,7 +36,13 @@ def site(
     Open `index.html` in any browser, no server needed. Templates: `templates/site/` (override them in the
     catalog's own `templates/site/`).
 
-    Exit codes: 0 written, 2 could not run (no catalog, unwritable output directory).
+    The output directory is replaced whole once every page is written (a failure leaves the old site as it
+    was), so it must be missing, empty, or a site gbstd wrote before. Two records whose page names collide
+    each keep a page; the command names them. Templates and assets overridden in the catalog must be regular
+    files inside its `templates/` (no symlinks).
+
+    Exit codes: 0 written, 2 could not run (no catalog, unwritable output directory, a directory that is not
+    a gbstd site, a template that fails or is refused).
 
     Examples:
 
@@ -48,6 +54,11 @@ def site(
     day = parse_as_of(as_of, language)
     if output.exists() and not output.is_dir():
         fail(Text(f"输出路径不是目录：{output}", f"the output path is not a directory: {output}"), language)
+    if not is_site_directory(output):
+        fail(Text(f"输出目录非空，且不是 gbstd 生成的网站（网站会整体替换该目录）：{output}；请换一个目录或先清空它",
+                  f"the output directory is not empty and is not a site gbstd wrote (the site replaces it whole): "
+                  f"{output}; choose another directory or empty it first ({SITE_MARKER} marks a gbstd site)"),
+             language)
     catalog = load_catalog_or_fail(catalog_path, language)
     try:
         with progress_bar("生成网站 site" if language == "zh" else "site", total=len(catalog.records) + 1) as bar:
@@ -59,5 +70,11 @@ def site(
     stderr.print(Text(f"已写入 {output / 'index.html'}：{result.pages} 个标准页面",
                       f"wrote {output / 'index.html'}: {result.pages} standard pages").get(language),
                  markup=False, soft_wrap=True)
+    for moved in result.renamed:
+        stderr.print(Text(
+            f"gbstd: {moved.rel} 与 {moved.other} 的页面文件名相同；{moved.other} 保留原名，{moved.rel} 的页面改为 {moved.href}",
+            f"gbstd: {moved.rel} and {moved.other} map to the same page name; {moved.other} keeps it, "
+            f"{moved.rel} is written as {moved.href}",
+        ).get(language), markup=False, soft_wrap=True)
     for source in result.unavailable:
         stderr.print(source.placeholder, markup=False, soft_wrap=True)

@@ -13,9 +13,16 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property, lru_cache
+from typing import Protocol
 
 from gbstd.i18n import Text
 from gbstd.model.regions import PROVINCES, is_valid_region
+
+
+class CodePattern(Protocol):
+    """A compiled ``internal_code_pattern`` (RE2, see :mod:`gbstd.model.config`): only ``fullmatch`` is used."""
+
+    def fullmatch(self, string: str) -> object | None: ...
 
 
 class Tier(str, Enum):
@@ -139,7 +146,7 @@ class StandardCode:
         return self.canonical
 
     @classmethod
-    def parse(cls, raw: str, internal_pattern: re.Pattern[str] | None = None) -> StandardCode:
+    def parse(cls, raw: str, internal_pattern: CodePattern | None = None) -> StandardCode:
         """Parse any common spelling of a code.
 
         ``internal_pattern`` is the catalog's pattern for its own internal codes (matched against the
@@ -154,7 +161,7 @@ class StandardCode:
         return parsed
 
     @classmethod
-    def _parse(cls, raw: str, internal_pattern: re.Pattern[str] | None) -> StandardCode:
+    def _parse(cls, raw: str, internal_pattern: CodePattern | None) -> StandardCode:
         text = normalise_spelling(raw)
         if not text:
             raise CodeError(raw, Text("标准号为空", "the code is empty"))
@@ -211,7 +218,7 @@ class StandardCode:
 
 
 @lru_cache(maxsize=1 << 17)
-def _parse_cached(raw: str, internal_pattern: re.Pattern[str] | None) -> StandardCode | Text:
+def _parse_cached(raw: str, internal_pattern: CodePattern | None) -> StandardCode | Text:
     """The parsed code, or the reason it cannot be parsed (a new :class:`CodeError` is raised each time)."""
     try:
         return StandardCode._parse(raw, internal_pattern)
@@ -245,7 +252,7 @@ def filename_stem(canonical: str) -> str:
     return re.sub(r"[^A-Za-z0-9.\-]", "_", stem)
 
 
-def try_parse(raw: str, internal_pattern: re.Pattern[str] | None = None) -> StandardCode | None:
+def try_parse(raw: str, internal_pattern: CodePattern | None = None) -> StandardCode | None:
     try:
         return StandardCode.parse(raw, internal_pattern)
     except CodeError:

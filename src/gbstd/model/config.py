@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from gbstd.model.code import Tier
+from gbstd.model.code import CodePattern, Tier
 from gbstd.model.making import Stage, parse_stage
 from gbstd.model.standard import TIER_ALIASES
 
@@ -48,15 +48,38 @@ class CatalogSection(_Section):
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
         if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from exc
+            compile_code_pattern(value)  # a ValueError names the reason
         return value
 
     @cached_property
-    def internal_regex(self) -> re.Pattern[str] | None:
-        return re.compile(self.internal_code_pattern) if self.internal_code_pattern else None
+    def internal_regex(self) -> CodePattern | None:
+        return compile_code_pattern(self.internal_code_pattern) if self.internal_code_pattern else None
+
+
+# Keys of [catalog] that name a file or directory: each must stay inside the catalog root.
+PATH_KEYS = ("records", "plans", "projects", "notes", "system", "cache_dir")
+
+
+def compile_code_pattern(pattern: str) -> CodePattern:
+    """Compile ``internal_code_pattern`` with RE2, whose matching time is linear in the input.
+
+    A pull request can change gbstd.toml, and Python's backtracking ``re`` lets a pattern such as
+    ``^(A+)+$`` take minutes on a 30-character code; RE2 cannot. What RE2 refuses (backreferences,
+    lookaround) is refused here with RE2's reason.
+    """
+    import re2  # only catalogs with a pattern pay for loading it
+
+    options = re2.Options()
+    options.log_errors = False  # the reason goes into our one-line error, not onto stderr
+    try:
+        return re2.compile(pattern, options=options)  # type: ignore[no-any-return]
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise ValueError(
+            f"not a regular expression RE2 can compile ({reason}); RE2 has no backreferences or lookaround"
+        ) from None
 
 
 class LintSection(_Section):

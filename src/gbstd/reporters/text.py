@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from gbstd.findings import Severity
 from gbstd.i18n import Text
+from gbstd.printable import printable
 from gbstd.reporters.base import ReportInput
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -24,12 +25,13 @@ def render_text(report: ReportInput) -> str:
         if finding.path != current:
             if current is not None:
                 console.print()
-            console.print(f"[bold underline]{escape(finding.path)}[/]")
+            console.print(f"[bold underline]{escape(printable(finding.path))}[/]")
             current = finding.path
         level = finding.severity.label.get(lang)
         console.print(
-            f"  {escape(finding.path)}:{finding.line}:{finding.column}: "
-            f"[{_STYLE[finding.severity]}]{level}[/] [bold]{finding.rule}[/] {escape(finding.message.get(lang))}"
+            f"  {escape(printable(finding.path))}:{finding.line}:{finding.column}: "
+            f"[{_STYLE[finding.severity]}]{level}[/] [bold]{finding.rule}[/] "
+            f"{escape(printable(finding.message.get(lang)))}"
         )
     if report.result.findings:
         console.print()

@@ -42,8 +42,8 @@ class BulletinNotesChoice:
     warnings: list[Text]
 
 
-def _located(findings: list[Finding], path: Path, rel: str, max_size: int) -> list[Text]:
-    text, _ = read_text(path, max_size)
+def _located(findings: list[Finding], path: Path, rel: str, max_size: int, root: Path | None) -> list[Text]:
+    text, _ = read_text(path, max_size, root)
     locator = Locator(text)
     problems = []
     for finding in findings:
@@ -69,9 +69,10 @@ def choose_notes(catalog: Catalog, period: Period, notes_path: Path | None) -> B
         rel = path.resolve().relative_to(catalog.root).as_posix()
     except ValueError:
         rel = str(path)
-    loaded, findings = load_notes_file(path, rel, catalog.config)
+    inside = catalog.root if notes_path is None else None  # the catalog's own file must stay inside it
+    loaded, findings = load_notes_file(path, rel, catalog.config, inside)
     if loaded is None or findings:
-        raise NotesError(_located(findings, path, rel, catalog.config.catalog.max_file_size))
+        raise NotesError(_located(findings, path, rel, catalog.config.catalog.max_file_size, inside))
     if loaded.notes.period != period.key:
         warnings.append(Text(
             f"{rel} 的 period 是 {loaded.notes.period}，而报告期是 {period.key}",

@@ -4,6 +4,11 @@ Everything is relative links and local files (no CDN, no server): open ``index.h
 file share. Pages come from jinja2 templates (``templates/site/``, overridable per catalog) rendered in the
 sandbox with autoescaping; the only URLs written from record data are ``http(s)`` source links.
 Review state and likely duplicates come from the same sources as the bulletin (:mod:`gbstd.reports.sources`).
+
+Templates see the pages as plain view data (:mod:`gbstd.reports.view`), never the record objects. The site is
+written into a temporary directory beside the target and swapped in whole when complete
+(:func:`gbstd.catalog.atomic.replace_directory`), so a failure leaves the previous site as it was. Page names
+are distinct and stable even when codes collide or are over-long (:mod:`gbstd.reports.site_names`).
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import replace_directory
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.references import resolve_reference
-from gbstd.model.code import filename_stem
 from gbstd.model.regions import PROVINCES, region_name
 from gbstd.model.standard import Standard
 from gbstd.reports.period import Period
+from gbstd.reports.site_names import Renamed, page_names, page_stem
 from gbstd.reports.sources import (
     Diagram,
     Unavailable,
@@ -31,6 +36,7 @@ from gbstd.reports.sources import (
 from gbstd.reports.templating import render, static_file
 
 STATIC_FILES = ("site/site.css", "site/site.js")
+SITE_MARKER = ".gbstd-site"  # marks a directory as a gbstd site, which the next run may replace whole
 Progress = Callable[[int], None]
 
 FIELD_LABELS: dict[str, str] = {
@@ -87,10 +93,19 @@ class SiteResult:
     pages: int
     files: list[Path]
     unavailable: list[Unavailable]
+    renamed: list[Renamed] = field(default_factory=list)
 
 
-def page_name(record: Record) -> str:
-    return f"standards/{filename_stem(record.key)}.html"
+def is_site_directory(path: Path) -> bool:
+    """True for a directory the site may replace: missing, empty, or written by gbstd before."""
+    if not path.exists():
+        return True
+    if not path.is_dir():
+        return False
+    if (path / SITE_MARKER).is_file() or not any(path.iterdir()):
+        return True
+    index = path / "index.html"  # sites written before the marker existed
+    return index.is_file() and '<meta name="generator" content="gbstd">' in index.read_text("utf-8", "replace")
 
 
 def _value(value: object) -> str:
@@ -103,7 +118,13 @@ def _value(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
-def build_pages(catalog: Catalog, as_of: dt.date) -> list[StandardPage]:
+def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None) -> list[StandardPage]:
+    if names is None:
+        names = page_names(catalog.records)[0]
+
+    def page_name(record: Record) -> str:
+        return names.get(record.rel) or f"standards/{page_stem(record.key)}.html"
+
     lineage = Lineage(catalog)
     whole = Period(dt.date.min, as_of, "all")
     reviews = review_figures(catalog, whole, as_of)
@@ -132,8 +153,8 @@ def build_pages(catalog: Catalog, as_of: dt.date) -> list[StandardPage]:
             effective=_value(std.effective),
         )
         page.fields = _fields(std, record, page)
-        page.chain = _chain(catalog, lineage, record)
-        page.references = [_link(catalog, raw) for raw in std.references]
+        page.chain = _chain(lineage, record, page_name)
+        page.references = [_link(catalog, raw, page_name) for raw in std.references]
         page.duplicates = [
             Link(other, page_name(target) if (target := catalog.get(other)) else None,
                  f"{pair.kind} · {pair.score:.2f} · {pair.reason}")
@@ -156,14 +177,14 @@ def _fields(std: Standard, record: Record, page: StandardPage) -> list[tuple[str
     return rows
 
 
-def _link(catalog: Catalog, raw: str) -> Link:
+def _link(catalog: Catalog, raw: str, page_name: Callable[[Record], str]) -> Link:
     target = resolve_reference(catalog, raw)
     if target is None:
         return Link(raw, None, "不在目录中")
     return Link(target.key, page_name(target), f"{target.title}（{target.status.value}）")
 
 
-def _chain(catalog: Catalog, lineage: Lineage, record: Record) -> list[Link]:
+def _chain(lineage: Lineage, record: Record, page_name: Callable[[Record], str]) -> list[Link]:
     """The whole supersession chain this record is on, oldest first; empty when it stands alone."""
     related = lineage.related(record.key)
     if not related:
@@ -176,8 +197,9 @@ def _chain(catalog: Catalog, lineage: Lineage, record: Record) -> list[Link]:
 def build_site(
     catalog: Catalog, out_dir: Path, as_of: dt.date, progress: Progress | None = None
 ) -> SiteResult:
-    """Write the site into ``out_dir`` (created if needed); every write is atomic."""
-    pages = build_pages(catalog, as_of)
+    """Write the site into ``out_dir`` (created if needed), replacing it whole once every page is written."""
+    names, renamed = page_names(catalog.records)
+    pages = build_pages(catalog, as_of, names)
     root = catalog.root
     title = catalog.system.name if catalog.system else "标准目录"
     options = {
@@ -188,26 +210,29 @@ def build_site(
         "review": sorted({(p.review_state, p.review_state) for p in pages if p.review_state}),
     }
     written: list[Path] = []
+    with replace_directory(out_dir) as stage:
 
-    def write(rel: str, data: str | bytes) -> None:
-        path = out_dir / rel
-        write_atomic(path, data)
-        written.append(path)
+        def write(rel: str, data: str | bytes) -> None:
+            path = stage / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            written.append(out_dir / rel)
 
-    for name in STATIC_FILES:
-        write(f"assets/{Path(name).name}", static_file(root, name))
-    diagram = framework_diagram(catalog, as_of)
-    unavailable = [diagram] if isinstance(diagram, Unavailable) else []
-    if isinstance(diagram, Diagram):
-        write("assets/framework.svg", diagram.svg)
-    write("index.html", render(root, "site/index.html.j2", title=title, pages=pages, options=options,
-                               as_of=as_of.isoformat(), unavailable=unavailable,
-                               diagram="assets/framework.svg" if isinstance(diagram, Diagram) else None))
-    if progress:
-        progress(1)
-    for page in pages:
-        write(page.href, render(root, "site/standard.html.j2", title=title, page=page, as_of=as_of.isoformat(),
-                                unavailable=unavailable))
+        write(SITE_MARKER, "gbstd report site: this directory is replaced whole on every run\n")
+        for name in STATIC_FILES:
+            write(f"assets/{Path(name).name}", static_file(root, name))
+        diagram = framework_diagram(catalog, as_of)
+        unavailable = [diagram] if isinstance(diagram, Unavailable) else []
+        if isinstance(diagram, Diagram):
+            write("assets/framework.svg", diagram.svg)
+        write("index.html", render(root, "site/index.html.j2", title=title, pages=pages, options=options,
+                                   as_of=as_of.isoformat(), unavailable=unavailable,
+                                   diagram="assets/framework.svg" if isinstance(diagram, Diagram) else None))
         if progress:
             progress(1)
-    return SiteResult(pages=len(pages), files=written, unavailable=unavailable)
+        for page in pages:
+            write(page.href, render(root, "site/standard.html.j2", title=title, page=page,
+                                    as_of=as_of.isoformat(), unavailable=unavailable))
+            if progress:
+                progress(1)
+    return SiteResult(pages=len(pages), files=written, unavailable=unavailable, renamed=renamed)

@@ -12,9 +12,13 @@ class UnreadableFile(LoadRule):
 
     What it does:
         The file could not be read: permissions, a broken symlink, or a directory named like a record.
+        A pipe or device is not read, nor is a symbolic link whose target lies outside the catalog root
+        (records, projects, plans and notes alike): such a file is not loaded, so no report or site
+        publishes it.
 
     Why it matters:
-        What cannot be read cannot be checked.
+        What cannot be read cannot be checked. A pull request can add ``records/x.yaml → /etc/passwd``
+        or ``→ /dev/zero``; the catalog publishes only what is in it.
 
     Example:
         chmod 000 GB-T-41568-2022.yaml

@@ -31,6 +31,7 @@ from ruamel.yaml.error import YAMLError
 
 from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import (
     CodeTooLong,
     insert_in_order,
@@ -41,6 +42,7 @@ from gbstd.catalog.newrecord import (
     yaml_value,
 )
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
+from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import try_parse
@@ -329,7 +331,7 @@ def _plan_row(
     outcome = RowOutcome(number, Action.CREATE, key, rel, notes=parsed.notes)
     if not path.exists():
         return outcome, _Planned(path, record_document(parsed.data), True, outcome)
-    loaded = _load_existing(path, rel)
+    loaded = _load_existing(catalog, path, rel)
     if isinstance(loaded, CellProblem):
         outcome.action = Action.REJECTED
         outcome.problems = [loaded]
@@ -379,12 +381,19 @@ def _plan_row(
     return outcome, _Planned(path, doc, False, outcome)
 
 
-def _load_existing(path: Path, rel: str) -> tuple[CommentedMap, Standard] | CellProblem:
+def _load_existing(catalog: Catalog, path: Path, rel: str) -> tuple[CommentedMap, Standard] | CellProblem:
     try:
-        doc = load_roundtrip(path.read_text(encoding="utf-8-sig"))
+        # Read as lint reads it (size, file type, link target, depth, aliases) before the round-trip parser.
+        text = require_catalog_file(catalog.root, path, catalog.config.catalog.max_file_size).text or ""
+        doc = load_roundtrip(text)
         return doc, Standard.model_validate(dict(doc))
-    except (OSError, UnicodeDecodeError, ValueError, YAMLError, ValidationError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, YAMLError, ValidationError, CatalogError) as exc:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
+        if isinstance(exc, CatalogError):
+            return CellProblem("", Text(
+                f"已有记录无法读取：{exc.text.zh}；先运行 gbstd lint 修正",
+                f"the existing record cannot be read: {exc.text.en}; fix it first (gbstd lint)",
+            ))
         return CellProblem(
             "",
             Text(
@@ -423,7 +432,7 @@ def _link_replaced_by(
                 record = catalog.get(old)
                 if record is None or not update:
                     continue
-                loaded = _load_existing(record.path, record.rel)
+                loaded = _load_existing(catalog, record.path, record.rel)
                 if isinstance(loaded, CellProblem) or lists(loaded[0], new_code):
                     continue
                 outcome = rows.get(record.key) or RowOutcome(0, Action.UPDATE, record.key, record.rel)

@@ -1,0 +1,77 @@
+"""The one way to open a catalog file: lint's checks for every reader (lint, history, import, fmt, review).
+
+A file of a pull request can be a symlink to ``/dev/zero`` or ``/etc/passwd``, a FIFO, 200 MB of text, a
+1 000-level nesting or an alias bomb. :func:`read_catalog_file` applies the checks lint applies — the link
+target stays inside the catalog root, a regular file only, the size limit before reading, UTF-8, nesting
+depth, no aliases — and returns the text and data with the problems as findings' raw material.
+:func:`require_catalog_file` is the same for commands that edit a file: any problem is a one-line
+:class:`CatalogError` (exit 2) naming the file and the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.yamlio import FileProblem, is_inside, parse_yaml, read_text
+from gbstd.i18n import Text
+
+# Problems after which the file's data is still usable (a BOM: the text is read without it).
+NON_FATAL = frozenset({"Y006"})
+
+
+@dataclass
+class CatalogDocument:
+    """One catalog file as read: its text (None when unreadable), its data and what was wrong."""
+
+    text: str | None
+    data: Any = None
+    problems: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return self.text is not None and all(p.rule in NON_FATAL for p in self.problems)
+
+    @property
+    def bom(self) -> bool:
+        return any(p.rule == "Y006" for p in self.problems)
+
+
+def read_catalog_file(root: Path | None, path: Path, max_size: int, *, parse: bool = True) -> CatalogDocument:
+    """Read ``path`` of the catalog at ``root`` as lint does; ``parse=False`` stops after the text checks.
+
+    ``root`` None is for a file the user named on the command line: read where it is, all other checks apply.
+    """
+    if root is not None and not is_inside(root, path):
+        return CatalogDocument(None, problems=[FileProblem("Y010", Text(
+            "文件在目录之外（或是指向目录之外的符号链接）",
+            "the file is outside the catalog (or a symbolic link leading outside it)",
+        ))])
+    text, problems = read_text(path, max_size, root)
+    if text is None or not parse:
+        return CatalogDocument(text, None, problems)
+    data, parse_problems = parse_yaml(text)
+    return CatalogDocument(text, data, problems + parse_problems)
+
+
+def require_catalog_file(root: Path, path: Path, max_size: int, *, parse: bool = True) -> CatalogDocument:
+    """:func:`read_catalog_file`, with the first problem as a :class:`CatalogError` instead of data."""
+    document = read_catalog_file(root, path, max_size, parse=parse)
+    for problem in document.problems:
+        if problem.rule not in NON_FATAL:
+            rel = _shown(root, path)
+            where = f"{rel}:{problem.line}:{problem.column}" if problem.line > 1 else rel
+            raise CatalogError(Text(
+                f"{where}: {problem.message.zh}（{problem.rule}）",
+                f"{where}: {problem.message.en} ({problem.rule})",
+            ))
+    return document
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,18 @@
+"""Text from a catalog or its git history, made safe to print on a terminal.
+
+A record's field, a file name, a commit message or an author can carry escape sequences (``ESC[2J`` clears
+the screen, ``ESC]0;…BEL`` retitles the window, a bare CR overwrites the line shown). Everything printed for
+a human goes through :func:`printable`; JSON output escapes control characters by itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, and the C1 controls (U+0080–U+009F: 8-bit CSI, OSC, …).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters other than newline and tab."""
+    return _CONTROL.sub("", text)
