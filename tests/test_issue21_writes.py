@@ -185,9 +185,30 @@ def test_review_after_abolition_is_refused_and_linted(sample: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "reviews:" not in text
     path.write_text(
-        text + "reviews:\n  - {date: 2026-04-01, conclusion: 继续有效, by: 国家机关事务管理局}\n", encoding="utf-8"
+        text + "reviews:\n  - {date: 2026-04-01, conclusion: 继续有效, by: 国家机关事务管理局}\n",
+        encoding="utf-8",
     )
     code, out, _ = invoke("lint", str(sample), "--as-of", AS_OF, "--select", "R006", "-f", "json")
     findings = json.loads(out)
     assert [(f["rule"], f["path"]) for f in findings] == [("R006", "records/national/GB-T-29118-2012.yaml")]
     assert "晚于废止日期 2024-04-01" in findings[0]["message"]
+
+
+# --- item 4: a site rebuilt over an older one has no pages of records that are gone ------------------------
+
+
+def test_site_rebuilt_over_an_older_one_drops_pages_of_deleted_records(sample: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert invoke("report", "site", str(sample), "-o", str(site), "--as-of", AS_OF)[0] == 0
+    records = sorted(sample.glob("records/*/*.yaml"))
+    assert len(list((site / "standards").glob("*.html"))) == len(records)
+    gone = sample / "records/local/DB6103-T-22-2025.yaml"
+    assert (site / "standards/DB6103-T-22-2025.html").is_file()
+    gone.unlink()
+    before = snapshot(sample)
+    assert invoke("report", "site", str(sample), "-o", str(site), "--as-of", AS_OF)[0] == 0
+    assert changed_files(before, snapshot(sample)) == set()  # the catalog is only read
+    pages = sorted(p.stem for p in (site / "standards").glob("*.html"))
+    assert len(pages) == len(records) - 1
+    assert "DB6103-T-22-2025" not in pages
+    assert "DB6103-T-22-2025" not in (site / "index.html").read_text(encoding="utf-8")
