@@ -43,7 +43,8 @@ class ReferenceAbolished(RecordRule):
             target = resolve_reference(ctx.catalog, raw)
             if target is None or target.status is not Status.ABOLISHED:
                 continue
-            successors = sorted(ctx.lineage.successors(target.key))
+            # Only successors that have a record: a replaced_by pointing nowhere is C010's, not advice.
+            successors = sorted(s for s in ctx.lineage.successors(target.key) if ctx.catalog.get(s) is not None)
             hint = Text(f"，应改为 {'、'.join(successors)}", f"; use {', '.join(successors)}") if successors else Text("", "")
             yield self.at(record, Text(f"引用的 {target.key} 已废止{hint.zh}", f"references {target.key}, which is abolished{hint.en}"),
                           ("references", index), key=False)

@@ -1,0 +1,115 @@
+"""Issue 21, items 8, 10–15, 17–19: input refused (or refused better), advice that holds, what people read."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.cli.app import app
+from tests.conftest import CatalogFactory, record
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+runner = CliRunner()
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "standards"
+AS_OF = "2026-11-23"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    return root
+
+
+# --- item 8: C014 suggests only successors that exist -------------------------------------------------------
+
+
+def test_c014_suggests_only_successors_in_the_catalog(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({
+        "records/GB-T-1-2012.yaml": record("GB/T 1-2012", "导则", "废止", abolished="2020-01-01",
+                                           replaced_by="[GB/T 1-2020, DB41/T 1876-2023]"),
+        "records/GB-T-1-2020.yaml": record("GB/T 1-2020", "导则", replaces="[GB/T 1-2012]"),
+        "records/DB41-T-9-2021.yaml": record("DB41/T 9-2021", "规范", references="[GB/T 1-2012]"),
+    })  # fmt: skip
+    _, out, _ = invoke("lint", str(root), "--as-of", AS_OF, "--select", "C014", "-f", "json")
+    (finding,) = json.loads(out)
+    assert finding["message"] == "引用的 GB/T 1-2012 已废止，应改为 GB/T 1-2020"
+
+
+# --- item 10: gbstd new refuses what would be a bad record --------------------------------------------------
+
+
+def test_new_refuses_bad_status_module_and_dates(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    assert invoke("init", str(root))[0] == 0
+    base = ["new", "GB/T 2-2020", "-t", "术语", "--into", str(root)]
+    code, _, err = invoke(*base, "--module", "101", "--status", "bogus")
+    assert code == 2 and err == "gbstd: --status 'bogus' 不是状态（现行 / 即将实施 / 废止）\n"
+    code, _, err = invoke(*base, "--module", "999")
+    assert code == 2 and err.startswith("gbstd: --module '999' 不在标准体系中（如 ") and err.count("\n") == 1
+    code, _, err = invoke(*base)  # no terminal to ask on: required
+    assert code == 2 and "需要 --module" in err
+    code, _, err = invoke(*base, "-m", "101", "--published", "2020-05-01", "--effective", "2020-04-01")
+    assert code == 2 and "发布日期 2020-05-01 晚于实施日期 2020-04-01" in err
+    assert not list((root / "records").rglob("*.yaml"))
+    code, _, _ = invoke(*base, "-m", "101", "--status", "现行有效", "--effective", "2024-04-01")
+    assert code == 0
+    written = (root / "records/national/GB-T-2-2020.yaml").read_text(encoding="utf-8")
+    assert "status: 现行\n" in written and 'module: "101"' in written
+    assert invoke("lint", str(root), "--as-of", AS_OF)[0] == 0
+
+
+# --- item 11: init "" ----------------------------------------------------------------------------------------
+
+
+def test_init_refuses_an_empty_directory_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke("init", "")
+    assert code == 2 and "目录名不能为空" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- item 13: status words, undated codes, import DIR --------------------------------------------------------
+
+
+def test_status_words_undated_codes_and_directories(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    root = make_catalog({})
+    table = tmp_path / "t.csv"
+    table.write_text(
+        "标准号,标准名称,状态,实施日期\n"
+        "DB41/T 2144-2021,机关食堂服务规范,现行有效,2021-09-13\n"
+        "DB41/T 2397,机关食堂反食品浪费管理规范,现行,2023-07-27\n",
+        encoding="utf-8",
+    )
+    code, out, err = invoke("import", str(table), "--into", str(root), "--as-of", AS_OF)
+    assert code == 1
+    assert "新建: records/local/DB41-T-2144-2021.yaml" in out
+    assert "第3行 标准号: 'DB41/T 2397'" in err and "缺少年份，应为 DB41/T 2397-年份" in err
+    assert "行政区划" not in err
+    code, _, err = invoke("import", str(root), "--into", str(root))
+    assert code == 2 and "是目录，请给出表格文件" in err
+
+
+# --- item 18: init writes per-tier review periods --------------------------------------------------------
+
+
+def test_init_writes_five_year_periods_for_national_industry_group(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    assert invoke("init", str(root))[0] == 0
+    config = tomllib.loads((root / "gbstd.toml").read_text(encoding="utf-8"))
+    assert config == {"review": {"tiers": {"national": 5, "industry": 5, "group": 5}}}
