@@ -113,3 +113,37 @@ def test_init_writes_five_year_periods_for_national_industry_group(tmp_path: Pat
     assert invoke("init", str(root))[0] == 0
     config = tomllib.loads((root / "gbstd.toml").read_text(encoding="utf-8"))
     assert config == {"review": {"tiers": {"national": 5, "industry": 5, "group": 5}}}
+
+
+# --- item 14: review --region 99 ---------------------------------------------------------------------------
+
+
+def test_review_region_that_does_not_exist_is_an_error() -> None:
+    code, out, err = invoke("review", "-C", str(SAMPLE), "--region", "99", "--as-of", AS_OF)
+    assert code == 2 and out == ""
+    assert err == "gbstd: --region '99' 不是有效的行政区划代码（省级代码见 GB/T 2260）\n"
+    code, out, _ = invoke("review", "-C", str(SAMPLE), "--region", "4103", "--as-of", AS_OF, "-f", "json")
+    assert code == 0 and {i["code"] for i in json.loads(out)["items"]} == {"DB4103/T 152-2023"}
+
+
+# --- item 15: fmt says where a syntax error is; HEAD~1 in a one-commit repository --------------------------
+
+
+def test_fmt_syntax_error_has_line_and_column(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({"records/GB-T-1-2020.yaml": "code: GB/T 1-2020\ntitle: [x\nstatus: 现行\n"})
+    code, _, err = invoke("fmt", str(root))
+    assert code == 1
+    assert "records/GB-T-1-2020.yaml:3:7: YAML 语法错误" in err
+
+
+def test_changed_since_an_ancestor_that_does_not_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.git_catalog import commit, init_repo, standard, write_record
+
+    repo, root = init_repo(tmp_path)
+    write_record(root, "GB-T-1-2020.yaml", **standard("GB/T 1-2020", "术语"))
+    commit(repo, "one")
+    monkeypatch.chdir(root)
+    code, _, err = invoke("lint", "--changed-since", "HEAD~1")
+    assert code == 2
+    assert err == "gbstd: 没有修订 HEAD~1：HEAD 的历史中只有 1 个提交，没有这么早的祖先\n"
+    assert "fetch" not in err

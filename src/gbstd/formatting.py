@@ -212,6 +212,8 @@ class FormatResult:
     rel: str
     outcome: Outcome
     message: Text | None = None
+    line: int = 0  # where the problem is (1-based), when known: 0 = the file as a whole
+    column: int = 0
 
 
 @dataclass
@@ -308,17 +310,15 @@ def format_files(catalog: Catalog, rels: Iterable[str], *, check: bool) -> Forma
         fatal = [p for p in problems if p.rule != "Y006"]
         if text is None or fatal:
             problem = (fatal or problems)[0]
-            run.results.append(FormatResult(rel, "error", problem.message))
+            run.results.append(FormatResult(rel, "error", problem.message, problem.line, problem.column))
             continue
         try:
             formatted = format_text(text, kind, catalog)
         except ValueError as exc:
-            detail = (
-                exc.args[1].message
-                if len(exc.args) > 1
-                else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
-            )
-            run.results.append(FormatResult(rel, "error", detail))
+            where = exc.args[1] if len(exc.args) > 1 else None
+            detail = where.message if where else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
+            line, column = (where.line, where.column) if where else (0, 0)
+            run.results.append(FormatResult(rel, "error", detail, line, column))
             continue
         original = path.read_bytes()
         if formatted.encode("utf-8") == original:

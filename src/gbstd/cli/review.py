@@ -25,6 +25,7 @@ from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
+from gbstd.model.regions import is_valid_region
 from gbstd.model.standard import CONCLUSION_ALIASES, TIER_ALIASES, Conclusion, Review
 from gbstd.review import DueState, ReviewState, Worklist, parse_window, review_worklist
 from gbstd.tabular.safety import markdown_text, neutralise_row
@@ -75,6 +76,9 @@ def _regions(values: list[str], lang: Lang) -> list[str]:
         if not re.fullmatch(r"\d{2}(\d{2}){0,2}", value):
             fail(Text(f"--region {value!r} 应为 2、4 或 6 位行政区划代码（如 41、4103）",
                       f"--region {value!r} must be a 2-, 4- or 6-digit division code (e.g. 41, 4103)"), lang)
+        if not is_valid_region(value):  # like --module 30: a filter that cannot match is an error
+            fail(Text(f"--region {value!r} 不是有效的行政区划代码（省级代码见 GB/T 2260）",
+                      f"--region {value!r} is not a valid division code (provinces: GB/T 2260)"), lang)
     return values
 
 
