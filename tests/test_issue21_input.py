@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -147,3 +148,50 @@ def test_changed_since_an_ancestor_that_does_not_exist(tmp_path: Path, monkeypat
     assert code == 2
     assert err == "gbstd: 没有修订 HEAD~1：HEAD 的历史中只有 1 个提交，没有这么早的祖先\n"
     assert "fetch" not in err
+
+
+# --- item 12: the output format follows the -o extension; a contradiction is refused -----------------------
+
+
+def test_output_format_from_the_extension(tmp_path: Path) -> None:
+    base = ["report", "bulletin", str(SAMPLE), "--period", "2024H1", "--as-of", AS_OF]
+    code, _, err = invoke(*base, "-o", str(tmp_path / "x.pdf"))
+    assert code == 2 and "无法从扩展名 .pdf 判断输出格式" in err
+    code, _, err = invoke(*base, "-f", "docx", "-o", str(tmp_path / "p.md"))
+    assert code == 2 and "-f docx 与输出文件扩展名 .md 矛盾" in err
+    assert list(tmp_path.iterdir()) == []
+    assert invoke(*base, "-o", str(tmp_path / "b.docx"))[0] == 0
+    assert (tmp_path / "b.docx").read_bytes()[:2] == b"PK"  # Word, not Markdown
+    code, _, err = invoke("report", "catalog", str(SAMPLE), "-f", "csv", "-o", str(tmp_path / "t.xlsx"))
+    assert code == 2 and "矛盾" in err
+    assert invoke("report", "catalog", str(SAMPLE), "-o", str(tmp_path / "t.csv"))[0] == 0
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# --- item 19: help texts -------------------------------------------------------------------------------------
+
+
+def _examples(command: str, doc: str) -> list[list[str]]:
+    lines = [line.strip() for line in doc.splitlines() if line.strip().startswith(f"gbstd {command} ")]
+    return [shlex.split(line)[1:] for line in lines if ">" not in line and "origin/" not in line]
+
+
+def test_help_examples_run_on_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gbstd.cli.history import history
+    from gbstd.cli.lint import lint
+
+    monkeypatch.chdir(REPO)
+    examples = _examples("lint", lint.__doc__ or "") + _examples("history", history.__doc__ or "")
+    assert len(examples) >= 5
+    for args in examples:
+        code, _, err = invoke(*args)
+        assert code in (0, 1), (args, err)
+
+
+def test_help_shows_no_bool_metavar_and_a_real_default() -> None:
+    for command in (["import"], ["lint"], ["review", "add"], ["report", "bulletin"], ["dupes"]):
+        result = runner.invoke(app, [*command, "--help"], terminal_width=200)
+        assert result.exit_code == 0
+        assert "<bool>" not in result.stdout, command
+    result = runner.invoke(app, ["report", "bulletin", "--help"], terminal_width=200)
+    assert "bulletin-PERIOD.FORMAT" in result.stdout and "bulletin-.)" not in result.stdout
