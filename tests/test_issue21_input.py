@@ -195,3 +195,42 @@ def test_help_shows_no_bool_metavar_and_a_real_default() -> None:
         assert "<bool>" not in result.stdout, command
     result = runner.invoke(app, ["report", "bulletin", "--help"], terminal_width=200)
     assert "bulletin-PERIOD.FORMAT" in result.stdout and "bulletin-.)" not in result.stdout
+
+
+# --- item 17: one CSV writer; English counts and lists ------------------------------------------------------
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data  # BOM and CRLF, like report catalog
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_review_and_dupes_csv_go_through_the_catalog_writer() -> None:
+    result = runner.invoke(app, ["review", "-C", str(SAMPLE), "--as-of", AS_OF, "-f", "csv"])
+    assert result.exit_code == 0
+    rows = _csv_rows(result.stdout_bytes)
+    assert list(rows[0])[:3] == ["标准号", "标准名称", "标准层级"]
+    assert all(not r["复审状态"].isascii() for r in rows)  # 逾期, not overdue_hard
+    assert {r["僵尸标准"] for r in rows} <= {"是", "否"}
+    assert all(not r["标准层级"].isascii() for r in rows)
+    assert any(r["剩余天数"].startswith("-") for r in rows)  # a number, not a neutralised formula
+    result = runner.invoke(app, ["dupes", str(SAMPLE), "-f", "csv"])
+    rows = _csv_rows(result.stdout_bytes)
+    assert rows and list(rows[0])[:3] == ["组", "标准号甲", "标准号乙"]
+    assert all(not r["类型"].isascii() and not r["层级甲"].isascii() for r in rows)
+    result = runner.invoke(app, ["dupes", str(SAMPLE), "-f", "csv", "--lang", "en"])
+    assert list(_csv_rows(result.stdout_bytes)[0])[:2] == ["cluster", "a"]
+
+
+def test_english_counts_agree_and_lists_use_commas(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({
+        "system.yaml": "name: 体系\nmodules:\n  - {id: '100', name: 基础}\n  - {id: '200', name: 管理}\n",
+        "records/GB-T-1-2020.yaml": record("GB/T 1-2020", "导则", effective="2024-01-01", module="'999'"),
+    })  # fmt: skip
+    code, out, _ = invoke("lint", str(root), "--as-of", AS_OF, "--lang", "en", "--select", "C016")
+    assert code == 1
+    assert "module 999 is not in the standard system (known: 100, 200…)" in out
+    assert out.strip().splitlines()[-1] == "Checked 2 files: 1 finding in 1 file (1 error, 0 warnings, 0 info)."

@@ -77,4 +77,9 @@ def dupes(
     if output_format is DupesFormat.table:
         sys.stdout.write(render_table(groups, extra, language, sys.stdout.isatty()))
     else:
-        sys.stdout.write(DUPES_FORMATS[output_format.value](groups, extra, language))
+        rendered = DUPES_FORMATS[output_format.value](groups, extra, language)
+        if isinstance(rendered, bytes):  # CSV: the catalog export's bytes, BOM included
+            sys.stdout.buffer.write(rendered)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(rendered)

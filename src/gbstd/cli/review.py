@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 import sys
@@ -28,7 +26,8 @@ from gbstd.model.config import ReviewPolicy
 from gbstd.model.regions import is_valid_region
 from gbstd.model.standard import CONCLUSION_ALIASES, TIER_ALIASES, Conclusion, Review
 from gbstd.review import DueState, ReviewState, Worklist, parse_window, review_worklist
-from gbstd.tabular.safety import markdown_text, neutralise_row
+from gbstd.tabular.safety import markdown_text
+from gbstd.tabular.writers import csv_bytes
 
 
 class Format(str, Enum):
@@ -157,7 +156,8 @@ def review(
     if output_format is Format.json:
         sys.stdout.write(render_json(worklist, policy, language))
     elif output_format is Format.csv:
-        sys.stdout.write(render_csv(worklist))
+        sys.stdout.buffer.write(render_csv(worklist, language))
+        sys.stdout.flush()
         stderr.print(summary, markup=False)
     elif output_format is Format.markdown:
         sys.stdout.write(render_markdown(worklist, language) + f"\n{summary}\n")
@@ -223,21 +223,26 @@ def render_json(worklist: Worklist, policy: ReviewPolicy, lang: Lang) -> str:
 
 CSV_COLUMNS = ["code", "title", "tier", "region", "module", "effective", "last_review", "last_conclusion",
                "due", "days", "state", "zombie", "path"]
+# The default (Chinese) table is for people and Excel; --lang en keeps the machine keys and values.
+CSV_HEADERS_ZH = ["标准号", "标准名称", "标准层级", "行政区划", "体系编号", "实施日期", "上次复审日期", "上次复审结论",
+                  "复审到期日", "剩余天数", "复审状态", "僵尸标准", "文件"]
 
 
-def render_csv(worklist: Worklist) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+def render_csv(worklist: Worklist, lang: Lang = "zh") -> bytes:
+    """Through the catalog export's CSV writer: UTF-8 with BOM, CRLF, Chinese headers and values by default."""
+    zh = lang == "zh"
+    rows = []
     for state in worklist.items:
         record, last = state.record, state.last_review
-        writer.writerow(neutralise_row([
-            record.key, record.title, record.tier.value if record.tier else "", record.region or "",
-            record.standard.module or "", record.standard.effective or "", last.date if last else "",
-            last.conclusion.value if last else "", state.due, state.days, state.state.value,
-            "yes" if state.zombie else "no", record.rel,
-        ]))
-    return buffer.getvalue()
+        tier = record.tier
+        rows.append([
+            record.key, record.title, (tier.label.zh if zh else tier.value) if tier else "", record.region or "",
+            record.standard.module or "", record.standard.effective, last.date if last else None,
+            last.conclusion.value if last else "", state.due, state.days,
+            state.state.label.zh if zh else state.state.value,
+            ("是" if state.zombie else "否") if zh else ("yes" if state.zombie else "no"), record.rel,
+        ])
+    return csv_bytes(CSV_HEADERS_ZH if zh else CSV_COLUMNS, rows)
 
 
 def render_markdown(worklist: Worklist, lang: Lang) -> str:

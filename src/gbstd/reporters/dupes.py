@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -14,8 +13,10 @@ from rich.table import Table
 
 from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang, Text
+from gbstd.model.code import Tier
 from gbstd.similarity import Cluster, DuplicateKind, DuplicatePair, describe_region
-from gbstd.tabular.safety import markdown_text, neutralise_cell
+from gbstd.tabular.safety import markdown_text
+from gbstd.tabular.writers import csv_bytes
 
 CSV_COLUMNS = (
     "cluster", "a", "b", "score", "kind", "reason", "advice", "a_title", "b_title", "a_tier", "b_tier",
@@ -35,14 +36,23 @@ def render_json(clusters: list[Cluster], extra: list[DuplicatePair], lang: Lang)
     return json.dumps(_rows(clusters, extra, lang), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_csv(clusters: list[Cluster], extra: list[DuplicatePair], lang: Lang) -> str:
-    buffer = StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(
-        {k: neutralise_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in _rows(clusters, extra, lang)
-    )
-    return buffer.getvalue()
+CSV_HEADERS_ZH = (
+    "组", "标准号甲", "标准号乙", "相似度", "类型", "理由", "建议", "标准名称甲", "标准名称乙", "层级甲", "层级乙",
+    "行政区划甲", "行政区划乙", "文件甲", "文件乙",
+)  # fmt: skip
+
+
+def render_csv(clusters: list[Cluster], extra: list[DuplicatePair], lang: Lang) -> bytes:
+    """Through the catalog export's CSV writer (BOM, CRLF); Chinese headers and labels by default, the
+    machine keys and values with ``--lang en``."""
+    rows = []
+    for row in _rows(clusters, extra, lang):
+        if lang == "zh":
+            row["kind"] = DuplicateKind(row["kind"]).label.zh
+            for side in ("a_tier", "b_tier"):
+                row[side] = Tier(row[side]).label.zh if row[side] else ""
+        rows.append([row[key] for key in CSV_COLUMNS])
+    return csv_bytes(CSV_HEADERS_ZH if lang == "zh" else CSV_COLUMNS, rows)  # type: ignore[arg-type]
 
 
 def _tier(record: Record, lang: Lang) -> str:
@@ -116,7 +126,7 @@ def render_table(clusters: list[Cluster], extra: list[DuplicatePair], lang: Lang
     return buffer.getvalue()
 
 
-DUPES_FORMATS: dict[str, Callable[[list[Cluster], list[DuplicatePair], Lang], str]] = {
+DUPES_FORMATS: dict[str, Callable[[list[Cluster], list[DuplicatePair], Lang], str | bytes]] = {
     "table": render_table,
     "json": render_json,
     "csv": render_csv,

@@ -238,13 +238,14 @@ _HINT_VALUES = {
 
 
 def _check_module(module: str | None, modules: Collection[str]) -> None:
-    examples = "、".join(list(modules)[:6]) + ("…" if len(modules) > 6 else "")
+    more = "…" if len(modules) > 6 else ""
+    zh, en = "、".join(list(modules)[:6]) + more, ", ".join(list(modules)[:6]) + more
     if module is None:
-        raise ScaffoldError(Text(f"需要 --module（标准体系中的体系编号，如 {examples}）",
-                                 f"--module is required (a module of the standard system, e.g. {examples})"))
+        raise ScaffoldError(Text(f"需要 --module（标准体系中的体系编号，如 {zh}）",
+                                 f"--module is required (a module of the standard system, e.g. {en})"))
     if module not in modules:
-        raise ScaffoldError(Text(f"--module {module!r} 不在标准体系中（如 {examples}）",
-                                 f"--module {module!r} is not a module of the standard system (e.g. {examples})"))
+        raise ScaffoldError(Text(f"--module {module!r} 不在标准体系中（如 {zh}）",
+                                 f"--module {module!r} is not a module of the standard system (e.g. {en})"))
 
 
 def new_record(

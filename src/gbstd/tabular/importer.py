@@ -284,12 +284,13 @@ def _account_for_rows(table: Table, report: ImportReport) -> None:
     unexplained = [o.row for o in report.outcomes if o.action is Action.REJECTED and not o.problems]
     seen = len(table.rows) if table.seen is None else table.seen
     if missing or unexplained or len(report.outcomes) != seen:
-        rows = "、".join(map(str, missing + unexplained)) or "?"
+        numbers = [str(n) for n in missing + unexplained] or ["?"]
+        rows, rows_en = "、".join(numbers), ", ".join(numbers)
         raise TableError(
             Text(
                 f"读到 {seen} 个数据行，只处理了 {len(report.outcomes)} 行（第{rows}行未导入也未说明原因）；"
                 "未写入任何文件",
-                f"saw {seen} data rows but handled {len(report.outcomes)} (rows {rows} neither imported "
+                f"saw {seen} data rows but handled {len(report.outcomes)} (rows {rows_en} neither imported "
                 "nor rejected with a reason); nothing written",
             )
         )
