@@ -219,10 +219,10 @@ def test_review_and_dupes_csv_go_through_the_catalog_writer() -> None:
     assert any(r["剩余天数"].startswith("-") for r in rows)  # a number, not a neutralised formula
     result = runner.invoke(app, ["dupes", str(SAMPLE), "-f", "csv"])
     rows = _csv_rows(result.stdout_bytes)
-    assert rows and list(rows[0])[:3] == ["组", "标准号甲", "标准号乙"]
+    assert rows and list(rows[0])[:4] == ["组", "组类型", "组内标准数", "标准号甲"]
     assert all(not r["类型"].isascii() and not r["层级甲"].isascii() for r in rows)
     result = runner.invoke(app, ["dupes", str(SAMPLE), "-f", "csv", "--lang", "en"])
-    assert list(_csv_rows(result.stdout_bytes)[0])[:2] == ["cluster", "a"]
+    assert list(_csv_rows(result.stdout_bytes)[0])[:2] == ["group", "group_kind"]
 
 
 def test_english_counts_agree_and_lists_use_commas(make_catalog: CatalogFactory) -> None:

@@ -24,7 +24,7 @@ from gbstd.cli.app import app
 from gbstd.printable import printable
 
 runner = CliRunner()
-SAMPLE = Path(__file__).resolve().parent.parent / "standards"
+SAMPLE = Path(__file__).resolve().parents[2] / "standards"
 AS_OF = "2025-06-30"
 MARKER = "OUTSIDE-SECRET-7731"  # text only a file outside the catalog holds
 

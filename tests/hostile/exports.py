@@ -19,7 +19,7 @@ from gbstd.catalog.loader import load_catalog
 from gbstd.tabular.safety import FORMULA_STARTS, markdown_text, neutralise_cell, restore_cell
 from tests.test_report_catalog import fresh_catalog, invoke, round_trip, sheet_values
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "standards"
 AS_OF = "2026-11-23"
 

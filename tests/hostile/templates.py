@@ -22,7 +22,7 @@ from gbstd.cli.app import app
 from gbstd.reports import templating
 from gbstd.reports.view import ViewError, is_plain, view
 
-SAMPLE = Path(__file__).resolve().parents[1] / "standards"
+SAMPLE = Path(__file__).resolve().parents[2] / "standards"
 runner = CliRunner()
 
 
