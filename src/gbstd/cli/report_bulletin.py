@@ -81,6 +81,10 @@ def bulletin(
         chosen = parse_period(period, _date(date_from, "--from", language), _date(date_to, "--to", language))
     except PeriodError as exc:
         fail(exc.text, language)
+    if chosen.start > day:  # nothing of it has happened: a bulletin would only show today's state
+        fail(Text(f"报告期 {chosen.label} 尚未开始（截至 {day}）；通报只能写已开始的报告期",
+                  f"the period {chosen.key} has not started yet (as of {day}); a bulletin covers a period "
+                  "that has begun"), language)
     fmt = choose_format(output_format, output, _SUFFIXES, BulletinFormat.md, language).value
     target = output or Path(f"bulletin-{chosen.key}.{fmt}")
     if target.exists() and target.is_dir():
