@@ -234,3 +234,22 @@ def test_english_counts_agree_and_lists_use_commas(make_catalog: CatalogFactory)
     assert code == 1
     assert "module 999 is not in the standard system (known: 100, 200…)" in out
     assert out.strip().splitlines()[-1] == "Checked 2 files: 1 finding in 1 file (1 error, 0 warnings, 0 info)."
+
+
+# --- item 9: history after an uncommitted delete -------------------------------------------------------------
+
+
+def test_history_after_an_uncommitted_delete(tmp_path: Path) -> None:
+    from tests.git_catalog import commit, init_repo, standard, write_record
+
+    repo, root = init_repo(tmp_path)
+    path = write_record(root, "GB-T-1-2020.yaml", **standard("GB/T 1-2020", "术语"))
+    commit(repo, "add")
+    write_record(root, "GB-T-1-2020.yaml", **standard("GB/T 1-2020", "术语", effective="2020-06-01"))
+    commit(repo, "effective date")
+    path.unlink()  # not committed
+    code, out, err = invoke("history", "GB/T 1-2020", str(root), "-f", "json")
+    assert code == 0, err
+    entries = json.loads(out)["entries"]
+    assert [e["change"] for e in entries] == ["deleted", "modified", "added"]
+    assert entries[0]["commit"] is None and [e["message"] for e in entries[1:]] == ["effective date", "add"]

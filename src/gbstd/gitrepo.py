@@ -366,6 +366,13 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
         if PurePosixPath(rel).name in names and _is_record_path(catalog, rel):
             return _to_repo(prefix, rel)
     records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
+    if repo.head.is_valid():  # deleted in the working tree but not yet committed: HEAD still has it
+        committed = repo.git.execute(
+            ["git", "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "HEAD", "--", records_dir]
+        )
+        for line in str(committed).splitlines():
+            if PurePosixPath(line.strip()).name in names:
+                return line.strip()
     output = repo.git.execute(
         [
             "git",
