@@ -253,3 +253,13 @@ def test_history_after_an_uncommitted_delete(tmp_path: Path) -> None:
     entries = json.loads(out)["entries"]
     assert [e["change"] for e in entries] == ["deleted", "modified", "added"]
     assert entries[0]["commit"] is None and [e["message"] for e in entries[1:]] == ["effective date", "add"]
+
+
+# --- item 16 (part): rule docs cite public sources, not material users never saw ----------------------------
+
+
+def test_rule_docs_do_not_cite_the_seeds() -> None:
+    from gbstd.rules import ALL_RULES
+
+    for rule in ALL_RULES:
+        assert "seed" not in rule.doc().casefold(), rule.code

@@ -22,7 +22,8 @@ class ReferenceAbolished(RecordRule):
 
     Why it matters:
         A standard that cites an abolished one sends its users to requirements that no longer apply —
-        the 衔接 (linkage) failure the seeds warn about.
+        a failure of 衔接 (linkage) between standards, which GB/T 1.1-2020 (8.6, normative references)
+        and the Standardisation Law (art. 21–22: lower tiers consistent with the upper) rule out.
 
     Example:
         references: [GB/T 29118-2012]     # abolished, replaced by GB/T 29118-2023
