@@ -5,18 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from typer.testing import CliRunner
+from tests.issue21_support import SAMPLE, invoke
 
-from gbstd.cli.app import app
-
-runner = CliRunner()
-SAMPLE = Path(__file__).resolve().parents[1] / "standards"
 AS_OF = "2026-11-26"
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_a_future_period_is_refused(tmp_path: Path) -> None:

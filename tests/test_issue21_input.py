@@ -4,37 +4,21 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from gbstd.cli.app import app
 from tests.conftest import CatalogFactory, record
+from tests.issue21_support import REPO, SAMPLE, invoke, runner
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-runner = CliRunner()
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "standards"
 AS_OF = "2026-11-23"
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
-    return root
 
 
 # --- item 8: C014 suggests only successors that exist -------------------------------------------------------

@@ -7,36 +7,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from gbstd.cli.app import app
+from tests.issue21_support import changed_files, copy_sample, invoke, snapshot
 
-runner = CliRunner()
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "standards"
 AS_OF = "2026-11-23"
 EDITED = "records/local/DB6103-T-19-2020.yaml"
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of the catalog, byte for byte."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
-    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-
-
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
-    return root
+    return copy_sample(tmp_path)
 
 
 def hand_edit(path: Path) -> None:
