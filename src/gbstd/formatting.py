@@ -310,7 +310,7 @@ def format_files(catalog: Catalog, rels: Iterable[str], *, check: bool) -> Forma
         fatal = [p for p in problems if p.rule != "Y006"]
         if text is None or fatal:
             problem = (fatal or problems)[0]
-            run.results.append(FormatResult(rel, "error", problem.message, problem.line, problem.column))
+            run.results.append(FormatResult(rel, "error", problem.message))  # about the file as a whole
             continue
         try:
             formatted = format_text(text, kind, catalog)
