@@ -39,7 +39,8 @@ def new(
         ),
     ] = None,
     into: Annotated[
-        Path, typer.Option("--into", help="标准目录 catalog (default: the one holding .).")
+        Path, typer.Option("--into", "--catalog", "-C", metavar="PATH",
+                           help="标准目录 catalog (default: the one holding .); -C as for every command.")
     ] = Path("."),
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
