@@ -32,6 +32,7 @@ READING = [
     (["plan", "status"], ["--format", "json", *AS_OF]),
     (["history", "GB/T 41568-2022"], ["--format", "json"]),
     (["report", "catalog"], ["--format", "csv"]),
+    (["changes"], ["--since", "HEAD", "--format", "json"]),
 ]
 
 

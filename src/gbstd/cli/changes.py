@@ -11,7 +11,15 @@ import typer
 
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.changes import ChangeSet, compare
-from gbstd.cli.common import LangChoice, LangOption, fail, stderr
+from gbstd.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    LangChoice,
+    LangOption,
+    fail,
+    named_catalog,
+    stderr,
+)
 from gbstd.gitdiff import catalog_diff
 from gbstd.i18n import Lang, Text
 from gbstd.reporters.changes import clean, render_json, render_markdown, render_text
@@ -24,7 +32,7 @@ class ChangesFormat(str, Enum):
 
 
 def changes(
-    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    path: CatalogArgument = None,
     since: Annotated[
         str, typer.Option("--since", metavar="REF", help="与哪个修订比较 the git revision to compare from.")
     ] = "",
@@ -41,6 +49,7 @@ def changes(
         ChangesFormat, typer.Option("--format", "-f", help="输出格式 output format.")
     ] = ChangesFormat.text,
     lang: LangOption = LangChoice.zh,
+    catalog: CatalogOption = None,
 ) -> None:
     """目录变化 — what changed in the catalog between two revisions: standards added, removed, abolished,
     superseded by a new edition, renamed (code changed) or modified, and modules, project stages and plan
@@ -66,7 +75,7 @@ def changes(
             ),
             language,
         )
-    found = compare_or_fail(path, since, until, language)
+    found = compare_or_fail(named_catalog(path, catalog, language), since, until, language)
     if output_format is ChangesFormat.json:
         typer.echo(render_json(found), nl=False)
     elif output_format is ChangesFormat.markdown:
