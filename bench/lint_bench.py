@@ -1,60 +1,64 @@
-"""Benchmark ``gbstd lint`` on generated national-scale catalogs and print a table.
+"""Benchmark ``gbstd lint`` and ``gbstd fmt --check`` on national-scale catalogs and print one table.
 
-    python bench/lint_bench.py                      # 10 000 and 100 000 records
-    python bench/lint_bench.py --sizes 10000 --repeat 5
+    python bench/lint_bench.py --workdir /tmp/gbstd-bench                    # 10 000 and 100 000 records
+    python bench/lint_bench.py --sizes 10000 --before /tmp/gbstd-main        # with main's source tree too
 
-For each size, on the same generated tree (``bench/generate.py``), in the same run:
-  parse (C)      every record loaded with ruamel.yaml's C-based safe loader (the floor for YAML in Python)
-  yamllint       yamllint with its default configuration (a peer that only checks syntax and style)
-  lint cold      ``gbstd lint`` with an empty cache (it writes the cache)
-  lint no-cache  ``gbstd lint --no-cache``
-  lint 1 job     ``gbstd lint --no-cache --jobs 1`` (one process: what the worker pool buys)
-  lint warm      ``gbstd lint`` again, nothing changed
-  lint 1 changed ``gbstd lint`` after one record file was edited (rules run again on the whole catalog)
-Each command runs as a child process; wall time is the best of ``--repeat`` runs, CPU is user+sys of that
-run including its worker processes, peak memory is the largest resident set of any one process (wait4).
-The findings are checked against the problems the generator planted.
+Catalogs have heavy sibling overlap like a national one (``bench/generate.py --mode sibling``); each is
+generated once into ``--workdir`` and reused by later runs. For each size, in the same run, each command in
+a child process:
+
+  parse floor        every record loaded with ruamel.yaml's C safe loader (the floor for YAML in Python)
+  yamllint           yamllint -d relaxed (a peer that checks only syntax and style; up to 20 000 records)
+  lint cold          ``gbstd lint`` with every rule and an empty cache (it writes the cache)
+  lint warm          the same again, nothing changed
+  1 changed: comment one record file edited (a comment appended: its content hash changes, no field does)
+  1 changed: title   one record's title edited (re-runs the rules that read titles, duplicates included)
+  lint -D cold       ``gbstd lint --ignore D`` with an empty cache
+  fmt --check cold   ``gbstd fmt --check`` with an empty cache
+  fmt --check warm   the same again
+
+Wall time is the best of ``--repeat`` runs (1 above 20 000 records), CPU is user+sys of that run with its
+worker processes, peak memory the largest resident set of the process or a worker (wait4). ``--before SRC``
+measures another source tree (e.g. ``git archive main`` unpacked) the same way, each of its commands stopped
+above ``--cap-gib`` or ``--timeout``. Ratios are to the parse floor of the same run, so that figures from a
+busy machine compare; the load average is printed with the table.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import AS_OF, Manifest, generate_catalog
+from dupes_bench import _rss_mib
+from generate import AS_OF, generate_sibling_catalog
 
-TARGETS = {"cold_vs_parse": 3.0, "yamllint_vs_cold": 5.0, "warm_vs_cold": 0.2, "peak_mib_100k": 2048.0}
+SMALL = 20_000  # up to this size: yamllint, and --repeat runs per figure
 
 PARSE_SCRIPT = """
 import os, sys
 from ruamel.yaml import YAML
 yaml = YAML(typ="safe")
 assert yaml.Parser.__module__.startswith("ruamel.yaml.clib"), "ruamel.yaml.clib (C loader) is not installed"
-count = errors = 0
+count = 0
 for top, dirs, files in os.walk(sys.argv[1]):
     dirs.sort()
     for name in sorted(files):
         if name.endswith((".yaml", ".yml")):
             with open(os.path.join(top, name), "rb") as handle:
-                try:
-                    yaml.load(handle.read())
-                    count += 1
-                except Exception:
-                    errors += 1
-print(count, errors)
+                yaml.load(handle.read())
+                count += 1
+print(count)
 """
 
 
@@ -64,169 +68,192 @@ class Run:
     cpu: float
     peak_mib: float
     code: int
+    stopped: str = ""  # why it was stopped early ("" = it finished)
 
 
-def run(argv: list[str], stdout: Path | None = None) -> Run:
-    """Run a command; its wall time, CPU (with waited-for descendants) and peak resident memory."""
-    out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
-    try:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-    finally:
-        if stdout:
-            out.close()  # type: ignore[union-attr]
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
+def run(argv: list[str], env: dict[str, str], cap_mib: float | None, timeout: float | None) -> Run:
+    """Run a command; its wall time, CPU (with its waited-for workers) and peak resident memory."""
+    start = time.perf_counter()
+    stopped = ""
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if not stopped and cap_mib is not None and _rss_mib(process.pid) > cap_mib:
+            stopped = f"stopped at {cap_mib / 1024:.0f} GiB"
+        if not stopped and timeout is not None and time.perf_counter() - start > timeout:
+            stopped = f"stopped after {timeout:.0f} s"
+        if stopped:
+            os.kill(process.pid, signal.SIGKILL)
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+               os.waitstatus_to_exitcode(status), stopped)
 
 
-def best(argv: list[str], repeat: int, before: object = None, stdout: Path | None = None) -> Run:
+def best(argv: list[str], env: dict[str, str], repeat: int, before: Callable[[], None] | None = None,
+         cap_mib: float | None = None, timeout: float | None = None) -> Run:
     runs = []
     for _ in range(repeat):
-        if callable(before):
+        if before:
             before()
-        runs.append(run(argv, stdout))
-    return min(runs, key=lambda r: r.wall)
+        runs.append(run(argv, env, cap_mib, timeout))
+        if runs[-1].stopped:
+            break  # a stopped run would stop again
+    return min(runs, key=lambda r: (bool(r.stopped), r.wall))
 
 
-def lint_argv(root: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "gbstd",
-        "lint",
-        str(root),
-        "--as-of",
-        AS_OF.isoformat(),
-        "--format",
-        "json",
-        *extra,
-    ]
+class Reported(dict[str, Run]):
+    """Results that are printed as they come in: a long run interrupted still leaves its figures."""
+
+    def __init__(self, report: Callable[[str, Run], None]) -> None:
+        super().__init__()
+        self.report = report
+
+    def __setitem__(self, name: str, result: Run) -> None:
+        super().__setitem__(name, result)
+        self.report(name, result)
 
 
-def check_findings(path: Path, manifest: Manifest) -> str:
-    found = Counter(f["rule"] for f in json.loads(path.read_text(encoding="utf-8")))
-    expected = manifest.expected_rules()
-    missing = {rule: n for rule, n in expected.items() if found[rule] < n}
-    total = sum(found.values())
-    summary = ", ".join(f"{rule}×{n}" for rule, n in sorted(found.items()))
-    verdict = "all planted problems found" if not missing else f"MISSING planted: {missing}"
-    return f"{total} findings ({summary}); {verdict}"
+def add(table: list[tuple[int, str, str, Run, float]], row: tuple[int, str, str, Run, float]) -> None:
+    table.append(row)
+    n, tree, name, result, floor = row
+    print(f"  {n} {tree or '-'} {name}: {result.stopped or f'{result.wall:.2f} s'}, {result.wall / floor:.2f}× floor, "
+          f"CPU {result.cpu:.1f} s, peak {result.peak_mib:.0f} MiB, exit {result.code}, "
+          f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
 
 
-def bench_size(n: int, seed: int, repeat: int, workdir: Path, yamllint: bool) -> dict[str, Run | float | str]:
-    root = workdir / f"catalog-{n}"
-    if root.exists():
-        shutil.rmtree(root)
-    start = time.perf_counter()
-    manifest = generate_catalog(root, n, seed)
-    print(
-        f"  generated {manifest.records} files ({manifest.bytes_written / 1e6:.1f} MB) in "
-        f"{time.perf_counter() - start:.1f} s",
-        file=sys.stderr,
-    )
+def catalog(workdir: Path, n: int, seed: int) -> Path:
+    root = workdir / f"siblings-{n}-{seed}"
+    done = workdir / f"siblings-{n}-{seed}.complete"  # an interrupted generation is not reused
+    if not done.is_file():
+        shutil.rmtree(root, ignore_errors=True)
+        print(f"… generating {n} records into {root}", file=sys.stderr, flush=True)
+        generate_sibling_catalog(root, n, seed)
+        done.write_text("generated\n")
+    return root
+
+
+def measure_tree(root: Path, env: dict[str, str], repeat: int, cap_mib: float | None,
+                 timeout: float | None, label: str, report: Callable[[str, Run], None]) -> dict[str, Run]:
+    """Every gbstd row for one source tree on one catalog (the catalog is restored afterwards)."""
     cache = root / ".gbstd-cache"
-    out = workdir / f"findings-{n}.json"
+    lint = [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"]
+    fmt = [sys.executable, "-m", "gbstd", "fmt", "--check", str(root)]
+    victim = sorted((root / "records").rglob("*.yaml"))[0]
+    original = victim.read_bytes()
+    counter = iter(range(10**6))
 
     def clear() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    results: dict[str, Run | float | str] = {}
-    results["parse (C)"] = best([sys.executable, "-c", PARSE_SCRIPT, str(root / "records")], repeat)
-    if yamllint and shutil.which("yamllint"):
-        results["yamllint"] = run(["yamllint", "-f", "parsable", str(root / "records")])
-    results["lint no-cache"] = best(lint_argv(root, "--no-cache"), repeat, stdout=out)
-    results["lint 1 job"] = best(lint_argv(root, "--no-cache", "--jobs", "1"), max(1, repeat - 1))
-    results["lint cold"] = best(lint_argv(root), repeat, before=clear)
-    results["lint warm"] = best(lint_argv(root), repeat)
-    victim = next(p for p in sorted((root / "records" / "national").iterdir()) if p.suffix == ".yaml")
-    counter = iter(range(10**6))
-
-    def edit() -> None:
+    def comment() -> None:
         with open(victim, "a", encoding="utf-8") as handle:
             handle.write(f"# edited {next(counter)}\n")
 
-    results["lint 1 changed"] = best(lint_argv(root), repeat, before=edit)
-    results["check"] = check_findings(out, manifest)
-    shutil.rmtree(root, ignore_errors=True)
+    def title() -> None:
+        lines = victim.read_text(encoding="utf-8").splitlines(keepends=True)
+        number = next(counter)
+        victim.write_text("".join(
+            f"{line.rstrip()}（第{number}次修改）\n" if line.startswith("title:") else line for line in lines
+        ), encoding="utf-8")
+
+    def step(name: str) -> None:
+        print(f"… {label}: {name}", file=sys.stderr, flush=True)
+
+    results = Reported(report)
+    try:
+        step("lint cold")
+        results["lint cold"] = best(lint, env, repeat, clear, cap_mib, timeout)
+        if not results["lint cold"].stopped:
+            step("lint warm")
+            results["lint warm"] = best(lint, env, repeat, None, cap_mib, timeout)
+            step("1 changed")
+            results["1 changed: comment"] = best(lint, env, repeat, comment, cap_mib, timeout)
+            results["1 changed: title"] = best(lint, env, repeat, title, cap_mib, timeout)
+        step("lint --ignore D")
+        results["lint -D cold"] = best([*lint, "--ignore", "D"], env, repeat, clear, cap_mib, timeout)
+        step("fmt --check")
+        results["fmt --check cold"] = best(fmt, env, repeat, clear, cap_mib, timeout)
+        if not results["fmt --check cold"].stopped:
+            results["fmt --check warm"] = best(fmt, env, repeat, None, cap_mib, timeout)
+    finally:
+        victim.write_bytes(original)
+        clear()
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark gbstd lint (see the module docstring).")
+    parser = argparse.ArgumentParser(description="Benchmark gbstd lint and fmt (see the module docstring).")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per measurement; the best wall time counts"
-    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure up to 20 000 records (best counts)")
+    parser.add_argument("--workdir", type=Path, required=True, help="where catalogs are generated and reused")
+    parser.add_argument("--before", type=Path, help="another gbstd source tree to measure in the same run")
+    parser.add_argument("--cap-gib", type=float, default=6.0, help="stop a --before command above this memory")
+    parser.add_argument("--timeout", type=float, default=600.0, help="stop a --before command after this long")
+    parser.add_argument("--before-max", type=int, default=10**9, help="measure --before only up to this size")
     parser.add_argument("--no-yamllint", action="store_true", help="skip the (slow) yamllint reference")
-    parser.add_argument(
-        "--workdir", type=Path, help="where to generate catalogs (default: a temporary directory)"
-    )
     args = parser.parse_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gbstd-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
+    args.workdir.mkdir(parents=True, exist_ok=True)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(
-        f"gbstd lint benchmark — Python {platform.python_version()}, {cores} cores, "
-        f"{platform.machine()}, as of {AS_OF}, seed {args.seed}\n"
-    )
-    all_results: dict[int, dict[str, Run | float | str]] = {}
+    print(f"gbstd lint benchmark — Python {platform.python_version()}, {cores} cores, {platform.machine()}, "
+          f"as of {AS_OF}, seed {args.seed}, sibling-overlap catalogs")
+    after_env = dict(os.environ)
+    before_env = {**after_env, "PYTHONPATH": str(args.before / "src")} if args.before else None
+    table: list[tuple[int, str, str, Run, float]] = []
     for n in args.sizes:
-        print(f"[{n} records]", file=sys.stderr)
-        all_results[n] = bench_size(n, args.seed, args.repeat, workdir, not args.no_yamllint)
-    if not args.workdir:
-        shutil.rmtree(workdir, ignore_errors=True)
-    print_table(all_results)
+        root = catalog(args.workdir, n, args.seed)
+        repeat = args.repeat if n <= SMALL else 1
+        load_before = os.getloadavg()[0]
+        print(f"… {n}: parse floor", file=sys.stderr, flush=True)
+        floor = best([sys.executable, "-c", PARSE_SCRIPT, str(root / "records")], after_env, repeat)
+        add(table, (n, "", "parse floor", floor, floor.wall))
+        if n <= SMALL and not args.no_yamllint and shutil.which("yamllint"):
+            print(f"… {n}: yamllint", file=sys.stderr, flush=True)
+            yl = run(["yamllint", "-d", "relaxed", "-f", "parsable", str(root / "records")], after_env, None, None)
+            add(table, (n, "", "yamllint relaxed", yl, floor.wall))
+        trees = [("after", after_env, None, None)]
+        if before_env and n <= args.before_max:
+            trees.insert(0, ("before", before_env, args.cap_gib * 1024, args.timeout))
+        for label, env, cap, timeout in trees:
+            measure_tree(root, env, repeat, cap, timeout, f"{n} {label}",
+                         lambda name, result, n=n, label=label, at=floor.wall: add(table, (n, label, name, result, at)))
+        print(f"{n} records: load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    print_table(table)
     return 0
 
 
-def print_table(all_results: dict[int, dict[str, Run | float | str]]) -> None:
-    print(f"| {'records':>8} | {'measurement':<15} | {'wall s':>8} | {'CPU s':>8} | {'peak MiB':>8} | exit |")
-    print(f"|{'-' * 10}|{'-' * 17}|{'-' * 10}|{'-' * 10}|{'-' * 10}|------|")
-    for n, results in all_results.items():
-        for name, value in results.items():
-            if isinstance(value, Run):
-                print(
-                    f"| {n:>8} | {name:<15} | {value.wall:>8.2f} | {value.cpu:>8.2f} | "
-                    f"{value.peak_mib:>8.0f} | {value.code:>4} |"
-                )
+def print_table(table: list[tuple[int, str, str, Run, float]]) -> None:
+    print("\n| records | tree | measurement | wall s | × floor | CPU s | peak MiB | exit |")
+    print("|---:|---|---|---:|---:|---:|---:|---:|")
+    for n, tree, name, result, floor in table:
+        wall = result.stopped or f"{result.wall:.2f}"
+        print(f"| {n} | {tree} | {name} | {wall} | {result.wall / floor:.2f} | {result.cpu:.1f} | "
+              f"{result.peak_mib:.0f} | {result.code} |")
     print()
-    for n, results in all_results.items():
-        cold, parse = results["lint cold"], results["parse (C)"]
-        warm, single = results["lint warm"], results["lint 1 job"]
-        assert (
-            isinstance(cold, Run)
-            and isinstance(parse, Run)
-            and isinstance(warm, Run)
-            and isinstance(single, Run)
-        )
-        print(f"{n} records: {results['check']}")
-        print(f"  cold / parse (C)  = {cold.wall / parse.wall:5.2f}   (target ≤ {TARGETS['cold_vs_parse']})")
-        yl = results.get("yamllint")
-        if isinstance(yl, Run):
-            print(
-                f"  yamllint / cold   = {yl.wall / cold.wall:5.2f}   (target ≥ {TARGETS['yamllint_vs_cold']})"
-            )
-        print(f"  warm / cold       = {warm.wall / cold.wall:5.2f}   (target ≤ {TARGETS['warm_vs_cold']})")
-        print(
-            f"  1 job / no-cache  = {single.wall / results['lint no-cache'].wall:5.2f}   "  # type: ignore[union-attr]
-            "(what the worker pool buys)"
-        )
-        peak = max(r.peak_mib for r in results.values() if isinstance(r, Run) and r is not yl)
-        print(
-            f"  peak memory       = {peak:5.0f} MiB (target < {TARGETS['peak_mib_100k']:.0f} MiB at 100 000)"
-        )
-    sizes = sorted(all_results)
-    for small, large in itertools.pairwise(sizes):
-        a, b = all_results[small]["lint cold"], all_results[large]["lint cold"]
-        w1, w2 = all_results[small]["lint warm"], all_results[large]["lint warm"]
-        assert isinstance(a, Run) and isinstance(b, Run) and isinstance(w1, Run) and isinstance(w2, Run)
-        print(
-            f"growth {small} → {large} ({large / small:.0f}× records): cold {b.wall / a.wall:.1f}×, "
-            f"warm {w2.wall / w1.wall:.1f}× (linear = {large / small:.0f}×)"
-        )
+    rows = {(n, tree, name): result for n, tree, name, result, _ in table}
+    for n in sorted({n for n, *_ in table}):
+        cold, warm = rows.get((n, "after", "lint cold")), rows.get((n, "after", "lint warm"))
+        floor = rows[(n, "", "parse floor")]
+        if cold is None or warm is None:
+            continue
+        print(f"{n} records (after):")
+        print(f"  cold / parse floor     = {cold.wall / floor.wall:5.2f}   (target ≤ {1.5 if n <= SMALL else 2.0})")
+        yl = rows.get((n, "", "yamllint relaxed"))
+        if yl is not None:
+            print(f"  yamllint / cold        = {yl.wall / cold.wall:5.2f}   (target ≥ 5)")
+        print(f"  warm / cold            = {warm.wall / cold.wall:5.2f}   (target ≤ 0.2)")
+        for edit in ("comment", "title"):
+            one = rows.get((n, "after", f"1 changed: {edit}"))
+            if one is not None:
+                print(f"  1 changed ({edit}) / cold = {one.wall / cold.wall:5.2f}   "
+                      f"(target ≤ 0.3 at 10 000; ≤ 5 s at 100 000: {one.wall:.1f} s)")
+        fc, fw = rows.get((n, "after", "fmt --check cold")), rows.get((n, "after", "fmt --check warm"))
+        if fc is not None and fw is not None:
+            print(f"  fmt warm / fmt cold    = {fw.wall / fc.wall:5.2f}   (target ≤ 0.2)")
+        print(f"  peak memory, lint cold = {cold.peak_mib:5.0f} MiB (target < 2048 at 100 000)")
 
 
 if __name__ == "__main__":

@@ -7,13 +7,15 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from gbstd.catalog.cache import Cache, tool_fingerprint
+from gbstd.catalog.cache import RACY_NS, Cache, tool_fingerprint
 from gbstd.catalog.config_file import load_config
+from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.engine import Selection
 from gbstd.linting import lint_catalog
@@ -266,3 +268,21 @@ def test_forged_record_entries_with_a_valid_header_are_read_again(tmp_path: Path
         document["entries"] = {sha: entry for sha in document["entries"]}
         shard.write_text(json.dumps(document))
     assert lint_json(root) == expected
+
+
+def test_records_keep_path_order_whichever_come_from_the_cache(tmp_path: Path) -> None:
+    """Cached records used to be added before the ones read afresh: tie-breaks by catalog order then
+    differed from a cold run (found by the incremental-lint equivalence test, on D003's partners)."""
+    codes = ["GB/T 41568-2022", "GB/T 41569-2022", "GB/T 41570-2022"]
+    root = make_catalog(tmp_path / "cat", {
+        f"GB-T-{41568 + i}-2022.yaml": GOOD.replace("41568", str(41568 + i)) for i in range(3)
+    })
+    config = load_config(root)
+    time.sleep(RACY_NS / 1e9 + 0.1)  # old enough for the cache to trust the files' fingerprints
+    cache = Cache.open(root, config)
+    load_catalog(root, cache=cache)
+    cache.save()
+    first = root / "records" / "GB-T-41568-2022.yaml"
+    first.write_text(GOOD + "note: changed\n", encoding="utf-8")
+    loaded = load_catalog(root, cache=Cache.open(root, config))
+    assert [record.key for record in loaded.records] == codes

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from gbstd import formatting
+from gbstd.catalog.cache import RACY_NS, Cache
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.config_file import load_config
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.formatting import format_text
@@ -158,3 +163,52 @@ def test_fmt_paths_outside_a_catalog(tmp_path: Path) -> None:
     )
     assert mixed.exit_code == 0, mixed.output
     assert "not in a catalog" in mixed.stderr and stray.read_text(encoding="utf-8") == "a: 1\n"
+
+
+def _aged_copy(tmp_path: Path) -> Path:
+    """A copy of the sample old enough (mtime and ctime) for the cache to trust its files' fingerprints."""
+    root = tmp_path / "standards"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    time.sleep(RACY_NS / 1e9 + 0.1)
+    return root
+
+
+def test_check_skips_files_known_canonical_and_still_sees_a_changed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _aged_copy(tmp_path)
+    cold = runner.invoke(app, ["fmt", "--check", str(root), "--lang", "en"])
+    assert cold.exit_code == 0, cold.output
+    catalog = Catalog(root=root, config=load_config(root))
+    rels = formatting.catalog_files(catalog, [root])
+
+    def no_reading(*args: object) -> object:
+        raise AssertionError("a file known canonical was read again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(formatting, "_read_for_format", no_reading)
+        warm = formatting.format_files(catalog, rels, check=True, cache=Cache.open(root, catalog.config))
+    assert len(warm.results) == len(rels) and not warm.with_outcome("reformatted")
+    victim = sorted((root / "records").rglob("*.yaml"))[0]
+    victim.write_text(mess_up(victim.read_text(encoding="utf-8")), encoding="utf-8")
+    again = runner.invoke(app, ["fmt", "--check", str(root), "--lang", "en"])
+    assert again.exit_code == 1
+    assert "would reformat" in again.stdout and victim.name in again.stdout
+    fixed = runner.invoke(app, ["fmt", str(root), "--lang", "en"])
+    assert fixed.exit_code == 0, fixed.output
+    assert runner.invoke(app, ["fmt", "--check", str(root)]).exit_code == 0
+
+
+def test_worker_processes_format_like_one_process(messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.rmtree(messy / ".gbstd-cache", ignore_errors=True)
+    serial = tmp_path / "serial"
+    shutil.copytree(messy, serial)
+    monkeypatch.setattr(formatting, "POOL_THRESHOLD", 2)
+    monkeypatch.setattr(formatting, "CHUNK", 3)
+    pooled = runner.invoke(app, ["fmt", str(messy), "--jobs", "2", "--no-cache", "--lang", "en"])
+    single = runner.invoke(app, ["fmt", str(serial), "--jobs", "1", "--no-cache", "--lang", "en"])
+    assert pooled.exit_code == single.exit_code == 0, pooled.output
+    assert pooled.stdout.replace(str(messy), "X") == single.stdout.replace(str(serial), "X")
+    for path in sorted((serial / "records").rglob("*.yaml")):
+        assert (messy / path.relative_to(serial)).read_bytes() == path.read_bytes()
+    assert not (messy / ".gbstd-cache").exists()  # --no-cache wrote nothing

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from gbstd import rules as registry
 from gbstd.catalog.baseline import Baseline
-from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.yamlio import Locator, read_text
 from gbstd.findings import Finding, FindingSet, Severity
 from gbstd.rules import Rule, RuleContext
+from gbstd.rules.base import RecordRule
 
 
 @dataclass
@@ -58,34 +59,59 @@ def run_rules(
     ``baseline`` (the catalog at a git revision) enables the rules that compare then and now.
     """
     ctx = RuleContext(catalog, as_of, baseline)
-    overrides = {code: Severity(level) for code, level in catalog.config.lint.severity.items()}
     result = FindingSet()
     for rule in selected_rules(selection):
         if rule.needs_baseline and baseline is None:
             continue
         if progress:
             progress(rule.code)
-        try:
+        produced = check(rule, ctx, result.internal_errors)
+        result.findings.extend(produced or ())
+    return finish(catalog, result, only_paths)
+
+
+def check(
+    rule: Rule, ctx: RuleContext, errors: list[tuple[str, str]], records: Iterable[Record] | None = None
+) -> list[Finding] | None:
+    """One rule's findings, stamped with its code and configured severity; None (and an internal error
+    noted in ``errors``) when it crashes. ``records`` runs a per-record rule on those records only."""
+    try:
+        if records is not None and isinstance(rule, RecordRule):
+            produced = [f for record in records for f in rule.check_record(record, ctx)]
+        else:
             produced = list(rule.check(ctx))
-        except Exception:
-            result.internal_errors.append((rule.code, traceback.format_exc()))
-            continue
-        severity = overrides.get(rule.code, rule.severity)
-        for finding in produced:
-            finding.rule = rule.code
-            finding.severity = severity
-            result.findings.append(finding)
-    result.findings = [f for f in _unsuppressed(catalog, result.findings) if only_paths is None or f.path in only_paths]
+    except Exception:
+        errors.append((rule.code, traceback.format_exc()))
+        return None
+    severity = severity_of(ctx.catalog, rule)
+    for finding in produced:
+        finding.rule = rule.code
+        finding.severity = severity
+    return produced
+
+
+def severity_of(catalog: Catalog, rule: Rule) -> Severity:
+    level = catalog.config.lint.severity.get(rule.code)
+    return Severity(level) if level is not None else rule.severity
+
+
+def finish(catalog: Catalog, result: FindingSet, only_paths: set[str] | None) -> FindingSet:
+    """Drop suppressed findings and those outside ``only_paths``, resolve positions, sort."""
+    silenced = suppressions(catalog)
+    result.findings = [
+        f for f in result.findings
+        if (f.path, f.rule) not in silenced and (only_paths is None or f.path in only_paths)
+    ]
     resolve_positions(catalog.root, result.findings, catalog.config.catalog.max_file_size)
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
 
-def _unsuppressed(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
-    silenced = {
+def suppressions(catalog: Catalog) -> set[tuple[str, str]]:
+    """(file, rule) pairs silenced by an inline ``suppress`` entry of a record or a project."""
+    return {
         (record.rel, item.rule) for record in catalog.records for item in record.standard.suppress
     } | {(entry.rel, item.rule) for entry in catalog.projects for item in entry.project.suppress}
-    return [f for f in findings if (f.path, f.rule) not in silenced]
 
 
 def resolve_positions(root: Path, findings: list[Finding], max_size: int) -> None:

@@ -12,9 +12,11 @@ left untouched. Formatting is idempotent.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path, PurePosixPath
@@ -27,11 +29,11 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, Sc
 from ruamel.yaml.tokens import CommentToken
 
 from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.cache import Cache, content_hash
 from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.loader import YAML_SUFFIXES, list_yaml_files
+from gbstd.catalog.loader import YAML_SUFFIXES, list_yaml_files, worker_count
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
-from gbstd.catalog.safe_read import read_catalog_file
-from gbstd.catalog.yamlio import BOM, parse_yaml
+from gbstd.catalog.yamlio import BOM, FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes
 from gbstd.i18n import Text
 from gbstd.model import FILE_KINDS
 from gbstd.model.code import try_parse
@@ -297,37 +299,119 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
     return result
 
 
-def format_files(catalog: Catalog, rels: Iterable[str], *, check: bool) -> FormatRun:
-    """Format each file (or, with ``check``, only say which would change). Errors never stop the run."""
-    run = FormatRun()
+# Below this many files to format, starting worker processes costs more than it saves.
+POOL_THRESHOLD = 400
+CHUNK = 100
+# Part of the key of "this content is canonical": a change to the canonical form must change it (the cache
+# is also dropped whenever any module of gbstd changes, see :func:`gbstd.catalog.cache.tool_fingerprint`).
+FORMATTER_VERSION = "1"
+
+
+def format_files(
+    catalog: Catalog, rels: Iterable[str], *, check: bool, cache: Cache | None = None, jobs: int | None = None
+) -> FormatRun:
+    """Format each file (or, with ``check``, only say which would change). Errors never stop the run.
+
+    ``cache`` remembers the content hashes of files found canonical: such a file, unchanged since (by its
+    fingerprint), is not read again. The rest are formatted by ``jobs`` worker processes (None: the
+    configured ``[catalog] jobs``; 0 one per core) when there are many.
+    """
+    results: dict[str, FormatResult] = {}
+    todo: list[tuple[str, FileKind]] = []
     for rel in rels:
         kind = kind_of(catalog, rel)
         if kind is None:
             continue
-        path = catalog.root / rel
-        document = read_catalog_file(catalog.root, path, catalog.config.catalog.max_file_size, parse=False)
-        text, problems = document.text, document.problems
-        fatal = [p for p in problems if p.rule != "Y006"]
-        if text is None or fatal:
-            problem = (fatal or problems)[0]
-            run.results.append(FormatResult(rel, "error", problem.message))  # about the file as a whole
-            continue
-        try:
-            formatted = format_text(text, kind, catalog)
-        except ValueError as exc:
-            where = exc.args[1] if len(exc.args) > 1 else None
-            detail = where.message if where else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
-            line, column = (where.line, where.column) if where else (0, 0)
-            run.results.append(FormatResult(rel, "error", detail, line, column))
-            continue
-        original = path.read_bytes()
-        if formatted.encode("utf-8") == original:
-            run.results.append(FormatResult(rel, "unchanged"))
-            continue
-        if not check:
-            write_atomic(path, formatted)
-        run.results.append(FormatResult(rel, "reformatted"))
-    return run
+        if cache is not None and _known_canonical(catalog, cache, rel, kind):
+            results[rel] = FormatResult(rel, "unchanged")
+        else:
+            todo.append((rel, kind))
+    for rel, kind, result, fingerprint, sha, formatted in _format_all(catalog, todo, check, jobs):
+        if formatted is not None:
+            write_atomic(catalog.root / rel, formatted)
+        if cache is not None and fingerprint is not None and sha is not None:
+            cache.remember_hash(rel, fingerprint, sha)
+            if result.outcome == "unchanged":
+                cache.remember_canonical(_canonical_key(sha, kind))
+        results[rel] = result
+    if cache is not None:
+        cache.save()
+    return FormatRun([results[rel] for rel in sorted(results)])
+
+
+def _canonical_key(sha: str, kind: FileKind) -> str:
+    return f"{sha}:{kind}:{FORMATTER_VERSION}"
+
+
+def _known_canonical(catalog: Catalog, cache: Cache, rel: str, kind: FileKind) -> bool:
+    try:
+        info = os.stat(catalog.root / rel)
+    except OSError:
+        return False
+    sha = cache.known_hash(rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    return sha is not None and cache.is_canonical(_canonical_key(sha, kind))
+
+
+Formatted = tuple[str, FileKind, FormatResult, Fingerprint | None, str | None, str | None]
+
+
+def format_one(catalog: Catalog, rel: str, kind: FileKind, check: bool) -> Formatted:
+    """One file: its result, the fingerprint and hash of what was read, and the text to write (if any)."""
+    data, fingerprint, problems = _read_for_format(catalog, rel)
+    text = None
+    if data is not None:
+        text, problems = decode_text(data)
+    fatal = [p for p in problems if p.rule != "Y006"]
+    if data is None or text is None or fatal:
+        problem = (fatal or problems)[0]
+        return rel, kind, FormatResult(rel, "error", problem.message), None, None, None
+    sha = content_hash(data)
+    try:
+        formatted = format_text(text, kind, catalog)
+    except ValueError as exc:
+        where = exc.args[1] if len(exc.args) > 1 else None  # a syntax error: say where (line:col)
+        detail = where.message if where else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
+        position = (where.line, where.column) if where else (0, 0)
+        return rel, kind, FormatResult(rel, "error", detail, *position), fingerprint, sha, None
+    if formatted.encode("utf-8") == data:
+        return rel, kind, FormatResult(rel, "unchanged"), fingerprint, sha, None
+    return rel, kind, FormatResult(rel, "reformatted"), fingerprint, sha, None if check else formatted
+
+
+def _read_for_format(catalog: Catalog, rel: str) -> tuple[bytes | None, Fingerprint | None, list[FileProblem]]:
+    """The one place ``fmt`` reads a file (bytes, fingerprint, problems), with lint's checks: the size limit
+    before reading, regular files only, and no symbolic link leading outside the catalog root."""
+    return read_bytes(catalog.root / rel, catalog.config.catalog.max_file_size, catalog.root)
+
+
+_worker_catalog: Catalog | None = None
+
+
+def _start_worker(catalog: Catalog) -> None:
+    global _worker_catalog
+    _worker_catalog = catalog
+
+
+def _format_chunk(args: tuple[list[tuple[str, FileKind]], bool]) -> list[Formatted]:
+    chunk, check = args
+    assert _worker_catalog is not None
+    return [format_one(_worker_catalog, rel, kind, check) for rel, kind in chunk]
+
+
+def _format_all(
+    catalog: Catalog, todo: list[tuple[str, FileKind]], check: bool, jobs: int | None
+) -> Iterator[Formatted]:
+    workers = worker_count(catalog.config.catalog.jobs if jobs is None else jobs, len(todo), POOL_THRESHOLD, CHUNK)
+    if workers <= 1:
+        for rel, kind in todo:
+            yield format_one(catalog, rel, kind, check)
+        return
+    chunks = [(todo[i : i + CHUNK], check) for i in range(0, len(todo), CHUNK)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(workers, initializer=_start_worker, initargs=(catalog,)) as pool:
+        for chunk in pool.imap(_format_chunk, chunks):
+            yield from chunk
 
 
 __all__ = ["BOM", "FormatResult", "FormatRun", "catalog_files", "format_files", "format_text", "order_keys"]

@@ -1,9 +1,11 @@
 """Linting a catalog with the cache: the library entry point behind ``gbstd lint``.
 
 Nothing changed (every file's content, the configuration, ``--as-of``, the rule selection, the reported
-paths and the tool itself): the findings of the last run are reused as they are. Anything changed: the whole
-catalog is loaded (unchanged files from their cached parse, changed ones read again) and every rule runs,
-catalog-wide rules included, so no finding ever depends on a stale view of another file.
+paths and the tool itself): the findings of the last run are reused as they are. A few record files changed:
+only those are read and checked again, and a catalog-wide rule runs again (on the whole catalog, loaded from
+the cache) only when a group of fields it reads changed in some record (:mod:`gbstd.incremental`). Many
+files, or the system, notes, projects or plans changed: the whole catalog is loaded (unchanged files from
+their cached parse) and every rule runs.
 """
 
 from __future__ import annotations
@@ -25,12 +27,25 @@ from gbstd.catalog.cache import (
 )
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
-from gbstd.catalog.loader import load_catalog, walk_files
+from gbstd.catalog.loader import load_catalog, load_record, record_rels, walk_files
 from gbstd.catalog.yamlio import read_bytes
-from gbstd.engine import Selection, run_rules, selected_rules
-from gbstd.findings import FindingSet
+from gbstd.engine import Selection, check, run_rules, selected_rules, severity_of, suppressions
+from gbstd.findings import Finding, FindingSet
 from gbstd.gitrepo import build_baseline
+from gbstd.incremental import (
+    FileEntry,
+    LintState,
+    file_entry,
+    load_shared_files,
+    resolve_positions,
+    rows_by_path,
+    rule_digests,
+    scope,
+    shared_digest,
+    shared_files,
+)
 from gbstd.model.config import Config
+from gbstd.rules import Rule, RuleContext
 
 
 @dataclass
@@ -39,6 +54,9 @@ class LintOutcome:
     files: list[str] = field(default_factory=list)  # every file of the catalog that was read
     from_cache: bool = False
     only_paths: set[str] | None = None  # the files reported on (None: all)
+    # An incremental run: the record files re-checked and the catalog-wide rules run again (None: a full run).
+    rechecked: list[str] | None = None
+    rerun: list[str] | None = None
 
 
 def lint_catalog(
@@ -107,22 +125,175 @@ def lint_catalog(
                 cache.save()
                 return outcome
 
-    catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, jobs=jobs)
-    result = run_rules(catalog, as_of, selection, only_paths=only_paths)
-    for rel, sha in hashes.items():
-        if sha is None:
-            hashes[rel] = catalog.hashes.get(rel) or _hash_file(
-                root, rel, cache, config.catalog.max_file_size
-            )
+    # Few files changed: start from the last run's state; many (or a first run): load everything.
+    state_head = input_digest(head[:-1])
+    few = all(sha is not None for sha in hashes.values())
+    state = LintState.load(cache, state_head) if few else None
+    analysis = None
+    if state is not None:
+        analysis = _incremental(root, config, as_of, selection, hashes, state, cache, jobs)
+    if analysis is None:
+        analysis = _full(root, config, as_of, selection, hashes, state_head, cache, jobs, progress, on_total)
+    files, result, new_state, silenced = analysis.files, analysis.result, analysis.state, analysis.silenced
+    result.findings = [
+        f for f in result.findings
+        if (f.path, f.rule) not in silenced and (only_paths is None or f.path in only_paths)
+    ]
+    resolve_positions_with(root, config, result.findings, hashes, new_state)
+    result.findings.sort(key=lambda f: f.sort_key)
     cache.forget_missing(everything)
-    cache.keep_records(set(catalog.hashes.values()))
+    if analysis.rechecked is None:  # a full run prunes all parsed data; an incremental one did its part
+        cache.keep_records({entry.sha for entry in new_state.files.values()})
     cache.save()
     if not result.internal_errors:  # a crashed rule must crash again next time, not be forgotten
+        new_state.save(cache)
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
         cache.remember_result(
-            digest, {"files": catalog.files, "findings": [finding_to_json(f) for f in result.findings]}
+            digest, {"files": files, "findings": [finding_to_json(f) for f in result.findings]}
         )
-    return LintOutcome(result, catalog.files, only_paths=only_paths)
+    return LintOutcome(result, files, only_paths=only_paths, rechecked=analysis.rechecked, rerun=analysis.rerun)
+
+
+@dataclass
+class Analysis:
+    files: list[str]
+    result: FindingSet
+    state: LintState
+    silenced: set[tuple[str, str]]
+    rechecked: list[str] | None = None  # set by an incremental run
+    rerun: list[str] | None = None
+
+
+def _runnable(selection: Selection) -> list[Rule]:
+    return [rule for rule in selected_rules(selection) if not rule.needs_baseline]
+
+
+def _file_findings(catalog: Catalog, rules: list[Rule]) -> list[Finding]:
+    """The loader's findings that the selected file-scope rules report, stamped as the engine would."""
+    severities = {rule.code: severity_of(catalog, rule) for rule in rules if scope(rule) == "file"}
+    found = [f for f in catalog.load_findings if f.rule in severities]
+    for finding in found:
+        finding.severity = severities[finding.rule]
+    return found
+
+
+def _full(
+    root: Path, config: Config, as_of: dt.date, selection: Selection, hashes: dict[str, str | None],
+    state_head: str, cache: Cache, jobs: int | None,
+    progress: Callable[[int], None] | None, on_total: Callable[[int], None] | None,
+) -> Analysis:
+    """Every file and every rule, leaving the state that the next run starts from."""
+    catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, jobs=jobs)
+    for rel, sha in hashes.items():
+        if sha is None:
+            hashes[rel] = catalog.hashes.get(rel) or _hash_file(root, rel, cache, config.catalog.max_file_size)
+    rules = _runnable(selection)
+    ctx = RuleContext(catalog, as_of)
+    result = FindingSet()
+    load = _file_findings(catalog, rules)
+    local: list[Finding] = []
+    for rule in rules:
+        if scope(rule) == "record":
+            local += check(rule, ctx, result.internal_errors) or []
+    shared = shared_digest([*shared_files(catalog)], hashes)
+    state = LintState(state_head, shared)
+    load_rows, local_rows = rows_by_path(load), rows_by_path(local)
+    by_rel = {record.rel: record for record in catalog.records}
+    for rel, sha in catalog.hashes.items():
+        state.files[rel] = FileEntry(sha, None, load_rows.get(rel, []), local_rows.get(rel, []))
+        record = by_rel.get(rel)
+        if record is not None:
+            fresh = file_entry(record, rel, sha, [], [])
+            state.files[rel].facts, state.files[rel].suppress = fresh.facts, fresh.suppress
+    catalog_rules = [rule for rule in rules if scope(rule) == "catalog"]
+    digests = rule_digests(catalog_rules, _facts(state), shared)
+    found = load + local
+    for rule in catalog_rules:
+        produced = check(rule, ctx, result.internal_errors)
+        if produced is not None:
+            state.rules[rule.code] = (digests[rule.code], [finding_to_json(f) for f in produced])
+            found += produced
+    result.findings = found
+    silenced = suppressions(catalog)
+    return Analysis(catalog.files, result, state, silenced)
+
+
+def _facts(state: LintState) -> dict[str, str]:
+    return {rel: entry.facts for rel, entry in state.files.items() if entry.facts is not None}
+
+
+def _incremental(
+    root: Path, config: Config, as_of: dt.date, selection: Selection, hashes: dict[str, str | None],
+    state: LintState, cache: Cache, jobs: int | None,
+) -> Analysis | None:
+    """Re-check only what the changed record files can affect; None when a full run is due (the system,
+    notes, projects or plans changed, or too many records did)."""
+    rels = record_rels(root, config)
+    others = load_shared_files(root, config)
+    shared = shared_digest(others.files, hashes)
+    if shared != state.shared:
+        return None
+    present = set(rels)
+    changed = [rel for rel in rels if (entry := state.files.get(rel)) is None or entry.sha != hashes.get(rel)]
+    removed = [rel for rel in state.files if rel not in present]
+    if len(changed) + len(removed) > max(64, len(rels) // 100):
+        return None
+    rules = _runnable(selection)
+    result = FindingSet()
+    for rel in [*removed, *changed]:  # parsed data of contents no longer in the catalog
+        if (entry := state.files.get(rel)) is not None and entry.sha != hashes.get(rel):
+            cache.forget_parsed(entry.sha)
+    for rel in removed:
+        del state.files[rel]
+    # The changed records alone, with the shared files: enough for file- and record-scope rules.
+    partial = others.catalog
+    for rel in changed:
+        record, load = load_record(root / rel, rel, config, root)
+        partial.load_findings += load
+        if record is not None:
+            partial.records.append(record)
+    ctx = RuleContext(partial, as_of)
+    load = _file_findings(partial, rules)
+    local: list[Finding] = []
+    for rule in rules:
+        if scope(rule) == "record":
+            produced = check(rule, ctx, result.internal_errors)
+            if produced is None:
+                return None  # crashed: the full run reports it
+            local += produced
+    load_rows, local_rows = rows_by_path(load), rows_by_path(local)
+    by_rel = {record.rel: record for record in partial.records}
+    for rel in changed:
+        entry = file_entry(by_rel.get(rel), rel, hashes.get(rel) or "", [], [])
+        entry.load, entry.local = load_rows.get(rel, []), local_rows.get(rel, [])
+        state.files[rel] = entry
+    state.files = dict(sorted(state.files.items()))
+    catalog_rules = [rule for rule in rules if scope(rule) == "catalog"]
+    digests = rule_digests(catalog_rules, _facts(state), shared)
+    stale = [rule for rule in catalog_rules if state.rules.get(rule.code, ("",))[0] != digests[rule.code]]
+    for code in [code for code in state.rules if code not in digests]:
+        del state.rules[code]
+    if stale:  # a rule reads what changed: run it on the whole catalog (parsed files come from the cache)
+        catalog = load_catalog(root, cache=cache, jobs=jobs)
+        full_ctx = RuleContext(catalog, as_of)
+        for rule in stale:
+            produced = check(rule, full_ctx, result.internal_errors)
+            if produced is None:
+                state.rules.pop(rule.code, None)
+                continue
+            state.rules[rule.code] = (digests[rule.code], [finding_to_json(f) for f in produced])
+    # Shared files' loader findings are fresh on every run; records' come from the state.
+    shared_load = [f for f in _file_findings(partial, rules) if f.path not in present]
+    result.findings = state.findings() + shared_load
+    silenced = state.suppressed() | suppressions(partial)
+    files = [*others.head, *rels, *others.tail]
+    return Analysis(files, result, state, silenced, sorted(changed), [rule.code for rule in stale])
+
+
+def resolve_positions_with(
+    root: Path, config: Config, findings: list[Finding], hashes: dict[str, str | None], state: LintState
+) -> None:
+    resolve_positions(Catalog(root=root, config=config), findings, hashes, state)
 
 
 def changed_paths(catalog: Catalog, baseline: Baseline) -> set[str] | None:

@@ -7,7 +7,10 @@ never run code). Two sharded stores and one result file:
   hash is reused without re-reading the file only while size, mtime, ctime and inode are all unchanged and
   the file had not been modified within 2 s of being hashed (a "racy" file is hashed again, as git does).
 - ``records/XX.json``: content hash → parsed YAML data and file-level findings (Y***) of that content.
-- ``result.json``: the findings of the last complete run with the digest of everything they depend on (the
+- ``canonical/XX.json``: "content hash:file kind:formatter version" of contents ``gbstd fmt`` found in
+  canonical layout, so ``fmt --check`` skips them while their fingerprint is unchanged.
+- ``lint-state.json``: what incremental lint keeps between runs (:mod:`gbstd.incremental`).
+- ``result.json`` (and its digest alone in ``result-key.json``): the findings of the last complete run with the digest of everything they depend on (the
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
   reported paths, the tool fingerprint). Rules run again whenever any of that changes.
 
@@ -98,35 +101,45 @@ def finding_from_json(row: list[Any], path: str | None = None) -> Finding:
 
 
 class _Store:
-    """A dict persisted as 256 JSON shards ``<directory>/<name>/XX.json``, loaded on first use."""
+    """A dict persisted as 256 JSON shards ``<directory>/<name>/XX.json``, each loaded on first use."""
 
     def __init__(self, cache: Cache, name: str, shard: Any) -> None:
         self.cache, self.name, self.shard = cache, name, shard
-        self._shards: dict[str, dict[str, Any]] | None = None
+        self._shards: dict[str, dict[str, Any]] = {}
+        self._all = False  # every shard loaded
         self._dirty: set[str] = set()
+
+    def _entries(self, shard: str) -> dict[str, Any]:
+        entries = self._shards.get(shard)
+        if entries is None:
+            entries = {}
+            if not self._all:
+                document = self.cache.read_json(self.cache.directory / self.name / f"{shard}.json")
+                found = document.get("entries") if document else None
+                entries = found if isinstance(found, dict) else {}
+            self._shards[shard] = entries
+        return entries
 
     @property
     def shards(self) -> dict[str, dict[str, Any]]:
-        if self._shards is None:
-            self._shards = {}
+        if not self._all:
             folder = self.cache.directory / self.name
             try:
                 names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".json")]
             except OSError:
                 names = []
             for name in names:
-                document = self.cache.read_json(folder / name)
-                entries = document.get("entries") if document else None
-                if isinstance(entries, dict) and len(name) == 7:
-                    self._shards[name[:2]] = entries
+                if len(name) == 7:
+                    self._entries(name[:2])
+            self._all = True
         return self._shards
 
     def get(self, key: str) -> Any:
-        return self.shards.get(self.shard(key), {}).get(key)
+        return self._entries(self.shard(key)).get(key)
 
     def set(self, key: str, value: Any) -> None:
         shard = self.shard(key)
-        entries = self.shards.setdefault(shard, {})
+        entries = self._entries(shard)
         if entries.get(key) != value:
             entries[key] = value
             self._dirty.add(shard)
@@ -136,12 +149,12 @@ class _Store:
 
     def delete(self, key: str) -> None:
         shard = self.shard(key)
-        if self.shards.get(shard, {}).pop(key, None) is not None:
+        if self._entries(shard).pop(key, None) is not None:
             self._dirty.add(shard)
 
     def save(self) -> None:
         for shard in sorted(self._dirty):
-            self.cache.write_json(f"{self.name}/{shard}.json", {"entries": self.shards.get(shard, {})})
+            self.cache.write_json(f"{self.name}/{shard}.json", {"entries": self._shards.get(shard, {})})
         self._dirty.clear()
 
 
@@ -160,6 +173,7 @@ class Cache:
         self.directory, self.tool, self.config = directory, tool, config
         self.files = _Store(self, "files", _shard_of_path)
         self.records = _Store(self, "records", _shard_of_hash)
+        self.canonical = _Store(self, "canonical", _shard_of_hash)
         self.result: dict[str, Any] | None = None
 
     @classmethod
@@ -238,19 +252,35 @@ class Cache:
             if sha not in hashes:
                 self.records.delete(sha)
 
+    def forget_parsed(self, sha: str) -> None:
+        self.records.delete(sha)
+
+    # --- contents already in canonical layout (gbstd fmt) --------------------------------------------------
+    def is_canonical(self, key: str) -> bool:
+        return self.canonical.get(key) is True
+
+    def remember_canonical(self, key: str) -> None:
+        self.canonical.set(key, True)
+
     # --- complete results -------------------------------------------------------------------------------
     def result_for(self, digest: str) -> dict[str, Any] | None:
         if self.result is None:
+            # The small key file first: a large catalog's result is not parsed only to find it is stale.
+            key = self.read_json(self.directory / "result-key.json") or {}
+            if key.get("digest") != digest:
+                return None
             self.result = self.read_json(self.directory / "result.json") or {}
         return self.result if self.result.get("digest") == digest else None
 
     def remember_result(self, digest: str, payload: dict[str, Any]) -> None:
         self.result = {"digest": digest, **payload}
         self.write_json("result.json", self.result)
+        self.write_json("result-key.json", {"digest": digest})
 
     def save(self) -> None:
         self.files.save()
         self.records.save()
+        self.canonical.save()
 
 
 def input_digest(parts: Iterable[str]) -> str:

@@ -100,10 +100,9 @@ def _document(data: Any, problems: list[FileProblem], has_text: bool, rel: str) 
     return (None if fatal else data), findings
 
 
-def load_record(
-    path: Path, rel: str, config: Config, root: Path | None = None
-) -> tuple[Record | None, list[Finding]]:
-    """One standard record file → a Record (or None) and its load-time findings."""
+def load_record(path: Path, rel: str, config: Config, root: Path) -> tuple[Record | None, list[Finding]]:
+    """One standard record file → a Record (or None) and its load-time findings; ``root`` is the catalog root,
+    so a symbolic link leading outside it is Y010 and not read."""
     data, findings = read_document(path, rel, config, root)
     return _record(data, findings, path, rel, config)
 
@@ -306,6 +305,9 @@ def _load_records(
         _add(catalog, rel, document, findings)
         if progress:
             progress(1)
+    # Cached records were added first and read ones after: restore path order, so that results never depend
+    # on what the cache held (rules that break ties by catalog order, e.g. the D rules' partners).
+    catalog.records.sort(key=lambda record: record.rel)
 
 
 def _from_cache(catalog: Catalog, rel: str, cache: Cache | None) -> bool:
@@ -360,15 +362,16 @@ def _read_chunk(args: tuple[str, list[str], int]) -> list[ReadResult]:
     return [read_and_parse(root, rel, max_size) for rel in rels]
 
 
-def worker_count(jobs: int, files: int) -> int:
-    """Processes to read ``files`` files: 1 for small catalogs or one core, else ``jobs`` or the cores."""
-    if jobs == 1 or files < POOL_THRESHOLD:
+def worker_count(jobs: int, files: int, threshold: int | None = None, chunk: int | None = None) -> int:
+    """Processes for ``files`` files: 1 for few files (below ``threshold``, default POOL_THRESHOLD) or one
+    core, else ``jobs`` or the cores, at most one per ``chunk`` files (default CHUNK)."""
+    if jobs == 1 or files < (POOL_THRESHOLD if threshold is None else threshold):
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    return min(jobs or cores, cores, max(1, files // CHUNK))
+    return min(jobs or cores, cores, max(1, files // (CHUNK if chunk is None else chunk)))
 
 
 def _read_all(root: Path, rels: list[str], max_size: int, jobs: int) -> Iterator[ReadResult]:

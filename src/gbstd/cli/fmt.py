@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from gbstd.catalog.cache import Cache
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.cli.common import (
@@ -30,6 +31,11 @@ def fmt(
         bool, typer.Option("--check", help="只检查，不写入 write nothing; exit 1 if a file would change.")
     ] = False,
     lang: LangOption = LangChoice.zh,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=0,
+        help="格式化的进程数 formatter processes for many files (0 = one per core, 1 = none; default: [catalog] jobs).",
+    )] = None,
 ) -> None:
     """格式化目录文件 — canonical key order, code spelling and indentation; comments are kept.
 
@@ -37,6 +43,9 @@ def fmt(
     indentation is 2 spaces. Files with YAML errors are reported and left untouched. Running it twice
     changes nothing the second time. Files given that are not in any catalog are skipped with a note
     (so that pre-commit can pass every changed YAML file); a directory outside any catalog is an error.
+
+    Files whose content was found canonical before (the cache in `[catalog] cache_dir`) are not read again
+    while unchanged; many files are formatted by one process per core.
 
     Exit codes: 0 all files formatted (or, with --check, already formatted), 1 with --check a file would
     change, or a file could not be formatted; 2 no catalog found.
@@ -78,7 +87,8 @@ def fmt(
                     f"跳过 {target}：不是目录文件（不属于任何文件类型，见 `gbstd lint` 的 Y011）",
                     f"skipped {target}: not a catalog file (it belongs to no file kind; see Y011 in `gbstd lint`)",
                 ).get(language), err=True)
-        run = format_files(catalog, rels, check=check)
+        cache = None if no_cache else Cache.open(root, catalog.config)
+        run = format_files(catalog, rels, check=check, cache=cache, jobs=jobs)
         total += len(run.results)
         for result in run.with_outcome("error"):
             failed += 1

@@ -96,7 +96,8 @@ def lint(
     2 the tool could not run (bad config, missing path, internal error).
 
     Results are cached in the catalog's cache directory (`[catalog] cache_dir`, default `.gbstd-cache`):
-    an unchanged catalog is answered from the cache, a changed one re-reads only the changed files.
+    an unchanged catalog is answered from the cache; after an edit only the changed files are read and
+    checked again, and a catalog-wide rule runs again only when a field it reads changed.
 
     Examples:
 

@@ -24,6 +24,34 @@ from gbstd.pipeline import ProjectState, project_states
 from gbstd.review import ReviewState, review_states
 from gbstd.similarity import DuplicateGroups, find_groups
 
+# What a catalog-wide rule may read of other records, in groups of Standard fields. Incremental lint keeps a
+# digest of each group per record and re-runs a catalog-wide rule only when a group it reads changed (or a
+# record was added, removed or renamed). Every field belongs to exactly one group.
+FACT_GROUPS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "tier", "nature", "region"),
+    "title": ("title",),
+    "status": ("status",),
+    "dates": ("published", "effective", "abolished"),
+    "lineage": ("replaces", "replaced_by"),
+    "refs": ("references", "adopts", "refines"),
+    "module": ("module",),
+    "making": ("making",),
+    "reviews": ("reviews", "implementations"),
+    "dupes": ("scope", "issuer", "administering_body", "distinct_from"),
+    "suppress": ("suppress",),  # read by the engine (inline suppressions), never by a rule
+    "other": (
+        "title_en", "competent_department", "drafters", "ccs", "ics", "sources",
+        "illustrative", "note", "extra",
+    ),
+}  # fmt: skip
+# The default of catalog-wide rules: what they read today (review history, free text and suppressions are
+# read by none of them; a rule that starts to read one must declare it in ``reads``).
+CATALOG_FACTS: frozenset[str] = frozenset(FACT_GROUPS) - {"reviews", "suppress", "other"}
+WITH_REVIEWS: frozenset[str] = CATALOG_FACTS | {"reviews"}
+# Duplicate detection (the D rules) reads codes, titles, scopes, statuses, regions, supersession links,
+# references, distinct_from, modules and issuing/administering bodies: not dates, making or reviews.
+DUPLICATE_FACTS: frozenset[str] = frozenset({"code", "title", "status", "lineage", "refs", "dupes", "module"})
+
 
 class RuleContext:
     """Everything a rule may look at. ``as_of`` is "today": rules never read the clock.
@@ -91,6 +119,9 @@ class Rule(ABC):
     summary: ClassVar[Text]
     severity: ClassVar[Severity] = Severity.ERROR
     needs_baseline: ClassVar[bool] = False  # compares with a git revision: runs only with --changed-since
+    # Groups of FACT_GROUPS this rule reads of the catalog's records (for incremental lint); the system,
+    # notes, projects and plans are always taken as read.
+    reads: ClassVar[frozenset[str]] = CATALOG_FACTS
 
     @abstractmethod
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
@@ -110,7 +141,13 @@ class Rule(ABC):
 
 
 class RecordRule(Rule):
-    """A rule that looks at one record at a time (with the catalog for lookups)."""
+    """A rule that looks at one record at a time (with the catalog for lookups).
+
+    ``local`` rules read nothing of other records (only this record, the configuration, ``as_of`` and the
+    system, notes, projects and plans): incremental lint re-checks just the changed records with them.
+    """
+
+    local: ClassVar[bool] = False
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for record in ctx.catalog.records:

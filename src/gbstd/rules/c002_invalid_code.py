@@ -32,6 +32,7 @@ class InvalidCode(RecordRule):
     """
 
     code = "C002"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "invalid-code"
     summary = Text("无效的标准号", "invalid code")
 

@@ -29,6 +29,7 @@ class FileName(RecordRule):
     """
 
     code = "C003"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "file-name"
     summary = Text("文件名与标准号不符", "file name does not match the code")
 

@@ -32,6 +32,7 @@ class CodeContradiction(RecordRule):
     """
 
     code = "C004"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "code-contradiction"
     summary = Text("层级、性质或地区与标准号矛盾", "tier, nature or region contradicts the code")
 

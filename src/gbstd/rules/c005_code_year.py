@@ -31,6 +31,7 @@ class CodeYear(RecordRule):
     """
 
     code = "C005"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "code-year"
     summary = Text("标准号年份与发布年份不一致", "code year differs from the publication year")
 

@@ -30,6 +30,7 @@ class PublishedAfterEffective(RecordRule):
     """
 
     code = "C006"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "published-after-effective"
     summary = Text("发布日期晚于实施日期", "published after effective")
 

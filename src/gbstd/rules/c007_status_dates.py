@@ -33,6 +33,7 @@ class StatusDates(RecordRule):
     """
 
     code = "C007"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "status-dates"
     summary = Text("状态与日期矛盾", "status contradicts the dates")
 

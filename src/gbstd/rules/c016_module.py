@@ -29,6 +29,7 @@ class ModuleMembership(RecordRule):
     """
 
     code = "C016"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "module"
     summary = Text("体系编号缺失或不存在", "module missing or unknown")
 

@@ -30,6 +30,7 @@ class CodeSpelling(RecordRule):
     """
 
     code = "C017"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "code-spelling"
     summary = Text("标准号写法不规范", "non-canonical code spelling")
     severity = Severity.INFO

@@ -8,7 +8,7 @@ from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.rules._dupes import findings
-from gbstd.rules.base import Rule, RuleContext
+from gbstd.rules.base import DUPLICATE_FACTS, Rule, RuleContext
 from gbstd.rules.c009_duplicate_title import title_key
 from gbstd.similarity import DuplicateKind, DuplicatePair
 
@@ -37,6 +37,7 @@ class DuplicateSubject(Rule):
     """
 
     code = "D001"
+    reads = DUPLICATE_FACTS  # what duplicate detection reads: see similarity.fingerprint
     name = "duplicate-subject"
     summary = Text("同层级同地区主题重复", "the same subject twice in one tier and region")
     severity = Severity.WARNING

@@ -9,7 +9,7 @@ from gbstd.catalog.references import cites
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.rules._dupes import findings
-from gbstd.rules.base import Rule, RuleContext
+from gbstd.rules.base import DUPLICATE_FACTS, Rule, RuleContext
 from gbstd.similarity import DuplicateKind, DuplicatePair
 
 
@@ -38,6 +38,7 @@ class RemakesUpperTier(Rule):
     """
 
     code = "D002"
+    reads = DUPLICATE_FACTS  # what duplicate detection reads: see similarity.fingerprint
     name = "remakes-upper-tier"
     summary = Text("重复制定上级标准", "re-makes an upper-tier standard instead of adopting it")
     severity = Severity.WARNING

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.rules._dupes import findings
-from gbstd.rules.base import Rule, RuleContext
+from gbstd.rules.base import DUPLICATE_FACTS, Rule, RuleContext
 from gbstd.similarity import DuplicateKind
 
 
@@ -32,6 +32,7 @@ class SiblingCopy(Rule):
     """
 
     code = "D003"
+    reads = DUPLICATE_FACTS  # what duplicate detection reads: see similarity.fingerprint
     name = "sibling-copy"
     summary = Text("其他地区已有同主题标准", "another region already has a standard on this subject")
     severity = Severity.INFO

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from gbstd.coverage import ModuleNode
 from gbstd.findings import Finding
 from gbstd.i18n import Text
-from gbstd.rules.base import Rule, RuleContext
+from gbstd.rules.base import WITH_REVIEWS, Rule, RuleContext
 
 
 def coming(node: ModuleNode) -> Text | None:
@@ -25,6 +25,8 @@ def coming(node: ModuleNode) -> Text | None:
 
 class ModuleRule(Rule):
     """Reports each module of ``system.yaml`` that matches, but not below a parent that matches too."""
+
+    reads = WITH_REVIEWS  # the system summary counts review states
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if ctx.catalog.system is None or ctx.catalog.system_rel is None:

@@ -61,6 +61,7 @@ class ReviewOverdue(RecordRule):
     """
 
     code = "R001"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "review-overdue"
     summary = Text("复审逾期", "review overdue")
     severity = Severity.WARNING

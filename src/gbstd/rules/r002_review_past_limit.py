@@ -36,6 +36,7 @@ class ReviewPastLimit(RecordRule):
     """
 
     code = "R002"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "review-past-limit"
     summary = Text("复审逾期超过法定上限", "review overdue past the legal limit")
     severity = Severity.ERROR

@@ -31,6 +31,7 @@ class ReviewDueSoon(RecordRule):
     """
 
     code = "R003"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "review-due-soon"
     summary = Text("复审临近到期", "review due soon")
     severity = Severity.INFO

@@ -33,6 +33,7 @@ class ReviewAbolishInForce(RecordRule):
     """
 
     code = "R004"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "review-abolish-in-force"
     summary = Text("复审结论为废止但仍现行", "reviewed as abolish but still in force")
     severity = Severity.WARNING

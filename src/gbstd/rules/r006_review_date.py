@@ -36,6 +36,7 @@ class ReviewDate(RecordRule):
     """
 
     code = "R006"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "review-date"
     summary = Text("复审日期不合理", "review date out of range")
     severity = Severity.ERROR

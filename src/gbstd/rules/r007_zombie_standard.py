@@ -38,6 +38,7 @@ class ZombieStandard(RecordRule):
     """
 
     code = "R007"
+    local = True  # reads only this record: incremental lint re-checks just changed records
     name = "zombie-standard"
     summary = Text("僵尸标准：无复审、无实施证据", "zombie standard: no review, no implementation evidence")
     severity = Severity.WARNING

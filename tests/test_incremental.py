@@ -1,0 +1,255 @@
+"""Incremental lint gives, after any sequence of edits, exactly the findings of a cold run (``--no-cache``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML, YAMLError
+from typer.testing import CliRunner
+
+from gbstd import linting
+from gbstd.catalog.config_file import load_config
+from gbstd.cli.app import app
+from gbstd.engine import Selection
+from gbstd.linting import LintOutcome, lint_catalog
+
+SAMPLE = Path(__file__).resolve().parent.parent / "standards"
+AS_OF = "2025-06-30"
+runner = CliRunner()
+yaml = YAML(typ="safe", pure=True)
+yaml.default_flow_style = False
+yaml.allow_unicode = True
+
+
+def lint_json(root: Path, *extra: str) -> list[str]:
+    """The findings of ``gbstd lint --format json`` as sorted JSON lines (order-free comparison)."""
+    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--format", "json", "--lang", "en", *extra])
+    assert result.exit_code in (0, 1), result.output
+    return sorted(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in json.loads(result.stdout))
+
+
+def lint_library(root: Path) -> LintOutcome:
+    return lint_catalog(root, load_config(root), dt.date.fromisoformat(AS_OF), Selection())
+
+
+def records(root: Path) -> list[Path]:
+    return sorted((root / "records").rglob("*.yaml"))
+
+
+def load(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"))
+    except YAMLError:  # broken by an earlier edit: the next edit rewrites it
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def dump(path: Path, data: dict[str, Any]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sample") / "standards"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    return root
+
+
+# --- edits: each takes the catalog, the index of a record file and a random value ---------------------------
+def edit_title(root: Path, pick: int, value: int) -> None:
+    path = records(root)[pick % len(records(root))]
+    data = load(path)
+    titles = [load(p).get("title") for p in records(root)[:8]]
+    data["title"] = titles[value % len(titles)] or f"标题{value}"  # sometimes a duplicate title (C009, D rules)
+    dump(path, data)
+
+
+def edit_date(root: Path, pick: int, value: int) -> None:
+    path = records(root)[pick % len(records(root))]
+    data = load(path)
+    field = ("published", "effective", "abolished")[value % 3]
+    data[field] = (dt.date(2010, 1, 1) + dt.timedelta(days=value * 37 % 6000)).isoformat()
+    dump(path, data)
+
+
+def edit_status(root: Path, pick: int, value: int) -> None:
+    path = records(root)[pick % len(records(root))]
+    data = load(path)
+    data["status"] = ("现行", "即将实施", "废止")[value % 3]
+    dump(path, data)
+
+
+def edit_code(root: Path, pick: int, value: int) -> None:
+    paths = records(root)
+    path = paths[pick % len(paths)]
+    data = load(path)
+    other = load(paths[value % len(paths)]).get("code")
+    data["code"] = other if value % 2 and other else f"GB/T {30000 + value % 500}-{2000 + value % 25}"
+    dump(path, data)
+
+
+def edit_module(root: Path, pick: int, value: int) -> None:
+    path = records(root)[pick % len(records(root))]
+    data = load(path)
+    data["module"] = ("101", "201", "202", "302", "999")[value % 5]
+    dump(path, data)
+
+
+def edit_reference(root: Path, pick: int, value: int) -> None:
+    paths = records(root)
+    path = paths[pick % len(paths)]
+    data = load(path)
+    target = load(paths[value % len(paths)]).get("code") or "GB/T 1-2000"
+    field = ("references", "replaces", "replaced_by", "adopts")[value % 4]
+    data[field] = [*(data.get(field) or [])[:1], target if value % 3 else "GB/T 99999-2099"]
+    dump(path, data)
+
+
+def edit_review(root: Path, pick: int, value: int) -> None:
+    path = records(root)[pick % len(records(root))]
+    data = load(path)
+    day = (dt.date(2015, 1, 1) + dt.timedelta(days=value * 53 % 4000)).isoformat()
+    data["reviews"] = [{"date": day, "conclusion": ("继续有效", "修订", "废止")[value % 3], "by": "某局"}]
+    dump(path, data)
+
+
+def edit_suppress(root: Path, pick: int, value: int) -> None:
+    path = records(root)[pick % len(records(root))]
+    data = load(path)
+    data["suppress"] = [{"rule": ("C009", "C007", "D001", "R001")[value % 4], "reason": "测试"}]
+    dump(path, data)
+
+
+def edit_body(root: Path, pick: int, value: int) -> None:
+    """Issuer, administering body or scope: read by duplicate detection."""
+    paths = records(root)
+    path = paths[pick % len(paths)]
+    data, other = load(path), load(paths[value % len(paths)])
+    field = ("issuer", "administering_body", "scope")[value % 3]
+    data[field] = other.get(field) or (["某局"] if field == "issuer" else "某单位")
+    dump(path, data)
+
+
+def edit_comment(root: Path, pick: int, value: int) -> None:
+    path = records(root)[pick % len(records(root))]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"# note {value}\n")
+
+
+def add_file(root: Path, pick: int, value: int) -> None:
+    source = records(root)[pick % len(records(root))]
+    data = load(source)
+    data["code"] = f"DB41/T {5000 + value % 100}-2020"
+    dump(source.parent / f"added-{value % 100}.yaml", data)
+
+
+def delete_file(root: Path, pick: int, value: int) -> None:
+    paths = records(root)
+    if len(paths) > 5:
+        paths[pick % len(paths)].unlink()
+
+
+def break_yaml(root: Path, pick: int, value: int) -> None:
+    path = records(root)[pick % len(records(root))]
+    path.write_text(("code: [unclosed\n", "", "title: 1\n\tbad: tab\n")[value % 3], encoding="utf-8")
+
+
+def edit_project(root: Path, pick: int, value: int) -> None:
+    path = sorted((root / "projects").glob("*.yaml"))[pick % 3]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"# touched {value}\n")
+
+
+EDITS = [
+    edit_title, edit_date, edit_status, edit_code, edit_module, edit_reference, edit_review, edit_suppress,
+    edit_body, edit_comment, add_file, delete_file, break_yaml, edit_project,
+]
+steps = st.lists(
+    st.tuples(st.sampled_from(EDITS), st.integers(0, 1000), st.integers(0, 1000)), min_size=1, max_size=5
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps)
+def test_incremental_equals_cold_after_random_edits(
+    pristine: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, edits: list[Any]
+) -> None:
+    root = tmp_path_factory.mktemp("cat") / "standards"
+    shutil.copytree(pristine, root)
+    taken: list[bool] = []
+    real = linting._incremental
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        analysis = real(*args, **kwargs)
+        taken.append(analysis is not None)
+        return analysis
+
+    monkeypatch.setattr(linting, "_incremental", spy)
+    lint_json(root)  # cold, writes the state
+    for edit, pick, value in edits:
+        edit(root, pick, value)
+        taken.clear()
+        incremental = lint_json(root)
+        # answered incrementally (or from the whole-result cache), unless a project (a shared file) changed
+        assert False not in taken or edit is edit_project, taken
+        cold = lint_json(root, "--no-cache")
+        assert incremental == cold, f"after {edit.__name__}({pick}, {value})"
+        assert lint_json(root) == cold  # and again, warm
+
+
+def test_a_comment_rechecks_one_record_and_reruns_no_rule(pristine: Path, tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_library(root)
+    edit_comment(root, 0, 1)
+    outcome = lint_library(root)
+    assert outcome.rechecked == [records(root)[0].relative_to(root).as_posix()]
+    assert outcome.rerun == []
+
+
+def test_a_review_date_reruns_only_the_rules_that_read_reviews(pristine: Path, tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_library(root)
+    edit_review(root, 3, 7)
+    outcome = lint_library(root)
+    assert outcome.rechecked is not None and len(outcome.rechecked) == 1
+    assert outcome.rerun is not None and "C009" not in outcome.rerun and "D001" not in outcome.rerun
+    assert {"R005", "S001", "S002"} <= set(outcome.rerun)
+
+
+def test_a_title_reruns_the_rules_that_read_titles(pristine: Path, tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_library(root)
+    edit_title(root, 5, 2)
+    outcome = lint_library(root)
+    assert outcome.rerun is not None and {"C009", "D001"} <= set(outcome.rerun)
+    assert outcome.rechecked is not None and len(outcome.rechecked) == 1
+
+
+def test_a_project_change_lints_everything_again(pristine: Path, tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_library(root)
+    edit_project(root, 0, 1)
+    assert lint_library(root).rechecked is None
+
+
+def test_linting_one_file_after_an_edit_equals_a_cold_run_of_that_file(pristine: Path, tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_json(root)
+    edit_title(root, 5, 2)
+    target = str(records(root)[5])
+    incremental = lint_json(Path(target))
+    assert incremental == lint_json(Path(target), "--no-cache")
+    assert incremental and all(json.loads(f)["path"].endswith(records(root)[5].name) for f in incremental)
