@@ -90,7 +90,7 @@ def test_review_takes_the_catalog_positionally_and_keeps_its_add_command(tmp_pat
 def test_new_and_import_take_dash_c(tmp_path: Path) -> None:
     catalog = tmp_path / "standards"
     shutil.copytree(SAMPLE, catalog, ignore=shutil.ignore_patterns(".gbstd-cache"))
-    code, _, stderr = run("new", "DB41/T 9990-2024", "--title", "机关食堂服务规范", "-C", str(catalog))
+    code, _, stderr = run("new", "DB41/T 9990-2024", "--title", "机关食堂服务规范", "-m", "302", "-C", str(catalog))
     assert code == 0, stderr
     assert (catalog / "records" / "local" / "DB41-T-9990-2024.yaml").is_file()
     table = tmp_path / "table.csv"

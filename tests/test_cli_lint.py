@@ -61,7 +61,7 @@ def test_text_output_is_grouped_plain_and_summarised(make_catalog: CatalogFactor
     assert lines[0] == "records/GB-T-43542-2023.yaml"
     assert lines[1].startswith("  records/GB-T-43542-2023.yaml:4:12: error C005 code year 2023")
     assert "\x1b[" not in out  # plain when not a terminal
-    assert lines[-1] == "Checked 2 files: 1 findings in 1 files (1 errors, 0 warnings, 0 info)."
+    assert lines[-1] == "Checked 2 files: 1 finding in 1 file (1 error, 0 warnings, 0 info)."
 
 
 def test_select_and_ignore(make_catalog: CatalogFactory) -> None:

@@ -260,9 +260,12 @@ def test_update_merges_and_keeps_comments(catalog: Path, tmp_path: Path) -> None
     source = tmp_path / "t.csv"
     source.write_bytes(csv_bytes(rows, headers=headers))
     code, out, _ = run(str(source), "--into", str(catalog), "--dry-run", "--update")
-    assert code == 0 and existing.read_text(encoding="utf-8") == UPDATED_FILE
+    assert code == 1 and existing.read_text(encoding="utf-8") == UPDATED_FILE
     assert "将更新: records/local/DB41-T-2144-2021.yaml（title, published, extra）" in out
-    code, out, _ = run(str(source), "--into", str(catalog), "--update")
+    # The file's title may be a hand correction: shown old → new, held back without --force.
+    assert "  title: 旧名称 → 机关食堂服务规范（未写入：" in out
+    assert "  published: （空） → 2021-08-01\n" in out
+    code, out, _ = run(str(source), "--into", str(catalog), "--update", "--force")
     assert code == 0
     assert (
         existing.read_text(encoding="utf-8")
@@ -377,7 +380,10 @@ def test_update_adds_a_new_review_and_corrects_a_same_day_one(catalog: Path, tmp
     source = tmp_path / "t.csv"
     row = ["DB41/T 2144-2021", "机关食堂服务规范", "现行", "2021-09-13", "", "2023-01-10", "继续有效"]
     source.write_bytes(csv_bytes([row], headers=REVIEW_HEADERS))
-    assert run(str(source), "--into", str(catalog), "--update")[0] == 0
+    before = existing.read_bytes()
+    assert run(str(source), "--into", str(catalog), "--update")[0] == 1  # a conclusion on file is kept
+    assert existing.read_bytes() == before
+    assert run(str(source), "--into", str(catalog), "--update", "--force")[0] == 0
     text = existing.read_text(encoding="utf-8")
     assert "  - date: 2023-01-10  # 第一次复审\n    conclusion: 继续有效\n" in text
     row[5] = "2025-02-01"

@@ -115,6 +115,8 @@ def test_new_derives_upcoming_status(tmp_path: Path) -> None:
         "未来标准",
         "--effective",
         "2030-01-01",
+        "--module",
+        "101",
         "--into",
         str(root),
         "--as-of",

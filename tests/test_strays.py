@@ -55,7 +55,7 @@ def test_a_stray_file_named_on_the_command_line_is_checked_not_zero_files(catalo
     _, findings, _ = lint_json(str(catalog / "DB41-T-9998-2024.yaml"), "--no-cache")
     assert [f["rule"] for f in findings] == ["Y011"]
     result = runner.invoke(app, ["lint", str(catalog / "DB41-T-9998-2024.yaml"), "--no-cache", "--lang", "en"])
-    assert "Checked 1 files" in result.stdout and "0 files" not in result.stdout
+    assert "Checked 1 file:" in result.stdout and "0 files" not in result.stdout
     assert "looks like a record — move it under records/" in result.stdout
 
 

@@ -214,6 +214,8 @@ class FormatResult:
     rel: str
     outcome: Outcome
     message: Text | None = None
+    line: int = 0  # where the problem is (1-based), when known: 0 = the file as a whole
+    column: int = 0
 
 
 @dataclass
@@ -367,8 +369,10 @@ def format_one(catalog: Catalog, rel: str, kind: FileKind, check: bool) -> Forma
     try:
         formatted = format_text(text, kind, catalog)
     except ValueError as exc:
-        detail = exc.args[1].message if len(exc.args) > 1 else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
-        return rel, kind, FormatResult(rel, "error", detail), fingerprint, sha, None
+        where = exc.args[1] if len(exc.args) > 1 else None  # a syntax error: say where (line:col)
+        detail = where.message if where else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
+        position = (where.line, where.column) if where else (0, 0)
+        return rel, kind, FormatResult(rel, "error", detail, *position), fingerprint, sha, None
     if formatted.encode("utf-8") == data:
         return rel, kind, FormatResult(rel, "unchanged"), fingerprint, sha, None
     return rel, kind, FormatResult(rel, "reformatted"), fingerprint, sha, None if check else formatted

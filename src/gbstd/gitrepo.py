@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -91,12 +92,29 @@ def resolve_revision(repo: Repo, ref: str) -> Commit:
                 "or check out with fetch-depth: 0",
             )
         )
+    if (back := re.fullmatch(r"([^-~^].*?)((?:[~^]\d*)+)", ref)) and _resolves(repo, back[1]):
+        # HEAD~1 in a one-commit repository: fetching cannot help, there is no such ancestor.
+        count = int(str(repo.git.rev_list("--count", back[1])).strip())
+        raise GitRepoError(
+            Text(
+                f"没有修订 {ref}：{back[1]} 的历史中只有 {count} 个提交，没有这么早的祖先",
+                f"there is no revision {ref}: {back[1]} has only {count} commit(s) in its history",
+            )
+        )
     raise GitRepoError(
         Text(
             f"找不到修订 {ref}；检查拼写，或先运行 `git fetch origin {_branch_hint(ref)}`",
             f"unknown revision {ref}; check the spelling or run `git fetch origin {_branch_hint(ref)}` first",
         )
     )
+
+
+def _resolves(repo: Repo, ref: str) -> bool:
+    try:
+        repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+        return True
+    except _git().GitCommandError:
+        return False
 
 
 def _branch_hint(ref: str) -> str:
@@ -348,6 +366,13 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
         if PurePosixPath(rel).name in names and _is_record_path(catalog, rel):
             return _to_repo(prefix, rel)
     records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
+    if repo.head.is_valid():  # deleted in the working tree but not yet committed: HEAD still has it
+        committed = repo.git.execute(
+            ["git", "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "HEAD", "--", records_dir]
+        )
+        for line in str(committed).splitlines():
+            if PurePosixPath(line.strip()).name in names:
+                return line.strip()
     output = repo.git.execute(
         [
             "git",

@@ -47,7 +47,8 @@ def find_record(catalog: Catalog, raw_code: str) -> Record:
 
 
 def check_review(record: Record, review: Review, as_of: dt.date) -> None:
-    """Refuse a review that rule R006 would report, or one already recorded."""
+    """Refuse a review that rule R006 would report (before it took effect, after its abolition, in the
+    future), or one already recorded."""
     std = record.standard
     start = std.effective or std.published
     if review.date > as_of:
@@ -57,6 +58,11 @@ def check_review(record: Record, review: Review, as_of: dt.date) -> None:
         which = ("实施日期", "effective date") if std.effective else ("发布日期", "publication date")
         raise EditError(Text(f"复审日期 {review.date} 早于{which[0]} {start}",
                              f"review date {review.date} is before the {which[1]} {start}"))
+    if std.abolished is not None and review.date > std.abolished:
+        raise EditError(Text(
+            f"{record.key} 已于 {std.abolished} 废止，不能记录 {review.date} 的复审",
+            f"{record.key} was abolished on {std.abolished}; a review on {review.date} cannot be recorded",
+        ))
     for existing in std.reviews:
         if existing.date == review.date and existing.conclusion is review.conclusion:
             raise EditError(Text(

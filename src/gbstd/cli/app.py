@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from typer.core import TyperOption
 
 from gbstd import __version__
 from gbstd.cli import report_bulletin as _report_bulletin  # noqa: F401 - registers `report bulletin`
@@ -23,6 +26,15 @@ from gbstd.cli.review import review_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
 from gbstd.cli.system import system
+
+
+def _flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """No type column for on/off flags: typer shows `<bool>` there, as if `--dry-run` took a value."""
+    return None if getattr(self, "is_flag", False) else _option_type(self, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="gbstd",

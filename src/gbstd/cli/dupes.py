@@ -100,4 +100,9 @@ def dupes(
     elif output_format is DupesFormat.json:
         write_json(found.groups, extra, language, sys.stdout, flat_pairs)
     else:
-        sys.stdout.write(DUPES_FORMATS[output_format.value](found.groups, extra, language, flat_pairs))
+        rendered = DUPES_FORMATS[output_format.value](found.groups, extra, language, flat_pairs)
+        if isinstance(rendered, bytes):  # CSV: the catalog export's bytes, BOM included
+            sys.stdout.buffer.write(rendered)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(rendered)

@@ -93,7 +93,8 @@ def fmt(
         for result in run.with_outcome("error"):
             failed += 1
             assert result.message is not None
-            typer.echo(f"{_shown(root, result.rel)}: {result.message.get(language)}", err=True)
+            where = f":{result.line}:{result.column}" if result.line else ""
+            typer.echo(f"{_shown(root, result.rel)}{where}: {result.message.get(language)}", err=True)
         for result in run.with_outcome("reformatted"):
             would_change += 1
             label = Text("需要格式化", "would reformat") if check else Text("已格式化", "reformatted")

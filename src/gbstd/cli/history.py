@@ -43,9 +43,9 @@ def history(
 
     Examples:
 
-        gbstd history "GB/T 41568-2022" standards
+        gbstd history "DB41/T 2397-2023" standards
 
-        gbstd history DB41/T2144-2021 standards --since v1.0 --format json
+        gbstd history DB41/T2397-2023 standards --since HEAD~10 --format json
     """
     language = lang.value
     path = named_catalog(path, catalog_option, language)

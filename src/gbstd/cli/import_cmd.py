@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +21,8 @@ from gbstd.cli.common import (
     progress_bar,
 )
 from gbstd.i18n import Text
-from gbstd.tabular.importer import ACTION_LABELS, Action, ImportReport, import_table
+from gbstd.rules.recheck import new_findings_checker
+from gbstd.tabular.importer import ACTION_LABELS, Action, FieldChange, ImportReport, import_table
 from gbstd.tabular.readers import TableError, read_table
 
 
@@ -44,6 +47,23 @@ def import_(
             "--update", help="合并到已有记录（保留注释） merge rows into existing records, keeping comments."
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="与 --update 同用：表格的值覆盖文件中不同的值、状态倒退、合并后违反规则也写入 "
+            "with --update: the table's value overwrites a different one in the file, even backwards "
+            "statuses or records that would fail a rule.",
+        ),
+    ] = False,
+    replace_lists: Annotated[
+        bool,
+        typer.Option(
+            "--replace-lists",
+            help="与 --update 同用：列表字段以表格为准（默认取并集） with --update: list fields are replaced "
+            "by the table's (default: union, the file's items first).",
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="不逐个列出文件 do not list each file.")
     ] = False,
@@ -61,8 +81,12 @@ def import_(
     the rest are imported. Existing records are never changed without --update. `--as-of` is the day an
     empty 状态 is judged by.
 
-    Exit codes: 0 every row imported (or already there), 1 some rows rejected, 2 the file or catalog
-    cannot be read.
+    --update merges, showing old → new for every field: empty cells erase nothing, lists gain the items
+    they lack, and a value the file already has (perhaps a hand correction), a status moving backwards or a
+    record that would newly fail a rule (C007 …) is kept and reported unless --force.
+
+    Exit codes: 0 every row imported (or already there), 1 some rows rejected or changes held back,
+    2 the file or catalog cannot be read.
 
     Examples:
 
@@ -84,13 +108,37 @@ def import_(
                 as_of=day,
                 update=update,
                 dry_run=dry_run,
+                force=force,
+                replace_lists=replace_lists,
+                check=new_findings_checker(catalog, day) if update else None,
                 progress=(lambda n: bar.advance(0, n)) if bar else None,
             )
     except (TableError, CatalogError) as exc:
         fail(exc.text, language)
     _print(report, file, language, quiet)
-    if report.rejected:
+    if report.rejected or report.held:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _show(value: object, zh: bool) -> str:
+    if value is None or value == []:
+        return "（空）" if zh else "(empty)"
+    if isinstance(value, list):
+        return ("、" if zh else ", ").join(_show(v, zh) for v in value)
+    if isinstance(value, Enum):
+        label = getattr(value, "label", None)
+        return label.get("zh" if zh else "en") if isinstance(label, Text) else str(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _change_line(change: FieldChange, zh: bool) -> str:
+    """``  status: 废止 → 现行（未写入：…）`` — one field a row changes, as it is and as it would be."""
+    line = f"  {change.name}: {_show(change.old, zh)} → {_show(change.new, zh)}"
+    if change.held is not None:
+        line += f"（未写入：{change.held.zh}）" if zh else f" (not written: {change.held.en})"
+    return line
 
 
 def _print(report: ImportReport, file: Path, lang: str, quiet: bool) -> None:
@@ -112,8 +160,10 @@ def _print(report: ImportReport, file: Path, lang: str, quiet: bool) -> None:
     for outcome in report.outcomes:
         for line in outcome.messages("zh" if zh else "en"):
             typer.echo(line, err=True)
-        if quiet or outcome.action is Action.REJECTED:
+        if outcome.action is Action.REJECTED:
             continue
+        if quiet and not outcome.held and outcome.action is not Action.CONFLICT:
+            continue  # what was held back is shown even with --quiet
         label = ACTION_LABELS[outcome.action].get("zh" if zh else "en")
         if would and outcome.action in (Action.CREATE, Action.UPDATE):
             label = f"将{label}" if zh else f"would {label}"
@@ -125,6 +175,8 @@ def _print(report: ImportReport, file: Path, lang: str, quiet: bool) -> None:
                 detail += "，用 --update 合并" if zh else "; use --update to merge"
         notes = "".join(f"；{n.zh}" if zh else f"; {n.en}" for n in outcome.notes)
         typer.echo(f"{label}: {outcome.path}{detail}{notes}")
+        for change in outcome.changes:
+            typer.echo(_change_line(change, zh))
     for rel, code in report.linked:
         typer.echo(
             f"{'将补全' if would else '补全'}被代替: {rel} ← {code}"
@@ -137,6 +189,14 @@ def _print(report: ImportReport, file: Path, lang: str, quiet: bool) -> None:
     ) or ("没有数据行" if zh else "no data rows")
     prefix = ("演练（未写入任何文件）：" if zh else "dry run (nothing written): ") if would else ""
     typer.echo(prefix + summary)
+    if report.held:
+        typer.echo(
+            Text(
+                f"{len(report.held)} 行有未写入的值（见上，文件中的值被保留）；核对后可加 --force",
+                f"{len(report.held)} rows have changes that were not written (see above; the file's values "
+                "were kept); check them, then --force if the table is right",
+            ).get("zh" if zh else "en")
+        )
     if any(o.action is Action.EXISTS for o in report.outcomes):
         typer.echo(
             Text(

@@ -13,8 +13,8 @@ from gbstd.scaffold import DEFAULT_SYSTEM_NAME, ScaffoldError, init_catalog
 
 
 def init(
-    directory: Annotated[
-        Path, typer.Argument(help="新目录 directory for the new catalog (created if missing)", metavar="DIR")
+    target: Annotated[
+        str, typer.Argument(help="新目录 directory for the new catalog (created if missing)", metavar="DIR")
     ],
     name: Annotated[
         str, typer.Option("--name", help="标准体系名称 name of the standard system.")
@@ -33,6 +33,10 @@ def init(
         gbstd init catalog --name 河南省机关事务标准体系 && cd catalog && gbstd import ../明细表.xlsx
     """
     language = lang.value
+    if not target.strip():  # Path("") is ".": an empty argument must not scaffold into the working directory
+        fail(Text("目录名不能为空（当前目录请写 .）", "the directory must not be empty (write . for this one)"),
+             language)
+    directory = Path(target)
     try:
         result = init_catalog(directory, name)
     except ScaffoldError as exc:

@@ -103,7 +103,7 @@ def lint(
 
         gbstd lint standards
 
-        gbstd lint standards/records/local/DB41-T-2144-2021.yaml --lang en
+        gbstd lint standards/records/local/DB41-T-2397-2023.yaml --lang en
 
         gbstd lint standards --as-of 2024-01-01 --format json --select C --ignore C015
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.catalog.loader import load_catalog
 from gbstd.catalog.newrecord import CodeTooLong
 from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
-from gbstd.i18n import Text
+from gbstd.i18n import Lang, Text
+from gbstd.model.standard import Status, parse_status
 from gbstd.scaffold import ScaffoldError, new_record
 from gbstd.tabular.cells import CellError, parse_date
 
@@ -27,7 +30,13 @@ def new(
     published: Annotated[str | None, typer.Option("--published", help="发布日期 YYYY-MM-DD.")] = None,
     effective: Annotated[str | None, typer.Option("--effective", help="实施日期 YYYY-MM-DD.")] = None,
     module: Annotated[
-        str | None, typer.Option("--module", "-m", help="体系编号 module of the standard system.")
+        str | None,
+        typer.Option(
+            "--module",
+            "-m",
+            help="体系编号 module of the standard system; required when the catalog has a system "
+            "(asked for on a terminal).",
+        ),
     ] = None,
     into: Annotated[
         Path, typer.Option("--into", "--catalog", "-C", metavar="PATH",
@@ -38,7 +47,9 @@ def new(
 ) -> None:
     """新建一条标准记录 — create `records/<tier>/<code>.yaml` with the schema line and the required fields.
 
-    Refuses a code that cannot be understood or that already has a record (exit 2).
+    Refuses a code that cannot be understood or that already has a record, an unknown status, a module
+    that is not in the standard system (or none, when the system has modules: rule C016), and a
+    publication date after the effective date (rule C006); exit 2.
 
     Examples:
 
@@ -56,12 +67,36 @@ def new(
             fail(Text(f"--{name}: {exc.reason.zh}", f"--{name}: {exc.reason.en}"), language)
     if not title.strip():
         fail(Text("--title 不能为空", "--title must not be empty"), language)
+    if dates["published"] and dates["effective"] and dates["published"] > dates["effective"]:
+        fail(Text(f"发布日期 {dates['published']} 晚于实施日期 {dates['effective']}",
+                  f"published {dates['published']} is after effective {dates['effective']}"), language)
+    status = _status(status, language)
     try:
         root = find_root(into)
         config = load_config(root)
+        module, known = _module(root, module, language)
         path = new_record(
-            root, config, code, title, as_of=day, status=status, fields={**dates, "module": module}
+            root, config, code, title, as_of=day, status=status, fields={**dates, "module": module}, modules=known
         )
     except (CatalogError, ScaffoldError, CodeTooLong) as exc:
         fail(exc.text, language)
     typer.echo(f"{'已创建' if language == 'zh' else 'created'} {path.relative_to(root).as_posix()}")
+
+
+def _status(raw: str | None, lang: Lang) -> str | None:
+    """A status word in either language (现行有效, in force …) as the record writes it; one line if unknown."""
+    if raw is None:
+        return None
+    status = parse_status(raw)
+    if status is None:
+        allowed = " / ".join(s.value for s in Status)
+        fail(Text(f"--status {raw!r} 不是状态（{allowed}）", f"--status {raw!r} is not a status ({allowed})"), lang)
+    return status.value
+
+
+def _module(root: Path, module: str | None, lang: Lang) -> tuple[str | None, list[str]]:
+    """The system's modules, asking for the module on a terminal when it is missing (C016 needs one)."""
+    known = list(load_catalog(root).modules)
+    if known and module is None and sys.stdin.isatty():
+        module = typer.prompt("体系编号 module" if lang == "zh" else "module (体系编号)").strip() or None
+    return module, known

@@ -26,6 +26,7 @@ from gbstd.cli.common import (
     progress_bar,
     stderr,
 )
+from gbstd.cli.output_format import choose_format
 from gbstd.cli.report import report_app
 from gbstd.i18n import Lang, Text
 from gbstd.reports.bulletin import NotesError, build_document, choose_notes, render_bulletin
@@ -40,6 +41,12 @@ class BulletinFormat(str, Enum):
     json = "json"
 
 
+_SUFFIXES = {
+    ".md": BulletinFormat.md, ".markdown": BulletinFormat.md, ".html": BulletinFormat.html,
+    ".htm": BulletinFormat.html, ".docx": BulletinFormat.docx, ".json": BulletinFormat.json,
+}  # fmt: skip
+
+
 def _date(value: str | None, option: str, lang: Lang) -> dt.date | None:
     return None if value is None else parse_date_option(value, option, lang)
 
@@ -52,8 +59,8 @@ def bulletin(
     date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="起始日期 first day (instead of, or narrowing, --period).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="截止日期 last day.")] = None,
     notes: Annotated[Path | None, typer.Option("--notes", help="通报素材 notes YAML (default: CATALOG/notes/PERIOD.yaml if present).")] = None,
-    output_format: Annotated[BulletinFormat, typer.Option("--format", "-f", help="输出格式 md, html, docx (GB/T 9704 layout) or json (figures).")] = BulletinFormat.md,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件 file to write (default: bulletin-<period>.<format>).")] = None,
+    output_format: Annotated[BulletinFormat | None, typer.Option("--format", "-f", help="输出格式 md, html, docx (GB/T 9704 layout) or json (figures); default: from the -o extension, else md.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件 file to write (default: bulletin-PERIOD.FORMAT, e.g. bulletin-2024H1.md).")] = None,
     changes_since: Annotated[str | None, typer.Option("--changes-since", metavar="REF", help="附件“本期目录变化”：与 git 修订 REF 相比的目录变化 append what changed in the catalog since git revision REF (needs a git repository).")] = None,
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
@@ -83,7 +90,11 @@ def bulletin(
         chosen = parse_period(period, _date(date_from, "--from", language), _date(date_to, "--to", language))
     except PeriodError as exc:
         fail(exc.text, language)
-    fmt = output_format.value
+    if chosen.start > day:  # nothing of it has happened: a bulletin would only show today's state
+        fail(Text(f"报告期 {chosen.label} 尚未开始（截至 {day}）；通报只能写已开始的报告期",
+                  f"the period {chosen.key} has not started yet (as of {day}); a bulletin covers a period "
+                  "that has begun"), language)
+    fmt = choose_format(output_format, output, _SUFFIXES, BulletinFormat.md, language).value
     target = output or Path(f"bulletin-{chosen.key}.{fmt}")
     if target.exists() and target.is_dir():
         fail(Text(f"输出路径是目录：{target}", f"the output path is a directory: {target}"), language)

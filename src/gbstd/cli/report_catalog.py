@@ -20,6 +20,7 @@ from gbstd.cli.common import (
     named_catalog,
     stderr,
 )
+from gbstd.cli.output_format import choose_format
 from gbstd.i18n import Text
 from gbstd.tabular.writers import SHEET_TITLE, build_table, write_csv, write_markdown, write_xlsx
 
@@ -69,7 +70,7 @@ def catalog(
     """
     language = lang.value
     path = named_catalog(path, catalog_option, language)
-    chosen = output_format or (_SUFFIXES.get(output.suffix.lower()) if output else None) or TableFormat.md
+    chosen = choose_format(output_format, output, _SUFFIXES, TableFormat.md, language)
     if chosen is TableFormat.xlsx and output is None:
         fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)
     loaded = load_catalog_or_fail(path, language)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 import sys
@@ -36,9 +34,11 @@ from gbstd.cli.common import (
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
+from gbstd.model.regions import is_valid_region
 from gbstd.model.standard import CONCLUSION_ALIASES, TIER_ALIASES, Conclusion, Review
 from gbstd.review import DueState, ReviewState, Worklist, parse_window, review_worklist
-from gbstd.tabular.safety import markdown_text, neutralise_row
+from gbstd.tabular.safety import markdown_text
+from gbstd.tabular.writers import csv_bytes
 
 
 class Format(str, Enum):
@@ -83,6 +83,9 @@ def _regions(values: list[str], lang: Lang) -> list[str]:
         if not re.fullmatch(r"\d{2}(\d{2}){0,2}", value):
             fail(Text(f"--region {value!r} 应为 2、4 或 6 位行政区划代码（如 41、4103）",
                       f"--region {value!r} must be a 2-, 4- or 6-digit division code (e.g. 41, 4103)"), lang)
+        if not is_valid_region(value):  # like --module 30: a filter that cannot match is an error
+            fail(Text(f"--region {value!r} 不是有效的行政区划代码（省级代码见 GB/T 2260）",
+                      f"--region {value!r} is not a valid division code (provinces: GB/T 2260)"), lang)
     return values
 
 
@@ -163,7 +166,8 @@ def review(
     if output_format is Format.json:
         sys.stdout.write(render_json(worklist, policy, language))
     elif output_format is Format.csv:
-        sys.stdout.write(render_csv(worklist))
+        sys.stdout.buffer.write(render_csv(worklist, language))
+        sys.stdout.flush()
         stderr.print(summary, markup=False)
     elif output_format is Format.markdown:
         sys.stdout.write(render_markdown(worklist, language) + f"\n{summary}\n")
@@ -229,21 +233,26 @@ def render_json(worklist: Worklist, policy: ReviewPolicy, lang: Lang) -> str:
 
 CSV_COLUMNS = ["code", "title", "tier", "region", "module", "effective", "last_review", "last_conclusion",
                "due", "days", "state", "zombie", "path"]
+# The default (Chinese) table is for people and Excel; --lang en keeps the machine keys and values.
+CSV_HEADERS_ZH = ["标准号", "标准名称", "标准层级", "行政区划", "体系编号", "实施日期", "上次复审日期", "上次复审结论",
+                  "复审到期日", "剩余天数", "复审状态", "僵尸标准", "文件"]
 
 
-def render_csv(worklist: Worklist) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+def render_csv(worklist: Worklist, lang: Lang = "zh") -> bytes:
+    """Through the catalog export's CSV writer: UTF-8 with BOM, CRLF, Chinese headers and values by default."""
+    zh = lang == "zh"
+    rows = []
     for state in worklist.items:
         record, last = state.record, state.last_review
-        writer.writerow(neutralise_row([
-            record.key, record.title, record.tier.value if record.tier else "", record.region or "",
-            record.standard.module or "", record.standard.effective or "", last.date if last else "",
-            last.conclusion.value if last else "", state.due, state.days, state.state.value,
-            "yes" if state.zombie else "no", record.rel,
-        ]))
-    return buffer.getvalue()
+        tier = record.tier
+        rows.append([
+            record.key, record.title, (tier.label.zh if zh else tier.value) if tier else "", record.region or "",
+            record.standard.module or "", record.standard.effective, last.date if last else None,
+            last.conclusion.value if last else "", state.due, state.days,
+            state.state.label.zh if zh else state.state.value,
+            ("是" if state.zombie else "否") if zh else ("yes" if state.zombie else "no"), record.rel,
+        ])
+    return csv_bytes(CSV_HEADERS_ZH if zh else CSV_COLUMNS, rows)
 
 
 def render_markdown(worklist: Worklist, lang: Lang) -> str:
@@ -263,8 +272,21 @@ ReformatOption = Annotated[bool, typer.Option(
     "--reformat", help="允许重排整个文件 allow reformatting a file whose style cannot be kept.")]
 
 
+def _from_parent(ctx: typer.Context, name: str, value: object) -> object:
+    """An option given before ``add`` (``review -C other add …``) counts when ``add`` does not repeat it."""
+    def given(context: typer.Context) -> bool:
+        source = context.get_parameter_source(name)
+        return source is not None and source.name != "DEFAULT"
+
+    parent = ctx.parent
+    if parent is None or given(ctx) or not given(parent):
+        return value
+    return parent.params.get(name, value)
+
+
 @review_app.command("add")
 def add(
+    ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="标准号 code of the standard, any common spelling")],
     date: DateOption,
     conclusion: ConclusionOption,
@@ -287,6 +309,10 @@ def add(
 
         gbstd review add GB/T41568-2022 --date 2025-04-10 --conclusion revise --by 国管局 --note "通知文号"
     """
+    if catalog_path is None and ctx.parent is not None:  # `review -C OTHER add …` or `review OTHER add …`
+        catalog_path = ctx.parent.params.get("catalog_option") or ctx.parent.params.get("catalog_path")
+    as_of = _from_parent(ctx, "as_of", as_of)  # type: ignore[assignment]
+    lang = LangChoice(_from_parent(ctx, "lang", lang))
     language = lang.value
     day = parse_as_of(as_of, language)
     try:

@@ -83,6 +83,8 @@ _DASH_RE = re.compile(f"[{_DASHES}]")
 _SPACE_RE = re.compile(r"\s+")
 _NUMBER_YEAR = r"(?P<number>\d+(?:\.\d+)*)-(?P<year>\d{4}|\d{2})"
 
+# A code as normalised, complete but for its year: DB41/T 2397, GB/T 29118, HNJGSW 302.
+_UNDATED_RE = re.compile(r"[A-Z]+\d*(?:/[A-Z])?\s?\d+(?:\.\d+)*")
 _GB_RE = re.compile(rf"^GB(?:/?(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
 _DB_RE = re.compile(rf"^DB(?P<region>\d{{2}}|\d{{4}}|\d{{6}})(?:/?(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
 _INDUSTRY_RE = re.compile(rf"^(?P<prefix>[A-Z]{{2,4}})(?:/(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
@@ -190,6 +192,14 @@ class StandardCode:
             raise CodeError(
                 raw,
                 Text("内部标准号须为“代号 顺序号-年份”", "an internal code must read 'PREFIX NUMBER-YEAR'"),
+            )
+        if _UNDATED_RE.fullmatch(text):  # DB41/T 2397: the year is what is missing, not the region
+            raise CodeError(
+                raw,
+                Text(
+                    f"标准号 {text} 缺少年份，应为 {text}-年份",
+                    f"the code {text} has no year; expected {text}-YYYY",
+                ),
             )
         if text.startswith("DB") and text[2:3].isdigit():
             raise CodeError(

@@ -36,7 +36,19 @@ STATUS_ALIASES: dict[str, Enum] = {
     "有效": Status.IN_FORCE, "upcoming": Status.UPCOMING, "forthcoming": Status.UPCOMING,
     "abolished": Status.ABOLISHED, "withdrawn": Status.ABOLISHED, "superseded": Status.ABOLISHED,
     "被代替": Status.ABOLISHED, "作废": Status.ABOLISHED,
+    # Words people write in tables and on the public platforms (issue 21).
+    "现行有效": Status.IN_FORCE, "已废止": Status.ABOLISHED, "被替代": Status.ABOLISHED,
 }  # fmt: skip
+
+
+def parse_status(raw: str) -> Status | None:
+    """A status in any accepted spelling (现行, 现行有效, in force, abolished …), or None."""
+    folded = raw.strip().casefold()
+    for status in Status:
+        if folded in (status.value.casefold(), STATUS_LABELS[status].en.casefold()):
+            return status
+    found = next((v for k, v in STATUS_ALIASES.items() if k.casefold() == folded), None)
+    return Status(found.value) if found is not None else None
 
 TIER_ALIASES: dict[str, Enum] = {
     "国家标准": Tier.NATIONAL, "国标": Tier.NATIONAL, "行业标准": Tier.INDUSTRY, "地方标准": Tier.LOCAL,

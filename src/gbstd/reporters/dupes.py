@@ -8,7 +8,6 @@ JSON is a list of groups ``{group, kind, score, size, pair_count, members, pairs
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 from collections import Counter
@@ -22,8 +21,10 @@ from rich.table import Table
 
 from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang, Text
+from gbstd.model.code import Tier
 from gbstd.similarity import DuplicateGroup, DuplicateKind, DuplicatePair, describe_region
-from gbstd.tabular.safety import markdown_text, neutralise_cell
+from gbstd.tabular.safety import markdown_text
+from gbstd.tabular.writers import csv_bytes
 
 CSV_COLUMNS = (
     "group", "group_kind", "group_size", "a", "b", "score", "kind", "reason", "advice", "a_title", "b_title",
@@ -65,15 +66,25 @@ def render_json(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: 
     return buffer.getvalue()
 
 
-def render_csv(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False) -> str:
-    """One row per pair kept, with its group's number, kind and size (the same rows with or without --pairs)."""
-    buffer = StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(
-        {k: neutralise_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in _rows(groups, extra, lang)
-    )
-    return buffer.getvalue()
+CSV_HEADERS_ZH = (
+    "组", "组类型", "组内标准数", "标准号甲", "标准号乙", "相似度", "类型", "理由", "建议", "标准名称甲", "标准名称乙",
+    "层级甲", "层级乙", "行政区划甲", "行政区划乙", "文件甲", "文件乙",
+)  # fmt: skip
+
+
+def render_csv(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False) -> bytes:
+    """One row per pair kept, with its group's number, kind and size (the same rows with or without --pairs),
+    through the catalog export's CSV writer (BOM, CRLF); Chinese headers and labels by default, the machine
+    keys and values with ``--lang en``."""
+    rows = []
+    for row in _rows(groups, extra, lang):
+        if lang == "zh":
+            for key in ("kind", "group_kind"):
+                row[key] = DuplicateKind(row[key]).label.zh
+            for side in ("a_tier", "b_tier"):
+                row[side] = Tier(row[side]).label.zh if row[side] else ""
+        rows.append([row.get(key) for key in CSV_COLUMNS])
+    return csv_bytes(CSV_HEADERS_ZH if lang == "zh" else CSV_COLUMNS, rows)  # type: ignore[arg-type]
 
 
 def _tier(record: Record, lang: Lang) -> str:
@@ -154,7 +165,7 @@ def render_table(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang:
     return buffer.getvalue()
 
 
-DUPES_FORMATS: dict[str, Callable[[list[DuplicateGroup], list[DuplicatePair], Lang, bool], str]] = {
+DUPES_FORMATS: dict[str, Callable[[list[DuplicateGroup], list[DuplicatePair], Lang, bool], str | bytes]] = {
     "json": render_json,
     "csv": render_csv,
     "markdown": render_markdown,

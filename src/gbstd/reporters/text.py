@@ -39,6 +39,11 @@ def render_text(report: ReportInput) -> str:
     return buffer.getvalue()
 
 
+def _n(count: int, noun: str) -> str:
+    """``1 warning``, ``2 warnings``: English counts agree with their nouns."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def summary_line(report: ReportInput) -> Text:
     res = report.result
     errors, warnings, infos = (res.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
@@ -48,6 +53,6 @@ def summary_line(report: ReportInput) -> Text:
         return Text(f"检查了 {report.files_checked} 个文件，未发现问题。", f"Checked {report.files_checked} files: no problems found.")
     return Text(
         f"检查了 {report.files_checked} 个文件，{files} 个文件中发现 {total} 个问题（错误 {errors}，警告 {warnings}，提示 {infos}）。",
-        f"Checked {report.files_checked} files: {total} findings in {files} files "
-        f"({errors} errors, {warnings} warnings, {infos} info).",
+        f"Checked {_n(report.files_checked, 'file')}: {_n(total, 'finding')} in {_n(files, 'file')} "
+        f"({_n(errors, 'error')}, {_n(warnings, 'warning')}, {infos} info).",
     )

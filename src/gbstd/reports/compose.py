@@ -241,7 +241,7 @@ def _figure_blocks(bulletin: Bulletin) -> list[Block]:
         blocks.append(Block("note", "图4 标准体系框架图：" + diagram.placeholder))
     else:
         blocks.append(Block("chart", chart=Chart(
-            "framework", f"图4 标准体系框架图（截至{cn_date(bulletin.as_of)}）", [], {}, image=diagram.png,
+            "framework", f"图4 标准体系框架图（截至{cn_date(bulletin.cutoff)}）", [], {}, image=diagram.png,
         )))
     return blocks
 

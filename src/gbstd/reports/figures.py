@@ -205,11 +205,12 @@ def compute_bulletin(
         in_force_at_end=at_end,
         undated=undated,
         records_total=len(catalog.records),
-        projects=project_figures(catalog, period, as_of),
-        reviews=review_figures(catalog, period, as_of),
+        # One document, one date: every table and chart is as of the last day counted (issue 21).
+        projects=project_figures(catalog, period, cutoff),
+        reviews=review_figures(catalog, period, cutoff),
         duplicates=duplicate_figures(catalog, cutoff),
-        plans=plan_figures(catalog, period, as_of),
-        diagram=framework_diagram(catalog, as_of),
+        plans=plan_figures(catalog, period, cutoff),
+        diagram=framework_diagram(catalog, cutoff),
     )
 
 

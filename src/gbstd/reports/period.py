@@ -78,6 +78,11 @@ def parse_period(text: str | None, start: dt.date | None = None, end: dt.date | 
     if first is None or last is None:
         raise PeriodError(Text("--from 与 --to 须同时给出（或再给 --period）",
                                "give both --from and --to (or a --period to default from)"))
+    if base is not None and (first < base.start or last > base.end):
+        raise PeriodError(Text(
+            f"--from/--to 只能缩小报告期：{first}～{last} 超出了 {base.label}（{base.start}～{base.end}）",
+            f"--from/--to only narrow the period: {first}..{last} is outside {base.key} ({base.start}..{base.end})",
+        ))
     if first > last:
         raise PeriodError(Text(f"报告期起点 {first} 晚于终点 {last}", f"the period starts ({first}) after it ends ({last})"))
     if base is not None and (first, last) == (base.start, base.end):

@@ -22,7 +22,8 @@ class ReferenceAbolished(RecordRule):
 
     Why it matters:
         A standard that cites an abolished one sends its users to requirements that no longer apply —
-        the 衔接 (linkage) failure the seeds warn about.
+        a failure of 衔接 (linkage) between standards, which GB/T 1.1-2020 (8.6, normative references)
+        and the Standardisation Law (art. 21–22: lower tiers consistent with the upper) rule out.
 
     Example:
         references: [GB/T 29118-2012]     # abolished, replaced by GB/T 29118-2023
@@ -43,7 +44,8 @@ class ReferenceAbolished(RecordRule):
             target = resolve_reference(ctx.catalog, raw)
             if target is None or target.status is not Status.ABOLISHED:
                 continue
-            successors = sorted(ctx.lineage.successors(target.key))
+            # Only successors that have a record: a replaced_by pointing nowhere is C010's, not advice.
+            successors = sorted(s for s in ctx.lineage.successors(target.key) if ctx.catalog.get(s) is not None)
             hint = Text(f"，应改为 {'、'.join(successors)}", f"; use {', '.join(successors)}") if successors else Text("", "")
             yield self.at(record, Text(f"引用的 {target.key} 已废止{hint.zh}", f"references {target.key}, which is abolished{hint.en}"),
                           ("references", index), key=False)

@@ -41,7 +41,7 @@ class ModuleMembership(RecordRule):
         if module is None:
             yield self.at(record, Text("缺少体系编号 `module`", "no `module` (体系编号) given"), ())
         elif module not in modules:
-            known = "、".join(sorted(modules)[:12])
-            yield self.at(record, Text(f"体系编号 {module} 不在标准体系中（已有：{known}…）",
-                                       f"module {module} is not in the standard system (known: {known}…)"),
+            known = sorted(modules)[:12]
+            yield self.at(record, Text(f"体系编号 {module} 不在标准体系中（已有：{'、'.join(known)}…）",
+                                       f"module {module} is not in the standard system (known: {', '.join(known)}…)"),
                           ("module",), key=False)

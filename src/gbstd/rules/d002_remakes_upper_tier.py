@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gbstd.catalog.catalog import Record
+from gbstd.catalog.references import cites
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.rules._dupes import findings
@@ -18,12 +19,14 @@ class RemakesUpperTier(Rule):
     What it does:
         Reports a live record whose subject matches a standard of a higher tier that covers it: a national or
         industry standard, or a local standard of the province (or city) the record's region lies in. A record
-        that already cites the upper-tier standard in `references` is not reported: citing and adding local
-        detail is what the seeds ask for.
+        that already cites the upper-tier standard — in `references`, `adopts` or `refines`, dated or
+        undated — is not reported (nor listed by `gbstd dupes` or the bulletin): citing it and adding local
+        detail is linking (衔接), not re-making it.
 
     Why it matters:
-        The seeds' first pitfall, 重复建设: every province, city and county writing its own copy of a standard
-        that already exists above it. Copies drift from the original and multiply the maintenance.
+        重复建设: every province, city and county writing its own copy of a standard that already exists
+        above it (the Standardisation Law, art. 21–22, and GB/T 13016 ask lower tiers to adopt or refine
+        the upper one). Copies drift from the original and multiply the maintenance.
 
     Example:
         DB41/T 2397-2023 机关食堂反食品浪费管理规范 while GB/T 42967-2023 机关食堂反食品浪费工作指南 exists,
@@ -42,9 +45,7 @@ class RemakesUpperTier(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         def uncited(lower: Record, pair: DuplicatePair) -> bool:
-            cited = {code.canonical for raw in lower.standard.references if (code := ctx.catalog.resolve(raw))}
-            undated = {c.rsplit("-", 1)[0] for c in cited}
-            return pair.a not in cited and pair.a_record.key.rsplit("-", 1)[0] not in undated
+            return not cites(lower.standard, pair.a)  # the definition dupes and the bulletin use too
 
         yield from findings(
             self, ctx.duplicates, DuplicateKind.ADOPT_UPPER,

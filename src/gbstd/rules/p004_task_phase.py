@@ -35,11 +35,11 @@ class TaskPhase(PlanRule):
 
     def check_plan(self, plan_file: PlanFile, ctx: RuleContext) -> Iterator[Finding]:
         plan = plan_file.plan
-        names = "、".join(phase.name for phase in plan.phases)
+        phases = [phase.name for phase in plan.phases]
         for index, task in enumerate(plan.tasks):
             if plan.phase_named(task.phase) is None:
                 yield self.at_plan(plan_file, Text(
-                    f"任务“{task.subject}”的阶段“{task.phase}”不在方案的阶段中（{names}）",
+                    f"任务“{task.subject}”的阶段“{task.phase}”不在方案的阶段中（{'、'.join(phases)}）",
                     f"task '{task.subject}' names phase '{task.phase}', "
-                    f"which the plan does not have ({names})",
+                    f"which the plan does not have ({', '.join(phases)})",
                 ), ("tasks", index, "phase"), key=False)

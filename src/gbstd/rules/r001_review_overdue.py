@@ -46,8 +46,8 @@ class ReviewOverdue(RecordRule):
 
     Why it matters:
         Henan's pilot plan requires standards in force for more than three years to be reviewed (复审) and
-        then kept, revised or abolished. Unreviewed standards drift from practice: the seeds call them
-        僵尸标准 and 垃圾标准.
+        then kept, revised or abolished; the Standardisation Law (art. 29) caps the cycle at five years.
+        Unreviewed standards drift from practice and become 僵尸标准 (see R007).
 
     Example:
         effective: 2022-04-01      # as of 2026-11-23: due 2025-04-01, 601 days overdue

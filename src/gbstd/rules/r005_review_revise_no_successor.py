@@ -22,7 +22,8 @@ class ReviewReviseNoSuccessor(RecordRule):
 
     Why it matters:
         A 修订 conclusion says the standard no longer fits practice. If the revision never comes, users
-        keep applying text its own reviewers found wanting: the 重制定轻实施 the seeds complain about.
+        keep applying text its own reviewers found wanting (重制定轻实施; the Standardisation Law, art. 29,
+        asks for revision or abolition to follow the review).
         Twenty-four months is the usual upper bound for making a national standard.
 
     Example:

@@ -1,4 +1,4 @@
-"""R006 review-date: a review dated before the standard took effect, or after `--as-of`."""
+"""R006 review-date: a review dated before the standard took effect, after its abolition, or after `--as-of`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ class ReviewDate(RecordRule):
 
     What it does:
         Reports reviews dated before the standard took effect (its `effective` date, or `published` when
-        that is unknown) and reviews dated after `--as-of` (default today).
+        that is unknown), after it was abolished (`abolished`; a review on that day, the one that ended it,
+        is fine), and after `--as-of` (default today).
 
     Why it matters:
-        A standard cannot be reviewed before it applies, nor can a review be recorded before it happens.
+        A standard cannot be reviewed before it applies or after it has been abolished (there is nothing
+        left to review; a review of its successor belongs in the successor's file), nor can a review be
+        recorded before it happens.
         Such dates are typos (2012 for 2021) or plans entered as facts; they would restart the review
         clock at the wrong time.
 
@@ -47,6 +50,10 @@ class ReviewDate(RecordRule):
             if start is not None and review.date < start:
                 yield self.at(record, Text(f"复审日期 {review.date} 早于{which.zh} {start}",
                                            f"review date {review.date} is before the {which.en} {start}"),
+                              loc, key=False)
+            if std.abolished is not None and review.date > std.abolished:
+                yield self.at(record, Text(f"复审日期 {review.date} 晚于废止日期 {std.abolished}",
+                                           f"review date {review.date} is after the abolition on {std.abolished}"),
                               loc, key=False)
             if review.date > ctx.as_of:
                 yield self.at(record, Text(

@@ -21,8 +21,9 @@ class ZombieStandard(RecordRule):
         implementation evidence (`implementations`) recorded on or before that day.
 
     Why it matters:
-        Seed 000 names the failure: standards issued and then neither applied nor evaluated become
-        无用的“僵尸标准”. The catalog should show which standards nobody has reported using or reviewing,
+        Standards issued and then neither applied nor evaluated become 无用的“僵尸标准”; the
+        Standardisation Law (art. 29) requires implementation information to be collected and standards
+        reviewed at most every five years. The catalog should show which standards nobody has reported using or reviewing,
         so the bureau can either gather the evidence or review and abolish them.
 
     Example:

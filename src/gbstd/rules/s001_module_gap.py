@@ -23,8 +23,8 @@ class ModuleGap(ModuleRule):
         `[lint] severity = {S001 = "error"}` in `gbstd.toml`.
 
     Why it matters:
-        A standard system is meant to cover every area of the work. The seeds name the gaps that hurt:
-        安保, 消防 and 应急 had no standards when they were needed. A gap in the map is a plan for the
+        A standard system is meant to cover every area of the work (GB/T 13016, 标准体系构建原则和要求:
+        completeness). Gaps hurt where work is risky: 安保, 消防 and 应急 without standards when needed. A gap in the map is a plan for the
         next 立项, not a detail.
 
     Example:

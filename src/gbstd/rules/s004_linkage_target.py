@@ -25,7 +25,7 @@ class LinkageTarget(Rule):
     Why it matters:
         A lower-tier standard that still adopts the abolished version of an upper-tier one contradicts the
         upper tier's status: its users apply requirements the nation or province has withdrawn. This is the
-        衔接 failure the seeds name.
+        衔接 failure the Standardisation Law (art. 21–22) rules out.
 
     Example:
         code: DB51/T 2610-2019

@@ -62,7 +62,8 @@ class ProcessIncomplete(Rule):
     Why it matters:
         The process is what makes a standard worth having: 征求意见 brings in those who must apply it,
         审查 checks it, "三审三改一研究" is Henan's discipline for internal standards. A standard that skipped
-        them is the 重数量轻质量 the seeds warn about, and a record without its history cannot show it
+        them is 重数量轻质量 (GB/T 1.1-2020 and the Henan plan ask for consultation and review), and a
+        record without its history cannot show it
         did not.
 
     Example:

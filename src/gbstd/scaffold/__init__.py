@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
 from importlib import resources
@@ -125,6 +126,22 @@ def config_template() -> str:
     return "\n".join(lines) + "\n"
 
 
+# What a new catalog sets from the start: a bureau's 3-year cycle is for its own local and internal
+# standards; national, industry and group standards follow their bodies' 5-year cycle (国家标准管理办法,
+# 行业标准管理办法, 团体标准管理规定), so R001/R007 do not hold them to the bureau's rule.
+INIT_REVIEW_TIERS = {"national": 5, "industry": 5, "group": 5}
+
+
+def init_config() -> str:
+    """The ``gbstd.toml`` that ``gbstd init`` writes: the template with ``[review] tiers`` switched on."""
+    active = (
+        "# 国家、行业、团体标准按其主管规定五年复审 national, industry and group standards: their own 5-year cycle\n"
+        f"tiers = {toml_value(INIT_REVIEW_TIERS)}\n"
+    )
+    text = config_template().replace("# [review]\n", "[review]\n", 1)
+    return text.replace("# tiers = {}\n", active, 1)
+
+
 def uncomment_template(text: str) -> str:
     """The template with every option line switched on (examples win over defaults). Used by tests and
     by anyone who wants the explicit form of the defaults."""
@@ -174,7 +191,7 @@ def init_catalog(directory: Path, name: str = DEFAULT_SYSTEM_NAME) -> InitResult
         return text
 
     files: dict[str, str] = {
-        CONFIG_NAME: config_template(),
+        CONFIG_NAME: init_config(),
         config.catalog.system: fill(_template("system.yaml")),
         "README.md": fill(_template("README.md")),
         ".gitignore": fill(_template("gitignore")),
@@ -220,6 +237,17 @@ _HINT_VALUES = {
 }
 
 
+def _check_module(module: str | None, modules: Collection[str]) -> None:
+    more = "…" if len(modules) > 6 else ""
+    zh, en = "、".join(list(modules)[:6]) + more, ", ".join(list(modules)[:6]) + more
+    if module is None:
+        raise ScaffoldError(Text(f"需要 --module（标准体系中的体系编号，如 {zh}）",
+                                 f"--module is required (a module of the standard system, e.g. {en})"))
+    if module not in modules:
+        raise ScaffoldError(Text(f"--module {module!r} 不在标准体系中（如 {zh}）",
+                                 f"--module {module!r} is not a module of the standard system (e.g. {en})"))
+
+
 def new_record(
     root: Path,
     config: Config,
@@ -229,8 +257,10 @@ def new_record(
     as_of: dt.date,
     status: str | None = None,
     fields: dict[str, Any] | None = None,
+    modules: Collection[str] = (),
 ) -> Path:
-    """Write a new record for ``raw_code``; refuses an invalid code or one that already has a record."""
+    """Write a new record for ``raw_code``; refuses an invalid code, one that already has a record, and,
+    when ``modules`` (the system's) is not empty, a missing or unknown module (the record would fail C016)."""
     try:
         code = StandardCode.parse(raw_code, config.catalog.internal_regex)
     except CodeError as exc:
@@ -251,6 +281,8 @@ def new_record(
             Text(f"{code.canonical} 已有记录：{rel}", f"{code.canonical} already has a record: {rel}")
         )
     extra = {k: v for k, v in (fields or {}).items() if v not in (None, "", [])}
+    if modules:
+        _check_module(extra.get("module"), modules)
     if status is None:
         status = derive_status(
             extra.get("published"), extra.get("effective"), extra.get("abolished"), as_of

@@ -34,6 +34,7 @@ from rapidfuzz.distance import LCSseq
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
+from gbstd.catalog.references import cites
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.config import DuplicatesSection
@@ -414,8 +415,13 @@ class _Run:
             yield self._keep(self._same_code() + self._abolished())
 
     def _keep(self, pairs: list[DuplicatePair]) -> list[DuplicatePair]:
-        """Pairs a record declares ``distinct_from`` are dropped."""
-        return [p for p in pairs if p.a == p.b or frozenset((p.a, p.b)) not in self.accepted]
+        """Pairs a record declares ``distinct_from`` are dropped, and so are a lower standard and the upper
+        one it cites (references/adopts/refines: linked, 衔接, not re-made; ``a`` is the upper one)."""
+        return [
+            p for p in pairs
+            if (p.a == p.b or frozenset((p.a, p.b)) not in self.accepted)
+            and not (p.kind is DuplicateKind.ADOPT_UPPER and cites(p.b_record.standard, p.a))
+        ]  # fmt: skip
 
     def _allowed(self, i: int, j: int) -> bool:
         """In --against mode only pairs across the two catalogs count, and a shared code is adoption."""

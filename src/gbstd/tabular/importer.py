@@ -3,7 +3,17 @@
 Every row is handled on its own: a bad row is rejected with reasons that name its row number and column,
 the others go ahead. A row whose code already has a record is left alone unless ``update`` is set; then its
 fields are merged into the existing file through the round-trip YAML editor, keeping comments, key order and
-every field the table does not carry. Empty cells never erase anything. Each file is written atomically.
+every field the table does not carry. Each file is written atomically.
+
+The merge rule (:func:`merge_row`), chosen so that a stale spreadsheet never undoes a hand edit silently:
+
+* an empty cell erases nothing; a cell fills a field the file leaves empty;
+* a list cell adds the items the file lacks, after the file's own (union, in order; ``replace_lists`` makes
+  the row's list replace the file's);
+* a cell that differs from a value the file already has is a *conflict*: the file's value may be a hand
+  correction made after the table was exported, so it is kept and reported (old → new) unless ``force``;
+* status moves only forwards (即将实施 → 现行 → 废止); a backwards move is a conflict;
+* a merged record that would fail a record rule the file passed (C007 …) is not written unless ``force``.
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from gbstd.catalog.atomic import write_atomic
-from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import (
     CodeTooLong,
@@ -33,8 +43,10 @@ from gbstd.catalog.newrecord import (
 )
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.catalog.safe_read import require_catalog_file
+from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
-from gbstd.model.standard import Standard
+from gbstd.model.code import try_parse
+from gbstd.model.standard import Standard, Status
 from gbstd.tabular.cells import CellValue
 from gbstd.tabular.columns import COLUMN_BY_KEY, column_for
 from gbstd.tabular.mapping import TABLE_FIELDS, CellProblem, RowRecord, row_to_record
@@ -46,6 +58,7 @@ class Action(str, Enum):
     UPDATE = "update"
     UNCHANGED = "unchanged"
     EXISTS = "exists"  # a record exists, differs from the row, and --update was not given
+    CONFLICT = "conflict"  # --update given, but every change conflicts with the file (needs --force)
     REJECTED = "rejected"
 
 
@@ -54,8 +67,20 @@ ACTION_LABELS: dict[Action, Text] = {
     Action.UPDATE: Text("更新", "update"),
     Action.UNCHANGED: Text("无变化", "unchanged"),
     Action.EXISTS: Text("已存在（未改动）", "left alone (exists)"),
+    Action.CONFLICT: Text("有冲突（未改动）", "conflict (left alone)"),
     Action.REJECTED: Text("拒绝", "rejected"),
 }
+
+
+@dataclass
+class FieldChange:
+    """One field a row changes: its value in the file, its value after the merge, and, when the change was
+    not written, why (it needs ``--force``)."""
+
+    name: str
+    old: Any
+    new: Any
+    held: Text | None = None
 
 
 @dataclass
@@ -67,6 +92,12 @@ class RowOutcome:
     problems: list[CellProblem] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # fields that differ from the existing record
+    changes: list[FieldChange] = field(default_factory=list)  # the same, old → new
+
+    @property
+    def held(self) -> list[FieldChange]:
+        """Changes not written because they conflict with the file."""
+        return [c for c in self.changes if c.held is not None]
 
     def messages(self, lang: Lang) -> list[str]:
         """``第12行 实施日期: '2021-02-30' 不是有效日期``, or in English
@@ -97,6 +128,14 @@ class ImportReport:
     @property
     def rejected(self) -> list[RowOutcome]:
         return [o for o in self.outcomes if o.action is Action.REJECTED]
+
+    @property
+    def held(self) -> list[RowOutcome]:
+        """Rows with a change that was not written (a conflict with the file or a rule it would break)."""
+        return [
+            o for o in self.outcomes
+            if o.action is Action.CONFLICT or (o.action is Action.UPDATE and o.held)
+        ]  # fmt: skip
 
 
 @dataclass
@@ -133,6 +172,8 @@ def map_headers(headers: list[str]) -> HeaderMap:
 
 
 Progress = Callable[[int], None]
+# (existing record, merged standard) → findings of record rules the existing record passed.
+NewFindings = Callable[[Record, Standard], list[Finding]]
 
 
 @dataclass
@@ -152,13 +193,17 @@ def import_table(
     as_of: dt.date,
     update: bool = False,
     dry_run: bool = False,
+    force: bool = False,
+    replace_lists: bool = False,
+    check: NewFindings | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import every row of ``table`` into ``catalog`` (already loaded); returns what happened to each row.
 
     Three steps: plan every row; complete ``replaced_by`` on the standards that imported rows replace (new
     records always, existing ones only with ``update``); write. ``progress`` is called once per row planned
-    and once per row written: twice the number of rows in all.
+    and once per row written: twice the number of rows in all. ``check`` returns the record rules a merged
+    record would newly fail; such a record is written only with ``force`` (see the module docstring).
     """
     headers = map_headers(table.headers)
     report = ImportReport(
@@ -177,11 +222,20 @@ def import_table(
         named = {key: (table.headers[i], cells[i]) for key, i in headers.known.items()}
         extras: list[tuple[str, CellValue]] = [(h, cells[i]) for h, i in headers.extras]
         parsed = row_to_record(named, extras, internal=internal, as_of=as_of)
-        outcome, plan = _plan_row(number, parsed, catalog, seen, update=update)
+        outcome, plan = _plan_row(
+            number,
+            parsed,
+            catalog,
+            seen,
+            update=update,
+            force=force,
+            replace_lists=replace_lists,
+            check=check,
+        )
         report.outcomes.append(outcome)
         if plan is not None and outcome.code:
             planned[outcome.code] = plan
-        if outcome.action is not Action.REJECTED and outcome.code:
+        if outcome.action not in (Action.REJECTED, Action.CONFLICT) and outcome.code:
             replaces[outcome.code] = [
                 c.canonical for raw in parsed.data.get("replaces", []) if (c := catalog.resolve(raw))
             ]
@@ -230,19 +284,28 @@ def _account_for_rows(table: Table, report: ImportReport) -> None:
     unexplained = [o.row for o in report.outcomes if o.action is Action.REJECTED and not o.problems]
     seen = len(table.rows) if table.seen is None else table.seen
     if missing or unexplained or len(report.outcomes) != seen:
-        rows = "、".join(map(str, missing + unexplained)) or "?"
+        numbers = [str(n) for n in missing + unexplained] or ["?"]
+        rows, rows_en = "、".join(numbers), ", ".join(numbers)
         raise TableError(
             Text(
                 f"读到 {seen} 个数据行，只处理了 {len(report.outcomes)} 行（第{rows}行未导入也未说明原因）；"
                 "未写入任何文件",
-                f"saw {seen} data rows but handled {len(report.outcomes)} (rows {rows} neither imported "
+                f"saw {seen} data rows but handled {len(report.outcomes)} (rows {rows_en} neither imported "
                 "nor rejected with a reason); nothing written",
             )
         )
 
 
 def _plan_row(
-    number: int, parsed: RowRecord, catalog: Catalog, seen: dict[str, int], *, update: bool
+    number: int,
+    parsed: RowRecord,
+    catalog: Catalog,
+    seen: dict[str, int],
+    *,
+    update: bool,
+    force: bool,
+    replace_lists: bool,
+    check: NewFindings | None,
 ) -> tuple[RowOutcome, _Planned | None]:
     if not parsed.ok or parsed.code is None:
         return RowOutcome(number, Action.REJECTED, parsed.data.get("code"), problems=parsed.problems), None
@@ -275,15 +338,19 @@ def _plan_row(
         outcome.problems = [loaded]
         return outcome, None
     doc, before = loaded
-    outcome.changed = merge_row(doc, before, parsed.data)
+    outcome.changes = merge_row(doc, before, parsed.data, force=force, replace_lists=replace_lists)
+    outcome.changed = list(dict.fromkeys(c.name for c in outcome.changes))
     if not outcome.changed:
         outcome.action = Action.UNCHANGED
         return outcome, None
     if not update:
         outcome.action = Action.EXISTS
         return outcome, None
+    if len(outcome.held) == len(outcome.changes):
+        outcome.action = Action.CONFLICT
+        return outcome, None
     try:
-        Standard.model_validate(dict(doc))
+        merged = Standard.model_validate(dict(doc))
     except ValidationError as exc:
         outcome.action = Action.REJECTED
         outcome.problems = [
@@ -294,6 +361,21 @@ def _plan_row(
                     f"the merged record would be invalid: {exc.errors()[0]['msg']}",
                 ),
             )
+        ]
+        return outcome, None
+    broken = check(existing[0], merged) if check and existing and not force else []
+    if broken:
+        outcome.action = Action.CONFLICT
+        outcome.problems = [
+            CellProblem(
+                "",
+                Text(
+                    f"合并后将违反 {f.rule}（{f.message.zh}）；文件未改动，确认无误可加 --force",
+                    f"the merged record would fail {f.rule} ({f.message.en}); file left alone, "
+                    "add --force if that is intended",
+                ),
+            )
+            for f in broken
         ]
         return outcome, None
     outcome.action = Action.UPDATE
@@ -340,7 +422,9 @@ def _link_replaced_by(
     linked: list[tuple[str, str]] = []
 
     def lists(doc: CommentedMap, code: str) -> bool:
-        return any((c := catalog.resolve(str(raw))) and c.canonical == code for raw in doc.get("replaced_by") or [])
+        return any(
+            (c := catalog.resolve(str(raw))) and c.canonical == code for raw in doc.get("replaced_by") or []
+        )
 
     for new_code, olds in replaces.items():
         for old in olds:
@@ -357,72 +441,152 @@ def _link_replaced_by(
                 target = planned[old] = _Planned(record.path, loaded[0], False, outcome)
             if lists(target.doc, new_code):
                 continue
-            codes = [str(raw) for raw in target.doc.get("replaced_by") or []] + [new_code]
-            insert_in_order(target.doc, "replaced_by", yaml_value("replaced_by", codes))
+            old_codes = [str(raw) for raw in target.doc.get("replaced_by") or []]
+            codes = [*old_codes, new_code]
+            existing_seq = target.doc.get("replaced_by")
+            if isinstance(existing_seq, list) and existing_seq:
+                existing_seq.append(yaml_value("replaced_by", new_code))  # in place: comments stay put
+            else:
+                insert_in_order(target.doc, "replaced_by", yaml_value("replaced_by", codes))
             if target.outcome.action is not Action.CREATE and "replaced_by" not in target.outcome.changed:
                 target.outcome.changed.append("replaced_by")
+                target.outcome.changes.append(FieldChange("replaced_by", old_codes, codes))
             if target.outcome.row == 0:
                 linked.append((target.outcome.path or "", new_code))
     return linked
 
 
-def merge_row(doc: CommentedMap, before: Standard, data: dict[str, Any]) -> list[str]:
-    """Merge the row's fields into ``doc`` in place; the names of the fields that changed.
+_STATUS_RANK = {Status.UPCOMING: 0, Status.IN_FORCE: 1, Status.ABOLISHED: 2}
+_CONFLICT = Text(
+    "文件中已有不同的值（可能是导出后的人工修正），保留文件的值；加 --force 用表格的值",
+    "the file has a different value (perhaps corrected by hand after the export); kept; --force takes the table's",
+)
+_BACKWARDS = Text(
+    "状态不会倒退（即将实施 → 现行 → 废止）；加 --force 仍然改回",
+    "a status never moves backwards (upcoming → in force → abolished); --force to move it anyway",
+)
 
-    Fields the row leaves empty are kept; lists from the row replace the file's lists; a review is matched by
-    its date (same date: conclusion updated; new date: appended); extra columns are merged by header.
+
+def _item_key(item: object) -> str:
+    """Two list items are the same when their codes are (any spelling), else when their texts are."""
+    text = str(item).strip()
+    code = try_parse(text)
+    return code.canonical if code else text
+
+
+def merge_row(
+    doc: CommentedMap,
+    before: Standard,
+    data: dict[str, Any],
+    *,
+    force: bool = False,
+    replace_lists: bool = False,
+) -> list[FieldChange]:
+    """Merge the row's fields into ``doc`` in place (the rule is in the module docstring); every field that
+    differs, old → new. Changes with ``held`` set were not written to ``doc``.
     """
     row = Standard.model_validate(data)
-    changed: list[str] = []
+    changes: list[FieldChange] = []
     for name in TABLE_FIELDS:
         if name not in data:
             continue
         if name == "reviews":
-            if _merge_reviews(doc, before, row, data["reviews"]):
-                changed.append(name)
+            changes.extend(_merge_reviews(doc, before, row, data["reviews"], force=force))
             continue
         if name == "extra":
-            merged = {**before.extra, **row.extra}
-            if merged != before.extra:
-                target = doc.get("extra")
-                if not isinstance(target, CommentedMap):
-                    insert_in_order(doc, "extra", yaml_value("extra", merged))
-                else:
-                    for header, value in row.extra.items():
-                        target[header] = yaml_value(header, value)
-                changed.append(name)
+            changes.extend(_merge_extra(doc, before, row, force=force))
             continue
-        if getattr(before, name) == getattr(row, name):
+        old_value, new_value = getattr(before, name), getattr(row, name)
+        if old_value == new_value:
             continue
-        old = doc.get(name)
-        new = yaml_value(name, data[name])
-        if isinstance(data[name], list) and hasattr(old, "fa") and hasattr(new, "fa"):
-            if old.fa.flow_style():
-                new.fa.set_flow_style()
+        if isinstance(new_value, list) and not replace_lists:
+            known = {_item_key(item) for item in old_value}
+            additions = [item for item in data[name] if _item_key(item) not in known]
+            if not additions:
+                continue
+            merged = [*old_value, *(str(item) for item in additions)]
+            seq = doc.get(name)
+            if isinstance(seq, list) and seq:
+                seq.extend(yaml_value(name, item) for item in additions)  # in place: comments stay put
             else:
-                new.fa.set_block_style()
-        insert_in_order(doc, name, new)
-        changed.append(name)
-    return changed
+                insert_in_order(doc, name, yaml_value(name, merged))
+            changes.append(FieldChange(name, old_value, merged))
+            continue
+        held: Text | None = None
+        if name == "status":
+            if _STATUS_RANK[new_value] < _STATUS_RANK[old_value]:
+                held = _BACKWARDS
+        elif old_value not in (None, []):
+            held = _CONFLICT
+        change = FieldChange(name, old_value, new_value, None if force else held)
+        changes.append(change)
+        if change.held is None:
+            _set_field(doc, name, data[name])
+    return changes
 
 
-def _merge_reviews(doc: CommentedMap, before: Standard, row: Standard, raw: list[dict[str, Any]]) -> bool:
+def _set_field(doc: CommentedMap, name: str, value: Any) -> None:
+    old = doc.get(name)
+    new = yaml_value(name, value)
+    if isinstance(value, list) and hasattr(old, "fa") and hasattr(new, "fa"):
+        if old.fa.flow_style():
+            new.fa.set_flow_style()
+        else:
+            new.fa.set_block_style()
+    insert_in_order(doc, name, new)
+
+
+def _merge_extra(doc: CommentedMap, before: Standard, row: Standard, *, force: bool) -> list[FieldChange]:
+    """Extra columns by header: a new header is added; a header whose value differs is a conflict."""
+    changes: list[FieldChange] = []
+    for header, value in row.extra.items():
+        old = before.extra.get(header)
+        if old == value:
+            continue
+        held = None if force or old in (None, "") else _CONFLICT
+        changes.append(
+            FieldChange("extra", None if old is None else f"{header}: {old}", f"{header}: {value}", held)
+        )
+        if held is not None:
+            continue
+        target = doc.get("extra")
+        if not isinstance(target, CommentedMap):
+            insert_in_order(doc, "extra", yaml_value("extra", {header: value}))
+        else:
+            target[header] = yaml_value(header, value)
+    return changes
+
+
+def _merge_reviews(
+    doc: CommentedMap, before: Standard, row: Standard, raw: list[dict[str, Any]], *, force: bool
+) -> list[FieldChange]:
+    """A review is matched by its date: a new date is appended; the same date with another conclusion is a
+    conflict (the file's conclusion may be a correction)."""
     old_reviews = list(getattr(before, "reviews", []))
-    changed = False
+    changes: list[FieldChange] = []
     for new, new_raw in zip(getattr(row, "reviews", []), raw, strict=True):
         match = next((i for i, r in enumerate(old_reviews) if r.date == new.date), None)
         if match is None:
             items = doc.get("reviews")
-            entry = yaml_value("reviews", new_raw)
             if items is None:
                 insert_in_order(doc, "reviews", yaml_value("reviews", [new_raw]))
             else:
-                items.append(entry)
-            changed = True
+                items.append(yaml_value("reviews", new_raw))
+            changes.append(FieldChange("reviews", None, f"{new.date} {new.conclusion.value}"))
         elif old_reviews[match].conclusion != new.conclusion:
-            doc["reviews"][match]["conclusion"] = new_raw["conclusion"]
-            changed = True
-    return changed
+            old = old_reviews[match]
+            held = None if force else _CONFLICT
+            changes.append(
+                FieldChange(
+                    "reviews",
+                    f"{old.date} {old.conclusion.value}",
+                    f"{new.date} {new.conclusion.value}",
+                    held,
+                )
+            )
+            if held is None:
+                doc["reviews"][match]["conclusion"] = new_raw["conclusion"]
+    return changes
 
 
-__all__ = ["Action", "ImportReport", "RowOutcome", "import_table", "map_headers", "merge_row"]
+__all__ = ["Action", "FieldChange", "ImportReport", "RowOutcome", "import_table", "map_headers", "merge_row"]

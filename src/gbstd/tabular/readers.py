@@ -59,6 +59,9 @@ class Table:
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise TableError(Text(f"{path} 是目录，请给出表格文件（.xlsx 或 .csv）",
+                              f"{path} is a directory; give a table file (.xlsx or .csv)"))
     if not path.is_file():
         raise TableError(Text(f"文件不存在：{path}", f"no such file: {path}"))
     if suffix in (".xlsx", ".xlsm"):

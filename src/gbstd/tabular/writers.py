@@ -65,11 +65,17 @@ def _text(value: CellValue) -> str:
 
 def write_csv(table: CatalogTable) -> bytes:
     """CSV with a UTF-8 BOM and CRLF line ends, so that Excel opens Chinese text correctly."""
+    return csv_bytes(table.headers, table.rows)
+
+
+def csv_bytes(headers: Iterable[str], rows: Iterable[Iterable[CellValue]]) -> bytes:
+    """The one CSV writer of every command (report catalog, review, dupes): a UTF-8 BOM and CRLF line ends
+    (Excel on a Chinese PC opens it correctly), formula-like text neutralised, dates as YYYY-MM-DD."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(neutralise_row(table.headers))
-    for row in table.rows:
-        writer.writerow(neutralise_row(_text(v) for v in row))
+    writer.writerow(neutralise_row(headers))
+    for row in rows:  # text is neutralised, numbers are not (-601 days is a number, not a formula)
+        writer.writerow(v if isinstance(v, str) else _text(v) for v in neutralise_row(row))  # type: ignore[arg-type]
     return buffer.getvalue().encode("utf-8-sig")
 
 
