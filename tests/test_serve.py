@@ -38,7 +38,7 @@ def root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(root: Path) -> TestClient:
-    return TestClient(create_app(root, as_of=AS_OF))
+    return TestClient(create_app(root, as_of=AS_OF), base_url="http://127.0.0.1")
 
 
 def page(client: TestClient, code: str = CODE) -> str:
@@ -84,7 +84,7 @@ def test_a_forged_post_is_refused_with_403_and_writes_nothing(client: TestClient
 
 def test_a_token_from_another_session_is_refused(client: TestClient, root: Path) -> None:
     token = csrf_of(page(client))
-    other = TestClient(client.app)
+    other = TestClient(client.app, base_url="http://127.0.0.1")
     other.get("/")
     response = other.post("/commit", data={"csrf": token, "files": RECORD, "message": "x", "author": "y"})
     assert response.status_code == 403

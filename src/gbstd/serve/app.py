@@ -134,7 +134,7 @@ def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
         post("/commit", _commit),
     ]
     middleware = [
-        Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or [*LOOPBACK, "testserver"]),
+        Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or list(LOOPBACK)),
         Middleware(SessionMiddleware, sessions=server.sessions),
     ]
 
