@@ -8,9 +8,15 @@ declared, abolished on the successor's effective date), normative references to 
 few planted problems whose expected rule codes are returned in the manifest. Reviews are written when the
 record model has a ``reviews`` field that accepts them.
 
+``generate_sibling_catalog(root, n, seed)`` (``--mode sibling``) writes the other shape a national catalog
+has: heavy sibling overlap. Short local standards of the 31 provinces and their cities (plus a few national
+ones), titles from 24 subjects × 20 aspects × 8 document kinds, so every title recurs in region after region —
+the catalog on which duplicate detection must report groups, not pair explosions.
+
 Importable (other benchmarks reuse it) and runnable::
 
     python bench/generate.py /tmp/catalog-10k --records 10000 --seed 1
+    python bench/generate.py /tmp/siblings-100k --records 100000 --mode sibling
 """
 
 from __future__ import annotations
@@ -530,16 +536,87 @@ def _plant(
     return path, text, extra
 
 
+# Sibling mode: 24 subjects × 20 aspects × 8 document kinds = 3 840 titles shared by every region.
+SIBLING_SUBJECTS = [
+    "机关事务管理", "党政机关办公用房", "办公用房维修", "公务用车", "公务用车平台", "新能源公务用车", "公共机构节能",
+    "公共机构节水", "公共机构能源审计", "行政事业单位国有资产", "办公家具配置", "机关运行成本", "机关办公区物业服务",
+    "办公区保洁服务", "办公区绿化养护", "机关食堂", "机关食堂食品安全", "会议服务", "接待服务", "机关办公区安全保卫",
+    "机关办公区消防安全", "机关事务信息化", "节约型机关建设", "绿色机关评价",
+]  # fmt: skip
+SIBLING_ASPECTS = [
+    "", "管理", "服务", "使用管理", "运行维护", "建设", "监督检查", "评价", "验收", "档案管理", "采购", "信息公开",
+    "人员培训", "统计", "标识", "应急处置", "安全管理", "质量控制", "成本核算", "数据采集",
+]  # fmt: skip
+SIBLING_KINDS = ["规范", "要求", "指南", "导则", "技术规范", "通则", "服务规范", "管理规范"]
+_SIBLING_TITLES = [(s, a, k) for s in SIBLING_SUBJECTS for a in SIBLING_ASPECTS for k in SIBLING_KINDS]
+
+
+def generate_sibling_catalog(root: Path, n: int, seed: int = 1) -> Manifest:
+    """``n`` short records with heavy sibling overlap (see the module docstring); ``root`` must be empty or absent.
+
+    About 1 % are national standards (GB/T), the rest local standards of a province (45 %) or one of its cities;
+    each region draws its titles without repetition from the shared 3 840, in its own pseudo-random order.
+    """
+    rng = random.Random(seed)
+    per_province = max(2, min(11, n // 3000))
+    cities = {p: sorted(c for c in CITIES if c.startswith(p))[:per_province] for p in PROVINCES}
+    for province, codes in cities.items():
+        k = 1
+        while len(codes) < per_province:
+            if (code := f"{province}{k:02d}") not in codes:
+                codes.append(code)
+            k += 1
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "gbstd.toml").write_text(_config(), encoding="utf-8")
+    (root / "system.yaml").write_text(_system(), encoding="utf-8")
+    manifest = Manifest(root=root, records=0)
+    walks: dict[str, list[int]] = {}
+    numbers: Counter[str] = Counter()
+    provinces = sorted(PROVINCES)
+    for _ in range(n):
+        if rng.random() < 0.01:
+            region, prefix, folder, tier = "", "GB/T", "national", "national"
+        else:
+            province = rng.choice(provinces)
+            region = province if rng.random() < 0.45 else rng.choice(cities[province])
+            prefix, folder, tier = f"DB{region}/T", f"local/{province}", "local"
+        walk = walks.setdefault(region, [rng.randrange(len(_SIBLING_TITLES)), rng.choice((7919, 104729)), 0])
+        subject, aspect, kind = _SIBLING_TITLES[(walk[0] + walk[1] * walk[2]) % len(_SIBLING_TITLES)]
+        part = f" 第{walk[2] // len(_SIBLING_TITLES) + 1}部分" if walk[2] >= len(_SIBLING_TITLES) else ""
+        walk[2] += 1
+        numbers[prefix] += 1
+        year = rng.randrange(2008, AS_OF.year)
+        code = f"{prefix} {numbers[prefix] + (20000 if tier == 'national' else 0)}-{year}"
+        published = dt.date(year, 1, 5) + dt.timedelta(days=rng.randrange(300))
+        lines = [
+            f"code: {_q(code)}",
+            f"title: {_q(subject + aspect + kind + part)}",
+            "status: 现行",
+            f"published: {published.isoformat()}",
+            f"effective: {(published + dt.timedelta(days=90)).isoformat()}",
+            f"scope: {_q(f'本文件规定了{subject}{aspect}的基本要求和工作内容。')}",
+            f'module: "{SUBJECTS.get(subject, "101")}"',
+        ]
+        path = root / "records" / folder / StandardCode.parse(code).filename
+        _write(path, "\n".join(lines) + "\n", manifest)
+        manifest.records += 1
+        manifest.by_tier[tier] += 1
+    return manifest
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mode", choices=("default", "sibling"), default="default",
+                        help="sibling: short records, titles shared by every region (heavy sibling overlap)")
     args = parser.parse_args(argv)
     if args.root.exists() and any(args.root.iterdir()):
         print(f"{args.root} is not empty", file=sys.stderr)
         return 2
-    manifest = generate_catalog(args.root, args.records, args.seed)
+    make = generate_sibling_catalog if args.mode == "sibling" else generate_catalog
+    manifest = make(args.root, args.records, args.seed)
     print(
         f"{manifest.records} records ({dict(manifest.by_tier)}), {manifest.bytes_written / 1e6:.1f} MB, "
         f"{len(manifest.planted)} planted problems; lint with --as-of {AS_OF}"

@@ -42,3 +42,20 @@ def test_same_seed_same_catalog_and_lint_finds_exactly_the_planted_problems(tmp_
     # Titles are combinations of subject words, so look-alikes across regions and tiers are inherent: the
     # duplicate rules (D) report them, never at error level.
     assert all(f["severity"] != "error" for f in findings if f["rule"].startswith("D"))
+
+
+def test_sibling_mode_is_deterministic_short_and_overlapping(tmp_path: Path) -> None:
+    from generate import SIBLING_ASPECTS, SIBLING_KINDS, SIBLING_SUBJECTS, generate_sibling_catalog
+
+    assert (len(SIBLING_SUBJECTS), len(SIBLING_ASPECTS), len(SIBLING_KINDS)) == (24, 20, 8)
+    first = generate_sibling_catalog(tmp_path / "a", 2000, seed=5)
+    generate_sibling_catalog(tmp_path / "b", 2000, seed=5)
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b") and first.records == 2000
+    assert set(first.by_tier) == {"national", "local"} and first.bytes_written < 2000 * 300  # short records
+    files = list((tmp_path / "a" / "records").rglob("*.yaml"))
+    assert len(files) == 2000
+    titles = Counter(line.split(": ", 1)[1] for f in files for line in f.read_text(encoding="utf-8").splitlines()
+                     if line.startswith("title: "))
+    assert max(titles.values()) >= 3 and len(titles) < 2000  # one title in region after region
+    provinces = {f.parent.name for f in files if f.parent.parent.name == "local"}
+    assert len(provinces) == 31

@@ -11,8 +11,8 @@ import typer
 
 from gbstd.cli.common import LangChoice, LangOption, fail, load_catalog_or_fail, progress_bar
 from gbstd.i18n import Text
-from gbstd.reporters.dupes import DUPES_FORMATS, render_table
-from gbstd.similarity import DuplicatePair, cluster, find_duplicates
+from gbstd.reporters.dupes import DUPES_FORMATS, render_table, write_json
+from gbstd.similarity import find_groups
 
 
 class DupesFormat(str, Enum):
@@ -38,11 +38,19 @@ def dupes(
     show_supersession: Annotated[
         bool, typer.Option("--supersession", help="也列出代替关系（前后版本） also list predecessor/successor pairs.")
     ] = False,
+    flat_pairs: Annotated[
+        bool, typer.Option("--pairs", help="逐对列出 JSON/CSV: a flat list of pairs (each with its group) instead of groups.")
+    ] = False,
+    all_pairs: Annotated[
+        bool, typer.Option("--all-pairs", help="列出组内全部对 keep every pair of every group, not only the strongest "
+                           "spanning set (n − 1 for n members): memory grows with the square of a group.")
+    ] = False,
     lang: LangOption = LangChoice.zh,
 ) -> None:
     """查找重复标准 — find likely duplicate and overlapping standards, grouped, strongest first.
 
-    Each pair gets a score (0–1), a kind and advice: `same-code`, `merge` (same tier and region),
+    Records linked by likely-duplicate pairs form a group (26 copies of one subject are one group, not 325
+    pairs); each group lists its members and its strongest pairs. Each pair gets a score (0–1), a kind and advice: `same-code`, `merge` (same tier and region),
     `adopt-upper` (a lower tier re-makes a national, industry or provincial standard: `a` is the upper one),
     `sibling` (another region has one: consider adopting it), `supersession` (its own predecessor; hidden unless
     --supersession). Pairs a record lists in `distinct_from` are not reported. Exit codes: 0 done (whether or
@@ -53,6 +61,8 @@ def dupes(
         gbstd dupes standards
 
         gbstd dupes standards --format json --min-score 0.9 > dupes.json
+
+        gbstd dupes standards --format json --pairs --all-pairs > every-pair.json
 
         gbstd dupes my-city-catalog --against national-catalog --format markdown
     """
@@ -71,10 +81,12 @@ def dupes(
             if bar:
                 bar.update(0, description=stage, completed=done, total=total)
 
-        pairs = find_duplicates(catalog, catalog.config.duplicates, reference, min_score=threshold, progress=report)
-    groups = cluster(pairs)
-    extra: list[DuplicatePair] = [p for p in pairs if not p.is_duplicate] if show_supersession else []
+        found = find_groups(catalog, catalog.config.duplicates, reference, min_score=threshold, progress=report,
+                            all_pairs=all_pairs)
+    extra = found.extra if show_supersession else []
     if output_format is DupesFormat.table:
-        sys.stdout.write(render_table(groups, extra, language, sys.stdout.isatty()))
+        sys.stdout.write(render_table(found.groups, extra, language, sys.stdout.isatty()))
+    elif output_format is DupesFormat.json:
+        write_json(found.groups, extra, language, sys.stdout, flat_pairs)
     else:
-        sys.stdout.write(DUPES_FORMATS[output_format.value](groups, extra, language))
+        sys.stdout.write(DUPES_FORMATS[output_format.value](found.groups, extra, language, flat_pairs))

@@ -7,6 +7,7 @@ Other capabilities add their own section model here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cached_property
 from typing import Literal
 
@@ -128,12 +129,44 @@ class DuplicatesSection(_Section):
         description="替换词折减 multiplier when each subject has words the other lacks (礼堂装修/食堂装修)",
     )
     scope_weight: float = Field(0.25, ge=0, le=1, description="适用范围权重 weight of scope similarity (only raises a score)")
+    scope_threshold: float = Field(
+        0.85, ge=0, le=1,
+        description="适用范围认定阈值 scopes at least this similar make a pair with compatible titles a duplicate",
+    )
+    scope_substitution_threshold: float = Field(
+        0.9, ge=0, le=1,
+        description="替换词时的适用范围阈值 the same when each title has a word the other lacks (维修/修缮)",
+    )
+    scope_candidate_jaccard: float = Field(
+        0.8, gt=0, le=1,
+        description="适用范围候选阈值 Jaccard similarity of scope bigrams at which MinHash LSH proposes a pair",
+    )
+    abbreviations: bool = Field(True, description="缩略词 match abbreviations by rule (环保 ≈ 环境保护)")
+    thesaurus: bool = Field(True, description="同义词词林 use the thesaurus' equal groups as synonyms (修缮 ≈ 修理)")
     generic_words: list[str] = Field(default_factory=list, description="通用词（追加） extra generic words to ignore")
     domain_words: list[str] = Field(
         default_factory=list, description="机关范围词（追加） extra organisational-scope words to ignore, e.g. 省直机关"
     )
     aspect_words: list[str] = Field(default_factory=list, description="方面词（追加） extra aspect words (配备, 处置…)")
     synonyms: dict[str, str] = Field(default_factory=dict, description="同义词 variants rewritten before comparing, e.g. {公车 = '公务用车'}")
+
+    @field_validator("synonyms")
+    @classmethod
+    def _synonyms_differ(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, target in value.items():
+            left, right = unicodedata.normalize("NFKC", key).strip(), unicodedata.normalize("NFKC", target).strip()
+            if not left or not right:
+                raise ValueError(f"empty synonym: {key!r} = {target!r}")
+            if left == right:
+                raise ValueError(f"synonym {key!r} maps to itself")
+        return value
+
+    @field_validator("generic_words", "domain_words", "aspect_words")
+    @classmethod
+    def _no_empty_words(cls, value: list[str]) -> list[str]:
+        if any(not w.strip() for w in value):
+            raise ValueError("empty word")
+        return value
 
 
 class ReviewPolicy(_Section):

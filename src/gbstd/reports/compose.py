@@ -262,9 +262,10 @@ def _source_block(source: object, bulletin: Bulletin) -> Block:
                                   f"临近复审期限{source.due_soon}项，未到期{source.current}项{zombies}。",
                      lead="标准复审方面，")
     if isinstance(source, DuplicateFigures):
-        kinds = "、".join(f"{kind}{n}对" for kind, n in sorted(source.by_kind().items(), key=lambda kv: -kv[1]))
+        kinds = "、".join(f"{kind}{n}组" for kind, n in sorted(source.by_kind().items(), key=lambda kv: -kv[1]))
         advice = "宜按“一事一标、择优选取、共同使用”的要求合并或直接采用。" if source.total else ""
-        return Block("paragraph", f"截至{cn_date(bulletin.cutoff)}，目录中疑似重复建设的标准{source.total}对"
+        groups = f"，归为{source.groups}组、涉及{source.records}项标准" if source.groups else ""
+        return Block("paragraph", f"截至{cn_date(bulletin.cutoff)}，目录中疑似重复建设的标准{source.total}对{groups}"
                                   + (f"（{kinds}）" if kinds else "") + "。" + advice, lead="重复建设方面，")
     if isinstance(source, PlanFigures):
         parts = []

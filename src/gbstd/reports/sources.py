@@ -22,7 +22,7 @@ from gbstd.pipeline import project_states, stage_events
 from gbstd.plans import TaskState, plan_progress
 from gbstd.reports.period import Period
 from gbstd.review import conclusion_counts, in_force_on, review_worklist, reviews_between
-from gbstd.similarity import find_duplicates
+from gbstd.similarity import find_groups
 
 
 @dataclass(frozen=True)
@@ -71,19 +71,26 @@ class DuplicatePair:
 
 @dataclass
 class DuplicateFigures:
-    """重复建设: likely duplicate pairs in the catalog."""
+    """重复建设: groups of likely duplicates in the catalog, as `gbstd dupes` reports them.
+
+    ``pairs`` are the pairs each group keeps (its strongest spanning set, not every pair of a large group);
+    ``pair_total`` counts every pair at or above the threshold.
+    """
 
     pairs: list[DuplicatePair]
+    groups: int = 0
+    records: int = 0
+    pair_total: int = 0
+    groups_by_kind: dict[str, int] = field(default_factory=dict)  # kind label → groups
 
     @property
     def total(self) -> int:
-        return len(self.pairs)
+        """Pairs at or above the threshold."""
+        return self.pair_total
 
     def by_kind(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for pair in self.pairs:
-            counts[pair.kind] = counts.get(pair.kind, 0) + 1
-        return counts
+        """Groups by kind (a group's kind is its most actionable pair's: 同级重复 before 重复上级标准 …)."""
+        return dict(self.groups_by_kind)
 
     def partners(self) -> dict[str, list[DuplicatePair]]:
         index: dict[str, list[DuplicatePair]] = {}
@@ -93,7 +100,8 @@ class DuplicateFigures:
         return index
 
     def to_json(self) -> dict[str, object]:
-        return {"available": True, "total": self.total, "pairs": [asdict(p) for p in self.pairs]}
+        return {"available": True, "total": self.total, "groups": self.groups, "records": self.records,
+                "groups_by_kind": self.groups_by_kind, "pairs": [asdict(p) for p in self.pairs]}
 
 
 @dataclass
@@ -159,15 +167,18 @@ def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFi
 
 
 def duplicate_figures(catalog: Catalog, as_of: dt.date) -> DuplicateFigures:
-    """Likely duplicates: the pairs ``gbstd dupes`` lists (:func:`gbstd.similarity.find_duplicates` with the
-    catalog's ``[duplicates]`` settings, supersession pairs left out), limited to standards that existed on
-    ``as_of`` (published by then, or in force by their dates when undated)."""
-    pairs = [p for p in find_duplicates(catalog, catalog.config.duplicates) if p.is_duplicate]
-    existed = {r.key for r in catalog.records if _existed(r.standard, as_of)}
-    return DuplicateFigures([
-        DuplicatePair(p.a, p.b, p.score, p.kind.label.zh, p.reason.zh, p.advice.zh)
-        for p in pairs if p.a in existed and p.b in existed
-    ])
+    """Likely duplicates: the groups ``gbstd dupes`` reports (:func:`gbstd.similarity.find_groups` with the
+    catalog's ``[duplicates]`` settings), among the standards that existed on ``as_of`` (published by then, or in
+    force by their dates when undated)."""
+    found = find_groups(catalog, catalog.config.duplicates, only=lambda r: _existed(r.standard, as_of))
+    kinds: dict[str, int] = {}
+    for group in found.groups:
+        kinds[group.kind.label.zh] = kinds.get(group.kind.label.zh, 0) + 1
+    return DuplicateFigures(
+        [DuplicatePair(p.a, p.b, p.score, p.kind.label.zh, p.reason.zh, p.advice.zh) for g in found.groups for p in g.pairs],
+        groups=len(found.groups), records=sum(len(g.members) for g in found.groups), pair_total=found.pair_count,
+        groups_by_kind=kinds,
+    )
 
 
 def _existed(standard: Standard, day: dt.date) -> bool:

@@ -1,49 +1,40 @@
-"""Shared shape of the D rules: one finding per record, naming the similar standards (strongest first)."""
+"""Shared shape of the D rules: one finding per record per group of likely duplicates.
+
+The D rules read the groups that `gbstd dupes` reports (``RuleContext.duplicates``, one streamed run for all
+three rules): a record gets at most one finding per rule, naming its strongest partner of the rule's kind and the
+size of its group — 26 copies of one subject give 26 findings, not 325.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.rules.base import Rule
-from gbstd.similarity import DuplicatePair
-
-MAX_NAMED = 3
-
-
-def by_record(items: Iterable[tuple[Record, Record, DuplicatePair]]) -> dict[int, tuple[Record, list[tuple[Record, DuplicatePair]]]]:
-    """(record that gets the finding, the other record, pair) → per record, its others by score."""
-    grouped: dict[int, tuple[Record, list[tuple[Record, DuplicatePair]]]] = {}
-    others: dict[int, list[tuple[Record, DuplicatePair]]] = defaultdict(list)
-    for record, other, pair in items:
-        grouped.setdefault(id(record), (record, others[id(record)]))
-        others[id(record)].append((other, pair))
-    for _, listed in grouped.values():
-        listed.sort(key=lambda item: (-item[1].score, item[0].key))
-    return grouped
+from gbstd.similarity import DuplicateGroups, DuplicateKind, DuplicatePair
+from gbstd.similarity.groups import other
 
 
-def listing(others: list[tuple[Record, DuplicatePair]]) -> tuple[str, str]:
-    """'DB41/T 1-2020《…》(0.93)' for the first few, and '等 N 项' / 'and N more' for the rest."""
-    shown = [f"{r.key}《{r.title}》({p.score:.2f})" for r, p in others[:MAX_NAMED]]
-    rest = len(others) - MAX_NAMED
-    zh = "、".join(shown) + (f" 等 {len(others)} 项" if rest > 0 else "")
-    en = ", ".join(shown) + (f" and {rest} more" if rest > 0 else "")
-    return zh, en
-
-
-def findings(rule: Rule, grouped: dict[int, tuple[Record, list[tuple[Record, DuplicatePair]]]],
-             message: Text) -> Iterator[Finding]:
-    """``message`` holds ``{others}`` and ``{advice}`` placeholders in each language."""
-    for record, others in grouped.values():
-        zh, en = listing(others)
-        advice = others[0][1].advice
+def findings(
+    rule: Rule, groups: DuplicateGroups, kind: DuplicateKind, message: Text,
+    keep: Callable[[Record, DuplicatePair], bool] = lambda record, pair: True,
+) -> Iterator[Finding]:
+    """``message`` holds ``{partner}``, ``{size}`` and ``{advice}`` placeholders in each language; ``keep`` drops
+    pairs that do not count for this rule (the strongest remaining one is named)."""
+    for record, partner in groups.records_with(kind):
+        pair = next((p for p in partner.pairs if keep(record, p)), None)
+        group = groups.group(record)
+        if pair is None or group is None:
+            continue
+        mate = other(pair, record)
+        named = f"{mate.key}《{mate.title}》({pair.score:.2f})"
+        size, advice = len(group.members), pair.advice
         yield rule.at(
             record,
-            Text(message.zh.format(others=zh, advice=advice.zh), message.en.format(others=en, advice=advice.en)),
+            Text(message.zh.format(partner=named, size=size, advice=advice.zh),
+                 message.en.format(partner=named, size=size, advice=advice.en)),
             ("title",),
             key=False,
         )

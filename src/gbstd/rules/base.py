@@ -22,7 +22,7 @@ from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
 from gbstd.pipeline import ProjectState, project_states
 from gbstd.review import ReviewState, review_states
-from gbstd.similarity import DuplicatePair, find_duplicates
+from gbstd.similarity import DuplicateGroups, find_groups
 
 
 class RuleContext:
@@ -43,9 +43,9 @@ class RuleContext:
         return Lineage(self.catalog)
 
     @cached_property
-    def duplicates(self) -> list[DuplicatePair]:
-        """Similar pairs of standards (``gbstd dupes``), computed once for all D rules."""
-        return find_duplicates(self.catalog, self.catalog.config.duplicates, lineage=self.lineage)
+    def duplicates(self) -> DuplicateGroups:
+        """Groups of likely duplicates (``gbstd dupes``), streamed once for all D rules."""
+        return find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage)
 
     @cached_property
     def system_summary(self) -> SystemSummary:

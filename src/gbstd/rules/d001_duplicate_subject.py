@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
-from gbstd.rules._dupes import by_record, findings
+from gbstd.rules._dupes import findings
 from gbstd.rules.base import Rule, RuleContext
 from gbstd.rules.c009_duplicate_title import title_key
-from gbstd.similarity import DuplicateKind
+from gbstd.similarity import DuplicateKind, DuplicatePair
 
 
 class DuplicateSubject(Rule):
@@ -41,12 +42,12 @@ class DuplicateSubject(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        items = []
-        for pair in ctx.duplicates:
-            if pair.kind is not DuplicateKind.MERGE:
-                continue
-            if title_key(pair.a_record.title) == title_key(pair.b_record.title):
-                continue  # identical titles: C009
-            items.append((pair.a_record, pair.b_record, pair))
-            items.append((pair.b_record, pair.a_record, pair))
-        yield from findings(self, by_record(items), Text("与 {others} 主题重复：{advice}", "same subject as {others}: {advice}"))
+        def differs(record: Record, pair: DuplicatePair) -> bool:  # identical titles are C009's
+            return title_key(pair.a_record.title) != title_key(pair.b_record.title)
+
+        yield from findings(
+            self, ctx.duplicates, DuplicateKind.MERGE,
+            Text("与 {partner} 主题重复（疑似重复组共 {size} 项）：{advice}",
+                 "same subject as {partner} (a group of {size} likely duplicates): {advice}"),
+            differs,
+        )

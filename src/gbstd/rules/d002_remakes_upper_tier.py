@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
-from gbstd.rules._dupes import by_record, findings
+from gbstd.rules._dupes import findings
 from gbstd.rules.base import Rule, RuleContext
-from gbstd.similarity import DuplicateKind
+from gbstd.similarity import DuplicateKind, DuplicatePair
 
 
 class RemakesUpperTier(Rule):
@@ -39,16 +40,14 @@ class RemakesUpperTier(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        items = []
-        for pair in ctx.duplicates:
-            if pair.kind is not DuplicateKind.ADOPT_UPPER:
-                continue
-            lower = pair.b_record
+        def uncited(lower: Record, pair: DuplicatePair) -> bool:
             cited = {code.canonical for raw in lower.standard.references if (code := ctx.catalog.resolve(raw))}
-            if pair.a in cited or pair.a_record.key.rsplit("-", 1)[0] in {c.rsplit("-", 1)[0] for c in cited}:
-                continue
-            items.append((lower, pair.a_record, pair))
+            undated = {c.rsplit("-", 1)[0] for c in cited}
+            return pair.a not in cited and pair.a_record.key.rsplit("-", 1)[0] not in undated
+
         yield from findings(
-            self, by_record(items),
-            Text("与上级标准 {others} 主题重复：{advice}", "same subject as upper-tier {others}: {advice}"),
+            self, ctx.duplicates, DuplicateKind.ADOPT_UPPER,
+            Text("与上级标准 {partner} 主题重复（疑似重复组共 {size} 项）：{advice}",
+                 "same subject as upper-tier {partner} (a group of {size} likely duplicates): {advice}"),
+            uncited,
         )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
-from gbstd.rules._dupes import by_record, findings
+from gbstd.rules._dupes import findings
 from gbstd.rules.base import Rule, RuleContext
 from gbstd.similarity import DuplicateKind
 
@@ -37,13 +37,9 @@ class SiblingCopy(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        items = []
-        for pair in ctx.duplicates:
-            if pair.kind is DuplicateKind.SIBLING:
-                items.append((pair.a_record, pair.b_record, pair))
-                items.append((pair.b_record, pair.a_record, pair))
         yield from findings(
-            self, by_record(items),
-            Text("其他地区或机构已有同主题标准 {others}，可考虑直接采用（择优选取、共同使用）",
-                 "other regions or bodies have standards on this subject: {others}; consider adopting theirs"),
+            self, ctx.duplicates, DuplicateKind.SIBLING,
+            Text("其他地区或机构已有同主题标准 {partner}（疑似重复组共 {size} 项），可考虑直接采用（择优选取、共同使用）",
+                 "other regions or bodies have standards on this subject, e.g. {partner} (a group of {size} likely "
+                 "duplicates); consider adopting theirs"),
         )

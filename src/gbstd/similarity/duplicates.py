@@ -18,10 +18,15 @@ Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
+from itertools import product
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -35,20 +40,46 @@ from gbstd.model.config import DuplicatesSection
 from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
-from gbstd.similarity.normalise import scope_text
+from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
+from gbstd.similarity.normalise import normalise, scope_text
+from gbstd.similarity.scope import ScopeIndex
 from gbstd.similarity.scoring import (
+    Aligner,
+    Context,
+    Note,
     PairScore,
     Weights,
+    aspects_conflict,
     best_possible,
+    finish,
     lowest_subject,
-    scope_grams,
     score_pair,
     substituted,
 )
+from gbstd.similarity.segment import words
 from gbstd.similarity.subject import Subject, SubjectExtractor
+from gbstd.similarity.thesaurus import Thesaurus
+
+# A scope text that more different subjects than this share is boilerplate, not evidence of a duplicate.
+_SHARED_SCOPE = 3
+
+# Subjects less similar than this are aligned word by word (abbreviations, thesaurus) only when their scopes are
+# nearly the same or one abbreviates the other: keeps the per-pair Python work to the pairs it can change.
+_ALIGN_SUBJECT = 0.5
+
+# Subjects sharing one thesaurus key are paired with at most this many others (a key is rarely that common).
+_MAX_SYNONYMOUS = 50
 
 # stage name, items done, items in the stage
 Progress = Callable[[str, int, int], None]
+
+# Candidates scored (and pairs held) at a time: bounds the memory of a run whatever the catalog's overlap.
+BATCH = 20_000
+# A set of records with one subject up to this size is compared pairwise; a larger one by :meth:`_Run._set_links`.
+SMALL_SET = 12
+MAX_HEADS = 40  # distinct titles of one subject compared with each other
+MAX_UPPER = 1  # upper-tier records of each level (national, province, city) a record is compared with
+MAX_SCAN = 64  # records of one level looked through for the same title
 
 
 class DuplicateKind(str, Enum):
@@ -108,6 +139,7 @@ class DuplicatePair:
     reason: Text
     a_record: Record = field(compare=False, repr=False)
     b_record: Record = field(compare=False, repr=False)
+    evidence: PairScore | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_duplicate(self) -> bool:
@@ -134,71 +166,40 @@ class DuplicatePair:
             "b_region": self.b_record.region,
             "a_path": self.a_record.rel,
             "b_path": self.b_record.rel,
+            "evidence": _evidence_json(self.evidence),
         }
+
+
+def _evidence_json(evidence: PairScore | None) -> dict[str, object] | None:
+    """What carried a pair, for scripts: the parts of the score and the words the alignment equated."""
+    if evidence is None:
+        return None
+    return {
+        "subject": round(evidence.subject, 3),
+        "title": round(evidence.title, 3),
+        "scope": None if evidence.scope is None else round(evidence.scope, 3),
+        "aspects_differ": evidence.aspects_differ,
+        "substituted": evidence.substituted,
+        "carried_by_scope": evidence.carried_by_scope,
+        "same_module": evidence.same_module,
+        "same_body": evidence.same_body,
+        "equated": [{"kind": n.kind, "word": n.word, "other": n.other} for n in evidence.notes],
+    }
 
 
 def _tier_value(record: Record) -> str | None:
     return record.tier.value if record.tier else None
 
 
-@dataclass
-class Cluster:
-    """A group of likely duplicates: the connected records and the pairs that connect them."""
-
-    members: list[Record]
-    pairs: list[DuplicatePair]
-
-    @property
-    def score(self) -> float:
-        return max(p.score for p in self.pairs)
-
-    @property
-    def codes(self) -> list[str]:
-        return [r.key for r in self.members]
+def cluster(pairs: Iterable[DuplicatePair]) -> list[DuplicateGroup]:
+    """Connected groups of already-found duplicate pairs (supersession pairs excluded), strongest first, each
+    with all its pairs. Members are ordered upper tier first, then by code; pairs by score, highest first."""
+    builder = GroupBuilder(keep_all=True)
+    builder.add(pairs)
+    return builder.finish().groups
 
 
-def cluster(pairs: Iterable[DuplicatePair]) -> list[Cluster]:
-    """Connected groups of duplicate pairs (supersession pairs excluded), strongest first.
-
-    Members are ordered upper tier first, then by code; pairs by score, highest first.
-    """
-    parent: dict[int, int] = {}
-    records: dict[int, Record] = {}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    kept = [p for p in pairs if p.is_duplicate]
-    for pair in kept:
-        for record in (pair.a_record, pair.b_record):
-            records.setdefault(id(record), record)
-            parent.setdefault(id(record), id(record))
-        ra, rb = find(id(pair.a_record)), find(id(pair.b_record))
-        if ra != rb:
-            parent[rb] = ra
-    members: dict[int, list[Record]] = defaultdict(list)
-    for key, record in records.items():
-        members[find(key)].append(record)
-    grouped: dict[int, list[DuplicatePair]] = defaultdict(list)
-    for pair in kept:
-        grouped[find(id(pair.a_record))].append(pair)
-    clusters = [
-        Cluster(
-            members=sorted(members[root], key=_rank_key),
-            pairs=sorted(grouped[root], key=lambda p: (-p.score, p.a, p.b)),
-        )
-        for root in grouped
-    ]
-    clusters.sort(key=lambda c: (-c.score, -len(c.members), c.members[0].key))
-    return clusters
-
-
-def _rank_key(record: Record) -> tuple[int, int, str, str]:
-    tier_rank = TIER_RANK[record.tier] if record.tier else 99
-    return (tier_rank, len(record.region or ""), record.key, record.rel)
+_rank_key = rank_key
 
 
 @dataclass
@@ -207,13 +208,7 @@ class _Entry:
     side: int  # 0 = the catalog, 1 = the reference catalog (--against)
     subject: Subject
     key: str = ""
-    _scope: str | None = None
-
-    @property
-    def scope(self) -> str:
-        if self._scope is None:
-            self._scope = scope_grams(scope_text(self.record.standard.scope))
-        return self._scope
+    scope_row: int = -1  # row in the run's ScopeIndex; -1 = no scope, or one too many subjects share
 
 
 class DuplicateDetector:
@@ -227,7 +222,11 @@ class DuplicateDetector:
             synonyms=c.synonyms,
         )
         self.weights = Weights(subject_weight=c.subject_weight, aspect_penalty=c.aspect_penalty,
-                               substitution_penalty=c.substitution_penalty, scope_weight=c.scope_weight)
+                               substitution_penalty=c.substitution_penalty, scope_weight=c.scope_weight,
+                               scope_threshold=c.scope_threshold,
+                               scope_substitution_threshold=c.scope_substitution_threshold)
+        thesaurus = Thesaurus(c.synonyms, self.extractor.aspect_words, use_cilin=c.thesaurus)
+        self.aligner = Aligner(self.extractor, thesaurus, c.abbreviations, self.extractor.generic_words)
         self._subjects: dict[str, Subject] = {}
 
     def subject(self, title: str) -> Subject:
@@ -238,7 +237,8 @@ class DuplicateDetector:
 
     def score_titles(self, title_a: str, title_b: str, scope_a: str | None = None, scope_b: str | None = None) -> PairScore:
         """Score two titles (and optional scopes) exactly as pairs of records are scored."""
-        return score_pair(self.subject(title_a), self.subject(title_b), _scope(scope_a), _scope(scope_b), self.weights)
+        return score_pair(self.subject(title_a), self.subject(title_b), scope_text(scope_a), scope_text(scope_b),
+                          self.weights, aligner=self.aligner)
 
     def find(
         self,
@@ -249,8 +249,57 @@ class DuplicateDetector:
         min_score: float | None = None,
         progress: Progress | None = None,
     ) -> list[DuplicatePair]:
+        """Every pair at or above the threshold, strongest first (all pairs: quadratic in a same-subject set)."""
+        return _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress).execute()
+
+    def groups(
+        self,
+        catalog: Catalog,
+        against: Catalog | None = None,
+        *,
+        lineage: Lineage | None = None,
+        min_score: float | None = None,
+        progress: Progress | None = None,
+        all_pairs: bool = False,
+        only: Callable[[Record], bool] | None = None,
+    ) -> DuplicateGroups:
+        """Groups of likely duplicates, built from the streamed pairs (:meth:`iter_pairs`) in memory linear in
+        the records."""
+        builder = GroupBuilder(keep_all=all_pairs)
+        implied: list[tuple[Record, int]] = []
+        for batch in self.iter_pairs(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                                     all_pairs=all_pairs, implied=implied, only=only):
+            builder.add(batch)
+        for record, count in implied:
+            builder.add_implied(record, count)
+        return builder.finish()
+
+    def iter_pairs(
+        self,
+        catalog: Catalog,
+        against: Catalog | None = None,
+        *,
+        lineage: Lineage | None = None,
+        min_score: float | None = None,
+        progress: Progress | None = None,
+        batch: int = BATCH,
+        all_pairs: bool = True,
+        implied: list[tuple[Record, int]] | None = None,
+        only: Callable[[Record], bool] | None = None,
+    ) -> Iterator[list[DuplicatePair]]:
+        """Scored pairs in batches of at most ``batch`` candidates' worth (unsorted; distinct_from applied).
+
+        Each :class:`DuplicatePair` has ``a``, ``b``, ``score``, ``kind``, ``reason`` and its ``evidence``.
+        Without ``all_pairs`` a large set of records with one subject is compared in O(n) pairs; the pairs it
+        implies but does not enumerate are appended to ``implied`` as (a record of the set, count). ``only``
+        restricts the run to the records it accepts.
+        """
         run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
-        return run.execute()
+        if implied is not None:
+            run.implied = implied
+        if only is not None:
+            run.only = only
+        yield from run.stream(all_pairs=all_pairs, size=batch)
 
 
 class _Run:
@@ -269,7 +318,14 @@ class _Run:
         self.progress = progress or (lambda stage, done, total: None)
         self.entries: list[_Entry] = []
         self.found: dict[tuple[int, int], PairScore] = {}
-        self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity
+        self.pending: dict[tuple[int, int], float] = {}  # pairs to score → subject similarity (NaN: not known)
+        self.proposed: set[tuple[int, int]] = set()  # pairs proposed by a word rule (abbreviation, synonym)
+        self.all_pairs = True
+        self.implied: list[tuple[Record, int]] = []  # pairs counted but not enumerated, by a record of their set
+        self.only: Callable[[Record], bool] = lambda record: True  # records taking part (default: all)
+        self.facts: dict[int, _Facts] = {}
+        self.linked_cores: set[str] = set()  # subjects whose large set _set_links compared (O(n), not pairwise)
+        self.linking = False
         self.chain = self._chains()
         self.accepted = self._accepted()
 
@@ -309,8 +365,21 @@ class _Run:
 
     # -- the pipeline ----------------------------------------------------------------------------------
     def execute(self) -> list[DuplicatePair]:
+        pairs = [pair for batch in self.stream(all_pairs=True, size=50_000) for pair in batch]
+        pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
+        return pairs
+
+    def stream(self, all_pairs: bool, size: int = BATCH) -> Iterator[list[DuplicatePair]]:
+        """Candidates are generated once (O(n) of them without ``all_pairs``), then scored and classified
+        ``size`` at a time, so only one batch of scored pairs is held.
+
+        Without ``all_pairs`` a same-subject set larger than ``SMALL_SET`` is not compared pairwise (see
+        :meth:`_set_links`); the pairs it implies are counted in ``self.implied``.
+        """
+        self.all_pairs = all_pairs
         sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
-        live = [(side, r) for side, cat in sides for r in cat.records if r.status is not Status.ABOLISHED]
+        live = [(side, r) for side, cat in sides for r in cat.records
+                if r.status is not Status.ABOLISHED and self.only(r)]
         for done, (side, record) in enumerate(live, start=1):
             self.entries.append(_Entry(record, side, self.detector.subject(record.title), record.key))
             if done % 5000 == 0:
@@ -321,13 +390,25 @@ class _Run:
             groups[entry.subject.core].append(index)
         self._same_subject(groups)
         self._similar_subjects(groups)
-        self._score_pending()
-        pairs = [self._pair(i, j, s) for (i, j), s in self.found.items()]
+        if self.config.abbreviations:
+            self._abbreviated(groups)
+        self._synonymous(groups)
+        self._scopes()
+        keys = list(self.pending)
+        subjects = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
+        self.pending = {}
+        self.progress("scoring", 0, len(keys))
+        for start in range(0, len(keys), size):
+            found = self._score(keys[start : start + size], subjects[start : start + size])
+            pairs = [self._pair(i, j, s) for (i, j), s in found]
+            yield self._keep(pairs)
+            self.progress("scoring", min(start + size, len(keys)), len(keys))
         if self.against is None:
-            pairs += self._same_code() + self._abolished()
-        pairs = [p for p in pairs if frozenset((p.a, p.b)) not in self.accepted or p.a == p.b]
-        pairs.sort(key=lambda p: (-p.score, p.a, p.b, p.a_record.rel, p.b_record.rel))
-        return pairs
+            yield self._keep(self._same_code() + self._abolished())
+
+    def _keep(self, pairs: list[DuplicatePair]) -> list[DuplicatePair]:
+        """Pairs a record declares ``distinct_from`` are dropped."""
+        return [p for p in pairs if p.a == p.b or frozenset((p.a, p.b)) not in self.accepted]
 
     def _allowed(self, i: int, j: int) -> bool:
         """In --against mode only pairs across the two catalogs count, and a shared code is adoption."""
@@ -337,7 +418,7 @@ class _Run:
         return ei.side != ej.side and ei.key != ej.key
 
     def _consider(self, i: int, j: int, subject: float) -> None:
-        """Queue a pair of records for scoring (scored together, in bulk, by :meth:`_score_pending`)."""
+        """Queue a pair of records for scoring (NaN subject: not known yet, computed in bulk when scoring)."""
         if i == j or not self._allowed(i, j):
             return
         key = (i, j) if i < j else (j, i)
@@ -345,18 +426,112 @@ class _Run:
             return
         if self.against is None and self.entries[key[0]].key == self.entries[key[1]].key:
             return  # reported once, as same-code
+        if not self.linking and self.linked_cores:
+            core = self.entries[i].subject.core
+            if core == self.entries[j].subject.core and core in self.linked_cores:
+                return  # a large same-subject set: its pairs are _set_links' (and counted as implied)
         self.pending[key] = subject
 
-    def _score_pending(self) -> None:
-        """Score every queued pair at once; the same formula as :func:`score_pair`, with rapidfuzz in bulk."""
-        if not self.pending:
-            return
+    # -- more candidates: abbreviations and scopes -----------------------------------------------------------
+    def _propose(self, left: list[int], right: list[int]) -> None:
+        for i, j in self._links(left, right):
+            self._consider(i, j, float("nan"))
+            self.proposed.add((i, j) if i < j else (j, i))
+
+    def _abbreviated(self, groups: dict[str, list[int]]) -> None:
+        """Subjects that another subject abbreviates (环境保护设施 / 环保设施, 节约用水 / 节水): each run of two
+        or three words is shortened to one character of each word, and a shortened subject that is another
+        record's subject is a candidate; the abbreviation rule itself then decides
+        (:mod:`gbstd.similarity.abbreviation`)."""
+        generic = self.detector.extractor.generic_words
+        for core, members in list(groups.items()):
+            parts = words(core)
+            if len(parts) < 2:
+                continue
+            for width in (2, 3):
+                for at in range(len(parts) - width + 1):
+                    run = parts[at : at + width]
+                    if any(len(w) < 2 or len(w) > 4 for w in run) or all(w in generic for w in run):
+                        continue
+                    head, tail = "".join(parts[:at]), "".join(parts[at + width :])
+                    for picks in product(*run):
+                        short = head + "".join(picks) + tail
+                        others = groups.get(short)
+                        if others and short != core:
+                            self._propose(members, others)
+
+    def _synonymous(self, groups: dict[str, list[int]]) -> None:
+        """Candidates from words: subjects whose words are the same thesaurus entries in any order (食堂就餐 /
+        餐厅用餐, 监管与评价 / 评价与监管), and a subject that is another with one qualifier put in front of a
+        word (日常保洁 / 保洁)."""
+        aligner = self.detector.aligner
+        key_of = aligner.thesaurus_key or (lambda w: w)
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for core in list(groups):
+            parts = words(core)
+            by_key["\x01".join(sorted(key_of(w) if len(w) >= 2 else w for w in parts))].append(core)
+            for at in range(len(parts) - 1):
+                shorter = "".join((*parts[:at], *parts[at + 1 :]))
+                if shorter in groups and aligner.qualifier(core, shorter):
+                    self._propose(groups[core], groups[shorter])
+        for cores in by_key.values():
+            for x, first in enumerate(cores):
+                for second in cores[x + 1 : x + 1 + _MAX_SYNONYMOUS]:
+                    self._propose(groups[first], groups[second])
+
+    def _scopes(self) -> None:
+        """Index the scopes; records with the same or a near scope become candidates whatever their titles.
+
+        A scope text shared by more than ``_SHARED_SCOPE`` different subjects is boilerplate, not evidence: it
+        neither proposes pairs nor counts in a score.
+        """
+        texts = [scope_text(e.record.standard.scope) for e in self.entries]
+        self.scopes = ScopeIndex(texts)
+        by_row: dict[int, list[int]] = defaultdict(list)
+        for index, text in enumerate(texts):
+            row = self.scopes.row(text)
+            if row >= 0:
+                by_row[row].append(index)
+        for row, members in by_row.items():
+            if len({self.entries[i].subject.core for i in members}) > _SHARED_SCOPE:
+                continue
+            for i in members:
+                self.entries[i].scope_row = row
+            if len(members) > SMALL_SET and not self.all_pairs:
+                # one scope in many records: a chain behind the first (O(n)) keeps them connected; the pairs
+                # within one subject are the same-subject stage's
+                for i, j in itertools.pairwise(members):
+                    self._consider(i, j, float("nan"))
+                    self._consider(members[0], j, float("nan"))
+            elif len(members) > 1:
+                for x, i in enumerate(members):
+                    for j in members[x + 1 :]:
+                        self._consider(i, j, float("nan"))
+        pairs = self.scopes.candidates(self.config.scope_candidate_jaccard, self.config.num_perm)
+        for x, y in pairs.tolist():
+            left = [i for i in by_row.get(x, ()) if self.entries[i].scope_row >= 0]
+            right = [i for i in by_row.get(y, ()) if self.entries[i].scope_row >= 0]
+            for i, j in self._links(left, right):
+                self._consider(i, j, float("nan"))
+
+    # -- scoring --------------------------------------------------------------------------------------------
+    def _score(self, keys: list[tuple[int, int]], subject: np.ndarray) -> list[tuple[tuple[int, int], PairScore]]:
+        """Score a batch of queued pairs: title parts in bulk with rapidfuzz, scopes as TF-IDF cosines, then
+        alignment, scope evidence and context per pair (:func:`gbstd.similarity.scoring.finish`)."""
+        if not keys:
+            return []
         weights = self.detector.weights
-        keys = list(self.pending)
         left = [self.entries[i] for i, _ in keys]
         right = [self.entries[j] for _, j in keys]
-        subject = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
-        self.progress("scoring", 0, len(keys))
+        unknown = np.flatnonzero(np.isnan(subject))
+        if len(unknown):
+            alphabet = GramAlphabet()
+            same = np.array([left[k].subject.core == right[k].subject.core for k in unknown], dtype=bool)
+            ratios = process.cpdist([alphabet.encode(left[k].subject.grams) for k in unknown],
+                                    [alphabet.encode(right[k].subject.grams) for k in unknown],
+                                    scorer=fuzz.ratio, dtype=np.float64, workers=-1) / 100.0
+            subject = subject.copy()
+            subject[unknown] = np.where(same, 1.0, ratios)
         title = process.cpdist([e.subject.full for e in left], [e.subject.full for e in right],
                                scorer=fuzz.ratio, dtype=np.float64, workers=-1) / 100.0
         base = weights.subject_weight * subject + (1 - weights.subject_weight) * title
@@ -370,30 +545,33 @@ class _Run:
                                 dtype=bool, count=len(keys))
         swapped = ~same_core & (common < shorter)
         base = np.where(swapped, base * weights.substitution_penalty, base)
-        score = base.copy()
-        scope = np.full(len(keys), np.nan)
-        # scope only ever raises a score: compare scopes where both exist and they could matter
-        lifted = (1 - weights.scope_weight) * base + weights.scope_weight
-        has_scope = np.fromiter((bool(a.scope and b.scope) for a, b in zip(left, right, strict=True)),
-                                dtype=bool, count=len(keys))
-        wanted = np.flatnonzero(has_scope & ((base < self.min_score) & (lifted >= self.min_score) | (base >= self.min_score)))
-        if len(wanted):
-            scope[wanted] = process.cpdist([left[k].scope for k in wanted], [right[k].scope for k in wanted],
-                                           scorer=fuzz.token_set_ratio, dtype=np.float64, workers=-1) / 100.0
-            raised = (1 - weights.scope_weight) * base[wanted] + weights.scope_weight * scope[wanted]
-            score[wanted] = np.maximum(base[wanted], raised)
-        for k in np.flatnonzero(score >= self.min_score - 0.001).tolist():
-            rounded = round(min(float(score[k]), 1.0), 3)  # as score_pair rounds, so both paths agree exactly
-            if rounded < self.min_score:
-                continue
-            self.found[keys[k]] = PairScore(
-                rounded, float(subject[k]), float(title[k]),
-                None if np.isnan(scope[k]) else float(scope[k]), bool(differ[k]), bool(swapped[k]),
+        scope = self.scopes.similarity(np.array([e.scope_row for e in left], dtype=np.int64),
+                                       np.array([e.scope_row for e in right], dtype=np.int64))
+        lifted = np.where(np.isnan(scope), base, (1 - weights.scope_weight) * base + weights.scope_weight * scope)
+        lowest = min(weights.scope_threshold, weights.scope_substitution_threshold)
+        conflict = np.fromiter((aspects_conflict(a.subject, b.subject) for a, b in zip(left, right, strict=True)),
+                               dtype=bool, count=len(keys))
+        near_scope = np.nan_to_num(scope) >= lowest
+        proposed = np.fromiter((key in self.proposed for key in keys), dtype=bool, count=len(keys))
+        # A pair reaches the threshold through its plain score, its scope, or an alignment of its words; words
+        # are aligned (Python, per pair) only where that can matter: similar subjects, near scopes, or a pair
+        # proposed as an abbreviation.
+        align = ~same_core & ((subject >= _ALIGN_SUBJECT) | near_scope | proposed)
+        hopeful = (np.maximum(base, lifted) >= self.min_score - 0.001) | (near_scope & ~conflict) | align
+        found = []
+        for k in np.flatnonzero(hopeful).tolist():
+            a, b = left[k], right[k]
+            result = finish(
+                a.subject, b.subject, None if np.isnan(scope[k]) else float(scope[k]), weights,
+                self.detector.aligner if align[k] else None, _context(a.record, b.record),
+                (float(subject[k]), float(base[k]), float(title[k]), bool(differ[k]), bool(swapped[k])),
             )
-        self.progress("scoring", len(keys), len(keys))
+            if result.score >= self.min_score:
+                found.append((keys[k], result))
+        return found
 
     def _representative(self, members: list[int]) -> int:
-        return min(members, key=lambda i: _rank_key(self.entries[i].record))
+        return min(members, key=lambda i: self._facts(self.entries[i].record).rank)
 
     def _links(self, left: list[int], right: list[int]) -> Iterable[tuple[int, int]]:
         """Pairs between two member lists, reduced to representatives when they would exceed ``max_group``."""
@@ -416,15 +594,77 @@ class _Run:
                 ref = [i for i in members if self.entries[i].side == 1]
                 for i, j in self._links(local, ref):
                     self._consider(i, j, 1.0)
-            elif len(members) <= self.config.max_group:
+            elif len(members) <= SMALL_SET or (self.all_pairs and len(members) <= self.config.max_group):
                 for x, i in enumerate(members):
                     for j in members[x + 1 :]:
                         self._consider(i, j, 1.0)
-            else:
+            elif self.all_pairs:
                 rep = self._representative(members)
                 for i in members:
                     self._consider(rep, i, 1.0)
+            else:
+                links = self._set_links(members)
+                self.linking = True
+                for i, j in links:
+                    self._consider(i, j, 1.0)
+                self.linking = False
+                self.linked_cores.add(self.entries[members[0]].subject.core)
+                if self.min_score <= self.detector.weights.subject_weight:
+                    # one subject, same aspects: every pair scores ≥ subject_weight, so all n(n−1)/2 count
+                    self.implied.append((self.entries[members[0]].record, len(members) * (len(members) - 1) // 2 - len(links)))
         self.progress("same subject", total, total)
+
+    def _set_links(self, members: list[int]) -> set[tuple[int, int]]:
+        """The pairs compared inside a large set of records with one subject: O(n), not n(n−1)/2.
+
+        Records with the same title (region removed) form a chain behind their representative (upper tier
+        first), and the representatives are compared with each other: that keeps the set connected through
+        its strongest pairs. For the D rules each record is also compared with the records of its own tier
+        and issuer (merge), and with the upper-tier records that cover it (adopt-upper), a few of each.
+        """
+        entries = self.entries
+        facts = {i: self._facts(entries[i].record) for i in members}
+        ranked = sorted(members, key=lambda i: facts[i].rank)
+        by_title: dict[str, list[int]] = defaultdict(list)
+        by_issuer: dict[tuple[object, str | None], list[int]] = defaultdict(list)
+        by_region: dict[str, list[int]] = defaultdict(list)
+        national: list[int] = []
+        for i in ranked:
+            fact = facts[i]
+            by_title[entries[i].subject.full].append(i)
+            by_issuer[(fact.tier, fact.issuer)].append(i)
+            if fact.tier in (Tier.NATIONAL, Tier.INDUSTRY):
+                national.append(i)
+            elif fact.region:
+                by_region[fact.region].append(i)
+        links: set[tuple[int, int]] = set()
+
+        def link(i: int, j: int) -> None:
+            if i != j:
+                links.add((i, j) if i < j else (j, i))
+
+        for same in (*by_title.values(), *by_issuer.values()):
+            for x, i in enumerate(same):
+                link(same[0], i)  # the representative, and the next one: each record gets two partners
+                if x + 1 < len(same):
+                    link(i, same[x + 1])
+        heads = [same[0] for same in by_title.values()]
+        for x, i in enumerate(heads[:MAX_HEADS]):
+            for j in heads[x + 1 : MAX_HEADS]:
+                link(i, j)
+        for i in heads[MAX_HEADS:]:
+            link(heads[0], i)
+        for i in ranked:
+            fi, title = facts[i], entries[i].subject.full
+            region = fi.region or ""
+            # the upper-tier records it is compared with: one per level, the same title first (the strongest)
+            levels = [national] + [by_region.get(prefix, []) for prefix in {region[:2], region[:4]} - {region}]
+            for level in levels:
+                same = [j for j in level[:MAX_SCAN] if entries[j].subject.full == title]
+                for j in (same or level)[:MAX_UPPER]:
+                    if _upper_of(facts[j].tier, facts[j].region, fi.tier, fi.region):
+                        link(i, j)
+        return links
 
     def _similar_subjects(self, groups: dict[str, list[int]]) -> None:
         cores = list(groups)
@@ -470,7 +710,8 @@ class _Run:
 
     def _same_code(self) -> list[DuplicatePair]:
         pairs = []
-        for key, records in self.catalog.by_code.items():
+        for key, all_records in self.catalog.by_code.items():
+            records = [r for r in all_records if self.only(r)]
             for x, first in enumerate(records):
                 for second in records[x + 1 :]:
                     reason = Text(f"标准号 {key} 出现在 {first.rel} 和 {second.rel}", f"code {key} in {first.rel} and {second.rel}")
@@ -482,17 +723,20 @@ class _Run:
         pairs: list[DuplicatePair] = []
         seen: set[frozenset[int]] = set()
         for record in self.catalog.records:
-            if record.status is not Status.ABOLISHED:
+            if record.status is not Status.ABOLISHED or not self.only(record):
                 continue
             subject = self.detector.subject(record.title)
             for key in sorted(self.lineage.related(record.key)):
                 for other in self.catalog.by_code.get(key, []):
+                    if not self.only(other):
+                        continue
                     marker = frozenset((id(record), id(other)))
                     if marker in seen:
                         continue
                     seen.add(marker)
-                    result = score_pair(subject, self.detector.subject(other.title), _scope(record.standard.scope),
-                                        _scope(other.standard.scope), self.detector.weights)
+                    result = score_pair(subject, self.detector.subject(other.title), scope_text(record.standard.scope),
+                                        scope_text(other.standard.scope), self.detector.weights,
+                                        aligner=self.detector.aligner, context=_context(record, other))
                     if result.score >= self.min_score:
                         pairs.append(self._make(record, other, subject, self.detector.subject(other.title), result))
         return pairs
@@ -503,27 +747,57 @@ class _Run:
         return self._make(ei.record, ej.record, ei.subject, ej.subject, result)
 
     def _make(self, ra: Record, rb: Record, sa: Subject, sb: Subject, result: PairScore) -> DuplicatePair:
-        kind, first_upper = self._classify(ra, rb)
-        if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or _rank_key(rb) < _rank_key(ra)):
+        fa, fb = self._facts(ra), self._facts(rb)
+        kind, first_upper = self._classify(fa, fb)
+        if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or fb.rank < fa.rank):
             ra, rb, sa, sb = rb, ra, sb, sa
-        return DuplicatePair(ra.key, rb.key, result.score, kind, _reason(sa, sb, result), ra, rb)
+        return DuplicatePair(ra.key, rb.key, result.score, kind, _reason(sa, sb, result), ra, rb, result)
 
-    def _classify(self, ra: Record, rb: Record) -> tuple[DuplicateKind, bool]:
-        """The kind of a pair, and whether ``ra`` is already the upper one (for adopt-upper)."""
-        chain_a, chain_b = self.chain.get(ra.key), self.chain.get(rb.key)
-        if chain_a is not None and chain_a == chain_b:
+    def _facts(self, record: Record) -> _Facts:
+        """What classification reads of a record, computed once per record (pairs outnumber records)."""
+        found = self.facts.get(id(record))
+        if found is None:
+            found = self.facts[id(record)] = _Facts(
+                record.key, record.tier, record.region, _issuer_scope(record), _rank_key(record),
+                self.chain.get(record.key),
+            )
+        return found
+
+    def _classify(self, fa: _Facts, fb: _Facts) -> tuple[DuplicateKind, bool]:
+        """The kind of a pair, and whether ``a`` is already the upper one (for adopt-upper)."""
+        if fa.chain is not None and fa.chain == fb.chain:
             return DuplicateKind.SUPERSESSION, False
-        if _upper(ra, rb):
+        if _upper_of(fa.tier, fa.region, fb.tier, fb.region):
             return DuplicateKind.ADOPT_UPPER, True
-        if _upper(rb, ra):
+        if _upper_of(fb.tier, fb.region, fa.tier, fa.region):
             return DuplicateKind.ADOPT_UPPER, False
-        if ra.tier == rb.tier and _issuer_scope(ra) == _issuer_scope(rb):
+        if fa.tier == fb.tier and fa.issuer == fb.issuer:
             return DuplicateKind.MERGE, False
         return DuplicateKind.SIBLING, False
 
 
-def _scope(scope: str | None) -> str:
-    return scope_grams(scope_text(scope))
+class _Facts(NamedTuple):
+    key: str
+    tier: Tier | None
+    region: str | None
+    issuer: str | None
+    rank: tuple[int, int, str, str]
+    chain: int | None
+
+
+def _context(a: Record, b: Record) -> Context:
+    """Same module (or one inside the other) and same issuing or administering body; None where unknown."""
+    ma, mb = a.standard.module, b.standard.module
+    same_module = None if not ma or not mb else (ma.startswith(mb) or mb.startswith(ma))
+    bodies_a, bodies_b = _bodies(a), _bodies(b)
+    same_body = None if not bodies_a or not bodies_b else not bodies_a.isdisjoint(bodies_b)
+    return Context(same_module, same_body)
+
+
+def _bodies(record: Record) -> set[str]:
+    standard = record.standard
+    named = [*standard.issuer, standard.administering_body or ""]
+    return {normalise(n) for n in named if n and n.strip()}
 
 
 def _issuer_scope(record: Record) -> str | None:
@@ -535,31 +809,81 @@ def _issuer_scope(record: Record) -> str | None:
 
 def _upper(x: Record, y: Record) -> bool:
     """True when ``y`` should adopt ``x`` rather than re-make it."""
-    tx, ty = x.tier, y.tier
+    return _upper_of(x.tier, x.region, y.tier, y.region)
+
+
+@lru_cache(maxsize=65536)  # tiers × regions: few distinct arguments, millions of pairs
+def _upper_of(tx: Tier | None, rx: str | None, ty: Tier | None, ry: str | None) -> bool:
     if tx is None or ty is None:
         return False
     if tx in (Tier.NATIONAL, Tier.INDUSTRY):
         return TIER_RANK[tx] < TIER_RANK[ty]
-    if tx is not Tier.LOCAL or not x.region or not y.region or not region_contains(x.region, y.region):
+    if tx is not Tier.LOCAL or not rx or not ry or not region_contains(rx, ry):
         return False
     # A province's standard is upper to its cities'; any local standard is upper to the group, enterprise and
     # internal standards of its own region (a bureau's internal standard should cite its province's).
-    return x.region != y.region if ty is Tier.LOCAL else TIER_RANK[tx] < TIER_RANK[ty]
+    return rx != ry if ty is Tier.LOCAL else TIER_RANK[tx] < TIER_RANK[ty]
+
+
+_NOTE_LABELS = {
+    "abbreviation": ("缩略", "abbreviation"),
+    "cilin": ("同义词词林", "thesaurus"),
+    "catalog": ("目录同义词", "catalog synonym"),
+}
+
+
+def _note_text(note: Note) -> tuple[str, str]:
+    if note.kind == "order":
+        return f"{note.word}≈{note.other}（词序不同）", f"{note.word}≈{note.other} (word order)"
+    if note.kind == "qualifier":
+        return f"「{note.word}」只是限定词", f"「{note.word}」 only qualifies the subject"
+    zh, en = _NOTE_LABELS[note.kind]
+    return f"{note.word}≈{note.other}（{zh}）", f"{note.word}≈{note.other} ({en})"
 
 
 def _reason(a: Subject, b: Subject, result: PairScore) -> Text:
+    """Which evidence carried the pair, in words: "标题主题相同：环保≈环境保护（缩略）；适用范围 92% 相同；同一归口单位"."""
+    zh_parts: list[str] = []
+    en_parts: list[str] = []
+    texts = [_note_text(n) for n in result.notes]
+    equated_zh, equated_en = "、".join(t[0] for t in texts), ", ".join(t[1] for t in texts)
+    core_a, core_b = result.cores if result.cores != ("", "") else (a.core, b.core)
     if a.full == b.full:
-        zh, en = "名称相同（已忽略地区名、标点、繁简和全半角）", "same title (ignoring region names, punctuation, script and width)"
-    elif a.core == b.core:
-        zh = f"主题相同「{a.core}」，名称只在通用词、机关范围词或地区名上不同"
-        en = f"same subject 「{a.core}」; the titles differ only in generic, organisational or region words"
+        zh_parts.append("名称相同（已忽略地区名、标点、繁简和全半角）")
+        en_parts.append("same title (ignoring region names, punctuation, script and width)")
+    elif core_a == core_b and any(n.kind == "qualifier" for n in result.notes):
+        zh_parts.append(f"标题主题相近：{equated_zh}")
+        en_parts.append(f"nearly the same subject in the titles: {equated_en}")
+    elif core_a == core_b and result.notes:
+        zh_parts.append(f"标题主题相同：{equated_zh}")
+        en_parts.append(f"same subject in the titles: {equated_en}")
+    elif core_a == core_b:
+        zh_parts.append(f"主题相同「{core_a}」，名称只在通用词、机关范围词或地区名上不同")
+        en_parts.append(f"same subject 「{core_a}」; the titles differ only in generic, organisational or region words")
     else:
-        zh = f"主题相近「{a.core}」≈「{b.core}」（主题相似度 {result.subject:.2f}）"
-        en = f"similar subjects 「{a.core}」≈「{b.core}」 (subject similarity {result.subject:.2f})"
+        zh_parts.append(f"主题相近「{a.core}」≈「{b.core}」（主题相似度 {result.subject:.2f}）")
+        en_parts.append(f"similar subjects 「{a.core}」≈「{b.core}」 (subject similarity {result.subject:.2f})")
+        if result.notes:
+            zh_parts.append(equated_zh)
+            en_parts.append(equated_en)
+        if result.carried_by_scope and not result.substituted:
+            zh_parts.append("一方只多出限定词")
+            en_parts.append("one title only adds a qualifier")
     if result.scope is not None:
-        zh += f"；适用范围相似度 {result.scope:.2f}"
-        en += f"; scope similarity {result.scope:.2f}"
-    return Text(zh, en)
+        percent = int(result.scope * 100)
+        if result.scope < 0.5:  # said, so that a reader does not take the scopes for evidence
+            zh_parts.append(f"适用范围只有 {percent}% 相同")
+            en_parts.append(f"scopes only {percent}% alike")
+        else:
+            zh_parts.append(f"适用范围 {percent}% 相同" + ("（据此认定）" if result.carried_by_scope else ""))
+            en_parts.append(f"scopes {percent}% alike" + (" (decisive)" if result.carried_by_scope else ""))
+    if result.same_body:
+        zh_parts.append("同一发布或归口单位")
+        en_parts.append("same issuing or administering body")
+    if result.same_module:
+        zh_parts.append("同一体系模块")
+        en_parts.append("same module")
+    return Text("；".join(zh_parts), "; ".join(en_parts))
 
 
 def find_duplicates(
@@ -579,6 +903,41 @@ def find_duplicates(
     """
     detector = DuplicateDetector(config or catalog.config.duplicates)
     return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
+
+
+def find_groups(
+    catalog: Catalog,
+    config: DuplicatesSection | None = None,
+    against: Catalog | None = None,
+    *,
+    lineage: Lineage | None = None,
+    min_score: float | None = None,
+    progress: Progress | None = None,
+    all_pairs: bool = False,
+    only: Callable[[Record], bool] | None = None,
+) -> DuplicateGroups:
+    """Groups of likely duplicates in ``catalog`` (or across ``catalog`` and ``against``), strongest first.
+
+    What `gbstd dupes`, the D rules and the bulletin report. Each group keeps its members and a spanning set of
+    its strongest pairs (at most n − 1 for n members); ``all_pairs`` keeps every pair (quadratic in a group).
+    """
+    detector = DuplicateDetector(config or catalog.config.duplicates)
+    return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                           all_pairs=all_pairs, only=only)
+
+
+def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:
+    """A hash of everything duplicate detection (and so the D rules) reads: each record's path, code, title,
+    scope, status, region, supersession links, references and ``distinct_from``, and the ``[duplicates]``
+    settings. Equal fingerprints mean equal groups and equal D findings, so a cache can key them on it."""
+    digest = hashlib.sha256((config or catalog.config.duplicates).model_dump_json().encode())
+    for record in sorted(catalog.records, key=lambda r: r.rel):
+        std = record.standard
+        parts = [record.rel, record.key, std.title, std.scope or "", std.status.value, record.region or "",
+                 *std.replaces, "|", *std.replaced_by, "|", *std.references, "|",
+                 *(f"{d.code}" for d in std.distinct_from)]
+        digest.update("\x1f".join(parts).encode() + b"\x1e")
+    return digest.hexdigest()
 
 
 def describe_region(record: Record) -> str:

@@ -1,4 +1,4 @@
-"""Scoring a pair of titles (and scopes) with rapidfuzz.
+"""Scoring a pair of standards: title, subject, scope and context, with the evidence that carried it.
 
 The score is in [0, 1]:
 
@@ -9,21 +9,36 @@ The score is in [0, 1]:
 * ``title score`` = ``subject_weight`` × subject + (1 − ``subject_weight``) × title, multiplied by
   ``aspect_penalty`` when the two subjects name different aspects (配备 vs 运行维护), and by
   ``substitution_penalty`` when each subject has words the other lacks (礼堂装修 vs 食堂装修) rather than one
-  containing the other (公务用车 ⊂ 一般公务用车: a narrower standard on the same subject);
-* ``scope`` – ``fuzz.token_set_ratio`` of the two scopes' bigram sets (boilerplate removed). Scope only ever
-  raises the score: ``max(title score, (1 − w) × title score + w × scope)``; scopes are written too
-  differently to count against a pair.
+  containing the other (公务用车 ⊂ 一般公务用车: a narrower standard on the same subject). Before scoring, the
+  two subjects are aligned (:class:`Aligner`): an abbreviation is written as its long form's short form
+  (环保 ≈ 环境保护) and a thesaurus synonym as the other title's word (修缮 ≈ 修理); the better of the plain and
+  the aligned title score counts.
+* ``scope`` – TF-IDF cosine of the two scopes (:mod:`gbstd.similarity.scope`). Scope raises a score in two ways:
+  ``(1 − w) × title score + w × scope`` always; and when the titles are *compatible* — no different aspect
+  words, one subject containing the other (a qualifier: 日常保洁 ⊃ 保洁) — and the scopes are nearly the same
+  (≥ ``scope_threshold``; ≥ ``scope_substitution_threshold`` when each subject has a word the other lacks), the
+  scope carries the pair: score = scope similarity. Two standards of different modules are never carried by
+  their scopes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Container
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
+from gbstd.similarity.abbreviation import expand
 from gbstd.similarity.normalise import bigrams
-from gbstd.similarity.subject import Subject
+from gbstd.similarity.scope import scope_similarity
+from gbstd.similarity.segment import words
+from gbstd.similarity.subject import Subject, SubjectExtractor
+from gbstd.similarity.thesaurus import Thesaurus
+
+# A subject with one qualifier more (日常保洁 / 保洁) scores this share of the same subject: reported, but below
+# the titles that say the same thing in other words.
+QUALIFIER_FACTOR = 0.9
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,19 @@ class Weights:
     aspect_penalty: float = 0.85
     substitution_penalty: float = 0.9
     scope_weight: float = 0.25
+    scope_threshold: float = 0.85
+    scope_substitution_threshold: float = 0.9
+
+
+@dataclass(frozen=True)
+class Note:
+    """One word the alignment treated as another: ``kind`` is abbreviation, cilin (thesaurus), catalog
+    (the catalog's synonyms), order (``word`` and ``other`` are the two subjects) or qualifier (``word`` only
+    qualifies the subject ``other``)."""
+
+    kind: str
+    word: str
+    other: str
 
 
 @dataclass(frozen=True)
@@ -42,6 +70,11 @@ class PairScore:
     scope: float | None
     aspects_differ: bool
     substituted: bool = False
+    notes: tuple[Note, ...] = ()
+    carried_by_scope: bool = False
+    same_module: bool | None = None
+    same_body: bool | None = None
+    cores: tuple[str, str] = field(default=("", ""), compare=False)
 
 
 def subject_similarity(a: Subject, b: Subject) -> float:
@@ -50,22 +83,17 @@ def subject_similarity(a: Subject, b: Subject) -> float:
     return float(fuzz.ratio(a.grams, b.grams)) / 100.0
 
 
-def scope_grams(scope: str) -> str:
-    """A normalised scope as its sorted, space-separated set of bigrams (what ``scope_similarity`` compares)."""
-    return " ".join(sorted(set(bigrams(scope))))
-
-
-def scope_similarity(a: str, b: str) -> float | None:
-    """Similarity of two scopes given as :func:`scope_grams`, or None when either is missing."""
-    if not a or not b:
-        return None
-    return float(fuzz.token_set_ratio(a, b)) / 100.0
-
-
 def substituted(a: Subject, b: Subject) -> bool:
     """True when each subject has words the other lacks (礼堂… vs 食堂…), rather than one containing the other
     (一般公务用车 ⊃ 公务用车): the shorter subject is then not a subsequence of the longer one."""
     return LCSseq.similarity(a.core, b.core) < min(len(a.core), len(b.core))
+
+
+def aspects_conflict(a: Subject, b: Subject) -> bool:
+    """Each subject names an aspect the other lacks (购置 vs 维修): a different subject, whatever the scope.
+
+    One subject naming more aspects than the other (人员考核 vs 人员) is a narrower title, not a conflict."""
+    return bool(a.aspects - b.aspects and b.aspects - a.aspects)
 
 
 def title_score(a: Subject, b: Subject, weights: Weights, subject: float | None = None) -> tuple[float, float, bool, bool]:
@@ -82,21 +110,142 @@ def title_score(a: Subject, b: Subject, weights: Weights, subject: float | None 
     return score, title, differ, swapped
 
 
+class Aligner:
+    """Makes two subjects comparable word by word: abbreviations by rule, synonyms from the thesaurus."""
+
+    def __init__(self, extractor: SubjectExtractor, thesaurus: Thesaurus | None, abbreviations: bool = True,
+                 generic: Container[str] = ()) -> None:
+        self.extractor = extractor
+        self.thesaurus = thesaurus
+        self.abbreviations = abbreviations
+        self.generic = generic
+        self.thesaurus_key = thesaurus.key if thesaurus is not None else None
+        self._cache: dict[tuple[str, str], tuple[str, str, tuple[Note, ...]]] = {}
+
+    def cores(self, a: str, b: str) -> tuple[str, str, tuple[Note, ...]]:
+        """The two cores rewritten so that equal words are spelt alike, and what was rewritten."""
+        key = (a, b)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._align(a, b)
+        return found
+
+    def _align(self, a: str, b: str) -> tuple[str, str, tuple[Note, ...]]:
+        notes: list[Note] = []
+        if self.abbreviations:
+            found = expand(a, b, self.generic)
+            if found:
+                short, long = found
+                a, b = a.replace(long, short), b.replace(long, short)
+                notes.append(Note("abbreviation", short, long))
+        if a != b and self.thesaurus is not None:
+            words_a, words_b = words(a), words(b)
+            only_a = [w for w in words_a if w not in words_b and len(w) >= 2]
+            for word in (w for w in words_b if w not in words_a and len(w) >= 2):
+                for other in only_a:
+                    source = self.thesaurus.source(word, other)
+                    if source:
+                        b = b.replace(word, other)
+                        notes.append(Note(source, word, other))
+                        only_a.remove(other)
+                        break
+        if a != b and sorted(words(a)) == sorted(words(b)):  # the same words in another order
+            notes.append(Note("order", b, a))
+            b = a
+        if a != b:
+            found = self.qualifier(a, b)
+            if found:
+                word, longer = found
+                notes.append(Note("qualifier", word, longer))
+                a = b = a if len(a) < len(b) else b
+        return a, b, tuple(notes)
+
+    def qualifier(self, a: str, b: str) -> tuple[str, str] | None:
+        """(word, longer subject) when the longer subject is the shorter one with one word put before another.
+
+        Chinese compounds are head-final: a word inserted before another qualifies it (日常保洁 ⊃ 保洁, 综合安保 ⊃
+        安保), a word appended at the end names another thing (配备审批, 维修保养). An aspect or generic word, or a
+        one-character word, is never a qualifier."""
+        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+        parts = words(longer)
+        for at, word in enumerate(parts[:-1]):
+            if "".join((*parts[:at], *parts[at + 1 :])) == shorter:
+                if len(word) < 2 or word in self.generic or self.extractor.aspects_of(word):
+                    return None
+                return word, longer
+        return None
+
+    def align(self, a: Subject, b: Subject) -> tuple[Subject, Subject, tuple[Note, ...]]:
+        if a.core == b.core:
+            return a, b, ()
+        core_a, core_b, notes = self.cores(a.core, b.core)
+        if not notes:
+            return a, b, ()
+        return self._rebuild(a, core_a, notes), self._rebuild(b, core_b, notes), notes
+
+    def _rebuild(self, subject: Subject, core: str, notes: tuple[Note, ...]) -> Subject:
+        if core == subject.core:
+            return subject
+        full = subject.full
+        for note in notes:  # abbreviations are written short, synonyms as the first subject's word
+            full = full.replace(note.other, note.word) if note.kind == "abbreviation" else full.replace(note.word, note.other)
+        return replace(subject, core=core, full=full, aspects=self.extractor.aspects_of(core), grams=tuple(bigrams(core)))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the two records say besides title and scope: same module, same issuing/administering body."""
+
+    same_module: bool | None = None
+    same_body: bool | None = None
+
+
+def finish(
+    a: Subject, b: Subject, scope: float | None, weights: Weights, aligner: Aligner | None = None,
+    context: Context = Context(), plain: tuple[float, float, float, bool, bool] | None = None,
+) -> PairScore:
+    """The full score of a pair; ``plain`` = (subject, title score, title, differ, swapped) when already known."""
+    if plain is None:
+        subject = subject_similarity(a, b)
+        plain = (subject, *title_score(a, b, weights, subject))
+    subject, base, title, differ, swapped = plain
+    notes: tuple[Note, ...] = ()
+    aligned_a, aligned_b = a, b
+    if aligner is not None and a.core != b.core:
+        aligned_a, aligned_b, notes = aligner.align(a, b)
+        if notes:
+            aligned_subject = subject_similarity(aligned_a, aligned_b)
+            aligned = title_score(aligned_a, aligned_b, weights, aligned_subject)
+            if any(n.kind == "qualifier" for n in notes):  # a qualified subject is narrower, not the same
+                aligned = (aligned[0] * QUALIFIER_FACTOR, *aligned[1:])
+            if aligned[0] > base:
+                subject, (base, title, differ, swapped) = aligned_subject, aligned
+            else:
+                notes, aligned_a, aligned_b = (), a, b
+    score, carried = base, False
+    if scope is not None:
+        score = max(base, (1 - weights.scope_weight) * base + weights.scope_weight * scope)
+        needed = weights.scope_substitution_threshold if swapped else weights.scope_threshold
+        if scope >= needed and scope > score and not aspects_conflict(aligned_a, aligned_b) \
+                and context.same_module is not False:
+            score, carried = scope, True
+    return PairScore(round(min(score, 1.0), 3), subject, title, scope, differ, swapped, notes, carried,
+                     context.same_module, context.same_body, (aligned_a.core, aligned_b.core))
+
+
 def score_pair(
     a: Subject, b: Subject, scope_a: str = "", scope_b: str = "", weights: Weights | None = None,
-    subject: float | None = None,
+    subject: float | None = None, aligner: Aligner | None = None, context: Context = Context(),
 ) -> PairScore:
-    """The full score of two records' subjects and scopes (as :func:`scope_grams`)."""
+    """The full score of two records' subjects and scopes (as :func:`gbstd.similarity.normalise.scope_text`)."""
     weights = weights or Weights()
     subject_value = subject_similarity(a, b) if subject is None else subject
-    base, title, differ, swapped = title_score(a, b, weights, subject_value)
-    scope = scope_similarity(scope_a, scope_b)
-    score = base if scope is None else max(base, (1 - weights.scope_weight) * base + weights.scope_weight * scope)
-    return PairScore(round(min(score, 1.0), 3), subject_value, title, scope, differ, swapped)
+    plain = (subject_value, *title_score(a, b, weights, subject_value))
+    return finish(a, b, scope_similarity(scope_a, scope_b), weights, aligner, context, plain)
 
 
 def best_possible(subject: float, aspects_differ: bool, weights: Weights, swapped: bool = False) -> float:
-    """An upper bound of the score from the subjects alone (title and scope taken as perfect)."""
+    """An upper bound of the score from the subjects alone (title and scope taken as perfect, no alignment)."""
     base = weights.subject_weight * subject + (1 - weights.subject_weight)
     if aspects_differ:
         base *= weights.aspect_penalty

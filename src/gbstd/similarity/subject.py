@@ -56,6 +56,7 @@ class SubjectExtractor:
         self._synonyms = synonym_map
         self._synonym_re = re.compile(_alternation(synonym_map)) if synonym_map else None
         removable = [*vocab.GENERIC_WORDS, *generic_words, *vocab.DOMAIN_WORDS, *domain_words]
+        self._generic = frozenset(normalise(w) for w in removable)
         keep = set(vocab.KEEP_WORDS)
         # One alternation, longest first: KEEP words win over the generic words they contain.
         self._strip_re = re.compile(_alternation([*removable, *keep]))
@@ -83,5 +84,16 @@ class SubjectExtractor:
         core = self._strip_re.sub(lambda m: m.group(0) if m.group(0) in self._keep else "", text)
         if not core:
             core = text or full  # a title made only of generic words is its own subject
-        aspects = frozenset(a for a in self._aspects if a in core)
-        return Subject(full=full, core=core, aspects=aspects, grams=tuple(bigrams(core)))
+        return Subject(full=full, core=core, aspects=self.aspects_of(core), grams=tuple(bigrams(core)))
+
+    @property
+    def aspect_words(self) -> tuple[str, ...]:
+        return self._aspects
+
+    @property
+    def generic_words(self) -> frozenset[str]:
+        """Words that never make a subject: generic, organisational (and the catalog's additions)."""
+        return self._generic
+
+    def aspects_of(self, core: str) -> frozenset[str]:
+        return frozenset(a for a in self._aspects if a in core)

@@ -1,0 +1,220 @@
+"""Groups of likely duplicates built from streamed pairs, in memory linear in the number of records.
+
+A national catalog has the same subject in dozens of regions: 26 copies are one group, not 325 pairs. Pairs
+arrive in batches (:meth:`GroupBuilder.add`); union-find joins their records, and each group keeps only
+
+* its members,
+* a spanning set of its strongest pairs — each batch is taken strongest first and a pair is kept only when it
+  joins two groups (Kruskal within the batch), so a group of n records keeps at most n − 1 pairs,
+* per record and kind, its few strongest partners (what the D rules name; for ``adopt-upper`` only the lower
+  record's) and how many pairs of that kind it was seen in,
+* the number of pairs and the kinds seen.
+
+All pairs are kept only on request (``keep_all``: ``gbstd dupes --all-pairs``), which costs memory in the
+number of pairs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+from gbstd.catalog.catalog import Record
+from gbstd.model.code import TIER_RANK
+
+if TYPE_CHECKING:  # the pair types live in duplicates.py, which builds groups with this module
+    from gbstd.similarity.duplicates import DuplicateKind, DuplicatePair
+
+# The kind a group is labelled with: the most actionable kind among its pairs (values of DuplicateKind).
+KIND_ORDER = ("same-code", "merge", "adopt-upper", "sibling")
+
+
+def rank_key(record: Record) -> tuple[int, int, str, str]:
+    """Upper tier first, then the shorter (higher) region, then code: the order of members in a group."""
+    tier_rank = TIER_RANK[record.tier] if record.tier else 99
+    return (tier_rank, len(record.region or ""), record.key, record.rel)
+
+
+KEEP_PARTNERS = 2  # strongest pairs kept per record and kind (the D rules name one; the second stands in when the
+# first does not count for a rule: an identical title is C009's, a cited upper standard is not re-made)
+
+
+@dataclass
+class Partner:
+    """A record's strongest pairs of one kind (at most ``KEEP_PARTNERS``, strongest first) and how many pairs of
+    that kind it was seen in."""
+
+    pairs: list[DuplicatePair]
+    count: int = 1
+
+    @property
+    def pair(self) -> DuplicatePair:
+        return self.pairs[0]
+
+    def offer(self, pair: DuplicatePair) -> None:
+        """Keep ``pair`` if it is among the strongest; on equal scores the first seen stays (the stream's order
+        is deterministic, so the result is too)."""
+        self.count += 1
+        pairs = self.pairs
+        if len(pairs) < KEEP_PARTNERS or pair.score > pairs[-1].score:
+            at = len(pairs)
+            while at and pairs[at - 1].score < pair.score:
+                at -= 1
+            pairs.insert(at, pair)
+            del pairs[KEEP_PARTNERS:]
+
+
+def other(pair: DuplicatePair, record: Record) -> Record:
+    """The record of ``pair`` that is not ``record``."""
+    return pair.b_record if pair.a_record is record else pair.a_record
+
+
+@dataclass
+class DuplicateGroup:
+    """Connected likely duplicates: members (upper tier first) and the pairs kept for them (strongest first)."""
+
+    members: list[Record]
+    pairs: list[DuplicatePair]
+    kind: DuplicateKind
+    pair_count: int  # pairs at or above the threshold, including those not kept
+    kinds: Counter[DuplicateKind] = field(default_factory=Counter)
+
+    @property
+    def score(self) -> float:
+        return max((p.score for p in self.pairs), default=0.0)
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.key for r in self.members]
+
+    def to_json(self, number: int, lang: str = "zh") -> dict[str, object]:
+        return {
+            "group": number,
+            "kind": self.kind.value,
+            "score": self.score,
+            "size": len(self.members),
+            "pair_count": self.pair_count,
+            "members": self.codes,
+            "pairs": [p.to_json(lang) for p in self.pairs],  # type: ignore[arg-type]
+        }
+
+
+@dataclass
+class DuplicateGroups:
+    """Everything `gbstd dupes`, the D rules and the bulletin need, from one streamed run."""
+
+    groups: list[DuplicateGroup]
+    extra: list[DuplicatePair]  # supersession pairs: not duplicates, listed apart on request
+    partners: dict[tuple[int, DuplicateKind], Partner]  # (id(record), kind) → strongest partner of that kind
+    group_of: dict[int, int]  # id(record) → index into ``groups``
+
+    @property
+    def pair_count(self) -> int:
+        return sum(g.pair_count for g in self.groups)
+
+    def partner(self, record: Record, kind: DuplicateKind) -> Partner | None:
+        return self.partners.get((id(record), kind))
+
+    def group(self, record: Record) -> DuplicateGroup | None:
+        index = self.group_of.get(id(record))
+        return None if index is None else self.groups[index]
+
+    def records_with(self, kind: DuplicateKind) -> Iterator[tuple[Record, Partner]]:
+        """Records that have a partner of ``kind``, in group order then member order (stable output)."""
+        for group in self.groups:
+            for record in group.members:
+                found = self.partners.get((id(record), kind))
+                if found is not None:
+                    yield record, found
+
+
+class GroupBuilder:
+    """Union-find over streamed pairs; see the module docstring for what each group keeps."""
+
+    def __init__(self, keep_all: bool = False) -> None:
+        self.keep_all = keep_all
+        self._index: dict[int, int] = {}  # id(record) → slot
+        self._records: list[Record] = []
+        self._parent: list[int] = []
+        self._pairs: dict[int, list[DuplicatePair]] = {}  # root → kept pairs
+        self._counts: dict[int, int] = {}  # root → pairs seen (and implied)
+        self._kinds: dict[int, Counter[DuplicateKind]] = {}
+        self._partners: dict[tuple[int, DuplicateKind], Partner] = {}
+        self.extra: list[DuplicatePair] = []
+
+    def _slot(self, record: Record) -> int:
+        slot = self._index.get(id(record))
+        if slot is None:
+            slot = self._index[id(record)] = len(self._records)
+            self._records.append(record)
+            self._parent.append(slot)
+        return slot
+
+    def _find(self, x: int) -> int:
+        parent = self._parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def _union(self, a: int, b: int) -> tuple[int, bool]:
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return ra, False
+        if len(self._pairs.get(ra, ())) < len(self._pairs.get(rb, ())):
+            ra, rb = rb, ra  # keep the larger list in place
+        self._parent[rb] = ra
+        self._pairs.setdefault(ra, []).extend(self._pairs.pop(rb, []))
+        self._counts[ra] = self._counts.get(ra, 0) + self._counts.pop(rb, 0)
+        moved = self._kinds.pop(rb, None)
+        if moved:
+            self._kinds.setdefault(ra, Counter()).update(moved)
+        return ra, True
+
+    def add(self, pairs: Iterable[DuplicatePair]) -> None:
+        """One batch of scored pairs; supersession pairs are set aside, not grouped."""
+        batch = sorted(pairs, key=attrgetter("score"), reverse=True)  # stable: ties keep the stream's order
+        for pair in batch:
+            if not pair.is_duplicate:
+                self.extra.append(pair)
+                continue
+            a, b = self._slot(pair.a_record), self._slot(pair.b_record)
+            root, joined = self._union(a, b)
+            if joined or self.keep_all:
+                self._pairs.setdefault(root, []).append(pair)
+            self._counts[root] = self._counts.get(root, 0) + 1
+            self._kinds.setdefault(root, Counter())[pair.kind] += 1
+            # adopt-upper is the lower record's finding (``a`` is the upper one)
+            sides = (pair.b_record,) if pair.kind.value == "adopt-upper" else (pair.a_record, pair.b_record)
+            for record in sides:
+                key = (id(record), pair.kind)
+                known = self._partners.get(key)
+                if known is None:
+                    self._partners[key] = Partner([pair])
+                else:
+                    known.offer(pair)
+
+    def add_implied(self, record: Record, count: int) -> None:
+        """Pairs known to be at or above the threshold but not enumerated (within a large same-subject set)."""
+        if count > 0 and id(record) in self._index:
+            root = self._find(self._index[id(record)])
+            self._counts[root] = self._counts.get(root, 0) + count
+
+    def finish(self) -> DuplicateGroups:
+        members: dict[int, list[Record]] = {}
+        for slot, record in enumerate(self._records):
+            members.setdefault(self._find(slot), []).append(record)
+        built = []
+        for root, records in members.items():
+            pairs = sorted(self._pairs.get(root, []), key=lambda p: (-p.score, p.a, p.b, p.a_record.rel))
+            kinds = self._kinds.get(root, Counter())
+            by_value = {k.value: k for k in kinds if kinds[k]}
+            kind = next(by_value[v] for v in KIND_ORDER if v in by_value)
+            built.append(DuplicateGroup(sorted(records, key=rank_key), pairs, kind, self._counts.get(root, 0), kinds))
+        built.sort(key=lambda g: (-g.score, -len(g.members), g.members[0].key, g.members[0].rel))
+        group_of = {id(record): n for n, group in enumerate(built) for record in group.members}
+        self.extra.sort(key=lambda p: (-p.score, p.a, p.b))
+        return DuplicateGroups(built, self.extra, self._partners, group_of)
