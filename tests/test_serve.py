@@ -114,6 +114,9 @@ def test_pages_render(client: TestClient) -> None:
         response = client.get(path)
         assert response.status_code == 200, path
     assert CODE in client.get("/?q=公务用车").text
+    assert "↔" in client.get("/dupes").text  # the sample has groups of likely duplicates (as `gbstd dupes`)
+    assert "逾期" in client.get("/reviews").text or "到期" in client.get("/reviews").text
+    assert "202" in client.get("/system").text
     assert "DB2103/T 002-2022" not in client.get("/?q=公务用车车车").text
 
 

@@ -13,7 +13,7 @@ from gbstd.plans import plan_progress
 from gbstd.reports.plan_status import render_markdown
 from gbstd.review import review_worklist
 from gbstd.serve.state import Server
-from gbstd.similarity import cluster, find_duplicates
+from gbstd.similarity import find_groups
 
 
 def standards(server: Server, request: Request) -> Response:
@@ -51,7 +51,7 @@ def reviews(server: Server, request: Request) -> Response:
 
 def dupes(server: Server, request: Request) -> Response:
     catalog = server.catalog()
-    groups = cluster(find_duplicates(catalog, catalog.config.duplicates))
+    groups = find_groups(catalog, catalog.config.duplicates).groups  # what `gbstd dupes` lists
     rows = [{"members": [{"code": r.key, "title": r.title} for r in group.members],
              "pairs": [{"a": p.a, "b": p.b, "score": round(p.score, 2), "kind": p.kind.value,
                         "reason": server.text(p.reason)} for p in group.pairs]} for group in groups]
