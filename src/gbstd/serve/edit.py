@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import CodeTooLong
-from gbstd.catalog.record_edit import EditError, add_review
+from gbstd.catalog.record_edit import add_review
 from gbstd.engine import Selection, run_rules
 from gbstd.i18n import Text
 from gbstd.model.standard import Review
@@ -83,6 +83,12 @@ def _back(code: str) -> RedirectResponse:
     return RedirectResponse(f"/standard?code={quote(code)}&saved=1", status_code=303)
 
 
+def _refused(server: Server, request: Request, code: str, message: Text | str, status_code: int = 422) -> Response:
+    """The standard's page again, with why the request was refused above the form; nothing was written."""
+    text = message if isinstance(message, str) else server.text(message)
+    return standard_page(server, request, code=code, status_code=status_code, errors={records.GENERAL: [text]})
+
+
 def _error_texts(server: Server, invalid: records.Invalid) -> dict[str, list[str]]:
     return {name: [server.text(m) for m in messages] for name, messages in invalid.errors.items()}
 
@@ -99,12 +105,8 @@ async def save(server: Server, request: Request, form: FormData) -> Response:
             return standard_page(server, request, code=code, values=values, errors=_error_texts(server, invalid),
                                  status_code=422, digest=str(form.get("digest", "")),
                                  message="未保存：请改正标出的字段 not saved: correct the marked fields")
-        except records.Conflict as conflict:
-            return standard_page(server, request, code=code, status_code=409,
-                                 errors={records.GENERAL: [server.text(conflict.text)]})
         except CatalogError as exc:
-            return standard_page(server, request, code=code, status_code=422,
-                                 errors={records.GENERAL: [server.text(exc.text)]})
+            return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422)
     return _back(code)
 
 
@@ -116,15 +118,13 @@ async def review(server: Server, request: Request, form: FormData) -> Response:
                                        "note": str(form.get("note", "")).strip() or None})
     except ValidationError as exc:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
-        return standard_page(server, request, code=code, status_code=422,
-                             errors={records.GENERAL: [f"复审记录无效 invalid review: {detail}"]})
+        return _refused(server, request, code, f"复审记录无效 invalid review: {detail}")
     with server.lock:
         catalog = server.catalog()
         try:
             add_review(catalog, code, entry, as_of=server.today())
         except CatalogError as exc:
-            return standard_page(server, request, code=code, status_code=422,
-                                 errors={records.GENERAL: [server.text(exc.text)]})
+            return _refused(server, request, code, exc.text)
     return _back(code)
 
 
@@ -133,8 +133,7 @@ async def abolish(server: Server, request: Request, form: FormData) -> Response:
     try:
         day = parse_date(str(form.get("date", "")))
     except CellError as exc:
-        return standard_page(server, request, code=code, status_code=422,
-                             errors={records.GENERAL: [server.text(exc.reason)]})
+        return _refused(server, request, code, exc.reason)
     if day is None:
         day = server.today()
     successor = str(form.get("successor", "")).strip() or None
@@ -146,8 +145,7 @@ async def abolish(server: Server, request: Request, form: FormData) -> Response:
             return standard_page(server, request, code=code, status_code=422,
                                  errors=_error_texts(server, invalid))
         except CatalogError as exc:
-            return standard_page(server, request, code=code, status_code=409 if isinstance(exc, records.Conflict)
-                                 else 422, errors={records.GENERAL: [server.text(exc.text)]})
+            return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422)
     return _back(code)
 
 
@@ -181,4 +179,4 @@ async def create(server: Server, request: Request, form: FormData) -> Response:
     return _back(created.record.key) if created.record.path == path else _back(values.get("code", ""))
 
 
-__all__ = ["EditError", "abolish", "create", "new_page", "review", "save", "standard_page"]
+__all__ = ["abolish", "create", "new_page", "review", "save", "standard_page"]
