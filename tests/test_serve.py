@@ -147,6 +147,17 @@ def test_an_unchanged_form_writes_nothing(client: TestClient, root: Path) -> Non
     assert ((root / RECORD).stat().st_mtime_ns, (root / RECORD).read_bytes()) == before
 
 
+def test_a_status_spelled_with_an_alias_is_kept_when_other_fields_change(client: TestClient, root: Path) -> None:
+    path = root / RECORD
+    path.write_bytes(path.read_bytes().replace("status: 现行".encode(), b"status: in-force"))
+    before = path.read_bytes()
+    data = form_of(page(client))
+    assert data["status"] == "现行"  # the form shows the canonical value of the alias
+    data["ccs"] = "A13"
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    assert changed_lines(before, path.read_bytes()) == [("ccs: A12", "ccs: A13")]
+
+
 def test_codes_in_lists_are_normalised_and_lists_keep_flow_style(client: TestClient, root: Path) -> None:
     data = form_of(page(client))
     data["references"] = "gb/t  41568-2022\n"

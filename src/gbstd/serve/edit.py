@@ -72,7 +72,7 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     return server.page(
         request, "standard.html.j2", status_code=status_code, code=record.key, rel=record.rel,
         title=record.title, digest=digest or loaded.digest,
-        fields=_fields(values or form_values(loaded.data()), errors, notes),
+        fields=_fields(values or form_values(loaded.data(), record.standard), errors, notes),
         findings=general, general_errors=general_errors, message=message, failed=status_code >= 400,
         reviews=reviews,
         today=server.today(), conclusions=("继续有效", "修订", "废止"), source=loaded.text,

@@ -93,8 +93,20 @@ def form_fields() -> list[FormField]:
 FORM_FIELDS = form_fields()
 
 
-def form_values(data: dict[str, Any]) -> dict[str, str]:
-    """A record's parsed YAML (plain data) as the text each input shows."""
+def canonical(data: dict[str, Any], standard: Standard) -> dict[str, Any]:
+    """``data`` with each choice field as its enum's canonical value: a file may spell a status with an alias
+    (``in-force``), which no option of the form shows; compared raw, the form would rewrite it."""
+    result = dict(data)
+    for spec in FORM_FIELDS:
+        value = getattr(standard, spec.name, None)
+        if spec.kind == "choice" and isinstance(value, Enum):
+            result[spec.name] = str(value.value)
+    return result
+
+
+def form_values(data: dict[str, Any], standard: Standard) -> dict[str, str]:
+    """A record's parsed YAML (plain data) and its validated model as the text each input shows."""
+    data = canonical(data, standard)
     values: dict[str, str] = {}
     for spec in FORM_FIELDS:
         value = data.get(spec.name)

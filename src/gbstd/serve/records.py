@@ -31,7 +31,7 @@ from gbstd.engine import Selection, run_rules
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Status
-from gbstd.serve.forms import FORM_FIELDS
+from gbstd.serve.forms import FORM_FIELDS, canonical
 
 GENERAL = "_"
 DATE_FIELDS = frozenset(f.name for f in FORM_FIELDS if f.kind == "date")  # the key of errors that belong to no single field
@@ -189,7 +189,7 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     loaded = load(catalog, code)
     if loaded.digest != expected:
         write_checked(loaded, loaded.text, expected)  # raises Conflict
-    changes = changed_fields(loaded.data(), wanted)
+    changes = changed_fields(canonical(loaded.data(), loaded.record.standard), wanted)
     if not changes:
         return []
     text, parsed = edited(loaded, lambda doc: set_fields(doc, changes))
