@@ -97,9 +97,10 @@ async def save(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
     with server.lock:
         catalog = server.catalog()
-        wanted = submitted(form, _normaliser(catalog))
+        normalise = _normaliser(catalog)
+        wanted = submitted(form, normalise)
         try:
-            records.save_form(catalog, code, wanted, str(form.get("digest", "")))
+            records.save_form(catalog, code, wanted, str(form.get("digest", "")), normalise)
         except records.Invalid as invalid:
             values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
             return standard_page(server, request, code=code, values=values, errors=_error_texts(server, invalid),

@@ -94,13 +94,15 @@ FORM_FIELDS = form_fields()
 
 
 def canonical(data: dict[str, Any], standard: Standard) -> dict[str, Any]:
-    """``data`` with each choice field as its enum's canonical value: a file may spell a status with an alias
-    (``in-force``), which no option of the form shows; compared raw, the form would rewrite it."""
+    """``data`` with each form field as the model read it: a status spelled with an alias (``in-force``) as
+    its canonical value, a list written as one string as a list, text stripped. Compared raw, the form would
+    rewrite fields the editor never touched."""
     result = dict(data)
     for spec in FORM_FIELDS:
+        if spec.name not in data:
+            continue
         value = getattr(standard, spec.name, None)
-        if spec.kind == "choice" and isinstance(value, Enum):
-            result[spec.name] = str(value.value)
+        result[spec.name] = str(value.value) if isinstance(value, Enum) else value
     return result
 
 

@@ -31,7 +31,7 @@ from gbstd.engine import Selection, run_rules
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Status
-from gbstd.serve.forms import FORM_FIELDS, canonical
+from gbstd.serve.forms import CODE_LISTS, FORM_FIELDS, canonical
 
 GENERAL = "_"
 DATE_FIELDS = frozenset(f.name for f in FORM_FIELDS if f.kind == "date")  # the key of errors that belong to no single field
@@ -184,12 +184,18 @@ def write_checked(loaded: Loaded, text: str, expected: str | None) -> None:
     write_atomic(loaded.record.path, _encoded(loaded, text))
 
 
-def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str) -> list[str]:
-    """Save the record form of ``code``; return the names of the fields written (none: nothing to do)."""
+def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str,
+              normalise: Callable[[str], str]) -> list[str]:
+    """Save the record form of ``code``; return the names of the fields written (none: nothing to do).
+    ``normalise`` spells a code canonically: codes in lists are compared (and written) that way."""
     loaded = load(catalog, code)
     if loaded.digest != expected:
         write_checked(loaded, loaded.text, expected)  # raises Conflict
-    changes = changed_fields(canonical(loaded.data(), loaded.record.standard), wanted)
+    current = canonical(loaded.data(), loaded.record.standard)
+    for name in CODE_LISTS:
+        if isinstance(current.get(name), list):
+            current[name] = [normalise(str(item)) for item in current[name]]
+    changes = changed_fields(current, wanted)
     if not changes:
         return []
     text, parsed = edited(loaded, lambda doc: set_fields(doc, changes))
