@@ -4,6 +4,7 @@ reviews, abolition, creation, import preview/apply and commits — on a copy of 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -49,8 +50,6 @@ def page(client: TestClient, code: str = CODE) -> str:
 
 def form_of(html: str) -> dict[str, str]:
     """The record form's fields as the page shows them (what a browser would submit unchanged)."""
-    import re
-
     data = {"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html)}
     form = html.split('id="record-form"')[1].split("</form>")[0]
     for name, value in re.findall(r'<input type="(?:text|date)" id="in-[a-z_]+" name="([a-z_]+)" value="([^"]*)"', form):
@@ -138,6 +137,26 @@ def test_editing_the_title_changes_only_that_line(client: TestClient, root: Path
     assert changed_lines(before, after) == [("title: 机关公务用车服务规范", "title: 机关公务用车服务管理规范")]
     lint = CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat()])
     assert lint.exit_code == 0, lint.output
+
+
+def test_comments_and_untouched_lines_stay_byte_for_byte(client: TestClient, root: Path) -> None:
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("title: 机关公务用车服务规范\n", "title: 机关公务用车服务规范  # 以标准封面为准\n")
+    text = text.replace("ccs: A12\n", "# 分类号据全文公开系统\nccs: A12\n")
+    path.write_text(text, encoding="utf-8")
+    before = path.read_bytes()
+    data = form_of(page(client))
+    data["title"] = "机关公务用车服务管理规范"
+    data["title_en"] = "Service specification for official vehicles"
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    old_lines, new_lines = before.decode().splitlines(), path.read_text(encoding="utf-8").splitlines()
+    at = old_lines.index("title: 机关公务用车服务规范  # 以标准封面为准")
+    # The title line keeps its comment (ruamel keeps the comment's column, so the gap may shrink); a new key goes
+    # in the model's order; every other line, the full-line comment included, is untouched.
+    assert re.fullmatch(r"title: 机关公务用车服务管理规范 +# 以标准封面为准", new_lines[at])
+    assert new_lines[at + 1] == "title_en: Service specification for official vehicles"
+    assert new_lines[:at] + new_lines[at + 2:] == old_lines[:at] + old_lines[at + 1:]
 
 
 def test_an_unchanged_form_writes_nothing(client: TestClient, root: Path) -> None:
