@@ -219,6 +219,14 @@ def test_a_file_changed_on_disk_since_the_form_was_opened_is_a_conflict(client: 
     assert path.read_bytes() == changed
 
 
+def test_messages_follow_the_language(root: Path) -> None:
+    client = TestClient(create_app(root, lang="en", as_of=AS_OF), base_url="http://127.0.0.1")
+    data = form_of(page(client))
+    (root / RECORD).write_bytes((root / RECORD).read_bytes() + b"# touched\n")
+    response = client.post("/standard/save", data=data)
+    assert response.status_code == 409 and "was changed on disk after the form was opened" in response.text
+
+
 def test_markup_in_a_record_is_escaped(client: TestClient, root: Path) -> None:
     data = form_of(page(client))
     data["note"] = '<script>alert("x")</script>'
