@@ -2,7 +2,7 @@
 
 ``generate_catalog(root, n, seed)`` writes ``gbstd.toml``, ``system.yaml`` and ``n`` record files under
 ``root``: national, industry, group, local (provincial and prefecture-city DB codes from
-``gbstd.model.regions`` plus synthetic city codes under real provinces) and internal standards of provincial,
+``gbstd.model.regions``, every one named) and internal standards of provincial,
 city and county bureaus; real subject words, publication/effective dates, supersession chains (both sides
 declared, abolished on the successor's effective date), normative references to national standards, and a
 few planted problems whose expected rule codes are returned in the manifest. Reviews are written when the
@@ -166,17 +166,8 @@ class _Generator:
         self.reviews = _reviews_supported()
 
     def _cities(self, n: int) -> dict[str, list[str]]:
-        """Province → prefecture-city codes: the named ones plus synthetic ones up to ~11 per province."""
-        per_province = max(2, min(11, n // 3000))
-        cities: dict[str, list[str]] = {p: sorted(c for c in CITIES if c.startswith(p)) for p in PROVINCES}
-        for province, codes in cities.items():
-            k = 1
-            while len(codes) < per_province:
-                code = f"{province}{k:02d}"
-                if code not in codes:
-                    codes.append(code)
-                k += 1
-        return cities
+        """Province → its prefecture-level city codes (GB/T 2260, all named); none for the municipalities."""
+        return {p: sorted(c for c in CITIES if c.startswith(p)) for p in PROVINCES}
 
     def title(self, tier: str, region: str | None) -> tuple[str, str]:
         """A title unique within tier and region, and its module.
@@ -221,14 +212,15 @@ class _Generator:
             issuer = "中国机关后勤协会" if org == "CAGA" else "全国性社会团体"
         elif tier == "local":
             province = rng.choice(sorted(PROVINCES))
-            region = province if rng.random() < 0.45 else rng.choice(self.cities[province])
+            cities = self.cities[province]
+            region = province if rng.random() < 0.45 or not cities else rng.choice(cities)
             prefix, folder = f"DB{region}/T", f"local/{province}"
             number = str(self._next(region))
             issuer = f"{region_name(region)}市场监督管理局"
         else:
             province = rng.choice(sorted(PROVINCES))
             level = rng.random()
-            if level < 0.2:
+            if level < 0.2 or not self.cities[province]:
                 region = province
             else:
                 city = rng.choice(self.cities[province])

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from gbstd.cli.app import app
 from tests.conftest import CatalogFactory
 from tests.test_report_bulletin import FIXTURE, NOTES
+from tests.test_site_scale import many_records
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -123,9 +124,61 @@ def test_html_bulletin_in_the_browser(make_catalog: CatalogFactory, tmp_path: Pa
     page, problems = open_page(browser_context, out)
     assert page.text_content("h1.title") == "关于2023年下半年机关事务标准化工作推进情况的通报"
     widths = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.naturalWidth)")
-    # by tier, by module, review state; the framework diagram where Graphviz is installed
-    assert len(widths) == 3 + (shutil.which("dot") is not None) and all(w > 100 for w in widths)
+    # by tier, by module, review state, and the framework diagram (drawn by gbstd itself without Graphviz)
+    assert len(widths) == 4 and all(w > 100 for w in widths)
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "bulletin.png"), full_page=True)
     assert problems == []
     assert (OUTPUT / "bulletin.png").stat().st_size > 10_000
+
+
+def test_site_index_pages_and_searches_a_larger_catalog(make_catalog: CatalogFactory, tmp_path: Path,
+                                                        browser_context: BrowserContext) -> None:
+    """Rows come from assets/index-data.js, 100 to a page; record text is shown as text, never as markup."""
+    out = tmp_path / "site"
+    result = CliRunner().invoke(app, ["report", "site", str(make_catalog(many_records(250))), "-o", str(out),
+                                      "--as-of", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    page, problems = open_page(browser_context, out / "index.html")
+    assert page.text_content("#count") == "261"
+    assert visible_rows(page) == 100
+    assert page.is_visible("#pager") and page.text_content("#page-count") == "3"
+    first = page.text_content("#standards tbody tr td.code")
+    page.click("#next")
+    assert page.text_content("#page-no") == "2" and visible_rows(page) == 100
+    assert page.text_content("#standards tbody tr td.code") != first
+    page.click("#next")
+    assert visible_rows(page) == 61 and page.is_disabled("#next")
+    energy = [i for i in range(250) if i % 4 == 3]  # subjects cycle every 4 records, provinces every 3
+    page.fill("#q", "节能评价")
+    assert page.text_content("#count") == str(len(energy)) and page.text_content("#page-no") == "1"
+    assert visible_rows(page) == len(energy) and page.is_hidden("#pager")
+    page.select_option("#f-region", "41")
+    henan = [i for i in energy if i % 3 == 0]
+    assert page.text_content("#count") == str(len(henan)) and visible_rows(page) == len(henan)
+    page.fill("#q", "节能评价 第1")
+    expected = sum(1 for i in henan if str(i).startswith("1"))
+    assert page.text_content("#count") == str(expected)
+    page.click("#reset")
+    page.fill("#q", "onerror")  # the hostile title: matched, shown as text, no element injected
+    assert page.text_content("#count") == "1"
+    assert "<img src=x onerror=alert(1)>" in page.text_content("#standards tbody tr td:nth-child(2)")
+    assert page.locator("#standards img").count() == 0
+    page.select_option("#f-status", "废止")
+    assert page.is_visible("#empty")
+    page.click("#reset")
+    page.select_option("#f-status", "现行")
+    page.click("#next")
+    url = page.url
+    assert "status=" in url
+    restored = browser_context.new_page()  # the filters and page come back from the address
+    more: list[str] = []
+    restored.on("pageerror", lambda error: more.append(str(error)))
+    restored.goto(url)
+    restored.wait_for_load_state("load")
+    assert restored.input_value("#f-status") == "现行"
+    assert restored.text_content("#page-no") == "2"
+    restored.click("#standards tbody tr td.code a")
+    restored.wait_for_load_state("load")
+    assert "/standards/" in restored.url and restored.text_content("h1")
+    assert problems == [] and more == []

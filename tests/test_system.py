@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -483,6 +484,63 @@ def test_diagram_renders_svg_with_module_names(tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = runner.invoke(app, ["system", str(root), "--diagram", str(tmp_path / "x.pdf")])
     assert bad.exit_code == 2 and ".svg" in bad.output
+
+
+def test_diagram_needs_no_graphviz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Graphviz on the PATH gbstd lays the tree out itself: SVG with escaped text, PNG via matplotlib."""
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    assert shutil.which("dot") is None
+    hostile = SYSTEM.replace("name: 测试体系", 'name: "测试体系 <script>&"').replace("name: 资产管理", 'name: "资产<b>管理"')
+    root = make_catalog(tmp_path / "catalog", {"GB-T-42967-2023": GB}, system=hostile)
+    svg = tmp_path / "framework.svg"
+    result = runner.invoke(app, ["system", str(root), "--diagram", str(svg), "--as-of", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    raw = svg.read_text(encoding="utf-8")
+    assert "<script>" not in raw and "&lt;script&gt;&amp;" in raw and "资产&lt;b&gt;管理" in raw
+    texts = [t.text or "" for t in ET.parse(svg).iter() if t.tag.endswith("text")]
+    for name in ("测试体系 <script>&", "管理", "公务用车", "资产<b>管理", "机关食堂", "消防安全", "依据：国家框架（测试）"):
+        assert any(name in text for text in texts), name
+    assert texts.count("现行 1 · 即将 0 · 废止 0 · 在研 0 · 逾期复审 1") == 2  # 201 机关食堂 and 200 above it
+    png = tmp_path / "framework.png"
+    result = runner.invoke(app, ["system", str(root), "--diagram", str(png), "--as-of", "2026-11-23", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") > 600
+
+
+def test_diagram_layout_keeps_boxes_apart(tmp_path: Path) -> None:
+    from gbstd.diagram_layout import layout
+
+    summary = summarize(load_catalog(make_catalog(tmp_path, {"GB-T-42967-2023": GB})), AS_OF)
+    lay = layout(summary)
+    boxes = lay.root.walk()
+    assert len(boxes) == 1 + 6  # the system and its six modules
+    for box in boxes:
+        assert box.x >= 0 and box.x + box.width <= lay.width and box.y >= 0 and box.y + box.height <= lay.height
+        for child in box.children:
+            assert child.x >= box.x + box.width  # children to the right of their parent
+        for other in boxes:
+            if other is not box and other.x == box.x:  # same column: no overlap
+                assert other.y >= box.y + box.height or box.y >= other.y + other.height
+    extension = next(b for b in boxes if b.lines[0].text == "202")
+    assert extension.dashed and extension.colours[1] == "#c0392b"  # a local extension with nothing in force
+
+
+def test_charts_and_diagram_use_the_cjk_font_gbstd_ships(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gbstd import fonts
+
+    fonts.find_cjk_font.cache_clear()
+    monkeypatch.setattr(fonts, "CJK_FAMILIES", ())  # as on a machine without any Chinese font
+    monkeypatch.setattr(fonts, "fontconfig_cjk_files", lambda: [])
+    try:
+        font = fonts.find_cjk_font()
+        assert (font.family, font.source, font.note) == ("Noto Sans SC", "package", None)
+        from matplotlib import font_manager
+
+        path = font_manager.findfont(font_manager.FontProperties(family=font.family), fallback_to_default=False)
+        assert Path(path) == fonts.shipped_font_file()
+    finally:
+        fonts.find_cjk_font.cache_clear()
 
 
 def test_months_and_project_states(tmp_path: Path) -> None:

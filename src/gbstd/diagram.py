@@ -1,31 +1,34 @@
-"""The framework diagram (标准体系框架图): the module tree drawn by Graphviz ``dot``, as SVG or PNG.
+"""The framework diagram (标准体系框架图): the module tree with counts, as SVG or PNG.
 
 A library call, so that ``gbstd system --diagram``, the reports and the site embed the same picture.
 Each box shows a module's number, name and counts; gaps (no standard in force) are red, modules whose
 standards are all abolished grey, and local extensions of the adopted framework have a dashed border.
-Chinese labels need a CJK font known to fontconfig (Debian: ``fonts-noto-cjk``); the SVG names the font
-family and keeps the text as text, so a browser uses its own CJK font when that one is missing.
+
+Two renderers: gbstd's own (:mod:`gbstd.diagram_layout`: lays the tree out itself, SVG with text as text,
+PNG through matplotlib with the CJK font gbstd ships) needs nothing beyond ``pip install``; Graphviz
+``dot``, when it is on the PATH, is used instead by default for its nicer layout (it needs a CJK font known
+to fontconfig for PNG, e.g. Debian's ``fonts-noto-cjk``).
 """
 
 from __future__ import annotations
 
 import html
+import shutil
 from pathlib import Path
 from typing import Literal
 
 import graphviz
 
+from gbstd import diagram_layout
 from gbstd.catalog.atomic import write_atomic
 from gbstd.coverage import ModuleNode, SystemSummary
 from gbstd.i18n import Lang, Text
 
 DiagramFormat = Literal["svg", "png"]
+Renderer = Literal["auto", "builtin", "graphviz"]
 FONT = "Noto Sans CJK SC"
 _INSTALL = "apt-get install graphviz fonts-noto-cjk"
-_GAP = ("#fdecea", "#c0392b")
-_DEAD = ("#eeeeee", "#7f8c8d")
-_OK = ("#eaf4fb", "#2c7fb8")
-_ROOT = ("#ffffff", "#333333")
+_GAP, _DEAD, _OK, _ROOT = diagram_layout.GAP, diagram_layout.DEAD, diagram_layout.OK, diagram_layout.ROOT
 
 
 class DiagramError(Exception):
@@ -36,23 +39,7 @@ class DiagramError(Exception):
         self.text = message
 
 
-def _counts_line(node: ModuleNode, lang: Lang) -> str:
-    total = node.total
-    if lang == "en":
-        parts = [f"in force {total.in_force}", f"upcoming {total.upcoming}", f"abolished {total.abolished}",
-                 f"in progress {total.in_progress}"]  # fmt: skip
-    else:
-        parts = [
-            f"现行 {total.in_force}",
-            f"即将 {total.upcoming}",
-            f"废止 {total.abolished}",
-            f"在研 {total.in_progress}",
-        ]
-    if total.overdue_reviews:
-        parts.append(
-            f"overdue {total.overdue_reviews}" if lang == "en" else f"逾期复审 {total.overdue_reviews}"
-        )
-    return " · ".join(parts)
+_counts_line = diagram_layout.counts_line
 
 
 def _label(node: ModuleNode, lang: Lang) -> str:
@@ -63,10 +50,7 @@ def _label(node: ModuleNode, lang: Lang) -> str:
     )
 
 
-def _colours(node: ModuleNode) -> tuple[str, str]:
-    if node.total.in_force == 0:
-        return _DEAD if node.total.abolished and not node.total.upcoming else _GAP
-    return _OK
+_colours = diagram_layout.colours
 
 
 def build_graph(summary: SystemSummary, lang: Lang = "zh") -> graphviz.Digraph:
@@ -120,12 +104,7 @@ def _heading(summary: SystemSummary, lang: Lang) -> str:
     if summary.adopted_from:
         based = f"based on {summary.adopted_from}" if lang == "en" else f"依据：{summary.adopted_from}"
         rows.append(f'<tr><td colspan="4"><font point-size="10">{html.escape(based)}</font></td></tr>')
-    legend = [
-        (_OK, "", Text("有现行标准", "has standards in force")),
-        (_GAP, "", Text("缺口：无现行标准", "gap: nothing in force")),
-        (_DEAD, "", Text("仅有废止标准", "only abolished standards")),
-        (_OK, ' style="dashed"', Text("本地扩展模块", "local extension")),
-    ]
+    legend = [(fill, ' style="dashed"' if dashed else "", text) for fill, dashed, text in diagram_layout.legend_entries()]
     cells = "".join(
         f'<td bgcolor="{fill}" color="{line}" border="1"{style}>'
         f'<font point-size="9">{html.escape(text.get(lang))}</font></td>'
@@ -135,8 +114,14 @@ def _heading(summary: SystemSummary, lang: Lang) -> str:
     return f'<<table border="0" cellspacing="4" cellpadding="3">{"".join(rows)}</table>>'
 
 
-def render_diagram(summary: SystemSummary, fmt: DiagramFormat = "svg", lang: Lang = "zh") -> bytes:
-    """The diagram as SVG or PNG bytes."""
+def graphviz_available() -> bool:
+    return shutil.which("dot") is not None
+
+
+def render_diagram(
+    summary: SystemSummary, fmt: DiagramFormat = "svg", lang: Lang = "zh", renderer: Renderer = "auto"
+) -> bytes:
+    """The diagram as SVG or PNG bytes: by Graphviz where ``dot`` is installed (``auto``), else by gbstd."""
     if not summary.roots:
         raise DiagramError(
             Text(
@@ -144,6 +129,8 @@ def render_diagram(summary: SystemSummary, fmt: DiagramFormat = "svg", lang: Lan
                 "the standard system is empty (no system.yaml or no modules)",
             )
         )
+    if renderer == "builtin" or (renderer == "auto" and not graphviz_available()):
+        return diagram_layout.render(summary, fmt, lang)
     graph = build_graph(summary, lang)
     try:
         return graph.pipe(format=fmt)
@@ -159,7 +146,9 @@ def render_diagram(summary: SystemSummary, fmt: DiagramFormat = "svg", lang: Lan
         raise DiagramError(Text(f"Graphviz 绘图失败：{detail}", f"Graphviz failed: {detail}")) from None
 
 
-def write_diagram(summary: SystemSummary, path: Path, lang: Lang = "zh") -> DiagramFormat:
+def write_diagram(
+    summary: SystemSummary, path: Path, lang: Lang = "zh", renderer: Renderer = "auto"
+) -> DiagramFormat:
     """Draw the diagram into ``path``; the format follows the suffix (.svg or .png)."""
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in ("svg", "png"):
@@ -170,5 +159,5 @@ def write_diagram(summary: SystemSummary, path: Path, lang: Lang = "zh") -> Diag
             )
         )
     fmt: DiagramFormat = "svg" if suffix == "svg" else "png"
-    write_atomic(path, render_diagram(summary, fmt, lang))
+    write_atomic(path, render_diagram(summary, fmt, lang, renderer))
     return fmt

@@ -1,40 +1,187 @@
-// Search and filters of the catalog site's index. Plain JavaScript, no libraries, works from file://.
+// Search, filters and paging of the catalog site's index. Plain JavaScript, no libraries, works from file://.
+//
+// The rows come from assets/index-data.js (a script that assigns window.GBSTD_INDEX, because fetch() of a local
+// JSON file is blocked under file://). Only one page of rows is in the DOM at a time, so 100 000 standards stay
+// responsive; every cell is built with textContent, never innerHTML, so record text cannot inject markup.
+// Without the data file (an older, overriding index template) the rows already in the table are used instead.
 (function () {
   "use strict";
   var table = document.getElementById("standards");
   if (!table) { return; }
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var body = table.tBodies[0];
   var search = document.getElementById("q");
   var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
   var count = document.getElementById("count");
   var empty = document.getElementById("empty");
-  var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+  var pager = document.getElementById("pager");
+  var PAGE = Number(table.getAttribute("data-page-size")) || 100;
+  var data = window.GBSTD_INDEX;
 
-  function apply() {
-    var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    var wanted = selects.map(function (s) { return [s.getAttribute("data-filter"), s.value]; });
-    var shown = 0;
-    rows.forEach(function (row, i) {
-      var ok = words.every(function (w) { return texts[i].indexOf(w) !== -1; }) &&
-        wanted.every(function (f) { return !f[1] || row.getAttribute("data-" + f[0]) === f[1]; });
-      row.hidden = !ok;
-      if (ok) { shown += 1; }
+  // Row layout of GBSTD_INDEX.rows: code, title, page file stem, then indexes into the lookup tables
+  // (each entry is [filter value, label]), the effective date and an index into the issuers.
+  var C_CODE = 0, C_TITLE = 1, C_STEM = 2, C_TIER = 3, C_REGION = 4, C_STATUS = 5, C_MODULE = 6,
+    C_EFFECTIVE = 7, C_REVIEW = 8, C_ISSUER = 9;
+  var FILTER_COLUMNS = { tier: C_TIER, region: C_REGION, status: C_STATUS, module: C_MODULE, review: C_REVIEW };
+
+  var rows, haystacks, domRows = null;
+  if (data && data.rows) {
+    rows = data.rows;
+    // One lower-case string per row, built once: a search is then one indexOf per word and row.
+    haystacks = new Array(rows.length);
+    for (var i = 0; i < rows.length; i += 1) {
+      var r = rows[i];
+      haystacks[i] = [r[C_CODE], r[C_TITLE], data.tier[r[C_TIER]][1], data.region[r[C_REGION]][1],
+        data.status[r[C_STATUS]][1], data.module[r[C_MODULE]][1], r[C_EFFECTIVE], data.review[r[C_REVIEW]][1],
+        data.issuer[r[C_ISSUER]]].join("\u0001").toLowerCase();
+    }
+  } else {
+    domRows = Array.prototype.slice.call(body.rows);
+    rows = domRows;
+    haystacks = domRows.map(function (row) { return row.textContent.toLowerCase(); });
+  }
+  var matches = [];
+  var current = 0;
+
+  // A region choice is a province (41) or a city (4101): it takes every division code under it.
+  function choiceTakes(key, value, wanted) {
+    return key === "region" ? value.indexOf(wanted) === 0 : value === wanted;
+  }
+
+  function wantedFilters() {
+    return selects.filter(function (s) { return s.value; }).map(function (s) {
+      var key = s.getAttribute("data-filter");
+      if (domRows) { return { key: key, value: s.value }; }
+      // Which lookup entries this choice accepts, so the row test is one array read.
+      var accepted = data[key].map(function (entry) { return choiceTakes(key, entry[0], s.value); });
+      return { column: FILTER_COLUMNS[key], accepted: accepted };
     });
-    count.textContent = String(shown);
-    empty.hidden = shown !== 0;
+  }
+
+  // All haystacks in one string, rows separated by "\u0000", with each row's start: the first search word is
+  // found by the engine's native indexOf over the whole text, jumping from hit to hit, instead of one call per
+  // row; at 100 000 rows that is what keeps a search well under 200 ms.
+  var text = haystacks.join("\u0000");
+  var starts = new Int32Array(haystacks.length + 1);
+  for (var s = 0, at = 0; s < haystacks.length; s += 1) { starts[s] = at; at += haystacks[s].length + 1; }
+  starts[haystacks.length] = text.length + 1;
+
+  function rowAt(position, from) {  // the row whose text holds position: binary search from row `from`
+    var lo = from, hi = haystacks.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= position) { lo = mid; } else { hi = mid - 1; }
+    }
+    return lo;
+  }
+
+  function accepted(i, wanted, words, from) {
+    for (var j = 0; j < wanted.length; j += 1) {
+      if (domRows ? !choiceTakes(wanted[j].key, rows[i].getAttribute("data-" + wanted[j].key) || "", wanted[j].value)
+        : wanted[j].accepted[rows[i][wanted[j].column]] !== true) { return false; }
+    }
+    for (j = from; j < words.length; j += 1) {
+      if (haystacks[i].indexOf(words[j]) === -1) { return false; }
+    }
+    return true;
+  }
+
+  function filter() {
+    var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    // Longest word first: usually the rarest, so the fewest hits to check the rest against.
+    words.sort(function (a, b) { return b.length - a.length; });
+    var wanted = wantedFilters();
+    var found = [], i;
+    if (!words.length) {
+      for (i = 0; i < rows.length; i += 1) { if (accepted(i, wanted, words, 0)) { found.push(i); } }
+      return found;
+    }
+    var position = text.indexOf(words[0]), row = 0;
+    while (position !== -1) {
+      row = rowAt(position, row);
+      if (accepted(row, wanted, words, 1)) { found.push(row); }
+      row += 1;
+      if (row >= haystacks.length) { break; }
+      position = text.indexOf(words[0], starts[row]);
+    }
+    return found;
+  }
+
+  function cell(tr, text, className) {
+    var td = document.createElement("td");
+    if (className) { td.className = className; }
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function buildRow(r) {
+    var tr = document.createElement("tr");
+    var status = data.status[r[C_STATUS]][1];
+    var link = document.createElement("a");
+    link.href = "standards/" + r[C_STEM] + ".html";
+    link.textContent = r[C_CODE];
+    cell(tr, "", "code").appendChild(link);
+    cell(tr, r[C_TITLE]);
+    cell(tr, data.tier[r[C_TIER]][1]);
+    cell(tr, data.region[r[C_REGION]][1]);
+    cell(tr, status, "status status-" + status);
+    cell(tr, data.module[r[C_MODULE]][1]);
+    cell(tr, r[C_EFFECTIVE]);
+    cell(tr, data.review[r[C_REVIEW]][1]);
+    return tr;
+  }
+
+  function pages() { return Math.max(1, Math.ceil(matches.length / PAGE)); }
+
+  function show() {
+    current = Math.min(Math.max(current, 0), pages() - 1);
+    var start = current * PAGE, end = Math.min(start + PAGE, matches.length);
+    if (domRows) {
+      var visible = {};
+      for (var k = start; k < end; k += 1) { visible[matches[k]] = true; }
+      domRows.forEach(function (row, index) { row.hidden = !visible[index]; });
+    } else {
+      var fragment = document.createDocumentFragment();
+      for (var i = start; i < end; i += 1) { fragment.appendChild(buildRow(rows[matches[i]])); }
+      while (body.firstChild) { body.removeChild(body.firstChild); }
+      body.appendChild(fragment);
+    }
+    count.textContent = String(matches.length);
+    empty.hidden = matches.length !== 0;
+    if (pager) {
+      pager.hidden = matches.length <= PAGE;
+      document.getElementById("page-no").textContent = String(current + 1);
+      document.getElementById("page-count").textContent = String(pages());
+      document.getElementById("prev").disabled = current === 0;
+      document.getElementById("next").disabled = current >= pages() - 1;
+    }
+    remember();
+  }
+
+  function remember() {
     var state = new URLSearchParams();
     if (search.value) { state.set("q", search.value); }
-    wanted.forEach(function (f) { if (f[1]) { state.set(f[0], f[1]); } });
+    selects.forEach(function (s) { if (s.value) { state.set(s.getAttribute("data-filter"), s.value); } });
+    if (current > 0) { state.set("page", String(current + 1)); }
     var hash = state.toString();
     if (window.history && window.history.replaceState) {
       try { window.history.replaceState(null, "", hash ? "#" + hash : window.location.pathname); } catch (e) { /* file:// in some browsers */ }
     }
   }
 
+  function apply() {
+    matches = filter();
+    current = 0;
+    show();
+  }
+
   function restore() {
     var state = new URLSearchParams(window.location.hash.replace(/^#/, ""));
     search.value = state.get("q") || "";
     selects.forEach(function (s) { s.value = state.get(s.getAttribute("data-filter")) || ""; });
+    matches = filter();
+    current = (Number(state.get("page")) || 1) - 1;
+    show();
   }
 
   search.addEventListener("input", apply);
@@ -44,6 +191,9 @@
     selects.forEach(function (s) { s.value = ""; });
     apply();
   });
+  if (pager) {
+    document.getElementById("prev").addEventListener("click", function () { current -= 1; show(); });
+    document.getElementById("next").addEventListener("click", function () { current += 1; show(); });
+  }
   restore();
-  apply();
 }());

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from gbstd.cli.app import app
 from gbstd.printable import printable
+from tests.git_catalog import sample_repo
 
 runner = CliRunner()
 SAMPLE = Path(__file__).resolve().parents[2] / "standards"
@@ -240,16 +241,7 @@ def test_pattern_re2_cannot_compile_is_refused_at_config_load(tmp_path: Path, pa
 @pytest.fixture
 def repo_catalog(tmp_path: Path) -> tuple[git.Repo, Path]:
     """The sample catalog committed into a fresh git repository."""
-    repo = git.Repo.init(tmp_path / "repo")
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Tester")
-        config.set_value("user", "email", "tester@example.org")
-        config.set_value("commit", "gpgsign", "false")
-    root = Path(str(repo.working_tree_dir)) / "standards"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
-    repo.git.add("-A")
-    repo.git.commit("-m", "sample")
-    return repo, root
+    return sample_repo(tmp_path)
 
 
 RECORD = "records/national/GB-T-41568-2022.yaml"

@@ -20,6 +20,7 @@ from gbstd.catalog.cache import Cache, content_hash, finding_from_json
 from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.safe_read import read_catalog_file
+from gbstd.catalog.strays import stray_files, stray_finding
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes
 from gbstd.findings import Finding
@@ -274,6 +275,9 @@ def load_catalog(
     _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs)
     catalog.projects = _load_kind(catalog, config.catalog.projects, load_project)
     catalog.plans = _load_kind(catalog, config.catalog.plans, load_plan)
+    for rel in stray_files(root, config):  # in no kind's place: reported (Y011), never silently left out
+        catalog.files.append(rel)
+        catalog.load_findings.append(stray_finding(root, rel, config))
     return catalog
 
 

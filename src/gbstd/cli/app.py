@@ -7,6 +7,7 @@ import typer
 from gbstd import __version__
 from gbstd.cli import report_bulletin as _report_bulletin  # noqa: F401 - registers `report bulletin`
 from gbstd.cli import report_site as _report_site  # noqa: F401 - registers `report site`
+from gbstd.cli.changes import changes
 from gbstd.cli.console import make_streams_safe
 from gbstd.cli.dupes import dupes
 from gbstd.cli.fmt import fmt
@@ -48,6 +49,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(plan_app)
 app.command()(fmt)
 app.command()(history)
+app.command()(changes)
 app.add_typer(review_app, name="review")
 app.command()(serve)
 

@@ -7,6 +7,7 @@ Exit codes are a contract (documented in --help and README): 0 nothing at error 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
@@ -40,6 +42,66 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="以哪一天为“今天” the day to judge statuses and deadlines by (default: today)."),
 ]
+
+
+# One way to name the catalog, for every command: an optional positional PATH, or -C PATH (as git -C, make
+# -C), meaning the same: the catalog directory or any path inside it. Commands whose positional is something
+# else (review add CODE, import FILE, new CODE, plan status PLAN) take -C only.
+_CATALOG_HELP = "标准目录 the catalog directory or any path inside it (default: .)"
+CatalogArgument = Annotated[Path | None, typer.Argument(
+    metavar="PATH", show_default=False, help=f"{_CATALOG_HELP}; the same as -C PATH",
+)]
+CatalogPathsArgument = Annotated[list[Path] | None, typer.Argument(
+    metavar="PATH", show_default=False,
+    help="目录或其中的文件 the catalog directory or files in it (default: .); -C PATH is the same",
+)]
+CatalogOption = Annotated[Path | None, typer.Option(
+    "--catalog", "-C", metavar="PATH", show_default=False, help=f"{_CATALOG_HELP}; the same as the positional PATH",
+)]
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def named_catalog(positional: Path | None, option: Path | None, lang: Lang) -> Path:
+    """The catalog a command works on: the positional PATH or ``-C PATH`` (default ``.``); both given and
+    different is an error (exit 2), since one of them would be silently ignored."""
+    if positional is not None and option is not None and not _same_path(positional, option):
+        fail(Text(f"目录给了两次且不一致：{positional} 与 -C {option}",
+                  f"the catalog is named twice, differently: {positional} and -C {option}"), lang)
+    return positional or option or Path(".")
+
+
+def named_catalogs(positionals: list[Path] | None, option: Path | None, lang: Lang) -> list[Path]:
+    """Like :func:`named_catalog` for commands that take several paths (``lint``, ``fmt``)."""
+    if option is not None:
+        for positional in positionals or []:
+            named_catalog(positional, option, lang)
+        return [option]
+    return list(positionals or [Path(".")])
+
+
+class CatalogGroup(TyperGroup):
+    """A command group whose callback takes the catalog as a positional PATH (``gbstd review standards``)
+    while its sub-commands stay reachable: a positional naming a sub-command is that sub-command (so a
+    catalog directory named like one needs ``./add`` or ``-C add``)."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if not any(arg in self.commands for arg in args):
+            # No sub-command: options may follow PATH (`review standards --as-of …`), as for any command.
+            ctx.allow_interspersed_args = True
+        rest = super().parse_args(ctx, args)
+        value = ctx.params.get(CATALOG_PARAM)
+        if value is not None and str(value) in self.commands:
+            ctx.params[CATALOG_PARAM] = None
+            rest = [str(value), *ctx._protected_args, *ctx.args]
+            ctx._protected_args, ctx.args = rest[:1], rest[1:]
+            return ctx.args
+        return rest
+
+
+CATALOG_PARAM = "catalog_path"  # the parameter name a CatalogGroup's callback gives its positional PATH
 
 
 def today() -> dt.date:

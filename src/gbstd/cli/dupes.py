@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from gbstd.cli.common import LangChoice, LangOption, fail, load_catalog_or_fail, progress_bar
+from gbstd.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    LangChoice,
+    LangOption,
+    fail,
+    load_catalog_or_fail,
+    named_catalog,
+    progress_bar,
+)
 from gbstd.i18n import Text
 from gbstd.reporters.dupes import DUPES_FORMATS, render_table, write_json
 from gbstd.similarity import find_groups
@@ -23,7 +32,8 @@ class DupesFormat(str, Enum):
 
 
 def dupes(
-    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    path: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     output_format: Annotated[DupesFormat, typer.Option("--format", "-f", help="输出格式 output format.")] = DupesFormat.table,
     min_score: Annotated[
         float | None,
@@ -67,6 +77,7 @@ def dupes(
         gbstd dupes my-city-catalog --against national-catalog --format markdown
     """
     language = lang.value
+    path = named_catalog(path, catalog_option, language)
     threshold = None if min_score is None else (min_score / 100 if min_score > 1 else min_score)
     show = sys.stderr.isatty() and (sys.stdout.isatty() or output_format is DupesFormat.table)
     catalog = load_catalog_or_fail(path, language, show=show)

@@ -9,15 +9,23 @@ import typer
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
-from gbstd.cli.common import EXIT_FINDINGS, EXIT_OK, LangChoice, LangOption, fail
+from gbstd.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CatalogOption,
+    CatalogPathsArgument,
+    LangChoice,
+    LangOption,
+    fail,
+    named_catalogs,
+)
 from gbstd.formatting import catalog_files, format_files
 from gbstd.i18n import Text
 
 
 def fmt(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="目录或文件 catalog directory or files in it (default: .)")
-    ] = None,
+    paths: CatalogPathsArgument = None,
+    catalog_option: CatalogOption = None,
     check: Annotated[
         bool, typer.Option("--check", help="只检查，不写入 write nothing; exit 1 if a file would change.")
     ] = False,
@@ -40,7 +48,7 @@ def fmt(
         gbstd fmt --check standards
     """
     language = lang.value
-    targets = paths or [Path(".")]
+    targets = named_catalogs(paths, catalog_option, language)
     groups: dict[Path, list[Path]] = {}
     outside: list[Path] = []
     for target in targets:
@@ -63,7 +71,14 @@ def fmt(
             catalog = Catalog(root=root, config=load_config(root))
         except CatalogError as exc:
             fail(exc.text, language)
-        run = format_files(catalog, catalog_files(catalog, group), check=check)
+        rels = catalog_files(catalog, group)
+        for target in group:  # a named file that is no catalog file's (a stray copy) is said, not dropped
+            if target.is_file() and not catalog_files(catalog, [target]):
+                typer.echo(Text(
+                    f"跳过 {target}：不是目录文件（不属于任何文件类型，见 `gbstd lint` 的 Y011）",
+                    f"skipped {target}: not a catalog file (it belongs to no file kind; see Y011 in `gbstd lint`)",
+                ).get(language), err=True)
+        run = format_files(catalog, rels, check=check)
         total += len(run.results)
         for result in run.with_outcome("error"):
             failed += 1

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
-from gbstd.cli.common import LangChoice, LangOption, fail
+from gbstd.cli.common import CatalogArgument, CatalogOption, LangChoice, LangOption, fail, named_catalog
 from gbstd.gitrepo import FieldChange, RecordHistory, record_history
 from gbstd.i18n import Lang, Text
 from gbstd.printable import printable
@@ -24,7 +23,8 @@ class HistoryFormat(str, Enum):
 
 def history(
     code: Annotated[str, typer.Argument(help="标准号 standard code, any spelling, e.g. 'GB/T 41568-2022'")],
-    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    path: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     since: Annotated[
         str | None,
         typer.Option(
@@ -48,6 +48,7 @@ def history(
         gbstd history DB41/T2144-2021 standards --since v1.0 --format json
     """
     language = lang.value
+    path = named_catalog(path, catalog_option, language)
     if not path.exists():
         fail(Text(f"路径不存在：{path}", f"no such path: {path}"), language)
     try:

@@ -30,9 +30,10 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="工作表名称 sheet to read (default: the first).")
     ] = None,
-    into: Annotated[Path, typer.Option("--into", help="导入到哪个标准目录 catalog to import into.")] = Path(
-        "."
-    ),
+    into: Annotated[Path, typer.Option(
+        "--into", "--catalog", "-C", metavar="PATH",
+        help="导入到哪个标准目录 catalog to import into (default: .); -C as for every command.",
+    )] = Path("."),
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="只报告将做什么，不写文件 report what would happen; write nothing."),

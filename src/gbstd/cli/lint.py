@@ -14,21 +14,25 @@ import typer
 
 from gbstd.catalog.config_file import CatalogError, find_root, load_config, with_cache_dir
 from gbstd.catalog.loader import catalog_files
+from gbstd.catalog.strays import stray_files
 from gbstd.cli.common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
     EXIT_OK,
     AsOfOption,
+    CatalogOption,
+    CatalogPathsArgument,
     LangChoice,
     LangOption,
     fail,
+    named_catalogs,
     parse_as_of,
     progress_bar,
     stderr,
 )  # fmt: skip
 from gbstd.engine import Selection
 from gbstd.findings import Severity
-from gbstd.i18n import Text
+from gbstd.i18n import Lang, Text
 from gbstd.linting import lint_catalog
 from gbstd.reporters import REPORTER_BY_NAME, ReportInput
 from gbstd.rules import RULES_BY_CODE
@@ -63,7 +67,8 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def lint(
-    paths: Annotated[list[Path] | None, typer.Argument(help="目录或文件 catalog directory or files in it (default: .)")] = None,
+    paths: CatalogPathsArgument = None,
+    catalog_option: CatalogOption = None,
     output_format: Annotated[Format | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
     changed_since: Annotated[
         str | None, typer.Option("--changed-since", metavar="REF", help=CHANGED_HELP)
@@ -106,7 +111,7 @@ def lint(
     language = lang.value
     output_format = output_format or default_format()
     day = parse_as_of(as_of, language)
-    targets = paths or [Path(".")]
+    targets = named_catalogs(paths, catalog_option, language)
     for target in targets:
         if not target.exists():
             fail(Text(f"路径不存在：{target}", f"no such path: {target}"), language)
@@ -118,7 +123,8 @@ def lint(
     if cache_dir is not None:
         config = with_cache_dir(config, cache_dir)
     roots = {p.resolve() for p in targets}
-    only_paths = _paths_within(root, lambda: catalog_files(root, config), roots)
+    only_paths = _paths_within(root, lambda: catalog_files(root, config) + stray_files(root, config), roots)
+    _require_catalog_paths(root, targets, only_paths, language)
     config_lint = config.lint
     selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))
     unknown = [s for s in selection.select + selection.ignore if s != "ALL" and not any(c.startswith(s) for c in RULES_BY_CODE)]
@@ -166,6 +172,28 @@ def _relative_to_cwd(root: Path) -> str:
         return root.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return root.resolve().as_posix()
+
+
+def _require_catalog_paths(root: Path, targets: list[Path], only: set[str] | None, lang: Lang) -> None:
+    """Each path named on the command line must hold catalog files (stray ones included, which Y011 reports):
+    a path outside the catalog or one it ignores is an error, never "0 files checked"."""
+    if only is None:
+        return
+    top = root.resolve()
+    for target in targets:
+        where = target.resolve()
+        if not where.is_relative_to(top):
+            fail(Text(f"{target} 不在目录 {root} 之内", f"{target} is not inside the catalog {root}"), lang)
+        if not any((top / rel).resolve().is_relative_to(where) for rel in only):
+            rel = where.relative_to(top).as_posix()
+            if where.is_dir():
+                fail(Text(f"{target} 中没有目录文件（{rel}/ 已被忽略或排除）",
+                          f"{target} holds no catalog files ({rel}/ is ignored or excluded)"), lang)
+            fail(Text(
+                f"{target} 不是目录中的文件（{rel}：不是记录、项目、方案、通报素材或体系文件，或已被排除）",
+                f"{target} is not a catalog file ({rel}: not a record, project, plan, notes or system file, "
+                "or excluded)",
+            ), lang)
 
 
 def _paths_within(root: Path, files: Callable[[], list[str]], targets: set[Path]) -> set[str] | None:

@@ -30,7 +30,8 @@ def new(
         str | None, typer.Option("--module", "-m", help="体系编号 module of the standard system.")
     ] = None,
     into: Annotated[
-        Path, typer.Option("--into", help="标准目录 catalog (default: the one holding .).")
+        Path, typer.Option("--into", "--catalog", "-C", metavar="PATH",
+                           help="标准目录 catalog (default: the one holding .); -C as for every command.")
     ] = Path("."),
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,7 +14,17 @@ from rich.table import Table
 
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
-from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of, parse_date_option
+from gbstd.cli.common import (
+    AsOfOption,
+    CatalogArgument,
+    CatalogOption,
+    LangChoice,
+    LangOption,
+    fail,
+    named_catalog,
+    parse_as_of,
+    parse_date_option,
+)
 from gbstd.i18n import Lang, Text
 from gbstd.pipeline import project_states, stage_counts
 from gbstd.system_report import PIPELINE_COLUMNS, group_states, pipeline_markdown, pipeline_rows
@@ -32,7 +41,8 @@ def _date(value: str | None, option: str, lang: Lang) -> dt.date | None:
 
 
 def pipeline(
-    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    path: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     output_format: Annotated[
         PipelineFormat, typer.Option("--format", "-f", help="输出格式 output format.")
     ] = PipelineFormat.text,
@@ -64,6 +74,7 @@ def pipeline(
         gbstd pipeline standards --from 2026-01-01 --to 2026-06-30 --format json
     """
     language = lang.value
+    path = named_catalog(path, catalog_option, language)
     day = parse_as_of(as_of, language)
     window = (_date(start, "--from", language), _date(end, "--to", language))
     if window[0] and window[1] and window[0] > window[1]:

@@ -12,7 +12,15 @@ import typer
 from gbstd.catalog.catalog import Catalog, PlanFile
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
-from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
+from gbstd.cli.common import (
+    AsOfOption,
+    CatalogOption,
+    LangChoice,
+    LangOption,
+    fail,
+    named_catalog,
+    parse_as_of,
+)
 from gbstd.i18n import Lang, Text
 from gbstd.plans import plan_progress
 from gbstd.reports.plan_status import render_json, render_markdown, render_text
@@ -40,9 +48,7 @@ def status(
             "henan-2021 (default: every plan of the catalog in --catalog)"
         ),
     ] = None,
-    catalog_dir: Annotated[
-        Path, typer.Option("--catalog", "-C", help="目录 catalog directory, for plan names (default: .)")
-    ] = Path("."),
+    catalog_dir: CatalogOption = None,
     as_of: AsOfOption = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="输出格式 output format.")
@@ -67,7 +73,10 @@ def status(
     language: Lang = lang.value
     day = parse_as_of(as_of, language)
     as_path = Path(plan) if plan is not None else None
-    start = as_path if as_path is not None and as_path.exists() else catalog_dir
+    if as_path is not None and as_path.is_dir():  # PLAN names the catalog: the same as -C
+        start = named_catalog(as_path, catalog_dir, language)
+    else:
+        start = as_path if as_path is not None and as_path.exists() else catalog_dir or Path(".")
     try:
         catalog = load_catalog(start)
     except CatalogError as exc:

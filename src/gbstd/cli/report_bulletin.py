@@ -11,12 +11,16 @@ import typer
 from jinja2 import TemplateError
 
 from gbstd.catalog.atomic import write_atomic
+from gbstd.cli.changes import compare_or_fail
 from gbstd.cli.common import (
     AsOfOption,
+    CatalogArgument,
+    CatalogOption,
     LangChoice,
     LangOption,
     fail,
     load_catalog_or_fail,
+    named_catalog,
     parse_as_of,
     parse_date_option,
     progress_bar,
@@ -42,13 +46,15 @@ def _date(value: str | None, option: str, lang: Lang) -> dt.date | None:
 
 @report_app.command("bulletin")
 def bulletin(
-    catalog_path: Annotated[Path, typer.Argument(help="标准目录 catalog directory (default: .)")] = Path("."),
+    catalog_path: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="报告期 2023H1 (上半年), 2023H2 (下半年) or 2023 (全年).")] = None,
     date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="起始日期 first day (instead of, or narrowing, --period).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="截止日期 last day.")] = None,
     notes: Annotated[Path | None, typer.Option("--notes", help="通报素材 notes YAML (default: CATALOG/notes/PERIOD.yaml if present).")] = None,
     output_format: Annotated[BulletinFormat, typer.Option("--format", "-f", help="输出格式 md, html, docx (GB/T 9704 layout) or json (figures).")] = BulletinFormat.md,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件 file to write (default: bulletin-<period>.<format>).")] = None,
+    changes_since: Annotated[str | None, typer.Option("--changes-since", metavar="REF", help="附件“本期目录变化”：与 git 修订 REF 相比的目录变化 append what changed in the catalog since git revision REF (needs a git repository).")] = None,
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
 ) -> None:
@@ -67,8 +73,11 @@ def bulletin(
         gbstd report bulletin standards --period 2023 --format html -o 2023.html
 
         gbstd report bulletin standards --from 2023-03-01 --to 2023-08-31 --notes my-notes.yaml
+
+        gbstd report bulletin standards --period 2023H2 --changes-since v2023H1   # + 附件 本期目录变化
     """
     language = lang.value
+    catalog_path = named_catalog(catalog_path, catalog_option, language)
     day = parse_as_of(as_of, language)
     try:
         chosen = parse_period(period, _date(date_from, "--from", language), _date(date_to, "--to", language))
@@ -86,11 +95,14 @@ def bulletin(
                   "the notes file is broken:\n  " + "\n  ".join(p.en for p in exc.problems)), language)
     for warning in choice.warnings:
         stderr.print(f"gbstd: {warning.get(language)}", markup=False, soft_wrap=True)
+    changes = None
+    if changes_since is not None:
+        changes = compare_or_fail(catalog.root, changes_since, None, language)
     records = len(catalog.records)
     try:
         with progress_bar("生成通报 bulletin" if language == "zh" else "bulletin", total=records + 4) as bar:
             advance = (lambda n: bar.advance(0, n)) if bar else None
-            document = build_document(catalog, chosen, day, choice.notes, advance)
+            document = build_document(catalog, chosen, day, choice.notes, advance, changes)
             files = render_bulletin(document, fmt, target, catalog.root, advance)
     except TemplateError as exc:
         fail(template_error(exc), language)

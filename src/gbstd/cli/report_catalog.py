@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.atomic import write_atomic
-from gbstd.cli.common import LangChoice, LangOption, fail, load_catalog_or_fail, stderr
+from gbstd.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    LangChoice,
+    LangOption,
+    fail,
+    load_catalog_or_fail,
+    named_catalog,
+    stderr,
+)
 from gbstd.i18n import Text
 from gbstd.tabular.writers import SHEET_TITLE, build_table, write_csv, write_markdown, write_xlsx
 
@@ -30,7 +39,8 @@ _SUFFIXES = {
 
 
 def catalog(
-    path: Annotated[Path, typer.Argument(help="标准目录 catalog directory (default: .)")] = Path("."),
+    path: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -58,6 +68,7 @@ def catalog(
         gbstd report catalog standards --lang en
     """
     language = lang.value
+    path = named_catalog(path, catalog_option, language)
     chosen = output_format or (_SUFFIXES.get(output.suffix.lower()) if output else None) or TableFormat.md
     if chosen is TableFormat.xlsx and output is None:
         fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)

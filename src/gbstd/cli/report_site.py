@@ -10,10 +10,13 @@ from jinja2 import TemplateError
 
 from gbstd.cli.common import (
     AsOfOption,
+    CatalogArgument,
+    CatalogOption,
     LangChoice,
     LangOption,
     fail,
     load_catalog_or_fail,
+    named_catalog,
     parse_as_of,
     progress_bar,
     stderr,
@@ -26,7 +29,8 @@ from gbstd.reports.templating import template_error
 
 @report_app.command("site")
 def site(
-    catalog_path: Annotated[Path, typer.Argument(help="标准目录 catalog directory (default: .)")] = Path("."),
+    catalog_path: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="输出目录 directory to write the site into.")] = Path("site"),
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
@@ -51,6 +55,7 @@ def site(
         gbstd report site standards -o /srv/www/standards --as-of 2024-01-01
     """
     language = lang.value
+    catalog_path = named_catalog(catalog_path, catalog_option, language)
     day = parse_as_of(as_of, language)
     if output.exists() and not output.is_dir():
         fail(Text(f"输出路径不是目录：{output}", f"the output path is not a directory: {output}"), language)

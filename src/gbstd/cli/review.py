@@ -21,7 +21,18 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
 from gbstd.catalog.record_edit import add_review
-from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of, stderr
+from gbstd.cli.common import (
+    AsOfOption,
+    CatalogArgument,
+    CatalogGroup,
+    CatalogOption,
+    LangChoice,
+    LangOption,
+    fail,
+    named_catalog,
+    parse_as_of,
+    stderr,
+)
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
@@ -37,12 +48,9 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-CatalogOption = Annotated[
-    Path, typer.Option("--catalog", "-C", help="目录路径 the catalog directory (or any path inside it).")
-]
-
 review_app = typer.Typer(
     name="review",
+    cls=CatalogGroup,
     help="复审 — the review worklist (default) and `review add` to record a review.",
     rich_markup_mode="markdown",
 )
@@ -105,7 +113,8 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="输出格�
 @review_app.callback(invoke_without_command=True)
 def review(
     ctx: typer.Context,
-    catalog_path: CatalogOption = Path("."),
+    catalog_path: CatalogArgument = None,  # CATALOG_PARAM: `review add` stays a sub-command
+    catalog_option: CatalogOption = None,
     as_of: AsOfOption = None,
     tier: TierOption = None,
     region: RegionOption = None,
@@ -124,7 +133,7 @@ def review(
 
     Examples:
 
-        gbstd review -C standards --as-of 2026-11-23
+        gbstd review standards --as-of 2026-11-23
 
         gbstd review -C standards --region 41 --overdue --format markdown
 
@@ -135,6 +144,7 @@ def review(
     if ctx.invoked_subcommand is not None:
         return
     language = lang.value
+    catalog_path = named_catalog(catalog_path, catalog_option, language)
     day = parse_as_of(as_of, language)
     window = None
     if due_within is not None:
@@ -262,7 +272,7 @@ def add(
     note: NoteOption = None,
     illustrative: IllustrativeOption = False,
     reformat: ReformatOption = False,
-    catalog_path: CatalogOption = Path("."),
+    catalog_path: CatalogOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
 ) -> None:
@@ -295,7 +305,7 @@ def add(
     except ValidationError as exc:
         problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         fail(Text(f"复审记录无效：{problem}", f"invalid review: {problem}"), language)
-    catalog = _load(catalog_path, language)
+    catalog = _load(catalog_path or Path("."), language)
     try:
         record = add_review(catalog, code, entry, as_of=day, allow_reformat=reformat)
     except CatalogError as exc:

@@ -13,7 +13,17 @@ from rich.console import Console
 
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
-from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of, stderr
+from gbstd.cli.common import (
+    AsOfOption,
+    CatalogArgument,
+    CatalogOption,
+    LangChoice,
+    LangOption,
+    fail,
+    named_catalog,
+    parse_as_of,
+    stderr,
+)
 from gbstd.coverage import summarize
 from gbstd.diagram import DiagramError, write_diagram
 from gbstd.i18n import Text
@@ -27,7 +37,8 @@ class SystemFormat(str, Enum):
 
 
 def system(
-    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    path: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     output_format: Annotated[
         SystemFormat, typer.Option("--format", "-f", help="输出格式 output format.")
     ] = SystemFormat.text,
@@ -47,7 +58,7 @@ def system(
     Per module: standards in force, upcoming, abolished, and projects in progress.
 
     Counts include sub-modules. Modules with nothing in force are marked as gaps (see rules S001, S002).
-    The diagram needs Graphviz (`dot`) and a CJK font (Debian: `apt-get install graphviz fonts-noto-cjk`).
+    The diagram is drawn by gbstd itself (no system package needed), or by Graphviz (`dot`) where installed.
 
     Exit codes: 0 done, 2 could not run (no catalog, no system.yaml, diagram failed).
 
@@ -60,6 +71,7 @@ def system(
         gbstd system standards --diagram framework.svg --as-of 2026-06-30
     """
     language = lang.value
+    path = named_catalog(path, catalog_option, language)
     day = parse_as_of(as_of, language)
     try:
         catalog = load_catalog(path)

@@ -11,6 +11,7 @@ import unicodedata
 from functools import cached_property
 from typing import Literal
 
+import pathspec
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gbstd.model.code import CodePattern, Tier
@@ -44,6 +45,11 @@ class CatalogSection(_Section):
     jobs: int = Field(
         0, ge=0, description="读取文件的进程数 processes reading files in large catalogs: 0 = one per core, 1 = none"
     )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="不属于目录的路径 paths (gitignore-style globs, relative to the catalog root) that are not "
+        "catalog files and are not reported as stray, e.g. ['docs/', 'mkdocs.yml']",
+    )
 
     @field_validator("internal_code_pattern")
     @classmethod
@@ -51,6 +57,16 @@ class CatalogSection(_Section):
         if value is not None:
             compile_code_pattern(value)  # a ValueError names the reason
         return value
+
+    @field_validator("exclude")
+    @classmethod
+    def _globs(cls, values: list[str]) -> list[str]:
+        exclude_spec(values)  # a ValueError names the pattern
+        return values
+
+    @cached_property
+    def exclude_spec(self) -> pathspec.GitIgnoreSpec:
+        return exclude_spec(self.exclude)
 
     @cached_property
     def internal_regex(self) -> CodePattern | None:
@@ -81,6 +97,15 @@ def compile_code_pattern(pattern: str) -> CodePattern:
         raise ValueError(
             f"not a regular expression RE2 can compile ({reason}); RE2 has no backreferences or lookaround"
         ) from None
+
+
+def exclude_spec(patterns: list[str]) -> pathspec.GitIgnoreSpec:
+    """``[catalog] exclude`` compiled with pathspec, which follows git's own rules for .gitignore lines
+    (negation, ``**``, anchoring, directory-only patterns) that editors already know."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"not a gitignore-style pattern ({exc})") from None
 
 
 class LintSection(_Section):

@@ -1,10 +1,14 @@
 """Administrative divisions (GB/T 2260) that may issue local standards (DB codes).
 
-Only provinces are listed in full; a few prefecture cities are named so that messages read well.
-Unknown city codes under a valid province are still accepted: the city list is not exhaustive on purpose.
+Provinces are listed here; every prefecture-level division (地级: 市, 州, 盟, 地区) comes from the data file
+``gb2260_prefectures.tsv`` beside this module, which states its source and edition. Codes not in it (a
+newer division, a county) keep their province's name with the code, and are still accepted.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import resources
 
 PROVINCES: dict[str, str] = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
@@ -16,15 +20,21 @@ PROVINCES: dict[str, str] = {
     "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
 }  # fmt: skip
 
-CITIES: dict[str, str] = {
-    "4101": "郑州市", "4102": "开封市", "4103": "洛阳市", "4104": "平顶山市", "4105": "安阳市",
-    "4106": "鹤壁市", "4107": "新乡市", "4108": "焦作市", "4109": "濮阳市", "4110": "许昌市",
-    "4111": "漯河市", "4112": "三门峡市", "4113": "南阳市", "4114": "商丘市", "4115": "信阳市",
-    "4116": "周口市", "4117": "驻马店市",
-    "3201": "南京市", "3202": "无锡市", "3205": "苏州市", "3301": "杭州市", "3302": "宁波市",
-    "3701": "济南市", "3702": "青岛市", "4401": "广州市", "4403": "深圳市", "5101": "成都市",
-    "5107": "绵阳市", "6101": "西安市", "2111": "盘锦市", "4201": "武汉市",
-}  # fmt: skip
+PREFECTURES_FILE = "gb2260_prefectures.tsv"
+
+
+def _load_prefectures() -> dict[str, str]:
+    """4-digit code → name, from the shipped data file (``#`` lines are its provenance)."""
+    text = resources.files("gbstd.model").joinpath(PREFECTURES_FILE).read_text(encoding="utf-8")
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, name = line.split("\t")
+            found[code.strip()] = name.strip()
+    return found
+
+
+CITIES: dict[str, str] = _load_prefectures()
 
 
 def is_valid_region(code: str) -> bool:
@@ -35,14 +45,29 @@ def is_valid_region(code: str) -> bool:
 
 
 def region_name(code: str) -> str:
-    """Human name of a division code, falling back to the code itself."""
+    """Human name of a division code: 河南省洛阳市 for 4103; a county code keeps its city's name with the
+    code (河南省洛阳市（410305）), an unknown one its province's (山西省（1499）); else the code itself."""
     if code in CITIES:
         return PROVINCES.get(code[:2], "") + CITIES[code]
     if code in PROVINCES:
         return PROVINCES[code]
+    if code[:4] in CITIES:
+        return f"{PROVINCES.get(code[:2], '')}{CITIES[code[:4]]}（{code}）"
     if code[:2] in PROVINCES:
         return f"{PROVINCES[code[:2]]}（{code}）"
     return code
+
+
+def region_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """The provinces and prefecture-level cities the given division codes lie in, as (code, name) sorted by
+    code, so that a province comes just before its cities: what a region filter offers."""
+    found: set[str] = set()
+    for code in codes:
+        if code[:2] in PROVINCES:
+            found.add(code[:2])
+        if len(code) >= 4 and code[:4] in CITIES:
+            found.add(code[:4])
+    return [(code, PROVINCES[code] if len(code) == 2 else CITIES[code]) for code in sorted(found)]
 
 
 def region_contains(outer: str, inner: str) -> bool:

@@ -16,8 +16,10 @@ from pathlib import Path
 from gbstd.catalog.catalog import Catalog, NotesFile
 from gbstd.catalog.loader import load_notes_file
 from gbstd.catalog.yamlio import Locator, read_text
+from gbstd.changes import ChangeSet
 from gbstd.findings import Finding
 from gbstd.i18n import Text
+from gbstd.reports.changes_appendix import changes_appendix
 from gbstd.reports.charts import find_cjk_font, render_chart
 from gbstd.reports.compose import BulletinDocument, compose
 from gbstd.reports.figures import Bulletin, compute_bulletin
@@ -82,10 +84,18 @@ def choose_notes(catalog: Catalog, period: Period, notes_path: Path | None) -> B
 
 
 def build_document(
-    catalog: Catalog, period: Period, as_of: dt.date, notes: NotesFile | None, progress: Progress | None = None
+    catalog: Catalog,
+    period: Period,
+    as_of: dt.date,
+    notes: NotesFile | None,
+    progress: Progress | None = None,
+    changes: ChangeSet | None = None,
 ) -> BulletinDocument:
     bulletin: Bulletin = compute_bulletin(catalog, period, as_of, progress=progress)
-    return compose(bulletin, notes.notes if notes else None, notes.rel if notes else None)
+    doc = compose(bulletin, notes.notes if notes else None, notes.rel if notes else None)
+    if changes is not None:
+        doc.changes = changes_appendix(changes)
+    return doc
 
 
 def chart_images(doc: BulletinDocument, progress: Progress | None = None) -> dict[str, bytes]:
@@ -107,6 +117,8 @@ def render_bulletin(
     """Every file to write for ``fmt``: the output itself first, then its companions (Markdown charts)."""
     if fmt == "json":
         payload = {"title": doc.title, "figures": doc.bulletin.to_json(), "placeholders": doc.placeholders}
+        if doc.changes is not None:
+            payload["changes"] = doc.changes["entries"]
         return {output: (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode()}
     images = chart_images(doc, progress)
     font_note = find_cjk_font().note

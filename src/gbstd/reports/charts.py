@@ -1,74 +1,23 @@
 """Charts for the bulletin (PNG, via matplotlib), drawn with a CJK font so that Chinese labels show.
 
-matplotlib's default fonts have no Chinese glyphs: labels would come out as empty boxes. We look for a CJK font
-that matplotlib already knows, then ask fontconfig (``fc-list :lang=zh``) for one it has not indexed yet. When
-the machine has none (install e.g. Debian's ``fonts-noto-cjk``), charts are still drawn and the caller gets a
-note to print next to them, so nobody mistakes the boxes for a rendering bug of the report.
+The font comes from :mod:`gbstd.fonts`: Noto Sans SC shipped by a Python package, so no system font is needed.
+When no CJK font can be had at all, charts are still drawn and the caller gets a note to print next to them,
+so nobody mistakes the boxes for a rendering bug of the report.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from dataclasses import dataclass
-from functools import lru_cache
 from io import BytesIO
 from typing import TYPE_CHECKING
 
+from gbstd.fonts import CjkFont, find_cjk_font, fontconfig_cjk_files
 from gbstd.reports.compose import Chart
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-# Preferred families, most suitable for official-looking Chinese charts first.
-CJK_FAMILIES = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-    "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "Noto Serif CJK SC",
-    "Source Han Serif SC", "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback", "Noto Sans CJK JP",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ChartFont:
-    family: str | None  # None: no CJK font on this machine
-
-    @property
-    def note(self) -> str | None:
-        if self.family:
-            return None
-        return ("注意：本机未安装中文字体，图表中的中文可能显示为方框；请安装中文字体（如 fonts-noto-cjk）后重新生成。")
-
-
-@lru_cache(maxsize=1)
-def find_cjk_font() -> ChartFont:
-    """A CJK font family matplotlib can use, registering one from fontconfig if needed."""
-    from matplotlib import font_manager
-
-    known = {font.name for font in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in known:
-            return ChartFont(family)
-    for path in _fontconfig_cjk_files():
-        try:
-            font_manager.fontManager.addfont(path)
-            return ChartFont(font_manager.FontProperties(fname=path).get_name())
-        except (OSError, RuntimeError, ValueError):
-            continue
-    return ChartFont(None)
-
-
-def _fontconfig_cjk_files() -> list[str]:
-    if shutil.which("fc-list") is None:
-        return []
-    try:
-        result = subprocess.run(
-            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return []
-    files = sorted({line.split(":")[0].strip() for line in result.stdout.splitlines() if line.strip()})
-    # Regular weights read best in charts; prefer them over Bold/Light files.
-    return sorted(files, key=lambda f: ("Regular" not in f, "Sans" not in f, f))
+ChartFont = CjkFont  # the name the bulletin and its tests know
+_fontconfig_cjk_files = fontconfig_cjk_files
 
 
 def render_chart(chart: Chart, dpi: int = 150) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from gbstd.model.code import Tier
 from gbstd.model.notes import BulletinNotes, NoteItem, NoteSection
@@ -64,6 +64,8 @@ class BulletinDocument:
     notes_source: str | None  # relative path of the notes file, or None
     illustrative: bool = False
     placeholders: list[str] = field(default_factory=list)  # what is still to be written or provided
+    # 本期目录变化 (``--changes-since``): plain data from gbstd.reports.changes_appendix, or None
+    changes: dict[str, Any] | None = None
 
     @property
     def charts(self) -> list[Chart]:

@@ -9,8 +9,10 @@ substitutes an installed font when a named one is missing, which is what offices
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -195,10 +197,33 @@ def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str |
         _text(date, doc.date)
     else:
         _placeholder(date, "【待补充：成文日期】")
+    if doc.changes is not None:
+        _changes_appendix(document, doc.changes)
 
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _changes_appendix(document: DocxDocument, appendix: Mapping[str, Any]) -> None:
+    """附件 本期目录变化 on a page of its own: a table per kind, text left-aligned."""
+    document.add_page_break()
+    _text(_body_paragraph(document, indent=False), "附件", LAYOUT.heading1_font)
+    title = _body_paragraph(document, indent=False)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _text(title, appendix["title"], LAYOUT.title_font, LAYOUT.title_size)
+    _text(_body_paragraph(document), f"比较范围：{appendix['range']}。{appendix['summary']}。")
+    for rows in appendix["tables"]:
+        caption = _body_paragraph(document, indent=False)
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _text(caption, rows["caption"], LAYOUT.heading1_font, LAYOUT.table_size)
+        table = document.add_table(rows=1, cols=len(rows["header"]))
+        table.style = "Table Grid"
+        for cell, value in zip(table.rows[0].cells, rows["header"], strict=True):
+            _cell(cell, value, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        for row in rows["rows"]:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                _cell(cell, value, align=WD_ALIGN_PARAGRAPH.LEFT)
 
 
 def _placeholder(paragraph: Paragraph, text: str) -> None:

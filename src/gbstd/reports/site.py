@@ -8,26 +8,42 @@ Review state and likely duplicates come from the same sources as the bulletin (:
 Templates see the pages as plain view data (:mod:`gbstd.reports.view`), never the record objects. The site is
 written into a temporary directory beside the target and swapped in whole when complete
 (:func:`gbstd.catalog.atomic.replace_directory`), so a failure leaves the previous site as it was. Page names
-are distinct and stable even when codes collide or are over-long (:mod:`gbstd.reports.site_names`).
+come from the codes; two records whose names would collide (``GB/T-41568-2022`` and ``GB/T 41568-2022``, or
+any two that differ only in case) each keep a page: the one with a valid code (then the first by file) gets
+the plain name, the others a stable name with a hash of their file (``GB-T-41568-2022~3f2a9c1d.html``), and
+the command says so. Over-long names are shortened with a hash of the code.
+
+Scale: the index's rows are a compact data file (``assets/index-data.js``, a script, because browsers block
+``fetch`` of local files under ``file://``) that ``site.js`` pages through, so the index stays small and quick
+at 100 000 standards; the per-standard pages of a large catalog are rendered and written by a pool of processes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+import gc
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from jinja2 import TemplateError
 
 from gbstd.catalog.atomic import replace_directory
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.references import resolve_reference
-from gbstd.model.regions import PROVINCES, region_name
+from gbstd.model.regions import region_choices, region_name
 from gbstd.model.standard import Standard
 from gbstd.reports.period import Period
 from gbstd.reports.site_names import Renamed, page_names, page_stem
 from gbstd.reports.sources import (
     Diagram,
+    DuplicatePair,
     Unavailable,
     duplicate_figures,
     framework_diagram,
@@ -36,6 +52,11 @@ from gbstd.reports.sources import (
 from gbstd.reports.templating import render, static_file
 
 STATIC_FILES = ("site/site.css", "site/site.js")
+INDEX_DATA = "assets/index-data.js"
+PAGE_SIZE = 100  # rows of the index table shown at once (and written into index.html for readers without JS)
+PARALLEL_FROM = 2000  # standards; below this, starting worker processes costs more than it saves
+CHUNK = 200  # pages per task handed to a worker
+FILTERS = ("tier", "region", "status", "module", "review")
 SITE_MARKER = ".gbstd-site"  # marks a directory as a gbstd site, which the next run may replace whole
 Progress = Callable[[int], None]
 
@@ -64,7 +85,7 @@ class StandardPage:
     href: str  # relative to the site root: standards/GB-T-41568-2022.html
     tier: str
     tier_label: str
-    region: str  # province code or ""
+    region: str  # division code (41, 4101, 410102) or ""; the region filter matches by prefix
     region_label: str
     status: str
     module: str
@@ -118,18 +139,51 @@ def _value(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
-def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None) -> list[StandardPage]:
+@dataclass(frozen=True)
+class Details:
+    """Fills in a page's details (fields, chain, references, duplicates) from facts computed once.
+
+    Kept apart from the index row so that large catalogs compute details in the worker that renders the
+    page, and the parent holds only the index rows.
+    """
+
+    catalog: Catalog
+    lineage: Lineage
+    partners: dict[str, list[DuplicatePair]]
+    names: dict[str, str]  # record file → page
+
+    def page_name(self, record: Record) -> str:
+        return self.names.get(record.rel) or f"standards/{page_stem(record.key)}.html"
+
+    def fill(self, page: StandardPage) -> StandardPage:
+        catalog, record, page_name = self.catalog, page.record, self.page_name
+        std = record.standard
+        return replace(
+            page,
+            fields=_fields(std, record, page),
+            chain=_chain(self.lineage, record, page_name),
+            references=[_link(catalog, raw, page_name) for raw in std.references],
+            duplicates=[
+                Link(other, page_name(target) if (target := catalog.get(other)) else None,
+                     f"{pair.kind} · {pair.score:.2f} · {pair.reason}")
+                for pair in self.partners.get(record.key, [])
+                for other in [pair.b if pair.a == record.key else pair.a]
+            ],
+            sources=[s for s in std.sources if s.startswith(("https://", "http://"))],
+        )  # fmt: skip
+
+
+def index_pages(
+    catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None
+) -> tuple[list[StandardPage], Details]:
+    """Every standard's index row (a page without details), sorted by code, and what fills in the details."""
     if names is None:
         names = page_names(catalog.records)[0]
-
-    def page_name(record: Record) -> str:
-        return names.get(record.rel) or f"standards/{page_stem(record.key)}.html"
-
-    lineage = Lineage(catalog)
     whole = Period(dt.date.min, as_of, "all")
     reviews = review_figures(catalog, whole, as_of)
     duplicates = duplicate_figures(catalog, as_of)
-    states, dues, partners = reviews.state_by_code, reviews.due_by_code, duplicates.partners()
+    details = Details(catalog, Lineage(catalog), duplicates.partners(), names)
+    states, dues = reviews.state_by_code, reviews.due_by_code
     modules = catalog.modules
     pages = []
     for record in sorted(catalog.records, key=lambda r: r.key):
@@ -137,12 +191,12 @@ def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None =
         tier = record.tier
         region = record.region or ""
         module = std.module or ""
-        page = StandardPage(
+        pages.append(StandardPage(
             record=record,
-            href=page_name(record),
+            href=details.page_name(record),
             tier=tier.value if tier else "",
             tier_label=tier.label.zh if tier else "未知",
-            region=region[:2],
+            region=region,
             region_label=region_name(region) if region else "",
             status=std.status.value,
             module=module,
@@ -151,19 +205,14 @@ def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None =
             review_due=dues.get(record.key, ""),
             published=_value(std.published),
             effective=_value(std.effective),
-        )
-        page.fields = _fields(std, record, page)
-        page.chain = _chain(lineage, record, page_name)
-        page.references = [_link(catalog, raw, page_name) for raw in std.references]
-        page.duplicates = [
-            Link(other, page_name(target) if (target := catalog.get(other)) else None,
-                 f"{pair.kind} · {pair.score:.2f} · {pair.reason}")
-            for pair in partners.get(record.key, [])
-            for other in [pair.b if pair.a == record.key else pair.a]
-        ]
-        page.sources = [s for s in std.sources if s.startswith(("https://", "http://"))]
-        pages.append(page)
-    return pages
+        ))  # fmt: skip
+    return pages, details
+
+
+def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None) -> list[StandardPage]:
+    """Every standard's page with all its details."""
+    pages, details = index_pages(catalog, as_of, names)
+    return [details.fill(page) for page in pages]
 
 
 def _fields(std: Standard, record: Record, page: StandardPage) -> list[tuple[str, str]]:
@@ -194,17 +243,120 @@ def _chain(lineage: Lineage, record: Record, page_name: Callable[[Record], str])
     return [Link(r.key, page_name(r), f"{r.title}（{r.status.value}）") for r in members]
 
 
+def index_data(pages: Sequence[StandardPage]) -> str:
+    """The index's rows as ``assets/index-data.js``: one script assigning ``window.GBSTD_INDEX``.
+
+    Repeated values (tier, region, status, module, review state, issuer) are lookup tables that rows point
+    into by position, which keeps the file about a third the size of the same rows as HTML. The row layout is
+    the one ``site.js`` reads: code, title, page file stem, tier, region, status, module, effective date,
+    review state, issuer. ``<`` and the JavaScript line separators are escaped, so no text can end the script.
+    """
+    tables: dict[str, dict[tuple[str, str], int]] = {key: {} for key in FILTERS}
+    issuers: dict[str, int] = {}
+
+    def ref(key: str, value: str, label: str) -> int:
+        return tables[key].setdefault((value, label), len(tables[key]))
+
+    rows = []
+    for page in pages:
+        issuer = _value(page.record.standard.issuer)
+        rows.append([
+            page.code, page.title, PurePosixPath(page.href).stem,
+            ref("tier", page.tier, page.tier_label), ref("region", page.region, page.region_label),
+            ref("status", page.status, page.status), ref("module", page.module, page.module_label),
+            page.effective, ref("review", page.review_state, page.review_state),
+            issuers.setdefault(issuer, len(issuers)),
+        ])  # fmt: skip
+    data: dict[str, Any] = {"version": 1, "total": len(rows)}
+    data.update({key: [list(entry) for entry in table] for key, table in tables.items()})
+    data["issuer"] = list(issuers)
+    data["rows"] = rows
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.GBSTD_INDEX={text};\n"
+
+
+# What the worker processes render: set in the parent just before the pool forks, so the pages are shared
+# copy-on-write instead of pickled to every worker.
+_JOB: tuple[Path | None, Path, dict[str, Any], Sequence[StandardPage], Details] | None = None
+
+
+def _write_pages(start: int, end: int) -> int:
+    """Render and write pages ``start:end`` of the current job into the staging directory; the number written.
+
+    Plain writes: the staging directory is swapped in whole at the end (``replace_directory``).
+    """
+    assert _JOB is not None
+    root, stage, context, pages, details = _JOB
+    for page in map(details.fill, pages[start:end]):
+        (stage / page.href).write_bytes(render(root, "site/standard.html.j2", page=page, **context).encode("utf-8"))
+    return end - start
+
+
+def _write_chunk(bounds: tuple[int, int]) -> int | str:
+    """A worker's task: a template failure comes back as its message (jinja2's errors do not all unpickle)."""
+    try:
+        return _write_pages(*bounds)
+    except TemplateError as exc:
+        return str(exc.message or exc)
+
+
+def _workers(count: int) -> int:
+    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cpus, 8))
+
+
+def write_pages(
+    root: Path | None, stage: Path, context: dict[str, Any], pages: Sequence[StandardPage], details: Details,
+    progress: Progress | None = None, workers: int | None = None,
+) -> None:
+    """Write one page per standard; in parallel (forked processes) for large catalogs where ``fork`` exists."""
+    global _JOB
+    workers = _workers(len(pages)) if workers is None else workers
+    for folder in {(stage / page.href).parent for page in pages}:
+        folder.mkdir(parents=True, exist_ok=True)
+    _JOB = (root, stage, context, pages, details)
+    try:
+        if workers <= 1:
+            for start in range(0, len(pages), CHUNK):
+                done = _write_pages(start, min(start + CHUNK, len(pages)))
+                if progress:
+                    progress(done)
+            return
+        done = _write_pages(0, 1)  # in the parent first: a broken template fails here, before any fork
+        if progress:
+            progress(done)
+        chunks = [(start, min(start + CHUNK, len(pages))) for start in range(1, len(pages), CHUNK)]
+        # Keep the garbage collector of the workers off the parent's objects: a collection touching them
+        # would copy every page of the shared heap into each worker.
+        gc.freeze()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for result in pool.imap_unordered(_write_chunk, chunks):
+                if isinstance(result, str):
+                    raise TemplateError(result)
+                if progress:
+                    progress(result)
+    finally:
+        _JOB = None
+        gc.unfreeze()
+
+
 def build_site(
-    catalog: Catalog, out_dir: Path, as_of: dt.date, progress: Progress | None = None
+    catalog: Catalog, out_dir: Path, as_of: dt.date, progress: Progress | None = None, workers: int | None = None
 ) -> SiteResult:
-    """Write the site into ``out_dir`` (created if needed), replacing it whole once every page is written."""
+    """Write the site into ``out_dir`` (created if needed), replacing it whole once every page is written.
+
+    ``workers``: processes writing the standards' pages (default: one per core for large catalogs).
+    """
     names, renamed = page_names(catalog.records)
-    pages = build_pages(catalog, as_of, names)
+    pages, details = index_pages(catalog, as_of, names)
     root = catalog.root
     title = catalog.system.name if catalog.system else "标准目录"
     options = {
         "tier": sorted({(p.tier, p.tier_label) for p in pages if p.tier}),
-        "region": sorted({(p.region, PROVINCES.get(p.region, p.region)) for p in pages if p.region}),
+        "region": region_choices(p.region for p in pages if p.region),
         "status": sorted({(p.status, p.status) for p in pages}),
         "module": sorted({(p.module, p.module_label) for p in pages if p.module}),
         "review": sorted({(p.review_state, p.review_state) for p in pages if p.review_state}),
@@ -225,14 +377,16 @@ def build_site(
         unavailable = [diagram] if isinstance(diagram, Unavailable) else []
         if isinstance(diagram, Diagram):
             write("assets/framework.svg", diagram.svg)
-        write("index.html", render(root, "site/index.html.j2", title=title, pages=pages, options=options,
-                                   as_of=as_of.isoformat(), unavailable=unavailable,
+        write(INDEX_DATA, index_data(pages))
+        # The template gets the first page of rows (the rest are in the data file): converting every row to
+        # template data would cost more than the whole index at 100 000 standards.
+        write("index.html", render(root, "site/index.html.j2", title=title, pages=pages[:PAGE_SIZE], total=len(pages),
+                                   options=options, as_of=as_of.isoformat(), unavailable=unavailable,
+                                   page_size=PAGE_SIZE, index_data=INDEX_DATA,
                                    diagram="assets/framework.svg" if isinstance(diagram, Diagram) else None))
         if progress:
             progress(1)
-        for page in pages:
-            write(page.href, render(root, "site/standard.html.j2", title=title, page=page,
-                                    as_of=as_of.isoformat(), unavailable=unavailable))
-            if progress:
-                progress(1)
+        write_pages(root, stage, {"title": title, "as_of": as_of.isoformat(), "unavailable": unavailable}, pages,
+                    details, progress, workers)
+        written.extend(out_dir / page.href for page in pages)
     return SiteResult(pages=len(pages), files=written, unavailable=unavailable, renamed=renamed)

@@ -69,9 +69,10 @@ from gbstd.rules.y006_utf8_bom import Utf8Bom
 from gbstd.rules.y007_tab_indent import TabIndent
 from gbstd.rules.y009_file_too_large import FileTooLarge
 from gbstd.rules.y010_unreadable_file import UnreadableFile
+from gbstd.rules.y011_stray_file import StrayFile
 
 ALL_RULES: tuple[type[Rule], ...] = (
-    YamlSyntax, DuplicateKey, EmptyFile, BinaryFile, NotUtf8, Utf8Bom, TabIndent, FileTooLarge, UnreadableFile,
+    YamlSyntax, DuplicateKey, EmptyFile, BinaryFile, NotUtf8, Utf8Bom, TabIndent, FileTooLarge, UnreadableFile, StrayFile,
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache, partial
 from itertools import product
 from typing import NamedTuple
 
@@ -136,10 +136,17 @@ class DuplicatePair:
     b: str
     score: float  # 0–1
     kind: DuplicateKind
-    reason: Text
+    explanation: Text | Callable[[], Text] = field(compare=False, repr=False)  # words now, or how to say them
     a_record: Record = field(compare=False, repr=False)
     b_record: Record = field(compare=False, repr=False)
     evidence: PairScore | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def reason(self) -> Text:
+        """Which evidence carried the pair, in words (put into words on first use: most pairs of a national
+        catalog are counted in groups, never printed)."""
+        explanation = self.explanation
+        return explanation if isinstance(explanation, Text) else explanation()
 
     @property
     def is_duplicate(self) -> bool:
@@ -751,7 +758,7 @@ class _Run:
         kind, first_upper = self._classify(fa, fb)
         if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or fb.rank < fa.rank):
             ra, rb, sa, sb = rb, ra, sb, sa
-        return DuplicatePair(ra.key, rb.key, result.score, kind, _reason(sa, sb, result), ra, rb, result)
+        return DuplicatePair(ra.key, rb.key, result.score, kind, partial(_reason, sa, sb, result), ra, rb, result)
 
     def _facts(self, record: Record) -> _Facts:
         """What classification reads of a record, computed once per record (pairs outnumber records)."""

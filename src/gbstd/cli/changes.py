@@ -1,0 +1,110 @@
+"""``gbstd changes --since REF``: what a commit, a pull request or a half-year did to the catalog."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.changes import ChangeSet, compare
+from gbstd.cli.common import LangChoice, LangOption, fail, stderr
+from gbstd.gitdiff import catalog_diff
+from gbstd.i18n import Lang, Text
+from gbstd.reporters.changes import clean, render_json, render_markdown, render_text
+
+
+class ChangesFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def changes(
+    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    since: Annotated[
+        str, typer.Option("--since", metavar="REF", help="与哪个修订比较 the git revision to compare from.")
+    ] = "",
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="REF",
+            help="比较到哪个修订（默认：工作区）the revision to compare to "
+            "(default: the work tree, uncommitted edits included).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        ChangesFormat, typer.Option("--format", "-f", help="输出格式 output format.")
+    ] = ChangesFormat.text,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """目录变化 — what changed in the catalog between two revisions: standards added, removed, abolished,
+    superseded by a new edition, renamed (code changed) or modified, and modules, project stages and plan
+    tasks.
+
+    In GitHub Actions ($GITHUB_STEP_SUMMARY set) the Markdown is also appended to the job summary.
+    Exit codes: 0 compared, 2 could not compare (unknown revision, shallow clone without it, no repository).
+
+    Examples:
+
+        gbstd changes standards --since origin/main
+
+        gbstd changes standards --since v2023H1 --until v2023H2 --format markdown
+
+        gbstd changes --since HEAD~1 --format json
+    """
+    language = lang.value
+    if not since:
+        fail(
+            Text(
+                "需要 --since REF（要比较的 git 修订）",
+                "--since REF is required (the git revision to compare from)",
+            ),
+            language,
+        )
+    found = compare_or_fail(path, since, until, language)
+    if output_format is ChangesFormat.json:
+        typer.echo(render_json(found), nl=False)
+    elif output_format is ChangesFormat.markdown:
+        typer.echo(render_markdown(found, language), nl=False)
+    else:
+        typer.echo(render_text(found, language), nl=False)
+    append_job_summary(found, language)
+
+
+def compare_or_fail(path: Path, since: str, until: str | None, lang: Lang) -> ChangeSet:
+    """The changes in the catalog that holds ``path``; any problem is a one-line error, exit 2."""
+    if not path.exists():
+        fail(Text(f"路径不存在：{clean(str(path))}", f"no such path: {clean(str(path))}"), lang)
+    try:
+        root = find_root(path)
+        config = load_config(root)
+        return compare(catalog_diff(root, config, since, until), config)
+    except CatalogError as exc:
+        fail(Text(clean(exc.text.zh), clean(exc.text.en)), lang)
+
+
+def append_job_summary(found: ChangeSet, lang: Lang) -> None:
+    """Append the Markdown to GitHub's job summary file when running in Actions.
+
+    The runner collects what each step appends, so this is one append, not an atomic replace of the file.
+    """
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(render_markdown(found, lang) + "\n")
+    except OSError as exc:
+        # The comparison itself succeeded: say why the summary is missing, keep the exit code.
+        stderr.print(
+            Text(
+                f"gbstd: 无法写入 GITHUB_STEP_SUMMARY：{exc.strerror}",
+                f"gbstd: cannot append to GITHUB_STEP_SUMMARY: {exc.strerror}",
+            ).get(lang),
+            markup=False,
+        )
