@@ -75,7 +75,7 @@ async def _import_apply(server: Server, request: Request, form: FormData) -> Res
 
 def _changes_page(server: Server, request: Request, error: str = "", done: str = "", status_code: int = 200) -> Response:
     try:
-        files = gitops.changes(server.catalog())
+        files = gitops.changes(server.catalog(), server.lang)
     except CatalogError as exc:
         return server.page(request, "changes.html.j2", status_code=status_code, files=[],
                            error=server.text(exc.text), done=done)

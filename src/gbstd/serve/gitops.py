@@ -15,8 +15,10 @@ from git import Actor
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.safe_read import read_catalog_file
 from gbstd.catalog.yamlio import parse_yaml
+from gbstd.changes import KIND_LABELS, compare, details
+from gbstd.gitdiff import catalog_diff
 from gbstd.gitrepo import GitRepoError, catalog_prefix, field_changes, open_repo
-from gbstd.i18n import Text
+from gbstd.i18n import Lang, Text
 
 MAX_COMMIT_MESSAGE = 10_000
 
@@ -49,8 +51,18 @@ def describe(old: Any, new: Any) -> list[str]:
     return lines
 
 
-def changes(catalog: Catalog) -> list[FileChange]:
-    """Every file of the catalog that differs from HEAD (modified, new or deleted), with its field changes."""
+def in_words(catalog: Catalog, lang: Lang) -> dict[str, list[str]]:
+    """What `gbstd changes` says about the work tree against HEAD, by file: ``废止``, ``title: 旧 → 新``…"""
+    found: dict[str, list[str]] = {}
+    for change in compare(catalog_diff(catalog.root, catalog.config, "HEAD"), catalog.config).changes:
+        label = KIND_LABELS[change.change].get(lang) if change.change in KIND_LABELS else change.change
+        found.setdefault(change.path, []).extend([f"{change.code}：{label}", *details(change, lang)])
+    return found
+
+
+def changes(catalog: Catalog, lang: Lang = "zh") -> list[FileChange]:
+    """Every file of the catalog that differs from HEAD (modified, new or deleted), described in words by
+    :mod:`gbstd.changes` (the catalog's terms) or, for a file it does not cover, field by field."""
     repo = open_repo(catalog.root)
     prefix = catalog_prefix(repo, catalog.root)
     top = Path(str(repo.working_tree_dir))
@@ -63,10 +75,14 @@ def changes(catalog: Catalog) -> list[FileChange]:
         status[path] = "added"
     result = []
     max_size = catalog.config.catalog.max_file_size
+    words = in_words(catalog, lang) if status and head is not None else {}
     for path, kind in sorted(status.items()):
         if prefix and not path.startswith(prefix + "/"):
             continue
         rel = path[len(prefix) + 1:] if prefix else path
+        if rel in words:
+            result.append(FileChange(rel, kind, words[rel]))
+            continue
         old = new = None
         if head is not None and kind != "added":
             try:
