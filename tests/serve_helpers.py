@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-import git
+from tests import git_catalog
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "standards"
 RECORD = "records/local/DB1411-T-62-2023.yaml"  # 机关公务用车服务规范, a record with comments-free house style
 CODE = "DB1411/T 62-2023"
 SUCCESSOR = "DB1411/T 63-2023"
@@ -21,16 +18,9 @@ CSV_ONE_BAD_ROW = (
 
 
 def sample_repo(tmp_path: Path) -> Path:
-    """The sample catalog copied into ``tmp_path/catalog``, committed once (git author: test)."""
-    root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
-    repo = git.Repo.init(root)
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "test")
-        config.set_value("user", "email", "test@example.invalid")
-    repo.git.add(A=True)
-    repo.index.commit("sample catalog")
-    return root
+    """The sample catalog committed into a fresh repository, in ``standards/`` (so the catalog is not the
+    repository's root, as in a real project); returns the catalog root."""
+    return git_catalog.sample_repo(tmp_path)[1]
 
 
 def csrf_of(html: str) -> str:

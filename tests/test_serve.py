@@ -317,9 +317,9 @@ def test_changes_are_described_by_field_and_committed(client: TestClient, root: 
     assert outside.status_code == 422
     response = client.post("/commit", data={"csrf": token, "files": RECORD, "message": "改标准名称", "author": "张三"})
     assert response.status_code == 200 and 'id="done"' in response.text
-    head = git.Repo(root).head.commit
+    head = git.Repo(root, search_parent_directories=True).head.commit
     assert head.message == "改标准名称" and head.author.name == "张三"
-    assert not git.Repo(root).is_dirty()
+    assert not git.Repo(root, search_parent_directories=True).is_dirty()
 
 
 def test_the_cli_binds_to_loopback_and_warns_otherwise(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

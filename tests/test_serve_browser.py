@@ -120,7 +120,7 @@ def test_the_trial_in_chromium(served: tuple[str, Path], page: Page) -> None:
     page.screenshot(path=str(SHOTS / "04-worklist.png"), full_page=True)
 
     # Upload a CSV with one bad row: the preview gives the reason; apply writes the good row.
-    upload = root.parent / "清单.csv"
+    upload = root.parent.parent / "清单.csv"  # outside the repository
     upload.write_text(CSV_ONE_BAD_ROW, encoding="utf-8")
     page.goto(f"{base}/import")
     page.set_input_files("input[name=table]", str(upload))
@@ -152,9 +152,9 @@ def test_the_trial_in_chromium(served: tuple[str, Path], page: Page) -> None:
     page.fill("#commit-form input[name=author]", "张三")
     page.click("#commit-form button")
     page.wait_for_selector("#done")
-    head = git.Repo(root).head.commit
+    head = git.Repo(root, search_parent_directories=True).head.commit
     assert head.message == "网页编辑：改名称、复审、导入" and head.author.name == "张三"
-    assert not git.Repo(root).is_dirty(untracked_files=True)
+    assert not git.Repo(root, search_parent_directories=True).is_dirty(untracked_files=True)
 
     # A change on disk after the form was opened: the save is refused with a conflict message.
     open_record(page, base)
