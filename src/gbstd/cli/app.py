@@ -25,6 +25,7 @@ from gbstd.cli.report import report_app
 from gbstd.cli.review import review_app
 from gbstd.cli.rules import rule, rules
 from gbstd.cli.schema import schema
+from gbstd.cli.serve import serve
 from gbstd.cli.system import system
 
 
@@ -62,6 +63,7 @@ app.command()(fmt)
 app.command()(history)
 app.command()(changes)
 app.add_typer(review_app, name="review")
+app.command()(serve)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,60 @@
+"""``gbstd serve``: start the local web editor over a catalog."""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gbstd.catalog.config_file import CatalogError, find_root
+from gbstd.cli.common import LangChoice, LangOption, fail, stderr
+from gbstd.i18n import Text
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def serve(
+    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
+    directory: Annotated[Path | None, typer.Option("-C", help="在此目录中运行 run as if started in this directory.")] = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口 port.")] = 8741,
+    host: Annotated[str, typer.Option("--host", help="监听地址 address to listen on (default: this computer only).")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="在浏览器中打开 open it in the browser.")] = False,
+    lang: LangOption = LangChoice.zh,
+) -> None:
+    """启动本地网页编辑器 — a web editor for the catalog: browse, edit, review, import, commit.
+
+    Listens on 127.0.0.1 (this computer only) unless --host says otherwise. Stop it with Ctrl+C.
+
+    Examples:
+
+        gbstd serve standards
+
+        gbstd serve standards --port 9000 --open
+    """
+    import uvicorn  # imported here: the other commands do not pay for the web stack
+
+    from gbstd.serve.app import create_app
+
+    language = lang.value
+    start = (directory / path) if directory is not None else path
+    if not start.exists():
+        fail(Text(f"路径不存在：{start}", f"no such path: {start}"), language)
+    try:
+        root = find_root(start)
+    except CatalogError as exc:
+        fail(exc.text, language)
+    hosts = None
+    if host not in LOOPBACK:
+        stderr.print(Text(
+            f"警告：编辑器监听 {host}，网络上的其他人也能访问并修改目录；它没有登录功能",
+            f"warning: the editor listens on {host}: others on the network can reach it and change the catalog; "
+            "it has no login",
+        ).get(language), style="bold yellow", markup=False)
+        hosts = ["*"]
+    url = f"http://{'127.0.0.1' if host in LOOPBACK else host}:{port}/"
+    typer.echo(f"gbstd serve: {root.name} → {url}")
+    if open_browser:
+        webbrowser.open(url)
+    uvicorn.run(create_app(root, lang=language, allowed_hosts=hosts), host=host, port=port, log_level="warning")

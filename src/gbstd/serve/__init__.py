@@ -1,0 +1,1 @@
+"""``gbstd serve``: a local web editor over the catalog (Starlette + uvicorn, plain HTML forms)."""

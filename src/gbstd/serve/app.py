@@ -1,0 +1,149 @@
+"""The web editor's ASGI application: its routes and the defences every request passes through.
+
+No route takes a file path: records are addressed by code, the stylesheet is one fixed name, and anything
+else (``/../gbstd.toml``, ``/%2e%2e/…``) matches no route and is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.datastructures import FormData, UploadFile
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from gbstd.catalog.config_file import CatalogError
+from gbstd.i18n import Lang
+from gbstd.reports.templating import static_file
+from gbstd.serve import browse, edit, gitops
+from gbstd.serve.security import MAX_BODY, SessionMiddleware, form_route
+from gbstd.serve.state import Server, Upload
+from gbstd.tabular.importer import ACTION_LABELS, import_table
+from gbstd.tabular.readers import TableError, read_table
+
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+async def _import_preview(server: Server, request: Request, form: FormData) -> Response:
+    upload = form.get("table")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return server.page(request, "import.html.j2", status_code=422, error="请选择文件 choose a file", preview=None)
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        return server.page(request, "import.html.j2", status_code=422, preview=None,
+                           error="只接受 .csv 或 .xlsx 文件 only .csv or .xlsx files")
+    data = await upload.read(MAX_BODY + 1)
+    token = server.keep_upload(Upload(Path(upload.filename).name, suffix, data))
+    return _run_import(server, request, token, dry_run=True, update=bool(form.get("update")))
+
+
+def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, update: bool) -> Response:
+    upload = server.uploads.get(token)
+    if upload is None:
+        return server.page(request, "import.html.j2", status_code=410, preview=None,
+                           error="上传已过期，请重新上传 the upload expired; upload it again")
+    with tempfile.TemporaryDirectory() as scratch, server.lock:
+        path = Path(scratch) / f"upload{upload.suffix}"  # our own name: the client's file name is only shown
+        path.write_bytes(upload.data)
+        catalog = server.catalog()
+        try:
+            report = import_table(read_table(path), catalog, as_of=server.today(), update=update, dry_run=dry_run)
+        except (TableError, CatalogError) as exc:
+            return server.page(request, "import.html.j2", status_code=422, preview=None,
+                               error=server.text(exc.text))
+    if not dry_run:
+        server.uploads.pop(token, None)
+    rows = [{"row": o.row, "action": server.text(ACTION_LABELS[o.action]), "kind": o.action.value,
+             "code": o.code or "", "path": o.path or "", "reasons": o.messages(server.lang),
+             "changed": o.changed} for o in report.outcomes]
+    return server.page(request, "import.html.j2", error="", preview=rows, token=token, upload_name=upload.name,
+                       applied=not dry_run, update=update, unknown=report.unknown_columns)
+
+
+async def _import_apply(server: Server, request: Request, form: FormData) -> Response:
+    return _run_import(server, request, str(form.get("token", "")), dry_run=False, update=bool(form.get("update")))
+
+
+def _changes_page(server: Server, request: Request, error: str = "", done: str = "", status_code: int = 200) -> Response:
+    try:
+        files = gitops.changes(server.catalog(), server.lang)
+    except CatalogError as exc:
+        return server.page(request, "changes.html.j2", status_code=status_code, files=[],
+                           error=server.text(exc.text), done=done)
+    return server.page(request, "changes.html.j2", status_code=status_code, files=files, error=error, done=done)
+
+
+async def _commit(server: Server, request: Request, form: FormData) -> Response:
+    files = [str(f) for f in form.getlist("files")]
+    with server.lock:
+        try:
+            sha = gitops.commit(server.catalog(), files, str(form.get("message", "")), str(form.get("author", "")))
+        except CatalogError as exc:
+            return _changes_page(server, request, error=server.text(exc.text), status_code=422)
+    return _changes_page(server, request, done=sha[:10])
+
+
+def _css(server: Server, request: Request) -> Response:
+    return Response(static_file(None, "serve/serve.css"), media_type="text/css")
+
+
+def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
+               allowed_hosts: list[str] | None = None) -> Starlette:
+    """The editor for the catalog at ``root``. ``allowed_hosts``: Host headers accepted (default: loopback
+    names only, so a web page cannot reach the editor by rebinding its own domain to 127.0.0.1)."""
+    server = Server(root.resolve(), lang, as_of)
+
+    def get(path: str, view: Callable[[Server, Request], Response]) -> Route:
+        def endpoint(request: Request) -> Response:
+            return view(server, request)
+
+        return Route(path, endpoint, methods=["GET"])
+
+    def post(path: str, handler: Callable[[Server, Request, FormData], Any]) -> Route:
+        async def bound(request: Request, form: FormData) -> Response:
+            return await handler(server, request, form)
+
+        return form_route(path, bound, server.sessions)
+
+    routes = [
+        get("/", browse.standards),
+        get("/standard", lambda s, r: edit.standard_page(s, r)),
+        get("/new", lambda s, r: edit.new_page(s, r)),
+        get("/reviews", browse.reviews),
+        get("/dupes", browse.dupes),
+        get("/system", browse.system),
+        get("/plans", browse.plans),
+        get("/import", lambda s, r: s.page(r, "import.html.j2", error="", preview=None)),
+        get("/changes", lambda s, r: _changes_page(s, r)),
+        get("/static/serve.css", _css),
+        post("/standard/save", edit.save),
+        post("/standard/review", edit.review),
+        post("/standard/abolish", edit.abolish),
+        post("/new", edit.create),
+        post("/import/preview", _import_preview),
+        post("/import/apply", _import_apply),
+        post("/commit", _commit),
+    ]
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or list(LOOPBACK)),
+        Middleware(SessionMiddleware, sessions=server.sessions),
+    ]
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return PlainTextResponse("404 未找到 not found", status_code=404)
+
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: not_found})
+    app.state.server = server
+    return app
+
+
+__all__ = ["create_app"]

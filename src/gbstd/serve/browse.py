@@ -1,0 +1,86 @@
+"""The read-only pages: standards list, review worklist, duplicate groups, system tree, plan status.
+
+Each view is a thin layer over the library call the matching command uses; the page gets plain rows.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gbstd.coverage import ModuleNode, summarize
+from gbstd.plans import plan_progress
+from gbstd.reports.plan_status import render_markdown
+from gbstd.review import review_worklist
+from gbstd.serve.state import Server
+from gbstd.similarity import find_groups
+
+
+def standards(server: Server, request: Request) -> Response:
+    catalog = server.catalog()
+    query = request.query_params.get("q", "").strip().lower()
+    status = request.query_params.get("status", "")
+    tier = request.query_params.get("tier", "")
+    rows = []
+    for record in sorted(catalog.records, key=lambda r: r.key):
+        if query and query not in f"{record.key} {record.title} {record.standard.module or ''}".lower():
+            continue
+        if status and record.status.value != status:
+            continue
+        if tier and (record.tier.value if record.tier else "") != tier:
+            continue
+        rows.append({"code": record.key, "title": record.title, "status": record.status.value,
+                     "tier": record.tier.value if record.tier else "", "module": record.standard.module or "",
+                     "effective": record.standard.effective, "rel": record.rel})
+    statuses = sorted({r.status.value for r in catalog.records})
+    tiers = sorted({r.tier.value for r in catalog.records if r.tier})
+    return server.page(request, "list.html.j2", rows=rows, total=len(catalog.records), q=query, status=status,
+                       tier=tier, statuses=statuses, tiers=tiers, load_errors=len(catalog.load_findings))
+
+
+def reviews(server: Server, request: Request) -> Response:
+    catalog = server.catalog()
+    worklist = review_worklist(catalog, catalog.config.review, server.today())
+    rows = [{"code": s.key, "title": s.record.title, "state": server.text(s.state.label),
+             "due": s.due, "last": s.last_review.date if s.last_review else None,
+             "last_conclusion": s.last_review.conclusion.value if s.last_review else "",
+             "overdue": s.is_overdue} for s in worklist.items]
+    return server.page(request, "reviews.html.j2", rows=rows,
+                       summary=server.text(worklist.summary.line(catalog.config.review)), as_of=server.today())
+
+
+def dupes(server: Server, request: Request) -> Response:
+    catalog = server.catalog()
+    groups = find_groups(catalog, catalog.config.duplicates).groups  # what `gbstd dupes` lists
+    rows = [{"members": [{"code": r.key, "title": r.title} for r in group.members],
+             "pairs": [{"a": p.a, "b": p.b, "score": round(p.score, 2), "kind": p.kind.value,
+                        "reason": server.text(p.reason)} for p in group.pairs]} for group in groups]
+    return server.page(request, "dupes.html.j2", groups=rows)
+
+
+def _tree_rows(nodes: list[ModuleNode], rows: list[dict[str, object]]) -> None:
+    for node in nodes:
+        counts = node.total
+        rows.append({"depth": node.depth, "id": node.module.id, "name": node.module.name,
+                     "in_force": counts.in_force, "upcoming": counts.upcoming, "abolished": counts.abolished,
+                     "in_progress": counts.in_progress, "overdue": counts.overdue_reviews,
+                     "gap": counts.standards == 0 and counts.in_progress == 0})
+        _tree_rows(node.children, rows)
+
+
+def system(server: Server, request: Request) -> Response:
+    catalog = server.catalog()
+    rows: list[dict[str, object]] = []
+    summary = None
+    if catalog.system is not None:
+        summary = summarize(catalog, server.today())
+        _tree_rows(summary.roots, rows)
+    return server.page(request, "system.html.j2", rows=rows, system_name=summary.name if summary else "",
+                       unassigned=summary.unassigned.total.standards if summary else 0)
+
+
+def plans(server: Server, request: Request) -> Response:
+    catalog = server.catalog()
+    progress = [plan_progress(plan, catalog, server.today()) for plan in catalog.plans]
+    text = render_markdown(progress, server.lang) if progress else ""
+    return server.page(request, "plans.html.j2", status=text)

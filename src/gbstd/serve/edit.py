@@ -1,0 +1,183 @@
+"""The pages that change records: a standard's page with its form, saving it, adding a review, abolishing,
+creating a new record. Records are addressed by code (``?code=``), never by a path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.newrecord import CodeTooLong
+from gbstd.catalog.record_edit import add_review
+from gbstd.engine import Selection, run_rules
+from gbstd.i18n import Text
+from gbstd.model.standard import Review
+from gbstd.scaffold import ScaffoldError, new_record
+from gbstd.serve import records
+from gbstd.serve.forms import FORM_FIELDS, form_values, submitted
+from gbstd.serve.state import Server
+from gbstd.tabular.cells import CellError, parse_date
+
+NEW_FIELDS = ("code", "title", "status", "published", "effective", "module")  # as `gbstd new` takes them
+NOT_FOUND = Text("目录中没有这条标准", "no such standard in the catalog")
+
+
+def _normaliser(catalog: Catalog) -> Any:
+    def normalise(raw: str) -> str:
+        code = catalog.resolve(raw)
+        return code.canonical if code else raw
+
+    return normalise
+
+
+def _fields(values: dict[str, str], errors: dict[str, list[str]], notes: dict[str, list[str]]) -> list[dict[str, Any]]:
+    return [{"name": f.name, "label": f.label_zh, "help": f.help, "kind": f.kind, "choices": f.choices,
+             "required": f.required, "read_only": f.read_only, "value": values.get(f.name, ""),
+             "errors": errors.get(f.name, []), "findings": notes.get(f.name, [])} for f in FORM_FIELDS]
+
+
+def standard_page(server: Server, request: Request, *, code: str | None = None, values: dict[str, str] | None = None,
+                  errors: dict[str, list[str]] | None = None, message: str = "", status_code: int = 200,
+                  digest: str | None = None) -> Response:
+    catalog = server.catalog()
+    code = code if code is not None else request.query_params.get("code", "")
+    try:
+        loaded = records.load(catalog, code)
+    except CatalogError:
+        return server.page(request, "message.html.j2", status_code=404, heading="404",
+                           message=server.text(NOT_FOUND))
+    record = loaded.record
+    findings = run_rules(catalog, server.today(), Selection(ignore=["G"]), only_paths={record.rel}).findings
+    notes: dict[str, list[str]] = {}
+    general = []
+    names = {f.name for f in FORM_FIELDS}
+    for finding in findings:
+        line = f"{finding.severity.value} {finding.rule}: {server.text(finding.message)}"
+        where = str(finding.loc[0]) if finding.loc else ""
+        (notes.setdefault(where, []) if where in names else general).append(line)
+    errors = errors or {}
+    general_errors = errors.pop(records.GENERAL, [])
+    reviews = [{"date": r.date, "conclusion": r.conclusion.value, "by": r.by, "note": r.note or ""}
+               for r in record.standard.reviews]
+    saved = request.query_params.get("saved", "")
+    if saved and not message:
+        message = "已保存 saved" if server.lang == "zh" else "saved"
+    return server.page(
+        request, "standard.html.j2", status_code=status_code, code=record.key, rel=record.rel,
+        title=record.title, digest=digest or loaded.digest,
+        fields=_fields(values or form_values(loaded.data(), record.standard), errors, notes),
+        findings=general, general_errors=general_errors, message=message, failed=status_code >= 400,
+        reviews=reviews,
+        today=server.today(), conclusions=("继续有效", "修订", "废止"), source=loaded.text,
+    )
+
+
+def _back(code: str) -> RedirectResponse:
+    return RedirectResponse(f"/standard?code={quote(code)}&saved=1", status_code=303)
+
+
+def _refused(server: Server, request: Request, code: str, message: Text | str, status_code: int = 422) -> Response:
+    """The standard's page again, with why the request was refused above the form; nothing was written."""
+    text = message if isinstance(message, str) else server.text(message)
+    return standard_page(server, request, code=code, status_code=status_code, errors={records.GENERAL: [text]})
+
+
+def _error_texts(server: Server, invalid: records.Invalid) -> dict[str, list[str]]:
+    return {name: [server.text(m) for m in messages] for name, messages in invalid.errors.items()}
+
+
+async def save(server: Server, request: Request, form: FormData) -> Response:
+    code = str(form.get("code", ""))
+    with server.lock:
+        catalog = server.catalog()
+        normalise = _normaliser(catalog)
+        wanted = submitted(form, normalise)
+        try:
+            records.save_form(catalog, code, wanted, str(form.get("digest", "")), normalise)
+        except records.Invalid as invalid:
+            values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+            return standard_page(server, request, code=code, values=values, errors=_error_texts(server, invalid),
+                                 status_code=422, digest=str(form.get("digest", "")),
+                                 message="未保存：请改正标出的字段 not saved: correct the marked fields")
+        except CatalogError as exc:
+            return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422)
+    return _back(code)
+
+
+async def review(server: Server, request: Request, form: FormData) -> Response:
+    code = str(form.get("code", ""))
+    try:
+        entry = Review.model_validate({"date": form.get("date"), "conclusion": form.get("conclusion"),
+                                       "by": str(form.get("by", "")).strip(),
+                                       "note": str(form.get("note", "")).strip() or None})
+    except ValidationError as exc:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
+        return _refused(server, request, code, f"复审记录无效 invalid review: {detail}")
+    with server.lock:
+        catalog = server.catalog()
+        try:
+            add_review(catalog, code, entry, as_of=server.today())
+        except CatalogError as exc:
+            return _refused(server, request, code, exc.text)
+    return _back(code)
+
+
+async def abolish(server: Server, request: Request, form: FormData) -> Response:
+    code = str(form.get("code", ""))
+    try:
+        day = parse_date(str(form.get("date", "")))
+    except CellError as exc:
+        return _refused(server, request, code, exc.reason)
+    if day is None:
+        day = server.today()
+    successor = str(form.get("successor", "")).strip() or None
+    with server.lock:
+        catalog = server.catalog()
+        try:
+            records.abolish(catalog, code, day, successor, str(form.get("digest", "")) or None)
+        except records.Invalid as invalid:
+            return standard_page(server, request, code=code, status_code=422,
+                                 errors=_error_texts(server, invalid))
+        except CatalogError as exc:
+            return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422)
+    return _back(code)
+
+
+def new_page(server: Server, request: Request, error: str = "", values: dict[str, str] | None = None,
+             status_code: int = 200) -> Response:
+    shown = {key: "" for key in NEW_FIELDS} | {k: v for k, v in (values or {}).items() if k in NEW_FIELDS}
+    return server.page(request, "new.html.j2", status_code=status_code, error=error, values=shown,
+                       statuses=("", "现行", "即将实施", "废止"))
+
+
+async def create(server: Server, request: Request, form: FormData) -> Response:
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+    title = values.get("title", "").strip()
+    if not title:
+        return new_page(server, request, "标准名称不能为空 the title must not be empty", values, 422)
+    dates: dict[str, dt.date | None] = {}
+    for name in ("published", "effective"):
+        try:
+            dates[name] = parse_date(values.get(name) or None)
+        except CellError as exc:
+            return new_page(server, request, f"{name}: {server.text(exc.reason)}", values, 422)
+    with server.lock:
+        catalog = server.catalog()
+        try:
+            path = new_record(catalog.root, catalog.config, values.get("code", ""), title, as_of=server.today(),
+                              status=values.get("status") or None,
+                              fields={**dates, "module": values.get("module", "").strip() or None})
+        except (CatalogError, ScaffoldError, CodeTooLong) as exc:
+            return new_page(server, request, server.text(exc.text), values, 422)
+    created = records.load(server.catalog(), values.get("code", ""))
+    return _back(created.record.key) if created.record.path == path else _back(values.get("code", ""))
+
+
+__all__ = ["abolish", "create", "new_page", "review", "save", "standard_page"]

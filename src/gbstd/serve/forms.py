@@ -1,0 +1,148 @@
+"""The record form, generated from the :class:`~gbstd.model.standard.Standard` model.
+
+Each simple field of the model becomes one input: text, a date input, a checkbox, a choice among the enum's
+values, or a text area holding a list one item per line. Nested structures (reviews, implementations, the
+making process, suppressions…) are not in the form: they have their own pages (add a review) or stay as they
+are in the file. Labels come from the field's description: the Chinese words first, then the English key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from gbstd.model.standard import Standard
+
+LIST_SEPARATOR = "\n"
+MULTILINE = frozenset({"scope", "note"})  # free text that usually runs over several lines
+READ_ONLY = frozenset({"code"})  # the code names the file: a new code is a new record (create)
+CODE_LISTS = frozenset({"replaces", "replaced_by", "references", "adopts", "refines"})
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of the record form."""
+
+    name: str  # the model's key, also the input's name
+    label_zh: str
+    help: str
+    kind: str  # text | textarea | date | bool | choice | lines
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    read_only: bool = False
+
+
+def _bare(annotation: Any) -> Any:
+    return typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated else annotation
+
+
+def _members(annotation: Any) -> set[Any]:
+    """The types an annotation allows, ``Annotated`` wrappers removed (``Date | None`` → date, None)."""
+    annotation = _bare(annotation)
+    union = isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+    return {_bare(a) for a in typing.get_args(annotation)} if union else {annotation}
+
+
+def _enum_of(annotation: Any) -> type[Enum] | None:
+    for candidate in _members(annotation):
+        if isinstance(candidate, type) and issubclass(candidate, Enum):
+            return candidate
+    return None
+
+
+def _kind(name: str, annotation: Any) -> tuple[str, tuple[str, ...]] | None:
+    """The input kind of a model field, or None for a structure the form leaves alone."""
+    enum = _enum_of(annotation)
+    if enum is not None:
+        return "choice", tuple(str(member.value) for member in enum)
+    args = _members(annotation)
+    annotation = _bare(annotation)
+    if dt.date in args:
+        return "date", ()
+    if bool in args:
+        return "bool", ()
+    if typing.get_origin(annotation) is list and typing.get_args(annotation) == (str,):
+        return "lines", ()
+    if str in args and not any(typing.get_origin(a) in (list, dict) for a in args):
+        return ("textarea" if name in MULTILINE else "text"), ()
+    return None
+
+
+def _label(description: str | None, name: str) -> tuple[str, str]:
+    """``"发布日期 date of publication"`` → (``"发布日期"``, ``"date of publication"``)."""
+    text = (description or name).strip()
+    head, _, tail = text.partition(" ")
+    return head, tail
+
+
+def form_fields() -> list[FormField]:
+    fields = []
+    for name, info in Standard.model_fields.items():
+        kind = _kind(name, info.annotation)
+        if kind is None:
+            continue
+        zh, help_text = _label(info.description, name)
+        fields.append(FormField(name, zh, help_text, kind[0], kind[1], info.is_required(), name in READ_ONLY))
+    return fields
+
+
+FORM_FIELDS = form_fields()
+
+
+def canonical(data: dict[str, Any], standard: Standard) -> dict[str, Any]:
+    """``data`` with each form field as the model read it: a status spelled with an alias (``in-force``) as
+    its canonical value, a list written as one string as a list, text stripped. Compared raw, the form would
+    rewrite fields the editor never touched."""
+    result = dict(data)
+    for spec in FORM_FIELDS:
+        if spec.name not in data:
+            continue
+        value = getattr(standard, spec.name, None)
+        result[spec.name] = str(value.value) if isinstance(value, Enum) else value
+    return result
+
+
+def form_values(data: dict[str, Any], standard: Standard) -> dict[str, str]:
+    """A record's parsed YAML (plain data) and its validated model as the text each input shows."""
+    data = canonical(data, standard)
+    values: dict[str, str] = {}
+    for spec in FORM_FIELDS:
+        value = data.get(spec.name)
+        if value is None:
+            values[spec.name] = ""
+        elif spec.kind == "lines":
+            values[spec.name] = LIST_SEPARATOR.join(str(v) for v in value) if isinstance(value, list) else str(value)
+        elif spec.kind == "bool":
+            values[spec.name] = "on" if value is True else ""
+        elif isinstance(value, dt.date):
+            values[spec.name] = value.isoformat()
+        else:
+            values[spec.name] = str(value)
+    return values
+
+
+def submitted(form: typing.Mapping[str, Any], normalise_code: typing.Callable[[str], str]) -> dict[str, Any]:
+    """What the form says, as record data: empty inputs are None (the field goes), lists split per line,
+    codes in lists normalised to their canonical spelling. Dates stay text: the model judges them."""
+    data: dict[str, Any] = {}
+    for spec in FORM_FIELDS:
+        if spec.read_only:
+            continue
+        raw = form.get(spec.name)
+        text = raw if isinstance(raw, str) else ""
+        if spec.kind == "bool":
+            data[spec.name] = True if text else None
+        elif spec.kind == "lines":
+            items = [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+            if spec.name in CODE_LISTS:
+                items = [normalise_code(item) for item in items]
+            data[spec.name] = items or None
+        elif spec.kind == "textarea":
+            data[spec.name] = text.replace("\r\n", "\n").strip() or None
+        else:
+            data[spec.name] = text.strip() or None
+    return data

@@ -1,0 +1,240 @@
+"""Saving what the web forms say into record files, with every guarantee the CLI gives.
+
+Each change goes through ruamel's round-trip editor (:mod:`gbstd.catalog.roundtrip`): only the fields that
+differ are set or removed, so comments, key order, quoting and every untouched line stay byte for byte. Before
+anything is written the new text must validate as a record (errors come back per field), must not add an
+error-level finding of the catalog's rules, and the file must still be the one the form was opened on (its
+content hash); the write is atomic (:mod:`gbstd.catalog.atomic`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.loader import record_from_data
+from gbstd.catalog.newrecord import insert_in_order, yaml_value
+from gbstd.catalog.record_edit import EditError, find_record
+from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
+from gbstd.catalog.safe_read import require_catalog_file
+from gbstd.catalog.yamlio import BOM, parse_yaml
+from gbstd.engine import Selection, run_rules
+from gbstd.findings import Finding, Severity
+from gbstd.i18n import Text
+from gbstd.model.standard import Status
+from gbstd.serve.forms import CODE_LISTS, FORM_FIELDS, canonical
+
+GENERAL = "_"
+DATE_FIELDS = frozenset(f.name for f in FORM_FIELDS if f.kind == "date")  # the key of errors that belong to no single field
+
+
+class Conflict(CatalogError):
+    """The file changed on disk since the form was opened: saving would lose that change."""
+
+
+@dataclass
+class Invalid(Exception):
+    """The edit does not validate: messages by field (``GENERAL`` for the record as a whole)."""
+
+    errors: dict[str, list[Text]] = field(default_factory=dict)
+
+    def add(self, name: str, message: Text) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+
+@dataclass
+class Loaded:
+    """A record's file as the editor reads it."""
+
+    record: Record
+    raw: bytes
+    text: str  # without BOM, LF line ends, ending in a newline
+    bom: bool
+    crlf: bool
+    final_newline: bool
+
+    @property
+    def digest(self) -> str:
+        return content_digest(self.raw)
+
+    def data(self) -> dict[str, Any]:
+        parsed, _ = parse_yaml(self.text)
+        return parsed if isinstance(parsed, dict) else {}
+
+
+def content_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def load(catalog: Catalog, code: str) -> Loaded:
+    """The record of ``code`` and its file, read as lint reads it (size limit, no links leading outside)."""
+    record = find_record(catalog, code)
+    document = require_catalog_file(catalog.root, record.path, catalog.config.catalog.max_file_size)
+    text = document.text or ""
+    raw = (BOM if document.bom else b"") + text.encode("utf-8")
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n") if crlf else text
+    final_newline = text.endswith("\n")
+    return Loaded(record, raw, text if final_newline else text + "\n", document.bom, crlf, final_newline)
+
+
+def _encoded(loaded: Loaded, text: str) -> bytes:
+    if not loaded.final_newline:
+        text = text[:-1]
+    if loaded.crlf:
+        text = text.replace("\n", "\r\n")
+    return (BOM if loaded.bom else b"") + text.encode("utf-8")
+
+
+def edited(loaded: Loaded, change: Callable[[CommentedMap], None]) -> tuple[str, dict[str, Any]]:
+    """The file's text after ``change`` and its parsed data; refuses a file that would be reformatted."""
+    doc = load_roundtrip(loaded.text)
+    if dump_roundtrip(doc) != loaded.text:
+        raise EditError(Text(
+            f"{loaded.record.path.name} 的格式无法原样保留（缩进或引号风格与目录惯例不同），请用 `gbstd fmt` 整理后再编辑",
+            f"{loaded.record.path.name} cannot be rewritten without changing its formatting; "
+            "run `gbstd fmt` on it first",
+        ))
+    change(doc)
+    text = dump_roundtrip(doc)
+    parsed, _ = parse_yaml(text)
+    return text, parsed if isinstance(parsed, dict) else {}
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, dt.date) and isinstance(new, str):
+        return old.isoformat() == new
+    if isinstance(old, list) and isinstance(new, list):
+        return [str(v) for v in old] == new
+    if isinstance(old, bool) or isinstance(new, bool):
+        return bool(old) == bool(new)
+    return (str(old) if old is not None else None) == new
+
+
+def set_fields(doc: CommentedMap, values: dict[str, Any]) -> None:
+    """Set (or remove, for None) each field, keeping the document's order; new keys go in model order."""
+    for key, value in values.items():
+        if value is None:
+            doc.pop(key, None)
+            continue
+        if key in DATE_FIELDS and isinstance(value, str):
+            # A valid date is a YAML date, as `gbstd new` writes it; an invalid one stays text for the model
+            # to report at its field.
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value)
+        insert_in_order(doc, key, yaml_value(key, value))
+
+
+def changed_fields(current: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """The submitted fields whose value differs from the file's."""
+    return {k: v for k, v in wanted.items() if not _same(current.get(k), v)}
+
+
+def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
+    """The edited records, validated by the model and by the rules: no error-level finding that the
+    catalog did not have before (all edits judged together, so both sides of a supersession agree)."""
+    invalid = Invalid()
+    updated: dict[str, Record] = {}
+    for loaded, parsed in edits:
+        record = loaded.record
+        standard, code, problems = record_from_data(parsed, record.rel, catalog.config)
+        for problem in problems:
+            invalid.add(str(problem.loc[0]) if problem.loc else GENERAL, problem.message)
+        if standard is None and not problems:
+            invalid.add(GENERAL, Text("记录无效", "the record is not valid"))
+        if standard is not None:
+            updated[record.rel] = replace(record, standard=standard, code=code)
+    if invalid.errors:
+        raise invalid
+    paths = set(updated)
+    before = _errors(catalog, paths)
+    after = replace(catalog, records=[updated.get(r.rel, r) for r in catalog.records])
+    for key, finding in _errors(after, paths).items():
+        if key not in before:
+            invalid.add(str(finding.loc[0]) if finding.loc else GENERAL,
+                        Text(f"{finding.rule} {finding.message.zh}", f"{finding.rule} {finding.message.en}"))
+    if invalid.errors:
+        raise invalid
+
+
+def _errors(catalog: Catalog, paths: set[str]) -> dict[tuple[str, str, str], Finding]:
+    # Duplicate rules (D) are advice and slow, history rules (G) need git: the pages show them from lint.
+    result = run_rules(catalog, dt.date.today(), Selection(ignore=["D", "G"]), only_paths=paths)
+    return {(f.path, f.rule, f.message.en): f for f in result.findings if f.severity is Severity.ERROR}
+
+
+def write_checked(loaded: Loaded, text: str, expected: str | None) -> None:
+    """Write ``text`` unless the file changed since ``expected`` (its digest when the form was opened)."""
+    now = loaded.record.path.read_bytes() if loaded.record.path.is_file() else b""
+    if expected is not None and content_digest(now) != expected:
+        raise Conflict(Text(
+            f"{loaded.record.rel} 在打开表单后已被修改（他人或其他程序），未保存；请重新打开后再改",
+            f"{loaded.record.rel} was changed on disk after the form was opened; nothing was saved — "
+            "reload it and make the change again",
+        ))
+    write_atomic(loaded.record.path, _encoded(loaded, text))
+
+
+def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str,
+              normalise: Callable[[str], str]) -> list[str]:
+    """Save the record form of ``code``; return the names of the fields written (none: nothing to do).
+    ``normalise`` spells a code canonically: codes in lists are compared (and written) that way."""
+    loaded = load(catalog, code)
+    if loaded.digest != expected:
+        write_checked(loaded, loaded.text, expected)  # raises Conflict
+    current = canonical(loaded.data(), loaded.record.standard)
+    for name in CODE_LISTS:
+        if isinstance(current.get(name), list):
+            current[name] = [normalise(str(item)) for item in current[name]]
+    changes = changed_fields(current, wanted)
+    if not changes:
+        return []
+    text, parsed = edited(loaded, lambda doc: set_fields(doc, changes))
+    check(catalog, (loaded, parsed))
+    write_checked(loaded, text, expected)
+    return list(changes)
+
+
+def _append_code(doc: CommentedMap, key: str, code: str) -> None:
+    existing = doc.get(key)
+    if isinstance(existing, CommentedSeq):
+        if code not in existing:
+            existing.append(code)
+        return
+    items = [*(existing if isinstance(existing, list) else [existing] if existing else []), code]
+    insert_in_order(doc, key, yaml_value(key, items))
+
+
+def abolish(catalog: Catalog, code: str, day: dt.date, successor: str | None, expected: str | None) -> list[str]:
+    """Mark ``code`` abolished on ``day``; with a successor, ``replaced_by`` here and ``replaces`` there.
+    Both files are checked before either is written. Returns the files written (relative paths)."""
+    loaded = load(catalog, code)
+    target = None
+    if successor:
+        target = load(catalog, successor)
+        if target.record.path == loaded.record.path:
+            raise EditError(Text("标准不能代替自己", "a standard cannot replace itself"))
+    values: dict[str, Any] = {"status": Status.ABOLISHED.value, "abolished": day.isoformat()}
+    text, parsed = edited(loaded, lambda doc: (
+        set_fields(doc, values), _append_code(doc, "replaced_by", target.record.key) if target else None))
+    written = [loaded.record.rel]
+    if target is None:
+        check(catalog, (loaded, parsed))
+    else:
+        target_text, target_parsed = edited(target, lambda doc: _append_code(doc, "replaces", loaded.record.key))
+        check(catalog, (loaded, parsed), (target, target_parsed))
+        write_checked(loaded, text, expected)
+        write_checked(target, target_text, target.digest)
+        written.append(target.record.rel)
+        return written
+    write_checked(loaded, text, expected)
+    return written

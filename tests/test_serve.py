@@ -1,0 +1,337 @@
+"""`gbstd serve` through Starlette's TestClient: CSRF, traversal, validation, byte-for-byte edits, conflicts,
+reviews, abolition, creation, import preview/apply and commits — on a copy of the sample catalog in git."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import git
+import pytest
+from starlette.routing import Route
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from gbstd.cli.app import app as cli
+from gbstd.serve.app import create_app
+from gbstd.serve.forms import FORM_FIELDS
+from gbstd.serve.security import MAX_BODY
+from tests.serve_helpers import (
+    CODE,
+    CSV_ONE_BAD_ROW,
+    RECORD,
+    SUCCESSOR,
+    changed_lines,
+    csrf_of,
+    digest_of,
+    sample_repo,
+)
+
+AS_OF = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return sample_repo(tmp_path)
+
+
+@pytest.fixture
+def client(root: Path) -> TestClient:
+    return TestClient(create_app(root, as_of=AS_OF), base_url="http://127.0.0.1")
+
+
+def page(client: TestClient, code: str = CODE) -> str:
+    response = client.get(f"/standard?code={quote(code)}")
+    assert response.status_code == 200
+    return response.text
+
+
+def form_of(html: str) -> dict[str, str]:
+    """The record form's fields as the page shows them (what a browser would submit unchanged)."""
+    data = {"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html)}
+    form = html.split('id="record-form"')[1].split("</form>")[0]
+    for name, value in re.findall(r'<input type="(?:text|date)" id="in-[a-z_]+" name="([a-z_]+)" value="([^"]*)"', form):
+        data[name] = value
+    for name, value in re.findall(r'<textarea id="in-[a-z_]+" name="([a-z_]+)"[^>]*>([^<]*)</textarea>', form):
+        data[name] = value
+    for name, block in re.findall(r'<select id="in-[a-z_]+" name="([a-z_]+)">(.*?)</select>', form, re.S):
+        selected = re.search(r"<option selected>([^<]*)</option>", block)
+        data[name] = selected.group(1) if selected else ""
+    import html as html_lib
+
+    return {k: html_lib.unescape(v) for k, v in data.items()}
+
+
+def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
+    posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
+    assert len(posts) == 7
+    assert all(getattr(r.endpoint, "csrf_checked", False) for r in posts)
+
+
+@pytest.mark.parametrize("token", [None, "", "0" * 64])
+def test_a_forged_post_is_refused_with_403_and_writes_nothing(client: TestClient, root: Path, token: str | None) -> None:
+    before = (root / RECORD).read_bytes()
+    data = {"code": CODE, "title": "forged", "digest": digest_of(page(client))}
+    if token is not None:
+        data["csrf"] = token
+    response = client.post("/standard/save", data=data)
+    assert response.status_code == 403
+    assert (root / RECORD).read_bytes() == before
+
+
+def test_a_token_from_another_session_is_refused(client: TestClient, root: Path) -> None:
+    token = csrf_of(page(client))
+    other = TestClient(client.app, base_url="http://127.0.0.1")
+    other.get("/")
+    response = other.post("/commit", data={"csrf": token, "files": RECORD, "message": "x", "author": "y"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/../gbstd.toml", "/%2e%2e/gbstd.toml", "/%2E%2E%2Fgbstd.toml", "/static/../gbstd.toml",
+                                  "/static/..%2f..%2fgbstd.toml", "/gbstd.toml", "/records/local/DB1411-T-62-2023.yaml",
+                                  "/static/serve.css/../../gbstd.toml", "/..%5cgbstd.toml"])
+def test_no_route_reaches_a_file_by_path(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "[catalog]" not in response.text and "code:" not in response.text
+
+
+def test_a_code_that_looks_like_a_path_is_not_found(client: TestClient) -> None:
+    for code in ("../gbstd.toml", "../../etc/passwd", RECORD):
+        assert client.get(f"/standard?code={quote(code)}").status_code == 404
+
+
+def test_a_foreign_host_header_is_refused(root: Path) -> None:
+    client = TestClient(create_app(root), base_url="http://attacker.example")
+    assert client.get("/").status_code == 400
+
+
+def test_pages_render(client: TestClient) -> None:
+    for path in ("/", "/reviews", "/dupes", "/system", "/plans", "/import", "/changes", "/new", "/?q=公务用车"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert CODE in client.get("/?q=公务用车").text
+    assert "↔" in client.get("/dupes").text  # the sample has groups of likely duplicates (as `gbstd dupes`)
+    assert "逾期" in client.get("/reviews").text or "到期" in client.get("/reviews").text
+    assert "202" in client.get("/system").text
+    assert "DB2103/T 002-2022" not in client.get("/?q=公务用车车车").text
+
+
+def test_the_form_is_generated_from_the_model(client: TestClient) -> None:
+    html = page(client)
+    kinds = {f.name: f.kind for f in FORM_FIELDS}
+    assert kinds["published"] == "date" and kinds["issuer"] == "lines" and kinds["status"] == "choice"
+    assert 'type="date" id="in-effective" name="effective" value="2024-03-07"' in html
+    assert "实施日期" in html and "<code>effective</code>" in html
+
+
+def test_editing_the_title_changes_only_that_line(client: TestClient, root: Path) -> None:
+    before = (root / RECORD).read_bytes()
+    data = form_of(page(client))
+    data["title"] = "机关公务用车服务管理规范"
+    response = client.post("/standard/save", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    after = (root / RECORD).read_bytes()
+    assert changed_lines(before, after) == [("title: 机关公务用车服务规范", "title: 机关公务用车服务管理规范")]
+    lint = CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat()])
+    assert lint.exit_code == 0, lint.output
+
+
+def test_comments_and_untouched_lines_stay_byte_for_byte(client: TestClient, root: Path) -> None:
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("title: 机关公务用车服务规范\n", "title: 机关公务用车服务规范  # 以标准封面为准\n")
+    text = text.replace("ccs: A12\n", "# 分类号据全文公开系统\nccs: A12\n")
+    path.write_text(text, encoding="utf-8")
+    before = path.read_bytes()
+    data = form_of(page(client))
+    data["title"] = "机关公务用车服务管理规范"
+    data["title_en"] = "Service specification for official vehicles"
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    old_lines, new_lines = before.decode().splitlines(), path.read_text(encoding="utf-8").splitlines()
+    at = old_lines.index("title: 机关公务用车服务规范  # 以标准封面为准")
+    # The title line keeps its comment (ruamel keeps the comment's column, so the gap may shrink); a new key goes
+    # in the model's order; every other line, the full-line comment included, is untouched.
+    assert re.fullmatch(r"title: 机关公务用车服务管理规范 +# 以标准封面为准", new_lines[at])
+    assert new_lines[at + 1] == "title_en: Service specification for official vehicles"
+    assert new_lines[:at] + new_lines[at + 2:] == old_lines[:at] + old_lines[at + 1:]
+
+
+def test_an_unchanged_form_writes_nothing(client: TestClient, root: Path) -> None:
+    before = (root / RECORD).stat().st_mtime_ns, (root / RECORD).read_bytes()
+    response = client.post("/standard/save", data=form_of(page(client)), follow_redirects=False)
+    assert response.status_code == 303
+    assert ((root / RECORD).stat().st_mtime_ns, (root / RECORD).read_bytes()) == before
+
+
+def test_a_status_spelled_with_an_alias_is_kept_when_other_fields_change(client: TestClient, root: Path) -> None:
+    path = root / RECORD
+    path.write_bytes(path.read_bytes().replace("status: 现行".encode(), b"status: in-force")
+                     .replace("drafters: [吕梁市机关事务服务中心]".encode(), "drafters: 吕梁市机关事务服务中心".encode()))
+    before = path.read_bytes()
+    data = form_of(page(client))
+    assert data["status"] == "现行"  # the form shows the canonical value of the alias
+    data["ccs"] = "A13"
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    assert changed_lines(before, path.read_bytes()) == [("ccs: A12", "ccs: A13")]
+
+
+def test_codes_in_lists_are_normalised_and_lists_keep_flow_style(client: TestClient, root: Path) -> None:
+    data = form_of(page(client))
+    data["references"] = "gb/t  41568-2022\n"
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    assert "references: [GB/T 41568-2022]\n" in (root / RECORD).read_text(encoding="utf-8")
+
+
+def test_an_impossible_date_is_shown_at_its_field_and_nothing_is_written(client: TestClient, root: Path) -> None:
+    before = (root / RECORD).read_bytes()
+    data = form_of(page(client))
+    data["published"] = "2024-02-30"
+    response = client.post("/standard/save", data=data)
+    assert response.status_code == 422
+    row = response.text.split('id="field-published"')[1].split("</tr>")[0]
+    assert 'class="error field-error"' in row
+    assert 'value="2024-02-30"' in row  # what the editor typed stays in the form
+    assert (root / RECORD).read_bytes() == before
+
+
+def test_a_rule_violation_is_refused(client: TestClient, root: Path) -> None:
+    before = (root / RECORD).read_bytes()
+    data = form_of(page(client))
+    data["effective"] = "2023-01-01"  # before publication (2023-12-07): rule C006
+    response = client.post("/standard/save", data=data)
+    assert response.status_code == 422
+    assert "C006" in response.text
+    assert (root / RECORD).read_bytes() == before
+
+
+def test_a_file_changed_on_disk_since_the_form_was_opened_is_a_conflict(client: TestClient, root: Path) -> None:
+    data = form_of(page(client))
+    path = root / RECORD
+    path.write_bytes(path.read_bytes().replace(b"ccs: A12", b"ccs: A13"))
+    changed = path.read_bytes()
+    data["title"] = "改过的标题"
+    response = client.post("/standard/save", data=data)
+    assert response.status_code == 409
+    assert "打开表单后已被修改" in response.text
+    assert path.read_bytes() == changed
+
+
+def test_messages_follow_the_language(root: Path) -> None:
+    client = TestClient(create_app(root, lang="en", as_of=AS_OF), base_url="http://127.0.0.1")
+    data = form_of(page(client))
+    (root / RECORD).write_bytes((root / RECORD).read_bytes() + b"# touched\n")
+    response = client.post("/standard/save", data=data)
+    assert response.status_code == 409 and "was changed on disk after the form was opened" in response.text
+
+
+def test_markup_in_a_record_is_escaped(client: TestClient, root: Path) -> None:
+    data = form_of(page(client))
+    data["note"] = '<script>alert("x")</script>'
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    html = page(client)
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def test_adding_a_review_appears_in_the_worklist(client: TestClient, root: Path) -> None:
+    html = page(client)
+    response = client.post("/standard/review", data={"csrf": csrf_of(html), "code": CODE, "date": "2026-10-01",
+                                                     "conclusion": "继续有效", "by": "吕梁市机关事务服务中心"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    text = (root / RECORD).read_text(encoding="utf-8")
+    assert "reviews:\n  - date: 2026-10-01\n    conclusion: 继续有效\n" in text
+    row = client.get("/reviews").text.split(CODE + "</a>")[1].split("</tr>")[0]
+    assert "2026-10-01" in row
+
+
+def test_a_review_in_the_future_is_refused(client: TestClient, root: Path) -> None:
+    before = (root / RECORD).read_bytes()
+    html = page(client)
+    response = client.post("/standard/review", data={"csrf": csrf_of(html), "code": CODE, "date": "2027-01-01",
+                                                     "conclusion": "继续有效", "by": "x"})
+    assert response.status_code == 422 and "尚未发生" in response.text
+    assert (root / RECORD).read_bytes() == before
+
+
+def test_abolishing_links_both_sides(client: TestClient, root: Path) -> None:
+    html = page(client)
+    response = client.post("/standard/abolish", data={"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html),
+                                                      "date": "2024-03-07", "successor": "db1411/t 63-2023"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    text = (root / RECORD).read_text(encoding="utf-8")
+    assert "status: 废止\n" in text and "abolished: 2024-03-07\n" in text and "replaced_by: [DB1411/T 63-2023]" in text
+    successor = (root / "records/local/DB1411-T-63-2023.yaml").read_text(encoding="utf-8")
+    assert f"replaces: [{CODE}]" in successor
+    assert SUCCESSOR in successor
+
+
+def test_creating_a_record_runs_the_checks_of_gbstd_new(client: TestClient, root: Path) -> None:
+    token = csrf_of(client.get("/new").text)
+    response = client.post("/new", data={"csrf": token, "code": "db41/t 9100-2025", "title": "机关茶歇服务规范",
+                                         "published": "2025-01-02", "effective": "2025-03-01", "module": "302"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    created = root / "records/local/DB41-T-9100-2025.yaml"
+    assert "code: DB41/T 9100-2025\ntitle: 机关茶歇服务规范\n" in created.read_text(encoding="utf-8")
+    again = client.post("/new", data={"csrf": token, "code": "DB41/T 9100-2025", "title": "x"})
+    assert again.status_code == 422 and "已有记录" in again.text
+    bad = client.post("/new", data={"csrf": token, "code": "not a code", "title": "x"})
+    assert bad.status_code == 422
+
+
+def test_import_previews_then_applies_the_good_rows(client: TestClient, root: Path) -> None:
+    token = csrf_of(client.get("/import").text)
+    files = {"table": ("清单.csv", CSV_ONE_BAD_ROW.encode("utf-8"), "text/csv")}
+    preview = client.post("/import/preview", data={"csrf": token}, files=files)
+    assert preview.status_code == 200, preview.text
+    assert "2025-02-30" in preview.text and "第3行" in preview.text
+    assert not (root / "records/local/DB41-T-9001-2025.yaml").exists()
+    upload = preview.text.split('name="token" value="')[1].split('"')[0]
+    applied = client.post("/import/apply", data={"csrf": token, "token": upload})
+    assert applied.status_code == 200
+    assert (root / "records/local/DB41-T-9001-2025.yaml").is_file()
+    assert not (root / "records/local/DB41-T-9002-2025.yaml").exists()
+
+
+def test_uploads_are_limited_in_size_and_type(client: TestClient) -> None:
+    token = csrf_of(client.get("/import").text)
+    big = client.post("/import/preview", data={"csrf": token},
+                      files={"table": ("big.csv", b"x" * (MAX_BODY + 10), "text/csv")})
+    assert big.status_code == 413
+    odd = client.post("/import/preview", data={"csrf": token}, files={"table": ("x.sh", b"rm -rf /", "text/plain")})
+    assert odd.status_code == 422
+
+
+def test_changes_are_described_by_field_and_committed(client: TestClient, root: Path) -> None:
+    data = form_of(page(client))
+    data["title"] = "机关公务用车服务管理规范"
+    client.post("/standard/save", data=data, follow_redirects=False)
+    changes = client.get("/changes").text
+    assert RECORD in changes and "title: 机关公务用车服务规范 → 机关公务用车服务管理规范" in changes
+    token = csrf_of(changes)
+    outside = client.post("/commit", data={"csrf": token, "files": "../outside.txt", "message": "m", "author": "a"})
+    assert outside.status_code == 422
+    response = client.post("/commit", data={"csrf": token, "files": RECORD, "message": "改标准名称", "author": "张三"})
+    assert response.status_code == 200 and 'id="done"' in response.text
+    head = git.Repo(root, search_parent_directories=True).head.commit
+    assert head.message == "改标准名称" and head.author.name == "张三"
+    assert not git.Repo(root, search_parent_directories=True).is_dirty()
+
+
+def test_the_cli_binds_to_loopback_and_warns_otherwise(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    result = CliRunner().invoke(cli, ["serve", str(root)])
+    assert result.exit_code == 0, result.output
+    assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8741
+    result = CliRunner().invoke(cli, ["serve", "-C", str(root), ".", "--host", "0.0.0.0", "--port", "9001"])
+    assert result.exit_code == 0 and "警告" in result.output
+    assert calls[-1]["host"] == "0.0.0.0"
+    missing = CliRunner().invoke(cli, ["serve", str(root / "nope")])
+    assert missing.exit_code == 2 and "路径不存在" in missing.output
