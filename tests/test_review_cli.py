@@ -279,3 +279,12 @@ def test_sample_catalog_has_no_review_errors() -> None:
     result = run_rules(load_catalog(SAMPLE), dt.date(2026, 11, 23), Selection(select=["R"]))
     assert not result.internal_errors
     assert [f for f in result.findings if f.severity is Severity.ERROR] == []
+
+
+def test_table_shows_a_title_with_console_markup_as_text(tmp_path: Path) -> None:
+    """A title such as "[/]" or "[bold]" is data: the table prints it as written instead of failing."""
+    records = [{**RECORDS[0], "title": "[/]机关[bold]食堂[/bold]\x1b[2J服务规范"}]
+    catalog = review_catalog(tmp_path / "cat", records)
+    code, out, _ = run("review", "-C", str(catalog), "--as-of", AS_OF)
+    assert code == 0
+    assert "[/]机关[bold]食堂[/bold]" in out and "\x1b" not in out

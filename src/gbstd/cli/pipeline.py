@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text as RichText
 
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
@@ -27,6 +28,7 @@ from gbstd.cli.common import (
 )
 from gbstd.i18n import Lang, Text
 from gbstd.pipeline import project_states, stage_counts
+from gbstd.printable import printable
 from gbstd.system_report import PIPELINE_COLUMNS, group_states, pipeline_markdown, pipeline_rows
 
 
@@ -109,7 +111,7 @@ def pipeline(
                 )
             for _stage, _withdrawn, members in group_states(states):
                 for row in pipeline_rows(members, language):
-                    table.add_row(*row)
+                    table.add_row(*(RichText(printable(str(cell))) for cell in row))  # data, not markup
                 table.add_section()
             console.print(table)
     if counts is not None:

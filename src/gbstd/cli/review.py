@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text as RichText
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
@@ -36,6 +37,7 @@ from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
 from gbstd.model.regions import is_valid_region
 from gbstd.model.standard import CONCLUSION_ALIASES, TIER_ALIASES, Conclusion, Review
+from gbstd.printable import printable
 from gbstd.review import DueState, ReviewState, Worklist, parse_window, review_worklist
 from gbstd.tabular.safety import markdown_text
 from gbstd.tabular.writers import csv_bytes
@@ -213,7 +215,8 @@ def render_table(worklist: Worklist, lang: Lang) -> None:
         # Codes, dates and day counts must stay on one line; the title wraps.
         table.add_column(header, no_wrap=index in (1, 5, 6), overflow="fold")
     for state in worklist.items:
-        table.add_row(*_row(state, lang), style=_STYLE.get(state.state))
+        # Cells as plain rich Text: a title such as "[/]…" is data, not console markup.
+        table.add_row(*(RichText(printable(cell)) for cell in _row(state, lang)), style=_STYLE.get(state.state))
     console = Console(highlight=False)
     if not console.is_terminal:  # piped or captured: no terminal width to respect, keep rows whole
         console = Console(highlight=False, width=200)

@@ -8,8 +8,6 @@ every pair (quadratic in a large group; for small catalogs and the labelled-set 
 
 from gbstd.similarity.duplicates import (
     DuplicateDetector,
-    DuplicateKind,
-    DuplicatePair,
     cluster,
     describe_region,
     find_duplicates,
@@ -18,6 +16,7 @@ from gbstd.similarity.duplicates import (
 )
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, Partner
 from gbstd.similarity.normalise import normalise, scope_text, to_simplified
+from gbstd.similarity.pairs import DuplicateKind, DuplicatePair
 from gbstd.similarity.scoring import PairScore, Weights, score_pair
 from gbstd.similarity.subject import Subject, SubjectExtractor
 

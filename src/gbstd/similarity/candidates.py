@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 # A band bucket holding more subjects than this is common wording, not a near-duplicate; it is skipped so that
 # one crowded bucket cannot make the pass quadratic.
@@ -32,6 +31,8 @@ def signatures(gram_sets: Sequence[Sequence[str]], num_perm: int, chunk: int = 8
     ids = [[vocabulary.setdefault(g, len(vocabulary)) for g in dict.fromkeys(grams)] for grams in gram_sets]
     if not ids:
         return np.zeros((0, num_perm), dtype=np.uint64)
+    from datasketch import MinHash  # imported on use: it pulls in SciPy, slow at every command's start-up
+
     singles = MinHash.bulk([[g.encode("utf-8")] for g in vocabulary], num_perm=num_perm, seed=1)
     empty = MinHash(num_perm=num_perm, seed=1).hashvalues  # the signature of an empty set
     table = np.vstack([*(m.hashvalues for m in singles), empty])
@@ -48,6 +49,8 @@ def signatures(gram_sets: Sequence[Sequence[str]], num_perm: int, chunk: int = 8
 
 def banding(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) chosen by datasketch for this Jaccard threshold and number of permutations."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
 

@@ -20,13 +20,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TYPE_CHECKING
 
 from gbstd.catalog.catalog import Record
 from gbstd.model.code import TIER_RANK
-
-if TYPE_CHECKING:  # the pair types live in duplicates.py, which builds groups with this module
-    from gbstd.similarity.duplicates import DuplicateKind, DuplicatePair
+from gbstd.similarity.pairs import DuplicateKind, DuplicatePair
 
 # The kind a group is labelled with: the most actionable kind among its pairs (values of DuplicateKind).
 KIND_ORDER = ("same-code", "merge", "adopt-upper", "sibling")

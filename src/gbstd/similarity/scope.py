@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from gbstd.similarity.candidates import banding, candidate_pairs, signatures
 from gbstd.similarity.normalise import bigrams
@@ -31,6 +30,10 @@ class ScopeIndex:
         self.texts = list(self._rows)
         self._matrix = None
         if self.texts:
+            # Imported here: scikit-learn (with SciPy) takes about a second to import, which every command
+            # would pay at start-up although only duplicate detection needs it.
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
             vectoriser = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, dtype=np.float32)
             self._matrix = vectoriser.fit_transform(self.texts).tocsr()  # rows are L2-normalised
 

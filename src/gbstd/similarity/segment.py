@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:
+    import jieba
 
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
+    import jieba  # here, not at the top: only duplicate detection segments, and jieba is slow to import
+
     jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO on the root of its logger
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
