@@ -330,8 +330,10 @@ def test_the_cli_binds_to_loopback_and_warns_otherwise(root: Path, monkeypatch: 
     result = CliRunner().invoke(cli, ["serve", str(root)])
     assert result.exit_code == 0, result.output
     assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8741
-    result = CliRunner().invoke(cli, ["serve", "-C", str(root), ".", "--host", "0.0.0.0", "--port", "9001"])
+    result = CliRunner().invoke(cli, ["serve", "-C", str(root), "--host", "0.0.0.0", "--port", "9001"])
     assert result.exit_code == 0 and "警告" in result.output
     assert calls[-1]["host"] == "0.0.0.0"
     missing = CliRunner().invoke(cli, ["serve", str(root / "nope")])
     assert missing.exit_code == 2 and "路径不存在" in missing.output
+    twice = CliRunner().invoke(cli, ["serve", str(root), "-C", str(root / "records")])
+    assert twice.exit_code == 2  # the catalog named twice, differently: as every command

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import webbrowser
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gbstd.catalog.config_file import CatalogError, find_root
-from gbstd.cli.common import LangChoice, LangOption, fail, stderr
+from gbstd.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    LangChoice,
+    LangOption,
+    fail,
+    named_catalog,
+    stderr,
+)
 from gbstd.i18n import Text
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def serve(
-    path: Annotated[Path, typer.Argument(help="目录 catalog directory (default: .)")] = Path("."),
-    directory: Annotated[Path | None, typer.Option("-C", help="在此目录中运行 run as if started in this directory.")] = None,
+    path: CatalogArgument = None,
+    catalog: CatalogOption = None,
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口 port.")] = 8741,
     host: Annotated[str, typer.Option("--host", help="监听地址 address to listen on (default: this computer only).")] = "127.0.0.1",
     open_browser: Annotated[bool, typer.Option("--open", help="在浏览器中打开 open it in the browser.")] = False,
@@ -38,7 +45,7 @@ def serve(
     from gbstd.serve.app import create_app
 
     language = lang.value
-    start = (directory / path) if directory is not None else path
+    start = named_catalog(path, catalog, language)
     if not start.exists():
         fail(Text(f"路径不存在：{start}", f"no such path: {start}"), language)
     try:
