@@ -27,7 +27,9 @@ EVAL_SHA256 = "ebdd5a995661bd0d90c7f6fb508c6fca341658480fb088885480425ffa373b0d"
 SAMPLE_CATALOG = Path(__file__).resolve().parents[1] / "standards"
 DUPLICATE_KINDS = {"abbreviation", "synonym", "qualifier", "prefix", "order", "traditional", "near"}
 LOOK_ALIKE_KINDS = {"aspect", "subject", "boilerplate-scope", "aspect-scope"}
-XFAIL = pytest.mark.xfail(strict=False, reason="until the dupes-scoring work lands")
+# The evaluation part misses its recall target today (0.79 < 0.85, synonyms outside the thesaurus: issue 14 stays
+# open). strict: the day it passes, the marker must go, so the figure in the README is updated with it.
+EVAL_SHORT = pytest.mark.xfail(strict=True, reason="evaluation recall 0.79 < 0.85 (issue 14 open)")
 
 
 @cache
@@ -81,14 +83,20 @@ def test_every_side_is_a_valid_record_of_the_sample_system() -> None:
                 assert side.scope.startswith(("本文件", "本标准", "本標準")) and side.scope.endswith("。"), pair.id
 
 
-@XFAIL
 def test_development_precision_and_recall() -> None:
     figures = _figures("dev")
     assert figures.precision >= 0.95
     assert figures.recall >= 0.85
 
 
-@XFAIL
+def test_evaluation_does_not_fall_below_todays_figures() -> None:
+    """Until the target below is met, today's evaluation figures (precision 1.000, recall 0.793) are the floor."""
+    figures = _figures("eval")
+    assert figures.precision >= 0.95
+    assert figures.recall >= 0.79
+
+
+@EVAL_SHORT
 def test_evaluation_precision_and_recall() -> None:
     figures = _figures("eval")
     assert figures.precision >= 0.95
