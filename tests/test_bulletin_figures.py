@@ -85,3 +85,26 @@ def test_framework_png_grows_with_the_modules_and_keeps_text_readable(tmp_path: 
         assert smallest * scale >= 15, "the smallest label must be at least 15 pixels high"
         for box in lay.root.walk():  # lines of a box never touch each other or its border
             assert box.height * scale >= sum(line.size for line in box.lines) * scale + 30
+
+
+def test_the_bulletin_framework_figure_has_no_title_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gbstd.diagram import render_diagram
+
+    monkeypatch.setattr("gbstd.diagram.graphviz_available", lambda: False)  # compare with gbstd's own drawing
+
+    summary = summarize(
+        load_catalog(make_catalog(tmp_path, {"GB-T-42967-2023": GB})), dt.date.fromisoformat(AS_OF)
+    )
+    titled, bare = layout(summary), layout(summary, heading=False)
+    assert any("框架图" in line.text for line in titled.heading)
+    assert not any("框架图" in line.text for line in bare.heading) and bare.height < titled.height
+    svg = render_diagram(summary, "svg", renderer="builtin", heading=False).decode("utf-8")
+    assert "框架图" not in svg and "公务用车" in svg
+    # the bulletin draws its figure 4 without the title: the caption under it says 标准体系框架图
+    from gbstd.reports.sources import framework_diagram
+
+    diagram = framework_diagram(load_catalog(SAMPLE), dt.date.fromisoformat(AS_OF))
+    builtin = to_png(layout(summarize(load_catalog(SAMPLE), dt.date.fromisoformat(AS_OF)), heading=False))
+    assert getattr(diagram, "png", None) == builtin

@@ -109,19 +109,21 @@ def _box(node: ModuleNode, lang: Lang) -> Box:
     return Box(lines, colours(node), node.module.extension, [_box(child, lang) for child in node.children])
 
 
-def layout(summary: SystemSummary, lang: Lang = "zh") -> Layout:
+def layout(summary: SystemSummary, lang: Lang = "zh", heading: bool = True) -> Layout:
+    """The tree laid out; without ``heading`` (a figure with a caption of its own) no title line is drawn."""
     overall = summary.overall
     root_counts = (f"in force {overall.in_force} · in progress {overall.in_progress}" if lang == "en"
                    else f"现行 {overall.in_force} · 在研 {overall.in_progress}")  # fmt: skip
     root = Box([Line(summary.name, ROOT_TEXT, bold=True), Line(root_counts, SMALL_TEXT)], ROOT,
                children=[_box(node, lang) for node in summary.roots])  # fmt: skip
     day = summary.as_of.isoformat()
-    heading = [Line(f"{summary.name} — framework as of {day}" if lang == "en" else f"{summary.name} 框架图（{day}）",
-                    HEADING_TEXT, bold=True)]  # fmt: skip
+    title = [Line(f"{summary.name} — framework as of {day}" if lang == "en" else f"{summary.name} 框架图（{day}）",
+                  HEADING_TEXT, bold=True)]  # fmt: skip
+    heading_lines = title if heading else []
     if summary.adopted_from:
         based = f"based on {summary.adopted_from}" if lang == "en" else f"依据：{summary.adopted_from}"
-        heading.append(Line(based, SUBHEADING_TEXT))
-    top = MARGIN + sum(line.size + 8 for line in heading)
+        heading_lines.append(Line(based, SUBHEADING_TEXT))
+    top = MARGIN + sum(line.size + 8 for line in heading_lines)
     legend, x = [], MARGIN
     for fill, dashed, text in legend_entries():
         label = text.get(lang)
@@ -163,9 +165,9 @@ def layout(summary: SystemSummary, lang: Lang = "zh") -> Layout:
     place(root)
     boxes = root.walk()
     width = max(x - COLUMN_GAP + MARGIN, max(entry[3] + entry[5] for entry in legend) + MARGIN,
-                max(text_width(line.text, line.size) for line in heading) + 2 * MARGIN)  # fmt: skip
+                max((text_width(line.text, line.size) for line in heading_lines), default=0) + 2 * MARGIN)  # fmt: skip
     height = max(box.y + box.height for box in boxes) + MARGIN
-    return Layout(width, height, heading, legend, legend_height, root)
+    return Layout(width, height, heading_lines, legend, legend_height, root)
 
 
 def _edges(root: Box) -> list[list[tuple[float, float]]]:
@@ -278,9 +280,9 @@ def to_png(lay: Layout, dpi: int = 150) -> bytes:
     return buffer.getvalue()
 
 
-def render(summary: SystemSummary, fmt: str, lang: Lang = "zh") -> bytes:
+def render(summary: SystemSummary, fmt: str, lang: Lang = "zh", heading: bool = True) -> bytes:
     """The diagram as SVG or PNG bytes, drawn here."""
-    lay = layout(summary, lang)
+    lay = layout(summary, lang, heading)
     return to_svg(lay) if fmt == "svg" else to_png(lay)
 
 
