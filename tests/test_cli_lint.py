@@ -127,7 +127,7 @@ def test_rules_and_rule_commands() -> None:
     listing = runner.invoke(app, ["rules", "--json"])
     rows = json.loads(listing.stdout)
     assert {"C001", "C007", "Y005"} <= {row["code"] for row in rows}
-    explained = runner.invoke(app, ["rule", "c007"])
+    explained = runner.invoke(app, ["rule", "c007", "--lang", "en"])
     assert explained.exit_code == 0
     for section in ("What it does:", "Why it matters:", "Example:", "Use instead:"):
         assert section in explained.stdout

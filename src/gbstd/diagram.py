@@ -53,13 +53,13 @@ def _label(node: ModuleNode, lang: Lang) -> str:
 _colours = diagram_layout.colours
 
 
-def build_graph(summary: SystemSummary, lang: Lang = "zh") -> graphviz.Digraph:
-    """The diagram as a Graphviz graph (``.source`` is the DOT text)."""
+def build_graph(summary: SystemSummary, lang: Lang = "zh", heading: bool = True) -> graphviz.Digraph:
+    """The diagram as a Graphviz graph (``.source`` is the DOT text); ``heading``: draw the title above it."""
     graph = graphviz.Digraph(
         "standard_system",
         graph_attr={
             "rankdir": "LR", "nodesep": "0.2", "ranksep": "0.6", "fontname": FONT,
-            "label": _heading(summary, lang), "labelloc": "t", "fontsize": "16",
+            "label": _heading(summary, lang, heading), "labelloc": "t", "fontsize": "16",
         },
         node_attr={
             "shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": "11",
@@ -96,11 +96,11 @@ def build_graph(summary: SystemSummary, lang: Lang = "zh") -> graphviz.Digraph:
     return graph
 
 
-def _heading(summary: SystemSummary, lang: Lang) -> str:
-    """The graph's label: the title, what the system adopts, and a legend row of coloured cells."""
+def _heading(summary: SystemSummary, lang: Lang, title_line: bool = True) -> str:
+    """The graph's label: the title (unless left out), what the system adopts, and a legend row."""
     day = summary.as_of.isoformat()
     title = f"{summary.name} — framework as of {day}" if lang == "en" else f"{summary.name} 框架图（{day}）"
-    rows = [f'<tr><td colspan="4"><font point-size="16"><b>{html.escape(title)}</b></font></td></tr>']
+    rows = [f'<tr><td colspan="4"><font point-size="16"><b>{html.escape(title)}</b></font></td></tr>'] if title_line else []
     if summary.adopted_from:
         based = f"based on {summary.adopted_from}" if lang == "en" else f"依据：{summary.adopted_from}"
         rows.append(f'<tr><td colspan="4"><font point-size="10">{html.escape(based)}</font></td></tr>')
@@ -119,9 +119,13 @@ def graphviz_available() -> bool:
 
 
 def render_diagram(
-    summary: SystemSummary, fmt: DiagramFormat = "svg", lang: Lang = "zh", renderer: Renderer = "auto"
+    summary: SystemSummary, fmt: DiagramFormat = "svg", lang: Lang = "zh", renderer: Renderer = "auto",
+    heading: bool = True,
 ) -> bytes:
-    """The diagram as SVG or PNG bytes: by Graphviz where ``dot`` is installed (``auto``), else by gbstd."""
+    """The diagram as SVG or PNG bytes: by Graphviz where ``dot`` is installed (``auto``), else by gbstd.
+
+    ``heading=False`` leaves out the title, for a figure whose caption already says it (the bulletin).
+    """
     if not summary.roots:
         raise DiagramError(
             Text(
@@ -130,8 +134,8 @@ def render_diagram(
             )
         )
     if renderer == "builtin" or (renderer == "auto" and not graphviz_available()):
-        return diagram_layout.render(summary, fmt, lang)
-    graph = build_graph(summary, lang)
+        return diagram_layout.render(summary, fmt, lang, heading)
+    graph = build_graph(summary, lang, heading)
     try:
         return graph.pipe(format=fmt)
     except graphviz.ExecutableNotFound:

@@ -23,8 +23,12 @@ DEAD = ("#eeeeee", "#7f8c8d")
 OK = ("#eaf4fb", "#2c7fb8")
 ROOT = ("#ffffff", "#333333")
 EDGE = "#888888"
-PAD_X, PAD_Y, LINE_GAP = 10.0, 6.0, 3.0
-COLUMN_GAP, ROW_GAP, MARGIN = 40.0, 10.0, 16.0
+# Sizes in px at 100 per inch (the PNG is drawn at 150 dpi, so 1 px here is 1.5 pixels there). The smallest
+# text, the counts line, stays at SMALL_TEXT so that labels read without zooming; boxes and the canvas grow
+# with the text and the number of modules, never the other way round.
+HEADING_TEXT, SUBHEADING_TEXT, ROOT_TEXT, NAME_TEXT, SMALL_TEXT = 18.0, 12.0, 15.0, 13.0, 11.0
+PAD_X, PAD_Y, LINE_GAP = 14.0, 8.0, 5.0
+COLUMN_GAP, ROW_GAP, MARGIN = 48.0, 14.0, 20.0
 
 
 def text_width(text: str, size: float) -> float:
@@ -101,30 +105,32 @@ def legend_entries() -> list[tuple[tuple[str, str], bool, Text]]:
 
 def _box(node: ModuleNode, lang: Lang) -> Box:
     name = node.module.name_en if lang == "en" and node.module.name_en else node.module.name
-    lines = [Line(node.id, 11, bold=True), Line(name, 11), Line(counts_line(node, lang), 9)]
+    lines = [Line(node.id, NAME_TEXT, bold=True), Line(name, NAME_TEXT), Line(counts_line(node, lang), SMALL_TEXT)]
     return Box(lines, colours(node), node.module.extension, [_box(child, lang) for child in node.children])
 
 
-def layout(summary: SystemSummary, lang: Lang = "zh") -> Layout:
+def layout(summary: SystemSummary, lang: Lang = "zh", heading: bool = True) -> Layout:
+    """The tree laid out; without ``heading`` (a figure with a caption of its own) no title line is drawn."""
     overall = summary.overall
     root_counts = (f"in force {overall.in_force} · in progress {overall.in_progress}" if lang == "en"
                    else f"现行 {overall.in_force} · 在研 {overall.in_progress}")  # fmt: skip
-    root = Box([Line(summary.name, 12, bold=True), Line(root_counts, 9)], ROOT,
+    root = Box([Line(summary.name, ROOT_TEXT, bold=True), Line(root_counts, SMALL_TEXT)], ROOT,
                children=[_box(node, lang) for node in summary.roots])  # fmt: skip
     day = summary.as_of.isoformat()
-    heading = [Line(f"{summary.name} — framework as of {day}" if lang == "en" else f"{summary.name} 框架图（{day}）",
-                    16, bold=True)]  # fmt: skip
+    title = [Line(f"{summary.name} — framework as of {day}" if lang == "en" else f"{summary.name} 框架图（{day}）",
+                  HEADING_TEXT, bold=True)]  # fmt: skip
+    heading_lines = title if heading else []
     if summary.adopted_from:
         based = f"based on {summary.adopted_from}" if lang == "en" else f"依据：{summary.adopted_from}"
-        heading.append(Line(based, 10))
-    top = MARGIN + sum(line.size + 6 for line in heading)
+        heading_lines.append(Line(based, SUBHEADING_TEXT))
+    top = MARGIN + sum(line.size + 8 for line in heading_lines)
     legend, x = [], MARGIN
     for fill, dashed, text in legend_entries():
         label = text.get(lang)
-        width = text_width(label, 9) + 12
+        width = text_width(label, SMALL_TEXT) + 2 * PAD_X
         legend.append((fill, dashed, label, x, top, width))
-        x += width + 6
-    legend_height = 9 + 10
+        x += width + 8
+    legend_height = SMALL_TEXT + 2 * PAD_Y
     # Columns: every level as wide as its widest box.
     levels: list[list[Box]] = []
 
@@ -142,7 +148,7 @@ def layout(summary: SystemSummary, lang: Lang = "zh") -> Layout:
         for box in column:
             box.x, box.width = x, width
         x += width + COLUMN_GAP
-    cursor = top + legend_height + 16
+    cursor = top + legend_height + 2 * ROW_GAP
 
     def place(box: Box) -> None:
         nonlocal cursor
@@ -159,9 +165,9 @@ def layout(summary: SystemSummary, lang: Lang = "zh") -> Layout:
     place(root)
     boxes = root.walk()
     width = max(x - COLUMN_GAP + MARGIN, max(entry[3] + entry[5] for entry in legend) + MARGIN,
-                max(text_width(line.text, line.size) for line in heading) + 2 * MARGIN)  # fmt: skip
+                max((text_width(line.text, line.size) for line in heading_lines), default=0) + 2 * MARGIN)  # fmt: skip
     height = max(box.y + box.height for box in boxes) + MARGIN
-    return Layout(width, height, heading, legend, legend_height, root)
+    return Layout(width, height, heading_lines, legend, legend_height, root)
 
 
 def _edges(root: Box) -> list[list[tuple[float, float]]]:
@@ -188,7 +194,7 @@ def _heading_centres(lay: Layout) -> list[float]:
     y, centres = MARGIN, []
     for line in lay.heading:
         centres.append(y + line.size / 2)
-        y += line.size + 6
+        y += line.size + 8
     return centres
 
 
@@ -211,7 +217,7 @@ def to_svg(lay: Layout) -> bytes:
         dash = ' stroke-dasharray="4 3"' if dashed else ""
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{lay.legend_height:.1f}" '
                      f'fill="{fill}" stroke="{stroke}"{dash}/>')  # fmt: skip
-        parts.append(text(x + width / 2, y + lay.legend_height / 2, Line(label, 9)))
+        parts.append(text(x + width / 2, y + lay.legend_height / 2, Line(label, SMALL_TEXT)))
     for path in _edges(lay.root):
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in path)
         parts.append(f'<polyline points="{points}" fill="none" stroke="{EDGE}"/>')
@@ -256,7 +262,7 @@ def to_png(lay: Layout, dpi: int = 150) -> bytes:
             for (fill, stroke), dashed, label, x, y, width in lay.legend:
                 ax.add_patch(Rectangle((x, y), width, lay.legend_height, facecolor=fill, edgecolor=stroke,
                                        linestyle="--" if dashed else "-", linewidth=0.8))  # fmt: skip
-                text(x + width / 2, y + lay.legend_height / 2, Line(label, 9))
+                text(x + width / 2, y + lay.legend_height / 2, Line(label, SMALL_TEXT))
             for path in _edges(lay.root):
                 ax.plot([p[0] for p in path], [p[1] for p in path], color=EDGE, linewidth=0.8)
             for box in lay.root.walk():
@@ -274,9 +280,9 @@ def to_png(lay: Layout, dpi: int = 150) -> bytes:
     return buffer.getvalue()
 
 
-def render(summary: SystemSummary, fmt: str, lang: Lang = "zh") -> bytes:
+def render(summary: SystemSummary, fmt: str, lang: Lang = "zh", heading: bool = True) -> bytes:
     """The diagram as SVG or PNG bytes, drawn here."""
-    lay = layout(summary, lang)
+    lay = layout(summary, lang, heading)
     return to_svg(lay) if fmt == "svg" else to_png(lay)
 
 

@@ -40,14 +40,14 @@ def rule(
     code: Annotated[str, typer.Argument(help="规则代码 rule code, e.g. C007")],
     lang: LangOption = LangChoice.zh,
 ) -> None:
-    """解释一条规则 — explain one rule: what it does, why it matters, an example and what to use instead.
+    """解释一条规则（做什么、为什么重要、示例、应改为）— explain one rule; English with --lang en.
 
     Example:
 
-        gbstd rule C007
+        gbstd rule C007 --lang en
     """
     found = RULES_BY_CODE.get(code.strip().upper())
     if found is None:
         fail(Text(f"没有规则 {code}（见 `gbstd rules`）", f"no rule {code} (see `gbstd rules`)"), lang.value)
     typer.echo(f"{found.code} {found.name} ({found.severity.value})\n")
-    typer.echo(found.doc())
+    typer.echo(found.doc(lang.value))

@@ -21,9 +21,12 @@ _fontconfig_cjk_files = fontconfig_cjk_files
 
 
 def render_chart(chart: Chart, dpi: int = 150) -> bytes:
-    """One chart as PNG bytes: grouped bars, one colour per series, counts written on the bars."""
-    key = (chart.name, chart.caption, tuple(chart.labels), tuple((k, tuple(v)) for k, v in chart.series.items()),
-           chart.horizontal, dpi)
+    """One chart as PNG bytes: grouped bars, one colour per series, counts written on the bars.
+
+    No title inside the image: every bulletin format prints ``chart.caption`` under it (图注), once.
+    """
+    key = (chart.name, tuple(chart.labels), tuple((k, tuple(v)) for k, v in chart.series.items()),
+           chart.horizontal, dpi)  # fmt: skip
     if key not in _DRAWN:
         if len(_DRAWN) >= 64:
             _DRAWN.clear()
@@ -51,7 +54,6 @@ def _draw(chart: Chart, dpi: int) -> bytes:
         fig, ax = plt.subplots(figsize=size, dpi=dpi)
         try:
             _bars(ax, chart)
-            ax.set_title(chart.caption, fontsize=12)
             fig.tight_layout()
             buffer = BytesIO()
             fig.savefig(buffer, format="png")

@@ -235,6 +235,7 @@ def framework_diagram(catalog: Catalog, as_of: dt.date) -> Diagram | Unavailable
     system file or without Graphviz, with the reason."""
     summary = summarize(catalog, as_of)
     try:
-        return Diagram(png=render_diagram(summary, "png"), svg=render_diagram(summary, "svg"))
+        # The bulletin's PNG figure has its caption (图4 …) under it: no second title inside the image.
+        return Diagram(png=render_diagram(summary, "png", heading=False), svg=render_diagram(summary, "svg"))
     except DiagramError as exc:
         return Unavailable("标准体系框架图", exc.text.zh)

@@ -2,7 +2,8 @@
 
 Rules yield findings without code or severity decisions of their own: the engine stamps the rule's code and
 the configured severity, applies select/ignore and inline suppressions. A rule's docstring is its
-documentation (``gbstd rule CODE``): *What it does / Why it matters / Example / Use instead*.
+documentation (``gbstd rule CODE --lang en``): *What it does / Why it matters / Example / Use instead*;
+its Chinese text, with the same four sections, is in ``rules/docs_zh.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
 from gbstd.pipeline import ProjectState, project_states
 from gbstd.review import ReviewState, review_states
+from gbstd.rules import docs_zh
 from gbstd.similarity import DuplicateGroups, find_groups
 
 # What a catalog-wide rule may read of other records, in groups of Standard fields. Incremental lint keeps a
@@ -128,7 +130,10 @@ class Rule(ABC):
         """Yield this rule's findings for the catalog in ``ctx``."""
 
     @classmethod
-    def doc(cls) -> str:
+    def doc(cls, lang: str = "en") -> str:
+        """The rule's documentation: the English docstring, or its Chinese text (``rules/docs_zh.py``)."""
+        if lang == "zh":
+            return docs_zh.render(cls.code, cls.summary.zh)
         return inspect.cleandoc(cls.__doc__ or "")
 
     def at(self, record: Record, message: Text, loc: Loc = (), *, key: bool = True) -> Finding:
