@@ -34,8 +34,11 @@ def _flag_type(self: TyperOption, ctx: Any) -> str | None:
     return None if getattr(self, "is_flag", False) else _option_type(self, ctx)
 
 
-_option_type = TyperOption.display_type_rich
-TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+# A cosmetic patch of typer's help: applied only where typer has the hook, so another typer release can at
+# worst show `<bool>` again, never stop the command line from starting.
+_option_type = getattr(TyperOption, "display_type_rich", None)
+if _option_type is not None:
+    TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="gbstd",
