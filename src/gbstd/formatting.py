@@ -13,7 +13,6 @@ left untouched. Formatting is idempotent.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -344,11 +343,7 @@ def _canonical_key(sha: str, kind: FileKind) -> str:
 
 
 def _known_canonical(catalog: Catalog, cache: Cache, rel: str, kind: FileKind) -> bool:
-    try:
-        info = os.stat(catalog.root / rel)
-    except OSError:
-        return False
-    sha = cache.known_hash(rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    sha = cache.known_hash_at(catalog.root, rel)
     return sha is not None and cache.is_canonical(_canonical_key(sha, kind))
 
 

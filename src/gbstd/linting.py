@@ -320,15 +320,7 @@ def _inside(root: Path, directory: Path) -> list[str]:
 
 
 def _known_hashes(root: Path, rels: list[str], cache: Cache) -> dict[str, str | None]:
-    hashes: dict[str, str | None] = {}
-    for rel in rels:
-        try:
-            info = os.stat(os.path.join(root, rel))
-        except OSError:
-            hashes[rel] = None
-            continue
-        hashes[rel] = cache.known_hash(rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
-    return hashes
+    return {rel: cache.known_hash_at(root, rel) for rel in rels}
 
 
 def _hash_file(root: Path, rel: str, cache: Cache, max_size: int) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 import zlib
 from collections.abc import Iterable
@@ -222,6 +223,17 @@ class Cache:
         if checked - max(mtime, ctime) < RACY_NS:
             return None
         return sha
+
+    def known_hash_at(self, root: Path | str, rel: str) -> str | None:
+        """:meth:`known_hash` for the file as it is on disk now; None for a symbolic link, whose target is
+        checked each time it is read (it may lead outside the catalog) and so is never taken from the cache."""
+        try:
+            info = os.lstat(os.path.join(root, rel))
+        except OSError:
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            return None
+        return self.known_hash(rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
 
     def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
         entry = self.files.get(rel)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -313,13 +312,7 @@ def _load_records(
 def _from_cache(catalog: Catalog, rel: str, cache: Cache | None) -> bool:
     if cache is None:
         return False
-    try:
-        info = os.lstat(os.path.join(catalog.root, rel))
-    except OSError:
-        return False
-    if stat.S_ISLNK(info.st_mode):
-        return False  # read it again: where the link leads is checked on reading, never taken from the cache
-    sha = cache.known_hash(rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    sha = cache.known_hash_at(catalog.root, rel)  # a link is read again: where it leads is checked on reading
     parsed = cache.parsed(sha) if sha else None
     if sha is None or parsed is None:
         return False
