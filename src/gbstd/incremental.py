@@ -26,14 +26,7 @@ from typing import Any
 
 from gbstd.catalog.cache import Cache, finding_from_json, finding_to_json
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.catalog.loader import (  # _load_kind: the loader's own loop over notes, projects and plans
-    _load_kind,
-    load_notes_file,
-    load_plan,
-    load_project,
-    load_system,
-    record_rels,
-)
+from gbstd.catalog.loader import load_files_after_records, load_files_before_records, record_rels
 from gbstd.catalog.yamlio import Locator, read_text
 from gbstd.findings import Finding
 from gbstd.model.config import Config
@@ -107,14 +100,9 @@ class SharedFiles:
 def load_shared_files(root: Path, config: Config) -> SharedFiles:
     """Everything ``load_catalog`` reads except the records, in its order."""
     catalog = Catalog(root=root, config=config)
-    catalog.system, catalog.system_rel, findings = load_system(root, config)
-    catalog.load_findings += findings
-    if catalog.system_rel:
-        catalog.files.append(catalog.system_rel)
-    catalog.notes = _load_kind(catalog, config.catalog.notes, load_notes_file)
+    load_files_before_records(catalog)
     head = list(catalog.files)
-    catalog.projects = _load_kind(catalog, config.catalog.projects, load_project)
-    catalog.plans = _load_kind(catalog, config.catalog.plans, load_plan)
+    load_files_after_records(catalog)
     return SharedFiles(catalog, head, catalog.files[len(head):])
 
 

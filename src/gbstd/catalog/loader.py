@@ -262,21 +262,34 @@ def load_catalog(
     root = find_root(start)
     config = load_config(root)
     catalog = Catalog(root=root, config=config)
-    catalog.system, catalog.system_rel, system_findings = load_system(root, config)
-    catalog.load_findings.extend(system_findings)
-    if catalog.system_rel:
-        catalog.files.append(catalog.system_rel)
-    catalog.notes = _load_kind(catalog, config.catalog.notes, load_notes_file)
+    load_files_before_records(catalog)
     rels = record_rels(root, config)
     if on_total:
         on_total(len(rels))
     _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs)
+    load_files_after_records(catalog)
+    return catalog
+
+
+def load_files_before_records(catalog: Catalog) -> None:
+    """The system and the notes: what a catalog's files list holds ahead of its records."""
+    config = catalog.config
+    catalog.system, catalog.system_rel, system_findings = load_system(catalog.root, config)
+    catalog.load_findings.extend(system_findings)
+    if catalog.system_rel:
+        catalog.files.append(catalog.system_rel)
+    catalog.notes = _load_kind(catalog, config.catalog.notes, load_notes_file)
+
+
+def load_files_after_records(catalog: Catalog) -> None:
+    """Projects, plans and stray files: what the files list holds after the records. Incremental lint loads
+    these two halves without the records, so everything that is not a record is loaded here, in one place."""
+    config = catalog.config
     catalog.projects = _load_kind(catalog, config.catalog.projects, load_project)
     catalog.plans = _load_kind(catalog, config.catalog.plans, load_plan)
-    for rel in stray_files(root, config):  # in no kind's place: reported (Y011), never silently left out
+    for rel in stray_files(catalog.root, config):  # in no kind's place: reported (Y011), never silently left out
         catalog.files.append(rel)
-        catalog.load_findings.append(stray_finding(root, rel, config))
-    return catalog
+        catalog.load_findings.append(stray_finding(catalog.root, rel, config))
 
 
 def _load_records(
