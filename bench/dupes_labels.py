@@ -188,15 +188,15 @@ def kind_labels(*groups: list[Pair]) -> dict[str, bool]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--misses", choices=["dev", "none"], default="dev",
-                        help="list the development part's misses (default) or none")
+    parser.add_argument("--misses", choices=["dev", "eval", "all", "none"], default="all",
+                        help="whose misses to list: both parts (default), one of them, or none")
     args = parser.parse_args(argv)
     parts = {name: load_pairs(path) for name, path in PARTS.items()}
     labels = kind_labels(*parts.values())
     for name, pairs in parts.items():
         figures, outcomes = evaluate(pairs)
         print(table(f"{name} ({len(pairs)} pairs)", figures, labels))
-        if args.misses == name:
+        if args.misses in (name, "all"):
             print(f"{name} misses (missed = duplicate not reported, false = look-alike reported):")
             print(misses(outcomes))
         print()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import jieba
+    import jieba.posseg
 
 
 @lru_cache(maxsize=1)
@@ -51,3 +52,18 @@ def words(text: str) -> tuple[str, ...]:
     for token in _tokenizer().cut(text, HMM=False):
         out.extend(_split(token))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> jieba.posseg.POSTokenizer:
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_tokenizer())
+
+
+@lru_cache(maxsize=50_000)
+def part_of_speech(word: str) -> str | None:
+    """jieba's part-of-speech tag of a dictionary word (``v``, ``vn``, ``n``…), None for anything else."""
+    if not is_word(word):
+        return None
+    return str(_tagger().word_tag_tab.get(word) or "") or None
