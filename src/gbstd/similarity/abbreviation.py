@@ -10,8 +10,9 @@ has at least two characters, from two words), and neither does a generic word.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from functools import cache
+from itertools import product
 
 from gbstd.similarity.segment import words as segment
 
@@ -41,6 +42,14 @@ def abbreviates(short: str, long_words: Sequence[str]) -> bool:
         return taken or match(i, w, pos + 1, used)
 
     return match(0, 0, 0, False)
+
+
+def short_forms(run: Sequence[str]) -> Iterator[str]:
+    """Short forms of a run of words for candidate generation: one character of each word, or — for a word of
+    three or more characters — its first and last (消防 控制室 → 消控室: the head morpheme 室 is kept)."""
+    options = [(*word, word[0] + word[-1]) if len(word) >= 3 else tuple(word) for word in run]
+    for picks in product(*options):
+        yield "".join(picks)
 
 
 def _differing(a: str, b: str) -> tuple[int, int]:

@@ -24,7 +24,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
-from itertools import product
 from typing import NamedTuple
 
 import numpy as np
@@ -39,6 +38,7 @@ from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.config import DuplicatesSection
 from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
+from gbstd.similarity.abbreviation import short_forms
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
 from gbstd.similarity.kinship import kindred
@@ -352,8 +352,8 @@ class _Run:
                     if any(len(w) < 2 or len(w) > 4 for w in run) or all(w in generic for w in run):
                         continue
                     head, tail = "".join(parts[:at]), "".join(parts[at + width :])
-                    for picks in product(*run):
-                        short = head + "".join(picks) + tail
+                    for picks in short_forms(run):
+                        short = head + picks + tail
                         others = groups.get(short)
                         if others and short != core:
                             self._propose(members, others)

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gbstd.similarity.segment import part_of_speech, words
+from gbstd.similarity.segment import is_verb, words
 from gbstd.similarity.thesaurus import Thesaurus, cilin_codes
 
 # Longest word (characters) a substitution may replace on either side: a longer span is more than one word.
@@ -61,8 +61,12 @@ class Kin:
 
     def __init__(self, thesaurus: Thesaurus) -> None:
         self.thesaurus = thesaurus
-        self._codes = cilin_codes() if thesaurus.cilin else {}
         self.relate = lru_cache(maxsize=100_000)(self._relate)
+
+    @property
+    def _codes(self) -> dict[str, list[str]]:
+        # read on first use: a run without two titles one word apart never needs the codes
+        return cilin_codes() if self.thesaurus.cilin else {}
 
     def _relate(self, a: str, b: str) -> Kinship:
         if a == b:
@@ -71,7 +75,7 @@ class Kin:
             return self.relate(b, a)
         aspects = self.thesaurus.aspects
         aspect_a, aspect_b = a in aspects, b in aspects
-        codes_a, codes_b = self._codes.get(a, ()), self._codes.get(b, ())
+        codes_a, codes_b = tuple(self._codes.get(a, ())), tuple(self._codes.get(b, ()))
         shared = set(codes_a) & set(codes_b)
         if any(code.endswith("#") for code in shared) and not any(code.endswith("=") for code in shared):
             # kinds of one thing (预算/决算): other aspects when one of them is an aspect, else nothing said
@@ -99,7 +103,7 @@ class Kin:
         classes_a, classes_b = {x[:2] for x in codes_a}, {y[:2] for y in codes_b}
         if codes_a and codes_b and not classes_a & classes_b:
             return None  # Cilin knows both words and files them in different classes (节能 / 节水)
-        if (_pos_class(part_of_speech(a) or ""), _pos_class(part_of_speech(b) or "")) != ("v", "v"):
+        if not (is_verb(a) and is_verb(b)):
             return None  # nouns sharing a character are mostly kinds of a thing (用车 / 用房, 物业 / 物资)
         if a[0] == b[0] and not vouched:
             return "morpheme"
@@ -114,15 +118,6 @@ class Kin:
 def _stands_alone(codes: tuple[str, ...]) -> bool:
     """Cilin lists the word only as a word standing alone (``@``): it says the word has no synonym (调度)."""
     return bool(codes) and all(code.endswith("@") for code in codes)
-
-
-def _pos_class(tag: str) -> str | None:
-    """Verbal (v, vn, vd) or nominal (n, nz, nr…) – the two classes a title's subject words come in."""
-    if tag.startswith("v"):
-        return "v"
-    if tag.startswith("n"):
-        return "n"
-    return None
 
 
 def substitution(a: str, b: str) -> tuple[str, str] | None:

@@ -40,15 +40,13 @@ from gbstd.similarity.abbreviation import expand
 from gbstd.similarity.kinship import Kin, substitution
 from gbstd.similarity.normalise import bigrams
 from gbstd.similarity.scope import scope_similarity, word_swap
-from gbstd.similarity.segment import part_of_speech, words
+from gbstd.similarity.segment import is_modifier, words
 from gbstd.similarity.subject import Subject, SubjectExtractor
 from gbstd.similarity.thesaurus import Thesaurus
 
 # A subject with one qualifier more (日常保洁 / 保洁) scores this share of the same subject: reported, but below
 # the titles that say the same thing in other words.
 QUALIFIER_FACTOR = 0.9
-# jieba's tags of words that modify and never name a thing: adjectives, distinguishing words, adverbs, time words.
-_MODIFIER_TAGS = frozenset(("a", "ad", "b", "d", "t", "z"))
 # A pair carried by its scope across one differing word of the titles scores this share of the scopes' likeness.
 SWAP_FACTOR = 0.9
 
@@ -186,7 +184,7 @@ class Aligner:
         longer, shorter = (a, b) if len(a) > len(b) else (b, a)
         parts = words(longer)
         for at, word in enumerate(parts):
-            if at == len(parts) - 1 and _MODIFIER_TAGS.isdisjoint((part_of_speech(word) or "",)):
+            if at == len(parts) - 1 and not is_modifier(word):
                 continue
             if "".join((*parts[:at], *parts[at + 1 :])) == shorter:
                 if len(word) < 2 or word in self.generic or self.extractor.aspects_of(word):

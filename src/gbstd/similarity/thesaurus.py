@@ -37,16 +37,17 @@ def _cilin_text() -> str:
 
 
 @lru_cache(maxsize=1)
-def cilin_codes() -> dict[str, tuple[str, ...]]:
-    """Every word of the thesaurus (single characters too) → the codes of the atom groups that list it."""
-    codes: dict[str, list[str]] = defaultdict(list)
+def cilin_codes() -> dict[str, list[str]]:
+    """Every word of two to four characters in the thesaurus → the codes of the atom groups that list it."""
+    codes: dict[str, list[str]] = {}
     for line in _cilin_text().splitlines():
-        code, _, members = line.partition(" ")
-        if len(code) != 8:
-            continue
-        for word in dict.fromkeys(members.split()):
-            codes[word].append(code)
-    return {word: tuple(found) for word, found in codes.items()}
+        code, *members = line.split()
+        for word in members:
+            if 2 <= len(word) <= 4:
+                found = codes.setdefault(word, [])
+                if code not in found:
+                    found.append(code)
+    return codes
 
 
 @lru_cache(maxsize=1)
