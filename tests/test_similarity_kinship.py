@@ -167,3 +167,14 @@ def test_candidates_and_reasons_for_titles_one_word_apart(make_catalog: CatalogF
 def test_kindred_pairs_only_subjects_one_kin_word_apart(kin: Kin) -> None:
     cores = ["办公用房维修", "办公用房修缮", "公务用车购置", "公务用车维修", "办公区巡查", "办公区巡检"]
     assert set(kindred(cores, kin)) == {("办公用房修缮", "办公用房维修"), ("办公区巡查", "办公区巡检")}
+
+
+def test_a_known_contrast_is_never_carried_by_its_scope() -> None:
+    detector = DuplicateDetector()
+    scope = OWN.format(x="运行经费")  # one scope for both: without the contrast it would carry the pair
+    assert detector.score_titles("机关运行经费预算管理规范", "机关运行经费决算管理规范", scope, scope).score < 0.75
+    assert detector.aligner.contrast("运行经费预算", "运行经费决算")
+    # a word and its derivation (信息 / 信息化) are no contrast, though both are listed aspects
+    scope = OWN.format(x="事务信息化系统运行维护")
+    kept = detector.score_titles("机关事务信息化系统运行维护规范", "机关事务信息系统运行维护规范", scope, scope)
+    assert kept.score >= 0.75 and not detector.aligner.contrast("信息化运行维护", "信息运行维护")

@@ -16,8 +16,8 @@ this module reads more of what the thesaurus and the words themselves say:
 * A word Cilin lists only as standing alone (``@``: 调度) has no kin.
 * **contrast** – Cilin lists both words in one ``#`` group only (related but unequal: 预算 / 决算, 监测 / 检测)
   and one of them is a listed aspect word: its siblings are the other aspects of its kind; or both are listed
-  aspect words and not kin: two aspects of one subject — unless Cilin lists them in one equal group or one word
-  group (Cilin's code to five levels, ``Hc20A``: 评价 / 评估, 配置 / 配备), which leaves them to a copied scope.
+  aspect words and not kin: two aspects of one subject — unless one contains the other (信息 / 信息化) or Cilin
+  lists them in one equal group or one word group (Cilin's code to five levels, ``Hc20A``: 评价 / 评估, 配置 / 配备), which leaves them to a copied scope.
   Cilin's word groups are not kinship on their own: they also gather 验收 with 检查 and 核算 with 预算.
 
 Cilin's codes have five levels and a marker (``Hd04B01=``: big class H 活动, middle class d, small class 04, word
@@ -83,9 +83,10 @@ class Kin:
         alone = _stands_alone(codes_a) or _stands_alone(codes_b)
         kind = None if alone else self._kind(a, b, codes_a, codes_b, vouched=aspect_a and aspect_b)
         if aspect_a and aspect_b and kind is None:
-            # two listed aspects: those Cilin puts together are left to a copied scope, the others are two
-            # aspects of one subject
-            return NONE if not alone and self._near(codes_a, codes_b) else CONTRAST
+            # two listed aspects: those Cilin puts together, and a word and its derivation (信息 / 信息化), are
+            # left to the scopes; the others are two aspects of one subject
+            derived = a in b or b in a
+            return NONE if derived or (not alone and self._near(codes_a, codes_b)) else CONTRAST
         return Kinship(kind) if kind else NONE
 
     def keys(self, word: str) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ The score is in [0, 1]:
   words, one subject containing the other (a qualifier: 日常保洁 ⊃ 保洁) — and the scopes are nearly the same
   (≥ ``scope_threshold``; ≥ ``scope_substitution_threshold`` when each subject has a word the other lacks), the
   scope carries the pair: score = scope similarity. Two standards of different modules are never carried by
-  their scopes.
+  their scopes, and neither are two subjects one word apart whose words are a known contrast (预算 / 决算).
 * one word apart – when the (aligned) subjects differ in one word only (办公用房维修 / 办公用房修缮,
   :func:`gbstd.similarity.kinship.substitution`), the scopes are read for that word
   (:func:`gbstd.similarity.scope.word_swap`): a scope *copied* from the other standard (it does not follow its
@@ -192,6 +192,12 @@ class Aligner:
                 return word, longer
         return None
 
+    def contrast(self, a: str, b: str) -> bool:
+        """True when subjects ``a`` and ``b`` differ in one word and the two words are a known contrast
+        (预算 / 决算: :mod:`gbstd.similarity.kinship`): then no scope, however alike, makes them one standard."""
+        found = substitution(a, b) if self.kin is not None else None
+        return found is not None and self.kin is not None and self.kin.relate(*found).contrast
+
     def swap(self, a: str, b: str, scope_a: str, scope_b: str, threshold: float) -> tuple[Note, float] | None:
         """(note, scope likeness) when subjects ``a`` and ``b`` differ in one word and their scopes carry the pair
         across it (see the module's "one word apart"), else None."""
@@ -269,7 +275,8 @@ def finish(
         score = max(base, (1 - weights.scope_weight) * base + weights.scope_weight * scope)
         needed = weights.scope_substitution_threshold if swapped else weights.scope_threshold
         if scope >= needed and scope > score and not aspects_conflict(aligned_a, aligned_b) \
-                and context.same_module is not False:
+                and context.same_module is not False \
+                and not (aligner is not None and aligner.contrast(aligned_a.core, aligned_b.core)):
             score, carried = scope, True
     if aligner is not None and context.scopes is not None and aligned_a.core != aligned_b.core \
             and context.same_module is not False:
