@@ -52,7 +52,7 @@ def short_forms(run: Sequence[str]) -> Iterator[str]:
         yield "".join(picks)
 
 
-def _differing(a: str, b: str) -> tuple[int, int]:
+def common_ends(a: str, b: str) -> tuple[int, int]:
     """Lengths of the common prefix and the common suffix of ``a`` and ``b`` (not overlapping)."""
     prefix = 0
     limit = min(len(a), len(b))
@@ -74,7 +74,7 @@ def expand(
     if a == b:
         return None
     long, short = (a, b) if len(a) > len(b) else (b, a)
-    prefix, suffix = _differing(long, short)
+    prefix, suffix = common_ends(long, short)
     # widen the long side's differing part to whole words, and the short side's by the same characters
     start, end = prefix, len(long) - suffix
     spans, offset = [], 0

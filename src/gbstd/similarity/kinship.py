@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from gbstd.similarity.abbreviation import common_ends
 from gbstd.similarity.segment import is_verb, words
 from gbstd.similarity.thesaurus import Thesaurus, cilin_codes
 
@@ -129,13 +130,7 @@ def substitution(a: str, b: str) -> tuple[str, str] | None:
     than two characters or either word is longer than four (more than one word differs)."""
     if a == b:
         return None
-    prefix = 0
-    limit = min(len(a), len(b))
-    while prefix < limit and a[prefix] == b[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and a[-1 - suffix] == b[-1 - suffix]:
-        suffix += 1
+    prefix, suffix = common_ends(a, b)
     ends_a, ends_b = _boundaries(a), _boundaries(b)
     start = prefix
     while start > 0 and not (start in ends_a and start in ends_b):
