@@ -122,6 +122,7 @@ def _stands_alone(codes: tuple[str, ...]) -> bool:
     return bool(codes) and all(code.endswith("@") for code in codes)
 
 
+@lru_cache(maxsize=200_000)  # per pair of subjects: the same two subjects recur in region after region
 def substitution(a: str, b: str) -> tuple[str, str] | None:
     """The one word in which two subjects differ, as (word of ``a``, word of ``b``), else None.
 
