@@ -733,7 +733,6 @@ _NOTE_LABELS = {
     "abbreviation": ("缩略", "abbreviation"),
     "cilin": ("同义词词林", "thesaurus"),
     "catalog": ("目录同义词", "catalog synonym"),
-    "neighbour": ("同义词词林近邻，适用范围只在此词上不同", "thesaurus neighbours; the scopes differ in this word only"),
     "morpheme": ("共用语素的同类动词，适用范围只在此词上不同", "verbs sharing a morpheme; the scopes differ in this word only"),
     "copied-scope": ("标题只差此词，适用范围照抄未改", "the titles differ in this word only; the scope is copied"),
 }

@@ -32,7 +32,7 @@ records over the thesaurus.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,8 +46,8 @@ _MAX_WORD = 4
 
 @dataclass(frozen=True)
 class Kinship:
-    """``kind`` is "neighbour", "equal", "morpheme" or None; ``contrast`` marks two words that name different
-    things (then ``kind`` is None)."""
+    """``kind`` is "morpheme" (kin: the same thing in other words) or None; ``contrast`` marks two words that
+    name different things (then ``kind`` is None)."""
 
     kind: str | None = None
     contrast: bool = False
@@ -117,7 +117,7 @@ class Kin:
         return any(x[:5] == y[:5] and (x == y or "@" not in (x[-1], y[-1])) for x in codes_a for y in codes_b)
 
 
-def _stands_alone(codes: tuple[str, ...]) -> bool:
+def _stands_alone(codes: Sequence[str]) -> bool:
     """Cilin lists the word only as a word standing alone (``@``): it says the word has no synonym (调度)."""
     return bool(codes) and all(code.endswith("@") for code in codes)
 

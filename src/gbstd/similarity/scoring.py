@@ -24,7 +24,7 @@ The score is in [0, 1]:
   (:func:`gbstd.similarity.scope.word_swap`): a scope *copied* from the other standard (it does not follow its
   own title's word) and at least ``scope_substitution_threshold`` alike carries the pair unless the two words are
   a known contrast (two aspects: 购置 / 维修); scopes that each name their own word and are otherwise that alike
-  carry it only when the words are kin (a Cilin neighbour, a shared first morpheme). Either way the score is
+  carry it only when the words are kin (two verbs sharing a morpheme that Cilin's classes do not contradict). Either way the score is
   ``SWAP_FACTOR`` × how alike the scopes are: one word in the title stays unexplained by the title itself.
 """
 
@@ -65,9 +65,8 @@ class Weights:
 class Note:
     """One word the alignment treated as another: ``kind`` is abbreviation, cilin (thesaurus), catalog
     (the catalog's synonyms), order (``word`` and ``other`` are the two subjects), qualifier (``word`` only
-    qualifies the subject ``other``), or — the titles one word apart, the scopes deciding — neighbour or
-    morpheme (the two words are kin, :mod:`gbstd.similarity.kinship`) or copied-scope (a scope copied from the
-    other standard)."""
+    qualifies the subject ``other``), or — the titles one word apart, the scopes deciding — morpheme (the two
+    words are kin, :mod:`gbstd.similarity.kinship`) or copied-scope (a scope copied from the other standard)."""
 
     kind: str
     word: str
@@ -217,7 +216,7 @@ class Aligner:
             return None
         if how == "copied":
             return Note("copied-scope", word_a, word_b), alike
-        if how == "own" and kinship.kind in ("neighbour", "morpheme"):
+        if how == "own" and kinship.kind == "morpheme":
             return Note(kinship.kind, word_a, word_b), alike
         return None
 
