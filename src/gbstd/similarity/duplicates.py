@@ -22,9 +22,8 @@ import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
-from itertools import product
 from typing import NamedTuple
 
 import numpy as np
@@ -39,8 +38,10 @@ from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.config import DuplicatesSection
 from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
+from gbstd.similarity.abbreviation import short_forms
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
+from gbstd.similarity.kinship import kindred
 from gbstd.similarity.normalise import normalise, scope_text
 from gbstd.similarity.pairs import DuplicateKind, DuplicatePair
 from gbstd.similarity.scope import ScopeIndex
@@ -351,8 +352,8 @@ class _Run:
                     if any(len(w) < 2 or len(w) > 4 for w in run) or all(w in generic for w in run):
                         continue
                     head, tail = "".join(parts[:at]), "".join(parts[at + width :])
-                    for picks in product(*run):
-                        short = head + "".join(picks) + tail
+                    for picks in short_forms(run):
+                        short = head + picks + tail
                         others = groups.get(short)
                         if others and short != core:
                             self._propose(members, others)
@@ -375,6 +376,9 @@ class _Run:
             for x, first in enumerate(cores):
                 for second in cores[x + 1 : x + 1 + _MAX_SYNONYMOUS]:
                     self._propose(groups[first], groups[second])
+        if aligner.kin is not None:  # one word apart, the two words kin (巡查 / 巡检): gbstd.similarity.kinship
+            for first, second in kindred(groups, aligner.kin, _MAX_SYNONYMOUS):
+                self._propose(groups[first], groups[second])
 
     def _scopes(self) -> None:
         """Index the scopes; records with the same or a near scope become candidates whatever their titles.
@@ -458,9 +462,12 @@ class _Run:
         found = []
         for k in np.flatnonzero(hopeful).tolist():
             a, b = left[k], right[k]
+            context = _context(a.record, b.record)
+            if a.scope_row >= 0 and b.scope_row >= 0:  # the texts, for the evidence of one differing word
+                context = replace(context, scopes=(self.scopes.texts[a.scope_row], self.scopes.texts[b.scope_row]))
             result = finish(
                 a.subject, b.subject, None if np.isnan(scope[k]) else float(scope[k]), weights,
-                self.detector.aligner if align[k] else None, _context(a.record, b.record),
+                self.detector.aligner if align[k] else None, context,
                 (float(subject[k]), float(base[k]), float(title[k]), bool(differ[k]), bool(swapped[k])),
             )
             if result.score >= self.min_score:
@@ -726,6 +733,8 @@ _NOTE_LABELS = {
     "abbreviation": ("缩略", "abbreviation"),
     "cilin": ("同义词词林", "thesaurus"),
     "catalog": ("目录同义词", "catalog synonym"),
+    "morpheme": ("共用语素的同类动词，适用范围只在此词上不同", "verbs sharing a morpheme; the scopes differ in this word only"),
+    "copied-scope": ("标题只差此词，适用范围照抄未改", "the titles differ in this word only; the scope is copied"),
 }
 
 
