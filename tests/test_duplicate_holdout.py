@@ -2,8 +2,10 @@
 
 The file exists to measure the duplicate detector on wording nobody tuned on, so these tests check only the data —
 every side can be built as a catalog record of the sample system, the counts the brief asks for hold, no pair or
-title comes from the development or evaluation parts — and pin its content hash. They never run the detector:
-its figure on this set is measured once, deliberately, not on every test run.
+title comes from the development or evaluation parts — and pin its content hash. The data tests never run the detector. Its figures on this set were measured once, after
+the tuning of the development data was finished (26 Nov 2026: precision 0.961, recall 0.907, 4 of 81 look-alikes
+reported); the last test holds them to issue 14's bars so a change that loses them shows — it is a guard, not a
+figure to tune against.
 """
 
 from __future__ import annotations
@@ -185,3 +187,18 @@ def test_every_side_is_a_valid_record_of_the_sample_system(number: int) -> None:
         assert standard is not None and parsed is not None and not problems, (pair_id, name, problems)
         assert parsed.tier is tier, pair_id
         assert standard.region == parsed.region == region, pair_id
+
+
+def test_the_detector_meets_issue_14s_bars_on_the_held_out_pairs() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from dupes_labels import evaluate, load_pairs
+
+    pairs = load_pairs(HOLDOUT)
+    figures, outcomes = evaluate(pairs)
+    look_alikes = [o for o in outcomes if not o.pair.duplicate]
+    reported = [o for o in look_alikes if o.predicted]
+    assert figures.precision >= 0.95, figures
+    assert figures.recall >= 0.85, figures
+    assert len(reported) * 14 <= len(look_alikes), [o.pair.id for o in reported]
