@@ -9,7 +9,9 @@ never run code). Two sharded stores and one result file:
 - ``records/XX.json``: content hash → parsed YAML data and file-level findings (Y***) of that content.
 - ``canonical/XX.json``: "content hash:file kind:formatter version" of contents ``gbstd fmt`` found in
   canonical layout, so ``fmt --check`` skips them while their fingerprint is unchanged.
-- ``lint-state.json``: what incremental lint keeps between runs (:mod:`gbstd.incremental`).
+- ``lint-state.json`` and ``lint-state/XX.json``: what incremental lint keeps between runs, a small head
+  and per-file entries in 256 shards by path (:mod:`gbstd.incremental`); each shard is checked against the
+  digest the head recorded for it.
 - ``result.json`` (and its digest alone in ``result-key.json``): the findings of the last complete run with the digest of everything they depend on (the
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
   reported paths, the tool fingerprint). Rules run again whenever any of that changes.
@@ -159,7 +161,11 @@ class _Store:
         self._dirty.clear()
 
 
-def _shard_of_path(rel: str) -> str:
+def text_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def shard_of_path(rel: str) -> str:
     return f"{zlib.crc32(rel.encode('utf-8', 'surrogatepass')) & 0xFF:02x}"
 
 
@@ -172,7 +178,7 @@ class Cache:
 
     def __init__(self, directory: Path, tool: str, config: str) -> None:
         self.directory, self.tool, self.config = directory, tool, config
-        self.files = _Store(self, "files", _shard_of_path)
+        self.files = _Store(self, "files", shard_of_path)
         self.records = _Store(self, "records", _shard_of_hash)
         self.canonical = _Store(self, "canonical", _shard_of_hash)
         self.result: dict[str, Any] | None = None
@@ -181,10 +187,14 @@ class Cache:
     def open(cls, root: Path, config: Config) -> Cache:
         return cls(root / config.catalog.cache_dir, tool_fingerprint(), config_digest(config))
 
-    def read_json(self, path: Path) -> dict[str, Any] | None:
-        """A cache document written by this tool for this configuration, or None."""
+    def read_json(self, path: Path, expect: str | None = None) -> dict[str, Any] | None:
+        """A cache document written by this tool for this configuration, or None; with ``expect``, only when
+        its bytes have that digest (:meth:`write_json`'s answer when it was written)."""
         try:
-            document = json.loads(path.read_bytes())
+            raw = path.read_bytes()
+            if expect is not None and text_digest(raw) != expect:
+                return None  # written by another run since: not the document its head describes
+            document = json.loads(raw)
         except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -193,7 +203,8 @@ class Cache:
             return None
         return document
 
-    def write_json(self, name: str, document: dict[str, Any]) -> None:
+    def write_json(self, name: str, document: dict[str, Any]) -> str | None:
+        """Write a cache document atomically; the digest of its bytes, or None when it could not be written."""
         try:
             if not (self.directory / ".gitignore").is_file():
                 self.directory.mkdir(parents=True, exist_ok=True)
@@ -205,9 +216,11 @@ class Cache:
                 )
             header = {"format": FORMAT, "tool": self.tool, "config": self.config}
             text = json.dumps({**header, **document}, ensure_ascii=False, separators=(",", ":"))
-            write_atomic(self.directory / name, text, fsync=False)
+            payload = text.encode("utf-8")
+            write_atomic(self.directory / name, payload, fsync=False)
+            return text_digest(payload)
         except (OSError, ValueError):
-            pass  # a read-only checkout or a full disk: run without a cache rather than fail
+            return None  # a read-only checkout or a full disk: run without a cache rather than fail
 
     # --- content hashes -------------------------------------------------------------------------------
     def known_hash(self, rel: str, fingerprint: Fingerprint) -> str | None:
@@ -284,10 +297,11 @@ class Cache:
             self.result = self.read_json(self.directory / "result.json") or {}
         return self.result if self.result.get("digest") == digest else None
 
-    def remember_result(self, digest: str, payload: dict[str, Any]) -> None:
+    def remember_result(self, digest: str, payload: dict[str, Any]) -> bool:
+        """Store a complete result; False when it could not be written."""
         self.result = {"digest": digest, **payload}
-        self.write_json("result.json", self.result)
-        self.write_json("result-key.json", {"digest": digest})
+        written = self.write_json("result.json", self.result) is not None
+        return self.write_json("result-key.json", {"digest": digest}) is not None and written
 
     def save(self) -> None:
         self.files.save()
