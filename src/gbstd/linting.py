@@ -117,12 +117,12 @@ def lint_catalog(
         if stored is not None:
             try:
                 outcome = LintOutcome(
-                    FindingSet([finding_from_json(row) for row in stored["findings"]]),
-                    [str(rel) for rel in stored["files"]],
+                    FindingSet([finding_from_json(row) for row in stored.rows()]),
+                    [str(rel) for rel in stored.head["files"]],
                     from_cache=True,
                     only_paths=only_paths,
                 )
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, OSError, RecursionError):
                 outcome = None  # damaged: lint afresh
             if outcome is not None:
                 cache.save()
@@ -146,9 +146,9 @@ def lint_catalog(
     cache.save()
     if not result.internal_errors:  # a crashed rule must crash again next time, not be forgotten
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
-        rows = [finding_to_json(f) for f in result.findings]
         only = sorted(only_paths) if only_paths is not None else None
-        if cache.remember_result(digest, {"files": analysis.files, "only": only, "findings": rows}):
+        rows = (finding_to_json(f) for f in result.findings)
+        if cache.remember_result(digest, {"files": analysis.files, "only": only}, rows):
             new_state.result = digest  # the next incremental run starts from these rows
         new_state.save(cache)
     return LintOutcome(
@@ -365,17 +365,17 @@ def _patched(
     stored = cache.result_for(state.result) if state.result else None
     if stored is None:
         return None
-    before = stored.get("only")
-    if before is not None and (only_paths is None or not only_paths <= set(before)):
+    before = stored.head.get("only")
+    if before is not None and (only_paths is None or not isinstance(before, list) or not only_paths <= set(before)):
         return None  # the last run reported fewer files than this one does
     touched = {*changed, *removed}
     codes = {rule.code for rule in stale}
     try:
         kept = [
-            finding_from_json(row) for row in stored["findings"]
+            finding_from_json(row) for row in stored.rows()
             if row[0] not in touched and row[1] not in codes and (only_paths is None or row[0] in only_paths)
         ]
-    except (KeyError, TypeError, ValueError, IndexError):
+    except (KeyError, TypeError, ValueError, IndexError, OSError, RecursionError):
         return None
     fresh = _kept(state, changed, frozenset(codes))
     for code in sorted(codes):

@@ -12,7 +12,8 @@ never run code). Two sharded stores and one result file:
 - ``lint-state.json`` and ``lint-state/XX.json``: what incremental lint keeps between runs, a small head
   and per-file entries in 256 shards by path (:mod:`gbstd.incremental`); each shard is checked against the
   digest the head recorded for it.
-- ``result.json`` (and its digest alone in ``result-key.json``): the findings of the last complete run with the digest of everything they depend on (the
+- ``result.jsonl`` (and its digest alone in ``result-key.json``): the findings of the last complete run, a
+  head line then one finding a line (read and written a line at a time), with the digest of everything they depend on (the
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
   reported paths, the tool fingerprint). Rules run again whenever any of that changes.
 
@@ -31,19 +32,21 @@ import os
 import stat
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import gbstd
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import write_atomic, write_atomic_chunks
 from gbstd.catalog.yamlio import Fingerprint
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.config import Config
 
-FORMAT = 1
+FORMAT = 2  # 2: sharded lint state, result as JSON lines
+RESULT_FILE = "result.jsonl"
 RACY_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen in the same tick
 
 
@@ -101,6 +104,24 @@ def finding_from_json(row: list[Any], path: str | None = None) -> Finding:
     return Finding(
         rule, Text(zh, en), path, record, tuple(loc), bool(key), int(line), int(column), Severity(severity)
     )
+
+
+@dataclass
+class StoredResult:
+    """A stored complete result: its head (digest, files, reported paths) and its finding rows, read from
+    the file one line at a time (:meth:`rows`; a damaged line raises ValueError)."""
+
+    path: Path
+    head: dict[str, Any]
+
+    def rows(self) -> Iterator[list[Any]]:
+        with open(self.path, "rb") as handle:
+            handle.readline()
+            for line in handle:
+                row = json.loads(line)
+                if not isinstance(row, list) or len(row) != 10:
+                    raise ValueError("damaged result row")
+                yield row
 
 
 class _Store:
@@ -181,7 +202,6 @@ class Cache:
         self.files = _Store(self, "files", shard_of_path)
         self.records = _Store(self, "records", _shard_of_hash)
         self.canonical = _Store(self, "canonical", _shard_of_hash)
-        self.result: dict[str, Any] | None = None
 
     @classmethod
     def open(cls, root: Path, config: Config) -> Cache:
@@ -288,20 +308,42 @@ class Cache:
         self.canonical.set(key, True)
 
     # --- complete results -------------------------------------------------------------------------------
-    def result_for(self, digest: str) -> dict[str, Any] | None:
-        if self.result is None:
-            # The small key file first: a large catalog's result is not parsed only to find it is stale.
-            key = self.read_json(self.directory / "result-key.json") or {}
-            if key.get("digest") != digest:
-                return None
-            self.result = self.read_json(self.directory / "result.json") or {}
-        return self.result if self.result.get("digest") == digest else None
+    def result_for(self, digest: str) -> StoredResult | None:
+        """The stored result for ``digest``, its findings read lazily; None when there is none."""
+        # The small key file first: a large catalog's result is not opened only to find it is stale.
+        key = self.read_json(self.directory / "result-key.json") or {}
+        if key.get("digest") != digest:
+            return None
+        try:
+            with open(self.directory / RESULT_FILE, "rb") as handle:
+                header = json.loads(handle.readline())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not isinstance(header, dict) or header.get("digest") != digest:
+            return None
+        if [header.get(name) for name in ("format", "tool", "config")] != [FORMAT, self.tool, self.config]:
+            return None
+        return StoredResult(self.directory / RESULT_FILE, header)
 
-    def remember_result(self, digest: str, payload: dict[str, Any]) -> bool:
-        """Store a complete result; False when it could not be written."""
-        self.result = {"digest": digest, **payload}
-        written = self.write_json("result.json", self.result) is not None
-        return self.write_json("result-key.json", {"digest": digest}) is not None and written
+    def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> bool:
+        """Store a complete result (``head`` and one finding row a line, written as they come); False when
+        it could not be written."""
+        header = {"format": FORMAT, "tool": self.tool, "config": self.config, "digest": digest, **head}
+
+        def chunks() -> Iterator[bytes]:
+            lines = [json.dumps(header, ensure_ascii=False, separators=(",", ":"))]
+            for row in rows:
+                lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+                if len(lines) >= 4096:
+                    yield ("\n".join(lines) + "\n").encode("utf-8")
+                    lines = []
+            yield ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+        try:
+            write_atomic_chunks(self.directory / RESULT_FILE, chunks())
+        except (OSError, ValueError):
+            return False
+        return self.write_json("result-key.json", {"digest": digest}) is not None
 
     def save(self) -> None:
         self.files.save()
