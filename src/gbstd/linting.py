@@ -214,8 +214,10 @@ def _full(
             state.rules[rule.code] = digests[rule.code]
             _distribute(state, rule.code, produced)
             found += produced
-    result.findings = _finish(root, config, found, suppressions(catalog), only_paths, state)
-    return Analysis(catalog.files, result, state)
+    silenced, files = suppressions(catalog), catalog.files
+    del ctx, catalog  # the models and duplicate groups are not needed to report: free them first
+    result.findings = _finish(root, config, found, silenced, only_paths, state)
+    return Analysis(files, result, state)
 
 
 def _finish(
