@@ -179,7 +179,7 @@ def test_a_forged_result_for_another_digest_is_not_used(tmp_path: Path) -> None:
     head = json.loads(result.read_text().splitlines()[0])
     head["digest"] = "0" * 64
     fake = ["records/GB-T-41568-2022.yaml", "C001", "假", "fake", None, [], True, 1, 1, "error"]
-    result.write_text(json.dumps(head) + "\n" + json.dumps(fake) + "\n")
+    result.write_text(json.dumps(head) + "\n" + json.dumps([fake]) + "\n")
     assert lint_json(root) == (0, [])
 
 

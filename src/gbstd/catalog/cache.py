@@ -13,7 +13,7 @@ never run code). Two sharded stores and one result file:
   and per-file entries in 256 shards by path (:mod:`gbstd.incremental`); each shard is checked against the
   digest the head recorded for it.
 - ``result.jsonl`` (and its digest alone in ``result-key.json``): the findings of the last complete run, a
-  head line then one finding a line (read and written a line at a time), with the digest of everything they depend on (the
+  head line then lines of up to RESULT_BATCH findings (read and written a line at a time), with the digest of everything they depend on (the
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
   reported paths, the tool fingerprint). Rules run again whenever any of that changes.
 
@@ -47,6 +47,7 @@ from gbstd.model.config import Config
 
 FORMAT = 2  # 2: sharded lint state, result as JSON lines
 RESULT_FILE = "result.jsonl"
+RESULT_BATCH = 2048  # findings a line of the result: few calls to the C codec, a bounded line to decode
 RACY_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen in the same tick
 
 
@@ -109,7 +110,7 @@ def finding_from_json(row: list[Any], path: str | None = None) -> Finding:
 @dataclass
 class StoredResult:
     """A stored complete result: its head (digest, files, reported paths) and its finding rows, read from
-    the file one line at a time (:meth:`rows`; a damaged line raises ValueError)."""
+    the file one line (a batch of rows) at a time (:meth:`rows`; a damaged line raises ValueError)."""
 
     path: Path
     head: dict[str, Any]
@@ -118,10 +119,13 @@ class StoredResult:
         with open(self.path, "rb") as handle:
             handle.readline()
             for line in handle:
-                row = json.loads(line)
-                if not isinstance(row, list) or len(row) != 10:
-                    raise ValueError("damaged result row")
-                yield row
+                batch = json.loads(line)
+                if not isinstance(batch, list):
+                    raise ValueError("damaged result line")
+                for row in batch:
+                    if not isinstance(row, list) or len(row) != 10:
+                        raise ValueError("damaged result row")
+                    yield row
 
 
 class _Store:
@@ -326,18 +330,22 @@ class Cache:
         return StoredResult(self.directory / RESULT_FILE, header)
 
     def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> bool:
-        """Store a complete result (``head`` and one finding row a line, written as they come); False when
+        """Store a complete result (``head``, then the finding rows in batches, written as they come); False when
         it could not be written."""
         header = {"format": FORMAT, "tool": self.tool, "config": self.config, "digest": digest, **head}
 
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
         def chunks() -> Iterator[bytes]:
-            lines = [json.dumps(header, ensure_ascii=False, separators=(",", ":"))]
+            yield (encode(header) + "\n").encode("utf-8")
+            batch: list[list[Any]] = []
             for row in rows:
-                lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
-                if len(lines) >= 4096:
-                    yield ("\n".join(lines) + "\n").encode("utf-8")
-                    lines = []
-            yield ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+                batch.append(row)
+                if len(batch) >= RESULT_BATCH:
+                    yield (encode(batch) + "\n").encode("utf-8")
+                    batch = []
+            if batch:
+                yield (encode(batch) + "\n").encode("utf-8")
 
         try:
             write_atomic_chunks(self.directory / RESULT_FILE, chunks())
