@@ -235,25 +235,25 @@ def _finish(
 
 
 def _distribute(state: LintState, code: str, produced: list[Finding]) -> None:
-    """Keep a catalog-wide rule's findings with the files they are in (records) or in the head (others)."""
+    """Keep a catalog-wide rule's findings with the files they are in (records) or in the head (others),
+    replacing what it found before; a file whose findings of this rule are unchanged keeps its shard as
+    it is (a title edit re-runs the D rules, whose findings elsewhere mostly stay the same)."""
     elsewhere: list[list[Any]] = []
-    for rel, rows in rows_by_path(produced).items():
-        entry = state.files.get(rel)
-        if entry is not None:
+    by_path = rows_by_path(produced)
+    for rel, entry in state.files.items():
+        rows = by_path.pop(rel, None)
+        if rows is None:
+            if entry.catalog.pop(code, None) is not None:
+                state.touch(rel)
+        elif entry.catalog.get(code) != rows:
             entry.catalog[code] = rows
             state.touch(rel)
-        else:
-            elsewhere += [[rel, *row] for row in rows]
+    for rel, rows in by_path.items():  # not a record file: a project or a plan
+        elsewhere += [[rel, *row] for row in rows]
     if elsewhere:
         state.elsewhere[code] = elsewhere
-
-
-def _clear(state: LintState, code: str) -> None:
-    """Forget a catalog-wide rule's findings (every shard is loaded)."""
-    for rel, entry in state.files.items():
-        if entry.catalog.pop(code, None) is not None:
-            state.touch(rel)
-    state.elsewhere.pop(code, None)
+    else:
+        state.elsewhere.pop(code, None)
 
 
 def _incremental(
@@ -325,8 +325,8 @@ def _incremental(
         full_ctx = RuleContext(catalog, as_of)
         for rule in stale:
             produced = check(rule, full_ctx, result.internal_errors)
-            _clear(state, rule.code)
             if produced is None:
+                _distribute(state, rule.code, [])
                 state.rules.pop(rule.code, None)
                 continue
             state.rules[rule.code] = digests[rule.code]
