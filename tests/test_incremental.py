@@ -15,7 +15,7 @@ from ruamel.yaml import YAML, YAMLError
 from typer.testing import CliRunner
 
 from gbstd import linting
-from gbstd.catalog.cache import shard_of_path
+from gbstd.catalog.cache import shard_of_path, text_digest
 from gbstd.catalog.config_file import load_config
 from gbstd.cli.app import app
 from gbstd.engine import Selection
@@ -370,3 +370,25 @@ def test_a_state_shard_not_written_with_its_head_is_not_trusted(
     incremental = lint_json(root)
     assert incremental == lint_json(root, "--no-cache")
     assert not any("forged" in f for f in incremental)
+
+
+def test_a_forged_state_with_a_matching_head_is_not_fatal(pristine: Path, tmp_path: Path) -> None:
+    """A hostile repository may ship a cache whose head names its forged shards: malformed rows mean a full
+    run, never a traceback."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_json(root)
+    rel = records(root)[0].relative_to(root).as_posix()
+    shard = root / ".gbstd-cache" / "lint-state" / f"{shard_of_path(rel)}.json"
+    document = json.loads(shard.read_text(encoding="utf-8"))
+    for entry in document["entries"].values():
+        entry[2], entry[4] = [["C002"], [1, 2]], [["not", "a", "code"]]
+    data = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    shard.write_bytes(data)
+    head_path = root / ".gbstd-cache" / "lint-state.json"
+    head = json.loads(head_path.read_text(encoding="utf-8"))
+    head["shards"][shard_of_path(rel)][1] = text_digest(data)
+    head_path.write_text(json.dumps(head), encoding="utf-8")
+    (root / ".gbstd-cache" / "result.jsonl").unlink()  # so every entry is decoded
+    edit_comment(root, 1, 1)
+    assert lint_json(root) == lint_json(root, "--no-cache")

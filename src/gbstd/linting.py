@@ -331,13 +331,16 @@ def _incremental(
                 continue
             state.rules[rule.code] = digests[rule.code]
             _distribute(state, rule.code, produced)
-    silenced = state.suppressed() | suppressions(partial)
-    findings = _patched(root, config, state, cache, changed, removed, stale, silenced, only_paths)
-    if findings is None:  # no usable last result: every kept finding again
-        if not state.load_all(cache):
-            return None
-        shared_load = [f for f in _file_findings(partial, rules) if f.path not in present]
-        findings = _finish(root, config, [*_kept(state), *shared_load], silenced, only_paths, state)
+    try:
+        silenced = state.suppressed() | suppressions(partial)
+        findings = _patched(root, config, state, cache, changed, removed, stale, silenced, only_paths)
+        if findings is None:  # no usable last result: every kept finding again
+            if not state.load_all(cache):
+                return None
+            shared_load = [f for f in _file_findings(partial, rules) if f.path not in present]
+            findings = _finish(root, config, [*_kept(state), *shared_load], silenced, only_paths, state)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None  # a state that decodes but holds malformed rows (a hostile cache): lint afresh
     result.findings = findings
     files = [*others.head, *rels, *others.tail]
     return Analysis(files, result, state, sorted(changed), [rule.code for rule in stale])
