@@ -2,10 +2,11 @@
 
 Nothing changed (every file's content, the configuration, ``--as-of``, the rule selection, the reported
 paths and the tool itself): the findings of the last run are reused as they are. A few record files changed:
-only those are read and checked again, and a catalog-wide rule runs again (on the whole catalog, loaded from
-the cache) only when a group of fields it reads changed in some record (:mod:`gbstd.incremental`). Many
-files, or the system, notes, projects or plans changed: the whole catalog is loaded (unchanged files from
-their cached parse) and every rule runs.
+only those are read and checked again (with only the state shards that hold them), a catalog-wide rule runs
+again (on the whole catalog, loaded from the cache) only when a group of fields it reads changed in some
+record (:mod:`gbstd.incremental`), and the result is the last one with the findings of the changed files and
+re-run rules replaced. Many files, or the system, notes, projects or plans changed: the whole catalog is
+loaded (unchanged files from their cached parse) and every rule runs.
 """
 
 from __future__ import annotations
@@ -333,6 +334,7 @@ def _incremental(
                 continue
             state.rules[rule.code] = digests[rule.code]
             _distribute(state, rule.code, produced)
+        del catalog, full_ctx, produced  # free the models and duplicate groups before the findings are made
     try:
         silenced = state.suppressed() | suppressions(partial)
         findings = _patched(root, config, state, cache, changed, removed, stale, silenced, only_paths)
