@@ -15,6 +15,7 @@ from ruamel.yaml import YAML, YAMLError
 from typer.testing import CliRunner
 
 from gbstd import linting
+from gbstd.catalog import cache as cache_module
 from gbstd.catalog.cache import shard_of_path, text_digest
 from gbstd.catalog.config_file import load_config
 from gbstd.cli.app import app
@@ -391,4 +392,24 @@ def test_a_forged_state_with_a_matching_head_is_not_fatal(pristine: Path, tmp_pa
     head_path.write_text(json.dumps(head), encoding="utf-8")
     (root / ".gbstd-cache" / "result.jsonl").unlink()  # so every entry is decoded
     edit_comment(root, 1, 1)
+    assert lint_json(root) == lint_json(root, "--no-cache")
+
+
+def test_a_result_that_could_not_be_written_is_not_patched_later(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the new result cannot be stored, the state must not name the old one: the next incremental run
+    would patch findings of an older catalog."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_json(root)
+    break_yaml(root, 3, 0)  # a Y001 finding the old result does not have
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError("no space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache_module, "write_atomic_chunks", full_disk)
+        assert lint_json(root) == lint_json(root, "--no-cache")
+    edit_comment(root, 1, 2)
     assert lint_json(root) == lint_json(root, "--no-cache")

@@ -149,8 +149,8 @@ def lint_catalog(
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
         only = sorted(only_paths) if only_paths is not None else None
         rows = (finding_to_json(f) for f in result.findings)
-        if cache.remember_result(digest, {"files": analysis.files, "only": only}, rows):
-            new_state.result = digest  # the next incremental run starts from these rows
+        written = cache.remember_result(digest, {"files": analysis.files, "only": only}, rows)
+        new_state.result = digest if written else ""  # the next incremental run starts from these rows
         new_state.save(cache)
     return LintOutcome(
         result, analysis.files, only_paths=only_paths, rechecked=analysis.rechecked, rerun=analysis.rerun

@@ -348,6 +348,7 @@ class Cache:
                 yield (encode(batch) + "\n").encode("utf-8")
 
         try:
+            (self.directory / "result.json").unlink(missing_ok=True)  # the whole-JSON result of format 1
             write_atomic_chunks(self.directory / RESULT_FILE, chunks())
         except (OSError, ValueError):
             return False
