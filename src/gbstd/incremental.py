@@ -12,6 +12,11 @@ Findings are kept, before suppression and positions, in three scopes:
 
 The system, notes, projects and plans are few: they are read on every run, and any change to them re-runs
 everything. Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
+
+The state is a small head and per-file entries in 256 shards by path (:class:`LintState`): the per-group
+digests are order-free sums over the records, so an edit updates them from the changed records alone, and a
+run reads and rewrites only the shards whose files changed (all of them only when a catalog-wide rule runs
+again, since its findings may move to any file).
 """
 
 from __future__ import annotations
