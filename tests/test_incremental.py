@@ -15,6 +15,8 @@ from ruamel.yaml import YAML, YAMLError
 from typer.testing import CliRunner
 
 from gbstd import linting
+from gbstd.catalog import cache as cache_module
+from gbstd.catalog.cache import shard_of_path, text_digest
 from gbstd.catalog.config_file import load_config
 from gbstd.cli.app import app
 from gbstd.engine import Selection
@@ -69,6 +71,38 @@ def edit_title(root: Path, pick: int, value: int) -> None:
     data = load(path)
     titles = [load(p).get("title") for p in records(root)[:8]]
     data["title"] = titles[value % len(titles)] or f"标题{value}"  # sometimes a duplicate title (C009, D rules)
+    dump(path, data)
+
+
+def split_title(root: Path, pick: int, value: int) -> None:
+    """A title of its own (leaves its duplicate group) or a near copy of another's (joins that group)."""
+    paths = records(root)
+    path = paths[pick % len(paths)]
+    data = load(path)
+    other = load(paths[value % len(paths)]).get("title")
+    if value % 2 and isinstance(other, str):
+        data["title"] = other.replace("规范", "管理规范") if "规范" in other else other + "指南"
+    else:
+        data["title"] = f"第{value}号独有主题之{('甲', '乙', '丙')[value % 3]}事项"
+    dump(path, data)
+
+
+def move_target(root: Path, pick: int, value: int) -> None:
+    """The code that a supersession link or reference names disappears (its record's code changes) or
+    appears (a record takes a code that another names but none has)."""
+    paths = records(root)
+    named = []
+    for path in paths:
+        data = load(path)
+        for field in ("replaces", "replaced_by", "references"):
+            named += [code for code in data.get(field) or [] if isinstance(code, str)]
+    if not named:
+        return
+    code = named[value % len(named)]
+    holders = [path for path in paths if load(path).get("code") == code]
+    path = holders[0] if holders else paths[pick % len(paths)]
+    data = load(path)
+    data["code"] = f"GB/T {60000 + value}-2021" if holders else code
     dump(path, data)
 
 
@@ -188,7 +222,7 @@ def add_stray(root: Path, pick: int, value: int) -> None:
 
 
 EDITS = [
-    add_stray, link_outside, edit_title, edit_date, edit_status, edit_code, edit_module, edit_reference, edit_review, edit_suppress,
+    add_stray, link_outside, edit_title, split_title, move_target, edit_date, edit_status, edit_code, edit_module, edit_reference, edit_review, edit_suppress,
     edit_body, edit_comment, add_file, delete_file, break_yaml, edit_project,
 ]
 steps = st.lists(
@@ -272,3 +306,110 @@ def test_linting_one_file_after_an_edit_equals_a_cold_run_of_that_file(pristine:
     incremental = lint_json(Path(target))
     assert incremental == lint_json(Path(target), "--no-cache")
     assert incremental and all(json.loads(f)["path"].endswith(records(root)[5].name) for f in incremental)
+
+
+def test_a_title_joining_and_leaving_a_duplicate_group_changes_the_others_findings(
+    pristine: Path, tmp_path: Path
+) -> None:
+    """The D rules report the size of a group and a partner on every member: one record's title changes the
+    findings of records that were not edited, and the incremental result follows."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_json(root)
+    paths = records(root)
+    first, second = load(paths[0]), paths[1]
+    joined = load(second)
+    joined["title"] = first["title"]
+    dump(second, joined)
+    incremental = lint_json(root)
+    assert incremental == lint_json(root, "--no-cache")
+    mates = [json.loads(f) for f in incremental if json.loads(f)["rule"].startswith("D")]
+    assert {paths[0].name, second.name} <= {Path(str(f["path"])).name for f in mates}
+    joined["title"] = "第一百号独有主题事项"
+    dump(second, joined)
+    assert lint_json(root) == lint_json(root, "--no-cache")
+
+
+def _state_shards(root: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (root / ".gbstd-cache" / "lint-state").glob("*.json")}
+
+
+def test_a_comment_rewrites_one_state_shard(pristine: Path, tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_library(root)
+    before = _state_shards(root)
+    assert len(before) > 1
+    edit_comment(root, 0, 1)
+    outcome = lint_library(root)
+    assert outcome.rerun == []
+    after = _state_shards(root)
+    rel = records(root)[0].relative_to(root).as_posix()
+    assert {name for name in after if after[name] != before.get(name)} == {f"{shard_of_path(rel)}.json"}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "forged"])
+def test_a_state_shard_not_written_with_its_head_is_not_trusted(
+    pristine: Path, tmp_path: Path, damage: str
+) -> None:
+    """A shard that is not the one its head names (damaged, or left by another or an interrupted run with
+    a valid header) means a full run, never its entries."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_json(root)
+    rel = records(root)[0].relative_to(root).as_posix()
+    shard = root / ".gbstd-cache" / "lint-state" / f"{shard_of_path(rel)}.json"
+    if damage == "garbage":
+        shard.write_bytes(b"\x00{not json")
+    else:
+        document = json.loads(shard.read_text(encoding="utf-8"))
+        for entry in document["entries"].values():
+            entry[3] = [["C002", "假", "forged", None, [], True, 0, 0, "error"]]
+        shard.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    records(root)[1].write_text(records(root)[1].read_text(encoding="utf-8") + "# x\n", encoding="utf-8")
+    edit_comment(root, 0, 1)  # the damaged shard must be read now
+    incremental = lint_json(root)
+    assert incremental == lint_json(root, "--no-cache")
+    assert not any("forged" in f for f in incremental)
+
+
+def test_a_forged_state_with_a_matching_head_is_not_fatal(pristine: Path, tmp_path: Path) -> None:
+    """A hostile repository may ship a cache whose head names its forged shards: malformed rows mean a full
+    run, never a traceback."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_json(root)
+    rel = records(root)[0].relative_to(root).as_posix()
+    shard = root / ".gbstd-cache" / "lint-state" / f"{shard_of_path(rel)}.json"
+    document = json.loads(shard.read_text(encoding="utf-8"))
+    for entry in document["entries"].values():
+        entry[2], entry[4] = [["C002"], [1, 2]], [["not", "a", "code"]]
+    data = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    shard.write_bytes(data)
+    head_path = root / ".gbstd-cache" / "lint-state.json"
+    head = json.loads(head_path.read_text(encoding="utf-8"))
+    head["shards"][shard_of_path(rel)][1] = text_digest(data)
+    head_path.write_text(json.dumps(head), encoding="utf-8")
+    (root / ".gbstd-cache" / "result.jsonl").unlink()  # so every entry is decoded
+    edit_comment(root, 1, 1)
+    assert lint_json(root) == lint_json(root, "--no-cache")
+
+
+def test_a_result_that_could_not_be_written_is_not_patched_later(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the new result cannot be stored, the state must not name the old one: the next incremental run
+    would patch findings of an older catalog."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_json(root)
+    break_yaml(root, 3, 0)  # a Y001 finding the old result does not have
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError("no space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache_module, "write_atomic_chunks", full_disk)
+        assert lint_json(root) == lint_json(root, "--no-cache")
+    edit_comment(root, 1, 2)
+    assert lint_json(root) == lint_json(root, "--no-cache")

@@ -12,6 +12,11 @@ Findings are kept, before suppression and positions, in three scopes:
 
 The system, notes, projects and plans are few: they are read on every run, and any change to them re-runs
 everything. Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
+
+The state is a small head and per-file entries in 256 shards by path (:class:`LintState`): the per-group
+digests are order-free sums over the records, so an edit updates them from the changed records alone, and a
+run reads and rewrites only the shards whose files changed (all of them only when a catalog-wide rule runs
+again, since its findings may move to any file).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gbstd.catalog.cache import Cache, finding_from_json, finding_to_json
+from gbstd.catalog.cache import Cache, finding_to_json, shard_of_path
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.loader import load_files_after_records, load_files_before_records, record_rels
 from gbstd.catalog.yamlio import Locator, read_text
@@ -57,21 +62,14 @@ def record_facts(record: Record) -> str:
     return "".join(parts)
 
 
-def rule_digests(rules: Iterable[Rule], facts: dict[str, str], shared: str) -> dict[str, str]:
-    """Per catalog-wide rule, a digest of everything it reads: its groups of every record and ``shared``."""
-    rels = sorted(facts)
-    by_group: dict[str, str] = {}
-    for index, group in enumerate(GROUPS):
-        start = index * DIGEST_HEX
-        digest = hashlib.sha256()
-        for rel in rels:
-            digest.update(f"{rel}\0{facts[rel][start:start + DIGEST_HEX]}\n".encode("utf-8", "surrogatepass"))
-        by_group[group] = digest.hexdigest()
+def rule_digests(rules: Iterable[Rule], groups: dict[str, str], shared: str) -> dict[str, str]:
+    """Per catalog-wide rule, a digest of everything it reads: its groups of every record (``groups``, from
+    :meth:`LintState.group_digests`) and ``shared``."""
     found = {}
     for rule in rules:
         digest = hashlib.sha256(shared.encode())
         for group in sorted(rule.reads):
-            digest.update(f"{group}={by_group[group]}\n".encode())
+            digest.update(f"{group}={groups[group]}\n".encode())
         found[rule.code] = digest.hexdigest()
     return found
 
@@ -112,76 +110,204 @@ def shared_files(catalog: Catalog) -> list[str]:
     return [rel for rel in catalog.files if rel not in records]
 
 
+STATE_SHARDS = "lint-state"  # per-file entries: lint-state/XX.json, XX = shard_of_path(rel)
+SHARDS = [f"{i:02x}" for i in range(256)]
+_MOD = 1 << 128
+
+
 @dataclass
 class FileEntry:
-    """One record file's part of the state; ``facts`` is None for a file that is not a valid record."""
+    """One record file's part of the state; ``facts`` is None for a file that is not a valid record.
+
+    Rows are findings without path, before suppression and positions; ``catalog`` holds the findings that
+    catalog-wide rules reported in this file, by rule code; ``positions`` memoises line and column per
+    finding location for this content (``sha``)."""
 
     sha: str
     facts: str | None
-    load: list[list[Any]] = field(default_factory=list)  # loader findings (file scope), unresolved
-    local: list[list[Any]] = field(default_factory=list)  # local rules' findings, unresolved
+    load: list[list[Any]] = field(default_factory=list)  # loader findings (file scope)
+    local: list[list[Any]] = field(default_factory=list)  # local rules' findings
     suppress: list[str] = field(default_factory=list)  # rule codes silenced in this file
+    catalog: dict[str, list[list[Any]]] = field(default_factory=dict)
+    positions: dict[str, list[int]] = field(default_factory=dict)
 
     def to_json(self) -> list[Any]:
-        return [self.sha, self.facts, self.load, self.local, self.suppress]
+        return [self.sha, self.facts, self.load, self.local, self.suppress, self.catalog, self.positions]
 
     @classmethod
     def from_json(cls, row: Any) -> FileEntry:
-        sha, facts, load, local, suppress = row
-        if not isinstance(sha, str) or not (facts is None or isinstance(facts, str)):
+        sha, facts, load, local, suppress, catalog, positions = row
+        if not isinstance(sha, str) or not (facts is None or (isinstance(facts, str) and len(facts) == _FACTS_HEX)):
             raise ValueError("damaged entry")
         if not all(isinstance(x, list) for x in (load, local, suppress)):
             raise ValueError("damaged entry")
-        return cls(sha, facts, load, local, suppress)
+        if not isinstance(catalog, dict) or not all(isinstance(v, list) for v in catalog.values()):
+            raise ValueError("damaged entry")
+        if not isinstance(positions, dict):
+            raise ValueError("damaged entry")
+        return cls(sha, facts, load, local, suppress, catalog, positions)
+
+    def rows(self, skip: frozenset[str] | set[str] = frozenset()) -> list[list[Any]]:
+        """Every kept finding of this file, rules in ``skip`` left out."""
+        found = [*self.load, *self.local]
+        for code, rows in self.catalog.items():
+            if code not in skip:
+                found += rows
+        return found
+
+
+_FACTS_HEX = DIGEST_HEX * len(GROUPS)
+
+
+def fact_sums(rel: str, facts: str) -> list[int]:
+    """Per group, this record's term of the catalog-wide sum (a multiset hash: order-free and updatable, so
+    one edit changes the digests without reading every record's facts)."""
+    terms = []
+    for index in range(len(GROUPS)):
+        part = facts[index * DIGEST_HEX:(index + 1) * DIGEST_HEX]
+        text = f"{rel}\0{part}".encode("utf-8", "surrogatepass")
+        terms.append(int.from_bytes(hashlib.blake2b(text, digest_size=16).digest(), "big"))
+    return terms
+
+
+def paths_digest(pairs: Iterable[tuple[str, str]]) -> str:
+    """The record files (path and content hash) of one shard."""
+    digest = hashlib.sha256()
+    for rel, sha in sorted(pairs):
+        digest.update(f"{rel}\0{sha}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def shard_paths(hashes: dict[str, str | None], rels: Iterable[str]) -> dict[str, str]:
+    """Per shard, :func:`paths_digest` of the record files on disk now (shards without any are left out)."""
+    by_shard: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for rel in rels:
+        by_shard[shard_of_path(rel)].append((rel, hashes.get(rel) or ""))
+    return {shard: paths_digest(pairs) for shard, pairs in by_shard.items()}
 
 
 @dataclass
 class LintState:
-    """What one complete run learnt, for the next: see the module docstring."""
+    """What one complete run learnt, for the next: see the module docstring.
+
+    A head (``lint-state.json``: digests, the catalog-wide rules' digests, per shard the digest of its paths
+    and of its bytes) and the per-file entries in 256 shards, read only where something changed. The head
+    is written last and names the digest of every shard, so a shard left by another or an interrupted run is
+    never taken for this state's (a mismatch means a full run)."""
 
     head: str  # digest of the tool, configuration, as_of and selected rules
     shared: str = ""
-    files: dict[str, FileEntry] = field(default_factory=dict)  # record files by path
-    rules: dict[str, tuple[str, list[list[Any]]]] = field(default_factory=dict)  # code → (digest, findings)
-    positions: dict[str, tuple[str, dict[str, list[int]]]] = field(default_factory=dict)
+    sums: list[int] = field(default_factory=lambda: [0] * len(GROUPS))  # per group: sum of fact_sums
+    rules: dict[str, str] = field(default_factory=dict)  # catalog-wide rule → digest of what it read
+    elsewhere: dict[str, list[list[Any]]] = field(default_factory=dict)  # their findings in non-record files
+    shards: dict[str, tuple[str, str]] = field(default_factory=dict)  # shard → (paths digest, bytes digest)
+    result: str = ""  # the digest under which the result of this state was stored
+    files: dict[str, FileEntry] = field(default_factory=dict)  # entries of the loaded shards
+    loaded: set[str] = field(default_factory=set)
+    dirty: set[str] = field(default_factory=set)
+
+    @classmethod
+    def fresh(cls, head: str, shared: str) -> LintState:
+        """An empty state whose every shard counts as loaded (a full run fills it)."""
+        return cls(head, shared, loaded=set(SHARDS), dirty=set(SHARDS))
 
     @classmethod
     def load(cls, cache: Cache, head: str) -> LintState | None:
-        """The stored state for ``head``, or None (absent, damaged, for other inputs)."""
+        """The stored head for ``head`` (no shard yet), or None (absent, damaged, for other inputs)."""
         document = cache.read_json(cache.directory / STATE_FILE)
         if not document or document.get("head") != head:
             return None
         try:
-            files = {rel: FileEntry.from_json(row) for rel, row in document["files"].items()}
-            rules = {code: (str(digest), list(rows)) for code, (digest, rows) in document["rules"].items()}
-            positions = {
-                rel: (str(sha), dict(known)) for rel, (sha, known) in document["positions"].items()
+            sums = [int(value, 16) % _MOD for value in document["sums"]]
+            rules = {str(code): str(digest) for code, digest in document["rules"].items()}
+            elsewhere = {str(code): list(rows) for code, rows in document["elsewhere"].items()}
+            shards = {
+                str(shard): (str(paths), str(data)) for shard, (paths, data) in document["shards"].items()
             }
-            return cls(head, str(document["shared"]), files, rules, positions)
+            if len(sums) != len(GROUPS) or not all(isinstance(rows, list) for rows in elsewhere.values()):
+                return None
+            return cls(head, str(document["shared"]), sums, rules, elsewhere, shards, str(document["result"]))
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
+    def load_shards(self, cache: Cache, shards: Iterable[str]) -> bool:
+        """Read these shards' entries; False when one is damaged or not the one the head describes."""
+        for shard in sorted(set(shards) - self.loaded):
+            known = self.shards.get(shard)
+            entries: dict[str, FileEntry] = {}
+            if known is not None:
+                document = cache.read_json(cache.directory / STATE_SHARDS / f"{shard}.json", expect=known[1])
+                if document is None:
+                    return False
+                try:
+                    entries = {str(rel): FileEntry.from_json(row) for rel, row in document["entries"].items()}
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    return False
+                if any(shard_of_path(rel) != shard for rel in entries):
+                    return False
+            self.files.update(entries)
+            self.loaded.add(shard)
+        return True
+
+    def load_all(self, cache: Cache) -> bool:
+        return self.load_shards(cache, SHARDS)
+
+    # --- changes ------------------------------------------------------------------------------------------
+    def _account(self, rel: str, entry: FileEntry | None, sign: int) -> None:
+        if entry is not None and entry.facts is not None:
+            for index, term in enumerate(fact_sums(rel, entry.facts)):
+                self.sums[index] = (self.sums[index] + sign * term) % _MOD
+
+    def put(self, rel: str, entry: FileEntry) -> None:
+        """Set a file's entry (its shard must be loaded), keeping the group sums."""
+        self._account(rel, self.files.get(rel), -1)
+        self._account(rel, entry, +1)
+        self.files[rel] = entry
+        self.dirty.add(shard_of_path(rel))
+
+    def drop(self, rel: str) -> None:
+        self._account(rel, self.files.pop(rel, None), -1)
+        self.dirty.add(shard_of_path(rel))
+
+    def touch(self, rel: str) -> None:
+        """An entry changed in place (findings of a rule run again, positions learnt)."""
+        self.dirty.add(shard_of_path(rel))
+
+    def group_digests(self) -> dict[str, str]:
+        return {group: f"{self.sums[index]:032x}" for index, group in enumerate(GROUPS)}
+
     def save(self, cache: Cache) -> None:
+        """Rewrite the changed shards, then the head that names them."""
+        by_shard: dict[str, dict[str, Any]] = defaultdict(dict)
+        for rel, entry in self.files.items():
+            shard = shard_of_path(rel)
+            if shard in self.dirty:
+                by_shard[shard][rel] = entry
+        for shard in sorted(self.dirty):
+            entries = by_shard.get(shard, {})
+            if not entries:
+                self.shards.pop(shard, None)
+                continue
+            written = cache.write_json(
+                f"{STATE_SHARDS}/{shard}.json",
+                {"entries": {rel: entry.to_json() for rel, entry in sorted(entries.items())}},
+            )
+            if written is None:
+                return  # no head: the next run starts afresh
+            self.shards[shard] = (paths_digest((rel, entry.sha) for rel, entry in entries.items()), written)
+        self.dirty.clear()
         cache.write_json(STATE_FILE, {
             "head": self.head,
             "shared": self.shared,
-            "files": {rel: entry.to_json() for rel, entry in self.files.items()},
-            "rules": {code: [digest, rows] for code, (digest, rows) in self.rules.items()},
-            "positions": {rel: [sha, known] for rel, (sha, known) in self.positions.items()},
+            "sums": [f"{value:032x}" for value in self.sums],
+            "rules": self.rules,
+            "elsewhere": self.elsewhere,
+            "shards": {shard: list(pair) for shard, pair in sorted(self.shards.items())},
+            "result": self.result,
         })
 
-    # --- findings ---------------------------------------------------------------------------------------
-    def findings(self) -> list[Finding]:
-        """Every kept finding, fresh objects (unresolved positions, unsuppressed)."""
-        found = []
-        for rel, entry in self.files.items():
-            found += [finding_from_json(row, rel) for row in entry.load]
-            found += [finding_from_json(row, rel) for row in entry.local]
-        for _, rows in self.rules.values():
-            found += [finding_from_json(row) for row in rows]
-        return found
-
     def suppressed(self) -> set[tuple[str, str]]:
+        """(file, rule) pairs silenced in the loaded entries."""
         return {(rel, code) for rel, entry in self.files.items() for code in entry.suppress}
 
 
@@ -193,6 +319,7 @@ def rows_by_path(findings: Iterable[Finding]) -> dict[str, list[list[Any]]]:
 
 
 def file_entry(record: Record | None, rel: str, sha: str, load: list[Finding], local: list[Finding]) -> FileEntry:
+    """A new entry for a file just checked (no catalog-wide findings or positions yet)."""
     return FileEntry(
         sha,
         record_facts(record) if record is not None else None,
@@ -202,32 +329,29 @@ def file_entry(record: Record | None, rel: str, sha: str, load: list[Finding], l
     )
 
 
-def resolve_positions(
-    catalog: Catalog, findings: list[Finding], hashes: dict[str, str | None], state: LintState
-) -> None:
-    """Give each unresolved finding its line and column, from ``state``'s memo while the file's content
-    is unchanged and by parsing the file otherwise (the memo learns the new positions)."""
+def resolve_positions(catalog: Catalog, findings: list[Finding], state: LintState) -> None:
+    """Give each unresolved finding its line and column: from its file's entry while it has one (the memo
+    is for that entry's content, which is the file's now) and by parsing the file otherwise."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.line == 0:
             by_path[finding.path].append(finding)
-    kept: dict[str, tuple[str, dict[str, list[int]]]] = {}
     for rel, pending in by_path.items():
-        sha = hashes.get(rel)
-        memo = state.positions.get(rel)
-        known = dict(memo[1]) if memo is not None and sha is not None and memo[0] == sha else {}
+        entry = state.files.get(rel)
+        known = entry.positions if entry is not None else {}
+        learnt = False
         locator: Locator | None = None
         for finding in pending:
             key = f"{finding.key:d}{finding.loc!r}"
             spot = known.get(key)
-            if spot is None:
+            if not (isinstance(spot, list) and len(spot) == 2 and all(isinstance(x, int) for x in spot)):
                 if locator is None:
                     path = os.path.join(catalog.root, rel)
                     text = read_text(catalog.root / rel, catalog.config.catalog.max_file_size, catalog.root)[0] if os.path.isfile(path) else None
                     locator = Locator(text)
                 spot = list(locator.position(finding.loc, finding.key))
                 known[key] = spot
+                learnt = True
             finding.line, finding.column = spot
-        if sha is not None:
-            kept[rel] = (sha, known)
-    state.positions = kept
+        if entry is not None and learnt:
+            state.touch(rel)

@@ -2,19 +2,21 @@
 
 Nothing changed (every file's content, the configuration, ``--as-of``, the rule selection, the reported
 paths and the tool itself): the findings of the last run are reused as they are. A few record files changed:
-only those are read and checked again, and a catalog-wide rule runs again (on the whole catalog, loaded from
-the cache) only when a group of fields it reads changed in some record (:mod:`gbstd.incremental`). Many
-files, or the system, notes, projects or plans changed: the whole catalog is loaded (unchanged files from
-their cached parse) and every rule runs.
+only those are read and checked again (with only the state shards that hold them), a catalog-wide rule runs
+again (on the whole catalog, loaded from the cache) only when a group of fields it reads changed in some
+record (:mod:`gbstd.incremental`), and the result is the last one with the findings of the changed files and
+re-run rules replaced. Many files, or the system, notes, projects or plans changed: the whole catalog is
+loaded (unchanged files from their cached parse) and every rule runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.cache import (
@@ -24,6 +26,7 @@ from gbstd.catalog.cache import (
     finding_from_json,
     finding_to_json,
     input_digest,
+    shard_of_path,
 )
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
@@ -33,7 +36,7 @@ from gbstd.engine import Selection, check, run_rules, selected_rules, severity_o
 from gbstd.findings import Finding, FindingSet
 from gbstd.gitrepo import build_baseline
 from gbstd.incremental import (
-    FileEntry,
+    SHARDS,
     LintState,
     file_entry,
     load_shared_files,
@@ -41,6 +44,7 @@ from gbstd.incremental import (
     rows_by_path,
     rule_digests,
     scope,
+    shard_paths,
     shared_digest,
     shared_files,
 )
@@ -114,12 +118,12 @@ def lint_catalog(
         if stored is not None:
             try:
                 outcome = LintOutcome(
-                    FindingSet([finding_from_json(row) for row in stored["findings"]]),
-                    [str(rel) for rel in stored["files"]],
+                    FindingSet([finding_from_json(row) for row in stored.rows()]),
+                    [str(rel) for rel in stored.head["files"]],
                     from_cache=True,
                     only_paths=only_paths,
                 )
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, OSError, RecursionError):
                 outcome = None  # damaged: lint afresh
             if outcome is not None:
                 cache.save()
@@ -131,35 +135,33 @@ def lint_catalog(
     state = LintState.load(cache, state_head) if few else None
     analysis = None
     if state is not None:
-        analysis = _incremental(root, config, as_of, selection, hashes, state, cache, jobs)
+        analysis = _incremental(root, config, as_of, selection, hashes, state, cache, jobs, only_paths)
     if analysis is None:
-        analysis = _full(root, config, as_of, selection, hashes, state_head, cache, jobs, progress, on_total)
-    files, result, new_state, silenced = analysis.files, analysis.result, analysis.state, analysis.silenced
-    result.findings = [
-        f for f in result.findings
-        if (f.path, f.rule) not in silenced and (only_paths is None or f.path in only_paths)
-    ]
-    resolve_positions_with(root, config, result.findings, hashes, new_state)
-    result.findings.sort(key=lambda f: f.sort_key)
+        analysis = _full(
+            root, config, as_of, selection, hashes, state_head, cache, jobs, progress, on_total, only_paths
+        )
+    result, new_state = analysis.result, analysis.state
     cache.forget_missing(everything)
     if analysis.rechecked is None:  # a full run prunes all parsed data; an incremental one did its part
         cache.keep_records({entry.sha for entry in new_state.files.values()})
     cache.save()
     if not result.internal_errors:  # a crashed rule must crash again next time, not be forgotten
-        new_state.save(cache)
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
-        cache.remember_result(
-            digest, {"files": files, "findings": [finding_to_json(f) for f in result.findings]}
-        )
-    return LintOutcome(result, files, only_paths=only_paths, rechecked=analysis.rechecked, rerun=analysis.rerun)
+        only = sorted(only_paths) if only_paths is not None else None
+        rows = (finding_to_json(f) for f in result.findings)
+        written = cache.remember_result(digest, {"files": analysis.files, "only": only}, rows)
+        new_state.result = digest if written else ""  # the next incremental run starts from these rows
+        new_state.save(cache)
+    return LintOutcome(
+        result, analysis.files, only_paths=only_paths, rechecked=analysis.rechecked, rerun=analysis.rerun
+    )
 
 
 @dataclass
 class Analysis:
     files: list[str]
-    result: FindingSet
+    result: FindingSet  # final: suppressed, limited to the reported paths, positioned and sorted
     state: LintState
-    silenced: set[tuple[str, str]]
     rechecked: list[str] | None = None  # set by an incremental run
     rerun: list[str] | None = None
 
@@ -181,6 +183,7 @@ def _full(
     root: Path, config: Config, as_of: dt.date, selection: Selection, hashes: dict[str, str | None],
     state_head: str, cache: Cache, jobs: int | None,
     progress: Callable[[int], None] | None, on_total: Callable[[int], None] | None,
+    only_paths: set[str] | None,
 ) -> Analysis:
     """Every file and every rule, leaving the state that the next run starts from."""
     catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, jobs=jobs)
@@ -195,46 +198,90 @@ def _full(
     for rule in rules:
         if scope(rule) == "record":
             local += check(rule, ctx, result.internal_errors) or []
-    shared = shared_digest([*shared_files(catalog)], hashes)
-    state = LintState(state_head, shared)
+    state = LintState.fresh(state_head, shared_digest([*shared_files(catalog)], hashes))
     load_rows, local_rows = rows_by_path(load), rows_by_path(local)
     by_rel = {record.rel: record for record in catalog.records}
     for rel, sha in catalog.hashes.items():
-        state.files[rel] = FileEntry(sha, None, load_rows.get(rel, []), local_rows.get(rel, []))
-        record = by_rel.get(rel)
-        if record is not None:
-            fresh = file_entry(record, rel, sha, [], [])
-            state.files[rel].facts, state.files[rel].suppress = fresh.facts, fresh.suppress
+        entry = file_entry(by_rel.get(rel), rel, sha, [], [])
+        entry.load, entry.local = load_rows.get(rel, []), local_rows.get(rel, [])
+        state.put(rel, entry)
+    # Findings are held as the state's rows while the rules run (a third of the memory of Finding objects)
+    # and made again from them once the catalog is freed; only files without an entry keep theirs.
+    extra = [f for f in load if f.path not in state.files]  # the system, projects, unreadable records
+    del load, local, load_rows, local_rows
     catalog_rules = [rule for rule in rules if scope(rule) == "catalog"]
-    digests = rule_digests(catalog_rules, _facts(state), shared)
-    found = load + local
+    digests = rule_digests(catalog_rules, state.group_digests(), state.shared)
     for rule in catalog_rules:
         produced = check(rule, ctx, result.internal_errors)
         if produced is not None:
-            state.rules[rule.code] = (digests[rule.code], [finding_to_json(f) for f in produced])
-            found += produced
-    result.findings = found
-    silenced = suppressions(catalog)
-    return Analysis(catalog.files, result, state, silenced)
+            state.rules[rule.code] = digests[rule.code]
+            _distribute(state, rule.code, produced)
+        del produced
+    silenced, files = suppressions(catalog), catalog.files
+    del ctx, catalog, by_rel  # the models and duplicate groups are not needed to report: free them first
+    result.findings = _finish(root, config, [*_kept(state), *extra], silenced, only_paths, state)
+    return Analysis(files, result, state)
 
 
-def _facts(state: LintState) -> dict[str, str]:
-    return {rel: entry.facts for rel, entry in state.files.items() if entry.facts is not None}
+def _finish(
+    root: Path, config: Config, findings: list[Finding], silenced: set[tuple[str, str]],
+    only_paths: set[str] | None, state: LintState,
+) -> list[Finding]:
+    """Findings as reported: suppressions applied, limited to the reported paths, positioned."""
+    kept = [
+        f for f in findings
+        if (f.path, f.rule) not in silenced and (only_paths is None or f.path in only_paths)
+    ]
+    resolve_positions(Catalog(root=root, config=config), kept, state)
+    kept.sort(key=lambda f: f.sort_key)
+    return kept
+
+
+def _distribute(state: LintState, code: str, produced: list[Finding]) -> None:
+    """Keep a catalog-wide rule's findings with the files they are in (records) or in the head (others),
+    replacing what it found before; a file whose findings of this rule are unchanged keeps its shard as
+    it is (a title edit re-runs the D rules, whose findings elsewhere mostly stay the same)."""
+    elsewhere: list[list[Any]] = []
+    by_path = rows_by_path(produced)
+    for rel, entry in state.files.items():
+        rows = by_path.pop(rel, None)
+        if rows is None:
+            if entry.catalog.pop(code, None) is not None:
+                state.touch(rel)
+        elif entry.catalog.get(code) != rows:
+            entry.catalog[code] = rows
+            state.touch(rel)
+    for rel, rows in by_path.items():  # not a record file: a project or a plan
+        elsewhere += [[rel, *row] for row in rows]
+    if elsewhere:
+        state.elsewhere[code] = elsewhere
+    else:
+        state.elsewhere.pop(code, None)
 
 
 def _incremental(
     root: Path, config: Config, as_of: dt.date, selection: Selection, hashes: dict[str, str | None],
-    state: LintState, cache: Cache, jobs: int | None,
+    state: LintState, cache: Cache, jobs: int | None, only_paths: set[str] | None,
 ) -> Analysis | None:
     """Re-check only what the changed record files can affect; None when a full run is due (the system,
-    notes, projects or plans changed, or too many records did)."""
+    notes, projects or plans changed, or too many records did, or the state is damaged)."""
     rels = record_rels(root, config)
     others = load_shared_files(root, config)
     shared = shared_digest(others.files, hashes)
     if shared != state.shared:
         return None
+    # Only the shards whose files (path and content) differ from the state's are read.
+    now = shard_paths(hashes, rels)
+    dirty = [shard for shard in SHARDS if now.get(shard) != state.shards.get(shard, (None,))[0]]
+    if not state.load_shards(cache, dirty):
+        return None
     present = set(rels)
-    changed = [rel for rel in rels if (entry := state.files.get(rel)) is None or entry.sha != hashes.get(rel)]
+    dirty_set = set(dirty)
+    changed = [
+        rel for rel in rels
+        if shard_of_path(rel) in dirty_set
+        and ((entry := state.files.get(rel)) is None or entry.sha != hashes.get(rel))
+    ]
     removed = [rel for rel in state.files if rel not in present]
     if len(changed) + len(removed) > max(64, len(rels) // 100):
         return None
@@ -244,7 +291,7 @@ def _incremental(
         if (entry := state.files.get(rel)) is not None and entry.sha != hashes.get(rel):
             cache.forget_parsed(entry.sha)
     for rel in removed:
-        del state.files[rel]
+        state.drop(rel)
     # The changed records alone, with the shared files: enough for file- and record-scope rules.
     partial = others.catalog
     for rel in changed:
@@ -266,34 +313,87 @@ def _incremental(
     for rel in changed:
         entry = file_entry(by_rel.get(rel), rel, hashes.get(rel) or "", [], [])
         entry.load, entry.local = load_rows.get(rel, []), local_rows.get(rel, [])
-        state.files[rel] = entry
-    state.files = dict(sorted(state.files.items()))
+        old = state.files.get(rel)
+        entry.catalog = dict(old.catalog) if old is not None else {}  # until a rule reading it runs again
+        state.put(rel, entry)
     catalog_rules = [rule for rule in rules if scope(rule) == "catalog"]
-    digests = rule_digests(catalog_rules, _facts(state), shared)
-    stale = [rule for rule in catalog_rules if state.rules.get(rule.code, ("",))[0] != digests[rule.code]]
+    digests = rule_digests(catalog_rules, state.group_digests(), shared)
+    stale = [rule for rule in catalog_rules if state.rules.get(rule.code) != digests[rule.code]]
     for code in [code for code in state.rules if code not in digests]:
         del state.rules[code]
     if stale:  # a rule reads what changed: run it on the whole catalog (parsed files come from the cache)
+        if not state.load_all(cache):
+            return None
         catalog = load_catalog(root, cache=cache, jobs=jobs)
         full_ctx = RuleContext(catalog, as_of)
         for rule in stale:
             produced = check(rule, full_ctx, result.internal_errors)
             if produced is None:
+                _distribute(state, rule.code, [])
                 state.rules.pop(rule.code, None)
                 continue
-            state.rules[rule.code] = (digests[rule.code], [finding_to_json(f) for f in produced])
-    # Shared files' loader findings are fresh on every run; records' come from the state.
-    shared_load = [f for f in _file_findings(partial, rules) if f.path not in present]
-    result.findings = state.findings() + shared_load
-    silenced = state.suppressed() | suppressions(partial)
+            state.rules[rule.code] = digests[rule.code]
+            _distribute(state, rule.code, produced)
+        del catalog, full_ctx, produced  # free the models and duplicate groups before the findings are made
+    try:
+        silenced = state.suppressed() | suppressions(partial)
+        findings = _patched(root, config, state, cache, changed, removed, stale, silenced, only_paths)
+        if findings is None:  # no usable last result: every kept finding again
+            if not state.load_all(cache):
+                return None
+            shared_load = [f for f in _file_findings(partial, rules) if f.path not in present]
+            findings = _finish(root, config, [*_kept(state), *shared_load], silenced, only_paths, state)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None  # a state that decodes but holds malformed rows (a hostile cache): lint afresh
+    result.findings = findings
     files = [*others.head, *rels, *others.tail]
-    return Analysis(files, result, state, silenced, sorted(changed), [rule.code for rule in stale])
+    return Analysis(files, result, state, sorted(changed), [rule.code for rule in stale])
 
 
-def resolve_positions_with(
-    root: Path, config: Config, findings: list[Finding], hashes: dict[str, str | None], state: LintState
-) -> None:
-    resolve_positions(Catalog(root=root, config=config), findings, hashes, state)
+def _kept(state: LintState, only: Iterable[str] | None = None, skip: frozenset[str] = frozenset()) -> list[Finding]:
+    """Fresh findings (unresolved, unsuppressed) from the state: of the files ``only`` (default: every loaded
+    entry and the findings outside records), without the rules in ``skip``."""
+    found: list[Finding] = []
+    for rel in state.files if only is None else only:
+        entry = state.files.get(rel)
+        if entry is not None:
+            found += [finding_from_json(row, rel) for row in entry.rows(skip)]
+    if only is None:
+        for code, rows in state.elsewhere.items():
+            if code not in skip:
+                found += [finding_from_json(row) for row in rows]
+    return found
+
+
+def _patched(
+    root: Path, config: Config, state: LintState, cache: Cache, changed: list[str], removed: list[str],
+    stale: list[Rule], silenced: set[tuple[str, str]], only_paths: set[str] | None,
+) -> list[Finding] | None:
+    """The last result with what changed replaced: the findings of the changed and removed files and of the
+    rules run again. None when there is no last result for this state, or it was for other paths."""
+    stored = cache.result_for(state.result) if state.result else None
+    if stored is None:
+        return None
+    before = stored.head.get("only")
+    if before is not None and (only_paths is None or not isinstance(before, list) or not only_paths <= set(before)):
+        return None  # the last run reported fewer files than this one does
+    touched = {*changed, *removed}
+    codes = {rule.code for rule in stale}
+    try:
+        kept = [
+            finding_from_json(row) for row in stored.rows()
+            if row[0] not in touched and row[1] not in codes and (only_paths is None or row[0] in only_paths)
+        ]
+    except (KeyError, TypeError, ValueError, IndexError, OSError, RecursionError):
+        return None
+    fresh = _kept(state, changed, frozenset(codes))
+    for code in sorted(codes):
+        for rel, entry in state.files.items():
+            fresh += [finding_from_json(row, rel) for row in entry.catalog.get(code, [])]
+        fresh += [finding_from_json(row) for row in state.elsewhere.get(code, [])]
+    kept += _finish(root, config, fresh, silenced, only_paths, state)
+    kept.sort(key=lambda f: f.sort_key)
+    return kept
 
 
 def changed_paths(catalog: Catalog, baseline: Baseline) -> set[str] | None:

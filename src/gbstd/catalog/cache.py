@@ -9,8 +9,11 @@ never run code). Two sharded stores and one result file:
 - ``records/XX.json``: content hash → parsed YAML data and file-level findings (Y***) of that content.
 - ``canonical/XX.json``: "content hash:file kind:formatter version" of contents ``gbstd fmt`` found in
   canonical layout, so ``fmt --check`` skips them while their fingerprint is unchanged.
-- ``lint-state.json``: what incremental lint keeps between runs (:mod:`gbstd.incremental`).
-- ``result.json`` (and its digest alone in ``result-key.json``): the findings of the last complete run with the digest of everything they depend on (the
+- ``lint-state.json`` and ``lint-state/XX.json``: what incremental lint keeps between runs, a small head
+  and per-file entries in 256 shards by path (:mod:`gbstd.incremental`); each shard is checked against the
+  digest the head recorded for it.
+- ``result.jsonl`` (and its digest alone in ``result-key.json``): the findings of the last complete run, a
+  head line then lines of up to RESULT_BATCH findings (read and written a line at a time), with the digest of everything they depend on (the
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
   reported paths, the tool fingerprint). Rules run again whenever any of that changes.
 
@@ -29,19 +32,22 @@ import os
 import stat
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import gbstd
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import write_atomic, write_atomic_chunks
 from gbstd.catalog.yamlio import Fingerprint
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.config import Config
 
-FORMAT = 1
+FORMAT = 2  # 2: sharded lint state, result as JSON lines
+RESULT_FILE = "result.jsonl"
+RESULT_BATCH = 2048  # findings a line of the result: few calls to the C codec, a bounded line to decode
 RACY_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen in the same tick
 
 
@@ -99,6 +105,27 @@ def finding_from_json(row: list[Any], path: str | None = None) -> Finding:
     return Finding(
         rule, Text(zh, en), path, record, tuple(loc), bool(key), int(line), int(column), Severity(severity)
     )
+
+
+@dataclass
+class StoredResult:
+    """A stored complete result: its head (digest, files, reported paths) and its finding rows, read from
+    the file one line (a batch of rows) at a time (:meth:`rows`; a damaged line raises ValueError)."""
+
+    path: Path
+    head: dict[str, Any]
+
+    def rows(self) -> Iterator[list[Any]]:
+        with open(self.path, "rb") as handle:
+            handle.readline()
+            for line in handle:
+                batch = json.loads(line)
+                if not isinstance(batch, list):
+                    raise ValueError("damaged result line")
+                for row in batch:
+                    if not isinstance(row, list) or len(row) != 10:
+                        raise ValueError("damaged result row")
+                    yield row
 
 
 class _Store:
@@ -159,7 +186,11 @@ class _Store:
         self._dirty.clear()
 
 
-def _shard_of_path(rel: str) -> str:
+def text_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def shard_of_path(rel: str) -> str:
     return f"{zlib.crc32(rel.encode('utf-8', 'surrogatepass')) & 0xFF:02x}"
 
 
@@ -172,19 +203,22 @@ class Cache:
 
     def __init__(self, directory: Path, tool: str, config: str) -> None:
         self.directory, self.tool, self.config = directory, tool, config
-        self.files = _Store(self, "files", _shard_of_path)
+        self.files = _Store(self, "files", shard_of_path)
         self.records = _Store(self, "records", _shard_of_hash)
         self.canonical = _Store(self, "canonical", _shard_of_hash)
-        self.result: dict[str, Any] | None = None
 
     @classmethod
     def open(cls, root: Path, config: Config) -> Cache:
         return cls(root / config.catalog.cache_dir, tool_fingerprint(), config_digest(config))
 
-    def read_json(self, path: Path) -> dict[str, Any] | None:
-        """A cache document written by this tool for this configuration, or None."""
+    def read_json(self, path: Path, expect: str | None = None) -> dict[str, Any] | None:
+        """A cache document written by this tool for this configuration, or None; with ``expect``, only when
+        its bytes have that digest (:meth:`write_json`'s answer when it was written)."""
         try:
-            document = json.loads(path.read_bytes())
+            raw = path.read_bytes()
+            if expect is not None and text_digest(raw) != expect:
+                return None  # written by another run since: not the document its head describes
+            document = json.loads(raw)
         except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -193,7 +227,8 @@ class Cache:
             return None
         return document
 
-    def write_json(self, name: str, document: dict[str, Any]) -> None:
+    def write_json(self, name: str, document: dict[str, Any]) -> str | None:
+        """Write a cache document atomically; the digest of its bytes, or None when it could not be written."""
         try:
             if not (self.directory / ".gitignore").is_file():
                 self.directory.mkdir(parents=True, exist_ok=True)
@@ -205,9 +240,11 @@ class Cache:
                 )
             header = {"format": FORMAT, "tool": self.tool, "config": self.config}
             text = json.dumps({**header, **document}, ensure_ascii=False, separators=(",", ":"))
-            write_atomic(self.directory / name, text, fsync=False)
+            payload = text.encode("utf-8")
+            write_atomic(self.directory / name, payload, fsync=False)
+            return text_digest(payload)
         except (OSError, ValueError):
-            pass  # a read-only checkout or a full disk: run without a cache rather than fail
+            return None  # a read-only checkout or a full disk: run without a cache rather than fail
 
     # --- content hashes -------------------------------------------------------------------------------
     def known_hash(self, rel: str, fingerprint: Fingerprint) -> str | None:
@@ -275,19 +312,47 @@ class Cache:
         self.canonical.set(key, True)
 
     # --- complete results -------------------------------------------------------------------------------
-    def result_for(self, digest: str) -> dict[str, Any] | None:
-        if self.result is None:
-            # The small key file first: a large catalog's result is not parsed only to find it is stale.
-            key = self.read_json(self.directory / "result-key.json") or {}
-            if key.get("digest") != digest:
-                return None
-            self.result = self.read_json(self.directory / "result.json") or {}
-        return self.result if self.result.get("digest") == digest else None
+    def result_for(self, digest: str) -> StoredResult | None:
+        """The stored result for ``digest``, its findings read lazily; None when there is none."""
+        # The small key file first: a large catalog's result is not opened only to find it is stale.
+        key = self.read_json(self.directory / "result-key.json") or {}
+        if key.get("digest") != digest:
+            return None
+        try:
+            with open(self.directory / RESULT_FILE, "rb") as handle:
+                header = json.loads(handle.readline())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not isinstance(header, dict) or header.get("digest") != digest:
+            return None
+        if [header.get(name) for name in ("format", "tool", "config")] != [FORMAT, self.tool, self.config]:
+            return None
+        return StoredResult(self.directory / RESULT_FILE, header)
 
-    def remember_result(self, digest: str, payload: dict[str, Any]) -> None:
-        self.result = {"digest": digest, **payload}
-        self.write_json("result.json", self.result)
-        self.write_json("result-key.json", {"digest": digest})
+    def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> bool:
+        """Store a complete result (``head``, then the finding rows in batches, written as they come); False when
+        it could not be written."""
+        header = {"format": FORMAT, "tool": self.tool, "config": self.config, "digest": digest, **head}
+
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+        def chunks() -> Iterator[bytes]:
+            yield (encode(header) + "\n").encode("utf-8")
+            batch: list[list[Any]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= RESULT_BATCH:
+                    yield (encode(batch) + "\n").encode("utf-8")
+                    batch = []
+            if batch:
+                yield (encode(batch) + "\n").encode("utf-8")
+
+        try:
+            (self.directory / "result.json").unlink(missing_ok=True)  # the whole-JSON result of format 1
+            write_atomic_chunks(self.directory / RESULT_FILE, chunks())
+        except (OSError, ValueError):
+            return False
+        return self.write_json("result-key.json", {"digest": digest}) is not None
 
     def save(self) -> None:
         self.files.save()
