@@ -16,7 +16,7 @@ from gbstd.similarity.groups import GroupBuilder
 from gbstd.similarity.pairs import ScoredBatch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from generate import generate_sibling_catalog  # noqa: E402
+from generate import generate_sibling_catalog
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_a_batch_makes_only_the_pairs_a_group_keeps(siblings: Path) -> None:
              for p in batch]
     made: list[int] = []
 
-    def make(k: int):  # noqa: ANN202
+    def make(k: int):
         made.append(k)
         return pairs[k]
 
