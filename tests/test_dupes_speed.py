@@ -82,3 +82,25 @@ def test_a_batch_makes_only_the_pairs_a_group_keeps(siblings: Path) -> None:
     assert len(set(made)) == len(made)  # each pair made at most once
     kept = {id(p) for g in groups.groups for p in g.pairs} | {id(p) for v in groups.partners.values() for p in v.pairs}
     assert len(made) == len(kept | {id(p) for p in groups.extra}) < len(pairs)
+
+
+def test_the_cycle_collector_is_paused_for_a_run_and_resumed_after(siblings: Path) -> None:
+    import gc
+
+    from gbstd.similarity.duplicates import without_cycle_collection
+
+    seen: list[bool] = []
+    catalog = load_catalog(siblings)
+    assert gc.isenabled()
+    find_groups(catalog, progress=lambda stage, done, total: seen.append(gc.isenabled()))
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(RuntimeError), without_cycle_collection():
+        raise RuntimeError
+    assert gc.isenabled()  # resumed however the run ends
+    gc.disable()
+    try:
+        with without_cycle_collection():
+            pass
+        assert not gc.isenabled()  # not turned on when it was off
+    finally:
+        gc.enable()
