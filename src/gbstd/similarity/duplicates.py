@@ -42,7 +42,7 @@ from gbstd.model.config import DuplicatesSection
 from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
-from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of
+from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
 from gbstd.similarity.normalise import scope_text
 from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
@@ -243,6 +243,9 @@ class _Run:
         self.only: Callable[[Record], bool] = lambda record: True  # records taking part (default: all)
         self.facts: dict[int, _Facts] = {}
         self.entry_facts: list[_Facts] = []  # _Facts of each entry, by index
+        self.places: list[int] = []  # id of each entry's (tier, region, issuer)
+        self.kinds: dict[tuple[int, int], tuple[DuplicateKind, bool]] = {}  # _classify by two places
+        self.scored: dict[tuple[object, ...], PairScore] = {}  # finish() by everything it reads
         self.linked_cores: set[str] = set()  # subjects whose large set _set_links compared (O(n), not pairwise)
         self.linking = False
         self.chain = self._chains()
@@ -310,6 +313,8 @@ class _Run:
                 self.progress("subjects", done, len(live))
         self.progress("subjects", len(live), len(live))
         self.entry_facts = [self._facts(e.record) for e in self.entries]
+        # tier, region and issuer decide a pair's kind (besides supersession): classified once per two places
+        self.places = ids([(f.tier, f.region, f.issuer) for f in self.entry_facts])[0].tolist()
         self.features = Features([e.subject for e in self.entries], [e.record for e in self.entries])
         groups: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(self.entries):
@@ -339,9 +344,17 @@ class _Run:
         seconds: list[int] = []
         kinds: list[DuplicateKind] = []
         results: list[PairScore] = []
+        places, known = self.places, self.kinds
         for (i, j), result in found:
             fi, fj = facts[i], facts[j]
-            kind, first_upper = self._classify(fi, fj)
+            if fi.chain is not None and fi.chain == fj.chain:
+                kind, first_upper = DuplicateKind.SUPERSESSION, False
+            else:
+                place = (places[i], places[j])
+                found_kind = known.get(place)
+                if found_kind is None:
+                    found_kind = known[place] = self._classify(fi, fj)
+                kind, first_upper = found_kind
             if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or fj.rank < fi.rank):
                 i, j, fi, fj = j, i, fj, fi
             if accepted and fi.key != fj.key and frozenset((fi.key, fj.key)) in accepted:
@@ -522,14 +535,22 @@ class _Run:
         hopeful = (np.maximum(base, lifted) >= self.min_score - 0.001) | (near_scope & ~conflict) | align
         chosen = np.flatnonzero(hopeful)
         entries, aligner, context, min_score = self.entries, self.detector.aligner, features.context, self.min_score
+        full, scored = features.full.tolist(), self.scored
         found = []
         for k, i, j, s, b, t, d, w, sc, al in zip(
             chosen.tolist(), left[chosen].tolist(), right[chosen].tolist(), subject[chosen].tolist(),
             base[chosen].tolist(), title[chosen].tolist(), differ[chosen].tolist(), swapped[chosen].tolist(),
             scope[chosen].tolist(), align[chosen].tolist(), strict=True,
         ):
-            result = finish(entries[i].subject, entries[j].subject, None if sc != sc else sc, weights,
-                            aligner if al else None, context(i, j), (s, b, t, d, w))
+            # A subject is a function of its normalised title, so finish() gives one result for equal inputs:
+            # a same-subject set of a national catalog asks the same question thousands of times.
+            scope_value = None if sc != sc else sc
+            ctx = context(i, j)
+            memo = (full[i], full[j], scope_value, id(ctx), al, s, b, t, d, w)
+            result = scored.get(memo)
+            if result is None:
+                result = scored[memo] = finish(entries[i].subject, entries[j].subject, scope_value, weights,
+                                               aligner if al else None, ctx, (s, b, t, d, w))
             if result.score >= min_score:
                 found.append((keys[k], result))
         return found
