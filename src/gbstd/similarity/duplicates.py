@@ -898,8 +898,9 @@ def find_duplicates(
     Supersession pairs are included with ``kind == "supersession"`` (``is_duplicate`` is False); pairs that a
     record declares ``distinct_from`` are left out.
     """
-    detector = DuplicateDetector(config or catalog.config.duplicates)
-    return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
+    with without_cycle_collection():  # the word lists and thesaurus are many small objects too
+        detector = DuplicateDetector(config or catalog.config.duplicates)
+        return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
 
 
 def find_groups(
@@ -918,9 +919,10 @@ def find_groups(
     What `gbstd dupes`, the D rules and the bulletin report. Each group keeps its members and a spanning set of
     its strongest pairs (at most n − 1 for n members); ``all_pairs`` keeps every pair (quadratic in a group).
     """
-    detector = DuplicateDetector(config or catalog.config.duplicates)
-    return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
-                           all_pairs=all_pairs, only=only)
+    with without_cycle_collection():  # the word lists and thesaurus are many small objects too
+        detector = DuplicateDetector(config or catalog.config.duplicates)
+        return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                               all_pairs=all_pairs, only=only)
 
 
 def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:
