@@ -104,3 +104,47 @@ def test_the_cycle_collector_is_paused_for_a_run_and_resumed_after(siblings: Pat
         assert not gc.isenabled()  # not turned on when it was off
     finally:
         gc.enable()
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "standards"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("flat", [False, True])
+def test_json_is_what_the_standard_library_writes(lang: str, flat: bool) -> None:
+    """The report is written with orjson; it must be byte for byte json.dumps(ensure_ascii=False, indent=2)."""
+    import io
+    import json
+
+    from gbstd.reporters.dupes import _rows, write_json
+
+    catalog = load_catalog(SAMPLE)
+    found = find_groups(catalog, all_pairs=True)
+    assert found.groups and found.extra  # groups and supersession pairs: every kind of item
+    out = io.StringIO()
+    write_json(found.groups, found.extra, lang, out, flat)  # type: ignore[arg-type]
+    if flat:
+        items = _rows(found.groups, found.extra, lang)  # type: ignore[arg-type]
+    else:
+        items = [g.to_json(n, lang) for n, g in enumerate(found.groups, start=1)] + [
+            {"group": None, "kind": p.kind.value, "score": p.score, "size": 2, "pair_count": 1, "members": [p.a, p.b],
+             "pairs": [p.to_json(lang)]} for p in found.extra]  # type: ignore[arg-type]
+    expected = "[" + ",".join("\n  " + json.dumps(i, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+                              for i in items) + "\n]\n"
+    assert out.getvalue() == expected
+    assert json.loads(out.getvalue()) == json.loads(expected)
+
+
+def test_dupes_freezes_the_loaded_catalog_for_the_run_and_unfreezes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    result = CliRunner().invoke(app, ["dupes", str(SAMPLE), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert calls == ["freeze", "unfreeze"]
