@@ -5,13 +5,16 @@ Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
 1. every live record's title → :class:`Subject` (normalised, region and generic words removed);
 2. records with the same subject are grouped by hashing (a group larger than ``max_group`` is linked to one
    representative instead of pairwise, so a subject that 300 cities copied costs 300 pairs, not 45 000);
-3. distinct subjects get MinHash signatures (datasketch) over their character bigrams and are banded (LSH,
+3. distinct subjects get MinHash signatures over their character bigrams and are banded (LSH,
    :mod:`gbstd.similarity.candidates`); only subjects that share a band bucket are compared;
 4. each candidate pair of records is scored with rapidfuzz (:mod:`gbstd.similarity.scoring`) and kept when
-   ``score >= min_score``; pairs a record declares ``distinct_from`` are dropped;
+   ``score >= min_score``; pairs a record declares ``distinct_from`` are dropped. What a score reads of a record
+   is an id per record (:mod:`gbstd.similarity.features`), so the bulk parts are computed once per distinct pair
+   of subjects, titles and scopes, and :func:`finish` once per distinct question;
 5. each pair is classified (:class:`DuplicateKind`): same code, merge, adopt the upper tier, sibling regions,
    or supersession (predecessor/successor, not a duplicate). Abolished records are compared only with their
-   own supersession chain.
+   own supersession chain. Grouping (:class:`GroupBuilder`) reads scores, records and kinds of a batch and makes
+   a :class:`DuplicatePair` only for the pairs a group keeps.
 
 ``score`` is a float in [0, 1] (1 = the same title once normalised), rounded to three decimals.
 """
