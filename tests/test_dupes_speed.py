@@ -135,16 +135,19 @@ def test_json_is_what_the_standard_library_writes(lang: str, flat: bool) -> None
     assert json.loads(out.getvalue()) == json.loads(expected)
 
 
-def test_dupes_freezes_the_loaded_catalog_for_the_run_and_unfreezes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dupes_runs_without_the_cycle_collector_and_collects_once(monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
     from typer.testing import CliRunner
 
     from gbstd.cli.app import app
 
-    calls: list[str] = []
-    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
-    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    calls: list[bool] = []
+    real_collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *args: calls.append(gc.isenabled()) or real_collect(*args))
+    assert gc.isenabled()
     result = CliRunner().invoke(app, ["dupes", str(SAMPLE), "-f", "json"])
     assert result.exit_code == 0, result.output
-    assert calls == ["freeze", "unfreeze"]
+    assert calls == [False] and gc.isenabled()  # one collection, after loading; the collector back on after
+    result = CliRunner().invoke(app, ["dupes", str(SAMPLE / "no-such-dir")])
+    assert result.exit_code == 2 and gc.isenabled()  # back on when the command fails too

@@ -82,21 +82,26 @@ def dupes(
     path = named_catalog(path, catalog_option, language)
     threshold = None if min_score is None else (min_score / 100 if min_score > 1 else min_score)
     show = sys.stderr.isatty() and (sys.stdout.isatty() or output_format is DupesFormat.table)
-    catalog = load_catalog_or_fail(path, language, show=show)
-    reference = None
-    if against is not None:
-        reference = load_catalog_or_fail(against, language, Text("加载参照目录", "loading the reference"), show=show)
-        if reference.root == catalog.root:
-            fail(Text(f"--against {against} 与 {path} 是同一个目录", f"--against {against} is the same catalog as {path}"),
-                 language)
-    # The loaded catalog lives until the command ends: frozen, the cycle collector no longer walks it each time
-    # the detection's and the report's allocations trigger a collection (most of the report's time, else).
-    gc.freeze()
+    # Loading and detection make millions of objects and next to no reference cycles; every collection those
+    # allocations trigger walks the whole catalog loaded so far. So the cycle collector is off for the command
+    # and collects once, after loading (what a broken file's traceback may have left in cycles).
+    enabled = gc.isenabled()
+    gc.disable()
     try:
+        catalog = load_catalog_or_fail(path, language, show=show)
+        reference = None
+        if against is not None:
+            reference = load_catalog_or_fail(against, language, Text("加载参照目录", "loading the reference"),
+                                             show=show)
+            if reference.root == catalog.root:
+                fail(Text(f"--against {against} 与 {path} 是同一个目录",
+                          f"--against {against} is the same catalog as {path}"), language)
+        gc.collect()
         _report(catalog, reference, output_format, threshold, show_supersession, flat_pairs, all_pairs, language,
                 show)
     finally:
-        gc.unfreeze()  # for callers in the same process (tests): the catalog can be collected again
+        if enabled:
+            gc.enable()
 
 
 def _report(
