@@ -1,17 +1,16 @@
 """The duplicate detector against the labelled pairs of issue 14 (run: ``python bench/dupes_labels.py``).
 
-The labels are in ``tests/data/duplicate_pairs_dev.yaml`` (development: tune on it) and
-``tests/data/duplicate_pairs_eval.yaml`` (evaluation: never tune on it; its hash is pinned by
-``tests/test_duplicate_labels.py``). Each side of a pair becomes a real catalog record (a valid code for its tier
-and region, title, scope, module, issuer, administering body) and each pair is run through the whole detector,
-``find_duplicates``, in a catalog of its own — so no pair is helped or hidden by another — with the default
-``[duplicates]`` config. A pair counts as predicted duplicate when the detector reports it with any kind other
-than ``supersession``.
+The labels are in ``tests/data/duplicate_pairs_dev.yaml`` and ``tests/data/duplicate_pairs_eval.yaml`` (its hash
+is pinned by ``tests/test_duplicate_labels.py``); the evaluation part, measured and reported once, is development
+data now too (a frozen held-out set is measured apart, by others). Each side of a pair becomes a real catalog record
+(a valid code for its tier and region, title, scope, module, issuer, administering body) and each pair is run
+through the whole detector, ``find_duplicates``, in a catalog of its own — so no pair is helped or hidden by another
+— with the default ``[duplicates]`` config. A pair counts as predicted duplicate when the detector reports it with
+any kind other than ``supersession``.
 
 Prints precision and recall of both parts, the share of pairs labelled right per kind (for duplicate kinds that is
-the recall, for look-alike kinds one minus the share reported), and the development part's misses only, with the
-score each missed pair gets at ``min_score = 0`` ("no candidate" when the detector never compares the two), so
-tuners can iterate without opening the evaluation file (there is deliberately no option to list its misses).
+the recall, for look-alike kinds one minus the share reported), and each part's misses (``--misses``), with the
+score each missed pair gets at ``min_score = 0`` ("no candidate" when the detector never compares the two).
 """
 
 from __future__ import annotations
@@ -188,15 +187,15 @@ def kind_labels(*groups: list[Pair]) -> dict[str, bool]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--misses", choices=["dev", "none"], default="dev",
-                        help="list the development part's misses (default) or none")
+    parser.add_argument("--misses", choices=["dev", "eval", "all", "none"], default="all",
+                        help="whose misses to list: both parts (default), one of them, or none")
     args = parser.parse_args(argv)
     parts = {name: load_pairs(path) for name, path in PARTS.items()}
     labels = kind_labels(*parts.values())
     for name, pairs in parts.items():
         figures, outcomes = evaluate(pairs)
         print(table(f"{name} ({len(pairs)} pairs)", figures, labels))
-        if args.misses == name:
+        if args.misses in (name, "all"):
             print(f"{name} misses (missed = duplicate not reported, false = look-alike reported):")
             print(misses(outcomes))
         print()

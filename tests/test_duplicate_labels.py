@@ -2,7 +2,9 @@
 
 Each pair's two sides are built as real catalog records and run through ``find_duplicates`` in a catalog of their
 own with the default ``[duplicates]`` config (the same code as ``python bench/dupes_labels.py``). The figures are
-printed (``pytest -s``); the thresholds of issue 14 are expected failures until the dupes-scoring work lands.
+printed (``pytest -s``) and asserted at the levels measured when the evidence of titles one word apart landed
+(kinship, copied scopes); the development target of the dupes-synonyms work (recall ≥ 0.90 on each part) is an
+expected failure on the evaluation part until it is met.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ EVAL_SHA256 = "ebdd5a995661bd0d90c7f6fb508c6fca341658480fb088885480425ffa373b0d"
 SAMPLE_CATALOG = Path(__file__).resolve().parents[1] / "standards"
 DUPLICATE_KINDS = {"abbreviation", "synonym", "qualifier", "prefix", "order", "traditional", "near"}
 LOOK_ALIKE_KINDS = {"aspect", "subject", "boilerplate-scope", "aspect-scope"}
-# The evaluation part misses its recall target today (0.79 < 0.85, synonyms outside the thesaurus: issue 14 stays
-# open). strict: the day it passes, the marker must go, so the figure in the README is updated with it.
-EVAL_SHORT = pytest.mark.xfail(strict=True, reason="evaluation recall 0.79 < 0.85 (issue 14 open)")
+# Recall ≥ 0.90 on each part is the target; the evaluation part is at 0.890 (73 of 82: the misses are synonyms
+# neither Cilin nor a shared morpheme vouches for, and scopes written in another wording). strict: the day it
+# passes, the marker must go, so the figure in the README is updated with it.
+EVAL_SHORT = pytest.mark.xfail(strict=True, reason="evaluation recall 0.890 < 0.90")
 
 
 @cache
@@ -83,24 +86,29 @@ def test_every_side_is_a_valid_record_of_the_sample_system() -> None:
                 assert side.scope.startswith(("本文件", "本标准", "本標準")) and side.scope.endswith("。"), pair.id
 
 
+def _look_alikes_reported(figures: Figures) -> float:
+    return figures.fp / (figures.fp + figures.tn)
+
+
 def test_development_precision_and_recall() -> None:
+    """Measured: precision 0.992, recall 0.961, 1 of 103 look-alikes reported."""
     figures = _figures("dev")
-    assert figures.precision >= 0.95
-    assert figures.recall >= 0.85
+    assert figures.precision >= 0.99
+    assert figures.recall >= 0.96
+    assert _look_alikes_reported(figures) <= 1 / 14
 
 
-def test_evaluation_does_not_fall_below_todays_figures() -> None:
-    """Until the target below is met, today's evaluation figures (precision 1.000, recall 0.793) are the floor."""
+def test_evaluation_precision_and_recall() -> None:
+    """Measured: precision 1.000, recall 0.890, 0 of 61 look-alikes reported (issue 14's bar: 0.95 / 0.85)."""
     figures = _figures("eval")
-    assert figures.precision >= 0.95
-    assert figures.recall >= 0.79
+    assert figures.precision >= 0.99
+    assert figures.recall >= 0.89
+    assert _look_alikes_reported(figures) <= 1 / 14
 
 
 @EVAL_SHORT
-def test_evaluation_precision_and_recall() -> None:
-    figures = _figures("eval")
-    assert figures.precision >= 0.95
-    assert figures.recall >= 0.85
+def test_evaluation_recall_target() -> None:
+    assert _figures("eval").recall >= 0.90
 
 
 def test_scores_are_symmetric() -> None:

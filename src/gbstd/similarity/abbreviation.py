@@ -10,8 +10,9 @@ has at least two characters, from two words), and neither does a generic word.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from functools import cache
+from itertools import product
 
 from gbstd.similarity.segment import words as segment
 
@@ -43,7 +44,15 @@ def abbreviates(short: str, long_words: Sequence[str]) -> bool:
     return match(0, 0, 0, False)
 
 
-def _differing(a: str, b: str) -> tuple[int, int]:
+def short_forms(run: Sequence[str]) -> Iterator[str]:
+    """Short forms of a run of words for candidate generation: one character of each word, or — for a word of
+    three or more characters — its first and last (消防 控制室 → 消控室: the head morpheme 室 is kept)."""
+    options = [(*word, word[0] + word[-1]) if len(word) >= 3 else tuple(word) for word in run]
+    for picks in product(*options):
+        yield "".join(picks)
+
+
+def common_ends(a: str, b: str) -> tuple[int, int]:
     """Lengths of the common prefix and the common suffix of ``a`` and ``b`` (not overlapping)."""
     prefix = 0
     limit = min(len(a), len(b))
@@ -65,7 +74,7 @@ def expand(
     if a == b:
         return None
     long, short = (a, b) if len(a) > len(b) else (b, a)
-    prefix, suffix = _differing(long, short)
+    prefix, suffix = common_ends(long, short)
     # widen the long side's differing part to whole words, and the short side's by the same characters
     start, end = prefix, len(long) - suffix
     spans, offset = [], 0

@@ -27,9 +27,8 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
-from itertools import product
 from typing import NamedTuple
 
 import numpy as np
@@ -44,9 +43,11 @@ from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.config import DuplicatesSection
 from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
+from gbstd.similarity.abbreviation import short_forms
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
 from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
+from gbstd.similarity.kinship import kindred
 from gbstd.similarity.normalise import scope_text
 from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
 from gbstd.similarity.scope import ScopeIndex
@@ -434,8 +435,8 @@ class _Run:
                     if any(len(w) < 2 or len(w) > 4 for w in run) or all(w in generic for w in run):
                         continue
                     head, tail = "".join(parts[:at]), "".join(parts[at + width :])
-                    for picks in product(*run):
-                        short = head + "".join(picks) + tail
+                    for picks in short_forms(run):
+                        short = head + picks + tail
                         others = groups.get(short)
                         if others and short != core:
                             self._propose(members, others)
@@ -458,6 +459,9 @@ class _Run:
             for x, first in enumerate(cores):
                 for second in cores[x + 1 : x + 1 + _MAX_SYNONYMOUS]:
                     self._propose(groups[first], groups[second])
+        if aligner.kin is not None:  # one word apart, the two words kin (巡查 / 巡检): gbstd.similarity.kinship
+            for first, second in kindred(groups, aligner.kin, _MAX_SYNONYMOUS):
+                self._propose(groups[first], groups[second])
 
     def _scopes(self) -> None:
         """Index the scopes; records with the same or a near scope become candidates whatever their titles.
@@ -540,18 +544,23 @@ class _Run:
         entries, aligner, context, min_score = self.entries, self.detector.aligner, features.context, self.min_score
         full, scored = features.full.tolist(), self.scored
         found = []
+        rows, texts = self.scope_rows.tolist(), self.scopes.texts
         for k, i, j, s, b, t, d, w, sc, al in zip(
             chosen.tolist(), left[chosen].tolist(), right[chosen].tolist(), subject[chosen].tolist(),
             base[chosen].tolist(), title[chosen].tolist(), differ[chosen].tolist(), swapped[chosen].tolist(),
             scope[chosen].tolist(), align[chosen].tolist(), strict=True,
         ):
-            # A subject is a function of its normalised title, so finish() gives one result for equal inputs:
-            # a same-subject set of a national catalog asks the same question thousands of times.
+            # A subject is a function of its normalised title, so finish() gives one result for equal inputs
+            # (titles, scope texts, context, the bulk parts): a same-subject set of a national catalog asks the
+            # same question thousands of times.
             scope_value = None if sc != sc else sc
             ctx = context(i, j)
-            memo = (full[i], full[j], scope_value, id(ctx), al, s, b, t, d, w)
+            row_i, row_j = rows[i], rows[j]
+            memo = (full[i], full[j], row_i, row_j, scope_value, id(ctx), al, s, b, t, d, w)
             result = scored.get(memo)
             if result is None:
+                if row_i >= 0 and row_j >= 0:  # the texts, for the evidence of one differing word
+                    ctx = replace(ctx, scopes=(texts[row_i], texts[row_j]))
                 result = scored[memo] = finish(entries[i].subject, entries[j].subject, scope_value, weights,
                                                aligner if al else None, ctx, (s, b, t, d, w))
             if result.score >= min_score:
@@ -829,6 +838,8 @@ _NOTE_LABELS = {
     "abbreviation": ("缩略", "abbreviation"),
     "cilin": ("同义词词林", "thesaurus"),
     "catalog": ("目录同义词", "catalog synonym"),
+    "morpheme": ("共用语素的同类动词，适用范围只在此词上不同", "verbs sharing a morpheme; the scopes differ in this word only"),
+    "copied-scope": ("标题只差此词，适用范围照抄未改", "the titles differ in this word only; the scope is copied"),
 }
 
 

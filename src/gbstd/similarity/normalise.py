@@ -14,9 +14,10 @@ from functools import lru_cache
 import opencc
 
 _NON_WORD = re.compile(r"[\W_]+")
-# Scope boilerplate: the sentence frame of every 适用范围 ("本文件规定了……。本文件适用于……").
+# Scope boilerplate: the sentence frame of every 适用范围 ("本文件规定了……。本文件适用于……"), and its referral
+# tail as a whole (其他单位可参照执行 / 其他公共机构参照使用: who else may use it is no part of the subject).
 _SCOPE_FRAME = re.compile(
-    r"本(?:文件|标准|规范|指南|部分)|(?:规定|确立|给出|提供|界定|描述)了|适用于|参照(?:使用|执行)|可参照|"
+    r"(?:其他|其它)\w{0,12}?可?参照(?:执行|使用)|本(?:文件|标准|规范|指南|部分)|(?:规定|确立|给出|提供|界定|描述)了|适用于|参照(?:使用|执行)|可参照|"
     r"的|和|及|与|等|以及|其他|相关|工作|基本要求|要求|内容"
 )
 

@@ -6,7 +6,13 @@ scopes, so wording that most scopes of the catalog share (党政机关, 管理, 
 that name the subject weigh a lot; similarity is the cosine of two vectors. Candidate pairs come from scopes
 too: identical scopes by hashing, near ones by MinHash LSH over their character-bigram sets (the same banded
 signatures as titles, :mod:`gbstd.similarity.candidates`), so two standards with the same scope are compared
-however differently their titles are worded.
+however differently their titles are worded. Province and city names are left out of both (a scope copied into
+another region's standard names the other region: that is no difference of subject).
+
+:func:`word_swap` reads two scopes for the one word in which their titles differ (维修 / 修缮): scopes that each
+name their own title's word are the same text with that word swapped — they confirm the rest of the title and
+no more, so the word itself must be shown to mean the same thing (:mod:`gbstd.similarity.kinship`); a scope
+that does not follow its title's word was copied, and a copy is evidence that the two are one standard.
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from gbstd.similarity.candidates import banding, candidate_pairs, signatures
 from gbstd.similarity.normalise import bigrams
+from gbstd.similarity.subject import strip_regions
 
 
 class ScopeIndex:
@@ -35,7 +43,7 @@ class ScopeIndex:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
             vectoriser = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, dtype=np.float32)
-            self._matrix = vectoriser.fit_transform(self.texts).tocsr()  # rows are L2-normalised
+            self._matrix = vectoriser.fit_transform([strip_regions(t) for t in self.texts]).tocsr()  # rows are L2-normalised
 
     def row(self, text: str) -> int:
         """The row of a scope text, -1 when it is empty."""
@@ -60,7 +68,7 @@ class ScopeIndex:
         """Pairs of rows (i < j) whose bigram sets MinHash LSH puts in one bucket; shape (n, 2)."""
         if len(self.texts) < 2:
             return np.zeros((0, 2), dtype=np.int64)
-        matrix = signatures([bigrams(t) for t in self.texts], num_perm)
+        matrix = signatures([bigrams(strip_regions(t)) for t in self.texts], num_perm)
         return candidate_pairs(matrix, *banding(jaccard, num_perm))
 
 
@@ -72,3 +80,21 @@ def scope_similarity(a: str, b: str) -> float | None:
         return 1.0
     index = ScopeIndex([a, b])
     return float(index.similarity(np.array([0]), np.array([1]))[0])
+
+
+def word_swap(a: str, b: str, word_a: str, word_b: str) -> tuple[str, float]:
+    """How two scope texts (as :func:`gbstd.similarity.normalise.scope_text`) of titles that differ in
+    ``word_a`` / ``word_b`` treat that word: ("own", likeness) when each scope names its own title's word more
+    often than the other scope does (written from its own title), ("copied", likeness) when the two name both
+    words equally often (none of them, or the same ones: a copy), else ("", 0.0).
+
+    Likeness is rapidfuzz's ``ratio`` in [0, 1] of the texts without region names, ``word_a`` written as
+    ``word_b`` in the first for "own"."""
+    a, b = strip_regions(a), strip_regions(b)
+    more_a = a.count(word_a) - b.count(word_a)
+    more_b = b.count(word_b) - a.count(word_b)
+    if more_a > 0 and more_b > 0:
+        return "own", float(fuzz.ratio(a.replace(word_a, word_b), b)) / 100.0
+    if more_a == 0 and more_b == 0:
+        return "copied", float(fuzz.ratio(a, b)) / 100.0
+    return "", 0.0

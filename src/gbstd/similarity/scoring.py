@@ -18,7 +18,14 @@ The score is in [0, 1]:
   words, one subject containing the other (a qualifier: 日常保洁 ⊃ 保洁) — and the scopes are nearly the same
   (≥ ``scope_threshold``; ≥ ``scope_substitution_threshold`` when each subject has a word the other lacks), the
   scope carries the pair: score = scope similarity. Two standards of different modules are never carried by
-  their scopes.
+  their scopes, and neither are two subjects one word apart whose words are a known contrast (预算 / 决算).
+* one word apart – when the (aligned) subjects differ in one word only (办公用房维修 / 办公用房修缮,
+  :func:`gbstd.similarity.kinship.substitution`), the scopes are read for that word
+  (:func:`gbstd.similarity.scope.word_swap`): a scope *copied* from the other standard (it does not follow its
+  own title's word) and at least ``scope_substitution_threshold`` alike carries the pair unless the two words are
+  a known contrast (two aspects: 购置 / 维修); scopes that each name their own word and are otherwise that alike
+  carry it only when the words are kin (two verbs sharing a morpheme that Cilin's classes do not contradict). Either way the score is
+  ``SWAP_FACTOR`` × how alike the scopes are: one word in the title stays unexplained by the title itself.
 """
 
 from __future__ import annotations
@@ -30,15 +37,18 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from gbstd.similarity.abbreviation import expand
+from gbstd.similarity.kinship import Kin, substitution
 from gbstd.similarity.normalise import bigrams
-from gbstd.similarity.scope import scope_similarity
-from gbstd.similarity.segment import words
+from gbstd.similarity.scope import scope_similarity, word_swap
+from gbstd.similarity.segment import is_modifier, words
 from gbstd.similarity.subject import Subject, SubjectExtractor
 from gbstd.similarity.thesaurus import Thesaurus
 
 # A subject with one qualifier more (日常保洁 / 保洁) scores this share of the same subject: reported, but below
 # the titles that say the same thing in other words.
 QUALIFIER_FACTOR = 0.9
+# A pair carried by its scope across one differing word of the titles scores this share of the scopes' likeness.
+SWAP_FACTOR = 0.9
 
 
 @dataclass(frozen=True)
@@ -54,8 +64,9 @@ class Weights:
 @dataclass(frozen=True)
 class Note:
     """One word the alignment treated as another: ``kind`` is abbreviation, cilin (thesaurus), catalog
-    (the catalog's synonyms), order (``word`` and ``other`` are the two subjects) or qualifier (``word`` only
-    qualifies the subject ``other``)."""
+    (the catalog's synonyms), order (``word`` and ``other`` are the two subjects), qualifier (``word`` only
+    qualifies the subject ``other``), or — the titles one word apart, the scopes deciding — morpheme (the two
+    words are kin, :mod:`gbstd.similarity.kinship`) or copied-scope (a scope copied from the other standard)."""
 
     kind: str
     word: str
@@ -120,6 +131,7 @@ class Aligner:
         self.abbreviations = abbreviations
         self.generic = generic
         self.thesaurus_key = thesaurus.key if thesaurus is not None else None
+        self.kin = Kin(thesaurus) if thesaurus is not None else None
         self._cache: dict[tuple[str, str], tuple[str, str, tuple[Note, ...]]] = {}
 
     def cores(self, a: str, b: str) -> tuple[str, str, tuple[Note, ...]]:
@@ -164,15 +176,48 @@ class Aligner:
         """(word, longer subject) when the longer subject is the shorter one with one word put before another.
 
         Chinese compounds are head-final: a word inserted before another qualifies it (日常保洁 ⊃ 保洁, 综合安保 ⊃
-        安保), a word appended at the end names another thing (配备审批, 维修保养). An aspect or generic word, or a
-        one-character word, is never a qualifier."""
+        安保), a word appended at the end names another thing (配备审批, 维修保养) — unless it is a word that
+        cannot name a thing, a modifier by jieba's part of speech (日常, 临时, 一般: it qualified the generic word
+        that followed it in the title, 会议室日常管理). An aspect or generic word, or a one-character word, is
+        never a qualifier."""
         longer, shorter = (a, b) if len(a) > len(b) else (b, a)
         parts = words(longer)
-        for at, word in enumerate(parts[:-1]):
+        for at, word in enumerate(parts):
+            if at == len(parts) - 1 and not is_modifier(word):
+                continue
             if "".join((*parts[:at], *parts[at + 1 :])) == shorter:
                 if len(word) < 2 or word in self.generic or self.extractor.aspects_of(word):
                     return None
                 return word, longer
+        return None
+
+    def contrast(self, a: str, b: str) -> bool:
+        """True when subjects ``a`` and ``b`` differ in one word and the two words are a known contrast
+        (预算 / 决算: :mod:`gbstd.similarity.kinship`): then no scope, however alike, makes them one standard."""
+        found = substitution(a, b) if self.kin is not None else None
+        return found is not None and self.kin is not None and self.kin.relate(*found).contrast
+
+    def swap(self, a: str, b: str, scope_a: str, scope_b: str, threshold: float) -> tuple[Note, float] | None:
+        """(note, scope likeness) when subjects ``a`` and ``b`` differ in one word and their scopes carry the pair
+        across it (see the module's "one word apart"), else None."""
+        if self.kin is None or not scope_a or not scope_b:
+            return None
+        found = substitution(a, b)
+        if found is None:
+            return None
+        word_a, word_b = found
+        if word_a in self.generic or word_b in self.generic:
+            return None
+        kinship = self.kin.relate(word_a, word_b)
+        if kinship.contrast:
+            return None
+        how, alike = word_swap(scope_a, scope_b, word_a, word_b)
+        if alike < threshold:
+            return None
+        if how == "copied":
+            return Note("copied-scope", word_a, word_b), alike
+        if how == "own" and kinship.kind == "morpheme":
+            return Note(kinship.kind, word_a, word_b), alike
         return None
 
     def align(self, a: Subject, b: Subject) -> tuple[Subject, Subject, tuple[Note, ...]]:
@@ -194,10 +239,12 @@ class Aligner:
 
 @dataclass(frozen=True)
 class Context:
-    """What the two records say besides title and scope: same module, same issuing/administering body."""
+    """What the two records say besides title and scope similarity: same module, same issuing/administering
+    body, and the two scope texts (as :func:`gbstd.similarity.normalise.scope_text`) where both have one."""
 
     same_module: bool | None = None
     same_body: bool | None = None
+    scopes: tuple[str, str] | None = None
 
 
 def finish(
@@ -227,8 +274,14 @@ def finish(
         score = max(base, (1 - weights.scope_weight) * base + weights.scope_weight * scope)
         needed = weights.scope_substitution_threshold if swapped else weights.scope_threshold
         if scope >= needed and scope > score and not aspects_conflict(aligned_a, aligned_b) \
-                and context.same_module is not False:
+                and context.same_module is not False \
+                and not (aligner is not None and aligner.contrast(aligned_a.core, aligned_b.core)):
             score, carried = scope, True
+    if aligner is not None and context.scopes is not None and aligned_a.core != aligned_b.core \
+            and context.same_module is not False:
+        found = aligner.swap(aligned_a.core, aligned_b.core, *context.scopes, weights.scope_substitution_threshold)
+        if found is not None and SWAP_FACTOR * found[1] > score:
+            score, carried, notes = SWAP_FACTOR * found[1], True, (*notes, found[0])
     return PairScore(round(min(score, 1.0), 3), subject, title, scope, differ, swapped, notes, carried,
                      context.same_module, context.same_body, (aligned_a.core, aligned_b.core))
 
@@ -241,6 +294,8 @@ def score_pair(
     weights = weights or Weights()
     subject_value = subject_similarity(a, b) if subject is None else subject
     plain = (subject_value, *title_score(a, b, weights, subject_value))
+    if scope_a and scope_b and context.scopes is None:
+        context = replace(context, scopes=(scope_a, scope_b))
     return finish(a, b, scope_similarity(scope_a, scope_b), weights, aligner, context, plain)
 
 

@@ -8,6 +8,7 @@ takes its characters from those finer words (环保), and a thesaurus lists them
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -51,3 +52,29 @@ def words(text: str) -> tuple[str, ...]:
     for token in _tokenizer().cut(text, HMM=False):
         out.extend(_split(token))
     return tuple(out)
+
+
+# jieba's tags of words that modify and never name a thing: adjectives, distinguishing words, adverbs, time words.
+_MODIFIER_TAGS = frozenset(("a", "ad", "b", "d", "t", "z"))
+
+
+@lru_cache(maxsize=1)
+def _classes() -> dict[str, str]:
+    """Words of two to four characters that jieba's dictionary tags as verbal (v, vn, vd… → "v") or as modifiers
+    (→ "m"), read from its dictionary file once (jieba's own tagger would hold every word's tag, some 100 MB)."""
+    with _tokenizer().get_dict_file() as lines:
+        text = lines.read().decode("utf-8")
+    tags = "|".join(sorted(_MODIFIER_TAGS))
+    found = {word: "v" for word in re.findall(r"^(\S{2,4}) \d+ v\w*\r?$", text, re.MULTILINE)}
+    found.update((word, "m") for word in re.findall(rf"^(\S{{2,4}}) \d+ (?:{tags})\r?$", text, re.MULTILINE))
+    return found
+
+
+def is_verb(word: str) -> bool:
+    """True when jieba's dictionary tags ``word`` as verbal (维修, 考核, 巡检)."""
+    return _classes().get(word) == "v"
+
+
+def is_modifier(word: str) -> bool:
+    """True when jieba's dictionary tags ``word`` as a modifier that never names a thing (日常, 临时, 一般)."""
+    return _classes().get(word) == "m"

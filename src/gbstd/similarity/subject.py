@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gbstd.model.regions import CITIES, PROVINCES
 from gbstd.similarity import vocabulary as vocab
@@ -39,6 +40,17 @@ def region_names() -> list[str]:
         if city.endswith(("市", "州", "盟")) and len(city) > 2:
             names.add(city[:-1])
     return sorted(names)
+
+
+@lru_cache(maxsize=1)
+def _regions_re() -> re.Pattern[str]:
+    return re.compile(_alternation(region_names()))
+
+
+def strip_regions(text: str) -> str:
+    """``text`` (normalised) without the province and city names it mentions: a scope copied into another
+    region's standard differs in them only (本文件适用于云南省… / 本文件适用于江苏省…)."""
+    return _regions_re().sub("", text)
 
 
 class SubjectExtractor:

@@ -7,6 +7,11 @@ characters (single characters are too ambiguous). The thesaurus groups words tha
 domain, so two different aspect words (购置 / 维修, 配置 / 配备) are never made equal: aspects keep their penalty.
 
 Equality is not transitive across groups: two words are equal when one ``=`` group lists both.
+
+Each line of the data is one atom group: a code of five levels and a marker, ``Hd04B01=`` = big class ``H``
+(活动, activities), middle class ``d``, small class ``04``, word group ``B``, atom group ``01``; the marker is
+``=`` (equal words), ``#`` (related but unequal: kinds of one thing, 预算/决算) or ``@`` (a word that stands
+alone). :func:`cilin_codes` gives every word's codes, for the finer evidence of :mod:`gbstd.similarity.kinship`.
 """
 
 from __future__ import annotations
@@ -23,15 +28,33 @@ _DATA = "data/cilin_ex.txt"
 
 
 @lru_cache(maxsize=1)
-def cilin_groups() -> tuple[tuple[str, ...], ...]:
-    """The "equal" groups of the thesaurus (words of ≥ 2 characters), or () when the package is missing."""
+def _cilin_text() -> str:
     try:
         path = importlib.metadata.distribution(_DISTRIBUTION).locate_file(_DATA)
-        text = path.read_text(encoding="utf-8")  # type: ignore[union-attr]
+        return path.read_text(encoding="utf-8")  # type: ignore[union-attr]
     except (importlib.metadata.PackageNotFoundError, OSError):
-        return ()
+        return ""
+
+
+@lru_cache(maxsize=1)
+def cilin_codes() -> dict[str, list[str]]:
+    """Every word of two to four characters in the thesaurus → the codes of the atom groups that list it."""
+    codes: dict[str, list[str]] = {}
+    for line in _cilin_text().splitlines():
+        code, *members = line.split()
+        for word in members:
+            if 2 <= len(word) <= 4:
+                found = codes.setdefault(word, [])
+                if code not in found:
+                    found.append(code)
+    return codes
+
+
+@lru_cache(maxsize=1)
+def cilin_groups() -> tuple[tuple[str, ...], ...]:
+    """The "equal" groups of the thesaurus (words of ≥ 2 characters), or () when the package is missing."""
     groups = []
-    for line in text.splitlines():
+    for line in _cilin_text().splitlines():
         code, _, members = line.partition(" ")
         if not code.endswith("="):
             continue
@@ -56,6 +79,15 @@ class Thesaurus:
                     self._groups[word].add(number)
         for key, value in (synonyms or {}).items():
             self._own[normalise(key)] = normalise(value)
+
+    @property
+    def cilin(self) -> bool:
+        """True when the thesaurus data is in use (the package is installed and ``use_cilin``)."""
+        return bool(self._groups)
+
+    @property
+    def aspects(self) -> frozenset[str]:
+        return self._aspects
 
     def __len__(self) -> int:
         return len(self._groups)
