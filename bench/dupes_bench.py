@@ -5,13 +5,15 @@ sibling overlap — ``bench/generate.py --mode sibling``: the 31 provinces and t
 × 20 aspects × 8 document kinds, short records — and measures, in one run, each in its own process:
 
 * the parse floor: ruamel.yaml's C safe loader reading every record file, nothing else;
-* ``gbstd dupes DIR --format json``: wall time, the child's peak memory, groups, pairs (every pair at or above
-  the threshold, counted) and pairs listed (each group's spanning set);
+* ``gbstd dupes DIR --format json``: wall time, the child's CPU time (user + system, its worker processes
+  included), its peak memory, groups, pairs (every pair at or above the threshold, counted) and pairs listed
+  (each group's spanning set);
 * optionally the same command from another source tree (``--before SRC``: e.g. ``git archive main`` unpacked),
   stopped when its memory passes ``--cap-gib`` (the figure is then "stopped at …").
 
 Times are also given as ratios to the parse floor measured in the same run, so that figures from a busy or a
-different machine compare. Targets (issue 15): 100 000 records in < 60 s and < 2 GiB.
+different machine compare; on a shared machine the CPU time is the steadier figure (wall time swings with the
+load). Targets (issue 15): 100 000 records in < 60 s and < 2 GiB.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ print(n, time.perf_counter() - start)
 @dataclass
 class Run:
     wall: float
+    cpu: float  # user + system seconds of the child and the processes it waited for
     peak_mib: float
     stopped: bool
     stdout: Path
@@ -75,7 +78,8 @@ def run_child(args: list[str], stdout: Path, env: dict[str, str] | None = None, 
     wall = time.perf_counter() - start
     if not stopped and os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{errors.read_text(errors='replace')[-2000:]}")
-    return Run(wall, usage.ru_maxrss / 1024, stopped, stdout)
+    # wait4's rusage is the child's own and that of the processes it waited for (its worker pool)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stopped, stdout)
 
 
 def _rss_mib(pid: int) -> float:
@@ -93,7 +97,7 @@ def dupes(root: Path, out: Path, source: Path | None, cap_mib: float | None) -> 
     if source is not None:
         env["PYTHONPATH"] = str(source / "src")
     run = run_child([sys.executable, "-m", "gbstd", "dupes", str(root), "--format", "json"], out, env, cap_mib)
-    row: dict[str, object] = {"wall": run.wall, "peak_mib": run.peak_mib, "stopped": run.stopped}
+    row: dict[str, object] = {"wall": run.wall, "cpu": run.cpu, "peak_mib": run.peak_mib, "stopped": run.stopped}
     if run.stopped:
         return row
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -123,25 +127,26 @@ def main() -> None:
         print(f"… {size} records: parse floor", file=sys.stderr, flush=True)
         floor = run_child([sys.executable, "-c", FLOOR, str(root)], workdir / f"floor-{size}.txt")
         floor_s = float(floor.stdout.read_text().split()[1])
-        measured = {"floor": {"wall": floor.wall, "peak_mib": floor.peak_mib, "load_s": floor_s}}
+        measured = {"floor": {"wall": floor.wall, "cpu": floor.cpu, "peak_mib": floor.peak_mib, "load_s": floor_s}}
         print(f"… {size} records: gbstd dupes", file=sys.stderr, flush=True)
         measured["after"] = dupes(root, workdir / f"after-{size}.json", None, None)
         if options.before:
             print(f"… {size} records: gbstd dupes from {options.before}", file=sys.stderr, flush=True)
             measured["before"] = dupes(root, workdir / f"before-{size}.json", options.before, options.cap_gib * 1024)
         rows.append((size, measured))
-    print(f"\n{'records':>8} {'run':<14} {'wall s':>7} {'× floor':>8} {'peak MiB':>9} {'groups':>7} {'pairs':>10} "
-          f"{'listed':>8}")
+    print(f"\n{'records':>8} {'run':<14} {'wall s':>7} {'× floor':>8} {'CPU s':>7} {'peak MiB':>9} {'groups':>7} "
+          f"{'pairs':>10} {'listed':>8}")
     for size, measured in rows:
         floor_wall = float(measured["floor"]["wall"])  # type: ignore[arg-type]
         for name, row in measured.items():
             wall = float(row["wall"])  # type: ignore[arg-type]
             label = {"floor": "parse floor", "after": "gbstd dupes", "before": "before"}[name]
+            cpu = float(row["cpu"])  # type: ignore[arg-type]
             if row.get("stopped"):
-                print(f"{size:>8} {label:<14} {wall:>7.1f} {wall / floor_wall:>7.1f}× {row['peak_mib']:>9.0f} "
+                print(f"{size:>8} {label:<14} {wall:>7.1f} {wall / floor_wall:>7.1f}× {cpu:>7.1f} {row['peak_mib']:>9.0f} "
                       f"stopped above {options.cap_gib:.0f} GiB, unfinished")
                 continue
-            print(f"{size:>8} {label:<14} {wall:>7.1f} {wall / floor_wall:>7.1f}× {row['peak_mib']:>9.0f} "
+            print(f"{size:>8} {label:<14} {wall:>7.1f} {wall / floor_wall:>7.1f}× {cpu:>7.1f} {row['peak_mib']:>9.0f} "
                   f"{row.get('groups', ''):>7} {row.get('pairs', ''):>10} {row.get('listed', ''):>8}")
     print("\ntargets at 100 000 records: gbstd dupes < 60 s and < 2048 MiB")
     if options.workdir is None:

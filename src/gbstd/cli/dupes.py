@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from enum import Enum
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from gbstd.catalog.catalog import Catalog
 from gbstd.cli.common import (
     CatalogArgument,
     CatalogOption,
@@ -19,7 +21,7 @@ from gbstd.cli.common import (
     named_catalog,
     progress_bar,
 )
-from gbstd.i18n import Text
+from gbstd.i18n import Lang, Text
 from gbstd.reporters.dupes import DUPES_FORMATS, render_table, write_json
 from gbstd.similarity import find_groups
 
@@ -80,13 +82,32 @@ def dupes(
     path = named_catalog(path, catalog_option, language)
     threshold = None if min_score is None else (min_score / 100 if min_score > 1 else min_score)
     show = sys.stderr.isatty() and (sys.stdout.isatty() or output_format is DupesFormat.table)
-    catalog = load_catalog_or_fail(path, language, show=show)
-    reference = None
-    if against is not None:
-        reference = load_catalog_or_fail(against, language, Text("加载参照目录", "loading the reference"), show=show)
-        if reference.root == catalog.root:
-            fail(Text(f"--against {against} 与 {path} 是同一个目录", f"--against {against} is the same catalog as {path}"),
-                 language)
+    # Loading and detection make millions of objects and next to no reference cycles; every collection those
+    # allocations trigger walks the whole catalog loaded so far. So the cycle collector is off for the command
+    # and collects once, after loading (what a broken file's traceback may have left in cycles).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        catalog = load_catalog_or_fail(path, language, show=show)
+        reference = None
+        if against is not None:
+            reference = load_catalog_or_fail(against, language, Text("加载参照目录", "loading the reference"),
+                                             show=show)
+            if reference.root == catalog.root:
+                fail(Text(f"--against {against} 与 {path} 是同一个目录",
+                          f"--against {against} is the same catalog as {path}"), language)
+        gc.collect()
+        _report(catalog, reference, output_format, threshold, show_supersession, flat_pairs, all_pairs, language,
+                show)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _report(
+    catalog: Catalog, reference: Catalog | None, output_format: DupesFormat, threshold: float | None,
+    show_supersession: bool, flat_pairs: bool, all_pairs: bool, language: Lang, show: bool,
+) -> None:
     with progress_bar("查重 comparing" if language == "zh" else "comparing", enabled=show) as bar:
         def report(stage: str, done: int, total: int) -> None:
             if bar:

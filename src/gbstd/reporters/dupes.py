@@ -9,12 +9,12 @@ JSON is a list of groups ``{group, kind, score, size, pair_count, members, pairs
 from __future__ import annotations
 
 import itertools
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from io import StringIO
 from typing import TextIO
 
+import orjson
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -55,7 +55,9 @@ def write_json(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: L
         )
     out.write("[")
     for n, item in enumerate(items):
-        text = json.dumps(item, ensure_ascii=False, indent=2)
+        # orjson writes what json.dumps(ensure_ascii=False, indent=2) writes for these items (strings, ints, None,
+        # booleans, scores rounded to three decimals), several times faster: a national catalog lists 100 000 pairs
+        text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8")
         out.write(("," if n else "") + "\n  " + text.replace("\n", "\n  "))
     out.write("\n]\n" if groups or extra else "]\n")
 

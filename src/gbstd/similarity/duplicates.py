@@ -5,23 +5,28 @@ Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
 1. every live record's title → :class:`Subject` (normalised, region and generic words removed);
 2. records with the same subject are grouped by hashing (a group larger than ``max_group`` is linked to one
    representative instead of pairwise, so a subject that 300 cities copied costs 300 pairs, not 45 000);
-3. distinct subjects get MinHash signatures (datasketch) over their character bigrams and are banded (LSH,
+3. distinct subjects get MinHash signatures over their character bigrams and are banded (LSH,
    :mod:`gbstd.similarity.candidates`); only subjects that share a band bucket are compared;
 4. each candidate pair of records is scored with rapidfuzz (:mod:`gbstd.similarity.scoring`) and kept when
-   ``score >= min_score``; pairs a record declares ``distinct_from`` are dropped;
+   ``score >= min_score``; pairs a record declares ``distinct_from`` are dropped. What a score reads of a record
+   is an id per record (:mod:`gbstd.similarity.features`), so the bulk parts are computed once per distinct pair
+   of subjects, titles and scopes, and :func:`finish` once per distinct question;
 5. each pair is classified (:class:`DuplicateKind`): same code, merge, adopt the upper tier, sibling regions,
    or supersession (predecessor/successor, not a duplicate). Abolished records are compared only with their
-   own supersession chain.
+   own supersession chain. Grouping (:class:`GroupBuilder`) reads scores, records and kinds of a batch and makes
+   a :class:`DuplicatePair` only for the pairs a group keeps.
 
 ``score`` is a float in [0, 1] (1 = the same title once normalised), rounded to three decimals.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -40,10 +45,11 @@ from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.abbreviation import short_forms
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
+from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
 from gbstd.similarity.kinship import kindred
-from gbstd.similarity.normalise import normalise, scope_text
-from gbstd.similarity.pairs import DuplicateKind, DuplicatePair
+from gbstd.similarity.normalise import scope_text
+from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
 from gbstd.similarity.scope import ScopeIndex
 from gbstd.similarity.scoring import (
     Aligner,
@@ -143,7 +149,8 @@ class DuplicateDetector:
         progress: Progress | None = None,
     ) -> list[DuplicatePair]:
         """Every pair at or above the threshold, strongest first (all pairs: quadratic in a same-subject set)."""
-        return _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress).execute()
+        with without_cycle_collection():
+            return _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress).execute()
 
     def groups(
         self,
@@ -160,12 +167,16 @@ class DuplicateDetector:
         the records."""
         builder = GroupBuilder(keep_all=all_pairs)
         implied: list[tuple[Record, int]] = []
-        for batch in self.iter_pairs(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
-                                     all_pairs=all_pairs, implied=implied, only=only):
-            builder.add(batch)
-        for record, count in implied:
-            builder.add_implied(record, count)
-        return builder.finish()
+        with without_cycle_collection():
+            run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
+            run.implied = implied
+            if only is not None:
+                run.only = only
+            for batch in run.batches(all_pairs=all_pairs, size=BATCH):
+                builder.add_batch(batch)
+            for record, count in implied:
+                builder.add_implied(record, count)
+            return builder.finish()
 
     def iter_pairs(
         self,
@@ -195,6 +206,24 @@ class DuplicateDetector:
         yield from run.stream(all_pairs=all_pairs, size=batch)
 
 
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused for a detection run.
+
+    A run makes a few objects per candidate pair (hundreds of thousands in a national catalog) and no
+    reference cycles; each collection the allocations trigger walks every object of the process — the whole
+    loaded catalog — which cost a third of the run at 10 000 records and more at 100 000. Reference counting
+    still frees everything; the collector is resumed (if it was running) however the run ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _Run:
     """The state of one detection run."""
 
@@ -217,6 +246,10 @@ class _Run:
         self.implied: list[tuple[Record, int]] = []  # pairs counted but not enumerated, by a record of their set
         self.only: Callable[[Record], bool] = lambda record: True  # records taking part (default: all)
         self.facts: dict[int, _Facts] = {}
+        self.entry_facts: list[_Facts] = []  # _Facts of each entry, by index
+        self.places: list[int] = []  # id of each entry's (tier, region, issuer)
+        self.kinds: dict[tuple[int, int], tuple[DuplicateKind, bool]] = {}  # _classify by two places
+        self.scored: dict[tuple[object, ...], PairScore] = {}  # finish() by everything it reads
         self.linked_cores: set[str] = set()  # subjects whose large set _set_links compared (O(n), not pairwise)
         self.linking = False
         self.chain = self._chains()
@@ -263,8 +296,13 @@ class _Run:
         return pairs
 
     def stream(self, all_pairs: bool, size: int = BATCH) -> Iterator[list[DuplicatePair]]:
+        """:meth:`batches` as lists of pairs."""
+        for batch in self.batches(all_pairs, size):
+            yield batch.pairs()
+
+    def batches(self, all_pairs: bool, size: int = BATCH) -> Iterator[ScoredBatch]:
         """Candidates are generated once (O(n) of them without ``all_pairs``), then scored and classified
-        ``size`` at a time, so only one batch of scored pairs is held.
+        ``size`` at a time, so only one batch of scored pairs is held (and its pairs made only when kept).
 
         Without ``all_pairs`` a same-subject set larger than ``SMALL_SET`` is not compared pairwise (see
         :meth:`_set_links`); the pairs it implies are counted in ``self.implied``.
@@ -278,6 +316,10 @@ class _Run:
             if done % 5000 == 0:
                 self.progress("subjects", done, len(live))
         self.progress("subjects", len(live), len(live))
+        self.entry_facts = [self._facts(e.record) for e in self.entries]
+        # tier, region and issuer decide a pair's kind (besides supersession): classified once per two places
+        self.places = ids([(f.tier, f.region, f.issuer) for f in self.entry_facts])[0].tolist()
+        self.features = Features([e.subject for e in self.entries], [e.record for e in self.entries])
         groups: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(self.entries):
             groups[entry.subject.core].append(index)
@@ -292,12 +334,53 @@ class _Run:
         self.pending = {}
         self.progress("scoring", 0, len(keys))
         for start in range(0, len(keys), size):
-            found = self._score(keys[start : start + size], subjects[start : start + size])
-            pairs = [self._pair(i, j, s) for (i, j), s in found]
-            yield self._keep(pairs)
+            yield self._batch(self._score(keys[start : start + size], subjects[start : start + size]))
             self.progress("scoring", min(start + size, len(keys)), len(keys))
         if self.against is None:
-            yield self._keep(self._same_code() + self._abolished())
+            yield ScoredBatch.of(self._keep(self._same_code() + self._abolished()))
+
+    def _batch(self, found: list[tuple[tuple[int, int], PairScore]]) -> ScoredBatch:
+        """Scored pairs of entries classified (``a`` the upper or first one) and filtered as :meth:`_keep` does,
+        without making a :class:`DuplicatePair` for each."""
+        entries, facts, accepted = self.entries, self.entry_facts, self.accepted
+        scores: list[float] = []
+        firsts: list[int] = []
+        seconds: list[int] = []
+        kinds: list[DuplicateKind] = []
+        results: list[PairScore] = []
+        places, known = self.places, self.kinds
+        for (i, j), result in found:
+            fi, fj = facts[i], facts[j]
+            if fi.chain is not None and fi.chain == fj.chain:
+                kind, first_upper = DuplicateKind.SUPERSESSION, False
+            else:
+                place = (places[i], places[j])
+                found_kind = known.get(place)
+                if found_kind is None:
+                    found_kind = known[place] = self._classify(fi, fj)
+                kind, first_upper = found_kind
+            if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or fj.rank < fi.rank):
+                i, j, fi, fj = j, i, fj, fi
+            if accepted and fi.key != fj.key and frozenset((fi.key, fj.key)) in accepted:
+                continue
+            if kind is DuplicateKind.ADOPT_UPPER:
+                lower = entries[j].record.standard
+                if (lower.references or lower.adopts or lower.refines) and cites(lower, fi.key):
+                    continue
+            scores.append(result.score)
+            firsts.append(i)
+            seconds.append(j)
+            kinds.append(kind)
+            results.append(result)
+
+        def make(k: int) -> DuplicatePair:
+            a, b = entries[firsts[k]], entries[seconds[k]]
+            result = results[k]
+            return DuplicatePair(a.key, b.key, result.score, kinds[k], partial(_reason, a.subject, b.subject, result),
+                                 a.record, b.record, result)
+
+        return ScoredBatch(scores, [entries[i].record for i in firsts], [entries[j].record for j in seconds], kinds,
+                           make)
 
     def _keep(self, pairs: list[DuplicatePair]) -> list[DuplicatePair]:
         """Pairs a record declares ``distinct_from`` are dropped, and so are a lower standard and the upper
@@ -408,6 +491,7 @@ class _Run:
                 for x, i in enumerate(members):
                     for j in members[x + 1 :]:
                         self._consider(i, j, float("nan"))
+        self.scope_rows = np.fromiter((e.scope_row for e in self.entries), dtype=np.int64, count=len(self.entries))
         pairs = self.scopes.candidates(self.config.scope_candidate_jaccard, self.config.num_perm)
         for x, y in pairs.tolist():
             left = [i for i in by_row.get(x, ()) if self.entries[i].scope_row >= 0]
@@ -417,65 +501,75 @@ class _Run:
 
     # -- scoring --------------------------------------------------------------------------------------------
     def _score(self, keys: list[tuple[int, int]], subject: np.ndarray) -> list[tuple[tuple[int, int], PairScore]]:
-        """Score a batch of queued pairs: title parts in bulk with rapidfuzz, scopes as TF-IDF cosines, then
-        alignment, scope evidence and context per pair (:func:`gbstd.similarity.scoring.finish`)."""
+        """Score a batch of queued pairs: title parts in bulk with rapidfuzz (once per distinct pair of subjects
+        or titles), scopes as TF-IDF cosines (once per distinct pair of scopes), then alignment, scope evidence
+        and context per pair (:func:`gbstd.similarity.scoring.finish`)."""
         if not keys:
             return []
         weights = self.detector.weights
-        left = [self.entries[i] for i, _ in keys]
-        right = [self.entries[j] for _, j in keys]
+        features = self.features
+        pairs = np.array(keys, dtype=np.int64).reshape(-1, 2)
+        left, right = pairs[:, 0], pairs[:, 1]
+        same_core = features.core[left] == features.core[right]
         unknown = np.flatnonzero(np.isnan(subject))
         if len(unknown):
-            alphabet = GramAlphabet()
-            same = np.array([left[k].subject.core == right[k].subject.core for k in unknown], dtype=bool)
-            ratios = process.cpdist([alphabet.encode(left[k].subject.grams) for k in unknown],
-                                    [alphabet.encode(right[k].subject.grams) for k in unknown],
-                                    scorer=fuzz.ratio, dtype=np.float64, workers=-1) / 100.0
             subject = subject.copy()
-            subject[unknown] = np.where(same, 1.0, ratios)
-        title = process.cpdist([e.subject.full for e in left], [e.subject.full for e in right],
-                               scorer=fuzz.ratio, dtype=np.float64, workers=-1) / 100.0
+            subject[unknown] = np.where(same_core[unknown], 1.0,
+                                        features.core_pairs(left[unknown], right[unknown], _gram_ratios))
+        title = features.full_pairs(left, right, _title_ratios)
         base = weights.subject_weight * subject + (1 - weights.subject_weight) * title
-        differ = np.fromiter((a.subject.aspects != b.subject.aspects for a, b in zip(left, right, strict=True)),
-                             dtype=bool, count=len(keys))
+        differ = features.aspects[left] != features.aspects[right]
         base = np.where(differ, base * weights.aspect_penalty, base)
-        common = process.cpdist([e.subject.core for e in left], [e.subject.core for e in right],
-                                scorer=LCSseq.similarity, dtype=np.int64, workers=-1)
-        shorter = np.minimum([len(e.subject.core) for e in left], [len(e.subject.core) for e in right])
-        same_core = np.fromiter((a.subject.core == b.subject.core for a, b in zip(left, right, strict=True)),
-                                dtype=bool, count=len(keys))
-        swapped = ~same_core & (common < shorter)
+        swapped = np.zeros(len(keys), dtype=bool)
+        other = np.flatnonzero(~same_core)
+        if len(other):
+            common = features.core_pairs(left[other], right[other], _common_lengths)
+            shorter = np.minimum(features.core_length[left[other]], features.core_length[right[other]])
+            swapped[other] = common < shorter
         base = np.where(swapped, base * weights.substitution_penalty, base)
-        scope = self.scopes.similarity(np.array([e.scope_row for e in left], dtype=np.int64),
-                                       np.array([e.scope_row for e in right], dtype=np.int64))
+        rows = self.scope_rows
+        scope = by_scope_pair(self.scopes, rows[left], rows[right])
         lifted = np.where(np.isnan(scope), base, (1 - weights.scope_weight) * base + weights.scope_weight * scope)
         lowest = min(weights.scope_threshold, weights.scope_substitution_threshold)
-        conflict = np.fromiter((aspects_conflict(a.subject, b.subject) for a, b in zip(left, right, strict=True)),
-                               dtype=bool, count=len(keys))
+        conflict = features.aspect_pairs(left, right, aspects_conflict)
         near_scope = np.nan_to_num(scope) >= lowest
-        proposed = np.fromiter((key in self.proposed for key in keys), dtype=bool, count=len(keys))
+        proposed = np.fromiter((key in self.proposed for key in keys), dtype=bool, count=len(keys)) \
+            if self.proposed else np.zeros(len(keys), dtype=bool)
         # A pair reaches the threshold through its plain score, its scope, or an alignment of its words; words
         # are aligned (Python, per pair) only where that can matter: similar subjects, near scopes, or a pair
         # proposed as an abbreviation.
         align = ~same_core & ((subject >= _ALIGN_SUBJECT) | near_scope | proposed)
         hopeful = (np.maximum(base, lifted) >= self.min_score - 0.001) | (near_scope & ~conflict) | align
+        chosen = np.flatnonzero(hopeful)
+        entries, aligner, context, min_score = self.entries, self.detector.aligner, features.context, self.min_score
+        full, scored = features.full.tolist(), self.scored
         found = []
-        for k in np.flatnonzero(hopeful).tolist():
-            a, b = left[k], right[k]
-            context = _context(a.record, b.record)
-            if a.scope_row >= 0 and b.scope_row >= 0:  # the texts, for the evidence of one differing word
-                context = replace(context, scopes=(self.scopes.texts[a.scope_row], self.scopes.texts[b.scope_row]))
-            result = finish(
-                a.subject, b.subject, None if np.isnan(scope[k]) else float(scope[k]), weights,
-                self.detector.aligner if align[k] else None, context,
-                (float(subject[k]), float(base[k]), float(title[k]), bool(differ[k]), bool(swapped[k])),
-            )
-            if result.score >= self.min_score:
+        rows, texts = self.scope_rows.tolist(), self.scopes.texts
+        for k, i, j, s, b, t, d, w, sc, al in zip(
+            chosen.tolist(), left[chosen].tolist(), right[chosen].tolist(), subject[chosen].tolist(),
+            base[chosen].tolist(), title[chosen].tolist(), differ[chosen].tolist(), swapped[chosen].tolist(),
+            scope[chosen].tolist(), align[chosen].tolist(), strict=True,
+        ):
+            # A subject is a function of its normalised title, so finish() gives one result for equal inputs
+            # (titles, scope texts, context, the bulk parts): a same-subject set of a national catalog asks the
+            # same question thousands of times.
+            scope_value = None if sc != sc else sc
+            ctx = context(i, j)
+            row_i, row_j = rows[i], rows[j]
+            memo = (full[i], full[j], row_i, row_j, scope_value, id(ctx), al, s, b, t, d, w)
+            result = scored.get(memo)
+            if result is None:
+                if row_i >= 0 and row_j >= 0:  # the texts, for the evidence of one differing word
+                    ctx = replace(ctx, scopes=(texts[row_i], texts[row_j]))
+                result = scored[memo] = finish(entries[i].subject, entries[j].subject, scope_value, weights,
+                                               aligner if al else None, ctx, (s, b, t, d, w))
+            if result.score >= min_score:
                 found.append((keys[k], result))
         return found
 
     def _representative(self, members: list[int]) -> int:
-        return min(members, key=lambda i: self._facts(self.entries[i].record).rank)
+        facts = self.entry_facts
+        return min(members, key=lambda i: facts[i].rank)
 
     def _links(self, left: list[int], right: list[int]) -> Iterable[tuple[int, int]]:
         """Pairs between two member lists, reduced to representatives when they would exceed ``max_group``."""
@@ -527,7 +621,7 @@ class _Run:
         and issuer (merge), and with the upper-tier records that cover it (adopt-upper), a few of each.
         """
         entries = self.entries
-        facts = {i: self._facts(entries[i].record) for i in members}
+        facts = self.entry_facts
         ranked = sorted(members, key=lambda i: facts[i].rank)
         by_title: dict[str, list[int]] = defaultdict(list)
         by_issuer: dict[tuple[object, str | None], list[int]] = defaultdict(list)
@@ -646,10 +740,6 @@ class _Run:
         return pairs
 
     # -- classification --------------------------------------------------------------------------------
-    def _pair(self, i: int, j: int, result: PairScore) -> DuplicatePair:
-        ei, ej = self.entries[i], self.entries[j]
-        return self._make(ei.record, ej.record, ei.subject, ej.subject, result)
-
     def _make(self, ra: Record, rb: Record, sa: Subject, sb: Subject, result: PairScore) -> DuplicatePair:
         fa, fb = self._facts(ra), self._facts(rb)
         kind, first_upper = self._classify(fa, fb)
@@ -691,17 +781,7 @@ class _Facts(NamedTuple):
 
 def _context(a: Record, b: Record) -> Context:
     """Same module (or one inside the other) and same issuing or administering body; None where unknown."""
-    ma, mb = a.standard.module, b.standard.module
-    same_module = None if not ma or not mb else (ma.startswith(mb) or mb.startswith(ma))
-    bodies_a, bodies_b = _bodies(a), _bodies(b)
-    same_body = None if not bodies_a or not bodies_b else not bodies_a.isdisjoint(bodies_b)
-    return Context(same_module, same_body)
-
-
-def _bodies(record: Record) -> set[str]:
-    standard = record.standard
-    named = [*standard.issuer, standard.administering_body or ""]
-    return {normalise(n) for n in named if n and n.strip()}
+    return context_of(a.standard.module, b.standard.module, bodies(a), bodies(b))
 
 
 def _issuer_scope(record: Record) -> str | None:
@@ -727,6 +807,31 @@ def _upper_of(tx: Tier | None, rx: str | None, ty: Tier | None, ry: str | None) 
     # A province's standard is upper to its cities'; any local standard is upper to the group, enterprise and
     # internal standards of its own region (a bureau's internal standard should cite its province's).
     return rx != ry if ty is Tier.LOCAL else TIER_RANK[tx] < TIER_RANK[ty]
+
+
+def _gram_ratios(a: list[Subject], b: list[Subject]) -> np.ndarray:
+    """Subject similarity of each pair: fuzz.ratio of the cores as bigram sequences, 0–1."""
+    alphabet = GramAlphabet()
+    return process.cpdist([alphabet.encode(x.grams) for x in a], [alphabet.encode(y.grams) for y in b],
+                          scorer=fuzz.ratio, dtype=np.float64, workers=-1) / 100.0
+
+
+def _title_ratios(a: list[Subject], b: list[Subject]) -> np.ndarray:
+    """Similarity of each pair's normalised titles, 0–1."""
+    return process.cpdist([x.full for x in a], [y.full for y in b], scorer=fuzz.ratio, dtype=np.float64,
+                          workers=-1) / 100.0
+
+
+def _common_lengths(a: list[Subject], b: list[Subject]) -> np.ndarray:
+    """Length of the longest common subsequence of each pair's cores."""
+    return process.cpdist([x.core for x in a], [y.core for y in b], scorer=LCSseq.similarity, dtype=np.int64,
+                          workers=-1)
+
+
+def by_scope_pair(scopes: ScopeIndex, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """:meth:`ScopeIndex.similarity` once per distinct pair of scope rows (-1: no scope)."""
+    size = len(scopes.texts) + 1
+    return by_unique_pair(left + 1, right + 1, size, lambda x, y: scopes.similarity(x - 1, y - 1))
 
 
 _NOTE_LABELS = {
@@ -807,8 +912,9 @@ def find_duplicates(
     Supersession pairs are included with ``kind == "supersession"`` (``is_duplicate`` is False); pairs that a
     record declares ``distinct_from`` are left out.
     """
-    detector = DuplicateDetector(config or catalog.config.duplicates)
-    return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
+    with without_cycle_collection():  # the word lists and thesaurus are many small objects too
+        detector = DuplicateDetector(config or catalog.config.duplicates)
+        return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
 
 
 def find_groups(
@@ -827,9 +933,10 @@ def find_groups(
     What `gbstd dupes`, the D rules and the bulletin report. Each group keeps its members and a spanning set of
     its strongest pairs (at most n − 1 for n members); ``all_pairs`` keeps every pair (quadratic in a group).
     """
-    detector = DuplicateDetector(config or catalog.config.duplicates)
-    return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
-                           all_pairs=all_pairs, only=only)
+    with without_cycle_collection():  # the word lists and thesaurus are many small objects too
+        detector = DuplicateDetector(config or catalog.config.duplicates)
+        return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                               all_pairs=all_pairs, only=only)
 
 
 def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:

@@ -19,11 +19,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from gbstd.catalog.catalog import Record
 from gbstd.model.code import TIER_RANK
-from gbstd.similarity.pairs import DuplicateKind, DuplicatePair
+from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
 
 # The kind a group is labelled with: the most actionable kind among its pairs (values of DuplicateKind).
 KIND_ORDER = ("same-code", "merge", "adopt-upper", "sibling")
@@ -55,13 +54,21 @@ class Partner:
         """Keep ``pair`` if it is among the strongest; on equal scores the first seen stays (the stream's order
         is deterministic, so the result is too)."""
         self.count += 1
+        if self.takes(pair.score):
+            self.insert(pair)
+
+    def takes(self, score: float) -> bool:
+        """Whether a pair of this score would be kept (asked before the pair is made)."""
         pairs = self.pairs
-        if len(pairs) < KEEP_PARTNERS or pair.score > pairs[-1].score:
-            at = len(pairs)
-            while at and pairs[at - 1].score < pair.score:
-                at -= 1
-            pairs.insert(at, pair)
-            del pairs[KEEP_PARTNERS:]
+        return len(pairs) < KEEP_PARTNERS or score > pairs[-1].score
+
+    def insert(self, pair: DuplicatePair) -> None:
+        pairs = self.pairs
+        at = len(pairs)
+        while at and pairs[at - 1].score < pair.score:
+            at -= 1
+        pairs.insert(at, pair)
+        del pairs[KEEP_PARTNERS:]
 
 
 def other(pair: DuplicatePair, record: Record) -> Record:
@@ -168,31 +175,56 @@ class GroupBuilder:
         self._counts[ra] = self._counts.get(ra, 0) + self._counts.pop(rb, 0)
         moved = self._kinds.pop(rb, None)
         if moved:
-            self._kinds.setdefault(ra, Counter()).update(moved)
+            kept = self._kinds.get(ra)
+            if kept is None:
+                self._kinds[ra] = moved
+            else:
+                kept.update(moved)
         return ra, True
 
     def add(self, pairs: Iterable[DuplicatePair]) -> None:
         """One batch of scored pairs; supersession pairs are set aside, not grouped."""
-        batch = sorted(pairs, key=attrgetter("score"), reverse=True)  # stable: ties keep the stream's order
-        for pair in batch:
-            if not pair.is_duplicate:
-                self.extra.append(pair)
+        self.add_batch(ScoredBatch.of(list(pairs)))
+
+    def add_batch(self, batch: ScoredBatch) -> None:
+        """One batch, taken strongest first (stable: ties keep the stream's order); a pair is made only when it
+        is kept — in the spanning set, as a strongest partner, or with ``keep_all``."""
+        scores, a_records, b_records, kinds = batch.scores, batch.a_records, batch.b_records, batch.kinds
+        made: dict[int, DuplicatePair] = {}
+
+        def pair_at(k: int) -> DuplicatePair:
+            found = made.get(k)
+            if found is None:
+                found = made[k] = batch.make(k)
+            return found
+
+        slot, union, counts, all_kinds, partners = self._slot, self._union, self._counts, self._kinds, self._partners
+        keep_all = self.keep_all
+        for k in sorted(range(len(scores)), key=scores.__getitem__, reverse=True):
+            kind = kinds[k]
+            if kind is DuplicateKind.SUPERSESSION:
+                self.extra.append(pair_at(k))
                 continue
-            a, b = self._slot(pair.a_record), self._slot(pair.b_record)
-            root, joined = self._union(a, b)
-            if joined or self.keep_all:
-                self._pairs.setdefault(root, []).append(pair)
-            self._counts[root] = self._counts.get(root, 0) + 1
-            self._kinds.setdefault(root, Counter())[pair.kind] += 1
+            a_record, b_record = a_records[k], b_records[k]
+            root, joined = union(slot(a_record), slot(b_record))
+            if joined or keep_all:
+                self._pairs.setdefault(root, []).append(pair_at(k))
+            counts[root] = counts.get(root, 0) + 1
+            seen = all_kinds.get(root)
+            if seen is None:
+                seen = all_kinds[root] = Counter()
+            seen[kind] += 1
             # adopt-upper is the lower record's finding (``a`` is the upper one)
-            sides = (pair.b_record,) if pair.kind.value == "adopt-upper" else (pair.a_record, pair.b_record)
-            for record in sides:
-                key = (id(record), pair.kind)
-                known = self._partners.get(key)
+            score = scores[k]
+            for record in (b_record,) if kind is DuplicateKind.ADOPT_UPPER else (a_record, b_record):
+                key = (id(record), kind)
+                known = partners.get(key)
                 if known is None:
-                    self._partners[key] = Partner([pair])
+                    partners[key] = Partner([pair_at(k)])
                 else:
-                    known.offer(pair)
+                    known.count += 1
+                    if known.takes(score):
+                        known.insert(pair_at(k))
 
     def add_implied(self, record: Record, count: int) -> None:
         """Pairs known to be at or above the threshold but not enumerated (within a large same-subject set)."""

@@ -6,7 +6,7 @@ Shared by detection (:mod:`gbstd.similarity.duplicates`, which makes pairs) and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -109,6 +109,34 @@ class DuplicatePair:
             "b_path": self.b_record.rel,
             "evidence": _evidence_json(self.evidence),
         }
+
+
+@dataclass
+class ScoredBatch:
+    """One batch of scored pairs before they become :class:`DuplicatePair` objects.
+
+    Grouping reads only each pair's score, records and kind; the pair itself (``make(k)``) is built for the few
+    pairs a group keeps — a large same-subject set of a national catalog scores hundreds of thousands of pairs
+    and keeps one or two per record.
+    """
+
+    scores: Sequence[float]
+    a_records: Sequence[Record]
+    b_records: Sequence[Record]
+    kinds: Sequence[DuplicateKind]
+    make: Callable[[int], DuplicatePair]
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def pairs(self) -> list[DuplicatePair]:
+        return [self.make(k) for k in range(len(self.scores))]
+
+    @classmethod
+    def of(cls, pairs: Sequence[DuplicatePair]) -> ScoredBatch:
+        """A batch of pairs already made."""
+        return cls([p.score for p in pairs], [p.a_record for p in pairs], [p.b_record for p in pairs],
+                   [p.kind for p in pairs], pairs.__getitem__)
 
 
 def _evidence_json(evidence: PairScore | None) -> dict[str, object] | None:
