@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
+from gbstd.reports.site import group_sizes
+from gbstd.reports.sources import DuplicatePair
 from tests.conftest import CatalogFactory, record
 from tests.federation_support import HENAN, NATIONAL, PROVINCES, SAMPLE, member_of, split_sample
 from tests.test_report_bulletin import FIXTURE
@@ -193,3 +195,32 @@ def test_a_plain_catalog_has_no_member_column(make_catalog: CatalogFactory, tmp_
     assert "成员" not in index and 'id="f-member"' not in index and "data-member" not in index
     page = next((out / "standards").glob("*.html")).read_text(encoding="utf-8")
     assert "<th>成员</th>" not in page
+
+
+def test_group_sizes_come_from_the_spanning_pairs() -> None:
+    pairs = [DuplicatePair("a", "b", 0.9, "k", "r"), DuplicatePair("c", "b", 0.8, "k", "r"),
+             DuplicatePair("d", "e", 0.7, "k", "r")]
+    assert group_sizes(pairs) == {"a": 3, "b": 3, "c": 3, "d": 2, "e": 2}
+
+
+def test_a_page_names_the_size_of_its_duplicate_group(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    """A page lists the spanning-set pairs that touch it; when its group is larger it says how large."""
+    files = dict(FIXTURE)
+    provinces = ["41", "32", "33", "44", "51"]
+    for province in provinces:
+        files[f"records/DB{province}-T-7001-2022.yaml"] = record(
+            f"DB{province}/T 7001-2022", "机关办公用房维修管理规范", "现行", published="2022-01-01",
+            scope="本文件规定了机关办公用房维修的管理要求、程序和验收。", module='"301"')
+    out = tmp_path / "site"
+    build(make_catalog(files), out)
+    listed = {}
+    for province in provinces:
+        page = (out / "standards" / f"DB{province}-T-7001-2022.html").read_text(encoding="utf-8")
+        section = page[page.index("<h2>疑似重复</h2>"):]
+        section = section[:section.index("<h2>", 5) if "<h2>" in section[5:] else len(section)]
+        listed[province] = section.count("<li>")
+        if listed[province] < len(provinces) - 1:
+            assert f"本组共 {len(provinces)} 项疑似重复的标准；下面列出与本标准直接相连的 {listed[province]} 项" in section
+        else:
+            assert "本组共" not in section
+    assert sum(listed.values()) == 2 * (len(provinces) - 1)  # a spanning set: n - 1 pairs, each on two pages

@@ -55,6 +55,9 @@ INDEX_DATA = "assets/index-data.js"
 PAGE_SIZE = 100  # rows of the index table shown at once (and written into index.html for readers without JS)
 PARALLEL_FROM = 2000  # standards; below this, starting worker processes costs more than it saves
 CHUNK = 200  # pages per task handed to a worker
+# Tasks before a worker is replaced by a fresh fork: reading the shared catalog writes reference counts, which
+# copies the pages it touches into the worker; a fresh worker starts again with none of its own.
+RECYCLE = 25
 FILTERS = ("tier", "region", "status", "module", "review", "member")
 OWN_MEMBER = "."  # the member filter's value for the federating catalog's own records (no member name starts with ".")
 OWN_MEMBER_LABEL = "本级"
@@ -101,6 +104,7 @@ class StandardPage:
     chain: list[Link] = field(default_factory=list)
     references: list[Link] = field(default_factory=list)
     duplicates: list[Link] = field(default_factory=list)
+    duplicate_group: int = 0  # standards in its group of likely duplicates, itself included; 0: in none
     sources: list[str] = field(default_factory=list)
 
     @property
@@ -154,6 +158,7 @@ class Details:
     lineage: Lineage
     partners: dict[str, list[DuplicatePair]]
     names: dict[str, str]  # record file → page
+    group_sizes: dict[str, int] = field(default_factory=dict)  # code → standards in its duplicate group
 
     def page_name(self, record: Record) -> str:
         return self.names.get(record.rel) or f"standards/{page_stem(record.key)}.html"
@@ -172,8 +177,35 @@ class Details:
                 for pair in self.partners.get(record.key, [])
                 for other in [pair.b if pair.a == record.key else pair.a]
             ],
+            duplicate_group=self.group_sizes.get(record.key, 0),
             sources=[s for s in std.sources if s.startswith(("https://", "http://"))],
         )  # fmt: skip
+
+
+def group_sizes(pairs: Sequence[DuplicatePair]) -> dict[str, int]:
+    """Each code's number of standards in its group of likely duplicates.
+
+    A page lists only the pairs of its group's spanning set that touch it (O(n) for a group of n, where every
+    pair would be O(n²)); the spanning set connects the whole group, so its components are the groups.
+    """
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]  # path halving keeps the trees flat
+            key = parent[key]
+        return key
+
+    for pair in pairs:
+        a, b = root(pair.a), root(pair.b)
+        if a != b:
+            parent[a] = b
+    sizes: dict[str, int] = {}
+    for key in parent:
+        top = root(key)
+        sizes[top] = sizes.get(top, 0) + 1
+    return {key: sizes[root(key)] for key in parent}
 
 
 def index_pages(
@@ -185,7 +217,7 @@ def index_pages(
     whole = Period(dt.date.min, as_of, "all")
     reviews = review_figures(catalog, whole, as_of)
     duplicates = duplicate_figures(catalog, as_of)
-    details = Details(catalog, Lineage(catalog), duplicates.partners(), names)
+    details = Details(catalog, Lineage(catalog), duplicates.partners(), names, group_sizes(duplicates.pairs))
     states, dues = reviews.state_by_code, reviews.due_by_code
     modules = catalog.modules
     federated = any(record.member for record in catalog.records)
@@ -352,7 +384,7 @@ def write_pages(
         # Keep the garbage collector of the workers off the parent's objects: a collection touching them
         # would copy every page of the shared heap into each worker.
         gc.freeze()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=RECYCLE) as pool:
             for result in pool.imap_unordered(_write_chunk, chunks):
                 if isinstance(result, str):
                     raise TemplateError(result)
