@@ -224,3 +224,17 @@ def test_a_page_names_the_size_of_its_duplicate_group(make_catalog: CatalogFacto
         else:
             assert "本组共" not in section
     assert sum(listed.values()) == 2 * (len(provinces) - 1)  # a spanning set: n - 1 pairs, each on two pages
+
+
+def test_member_option_builds_the_site_of_some_members(tmp_path: Path) -> None:
+    federation = split_sample(tmp_path)
+    out = tmp_path / "site"
+    result = runner.invoke(app, ["report", "site", str(federation), "-o", str(out), "--as-of", "2026-01-01",
+                                 "--member", HENAN])
+    assert result.exit_code == 0, result.output
+    data = _index_data(out)
+    assert {data["member"][row[10]][0] for row in data["rows"]} == {HENAN}
+    assert data["total"] == sum(1 for r in load_catalog(SAMPLE).records if member_of(r.rel) == HENAN)
+    result = runner.invoke(app, ["report", "site", str(federation), "-o", str(out), "--member", "不存在", "--lang", "en"])
+    assert result.exit_code == 2 and "不存在" in result.output and "Traceback" not in result.output
+    assert _index_data(out)["total"] == data["total"]  # the previous site is left as it was
