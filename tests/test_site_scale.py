@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
-from gbstd.reports import site
+from gbstd.reports import site, templating
 from tests.conftest import CatalogFactory, record
 from tests.test_report_bulletin import FIXTURE
 
@@ -119,3 +119,20 @@ def test_a_template_failing_in_a_worker_is_a_clear_error(make_catalog: CatalogFa
 def test_workers_follow_the_catalog_size() -> None:
     assert site._workers(site.PARALLEL_FROM - 1) == 1
     assert site._workers(site.PARALLEL_FROM) >= 1
+
+
+def test_the_page_template_is_looked_up_once_for_all_pages(make_catalog: CatalogFactory, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compile once, render many: finding the template directories and the template is not a per-page cost."""
+    calls: list[object] = []
+    real = templating.environment
+
+    def counted(root: Path | None) -> templating.CatalogSandbox:
+        calls.append(root)
+        return real(root)
+
+    monkeypatch.setattr(templating, "environment", counted)
+    out = tmp_path / "site"
+    build(make_catalog(many_records(60)), out)
+    assert len(list((out / "standards").glob("*.html"))) == 71
+    assert len(calls) == 2  # the index and the standards' page template
