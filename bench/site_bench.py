@@ -3,11 +3,14 @@
     python bench/site_bench.py                                  # 100 000 records, generated under a temp dir
     python bench/site_bench.py --records 10000 --catalog /tmp/cat-10k --out /tmp/site-10k
     python bench/site_bench.py --records 10000 --source /path/to/other/checkout   # "before": another gbstd
+    python bench/site_bench.py --records 100000 --mode sibling   # heavy sibling overlap (issue 15's catalog)
 
-Steps, for one generated catalog (``bench/generate.py``; an existing ``--catalog`` is reused):
-  report site    ``gbstd report site`` as a child process: wall time, CPU (user+sys with its workers), peak
-                 resident set of the largest single process (wait4) and the peak summed PSS of its process tree
-                 (sampled from /proc, so forked workers' shared pages count once), size of the output.
+Steps, for one generated catalog (``bench/generate.py``, ``--mode default`` or ``sibling``; an existing
+``--catalog`` is reused):
+  report site    ``gbstd report site`` as a child process: wall time, CPU (user+sys with its workers), both also
+                 per 1 000 pages; peak resident set of the largest single process (wait4) and the peak summed
+                 PSS of its process tree (sampled from /proc, so forked workers' shared pages count once); the
+                 load average while it ran (wall time on a shared machine depends on it); size of the output.
   load           open ``index.html`` from ``file://`` in Chromium; time until the table shows every row's
                  count (the script has read its data and drawn the first page).
   search         for each query: type it into the search box in one go (one ``input`` event), then time until
@@ -36,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import AS_OF, generate_catalog
+from generate import AS_OF, generate_catalog, generate_sibling_catalog
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -90,7 +93,7 @@ def run_site(catalog: Path, out: Path, source: Path | None, timeout: float) -> d
         shutil.rmtree(out)
     command = [sys.executable, "-m", "gbstd", "report", "site", str(catalog), "-o", str(out),
                "--as-of", AS_OF.isoformat()]  # fmt: skip
-    peak_pss = 0
+    peak_pss, loads = 0, []
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -99,6 +102,7 @@ def run_site(catalog: Path, out: Path, source: Path | None, timeout: float) -> d
         nonlocal peak_pss
         while not done.wait(0.5):
             peak_pss = max(peak_pss, tree_pss_kib(process.pid))
+            loads.append(os.getloadavg()[0])
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -115,11 +119,17 @@ def run_site(catalog: Path, out: Path, source: Path | None, timeout: float) -> d
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # this benchmark runs no other child processes
     files = [path for path in out.rglob("*") if path.is_file()] if out.is_dir() else []
     data = out / "assets" / "index-data.js"
+    pages = sum(1 for _ in (out / "standards").iterdir()) if (out / "standards").is_dir() else 0
+    cpu = usage.ru_utime + usage.ru_stime
     return {
         "ok": process.returncode == 0,
+        "pages": pages,
+        "wall_per_1000_s": wall / pages * 1000 if pages else 0.0,
+        "cpu_per_1000_s": cpu / pages * 1000 if pages else 0.0,
+        "load_avg": statistics.mean(loads) if loads else os.getloadavg()[0],
         "error": "" if process.returncode == 0 else stderr.decode("utf-8", "replace").strip()[-400:],
         "wall_s": wall,
-        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "cpu_s": cpu,
         "peak_rss_mib": usage.ru_maxrss / 1024,
         "peak_tree_pss_mib": peak_pss / 1024,
         "files": len(files),
@@ -179,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mode", choices=("default", "sibling"), default="default",
+                        help="generator: bench/generate.py's default records, or heavy sibling overlap")
     parser.add_argument("--catalog", type=Path, help="generated catalog to reuse (generated there if absent)")
     parser.add_argument("--out", type=Path, help="where to write the site (default: a temp dir)")
     parser.add_argument("--source", type=Path, help="run gbstd from this checkout (its src/) instead")
@@ -191,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     catalog = args.catalog or work / "catalog"
     if not (catalog / "gbstd.toml").is_file():
         started = time.perf_counter()
-        manifest = generate_catalog(catalog, args.records, args.seed)
+        make = generate_sibling_catalog if args.mode == "sibling" else generate_catalog
+        manifest = make(catalog, args.records, args.seed)
         print(f"generated {manifest.records} records in {time.perf_counter() - started:.0f} s: {catalog}")
     records = sum(1 for _ in (catalog / "records").rglob("*.yaml"))
     out = args.out or work / "site"
@@ -201,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     if not site["ok"]:
         print(f"report site failed after {site['wall_s']:.1f} s: {site['error']}")
     print(f"report site     {site['wall_s']:8.1f} s wall  {site['cpu_s']:8.1f} s CPU  "
-          f"peak {site['peak_rss_mib']:.0f} MiB (one process), {site['peak_tree_pss_mib']:.0f} MiB (tree PSS)")
+          f"peak {site['peak_rss_mib']:.0f} MiB (one process), {site['peak_tree_pss_mib']:.0f} MiB (tree PSS)"
+          f"  load average {site['load_avg']:.1f}")
+    print(f"per 1000 pages  {site['wall_per_1000_s']:8.2f} s wall  {site['cpu_per_1000_s']:8.2f} s CPU"
+          f"  ({site['pages']} pages)")
     print(f"output          {site['output_mb']:8.1f} MB in {site['files']} files; index.html {site['index_mb']:.2f} MB"
           f", index-data.js {site['index_data_mb']:.2f} MB")
     if site["ok"]:

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 import pytest
 from typer.testing import CliRunner
 
+from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
-from tests.conftest import CatalogFactory
+from tests.conftest import CatalogFactory, record
+from tests.federation_support import HENAN, SAMPLE, member_of, split_sample
 from tests.test_report_bulletin import FIXTURE, NOTES
 from tests.test_site_scale import many_records
 
@@ -182,3 +184,33 @@ def test_site_index_pages_and_searches_a_larger_catalog(make_catalog: CatalogFac
     restored.wait_for_load_state("load")
     assert "/standards/" in restored.url and restored.text_content("h1")
     assert problems == [] and more == []
+
+
+def test_site_index_member_column_and_filter_in_the_browser(tmp_path: Path, browser_context: BrowserContext) -> None:
+    """A federation's index (issue 19): the 成员 column is drawn by the script too, and the filter narrows to
+    one member's records or the federating catalog's own (本级); the member's name is searchable."""
+    federation = split_sample(tmp_path)
+    (federation / "records").mkdir()
+    (federation / "records" / "GB-T-9901-2024.yaml").write_text(
+        record("GB/T 9901-2024", "机关事务数据共享规范", "现行", published="2024-01-01"), encoding="utf-8")
+    out = tmp_path / "site"
+    result = CliRunner().invoke(app, ["report", "site", str(federation), "-o", str(out), "--as-of", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    sample = load_catalog(SAMPLE)
+    henan = sum(1 for r in sample.records if member_of(r.rel) == HENAN)
+    page, problems = open_page(browser_context, out / "index.html")
+    headers = page.locator("#standards thead th").all_text_contents()
+    assert headers[3:6] == ["地区", "成员", "状态"]
+    assert page.text_content("#count") == str(len(sample.records) + 1)
+    page.select_option("#f-member", HENAN)
+    assert page.text_content("#count") == str(henan) and visible_rows(page) == henan
+    assert set(page.locator("#standards tbody td.member").all_text_contents()) == {HENAN}
+    # Every row keeps its cells in the header's order (the member cell after the region).
+    assert page.locator("#standards tbody tr").first.locator("td").count() == len(headers)
+    page.select_option("#f-member", ".")
+    assert page.text_content("#count") == "1"
+    assert page.text_content("#standards tbody td.member") == "本级"
+    page.click("#reset")
+    page.fill("#q", HENAN)
+    assert int(page.text_content("#count") or 0) >= henan  # the member's name is searched too
+    assert problems == []

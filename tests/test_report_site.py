@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
+from gbstd.reports.site import group_sizes
+from gbstd.reports.sources import DuplicatePair
 from tests.conftest import CatalogFactory, record
+from tests.federation_support import HENAN, NATIONAL, PROVINCES, SAMPLE, member_of, split_sample
 from tests.test_report_bulletin import FIXTURE
 
 runner = CliRunner()
@@ -141,3 +146,95 @@ def test_site_without_marker_from_an_earlier_gbstd_is_replaced(make_catalog: Cat
     (out / "stale.html").write_text("old", encoding="utf-8")
     build(make_catalog(FIXTURE), out)
     assert not (out / "stale.html").exists() and (out / ".gbstd-site").is_file()
+
+
+def _index_data(out: Path) -> dict:
+    text = (out / "assets" / "index-data.js").read_text(encoding="utf-8")
+    return json.loads(text[len("window.GBSTD_INDEX="):-2])
+
+
+def test_a_federation_gets_a_member_column_filter_and_field(tmp_path: Path) -> None:
+    """Issue 19: each record's member in the index (column, filter, search) and on its page; the federating
+    catalog's own records are 本级."""
+    federation = split_sample(tmp_path)
+    (federation / "records").mkdir()
+    (federation / "records" / "GB-T-9901-2024.yaml").write_text(
+        record("GB/T 9901-2024", "机关事务数据共享规范", "现行", published="2024-01-01"), encoding="utf-8")
+    out = tmp_path / "site"
+    build(federation, out)
+    data = _index_data(out)
+    assert data["members"] is True
+    assert [entry[0] for entry in data["member"]].count(".") == 1
+    by_code = {row[0]: data["member"][row[10]] for row in data["rows"]}
+    assert by_code["GB/T 9901-2024"] == [".", "本级"]
+    sample = load_catalog(SAMPLE)
+    assert {code: member[0] for code, member in by_code.items() if code != "GB/T 9901-2024"} == {
+        r.key: member_of(r.rel) for r in sample.records}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<th>地区</th><th>成员</th><th>状态</th>" in index
+    options = index[index.index('id="f-member"'):]
+    options = options[:options.index("</select>")]
+    # The federating catalog's own records first, then the members in their configured order.
+    assert [line.split('"')[1] for line in options.splitlines() if "<option value=" in line] == [
+        "", ".", HENAN, PROVINCES, NATIONAL]
+    assert index.count('<td class="member">') == min(100, len(data["rows"]))
+    own = (out / "standards" / "GB-T-9901-2024.html").read_text(encoding="utf-8")
+    assert "<th>成员</th>" not in own  # the federation's own record has no member
+    page = next(row for row in data["rows"] if by_code[row[0]][0] == HENAN)
+    member_page = (out / "standards" / f"{page[2]}.html").read_text(encoding="utf-8")
+    assert f"<th>成员</th><td>{HENAN}</td>" in member_page
+    assert f"<code>{HENAN}/records/" in member_page  # the file as the union names it
+
+
+def test_a_plain_catalog_has_no_member_column(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(make_catalog(FIXTURE), out)
+    data = _index_data(out)
+    assert data["members"] is False and data["member"] == [["", ""]]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "成员" not in index and 'id="f-member"' not in index and "data-member" not in index
+    page = next((out / "standards").glob("*.html")).read_text(encoding="utf-8")
+    assert "<th>成员</th>" not in page
+
+
+def test_group_sizes_come_from_the_spanning_pairs() -> None:
+    pairs = [DuplicatePair("a", "b", 0.9, "k", "r"), DuplicatePair("c", "b", 0.8, "k", "r"),
+             DuplicatePair("d", "e", 0.7, "k", "r")]
+    assert group_sizes(pairs) == {"a": 3, "b": 3, "c": 3, "d": 2, "e": 2}
+
+
+def test_a_page_names_the_size_of_its_duplicate_group(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    """A page lists the spanning-set pairs that touch it; when its group is larger it says how large."""
+    files = dict(FIXTURE)
+    provinces = ["41", "32", "33", "44", "51"]
+    for province in provinces:
+        files[f"records/DB{province}-T-7001-2022.yaml"] = record(
+            f"DB{province}/T 7001-2022", "机关办公用房维修管理规范", "现行", published="2022-01-01",
+            scope="本文件规定了机关办公用房维修的管理要求、程序和验收。", module='"301"')
+    out = tmp_path / "site"
+    build(make_catalog(files), out)
+    listed = {}
+    for province in provinces:
+        page = (out / "standards" / f"DB{province}-T-7001-2022.html").read_text(encoding="utf-8")
+        section = page[page.index("<h2>疑似重复</h2>"):]
+        section = section[:section.index("<h2>", 5) if "<h2>" in section[5:] else len(section)]
+        listed[province] = section.count("<li>")
+        if listed[province] < len(provinces) - 1:
+            assert f"本组共 {len(provinces)} 项疑似重复的标准；下面列出与本标准直接相连的 {listed[province]} 项" in section
+        else:
+            assert "本组共" not in section
+    assert sum(listed.values()) == 2 * (len(provinces) - 1)  # a spanning set: n - 1 pairs, each on two pages
+
+
+def test_member_option_builds_the_site_of_some_members(tmp_path: Path) -> None:
+    federation = split_sample(tmp_path)
+    out = tmp_path / "site"
+    result = runner.invoke(app, ["report", "site", str(federation), "-o", str(out), "--as-of", "2026-01-01",
+                                 "--member", HENAN])
+    assert result.exit_code == 0, result.output
+    data = _index_data(out)
+    assert {data["member"][row[10]][0] for row in data["rows"]} == {HENAN}
+    assert data["total"] == sum(1 for r in load_catalog(SAMPLE).records if member_of(r.rel) == HENAN)
+    result = runner.invoke(app, ["report", "site", str(federation), "-o", str(out), "--member", "不存在", "--lang", "en"])
+    assert result.exit_code == 2 and "不存在" in result.output and "Traceback" not in result.output
+    assert _index_data(out)["total"] == data["total"]  # the previous site is left as it was

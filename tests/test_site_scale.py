@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
-from gbstd.reports import site
+from gbstd.reports import site, templating
 from tests.conftest import CatalogFactory, record
 from tests.test_report_bulletin import FIXTURE
 
@@ -78,6 +78,7 @@ def test_pages_written_in_parallel_equal_the_sequential_ones(make_catalog: Catal
     build(root, tmp_path / "one")
     monkeypatch.setattr(site, "_workers", lambda count: 2)
     monkeypatch.setattr(site, "CHUNK", 7)  # many tasks, so both workers write pages
+    monkeypatch.setattr(site, "RECYCLE", 2)  # and each worker is replaced by a fresh fork after two
     log = tmp_path / "pids.txt"
     real = site._write_pages
 
@@ -89,8 +90,10 @@ def test_pages_written_in_parallel_equal_the_sequential_ones(make_catalog: Catal
     monkeypatch.setattr(site, "_write_pages", logged)
     build(root, tmp_path / "two")
     writers = set(log.read_text(encoding="utf-8").split())
-    # The first page in this process (a broken template fails before any fork), the rest in workers.
-    assert str(os.getpid()) in writers and len(writers) >= 2
+    # The first page in this process (a broken template fails before any fork), the rest in workers, which
+    # are recycled: ten tasks, at most two per worker.
+    tasks = len(range(1, 60 + 10 + 1, 7))
+    assert str(os.getpid()) in writers and len(writers) >= 1 + tasks // 2
     one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
     two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
     assert one == two and len(one) > 71
@@ -116,3 +119,20 @@ def test_a_template_failing_in_a_worker_is_a_clear_error(make_catalog: CatalogFa
 def test_workers_follow_the_catalog_size() -> None:
     assert site._workers(site.PARALLEL_FROM - 1) == 1
     assert site._workers(site.PARALLEL_FROM) >= 1
+
+
+def test_the_page_template_is_looked_up_once_for_all_pages(make_catalog: CatalogFactory, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compile once, render many: finding the template directories and the template is not a per-page cost."""
+    calls: list[object] = []
+    real = templating.environment
+
+    def counted(root: Path | None) -> templating.CatalogSandbox:
+        calls.append(root)
+        return real(root)
+
+    monkeypatch.setattr(templating, "environment", counted)
+    out = tmp_path / "site"
+    build(make_catalog(many_records(60)), out)
+    assert len(list((out / "standards").glob("*.html"))) == 71
+    assert len(calls) == 2  # the index and the standards' page template

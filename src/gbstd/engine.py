@@ -102,7 +102,10 @@ def finish(catalog: Catalog, result: FindingSet, only_paths: set[str] | None) ->
         f for f in result.findings
         if (f.path, f.rule) not in silenced and (only_paths is None or f.path in only_paths)
     ]
-    resolve_positions(catalog.root, result.findings, catalog.config.catalog.max_file_size)
+    resolve_positions(
+        catalog.root, result.findings, catalog.config.catalog.max_file_size,
+        catalog.locate if catalog.mounts else None,
+    )
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
@@ -114,18 +117,23 @@ def suppressions(catalog: Catalog) -> set[tuple[str, str]]:
     } | {(entry.rel, item.rule) for entry in catalog.projects for item in entry.project.suppress}
 
 
-def resolve_positions(root: Path, findings: list[Finding], max_size: int) -> None:
-    """Give each unresolved finding its line and column, parsing each affected file once."""
+def resolve_positions(
+    root: Path, findings: list[Finding], max_size: int,
+    locate: Callable[[str], tuple[Path, Path]] | None = None,
+) -> None:
+    """Give each unresolved finding its line and column, parsing each affected file once; ``locate`` maps a
+    finding's path to its file and root where they are not under ``root`` (a federation's members)."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.line == 0:
             by_path[finding.path].append(finding)
     for rel, pending in by_path.items():
-        if not (root / rel).is_file():  # e.g. a record deleted since the baseline: point at its start
+        path, top = locate(rel) if locate else (root / rel, root)
+        if not path.is_file():  # e.g. a record deleted since the baseline: point at its start
             for finding in pending:
                 finding.line, finding.column = 1, 1
             continue
-        text, _ = read_text(root / rel, max_size, root)
+        text, _ = read_text(path, max_size, top)
         locator = Locator(text)
         for finding in pending:
             finding.line, finding.column = locator.position(finding.loc, finding.key)

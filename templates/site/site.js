@@ -18,10 +18,13 @@
   var data = window.GBSTD_INDEX;
 
   // Row layout of GBSTD_INDEX.rows: code, title, page file stem, then indexes into the lookup tables
-  // (each entry is [filter value, label]), the effective date and an index into the issuers.
+  // (each entry is [filter value, label]), the effective date, an index into the issuers and the member.
   var C_CODE = 0, C_TITLE = 1, C_STEM = 2, C_TIER = 3, C_REGION = 4, C_STATUS = 5, C_MODULE = 6,
-    C_EFFECTIVE = 7, C_REVIEW = 8, C_ISSUER = 9;
-  var FILTER_COLUMNS = { tier: C_TIER, region: C_REGION, status: C_STATUS, module: C_MODULE, review: C_REVIEW };
+    C_EFFECTIVE = 7, C_REVIEW = 8, C_ISSUER = 9, C_MEMBER = 10;
+  var FILTER_COLUMNS = { tier: C_TIER, region: C_REGION, status: C_STATUS, module: C_MODULE, review: C_REVIEW,
+    member: C_MEMBER };
+  // A federation's index has a 成员 (member) column, after the region (the template writes its header).
+  var members = !!(data && data.members && data.member);
 
   var rows, haystacks, domRows = null;
   if (data && data.rows) {
@@ -32,7 +35,7 @@
       var r = rows[i];
       haystacks[i] = [r[C_CODE], r[C_TITLE], data.tier[r[C_TIER]][1], data.region[r[C_REGION]][1],
         data.status[r[C_STATUS]][1], data.module[r[C_MODULE]][1], r[C_EFFECTIVE], data.review[r[C_REVIEW]][1],
-        data.issuer[r[C_ISSUER]]].join("\u0001").toLowerCase();
+        data.issuer[r[C_ISSUER]], members ? data.member[r[C_MEMBER]][1] : ""].join("\u0001").toLowerCase();
     }
   } else {
     domRows = Array.prototype.slice.call(body.rows);
@@ -42,9 +45,12 @@
   var matches = [];
   var current = 0;
 
-  // A region choice is a province (41) or a city (4101): it takes every division code under it.
+  // A region choice is a province (41) or a city (4101): it takes every division code under it; a member
+  // choice takes the members federated under it too ("江苏" takes "江苏/南京").
   function choiceTakes(key, value, wanted) {
-    return key === "region" ? value.indexOf(wanted) === 0 : value === wanted;
+    if (key === "region") { return value.indexOf(wanted) === 0; }
+    if (key === "member") { return value === wanted || value.indexOf(wanted + "/") === 0; }
+    return value === wanted;
   }
 
   function wantedFilters() {
@@ -52,7 +58,7 @@
       var key = s.getAttribute("data-filter");
       if (domRows) { return { key: key, value: s.value }; }
       // Which lookup entries this choice accepts, so the row test is one array read.
-      var accepted = data[key].map(function (entry) { return choiceTakes(key, entry[0], s.value); });
+      var accepted = (data[key] || []).map(function (entry) { return choiceTakes(key, entry[0], s.value); });
       return { column: FILTER_COLUMNS[key], accepted: accepted };
     });
   }
@@ -124,6 +130,7 @@
     cell(tr, r[C_TITLE]);
     cell(tr, data.tier[r[C_TIER]][1]);
     cell(tr, data.region[r[C_REGION]][1]);
+    if (members) { cell(tr, data.member[r[C_MEMBER]][1], "member"); }
     cell(tr, status, "status status-" + status);
     cell(tr, data.module[r[C_MODULE]][1]);
     cell(tr, r[C_EFFECTIVE]);

@@ -25,6 +25,7 @@ class Record:
     rel: str  # POSIX path relative to the catalog root
     standard: Standard
     code: StandardCode | None
+    member: str | None = None  # the federation member holding it (None: the catalog's own)
 
     @property
     def key(self) -> str:
@@ -59,6 +60,7 @@ class NotesFile:
     path: Path
     rel: str
     notes: BulletinNotes
+    member: str | None = None
 
 
 @dataclass
@@ -68,6 +70,7 @@ class ProjectRecord:
     path: Path
     rel: str  # POSIX path relative to the catalog root
     project: Project
+    member: str | None = None
 
     @property
     def key(self) -> str:
@@ -81,10 +84,24 @@ class PlanFile:
     path: Path
     rel: str  # POSIX path relative to the catalog root
     plan: PilotPlan
+    member: str | None = None
 
     @property
     def key(self) -> str:
         return self.path.stem
+
+
+@dataclass
+class MemberInfo:
+    """One loaded member of a federation: where it was read and at which commit (for reports and status)."""
+
+    name: str  # the prefix of its files' paths; a nested member's is "outer/inner"
+    kind: str  # "path" or "git"
+    source: str  # the configured path or git URL
+    root: Path  # where its catalog was read
+    commit: str | None = None  # the commit read (git members; path members inside a git work tree)
+    fetched_at: str | None = None  # ISO time of `gbstd federation sync` (git members)
+    records: int = 0
 
 
 @dataclass
@@ -103,6 +120,18 @@ class Catalog:
     files: list[str] = field(default_factory=list)
     # Content hash (SHA-256) of each record file that was read, by relative path: keys of the lint cache.
     hashes: dict[str, str] = field(default_factory=dict)
+    # A federation's union (gbstd.catalog.federation): its members in config order, and each member's path
+    # prefix ("河南/") → the directory its files are read from. Empty for a plain catalog.
+    members: list[MemberInfo] = field(default_factory=list)
+    mounts: dict[str, Path] = field(default_factory=dict)
+
+    def locate(self, rel: str) -> tuple[Path, Path]:
+        """The file behind a path as findings name it, and the catalog root it must stay inside."""
+        for prefix in sorted(self.mounts, key=len, reverse=True):  # a nested member's prefix is the longer
+            top = self.mounts[prefix]
+            if rel.startswith(prefix):
+                return top / rel[len(prefix):], top
+        return self.root / rel, self.root
 
     @cached_property
     def by_code(self) -> dict[str, list[Record]]:

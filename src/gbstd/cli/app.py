@@ -13,6 +13,7 @@ from gbstd.cli import report_site as _report_site  # noqa: F401 - registers `rep
 from gbstd.cli.changes import changes
 from gbstd.cli.console import make_streams_safe
 from gbstd.cli.dupes import dupes
+from gbstd.cli.federation import federation_app
 from gbstd.cli.fmt import fmt
 from gbstd.cli.history import history
 from gbstd.cli.import_cmd import import_
@@ -67,6 +68,7 @@ app.command()(history)
 app.command()(changes)
 app.add_typer(review_app, name="review")
 app.command()(serve)
+app.add_typer(federation_app, name="federation")
 
 
 def _version(value: bool) -> None:

@@ -23,6 +23,7 @@ from typer.core import TyperGroup
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.federation import load_union
 from gbstd.catalog.loader import load_catalog
 from gbstd.i18n import Lang, Text
 from gbstd.printable import printable
@@ -57,6 +58,15 @@ CatalogPathsArgument = Annotated[list[Path] | None, typer.Argument(
 )]
 CatalogOption = Annotated[Path | None, typer.Option(
     "--catalog", "-C", metavar="PATH", show_default=False, help=f"{_CATALOG_HELP}; the same as the positional PATH",
+)]
+
+# A federating catalog (gbstd.toml [[federation.members]]) is read with its members; these narrow and relax that.
+MemberOption = Annotated[list[str] | None, typer.Option(
+    "--member", metavar="NAME", show_default=False,
+    help="只读这些成员 read only these federation members (repeatable; the federating catalog's own files stay).",
+)]
+AllowMissingOption = Annotated[bool, typer.Option(
+    "--allow-missing", help="跳过缺失或未同步的成员 skip missing or unsynced federation members with a warning.",
 )]
 
 
@@ -137,6 +147,32 @@ def load_catalog_or_fail(path: Path, lang: Lang, label: Text | None = None, *, s
             )
     except CatalogError as exc:
         fail(exc.text, lang)
+
+
+def load_union_or_fail(
+    path: Path, lang: Lang, members: list[str] | None = None, allow_missing: bool = False,
+    label: Text | None = None, *, show: bool | None = None,
+) -> Catalog:
+    """Load the catalog holding ``path``, with its federation members when it has any (see
+    :mod:`gbstd.catalog.federation`); any CatalogError is a one-line exit 2, a skipped member a warning."""
+    if not path.exists():
+        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
+    text = (label or Text("加载", "loading")).get(lang)
+    try:
+        with progress_bar(text, enabled=show) as bar:
+            return load_union(
+                path, members=members, allow_missing=allow_missing, warn=lambda message: warn(message, lang),
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            )
+    except CatalogError as exc:
+        fail(exc.text, lang)
+
+
+def warn(message: Text, lang: Lang) -> None:
+    """A one-line warning on stderr; the command goes on."""
+    label = Text("警告", "warning").get(lang)
+    stderr.print(f"gbstd: {label}: {printable(message.get(lang))}", markup=False, highlight=False)
 
 
 def fail(message: Text, lang: Lang, code: int = EXIT_ERROR) -> NoReturn:

@@ -12,12 +12,14 @@ import typer
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.cli.common import (
+    AllowMissingOption,
     CatalogArgument,
     CatalogOption,
     LangChoice,
     LangOption,
+    MemberOption,
     fail,
-    load_catalog_or_fail,
+    load_union_or_fail,
     named_catalog,
     progress_bar,
 )
@@ -57,6 +59,8 @@ def dupes(
         bool, typer.Option("--all-pairs", help="列出组内全部对 keep every pair of every group, not only the strongest "
                            "spanning set (n − 1 for n members): memory grows with the square of a group.")
     ] = False,
+    member: MemberOption = None,
+    allow_missing: AllowMissingOption = False,
     lang: LangOption = LangChoice.zh,
 ) -> None:
     """查找重复标准 — find likely duplicate and overlapping standards, grouped, strongest first.
@@ -88,11 +92,13 @@ def dupes(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        catalog = load_catalog_or_fail(path, language, show=show)
+        catalog = load_union_or_fail(path, language, member, allow_missing, show=show)
         reference = None
         if against is not None:
-            reference = load_catalog_or_fail(against, language, Text("加载参照目录", "loading the reference"),
-                                             show=show)
+            reference = load_union_or_fail(
+                against, language, allow_missing=allow_missing, label=Text("加载参照目录", "loading the reference"),
+                show=show,
+            )
             if reference.root == catalog.root:
                 fail(Text(f"--against {against} 与 {path} 是同一个目录",
                           f"--against {against} is the same catalog as {path}"), language)

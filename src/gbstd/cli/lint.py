@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import traceback
@@ -19,21 +20,25 @@ from gbstd.cli.common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
     EXIT_OK,
+    AllowMissingOption,
     AsOfOption,
     CatalogOption,
     CatalogPathsArgument,
     LangChoice,
     LangOption,
+    MemberOption,
     fail,
+    load_union_or_fail,
     named_catalogs,
     parse_as_of,
     progress_bar,
     stderr,
 )  # fmt: skip
-from gbstd.engine import Selection
+from gbstd.engine import Selection, run_rules
 from gbstd.findings import Severity
 from gbstd.i18n import Lang, Text
-from gbstd.linting import lint_catalog
+from gbstd.linting import LintOutcome, lint_catalog
+from gbstd.model.config import Config
 from gbstd.reporters import REPORTER_BY_NAME, ReportInput
 from gbstd.rules import RULES_BY_CODE
 
@@ -89,6 +94,8 @@ def lint(
         "--jobs", "-j", min=0,
         help="读取文件的进程数 reader processes for large catalogs (0 = one per core, 1 = none; default: [catalog] jobs).",
     )] = None,
+    member: MemberOption = None,
+    allow_missing: AllowMissingOption = False,
 ) -> None:
     """检查标准目录 — check a catalog: schema, codes, dates, statuses, supersession, references.
 
@@ -124,30 +131,18 @@ def lint(
     if cache_dir is not None:
         config = with_cache_dir(config, cache_dir)
     roots = {p.resolve() for p in targets}
-    only_paths = _paths_within(root, lambda: catalog_files(root, config) + stray_files(root, config), roots)
-    _require_catalog_paths(root, targets, only_paths, language)
     config_lint = config.lint
     selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))
     unknown = [s for s in selection.select + selection.ignore if s != "ALL" and not any(c.startswith(s) for c in RULES_BY_CODE)]
     if unknown:
         fail(Text(f"未知的规则代码：{', '.join(unknown)}（见 `gbstd rules`）", f"unknown rule codes: {', '.join(unknown)} (see `gbstd rules`)"), language)
-    try:
-        with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
-            outcome = lint_catalog(
-                root, config, day, selection, only_paths=only_paths, targets=roots, changed_since=changed_since,
-                use_cache=not no_cache, jobs=jobs,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
-            )
-    except CatalogError as exc:
-        fail(exc.text, language)
-    except Exception:  # a bug must show as one line, not a traceback
-        if debug:
-            stderr.print(traceback.format_exc(), markup=False)
-        fail(Text(
-            "加载目录时内部错误，请报告此问题；加 --debug 查看详情",
-            "internal error while loading the catalog, please report; run with --debug for details",
-        ), language)
+    if config.federation.members or member:
+        if changed_since is not None:
+            fail(Text("联合目录不支持 --changed-since（成员各有其 git 历史）",
+                      "--changed-since does not apply to a federation (each member has its own git history)"), language)
+        outcome = _lint_union(root, targets, day, selection, member, allow_missing, language)
+    else:
+        outcome = _lint_one(root, config, targets, roots, day, selection, changed_since, no_cache, jobs, debug, language)
     result = outcome.result
     report = ReportInput(
         result=result,
@@ -166,6 +161,51 @@ def lint(
         raise typer.Exit(EXIT_ERROR)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in result.findings) else EXIT_OK)
+
+
+def _lint_union(
+    root: Path, targets: list[Path], day: dt.date, selection: Selection, members: list[str] | None,
+    allow_missing: bool, language: Lang,
+) -> LintOutcome:
+    """A federation: the union of the catalog and its members, linted whole. The incremental state and the
+    result cache are keyed on one directory's files, so a union is checked afresh on every run."""
+    catalog = load_union_or_fail(root, language, members, allow_missing)
+    roots = {p.resolve() for p in targets}
+    only_paths: set[str] | None = None
+    if not any(root == t or root.is_relative_to(t) for t in roots):
+        only_paths = {rel for rel in catalog.files
+                      if any(catalog.locate(rel)[0].resolve().is_relative_to(t) for t in roots)}
+        if not only_paths:
+            fail(Text(f"{targets[0]} 中没有联合目录的文件", f"{targets[0]} holds no file of the federation"), language)
+    result = run_rules(catalog, day, selection, only_paths=only_paths)
+    return LintOutcome(result, catalog.files, only_paths=only_paths)
+
+
+def _lint_one(
+    root: Path, config: Config, targets: list[Path], roots: set[Path], day: dt.date, selection: Selection,
+    changed_since: str | None, no_cache: bool, jobs: int | None, debug: bool, language: Lang,
+) -> LintOutcome:
+    """One catalog directory, through the cache and the incremental state."""
+    only_paths = _paths_within(root, lambda: catalog_files(root, config) + stray_files(root, config), roots)
+    _require_catalog_paths(root, targets, only_paths, language)
+    try:
+        with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
+            outcome = lint_catalog(
+                root, config, day, selection, only_paths=only_paths, targets=roots, changed_since=changed_since,
+                use_cache=not no_cache, jobs=jobs,
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            )
+    except CatalogError as exc:
+        fail(exc.text, language)
+    except Exception:  # a bug must show as one line, not a traceback
+        if debug:
+            stderr.print(traceback.format_exc(), markup=False)
+        fail(Text(
+            "加载目录时内部错误，请报告此问题；加 --debug 查看详情",
+            "internal error while loading the catalog, please report; run with --debug for details",
+        ), language)
+    return outcome
 
 
 def _relative_to_cwd(root: Path) -> str:

@@ -13,13 +13,15 @@ from jinja2 import TemplateError
 from gbstd.catalog.atomic import write_atomic
 from gbstd.cli.changes import compare_or_fail
 from gbstd.cli.common import (
+    AllowMissingOption,
     AsOfOption,
     CatalogArgument,
     CatalogOption,
     LangChoice,
     LangOption,
+    MemberOption,
     fail,
-    load_catalog_or_fail,
+    load_union_or_fail,
     named_catalog,
     parse_as_of,
     parse_date_option,
@@ -63,6 +65,8 @@ def bulletin(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件 file to write (default: bulletin-PERIOD.FORMAT, e.g. bulletin-2024H1.md).")] = None,
     changes_since: Annotated[str | None, typer.Option("--changes-since", metavar="REF", help="附件“本期目录变化”：与 git 修订 REF 相比的目录变化 append what changed in the catalog since git revision REF (needs a git repository).")] = None,
     as_of: AsOfOption = None,
+    member: MemberOption = None,
+    allow_missing: AllowMissingOption = False,
     lang: LangOption = LangChoice.zh,
 ) -> None:
     """生成通报 — write the half-year/annual bulletin: figures computed from the catalog, text from notes.
@@ -98,7 +102,7 @@ def bulletin(
     target = output or Path(f"bulletin-{chosen.key}.{fmt}")
     if target.exists() and target.is_dir():
         fail(Text(f"输出路径是目录：{target}", f"the output path is a directory: {target}"), language)
-    catalog = load_catalog_or_fail(catalog_path, language)
+    catalog = load_union_or_fail(catalog_path, language, member, allow_missing)
     try:
         choice = choose_notes(catalog, chosen, notes)
     except NotesError as exc:

@@ -11,12 +11,14 @@ import typer
 
 from gbstd.catalog.atomic import write_atomic
 from gbstd.cli.common import (
+    AllowMissingOption,
     CatalogArgument,
     CatalogOption,
     LangChoice,
     LangOption,
+    MemberOption,
     fail,
-    load_catalog_or_fail,
+    load_union_or_fail,
     named_catalog,
     stderr,
 )
@@ -52,6 +54,8 @@ def catalog(
         TableFormat | None,
         typer.Option("--format", "-f", help="格式 xlsx, csv or md (default: from the file name, else md)."),
     ] = None,
+    member: MemberOption = None,
+    allow_missing: AllowMissingOption = False,
     lang: LangOption = LangChoice.zh,
 ) -> None:
     """标准体系明细表 — the catalog as a table: XLSX, CSV (UTF-8 with BOM, opens in Excel) or Markdown.
@@ -73,7 +77,7 @@ def catalog(
     chosen = choose_format(output_format, output, _SUFFIXES, TableFormat.md, language)
     if chosen is TableFormat.xlsx and output is None:
         fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)
-    loaded = load_catalog_or_fail(path, language)
+    loaded = load_union_or_fail(path, language, member, allow_missing)
     table = build_table(loaded.records, language)
     unreadable = len({f.path for f in loaded.load_findings if f.path != loaded.system_rel})
     if unreadable:

@@ -9,13 +9,15 @@ import typer
 from jinja2 import TemplateError
 
 from gbstd.cli.common import (
+    AllowMissingOption,
     AsOfOption,
     CatalogArgument,
     CatalogOption,
     LangChoice,
     LangOption,
+    MemberOption,
     fail,
-    load_catalog_or_fail,
+    load_union_or_fail,
     named_catalog,
     parse_as_of,
     progress_bar,
@@ -33,6 +35,8 @@ def site(
     catalog_option: CatalogOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="输出目录 directory to write the site into.")] = Path("site"),
     as_of: AsOfOption = None,
+    member: MemberOption = None,
+    allow_missing: AllowMissingOption = False,
     lang: LangOption = LangChoice.zh,
 ) -> None:
     """生成目录网站 — write a static, offline HTML site: an index with search and filters, one page per standard.
@@ -64,7 +68,7 @@ def site(
                   f"the output directory is not empty and is not a site gbstd wrote (the site replaces it whole): "
                   f"{output}; choose another directory or empty it first ({SITE_MARKER} marks a gbstd site)"),
              language)
-    catalog = load_catalog_or_fail(catalog_path, language)
+    catalog = load_union_or_fail(catalog_path, language, member, allow_missing)
     try:
         with progress_bar("生成网站 site" if language == "zh" else "site", total=len(catalog.records) + 1) as bar:
             result = build_site(catalog, output, day, (lambda n: bar.advance(0, n)) if bar else None)

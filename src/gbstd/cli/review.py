@@ -21,13 +21,16 @@ from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog
 from gbstd.catalog.record_edit import add_review
 from gbstd.cli.common import (
+    AllowMissingOption,
     AsOfOption,
     CatalogArgument,
     CatalogGroup,
     CatalogOption,
     LangChoice,
     LangOption,
+    MemberOption,
     fail,
+    load_union_or_fail,
     named_catalog,
     parse_as_of,
     stderr,
@@ -127,6 +130,8 @@ def review(
     overdue: OverdueOption = False,
     due_within: DueWithinOption = None,
     output_format: FormatOption = Format.table,
+    member: MemberOption = None,
+    allow_missing: AllowMissingOption = False,
     lang: LangOption = LangChoice.zh,
 ) -> None:
     """复审工作清单 — the review worklist: in-force standards with their review due dates, most urgent first.
@@ -159,7 +164,7 @@ def review(
             fail(Text(f"--due-within {due_within!r} 应为期限，如 6m、1y、90d、2w",
                       f"--due-within {due_within!r} must be a window like 6m, 1y, 90d or 2w"), language)
     tiers, regions = _tiers(tier or [], language), _regions(region or [], language)
-    catalog = _load(catalog_path, language)
+    catalog = load_union_or_fail(catalog_path, language, member, allow_missing, show=False)
     modules = _modules(module or [], catalog, language)
     policy = catalog.config.review
     worklist = review_worklist(catalog, policy, day, tiers=tiers, regions=regions, modules=modules,

@@ -11,15 +11,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
 from gbstd.cli.common import (
+    AllowMissingOption,
     AsOfOption,
     CatalogArgument,
     CatalogOption,
     LangChoice,
     LangOption,
+    MemberOption,
     fail,
+    load_union_or_fail,
     named_catalog,
     parse_as_of,
     stderr,
@@ -51,6 +52,8 @@ def system(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    member: MemberOption = None,
+    allow_missing: AllowMissingOption = False,
     lang: LangOption = LangChoice.zh,
 ) -> None:
     """标准体系 — the standard system as a tree with counts per module.
@@ -73,10 +76,7 @@ def system(
     language = lang.value
     path = named_catalog(path, catalog_option, language)
     day = parse_as_of(as_of, language)
-    try:
-        catalog = load_catalog(path)
-    except CatalogError as exc:
-        fail(exc.text, language)
+    catalog = load_union_or_fail(path, language, member, allow_missing, show=False)
     if catalog.system is None:
         where = catalog.config.catalog.system
         fail(

@@ -295,6 +295,98 @@ class PipelineSection(_Section):
         return self.stall_months
 
 
+# A member's name prefixes its files' paths (``河南/records/…``) and names its cache directory, so it must be one
+# path segment: no separators, not "." or "..", no leading dot (hidden: skipped by every walk), printable.
+MEMBER_NAME_MAX = 64
+# Transports git may use for a member: no ext:: (runs a command) or fd::, whatever a pull request writes.
+GIT_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
+_SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:]")  # git@example.org:owner/repo.git
+
+
+def member_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a federation member, or None."""
+    if not name.strip():
+        return "a member name must not be empty"
+    if name != name.strip():
+        return f"member name {name!r} has leading or trailing spaces"
+    if len(name) > MEMBER_NAME_MAX:
+        return f"member name {name!r} is longer than {MEMBER_NAME_MAX} characters"
+    if "/" in name or "\\" in name:
+        return f"member name {name!r} contains a path separator (it prefixes file paths: one segment only)"
+    if name.startswith("."):
+        return f"member name {name!r} starts with a dot (\".\", \"..\" and hidden names are not allowed)"
+    if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in name):
+        return f"member name {name!r} contains control or invisible characters"
+    return None
+
+
+class Member(_Section):
+    """[[federation.members]] one member catalog of a federation (全国一张网): a directory or a git repository."""
+
+    name: str = Field(description="成员名称 member name, the prefix of its files' paths, e.g. 河南")
+    path: str | None = Field(None, description="目录 the member catalog's directory, relative to this catalog")
+    git: str | None = Field(None, description="git 仓库 URL of the member's repository (https://, ssh://, file://)")
+    ref: str | None = Field(None, description="分支、标签或提交 branch, tag or commit to read (default: the remote HEAD)")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        problem = member_name_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("git")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not (value.startswith(GIT_SCHEMES) or _SCP_LIKE.match(value)):
+            raise ValueError(
+                f"{value!r} is not a git URL gbstd fetches (https://, http://, ssh://, git://, file:// or user@host:path)"
+            )
+        return value
+
+    @field_validator("ref")
+    @classmethod
+    def _ref(cls, value: str | None) -> str | None:
+        # Passed to git as an argument: never an option, never two words.
+        if value is not None and (not value or value.startswith("-") or any(c.isspace() or ord(c) < 32 for c in value)):
+            raise ValueError(f"{value!r} is not a branch, tag or commit name")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Member:
+        if (self.path is None) == (self.git is None):
+            raise ValueError(f"member {self.name!r} needs exactly one of `path` and `git`")
+        if self.ref is not None and self.git is None:
+            raise ValueError(f"member {self.name!r}: `ref` applies to `git` members only")
+        return self
+
+    @property
+    def kind(self) -> Literal["path", "git"]:
+        return "git" if self.git is not None else "path"
+
+
+class FederationSection(_Section):
+    """[federation] the member catalogs this catalog reads as one (全国一张网)."""
+
+    members: list[Member] = Field(default_factory=list, description="成员目录 member catalogs, each [[federation.members]]")
+
+    @field_validator("members")
+    @classmethod
+    def _unique(cls, members: list[Member]) -> list[Member]:
+        seen: set[str] = set()
+        for member in members:
+            # Names differing only in case would share a cache directory on case-insensitive file systems.
+            folded = unicodedata.normalize("NFKC", member.name).casefold()
+            if folded in seen:
+                raise ValueError(f"two members are named {member.name!r}")
+            seen.add(folded)
+        return members
+
+    def names(self) -> list[str]:
+        return [member.name for member in self.members]
+
+
 class Config(_Section):
     """gbstd.toml as a whole."""
 
@@ -303,3 +395,4 @@ class Config(_Section):
     duplicates: DuplicatesSection = Field(default_factory=DuplicatesSection)
     review: ReviewPolicy = Field(default_factory=ReviewPolicy)
     pipeline: PipelineSection = Field(default_factory=PipelineSection)
+    federation: FederationSection = Field(default_factory=FederationSection)

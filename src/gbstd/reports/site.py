@@ -48,14 +48,19 @@ from gbstd.reports.sources import (
     framework_diagram,
     review_figures,
 )
-from gbstd.reports.templating import render, static_file
+from gbstd.reports.templating import Renderer, render, static_file
 
 STATIC_FILES = ("site/site.css", "site/site.js")
 INDEX_DATA = "assets/index-data.js"
 PAGE_SIZE = 100  # rows of the index table shown at once (and written into index.html for readers without JS)
 PARALLEL_FROM = 2000  # standards; below this, starting worker processes costs more than it saves
 CHUNK = 200  # pages per task handed to a worker
-FILTERS = ("tier", "region", "status", "module", "review")
+# Tasks before a worker is replaced by a fresh fork: reading the shared catalog writes reference counts, which
+# copies the pages it touches into the worker; a fresh worker starts again with none of its own.
+RECYCLE = 25
+FILTERS = ("tier", "region", "status", "module", "review", "member")
+OWN_MEMBER = "."  # the member filter's value for the federating catalog's own records (no member name starts with ".")
+OWN_MEMBER_LABEL = "本级"
 SITE_MARKER = ".gbstd-site"  # marks a directory as a gbstd site, which the next run may replace whole
 Progress = Callable[[int], None]
 
@@ -64,7 +69,7 @@ FIELD_LABELS: dict[str, str] = {
     "status": "状态", "published": "发布日期", "effective": "实施日期", "abolished": "废止日期",
     "replaces": "代替标准", "replaced_by": "被代替", "references": "规范性引用文件", "issuer": "发布部门",
     "competent_department": "主管部门", "administering_body": "归口单位", "drafters": "起草单位",
-    "scope": "适用范围", "region": "行政区划", "ccs": "CCS 分类", "ics": "ICS 分类", "module": "体系模块",
+    "scope": "适用范围", "region": "行政区划", "member": "成员", "ccs": "CCS 分类", "ics": "ICS 分类", "module": "体系模块",
     "note": "备注",
 }  # fmt: skip
 
@@ -93,10 +98,13 @@ class StandardPage:
     review_due: str
     published: str
     effective: str
+    member: str = ""  # federation member holding the record; OWN_MEMBER for the federating catalog's own
+    member_label: str = ""
     fields: list[tuple[str, str]] = field(default_factory=list)
     chain: list[Link] = field(default_factory=list)
     references: list[Link] = field(default_factory=list)
     duplicates: list[Link] = field(default_factory=list)
+    duplicate_group: int = 0  # standards in its group of likely duplicates, itself included; 0: in none
     sources: list[str] = field(default_factory=list)
 
     @property
@@ -150,6 +158,7 @@ class Details:
     lineage: Lineage
     partners: dict[str, list[DuplicatePair]]
     names: dict[str, str]  # record file → page
+    group_sizes: dict[str, int] = field(default_factory=dict)  # code → standards in its duplicate group
 
     def page_name(self, record: Record) -> str:
         return self.names.get(record.rel) or f"standards/{page_stem(record.key)}.html"
@@ -168,8 +177,35 @@ class Details:
                 for pair in self.partners.get(record.key, [])
                 for other in [pair.b if pair.a == record.key else pair.a]
             ],
+            duplicate_group=self.group_sizes.get(record.key, 0),
             sources=[s for s in std.sources if s.startswith(("https://", "http://"))],
         )  # fmt: skip
+
+
+def group_sizes(pairs: Sequence[DuplicatePair]) -> dict[str, int]:
+    """Each code's number of standards in its group of likely duplicates.
+
+    A page lists only the pairs of its group's spanning set that touch it (O(n) for a group of n, where every
+    pair would be O(n²)); the spanning set connects the whole group, so its components are the groups.
+    """
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]  # path halving keeps the trees flat
+            key = parent[key]
+        return key
+
+    for pair in pairs:
+        a, b = root(pair.a), root(pair.b)
+        if a != b:
+            parent[a] = b
+    sizes: dict[str, int] = {}
+    for key in parent:
+        top = root(key)
+        sizes[top] = sizes.get(top, 0) + 1
+    return {key: sizes[root(key)] for key in parent}
 
 
 def index_pages(
@@ -181,9 +217,10 @@ def index_pages(
     whole = Period(dt.date.min, as_of, "all")
     reviews = review_figures(catalog, whole, as_of)
     duplicates = duplicate_figures(catalog, as_of)
-    details = Details(catalog, Lineage(catalog), duplicates.partners(), names)
+    details = Details(catalog, Lineage(catalog), duplicates.partners(), names, group_sizes(duplicates.pairs))
     states, dues = reviews.state_by_code, reviews.due_by_code
     modules = catalog.modules
+    federated = any(record.member for record in catalog.records)
     pages = []
     for record in sorted(catalog.records, key=lambda r: r.key):
         std = record.standard
@@ -191,7 +228,7 @@ def index_pages(
         region = record.region or ""
         module = std.module or ""
         pages.append(StandardPage(
-            record=record,
+            record=_in_union(catalog, record),
             href=details.page_name(record),
             tier=tier.value if tier else "",
             tier_label=tier.label.zh if tier else "未知",
@@ -204,8 +241,19 @@ def index_pages(
             review_due=dues.get(record.key, ""),
             published=_value(std.published),
             effective=_value(std.effective),
+            member=(record.member or OWN_MEMBER) if federated else "",
+            member_label=(record.member or OWN_MEMBER_LABEL) if federated else "",
         ))  # fmt: skip
     return pages, details
+
+
+def _in_union(catalog: Catalog, record: Record) -> Record:
+    """A member's record as templates see it: its file at its union path (``<member>/<path>``) under the
+    federating catalog's root, since templates only get paths inside the catalog (the member's own directory
+    lies elsewhere, or in the sync cache)."""
+    if record.member is None:
+        return record
+    return replace(record, path=catalog.root / record.rel)
 
 
 def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None) -> list[StandardPage]:
@@ -216,7 +264,8 @@ def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None =
 
 def _fields(std: Standard, record: Record, page: StandardPage) -> list[tuple[str, str]]:
     derived = {"tier": page.tier_label, "nature": record.nature.label.zh if record.nature else "",
-               "region": page.region_label, "module": page.module_label, "code": record.key}
+               "region": page.region_label, "module": page.module_label, "code": record.key,
+               "member": record.member or ""}
     rows = []
     for name, label in FIELD_LABELS.items():
         value = derived.get(name) or _value(getattr(std, name, None))
@@ -245,10 +294,12 @@ def _chain(lineage: Lineage, record: Record, page_name: Callable[[Record], str])
 def index_data(pages: Sequence[StandardPage]) -> str:
     """The index's rows as ``assets/index-data.js``: one script assigning ``window.GBSTD_INDEX``.
 
-    Repeated values (tier, region, status, module, review state, issuer) are lookup tables that rows point
-    into by position, which keeps the file about a third the size of the same rows as HTML. The row layout is
-    the one ``site.js`` reads: code, title, page file stem, tier, region, status, module, effective date,
-    review state, issuer. ``<`` and the JavaScript line separators are escaped, so no text can end the script.
+    Repeated values (tier, region, status, module, review state, issuer, member) are lookup tables that rows
+    point into by position, which keeps the file about a third the size of the same rows as HTML. The row
+    layout is the one ``site.js`` reads: code, title, page file stem, tier, region, status, module, effective
+    date, review state, issuer, member (appended last, so an older overriding ``site.js`` still reads the
+    rest). ``members`` says whether any row has a member (a federation: the index shows the 成员 column).
+    ``<`` and the JavaScript line separators are escaped, so no text can end the script.
     """
     tables: dict[str, dict[tuple[str, str], int]] = {key: {} for key in FILTERS}
     issuers: dict[str, int] = {}
@@ -264,9 +315,9 @@ def index_data(pages: Sequence[StandardPage]) -> str:
             ref("tier", page.tier, page.tier_label), ref("region", page.region, page.region_label),
             ref("status", page.status, page.status), ref("module", page.module, page.module_label),
             page.effective, ref("review", page.review_state, page.review_state),
-            issuers.setdefault(issuer, len(issuers)),
+            issuers.setdefault(issuer, len(issuers)), ref("member", page.member, page.member_label),
         ])  # fmt: skip
-    data: dict[str, Any] = {"version": 1, "total": len(rows)}
+    data: dict[str, Any] = {"version": 1, "total": len(rows), "members": any(page.member for page in pages)}
     data.update({key: [list(entry) for entry in table] for key, table in tables.items()})
     data["issuer"] = list(issuers)
     data["rows"] = rows
@@ -277,7 +328,7 @@ def index_data(pages: Sequence[StandardPage]) -> str:
 
 # What the worker processes render: set in the parent just before the pool forks, so the pages are shared
 # copy-on-write instead of pickled to every worker.
-_JOB: tuple[Path | None, Path, dict[str, Any], Sequence[StandardPage], Details] | None = None
+_JOB: tuple[Renderer, Path, dict[str, Any], Sequence[StandardPage], Details] | None = None
 
 
 def _write_pages(start: int, end: int) -> int:
@@ -286,9 +337,9 @@ def _write_pages(start: int, end: int) -> int:
     Plain writes: the staging directory is swapped in whole at the end (``replace_directory``).
     """
     assert _JOB is not None
-    root, stage, context, pages, details = _JOB
+    renderer, stage, context, pages, details = _JOB
     for page in map(details.fill, pages[start:end]):
-        (stage / page.href).write_bytes(render(root, "site/standard.html.j2", page=page, **context).encode("utf-8"))
+        (stage / page.href).write_bytes(renderer(page=page, **context).encode("utf-8"))
     return end - start
 
 
@@ -316,7 +367,9 @@ def write_pages(
     workers = _workers(len(pages)) if workers is None else workers
     for folder in {(stage / page.href).parent for page in pages}:
         folder.mkdir(parents=True, exist_ok=True)
-    _JOB = (root, stage, context, pages, details)
+    # Looked up and compiled once, here: the workers inherit the compiled template instead of each page
+    # finding the template directories and the template again.
+    _JOB = (Renderer(root, "site/standard.html.j2"), stage, context, pages, details)
     try:
         if workers <= 1:
             for start in range(0, len(pages), CHUNK):
@@ -331,7 +384,7 @@ def write_pages(
         # Keep the garbage collector of the workers off the parent's objects: a collection touching them
         # would copy every page of the shared heap into each worker.
         gc.freeze()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=RECYCLE) as pool:
             for result in pool.imap_unordered(_write_chunk, chunks):
                 if isinstance(result, str):
                     raise TemplateError(result)
@@ -340,6 +393,17 @@ def write_pages(
     finally:
         _JOB = None
         gc.unfreeze()
+
+
+def member_choices(catalog: Catalog, pages: Sequence[StandardPage]) -> list[tuple[str, str]]:
+    """The member filter's choices, empty unless a record has a member: the federating catalog's own records
+    first, then the members in their configured order (a nested member ``outer/inner`` after ``outer``)."""
+    present = {page.member: page.member_label for page in pages if page.member}
+    if not present:
+        return []
+    order = {info.name: position for position, info in enumerate(catalog.members)}
+    names = sorted(present, key=lambda name: (name != OWN_MEMBER, order.get(name, len(order)), name))
+    return [(name, present[name]) for name in names]
 
 
 def build_site(
@@ -359,6 +423,7 @@ def build_site(
         "status": sorted({(p.status, p.status) for p in pages}),
         "module": sorted({(p.module, p.module_label) for p in pages if p.module}),
         "review": sorted({(p.review_state, p.review_state) for p in pages if p.review_state}),
+        "member": member_choices(catalog, pages),
     }
     written: list[Path] = []
     with replace_directory(out_dir) as stage:

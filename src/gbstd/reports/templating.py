@@ -317,21 +317,35 @@ def template_error(exc: TemplateError) -> Text:
     return Text(f"{kind}：{where}{message}", f"{en}: {where}{message}")
 
 
+class Renderer:
+    """One template, looked up and compiled once, rendered on many contexts (the site's pages).
+
+    Each call is a render of its own: a fresh budget, the context converted to view data, the output capped.
+    """
+
+    def __init__(self, catalog_root: Path | None, name: str) -> None:
+        self.root, self.name = catalog_root, name
+        self.template = environment(catalog_root).get_template(name)
+
+    def __call__(self, **context: Any) -> str:
+        name = self.name
+        token = _budget.set(_Budget())
+        try:
+            return "".join(_capped(self.template.generate(view_context(self.root, **context)), name))
+        except TemplateError as exc:
+            exc.gbstd_template = name  # type: ignore[attr-defined]  # which template failed, for the message
+            raise
+        except Exception as exc:  # whatever the template provoked (TypeError, OverflowError, MemoryError…)
+            error = SecurityError(f"{type(exc).__name__}: {exc}")
+            error.gbstd_template = name  # type: ignore[attr-defined]
+            raise error from None
+        finally:
+            _budget.reset(token)
+
+
 def render(catalog_root: Path | None, name: str, **context: Any) -> str:
     """Template ``name`` rendered on ``context`` converted to view data (:func:`gbstd.reports.view.view`)."""
-    template = environment(catalog_root).get_template(name)
-    token = _budget.set(_Budget())
-    try:
-        return "".join(_capped(template.generate(view_context(catalog_root, **context)), name))
-    except TemplateError as exc:
-        exc.gbstd_template = name  # type: ignore[attr-defined]  # which template failed, for the message
-        raise
-    except Exception as exc:  # whatever the template provoked (TypeError, OverflowError, MemoryError…)
-        error = SecurityError(f"{type(exc).__name__}: {exc}")
-        error.gbstd_template = name  # type: ignore[attr-defined]
-        raise error from None
-    finally:
-        _budget.reset(token)
+    return Renderer(catalog_root, name)(**context)
 
 
 def _capped(chunks: Iterator[str], name: str) -> Iterator[str]:
@@ -356,6 +370,7 @@ def static_file(catalog_root: Path | None, name: str) -> bytes:
 
 __all__ = [
     "CatalogSandbox",
+    "Renderer",
     "TemplateOutside",
     "builtin_template_dir",
     "contained",

@@ -1,0 +1,125 @@
+"""Fetching a federation's git members into the cache (``gbstd federation sync``) and what each fetch read.
+
+A git member lives in ``<cache_dir>/federation/<name>/``: a shallow checkout of the configured ref, plus a
+small manifest (``.gbstd-federation.json``: URL, ref, commit, when) written before the directory is swapped in
+whole, so a reader sees the previous fetch or the new one, never half of either, and a fetch that fails leaves
+the cache as it was. Only ``sync`` runs git over the network; loading never does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from gbstd.catalog.atomic import replace_directory, write_atomic
+from gbstd.catalog.config_file import CatalogError
+from gbstd.i18n import Text
+from gbstd.model.config import Config, Member
+from gbstd.printable import printable
+
+FEDERATION_DIR = "federation"
+MANIFEST_NAME = ".gbstd-federation.json"  # hidden: no catalog walk lists it
+FETCH_TIMEOUT = 600  # seconds for one member's fetch; a hung server must not hang CI forever
+# The transports git may use, whatever a URL asks for (ext:: would run a command).
+ALLOWED_PROTOCOLS = "file:git:http:https:ssh"
+
+
+@dataclass
+class Manifest:
+    """What one sync of a git member read."""
+
+    name: str
+    git: str
+    ref: str | None
+    commit: str
+    fetched_at: str  # ISO 8601, UTC
+
+
+def checkout_dir(root: Path, config: Config, name: str) -> Path:
+    return root / config.catalog.cache_dir / FEDERATION_DIR / name
+
+
+def read_manifest(directory: Path) -> Manifest | None:
+    """The manifest of a synced member, or None (never synced, or a damaged manifest: sync again)."""
+    try:
+        data = json.loads((directory / MANIFEST_NAME).read_text(encoding="utf-8"))
+        manifest = Manifest(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+    if not all(isinstance(getattr(manifest, key), str) for key in ("name", "git", "commit", "fetched_at")):
+        return None
+    return manifest
+
+
+class GitFailed(Exception):
+    pass
+
+
+def _git(args: list[str], timeout: int) -> str:
+    env = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",  # never wait for a password on a terminal
+        "GIT_ALLOW_PROTOCOL": ALLOWED_PROTOCOLS,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "LC_ALL": "C",
+    }
+    try:
+        done = subprocess.run(
+            ["git", "-c", "advice.detachedHead=false", "-c", "init.defaultBranch=main", *args],
+            capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise GitFailed("git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise GitFailed(f"no answer within {timeout} s") from None
+    if done.returncode != 0:
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+        raise GitFailed((fatal or lines or [f"git exited with {done.returncode}"])[-1])
+    return done.stdout.strip()
+
+
+def sync_member(
+    root: Path, config: Config, member: Member, now: dt.datetime, timeout: int = FETCH_TIMEOUT
+) -> Manifest:
+    """Fetch one git member's ref (shallow) into a fresh directory and swap it in; a failure is a
+    :class:`CatalogError` naming the member, and leaves the cache as it was."""
+    assert member.git is not None
+    target = checkout_dir(root, config, member.name)
+    _remove_leftovers(target)
+    try:
+        with replace_directory(target) as stage:
+            _git(["init", "-q", str(stage)], timeout)
+            _git(["-C", str(stage), "fetch", "-q", "--depth", "1", "--no-tags", "--", member.git,
+                  member.ref or "HEAD"], timeout)
+            _git(["-C", str(stage), "checkout", "-q", "--detach", "FETCH_HEAD"], timeout)
+            commit = _git(["-C", str(stage), "rev-parse", "HEAD"], timeout)
+            manifest = Manifest(member.name, member.git, member.ref, commit,
+                                now.astimezone(dt.timezone.utc).isoformat(timespec="seconds"))
+            write_atomic(stage / MANIFEST_NAME, json.dumps(asdict(manifest), ensure_ascii=False, indent=1) + "\n")
+    except GitFailed as exc:
+        reason = printable(str(exc))
+        raise CatalogError(Text(
+            f"成员 {member.name}：无法获取 {member.git}（{reason}）；缓存未改动",
+            f"member {member.name}: cannot fetch {member.git} ({reason}); the cache is unchanged",
+        )) from None
+    except OSError as exc:
+        raise CatalogError(Text(
+            f"成员 {member.name}：无法写入缓存目录 {target}（{exc.strerror}）",
+            f"member {member.name}: cannot write the cache directory {target} ({exc.strerror})",
+        )) from None
+    return manifest
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Staging directories of a sync that was killed half-way (``.<name>.*.tmp``, ``….tmp.old``)."""
+    if not target.parent.is_dir():
+        return
+    for entry in target.parent.iterdir():
+        if entry.name.startswith(f".{target.name}.") and ".tmp" in entry.name and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
