@@ -75,6 +75,9 @@ def bulletin(
     computed for the period; the other sections (特色做法, 工作经验, 下一步重点工作, addressee, issuing office, date)
     come from the notes file. Whatever is missing is printed as a marked placeholder, never invented.
 
+    In a federating catalog ([[federation.members]] in gbstd.toml) the figures are those of the union; two
+    more tables break them down by member and list each member's source and the commit it was read at.
+
     Exit codes: 0 written, 2 could not run (unknown period, broken notes file, unwritable output).
 
     Examples:
