@@ -222,6 +222,8 @@ def _mount(union: Catalog, part: Catalog, place: MemberPlace) -> None:
         commit=manifest.commit if manifest else head_commit(part.root),
         fetched_at=manifest.fetched_at if manifest else None,
         records=sum(1 for record in part.records if record.member == name),
+        system=part.system if part.system is not None and part.system_rel is not None and
+        not part.system_rel.startswith(tuple(part.mounts)) else None,  # its own, not one it took from a member
     ))
     for info in part.members:
         info.name = owner(info.name)

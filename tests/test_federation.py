@@ -1,0 +1,143 @@
+"""A federation of catalogs (issue 19): the sample catalog split into three members plus an empty federating
+catalog reads as the same catalog — records, lint findings (paths prefixed by member), duplicate groups — with
+one member a git repository fetched over a file:// URL by `gbstd federation sync`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog.federation import load_union
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.app import app
+from tests.federation_support import DIRS, HENAN, NATIONAL, PROVINCES, SAMPLE, git, split_sample, unsplit_path
+
+runner = CliRunner()
+AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def federation(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = split_sample(tmp_path_factory.mktemp("federation"), git_members=[NATIONAL])
+    result = runner.invoke(app, ["federation", "sync", str(root)])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def _json(args: list[str], code: int | None = None) -> object:
+    result = runner.invoke(app, args)
+    if code is not None:
+        assert result.exit_code == code, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_union_holds_the_same_records_each_named_by_its_member(federation: Path) -> None:
+    union, whole = load_union(federation), load_catalog(SAMPLE)
+    assert sorted((unsplit_path(r.rel), r.key) for r in union.records) == sorted((r.rel, r.key) for r in whole.records)
+    for record in union.records:
+        assert record.member is not None and record.rel.startswith(record.member + "/")
+        assert record.path.is_file()
+    assert sorted(unsplit_path(p.rel) for p in union.projects) == sorted(p.rel for p in whole.projects)
+    assert [p.member for p in union.plans] == [HENAN]
+    assert [n.member for n in union.notes] == [None]  # the federating catalog's own
+    assert union.system == whole.system and union.system_rel == "system.yaml"
+    assert [m.name for m in union.members] == [HENAN, PROVINCES, NATIONAL]
+    national = union.members[2]
+    assert national.kind == "git" and national.commit == git(federation.parent / DIRS[NATIONAL], "rev-parse", "HEAD")
+    assert national.fetched_at and national.records == sum(1 for r in union.records if r.member == NATIONAL)
+
+
+def test_lint_finds_the_same_findings_with_member_paths(federation: Path) -> None:
+    args = ["--format", "json", "--as-of", AS_OF]
+    whole = runner.invoke(app, ["lint", str(SAMPLE), "--no-cache", *args])
+    split = runner.invoke(app, ["lint", str(federation), *args])
+    assert split.exit_code == whole.exit_code, split.output
+    found, expected = json.loads(split.stdout), json.loads(whole.stdout)
+    assert expected  # the sample has findings to compare
+    assert any(f["path"].startswith(f"{HENAN}/") for f in found)
+    assert all(f["line"] > 0 for f in found)  # positions resolved inside the members' files
+    key = ("rule", "severity", "line", "column", "record", "message")
+    assert sorted((unsplit_path(f["path"]), *(f[k] for k in key)) for f in found) == sorted(
+        (f["path"], *(f[k] for k in key)) for f in expected
+    )
+
+
+def _unsplit(value: object) -> object:
+    """JSON output with member paths as the sample's and lists of codes in one order (the union lists its
+    records member by member, the sample by path)."""
+    if isinstance(value, dict):
+        return {k: unsplit_path(v) if k.endswith("path") and isinstance(v, str) else _unsplit(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_unsplit(v) for v in value]
+        return sorted(items) if all(isinstance(v, str) for v in items) else items
+    return value
+
+
+def test_dupes_finds_the_same_groups(federation: Path) -> None:
+    whole = _json(["dupes", str(SAMPLE), "--format", "json"], 0)
+    split = _json(["dupes", str(federation), "--format", "json"], 0)
+    assert whole and _unsplit(split) == _unsplit(whole)
+    assert any(p["a_path"].split("/")[0] != p["b_path"].split("/")[0] for g in split for p in g["pairs"])
+
+
+def test_review_and_system_read_the_union(federation: Path) -> None:
+    for command in (["review", "--format", "json"], ["system", "--format", "json"]):
+        whole = _json([*command, str(SAMPLE), "--as-of", AS_OF], 0)
+        split = _json([*command, str(federation), "--as-of", AS_OF], 0)
+        assert whole and _unsplit(split) == _unsplit(whole)
+
+
+def test_status_lists_members_with_commit_and_counts(federation: Path) -> None:
+    rows = _json(["federation", "status", str(federation), "--format", "json"], 0)["members"]
+    assert [(r["name"], r["kind"], r["state"]) for r in rows] == [
+        (HENAN, "path", "ok"), (PROVINCES, "path", "ok"), (NATIONAL, "git", "ok")
+    ]
+    union = load_union(federation)
+    assert [r["records"] for r in rows] == [sum(1 for x in union.records if x.member == m) for m in DIRS]
+    assert rows[2]["commit"] == git(federation.parent / DIRS[NATIONAL], "rev-parse", "HEAD")
+    assert rows[2]["fetched_at"] and rows[0]["fetched_at"] is None
+    text = runner.invoke(app, ["federation", "status", str(federation), "--lang", "en"])
+    assert text.exit_code == 0 and HENAN in text.stdout and rows[2]["commit"][:12] in text.stdout
+
+
+def test_member_narrows_every_command(federation: Path) -> None:
+    found = _json(["lint", str(federation), "--format", "json", "--as-of", AS_OF, "--member", HENAN])
+    assert any(f["path"].startswith(f"{HENAN}/") for f in found)
+    assert not any(f["path"].startswith((f"{PROVINCES}/", f"{NATIONAL}/")) for f in found)
+    assert load_union(federation, members=[HENAN]).members[0].name == HENAN
+    catalog = _json(["dupes", str(federation), "-f", "json", "--member", PROVINCES, "--member", NATIONAL], 0)
+    codes = {code for group in catalog for code in group["members"]}
+    assert codes and not any(code.startswith(("DB41", "HNJGSW")) for code in codes)
+    for command in (["lint"], ["dupes"], ["review"], ["system"], ["report", "catalog"]):
+        result = runner.invoke(app, [*command, str(federation), "--member", "江苏", "--lang", "en"])
+        assert result.exit_code == 2, (command, result.output)
+        assert "no member named 江苏" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_lint_on_a_file_of_the_federating_catalog_reports_that_file(federation: Path) -> None:
+    inside = runner.invoke(app, ["lint", str(federation / "system.yaml"), "--format", "json", "--as-of", AS_OF])
+    found = json.loads(inside.stdout)
+    assert found and {f["path"] for f in found} == {"system.yaml"}
+
+
+def test_a_code_in_two_members_is_one_finding_naming_both(tmp_path: Path) -> None:
+    root = split_sample(tmp_path)
+    source = tmp_path / DIRS[NATIONAL] / "records" / "national" / "GB-T-41568-2022.yaml"
+    copy = tmp_path / DIRS[PROVINCES] / "records" / "national" / "GB-T-41568-2022.yaml"
+    copy.parent.mkdir(parents=True)
+    shutil.copy2(source, copy)
+    found = _json(["lint", str(root), "--format", "json", "--select", "C008", "--lang", "en"], 1)
+    assert len(found) == 1
+    message = found[0]["message"]
+    assert f"{PROVINCES}: {PROVINCES}/records/national/GB-T-41568-2022.yaml" in message
+    assert f"{NATIONAL}: {NATIONAL}/records/national/GB-T-41568-2022.yaml" in message
+    assert found[0]["path"] == f"{PROVINCES}/records/national/GB-T-41568-2022.yaml"  # the first member's file
+    # within one member, every copy is still reported (C008's contract for one catalog)
+    shutil.copy2(source, source.with_name("GB-T-41568-2022-copy.yaml"))
+    copy.unlink()
+    found = _json(["lint", str(root), "--format", "json", "--select", "C008"], 1)
+    assert len(found) == 2 and all(f["path"].startswith(f"{NATIONAL}/") for f in found)
