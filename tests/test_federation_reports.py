@@ -346,3 +346,30 @@ def test_system_coverage_reads_the_union(split: Split) -> None:
 
     assert u["overall"] == w["overall"] and u["overall"]["in_force"] > 0
     assert standards_as_sets(u) == standards_as_sets(w)
+
+
+def test_a_member_federating_its_cities_has_rows_of_its_own(tmp_path: Path) -> None:
+    """A province that federates its cities: the city is a row (河南/洛阳) beside the province's own records,
+    and the figures are still the unsplit catalog's."""
+    base = tmp_path / "nested"
+    federation = split_sample(base)
+    henan, luoyang = base / DIRS[HENAN], base / "luoyang"
+    moved = sorted(henan.rglob("DB4103-*.yaml"))
+    assert moved
+    for path in moved:
+        target = luoyang / path.relative_to(henan)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(target)
+    (luoyang / "gbstd.toml").write_text((henan / "gbstd.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    with (henan / "gbstd.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[federation.members]]\nname = "洛阳"\npath = "../luoyang"\n')
+    whole = _bulletin_json(SAMPLE, "2024", tmp_path / "whole.json")
+    union = _bulletin_json(federation, "2024", tmp_path / "union.json")
+    assert _comparable(union) == _comparable(whole)
+    members = {m["name"]: m["records"] for m in union["federation"]["members"]}
+    assert list(members) == [HENAN, f"{HENAN}/洛阳", PROVINCES, NATIONAL]
+    assert members[f"{HENAN}/洛阳"] == len(moved)
+    alone = _bulletin_json(luoyang, "2024", tmp_path / "alone.json")
+    for key in ("published", "in_force_at_end"):
+        assert union[key]["by_member"].get(f"{HENAN}/洛阳", 0) == alone[key]["total"]
+    assert alone["in_force_at_end"]["total"] > 0
