@@ -373,3 +373,21 @@ def test_a_member_federating_its_cities_has_rows_of_its_own(tmp_path: Path) -> N
     for key in ("published", "in_force_at_end"):
         assert union[key]["by_member"].get(f"{HENAN}/洛阳", 0) == alone[key]["total"]
     assert alone["in_force_at_end"]["total"] > 0
+
+
+@pytest.mark.parametrize(("url", "printed"), [
+    ("https://user:secret@git.example.org/js/standards.git", "https://git.example.org/js/standards.git"),
+    ("https://ghp_TOKEN@github.com/js/standards.git", "https://github.com/js/standards.git"),
+    ("https://git.example.org:8443/js.git", "https://git.example.org:8443/js.git"),
+    ("ssh://git:secret@git.example.org/js.git", "ssh://git.example.org/js.git"),
+    ("ssh://git@git.example.org/js.git", "ssh://git@git.example.org/js.git"),
+    ("git@github.com:js/standards.git", "git@github.com:js/standards.git"),
+    ("file:///srv/js", "file:///srv/js"),
+])
+def test_a_published_bulletin_never_prints_a_token_of_a_git_url(url: str, printed: str) -> None:
+    from gbstd.catalog.catalog import Catalog, MemberInfo
+    from gbstd.model.config import Config
+    from gbstd.reports.sources import member_sources
+
+    catalog = Catalog(root=SAMPLE, config=Config(), members=[MemberInfo("江苏", "git", url, SAMPLE, "ab" * 20)])
+    assert [m.source for m in member_sources(catalog)] == [printed]
