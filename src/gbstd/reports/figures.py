@@ -7,6 +7,10 @@ and the standards in force at its end (judged as the review clock judges it, :fu
 come from one call each in :mod:`gbstd.reports.sources`, so the bulletin shows the very numbers `gbstd review`,
 `gbstd dupes`, `gbstd plan status` and `gbstd pipeline` show, and the framework diagram of `gbstd system`; the
 diagram is an :class:`Unavailable` where Graphviz is missing, and the bulletin prints a marked placeholder.
+
+Over a federation (:mod:`gbstd.catalog.federation`) the figures are the union's, and each count is also broken
+down by member (``by_member``: a record's ``Record.member``, the federating catalog's own under ``OWN``); the
+members read and the commit each was read at come with them (:func:`gbstd.reports.sources.member_sources`).
 """
 
 from __future__ import annotations
