@@ -94,6 +94,26 @@ def test_dupes_finds_the_same_groups(federation: Path) -> None:
     assert any(p["a_path"].split("/")[0] != p["b_path"].split("/")[0] for g in split for p in g["pairs"])
 
 
+def _ordered(value: object) -> object:
+    """JSON with every list sorted and every member key dropped: the same figures whatever the record order."""
+    if isinstance(value, dict):
+        return {k: _ordered(v) for k, v in value.items() if "member" not in k}
+    if isinstance(value, list):
+        return sorted((_ordered(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def test_the_bulletin_has_the_same_figures(federation: Path, tmp_path: Path) -> None:
+    figures = []
+    for catalog in (SAMPLE, federation):
+        out = tmp_path / f"{len(figures)}.json"
+        result = runner.invoke(app, ["report", "bulletin", str(catalog), "--period", "2023H2", "-f", "json",
+                                     "-o", str(out), "--as-of", AS_OF])
+        assert result.exit_code == 0, result.output
+        figures.append(_ordered(_unsplit(json.loads(out.read_text(encoding="utf-8"))["figures"])))
+    assert figures[0] == figures[1] and figures[0]
+
+
 def test_review_and_system_read_the_union(federation: Path) -> None:
     for command in (["review", "--format", "json"], ["system", "--format", "json"]):
         whole = _json([*command, str(SAMPLE), "--as-of", AS_OF], 0)
