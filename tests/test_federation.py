@@ -14,7 +14,17 @@ from typer.testing import CliRunner
 from gbstd.catalog.federation import load_union
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
-from tests.federation_support import DIRS, HENAN, NATIONAL, PROVINCES, SAMPLE, git, split_sample, unsplit_path
+from tests.federation_support import (
+    DIRS,
+    HENAN,
+    NATIONAL,
+    PROVINCES,
+    SAMPLE,
+    git,
+    make_repo,
+    split_sample,
+    unsplit_path,
+)
 
 runner = CliRunner()
 AS_OF = "2026-11-23"
@@ -84,6 +94,26 @@ def test_dupes_finds_the_same_groups(federation: Path) -> None:
     assert any(p["a_path"].split("/")[0] != p["b_path"].split("/")[0] for g in split for p in g["pairs"])
 
 
+def _ordered(value: object) -> object:
+    """JSON with every list sorted and every member key dropped: the same figures whatever the record order."""
+    if isinstance(value, dict):
+        return {k: _ordered(v) for k, v in value.items() if "member" not in k}
+    if isinstance(value, list):
+        return sorted((_ordered(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def test_the_bulletin_has_the_same_figures(federation: Path, tmp_path: Path) -> None:
+    figures = []
+    for catalog in (SAMPLE, federation):
+        out = tmp_path / f"{len(figures)}.json"
+        result = runner.invoke(app, ["report", "bulletin", str(catalog), "--period", "2023H2", "-f", "json",
+                                     "-o", str(out), "--as-of", AS_OF])
+        assert result.exit_code == 0, result.output
+        figures.append(_ordered(_unsplit(json.loads(out.read_text(encoding="utf-8"))["figures"])))
+    assert figures[0] == figures[1] and figures[0]
+
+
 def test_review_and_system_read_the_union(federation: Path) -> None:
     for command in (["review", "--format", "json"], ["system", "--format", "json"]):
         whole = _json([*command, str(SAMPLE), "--as-of", AS_OF], 0)
@@ -141,3 +171,26 @@ def test_a_code_in_two_members_is_one_finding_naming_both(tmp_path: Path) -> Non
     copy.unlink()
     found = _json(["lint", str(root), "--format", "json", "--select", "C008"], 1)
     assert len(found) == 2 and all(f["path"].startswith(f"{NATIONAL}/") for f in found)
+
+
+def test_changes_compares_each_catalog_in_its_own_repository(tmp_path: Path) -> None:
+    root = split_sample(tmp_path, git_members=[NATIONAL])
+    assert runner.invoke(app, ["federation", "sync", str(root)]).exit_code == 0
+    for directory in (root, tmp_path / DIRS[HENAN], tmp_path / DIRS[PROVINCES]):
+        (directory / ".gitignore").write_text(".gbstd-cache/\n", encoding="utf-8")
+        make_repo(directory)
+        git(directory, "tag", "v1")
+    henan = tmp_path / DIRS[HENAN] / "records" / "local" / "DB41-T-2397-2023.yaml"
+    henan.write_text(henan.read_text(encoding="utf-8").replace("status: 现行", "status: 废止"), encoding="utf-8")
+    args = ["changes", str(root), "--since", "v1", "--format", "json", "--lang", "en"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and f"member {NATIONAL}:" in result.stderr, result.output  # a shallow copy
+    result = runner.invoke(app, [*args, "--allow-missing"])
+    assert result.exit_code == 0, result.output
+    assert f"warning: member {NATIONAL}:" in result.stderr
+    found = json.loads(result.stdout)
+    assert [(c["path"], c["code"]) for c in found] == [
+        (f"{HENAN}/records/local/DB41-T-2397-2023.yaml", "DB41/T 2397-2023")
+    ]
+    result = runner.invoke(app, [*args, "--member", PROVINCES])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
