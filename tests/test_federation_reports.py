@@ -274,11 +274,44 @@ def test_a_members_notes_do_not_write_the_federations_bulletin(tmp_path: Path) -
     assert "河南省的通报" not in text and "【待补充：开头段落" in text
 
 
-def test_changes_since_is_refused_for_a_federation(split: Split, tmp_path: Path) -> None:
-    out = tmp_path / "b.md"
-    code, _, err = invoke("report", "bulletin", str(split.federation), "-p", "2023H2", "-o", str(out),
-                          "--as-of", AS_OF, "--changes-since", "HEAD", "--lang", "en")  # fmt: skip
-    assert code == 2 and "--changes-since" in err and len(err.strip().splitlines()) == 1 and not out.exists()
+def test_changes_since_appends_each_members_changes(tmp_path: Path) -> None:
+    """附件 本期目录变化 over a federation: each member compared in its own repository, its rows naming it."""
+    from tests.federation_support import git
+
+    base = tmp_path / "changes"
+    federation = split_sample(base)
+    for directory in [*(base / d for d in DIRS.values()), federation]:
+        make_repo(directory)
+        git(directory, "tag", "v2023H1")
+    henan = base / DIRS[HENAN]
+    record = next(henan.rglob("DB4103-T-152-2023.yaml"))
+    text = record.read_text(encoding="utf-8")
+    record.write_text(re.sub(r"(?m)^title: .*$", "title: 党政机关办公区物业管理服务规范（修订）", text, count=1),
+                      encoding="utf-8")
+    git(henan, "commit", "-qam", "title")
+    out = tmp_path / "b.json"
+    code, _, err = invoke("report", "bulletin", str(federation), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF,
+                          "--changes-since", "v2023H1")  # fmt: skip
+    assert code == 0, err
+    entries = json.loads(out.read_text(encoding="utf-8"))["changes"]
+    assert [(e["path"], e["change"], e["fields"]) for e in entries] == [
+        (f"{HENAN}/{record.relative_to(henan).as_posix()}", "modified", ["title"])]
+    md = tmp_path / "b.md"
+    code, _, err = invoke("report", "bulletin", str(federation), "-p", "2023H2", "-o", str(md), "--as-of", AS_OF,
+                          "--changes-since", "v2023H1")  # fmt: skip
+    assert code == 0, err
+    appendix = md.read_text(encoding="utf-8").split("## 附件：本期目录变化", 1)[1]
+    assert "| 成员 | 体系 | 编号 | 名称 | 变化 |" in appendix
+    assert re.search(rf"\| {HENAN} \| .* \| DB4103/T 152-2023 \|", appendix)
+
+
+def test_the_appendix_names_the_longest_member_prefix() -> None:
+    from gbstd.reports.changes_appendix import member_of as appendix_member
+
+    members = [HENAN, f"{HENAN}/洛阳", PROVINCES]
+    assert appendix_member(f"{HENAN}/洛阳/records/a.yaml", members) == f"{HENAN}/洛阳"
+    assert appendix_member(f"{HENAN}/records/a.yaml", members) == HENAN
+    assert appendix_member("records/national/a.yaml", members) == "本级"
 
 
 def _csv(data: str) -> list[dict[str, str]]:

@@ -114,12 +114,8 @@ def bulletin(
     for warning in choice.warnings:
         stderr.print(f"gbstd: {warning.get(language)}", markup=False, soft_wrap=True)
     changes = None
-    if changes_since is not None and catalog.members:  # the members' files live in their own histories
-        fail(Text("联合目录的通报不支持 --changes-since：各成员目录有各自的 git 历史",
-                  "--changes-since does not apply to a federation's bulletin: each member has its own git history"),
-             language)
-    if changes_since is not None:
-        changes = compare_or_fail(catalog.root, changes_since, None, language)
+    if changes_since is not None:  # a federation: each member compared in its own repository
+        changes = compare_or_fail(catalog.root, changes_since, None, language, member, allow_missing)
     records = len(catalog.records)
     try:
         with progress_bar("生成通报 bulletin" if language == "zh" else "bulletin", total=records + 4) as bar:

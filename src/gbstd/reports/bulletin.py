@@ -97,7 +97,7 @@ def build_document(
     bulletin: Bulletin = compute_bulletin(catalog, period, as_of, progress=progress)
     doc = compose(bulletin, notes.notes if notes else None, notes.rel if notes else None)
     if changes is not None:
-        doc.changes = changes_appendix(changes)
+        doc.changes = changes_appendix(changes, [member.name for member in catalog.members])
     return doc
 
 
