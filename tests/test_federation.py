@@ -194,3 +194,24 @@ def test_changes_compares_each_catalog_in_its_own_repository(tmp_path: Path) -> 
     ]
     result = runner.invoke(app, [*args, "--member", PROVINCES])
     assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_lint_caches_the_union_in_the_federating_catalog_only(tmp_path: Path) -> None:
+    root = split_sample(tmp_path)
+    args = ["lint", str(root), "--format", "json", "--as-of", AS_OF]
+    first = _json(args)
+    assert (root / ".gbstd-cache" / "union" / "lint" / "result.json").is_file()
+    assert not any((tmp_path / d / ".gbstd-cache").exists() for d in DIRS.values())  # nothing in a member
+    assert _json(args) == first == _json([*args, "--no-cache"])
+    # an edit in a member is seen, by the cached run as by a fresh one
+    henan = tmp_path / DIRS[HENAN] / "records" / "local" / "DB41-T-2397-2023.yaml"
+    henan.write_text(henan.read_text(encoding="utf-8").replace("status: 现行", "status: 废止"), encoding="utf-8")
+    edited = _json(args)
+    assert edited != first and edited == _json([*args, "--no-cache"])
+    assert any(f["path"] == f"{HENAN}/records/local/DB41-T-2397-2023.yaml" and f["rule"] == "C007" for f in edited)
+    # so is a member's configuration, and the members chosen
+    (tmp_path / DIRS[PROVINCES] / "gbstd.toml").write_text("[catalog]\nrecords = \"nothing\"\n", encoding="utf-8")
+    fewer = _json(args)
+    strays = {f["rule"] for f in fewer if f["path"].startswith(f"{PROVINCES}/records/")}
+    assert strays == {"Y011"}  # no longer records: stray files of that member
+    assert _json([*args, "--member", HENAN]) == _json([*args, "--member", HENAN, "--no-cache"])

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config, with_cache_dir
 from gbstd.catalog.loader import catalog_files
 from gbstd.catalog.strays import stray_files
@@ -28,13 +29,14 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
-    load_union_or_fail,
     named_catalogs,
     parse_as_of,
     progress_bar,
     stderr,
+    warn,
 )  # fmt: skip
-from gbstd.engine import Selection, run_rules
+from gbstd.engine import Selection
+from gbstd.federated_lint import lint_union
 from gbstd.findings import Severity
 from gbstd.i18n import Lang, Text
 from gbstd.linting import LintOutcome, lint_catalog
@@ -140,7 +142,8 @@ def lint(
         if changed_since is not None:
             fail(Text("联合目录不支持 --changed-since（成员各有其 git 历史）",
                       "--changed-since does not apply to a federation (each member has its own git history)"), language)
-        outcome = _lint_union(root, targets, day, selection, member, allow_missing, language)
+        outcome = _lint_union(root, config, targets, day, selection, member, allow_missing, not no_cache, debug,
+                              language)
     else:
         outcome = _lint_one(root, config, targets, roots, day, selection, changed_since, no_cache, jobs, debug, language)
     result = outcome.result
@@ -164,21 +167,37 @@ def lint(
 
 
 def _lint_union(
-    root: Path, targets: list[Path], day: dt.date, selection: Selection, members: list[str] | None,
-    allow_missing: bool, language: Lang,
+    root: Path, config: Config, targets: list[Path], day: dt.date, selection: Selection,
+    members: list[str] | None, allow_missing: bool, use_cache: bool, debug: bool, language: Lang,
 ) -> LintOutcome:
-    """A federation: the union of the catalog and its members, linted whole. The incremental state and the
-    result cache are keyed on one directory's files, so a union is checked afresh on every run."""
-    catalog = load_union_or_fail(root, language, members, allow_missing)
+    """A federation: the union of the catalog and its members (:mod:`gbstd.federated_lint`); a path argument
+    limits the report to the files under it."""
+    try:
+        with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
+            outcome, mounts = lint_union(
+                root, config, day, selection, members=members, allow_missing=allow_missing,
+                warn=lambda message: warn(message, language), use_cache=use_cache,
+                progress=(lambda n: bar.advance(0, n)) if bar else None,
+                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            )
+    except CatalogError as exc:
+        fail(exc.text, language)
+    except Exception:  # a bug must show as one line, not a traceback
+        if debug:
+            stderr.print(traceback.format_exc(), markup=False)
+        fail(Text(
+            "加载目录时内部错误，请报告此问题；加 --debug 查看详情",
+            "internal error while loading the catalog, please report; run with --debug for details",
+        ), language)
     roots = {p.resolve() for p in targets}
-    only_paths: set[str] | None = None
     if not any(root == t or root.is_relative_to(t) for t in roots):
-        only_paths = {rel for rel in catalog.files
-                      if any(catalog.locate(rel)[0].resolve().is_relative_to(t) for t in roots)}
-        if not only_paths:
+        where = Catalog(root=root, config=config, mounts=mounts)
+        only = {rel for rel in outcome.files if any(where.locate(rel)[0].resolve().is_relative_to(t) for t in roots)}
+        if not only:
             fail(Text(f"{targets[0]} 中没有联合目录的文件", f"{targets[0]} holds no file of the federation"), language)
-    result = run_rules(catalog, day, selection, only_paths=only_paths)
-    return LintOutcome(result, catalog.files, only_paths=only_paths)
+        outcome.result.findings = [f for f in outcome.result.findings if f.path in only]
+        outcome.only_paths = only
+    return outcome
 
 
 def _lint_one(
