@@ -157,10 +157,6 @@ class Bulletin:
                 del figures["by_member"]
             return figures
 
-        federation = {
-            "members": [asdict(member) for member in self.members],
-            "records_by_member": dict(self.records_by_member),
-        } if self.federated else None
         return {
             "period": {"key": self.period.key, "label": self.period.label, "start": self.period.start.isoformat(),
                        "end": self.period.end.isoformat()},
@@ -179,7 +175,9 @@ class Bulletin:
             "duplicates": source(self.duplicates),
             "plans": source(self.plans),
             "diagram": {"available": not isinstance(self.diagram, Unavailable)},
-            "federation": federation,
+            # A federation's members (empty for one catalog) and the records each holds.
+            "members": [asdict(member) for member in self.members],
+            "records_by_member": dict(self.records_by_member),
         }
 
 
