@@ -161,7 +161,17 @@ def _hashes(
     if not hash_unknown and len(unknown) > max(64, len(hashes) // 100):
         return None
     for key, top, rel, limit in unknown:
-        hashes[key] = (known or {}).get(key) or _hash_file(store, top, rel, key, limit)
+        sha = (known or {}).get(key)
+        if sha is None:
+            sha = _hash_file(store, top, rel, key, limit)
+        else:  # hashed by the loader: remember it under the file's fingerprint for the next run
+            try:
+                info = os.lstat(top / rel)
+            except OSError:
+                pass
+            else:
+                store.remember_hash(key, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), sha)
+        hashes[key] = sha
     return hashes
 
 
