@@ -230,3 +230,23 @@ def test_an_unchanged_union_is_answered_from_the_cache(tmp_path: Path) -> None:
     assert [f.to_json() for f in again.result.findings] == [f.to_json() for f in first.result.findings]
     assert not lint_union(root, config, day, Selection(select=["C"]))[0].from_cache  # other rules
     assert not lint_union(root, config, day, Selection(), members=[HENAN])[0].from_cache  # other members
+
+
+def test_a_member_that_federates_its_cities_adds_them_under_its_name(tmp_path: Path) -> None:
+    city = tmp_path / "zhengzhou"
+    (city / "records" / "local").mkdir(parents=True)
+    (city / "gbstd.toml").write_text("", encoding="utf-8")
+    bad = "title: 办公用房管理规范\nstatus: 现行\ncode: DB4101/T 2-2020\n"  # C003: the file name is of 1-2020
+    (city / "records" / "local" / "DB4101-T-1-2020.yaml").write_text(bad, encoding="utf-8")
+    province = tmp_path / "henan"
+    province.mkdir()
+    (province / "gbstd.toml").write_text('[[federation.members]]\nname = "郑州"\npath = "../zhengzhou"\n', encoding="utf-8")
+    root = tmp_path / "national"
+    root.mkdir()
+    (root / "gbstd.toml").write_text('[[federation.members]]\nname = "河南"\npath = "../henan"\n', encoding="utf-8")
+    union = load_union(root)
+    assert [(r.rel, r.member) for r in union.records] == [("河南/郑州/records/local/DB4101-T-1-2020.yaml", "河南/郑州")]
+    assert union.records[0].path == city / "records" / "local" / "DB4101-T-1-2020.yaml"
+    assert [m.name for m in union.members] == ["河南", "河南/郑州"]
+    found = _json(["lint", str(root), "--format", "json", "--select", "C003"], 1)
+    assert [(f["path"], f["line"]) for f in found] == [("河南/郑州/records/local/DB4101-T-1-2020.yaml", 3)]
