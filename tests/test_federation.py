@@ -4,6 +4,7 @@ one member a git repository fetched over a file:// URL by `gbstd federation sync
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -11,9 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from gbstd.catalog.config_file import load_config
 from gbstd.catalog.federation import load_union
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
+from gbstd.engine import Selection
+from gbstd.federated_lint import lint_union
 from tests.federation_support import (
     DIRS,
     HENAN,
@@ -215,3 +219,34 @@ def test_lint_caches_the_union_in_the_federating_catalog_only(tmp_path: Path) ->
     strays = {f["rule"] for f in fewer if f["path"].startswith(f"{PROVINCES}/records/")}
     assert strays == {"Y011"}  # no longer records: stray files of that member
     assert _json([*args, "--member", HENAN]) == _json([*args, "--member", HENAN, "--no-cache"])
+
+
+def test_an_unchanged_union_is_answered_from_the_cache(tmp_path: Path) -> None:
+    root = split_sample(tmp_path)
+    config, day = load_config(root), dt.date.fromisoformat(AS_OF)
+    first, mounts = lint_union(root, config, day, Selection())
+    again, same = lint_union(root, config, day, Selection())
+    assert not first.from_cache and again.from_cache and same == mounts
+    assert [f.to_json() for f in again.result.findings] == [f.to_json() for f in first.result.findings]
+    assert not lint_union(root, config, day, Selection(select=["C"]))[0].from_cache  # other rules
+    assert not lint_union(root, config, day, Selection(), members=[HENAN])[0].from_cache  # other members
+
+
+def test_a_member_that_federates_its_cities_adds_them_under_its_name(tmp_path: Path) -> None:
+    city = tmp_path / "zhengzhou"
+    (city / "records" / "local").mkdir(parents=True)
+    (city / "gbstd.toml").write_text("", encoding="utf-8")
+    bad = "title: 办公用房管理规范\nstatus: 现行\ncode: DB4101/T 2-2020\n"  # C003: the file name is of 1-2020
+    (city / "records" / "local" / "DB4101-T-1-2020.yaml").write_text(bad, encoding="utf-8")
+    province = tmp_path / "henan"
+    province.mkdir()
+    (province / "gbstd.toml").write_text('[[federation.members]]\nname = "郑州"\npath = "../zhengzhou"\n', encoding="utf-8")
+    root = tmp_path / "national"
+    root.mkdir()
+    (root / "gbstd.toml").write_text('[[federation.members]]\nname = "河南"\npath = "../henan"\n', encoding="utf-8")
+    union = load_union(root)
+    assert [(r.rel, r.member) for r in union.records] == [("河南/郑州/records/local/DB4101-T-1-2020.yaml", "河南/郑州")]
+    assert union.records[0].path == city / "records" / "local" / "DB4101-T-1-2020.yaml"
+    assert [m.name for m in union.members] == ["河南", "河南/郑州"]
+    found = _json(["lint", str(root), "--format", "json", "--select", "C003"], 1)
+    assert [(f["path"], f["line"]) for f in found] == [("河南/郑州/records/local/DB4101-T-1-2020.yaml", 3)]

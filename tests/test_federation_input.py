@@ -211,3 +211,10 @@ def test_member_option_needs_a_federation_and_a_known_name(tmp_path: Path) -> No
     _one_line_error(["federation", "sync", str(plain)], "not a federating catalog")
     root = split_sample(tmp_path / "split")
     _one_line_error(["federation", "sync", str(root), "--member", "江苏"], "no member named 江苏")
+
+
+@pytest.mark.parametrize("name", ["records", "notes", "system.yaml", "docs"])
+def test_a_member_named_like_a_file_of_the_federating_catalog(tmp_path: Path, name: str) -> None:
+    _member(tmp_path, "m")
+    root = _federating(tmp_path, f'[[federation.members]]\nname = "{name}"\npath = "../m"\n', {"docs/a.txt": "x"})
+    _one_line_error(["lint", str(root)], f"member name {name} is also the name of a file or directory")

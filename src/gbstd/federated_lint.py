@@ -29,10 +29,10 @@ from gbstd.catalog.config_file import CatalogError, load_config
 from gbstd.catalog.federation import Warn, is_federation, load_union, locate_member, select_members
 from gbstd.catalog.loader import walk_files
 from gbstd.catalog.yamlio import read_bytes
-from gbstd.engine import Selection, run_rules, selected_rules
+from gbstd.engine import Selection, run_rules
 from gbstd.findings import FindingSet
 from gbstd.i18n import Text
-from gbstd.linting import LintOutcome
+from gbstd.linting import LintOutcome, cache_dir_within, selection_key
 from gbstd.model.config import Config
 
 UNION_CACHE = "union"  # under the federating catalog's cache directory
@@ -66,7 +66,7 @@ def lint_union(
     cache_dir = root / config.catalog.cache_dir / UNION_CACHE
     store = Cache(cache_dir / RESULT_CACHE, tool_fingerprint(), config_digest(config)) if use_cache else None
     found = _parts(root, config, members, allow_missing) if store is not None else None
-    head = [*_selection_key(selection), as_of.isoformat(), "|".join(sorted(members or [])), str(allow_missing)]
+    head = [*selection_key(selection), as_of.isoformat(), "|".join(sorted(members or [])), str(allow_missing)]
     if store is not None and found is not None:
         parts, skipped = found
         hashes = _hashes(parts, store, hash_unknown=False)
@@ -150,7 +150,7 @@ def _hashes(
     for part in parts:
         if part.root is None or part.config is None:
             continue
-        skip = _inside(part.root, part.root / part.config.catalog.cache_dir)
+        skip = cache_dir_within(part.root, part.root / part.config.catalog.cache_dir)
         for rel in walk_files(part.root, None, skip=skip):
             key = part.prefix + rel
             sha = _known(store, part.root, rel, key)
@@ -161,7 +161,17 @@ def _hashes(
     if not hash_unknown and len(unknown) > max(64, len(hashes) // 100):
         return None
     for key, top, rel, limit in unknown:
-        hashes[key] = (known or {}).get(key) or _hash_file(store, top, rel, key, limit)
+        sha = (known or {}).get(key)
+        if sha is None:
+            sha = _hash_file(store, top, rel, key, limit)
+        else:  # hashed by the loader: remember it under the file's fingerprint for the next run
+            try:
+                info = os.lstat(top / rel)
+            except OSError:
+                pass
+            else:
+                store.remember_hash(key, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), sha)
+        hashes[key] = sha
     return hashes
 
 
@@ -191,16 +201,3 @@ def _digest(head: list[str], parts: list[_Part], hashes: dict[str, str]) -> str:
         rows.append(f"{part.prefix}:{part.root}:{digest}")
     rows += [f"{rel}={sha}" for rel, sha in sorted(hashes.items())]
     return input_digest(rows)
-
-
-def _selection_key(selection: Selection) -> list[str]:
-    return [
-        f"{rule.code}={type(rule).__module__}.{type(rule).__qualname__}" for rule in selected_rules(selection)
-    ]
-
-
-def _inside(root: Path, directory: Path) -> list[str]:
-    try:
-        return [directory.resolve().relative_to(root.resolve()).as_posix()]
-    except (ValueError, OSError):
-        return []

@@ -176,6 +176,14 @@ def _check_place(
 ) -> None:
     """A member must be a catalog of its own: not one on the way here (a loop), not one holding the federating
     catalog, not another member's directory, and not inside the federating catalog unless excluded there."""
+    taken = {Path(getattr(config.catalog, key)).parts[0] for key in ("records", "notes", "projects", "plans", "system")}
+    if member.name in taken or os.path.lexists(root / member.name):
+        # Paths would be ambiguous: "records/x.yaml" could be the catalog's own or member "records"'s.
+        raise CatalogError(Text(
+            f"成员名称 {member.name} 与联合目录中的文件或目录同名（成员的文件路径以名称开头）；请改名",
+            f"member name {member.name} is also the name of a file or directory of the federating catalog "
+            "(a member's paths start with its name); rename the member",
+        ))
     real = where.resolve()
     for outer in stack:
         if real == outer or outer.is_relative_to(real):

@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -43,6 +43,8 @@ from gbstd.linting import LintOutcome, lint_catalog
 from gbstd.model.config import Config
 from gbstd.reporters import REPORTER_BY_NAME, ReportInput
 from gbstd.rules import RULES_BY_CODE
+
+T = TypeVar("T")
 
 
 class Format(str, Enum):
@@ -172,23 +174,10 @@ def _lint_union(
 ) -> LintOutcome:
     """A federation: the union of the catalog and its members (:mod:`gbstd.federated_lint`); a path argument
     limits the report to the files under it."""
-    try:
-        with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
-            outcome, mounts = lint_union(
-                root, config, day, selection, members=members, allow_missing=allow_missing,
-                warn=lambda message: warn(message, language), use_cache=use_cache,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
-            )
-    except CatalogError as exc:
-        fail(exc.text, language)
-    except Exception:  # a bug must show as one line, not a traceback
-        if debug:
-            stderr.print(traceback.format_exc(), markup=False)
-        fail(Text(
-            "加载目录时内部错误，请报告此问题；加 --debug 查看详情",
-            "internal error while loading the catalog, please report; run with --debug for details",
-        ), language)
+    outcome, mounts = _guarded(lambda progress, on_total: lint_union(
+        root, config, day, selection, members=members, allow_missing=allow_missing,
+        warn=lambda message: warn(message, language), use_cache=use_cache, progress=progress, on_total=on_total,
+    ), debug, language)
     roots = {p.resolve() for p in targets}
     if not any(root == t or root.is_relative_to(t) for t in roots):
         where = Catalog(root=root, config=config, mounts=mounts)
@@ -207,13 +196,20 @@ def _lint_one(
     """One catalog directory, through the cache and the incremental state."""
     only_paths = _paths_within(root, lambda: catalog_files(root, config) + stray_files(root, config), roots)
     _require_catalog_paths(root, targets, only_paths, language)
+    return _guarded(lambda progress, on_total: lint_catalog(
+        root, config, day, selection, only_paths=only_paths, targets=roots, changed_since=changed_since,
+        use_cache=not no_cache, jobs=jobs, progress=progress, on_total=on_total,
+    ), debug, language)
+
+
+def _guarded(run: Callable[[Callable[[int], None] | None, Callable[[int], None] | None], T], debug: bool,
+             language: Lang) -> T:
+    """``run(progress, on_total)`` behind a progress bar; a CatalogError or a bug is one line, exit 2."""
     try:
         with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
-            outcome = lint_catalog(
-                root, config, day, selection, only_paths=only_paths, targets=roots, changed_since=changed_since,
-                use_cache=not no_cache, jobs=jobs,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            return run(
+                (lambda n: bar.advance(0, n)) if bar else None,
+                (lambda total: bar.update(0, total=total)) if bar else None,
             )
     except CatalogError as exc:
         fail(exc.text, language)
@@ -224,7 +220,6 @@ def _lint_one(
             "加载目录时内部错误，请报告此问题；加 --debug 查看详情",
             "internal error while loading the catalog, please report; run with --debug for details",
         ), language)
-    return outcome
 
 
 def _relative_to_cwd(root: Path) -> str:
