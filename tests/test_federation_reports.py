@@ -346,12 +346,18 @@ def test_catalog_export_has_a_member_column(split: Split, tmp_path: Path) -> Non
             assert {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == set(MEMBERS)
 
 
+def _both(command: str, split: Split) -> tuple[Any, Any]:
+    """``gbstd COMMAND -f json`` on the unsplit sample and on the federation."""
+    parsed = []
+    for catalog in (SAMPLE, split.federation):
+        code, out, err = invoke(command, str(catalog), "-f", "json", "--as-of", AS_OF)
+        assert code in (0, 1), err
+        parsed.append(json.loads(out))
+    return parsed[0], parsed[1]
+
+
 def test_review_reads_the_union(split: Split) -> None:
-    code, whole, err = invoke("review", str(SAMPLE), "-f", "json", "--as-of", AS_OF)
-    assert code in (0, 1), err
-    code, union, err = invoke("review", str(split.federation), "-f", "json", "--as-of", AS_OF)
-    assert code in (0, 1), err
-    w, u = json.loads(whole), json.loads(union)
+    w, u = _both("review", split)
     assert u["summary"] == w["summary"]
     sample = load_catalog(SAMPLE)
     prefixed = {}
@@ -364,11 +370,7 @@ def test_review_reads_the_union(split: Split) -> None:
 
 
 def test_system_coverage_reads_the_union(split: Split) -> None:
-    code, whole, err = invoke("system", str(SAMPLE), "-f", "json", "--as-of", AS_OF)
-    assert code in (0, 1), err
-    code, union, err = invoke("system", str(split.federation), "-f", "json", "--as-of", AS_OF)
-    assert code in (0, 1), err
-    w, u = json.loads(whole), json.loads(union)
+    w, u = _both("system", split)
 
     def standards_as_sets(node: Any) -> Any:
         if isinstance(node, dict):
