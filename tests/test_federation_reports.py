@@ -166,6 +166,9 @@ def test_markdown_bulletin_has_the_member_tables_with_their_figures(split: Split
     sources = {row[0]: row for row in _md_table(text, captions[-1])}
     assert sources[NATIONAL][1:4] == ["git 仓库", (split.base / "national").resolve().as_uri(),
                                       split.national_head[:12]]
+    synced = dt.datetime.fromisoformat(figures["members"][2]["fetched_at"]).astimezone(dt.timezone.utc)
+    assert sources[NATIONAL][4] == synced.strftime("%Y-%m-%d %H:%M")
+    assert abs(dt.datetime.now(dt.timezone.utc) - synced) < dt.timedelta(hours=1)
     assert sources[HENAN][1:4] == ["目录", "../henan", split.henan_head[:12]]
     assert sources[PROVINCES][3] == "（不在 git 中）"
     assert sources["合计"][-1] == "46"

@@ -9,6 +9,7 @@ that every format marks visibly; figures come only from :class:`~gbstd.reports.f
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -279,12 +280,23 @@ def _member_blocks(
     for member in bulletin.members:
         kind = "git 仓库" if member.kind == "git" else "目录"
         commit = member.commit[:12] if member.commit else "（不在 git 中）"
-        fetched = member.fetched_at[:19].replace("T", " ") if member.fetched_at else "—"
+        fetched = _utc(member.fetched_at) if member.fetched_at else "—"
         sources.append([member.name, kind, member.source, commit, fetched, str(member.records)])
     sources.append(["合计", "", "", "", "", str(bulletin.records_total)])
-    blocks.append(table("联合目录成员及读取版本", ["成员目录", "类型", "来源", "读取版本（提交）", "同步时间", "标准数"],
+    blocks.append(table("联合目录成员及读取版本", ["成员目录", "类型", "来源", "读取版本（提交）", "同步时间（UTC）", "标准数"],
                         sources, text_columns=5))
     return blocks
+
+
+def _utc(stamp: str) -> str:
+    """An ISO time as ``YYYY-MM-DD HH:MM`` in UTC; a manifest's text that is not one is shown as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _source_block(source: object, bulletin: Bulletin) -> Block:
