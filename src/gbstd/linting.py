@@ -99,7 +99,7 @@ def lint_catalog(
             cache.save()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
 
-    everything = walk_files(root, None, skip=_inside(root, cache.directory))
+    everything = walk_files(root, None, skip=cache_dir_within(root, cache.directory))
     hashes = _known_hashes(root, everything, cache)
     unknown = [rel for rel, sha in hashes.items() if sha is None]
     head = [
@@ -107,7 +107,7 @@ def lint_catalog(
         cache.config,
         config_digest(config),
         as_of.isoformat(),
-        *_selection_key(selection),
+        *selection_key(selection),
         "|".join(sorted(only_paths)) if only_paths is not None else "*",
     ]
     if len(unknown) <= max(64, len(everything) // 100):
@@ -405,14 +405,15 @@ def changed_paths(catalog: Catalog, baseline: Baseline) -> set[str] | None:
     return {rel for rel in baseline.changed if rel in current} | baseline.deleted
 
 
-def _selection_key(selection: Selection) -> list[str]:
+def selection_key(selection: Selection) -> list[str]:
     """The rules that will run, by code and class: a different registry means different results."""
     return [
         f"{rule.code}={type(rule).__module__}.{type(rule).__qualname__}" for rule in selected_rules(selection)
     ]
 
 
-def _inside(root: Path, directory: Path) -> list[str]:
+def cache_dir_within(root: Path, directory: Path) -> list[str]:
+    """``directory`` relative to ``root`` as a walk's skip list (empty when it lies elsewhere)."""
     try:
         return [directory.resolve().relative_to(root.resolve()).as_posix()]
     except (ValueError, OSError):

@@ -102,6 +102,7 @@ class MemberInfo:
     commit: str | None = None  # the commit read (git members; path members inside a git work tree)
     fetched_at: str | None = None  # ISO time of `gbstd federation sync` (git members)
     records: int = 0
+    system: StandardSystem | None = None  # the member's own standard system, when it has one
 
 
 @dataclass
@@ -161,6 +162,20 @@ class Catalog:
     def notes_for(self, period: str) -> NotesFile | None:
         """The notes file written for a period key such as ``2023H2``, if the catalog has one."""
         return next((n for n in self.notes if n.notes.period == period), None)
+
+    @cached_property
+    def member_modules(self) -> dict[str, dict[str, str]]:
+        """Federation member → its own system's modules (members with a system of their own only)."""
+        return {
+            info.name: {module.id: module.name for module in info.system.module_ids().values()}
+            for info in self.members if info.system is not None
+        }
+
+    def modules_of(self, record: Record) -> dict[str, str]:
+        """The modules a record is filed against: its member's own system when it has one, else the catalog's."""
+        if record.member is not None and record.member in self.member_modules:
+            return self.member_modules[record.member]
+        return self.modules
 
     @cached_property
     def modules(self) -> dict[str, str]:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gbstd.catalog.cache import Cache, config_digest, tool_fingerprint
 from gbstd.catalog.catalog import Catalog, MemberInfo
 from gbstd.catalog.config_file import CONFIG_NAME, CatalogError, find_root, load_config
 from gbstd.catalog.federation_git import Manifest, checkout_dir, read_manifest
@@ -28,6 +29,7 @@ from gbstd.i18n import Text
 from gbstd.model.config import Config, Member
 
 Warn = Callable[[Text], None]
+MEMBER_CACHES = "members"  # under a union's cache directory: one cache directory per member
 Progress = Callable[[int], None]
 
 
@@ -97,16 +99,19 @@ def load_union(
     warn: Warn | None = None,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    cache_dir: Path | None = None,
 ) -> Catalog:
     """Load the catalog holding ``start``; when it federates members, the union of it and its members.
 
     ``members`` narrows to those members (the federating catalog's own files always stay: its system, notes
     and records frame the rest). A missing or unsynced member is a :class:`CatalogError` naming it, or with
     ``allow_missing`` a warning (``warn``) and left out. Without members this is :func:`load_catalog`.
+    With ``cache_dir``, each catalog of the union keeps its parsed files in a cache of its own under it
+    (``members/<name>/…``), all in the federating catalog's cache: nothing is written into a member.
     """
     root = find_root(start)
     counter = _Totals(on_total)
-    return _load(root, members, allow_missing, warn, progress, counter, ())
+    return _load(root, members, allow_missing, warn, progress, counter, (), cache_dir)
 
 
 class _Totals:
@@ -123,7 +128,7 @@ class _Totals:
 
 def _load(
     root: Path, names: Sequence[str] | None, allow_missing: bool, warn: Warn | None,
-    progress: Progress | None, totals: _Totals, stack: tuple[Path, ...],
+    progress: Progress | None, totals: _Totals, stack: tuple[Path, ...], cache_dir: Path | None,
 ) -> Catalog:
     config = load_config(root)
     if names and not is_federation(config):
@@ -131,7 +136,12 @@ def _load(
             f"--member 只用于联合目录；{root} 的 {CONFIG_NAME} 没有 [[federation.members]]",
             f"--member needs a federating catalog; {root}'s {CONFIG_NAME} has no [[federation.members]]",
         ))
-    union = load_catalog(root, progress=progress, on_total=totals.add)
+    cache = Cache(cache_dir, tool_fingerprint(), config_digest(config)) if cache_dir is not None else None
+    union = load_catalog(root, progress=progress, on_total=totals.add, cache=cache)
+    if cache is not None:
+        cache.forget_missing(union.files)
+        cache.keep_records(set(union.hashes.values()))
+        cache.save()
     if not is_federation(config):
         return union
     stack = (*stack, root.resolve())
@@ -147,7 +157,8 @@ def _load(
             continue
         _check_place(root, config, member, place.root, stack, places)
         try:
-            parts.append((place, _load(place.root, None, allow_missing, warn, progress, totals, stack)))
+            inner = cache_dir / MEMBER_CACHES / member.name if cache_dir is not None else None
+            parts.append((place, _load(place.root, None, allow_missing, warn, progress, totals, stack, inner)))
         except CatalogError as exc:
             raise CatalogError(_prefixed(member.name, exc.text)) from None
     for place, part in parts:
@@ -165,6 +176,14 @@ def _check_place(
 ) -> None:
     """A member must be a catalog of its own: not one on the way here (a loop), not one holding the federating
     catalog, not another member's directory, and not inside the federating catalog unless excluded there."""
+    taken = {Path(getattr(config.catalog, key)).parts[0] for key in ("records", "notes", "projects", "plans", "system")}
+    if member.name in taken or os.path.lexists(root / member.name):
+        # Paths would be ambiguous: "records/x.yaml" could be the catalog's own or member "records"'s.
+        raise CatalogError(Text(
+            f"成员名称 {member.name} 与联合目录中的文件或目录同名（成员的文件路径以名称开头）；请改名",
+            f"member name {member.name} is also the name of a file or directory of the federating catalog "
+            "(a member's paths start with its name); rename the member",
+        ))
     real = where.resolve()
     for outer in stack:
         if real == outer or outer.is_relative_to(real):
@@ -222,6 +241,8 @@ def _mount(union: Catalog, part: Catalog, place: MemberPlace) -> None:
         commit=manifest.commit if manifest else head_commit(part.root),
         fetched_at=manifest.fetched_at if manifest else None,
         records=sum(1 for record in part.records if record.member == name),
+        system=part.system if part.system is not None and part.system_rel is not None and
+        not part.system_rel.startswith(tuple(part.mounts)) else None,  # its own, not one it took from a member
     ))
     for info in part.members:
         info.name = owner(info.name)

@@ -10,17 +10,20 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
-from gbstd.changes import ChangeSet, compare
+from gbstd.changes import ChangeSet
 from gbstd.cli.common import (
+    AllowMissingOption,
     CatalogArgument,
     CatalogOption,
     LangChoice,
     LangOption,
+    MemberOption,
     fail,
     named_catalog,
     stderr,
+    warn,
 )
-from gbstd.gitdiff import catalog_diff
+from gbstd.federation_changes import compare_union
 from gbstd.i18n import Lang, Text
 from gbstd.reporters.changes import clean, render_json, render_markdown, render_text
 
@@ -50,6 +53,8 @@ def changes(
     ] = ChangesFormat.text,
     lang: LangOption = LangChoice.zh,
     catalog: CatalogOption = None,
+    member: MemberOption = None,
+    allow_missing: AllowMissingOption = False,
 ) -> None:
     """目录变化 — what changed in the catalog between two revisions: standards added, removed, abolished,
     superseded by a new edition, renamed (code changed) or modified, and modules, project stages and plan
@@ -75,7 +80,7 @@ def changes(
             ),
             language,
         )
-    found = compare_or_fail(named_catalog(path, catalog, language), since, until, language)
+    found = compare_or_fail(named_catalog(path, catalog, language), since, until, language, member, allow_missing)
     if output_format is ChangesFormat.json:
         typer.echo(render_json(found), nl=False)
     elif output_format is ChangesFormat.markdown:
@@ -85,14 +90,19 @@ def changes(
     append_job_summary(found, language)
 
 
-def compare_or_fail(path: Path, since: str, until: str | None, lang: Lang) -> ChangeSet:
-    """The changes in the catalog that holds ``path``; any problem is a one-line error, exit 2."""
+def compare_or_fail(
+    path: Path, since: str, until: str | None, lang: Lang,
+    members: list[str] | None = None, allow_missing: bool = False,
+) -> ChangeSet:
+    """The changes in the catalog that holds ``path`` (with its members, in a federation: each in its own
+    repository, see :mod:`gbstd.federation_changes`); any problem is a one-line error, exit 2."""
     if not path.exists():
         fail(Text(f"路径不存在：{clean(str(path))}", f"no such path: {clean(str(path))}"), lang)
     try:
         root = find_root(path)
         config = load_config(root)
-        return compare(catalog_diff(root, config, since, until), config)
+        return compare_union(root, config, since, until, members=members, allow_missing=allow_missing,
+                             warn=lambda message: warn(message, lang))
     except CatalogError as exc:
         fail(Text(clean(exc.text.zh), clean(exc.text.en)), lang)
 

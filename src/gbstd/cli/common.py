@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -135,18 +136,7 @@ def parse_date_option(value: str, option: str, lang: Lang) -> dt.date:
 
 def load_catalog_or_fail(path: Path, lang: Lang, label: Text | None = None, *, show: bool | None = None) -> Catalog:
     """Load the catalog that holds ``path`` behind a progress bar; any CatalogError is a one-line exit 2."""
-    if not path.exists():
-        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
-    text = (label or Text("加载", "loading")).get(lang)
-    try:
-        with progress_bar(text, enabled=show) as bar:
-            return load_catalog(
-                path,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
-            )
-    except CatalogError as exc:
-        fail(exc.text, lang)
+    return _load_or_fail(path, lang, label, show, load_catalog)
 
 
 def load_union_or_fail(
@@ -155,13 +145,21 @@ def load_union_or_fail(
 ) -> Catalog:
     """Load the catalog holding ``path``, with its federation members when it has any (see
     :mod:`gbstd.catalog.federation`); any CatalogError is a one-line exit 2, a skipped member a warning."""
+    return _load_or_fail(path, lang, label, show, partial(
+        load_union, members=members, allow_missing=allow_missing, warn=lambda message: warn(message, lang)
+    ))
+
+
+def _load_or_fail(
+    path: Path, lang: Lang, label: Text | None, show: bool | None, loader: Callable[..., Catalog]
+) -> Catalog:
     if not path.exists():
         fail(Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
     text = (label or Text("加载", "loading")).get(lang)
     try:
         with progress_bar(text, enabled=show) as bar:
-            return load_union(
-                path, members=members, allow_missing=allow_missing, warn=lambda message: warn(message, lang),
+            return loader(
+                path,
                 progress=(lambda n: bar.advance(0, n)) if bar else None,
                 on_total=(lambda total: bar.update(0, total=total)) if bar else None,
             )

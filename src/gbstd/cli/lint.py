@@ -9,10 +9,11 @@ import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
+from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config, with_cache_dir
 from gbstd.catalog.loader import catalog_files
 from gbstd.catalog.strays import stray_files
@@ -28,19 +29,22 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
-    load_union_or_fail,
     named_catalogs,
     parse_as_of,
     progress_bar,
     stderr,
+    warn,
 )  # fmt: skip
-from gbstd.engine import Selection, run_rules
+from gbstd.engine import Selection
+from gbstd.federated_lint import lint_union
 from gbstd.findings import Severity
 from gbstd.i18n import Lang, Text
 from gbstd.linting import LintOutcome, lint_catalog
 from gbstd.model.config import Config
 from gbstd.reporters import REPORTER_BY_NAME, ReportInput
 from gbstd.rules import RULES_BY_CODE
+
+T = TypeVar("T")
 
 
 class Format(str, Enum):
@@ -140,7 +144,8 @@ def lint(
         if changed_since is not None:
             fail(Text("联合目录不支持 --changed-since（成员各有其 git 历史）",
                       "--changed-since does not apply to a federation (each member has its own git history)"), language)
-        outcome = _lint_union(root, targets, day, selection, member, allow_missing, language)
+        outcome = _lint_union(root, config, targets, day, selection, member, allow_missing, not no_cache, debug,
+                              language)
     else:
         outcome = _lint_one(root, config, targets, roots, day, selection, changed_since, no_cache, jobs, debug, language)
     result = outcome.result
@@ -164,21 +169,24 @@ def lint(
 
 
 def _lint_union(
-    root: Path, targets: list[Path], day: dt.date, selection: Selection, members: list[str] | None,
-    allow_missing: bool, language: Lang,
+    root: Path, config: Config, targets: list[Path], day: dt.date, selection: Selection,
+    members: list[str] | None, allow_missing: bool, use_cache: bool, debug: bool, language: Lang,
 ) -> LintOutcome:
-    """A federation: the union of the catalog and its members, linted whole. The incremental state and the
-    result cache are keyed on one directory's files, so a union is checked afresh on every run."""
-    catalog = load_union_or_fail(root, language, members, allow_missing)
+    """A federation: the union of the catalog and its members (:mod:`gbstd.federated_lint`); a path argument
+    limits the report to the files under it."""
+    outcome, mounts = _guarded(lambda progress, on_total: lint_union(
+        root, config, day, selection, members=members, allow_missing=allow_missing,
+        warn=lambda message: warn(message, language), use_cache=use_cache, progress=progress, on_total=on_total,
+    ), debug, language)
     roots = {p.resolve() for p in targets}
-    only_paths: set[str] | None = None
     if not any(root == t or root.is_relative_to(t) for t in roots):
-        only_paths = {rel for rel in catalog.files
-                      if any(catalog.locate(rel)[0].resolve().is_relative_to(t) for t in roots)}
-        if not only_paths:
+        where = Catalog(root=root, config=config, mounts=mounts)
+        only = {rel for rel in outcome.files if any(where.locate(rel)[0].resolve().is_relative_to(t) for t in roots)}
+        if not only:
             fail(Text(f"{targets[0]} 中没有联合目录的文件", f"{targets[0]} holds no file of the federation"), language)
-    result = run_rules(catalog, day, selection, only_paths=only_paths)
-    return LintOutcome(result, catalog.files, only_paths=only_paths)
+        outcome.result.findings = [f for f in outcome.result.findings if f.path in only]
+        outcome.only_paths = only
+    return outcome
 
 
 def _lint_one(
@@ -188,13 +196,20 @@ def _lint_one(
     """One catalog directory, through the cache and the incremental state."""
     only_paths = _paths_within(root, lambda: catalog_files(root, config) + stray_files(root, config), roots)
     _require_catalog_paths(root, targets, only_paths, language)
+    return _guarded(lambda progress, on_total: lint_catalog(
+        root, config, day, selection, only_paths=only_paths, targets=roots, changed_since=changed_since,
+        use_cache=not no_cache, jobs=jobs, progress=progress, on_total=on_total,
+    ), debug, language)
+
+
+def _guarded(run: Callable[[Callable[[int], None] | None, Callable[[int], None] | None], T], debug: bool,
+             language: Lang) -> T:
+    """``run(progress, on_total)`` behind a progress bar; a CatalogError or a bug is one line, exit 2."""
     try:
         with progress_bar("加载 loading" if language == "zh" else "loading") as bar:
-            outcome = lint_catalog(
-                root, config, day, selection, only_paths=only_paths, targets=roots, changed_since=changed_since,
-                use_cache=not no_cache, jobs=jobs,
-                progress=(lambda n: bar.advance(0, n)) if bar else None,
-                on_total=(lambda total: bar.update(0, total=total)) if bar else None,
+            return run(
+                (lambda n: bar.advance(0, n)) if bar else None,
+                (lambda total: bar.update(0, total=total)) if bar else None,
             )
     except CatalogError as exc:
         fail(exc.text, language)
@@ -205,7 +220,6 @@ def _lint_one(
             "加载目录时内部错误，请报告此问题；加 --debug 查看详情",
             "internal error while loading the catalog, please report; run with --debug for details",
         ), language)
-    return outcome
 
 
 def _relative_to_cwd(root: Path) -> str:

@@ -75,6 +75,9 @@ def bulletin(
     computed for the period; the other sections (特色做法, 工作经验, 下一步重点工作, addressee, issuing office, date)
     come from the notes file. Whatever is missing is printed as a marked placeholder, never invented.
 
+    In a federating catalog ([[federation.members]] in gbstd.toml) the figures are those of the union; two
+    more tables break them down by member and list each member's source and the commit it was read at.
+
     Exit codes: 0 written, 2 could not run (unknown period, broken notes file, unwritable output).
 
     Examples:
@@ -111,8 +114,8 @@ def bulletin(
     for warning in choice.warnings:
         stderr.print(f"gbstd: {warning.get(language)}", markup=False, soft_wrap=True)
     changes = None
-    if changes_since is not None:
-        changes = compare_or_fail(catalog.root, changes_since, None, language)
+    if changes_since is not None:  # a federation: each member compared in its own repository
+        changes = compare_or_fail(catalog.root, changes_since, None, language, member, allow_missing)
     records = len(catalog.records)
     try:
         with progress_bar("生成通报 bulletin" if language == "zh" else "bulletin", total=records + 4) as bar:

@@ -62,7 +62,8 @@ def catalog(
 
     The columns are exactly those `gbstd import` reads, so export → edit in Excel → `gbstd import --update`
     works, and export → import → export gives the same table. Rows are sorted by 体系编号, tier and code.
-    `--lang en` writes English headers and values (import reads both).
+    `--lang en` writes English headers and values (import reads both). In a federating catalog the table
+    holds the union, with a 成员 (member) column after 序号: the member each standard comes from.
 
     Examples:
 
@@ -78,7 +79,7 @@ def catalog(
     if chosen is TableFormat.xlsx and output is None:
         fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)
     loaded = load_union_or_fail(path, language, member, allow_missing)
-    table = build_table(loaded.records, language)
+    table = build_table(loaded.records, language, members=bool(loaded.members))
     unreadable = len({f.path for f in loaded.load_findings if f.path != loaded.system_rel})
     if unreadable:
         stderr.print(

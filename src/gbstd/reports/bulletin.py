@@ -56,7 +56,8 @@ def _located(findings: list[Finding], path: Path, rel: str, max_size: int, root:
 
 def choose_notes(catalog: Catalog, period: Period, notes_path: Path | None) -> BulletinNotesChoice:
     """The notes for ``period``: the file given, else ``<notes dir>/<period>.yaml``, else any notes file whose
-    ``period`` matches. A file that exists but does not validate is an error (never silently ignored)."""
+    ``period`` matches (in a federation, one of the federating catalog's own). A file that exists but does not
+    validate is an error (never silently ignored)."""
     warnings: list[Text] = []
     path = notes_path
     if path is None:
@@ -64,7 +65,9 @@ def choose_notes(catalog: Catalog, period: Period, notes_path: Path | None) -> B
         if candidate.is_file():
             path = candidate
     if path is None:
-        return BulletinNotesChoice(catalog.notes_for(period.key), warnings)
+        # A federation's bulletin is the federating catalog's to write: a member's notes speak for that member.
+        own = next((n for n in catalog.notes if n.member is None and n.notes.period == period.key), None)
+        return BulletinNotesChoice(own, warnings)
     if not path.is_file():
         raise NotesError([Text(f"通报素材文件不存在：{path}", f"no such notes file: {path}")])
     try:
@@ -94,7 +97,7 @@ def build_document(
     bulletin: Bulletin = compute_bulletin(catalog, period, as_of, progress=progress)
     doc = compose(bulletin, notes.notes if notes else None, notes.rel if notes else None)
     if changes is not None:
-        doc.changes = changes_appendix(changes)
+        doc.changes = changes_appendix(changes, [member.name for member in catalog.members])
     return doc
 
 

@@ -9,13 +9,14 @@ that every format marks visibly; figures come only from :class:`~gbstd.reports.f
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gbstd.model.code import Tier
 from gbstd.model.notes import BulletinNotes, NoteItem, NoteSection
-from gbstd.reports.figures import Bulletin, Count, module_label, region_label, tier_label
+from gbstd.reports.figures import OWN, Bulletin, Count, member_label, module_label, region_label, tier_label
 from gbstd.reports.period import cn_date
 from gbstd.reports.sources import DuplicateFigures, PlanFigures, ProjectFigures, ReviewFigures, Unavailable
 
@@ -28,6 +29,7 @@ class Table:
     caption: str
     header: list[str]
     rows: list[list[str]]
+    text_columns: int = 1  # leading columns of text (left-aligned); the rest are counts (right-aligned)
 
 
 @dataclass
@@ -194,6 +196,11 @@ def _figure_blocks(bulletin: Bulletin) -> list[Block]:
     regions = [(r, pub.by_region[r]) for r in bulletin.regions() if pub.by_region.get(r)]
     if regions:
         text += "本期发布的地方标准来自" + "、".join(f"{region_label(r)}{n}项" for r, n in regions) + "。"
+    if bulletin.federated:
+        own = "及本级目录" if bulletin.records_by_member.get(OWN) else ""
+        first = 3 + bool(bulletin.regions())  # the member tables follow those by tier, module (and province)
+        text += (f"以上数字汇总自联合目录的{len(bulletin.members)}个成员目录{own}"
+                 f"（共{bulletin.records_total}项标准），各成员的数字见表{first}，读取的版本见表{first + 1}。")
     blocks = [Block("paragraph", text, lead="标准制定方面，")]
     if bulletin.undated:
         blocks.append(Block("note", f"另有{len(bulletin.undated)}项标准缺少发布日期，未计入以上数字："
@@ -210,16 +217,22 @@ def _figure_blocks(bulletin: Bulletin) -> list[Block]:
     def row(label: str, key: str, attr: str) -> list[str]:
         return [label, *(str(getattr(c, attr).get(key, 0)) for c in (pub, eff, abo, end))]
 
+    numbers = iter(range(1, 100))
+
+    def table(caption: str, head: list[str], rows: list[list[str]], text_columns: int = 1) -> Block:
+        return Block("table", table=Table(f"表{next(numbers)} {caption}", head, rows, text_columns))
+
+    total = ["合计", str(pub.total), str(eff.total), str(abo.total), str(end.total)]
     tier_rows = [row(labels[t], t, "by_tier") for t in tiers]
-    tier_rows.append(["合计", str(pub.total), str(eff.total), str(abo.total), str(end.total)])
-    blocks.append(Block("table", table=Table("表1 标准制定情况（按标准层级）", ["标准层级", *header[1:]], tier_rows)))
+    blocks.append(table("标准制定情况（按标准层级）", ["标准层级", *header[1:]], [*tier_rows, total]))
     module_rows = [row(module_label(bulletin, m), m, "by_module") for m in bulletin.module_rows()]
-    module_rows.append(["合计", str(pub.total), str(eff.total), str(abo.total), str(end.total)])
-    blocks.append(Block("table", table=Table("表2 标准制定情况（按体系模块）", ["体系模块", *header[1:]], module_rows)))
+    blocks.append(table("标准制定情况（按体系模块）", ["体系模块", *header[1:]], [*module_rows, total]))
     region_keys = bulletin.regions()
     if region_keys:
         region_rows = [row(region_label(r), r, "by_region") for r in region_keys]
-        blocks.append(Block("table", table=Table("表3 地方标准制定情况（按省份）", ["省份", *header[1:]], region_rows)))
+        blocks.append(table("地方标准制定情况（按省份）", ["省份", *header[1:]], region_rows))
+    if bulletin.federated:
+        blocks.extend(_member_blocks(bulletin, row, total, table))
 
     blocks.append(Block("chart", chart=Chart(
         "by-tier", "图1 各层级标准数量", [labels[t] for t in tiers],
@@ -246,6 +259,46 @@ def _figure_blocks(bulletin: Bulletin) -> list[Block]:
     return blocks
 
 
+def _member_blocks(
+    bulletin: Bulletin,
+    row: Callable[[str, str, str], list[str]],
+    total: list[str],
+    table: Callable[..., Block],
+) -> list[Block]:
+    """A federation: the figures by member (national totals above, each member's share here) and where each
+    member's figures come from — the member's catalog and the commit it was read at."""
+    overdue = bulletin.reviews.overdue_by_member if isinstance(bulletin.reviews, ReviewFigures) else {}
+    rows = []
+    for member in bulletin.member_rows():
+        rows.append([*row(member_label(member), member, "by_member"), str(overdue.get(member, 0))])
+    overdue_total = str(sum(overdue.values())) if isinstance(bulletin.reviews, ReviewFigures) else "—"
+    head = ["成员目录", "本期发布", "本期实施", "本期废止", "期末现行", "逾期未复审"]
+    blocks = [table("标准制定情况（按成员目录）", head, [*rows, [*total, overdue_total]])]
+    sources = []
+    if bulletin.records_by_member.get(OWN):
+        sources.append([member_label(OWN), "本目录", "—", "—", "—", str(bulletin.records_by_member[OWN])])
+    for member in bulletin.members:
+        kind = "git 仓库" if member.kind == "git" else "目录"
+        commit = member.commit[:12] if member.commit else "（不在 git 中）"
+        fetched = _utc(member.fetched_at) if member.fetched_at else "—"
+        sources.append([member.name, kind, member.source, commit, fetched, str(member.records)])
+    sources.append(["合计", "", "", "", "", str(bulletin.records_total)])
+    blocks.append(table("联合目录成员及读取版本", ["成员目录", "类型", "来源", "读取版本（提交）", "同步时间（UTC）", "标准数"],
+                        sources, text_columns=5))
+    return blocks
+
+
+def _utc(stamp: str) -> str:
+    """An ISO time as ``YYYY-MM-DD HH:MM`` in UTC; a manifest's text that is not one is shown as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def _source_block(source: object, bulletin: Bulletin) -> Block:
     if isinstance(source, ProjectFigures):
         tiers = sorted(source.approved_by_tier, key=lambda t: [x.value for x in Tier].index(t) if t in
@@ -267,6 +320,8 @@ def _source_block(source: object, bulletin: Bulletin) -> Block:
         kinds = "、".join(f"{kind}{n}组" for kind, n in sorted(source.by_kind().items(), key=lambda kv: -kv[1]))
         advice = "宜按“一事一标、择优选取、共同使用”的要求合并或直接采用。" if source.total else ""
         groups = f"，归为{source.groups}组、涉及{source.records}项标准" if source.groups else ""
+        if bulletin.federated and source.groups:  # copies between provinces are what a national view is for
+            groups += f"，其中{source.groups_across_members}组跨越两个以上成员目录"
         return Block("paragraph", f"截至{cn_date(bulletin.cutoff)}，目录中疑似重复建设的标准{source.total}对{groups}"
                                   + (f"（{kinds}）" if kinds else "") + "。" + advice, lead="重复建设方面，")
     if isinstance(source, PlanFigures):

@@ -264,7 +264,8 @@ def _block(document: DocxDocument, block: Block, charts: dict[str, bytes]) -> No
         for row in block.table.rows:
             cells = table.add_row().cells
             for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
-                _cell(cell, value, align=WD_ALIGN_PARAGRAPH.LEFT if index == 0 else WD_ALIGN_PARAGRAPH.RIGHT)
+                text = index < block.table.text_columns
+                _cell(cell, value, align=WD_ALIGN_PARAGRAPH.LEFT if text else WD_ALIGN_PARAGRAPH.RIGHT)
     elif block.kind == "chart" and block.chart is not None and block.chart.name in charts:
         picture = _body_paragraph(document, indent=False)
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER

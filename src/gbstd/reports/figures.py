@@ -7,6 +7,10 @@ and the standards in force at its end (judged as the review clock judges it, :fu
 come from one call each in :mod:`gbstd.reports.sources`, so the bulletin shows the very numbers `gbstd review`,
 `gbstd dupes`, `gbstd plan status` and `gbstd pipeline` show, and the framework diagram of `gbstd system`; the
 diagram is an :class:`Unavailable` where Graphviz is missing, and the bulletin prints a marked placeholder.
+
+Over a federation (:mod:`gbstd.catalog.federation`) the figures are the union's, and each count is also broken
+down by member (``by_member``: a record's ``Record.member``, the federating catalog's own under ``OWN``); the
+members read and the commit each was read at come with them (:func:`gbstd.reports.sources.member_sources`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.model.code import TIER_RANK, Tier
@@ -23,12 +27,14 @@ from gbstd.reports.period import Period
 from gbstd.reports.sources import (
     Diagram,
     DuplicateFigures,
+    MemberSource,
     PlanFigures,
     ProjectFigures,
     ReviewFigures,
     Unavailable,
     duplicate_figures,
     framework_diagram,
+    member_sources,
     plan_figures,
     project_figures,
     review_figures,
@@ -37,6 +43,7 @@ from gbstd.review import in_force_on
 
 NO_MODULE = ""  # bucket of records without a (known) module
 NO_REGION = ""  # bucket of records without a region (national, industry, group, internal standards)
+OWN = ""  # bucket of a federation's own records (Record.member is None): 本级
 
 
 @dataclass
@@ -47,6 +54,7 @@ class Count:
     by_tier: Counter[str] = field(default_factory=Counter)
     by_region: Counter[str] = field(default_factory=Counter)  # local standards only: 2-digit province code
     by_module: Counter[str] = field(default_factory=Counter)  # module id, or NO_MODULE
+    by_member: Counter[str] = field(default_factory=Counter)  # federation member name, or OWN
 
     @property
     def total(self) -> int:
@@ -60,6 +68,7 @@ class Count:
             region = record.region
             self.by_region[region[:2] if region else NO_REGION] += 1
         self.by_module[module] += 1
+        self.by_member[record.member or OWN] += 1
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -67,6 +76,7 @@ class Count:
             "by_tier": dict(self.by_tier),
             "by_region": dict(self.by_region),
             "by_module": dict(self.by_module),
+            "by_member": dict(self.by_member),
             "codes": self.codes,
         }
 
@@ -91,6 +101,20 @@ class Bulletin:
     duplicates: DuplicateFigures
     plans: PlanFigures
     diagram: Diagram | Unavailable
+    # A federation (全国一张网): the members read, in config order, and the records each holds (OWN: the
+    # federating catalog's own). Both empty for a catalog that federates nothing.
+    members: list[MemberSource] = field(default_factory=list)
+    records_by_member: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def federated(self) -> bool:
+        return bool(self.members)
+
+    def member_rows(self) -> list[str]:
+        """Rows of the per-member table: the federating catalog's own records (OWN) first when it holds any,
+        then every member read, in config order — a member with nothing in the period still has its row."""
+        own = [OWN] if self.records_by_member.get(OWN) else []
+        return own + [member.name for member in self.members]
 
     @property
     def cutoff(self) -> dt.date:
@@ -127,16 +151,22 @@ class Bulletin:
         def source(value: object) -> object:
             return value.to_json() if hasattr(value, "to_json") else value
 
+        def count(value: Count) -> dict[str, object]:
+            figures = value.to_json()
+            if not self.federated:  # one catalog: every record is its own, a breakdown would say nothing
+                del figures["by_member"]
+            return figures
+
         return {
             "period": {"key": self.period.key, "label": self.period.label, "start": self.period.start.isoformat(),
                        "end": self.period.end.isoformat()},
             "as_of": self.as_of.isoformat(),
             "cutoff": self.cutoff.isoformat(),
             "records_total": self.records_total,
-            "published": self.published.to_json(),
-            "effective": self.effective.to_json(),
-            "abolished": self.abolished.to_json(),
-            "in_force_at_end": self.in_force_at_end.to_json(),
+            "published": count(self.published),
+            "effective": count(self.effective),
+            "abolished": count(self.abolished),
+            "in_force_at_end": count(self.in_force_at_end),
             "undated": self.undated,
             "modules": self.modules,
             "leaf_modules": self.leaf_modules,
@@ -145,6 +175,9 @@ class Bulletin:
             "duplicates": source(self.duplicates),
             "plans": source(self.plans),
             "diagram": {"available": not isinstance(self.diagram, Unavailable)},
+            # A federation's members (empty for one catalog) and the records each holds.
+            "members": [asdict(member) for member in self.members],
+            "records_by_member": dict(self.records_by_member),
         }
 
 
@@ -157,6 +190,10 @@ def tier_label(tier: str) -> str:
 
 def region_label(code: str) -> str:
     return PROVINCES.get(code, code) if code else "未注明地区"
+
+
+def member_label(member: str) -> str:
+    return member or "本级目录"
 
 
 def module_label(bulletin: Bulletin, module: str) -> str:
@@ -179,7 +216,9 @@ def compute_bulletin(
     known_modules = catalog.modules
     published, effective, abolished, at_end = Count(), Count(), Count(), Count()
     undated: list[str] = []
+    by_member: Counter[str] = Counter()
     for record in _records(catalog, progress):
+        by_member[record.member or OWN] += 1
         standard = record.standard
         module = standard.module if standard.module else NO_MODULE
         if standard.published is None:
@@ -211,6 +250,8 @@ def compute_bulletin(
         duplicates=duplicate_figures(catalog, cutoff),
         plans=plan_figures(catalog, period, cutoff),
         diagram=framework_diagram(catalog, cutoff),
+        members=member_sources(catalog),
+        records_by_member=by_member if catalog.members else Counter(),
     )
 
 

@@ -11,7 +11,9 @@ its own.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.coverage import summarize
@@ -54,6 +56,8 @@ class ReviewFigures:
     overdue_codes: list[str] = field(default_factory=list)
     state_by_code: dict[str, str] = field(default_factory=dict)  # canonical code → state label, for charts/site
     due_by_code: dict[str, str] = field(default_factory=dict)  # canonical code → next review due (ISO date)
+    # A federation's overdue standards by member (the federating catalog's own under ""); empty for one catalog.
+    overdue_by_member: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         return {"available": True, **asdict(self)}
@@ -82,6 +86,8 @@ class DuplicateFigures:
     records: int = 0
     pair_total: int = 0
     groups_by_kind: dict[str, int] = field(default_factory=dict)  # kind label → groups
+    # A federation's groups whose standards come from two or more members: 重复建设 between provinces.
+    groups_across_members: int | None = None  # None: not a federation
 
     @property
     def total(self) -> int:
@@ -101,7 +107,8 @@ class DuplicateFigures:
 
     def to_json(self) -> dict[str, object]:
         return {"available": True, "total": self.total, "groups": self.groups, "records": self.records,
-                "groups_by_kind": self.groups_by_kind, "pairs": [asdict(p) for p in self.pairs]}
+                "groups_by_kind": self.groups_by_kind, "groups_across_members": self.groups_across_members,
+                "pairs": [asdict(p) for p in self.pairs]}
 
 
 @dataclass
@@ -163,6 +170,8 @@ def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFi
         overdue_codes=[state.key for state in worklist.items if state.is_overdue],
         state_by_code={state.key: state.state.label.zh for state in worklist.items},
         due_by_code={state.key: state.due.isoformat() for state in worklist.items if state.due},
+        overdue_by_member=dict(Counter(state.record.member or "" for state in worklist.items if state.is_overdue))
+        if catalog.members else {},
     )
 
 
@@ -172,12 +181,16 @@ def duplicate_figures(catalog: Catalog, as_of: dt.date) -> DuplicateFigures:
     force by their dates when undated)."""
     found = find_groups(catalog, catalog.config.duplicates, only=lambda r: _existed(r.standard, as_of))
     kinds: dict[str, int] = {}
+    across: int | None = 0
     for group in found.groups:
         kinds[group.kind.label.zh] = kinds.get(group.kind.label.zh, 0) + 1
+        across += len({record.member for record in group.members}) > 1  # the federation's own count as one
+    if not catalog.members:
+        across = None
     return DuplicateFigures(
         [DuplicatePair(p.a, p.b, p.score, p.kind.label.zh, p.reason.zh, p.advice.zh) for g in found.groups for p in g.pairs],
         groups=len(found.groups), records=sum(len(g.members) for g in found.groups), pair_total=found.pair_count,
-        groups_by_kind=kinds,
+        groups_by_kind=kinds, groups_across_members=across,
     )
 
 
@@ -220,6 +233,35 @@ def project_figures(catalog: Catalog, period: Period, as_of: dt.date) -> Project
         by_tier[tier] = by_tier.get(tier, 0) + 1
     in_progress = sum(1 for state in project_states(catalog, cutoff) if state.active)
     return ProjectFigures(approved=len(approvals), approved_by_tier=by_tier, in_progress=in_progress)
+
+
+@dataclass
+class MemberSource:
+    """Where a federation member's figures come from: the catalog as configured and the commit it was read at."""
+
+    name: str
+    kind: str  # "git" or "path"
+    source: str  # the git URL or the path as configured in gbstd.toml (never the machine's absolute path)
+    commit: str | None  # the commit read: the synced one (git), the work tree's HEAD (path), None outside git
+    fetched_at: str | None  # when `gbstd federation sync` fetched it (git members)
+    records: int  # records read from this member itself (not from members of its own)
+
+
+def member_sources(catalog: Catalog) -> list[MemberSource]:
+    """The members the union was loaded from, in config order (:attr:`Catalog.members`, written by the
+    federation loader); empty for a catalog that federates nothing."""
+    return [MemberSource(m.name, m.kind, public_source(m.source) if m.kind == "git" else m.source, m.commit,
+                         m.fetched_at, m.records) for m in catalog.members]
+
+
+def public_source(url: str) -> str:
+    """A git URL as a published report may print it: without a user name or token (``https://user:token@…``)."""
+    parts = urlsplit(url)
+    user, at, host = parts.netloc.rpartition("@")
+    # Over http(s) a lone user name is a token (https://TOKEN@host); ssh's "git@" names no secret.
+    if not at or (parts.scheme not in ("http", "https") and ":" not in user):
+        return url
+    return urlunsplit(parts._replace(netloc=host))
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ from gbstd.rules.s006_process_incomplete import ProcessIncomplete
 from gbstd.rules.s007_project_covered import ProjectCovered
 from gbstd.rules.s008_project_identity import ProjectIdentity
 from gbstd.rules.s009_stage_order import StageOrder
+from gbstd.rules.s010_framework_module import FrameworkModule
 from gbstd.rules.y001_yaml_syntax import YamlSyntax
 from gbstd.rules.y002_duplicate_key import DuplicateKey
 from gbstd.rules.y003_empty_file import EmptyFile
@@ -78,7 +79,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
     DuplicateSubject, RemakesUpperTier, SiblingCopy,
     ModuleGap, ModuleDead, LinkageUndeclared, LinkageTarget, ProjectStalled, ProcessIncomplete, ProjectCovered,
-    ProjectIdentity, StageOrder,
+    ProjectIdentity, StageOrder, FrameworkModule,
     PhaseOrder, PhaseOverlap, PhaseGap, TaskPhase, DeadlineOutsidePhase, TaskNoDeadline, TargetFilter,
     EvidenceUnknown, TaskOverdue,
     DeletedRecord, CodeChanged, StatusBackwards, PublishedRewritten,

@@ -15,7 +15,8 @@ class ModuleMembership(RecordRule):
 
     What it does:
         When the catalog has a standard system (`system.yaml`), every record must name one of its modules
-        in `module`.
+        in `module`. In a federation, a member's record is judged by the member's own system when it has
+        one (S010 compares it with the federating system), else by the federating catalog's.
 
     Why it matters:
         The standard system is the map of the work; a standard outside it is not counted per module in
@@ -34,7 +35,7 @@ class ModuleMembership(RecordRule):
     summary = Text("体系编号缺失或不存在", "module missing or unknown")
 
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
-        modules = ctx.catalog.modules
+        modules = ctx.catalog.modules_of(record)
         if not modules:
             return
         module = record.standard.module

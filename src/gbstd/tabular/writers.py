@@ -38,8 +38,14 @@ def _sort_key(record: Record) -> tuple[str, int, str]:
     return (record.standard.module or "\uffff", TIER_RANK[tier] if tier else 99, record.key)
 
 
-def build_table(records: Iterable[Record], lang: Lang = "zh") -> CatalogTable:
-    """The 标准体系明细表: sorted by 体系编号, then tier (upper tiers first), then code; 序号 from 1."""
+MEMBER_HEADER = {"zh": "成员", "en": "Member"}
+OWN_MEMBER = {"zh": "本级", "en": "(own)"}
+
+
+def build_table(records: Iterable[Record], lang: Lang = "zh", members: bool = False) -> CatalogTable:
+    """The 标准体系明细表: sorted by 体系编号, then tier (upper tiers first), then code; 序号 from 1.
+
+    ``members`` (a federation's union) adds a 成员 column after 序号: the member holding each record."""
     ordered = sorted(records, key=_sort_key)
     extra_headers: list[str] = []
     seen: set[str] = set()
@@ -56,6 +62,11 @@ def build_table(records: Iterable[Record], lang: Lang = "zh") -> CatalogTable:
         values["seq"] = number
         extra = record.standard.extra
         rows.append([values[c.key] for c in COLUMNS] + [extra.get(h) for h in extra_headers])
+        if members:
+            rows[-1].insert(1, record.member or OWN_MEMBER[lang])
+    if members:
+        keys.insert(1, "member")
+        headers.insert(1, MEMBER_HEADER[lang])
     return CatalogTable(keys=keys, headers=headers, rows=rows)
 
 

@@ -1,0 +1,203 @@
+"""Linting a federation's union (``gbstd lint`` in a federating catalog), with a result cache of its own.
+
+Every catalog of the union keeps its parsed files in the federating catalog's cache (``<cache_dir>/union/``;
+nothing is written into a member), so a run after an edit parses only the changed files. The incremental
+state of :mod:`gbstd.linting` (which rules an edit can affect) is kept per catalog directory and is not used:
+after any change every rule runs on the whole union. When nothing changed — every file of every catalog, the
+configurations, the tool, ``--as-of``, the rules and the members chosen — the last run's findings are reused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gbstd.catalog.cache import (
+    Cache,
+    config_digest,
+    content_hash,
+    finding_from_json,
+    finding_to_json,
+    input_digest,
+    tool_fingerprint,
+)
+from gbstd.catalog.config_file import CatalogError, load_config
+from gbstd.catalog.federation import Warn, is_federation, load_union, locate_member, select_members
+from gbstd.catalog.loader import walk_files
+from gbstd.catalog.yamlio import read_bytes
+from gbstd.engine import Selection, run_rules
+from gbstd.findings import FindingSet
+from gbstd.i18n import Text
+from gbstd.linting import LintOutcome, cache_dir_within, selection_key
+from gbstd.model.config import Config
+
+UNION_CACHE = "union"  # under the federating catalog's cache directory
+RESULT_CACHE = "lint"  # under the union's cache: the last result and the union's file hashes
+
+
+@dataclass
+class _Part:
+    """One catalog of the union as the loader will read it: its path prefix and directory (None: skipped)."""
+
+    prefix: str
+    root: Path | None
+    config: Config | None
+
+
+def lint_union(
+    root: Path,
+    config: Config,
+    as_of: dt.date,
+    selection: Selection,
+    *,
+    members: Sequence[str] | None = None,
+    allow_missing: bool = False,
+    warn: Warn | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> tuple[LintOutcome, dict[str, Path]]:
+    """Lint the union of the federating catalog at ``root`` and its members; also where each member's files
+    are (path prefix → directory), for limiting the report to paths. Findings are not limited here."""
+    cache_dir = root / config.catalog.cache_dir / UNION_CACHE
+    store = Cache(cache_dir / RESULT_CACHE, tool_fingerprint(), config_digest(config)) if use_cache else None
+    found = _parts(root, config, members, allow_missing) if store is not None else None
+    head = [*selection_key(selection), as_of.isoformat(), "|".join(sorted(members or [])), str(allow_missing)]
+    if store is not None and found is not None:
+        parts, skipped = found
+        hashes = _hashes(parts, store, hash_unknown=False)
+        if hashes is not None:
+            stored = store.result_for(_digest(head, parts, hashes))
+            if stored is not None:
+                try:
+                    result = FindingSet([finding_from_json(row) for row in stored["findings"]])
+                    mounts = {str(k): Path(v) for k, v in stored["mounts"].items()}
+                    files = [str(rel) for rel in stored["files"]]
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    result = None  # damaged: lint afresh
+                if result is not None:
+                    for text in skipped:
+                        if warn:
+                            warn(text)
+                    store.save()
+                    return LintOutcome(result, files, from_cache=True), mounts
+    catalog = load_union(root, members=members, allow_missing=allow_missing, warn=warn, progress=progress,
+                         on_total=on_total, cache_dir=cache_dir if use_cache else None)
+    result = run_rules(catalog, as_of, selection)
+    if store is not None and found is not None and not result.internal_errors:
+        parts, _ = found
+        known = {rel: sha for rel, sha in catalog.hashes.items()}
+        hashes = _hashes(parts, store, hash_unknown=True, known=known)
+        if hashes is not None:
+            store.forget_missing(hashes)
+            store.remember_result(_digest(head, parts, hashes), {
+                "files": catalog.files,
+                "mounts": {prefix: str(top) for prefix, top in catalog.mounts.items()},
+                "findings": [finding_to_json(f) for f in result.findings],
+            })
+        store.save()
+    return LintOutcome(result, catalog.files), dict(catalog.mounts)
+
+
+def _parts(
+    root: Path, config: Config, names: Sequence[str] | None, allow_missing: bool,
+    prefix: str = "", stack: tuple[Path, ...] = (),
+) -> tuple[list[_Part], list[Text]] | None:
+    """Every catalog of the union as :func:`load_union` reads it, and the warnings for skipped members; None
+    when something is wrong (the load then reports it)."""
+    parts, skipped = [_Part(prefix, root, config)], []
+    if not is_federation(config):
+        return parts, skipped
+    try:
+        chosen = select_members(config, names)
+    except CatalogError:
+        return None
+    here = (*stack, root.resolve())
+    for member in chosen:
+        place = locate_member(root, config, member)
+        inner = f"{prefix}{member.name}/"
+        if place.root is None:
+            if not allow_missing or place.missing is None:
+                return None
+            skipped.append(Text(f"{place.missing.zh}；已跳过", f"{place.missing.en}; skipped"))
+            parts.append(_Part(inner, None, None))
+            continue
+        if place.root.resolve() in here:
+            return None
+        try:
+            settings = load_config(place.root)
+        except CatalogError:
+            return None
+        below = _parts(place.root, settings, None, allow_missing, inner, here)
+        if below is None:
+            return None
+        parts += below[0]
+        skipped += below[1]
+    return parts, skipped
+
+
+def _hashes(
+    parts: list[_Part], store: Cache, *, hash_unknown: bool, known: dict[str, str] | None = None
+) -> dict[str, str] | None:
+    """Content hash of every file of every catalog, by its union path; None when too many are unknown to
+    the cache to be worth hashing before a full load (which learns them)."""
+    hashes: dict[str, str] = {}
+    unknown: list[tuple[str, Path, str, int]] = []
+    for part in parts:
+        if part.root is None or part.config is None:
+            continue
+        skip = cache_dir_within(part.root, part.root / part.config.catalog.cache_dir)
+        for rel in walk_files(part.root, None, skip=skip):
+            key = part.prefix + rel
+            sha = _known(store, part.root, rel, key)
+            if sha is None:
+                unknown.append((key, part.root, rel, part.config.catalog.max_file_size))
+            else:
+                hashes[key] = sha
+    if not hash_unknown and len(unknown) > max(64, len(hashes) // 100):
+        return None
+    for key, top, rel, limit in unknown:
+        sha = (known or {}).get(key)
+        if sha is None:
+            sha = _hash_file(store, top, rel, key, limit)
+        else:  # hashed by the loader: remember it under the file's fingerprint for the next run
+            try:
+                info = os.lstat(top / rel)
+            except OSError:
+                pass
+            else:
+                store.remember_hash(key, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), sha)
+        hashes[key] = sha
+    return hashes
+
+
+def _known(store: Cache, top: Path, rel: str, key: str) -> str | None:
+    try:
+        info = os.lstat(top / rel)
+    except OSError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return None  # a link is read again each time, as by the loader
+    return store.known_hash(key, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+
+
+def _hash_file(store: Cache, top: Path, rel: str, key: str, limit: int) -> str:
+    data, fingerprint, problems = read_bytes(os.path.join(top, rel), limit, top)
+    if data is None or fingerprint is None:
+        return "!" + "; ".join(p.message.en for p in problems)
+    sha = content_hash(data)
+    store.remember_hash(key, fingerprint, sha)
+    return sha
+
+
+def _digest(head: list[str], parts: list[_Part], hashes: dict[str, str]) -> str:
+    rows = [*head]
+    for part in parts:
+        digest = config_digest(part.config) if part.config is not None else "skipped"
+        rows.append(f"{part.prefix}:{part.root}:{digest}")
+    rows += [f"{rel}={sha}" for rel, sha in sorted(hashes.items())]
+    return input_digest(rows)

@@ -1,0 +1,252 @@
+"""A federation of catalogs (issue 19): the sample catalog split into three members plus an empty federating
+catalog reads as the same catalog — records, lint findings (paths prefixed by member), duplicate groups — with
+one member a git repository fetched over a file:// URL by `gbstd federation sync`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog.config_file import load_config
+from gbstd.catalog.federation import load_union
+from gbstd.catalog.loader import load_catalog
+from gbstd.cli.app import app
+from gbstd.engine import Selection
+from gbstd.federated_lint import lint_union
+from tests.federation_support import (
+    DIRS,
+    HENAN,
+    NATIONAL,
+    PROVINCES,
+    SAMPLE,
+    git,
+    make_repo,
+    split_sample,
+    unsplit_path,
+)
+
+runner = CliRunner()
+AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def federation(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = split_sample(tmp_path_factory.mktemp("federation"), git_members=[NATIONAL])
+    result = runner.invoke(app, ["federation", "sync", str(root)])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def _json(args: list[str], code: int | None = None) -> object:
+    result = runner.invoke(app, args)
+    if code is not None:
+        assert result.exit_code == code, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_union_holds_the_same_records_each_named_by_its_member(federation: Path) -> None:
+    union, whole = load_union(federation), load_catalog(SAMPLE)
+    assert sorted((unsplit_path(r.rel), r.key) for r in union.records) == sorted((r.rel, r.key) for r in whole.records)
+    for record in union.records:
+        assert record.member is not None and record.rel.startswith(record.member + "/")
+        assert record.path.is_file()
+    assert sorted(unsplit_path(p.rel) for p in union.projects) == sorted(p.rel for p in whole.projects)
+    assert [p.member for p in union.plans] == [HENAN]
+    assert [n.member for n in union.notes] == [None]  # the federating catalog's own
+    assert union.system == whole.system and union.system_rel == "system.yaml"
+    assert [m.name for m in union.members] == [HENAN, PROVINCES, NATIONAL]
+    national = union.members[2]
+    assert national.kind == "git" and national.commit == git(federation.parent / DIRS[NATIONAL], "rev-parse", "HEAD")
+    assert national.fetched_at and national.records == sum(1 for r in union.records if r.member == NATIONAL)
+
+
+def test_lint_finds_the_same_findings_with_member_paths(federation: Path) -> None:
+    args = ["--format", "json", "--as-of", AS_OF]
+    whole = runner.invoke(app, ["lint", str(SAMPLE), "--no-cache", *args])
+    split = runner.invoke(app, ["lint", str(federation), *args])
+    assert split.exit_code == whole.exit_code, split.output
+    found, expected = json.loads(split.stdout), json.loads(whole.stdout)
+    assert expected  # the sample has findings to compare
+    assert any(f["path"].startswith(f"{HENAN}/") for f in found)
+    assert all(f["line"] > 0 for f in found)  # positions resolved inside the members' files
+    key = ("rule", "severity", "line", "column", "record", "message")
+    assert sorted((unsplit_path(f["path"]), *(f[k] for k in key)) for f in found) == sorted(
+        (f["path"], *(f[k] for k in key)) for f in expected
+    )
+
+
+def _unsplit(value: object) -> object:
+    """JSON output with member paths as the sample's and lists of codes in one order (the union lists its
+    records member by member, the sample by path)."""
+    if isinstance(value, dict):
+        return {k: unsplit_path(v) if k.endswith("path") and isinstance(v, str) else _unsplit(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_unsplit(v) for v in value]
+        return sorted(items) if all(isinstance(v, str) for v in items) else items
+    return value
+
+
+def test_dupes_finds_the_same_groups(federation: Path) -> None:
+    whole = _json(["dupes", str(SAMPLE), "--format", "json"], 0)
+    split = _json(["dupes", str(federation), "--format", "json"], 0)
+    assert whole and _unsplit(split) == _unsplit(whole)
+    assert any(p["a_path"].split("/")[0] != p["b_path"].split("/")[0] for g in split for p in g["pairs"])
+
+
+def _ordered(value: object) -> object:
+    """JSON with every list sorted and every member key dropped: the same figures whatever the record order."""
+    if isinstance(value, dict):
+        return {k: _ordered(v) for k, v in value.items() if "member" not in k}
+    if isinstance(value, list):
+        return sorted((_ordered(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def test_the_bulletin_has_the_same_figures(federation: Path, tmp_path: Path) -> None:
+    figures = []
+    for catalog in (SAMPLE, federation):
+        out = tmp_path / f"{len(figures)}.json"
+        result = runner.invoke(app, ["report", "bulletin", str(catalog), "--period", "2023H2", "-f", "json",
+                                     "-o", str(out), "--as-of", AS_OF])
+        assert result.exit_code == 0, result.output
+        figures.append(_ordered(_unsplit(json.loads(out.read_text(encoding="utf-8"))["figures"])))
+    assert figures[0] == figures[1] and figures[0]
+
+
+def test_review_and_system_read_the_union(federation: Path) -> None:
+    for command in (["review", "--format", "json"], ["system", "--format", "json"]):
+        whole = _json([*command, str(SAMPLE), "--as-of", AS_OF], 0)
+        split = _json([*command, str(federation), "--as-of", AS_OF], 0)
+        assert whole and _unsplit(split) == _unsplit(whole)
+
+
+def test_status_lists_members_with_commit_and_counts(federation: Path) -> None:
+    rows = _json(["federation", "status", str(federation), "--format", "json"], 0)["members"]
+    assert [(r["name"], r["kind"], r["state"]) for r in rows] == [
+        (HENAN, "path", "ok"), (PROVINCES, "path", "ok"), (NATIONAL, "git", "ok")
+    ]
+    union = load_union(federation)
+    assert [r["records"] for r in rows] == [sum(1 for x in union.records if x.member == m) for m in DIRS]
+    assert rows[2]["commit"] == git(federation.parent / DIRS[NATIONAL], "rev-parse", "HEAD")
+    assert rows[2]["fetched_at"] and rows[0]["fetched_at"] is None
+    text = runner.invoke(app, ["federation", "status", str(federation), "--lang", "en"])
+    assert text.exit_code == 0 and HENAN in text.stdout and rows[2]["commit"][:12] in text.stdout
+
+
+def test_member_narrows_every_command(federation: Path) -> None:
+    found = _json(["lint", str(federation), "--format", "json", "--as-of", AS_OF, "--member", HENAN])
+    assert any(f["path"].startswith(f"{HENAN}/") for f in found)
+    assert not any(f["path"].startswith((f"{PROVINCES}/", f"{NATIONAL}/")) for f in found)
+    assert load_union(federation, members=[HENAN]).members[0].name == HENAN
+    catalog = _json(["dupes", str(federation), "-f", "json", "--member", PROVINCES, "--member", NATIONAL], 0)
+    codes = {code for group in catalog for code in group["members"]}
+    assert codes and not any(code.startswith(("DB41", "HNJGSW")) for code in codes)
+    for command in (["lint"], ["dupes"], ["review"], ["system"], ["report", "catalog"]):
+        result = runner.invoke(app, [*command, str(federation), "--member", "江苏", "--lang", "en"])
+        assert result.exit_code == 2, (command, result.output)
+        assert "no member named 江苏" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_lint_on_a_file_of_the_federating_catalog_reports_that_file(federation: Path) -> None:
+    inside = runner.invoke(app, ["lint", str(federation / "system.yaml"), "--format", "json", "--as-of", AS_OF])
+    found = json.loads(inside.stdout)
+    assert found and {f["path"] for f in found} == {"system.yaml"}
+
+
+def test_a_code_in_two_members_is_one_finding_naming_both(tmp_path: Path) -> None:
+    root = split_sample(tmp_path)
+    source = tmp_path / DIRS[NATIONAL] / "records" / "national" / "GB-T-41568-2022.yaml"
+    copy = tmp_path / DIRS[PROVINCES] / "records" / "national" / "GB-T-41568-2022.yaml"
+    copy.parent.mkdir(parents=True)
+    shutil.copy2(source, copy)
+    found = _json(["lint", str(root), "--format", "json", "--select", "C008", "--lang", "en"], 1)
+    assert len(found) == 1
+    message = found[0]["message"]
+    assert f"{PROVINCES}: {PROVINCES}/records/national/GB-T-41568-2022.yaml" in message
+    assert f"{NATIONAL}: {NATIONAL}/records/national/GB-T-41568-2022.yaml" in message
+    assert found[0]["path"] == f"{PROVINCES}/records/national/GB-T-41568-2022.yaml"  # the first member's file
+    # within one member, every copy is still reported (C008's contract for one catalog)
+    shutil.copy2(source, source.with_name("GB-T-41568-2022-copy.yaml"))
+    copy.unlink()
+    found = _json(["lint", str(root), "--format", "json", "--select", "C008"], 1)
+    assert len(found) == 2 and all(f["path"].startswith(f"{NATIONAL}/") for f in found)
+
+
+def test_changes_compares_each_catalog_in_its_own_repository(tmp_path: Path) -> None:
+    root = split_sample(tmp_path, git_members=[NATIONAL])
+    assert runner.invoke(app, ["federation", "sync", str(root)]).exit_code == 0
+    for directory in (root, tmp_path / DIRS[HENAN], tmp_path / DIRS[PROVINCES]):
+        (directory / ".gitignore").write_text(".gbstd-cache/\n", encoding="utf-8")
+        make_repo(directory)
+        git(directory, "tag", "v1")
+    henan = tmp_path / DIRS[HENAN] / "records" / "local" / "DB41-T-2397-2023.yaml"
+    henan.write_text(henan.read_text(encoding="utf-8").replace("status: 现行", "status: 废止"), encoding="utf-8")
+    args = ["changes", str(root), "--since", "v1", "--format", "json", "--lang", "en"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and f"member {NATIONAL}:" in result.stderr, result.output  # a shallow copy
+    result = runner.invoke(app, [*args, "--allow-missing"])
+    assert result.exit_code == 0, result.output
+    assert f"warning: member {NATIONAL}:" in result.stderr
+    found = json.loads(result.stdout)
+    assert [(c["path"], c["code"]) for c in found] == [
+        (f"{HENAN}/records/local/DB41-T-2397-2023.yaml", "DB41/T 2397-2023")
+    ]
+    result = runner.invoke(app, [*args, "--member", PROVINCES])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_lint_caches_the_union_in_the_federating_catalog_only(tmp_path: Path) -> None:
+    root = split_sample(tmp_path)
+    args = ["lint", str(root), "--format", "json", "--as-of", AS_OF]
+    first = _json(args)
+    assert (root / ".gbstd-cache" / "union" / "lint" / "result.json").is_file()
+    assert not any((tmp_path / d / ".gbstd-cache").exists() for d in DIRS.values())  # nothing in a member
+    assert _json(args) == first == _json([*args, "--no-cache"])
+    # an edit in a member is seen, by the cached run as by a fresh one
+    henan = tmp_path / DIRS[HENAN] / "records" / "local" / "DB41-T-2397-2023.yaml"
+    henan.write_text(henan.read_text(encoding="utf-8").replace("status: 现行", "status: 废止"), encoding="utf-8")
+    edited = _json(args)
+    assert edited != first and edited == _json([*args, "--no-cache"])
+    assert any(f["path"] == f"{HENAN}/records/local/DB41-T-2397-2023.yaml" and f["rule"] == "C007" for f in edited)
+    # so is a member's configuration, and the members chosen
+    (tmp_path / DIRS[PROVINCES] / "gbstd.toml").write_text("[catalog]\nrecords = \"nothing\"\n", encoding="utf-8")
+    fewer = _json(args)
+    strays = {f["rule"] for f in fewer if f["path"].startswith(f"{PROVINCES}/records/")}
+    assert strays == {"Y011"}  # no longer records: stray files of that member
+    assert _json([*args, "--member", HENAN]) == _json([*args, "--member", HENAN, "--no-cache"])
+
+
+def test_an_unchanged_union_is_answered_from_the_cache(tmp_path: Path) -> None:
+    root = split_sample(tmp_path)
+    config, day = load_config(root), dt.date.fromisoformat(AS_OF)
+    first, mounts = lint_union(root, config, day, Selection())
+    again, same = lint_union(root, config, day, Selection())
+    assert not first.from_cache and again.from_cache and same == mounts
+    assert [f.to_json() for f in again.result.findings] == [f.to_json() for f in first.result.findings]
+    assert not lint_union(root, config, day, Selection(select=["C"]))[0].from_cache  # other rules
+    assert not lint_union(root, config, day, Selection(), members=[HENAN])[0].from_cache  # other members
+
+
+def test_a_member_that_federates_its_cities_adds_them_under_its_name(tmp_path: Path) -> None:
+    city = tmp_path / "zhengzhou"
+    (city / "records" / "local").mkdir(parents=True)
+    (city / "gbstd.toml").write_text("", encoding="utf-8")
+    bad = "title: 办公用房管理规范\nstatus: 现行\ncode: DB4101/T 2-2020\n"  # C003: the file name is of 1-2020
+    (city / "records" / "local" / "DB4101-T-1-2020.yaml").write_text(bad, encoding="utf-8")
+    province = tmp_path / "henan"
+    province.mkdir()
+    (province / "gbstd.toml").write_text('[[federation.members]]\nname = "郑州"\npath = "../zhengzhou"\n', encoding="utf-8")
+    root = tmp_path / "national"
+    root.mkdir()
+    (root / "gbstd.toml").write_text('[[federation.members]]\nname = "河南"\npath = "../henan"\n', encoding="utf-8")
+    union = load_union(root)
+    assert [(r.rel, r.member) for r in union.records] == [("河南/郑州/records/local/DB4101-T-1-2020.yaml", "河南/郑州")]
+    assert union.records[0].path == city / "records" / "local" / "DB4101-T-1-2020.yaml"
+    assert [m.name for m in union.members] == ["河南", "河南/郑州"]
+    found = _json(["lint", str(root), "--format", "json", "--select", "C003"], 1)
+    assert [(f["path"], f["line"]) for f in found] == [("河南/郑州/records/local/DB4101-T-1-2020.yaml", 3)]
