@@ -1,0 +1,93 @@
+"""The fast paths of cold lint (issue 15) give exactly what the plain ones give."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gbstd.findings import Finding, FindingSet, Severity
+from gbstd.i18n import Text
+from gbstd.reporters.base import ReportInput
+from gbstd.reporters.json_reporter import render_json
+from gbstd.reporters.text import render_text
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
+    ["", '"', "\\", "\n\t\x00\x1f\x7f", "标准 “引号”", "\u2028\u2029", "😀", "</script>"]
+)
+_FINDING = st.builds(
+    Finding,
+    rule=st.sampled_from(["C001", "D003", "Y001"]),
+    message=st.builds(Text, _TEXT, _TEXT),
+    path=_TEXT,
+    record=st.none() | _TEXT,
+    line=st.integers(0, 10**6),
+    column=st.integers(0, 10**6),
+    severity=st.sampled_from(list(Severity)),
+)
+
+
+@given(st.lists(_FINDING, max_size=4), st.sampled_from(["zh", "en"]))
+def test_json_report_is_the_standard_librarys_layout(findings: list[Finding], lang: str) -> None:
+    """Hand-laid-out JSON is byte for byte json.dumps(indent=2) and parses back to the same rows."""
+    text = render_json(ReportInput(FindingSet(findings), lang))  # type: ignore[arg-type]
+    rows = [f.to_json(lang) for f in findings]  # type: ignore[arg-type]
+    assert text == json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(text) == rows
+
+
+def _rich_text(report: ReportInput) -> str:
+    """The text report as rich renders it line by line (the reference for the fast path)."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    from gbstd.printable import printable
+    from gbstd.reporters.text import _STYLE, summary_line
+
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=report.color, no_color=not report.color, highlight=False,
+                      emoji=False, width=10_000, soft_wrap=True)
+    current = None
+    for finding in report.result.findings:
+        if finding.path != current:
+            if current is not None:
+                console.print()
+            console.print(f"[bold underline]{escape(printable(finding.path))}[/]")
+            current = finding.path
+        console.print(
+            f"  {escape(printable(finding.path))}:{finding.line}:{finding.column}: "
+            f"[{_STYLE[finding.severity]}]{finding.severity.label.get(report.lang)}[/] [bold]{finding.rule}[/] "
+            f"{escape(printable(finding.message.get(report.lang)))}"
+        )
+    if report.result.findings:
+        console.print()
+    console.print(summary_line(report).get(report.lang), style="bold" if report.color else None)
+    return buffer.getvalue()
+
+
+_PATHS = st.sampled_from(["records/a.yaml", "records/b [x].yaml", "r\\[c].yaml", "records/:smile:.yaml"]) | _TEXT
+
+
+@given(
+    st.lists(st.builds(Finding, rule=st.sampled_from(["C001", "D003"]), message=st.builds(Text, _TEXT, _TEXT),
+                       path=_PATHS, line=st.integers(0, 2000), column=st.integers(0, 99),
+                       severity=st.sampled_from(list(Severity))), max_size=5),
+    st.sampled_from(["zh", "en"]),
+    st.booleans(),
+)
+def test_text_report_is_richs_layout(findings: list[Finding], lang: str, color: bool) -> None:
+    """Lines written directly are what rich writes, with and without colour, for any path and message."""
+    findings.sort(key=lambda f: f.path)
+    report = ReportInput(FindingSet(findings), lang, 3, color)  # type: ignore[arg-type]
+    assert render_text(report) == _rich_text(report)
+
+
+def test_text_report_keeps_line_numbers_that_look_like_emoji_codes() -> None:
+    """``:100:`` and ``:1234:`` are rich emoji codes; a position must never print as 💯 or 🔢."""
+    finding = Finding("C001", Text("见 :smile: 处", "see :smile:"), "records/a.yaml", line=100, column=1234)
+    text = render_text(ReportInput(FindingSet([finding, Finding("C002", Text("x", "x"), "b.yaml", line=1234)])))
+    assert "records/a.yaml:100:1234: 错误 C001 见 :smile: 处" in text
+    assert "b.yaml:1234:0:" in text
