@@ -91,3 +91,30 @@ def test_text_report_keeps_line_numbers_that_look_like_emoji_codes() -> None:
     text = render_text(ReportInput(FindingSet([finding, Finding("C002", Text("x", "x"), "b.yaml", line=1234)])))
     assert "records/a.yaml:100:1234: 错误 C001 见 :smile: 处" in text
     assert "b.yaml:1234:0:" in text
+
+
+_KEYS = st.sampled_from(["code", "title", '"title"', "status", "1", "'1'", "~", "reviews", "a b", "标题"])
+_VALUES = st.sampled_from(
+    ["x", "", "'q'", "[a, b]", "{a: 1}", "\n  - 1\n  - 2", "\n  date: 2020-01-01\n  by: x", "|\n  text", "null"]
+)
+_DOCUMENTS = st.lists(st.tuples(_KEYS, _VALUES, st.sampled_from(["", "  ", "\n# note\n"])), max_size=6).map(
+    lambda entries: "".join(f"{pad}{key}: {value}\n" for key, value, pad in entries)
+) | st.sampled_from(["- a\n- b\n", "x\n", "", "code: &a 1\nb: *a\n", "a: 1\na: 2\n", "? [a]\n: b\n", "--- \n{a: 1, b: [2]}\n"])
+_LOCS = st.lists(st.sampled_from(["code", "title", "status", "1", "reviews", "date", "a b", "标题", "", 0, 1, -1]),
+                 max_size=3).map(tuple)
+
+
+@given(_DOCUMENTS, st.lists(st.tuples(_LOCS, st.booleans()), max_size=6))
+def test_positions_kept_from_the_parse_are_the_locators(text: str, locs: list[tuple[tuple, bool]]) -> None:
+    """Top-level positions kept from the fast parse answer exactly what parsing the text again answers."""
+    from gbstd.catalog.yamlio import Locator, parse_yaml_positions
+
+    data, problems, positions = parse_yaml_positions(text)
+    reference = Locator(text)
+    kept = Locator(positions=positions, read=lambda: text)
+    for loc, key in locs:
+        assert kept.position(loc, key) == reference.position(loc, key), (loc, key)
+        if positions is not None and len(loc) <= 1:
+            assert positions.position(loc, key) is not None  # answered without parsing again
+    if isinstance(data, dict) and not problems:
+        assert positions is not None or "&a" in text or "{" in text or "---" in text or "?" in text or "a: 2" in text

@@ -17,7 +17,7 @@ from pathlib import Path
 from gbstd import rules as registry
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.catalog.yamlio import Locator, read_text
+from gbstd.catalog.yamlio import Positions, file_locator
 from gbstd.findings import Finding, FindingSet, Severity
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules.base import RecordRule
@@ -102,7 +102,7 @@ def finish(catalog: Catalog, result: FindingSet, only_paths: set[str] | None) ->
         f for f in result.findings
         if (f.path, f.rule) not in silenced and (only_paths is None or f.path in only_paths)
     ]
-    resolve_positions(catalog.root, result.findings, catalog.config.catalog.max_file_size)
+    resolve_positions(catalog.root, result.findings, catalog.config.catalog.max_file_size, catalog.positions)
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
@@ -114,18 +114,17 @@ def suppressions(catalog: Catalog) -> set[tuple[str, str]]:
     } | {(entry.rel, item.rule) for entry in catalog.projects for item in entry.project.suppress}
 
 
-def resolve_positions(root: Path, findings: list[Finding], max_size: int) -> None:
-    """Give each unresolved finding its line and column, parsing each affected file once."""
+def resolve_positions(
+    root: Path, findings: list[Finding], max_size: int, positions: dict[str, Positions] | None = None
+) -> None:
+    """Give each unresolved finding its line and column: from the ``positions`` kept from the parse where
+    they answer, else parsing each affected file once."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.line == 0:
             by_path[finding.path].append(finding)
     for rel, pending in by_path.items():
-        if not (root / rel).is_file():  # e.g. a record deleted since the baseline: point at its start
-            for finding in pending:
-                finding.line, finding.column = 1, 1
-            continue
-        text, _ = read_text(root / rel, max_size, root)
-        locator = Locator(text)
+        locator = file_locator(root, rel, max_size, (positions or {}).get(rel))
         for finding in pending:
             finding.line, finding.column = locator.position(finding.loc, finding.key)
+

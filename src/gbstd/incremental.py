@@ -17,7 +17,6 @@ everything. Positions (line, column) are memoised per file content, so reused fi
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import Any
 from gbstd.catalog.cache import Cache, finding_from_json, finding_to_json
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.loader import load_files_after_records, load_files_before_records, record_rels
-from gbstd.catalog.yamlio import Locator, read_text
+from gbstd.catalog.yamlio import Locator, file_locator
 from gbstd.findings import Finding
 from gbstd.model.config import Config
 from gbstd.rules import Rule
@@ -221,10 +220,9 @@ def resolve_positions(
             key = f"{finding.key:d}{finding.loc!r}"
             spot = known.get(key)
             if spot is None:
-                if locator is None:
-                    path = os.path.join(catalog.root, rel)
-                    text = read_text(catalog.root / rel, catalog.config.catalog.max_file_size, catalog.root)[0] if os.path.isfile(path) else None
-                    locator = Locator(text)
+                if locator is None:  # positions kept from this run's parse, else the file parsed again
+                    max_size = catalog.config.catalog.max_file_size
+                    locator = file_locator(catalog.root, rel, max_size, catalog.positions.get(rel))
                 spot = list(locator.position(finding.loc, finding.key))
                 known[key] = spot
             finding.line, finding.column = spot

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.cache import (
@@ -139,7 +140,7 @@ def lint_catalog(
         f for f in result.findings
         if (f.path, f.rule) not in silenced and (only_paths is None or f.path in only_paths)
     ]
-    resolve_positions_with(root, config, result.findings, hashes, new_state)
+    resolve_positions_with(root, config, result.findings, hashes, new_state, analysis.positions)
     result.findings.sort(key=lambda f: f.sort_key)
     cache.forget_missing(everything)
     if analysis.rechecked is None:  # a full run prunes all parsed data; an incremental one did its part
@@ -162,6 +163,7 @@ class Analysis:
     silenced: set[tuple[str, str]]
     rechecked: list[str] | None = None  # set by an incremental run
     rerun: list[str] | None = None
+    positions: dict[str, Any] = field(default_factory=dict)  # kept from this run's parse (Catalog.positions)
 
 
 def _runnable(selection: Selection) -> list[Rule]:
@@ -215,7 +217,7 @@ def _full(
             found += produced
     result.findings = found
     silenced = suppressions(catalog)
-    return Analysis(catalog.files, result, state, silenced)
+    return Analysis(catalog.files, result, state, silenced, positions=catalog.positions)
 
 
 def _facts(state: LintState) -> dict[str, str]:
@@ -291,9 +293,10 @@ def _incremental(
 
 
 def resolve_positions_with(
-    root: Path, config: Config, findings: list[Finding], hashes: dict[str, str | None], state: LintState
+    root: Path, config: Config, findings: list[Finding], hashes: dict[str, str | None], state: LintState,
+    positions: dict[str, Any] | None = None,
 ) -> None:
-    resolve_positions(Catalog(root=root, config=config), findings, hashes, state)
+    resolve_positions(Catalog(root=root, config=config, positions=positions or {}), findings, hashes, state)
 
 
 def changed_paths(catalog: Catalog, baseline: Baseline) -> set[str] | None:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from gbstd.findings import Finding
 from gbstd.model.code import Nature, StandardCode, Tier, try_parse
@@ -103,6 +104,9 @@ class Catalog:
     files: list[str] = field(default_factory=list)
     # Content hash (SHA-256) of each record file that was read, by relative path: keys of the lint cache.
     hashes: dict[str, str] = field(default_factory=dict)
+    # Top-level positions of each record file parsed in this run (yamlio.Positions), by relative path: a
+    # finding's line comes from here instead of a second parse.
+    positions: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def by_code(self) -> dict[str, list[Record]]:
