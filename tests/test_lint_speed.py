@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +15,8 @@ from gbstd.i18n import Text
 from gbstd.reporters.base import ReportInput
 from gbstd.reporters.json_reporter import render_json
 from gbstd.reporters.text import render_text
+
+SAMPLE = Path(__file__).resolve().parent.parent / "standards"
 
 _TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
     ["", '"', "\\", "\n\t\x00\x1f\x7f", "标准 “引号”", "\u2028\u2029", "😀", "</script>"]
@@ -118,3 +123,38 @@ def test_positions_kept_from_the_parse_are_the_locators(text: str, locs: list[tu
             assert positions.position(loc, key) is not None  # answered without parsing again
     if isinstance(data, dict) and not problems:
         assert positions is not None or "&a" in text or "{" in text or "---" in text or "?" in text or "a: 2" in text
+
+
+def _run(jobs: int, monkeypatch: Any, child: Any = None) -> tuple[list[dict[str, object]], list[str]]:
+    import datetime as dt
+    import os
+
+    import gbstd.engine as engine
+    from gbstd.catalog.loader import load_catalog
+
+    if jobs != 1 and len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the child runs only with two or more cores")
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    if child is not None:
+        monkeypatch.setattr(engine, "_check_in_child", child)
+    started: list[bool] = []
+    original = engine.RuleRunner._start
+    monkeypatch.setattr(engine.RuleRunner, "_start", lambda self, rules: (started.append(True), original(self, rules)))
+    result = engine.run_rules(load_catalog(SAMPLE), dt.date(2025, 6, 30), engine.Selection(), jobs=jobs)
+    assert bool(started) == (jobs != 1)
+    return [f.to_json() for f in result.findings], [code for code, _ in result.internal_errors]
+
+
+def test_rules_in_a_forked_child_give_the_same_findings(monkeypatch: Any) -> None:
+    """The D rules run in a child on the other core; findings and their order are those of one process."""
+    alone = _run(1, monkeypatch)
+    assert any(row["rule"] == "D003" for row in alone[0])
+    assert _run(2, monkeypatch) == alone
+
+
+def test_a_child_that_dies_leaves_its_rules_to_the_parent(monkeypatch: Any) -> None:
+    """Killed or out of memory: the parent runs the rules itself and the result is unchanged."""
+    import os
+
+    alone = _run(1, monkeypatch)
+    assert _run(2, monkeypatch, child=lambda writer, ctx, rules: os._exit(9)) == alone

@@ -8,15 +8,20 @@ A rule that crashes is reported as an internal error; the other rules' findings 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import multiprocessing
+import sys
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gbstd import rules as registry
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.loader import worker_count
 from gbstd.catalog.yamlio import Positions, file_locator
 from gbstd.findings import Finding, FindingSet, Severity
 from gbstd.rules import Rule, RuleContext
@@ -53,21 +58,109 @@ def run_rules(
     only_paths: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
     baseline: Baseline | None = None,
+    jobs: int | None = None,
 ) -> FindingSet:
     """Run the selected rules; ``only_paths`` limits the report (not the analysis) to those files.
 
-    ``baseline`` (the catalog at a git revision) enables the rules that compare then and now.
+    ``baseline`` (the catalog at a git revision) enables the rules that compare then and now; ``jobs`` as
+    for loading (1: everything in this process; see :class:`RuleRunner`).
     """
     ctx = RuleContext(catalog, as_of, baseline)
     result = FindingSet()
-    for rule in selected_rules(selection):
-        if rule.needs_baseline and baseline is None:
-            continue
+    rules = [rule for rule in selected_rules(selection) if not (rule.needs_baseline and baseline is None)]
+    runner = RuleRunner(ctx, rules, result.internal_errors, jobs)
+    for rule in rules:
         if progress:
             progress(rule.code)
-        produced = check(rule, ctx, result.internal_errors)
+        produced = runner.check(rule)
         result.findings.extend(produced or ())
     return finish(catalog, result, only_paths)
+
+
+# Catalog-wide rules that run in a forked child process, on the second core, while this process runs the
+# others: the D rules share one costly analysis (``ctx.duplicates``) and feed nothing to the other rules.
+FORKED = ("D",)
+# Below this many records the fork costs more than it saves.
+FORK_THRESHOLD = 1500
+
+
+class RuleRunner:
+    """Runs rules like :func:`check`; the :data:`FORKED` ones start at once in a forked child (with two or
+    more cores, ``jobs`` not 1, a large catalog and the ``fork`` start method) and :meth:`check` waits for
+    their findings. A child that dies leaves its rules to this process: the result is the same either way.
+    """
+
+    def __init__(self, ctx: RuleContext, rules: Iterable[Rule], errors: list[tuple[str, str]],
+                 jobs: int | None = None) -> None:
+        self.ctx, self.errors = ctx, errors
+        self._results: dict[str, tuple[list[Finding] | None, list[tuple[str, str]]]] | None = None
+        self._child: tuple[Any, Any] | None = None
+        forked = [rule for rule in rules if rule.code.startswith(FORKED) and not isinstance(rule, RecordRule)]
+        self._forked = {rule.code for rule in forked}
+        cores = worker_count(ctx.catalog.config.catalog.jobs if jobs is None else jobs,
+                             len(ctx.catalog.records), threshold=FORK_THRESHOLD, chunk=1)
+        if forked and cores > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self._start(forked)
+        else:
+            self._forked.clear()
+
+    def _start(self, rules: list[Rule]) -> None:
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        for stream in (sys.stdout, sys.stderr):  # the child flushes them on exit: nothing may be written twice
+            stream.flush()
+        gc.freeze()  # the child's collector leaves the catalog's pages alone (shared, not copied)
+        try:
+            process = context.Process(target=_check_in_child, args=(writer, self.ctx, rules), daemon=False)
+            process.start()
+        except OSError:
+            self._forked.clear()  # no process to be had: run them here
+            return
+        finally:
+            gc.unfreeze()
+            writer.close()
+        self._child = (process, reader)
+
+    def _collect(self) -> None:
+        self._results = {}
+        if self._child is None:
+            return
+        process, reader = self._child
+        try:
+            self._results = dict(reader.recv())
+        except (EOFError, OSError):
+            self._results = {}  # the child died (killed, out of memory): its rules run here
+        finally:
+            reader.close()
+            process.join()
+            self._child = None
+
+    def forked(self, rule: Rule) -> bool:
+        """Whether ``rule`` runs in the child."""
+        return rule.code in self._forked
+
+    def check(self, rule: Rule) -> list[Finding] | None:
+        """``rule``'s findings (see :func:`check`), from the child for a forked rule."""
+        if rule.code in self._forked:
+            if self._results is None:
+                self._collect()
+            assert self._results is not None
+            done = self._results.pop(rule.code, None)
+            if done is not None:
+                produced, errors = done
+                self.errors.extend(errors)
+                return produced
+        return check(rule, self.ctx, self.errors)
+
+
+def _check_in_child(writer: Any, ctx: RuleContext, rules: list[Rule]) -> None:
+    """In the forked child: every rule's findings (or None) and internal errors, sent back in one message."""
+    results = []
+    for rule in rules:
+        errors: list[tuple[str, str]] = []
+        results.append((rule.code, (check(rule, ctx, errors), errors)))
+    writer.send(results)
+    writer.close()
 
 
 def check(

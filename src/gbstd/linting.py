@@ -30,7 +30,7 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.loader import load_catalog, load_record, record_rels, walk_files
 from gbstd.catalog.yamlio import read_bytes
-from gbstd.engine import Selection, check, run_rules, selected_rules, severity_of, suppressions
+from gbstd.engine import RuleRunner, Selection, check, run_rules, selected_rules, severity_of, suppressions
 from gbstd.findings import Finding, FindingSet
 from gbstd.gitrepo import build_baseline
 from gbstd.incremental import (
@@ -91,7 +91,7 @@ def lint_catalog(
                 within = {rel for rel in changed
                           if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
                 only_paths = changed if only_paths is None else within
-        result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline)
+        result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline, jobs=jobs)
         if cache is not None:
             cache.save()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
@@ -192,11 +192,12 @@ def _full(
     rules = _runnable(selection)
     ctx = RuleContext(catalog, as_of)
     result = FindingSet()
+    runner = RuleRunner(ctx, rules, result.internal_errors, jobs)  # the D rules start on the other core
     load = _file_findings(catalog, rules)
     local: list[Finding] = []
     for rule in rules:
         if scope(rule) == "record":
-            local += check(rule, ctx, result.internal_errors) or []
+            local += runner.check(rule) or []
     shared = shared_digest([*shared_files(catalog)], hashes)
     state = LintState(state_head, shared)
     load_rows, local_rows = rows_by_path(load), rows_by_path(local)
@@ -210,8 +211,8 @@ def _full(
     catalog_rules = [rule for rule in rules if scope(rule) == "catalog"]
     digests = rule_digests(catalog_rules, _facts(state), shared)
     found = load + local
-    for rule in catalog_rules:
-        produced = check(rule, ctx, result.internal_errors)
+    for rule in sorted(catalog_rules, key=runner.forked):  # those of the child last: it had the most time
+        produced = runner.check(rule)
         if produced is not None:
             state.rules[rule.code] = (digests[rule.code], [finding_to_json(f) for f in produced])
             found += produced
