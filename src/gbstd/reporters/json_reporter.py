@@ -36,4 +36,10 @@ def render_json(report: ReportInput) -> str:
     findings = report.result.findings
     if not findings:
         return "[]\n"
-    return "[\n" + ",\n".join(_row(f, report.lang) for f in findings) + "\n]\n"
+    # One list of pieces and one join: the report exists twice at most, not three times.
+    pieces = ["[\n"]
+    for finding in findings:
+        pieces.append(_row(finding, report.lang))
+        pieces.append(",\n")
+    pieces[-1] = "\n]\n"
+    return "".join(pieces)

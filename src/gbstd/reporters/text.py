@@ -33,55 +33,63 @@ def _as_is(piece: str) -> bool:
     return not _SPECIAL.search(piece)
 
 
-def _wrappers(console: Console, buffer: StringIO) -> dict[str, tuple[str, str]]:
-    """Each style's opening and closing codes, exactly as this console writes them ("" without colour)."""
-    found: dict[str, tuple[str, str]] = {}
-    for style in {*_STYLE.values(), _HEADER, _RULE}:
-        start = buffer.tell()
-        console.print(f"[{style}]{_PROBE}[/]")
-        written = buffer.getvalue()[start:]
-        buffer.seek(start)
-        buffer.truncate()
-        before, _, after = written.rstrip("\n").partition(_PROBE)
-        found[style] = (before, after)
-    return found
+class _Rich:
+    """rich's console for the lines it must lay out itself, each taken as the text it wrote."""
+
+    def __init__(self, color: bool) -> None:
+        self.buffer = StringIO()
+        self.console = Console(file=self.buffer, force_terminal=color, no_color=not color, highlight=False,
+                               emoji=False, width=10_000, soft_wrap=True)
+
+    def print(self, markup: str, style: str | None = None) -> str:
+        self.console.print(markup, style=style)
+        written = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return written
+
+    def wrappers(self) -> dict[str, tuple[str, str]]:
+        """Each style's opening and closing codes, exactly as rich writes them ("" without colour)."""
+        found: dict[str, tuple[str, str]] = {}
+        for style in {*_STYLE.values(), _HEADER, _RULE}:
+            before, _, after = self.print(f"[{style}]{_PROBE}[/]").rstrip("\n").partition(_PROBE)
+            found[style] = (before, after)
+        return found
 
 
 def render_text(report: ReportInput) -> str:
-    buffer = StringIO()
-    console = Console(file=buffer, force_terminal=report.color, no_color=not report.color, highlight=False,
-                      emoji=False, width=10_000, soft_wrap=True)
-    wrap = _wrappers(console, buffer)
+    rich = _Rich(report.color)
+    wrap = rich.wrappers()
     lang = report.lang
+    out: list[str] = []  # one join at the end: the report exists twice at most
     current = None
     for finding in report.result.findings:
         if finding.path != current:
             if current is not None:
-                buffer.write("\n")
+                out.append("\n")
             path = printable(finding.path)
             if _as_is(path):
                 before, after = wrap[_HEADER]
-                buffer.write(f"{before}{path}{after}\n" if path else "\n")  # rich styles no empty text
+                out.append(f"{before}{path}{after}\n" if path else "\n")  # rich styles no empty text
             else:
-                console.print(f"[{_HEADER}]{escape(path)}[/]")
+                out.append(rich.print(f"[{_HEADER}]{escape(path)}[/]"))
             current = finding.path
-        _line(console, buffer, wrap, finding, lang)
+        out.append(_line(rich, wrap, finding, lang))
     if report.result.findings:
-        buffer.write("\n")
-    console.print(summary_line(report).get(lang), style="bold" if report.color else None)
-    return buffer.getvalue()
+        out.append("\n")
+    out.append(rich.print(summary_line(report).get(lang), style="bold" if report.color else None))
+    return "".join(out)
 
 
-def _line(console: Console, buffer: StringIO, wrap: dict[str, tuple[str, str]], finding: Finding, lang: Lang) -> None:
+def _line(rich: _Rich, wrap: dict[str, tuple[str, str]], finding: Finding, lang: Lang) -> str:
     path, message = printable(finding.path), printable(finding.message.get(lang))
     head = f"  {path}:{finding.line}:{finding.column}: "
     style = _STYLE[finding.severity]
     level = finding.severity.label.get(lang)
     if _as_is(head) and _as_is(message) and _as_is(finding.rule):
         (open_level, close_level), (open_rule, close_rule) = wrap[style], wrap[_RULE]
-        buffer.write(f"{head}{open_level}{level}{close_level} {open_rule}{finding.rule}{close_rule} {message}\n")
-        return
-    console.print(
+        return f"{head}{open_level}{level}{close_level} {open_rule}{finding.rule}{close_rule} {message}\n"
+    return rich.print(
         f"  {escape(path)}:{finding.line}:{finding.column}: "
         f"[{style}]{level}[/] [bold]{finding.rule}[/] {escape(message)}"
     )
