@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import multiprocessing
 import sys
+import threading
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -86,8 +87,8 @@ FORK_THRESHOLD = 1500
 
 class RuleRunner:
     """Runs rules like :func:`check`; the :data:`FORKED` ones start at once in a forked child (with two or
-    more cores, ``jobs`` not 1, a large catalog and the ``fork`` start method) and :meth:`check` waits for
-    their findings. A child that dies leaves its rules to this process: the result is the same either way.
+    more cores, ``jobs`` not 1, a large catalog, one thread and the ``fork`` start method) and
+    :meth:`check` waits for their findings. A child that dies leaves its rules to this process: the result is the same either way.
     """
 
     def __init__(self, ctx: RuleContext, rules: Iterable[Rule], errors: list[tuple[str, str]],
@@ -99,7 +100,10 @@ class RuleRunner:
         self._forked = {rule.code for rule in forked}
         cores = worker_count(ctx.catalog.config.catalog.jobs if jobs is None else jobs,
                              len(ctx.catalog.records), threshold=FORK_THRESHOLD, chunk=1)
-        if forked and cores > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # Only from a single-threaded process (the command line, not the web editor's server): a fork copies
+        # locks that another thread may hold.
+        alone = threading.active_count() == 1
+        if forked and cores > 1 and alone and "fork" in multiprocessing.get_all_start_methods():
             self._start(forked)
         else:
             self._forked.clear()

@@ -211,6 +211,7 @@ def _full(
     catalog_rules = [rule for rule in rules if scope(rule) == "catalog"]
     digests = rule_digests(catalog_rules, _facts(state), shared)
     found = load + local
+    cache.save()  # the files' hashes and parsed data, written while the child still runs the D rules
     for rule in sorted(catalog_rules, key=runner.forked):  # those of the child last: it had the most time
         produced = runner.check(rule)
         if produced is not None:
