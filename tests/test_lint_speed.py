@@ -158,3 +158,30 @@ def test_a_child_that_dies_leaves_its_rules_to_the_parent(monkeypatch: Any) -> N
 
     alone = _run(1, monkeypatch)
     assert _run(2, monkeypatch, child=lambda writer, ctx, rules: os._exit(9)) == alone
+
+
+def test_a_run_that_fails_before_the_childs_results_does_not_wait_for_it(tmp_path: Path) -> None:
+    """An error after the fork: the process exits at once and the child is stopped, not joined forever."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the child runs only with two or more cores")
+    script = f"""
+import datetime as dt, time
+import gbstd.engine as engine
+from gbstd.catalog.loader import load_catalog
+from gbstd.rules import RuleContext
+engine.FORK_THRESHOLD = 0
+engine._check_in_child = lambda writer, ctx, rules: time.sleep(600)
+catalog = load_catalog(__import__("pathlib").Path({str(SAMPLE)!r}))
+runner = engine.RuleRunner(RuleContext(catalog, dt.date(2025, 6, 30)), engine.selected_rules(engine.Selection()), [], 2)
+assert runner._child is not None
+raise SystemExit(3)
+"""
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], timeout=120, capture_output=True, text=True)
+    assert done.returncode == 3, done.stderr
+    assert time.monotonic() - start < 60

@@ -7,6 +7,7 @@ A rule that crashes is reported as an internal error; the other rules' findings 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import gc
 import multiprocessing
@@ -124,6 +125,16 @@ class RuleRunner:
             gc.unfreeze()
             writer.close()
         self._child = (process, reader)
+        atexit.register(self._abandon)  # runs before multiprocessing's own exit hook would join the child
+
+    def _abandon(self) -> None:
+        """Exiting without the child's results (an error, Ctrl-C): stop it rather than wait for it."""
+        if self._child is not None:
+            process, reader = self._child
+            process.kill()
+            process.join()
+            reader.close()
+            self._child = None
 
     def _collect(self) -> None:
         self._results = {}
@@ -138,6 +149,7 @@ class RuleRunner:
             reader.close()
             process.join()
             self._child = None
+            atexit.unregister(self._abandon)
 
     def forked(self, rule: Rule) -> bool:
         """Whether ``rule`` runs in the child."""
