@@ -157,7 +157,7 @@ def test_a_child_that_dies_leaves_its_rules_to_the_parent(monkeypatch: Any) -> N
     import os
 
     alone = _run(1, monkeypatch)
-    assert _run(2, monkeypatch, child=lambda writer, ctx, rules: os._exit(9)) == alone
+    assert _run(2, monkeypatch, child=lambda out, ctx, rules: os._exit(9)) == alone
 
 
 def test_a_run_that_fails_before_the_childs_results_does_not_wait_for_it(tmp_path: Path) -> None:
@@ -175,7 +175,7 @@ import gbstd.engine as engine
 from gbstd.catalog.loader import load_catalog
 from gbstd.rules import RuleContext
 engine.FORK_THRESHOLD = 0
-engine._check_in_child = lambda writer, ctx, rules: time.sleep(600)
+engine._check_in_child = lambda out, ctx, rules: time.sleep(600)
 catalog = load_catalog(__import__("pathlib").Path({str(SAMPLE)!r}))
 runner = engine.RuleRunner(RuleContext(catalog, dt.date(2025, 6, 30)), engine.selected_rules(engine.Selection()), [], 2)
 assert runner._child is not None
@@ -185,3 +185,28 @@ raise SystemExit(3)
     done = subprocess.run([sys.executable, "-c", script], timeout=120, capture_output=True, text=True)
     assert done.returncode == 3, done.stderr
     assert time.monotonic() - start < 60
+
+
+def test_the_child_starts_beside_a_progress_bar(monkeypatch: Any) -> None:
+    """A daemon thread (a progress bar refreshing) does not keep the rules from forking; the findings
+    are the same. A thread that is not a daemon does (a fork copies locks it may hold)."""
+    import threading
+
+    stop = threading.Event()
+    bar = threading.Thread(target=stop.wait, daemon=True)
+    bar.start()
+    try:
+        alone = _run(1, monkeypatch)
+        assert _run(2, monkeypatch) == alone  # _run checks that the child started
+    finally:
+        stop.set()
+        bar.join()
+    worker = threading.Thread(target=stop.wait)
+    stop.clear()
+    worker.start()
+    try:
+        with pytest.raises(AssertionError):
+            _run(2, monkeypatch)  # no child this time
+    finally:
+        stop.set()
+        worker.join()

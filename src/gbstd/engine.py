@@ -8,9 +8,12 @@ A rule that crashes is reported as an internal error; the other rules' findings 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import gc
-import multiprocessing
+import os
+import pickle
+import signal
 import sys
 import threading
 import traceback
@@ -18,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 
 from gbstd import rules as registry
 from gbstd.catalog.baseline import Baseline
@@ -88,68 +91,85 @@ FORK_THRESHOLD = 1500
 
 class RuleRunner:
     """Runs rules like :func:`check`; the :data:`FORKED` ones start at once in a forked child (with two or
-    more cores, ``jobs`` not 1, a large catalog, one thread and the ``fork`` start method) and
-    :meth:`check` waits for their findings. A child that dies leaves its rules to this process: the result is the same either way.
+    more cores, ``jobs`` not 1, a large catalog, ``os.fork``, called from the main thread while any other
+    thread is a daemon, such as a progress bar's) and :meth:`check` waits for their findings. A child that
+    dies leaves its rules to this process: the result is the same either way.
+
+    The child is a bare ``os.fork``: it computes, writes its results to a pipe and leaves with ``os._exit``,
+    touching neither the parent's output streams nor multiprocessing's machinery, so a lock that another
+    thread held at the fork (a progress bar writing to stderr) is never waited for.
     """
 
     def __init__(self, ctx: RuleContext, rules: Iterable[Rule], errors: list[tuple[str, str]],
                  jobs: int | None = None) -> None:
         self.ctx, self.errors = ctx, errors
         self._results: dict[str, tuple[list[Finding] | None, list[tuple[str, str]]]] | None = None
-        self._child: tuple[Any, Any] | None = None
+        self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
         forked = [rule for rule in rules if rule.code.startswith(FORKED) and not isinstance(rule, RecordRule)]
         self._forked = {rule.code for rule in forked}
         cores = worker_count(ctx.catalog.config.catalog.jobs if jobs is None else jobs,
                              len(ctx.catalog.records), threshold=FORK_THRESHOLD, chunk=1)
-        # Only from a single-threaded process (the command line, not the web editor's server): a fork copies
-        # locks that another thread may hold.
-        alone = threading.active_count() == 1
-        if forked and cores > 1 and alone and "fork" in multiprocessing.get_all_start_methods():
+        here = threading.current_thread()
+        alone = here is threading.main_thread() and all(t.daemon for t in threading.enumerate() if t is not here)
+        if forked and cores > 1 and alone and hasattr(os, "fork"):
             self._start(forked)
         else:
             self._forked.clear()
 
     def _start(self, rules: list[Rule]) -> None:
-        context = multiprocessing.get_context("fork")
-        reader, writer = context.Pipe(duplex=False)
-        for stream in (sys.stdout, sys.stderr):  # the child flushes them on exit: nothing may be written twice
+        read_end, write_end = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered may be written twice
             stream.flush()
         gc.freeze()  # the child's collector leaves the catalog's pages alone (shared, not copied)
         try:
-            process = context.Process(target=_check_in_child, args=(writer, self.ctx, rules), daemon=False)
-            process.start()
+            pid = os.fork()
         except OSError:
+            gc.unfreeze()
+            os.close(read_end)
+            os.close(write_end)
             self._forked.clear()  # no process to be had: run them here
             return
-        finally:
-            gc.unfreeze()
-            writer.close()
-        self._child = (process, reader)
-        atexit.register(self._abandon)  # runs before multiprocessing's own exit hook would join the child
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.close(read_end)
+                sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - never the parent's streams
+                with os.fdopen(write_end, "wb") as out:
+                    _check_in_child(out, self.ctx, rules)
+                code = 0
+            finally:
+                os._exit(code)
+        gc.unfreeze()
+        os.close(write_end)
+        self._child = (pid, read_end)
+        atexit.register(self._abandon)  # an exit without the results must not leave the child behind
 
     def _abandon(self) -> None:
         """Exiting without the child's results (an error, Ctrl-C): stop it rather than wait for it."""
         if self._child is not None:
-            process, reader = self._child
-            process.kill()
-            process.join()
-            reader.close()
+            pid, read_end = self._child
             self._child = None
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+            os.close(read_end)
 
     def _collect(self) -> None:
         self._results = {}
         if self._child is None:
             return
-        process, reader = self._child
+        pid, read_end = self._child
+        self._child = None
+        atexit.unregister(self._abandon)
         try:
-            self._results = dict(reader.recv())
-        except (EOFError, OSError):
+            with os.fdopen(read_end, "rb") as stream:
+                self._results = dict(pickle.load(stream))  # our own child's data, never a file's
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError):
             self._results = {}  # the child died (killed, out of memory): its rules run here
         finally:
-            reader.close()
-            process.join()
-            self._child = None
-            atexit.unregister(self._abandon)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
 
     def forked(self, rule: Rule) -> bool:
         """Whether ``rule`` runs in the child."""
@@ -169,14 +189,13 @@ class RuleRunner:
         return check(rule, self.ctx, self.errors)
 
 
-def _check_in_child(writer: Any, ctx: RuleContext, rules: list[Rule]) -> None:
-    """In the forked child: every rule's findings (or None) and internal errors, sent back in one message."""
+def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:
+    """In the forked child: every rule's findings (or None) and internal errors, written as one pickle."""
     results = []
     for rule in rules:
         errors: list[tuple[str, str]] = []
         results.append((rule.code, (check(rule, ctx, errors), errors)))
-    writer.send(results)
-    writer.close()
+    pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def check(
