@@ -18,6 +18,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.model.code import TIER_RANK, Tier
@@ -56,6 +57,7 @@ _WEAK_SUFFIXES = ("管理", "服务", "工作", "建设", "与", "和", "及")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=1 << 16)  # a national catalog repeats the same titles region after region
 def title_core(title: str) -> str:
     """``机关公务用车服务规范`` → ``公务用车``: the title without organisation prefix and type suffix."""
     text = _NOT_WORD.sub("", unicodedata.normalize("NFKC", title))
@@ -255,6 +257,8 @@ class SubjectIndex:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        # Terms by (module, title, scope, extra): computed once for the index and its queries alike.
+        self._terms: dict[tuple[str | None, str, str | None, tuple[str, ...]], frozenset[str]] = {}
         modules = catalog.system.module_ids() if catalog.system else {}
         parents = catalog.system.parents() if catalog.system else {}
         self._subjects: dict[str, tuple[str, ...]] = {}
@@ -287,6 +291,15 @@ class SubjectIndex:
         self, module: str | None, title: str, scope: str | None = None, extra: tuple[str, ...] = ()
     ) -> frozenset[str]:
         """Module subject words in the title (else in the scope), ``extra`` words, and the title core."""
+        key = (module, title, scope, extra)
+        known = self._terms.get(key)
+        if known is None:
+            known = self._terms[key] = self._find_terms(module, title, scope, extra)
+        return known
+
+    def _find_terms(
+        self, module: str | None, title: str, scope: str | None, extra: tuple[str, ...]
+    ) -> frozenset[str]:
         subjects = self._subjects.get(module or "", ())
         found = {word for word in subjects if word in title}
         if not found and scope:

@@ -7,17 +7,27 @@ A rule that crashes is reported as an internal error; the other rules' findings 
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import datetime as dt
+import gc
+import os
+import pickle
+import signal
+import sys
+import threading
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from gbstd import rules as registry
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.catalog.yamlio import Locator, read_text
+from gbstd.catalog.loader import worker_count
+from gbstd.catalog.yamlio import Positions, file_locator
 from gbstd.findings import Finding, FindingSet, Severity
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules.base import RecordRule
@@ -53,21 +63,139 @@ def run_rules(
     only_paths: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
     baseline: Baseline | None = None,
+    jobs: int | None = None,
 ) -> FindingSet:
     """Run the selected rules; ``only_paths`` limits the report (not the analysis) to those files.
 
-    ``baseline`` (the catalog at a git revision) enables the rules that compare then and now.
+    ``baseline`` (the catalog at a git revision) enables the rules that compare then and now; ``jobs`` as
+    for loading (1: everything in this process; see :class:`RuleRunner`).
     """
     ctx = RuleContext(catalog, as_of, baseline)
     result = FindingSet()
-    for rule in selected_rules(selection):
-        if rule.needs_baseline and baseline is None:
-            continue
+    rules = [rule for rule in selected_rules(selection) if not (rule.needs_baseline and baseline is None)]
+    runner = RuleRunner(ctx, rules, result.internal_errors, jobs)
+    for rule in rules:
         if progress:
             progress(rule.code)
-        produced = check(rule, ctx, result.internal_errors)
+        produced = runner.check(rule)
         result.findings.extend(produced or ())
     return finish(catalog, result, only_paths)
+
+
+# Catalog-wide rules that run in a forked child process, on the second core, while this process runs the
+# others: the D rules share one costly analysis (``ctx.duplicates``) and feed nothing to the other rules.
+FORKED = ("D",)
+# Below this many records the fork costs more than it saves.
+FORK_THRESHOLD = 1500
+
+
+class RuleRunner:
+    """Runs rules like :func:`check`; the :data:`FORKED` ones start at once in a forked child (with two or
+    more cores, ``jobs`` not 1, a large catalog, ``os.fork``, called from the main thread while any other
+    thread is a daemon, such as a progress bar's) and :meth:`check` waits for their findings. A child that
+    dies leaves its rules to this process: the result is the same either way.
+
+    The child is a bare ``os.fork``: it computes, writes its results to a pipe and leaves with ``os._exit``,
+    touching neither the parent's output streams nor multiprocessing's machinery, so a lock that another
+    thread held at the fork (a progress bar writing to stderr) is never waited for.
+    """
+
+    def __init__(self, ctx: RuleContext, rules: Iterable[Rule], errors: list[tuple[str, str]],
+                 jobs: int | None = None) -> None:
+        self.ctx, self.errors = ctx, errors
+        self._results: dict[str, tuple[list[Finding] | None, list[tuple[str, str]]]] | None = None
+        self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
+        forked = [rule for rule in rules if rule.code.startswith(FORKED) and not isinstance(rule, RecordRule)]
+        self._forked = {rule.code for rule in forked}
+        cores = worker_count(ctx.catalog.config.catalog.jobs if jobs is None else jobs,
+                             len(ctx.catalog.records), threshold=FORK_THRESHOLD, chunk=1)
+        here = threading.current_thread()
+        alone = here is threading.main_thread() and all(t.daemon for t in threading.enumerate() if t is not here)
+        if forked and cores > 1 and alone and hasattr(os, "fork"):
+            self._start(forked)
+        else:
+            self._forked.clear()
+
+    def _start(self, rules: list[Rule]) -> None:
+        read_end, write_end = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered may be written twice
+            stream.flush()
+        gc.freeze()  # the child's collector leaves the catalog's pages alone (shared, not copied)
+        try:
+            pid = os.fork()
+        except OSError:
+            gc.unfreeze()
+            os.close(read_end)
+            os.close(write_end)
+            self._forked.clear()  # no process to be had: run them here
+            return
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.close(read_end)
+                sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - never the parent's streams
+                with os.fdopen(write_end, "wb") as out:
+                    _check_in_child(out, self.ctx, rules)
+                code = 0
+            finally:
+                os._exit(code)
+        gc.unfreeze()
+        os.close(write_end)
+        self._child = (pid, read_end)
+        atexit.register(self._abandon)  # an exit without the results must not leave the child behind
+
+    def _abandon(self) -> None:
+        """Exiting without the child's results (an error, Ctrl-C): stop it rather than wait for it."""
+        if self._child is not None:
+            pid, read_end = self._child
+            self._child = None
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+            os.close(read_end)
+
+    def _collect(self) -> None:
+        self._results = {}
+        if self._child is None:
+            return
+        pid, read_end = self._child
+        self._child = None
+        atexit.unregister(self._abandon)
+        try:
+            with os.fdopen(read_end, "rb") as stream:
+                self._results = dict(pickle.load(stream))  # our own child's data, never a file's
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError):
+            self._results = {}  # the child died (killed, out of memory): its rules run here
+        finally:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+
+    def forked(self, rule: Rule) -> bool:
+        """Whether ``rule`` runs in the child."""
+        return rule.code in self._forked
+
+    def check(self, rule: Rule) -> list[Finding] | None:
+        """``rule``'s findings (see :func:`check`), from the child for a forked rule."""
+        if rule.code in self._forked:
+            if self._results is None:
+                self._collect()
+            assert self._results is not None
+            done = self._results.pop(rule.code, None)
+            if done is not None:
+                produced, errors = done
+                self.errors.extend(errors)
+                return produced
+        return check(rule, self.ctx, self.errors)
+
+
+def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:
+    """In the forked child: every rule's findings (or None) and internal errors, written as one pickle."""
+    results = []
+    for rule in rules:
+        errors: list[tuple[str, str]] = []
+        results.append((rule.code, (check(rule, ctx, errors), errors)))
+    pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def check(
@@ -103,7 +231,7 @@ def finish(catalog: Catalog, result: FindingSet, only_paths: set[str] | None) ->
         if (f.path, f.rule) not in silenced and (only_paths is None or f.path in only_paths)
     ]
     resolve_positions(
-        catalog.root, result.findings, catalog.config.catalog.max_file_size,
+        catalog.root, result.findings, catalog.config.catalog.max_file_size, catalog.positions,
         catalog.locate if catalog.mounts else None,
     )
     result.findings.sort(key=lambda f: f.sort_key)
@@ -118,22 +246,19 @@ def suppressions(catalog: Catalog) -> set[tuple[str, str]]:
 
 
 def resolve_positions(
-    root: Path, findings: list[Finding], max_size: int,
+    root: Path, findings: list[Finding], max_size: int, positions: dict[str, Positions] | None = None,
     locate: Callable[[str], tuple[Path, Path]] | None = None,
 ) -> None:
-    """Give each unresolved finding its line and column, parsing each affected file once; ``locate`` maps a
-    finding's path to its file and root where they are not under ``root`` (a federation's members)."""
+    """Give each unresolved finding its line and column: from the ``positions`` kept from the parse where
+    they answer, else parsing each affected file once; ``locate`` maps a finding's path to its file and root
+    where they are not under ``root`` (a federation's members)."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.line == 0:
             by_path[finding.path].append(finding)
     for rel, pending in by_path.items():
         path, top = locate(rel) if locate else (root / rel, root)
-        if not path.is_file():  # e.g. a record deleted since the baseline: point at its start
-            for finding in pending:
-                finding.line, finding.column = 1, 1
-            continue
-        text, _ = read_text(path, max_size, top)
-        locator = Locator(text)
+        locator = file_locator(path, top, max_size, (positions or {}).get(rel))
         for finding in pending:
             finding.line, finding.column = locator.position(finding.loc, finding.key)
+

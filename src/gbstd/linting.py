@@ -32,7 +32,7 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.loader import load_catalog, load_record, record_rels, walk_files
 from gbstd.catalog.yamlio import read_bytes
-from gbstd.engine import Selection, check, run_rules, selected_rules, severity_of, suppressions
+from gbstd.engine import RuleRunner, Selection, check, run_rules, selected_rules, severity_of, suppressions
 from gbstd.findings import Finding, FindingSet
 from gbstd.gitrepo import build_baseline
 from gbstd.incremental import (
@@ -94,7 +94,7 @@ def lint_catalog(
                 within = {rel for rel in changed
                           if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
                 only_paths = changed if only_paths is None else within
-        result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline)
+        result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline, jobs=jobs)
         if cache is not None:
             cache.save()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
@@ -193,11 +193,12 @@ def _full(
     rules = _runnable(selection)
     ctx = RuleContext(catalog, as_of)
     result = FindingSet()
+    runner = RuleRunner(ctx, rules, result.internal_errors, jobs)  # the D rules start on the other core
     load = _file_findings(catalog, rules)
     local: list[Finding] = []
     for rule in rules:
         if scope(rule) == "record":
-            local += check(rule, ctx, result.internal_errors) or []
+            local += runner.check(rule) or []
     state = LintState.fresh(state_head, shared_digest([*shared_files(catalog)], hashes))
     load_rows, local_rows = rows_by_path(load), rows_by_path(local)
     by_rel = {record.rel: record for record in catalog.records}
@@ -211,28 +212,29 @@ def _full(
     del load, local, load_rows, local_rows
     catalog_rules = [rule for rule in rules if scope(rule) == "catalog"]
     digests = rule_digests(catalog_rules, state.group_digests(), state.shared)
-    for rule in catalog_rules:
-        produced = check(rule, ctx, result.internal_errors)
+    cache.save()  # the files' hashes and parsed data, written while the child still runs the D rules
+    for rule in sorted(catalog_rules, key=runner.forked):  # those of the child last: it had the most time
+        produced = runner.check(rule)
         if produced is not None:
             state.rules[rule.code] = digests[rule.code]
             _distribute(state, rule.code, produced)
         del produced
-    silenced, files = suppressions(catalog), catalog.files
-    del ctx, catalog, by_rel  # the models and duplicate groups are not needed to report: free them first
-    result.findings = _finish(root, config, [*_kept(state), *extra], silenced, only_paths, state)
+    silenced, files, positions = suppressions(catalog), catalog.files, catalog.positions
+    del ctx, catalog, by_rel, runner  # the models and duplicate groups are not needed to report: free them first
+    result.findings = _finish(root, config, [*_kept(state), *extra], silenced, only_paths, state, positions)
     return Analysis(files, result, state)
 
 
 def _finish(
     root: Path, config: Config, findings: list[Finding], silenced: set[tuple[str, str]],
-    only_paths: set[str] | None, state: LintState,
+    only_paths: set[str] | None, state: LintState, positions: dict[str, Any] | None = None,
 ) -> list[Finding]:
     """Findings as reported: suppressions applied, limited to the reported paths, positioned."""
     kept = [
         f for f in findings
         if (f.path, f.rule) not in silenced and (only_paths is None or f.path in only_paths)
     ]
-    resolve_positions(Catalog(root=root, config=config), kept, state)
+    resolve_positions(Catalog(root=root, config=config, positions=positions or {}), kept, state)
     kept.sort(key=lambda f: f.sort_key)
     return kept
 

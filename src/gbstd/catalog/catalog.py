@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from gbstd.findings import Finding
 from gbstd.model.code import Nature, StandardCode, Tier, try_parse
@@ -133,6 +134,9 @@ class Catalog:
             if rel.startswith(prefix):
                 return top / rel[len(prefix):], top
         return self.root / rel, self.root
+    # Top-level positions of each record file parsed in this run (yamlio.Positions), by relative path: a
+    # finding's line comes from here instead of a second parse.
+    positions: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def by_code(self) -> dict[str, list[Record]]:

@@ -21,7 +21,14 @@ from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.safe_read import read_catalog_file
 from gbstd.catalog.strays import stray_files, stray_finding
 from gbstd.catalog.validation import validate
-from gbstd.catalog.yamlio import FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes
+from gbstd.catalog.yamlio import (
+    FileProblem,
+    Fingerprint,
+    Positions,
+    decode_text,
+    parse_yaml_positions,
+    read_bytes,
+)
 from gbstd.findings import Finding
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
@@ -305,10 +312,12 @@ def _load_records(
                 progress(1)
         else:
             to_read.append(rel)
-    for rel, fingerprint, sha, data, problems, has_text in _read_all(
+    for rel, fingerprint, sha, data, problems, has_text, positions in _read_all(
         root, to_read, config.catalog.max_file_size, jobs
     ):
         document, findings = _document(data, problems, has_text, rel)
+        if positions is not None:
+            catalog.positions[rel] = positions
         if cache is not None and sha is not None and fingerprint is not None:
             cache.remember_hash(rel, fingerprint, sha)
             cache.remember_parsed(sha, document, [*findings])
@@ -346,21 +355,21 @@ def _add(catalog: Catalog, rel: str, data: Any, findings: list[Finding]) -> None
         catalog.records.append(record)
 
 
-ReadResult = tuple[str, Fingerprint | None, str | None, Any, list[FileProblem], bool]
+ReadResult = tuple[str, Fingerprint | None, str | None, Any, list[FileProblem], bool, Positions | None]
 
 
 def read_and_parse(root: str, rel: str, max_size: int) -> ReadResult:
     """Read, hash and parse one file: the part of loading that runs in worker processes."""
     data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size, root)
     if data is None:
-        return rel, None, None, None, problems, False
+        return rel, None, None, None, problems, False, None
     sha = content_hash(data)
     text, problems = decode_text(data)
-    document = None
+    document = positions = None
     if text is not None:
-        document, parse_problems = parse_yaml(text)
+        document, parse_problems, positions = parse_yaml_positions(text)
         problems += parse_problems
-    return rel, fingerprint, sha, document, problems, text is not None
+    return rel, fingerprint, sha, document, problems, text is not None, positions
 
 
 def _read_chunk(args: tuple[str, list[str], int]) -> list[ReadResult]:

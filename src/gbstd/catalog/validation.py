@@ -51,7 +51,8 @@ def validate(model: type[M], data: Any, path: str, record: str | None) -> tuple[
             path, record,
         )]
     try:
-        return model.model_validate(data), []
+        # The validator itself: ``model_validate``'s Python wrapper costs a third as much again per record.
+        return model.__pydantic_validator__.validate_python(data), []
     except ValidationError as exc:
         findings = []
         for err in exc.errors(include_url=False):

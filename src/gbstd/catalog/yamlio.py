@@ -19,6 +19,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,11 +174,13 @@ _KEY = object()  # frame state of a mapping waiting for its next key
 _VALUE = object()  # frame state of a mapping waiting for the value of frame[2]
 
 
-def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
+def _scan(text: str, spots: list[Any] | None = None) -> tuple[Any, FileProblem | None, bool]:
     """Build data from parser events: (data, problem, exact).
 
     ``exact`` is False when the safe loader must decide (the data is then incomplete). The whole stream is
     always read, so that aliases and excessive depth are refused before any other parser sees the text.
+    With ``spots``, the start marks of the root collection and of each top-level key and value are appended
+    to it, in document order (what :class:`Positions` is built from).
     """
     exact = True
     root: Any = None
@@ -186,6 +190,8 @@ def _scan(text: str) -> tuple[Any, FileProblem | None, bool]:
     while True:
         event = next_event()
         kind = type(event)
+        if spots is not None and len(stack) < 2 and kind is not MappingEndEvent and kind is not SequenceEndEvent:
+            spots.append(event)  # the root, and the top level's keys and values (filtered by Positions)
         if kind is ScalarEvent:
             if not exact:
                 continue
@@ -395,18 +401,33 @@ def find_tab_indent(text: str) -> tuple[int, int] | None:
 
 def parse_yaml(text: str) -> tuple[Any, list[FileProblem]]:
     """Parse text into plain Python data, or return the problem with its position."""
+    data, problems, _ = parse_yaml_positions(text, with_positions=False)
+    return data, problems
+
+
+def parse_yaml_positions(
+    text: str, *, with_positions: bool = True
+) -> tuple[Any, list[FileProblem], Positions | None]:
+    """:func:`parse_yaml`, and the positions of the top-level keys and values when the fast path read the
+    file (None otherwise: a later :class:`Locator` parses the text again)."""
     if "\t" in text and (tab := find_tab_indent(text)):
         return None, [FileProblem("Y007", Text(
             "缩进中有制表符（Tab）；YAML 只允许空格缩进", "a tab in the indentation; YAML allows only spaces"
-        ), *tab)]
+        ), *tab)], None
+    spots: list[Any] | None = [] if with_positions else None
     try:
-        data, problem, exact = _scan(text)
+        data, problem, exact = _scan(text, spots)
         if problem is not None:
-            return None, [problem]
+            return None, [problem], None
         if exact:
-            return data, []
+            return data, [], Positions.from_events(spots) if spots else None
     except Exception:  # syntax errors and anything unforeseen: the safe loader has the last word
         pass
+    data, problems = _safe_load(text)
+    return data, problems, None
+
+
+def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
     try:
         return _YAML.load(text), []
     except DuplicateKeyError as exc:
@@ -492,11 +513,83 @@ def _attach(stack: list[tuple[_Spot, list[Any]]], spot: _Spot, value: Any) -> No
         pending[0] = None
 
 
-class Locator:
-    """Maps a document path (keys and indices) to a line and column; built once per file with findings."""
+class Positions:
+    """Where a document's root mapping and its top-level keys and values start, kept from the parse.
 
-    def __init__(self, text: str | None) -> None:
+    Nearly every finding points at a top-level field, so positions come from here without reading and
+    parsing the file a second time; anything deeper is left to :class:`Locator`. Compact on purpose (a
+    national catalog keeps one per file until the report): the keys, interned, and one array of numbers.
+    """
+
+    __slots__ = ("keys", "spots")
+
+    def __init__(self, keys: tuple[str | None, ...], spots: array[int]) -> None:
+        self.keys = keys  # top-level keys in document order (None: not a plain scalar)
+        self.spots = spots  # root line, column; then per key: key line, column, value line, column (1-based)
+
+    @classmethod
+    def from_events(cls, events: list[Any]) -> Positions | None:
+        """From the root's and top level's events (see ``_scan``); None unless the root is a mapping."""
+        nodes = [e for e in events if type(e) in (ScalarEvent, MappingStartEvent, SequenceStartEvent)]
+        if not nodes or type(nodes[0]) is not MappingStartEvent or len(nodes) % 2 == 0:
+            return None
+        spots = array("i")
+        keys: list[str | None] = []
+        for index, event in enumerate(nodes):
+            mark = event.start_mark
+            spots.append(mark.line + 1)
+            spots.append(mark.column + 1)
+            if index % 2 == 1:
+                keys.append(sys.intern(event.value) if type(event) is ScalarEvent else None)
+        return cls(tuple(keys), spots)
+
+    def position(self, loc: Loc, key: bool = True) -> tuple[int, int] | None:
+        """What :meth:`Locator.position` answers for ``loc``, or None when it lies below the top level."""
+        spots = self.spots
+        if not loc:
+            return spots[0], spots[1]
+        step = loc[0]
+        if not isinstance(step, str) or step not in self.keys:
+            return spots[0], spots[1]  # a missing key: its parent, the root mapping
+        if len(loc) > 1:
+            return None
+        at = 2 + 4 * self.keys.index(step) + (0 if key else 2)  # the first of equal keys, as Locator
+        return spots[at], spots[at + 1]
+
+
+def file_locator(path: Path, root: Path, max_size: int, positions: Positions | None) -> Locator:
+    """Positions in one catalog file (``path``, inside the catalog ``root`` it is read from): kept ones first;
+    the file is read and parsed only when they do not answer. A file that is gone (e.g. a record deleted since
+    the baseline) points at its start."""
+
+    def read() -> str | None:
+        return read_text(path, max_size, root)[0] if path.is_file() else None
+
+    return Locator(positions=positions, read=read) if positions is not None else Locator(read())
+
+
+
+class Locator:
+    """Maps a document path (keys and indices) to a line and column; built once per file with findings.
+
+    With ``positions`` (kept from the parse) top-level paths are answered from them, and the text, from
+    ``text`` or ``read()``, is parsed again only for a deeper path.
+    """
+
+    def __init__(
+        self, text: str | None = None, positions: Positions | None = None,
+        read: Callable[[], str | None] | None = None,
+    ) -> None:
         self._root: _Spot | None = None
+        self._text, self._read, self._positions = text, read, positions
+        self._parsed = False
+        if positions is None:
+            self._parse()
+
+    def _parse(self) -> None:
+        self._parsed = True
+        text = self._read() if self._text is None and self._read is not None else self._text
+        self._text = self._read = None
         if text is not None:
             try:
                 self._root = _positions(text)
@@ -505,6 +598,12 @@ class Locator:
 
     def position(self, loc: Loc, key: bool = True) -> tuple[int, int]:
         """Position of the deepest existing node on ``loc``: a missing key points at its parent mapping."""
+        if self._positions is not None:
+            known = self._positions.position(loc, key)
+            if known is not None:
+                return known
+        if not self._parsed:
+            self._parse()
         node = self._root
         if node is None:
             return 1, 1
