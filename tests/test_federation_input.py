@@ -218,3 +218,13 @@ def test_a_member_named_like_a_file_of_the_federating_catalog(tmp_path: Path, na
     _member(tmp_path, "m")
     root = _federating(tmp_path, f'[[federation.members]]\nname = "{name}"\npath = "../m"\n', {"docs/a.txt": "x"})
     _one_line_error(["lint", str(root)], f"member name {name} is also the name of a file or directory")
+
+
+def test_a_skipped_city_of_a_member_is_named_with_its_member(tmp_path: Path) -> None:
+    _member(tmp_path, "henan", '[[federation.members]]\nname = "郑州"\npath = "../zhengzhou"\n')
+    root = _federating(tmp_path, '[[federation.members]]\nname = "河南"\npath = "../henan"\n')
+    _one_line_error(["lint", str(root)], "member 河南: member 郑州: no directory ../zhengzhou")
+    code, _, err = _run("lint", str(root), "--allow-missing", "--format", "json")
+    assert code == 0 and err.strip() == "gbstd: warning: member 河南: member 郑州: no directory ../zhengzhou; skipped"
+    again = _run("lint", str(root), "--allow-missing", "--format", "json")  # from the cache: said again
+    assert again[0] == 0 and again[2] == err

@@ -26,7 +26,14 @@ from gbstd.catalog.cache import (
     tool_fingerprint,
 )
 from gbstd.catalog.config_file import CatalogError, load_config
-from gbstd.catalog.federation import Warn, is_federation, load_union, locate_member, select_members
+from gbstd.catalog.federation import (
+    Warn,
+    is_federation,
+    load_union,
+    locate_member,
+    member_prefixed,
+    select_members,
+)
 from gbstd.catalog.loader import walk_files
 from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import Selection, run_rules
@@ -136,7 +143,7 @@ def _parts(
         if below is None:
             return None
         parts += below[0]
-        skipped += below[1]
+        skipped += [member_prefixed(member.name, text) for text in below[1]]
     return parts, skipped
 
 

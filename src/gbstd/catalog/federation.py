@@ -158,16 +158,21 @@ def _load(
         _check_place(root, config, member, place.root, stack, places)
         try:
             inner = cache_dir / MEMBER_CACHES / member.name if cache_dir is not None else None
-            parts.append((place, _load(place.root, None, allow_missing, warn, progress, totals, stack, inner)))
+            said = _prefixing(warn, member.name)  # a skipped city of 河南 is "member 河南: member 郑州 …"
+            parts.append((place, _load(place.root, None, allow_missing, said, progress, totals, stack, inner)))
         except CatalogError as exc:
-            raise CatalogError(_prefixed(member.name, exc.text)) from None
+            raise CatalogError(member_prefixed(member.name, exc.text)) from None
     for place, part in parts:
         _mount(union, part, place)
     _choose_system(union, parts)
     return union
 
 
-def _prefixed(name: str, text: Text) -> Text:
+def _prefixing(warn: Warn | None, name: str) -> Warn | None:
+    return (lambda text: warn(member_prefixed(name, text))) if warn is not None else None
+
+
+def member_prefixed(name: str, text: Text) -> Text:
     return Text(f"成员 {name}：{text.zh}", f"member {name}: {text.en}")
 
 
@@ -310,7 +315,7 @@ def member_statuses(root: Path, config: Config) -> list[MemberStatus]:
             count: int | None = len(record_rels(place.root, load_config(place.root)))
             problem = None
         except CatalogError as exc:
-            count, problem = None, _prefixed(member.name, exc.text)
+            count, problem = None, member_prefixed(member.name, exc.text)
         manifest = place.manifest
         rows.append(MemberStatus(
             member.name, member.kind, source, member.ref, "ok" if problem is None else "invalid",
