@@ -81,10 +81,10 @@ def lint_union(
             stored = store.result_for(_digest(head, parts, hashes))
             if stored is not None:
                 try:
-                    result = FindingSet([finding_from_json(row) for row in stored["findings"]])
-                    mounts = {str(k): Path(v) for k, v in stored["mounts"].items()}
-                    files = [str(rel) for rel in stored["files"]]
-                except (KeyError, TypeError, ValueError, AttributeError):
+                    result = FindingSet([finding_from_json(row) for row in stored.rows()])
+                    mounts = {str(k): Path(v) for k, v in stored.head["mounts"].items()}
+                    files = [str(rel) for rel in stored.head["files"]]
+                except (KeyError, TypeError, ValueError, AttributeError, IndexError, OSError, RecursionError):
                     result = None  # damaged: lint afresh
                 if result is not None:
                     for text in skipped:
@@ -104,8 +104,7 @@ def lint_union(
             store.remember_result(_digest(head, parts, hashes), {
                 "files": catalog.files,
                 "mounts": {prefix: str(top) for prefix, top in catalog.mounts.items()},
-                "findings": [finding_to_json(f) for f in result.findings],
-            })
+            }, (finding_to_json(f) for f in result.findings))
         store.save()
     return LintOutcome(result, catalog.files), dict(catalog.mounts)
 
