@@ -17,7 +17,7 @@ number of pairs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from gbstd.catalog.catalog import Record
@@ -50,22 +50,19 @@ class Partner:
     def pair(self) -> DuplicatePair:
         return self.pairs[0]
 
-    def offer(self, pair: DuplicatePair) -> None:
-        """Keep ``pair`` if it is among the strongest; on equal scores the first seen stays (the stream's order
-        is deterministic, so the result is too)."""
-        self.count += 1
-        if self.takes(pair.score):
-            self.insert(pair)
-
     def takes(self, score: float) -> bool:
-        """Whether a pair of this score would be kept (asked before the pair is made)."""
+        """Whether a pair of this score would be kept on its score alone (asked before the pair is made); a tie
+        with the weakest kept pair is decided by the partners' ranks (``GroupBuilder``)."""
         pairs = self.pairs
         return len(pairs) < KEEP_PARTNERS or score > pairs[-1].score
 
-    def insert(self, pair: DuplicatePair) -> None:
+    def insert(self, pair: DuplicatePair, rank: Callable[[DuplicatePair], tuple[int, int, str, str]]) -> None:
+        """Keep ``pair`` among the strongest; equal scores are ordered by ``rank`` (the partner's rank_key), so
+        the partner a record is told about does not depend on the order the catalog's files were read in."""
         pairs = self.pairs
         at = len(pairs)
-        while at and pairs[at - 1].score < pair.score:
+        while at and (pairs[at - 1].score < pair.score
+                      or (pairs[at - 1].score == pair.score and rank(pairs[at - 1]) > rank(pair))):
             at -= 1
         pairs.insert(at, pair)
         del pairs[KEEP_PARTNERS:]
@@ -148,6 +145,7 @@ class GroupBuilder:
         self._kinds: dict[int, Counter[DuplicateKind]] = {}
         self._partners: dict[tuple[int, DuplicateKind], Partner] = {}
         self.extra: list[DuplicatePair] = []
+        self._ranks: dict[int, tuple[int, int, str, str]] = {}  # id(record) → rank_key, for ties of partners
 
     def _slot(self, record: Record) -> int:
         slot = self._index.get(id(record))
@@ -223,8 +221,22 @@ class GroupBuilder:
                     partners[key] = Partner([pair_at(k)])
                 else:
                     known.count += 1
-                    if known.takes(score):
-                        known.insert(pair_at(k))
+                    partner = b_record if record is a_record else a_record
+                    if known.takes(score) or self._ties_ahead(known, score, record, partner):
+                        known.insert(pair_at(k), lambda p, r=record: self._rank(other(p, r)))
+
+    def _rank(self, record: Record) -> tuple[int, int, str, str]:
+        found = self._ranks.get(id(record))
+        if found is None:
+            found = self._ranks[id(record)] = rank_key(record)
+        return found
+
+    def _ties_ahead(self, known: Partner, score: float, record: Record, partner: Record) -> bool:
+        """A pair as strong as ``record``'s weakest kept one is kept when its partner ranks first, so the partner
+        the D rules name does not depend on the order the files were read in (a federation reads member by
+        member)."""
+        weakest = known.pairs[-1]
+        return score == weakest.score and self._rank(partner) < self._rank(other(weakest, record))
 
     def add_implied(self, record: Record, count: int) -> None:
         """Pairs known to be at or above the threshold but not enumerated (within a large same-subject set)."""
