@@ -19,7 +19,6 @@ from pathlib import Path
 from gbstd.catalog.cache import (
     Cache,
     config_digest,
-    content_hash,
     finding_from_json,
     finding_to_json,
     input_digest,
@@ -35,11 +34,10 @@ from gbstd.catalog.federation import (
     select_members,
 )
 from gbstd.catalog.loader import walk_files
-from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import Selection, run_rules
 from gbstd.findings import FindingSet
 from gbstd.i18n import Text
-from gbstd.linting import LintOutcome, cache_dir_within, selection_key
+from gbstd.linting import LintOutcome, cache_dir_within, hash_file, selection_key
 from gbstd.model.config import Config
 
 UNION_CACHE = "union"  # under the federating catalog's cache directory
@@ -169,7 +167,7 @@ def _hashes(
     for key, top, rel, limit in unknown:
         sha = (known or {}).get(key)
         if sha is None:
-            sha = _hash_file(store, top, rel, key, limit)
+            sha = hash_file(top, rel, store, limit, key)
         else:  # hashed by the loader: remember it under the file's fingerprint for the next run
             try:
                 info = os.lstat(top / rel)
@@ -189,15 +187,6 @@ def _known(store: Cache, top: Path, rel: str, key: str) -> str | None:
     if stat.S_ISLNK(info.st_mode):
         return None  # a link is read again each time, as by the loader
     return store.known_hash(key, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
-
-
-def _hash_file(store: Cache, top: Path, rel: str, key: str, limit: int) -> str:
-    data, fingerprint, problems = read_bytes(os.path.join(top, rel), limit, top)
-    if data is None or fingerprint is None:
-        return "!" + "; ".join(p.message.en for p in problems)
-    sha = content_hash(data)
-    store.remember_hash(key, fingerprint, sha)
-    return sha
 
 
 def _digest(head: list[str], parts: list[_Part], hashes: dict[str, str]) -> str:

@@ -112,7 +112,7 @@ def lint_catalog(
     ]
     if len(unknown) <= max(64, len(everything) // 100):
         for rel in unknown:
-            hashes[rel] = _hash_file(root, rel, cache, config.catalog.max_file_size)
+            hashes[rel] = hash_file(root, rel, cache, config.catalog.max_file_size)
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
         stored = cache.result_for(digest)
         if stored is not None:
@@ -189,7 +189,7 @@ def _full(
     catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, jobs=jobs)
     for rel, sha in hashes.items():
         if sha is None:
-            hashes[rel] = catalog.hashes.get(rel) or _hash_file(root, rel, cache, config.catalog.max_file_size)
+            hashes[rel] = catalog.hashes.get(rel) or hash_file(root, rel, cache, config.catalog.max_file_size)
     rules = _runnable(selection)
     ctx = RuleContext(catalog, as_of)
     result = FindingSet()
@@ -426,11 +426,12 @@ def _known_hashes(root: Path, rels: list[str], cache: Cache) -> dict[str, str | 
     return {rel: cache.known_hash_at(root, rel) for rel in rels}
 
 
-def _hash_file(root: Path, rel: str, cache: Cache, max_size: int) -> str:
-    """The content hash of one file; an unreadable one is identified by why it cannot be read."""
+def hash_file(root: Path, rel: str, cache: Cache, max_size: int, key: str | None = None) -> str:
+    """The content hash of one file, remembered in ``cache`` under ``key`` (default: ``rel``); an unreadable
+    one is identified by why it cannot be read."""
     data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size, root)
     if data is None or fingerprint is None:
         return "!" + "; ".join(p.message.en for p in problems)
     sha = content_hash(data)
-    cache.remember_hash(rel, fingerprint, sha)
+    cache.remember_hash(key or rel, fingerprint, sha)
     return sha
