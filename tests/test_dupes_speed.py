@@ -174,3 +174,20 @@ def test_the_partner_named_does_not_depend_on_the_order_pairs_arrive_in(siblings
     forward = partners(pairs)
     assert any(len(v) > 1 for v in forward.values())  # ties to decide
     assert partners(pairs[::-1]) == forward
+
+
+def test_groups_and_partners_do_not_depend_on_the_order_records_were_read_in(siblings: Path) -> None:
+    """A federation reads member by member: the same records in another order give the same groups, the same
+    pairs and the same partner per record (D001–D003 name them)."""
+
+    def described(reverse: bool) -> tuple[list, dict]:
+        catalog = load_catalog(siblings)
+        if reverse:
+            catalog.records.reverse()
+        found = find_groups(catalog)
+        rel = {id(r): r.rel for r in catalog.records}
+        partners = {(rel[k[0]], k[1]): [sorted((p.a_record.rel, p.b_record.rel)) for p in v.pairs] + [v.count]
+                    for k, v in found.partners.items()}
+        return _json(found.groups), partners
+
+    assert described(False) == described(True)

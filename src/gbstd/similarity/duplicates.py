@@ -309,8 +309,12 @@ class _Run:
         """
         self.all_pairs = all_pairs
         sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
-        live = [(side, r) for side, cat in sides for r in cat.records
-                if r.status is not Status.ABOLISHED and self.only(r)]
+        # In rank order, not the order the files were read in: which record heads a subject, which pairs are
+        # compared and which partner is named must not change when the same records are read in another order
+        # (a federation reads member by member).
+        live = sorted(((side, r) for side, cat in sides for r in cat.records
+                       if r.status is not Status.ABOLISHED and self.only(r)),
+                      key=lambda item: (item[0], _rank_key(item[1])))
         for done, (side, record) in enumerate(live, start=1):
             self.entries.append(_Entry(record, side, self.detector.subject(record.title), record.key))
             if done % 5000 == 0:
