@@ -228,3 +228,16 @@ def test_a_skipped_city_of_a_member_is_named_with_its_member(tmp_path: Path) -> 
     assert code == 0 and err.strip() == "gbstd: warning: member 河南: member 郑州: no directory ../zhengzhou; skipped"
     again = _run("lint", str(root), "--allow-missing", "--format", "json")  # from the cache: said again
     assert again[0] == 0 and again[2] == err
+
+
+def test_a_token_in_a_git_url_is_never_printed(tmp_path: Path) -> None:
+    """https://TOKEN@host and user:password@ are how CI passes credentials: sync errors and status leave them out."""
+    root = split_sample(tmp_path)
+    url = "https://s3cr3t-t0ken@127.0.0.1:9/jiangsu.git"  # nothing listens on port 9: the fetch fails at once
+    with (root / "gbstd.toml").open("a", encoding="utf-8") as toml:
+        toml.write(f'[[federation.members]]\nname = "江苏"\ngit = "{url}"\n')
+    err = _one_line_error(["federation", "sync", str(root)], "member 江苏: cannot fetch https://127.0.0.1:9/jiangsu.git")
+    assert "s3cr3t" not in err
+    code, out, err = _run("federation", "status", str(root), "--format", "json")
+    assert "s3cr3t" not in out + err
+    assert "https://127.0.0.1:9/jiangsu.git" in out

@@ -22,7 +22,7 @@ from pathlib import Path
 from gbstd.catalog.cache import Cache, config_digest, tool_fingerprint
 from gbstd.catalog.catalog import Catalog, MemberInfo
 from gbstd.catalog.config_file import CONFIG_NAME, CatalogError, find_root, load_config
-from gbstd.catalog.federation_git import Manifest, checkout_dir, read_manifest
+from gbstd.catalog.federation_git import Manifest, checkout_dir, public_url, read_manifest
 from gbstd.catalog.loader import load_catalog, record_rels
 from gbstd.catalog.yamlio import is_inside
 from gbstd.i18n import Text
@@ -303,7 +303,7 @@ def member_statuses(root: Path, config: Config) -> list[MemberStatus]:
     rows: list[MemberStatus] = []
     for member in config.federation.members:
         place = locate_member(root, config, member)
-        source = member.path or member.git or ""
+        source = member.path or (public_url(member.git) if member.git else "")
         if place.root is None:
             rows.append(MemberStatus(
                 member.name, member.kind, source, member.ref, "missing" if member.path else "unsynced",

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from gbstd.catalog.atomic import replace_directory, write_atomic
 from gbstd.catalog.config_file import CatalogError
@@ -60,6 +61,16 @@ class GitFailed(Exception):
     pass
 
 
+def public_url(url: str) -> str:
+    """A git URL as a report or a terminal may print it: without a user name or token (``https://user:token@…``)."""
+    parts = urlsplit(url)
+    user, at, host = parts.netloc.rpartition("@")
+    # Over http(s) a lone user name is a token (https://TOKEN@host); ssh's "git@" names no secret.
+    if not at or (parts.scheme not in ("http", "https") and ":" not in user):
+        return url
+    return urlunsplit(parts._replace(netloc=host))
+
+
 def _git(args: list[str], timeout: int) -> str:
     env = {
         **os.environ,
@@ -103,10 +114,11 @@ def sync_member(
                                 now.astimezone(dt.timezone.utc).isoformat(timespec="seconds"))
             write_atomic(stage / MANIFEST_NAME, json.dumps(asdict(manifest), ensure_ascii=False, indent=1) + "\n")
     except GitFailed as exc:
-        reason = printable(str(exc))
+        url = public_url(member.git)
+        reason = printable(str(exc).replace(member.git, url))  # git may repeat the URL, token and all
         raise CatalogError(Text(
-            f"成员 {member.name}：无法获取 {member.git}（{reason}）；缓存未改动",
-            f"member {member.name}: cannot fetch {member.git} ({reason}); the cache is unchanged",
+            f"成员 {member.name}：无法获取 {url}（{reason}）；缓存未改动",
+            f"member {member.name}: cannot fetch {url} ({reason}); the cache is unchanged",
         )) from None
     except OSError as exc:
         raise CatalogError(Text(

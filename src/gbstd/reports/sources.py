@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
 from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.federation_git import public_url
 from gbstd.coverage import summarize
 from gbstd.diagram import DiagramError, render_diagram
 from gbstd.model.making import Stage
@@ -250,18 +250,8 @@ class MemberSource:
 def member_sources(catalog: Catalog) -> list[MemberSource]:
     """The members the union was loaded from, in config order (:attr:`Catalog.members`, written by the
     federation loader); empty for a catalog that federates nothing."""
-    return [MemberSource(m.name, m.kind, public_source(m.source) if m.kind == "git" else m.source, m.commit,
+    return [MemberSource(m.name, m.kind, public_url(m.source) if m.kind == "git" else m.source, m.commit,
                          m.fetched_at, m.records) for m in catalog.members]
-
-
-def public_source(url: str) -> str:
-    """A git URL as a published report may print it: without a user name or token (``https://user:token@…``)."""
-    parts = urlsplit(url)
-    user, at, host = parts.netloc.rpartition("@")
-    # Over http(s) a lone user name is a token (https://TOKEN@host); ssh's "git@" names no secret.
-    if not at or (parts.scheme not in ("http", "https") and ":" not in user):
-        return url
-    return urlunsplit(parts._replace(netloc=host))
 
 
 @dataclass(frozen=True)
