@@ -90,7 +90,7 @@ def test_a_batch_makes_only_the_pairs_a_group_keeps(siblings: Path) -> None:
 def test_the_cycle_collector_is_paused_for_a_run_and_resumed_after(siblings: Path) -> None:
     import gc
 
-    from gbstd.similarity.duplicates import without_cycle_collection
+    from gbstd.gcpause import without_cycle_collection
 
     seen: list[bool] = []
     catalog = load_catalog(siblings)

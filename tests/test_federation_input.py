@@ -238,6 +238,6 @@ def test_a_token_in_a_git_url_is_never_printed(tmp_path: Path) -> None:
         toml.write(f'[[federation.members]]\nname = "江苏"\ngit = "{url}"\n')
     err = _one_line_error(["federation", "sync", str(root)], "member 江苏: cannot fetch https://127.0.0.1:9/jiangsu.git")
     assert "s3cr3t" not in err
-    code, out, err = _run("federation", "status", str(root), "--format", "json")
+    _, out, err = _run("federation", "status", str(root), "--format", "json")
     assert "s3cr3t" not in out + err
     assert "https://127.0.0.1:9/jiangsu.git" in out

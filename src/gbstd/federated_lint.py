@@ -36,6 +36,7 @@ from gbstd.catalog.federation import (
 from gbstd.catalog.loader import walk_files
 from gbstd.engine import Selection, run_rules
 from gbstd.findings import FindingSet
+from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Text
 from gbstd.linting import LintOutcome, cache_dir_within, hash_file, selection_key
 from gbstd.model.config import Config
@@ -53,6 +54,7 @@ class _Part:
     config: Config | None
 
 
+@without_cycle_collection()  # as lint_catalog: see gbstd.gcpause
 def lint_union(
     root: Path,
     config: Config,

@@ -34,6 +34,7 @@ from gbstd.catalog.loader import load_catalog, load_record, record_rels, walk_fi
 from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import RuleRunner, Selection, check, run_rules, selected_rules, severity_of, suppressions
 from gbstd.findings import Finding, FindingSet
+from gbstd.gcpause import without_cycle_collection
 from gbstd.gitrepo import build_baseline
 from gbstd.incremental import (
     SHARDS,
@@ -63,6 +64,7 @@ class LintOutcome:
     rerun: list[str] | None = None
 
 
+@without_cycle_collection()  # millions of small objects, next to no cycles: see gbstd.gcpause
 def lint_catalog(
     root: Path,
     config: Config,

@@ -23,6 +23,7 @@ from gbstd.cli.common import (
     named_catalog,
     progress_bar,
 )
+from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Lang, Text
 from gbstd.reporters.dupes import DUPES_FORMATS, render_table, write_json
 from gbstd.similarity import find_groups
@@ -86,12 +87,9 @@ def dupes(
     path = named_catalog(path, catalog_option, language)
     threshold = None if min_score is None else (min_score / 100 if min_score > 1 else min_score)
     show = sys.stderr.isatty() and (sys.stdout.isatty() or output_format is DupesFormat.table)
-    # Loading and detection make millions of objects and next to no reference cycles; every collection those
-    # allocations trigger walks the whole catalog loaded so far. So the cycle collector is off for the command
-    # and collects once, after loading (what a broken file's traceback may have left in cycles).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # Loading and detection make millions of objects and next to no reference cycles: no cycle collection
+    # while they run, one collection after loading (what a broken file's traceback may have left in cycles).
+    with without_cycle_collection():
         catalog = load_union_or_fail(path, language, member, allow_missing, show=show)
         reference = None
         if against is not None:
@@ -105,9 +103,6 @@ def dupes(
         gc.collect()
         _report(catalog, reference, output_format, threshold, show_supersession, flat_pairs, all_pairs, language,
                 show)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _report(

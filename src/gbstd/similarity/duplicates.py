@@ -21,12 +21,10 @@ Pipeline (sub-quadratic; see README "Duplicates" for measured figures):
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -38,6 +36,7 @@ from rapidfuzz.distance import LCSseq
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.references import cites
+from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Text
 from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.config import DuplicatesSection
@@ -204,24 +203,6 @@ class DuplicateDetector:
         if only is not None:
             run.only = only
         yield from run.stream(all_pairs=all_pairs, size=batch)
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused for a detection run.
-
-    A run makes a few objects per candidate pair (hundreds of thousands in a national catalog) and no
-    reference cycles; each collection the allocations trigger walks every object of the process — the whole
-    loaded catalog — which cost a third of the run at 10 000 records and more at 100 000. Reference counting
-    still frees everything; the collector is resumed (if it was running) however the run ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Run:
