@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from gbstd.catalog.federation import (
     select_members,
 )
 from gbstd.catalog.loader import walk_files
+from gbstd.catalog.yamlio import fingerprint_of
 from gbstd.engine import Selection, run_rules
 from gbstd.findings import FindingSet
 from gbstd.gcpause import without_cycle_collection
@@ -159,7 +159,7 @@ def _hashes(
         skip = cache_dir_within(part.root, part.root / part.config.catalog.cache_dir)
         for rel in walk_files(part.root, None, skip=skip):
             key = part.prefix + rel
-            sha = _known(store, part.root, rel, key)
+            sha = store.known_hash_at(part.root, rel, key)
             if sha is None:
                 unknown.append((key, part.root, rel, part.config.catalog.max_file_size))
             else:
@@ -176,19 +176,9 @@ def _hashes(
             except OSError:
                 pass
             else:
-                store.remember_hash(key, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), sha)
+                store.remember_hash(key, fingerprint_of(info), sha)
         hashes[key] = sha
     return hashes
-
-
-def _known(store: Cache, top: Path, rel: str, key: str) -> str | None:
-    try:
-        info = os.lstat(top / rel)
-    except OSError:
-        return None
-    if stat.S_ISLNK(info.st_mode):
-        return None  # a link is read again each time, as by the loader
-    return store.known_hash(key, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
 
 
 def _digest(head: list[str], parts: list[_Part], hashes: dict[str, str]) -> str:

@@ -40,7 +40,7 @@ from typing import Any
 
 import gbstd
 from gbstd.catalog.atomic import write_atomic, write_atomic_chunks
-from gbstd.catalog.yamlio import Fingerprint
+from gbstd.catalog.yamlio import Fingerprint, fingerprint_of
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.config import Config
@@ -261,16 +261,17 @@ class Cache:
             return None
         return sha
 
-    def known_hash_at(self, root: Path | str, rel: str) -> str | None:
-        """:meth:`known_hash` for the file as it is on disk now; None for a symbolic link, whose target is
-        checked each time it is read (it may lead outside the catalog) and so is never taken from the cache."""
+    def known_hash_at(self, root: Path | str, rel: str, key: str | None = None) -> str | None:
+        """:meth:`known_hash` for the file as it is on disk now (remembered under ``key``, default ``rel``);
+        None for a symbolic link, whose target is checked each time it is read (it may lead outside the
+        catalog) and so is never taken from the cache."""
         try:
             info = os.lstat(os.path.join(root, rel))
         except OSError:
             return None
         if stat.S_ISLNK(info.st_mode):
             return None
-        return self.known_hash(rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        return self.known_hash(key or rel, fingerprint_of(info))
 
     def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
         entry = self.files.get(rel)
@@ -378,7 +379,7 @@ def file_hashes(root: Path, rels: Iterable[str], cache: Cache | None, max_size: 
         except OSError:
             hashes[rel] = None
             continue
-        fingerprint = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        fingerprint = fingerprint_of(info)
         known = cache.known_hash(rel, fingerprint) if cache else None
         if known is None:
             try:

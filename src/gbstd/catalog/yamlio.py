@@ -245,6 +245,11 @@ def _scan(text: str, spots: list[Any] | None = None) -> tuple[Any, FileProblem |
 Fingerprint = tuple[int, int, int, int]
 
 
+def fingerprint_of(info: os.stat_result) -> Fingerprint:
+    """What says a file is unchanged since it was hashed: size, mtime, ctime and inode (as git does)."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 def is_inside(root: Path | str, target: Path | str) -> bool:
     """True when ``target``, with every symbolic link resolved, is ``root`` or lies under it."""
     try:
@@ -320,7 +325,7 @@ def read_bytes(
         return None, None, [FileProblem("Y010", Text(f"无法读取文件：{reason}", f"cannot read: {reason}"))]
     if len(data) > max_size:
         return None, None, [_too_large(f"超过上限 {max_size} 字节", f"over the limit of {max_size} bytes")]
-    return data, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), []
+    return data, fingerprint_of(info), []
 
 
 def _too_large(zh: str, en: str) -> FileProblem:
