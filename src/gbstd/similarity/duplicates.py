@@ -149,7 +149,7 @@ class DuplicateDetector:
     ) -> list[DuplicatePair]:
         """Every pair at or above the threshold, strongest first (all pairs: quadratic in a same-subject set)."""
         with without_cycle_collection():
-            return _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress).execute()
+            return self._run(catalog, against, lineage, min_score, progress, None, None).execute()
 
     def groups(
         self,
@@ -167,10 +167,7 @@ class DuplicateDetector:
         builder = GroupBuilder(keep_all=all_pairs)
         implied: list[tuple[Record, int]] = []
         with without_cycle_collection():
-            run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
-            run.implied = implied
-            if only is not None:
-                run.only = only
+            run = self._run(catalog, against, lineage, min_score, progress, implied, only)
             for batch in run.batches(all_pairs=all_pairs, size=BATCH):
                 builder.add_batch(batch)
             for record, count in implied:
@@ -197,12 +194,20 @@ class DuplicateDetector:
         implies but does not enumerate are appended to ``implied`` as (a record of the set, count). ``only``
         restricts the run to the records it accepts.
         """
+        run = self._run(catalog, against, lineage, min_score, progress, implied, only)
+        yield from run.stream(all_pairs=all_pairs, size=batch)
+
+    def _run(
+        self, catalog: Catalog, against: Catalog | None, lineage: Lineage | None, min_score: float | None,
+        progress: Progress | None, implied: list[tuple[Record, int]] | None, only: Callable[[Record], bool] | None,
+    ) -> _Run:
+        """One detection run; the pairs a large same-subject set implies go to ``implied`` when given."""
         run = _Run(self, catalog, against, lineage or Lineage(catalog), min_score, progress)
         if implied is not None:
             run.implied = implied
         if only is not None:
             run.only = only
-        yield from run.stream(all_pairs=all_pairs, size=batch)
+        return run
 
 
 class _Run:
