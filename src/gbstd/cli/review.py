@@ -18,7 +18,6 @@ from rich.text import Text as RichText
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
 from gbstd.catalog.record_edit import add_review
 from gbstd.cli.common import (
     AllowMissingOption,
@@ -30,6 +29,7 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
+    load_catalog_or_fail,
     load_union_or_fail,
     named_catalog,
     parse_as_of,
@@ -59,15 +59,6 @@ review_app = typer.Typer(
     help="复审 — the review worklist (default) and `review add` to record a review.",
     rich_markup_mode="markdown",
 )
-
-
-def _load(path: Path, lang: Lang) -> Catalog:
-    if not path.exists():
-        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
-    try:
-        return load_catalog(path)
-    except CatalogError as exc:
-        fail(exc.text, lang)
 
 
 def _tiers(values: list[str], lang: Lang) -> list[Tier]:
@@ -339,7 +330,7 @@ def add(
     except ValidationError as exc:
         problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         fail(Text(f"复审记录无效：{problem}", f"invalid review: {problem}"), language)
-    catalog = _load(catalog_path or Path("."), language)
+    catalog = load_catalog_or_fail(catalog_path or Path("."), language, show=False)
     try:
         record = add_review(catalog, code, entry, as_of=day, allow_reformat=reformat)
     except CatalogError as exc:
