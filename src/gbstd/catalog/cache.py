@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import stat
 import time
@@ -37,6 +38,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 import gbstd
 from gbstd.catalog.atomic import write_atomic, write_atomic_chunks
@@ -70,10 +73,19 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# The integers orjson writes and reads back as integers (a larger one it refuses to write, and reads as a float).
+_INT_RANGE = range(-(1 << 63), 1 << 64)
+
+
 def is_plain_data(value: Any, depth: int = 0) -> bool:
-    """True when JSON keeps ``value`` exactly (string keys only; no bytes, sets, tuples or dates)."""
-    if value is None or isinstance(value, (str, bool, int, float)):
+    """True when the cache's JSON keeps ``value`` exactly (string keys only; no bytes, sets, tuples or dates;
+    integers within 64 bits and finite floats, which orjson writes as they are)."""
+    if value is None or isinstance(value, (str, bool)):
         return True
+    if isinstance(value, int):
+        return value in _INT_RANGE
+    if isinstance(value, float):
+        return math.isfinite(value)
     if depth > 100:
         return False
     if isinstance(value, list):
@@ -218,7 +230,7 @@ class Cache:
             raw = path.read_bytes()
             if expect is not None and text_digest(raw) != expect:
                 return None  # written by another run since: not the document its head describes
-            document = json.loads(raw)
+            document = orjson.loads(raw)  # faster than json; it reads what write_json wrote
         except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -239,12 +251,13 @@ class Cache:
                     "Signature: 8a477f597d28d172789f06886806bc55\n# gbstd lint cache\n",
                 )
             header = {"format": FORMAT, "tool": self.tool, "config": self.config}
-            text = json.dumps({**header, **document}, ensure_ascii=False, separators=(",", ":"))
-            payload = text.encode("utf-8")
+            # orjson: compact UTF-8 JSON, several times faster than json (a cold run of 10 000 records encodes
+            # 20 MB); it refuses what it could not read back the same (a lone surrogate, a 65-bit integer).
+            payload = orjson.dumps({**header, **document})
             write_atomic(self.directory / name, payload, fsync=False)
             return text_digest(payload)
-        except (OSError, ValueError):
-            return None  # a read-only checkout or a full disk: run without a cache rather than fail
+        except (OSError, ValueError, TypeError):
+            return None  # a read-only checkout, a full disk or unwritable data: run without a cache rather than fail
 
     # --- content hashes -------------------------------------------------------------------------------
     def known_hash(self, rel: str, fingerprint: Fingerprint) -> str | None:

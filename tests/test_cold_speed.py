@@ -1,0 +1,56 @@
+"""Cold-lint speed work (issue 15): what it changed must not change results or trust in the cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gbstd.catalog.cache import Cache, is_plain_data
+from gbstd.catalog.config_file import load_config
+from tests.test_cache import GOOD, age, lint_json, make_catalog
+
+
+def test_plain_data_is_what_orjson_writes_and_reads_back_the_same() -> None:
+    assert is_plain_data({"a": [1, 2.5, None, True, "文"], "b": {"c": -(1 << 63)}})
+    assert is_plain_data((1 << 64) - 1)
+    assert not is_plain_data(1 << 64)  # orjson refuses it (and reads a written one back as a float)
+    assert not is_plain_data(-(1 << 63) - 1)
+    assert not is_plain_data(float("nan"))  # orjson would write null
+    assert not is_plain_data([float("inf")])
+    assert not is_plain_data({1: "a"})
+
+
+def test_records_with_huge_integers_or_nan_lint_alike_cold_and_warm(tmp_path: Path) -> None:
+    odd = GOOD.replace("41568", "41570") + "huge: 123456789012345678901234567890\nodd: .nan\n"
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD, "GB-T-41570-2022.yaml": odd})
+    age(root)
+    cold = lint_json(root)
+    warm = lint_json(root)
+    assert warm == cold
+    edited = root / "records" / "GB-T-41568-2022.yaml"  # an incremental run: the odd record comes from its file
+    edited.write_text(GOOD + "# edited\n", encoding="utf-8")
+    age(root)
+    assert lint_json(root) == cold
+    assert lint_json(root, "--no-cache") == cold
+
+
+def test_cache_documents_are_json_that_the_standard_library_reads(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    age(root)
+    lint_json(root)
+    documents = sorted((root / ".gbstd-cache").rglob("*.json"))
+    assert documents
+    for path in documents:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document["format"] and document["tool"]
+
+
+def test_unwritable_data_is_not_written_and_not_an_error(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    cache = Cache.open(root, load_config(root))
+    assert cache.write_json("x.json", {"bad": "\udc80"}) is None
+    assert cache.write_json("y.json", {"bad": 1 << 70}) is None
+    assert cache.write_json("z.json", {"good": "文"}) is not None
+    assert cache.read_json(cache.directory / "z.json") is not None
+    (cache.directory / "z.json").write_bytes(b'{"format": NaN')  # damaged: ignored
+    assert cache.read_json(cache.directory / "z.json") is None
