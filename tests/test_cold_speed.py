@@ -54,3 +54,37 @@ def test_unwritable_data_is_not_written_and_not_an_error(tmp_path: Path) -> None
     assert cache.read_json(cache.directory / "z.json") is not None
     (cache.directory / "z.json").write_bytes(b'{"format": NaN')  # damaged: ignored
     assert cache.read_json(cache.directory / "z.json") is None
+
+
+def test_help_lists_every_command_and_each_one_loads() -> None:
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import COMMANDS, app
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["--help"], terminal_width=200)
+    assert listed.exit_code == 0
+    names = [line.split()[1] for line in listed.stdout.splitlines() if line.startswith("│ ") and line[2] != " "]
+    assert names[names.index("lint"):] == list(COMMANDS)  # after the options, in the order of COMMANDS
+    for name in COMMANDS:
+        result = runner.invoke(app, [name, "--help"], terminal_width=200)
+        assert result.exit_code == 0, (name, result.output)
+    bulletin = runner.invoke(app, ["report", "bulletin", "--help"])  # registered by its own module
+    assert bulletin.exit_code == 0, bulletin.output
+
+
+def test_lint_does_not_import_other_commands_modules() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from gbstd.cli.app import app\n"
+        "from typer.main import get_command\n"
+        "group = get_command(app)\n"
+        "assert group.get_command(None, 'lint') is not None\n"
+        "heavy = ('gbstd.reports', 'gbstd.tabular', 'gbstd.serve', 'jinja2', 'openpyxl', 'docx', 'matplotlib')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
