@@ -88,3 +88,35 @@ def test_lint_does_not_import_other_commands_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_loading_writes_parsed_data_and_lets_go_of_it(tmp_path: Path) -> None:
+    from gbstd.catalog.cache import SHARD_COUNT
+    from gbstd.catalog.loader import load_catalog
+
+    records = {f"GB-T-{41000 + n}-2022.yaml": GOOD.replace("41568", str(41000 + n)) for n in range(40)}
+    root = make_catalog(tmp_path / "cat", records)
+    age(root)
+    cache = Cache.open(root, load_config(root))
+    catalog = load_catalog(root, cache=cache, jobs=1)
+    assert len(catalog.records) == 40
+    assert cache.records._shards == {}  # written, not held: the D rules' child does not inherit it
+    shards = list((cache.directory / "records").glob("*.json"))
+    assert 0 < len(shards) <= SHARD_COUNT
+    again = Cache.open(root, load_config(root))
+    for rel, sha in catalog.hashes.items():
+        assert again.parsed(sha) is not None, rel
+        assert cache.parsed(sha) is not None, rel  # read back from its shard when asked
+    assert sorted(cache.records.all_keys()) == sorted(catalog.hashes.values())
+
+
+def test_a_cold_lint_writes_few_cache_files(tmp_path: Path) -> None:
+    from gbstd.catalog.cache import SHARD_COUNT
+
+    records = {f"GB-T-{41000 + n}-2022.yaml": GOOD.replace("41568", str(41000 + n)) for n in range(300)}
+    root = make_catalog(tmp_path / "cat", records)
+    age(root)
+    cold = lint_json(root)
+    written = [path for path in (root / ".gbstd-cache").rglob("*") if path.is_file()]
+    assert len(written) <= 3 * SHARD_COUNT + 6  # three sharded stores (files, records, state) and a few heads
+    assert lint_json(root) == cold

@@ -202,6 +202,12 @@ class _Store:
             self.cache.write_json(f"{self.name}/{shard}.json", {"entries": self._shards.get(shard, {})})
         self._dirty.clear()
 
+    def flush(self) -> None:
+        """Save, then let go of the entries in memory (a shard asked for again is read from its file)."""
+        self.save()
+        self._shards.clear()
+        self._all = False
+
 
 def text_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
@@ -325,6 +331,12 @@ class Cache:
 
     def forget_parsed(self, sha: str) -> None:
         self.records.delete(sha)
+
+    def flush_parsed(self) -> None:
+        """Write the parsed data learnt so far and let go of it: once a catalog is loaded, its records' parsed
+        YAML is needed only on disk (held, it is a quarter of the loaded catalog's memory, and the D rules'
+        forked child would carry it too)."""
+        self.records.flush()
 
     # --- contents already in canonical layout (gbstd fmt) --------------------------------------------------
     def is_canonical(self, key: str) -> bool:

@@ -274,6 +274,8 @@ def load_catalog(
     if on_total:
         on_total(len(rels))
     _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs)
+    if cache is not None:
+        cache.flush_parsed()
     load_files_after_records(catalog)
     return catalog
 
