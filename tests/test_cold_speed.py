@@ -103,11 +103,17 @@ def test_loading_writes_parsed_data_and_lets_go_of_it(tmp_path: Path) -> None:
     assert cache.records._shards == {}  # written, not held: the D rules' child does not inherit it
     shards = list((cache.directory / "records").glob("*.json"))
     assert 0 < len(shards) <= SHARD_COUNT
+    assert sorted(cache.records.all_keys()) == sorted(catalog.hashes.values())
+    assert cache.records._shards == {}  # the keys were kept: pruning the cache reads nothing back
     again = Cache.open(root, load_config(root))
     for rel, sha in catalog.hashes.items():
         assert again.parsed(sha) is not None, rel
         assert cache.parsed(sha) is not None, rel  # read back from its shard when asked
-    assert sorted(cache.records.all_keys()) == sorted(catalog.hashes.values())
+    first = next(iter(catalog.hashes.values()))
+    cache.keep_records(set(catalog.hashes.values()) - {first})  # a flushed shard read back, pruned, saved
+    cache.save()
+    assert Cache.open(root, load_config(root)).parsed(first) is None
+    assert sorted(cache.records.all_keys()) == sorted(set(catalog.hashes.values()) - {first})
 
 
 def test_a_cold_lint_writes_few_cache_files(tmp_path: Path) -> None:

@@ -153,6 +153,7 @@ class _Store:
         self._shards: dict[str, dict[str, Any]] = {}
         self._all = False  # every shard loaded
         self._dirty: set[str] = set()
+        self._flushed: dict[str, list[str]] = {}  # shard → its keys, for shards written and let go of
 
     def _entries(self, shard: str) -> dict[str, Any]:
         entries = self._shards.get(shard)
@@ -163,19 +164,21 @@ class _Store:
                 found = document.get("entries") if document else None
                 entries = found if isinstance(found, dict) else {}
             self._shards[shard] = entries
+            self._flushed.pop(shard, None)
         return entries
+
+    def _names_on_disk(self) -> list[str]:
+        try:
+            names = [entry.name for entry in os.scandir(self.cache.directory / self.name)]
+        except OSError:
+            return []
+        return [name[:2] for name in names if len(name) == 7 and name[:2] in SHARD_NAMES and name.endswith(".json")]
 
     @property
     def shards(self) -> dict[str, dict[str, Any]]:
         if not self._all:
-            folder = self.cache.directory / self.name
-            try:
-                names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".json")]
-            except OSError:
-                names = []
-            for name in names:
-                if name[:-5] in SHARD_NAMES and len(name) == 7:  # not a shard of another layout
-                    self._entries(name[:2])
+            for shard in self._names_on_disk():
+                self._entries(shard)
             self._all = True
         return self._shards
 
@@ -190,7 +193,14 @@ class _Store:
             self._dirty.add(shard)
 
     def all_keys(self) -> list[str]:
-        return [key for entries in self.shards.values() for key in entries]
+        if not self._flushed:
+            return [key for entries in self.shards.values() for key in entries]
+        # The keys of flushed shards are known: reading them back would hold everything flush let go of.
+        for shard in self._names_on_disk():
+            if shard not in self._flushed:
+                self._entries(shard)
+        flushed = [key for shard, keys in self._flushed.items() for key in keys]
+        return [*(key for entries in self._shards.values() for key in entries), *flushed]
 
     def delete(self, key: str) -> None:
         shard = self.shard(key)
@@ -205,6 +215,8 @@ class _Store:
     def flush(self) -> None:
         """Save, then let go of the entries in memory (a shard asked for again is read from its file)."""
         self.save()
+        for shard, entries in self._shards.items():
+            self._flushed[shard] = list(entries)
         self._shards.clear()
         self._all = False
 
