@@ -331,8 +331,10 @@ class Cache:
             return entry[0], entry[1]
         return None
 
-    def remember_parsed(self, sha: str, data: Any, findings: list[Finding]) -> None:
-        if is_plain_data(data):
+    def remember_parsed(self, sha: str, data: Any, findings: list[Finding], plain: bool | None = None) -> None:
+        """Keep a content's parsed data and file findings; ``plain`` is :func:`is_plain_data` of ``data`` when
+        the caller already knows it."""
+        if plain if plain is not None else is_plain_data(data):
             self.records.set(sha, [data, [finding_to_json(f, with_path=False) for f in findings]])
 
     def keep_records(self, hashes: set[str]) -> None:
