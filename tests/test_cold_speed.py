@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gbstd.catalog.cache import Cache, is_plain_data
 from gbstd.catalog.config_file import load_config
 from tests.test_cache import GOOD, age, lint_json, make_catalog
@@ -126,3 +129,26 @@ def test_a_cold_lint_writes_few_cache_files(tmp_path: Path) -> None:
     written = [path for path in (root / ".gbstd-cache").rglob("*") if path.is_file()]
     assert len(written) <= 3 * SHARD_COUNT + 6  # three sharded stores (files, records, state) and a few heads
     assert lint_json(root) == cold
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="GBDTZQ/ -.0123456789ABCＧ－—\t", max_size=18))
+def test_normalised_spelling_fast_path_is_the_full_normalisation(raw: str) -> None:
+    from gbstd.model.code import _normalise, normalise_spelling
+
+    assert normalise_spelling(raw) == _normalise(raw)
+    for code in ("GB/T 41568-2022", "GBT 41568-2022", "DB41T 2397-2023", "DB4101/T 1.2-2020", "T/CAS 1-2020"):
+        assert normalise_spelling(code) == _normalise(code)
+
+
+_PIECES = st.sampled_from(["GB", "GBT", "GBZ", "DB41", "DB41T", "DB4101", "T", "Q", "JGJ", "CAS", "T2"])
+_SEPARATORS = st.sampled_from(["", " ", "  ", "/", " /", "/ ", "-", " - ", "－", "\t"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.one_of(_PIECES, _SEPARATORS, st.from_regex(r"[0-9.]{1,5}", fullmatch=True)), max_size=7))
+def test_normalised_spelling_fast_path_on_code_like_text(parts: list[str]) -> None:
+    from gbstd.model.code import _normalise, normalise_spelling
+
+    raw = "".join(parts)
+    assert normalise_spelling(raw) == _normalise(raw)
