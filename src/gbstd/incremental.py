@@ -13,7 +13,7 @@ Findings are kept, before suppression and positions, in three scopes:
 The system, notes, projects and plans are few: they are read on every run, and any change to them re-runs
 everything. Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
 
-The state is a small head and per-file entries in 256 shards by path (:class:`LintState`): the per-group
+The state is a small head and per-file entries in shards by path (``SHARD_COUNT``) (:class:`LintState`): the per-group
 digests are order-free sums over the records, so an edit updates them from the changed records alone, and a
 run reads and rewrites only the shards whose files changed (all of them only when a catalog-wide rule runs
 again, since its findings may move to any file).
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gbstd.catalog.cache import Cache, finding_to_json, shard_of_path
+from gbstd.catalog.cache import SHARD_NAMES, Cache, finding_to_json, shard_of_path
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.loader import load_files_after_records, load_files_before_records, record_rels
 from gbstd.catalog.yamlio import Locator, file_locator
@@ -110,7 +110,7 @@ def shared_files(catalog: Catalog) -> list[str]:
 
 
 STATE_SHARDS = "lint-state"  # per-file entries: lint-state/XX.json, XX = shard_of_path(rel)
-SHARDS = [f"{i:02x}" for i in range(256)]
+SHARDS = list(SHARD_NAMES)
 _MOD = 1 << 128
 
 
@@ -190,7 +190,7 @@ class LintState:
     """What one complete run learnt, for the next: see the module docstring.
 
     A head (``lint-state.json``: digests, the catalog-wide rules' digests, per shard the digest of its paths
-    and of its bytes) and the per-file entries in 256 shards, read only where something changed. The head
+    and of its bytes) and the per-file entries in shards by path, read only where something changed. The head
     is written last and names the digest of every shard, so a shard left by another or an interrupted run is
     never taken for this state's (a mismatch means a full run)."""
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from gbstd.catalog.cache import Cache, content_hash, finding_from_json
+from gbstd.catalog.cache import Cache, content_hash, finding_from_json, is_plain_data
 from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.safe_read import read_catalog_file
@@ -274,6 +274,8 @@ def load_catalog(
     if on_total:
         on_total(len(rels))
     _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs)
+    if cache is not None:
+        cache.flush_parsed()
     load_files_after_records(catalog)
     return catalog
 
@@ -312,7 +314,7 @@ def _load_records(
                 progress(1)
         else:
             to_read.append(rel)
-    for rel, fingerprint, sha, data, problems, has_text, positions in _read_all(
+    for rel, fingerprint, sha, data, problems, has_text, positions, plain in _read_all(
         root, to_read, config.catalog.max_file_size, jobs
     ):
         document, findings = _document(data, problems, has_text, rel)
@@ -320,7 +322,7 @@ def _load_records(
             catalog.positions[rel] = positions
         if cache is not None and sha is not None and fingerprint is not None:
             cache.remember_hash(rel, fingerprint, sha)
-            cache.remember_parsed(sha, document, [*findings])
+            cache.remember_parsed(sha, document, [*findings], plain=plain or document is None)
         if sha is not None:
             catalog.hashes[rel] = sha
         _add(catalog, rel, document, findings)
@@ -355,21 +357,23 @@ def _add(catalog: Catalog, rel: str, data: Any, findings: list[Finding]) -> None
         catalog.records.append(record)
 
 
-ReadResult = tuple[str, Fingerprint | None, str | None, Any, list[FileProblem], bool, Positions | None]
+# (path, fingerprint, content hash, parsed data, problems, decoded, positions, whether the cache can keep the data)
+ReadResult = tuple[str, Fingerprint | None, str | None, Any, list[FileProblem], bool, Positions | None, bool]
 
 
 def read_and_parse(root: str, rel: str, max_size: int) -> ReadResult:
-    """Read, hash and parse one file: the part of loading that runs in worker processes."""
+    """Read, hash and parse one file: the part of loading that runs in worker processes (with the check that
+    the cache can keep the parsed data, a walk of every value that would otherwise hold up the main process)."""
     data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size, root)
     if data is None:
-        return rel, None, None, None, problems, False, None
+        return rel, None, None, None, problems, False, None, True
     sha = content_hash(data)
     text, problems = decode_text(data)
     document = positions = None
     if text is not None:
         document, parse_problems, positions = parse_yaml_positions(text)
         problems += parse_problems
-    return rel, fingerprint, sha, document, problems, text is not None, positions
+    return rel, fingerprint, sha, document, problems, text is not None, positions, is_plain_data(document)
 
 
 def _read_chunk(args: tuple[str, list[str], int]) -> list[ReadResult]:

@@ -1,33 +1,75 @@
-"""The ``gbstd`` command: registers one function per command module."""
+"""The ``gbstd`` command: one function or sub-Typer per command module, each module imported on first use."""
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 import typer
-from typer.core import TyperOption
+import typer.main
+from typer.core import TyperGroup, TyperOption
+
+if TYPE_CHECKING:
+    from typer import _click as click  # typer's own copy of click, whose classes TyperGroup extends
 
 from gbstd import __version__
-from gbstd.cli import report_bulletin as _report_bulletin  # noqa: F401 - registers `report bulletin`
-from gbstd.cli import report_site as _report_site  # noqa: F401 - registers `report site`
-from gbstd.cli.changes import changes
 from gbstd.cli.console import make_streams_safe
-from gbstd.cli.dupes import dupes
-from gbstd.cli.federation import federation_app
-from gbstd.cli.fmt import fmt
-from gbstd.cli.history import history
-from gbstd.cli.import_cmd import import_
-from gbstd.cli.init import init
-from gbstd.cli.lint import lint
-from gbstd.cli.new import new
-from gbstd.cli.pipeline import pipeline
-from gbstd.cli.plan import plan_app
-from gbstd.cli.report import report_app
-from gbstd.cli.review import review_app
-from gbstd.cli.rules import rule, rules
-from gbstd.cli.schema import schema
-from gbstd.cli.serve import serve
-from gbstd.cli.system import system
+
+MARKUP = "markdown"
+
+# Each command's module is imported only when that command runs (or help lists it): between them they import
+# numpy, the report stack, git and the plan and notes models, which `gbstd lint` alone need not pay for.
+# name → (module, attribute: a command function or a sub-Typer), in the order help lists them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "lint": ("gbstd.cli.lint", "lint"),
+    "rules": ("gbstd.cli.rules", "rules"),
+    "rule": ("gbstd.cli.rules", "rule"),
+    "schema": ("gbstd.cli.schema", "schema"),
+    "dupes": ("gbstd.cli.dupes", "dupes"),
+    "system": ("gbstd.cli.system", "system"),
+    "pipeline": ("gbstd.cli.pipeline", "pipeline"),
+    "init": ("gbstd.cli.init", "init"),
+    "new": ("gbstd.cli.new", "new"),
+    "import": ("gbstd.cli.import_cmd", "import_"),
+    "fmt": ("gbstd.cli.fmt", "fmt"),
+    "history": ("gbstd.cli.history", "history"),
+    "changes": ("gbstd.cli.changes", "changes"),
+    "serve": ("gbstd.cli.serve", "serve"),
+    "report": ("gbstd.cli.report", "report_app"),
+    "plan": ("gbstd.cli.plan", "plan_app"),
+    "review": ("gbstd.cli.review", "review_app"),
+    "federation": ("gbstd.cli.federation", "federation_app"),
+}
+# Modules that register subcommands of a group when imported.
+REGISTERS = {"report": ("gbstd.cli.report_bulletin", "gbstd.cli.report_site")}
+
+
+def _load(name: str) -> click.Command:
+    """The click command of ``name``, built by typer as if it had been registered on the app itself."""
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    for extra in REGISTERS.get(name, ()):
+        importlib.import_module(extra)
+    holder = typer.Typer(rich_markup_mode=MARKUP, add_completion=False)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_group(holder).commands[name]
+
+
+class LazyGroup(TyperGroup):
+    """The top-level group: every command of :data:`COMMANDS` listed, each built on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            command = _load(cmd_name)
+            self.add_command(command, cmd_name)
+        return command
 
 
 def _flag_type(self: TyperOption, ctx: Any) -> str | None:
@@ -48,27 +90,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
+    rich_markup_mode=MARKUP,
+    cls=LazyGroup,
 )
-
-app.command()(lint)
-app.command()(rules)
-app.command()(rule)
-app.command()(schema)
-app.command()(dupes)
-app.command()(system)
-app.command()(pipeline)
-app.command()(init)
-app.command()(new)
-app.command("import")(import_)
-app.add_typer(report_app, name="report")
-app.add_typer(plan_app)
-app.command()(fmt)
-app.command()(history)
-app.command()(changes)
-app.add_typer(review_app, name="review")
-app.command()(serve)
-app.add_typer(federation_app, name="federation")
 
 
 def _version(value: bool) -> None:

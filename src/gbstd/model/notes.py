@@ -17,7 +17,7 @@ from gbstd.model.fields import Date
 class NoteItem(BaseModel):
     """一条素材：小标题与正文 — one item: an optional lead-in heading and its text."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     heading: str | None = Field(
         None, description="小标题 lead-in, e.g. 持续优化，确保标准科学好用 (printed in 楷体 before the text)"
@@ -28,7 +28,7 @@ class NoteItem(BaseModel):
 class NoteSection(BaseModel):
     """一个段落组：引言与条目 — a section: an optional introduction and its items."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     intro: str | None = Field(None, description="引言 the section's opening paragraph")
     items: list[NoteItem] = Field(default_factory=list, description="条目 the section's items, in order")
@@ -43,7 +43,7 @@ class TopicalSection(NoteSection):
 class BulletinNotes(BaseModel):
     """通报素材 — the human-written parts of one period's bulletin (``notes/2023H2.yaml``)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     period: str = Field(
         pattern=r"^\d{4}(H[12])?$",

@@ -20,7 +20,7 @@ from gbstd.model.standard import StatusField, TierField
 
 
 class _Item(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class PlanStatus(str, Enum):
@@ -133,7 +133,7 @@ class Target(_Item):
     )
     note: str | None = Field(None, description="备注 note")
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True, defer_build=True)
 
 
 class Phase(_Item):
@@ -219,7 +219,7 @@ class ReportingDuty(_Item):
 class PilotPlan(BaseModel):
     """试点工作方案 — a pilot plan: targets, phases, tasks and reporting duties."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     title: str = Field(min_length=1, description="方案名称 title")
     issuers: StrList = Field(min_length=1, description="印发机关 issuing bodies")
