@@ -26,9 +26,11 @@ corrupt or foreign file means a cold run, never an error; an unwritable cache di
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import secrets
 import stat
 import time
 import zlib
@@ -36,7 +38,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import orjson
 
 import gbstd
 from gbstd.catalog.atomic import write_atomic, write_atomic_chunks
@@ -47,6 +51,7 @@ from gbstd.model.config import Config
 
 FORMAT = 2  # 2: sharded lint state, result as JSON lines
 RESULT_FILE = "result.jsonl"
+OUTPUT_DIR = "outputs"  # rendered reports of the stored result, one per format and output options
 RESULT_BATCH = 2048  # findings a line of the result: few calls to the C codec, a bounded line to decode
 RACY_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen in the same tick
 
@@ -114,18 +119,81 @@ class StoredResult:
 
     path: Path
     head: dict[str, Any]
+    handle: BinaryIO | None = None  # open at the first row: the rows stay readable if the file is replaced
+    start: int = 0
+
+    @property
+    def id(self) -> str:
+        """What names this write of the result (a stored output is valid only for the result it was made from)."""
+        value = self.head.get("id")
+        return value if isinstance(value, str) else ""
 
     def rows(self) -> Iterator[list[Any]]:
+        if self.handle is not None:
+            yield from self._rows(self.handle)
+            return
         with open(self.path, "rb") as handle:
             handle.readline()
-            for line in handle:
-                batch = json.loads(line)
-                if not isinstance(batch, list):
-                    raise ValueError("damaged result line")
-                for row in batch:
-                    if not isinstance(row, list) or len(row) != 10:
-                        raise ValueError("damaged result row")
-                    yield row
+            yield from self._rows(handle)
+
+    def _rows(self, handle: BinaryIO) -> Iterator[list[Any]]:
+        if handle is self.handle:
+            handle.seek(self.start)
+        for line in handle:
+            batch = orjson.loads(line)
+            if not isinstance(batch, list):
+                raise ValueError("damaged result line")
+            for row in batch:
+                if not isinstance(row, list) or len(row) != 10:
+                    raise ValueError("damaged result row")
+                yield row
+
+
+@dataclass
+class StoredOutput:
+    """A report as printed from a stored result, open and checked: ``meta`` holds what it was rendered with
+    (counts, and each reported file's byte range, for splicing) besides its size and SHA-256."""
+
+    handle: BinaryIO
+    meta: dict[str, Any]
+
+    @classmethod
+    def checked(cls, path: Path, meta: dict[str, Any]) -> StoredOutput:
+        handle = open(path, "rb")  # noqa: SIM115 - held by the returned object, closed by close()
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+            if size != meta["size"] or digest.hexdigest() != meta["sha256"]:
+                raise ValueError("damaged output")
+        except BaseException:
+            handle.close()
+            raise
+        return cls(handle, meta)
+
+    def bytes_at(self, start: int, length: int) -> Iterator[bytes]:
+        self.handle.seek(start)
+        while length > 0:
+            chunk = self.handle.read(min(length, 1 << 20))
+            if not chunk:
+                raise ValueError("output shorter than its description")
+            yield chunk
+            length -= len(chunk)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+@dataclass
+class Splice:
+    """What changed since the report ``base`` was printed: the files whose findings were replaced (``paths``)
+    and their findings now (sorted; a file without findings now has none here)."""
+
+    base: StoredOutput
+    paths: set[str]
+    findings: list[Finding]
 
 
 class _Store:
@@ -320,40 +388,103 @@ class Cache:
         if key.get("digest") != digest:
             return None
         try:
-            with open(self.directory / RESULT_FILE, "rb") as handle:
-                header = json.loads(handle.readline())
+            handle = open(self.directory / RESULT_FILE, "rb")  # noqa: SIM115 - kept by the StoredResult
+        except OSError:
+            return None
+        try:
+            first = handle.readline()
+            header = json.loads(first)
         except (OSError, ValueError, RecursionError):
+            handle.close()
             return None
-        if not isinstance(header, dict) or header.get("digest") != digest:
+        if not isinstance(header, dict) or header.get("digest") != digest or [
+            header.get(name) for name in ("format", "tool", "config")
+        ] != [FORMAT, self.tool, self.config]:
+            handle.close()
             return None
-        if [header.get(name) for name in ("format", "tool", "config")] != [FORMAT, self.tool, self.config]:
-            return None
-        return StoredResult(self.directory / RESULT_FILE, header)
+        return StoredResult(self.directory / RESULT_FILE, header, handle, len(first))
 
-    def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> bool:
-        """Store a complete result (``head``, then the finding rows in batches, written as they come); False when
-        it could not be written."""
-        header = {"format": FORMAT, "tool": self.tool, "config": self.config, "digest": digest, **head}
-
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> str | None:
+        """Store a complete result (``head``, then the finding rows in batches, written as they come); the id
+        of this write, or None when it could not be written."""
+        result_id = secrets.token_hex(16)  # a fresh name per write: outputs rendered from another write are stale
+        header = {"format": FORMAT, "tool": self.tool, "config": self.config, "digest": digest, "id": result_id,
+                  **head}
 
         def chunks() -> Iterator[bytes]:
-            yield (encode(header) + "\n").encode("utf-8")
+            yield orjson.dumps(header) + b"\n"
             batch: list[list[Any]] = []
             for row in rows:
                 batch.append(row)
                 if len(batch) >= RESULT_BATCH:
-                    yield (encode(batch) + "\n").encode("utf-8")
+                    yield orjson.dumps(batch) + b"\n"
                     batch = []
             if batch:
-                yield (encode(batch) + "\n").encode("utf-8")
+                yield orjson.dumps(batch) + b"\n"
 
         try:
             (self.directory / "result.json").unlink(missing_ok=True)  # the whole-JSON result of format 1
             write_atomic_chunks(self.directory / RESULT_FILE, chunks())
+        except (OSError, ValueError, TypeError):  # orjson refuses lone surrogates (TypeError), as UTF-8 does
+            return None
+        return result_id if self.write_json("result-key.json", {"digest": digest}) is not None else None
+
+    def forget_result(self) -> None:
+        """Stop trusting the stored result (its rows proved damaged): the next run does not find it."""
+        with contextlib.suppress(OSError):
+            (self.directory / "result-key.json").unlink(missing_ok=True)
+
+    # --- rendered outputs -----------------------------------------------------------------------------
+    def _output_paths(self, key: str) -> tuple[Path, Path]:
+        name = text_digest(key.encode("utf-8", "surrogatepass"))[:16]
+        return self.directory / OUTPUT_DIR / f"{name}.json", self.directory / OUTPUT_DIR / f"{name}.out"
+
+    def output_for(self, result_id: str, key: str) -> StoredOutput | None:
+        """The output rendered with options ``key`` from the stored result ``result_id``, checked byte for byte
+        against the digest recorded when it was written (and held open from then on); None otherwise."""
+        if not result_id:
+            return None
+        meta_path, out_path = self._output_paths(key)
+        try:
+            meta = orjson.loads(meta_path.read_bytes())  # orjson: a national catalog's index is megabytes
         except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or [meta.get(name) for name in ("format", "tool", "config", "result", "key")] != [
+            FORMAT, self.tool, self.config, result_id, key
+        ]:
+            return None
+        try:
+            return StoredOutput.checked(out_path, meta)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
+    def remember_output(
+        self, result_id: str, key: str, chunks: Iterable[bytes], meta: dict[str, Any]
+    ) -> bool:
+        """Write an output as its bytes come, then its description (``meta`` as it is once they have all come:
+        the caller may fill it in meanwhile); False when it could not be written. Only a failing write is
+        caught: ``chunks`` is left where it stopped, so the caller can still finish with it."""
+        meta_path, out_path = self._output_paths(key)
+        digest = hashlib.sha256()
+        size = 0
+
+        def counted() -> Iterator[bytes]:
+            nonlocal size
+            for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                yield chunk
+
+        try:
+            if not (self.directory / ".gitignore").is_file():
+                return False  # no cache directory yet (the result is written first): nothing to keep it in
+            write_atomic_chunks(out_path, counted())
+            header = {"format": FORMAT, "tool": self.tool, "config": self.config, "result": result_id, "key": key}
+            document = {**header, **meta, "size": size, "sha256": digest.hexdigest()}
+            write_atomic(meta_path, orjson.dumps(document), fsync=False)
+        except (OSError, TypeError):
             return False
-        return self.write_json("result-key.json", {"digest": digest}) is not None
+        return True
 
     def save(self) -> None:
         self.files.save()
