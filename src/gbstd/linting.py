@@ -520,7 +520,7 @@ def cache_dir_within(root: Path, directory: Path) -> list[str]:
 
 
 def _known_hashes(root: Path, rels: list[str], cache: Cache) -> dict[str, str | None]:
-    return {rel: cache.known_hash_at(root, rel) for rel in rels}
+    return cache.known_hashes(root, rels)
 
 
 def hash_file(root: Path, rel: str, cache: Cache, max_size: int, key: str | None = None) -> str:
