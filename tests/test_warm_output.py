@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from gbstd.catalog import cache as cache_module
 from gbstd.catalog.cache import Cache, Splice
 from gbstd.catalog.config_file import load_config
 from gbstd.cli.app import app
@@ -94,6 +95,43 @@ def test_a_spliced_report_is_exactly_the_reporters_output(
         assert b"".join(spliced) == expected
         assert counts.total == len(after)
         base.close()
+
+
+paths = st.sampled_from([f"r/{n:02d}.yaml" for n in range(12)])
+rows = st.lists(st.tuples(paths, st.integers(0, 9)), max_size=60).map(
+    lambda pairs: [[path, "C001", "zh", "en", None, [], True, line, 1, "error"] for path, line in sorted(pairs)]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows, rows, st.sets(paths), st.integers(1, 7))
+def test_a_patched_result_copies_untouched_lines_and_holds_exactly_the_merged_rows(
+    before: list[list[object]], fresh: list[list[object]], touched: set[str], batch: int
+) -> None:
+    fresh = [row for row in fresh if row[0] in touched]
+    expected = sorted([row for row in before if row[0] not in touched] + fresh, key=lambda row: row[0])
+    with tempfile.TemporaryDirectory() as folder:
+        cache = Cache(Path(folder), "tool", "config")
+        cache.write_json("probe.json", {})
+        old = cache_module.RESULT_BATCH
+        cache_module.RESULT_BATCH = batch  # many lines, files split across them
+        try:
+            assert cache.remember_result("d1", {"files": [], "only": None}, before)
+        finally:
+            cache_module.RESULT_BATCH = old
+        base = cache.result_for("d1")
+        assert base is not None and base.lines is not None
+        assert cache.remember_patched_result("d2", {"files": [], "only": None}, base, touched, fresh)
+        patched = cache.result_for("d2")
+        assert patched is not None
+        assert list(patched.rows()) == expected
+        assert patched.lines == [[line[0][0], line[-1][0]] for line in _lines(Path(folder))]
+
+
+def _lines(folder: Path) -> list[list[list[object]]]:
+    import orjson
+
+    return [orjson.loads(line) for line in (folder / "result.jsonl").read_bytes().splitlines()[1:]]
 
 
 # --- through the command line ---------------------------------------------------------------------------

@@ -203,8 +203,15 @@ def lint_catalog(
     if not result.internal_errors:  # a crashed rule must crash again next time, not be forgotten
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
         only = sorted(only_paths) if only_paths is not None else None
-        rows = result.rows() if isinstance(result, StoredFindings) else (finding_to_json(f) for f in result.findings)
-        written = cache.remember_result(digest, {"files": analysis.files, "only": only}, rows)
+        stored_head = {"files": analysis.files, "only": only}
+        written = None
+        if isinstance(result, _Patched) and result.stored.head.get("only") == only:
+            # The last result's lines copied where no changed file is in them.
+            fresh = [finding_to_json(f) for f in result.fresh]
+            written = cache.remember_patched_result(digest, stored_head, result.stored, result.touched, fresh)
+        if written is None:
+            rows = result.rows() if isinstance(result, StoredFindings) else (finding_to_json(f) for f in result.findings)
+            written = cache.remember_result(digest, stored_head, rows)
         new_state.result = digest if written else ""  # the next incremental run starts from these rows
         new_state.save(cache)
         result_id = written

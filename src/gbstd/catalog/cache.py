@@ -15,7 +15,12 @@ never run code). Two sharded stores and one result file:
 - ``result.jsonl`` (and its digest alone in ``result-key.json``): the findings of the last complete run, a
   head line then lines of up to RESULT_BATCH findings (read and written a line at a time), with the digest of everything they depend on (the
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
-  reported paths, the tool fingerprint). Rules run again whenever any of that changes.
+  reported paths, the tool fingerprint). Rules run again whenever any of that changes. Each write of it gets
+  a new random id in its head line.
+- ``outputs/XXXXXXXXXXXXXXXX.out`` and ``.json``: the report last printed from the stored result with one set
+  of output options (format, language, colour, path prefix, encoding), and its description: the result id it
+  was rendered from, its size and SHA-256, the counts, and each reported file's byte range. It is printed
+  again only when all of that matches exactly (:mod:`gbstd.reporters.stored`).
 
 Stores are split into 256 shards so that changing one file rewrites two small shards, not the whole cache;
 every shard names the tool fingerprint and configuration it was written for and is ignored otherwise. Each
@@ -26,6 +31,7 @@ corrupt or foreign file means a cold run, never an error; an unwritable cache di
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -121,6 +127,7 @@ class StoredResult:
     head: dict[str, Any]
     handle: BinaryIO | None = None  # open at the first row: the rows stay readable if the file is replaced
     start: int = 0
+    lines: Any = None  # the first and last path of each line, when the key file describes this write
 
     @property
     def id(self) -> str:
@@ -429,32 +436,99 @@ class Cache:
         ] != [FORMAT, self.tool, self.config]:
             handle.close()
             return None
-        return StoredResult(self.directory / RESULT_FILE, header, handle, len(first))
+        lines = key.get("lines") if key.get("id") == header.get("id") else None
+        return StoredResult(self.directory / RESULT_FILE, header, handle, len(first), lines)
 
     def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> str | None:
         """Store a complete result (``head``, then the finding rows in batches, written as they come); the id
         of this write, or None when it could not be written."""
+        lines: list[list[str]] = []
+
+        def batches() -> Iterator[bytes]:
+            batch: list[list[Any]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= RESULT_BATCH:
+                    yield _line(batch, lines)
+                    batch = []
+            if batch:
+                yield _line(batch, lines)
+
+        return self._write_result(digest, head, batches(), lines)
+
+    def remember_patched_result(
+        self, digest: str, head: dict[str, Any], base: StoredResult, touched: set[str], fresh: list[list[Any]]
+    ) -> str | None:
+        """Store the result ``base`` with the rows of the files ``touched`` replaced by ``fresh`` (sorted, all in
+        those files): lines of the base without such a file are copied as they are, so a change to one file
+        costs reading and writing bytes, not decoding and encoding every row. None when it could not be
+        written, or the base's lines are not described (then :meth:`remember_result`)."""
+        ranges = base.lines
+        if base.handle is None or not isinstance(ranges, list) or not all(
+            isinstance(r, list) and len(r) == 2 and all(isinstance(p, str) for p in r) for r in ranges
+        ):
+            return None
+        waiting: dict[str, list[list[Any]]] = {}
+        for row in fresh:
+            waiting.setdefault(row[0], []).append(row)
+        order = sorted(waiting)
+        changed = sorted(touched)
+        lines: list[list[str]] = []
+        handle = base.handle
+
+        def batches() -> Iterator[bytes]:
+            handle.seek(base.start)
+            k = 0
+            for first, last in ranges:
+                line = handle.readline()
+                if not line.endswith(b"\n"):
+                    raise ValueError("result shorter than its description")
+                before = []
+                while k < len(order) and order[k] < first:
+                    before += waiting[order[k]]
+                    k += 1
+                if before:
+                    yield _line(before, lines)
+                hit = bisect.bisect_left(changed, first)
+                if hit == len(changed) or changed[hit] > last:
+                    lines.append([first, last])  # no changed file in this line: its bytes as they are
+                    yield line
+                    continue
+                rows = orjson.loads(line)
+                if not isinstance(rows, list) or not rows or not all(isinstance(r, list) and len(r) == 10 for r in rows):
+                    raise ValueError("damaged result line")
+                kept = [row for row in rows if row[0] not in touched]
+                inside = []
+                while k < len(order) and order[k] <= last:
+                    inside += waiting[order[k]]
+                    k += 1
+                merged = _merge_paths(kept, inside)
+                if merged:
+                    yield _line(merged, lines)
+            if handle.readline():
+                raise ValueError("result longer than its description")
+            rest = [row for path in order[k:] for row in waiting[path]]
+            if rest:
+                yield _line(rest, lines)
+
+        return self._write_result(digest, head, batches(), lines)
+
+    def _write_result(self, digest: str, head: dict[str, Any], batches: Iterator[bytes], lines: list[list[str]]) -> str | None:
         result_id = secrets.token_hex(16)  # a fresh name per write: outputs rendered from another write are stale
         header = {"format": FORMAT, "tool": self.tool, "config": self.config, "digest": digest, "id": result_id,
                   **head}
 
         def chunks() -> Iterator[bytes]:
             yield orjson.dumps(header) + b"\n"
-            batch: list[list[Any]] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= RESULT_BATCH:
-                    yield orjson.dumps(batch) + b"\n"
-                    batch = []
-            if batch:
-                yield orjson.dumps(batch) + b"\n"
+            yield from batches
 
         try:
             (self.directory / "result.json").unlink(missing_ok=True)  # the whole-JSON result of format 1
             write_atomic_chunks(self.directory / RESULT_FILE, chunks())
         except (OSError, ValueError, TypeError):  # orjson refuses lone surrogates (TypeError), as UTF-8 does
             return None
-        return result_id if self.write_json("result-key.json", {"digest": digest}) is not None else None
+        key = {"digest": digest, "id": result_id, "lines": lines}
+        return result_id if self.write_json("result-key.json", key) is not None else None
 
     def forget_result(self) -> None:
         """Stop trusting the stored result (its rows proved damaged): the next run does not find it."""
@@ -517,6 +591,27 @@ class Cache:
         self.files.save()
         self.records.save()
         self.canonical.save()
+
+
+def _line(batch: list[list[Any]], lines: list[list[str]]) -> bytes:
+    """One line of the result file, its first and last path noted in ``lines``."""
+    lines.append([batch[0][0], batch[-1][0]])
+    return orjson.dumps(batch) + b"\n"
+
+
+def _merge_paths(kept: list[list[Any]], fresh: list[list[Any]]) -> list[list[Any]]:
+    """Two sorted lists of rows of different files, in file order (a file's rows stay together)."""
+    if not fresh:
+        return kept
+    merged: list[list[Any]] = []
+    k = 0
+    for row in kept:
+        while k < len(fresh) and fresh[k][0] < row[0]:
+            merged.append(fresh[k])
+            k += 1
+        merged.append(row)
+    merged += fresh[k:]
+    return merged
 
 
 def input_digest(parts: Iterable[str]) -> str:
