@@ -354,7 +354,7 @@ class Cache:
         table: dict[str, Any] = {}
         for entries in self.files.shards.values():
             table.update(entries)
-        join, lstat, is_link, racy = os.path.join, os.lstat, stat.S_ISLNK, RACY_NS
+        top, lstat, is_link, racy = os.path.join(root, ""), os.lstat, stat.S_ISLNK, RACY_NS
         found: dict[str, str | None] = {}
         for rel in rels:
             found[rel] = None
@@ -365,7 +365,7 @@ class Cache:
             if type(sha) is not str or type(mtime) is not int or type(ctime) is not int or type(checked) is not int:
                 continue
             try:
-                info = lstat(join(root, rel))
+                info = lstat(top + rel)  # rel is a POSIX path below root (walk_files)
             except OSError:
                 continue
             if (

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import os
+from bisect import bisect_left
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any, BinaryIO
 
 import orjson
@@ -85,8 +87,7 @@ def _plain(
     data = REPORTER_BY_NAME[output_format](report).encode(encoding, errors)
     out.write(data)
     if cache is not None and result_id and key is not None:
-        meta = {"counts": [counts.errors, counts.warnings, counts.infos, counts.files], "index": None}
-        cache.remember_output(result_id, key, [data], meta)
+        cache.remember_output(result_id, key, [data], _meta(counts, 0, "", 0, {}))
     return counts
 
 
@@ -97,37 +98,46 @@ def _stored_counts(meta: dict[str, Any]) -> Counts | None:
     return Counts(*found)
 
 
+def _meta(counts: Counts, head: int, sep: str, tail: int, index: dict[str, list[Any]]) -> dict[str, Any]:
+    return {"counts": [counts.errors, counts.warnings, counts.infos, counts.files], "head": head, "sep": sep,
+            "tail": tail, "index": index}
+
+
+def _columns() -> dict[str, list[Any]]:
+    """The index of a report's pieces, a list per field (slices of it are copied whole when splicing): each
+    reported file's path, the byte length of its piece (separator included) and its errors, warnings, infos."""
+    return {"paths": [], "lengths": [], "errors": [], "warnings": [], "infos": []}
+
+
 def _fresh(
     report: ReportInput, output_format: str, findings: list[Finding], encoding: str, errors: str
 ) -> tuple[Counts, Iterator[bytes], dict[str, Any]]:
     """Every file's piece rendered, with the index that lets the next run splice them."""
     layout = LAYOUTS[output_format](report)
     runs = list(by_path(findings))
+    index = _columns()
     counts = Counts()
-    sizes = []
-    for _, run in runs:
-        sizes.append(severities(run))
-        counts.add(*sizes[-1])
+    for path, run in runs:
+        e, w, i = severities(run)
+        counts.add(e, w, i)
+        index["paths"].append(path)
+        index["errors"].append(e)
+        index["warnings"].append(w)
+        index["infos"].append(i)
     head, tail = (part.encode(encoding, errors) for part in layout.frame(counts))
     sep = layout.sep.encode(encoding, errors)
-    index: list[list[Any]] = []
-    meta: dict[str, Any] = {
-        "counts": [counts.errors, counts.warnings, counts.infos, counts.files], "index": index,
-        "head": len(head), "sep": layout.sep, "tail": len(tail),
-    }
+    lengths = index["lengths"]
 
     def chunks() -> Iterator[bytes]:
         yield head
-        offset = len(head)
         last = len(runs) - 1
-        for number, ((path, run), (e, w, i)) in enumerate(zip(runs, sizes, strict=True)):
+        for number, (_, run) in enumerate(runs):
             piece = layout.piece(run).encode(encoding, errors)
-            index.append([path, offset, len(piece), e, w, i])
-            offset += len(piece)
+            lengths.append(len(piece))
             yield piece[: len(piece) - len(sep)] if number == last and sep else piece
         yield tail
 
-    return counts, chunks(), meta
+    return counts, chunks(), _meta(counts, len(head), layout.sep, len(tail), index)
 
 
 def _splice_plan(
@@ -135,52 +145,42 @@ def _splice_plan(
 ) -> tuple[Counts, Iterator[bytes], dict[str, Any]] | None:
     """The base report with the changed files' pieces replaced; None when the base cannot be spliced."""
     meta = splice.base.meta
+    sep_text = LAYOUTS[output_format].sep
     try:
-        old = _checked_index(meta, layout_sep := LAYOUTS[output_format].sep)
+        old = _checked_index(meta, sep_text)
     except (TypeError, ValueError, KeyError, IndexError):
         return None
     if old is None:
         return None
     layout = LAYOUTS[output_format](report)
-    sep = layout_sep.encode(encoding, errors)
+    sep = sep_text.encode(encoding, errors)
     fresh: dict[str, tuple[bytes, list[int]]] = {}
     for path, run in by_path(splice.findings):
         if path not in splice.paths:
             return None  # a finding outside the files said to have changed: render it all
         fresh[path] = (layout.piece(run).encode(encoding, errors), severities(run))
-    # Both lists are sorted by path: merge them, the changed files' old pieces left out.
-    entries: list[tuple[str, Any]] = [(entry[0], entry) for entry in old if entry[0] not in splice.paths]
-    entries += [(path, value) for path, value in fresh.items()]
-    entries.sort(key=lambda item: item[0])
-    if not entries:
+    paths = old["paths"]
+    starts = list(accumulate(old["lengths"], initial=meta["head"]))  # each piece's offset, then the end
+    # Walk the changed files in path order: the base's pieces between two of them are copied as one range.
+    index = _columns()
+    segments: list[tuple[int, int] | bytes] = []  # byte ranges of the base, or new bytes
+    done = 0  # pieces of the base dealt with
+    for path in sorted(splice.paths):
+        at = bisect_left(paths, path)
+        _copy(old, index, segments, starts, done, at)
+        done = at + 1 if at < len(paths) and paths[at] == path else at  # the changed file's old piece left out
+        if path in fresh:
+            piece, (e, w, i) = fresh[path]
+            for name, value in zip(("paths", "lengths", "errors", "warnings", "infos"), (path, len(piece), e, w, i),
+                                   strict=True):
+                index[name].append(value)
+            segments.append(piece)
+    _copy(old, index, segments, starts, done, len(paths))
+    if not index["paths"]:
         return None  # no findings left: the reporter's own empty report
-    counts = Counts()
-    for _, value in entries:
-        counts.add(*(value[3:6] if isinstance(value, list) else value[1]))
+    counts = Counts(sum(index["errors"]), sum(index["warnings"]), sum(index["infos"]), len(index["paths"]))
     head, tail = (part.encode(encoding, errors) for part in layout.frame(counts))
     body_end = meta["size"] - meta["tail"]  # where the base's last piece (without its separator) ends
-    index: list[list[Any]] = []
-    segments: list[tuple[int, int] | bytes] = []  # byte ranges of the base, or new bytes
-    offset = len(head)
-    for path, value in entries:
-        if isinstance(value, list):
-            _, start, length, e, w, i = value
-            index.append([path, offset, length, e, w, i])
-            previous = segments[-1] if segments else None
-            if isinstance(previous, tuple) and previous[0] + previous[1] == start:
-                segments[-1] = (previous[0], previous[1] + length)  # neighbours in the base: one copy
-            else:
-                segments.append((start, length))
-        else:
-            piece, (e, w, i) = value
-            index.append([path, offset, len(piece), e, w, i])
-            segments.append(piece)
-            length = len(piece)
-        offset += length
-    new_meta: dict[str, Any] = {
-        "counts": [counts.errors, counts.warnings, counts.infos, counts.files], "index": index,
-        "head": len(head), "sep": layout.sep, "tail": len(tail),
-    }
     base = splice.base
 
     def body() -> Iterator[bytes]:
@@ -199,32 +199,42 @@ def _splice_plan(
         yield from _without_last(body(), len(sep))
         yield tail
 
-    return counts, chunks(), new_meta
+    return counts, chunks(), _meta(counts, len(head), layout.sep, len(tail), index)
 
 
-def _checked_index(meta: dict[str, Any], sep: str) -> list[list[Any]] | None:
-    """The base's index when it describes the base exactly: pieces back to back from the head to the tail,
-    sorted by path, with counts that add up; None (or an exception) otherwise."""
+def _copy(
+    old: dict[str, list[Any]], index: dict[str, list[Any]], segments: list[tuple[int, int] | bytes],
+    starts: list[int], begin: int, end: int,
+) -> None:
+    """The base's pieces ``begin`` to ``end`` (exclusive), kept: their index entries and one byte range."""
+    if begin >= end:
+        return
+    for name, column in old.items():
+        index[name] += column[begin:end]
+    segments.append((starts[begin], starts[end] - starts[begin]))
+
+
+def _checked_index(meta: dict[str, Any], sep: str) -> dict[str, list[Any]] | None:
+    """The base's index when it describes the base exactly: columns of one length, paths sorted and distinct,
+    piece lengths and counts that add up to the file's size and the recorded counts; None (or an exception)
+    otherwise."""
     index = meta["index"]
-    if not isinstance(index, list) or not index or meta.get("sep") != sep:
+    names = ("paths", "lengths", "errors", "warnings", "infos")
+    if not isinstance(index, dict) or sorted(index) != sorted(names) or meta.get("sep") != sep:
         return None
-    offset = meta["head"]
-    previous = None
-    totals = [0, 0, 0]
-    for entry in index:
-        path, start, length, e, w, i = entry
-        if not isinstance(path, str) or (previous is not None and path <= previous) or start != offset:
+    paths = index["paths"]
+    if not paths or any(len(index[name]) != len(paths) for name in names):
+        return None
+    if not all(type(path) is str for path in paths) or sorted(set(paths)) != paths:
+        return None
+    for name in names[1:]:
+        if not all(type(n) is int for n in index[name]) or min(index[name]) < 0:
             return None
-        if not all(type(n) is int and n >= 0 for n in (length, e, w, i)) or e + w + i == 0:
-            return None
-        totals[0] += e
-        totals[1] += w
-        totals[2] += i
-        offset += length
-        previous = path
-    counts = meta["counts"]
-    sep_bytes = len(sep.encode("utf-8"))
-    if [*totals, len(index)] != counts or offset - sep_bytes + meta["tail"] != meta["size"]:
+    counts = [sum(index["errors"]), sum(index["warnings"]), sum(index["infos"]), len(paths)]
+    if counts != meta["counts"] or min(map(sum, zip(index["errors"], index["warnings"], index["infos"], strict=True))) < 1:
+        return None
+    size = meta["head"] + sum(index["lengths"]) - len(sep.encode("utf-8")) + meta["tail"]
+    if size != meta["size"] or min(index["lengths"]) <= len(sep):
         return None
     return index
 
