@@ -166,7 +166,7 @@ def lint(
             path_prefix=prefix,
         )
         try:
-            if out is None:
+            if out is None or key is None:  # line endings translated, or an encoding that cannot be spliced
                 sys.stdout.write(REPORTER_BY_NAME[output_format.value](report))
                 counts = None
             else:
