@@ -82,8 +82,8 @@ def test_a_spliced_report_is_exactly_the_reporters_output(
         key = output_key(output_format, lang, color, prefix, "utf-8", "strict")
         assert key is not None
         _, chunks, meta = _fresh(report_of(before, lang, color, prefix), output_format, before, "utf-8", "strict")
-        assert cache.remember_output("r1", key, chunks, meta)
-        base = cache.output_for("r1", key)
+        assert cache.remember_output("1" * 32, key, chunks, meta)
+        base = cache.output_for("1" * 32, key)
         assert base is not None
         report = report_of(after, lang, color, prefix)
         plan = _splice_plan(report, output_format, Splice(base, changed, after_fresh), "utf-8", "strict")
@@ -189,18 +189,34 @@ def test_a_damaged_or_foreign_stored_report_is_rendered_again(sample: Path) -> N
     assert lint(sample, "json") == cold and lint(sample, "text") == text
 
 
-def test_a_report_from_an_earlier_result_is_not_reused(sample: Path) -> None:
+def test_a_report_from_an_earlier_result_is_not_reused_and_is_removed(sample: Path) -> None:
     lint(sample, "json")
-    [out] = outputs(sample)
+    lint(sample, "text")
+    [out, _] = outputs(sample)
     old_out, old_meta = out.read_bytes(), out.with_suffix(".json").read_bytes()
     record = sorted((sample / "records").rglob("*.yaml"))[0]
     record.write_text(record.read_text(encoding="utf-8").replace("status:", "status: 作废\nx_status:", 1),
                       encoding="utf-8")
     changed = lint(sample, "json")
     assert changed == lint(sample, "json", "zh", "--no-cache")
-    out.write_bytes(old_out)  # the last result's report put back: its result id is not this result's
-    out.with_suffix(".json").write_bytes(old_meta)
+    [new] = outputs(sample)  # the text report of the last result is gone with it
+    assert new != out
+    # The last result's report put back in this one's place: it names another result.
+    new.write_bytes(old_out)
+    new.with_suffix(".json").write_bytes(old_meta)
     assert lint(sample, "json") == changed
+
+
+def test_reports_are_stored_only_for_encodings_whose_bytes_can_be_spliced() -> None:
+    assert output_key("json", "zh", False, "", "gbk", "gbstd-ascii") is not None
+    assert output_key("json", "zh", False, "", "utf-16", "strict") is None
+    assert output_key("json", "zh", False, "", "no-such-codec", "strict") is None
+
+
+def test_the_exit_code_of_a_stored_report_follows_strict(sample: Path) -> None:
+    cold = lint(sample, "json", "en", "--no-cache", "--strict")
+    lint(sample, "json", "en")
+    assert lint(sample, "json", "en", "--strict") == cold
 
 
 @pytest.mark.parametrize("output_format", FORMATS)

@@ -36,6 +36,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 import stat
 import time
@@ -58,6 +59,7 @@ from gbstd.model.config import Config
 FORMAT = 2  # 2: sharded lint state, result as JSON lines
 RESULT_FILE = "result.jsonl"
 OUTPUT_DIR = "outputs"  # rendered reports of the stored result, one per format and output options
+_RESULT_ID = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16): also a safe part of a file name
 RESULT_BATCH = 2048  # findings a line of the result: few calls to the C codec, a bounded line to decode
 RACY_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen in the same tick
 
@@ -536,16 +538,28 @@ class Cache:
             (self.directory / "result-key.json").unlink(missing_ok=True)
 
     # --- rendered outputs -----------------------------------------------------------------------------
-    def _output_paths(self, key: str) -> tuple[Path, Path]:
-        name = text_digest(key.encode("utf-8", "surrogatepass"))[:16]
+    def _output_paths(self, result_id: str, key: str) -> tuple[Path, Path]:
+        name = f"{text_digest(key.encode('utf-8', 'surrogatepass'))[:16]}-{result_id}"
         return self.directory / OUTPUT_DIR / f"{name}.json", self.directory / OUTPUT_DIR / f"{name}.out"
+
+    def _drop_outputs_but(self, result_id: str) -> None:
+        """Remove the reports of other results: nothing prints or splices them again (a run after an edit
+        splices the report of the result it started from, which is the last one written)."""
+        try:
+            names = [entry.name for entry in os.scandir(self.directory / OUTPUT_DIR)]
+        except OSError:
+            return
+        for name in names:
+            if name.endswith((".json", ".out")) and f"-{result_id}." not in name:
+                with contextlib.suppress(OSError):  # in use elsewhere (Windows): next time
+                    os.unlink(self.directory / OUTPUT_DIR / name)
 
     def output_for(self, result_id: str, key: str) -> StoredOutput | None:
         """The output rendered with options ``key`` from the stored result ``result_id``, checked byte for byte
         against the digest recorded when it was written (and held open from then on); None otherwise."""
-        if not result_id:
+        if not _RESULT_ID.fullmatch(result_id):
             return None
-        meta_path, out_path = self._output_paths(key)
+        meta_path, out_path = self._output_paths(result_id, key)
         try:
             meta = orjson.loads(meta_path.read_bytes())  # orjson: a national catalog's index is megabytes
         except (OSError, ValueError):
@@ -564,8 +578,11 @@ class Cache:
     ) -> bool:
         """Write an output as its bytes come, then its description (``meta`` as it is once they have all come:
         the caller may fill it in meanwhile); False when it could not be written. Only a failing write is
-        caught: ``chunks`` is left where it stopped, so the caller can still finish with it."""
-        meta_path, out_path = self._output_paths(key)
+        caught: ``chunks`` is left where it stopped, so the caller can still finish with it. Reports of other
+        results are removed then."""
+        if not _RESULT_ID.fullmatch(result_id):
+            return False
+        meta_path, out_path = self._output_paths(result_id, key)
         digest = hashlib.sha256()
         size = 0
 
@@ -585,6 +602,7 @@ class Cache:
             write_atomic(meta_path, orjson.dumps(document), fsync=False)
         except (OSError, TypeError):
             return False
+        self._drop_outputs_but(result_id)
         return True
 
     def save(self) -> None:
