@@ -37,6 +37,13 @@ def lint_json(root: Path, *extra: str) -> list[str]:
     return sorted(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in json.loads(result.stdout))
 
 
+def lint_bytes(root: Path, output_format: str, *extra: str) -> tuple[int, bytes]:
+    """The exit code and the exact bytes ``gbstd lint`` prints."""
+    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--format", output_format, *extra])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, result.stdout_bytes
+
+
 def lint_library(root: Path) -> LintOutcome:
     return lint_catalog(root, load_config(root), dt.date.fromisoformat(AS_OF), Selection())
 
@@ -246,16 +253,22 @@ def test_incremental_equals_cold_after_random_edits(
         return analysis
 
     monkeypatch.setattr(linting, "_incremental", spy)
+    # The printed report too, byte for byte, in one format per example: stored and spliced reports included.
+    output_format = ("json", "text", "github", "sarif", "junit")[edits[0][2] % 5]
     lint_json(root)  # cold, writes the state
+    lint_bytes(root, output_format)  # stores this format's report
     for edit, pick, value in edits:
         edit(root, pick, value)
         taken.clear()
+        printed = lint_bytes(root, output_format)
         incremental = lint_json(root)
         # answered incrementally (or from the whole-result cache), unless a project (a shared file) changed
         assert False not in taken or edit in (edit_project, add_stray), taken  # files outside records/: a full run
         cold = lint_json(root, "--no-cache")
         assert incremental == cold, f"after {edit.__name__}({pick}, {value})"
+        assert printed == lint_bytes(root, output_format, "--no-cache"), f"{output_format} after {edit.__name__}"
         assert lint_json(root) == cold  # and again, warm
+        assert lint_bytes(root, output_format) == printed
 
 
 def test_a_comment_rechecks_one_record_and_reruns_no_rule(pristine: Path, tmp_path: Path) -> None:

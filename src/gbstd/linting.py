@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.cache import (
     Cache,
+    Splice,
+    StoredOutput,
+    StoredResult,
     config_digest,
     content_hash,
     finding_from_json,
@@ -53,6 +57,36 @@ from gbstd.model.config import Config
 from gbstd.rules import Rule, RuleContext
 
 
+class DamagedResult(ValueError):
+    """Stored rows that could not be made into findings: the caller lints again without them."""
+
+
+class StoredFindings(FindingSet):
+    """Findings kept as the stored result's rows, made into Finding objects only when something asks for them
+    (a report printed from its stored bytes needs none)."""
+
+    def __init__(self, rows: Callable[[], Iterable[list[Any]]]) -> None:
+        self._rows = rows
+        self._decoded: list[Finding] | None = None
+        self.internal_errors: list[tuple[str, str]] = []
+
+    def rows(self) -> Iterable[list[Any]]:
+        return self._rows() if self._decoded is None else (finding_to_json(f) for f in self._decoded)
+
+    @property  # type: ignore[override]
+    def findings(self) -> list[Finding]:
+        if self._decoded is None:
+            try:
+                self._decoded = [finding_from_json(row) for row in self._rows()]
+            except (KeyError, TypeError, ValueError, IndexError, OSError, RecursionError) as exc:
+                raise DamagedResult(str(exc)) from exc
+        return self._decoded
+
+    @findings.setter
+    def findings(self, value: list[Finding]) -> None:
+        self._decoded = value
+
+
 @dataclass
 class LintOutcome:
     result: FindingSet
@@ -62,6 +96,12 @@ class LintOutcome:
     # An incremental run: the record files re-checked and the catalog-wide rules run again (None: a full run).
     rechecked: list[str] | None = None
     rerun: list[str] | None = None
+    # Where the report can come from: the cache, the stored result this outcome equals (its id), that
+    # result's stored report with the options asked for, or the last report and what changed since.
+    cache: Cache | None = None
+    result_id: str | None = None
+    output: StoredOutput | None = None
+    splice: Splice | None = None
 
 
 @without_cycle_collection()  # millions of small objects, next to no cycles: see gbstd.gcpause
@@ -78,12 +118,15 @@ def lint_catalog(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    output_key: str | None = None,
 ) -> LintOutcome:
     """Lint the catalog at ``root`` (found and configured by the caller), reusing the cache when allowed.
 
     ``only_paths`` limits the report to those files. ``changed_since`` (a git revision) limits it further to
     the files changed since then (within ``targets``) and runs the rules that compare with that revision;
     such a run depends on git history, so its result is never taken from the cache (its files still are).
+    ``output_key`` names the report options (:func:`gbstd.reporters.stored.output_key`): a stored report
+    of this result with those options is handed back open, and its findings are then not decoded.
     """
     cache = Cache.open(root, config) if use_cache else None
     if cache is None or changed_since is not None:
@@ -118,12 +161,20 @@ def lint_catalog(
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
         stored = cache.result_for(digest)
         if stored is not None:
+            output = cache.output_for(stored.id, output_key) if output_key is not None else None
             try:
+                # With its report stored, the findings are read only if something asks for them.
+                result = StoredFindings(stored.rows) if output is not None else FindingSet(
+                    [finding_from_json(row) for row in stored.rows()]
+                )
                 outcome = LintOutcome(
-                    FindingSet([finding_from_json(row) for row in stored.rows()]),
+                    result,
                     [str(rel) for rel in stored.head["files"]],
                     from_cache=True,
                     only_paths=only_paths,
+                    cache=cache,
+                    result_id=stored.id,
+                    output=output,
                 )
             except (KeyError, TypeError, ValueError, OSError, RecursionError):
                 outcome = None  # damaged: lint afresh
@@ -137,7 +188,9 @@ def lint_catalog(
     state = LintState.load(cache, state_head) if few else None
     analysis = None
     if state is not None:
-        analysis = _incremental(root, config, as_of, selection, hashes, state, cache, jobs, only_paths)
+        analysis = _incremental(
+            root, config, as_of, selection, hashes, state, cache, jobs, only_paths, output_key
+        )
     if analysis is None:
         analysis = _full(
             root, config, as_of, selection, hashes, state_head, cache, jobs, progress, on_total, only_paths
@@ -150,12 +203,23 @@ def lint_catalog(
     if not result.internal_errors:  # a crashed rule must crash again next time, not be forgotten
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
         only = sorted(only_paths) if only_paths is not None else None
-        rows = (finding_to_json(f) for f in result.findings)
-        written = cache.remember_result(digest, {"files": analysis.files, "only": only}, rows)
+        stored_head = {"files": analysis.files, "only": only}
+        written = None
+        if isinstance(result, _Patched) and result.stored.head.get("only") == only:
+            # The last result's lines copied where no changed file is in them.
+            fresh = [finding_to_json(f) for f in result.fresh]
+            written = cache.remember_patched_result(digest, stored_head, result.stored, result.touched, fresh)
+        if written is None:
+            rows = result.rows() if isinstance(result, StoredFindings) else (finding_to_json(f) for f in result.findings)
+            written = cache.remember_result(digest, stored_head, rows)
         new_state.result = digest if written else ""  # the next incremental run starts from these rows
         new_state.save(cache)
+        result_id = written
+    else:
+        result_id = None
     return LintOutcome(
-        result, analysis.files, only_paths=only_paths, rechecked=analysis.rechecked, rerun=analysis.rerun
+        result, analysis.files, only_paths=only_paths, rechecked=analysis.rechecked, rerun=analysis.rerun,
+        cache=cache, result_id=result_id, splice=result.splice if isinstance(result, _Patched) else None,
     )
 
 
@@ -265,7 +329,7 @@ def _distribute(state: LintState, code: str, produced: list[Finding]) -> None:
 
 def _incremental(
     root: Path, config: Config, as_of: dt.date, selection: Selection, hashes: dict[str, str | None],
-    state: LintState, cache: Cache, jobs: int | None, only_paths: set[str] | None,
+    state: LintState, cache: Cache, jobs: int | None, only_paths: set[str] | None, output_key: str | None = None,
 ) -> Analysis | None:
     """Re-check only what the changed record files can affect; None when a full run is due (the system,
     notes, projects or plans changed, or too many records did, or the state is damaged)."""
@@ -341,7 +405,7 @@ def _incremental(
         del catalog, full_ctx, produced  # free the models and duplicate groups before the findings are made
     try:
         silenced = state.suppressed() | suppressions(partial)
-        findings = _patched(root, config, state, cache, changed, removed, stale, silenced, only_paths)
+        findings = _patched(root, config, state, cache, changed, removed, stale, silenced, only_paths, output_key)
         if findings is None:  # no usable last result: every kept finding again
             if not state.load_all(cache):
                 return None
@@ -349,7 +413,11 @@ def _incremental(
             findings = _finish(root, config, [*_kept(state), *shared_load], silenced, only_paths, state)
     except (TypeError, ValueError, KeyError, IndexError):
         return None  # a state that decodes but holds malformed rows (a hostile cache): lint afresh
-    result.findings = findings
+    if isinstance(findings, _Patched):
+        findings.internal_errors = result.internal_errors
+        result = findings
+    else:
+        result.findings = findings
     files = [*others.head, *rels, *others.tail]
     return Analysis(files, result, state, sorted(changed), [rule.code for rule in stale])
 
@@ -371,10 +439,12 @@ def _kept(state: LintState, only: Iterable[str] | None = None, skip: frozenset[s
 
 def _patched(
     root: Path, config: Config, state: LintState, cache: Cache, changed: list[str], removed: list[str],
-    stale: list[Rule], silenced: set[tuple[str, str]], only_paths: set[str] | None,
-) -> list[Finding] | None:
+    stale: list[Rule], silenced: set[tuple[str, str]], only_paths: set[str] | None, output_key: str | None = None,
+) -> list[Finding] | _Patched | None:
     """The last result with what changed replaced: the findings of the changed and removed files and of the
-    rules run again. None when there is no last result for this state, or it was for other paths."""
+    rules run again. None when there is no last result for this state, or it was for other paths. When no
+    rule ran again and the last report is stored with ``output_key``'s options, the kept findings stay rows
+    (:class:`_Patched`) and the report is spliced from the last one."""
     stored = cache.result_for(state.result) if state.result else None
     if stored is None:
         return None
@@ -383,6 +453,10 @@ def _patched(
         return None  # the last run reported fewer files than this one does
     touched = {*changed, *removed}
     codes = {rule.code for rule in stale}
+    base = cache.output_for(stored.id, output_key) if output_key is not None and not codes else None
+    if base is not None:
+        fresh = _finish(root, config, _kept(state, changed), silenced, only_paths, state)
+        return _Patched(stored, touched, only_paths, fresh, base)
     try:
         kept = [
             finding_from_json(row) for row in stored.rows()
@@ -398,6 +472,34 @@ def _patched(
     kept += _finish(root, config, fresh, silenced, only_paths, state)
     kept.sort(key=lambda f: f.sort_key)
     return kept
+
+
+class _Patched(StoredFindings):
+    """The last result's rows outside the changed files, and the changed files' findings now, in the order a
+    cold run sorts them (files whole: the changed files' findings are all fresh)."""
+
+    def __init__(
+        self, stored: StoredResult, touched: set[str], only_paths: set[str] | None, fresh: list[Finding],
+        base: StoredOutput,
+    ) -> None:
+        super().__init__(self._merged)
+        self.stored, self.touched, self.only_paths, self.fresh = stored, touched, only_paths, fresh
+        self.splice = Splice(base, touched, fresh)
+
+    def _merged(self) -> Iterator[list[Any]]:
+        touched, only = self.touched, self.only_paths
+        pending = [(path, [finding_to_json(f) for f in run]) for path, run in groupby(self.fresh, lambda f: f.path)]
+        waiting = 0
+        for row in self.stored.rows():
+            path = row[0]
+            if path in touched or (only is not None and path not in only):
+                continue
+            while waiting < len(pending) and pending[waiting][0] < path:
+                yield from pending[waiting][1]
+                waiting += 1
+            yield row
+        for _, rows in pending[waiting:]:
+            yield from rows
 
 
 def changed_paths(catalog: Catalog, baseline: Baseline) -> set[str] | None:
@@ -425,7 +527,7 @@ def cache_dir_within(root: Path, directory: Path) -> list[str]:
 
 
 def _known_hashes(root: Path, rels: list[str], cache: Cache) -> dict[str, str | None]:
-    return {rel: cache.known_hash_at(root, rel) for rel in rels}
+    return cache.known_hashes(root, rels)
 
 
 def hash_file(root: Path, rel: str, cache: Cache, max_size: int, key: str | None = None) -> str:

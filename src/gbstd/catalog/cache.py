@@ -15,7 +15,12 @@ never run code). Two sharded stores and one result file:
 - ``result.jsonl`` (and its digest alone in ``result-key.json``): the findings of the last complete run, a
   head line then lines of up to RESULT_BATCH findings (read and written a line at a time), with the digest of everything they depend on (the
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
-  reported paths, the tool fingerprint). Rules run again whenever any of that changes.
+  reported paths, the tool fingerprint). Rules run again whenever any of that changes. Each write of it gets
+  a new random id in its head line.
+- ``outputs/XXXXXXXXXXXXXXXX.out`` and ``.json``: the report last printed from the stored result with one set
+  of output options (format, language, colour, path prefix, encoding), and its description: the result id it
+  was rendered from, its size and SHA-256, the counts, and each reported file's byte range. It is printed
+  again only when all of that matches exactly (:mod:`gbstd.reporters.stored`).
 
 Stores are split into SHARD_COUNT shards so that changing one file rewrites two shards, not the whole cache;
 every shard names the tool fingerprint and configuration it was written for and is ignored otherwise. Each
@@ -26,10 +31,14 @@ corrupt or foreign file means a cold run, never an error; an unwritable cache di
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import hashlib
 import json
 import math
 import os
+import re
+import secrets
 import stat
 import time
 import zlib
@@ -37,7 +46,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import orjson
 
 import orjson
 
@@ -55,6 +66,8 @@ FORMAT = 3  # 2: sharded lint state, result as JSON lines; 3: 32 shards a store,
 SHARD_COUNT = 32
 SHARD_NAMES = tuple(f"{i:02x}" for i in range(SHARD_COUNT))
 RESULT_FILE = "result.jsonl"
+OUTPUT_DIR = "outputs"  # rendered reports of the stored result, one per format and output options
+_RESULT_ID = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16): also a safe part of a file name
 RESULT_BATCH = 2048  # findings a line of the result: few calls to the C codec, a bounded line to decode
 RACY_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen in the same tick
 
@@ -131,18 +144,82 @@ class StoredResult:
 
     path: Path
     head: dict[str, Any]
+    handle: BinaryIO | None = None  # open at the first row: the rows stay readable if the file is replaced
+    start: int = 0
+    lines: Any = None  # the first and last path of each line, when the key file describes this write
+
+    @property
+    def id(self) -> str:
+        """What names this write of the result (a stored output is valid only for the result it was made from)."""
+        value = self.head.get("id")
+        return value if isinstance(value, str) else ""
 
     def rows(self) -> Iterator[list[Any]]:
+        if self.handle is not None:
+            yield from self._rows(self.handle)
+            return
         with open(self.path, "rb") as handle:
             handle.readline()
-            for line in handle:
-                batch = json.loads(line)
-                if not isinstance(batch, list):
-                    raise ValueError("damaged result line")
-                for row in batch:
-                    if not isinstance(row, list) or len(row) != 10:
-                        raise ValueError("damaged result row")
-                    yield row
+            yield from self._rows(handle)
+
+    def _rows(self, handle: BinaryIO) -> Iterator[list[Any]]:
+        if handle is self.handle:
+            handle.seek(self.start)
+        for line in handle:
+            batch = orjson.loads(line)
+            if not isinstance(batch, list):
+                raise ValueError("damaged result line")
+            for row in batch:
+                if not isinstance(row, list) or len(row) != 10:
+                    raise ValueError("damaged result row")
+                yield row
+
+
+@dataclass
+class StoredOutput:
+    """A report as printed from a stored result, open and checked: ``meta`` holds what it was rendered with
+    (counts, and each reported file's byte range, for splicing) besides its size and SHA-256."""
+
+    handle: BinaryIO
+    meta: dict[str, Any]
+
+    @classmethod
+    def checked(cls, path: Path, meta: dict[str, Any]) -> StoredOutput:
+        handle = open(path, "rb")  # noqa: SIM115 - held by the returned object, closed by close()
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+            if size != meta["size"] or digest.hexdigest() != meta["sha256"]:
+                raise ValueError("damaged output")
+        except BaseException:
+            handle.close()
+            raise
+        return cls(handle, meta)
+
+    def bytes_at(self, start: int, length: int) -> Iterator[bytes]:
+        self.handle.seek(start)
+        while length > 0:
+            chunk = self.handle.read(min(length, 1 << 20))
+            if not chunk:
+                raise ValueError("output shorter than its description")
+            yield chunk
+            length -= len(chunk)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+@dataclass
+class Splice:
+    """What changed since the report ``base`` was printed: the files whose findings were replaced (``paths``)
+    and their findings now (sorted; a file without findings now has none here)."""
+
+    base: StoredOutput
+    paths: set[str]
+    findings: list[Finding]
 
 
 class _Store:
@@ -312,6 +389,33 @@ class Cache:
             return None
         return self.known_hash(key or rel, fingerprint_of(info))
 
+    def known_hashes(self, root: Path | str, rels: Iterable[str]) -> dict[str, str | None]:
+        """:meth:`known_hash_at` for many files: the file table read whole once, one ``lstat`` per file and the
+        checks inline (a national catalog's warm run asks this for 100 000 files)."""
+        table: dict[str, Any] = {}
+        for entries in self.files.shards.values():
+            table.update(entries)
+        top, lstat, is_link, racy = os.path.join(root, ""), os.lstat, stat.S_ISLNK, RACY_NS
+        found: dict[str, str | None] = {}
+        for rel in rels:
+            found[rel] = None
+            entry = table.get(rel)
+            if type(entry) is not list or len(entry) != 6:
+                continue
+            size, mtime, ctime, inode, sha, checked = entry
+            if type(sha) is not str or type(mtime) is not int or type(ctime) is not int or type(checked) is not int:
+                continue
+            try:
+                info = lstat(top + rel)  # rel is a POSIX path below root (walk_files)
+            except OSError:
+                continue
+            if (
+                info.st_mtime_ns == mtime and info.st_size == size and info.st_ctime_ns == ctime
+                and info.st_ino == inode and not is_link(info.st_mode) and checked - max(mtime, ctime) >= racy
+            ):
+                found[rel] = sha
+        return found
+
     def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
         entry = self.files.get(rel)
         if isinstance(entry, list) and entry[:5] == [*fingerprint, sha] and self.known_hash(rel, fingerprint):
@@ -367,45 +471,212 @@ class Cache:
         if key.get("digest") != digest:
             return None
         try:
-            with open(self.directory / RESULT_FILE, "rb") as handle:
-                header = json.loads(handle.readline())
+            handle = open(self.directory / RESULT_FILE, "rb")  # noqa: SIM115 - kept by the StoredResult
+        except OSError:
+            return None
+        try:
+            first = handle.readline()
+            header = orjson.loads(first)  # it lists every file: megabytes at national scale
         except (OSError, ValueError, RecursionError):
+            handle.close()
             return None
-        if not isinstance(header, dict) or header.get("digest") != digest:
+        if not isinstance(header, dict) or header.get("digest") != digest or [
+            header.get(name) for name in ("format", "tool", "config")
+        ] != [FORMAT, self.tool, self.config]:
+            handle.close()
             return None
-        if [header.get(name) for name in ("format", "tool", "config")] != [FORMAT, self.tool, self.config]:
-            return None
-        return StoredResult(self.directory / RESULT_FILE, header)
+        lines = key.get("lines") if key.get("id") == header.get("id") else None
+        return StoredResult(self.directory / RESULT_FILE, header, handle, len(first), lines)
 
-    def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> bool:
-        """Store a complete result (``head``, then the finding rows in batches, written as they come); False when
-        it could not be written."""
-        header = {"format": FORMAT, "tool": self.tool, "config": self.config, "digest": digest, **head}
+    def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> str | None:
+        """Store a complete result (``head``, then the finding rows in batches, written as they come); the id
+        of this write, or None when it could not be written."""
+        lines: list[list[str]] = []
 
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-        def chunks() -> Iterator[bytes]:
-            yield (encode(header) + "\n").encode("utf-8")
+        def batches() -> Iterator[bytes]:
             batch: list[list[Any]] = []
             for row in rows:
                 batch.append(row)
                 if len(batch) >= RESULT_BATCH:
-                    yield (encode(batch) + "\n").encode("utf-8")
+                    yield _line(batch, lines)
                     batch = []
             if batch:
-                yield (encode(batch) + "\n").encode("utf-8")
+                yield _line(batch, lines)
+
+        return self._write_result(digest, head, batches(), lines)
+
+    def remember_patched_result(
+        self, digest: str, head: dict[str, Any], base: StoredResult, touched: set[str], fresh: list[list[Any]]
+    ) -> str | None:
+        """Store the result ``base`` with the rows of the files ``touched`` replaced by ``fresh`` (sorted, all in
+        those files): lines of the base without such a file are copied as they are, so a change to one file
+        costs reading and writing bytes, not decoding and encoding every row. None when it could not be
+        written, or the base's lines are not described (then :meth:`remember_result`)."""
+        ranges = base.lines
+        if base.handle is None or not isinstance(ranges, list) or not all(
+            isinstance(r, list) and len(r) == 2 and all(isinstance(p, str) for p in r) for r in ranges
+        ):
+            return None
+        waiting: dict[str, list[list[Any]]] = {}
+        for row in fresh:
+            waiting.setdefault(row[0], []).append(row)
+        order = sorted(waiting)
+        changed = sorted(touched)
+        lines: list[list[str]] = []
+        handle = base.handle
+
+        def batches() -> Iterator[bytes]:
+            handle.seek(base.start)
+            k = 0
+            for first, last in ranges:
+                line = handle.readline()
+                if not line.endswith(b"\n"):
+                    raise ValueError("result shorter than its description")
+                before = []
+                while k < len(order) and order[k] < first:
+                    before += waiting[order[k]]
+                    k += 1
+                if before:
+                    yield _line(before, lines)
+                hit = bisect.bisect_left(changed, first)
+                if hit == len(changed) or changed[hit] > last:
+                    lines.append([first, last])  # no changed file in this line: its bytes as they are
+                    yield line
+                    continue
+                rows = orjson.loads(line)
+                if not isinstance(rows, list) or not rows or not all(isinstance(r, list) and len(r) == 10 for r in rows):
+                    raise ValueError("damaged result line")
+                kept = [row for row in rows if row[0] not in touched]
+                inside = []
+                while k < len(order) and order[k] <= last:
+                    inside += waiting[order[k]]
+                    k += 1
+                merged = _merge_paths(kept, inside)
+                if merged:
+                    yield _line(merged, lines)
+            if handle.readline():
+                raise ValueError("result longer than its description")
+            rest = [row for path in order[k:] for row in waiting[path]]
+            if rest:
+                yield _line(rest, lines)
+
+        return self._write_result(digest, head, batches(), lines)
+
+    def _write_result(self, digest: str, head: dict[str, Any], batches: Iterator[bytes], lines: list[list[str]]) -> str | None:
+        result_id = secrets.token_hex(16)  # a fresh name per write: outputs rendered from another write are stale
+        header = {"format": FORMAT, "tool": self.tool, "config": self.config, "digest": digest, "id": result_id,
+                  **head}
+
+        def chunks() -> Iterator[bytes]:
+            yield orjson.dumps(header) + b"\n"
+            yield from batches
 
         try:
             (self.directory / "result.json").unlink(missing_ok=True)  # the whole-JSON result of format 1
             write_atomic_chunks(self.directory / RESULT_FILE, chunks())
+        except (OSError, ValueError, TypeError):  # orjson refuses lone surrogates (TypeError), as UTF-8 does
+            return None
+        key = {"digest": digest, "id": result_id, "lines": lines}
+        return result_id if self.write_json("result-key.json", key) is not None else None
+
+    def forget_result(self) -> None:
+        """Stop trusting the stored result (its rows proved damaged): the next run does not find it."""
+        with contextlib.suppress(OSError):
+            (self.directory / "result-key.json").unlink(missing_ok=True)
+
+    # --- rendered outputs -----------------------------------------------------------------------------
+    def _output_paths(self, result_id: str, key: str) -> tuple[Path, Path]:
+        name = f"{text_digest(key.encode('utf-8', 'surrogatepass'))[:16]}-{result_id}"
+        return self.directory / OUTPUT_DIR / f"{name}.json", self.directory / OUTPUT_DIR / f"{name}.out"
+
+    def _drop_outputs_but(self, result_id: str) -> None:
+        """Remove the reports of other results: nothing prints or splices them again (a run after an edit
+        splices the report of the result it started from, which is the last one written)."""
+        try:
+            names = [entry.name for entry in os.scandir(self.directory / OUTPUT_DIR)]
+        except OSError:
+            return
+        for name in names:
+            if name.endswith((".json", ".out")) and f"-{result_id}." not in name:
+                with contextlib.suppress(OSError):  # in use elsewhere (Windows): next time
+                    os.unlink(self.directory / OUTPUT_DIR / name)
+
+    def output_for(self, result_id: str, key: str) -> StoredOutput | None:
+        """The output rendered with options ``key`` from the stored result ``result_id``, checked byte for byte
+        against the digest recorded when it was written (and held open from then on); None otherwise."""
+        if not _RESULT_ID.fullmatch(result_id):
+            return None
+        meta_path, out_path = self._output_paths(result_id, key)
+        try:
+            meta = orjson.loads(meta_path.read_bytes())  # orjson: a national catalog's index is megabytes
         except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or [meta.get(name) for name in ("format", "tool", "config", "result", "key")] != [
+            FORMAT, self.tool, self.config, result_id, key
+        ]:
+            return None
+        try:
+            return StoredOutput.checked(out_path, meta)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
+    def remember_output(
+        self, result_id: str, key: str, chunks: Iterable[bytes], meta: dict[str, Any]
+    ) -> bool:
+        """Write an output as its bytes come, then its description (``meta`` as it is once they have all come:
+        the caller may fill it in meanwhile); False when it could not be written. Only a failing write is
+        caught: ``chunks`` is left where it stopped, so the caller can still finish with it. Reports of other
+        results are removed then."""
+        if not _RESULT_ID.fullmatch(result_id):
             return False
-        return self.write_json("result-key.json", {"digest": digest}) is not None
+        meta_path, out_path = self._output_paths(result_id, key)
+        digest = hashlib.sha256()
+        size = 0
+
+        def counted() -> Iterator[bytes]:
+            nonlocal size
+            for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                yield chunk
+
+        try:
+            if not (self.directory / ".gitignore").is_file():
+                return False  # no cache directory yet (the result is written first): nothing to keep it in
+            write_atomic_chunks(out_path, counted())
+            header = {"format": FORMAT, "tool": self.tool, "config": self.config, "result": result_id, "key": key}
+            document = {**header, **meta, "size": size, "sha256": digest.hexdigest()}
+            write_atomic(meta_path, orjson.dumps(document), fsync=False)
+        except (OSError, TypeError):
+            return False
+        self._drop_outputs_but(result_id)
+        return True
 
     def save(self) -> None:
         self.files.save()
         self.records.save()
         self.canonical.save()
+
+
+def _line(batch: list[list[Any]], lines: list[list[str]]) -> bytes:
+    """One line of the result file, its first and last path noted in ``lines``."""
+    lines.append([batch[0][0], batch[-1][0]])
+    return orjson.dumps(batch) + b"\n"
+
+
+def _merge_paths(kept: list[list[Any]], fresh: list[list[Any]]) -> list[list[Any]]:
+    """Two sorted lists of rows of different files, in file order (a file's rows stay together)."""
+    if not fresh:
+        return kept
+    merged: list[list[Any]] = []
+    k = 0
+    for row in kept:
+        while k < len(fresh) and fresh[k][0] < row[0]:
+            merged.append(fresh[k])
+            k += 1
+        merged.append(row)
+    merged += fresh[k:]
+    return merged
 
 
 def input_digest(parts: Iterable[str]) -> str:

@@ -39,9 +39,10 @@ from gbstd.engine import Selection
 from gbstd.federated_lint import lint_union
 from gbstd.findings import Severity
 from gbstd.i18n import Lang, Text
-from gbstd.linting import LintOutcome, lint_catalog
+from gbstd.linting import DamagedResult, LintOutcome, lint_catalog
 from gbstd.model.config import Config
 from gbstd.reporters import REPORTER_BY_NAME, ReportInput
+from gbstd.reporters.stored import output_key, print_report
 from gbstd.rules import RULES_BY_CODE
 
 T = TypeVar("T")
@@ -140,23 +141,48 @@ def lint(
     unknown = [s for s in selection.select + selection.ignore if s != "ALL" and not any(c.startswith(s) for c in RULES_BY_CODE)]
     if unknown:
         fail(Text(f"未知的规则代码：{', '.join(unknown)}（见 `gbstd rules`）", f"unknown rule codes: {', '.join(unknown)} (see `gbstd rules`)"), language)
-    if config.federation.members or member:
-        if changed_since is not None:
-            fail(Text("联合目录不支持 --changed-since（成员各有其 git 历史）",
-                      "--changed-since does not apply to a federation (each member has its own git history)"), language)
-        outcome = _lint_union(root, config, targets, day, selection, member, allow_missing, not no_cache, debug,
-                              language)
-    else:
-        outcome = _lint_one(root, config, targets, roots, day, selection, changed_since, no_cache, jobs, debug, language)
+    color, prefix = sys.stdout.isatty() and output_format is Format.text, _relative_to_cwd(root)
+    out = getattr(sys.stdout, "buffer", None)  # reports are written as bytes, so that stored ones can be copied
+    encoding, errors = getattr(sys.stdout, "encoding", None) or "utf-8", getattr(sys.stdout, "errors", None) or "strict"
+    key = output_key(output_format.value, language, color, prefix, encoding, errors) if out is not None else None
+
+    def run() -> LintOutcome:
+        if config.federation.members or member:
+            if changed_since is not None:
+                fail(Text("联合目录不支持 --changed-since（成员各有其 git 历史）",
+                          "--changed-since does not apply to a federation (each member has its own git history)"), language)
+            return _lint_union(root, config, targets, day, selection, member, allow_missing, not no_cache, debug,
+                               language)
+        return _lint_one(root, config, targets, roots, day, selection, changed_since, no_cache, jobs, debug,
+                         language, key)
+
+    outcome = run()
+    for attempt in range(2):
+        report = ReportInput(
+            result=outcome.result,
+            lang=language,
+            files_checked=len(outcome.files if outcome.only_paths is None else outcome.only_paths),
+            color=color,
+            path_prefix=prefix,
+        )
+        try:
+            if out is None or key is None:  # line endings translated, or an encoding that cannot be spliced
+                sys.stdout.write(REPORTER_BY_NAME[output_format.value](report))
+                counts = None
+            else:
+                sys.stdout.flush()
+                counts = print_report(
+                    report, output_format.value, out, encoding, errors, cache=outcome.cache,
+                    result_id=outcome.result_id, key=key, stored=outcome.output, splice=outcome.splice,
+                )
+                out.flush()
+            break
+        except DamagedResult:  # stored rows that do not decode (nothing printed yet): lint without them
+            if attempt or outcome.cache is None:
+                raise
+            outcome.cache.forget_result()
+            outcome = run()
     result = outcome.result
-    report = ReportInput(
-        result=result,
-        lang=language,
-        files_checked=len(outcome.files if outcome.only_paths is None else outcome.only_paths),
-        color=sys.stdout.isatty() and output_format is Format.text,
-        path_prefix=_relative_to_cwd(root),
-    )
-    sys.stdout.write(REPORTER_BY_NAME[output_format.value](report))
     for code, detail in result.internal_errors:
         stderr.print(Text(f"规则 {code} 内部错误，请报告此问题；加 --debug 查看详情",
                           f"internal error in rule {code}, please report; run with --debug for details").get(language))
@@ -164,8 +190,12 @@ def lint(
             stderr.print(detail, markup=False)
     if result.internal_errors:
         raise typer.Exit(EXIT_ERROR)
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in result.findings) else EXIT_OK)
+    if counts is not None:
+        failed = counts.errors > 0 or (strict and counts.warnings > 0)
+    else:
+        failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+        failed = any(f.severity in failing for f in result.findings)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _lint_union(
@@ -192,13 +222,14 @@ def _lint_union(
 def _lint_one(
     root: Path, config: Config, targets: list[Path], roots: set[Path], day: dt.date, selection: Selection,
     changed_since: str | None, no_cache: bool, jobs: int | None, debug: bool, language: Lang,
+    key: str | None = None,
 ) -> LintOutcome:
     """One catalog directory, through the cache and the incremental state."""
     only_paths = _paths_within(root, lambda: catalog_files(root, config) + stray_files(root, config), roots)
     _require_catalog_paths(root, targets, only_paths, language)
     return _guarded(lambda progress, on_total: lint_catalog(
         root, config, day, selection, only_paths=only_paths, targets=roots, changed_since=changed_since,
-        use_cache=not no_cache, jobs=jobs, progress=progress, on_total=on_total,
+        use_cache=not no_cache, jobs=jobs, progress=progress, on_total=on_total, output_key=key,
     ), debug, language)
 
 

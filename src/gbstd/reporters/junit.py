@@ -11,8 +11,36 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from gbstd.findings import Finding, Severity
+from gbstd.i18n import Lang
 from gbstd.reporters.base import ReportInput
 from gbstd.reporters.text import summary_line
+
+
+def junit_suite(root: ET.Element, path: str, items: list[Finding], lang: Lang, totals: dict[str, int]) -> None:
+    """The test suite of one file's findings, added to ``root``."""
+    suite = ET.SubElement(root, "testsuite", name=path)
+    failures = 0
+    for finding in items:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            name=f"{finding.rule} {path}:{finding.line}:{finding.column}",
+            classname=path,
+            file=path,
+            line=str(finding.line),
+        )
+        message = finding.message.get(lang)
+        if finding.severity is Severity.INFO:
+            ET.SubElement(case, "system-out").text = message
+            continue
+        failures += 1
+        failure = ET.SubElement(
+            case, "failure", message=message, type=f"{finding.rule} {finding.severity.value}"
+        )
+        failure.text = (
+            f"{path}:{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} {message}"
+        )
+    _count(suite, len(items), failures, 0, totals)
 
 
 def render_junit(report: ReportInput) -> str:
@@ -24,29 +52,7 @@ def render_junit(report: ReportInput) -> str:
     root = ET.Element("testsuites", name="gbstd lint")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for path, items in by_file.items():
-        suite = ET.SubElement(root, "testsuite", name=path)
-        failures = 0
-        for finding in items:
-            case = ET.SubElement(
-                suite,
-                "testcase",
-                name=f"{finding.rule} {path}:{finding.line}:{finding.column}",
-                classname=path,
-                file=path,
-                line=str(finding.line),
-            )
-            message = finding.message.get(lang)
-            if finding.severity is Severity.INFO:
-                ET.SubElement(case, "system-out").text = message
-                continue
-            failures += 1
-            failure = ET.SubElement(
-                case, "failure", message=message, type=f"{finding.rule} {finding.severity.value}"
-            )
-            failure.text = (
-                f"{path}:{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} {message}"
-            )
-        _count(suite, len(items), failures, 0, totals)
+        junit_suite(root, path, items, lang, totals)
     if report.result.internal_errors:
         suite = ET.SubElement(root, "testsuite", name="gbstd internal errors")
         for code, detail in report.result.internal_errors:

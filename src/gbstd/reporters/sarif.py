@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from gbstd import __version__
-from gbstd.findings import Severity
+from gbstd.findings import Finding, Severity
 from gbstd.reporters.base import ReportInput
 from gbstd.rules import ALL_RULES, Rule
 
@@ -35,27 +35,32 @@ def rule_descriptor(rule: type[Rule], report: ReportInput) -> dict[str, Any]:
     }
 
 
-def render_sarif(report: ReportInput) -> str:
-    rules = list(ALL_RULES)
-    index = {rule.code: i for i, rule in enumerate(rules)}
-    results = []
-    for finding in report.result.findings:
-        location: dict[str, Any] = {
-            "artifactLocation": {"uri": report.display_path(finding), "uriBaseId": "%SRCROOT%"}
-        }
-        if finding.line > 0:
-            location["region"] = {"startLine": finding.line, "startColumn": max(finding.column, 1)}
-        result: dict[str, Any] = {
-            "ruleId": finding.rule,
-            "level": _LEVEL[finding.severity],
-            "message": {"text": finding.message.get(report.lang)},
-            "locations": [{"physicalLocation": location}],
-        }
-        if finding.rule in index:
-            result["ruleIndex"] = index[finding.rule]
-        if finding.record:
-            result["properties"] = {"record": finding.record}
-        results.append(result)
+def sarif_result(finding: Finding, report: ReportInput, index: dict[str, int]) -> dict[str, Any]:
+    """One finding as a SARIF result."""
+    location: dict[str, Any] = {
+        "artifactLocation": {"uri": report.display_path(finding), "uriBaseId": "%SRCROOT%"}
+    }
+    if finding.line > 0:
+        location["region"] = {"startLine": finding.line, "startColumn": max(finding.column, 1)}
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message.get(report.lang)},
+        "locations": [{"physicalLocation": location}],
+    }
+    if finding.rule in index:
+        result["ruleIndex"] = index[finding.rule]
+    if finding.record:
+        result["properties"] = {"record": finding.record}
+    return result
+
+
+def rule_index() -> dict[str, int]:
+    return {rule.code: i for i, rule in enumerate(ALL_RULES)}
+
+
+def sarif_log(report: ReportInput, results: list[Any]) -> str:
+    """The whole log around ``results`` (already made SARIF results)."""
     notifications = [
         {"level": "error", "message": {"text": f"internal error in rule {code}"}, "descriptor": {"id": code}}
         for code, _ in report.result.internal_errors
@@ -73,7 +78,7 @@ def render_sarif(report: ReportInput) -> str:
                         "name": "gbstd",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "rules": [rule_descriptor(rule, report) for rule in rules],
+                        "rules": [rule_descriptor(rule, report) for rule in ALL_RULES],
                     }
                 },
                 "invocations": [invocation],
@@ -83,3 +88,8 @@ def render_sarif(report: ReportInput) -> str:
         ],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_sarif(report: ReportInput) -> str:
+    index = rule_index()
+    return sarif_log(report, [sarif_result(finding, report, index) for finding in report.result.findings])

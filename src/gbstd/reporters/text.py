@@ -103,12 +103,17 @@ def _n(count: int, noun: str) -> str:
 def summary_line(report: ReportInput) -> Text:
     res = report.result
     errors, warnings, infos = (res.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    total = len(res.findings)
     files = len({f.path for f in res.findings})
+    return summary_of(errors, warnings, infos, files, report.files_checked)
+
+
+def summary_of(errors: int, warnings: int, infos: int, files: int, files_checked: int) -> Text:
+    """The summary line from the counts alone (a spliced report has no findings in memory to count)."""
+    total = errors + warnings + infos
     if not total:
-        return Text(f"检查了 {report.files_checked} 个文件，未发现问题。", f"Checked {report.files_checked} files: no problems found.")
+        return Text(f"检查了 {files_checked} 个文件，未发现问题。", f"Checked {files_checked} files: no problems found.")
     return Text(
-        f"检查了 {report.files_checked} 个文件，{files} 个文件中发现 {total} 个问题（错误 {errors}，警告 {warnings}，提示 {infos}）。",
-        f"Checked {_n(report.files_checked, 'file')}: {_n(total, 'finding')} in {_n(files, 'file')} "
+        f"检查了 {files_checked} 个文件，{files} 个文件中发现 {total} 个问题（错误 {errors}，警告 {warnings}，提示 {infos}）。",
+        f"Checked {_n(files_checked, 'file')}: {_n(total, 'finding')} in {_n(files, 'file')} "
         f"({_n(errors, 'error')}, {_n(warnings, 'warning')}, {infos} info).",
     )
