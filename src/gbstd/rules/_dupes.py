@@ -7,22 +7,30 @@ size of its group — 26 copies of one subject give 26 findings, not 325.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator
+from typing import Any
 
+from gbstd.catalog.cache import finding_to_json
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
 from gbstd.i18n import Text
-from gbstd.rules.base import Rule
-from gbstd.similarity import DuplicateGroups, DuplicateKind, DuplicatePair
+from gbstd.rules.base import Rule, RuleContext
+from gbstd.similarity import DuplicateKind, DuplicatePair
 from gbstd.similarity.groups import other
 
 
 def findings(
-    rule: Rule, groups: DuplicateGroups, kind: DuplicateKind, message: Text,
+    rule: Rule, ctx: RuleContext, kind: DuplicateKind, message: Text,
     keep: Callable[[Record, DuplicatePair], bool] = lambda record, pair: True,
 ) -> Iterator[Finding]:
     """``message`` holds ``{partner}``, ``{size}`` and ``{advice}`` placeholders in each language; ``keep`` drops
-    pairs that do not count for this rule (the strongest remaining one is named)."""
+    pairs that do not count for this rule (the strongest remaining one is named).
+
+    With a memo (incremental lint, :mod:`gbstd.rules._dupes_memo`) the components detection reused come from
+    it, and this run's findings are kept in it by component for the next run."""
+    groups, memo = ctx.duplicates, ctx.duplicate_memo
+    made: dict[str, list[list[Any]]] = defaultdict(list)  # this run's findings as rows, by file
     for record, partner in groups.records_with(kind):
         pair = next((p for p in partner.pairs if keep(record, p)), None)
         group = groups.group(record)
@@ -31,10 +39,23 @@ def findings(
         mate = other(pair, record)
         named = f"{mate.key}《{mate.title}》({pair.score:.2f})"
         size, advice = len(group.members), pair.advice
-        yield rule.at(
+        finding = rule.at(
             record,
             Text(message.zh.format(partner=named, size=size, advice=advice.zh),
                  message.en.format(partner=named, size=size, advice=advice.en)),
             ("title",),
             key=False,
         )
+        if memo is not None:  # as a row now: the engine stamps the severity once the rule is done
+            made[record.rel].append(finding_to_json(finding, with_path=False))
+        yield finding
+    if memo is None:
+        return
+    kept: dict[str, dict[str, list[list[Any]]]] = {}
+    for component in groups.components:
+        if component.reused:
+            kept[component.digest] = memo.rows(rule.code, component)
+            yield from memo.findings(rule.code, component)
+        else:
+            kept[component.digest] = {rel: made[rel] for rel in component.rels if rel in made}
+    memo.save(rule.code, kept)

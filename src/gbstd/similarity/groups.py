@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from gbstd.catalog.catalog import Record
 from gbstd.model.code import TIER_RANK
+from gbstd.similarity.components import Component
 from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
 
 # The kind a group is labelled with: the most actionable kind among its pairs (values of DuplicateKind).
@@ -111,6 +112,8 @@ class DuplicateGroups:
     extra: list[DuplicatePair]  # supersession pairs: not duplicates, listed apart on request
     partners: dict[tuple[int, DuplicateKind], Partner]  # (id(record), kind) → strongest partner of that kind
     group_of: dict[int, int]  # id(record) → index into ``groups``
+    # with ``reuse``: the candidate graph's components, the reused ones' groups left out (see components.py)
+    components: list[Component] = field(default_factory=list)
 
     @property
     def pair_count(self) -> int:
