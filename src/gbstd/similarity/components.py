@@ -94,21 +94,23 @@ class CandidateGraph:
         members: dict[int, list[int]] = defaultdict(list)
         for slot in range(len(records)):
             members[self._find(slot)].append(slot)
+        rels = [record.rel for record in records]
+        find = self._find
         edges: dict[int, list[str]] = defaultdict(list)
         for x, y, facts in self._edges:
-            a, b = sorted((records[x].rel, records[y].rel))
-            edges[self._find(x)].append(f"{a}\x1f{b}\x1f{facts}")
+            a, b = (rels[x], rels[y]) if rels[x] <= rels[y] else (rels[y], rels[x])
+            edges[find(x)].append(f"{a}\x1f{b}\x1f{facts}")
         found: list[Component] = []
         skipped: set[int] = set()
         for root, lines in edges.items():
+            slots = sorted(members[root], key=rels.__getitem__)
+            lines.sort()
+            text = "".join([
+                *(f"{record_inputs(records[slot])}\x1e{self._notes[slot]}\n" for slot in slots), "\x1d\n",
+                *(f"{line}\n" for line in lines),
+            ])
             digest = hashlib.sha256(self.shared.encode())
-            slots = sorted(members[root], key=lambda s: records[s].rel)
-            for slot in slots:
-                text = f"{record_inputs(records[slot])}\x1e{self._notes[slot]}\n"
-                digest.update(text.encode("utf-8", "surrogatepass"))
-            digest.update(b"\x1d")
-            for line in sorted(lines):
-                digest.update(f"{line}\n".encode("utf-8", "surrogatepass"))
+            digest.update(text.encode("utf-8", "surrogatepass"))
             hexdigest = digest.hexdigest()
             reused = reuse(hexdigest)
             if reused:

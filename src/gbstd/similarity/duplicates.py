@@ -44,7 +44,7 @@ from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.abbreviation import short_forms
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
-from gbstd.similarity.components import CandidateGraph, Component, Reuse, shared_digest
+from gbstd.similarity.components import CandidateGraph, Component, Reuse, record_inputs, shared_digest
 from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
 from gbstd.similarity.kinship import kindred
@@ -353,10 +353,10 @@ class _Run:
         graph = CandidateGraph(shared)
         for entry in entries:  # how the run treats a live record's scope: counted, or boilerplate
             graph.node(entry.record, f"live:{entry.scope_row >= 0}")
+        proposed, pair_facts = self.proposed, self._pair_facts
         for (i, j), subject in self.pending.items():
-            proposed = (i, j) in self.proposed
             graph.edge(entries[i].record, entries[j].record,
-                       f"q:{subject!r}:{proposed}:{self._pair_facts(facts[i], facts[j])}")
+                       f"q:{subject!r}:{(i, j) in proposed:d}:{pair_facts(facts[i], facts[j])}")
         for records in self.catalog.by_code.values():
             for first, second in itertools.pairwise([r for r in records if self.only(r)]):
                 graph.edge(first, second, "same-code")  # the pairs of one code are all made: a chain connects them
@@ -371,8 +371,8 @@ class _Run:
     def _pair_facts(self, fa: _Facts, fb: _Facts) -> str:
         """What the catalog as a whole decides about a pair: one supersession chain, declared distinct."""
         chain = fa.chain is not None and fa.chain == fb.chain
-        distinct = fa.key != fb.key and frozenset((fa.key, fb.key)) in self.accepted
-        return f"{chain}:{distinct}"
+        distinct = bool(self.accepted) and fa.key != fb.key and frozenset((fa.key, fb.key)) in self.accepted
+        return f"{chain:d}{distinct:d}"
 
     def _batch(self, found: list[tuple[tuple[int, int], PairScore]]) -> ScoredBatch:
         """Scored pairs of entries classified (``a`` the upper or first one) and filtered as :meth:`_keep` does,
@@ -984,17 +984,13 @@ def find_groups(
 
 
 def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:
-    """A hash of everything duplicate detection (and so the D rules) reads: each record's path, code, title,
+    """A hash of everything duplicate detection (and so the D rules) reads: each record's path, code, tier, title,
     scope, status, region, module, issuing and administering bodies, supersession links, references,
-    adopts/refines (what "cited" means) and ``distinct_from``, and the ``[duplicates]`` settings. Equal fingerprints mean equal groups and equal D findings, so a cache can key them on it."""
+    adopts/refines (what "cited" means) and ``distinct_from`` (:func:`record_inputs`), and the ``[duplicates]``
+    settings. Equal fingerprints mean equal groups and equal D findings, so a cache can key them on it."""
     digest = hashlib.sha256((config or catalog.config.duplicates).model_dump_json().encode())
     for record in sorted(catalog.records, key=lambda r: r.rel):
-        std = record.standard
-        parts = [record.rel, record.key, std.title, std.scope or "", std.status.value, record.region or "",
-                 std.module or "", std.administering_body or "", *std.issuer, "|",
-                 *std.replaces, "|", *std.replaced_by, "|", *std.references, "|", *std.adopts, "|", *std.refines,
-                 "|", *(f"{d.code}" for d in std.distinct_from)]
-        digest.update("\x1f".join(parts).encode() + b"\x1e")
+        digest.update(record_inputs(record).encode("utf-8", "surrogatepass") + b"\x1e")
     return digest.hexdigest()
 
 
