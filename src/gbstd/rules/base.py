@@ -79,7 +79,9 @@ class RuleContext:
 
     @cached_property
     def duplicates(self) -> DuplicateGroups:
-        """Groups of likely duplicates (``gbstd dupes``), streamed once for all D rules."""
+        """Groups of likely duplicates (``gbstd dupes``), streamed once for all D rules; with a
+        ``duplicate_memo`` the groups of the components it holds are left out (the D rules take those
+        findings from the memo)."""
         memo = self.duplicate_memo
         return find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage,
                            reuse=memo.known if memo is not None else None)
