@@ -47,6 +47,16 @@ def d_findings(lines: list[str]) -> list[dict[str, Any]]:
     return [f for f in map(json.loads, lines) if f["rule"].startswith("D")]
 
 
+def retitle(path: Path, title: str, seen: list[DuplicateGroups]) -> list[str]:
+    """Give one record a new title and lint again (incrementally); ``seen`` then holds that run's groups."""
+    data = load(path)
+    data["title"] = title
+    dump(path, data)
+    seen.clear()
+    root = next(p for p in path.parents if (p / "gbstd.toml").is_file())
+    return lint_json(root)
+
+
 def test_a_title_edit_scores_only_the_components_it_touches(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
     root = sample(tmp_path)
     cold = lint_json(root)
@@ -57,11 +67,7 @@ def test_a_title_edit_scores_only_the_components_it_touches(tmp_path: Path, seen
     paths = records(root)
     component = next(c for c in seen[-1].components if len(c.rels) > 2)
     path = root / component.rels[0]
-    data = load(path)
-    data["title"] = "第九百号独有主题事项管理规范"
-    dump(path, data)
-    seen.clear()
-    incremental = lint_json(root)
+    incremental = retitle(path, "第九百号独有主题事项管理规范", seen)
     assert incremental == lint_json(root, "--no-cache")
     components = seen[0].components
     scored = [c for c in components if not c.reused]
@@ -91,12 +97,7 @@ def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroup
                 by_rel[rel] = [["D003", "假", "forged", None, [], "yes", 0, 0, "info"]] if damage == "bad-row" \
                     else [["C002", "假", "forged", None, [], False, 0, 0, "info"]]
         memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    path = records(root)[2]
-    data = load(path)
-    data["title"] = "第九百零一号独有主题事项"
-    dump(path, data)
-    seen.clear()
-    incremental = lint_json(root)
+    incremental = retitle(records(root)[2], "第九百零一号独有主题事项", seen)
     assert incremental == lint_json(root, "--no-cache")
     assert not any("forged" in line for line in incremental)
     assert not any(c.reused for c in seen[0].components)  # D003's memo is unusable: every component scored

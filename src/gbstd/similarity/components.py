@@ -53,23 +53,19 @@ def record_inputs(record: Record) -> str:
     return "\x1f".join(parts)
 
 
-class CandidateGraph:
-    """Records and the candidate pairs between them, each pair with the facts that decide its score and kind."""
+class Forest:
+    """Union-find over records by identity: each record a slot, each slot a parent (the roots: the sets)."""
 
-    def __init__(self, shared: str) -> None:
-        self.shared = shared  # digest of the run's global inputs
-        self._index: dict[int, int] = {}
+    def __init__(self) -> None:
+        self._index: dict[int, int] = {}  # id(record) → slot
         self._records: list[Record] = []
-        self._notes: list[str] = []  # per node: how the run treats it besides its fields
         self._parent: list[int] = []
-        self._edges: list[tuple[int, int, str]] = []
 
-    def node(self, record: Record, note: str = "") -> int:
+    def _slot(self, record: Record) -> int:
         slot = self._index.get(id(record))
         if slot is None:
             slot = self._index[id(record)] = len(self._records)
             self._records.append(record)
-            self._notes.append(note)
             self._parent.append(slot)
         return slot
 
@@ -79,6 +75,24 @@ class CandidateGraph:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
+
+
+class CandidateGraph(Forest):
+    """Records and the candidate pairs between them, each pair with the facts that decide its score and kind."""
+
+    def __init__(self, shared: str) -> None:
+        super().__init__()
+        self.shared = shared  # digest of the run's global inputs
+        self._notes: list[str] = []  # per node: how the run treats it besides its fields
+        self._edges: list[tuple[int, int, str]] = []
+
+    def node(self, record: Record, note: str = "") -> int:
+        """A record of the graph; ``note`` says how the run treats it besides its fields (first call counts)."""
+        known = len(self._records)
+        slot = self._slot(record)
+        if slot == known:
+            self._notes.append(note)
+        return slot
 
     def edge(self, a: Record, b: Record, facts: str) -> None:
         """A candidate pair; ``facts`` describes it (see the module docstring), the same in every run."""
