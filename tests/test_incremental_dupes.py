@@ -83,7 +83,7 @@ def test_a_title_edit_scores_only_the_components_it_touches(tmp_path: Path, seen
     assert len(paths) == len(records(root))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "bad-row", "other-rule"])
+@pytest.mark.parametrize("damage", ["garbage", "bad-row", "negative-size"])
 def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroups], damage: str) -> None:
     root = sample(tmp_path)
     lint_json(root)
@@ -93,14 +93,27 @@ def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroup
     else:
         document = json.loads(memo.read_text(encoding="utf-8"))
         for by_rel in document["components"].values():
-            for rel in by_rel:
-                by_rel[rel] = [["D003", "假", "forged", None, [], "yes", 0, 0, "info"]] if damage == "bad-row" \
-                    else [["C002", "假", "forged", None, [], False, 0, 0, "info"]]
+            for rel, row in by_rel.items():
+                by_rel[rel] = [row[0], "0.9", row[2]] if damage == "bad-row" else [row[0], row[1], -1]
         memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     incremental = retitle(records(root)[2], "第九百零一号独有主题事项", seen)
     assert incremental == lint_json(root, "--no-cache")
-    assert not any("forged" in line for line in incremental)
     assert not any(c.reused for c in seen[0].components)  # D003's memo is unusable: every component scored
+
+
+def test_a_forged_memo_naming_another_file_is_not_fatal(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
+    """A well-formed memo row whose partner lies outside its component (possible only in a forged cache) is
+    dropped, never a traceback."""
+    root = sample(tmp_path)
+    lint_json(root)
+    memo = root / MEMO / "D003.json"
+    document = json.loads(memo.read_text(encoding="utf-8"))
+    for by_rel in document["components"].values():
+        for rel, row in by_rel.items():
+            by_rel[rel] = ["records/nowhere.yaml", row[1], row[2]]
+    memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    incremental = retitle(records(root)[2], "第九百零二号独有主题事项", seen)
+    assert not any("nowhere" in line for line in incremental)
 
 
 def test_a_changed_scope_set_reuses_nothing(tmp_path: Path, seen: list[DuplicateGroups]) -> None:

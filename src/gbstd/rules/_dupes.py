@@ -7,14 +7,12 @@ size of its group — 26 copies of one subject give 26 findings, not 325.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
-from typing import Any
 
-from gbstd.catalog.cache import finding_to_json
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
 from gbstd.i18n import Text
+from gbstd.rules._dupes_memo import Kept
 from gbstd.rules.base import Rule, RuleContext
 from gbstd.similarity import DuplicateKind, DuplicatePair
 from gbstd.similarity.groups import other
@@ -30,32 +28,38 @@ def findings(
     With a memo (incremental lint, :mod:`gbstd.rules._dupes_memo`) the components detection reused come from
     it, and this run's findings are kept in it by component for the next run."""
     groups, memo = ctx.duplicates, ctx.duplicate_memo
-    made: dict[str, list[list[Any]]] = defaultdict(list)  # this run's findings as rows, by file
+    made: dict[str, Kept] = {}  # this run's findings by file: partner's file, score, group size
     for record, partner in groups.records_with(kind):
         pair = next((p for p in partner.pairs if keep(record, p)), None)
         group = groups.group(record)
         if pair is None or group is None:
             continue
         mate = other(pair, record)
-        named = f"{mate.key}《{mate.title}》({pair.score:.2f})"
-        size, advice = len(group.members), pair.advice
-        finding = rule.at(
-            record,
-            Text(message.zh.format(partner=named, size=size, advice=advice.zh),
-                 message.en.format(partner=named, size=size, advice=advice.en)),
-            ("title",),
-            key=False,
-        )
-        if memo is not None:  # as a row now: the engine stamps the severity once the rule is done
-            made[record.rel].append(finding_to_json(finding, with_path=False))
-        yield finding
+        made[record.rel] = (mate.rel, pair.score, len(group.members))
+        yield _finding(rule, kind, message, record, mate, pair.score, len(group.members))
     if memo is None:
         return
-    kept: dict[str, dict[str, list[list[Any]]]] = {}
+    kept: dict[str, dict[str, Kept]] = {}
     for component in groups.components:
         if component.reused:
-            kept[component.digest] = memo.rows(rule.code, component)
-            yield from memo.findings(rule.code, component)
+            kept[component.digest] = found = memo.kept(rule.code, component)
+            for rel, (mate_rel, score, size) in found.items():
+                yield _finding(rule, kind, message, memo.record(rel), memo.record(mate_rel), score, size)
         else:
             kept[component.digest] = {rel: made[rel] for rel in component.rels if rel in made}
     memo.save(rule.code, kept)
+
+
+def _finding(
+    rule: Rule, kind: DuplicateKind, message: Text, record: Record, mate: Record, score: float, size: int
+) -> Finding:
+    """One record's finding: its partner (of ``kind``) and the size of its group, in ``message``'s words."""
+    named = f"{mate.key}《{mate.title}》({score:.2f})"
+    advice = kind.advice
+    return rule.at(
+        record,
+        Text(message.zh.format(partner=named, size=size, advice=advice.zh),
+             message.en.format(partner=named, size=size, advice=advice.en)),
+        ("title",),
+        key=False,
+    )
