@@ -113,6 +113,21 @@ def move_target(root: Path, pick: int, value: int) -> None:
     dump(path, data)
 
 
+def edit_place(root: Path, pick: int, value: int) -> None:
+    """Tier and region, read by duplicate detection (adopt-upper, merge or sibling): the code moves to
+    another tier or region (same number), or the region field changes."""
+    path = records(root)[pick % len(records(root))]
+    data = load(path)
+    number = 700 + value % 7
+    choice = value % 5
+    if choice == 4:
+        data["region"] = ("41", "4101", "32")[value % 3]
+    else:
+        data["code"] = (f"GB/T {number}-2020", f"DB41/T {number}-2020", f"DB4101/T {number}-2020",
+                        f"DB32/T {number}-2020")[choice]
+    dump(path, data)
+
+
 def edit_date(root: Path, pick: int, value: int) -> None:
     path = records(root)[pick % len(records(root))]
     data = load(path)
@@ -229,7 +244,7 @@ def add_stray(root: Path, pick: int, value: int) -> None:
 
 
 EDITS = [
-    add_stray, link_outside, edit_title, split_title, move_target, edit_date, edit_status, edit_code, edit_module, edit_reference, edit_review, edit_suppress,
+    add_stray, link_outside, edit_title, split_title, edit_place, move_target, edit_date, edit_status, edit_code, edit_module, edit_reference, edit_review, edit_suppress,
     edit_body, edit_comment, add_file, delete_file, break_yaml, edit_project,
 ]
 steps = st.lists(

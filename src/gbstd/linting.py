@@ -55,6 +55,7 @@ from gbstd.incremental import (
 )
 from gbstd.model.config import Config
 from gbstd.rules import Rule, RuleContext
+from gbstd.rules._dupes_memo import memo_for
 
 
 class DamagedResult(ValueError):
@@ -258,6 +259,7 @@ def _full(
             hashes[rel] = catalog.hashes.get(rel) or hash_file(root, rel, cache, config.catalog.max_file_size)
     rules = _runnable(selection)
     ctx = RuleContext(catalog, as_of)
+    ctx.duplicate_memo = memo_for(cache, [rule.code for rule in rules if scope(rule) == "catalog"], catalog)
     result = FindingSet()
     runner = RuleRunner(ctx, rules, result.internal_errors, jobs)  # the D rules start on the other core
     load = _file_findings(catalog, rules)
@@ -394,6 +396,8 @@ def _incremental(
             return None
         catalog = load_catalog(root, cache=cache, jobs=jobs)
         full_ctx = RuleContext(catalog, as_of)
+        # the D rules score only the duplicate candidates' components whose inputs changed
+        full_ctx.duplicate_memo = memo_for(cache, [rule.code for rule in stale], catalog)
         for rule in stale:
             produced = check(rule, full_ctx, result.internal_errors)
             if produced is None:

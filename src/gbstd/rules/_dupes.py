@@ -12,29 +12,54 @@ from collections.abc import Callable, Iterator
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
 from gbstd.i18n import Text
-from gbstd.rules.base import Rule
-from gbstd.similarity import DuplicateGroups, DuplicateKind, DuplicatePair
+from gbstd.rules._dupes_memo import Kept
+from gbstd.rules.base import Rule, RuleContext
+from gbstd.similarity import DuplicateKind, DuplicatePair
 from gbstd.similarity.groups import other
 
 
 def findings(
-    rule: Rule, groups: DuplicateGroups, kind: DuplicateKind, message: Text,
+    rule: Rule, ctx: RuleContext, kind: DuplicateKind, message: Text,
     keep: Callable[[Record, DuplicatePair], bool] = lambda record, pair: True,
 ) -> Iterator[Finding]:
     """``message`` holds ``{partner}``, ``{size}`` and ``{advice}`` placeholders in each language; ``keep`` drops
-    pairs that do not count for this rule (the strongest remaining one is named)."""
+    pairs that do not count for this rule (the strongest remaining one is named).
+
+    With a memo (incremental lint, :mod:`gbstd.rules._dupes_memo`) the components detection reused come from
+    it, and this run's findings are kept in it by component for the next run."""
+    groups, memo = ctx.duplicates, ctx.duplicate_memo
+    made: dict[str, Kept] = {}  # this run's findings by file: partner's file, score, group size
     for record, partner in groups.records_with(kind):
         pair = next((p for p in partner.pairs if keep(record, p)), None)
         group = groups.group(record)
         if pair is None or group is None:
             continue
         mate = other(pair, record)
-        named = f"{mate.key}《{mate.title}》({pair.score:.2f})"
-        size, advice = len(group.members), pair.advice
-        yield rule.at(
-            record,
-            Text(message.zh.format(partner=named, size=size, advice=advice.zh),
-                 message.en.format(partner=named, size=size, advice=advice.en)),
-            ("title",),
-            key=False,
-        )
+        made[record.rel] = (mate.rel, pair.score, len(group.members))
+        yield _finding(rule, kind, message, record, mate, pair.score, len(group.members))
+    if memo is None:
+        return
+    kept: dict[str, dict[str, Kept]] = {}
+    for component in groups.components:
+        if component.reused:
+            kept[component.digest] = found = memo.kept(rule.code, component)
+            for rel, (mate_rel, score, size) in found.items():
+                yield _finding(rule, kind, message, memo.record(rel), memo.record(mate_rel), score, size)
+        else:
+            kept[component.digest] = {rel: made[rel] for rel in component.rels if rel in made}
+    memo.save(rule.code, kept)
+
+
+def _finding(
+    rule: Rule, kind: DuplicateKind, message: Text, record: Record, mate: Record, score: float, size: int
+) -> Finding:
+    """One record's finding: its partner (of ``kind``) and the size of its group, in ``message``'s words."""
+    named = f"{mate.key}《{mate.title}》({score:.2f})"
+    advice = kind.advice
+    return rule.at(
+        record,
+        Text(message.zh.format(partner=named, size=size, advice=advice.zh),
+             message.en.format(partner=named, size=size, advice=advice.en)),
+        ("title",),
+        key=False,
+    )

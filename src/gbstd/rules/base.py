@@ -13,7 +13,7 @@ import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog, ProjectRecord, Record
@@ -25,6 +25,9 @@ from gbstd.pipeline import ProjectState, project_states
 from gbstd.review import ReviewState, review_states
 from gbstd.rules import docs_zh
 from gbstd.similarity import DuplicateGroups, find_groups
+
+if TYPE_CHECKING:
+    from gbstd.rules._dupes_memo import DuplicateMemo
 
 # What a catalog-wide rule may read of other records, in groups of Standard fields. Incremental lint keeps a
 # digest of each group per record and re-runs a catalog-wide rule only when a group it reads changed (or a
@@ -67,6 +70,8 @@ class RuleContext:
         self.catalog = catalog
         self.as_of = as_of
         self.baseline = baseline
+        # Set by incremental lint: the D rules' findings of earlier runs, so detection skips what they cover.
+        self.duplicate_memo: DuplicateMemo | None = None
 
     @cached_property
     def lineage(self) -> Lineage:
@@ -74,8 +79,12 @@ class RuleContext:
 
     @cached_property
     def duplicates(self) -> DuplicateGroups:
-        """Groups of likely duplicates (``gbstd dupes``), streamed once for all D rules."""
-        return find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage)
+        """Groups of likely duplicates (``gbstd dupes``), streamed once for all D rules; with a
+        ``duplicate_memo`` the groups of the components it holds are left out (the D rules take those
+        findings from the memo)."""
+        memo = self.duplicate_memo
+        return find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage,
+                           reuse=memo.known if memo is not None else None)
 
     @cached_property
     def system_summary(self) -> SystemSummary:

@@ -47,7 +47,7 @@ class DuplicateSubject(Rule):
             return title_key(pair.a_record.title) != title_key(pair.b_record.title)
 
         yield from findings(
-            self, ctx.duplicates, DuplicateKind.MERGE,
+            self, ctx, DuplicateKind.MERGE,
             Text("与 {partner} 主题重复（疑似重复组共 {size} 项）：{advice}",
                  "same subject as {partner} (a group of {size} likely duplicates): {advice}"),
             differs,

@@ -50,7 +50,7 @@ class RemakesUpperTier(Rule):
             return not (standard.references or standard.adopts or standard.refines) or not cites(standard, pair.a)
 
         yield from findings(
-            self, ctx.duplicates, DuplicateKind.ADOPT_UPPER,
+            self, ctx, DuplicateKind.ADOPT_UPPER,
             Text("与上级标准 {partner} 主题重复（疑似重复组共 {size} 项）：{advice}",
                  "same subject as upper-tier {partner} (a group of {size} likely duplicates): {advice}"),
             uncited,

@@ -39,7 +39,7 @@ class SiblingCopy(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         yield from findings(
-            self, ctx.duplicates, DuplicateKind.SIBLING,
+            self, ctx, DuplicateKind.SIBLING,
             Text("其他地区或机构已有同主题标准 {partner}（疑似重复组共 {size} 项），可考虑直接采用（择优选取、共同使用）",
                  "other regions or bodies have standards on this subject, e.g. {partner} (a group of {size} likely "
                  "duplicates); consider adopting theirs"),

@@ -44,6 +44,7 @@ from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.abbreviation import short_forms
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
+from gbstd.similarity.components import CandidateGraph, Component, Reuse, record_inputs, shared_digest
 from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
 from gbstd.similarity.kinship import kindred
@@ -161,18 +162,27 @@ class DuplicateDetector:
         progress: Progress | None = None,
         all_pairs: bool = False,
         only: Callable[[Record], bool] | None = None,
+        reuse: Reuse | None = None,
     ) -> DuplicateGroups:
         """Groups of likely duplicates, built from the streamed pairs (:meth:`iter_pairs`) in memory linear in
-        the records."""
+        the records.
+
+        With ``reuse`` the run also lists the components of its candidate graph (``components`` of the
+        result, see :mod:`gbstd.similarity.components`) and does not score those whose digest ``reuse``
+        accepts: their groups are left out, the caller keeping what it derived from them before."""
         builder = GroupBuilder(keep_all=all_pairs)
         implied: list[tuple[Record, int]] = []
         with without_cycle_collection():
             run = self._run(catalog, against, lineage, min_score, progress, implied, only)
+            if against is None:  # --against compares two catalogs: nothing of it is kept between runs
+                run.reuse = reuse
             for batch in run.batches(all_pairs=all_pairs, size=BATCH):
                 builder.add_batch(batch)
             for record, count in implied:
                 builder.add_implied(record, count)
-            return builder.finish()
+            groups = builder.finish()
+            groups.components = run.components
+            return groups
 
     def iter_pairs(
         self,
@@ -238,6 +248,9 @@ class _Run:
         self.scored: dict[tuple[object, ...], PairScore] = {}  # finish() by everything it reads
         self.linked_cores: set[str] = set()  # subjects whose large set _set_links compared (O(n), not pairwise)
         self.linking = False
+        self.reuse: Reuse | None = None  # set: components whose digest it accepts are not scored
+        self.components: list[Component] = []
+        self.skipped: set[int] = set()  # id() of the records of reused components
         self.chain = self._chains()
         self.accepted = self._accepted()
 
@@ -319,6 +332,8 @@ class _Run:
             self._abbreviated(groups)
         self._synonymous(groups)
         self._scopes()
+        if self.reuse is not None and self.against is None:
+            self._skip_reused(self.reuse)
         keys = list(self.pending)
         subjects = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
         self.pending = {}
@@ -328,6 +343,36 @@ class _Run:
             self.progress("scoring", min(start + size, len(keys)), len(keys))
         if self.against is None:
             yield ScoredBatch.of(self._keep(self._same_code() + self._abolished()))
+
+    def _skip_reused(self, reuse: Reuse) -> None:
+        """Find the components of the candidate graph (every queued pair, same-code and abolished-chain pair);
+        drop the queued pairs of those ``reuse`` accepts. Their same-code and abolished pairs are dropped by
+        :meth:`_same_code` and :meth:`_abolished` (through ``skipped``)."""
+        entries, facts = self.entries, self.entry_facts
+        shared = shared_digest(self.config.model_dump_json(), self.scopes.texts, self.min_score)
+        graph = CandidateGraph(shared)
+        for entry in entries:  # how the run treats a live record's scope: counted, or boilerplate
+            graph.node(entry.record, f"live:{entry.scope_row >= 0}")
+        proposed, pair_facts = self.proposed, self._pair_facts
+        for (i, j), subject in self.pending.items():
+            graph.edge(entries[i].record, entries[j].record,
+                       f"q:{subject!r}:{(i, j) in proposed:d}:{pair_facts(facts[i], facts[j])}")
+        for records in self.catalog.by_code.values():
+            for first, second in itertools.pairwise([r for r in records if self.only(r)]):
+                graph.edge(first, second, "same-code")  # the pairs of one code are all made: a chain connects them
+        for record, other in self._abolished_candidates():
+            graph.edge(record, other, f"abolished:{self._pair_facts(self._facts(record), self._facts(other))}")
+        self.components, self.skipped = graph.components(reuse)
+        if self.skipped:
+            skipped = self.skipped
+            self.pending = {key: value for key, value in self.pending.items()
+                            if id(entries[key[0]].record) not in skipped}
+
+    def _pair_facts(self, fa: _Facts, fb: _Facts) -> str:
+        """What the catalog as a whole decides about a pair: one supersession chain, declared distinct."""
+        chain = fa.chain is not None and fa.chain == fb.chain
+        distinct = bool(self.accepted) and fa.key != fb.key and frozenset((fa.key, fb.key)) in self.accepted
+        return f"{chain:d}{distinct:d}"
 
     def _batch(self, found: list[tuple[tuple[int, int], PairScore]]) -> ScoredBatch:
         """Scored pairs of entries classified (``a`` the upper or first one) and filtered as :meth:`_keep` does,
@@ -699,21 +744,19 @@ class _Run:
     def _same_code(self) -> list[DuplicatePair]:
         pairs = []
         for key, all_records in self.catalog.by_code.items():
-            records = [r for r in all_records if self.only(r)]
+            records = [r for r in all_records if self.only(r) and id(r) not in self.skipped]
             for x, first in enumerate(records):
                 for second in records[x + 1 :]:
                     reason = Text(f"标准号 {key} 出现在 {first.rel} 和 {second.rel}", f"code {key} in {first.rel} and {second.rel}")
                     pairs.append(DuplicatePair(key, key, 1.0, DuplicateKind.SAME_CODE, reason, first, second))
         return pairs
 
-    def _abolished(self) -> list[DuplicatePair]:
-        """Abolished records, compared only with the records on their own supersession chain."""
-        pairs: list[DuplicatePair] = []
+    def _abolished_candidates(self) -> Iterator[tuple[Record, Record]]:
+        """Each abolished record with each record of its own supersession chain, once a pair."""
         seen: set[frozenset[int]] = set()
         for record in self.catalog.records:
             if record.status is not Status.ABOLISHED or not self.only(record):
                 continue
-            subject = self.detector.subject(record.title)
             for key in sorted(self.lineage.related(record.key)):
                 for other in self.catalog.by_code.get(key, []):
                     if not self.only(other):
@@ -722,11 +765,20 @@ class _Run:
                     if marker in seen:
                         continue
                     seen.add(marker)
-                    result = score_pair(subject, self.detector.subject(other.title), scope_text(record.standard.scope),
-                                        scope_text(other.standard.scope), self.detector.weights,
-                                        aligner=self.detector.aligner, context=_context(record, other))
-                    if result.score >= self.min_score:
-                        pairs.append(self._make(record, other, subject, self.detector.subject(other.title), result))
+                    yield record, other
+
+    def _abolished(self) -> list[DuplicatePair]:
+        """Abolished records, compared only with the records on their own supersession chain."""
+        pairs: list[DuplicatePair] = []
+        for record, other in self._abolished_candidates():
+            if id(record) in self.skipped:
+                continue
+            subject, other_subject = self.detector.subject(record.title), self.detector.subject(other.title)
+            result = score_pair(subject, other_subject, scope_text(record.standard.scope),
+                                scope_text(other.standard.scope), self.detector.weights,
+                                aligner=self.detector.aligner, context=_context(record, other))
+            if result.score >= self.min_score:
+                pairs.append(self._make(record, other, subject, other_subject, result))
         return pairs
 
     # -- classification --------------------------------------------------------------------------------
@@ -917,30 +969,28 @@ def find_groups(
     progress: Progress | None = None,
     all_pairs: bool = False,
     only: Callable[[Record], bool] | None = None,
+    reuse: Reuse | None = None,
 ) -> DuplicateGroups:
     """Groups of likely duplicates in ``catalog`` (or across ``catalog`` and ``against``), strongest first.
 
     What `gbstd dupes`, the D rules and the bulletin report. Each group keeps its members and a spanning set of
     its strongest pairs (at most n − 1 for n members); ``all_pairs`` keeps every pair (quadratic in a group).
+    ``reuse``: see :meth:`DuplicateDetector.groups` (incremental lint).
     """
     with without_cycle_collection():  # the word lists and thesaurus are many small objects too
         detector = DuplicateDetector(config or catalog.config.duplicates)
         return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
-                               all_pairs=all_pairs, only=only)
+                               all_pairs=all_pairs, only=only, reuse=reuse)
 
 
 def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:
-    """A hash of everything duplicate detection (and so the D rules) reads: each record's path, code, title,
+    """A hash of everything duplicate detection (and so the D rules) reads: each record's path, code, tier, title,
     scope, status, region, module, issuing and administering bodies, supersession links, references,
-    adopts/refines (what "cited" means) and ``distinct_from``, and the ``[duplicates]`` settings. Equal fingerprints mean equal groups and equal D findings, so a cache can key them on it."""
+    adopts/refines (what "cited" means) and ``distinct_from`` (:func:`record_inputs`), and the ``[duplicates]``
+    settings. Equal fingerprints mean equal groups and equal D findings, so a cache can key them on it."""
     digest = hashlib.sha256((config or catalog.config.duplicates).model_dump_json().encode())
     for record in sorted(catalog.records, key=lambda r: r.rel):
-        std = record.standard
-        parts = [record.rel, record.key, std.title, std.scope or "", std.status.value, record.region or "",
-                 std.module or "", std.administering_body or "", *std.issuer, "|",
-                 *std.replaces, "|", *std.replaced_by, "|", *std.references, "|", *std.adopts, "|", *std.refines,
-                 "|", *(f"{d.code}" for d in std.distinct_from)]
-        digest.update("\x1f".join(parts).encode() + b"\x1e")
+        digest.update(record_inputs(record).encode("utf-8", "surrogatepass") + b"\x1e")
     return digest.hexdigest()
 
 

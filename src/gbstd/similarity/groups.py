@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from gbstd.catalog.catalog import Record
 from gbstd.model.code import TIER_RANK
+from gbstd.similarity.components import Component, Forest
 from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
 
 # The kind a group is labelled with: the most actionable kind among its pairs (values of DuplicateKind).
@@ -111,6 +112,8 @@ class DuplicateGroups:
     extra: list[DuplicatePair]  # supersession pairs: not duplicates, listed apart on request
     partners: dict[tuple[int, DuplicateKind], Partner]  # (id(record), kind) → strongest partner of that kind
     group_of: dict[int, int]  # id(record) → index into ``groups``
+    # with ``reuse``: the candidate graph's components, the reused ones' groups left out (see components.py)
+    components: list[Component] = field(default_factory=list)
 
     @property
     def pair_count(self) -> int:
@@ -132,35 +135,18 @@ class DuplicateGroups:
                     yield record, found
 
 
-class GroupBuilder:
+class GroupBuilder(Forest):
     """Union-find over streamed pairs; see the module docstring for what each group keeps."""
 
     def __init__(self, keep_all: bool = False) -> None:
+        super().__init__()
         self.keep_all = keep_all
-        self._index: dict[int, int] = {}  # id(record) → slot
-        self._records: list[Record] = []
-        self._parent: list[int] = []
         self._pairs: dict[int, list[DuplicatePair]] = {}  # root → kept pairs
         self._counts: dict[int, int] = {}  # root → pairs seen (and implied)
         self._kinds: dict[int, Counter[DuplicateKind]] = {}
         self._partners: dict[tuple[int, DuplicateKind], Partner] = {}
         self.extra: list[DuplicatePair] = []
         self._ranks: dict[int, tuple[int, int, str, str]] = {}  # id(record) → rank_key, for ties of partners
-
-    def _slot(self, record: Record) -> int:
-        slot = self._index.get(id(record))
-        if slot is None:
-            slot = self._index[id(record)] = len(self._records)
-            self._records.append(record)
-            self._parent.append(slot)
-        return slot
-
-    def _find(self, x: int) -> int:
-        parent = self._parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
     def _union(self, a: int, b: int) -> tuple[int, bool]:
         ra, rb = self._find(a), self._find(b)

@@ -18,6 +18,7 @@ that does not follow its title's word was copied, and a copy is evidence that th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -36,14 +37,24 @@ class ScopeIndex:
             if text and text not in self._rows:
                 self._rows[text] = len(self._rows)
         self.texts = list(self._rows)
-        self._matrix = None
-        if self.texts:
-            # Imported here: scikit-learn (with SciPy) takes about a second to import, which every command
-            # would pay at start-up although only duplicate detection needs it.
-            from sklearn.feature_extraction.text import TfidfVectorizer
+        self._fitted = False
+        self._matrix: Any = None
 
-            vectoriser = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, dtype=np.float32)
-            self._matrix = vectoriser.fit_transform([strip_regions(t) for t in self.texts]).tocsr()  # rows are L2-normalised
+    def _fit(self) -> Any:
+        """The TF-IDF rows, fitted on first use: a run that scores no pair with two scopes (an incremental
+        lint that reuses every component but a small one) needs neither the fit nor scikit-learn."""
+        if not self._fitted:
+            self._fitted = True
+            if self.texts:
+                # Imported here: scikit-learn (with SciPy) takes about a second to import, which every command
+                # would pay at start-up although only duplicate detection needs it.
+                from sklearn.feature_extraction.text import TfidfVectorizer
+
+                vectoriser = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True,
+                                             dtype=np.float32)
+                # rows are L2-normalised
+                self._matrix = vectoriser.fit_transform([strip_regions(t) for t in self.texts]).tocsr()
+        return self._matrix
 
     def row(self, text: str) -> int:
         """The row of a scope text, -1 when it is empty."""
@@ -52,15 +63,16 @@ class ScopeIndex:
     def similarity(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Cosine similarity of rows ``left[k]`` and ``right[k]``; NaN where either is -1 (no scope)."""
         out = np.full(len(left), np.nan)
-        if self._matrix is None or not len(left):
+        if not self.texts or not len(left):
             return out
         known = np.flatnonzero((left >= 0) & (right >= 0))
         same = known[left[known] == right[known]]
         out[same] = 1.0
         other = known[left[known] != right[known]]
+        matrix = self._fit() if len(other) else None
         for start in range(0, len(other), 50_000):  # bounded temporaries
             part = other[start : start + 50_000]
-            product = self._matrix[left[part]].multiply(self._matrix[right[part]])
+            product = matrix[left[part]].multiply(matrix[right[part]])
             out[part] = np.minimum(np.asarray(product.sum(axis=1)).ravel(), 1.0)
         return out
 

@@ -1,0 +1,93 @@
+"""What the D rules found in each component of duplicate detection's candidate graph, kept between lint runs.
+
+Detection lists the components of its candidate graph with a digest of everything their pairs are made of
+(:mod:`gbstd.similarity.components`); the D findings of a component's records depend on nothing else. So each
+D rule keeps its findings by component digest (``dupes-memo/D00x.json`` in the lint cache, rewritten on every
+run with the components of that run), and the next run scores only the components whose digest it does not
+find for every D rule that runs: a title edit re-scores the few hundred records around the old and the new
+subject instead of the catalog. The memo is keyed by content — a digest names its inputs, whichever run wrote
+it — so it needs no tie to the lint state; a damaged or foreign file is ignored (everything scored again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from gbstd.catalog.cache import Cache
+from gbstd.catalog.catalog import Catalog, Record
+from gbstd.similarity.components import Component
+
+MEMO_DIR = "dupes-memo"
+
+# What a D finding is made of besides the rule's words: the partner's file, the pair's score and the group's
+# size (the partner's code and title are read from the catalog: they are inputs of the component's digest).
+Kept = tuple[str, float, int]
+
+
+def memo_for(cache: Cache, codes: Iterable[str], catalog: Catalog) -> DuplicateMemo | None:
+    """The memo for the D rules among the rule ``codes`` that will run on the whole ``catalog`` (None: none)."""
+    chosen = [code for code in codes if code.startswith("D")]
+    return DuplicateMemo(cache, chosen, catalog) if chosen else None
+
+
+class DuplicateMemo:
+    """The D findings of earlier runs by component digest, for the D rules ``codes`` that run now."""
+
+    def __init__(self, cache: Cache, codes: Iterable[str], catalog: Catalog) -> None:
+        self.cache = cache
+        self.codes = sorted(set(codes))
+        self.catalog = catalog
+        self._records: dict[str, Record] | None = None
+        self._known: dict[str, dict[str, dict[str, Kept]]] | None = None  # code → digest → rel → kept
+
+    def record(self, rel: str) -> Record:
+        if self._records is None:
+            self._records = {record.rel: record for record in self.catalog.records}
+        return self._records[rel]
+
+    def _load(self) -> dict[str, dict[str, dict[str, Kept]]]:
+        if self._known is None:
+            self._known = {code: self._read(code) for code in self.codes}
+        return self._known
+
+    def _read(self, code: str) -> dict[str, dict[str, Kept]]:
+        document = self.cache.read_json(self.cache.directory / MEMO_DIR / f"{code}.json")
+        components = document.get("components") if document else None
+        if not isinstance(components, dict):
+            return {}
+        found: dict[str, dict[str, Kept]] = {}
+        for digest, by_rel in components.items():
+            if not isinstance(by_rel, dict):
+                return {}
+            kept: dict[str, Kept] = {}
+            for rel, row in by_rel.items():
+                if not _valid(row):
+                    return {}  # damaged or forged: score everything again, never trust part of it
+                kept[rel] = (row[0], float(row[1]), row[2])
+            found[digest] = kept
+        return found
+
+    def known(self, digest: str) -> bool:
+        """Whether every D rule that runs kept its findings for a component with this digest."""
+        known = self._load()
+        return bool(self.codes) and all(digest in known[code] for code in self.codes)
+
+    def kept(self, code: str, component: Component) -> dict[str, Kept]:
+        """What rule ``code`` found in a reused component, by file (only files of that component: the digest
+        names its members, so a row naming another file is forged)."""
+        members = set(component.rels)
+        by_rel = self._load().get(code, {}).get(component.digest, {})
+        return {rel: by_rel[rel] for rel in component.rels if rel in by_rel and by_rel[rel][0] in members}
+
+    def save(self, code: str, components: dict[str, dict[str, Kept]]) -> None:
+        """This run's findings of rule ``code`` by component digest (those of the last run are dropped)."""
+        self.cache.write_json(f"{MEMO_DIR}/{code}.json", {"components": components})
+
+
+def _valid(row: Any) -> bool:
+    """A kept finding as :meth:`DuplicateMemo.save` writes it: partner's file, score, group size."""
+    return (
+        isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)
+        and type(row[1]) in (float, int) and 0 <= row[1] <= 1 and type(row[2]) is int and row[2] >= 2
+    )

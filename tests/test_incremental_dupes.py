@@ -1,0 +1,152 @@
+"""Incremental D rules: detection scores only the candidate components whose inputs changed, and the D
+findings stay those of a cold run (the random-edit equivalence test is in ``test_incremental.py``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gbstd.catalog.cache import RACY_NS
+from gbstd.rules import base
+from gbstd.similarity import DuplicateGroups
+from tests.test_incremental import SAMPLE, dump, lint_json, load, records
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+MEMO = Path(".gbstd-cache") / "dupes-memo"
+
+
+@pytest.fixture
+def seen(monkeypatch: pytest.MonkeyPatch) -> list[DuplicateGroups]:
+    """The duplicate groups each lint run in this process computed (the forked child's are not seen)."""
+    found: list[DuplicateGroups] = []
+    real = base.find_groups
+
+    def spy(*args: Any, **kwargs: Any) -> DuplicateGroups:
+        groups = real(*args, **kwargs)
+        found.append(groups)
+        return groups
+
+    monkeypatch.setattr(base, "find_groups", spy)
+    return found
+
+
+def sample(tmp_path: Path) -> Path:
+    root = tmp_path / "standards"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    return root
+
+
+def d_findings(lines: list[str]) -> list[dict[str, Any]]:
+    return [f for f in map(json.loads, lines) if f["rule"].startswith("D")]
+
+
+def retitle(path: Path, title: str, seen: list[DuplicateGroups]) -> list[str]:
+    """Give one record a new title and lint again (incrementally); ``seen`` then holds that run's groups."""
+    data = load(path)
+    data["title"] = title
+    dump(path, data)
+    seen.clear()
+    root = next(p for p in path.parents if (p / "gbstd.toml").is_file())
+    return lint_json(root)
+
+
+def test_a_title_edit_scores_only_the_components_it_touches(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
+    root = sample(tmp_path)
+    cold = lint_json(root)
+    assert {p.name for p in (root / MEMO).glob("*.json")} == {"D001.json", "D002.json", "D003.json"}
+    assert seen and not any(c.reused for c in seen[-1].components)  # nothing kept yet: everything scored
+    assert len(seen[-1].components) > 2
+    # a record of a multi-record component takes a title of its own: it leaves its group
+    paths = records(root)
+    component = next(c for c in seen[-1].components if len(c.rels) > 2)
+    path = root / component.rels[0]
+    incremental = retitle(path, "第九百号独有主题事项管理规范", seen)
+    assert incremental == lint_json(root, "--no-cache")
+    components = seen[0].components
+    scored = [c for c in components if not c.reused]
+    assert any(c.reused for c in components), "an unrelated component was scored again"
+    assert component.digest not in {c.digest for c in components}  # its members' findings were made again
+    assert all(c.digest != component.digest for c in scored)
+    assert {c.digest for c in components if c.reused} <= {c.digest for c in seen[0].components}
+    assert d_findings(incremental) != d_findings(cold)  # the group lost a member: its findings say so
+    # and back: the old component's digest comes back, scored (the memo keeps only the last run's components)
+    path.write_bytes((SAMPLE / path.relative_to(root)).read_bytes())
+    seen.clear()
+    assert lint_json(root) == cold
+    assert len(paths) == len(records(root))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "bad-row", "negative-size"])
+def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroups], damage: str) -> None:
+    root = sample(tmp_path)
+    lint_json(root)
+    memo = root / MEMO / "D003.json"
+    if damage == "garbage":
+        memo.write_bytes(b"\x00{not json")
+    else:
+        document = json.loads(memo.read_text(encoding="utf-8"))
+        for by_rel in document["components"].values():
+            for rel, row in by_rel.items():
+                by_rel[rel] = [row[0], "0.9", row[2]] if damage == "bad-row" else [row[0], row[1], -1]
+        memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    incremental = retitle(records(root)[2], "第九百零一号独有主题事项", seen)
+    assert incremental == lint_json(root, "--no-cache")
+    assert not any(c.reused for c in seen[0].components)  # D003's memo is unusable: every component scored
+
+
+def test_a_forged_memo_naming_another_file_is_not_fatal(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
+    """A well-formed memo row whose partner lies outside its component (possible only in a forged cache) is
+    dropped, never a traceback."""
+    root = sample(tmp_path)
+    lint_json(root)
+    memo = root / MEMO / "D003.json"
+    document = json.loads(memo.read_text(encoding="utf-8"))
+    for by_rel in document["components"].values():
+        for rel, row in by_rel.items():
+            by_rel[rel] = ["records/nowhere.yaml", row[1], row[2]]
+    memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    incremental = retitle(records(root)[2], "第九百零二号独有主题事项", seen)
+    assert not any("nowhere" in line for line in incremental)
+
+
+def test_a_changed_scope_set_reuses_nothing(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
+    """Scope similarity is weighted by the scope texts of the whole catalog: a new scope text changes every
+    component's digest."""
+    root = sample(tmp_path)
+    lint_json(root)
+    path = records(root)[4]
+    data = load(path)
+    data["scope"] = "本文件规定了一项从未有过的独特适用范围。"
+    dump(path, data)
+    seen.clear()
+    assert lint_json(root) == lint_json(root, "--no-cache")
+    assert seen[0].components and not any(c.reused for c in seen[0].components)
+
+
+def test_a_national_catalog_title_edit_after_a_forked_cold_run(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
+    """Above the fork threshold the cold run's D rules run in a child process, which writes the memo; the next
+    title edit scores one neighbourhood of a look-alike catalog and equals a cold run."""
+    from generate import generate_sibling_catalog
+
+    root = tmp_path / "national"
+    generate_sibling_catalog(root, 1600, seed=3)
+    time.sleep(RACY_NS / 1e9 + 0.1)  # content hashes are trusted only for files older than this
+    lint_json(root)
+    assert (root / MEMO / "D003.json").is_file()
+    path = records(root)[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: ", "title: 新编", 1), encoding="utf-8")
+    seen.clear()
+    incremental = lint_json(root)
+    assert incremental == lint_json(root, "--no-cache")
+    components = seen[0].components
+    scored = sum(len(c.rels) for c in components if not c.reused)
+    assert scored < sum(len(c.rels) for c in components) // 2, scored
+    assert d_findings(incremental)
