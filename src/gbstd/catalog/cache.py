@@ -34,7 +34,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import hashlib
-import json
 import math
 import os
 import re
@@ -47,8 +46,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
-
-import orjson
 
 import orjson
 
