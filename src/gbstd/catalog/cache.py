@@ -17,7 +17,7 @@ never run code). Two sharded stores and one result file:
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
   reported paths, the tool fingerprint). Rules run again whenever any of that changes. Each write of it gets
   a new random id in its head line.
-- ``outputs/XXXXXXXXXXXXXXXX.out`` and ``.json``: the report last printed from the stored result with one set
+- ``outputs/<options digest>-<result id>.out`` and ``.json``: the report last printed from the stored result with one set
   of output options (format, language, colour, path prefix, encoding), and its description: the result id it
   was rendered from, its size and SHA-256, the counts, and each reported file's byte range. It is printed
   again only when all of that matches exactly (:mod:`gbstd.reporters.stored`).
@@ -310,6 +310,20 @@ def _shard_of_hash(sha: str) -> str:
     return "00"
 
 
+def _trusted_sha(entry: Any, size: int, mtime_ns: int, ctime_ns: int, inode: int) -> str | None:
+    """The content hash a file-table entry holds for a file of this size, mtime, ctime and inode; None when the
+    entry is malformed, for another state of the file, or hashed within RACY_NS of its last change (a write in
+    the same clock tick as the hash would go unseen)."""
+    if type(entry) is not list or len(entry) != 6:
+        return None
+    size_then, mtime, ctime, inode_then, sha, checked = entry
+    if type(sha) is not str or type(mtime) is not int or type(ctime) is not int or type(checked) is not int:
+        return None
+    if (size_then, mtime, ctime, inode_then) != (size, mtime_ns, ctime_ns, inode):
+        return None
+    return sha if checked - max(mtime, ctime) >= RACY_NS else None
+
+
 class Cache:
     """The cache of one catalog: ask with ``known_hash``/``parsed``/``result_for``, then ``save``."""
 
@@ -362,17 +376,7 @@ class Cache:
     # --- content hashes -------------------------------------------------------------------------------
     def known_hash(self, rel: str, fingerprint: Fingerprint) -> str | None:
         """The content hash of ``rel`` when its fingerprint shows it unchanged since it was hashed."""
-        entry = self.files.get(rel)
-        if not isinstance(entry, list) or len(entry) != 6:
-            return None
-        size, mtime, ctime, inode, sha, checked = entry
-        if [size, mtime, ctime, inode] != list(fingerprint) or not isinstance(sha, str):
-            return None
-        if not isinstance(checked, int) or not isinstance(mtime, int) or not isinstance(ctime, int):
-            return None
-        if checked - max(mtime, ctime) < RACY_NS:
-            return None
-        return sha
+        return _trusted_sha(self.files.get(rel), *fingerprint)
 
     def known_hash_at(self, root: Path | str, rel: str, key: str | None = None) -> str | None:
         """:meth:`known_hash` for the file as it is on disk now (remembered under ``key``, default ``rel``);
@@ -392,25 +396,19 @@ class Cache:
         table: dict[str, Any] = {}
         for entries in self.files.shards.values():
             table.update(entries)
-        top, lstat, is_link, racy = os.path.join(root, ""), os.lstat, stat.S_ISLNK, RACY_NS
+        top, lstat, is_link = os.path.join(root, ""), os.lstat, stat.S_ISLNK
         found: dict[str, str | None] = {}
         for rel in rels:
             found[rel] = None
             entry = table.get(rel)
-            if type(entry) is not list or len(entry) != 6:
-                continue
-            size, mtime, ctime, inode, sha, checked = entry
-            if type(sha) is not str or type(mtime) is not int or type(ctime) is not int or type(checked) is not int:
+            if type(entry) is not list:  # never hashed: no lstat
                 continue
             try:
                 info = lstat(top + rel)  # rel is a POSIX path below root (walk_files)
             except OSError:
                 continue
-            if (
-                info.st_mtime_ns == mtime and info.st_size == size and info.st_ctime_ns == ctime
-                and info.st_ino == inode and not is_link(info.st_mode) and checked - max(mtime, ctime) >= racy
-            ):
-                found[rel] = sha
+            if not is_link(info.st_mode):
+                found[rel] = _trusted_sha(entry, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         return found
 
     def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
