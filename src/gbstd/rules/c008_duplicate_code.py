@@ -30,6 +30,7 @@ class DuplicateCode(Rule):
     """
 
     code = "C008"
+    reads = frozenset({"code"})  # codes only (a record's member comes from its path)
     name = "duplicate-code"
     summary = Text("同一标准号出现在多个文件中", "the same code in two files")
 

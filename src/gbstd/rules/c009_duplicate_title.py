@@ -39,6 +39,7 @@ class DuplicateTitle(Rule):
     """
 
     code = "C009"
+    reads = frozenset({"code", "status", "title", "lineage"})  # tier and region, status, title, supersession chains
     name = "duplicate-title"
     summary = Text("同层级同地区标准名称相同", "identical titles within one tier and region")
     severity = Severity.WARNING

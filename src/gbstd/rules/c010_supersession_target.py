@@ -29,6 +29,7 @@ class SupersessionTarget(RecordRule):
     """
 
     code = "C010"
+    reads = frozenset({"code", "lineage"})  # replaces/replaced_by against the codes held
     name = "supersession-target"
     summary = Text("代替关系指向不存在的标准", "replaces or replaced_by points nowhere")
     severity = Severity.WARNING

@@ -33,6 +33,7 @@ class SupersessionMismatch(RecordRule):
     """
 
     code = "C011"
+    reads = frozenset({"code", "lineage"})  # both ends' replaces/replaced_by
     name = "supersession-mismatch"
     summary = Text("代替关系两端不一致", "replaces and replaced_by disagree")
 

@@ -31,6 +31,7 @@ class ReplacedInForce(RecordRule):
     """
 
     code = "C012"
+    reads = frozenset({"code", "lineage", "status", "dates"})  # successors' effective dates, own status and abolition
     name = "replaced-in-force"
     summary = Text("被代替的标准仍然现行", "a replaced standard is still in force")
 

@@ -29,6 +29,7 @@ class SupersessionCycle(Rule):
     """
 
     code = "C013"
+    reads = frozenset({"code", "lineage"})  # the supersession graph
     name = "supersession-cycle"
     summary = Text("代替关系成环", "supersession cycle")
 

@@ -16,6 +16,9 @@ from gbstd.rules.base import Rule, RuleContext
 class PlanRule(Rule):
     """A rule over the catalog's pilot plans (``plans/``), one plan at a time."""
 
+    # targets count records by tier, region, module and status on a day; evidence names codes
+    reads = frozenset({"code", "status", "dates", "module"})
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for plan_file in ctx.catalog.plans:
             yield from self.check_plan(plan_file, ctx)

@@ -9,7 +9,7 @@ from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Conclusion
 from gbstd.review import add_months
-from gbstd.rules.base import WITH_REVIEWS, RecordRule, RuleContext
+from gbstd.rules.base import RecordRule, RuleContext
 
 
 class ReviewReviseNoSuccessor(RecordRule):
@@ -36,7 +36,7 @@ class ReviewReviseNoSuccessor(RecordRule):
     """
 
     code = "R005"
-    reads = WITH_REVIEWS  # the review conclusion (revise) of every record
+    reads = frozenset({"code", "status", "dates", "lineage", "making", "reviews"})  # review states and successors
     name = "review-revise-no-successor"
     summary = Text("复审结论为修订但无修订版", "reviewed as revise, no revised standard")
     severity = Severity.WARNING

@@ -71,6 +71,7 @@ class LinkageUndeclared(RecordRule):
     """
 
     code = "S003"
+    reads = frozenset({"code", "title", "status", "dates", "module", "dupes", "refs", "lineage"})  # subjects come from titles and scopes
     name = "linkage-undeclared"
     summary = Text(
         "地方/内部标准未声明与上级标准的衔接",

@@ -36,6 +36,7 @@ class LinkageTarget(Rule):
     """
 
     code = "S004"
+    reads = frozenset({"code", "status", "refs", "lineage"})  # adopts/refines targets' tier, status and successors
     name = "linkage-target"
     summary = Text(
         "衔接声明指向已废止、未知或非上级的标准",

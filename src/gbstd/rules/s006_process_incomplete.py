@@ -79,6 +79,7 @@ class ProcessIncomplete(Rule):
     """
 
     code = "S006"
+    reads = frozenset({"code", "status", "dates", "making"})  # making histories and publication dates by tier and region
     name = "process-incomplete"
     summary = Text(
         "发布的标准未走完规定的制定程序", "a standard was published without the stages its process requires"

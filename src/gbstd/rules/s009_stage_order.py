@@ -61,6 +61,7 @@ class StageOrder(Rule):
     """
 
     code = "S009"
+    reads = frozenset({"code", "dates", "making"})  # projects' and records' making histories
     name = "stage-order"
     summary = Text("制定阶段日期倒置或重复", "stage dates run backwards, or a stage is recorded twice")
 
