@@ -336,6 +336,20 @@ def test_linting_one_file_after_an_edit_equals_a_cold_run_of_that_file(pristine:
     assert incremental and all(json.loads(f)["path"].endswith(records(root)[5].name) for f in incremental)
 
 
+def test_linting_one_file_after_a_comment_edit_reports_that_file_only(pristine: Path, tmp_path: Path) -> None:
+    """The last report covered every file: it is not spliced into a report of one file (it printed the
+    whole catalog's findings)."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_json(root)
+    target = records(root)[5]
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write("# edited\n")
+    incremental = lint_json(target)
+    assert incremental == lint_json(target, "--no-cache")
+    assert incremental and all(json.loads(f)["path"].endswith(target.name) for f in incremental)
+
+
 def test_a_title_joining_and_leaving_a_duplicate_group_changes_the_others_findings(
     pristine: Path, tmp_path: Path
 ) -> None:

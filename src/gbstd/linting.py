@@ -307,26 +307,31 @@ def _finish(
     return kept
 
 
-def _distribute(state: LintState, code: str, produced: list[Finding]) -> None:
+def _distribute(state: LintState, code: str, produced: list[Finding]) -> set[str]:
     """Keep a catalog-wide rule's findings with the files they are in (records) or in the head (others),
     replacing what it found before; a file whose findings of this rule are unchanged keeps its shard as
-    it is (a title edit re-runs the D rules, whose findings elsewhere mostly stay the same)."""
+    it is (a title edit re-runs the D rules, whose findings elsewhere mostly stay the same). Returns the
+    record files whose findings of this rule changed."""
     elsewhere: list[list[Any]] = []
+    moved: set[str] = set()
     by_path = rows_by_path(produced)
     for rel, entry in state.files.items():
         rows = by_path.pop(rel, None)
         if rows is None:
             if entry.catalog.pop(code, None) is not None:
                 state.touch(rel)
+                moved.add(rel)
         elif entry.catalog.get(code) != rows:
             entry.catalog[code] = rows
             state.touch(rel)
+            moved.add(rel)
     for rel, rows in by_path.items():  # not a record file: a project or a plan
         elsewhere += [[rel, *row] for row in rows]
     if elsewhere:
         state.elsewhere[code] = elsewhere
     else:
         state.elsewhere.pop(code, None)
+    return moved
 
 
 def _incremental(
@@ -391,25 +396,16 @@ def _incremental(
     stale = [rule for rule in catalog_rules if state.rules.get(rule.code) != digests[rule.code]]
     for code in [code for code in state.rules if code not in digests]:
         del state.rules[code]
+    moved: set[str] | None = set()  # record files whose re-run rules' findings changed (None: unknown)
     if stale:  # a rule reads what changed: run it on the whole catalog (parsed files come from the cache)
         if not state.load_all(cache):
             return None
-        catalog = load_catalog(root, cache=cache, jobs=jobs)
-        full_ctx = RuleContext(catalog, as_of)
-        # the D rules score only the duplicate candidates' components whose inputs changed
-        full_ctx.duplicate_memo = memo_for(cache, [rule.code for rule in stale], catalog)
-        for rule in stale:
-            produced = check(rule, full_ctx, result.internal_errors)
-            if produced is None:
-                _distribute(state, rule.code, [])
-                state.rules.pop(rule.code, None)
-                continue
-            state.rules[rule.code] = digests[rule.code]
-            _distribute(state, rule.code, produced)
-        del catalog, full_ctx, produced  # free the models and duplicate groups before the findings are made
+        moved = _rerun(root, as_of, stale, digests, state, cache, jobs, result.internal_errors)
     try:
         silenced = state.suppressed() | suppressions(partial)
-        findings = _patched(root, config, state, cache, changed, removed, stale, silenced, only_paths, output_key)
+        findings = _patched(
+            root, config, state, cache, changed, removed, stale, silenced, only_paths, output_key, moved
+        )
         if findings is None:  # no usable last result: every kept finding again
             if not state.load_all(cache):
                 return None
@@ -424,6 +420,35 @@ def _incremental(
         result.findings = findings
     files = [*others.head, *rels, *others.tail]
     return Analysis(files, result, state, sorted(changed), [rule.code for rule in stale])
+
+
+def _rerun(
+    root: Path, as_of: dt.date, stale: list[Rule], digests: dict[str, str], state: LintState, cache: Cache,
+    jobs: int | None, errors: list[tuple[str, str]],
+) -> set[str] | None:
+    """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
+    findings in ``state``; the D rules in a forked child while the others run here, as a full run does.
+    Returns the record files whose findings of those rules changed, or None when findings outside the
+    records (projects, plans) changed too (then the last report cannot be patched file by file)."""
+    catalog = load_catalog(root, cache=cache, jobs=jobs)
+    ctx = RuleContext(catalog, as_of)
+    # the D rules score only the duplicate candidates' components whose inputs changed
+    ctx.duplicate_memo = memo_for(cache, [rule.code for rule in stale], catalog)
+    before = {rule.code: state.elsewhere.get(rule.code) for rule in stale}
+    moved: set[str] = set()
+    runner = RuleRunner(ctx, stale, errors, jobs)
+    for rule in sorted(stale, key=runner.forked):  # the child's last: it had the most time
+        produced = runner.check(rule)
+        if produced is None:
+            moved |= _distribute(state, rule.code, [])
+            state.rules.pop(rule.code, None)
+            continue
+        state.rules[rule.code] = digests[rule.code]
+        moved |= _distribute(state, rule.code, produced)
+        del produced  # free the findings and duplicate groups before the report is made
+    if any(state.elsewhere.get(code) != rows for code, rows in before.items()):
+        return None
+    return moved
 
 
 def _kept(state: LintState, only: Iterable[str] | None = None, skip: frozenset[str] = frozenset()) -> list[Finding]:
@@ -444,20 +469,28 @@ def _kept(state: LintState, only: Iterable[str] | None = None, skip: frozenset[s
 def _patched(
     root: Path, config: Config, state: LintState, cache: Cache, changed: list[str], removed: list[str],
     stale: list[Rule], silenced: set[tuple[str, str]], only_paths: set[str] | None, output_key: str | None = None,
+    moved: set[str] | None = None,
 ) -> list[Finding] | _Patched | None:
     """The last result with what changed replaced: the findings of the changed and removed files and of the
-    rules run again. None when there is no last result for this state, or it was for other paths. When no
-    rule ran again and the last report is stored with ``output_key``'s options, the kept findings stay rows
-    (:class:`_Patched`) and the report is spliced from the last one."""
+    rules run again. None when there is no last result for this state, or it was for other paths.
+
+    ``moved`` (the record files whose findings of the re-run rules changed; None: not known) makes the
+    re-run rules' findings a matter of files too: every other file's findings are the last result's, so the
+    changed and moved files are replaced whole. When the last report is stored with ``output_key``'s
+    options, the kept findings stay rows (:class:`_Patched`) and the report is spliced from the last one."""
     stored = cache.result_for(state.result) if state.result else None
     if stored is None:
         return None
     before = stored.head.get("only")
     if before is not None and (only_paths is None or not isinstance(before, list) or not only_paths <= set(before)):
         return None  # the last run reported fewer files than this one does
-    touched = {*changed, *removed}
     codes = {rule.code for rule in stale}
-    base = cache.output_for(stored.id, output_key) if output_key is not None and not codes else None
+    if moved is not None:  # the re-run rules changed nothing outside these files: patch by file alone
+        changed, codes = sorted({*changed, *moved}), set()
+    touched = {*changed, *removed}
+    # The stored report is spliced only when it reported the same files (a splice never drops a file).
+    same = before == (sorted(only_paths) if only_paths is not None else None)
+    base = cache.output_for(stored.id, output_key) if output_key is not None and not codes and same else None
     if base is not None:
         fresh = _finish(root, config, _kept(state, changed), silenced, only_paths, state)
         return _Patched(stored, touched, only_paths, fresh, base)
