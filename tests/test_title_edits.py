@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 
 from gbstd import linting
 from gbstd.cli.app import app
+from gbstd.similarity.duplicates import _SHARED_SCOPE, SMALL_SET
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from generate import generate_sibling_catalog
@@ -165,3 +166,60 @@ def test_a_title_copied_within_a_region_and_taken_back(pristine: Path, tmp_path:
     assert {path.name, mate.name} <= c009
     set_title(path, original)
     assert lint(root, "json") == before
+
+
+def set_scope(path: Path, scope: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("scope:")]
+    path.write_text("".join([*kept, f"scope: {scope}\n"]), encoding="utf-8")
+
+
+def spread(root: Path, count: int) -> list[Path]:
+    """``count`` records of different regions (no C009 between them: the D rules alone see their titles)."""
+    chosen: dict[str, Path] = {}
+    for path in records(root):
+        chosen.setdefault(region_of(path), path)
+    assert len(chosen) >= count, len(chosen)
+    return sorted(chosen.values())[:count]
+
+
+def test_a_title_edit_that_makes_a_same_subject_set_too_large_to_compare_pairwise(
+    pristine: Path, tmp_path: Path
+) -> None:
+    """A same-subject set of ``SMALL_SET`` records is compared pairwise, one more is linked in O(n) pairs: the
+    thirteenth title changes how the twelve others are paired, and back again."""
+    root = tmp_path / "catalog"
+    shutil.copytree(pristine, root)
+    title = "机关会议室音视频设备运行维护规范"
+    *members, joining = spread(root, SMALL_SET + 1)
+    for path in members:
+        set_title(path, title)
+    original = title_of(joining)
+    lint(root, "json")
+    seen: dict[str, list[str]] = {}
+    for new in (title, original, title):
+        set_title(joining, new)
+        printed = lint(root, "json")
+        assert printed == lint(root, "json", "--no-cache"), new
+        # a record not edited: its D findings name the group's size, so they follow the joining record
+        found = [f["message"] for f in json.loads(printed[1]) if f["rule"].startswith("D")
+                 and Path(f["path"]).name == members[0].name]
+        assert seen.setdefault(new, found) == found
+    assert seen[title] and seen[title] != seen[original]
+
+
+def test_a_title_edit_that_turns_a_shared_scope_into_boilerplate(pristine: Path, tmp_path: Path) -> None:
+    """A scope text shared by more than ``_SHARED_SCOPE`` subjects stops counting for every record that has
+    it: one title edit (a fourth subject) changes the scope evidence of three records not edited."""
+    root = tmp_path / "catalog"
+    shutil.copytree(pristine, root)
+    scope = "本文件规定了机关办公区域公共设施巡查的频次、内容和记录要求。"
+    paths = spread(root, _SHARED_SCOPE + 1)
+    titles = ["机关办公区公共设施巡查规范", "机关办公区公共设施巡查规范", "机关庭院绿化养护规范", "机关车辆停放管理规范"]
+    for path, title in zip(paths, titles, strict=True):
+        set_scope(path, scope)
+        set_title(path, title)
+    lint(root, "json")
+    for new in ("机关电梯运行安全管理规范", titles[1], "机关电梯运行安全管理规范"):
+        set_title(paths[1], new)
+        assert lint(root, "json") == lint(root, "json", "--no-cache"), new
