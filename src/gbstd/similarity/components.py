@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from gbstd.catalog.catalog import Record
 
@@ -77,50 +79,67 @@ class Forest:
         return x
 
 
-class CandidateGraph(Forest):
-    """Records and the candidate pairs between them, each pair with the facts that decide its score and kind."""
+class CandidateGraph:
+    """Records and the candidate pairs between them, each pair with the facts that decide its score and kind.
 
-    def __init__(self, shared: str) -> None:
-        super().__init__()
+    Slots are integers: the run's live records first (in its order, each with its note), then any other
+    record an edge names. Edges are kept as lists of slots and the components found with numpy in one pass
+    at the end (a Python union-find and a dict lookup per edge cost most of a reuse run's graph time).
+    """
+
+    def __init__(self, shared: str, records: Sequence[Record], notes: Sequence[str]) -> None:
         self.shared = shared  # digest of the run's global inputs
-        self._notes: list[str] = []  # per node: how the run treats it besides its fields
-        self._edges: list[tuple[int, int, str]] = []
+        self._records = list(records)
+        self._notes = list(notes)  # per slot: how the run treats the record besides its fields
+        self._index: dict[int, int] | None = None  # id(record) → slot, made when an edge names a record
+        self._first: list[int] = []
+        self._second: list[int] = []
+        self._facts: list[str] = []
 
-    def node(self, record: Record, note: str = "") -> int:
-        """A record of the graph; ``note`` says how the run treats it besides its fields (first call counts)."""
-        known = len(self._records)
-        slot = self._slot(record)
-        if slot == known:
-            self._notes.append(note)
+    def slot(self, record: Record) -> int:
+        """The slot of ``record``; a record that is not one of the live records gets one (its note empty)."""
+        if self._index is None:
+            self._index = {id(known): slot for slot, known in enumerate(self._records)}
+        slot = self._index.get(id(record))
+        if slot is None:
+            slot = self._index[id(record)] = len(self._records)
+            self._records.append(record)
+            self._notes.append("")
         return slot
 
+    def edges(self, first: Iterable[int], second: Iterable[int], facts: Iterable[str]) -> None:
+        """Candidate pairs by slot; ``facts`` describes each (see the module docstring), the same in every run."""
+        self._first.extend(first)
+        self._second.extend(second)
+        self._facts.extend(facts)
+
     def edge(self, a: Record, b: Record, facts: str) -> None:
-        """A candidate pair; ``facts`` describes it (see the module docstring), the same in every run."""
-        x, y = self.node(a), self.node(b)
-        self._edges.append((x, y, facts))
-        rx, ry = self._find(x), self._find(y)
-        if rx != ry:
-            self._parent[ry] = rx
+        self.edges((self.slot(a),), (self.slot(b),), (facts,))
 
     def components(self, reuse: Reuse) -> tuple[list[Component], set[int]]:
         """The components with an edge, and the ids of the records of those that ``reuse`` accepts."""
-        records = self._records
-        members: dict[int, list[int]] = defaultdict(list)
-        for slot in range(len(records)):
-            members[self._find(slot)].append(slot)
+        records, notes = self._records, self._notes
+        first = np.asarray(self._first, dtype=np.int64)
+        second = np.asarray(self._second, dtype=np.int64)
+        labels = _labels(len(records), first, second)
         rels = [record.rel for record in records]
-        find = self._find
+        members: dict[int, list[int]] = defaultdict(list)
+        touched = np.zeros(len(records), dtype=bool)
+        touched[first] = True
+        touched[second] = True
+        for slot in np.flatnonzero(touched).tolist():  # a component with an edge: each member has one
+            members[int(labels[slot])].append(slot)
         edges: dict[int, list[str]] = defaultdict(list)
-        for x, y, facts in self._edges:
+        for x, y, facts, label in zip(self._first, self._second, self._facts, labels[first].tolist(), strict=True):
             a, b = (rels[x], rels[y]) if rels[x] <= rels[y] else (rels[y], rels[x])
-            edges[find(x)].append(f"{a}\x1f{b}\x1f{facts}")
+            edges[label].append(f"{a}\x1f{b}\x1f{facts}")
         found: list[Component] = []
         skipped: set[int] = set()
         for root, lines in edges.items():
             slots = sorted(members[root], key=rels.__getitem__)
             lines.sort()
             text = "".join([
-                *(f"{record_inputs(records[slot])}\x1e{self._notes[slot]}\n" for slot in slots), "\x1d\n",
+                *(f"{record_inputs(records[slot])}\x1e{notes[slot]}\n" for slot in slots), "\x1d\n",
                 *(f"{line}\n" for line in lines),
             ])
             digest = hashlib.sha256(self.shared.encode())
@@ -129,8 +148,29 @@ class CandidateGraph(Forest):
             reused = reuse(hexdigest)
             if reused:
                 skipped.update(id(records[slot]) for slot in slots)
-            found.append(Component(hexdigest, tuple(records[slot].rel for slot in slots), reused))
+            found.append(Component(hexdigest, tuple(rels[slot] for slot in slots), reused))
         return found, skipped
+
+
+def _labels(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Per slot, the smallest slot of its connected component: labels move to the smaller end of each edge
+    and jump along their own chains until no edge joins two labels (each pass lowers some label, and a
+    label is always a slot of the same component)."""
+    labels = np.arange(count, dtype=np.int64)
+    while len(first):
+        lower = np.minimum(labels[first], labels[second])
+        moved = labels.copy()
+        np.minimum.at(moved, first, lower)
+        np.minimum.at(moved, second, lower)
+        while True:  # pointer jumping: a label's label is as good and smaller
+            jumped = moved[moved]
+            if np.array_equal(jumped, moved):
+                break
+            moved = jumped
+        if np.array_equal(moved, labels):
+            break
+        labels = moved
+    return labels
 
 
 def shared_digest(config_json: str, scope_texts: Iterable[str], min_score: float) -> str:

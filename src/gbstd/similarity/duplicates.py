@@ -350,13 +350,14 @@ class _Run:
         :meth:`_same_code` and :meth:`_abolished` (through ``skipped``)."""
         entries, facts = self.entries, self.entry_facts
         shared = shared_digest(self.config.model_dump_json(), self.scopes.texts, self.min_score)
-        graph = CandidateGraph(shared)
-        for entry in entries:  # how the run treats a live record's scope: counted, or boilerplate
-            graph.node(entry.record, f"live:{entry.scope_row >= 0}")
+        # how the run treats a live record's scope: counted, or boilerplate; the live records are slots 0…n−1
+        graph = CandidateGraph(shared, [entry.record for entry in entries],
+                               [f"live:{entry.scope_row >= 0}" for entry in entries])
         proposed, pair_facts = self.proposed, self._pair_facts
-        for (i, j), subject in self.pending.items():
-            graph.edge(entries[i].record, entries[j].record,
-                       f"q:{subject!r}:{(i, j) in proposed:d}:{pair_facts(facts[i], facts[j])}")
+        pending = list(self.pending.items())
+        graph.edges((i for (i, _), _ in pending), (j for (_, j), _ in pending),
+                    [f"q:{subject!r}:{key in proposed:d}:{pair_facts(facts[key[0]], facts[key[1]])}"
+                     for key, subject in pending])
         for records in self.catalog.by_code.values():
             for first, second in itertools.pairwise([r for r in records if self.only(r)]):
                 graph.edge(first, second, "same-code")  # the pairs of one code are all made: a chain connects them
