@@ -48,6 +48,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day + relativedelta(months=months)
 
 
+@lru_cache(maxsize=1 << 16)
+def whole_years(since: dt.date, until: dt.date) -> int:
+    """Whole calendar years from ``since`` to ``until`` (``relativedelta(until, since).years``), memoised:
+    every zombie standard asks, and a national catalog shares a few thousand distinct dates."""
+    return relativedelta(until, since).years
+
+
 class DueState(str, Enum):
     """Where a standard stands in its review cycle as of a day."""
 
