@@ -273,7 +273,7 @@ class SubjectIndex:
         # (module, term, reach) → in-force records that may cover that subject there. ``reach`` is "" for
         # national and industry standards (everywhere) and the region code for local and internal ones, so a
         # query looks up only its own region and the divisions above it — never a whole module's records.
-        self._in_force: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
+        self._in_force: dict[tuple[str, str, str], list[tuple[str, Record]]] = defaultdict(list)
         for record in catalog.records:
             module = record.standard.module
             if record.status is not Status.IN_FORCE or not module:
@@ -284,8 +284,9 @@ class SubjectIndex:
                 reach = record.region
             else:
                 continue  # group and enterprise standards bind only their members
+            key = record.key  # with the record: a query touches each several times
             for term in self.record_terms(record):
-                self._in_force[(module, term, reach)].append(record)
+                self._in_force[(module, term, reach)].append((key, record))
 
     def terms(
         self, module: str | None, title: str, scope: str | None = None, extra: tuple[str, ...] = ()
@@ -327,10 +328,15 @@ class SubjectIndex:
         reaches_here = [""]
         if region:
             reaches_here += [region[:length] for length in range(2, len(region) + 1, 2)]
+        index = self._in_force
         for term in terms:
             for reach in reaches_here:
-                for record in self._in_force.get((module, term, reach), ()):
-                    found.setdefault(record.key, (record, set()))[1].add(term)
+                for key, record in index.get((module, term, reach), ()):
+                    known = found.get(key)
+                    if known is None:
+                        found[key] = (record, {term})
+                    else:
+                        known[1].add(term)
         return found
 
 

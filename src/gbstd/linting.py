@@ -285,7 +285,7 @@ def _full(
         produced = runner.check(rule)
         if produced is not None:
             state.rules[rule.code] = digests[rule.code]
-            _distribute(state, rule.code, produced)
+            _distribute(state, rule.code, produced, fresh=True)
         del produced
     silenced, files, positions = suppressions(catalog), catalog.files, catalog.positions
     del ctx, catalog, by_rel, runner  # the models and duplicate groups are not needed to report: free them first
@@ -307,22 +307,26 @@ def _finish(
     return kept
 
 
-def _distribute(state: LintState, code: str, produced: list[Finding]) -> None:
+def _distribute(state: LintState, code: str, produced: list[Finding], fresh: bool = False) -> None:
     """Keep a catalog-wide rule's findings with the files they are in (records) or in the head (others),
     replacing what it found before; a file whose findings of this rule are unchanged keeps its shard as
-    it is (a title edit re-runs the D rules, whose findings elsewhere mostly stay the same)."""
+    it is (a title edit re-runs the D rules, whose findings elsewhere mostly stay the same). ``fresh``: the
+    rule has found nothing in this state yet (a full run), so no file's entry needs looking at but those
+    with findings (at 100 000 records, visiting every entry for each of 27 rules cost 2 s)."""
     elsewhere: list[list[Any]] = []
     by_path = rows_by_path(produced)
-    for rel, entry in state.files.items():
-        rows = by_path.pop(rel, None)
-        if rows is None:
-            if entry.catalog.pop(code, None) is not None:
+    if not fresh:
+        for rel, entry in state.files.items():
+            if rel not in by_path and entry.catalog.pop(code, None) is not None:
                 state.touch(rel)
+    files = state.files
+    for rel, rows in by_path.items():
+        entry = files.get(rel)
+        if entry is None:  # not a record file: a project or a plan
+            elsewhere += [[rel, *row] for row in rows]
         elif entry.catalog.get(code) != rows:
             entry.catalog[code] = rows
             state.touch(rel)
-    for rel, rows in by_path.items():  # not a record file: a project or a plan
-        elsewhere += [[rel, *row] for row in rows]
     if elsewhere:
         state.elsewhere[code] = elsewhere
     else:
