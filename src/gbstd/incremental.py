@@ -31,7 +31,7 @@ from typing import Any
 from gbstd.catalog.cache import SHARD_NAMES, Cache, finding_to_json, shard_of_path
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.loader import load_files_after_records, load_files_before_records, record_rels
-from gbstd.catalog.yamlio import Locator, file_locator
+from gbstd.catalog.yamlio import Locator, lazy_locator
 from gbstd.findings import Finding
 from gbstd.model.config import Config
 from gbstd.rules import Rule
@@ -347,9 +347,8 @@ def resolve_positions(catalog: Catalog, findings: list[Finding], state: LintStat
             spot = known.get(key)
             if not (isinstance(spot, list) and len(spot) == 2 and all(isinstance(x, int) for x in spot)):
                 if locator is None:  # positions kept from this run's parse, else the file parsed again
-                    path, top = catalog.locate(rel)
                     max_size = catalog.config.catalog.max_file_size
-                    locator = file_locator(path, top, max_size, catalog.positions.get(rel))
+                    locator = lazy_locator(lambda rel=rel: catalog.locate(rel), max_size, catalog.positions.get(rel))
                 spot = list(locator.position(finding.loc, finding.key))
                 known[key] = spot
                 learnt = True
