@@ -273,7 +273,8 @@ class SubjectIndex:
         # (module, term, reach) → in-force records that may cover that subject there. ``reach`` is "" for
         # national and industry standards (everywhere) and the region code for local and internal ones, so a
         # query looks up only its own region and the divisions above it — never a whole module's records.
-        self._in_force: dict[tuple[str, str, str], list[tuple[str, Record]]] = defaultdict(list)
+        # Each entry: (key, record, its date — published, else effective —, whether it is a local standard).
+        self._in_force: dict[tuple[str, str, str], list[tuple[str, Record, dt.date | None, bool]]] = defaultdict(list)
         for record in catalog.records:
             module = record.standard.module
             if record.status is not Status.IN_FORCE or not module:
@@ -284,9 +285,11 @@ class SubjectIndex:
                 reach = record.region
             else:
                 continue  # group and enterprise standards bind only their members
-            key = record.key  # with the record: a query touches each several times
+            # Key and date with the record: a query touches each several times.
+            entry = (record.key, record, record.standard.published or record.standard.effective,
+                     record.tier is Tier.LOCAL)
             for term in self.record_terms(record):
-                self._in_force[(module, term, reach)].append((key, record))
+                self._in_force[(module, term, reach)].append(entry)
 
     def terms(
         self, module: str | None, title: str, scope: str | None = None, extra: tuple[str, ...] = ()
@@ -331,10 +334,39 @@ class SubjectIndex:
         index = self._in_force
         for term in terms:
             for reach in reaches_here:
-                for key, record in index.get((module, term, reach), ()):
+                for key, record, _, _ in index.get((module, term, reach), ()):
                     known = found.get(key)
                     if known is None:
                         found[key] = (record, {term})
+                    else:
+                        known[1].add(term)
+        return found
+
+    def uppers_sharing(
+        self, module: str | None, terms: frozenset[str], tier: Tier | None, region: str | None
+    ) -> dict[str, tuple[Record, set[str], dt.date | None]]:
+        """:meth:`in_force_sharing` for a ``tier`` standard of ``region``, kept to the standards upper-tier
+        to it (:func:`reaches`), with their dates (published, else effective): S003's search, which asks it
+        for every local standard. Reach is decided by the index's own keys: national and industry standards
+        sit under reach "" and reach everywhere; a local one under a division reaches internal standards
+        there and the divisions below; an internal one reaches none."""
+        found: dict[str, tuple[Record, set[str], dt.date | None]] = {}
+        if not module or tier not in (Tier.LOCAL, Tier.INTERNAL):
+            return found
+        reaches_here = [("", True)]
+        if region:
+            below = tier is Tier.INTERNAL
+            reaches_here += [(region[:length], below or length < len(region))
+                             for length in range(2, len(region) + 1, 2)]
+        index = self._in_force
+        for term in terms:
+            for reach, local_reaches in reaches_here:
+                for key, record, day, local in index.get((module, term, reach), ()):
+                    if reach and not (local and local_reaches):
+                        continue
+                    known = found.get(key)
+                    if known is None:
+                        found[key] = (record, {term}, day)
                     else:
                         known[1].add(term)
         return found

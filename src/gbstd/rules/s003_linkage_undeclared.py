@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.references import resolve_reference
-from gbstd.coverage import reaches, show_terms
+from gbstd.coverage import show_terms
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.code import Tier
@@ -95,14 +95,13 @@ class LinkageUndeclared(RecordRule):
         if tier not in (Tier.LOCAL, Tier.INTERNAL) or record.status is Status.ABOLISHED:
             return
         region, own = record.region, record.key
-        terms = ctx.subjects.record_terms(record)
-        candidates = ctx.subjects.in_force_sharing(record.standard.module, terms, region)
+        subjects = ctx.subjects
         mine = _date(record)
         uppers = []
-        for key, (upper, terms) in sorted(candidates.items()):
-            if key == own or not reaches(upper.tier, upper.region, tier, region):
+        found = subjects.uppers_sharing(record.standard.module, subjects.record_terms(record), tier, region)
+        for key, (upper, terms, theirs) in sorted(found.items()):  # theirs: the upper standard's _date
+            if key == own:
                 continue
-            theirs = _date(upper)
             if mine is not None and theirs is not None and theirs > mine:
                 continue  # the upper standard came later: the record could not have declared it
             uppers.append((upper, terms))
