@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -252,6 +253,10 @@ def summarize(catalog: Catalog, as_of: dt.date, reviews: Sequence[ReviewState] |
     )
 
 
+_Entry = tuple[str, Record, "dt.date | None", bool]  # key, record, date (published, else effective), local
+_Upper = tuple[Record, AbstractSet[str], "dt.date | None"]  # record, shared terms, date
+
+
 class SubjectIndex:
     """Subject terms of standards and projects, and which in-force standards cover a subject in a module."""
 
@@ -273,7 +278,10 @@ class SubjectIndex:
         # (module, term, reach) → in-force records that may cover that subject there. ``reach`` is "" for
         # national and industry standards (everywhere) and the region code for local and internal ones, so a
         # query looks up only its own region and the divisions above it — never a whole module's records.
-        self._in_force: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
+        # Each entry: (key, record, its date — published, else effective —, whether it is a local standard).
+        self._in_force: dict[tuple[str, str, str], list[_Entry]] = defaultdict(list)
+        # (module, terms) → the national and industry part of uppers_sharing (terms recur module by module).
+        self._national: dict[tuple[str, frozenset[str]], dict[str, _Upper]] = {}
         for record in catalog.records:
             module = record.standard.module
             if record.status is not Status.IN_FORCE or not module:
@@ -284,8 +292,11 @@ class SubjectIndex:
                 reach = record.region
             else:
                 continue  # group and enterprise standards bind only their members
+            # Key and date with the record: a query touches each several times.
+            entry = (record.key, record, record.standard.published or record.standard.effective,
+                     record.tier is Tier.LOCAL)
             for term in self.record_terms(record):
-                self._in_force[(module, term, reach)].append(record)
+                self._in_force[(module, term, reach)].append(entry)
 
     def terms(
         self, module: str | None, title: str, scope: str | None = None, extra: tuple[str, ...] = ()
@@ -327,10 +338,61 @@ class SubjectIndex:
         reaches_here = [""]
         if region:
             reaches_here += [region[:length] for length in range(2, len(region) + 1, 2)]
+        index = self._in_force
         for term in terms:
             for reach in reaches_here:
-                for record in self._in_force.get((module, term, reach), ()):
-                    found.setdefault(record.key, (record, set()))[1].add(term)
+                for key, record, _, _ in index.get((module, term, reach), ()):
+                    known = found.get(key)
+                    if known is None:
+                        found[key] = (record, {term})
+                    else:
+                        known[1].add(term)
+        return found
+
+    def uppers_sharing(
+        self, module: str | None, terms: frozenset[str], tier: Tier | None, region: str | None
+    ) -> dict[str, _Upper]:
+        """:meth:`in_force_sharing` for a ``tier`` standard of ``region``, kept to the standards upper-tier
+        to it (:func:`reaches`), with their dates (published, else effective): S003's search, which asks it
+        for every local standard. Reach is decided by the index's own keys: national and industry standards
+        sit under reach "" and reach everywhere; a local one under a division reaches internal standards
+        there and the divisions below; an internal one reaches none."""
+        if not module or tier not in (Tier.LOCAL, Tier.INTERNAL):
+            return {}
+        national = self._national.get((module, terms))
+        if national is None:  # the same for every local standard of the module with these terms
+            national = self._national[(module, terms)] = {
+                key: (record, frozenset(shared), day)
+                for key, (record, shared, day) in self._sharing(module, terms, [("", True)]).items()
+            }
+        if not region:
+            return dict(national)
+        below = tier is Tier.INTERNAL
+        reaches_here = [(region[:size], below or size < len(region)) for size in range(2, len(region) + 1, 2)]
+        regional = self._sharing(module, terms, reaches_here)
+        if not national.keys().isdisjoint(regional):  # one key on records of two reaches (C008's case): the
+            return self._sharing(module, terms, [("", True), *reaches_here])  # one met first wins, as ever
+        found = dict(national)
+        found.update(regional)
+        return found
+
+    def _sharing(
+        self, module: str, terms: frozenset[str], reaches_here: list[tuple[str, bool]]
+    ) -> dict[str, _Upper]:
+        """:meth:`uppers_sharing`'s search over the given reaches, each with whether local standards there
+        count (national and industry ones, the only ones under reach "", always do)."""
+        found: dict[str, _Upper] = {}
+        index = self._in_force
+        for term in terms:
+            for reach, local_reaches in reaches_here:
+                for key, record, day, local in index.get((module, term, reach), ()):
+                    if reach and not (local and local_reaches):
+                        continue
+                    known = found.get(key)
+                    if known is None:
+                        found[key] = (record, {term}, day)
+                    else:
+                        known[1].add(term)  # type: ignore[attr-defined]  # a set while it is built here
         return found
 
 

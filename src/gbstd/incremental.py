@@ -31,7 +31,7 @@ from typing import Any
 from gbstd.catalog.cache import SHARD_NAMES, Cache, finding_to_json, shard_of_path
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.loader import load_files_after_records, load_files_before_records, record_rels
-from gbstd.catalog.yamlio import Locator, file_locator
+from gbstd.catalog.yamlio import Locator, lazy_locator
 from gbstd.findings import Finding
 from gbstd.model.config import Config
 from gbstd.rules import Rule
@@ -51,14 +51,17 @@ def scope(rule: Rule) -> str:
     return "catalog"
 
 
+_FIELDS = tuple(FACT_GROUPS.values())
+
+
 def record_facts(record: Record) -> str:
     """One digest per group of FACT_GROUPS, concatenated: what other records' rules may read of this one."""
-    standard = record.standard
-    parts = []
-    for fields in FACT_GROUPS.values():
-        text = repr([getattr(standard, name) for name in fields])
-        parts.append(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest())
-    return "".join(parts)
+    values = record.standard.__dict__  # the model's fields (read straight: 1.2 million reads at 100 000 records)
+    blake2b = hashlib.blake2b
+    return b"".join(
+        blake2b(repr([values[name] for name in fields]).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        for fields in _FIELDS
+    ).hex()
 
 
 def rule_digests(rules: Iterable[Rule], groups: dict[str, str], shared: str) -> dict[str, str]:
@@ -161,12 +164,11 @@ _FACTS_HEX = DIGEST_HEX * len(GROUPS)
 def fact_sums(rel: str, facts: str) -> list[int]:
     """Per group, this record's term of the catalog-wide sum (a multiset hash: order-free and updatable, so
     one edit changes the digests without reading every record's facts)."""
-    terms = []
-    for index in range(len(GROUPS)):
-        part = facts[index * DIGEST_HEX:(index + 1) * DIGEST_HEX]
-        text = f"{rel}\0{part}".encode("utf-8", "surrogatepass")
-        terms.append(int.from_bytes(hashlib.blake2b(text, digest_size=16).digest(), "big"))
-    return terms
+    head, data, blake2b = f"{rel}\0".encode("utf-8", "surrogatepass"), facts.encode("ascii"), hashlib.blake2b
+    return [
+        int.from_bytes(blake2b(head + data[start:start + DIGEST_HEX], digest_size=16).digest(), "big")
+        for start in range(0, len(GROUPS) * DIGEST_HEX, DIGEST_HEX)
+    ]
 
 
 def paths_digest(pairs: Iterable[tuple[str, str]]) -> str:
@@ -345,9 +347,8 @@ def resolve_positions(catalog: Catalog, findings: list[Finding], state: LintStat
             spot = known.get(key)
             if not (isinstance(spot, list) and len(spot) == 2 and all(isinstance(x, int) for x in spot)):
                 if locator is None:  # positions kept from this run's parse, else the file parsed again
-                    path, top = catalog.locate(rel)
                     max_size = catalog.config.catalog.max_file_size
-                    locator = file_locator(path, top, max_size, catalog.positions.get(rel))
+                    locator = lazy_locator(lambda rel=rel: catalog.locate(rel), max_size, catalog.positions.get(rel))
                 spot = list(locator.position(finding.loc, finding.key))
                 known[key] = spot
                 learnt = True

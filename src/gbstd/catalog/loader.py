@@ -306,10 +306,13 @@ def _load_records(
 ) -> None:
     root, config = catalog.root, catalog.config
     to_read: list[str] = []
+    # The file table read once, and no lstat for a file it never hashed (none on a first run: that was a
+    # second of a cold run at 100 000 records).
+    known = cache.known_hashes(root, rels) if cache is not None else {}
     for rel in rels:
         catalog.files.append(rel)
-        cached = _from_cache(catalog, rel, cache)
-        if cached:
+        sha = known.get(rel)
+        if sha is not None and cache is not None and _from_cache(catalog, rel, sha, cache):
             if progress:
                 progress(1)
         else:
@@ -333,12 +336,11 @@ def _load_records(
     catalog.records.sort(key=lambda record: record.rel)
 
 
-def _from_cache(catalog: Catalog, rel: str, cache: Cache | None) -> bool:
-    if cache is None:
-        return False
-    sha = cache.known_hash_at(catalog.root, rel)  # a link is read again: where it leads is checked on reading
-    parsed = cache.parsed(sha) if sha else None
-    if sha is None or parsed is None:
+def _from_cache(catalog: Catalog, rel: str, sha: str, cache: Cache) -> bool:
+    """Add the record whose content hash the cache vouches for (never a link's: where it leads is checked
+    on reading) from its parsed data, when the cache has it."""
+    parsed = cache.parsed(sha)
+    if parsed is None:
         return False
     data, rows = parsed
     try:

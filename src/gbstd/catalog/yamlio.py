@@ -567,7 +567,18 @@ def file_locator(path: Path, root: Path, max_size: int, positions: Positions | N
     the file is read and parsed only when they do not answer. A file that is gone (e.g. a record deleted since
     the baseline) points at its start."""
 
+    return lazy_locator(lambda: (path, root), max_size, positions)
+
+
+def lazy_locator(
+    where: Callable[[], tuple[Path, Path]], max_size: int, positions: Positions | None
+) -> Locator:
+    """:func:`file_locator` of the file ``where()`` names (its path and catalog root), asked only when the
+    file must be read: kept positions answer nearly every finding, and a path per file costs (100 000 of them
+    at 100 000 records)."""
+
     def read() -> str | None:
+        path, root = where()
         return read_text(path, max_size, root)[0] if path.is_file() else None
 
     return Locator(positions=positions, read=read) if positions is not None else Locator(read())

@@ -109,6 +109,9 @@ def _columns() -> dict[str, list[Any]]:
     return {"paths": [], "lengths": [], "errors": [], "warnings": [], "infos": []}
 
 
+_BLOCK = 1 << 16  # bytes of report pieces a chunk of output
+
+
 def _fresh(
     report: ReportInput, output_format: str, findings: list[Finding], encoding: str, errors: str
 ) -> tuple[Counts, Iterator[bytes], dict[str, Any]]:
@@ -129,12 +132,22 @@ def _fresh(
     lengths = index["lengths"]
 
     def chunks() -> Iterator[bytes]:
+        # Pieces go out in blocks: a chunk passes the terminal, the stored copy and its digest, and a national
+        # catalog has 100 000 pieces.
         yield head
         last = len(runs) - 1
+        block: list[bytes] = []
+        size = 0
         for number, (_, run) in enumerate(runs):
             piece = layout.piece(run).encode(encoding, errors)
             lengths.append(len(piece))
-            yield piece[: len(piece) - len(sep)] if number == last and sep else piece
+            block.append(piece[: len(piece) - len(sep)] if number == last and sep else piece)
+            size += len(piece)
+            if size >= _BLOCK:
+                yield b"".join(block)
+                block, size = [], 0
+        if block:
+            yield b"".join(block)
         yield tail
 
     return counts, chunks(), _meta(counts, len(head), layout.sep, len(tail), index)

@@ -8,14 +8,16 @@ size of its group — 26 copies of one subject give 26 findings, not 325.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.rules._dupes_memo import Kept
 from gbstd.rules.base import Rule, RuleContext
-from gbstd.similarity import DuplicateKind, DuplicatePair
-from gbstd.similarity.groups import other
+
+if TYPE_CHECKING:  # the similarity package (numpy, rapidfuzz) is imported only where duplicates are found
+    from gbstd.similarity import DuplicateKind, DuplicatePair
 
 
 def findings(
@@ -27,6 +29,8 @@ def findings(
 
     With a memo (incremental lint, :mod:`gbstd.rules._dupes_memo`) the components detection reused come from
     it, and this run's findings are kept in it by component for the next run."""
+    from gbstd.similarity.groups import other  # here: numpy and the rest load only where duplicates are found
+
     groups, memo = ctx.duplicates, ctx.duplicate_memo
     made: dict[str, Kept] = {}  # this run's findings by file: partner's file, score, group size
     for record, partner in groups.records_with(kind):

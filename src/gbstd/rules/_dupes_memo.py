@@ -12,11 +12,13 @@ it — so it needs no tie to the lint state; a damaged or foreign file is ignore
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gbstd.catalog.cache import Cache
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.similarity.components import Component
+
+if TYPE_CHECKING:  # the similarity package (numpy, rapidfuzz) is imported only where duplicates are found
+    from gbstd.similarity.components import Component
 
 MEMO_DIR = "dupes-memo"
 

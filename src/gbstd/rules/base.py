@@ -13,7 +13,7 @@ import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog, ProjectRecord, Record
@@ -24,10 +24,10 @@ from gbstd.i18n import Text
 from gbstd.pipeline import ProjectState, project_states
 from gbstd.review import ReviewState, review_states
 from gbstd.rules import docs_zh
-from gbstd.similarity import DuplicateGroups, find_groups
 
 if TYPE_CHECKING:
     from gbstd.rules._dupes_memo import DuplicateMemo
+    from gbstd.similarity import DuplicateGroups
 
 # What a catalog-wide rule may read of other records, in groups of Standard fields. Incremental lint keeps a
 # digest of each group per record and re-runs a catalog-wide rule only when a group it reads changed (or a
@@ -56,6 +56,14 @@ WITH_REVIEWS: frozenset[str] = CATALOG_FACTS | {"reviews"}
 # Duplicate detection (the D rules) reads codes, titles, scopes, statuses, regions, supersession links,
 # references, distinct_from, modules and issuing/administering bodies: not dates, making or reviews.
 DUPLICATE_FACTS: frozenset[str] = frozenset({"code", "title", "status", "lineage", "refs", "dupes", "module"})
+
+
+def find_groups(*args: Any, **kwargs: Any) -> DuplicateGroups:
+    """:func:`gbstd.similarity.find_groups`, imported when first called: the similarity package brings numpy,
+    rapidfuzz and the rest, which only the D rules need (a tenth of a second of every other run's start)."""
+    from gbstd.similarity import find_groups as find
+
+    return find(*args, **kwargs)
 
 
 class RuleContext:

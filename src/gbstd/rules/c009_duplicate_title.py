@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import lru_cache
 
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Severity
@@ -13,11 +14,13 @@ from gbstd.i18n import Text
 from gbstd.model.standard import Status
 from gbstd.rules.base import Rule, RuleContext
 
+_NOT_WORD = re.compile(r"[\s\W_]+")
 
+
+@lru_cache(maxsize=1 << 16)  # titles recur region after region in a national catalog
 def title_key(title: str) -> str:
     """Title compared without width, spacing or punctuation differences."""
-    text = unicodedata.normalize("NFKC", title)
-    return re.sub(r"[\s\W_]+", "", text).casefold()
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", title)).casefold()
 
 
 class DuplicateTitle(Rule):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Severity
@@ -10,7 +11,9 @@ from gbstd.i18n import Text
 from gbstd.rules._dupes import findings
 from gbstd.rules.base import DUPLICATE_FACTS, Rule, RuleContext
 from gbstd.rules.c009_duplicate_title import title_key
-from gbstd.similarity import DuplicateKind, DuplicatePair
+
+if TYPE_CHECKING:
+    from gbstd.similarity import DuplicatePair
 
 
 class DuplicateSubject(Rule):
@@ -43,6 +46,8 @@ class DuplicateSubject(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from gbstd.similarity import DuplicateKind  # the similarity stack loads only when the D rules run
+
         def differs(record: Record, pair: DuplicatePair) -> bool:  # identical titles are C009's
             return title_key(pair.a_record.title) != title_key(pair.b_record.title)
 

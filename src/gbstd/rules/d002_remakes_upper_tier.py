@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from gbstd.catalog.catalog import Record
 from gbstd.catalog.references import cites
@@ -10,7 +11,9 @@ from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.rules._dupes import findings
 from gbstd.rules.base import DUPLICATE_FACTS, Rule, RuleContext
-from gbstd.similarity import DuplicateKind, DuplicatePair
+
+if TYPE_CHECKING:
+    from gbstd.similarity import DuplicatePair
 
 
 class RemakesUpperTier(Rule):
@@ -44,6 +47,8 @@ class RemakesUpperTier(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from gbstd.similarity import DuplicateKind  # the similarity stack loads only when the D rules run
+
         def uncited(lower: Record, pair: DuplicatePair) -> bool:
             standard = lower.standard  # most records cite nothing: no code to parse
             # cites() is the definition dupes and the bulletin use too

@@ -8,7 +8,6 @@ from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.rules._dupes import findings
 from gbstd.rules.base import DUPLICATE_FACTS, Rule, RuleContext
-from gbstd.similarity import DuplicateKind
 
 
 class SiblingCopy(Rule):
@@ -38,6 +37,8 @@ class SiblingCopy(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from gbstd.similarity import DuplicateKind  # the similarity stack loads only when the D rules run
+
         yield from findings(
             self, ctx, DuplicateKind.SIBLING,
             Text("其他地区或机构已有同主题标准 {partner}（疑似重复组共 {size} 项），可考虑直接采用（择优选取、共同使用）",

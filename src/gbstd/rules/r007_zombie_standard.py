@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dateutil.relativedelta import relativedelta
-
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
-from gbstd.review import is_zombie
+from gbstd.review import is_zombie, whole_years
 from gbstd.rules.base import RecordRule, RuleContext
 
 
@@ -46,7 +44,7 @@ class ZombieStandard(RecordRule):
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
         state = ctx.review_state(record)
         if is_zombie(state):
-            years = relativedelta(ctx.as_of, state.anchor).years if state.anchor else 0
+            years = whole_years(state.anchor, ctx.as_of) if state.anchor else 0
             yield self.at(record, Text(
                 f"僵尸标准：实施约 {years} 年，超过 {state.period_years} 年复审周期，"
                 "目录中既无复审记录也无实施证据",

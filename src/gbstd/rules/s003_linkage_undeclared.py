@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.references import resolve_reference
-from gbstd.coverage import reaches, show_terms
+from gbstd.coverage import show_terms
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.code import Tier
@@ -79,17 +79,30 @@ class LinkageUndeclared(RecordRule):
     )
     severity = Severity.WARNING
 
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        pieces: dict[tuple[str, frozenset[str]], tuple[str, str, Record]] = {}  # shared by the run: see _check
+        for record in ctx.catalog.records:
+            yield from self._check(record, ctx, pieces)
+
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
-        if record.tier not in (Tier.LOCAL, Tier.INTERNAL) or record.status is Status.ABOLISHED:
+        return self._check(record, ctx, {})
+
+    def _check(
+        self, record: Record, ctx: RuleContext, pieces: dict[tuple[str, frozenset[str]], tuple[str, str, Record]]
+    ) -> Iterator[Finding]:
+        """``pieces`` memoises each upper standard's part of the message by its shared terms: in a national
+        catalog the same provincial and national standards are listed for record after record."""
+        tier = record.tier
+        if tier not in (Tier.LOCAL, Tier.INTERNAL) or record.status is Status.ABOLISHED:
             return
-        terms = ctx.subjects.record_terms(record)
-        candidates = ctx.subjects.in_force_sharing(record.standard.module, terms, record.region)
+        region, own = record.region, record.key
+        subjects = ctx.subjects
         mine = _date(record)
         uppers = []
-        for key, (upper, terms) in sorted(candidates.items()):
-            if key == record.key or not reaches(upper.tier, upper.region, record.tier, record.region):
+        found = subjects.uppers_sharing(record.standard.module, subjects.record_terms(record), tier, region)
+        for key, (upper, terms, theirs) in sorted(found.items()):  # theirs: the upper standard's _date
+            if key == own:
                 continue
-            theirs = _date(upper)
             if mine is not None and theirs is not None and theirs > mine:
                 continue  # the upper standard came later: the record could not have declared it
             uppers.append((upper, terms))
@@ -99,8 +112,17 @@ class LinkageUndeclared(RecordRule):
         missing = [(u, t) for u, t in uppers if u.key not in linked]
         if not missing:
             return
-        listed_zh = "；".join(f"{u.key} {u.title}（主题：{show_terms(t)}）" for u, t in missing)
-        listed_en = "; ".join(f"{u.key} {u.title} (subject: {show_terms(t)})" for u, t in missing)
+        parts = []
+        for upper, shared in missing:
+            memo = (upper.key, frozenset(shared))
+            part = pieces.get(memo)
+            if part is None or part[2] is not upper:
+                shown = show_terms(shared)
+                part = pieces[memo] = (f"{upper.key} {upper.title}（主题：{shown}）",
+                                       f"{upper.key} {upper.title} (subject: {shown})", upper)
+            parts.append(part)
+        listed_zh = "；".join(part[0] for part in parts)
+        listed_en = "; ".join(part[1] for part in parts)
         yield self.at(
             record,
             Text(

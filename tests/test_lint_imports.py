@@ -1,0 +1,41 @@
+"""The similarity stack (numpy, rapidfuzz, jieba, scikit-learn) is the D rules' alone: a lint run without them
+must not import it (a tenth of a second of every start), and one with them still finds duplicates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+SAMPLE = Path(__file__).resolve().parents[1] / "standards"
+
+RUN = """
+import sys
+from gbstd.cli.app import main
+sys.argv = ["gbstd", "lint", sys.argv[1], "--format", "json", "--as-of", "2025-06-30", *sys.argv[2:]]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("numpy", "rapidfuzz", "jieba", "sklearn", "gbstd.similarity") if m in sys.modules)
+print("HEAVY=" + ",".join(heavy), file=sys.stderr)
+"""
+
+
+def _lint(root: Path, *args: str) -> tuple[list[dict[str, object]], str]:
+    done = subprocess.run([sys.executable, "-c", RUN, str(root), "--jobs", "1", *args],
+                          capture_output=True, text=True, timeout=300, check=False)
+    heavy = next(line for line in done.stderr.splitlines() if line.startswith("HEAVY="))
+    return json.loads(done.stdout), heavy.removeprefix("HEAVY=")
+
+
+def test_lint_without_the_d_rules_imports_no_similarity_stack(tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    findings, heavy = _lint(root, "--ignore", "D")
+    assert findings and heavy == ""
+    with_d, heavy = _lint(root, "--no-cache")
+    assert "gbstd.similarity" in heavy.split(",")  # --jobs 1: the D rules ran in this process
+    assert any(str(f["rule"]).startswith("D") for f in with_d)
