@@ -31,7 +31,7 @@ def _keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     (a 2-gram before the 3-grams it begins)."""
     docs = [_WHITESPACE.sub(" ", text.lower()) for text in texts]
     lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-    points = np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+    points = np.frombuffer("".join(docs).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64) + 1
     starts = _before(lengths)
     doc_parts: list[np.ndarray] = []
     key_parts: list[np.ndarray] = []
