@@ -25,7 +25,7 @@ import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import NamedTuple
 
@@ -595,7 +595,7 @@ class _Run:
             result = scored.get(memo)
             if result is None:
                 if row_i >= 0 and row_j >= 0:  # the texts, for the evidence of one differing word
-                    ctx = replace(ctx, scopes=(texts[row_i], texts[row_j]))
+                    ctx = Context(ctx.same_module, ctx.same_body, (texts[row_i], texts[row_j]))  # not replace(): 2× slower
                 result = scored[memo] = finish(entries[i].subject, entries[j].subject, scope_value, weights,
                                                aligner if al else None, ctx, (s, b, t, d, w))
             if result.score >= min_score:

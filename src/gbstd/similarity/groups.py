@@ -240,7 +240,7 @@ class GroupBuilder(Forest):
             kinds = self._kinds.get(root, Counter())
             by_value = {k.value: k for k in kinds if kinds[k]}
             kind = next(by_value[v] for v in KIND_ORDER if v in by_value)
-            built.append(DuplicateGroup(sorted(records, key=rank_key), pairs, kind, self._counts.get(root, 0), kinds))
+            built.append(DuplicateGroup(sorted(records, key=self._rank), pairs, kind, self._counts.get(root, 0), kinds))
         built.sort(key=lambda g: (-g.score, -len(g.members), g.members[0].key, g.members[0].rel))
         group_of = {id(record): n for n, group in enumerate(built) for record in group.members}
         self.extra.sort(key=lambda p: (-p.score, p.a, p.b))
