@@ -106,3 +106,36 @@ def test_damaged_index_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert segment._dictionary().cut("环境保护设施") == list(_jieba().cut("环境保护设施", HMM=False))
     finally:
         segment._dictionary.cache_clear()
+
+
+def _jieba_words(text: str) -> tuple[str, ...]:
+    """words() as it was written on jieba's Tokenizer: cut, then compounds of four or more characters split
+    once into the most balanced pair of dictionary words."""
+    freq = _jieba().FREQ
+    out: list[str] = []
+    for word in _jieba().cut(text, HMM=False):
+        splits = [k for k in range(2, len(word) - 1) if freq.get(word[:k]) and freq.get(word[k:])]
+        if len(word) < 4 or not splits:
+            out.append(word)
+        else:
+            k = min(splits, key=lambda k: abs(k - len(word) / 2))
+            out.extend((word[:k], word[k:]))
+    return tuple(out)
+
+
+def test_words_equal_jieba_one_at_a_time_and_in_bulk() -> None:
+    titles = _titles()
+    segment._WORDS.clear()
+    segment.prepare(titles)  # all at once
+    bulk = [segment.words(t) for t in titles]
+    segment._WORDS.clear()
+    assert [segment.words(t) for t in titles] == bulk  # one at a time
+    assert bulk == [_jieba_words(t) for t in titles]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, max_size=5))
+def test_words_equal_jieba(texts: list[str]) -> None:
+    segment._WORDS.clear()
+    segment.prepare(texts)
+    assert [segment.words(t) for t in texts] == [_jieba_words(t) for t in texts]

@@ -64,7 +64,7 @@ from gbstd.similarity.scoring import (
     score_pair,
     substituted,
 )
-from gbstd.similarity.segment import words
+from gbstd.similarity.segment import prepare, words
 from gbstd.similarity.subject import Subject, SubjectExtractor
 from gbstd.similarity.thesaurus import Thesaurus
 
@@ -460,6 +460,7 @@ class _Run:
         record's subject is a candidate; the abbreviation rule itself then decides
         (:mod:`gbstd.similarity.abbreviation`)."""
         generic = self.detector.extractor.generic_words
+        prepare(groups)  # every subject segmented in one dictionary pass, not one lookup each
         for core, members in list(groups.items()):
             parts = words(core)
             if len(parts) < 2:
@@ -483,6 +484,7 @@ class _Run:
         aligner = self.detector.aligner
         key_of = aligner.thesaurus_key or (lambda w: w)
         by_key: dict[str, list[str]] = defaultdict(list)
+        prepare(groups)  # (done already when abbreviations are on)
         for core in list(groups):
             parts = words(core)
             by_key["\x01".join(sorted(key_of(w) if len(w) >= 2 else w for w in parts))].append(core)

@@ -7,10 +7,11 @@ compounds.
 
 Why not jieba's own ``Tokenizer``: it loads the whole dictionary into a dict of half a million words (about
 0.5 s, plus 0.1–0.3 s to import jieba) though a run asks it of a few thousand titles. Here the dictionary is read
-once into a compact index (:class:`_Dictionary`: 64-bit hashes of every word and word prefix, sorted, with the
-words themselves to confirm a hit), kept beside jieba's own cache and read from there on later runs (a few milliseconds); the cut follows
-jieba's code step for step (``get_DAG``, ``calc``, ``__cut_DAG_NO_HMM``, ``cut``), and tests hold it equal to
-jieba's on every title of the sample catalog and on generated text.
+once into a compact index (:class:`_Dictionary`: two 64-bit hashes of every word and word prefix, sorted), kept
+beside jieba's own cache and read from there by later runs (a few milliseconds); every substring of many texts
+is looked up in one numpy pass (:func:`prepare`), and the cut follows jieba's code step for step (``get_DAG``,
+``calc``, ``__cut_DAG_NO_HMM``, ``cut``). Tests hold it equal to jieba's on every title of the sample catalog
+and on generated text.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import re
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterable
 from functools import lru_cache
 from math import log
 from pathlib import Path
@@ -41,9 +43,13 @@ _ENG = re.compile("[a-zA-Z0-9]", re.U)
 _MODIFIER_TAGS = frozenset(("a", "ad", "b", "d", "t", "z"))
 _CLASSES = {"": 0, "v": 1, "m": 2}
 
-_PRIME = np.uint64(0x100000001B3)  # FNV's 64-bit prime: a polynomial hash of code points, wrapping at 2**64
-_FORMAT = 1  # of the index file; a new layout gets a new file name
-_ARRAYS = ("hashes", "freqs", "classes", "offsets", "words", "total", "longest")
+# Two polynomial hashes of a text's code points, wrapping at 2**64: the first finds a key, the second confirms it
+# (texts of at most 16 characters: two independent 64-bit hashes agreeing by chance is not to be expected).
+_PRIME = np.uint64(0x100000001B3)  # FNV's 64-bit prime
+_CHECK_PRIME = np.uint64(0x9E3779B97F4A7C15)
+_CHECK_MIX = np.uint64(0x5851F42D4C957F2D)
+_FORMAT = 2  # of the index file; a new layout gets a new file name
+_ARRAYS = ("hashes", "checks", "freqs", "classes", "total", "longest")
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> int:
@@ -62,32 +68,27 @@ def _dictionary_file() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
 
 
-def _hashes(points: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The hash of each text of a padded (texts × longest) array of code points + 1 (0 after a text's end)."""
-    out = np.zeros(len(points), dtype=np.uint64)
+def _extend(hashes: np.ndarray, checks: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both hashes of texts one code point (+ 1) longer."""
     with np.errstate(over="ignore"):
-        for column in range(points.shape[1] if points.ndim == 2 else 0):
-            live = lengths > column
-            out[live] = out[live] * _PRIME + points[live, column]
-    return out
+        return hashes * _PRIME + points, checks * _CHECK_PRIME + (points ^ _CHECK_MIX)
 
 
 class _Dictionary:
-    """jieba's prefix dictionary (``Tokenizer.FREQ`` and ``total``) as sorted arrays: ``hashes`` of every word
-    and word prefix, their ``freqs`` (0 for a prefix that is no word), ``classes`` (verbal or modifier, for
-    words of two to four characters), and ``words`` in the same order, '\\n'-joined, to confirm a hit."""
+    """jieba's prefix dictionary (``Tokenizer.FREQ`` and ``total``) as arrays sorted by ``hashes`` of every word
+    and word prefix: their ``checks`` (the second hash), ``freqs`` (0 for a prefix that is no word) and
+    ``classes`` (verbal or modifier, for words of two to four characters)."""
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         self.hashes = arrays["hashes"]
+        self.checks = arrays["checks"]
         self.freqs = arrays["freqs"]
         self.classes = arrays["classes"]
-        self.offsets = arrays["offsets"]
-        self.words = str(arrays["words"][()])
         self.total = int(arrays["total"][()])
         self.longest = int(arrays["longest"][()])
         self.log_total = log(self.total)
-        ok = (len(self.hashes) == len(self.freqs) == len(self.classes) == len(self.offsets) - 1
-              and int(self.offsets[-1]) <= len(self.words) + 1 and self.longest > 0)
+        ok = (len(self.hashes) == len(self.checks) == len(self.freqs) == len(self.classes) > 0
+              and self.longest > 0 and self.total > 0)
         if not ok:
             raise ValueError("inconsistent dictionary index")
 
@@ -110,78 +111,101 @@ class _Dictionary:
         found = {word: "v" for word in re.findall(r"^(\S{2,4}) \d+ v\w*\r?$", text, re.MULTILINE)}
         found.update((word, "m") for word in re.findall(rf"^(\S{{2,4}}) \d+ (?:{tags})\r?$", text, re.MULTILINE))
         keys = list(freq)
-        hashes = cls._hash_texts(keys)
+        hashes, checks = cls._hash_texts(keys)
         order = np.argsort(hashes, kind="stable")
+        hashes, checks = hashes[order], checks[order]
+        if (hashes[1:] == hashes[:-1]).any():  # then searchsorted would find one of two keys only
+            raise ValueError("two dictionary keys share a hash")
         keys = [keys[i] for i in order.tolist()]
-        lengths = np.fromiter((len(k) + 1 for k in keys), dtype=np.int64, count=len(keys))
-        offsets = np.zeros(len(keys) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
         return {
-            "hashes": hashes[order],
+            "hashes": hashes,
+            "checks": checks,
             "freqs": np.fromiter((freq[k] for k in keys), dtype=np.int64, count=len(keys)),
             "classes": np.fromiter((_CLASSES[found.get(k, "")] for k in keys), dtype=np.int8, count=len(keys)),
-            "offsets": offsets,
-            "words": np.array("\n".join(keys) + "\n"),
             "total": np.array(total),
             "longest": np.array(max(map(len, keys))),
         }
 
     @staticmethod
-    def _hash_texts(texts: list[str]) -> np.ndarray:
+    def _hash_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Both hashes of each text."""
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
         width = int(lengths.max()) if len(texts) else 0
         padded = "".join(t.ljust(width, "\0") for t in texts)
-        points = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64) + np.uint64(1)
-        return _hashes(points.reshape(len(texts), width), lengths)
+        points = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        points = (points + np.uint64(1)).reshape(len(texts), width)
+        hashes = np.zeros(len(texts), dtype=np.uint64)
+        checks = np.zeros(len(texts), dtype=np.uint64)
+        for column in range(width):
+            live = lengths > column
+            hashes[live], checks[live] = _extend(hashes[live], checks[live], points[live, column])
+        return hashes, checks
+
+    def _lookup(self, hashes: np.ndarray, checks: np.ndarray) -> np.ndarray:
+        """Index of the key with both hashes, -1 where there is none."""
+        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        return np.where((self.hashes[at] == hashes) & (self.checks[at] == checks), at, -1)
 
     def find(self, texts: list[str]) -> np.ndarray:
         """Index of each text among the keys, -1 where it is none."""
-        if not texts:
-            return np.zeros(0, dtype=np.int64)
-        wanted = self._hash_texts(texts)
-        at = np.minimum(np.searchsorted(self.hashes, wanted), len(self.hashes) - 1)
-        out = np.where(self.hashes[at] == wanted, at, -1)
-        offsets, words = self.offsets, self.words
-        for k in np.flatnonzero(out >= 0).tolist():  # a hash is no proof: compare the word itself
-            index = int(out[k])
-            if words[int(offsets[index]) : int(offsets[index + 1]) - 1] != texts[k]:
-                out[k] = -1
-        return out
+        return self._lookup(*self._hash_texts(texts)) if texts else np.zeros(0, dtype=np.int64)
 
     def freq(self, text: str) -> int | None:
         """``Tokenizer.FREQ.get(text)``: the word's count, 0 for a prefix that is no word, None for neither."""
         index = int(self.find([text])[0])
         return None if index < 0 else int(self.freqs[index])
 
-    def _dag(self, sentence: str) -> tuple[dict[int, list[int]], dict[tuple[int, int], int]]:
-        """jieba's ``get_DAG``, and the count of each word in it (``calc`` reads them)."""
-        n = len(sentence)
-        spans = [(k, end) for k in range(n) for end in range(k + 1, min(n, k + self.longest) + 1)]
-        found = self.find([sentence[k:end] for k, end in spans]).tolist()
-        known = {span: (int(self.freqs[i]) if i >= 0 else None) for span, i in zip(spans, found, strict=True)}
-        dag: dict[int, list[int]] = {}
-        counts: dict[tuple[int, int], int] = {}
-        for k in range(n):
-            ends = []
-            i = k
-            count = known.get((k, k + 1))
-            while i < n and count is not None:  # frag in FREQ
-                if count:
-                    ends.append(i)
-                    counts[(k, i + 1)] = count
-                i += 1
-                count = known.get((k, i + 1))
-            dag[k] = ends or [k]
-        return dag, counts
+    def spans(self, texts: list[str]) -> list[list[list[int]]]:
+        """For each text, a table: ``table[start][size - 1]`` is ``FREQ.get`` of the text's ``size`` characters
+        from ``start`` (-1 for no key), for sizes up to ``longest``; every substring of every text hashed and
+        looked up in one pass."""
+        if not texts:
+            return []
+        joined = "".join(texts)
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        points += np.uint64(1)
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        bounds = np.cumsum(lengths)
+        ends = np.repeat(bounds, lengths)  # where each character's text ends in ``joined``
+        positions = np.arange(len(points), dtype=np.int64)
+        table = np.full((len(points), self.longest), -1, dtype=np.int64)
+        hashes = np.zeros(len(points), dtype=np.uint64)
+        checks = np.zeros(len(points), dtype=np.uint64)
+        for size in range(1, self.longest + 1):
+            at = np.flatnonzero(positions + size <= ends)
+            if not len(at):
+                break
+            # the hashes of joined[p : p + size] from those of joined[p : p + size - 1]; a substring that ran
+            # past its text is not extended again (``at`` shrinks as ``size`` grows)
+            hashes[at], checks[at] = _extend(hashes[at], checks[at], points[at + size - 1])
+            index = self._lookup(hashes[at], checks[at])
+            hit = index >= 0
+            table[at[hit], size - 1] = self.freqs[index[hit]]
+        rows = table.tolist()
+        return [rows[stop - length : stop] for stop, length in zip(bounds.tolist(), lengths.tolist(), strict=True)]
 
-    def _cut_dag(self, sentence: str) -> list[str]:
-        """jieba's ``__cut_DAG_NO_HMM``: the most probable path through the DAG, single letters and digits joined."""
-        dag, counts = self._dag(sentence)
+    def _cut_dag(self, sentence: str, known: list[list[int]], at: int) -> list[str]:
+        """jieba's ``get_DAG``, ``calc`` and ``__cut_DAG_NO_HMM`` on a run of ``sentence`` (its characters from
+        ``at`` in the text that ``known``, a :meth:`spans` table, describes): the most probable path through
+        the dictionary words, single letters and digits joined."""
         n = len(sentence)
-        route: dict[int, tuple[float, int]] = {n: (0, 0)}
-        log_total = self.log_total
+        longest, log_total = self.longest, self.log_total
+        # dag[k]: (end index, count or 1) of each word from k; get_DAG stops at the first fragment that is no
+        # key, and a character that starts no word is a word of its own (calc counts it as 1)
+        dag: list[list[tuple[int, int]]] = []
+        for k in range(n):
+            row = known[at + k]
+            ends = []
+            for size in range(min(n - k, longest)):
+                count = row[size]
+                if count < 0:
+                    break
+                if count:
+                    ends.append((k + size, count))
+            dag.append(ends or [(k, 1)])
+        route: list[tuple[float, int]] = [(0, 0)] * (n + 1)
         for idx in range(n - 1, -1, -1):
-            route[idx] = max((log(counts.get((idx, x + 1)) or 1) - log_total + route[x + 1][0], x) for x in dag[idx])
+            route[idx] = max((log(count) - log_total + route[x + 1][0], x) for x, count in dag[idx])
         out: list[str] = []
         x = 0
         buf = ""
@@ -200,20 +224,24 @@ class _Dictionary:
             out.append(buf)
         return out
 
-    def cut(self, sentence: str) -> list[str]:
-        """jieba's ``Tokenizer.cut(sentence, HMM=False)``."""
+    def cut(self, sentence: str, known: list[list[int]] | None = None) -> list[str]:
+        """jieba's ``Tokenizer.cut(sentence, HMM=False)``; ``known``: :meth:`spans` of ``sentence``."""
+        if known is None:
+            known = self.spans([sentence])[0]
         out: list[str] = []
+        at = 0
         for block in _HAN.split(sentence):
             if not block:
                 continue
             if _HAN.match(block):
-                out.extend(self._cut_dag(block))
+                out.extend(self._cut_dag(block, known, at))
             else:
                 for piece in _SKIP.split(block):
                     if _SKIP.match(piece):
                         out.append(piece)
                     else:
                         out.extend(piece)
+            at += len(block)
         return out
 
 
@@ -251,27 +279,56 @@ def is_word(text: str) -> bool:
     return bool(_dictionary().freq(text))
 
 
-def _split(word: str) -> list[str]:
-    """A compound of four or more characters as two dictionary words (the most balanced split), else itself."""
+def _split(word: str, at: int, known: list[list[int]]) -> list[str]:
+    """A compound of four or more characters (at ``at`` of a text whose substrings are ``known``) as two
+    dictionary words (the most balanced split), else itself."""
     if len(word) < 4:
         return [word]
     middle = len(word) / 2
-    splits = [k for k in range(2, len(word) - 1) if is_word(word[:k]) and is_word(word[k:])]
+    longest = _dictionary().longest  # a longer fragment is no word
+
+    def counted(start: int, end: int) -> bool:
+        return end - start <= longest and known[start][end - start - 1] > 0
+
+    splits = [k for k in range(2, len(word) - 1) if counted(at, at + k) and counted(at + k, at + len(word))]
     if not splits:
         return [word]
     k = min(splits, key=lambda k: abs(k - middle))
     return [word[:k], word[k:]]
 
 
-@lru_cache(maxsize=200_000)
+_WORDS: dict[str, tuple[str, ...]] = {}  # words() of each text asked for (the texts are a run's subjects)
+_WORDS_LIMIT = 200_000
+
+
+def prepare(texts: Iterable[str]) -> None:
+    """Segment many texts at once (one dictionary lookup for all), for :func:`words` to answer from."""
+    todo = list(dict.fromkeys(t for t in texts if t and t not in _WORDS))
+    if not todo:
+        return
+    if len(_WORDS) + len(todo) > _WORDS_LIMIT:
+        _WORDS.clear()
+    dictionary = _dictionary()
+    tables = [table for start in range(0, len(todo), 2000)  # bounded: a table is 16 numbers a character
+              for table in dictionary.spans(todo[start : start + 2000])]
+    for text, known in zip(todo, tables, strict=True):
+        out: list[str] = []
+        at = 0
+        for token in dictionary.cut(text, known):
+            out.extend(_split(token, at, known))
+            at += len(token)
+        _WORDS[text] = tuple(out)
+
+
 def words(text: str) -> tuple[str, ...]:
     """``text`` cut into dictionary words, compounds split (公共机构节约能源 → 公共 机构 节约 能源)."""
     if not text:
         return ()
-    out: list[str] = []
-    for token in _dictionary().cut(text):
-        out.extend(_split(token))
-    return tuple(out)
+    found = _WORDS.get(text)
+    if found is None:
+        prepare((text,))
+        found = _WORDS[text]
+    return found
 
 
 @lru_cache(maxsize=65536)
