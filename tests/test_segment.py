@@ -139,3 +139,21 @@ def test_words_equal_jieba(texts: list[str]) -> None:
     segment._WORDS.clear()
     segment.prepare(texts)
     assert [segment.words(t) for t in texts] == [_jieba_words(t) for t in texts]
+
+
+def test_index_of_another_type_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(segment.tempfile, "gettempdir", lambda: str(tmp_path))
+    segment._dictionary.cache_clear()
+    try:
+        built = segment._dictionary()
+        path = segment._index_file(segment._dictionary_file())
+        arrays = {name: getattr(built, name) for name in ("hashes", "checks", "freqs", "classes")}
+        arrays["freqs"] = arrays["freqs"].astype(np.float64)  # right CRC, wrong type
+        arrays |= {"total": np.array(built.total), "longest": np.array(built.longest)}
+        np.savez(path, checksum=np.array(segment._checksum(arrays), dtype=np.uint64), **arrays)
+        segment._dictionary.cache_clear()
+        again = segment._dictionary()
+        assert again.freqs.dtype == np.int64
+        assert again.cut("环境保护设施") == list(_jieba().cut("环境保护设施", HMM=False))
+    finally:
+        segment._dictionary.cache_clear()

@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import importlib.util
 import io
+import os
 import re
 import tempfile
 import zipfile
@@ -88,6 +89,8 @@ class _Dictionary:
         self.longest = int(arrays["longest"][()])
         self.log_total = log(self.total)
         ok = (len(self.hashes) == len(self.checks) == len(self.freqs) == len(self.classes) > 0
+              and self.hashes.dtype == self.checks.dtype == np.uint64 and self.freqs.dtype == np.int64
+              and self.classes.dtype == np.int8 and self.hashes.ndim == 1
               and self.longest > 0 and self.total > 0)
         if not ok:
             raise ValueError("inconsistent dictionary index")
@@ -256,10 +259,13 @@ def _index_file(source: Path) -> Path:
 @lru_cache(maxsize=1)
 def _dictionary() -> _Dictionary:
     """The index, from its file when a sound one is there, else built (and written for the next run). A damaged
-    file is rebuilt, never trusted: a CRC-32 of the arrays and their shapes are checked."""
+    file is rebuilt, never trusted: a CRC-32 of the arrays, their types and shapes are checked; a file another
+    user owns (the temporary directory is shared) is neither read nor replaced."""
     source = _dictionary_file()
     path = _index_file(source)
     try:
+        if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
+            return _Dictionary(_Dictionary.build(source))
         with np.load(path, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in (*_ARRAYS, "checksum")}
         if int(arrays["checksum"][()]) == _checksum(arrays):
