@@ -193,7 +193,7 @@ class GroupBuilder(Forest):
             return found
 
         slot, union, counts, all_kinds, partners = self._slot, self._union, self._counts, self._kinds, self._partners
-        rank = self._rank
+        rank, known_rank = self._rank, self._ranks.get  # a rank_key is a non-empty tuple: never falsy
         keep_all = self.keep_all
         for k in sorted(range(len(scores)), key=scores.__getitem__, reverse=True):
             kind = kinds[k]
@@ -216,12 +216,15 @@ class GroupBuilder(Forest):
                 key = (id(record), kind)
                 known = partners.get(key)
                 if known is None:
-                    partners[key] = Partner([pair_at(k)], 1, [rank(partner)])
+                    partners[key] = Partner([pair_at(k)], 1, [known_rank(id(partner)) or rank(partner)])
                 else:
                     known.count += 1
-                    partner_rank = rank(partner)
-                    if known.takes(score, partner_rank):
-                        known.insert(pair_at(k), partner_rank)
+                    kept = known.pairs
+                    # the partner's rank is looked up only when the score alone does not turn the pair away
+                    if len(kept) < KEEP_PARTNERS or score >= kept[-1].score:
+                        partner_rank = known_rank(id(partner)) or rank(partner)
+                        if known.takes(score, partner_rank):
+                            known.insert(pair_at(k), partner_rank)
 
     def _rank(self, record: Record) -> tuple[int, int, str, str]:
         found = self._ranks.get(id(record))
