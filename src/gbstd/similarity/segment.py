@@ -307,23 +307,30 @@ _WORDS: dict[str, tuple[str, ...]] = {}  # words() of each text asked for (the t
 _WORDS_LIMIT = 200_000
 
 
+def _segment(texts: list[str]) -> list[tuple[str, ...]]:
+    """:func:`words` of each text, with one dictionary lookup for all."""
+    dictionary = _dictionary()
+    tables = [table for start in range(0, len(texts), 2000)  # bounded: a table is 16 numbers a character
+              for table in dictionary.spans(texts[start : start + 2000])]
+    out: list[tuple[str, ...]] = []
+    for text, known in zip(texts, tables, strict=True):
+        parts: list[str] = []
+        at = 0
+        for token in dictionary.cut(text, known):
+            parts.extend(_split(token, at, known))
+            at += len(token)
+        out.append(tuple(parts))
+    return out
+
+
 def prepare(texts: Iterable[str]) -> None:
-    """Segment many texts at once (one dictionary lookup for all), for :func:`words` to answer from."""
+    """Segment many texts at once, for :func:`words` to answer from."""
     todo = list(dict.fromkeys(t for t in texts if t and t not in _WORDS))
     if not todo:
         return
     if len(_WORDS) + len(todo) > _WORDS_LIMIT:
         _WORDS.clear()
-    dictionary = _dictionary()
-    tables = [table for start in range(0, len(todo), 2000)  # bounded: a table is 16 numbers a character
-              for table in dictionary.spans(todo[start : start + 2000])]
-    for text, known in zip(todo, tables, strict=True):
-        out: list[str] = []
-        at = 0
-        for token in dictionary.cut(text, known):
-            out.extend(_split(token, at, known))
-            at += len(token)
-        _WORDS[text] = tuple(out)
+    _WORDS.update(zip(todo, _segment(todo), strict=True))
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -332,8 +339,9 @@ def words(text: str) -> tuple[str, ...]:
         return ()
     found = _WORDS.get(text)
     if found is None:
-        prepare((text,))
-        found = _WORDS[text]
+        if len(_WORDS) >= _WORDS_LIMIT:
+            _WORDS.clear()
+        found = _WORDS[text] = _segment([text])[0]
     return found
 
 
