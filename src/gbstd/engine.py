@@ -29,6 +29,7 @@ from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.loader import worker_count
 from gbstd.catalog.yamlio import Positions, file_locator
 from gbstd.findings import Finding, FindingSet, Severity
+from gbstd.i18n import Text
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules.base import RecordRule
 
@@ -103,7 +104,7 @@ class RuleRunner:
     def __init__(self, ctx: RuleContext, rules: Iterable[Rule], errors: list[tuple[str, str]],
                  jobs: int | None = None) -> None:
         self.ctx, self.errors = ctx, errors
-        self._results: dict[str, tuple[list[Finding] | None, list[tuple[str, str]]]] | None = None
+        self._results: dict[str, tuple[_Packed | list[Finding] | None, list[tuple[str, str]]]] | None = None
         self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
         forked = [rule for rule in rules if rule.code.startswith(FORKED) and not isinstance(rule, RecordRule)]
         self._forked = {rule.code for rule in forked}
@@ -183,19 +184,50 @@ class RuleRunner:
             assert self._results is not None
             done = self._results.pop(rule.code, None)
             if done is not None:
-                produced, errors = done
+                packed, errors = done
                 self.errors.extend(errors)
-                return produced
+                return unpack(packed)
         return check(rule, self.ctx, self.errors)
 
 
 def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:
-    """In the forked child: every rule's findings (or None) and internal errors, written as one pickle."""
+    """In the forked child: every rule's findings (or None, packed) and internal errors, written as one pickle."""
     results = []
     for rule in rules:
         errors: list[tuple[str, str]] = []
-        results.append((rule.code, (check(rule, ctx, errors), errors)))
+        results.append((rule.code, (pack(check(rule, ctx, errors)), errors)))
     pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# A rule's findings as they cross the pipe: one list per field (strings, tuples and ints only), not Finding
+# objects — unpickling 40 000 slotted dataclasses with their Text and Severity costs the waiting parent about
+# ten times as much as making them again from the fields.
+_Packed = tuple[str, list[list[object]]]
+_FIELDS = ("rule", "path", "record", "loc", "key", "line", "column")
+_SEVERITIES = {severity.value: severity for severity in Severity}
+
+
+def pack(findings: list[Finding] | None) -> _Packed | list[Finding] | None:
+    """``findings`` by field; as they are (pickled whole) when one holds something else than a Text message."""
+    if findings is None or not all(type(f) is Finding and type(f.message) is Text for f in findings):
+        return findings
+    columns: list[list[object]] = [[getattr(f, name) for f in findings] for name in _FIELDS]
+    columns.append([f.message.zh for f in findings])
+    columns.append([f.message.en for f in findings])
+    columns.append([f.severity.value for f in findings])
+    return ("fields", columns)
+
+
+def unpack(packed: _Packed | list[Finding] | None) -> list[Finding] | None:
+    """The findings :func:`pack` was given, equal field for field."""
+    if packed is None or isinstance(packed, list):
+        return packed
+    _, columns = packed
+    severities = _SEVERITIES
+    return [
+        Finding(rule, Text(zh, en), path, record, loc, key, line, column, severities[severity])  # type: ignore[arg-type]
+        for rule, path, record, loc, key, line, column, zh, en, severity in zip(*columns, strict=True)
+    ]
 
 
 def check(

@@ -17,7 +17,7 @@ number of pairs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from gbstd.catalog.catalog import Record
@@ -39,6 +39,9 @@ KEEP_PARTNERS = 2  # strongest pairs kept per record and kind (the D rules name 
 # first does not count for a rule: an identical title is C009's, a cited upper standard is not re-made)
 
 
+Rank = tuple[int, int, str, str]  # a record's rank_key
+
+
 @dataclass
 class Partner:
     """A record's strongest pairs of one kind (at most ``KEEP_PARTNERS``, strongest first) and how many pairs of
@@ -46,27 +49,34 @@ class Partner:
 
     pairs: list[DuplicatePair]
     count: int = 1
+    # the rank_key of each kept pair's partner (parallel to ``pairs``): compared on every tie of scores, which a
+    # large same-subject set has by the thousand
+    ranks: list[Rank] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def pair(self) -> DuplicatePair:
         return self.pairs[0]
 
-    def takes(self, score: float) -> bool:
-        """Whether a pair of this score would be kept on its score alone (asked before the pair is made); a tie
-        with the weakest kept pair is decided by the partners' ranks (``GroupBuilder``)."""
+    def takes(self, score: float, rank: Rank) -> bool:
+        """Whether a pair of this score, with a partner of this rank, would be kept: stronger than the weakest
+        kept pair, or as strong with a partner that ranks first (``GroupBuilder``)."""
         pairs = self.pairs
-        return len(pairs) < KEEP_PARTNERS or score > pairs[-1].score
+        if len(pairs) < KEEP_PARTNERS:
+            return True
+        weakest = pairs[-1].score
+        return score > weakest or (score == weakest and rank < self.ranks[-1])
 
-    def insert(self, pair: DuplicatePair, rank: Callable[[DuplicatePair], tuple[int, int, str, str]]) -> None:
-        """Keep ``pair`` among the strongest; equal scores are ordered by ``rank`` (the partner's rank_key), so
-        the partner a record is told about does not depend on the order the catalog's files were read in."""
-        pairs = self.pairs
+    def insert(self, pair: DuplicatePair, rank: Rank) -> None:
+        """Keep ``pair`` (its partner of rank ``rank``) among the strongest; equal scores are ordered by the
+        partners' rank_key, so the partner a record is told about does not depend on the order the catalog's
+        files were read in."""
+        pairs, ranks = self.pairs, self.ranks
         at = len(pairs)
-        while at and (pairs[at - 1].score < pair.score
-                      or (pairs[at - 1].score == pair.score and rank(pairs[at - 1]) > rank(pair))):
+        while at and (pairs[at - 1].score < pair.score or (pairs[at - 1].score == pair.score and ranks[at - 1] > rank)):
             at -= 1
         pairs.insert(at, pair)
-        del pairs[KEEP_PARTNERS:]
+        ranks.insert(at, rank)
+        del pairs[KEEP_PARTNERS:], ranks[KEEP_PARTNERS:]
 
 
 def other(pair: DuplicatePair, record: Record) -> Record:
@@ -183,6 +193,7 @@ class GroupBuilder(Forest):
             return found
 
         slot, union, counts, all_kinds, partners = self._slot, self._union, self._counts, self._kinds, self._partners
+        rank, known_rank = self._rank, self._ranks.get  # a rank_key is a non-empty tuple: never falsy
         keep_all = self.keep_all
         for k in sorted(range(len(scores)), key=scores.__getitem__, reverse=True):
             kind = kinds[k]
@@ -200,29 +211,26 @@ class GroupBuilder(Forest):
             seen[kind] += 1
             # adopt-upper is the lower record's finding (``a`` is the upper one)
             score = scores[k]
-            for record in (b_record,) if kind is DuplicateKind.ADOPT_UPPER else (a_record, b_record):
+            for record, partner in ((b_record, a_record),) if kind is DuplicateKind.ADOPT_UPPER \
+                    else ((a_record, b_record), (b_record, a_record)):
                 key = (id(record), kind)
                 known = partners.get(key)
                 if known is None:
-                    partners[key] = Partner([pair_at(k)])
+                    partners[key] = Partner([pair_at(k)], 1, [known_rank(id(partner)) or rank(partner)])
                 else:
                     known.count += 1
-                    partner = b_record if record is a_record else a_record
-                    if known.takes(score) or self._ties_ahead(known, score, record, partner):
-                        known.insert(pair_at(k), lambda p, r=record: self._rank(other(p, r)))
+                    kept = known.pairs
+                    # the partner's rank is looked up only when the score alone does not turn the pair away
+                    if len(kept) < KEEP_PARTNERS or score >= kept[-1].score:
+                        partner_rank = known_rank(id(partner)) or rank(partner)
+                        if known.takes(score, partner_rank):
+                            known.insert(pair_at(k), partner_rank)
 
     def _rank(self, record: Record) -> tuple[int, int, str, str]:
         found = self._ranks.get(id(record))
         if found is None:
             found = self._ranks[id(record)] = rank_key(record)
         return found
-
-    def _ties_ahead(self, known: Partner, score: float, record: Record, partner: Record) -> bool:
-        """A pair as strong as ``record``'s weakest kept one is kept when its partner ranks first, so the partner
-        the D rules name does not depend on the order the files were read in (a federation reads member by
-        member)."""
-        weakest = known.pairs[-1]
-        return score == weakest.score and self._rank(partner) < self._rank(other(weakest, record))
 
     def add_implied(self, record: Record, count: int) -> None:
         """Pairs known to be at or above the threshold but not enumerated (within a large same-subject set)."""
@@ -240,7 +248,7 @@ class GroupBuilder(Forest):
             kinds = self._kinds.get(root, Counter())
             by_value = {k.value: k for k in kinds if kinds[k]}
             kind = next(by_value[v] for v in KIND_ORDER if v in by_value)
-            built.append(DuplicateGroup(sorted(records, key=rank_key), pairs, kind, self._counts.get(root, 0), kinds))
+            built.append(DuplicateGroup(sorted(records, key=self._rank), pairs, kind, self._counts.get(root, 0), kinds))
         built.sort(key=lambda g: (-g.score, -len(g.members), g.members[0].key, g.members[0].rel))
         group_of = {id(record): n for n, group in enumerate(built) for record in group.members}
         self.extra.sort(key=lambda p: (-p.score, p.a, p.b))

@@ -1,7 +1,7 @@
 """Scope (适用范围) evidence: TF-IDF similarity of scope texts and candidate pairs from scopes.
 
 Scopes are compared after their sentence frame is removed (:func:`gbstd.similarity.normalise.scope_text`), as
-TF-IDF vectors of character 2–3-grams (scikit-learn's ``TfidfVectorizer``) fitted on the run's own distinct
+TF-IDF vectors of character 2–3-grams (:mod:`gbstd.similarity.tfidf`) fitted on the run's own distinct
 scopes, so wording that most scopes of the catalog share (党政机关, 管理, 适用…) weighs little and the words
 that name the subject weigh a lot; similarity is the cosine of two vectors. Candidate pairs come from scopes
 too: identical scopes by hashing, near ones by MinHash LSH over their character-bigram sets (the same banded
@@ -18,7 +18,6 @@ that does not follow its title's word was copied, and a copy is evidence that th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -26,6 +25,7 @@ from rapidfuzz import fuzz
 from gbstd.similarity.candidates import banding, candidate_pairs, signatures
 from gbstd.similarity.normalise import bigrams
 from gbstd.similarity.subject import strip_regions
+from gbstd.similarity.tfidf import TfidfMatrix
 
 
 class ScopeIndex:
@@ -38,22 +38,15 @@ class ScopeIndex:
                 self._rows[text] = len(self._rows)
         self.texts = list(self._rows)
         self._fitted = False
-        self._matrix: Any = None
+        self._matrix: TfidfMatrix | None = None
 
-    def _fit(self) -> Any:
+    def _fit(self) -> TfidfMatrix | None:
         """The TF-IDF rows, fitted on first use: a run that scores no pair with two scopes (an incremental
-        lint that reuses every component but a small one) needs neither the fit nor scikit-learn."""
+        lint that reuses every component but a small one) does not need them."""
         if not self._fitted:
             self._fitted = True
             if self.texts:
-                # Imported here: scikit-learn (with SciPy) takes about a second to import, which every command
-                # would pay at start-up although only duplicate detection needs it.
-                from sklearn.feature_extraction.text import TfidfVectorizer
-
-                vectoriser = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True,
-                                             dtype=np.float32)
-                # rows are L2-normalised
-                self._matrix = vectoriser.fit_transform([strip_regions(t) for t in self.texts]).tocsr()
+                self._matrix = TfidfMatrix([strip_regions(t) for t in self.texts])  # rows are L2-normalised
         return self._matrix
 
     def row(self, text: str) -> int:
@@ -70,10 +63,10 @@ class ScopeIndex:
         out[same] = 1.0
         other = known[left[known] != right[known]]
         matrix = self._fit() if len(other) else None
-        for start in range(0, len(other), 50_000):  # bounded temporaries
+        for start in range(0, len(other), 50_000):  # bounded temporaries (and the float32 sums' grouping)
             part = other[start : start + 50_000]
-            product = matrix[left[part]].multiply(matrix[right[part]])
-            out[part] = np.minimum(np.asarray(product.sum(axis=1)).ravel(), 1.0)
+            assert matrix is not None
+            out[part] = np.minimum(matrix.cosine(left[part], right[part]), 1.0)
         return out
 
     def candidates(self, jaccard: float, num_perm: int) -> np.ndarray:
