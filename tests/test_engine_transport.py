@@ -43,3 +43,20 @@ def test_a_message_that_is_not_a_text_travels_as_it_is() -> None:
     assert unpack(pickle.loads(pickle.dumps(packed))) == [usual, odd]
     assert unpack(pack([usual])) == [usual]
     assert pack([]) is not None and unpack(pack([])) == []
+
+
+def test_a_field_that_is_one_object_throughout_crosses_once() -> None:
+    """A D rule's code, severity, loc, key, line and column are one object in every finding: sent once, and
+    back as that object; equal but different objects (0 and False) stay as they were."""
+    loc = ("title",)
+    same = [Finding("D003", Text(f"中{n}", f"en{n}"), f"{n}.yaml", f"DB1/T {n}", loc, False,
+                    severity=Severity.INFO) for n in range(50)]
+    packed = pack(same)
+    assert isinstance(packed, tuple)
+    _, count, columns = packed
+    assert count == 50 and sum(type(c) is tuple for c in columns) == 6  # rule, loc, key, line, column, severity
+    back = unpack(pickle.loads(pickle.dumps(packed)))
+    assert back == same and all(f.loc is back[0].loc for f in back or ())  # one tuple, as the rule made it
+    mixed = [*same[:2], Finding("D003", Text("中", "en"), "x.yaml", None, loc, 0, severity=Severity.INFO)]  # type: ignore[arg-type]
+    back = unpack(pickle.loads(pickle.dumps(pack(mixed))))
+    assert back == mixed and [type(f.key) for f in back or ()] == [bool, bool, int]

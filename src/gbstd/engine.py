@@ -20,6 +20,7 @@ import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -201,8 +202,10 @@ def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:
 
 # A rule's findings as they cross the pipe: one list per field (strings, tuples and ints only), not Finding
 # objects — unpickling 40 000 slotted dataclasses with their Text and Severity costs the waiting parent about
-# ten times as much as making them again from the fields.
-_Packed = tuple[str, list[list[object]]]
+# ten times as much as making them again from the fields. A field that holds one object in every finding (a D
+# rule's code, severity, ``loc``, ``key``, line and column) crosses once, as a 1-tuple, not as a list.
+_Column = list[object] | tuple[object]
+_Packed = tuple[str, int, list[_Column]]
 _FIELDS = ("rule", "path", "record", "loc", "key", "line", "column")
 _SEVERITIES = {severity.value: severity for severity in Severity}
 
@@ -211,22 +214,35 @@ def pack(findings: list[Finding] | None) -> _Packed | list[Finding] | None:
     """``findings`` by field; as they are (pickled whole) when one holds something else than a Text message."""
     if findings is None or not all(type(f) is Finding and type(f.message) is Text for f in findings):
         return findings
-    columns: list[list[object]] = [[getattr(f, name) for f in findings] for name in _FIELDS]
-    columns.append([f.message.zh for f in findings])
-    columns.append([f.message.en for f in findings])
-    columns.append([f.severity.value for f in findings])
-    return ("fields", columns)
+    columns = [list(map(attrgetter(name), findings)) for name in _FIELDS]  # map: no Python loop per finding
+    texts = list(map(attrgetter("message"), findings))
+    columns.append(list(map(itemgetter(0), texts)))
+    columns.append(list(map(itemgetter(1), texts)))
+    columns.append(list(map(attrgetter("value"), map(attrgetter("severity"), findings))))
+    return ("fields", len(findings), [_once(column) if n in _SAME else column for n, column in enumerate(columns)])
+
+
+# The columns worth testing for one object throughout: rule, loc, key, line, column and severity.
+_SAME = frozenset({0, 3, 4, 5, 6, 9})
+
+
+def _once(column: list[object]) -> _Column:
+    """``column`` as a 1-tuple when it is one object throughout (by identity: 0 and False stay apart)."""
+    if not column or column.count(column[0]) != len(column):  # count: C speed, and a cheap no for most
+        return column
+    return (column[0],) if len(set(map(id, column))) == 1 else column
 
 
 def unpack(packed: _Packed | list[Finding] | None) -> list[Finding] | None:
     """The findings :func:`pack` was given, equal field for field."""
     if packed is None or isinstance(packed, list):
         return packed
-    _, columns = packed
+    _, count, columns = packed
     severities = _SEVERITIES
+    full = [list(column) * count if type(column) is tuple else column for column in columns]
     return [
         Finding(rule, Text(zh, en), path, record, loc, key, line, column, severities[severity])  # type: ignore[arg-type]
-        for rule, path, record, loc, key, line, column, zh, en, severity in zip(*columns, strict=True)
+        for rule, path, record, loc, key, line, column, zh, en, severity in zip(*full, strict=True)
     ]
 
 
