@@ -50,7 +50,7 @@ def plain_findings(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     seen: list[tuple[DuplicateKind, Text, object]] = []
 
     def spy(_rule: Rule, _ctx: RuleContext, kind: DuplicateKind, message: Text,
-            keep: object = lambda record, pair: True) -> Iterator[Finding]:
+            keep: object = None) -> Iterator[Finding]:
         seen.append((kind, message, keep))
         return iter(())
 
@@ -67,7 +67,7 @@ def plain_findings(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     kind, message, keep = seen[0]
     groups = ctx.duplicates
     for record, partner in groups.records_with(kind):
-        pair = next((p for p in partner.pairs if keep(record, p)), None)  # type: ignore[operator]
+        pair = next((p for p in partner.pairs if keep is None or keep(record, p)), None)  # type: ignore[operator]
         group = groups.group(record)
         if pair is None or group is None:
             continue

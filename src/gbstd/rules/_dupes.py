@@ -26,10 +26,10 @@ _PROBE = "《\x01\x02》"  # another partner, to check the cut
 
 def findings(
     rule: Rule, ctx: RuleContext, kind: DuplicateKind, message: Text,
-    keep: Callable[[Record, DuplicatePair], bool] = lambda record, pair: True,
+    keep: Callable[[Record, DuplicatePair], bool] | None = None,
 ) -> Iterator[Finding]:
     """``message`` holds ``{partner}``, ``{size}`` and ``{advice}`` placeholders in each language; ``keep`` drops
-    pairs that do not count for this rule (the strongest remaining one is named).
+    pairs that do not count for this rule (the strongest remaining one is named; None: every pair counts).
 
     With a memo (incremental lint, :mod:`gbstd.rules._dupes_memo`) the components detection reused come from
     it, and this run's findings are kept in it by component for the next run."""
@@ -45,7 +45,10 @@ def findings(
             partner = partners.get((id(record), kind))
             if partner is None:
                 continue
-            pair = next((p for p in partner.pairs if keep(record, p)), None)
+            if keep is None:  # D003: the strongest pair, with no generator per record
+                pair = partner.pairs[0] if partner.pairs else None
+            else:
+                pair = next((p for p in partner.pairs if keep(record, p)), None)
             if pair is None:
                 continue
             n = size
