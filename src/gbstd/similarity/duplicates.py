@@ -176,7 +176,9 @@ class DuplicateDetector:
             run = self._run(catalog, against, lineage, min_score, progress, implied, only)
             if against is None:  # --against compares two catalogs: nothing of it is kept between runs
                 run.reuse = reuse
-            for batch in run.batches(all_pairs=all_pairs, size=BATCH):
+            for n, batch in enumerate(run.batches(all_pairs=all_pairs, size=BATCH)):
+                if n == 0:  # the entries (every live record, ranked) exist once the first batch is out
+                    builder.know_ranks([entry.record for entry in run.entries], [f.rank for f in run.entry_facts])
                 builder.add_batch(batch)
             for record, count in implied:
                 builder.add_implied(record, count)
