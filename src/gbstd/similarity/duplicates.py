@@ -99,6 +99,9 @@ def cluster(pairs: Iterable[DuplicatePair]) -> list[DuplicateGroup]:
 
 
 _rank_key = rank_key
+_KIND_OBJECTS = np.empty(len(DuplicateKind), dtype=object)
+_KIND_OBJECTS[:] = list(DuplicateKind)  # kind code → kind, for whole batches at once
+_KIND_CODE = {kind: code for code, kind in enumerate(DuplicateKind)}
 
 
 @dataclass
@@ -176,7 +179,9 @@ class DuplicateDetector:
             run = self._run(catalog, against, lineage, min_score, progress, implied, only)
             if against is None:  # --against compares two catalogs: nothing of it is kept between runs
                 run.reuse = reuse
-            for batch in run.batches(all_pairs=all_pairs, size=BATCH):
+            for n, batch in enumerate(run.batches(all_pairs=all_pairs, size=BATCH)):
+                if n == 0:  # the entries (every live record, ranked) exist once the first batch is out
+                    builder.know_ranks([entry.record for entry in run.entries], [f.rank for f in run.entry_facts])
                 builder.add_batch(batch)
             for record, count in implied:
                 builder.add_implied(record, count)
@@ -242,6 +247,9 @@ class _Run:
         self.implied: list[tuple[Record, int]] = []  # pairs counted but not enumerated, by a record of their set
         self.only: Callable[[Record], bool] = lambda record: True  # records taking part (default: all)
         self.facts: dict[int, _Facts] = {}
+        self.entry_arrays: tuple[np.ndarray, ...] | None = None  # what _batch reads per entry (_entry_arrays)
+        self.place_count = 1
+        self.rank_keys: dict[int, tuple[int, int, str, str]] = {}  # id(record) → rank_key, of the live records
         self.entry_facts: list[_Facts] = []  # _Facts of each entry, by index
         self.places: list[int] = []  # id of each entry's (tier, region, issuer)
         self.kinds: dict[tuple[int, int], tuple[DuplicateKind, bool]] = {}  # _classify by two places
@@ -311,9 +319,11 @@ class _Run:
         # In rank order, not the order the files were read in: which record heads a subject, which pairs are
         # compared and which partner is named must not change when the same records are read in another order
         # (a federation reads member by member).
-        live = sorted(((side, r) for side, cat in sides for r in cat.records
-                       if r.status is not Status.ABOLISHED and self.only(r)),
-                      key=lambda item: (item[0], _rank_key(item[1])))
+        unsorted = [(side, r) for side, cat in sides for r in cat.records
+                    if r.status is not Status.ABOLISHED and self.only(r)]
+        keys = [(side, _rank_key(r)) for side, r in unsorted]  # each rank_key once: _facts reads them again
+        self.rank_keys = {id(r): key[1] for (_, r), key in zip(unsorted, keys, strict=True)}
+        live = [unsorted[i] for i in sorted(range(len(unsorted)), key=keys.__getitem__)]
         for done, (side, record) in enumerate(live, start=1):
             self.entries.append(_Entry(record, side, self.detector.subject(record.title), record.key))
             if done % 5000 == 0:
@@ -377,46 +387,83 @@ class _Run:
 
     def _batch(self, found: list[tuple[tuple[int, int], PairScore]]) -> ScoredBatch:
         """Scored pairs of entries classified (``a`` the upper or first one) and filtered as :meth:`_keep` does,
-        without making a :class:`DuplicatePair` for each."""
+        without making a :class:`DuplicatePair` for each: kinds, order and filters on arrays for the whole batch,
+        Python only for the few pairs a filter may drop (declared distinct, an adopt-upper that cites)."""
         entries, facts, accepted = self.entries, self.entry_facts, self.accepted
-        scores: list[float] = []
-        firsts: list[int] = []
-        seconds: list[int] = []
-        kinds: list[DuplicateKind] = []
-        results: list[PairScore] = []
-        places, known = self.places, self.kinds
-        for (i, j), result in found:
-            fi, fj = facts[i], facts[j]
-            if fi.chain is not None and fi.chain == fj.chain:
-                kind, first_upper = DuplicateKind.SUPERSESSION, False
-            else:
-                place = (places[i], places[j])
-                found_kind = known.get(place)
-                if found_kind is None:
-                    found_kind = known[place] = self._classify(fi, fj)
-                kind, first_upper = found_kind
-            if not first_upper and (kind is DuplicateKind.ADOPT_UPPER or fj.rank < fi.rank):
-                i, j, fi, fj = j, i, fj, fi
-            if accepted and fi.key != fj.key and frozenset((fi.key, fj.key)) in accepted:
-                continue
-            if kind is DuplicateKind.ADOPT_UPPER:
-                lower = entries[j].record.standard
-                if (lower.references or lower.adopts or lower.refines) and cites(lower, fi.key):
-                    continue
-            scores.append(result.score)
-            firsts.append(i)
-            seconds.append(j)
-            kinds.append(kind)
-            results.append(result)
+        if self.entry_arrays is None:
+            self.entry_arrays = self._entry_arrays()
+        chains, places, ranks, in_accepted, citing, records = self.entry_arrays
+        first = np.fromiter((key[0] for key, _ in found), dtype=np.int64, count=len(found))
+        second = np.fromiter((key[1] for key, _ in found), dtype=np.int64, count=len(found))
+        supersession = (chains[first] >= 0) & (chains[first] == chains[second])
+        codes = np.full(len(found), _KIND_CODE[DuplicateKind.SUPERSESSION], dtype=np.int64)
+        first_upper = np.zeros(len(found), dtype=bool)
+        rest = np.flatnonzero(~supersession)
+        # the kind of the others is decided by the two places: classified once per distinct two
+        _, at, inverse = np.unique(places[first[rest]] * self.place_count + places[second[rest]],
+                                   return_index=True, return_inverse=True)
+        known = self.kinds
+        classes = []
+        for x in at.tolist():
+            i, j = int(first[rest[x]]), int(second[rest[x]])
+            place = (int(places[i]), int(places[j]))
+            found_kind = known.get(place)
+            if found_kind is None:
+                found_kind = known[place] = self._classify(facts[i], facts[j])
+            classes.append((_KIND_CODE[found_kind[0]], found_kind[1]))
+        if classes:
+            class_codes = np.array([c for c, _ in classes], dtype=np.int64)
+            class_upper = np.array([u for _, u in classes], dtype=bool)
+            codes[rest] = class_codes[inverse]
+            first_upper[rest] = class_upper[inverse]
+        adopt = codes == _KIND_CODE[DuplicateKind.ADOPT_UPPER]
+        swap = ~first_upper & (adopt | (ranks[second] < ranks[first]))
+        firsts = np.where(swap, second, first)
+        seconds = np.where(swap, first, second)
+        keep = np.ones(len(found), dtype=bool)
+        if accepted:
+            for k in np.flatnonzero(in_accepted[firsts] & in_accepted[seconds]).tolist():
+                fi, fj = facts[firsts[k]], facts[seconds[k]]
+                if fi.key != fj.key and frozenset((fi.key, fj.key)) in accepted:
+                    keep[k] = False
+        for k in np.flatnonzero(adopt & citing[seconds] & keep).tolist():
+            if cites(entries[seconds[k]].record.standard, facts[firsts[k]].key):
+                keep[k] = False
+        kept = np.flatnonzero(keep)
+        firsts, seconds, codes = firsts[kept], seconds[kept], codes[kept]
+        results = [found[k][1] for k in kept.tolist()]
+        kinds: list[DuplicateKind] = _KIND_OBJECTS[codes].tolist()
+        firsts_l, seconds_l = firsts.tolist(), seconds.tolist()
 
         def make(k: int) -> DuplicatePair:
-            a, b = entries[firsts[k]], entries[seconds[k]]
+            a, b = entries[firsts_l[k]], entries[seconds_l[k]]
             result = results[k]
             return DuplicatePair(a.key, b.key, result.score, kinds[k], partial(_reason, a.subject, b.subject, result),
                                  a.record, b.record, result)
 
-        return ScoredBatch(scores, [entries[i].record for i in firsts], [entries[j].record for j in seconds], kinds,
+        return ScoredBatch([r.score for r in results], records[firsts].tolist(), records[seconds].tolist(), kinds,
                            make)
+
+    def _entry_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per entry, what :meth:`_batch` reads, as arrays: supersession chain (−1: none), place, rank (dense, in
+        rank_key order), whether its code is in a declared distinct pair, whether it cites anything, the record."""
+        facts = self.entry_facts
+        chains = np.array([-1 if f.chain is None else f.chain for f in facts], dtype=np.int64)
+        places = np.array(self.places, dtype=np.int64)
+        self.place_count = int(places.max()) + 1 if len(places) else 1
+        ranks = np.empty(len(facts), dtype=np.int64)
+        dense, last = -1, None
+        for i in sorted(range(len(facts)), key=lambda i: facts[i].rank):  # sorted already but for --against
+            if facts[i].rank != last:
+                dense, last = dense + 1, facts[i].rank
+            ranks[i] = dense
+        named = {key for pair in self.accepted for key in pair}
+        in_accepted = np.array([f.key in named for f in facts], dtype=bool)
+        citing = np.array([bool(s.references or s.adopts or s.refines)
+                           for s in (e.record.standard for e in self.entries)], dtype=bool)
+        records = np.empty(len(facts), dtype=object)
+        records[:] = [e.record for e in self.entries]
+        return chains, places, ranks, in_accepted, citing, records
 
     def _keep(self, pairs: list[DuplicatePair]) -> list[DuplicatePair]:
         """Pairs a record declares ``distinct_from`` are dropped, and so are a lower standard and the upper
@@ -797,7 +844,8 @@ class _Run:
         found = self.facts.get(id(record))
         if found is None:
             found = self.facts[id(record)] = _Facts(
-                record.key, record.tier, record.region, _issuer_scope(record), _rank_key(record),
+                record.key, record.tier, record.region, _issuer_scope(record),
+                self.rank_keys.get(id(record)) or _rank_key(record),
                 self.chain.get(record.key),
             )
         return found

@@ -16,9 +16,12 @@ number of pairs.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from gbstd.catalog.catalog import Record
 from gbstd.model.code import TIER_RANK
@@ -27,6 +30,8 @@ from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
 
 # The kind a group is labelled with: the most actionable kind among its pairs (values of DuplicateKind).
 KIND_ORDER = ("same-code", "merge", "adopt-upper", "sibling")
+_KINDS = list(DuplicateKind)
+_KIND_CODE = {kind: code for code, kind in enumerate(_KINDS)}
 
 
 def rank_key(record: Record) -> tuple[int, int, str, str]:
@@ -157,6 +162,8 @@ class GroupBuilder(Forest):
         self._partners: dict[tuple[int, DuplicateKind], Partner] = {}
         self.extra: list[DuplicatePair] = []
         self._ranks: dict[int, tuple[int, int, str, str]] = {}  # id(record) → rank_key, for ties of partners
+        self._rank_of: dict[int, int] = {}  # id(record) → integer rank (know_ranks)
+        self._slot_ranks = np.zeros(0, dtype=np.int64)  # slot → integer rank, −1 where not known
 
     def _union(self, a: int, b: int) -> tuple[int, bool]:
         ra, rb = self._find(a), self._find(b)
@@ -180,10 +187,52 @@ class GroupBuilder(Forest):
         """One batch of scored pairs; supersession pairs are set aside, not grouped."""
         self.add_batch(ScoredBatch.of(list(pairs)))
 
+    def know_ranks(self, records: Sequence[Record], keys: Sequence[Rank]) -> None:
+        """The rank_key of each record that pairs will name, given once before the first batch: partners are
+        then chosen per batch on integer ranks (numpy) instead of on tuples, pair by pair."""
+        order = sorted(range(len(records)), key=keys.__getitem__)  # already sorted for the detector: O(n)
+        rank_of, tuples = self._rank_of, self._ranks
+        dense, last = -1, None
+        for i in order:
+            key = keys[i]
+            if key != last:  # equal keys, equal ranks: ties then fall to the stream's order, as with tuples
+                dense, last = dense + 1, key
+            rank_of[id(records[i])] = dense
+            tuples[id(records[i])] = key
+
+    def _partner_ranks(self, slots: np.ndarray) -> np.ndarray:
+        """Integer ranks of the records in ``slots``, ordered as their rank_keys (equal keys: equal ranks)."""
+        records = self._records
+        if self._rank_of:
+            have = len(self._slot_ranks)
+            if have < len(records):  # slots made since the last batch
+                self._slot_ranks = np.concatenate([self._slot_ranks, np.fromiter(
+                    (self._rank_of.get(id(r), -1) for r in itertools.islice(records, have, None)),
+                    dtype=np.int64, count=len(records) - have)])
+            found = self._slot_ranks[slots]
+            if len(found) == 0 or found.min() >= 0:
+                return found
+        # some record was not given to know_ranks (or it was not called): ranks of this batch's records only
+        distinct = np.unique(slots)
+        keys = [self._rank(records[s]) for s in distinct.tolist()]
+        dense = np.empty(len(keys), dtype=np.int64)
+        rank, last = -1, None
+        for i in sorted(range(len(keys)), key=keys.__getitem__):
+            if keys[i] != last:
+                rank, last = rank + 1, keys[i]
+            dense[i] = rank
+        return dense[np.searchsorted(distinct, slots)]
+
     def add_batch(self, batch: ScoredBatch) -> None:
         """One batch, taken strongest first (stable: ties keep the stream's order); a pair is made only when it
-        is kept — in the spanning set, as a strongest partner, or with ``keep_all``."""
-        scores, a_records, b_records, kinds = batch.scores, batch.a_records, batch.b_records, batch.kinds
+        is kept — in the spanning set, as a strongest partner, or with ``keep_all``.
+
+        Only the spanning set needs the pairs one by one (union-find); counts, kinds and each record's strongest
+        partners are found for the whole batch at once with numpy."""
+        scores = np.asarray(batch.scores, dtype=np.float64)
+        if len(scores) == 0:
+            return
+        a_records, b_records, kinds = batch.a_records, batch.b_records, batch.kinds
         made: dict[int, DuplicatePair] = {}
 
         def pair_at(k: int) -> DuplicatePair:
@@ -192,39 +241,90 @@ class GroupBuilder(Forest):
                 found = made[k] = batch.make(k)
             return found
 
-        slot, union, counts, all_kinds, partners = self._slot, self._union, self._counts, self._kinds, self._partners
-        rank, known_rank = self._rank, self._ranks.get  # a rank_key is a non-empty tuple: never falsy
-        keep_all = self.keep_all
-        for k in sorted(range(len(scores)), key=scores.__getitem__, reverse=True):
-            kind = kinds[k]
-            if kind is DuplicateKind.SUPERSESSION:
+        slot, find, union, kept_pairs, keep_all = self._slot, self._find, self._union, self._pairs, self.keep_all
+        slot_of, parent = self._index.get, self._parent
+        supersession = DuplicateKind.SUPERSESSION
+        taken: list[int] = []  # the batch's grouped pairs, strongest first
+        a_slots: list[int] = []
+        b_slots: list[int] = []
+        # np.argsort(stable) of the negated scores is sorted(reverse=True): ties keep the stream's order
+        for k in np.argsort(-scores, kind="stable").tolist():
+            if kinds[k] is supersession:
                 self.extra.append(pair_at(k))
                 continue
+            # the common cases inline (a known record, a root, two records already joined): pairs outnumber records
             a_record, b_record = a_records[k], b_records[k]
-            root, joined = union(slot(a_record), slot(b_record))
-            if joined or keep_all:
-                self._pairs.setdefault(root, []).append(pair_at(k))
-            counts[root] = counts.get(root, 0) + 1
+            a = slot_of(id(a_record))
+            if a is None:
+                a = slot(a_record)
+            b = slot_of(id(b_record))
+            if b is None:
+                b = slot(b_record)
+            root_a = a if parent[a] == a else find(a)
+            root_b = b if parent[b] == b else find(b)
+            if root_a != root_b:
+                root, _ = union(root_a, root_b)
+                kept_pairs.setdefault(root, []).append(pair_at(k))
+            elif keep_all:
+                kept_pairs.setdefault(root_a, []).append(pair_at(k))
+            taken.append(k)
+            a_slots.append(a)
+            b_slots.append(b)
+        if not taken:
+            return
+        order = np.array(taken, dtype=np.int64)
+        firsts = np.array(a_slots, dtype=np.int64)
+        codes = np.fromiter((_KIND_CODE[kinds[k]] for k in taken), dtype=np.int64, count=len(taken))
+        # pairs and kinds seen, per group: counted at the end of the batch, on the roots the batch left (a union
+        # carries a root's counts to the other, so counting on the root of the moment gives the same)
+        distinct, inverse = np.unique(firsts, return_inverse=True)
+        final = np.array([find(r) for r in distinct.tolist()], dtype=np.int64)[inverse]
+        tally, tallies = np.unique(final * len(_KINDS) + codes, return_counts=True)
+        counts, all_kinds = self._counts, self._kinds
+        for combined, count in zip(tally.tolist(), tallies.tolist(), strict=True):
+            root, code = divmod(combined, len(_KINDS))
+            counts[root] = counts.get(root, 0) + count
             seen = all_kinds.get(root)
             if seen is None:
                 seen = all_kinds[root] = Counter()
-            seen[kind] += 1
-            # adopt-upper is the lower record's finding (``a`` is the upper one)
-            score = scores[k]
-            for record, partner in ((b_record, a_record),) if kind is DuplicateKind.ADOPT_UPPER \
-                    else ((a_record, b_record), (b_record, a_record)):
-                key = (id(record), kind)
-                known = partners.get(key)
-                if known is None:
-                    partners[key] = Partner([pair_at(k)], 1, [known_rank(id(partner)) or rank(partner)])
-                else:
-                    known.count += 1
-                    kept = known.pairs
-                    # the partner's rank is looked up only when the score alone does not turn the pair away
-                    if len(kept) < KEEP_PARTNERS or score >= kept[-1].score:
-                        partner_rank = known_rank(id(partner)) or rank(partner)
-                        if known.takes(score, partner_rank):
-                            known.insert(pair_at(k), partner_rank)
+            seen[_KINDS[code]] += count
+        self._add_partners(order, codes, scores[order], firsts,
+                           np.array(b_slots, dtype=np.int64), pair_at)
+
+    def _add_partners(self, order: np.ndarray, codes: np.ndarray, scores: np.ndarray, a_slots: np.ndarray,
+                      b_slots: np.ndarray, pair_at: Callable[[int], DuplicatePair]) -> None:
+        """Each record's strongest pairs per kind (score, then the partner's rank, then the stream's order),
+        chosen for the batch with one lexsort and merged into what earlier batches kept."""
+        # both records hold a pair, but adopt-upper is only the lower record's finding (``a`` is the upper one)
+        both = np.flatnonzero(codes != _KIND_CODE[DuplicateKind.ADOPT_UPPER])
+        at = np.concatenate([both, np.arange(len(order))])  # position in the batch, strongest first
+        holders = np.concatenate([a_slots[both], b_slots])
+        partner_slots = np.concatenate([b_slots[both], a_slots])
+        kind_codes = codes[at]
+        ranks = self._partner_ranks(partner_slots)
+        sort = np.lexsort((at, ranks, -scores[at], kind_codes, holders))
+        holders, kind_codes, at, partner_slots = holders[sort], kind_codes[sort], at[sort], partner_slots[sort]
+        start = np.ones(len(sort), dtype=bool)
+        start[1:] = (holders[1:] != holders[:-1]) | (kind_codes[1:] != kind_codes[:-1])
+        starts = np.flatnonzero(start)
+        sizes = np.diff(np.append(starts, len(sort)))
+        records, partners, rank = self._records, self._partners, self._rank
+        holders_l, kinds_l, at_l, partner_l = holders.tolist(), kind_codes.tolist(), at.tolist(), partner_slots.tolist()
+        score_l, order_l = scores.tolist(), order.tolist()
+        for first, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+            key = (id(records[holders_l[first]]), _KINDS[kinds_l[first]])
+            best = range(first, first + min(size, KEEP_PARTNERS))  # the rest cannot be kept
+            known = partners.get(key)
+            if known is None:
+                partners[key] = Partner([pair_at(order_l[at_l[n]]) for n in best], size,
+                                        [rank(records[partner_l[n]]) for n in best])
+                continue
+            known.count += size
+            for n in best:
+                partner_rank = rank(records[partner_l[n]])
+                score = score_l[at_l[n]]
+                if known.takes(score, partner_rank):
+                    known.insert(pair_at(order_l[at_l[n]]), partner_rank)
 
     def _rank(self, record: Record) -> tuple[int, int, str, str]:
         found = self._ranks.get(id(record))
