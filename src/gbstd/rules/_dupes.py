@@ -36,10 +36,11 @@ def findings(
     groups, memo = ctx.duplicates, ctx.duplicate_memo
     words = _Words(rule, kind, message)
     made: dict[str, Kept] | None = None if memo is None else {}  # this run's findings by file, for the memo
-    partners, group_of = groups.partners, groups.group_of
+    partners = groups.partners
     # one pass over the groups (the order records_with gives): a group's size and message pieces are worked
-    # out once for all its members, not once per finding (246 000 of them at 100 000 records)
-    for number, group in enumerate(groups.groups):
+    # out once for all its members, not once per finding (246 000 of them at 100 000 records); the groups
+    # partition the records, so a member's group is the one being walked
+    for group in groups.groups:
         size = len(group.members)
         for record in group.members:
             partner = partners.get((id(record), kind))
@@ -51,16 +52,10 @@ def findings(
                 pair = next((p for p in partner.pairs if keep(record, p)), None)
             if pair is None:
                 continue
-            n = size
-            if group_of.get(id(record)) != number:  # never so for groups as GroupBuilder makes them
-                found = groups.group(record)
-                if found is None:
-                    continue
-                n = len(found.members)
             mate = pair.b_record if pair.a_record is record else pair.a_record  # groups.other, inlined
             if made is not None:
-                made[record.rel] = (mate.rel, pair.score, n)
-            yield words.finding(record, mate, pair.score, n)
+                made[record.rel] = (mate.rel, pair.score, size)
+            yield words.finding(record, mate, pair.score, size)
     if memo is None or made is None:
         return
     kept: dict[str, dict[str, Kept]] = {}
@@ -79,7 +74,7 @@ class _Words:
     ``{partner}``, so that a finding costs two string joins rather than two ``str.format`` calls."""
 
     def __init__(self, rule: Rule, kind: DuplicateKind, message: Text) -> None:
-        self.code, self.message, self.advice = rule.code, message, kind.advice
+        self.rule, self.message, self.advice = rule, message, kind.advice
         self._pieces: dict[int, tuple[str, str, str, str] | None] = {}  # size → zh before/after, en before/after
         # (id(mate), score) → (mate, the partner as messages name it): holding mate keeps its id from being reused
         self._named: dict[tuple[int, float], tuple[Record, str]] = {}
@@ -117,5 +112,5 @@ class _Words:
                         message.en.format(partner=named, size=size, advice=advice.en))
         else:
             text = Text(cut[0] + named + cut[1], cut[2] + named + cut[3])
-        return Finding(self.code, text, record.rel, record.key, _LOC, False)  # as rule.at(record, …, key=False)
+        return self.rule.at(record, text, _LOC, key=False)
 
