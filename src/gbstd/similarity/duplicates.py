@@ -46,7 +46,7 @@ from gbstd.similarity.abbreviation import short_forms
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
 from gbstd.similarity.components import CandidateGraph, Component, Reuse, record_inputs, shared_digest
 from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
-from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, rank_key
+from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, dense_ranks, rank_key
 from gbstd.similarity.kinship import kindred
 from gbstd.similarity.normalise import scope_text
 from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
@@ -451,12 +451,7 @@ class _Run:
         chains = np.array([-1 if f.chain is None else f.chain for f in facts], dtype=np.int64)
         places = np.array(self.places, dtype=np.int64)
         self.place_count = int(places.max()) + 1 if len(places) else 1
-        ranks = np.empty(len(facts), dtype=np.int64)
-        dense, last = -1, None
-        for i in sorted(range(len(facts)), key=lambda i: facts[i].rank):  # sorted already but for --against
-            if facts[i].rank != last:
-                dense, last = dense + 1, facts[i].rank
-            ranks[i] = dense
+        ranks = np.array(dense_ranks([f.rank for f in facts]), dtype=np.int64)  # sorted already but for --against
         named = {key for pair in self.accepted for key in pair}
         in_accepted = np.array([f.key in named for f in facts], dtype=bool)
         citing = np.array([bool(s.references or s.adopts or s.refines)

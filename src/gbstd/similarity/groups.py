@@ -47,6 +47,17 @@ KEEP_PARTNERS = 2  # strongest pairs kept per record and kind (the D rules name 
 Rank = tuple[int, int, str, str]  # a record's rank_key
 
 
+def dense_ranks(keys: Sequence[Rank]) -> list[int]:
+    """Each key's place among the distinct keys in sorted order (equal keys, equal ranks: 0, 1, 1, 2 …)."""
+    ranks = [0] * len(keys)
+    dense, last = -1, None
+    for i in sorted(range(len(keys)), key=keys.__getitem__):  # keys mostly come sorted already: O(n)
+        if keys[i] != last:
+            dense, last = dense + 1, keys[i]
+        ranks[i] = dense
+    return ranks
+
+
 @dataclass
 class Partner:
     """A record's strongest pairs of one kind (at most ``KEEP_PARTNERS``, strongest first) and how many pairs of
@@ -190,15 +201,11 @@ class GroupBuilder(Forest):
     def know_ranks(self, records: Sequence[Record], keys: Sequence[Rank]) -> None:
         """The rank_key of each record that pairs will name, given once before the first batch: partners are
         then chosen per batch on integer ranks (numpy) instead of on tuples, pair by pair."""
-        order = sorted(range(len(records)), key=keys.__getitem__)  # already sorted for the detector: O(n)
         rank_of, tuples = self._rank_of, self._ranks
-        dense, last = -1, None
-        for i in order:
-            key = keys[i]
-            if key != last:  # equal keys, equal ranks: ties then fall to the stream's order, as with tuples
-                dense, last = dense + 1, key
-            rank_of[id(records[i])] = dense
-            tuples[id(records[i])] = key
+        # equal keys, equal ranks: ties then fall to the stream's order, as with tuples
+        for record, key, dense in zip(records, keys, dense_ranks(keys), strict=True):
+            rank_of[id(record)] = dense
+            tuples[id(record)] = key
 
     def _partner_ranks(self, slots: np.ndarray) -> np.ndarray:
         """Integer ranks of the records in ``slots``, ordered as their rank_keys (equal keys: equal ranks)."""
