@@ -154,3 +154,79 @@ def test_a_national_catalog_title_edit_after_a_forked_cold_run(tmp_path: Path, s
     other = records(root)[1]
     other.write_text(other.read_text(encoding="utf-8").replace("title: ", "title: 新编", 1), encoding="utf-8")
     assert lint_json(root) == lint_json(root, "--no-cache")
+
+
+@pytest.fixture
+def kept(monkeypatch: pytest.MonkeyPatch) -> dict[str, frozenset[str]]:
+    """Per D rule, the files whose findings the last lint run in this process left in the state as they were."""
+    from gbstd import linting
+
+    found: dict[str, frozenset[str]] = {}
+    real = linting._distribute
+
+    def spy(state: Any, code: str, produced: Any, fresh: bool = False, keep: frozenset[str] = frozenset()) -> set[str]:
+        if code.startswith("D"):
+            found[code] = keep
+        return real(state, code, produced, fresh, keep)
+
+    monkeypatch.setattr(linting, "_distribute", spy)
+    return found
+
+
+def test_a_title_edit_leaves_the_reused_components_findings_in_the_state(
+    tmp_path: Path, seen: list[DuplicateGroups], kept: dict[str, frozenset[str]]
+) -> None:
+    """The state written with the memo holds the reused components' findings: the D rules do not make them
+    again (one finding per record of the catalog, at national scale), and the result is a cold run's."""
+    root = sample(tmp_path)
+    lint_json(root)
+    assert not any(kept.values())  # a full run starts from nothing
+    path = records(root)[2]
+    incremental = retitle(path, "第九百零三号独有主题事项", seen)
+    assert incremental == lint_json(root, "--no-cache")
+    reused = {rel for c in seen[0].components if c.reused for rel in c.rels}
+    assert reused and set(kept) == {"D001", "D002", "D003"}
+    assert all(files == reused for files in kept.values())
+    assert path.relative_to(root).as_posix() not in reused
+    # the next edit starts from the state and memo this run wrote together: still left, still a cold run's result
+    kept.clear()
+    again = retitle(records(root)[3], "第九百零四号独有主题事项", seen)
+    assert again == lint_json(root, "--no-cache")
+    assert kept["D001"]
+
+
+def test_a_memo_not_written_with_the_state_is_read_not_trusted_for_the_state(
+    tmp_path: Path, seen: list[DuplicateGroups], kept: dict[str, frozenset[str]]
+) -> None:
+    """A memo written by another run than the state's (here: its run token changed) still saves scoring, but
+    the reused components' findings are made again from it, not taken from the state's files."""
+    root = sample(tmp_path)
+    lint_json(root)
+    for memo in (root / MEMO).glob("*.json"):
+        document = json.loads(memo.read_text(encoding="utf-8"))
+        document["run"] = "0" * 32
+        memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    incremental = retitle(records(root)[2], "第九百零五号独有主题事项", seen)
+    assert incremental == lint_json(root, "--no-cache")
+    assert any(c.reused for c in seen[0].components)
+    assert set(kept) == {"D001", "D002", "D003"} and not any(kept.values())
+
+
+def test_a_damaged_state_shard_found_during_a_title_edit_means_a_full_run(
+    tmp_path: Path, seen: list[DuplicateGroups]
+) -> None:
+    """The state's other shards are read while the re-run rules work (the D rules in a child): a damaged one
+    found then gives way to a full run — the same findings, no traceback."""
+    from gbstd.catalog.cache import shard_of_path
+
+    root = sample(tmp_path)
+    lint_json(root)
+    paths = records(root)
+    edited = paths[2]
+    damaged = next(p for p in paths if shard_of_path(p.relative_to(root).as_posix())
+                   != shard_of_path(edited.relative_to(root).as_posix()))
+    shard = root / ".gbstd-cache" / "lint-state" / f"{shard_of_path(damaged.relative_to(root).as_posix())}.json"
+    shard.write_bytes(b"\x00{not json")
+    incremental = retitle(edited, "第九百零六号独有主题事项", seen)
+    assert len(seen) == 1  # the full run's detection (in this process: the sample is below the fork threshold)
+    assert incremental == lint_json(root, "--no-cache")

@@ -105,7 +105,8 @@ class RuleRunner:
     def __init__(self, ctx: RuleContext, rules: Iterable[Rule], errors: list[tuple[str, str]],
                  jobs: int | None = None) -> None:
         self.ctx, self.errors = ctx, errors
-        self._results: dict[str, tuple[_Packed | list[Finding] | None, list[tuple[str, str]]]] | None = None
+        # per forked rule: its packed findings, internal errors and the files it left as they were
+        self._results: dict[str, tuple[_Packed | list[Finding] | None, list[tuple[str, str]], frozenset[str] | None]] | None = None
         self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
         forked = [rule for rule in rules if rule.code.startswith(FORKED) and not isinstance(rule, RecordRule)]
         self._forked = {rule.code for rule in forked}
@@ -146,6 +147,11 @@ class RuleRunner:
         self._child = (pid, read_end)
         atexit.register(self._abandon)  # an exit without the results must not leave the child behind
 
+    def abandon(self) -> None:
+        """The child's results will not be asked for: stop it rather than wait for it."""
+        atexit.unregister(self._abandon)
+        self._abandon()
+
     def _abandon(self) -> None:
         """Exiting without the child's results (an error, Ctrl-C): stop it rather than wait for it."""
         if self._child is not None:
@@ -185,18 +191,23 @@ class RuleRunner:
             assert self._results is not None
             done = self._results.pop(rule.code, None)
             if done is not None:
-                packed, errors = done
+                packed, errors, kept = done
                 self.errors.extend(errors)
+                if kept is not None:
+                    self.ctx.kept_files[rule.code] = kept
                 return unpack(packed)
         return check(rule, self.ctx, self.errors)
 
 
 def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:
-    """In the forked child: every rule's findings (or None, packed) and internal errors, written as one pickle."""
+    """In the forked child: every rule's findings (or None, packed), internal errors and the files whose findings
+    it left as they were (``RuleContext.kept_files``), written as one pickle."""
     results = []
     for rule in rules:
         errors: list[tuple[str, str]] = []
-        results.append((rule.code, (pack(check(rule, ctx, errors)), errors)))
+        produced = check(rule, ctx, errors)
+        kept = ctx.kept_files.get(rule.code) if produced is not None else None
+        results.append((rule.code, (pack(produced), errors, kept)))
     pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 

@@ -203,6 +203,7 @@ class LintState:
     elsewhere: dict[str, list[list[Any]]] = field(default_factory=dict)  # their findings in non-record files
     shards: dict[str, tuple[str, str]] = field(default_factory=dict)  # shard → (paths digest, bytes digest)
     result: str = ""  # the digest under which the result of this state was stored
+    memos: dict[str, str] = field(default_factory=dict)  # D rule → token of the duplicate memo written with it
     files: dict[str, FileEntry] = field(default_factory=dict)  # entries of the loaded shards
     loaded: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)
@@ -225,9 +226,10 @@ class LintState:
             shards = {
                 str(shard): (str(paths), str(data)) for shard, (paths, data) in document["shards"].items()
             }
+            memos = {str(code): str(token) for code, token in document.get("memos", {}).items()}
             if len(sums) != len(GROUPS) or not all(isinstance(rows, list) for rows in elsewhere.values()):
                 return None
-            return cls(head, str(document["shared"]), sums, rules, elsewhere, shards, str(document["result"]))
+            return cls(head, str(document["shared"]), sums, rules, elsewhere, shards, str(document["result"]), memos)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
@@ -305,6 +307,7 @@ class LintState:
             "elsewhere": self.elsewhere,
             "shards": {shard: list(pair) for shard, pair in sorted(self.shards.items())},
             "result": self.result,
+            "memos": self.memos,
         })
 
     def suppressed(self) -> set[tuple[str, str]]:

@@ -293,6 +293,7 @@ def _full(
         if produced is not None:
             state.rules[rule.code] = digests[rule.code]
             _distribute(state, rule.code, produced, fresh=True)
+            _note_memo(state, ctx, rule.code)
         del produced
     del ctx, catalog, by_rel, runner  # the models and duplicate groups are not needed to report: free them first
     if early is None:
@@ -317,19 +318,22 @@ def _finish(
     return kept
 
 
-def _distribute(state: LintState, code: str, produced: list[Finding], fresh: bool = False) -> set[str]:
+def _distribute(
+    state: LintState, code: str, produced: list[Finding], fresh: bool = False, keep: frozenset[str] = frozenset()
+) -> set[str]:
     """Keep a catalog-wide rule's findings with the files they are in (records) or in the head (others),
     replacing what it found before; a file whose findings of this rule are unchanged keeps its shard as
     it is (a title edit re-runs the D rules, whose findings elsewhere mostly stay the same). ``fresh``: the
     rule has found nothing in this state yet (a full run), so no file's entry needs looking at but those
-    with findings (at 100 000 records, visiting every entry for each of 27 rules cost 2 s). Returns the
+    with findings (at 100 000 records, visiting every entry for each of 27 rules cost 2 s). The files in
+    ``keep`` hold this rule's findings already (the rule left them: ``RuleContext.kept_files``). Returns the
     record files whose findings of this rule changed."""
     elsewhere: list[list[Any]] = []
     moved: set[str] = set()
     by_path = rows_by_path(produced)
     if not fresh:
         for rel, entry in state.files.items():
-            if rel not in by_path and entry.catalog.pop(code, None) is not None:
+            if rel not in by_path and rel not in keep and entry.catalog.pop(code, None) is not None:
                 state.touch(rel)
                 moved.add(rel)
     files = state.files
@@ -412,9 +416,10 @@ def _incremental(
         del state.rules[code]
     moved: set[str] | None = set()  # record files whose re-run rules' findings changed (None: unknown)
     if stale:  # a rule reads what changed: run it on the whole catalog (parsed files come from the cache)
-        if not state.load_all(cache):
+        try:
+            moved = _rerun(root, as_of, stale, digests, state, cache, jobs, result.internal_errors)
+        except _DamagedState:
             return None
-        moved = _rerun(root, as_of, stale, digests, state, cache, jobs, result.internal_errors)
     try:
         silenced = state.suppressed() | suppressions(partial)
         findings = _patched(
@@ -441,28 +446,49 @@ def _rerun(
     jobs: int | None, errors: list[tuple[str, str]],
 ) -> set[str] | None:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
-    findings in ``state``; the D rules in a forked child while the others run here, as a full run does.
+    findings in ``state``; the D rules in a forked child while the others run here, as a full run does (and
+    while it runs, the state's other shards are read: :class:`_DamagedState` when one cannot be).
     Returns the record files whose findings of those rules changed, or None when findings outside the
     records (projects, plans) changed too (then the last report cannot be patched file by file)."""
     catalog = load_catalog(root, cache=cache, jobs=jobs)
     ctx = RuleContext(catalog, as_of)
     # the D rules score only the duplicate candidates' components whose inputs changed
-    ctx.duplicate_memo = memo_for(cache, [rule.code for rule in stale], catalog)
+    # (and leave the findings of the others in the state's files when the state holds the memo's findings)
+    ctx.duplicate_memo = memo_for(cache, [rule.code for rule in stale], catalog, state.memos)
     before = {rule.code: state.elsewhere.get(rule.code) for rule in stale}
     moved: set[str] = set()
     runner = RuleRunner(ctx, stale, errors, jobs)
+    if not state.load_all(cache):
+        runner.abandon()
+        raise _DamagedState
     for rule in sorted(stale, key=runner.forked):  # the child's last: it had the most time
         produced = runner.check(rule)
         if produced is None:
             moved |= _distribute(state, rule.code, [])
             state.rules.pop(rule.code, None)
+            state.memos.pop(rule.code, None)
             continue
         state.rules[rule.code] = digests[rule.code]
-        moved |= _distribute(state, rule.code, produced)
+        moved |= _distribute(state, rule.code, produced, keep=ctx.kept_files.get(rule.code, frozenset()))
+        _note_memo(state, ctx, rule.code)
         del produced  # free the findings and duplicate groups before the report is made
     if any(state.elsewhere.get(code) != rows for code, rows in before.items()):
         return None
     return moved
+
+
+class _DamagedState(Exception):
+    """A shard of the lint state could not be read: the incremental run gives way to a full one."""
+
+
+def _note_memo(state: LintState, ctx: RuleContext, code: str) -> None:
+    """After rule ``code`` ran on the whole catalog: the token of the duplicate memo it wrote (a D rule), so
+    that the next run knows the state's files hold that memo's findings."""
+    memo = ctx.duplicate_memo
+    if memo is not None and code in memo.codes:
+        state.memos[code] = memo.token
+    else:
+        state.memos.pop(code, None)
 
 
 def _kept(state: LintState, only: Iterable[str] | None = None, skip: frozenset[str] = frozenset()) -> list[Finding]:

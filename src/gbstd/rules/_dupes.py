@@ -32,7 +32,8 @@ def findings(
     pairs that do not count for this rule (the strongest remaining one is named; None: every pair counts).
 
     With a memo (incremental lint, :mod:`gbstd.rules._dupes_memo`) the components detection reused come from
-    it, and this run's findings are kept in it by component for the next run."""
+    it — or, when the lint state holds that memo's findings, stay in the state's files, which the rule names in
+    ``ctx.kept_files`` — and this run's findings are kept in it by component for the next run."""
     groups, memo = ctx.duplicates, ctx.duplicate_memo
     words = _Words(rule, kind, message)
     made: dict[str, Kept] | None = None if memo is None else {}  # this run's findings by file, for the memo
@@ -59,14 +60,22 @@ def findings(
     if memo is None or made is None:
         return
     kept: dict[str, dict[str, Kept]] = {}
+    # the state's files hold the findings of the reused components: left there, not made again
+    in_state = memo.in_state(rule.code)
+    left: set[str] = set()
     for component in groups.components:
         if component.reused:
             kept[component.digest] = found_kept = memo.kept(rule.code, component)
+            if in_state:
+                left.update(component.rels)
+                continue
             for rel, (mate_rel, score, size) in found_kept.items():
                 yield words.finding(memo.record(rel), memo.record(mate_rel), score, size)
         else:
             kept[component.digest] = {rel: made[rel] for rel in component.rels if rel in made}
     memo.save(rule.code, kept)
+    if left:
+        ctx.kept_files[rule.code] = frozenset(left)
 
 
 class _Words:

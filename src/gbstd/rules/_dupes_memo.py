@@ -7,11 +7,17 @@ run with the components of that run), and the next run scores only the component
 find for every D rule that runs: a title edit re-scores the few hundred records around the old and the new
 subject instead of the catalog. The memo is keyed by content — a digest names its inputs, whichever run wrote
 it — so it needs no tie to the lint state; a damaged or foreign file is ignored (everything scored again).
+
+Each file also names the run that wrote it (a random token). When the lint state was written by that same run
+(it keeps the tokens of the memos written with it), a reused component's files already hold its findings in
+the state: the D rules then leave them there (``RuleContext.kept_files``) instead of making every finding of
+the catalog again from the memo — at 100 000 records a title edit re-made 246 000 unchanged findings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gbstd.catalog.cache import Cache
@@ -27,19 +33,28 @@ MEMO_DIR = "dupes-memo"
 Kept = tuple[str, float, int]
 
 
-def memo_for(cache: Cache, codes: Iterable[str], catalog: Catalog) -> DuplicateMemo | None:
-    """The memo for the D rules among the rule ``codes`` that will run on the whole ``catalog`` (None: none)."""
+def memo_for(
+    cache: Cache, codes: Iterable[str], catalog: Catalog, state_runs: Mapping[str, str] | None = None
+) -> DuplicateMemo | None:
+    """The memo for the D rules among the rule ``codes`` that will run on the whole ``catalog`` (None: none);
+    ``state_runs``: per rule, the token of the memo written with the lint state this run starts from (whose
+    files hold that run's findings)."""
     chosen = [code for code in codes if code.startswith("D")]
-    return DuplicateMemo(cache, chosen, catalog) if chosen else None
+    return DuplicateMemo(cache, chosen, catalog, state_runs) if chosen else None
 
 
 class DuplicateMemo:
     """The D findings of earlier runs by component digest, for the D rules ``codes`` that run now."""
 
-    def __init__(self, cache: Cache, codes: Iterable[str], catalog: Catalog) -> None:
+    def __init__(
+        self, cache: Cache, codes: Iterable[str], catalog: Catalog, state_runs: Mapping[str, str] | None = None
+    ) -> None:
         self.cache = cache
         self.codes = sorted(set(codes))
         self.catalog = catalog
+        self.token = secrets.token_hex(16)  # names this run's memo files
+        self._state_runs = dict(state_runs or {})
+        self._runs: dict[str, str] = {}  # code → token of the run that wrote the memo read
         self._records: dict[str, Record] | None = None
         self._known: dict[str, dict[str, dict[str, Kept]]] | None = None  # code → digest → rel → kept
 
@@ -68,12 +83,22 @@ class DuplicateMemo:
                     return {}  # damaged or forged: score everything again, never trust part of it
                 kept[rel] = (row[0], float(row[1]), row[2])
             found[digest] = kept
+        run = document.get("run") if document else None
+        if isinstance(run, str):
+            self._runs[code] = run
         return found
 
     def known(self, digest: str) -> bool:
         """Whether every D rule that runs kept its findings for a component with this digest."""
         known = self._load()
         return bool(self.codes) and all(digest in known[code] for code in self.codes)
+
+    def in_state(self, code: str) -> bool:
+        """Whether the lint state this run starts from was written by the run that wrote rule ``code``'s memo:
+        then each reused component's files hold in the state exactly the findings the memo keeps for them."""
+        self._load()
+        run = self._runs.get(code)
+        return run is not None and self._state_runs.get(code) == run
 
     def kept(self, code: str, component: Component) -> dict[str, Kept]:
         """What rule ``code`` found in a reused component, by file (only files of that component: the digest
@@ -84,7 +109,7 @@ class DuplicateMemo:
 
     def save(self, code: str, components: dict[str, dict[str, Kept]]) -> None:
         """This run's findings of rule ``code`` by component digest (those of the last run are dropped)."""
-        self.cache.write_json(f"{MEMO_DIR}/{code}.json", {"components": components})
+        self.cache.write_json(f"{MEMO_DIR}/{code}.json", {"run": self.token, "components": components})
 
 
 def _valid(row: Any) -> bool:

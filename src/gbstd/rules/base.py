@@ -80,6 +80,8 @@ class RuleContext:
         self.baseline = baseline
         # Set by incremental lint: the D rules' findings of earlier runs, so detection skips what they cover.
         self.duplicate_memo: DuplicateMemo | None = None
+        # Files whose findings of a rule are those the lint state holds already (not re-made by it), by rule code.
+        self.kept_files: dict[str, frozenset[str]] = {}
 
     @cached_property
     def lineage(self) -> Lineage:
