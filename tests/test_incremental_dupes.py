@@ -230,3 +230,48 @@ def test_a_damaged_state_shard_found_during_a_title_edit_means_a_full_run(
     incremental = retitle(edited, "第九百零六号独有主题事项", seen)
     assert len(seen) == 1  # the full run's detection (in this process: the sample is below the fork threshold)
     assert incremental == lint_json(root, "--no-cache")
+
+
+def test_components_listed_later_are_those_listed_before_scoring(tmp_path: Path) -> None:
+    """With nothing to reuse, a run lists its candidate graph's components only when asked (after the D rules
+    reported): the same components, digests and members as a run that lists them before scoring."""
+    from generate import generate_sibling_catalog
+
+    from gbstd.catalog.loader import load_catalog
+    from gbstd.similarity import find_groups
+
+    root = tmp_path / "national"
+    generate_sibling_catalog(root, 400, seed=5)
+    catalog = load_catalog(root)
+    later = find_groups(catalog, components=True)
+    assert later.listed_later
+    before = find_groups(catalog, reuse=lambda digest: False)
+    assert not before.listed_later
+    assert later.components == before.components and len(later.components) > 10
+    assert not later.listed_later  # listed once, then kept
+    assert find_groups(catalog).components == []  # not asked for: not listed
+
+
+def test_a_forked_cold_run_writes_the_memo_an_in_process_run_writes(tmp_path: Path) -> None:
+    """Above the fork threshold the child writes the D memo after it sent its findings; lint waits for it, and
+    it holds what a run in one process writes (the run token aside)."""
+    from generate import generate_sibling_catalog
+
+    root = tmp_path / "national"
+    generate_sibling_catalog(root, 1600, seed=4)
+    time.sleep(RACY_NS / 1e9 + 0.1)
+    forked = lint_json(root)
+
+    def memos() -> dict[str, Any]:
+        found = {}
+        for path in sorted((root / MEMO).glob("*.json")):
+            document = json.loads(path.read_text(encoding="utf-8"))
+            assert len(document.pop("run")) == 32
+            found[path.name] = document
+        return found
+
+    written = memos()
+    assert set(written) == {"D001.json", "D002.json", "D003.json"} and written["D001.json"]["components"]
+    shutil.rmtree(root / ".gbstd-cache")
+    assert lint_json(root, "--jobs", "1") == forked
+    assert memos() == written

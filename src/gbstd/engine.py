@@ -139,6 +139,8 @@ class RuleRunner:
                 sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - never the parent's streams
                 with os.fdopen(write_end, "wb") as out:
                     _check_in_child(out, self.ctx, rules)
+                for action in self.ctx.deferred:  # the results are out: the main process goes on meanwhile
+                    action()
                 code = 0
             finally:
                 os._exit(code)
@@ -175,9 +177,10 @@ class RuleRunner:
                 self._results = dict(pickle.load(stream))  # our own child's data, never a file's
         except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError):
             self._results = {}  # the child died (killed, out of memory): its rules run here
-        finally:
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
+        else:  # it may still be doing what its rules deferred: waited for by wait_for_children
+            _FINISHING.append(pid)
 
     def forked(self, rule: Rule) -> bool:
         """Whether ``rule`` runs in the child."""
@@ -199,13 +202,35 @@ class RuleRunner:
         return check(rule, self.ctx, self.errors)
 
 
+# Forked children that sent their results and may still be doing what their rules deferred (ctx.deferred).
+_FINISHING: list[int] = []
+
+
+def wait_for_children() -> None:
+    """Wait for the forked children still finishing deferred work (a lint run's end: the next run reads it)."""
+    while _FINISHING:
+        with contextlib.suppress(OSError):
+            os.waitpid(_FINISHING.pop(), 0)
+
+
+@atexit.register
+def _stop_children() -> None:
+    """Leaving without waiting (an error, Ctrl-C): a child's deferred work is only a cache, stop it."""
+    while _FINISHING:
+        pid = _FINISHING.pop()
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+
+
 def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:
     """In the forked child: every rule's findings (or None, packed), internal errors and the files whose findings
     it left as they were (``RuleContext.kept_files``), written as one pickle."""
     results = []
     for rule in rules:
         errors: list[tuple[str, str]] = []
-        produced = check(rule, ctx, errors)
+        produced = check(rule, ctx, errors, defer=True)
         kept = ctx.kept_files.get(rule.code) if produced is not None else None
         results.append((rule.code, (pack(produced), errors, kept)))
     pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -258,15 +283,19 @@ def unpack(packed: _Packed | list[Finding] | None) -> list[Finding] | None:
 
 
 def check(
-    rule: Rule, ctx: RuleContext, errors: list[tuple[str, str]], records: Iterable[Record] | None = None
+    rule: Rule, ctx: RuleContext, errors: list[tuple[str, str]], records: Iterable[Record] | None = None,
+    defer: bool = False,
 ) -> list[Finding] | None:
     """One rule's findings, stamped with its code and configured severity; None (and an internal error
-    noted in ``errors``) when it crashes. ``records`` runs a per-record rule on those records only."""
+    noted in ``errors``) when it crashes. ``records`` runs a per-record rule on those records only. What the
+    rule deferred (``ctx.deferred``) is done here too, unless ``defer`` (a forked child does it later)."""
     try:
         if records is not None and isinstance(rule, RecordRule):
             produced = [f for record in records for f in rule.check_record(record, ctx)]
         else:
             produced = list(rule.check(ctx))
+        while ctx.deferred and not defer:
+            ctx.deferred.pop(0)()
     except Exception:
         errors.append((rule.code, traceback.format_exc()))
         return None

@@ -36,7 +36,16 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.loader import load_catalog, load_record, record_rels, walk_files
 from gbstd.catalog.yamlio import read_bytes
-from gbstd.engine import RuleRunner, Selection, check, run_rules, selected_rules, severity_of, suppressions
+from gbstd.engine import (
+    RuleRunner,
+    Selection,
+    check,
+    run_rules,
+    selected_rules,
+    severity_of,
+    suppressions,
+    wait_for_children,
+)
 from gbstd.findings import Finding, FindingSet
 from gbstd.gcpause import without_cycle_collection
 from gbstd.gitrepo import build_baseline
@@ -143,6 +152,7 @@ def lint_catalog(
         result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline, jobs=jobs)
         if cache is not None:
             cache.save()
+        wait_for_children()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
 
     everything = walk_files(root, None, skip=cache_dir_within(root, cache.directory))
@@ -218,6 +228,7 @@ def lint_catalog(
         result_id = written
     else:
         result_id = None
+    wait_for_children()  # a forked child may still be writing what the next run reads (the D rules' memo)
     return LintOutcome(
         result, analysis.files, only_paths=only_paths, rechecked=analysis.rechecked, rerun=analysis.rerun,
         cache=cache, result_id=result_id, splice=result.splice if isinstance(result, _Patched) else None,

@@ -17,7 +17,7 @@ the catalog again from the memo — at 100 000 records a title edit re-made 246 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gbstd.catalog.cache import Cache
@@ -87,6 +87,11 @@ class DuplicateMemo:
         if isinstance(run, str):
             self._runs[code] = run
         return found
+
+    def reuse(self) -> Callable[[str], bool] | None:
+        """:meth:`known`, or None when no digest can be known (a D rule that runs has no memo yet)."""
+        known = self._load()
+        return self.known if self.codes and all(known[code] for code in self.codes) else None
 
     def known(self, digest: str) -> bool:
         """Whether every D rule that runs kept its findings for a component with this digest."""

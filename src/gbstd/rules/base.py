@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -82,6 +82,9 @@ class RuleContext:
         self.duplicate_memo: DuplicateMemo | None = None
         # Files whose findings of a rule are those the lint state holds already (not re-made by it), by rule code.
         self.kept_files: dict[str, frozenset[str]] = {}
+        # What a rule left to do once its findings are out (the D rules' memo when nothing could be reused): a
+        # forked child does it after sending its findings, the main process after the rule.
+        self.deferred: list[Callable[[], None]] = []
 
     @cached_property
     def lineage(self) -> Lineage:
@@ -94,7 +97,7 @@ class RuleContext:
         findings from the memo)."""
         memo = self.duplicate_memo
         return find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage,
-                           reuse=memo.known if memo is not None else None)
+                           reuse=memo.reuse() if memo is not None else None, components=memo is not None)
 
     @cached_property
     def system_summary(self) -> SystemSummary:

@@ -166,19 +166,23 @@ class DuplicateDetector:
         all_pairs: bool = False,
         only: Callable[[Record], bool] | None = None,
         reuse: Reuse | None = None,
+        components: bool = False,
     ) -> DuplicateGroups:
         """Groups of likely duplicates, built from the streamed pairs (:meth:`iter_pairs`) in memory linear in
         the records.
 
         With ``reuse`` the run also lists the components of its candidate graph (``components`` of the
         result, see :mod:`gbstd.similarity.components`) and does not score those whose digest ``reuse``
-        accepts: their groups are left out, the caller keeping what it derived from them before."""
+        accepts: their groups are left out, the caller keeping what it derived from them before. With
+        ``components`` and no ``reuse`` they are listed only when the result is first asked for them (after
+        the groups are used: a cold lint run's D rules report first and list the components for their memo
+        after)."""
         builder = GroupBuilder(keep_all=all_pairs)
         implied: list[tuple[Record, int]] = []
         with without_cycle_collection():
             run = self._run(catalog, against, lineage, min_score, progress, implied, only)
             if against is None:  # --against compares two catalogs: nothing of it is kept between runs
-                run.reuse = reuse
+                run.reuse, run.list_components = reuse, components
             for n, batch in enumerate(run.batches(all_pairs=all_pairs, size=BATCH)):
                 if n == 0:  # the entries (every live record, ranked) exist once the first batch is out
                     builder.know_ranks([entry.record for entry in run.entries], [f.rank for f in run.entry_facts])
@@ -187,6 +191,9 @@ class DuplicateDetector:
                 builder.add_implied(record, count)
             groups = builder.finish()
             groups.components = run.components
+            if run.graph_later is not None:
+                graph = run.graph_later
+                groups.list_later(lambda: _listed(graph))
             return groups
 
     def iter_pairs(
@@ -257,6 +264,8 @@ class _Run:
         self.linked_cores: set[str] = set()  # subjects whose large set _set_links compared (O(n), not pairwise)
         self.linking = False
         self.reuse: Reuse | None = None  # set: components whose digest it accepts are not scored
+        self.list_components = False  # without reuse: list the components later (graph_later)
+        self.graph_later: Callable[[], CandidateGraph] | None = None
         self.components: list[Component] = []
         self.skipped: set[int] = set()  # id() of the records of reused components
         self.chain = self._chains()
@@ -344,6 +353,9 @@ class _Run:
         self._scopes()
         if self.reuse is not None and self.against is None:
             self._skip_reused(self.reuse)
+        elif self.list_components and self.against is None:
+            queued = list(self.pending.items())  # the graph is made from this run's queue when asked for
+            self.graph_later = lambda: self._candidate_graph(queued)
         keys = list(self.pending)
         subjects = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
         self.pending = {}
@@ -358,26 +370,31 @@ class _Run:
         """Find the components of the candidate graph (every queued pair, same-code and abolished-chain pair);
         drop the queued pairs of those ``reuse`` accepts. Their same-code and abolished pairs are dropped by
         :meth:`_same_code` and :meth:`_abolished` (through ``skipped``)."""
+        entries = self.entries
+        self.components, self.skipped = self._candidate_graph(list(self.pending.items())).components(reuse)
+        if self.skipped:
+            skipped = self.skipped
+            self.pending = {key: value for key, value in self.pending.items()
+                            if id(entries[key[0]].record) not in skipped}
+
+    def _candidate_graph(self, queued: list[tuple[tuple[int, int], float]]) -> CandidateGraph:
+        """The candidate graph: the ``queued`` pairs (entry indices → subject similarity), same-code pairs and
+        abolished-chain pairs, each with the facts that decide it."""
         entries, facts = self.entries, self.entry_facts
         shared = shared_digest(self.config.model_dump_json(), self.scopes.texts, self.min_score)
         # how the run treats a live record's scope: counted, or boilerplate; the live records are slots 0…n−1
         graph = CandidateGraph(shared, [entry.record for entry in entries],
                                [f"live:{entry.scope_row >= 0}" for entry in entries])
         proposed, pair_facts = self.proposed, self._pair_facts
-        pending = list(self.pending.items())
-        graph.edges((i for (i, _), _ in pending), (j for (_, j), _ in pending),
+        graph.edges((i for (i, _), _ in queued), (j for (_, j), _ in queued),
                     [f"q:{subject!r}:{key in proposed:d}:{pair_facts(facts[key[0]], facts[key[1]])}"
-                     for key, subject in pending])
+                     for key, subject in queued])
         for records in self.catalog.by_code.values():
             for first, second in itertools.pairwise([r for r in records if self.only(r)]):
                 graph.edge(first, second, "same-code")  # the pairs of one code are all made: a chain connects them
         for record, other in self._abolished_candidates():
             graph.edge(record, other, f"abolished:{self._pair_facts(self._facts(record), self._facts(other))}")
-        self.components, self.skipped = graph.components(reuse)
-        if self.skipped:
-            skipped = self.skipped
-            self.pending = {key: value for key, value in self.pending.items()
-                            if id(entries[key[0]].record) not in skipped}
+        return graph
 
     def _pair_facts(self, fa: _Facts, fb: _Facts) -> str:
         """What the catalog as a whole decides about a pair: one supersession chain, declared distinct."""
@@ -1005,6 +1022,11 @@ def find_duplicates(
         return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
 
 
+def _listed(graph: Callable[[], CandidateGraph]) -> list[Component]:
+    """The components of a run's candidate graph, none reused."""
+    return graph().components(lambda digest: False)[0]
+
+
 def find_groups(
     catalog: Catalog,
     config: DuplicatesSection | None = None,
@@ -1016,17 +1038,18 @@ def find_groups(
     all_pairs: bool = False,
     only: Callable[[Record], bool] | None = None,
     reuse: Reuse | None = None,
+    components: bool = False,
 ) -> DuplicateGroups:
     """Groups of likely duplicates in ``catalog`` (or across ``catalog`` and ``against``), strongest first.
 
     What `gbstd dupes`, the D rules and the bulletin report. Each group keeps its members and a spanning set of
     its strongest pairs (at most n − 1 for n members); ``all_pairs`` keeps every pair (quadratic in a group).
-    ``reuse``: see :meth:`DuplicateDetector.groups` (incremental lint).
+    ``reuse`` and ``components``: see :meth:`DuplicateDetector.groups` (incremental lint).
     """
     with without_cycle_collection():  # the word lists and thesaurus are many small objects too
         detector = DuplicateDetector(config or catalog.config.duplicates)
         return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
-                               all_pairs=all_pairs, only=only, reuse=reuse)
+                               all_pairs=all_pairs, only=only, reuse=reuse, components=components)
 
 
 def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:
