@@ -73,6 +73,7 @@ class Run:
     peak_mib: float
     code: int
     stopped: str = ""  # why it was stopped early ("" = it finished)
+    walls: tuple[float, ...] = ()  # wall time of every run of this figure (best() keeps the fastest)
 
 
 def run(argv: list[str], env: dict[str, str], cap_mib: float | None, timeout: float | None) -> Run:
@@ -105,7 +106,14 @@ def best(argv: list[str], env: dict[str, str], repeat: int, before: Callable[[],
         runs.append(run(argv, env, cap_mib, timeout))
         if runs[-1].stopped:
             break  # a stopped run would stop again
-    return min(runs, key=lambda r: (bool(r.stopped), r.wall))
+    chosen = min(runs, key=lambda r: (bool(r.stopped), r.wall))
+    chosen.walls = tuple(r.wall for r in runs)
+    return chosen
+
+
+def spread(result: Run) -> str:
+    """Every run's wall time, when there were several: the best alone can be a lucky run on a noisy machine."""
+    return "/".join(f"{wall:.2f}" for wall in result.walls) if len(result.walls) > 1 else ""
 
 
 class Reported(dict[str, Run]):
@@ -123,7 +131,8 @@ class Reported(dict[str, Run]):
 def add(table: list[tuple[int, str, str, Run, float]], row: tuple[int, str, str, Run, float]) -> None:
     table.append(row)
     n, tree, name, result, floor = row
-    print(f"  {n} {tree or '-'} {name}: {result.stopped or f'{result.wall:.2f} s'}, {result.wall / floor:.2f}× floor, "
+    runs = f" (runs {spread(result)})" if spread(result) else ""
+    print(f"  {n} {tree or '-'} {name}: {result.stopped or f'{result.wall:.2f} s'}{runs}, {result.wall / floor:.2f}× floor, "
           f"CPU {result.cpu:.1f} s, peak {result.peak_mib:.0f} MiB, exit {result.code}, "
           f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
 
@@ -256,11 +265,11 @@ def compile_tree(directory: Path) -> None:
 
 
 def print_table(table: list[tuple[int, str, str, Run, float]]) -> None:
-    print("\n| records | tree | measurement | wall s | × floor | CPU s | peak MiB | exit |")
-    print("|---:|---|---|---:|---:|---:|---:|---:|")
+    print("\n| records | tree | measurement | wall s (best) | every run | × floor | CPU s | peak MiB | exit |")
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|")
     for n, tree, name, result, floor in table:
         wall = result.stopped or f"{result.wall:.2f}"
-        print(f"| {n} | {tree} | {name} | {wall} | {result.wall / floor:.2f} | {result.cpu:.1f} | "
+        print(f"| {n} | {tree} | {name} | {wall} | {spread(result)} | {result.wall / floor:.2f} | {result.cpu:.1f} | "
               f"{result.peak_mib:.0f} | {result.code} |")
     print()
     rows = {(n, tree, name): result for n, tree, name, result, _ in table}
