@@ -283,3 +283,21 @@ def test_docx_bulletin_with_over_long_title_and_issuer(hostile: Path, tmp_path: 
     assert len(document.core_properties.author) == 255
     # The body carries the whole text: the title and the signature.
     assert sum(long_text in p.text for p in document.paragraphs) == 2
+
+
+def test_markdown_text_drops_control_characters() -> None:
+    """Markdown is printed to terminals too: an escape sequence in a title must not reach one."""
+    assert markdown_text("机关\x1b[2J\x1b]0;pwned\x07食堂\x9b2J") == "机关\\[2J\\]0;pwned食堂2J"
+    assert markdown_text("a\r\nb\rc\nd\te") == "a<br>b<br>c<br>d\te"
+
+
+def test_review_markdown_prints_no_escape_sequence(tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    path = root / "records/local/DB41-T-2397-2023.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    hostile = 'title: "机关食堂\\e[2J\\e]0;pwned\\a反食品浪费管理规范"'  # YAML escapes: ESC, BEL
+    path.write_text("\n".join(hostile if line.startswith("title:") else line for line in lines), encoding="utf-8")
+    code, out, _ = invoke("review", str(root), "--format", "markdown", "--as-of", AS_OF)
+    assert code == 0 and "DB41/T 2397-2023" in out and "pwned" in out
+    assert "\x1b" not in out and "\x07" not in out

@@ -7,13 +7,16 @@ that on import, and a value that itself starts with ``'`` followed by one of tho
 import → export round trip stays lossless.
 
 Markdown: record text is data, never markup; ``<``, ``>`` and ``&`` become entities, so ``<script>`` in a
-title shows as text, and the table/link syntax characters are backslash-escaped.
+title shows as text, and the table/link syntax characters are backslash-escaped. Markdown goes to terminals
+too, so control characters (``ESC[2J`` in a title clears the screen) are dropped (:mod:`gbstd.printable`).
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+
+from gbstd.printable import printable
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -40,8 +43,10 @@ def neutralise_row(values: Iterable[object]) -> list[object]:
 
 
 def markdown_text(text: str) -> str:
-    """Text for a Markdown table cell or line: HTML escaped, table/link syntax escaped, one line."""
-    escaped = html.escape(text.replace("\\", "\\\\"), quote=False)
+    """Text for a Markdown table cell or line: control characters dropped, HTML escaped, table/link syntax
+    escaped, one line."""
+    lines = printable(text.replace("\r\n", "\n").replace("\r", "\n"))  # a line break stays one
+    escaped = html.escape(lines.replace("\\", "\\\\"), quote=False)
     for char in "|[]`":
         escaped = escaped.replace(char, "\\" + char)
-    return escaped.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+    return escaped.replace("\n", "<br>")
