@@ -223,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold lint rows (every rule, --ignore D): the parse-floor ratio")
     args = parser.parse_args(argv)
+    # stopped (kill, a CI timeout): unwind, so that the edited record of a catalog is put back as it was
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     args.workdir.mkdir(parents=True, exist_ok=True)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"gbstd lint benchmark — Python {platform.python_version()}, {cores} cores, {platform.machine()}, "
