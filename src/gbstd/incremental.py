@@ -25,6 +25,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def scope(rule: Rule) -> str:
     return "catalog"
 
 
-_FIELDS = tuple(FACT_GROUPS.values())
+_GETTERS = tuple(itemgetter(*fields) for fields in FACT_GROUPS.values())  # a group's values (one: the value)
 
 
 def record_facts(record: Record) -> str:
@@ -59,10 +60,10 @@ def record_facts(record: Record) -> str:
     where (the path is hashed in: the same values in another file are another fact)."""
     values = record.standard.__dict__  # the model's fields (read straight: 1.2 million reads at 100 000 records)
     head, blake2b = f"{record.rel}\0".encode("utf-8", "surrogatepass"), hashlib.blake2b
-    return b"".join(
-        blake2b(head + repr([values[name] for name in fields]).encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        for fields in _FIELDS
-    ).hex()
+    return b"".join([
+        blake2b(head + repr(group(values)).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        for group in _GETTERS
+    ]).hex()
 
 
 def rule_digests(rules: Iterable[Rule], groups: dict[str, str], shared: str) -> dict[str, str]:
