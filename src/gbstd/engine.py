@@ -81,6 +81,7 @@ def run_rules(
             progress(rule.code)
         produced = runner.check(rule)
         result.findings.extend(produced or ())
+    wait_for_children()
     return finish(catalog, result, only_paths)
 
 

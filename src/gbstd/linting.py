@@ -152,7 +152,6 @@ def lint_catalog(
         result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline, jobs=jobs)
         if cache is not None:
             cache.save()
-        wait_for_children()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
 
     everything = walk_files(root, None, skip=cache_dir_within(root, cache.directory))
