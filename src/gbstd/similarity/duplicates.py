@@ -191,9 +191,8 @@ class DuplicateDetector:
                 builder.add_implied(record, count)
             groups = builder.finish()
             groups.components = run.components
-            if run.graph_later is not None:
-                graph = run.graph_later
-                groups.list_later(lambda: _listed(graph))
+            if run.components_later is not None:
+                groups.list_later(run.components_later)
             return groups
 
     def iter_pairs(
@@ -264,8 +263,8 @@ class _Run:
         self.linked_cores: set[str] = set()  # subjects whose large set _set_links compared (O(n), not pairwise)
         self.linking = False
         self.reuse: Reuse | None = None  # set: components whose digest it accepts are not scored
-        self.list_components = False  # without reuse: list the components later (graph_later)
-        self.graph_later: Callable[[], CandidateGraph] | None = None
+        self.list_components = False  # without reuse: list the components later (components_later)
+        self.components_later: Callable[[], list[Component]] | None = None
         self.components: list[Component] = []
         self.skipped: set[int] = set()  # id() of the records of reused components
         self.chain = self._chains()
@@ -355,7 +354,7 @@ class _Run:
             self._skip_reused(self.reuse)
         elif self.list_components and self.against is None:
             queued = list(self.pending.items())  # the graph is made from this run's queue when asked for
-            self.graph_later = lambda: self._candidate_graph(queued)
+            self.components_later = lambda: self._candidate_graph(queued).components(lambda digest: False)[0]
         keys = list(self.pending)
         subjects = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
         self.pending = {}
@@ -1020,11 +1019,6 @@ def find_duplicates(
     with without_cycle_collection():  # the word lists and thesaurus are many small objects too
         detector = DuplicateDetector(config or catalog.config.duplicates)
         return detector.find(catalog, against, lineage=lineage, min_score=min_score, progress=progress)
-
-
-def _listed(graph: Callable[[], CandidateGraph]) -> list[Component]:
-    """The components of a run's candidate graph, none reused."""
-    return graph().components(lambda digest: False)[0]
 
 
 def find_groups(
