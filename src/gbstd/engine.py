@@ -160,10 +160,7 @@ class RuleRunner:
         if self._child is not None:
             pid, read_end = self._child
             self._child = None
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(pid, 0)
+            _stop(pid)
             os.close(read_end)
 
     def _collect(self) -> None:
@@ -218,11 +215,15 @@ def wait_for_children() -> None:
 def _stop_children() -> None:
     """Leaving without waiting (an error, Ctrl-C): a child's deferred work is only a cache, stop it."""
     while _FINISHING:
-        pid = _FINISHING.pop()
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
+        _stop(_FINISHING.pop())
+
+
+def _stop(pid: int) -> None:
+    """Kill a forked child and reap it (either may already have happened)."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
 
 
 def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:
