@@ -18,6 +18,7 @@ from gbstd.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:  # the similarity package (numpy, rapidfuzz) is imported only where duplicates are found
     from gbstd.similarity import DuplicateKind, DuplicatePair
+    from gbstd.similarity.components import Component
 
 _LOC = ("title",)  # where every D finding points; one tuple shared by all of them
 _CUT = "\x00"  # stands for the partner while a message is cut into the text before and after it
@@ -63,8 +64,7 @@ def findings(
     if groups.listed_later:  # nothing reused: the components are listed and the memo written once findings are out
         code = rule.code
         ctx.deferred.append(lambda: memo.save(code, {
-            component.digest: {rel: made[rel] for rel in component.rels if rel in made}
-            for component in groups.components
+            component.digest: _scored(component, made) for component in groups.components
         }))
         return
     kept: dict[str, dict[str, Kept]] = {}
@@ -80,10 +80,15 @@ def findings(
             for rel, (mate_rel, score, size) in found_kept.items():
                 yield words.finding(memo.record(rel), memo.record(mate_rel), score, size)
         else:
-            kept[component.digest] = {rel: made[rel] for rel in component.rels if rel in made}
+            kept[component.digest] = _scored(component, made)
     memo.save(rule.code, kept)
     if left:
         ctx.kept_files[rule.code] = frozenset(left)
+
+
+def _scored(component: Component, made: dict[str, Kept]) -> dict[str, Kept]:
+    """What this run found in a component it scored, by file, as the memo keeps it."""
+    return {rel: made[rel] for rel in component.rels if rel in made}
 
 
 class _Words:
