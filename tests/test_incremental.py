@@ -16,10 +16,11 @@ from typer.testing import CliRunner
 
 from gbstd import linting
 from gbstd.catalog import cache as cache_module
-from gbstd.catalog.cache import shard_of_path, text_digest
+from gbstd.catalog.cache import text_digest
 from gbstd.catalog.config_file import load_config
 from gbstd.cli.app import app
 from gbstd.engine import Selection
+from gbstd.incremental import state_shard
 from gbstd.linting import LintOutcome, lint_catalog
 
 SAMPLE = Path(__file__).resolve().parent.parent / "standards"
@@ -387,7 +388,7 @@ def test_a_comment_rewrites_one_state_shard(pristine: Path, tmp_path: Path) -> N
     assert outcome.rerun == []
     after = _state_shards(root)
     rel = records(root)[0].relative_to(root).as_posix()
-    assert {name for name in after if after[name] != before.get(name)} == {f"{shard_of_path(rel)}.json"}
+    assert {name for name in after if after[name] != before.get(name)} == {f"{state_shard(rel)}.json"}
 
 
 @pytest.mark.parametrize("damage", ["garbage", "forged"])
@@ -400,7 +401,7 @@ def test_a_state_shard_not_written_with_its_head_is_not_trusted(
     shutil.copytree(pristine, root)
     lint_json(root)
     rel = records(root)[0].relative_to(root).as_posix()
-    shard = root / ".gbstd-cache" / "lint-state" / f"{shard_of_path(rel)}.json"
+    shard = root / ".gbstd-cache" / "lint-state" / f"{state_shard(rel)}.json"
     if damage == "garbage":
         shard.write_bytes(b"\x00{not json")
     else:
@@ -422,7 +423,7 @@ def test_a_forged_state_with_a_matching_head_is_not_fatal(pristine: Path, tmp_pa
     shutil.copytree(pristine, root)
     lint_json(root)
     rel = records(root)[0].relative_to(root).as_posix()
-    shard = root / ".gbstd-cache" / "lint-state" / f"{shard_of_path(rel)}.json"
+    shard = root / ".gbstd-cache" / "lint-state" / f"{state_shard(rel)}.json"
     document = json.loads(shard.read_text(encoding="utf-8"))
     for entry in document["entries"].values():
         entry[2], entry[4] = [["C002"], [1, 2]], [["not", "a", "code"]]
@@ -430,7 +431,7 @@ def test_a_forged_state_with_a_matching_head_is_not_fatal(pristine: Path, tmp_pa
     shard.write_bytes(data)
     head_path = root / ".gbstd-cache" / "lint-state.json"
     head = json.loads(head_path.read_text(encoding="utf-8"))
-    head["shards"][shard_of_path(rel)][1] = text_digest(data)
+    head["shards"][state_shard(rel)][1] = text_digest(data)
     head_path.write_text(json.dumps(head), encoding="utf-8")
     (root / ".gbstd-cache" / "result.jsonl").unlink()  # so every entry is decoded
     edit_comment(root, 1, 1)

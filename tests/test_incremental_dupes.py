@@ -217,15 +217,15 @@ def test_a_damaged_state_shard_found_during_a_title_edit_means_a_full_run(
 ) -> None:
     """The state's other shards are read while the re-run rules work (the D rules in a child): a damaged one
     found then gives way to a full run — the same findings, no traceback."""
-    from gbstd.catalog.cache import shard_of_path
+    from gbstd.incremental import state_shard
 
     root = sample(tmp_path)
     lint_json(root)
     paths = records(root)
     edited = paths[2]
-    damaged = next(p for p in paths if shard_of_path(p.relative_to(root).as_posix())
-                   != shard_of_path(edited.relative_to(root).as_posix()))
-    shard = root / ".gbstd-cache" / "lint-state" / f"{shard_of_path(damaged.relative_to(root).as_posix())}.json"
+    damaged = next(p for p in paths if state_shard(p.relative_to(root).as_posix())
+                   != state_shard(edited.relative_to(root).as_posix()))
+    shard = root / ".gbstd-cache" / "lint-state" / f"{state_shard(damaged.relative_to(root).as_posix())}.json"
     shard.write_bytes(b"\x00{not json")
     incremental = retitle(edited, "第九百零六号独有主题事项", seen)
     assert len(seen) == 1  # the full run's detection (in this process: the sample is below the fork threshold)
@@ -275,3 +275,32 @@ def test_a_forked_cold_run_writes_the_memo_an_in_process_run_writes(tmp_path: Pa
     shutil.rmtree(root / ".gbstd-cache")
     assert lint_json(root, "--jobs", "1") == forked
     assert memos() == written
+
+
+def test_a_title_edit_rewrites_only_the_state_shards_of_the_files_it_changes(
+    tmp_path: Path, seen: list[DuplicateGroups]
+) -> None:
+    """The duplicate findings a title edit changes lie in a few files: only their state shards are written."""
+    from gbstd.incremental import state_shard
+
+    root = sample(tmp_path)
+    cold = lint_json(root)
+    state = root / ".gbstd-cache" / "lint-state"
+    before = {p.name: p.stat().st_mtime_ns for p in state.glob("*.json")}
+    time.sleep(RACY_NS / 1e9)
+    component = next(c for c in seen[-1].components if len(c.rels) > 2)
+    incremental = retitle(root / component.rels[0], "第九百零二号独有主题事项管理规范", seen)
+    assert incremental == lint_json(root, "--no-cache")
+
+    def by_path(lines: list[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for line in lines:
+            found.setdefault(json.loads(line)["path"], []).append(line)
+        return found
+
+    old, new = by_path(cold), by_path(incremental)
+    changed = {path for path in {*old, *new} if old.get(path) != new.get(path)} | {component.rels[0]}
+    assert len(changed) > 2  # the group's members: their findings name the group's size
+    rewritten = {p.name for p in state.glob("*.json") if p.stat().st_mtime_ns != before.get(p.name)}
+    assert rewritten and rewritten <= {f"{state_shard(path)}.json" for path in changed}
+    assert len(rewritten) < len(before)

@@ -13,15 +13,18 @@ Findings are kept, before suppression and positions, in three scopes:
 The system, notes, projects and plans are few: they are read on every run, and any change to them re-runs
 everything. Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
 
-The state is a small head and per-file entries in shards by path (``SHARD_COUNT``) (:class:`LintState`): the per-group
+The state is a small head and per-file entries in shards by path (``STATE_SHARD_COUNT``) (:class:`LintState`): the per-group
 digests are order-free sums over the records, so an edit updates them from the changed records alone, and a
 run reads and rewrites only the shards whose files changed (all of them only when a catalog-wide rule runs
-again, since its findings may move to any file).
+again, since its findings may move to any file). Its shards are finer than the cache's other stores: an
+edit to one title changes the duplicate findings of every member of two groups, spread over the catalog, and
+each shard touched is rewritten whole.
 """
 
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,7 +32,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from gbstd.catalog.cache import SHARD_NAMES, Cache, finding_to_json, shard_of_path
+from gbstd.catalog.cache import Cache, finding_to_json
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.loader import load_files_after_records, load_files_before_records, record_rels
 from gbstd.catalog.yamlio import Locator, lazy_locator
@@ -114,8 +117,17 @@ def shared_files(catalog: Catalog) -> list[str]:
     return [rel for rel in catalog.files if rel not in records]
 
 
-STATE_SHARDS = "lint-state"  # per-file entries: lint-state/XX.json, XX = shard_of_path(rel)
-SHARDS = list(SHARD_NAMES)
+STATE_SHARDS = "lint-state"  # per-file entries: lint-state/XX.json, XX = state_shard(rel)
+# 256, not the cache's 32: at 100 000 records a shard is ~1 MB, so a title edit (whose duplicate findings
+# change in some fifty files) rewrites fifty of them, not all 270 MB; a small catalog has one file a shard.
+STATE_SHARD_COUNT = 256
+SHARDS = [f"{i:02x}" for i in range(STATE_SHARD_COUNT)]
+
+
+def state_shard(rel: str) -> str:
+    """The state shard that holds a record file's entry."""
+    return SHARDS[zlib.crc32(rel.encode("utf-8", "surrogatepass")) % STATE_SHARD_COUNT]
+
 _MOD = 1 << 128
 
 
@@ -181,7 +193,7 @@ def shard_paths(hashes: dict[str, str | None], rels: Iterable[str]) -> dict[str,
     """Per shard, :func:`paths_digest` of the record files on disk now (shards without any are left out)."""
     by_shard: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for rel in rels:
-        by_shard[shard_of_path(rel)].append((rel, hashes.get(rel) or ""))
+        by_shard[state_shard(rel)].append((rel, hashes.get(rel) or ""))
     return {shard: paths_digest(pairs) for shard, pairs in by_shard.items()}
 
 
@@ -244,7 +256,7 @@ class LintState:
                     entries = {str(rel): FileEntry.from_json(row) for rel, row in document["entries"].items()}
                 except (KeyError, TypeError, ValueError, AttributeError):
                     return False
-                if any(shard_of_path(rel) != shard for rel in entries):
+                if any(state_shard(rel) != shard for rel in entries):
                     return False
             self.files.update(entries)
             self.loaded.add(shard)
@@ -264,15 +276,15 @@ class LintState:
         self._account(self.files.get(rel), -1)
         self._account(entry, +1)
         self.files[rel] = entry
-        self.dirty.add(shard_of_path(rel))
+        self.dirty.add(state_shard(rel))
 
     def drop(self, rel: str) -> None:
         self._account(self.files.pop(rel, None), -1)
-        self.dirty.add(shard_of_path(rel))
+        self.dirty.add(state_shard(rel))
 
     def touch(self, rel: str) -> None:
         """An entry changed in place (findings of a rule run again, positions learnt)."""
-        self.dirty.add(shard_of_path(rel))
+        self.dirty.add(state_shard(rel))
 
     def group_digests(self) -> dict[str, str]:
         return {group: f"{self.sums[index]:032x}" for index, group in enumerate(GROUPS)}
@@ -281,7 +293,7 @@ class LintState:
         """Rewrite the changed shards, then the head that names them."""
         by_shard: dict[str, dict[str, Any]] = defaultdict(dict)
         for rel, entry in self.files.items():
-            shard = shard_of_path(rel)
+            shard = state_shard(rel)
             if shard in self.dirty:
                 by_shard[shard][rel] = entry
         for shard in sorted(self.dirty):

@@ -30,7 +30,6 @@ from gbstd.catalog.cache import (
     finding_from_json,
     finding_to_json,
     input_digest,
-    shard_of_path,
 )
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
@@ -61,6 +60,7 @@ from gbstd.incremental import (
     shard_paths,
     shared_digest,
     shared_files,
+    state_shard,
 )
 from gbstd.model.config import Config
 from gbstd.rules import Rule, RuleContext
@@ -382,7 +382,7 @@ def _incremental(
     dirty_set = set(dirty)
     changed = [
         rel for rel in rels
-        if shard_of_path(rel) in dirty_set
+        if state_shard(rel) in dirty_set
         and ((entry := state.files.get(rel)) is None or entry.sha != hashes.get(rel))
     ]
     removed = [rel for rel in state.files if rel not in present]
