@@ -30,7 +30,7 @@ AS = ["--as-of", "2026-11-23"]
 DRIVER = textwrap.dedent(
     """
     import json, sys, traceback
-    from gbstd.cli.app import main
+    from gbstd.cli.app import run
 
     commands, results_path = json.loads(sys.argv[1]), sys.argv[2]
     results = []
@@ -38,7 +38,7 @@ DRIVER = textwrap.dedent(
         sys.argv = ["gbstd", *argv]
         print(f"=== {' '.join(argv)}", flush=True)
         try:
-            main()
+            run()
             code, crash = 0, None
         except SystemExit as exc:
             code, crash = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1), None

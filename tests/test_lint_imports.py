@@ -13,10 +13,10 @@ SAMPLE = Path(__file__).resolve().parents[1] / "standards"
 
 RUN = """
 import sys
-from gbstd.cli.app import main
+from gbstd.cli.app import run
 sys.argv = ["gbstd", "lint", sys.argv[1], "--format", "json", "--as-of", "2025-06-30", *sys.argv[2:]]
 try:
-    main()
+    run()
 except SystemExit:
     pass
 heavy = sorted(m for m in ("numpy", "rapidfuzz", "jieba", "sklearn", "gbstd.similarity") if m in sys.modules)

@@ -112,6 +112,10 @@ class LintOutcome:
     result_id: str | None = None
     output: StoredOutput | None = None
     splice: Splice | None = None
+    # The state the run leaves (None: from the stored result, or no cache). Held by the outcome, so that a
+    # process that ends after reporting frees it with everything else at its exit, not one object at a time
+    # when lint_catalog returns (0.25 s at 100 000 records).
+    state: LintState | None = None
 
 
 @without_cycle_collection()  # millions of small objects, next to no cycles: see gbstd.gcpause
@@ -231,6 +235,7 @@ def lint_catalog(
     return LintOutcome(
         result, analysis.files, only_paths=only_paths, rechecked=analysis.rechecked, rerun=analysis.rerun,
         cache=cache, result_id=result_id, splice=result.splice if isinstance(result, _Patched) else None,
+        state=new_state,
     )
 
 

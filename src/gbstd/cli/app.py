@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 from gbstd import __version__
 from gbstd.cli.console import make_streams_safe
+from gbstd.cli.leave import leave
+from gbstd.gcpause import one_command_process
 
 MARKUP = "markdown"
 
@@ -106,6 +108,17 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """机关事务标准目录工具 — keep a catalog of government-affairs standards as YAML in git."""
 
 
-def main() -> None:
+def run() -> None:
+    """The command line in this process, ending in SystemExit as typer's standalone mode does (for callers
+    that go on afterwards: tests, a driver running several commands)."""
     make_streams_safe()  # once, before any command writes: a GBK console gets stand-ins, never a crash
     app()
+
+
+def main() -> None:
+    """The ``gbstd`` program: :func:`run`, then the process ends without the interpreter's teardown."""
+    one_command_process()  # `gbstd serve` says otherwise when it starts
+    try:
+        run()
+    except SystemExit as stop:
+        leave(stop.code)

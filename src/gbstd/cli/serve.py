@@ -42,7 +42,10 @@ def serve(
     """
     import uvicorn  # imported here: the other commands do not pay for the web stack
 
+    from gbstd.gcpause import one_command_process
     from gbstd.serve.app import create_app
+
+    one_command_process(False)  # long-lived: the garbage of each request's jobs must still be collected
 
     language = lang.value
     start = named_catalog(path, catalog, language)
