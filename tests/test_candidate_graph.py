@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -46,3 +48,80 @@ def test_a_long_chain_in_reverse_order_is_one_component() -> None:
     count = 5000
     first = np.arange(count - 1, 0, -1, dtype=np.int64)
     assert _labels(count, first, first - 1).tolist() == [0] * count
+
+
+class _Stub:
+    """What a component's digest reads of a record whose content hash the catalog knows: its path."""
+
+    member = None
+
+    def __init__(self, rel: str) -> None:
+        self.rel = rel
+
+
+graphs = st.integers(2, 12).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.sampled_from([0, 1, 2]),
+                       st.integers(0, 7), st.sampled_from([1.0, 0.5, float("nan")])), min_size=1, max_size=20),
+    st.randoms(use_true_random=False),
+))
+
+
+def _components(n: int, edges: list[tuple[int, int, int, int, float]], order: list[int],
+                extra: bool = False) -> dict[tuple[str, ...], str]:
+    """Component members → digest, the records given slots in ``order`` (and an unrelated pair when ``extra``)."""
+    from gbstd.similarity.components import CandidateGraph
+
+    records = [_Stub(f"r{slot:02d}.yaml") for slot in range(n)]
+    placed = [records[slot] for slot in order]
+    hashes = {rel: f"sha-{rel}" for rel in [*(record.rel for record in records), "x1.yaml", "x2.yaml"]}
+    graph = CandidateGraph("shared", placed, ["live:True"] * n, hashes)
+    slot_of = {id(record): at for at, record in enumerate(placed)}
+    edges = [(a, b, kind, flags, subject) for a, b, kind, flags, subject in edges if a != b]
+    for a, b, kind, flags, subject in edges:
+        graph.edges(np.array([slot_of[id(records[a])]]), np.array([slot_of[id(records[b])]]), kind,
+                    np.array([flags]), np.array([subject]))
+    if extra:
+        graph.edge(_Stub("x1.yaml"), _Stub("x2.yaml"), 1)
+    found, skipped = graph.components(lambda digest: False)
+    assert not skipped
+    return {component.rels: component.digest for component in found}
+
+
+@given(graphs)
+def test_component_digests_do_not_depend_on_slots_order_or_other_components(
+    case: tuple[int, list[tuple[int, int, int, int, float]], Any]
+) -> None:
+    n, edges, rng = case
+    order = list(range(n))
+    digests = _components(n, edges, order)
+    shuffled_order, shuffled_edges = order[:], edges[:]
+    rng.shuffle(shuffled_order)
+    rng.shuffle(shuffled_edges)
+    flipped = [(b, a, kind, flags, subject) for a, b, kind, flags, subject in shuffled_edges]
+    assert _components(n, flipped, shuffled_order) == digests
+    with_other = _components(n, edges, order, extra=True)
+    assert {rels: d for rels, d in with_other.items() if rels != ("x1.yaml", "x2.yaml")} == digests
+    # the members are the connected components of the edges between distinct records
+    real = [(a, b) for a, b, *_ in edges if a != b]
+    labels = reference(n, real)
+    expected = {tuple(f"r{s:02d}.yaml" for s in range(n) if labels[s] == label)
+                for label in {labels[a] for a, _ in real}}
+    assert set(digests) == expected
+
+
+@given(graphs)
+def test_a_changed_edge_changes_its_components_digest_alone(
+    case: tuple[int, list[tuple[int, int, int, int, float]], Any]
+) -> None:
+    n, edges, _ = case
+    edges = [e for e in edges if e[0] != e[1]]
+    if not edges:
+        return
+    digests = _components(n, edges, list(range(n)))
+    a, b, kind, flags, subject = edges[0]
+    changed = [(a, b, kind, flags ^ 1, subject), *edges[1:]]
+    after = _components(n, changed, list(range(n)))
+    assert after.keys() == digests.keys()
+    moved = [rels for rels in digests if after[rels] != digests[rels]]
+    assert len(moved) == 1 and f"r{a:02d}.yaml" in moved[0]

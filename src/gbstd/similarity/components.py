@@ -5,8 +5,9 @@ subjects, abbreviations, synonyms, scopes) or a same-code or abolished-chain pai
 duplicates — and each record's strongest partners — lie inside one connected component of those pairs. What
 the run makes of a component's records depends only on
 
-* each member's fields that detection reads (:func:`record_inputs`) and whether its scope counts (a scope
-  text too many subjects share is boilerplate),
+* each member's fields that detection reads (:func:`record_inputs`; where the catalog knows the content hash
+  of the member's file, that hash and its path stand for them: they determine every field) and whether its
+  scope counts (a scope text too many subjects share is boilerplate),
 * each candidate pair: its two records, the subject similarity it was queued with (or NaN), whether a word
   rule proposed it, whether the two are on one supersession chain and whether one declares the other
   ``distinct_from``,
@@ -22,8 +23,8 @@ whose digest is new; the global inputs are in every digest, so a change to them 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,22 +80,37 @@ class Forest:
         return x
 
 
+# What kind of pair an edge is, in its component's digest.
+QUEUED, SAME_CODE, ABOLISHED = 0, 1, 2
+# An edge's facts besides its kind (bits): a word rule proposed it, the two are on one supersession chain, one
+# declares the other distinct_from.
+PROPOSED, ONE_CHAIN, DISTINCT = 1, 2, 4
+# An edge as its component's digest reads it: the two members (their places among the component's members in
+# path order, the first the smaller), kind, facts and the subject similarity it was queued with (NaN: none).
+_EDGE = np.dtype([("a", "<u4"), ("b", "<u4"), ("kind", "u1"), ("flags", "u1"), ("subject", "<f8")])
+
+
 class CandidateGraph:
     """Records and the candidate pairs between them, each pair with the facts that decide its score and kind.
 
     Slots are integers: the run's live records first (in its order, each with its note), then any other
-    record an edge names. Edges are kept as lists of slots and the components found with numpy in one pass
-    at the end (a Python union-find and a dict lookup per edge cost most of a reuse run's graph time).
+    record an edge names. Edges are kept as arrays and the components found with numpy in one pass at the
+    end; each component's digest hashes its members' lines and the bytes of its edges, sorted, with numpy
+    (a string per edge and a Python union-find cost most of a reuse run's graph time at 100 000 records).
     """
 
-    def __init__(self, shared: str, records: Sequence[Record], notes: Sequence[str]) -> None:
+    def __init__(self, shared: str, records: Sequence[Record], notes: Sequence[str],
+                 hashes: Mapping[str, str] | None = None) -> None:
         self.shared = shared  # digest of the run's global inputs
+        self._hashes = hashes or {}  # path → content hash of the record files the catalog read
         self._records = list(records)
         self._notes = list(notes)  # per slot: how the run treats the record besides its fields
         self._index: dict[int, int] | None = None  # id(record) → slot, made when an edge names a record
-        self._first: list[int] = []
-        self._second: list[int] = []
-        self._facts: list[str] = []
+        self._first: list[np.ndarray] = []
+        self._second: list[np.ndarray] = []
+        self._kind: list[np.ndarray] = []
+        self._flags: list[np.ndarray] = []
+        self._subject: list[np.ndarray] = []
 
     def slot(self, record: Record) -> int:
         """The slot of ``record``; a record that is not one of the live records gets one (its note empty)."""
@@ -107,49 +123,77 @@ class CandidateGraph:
             self._notes.append("")
         return slot
 
-    def edges(self, first: Iterable[int], second: Iterable[int], facts: Iterable[str]) -> None:
-        """Candidate pairs by slot; ``facts`` describes each (see the module docstring), the same in every run."""
-        self._first.extend(first)
-        self._second.extend(second)
-        self._facts.extend(facts)
+    def edges(self, first: np.ndarray, second: np.ndarray, kind: int, flags: np.ndarray | None = None,
+              subject: np.ndarray | None = None) -> None:
+        """Candidate pairs by slot, of one kind, with their facts (bits) and subject similarities (NaN: none)."""
+        count = len(first)
+        self._first.append(np.asarray(first, dtype=np.int64))
+        self._second.append(np.asarray(second, dtype=np.int64))
+        self._kind.append(np.full(count, kind, dtype=np.uint8))
+        self._flags.append(np.zeros(count, dtype=np.uint8) if flags is None else np.asarray(flags, dtype=np.uint8))
+        # one NaN for every NaN: the digest reads the bytes
+        values = np.full(count, np.nan) if subject is None else np.asarray(subject, dtype=np.float64)
+        self._subject.append(np.where(np.isnan(values), np.nan, values))
 
-    def edge(self, a: Record, b: Record, facts: str) -> None:
-        self.edges((self.slot(a),), (self.slot(b),), (facts,))
+    def edge(self, a: Record, b: Record, kind: int, flags: int = 0) -> None:
+        self.edges(np.array([self.slot(a)]), np.array([self.slot(b)]), kind, np.array([flags]))
 
     def components(self, reuse: Reuse) -> tuple[list[Component], set[int]]:
         """The components with an edge, and the ids of the records of those that ``reuse`` accepts."""
         records, notes = self._records, self._notes
-        first = np.asarray(self._first, dtype=np.int64)
-        second = np.asarray(self._second, dtype=np.int64)
+        first = np.concatenate(self._first) if self._first else np.zeros(0, dtype=np.int64)
+        second = np.concatenate(self._second) if self._second else np.zeros(0, dtype=np.int64)
+        if not len(first):
+            return [], set()
         labels = _labels(len(records), first, second)
         rels = [record.rel for record in records]
-        members: dict[int, list[int]] = defaultdict(list)
+        by_path = np.empty(len(records), dtype=np.int64)  # each slot's place in path order
+        by_path[sorted(range(len(records)), key=rels.__getitem__)] = np.arange(len(records))
         touched = np.zeros(len(records), dtype=bool)
         touched[first] = True
         touched[second] = True
-        for slot in np.flatnonzero(touched).tolist():  # a component with an edge: each member has one
-            members[int(labels[slot])].append(slot)
-        edges: dict[int, list[str]] = defaultdict(list)
-        for x, y, facts, label in zip(self._first, self._second, self._facts, labels[first].tolist(), strict=True):
-            a, b = (rels[x], rels[y]) if rels[x] <= rels[y] else (rels[y], rels[x])
-            edges[label].append(f"{a}\x1f{b}\x1f{facts}")
+        slots = np.flatnonzero(touched)
+        slots = slots[np.lexsort((by_path[slots], labels[slots]))]  # by component, then path
+        starts = np.flatnonzero(np.r_[True, labels[slots][1:] != labels[slots][:-1]])
+        place = np.empty(len(records), dtype=np.int64)  # each member's place among its component's members
+        place[slots] = np.arange(len(slots)) - np.repeat(starts, np.diff(np.r_[starts, len(slots)]))
+        edge = np.empty(len(first), dtype=_EDGE)
+        a, b = place[first], place[second]
+        edge["a"], edge["b"] = np.minimum(a, b), np.maximum(a, b)
+        edge["kind"], edge["flags"] = np.concatenate(self._kind), np.concatenate(self._flags)
+        edge["subject"] = np.concatenate(self._subject)
+        edge_label = labels[first]
+        order = np.lexsort((edge["subject"], edge["flags"], edge["kind"], edge["b"], edge["a"], edge_label))
+        edge, edge_label = edge[order], edge_label[order]
+        edge_starts = np.searchsorted(edge_label, labels[slots][starts])
+        edge_ends = np.r_[edge_starts[1:], len(edge)]
         found: list[Component] = []
         skipped: set[int] = set()
-        for root, lines in edges.items():
-            slots = sorted(members[root], key=rels.__getitem__)
-            lines.sort()
-            text = "".join([
-                *(f"{record_inputs(records[slot])}\x1e{notes[slot]}\n" for slot in slots), "\x1d\n",
-                *(f"{line}\n" for line in lines),
-            ])
-            digest = hashlib.sha256(self.shared.encode())
-            digest.update(text.encode("utf-8", "surrogatepass"))
+        shared = hashlib.sha256(self.shared.encode())
+        hashes = self._hashes
+        member_slots = slots.tolist()
+        bounds = np.r_[starts, len(slots)].tolist()
+        for n, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+            members = member_slots[lo:hi]
+            digest = shared.copy()
+            digest.update("".join([
+                f"{_identity(records[slot], hashes)}\x1e{notes[slot]}\n" for slot in members
+            ]).encode("utf-8", "surrogatepass"))
+            digest.update(edge[edge_starts[n] : edge_ends[n]].tobytes())
             hexdigest = digest.hexdigest()
             reused = reuse(hexdigest)
             if reused:
-                skipped.update(id(records[slot]) for slot in slots)
-            found.append(Component(hexdigest, tuple(rels[slot] for slot in slots), reused))
+                skipped.update(id(records[slot]) for slot in members)
+            found.append(Component(hexdigest, tuple(rels[slot] for slot in members), reused))
         return found, skipped
+
+
+def _identity(record: Record, hashes: Mapping[str, str]) -> str:
+    """What stands for a member's inputs in its component's digest: its path and content hash when the catalog
+    read its file (a string per record of every field read is a third of a reuse run's graph time at 100 000
+    records), else :func:`record_inputs`."""
+    sha = hashes.get(record.rel) if record.member is None else None
+    return f"{record.rel}\x1f#{sha}" if sha else record_inputs(record)
 
 
 def _labels(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:

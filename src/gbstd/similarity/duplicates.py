@@ -44,7 +44,18 @@ from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.abbreviation import short_forms
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
-from gbstd.similarity.components import CandidateGraph, Component, Reuse, record_inputs, shared_digest
+from gbstd.similarity.components import (
+    ABOLISHED,
+    DISTINCT,
+    ONE_CHAIN,
+    QUEUED,
+    SAME_CODE,
+    CandidateGraph,
+    Component,
+    Reuse,
+    record_inputs,
+    shared_digest,
+)
 from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, dense_ranks, rank_key
 from gbstd.similarity.kinship import kindred
@@ -369,37 +380,53 @@ class _Run:
         """Find the components of the candidate graph (every queued pair, same-code and abolished-chain pair);
         drop the queued pairs of those ``reuse`` accepts. Their same-code and abolished pairs are dropped by
         :meth:`_same_code` and :meth:`_abolished` (through ``skipped``)."""
-        entries = self.entries
-        self.components, self.skipped = self._candidate_graph(list(self.pending.items())).components(reuse)
-        if self.skipped:
+        queued = list(self.pending.items())
+        self.components, self.skipped = self._candidate_graph(queued).components(reuse)
+        if self.skipped:  # a queued pair lies in one component: it is kept when its first record's is scored
             skipped = self.skipped
-            self.pending = {key: value for key, value in self.pending.items()
-                            if id(entries[key[0]].record) not in skipped}
+            scored = np.fromiter((id(entry.record) not in skipped for entry in self.entries), dtype=bool,
+                                 count=len(self.entries))
+            first = np.fromiter((key[0] for key, _ in queued), dtype=np.int64, count=len(queued))
+            self.pending = dict(queued[k] for k in np.flatnonzero(scored[first]).tolist())
 
     def _candidate_graph(self, queued: list[tuple[tuple[int, int], float]]) -> CandidateGraph:
         """The candidate graph: the ``queued`` pairs (entry indices → subject similarity), same-code pairs and
         abolished-chain pairs, each with the facts that decide it."""
-        entries, facts = self.entries, self.entry_facts
+        entries = self.entries
         shared = shared_digest(self.config.model_dump_json(), self.scopes.texts, self.min_score)
         # how the run treats a live record's scope: counted, or boilerplate; the live records are slots 0…n−1
         graph = CandidateGraph(shared, [entry.record for entry in entries],
-                               [f"live:{entry.scope_row >= 0}" for entry in entries])
-        proposed, pair_facts = self.proposed, self._pair_facts
-        graph.edges((i for (i, _), _ in queued), (j for (_, j), _ in queued),
-                    [f"q:{subject!r}:{key in proposed:d}:{pair_facts(facts[key[0]], facts[key[1]])}"
-                     for key, subject in queued])
-        for records in self.catalog.by_code.values():
-            for first, second in itertools.pairwise([r for r in records if self.only(r)]):
-                graph.edge(first, second, "same-code")  # the pairs of one code are all made: a chain connects them
+                               [f"live:{entry.scope_row >= 0}" for entry in entries], self.catalog.hashes)
+        if self.entry_arrays is None:
+            self.entry_arrays = self._entry_arrays()
+        chains, _, _, in_accepted, _, _ = self.entry_arrays
+        count = len(queued)
+        first = np.fromiter((key[0] for key, _ in queued), dtype=np.int64, count=count)
+        second = np.fromiter((key[1] for key, _ in queued), dtype=np.int64, count=count)
+        subject = np.fromiter((value for _, value in queued), dtype=np.float64, count=count)
+        proposed = self.proposed
+        flags = np.where((chains[first] >= 0) & (chains[first] == chains[second]), ONE_CHAIN, 0).astype(np.uint8)
+        if proposed:
+            flags |= np.fromiter((key in proposed for key, _ in queued), dtype=bool, count=count).astype(np.uint8)
+        if self.accepted:  # declared distinct: looked at only where both codes are named in such a declaration
+            facts = self.entry_facts
+            for k in np.flatnonzero(in_accepted[first] & in_accepted[second]).tolist():
+                if self._distinct(facts[first[k]], facts[second[k]]):
+                    flags[k] |= DISTINCT
+        graph.edges(first, second, QUEUED, flags, subject)
+        same_code = [(graph.slot(a), graph.slot(b)) for records in self.catalog.by_code.values()
+                     for a, b in itertools.pairwise([r for r in records if self.only(r)])]
+        if same_code:  # the pairs of one code are all made: a chain connects them
+            graph.edges(np.array([a for a, _ in same_code]), np.array([b for _, b in same_code]), SAME_CODE)
         for record, other in self._abolished_candidates():
-            graph.edge(record, other, f"abolished:{self._pair_facts(self._facts(record), self._facts(other))}")
+            fa, fb = self._facts(record), self._facts(other)
+            chain = fa.chain is not None and fa.chain == fb.chain
+            graph.edge(record, other, ABOLISHED, (ONE_CHAIN if chain else 0) | (DISTINCT if self._distinct(fa, fb) else 0))
         return graph
 
-    def _pair_facts(self, fa: _Facts, fb: _Facts) -> str:
-        """What the catalog as a whole decides about a pair: one supersession chain, declared distinct."""
-        chain = fa.chain is not None and fa.chain == fb.chain
-        distinct = bool(self.accepted) and fa.key != fb.key and frozenset((fa.key, fb.key)) in self.accepted
-        return f"{chain:d}{distinct:d}"
+    def _distinct(self, fa: _Facts, fb: _Facts) -> bool:
+        """One of the two declares the other ``distinct_from``."""
+        return bool(self.accepted) and fa.key != fb.key and frozenset((fa.key, fb.key)) in self.accepted
 
     def _batch(self, found: list[tuple[tuple[int, int], PairScore]]) -> ScoredBatch:
         """Scored pairs of entries classified (``a`` the upper or first one) and filtered as :meth:`_keep` does,
