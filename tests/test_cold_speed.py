@@ -121,16 +121,16 @@ def test_loading_writes_parsed_data_and_lets_go_of_it(tmp_path: Path) -> None:
 
 def test_a_cold_lint_writes_few_cache_files(tmp_path: Path) -> None:
     from gbstd.catalog.cache import SHARD_COUNT
-    from gbstd.incremental import STATE_SHARD_COUNT
+    from gbstd.incremental import shard_count
 
     records = {f"GB-T-{41000 + n}-2022.yaml": GOOD.replace("41568", str(41000 + n)) for n in range(300)}
     root = make_catalog(tmp_path / "cat", records)
     age(root)
     cold = lint_json(root)
     written = [path for path in (root / ".gbstd-cache").rglob("*") if path.is_file()]
-    # two sharded stores (files, records) and the state's shards (at most one a record); the heads, the result
-    # and its key; one memo per D rule; the stored report and its description
-    assert len(written) <= 2 * SHARD_COUNT + min(300, STATE_SHARD_COUNT) + 6 + 3 + 2
+    # two sharded stores (files, records) and the state's shards; the heads, the result and its key; one memo
+    # per D rule; the stored report and its description
+    assert len(written) <= 2 * SHARD_COUNT + shard_count(300) + 6 + 3 + 2
     assert lint_json(root) == cold
 
 

@@ -456,3 +456,31 @@ def test_a_result_that_could_not_be_written_is_not_patched_later(
         assert lint_json(root) == lint_json(root, "--no-cache")
     edit_comment(root, 1, 2)
     assert lint_json(root) == lint_json(root, "--no-cache")
+
+
+@pytest.mark.parametrize("records", [300, 30_000])
+def test_the_state_keeps_its_shard_count(pristine: Path, tmp_path: Path, records: int) -> None:
+    """A full run chooses the state's shard count by the catalog's size (many small shards for a national
+    catalog); the head keeps it, and entries are read back from the shards it names."""
+    from gbstd.catalog.cache import Cache
+    from gbstd.incremental import SHARD_COUNTS, FileEntry, LintState, shard_count
+
+    count = shard_count(records)
+    assert count == (SHARD_COUNTS[1] if records > 20_000 else SHARD_COUNTS[0])
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    cache = Cache.open(root, load_config(root))
+    state = LintState.fresh("head", "shared", count)
+    rels = [f"records/local/{n}.yaml" for n in range(400)]
+    for n, rel in enumerate(rels):
+        state.put(rel, FileEntry(f"sha{n}", None, [["Y001", "x"]]))
+    state.save(cache)
+    assert len(list((cache.directory / "lint-state").glob("*.json"))) == len({state_shard(r, count) for r in rels})
+    again = LintState.load(cache, "head")
+    assert again is not None and again.count == count
+    assert again.load_all(cache)
+    assert {rel: entry.sha for rel, entry in again.files.items()} == {rel: f"sha{n}" for n, rel in enumerate(rels)}
+    head = json.loads((cache.directory / "lint-state.json").read_text(encoding="utf-8"))
+    head["count"] = 7  # not a count a run chooses: a full run, never a misread shard
+    (cache.directory / "lint-state.json").write_text(json.dumps(head), encoding="utf-8")
+    assert LintState.load(cache, "head") is None

@@ -1,5 +1,6 @@
-"""The command line's process ends like a normal exit (handlers, output, status) without the teardown, and a
-one-command process freezes a bulk job's objects instead of walking them when the collector resumes."""
+"""The command line's process ends like a normal exit (handlers, output, status) without the teardown; a
+one-command process freezes a bulk job's objects instead of walking them when the collector resumes; a
+national catalog's cache is complete when the command ends."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import gc
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from gbstd import gcpause
+from gbstd.catalog.cache import RACY_NS
+from gbstd.cli.app import app
 
 SAMPLE = Path(__file__).resolve().parent.parent / "standards"
 
@@ -72,3 +77,27 @@ def test_a_one_command_process_freezes_a_jobs_objects(one_command: bool) -> None
     finally:
         gcpause.one_command_process(False)
         gc.unfreeze()
+
+
+def test_a_national_lint_has_written_its_cache_when_the_command_ends(tmp_path: Path) -> None:
+    """Above the fork threshold (the D rules in a child that writes their memo after its results): the result,
+    the state and the memo are complete, and name each other, once `gbstd lint` returns; the next run is
+    answered from them."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from generate import generate_sibling_catalog
+
+    root = tmp_path / "national"
+    generate_sibling_catalog(root, 1600, seed=5)
+    time.sleep(RACY_NS / 1e9 + 0.1)  # content hashes are trusted only for files older than this
+    argv = ["lint", str(root), "--as-of", "2026-06-30", "--format", "json"]
+    cold = CliRunner().invoke(app, argv)
+    cache = root / ".gbstd-cache"
+    key = json.loads((cache / "result-key.json").read_text(encoding="utf-8"))
+    head = json.loads((cache / "lint-state.json").read_text(encoding="utf-8"))
+    assert head["result"] == key["digest"]
+    assert len(list((cache / "lint-state").glob("*.json"))) == len(head["shards"])
+    assert sorted(head["memos"]) == ["D001", "D002", "D003"]
+    assert all((cache / "dupes-memo" / f"{code}.json").is_file() for code in head["memos"])
+    warm = CliRunner().invoke(app, argv)
+    assert (warm.exit_code, warm.stdout) == (cold.exit_code, cold.stdout)
+    assert json.loads(cold.stdout)

@@ -13,7 +13,7 @@ Findings are kept, before suppression and positions, in three scopes:
 The system, notes, projects and plans are few: they are read on every run, and any change to them re-runs
 everything. Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
 
-The state is a small head and per-file entries in shards by path (``STATE_SHARD_COUNT``) (:class:`LintState`): the per-group
+The state is a small head and per-file entries in shards by path (:data:`SHARD_COUNTS`) (:class:`LintState`): the per-group
 digests are order-free sums over the records, so an edit updates them from the changed records alone, and a
 run reads and rewrites only the shards whose files changed (all of them only when a catalog-wide rule runs
 again, since its findings may move to any file). Its shards are finer than the cache's other stores: an
@@ -117,16 +117,27 @@ def shared_files(catalog: Catalog) -> list[str]:
     return [rel for rel in catalog.files if rel not in records]
 
 
-STATE_SHARDS = "lint-state"  # per-file entries: lint-state/XX.json, XX = state_shard(rel)
-# 256, not the cache's 32: at 100 000 records a shard is ~1 MB, so a title edit (whose duplicate findings
-# change in some fifty files) rewrites fifty of them, not all 270 MB; a small catalog has one file a shard.
-STATE_SHARD_COUNT = 256
-SHARDS = [f"{i:02x}" for i in range(STATE_SHARD_COUNT)]
+STATE_SHARDS = "lint-state"  # per-file entries: lint-state/XX.json, XX = state_shard(rel, count)
+# How many shards: 32 for a catalog of up to LARGE records, 256 above (a full run chooses; the head keeps it). At
+# 100 000 records a shard of 32 is 9 MB, and a title edit, whose duplicate findings change in a few hundred
+# files spread over the catalog, rewrote them all; at 10 000, 256 files cost more to create than they save.
+SHARD_COUNTS = (32, 256)
+LARGE = 20_000
 
 
-def state_shard(rel: str) -> str:
-    """The state shard that holds a record file's entry."""
-    return SHARDS[zlib.crc32(rel.encode("utf-8", "surrogatepass")) % STATE_SHARD_COUNT]
+def shard_count(records: int) -> int:
+    """The number of state shards a full run over ``records`` record files uses."""
+    return SHARD_COUNTS[1] if records > LARGE else SHARD_COUNTS[0]
+
+
+def shard_names(count: int) -> list[str]:
+    return [f"{i:02x}" for i in range(count)]
+
+
+def state_shard(rel: str, count: int = SHARD_COUNTS[0]) -> str:
+    """The state shard, of ``count``, that holds a record file's entry."""
+    return f"{zlib.crc32(rel.encode('utf-8', 'surrogatepass')) % count:02x}"
+
 
 _MOD = 1 << 128
 
@@ -189,11 +200,12 @@ def paths_digest(pairs: Iterable[tuple[str, str]]) -> str:
     return digest.hexdigest()[:32]
 
 
-def shard_paths(hashes: dict[str, str | None], rels: Iterable[str]) -> dict[str, str]:
-    """Per shard, :func:`paths_digest` of the record files on disk now (shards without any are left out)."""
+def shard_paths(hashes: dict[str, str | None], rels: Iterable[str], count: int) -> dict[str, str]:
+    """Per shard (of ``count``), :func:`paths_digest` of the record files on disk now (shards without any are
+    left out)."""
     by_shard: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for rel in rels:
-        by_shard[state_shard(rel)].append((rel, hashes.get(rel) or ""))
+        by_shard[state_shard(rel, count)].append((rel, hashes.get(rel) or ""))
     return {shard: paths_digest(pairs) for shard, pairs in by_shard.items()}
 
 
@@ -217,11 +229,13 @@ class LintState:
     files: dict[str, FileEntry] = field(default_factory=dict)  # entries of the loaded shards
     loaded: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)
+    count: int = SHARD_COUNTS[0]  # how many shards
 
     @classmethod
-    def fresh(cls, head: str, shared: str) -> LintState:
-        """An empty state whose every shard counts as loaded (a full run fills it)."""
-        return cls(head, shared, loaded=set(SHARDS), dirty=set(SHARDS))
+    def fresh(cls, head: str, shared: str, count: int = SHARD_COUNTS[0]) -> LintState:
+        """An empty state of ``count`` shards, every one counting as loaded (a full run fills it)."""
+        names = set(shard_names(count))
+        return cls(head, shared, loaded=names, dirty=set(names), count=count)
 
     @classmethod
     def load(cls, cache: Cache, head: str) -> LintState | None:
@@ -237,9 +251,13 @@ class LintState:
                 str(shard): (str(paths), str(data)) for shard, (paths, data) in document["shards"].items()
             }
             memos = {str(code): str(token) for code, token in document.get("memos", {}).items()}
-            if len(sums) != len(GROUPS) or not all(isinstance(rows, list) for rows in elsewhere.values()):
+            count = document["count"]
+            if len(sums) != len(GROUPS) or not all(isinstance(rows, list) for rows in elsewhere.values()) or (
+                count not in SHARD_COUNTS or set(shards) - set(shard_names(count))
+            ):
                 return None
-            return cls(head, str(document["shared"]), sums, rules, elsewhere, shards, str(document["result"]), memos)
+            return cls(head, str(document["shared"]), sums, rules, elsewhere, shards, str(document["result"]), memos,
+                       count=count)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
@@ -256,14 +274,14 @@ class LintState:
                     entries = {str(rel): FileEntry.from_json(row) for rel, row in document["entries"].items()}
                 except (KeyError, TypeError, ValueError, AttributeError):
                     return False
-                if any(state_shard(rel) != shard for rel in entries):
+                if any(state_shard(rel, self.count) != shard for rel in entries):
                     return False
             self.files.update(entries)
             self.loaded.add(shard)
         return True
 
     def load_all(self, cache: Cache) -> bool:
-        return self.load_shards(cache, SHARDS)
+        return self.load_shards(cache, shard_names(self.count))
 
     # --- changes ------------------------------------------------------------------------------------------
     def _account(self, entry: FileEntry | None, sign: int) -> None:
@@ -276,15 +294,15 @@ class LintState:
         self._account(self.files.get(rel), -1)
         self._account(entry, +1)
         self.files[rel] = entry
-        self.dirty.add(state_shard(rel))
+        self.dirty.add(state_shard(rel, self.count))
 
     def drop(self, rel: str) -> None:
         self._account(self.files.pop(rel, None), -1)
-        self.dirty.add(state_shard(rel))
+        self.dirty.add(state_shard(rel, self.count))
 
     def touch(self, rel: str) -> None:
         """An entry changed in place (findings of a rule run again, positions learnt)."""
-        self.dirty.add(state_shard(rel))
+        self.dirty.add(state_shard(rel, self.count))
 
     def group_digests(self) -> dict[str, str]:
         return {group: f"{self.sums[index]:032x}" for index, group in enumerate(GROUPS)}
@@ -293,7 +311,7 @@ class LintState:
         """Rewrite the changed shards, then the head that names them."""
         by_shard: dict[str, dict[str, Any]] = defaultdict(dict)
         for rel, entry in self.files.items():
-            shard = state_shard(rel)
+            shard = state_shard(rel, self.count)
             if shard in self.dirty:
                 by_shard[shard][rel] = entry
         for shard in sorted(self.dirty):
@@ -318,6 +336,7 @@ class LintState:
             "shards": {shard: list(pair) for shard, pair in sorted(self.shards.items())},
             "result": self.result,
             "memos": self.memos,
+            "count": self.count,
         })
 
     def suppressed(self) -> set[tuple[str, str]]:

@@ -49,7 +49,6 @@ from gbstd.findings import Finding, FindingSet
 from gbstd.gcpause import without_cycle_collection
 from gbstd.gitrepo import build_baseline
 from gbstd.incremental import (
-    SHARDS,
     LintState,
     file_entry,
     load_shared_files,
@@ -57,6 +56,8 @@ from gbstd.incremental import (
     rows_by_path,
     rule_digests,
     scope,
+    shard_count,
+    shard_names,
     shard_paths,
     shared_digest,
     shared_files,
@@ -282,7 +283,7 @@ def _full(
     for rule in rules:
         if scope(rule) == "record":
             local += runner.check(rule) or []
-    state = LintState.fresh(state_head, shared_digest([*shared_files(catalog)], hashes))
+    state = LintState.fresh(state_head, shared_digest([*shared_files(catalog)], hashes), shard_count(len(catalog.records)))
     load_rows, local_rows = rows_by_path(load), rows_by_path(local)
     by_rel = {record.rel: record for record in catalog.records}
     for rel, sha in catalog.hashes.items():
@@ -379,15 +380,15 @@ def _incremental(
     if shared != state.shared:
         return None
     # Only the shards whose files (path and content) differ from the state's are read.
-    now = shard_paths(hashes, rels)
-    dirty = [shard for shard in SHARDS if now.get(shard) != state.shards.get(shard, (None,))[0]]
+    now = shard_paths(hashes, rels, state.count)
+    dirty = [shard for shard in shard_names(state.count) if now.get(shard) != state.shards.get(shard, (None,))[0]]
     if not state.load_shards(cache, dirty):
         return None
     present = set(rels)
     dirty_set = set(dirty)
     changed = [
         rel for rel in rels
-        if state_shard(rel) in dirty_set
+        if state_shard(rel, state.count) in dirty_set
         and ((entry := state.files.get(rel)) is None or entry.sha != hashes.get(rel))
     ]
     removed = [rel for rel in state.files if rel not in present]
