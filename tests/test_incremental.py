@@ -484,3 +484,26 @@ def test_the_state_keeps_its_shard_count(pristine: Path, tmp_path: Path, records
     head["count"] = 7  # not a count a run chooses: a full run, never a misread shard
     (cache.directory / "lint-state.json").write_text(json.dumps(head), encoding="utf-8")
     assert LintState.load(cache, "head") is None
+
+
+def test_an_invisible_character_is_reported_and_the_record_still_read(pristine: Path, tmp_path: Path) -> None:
+    """Y008 (a zero-width space and a terminal escape written as escapes): found by an incremental run as by a
+    cold one, at the title's line, and the record is still loaded and checked by the other rules."""
+    from gbstd.catalog.loader import load_catalog
+
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    cold = lint_json(root)
+    path = records(root)[3]
+    text = path.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    value = title.removeprefix("title:").strip().strip('"')
+    path.write_text(text.replace(title, f'title: "\\e[2J{value}\\u200b"'), encoding="utf-8")
+    incremental = lint_json(root)
+    assert incremental == lint_json(root, "--no-cache") != cold
+    rel = path.relative_to(root).as_posix()
+    found = [json.loads(f) for f in incremental if json.loads(f)["rule"] == "Y008"]
+    assert [(f["path"], f["line"]) for f in found] == [(rel, text.splitlines().index(title) + 1)]
+    assert "U+001B U+200B" in found[0]["message"]
+    loaded = next(r for r in load_catalog(root, jobs=1).records if r.rel == rel)
+    assert loaded.title == f"\x1b[2J{value}\u200b"

@@ -18,7 +18,8 @@ from pydantic import BaseModel
 from gbstd.catalog.cache import Cache, content_hash, finding_from_json, is_plain_data
 from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
-from gbstd.catalog.safe_read import read_catalog_file
+from gbstd.catalog.invisible import invisible_characters
+from gbstd.catalog.safe_read import NON_FATAL, read_catalog_file
 from gbstd.catalog.strays import stray_files, stray_finding
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import (
@@ -102,7 +103,7 @@ def read_document(
 
 def _document(data: Any, problems: list[FileProblem], has_text: bool, rel: str) -> tuple[Any, list[Finding]]:
     findings = [Finding(p.rule, p.message, rel, line=p.line, column=p.column) for p in problems]
-    fatal = not has_text or any(p.rule != "Y006" for p in problems)
+    fatal = not has_text or any(p.rule not in NON_FATAL for p in problems)
     return (None if fatal else data), findings
 
 
@@ -379,7 +380,7 @@ def read_and_parse(root: str, rel: str, max_size: int) -> ReadResult:
     document = positions = None
     if text is not None:
         document, parse_problems, positions = parse_yaml_positions(text)
-        problems += parse_problems
+        problems += parse_problems + invisible_characters(text, document, positions)
     return rel, fingerprint, sha, document, problems, text is not None, positions, is_plain_data(document)
 
 

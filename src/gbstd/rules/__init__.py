@@ -68,12 +68,13 @@ from gbstd.rules.y004_binary_file import BinaryFile
 from gbstd.rules.y005_not_utf8 import NotUtf8
 from gbstd.rules.y006_utf8_bom import Utf8Bom
 from gbstd.rules.y007_tab_indent import TabIndent
+from gbstd.rules.y008_invisible_character import InvisibleCharacter
 from gbstd.rules.y009_file_too_large import FileTooLarge
 from gbstd.rules.y010_unreadable_file import UnreadableFile
 from gbstd.rules.y011_stray_file import StrayFile
 
 ALL_RULES: tuple[type[Rule], ...] = (
-    YamlSyntax, DuplicateKey, EmptyFile, BinaryFile, NotUtf8, Utf8Bom, TabIndent, FileTooLarge, UnreadableFile, StrayFile,
+    YamlSyntax, DuplicateKey, EmptyFile, BinaryFile, NotUtf8, Utf8Bom, TabIndent, InvisibleCharacter, FileTooLarge, UnreadableFile, StrayFile,
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
@@ -87,7 +88,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ZombieStandard,
 )  # fmt: skip
 
-# Codes that once existed and must never be reused (none yet; Y008 was never assigned).
+# Codes that once existed and must never be reused (none yet).
 RETIRED: frozenset[str] = frozenset()
 
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
