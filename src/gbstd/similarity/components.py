@@ -176,6 +176,7 @@ class CandidateGraph:
         for n, (lo, hi) in enumerate(itertools.pairwise(bounds)):
             members = member_slots[lo:hi]
             digest = shared.copy()
+            digest.update(f"{len(members)} {edge_ends[n] - edge_starts[n]}\n".encode())  # where members end
             digest.update("".join([
                 f"{_identity(records[slot], hashes)}\x1e{notes[slot]}\n" for slot in members
             ]).encode("utf-8", "surrogatepass"))

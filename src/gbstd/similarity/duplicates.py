@@ -466,8 +466,7 @@ class _Run:
         keep = np.ones(len(found), dtype=bool)
         if accepted:
             for k in np.flatnonzero(in_accepted[firsts] & in_accepted[seconds]).tolist():
-                fi, fj = facts[firsts[k]], facts[seconds[k]]
-                if fi.key != fj.key and frozenset((fi.key, fj.key)) in accepted:
+                if self._distinct(facts[firsts[k]], facts[seconds[k]]):
                     keep[k] = False
         for k in np.flatnonzero(adopt & citing[seconds] & keep).tolist():
             if cites(entries[seconds[k]].record.standard, facts[firsts[k]].key):
