@@ -19,7 +19,9 @@ a child process:
   fmt --check warm   the same again
 
 Wall time is the best of ``--repeat`` runs (1 above 20 000 records), CPU is user+sys of that run with its
-worker processes, peak memory the largest resident set of the process or a worker (wait4). ``--before SRC``
+worker processes, peak memory the largest resident set of the process or a worker (each one's ``VmHWM``,
+sampled every 50 ms while it runs: ``wait4``'s figure counts a child's memory from before its ``exec``, that
+is the bench process's own size, which hid every smaller peak). ``--before SRC``
 measures another source tree (e.g. ``git archive main`` unpacked) the same way, each of its commands stopped
 above ``--cap-gib`` or ``--timeout``. Ratios are to the parse floor of the same run, so that figures from a
 busy machine compare; the load average is printed with the table.
@@ -81,10 +83,12 @@ def run(argv: list[str], env: dict[str, str], cap_mib: float | None, timeout: fl
     start = time.perf_counter()
     stopped = ""
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    peak = 0.0
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
+        peak = max(peak, high_water_mib(process.pid))
         if not stopped and cap_mib is not None and _rss_mib(process.pid) > cap_mib:
             stopped = f"stopped at {cap_mib / 1024:.0f} GiB"
         if not stopped and timeout is not None and time.perf_counter() - start > timeout:
@@ -93,8 +97,26 @@ def run(argv: list[str], env: dict[str, str], cap_mib: float | None, timeout: fl
             os.kill(process.pid, signal.SIGKILL)
         time.sleep(0.05)
     wall = time.perf_counter() - start
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+    # a command over before the first sample: wait4's figure (an upper bound)
+    return Run(wall, usage.ru_utime + usage.ru_stime, peak or usage.ru_maxrss / 1024,
                os.waitstatus_to_exitcode(status), stopped)
+
+
+def high_water_mib(pid: int) -> float:
+    """The largest resident set so far of ``pid`` or any process below it (``VmHWM``: each process's own, from
+    its ``exec`` or fork on); 0 when it is gone."""
+    peak, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+            for task in os.listdir(f"/proc/{current}/task"):
+                todo += [int(child) for child in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+    return peak
 
 
 def best(argv: list[str], env: dict[str, str], repeat: int, before: Callable[[], None] | None = None,
