@@ -434,10 +434,10 @@ def _incremental(
     for code in [code for code in state.rules if code not in digests]:
         del state.rules[code]
     moved: set[str] | None = set()  # record files whose re-run rules' findings changed (None: unknown)
-    loaded: list[Catalog] = []
+    loaded: Catalog | None = None
     if stale:  # a rule reads what changed: run it on the whole catalog (parsed files come from the cache)
         try:
-            moved = _rerun(root, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, loaded)
+            moved, loaded = _rerun(root, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes)
         except _DamagedState:
             return None
     try:
@@ -458,22 +458,20 @@ def _incremental(
     else:
         result.findings = findings
     files = [*others.head, *rels, *others.tail]
-    return Analysis(files, result, state, sorted(changed), [rule.code for rule in stale],
-                    loaded[0] if loaded else None)
+    return Analysis(files, result, state, sorted(changed), [rule.code for rule in stale], loaded)
 
 
 def _rerun(
     root: Path, as_of: dt.date, stale: list[Rule], digests: dict[str, str], state: LintState, cache: Cache,
-    jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None], loaded: list[Catalog],
-) -> set[str] | None:
+    jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None],
+) -> tuple[set[str] | None, Catalog]:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
     findings in ``state``; the D rules in a forked child while the others run here, as a full run does (and
     while it runs, the state's other shards are read: :class:`_DamagedState` when one cannot be).
     Returns the record files whose findings of those rules changed, or None when findings outside the
-    records (projects, plans) changed too (then the last report cannot be patched file by file); the catalog
-    it loads is added to ``loaded``."""
+    records (projects, plans) changed too (then the last report cannot be patched file by file); and the
+    catalog it loaded (for the outcome to hold: see LintOutcome)."""
     catalog = load_catalog(root, cache=cache, jobs=jobs, known=hashes)  # every file's hash: known since the run began
-    loaded.append(catalog)  # for the outcome to hold (see LintOutcome)
     ctx = RuleContext(catalog, as_of)
     # the D rules score only the duplicate candidates' components whose inputs changed
     # (and leave the findings of the others in the state's files when the state holds the memo's findings)
@@ -496,8 +494,8 @@ def _rerun(
         _note_memo(state, ctx, rule.code)
         del produced  # free the findings and duplicate groups before the report is made
     if any(state.elsewhere.get(code) != rows for code, rows in before.items()):
-        return None
-    return moved
+        return None, catalog
+    return moved, catalog
 
 
 class _DamagedState(Exception):
