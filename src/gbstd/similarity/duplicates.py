@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -386,7 +386,7 @@ class _Run:
             skipped = self.skipped
             scored = np.fromiter((id(entry.record) not in skipped for entry in self.entries), dtype=bool,
                                  count=len(self.entries))
-            first = np.fromiter((key[0] for key, _ in queued), dtype=np.int64, count=len(queued))
+            first, _ = _ends(queued)
             self.pending = dict(queued[k] for k in np.flatnonzero(scored[first]).tolist())
 
     def _candidate_graph(self, queued: list[tuple[tuple[int, int], float]]) -> CandidateGraph:
@@ -401,8 +401,7 @@ class _Run:
             self.entry_arrays = self._entry_arrays()
         chains, _, _, in_accepted, _, _ = self.entry_arrays
         count = len(queued)
-        first = np.fromiter((key[0] for key, _ in queued), dtype=np.int64, count=count)
-        second = np.fromiter((key[1] for key, _ in queued), dtype=np.int64, count=count)
+        first, second = _ends(queued)
         subject = np.fromiter((value for _, value in queued), dtype=np.float64, count=count)
         proposed = self.proposed
         flags = np.where((chains[first] >= 0) & (chains[first] == chains[second]), ONE_CHAIN, 0).astype(np.uint8)
@@ -436,8 +435,7 @@ class _Run:
         if self.entry_arrays is None:
             self.entry_arrays = self._entry_arrays()
         chains, places, ranks, in_accepted, citing, records = self.entry_arrays
-        first = np.fromiter((key[0] for key, _ in found), dtype=np.int64, count=len(found))
-        second = np.fromiter((key[1] for key, _ in found), dtype=np.int64, count=len(found))
+        first, second = _ends(found)
         supersession = (chains[first] >= 0) & (chains[first] == chains[second])
         codes = np.full(len(found), _KIND_CODE[DuplicateKind.SUPERSESSION], dtype=np.int64)
         first_upper = np.zeros(len(found), dtype=bool)
@@ -907,6 +905,13 @@ class _Facts(NamedTuple):
     issuer: str | None
     rank: tuple[int, int, str, str]
     chain: int | None
+
+
+def _ends(pairs: Sequence[tuple[tuple[int, int], object]]) -> tuple[np.ndarray, np.ndarray]:
+    """The two entry indices of each keyed pair ((i, j), value), as two arrays."""
+    first = np.fromiter((key[0] for key, _ in pairs), dtype=np.int64, count=len(pairs))
+    second = np.fromiter((key[1] for key, _ in pairs), dtype=np.int64, count=len(pairs))
+    return first, second
 
 
 def _context(a: Record, b: Record) -> Context:
