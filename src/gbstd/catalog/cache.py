@@ -10,8 +10,8 @@ never run code). Two sharded stores and one result file:
 - ``canonical/XX.json``: "content hash:file kind:formatter version" of contents ``gbstd fmt`` found in
   canonical layout, so ``fmt --check`` skips them while their fingerprint is unchanged.
 - ``lint-state.json`` and ``lint-state/XX.json``: what incremental lint keeps between runs, a small head
-  and per-file entries in STATE_SHARD_COUNT shards by path (:mod:`gbstd.incremental`); each shard is checked against the
-  digest the head recorded for it.
+  and per-file entries in shards by path (32, or 256 above 20 000 records: :data:`gbstd.incremental.SHARD_COUNTS`);
+  each shard is checked against the digest the head recorded for it.
 - ``result.jsonl`` (and its digest alone in ``result-key.json``): the findings of the last complete run, a
   head line then lines of up to RESULT_BATCH findings (read and written a line at a time), with the digest of everything they depend on (the
   content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
