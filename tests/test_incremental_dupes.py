@@ -232,9 +232,28 @@ def test_a_damaged_state_shard_found_during_a_title_edit_means_a_full_run(
     assert incremental == lint_json(root, "--no-cache")
 
 
-def test_components_listed_later_are_those_listed_before_scoring(tmp_path: Path) -> None:
-    """With nothing to reuse, a run lists its candidate graph's components only when asked (after the D rules
-    reported): the same components, digests and members as a run that lists them before scoring."""
+def _view(groups: DuplicateGroups, rels: set[str]) -> tuple[list[Any], list[Any]]:
+    """The groups whose members are all in ``rels`` (members, pairs with scores and kinds) and those records'
+    strongest partners of each kind, as plain values."""
+    found = sorted(
+        (sorted(r.rel for r in g.members), sorted((p.a_record.rel, p.b_record.rel, p.score, p.kind.value) for p in g.pairs),
+         g.pair_count, g.kind.value)
+        for g in groups.groups if all(r.rel in rels for r in g.members)
+    )
+    by_id = {id(r): r for g in groups.groups for r in g.members}
+    partners = sorted(
+        (by_id[key].rel, kind.value, partner.count, [(p.a_record.rel, p.b_record.rel, p.score) for p in partner.pairs])
+        for (key, kind), partner in groups.partners.items() if key in by_id and by_id[key].rel in rels
+    )
+    return found, partners
+
+
+def test_comparing_only_the_components_not_reused_finds_what_a_full_run_finds_there(tmp_path: Path) -> None:
+    """A run that reuses some components compares the records of the others alone, and finds in them the same
+    groups, pairs, scores and partners as a run that compares every record (the reused ones' groups are left
+    out); the components and digests do not depend on what is reused."""
+    import random
+
     from generate import generate_sibling_catalog
 
     from gbstd.catalog.loader import load_catalog
@@ -242,14 +261,28 @@ def test_components_listed_later_are_those_listed_before_scoring(tmp_path: Path)
 
     root = tmp_path / "national"
     generate_sibling_catalog(root, 400, seed=5)
+    for path in records(root)[::4]:  # a boilerplate scope: shared by too many subjects to count (globally)
+        data = load(path)
+        data["scope"] = "本文件适用于本行政区域内各级党政机关的相关工作。"
+        dump(path, data)
     catalog = load_catalog(root)
-    later = find_groups(catalog, components=True)
-    assert later.listed_later
-    before = find_groups(catalog, reuse=lambda digest: False)
-    assert not before.listed_later
-    assert later.components == before.components and len(later.components) > 10
-    assert not later.listed_later  # listed once, then kept
+    full = find_groups(catalog, components=True)
+    assert len(full.components) > 10 and not any(c.reused for c in full.components)
+    assert find_groups(catalog, reuse=lambda digest: False).components == full.components
     assert find_groups(catalog).components == []  # not asked for: not listed
+    rng = random.Random(7)
+    alone = [{c.digest for c in full.components} - {one.digest} for one in full.components]  # one scored
+    compared = 0
+    for kept in [*alone, *({c.digest for c in full.components if rng.random() < 0.6} for _ in range(3))]:
+        part = find_groups(catalog, reuse=kept.__contains__)
+        assert [(c.digest, c.rels) for c in part.components] == [(c.digest, c.rels) for c in full.components]
+        assert {c.digest for c in part.components if c.reused} == kept
+        scored = {rel for c in full.components if c.digest not in kept for rel in c.rels}
+        reused = {rel for c in full.components if c.digest in kept for rel in c.rels}
+        assert _view(part, scored) == _view(full, scored)
+        compared += len(_view(full, scored)[0])
+        assert not any(r.rel in reused for g in part.groups for r in g.members)  # never compared
+    assert compared > 40  # groups found in the components scored
 
 
 def test_a_forked_cold_run_writes_the_memo_an_in_process_run_writes(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def findings(
     With a memo (incremental lint, :mod:`gbstd.rules._dupes_memo`) the components detection reused come from
     it — or, when the lint state holds that memo's findings, stay in the state's files, which the rule names in
     ``ctx.kept_files`` — and this run's findings are kept in it by component for the next run (when nothing
-    was reused, in ``ctx.deferred``: listing the components can wait until the findings are reported)."""
+    was reused, in ``ctx.deferred``: writing the memo can wait until the findings are reported)."""
     groups, memo = ctx.duplicates, ctx.duplicate_memo
     words = _Words(rule, kind, message)
     made: dict[str, Kept] | None = None if memo is None else {}  # this run's findings by file, for the memo
@@ -61,7 +61,7 @@ def findings(
             yield words.finding(record, mate, pair.score, size)
     if memo is None or made is None:
         return
-    if groups.listed_later:  # nothing reused: the components are listed and the memo written once findings are out
+    if not any(component.reused for component in groups.components):  # the memo is written once findings are out
         code = rule.code
         ctx.deferred.append(lambda: memo.save(code, {
             component.digest: _scored(component, made) for component in groups.components

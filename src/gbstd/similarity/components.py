@@ -80,23 +80,14 @@ class Forest:
         return x
 
 
-# What kind of pair an edge is, in its component's digest.
-QUEUED, SAME_CODE, ABOLISHED = 0, 1, 2
-# An edge's facts besides its kind (bits): a word rule proposed it, the two are on one supersession chain, one
-# declares the other distinct_from.
-PROPOSED, ONE_CHAIN, DISTINCT = 1, 2, 4
-# An edge as its component's digest reads it: the two members (their places among the component's members in
-# path order, the first the smaller), kind, facts and the subject similarity it was queued with (NaN: none).
-_EDGE = np.dtype([("a", "<u4"), ("b", "<u4"), ("kind", "u1"), ("flags", "u1"), ("subject", "<f8")])
-
-
-class CandidateGraph:
-    """Records and the candidate pairs between them, each pair with the facts that decide its score and kind.
+class GroupGraph:
+    """Records and the groups that connect them, each link with the facts (a line) that decide its pairs.
 
     Slots are integers: the run's live records first (in its order, each with its note), then any other
-    record an edge names. Edges are kept as arrays and the components found with numpy in one pass at the
-    end; each component's digest hashes its members' lines and the bytes of its edges, sorted, with numpy
-    (a string per edge and a Python union-find cost most of a reuse run's graph time at 100 000 records).
+    record a link names. :meth:`chain` joins the records of one group (a subject, a counted scope, a code); a
+    :meth:`link` joins two groups through one record of each and may carry a line (which stage proposed the
+    two subjects, with what similarity). The components are found with numpy in one pass at the end; each
+    one's digest hashes its members' lines (sorted by path) and its links' lines (sorted).
     """
 
     def __init__(self, shared: str, records: Sequence[Record], notes: Sequence[str],
@@ -105,46 +96,41 @@ class CandidateGraph:
         self._hashes = hashes or {}  # path → content hash of the record files the catalog read
         self._records = list(records)
         self._notes = list(notes)  # per slot: how the run treats the record besides its fields
-        self._index: dict[int, int] | None = None  # id(record) → slot, made when an edge names a record
-        self._first: list[np.ndarray] = []
-        self._second: list[np.ndarray] = []
-        self._kind: list[np.ndarray] = []
-        self._flags: list[np.ndarray] = []
-        self._subject: list[np.ndarray] = []
+        self._index: dict[int, int] | None = None  # id(record) → slot, made when a link names a record
+        self._first: list[int] = []
+        self._second: list[int] = []
+        self._lines: list[tuple[int, str]] = []  # (a slot of the link, its line)
 
-    def slot(self, record: Record) -> int:
-        """The slot of ``record``; a record that is not one of the live records gets one (its note empty)."""
+    def slot(self, record: Record, note: str = "") -> int:
+        """The slot of ``record``; a record that is not one of the live records gets one (with ``note``)."""
         if self._index is None:
             self._index = {id(known): slot for slot, known in enumerate(self._records)}
         slot = self._index.get(id(record))
         if slot is None:
             slot = self._index[id(record)] = len(self._records)
             self._records.append(record)
-            self._notes.append("")
+            self._notes.append(note)
         return slot
 
-    def edges(self, first: np.ndarray, second: np.ndarray, kind: int, flags: np.ndarray | None = None,
-              subject: np.ndarray | None = None) -> None:
-        """Candidate pairs by slot, of one kind, with their facts (bits) and subject similarities (NaN: none)."""
-        count = len(first)
-        self._first.append(np.asarray(first, dtype=np.int64))
-        self._second.append(np.asarray(second, dtype=np.int64))
-        self._kind.append(np.full(count, kind, dtype=np.uint8))
-        self._flags.append(np.zeros(count, dtype=np.uint8) if flags is None else np.asarray(flags, dtype=np.uint8))
-        # one NaN for every NaN: the digest reads the bytes
-        values = np.full(count, np.nan) if subject is None else np.asarray(subject, dtype=np.float64)
-        self._subject.append(np.where(np.isnan(values), np.nan, values))
+    def chain(self, slots: Sequence[int]) -> None:
+        """The records of one group: each joined to the next."""
+        self._first += slots[:-1]
+        self._second += slots[1:]
 
-    def edge(self, a: Record, b: Record, kind: int, flags: int = 0) -> None:
-        self.edges(np.array([self.slot(a)]), np.array([self.slot(b)]), kind, np.array([flags]))
+    def link(self, a: int, b: int, line: str = "") -> None:
+        """Two records whose groups one candidate stage joins; ``line`` says what the stage found."""
+        self._first.append(a)
+        self._second.append(b)
+        if line:
+            self._lines.append((a, line))
 
     def components(self, reuse: Reuse) -> tuple[list[Component], set[int]]:
-        """The components with an edge, and the ids of the records of those that ``reuse`` accepts."""
+        """The components with a link, and the ids of the records of those that ``reuse`` accepts."""
         records, notes = self._records, self._notes
-        first = np.concatenate(self._first) if self._first else np.zeros(0, dtype=np.int64)
-        second = np.concatenate(self._second) if self._second else np.zeros(0, dtype=np.int64)
-        if not len(first):
+        if not self._first:
             return [], set()
+        first = np.array(self._first, dtype=np.int64)
+        second = np.array(self._second, dtype=np.int64)
         labels = _labels(len(records), first, second)
         rels = [record.rel for record in records]
         by_path = np.empty(len(records), dtype=np.int64)  # each slot's place in path order
@@ -155,32 +141,24 @@ class CandidateGraph:
         slots = np.flatnonzero(touched)
         slots = slots[np.lexsort((by_path[slots], labels[slots]))]  # by component, then path
         starts = np.flatnonzero(np.r_[True, labels[slots][1:] != labels[slots][:-1]])
-        place = np.empty(len(records), dtype=np.int64)  # each member's place among its component's members
-        place[slots] = np.arange(len(slots)) - np.repeat(starts, np.diff(np.r_[starts, len(slots)]))
-        edge = np.empty(len(first), dtype=_EDGE)
-        a, b = place[first], place[second]
-        edge["a"], edge["b"] = np.minimum(a, b), np.maximum(a, b)
-        edge["kind"], edge["flags"] = np.concatenate(self._kind), np.concatenate(self._flags)
-        edge["subject"] = np.concatenate(self._subject)
-        edge_label = labels[first]
-        order = np.lexsort((edge["subject"], edge["flags"], edge["kind"], edge["b"], edge["a"], edge_label))
-        edge, edge_label = edge[order], edge_label[order]
-        edge_starts = np.searchsorted(edge_label, labels[slots][starts])
-        edge_ends = np.r_[edge_starts[1:], len(edge)]
+        lines: dict[int, list[str]] = {}
+        for slot, line in self._lines:
+            lines.setdefault(int(labels[slot]), []).append(line)
         found: list[Component] = []
         skipped: set[int] = set()
         shared = hashlib.sha256(self.shared.encode())
         hashes = self._hashes
         member_slots = slots.tolist()
         bounds = np.r_[starts, len(slots)].tolist()
-        for n, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        for lo, hi in itertools.pairwise(bounds):
             members = member_slots[lo:hi]
+            own = sorted(lines.get(int(labels[members[0]]), ()))
             digest = shared.copy()
-            digest.update(f"{len(members)} {edge_ends[n] - edge_starts[n]}\n".encode())  # where members end
+            digest.update(f"{len(members)} {len(own)}\n".encode())  # where members end
             digest.update("".join([
                 f"{_identity(records[slot], hashes)}\x1e{notes[slot]}\n" for slot in members
             ]).encode("utf-8", "surrogatepass"))
-            digest.update(edge[edge_starts[n] : edge_ends[n]].tobytes())
+            digest.update("\n".join(own).encode("utf-8", "surrogatepass"))
             hexdigest = digest.hexdigest()
             reused = reuse(hexdigest)
             if reused:

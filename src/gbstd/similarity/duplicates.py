@@ -44,18 +44,7 @@ from gbstd.model.regions import region_contains, region_name
 from gbstd.model.standard import Status
 from gbstd.similarity.abbreviation import short_forms
 from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, signatures
-from gbstd.similarity.components import (
-    ABOLISHED,
-    DISTINCT,
-    ONE_CHAIN,
-    QUEUED,
-    SAME_CODE,
-    CandidateGraph,
-    Component,
-    Reuse,
-    record_inputs,
-    shared_digest,
-)
+from gbstd.similarity.components import Component, GroupGraph, Reuse, record_inputs, shared_digest
 from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, dense_ranks, rank_key
 from gbstd.similarity.kinship import kindred
@@ -113,6 +102,9 @@ _rank_key = rank_key
 _KIND_OBJECTS = np.empty(len(DuplicateKind), dtype=object)
 _KIND_OBJECTS[:] = list(DuplicateKind)  # kind code → kind, for whole batches at once
 _KIND_CODE = {kind: code for code, kind in enumerate(DuplicateKind)}
+# Two distinct subjects a candidate stage joins: the two, their subject similarity (NaN: not known yet) and
+# whether a word rule proposed them (abbreviation, synonym, qualifier, kin words).
+_Link = tuple[str, str, float, bool]
 
 
 @dataclass
@@ -184,10 +176,8 @@ class DuplicateDetector:
 
         With ``reuse`` the run also lists the components of its candidate graph (``components`` of the
         result, see :mod:`gbstd.similarity.components`) and does not score those whose digest ``reuse``
-        accepts: their groups are left out, the caller keeping what it derived from them before. With
-        ``components`` and no ``reuse`` they are listed only when the result is first asked for them (after
-        the groups are used: a cold lint run's D rules report first and list the components for their memo
-        after)."""
+        accepts: their records are not compared at all, and their groups are left out, the caller keeping what
+        it derived from them before. With ``components`` and no ``reuse`` they are listed, none reused."""
         builder = GroupBuilder(keep_all=all_pairs)
         implied: list[tuple[Record, int]] = []
         with without_cycle_collection():
@@ -195,15 +185,13 @@ class DuplicateDetector:
             if against is None:  # --against compares two catalogs: nothing of it is kept between runs
                 run.reuse, run.list_components = reuse, components
             for n, batch in enumerate(run.batches(all_pairs=all_pairs, size=BATCH)):
-                if n == 0:  # the entries (every live record, ranked) exist once the first batch is out
+                if n == 0:  # the entries (the live records compared, ranked) exist once the first batch is out
                     builder.know_ranks([entry.record for entry in run.entries], [f.rank for f in run.entry_facts])
                 builder.add_batch(batch)
             for record, count in implied:
                 builder.add_implied(record, count)
             groups = builder.finish()
             groups.components = run.components
-            if run.components_later is not None:
-                groups.list_later(run.components_later)
             return groups
 
     def iter_pairs(
@@ -274,8 +262,7 @@ class _Run:
         self.linked_cores: set[str] = set()  # subjects whose large set _set_links compared (O(n), not pairwise)
         self.linking = False
         self.reuse: Reuse | None = None  # set: components whose digest it accepts are not scored
-        self.list_components = False  # without reuse: list the components later (components_later)
-        self.components_later: Callable[[], list[Component]] | None = None
+        self.list_components = False  # without reuse: list the components all the same (none reused)
         self.components: list[Component] = []
         self.skipped: set[int] = set()  # id() of the records of reused components
         self.chain = self._chains()
@@ -332,22 +319,34 @@ class _Run:
 
         Without ``all_pairs`` a same-subject set larger than ``SMALL_SET`` is not compared pairwise (see
         :meth:`_set_links`); the pairs it implies are counted in ``self.implied``.
+
+        What joins subjects and scopes is found first, for the whole catalog and once per distinct subject or
+        scope text (cheap: a national catalog repeats a few thousand subjects); the records are then compared
+        pair by pair only in the components that are not reused (:meth:`_components`).
         """
         self.all_pairs = all_pairs
-        sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
-        # In rank order, not the order the files were read in: which record heads a subject, which pairs are
-        # compared and which partner is named must not change when the same records are read in another order
-        # (a federation reads member by member).
-        unsorted = [(side, r) for side, cat in sides for r in cat.records
-                    if r.status is not Status.ABOLISHED and self.only(r)]
-        keys = [(side, _rank_key(r)) for side, r in unsorted]  # each rank_key once: _facts reads them again
-        self.rank_keys = {id(r): key[1] for (_, r), key in zip(unsorted, keys, strict=True)}
-        live = [unsorted[i] for i in sorted(range(len(unsorted)), key=keys.__getitem__)]
-        for done, (side, record) in enumerate(live, start=1):
-            self.entries.append(_Entry(record, side, self.detector.subject(record.title), record.key))
+        live = self._live()
+        subjects = []
+        for done, (_, record) in enumerate(live, start=1):
+            subjects.append(self.detector.subject(record.title))
             if done % 5000 == 0:
                 self.progress("subjects", done, len(live))
         self.progress("subjects", len(live), len(live))
+        cores: dict[str, list[int]] = defaultdict(list)  # subject → its live records (indices into live)
+        for index, subject in enumerate(subjects):
+            cores[subject.core].append(index)
+        events = self._subject_links(cores, subjects, [side for side, _ in live])
+        texts = [scope_text(record.standard.scope) for _, record in live]
+        self.scopes = ScopeIndex(texts)
+        rows = [self.scopes.row(text) for text in texts]
+        counted = self._counted_rows(rows, subjects)
+        row_pairs = self.scopes.candidates(self.config.scope_candidate_jaccard, self.config.num_perm).tolist()
+        if self.against is None and (self.reuse is not None or self.list_components):
+            self.components, self.skipped = self._components(
+                live, subjects, cores, events, rows, counted, row_pairs, self.reuse or (lambda digest: False))
+        skipped = self.skipped
+        chosen = [k for k, (_, record) in enumerate(live) if id(record) not in skipped] if skipped else range(len(live))
+        self.entries = [_Entry(live[k][1], live[k][0], subjects[k], live[k][1].key) for k in chosen]
         self.entry_facts = [self._facts(e.record) for e in self.entries]
         # tier, region and issuer decide a pair's kind (besides supersession): classified once per two places
         self.places = ids([(f.tier, f.region, f.issuer) for f in self.entry_facts])[0].tolist()
@@ -356,72 +355,94 @@ class _Run:
         for index, entry in enumerate(self.entries):
             groups[entry.subject.core].append(index)
         self._same_subject(groups)
-        self._similar_subjects(groups)
-        if self.config.abbreviations:
-            self._abbreviated(groups)
-        self._synonymous(groups)
-        self._scopes()
-        if self.reuse is not None and self.against is None:
-            self._skip_reused(self.reuse)
-        elif self.list_components and self.against is None:
-            queued = list(self.pending.items())  # the graph is made from this run's queue when asked for
-            self.components_later = lambda: self._candidate_graph(queued).components(lambda digest: False)[0]
+        self._expand(events, groups)
+        self._scopes([rows[k] for k in chosen], counted, row_pairs)
         keys = list(self.pending)
-        subjects = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
+        subjects_known = np.fromiter(self.pending.values(), dtype=np.float64, count=len(keys))
         self.pending = {}
         self.progress("scoring", 0, len(keys))
         for start in range(0, len(keys), size):
-            yield self._batch(self._score(keys[start : start + size], subjects[start : start + size]))
+            yield self._batch(self._score(keys[start : start + size], subjects_known[start : start + size]))
             self.progress("scoring", min(start + size, len(keys)), len(keys))
         if self.against is None:
             yield ScoredBatch.of(self._keep(self._same_code() + self._abolished()))
 
-    def _skip_reused(self, reuse: Reuse) -> None:
-        """Find the components of the candidate graph (every queued pair, same-code and abolished-chain pair);
-        drop the queued pairs of those ``reuse`` accepts. Their same-code and abolished pairs are dropped by
-        :meth:`_same_code` and :meth:`_abolished` (through ``skipped``)."""
-        queued = list(self.pending.items())
-        self.components, self.skipped = self._candidate_graph(queued).components(reuse)
-        if self.skipped:  # a queued pair lies in one component: it is kept when its first record's is scored
-            skipped = self.skipped
-            scored = np.fromiter((id(entry.record) not in skipped for entry in self.entries), dtype=bool,
-                                 count=len(self.entries))
-            first, _ = _ends(queued)
-            self.pending = dict(queued[k] for k in np.flatnonzero(scored[first]).tolist())
+    def _live(self) -> list[tuple[int, Record]]:
+        """The live records of both sides, in rank order, not the order the files were read in: which record
+        heads a subject, which pairs are compared and which partner is named must not change when the same
+        records are read in another order (a federation reads member by member)."""
+        sides = [(0, self.catalog)] + ([(1, self.against)] if self.against else [])
+        unsorted = [(side, r) for side, cat in sides for r in cat.records
+                    if r.status is not Status.ABOLISHED and self.only(r)]
+        keys = [(side, _rank_key(r)) for side, r in unsorted]  # each rank_key once: _facts reads them again
+        self.rank_keys = {id(r): key[1] for (_, r), key in zip(unsorted, keys, strict=True)}
+        return [unsorted[i] for i in sorted(range(len(unsorted)), key=keys.__getitem__)]
 
-    def _candidate_graph(self, queued: list[tuple[tuple[int, int], float]]) -> CandidateGraph:
-        """The candidate graph: the ``queued`` pairs (entry indices → subject similarity), same-code pairs and
-        abolished-chain pairs, each with the facts that decide it."""
-        entries = self.entries
-        shared = shared_digest(self.config.model_dump_json(), self.scopes.texts, self.min_score)
-        # how the run treats a live record's scope: counted, or boilerplate; the live records are slots 0…n−1
-        graph = CandidateGraph(shared, [entry.record for entry in entries],
-                               [f"live:{entry.scope_row >= 0}" for entry in entries], self.catalog.hashes)
-        if self.entry_arrays is None:
-            self.entry_arrays = self._entry_arrays()
-        chains, _, _, in_accepted, _, _ = self.entry_arrays
-        count = len(queued)
-        first, second = _ends(queued)
-        subject = np.fromiter((value for _, value in queued), dtype=np.float64, count=count)
-        proposed = self.proposed
-        flags = np.where((chains[first] >= 0) & (chains[first] == chains[second]), ONE_CHAIN, 0).astype(np.uint8)
-        if proposed:
-            flags |= np.fromiter((key in proposed for key, _ in queued), dtype=bool, count=count).astype(np.uint8)
-        if self.accepted:  # declared distinct: looked at only where both codes are named in such a declaration
-            facts = self.entry_facts
-            for k in np.flatnonzero(in_accepted[first] & in_accepted[second]).tolist():
-                if self._distinct(facts[first[k]], facts[second[k]]):
-                    flags[k] |= DISTINCT
-        graph.edges(first, second, QUEUED, flags, subject)
-        same_code = [(graph.slot(a), graph.slot(b)) for records in self.catalog.by_code.values()
-                     for a, b in itertools.pairwise([r for r in records if self.only(r)])]
-        if same_code:  # the pairs of one code are all made: a chain connects them
-            graph.edges(np.array([a for a, _ in same_code]), np.array([b for _, b in same_code]), SAME_CODE)
+    def _counted_rows(self, rows: list[int], subjects: list[Subject]) -> list[bool]:
+        """Per scope row, whether it counts: a scope text more than ``_SHARED_SCOPE`` different subjects share
+        is boilerplate, not evidence (it neither proposes pairs nor counts in a score)."""
+        cores: list[set[str]] = [set() for _ in self.scopes.texts]
+        for row, subject in zip(rows, subjects, strict=True):
+            if row >= 0:
+                cores[row].add(subject.core)
+        return [len(found) <= _SHARED_SCOPE for found in cores]
+
+    def _components(
+        self, live: list[tuple[int, Record]], subjects: list[Subject], cores: dict[str, list[int]],
+        events: list[_Link], rows: list[int], counted: list[bool], row_pairs: list[list[int]], reuse: Reuse,
+    ) -> tuple[list[Component], set[int]]:
+        """The components of the candidate graph, found from the groups that make its pairs (a subject's
+        records, a counted scope's, a code's, an abolished record's chain) and the links between subjects and
+        between scopes, each with a digest of everything the pairs inside it are made of (see
+        :mod:`gbstd.similarity.components`); and the ids of the records of those ``reuse`` accepts."""
+        records = [record for _, record in live]
+        shared = shared_digest(f"{self.config.model_dump_json()}\x1f{self.all_pairs}", self.scopes.texts,
+                               self.min_score)
+        chain_name = self._chain_names()
+        partners = self._distinct_partners()
+
+        def note(record: Record, base: str) -> str:
+            key = record.key
+            chain = self.chain.get(key)
+            return f"{base}\x1f{chain_name[chain] if chain is not None else ''}\x1f{partners.get(key, '')}"
+
+        notes = [note(record, f"live:{row >= 0 and counted[row]}") for record, row in zip(records, rows, strict=True)]
+        graph = GroupGraph(shared, records, notes, self.catalog.hashes)
+        for members in cores.values():
+            graph.chain(members)
+        by_row: dict[int, list[int]] = defaultdict(list)
+        for index, row in enumerate(rows):
+            if row >= 0 and counted[row]:
+                by_row[row].append(index)
+        for members in by_row.values():
+            graph.chain(members)
+        for a, b, value, proposed in events:
+            graph.link(cores[a][0], cores[b][0], f"{a}\x1f{b}\x1f{value!r}\x1f{proposed}")
+        texts = self.scopes.texts
+        for x, y in row_pairs:
+            if x in by_row and y in by_row:
+                graph.link(by_row[x][0], by_row[y][0], f"scope\x1f{texts[x]}\x1f{texts[y]}")
+        for same in self.catalog.by_code.values():
+            graph.chain([graph.slot(r, note(r, "")) for r in same if self.only(r)])
         for record, other in self._abolished_candidates():
-            fa, fb = self._facts(record), self._facts(other)
-            chain = fa.chain is not None and fa.chain == fb.chain
-            graph.edge(record, other, ABOLISHED, (ONE_CHAIN if chain else 0) | (DISTINCT if self._distinct(fa, fb) else 0))
-        return graph
+            graph.link(graph.slot(record, note(record, "")), graph.slot(other, note(other, "")))
+        return graph.components(reuse)
+
+    def _chain_names(self) -> dict[int, str]:
+        """Each supersession chain named by its smallest code (its number depends on the whole catalog)."""
+        names: dict[int, str] = {}
+        for code, chain in self.chain.items():
+            if chain not in names or code < names[chain]:
+                names[chain] = code
+        return names
+
+    def _distinct_partners(self) -> dict[str, str]:
+        """Per code, the codes it is declared distinct from (by either side), joined."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for pair in self.accepted:
+            for key in pair:
+                found[key] += sorted(other for other in pair if other != key)
+        return {key: "|".join(sorted(others)) for key, others in found.items()}
 
     def _distinct(self, fa: _Facts, fb: _Facts) -> bool:
         """One of the two declares the other ``distinct_from``."""
@@ -531,20 +552,43 @@ class _Run:
                 return  # a large same-subject set: its pairs are _set_links' (and counted as implied)
         self.pending[key] = subject
 
-    # -- more candidates: abbreviations and scopes -----------------------------------------------------------
-    def _propose(self, left: list[int], right: list[int]) -> None:
-        for i, j in self._links(left, right):
-            self._consider(i, j, float("nan"))
-            self.proposed.add((i, j) if i < j else (j, i))
+    # -- more candidates: links between subjects, and scopes --------------------------------------------------
+    def _subject_links(self, cores: dict[str, list[int]], subjects: list[Subject], sides: list[int]) -> list[_Link]:
+        """Pairs of distinct subjects that a candidate stage joins, in the order the stages find them: similar
+        subjects (MinHash LSH, with their similarity), abbreviations and synonyms (proposed by a word rule).
+        Found once per subject for the whole catalog; :meth:`_expand` makes them pairs of records."""
+        links: list[_Link] = []
+        self._similar_subjects(cores, subjects, sides, links)
+        if self.config.abbreviations:
+            self._abbreviated(cores, links)
+        self._synonymous(cores, links)
+        return links
 
-    def _abbreviated(self, groups: dict[str, list[int]]) -> None:
+    def _expand(self, links: list[_Link], groups: dict[str, list[int]]) -> None:
+        """Queue the pairs of records that links between subjects make (``groups``: subject → entries)."""
+        reference_mode = self.against is not None
+        entries = self.entries
+        for a, b, value, proposed in links:
+            left, right = groups.get(a), groups.get(b)
+            if not left or not right:
+                continue  # the two subjects are in one reused component
+            if reference_mode and not proposed:  # similar subjects: only across the two catalogs
+                left = [i for i in left if entries[i].side == 0]
+                right = [i for i in right if entries[i].side == 1]
+            for i, j in self._links(left, right):
+                self._consider(i, j, value)
+                if proposed:
+                    self.proposed.add((i, j) if i < j else (j, i))
+
+    def _abbreviated(self, groups: dict[str, list[int]], links: list[_Link]) -> None:
         """Subjects that another subject abbreviates (环境保护设施 / 环保设施, 节约用水 / 节水): each run of two
         or three words is shortened to one character of each word, and a shortened subject that is another
         record's subject is a candidate; the abbreviation rule itself then decides
         (:mod:`gbstd.similarity.abbreviation`)."""
         generic = self.detector.extractor.generic_words
+        nan = float("nan")
         prepare(groups)  # every subject segmented in one dictionary pass, not one lookup each
-        for core, members in list(groups.items()):
+        for core in list(groups):
             parts = words(core)
             if len(parts) < 2:
                 continue
@@ -556,16 +600,16 @@ class _Run:
                     head, tail = "".join(parts[:at]), "".join(parts[at + width :])
                     for picks in short_forms(run):
                         short = head + picks + tail
-                        others = groups.get(short)
-                        if others and short != core:
-                            self._propose(members, others)
+                        if short != core and groups.get(short):
+                            links.append((core, short, nan, True))
 
-    def _synonymous(self, groups: dict[str, list[int]]) -> None:
+    def _synonymous(self, groups: dict[str, list[int]], links: list[_Link]) -> None:
         """Candidates from words: subjects whose words are the same thesaurus entries in any order (食堂就餐 /
         餐厅用餐, 监管与评价 / 评价与监管), and a subject that is another with one qualifier put in front of a
         word (日常保洁 / 保洁)."""
         aligner = self.detector.aligner
         key_of = aligner.thesaurus_key or (lambda w: w)
+        nan = float("nan")
         by_key: dict[str, list[str]] = defaultdict(list)
         prepare(groups)  # (done already when abbreviations are on)
         for core in list(groups):
@@ -574,30 +618,24 @@ class _Run:
             for at in range(len(parts) - 1):
                 shorter = "".join((*parts[:at], *parts[at + 1 :]))
                 if shorter in groups and aligner.qualifier(core, shorter):
-                    self._propose(groups[core], groups[shorter])
+                    links.append((core, shorter, nan, True))
         for cores in by_key.values():
             for x, first in enumerate(cores):
                 for second in cores[x + 1 : x + 1 + _MAX_SYNONYMOUS]:
-                    self._propose(groups[first], groups[second])
+                    links.append((first, second, nan, True))
         if aligner.kin is not None:  # one word apart, the two words kin (巡查 / 巡检): gbstd.similarity.kinship
             for first, second in kindred(groups, aligner.kin, _MAX_SYNONYMOUS):
-                self._propose(groups[first], groups[second])
+                links.append((first, second, nan, True))
 
-    def _scopes(self) -> None:
-        """Index the scopes; records with the same or a near scope become candidates whatever their titles.
-
-        A scope text shared by more than ``_SHARED_SCOPE`` different subjects is boilerplate, not evidence: it
-        neither proposes pairs nor counts in a score.
-        """
-        texts = [scope_text(e.record.standard.scope) for e in self.entries]
-        self.scopes = ScopeIndex(texts)
+    def _scopes(self, rows: list[int], counted: list[bool], row_pairs: list[list[int]]) -> None:
+        """Records with the same or a near scope become candidates whatever their titles (``rows``: each
+        entry's scope row; ``counted``: per row, whether it counts; ``row_pairs``: near rows, by MinHash LSH)."""
         by_row: dict[int, list[int]] = defaultdict(list)
-        for index, text in enumerate(texts):
-            row = self.scopes.row(text)
+        for index, row in enumerate(rows):
             if row >= 0:
                 by_row[row].append(index)
         for row, members in by_row.items():
-            if len({self.entries[i].subject.core for i in members}) > _SHARED_SCOPE:
+            if not counted[row]:
                 continue
             for i in members:
                 self.entries[i].scope_row = row
@@ -612,8 +650,7 @@ class _Run:
                     for j in members[x + 1 :]:
                         self._consider(i, j, float("nan"))
         self.scope_rows = np.fromiter((e.scope_row for e in self.entries), dtype=np.int64, count=len(self.entries))
-        pairs = self.scopes.candidates(self.config.scope_candidate_jaccard, self.config.num_perm)
-        for x, y in pairs.tolist():
+        for x, y in row_pairs:
             left = [i for i in by_row.get(x, ()) if self.entries[i].scope_row >= 0]
             right = [i for i in by_row.get(y, ()) if self.entries[i].scope_row >= 0]
             for i, j in self._links(left, right):
@@ -784,17 +821,19 @@ class _Run:
                         link(i, j)
         return links
 
-    def _similar_subjects(self, groups: dict[str, list[int]]) -> None:
+    def _similar_subjects(
+        self, groups: dict[str, list[int]], subjects: list[Subject], sides: list[int], links: list[_Link]
+    ) -> None:
+        """Distinct subjects that MinHash LSH puts in one bucket and whose similarity can reach the threshold."""
         cores = list(groups)
-        heads = [self.entries[groups[core][0]].subject for core in cores]
+        heads = [subjects[groups[core][0]] for core in cores]
         self.progress("minhash", 0, len(cores))
         matrix = signatures([h.grams for h in heads], self.config.num_perm)
         self.progress("minhash", len(cores), len(cores))
         pairs = candidate_pairs(matrix, *banding(self.config.candidate_jaccard, self.config.num_perm))
-        reference_mode = self.against is not None
-        if reference_mode:
-            local = np.array([any(self.entries[i].side == 0 for i in groups[c]) for c in cores], dtype=bool)
-            ref = np.array([any(self.entries[i].side == 1 for i in groups[c]) for c in cores], dtype=bool)
+        if self.against is not None:
+            local = np.array([any(sides[i] == 0 for i in groups[c]) for c in cores], dtype=bool)
+            ref = np.array([any(sides[i] == 1 for i in groups[c]) for c in cores], dtype=bool)
             forward = pairs[local[pairs[:, 0]] & ref[pairs[:, 1]]]
             backward = pairs[local[pairs[:, 1]] & ref[pairs[:, 0]]][:, ::-1]
             pairs = np.concatenate([forward, backward])
@@ -807,10 +846,8 @@ class _Run:
                                 scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1) if len(pairs) else np.zeros(0)
         survivors = pairs[ratios >= cutoff]
         kept_ratios = ratios[ratios >= cutoff]
-        total = len(survivors)
-        for done, ((x, y), ratio) in enumerate(zip(survivors.tolist(), kept_ratios.tolist(), strict=True)):
-            if done % 20000 == 0:
-                self.progress("similar subjects", done, total)
+        self.progress("similar subjects", 0, len(survivors))
+        for (x, y), ratio in zip(survivors.tolist(), kept_ratios.tolist(), strict=True):
             subject_a, subject_b = heads[x], heads[y]
             similarity = ratio / 100.0
             differ = subject_a.aspects != subject_b.aspects
@@ -818,13 +855,8 @@ class _Run:
                 similarity, differ, weights, substituted(subject_a, subject_b)
             ) < self.min_score:
                 continue
-            left, right = groups[cores[x]], groups[cores[y]]
-            if reference_mode:
-                left = [i for i in left if self.entries[i].side == 0]
-                right = [i for i in right if self.entries[i].side == 1]
-            for i, j in self._links(left, right):
-                self._consider(i, j, similarity)
-        self.progress("similar subjects", total, total)
+            links.append((cores[x], cores[y], similarity, False))
+        self.progress("similar subjects", len(survivors), len(survivors))
 
     def _same_code(self) -> list[DuplicatePair]:
         pairs = []

@@ -139,28 +139,8 @@ class DuplicateGroups:
     partners: dict[tuple[int, DuplicateKind], Partner]  # (id(record), kind) → strongest partner of that kind
     group_of: dict[int, int]  # id(record) → index into ``groups``
     # the candidate graph's components when asked for (with ``reuse``: the reused ones' groups left out; see
-    # components.py); ``_later`` lists them on first use when no component could be reused
-    _components: list[Component] = field(default_factory=list)
-    _later: Callable[[], list[Component]] | None = None
-
-    @property
-    def components(self) -> list[Component]:
-        if self._later is not None:
-            self._components, self._later = self._later(), None
-        return self._components
-
-    @components.setter
-    def components(self, value: list[Component]) -> None:
-        self._components, self._later = value, None
-
-    def list_later(self, lister: Callable[[], list[Component]]) -> None:
-        """The components are listed by ``lister`` when first asked for (none of them reused)."""
-        self._later = lister
-
-    @property
-    def listed_later(self) -> bool:
-        """Whether the components are still to be listed (and so none was reused)."""
-        return self._later is not None
+    # components.py)
+    components: list[Component] = field(default_factory=list)
 
     @property
     def pair_count(self) -> int:
