@@ -33,7 +33,7 @@ from gbstd.catalog.cache import (
 )
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
-from gbstd.catalog.loader import load_catalog, load_record, record_rels, walk_files
+from gbstd.catalog.loader import cached_record, load_catalog, load_record, record_rels, walk_files
 from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import (
     RuleRunner,
@@ -66,6 +66,7 @@ from gbstd.incremental import (
 from gbstd.model.config import Config
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules._dupes_memo import memo_for
+from gbstd.rules.base import Changes
 
 
 class DamagedResult(ValueError):
@@ -399,6 +400,13 @@ def _incremental(
         return None
     rules = _runnable(selection)
     result = FindingSet()
+    # the edited records as the state's run read them (from the parsed data about to be forgotten): a re-run
+    # catalog-wide rule may re-check only the records an edit can affect (RecordRule.affected)
+    before = {
+        rel: cached_record(cache, root, rel, entry.sha, config)
+        for rel in changed if (entry := state.files.get(rel)) is not None
+    }
+    added_or_removed = bool(removed) or len(before) < len(changed)
     for rel in [*removed, *changed]:  # parsed data of contents no longer in the catalog
         if (entry := state.files.get(rel)) is not None and entry.sha != hashes.get(rel):
             cache.forget_parsed(entry.sha)
@@ -436,8 +444,11 @@ def _incremental(
     moved: set[str] | None = set()  # record files whose re-run rules' findings changed (None: unknown)
     loaded: Catalog | None = None
     if stale:  # a rule reads what changed: run it on the whole catalog (parsed files come from the cache)
+        changes = Changes(before, added_or_removed, frozenset(state.rules))
         try:
-            moved, loaded = _rerun(root, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes)
+            moved, loaded = _rerun(
+                root, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes
+            )
         except _DamagedState:
             return None
     try:
@@ -463,7 +474,7 @@ def _incremental(
 
 def _rerun(
     root: Path, as_of: dt.date, stale: list[Rule], digests: dict[str, str], state: LintState, cache: Cache,
-    jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None],
+    jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None], changes: Changes,
 ) -> tuple[set[str] | None, Catalog]:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
     findings in ``state``; the D rules in a forked child while the others run here, as a full run does (and
@@ -473,6 +484,7 @@ def _rerun(
     catalog it loaded (for the outcome to hold: see LintOutcome)."""
     catalog = load_catalog(root, cache=cache, jobs=jobs, known=hashes)  # every file's hash: known since the run began
     ctx = RuleContext(catalog, as_of)
+    ctx.changes = changes  # a rule that can tell which records an edit affects re-checks only those
     # the D rules score only the duplicate candidates' components whose inputs changed
     # (and leave the findings of the others in the state's files when the state holds the memo's findings)
     ctx.duplicate_memo = memo_for(cache, [rule.code for rule in stale], catalog, state.memos)

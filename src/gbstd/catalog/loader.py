@@ -358,6 +358,19 @@ def _from_cache(catalog: Catalog, rel: str, sha: str, cache: Cache) -> bool:
     return True
 
 
+def cached_record(cache: Cache, root: Path, rel: str, sha: str, config: Config) -> Record | None:
+    """The record a file held when its content hash was ``sha``, from the cache's parsed data (None: the cache
+    no longer has it, or it was not a valid record): what an incremental lint run compares an edit with."""
+    parsed = cache.parsed(sha)
+    if parsed is None:
+        return None
+    try:
+        record, _ = _record(parsed[0], [], root / rel, rel, config)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None  # a damaged entry
+    return record
+
+
 def _add(catalog: Catalog, rel: str, data: Any, findings: list[Finding]) -> None:
     record, findings = _record(data, findings, catalog.root / rel, rel, catalog.config)
     catalog.load_findings.extend(findings)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -66,6 +67,27 @@ def find_groups(*args: Any, **kwargs: Any) -> DuplicateGroups:
     return find(*args, **kwargs)
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What an incremental lint run changed since the run whose findings the lint state holds: each record file
+    edited in place as that run read it (None: not known), whether files were added or removed besides, and the
+    catalog-wide rules whose findings of every file the state holds."""
+
+    before: Mapping[str, Record | None]
+    added_or_removed: bool
+    held: frozenset[str]
+
+    def pairs(self, catalog: Catalog) -> list[tuple[Record, Record]] | None:
+        """Each edited record as it was and as it is; None when that is not known of every change."""
+        if self.added_or_removed:
+            return None
+        now = {record.rel: record for record in catalog.records if record.rel in self.before}
+        found = [(old, now.get(rel)) for rel, old in self.before.items()]
+        if any(old is None or new is None for old, new in found):
+            return None
+        return found  # type: ignore[return-value]  # checked above
+
+
 class RuleContext:
     """Everything a rule may look at. ``as_of`` is "today": rules never read the clock.
 
@@ -80,6 +102,8 @@ class RuleContext:
         self.baseline = baseline
         # Set by incremental lint: the D rules' findings of earlier runs, so detection skips what they cover.
         self.duplicate_memo: DuplicateMemo | None = None
+        # Set by incremental lint: what changed since the run whose findings the lint state holds.
+        self.changes: Changes | None = None
         # Files whose findings of a rule are those the lint state holds already (not re-made by it), by rule code.
         self.kept_files: dict[str, frozenset[str]] = {}
         # What a rule left to do once its findings are out (the D rules' memo when nothing could be reused): a
@@ -177,8 +201,22 @@ class RecordRule(Rule):
     local: ClassVar[bool] = False
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for record in ctx.catalog.records:
+        for record in self.records_to_check(ctx):
             yield from self.check_record(record, ctx)
+
+    def records_to_check(self, ctx: RuleContext) -> list[Record]:
+        """Every record; after an incremental run's changes (``ctx.changes``) only those whose findings the
+        changes can alter (:meth:`affected`), the others' files keeping theirs (``ctx.kept_files``)."""
+        changes = ctx.changes
+        affected = self.affected(ctx, changes) if changes is not None and self.code in changes.held else None
+        if affected is None:
+            return ctx.catalog.records
+        ctx.kept_files[self.code] = frozenset(r.rel for r in ctx.catalog.records if r.rel not in affected)
+        return [record for record in ctx.catalog.records if record.rel in affected]
+
+    def affected(self, ctx: RuleContext, changes: Changes) -> set[str] | None:
+        """The record files whose findings ``changes`` can alter; None (the default): any of them."""
+        return None
 
     @abstractmethod
     def check_record(self, record: Record, ctx: RuleContext) -> Iterable[Finding]:

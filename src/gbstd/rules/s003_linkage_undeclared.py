@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.references import resolve_reference
-from gbstd.coverage import show_terms
+from gbstd.coverage import reaches, show_terms
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.code import Tier
 from gbstd.model.standard import Status
-from gbstd.rules.base import RecordRule, RuleContext
+from gbstd.rules.base import Changes, RecordRule, RuleContext
 
 # How far declarations are followed: a city standard that refines the provincial one, which adopts the
 # national one, is linked to both.
@@ -81,8 +81,41 @@ class LinkageUndeclared(RecordRule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         pieces: dict[tuple[str, frozenset[str]], tuple[str, str, Record]] = {}  # shared by the run: see _check
-        for record in ctx.catalog.records:
+        for record in self.records_to_check(ctx):
             yield from self._check(record, ctx, pieces)
+
+    def affected(self, ctx: RuleContext, changes: Changes) -> set[str] | None:
+        """The edited records, and the lower-tier records that one of them covers (as it was or as it is: same
+        module, a shared subject term, upper-tier to them) — their lists of upper standards, and the titles
+        those lists show, may change. None (every record) when an edit changed a code or a declaration
+        (``linked_keys`` follows declarations through other records) or a code is held twice (which of two
+        records an index meets first is the catalog's order)."""
+        pairs = changes.pairs(ctx.catalog)
+        if pairs is None:
+            return None
+        affected = set(changes.before)
+        uppers: list[Record] = []
+        for old, new in pairs:
+            if old.key != new.key or declared(old) != declared(new) or len(ctx.catalog.by_code.get(new.key, ())) > 1:
+                return None
+            uppers += [v for v in (old, new) if v.status is Status.IN_FORCE and v.standard.module]
+        if not uppers:
+            return affected
+        subjects = ctx.subjects
+        terms = [(upper, subjects.record_terms(upper)) for upper in uppers]
+        modules = {upper.standard.module for upper in uppers}
+        for record in ctx.catalog.records:
+            module = record.standard.module
+            if module not in modules or record.tier not in (Tier.LOCAL, Tier.INTERNAL) or record.status is Status.ABOLISHED:
+                continue
+            mine = subjects.record_terms(record)
+            if any(
+                upper.standard.module == module and reaches(upper.tier, upper.region, record.tier, record.region)
+                and not mine.isdisjoint(shared)
+                for upper, shared in terms
+            ):
+                affected.add(record.rel)
+        return affected
 
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
         return self._check(record, ctx, {})
