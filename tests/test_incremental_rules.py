@@ -1,0 +1,87 @@
+"""Catalog-wide rules that, after an edit, re-check only the records it can affect (``RecordRule.affected``):
+what they find equals a cold run, and they really check fewer records."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
+from tests.test_incremental import SAMPLE, dump, lint_json, load, records
+
+UPPER = "records/national/GB-T-42967-2023.yaml"  # named by two local standards' S003 findings in the sample
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The records S003 checked in this process (the sample is below the fork threshold: every rule runs here)."""
+    seen: list[str] = []
+    real = LinkageUndeclared._check
+
+    def spy(self: LinkageUndeclared, record: Any, ctx: Any, pieces: Any) -> Any:
+        seen.append(record.rel)
+        return real(self, record, ctx, pieces)
+
+    monkeypatch.setattr(LinkageUndeclared, "_check", spy)
+    return seen
+
+
+def sample(tmp_path: Path) -> Path:
+    root = tmp_path / "standards"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    return root
+
+
+def s003(lines: list[str]) -> list[str]:
+    return [line for line in lines if '"S003"' in line]
+
+
+def edit(path: Path, **fields: Any) -> None:
+    data = load(path)
+    data.update(fields)
+    dump(path, data)
+
+
+def test_a_retitled_upper_standard_rechecks_the_records_it_covers(tmp_path: Path, checked: list[str]) -> None:
+    root = sample(tmp_path)
+    cold = lint_json(root)
+    assert len(checked) == len(records(root))  # a cold run checks every record
+    assert sum("机关食堂反食品浪费工作指南" in line for line in s003(cold)) == 2
+    edit(root / UPPER, title="机关食堂反食品浪费工作指南（修订版）")
+    checked.clear()
+    incremental = lint_json(root)
+    rechecked = set(checked)
+    assert incremental == lint_json(root, "--no-cache")
+    assert sum("修订版" in line for line in s003(incremental)) == 2  # the two findings show the new title
+    assert UPPER in rechecked
+    assert {"records/local/DB41-T-2397-2023.yaml", "records/local/DB4109-T-059-2024.yaml"} <= rechecked
+    assert len(rechecked) < len(records(root)) // 2
+
+
+def test_a_title_that_leaves_a_subject_rechecks_the_records_it_covered(tmp_path: Path, checked: list[str]) -> None:
+    """The upper standard's old title is what covered the two records: its earlier version decides too."""
+    root = sample(tmp_path)
+    lint_json(root)
+    edit(root / UPPER, title="机关办公用房维修工作指南")
+    checked.clear()
+    incremental = lint_json(root)
+    rechecked = set(checked)
+    assert incremental == lint_json(root, "--no-cache")
+    assert not s003(incremental)  # nothing upper covers the canteen subject any more
+    assert {"records/local/DB41-T-2397-2023.yaml", "records/local/DB4109-T-059-2024.yaml"} <= rechecked
+    assert len(rechecked) < len(records(root)) // 2
+
+
+def test_an_edited_declaration_rechecks_every_record(tmp_path: Path, checked: list[str]) -> None:
+    """Declarations are followed through other records (linked_keys): a changed one is not traced back."""
+    root = sample(tmp_path)
+    lint_json(root)
+    edit(root / "records/local/DB41-T-2397-2023.yaml", refines=["GB/T 42967-2023"])
+    checked.clear()
+    incremental = lint_json(root)
+    assert len(checked) == len(records(root))  # every record checked again
+    assert incremental == lint_json(root, "--no-cache")
+    assert not any("DB41-T-2397-2023" in line for line in s003(incremental))
