@@ -458,15 +458,15 @@ def test_a_result_that_could_not_be_written_is_not_patched_later(
     assert lint_json(root) == lint_json(root, "--no-cache")
 
 
-@pytest.mark.parametrize("records", [300, 30_000])
+@pytest.mark.parametrize("records", [300, 30_000, 100_000])
 def test_the_state_keeps_its_shard_count(pristine: Path, tmp_path: Path, records: int) -> None:
     """A full run chooses the state's shard count by the catalog's size (many small shards for a national
     catalog); the head keeps it, and entries are read back from the shards it names."""
     from gbstd.catalog.cache import Cache
-    from gbstd.incremental import SHARD_COUNTS, FileEntry, LintState, shard_count
+    from gbstd.incremental import FileEntry, LintState, shard_count
 
     count = shard_count(records)
-    assert count == (SHARD_COUNTS[1] if records > 20_000 else SHARD_COUNTS[0])
+    assert count == {300: 32, 30_000: 512, 100_000: 2048}[records]  # about 64 entries a shard above 20 000
     root = tmp_path / "standards"
     shutil.copytree(pristine, root)
     cache = Cache.open(root, load_config(root))

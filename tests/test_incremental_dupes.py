@@ -185,8 +185,10 @@ def test_a_title_edit_leaves_the_reused_components_findings_in_the_state(
     incremental = retitle(path, "第九百零三号独有主题事项", seen)
     assert incremental == lint_json(root, "--no-cache")
     reused = {rel for c in seen[0].components if c.reused for rel in c.rels}
+    scored = {rel for c in seen[0].components if not c.reused for rel in c.rels}
     assert reused and set(kept) == {"D001", "D002", "D003"}
-    assert all(files == reused for files in kept.values())
+    # left: the reused components' files, and those outside every scored component that had no finding
+    assert all(reused <= files and not files & scored for files in kept.values())
     assert path.relative_to(root).as_posix() not in reused
     # the next edit starts from the state and memo this run wrote together: still left, still a cold run's result
     kept.clear()
@@ -215,21 +217,24 @@ def test_a_memo_not_written_with_the_state_is_read_not_trusted_for_the_state(
 def test_a_damaged_state_shard_found_during_a_title_edit_means_a_full_run(
     tmp_path: Path, seen: list[DuplicateGroups]
 ) -> None:
-    """The state's other shards are read while the re-run rules work (the D rules in a child): a damaged one
-    found then gives way to a full run — the same findings, no traceback."""
+    """The state's shards a re-run rule's findings can change are read after it ran: a damaged one found then
+    gives way to a full run — the same findings, no traceback, and the shard written again."""
     from gbstd.incremental import state_shard
 
     root = sample(tmp_path)
     lint_json(root)
-    paths = records(root)
-    edited = paths[2]
-    damaged = next(p for p in paths if state_shard(p.relative_to(root).as_posix())
-                   != state_shard(edited.relative_to(root).as_posix()))
-    shard = root / ".gbstd-cache" / "lint-state" / f"{state_shard(damaged.relative_to(root).as_posix())}.json"
+    # an edited record and another member of its candidate component, in another shard: the D findings of
+    # that member's file may change, so its shard is read
+    edited, other = next(
+        (rels[0], rel) for rels in (c.rels for c in seen[-1].components) for rel in rels[1:]
+        if state_shard(rel) != state_shard(rels[0])
+    )
+    shard = root / ".gbstd-cache" / "lint-state" / f"{state_shard(other)}.json"
     shard.write_bytes(b"\x00{not json")
-    incremental = retitle(edited, "第九百零六号独有主题事项", seen)
-    assert len(seen) == 1  # the full run's detection (in this process: the sample is below the fork threshold)
+    incremental = retitle(root / edited, "第九百零六号独有主题事项", seen)
+    assert len(seen) == 2  # the incremental run's detection, then the full run's (in this process: a small catalog)
     assert incremental == lint_json(root, "--no-cache")
+    assert json.loads(shard.read_bytes())["entries"]
 
 
 def _view(groups: DuplicateGroups, rels: set[str]) -> tuple[list[Any], list[Any]]:

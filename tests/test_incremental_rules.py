@@ -85,3 +85,20 @@ def test_an_edited_declaration_rechecks_every_record(tmp_path: Path, checked: li
     assert len(checked) == len(records(root))  # every record checked again
     assert incremental == lint_json(root, "--no-cache")
     assert not any("DB41-T-2397-2023" in line for line in s003(incremental))
+
+
+def test_rules_said_to_report_off_records_report_no_record_file() -> None:
+    """A re-run rule with ``on_records = False`` leaves every record's findings as they were: it must never
+    report in a record file (the sample has projects and plans for each such rule to look at)."""
+    import datetime as dt
+
+    from gbstd.catalog.loader import load_catalog
+    from gbstd.rules import ALL_RULES, RuleContext
+
+    catalog = load_catalog(SAMPLE)
+    ctx = RuleContext(catalog, dt.date(2025, 6, 30))
+    records_ = {record.rel for record in catalog.records}
+    off = [rule for rule in ALL_RULES if not rule.on_records]
+    assert {rule.code for rule in off} >= {"S005", "S007", "S008", "P001"}
+    found = [f for rule in off for f in rule().check(ctx)]
+    assert found and not any(f.path in records_ for f in found)

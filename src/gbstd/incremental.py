@@ -13,7 +13,7 @@ Findings are kept, before suppression and positions, in three scopes:
 The system, notes, projects and plans are few: they are read on every run, and any change to them re-runs
 everything. Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
 
-The state is a small head and per-file entries in shards by path (:data:`SHARD_COUNTS`) (:class:`LintState`): the per-group
+The state is a small head and per-file entries in shards by path (:func:`shard_count`) (:class:`LintState`): the per-group
 digests are order-free sums over the records, so an edit updates them from the changed records alone, and a
 run reads and rewrites only the shards whose files changed (all of them only when a catalog-wide rule runs
 again, since its findings may move to any file). Its shards are finer than the cache's other stores: an
@@ -118,16 +118,21 @@ def shared_files(catalog: Catalog) -> list[str]:
 
 
 STATE_SHARDS = "lint-state"  # per-file entries: lint-state/XX.json, XX = state_shard(rel, count)
-# How many shards: 32 for a catalog of up to LARGE records, 256 above (a full run chooses; the head keeps it). At
-# 100 000 records a shard of 32 is 9 MB, and a title edit, whose duplicate findings change in a few hundred
-# files spread over the catalog, rewrote them all; at 10 000, 256 files cost more to create than they save.
-SHARD_COUNTS = (32, 256)
+# How many shards: 32 for a catalog of up to LARGE records; above, about PER_SHARD entries each (a power of two,
+# at most 4 096; a full run chooses, the head keeps it). A title edit changes the duplicate findings of a few
+# hundred files spread over the catalog, and each shard they touch is read and rewritten whole: at 100 000
+# records, 256 shards of 1 MB meant reading half the state for 191 files; at 10 000, more than 32 files cost
+# more to create than they save.
+SHARD_COUNTS = tuple(2**power for power in range(5, 13))  # 32 … 4 096
 LARGE = 20_000
+PER_SHARD = 64
 
 
 def shard_count(records: int) -> int:
     """The number of state shards a full run over ``records`` record files uses."""
-    return SHARD_COUNTS[1] if records > LARGE else SHARD_COUNTS[0]
+    if records <= LARGE:
+        return SHARD_COUNTS[0]
+    return next((count for count in SHARD_COUNTS if records <= count * PER_SHARD), SHARD_COUNTS[-1])
 
 
 def shard_names(count: int) -> list[str]:

@@ -477,8 +477,9 @@ def _rerun(
     jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None], changes: Changes,
 ) -> tuple[set[str] | None, Catalog]:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
-    findings in ``state``; the D rules in a forked child while the others run here, as a full run does (and
-    while it runs, the state's other shards are read: :class:`_DamagedState` when one cannot be).
+    findings in ``state``; the D rules in a forked child while the others run here, as a full run does. After
+    each rule, the state's shards its findings can change are read (all of them unless the rule left the
+    others' findings as they were: ``RuleContext.kept_files``); :class:`_DamagedState` when one cannot be.
     Returns the record files whose findings of those rules changed, or None when findings outside the
     records (projects, plans) changed too (then the last report cannot be patched file by file); and the
     catalog it loaded (for the outcome to hold: see LintOutcome)."""
@@ -491,11 +492,14 @@ def _rerun(
     before = {rule.code: state.elsewhere.get(rule.code) for rule in stale}
     moved: set[str] = set()
     runner = RuleRunner(ctx, stale, errors, jobs)
-    if not state.load_all(cache):
-        runner.abandon()
-        raise _DamagedState
     for rule in sorted(stale, key=runner.forked):  # the child's last: it had the most time
         produced = runner.check(rule)
+        keep = ctx.kept_files.get(rule.code) if produced is not None else None
+        if not rule.on_records and produced is not None:  # every record's findings of it are none, as before
+            keep = ctx.kept_files[rule.code] = frozenset(record.rel for record in catalog.records)
+        if not _load_entries(state, cache, catalog, keep, produced):
+            runner.abandon()
+            raise _DamagedState
         if produced is None:
             moved |= _distribute(state, rule.code, [])
             state.rules.pop(rule.code, None)
@@ -506,8 +510,23 @@ def _rerun(
         _note_memo(state, ctx, rule.code)
         del produced  # free the findings and duplicate groups before the report is made
     if any(state.elsewhere.get(code) != rows for code, rows in before.items()):
+        if not state.load_all(cache):  # the report is made again from every file's findings
+            raise _DamagedState
         return None, catalog
     return moved, catalog
+
+
+def _load_entries(
+    state: LintState, cache: Cache, catalog: Catalog, keep: frozenset[str] | None, produced: list[Finding] | None
+) -> bool:
+    """Read the state's shards that a re-run rule's findings can change: those of the records it did not leave
+    as they were (``keep``: the files whose findings of the rule the state holds; None: every shard) and of the
+    files it found something in. False when one cannot be read."""
+    if keep is None:
+        return state.load_all(cache)
+    rels = [record.rel for record in catalog.records if record.rel not in keep]
+    rels += [finding.path for finding in produced or ()]
+    return state.load_shards(cache, {state_shard(rel, state.count) for rel in rels})
 
 
 class _DamagedState(Exception):

@@ -10,7 +10,8 @@ never run code). Two sharded stores and one result file:
 - ``canonical/XX.json``: "content hash:file kind:formatter version" of contents ``gbstd fmt`` found in
   canonical layout, so ``fmt --check`` skips them while their fingerprint is unchanged.
 - ``lint-state.json`` and ``lint-state/XX.json``: what incremental lint keeps between runs, a small head
-  and per-file entries in shards by path (32, or 256 above 20 000 records: :data:`gbstd.incremental.SHARD_COUNTS`);
+  and per-file entries in shards by path (32, or about 64 entries each above 20 000 records:
+  :func:`gbstd.incremental.shard_count`);
   each shard is checked against the digest the head recorded for it.
 - ``result.jsonl`` (and its digest alone in ``result-key.json``): the findings of the last complete run, a
   head line then lines of up to RESULT_BATCH findings (read and written a line at a time), with the digest of everything they depend on (the

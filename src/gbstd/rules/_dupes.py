@@ -82,8 +82,14 @@ def findings(
         else:
             kept[component.digest] = _scored(component, made)
     memo.save(rule.code, kept)
-    if left:
-        ctx.kept_files[rule.code] = frozenset(left)
+    if in_state:
+        # besides the reused components' files, those in no scored component that had no finding of this rule
+        # hold theirs (none): only the scored components' files and those that lost a finding can change
+        scored = {rel for component in groups.components if not component.reused for rel in component.rels}
+        lost = memo.found_in(rule.code) - left
+        ctx.kept_files[rule.code] = frozenset(
+            record.rel for record in ctx.catalog.records if record.rel not in scored and record.rel not in lost
+        )
 
 
 def _scored(component: Component, made: dict[str, Kept]) -> dict[str, Kept]:

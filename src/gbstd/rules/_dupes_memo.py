@@ -112,6 +112,10 @@ class DuplicateMemo:
         by_rel = self._load().get(code, {}).get(component.digest, {})
         return {rel: by_rel[rel] for rel in component.rels if rel in by_rel and by_rel[rel][0] in members}
 
+    def found_in(self, code: str) -> set[str]:
+        """Every file the memo keeps a finding of rule ``code`` for, in any component."""
+        return {rel for by_rel in self._load().get(code, {}).values() for rel in by_rel}
+
     def save(self, code: str, components: dict[str, dict[str, Kept]]) -> None:
         """This run's findings of rule ``code`` by component digest (those of the last run are dropped)."""
         self.cache.write_json(f"{MEMO_DIR}/{code}.json", {"run": self.token, "components": components})

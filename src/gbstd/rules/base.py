@@ -170,6 +170,9 @@ class Rule(ABC):
     # Groups of FACT_GROUPS this rule reads of the catalog's records (for incremental lint); the system,
     # notes, projects and plans are always taken as read.
     reads: ClassVar[frozenset[str]] = CATALOG_FACTS
+    # Whether the rule reports in record files (False: projects or plans only, so a re-run leaves every
+    # record's findings as they were).
+    on_records: ClassVar[bool] = True
 
     @abstractmethod
     def check(self, ctx: RuleContext) -> Iterable[Finding]:

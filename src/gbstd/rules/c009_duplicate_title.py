@@ -12,7 +12,7 @@ from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Status
-from gbstd.rules.base import Rule, RuleContext
+from gbstd.rules.base import Changes, Rule, RuleContext
 
 _NOT_WORD = re.compile(r"[\s\W_]+")
 
@@ -48,10 +48,19 @@ class DuplicateTitle(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        changes = ctx.changes
+        only = None
+        if changes is not None and self.code in changes.held:
+            only = self._affected_groups(ctx, changes)
         groups: dict[tuple[object, object, str], list[Record]] = defaultdict(list)
         for record in ctx.catalog.records:
             if record.status is not Status.ABOLISHED:
-                groups[(record.tier, record.region, title_key(record.title))].append(record)
+                group = _group(record)
+                if only is None or group in only:
+                    groups[group].append(record)
+        if only is not None and changes is not None:  # the others' findings stay the lint state's (kept_files)
+            checked = {record.rel for records in groups.values() for record in records} | set(changes.before)
+            ctx.kept_files[self.code] = frozenset(r.rel for r in ctx.catalog.records if r.rel not in checked)
         for records in groups.values():
             if len(records) < 2:
                 continue
@@ -62,3 +71,24 @@ class DuplicateTitle(Rule):
                     listed = ", ".join(others)
                     yield self.at(record, Text(f"与 {listed} 标准名称相同（同层级、同地区）",
                                                f"same title as {listed} (same tier and region)"), ("title",), key=False)
+
+    def _affected_groups(self, ctx: RuleContext, changes: Changes) -> set[tuple[object, object, str]] | None:
+        """The groups (tier, region, title) the edited records were or are in: only their members' findings can
+        change. None (every group) when an edit changed a code or a supersession link (which codes are related
+        is the whole chain's)."""
+        pairs = changes.pairs(ctx.catalog)
+        if pairs is None:
+            return None
+        groups = set()
+        for old, new in pairs:
+            if old.key != new.key or old.standard.replaces != new.standard.replaces or (
+                old.standard.replaced_by != new.standard.replaced_by
+            ):
+                return None
+            groups |= {_group(version) for version in (old, new) if version.status is not Status.ABOLISHED}
+        return groups
+
+
+def _group(record: Record) -> tuple[object, object, str]:
+    """Records with one title in one tier and region."""
+    return (record.tier, record.region, title_key(record.title))

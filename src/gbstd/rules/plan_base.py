@@ -18,6 +18,7 @@ class PlanRule(Rule):
 
     # targets count records by tier, region, module and status on a day; evidence names codes
     reads = frozenset({"code", "status", "dates", "module"})
+    on_records = False  # findings in plan files only
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for plan_file in ctx.catalog.plans:

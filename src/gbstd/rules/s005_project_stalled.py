@@ -36,6 +36,7 @@ class ProjectStalled(Rule):
 
     code = "S005"
     reads = frozenset({"code"})  # projects only (never empty: a record added or removed still re-runs it)
+    on_records = False  # findings in project files only
     name = "project-stalled"
     summary = Text("项目在一个阶段停留过久", "a project has stayed in one stage too long")
     severity = Severity.WARNING

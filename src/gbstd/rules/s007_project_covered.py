@@ -48,6 +48,7 @@ class ProjectCovered(Rule):
 
     code = "S007"
     reads = frozenset({"code", "title", "status", "dates", "module", "dupes", "lineage"})  # subjects come from titles and scopes
+    on_records = False  # findings in project files only
     name = "project-covered"
     summary = Text(
         "项目主题已有现行标准覆盖", "a project's subject is already covered by a standard in force"

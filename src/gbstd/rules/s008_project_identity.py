@@ -33,6 +33,7 @@ class ProjectIdentity(Rule):
 
     code = "S008"
     reads = frozenset({"code"})  # projects only (never empty: a record added or removed still re-runs it)
+    on_records = False  # findings in project files only
     name = "project-identity"
     summary = Text(
         "项目编号、文件名、模块或标准号有误", "a project's id, file name, module or result code is wrong"

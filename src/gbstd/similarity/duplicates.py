@@ -398,16 +398,23 @@ class _Run:
         records = [record for _, record in live]
         shared = shared_digest(f"{self.config.model_dump_json()}\x1f{self.all_pairs}", self.scopes.texts,
                                self.min_score)
+        # what a member's pairs read besides its fields: its supersession chain and the codes declared distinct
+        # from it (both depend on other records), as a suffix of its note; most codes have neither
         chain_name = self._chain_names()
         partners = self._distinct_partners()
-
-        def note(record: Record, base: str) -> str:
-            key = record.key
+        suffix: dict[str, str] = {}
+        for key in {*partners, *self.chain}:
             chain = self.chain.get(key)
-            return f"{base}\x1f{chain_name[chain] if chain is not None else ''}\x1f{partners.get(key, '')}"
-
-        notes = [note(record, f"live:{row >= 0 and counted[row]}") for record, row in zip(records, rows, strict=True)]
+            suffix[key] = f"\x1f{chain_name[chain] if chain is not None else ''}\x1f{partners.get(key, '')}"
+        plain = "\x1f\x1f"
+        counts = {True: "live:True", False: "live:False"}
+        notes = [counts[row >= 0 and counted[row]] + suffix.get(record.key, plain)
+                 for record, row in zip(records, rows, strict=True)]
         graph = GroupGraph(shared, records, notes, self.catalog.hashes)
+
+        def slot(record: Record) -> int:  # a record that is not live: its note is the suffix alone
+            return graph.slot(record, suffix.get(record.key, plain))
+
         for members in cores.values():
             graph.chain(members)
         by_row: dict[int, list[int]] = defaultdict(list)
@@ -423,9 +430,10 @@ class _Run:
             if x in by_row and y in by_row:
                 graph.link(by_row[x][0], by_row[y][0], f"scope\x1f{texts[x]}\x1f{texts[y]}")
         for same in self.catalog.by_code.values():
-            graph.chain([graph.slot(r, note(r, "")) for r in same if self.only(r)])
+            if len(same) > 1:  # a code held once joins nothing
+                graph.chain([slot(r) for r in same if self.only(r)])
         for record, other in self._abolished_candidates():
-            graph.link(graph.slot(record, note(record, "")), graph.slot(other, note(other, "")))
+            graph.link(slot(record), slot(other))
         return graph.components(reuse)
 
     def _chain_names(self) -> dict[int, str]:
@@ -861,6 +869,8 @@ class _Run:
     def _same_code(self) -> list[DuplicatePair]:
         pairs = []
         for key, all_records in self.catalog.by_code.items():
+            if len(all_records) < 2:
+                continue
             records = [r for r in all_records if self.only(r) and id(r) not in self.skipped]
             for x, first in enumerate(records):
                 for second in records[x + 1 :]:
