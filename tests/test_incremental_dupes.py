@@ -157,48 +157,49 @@ def test_a_national_catalog_title_edit_after_a_forked_cold_run(tmp_path: Path, s
 
 
 @pytest.fixture
-def kept(monkeypatch: pytest.MonkeyPatch) -> dict[str, frozenset[str]]:
-    """Per D rule, the files whose findings the last lint run in this process left in the state as they were."""
+def remade(monkeypatch: pytest.MonkeyPatch) -> dict[str, frozenset[str] | None]:
+    """Per D rule, the record files the last lint run in this process re-made the findings of (None: every
+    file; the others' findings were left in the state as they were)."""
     from gbstd import linting
 
-    found: dict[str, frozenset[str]] = {}
+    found: dict[str, frozenset[str] | None] = {}
     real = linting._distribute
 
-    def spy(state: Any, code: str, produced: Any, fresh: bool = False, keep: frozenset[str] = frozenset()) -> set[str]:
+    def spy(state: Any, code: str, produced: Any, fresh: bool = False, only: frozenset[str] | None = None) -> set[str]:
         if code.startswith("D"):
-            found[code] = keep
-        return real(state, code, produced, fresh, keep)
+            found[code] = only
+        return real(state, code, produced, fresh, only)
 
     monkeypatch.setattr(linting, "_distribute", spy)
     return found
 
 
 def test_a_title_edit_leaves_the_reused_components_findings_in_the_state(
-    tmp_path: Path, seen: list[DuplicateGroups], kept: dict[str, frozenset[str]]
+    tmp_path: Path, seen: list[DuplicateGroups], remade: dict[str, frozenset[str] | None]
 ) -> None:
     """The state written with the memo holds the reused components' findings: the D rules do not make them
     again (one finding per record of the catalog, at national scale), and the result is a cold run's."""
     root = sample(tmp_path)
     lint_json(root)
-    assert not any(kept.values())  # a full run starts from nothing
+    assert remade and all(files is None for files in remade.values())  # a full run makes every file's
     path = records(root)[2]
     incremental = retitle(path, "第九百零三号独有主题事项", seen)
     assert incremental == lint_json(root, "--no-cache")
     reused = {rel for c in seen[0].components if c.reused for rel in c.rels}
     scored = {rel for c in seen[0].components if not c.reused for rel in c.rels}
-    assert reused and set(kept) == {"D001", "D002", "D003"}
-    # left: the reused components' files, and those outside every scored component that had no finding
-    assert all(reused <= files and not files & scored for files in kept.values())
+    assert reused and set(remade) == {"D001", "D002", "D003"}
+    # re-made: the scored components' files (and those that lost a finding), never a reused component's
+    assert all(files is not None and scored <= files and not files & reused for files in remade.values())
     assert path.relative_to(root).as_posix() not in reused
     # the next edit starts from the state and memo this run wrote together: still left, still a cold run's result
-    kept.clear()
+    remade.clear()
     again = retitle(records(root)[3], "第九百零四号独有主题事项", seen)
     assert again == lint_json(root, "--no-cache")
-    assert kept["D001"]
+    assert remade["D001"] is not None
 
 
 def test_a_memo_not_written_with_the_state_is_read_not_trusted_for_the_state(
-    tmp_path: Path, seen: list[DuplicateGroups], kept: dict[str, frozenset[str]]
+    tmp_path: Path, seen: list[DuplicateGroups], remade: dict[str, frozenset[str] | None]
 ) -> None:
     """A memo written by another run than the state's (here: its run token changed) still saves scoring, but
     the reused components' findings are made again from it, not taken from the state's files."""
@@ -211,7 +212,7 @@ def test_a_memo_not_written_with_the_state_is_read_not_trusted_for_the_state(
     incremental = retitle(records(root)[2], "第九百零五号独有主题事项", seen)
     assert incremental == lint_json(root, "--no-cache")
     assert any(c.reused for c in seen[0].components)
-    assert set(kept) == {"D001", "D002", "D003"} and not any(kept.values())
+    assert set(remade) == {"D001", "D002", "D003"} and all(files is None for files in remade.values())
 
 
 def test_a_damaged_state_shard_found_during_a_title_edit_means_a_full_run(

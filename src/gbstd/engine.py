@@ -192,10 +192,10 @@ class RuleRunner:
             assert self._results is not None
             done = self._results.pop(rule.code, None)
             if done is not None:
-                packed, errors, kept = done
+                packed, errors, remade = done
                 self.errors.extend(errors)
-                if kept is not None:
-                    self.ctx.kept_files[rule.code] = kept
+                if remade is not None:
+                    self.ctx.remade[rule.code] = remade
                 return unpack(packed)
         return check(rule, self.ctx, self.errors)
 
@@ -228,13 +228,13 @@ def _stop(pid: int) -> None:
 
 def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:
     """In the forked child: every rule's findings (or None, packed), internal errors and the files whose findings
-    it left as they were (``RuleContext.kept_files``), written as one pickle."""
+    it re-made when it left the others' as they were (``RuleContext.remade``), written as one pickle."""
     results = []
     for rule in rules:
         errors: list[tuple[str, str]] = []
         produced = check(rule, ctx, errors, defer=True)
-        kept = ctx.kept_files.get(rule.code) if produced is not None else None
-        results.append((rule.code, (pack(produced), errors, kept)))
+        remade = ctx.remade.get(rule.code) if produced is not None else None
+        results.append((rule.code, (pack(produced), errors, remade)))
     pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 

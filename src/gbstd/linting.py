@@ -339,21 +339,22 @@ def _finish(
 
 
 def _distribute(
-    state: LintState, code: str, produced: list[Finding], fresh: bool = False, keep: frozenset[str] = frozenset()
+    state: LintState, code: str, produced: list[Finding], fresh: bool = False, only: frozenset[str] | None = None
 ) -> set[str]:
     """Keep a catalog-wide rule's findings with the files they are in (records) or in the head (others),
     replacing what it found before; a file whose findings of this rule are unchanged keeps its shard as
     it is (a title edit re-runs the D rules, whose findings elsewhere mostly stay the same). ``fresh``: the
     rule has found nothing in this state yet (a full run), so no file's entry needs looking at but those
-    with findings (at 100 000 records, visiting every entry for each of 27 rules cost 2 s). The files in
-    ``keep`` hold this rule's findings already (the rule left them: ``RuleContext.kept_files``). Returns the
-    record files whose findings of this rule changed."""
+    with findings (at 100 000 records, visiting every entry for each of 27 rules cost 2 s). ``only``: the
+    record files the rule re-checked (``RuleContext.remade``); every other file holds its findings already.
+    Returns the record files whose findings of this rule changed."""
     elsewhere: list[list[Any]] = []
     moved: set[str] = set()
     by_path = rows_by_path(produced)
     if not fresh:
-        for rel, entry in state.files.items():
-            if rel not in by_path and rel not in keep and entry.catalog.pop(code, None) is not None:
+        for rel in state.files if only is None else only:
+            entry = state.files.get(rel)
+            if rel not in by_path and entry is not None and entry.catalog.pop(code, None) is not None:
                 state.touch(rel)
                 moved.add(rel)
     files = state.files
@@ -478,8 +479,8 @@ def _rerun(
 ) -> tuple[set[str] | None, Catalog]:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
     findings in ``state``; the D rules in a forked child while the others run here, as a full run does. After
-    each rule, the state's shards its findings can change are read (all of them unless the rule left the
-    others' findings as they were: ``RuleContext.kept_files``); :class:`_DamagedState` when one cannot be.
+    each rule, the state's shards its findings can change are read (all of them unless the rule re-checked only
+    some records: ``RuleContext.remade``); :class:`_DamagedState` when one cannot be.
     Returns the record files whose findings of those rules changed, or None when findings outside the
     records (projects, plans) changed too (then the last report cannot be patched file by file); and the
     catalog it loaded (for the outcome to hold: see LintOutcome)."""
@@ -494,10 +495,10 @@ def _rerun(
     runner = RuleRunner(ctx, stale, errors, jobs)
     for rule in sorted(stale, key=runner.forked):  # the child's last: it had the most time
         produced = runner.check(rule)
-        keep = ctx.kept_files.get(rule.code) if produced is not None else None
         if not rule.on_records and produced is not None:  # every record's findings of it are none, as before
-            keep = ctx.kept_files[rule.code] = frozenset(record.rel for record in catalog.records)
-        if not _load_entries(state, cache, catalog, keep, produced):
+            ctx.remade[rule.code] = frozenset()
+        only = ctx.remade.get(rule.code) if produced is not None else None
+        if not _load_entries(state, cache, only, produced):
             runner.abandon()
             raise _DamagedState
         if produced is None:
@@ -506,7 +507,7 @@ def _rerun(
             state.memos.pop(rule.code, None)
             continue
         state.rules[rule.code] = digests[rule.code]
-        moved |= _distribute(state, rule.code, produced, keep=ctx.kept_files.get(rule.code, frozenset()))
+        moved |= _distribute(state, rule.code, produced, only=only)
         _note_memo(state, ctx, rule.code)
         del produced  # free the findings and duplicate groups before the report is made
     if any(state.elsewhere.get(code) != rows for code, rows in before.items()):
@@ -516,16 +517,13 @@ def _rerun(
     return moved, catalog
 
 
-def _load_entries(
-    state: LintState, cache: Cache, catalog: Catalog, keep: frozenset[str] | None, produced: list[Finding] | None
-) -> bool:
-    """Read the state's shards that a re-run rule's findings can change: those of the records it did not leave
-    as they were (``keep``: the files whose findings of the rule the state holds; None: every shard) and of the
-    files it found something in. False when one cannot be read."""
-    if keep is None:
+def _load_entries(state: LintState, cache: Cache, only: frozenset[str] | None, produced: list[Finding] | None) -> bool:
+    """Read the state's shards that a re-run rule's findings can change: those of the record files it
+    re-checked (``only``; None: every shard) and of the files it found something in. False when one cannot be
+    read."""
+    if only is None:
         return state.load_all(cache)
-    rels = [record.rel for record in catalog.records if record.rel not in keep]
-    rels += [finding.path for finding in produced or ()]
+    rels = [*only, *(finding.path for finding in produced or ())]
     return state.load_shards(cache, {state_shard(rel, state.count) for rel in rels})
 
 

@@ -34,7 +34,7 @@ def findings(
 
     With a memo (incremental lint, :mod:`gbstd.rules._dupes_memo`) the components detection reused come from
     it — or, when the lint state holds that memo's findings, stay in the state's files, which the rule names in
-    ``ctx.kept_files`` — and this run's findings are kept in it by component for the next run (when nothing
+    ``ctx.remade`` for the others — and this run's findings are kept in it by component for the next run (when nothing
     was reused, in ``ctx.deferred``: writing the memo can wait until the findings are reported)."""
     groups, memo = ctx.duplicates, ctx.duplicate_memo
     words = _Words(rule, kind, message)
@@ -86,10 +86,7 @@ def findings(
         # besides the reused components' files, those in no scored component that had no finding of this rule
         # hold theirs (none): only the scored components' files and those that lost a finding can change
         scored = {rel for component in groups.components if not component.reused for rel in component.rels}
-        lost = memo.found_in(rule.code) - left
-        ctx.kept_files[rule.code] = frozenset(
-            record.rel for record in ctx.catalog.records if record.rel not in scored and record.rel not in lost
-        )
+        ctx.remade[rule.code] = frozenset(scored | (memo.found_in(rule.code) - left))
 
 
 def _scored(component: Component, made: dict[str, Kept]) -> dict[str, Kept]:

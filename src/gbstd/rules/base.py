@@ -104,8 +104,9 @@ class RuleContext:
         self.duplicate_memo: DuplicateMemo | None = None
         # Set by incremental lint: what changed since the run whose findings the lint state holds.
         self.changes: Changes | None = None
-        # Files whose findings of a rule are those the lint state holds already (not re-made by it), by rule code.
-        self.kept_files: dict[str, frozenset[str]] = {}
+        # The record files a rule re-checked, by rule code, when it re-checked only those: its findings of every
+        # other record file are those the lint state holds already.
+        self.remade: dict[str, frozenset[str]] = {}
         # What a rule left to do once its findings are out (the D rules' memo when nothing could be reused): a
         # forked child does it after sending its findings, the main process after the rule.
         self.deferred: list[Callable[[], None]] = []
@@ -209,12 +210,12 @@ class RecordRule(Rule):
 
     def records_to_check(self, ctx: RuleContext) -> list[Record]:
         """Every record; after an incremental run's changes (``ctx.changes``) only those whose findings the
-        changes can alter (:meth:`affected`), the others' files keeping theirs (``ctx.kept_files``)."""
+        changes can alter (:meth:`affected`), the others' files keeping theirs (``ctx.remade``)."""
         changes = ctx.changes
         affected = self.affected(ctx, changes) if changes is not None and self.code in changes.held else None
         if affected is None:
             return ctx.catalog.records
-        ctx.kept_files[self.code] = frozenset(r.rel for r in ctx.catalog.records if r.rel not in affected)
+        ctx.remade[self.code] = frozenset(affected)
         return [record for record in ctx.catalog.records if record.rel in affected]
 
     def affected(self, ctx: RuleContext, changes: Changes) -> set[str] | None:

@@ -58,9 +58,8 @@ class DuplicateTitle(Rule):
                 group = _group(record)
                 if only is None or group in only:
                     groups[group].append(record)
-        if only is not None and changes is not None:  # the others' findings stay the lint state's (kept_files)
-            checked = {record.rel for records in groups.values() for record in records} | set(changes.before)
-            ctx.kept_files[self.code] = frozenset(r.rel for r in ctx.catalog.records if r.rel not in checked)
+        if only is not None and changes is not None:  # the others' findings stay the lint state's (ctx.remade)
+            ctx.remade[self.code] = frozenset({r.rel for records in groups.values() for r in records} | {*changes.before})
         for records in groups.values():
             if len(records) < 2:
                 continue
