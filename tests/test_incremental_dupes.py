@@ -83,7 +83,7 @@ def test_a_title_edit_scores_only_the_components_it_touches(tmp_path: Path, seen
     assert len(paths) == len(records(root))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "bad-row", "negative-size"])
+@pytest.mark.parametrize("damage", ["garbage", "bad-row", "negative-size", "in-state"])
 def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroups], damage: str) -> None:
     root = sample(tmp_path)
     lint_json(root)
@@ -92,13 +92,19 @@ def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroup
         memo.write_bytes(b"\x00{not json")
     else:
         document = json.loads(memo.read_text(encoding="utf-8"))
-        for by_rel in document["components"].values():
+        for digest, text in document["components"].items():  # each component's findings: one JSON text
+            by_rel = json.loads(text)
             for rel, row in by_rel.items():
                 by_rel[rel] = [row[0], "0.9", row[2]] if damage == "bad-row" else [row[0], row[1], -1]
+            document["components"][digest] = json.dumps(by_rel, ensure_ascii=False)
+        if damage != "in-state":
+            document["run"] = "0" * 32  # not the state's: its findings are made from the memo, so all checked
         memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     incremental = retitle(records(root)[2], "第九百零一号独有主题事项", seen)
     assert incremental == lint_json(root, "--no-cache")
-    assert not any(c.reused for c in seen[0].components)  # D003's memo is unusable: every component scored
+    # the reused components' findings are the state's when the memo was written with it (its rows not read);
+    # otherwise D003's memo is unusable: every component scored
+    assert any(c.reused for c in seen[0].components) is (damage == "in-state")
 
 
 def test_a_forged_memo_naming_another_file_is_not_fatal(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
@@ -108,9 +114,12 @@ def test_a_forged_memo_naming_another_file_is_not_fatal(tmp_path: Path, seen: li
     lint_json(root)
     memo = root / MEMO / "D003.json"
     document = json.loads(memo.read_text(encoding="utf-8"))
-    for by_rel in document["components"].values():
+    for digest, text in document["components"].items():
+        by_rel = json.loads(text)
         for rel, row in by_rel.items():
             by_rel[rel] = ["records/nowhere.yaml", row[1], row[2]]
+        document["components"][digest] = json.dumps(by_rel, ensure_ascii=False)
+    document["run"] = "0" * 32  # not the state's: its findings are made from the memo
     memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     incremental = retitle(records(root)[2], "第九百零二号独有主题事项", seen)
     assert not any("nowhere" in line for line in incremental)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
 from gbstd.i18n import Text
-from gbstd.rules._dupes_memo import Kept
+from gbstd.rules._dupes_memo import Kept, encode
 from gbstd.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:  # the similarity package (numpy, rapidfuzz) is imported only where duplicates are found
@@ -61,32 +61,30 @@ def findings(
             yield words.finding(record, mate, pair.score, size)
     if memo is None or made is None:
         return
+    code = rule.code
     if not any(component.reused for component in groups.components):  # the memo is written once findings are out
-        code = rule.code
         ctx.deferred.append(lambda: memo.save(code, {
-            component.digest: _scored(component, made) for component in groups.components
+            component.digest: encode(_scored(component, made)) for component in groups.components
         }))
         return
-    kept: dict[str, dict[str, Kept]] = {}
+    kept: dict[str, str] = {}
     # the state's files hold the findings of the reused components: left there, not made again
-    in_state = memo.in_state(rule.code)
-    left: set[str] = set()
+    in_state = memo.in_state(code)
     for component in groups.components:
-        if component.reused:
-            kept[component.digest] = found_kept = memo.kept(rule.code, component)
-            if in_state:
-                left.update(component.rels)
-                continue
-            for rel, (mate_rel, score, size) in found_kept.items():
+        if not component.reused:
+            kept[component.digest] = encode(_scored(component, made))
+            continue
+        kept[component.digest] = memo.text(code, component.digest)  # kept again as it was
+        if not in_state:
+            for rel, (mate_rel, score, size) in memo.kept(code, component).items():
                 yield words.finding(memo.record(rel), memo.record(mate_rel), score, size)
-        else:
-            kept[component.digest] = _scored(component, made)
-    memo.save(rule.code, kept)
+    ctx.deferred.append(lambda: memo.save(code, kept))  # written once the findings are out
     if in_state:
         # besides the reused components' files, those in no scored component that had no finding of this rule
         # hold theirs (none): only the scored components' files and those that lost a finding can change
         scored = {rel for component in groups.components if not component.reused for rel in component.rels}
-        ctx.remade[rule.code] = frozenset(scored | (memo.found_in(rule.code) - left))
+        reused = {component.digest for component in groups.components if component.reused}
+        ctx.remade[code] = frozenset(scored | memo.found_in(code, skip=reused))
 
 
 def _scored(component: Component, made: dict[str, Kept]) -> dict[str, Kept]:
