@@ -448,7 +448,7 @@ def _incremental(
         changes = Changes(before, added_or_removed, frozenset(state.rules))
         try:
             moved, loaded = _rerun(
-                root, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes
+                root, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes, rels
             )
         except _DamagedState:
             return None
@@ -476,6 +476,7 @@ def _incremental(
 def _rerun(
     root: Path, as_of: dt.date, stale: list[Rule], digests: dict[str, str], state: LintState, cache: Cache,
     jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None], changes: Changes,
+    rels: list[str],
 ) -> tuple[set[str] | None, Catalog]:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
     findings in ``state``; the D rules in a forked child while the others run here, as a full run does. After
@@ -484,7 +485,8 @@ def _rerun(
     Returns the record files whose findings of those rules changed, or None when findings outside the
     records (projects, plans) changed too (then the last report cannot be patched file by file); and the
     catalog it loaded (for the outcome to hold: see LintOutcome)."""
-    catalog = load_catalog(root, cache=cache, jobs=jobs, known=hashes)  # every file's hash: known since the run began
+    # every file's hash is known since the run began, and the record files were listed when it started
+    catalog = load_catalog(root, cache=cache, jobs=jobs, known=hashes, rels=rels)
     ctx = RuleContext(catalog, as_of)
     ctx.changes = changes  # a rule that can tell which records an edit affects re-checks only those
     # the D rules score only the duplicate candidates' components whose inputs changed

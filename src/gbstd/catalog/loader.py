@@ -262,19 +262,21 @@ def load_catalog(
     cache: Cache | None = None,
     jobs: int | None = None,
     known: Mapping[str, str | None] | None = None,
+    rels: list[str] | None = None,
 ) -> Catalog:
     """Find the catalog that holds ``start`` and load all of it.
 
     ``cache`` supplies parsed data for files whose content it knows and learns the rest; ``jobs`` is the
     number of worker processes for reading (None: the configured ``jobs``, 0 there meaning one per core).
     ``known`` maps paths to the content hashes the caller has just established (None: unknown), so that the
-    cache's file table is not checked against the disk again (100 000 ``lstat`` calls at national scale).
+    cache's file table is not checked against the disk again (100 000 ``lstat`` calls at national scale);
+    ``rels`` are the record files (:func:`record_rels`) when the caller has just listed them.
     """
     root = find_root(start)
     config = load_config(root)
     catalog = Catalog(root=root, config=config)
     load_files_before_records(catalog)
-    rels = record_rels(root, config)
+    rels = record_rels(root, config) if rels is None else rels
     if on_total:
         on_total(len(rels))
     _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs, known)
