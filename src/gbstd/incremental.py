@@ -199,10 +199,8 @@ def fact_sums(facts: str) -> list[int]:
 
 def paths_digest(pairs: Iterable[tuple[str, str]]) -> str:
     """The record files (path and content hash) of one shard."""
-    digest = hashlib.sha256()
-    for rel, sha in sorted(pairs):
-        digest.update(f"{rel}\0{sha}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:32]
+    text = "".join([f"{rel}\0{sha}\n" for rel, sha in sorted(pairs)])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def shard_paths(hashes: dict[str, str | None], rels: Iterable[str], count: int) -> dict[str, str]:

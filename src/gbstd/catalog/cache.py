@@ -679,11 +679,10 @@ def _merge_paths(kept: list[list[Any]], fresh: list[list[Any]]) -> list[list[Any
 
 
 def input_digest(parts: Iterable[str]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    """A digest of the parts, each followed by a NUL (hashed as one string: 200 000 parts at 100 000 records)."""
+    listed = list(parts)
+    text = "\0".join(listed) + "\0" if listed else ""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_hashes(root: Path, rels: Iterable[str], cache: Cache | None, max_size: int) -> dict[str, str | None]:
