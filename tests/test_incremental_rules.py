@@ -102,3 +102,42 @@ def test_rules_said_to_report_off_records_report_no_record_file() -> None:
     assert {rule.code for rule in off} >= {"S005", "S007", "S008", "P001"}
     found = [f for rule in off for f in rule().check(ctx)]
     assert found and not any(f.path in records_ for f in found)
+
+
+def test_an_edit_after_an_incremental_run_is_compared_with_what_that_run_read(
+    tmp_path: Path, checked: list[str]
+) -> None:
+    """A run that re-checks only an edited file (a comment) keeps its parsed data, so the next edit of that file
+    still knows the record as it was and re-checks only what it affects."""
+    root = sample(tmp_path)
+    lint_json(root)
+    with (root / UPPER).open("a", encoding="utf-8") as handle:
+        handle.write("# 修订说明待补充\n")
+    lint_json(root)
+    edit(root / UPPER, title="机关食堂反食品浪费工作指南（第二版）")
+    checked.clear()
+    incremental = lint_json(root)
+    rechecked = set(checked)
+    assert incremental == lint_json(root, "--no-cache")
+    assert UPPER in rechecked and len(rechecked) < len(records(root)) // 2
+
+
+def test_suppressions_hold_when_the_last_result_is_gone(tmp_path: Path) -> None:
+    """An incremental run with no stored result to patch makes the report from every file's kept findings:
+    the inline suppressions of files it did not otherwise read still apply."""
+    from gbstd.incremental import state_shard
+
+    root = sample(tmp_path)
+    silenced = "records/local/DB41-T-2397-2023.yaml"
+    edit(root / silenced, suppress=[{"rule": "S003", "reason": "衔接已在编制说明中交代"}])
+    cold = lint_json(root)
+    assert not any(silenced in line for line in s003(cold))
+    cache = root / ".gbstd-cache"
+    for name in ("result.jsonl", "result-key.json"):
+        (cache / name).unlink()
+    other = next(p for p in records(root) if state_shard(p.relative_to(root).as_posix()) != state_shard(silenced))
+    with other.open("a", encoding="utf-8") as handle:
+        handle.write("# 备注\n")
+    incremental = lint_json(root)
+    assert incremental == lint_json(root, "--no-cache")
+    assert not any(silenced in line for line in s003(incremental))

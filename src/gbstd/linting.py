@@ -33,7 +33,7 @@ from gbstd.catalog.cache import (
 )
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
-from gbstd.catalog.loader import cached_record, load_catalog, load_record, record_rels, walk_files
+from gbstd.catalog.loader import cached_record, load_catalog, load_records, record_rels, walk_files
 from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import (
     RuleRunner,
@@ -415,11 +415,7 @@ def _incremental(
         state.drop(rel)
     # The changed records alone, with the shared files: enough for file- and record-scope rules.
     partial = others.catalog
-    for rel in changed:
-        record, load = load_record(root / rel, rel, config, root)
-        partial.load_findings += load
-        if record is not None:
-            partial.records.append(record)
+    load_records(partial, changed, cache)  # their parsed data kept: the next edit is compared with them
     ctx = RuleContext(partial, as_of)
     load = _file_findings(partial, rules)
     local: list[Finding] = []
@@ -460,6 +456,7 @@ def _incremental(
         if findings is None:  # no usable last result: every kept finding again
             if not state.load_all(cache):
                 return None
+            silenced = state.suppressed() | suppressions(partial)  # every file's, now that all are read
             shared_load = [f for f in _file_findings(partial, rules) if f.path not in present]
             findings = _finish(root, config, [*_kept(state), *shared_load], silenced, only_paths, state)
     except (TypeError, ValueError, KeyError, IndexError):

@@ -360,6 +360,13 @@ def _from_cache(catalog: Catalog, rel: str, sha: str, cache: Cache) -> bool:
     return True
 
 
+def load_records(catalog: Catalog, rels: list[str], cache: Cache | None) -> None:
+    """Read these record files into ``catalog`` as a full load reads them, their content hashes and parsed data
+    remembered in ``cache`` (an incremental lint run's edited files: the next run compares its edits with
+    them, :func:`cached_record`)."""
+    _load_records(catalog, rels, None, cache, 1, known={})
+
+
 def cached_record(cache: Cache, root: Path, rel: str, sha: str, config: Config) -> Record | None:
     """The record a file held when its content hash was ``sha``, from the cache's parsed data (None: the cache
     no longer has it, or it was not a valid record): what an incremental lint run compares an edit with."""
