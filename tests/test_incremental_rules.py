@@ -45,16 +45,22 @@ def edit(path: Path, **fields: Any) -> None:
     dump(path, data)
 
 
+def relint(root: Path, checked: list[str]) -> tuple[list[str], set[str]]:
+    """Lint again (incrementally), with the records S003 checked; the findings must equal a cold run's."""
+    checked.clear()
+    incremental = lint_json(root)
+    rechecked = set(checked)
+    assert incremental == lint_json(root, "--no-cache")
+    return incremental, rechecked
+
+
 def test_a_retitled_upper_standard_rechecks_the_records_it_covers(tmp_path: Path, checked: list[str]) -> None:
     root = sample(tmp_path)
     cold = lint_json(root)
     assert len(checked) == len(records(root))  # a cold run checks every record
     assert sum("机关食堂反食品浪费工作指南" in line for line in s003(cold)) == 2
     edit(root / UPPER, title="机关食堂反食品浪费工作指南（修订版）")
-    checked.clear()
-    incremental = lint_json(root)
-    rechecked = set(checked)
-    assert incremental == lint_json(root, "--no-cache")
+    incremental, rechecked = relint(root, checked)
     assert sum("修订版" in line for line in s003(incremental)) == 2  # the two findings show the new title
     assert UPPER in rechecked
     assert {"records/local/DB41-T-2397-2023.yaml", "records/local/DB4109-T-059-2024.yaml"} <= rechecked
@@ -66,10 +72,7 @@ def test_a_title_that_leaves_a_subject_rechecks_the_records_it_covered(tmp_path:
     root = sample(tmp_path)
     lint_json(root)
     edit(root / UPPER, title="机关办公用房维修工作指南")
-    checked.clear()
-    incremental = lint_json(root)
-    rechecked = set(checked)
-    assert incremental == lint_json(root, "--no-cache")
+    incremental, rechecked = relint(root, checked)
     assert not s003(incremental)  # nothing upper covers the canteen subject any more
     assert {"records/local/DB41-T-2397-2023.yaml", "records/local/DB4109-T-059-2024.yaml"} <= rechecked
     assert len(rechecked) < len(records(root)) // 2
@@ -80,10 +83,8 @@ def test_an_edited_declaration_rechecks_every_record(tmp_path: Path, checked: li
     root = sample(tmp_path)
     lint_json(root)
     edit(root / "records/local/DB41-T-2397-2023.yaml", refines=["GB/T 42967-2023"])
-    checked.clear()
-    incremental = lint_json(root)
-    assert len(checked) == len(records(root))  # every record checked again
-    assert incremental == lint_json(root, "--no-cache")
+    incremental, rechecked = relint(root, checked)
+    assert len(rechecked) == len(records(root))  # every record checked again
     assert not any("DB41-T-2397-2023" in line for line in s003(incremental))
 
 
@@ -115,10 +116,7 @@ def test_an_edit_after_an_incremental_run_is_compared_with_what_that_run_read(
         handle.write("# 修订说明待补充\n")
     lint_json(root)
     edit(root / UPPER, title="机关食堂反食品浪费工作指南（第二版）")
-    checked.clear()
-    incremental = lint_json(root)
-    rechecked = set(checked)
-    assert incremental == lint_json(root, "--no-cache")
+    _, rechecked = relint(root, checked)
     assert UPPER in rechecked and len(rechecked) < len(records(root)) // 2
 
 
