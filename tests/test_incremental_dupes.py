@@ -47,6 +47,16 @@ def d_findings(lines: list[str]) -> list[dict[str, Any]]:
     return [f for f in map(json.loads, lines) if f["rule"].startswith("D")]
 
 
+def write_memo(memo: Path, document: dict[str, Any], forged: bool) -> None:
+    """Write a D memo edited by hand: ``forged`` gives it the checksum of its new texts (a deliberate forgery),
+    else it reads as damaged on disk."""
+    from gbstd.rules._dupes_memo import checksum
+
+    if forged:
+        document["check"] = checksum(document["components"])
+    memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
 def retitle(path: Path, title: str, seen: list[DuplicateGroups]) -> list[str]:
     """Give one record a new title and lint again (incrementally); ``seen`` then holds that run's groups."""
     data = load(path)
@@ -83,7 +93,7 @@ def test_a_title_edit_scores_only_the_components_it_touches(tmp_path: Path, seen
     assert len(paths) == len(records(root))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "bad-row", "negative-size", "in-state"])
+@pytest.mark.parametrize("damage", ["garbage", "bad-row", "negative-size", "forged-in-state"])
 def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroups], damage: str) -> None:
     root = sample(tmp_path)
     lint_json(root)
@@ -97,14 +107,15 @@ def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroup
             for rel, row in by_rel.items():
                 by_rel[rel] = [row[0], "0.9", row[2]] if damage == "bad-row" else [row[0], row[1], -1]
             document["components"][digest] = json.dumps(by_rel, ensure_ascii=False)
-        if damage != "in-state":
+        if damage != "forged-in-state":
             document["run"] = "0" * 32  # not the state's: its findings are made from the memo, so all checked
-        memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        write_memo(memo, document, forged=damage == "forged-in-state")
     incremental = retitle(records(root)[2], "第九百零一号独有主题事项", seen)
     assert incremental == lint_json(root, "--no-cache")
-    # the reused components' findings are the state's when the memo was written with it (its rows not read);
-    # otherwise D003's memo is unusable: every component scored
-    assert any(c.reused for c in seen[0].components) is (damage == "in-state")
+    if damage == "forged-in-state":  # trusted without reading the reused components' rows
+        assert any(c.reused for c in seen[0].components)
+    else:  # D003's memo is unusable: every component scored
+        assert not any(c.reused for c in seen[0].components)
 
 
 def test_a_forged_memo_naming_another_file_is_not_fatal(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
@@ -120,7 +131,7 @@ def test_a_forged_memo_naming_another_file_is_not_fatal(tmp_path: Path, seen: li
             by_rel[rel] = ["records/nowhere.yaml", row[1], row[2]]
         document["components"][digest] = json.dumps(by_rel, ensure_ascii=False)
     document["run"] = "0" * 32  # not the state's: its findings are made from the memo
-    memo.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    write_memo(memo, document, forged=True)
     incremental = retitle(records(root)[2], "第九百零二号独有主题事项", seen)
     assert not any("nowhere" in line for line in incremental)
 
@@ -352,3 +363,28 @@ def test_a_title_edit_rewrites_only_the_state_shards_of_the_files_it_changes(
     rewritten = {p.name for p in state.glob("*.json") if p.stat().st_mtime_ns != before.get(p.name)}
     assert rewritten and rewritten <= {f"{state_shard(path)}.json" for path in changed}
     assert len(rewritten) < len(before)
+
+
+@pytest.mark.parametrize("forged", [True, False])
+def test_an_unreadable_memo_entry_of_a_changed_component_means_a_full_run(
+    tmp_path: Path, seen: list[DuplicateGroups], forged: bool
+) -> None:
+    """The memo written with the state is trusted without reading the reused components' findings; those of a
+    component that changed are read, to learn which files lost one. An entry damaged on disk fails the memo's
+    checksum (everything is scored); a forged one that cannot be read makes the run a full one — never a lost
+    finding left behind."""
+    root = sample(tmp_path)
+    cold = lint_json(root)
+    finding = d_findings(cold)[0]
+    rel, code = finding["path"], finding["rule"]
+    component = next(c for c in seen[-1].components if rel in c.rels)
+    memo = root / MEMO / f"{code}.json"
+    document = json.loads(memo.read_text(encoding="utf-8"))
+    document["components"][component.digest] = "{not json"  # the run token kept: the state's memo
+    write_memo(memo, document, forged=forged)
+    incremental = retitle(root / rel, "第九百零七号独有主题事项", seen)
+    assert incremental == lint_json(root, "--no-cache")
+    assert not any(f["path"] == rel and f["rule"] == code for f in d_findings(incremental))
+    assert any(c.reused for c in seen[0].components) is forged
+    # forged: the incremental run's detection, the full run's after it, the cold run's above
+    assert len(seen) == (3 if forged else 2)

@@ -66,7 +66,7 @@ from gbstd.incremental import (
 from gbstd.model.config import Config
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules._dupes_memo import memo_for
-from gbstd.rules.base import Changes
+from gbstd.rules.base import REMADE_UNKNOWN, Changes
 
 
 class DamagedResult(ValueError):
@@ -497,7 +497,7 @@ def _rerun(
         if not rule.on_records and produced is not None:  # every record's findings of it are none, as before
             ctx.remade[rule.code] = frozenset()
         only = ctx.remade.get(rule.code) if produced is not None else None
-        if not _load_entries(state, cache, only, produced):
+        if only == REMADE_UNKNOWN or not _load_entries(state, cache, only, produced):
             runner.abandon()
             raise _DamagedState
         if produced is None:

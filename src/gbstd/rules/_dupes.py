@@ -14,7 +14,7 @@ from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.rules._dupes_memo import Kept, encode
-from gbstd.rules.base import Rule, RuleContext
+from gbstd.rules.base import REMADE_UNKNOWN, Rule, RuleContext
 
 if TYPE_CHECKING:  # the similarity package (numpy, rapidfuzz) is imported only where duplicates are found
     from gbstd.similarity import DuplicateKind, DuplicatePair
@@ -84,7 +84,9 @@ def findings(
         # hold theirs (none): only the scored components' files and those that lost a finding can change
         scored = {rel for component in groups.components if not component.reused for rel in component.rels}
         reused = {component.digest for component in groups.components if component.reused}
-        ctx.remade[code] = frozenset(scored | memo.found_in(code, skip=reused))
+        lost = memo.found_in(code, skip=reused)
+        # which files lost a finding cannot be read (a forged memo entry): the run is made again in full
+        ctx.remade[code] = REMADE_UNKNOWN if lost is None else frozenset(scored | lost)
 
 
 def _scored(component: Component, made: dict[str, Kept]) -> dict[str, Kept]:

@@ -67,6 +67,11 @@ def find_groups(*args: Any, **kwargs: Any) -> DuplicateGroups:
     return find(*args, **kwargs)
 
 
+# What a rule names in ``RuleContext.remade`` when it cannot tell which files it re-made (its incremental inputs
+# are damaged): the incremental run gives way to a full one. No file's path is empty.
+REMADE_UNKNOWN: frozenset[str] = frozenset({""})
+
+
 @dataclass(frozen=True)
 class Changes:
     """What an incremental lint run changed since the run whose findings the lint state holds: each record file
