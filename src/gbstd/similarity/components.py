@@ -2,20 +2,23 @@
 
 Every pair a run scores is a candidate pair (:mod:`gbstd.similarity.duplicates`: same subject, similar
 subjects, abbreviations, synonyms, scopes) or a same-code or abolished-chain pair, so a group of likely
-duplicates — and each record's strongest partners — lie inside one connected component of those pairs. What
-the run makes of a component's records depends only on
+duplicates — and each record's strongest partners — lie inside one connected component of those pairs. Those
+pairs are made inside groups (a subject's records, a counted scope's, a code's, an abolished record's chain)
+and along links between two groups (two subjects a candidate stage joins, two near scopes), so the components
+are found from the groups and links (:class:`GroupGraph`) before any record is compared. What the run makes of
+a component's records depends only on
 
 * each member's fields that detection reads (:func:`record_inputs`; where the catalog knows the content hash
-  of the member's file, that hash and its path stand for them: they determine every field) and whether its
-  scope counts (a scope text too many subjects share is boilerplate),
-* each candidate pair: its two records, the subject similarity it was queued with (or NaN), whether a word
-  rule proposed it, whether the two are on one supersession chain and whether one declares the other
-  ``distinct_from``,
+  of the member's file, that hash and its path stand for them: they determine every field), whether its
+  scope counts (a scope text too many subjects share is boilerplate), its supersession chain and the codes
+  declared distinct from it (both depend on other records: in its note),
+* each link: the two subjects or scope texts, the subject similarity it was found with (or NaN) and whether a
+  word rule proposed it (hashed as found, so whatever global cap shaped the links is in the digest),
 * the run's global inputs: configuration and the set of scope texts the TF-IDF weights are fitted on.
 
 A component's digest covers all of that, so two runs that find a component with the same digest find the same
 pairs in it, the same groups and the same partners: a caller that kept what it derived from a component (the D
-rules' findings, by digest) may reuse it instead of scoring the component again. Whatever changed elsewhere in
+rules' findings, by digest) may reuse it instead of comparing its records again. Whatever changed elsewhere in
 the catalog — a title edit that moved a record to another subject, a record added — shows up as a component
 whose digest is new; the global inputs are in every digest, so a change to them reuses nothing.
 """
@@ -149,8 +152,9 @@ class GroupGraph:
         shared = hashlib.sha256(self.shared.encode())
         hashes = self._hashes
         member_slots = slots.tolist()
-        # every member's line, in component and path order, made in one pass (100 000 at national scale; what
-        # _identity says, inlined)
+        # every member's line, in component and path order, made in one pass (100 000 at national scale): what
+        # stands for its inputs is its path and content hash when the catalog read its file (they determine
+        # every field detection reads; a string of those fields is much slower to make), else record_inputs
         member_lines = []
         get = hashes.get
         for slot in member_slots:
@@ -174,14 +178,6 @@ class GroupGraph:
                 skipped.update(id(records[slot]) for slot in members)
             found.append(Component(hexdigest, tuple(rels[slot] for slot in members), reused))
         return found, skipped
-
-
-def _identity(record: Record, hashes: Mapping[str, str]) -> str:
-    """What stands for a member's inputs in its component's digest: its path and content hash when the catalog
-    read its file (a string per record of every field read is a third of a reuse run's graph time at 100 000
-    records), else :func:`record_inputs`."""
-    sha = hashes.get(record.rel) if record.member is None else None
-    return f"{record.rel}\x1f#{sha}" if sha else record_inputs(record)
 
 
 def _labels(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
