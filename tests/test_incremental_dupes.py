@@ -15,6 +15,7 @@ import pytest
 from gbstd.catalog.cache import RACY_NS
 from gbstd.rules import base
 from gbstd.similarity import DuplicateGroups
+from tests.issue21_support import copy_sample
 from tests.test_incremental import SAMPLE, dump, lint_json, load, records
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -35,12 +36,6 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> list[DuplicateGroups]:
 
     monkeypatch.setattr(base, "find_groups", spy)
     return found
-
-
-def sample(tmp_path: Path) -> Path:
-    root = tmp_path / "standards"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
-    return root
 
 
 def d_findings(lines: list[str]) -> list[dict[str, Any]]:
@@ -68,7 +63,7 @@ def retitle(path: Path, title: str, seen: list[DuplicateGroups]) -> list[str]:
 
 
 def test_a_title_edit_scores_only_the_components_it_touches(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     cold = lint_json(root)
     assert {p.name for p in (root / MEMO).glob("*.json")} == {"D001.json", "D002.json", "D003.json"}
     assert seen and not any(c.reused for c in seen[-1].components)  # nothing kept yet: everything scored
@@ -95,7 +90,7 @@ def test_a_title_edit_scores_only_the_components_it_touches(tmp_path: Path, seen
 
 @pytest.mark.parametrize("damage", ["garbage", "bad-row", "negative-size", "forged-in-state"])
 def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroups], damage: str) -> None:
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     lint_json(root)
     memo = root / MEMO / "D003.json"
     if damage == "garbage":
@@ -121,7 +116,7 @@ def test_a_damaged_memo_is_not_trusted(tmp_path: Path, seen: list[DuplicateGroup
 def test_a_forged_memo_naming_another_file_is_not_fatal(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
     """A well-formed memo row whose partner lies outside its component (possible only in a forged cache) is
     dropped, never a traceback."""
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     lint_json(root)
     memo = root / MEMO / "D003.json"
     document = json.loads(memo.read_text(encoding="utf-8"))
@@ -139,7 +134,7 @@ def test_a_forged_memo_naming_another_file_is_not_fatal(tmp_path: Path, seen: li
 def test_a_changed_scope_set_reuses_nothing(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
     """Scope similarity is weighted by the scope texts of the whole catalog: a new scope text changes every
     component's digest."""
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     lint_json(root)
     path = records(root)[4]
     data = load(path)
@@ -199,7 +194,7 @@ def test_a_title_edit_leaves_the_reused_components_findings_in_the_state(
 ) -> None:
     """The state written with the memo holds the reused components' findings: the D rules do not make them
     again (one finding per record of the catalog, at national scale), and the result is a cold run's."""
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     lint_json(root)
     assert remade and all(files is None for files in remade.values())  # a full run makes every file's
     path = records(root)[2]
@@ -223,7 +218,7 @@ def test_a_memo_not_written_with_the_state_is_read_not_trusted_for_the_state(
 ) -> None:
     """A memo written by another run than the state's (here: its run token changed) still saves scoring, but
     the reused components' findings are made again from it, not taken from the state's files."""
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     lint_json(root)
     for memo in (root / MEMO).glob("*.json"):
         document = json.loads(memo.read_text(encoding="utf-8"))
@@ -242,7 +237,7 @@ def test_a_damaged_state_shard_found_during_a_title_edit_means_a_full_run(
     gives way to a full run — the same findings, no traceback, and the shard written again."""
     from gbstd.incremental import state_shard
 
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     lint_json(root)
     # an edited record and another member of its candidate component, in another shard: the D findings of
     # that member's file may change, so its shard is read
@@ -342,7 +337,7 @@ def test_a_title_edit_rewrites_only_the_state_shards_of_the_files_it_changes(
     """The duplicate findings a title edit changes lie in a few files: only their state shards are written."""
     from gbstd.incremental import state_shard
 
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     cold = lint_json(root)
     state = root / ".gbstd-cache" / "lint-state"
     before = {p.name: p.stat().st_mtime_ns for p in state.glob("*.json")}
@@ -373,7 +368,7 @@ def test_an_unreadable_memo_entry_of_a_changed_component_means_a_full_run(
     component that changed are read, to learn which files lost one. An entry damaged on disk fails the memo's
     checksum (everything is scored); a forged one that cannot be read makes the run a full one — never a lost
     finding left behind."""
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     cold = lint_json(root)
     finding = d_findings(cold)[0]
     rel, code = finding["path"], finding["rule"]

@@ -3,13 +3,13 @@ what they find equals a cold run, and they really check fewer records."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
+from tests.issue21_support import copy_sample
 from tests.test_incremental import SAMPLE, dump, lint_json, load, records
 
 UPPER = "records/national/GB-T-42967-2023.yaml"  # named by two local standards' S003 findings in the sample
@@ -27,12 +27,6 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(LinkageUndeclared, "_check", spy)
     return seen
-
-
-def sample(tmp_path: Path) -> Path:
-    root = tmp_path / "standards"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
-    return root
 
 
 def s003(lines: list[str]) -> list[str]:
@@ -55,7 +49,7 @@ def relint(root: Path, checked: list[str]) -> tuple[list[str], set[str]]:
 
 
 def test_a_retitled_upper_standard_rechecks_the_records_it_covers(tmp_path: Path, checked: list[str]) -> None:
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     cold = lint_json(root)
     assert len(checked) == len(records(root))  # a cold run checks every record
     assert sum("机关食堂反食品浪费工作指南" in line for line in s003(cold)) == 2
@@ -69,7 +63,7 @@ def test_a_retitled_upper_standard_rechecks_the_records_it_covers(tmp_path: Path
 
 def test_a_title_that_leaves_a_subject_rechecks_the_records_it_covered(tmp_path: Path, checked: list[str]) -> None:
     """The upper standard's old title is what covered the two records: its earlier version decides too."""
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     lint_json(root)
     edit(root / UPPER, title="机关办公用房维修工作指南")
     incremental, rechecked = relint(root, checked)
@@ -80,7 +74,7 @@ def test_a_title_that_leaves_a_subject_rechecks_the_records_it_covered(tmp_path:
 
 def test_an_edited_declaration_rechecks_every_record(tmp_path: Path, checked: list[str]) -> None:
     """Declarations are followed through other records (linked_keys): a changed one is not traced back."""
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     lint_json(root)
     edit(root / "records/local/DB41-T-2397-2023.yaml", refines=["GB/T 42967-2023"])
     incremental, rechecked = relint(root, checked)
@@ -110,7 +104,7 @@ def test_an_edit_after_an_incremental_run_is_compared_with_what_that_run_read(
 ) -> None:
     """A run that re-checks only an edited file (a comment) keeps its parsed data, so the next edit of that file
     still knows the record as it was and re-checks only what it affects."""
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     lint_json(root)
     with (root / UPPER).open("a", encoding="utf-8") as handle:
         handle.write("# 修订说明待补充\n")
@@ -125,7 +119,7 @@ def test_suppressions_hold_when_the_last_result_is_gone(tmp_path: Path) -> None:
     the inline suppressions of files it did not otherwise read still apply."""
     from gbstd.incremental import state_shard
 
-    root = sample(tmp_path)
+    root = copy_sample(tmp_path)
     silenced = "records/local/DB41-T-2397-2023.yaml"
     edit(root / silenced, suppress=[{"rule": "S003", "reason": "衔接已在编制说明中交代"}])
     cold = lint_json(root)
