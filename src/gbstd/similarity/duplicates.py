@@ -351,9 +351,11 @@ class _Run:
         # tier, region and issuer decide a pair's kind (besides supersession): classified once per two places
         self.places = ids([(f.tier, f.region, f.issuer) for f in self.entry_facts])[0].tolist()
         self.features = Features([e.subject for e in self.entries], [e.record for e in self.entries])
-        groups: dict[str, list[int]] = defaultdict(list)
-        for index, entry in enumerate(self.entries):
-            groups[entry.subject.core].append(index)
+        groups = cores  # subject → entries: the same lists when every live record is compared
+        if skipped:
+            groups = defaultdict(list)
+            for index, entry in enumerate(self.entries):
+                groups[entry.subject.core].append(index)
         self._same_subject(groups)
         self._expand(events, groups)
         self._scopes([rows[k] for k in chosen], counted, row_pairs)
