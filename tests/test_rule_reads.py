@@ -89,7 +89,7 @@ def with_group(catalog: Catalog, index: int, donor: Donor, group: str) -> Catalo
     target = records[index]
     values, code = donor
     standard = target.standard.model_copy(update=values)
-    records[index] = Record(target.path, target.rel, standard, code if group == "code" else target.code, target.member)
+    records[index] = Record(target.root, target.rel, standard, code if group == "code" else target.code, target.member)
     return replace(catalog, records=records)
 
 

@@ -47,11 +47,19 @@ class _remembered(Generic[_T]):  # lower case: used as a decorator, like functoo
 class Record:
     """One standard's file: where it is, what it says, and its parsed code (None when invalid)."""
 
-    path: Path
+    root: Path  # the catalog it was read from
     rel: str  # POSIX path relative to the catalog root
     standard: Standard
     code: StandardCode | None
     member: str | None = None  # the federation member holding it (None: the catalog's own)
+    # Its file when that is not ``root / rel``: a member's record, once ``rel`` is its path in the union.
+    where: Path | None = field(default=None, repr=False, compare=False)
+
+    @_remembered
+    def path(self) -> Path:
+        """The record's file (made on first use: a Path per record was a fifth of loading a national catalog
+        from the cache, and most runs never ask)."""
+        return self.where or self.root / self.rel
 
     # Remembered on first use (a record's standard and code are never changed in place; an edit makes a new
     # Record): the rules read these millions of times at 100 000 records, a second of properties.

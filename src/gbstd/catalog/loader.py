@@ -111,11 +111,14 @@ def load_record(path: Path, rel: str, config: Config, root: Path) -> tuple[Recor
     """One standard record file → a Record (or None) and its load-time findings; ``root`` is the catalog root,
     so a symbolic link leading outside it is Y010 and not read."""
     data, findings = read_document(path, rel, config, root)
-    return _record(data, findings, path, rel, config)
+    record, findings = _record(data, findings, root, rel, config)
+    if record is not None and path != root / rel:
+        record.where = path
+    return record, findings
 
 
 def _record(
-    data: Any, findings: list[Finding], path: Path, rel: str, config: Config
+    data: Any, findings: list[Finding], root: Path, rel: str, config: Config
 ) -> tuple[Record | None, list[Finding]]:
     if data is None and findings:
         return None, findings
@@ -123,7 +126,7 @@ def _record(
     findings = findings + problems
     if standard is None:
         return None, findings
-    return Record(path=path, rel=rel, standard=standard, code=code), findings
+    return Record(root, rel, standard, code), findings
 
 
 def record_from_data(
@@ -374,14 +377,14 @@ def cached_record(cache: Cache, root: Path, rel: str, sha: str, config: Config) 
     if parsed is None:
         return None
     try:
-        record, _ = _record(parsed[0], [], root / rel, rel, config)
+        record, _ = _record(parsed[0], [], root, rel, config)
     except (TypeError, ValueError, KeyError, AttributeError):
         return None  # a damaged entry
     return record
 
 
 def _add(catalog: Catalog, rel: str, data: Any, findings: list[Finding]) -> None:
-    record, findings = _record(data, findings, catalog.root / rel, rel, catalog.config)
+    record, findings = _record(data, findings, catalog.root, rel, catalog.config)
     catalog.load_findings.extend(findings)
     if record is not None:
         catalog.records.append(record)

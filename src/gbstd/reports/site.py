@@ -253,7 +253,7 @@ def _in_union(catalog: Catalog, record: Record) -> Record:
     lies elsewhere, or in the sync cache)."""
     if record.member is None:
         return record
-    return replace(record, path=catalog.root / record.rel)
+    return replace(record, where=catalog.root / record.rel)
 
 
 def build_pages(catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None) -> list[StandardPage]:
