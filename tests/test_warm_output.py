@@ -4,16 +4,19 @@ pieces into it, and either is byte for byte what a cold run prints, in every for
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from gbstd.catalog import cache as cache_module
+from gbstd.catalog.atomic import Span, write_atomic_chunks
 from gbstd.catalog.cache import Cache, Splice
 from gbstd.catalog.config_file import load_config
 from gbstd.cli.app import app
@@ -125,13 +128,37 @@ def test_a_patched_result_copies_untouched_lines_and_holds_exactly_the_merged_ro
         patched = cache.result_for("d2")
         assert patched is not None
         assert list(patched.rows()) == expected
-        assert patched.lines == [[line[0][0], line[-1][0]] for line in _lines(Path(folder))]
+        written = (Path(folder) / "result.jsonl").read_bytes().splitlines(keepends=True)[1:]
+        assert patched.lines == [[rows[0][0], rows[-1][0], len(line)]
+                                 for line, rows in zip(written, map(orjson.loads, written), strict=True)]
 
 
-def _lines(folder: Path) -> list[list[list[object]]]:
-    import orjson
+def test_a_result_whose_description_does_not_add_up_to_its_file_is_written_whole(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, "tool", "config")
+    cache.write_json("probe.json", {})
+    rows = [[f"r/{n}.yaml", "C001", "zh", "en", None, [], True, 1, 1, "error"] for n in range(3)]
+    assert cache.remember_result("d1", {"files": [], "only": None}, rows)
+    with open(tmp_path / "result.jsonl", "ab") as handle:
+        handle.write(b"[]\n")  # a line more than the key describes
+    base = cache.result_for("d1")
+    assert base is not None
+    assert cache.remember_patched_result("d2", {"files": [], "only": None}, base, {"r/1.yaml"}, []) is None
 
-    return [orjson.loads(line) for line in (folder / "result.jsonl").read_bytes().splitlines()[1:]]
+
+@pytest.mark.parametrize("kernel", [True, False])
+def test_spans_are_copied_from_their_file_and_a_short_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: bool
+) -> None:
+    if not kernel:  # where the kernel cannot copy: read and written
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    source = tmp_path / "source"
+    source.write_bytes(bytes(range(256)) * 4096)  # 1 MiB
+    with open(source, "rb") as handle:
+        write_atomic_chunks(tmp_path / "out", [b"head", Span(handle, 10, 700_000), b"mid", Span(handle, 5, 3)])
+        assert (tmp_path / "out").read_bytes() == b"head" + source.read_bytes()[10:700_010] + b"mid" + bytes([5, 6, 7])
+        with pytest.raises(ValueError, match="shorter"):
+            write_atomic_chunks(tmp_path / "out", [b"new", Span(handle, 1 << 20, 1)])
+    assert (tmp_path / "out").read_bytes().startswith(b"head")  # the failed write left the file as it was
 
 
 # --- through the command line ---------------------------------------------------------------------------

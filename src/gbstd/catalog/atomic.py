@@ -7,7 +7,9 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsync: bool = True) -> None:
@@ -34,20 +36,57 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsyn
         raise
 
 
-def write_atomic_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+@dataclass(frozen=True)
+class Span:
+    """``length`` bytes at ``offset`` of an open file, to be copied as they are."""
+
+    source: BinaryIO
+    offset: int
+    length: int
+
+
+def write_atomic_chunks(path: Path, chunks: Iterable[bytes | Span]) -> None:
     """:func:`write_atomic` for content made piece by piece (a large cache file never held whole in memory);
-    without fsync, for caches."""
+    without fsync, for caches. A :class:`Span` is copied from its file by the kernel where it can (a patched
+    national result is 250 MB, nearly all of it unchanged); ValueError when its file is shorter."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
-                handle.write(chunk)
+                if isinstance(chunk, Span):
+                    handle.flush()  # the copy writes at the file's position: after what is buffered
+                    _copy_span(chunk, handle)
+                else:
+                    handle.write(chunk)
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _copy_span(span: Span, out: BinaryIO) -> None:
+    source, target = span.source.fileno(), out.fileno()
+    offset, left = span.offset, span.length
+    kernel = getattr(os, "copy_file_range", None)  # Linux; elsewhere, or refused (another file system): read
+    while left > 0:
+        copied = 0
+        if kernel is not None:
+            try:
+                copied = kernel(source, target, left, offset)
+            except OSError:
+                kernel = None
+                continue
+        else:
+            data = os.pread(source, min(left, 1 << 20), offset)
+            copied = len(data)
+            out.write(data)
+            out.flush()
+        if copied == 0:
+            raise ValueError(f"{span.length} bytes at {span.offset} asked for: the file is shorter")
+        offset += copied
+        left -= copied
 
 
 @contextmanager

@@ -51,7 +51,7 @@ from typing import Any, BinaryIO
 import orjson
 
 import gbstd
-from gbstd.catalog.atomic import write_atomic, write_atomic_chunks
+from gbstd.catalog.atomic import Span, write_atomic, write_atomic_chunks
 from gbstd.catalog.yamlio import Fingerprint, fingerprint_of
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
@@ -490,7 +490,7 @@ class Cache:
     def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> str | None:
         """Store a complete result (``head``, then the finding rows in batches, written as they come); the id
         of this write, or None when it could not be written."""
-        lines: list[list[str]] = []
+        lines: list[list[Any]] = []
 
         def batches() -> Iterator[bytes]:
             batch: list[list[Any]] = []
@@ -508,40 +508,57 @@ class Cache:
         self, digest: str, head: dict[str, Any], base: StoredResult, touched: set[str], fresh: list[list[Any]]
     ) -> str | None:
         """Store the result ``base`` with the rows of the files ``touched`` replaced by ``fresh`` (sorted, all in
-        those files): lines of the base without such a file are copied as they are, so a change to one file
-        costs reading and writing bytes, not decoding and encoding every row. None when it could not be
+        those files): lines of the base without such a file are copied as they are (by the kernel, unread), so
+        a change to one file costs copying bytes, not decoding and encoding every row. None when it could not be
         written, or the base's lines are not described (then :meth:`remember_result`)."""
         ranges = base.lines
         if base.handle is None or not isinstance(ranges, list) or not all(
-            isinstance(r, list) and len(r) == 2 and all(isinstance(p, str) for p in r) for r in ranges
+            isinstance(r, list) and len(r) == 3 and isinstance(r[0], str) and isinstance(r[1], str)
+            and type(r[2]) is int and r[2] > 0 for r in ranges
         ):
+            return None
+        handle = base.handle
+        try:
+            if os.fstat(handle.fileno()).st_size != base.start + sum(r[2] for r in ranges):
+                return None  # not the file its description was written with
+        except OSError:
             return None
         waiting: dict[str, list[list[Any]]] = {}
         for row in fresh:
             waiting.setdefault(row[0], []).append(row)
         order = sorted(waiting)
         changed = sorted(touched)
-        lines: list[list[str]] = []
-        handle = base.handle
+        lines: list[list[Any]] = []
 
-        def batches() -> Iterator[bytes]:
-            handle.seek(base.start)
+        def batches() -> Iterator[bytes | Span]:
             k = 0
-            for first, last in ranges:
-                line = handle.readline()
-                if not line.endswith(b"\n"):
-                    raise ValueError("result shorter than its description")
+            offset = base.start
+            unchanged = 0  # bytes of unchanged lines before ``offset``, not yet copied
+            for first, last, size in ranges:
                 before = []
                 while k < len(order) and order[k] < first:
                     before += waiting[order[k]]
                     k += 1
+                hit = bisect.bisect_left(changed, first)
+                if not before and (hit == len(changed) or changed[hit] > last):
+                    lines.append([first, last, size])  # no changed file in this line: its bytes as they are
+                    unchanged += size
+                    offset += size
+                    continue
+                if unchanged:
+                    yield Span(handle, offset - unchanged, unchanged)
+                    unchanged = 0
                 if before:
                     yield _line(before, lines)
-                hit = bisect.bisect_left(changed, first)
                 if hit == len(changed) or changed[hit] > last:
-                    lines.append([first, last])  # no changed file in this line: its bytes as they are
-                    yield line
+                    lines.append([first, last, size])
+                    yield Span(handle, offset, size)
+                    offset += size
                     continue
+                line = os.pread(handle.fileno(), size, offset)
+                offset += size
+                if len(line) != size or not line.endswith(b"\n"):
+                    raise ValueError("result shorter than its description")
                 rows = orjson.loads(line)
                 if not isinstance(rows, list) or not rows or not all(isinstance(r, list) and len(r) == 10 for r in rows):
                     raise ValueError("damaged result line")
@@ -553,20 +570,22 @@ class Cache:
                 merged = _merge_paths(kept, inside)
                 if merged:
                     yield _line(merged, lines)
-            if handle.readline():
-                raise ValueError("result longer than its description")
+            if unchanged:
+                yield Span(handle, offset - unchanged, unchanged)
             rest = [row for path in order[k:] for row in waiting[path]]
             if rest:
                 yield _line(rest, lines)
 
         return self._write_result(digest, head, batches(), lines)
 
-    def _write_result(self, digest: str, head: dict[str, Any], batches: Iterator[bytes], lines: list[list[str]]) -> str | None:
+    def _write_result(
+        self, digest: str, head: dict[str, Any], batches: Iterator[bytes | Span], lines: list[list[Any]]
+    ) -> str | None:
         result_id = secrets.token_hex(16)  # a fresh name per write: outputs rendered from another write are stale
         header = {"format": FORMAT, "tool": self.tool, "config": self.config, "digest": digest, "id": result_id,
                   **head}
 
-        def chunks() -> Iterator[bytes]:
+        def chunks() -> Iterator[bytes | Span]:
             yield orjson.dumps(header) + b"\n"
             yield from batches
 
@@ -657,10 +676,11 @@ class Cache:
         self.canonical.save()
 
 
-def _line(batch: list[list[Any]], lines: list[list[str]]) -> bytes:
-    """One line of the result file, its first and last path noted in ``lines``."""
-    lines.append([batch[0][0], batch[-1][0]])
-    return orjson.dumps(batch) + b"\n"
+def _line(batch: list[list[Any]], lines: list[list[Any]]) -> bytes:
+    """One line of the result file, its first and last path and its size noted in ``lines``."""
+    line = orjson.dumps(batch) + b"\n"
+    lines.append([batch[0][0], batch[-1][0], len(line)])
+    return line
 
 
 def _merge_paths(kept: list[list[Any]], fresh: list[list[Any]]) -> list[list[Any]]:
