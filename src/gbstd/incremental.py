@@ -203,13 +203,17 @@ def paths_digest(pairs: Iterable[tuple[str, str]]) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def shard_paths(hashes: dict[str, str | None], rels: Iterable[str], count: int) -> dict[str, str]:
-    """Per shard (of ``count``), :func:`paths_digest` of the record files on disk now (shards without any are
-    left out)."""
-    by_shard: dict[str, list[tuple[str, str]]] = defaultdict(list)
+def shard_paths(hashes: dict[str, str | None], shards: dict[str, list[str]]) -> dict[str, str]:
+    """Per shard, :func:`paths_digest` of the record files on disk now (``shards``: :func:`rels_by_shard`)."""
+    return {shard: paths_digest((rel, hashes.get(rel) or "") for rel in rels) for shard, rels in shards.items()}
+
+
+def rels_by_shard(rels: Iterable[str], count: int) -> dict[str, list[str]]:
+    """The record files per state shard (of ``count``; shards without any are left out)."""
+    found: dict[str, list[str]] = defaultdict(list)
     for rel in rels:
-        by_shard[state_shard(rel, count)].append((rel, hashes.get(rel) or ""))
-    return {shard: paths_digest(pairs) for shard, pairs in by_shard.items()}
+        found[state_shard(rel, count)].append(rel)
+    return found
 
 
 @dataclass

@@ -52,6 +52,7 @@ from gbstd.incremental import (
     LintState,
     file_entry,
     load_shared_files,
+    rels_by_shard,
     resolve_positions,
     rows_by_path,
     rule_digests,
@@ -385,17 +386,16 @@ def _incremental(
     if shared != state.shared:
         return None
     # Only the shards whose files (path and content) differ from the state's are read.
-    now = shard_paths(hashes, rels, state.count)
+    grouped = rels_by_shard(rels, state.count)
+    now = shard_paths(hashes, grouped)
     dirty = [shard for shard in shard_names(state.count) if now.get(shard) != state.shards.get(shard, (None,))[0]]
     if not state.load_shards(cache, dirty):
         return None
     present = set(rels)
-    dirty_set = set(dirty)
-    changed = [
-        rel for rel in rels
-        if state_shard(rel, state.count) in dirty_set
-        and ((entry := state.files.get(rel)) is None or entry.sha != hashes.get(rel))
-    ]
+    changed = sorted(
+        rel for shard in dirty for rel in grouped.get(shard, ())
+        if (entry := state.files.get(rel)) is None or entry.sha != hashes.get(rel)
+    )
     removed = [rel for rel in state.files if rel not in present]
     if len(changed) + len(removed) > max(64, len(rels) // 100):
         return None

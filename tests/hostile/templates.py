@@ -117,6 +117,8 @@ def test_every_template_context_is_plain_data(catalog: Path, tmp_path: Path, mon
     first = index["pages"][0]
     assert isinstance(first["record"]["path"], str) and first["record"]["path"].startswith("records/")
     assert "/" not in first["record"]["path"][:1]  # relative to the catalog root, not an absolute path
+    assert "root" not in first["record"] and "where" not in first["record"]  # the machine's paths stay out
+    assert isinstance(first["record"]["key"], str) and first["record"]["key"]  # a remembered property, shown
 
 
 def test_view_converts_objects_and_refuses_what_it_cannot(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from gbstd.model.system import StandardSystem
 _T = TypeVar("_T")
 
 
-class _remembered(Generic[_T]):  # lower case: used as a decorator, like functools.cached_property
+class remembered(Generic[_T]):  # lower case: used as a decorator, like functools.cached_property
     """``functools.cached_property`` as Python 3.12 has it: before 3.12 it takes a lock on every first access,
     a tenth of a second over the half million first accesses a national catalog's duplicate detection makes."""
 
@@ -33,10 +33,10 @@ class _remembered(Generic[_T]):  # lower case: used as a decorator, like functoo
         self.name = name
 
     @overload
-    def __get__(self, instance: None, owner: type | None = None) -> _remembered[_T]: ...
+    def __get__(self, instance: None, owner: type | None = None) -> remembered[_T]: ...
     @overload
     def __get__(self, instance: object, owner: type | None = None) -> _T: ...
-    def __get__(self, instance: object | None, owner: type | None = None) -> _T | _remembered[_T]:
+    def __get__(self, instance: object | None, owner: type | None = None) -> _T | remembered[_T]:
         if instance is None:
             return self
         value = instance.__dict__[self.name] = self.func(instance)
@@ -47,15 +47,16 @@ class _remembered(Generic[_T]):  # lower case: used as a decorator, like functoo
 class Record:
     """One standard's file: where it is, what it says, and its parsed code (None when invalid)."""
 
-    root: Path  # the catalog it was read from
+    # the catalog it was read from (not template data: templates get the record's path inside the catalog)
+    root: Path = field(metadata={"template": False})
     rel: str  # POSIX path relative to the catalog root
     standard: Standard
     code: StandardCode | None
     member: str | None = None  # the federation member holding it (None: the catalog's own)
     # Its file when that is not ``root / rel``: a member's record, once ``rel`` is its path in the union.
-    where: Path | None = field(default=None, repr=False, compare=False)
+    where: Path | None = field(default=None, repr=False, compare=False, metadata={"template": False})
 
-    @_remembered
+    @remembered
     def path(self) -> Path:
         """The record's file (made on first use: a Path per record was a fifth of loading a national catalog
         from the cache, and most runs never ask)."""
@@ -63,12 +64,12 @@ class Record:
 
     # Remembered on first use (a record's standard and code are never changed in place; an edit makes a new
     # Record): the rules read these millions of times at 100 000 records, a second of properties.
-    @_remembered
+    @remembered
     def key(self) -> str:
         """The canonical code, or the code as written when it cannot be parsed."""
         return self.code.canonical if self.code else self.standard.code
 
-    @_remembered
+    @remembered
     def tier(self) -> Tier | None:
         return self.code.tier if self.code else self.standard.tier
 
@@ -76,15 +77,15 @@ class Record:
     def nature(self) -> Nature | None:
         return self.standard.nature or (self.code.nature if self.code else None)
 
-    @_remembered
+    @remembered
     def region(self) -> str | None:
         return self.standard.region or (self.code.region if self.code else None)
 
-    @_remembered
+    @remembered
     def status(self) -> Status:
         return self.standard.status
 
-    @_remembered
+    @remembered
     def title(self) -> str:
         return self.standard.title
 

@@ -13,7 +13,7 @@ import codecs
 import os
 from bisect import bisect_left
 from collections.abc import Iterator
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any, BinaryIO
 
 import orjson
@@ -238,8 +238,8 @@ def _checked_index(meta: dict[str, Any], sep: str) -> dict[str, list[Any]] | Non
     paths = index["paths"]
     if not paths or any(len(index[name]) != len(paths) for name in names):
         return None
-    if not all(type(path) is str for path in paths) or sorted(set(paths)) != paths:
-        return None
+    if not all(type(path) is str for path in paths) or not all(a < b for a, b in pairwise(paths)):
+        return None  # sorted and distinct
     for name in names[1:]:
         if not all(type(n) is int for n in index[name]) or min(index[name]) < 0:
             return None

@@ -28,6 +28,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from gbstd.catalog.catalog import remembered
+
 Plain = str | int | float | bool | None | dt.date | tuple[Any, ...] | MappingProxyType[str, Any]
 
 _MAX_DEPTH = 64  # view data is a tree a few levels deep; deeper means a cycle
@@ -150,13 +152,13 @@ def _fields(cls: type) -> tuple[str, ...]:
     if names is None:
         if issubclass(cls, BaseModel):
             found = list(cls.model_fields)
-        else:
-            found = [f.name for f in dataclasses.fields(cls)]
+        else:  # a field marked ``template: False`` is the program's, not the templates' (Record.root)
+            found = [f.name for f in dataclasses.fields(cls) if f.metadata.get("template", True)]
         for klass in cls.__mro__:
             if klass in (object, BaseModel):
                 continue
             for name, attr in vars(klass).items():
-                if isinstance(attr, property | cached_property) and name not in found:
+                if isinstance(attr, property | cached_property | remembered) and name not in found:
                     found.append(name)
         names = _FIELDS[cls] = tuple(name for name in found if not name.startswith("_"))
     return names

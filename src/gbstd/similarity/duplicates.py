@@ -410,8 +410,12 @@ class _Run:
             suffix[key] = f"\x1f{chain_name[chain] if chain is not None else ''}\x1f{partners.get(key, '')}"
         plain = "\x1f\x1f"
         counts = {True: "live:True", False: "live:False"}
-        notes = [counts[row >= 0 and counted[row]] + suffix.get(record.key, plain)
-                 for record, row in zip(records, rows, strict=True)]
+        if suffix:
+            notes = [counts[row >= 0 and counted[row]] + suffix.get(record.key, plain)
+                     for record, row in zip(records, rows, strict=True)]
+        else:  # no chain and no declaration in the catalog (the usual case): no code to look up
+            plain_notes = {live: note + plain for live, note in counts.items()}
+            notes = [plain_notes[row >= 0 and counted[row]] for row in rows]
         graph = GroupGraph(shared, records, notes, self.catalog.hashes)
 
         def slot(record: Record) -> int:  # a record that is not live: its note is the suffix alone
