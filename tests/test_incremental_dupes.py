@@ -383,3 +383,45 @@ def test_an_unreadable_memo_entry_of_a_changed_component_means_a_full_run(
     assert any(c.reused for c in seen[0].components) is forged
     # forged: the incremental run's detection, the full run's after it, the cold run's above
     assert len(seen) == (3 if forged else 2)
+
+
+@pytest.mark.parametrize("child_dies", [False, True])
+def test_a_title_edit_starts_the_d_rules_child_before_loading_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_dies: bool
+) -> None:
+    """The child of an incremental run loads its own catalog while this process loads its own (no pages
+    shared, none copied on a first write): it is forked before the load, and the result is a cold run's;
+    a child that dies leaves the D rules to this process, with the same result."""
+    import os
+
+    import gbstd.engine as engine
+    import gbstd.linting as linting
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the child runs only with two or more cores")
+    root = copy_sample(tmp_path)
+    lint_json(root)
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    if child_dies:
+        monkeypatch.setattr(engine, "_check_in_child", lambda out, ctx, rules: os._exit(9))
+    events: list[str] = []
+    start, load_catalog = engine.RuleRunner._start, linting.load_catalog
+
+    def forked(self: engine.RuleRunner, rules: list[Any]) -> None:
+        events.append("fork")
+        start(self, rules)
+
+    def loaded(*args: Any, **kwargs: Any) -> Any:
+        events.append("load")  # the child's load is counted in its own copy of the list
+        return load_catalog(*args, **kwargs)
+
+    monkeypatch.setattr(engine.RuleRunner, "_start", forked)
+    monkeypatch.setattr(linting, "load_catalog", loaded)
+    path = records(root)[0]
+    data = load(path)
+    data["title"] = "第九百号独有主题事项管理规范"
+    dump(path, data)
+    incremental = lint_json(root, "--jobs", "2")
+    assert events == ["fork", "load"]
+    assert incremental == lint_json(root, "--no-cache")
+    assert d_findings(incremental)

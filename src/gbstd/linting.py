@@ -444,7 +444,7 @@ def _incremental(
         changes = Changes(before, added_or_removed, frozenset(state.rules))
         try:
             moved, loaded = _rerun(
-                root, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes, rels
+                root, config, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes, rels
             )
         except _DamagedState:
             return None
@@ -471,27 +471,45 @@ def _incremental(
 
 
 def _rerun(
-    root: Path, as_of: dt.date, stale: list[Rule], digests: dict[str, str], state: LintState, cache: Cache,
-    jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None], changes: Changes,
-    rels: list[str],
+    root: Path, config: Config, as_of: dt.date, stale: list[Rule], digests: dict[str, str], state: LintState,
+    cache: Cache, jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None],
+    changes: Changes, rels: list[str],
 ) -> tuple[set[str] | None, Catalog]:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
-    findings in ``state``; the D rules in a forked child while the others run here, as a full run does. After
+    findings in ``state``; the D rules in a forked child while the others run here, as a full run does (the
+    child started before the load, loading its own catalog: :meth:`RuleRunner.before_load`). After
     each rule, the state's shards its findings can change are read (all of them unless the rule re-checked only
     some records: ``RuleContext.remade``); :class:`_DamagedState` when one cannot be.
     Returns the record files whose findings of those rules changed, or None when findings outside the
     records (projects, plans) changed too (then the last report cannot be patched file by file); and the
     catalog it loaded (for the outcome to hold: see LintOutcome)."""
-    # every file's hash is known since the run began, and the record files were listed when it started
-    catalog = load_catalog(root, cache=cache, jobs=jobs, known=hashes, rels=rels)
-    ctx = RuleContext(catalog, as_of)
-    ctx.changes = changes  # a rule that can tell which records an edit affects re-checks only those
-    # the D rules score only the duplicate candidates' components whose inputs changed
-    # (and leave the findings of the others in the state's files when the state holds the memo's findings)
-    ctx.duplicate_memo = memo_for(cache, [rule.code for rule in stale], catalog, state.memos)
+    # the D rules score only the duplicate candidates' components whose inputs changed (and leave the findings
+    # of the others in the state's files when the state holds the memo's findings); one memo (one token) for
+    # this process and the child, each giving it the catalog it loads
+    memo = memo_for(cache, [rule.code for rule in stale], None, state.memos)
+
+    def context(catalog: Catalog) -> RuleContext:
+        ctx = RuleContext(catalog, as_of)
+        ctx.changes = changes  # a rule that can tell which records an edit affects re-checks only those
+        if memo is not None:
+            memo.catalog = catalog
+        ctx.duplicate_memo = memo
+        return ctx
+
+    def load(workers: int | None) -> Catalog:
+        # every file's hash is known since the run began, and the record files were listed when it started
+        return load_catalog(root, cache=cache, jobs=workers, known=hashes, rels=rels)
+
+    # the D rules' child loads the catalog itself (one process: no pool inside a bare fork) while this one does
+    runner = RuleRunner.before_load(lambda: context(load(1)), config, len(rels), stale, errors, jobs)
+    try:
+        catalog = load(jobs)
+    except BaseException:
+        runner.abandon()
+        raise
+    ctx = runner.ctx = context(catalog)
     before = {rule.code: state.elsewhere.get(rule.code) for rule in stale}
     moved: set[str] = set()
-    runner = RuleRunner(ctx, stale, errors, jobs)
     for rule in sorted(stale, key=runner.forked):  # the child's last: it had the most time
         produced = runner.check(rule)
         if not rule.on_records and produced is not None:  # every record's findings of it are none, as before

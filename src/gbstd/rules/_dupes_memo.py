@@ -37,11 +37,12 @@ Kept = tuple[str, float, int]
 
 
 def memo_for(
-    cache: Cache, codes: Iterable[str], catalog: Catalog, state_runs: Mapping[str, str] | None = None
+    cache: Cache, codes: Iterable[str], catalog: Catalog | None, state_runs: Mapping[str, str] | None = None
 ) -> DuplicateMemo | None:
-    """The memo for the D rules among the rule ``codes`` that will run on the whole ``catalog`` (None: none);
-    ``state_runs``: per rule, the token of the memo written with the lint state this run starts from (whose
-    files hold that run's findings)."""
+    """The memo for the D rules among the rule ``codes`` that will run on the whole ``catalog`` (None: none;
+    a catalog not loaded yet is given to ``DuplicateMemo.catalog`` before the rules run); ``state_runs``: per
+    rule, the token of the memo written with the lint state this run starts from (whose files hold that run's
+    findings)."""
     chosen = [code for code in codes if code.startswith("D")]
     return DuplicateMemo(cache, chosen, catalog, state_runs) if chosen else None
 
@@ -55,7 +56,7 @@ class DuplicateMemo:
     when the memo is read, as a damaged or forged one must not be trusted in part."""
 
     def __init__(
-        self, cache: Cache, codes: Iterable[str], catalog: Catalog, state_runs: Mapping[str, str] | None = None
+        self, cache: Cache, codes: Iterable[str], catalog: Catalog | None, state_runs: Mapping[str, str] | None = None
     ) -> None:
         self.cache = cache
         self.codes = sorted(set(codes))
@@ -68,6 +69,7 @@ class DuplicateMemo:
 
     def record(self, rel: str) -> Record:
         if self._records is None:
+            assert self.catalog is not None, "the memo is given its catalog before the rules run"
             self._records = {record.rel: record for record in self.catalog.records}
         return self._records[rel]
 
