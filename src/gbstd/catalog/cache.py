@@ -640,14 +640,18 @@ class Cache:
             yield orjson.dumps(header) + b"\n"
             yield from batches
 
+        path = self.directory / f"{RESULT_PREFIX}{result_id}{RESULT_SUFFIX}"
         try:
-            write_atomic_chunks(self.directory / f"{RESULT_PREFIX}{result_id}{RESULT_SUFFIX}", chunks())
+            write_atomic_chunks(path, chunks())
         except (OSError, ValueError, TypeError):  # orjson refuses lone surrogates (TypeError), as UTF-8 does
             return None
         key = {"digest": digest, "id": result_id, "lines": lines}
-        written = self.write_json("result-key.json", key) is not None
-        self._drop_results_but(result_id if written else "")
-        return result_id if written else None
+        if self.write_json("result-key.json", key) is None:
+            with contextlib.suppress(OSError):  # named by no key: the last result (if any) stays the one named
+                path.unlink(missing_ok=True)
+            return None
+        self._drop_results_but(result_id)
+        return result_id
 
     def _drop_results_but(self, result_id: str) -> None:
         """Remove the results of other writes (and of earlier formats: result.json, result.jsonl); a run still
