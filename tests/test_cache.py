@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gbstd.catalog.cache import RACY_NS, Cache, stored_result_file, tool_fingerprint
+from gbstd.catalog.cache import RACY_NS, Cache, tool_fingerprint
 from gbstd.catalog.config_file import load_config
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
@@ -70,7 +70,7 @@ def test_cold_then_warm_give_the_same_findings_and_warm_comes_from_the_cache(tmp
     )
     age(root)
     cold = lint_json(root)
-    assert stored_result_file(root / ".gbstd-cache").is_file()
+    assert (root / ".gbstd-cache" / "result.jsonl").is_file()
     assert (root / ".gbstd-cache" / ".gitignore").read_text().strip().endswith("*")
     warm = lint_json(root)
     assert warm == cold
@@ -141,7 +141,7 @@ def test_cache_dir_is_configurable(tmp_path: Path) -> None:
         tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD}, '[catalog]\ncache_dir = "build/lint-cache"\n'
     )
     lint_json(root)
-    assert stored_result_file(root / "build" / "lint-cache").is_file()
+    assert (root / "build" / "lint-cache" / "result.jsonl").is_file()
     assert lint_json(root) == (0, [])  # the cache dir is not linted or hashed
 
 
@@ -175,7 +175,7 @@ def test_a_forged_result_for_another_digest_is_not_used(tmp_path: Path) -> None:
     root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
     age(root)
     lint_json(root)
-    result = stored_result_file(root / ".gbstd-cache")
+    result = root / ".gbstd-cache" / "result.jsonl"
     head = json.loads(result.read_text().splitlines()[0])
     head["digest"] = "0" * 64
     fake = ["records/GB-T-41568-2022.yaml", "C001", "假", "fake", None, [], True, 1, 1, "error"]
@@ -260,7 +260,7 @@ def test_forged_record_entries_with_a_valid_header_are_read_again(tmp_path: Path
     )
     age(root)
     expected = lint_json(root)
-    stored_result_file(root / ".gbstd-cache").unlink()
+    (root / ".gbstd-cache" / "result.jsonl").unlink()
     for shard in (root / ".gbstd-cache" / "records").glob("*.json"):
         document = json.loads(shard.read_text())
         document["entries"] = {sha: entry for sha in document["entries"]}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gbstd.catalog.cache import stored_result_file
+from gbstd.catalog.cache import RESULT_FILE
 from gbstd.catalog.config_file import load_config
 from gbstd.catalog.federation import load_union
 from gbstd.catalog.loader import load_catalog
@@ -205,7 +205,7 @@ def test_lint_caches_the_union_in_the_federating_catalog_only(tmp_path: Path) ->
     root = split_sample(tmp_path)
     args = ["lint", str(root), "--format", "json", "--as-of", AS_OF]
     first = _json(args)
-    assert stored_result_file(root / ".gbstd-cache" / "union" / "lint").is_file()
+    assert (root / ".gbstd-cache" / "union" / "lint" / RESULT_FILE).is_file()
     assert not any((tmp_path / d / ".gbstd-cache").exists() for d in DIRS.values())  # nothing in a member
     assert _json(args) == first == _json([*args, "--no-cache"])
     # an edit in a member is seen, by the cached run as by a fresh one

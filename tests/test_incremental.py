@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from gbstd import linting
 from gbstd.catalog import cache as cache_module
-from gbstd.catalog.cache import stored_result_file, text_digest
+from gbstd.catalog.cache import text_digest
 from gbstd.catalog.config_file import load_config
 from gbstd.cli.app import app
 from gbstd.engine import Selection
@@ -433,7 +433,7 @@ def test_a_forged_state_with_a_matching_head_is_not_fatal(pristine: Path, tmp_pa
     head = json.loads(head_path.read_text(encoding="utf-8"))
     head["shards"][state_shard(rel)][1] = text_digest(data)
     head_path.write_text(json.dumps(head), encoding="utf-8")
-    stored_result_file(root / ".gbstd-cache").unlink()  # so every entry is decoded
+    (root / ".gbstd-cache" / "result.jsonl").unlink()  # so every entry is decoded
     edit_comment(root, 1, 1)
     assert lint_json(root) == lint_json(root, "--no-cache")
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from gbstd.catalog.cache import stored_result_file
 from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
 from tests.issue21_support import copy_sample
 from tests.test_incremental import SAMPLE, dump, lint_json, load, records
@@ -126,8 +125,8 @@ def test_suppressions_hold_when_the_last_result_is_gone(tmp_path: Path) -> None:
     cold = lint_json(root)
     assert not any(silenced in line for line in s003(cold))
     cache = root / ".gbstd-cache"
-    stored_result_file(cache).unlink()
-    (cache / "result-key.json").unlink()
+    for name in ("result.jsonl", "result-key.json"):
+        (cache / name).unlink()
     other = next(p for p in records(root) if state_shard(p.relative_to(root).as_posix()) != state_shard(silenced))
     with other.open("a", encoding="utf-8") as handle:
         handle.write("# 备注\n")

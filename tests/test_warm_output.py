@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from gbstd.catalog import cache as cache_module
 from gbstd.catalog.atomic import Span, write_atomic_chunks
-from gbstd.catalog.cache import Cache, Splice, stored_result_file
+from gbstd.catalog.cache import Cache, Splice
 from gbstd.catalog.config_file import load_config
 from gbstd.cli.app import app
 from gbstd.engine import Selection
@@ -128,7 +128,7 @@ def test_a_patched_result_copies_untouched_lines_and_holds_exactly_the_merged_ro
         patched = cache.result_for("d2")
         assert patched is not None
         assert list(patched.rows()) == expected
-        written = stored_result_file(Path(folder)).read_bytes().splitlines(keepends=True)[1:]
+        written = (Path(folder) / "result.jsonl").read_bytes().splitlines(keepends=True)[1:]
         assert patched.lines == [[rows[0][0], rows[-1][0], len(line)]
                                  for line, rows in zip(written, map(orjson.loads, written), strict=True)]
 
@@ -138,7 +138,7 @@ def test_a_result_whose_description_does_not_add_up_to_its_file_is_written_whole
     cache.write_json("probe.json", {})
     rows = [[f"r/{n}.yaml", "C001", "zh", "en", None, [], True, 1, 1, "error"] for n in range(3)]
     assert cache.remember_result("d1", {"files": [], "only": None}, rows)
-    with open(stored_result_file(tmp_path), "ab") as handle:
+    with open(tmp_path / "result.jsonl", "ab") as handle:
         handle.write(b"[]\n")  # a line more than the key describes
     base = cache.result_for("d1")
     assert base is not None
@@ -278,7 +278,7 @@ def test_one_changed_file_is_spliced_into_the_last_report(
 def test_damaged_result_rows_behind_a_stored_report_do_not_change_what_is_printed(sample: Path) -> None:
     cold = lint(sample, "json", "zh", "--no-cache")
     lint(sample, "json")
-    result = stored_result_file(sample / ".gbstd-cache")
+    result = sample / ".gbstd-cache" / "result.jsonl"
     head, *_ = result.read_bytes().split(b"\n", 1)
     result.write_bytes(head + b"\n[[1,2,3]]\n")  # rows that would not decode
     assert lint(sample, "json") == cold  # the report is checked on its own
@@ -287,19 +287,29 @@ def test_damaged_result_rows_behind_a_stored_report_do_not_change_what_is_printe
     assert lint(sample, "json") == cold  # no report: the rows are read, found damaged, and linting starts afresh
 
 
-def test_each_result_is_written_under_its_own_name_and_the_others_go(tmp_path: Path) -> None:
+def test_a_result_set_aside_is_replaced_whole_and_leaves_nothing_behind(tmp_path: Path) -> None:
     cache = Cache(tmp_path, "tool", "config")
     cache.write_json("probe.json", {})
-    (tmp_path / "result.jsonl").write_text("an earlier format's result\n")
     rows = [["r/1.yaml", "C001", "zh", "en", None, [], True, 1, 1, "error"]]
-    first = cache.remember_result("d1", {"files": [], "only": None}, rows)
+    assert cache.remember_result("d1", {"files": [], "only": None}, rows)
     base = cache.result_for("d1")
-    assert first and base is not None and stored_result_file(tmp_path) == tmp_path / f"result-{first}.jsonl"
-    second = cache.remember_patched_result("d2", {"files": [], "only": None}, base, {"r/1.yaml"}, [])
-    assert second and second != first
-    assert sorted(p.name for p in tmp_path.glob("result*.jsonl")) == [f"result-{second}.jsonl"]
+    assert base is not None
+    # what a run stopped between writing and renaming leaves behind, removed by the next write
+    (tmp_path / ".result.jsonl.0123abcd.tmp").write_bytes(b"half a result")
+    (tmp_path / ".result.jsonl.0123abcdef012345.old").write_bytes(b"a result set aside")
+    assert cache.remember_patched_result("d2", {"files": [], "only": None}, base, {"r/1.yaml"}, [])
+    assert sorted(p.name for p in tmp_path.iterdir() if "result" in p.name) == ["result-key.json", "result.jsonl"]
     assert list(base.rows()) == rows  # a reader of the replaced result keeps its open file
-    key = orjson.loads((tmp_path / "result-key.json").read_bytes())
-    for forged in ("../../etc/passwd", "0" * 31, None):  # a key naming anything but a result id: no result
-        (tmp_path / "result-key.json").write_bytes(orjson.dumps({**key, "id": forged}))
-        assert cache.result_for("d2") is None and stored_result_file(tmp_path) is None
+    patched = cache.result_for("d2")
+    assert patched is not None and list(patched.rows()) == []
+
+
+def test_write_atomic_chunks_sets_the_old_file_aside_only_when_asked(tmp_path: Path) -> None:
+    target = tmp_path / "result.jsonl"
+    target.write_bytes(b"old")
+    with open(target, "rb") as reader:
+        write_atomic_chunks(target, [b"new"], aside=True)
+        assert reader.read() == b"old"
+    assert target.read_bytes() == b"new" and sorted(p.name for p in tmp_path.iterdir()) == ["result.jsonl"]
+    write_atomic_chunks(tmp_path / "fresh", [b"first"], aside=True)  # nothing to set aside
+    assert (tmp_path / "fresh").read_bytes() == b"first"

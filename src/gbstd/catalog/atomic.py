@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -45,10 +47,14 @@ class Span:
     length: int
 
 
-def write_atomic_chunks(path: Path, chunks: Iterable[bytes | Span]) -> None:
+def write_atomic_chunks(path: Path, chunks: Iterable[bytes | Span], *, aside: bool = False) -> None:
     """:func:`write_atomic` for content made piece by piece (a large cache file never held whole in memory);
     without fsync, for caches. A :class:`Span` is copied from its file by the kernel where it can (a patched
-    national result is 250 MB, nearly all of it unchanged); ValueError when its file is shorter."""
+    national result is 250 MB, nearly all of it unchanged); ValueError when its file is shorter.
+
+    ``aside``: the file ``path`` held is renamed aside before the new one takes its name, then removed. On
+    ext4, renaming a file over another writes the new one out to disk at once (a tenth of a second for 250
+    MB); in between, a reader finds no file (a cache: it does without), never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -60,10 +66,35 @@ def write_atomic_chunks(path: Path, chunks: Iterable[bytes | Span]) -> None:
                 else:
                     handle.write(chunk)
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        old = _set_aside(path) if aside else None
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if old is not None:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def _set_aside(path: Path) -> Path | None:
+    """Rename ``path`` to a new name beside it (None: there is none, or it cannot be renamed: in use on
+    Windows, where the new file then replaces it as usual). The name must not exist: renaming over a file,
+    even an empty one, is what makes ext4 write the renamed one out."""
+    aside = path.with_name(f".{path.name}.{secrets.token_hex(8)}.old")
+    try:
+        os.rename(path, aside)
+    except OSError:
+        return None
+    return aside
+
+
+def leftovers(directory: Path, name: str) -> list[Path]:
+    """Files a write of ``name`` left beside it when its process was stopped (temporary and set-aside ones)."""
+    try:
+        return [entry for entry in directory.iterdir()
+                if entry.name.startswith(f".{name}.") and entry.name.endswith((".tmp", ".old"))]
+    except OSError:
+        return []
 
 
 def _copy_span(span: Span, out: BinaryIO) -> None:

@@ -13,15 +13,15 @@ never run code). Two sharded stores and one result file:
   and per-file entries in shards by path (32, or about 64 entries each above 20 000 records:
   :func:`gbstd.incremental.shard_count`);
   each shard is checked against the digest the head recorded for it.
-- ``result-<id>.jsonl`` (named, with its digest, in ``result-key.json``): the findings of the last complete
-  run, a head line then lines of up to RESULT_BATCH findings (read and written a line at a time), with the
-  digest of everything they depend on (the content hash of every file in the catalog, the configuration,
-  ``--as-of``, the rules that run, the reported paths, the tool fingerprint). Rules run again whenever any of
-  that changes. Each write of it gets a new random id, in its name and its head line (a new name, not one
-  renamed over the last: on ext4 that forces the new file's 250 MB out to disk at once, a tenth of a second).
+- ``result.jsonl`` (and its digest alone in ``result-key.json``): the findings of the last complete run, a
+  head line then lines of up to RESULT_BATCH findings (read and written a line at a time), with the digest of everything they depend on (the
+  content hash of every file in the catalog, the configuration, ``--as-of``, the rules that run, the
+  reported paths, the tool fingerprint). Rules run again whenever any of that changes. Each write of it gets
+  a new random id in its head line; the last one is renamed aside before the new one takes its name, then
+  removed (renamed over, ext4 would write the new one out to disk at once).
 - ``outputs/<options digest>-<result id>.out`` and ``.json``: the report last printed from the stored result with one set
   of output options (format, language, colour, path prefix, encoding), and its description: the result id it
-  was rendered from, its size and CRC-32, the counts, and each reported file's byte range. It is printed
+  was rendered from, its size and SHA-256, the counts, and each reported file's byte range. It is printed
   again only when all of that matches exactly (:mod:`gbstd.reporters.stored`).
 
 Stores are split into SHARD_COUNT shards so that changing one file rewrites two shards, not the whole cache;
@@ -52,7 +52,7 @@ from typing import Any, BinaryIO
 import orjson
 
 import gbstd
-from gbstd.catalog.atomic import Span, write_atomic, write_atomic_chunks
+from gbstd.catalog.atomic import Span, leftovers, write_atomic, write_atomic_chunks
 from gbstd.catalog.yamlio import Fingerprint, fingerprint_of
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
@@ -64,7 +64,7 @@ FORMAT = 3  # 2: sharded lint state, result as JSON lines; 3: 32 shards a store,
 # 32: 97 files); enough that one edit at 100 000 records rewrites about 3 000 entries a store, not all.
 SHARD_COUNT = 32
 SHARD_NAMES = tuple(f"{i:02x}" for i in range(SHARD_COUNT))
-RESULT_PREFIX, RESULT_SUFFIX = "result-", ".jsonl"  # result-<id>.jsonl
+RESULT_FILE = "result.jsonl"
 OUTPUT_DIR = "outputs"  # rendered reports of the stored result, one per format and output options
 _RESULT_ID = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16): also a safe part of a file name
 # Findings a line of the result: a bounded line to decode. Short, because a result is patched line by line and
@@ -302,17 +302,6 @@ class _Store:
         self._all = False
 
 
-def stored_result_file(directory: Path) -> Path | None:
-    """The result file that ``result-key.json`` in the cache ``directory`` names (None: none is named)."""
-    try:
-        result_id = orjson.loads((directory / "result-key.json").read_bytes()).get("id")
-    except (OSError, ValueError, AttributeError):
-        return None
-    if not isinstance(result_id, str) or not _RESULT_ID.fullmatch(result_id):
-        return None
-    return directory / f"{RESULT_PREFIX}{result_id}{RESULT_SUFFIX}"
-
-
 class _Directories:
     """``lstat`` of files below ``top`` by name in their open directory: the kernel then resolves one name, not
     the whole path (a fifth less time over a national catalog's 100 000 files). One directory is open at a time
@@ -516,12 +505,10 @@ class Cache:
         """The stored result for ``digest``, its findings read lazily; None when there is none."""
         # The small key file first: a large catalog's result is not opened only to find it is stale.
         key = self.read_json(self.directory / "result-key.json") or {}
-        result_id = key.get("id")
-        if key.get("digest") != digest or not isinstance(result_id, str) or not _RESULT_ID.fullmatch(result_id):
+        if key.get("digest") != digest:
             return None
-        path = self.directory / f"{RESULT_PREFIX}{result_id}{RESULT_SUFFIX}"
         try:
-            handle = open(path, "rb")  # noqa: SIM115 - kept by the StoredResult
+            handle = open(self.directory / RESULT_FILE, "rb")  # noqa: SIM115 - kept by the StoredResult
         except OSError:
             return None
         try:
@@ -535,8 +522,8 @@ class Cache:
         ] != [FORMAT, self.tool, self.config]:
             handle.close()
             return None
-        lines = key.get("lines") if result_id == header.get("id") else None
-        return StoredResult(path, header, handle, len(first), lines)
+        lines = key.get("lines") if key.get("id") == header.get("id") else None
+        return StoredResult(self.directory / RESULT_FILE, header, handle, len(first), lines)
 
     def remember_result(self, digest: str, head: dict[str, Any], rows: Iterable[list[Any]]) -> str | None:
         """Store a complete result (``head``, then the finding rows in batches, written as they come); the id
@@ -640,32 +627,16 @@ class Cache:
             yield orjson.dumps(header) + b"\n"
             yield from batches
 
-        path = self.directory / f"{RESULT_PREFIX}{result_id}{RESULT_SUFFIX}"
         try:
-            write_atomic_chunks(path, chunks())
+            (self.directory / "result.json").unlink(missing_ok=True)  # the whole-JSON result of format 1
+            for leftover in leftovers(self.directory, RESULT_FILE):  # of a run that was stopped mid-write
+                leftover.unlink(missing_ok=True)
+            # the last result set aside first: renamed over, it would be written out to disk at once (ext4)
+            write_atomic_chunks(self.directory / RESULT_FILE, chunks(), aside=True)
         except (OSError, ValueError, TypeError):  # orjson refuses lone surrogates (TypeError), as UTF-8 does
             return None
         key = {"digest": digest, "id": result_id, "lines": lines}
-        if self.write_json("result-key.json", key) is None:
-            with contextlib.suppress(OSError):  # named by no key: the last result (if any) stays the one named
-                path.unlink(missing_ok=True)
-            return None
-        self._drop_results_but(result_id)
-        return result_id
-
-    def _drop_results_but(self, result_id: str) -> None:
-        """Remove the results of other writes (and of earlier formats: result.json, result.jsonl); a run still
-        reading one keeps its open file."""
-        try:
-            names = [entry.name for entry in os.scandir(self.directory)]
-        except OSError:
-            return
-        keep = f"{RESULT_PREFIX}{result_id}{RESULT_SUFFIX}"
-        for name in names:
-            if name != keep and (name in ("result.json", "result.jsonl") or (
-                    name.startswith(RESULT_PREFIX) and name.endswith(RESULT_SUFFIX))):
-                with contextlib.suppress(OSError):  # in use elsewhere (Windows): next time
-                    os.unlink(self.directory / name)
+        return result_id if self.write_json("result-key.json", key) is not None else None
 
     def forget_result(self) -> None:
         """Stop trusting the stored result (its rows proved damaged): the next run does not find it."""
