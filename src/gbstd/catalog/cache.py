@@ -21,7 +21,7 @@ never run code). Two sharded stores and one result file:
   removed (renamed over, ext4 would write the new one out to disk at once).
 - ``outputs/<options digest>-<result id>.out`` and ``.json``: the report last printed from the stored result with one set
   of output options (format, language, colour, path prefix, encoding), and its description: the result id it
-  was rendered from, its size and SHA-256, the counts, and each reported file's byte range. It is printed
+  was rendered from, its size and CRC-32, the counts, and each reported file's byte range. It is printed
   again only when all of that matches exactly (:mod:`gbstd.reporters.stored`).
 
 Stores are split into SHARD_COUNT shards so that changing one file rewrites two shards, not the whole cache;
@@ -578,7 +578,13 @@ class Cache:
                     before += waiting[order[k]]
                     k += 1
                 hit = bisect.bisect_left(changed, first)
-                if not before and (hit == len(changed) or changed[hit] > last):
+                touched_here = hit < len(changed) and changed[hit] <= last
+                if before:  # new rows ahead of this line: the unchanged bytes so far, then theirs
+                    if unchanged:
+                        yield Span(handle, offset - unchanged, unchanged)
+                        unchanged = 0
+                    yield _line(before, lines)
+                if not touched_here:
                     lines.append([first, last, size])  # no changed file in this line: its bytes as they are
                     unchanged += size
                     offset += size
@@ -586,13 +592,6 @@ class Cache:
                 if unchanged:
                     yield Span(handle, offset - unchanged, unchanged)
                     unchanged = 0
-                if before:
-                    yield _line(before, lines)
-                if hit == len(changed) or changed[hit] > last:
-                    lines.append([first, last, size])
-                    yield Span(handle, offset, size)
-                    offset += size
-                    continue
                 line = os.pread(handle.fileno(), size, offset)
                 offset += size
                 if len(line) != size or not line.endswith(b"\n"):
