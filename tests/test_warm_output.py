@@ -313,3 +313,17 @@ def test_write_atomic_chunks_sets_the_old_file_aside_only_when_asked(tmp_path: P
     assert target.read_bytes() == b"new" and sorted(p.name for p in tmp_path.iterdir()) == ["result.jsonl"]
     write_atomic_chunks(tmp_path / "fresh", [b"first"], aside=True)  # nothing to set aside
     assert (tmp_path / "fresh").read_bytes() == b"first"
+
+
+def test_a_stopped_sync_leaves_staging_directories_that_the_next_one_removes(tmp_path: Path) -> None:
+    from gbstd.catalog.federation_git import _remove_leftovers
+
+    target = tmp_path / "member"
+    target.mkdir()
+    for name in (".member.ab12.tmp", ".member.ab12.tmp.old"):  # replace_directory's stage, and the old tree
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.yaml").write_text("x")
+    (tmp_path / ".member.cd34.tmp").symlink_to(target)  # a link is not followed, not removed
+    (tmp_path / ".other.ab12.tmp").mkdir()  # another target's
+    _remove_leftovers(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".member.cd34.tmp", ".other.ab12.tmp", "member"]

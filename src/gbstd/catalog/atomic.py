@@ -89,7 +89,8 @@ def _set_aside(path: Path) -> Path | None:
 
 
 def leftovers(directory: Path, name: str) -> list[Path]:
-    """Files a write of ``name`` left beside it when its process was stopped (temporary and set-aside ones)."""
+    """What a write of ``name`` left beside it when its process was stopped: temporary and set-aside files
+    (:func:`write_atomic_chunks`) or directories (:func:`replace_directory`)."""
     try:
         return [entry for entry in directory.iterdir()
                 if entry.name.startswith(f".{name}.") and entry.name.endswith((".tmp", ".old"))]

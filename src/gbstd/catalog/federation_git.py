@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from gbstd.catalog.atomic import replace_directory, write_atomic
+from gbstd.catalog.atomic import leftovers, replace_directory, write_atomic
 from gbstd.catalog.config_file import CatalogError
 from gbstd.i18n import Text
 from gbstd.model.config import Config, Member
@@ -130,8 +130,6 @@ def sync_member(
 
 def _remove_leftovers(target: Path) -> None:
     """Staging directories of a sync that was killed half-way (``.<name>.*.tmp``, ``….tmp.old``)."""
-    if not target.parent.is_dir():
-        return
-    for entry in target.parent.iterdir():
-        if entry.name.startswith(f".{target.name}.") and ".tmp" in entry.name and not entry.is_symlink():
+    for entry in leftovers(target.parent, target.name):
+        if not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
