@@ -40,8 +40,8 @@ def test_a_forked_cold_run_prints_what_one_process_prints(tmp_path: Path, monkey
     if len(os.sched_getaffinity(0)) < 2:
         pytest.skip("the child runs only with two or more cores")
     alone, forked = tmp_path / "alone", tmp_path / "forked"
-    shutil.copytree(SAMPLE, alone)
-    shutil.copytree(SAMPLE, forked)
+    shutil.copytree(SAMPLE, alone, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    shutil.copytree(SAMPLE, forked, ignore=shutil.ignore_patterns(".gbstd-cache"))
     expected = _lint(alone, "--format", output_format, "--jobs", "1")
     assert b"D00" in expected[1]
     monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
@@ -54,7 +54,7 @@ def test_a_forked_cold_run_prints_what_one_process_prints(tmp_path: Path, monkey
 
 
 def test_lint_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None:
-    shutil.copytree(SAMPLE, tmp_path / "c")
+    shutil.copytree(SAMPLE, tmp_path / "c", ignore=shutil.ignore_patterns(".gbstd-cache"))
     assert gc.isenabled()
     _lint(tmp_path / "c", "--format", "json")
     assert gc.isenabled()

@@ -73,7 +73,7 @@ def _commands(root: Path, work: Path) -> list[list[str]]:
 
 
 def _catalog(path: Path) -> Path:
-    shutil.copytree(SAMPLE, path)
+    shutil.copytree(SAMPLE, path, ignore=shutil.ignore_patterns(".gbstd-cache"))
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run(["git", "init", "-q", str(path)], check=True)
     subprocess.run([*git, "-C", str(path), "add", "-A"], check=True)

@@ -59,7 +59,7 @@ def lint_findings(root: Path) -> set[tuple[str, str, str]]:
 @pytest.fixture
 def messy(tmp_path: Path) -> Path:
     root = tmp_path / "standards"
-    shutil.copytree(SAMPLE, root)
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
     for path in sorted((root / "records").rglob("*.yaml")):
         path.write_text(mess_up(path.read_text(encoding="utf-8")), encoding="utf-8")
     return root

@@ -43,7 +43,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def sample(tmp_path: Path) -> Path:
     """The sample catalog, plus extra columns on one record (they must survive the round trip too)."""
     root = tmp_path / "sample"
-    shutil.copytree(SAMPLE, root)
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
     target = root / "records/local/DB4103-T-152-2023.yaml"
     target.write_text(target.read_text(encoding="utf-8") + EXTRA + REVIEW,
                       encoding="utf-8")  # fmt: skip

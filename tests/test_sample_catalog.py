@@ -46,7 +46,7 @@ def test_schema_check_fails_on_a_stale_file(tmp_path: Path) -> None:
 def planted(tmp_path: Path) -> Path:
     """A copy of the sample catalog with one defect of each kind planted in it."""
     root = tmp_path / "standards"
-    shutil.copytree(SAMPLE, root)
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
     records = root / "records"
     # 1. swapped dates (published after effective) in a real record
     path = records / "local" / "DB4103-T-152-2023.yaml"

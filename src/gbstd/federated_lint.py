@@ -31,6 +31,7 @@ from gbstd.catalog.federation import (
     locate_member,
     member_prefixed,
     select_members,
+    union_cache_dir,
 )
 from gbstd.catalog.loader import walk_files
 from gbstd.catalog.yamlio import fingerprint_of
@@ -41,7 +42,6 @@ from gbstd.i18n import Text
 from gbstd.linting import LintOutcome, cache_dir_within, hash_file, selection_key
 from gbstd.model.config import Config
 
-UNION_CACHE = "union"  # under the federating catalog's cache directory
 RESULT_CACHE = "lint"  # under the union's cache: the last result and the union's file hashes
 
 
@@ -70,7 +70,7 @@ def lint_union(
 ) -> tuple[LintOutcome, dict[str, Path]]:
     """Lint the union of the federating catalog at ``root`` and its members; also where each member's files
     are (path prefix → directory), for limiting the report to paths. Findings are not limited here."""
-    cache_dir = root / config.catalog.cache_dir / UNION_CACHE
+    cache_dir = union_cache_dir(root, config)
     store = Cache(cache_dir / RESULT_CACHE, tool_fingerprint(), config_digest(config)) if use_cache else None
     found = _parts(root, config, members, allow_missing) if store is not None else None
     head = [*selection_key(selection), as_of.isoformat(), "|".join(sorted(members or [])), str(allow_missing)]

@@ -66,7 +66,7 @@ def _set_field(path: Path, name: str, value: str) -> None:
 @pytest.fixture
 def hostile(tmp_path: Path) -> Path:
     root = tmp_path / "hostile"
-    shutil.copytree(SAMPLE, root)
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
     for rel, name, value in PLANTED:
         _set_field(root / rel, name, value)
     target = root / "records/local/DB4103-T-152-2023.yaml"

@@ -30,7 +30,7 @@ runner = CliRunner()
 @pytest.fixture
 def catalog(tmp_path: Path) -> Path:
     root = tmp_path / "catalog"
-    shutil.copytree(SAMPLE, root)
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
     return root
 
 

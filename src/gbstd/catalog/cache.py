@@ -453,6 +453,18 @@ class Cache:
                     found[rel] = _trusted_sha(entry, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         return found
 
+    def hashed_before(self, rels: Iterable[str]) -> dict[str, str]:
+        """The content hash each of ``rels`` had when it was last hashed, whatever its fingerprint says now (a
+        file copied, checked out again or restored with the cache has a new one), where the cache has that
+        content's parsed data: a reader that finds the same hash for the file's bytes may take it instead of
+        parsing them."""
+        found: dict[str, str] = {}
+        for rel in rels:
+            entry = self.files.get(rel)
+            if type(entry) is list and len(entry) == 6 and type(entry[4]) is str and self.parsed(entry[4]):
+                found[rel] = entry[4]
+        return found
+
     def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
         entry = self.files.get(rel)
         if isinstance(entry, list) and entry[:5] == [*fingerprint, sha] and self.known_hash(rel, fingerprint):

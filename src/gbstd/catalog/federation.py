@@ -23,18 +23,24 @@ from gbstd.catalog.cache import Cache, config_digest, tool_fingerprint
 from gbstd.catalog.catalog import Catalog, MemberInfo
 from gbstd.catalog.config_file import CONFIG_NAME, CatalogError, find_root, load_config
 from gbstd.catalog.federation_git import Manifest, checkout_dir, public_url, read_manifest
-from gbstd.catalog.loader import load_catalog, record_rels
+from gbstd.catalog.loader import load_catalog, load_catalog_cached, record_rels
 from gbstd.catalog.yamlio import is_inside
 from gbstd.i18n import Text
 from gbstd.model.config import Config, Member
 
 Warn = Callable[[Text], None]
+UNION_CACHE = "union"  # under the federating catalog's cache directory
 MEMBER_CACHES = "members"  # under a union's cache directory: one cache directory per member
 Progress = Callable[[int], None]
 
 
 def is_federation(config: Config) -> bool:
     return bool(config.federation.members)
+
+
+def union_cache_dir(root: Path, config: Config) -> Path:
+    """Where a federating catalog's union keeps its parsed files and its lint result."""
+    return root / config.catalog.cache_dir / UNION_CACHE
 
 
 @dataclass
@@ -100,6 +106,7 @@ def load_union(
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     cache_dir: Path | None = None,
+    use_cache: bool = False,
 ) -> Catalog:
     """Load the catalog holding ``start``; when it federates members, the union of it and its members.
 
@@ -108,8 +115,17 @@ def load_union(
     ``allow_missing`` a warning (``warn``) and left out. Without members this is :func:`load_catalog`.
     With ``cache_dir``, each catalog of the union keeps its parsed files in a cache of its own under it
     (``members/<name>/…``), all in the federating catalog's cache: nothing is written into a member.
+    ``use_cache`` (without ``cache_dir``): the cache the catalog's own lint made, if it did — for a union, the
+    one its federated lint made (:data:`UNION_CACHE`) — so that every command loads known files without
+    parsing them (:func:`load_catalog_cached`).
     """
     root = find_root(start)
+    if use_cache and cache_dir is None:
+        config = load_config(root)
+        if not is_federation(config):
+            return load_catalog_cached(root, progress=progress, on_total=on_total)
+        if union_cache_dir(root, config).is_dir():
+            cache_dir = union_cache_dir(root, config)
     counter = _Totals(on_total)
     return _load(root, members, allow_missing, warn, progress, counter, (), cache_dir)
 

@@ -31,6 +31,7 @@ from gbstd.catalog.yamlio import (
     read_bytes,
 )
 from gbstd.findings import Finding
+from gbstd.gcpause import without_cycle_collection
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
 from gbstd.model.notes import BulletinNotes
@@ -257,6 +258,7 @@ def _cache_skip(root: Path, config: Config, top: Path) -> list[str]:
         return []
 
 
+@without_cycle_collection()  # a catalog is hundreds of thousands of small objects and no cycles (gbstd.gcpause)
 def load_catalog(
     start: Path,
     *,
@@ -286,6 +288,23 @@ def load_catalog(
     if cache is not None:
         cache.flush_parsed()
     load_files_after_records(catalog)
+    return catalog
+
+
+def load_catalog_cached(
+    start: Path, *, progress: Progress | None = None, on_total: Callable[[int], None] | None = None,
+) -> Catalog:
+    """:func:`load_catalog` with the catalog's own cache (the one ``gbstd lint`` makes, ``cache_dir``), when
+    there is one: a file whose content the cache has parsed is not parsed again, and what this load parses is
+    kept for the next command. Only lint makes the cache directory (a command that reads a catalog writes
+    nothing into it unasked) and only lint prunes it: an incremental lint run compares an edited file with its
+    previous content's parsed data. An unwritable cache is no error (:meth:`Cache.write_json`)."""
+    root = find_root(start)
+    cache = Cache.open(root, load_config(root))
+    if not cache.directory.is_dir():
+        return load_catalog(root, progress=progress, on_total=on_total)
+    catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache)
+    cache.save()
     return catalog
 
 
@@ -328,9 +347,21 @@ def _load_records(
                 progress(1)
         else:
             to_read.append(rel)
-    for rel, fingerprint, sha, data, problems, has_text, positions, plain in _read_all(
-        root, to_read, config.catalog.max_file_size, jobs
+    # A file whose fingerprint the cache does not trust may still hold a content it has parsed: read and hashed,
+    # it is not parsed again (a copied catalog, a cache restored in CI, a file saved unchanged).
+    before = cache.hashed_before(to_read) if cache is not None else {}
+    for rel, fingerprint, sha, data, problems, has_text, positions, plain, known in _read_all(
+        root, to_read, config.catalog.max_file_size, jobs, before
     ):
+        if known and cache is not None and sha is not None and fingerprint is not None:
+            cache.remember_hash(rel, fingerprint, sha)
+            if _from_cache(catalog, rel, sha, cache):
+                if progress:
+                    progress(1)
+                continue
+            # its parsed data is gone (a damaged entry): parsed here after all
+            rel, fingerprint, sha, data, problems, has_text, positions, plain, _ = read_and_parse(
+                str(root), rel, config.catalog.max_file_size)
         document, findings = _document(data, problems, has_text, rel)
         if positions is not None:
             catalog.positions[rel] = positions
@@ -390,28 +421,32 @@ def _add(catalog: Catalog, rel: str, data: Any, findings: list[Finding]) -> None
         catalog.records.append(record)
 
 
-# (path, fingerprint, content hash, parsed data, problems, decoded, positions, whether the cache can keep the data)
-ReadResult = tuple[str, Fingerprint | None, str | None, Any, list[FileProblem], bool, Positions | None, bool]
+# (path, fingerprint, content hash, parsed data, problems, decoded, positions, whether the cache can keep the data,
+# whether the content was the one expected and so not parsed)
+ReadResult = tuple[str, Fingerprint | None, str | None, Any, list[FileProblem], bool, Positions | None, bool, bool]
 
 
-def read_and_parse(root: str, rel: str, max_size: int) -> ReadResult:
+def read_and_parse(root: str, rel: str, max_size: int, expected: str | None = None) -> ReadResult:
     """Read, hash and parse one file: the part of loading that runs in worker processes (with the check that
-    the cache can keep the parsed data, a walk of every value that would otherwise hold up the main process)."""
+    the cache can keep the parsed data, a walk of every value that would otherwise hold up the main process).
+    A file whose content hash is ``expected`` (one the cache has parsed) is read and hashed, not parsed."""
     data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size, root)
     if data is None:
-        return rel, None, None, None, problems, False, None, True
+        return rel, None, None, None, problems, False, None, True, False
     sha = content_hash(data)
+    if sha == expected:
+        return rel, fingerprint, sha, None, problems, True, None, True, True
     text, problems = decode_text(data)
     document = positions = None
     if text is not None:
         document, parse_problems, positions = parse_yaml_positions(text)
         problems += parse_problems + invisible_characters(text, document, positions)
-    return rel, fingerprint, sha, document, problems, text is not None, positions, is_plain_data(document)
+    return rel, fingerprint, sha, document, problems, text is not None, positions, is_plain_data(document), False
 
 
-def _read_chunk(args: tuple[str, list[str], int]) -> list[ReadResult]:
-    root, rels, max_size = args
-    return [read_and_parse(root, rel, max_size) for rel in rels]
+def _read_chunk(args: tuple[str, list[str], int, dict[str, str]]) -> list[ReadResult]:
+    root, rels, max_size, expected = args
+    return [read_and_parse(root, rel, max_size, expected.get(rel)) for rel in rels]
 
 
 def worker_count(jobs: int, files: int, threshold: int | None = None, chunk: int | None = None) -> int:
@@ -426,14 +461,22 @@ def worker_count(jobs: int, files: int, threshold: int | None = None, chunk: int
     return min(jobs or cores, cores, max(1, files // (CHUNK if chunk is None else chunk)))
 
 
-def _read_all(root: Path, rels: list[str], max_size: int, jobs: int) -> Iterator[ReadResult]:
+def _read_all(
+    root: Path, rels: list[str], max_size: int, jobs: int, expected: Mapping[str, str] | None = None
+) -> Iterator[ReadResult]:
+    """:func:`read_and_parse` for every file, in worker processes when there are many; ``expected``: per
+    file, a content hash whose parsed data the caller has (that content is not parsed)."""
     workers = worker_count(jobs, len(rels))
     top = str(root)
+    expected = expected or {}
     if workers <= 1:
         for rel in rels:
-            yield read_and_parse(top, rel, max_size)
+            yield read_and_parse(top, rel, max_size, expected.get(rel))
         return
-    chunks = [(top, rels[i : i + CHUNK], max_size) for i in range(0, len(rels), CHUNK)]
+    chunks = [
+        (top, part, max_size, {rel: expected[rel] for rel in part if rel in expected})
+        for part in (rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK))
+    ]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with context.Pool(workers) as pool:

@@ -25,7 +25,7 @@ from typer.core import TyperGroup
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.federation import load_union
-from gbstd.catalog.loader import load_catalog
+from gbstd.catalog.loader import load_catalog_cached
 from gbstd.i18n import Lang, Text
 from gbstd.printable import printable
 
@@ -135,8 +135,9 @@ def parse_date_option(value: str, option: str, lang: Lang) -> dt.date:
 
 
 def load_catalog_or_fail(path: Path, lang: Lang, label: Text | None = None, *, show: bool | None = None) -> Catalog:
-    """Load the catalog that holds ``path`` behind a progress bar; any CatalogError is a one-line exit 2."""
-    return _load_or_fail(path, lang, label, show, load_catalog)
+    """Load the catalog that holds ``path`` (with its cache) behind a progress bar; any CatalogError is a
+    one-line exit 2."""
+    return _load_or_fail(path, lang, label, show, load_catalog_cached)
 
 
 def load_union_or_fail(
@@ -146,7 +147,8 @@ def load_union_or_fail(
     """Load the catalog holding ``path``, with its federation members when it has any (see
     :mod:`gbstd.catalog.federation`); any CatalogError is a one-line exit 2, a skipped member a warning."""
     return _load_or_fail(path, lang, label, show, partial(
-        load_union, members=members, allow_missing=allow_missing, warn=lambda message: warn(message, lang)
+        load_union, members=members, allow_missing=allow_missing, warn=lambda message: warn(message, lang),
+        use_cache=True,
     ))
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
+from gbstd.catalog.loader import load_catalog_cached
 from gbstd.cli.common import CatalogArgument, CatalogOption, LangChoice, LangOption, fail, named_catalog
 from gbstd.gitrepo import FieldChange, RecordHistory, record_history
 from gbstd.i18n import Lang, Text
@@ -52,7 +52,7 @@ def history(
     if not path.exists():
         fail(Text(f"路径不存在：{path}", f"no such path: {path}"), language)
     try:
-        catalog = load_catalog(path)
+        catalog = load_catalog_cached(path)
         found = record_history(catalog, code, since)
     except CatalogError as exc:
         fail(exc.text, language)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
-from gbstd.catalog.loader import load_catalog
+from gbstd.catalog.loader import load_catalog_cached
 from gbstd.catalog.newrecord import CodeTooLong
 from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
 from gbstd.i18n import Lang, Text
@@ -96,7 +96,7 @@ def _status(raw: str | None, lang: Lang) -> str | None:
 
 def _module(root: Path, module: str | None, lang: Lang) -> tuple[str | None, list[str]]:
     """The system's modules, asking for the module on a terminal when it is missing (C016 needs one)."""
-    known = list(load_catalog(root).modules)
+    known = list(load_catalog_cached(root).modules)
     if known and module is None and sys.stdin.isatty():
         module = typer.prompt("体系编号 module" if lang == "zh" else "module (体系编号)").strip() or None
     return module, known

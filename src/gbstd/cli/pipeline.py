@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
+from gbstd.catalog.loader import load_catalog_cached
 from gbstd.cli.common import (
     AsOfOption,
     CatalogArgument,
@@ -82,7 +82,7 @@ def pipeline(
     if window[0] and window[1] and window[0] > window[1]:
         fail(Text("--from 晚于 --to", "--from is after --to"), language)
     try:
-        catalog = load_catalog(path)
+        catalog = load_catalog_cached(path)
     except CatalogError as exc:
         fail(exc.text, language)
     states = [s for s in project_states(catalog, day) if s.active or not active]

@@ -11,7 +11,7 @@ import typer
 
 from gbstd.catalog.catalog import Catalog, PlanFile
 from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import load_catalog
+from gbstd.catalog.loader import load_catalog_cached
 from gbstd.cli.common import (
     AsOfOption,
     CatalogOption,
@@ -78,7 +78,7 @@ def status(
     else:
         start = as_path if as_path is not None and as_path.exists() else catalog_dir or Path(".")
     try:
-        catalog = load_catalog(start)
+        catalog = load_catalog_cached(start)
     except CatalogError as exc:
         fail(exc.text, language)
     chosen = _choose(catalog, plan, as_path, language)

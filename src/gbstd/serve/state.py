@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.loader import load_catalog
+from gbstd.catalog.loader import load_catalog_cached
 from gbstd.i18n import Lang, Text
 from gbstd.reports.templating import render
 from gbstd.serve.security import Sessions
@@ -44,7 +44,7 @@ class Server:
 
     def catalog(self) -> Catalog:
         """The catalog as it is on disk now: every page reflects the files, edits made elsewhere included."""
-        return load_catalog(self.root)
+        return load_catalog_cached(self.root)
 
     def text(self, message: Text) -> str:
         return message.get(self.lang)

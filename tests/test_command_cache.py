@@ -1,0 +1,139 @@
+"""Every command that reads a catalog loads the files the lint cache knows from it, parses only the others,
+sees every edit, and leaves an incremental lint run equal to a cold one."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gbstd.catalog import loader
+from tests.federation_support import split_sample
+from tests.issue21_support import copy_sample, invoke
+
+AS_OF = "2025-06-30"
+RECORD = "records/local/DB4103-T-152-2023.yaml"
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The record files each load parses (rather than taking their content's parsed data from the cache)."""
+    seen: list[str] = []
+    real = loader._read_all
+
+    def spy(*args: Any) -> Iterator[loader.ReadResult]:
+        for result in real(*args):
+            if not result[-1]:  # not a content the cache had parsed
+                seen.append(result[0])
+            yield result
+
+    monkeypatch.setattr(loader, "_read_all", spy)
+    return seen
+
+
+def lint_rows(root: Path, *extra: str) -> list[str]:
+    code, out, err = invoke("lint", str(root), "--as-of", AS_OF, "--format", "json", "--lang", "en", *extra)
+    assert code in (0, 1), err
+    return sorted(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in json.loads(out))
+
+
+def catalog_titles(root: Path, table: Path) -> dict[str, str]:
+    """Code → title of ``gbstd report catalog`` as CSV."""
+    code, _, err = invoke("report", "catalog", str(root), "-o", str(table))
+    assert code == 0, err
+    with table.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    head = rows[0]
+    return {row[head.index("标准号")]: row[head.index("标准名称")] for row in rows[1:] if row}
+
+
+def set_title(path: Path, title: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(f"title: {title}\n" if line.startswith("title:") else line for line in lines),
+                    encoding="utf-8")
+
+
+def test_a_command_after_lint_parses_only_the_files_edited_since(tmp_path: Path, parsed: list[str]) -> None:
+    root = copy_sample(tmp_path)
+    lint_rows(root)
+    count = len(parsed)
+    assert count > 30  # the cold lint parsed every record file
+    parsed.clear()
+
+    first = catalog_titles(root, tmp_path / "a.csv")
+    assert parsed == []  # every record from the cache
+    assert len(first) == count
+
+    set_title(root / RECORD, "机关办公用房维修改造规范（修订）")
+    edited = catalog_titles(root, tmp_path / "b.csv")
+    assert parsed == [RECORD]  # the edit, and nothing else, read from disk
+    assert edited["DB4103/T 152-2023"] == "机关办公用房维修改造规范（修订）"  # the edit is seen, not the cached title
+    assert {code: title for code, title in edited.items() if code != "DB4103/T 152-2023"} == {
+        code: title for code, title in first.items() if code != "DB4103/T 152-2023"}
+
+    parsed.clear()
+    code, out, err = invoke("review", str(root), "--as-of", AS_OF, "--format", "json")
+    assert code == 0, err
+    assert parsed == []  # what report parsed was kept for the next command
+    assert json.loads(out)["items"]
+
+
+def test_a_copied_catalog_with_its_cache_is_not_parsed_again(tmp_path: Path, parsed: list[str]) -> None:
+    """Every file of a copy has a new fingerprint (inode, times): as for a cache restored in CI, each is read
+    and hashed, and a content the cache has parsed is not parsed again — lint's findings stay the same."""
+    first = copy_sample(tmp_path / "a")
+    cold = lint_rows(first)
+    copy = tmp_path / "b"
+    shutil.copytree(first, copy)
+    parsed.clear()
+    assert lint_rows(copy) == cold
+    assert parsed == []
+    set_title(copy / RECORD, "机关办公用房维修改造规范（修订）")
+    assert lint_rows(copy) == lint_rows(copy, "--no-cache")
+
+
+def test_a_command_in_a_catalog_never_linted_makes_no_cache(tmp_path: Path, parsed: list[str]) -> None:
+    root = copy_sample(tmp_path)
+    for args in (["review", str(root), "--as-of", AS_OF, "--format", "json"],
+                 ["system", str(root), "--as-of", AS_OF, "--format", "json"],
+                 ["dupes", str(root), "--format", "json"]):
+        parsed.clear()
+        code, _, err = invoke(*args)
+        assert code in (0, 1), err
+        assert len(parsed) > 30, args  # every record parsed
+    assert not (root / ".gbstd-cache").exists()
+
+
+def test_lint_stays_equal_to_a_cold_run_when_other_commands_saw_the_edits_first(tmp_path: Path) -> None:
+    """An incremental lint run compares each edited record with its previous content's parsed data: another
+    command that loaded the edited catalog in between must not have dropped it."""
+    root = copy_sample(tmp_path)
+    lint_rows(root)
+    records = sorted((root / "records").rglob("*.yaml"))
+    other = records[3].read_text(encoding="utf-8").split("title:", 1)[1].splitlines()[0].strip()
+    set_title(root / RECORD, other)  # a title another record has: C009, S003 and the D rules change
+    records[7].unlink()
+    for args in (["review", str(root), "--as-of", AS_OF, "--format", "json"],
+                 ["report", "catalog", str(root), "-o", str(tmp_path / "t.csv")],
+                 ["dupes", str(root), "--format", "json"]):
+        assert invoke(*args)[0] in (0, 1)
+    assert lint_rows(root) == lint_rows(root, "--no-cache")
+    set_title(root / RECORD, "机关办公用房维修改造规范")
+    assert invoke("system", str(root), "--as-of", AS_OF, "--format", "json")[0] in (0, 1)
+    assert lint_rows(root) == lint_rows(root, "--no-cache")
+
+
+def test_a_union_command_reads_the_cache_its_federated_lint_made(tmp_path: Path, parsed: list[str]) -> None:
+    root = split_sample(tmp_path)
+    code, _, err = invoke("lint", str(root), "--as-of", AS_OF, "--format", "json")
+    assert code in (0, 1), err
+    assert parsed  # the union's members parsed
+    parsed.clear()
+    code, out, err = invoke("review", str(root), "--as-of", AS_OF, "--format", "json")
+    assert code == 0, err
+    assert parsed == [] and json.loads(out)["items"]
