@@ -127,6 +127,9 @@ def test_xlsx_layout(sample: Path, tmp_path: Path) -> None:
     assert sheet.auto_filter.ref == f"A1:U{sheet.max_row}"
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width  # 标准名称 wider than 序号
     assert sheet.column_dimensions["P"].width <= 62  # 适用范围 capped, wrapped
+    assert sheet.row_dimensions[1].height == 30 and sheet["A1"].alignment.horizontal == "center"
+    assert sheet["D2"].alignment.wrap_text and not sheet["C2"].alignment.wrap_text  # titles wrap, codes do not
+    assert sheet["C2"].alignment.vertical == "top" and sheet["C2"].data_type == "s"
     effective = next(c for c in sheet["I"][1:] if c.value is not None)
     assert isinstance(effective.value, dt.datetime) and effective.number_format == "yyyy-mm-dd"
     codes = [c.value for c in sheet["C"][1:]]

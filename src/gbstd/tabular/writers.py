@@ -12,6 +12,7 @@ import io
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang
@@ -109,27 +110,22 @@ def _display_width(text: str) -> int:
 
 
 def write_xlsx(table: CatalogTable, lang: Lang = "zh") -> bytes:
-    """An XLSX workbook: bold shaded header, frozen below the header, auto-filter, fitted column widths."""
+    """An XLSX workbook: bold shaded header, frozen below the header, auto-filter, fitted column widths.
+
+    Written in openpyxl's write-only mode, row after row: the sheet's cells are never all held at once (a
+    worksheet kept whole held two million cell objects for a national table of 100 000 rows, and took a third
+    longer). Widths, the frozen row and the filter are set before the first row, as that mode requires."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE[lang]
-    thin = Side(style="thin", color="A6A6A6")
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="1F4E78")
-    sheet.append(neutralise_row(table.headers))
-    for cell in sheet[1]:
-        cell.data_type = "s"
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(bottom=thin)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(SHEET_TITLE[lang])
+    headers = neutralise_row(table.headers)
+    rows = [neutralise_row(row) for row in table.rows]
     widths = [_display_width(h) for h in table.headers]
     for row in table.rows:
-        sheet.append(neutralise_row(row))
         for index, value in enumerate(row):
             if value is not None:
                 width = (
@@ -138,23 +134,42 @@ def write_xlsx(table: CatalogTable, lang: Lang = "zh") -> bytes:
                     else max(map(_display_width, _text(value).splitlines() or [""]))
                 )
                 widths[index] = max(widths[index], width)
+    for index in range(1, len(table.headers) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(widths[index - 1], 6) + 2, _MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
+    sheet.row_dimensions[1].height = 30
+    thin = Side(style="thin", color="A6A6A6")
+    header_style = {
+        "font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor="1F4E78"),
+        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True), "border": Border(bottom=thin),
+    }
+    sheet.append([_styled(WriteOnlyCell(sheet, value), header_style, text=True) for value in headers])
     wrapped = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    for index, key in enumerate(table.keys, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = min(max(widths[index - 1], 6) + 2, _MAX_WIDTH)
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            if isinstance(cell.value, dt.date):
+    alignments = [wrapped if key in _WRAPPED else top for key in table.keys]
+    for row in rows:
+        cells = []
+        for value, alignment in zip(row, alignments, strict=True):
+            cell = WriteOnlyCell(sheet, value)
+            cell.alignment = alignment
+            if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str):
+            elif isinstance(value, str):
                 # Record text is text, never a formula Excel would run (it is neutralised too, for any
                 # tool that re-reads it as CSV).
                 cell.data_type = "s"
-            cell.alignment = wrapped if key in _WRAPPED else top
-    sheet.freeze_panes = "A2"
-    last = get_column_letter(len(table.headers))
-    sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
-    sheet.row_dimensions[1].height = 30
+            cells.append(cell)
+        sheet.append(cells)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _styled(cell: Any, style: dict[str, Any], text: bool = False) -> Any:
+    """``cell`` with the given font, fill, alignment and border; ``text``: kept as text whatever it holds."""
+    for name, value in style.items():
+        setattr(cell, name, value)
+    if text:
+        cell.data_type = "s"
+    return cell
