@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from enum import Enum
 from typing import Annotated
@@ -27,6 +26,7 @@ from gbstd.cli.common import (
     parse_date_option,
 )
 from gbstd.i18n import Lang, Text
+from gbstd.jsontext import json_document
 from gbstd.pipeline import project_states, stage_counts
 from gbstd.printable import printable
 from gbstd.system_report import PIPELINE_COLUMNS, group_states, pipeline_markdown, pipeline_rows
@@ -91,7 +91,7 @@ def pipeline(
         document: dict[str, object] = {"as_of": day.isoformat(), "projects": [s.to_json() for s in states]}
         if counts is not None:
             document["period"] = {"from": start, "to": end, "stages": {k.value: v for k, v in counts.items()}}
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        typer.echo(json_document(document), nl=False)
         return
     if output_format is PipelineFormat.markdown:
         typer.echo(pipeline_markdown(states, language), nl=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import sys
 from enum import Enum
@@ -36,6 +35,7 @@ from gbstd.cli.common import (
     stderr,
 )
 from gbstd.i18n import Lang, Text
+from gbstd.jsontext import json_document
 from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
 from gbstd.model.regions import is_valid_region
@@ -227,7 +227,7 @@ def render_json(worklist: Worklist, policy: ReviewPolicy, lang: Lang) -> str:
         "summary_line": worklist.summary.line(policy).get(lang),
         "items": [state.to_json(lang) for state in worklist.items],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_document(document)
 
 
 CSV_COLUMNS = ["code", "title", "tier", "region", "module", "effective", "last_review", "last_conclusion",

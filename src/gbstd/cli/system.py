@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -28,6 +27,7 @@ from gbstd.cli.common import (
 from gbstd.coverage import summarize
 from gbstd.diagram import DiagramError, write_diagram
 from gbstd.i18n import Text
+from gbstd.jsontext import json_document
 from gbstd.system_report import system_markdown, system_tree
 
 
@@ -100,7 +100,7 @@ def system(
             )
         stderr.print(Text(f"已写入框架图 {diagram}", f"wrote the diagram to {diagram}").get(language))
     if output_format is SystemFormat.json:
-        typer.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+        typer.echo(json_document(summary.to_json()), nl=False)
     elif output_format is SystemFormat.markdown:
         typer.echo(system_markdown(summary, language), nl=False)
     else:

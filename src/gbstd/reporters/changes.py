@@ -7,11 +7,11 @@ before it reaches a terminal, and Markdown cells are escaped so a title cannot b
 
 from __future__ import annotations
 
-import json
 import re
 
 from gbstd.changes import KIND_LABELS, KINDS, ChangeSet, details, module_label, summary
 from gbstd.i18n import Lang, Text
+from gbstd.jsontext import json_document
 from gbstd.printable import printable
 from gbstd.tabular.safety import markdown_text
 
@@ -31,7 +31,7 @@ def range_text(changes: ChangeSet, lang: Lang) -> str:
 
 
 def render_json(changes: ChangeSet) -> str:
-    return json.dumps(changes.to_json(), ensure_ascii=False, indent=2) + "\n"
+    return json_document(changes.to_json())
 
 
 def render_text(changes: ChangeSet, lang: Lang) -> str:

@@ -20,6 +20,7 @@ from typing import Protocol
 from rich.markup import escape
 
 from gbstd.findings import Finding, Severity
+from gbstd.jsontext import json_text
 from gbstd.printable import printable
 from gbstd.reporters.base import ReportInput
 from gbstd.reporters.github import annotation
@@ -137,7 +138,7 @@ class SarifLayout:
     def piece(self, findings: list[Finding]) -> str:
         out = []
         for finding in findings:
-            text = json.dumps(sarif_result(finding, self.report, self.index), ensure_ascii=False, indent=2)
+            text = json_text(sarif_result(finding, self.report, self.index))
             # Nested values are indented by their depth alone, and strings hold no raw line breaks.
             out.append(_INDENT + text.replace("\n", "\n" + _INDENT) + ",\n")
         return "".join(out)

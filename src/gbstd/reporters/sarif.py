@@ -6,11 +6,11 @@ explain a result without gbstd installed. Paths are relative to the source root 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from gbstd import __version__
 from gbstd.findings import Finding, Severity
+from gbstd.jsontext import json_document
 from gbstd.reporters.base import ReportInput
 from gbstd.rules import ALL_RULES, Rule
 
@@ -87,7 +87,7 @@ def sarif_log(report: ReportInput, results: list[Any]) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_document(log)
 
 
 def render_sarif(report: ReportInput) -> str:

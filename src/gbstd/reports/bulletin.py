@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from gbstd.catalog.yamlio import Locator, read_text
 from gbstd.changes import ChangeSet
 from gbstd.findings import Finding
 from gbstd.i18n import Text
+from gbstd.jsontext import json_document
 from gbstd.reports.changes_appendix import changes_appendix
 from gbstd.reports.charts import find_cjk_font, render_chart
 from gbstd.reports.compose import BulletinDocument, compose
@@ -122,7 +122,7 @@ def render_bulletin(
         payload = {"title": doc.title, "figures": doc.bulletin.to_json(), "placeholders": doc.placeholders}
         if doc.changes is not None:
             payload["changes"] = doc.changes["entries"]
-        return {output: (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode()}
+        return {output: json_document(payload).encode()}
     images = chart_images(doc, progress)
     font_note = find_cjk_font().note
     if fmt == "docx":

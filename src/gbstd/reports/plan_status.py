@@ -5,7 +5,6 @@ Everything shown comes from :class:`gbstd.plans.PlanProgress`; nothing is comput
 
 from __future__ import annotations
 
-import json
 from io import StringIO
 
 from rich.console import Console, Group
@@ -14,6 +13,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 
 from gbstd.i18n import Lang, Text
+from gbstd.jsontext import json_document
 from gbstd.plans import PlanProgress, PlanState, ReportDue, TargetProgress, TaskProgress, TaskState
 from gbstd.tabular.safety import markdown_text
 
@@ -23,7 +23,7 @@ SHOWN_STANDARDS = 10
 
 def render_json(progress: list[PlanProgress]) -> str:
     """A JSON array with one object per plan (see ``PlanProgress.to_json``)."""
-    return json.dumps([p.to_json() for p in progress], ensure_ascii=False, indent=2) + "\n"
+    return json_document([p.to_json() for p in progress])
 
 
 def _t(lang: Lang, zh: str, en: str) -> str:
