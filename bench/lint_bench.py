@@ -245,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold lint rows (every rule, --ignore D): the parse-floor ratio")
     args = parser.parse_args(argv)
+    if args.before and not (args.before / "src" / "gbstd" / "__init__.py").is_file():
+        parser.error(f"--before {args.before}: no gbstd source tree there (src/gbstd)")  # else this tree twice
     # stopped (kill, a CI timeout): unwind, so that the edited record of a catalog is put back as it was
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     args.workdir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,120 @@
+"""Benchmark the commands besides lint and fmt on national-scale catalogs and print one table.
+
+    python bench/commands_bench.py --workdir /tmp/gbstd-bench                      # 10 000 and 100 000 records
+    python bench/commands_bench.py --sizes 10000 --before /tmp/gbstd-main          # with main's source tree too
+
+The catalogs are ``bench/lint_bench.py``'s (heavy sibling overlap, generated once into ``--workdir``). For each
+size and source tree, in the same run: ``gbstd lint`` once (not timed: it makes the cache every later command
+reads, as on a catalog its editors lint), then each command below in a child process, its output written to a
+scratch directory. Wall time is the best of ``--repeat`` runs (1 above 20 000 records), CPU is user+sys with
+worker processes, peak memory the largest resident set of the process or a worker; ratios are to the parse
+floor (ruamel.yaml's C loader over every record file) measured in the same run, so that figures from a busy
+machine compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import signal
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import AS_OF
+from lint_bench import (
+    PARSE_SCRIPT,
+    SMALL,
+    Run,
+    add,
+    best,
+    catalog,
+    compile_tree,
+    print_table,
+    warm_page_cache,
+)
+
+import gbstd
+
+# name → arguments after ``gbstd`` ({root} the catalog, {out} the scratch directory)
+COMMANDS: list[tuple[str, list[str]]] = [
+    ("system --format json", ["system", "{root}", "--format", "json"]),
+    ("pipeline --format json", ["pipeline", "{root}", "--format", "json"]),
+    ("review --format json", ["review", "{root}", "--format", "json"]),
+    ("review --format csv", ["review", "{root}", "--format", "csv"]),
+    ("review (table)", ["review", "{root}"]),
+    ("report catalog .csv", ["report", "catalog", "{root}", "-o", "{out}/catalog.csv"]),
+    ("report catalog .xlsx", ["report", "catalog", "{root}", "-o", "{out}/catalog.xlsx"]),
+    ("report bulletin .md", ["report", "bulletin", "{root}", "-p", "2025H1", "-o", "{out}/bulletin.md"]),
+    ("report bulletin .docx", ["report", "bulletin", "{root}", "-p", "2025H1", "-o", "{out}/bulletin.docx"]),
+    ("dupes --format json", ["dupes", "{root}", "--format", "json"]),
+]
+
+
+def measure_tree(root: Path, env: dict[str, str], repeat: int, cap_mib: float | None, timeout: float | None,
+                 label: str, report: Callable[[str, Run], None]) -> None:
+    """Lint once (the cache), then every command; the cache is removed afterwards."""
+    cache = root / ".gbstd-cache"
+    day = ["--as-of", AS_OF.isoformat()]
+    shutil.rmtree(cache, ignore_errors=True)
+    try:
+        print(f"… {label}: lint (makes the cache)", file=sys.stderr, flush=True)
+        report("lint cold (makes the cache)", best(
+            [sys.executable, "-m", "gbstd", "lint", str(root), *day, "--format", "json"], env, 1, None, cap_mib, timeout))
+        with tempfile.TemporaryDirectory(prefix="gbstd-commands-") as out:
+            for name, args in COMMANDS:
+                print(f"… {label}: {name}", file=sys.stderr, flush=True)
+                argv = [sys.executable, "-m", "gbstd", *(a.format(root=root, out=out) for a in args)]
+                if args[:2] not in (["dupes", "{root}"], ["report", "catalog"]):  # the others take a day
+                    argv += day
+                report(name, best(argv, env, repeat, None, cap_mib, timeout))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark gbstd's commands (see the module docstring).")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure up to 20 000 records (best counts)")
+    parser.add_argument("--workdir", type=Path, required=True, help="where catalogs are generated and reused")
+    parser.add_argument("--before", type=Path, help="another gbstd source tree to measure in the same run")
+    parser.add_argument("--cap-gib", type=float, default=6.0, help="stop a command above this memory")
+    parser.add_argument("--timeout", type=float, default=600.0, help="stop a command after this long")
+    args = parser.parse_args(argv)
+    if args.before and not (args.before / "src" / "gbstd" / "__init__.py").is_file():
+        parser.error(f"--before {args.before}: no gbstd source tree there (src/gbstd)")  # else this tree twice
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # unwind: the cache is removed
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"gbstd commands benchmark — Python {platform.python_version()}, {cores} cores, {platform.machine()}, "
+          f"as of {AS_OF}, seed {args.seed}, sibling-overlap catalogs")
+    after_env = dict(os.environ)
+    before_env = {**after_env, "PYTHONPATH": str(args.before / "src")} if args.before else None
+    compile_tree(Path(gbstd.__file__).parent)
+    if args.before:
+        compile_tree(args.before / "src")
+    table: list[tuple[int, str, str, Run, float]] = []
+    for n in args.sizes:
+        root = catalog(args.workdir, n, args.seed)
+        repeat = args.repeat if n <= SMALL else 1
+        load_before = os.getloadavg()[0]
+        warm_page_cache(root)
+        floor = best([sys.executable, "-c", PARSE_SCRIPT, str(root / "records")], after_env, repeat)
+        add(table, (n, "", "parse floor", floor, floor.wall))
+        trees = [("after", after_env)] + ([("before", before_env)] if before_env else [])
+        for label, env in reversed(trees):
+            measure_tree(root, env, repeat, args.cap_gib * 1024, args.timeout, f"{n} {label}",
+                         lambda name, result, n=n, label=label, at=floor.wall: add(table, (n, label, name, result, at)))
+        print(f"{n} records: load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    print_table(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
