@@ -24,6 +24,7 @@ from gbstd.catalog.config_file import CatalogError
 from gbstd.i18n import Lang
 from gbstd.reports.templating import static_file
 from gbstd.serve import browse, edit, gitops
+from gbstd.serve.paging import PAGE_SIZE
 from gbstd.serve.security import MAX_BODY, SessionMiddleware, form_route
 from gbstd.serve.state import Server, Upload
 from gbstd.tabular.importer import ACTION_LABELS, import_table
@@ -97,10 +98,11 @@ def _css(server: Server, request: Request) -> Response:
 
 
 def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
-               allowed_hosts: list[str] | None = None) -> Starlette:
+               allowed_hosts: list[str] | None = None, page_size: int = PAGE_SIZE) -> Starlette:
     """The editor for the catalog at ``root``. ``allowed_hosts``: Host headers accepted (default: loopback
-    names only, so a web page cannot reach the editor by rebinding its own domain to 127.0.0.1)."""
-    server = Server(root.resolve(), lang, as_of)
+    names only, so a web page cannot reach the editor by rebinding its own domain to 127.0.0.1);
+    ``page_size``: rows of a long list shown at a time."""
+    server = Server(root.resolve(), lang, as_of, page_size=page_size)
 
     def get(path: str, view: Callable[[Server, Request], Response]) -> Route:
         def endpoint(request: Request) -> Response:

@@ -12,8 +12,8 @@ from gbstd.coverage import ModuleNode, summarize
 from gbstd.plans import plan_progress
 from gbstd.reports.plan_status import render_markdown
 from gbstd.review import review_worklist
+from gbstd.serve.paging import paged
 from gbstd.serve.state import Server
-from gbstd.similarity import find_groups
 
 
 def standards(server: Server, request: Request) -> Response:
@@ -34,8 +34,10 @@ def standards(server: Server, request: Request) -> Response:
                      "effective": record.standard.effective, "rel": record.rel})
     statuses = sorted({r.status.value for r in catalog.records})
     tiers = sorted({r.tier.value for r in catalog.records if r.tier})
-    return server.page(request, "list.html.j2", rows=rows, total=len(catalog.records), q=query, status=status,
-                       tier=tier, statuses=statuses, tiers=tiers, load_errors=len(catalog.load_findings))
+    shown, pager = paged(rows, request, server.page_size)
+    return server.page(request, "list.html.j2", rows=shown, pager=pager, matched=len(rows),
+                       total=len(catalog.records), q=query, status=status, tier=tier, statuses=statuses,
+                       tiers=tiers, load_errors=len(catalog.load_findings))
 
 
 def reviews(server: Server, request: Request) -> Response:
@@ -45,17 +47,15 @@ def reviews(server: Server, request: Request) -> Response:
              "due": s.due, "last": s.last_review.date if s.last_review else None,
              "last_conclusion": s.last_review.conclusion.value if s.last_review else "",
              "overdue": s.is_overdue} for s in worklist.items]
-    return server.page(request, "reviews.html.j2", rows=rows,
+    shown, pager = paged(rows, request, server.page_size)
+    return server.page(request, "reviews.html.j2", rows=shown, pager=pager,
                        summary=server.text(worklist.summary.line(catalog.config.review)), as_of=server.today())
 
 
 def dupes(server: Server, request: Request) -> Response:
-    catalog = server.catalog()
-    groups = find_groups(catalog, catalog.config.duplicates).groups  # what `gbstd dupes` lists
-    rows = [{"members": [{"code": r.key, "title": r.title} for r in group.members],
-             "pairs": [{"a": p.a, "b": p.b, "score": round(p.score, 2), "kind": p.kind.value,
-                        "reason": server.text(p.reason)} for p in group.pairs]} for group in groups]
-    return server.page(request, "dupes.html.j2", groups=rows)
+    rows = server.duplicate_groups(server.catalog())  # what `gbstd dupes` lists
+    shown, pager = paged(rows, request, server.page_size)
+    return server.page(request, "dupes.html.j2", groups=shown, pager=pager)
 
 
 def _tree_rows(nodes: list[ModuleNode], rows: list[dict[str, object]]) -> None:

@@ -4,6 +4,7 @@ rendering a page (the report templates' sandboxed, autoescaping environment, on 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -13,11 +14,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from gbstd.catalog.cache import config_digest
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import load_catalog_cached
 from gbstd.i18n import Lang, Text
 from gbstd.reports.templating import render
+from gbstd.serve.paging import PAGE_SIZE
 from gbstd.serve.security import Sessions
+from gbstd.similarity import find_groups
 
 MAX_PENDING_UPLOADS = 8  # previews waiting for "apply": older ones are dropped
 
@@ -38,6 +42,9 @@ class Server:
     uploads: dict[str, Upload] = field(default_factory=dict)
     # One writer at a time: two tabs saving at once must not interleave their read-check-write.
     lock: threading.Lock = field(default_factory=threading.Lock)
+    page_size: int = PAGE_SIZE  # rows of a long list shown at a time (gbstd.serve.paging)
+    # The duplicate groups of the catalog as it was last read, with the digest of what they depend on.
+    _groups: tuple[str, list[dict[str, Any]]] | None = None
 
     def today(self) -> dt.date:
         return self.as_of or dt.date.today()
@@ -45,6 +52,24 @@ class Server:
     def catalog(self) -> Catalog:
         """The catalog as it is on disk now: every page reflects the files, edits made elsewhere included."""
         return load_catalog_cached(self.root)
+
+    def duplicate_groups(self, catalog: Catalog) -> list[dict[str, Any]]:
+        """The likely duplicate groups ``gbstd dupes`` lists, as page rows: found again only when a record
+        file or the configuration changed since the last time (detection takes seconds on a national catalog,
+        and every visit to the page asked for it again)."""
+        digest = hashlib.sha256(config_digest(catalog.config).encode())
+        for rel, sha in sorted(catalog.hashes.items()):
+            digest.update(f"{rel}\x1f{sha}\n".encode("utf-8", "surrogatepass"))
+        key = digest.hexdigest()
+        known = self._groups
+        if known is not None and known[0] == key:
+            return known[1]
+        rows = [{"members": [{"code": r.key, "title": r.title} for r in group.members],
+                 "pairs": [{"a": p.a, "b": p.b, "score": round(p.score, 2), "kind": p.kind.value,
+                            "reason": self.text(p.reason)} for p in group.pairs]}
+                for group in find_groups(catalog, catalog.config.duplicates).groups]
+        self._groups = (key, rows)
+        return rows
 
     def text(self, message: Text) -> str:
         return message.get(self.lang)
