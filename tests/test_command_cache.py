@@ -137,3 +137,34 @@ def test_a_union_command_reads_the_cache_its_federated_lint_made(tmp_path: Path,
     code, out, err = invoke("review", str(root), "--as-of", AS_OF, "--format", "json")
     assert code == 0, err
     assert parsed == [] and json.loads(out)["items"]
+
+
+def test_a_later_load_takes_over_the_records_of_unchanged_files(tmp_path: Path, parsed: list[str]) -> None:
+    """What ``gbstd serve`` does between pages: a record whose file's content is unchanged is the one the
+    last load made; an edited, added or deleted file is read as it is now."""
+    root = copy_sample(tmp_path)
+    flawed = root / "records/local/DB4103-T-998-2024.yaml"  # a record with a file finding (Y008), unchanged
+    flawed.write_text("title: 机关会议室\u200b管理规范\ncode: DB4103/T 998-2024\nstatus: 现行\n", encoding="utf-8")
+    lint_rows(root)
+    first = loader.load_catalog_cached(root)
+    by_rel = {record.rel: record for record in first.records}
+    assert [f.rule for f in first.load_findings] == ["Y008"]
+    edited, gone = root / RECORD, sorted((root / "records").rglob("*.yaml"))[0]
+    set_title(edited, "机关办公用房维修改造规范（修订）")
+    gone.unlink()
+    added = root / "records/local/DB4103-T-999-2024.yaml"
+    added.write_text("title: 机关会议室服务规范\ncode: DB4103/T 999-2024\nstatus: 现行\n", encoding="utf-8")
+    parsed.clear()
+    second = loader.load_catalog_cached(root, reuse=loader.reusable(first))
+    assert sorted(parsed) == sorted([RECORD, added.relative_to(root).as_posix()])
+    again = {record.rel: record for record in second.records}
+    assert again[RECORD].title == "机关办公用房维修改造规范（修订）" and again[RECORD] is not by_rel[RECORD]
+    assert gone.relative_to(root).as_posix() not in again
+    kept = [rel for rel in again if rel in by_rel and rel != RECORD]
+    assert kept and all(again[rel] is by_rel[rel] for rel in kept)
+    fresh = loader.load_catalog_cached(root)  # the same catalog made without taking anything over
+    assert [r.rel for r in second.records] == [r.rel for r in fresh.records]
+    assert [r.standard for r in second.records] == [r.standard for r in fresh.records]
+    assert [f.to_json() for f in second.load_findings] == [f.to_json() for f in fresh.load_findings]
+    assert [f.rule for f in second.load_findings] == ["Y008"]
+    assert second.load_findings[0] is not first.load_findings[0]  # a copy: a run may stamp it

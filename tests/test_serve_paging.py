@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from typer.testing import CliRunner
 
 from gbstd.catalog.loader import load_catalog
+from gbstd.cli.app import app as cli
 from gbstd.serve import state
 from gbstd.serve.app import create_app
 from tests.serve_helpers import RECORD, sample_repo
@@ -106,3 +108,16 @@ def test_duplicate_groups_are_found_again_only_when_a_record_changed(
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 新版", 1), encoding="utf-8")
     client.get("/dupes")
     assert len(calls) == 2  # an edited record: found again
+
+
+def test_a_page_after_an_edit_elsewhere_shows_it_with_the_lint_cache(client: TestClient, root: Path) -> None:
+    """With the lint cache the server keeps the records of unchanged files between pages; an edited file's
+    record is read again."""
+    assert CliRunner().invoke(cli, ["lint", str(root), "--format", "json"]).exit_code in (0, 1)
+    assert "DB1411/T 62-2023" in codes(client.get("/?q=公务用车服务").text)
+    path = root / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 机关公务用车服务规范", "title: 机关公务车辆服务规范"),
+                    encoding="utf-8")
+    assert "DB1411/T 62-2023" not in codes(client.get("/?q=公务用车服务").text)
+    assert "DB1411/T 62-2023" in codes(client.get("/?q=公务车辆服务").text)
+    assert len(codes(client.get("/?page=1").text)) == SIZE  # every other record still listed

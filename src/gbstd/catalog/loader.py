@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -268,6 +269,7 @@ def load_catalog(
     jobs: int | None = None,
     known: Mapping[str, str | None] | None = None,
     rels: list[str] | None = None,
+    reuse: Mapping[str, Reusable] | None = None,
 ) -> Catalog:
     """Find the catalog that holds ``start`` and load all of it.
 
@@ -275,7 +277,9 @@ def load_catalog(
     number of worker processes for reading (None: the configured ``jobs``, 0 there meaning one per core).
     ``known`` maps paths to the content hashes the caller has just established (None: unknown), so that the
     cache's file table is not checked against the disk again (100 000 ``lstat`` calls at national scale);
-    ``rels`` are the record files (:func:`record_rels`) when the caller has just listed them.
+    ``rels`` are the record files (:func:`record_rels`) when the caller has just listed them. ``reuse``
+    (:func:`reusable` of a catalog loaded earlier in this process) gives the records of files whose content the
+    cache vouches is unchanged as they were, not made again from their parsed data.
     """
     root = find_root(start)
     config = load_config(root)
@@ -284,7 +288,7 @@ def load_catalog(
     rels = record_rels(root, config) if rels is None else rels
     if on_total:
         on_total(len(rels))
-    _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs, known)
+    _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs, known, reuse)
     if cache is not None:
         cache.flush_parsed()
     load_files_after_records(catalog)
@@ -293,6 +297,7 @@ def load_catalog(
 
 def load_catalog_cached(
     start: Path, *, progress: Progress | None = None, on_total: Callable[[int], None] | None = None,
+    reuse: Mapping[str, Reusable] | None = None,
 ) -> Catalog:
     """:func:`load_catalog` with the catalog's own cache (the one ``gbstd lint`` makes, ``cache_dir``), when
     there is one: a file whose content the cache has parsed is not parsed again, and what this load parses is
@@ -303,7 +308,7 @@ def load_catalog_cached(
     cache = Cache.open(root, load_config(root))
     if not cache.directory.is_dir():
         return load_catalog(root, progress=progress, on_total=on_total)
-    catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache)
+    catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, reuse=reuse)
     cache.save()
     return catalog
 
@@ -331,7 +336,7 @@ def load_files_after_records(catalog: Catalog) -> None:
 
 def _load_records(
     catalog: Catalog, rels: list[str], progress: Progress | None, cache: Cache | None, jobs: int,
-    known: Mapping[str, str | None] | None = None,
+    known: Mapping[str, str | None] | None = None, reuse: Mapping[str, Reusable] | None = None,
 ) -> None:
     root, config = catalog.root, catalog.config
     to_read: list[str] = []
@@ -342,7 +347,10 @@ def _load_records(
     for rel in rels:
         catalog.files.append(rel)
         sha = known.get(rel)
-        if sha is not None and cache is not None and _from_cache(catalog, rel, sha, cache):
+        if sha is not None and (
+            (reuse is not None and _reused(catalog, rel, sha, reuse))
+            or (cache is not None and _from_cache(catalog, rel, sha, cache))
+        ):
             if progress:
                 progress(1)
         else:
@@ -355,7 +363,7 @@ def _load_records(
     ):
         if known and cache is not None and sha is not None and fingerprint is not None:
             cache.remember_hash(rel, fingerprint, sha)
-            if _from_cache(catalog, rel, sha, cache):
+            if (reuse is not None and _reused(catalog, rel, sha, reuse)) or _from_cache(catalog, rel, sha, cache):
                 if progress:
                     progress(1)
                 continue
@@ -391,6 +399,34 @@ def _from_cache(catalog: Catalog, rel: str, sha: str, cache: Cache) -> bool:
         return False  # a damaged entry: read the file again
     catalog.hashes[rel] = sha
     _add(catalog, rel, data, findings)
+    return True
+
+
+# A record as an earlier load made it: its file's content hash, the record and the file's findings.
+Reusable = tuple[str, Record, list[Finding]]
+
+
+def reusable(catalog: Catalog) -> dict[str, Reusable]:
+    """What a later :func:`load_catalog` of the same catalog may take over (``reuse``): each record with the
+    content hash it was made from and its file's findings. A long-lived process (``gbstd serve``) reads the
+    catalog again for every page; a record is made from a parsed file in about 25 µs, most of it validation."""
+    findings: dict[str, list[Finding]] = {}
+    for finding in catalog.load_findings:
+        findings.setdefault(finding.path, []).append(finding)
+    hashes = catalog.hashes
+    return {record.rel: (hashes[record.rel], record, findings.get(record.rel, []))
+            for record in catalog.records if record.member is None and record.rel in hashes}
+
+
+def _reused(catalog: Catalog, rel: str, sha: str, reuse: Mapping[str, Reusable]) -> bool:
+    """Add the record an earlier load made from the same content (copies of its findings: a run may stamp
+    a finding's severity and position)."""
+    earlier = reuse.get(rel)
+    if earlier is None or earlier[0] != sha:
+        return False
+    catalog.hashes[rel] = sha
+    catalog.records.append(earlier[1])
+    catalog.load_findings.extend(replace(finding) for finding in earlier[2])
     return True
 
 

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse
 
 from gbstd.catalog.cache import config_digest
 from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.loader import load_catalog_cached
+from gbstd.catalog.loader import Reusable, load_catalog_cached, reusable
 from gbstd.i18n import Lang, Text
 from gbstd.reports.templating import render
 from gbstd.serve.paging import PAGE_SIZE
@@ -45,13 +45,18 @@ class Server:
     page_size: int = PAGE_SIZE  # rows of a long list shown at a time (gbstd.serve.paging)
     # The duplicate groups of the catalog as it was last read, with the digest of what they depend on.
     _groups: tuple[str, list[dict[str, Any]]] | None = None
+    _records: dict[str, Reusable] = field(default_factory=dict)  # the last read's records, for the next read
 
     def today(self) -> dt.date:
         return self.as_of or dt.date.today()
 
     def catalog(self) -> Catalog:
-        """The catalog as it is on disk now: every page reflects the files, edits made elsewhere included."""
-        return load_catalog_cached(self.root)
+        """The catalog as it is on disk now: every page reflects the files, edits made elsewhere included.
+        With the lint cache, a record whose file the cache vouches is unchanged since the last read is the one
+        that read made (a national catalog's page in a second rather than three)."""
+        catalog = load_catalog_cached(self.root, reuse=self._records)
+        self._records = reusable(catalog)
+        return catalog
 
     def duplicate_groups(self, catalog: Catalog) -> list[dict[str, Any]]:
         """The likely duplicate groups ``gbstd dupes`` lists, as page rows: found again only when a record
