@@ -121,3 +121,19 @@ def test_a_page_after_an_edit_elsewhere_shows_it_with_the_lint_cache(client: Tes
     assert "DB1411/T 62-2023" not in codes(client.get("/?q=公务用车服务").text)
     assert "DB1411/T 62-2023" in codes(client.get("/?q=公务车辆服务").text)
     assert len(codes(client.get("/?page=1").text)) == SIZE  # every other record still listed
+
+
+def test_a_large_duplicate_group_shows_its_first_members_and_strongest_pairs_and_says_how_many_more(
+    client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gbstd.similarity import find_groups
+
+    groups = find_groups(load_catalog(root), load_catalog(root).config.duplicates).groups
+    big = max(groups, key=lambda group: len(group.members))
+    assert len(big.members) >= 3 and len(big.pairs) >= 2
+    monkeypatch.setattr(state, "SHOWN_MEMBERS", 1)
+    monkeypatch.setattr(state, "SHOWN_PAIRS", 1)
+    html = client.get("/dupes").text
+    section = next(part for part in html.split('<section class="group">')[1:] if big.members[0].key in part)
+    assert f"等另 {len(big.members) - 1} 项" in section and big.members[1].key not in section.split("</h2>")[0]
+    assert section.count("↔") == 1 and f"另有 {len(big.pairs) - 1} 对未列出" in section

@@ -24,6 +24,10 @@ from gbstd.serve.security import Sessions
 from gbstd.similarity import find_groups
 
 MAX_PENDING_UPLOADS = 8  # previews waiting for "apply": older ones are dropped
+# A duplicate group on the page: its first members (upper tier first) and strongest pairs; the page says how
+# many more there are (a subject copied by 300 cities made one group 85 KB of HTML; `gbstd dupes` lists all).
+SHOWN_MEMBERS = 30
+SHOWN_PAIRS = 20
 
 
 @dataclass
@@ -69,9 +73,11 @@ class Server:
         known = self._groups
         if known is not None and known[0] == key:
             return known[1]
-        rows = [{"members": [{"code": r.key, "title": r.title} for r in group.members],
+        rows = [{"members": [{"code": r.key, "title": r.title} for r in group.members[:SHOWN_MEMBERS]],
+                 "more_members": max(0, len(group.members) - SHOWN_MEMBERS),
                  "pairs": [{"a": p.a, "b": p.b, "score": round(p.score, 2), "kind": p.kind.value,
-                            "reason": self.text(p.reason)} for p in group.pairs]}
+                            "reason": self.text(p.reason)} for p in group.pairs[:SHOWN_PAIRS]],
+                 "more_pairs": max(0, len(group.pairs) - SHOWN_PAIRS)}
                 for group in find_groups(catalog, catalog.config.duplicates).groups]
         self._groups = (key, rows)
         return rows
