@@ -168,3 +168,56 @@ def test_a_later_load_takes_over_the_records_of_unchanged_files(tmp_path: Path, 
     assert [f.to_json() for f in second.load_findings] == [f.to_json() for f in fresh.load_findings]
     assert [f.rule for f in second.load_findings] == ["Y008"]
     assert second.load_findings[0] is not first.load_findings[0]  # a copy: a run may stamp it
+
+
+def test_a_full_run_from_the_cache_positions_findings_without_parsing_files_again(
+    tmp_path: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next day's run (a new --as-of: every rule again) takes every file from the cache, with where its
+    top-level fields start: a record file is read again only for a finding below its top level, as in the
+    run that parsed it."""
+    from gbstd.catalog import yamlio
+
+    root = copy_sample(tmp_path)
+    read: list[str] = []
+    real = yamlio.read_text
+
+    def spy(path: Path, *args: Any) -> Any:
+        if "records" in Path(path).parts:  # the system, notes, projects and plans are read on every run
+            read.append(Path(path).name)
+        return real(path, *args)
+
+    monkeypatch.setattr(yamlio, "read_text", spy)
+    lint_rows(root)
+    deeper = sorted(read)
+    read.clear()
+    parsed.clear()
+    tomorrow = lint_rows(root, "--as-of", "2025-07-01")  # a later --as-of wins over lint_rows' own
+    assert parsed == [] and sorted(read) == deeper and len(deeper) < 5  # of 46 record files
+    assert tomorrow and all(json.loads(row)["line"] > 0 for row in tomorrow)
+    monkeypatch.undo()
+    assert tomorrow == lint_rows(root, "--as-of", "2025-07-01", "--no-cache")
+
+
+@pytest.mark.parametrize("forged", [
+    None, [], [["title"], [1, 1]], [["title"], [1, 1, 1, 1, 2, "x"]], [[3], [1, 1, 1, 1, 2, 2]],
+    [["title"], [1, 1, 0, 1, 2, 2]], [["title"], [1, 1, 2**40, 1, 2, 2]], {"keys": []},
+])
+def test_kept_positions_that_are_not_what_the_tool_wrote_are_not_used(forged: Any) -> None:
+    from gbstd.catalog.yamlio import Positions
+
+    assert Positions.from_json(forged) is None
+
+
+def test_kept_positions_answer_as_the_parse_did() -> None:
+    from gbstd.catalog.yamlio import Locator, parse_yaml_positions
+
+    text = "title: 机关食堂管理规范\ncode: DB41/T 1-2020\nreferences:\n  - GB/T 2-2020\nstatus: 现行\n"
+    _, _, positions = parse_yaml_positions(text)
+    assert positions is not None
+    kept = type(positions).from_json(json.loads(json.dumps(positions.to_json())))
+    assert kept is not None
+    for loc in [(), ("title",), ("code",), ("status",), ("missing",)]:
+        for key in (True, False):
+            assert Locator(positions=kept, read=lambda: text).position(loc, key) == Locator(text).position(loc, key)
+    assert Locator(positions=kept, read=lambda: text).position(("references", 0), False) == (4, 5)

@@ -497,8 +497,9 @@ def _rerun(
         return ctx
 
     def load(workers: int | None) -> Catalog:
-        # every file's hash is known since the run began, and the record files were listed when it started
-        return load_catalog(root, cache=cache, jobs=workers, known=hashes, rels=rels)
+        # every file's hash is known since the run began, and the record files were listed when it started;
+        # findings are positioned from the state's entries (and the files they are in), not from kept positions
+        return load_catalog(root, cache=cache, jobs=workers, known=hashes, rels=rels, positions=False)
 
     # the D rules' child loads the catalog itself (one process: no pool inside a bare fork) while this one does
     runner = RuleRunner.before_load(lambda: context(load(1)), config, len(rels), stale, errors, jobs)

@@ -270,6 +270,7 @@ def load_catalog(
     known: Mapping[str, str | None] | None = None,
     rels: list[str] | None = None,
     reuse: Mapping[str, Reusable] | None = None,
+    positions: bool = True,
 ) -> Catalog:
     """Find the catalog that holds ``start`` and load all of it.
 
@@ -279,7 +280,9 @@ def load_catalog(
     cache's file table is not checked against the disk again (100 000 ``lstat`` calls at national scale);
     ``rels`` are the record files (:func:`record_rels`) when the caller has just listed them. ``reuse``
     (:func:`reusable` of a catalog loaded earlier in this process) gives the records of files whose content the
-    cache vouches is unchanged as they were, not made again from their parsed data.
+    cache vouches is unchanged as they were, not made again from their parsed data. ``positions``: keep where
+    the top-level fields of files taken from the cache start, as a parse keeps them (False: findings are
+    positioned otherwise, as an incremental lint run's from its state).
     """
     root = find_root(start)
     config = load_config(root)
@@ -288,7 +291,8 @@ def load_catalog(
     rels = record_rels(root, config) if rels is None else rels
     if on_total:
         on_total(len(rels))
-    _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs, known, reuse)
+    _load_records(catalog, rels, progress, cache, config.catalog.jobs if jobs is None else jobs, known, reuse,
+                  positions)
     if cache is not None:
         cache.flush_parsed()
     load_files_after_records(catalog)
@@ -337,6 +341,7 @@ def load_files_after_records(catalog: Catalog) -> None:
 def _load_records(
     catalog: Catalog, rels: list[str], progress: Progress | None, cache: Cache | None, jobs: int,
     known: Mapping[str, str | None] | None = None, reuse: Mapping[str, Reusable] | None = None,
+    keep_positions: bool = True,
 ) -> None:
     root, config = catalog.root, catalog.config
     to_read: list[str] = []
@@ -349,7 +354,7 @@ def _load_records(
         sha = known.get(rel)
         if sha is not None and (
             (reuse is not None and _reused(catalog, rel, sha, reuse))
-            or (cache is not None and _from_cache(catalog, rel, sha, cache))
+            or (cache is not None and _from_cache(catalog, rel, sha, cache, keep_positions))
         ):
             if progress:
                 progress(1)
@@ -363,7 +368,9 @@ def _load_records(
     ):
         if known and cache is not None and sha is not None and fingerprint is not None:
             cache.remember_hash(rel, fingerprint, sha)
-            if (reuse is not None and _reused(catalog, rel, sha, reuse)) or _from_cache(catalog, rel, sha, cache):
+            if (reuse is not None and _reused(catalog, rel, sha, reuse)) or _from_cache(
+                catalog, rel, sha, cache, keep_positions
+            ):
                 if progress:
                     progress(1)
                 continue
@@ -375,7 +382,7 @@ def _load_records(
             catalog.positions[rel] = positions
         if cache is not None and sha is not None and fingerprint is not None:
             cache.remember_hash(rel, fingerprint, sha)
-            cache.remember_parsed(sha, document, [*findings], plain=plain or document is None)
+            cache.remember_parsed(sha, document, [*findings], plain=plain or document is None, positions=positions)
         if sha is not None:
             catalog.hashes[rel] = sha
         _add(catalog, rel, document, findings)
@@ -386,7 +393,7 @@ def _load_records(
     catalog.records.sort(key=lambda record: record.rel)
 
 
-def _from_cache(catalog: Catalog, rel: str, sha: str, cache: Cache) -> bool:
+def _from_cache(catalog: Catalog, rel: str, sha: str, cache: Cache, keep_positions: bool = True) -> bool:
     """Add the record whose content hash the cache vouches for (never a link's: where it leads is checked
     on reading) from its parsed data, when the cache has it."""
     parsed = cache.parsed(sha)
@@ -398,6 +405,9 @@ def _from_cache(catalog: Catalog, rel: str, sha: str, cache: Cache) -> bool:
     except (TypeError, ValueError):
         return False  # a damaged entry: read the file again
     catalog.hashes[rel] = sha
+    kept = cache.positions(sha) if keep_positions else None
+    if kept is not None:
+        catalog.positions[rel] = kept
     _add(catalog, rel, data, findings)
     return True
 

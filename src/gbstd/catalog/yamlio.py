@@ -548,6 +548,23 @@ class Positions:
                 keys.append(sys.intern(event.value) if type(event) is ScalarEvent else None)
         return cls(tuple(keys), spots)
 
+    def to_json(self) -> list[Any]:
+        """The keys and the numbers, as the cache keeps them with a content's parsed data."""
+        return [list(self.keys), self.spots.tolist()]
+
+    @classmethod
+    def from_json(cls, value: Any) -> Positions | None:
+        """What :meth:`to_json` made; None for anything else (a damaged or forged cache entry)."""
+        if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], list)
+                and isinstance(value[1], list) and len(value[1]) == 2 + 4 * len(value[0])):
+            return None
+        keys, spots = value
+        if not all(key is None or type(key) is str for key in keys):
+            return None
+        if not all(type(n) is int and 0 < n < 2**31 for n in spots):
+            return None
+        return cls(tuple(key if key is None else sys.intern(key) for key in keys), array("i", spots))
+
     def position(self, loc: Loc, key: bool = True) -> tuple[int, int] | None:
         """What :meth:`Locator.position` answers for ``loc``, or None when it lies below the top level."""
         spots = self.spots
