@@ -128,9 +128,9 @@ def test_a_cold_lint_writes_few_cache_files(tmp_path: Path) -> None:
     age(root)
     cold = lint_json(root)
     written = [path for path in (root / ".gbstd-cache").rglob("*") if path.is_file()]
-    # two sharded stores (files, records) and the state's shards; the heads, the result and its key; one memo
-    # per D rule; the stored report and its description
-    assert len(written) <= 2 * SHARD_COUNT + shard_count(300) + 6 + 3 + 2
+    # three sharded stores (files, records, positions) and the state's shards; the heads, the result and its
+    # key; one memo per D rule; the stored report and its description
+    assert len(written) <= 3 * SHARD_COUNT + shard_count(300) + 6 + 3 + 2
     assert lint_json(root) == cold
 
 

@@ -199,9 +199,17 @@ def test_a_full_run_from_the_cache_positions_findings_without_parsing_files_agai
     assert tomorrow == lint_rows(root, "--as-of", "2025-07-01", "--no-cache")
 
 
+def _spots(*numbers: int) -> str:
+    import array
+    import base64
+
+    return base64.b64encode(array.array("i", numbers).tobytes()).decode()
+
+
 @pytest.mark.parametrize("forged", [
-    None, [], [["title"], [1, 1]], [["title"], [1, 1, 1, 1, 2, "x"]], [[3], [1, 1, 1, 1, 2, 2]],
-    [["title"], [1, 1, 0, 1, 2, 2]], [["title"], [1, 1, 2**40, 1, 2, 2]], {"keys": []},
+    None, [], {"keys": []}, [["title"], [1, 1, 1, 1, 2, 2]], [["title"], "not base64!"], [["title"], "AAA"],
+    [["title"], _spots(1, 1, 1, 1)], [[3], _spots(1, 1, 1, 1, 2, 2)], [["title"], _spots(1, 1, 0, 1, 2, 2)],
+    [["title"], _spots(1, 1, -5, 1, 2, 2)], [["title", "code"], _spots(1, 1, 1, 1, 2, 2)],
 ])
 def test_kept_positions_that_are_not_what_the_tool_wrote_are_not_used(forged: Any) -> None:
     from gbstd.catalog.yamlio import Positions

@@ -372,6 +372,9 @@ class Cache:
         self.directory, self.tool, self.config = directory, tool, config
         self.files = _Store(self, "files", shard_of_path)
         self.records = _Store(self, "records", _shard_of_hash)
+        # where each parsed content's top-level fields start: apart from the parsed data, so that a load that
+        # positions findings otherwise (an incremental lint run's) does not decode them
+        self.spots = _Store(self, "positions", _shard_of_hash)
         self.canonical = _Store(self, "canonical", _shard_of_hash)
 
     @classmethod
@@ -480,7 +483,7 @@ class Cache:
     # --- parsed records ---------------------------------------------------------------------------------
     def parsed(self, sha: str) -> tuple[Any, list[list[Any]]] | None:
         entry = self.records.get(sha)
-        if isinstance(entry, list) and len(entry) in (2, 3) and isinstance(entry[1], list):
+        if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list):
             return entry[0], entry[1]
         return None
 
@@ -488,31 +491,34 @@ class Cache:
         """Where the top-level keys and values of a content parsed earlier start (None: not kept): a finding is
         positioned without reading and parsing its file again (a full run over a national catalog whose files
         came from the cache parsed all 100 000 once more for 4 s, only to find lines and columns)."""
-        entry = self.records.get(sha)
-        return Positions.from_json(entry[2]) if isinstance(entry, list) and len(entry) == 3 else None
+        return Positions.from_json(self.spots.get(sha))
 
     def remember_parsed(self, sha: str, data: Any, findings: list[Finding], plain: bool | None = None,
                         positions: Positions | None = None) -> None:
         """Keep a content's parsed data, file findings and ``positions``; ``plain`` is :func:`is_plain_data`
         of ``data`` when the caller already knows it."""
         if plain if plain is not None else is_plain_data(data):
-            rows = [finding_to_json(f, with_path=False) for f in findings]
-            self.records.set(sha, [data, rows] if positions is None else [data, rows, positions.to_json()])
+            self.records.set(sha, [data, [finding_to_json(f, with_path=False) for f in findings]])
+            if positions is not None:
+                self.spots.set(sha, positions.to_json())
 
     def keep_records(self, hashes: set[str]) -> None:
         """Drop parsed data of contents no longer in the catalog, so the cache does not grow forever."""
-        for sha in self.records.all_keys():
-            if sha not in hashes:
-                self.records.delete(sha)
+        for store in (self.records, self.spots):
+            for sha in store.all_keys():
+                if sha not in hashes:
+                    store.delete(sha)
 
     def forget_parsed(self, sha: str) -> None:
         self.records.delete(sha)
+        self.spots.delete(sha)
 
     def flush_parsed(self) -> None:
         """Write the parsed data learnt so far and let go of it: once a catalog is loaded, its records' parsed
         YAML is needed only on disk (held, it is a quarter of the loaded catalog's memory, and the D rules'
         forked child would carry it too)."""
         self.records.flush()
+        self.spots.flush()
 
     # --- contents already in canonical layout (gbstd fmt) --------------------------------------------------
     def is_canonical(self, key: str) -> bool:
@@ -734,6 +740,7 @@ class Cache:
     def save(self) -> None:
         self.files.save()
         self.records.save()
+        self.spots.save()
         self.canonical.save()
 
 

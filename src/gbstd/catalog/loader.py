@@ -312,7 +312,8 @@ def load_catalog_cached(
     cache = Cache.open(root, load_config(root))
     if not cache.directory.is_dir():
         return load_catalog(root, progress=progress, on_total=on_total)
-    catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, reuse=reuse)
+    # positions: the commands that read a catalog this way report no findings (or a few: parsed for them)
+    catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, reuse=reuse, positions=False)
     cache.save()
     return catalog
 
