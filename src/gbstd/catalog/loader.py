@@ -364,10 +364,10 @@ def _load_records(
     # A file whose fingerprint the cache does not trust may still hold a content it has parsed: read and hashed,
     # it is not parsed again (a copied catalog, a cache restored in CI, a file saved unchanged).
     before = cache.hashed_before(to_read) if cache is not None else {}
-    for rel, fingerprint, sha, data, problems, has_text, positions, plain, known in _read_all(
+    for rel, fingerprint, sha, data, problems, has_text, positions, plain, unparsed in _read_all(
         root, to_read, config.catalog.max_file_size, jobs, before
     ):
-        if known and cache is not None and sha is not None and fingerprint is not None:
+        if unparsed and cache is not None and sha is not None and fingerprint is not None:
             cache.remember_hash(rel, fingerprint, sha)
             if (reuse is not None and _reused(catalog, rel, sha, reuse)) or _from_cache(
                 catalog, rel, sha, cache, keep_positions

@@ -552,8 +552,9 @@ class Positions:
     def to_json(self) -> list[Any]:
         """The keys and the numbers (as base64 of 32-bit integers: a JSON list of 80 numbers per file took a
         national catalog's cache half a second more to decode), as the cache keeps them per content."""
-        spots = array("i", self.spots)
-        if sys.byteorder != "little":
+        spots = self.spots
+        if sys.byteorder != "little":  # kept little-endian, whichever machine wrote it
+            spots = array("i", spots)
             spots.byteswap()
         return [list(self.keys), base64.b64encode(spots.tobytes()).decode("ascii")]
 
