@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
-import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -27,19 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import AS_OF
-from lint_bench import (
-    PARSE_SCRIPT,
-    SMALL,
-    Run,
-    add,
-    best,
-    catalog,
-    compile_tree,
-    print_table,
-    warm_page_cache,
-)
-
-import gbstd
+from lint_bench import SMALL, Run, add, best, catalog, parse_floor, prepare, print_table
 
 # name → arguments after ``gbstd`` ({root} the catalog, {out} the scratch directory)
 COMMANDS: list[tuple[str, list[str]]] = [
@@ -87,26 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap-gib", type=float, default=6.0, help="stop a command above this memory")
     parser.add_argument("--timeout", type=float, default=600.0, help="stop a command after this long")
     args = parser.parse_args(argv)
-    if args.before and not (args.before / "src" / "gbstd" / "__init__.py").is_file():
-        parser.error(f"--before {args.before}: no gbstd source tree there (src/gbstd)")  # else this tree twice
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # unwind: the cache is removed
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"gbstd commands benchmark — Python {platform.python_version()}, {cores} cores, {platform.machine()}, "
-          f"as of {AS_OF}, seed {args.seed}, sibling-overlap catalogs")
-    after_env = dict(os.environ)
-    before_env = {**after_env, "PYTHONPATH": str(args.before / "src")} if args.before else None
-    compile_tree(Path(gbstd.__file__).parent)
-    if args.before:
-        compile_tree(args.before / "src")
+    after_env, before_env = prepare(parser, args, "commands")
     table: list[tuple[int, str, str, Run, float]] = []
     for n in args.sizes:
         root = catalog(args.workdir, n, args.seed)
         repeat = args.repeat if n <= SMALL else 1
         load_before = os.getloadavg()[0]
-        warm_page_cache(root)
-        floor = best([sys.executable, "-c", PARSE_SCRIPT, str(root / "records")], after_env, repeat)
-        add(table, (n, "", "parse floor", floor, floor.wall))
+        floor = parse_floor(table, root, n, after_env, repeat)
         trees = [("after", after_env)] + ([("before", before_env)] if before_env else [])
         for label, env in reversed(trees):
             measure_tree(root, env, repeat, args.cap_gib * 1024, args.timeout, f"{n} {label}",

@@ -265,30 +265,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold lint rows (every rule, --ignore D): the parse-floor ratio")
     args = parser.parse_args(argv)
-    if args.before and not (args.before / "src" / "gbstd" / "__init__.py").is_file():
-        parser.error(f"--before {args.before}: no gbstd source tree there (src/gbstd)")  # else this tree twice
-    # stopped (kill, a CI timeout): unwind, so that the edited record of a catalog is put back as it was
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"gbstd lint benchmark — Python {platform.python_version()}, {cores} cores, {platform.machine()}, "
-          f"as of {AS_OF}, seed {args.seed}, sibling-overlap catalogs")
-    after_env = dict(os.environ)
-    before_env = {**after_env, "PYTHONPATH": str(args.before / "src")} if args.before else None
-    # Each tree is measured as installed: with its bytecode written (an installed package has it, and the first
-    # run of an editable install writes it; without it every command compiles ~140 modules, a tenth of a second).
-    compile_tree(Path(gbstd.__file__).parent)
-    if args.before:
-        compile_tree(args.before / "src")
+    after_env, before_env = prepare(parser, args, "lint")
     table: list[tuple[int, str, str, Run, float]] = []
     for n in args.sizes:
         root = catalog(args.workdir, n, args.seed)
         repeat = args.repeat if n <= SMALL else 1
         load_before = os.getloadavg()[0]
-        print(f"… {n}: parse floor", file=sys.stderr, flush=True)
-        warm_page_cache(root)
-        floor = best([sys.executable, "-c", PARSE_SCRIPT, str(root / "records")], after_env, repeat)
-        add(table, (n, "", "parse floor", floor, floor.wall))
+        floor = parse_floor(table, root, n, after_env, repeat)
         if n <= SMALL and not args.no_yamllint and not shutil.which("yamllint"):
             print("yamllint is not on the PATH (pip install yamllint): its row is left out", file=sys.stderr)
         elif n <= SMALL and not args.no_yamllint:
@@ -305,6 +288,38 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} records: load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print_table(table)
     return 0
+
+
+def prepare(parser: argparse.ArgumentParser, args: argparse.Namespace, what: str) -> tuple[dict[str, str], dict[str, str] | None]:
+    """What every benchmark does before its first catalog: refuse a ``--before`` that is no source tree (else
+    the installed tree is measured twice), unwind on SIGTERM (a catalog's edited record is put back, the cache
+    removed), make the work directory, print the machine, and compile both trees; the environments of the
+    tree measured ("after") and of ``--before`` (None without it)."""
+    if args.before and not (args.before / "src" / "gbstd" / "__init__.py").is_file():
+        parser.error(f"--before {args.before}: no gbstd source tree there (src/gbstd)")
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"gbstd {what} benchmark — Python {platform.python_version()}, {cores} cores, {platform.machine()}, "
+          f"as of {AS_OF}, seed {args.seed}, sibling-overlap catalogs")
+    after_env = dict(os.environ)
+    before_env = {**after_env, "PYTHONPATH": str(args.before / "src")} if args.before else None
+    # Each tree is measured as installed: with its bytecode written (an installed package has it, and the first
+    # run of an editable install writes it; without it every command compiles ~140 modules, a tenth of a second).
+    compile_tree(Path(gbstd.__file__).parent)
+    if args.before:
+        compile_tree(args.before / "src")
+    return after_env, before_env
+
+
+def parse_floor(table: list[tuple[int, str, str, Run, float]], root: Path, n: int, env: dict[str, str],
+                repeat: int) -> Run:
+    """The parse floor of the catalog at ``root`` (the reference every ratio is to), added to ``table``."""
+    print(f"… {n}: parse floor", file=sys.stderr, flush=True)
+    warm_page_cache(root)
+    floor = best([sys.executable, "-c", PARSE_SCRIPT, str(root / "records")], env, repeat)
+    add(table, (n, "", "parse floor", floor, floor.wall))
+    return floor
 
 
 def compile_tree(directory: Path) -> None:
