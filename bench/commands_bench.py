@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import AS_OF
-from lint_bench import SMALL, Run, add, best, catalog, parse_floor, prepare, print_table
+from lint_bench import SMALL, Run, add, best, catalog, common_arguments, parse_floor, prepare, print_table
 
 # name → arguments after ``gbstd`` ({root} the catalog, {out} the scratch directory)
 COMMANDS: list[tuple[str, list[str]]] = [
@@ -65,13 +65,7 @@ def measure_tree(root: Path, env: dict[str, str], repeat: int, cap_mib: float | 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark gbstd's commands (see the module docstring).")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure up to 20 000 records (best counts)")
-    parser.add_argument("--workdir", type=Path, required=True, help="where catalogs are generated and reused")
-    parser.add_argument("--before", type=Path, help="another gbstd source tree to measure in the same run")
-    parser.add_argument("--cap-gib", type=float, default=6.0, help="stop a command above this memory")
-    parser.add_argument("--timeout", type=float, default=600.0, help="stop a command after this long")
+    common_arguments(parser, "a command")
     args = parser.parse_args(argv)
     after_env, before_env = prepare(parser, args, "commands")
     table: list[tuple[int, str, str, Run, float]] = []

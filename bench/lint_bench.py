@@ -253,13 +253,7 @@ def warm_page_cache(root: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark gbstd lint and fmt (see the module docstring).")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure up to 20 000 records (best counts)")
-    parser.add_argument("--workdir", type=Path, required=True, help="where catalogs are generated and reused")
-    parser.add_argument("--before", type=Path, help="another gbstd source tree to measure in the same run")
-    parser.add_argument("--cap-gib", type=float, default=6.0, help="stop a --before command above this memory")
-    parser.add_argument("--timeout", type=float, default=600.0, help="stop a --before command after this long")
+    common_arguments(parser, "a --before command")
     parser.add_argument("--before-max", type=int, default=10**9, help="measure --before only up to this size")
     parser.add_argument("--no-yamllint", action="store_true", help="skip the (slow) yamllint reference")
     parser.add_argument("--cold-only", action="store_true",
@@ -288,6 +282,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} records: load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print_table(table)
     return 0
+
+
+def common_arguments(parser: argparse.ArgumentParser, stopped: str) -> None:
+    """The options every benchmark takes: sizes, seed, repeats, work directory, the tree to compare, limits."""
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure up to 20 000 records (best counts)")
+    parser.add_argument("--workdir", type=Path, required=True, help="where catalogs are generated and reused")
+    parser.add_argument("--before", type=Path, help="another gbstd source tree to measure in the same run")
+    parser.add_argument("--cap-gib", type=float, default=6.0, help=f"stop {stopped} above this memory")
+    parser.add_argument("--timeout", type=float, default=600.0, help=f"stop {stopped} after this long")
 
 
 def prepare(parser: argparse.ArgumentParser, args: argparse.Namespace, what: str) -> tuple[dict[str, str], dict[str, str] | None]:
