@@ -425,3 +425,29 @@ def test_a_title_edit_starts_the_d_rules_child_before_loading_the_catalog(
     assert events == ["fork", "load"]
     assert incremental == lint_json(root, "--no-cache")
     assert d_findings(incremental)
+
+
+def test_a_changed_since_run_takes_the_components_the_memo_knows(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
+    """A pull request's run (`--changed-since`) reports on the changed files with every rule run on the whole
+    catalog; its D rules score only the candidate components the lint cache's memo does not know, and find
+    what a run without the cache finds."""
+    from tests.git_catalog import commit, new_repo
+
+    repo = new_repo(tmp_path / "repo")
+    root = Path(str(repo.working_tree_dir)) / "catalog"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    commit(repo, "the sample")
+    edited = records(root)[5]
+    data = load(edited)
+    data["title"] = "第九百号独有主题事项管理规范"
+    dump(edited, data)
+    commit(repo, "a title")
+    seen.clear()
+    first = lint_json(root, "--changed-since", "HEAD~1", "--jobs", "1")
+    assert seen and not any(c.reused for c in seen[-1].components)  # no memo yet: every component scored
+    assert {p.name for p in (root / MEMO).glob("*.json")} == {"D001.json", "D002.json", "D003.json"}
+    seen.clear()
+    again = lint_json(root, "--changed-since", "HEAD~1", "--jobs", "1")
+    assert seen and all(c.reused for c in seen[-1].components)  # the memo knew every one
+    assert again == first == lint_json(root, "--changed-since", "HEAD~1", "--no-cache")
+    assert {json.loads(row)["path"] for row in first} <= {edited.relative_to(root).as_posix()}

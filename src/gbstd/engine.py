@@ -33,6 +33,7 @@ from gbstd.findings import Finding, FindingSet, Severity
 from gbstd.i18n import Text
 from gbstd.model.config import Config
 from gbstd.rules import Rule, RuleContext
+from gbstd.rules._dupes_memo import DuplicateMemo
 from gbstd.rules.base import RecordRule
 
 
@@ -67,15 +68,20 @@ def run_rules(
     progress: Callable[[str], None] | None = None,
     baseline: Baseline | None = None,
     jobs: int | None = None,
+    memo: Callable[[list[str]], DuplicateMemo | None] | None = None,
 ) -> FindingSet:
     """Run the selected rules; ``only_paths`` limits the report (not the analysis) to those files.
 
     ``baseline`` (the catalog at a git revision) enables the rules that compare then and now; ``jobs`` as
-    for loading (1: everything in this process; see :class:`RuleRunner`).
+    for loading (1: everything in this process; see :class:`RuleRunner`); ``memo`` gives the duplicate memo
+    of a lint cache for the codes of the rules that run (the D rules then score only components it does not
+    know, :mod:`gbstd.rules._dupes_memo`).
     """
     ctx = RuleContext(catalog, as_of, baseline)
     result = FindingSet()
     rules = [rule for rule in selected_rules(selection) if not (rule.needs_baseline and baseline is None)]
+    if memo is not None:
+        ctx.duplicate_memo = memo([rule.code for rule in rules if not isinstance(rule, RecordRule)])
     runner = RuleRunner(ctx, rules, result.internal_errors, jobs)
     for rule in rules:
         if progress:

@@ -158,7 +158,10 @@ def lint_catalog(
                 within = {rel for rel in changed
                           if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
                 only_paths = changed if only_paths is None else within
-        result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline, jobs=jobs)
+        # the D rules take what the cache's memo knows of each candidate component (a git history changes
+        # none of it): at 100 000 records they otherwise find every group again
+        memo = (lambda codes: memo_for(cache, codes, catalog)) if cache is not None else None
+        result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline, jobs=jobs, memo=memo)
         if cache is not None:
             cache.save()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
