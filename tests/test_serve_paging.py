@@ -60,7 +60,9 @@ def test_the_list_is_shown_a_page_at_a_time_and_the_pages_hold_every_standard(cl
     assert f"<small>{len(everything)} / {len(everything)}</small>" in html
 
 
-@pytest.mark.parametrize(("asked", "shown"), [("999", "last"), ("0", 1), ("-3", 1), ("abc", 1), ("", 1)])
+@pytest.mark.parametrize(("asked", "shown"), [
+    ("999", "last"), ("0", 1), ("-3", 1), ("abc", 1), ("", 1), ("²", 1), ("١٢", 1), ("9" * 5000, 1), ("1.5", 1),
+])
 def test_a_page_number_out_of_range_or_not_a_number_shows_the_nearest_page(
     client: TestClient, asked: str, shown: int | str
 ) -> None:

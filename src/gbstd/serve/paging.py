@@ -34,7 +34,9 @@ def paged(rows: Sequence[Row], request: Request, size: int = PAGE_SIZE) -> tuple
     """The rows of the page ``request`` asks for, and where it stands among the others."""
     pages = max(1, -(-len(rows) // size))
     asked = request.query_params.get("page", "1")
-    number = min(max(int(asked), 1), pages) if asked.isdigit() else 1
+    # ASCII digits only ("²" and "١" are digits to str.isdigit, not to int), and few of them (int refuses
+    # thousands of digits, and no catalog has a billion pages)
+    number = min(max(int(asked), 1), pages) if asked.isascii() and asked.isdigit() and len(asked) <= 9 else 1
     start = (number - 1) * size
     shown = rows[start : start + size]
 
