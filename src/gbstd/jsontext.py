@@ -1,7 +1,7 @@
 """JSON documents as gbstd prints them: two-space indent, text as UTF-8 (not ``\\u`` escapes), a final newline.
 
-orjson writes them: the standard library's encoder runs in pure Python once an indent is asked for (6.6 s of
-the 100 000-record review worklist's 14 s, against a tenth of a second). The text is ``json.dumps(value,
+orjson writes them: the standard library's encoder runs in pure Python once an indent is asked for (0.135 s
+for a 10 000-record review worklist, against 0.024 s). The text is ``json.dumps(value,
 ensure_ascii=False, indent=2)``'s byte for byte, except that a float in exponent form loses the exponent's
 leading zero (``1e-07`` is written ``1e-7``: the same number). A value orjson refuses (an integer beyond 64
 bits, from a record's extra field) is written by the standard library instead.
