@@ -41,6 +41,7 @@ from gbstd.model.config import ReviewPolicy
 from gbstd.model.regions import is_valid_region
 from gbstd.model.standard import CONCLUSION_ALIASES, TIER_ALIASES, Conclusion, Review
 from gbstd.printable import printable
+from gbstd.reporters.long_table import write_long_table
 from gbstd.review import DueState, ReviewState, Worklist, parse_window, review_worklist
 from gbstd.tabular.safety import markdown_text
 from gbstd.tabular.writers import csv_bytes
@@ -204,8 +205,20 @@ _STYLE = {DueState.OVERDUE_HARD: "bold red", DueState.OVERDUE: "red", DueState.D
           DueState.CURRENT: "green"}
 
 
+# Past this many items the worklist is laid out a row at a time (gbstd.reporters.long_table), not by rich.
+LONG_TABLE = 2000
+
+
 def render_table(worklist: Worklist, lang: Lang) -> None:
     title = Text(f"复审工作清单（截至 {worklist.as_of}）", f"Review worklist as of {worklist.as_of}")
+    if len(worklist.items) > LONG_TABLE:
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console = Console(highlight=False, width=200)
+        write_long_table(console, title.get(lang), _headers(lang),
+                         [[printable(cell) for cell in _row(state, lang)] for state in worklist.items],
+                         [_STYLE.get(state.state) for state in worklist.items], foldable=(0, 2, 3, 4, 7))
+        return
     table = Table(title=title.get(lang))
     for index, header in enumerate(_headers(lang)):
         # Codes, dates and day counts must stay on one line; the title wraps.
