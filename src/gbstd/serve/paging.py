@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-PAGE_SIZE = 200  # rows a page: a screenful or ten, and a page of 100 000-record catalog in well under a second
+PAGE_SIZE = 200  # rows a page: a screenful or ten, rendered in a few milliseconds whatever the catalog's size
 
 Row = TypeVar("Row")
 
