@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-PAGE_SIZE = 200  # rows a page: a screenful or ten, rendered in a few milliseconds whatever the catalog's size
+PAGE_SIZE = 200  # rows a page: a screenful or ten; what a page renders no longer grows with the catalog
 
 Row = TypeVar("Row")
 
