@@ -4,7 +4,6 @@ rendering a page (the report templates' sandboxed, autoescaping environment, on 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from gbstd.catalog.cache import config_digest
+from gbstd.catalog.cache import config_digest, input_digest
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import Reusable, load_catalog_cached, reusable
 from gbstd.i18n import Lang, Text
@@ -66,10 +65,8 @@ class Server:
         """The likely duplicate groups ``gbstd dupes`` lists, as page rows: found again only when a record
         file or the configuration changed since the last time (detection takes seconds on a national catalog,
         and every visit to the page asked for it again)."""
-        digest = hashlib.sha256(config_digest(catalog.config).encode())
-        for rel, sha in sorted(catalog.hashes.items()):
-            digest.update(f"{rel}\x1f{sha}\n".encode("utf-8", "surrogatepass"))
-        key = digest.hexdigest()
+        files = sorted(catalog.hashes.items())
+        key = input_digest([config_digest(catalog.config), *(f"{rel}={sha}" for rel, sha in files)])
         known = self._groups
         if known is not None and known[0] == key:
             return known[1]
