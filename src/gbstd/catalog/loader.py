@@ -346,6 +346,13 @@ def _load_records(
 ) -> None:
     root, config = catalog.root, catalog.config
     to_read: list[str] = []
+
+    def taken(rel: str, sha: str) -> bool:
+        """Whether the record of this content came from an earlier load or from the cache's parsed data."""
+        return (reuse is not None and _reused(catalog, rel, sha, reuse)) or (
+            cache is not None and _from_cache(catalog, rel, sha, cache, keep_positions)
+        )
+
     # The file table read once, and no lstat for a file it never hashed (none on a first run: that was a
     # second of a cold run at 100 000 records).
     if known is None:
@@ -353,10 +360,7 @@ def _load_records(
     for rel in rels:
         catalog.files.append(rel)
         sha = known.get(rel)
-        if sha is not None and (
-            (reuse is not None and _reused(catalog, rel, sha, reuse))
-            or (cache is not None and _from_cache(catalog, rel, sha, cache, keep_positions))
-        ):
+        if sha is not None and taken(rel, sha):
             if progress:
                 progress(1)
         else:
@@ -369,9 +373,7 @@ def _load_records(
     ):
         if unparsed and cache is not None and sha is not None and fingerprint is not None:
             cache.remember_hash(rel, fingerprint, sha)
-            if (reuse is not None and _reused(catalog, rel, sha, reuse)) or _from_cache(
-                catalog, rel, sha, cache, keep_positions
-            ):
+            if taken(rel, sha):
                 if progress:
                     progress(1)
                 continue
