@@ -15,7 +15,6 @@ machine compare.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import AS_OF
-from lint_bench import SMALL, Run, add, best, catalog, common_arguments, parse_floor, prepare, print_table
+from lint_bench import Run, add, best, common_arguments, each_size, prepare, print_table
 
 # name → arguments after ``gbstd`` ({root} the catalog, {out} the scratch directory)
 COMMANDS: list[tuple[str, list[str]]] = [
@@ -69,16 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     after_env, before_env = prepare(parser, args, "commands")
     table: list[tuple[int, str, str, Run, float]] = []
-    for n in args.sizes:
-        root = catalog(args.workdir, n, args.seed)
-        repeat = args.repeat if n <= SMALL else 1
-        load_before = os.getloadavg()[0]
-        floor = parse_floor(table, root, n, after_env, repeat)
+    for n, root, repeat, floor in each_size(args, table, after_env):
         trees = [("after", after_env)] + ([("before", before_env)] if before_env else [])
         for label, env in reversed(trees):
             measure_tree(root, env, repeat, args.cap_gib * 1024, args.timeout, f"{n} {label}",
                          lambda name, result, n=n, label=label, at=floor.wall: add(table, (n, label, name, result, at)))
-        print(f"{n} records: load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print_table(table)
     return 0
 

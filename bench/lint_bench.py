@@ -40,7 +40,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,11 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     after_env, before_env = prepare(parser, args, "lint")
     table: list[tuple[int, str, str, Run, float]] = []
-    for n in args.sizes:
-        root = catalog(args.workdir, n, args.seed)
-        repeat = args.repeat if n <= SMALL else 1
-        load_before = os.getloadavg()[0]
-        floor = parse_floor(table, root, n, after_env, repeat)
+    for n, root, repeat, floor in each_size(args, table, after_env):
         if n <= SMALL and not args.no_yamllint and not shutil.which("yamllint"):
             print("yamllint is not on the PATH (pip install yamllint): its row is left out", file=sys.stderr)
         elif n <= SMALL and not args.no_yamllint:
@@ -279,7 +275,6 @@ def main(argv: list[str] | None = None) -> int:
             measure_tree(root, env, repeat, cap, timeout, f"{n} {label}",
                          lambda name, result, n=n, label=label, at=floor.wall: add(table, (n, label, name, result, at)),
                          args.cold_only)
-        print(f"{n} records: load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print_table(table)
     return 0
 
@@ -317,14 +312,21 @@ def prepare(parser: argparse.ArgumentParser, args: argparse.Namespace, what: str
     return after_env, before_env
 
 
-def parse_floor(table: list[tuple[int, str, str, Run, float]], root: Path, n: int, env: dict[str, str],
-                repeat: int) -> Run:
-    """The parse floor of the catalog at ``root`` (the reference every ratio is to), added to ``table``."""
-    print(f"… {n}: parse floor", file=sys.stderr, flush=True)
-    warm_page_cache(root)
-    floor = best([sys.executable, "-c", PARSE_SCRIPT, str(root / "records")], env, repeat)
-    add(table, (n, "", "parse floor", floor, floor.wall))
-    return floor
+def each_size(args: argparse.Namespace, table: list[tuple[int, str, str, Run, float]],
+              env: dict[str, str]) -> Iterator[tuple[int, Path, int, Run]]:
+    """For each of ``--sizes``: the size, its catalog (generated once), the runs per figure and the catalog's
+    parse floor (the reference every ratio is to, added to ``table``); the load average is printed around
+    what the caller measures."""
+    for n in args.sizes:
+        root = catalog(args.workdir, n, args.seed)
+        repeat = args.repeat if n <= SMALL else 1
+        load_before = os.getloadavg()[0]
+        print(f"… {n}: parse floor", file=sys.stderr, flush=True)
+        warm_page_cache(root)
+        floor = best([sys.executable, "-c", PARSE_SCRIPT, str(root / "records")], env, repeat)
+        add(table, (n, "", "parse floor", floor, floor.wall))
+        yield n, root, repeat, floor
+        print(f"{n} records: load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
 
 
 def compile_tree(directory: Path) -> None:
