@@ -31,22 +31,22 @@ yaml.default_flow_style = False
 yaml.allow_unicode = True
 
 
-def lint_json(root: Path, *extra: str) -> list[str]:
+def lint_json(root: Path, *extra: str, as_of: str = AS_OF) -> list[str]:
     """The findings of ``gbstd lint --format json`` as sorted JSON lines (order-free comparison)."""
-    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--format", "json", "--lang", "en", *extra])
+    result = runner.invoke(app, ["lint", str(root), "--as-of", as_of, "--format", "json", "--lang", "en", *extra])
     assert result.exit_code in (0, 1), result.output
     return sorted(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in json.loads(result.stdout))
 
 
-def lint_bytes(root: Path, output_format: str, *extra: str) -> tuple[int, bytes]:
+def lint_bytes(root: Path, output_format: str, *extra: str, as_of: str = AS_OF) -> tuple[int, bytes]:
     """The exit code and the exact bytes ``gbstd lint`` prints."""
-    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--format", output_format, *extra])
+    result = runner.invoke(app, ["lint", str(root), "--as-of", as_of, "--format", output_format, *extra])
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, result.stdout_bytes
 
 
-def lint_library(root: Path) -> LintOutcome:
-    return lint_catalog(root, load_config(root), dt.date.fromisoformat(AS_OF), Selection())
+def lint_library(root: Path, as_of: str = AS_OF) -> LintOutcome:
+    return lint_catalog(root, load_config(root), dt.date.fromisoformat(as_of), Selection())
 
 
 def records(root: Path) -> list[Path]:
@@ -244,9 +244,17 @@ def add_stray(root: Path, pick: int, value: int) -> None:
     target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
 
 
+def another_day(root: Path, pick: int, value: int) -> None:
+    """Not an edit: the next lints run on another day (``day_after``), later or earlier."""
+
+
+def day_after(day: str, value: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=value % 1500 - 300)).isoformat()
+
+
 EDITS = [
     add_stray, link_outside, edit_title, split_title, edit_place, move_target, edit_date, edit_status, edit_code, edit_module, edit_reference, edit_review, edit_suppress,
-    edit_body, edit_comment, add_file, delete_file, break_yaml, edit_project,
+    edit_body, edit_comment, add_file, delete_file, break_yaml, edit_project, another_day,
 ]
 steps = st.lists(
     st.tuples(st.sampled_from(EDITS), st.integers(0, 1000), st.integers(0, 1000)), min_size=1, max_size=5
@@ -271,20 +279,23 @@ def test_incremental_equals_cold_after_random_edits(
     monkeypatch.setattr(linting, "_incremental", spy)
     # The printed report too, byte for byte, in one format per example: stored and spliced reports included.
     output_format = ("json", "text", "github", "sarif", "junit")[edits[0][2] % 5]
+    day = AS_OF
     lint_json(root)  # cold, writes the state
     lint_bytes(root, output_format)  # stores this format's report
     for edit, pick, value in edits:
         edit(root, pick, value)
+        if edit is another_day:
+            day = day_after(day, value)
         taken.clear()
-        printed = lint_bytes(root, output_format)
-        incremental = lint_json(root)
+        printed = lint_bytes(root, output_format, as_of=day)
+        incremental = lint_json(root, as_of=day)
         # answered incrementally (or from the whole-result cache), unless a project (a shared file) changed
         assert False not in taken or edit in (edit_project, add_stray), taken  # files outside records/: a full run
-        cold = lint_json(root, "--no-cache")
-        assert incremental == cold, f"after {edit.__name__}({pick}, {value})"
-        assert printed == lint_bytes(root, output_format, "--no-cache"), f"{output_format} after {edit.__name__}"
-        assert lint_json(root) == cold  # and again, warm
-        assert lint_bytes(root, output_format) == printed
+        cold = lint_json(root, "--no-cache", as_of=day)
+        assert incremental == cold, f"after {edit.__name__}({pick}, {value}) on {day}"
+        assert printed == lint_bytes(root, output_format, "--no-cache", as_of=day), f"{output_format} after {edit.__name__}"
+        assert lint_json(root, as_of=day) == cold  # and again, warm
+        assert lint_bytes(root, output_format, as_of=day) == printed
 
 
 def test_a_comment_rechecks_one_record_and_reruns_no_rule(pristine: Path, tmp_path: Path) -> None:
@@ -316,6 +327,25 @@ def test_a_title_reruns_the_rules_that_read_titles(pristine: Path, tmp_path: Pat
     outcome = lint_library(root)
     assert outcome.rerun is not None and {"C009", "D001"} <= set(outcome.rerun)
     assert outcome.rechecked is not None and len(outcome.rechecked) == 1
+
+
+def test_another_day_reruns_only_the_rules_that_read_the_day(pristine: Path, tmp_path: Path) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    lint_library(root)
+    later = day_after(AS_OF, 700)  # 400 days on: reviews fall due, tasks go overdue
+    outcome = lint_library(root, later)
+    assert outcome.rechecked == [] and outcome.rerun is not None
+    assert {"R005", "S005", "C012"} <= set(outcome.rerun)  # catalog-wide rules that read the day
+    assert not {"C009", "D001", "D002", "D003", "S003", "C008"} & set(outcome.rerun)  # those that do not
+    assert outcome.state is not None and {"R001", "R003", "C007"} <= outcome.state.dated  # record rules
+    assert "C002" not in outcome.state.dated
+    assert lint_json(root, as_of=later) == lint_json(root, "--no-cache", as_of=later)
+    again = lint_library(root, later)
+    assert again.from_cache  # the same day again: the stored result
+    back = lint_library(root)  # the first day once more: the day's rules again, and its findings
+    assert back.rerun is not None and "D001" not in back.rerun
+    assert lint_json(root) == lint_json(root, "--no-cache")
 
 
 def test_a_project_change_lints_everything_again(pristine: Path, tmp_path: Path) -> None:

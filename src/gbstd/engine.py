@@ -223,10 +223,12 @@ class RuleRunner:
             assert self._results is not None
             done = self._results.pop(rule.code, None)
             if done is not None:
-                packed, errors, remade = done
+                packed, errors, remade, dated = done
                 self.errors.extend(errors)
                 if remade is not None:
                     ctx.remade[rule.code] = remade
+                if dated:
+                    ctx.dated.add(rule.code)
                 return unpack(packed)
         return check(rule, ctx, self.errors)
 
@@ -258,14 +260,15 @@ def _stop(pid: int) -> None:
 
 
 def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:
-    """In the forked child: every rule's findings (or None, packed), internal errors and the files whose findings
-    it re-made when it left the others' as they were (``RuleContext.remade``), written as one pickle."""
+    """In the forked child: every rule's findings (or None, packed), internal errors, the files whose findings
+    it re-made when it left the others' as they were (``RuleContext.remade``) and whether it read the date
+    (``RuleContext.dated``), written as one pickle."""
     results = []
     for rule in rules:
         errors: list[tuple[str, str]] = []
         produced = check(rule, ctx, errors, defer=True)
         remade = ctx.remade.get(rule.code) if produced is not None else None
-        results.append((rule.code, (pack(produced), errors, remade)))
+        results.append((rule.code, (pack(produced), errors, remade, rule.code in ctx.dated)))
     pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -322,6 +325,7 @@ def check(
     """One rule's findings, stamped with its code and configured severity; None (and an internal error
     noted in ``errors``) when it crashes. ``records`` runs a per-record rule on those records only. What the
     rule deferred (``ctx.deferred``) is done here too, unless ``defer`` (a forked child does it later)."""
+    ctx.running = rule.code  # what it reads of "today" is noted against it (RuleContext.dated)
     try:
         if records is not None and isinstance(rule, RecordRule):
             produced = [f for record in records for f in rule.check_record(record, ctx)]
@@ -332,6 +336,8 @@ def check(
     except Exception:
         errors.append((rule.code, traceback.format_exc()))
         return None
+    finally:
+        ctx.running = None
     severity = severity_of(ctx.catalog, rule)
     for finding in produced:
         finding.rule = rule.code

@@ -11,7 +11,8 @@ Findings are kept, before suppression and positions, in three scopes:
   the set of records (added, deleted, renamed) runs it again.
 
 The system, notes, projects and plans are few: they are read on every run, and any change to them re-runs
-everything. Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
+everything. Another ``as_of`` (the next day's run) re-runs only the rules whose findings read the day
+(``RuleContext.dated``): the record rules among them on every record, the catalog-wide ones whole. Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
 
 The state is a small head and per-file entries in shards by path (:func:`shard_count`) (:class:`LintState`): the per-group
 digests are order-free sums over the records, so an edit updates them from the changed records alone, and a
@@ -79,6 +80,12 @@ def rule_digests(rules: Iterable[Rule], groups: dict[str, str], shared: str) -> 
             digest.update(f"{group}={groups[group]}\n".encode())
         found[rule.code] = digest.hexdigest()
     return found
+
+
+def on_day(digest: str, as_of: str | None) -> str:
+    """A catalog-wide rule's digest (:func:`rule_digests`) for a run whose findings read the day ``as_of``
+    (None: they did not), so that another day runs such a rule again and leaves the others' findings."""
+    return digest if as_of is None else hashlib.sha256(f"{digest}\0{as_of}".encode()).hexdigest()
 
 
 def shared_digest(rels: Iterable[str], hashes: dict[str, str | None]) -> str:
@@ -181,7 +188,7 @@ class FileEntry:
 
     def rows(self, skip: frozenset[str] | set[str] = frozenset()) -> list[list[Any]]:
         """Every kept finding of this file, rules in ``skip`` left out."""
-        found = [*self.load, *self.local]
+        found = [*self.load, *(row for row in self.local if row[0] not in skip)] if skip else [*self.load, *self.local]
         for code, rows in self.catalog.items():
             if code not in skip:
                 found += rows
@@ -225,7 +232,7 @@ class LintState:
     is written last and names the digest of every shard, so a shard left by another or an interrupted run is
     never taken for this state's (a mismatch means a full run)."""
 
-    head: str  # digest of the tool, configuration, as_of and selected rules
+    head: str  # digest of the tool, configuration and selected rules (not the day: see ``as_of``)
     shared: str = ""
     sums: list[int] = field(default_factory=lambda: [0] * len(GROUPS))  # per group: sum of fact_sums
     rules: dict[str, str] = field(default_factory=dict)  # catalog-wide rule → digest of what it read
@@ -233,6 +240,8 @@ class LintState:
     shards: dict[str, tuple[str, str]] = field(default_factory=dict)  # shard → (paths digest, bytes digest)
     result: str = ""  # the digest under which the result of this state was stored
     memos: dict[str, str] = field(default_factory=dict)  # D rule → token of the duplicate memo written with it
+    as_of: str = ""  # the day (ISO) its findings are of
+    dated: set[str] = field(default_factory=set)  # rules whose findings here read that day (RuleContext.dated)
     files: dict[str, FileEntry] = field(default_factory=dict)  # entries of the loaded shards
     loaded: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)
@@ -258,13 +267,16 @@ class LintState:
                 str(shard): (str(paths), str(data)) for shard, (paths, data) in document["shards"].items()
             }
             memos = {str(code): str(token) for code, token in document.get("memos", {}).items()}
+            as_of, dated = document["as_of"], document["dated"]
+            if not isinstance(as_of, str) or not isinstance(dated, list) or not all(isinstance(c, str) for c in dated):
+                return None
             count = document["count"]
             if len(sums) != len(GROUPS) or not all(isinstance(rows, list) for rows in elsewhere.values()) or (
                 count not in SHARD_COUNTS or set(shards) - set(shard_names(count))
             ):
                 return None
             return cls(head, str(document["shared"]), sums, rules, elsewhere, shards, str(document["result"]), memos,
-                       count=count)
+                       as_of, set(dated), count=count)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
@@ -343,6 +355,8 @@ class LintState:
             "shards": {shard: list(pair) for shard, pair in sorted(self.shards.items())},
             "result": self.result,
             "memos": self.memos,
+            "as_of": self.as_of,
+            "dated": sorted(self.dated),
             "count": self.count,
         })
 

@@ -52,6 +52,7 @@ from gbstd.incremental import (
     LintState,
     file_entry,
     load_shared_files,
+    on_day,
     rels_by_shard,
     resolve_positions,
     rows_by_path,
@@ -68,6 +69,8 @@ from gbstd.model.config import Config
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules._dupes_memo import memo_for
 from gbstd.rules.base import REMADE_UNKNOWN, Changes
+
+DAY_AT = 3  # where the day (``as_of``) is in a run's head, of which the state's head leaves it out
 
 
 class DamagedResult(ValueError):
@@ -169,7 +172,7 @@ def lint_catalog(
     everything = walk_files(root, None, skip=cache_dir_within(root, cache.directory))
     hashes = _known_hashes(root, everything, cache)
     unknown = [rel for rel, sha in hashes.items() if sha is None]
-    head = [
+    head = [  # of the result; the state's is the same without the day (DAY_AT) or the reported paths
         cache.tool,
         cache.config,
         config_digest(config),
@@ -204,8 +207,9 @@ def lint_catalog(
                 cache.save()
                 return outcome
 
-    # Few files changed: start from the last run's state; many (or a first run): load everything.
-    state_head = input_digest(head[:-1])
+    # Few files changed: start from the last run's state; many (or a first run): load everything. The state
+    # is of any day (it knows which findings read the day), so it is found without ``as_of``.
+    state_head = input_digest([part for at, part in enumerate(head[:-1]) if at != DAY_AT])
     few = all(sha is not None for sha in hashes.values())
     state = LintState.load(cache, state_head) if few else None
     analysis = None
@@ -315,10 +319,11 @@ def _full(
             early = _finish(root, config, [*_kept(state), *extra], silenced, only_paths, state, positions)
         produced = runner.check(rule)
         if produced is not None:
-            state.rules[rule.code] = digests[rule.code]
+            state.rules[rule.code] = _stamped(digests[rule.code], rule.code, ctx, as_of)
             _distribute(state, rule.code, produced, fresh=True)
             _note_memo(state, ctx, rule.code)
         del produced
+    state.as_of, state.dated = as_of.isoformat(), set(ctx.dated)
     del ctx, catalog, by_rel, runner  # the models and duplicate groups are not needed to report: free them first
     if early is None:
         result.findings = _finish(root, config, [*_kept(state), *extra], silenced, only_paths, state, positions)
@@ -326,6 +331,11 @@ def _full(
         late = _finish(root, config, _kept_of(state, sorted(forked)), silenced, only_paths, state, positions)
         result.findings = sorted([*early, *late], key=lambda f: f.sort_key)
     return Analysis(files, result, state)
+
+
+def _stamped(digest: str, code: str, ctx: RuleContext, as_of: dt.date) -> str:
+    """Rule ``code``'s digest to keep in the state after it ran in ``ctx``: with the day when it read it."""
+    return on_day(digest, as_of.isoformat() if code in ctx.dated else None)
 
 
 def _finish(
@@ -438,23 +448,34 @@ def _incremental(
         state.put(rel, entry)
     catalog_rules = [rule for rule in rules if scope(rule) == "catalog"]
     digests = rule_digests(catalog_rules, state.group_digests(), shared)
-    stale = [rule for rule in catalog_rules if state.rules.get(rule.code) != digests[rule.code]]
+    # Another day: the rules whose findings read the day run again, the record rules among them on every record.
+    today = as_of.isoformat()
+    other_day = state.dated if state.as_of != today else set()
+    stale = [rule for rule in catalog_rules
+             if state.rules.get(rule.code) != on_day(digests[rule.code], today if rule.code in state.dated else None)]
+    redated = [rule for rule in rules if scope(rule) == "record" and rule.code in other_day]
     for code in [code for code in state.rules if code not in digests]:
         del state.rules[code]
     moved: set[str] | None = set()  # record files whose re-run rules' findings changed (None: unknown)
     loaded: Catalog | None = None
-    if stale:  # a rule reads what changed: run it on the whole catalog (parsed files come from the cache)
-        changes = Changes(before, added_or_removed, frozenset(state.rules))
+    read_day = set(ctx.dated)
+    if stale or redated:  # a rule reads what changed: run it on the whole catalog (parsed files from the cache)
+        # a rule that read another day holds no findings it could keep: it re-checks every record
+        changes = Changes(before, added_or_removed, frozenset(state.rules) - other_day)
         try:
-            moved, loaded = _rerun(
-                root, config, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes, rels
+            moved, loaded, rerun_read = _rerun(
+                root, config, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes, rels,
+                redated, [rule.code for rule in rules if scope(rule) == "record"],
             )
         except _DamagedState:
             return None
+        read_day |= rerun_read
+    state.dated = (state.dated - {rule.code for rule in [*stale, *redated]}) | read_day
+    state.as_of = today
     try:
         silenced = state.suppressed() | suppressions(partial)
         findings = _patched(
-            root, config, state, cache, changed, removed, stale, silenced, only_paths, output_key, moved
+            root, config, state, cache, changed, removed, [*stale, *redated], silenced, only_paths, output_key, moved
         )
         if findings is None:  # no usable last result: every kept finding again
             if not state.load_all(cache):
@@ -476,16 +497,19 @@ def _incremental(
 def _rerun(
     root: Path, config: Config, as_of: dt.date, stale: list[Rule], digests: dict[str, str], state: LintState,
     cache: Cache, jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None],
-    changes: Changes, rels: list[str],
-) -> tuple[set[str] | None, Catalog]:
+    changes: Changes, rels: list[str], redated: list[Rule], local_order: list[str],
+) -> tuple[set[str] | None, Catalog, set[str]]:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
     findings in ``state``; the D rules in a forked child while the others run here, as a full run does (the
     child started before the load, loading its own catalog: :meth:`RuleRunner.before_load`). After
     each rule, the state's shards its findings can change are read (all of them unless the rule re-checked only
     some records: ``RuleContext.remade``); :class:`_DamagedState` when one cannot be.
     Returns the record files whose findings of those rules changed, or None when findings outside the
-    records (projects, plans) changed too (then the last report cannot be patched file by file); and the
-    catalog it loaded (for the outcome to hold: see LintOutcome)."""
+    records (projects, plans) changed too (then the last report cannot be patched file by file); the
+    catalog it loaded (for the outcome to hold: see LintOutcome); and the rules that read the day.
+
+    ``redated``: record rules whose findings read another day than this run's, checked again on every record
+    (their rows replaced in each file's entry, in ``local_order``, the order a full run keeps them in)."""
     # the D rules score only the duplicate candidates' components whose inputs changed (and leave the findings
     # of the others in the state's files when the state holds the memo's findings); one memo (one token) for
     # this process and the child, each giving it the catalog it loads
@@ -514,6 +538,12 @@ def _rerun(
     ctx = runner.ctx = context(catalog)
     before = {rule.code: state.elsewhere.get(rule.code) for rule in stale}
     moved: set[str] = set()
+    if redated:
+        try:
+            moved = _redate(state, cache, redated, local_order, ctx, errors)
+        except _DamagedState:
+            runner.abandon()
+            raise
     for rule in sorted(stale, key=runner.forked):  # the child's last: it had the most time
         produced = runner.check(rule)
         if not rule.on_records and produced is not None:  # every record's findings of it are none, as before
@@ -527,15 +557,48 @@ def _rerun(
             state.rules.pop(rule.code, None)
             state.memos.pop(rule.code, None)
             continue
-        state.rules[rule.code] = digests[rule.code]
+        state.rules[rule.code] = _stamped(digests[rule.code], rule.code, ctx, as_of)
         moved |= _distribute(state, rule.code, produced, only=only)
         _note_memo(state, ctx, rule.code)
         del produced  # free the findings and duplicate groups before the report is made
     if any(state.elsewhere.get(code) != rows for code, rows in before.items()):
         if not state.load_all(cache):  # the report is made again from every file's findings
             raise _DamagedState
-        return None, catalog
-    return moved, catalog
+        return None, catalog, ctx.dated
+    return moved, catalog, ctx.dated
+
+
+def _redate(
+    state: LintState, cache: Cache, rules: list[Rule], order: list[str], ctx: RuleContext,
+    errors: list[tuple[str, str]],
+) -> set[str]:
+    """Check ``rules`` (record rules) on every record of ``ctx`` and put their rows in each file's entry in
+    place of the ones it held, the entry's rows kept in the rules' ``order``; returns the files whose rows
+    changed. :class:`_DamagedState` when a shard cannot be read or a rule crashed (the full run reports it)."""
+    if not state.load_all(cache):
+        raise _DamagedState
+    found: dict[str, dict[str, list[list[Any]]]] = {}  # file → rule → rows
+    for rule in rules:
+        produced = check(rule, ctx, errors)
+        if produced is None:
+            raise _DamagedState
+        for rel, rows in rows_by_path(produced).items():
+            found.setdefault(rel, {})[rule.code] = rows
+    codes = {rule.code for rule in rules}
+    moved: set[str] = set()
+    for rel, entry in state.files.items():
+        now = found.get(rel, {})
+        if not now and not any(row[0] in codes for row in entry.local):
+            continue  # none then, none now
+        held: dict[str, list[list[Any]]] = {}
+        for row in entry.local:
+            held.setdefault(row[0], []).append(row)
+        rows = [row for code in order for row in (now.get(code, ()) if code in codes else held.get(code, ()))]
+        if rows != entry.local:
+            entry.local = rows
+            state.touch(rel)
+            moved.add(rel)
+    return moved
 
 
 def _load_entries(state: LintState, cache: Cache, only: frozenset[str] | None, produced: list[Finding] | None) -> bool:
@@ -629,6 +692,7 @@ def _patched(
     for code in sorted(codes):
         for rel, entry in state.files.items():
             fresh += [finding_from_json(row, rel) for row in entry.catalog.get(code, [])]
+            fresh += [finding_from_json(row, rel) for row in entry.local if row[0] == code]  # a day's record rule
         fresh += [finding_from_json(row) for row in state.elsewhere.get(code, [])]
     kept += _finish(root, config, fresh, silenced, only_paths, state)
     kept.sort(key=lambda f: f.sort_key)

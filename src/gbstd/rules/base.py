@@ -103,8 +103,14 @@ class RuleContext:
 
     def __init__(self, catalog: Catalog, as_of: dt.date, baseline: Baseline | None = None) -> None:
         self.catalog = catalog
-        self.as_of = as_of
+        self._as_of = as_of
         self.baseline = baseline
+        # The rule being checked (set by the engine), and the rules that read "today" while checked — as_of
+        # itself or a fact made from it. Incremental lint runs only those again when the day changes: a rule
+        # that did not read the date found what it found on any day.
+        self.running: str | None = None
+        self.dated: set[str] = set()
+        self._of_today: dict[str, Any] = {}
         # Set by incremental lint: the D rules' findings of earlier runs, so detection skips what they cover.
         self.duplicate_memo: DuplicateMemo | None = None
         # Set by incremental lint: what changed since the run whose findings the lint state holds.
@@ -129,18 +135,34 @@ class RuleContext:
         return find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage,
                            reuse=memo.reuse() if memo is not None else None, components=memo is not None)
 
-    @cached_property
+    @property
+    def as_of(self) -> dt.date:
+        if self.running is not None:
+            self.dated.add(self.running)
+        return self._as_of
+
+    def _today(self, name: str, make: Callable[[], Any]) -> Any:
+        """A fact made from ``as_of``, once; reading it counts as reading the date (see ``dated``)."""
+        if self.running is not None:
+            self.dated.add(self.running)
+        found = self._of_today.get(name)
+        if found is None:
+            found = self._of_today[name] = make()
+        return found
+
+    @property
     def system_summary(self) -> SystemSummary:
         """Standards and projects per module of the standard system, on ``as_of``."""
-        return summarize(self.catalog, self.as_of, list(self.review_states.values()))
+        return self._today("system_summary", lambda: summarize(self.catalog, self.as_of,
+                                                               list(self.review_states.values())))
 
     @cached_property
     def subjects(self) -> SubjectIndex:
         return SubjectIndex(self.catalog)
 
-    @cached_property
+    @property
     def project_states(self) -> list[ProjectState]:
-        return project_states(self.catalog, self.as_of)
+        return self._today("project_states", lambda: project_states(self.catalog, self.as_of))
 
     @cached_property
     def project_of_record(self) -> dict[str, ProjectRecord]:
@@ -157,14 +179,19 @@ class RuleContext:
                 found[record.key] = by_id[making.project]
         return found
 
-    @cached_property
+    @property
     def review_states(self) -> dict[str, ReviewState]:
         """Every record's review state as of ``as_of`` (see :mod:`gbstd.review`), by file path."""
-        states = review_states(self.catalog, self.catalog.config.review, self.as_of)
-        return {state.record.rel: state for state in states}
+        return self._today("review_states", lambda: {
+            state.record.rel: state for state in review_states(self.catalog, self.catalog.config.review, self.as_of)
+        })
 
     def review_state(self, record: Record) -> ReviewState:
-        return self.review_states[record.rel]
+        states = self._of_today.get("review_states")  # asked once per record by six rules: the short way
+        if states is None or self.running is None:
+            return self.review_states[record.rel]
+        self.dated.add(self.running)
+        return states[record.rel]  # type: ignore[no-any-return]
 
 
 class Rule(ABC):
