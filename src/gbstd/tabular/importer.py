@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import write_atomic_many
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import (
@@ -37,11 +37,9 @@ from gbstd.catalog.newrecord import (
     insert_in_order,
     record_document,
     record_path,
-    render_record,
-    schema_line,
     yaml_value,
 )
-from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
+from gbstd.catalog.roundtrip import load_roundtrip
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
@@ -51,6 +49,7 @@ from gbstd.tabular.cells import CellValue
 from gbstd.tabular.columns import COLUMN_BY_KEY, column_for
 from gbstd.tabular.mapping import TABLE_FIELDS, CellProblem, RowRecord, row_to_record
 from gbstd.tabular.readers import Table, TableError
+from gbstd.tabular.rendering import Pending, rendered
 
 
 class Action(str, Enum):
@@ -244,18 +243,14 @@ def import_table(
     _account_for_rows(table, report)
     by_code = {o.code: o for o in report.outcomes if o.code and o.action is not Action.REJECTED}
     report.linked = _link_replaced_by(catalog, planned, replaces, by_code, update=update)
-    schema_lines: dict[Path, str] = {}  # one lookup per directory, not per file
-    for plan in planned.values():
-        if not dry_run:
-            if plan.new:
-                if plan.path.parent not in schema_lines:
-                    schema_lines[plan.path.parent] = schema_line(plan.path, catalog.root)
-                text = render_record(plan.doc, plan.path, catalog.root, schema=schema_lines[plan.path.parent])
-            else:
-                text = dump_roundtrip(plan.doc)
-            write_atomic(plan.path, text)
+    if dry_run:
         if progress:
-            progress(1)
+            progress(len(planned))
+    else:  # rendered on every core; written together, nothing changed until every file is on disk
+        pending = [Pending(plan.path, plan.doc, plan.new) for plan in planned.values()]
+        texts = rendered(pending, catalog.root, catalog.config.catalog.jobs)
+        write_atomic_many(zip((item.path for item in pending), texts, strict=True),
+                          on_written=(lambda: progress(1)) if progress else None)
     if progress and len(table.rows) > len(planned):
         progress(len(table.rows) - len(planned))
     return report

@@ -1,0 +1,122 @@
+"""An import of many rows: record texts rendered on both cores, every file written whole and made durable
+together (``write_atomic_many``), and a failure that leaves no half-written or temporary file."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog.atomic import write_atomic_many
+from gbstd.cli.app import app
+from gbstd.tabular import importer, rendering
+
+runner = CliRunner()
+AS_OF = "2025-06-30"
+
+
+def leftovers(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.tmp"))
+
+
+def test_many_files_are_written_whole(tmp_path: Path) -> None:
+    old = tmp_path / "a" / "old.yaml"
+    old.parent.mkdir()
+    old.write_text("old\n", encoding="utf-8")
+    old.chmod(0o600)
+    done: list[int] = []
+    write_atomic_many([(old, "新\n"), (tmp_path / "b" / "new.yaml", "new\n")], on_written=lambda: done.append(1))
+    assert old.read_text(encoding="utf-8") == "新\n" and old.stat().st_mode & 0o777 == 0o600  # mode kept
+    assert (tmp_path / "b" / "new.yaml").read_text(encoding="utf-8") == "new\n"
+    assert len(done) == 2 and leftovers(tmp_path) == []
+
+
+def test_a_failure_before_the_renames_changes_nothing(tmp_path: Path) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text("old\n", encoding="utf-8")
+
+    def items() -> Iterator[tuple[Path, str]]:
+        yield old, "replaced\n"
+        yield tmp_path / "new.yaml", "new\n"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        write_atomic_many(items())
+    assert old.read_text(encoding="utf-8") == "old\n"
+    assert not (tmp_path / "new.yaml").exists() and leftovers(tmp_path) == []
+
+
+def test_a_failure_during_the_renames_leaves_whole_files_and_no_temporary_one(tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked.yaml"
+    blocked.mkdir()  # a directory where a file should go: its rename fails
+    first, last = tmp_path / "first.yaml", tmp_path / "last.yaml"
+    with pytest.raises(OSError):
+        write_atomic_many([(first, "first\n"), (blocked, "x\n"), (last, "last\n")])
+    assert first.read_text(encoding="utf-8") == "first\n"  # renamed before the failure: whole
+    assert blocked.is_dir() and not last.exists() and leftovers(tmp_path) == []
+
+
+def _table(path: Path, rows: int) -> Path:
+    """A spreadsheet of ``rows`` local standards (CSV with the Chinese headers people use)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["标准号", "标准名称", "标准层级", "状态", "发布日期", "实施日期", "适用范围"])
+        for n in range(rows):
+            out.writerow([f"DB41/T {3000 + n}-2021", f"机关办公用房第{n}号管理规范", "地方标准", "现行",
+                          "2021-03-01", "2021-06-01", f"本文件规定了第{n}类办公用房的管理要求。"])
+    return path
+
+
+def _catalog(root: Path, jobs: int) -> Path:
+    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
+    config = root / "gbstd.toml"  # every option of init's file is commented out: a real section is added
+    config.write_text(config.read_text(encoding="utf-8") + f"\n[catalog]\njobs = {jobs}\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pool needs two cores")
+def test_rendering_on_two_cores_writes_the_same_bytes_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = _table(tmp_path / "table.csv", rendering.POOL_THRESHOLD + 150)
+    pools: list[int] = []
+    real = rendering.worker_count
+
+    def counted(*args: object, **kwargs: object) -> int:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        pools.append(found)
+        return found
+
+    monkeypatch.setattr(rendering, "worker_count", counted)
+    files: dict[int, dict[str, bytes]] = {}
+    for jobs in (1, 2):
+        root = _catalog(tmp_path / f"jobs{jobs}", jobs)
+        result = runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF])
+        assert result.exit_code == 0, result.output
+        files[jobs] = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "records").rglob("*.yaml")}
+        assert leftovers(root) == []
+    assert pools == [1, 2]  # one process, then a pool of two
+    assert len(files[2]) == rendering.POOL_THRESHOLD + 150
+    assert files[1] == files[2]
+
+
+def test_an_import_that_cannot_write_says_so_and_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _catalog(tmp_path / "cat", 1)
+    table = _table(tmp_path / "table.csv", 5)
+    real = importer.write_atomic_many
+
+    def full(items: object, **kwargs: object) -> None:
+        def failing() -> Iterator[tuple[Path, str]]:
+            for n, item in enumerate(items):  # type: ignore[attr-defined]
+                if n == 3:
+                    raise OSError(28, "No space left on device", str(item[0]))
+                yield item
+        real(failing(), **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "write_atomic_many", full)
+    result = runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF, "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.output and "Traceback" not in result.output
+    assert list((root / "records").rglob("*.yaml")) == [] and leftovers(root) == []
