@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,22 @@ def test_formula_like_text_stays_text(tmp_path: Path) -> None:
     cell = load_workbook(out).active["S2"]
     # Stored as text and neutralised the OWASP way, so no tool that re-reads it as CSV runs it either.
     assert cell.value == '\'=HYPERLINK("x")' and cell.data_type == "s"
+
+
+def test_text_longer_than_a_cell_is_cut_visibly_and_control_characters_survive(tmp_path: Path) -> None:
+    root = fresh_catalog(tmp_path, "c")
+    record = root / "records/national/GB-T-1-2020.yaml"
+    record.parent.mkdir(parents=True)
+    long_scope = "本文件规定了" + "办公用房管理要求" * 5000  # 40 006 characters: more than an Excel cell holds
+    record.write_text(
+        f"code: GB/T 1-2020\ntitle: \"标准\\a名称\"\nstatus: 现行\nscope: {long_scope}\n", encoding="utf-8"
+    )
+    out = tmp_path / "t.xlsx"
+    assert invoke("report", "catalog", str(root), "-o", str(out))[0] == 0
+    row = {c.column_letter: c.value for c in load_workbook(out).active[2]}
+    assert len(row["P"]) == 32_767 and row["P"].endswith("…") and row["P"].startswith("本文件规定了办公用房")
+    # A control character (XML cannot hold it) is written as Excel's escape, which Excel shows as the
+    # character: not dropped, and not fatal (openpyxl refused the whole file). openpyxl reads the escape as is.
+    assert row["D"] == "标准_x0007_名称"
+    with zipfile.ZipFile(out) as book:
+        assert "标准_x0007_名称" in "".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xml"))

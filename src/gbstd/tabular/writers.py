@@ -12,7 +12,6 @@ import io
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang
@@ -112,18 +111,16 @@ def _display_width(text: str) -> int:
 def write_xlsx(table: CatalogTable, lang: Lang = "zh") -> bytes:
     """An XLSX workbook: bold shaded header, frozen below the header, auto-filter, fitted column widths.
 
-    Written in openpyxl's write-only mode, row after row: the sheet's cells are never all held at once (a
-    worksheet kept whole held two million cell objects for a national table of 100 000 rows, and took a third
-    longer). Widths, the frozen row and the filter are set before the first row, as that mode requires."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    Written by XlsxWriter row after row in its constant-memory mode (one row held at a time): a national
+    table of 100 000 rows is two million cells, and openpyxl's write-only mode spent 0.2 ms a row making,
+    styling and serialising cell objects (10 000 rows: 2.25 s; XlsxWriter 0.52 s). A text is written as a
+    string, never as a formula (it is neutralised too, for tools that re-read it as CSV); a text longer than
+    a cell holds (32 767 characters) is cut there and ends in "…", as Excel would otherwise refuse the file."""
+    import xlsxwriter  # imported here: only XLSX users pay for it
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(SHEET_TITLE[lang])
-    headers = neutralise_row(table.headers)
-    rows = [neutralise_row(row) for row in table.rows]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    sheet = book.add_worksheet(SHEET_TITLE[lang])
     widths = [_display_width(h) for h in table.headers]
     for row in table.rows:
         for index, value in enumerate(row):
@@ -134,42 +131,39 @@ def write_xlsx(table: CatalogTable, lang: Lang = "zh") -> bytes:
                     else max(map(_display_width, _text(value).splitlines() or [""]))
                 )
                 widths[index] = max(widths[index], width)
-    for index in range(1, len(table.headers) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(widths[index - 1], 6) + 2, _MAX_WIDTH)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
-    sheet.row_dimensions[1].height = 30
-    thin = Side(style="thin", color="A6A6A6")
-    header_style = {
-        "font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor="1F4E78"),
-        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True), "border": Border(bottom=thin),
-    }
-    sheet.append([_styled(WriteOnlyCell(sheet, value), header_style, text=True) for value in headers])
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    alignments = [wrapped if key in _WRAPPED else top for key in table.keys]
-    for row in rows:
-        cells = []
-        for value, alignment in zip(row, alignments, strict=True):
-            cell = WriteOnlyCell(sheet, value)
-            cell.alignment = alignment
-            if isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, min(max(width, 6) + 2, _MAX_WIDTH))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(table.rows), len(table.headers) - 1)
+    sheet.set_row(0, 30)
+    header = book.add_format({
+        "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "align": "center", "valign": "vcenter",
+        "text_wrap": True, "bottom": 1, "bottom_color": "#A6A6A6",
+    })
+    for column, value in enumerate(neutralise_row(table.headers)):
+        sheet.write_string(0, column, _cell_text(value), header)
+    wrapped = book.add_format({"text_wrap": True, "valign": "top"})
+    top = book.add_format({"valign": "top"})
+    dated = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd"})
+    formats = [wrapped if key in _WRAPPED else top for key in table.keys]
+    for number, row in enumerate(table.rows, start=1):
+        for column, value in enumerate(neutralise_row(row)):
+            if value is None:
+                sheet.write_blank(number, column, None, formats[column])
             elif isinstance(value, str):
-                # Record text is text, never a formula Excel would run (it is neutralised too, for any
-                # tool that re-reads it as CSV).
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
+                sheet.write_string(number, column, _cell_text(value), formats[column])
+            elif isinstance(value, bool):
+                sheet.write_boolean(number, column, value, formats[column])
+            elif isinstance(value, dt.date):  # a datetime too
+                sheet.write_datetime(number, column, value, dated)
+            else:
+                sheet.write_number(number, column, value, formats[column])
+    book.close()
     return buffer.getvalue()
 
 
-def _styled(cell: Any, style: dict[str, Any], text: bool = False) -> Any:
-    """``cell`` with the given font, fill, alignment and border; ``text``: kept as text whatever it holds."""
-    for name, value in style.items():
-        setattr(cell, name, value)
-    if text:
-        cell.data_type = "s"
-    return cell
+_CELL_LIMIT = 32_767  # characters an Excel cell holds
+
+
+def _cell_text(text: str) -> str:
+    return text if len(text) <= _CELL_LIMIT else text[: _CELL_LIMIT - 1] + "…"
