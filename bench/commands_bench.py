@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -38,6 +39,8 @@ COMMANDS: list[tuple[str, list[str]]] = [
     ("report bulletin .md", ["report", "bulletin", "{root}", "-p", "2025H1", "-o", "{out}/bulletin.md"]),
     ("report bulletin .docx", ["report", "bulletin", "{root}", "-p", "2025H1", "-o", "{out}/bulletin.docx"]),
     ("dupes --format json", ["dupes", "{root}", "--format", "json"]),
+    # the table "report catalog .csv" wrote, into an empty catalog (made afresh before each run)
+    ("import .csv (every row new)", ["import", "{out}/catalog.csv", "--into", "{out}/imported"]),
 ]
 
 
@@ -57,9 +60,18 @@ def measure_tree(root: Path, env: dict[str, str], repeat: int, cap_mib: float | 
                 argv = [sys.executable, "-m", "gbstd", *(a.format(root=root, out=out) for a in args)]
                 if args[:2] not in (["dupes", "{root}"], ["report", "catalog"]):  # the others take a day
                     argv += day
-                report(name, best(argv, env, repeat, None, cap_mib, timeout))
+                fresh = (lambda: empty_catalog(root, Path(out) / "imported", env)) if args[0] == "import" else None
+                report(name, best(argv, env, repeat, fresh, cap_mib, timeout))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def empty_catalog(source: Path, target: Path, env: dict[str, str]) -> None:
+    """``target`` as ``gbstd init`` makes it, with ``source``'s configuration and system: no record yet."""
+    shutil.rmtree(target, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "gbstd", "init", str(target)], env=env, check=True, capture_output=True)
+    for name in ("gbstd.toml", "system.yaml"):
+        shutil.copy2(source / name, target / name)
 
 
 def main(argv: list[str] | None = None) -> int:
