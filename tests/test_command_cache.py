@@ -173,9 +173,10 @@ def test_a_later_load_takes_over_the_records_of_unchanged_files(tmp_path: Path, 
 def test_a_full_run_from_the_cache_positions_findings_without_parsing_files_again(
     tmp_path: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The next day's run (a new --as-of: every rule again) takes every file from the cache, with where its
-    top-level fields start: a record file is read again only for a finding below its top level, as in the
-    run that parsed it."""
+    """A full run after a project changed (every rule again, every record file from the cache) takes each
+    file with where its top-level fields start: a record file is read again only for a finding below its top
+    level, as in the run that parsed it. The next day's run re-runs only the rules that read the day and
+    positions from the state: it parses nothing and reads no file the first run did not."""
     from gbstd.catalog import yamlio
 
     root = copy_sample(tmp_path)
@@ -193,10 +194,16 @@ def test_a_full_run_from_the_cache_positions_findings_without_parsing_files_agai
     read.clear()
     parsed.clear()
     tomorrow = lint_rows(root, "--as-of", "2025-07-01")  # a later --as-of wins over lint_rows' own
-    assert parsed == [] and sorted(read) == deeper and len(deeper) < 5  # of 46 record files
+    assert parsed == [] and set(read) <= set(deeper) and len(deeper) < 5  # of 46 record files
     assert tomorrow and all(json.loads(row)["line"] > 0 for row in tomorrow)
+    project = sorted((root / "projects").glob("*.yaml"))[0]
+    project.write_text(project.read_text(encoding="utf-8") + "# touched\n", encoding="utf-8")
+    read.clear()
+    full = lint_rows(root, "--as-of", "2025-07-01")  # a shared file changed: a full run
+    assert parsed == [] and sorted(read) == deeper
+    assert full and all(json.loads(row)["line"] > 0 for row in full)
     monkeypatch.undo()
-    assert tomorrow == lint_rows(root, "--as-of", "2025-07-01", "--no-cache")
+    assert tomorrow == full == lint_rows(root, "--as-of", "2025-07-01", "--no-cache")
 
 
 def _spots(*numbers: int) -> str:
