@@ -40,6 +40,7 @@ from gbstd.model.plan import PilotPlan
 from gbstd.model.project import Project
 from gbstd.model.standard import Standard
 from gbstd.model.system import StandardSystem
+from gbstd.workers import pool_imap
 
 M = TypeVar("M", bound=BaseModel)
 W = TypeVar("W")
@@ -526,11 +527,9 @@ def _read_all(
         (top, part, max_size, {rel: expected[rel] for rel in part if rel in expected})
         for part in (rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK))
     ]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(workers) as pool:
-        for chunk in pool.imap(_read_chunk, chunks):
-            yield from chunk
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    for chunk in pool_imap(_read_chunk, chunks, workers, method=method):
+        yield from chunk
 
 
 __all__ = [

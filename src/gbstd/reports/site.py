@@ -49,6 +49,7 @@ from gbstd.reports.sources import (
     review_figures,
 )
 from gbstd.reports.templating import Renderer, render, static_file
+from gbstd.workers import pool_imap
 
 STATIC_FILES = ("site/site.css", "site/site.js")
 INDEX_DATA = "assets/index-data.js"
@@ -384,12 +385,11 @@ def write_pages(
         # Keep the garbage collector of the workers off the parent's objects: a collection touching them
         # would copy every page of the shared heap into each worker.
         gc.freeze()
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=RECYCLE) as pool:
-            for result in pool.imap_unordered(_write_chunk, chunks):
-                if isinstance(result, str):
-                    raise TemplateError(result)
-                if progress:
-                    progress(result)
+        for result in pool_imap(_write_chunk, chunks, workers, ordered=False, maxtasksperchild=RECYCLE):
+            if isinstance(result, str):
+                raise TemplateError(result)  # the pool winds down: the pages left are skipped
+            if progress:
+                progress(result)
     finally:
         _JOB = None
         gc.unfreeze()

@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap
 from gbstd.catalog.loader import worker_count
 from gbstd.catalog.newrecord import render_record, schema_line
 from gbstd.catalog.roundtrip import dump_roundtrip
+from gbstd.workers import pool_imap
 
 # Below this many files a pool costs more than it saves; each worker renders this many at a time.
 POOL_THRESHOLD = 400
@@ -50,9 +51,8 @@ def rendered(pending: list[Pending], root: Path, jobs: int) -> Iterator[str]:
     _PENDING[:] = work
     try:
         ranges = [(start, min(start + CHUNK, len(work)), root) for start in range(0, len(work), CHUNK)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for texts in pool.imap(_render_range, ranges):
-                yield from texts
+        for texts in pool_imap(_render_range, ranges, workers):  # a write that fails stops the rendering
+            yield from texts
     finally:
         _PENDING.clear()
 
