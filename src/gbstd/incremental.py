@@ -12,7 +12,8 @@ Findings are kept, before suppression and positions, in three scopes:
 
 The system, notes, projects and plans are few: they are read on every run, and any change to them re-runs
 everything. Another ``as_of`` (the next day's run) re-runs only the rules whose findings read the day
-(``RuleContext.dated``): the record rules among them on every record, the catalog-wide ones whole. Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
+(``RuleContext.dated``): the record rules among them on every record, the catalog-wide ones whole.
+Positions (line, column) are memoised per file content, so reused findings are not re-parsed.
 
 The state is a small head and per-file entries in shards by path (:func:`shard_count`) (:class:`LintState`): the per-group
 digests are order-free sums over the records, so an edit updates them from the changed records alone, and a
@@ -188,7 +189,8 @@ class FileEntry:
 
     def rows(self, skip: frozenset[str] | set[str] = frozenset()) -> list[list[Any]]:
         """Every kept finding of this file, rules in ``skip`` left out."""
-        found = [*self.load, *(row for row in self.local if row[0] not in skip)] if skip else [*self.load, *self.local]
+        local = [row for row in self.local if row[0] not in skip] if skip else self.local
+        found = [*self.load, *local]
         for code, rows in self.catalog.items():
             if code not in skip:
                 found += rows

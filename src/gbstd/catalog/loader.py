@@ -7,6 +7,7 @@ whose content the cache already holds. Validation into models stays in this proc
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -528,8 +529,10 @@ def _read_all(
         for part in (rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK))
     ]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    for chunk in pool_imap(_read_chunk, chunks, workers, method=method):
-        yield from chunk
+    results = pool_imap(_read_chunk, chunks, workers, method=method)
+    with contextlib.closing(results):  # a reader that stops early winds the pool down at once
+        for chunk in results:
+            yield from chunk
 
 
 __all__ = [

@@ -20,6 +20,7 @@ at 100 000 standards; the per-standard pages of a large catalog are rendered and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -385,11 +386,13 @@ def write_pages(
         # Keep the garbage collector of the workers off the parent's objects: a collection touching them
         # would copy every page of the shared heap into each worker.
         gc.freeze()
-        for result in pool_imap(_write_chunk, chunks, workers, ordered=False, maxtasksperchild=RECYCLE):
-            if isinstance(result, str):
-                raise TemplateError(result)  # the pool winds down: the pages left are skipped
-            if progress:
-                progress(result)
+        results = pool_imap(_write_chunk, chunks, workers, ordered=False, maxtasksperchild=RECYCLE)
+        with contextlib.closing(results):  # an error winds the pool down now, the pages left skipped
+            for result in results:
+                if isinstance(result, str):
+                    raise TemplateError(result)
+                if progress:
+                    progress(result)
     finally:
         _JOB = None
         gc.unfreeze()

@@ -18,6 +18,7 @@ The merge rule (:func:`merge_row`), chosen so that a stale spreadsheet never und
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -249,8 +250,9 @@ def import_table(
     else:  # rendered on every core; written together, nothing changed until every file is on disk
         pending = [Pending(plan.path, plan.doc, plan.new) for plan in planned.values()]
         texts = rendered(pending, catalog.root, catalog.config.catalog.jobs)
-        write_atomic_many(zip((item.path for item in pending), texts, strict=True),
-                          on_written=(lambda: progress(1)) if progress else None)
+        with contextlib.closing(texts):  # a failed write stops the rendering at once
+            write_atomic_many(zip((item.path for item in pending), texts, strict=True),
+                              on_written=(lambda: progress(1)) if progress else None)
     if progress and len(table.rows) > len(planned):
         progress(len(table.rows) - len(planned))
     return report

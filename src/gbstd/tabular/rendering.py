@@ -8,6 +8,7 @@ and send back text only; where fork is missing, one process renders all.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,8 +52,10 @@ def rendered(pending: list[Pending], root: Path, jobs: int) -> Iterator[str]:
     _PENDING[:] = work
     try:
         ranges = [(start, min(start + CHUNK, len(work)), root) for start in range(0, len(work), CHUNK)]
-        for texts in pool_imap(_render_range, ranges, workers):  # a write that fails stops the rendering
-            yield from texts
+        results = pool_imap(_render_range, ranges, workers)
+        with contextlib.closing(results):  # a write that fails stops the rendering now
+            for texts in results:
+                yield from texts
     finally:
         _PENDING.clear()
 
