@@ -85,3 +85,22 @@ def test_a_worker_that_dies_is_stopped_after_the_wait(monkeypatch: pytest.Monkey
     results = pool_imap(_dies, range(20), 2)
     assert next(results) == 0
     results.close()  # task 1's result never comes: after the wait the pool is terminated, not waited for
+
+
+_GREETING = ""
+
+
+def _greet(text: str) -> None:
+    global _GREETING
+    _GREETING = text
+
+
+def _greeted(n: int) -> str:
+    return f"{_GREETING} {n}"
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_each_worker_starts_with_the_initializer(method: str) -> None:
+    """As ``gbstd fmt`` gives its workers the catalog: also under spawn, where nothing is inherited."""
+    found = list(pool_imap(_greeted, range(6), 2, method=method, initializer=_greet, initargs=("你好",)))
+    assert found == [f"你好 {n}" for n in range(6)]

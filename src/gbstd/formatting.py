@@ -12,6 +12,7 @@ left untouched. Formatting is idempotent.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import types
 import typing
@@ -36,6 +37,7 @@ from gbstd.catalog.yamlio import BOM, FileProblem, Fingerprint, decode_text, par
 from gbstd.i18n import Text
 from gbstd.model import FILE_KINDS
 from gbstd.model.code import try_parse
+from gbstd.workers import pool_imap
 
 # Fields of a record that hold standard codes, and are written in canonical spelling.
 CODE_FIELDS: tuple[str, ...] = ("replaces", "replaced_by", "references")
@@ -402,10 +404,10 @@ def _format_all(
             yield format_one(catalog, rel, kind, check)
         return
     chunks = [(todo[i : i + CHUNK], check) for i in range(0, len(todo), CHUNK)]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(workers, initializer=_start_worker, initargs=(catalog,)) as pool:
-        for chunk in pool.imap(_format_chunk, chunks):
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    results = pool_imap(_format_chunk, chunks, workers, method=method, initializer=_start_worker, initargs=(catalog,))
+    with contextlib.closing(results):  # a write that fails winds the pool down at once
+        for chunk in results:
             yield from chunk
 
 

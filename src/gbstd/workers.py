@@ -26,15 +26,17 @@ _stop: Any = None  # the current pool's stop event, set before the pool forks (t
 def pool_imap(
     func: Callable[[Task], Result], tasks: Iterable[Task], workers: int, *, ordered: bool = True,
     maxtasksperchild: int | None = None, method: str | None = "fork",
+    initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = (),
 ) -> Iterator[Result]:
     """``func(task)`` for every task in ``workers`` processes: in task order (``ordered``) or as they finish.
     ``func`` must be a module-level function (it is sent by name). With ``method`` "fork" (the default) what
     the caller set up in module globals before calling is seen by the workers; None is the platform's default
-    start method (spawned workers start afresh, and skip nothing while winding down: they finish the rest)."""
+    start method (spawned workers start afresh, and skip nothing while winding down: they finish the rest).
+    ``initializer(*initargs)`` runs in each worker as it starts, as with ``multiprocessing.Pool``."""
     global _stop
     context = multiprocessing.get_context(method)
     _stop = context.Event()
-    pool = context.Pool(workers, maxtasksperchild=maxtasksperchild)
+    pool = context.Pool(workers, initializer, initargs, maxtasksperchild)
     jobs = [(func, task) for task in tasks]
     results = (pool.imap if ordered else pool.imap_unordered)(_run, jobs)
     finished = False
