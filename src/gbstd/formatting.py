@@ -13,7 +13,6 @@ left untouched. Formatting is idempotent.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -404,8 +403,7 @@ def _format_all(
             yield format_one(catalog, rel, kind, check)
         return
     chunks = [(todo[i : i + CHUNK], check) for i in range(0, len(todo), CHUNK)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    results = pool_imap(_format_chunk, chunks, workers, method=method, initializer=_start_worker, initargs=(catalog,))
+    results = pool_imap(_format_chunk, chunks, workers, initializer=_start_worker, initargs=(catalog,))
     with contextlib.closing(results):  # a write that fails winds the pool down at once
         for chunk in results:
             yield from chunk

@@ -25,15 +25,17 @@ _stop: Any = None  # the current pool's stop event, set before the pool forks (t
 
 def pool_imap(
     func: Callable[[Task], Result], tasks: Iterable[Task], workers: int, *, ordered: bool = True,
-    maxtasksperchild: int | None = None, method: str | None = "fork",
+    maxtasksperchild: int | None = None, method: str | None = None,
     initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = (),
 ) -> Iterator[Result]:
     """``func(task)`` for every task in ``workers`` processes: in task order (``ordered``) or as they finish.
-    ``func`` must be a module-level function (it is sent by name). With ``method`` "fork" (the default) what
-    the caller set up in module globals before calling is seen by the workers; None is the platform's default
-    start method (spawned workers start afresh, and skip nothing while winding down: they finish the rest).
+    ``func`` must be a module-level function (it is sent by name). Workers are forked where the platform can
+    (``method`` None, the default; or name one): what the caller set up in module globals before calling is
+    then seen by them. Elsewhere they are spawned, start afresh, and skip nothing while winding down.
     ``initializer(*initargs)`` runs in each worker as it starts, as with ``multiprocessing.Pool``."""
     global _stop
+    if method is None:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     _stop = context.Event()
     pool = context.Pool(workers, initializer, initargs, maxtasksperchild)

@@ -28,14 +28,16 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsyn
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        _take_place(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _take_place(tmp: str, path: Path) -> None:
+    """Rename a written temporary file over ``path``, keeping the mode of the file it replaces (0644 if none)."""
+    os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+    os.replace(tmp, path)
 
 
 def write_atomic_many(
@@ -65,8 +67,7 @@ def write_atomic_many(
         if together:
             os.sync()
         for tmp, path in pending:
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-            os.replace(tmp, path)
+            _take_place(tmp, path)
             renamed += 1
     finally:
         for tmp, _ in pending[renamed:]:

@@ -8,7 +8,6 @@ whose content the cache already holds. Validation into models stays in this proc
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -528,8 +527,7 @@ def _read_all(
         (top, part, max_size, {rel: expected[rel] for rel in part if rel in expected})
         for part in (rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK))
     ]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    results = pool_imap(_read_chunk, chunks, workers, method=method)
+    results = pool_imap(_read_chunk, chunks, workers)
     with contextlib.closing(results):  # a reader that stops early winds the pool down at once
         for chunk in results:
             yield from chunk
