@@ -19,19 +19,29 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsyn
 
     ``fsync=False`` skips forcing the data to disk first: for caches, where losing the file is harmless.
     """
-    payload = data.encode(encoding) if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _write_temporary(path, data.encode(encoding) if isinstance(data, str) else data, fsync)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            if fsync:
-                os.fsync(handle.fileno())
         _take_place(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_temporary(path: Path, data: bytes, fsync: bool) -> str:
+    """``data`` in a new temporary file beside ``path`` (forced to disk with ``fsync``): its name. Nothing is
+    left behind when it fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def _take_place(tmp: str, path: Path) -> None:
@@ -54,14 +64,7 @@ def write_atomic_many(
     together = hasattr(os, "sync")
     try:
         for path, text in items:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            pending.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode(encoding))
-                if not together:
-                    handle.flush()
-                    os.fsync(handle.fileno())
+            pending.append((_write_temporary(path, text.encode(encoding), not together), path))
             if on_written is not None:
                 on_written()
         if together:
@@ -72,6 +75,36 @@ def write_atomic_many(
     finally:
         for tmp, _ in pending[renamed:]:
             Path(tmp).unlink(missing_ok=True)
+
+
+def write_atomic_each(items: Iterable[tuple[Path, str]], encoding: str = "utf-8") -> list[tuple[Path, OSError]]:
+    """:func:`write_atomic_many` for files that do not depend on each other: a file that cannot be written (a
+    read-only directory, a full disk) is left as it was and returned with the reason, and the others are written
+    all the same — still made durable together, one ``sync`` before the renames. Ctrl-C before the renames
+    leaves every file as it was."""
+    pending: list[tuple[str, Path]] = []
+    failed: list[tuple[Path, OSError]] = []
+    done = 0  # pending[:done] have taken their paths or been given up
+    together = hasattr(os, "sync")
+    try:
+        for path, text in items:
+            try:
+                pending.append((_write_temporary(path, text.encode(encoding), not together), path))
+            except OSError as exc:
+                failed.append((path, exc))
+        if together and pending:
+            os.sync()
+        for tmp, path in pending:
+            try:
+                _take_place(tmp, path)
+            except OSError as exc:
+                Path(tmp).unlink(missing_ok=True)
+                failed.append((path, exc))
+            done += 1
+    finally:
+        for tmp, _ in pending[done:]:
+            Path(tmp).unlink(missing_ok=True)
+    return failed
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -14,8 +15,9 @@ if TYPE_CHECKING:
 
 from gbstd import __version__
 from gbstd.cli.console import make_streams_safe
-from gbstd.cli.leave import leave
+from gbstd.cli.leave import EXIT_ERROR, leave
 from gbstd.gcpause import one_command_process
+from gbstd.printable import printable
 
 MARKUP = "markdown"
 
@@ -112,7 +114,18 @@ def run() -> None:
     """The command line in this process, ending in SystemExit as typer's standalone mode does (for callers
     that go on afterwards: tests, a driver running several commands)."""
     make_streams_safe()  # once, before any command writes: a GBK console gets stand-ins, never a crash
-    app()
+    try:
+        app()
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):  # a reader that went away: the exit says so (cli.leave)
+            raise
+        # A file the system would not let a command read or write where the command did not expect it (each
+        # command names its own files' problems in its own words): one line, never a traceback.
+        where = " → ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
+        reason = exc.strerror or str(exc)
+        sys.stderr.write(printable(f"gbstd: 无法读写 {where}：{reason}（cannot read or write {where}: {reason}）"
+                                   if where else f"gbstd: {reason}") + "\n")
+        raise SystemExit(EXIT_ERROR) from None
 
 
 def main() -> None:

@@ -26,10 +26,11 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.federation import load_union
 from gbstd.catalog.loader import load_catalog_cached
+from gbstd.cli.leave import EXIT_ERROR  # the exit statuses live beside leave(); commands take them from here
+from gbstd.cli.leave import EXIT_FINDINGS as EXIT_FINDINGS
+from gbstd.cli.leave import EXIT_OK as EXIT_OK
 from gbstd.i18n import Lang, Text
 from gbstd.printable import printable
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 

@@ -15,6 +15,8 @@ import sys
 import threading
 from typing import NoReturn
 
+# What a command's exit status means: nothing found, findings (or files to reformat), an error.
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # CPython's status when flushing standard output fails at exit (a reader that went away: `gbstd lint | head`).
 FLUSH_FAILED = 120
 

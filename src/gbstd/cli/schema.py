@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.atomic import write_atomic
-from gbstd.cli.common import EXIT_FINDINGS, LangChoice, LangOption
+from gbstd.cli.common import EXIT_FINDINGS, LangChoice, LangOption, fail
+from gbstd.i18n import Text
 from gbstd.model.jsonschema import schema_documents
 
 
@@ -35,7 +36,11 @@ def schema(
             continue
         stale.append(path)
         if not check:
-            write_atomic(path, text)
+            try:
+                write_atomic(path, text)
+            except OSError as exc:  # a read-only checkout, a file where the directory should be
+                reason = exc.strerror or str(exc)
+                fail(Text(f"无法写入 {path}：{reason}", f"cannot write {path}: {reason}"), lang.value)
     zh = lang.value == "zh"
     if check:
         for path in stale:

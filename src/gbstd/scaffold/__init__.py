@@ -302,5 +302,9 @@ def new_record(
     trailer = (
         ("# 可选字段 optional fields — uncomment and fill in:\n" + "\n".join(hints) + "\n") if hints else ""
     )
-    write_atomic(path, render_record(data, path, root, trailer))
+    try:
+        write_atomic(path, render_record(data, path, root, trailer))
+    except OSError as exc:  # a read-only checkout, a full disk
+        where, reason = path.relative_to(root).as_posix(), exc.strerror or str(exc)
+        raise ScaffoldError(Text(f"无法写入 {where}：{reason}", f"cannot write {where}: {reason}")) from None
     return path

@@ -1,0 +1,155 @@
+"""A file the system will not let gbstd write: a clear line and the right exit status, never a traceback, and
+nothing half-written left behind (`fmt`, `schema`, `new`, and any command through the command line's net)."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gbstd.catalog import atomic
+from gbstd.catalog.atomic import write_atomic_each
+from gbstd.cli import app as cli_app
+from gbstd.cli.app import app
+
+runner = CliRunner()
+SAMPLE = Path(__file__).resolve().parent.parent / "standards"
+
+
+def refuse_in(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
+    """Temporary files cannot be made in ``directory`` (a read-only directory, whoever runs the tests)."""
+    real = tempfile.mkstemp
+
+    def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+        if Path(str(kwargs.get("dir"))).resolve() == directory.resolve():
+            raise PermissionError(errno.EACCES, "Permission denied", str(directory / "x.tmp"))
+        return real(*args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp)
+
+
+def leftovers(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*.tmp")]
+
+
+def test_write_atomic_each_writes_the_others_and_names_the_one_it_could_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    (bad / "b.yaml").write_text("old\n", encoding="utf-8")
+    refuse_in(monkeypatch, bad)
+    failed = write_atomic_each([(good / "a.yaml", "a\n"), (bad / "b.yaml", "b\n"), (good / "c.yaml", "c\n")])
+    assert [(path, error.errno) for path, error in failed] == [(bad / "b.yaml", errno.EACCES)]
+    assert (good / "a.yaml").read_text(encoding="utf-8") == "a\n"
+    assert (good / "c.yaml").read_text(encoding="utf-8") == "c\n"
+    assert (bad / "b.yaml").read_text(encoding="utf-8") == "old\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_write_atomic_each_reports_a_rename_that_fails_and_removes_its_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = atomic.os.replace
+
+    def replace(source: str, target: str | Path) -> None:
+        if Path(target).name == "b.yaml":
+            raise OSError(errno.EROFS, "Read-only file system", str(target))
+        real(source, target)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    failed = write_atomic_each([(tmp_path / "a.yaml", "a\n"), (tmp_path / "b.yaml", "b\n")])
+    assert [path.name for path, _ in failed] == ["b.yaml"]
+    assert (tmp_path / "a.yaml").is_file() and not (tmp_path / "b.yaml").exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_write_atomic_each_interrupted_before_the_renames_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("old\n", encoding="utf-8")
+
+    def items() -> object:
+        yield tmp_path / "a.yaml", "new\n"
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic_each(items())  # type: ignore[arg-type]
+    assert (tmp_path / "a.yaml").read_text(encoding="utf-8") == "old\n"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    root = tmp_path / "standards"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    return root
+
+
+def unformat(path: Path) -> str:
+    """The file with its first two top-level keys swapped (what `fmt` puts back)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line[:1].isalpha())
+    lines[first], lines[first + 1] = lines[first + 1], lines[first]
+    text = "".join(lines)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def test_fmt_reports_a_file_it_cannot_write_and_formats_the_rest(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = sorted((catalog / "records" / "group").glob("*.yaml"))[0]
+    other = sorted((catalog / "records" / "national").glob("*.yaml"))[0]
+    blocked_text, other_text = unformat(blocked), unformat(other)
+    refuse_in(monkeypatch, blocked.parent)
+    result = runner.invoke(app, ["fmt", str(catalog), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert f"{blocked.name}: cannot be written: Permission denied" in result.stderr
+    assert "Traceback" not in result.output
+    assert "reformatted 1 of" in result.stdout and "1 could not be formatted" in result.stdout
+    assert blocked.read_text(encoding="utf-8") == blocked_text  # left as it was
+    assert other.read_text(encoding="utf-8") != other_text  # written
+    assert leftovers(catalog) == []
+    monkeypatch.undo()
+    check = runner.invoke(app, ["fmt", "--check", str(catalog), "--lang", "en"])
+    assert check.exit_code == 1 and "1 of" in check.stdout and blocked.name in check.stdout
+
+
+def test_schema_into_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "schemas"
+    in_the_way.write_text("a file where the directory should be\n", encoding="utf-8")
+    result = runner.invoke(app, ["schema", "-o", str(in_the_way), "--lang", "en"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"gbstd: cannot write {in_the_way}/") and "Traceback" not in result.output
+
+
+def test_new_into_an_unwritable_place_is_one_line(catalog: Path) -> None:
+    shutil.rmtree(catalog / "records" / "local")
+    (catalog / "records" / "local").write_text("in the way\n", encoding="utf-8")
+    result = runner.invoke(app, ["new", "DB41/T 9999-2024", "-t", "机关食堂服务规范", "--module", "302",
+                                 "--catalog", str(catalog), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "cannot write records/local/DB41-T-9999-2024.yaml" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_an_os_error_no_command_expected_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gbstd.cli.schema as schema_cmd
+
+    def broken() -> dict[str, str]:
+        raise OSError(errno.EIO, "Input/output error", "schemas/standard.schema.json")
+
+    monkeypatch.setattr(schema_cmd, "schema_documents", broken)
+    monkeypatch.setattr("sys.argv", ["gbstd", "schema"])
+    with pytest.raises(SystemExit) as stop:
+        cli_app.run()
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err == ("gbstd: 无法读写 schemas/standard.schema.json：Input/output error"
+                   "（cannot read or write schemas/standard.schema.json: Input/output error）\n")
