@@ -1,18 +1,22 @@
 """A file the system will not let gbstd write: a clear line and the right exit status, never a traceback, and
-nothing half-written left behind (`fmt`, `schema`, `new`, and any command through the command line's net)."""
+nothing half-written left behind (`fmt`, `schema`, `new`, and any command through the command line's net);
+and an output the user names that is not a regular file (a pipe, a device, a link) is written, not replaced."""
 
 from __future__ import annotations
 
 import errno
+import os
 import shutil
+import stat
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from gbstd.catalog import atomic
-from gbstd.catalog.atomic import write_atomic_each
+from gbstd.catalog.atomic import write_atomic_each, write_output
 from gbstd.cli import app as cli_app
 from gbstd.cli.app import app
 
@@ -153,3 +157,48 @@ def test_an_os_error_no_command_expected_is_one_line(
     err = capsys.readouterr().err
     assert err == ("gbstd: 无法读写 schemas/standard.schema.json：Input/output error"
                    "（cannot read or write schemas/standard.schema.json: Input/output error）\n")
+
+
+def read_fifo_in_background(fifo: Path) -> tuple[threading.Thread, list[bytes]]:
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    return reader, got
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_an_output_that_is_a_pipe_is_written_into_not_replaced(tmp_path: Path) -> None:
+    """`-o` naming a pipe (or a device: /dev/stdout, /dev/null) writes into it: an atomic rename over it put a
+    regular file in its place, which as root replaced /dev/null itself."""
+    fifo = tmp_path / "catalog.csv"
+    os.mkfifo(fifo)
+    reader, got = read_fifo_in_background(fifo)
+    result = runner.invoke(app, ["report", "catalog", str(SAMPLE), "-o", str(fifo), "--lang", "en"])
+    reader.join(10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert got and got[0].decode("utf-8-sig").startswith("No.,")
+
+
+def test_an_output_that_is_a_link_replaces_the_file_it_leads_to(tmp_path: Path) -> None:
+    target, link = tmp_path / "reports" / "2025.csv", tmp_path / "latest.csv"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link.symlink_to(target)
+    result = runner.invoke(app, ["report", "catalog", str(SAMPLE), "-o", str(link), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_text(encoding="utf-8-sig").startswith("No.,")
+    assert leftovers(tmp_path) == []
+
+
+def test_write_output_into_a_pipe(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes are POSIX")
+    fifo = tmp_path / "p"
+    os.mkfifo(fifo)
+    reader, got = read_fifo_in_background(fifo)
+    write_output(fifo, "一二三\n")
+    reader.join(10)
+    assert got == ["一二三\n".encode()]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

@@ -20,7 +20,7 @@ from typing import Literal
 import graphviz
 
 from gbstd import diagram_layout
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import write_output
 from gbstd.coverage import ModuleNode, SystemSummary
 from gbstd.i18n import Lang, Text
 
@@ -163,5 +163,5 @@ def write_diagram(
             )
         )
     fmt: DiagramFormat = "svg" if suffix == "svg" else "png"
-    write_atomic(path, render_diagram(summary, fmt, lang, renderer))
+    write_output(path, render_diagram(summary, fmt, lang, renderer))
     return fmt

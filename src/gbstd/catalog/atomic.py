@@ -6,6 +6,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,23 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsyn
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_output(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
+    """Write a file the user named for a command's output (``-o``): replaced atomically when it is a regular
+    file or new, and through a symbolic link (the link stays, its target is replaced); written into when it is
+    a device or a pipe (``/dev/stdout``, ``/dev/null``, a shell's process substitution), since renaming over one
+    would put a regular file in its place — as root, even over ``/dev/null``."""
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    try:
+        mode = os.stat(path).st_mode  # of what a link leads to
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        with open(path, "wb") as handle:
+            handle.write(payload)
+        return
+    write_atomic(Path(os.path.realpath(path)) if os.path.islink(path) else path, payload)
 
 
 def _write_temporary(path: Path, data: bytes, fsync: bool) -> str:

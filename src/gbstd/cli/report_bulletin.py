@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from jinja2 import TemplateError
 
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import write_output
 from gbstd.cli.changes import compare_or_fail
 from gbstd.cli.common import (
     AllowMissingOption,
@@ -126,7 +126,7 @@ def bulletin(
         fail(template_error(exc), language)
     try:
         for path, data in files.items():
-            write_atomic(path, data)
+            write_output(path, data)
     except OSError as exc:
         fail(Text(f"无法写入 {target}：{exc.strerror or exc}", f"cannot write {target}: {exc.strerror or exc}"), language)
     figures = document.bulletin

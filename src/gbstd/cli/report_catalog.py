@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import write_output
 from gbstd.cli.common import (
     AllowMissingOption,
     CatalogArgument,
@@ -103,9 +103,9 @@ def catalog(
             sys.stdout.write(data)
         return
     try:
-        write_atomic(output, data)
+        write_output(output, data)
     except OSError as exc:
-        fail(Text(f"无法写入 {output}：{exc.strerror}", f"cannot write {output}: {exc.strerror}"), language)
+        fail(Text(f"无法写入 {output}：{exc.strerror or exc}", f"cannot write {output}: {exc.strerror or exc}"), language)
     stderr.print(
         Text(
             f"已写入 {output}（{len(table.rows)} 项标准）", f"wrote {output} ({len(table.rows)} standards)"
