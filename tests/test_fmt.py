@@ -212,3 +212,20 @@ def test_worker_processes_format_like_one_process(messy: Path, tmp_path: Path, m
     for path in sorted((serial / "records").rglob("*.yaml")):
         assert (messy / path.relative_to(serial)).read_bytes() == path.read_bytes()
     assert not (messy / ".gbstd-cache").exists()  # --no-cache wrote nothing
+
+
+def test_fmt_reports_links_that_lead_nowhere_or_out_of_the_catalog(tmp_path: Path) -> None:
+    """As lint does (Y010): a record file that is a dangling link, or one leading out of the catalog, is a
+    catalog file that cannot be formatted — reported, not left out of the count."""
+    root = tmp_path / "standards"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("code: GB/T 1-2020\n", encoding="utf-8")
+    (root / "records" / "local" / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (root / "records" / "local" / "outside.yaml").symlink_to(outside)
+    result = runner.invoke(app, ["fmt", "--check", str(root), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert "dangling.yaml: cannot read" in result.stderr
+    assert "outside.yaml: a symbolic link that leads outside the catalog" in result.stderr
+    assert "2 could not be formatted" in result.stdout
+    assert outside.read_text(encoding="utf-8") == "code: GB/T 1-2020\n"

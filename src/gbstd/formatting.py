@@ -13,6 +13,7 @@ left untouched. Formatting is idempotent.
 from __future__ import annotations
 
 import contextlib
+import os
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -258,23 +259,29 @@ def catalog_files(catalog: Catalog, targets: Iterable[Path]) -> list[str]:
     root = catalog.root.resolve()
     found: set[str] = set()
     for target in targets:
-        target = target.resolve()
-        candidates = [target] if target.is_file() else []
+        target = _located(target)
+        candidates = [target] if target.is_file() or target.is_symlink() else []
         if target.is_dir():
             for place in file_kinds(catalog):
                 path = root / place
                 if path.is_dir() and (path.is_relative_to(target) or target.is_relative_to(path)):
-                    candidates += [p for p in list_yaml_files(path) if p.resolve().is_relative_to(target)]
-                elif path.is_file() and path.resolve().is_relative_to(target):
+                    candidates += [p for p in map(_located, list_yaml_files(path)) if p.is_relative_to(target)]
+                elif (path.is_file() or path.is_symlink()) and _located(path).is_relative_to(target):
                     candidates.append(path)
         for path in candidates:
             try:
-                rel = path.resolve().relative_to(root).as_posix()
+                rel = _located(path).relative_to(root).as_posix()
             except ValueError:
                 continue
             if kind_of(catalog, rel):
                 found.add(rel)
     return sorted(found)
+
+
+def _located(path: Path) -> Path:
+    """Where ``path`` is, its directories resolved but not the file itself: a symbolic link that leads nowhere
+    or out of the catalog is still a catalog file, which formatting reports (as lint does), never drops."""
+    return Path(os.path.realpath(path.parent)) / path.name
 
 
 def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
