@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import socket
 from pathlib import Path
 from urllib.parse import quote
 
@@ -326,14 +327,43 @@ def test_the_cli_binds_to_loopback_and_warns_otherwise(root: Path, monkeypatch: 
     import uvicorn
 
     calls: list[dict[str, object]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
-    result = CliRunner().invoke(cli, ["serve", str(root)])
+
+    def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
+        bound = sockets[0].getsockname()
+        calls.append({"host": server.config.host, "port": server.config.port, "bound": bound[:2]})
+        for listening in sockets:
+            listening.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    port = free_port()
+    result = CliRunner().invoke(cli, ["serve", str(root), "--port", str(port)])
     assert result.exit_code == 0, result.output
-    assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8741
-    result = CliRunner().invoke(cli, ["serve", "-C", str(root), "--host", "0.0.0.0", "--port", "9001"])
+    assert calls[-1] == {"host": "127.0.0.1", "port": port, "bound": ("127.0.0.1", port)}
+    result = CliRunner().invoke(cli, ["serve", "-C", str(root), "--host", "0.0.0.0", "--port", str(free_port())])
     assert result.exit_code == 0 and "警告" in result.output
     assert calls[-1]["host"] == "0.0.0.0"
     missing = CliRunner().invoke(cli, ["serve", str(root / "nope")])
     assert missing.exit_code == 2 and "路径不存在" in missing.output
     twice = CliRunner().invoke(cli, ["serve", str(root), "-C", str(root / "records")])
     assert twice.exit_code == 2  # the catalog named twice, differently: as every command
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_port_in_use_is_one_line_before_anything_is_announced(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    started: list[bool] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets: started.append(True))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", str(root), "--port", str(port), "--lang", "en"])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+    assert "gbstd serve:" not in result.stdout and not started

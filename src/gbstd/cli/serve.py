@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import webbrowser
 from typing import Annotated
 
@@ -17,7 +18,7 @@ from gbstd.cli.common import (
     named_catalog,
     stderr,
 )
-from gbstd.i18n import Text
+from gbstd.i18n import Lang, Text
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -63,8 +64,26 @@ def serve(
             "it has no login",
         ).get(language), style="bold yellow", markup=False)
         hosts = ["*"]
+    listening = _listen(host, port, language)  # before the address is announced: a port in use is one line
     url = f"http://{'127.0.0.1' if host in LOOPBACK else host}:{port}/"
     typer.echo(f"gbstd serve: {root.name} → {url}")
     if open_browser:
         webbrowser.open(url)
-    uvicorn.run(create_app(root, lang=language, allowed_hosts=hosts), host=host, port=port, log_level="warning")
+    config = uvicorn.Config(create_app(root, lang=language, allowed_hosts=hosts), host=host, port=port,
+                            log_level="warning")
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def _listen(host: str, port: int, language: Lang) -> socket.socket:
+    """The server's socket, bound here rather than by uvicorn, whose failure to bind (a port another program
+    uses) is a log line of its own and exit 3; here it is the command's one line, exit 2."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        listening = socket.socket(family, socket.SOCK_STREAM)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a restart may rebind
+        listening.bind((host, port))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        fail(Text(f"无法在 {host}:{port} 上监听：{reason}（可用 --port 换一个端口）",
+                  f"cannot listen on {host}:{port}: {reason} (choose another port with --port)"), language)
+    return listening
