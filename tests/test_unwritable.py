@@ -202,3 +202,17 @@ def test_write_output_into_a_pipe(tmp_path: Path) -> None:
     reader.join(10)
     assert got == ["一二三\n".encode()]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("files", [3, atomic.ONE_BY_ONE + 4])
+def test_a_few_files_are_synced_one_by_one_and_many_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: int
+) -> None:
+    calls: list[str] = []
+    real_fsync = atomic.os.fsync
+    monkeypatch.setattr(atomic.os, "sync", lambda: calls.append("sync"), raising=False)
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
+    failed = write_atomic_each([(tmp_path / f"{n}.yaml", f"{n}\n") for n in range(files)])
+    assert failed == []
+    assert calls == (["fsync"] * files if files <= atomic.ONE_BY_ONE else ["sync"])
+    assert sorted(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.yaml")) == sorted(f"{n}\n" for n in range(files))
