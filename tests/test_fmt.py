@@ -229,3 +229,20 @@ def test_fmt_reports_links_that_lead_nowhere_or_out_of_the_catalog(tmp_path: Pat
     assert "outside.yaml: a symbolic link that leads outside the catalog" in result.stderr
     assert "2 could not be formatted" in result.stdout
     assert outside.read_text(encoding="utf-8") == "code: GB/T 1-2020\n"
+
+
+def test_fmt_formats_what_a_link_inside_the_catalog_leads_to_and_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    shutil.copytree(SAMPLE, real, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    record = sorted((real / "records" / "national").glob("*.yaml"))[0]
+    record.write_text(mess_up(record.read_text(encoding="utf-8")), encoding="utf-8")
+    alias = real / "records" / "local" / "alias.yaml"
+    alias.symlink_to(record)
+    named = tmp_path / "named"  # the catalog named through a link to its directory
+    named.symlink_to(real, target_is_directory=True)
+    result = runner.invoke(app, ["fmt", str(named), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "reformatted 1 of" in result.stdout  # the record once, whether through the link or not
+    assert alias.is_symlink() and alias.resolve() == record.resolve()
+    again = runner.invoke(app, ["fmt", "--check", str(named), "--lang", "en"])
+    assert again.exit_code == 0, again.output

@@ -259,18 +259,19 @@ def catalog_files(catalog: Catalog, targets: Iterable[Path]) -> list[str]:
     root = catalog.root.resolve()
     found: set[str] = set()
     for target in targets:
-        target = _located(target)
+        target = _located(target, root)
         candidates = [target] if target.is_file() or target.is_symlink() else []
         if target.is_dir():
             for place in file_kinds(catalog):
                 path = root / place
                 if path.is_dir() and (path.is_relative_to(target) or target.is_relative_to(path)):
-                    candidates += [p for p in map(_located, list_yaml_files(path)) if p.is_relative_to(target)]
-                elif (path.is_file() or path.is_symlink()) and _located(path).is_relative_to(target):
+                    candidates += [p for p in (_located(p, root) for p in list_yaml_files(path))
+                                   if p.is_relative_to(target)]
+                elif (path.is_file() or path.is_symlink()) and _located(path, root).is_relative_to(target):
                     candidates.append(path)
         for path in candidates:
             try:
-                rel = _located(path).relative_to(root).as_posix()
+                rel = _located(path, root).relative_to(root).as_posix()
             except ValueError:
                 continue
             if kind_of(catalog, rel):
@@ -278,10 +279,14 @@ def catalog_files(catalog: Catalog, targets: Iterable[Path]) -> list[str]:
     return sorted(found)
 
 
-def _located(path: Path) -> Path:
-    """Where ``path`` is, its directories resolved but not the file itself: a symbolic link that leads nowhere
-    or out of the catalog is still a catalog file, which formatting reports (as lint does), never drops."""
-    return Path(os.path.realpath(path.parent)) / path.name
+def _located(path: Path, root: Path) -> Path:
+    """The file ``path`` stands for: where a symbolic link leads when that is a file inside the catalog (the file
+    is formatted, the link stays a link); the link itself when it leads nowhere or out of the catalog (a catalog
+    file all the same, which formatting reports as lint does, never drops)."""
+    resolved = path.resolve()
+    if path.is_symlink() and not (resolved.exists() and resolved.is_relative_to(root)):
+        return Path(os.path.realpath(path.parent)) / path.name
+    return resolved
 
 
 def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:

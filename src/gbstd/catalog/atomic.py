@@ -72,11 +72,11 @@ def write_atomic_many(
     items: Iterable[tuple[Path, str]], encoding: str = "utf-8", on_written: Callable[[], None] | None = None
 ) -> None:
     """:func:`write_atomic` for many files, made durable together: each text goes to a temporary file beside
-    its path, one ``sync`` then puts them all on disk (an ``fsync`` each for a few files, or where the
-    platform has no ``sync``), and only then is each renamed over its path. An fsync per file cost 4.3 s for 10 000 small files, the
-    whole batch 0.9 s. Until the renames nothing has changed; a failure (or Ctrl-C) before them leaves every
-    path as it was and removes the temporary files; one during them leaves the files renamed so far, each
-    whole. ``on_written`` is called after each temporary file."""
+    its path, one ``sync`` then puts them all on disk (an ``fsync`` each for a few files, or where the platform
+    has no ``sync``), and only then is each renamed over its path. An fsync per file cost 4.3 s for 10 000
+    small files, the whole batch 0.9 s. Until the renames nothing has changed; a failure (or Ctrl-C) before
+    them leaves every path as it was and removes the temporary files; one during them leaves the files renamed
+    so far, each whole. ``on_written`` is called after each temporary file."""
     pending: list[tuple[str, Path]] = []
     renamed = 0  # pending[:renamed] have taken their paths
     try:

@@ -78,7 +78,7 @@ def _listen(host: str, port: int, language: Lang) -> socket.socket:
     """The server's socket, bound here rather than by uvicorn, whose failure to bind (a port another program
     uses) is a log line of its own and exit 3; here it is the command's one line, exit 2."""
     try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET  # as uvicorn chooses: localhost is IPv4
         listening = socket.socket(family, socket.SOCK_STREAM)
         listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a restart may rebind
         listening.bind((host, port))
