@@ -4,12 +4,19 @@ what dateutil's relativedelta gives, Feb 29 and month ends included, in both dir
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from gbstd.cli.app import app
 from gbstd.review import add_months, add_years, whole_years
+
+runner = CliRunner()
+SAMPLE = Path(__file__).resolve().parent.parent / "standards"
 
 # Month ends and Feb 29 are where the clamping rules show; the rest of the range keeps the test honest.
 days = st.one_of(
@@ -45,3 +52,27 @@ def test_whole_years_at_the_edges() -> None:
     assert whole_years(dt.date(2020, 1, 31), dt.date(2020, 1, 31)) == 0
     assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
     assert add_years(leap, 1) == dt.date(2025, 2, 28)
+
+
+def test_arithmetic_past_the_calendars_ends_stops_at_them() -> None:
+    """A review dated 9999-12-31 (or an effective date near it) is due after the calendar ends: the last day,
+    not an OverflowError in every review rule and a traceback in `gbstd review --as-of 9999-12-31`."""
+    assert add_years(dt.date(9999, 12, 31), 3) == dt.date.max
+    assert add_months(dt.date(9998, 6, 30), 24) == dt.date.max
+    assert add_months(dt.date(1, 3, 1), -12) == dt.date.min
+    assert add_months(dt.date(9999, 12, 31), -6) == dt.date(9999, 6, 30)
+    assert whole_years(dt.date(1, 1, 1), dt.date.max) == 9998
+
+
+def test_dates_at_the_calendars_end_are_findings_not_crashes(tmp_path: Path) -> None:
+    catalog = tmp_path / "standards"
+    shutil.copytree(SAMPLE, catalog, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    record = catalog / "records" / "internal" / "HNJGSW-101-2022.yaml"
+    record.write_text(record.read_text(encoding="utf-8")
+                      + "reviews:\n  - date: 9999-12-31\n    conclusion: 继续有效\n    by: 测试\n", encoding="utf-8")
+    lint = runner.invoke(app, ["lint", str(catalog), "--as-of", "9999-12-31", "--format", "json", "--lang", "en"])
+    assert lint.exit_code == 1, lint.output
+    assert "internal error" not in lint.output
+    review = runner.invoke(app, ["review", str(catalog), "--as-of", "9999-12-31", "--format", "json", "--lang", "en"])
+    assert review.exit_code in (0, 1), review.output
+    assert "HNJGSW 101-2022" in review.stdout

@@ -216,3 +216,4 @@ def test_a_few_files_are_synced_one_by_one_and_many_together(
     assert failed == []
     assert calls == (["fsync"] * files if files <= atomic.ONE_BY_ONE else ["sync"])
     assert sorted(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.yaml")) == sorted(f"{n}\n" for n in range(files))
+

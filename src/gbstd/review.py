@@ -46,8 +46,13 @@ def _month_length(year: int, month: int) -> int:
 
 
 def _plus_months(day: dt.date, months: int) -> dt.date:
-    """``day + relativedelta(months=months)``: the same day that many months on, clamped to the month's end."""
+    """``day + relativedelta(months=months)``: the same day that many months on, clamped to the month's end —
+    and to the calendar's last (or first) day: a review dated 9999-12-31 is due after the calendar ends."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     month += 1
     length = _month_length(year, month)
     return day.replace(year=year, month=month, day=length if day.day > length else day.day)
