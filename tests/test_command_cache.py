@@ -236,3 +236,33 @@ def test_kept_positions_answer_as_the_parse_did() -> None:
         for key in (True, False):
             assert Locator(positions=kept, read=lambda: text).position(loc, key) == Locator(text).position(loc, key)
     assert Locator(positions=kept, read=lambda: text).position(("references", 0), False) == (4, 5)
+
+
+@pytest.mark.parametrize("command", [["review"], ["report", "catalog"], ["system"], ["dupes"], ["pipeline"], ["plan", "status"]])
+def test_gbstd_no_cache_makes_every_command_parse_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str], command: list[str]
+) -> None:
+    root = copy_sample(tmp_path)
+    lint_rows(root)  # makes the cache
+    records = sorted(p.relative_to(root).as_posix() for p in (root / "records").rglob("*.yaml"))
+    parsed.clear()
+    code, _, err = invoke(*command, str(root), "--lang", "en")
+    assert code in (0, 1), err
+    assert parsed == []  # the cache answered
+    monkeypatch.setenv("GBSTD_NO_CACHE", "1")
+    code, _, err = invoke(*command, str(root), "--lang", "en")
+    assert code in (0, 1), err
+    assert sorted(parsed) == records
+
+
+def test_gbstd_no_cache_is_lints_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_sample(tmp_path)
+    monkeypatch.setenv("GBSTD_NO_CACHE", "1")
+    rows = lint_rows(root)
+    assert not (root / ".gbstd-cache").exists()  # neither read nor written
+    code, _, err = invoke("fmt", "--check", str(root), "--lang", "en")
+    assert code == 0, err
+    assert not (root / ".gbstd-cache").exists()
+    monkeypatch.setenv("GBSTD_NO_CACHE", "0")  # "0" (or empty) is unset
+    assert lint_rows(root) == rows
+    assert (root / ".gbstd-cache").is_dir()

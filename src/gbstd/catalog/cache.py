@@ -74,6 +74,16 @@ RESULT_BATCH = 256
 RACY_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen in the same tick
 
 
+# Set (to anything but "" or "0"), no command reads or writes a catalog's cache: each reads every file itself,
+# as `lint --no-cache` does — for a cache one does not trust, or to time the parse.
+NO_CACHE_VARIABLE = "GBSTD_NO_CACHE"
+
+
+def cache_wanted() -> bool:
+    """Whether commands may use the catalog's cache (:data:`NO_CACHE_VARIABLE` is not set)."""
+    return os.environ.get(NO_CACHE_VARIABLE, "").strip() in ("", "0")
+
+
 @lru_cache(maxsize=1)
 def tool_fingerprint() -> str:
     """The version plus the size and mtime of every module: editing a rule invalidates the cache."""

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gbstd.catalog.cache import Cache, config_digest, tool_fingerprint
+from gbstd.catalog.cache import Cache, cache_wanted, config_digest, tool_fingerprint
 from gbstd.catalog.catalog import Catalog, MemberInfo
 from gbstd.catalog.config_file import CONFIG_NAME, CatalogError, find_root, load_config
 from gbstd.catalog.federation_git import Manifest, checkout_dir, public_url, read_manifest
@@ -120,7 +120,7 @@ def load_union(
     parsing them (:func:`load_catalog_cached`).
     """
     root = find_root(start)
-    if use_cache and cache_dir is None:
+    if use_cache and cache_dir is None and cache_wanted():
         config = load_config(root)
         if not is_federation(config):
             return load_catalog_cached(root, progress=progress, on_total=on_total)

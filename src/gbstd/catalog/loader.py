@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from gbstd.catalog.cache import Cache, content_hash, finding_from_json, is_plain_data
+from gbstd.catalog.cache import Cache, cache_wanted, content_hash, finding_from_json, is_plain_data
 from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.invisible import invisible_characters
@@ -311,7 +311,7 @@ def load_catalog_cached(
     previous content's parsed data. An unwritable cache is no error (:meth:`Cache.write_json`)."""
     root = find_root(start)
     cache = Cache.open(root, load_config(root))
-    if not cache.directory.is_dir():
+    if not cache.directory.is_dir() or not cache_wanted():
         return load_catalog(root, progress=progress, on_total=on_total)
     # positions: the commands that read a catalog this way report no findings (or a few: parsed for them)
     catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, reuse=reuse, positions=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gbstd.catalog.cache import Cache
+from gbstd.catalog.cache import Cache, cache_wanted
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.cli.common import (
@@ -87,7 +87,7 @@ def fmt(
                     f"跳过 {target}：不是目录文件（不属于任何文件类型，见 `gbstd lint` 的 Y011）",
                     f"skipped {target}: not a catalog file (it belongs to no file kind; see Y011 in `gbstd lint`)",
                 ).get(language), err=True)
-        cache = None if no_cache else Cache.open(root, catalog.config)
+        cache = Cache.open(root, catalog.config) if not no_cache and cache_wanted() else None
         run = format_files(catalog, rels, check=check, cache=cache, jobs=jobs)
         total += len(run.results)
         for result in run.with_outcome("error"):

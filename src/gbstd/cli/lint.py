@@ -14,6 +14,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from gbstd.catalog.cache import cache_wanted
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config, with_cache_dir
 from gbstd.catalog.loader import catalog_files
@@ -144,6 +145,7 @@ def _lint(
 ) -> None:
     language = lang.value
     output_format = output_format or default_format()
+    use_cache = not no_cache and cache_wanted()  # GBSTD_NO_CACHE: --no-cache for every command
     day = parse_as_of(as_of, language)
     targets = named_catalogs(paths, catalog_option, language)
     for target in targets:
@@ -172,9 +174,9 @@ def _lint(
             if changed_since is not None:
                 fail(Text("联合目录不支持 --changed-since（成员各有其 git 历史）",
                           "--changed-since does not apply to a federation (each member has its own git history)"), language)
-            return _lint_union(root, config, targets, day, selection, member, allow_missing, not no_cache, debug,
+            return _lint_union(root, config, targets, day, selection, member, allow_missing, use_cache, debug,
                                language)
-        return _lint_one(root, config, targets, roots, day, selection, changed_since, no_cache, jobs, debug,
+        return _lint_one(root, config, targets, roots, day, selection, changed_since, not use_cache, jobs, debug,
                          language, key)
 
     outcome = run()
