@@ -31,7 +31,7 @@ def fmt(
         bool, typer.Option("--check", help="只检查，不写入 write nothing; exit 1 if a file would change.")
     ] = False,
     lang: LangOption = LangChoice.zh,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache (GBSTD_NO_CACHE=1: for every command).")] = False,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=0,
         help="格式化的进程数 formatter processes for many files (0 = one per core, 1 = none; default: [catalog] jobs).",

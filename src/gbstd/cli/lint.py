@@ -91,7 +91,7 @@ def lint(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="跳过这些规则 skip these rules.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="警告也算失败 warnings fail too.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="显示内部错误详情 show details of internal errors.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache (GBSTD_NO_CACHE=1: for every command).")] = False,
     cache_dir: Annotated[Path | None, typer.Option(
         "--cache-dir", metavar="DIR",
         help="缓存目录 cache directory (default: [catalog] cache_dir, which must be inside the catalog; "
