@@ -139,6 +139,20 @@ def test_a_union_command_reads_the_cache_its_federated_lint_made(tmp_path: Path,
     assert parsed == [] and json.loads(out)["items"]
 
 
+def test_gbstd_no_cache_passes_by_the_cache_of_a_federated_lint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]
+) -> None:
+    root = split_sample(tmp_path)
+    code, _, err = invoke("lint", str(root), "--as-of", AS_OF, "--format", "json")
+    assert code in (0, 1), err
+    everything = sorted(parsed)
+    parsed.clear()
+    monkeypatch.setenv("GBSTD_NO_CACHE", "1")
+    code, out, err = invoke("review", str(root), "--as-of", AS_OF, "--format", "json")
+    assert code == 0, err
+    assert sorted(parsed) == everything and json.loads(out)["items"]
+
+
 def test_a_later_load_takes_over_the_records_of_unchanged_files(tmp_path: Path, parsed: list[str]) -> None:
     """What ``gbstd serve`` does between pages: a record whose file's content is unchanged is the one the
     last load made; an edited, added or deleted file is read as it is now."""
