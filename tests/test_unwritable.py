@@ -37,7 +37,7 @@ def refuse_in(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
 
 
 def leftovers(root: Path) -> list[Path]:
-    return [path for path in root.rglob("*.tmp")]
+    return list(root.rglob("*.tmp"))
 
 
 def test_write_atomic_each_writes_the_others_and_names_the_one_it_could_not(
