@@ -367,3 +367,40 @@ def test_a_port_in_use_is_one_line_before_anything_is_announced(root: Path, monk
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
     assert "gbstd serve:" not in result.stdout and not started
+
+
+def refuse_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No temporary file can be made anywhere (a read-only checkout, whoever runs the tests)."""
+    from gbstd.catalog import atomic
+
+    def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied", str(kwargs.get("dir")))
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp)
+
+
+def test_a_record_that_cannot_be_written_is_said_on_its_page(
+    client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (root / RECORD).read_bytes()
+    data = form_of(page(client))
+    data["title"] = "机关公务用车服务管理规范"
+    refuse_writes(monkeypatch)
+    response = client.post("/standard/save", data=data, follow_redirects=False)
+    assert response.status_code == 422
+    assert f"无法写入 {RECORD}：Permission denied" in response.text
+    assert (root / RECORD).read_bytes() == before
+
+
+def test_an_import_that_cannot_be_written_is_said_on_its_page(
+    client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = csrf_of(client.get("/import").text)
+    files = {"table": ("清单.csv", CSV_ONE_BAD_ROW.encode("utf-8"), "text/csv")}
+    preview = client.post("/import/preview", data={"csrf": token}, files=files)
+    upload = preview.text.split('name="token" value="')[1].split('"')[0]
+    refuse_writes(monkeypatch)
+    applied = client.post("/import/apply", data={"csrf": token, "token": upload})
+    assert applied.status_code == 422
+    assert "无法写入目录：Permission denied" in applied.text
+    assert not (root / "records/local/DB41-T-9001-2025.yaml").exists()

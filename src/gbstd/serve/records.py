@@ -41,6 +41,10 @@ class Conflict(CatalogError):
     """The file changed on disk since the form was opened: saving would lose that change."""
 
 
+class Unwritable(CatalogError):
+    """The system would not let the record's file be written."""
+
+
 @dataclass
 class Invalid(Exception):
     """The edit does not validate: messages by field (``GENERAL`` for the record as a whole)."""
@@ -181,7 +185,12 @@ def write_checked(loaded: Loaded, text: str, expected: str | None) -> None:
             f"{loaded.record.rel} was changed on disk after the form was opened; nothing was saved — "
             "reload it and make the change again",
         ))
-    write_atomic(loaded.record.path, _encoded(loaded, text))
+    try:
+        write_atomic(loaded.record.path, _encoded(loaded, text))
+    except OSError as exc:  # a read-only checkout, a full disk: the page says so, the file is as it was
+        reason = exc.strerror or str(exc)
+        raise Unwritable(Text(f"无法写入 {loaded.record.rel}：{reason}；文件未改动",
+                              f"{loaded.record.rel} cannot be written: {reason}; the file is unchanged")) from None
 
 
 def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str,
