@@ -404,3 +404,22 @@ def test_an_import_that_cannot_be_written_is_said_on_its_page(
     assert applied.status_code == 422
     assert "无法写入目录：Permission denied" in applied.text
     assert not (root / "records/local/DB41-T-9001-2025.yaml").exists()
+
+
+def test_a_commit_the_repository_refuses_is_said_on_the_page(
+    client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = form_of(page(client))
+    data["title"] = "机关公务用车服务管理规范"
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    changes = client.get("/changes").text
+    head = git.Repo(root, search_parent_directories=True).head.commit
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", ".git/index.lock")
+
+    monkeypatch.setattr(git.IndexFile, "commit", refused)
+    response = client.post("/commit", data={"csrf": csrf_of(changes), "files": RECORD, "message": "m", "author": "张三"})
+    assert response.status_code == 422
+    assert "无法提交：Permission denied" in response.text
+    assert git.Repo(root, search_parent_directories=True).head.commit == head

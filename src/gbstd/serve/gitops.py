@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from git import Actor
+from git.exc import GitError
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.safe_read import read_catalog_file
@@ -117,9 +118,13 @@ def commit(catalog: Catalog, files: list[str], message: str, name: str, email: s
     paths = [f"{prefix}/{f}" if prefix else f for f in files]
     removed = [p for p, f in zip(paths, files, strict=True) if pending[f].kind == "deleted"]
     kept = [p for p in paths if p not in removed]
-    if kept:
-        repo.index.add(kept)
-    if removed:
-        repo.index.remove(removed)
     author = Actor(name, email or "editor@gbstd.invalid")
-    return repo.index.commit(message, author=author, committer=author).hexsha
+    try:
+        if kept:
+            repo.index.add(kept)
+        if removed:
+            repo.index.remove(removed)
+        return repo.index.commit(message, author=author, committer=author).hexsha
+    except (OSError, GitError) as exc:  # a read-only .git, a full disk, a lock another git holds
+        reason = getattr(exc, "strerror", None) or str(exc).strip().splitlines()[-1]
+        raise GitRepoError(Text(f"无法提交：{reason}", f"cannot commit: {reason}")) from None
