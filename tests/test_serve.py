@@ -406,8 +406,12 @@ def test_an_import_that_cannot_be_written_is_said_on_its_page(
     assert not (root / "records/local/DB41-T-9001-2025.yaml").exists()
 
 
+@pytest.mark.parametrize(("error", "said"), [
+    (PermissionError(13, "Permission denied", ".git/index.lock"), "无法提交：Permission denied"),
+    (git.exc.GitError(), "无法提交：GitError"),  # no message at all
+])
 def test_a_commit_the_repository_refuses_is_said_on_the_page(
-    client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, said: str
 ) -> None:
     data = form_of(page(client))
     data["title"] = "机关公务用车服务管理规范"
@@ -416,10 +420,10 @@ def test_a_commit_the_repository_refuses_is_said_on_the_page(
     head = git.Repo(root, search_parent_directories=True).head.commit
 
     def refused(*args: object, **kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied", ".git/index.lock")
+        raise error
 
     monkeypatch.setattr(git.IndexFile, "commit", refused)
     response = client.post("/commit", data={"csrf": csrf_of(changes), "files": RECORD, "message": "m", "author": "张三"})
     assert response.status_code == 422
-    assert "无法提交：Permission denied" in response.text
+    assert said in response.text
     assert git.Repo(root, search_parent_directories=True).head.commit == head

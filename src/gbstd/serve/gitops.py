@@ -126,5 +126,5 @@ def commit(catalog: Catalog, files: list[str], message: str, name: str, email: s
             repo.index.remove(removed)
         return repo.index.commit(message, author=author, committer=author).hexsha
     except (OSError, GitError) as exc:  # a read-only .git, a full disk, a lock another git holds
-        reason = getattr(exc, "strerror", None) or str(exc).strip().splitlines()[-1]
+        reason = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
         raise GitRepoError(Text(f"无法提交：{reason}", f"cannot commit: {reason}")) from None
