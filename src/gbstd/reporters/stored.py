@@ -10,13 +10,12 @@ again. Bytes are written in the output stream's own encoding and error handler, 
 from __future__ import annotations
 
 import codecs
+import json
 import os
 from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import accumulate, pairwise
 from typing import Any, BinaryIO
-
-import orjson
 
 from gbstd.catalog.cache import Cache, Splice, StoredOutput
 from gbstd.findings import Finding
@@ -36,7 +35,9 @@ def output_key(
         return None
     if output_format not in LAYOUTS or os.linesep != "\n" or name.startswith(("utf-16", "utf-32")):
         return None
-    return orjson.dumps([output_format, lang, color, path_prefix, name, errors]).decode()
+    # the standard library's JSON: a path may hold undecodable bytes (a directory named in GBK), which it
+    # writes as escapes where orjson refuses them
+    return json.dumps([output_format, lang, color, path_prefix, name, errors])
 
 
 def print_report(

@@ -16,6 +16,7 @@ the catalog again from the memo — at 100 000 records a title edit re-made 246 
 
 from __future__ import annotations
 
+import json
 import secrets
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -158,7 +159,11 @@ def checksum(components: dict[str, str]) -> str:
 
 def encode(found: dict[str, Kept]) -> str:
     """One component's findings of a rule, by file, as the memo keeps them."""
-    return orjson.dumps({rel: list(kept) for rel, kept in found.items()}).decode()
+    value = {rel: list(kept) for rel, kept in found.items()}
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # a path with bytes that are no UTF-8 (a file named in GBK): escaped, and read back as
+        return json.dumps(value, separators=(",", ":"))  # damaged (orjson refuses the escapes), so rescored
 
 
 def _decode(text: str) -> dict[str, Kept]:
