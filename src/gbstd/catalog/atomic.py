@@ -77,20 +77,7 @@ def write_atomic_many(
     small files, the whole batch 0.9 s. Until the renames nothing has changed; a failure (or Ctrl-C) before
     them leaves every path as it was and removes the temporary files; one during them leaves the files renamed
     so far, each whole. ``on_written`` is called after each temporary file."""
-    pending: list[tuple[str, Path]] = []
-    renamed = 0  # pending[:renamed] have taken their paths
-    try:
-        for path, text in items:
-            pending.append((_write_temporary(path, text.encode(encoding), False), path))
-            if on_written is not None:
-                on_written()
-        _make_durable([tmp for tmp, _ in pending])
-        for tmp, path in pending:
-            _take_place(tmp, path)
-            renamed += 1
-    finally:
-        for tmp, _ in pending[renamed:]:
-            Path(tmp).unlink(missing_ok=True)
+    _write_together(items, encoding, on_written, None)
 
 
 def write_atomic_each(items: Iterable[tuple[Path, str]], encoding: str = "utf-8") -> list[tuple[Path, OSError]]:
@@ -98,27 +85,43 @@ def write_atomic_each(items: Iterable[tuple[Path, str]], encoding: str = "utf-8"
     read-only directory, a full disk) is left as it was and returned with the reason, and the others are written
     all the same — still made durable together before the renames (:func:`write_atomic_many`). Ctrl-C before
     the renames leaves every file as it was."""
-    pending: list[tuple[str, Path]] = []
     failed: list[tuple[Path, OSError]] = []
+    _write_together(items, encoding, None, failed)
+    return failed
+
+
+def _write_together(
+    items: Iterable[tuple[Path, str]], encoding: str, on_written: Callable[[], None] | None,
+    failed: list[tuple[Path, OSError]] | None,
+) -> None:
+    """Temporary files, made durable, then renamed into place; a file that cannot be written goes into ``failed``
+    with the reason (None: the error is raised, and the temporary files not renamed yet are removed)."""
+    pending: list[tuple[str, Path]] = []
     done = 0  # pending[:done] have taken their paths or been given up
     try:
         for path, text in items:
             try:
                 pending.append((_write_temporary(path, text.encode(encoding), False), path))
             except OSError as exc:
+                if failed is None:
+                    raise
                 failed.append((path, exc))
+                continue
+            if on_written is not None:
+                on_written()
         _make_durable([tmp for tmp, _ in pending])
         for tmp, path in pending:
             try:
                 _take_place(tmp, path)
             except OSError as exc:
+                if failed is None:
+                    raise
                 Path(tmp).unlink(missing_ok=True)
                 failed.append((path, exc))
             done += 1
     finally:
         for tmp, _ in pending[done:]:
             Path(tmp).unlink(missing_ok=True)
-    return failed
 
 
 # Up to this many files are forced to disk one by one; more by one ``sync`` of everything (an fsync each cost
