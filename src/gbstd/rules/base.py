@@ -135,16 +135,19 @@ class RuleContext:
         return find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage,
                            reuse=memo.reuse() if memo is not None else None, components=memo is not None)
 
-    @property
-    def as_of(self) -> dt.date:
+    def _reading_the_day(self) -> None:
+        """The running rule read ``as_of`` or a fact made from it (see ``dated``)."""
         if self.running is not None:
             self.dated.add(self.running)
+
+    @property
+    def as_of(self) -> dt.date:
+        self._reading_the_day()
         return self._as_of
 
     def _today(self, name: str, make: Callable[[], Any]) -> Any:
         """A fact made from ``as_of``, once; reading it counts as reading the date (see ``dated``)."""
-        if self.running is not None:
-            self.dated.add(self.running)
+        self._reading_the_day()
         found = self._of_today.get(name)
         if found is None:
             found = self._of_today[name] = make()
@@ -188,9 +191,9 @@ class RuleContext:
 
     def review_state(self, record: Record) -> ReviewState:
         states = self._of_today.get("review_states")  # asked once per record by six rules: the short way
-        if states is None or self.running is None:
+        if states is None:
             return self.review_states[record.rel]
-        self.dated.add(self.running)
+        self._reading_the_day()
         return states[record.rel]  # type: ignore[no-any-return]
 
 
