@@ -267,11 +267,11 @@ def catalog_files(catalog: Catalog, targets: Iterable[Path]) -> list[str]:
                 if path.is_dir() and (path.is_relative_to(target) or target.is_relative_to(path)):
                     candidates += [p for p in (_located(p, root) for p in list_yaml_files(path))
                                    if p.is_relative_to(target)]
-                elif (path.is_file() or path.is_symlink()) and _located(path, root).is_relative_to(target):
-                    candidates.append(path)
-        for path in candidates:
+                elif (path.is_file() or path.is_symlink()) and (located := _located(path, root)).is_relative_to(target):
+                    candidates.append(located)
+        for path in candidates:  # each located once, above
             try:
-                rel = _located(path, root).relative_to(root).as_posix()
+                rel = path.relative_to(root).as_posix()
             except ValueError:
                 continue
             if kind_of(catalog, rel):
