@@ -5,10 +5,12 @@ internal error)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,46 @@ def test_a_catalog_with_names_in_gbk_is_linted(catalog: Path) -> None:
         assert b"internal error" not in run.stderr and b"Traceback" not in run.stderr
         assert b"Checked 55 files" in run.stdout
         assert b"records/local/" + GBK_FILE in run.stdout  # its finding (C003: the name is not the code's)
+
+
+def _gbstd(catalog: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    run = subprocess.run([sys.executable, "-m", "gbstd", *args], cwd=catalog, capture_output=True, timeout=120)
+    assert b"Traceback" not in run.stderr, run.stderr.decode("utf-8", "replace")
+    return run
+
+
+GBK_PATH = os.fsdecode(b"records/local/" + GBK_FILE)  # as Python holds it: each undecodable byte a lone surrogate
+
+
+@pytest.mark.parametrize("run_number", [1, 2])  # a fresh report, then the stored one
+def test_document_formats_stay_valid_utf8_and_keep_the_name(catalog: Path, run_number: int) -> None:
+    # JSON, SARIF and JUnit readers refuse a whole file for one byte that is not UTF-8 (a code-scanning upload)
+    for _ in range(run_number):
+        outputs = {fmt: _gbstd(catalog, "lint", ".", "--format", fmt).stdout for fmt in ("json", "sarif", "junit")}
+    findings = json.loads(outputs["json"].decode("utf-8"))
+    # escaped as \udcb2…: a JSON reader gets the same string back, and os.fsencode the name's bytes
+    assert b'"path": "records/local/\\udcb2\\udce2\\udcca\\udcd4.yaml"' in outputs["json"]
+    assert any(os.fsencode(f["path"]) == b"records/local/" + GBK_FILE for f in findings)
+    sarif = json.loads(outputs["sarif"].decode("utf-8"))
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+            for result in sarif["runs"][0]["results"] for loc in result["locations"]}
+    assert "records/local/%B2%E2%CA%D4.yaml" in uris  # a URI's escape of each byte
+    suites = ET.fromstring(outputs["junit"].decode("utf-8")).findall("testsuite")
+    assert "records/local/\\xb2\\xe2\\xca\\xd4.yaml" in {suite.get("name") for suite in suites}  # XML has no escape
+
+
+def test_dupes_review_tables_and_site_with_a_gbk_name(catalog: Path, tmp_path: Path) -> None:
+    # each printed a traceback (orjson, the CSV and the site's pages refused the name) or wrote invalid UTF-8
+    dupes = _gbstd(catalog, "dupes", ".", "--format", "json")
+    assert dupes.returncode == 0
+    assert any(GBK_PATH in (pair["a_path"], pair["b_path"])
+               for group in json.loads(dupes.stdout.decode("utf-8")) for pair in group["pairs"])
+    table = _gbstd(catalog, "dupes", ".", "--format", "csv")
+    assert table.returncode == 0 and "records/local/\\xb2\\xe2\\xca\\xd4.yaml" in table.stdout.decode("utf-8-sig")
+    review = _gbstd(catalog, "review", ".", "--format", "json")
+    assert review.returncode == 0
+    assert GBK_PATH in {item["path"] for item in json.loads(review.stdout.decode("utf-8"))["items"]}
+    site = _gbstd(catalog, "report", "site", ".", "-o", str(tmp_path / "site"))
+    assert site.returncode == 0
+    page = (tmp_path / "site" / "standards" / "DB4103-T-152-2023.html").read_bytes().decode("utf-8")
+    assert "records/local/\\xb2\\xe2\\xca\\xd4.yaml" in page

@@ -14,13 +14,15 @@ from typing import Any
 
 import orjson
 
+from gbstd.undecodable import json_escaped
+
 
 def json_text(value: Any) -> str:
     """``value`` as indented JSON text (no final newline)."""
     try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False, indent=2)
+    except TypeError:  # also what orjson refuses of a file name that is not UTF-8: written as escapes
+        return json_escaped(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def json_document(value: Any) -> str:

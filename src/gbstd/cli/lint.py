@@ -46,6 +46,7 @@ from gbstd.model.config import Config
 from gbstd.reporters import REPORTER_BY_NAME, ReportInput
 from gbstd.reporters.stored import output_key, print_report
 from gbstd.rules import RULES_BY_CODE
+from gbstd.undecodable import has_undecodable
 
 T = TypeVar("T")
 
@@ -187,6 +188,7 @@ def _lint(
             files_checked=len(outcome.files if outcome.only_paths is None else outcome.only_paths),
             color=color,
             path_prefix=prefix,
+            undecodable=any(map(has_undecodable, [prefix, *outcome.files])),
         )
         try:
             if out is None or key is None:  # line endings translated, or an encoding that cannot be spliced

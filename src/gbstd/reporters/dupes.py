@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable
 from io import StringIO
 from typing import TextIO
 
-import orjson
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang, Text
+from gbstd.jsontext import json_text
 from gbstd.model.code import Tier
 from gbstd.similarity import DuplicateGroup, DuplicateKind, DuplicatePair, describe_region
 from gbstd.tabular.safety import markdown_text
@@ -55,9 +55,10 @@ def write_json(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: L
         )
     out.write("[")
     for n, item in enumerate(items):
-        # orjson writes what json.dumps(ensure_ascii=False, indent=2) writes for these items (strings, ints, None,
-        # booleans, scores rounded to three decimals), several times faster: a national catalog lists 100 000 pairs
-        text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8")
+        # orjson (json_text) writes what json.dumps(ensure_ascii=False, indent=2) writes for these items (strings,
+        # ints, None, booleans, scores rounded to three decimals), several times faster: a national catalog lists
+        # 100 000 pairs; a file name that is not UTF-8 is escaped (it stopped the whole output with a traceback)
+        text = json_text(item)
         out.write(("," if n else "") + "\n  " + text.replace("\n", "\n  "))
     out.write("\n]\n" if groups or extra else "]\n")
 

@@ -12,6 +12,7 @@ from json.encoder import encode_basestring  # the C escaper that json.dumps(ensu
 from gbstd.findings import Finding
 from gbstd.i18n import Lang
 from gbstd.reporters.base import ReportInput
+from gbstd.undecodable import json_escaped
 
 _ROW = (
     '  {{\n    "rule": {},\n    "severity": {},\n    "path": {},\n    "line": {},\n    "column": {},\n'
@@ -42,4 +43,5 @@ def render_json(report: ReportInput) -> str:
         pieces.append(_row(finding, report.lang))
         pieces.append(",\n")
     pieces[-1] = "\n]\n"
-    return "".join(pieces)
+    text = "".join(pieces)
+    return json_escaped(text) if report.undecodable else text

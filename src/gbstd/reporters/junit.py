@@ -14,6 +14,7 @@ from gbstd.findings import Finding, Severity
 from gbstd.i18n import Lang
 from gbstd.reporters.base import ReportInput
 from gbstd.reporters.text import summary_line
+from gbstd.undecodable import backslashed
 
 
 def junit_suite(root: ET.Element, path: str, items: list[Finding], lang: Lang, totals: dict[str, int]) -> None:
@@ -69,7 +70,8 @@ def render_junit(report: ReportInput) -> str:
     for key, value in totals.items():
         root.set(key, str(value))
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    text = ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    return backslashed(text) if report.undecodable else text
 
 
 def _count(suite: ET.Element, tests: int, failures: int, errors: int, totals: dict[str, int]) -> None:

@@ -28,6 +28,7 @@ from gbstd.reporters.json_reporter import _row
 from gbstd.reporters.junit import junit_suite
 from gbstd.reporters.sarif import rule_index, sarif_log, sarif_result
 from gbstd.reporters.text import _HEADER, _as_is, _line, _Rich, summary_of
+from gbstd.undecodable import backslashed, json_escaped
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
@@ -73,10 +74,12 @@ class JsonLayout:
 
     def __init__(self, report: ReportInput) -> None:
         self.lang = report.lang
+        self.undecodable = report.undecodable
 
     def piece(self, findings: list[Finding]) -> str:
         lang = self.lang
-        return "".join([f"{_row(finding, lang)},\n" for finding in findings])
+        text = "".join([f"{_row(finding, lang)},\n" for finding in findings])
+        return json_escaped(text) if self.undecodable else text
 
     def frame(self, counts: Counts) -> tuple[str, str]:
         return "[\n", "\n]\n"
@@ -166,7 +169,8 @@ class JunitLayout:
         text = ET.tostring(root, encoding="unicode")
         # '<testsuites name="gbstd lint">\n  <testsuite …>…</testsuite>\n</testsuites>': keep the middle.
         start = text.index(">") + 2
-        return text[start:-len("</testsuites>")]
+        middle = text[start:-len("</testsuites>")]
+        return backslashed(middle) if self.report.undecodable else middle
 
     def frame(self, counts: Counts) -> tuple[str, str]:
         # ElementTree declares the locale's encoding for a text result: take its declaration as it writes it.

@@ -13,6 +13,7 @@ from gbstd.findings import Finding, Severity
 from gbstd.jsontext import json_document
 from gbstd.reporters.base import ReportInput
 from gbstd.rules import ALL_RULES, Rule
+from gbstd.undecodable import uri_path
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -38,7 +39,7 @@ def rule_descriptor(rule: type[Rule], report: ReportInput) -> dict[str, Any]:
 def sarif_result(finding: Finding, report: ReportInput, index: dict[str, int]) -> dict[str, Any]:
     """One finding as a SARIF result."""
     location: dict[str, Any] = {
-        "artifactLocation": {"uri": report.display_path(finding), "uriBaseId": "%SRCROOT%"}
+        "artifactLocation": {"uri": uri_path(report.display_path(finding)), "uriBaseId": "%SRCROOT%"}
     }
     if finding.line > 0:
         location["region"] = {"startLine": finding.line, "startColumn": max(finding.column, 1)}

@@ -50,6 +50,7 @@ from gbstd.reports.sources import (
     review_figures,
 )
 from gbstd.reports.templating import Renderer, render, static_file
+from gbstd.undecodable import json_escaped, utf8_bytes
 from gbstd.workers import pool_imap
 
 STATIC_FILES = ("site/site.css", "site/site.js")
@@ -323,7 +324,7 @@ def index_data(pages: Sequence[StandardPage]) -> str:
     data.update({key: [list(entry) for entry in table] for key, table in tables.items()})
     data["issuer"] = list(issuers)
     data["rows"] = rows
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json_escaped(json.dumps(data, ensure_ascii=False, separators=(",", ":")))  # a file name not in UTF-8
     text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"window.GBSTD_INDEX={text};\n"
 
@@ -341,7 +342,7 @@ def _write_pages(start: int, end: int) -> int:
     assert _JOB is not None
     renderer, stage, context, pages, details = _JOB
     for page in map(details.fill, pages[start:end]):
-        (stage / page.href).write_bytes(renderer(page=page, **context).encode("utf-8"))
+        (stage / page.href).write_bytes(utf8_bytes(renderer(page=page, **context)))  # a file name not in UTF-8
     return end - start
 
 
@@ -434,7 +435,7 @@ def build_site(
         def write(rel: str, data: str | bytes) -> None:
             path = stage / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            path.write_bytes(utf8_bytes(data) if isinstance(data, str) else data)
             written.append(out_dir / rel)
 
         write(SITE_MARKER, "gbstd report site: this directory is replaced whole on every run\n")

@@ -20,6 +20,7 @@ from gbstd.tabular.cells import CellValue, cell_text
 from gbstd.tabular.columns import COLUMNS
 from gbstd.tabular.mapping import record_to_row
 from gbstd.tabular.safety import markdown_text, neutralise_row
+from gbstd.undecodable import utf8_bytes
 
 SHEET_TITLE = {"zh": "标准体系明细表", "en": "Catalog"}
 _WRAPPED = {"title", "scope", "note", "drafters", "issuer", "administering_body", "references", "replaces"}
@@ -87,7 +88,7 @@ def csv_bytes(headers: Iterable[str], rows: Iterable[Iterable[CellValue]]) -> by
     writer.writerow(neutralise_row(headers))
     for row in rows:  # text is neutralised, numbers are not (-601 days is a number, not a formula)
         writer.writerow(v if isinstance(v, str) else _text(v) for v in neutralise_row(row))  # type: ignore[arg-type]
-    return buffer.getvalue().encode("utf-8-sig")
+    return utf8_bytes(buffer.getvalue(), bom=True)  # a file name that is not UTF-8: its bytes shown as \xNN
 
 
 def _md_cell(value: CellValue) -> str:
