@@ -6,9 +6,12 @@ import json
 import os
 from urllib.parse import unquote_to_bytes
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gbstd.model.code import CodeError, StandardCode
+from gbstd.model.config import compile_code_pattern
 from gbstd.undecodable import backslashed, has_undecodable, json_escaped, uri_path, utf8_bytes
 
 GBK_NAME = os.fsdecode("测试.yaml".encode("gbk"))  # "\udcb2\udce2\udcca\udcd4.yaml"
@@ -36,3 +39,11 @@ def test_each_form_of_a_gbk_name() -> None:
 def test_uri_path_escapes_what_a_uri_cannot_hold_and_keeps_chinese_readable() -> None:
     assert uri_path("plans/河南 试点#1%.yaml") == "plans/河南%20试点%231%25.yaml"
     assert uri_path("records/local/DB11-T-1-2020.yaml") == "records/local/DB11-T-1-2020.yaml"
+
+
+def test_a_code_argument_with_bytes_not_in_utf8_is_refused_not_crashed_on() -> None:
+    # `gbstd history <code>` with such an argument: the internal pattern's engine (RE2) raised UnicodeEncodeError
+    pattern = compile_code_pattern(r"HNJGSW \d+-\d{4}")
+    with pytest.raises(CodeError, match="not UTF-8"):
+        StandardCode.parse(os.fsdecode(b"HNJGSW \xb2\xe2-2020"), pattern)
+    assert StandardCode.parse("HNJGSW 101-2022", pattern).canonical == "HNJGSW 101-2022"

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from gbstd.i18n import Text
 from gbstd.model.regions import PROVINCES, is_valid_region
+from gbstd.undecodable import has_undecodable
 
 
 class CodePattern(Protocol):
@@ -169,6 +170,9 @@ class StandardCode:
         text = normalise_spelling(raw)
         if not text:
             raise CodeError(raw, Text("标准号为空", "the code is empty"))
+        if has_undecodable(text):  # bytes of a command-line argument that are not UTF-8 (the internal pattern's
+            # engine refuses them): no code holds one
+            raise CodeError(raw, Text("标准号含有非 UTF-8 字节", "the code holds bytes that are not UTF-8"))
         if m := _GB_RE.match(text):
             return cls("GB", m["suffix"] or "", m["number"], m["year"], Tier.NATIONAL, None)
         if m := _DB_RE.match(text):
