@@ -14,6 +14,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
+
+from gbstd.serve.app import create_app
 
 SAMPLE = Path(__file__).resolve().parent.parent / "standards"
 GBK_DIRECTORY = "中文".encode("gbk")  # b"\xd6\xd0\xce\xc4": not UTF-8 (目录 in GBK happens to be)
@@ -85,3 +88,11 @@ def test_dupes_review_tables_and_site_with_a_gbk_name(catalog: Path, tmp_path: P
     assert site.returncode == 0
     page = (tmp_path / "site" / "standards" / "DB4103-T-152-2023.html").read_bytes().decode("utf-8")
     assert "records/local/\\xb2\\xe2\\xca\\xd4.yaml" in page
+
+
+def test_the_web_editor_shows_a_record_whose_file_name_is_gbk(catalog: Path) -> None:
+    # the page was a server error: Starlette encodes the page as UTF-8, which refuses the name's bytes
+    client = TestClient(create_app(catalog), base_url="http://127.0.0.1")
+    response = client.get("/standard", params={"code": "DB4103/T 152-2023"})
+    assert response.status_code == 200
+    assert "records/local/\\xb2\\xe2\\xca\\xd4.yaml" in response.text

@@ -21,6 +21,7 @@ from gbstd.reports.templating import render
 from gbstd.serve.paging import PAGE_SIZE
 from gbstd.serve.security import Sessions
 from gbstd.similarity import find_groups
+from gbstd.undecodable import utf8_bytes
 
 MAX_PENDING_UPLOADS = 8  # previews waiting for "apply": older ones are dropped
 # A duplicate group on the page: its first members (upper tier first) and strongest pairs; the page says how
@@ -92,4 +93,5 @@ class Server:
     def page(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = render(None, f"serve/{template}", csrf=request.state.csrf, lang=self.lang,
                       catalog_name=self.root.name, **context)
-        return HTMLResponse(html, status_code=status_code)
+        # bytes, so that a file name that is not UTF-8 shows as \xNN (Starlette's encoding refused it: a 500)
+        return HTMLResponse(utf8_bytes(html), status_code=status_code)
