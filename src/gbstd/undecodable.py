@@ -10,24 +10,32 @@ format writes them in its own lossless way. Record contents never hold them: YAM
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-# What a URI reference's path cannot hold as it is: undecodable bytes, the escape character itself, what would
-# end the path (?, #), brackets, spaces and controls. Other characters (Chinese names) stay readable, as before.
-_NOT_IN_URI = re.compile("[\ud800-\udfff%?#\\[\\] \x00-\x1f\x7f]")
+
+@lru_cache(maxsize=1)
+def _lone_surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")  # compiled on first use: a millisecond of every run's start otherwise
+
+
+@lru_cache(maxsize=1)
+def _not_in_uri() -> re.Pattern[str]:
+    """What a URI reference's path cannot hold as it is: undecodable bytes, the escape character itself, what
+    would end the path (?, #), brackets, spaces and controls. Other characters (Chinese names) stay readable."""
+    return re.compile("[\ud800-\udfff%?#\\[\\] \x00-\x1f\x7f]")
 
 
 def has_undecodable(text: str) -> bool:
     """Whether ``text`` holds a lone surrogate (an ASCII string, as most catalog paths are, is told at once)."""
-    return not text.isascii() and _LONE_SURROGATE.search(text) is not None
+    return not text.isascii() and _lone_surrogate().search(text) is not None
 
 
 def json_escaped(text: str) -> str:
     """JSON text with each lone surrogate written as its ``\\uXXXX`` escape (only strings can hold one): valid
     UTF-8, and a JSON reader gives back the same string (``os.fsencode`` of it: the name's bytes)."""
-    if _LONE_SURROGATE.search(text) is None:
+    if _lone_surrogate().search(text) is None:
         return text
-    return _LONE_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+    return _lone_surrogate().sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _byte(character: str) -> int | None:
@@ -39,7 +47,7 @@ def _byte(character: str) -> int | None:
 def uri_path(path: str) -> str:
     """``path`` as a URI reference's path: undecodable bytes as ``%XX``, and ``%``, ``?``, ``#``, brackets,
     spaces and controls percent-encoded (their UTF-8 bytes); everything else as it is."""
-    if _NOT_IN_URI.search(path) is None:
+    if _not_in_uri().search(path) is None:
         return path
 
     def encoded(found: re.Match[str]) -> str:
@@ -47,20 +55,20 @@ def uri_path(path: str) -> str:
         raw = bytes([byte]) if byte is not None else found.group().encode("utf-8", "surrogatepass")
         return "".join(f"%{b:02X}" for b in raw)
 
-    return _NOT_IN_URI.sub(encoded, path)
+    return _not_in_uri().sub(encoded, path)
 
 
 def backslashed(text: str) -> str:
     """``text`` with each undecodable byte written ``\\xNN`` (the escape Python and most tools show), for a
     format that cannot carry the byte at all (XML)."""
-    if _LONE_SURROGATE.search(text) is None:
+    if _lone_surrogate().search(text) is None:
         return text
 
     def shown(found: re.Match[str]) -> str:
         byte = _byte(found.group())
         return f"\\x{byte:02x}" if byte is not None else f"\\u{ord(found.group()):04x}"
 
-    return _LONE_SURROGATE.sub(shown, text)
+    return _lone_surrogate().sub(shown, text)
 
 
 def utf8_bytes(text: str, bom: bool = False) -> bytes:
