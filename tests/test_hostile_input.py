@@ -212,6 +212,20 @@ def test_a_catalog_path_that_does_not_exist(tmp_path: Path) -> None:
     assert code == 2 and stderr.count("\n") == 1 and "no such path" in stderr
 
 
+@pytest.mark.parametrize(
+    "command", [["lint"], ["fmt", "--check"], ["history", "GB/T 41568-2022"], ["changes", "--since", "HEAD"]]
+)
+def test_a_named_link_to_nothing_says_so(tmp_path: Path, command: list[str]) -> None:
+    # "no such path" named a path that is there (as a link): the user went looking for the wrong thing
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD})
+    link = root / "records" / "gone.yaml"
+    link.symlink_to("missing.yaml")
+    result = CliRunner().invoke(app, [*command, str(link), "--lang", "en"])
+    assert result.exit_code == 2
+    assert f"a link to nothing: {link} → missing.yaml, which does not exist" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_no_catalog_above_the_path(tmp_path: Path) -> None:
     code, _, stderr = lint(tmp_path)
     assert code == 2 and "gbstd.toml" in stderr and stderr.count("\n") == 1

@@ -19,6 +19,7 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
+    fail_if_missing,
     named_catalog,
     stderr,
     warn,
@@ -96,8 +97,7 @@ def compare_or_fail(
 ) -> ChangeSet:
     """The changes in the catalog that holds ``path`` (with its members, in a federation: each in its own
     repository, see :mod:`gbstd.federation_changes`); any problem is a one-line error, exit 2."""
-    if not path.exists():
-        fail(Text(f"路径不存在：{clean(str(path))}", f"no such path: {clean(str(path))}"), lang)
+    fail_if_missing(path, lang)
     try:
         root = find_root(path)
         config = load_config(root)

@@ -156,8 +156,7 @@ def load_union_or_fail(
 def _load_or_fail(
     path: Path, lang: Lang, label: Text | None, show: bool | None, loader: Callable[..., Catalog]
 ) -> Catalog:
-    if not path.exists():
-        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
+    fail_if_missing(path, lang)
     text = (label or Text("加载", "loading")).get(lang)
     try:
         with progress_bar(text, enabled=show) as bar:
@@ -174,6 +173,21 @@ def warn(message: Text, lang: Lang) -> None:
     """A one-line warning on stderr; the command goes on."""
     label = Text("警告", "warning").get(lang)
     stderr.print(f"gbstd: {label}: {printable(message.get(lang))}", markup=False, highlight=False)
+
+
+def fail_if_missing(path: Path, lang: Lang) -> None:
+    """A path the user named that is not there: one line, exit 2. A link to nothing says where it leads (the
+    path is there, as a link: "no such path" sent users looking for the wrong thing)."""
+    if path.exists():
+        return
+    if path.is_symlink():
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        fail(Text(f"链接指向的文件不存在：{path} → {target}", f"a link to nothing: {path} → {target}, which does not exist"),
+             lang)
+    fail(Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
 
 
 def fail(message: Text, lang: Lang, code: int = EXIT_ERROR) -> NoReturn:

@@ -18,6 +18,7 @@ from gbstd.cli.common import (
     LangChoice,
     LangOption,
     fail,
+    fail_if_missing,
     named_catalogs,
 )
 from gbstd.formatting import catalog_files, format_files
@@ -61,8 +62,7 @@ def fmt(
     groups: dict[Path, list[Path]] = {}
     outside: list[Path] = []
     for target in targets:
-        if not target.exists():
-            fail(Text(f"路径不存在：{target}", f"no such path: {target}"), language)
+        fail_if_missing(target, language)
         try:
             groups.setdefault(find_root(target), []).append(target)
         except CatalogError as exc:

@@ -10,7 +10,15 @@ import typer
 
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import load_catalog_cached
-from gbstd.cli.common import CatalogArgument, CatalogOption, LangChoice, LangOption, fail, named_catalog
+from gbstd.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    LangChoice,
+    LangOption,
+    fail,
+    fail_if_missing,
+    named_catalog,
+)
 from gbstd.gitrepo import FieldChange, RecordHistory, record_history
 from gbstd.i18n import Lang, Text
 from gbstd.printable import printable
@@ -49,8 +57,7 @@ def history(
     """
     language = lang.value
     path = named_catalog(path, catalog_option, language)
-    if not path.exists():
-        fail(Text(f"路径不存在：{path}", f"no such path: {path}"), language)
+    fail_if_missing(path, language)
     try:
         catalog = load_catalog_cached(path)
         found = record_history(catalog, code, since)

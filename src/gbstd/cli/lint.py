@@ -31,6 +31,7 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
+    fail_if_missing,
     named_catalogs,
     parse_as_of,
     progress_bar,
@@ -150,8 +151,7 @@ def _lint(
     day = parse_as_of(as_of, language)
     targets = named_catalogs(paths, catalog_option, language)
     for target in targets:
-        if not target.exists():
-            fail(Text(f"路径不存在：{target}", f"no such path: {target}"), language)
+        fail_if_missing(target, language)
     try:
         root = find_root(targets[0])
         config = load_config(root)

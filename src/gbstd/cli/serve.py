@@ -15,6 +15,7 @@ from gbstd.cli.common import (
     LangChoice,
     LangOption,
     fail,
+    fail_if_missing,
     named_catalog,
     stderr,
 )
@@ -50,8 +51,7 @@ def serve(
 
     language = lang.value
     start = named_catalog(path, catalog, language)
-    if not start.exists():
-        fail(Text(f"路径不存在：{start}", f"no such path: {start}"), language)
+    fail_if_missing(start, language)
     try:
         root = find_root(start)
     except CatalogError as exc:
