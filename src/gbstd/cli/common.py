@@ -175,6 +175,14 @@ def warn(message: Text, lang: Lang) -> None:
     stderr.print(f"gbstd: {label}: {printable(message.get(lang))}", markup=False, highlight=False)
 
 
+def fail_unwritable(target: object, exc: OSError, lang: Lang, then: Text | None = None) -> NoReturn:
+    """A file or directory the system would not let a command write: its name and the system's reason (and
+    ``then``, what became of the output), one line, exit 2."""
+    reason = exc.strerror or str(exc)
+    after = then or Text("", "")
+    fail(Text(f"无法写入 {target}：{reason}{after.zh}", f"cannot write {target}: {reason}{after.en}"), lang)
+
+
 def fail_if_missing(path: Path, lang: Lang) -> None:
     """A path the user named that is not there: one line, exit 2. A link to nothing says where it leads (the
     path is there, as a link: "no such path" sent users looking for the wrong thing)."""

@@ -16,6 +16,7 @@ from gbstd.cli.common import (
     LangChoice,
     LangOption,
     fail,
+    fail_unwritable,
     load_catalog_or_fail,
     parse_as_of,
     progress_bar,
@@ -116,10 +117,8 @@ def import_(
     except (TableError, CatalogError) as exc:
         fail(exc.text, language)
     except OSError as exc:  # the files are written together: none of them, or each one whole
-        where = exc.filename or into
-        fail(Text(f"无法写入 {where}：{exc.strerror or exc}；未写完的文件已删除，不会留下半个文件",
-                  f"cannot write {where}: {exc.strerror or exc}; unfinished files were removed, none is left half-written"),
-             language)
+        fail_unwritable(exc.filename or into, exc, language, Text(
+            "；未写完的文件已删除，不会留下半个文件", "; unfinished files were removed, none is left half-written"))
     _print(report, file, language, quiet)
     if report.rejected or report.held:
         raise typer.Exit(EXIT_FINDINGS)

@@ -21,6 +21,7 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
+    fail_unwritable,
     load_union_or_fail,
     named_catalog,
     parse_as_of,
@@ -128,7 +129,7 @@ def bulletin(
         for path, data in files.items():
             write_output(path, data)
     except OSError as exc:
-        fail(Text(f"无法写入 {target}：{exc.strerror or exc}", f"cannot write {target}: {exc.strerror or exc}"), language)
+        fail_unwritable(target, exc, language)
     figures = document.bulletin
     summary = Text(
         f"已写入 {target}：{chosen.label}发布 {figures.published.total} 项、实施 {figures.effective.total} 项、"

@@ -18,6 +18,7 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
+    fail_unwritable,
     load_union_or_fail,
     named_catalog,
     stderr,
@@ -105,7 +106,7 @@ def catalog(
     try:
         write_output(output, data)
     except OSError as exc:
-        fail(Text(f"无法写入 {output}：{exc.strerror or exc}", f"cannot write {output}: {exc.strerror or exc}"), language)
+        fail_unwritable(output, exc, language)
     stderr.print(
         Text(
             f"已写入 {output}（{len(table.rows)} 项标准）", f"wrote {output} ({len(table.rows)} standards)"

@@ -17,6 +17,7 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
+    fail_unwritable,
     load_union_or_fail,
     named_catalog,
     parse_as_of,
@@ -75,7 +76,7 @@ def site(
     except TemplateError as exc:
         fail(template_error(exc), language)
     except OSError as exc:
-        fail(Text(f"无法写入 {output}：{exc.strerror or exc}", f"cannot write into {output}: {exc.strerror or exc}"), language)
+        fail_unwritable(output, exc, language)
     stderr.print(Text(f"已写入 {output / 'index.html'}：{result.pages} 个标准页面",
                       f"wrote {output / 'index.html'}: {result.pages} standard pages").get(language),
                  markup=False, soft_wrap=True)

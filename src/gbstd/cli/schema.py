@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.atomic import write_atomic
-from gbstd.cli.common import EXIT_FINDINGS, LangChoice, LangOption, fail
-from gbstd.i18n import Text
+from gbstd.cli.common import EXIT_FINDINGS, LangChoice, LangOption, fail_unwritable
 from gbstd.model.jsonschema import schema_documents
 
 
@@ -39,8 +38,7 @@ def schema(
             try:
                 write_atomic(path, text)
             except OSError as exc:  # a read-only checkout, a file where the directory should be
-                reason = exc.strerror or str(exc)
-                fail(Text(f"无法写入 {path}：{reason}", f"cannot write {path}: {reason}"), lang.value)
+                fail_unwritable(path, exc, lang.value)
     zh = lang.value == "zh"
     if check:
         for path in stale:

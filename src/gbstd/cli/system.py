@@ -19,6 +19,7 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
+    fail_unwritable,
     load_union_or_fail,
     named_catalog,
     parse_as_of,
@@ -94,10 +95,7 @@ def system(
         except DiagramError as exc:
             fail(exc.text, language)
         except OSError as exc:
-            fail(
-                Text(f"无法写入 {diagram}：{exc.strerror}", f"cannot write {diagram}: {exc.strerror}"),
-                language,
-            )
+            fail_unwritable(diagram, exc, language)
         stderr.print(Text(f"已写入框架图 {diagram}", f"wrote the diagram to {diagram}").get(language))
     if output_format is SystemFormat.json:
         typer.echo(json_document(summary.to_json()), nl=False)
