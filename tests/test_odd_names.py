@@ -5,6 +5,7 @@ internal error)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -16,11 +17,15 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from gbstd.catalog.config_file import load_config
+from gbstd.engine import Selection
+from gbstd.linting import LintOutcome, lint_catalog
 from gbstd.serve.app import create_app
 
 SAMPLE = Path(__file__).resolve().parent.parent / "standards"
 GBK_DIRECTORY = "中文".encode("gbk")  # b"\xd6\xd0\xce\xc4": not UTF-8 (目录 in GBK happens to be)
 GBK_FILE = "测试.yaml".encode("gbk")  # b"\xb2\xe2\xca\xd4.yaml"
+AS_OF = dt.date(2026, 11, 27)
 
 
 @pytest.fixture
@@ -96,3 +101,21 @@ def test_the_web_editor_shows_a_record_whose_file_name_is_gbk(catalog: Path) -> 
     response = client.get("/standard", params={"code": "DB4103/T 152-2023"})
     assert response.status_code == 200
     assert "records/local/\\xb2\\xe2\\xca\\xd4.yaml" in response.text
+
+
+def _findings(outcome: LintOutcome) -> list[tuple[str, str, int, int, str]]:
+    return sorted((f.rule, f.path, f.line, f.column, f.message.en) for f in outcome.result.findings)
+
+
+def test_the_cache_keeps_a_catalog_with_names_in_gbk(catalog: Path) -> None:
+    # every run of such a catalog was cold: orjson refused the names, so no state, result or memo was kept
+    def lint(use_cache: bool = True) -> LintOutcome:
+        return lint_catalog(catalog, load_config(catalog), AS_OF, Selection(), use_cache=use_cache)
+
+    first = lint()
+    assert lint().from_cache  # the stored result
+    odd = catalog / "records" / "local" / os.fsdecode(GBK_FILE)
+    odd.write_text(odd.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
+    edited = lint()
+    assert edited.rechecked == [os.fsdecode(b"records/local/" + GBK_FILE)]  # incremental, not a full run
+    assert _findings(edited) == _findings(lint(use_cache=False)) != _findings(first)

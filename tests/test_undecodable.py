@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gbstd.catalog.cache import dump_json, load_json
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import compile_code_pattern
 from gbstd.undecodable import backslashed, has_undecodable, json_escaped, uri_path, utf8_bytes
@@ -47,3 +48,15 @@ def test_a_code_argument_with_bytes_not_in_utf8_is_refused_not_crashed_on() -> N
     with pytest.raises(CodeError, match="not UTF-8"):
         StandardCode.parse(os.fsdecode(b"HNJGSW \xb2\xe2-2020"), pattern)
     assert StandardCode.parse("HNJGSW 101-2022", pattern).canonical == "HNJGSW 101-2022"
+
+
+def test_the_cache_json_keeps_a_gbk_name_and_still_refuses_what_it_would_read_wrong() -> None:
+    value = {GBK_NAME: [1, "records/" + GBK_NAME, None]}
+    assert load_json(dump_json(value)) == value
+    assert load_json(dump_json({"plain": ["河南", 2]})) == {"plain": ["河南", 2]}  # orjson's bytes, as before
+    with pytest.raises(TypeError):  # orjson would read this integer back as a float: not cached at all
+        dump_json({"n": 2**64})
+    with pytest.raises(ValueError):
+        load_json(b'{"damaged": ')
+    with pytest.raises(ValueError):
+        load_json(b'["\\udcb2", ')

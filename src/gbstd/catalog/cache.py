@@ -36,6 +36,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import hashlib
+import json
 import math
 import os
 import re
@@ -101,6 +102,38 @@ def config_digest(config: Config) -> str:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def dump_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON as the cache writes it: orjson's, several times faster than the standard library's.
+
+    orjson refuses a lone surrogate — a file name that is not UTF-8 (GBK, from a zip made on Windows) holds
+    one per undecodable byte — and such a catalog's every run was cold. Then the standard library's ASCII JSON is
+    written instead: its ``\\udcXX`` escapes are what orjson will not read, so :func:`load_json` reads that
+    document with the standard library, which gives the same strings back. Anything else orjson refuses (an
+    integer beyond 64 bits) stays refused (TypeError): orjson would read that document, and read it wrong."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        payload = json.dumps(value, separators=(",", ":")).encode("ascii")
+        try:
+            orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return payload  # read by the standard library, exactly (its integers are exact too)
+        raise
+
+
+def load_json(raw: bytes | str) -> Any:
+    """What :func:`dump_json` wrote; ValueError when it is not JSON (damaged, or not the cache's)."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        if b"\\ud" not in (raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")):
+            raise  # no escape that only the standard library reads: damaged
+        try:
+            return json.loads(raw)
+        except RecursionError:
+            raise ValueError("nested too deep") from None
 
 
 # The integers orjson writes and reads back as integers (a larger one it refuses to write, and reads as a float).
@@ -178,7 +211,7 @@ class StoredResult:
         if handle is self.handle:
             handle.seek(self.start)
         for line in handle:
-            batch = orjson.loads(line)
+            batch = load_json(line)
             if not isinstance(batch, list):
                 raise ValueError("damaged result line")
             for row in batch:
@@ -398,7 +431,7 @@ class Cache:
             raw = path.read_bytes()
             if expect is not None and text_digest(raw) != expect:
                 return None  # written by another run since: not the document its head describes
-            document = orjson.loads(raw)  # faster than json; it reads what write_json wrote
+            document = load_json(raw)  # it reads what write_json wrote
         except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -419,9 +452,9 @@ class Cache:
                     "Signature: 8a477f597d28d172789f06886806bc55\n# gbstd lint cache\n",
                 )
             header = {"format": FORMAT, "tool": self.tool, "config": self.config}
-            # orjson: compact UTF-8 JSON, several times faster than json (a cold run of 10 000 records encodes
-            # 20 MB); it refuses what it could not read back the same (a lone surrogate, a 65-bit integer).
-            payload = orjson.dumps({**header, **document})
+            # orjson (a cold run of 10 000 records encodes 20 MB); it refuses what it could not read back the
+            # same (a 65-bit integer)
+            payload = dump_json({**header, **document})
             write_atomic(self.directory / name, payload, fsync=False)
             return text_digest(payload)
         except (OSError, ValueError, TypeError):
@@ -550,7 +583,7 @@ class Cache:
             return None
         try:
             first = handle.readline()
-            header = orjson.loads(first)  # it lists every file: megabytes at national scale
+            header = load_json(first)  # it lists every file: megabytes at national scale
         except (OSError, ValueError, RecursionError):
             handle.close()
             return None
@@ -633,7 +666,7 @@ class Cache:
                 offset += size
                 if len(line) != size or not line.endswith(b"\n"):
                     raise ValueError("result shorter than its description")
-                rows = orjson.loads(line)
+                rows = load_json(line)
                 if not isinstance(rows, list) or not rows or not all(isinstance(r, list) and len(r) == 10 for r in rows):
                     raise ValueError("damaged result line")
                 kept = [row for row in rows if row[0] not in touched]
@@ -660,7 +693,7 @@ class Cache:
                   **head}
 
         def chunks() -> Iterator[bytes | Span]:
-            yield orjson.dumps(header) + b"\n"
+            yield dump_json(header) + b"\n"
             yield from batches
 
         try:
@@ -669,7 +702,7 @@ class Cache:
                 leftover.unlink(missing_ok=True)
             # the last result set aside first: renamed over, it would be written out to disk at once (ext4)
             write_atomic_chunks(self.directory / RESULT_FILE, chunks(), aside=True)
-        except (OSError, ValueError, TypeError):  # orjson refuses lone surrogates (TypeError), as UTF-8 does
+        except (OSError, ValueError, TypeError):  # TypeError: data the cache's JSON cannot keep (dump_json)
             return None
         key = {"digest": digest, "id": result_id, "lines": lines}
         return result_id if self.write_json("result-key.json", key) is not None else None
@@ -703,7 +736,7 @@ class Cache:
             return None
         meta_path, out_path = self._output_paths(result_id, key)
         try:
-            meta = orjson.loads(meta_path.read_bytes())  # orjson: a national catalog's index is megabytes
+            meta = load_json(meta_path.read_bytes())  # orjson: a national catalog's index is megabytes
         except (OSError, ValueError):
             return None
         if not isinstance(meta, dict) or [meta.get(name) for name in ("format", "tool", "config", "result", "key")] != [
@@ -741,7 +774,7 @@ class Cache:
             write_atomic_chunks(out_path, counted())
             header = {"format": FORMAT, "tool": self.tool, "config": self.config, "result": result_id, "key": key}
             document = {**header, **meta, "size": size, "crc32": crc}
-            write_atomic(meta_path, orjson.dumps(document), fsync=False)
+            write_atomic(meta_path, dump_json(document), fsync=False)
         except (OSError, TypeError):
             return False
         self._drop_outputs_but(result_id)
@@ -756,7 +789,7 @@ class Cache:
 
 def _line(batch: list[list[Any]], lines: list[list[Any]]) -> bytes:
     """One line of the result file, its first and last path and its size noted in ``lines``."""
-    line = orjson.dumps(batch) + b"\n"
+    line = dump_json(batch) + b"\n"
     lines.append([batch[0][0], batch[-1][0], len(line)])
     return line
 

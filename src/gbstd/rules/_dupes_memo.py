@@ -16,15 +16,12 @@ the catalog again from the memo — at 100 000 records a title edit re-made 246 
 
 from __future__ import annotations
 
-import json
 import secrets
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from gbstd.catalog.cache import Cache
+from gbstd.catalog.cache import Cache, dump_json, load_json
 from gbstd.catalog.catalog import Catalog, Record
 
 if TYPE_CHECKING:  # the similarity package (numpy, rapidfuzz) is imported only where duplicates are found
@@ -160,15 +157,12 @@ def checksum(components: dict[str, str]) -> str:
 def encode(found: dict[str, Kept]) -> str:
     """One component's findings of a rule, by file, as the memo keeps them."""
     value = {rel: list(kept) for rel, kept in found.items()}
-    try:
-        return orjson.dumps(value).decode()
-    except TypeError:  # a path with bytes that are no UTF-8 (a file named in GBK): escaped, and read back as
-        return json.dumps(value, separators=(",", ":"))  # damaged (orjson refuses the escapes), so rescored
+    return dump_json(value).decode()  # a file named in GBK: escaped, and read back the same (load_json)
 
 
 def _decode(text: str) -> dict[str, Kept]:
     """A component's findings as :func:`encode` wrote them; ValueError when one is not such a finding."""
-    by_rel = orjson.loads(text)
+    by_rel = load_json(text)
     if not isinstance(by_rel, dict):
         raise ValueError("damaged memo")
     found: dict[str, Kept] = {}
