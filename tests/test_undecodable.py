@@ -60,3 +60,8 @@ def test_the_cache_json_keeps_a_gbk_name_and_still_refuses_what_it_would_read_wr
         load_json(b'{"damaged": ')
     with pytest.raises(ValueError):
         load_json(b'["\\udcb2", ')
+
+
+def test_the_standard_librarys_reader_takes_no_more_than_orjson() -> None:
+    with pytest.raises(ValueError):
+        load_json(b'["\\udcb2", NaN]')

@@ -131,9 +131,13 @@ def load_json(raw: bytes | str) -> Any:
         if b"\\ud" not in (raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")):
             raise  # no escape that only the standard library reads: damaged
         try:
-            return json.loads(raw)
+            return json.loads(raw, parse_constant=_no_constant)  # NaN and Infinity: orjson reads neither
         except RecursionError:
             raise ValueError("nested too deep") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 # The integers orjson writes and reads back as integers (a larger one it refuses to write, and reads as a float).
