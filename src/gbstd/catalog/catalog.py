@@ -195,6 +195,20 @@ class Catalog:
         found = self.by_code.get(code.canonical if code else raw.strip())
         return found[0] if found else None
 
+    def unread(self) -> list[str]:
+        """Files found in a file kind's place that were left out: unreadable, or not a valid record, project,
+        plan, notes or system file (what ``gbstd lint`` reports on them says why). A report counted without
+        them must say so. Stray files (Y011) are in no kind's place and in no count by design."""
+        loaded = {
+            *(record.rel for record in self.records), *(project.rel for project in self.projects),
+            *(plan.rel for plan in self.plans), *(notes.rel for notes in self.notes),
+        }
+        if self.system is not None and self.system_rel is not None:
+            loaded.add(self.system_rel)
+        # a federation member's own system (read as the member's; its file name as the federating catalog's)
+        loaded.update(f"{info.name}/{self.config.catalog.system}" for info in self.members if info.system is not None)
+        return sorted({f.path for f in self.load_findings if f.rule != "Y011"} - loaded)
+
     def notes_for(self, period: str) -> NotesFile | None:
         """The notes file written for a period key such as ``2023H2``, if the catalog has one."""
         return next((n for n in self.notes if n.notes.period == period), None)

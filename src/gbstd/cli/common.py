@@ -160,13 +160,30 @@ def _load_or_fail(
     text = (label or Text("加载", "loading")).get(lang)
     try:
         with progress_bar(text, enabled=show) as bar:
-            return loader(
+            catalog = loader(
                 path,
                 progress=(lambda n: bar.advance(0, n)) if bar else None,
                 on_total=(lambda total: bar.update(0, total=total)) if bar else None,
             )
     except CatalogError as exc:
         fail(exc.text, lang)
+    note_unread(catalog, lang)
+    return catalog
+
+
+def note_unread(catalog: Catalog, lang: Lang, under: str | None = None) -> None:
+    """Say on stderr which files a command's counts and lists leave out (:meth:`Catalog.unread`; ``under``: only
+    those in that directory of the catalog): a bulletin's figures, a worklist or a table made without them must
+    not look complete."""
+    unread = [rel for rel in catalog.unread() if under is None or rel.startswith(under.rstrip("/") + "/")]
+    if not unread:
+        return
+    shown = "、".join(unread[:3]) + ("…" if len(unread) > 3 else "")
+    stderr.print(printable(Text(
+        f"注意：{len(unread)} 个文件无法读取或不合格式，未计入（{shown}；原因见 gbstd lint）",
+        f"note: {len(unread)} files could not be read or are not valid, and are left out "
+        f"({shown.replace('、', ', ')}; gbstd lint says why)",
+    ).get(lang)), markup=False, highlight=False)
 
 
 def warn(message: Text, lang: Lang) -> None:

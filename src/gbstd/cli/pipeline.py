@@ -22,6 +22,7 @@ from gbstd.cli.common import (
     LangOption,
     fail,
     named_catalog,
+    note_unread,
     parse_as_of,
     parse_date_option,
 )
@@ -85,6 +86,7 @@ def pipeline(
         catalog = load_catalog_cached(path)
     except CatalogError as exc:
         fail(exc.text, language)
+    note_unread(catalog, language, catalog.config.catalog.projects)  # a project left out of the stages
     states = [s for s in project_states(catalog, day) if s.active or not active]
     counts = stage_counts(catalog, *window) if start or end else None
     if output_format is PipelineFormat.json:

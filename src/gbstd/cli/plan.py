@@ -19,6 +19,7 @@ from gbstd.cli.common import (
     LangOption,
     fail,
     named_catalog,
+    note_unread,
     parse_as_of,
 )
 from gbstd.i18n import Lang, Text
@@ -81,6 +82,9 @@ def status(
         catalog = load_catalog_cached(start)
     except CatalogError as exc:
         fail(exc.text, language)
+    if plan is None or (as_path is not None and as_path.is_dir()):
+        # every plan: one left out is said (a plan named alone that is not valid is refused below)
+        note_unread(catalog, language, catalog.config.catalog.plans)
     chosen = _choose(catalog, plan, as_path, language)
     progress = [plan_progress(plan_file, catalog, day) for plan_file in chosen]
     if output_format is Format.json:

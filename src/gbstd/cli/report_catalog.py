@@ -81,15 +81,6 @@ def catalog(
         fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)
     loaded = load_union_or_fail(path, language, member, allow_missing)
     table = build_table(loaded.records, language, members=bool(loaded.members))
-    unreadable = len({f.path for f in loaded.load_findings if f.path != loaded.system_rel})
-    if unreadable:
-        stderr.print(
-            Text(
-                f"注意：{unreadable} 个记录文件无法读取，未列入表格（见 gbstd lint）",
-                f"note: {unreadable} record files could not be read and are not in the table "
-                "(see gbstd lint)",
-            ).get(language)
-        )
     if chosen is TableFormat.xlsx:
         data: bytes | str = write_xlsx(table, language)
     elif chosen is TableFormat.csv:
