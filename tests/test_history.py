@@ -147,3 +147,29 @@ def test_field_changes_nested() -> None:
         ("gone", "removed"),
         ("new", "added"),
     ]
+
+
+def test_history_in_a_repository_without_a_commit(tmp_path: Path) -> None:
+    # `git log HEAD` failed there: a traceback (GitCommandError) and exit 1
+    _, root = init_repo(tmp_path)
+    write_record(root, "GB-T-9-2020.yaml", **standard("GB/T 9-2020", "公共机构节能", effective="2020-06-01"))
+    result = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "working tree (uncommitted)  [added]" in result.stdout and "+ title: 公共机构节能" in result.stdout
+    unknown = runner.invoke(app, ["history", "GB/T 77-2020", str(root), "--lang", "en"])
+    assert unknown.exit_code == 2 and "is neither in the catalog nor in its git history" in unknown.stderr
+
+
+def test_history_in_a_shallow_clone_says_the_oldest_entry_may_not_be_the_first(
+    scripted: tuple[git.Repo, Path, list[str]], tmp_path: Path
+) -> None:
+    repo, _, shas = scripted
+    clone = git.Repo.clone_from(f"file://{repo.working_tree_dir}", tmp_path / "shallow", depth=1)
+    root = Path(str(clone.working_tree_dir)) / "catalog"
+    found = record_history(load_catalog(root), "GB/T 9-2020")
+    assert found.shallow and [e.commit for e in found.entries] == [shas[3]]  # made in shas[0], not seen here
+    result = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--lang", "en", "--format", "json"])
+    assert json.loads(result.stdout)["shallow"] is True
+    text = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--lang", "en"]).stdout
+    assert "note: a shallow clone; earlier commits were not fetched" in text
+    assert not record_history(load_catalog(Path(str(repo.working_tree_dir)) / "catalog"), "GB/T 9-2020").shallow

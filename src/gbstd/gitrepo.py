@@ -277,9 +277,13 @@ class RecordHistory:
     code: str
     path: str
     entries: list[HistoryEntry]
+    # A shallow clone: commits before its boundary were not fetched, so the oldest entry may not be the first
+    # (a record made earlier shows as added at the boundary).
+    shallow: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "path": self.path, "entries": [e.to_json() for e in self.entries]}
+        return {"code": self.code, "path": self.path, "shallow": self.shallow,
+                "entries": [e.to_json() for e in self.entries]}
 
 
 def field_changes(old: Any, new: Any, prefix: str = "") -> list[FieldChange]:
@@ -386,7 +390,7 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
             "--",
             records_dir,
         ]
-    )
+    ) if repo.head.is_valid() else ""  # no commit yet: nothing was deleted
     for line in str(output).splitlines():
         if PurePosixPath(line.strip()).name in names:
             return line.strip()
@@ -410,7 +414,8 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
     working = _working_tree_entry(catalog, repo, prefix, repo_path)
     if working is not None:
         entries.append(working)
-    for item in _log(repo, repo_path, since):
+    # a repository without a commit yet has no history: the working tree's file is all there is
+    for item in _log(repo, repo_path, since) if repo.head.is_valid() else ():
         commit = repo.commit(item.sha)
         parent = commit.parents[0] if commit.parents else None
         new_text = None if item.status == "D" else _blob_text(commit, item.path, max_size)
@@ -435,7 +440,8 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
         )
     code = try_parse(raw_code, catalog.config.catalog.internal_regex)
     return RecordHistory(
-        code.canonical if code else raw_code.strip(), _to_catalog(prefix, repo_path) or repo_path, entries
+        code.canonical if code else raw_code.strip(), _to_catalog(prefix, repo_path) or repo_path, entries,
+        shallow=repo.head.is_valid() and is_shallow(repo),
     )
 
 

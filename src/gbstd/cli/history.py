@@ -85,6 +85,12 @@ def _change_line(change: FieldChange) -> str:
 
 def render_history(found: RecordHistory, lang: Lang) -> str:
     lines = [f"{found.code}  {found.path}"]
+    if found.shallow:
+        lines.append(Text(
+            "  注意：这是浅克隆，更早的提交未取回，最早一条未必是新建（取回全部历史：git fetch --unshallow）",
+            "  note: a shallow clone; earlier commits were not fetched, so the oldest entry may not be where the "
+            "record was made (fetch the whole history: git fetch --unshallow)",
+        ).get(lang))
     if not found.entries:
         lines.append(Text("  （没有提交）", "  (no commits)").get(lang))
     labels = {
