@@ -157,6 +157,19 @@ def test_unusable_files_are_exit_2(catalog: Path, tmp_path: Path, content: bytes
     assert message in err or "空" in err
 
 
+def test_a_quote_never_closed_refuses_the_file(catalog: Path, tmp_path: Path) -> None:
+    # the rows after it fell into one title: imported as one record, exit 0, the others never mentioned
+    source = tmp_path / "t.csv"
+    source.write_text("标准号,标准名称,状态\nDB41/T 1001-2023,\"未闭合引号,现行\nDB41/T 1002-2023,正常,现行\n",
+                      encoding="utf-8")
+    code, _, err = run(str(source), "--into", str(catalog), "--lang", "en")
+    assert code == 2 and "a quote opened in the row starting on line 2 is never closed" in err
+    assert not list((catalog / "records").rglob("*.yaml"))
+    lenient = tmp_path / "u.csv"  # text after a closing quote is read as spreadsheets read it, as before
+    lenient.write_text('标准号,标准名称,状态\nDB41/T 1001-2023,"机关" 食堂,现行\n', encoding="utf-8")
+    assert read_table(lenient).rows[0][1][1] == "机关 食堂"
+
+
 def test_bad_rows_are_reported_and_skipped(catalog: Path, tmp_path: Path) -> None:
     rows = [
         *ROWS,

@@ -203,6 +203,7 @@ def read_csv(path: Path) -> Table:
     text, encoding = decode_csv(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
+    _refuse_unclosed_quote(text, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     grid: list[list[CellValue]] = []
     try:
@@ -217,6 +218,25 @@ def read_csv(path: Path) -> Table:
         ) from None
     shown = {"\t": "tab", ",": "','", ";": "';'"}[delimiter]
     return _from_grid(grid, f"{encoding}, {shown}")
+
+
+def _refuse_unclosed_quote(text: str, delimiter: str) -> None:
+    """A quote that is never closed takes every later line into one cell: the rows after it would be lost
+    without a word (the lenient reader accepts the end of the file inside quotes). Other strictness (text after
+    a closing quote) stays lenient, as spreadsheets read it."""
+    strict = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    started = 1
+    try:
+        for _ in strict:
+            started = strict.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise TableError(Text(
+                f"CSV 格式错误：第{started}行起的引号没有闭合，其后各行都会被读进同一格（请补上引号）",
+                f"malformed CSV: a quote opened in the row starting on line {started} is never closed, so every "
+                "later line would fall into one cell (close the quote)",
+            )) from None
+        return  # read leniently below
 
 
 def _restored(value: CellValue) -> CellValue:
