@@ -88,6 +88,18 @@ def test_init_refuses_an_existing_catalog_and_keeps_files(tmp_path: Path) -> Non
     assert code == 2 and "gbstd.toml" in err
 
 
+def test_init_refuses_a_file_where_a_directory_goes_before_writing_anything(tmp_path: Path) -> None:
+    # it wrote half the files, said "cannot create <catalog>: File exists", then refused to run again
+    root = tmp_path / "demo"
+    (root / "records").mkdir(parents=True)
+    (root / "schemas").write_text("x\n", encoding="utf-8")
+    code, _, err = invoke("init", str(root), "--lang", "en")
+    assert code == 2 and f"{root / 'schemas'}: a file where init needs a directory" in err
+    assert sorted(p.name for p in root.iterdir()) == ["records", "schemas"]  # nothing written
+    (root / "schemas").unlink()
+    assert invoke("init", str(root))[0] == 0 and (root / "gbstd.toml").is_file()
+
+
 def test_new_record(tmp_path: Path) -> None:
     root = tmp_path / "demo"
     invoke("init", str(root))

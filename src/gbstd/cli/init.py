@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gbstd.cli.common import LangChoice, LangOption, fail
+from gbstd.cli.common import LangChoice, LangOption, fail, fail_unwritable
 from gbstd.i18n import Text
 from gbstd.scaffold import DEFAULT_SYSTEM_NAME, ScaffoldError, init_catalog
 
@@ -41,11 +41,9 @@ def init(
         result = init_catalog(directory, name)
     except ScaffoldError as exc:
         fail(exc.text, language)
-    except OSError as exc:
-        fail(
-            Text(f"无法创建 {directory}：{exc.strerror}", f"cannot create {directory}: {exc.strerror}"),
-            language,
-        )
+    except OSError as exc:  # the files are written together: none of them, or each one whole
+        fail_unwritable(exc.filename or directory, exc, language, Text(
+            "；未写完的文件已删除，不会留下半个文件", "; unfinished files were removed, none is left half-written"))
     zh = language == "zh"
     for rel in result.created:
         typer.echo(f"{'已创建' if zh else 'created'} {(directory / rel).as_posix()}")

@@ -15,13 +15,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel
 
 from gbstd import __version__
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import write_atomic, write_atomic_many
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.loader import list_yaml_files
 from gbstd.catalog.newrecord import record_path, render_record
@@ -200,15 +200,31 @@ def init_catalog(directory: Path, name: str = DEFAULT_SYSTEM_NAME) -> InitResult
         f"{config.catalog.records}/.gitkeep": "",
     }
     files.update({f"schemas/{file}": text for file, text in schema_documents().items()})
+    files[CONFIG_NAME] = files.pop(CONFIG_NAME)  # written last: a catalog is one once everything else is there
+    _refuse_obstacles(directory, list(files))
     result = InitResult(root=directory)
-    for rel, text in files.items():
-        path = directory / rel
-        if path.exists():
-            result.kept.append(rel)
-            continue
-        write_atomic(path, text)
-        result.created.append(rel)
+    for rel in files:
+        (result.kept if (directory / rel).exists() else result.created).append(rel)
+    # Together (temporary files, then the renames): a failure part way (a full disk) leaves no half-made
+    # catalog that init would then refuse as one.
+    write_atomic_many((directory / rel, files[rel]) for rel in result.created)
     return result
+
+
+def _refuse_obstacles(directory: Path, rels: list[str]) -> None:
+    """A file where init needs a directory (``schemas``, ``.github``, ``records``): said before anything is
+    written, naming it (the error was "cannot create <catalog>: File exists", after half the files)."""
+    blocked = sorted({
+        parent.as_posix() for rel in rels for parent in PurePosixPath(rel).parents
+        if parent.as_posix() != "." and (directory / parent).exists() and not (directory / parent).is_dir()
+    })
+    if blocked:
+        shown = "、".join(str(directory / rel) for rel in blocked)
+        raise ScaffoldError(Text(
+            f"{shown} 是文件，这里需要目录：移走或改名后再运行 gbstd init（什么都没有写）",
+            f"{shown.replace('、', ', ')}: a file where init needs a directory; move or rename it and run gbstd "
+            "init again (nothing was written)",
+        ))
 
 
 # --- gbstd new -----------------------------------------------------------------------------------------
