@@ -144,6 +144,24 @@ def test_nested_models_and_unknown_keys_and_bom(tmp_path: Path) -> None:
     )
 
 
+def test_one_line_end_throughout_the_files_own(tmp_path: Path) -> None:
+    # a CRLF file came out with CR kept on comment lines and LF elsewhere, and --check called that canonical
+    catalog = load_catalog(SAMPLE)
+    crlf = "# 注释\r\ncode: GB/T 1-2020  # 代码\r\ntitle: 甲\r\nstatus: 现行\r\n"
+    assert format_text(crlf, "standard", catalog) == crlf  # a Windows file stays one
+    mixed = "title: 甲\r\n# 注释\r\ncode: GB/T 1-2020\nstatus: 现行\n"
+    assert format_text(mixed, "standard", catalog) == "# 注释\ncode: GB/T 1-2020\ntitle: 甲\nstatus: 现行\n"
+    root = tmp_path / "cat"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    record = root / "records" / "local" / "DB41-T-2397-2023.yaml"
+    lines = record.read_bytes().split(b"\n")
+    record.write_bytes(b"\r\n".join(lines[:3]) + b"\n" + b"\n".join(lines[3:]))  # mostly LF, three CRLF
+    assert runner.invoke(app, ["fmt", "--check", str(record)]).exit_code == 1
+    assert runner.invoke(app, ["fmt", str(record)]).exit_code == 0
+    assert b"\r" not in record.read_bytes()
+    assert runner.invoke(app, ["fmt", "--check", str(record)]).exit_code == 0
+
+
 def test_fmt_paths_outside_a_catalog(tmp_path: Path) -> None:
     stray = tmp_path / "stray.yaml"
     stray.write_text("a: 1\n", encoding="utf-8")

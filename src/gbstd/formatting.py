@@ -2,8 +2,8 @@
 
 Each file kind has one canonical form: keys in the order of its model's fields (nested models too, e.g.
 a record's ``suppress`` entries, the system's modules), codes in canonical spelling (see rule C017), the
-house indentation of :mod:`gbstd.catalog.roundtrip`, no BOM. Keys the model does not know are kept, after
-the known ones. Comments travel with the key they stand above.
+house indentation of :mod:`gbstd.catalog.roundtrip`, no BOM, one line end throughout (the file's own). Keys
+the model does not know are kept, after the known ones. Comments travel with the key they stand above.
 
 Formatting never changes what a file says: the result is parsed again and compared with the original
 data (codes canonicalised); a file whose meaning would change, or that has YAML errors, is reported and
@@ -293,6 +293,11 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
     """The canonical form of one file's text. Raises ValueError when the file cannot be formatted safely."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    # One line end throughout: the file's own when most of its lines have it (CRLF from a Windows editor or a
+    # checkout with autocrlf stays CRLF), else LF. The dumper kept a comment's CR and wrote LF elsewhere: a
+    # mixed file that --check then called canonical. YAML reads CR, LF and CRLF all as one line break.
+    crlf = text.count("\r\n") * 2 > text.count("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     before, problems = parse_yaml(text)
     if problems:
         raise ValueError(problems[0].message.en, problems[0])
@@ -308,7 +313,7 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
     after, problems = parse_yaml(result)
     if problems or after != before:
         raise ValueError("formatting would change the file's data; left untouched")
-    return result
+    return result.replace("\n", "\r\n") if crlf else result
 
 
 # Below this many files to format, starting worker processes costs more than it saves.
