@@ -190,6 +190,15 @@ def test_a_stray_far_cell_and_a_formatted_last_row_read_quickly(catalog: Path, t
     assert "列16384: stray" in (catalog / "records" / "national" / "GB-T-41568-2022.yaml").read_text(encoding="utf-8")
 
 
+def test_a_row_that_replaces_itself_is_refused(catalog: Path, tmp_path: Path) -> None:
+    # it was written with replaces and replaced_by both naming the record itself, exit 0
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([["1", "101", "GB/T 41568-2022", "术语", "现行", "", "", "GB/T 41568—2022", "", ""]]))
+    code, _, err = run(str(source), "--into", str(catalog), "--lang", "en")
+    assert code == 1 and "代替标准: a standard cannot replace itself (GB/T 41568-2022)" in err
+    assert not list((catalog / "records").rglob("*.yaml"))
+
+
 def test_bad_rows_are_reported_and_skipped(catalog: Path, tmp_path: Path) -> None:
     rows = [
         *ROWS,

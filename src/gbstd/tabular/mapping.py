@@ -187,6 +187,9 @@ def row_to_record(
         values[key] = (
             [_normalise_code(code, internal) for code in split_codes(cells[key][1])] if key in cells else []
         )
+    if out.code is not None and out.code.canonical in values["replaces"]:  # a record superseding itself (C011, C012)
+        out.problems.append(CellProblem(header("replaces"), Text(
+            f"不能代替自身（{out.code.canonical}）", f"a standard cannot replace itself ({out.code.canonical})")))
     for key in ("issuer", "drafters"):
         values[key] = split_names(cells[key][1]) if key in cells else []
 
