@@ -189,6 +189,18 @@ def test_add_appends_to_existing_reviews(tmp_path: Path) -> None:
     assert added == ["  - date: 2026-11-23\n", "    conclusion: 废止\n", "    by: 乙\n"]
 
 
+def test_add_refuses_a_second_conclusion_on_the_same_day(tmp_path: Path) -> None:
+    # the same conclusion again was refused, another one was written beside it: two verdicts of one day
+    root, path = _house(tmp_path)
+    assert run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+               "--conclusion", "继续有效", "--by", "甲", "--as-of", AS_OF)[0] == 0
+    before = path.read_text(encoding="utf-8")
+    code, _, err = run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+                       "--conclusion", "废止", "--by", "甲", "--as-of", AS_OF, "--lang", "en")
+    assert code == 2 and "already has a review on 2024-05-20 concluding 'continue'" in " ".join(err.split())
+    assert path.read_text(encoding="utf-8") == before
+
+
 def test_add_preserves_crlf_bom_and_missing_final_newline(tmp_path: Path) -> None:
     original = ("\ufeff" + HOUSE_STYLE.rstrip("\n")).replace("\n", "\r\n")
     root, path = _house(tmp_path, original)

@@ -69,6 +69,13 @@ def check_review(record: Record, review: Review, as_of: dt.date) -> None:
                 f"{record.key} 已有 {review.date} 的复审记录（{review.conclusion.value}）",
                 f"{record.key} already has a review on {review.date} ({review.conclusion.label.en})",
             ))
+        if existing.date == review.date:  # two conclusions of one day: which one holds is anyone's guess
+            raise EditError(Text(
+                f"{record.key} 已有 {review.date} 的复审记录，结论为“{existing.conclusion.value}”；"
+                f"要改为“{review.conclusion.value}”，请修改那条记录（{record.rel}）",
+                f"{record.key} already has a review on {review.date} concluding {existing.conclusion.label.en!r}; "
+                f"to make it {review.conclusion.label.en!r}, change that review ({record.rel})",
+            ))
 
 
 def review_entry(review: Review) -> CommentedMap:
