@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -90,6 +91,30 @@ def test_against_and_errors(make_catalog: CatalogFactory, tmp_path: Path) -> Non
     broken = make_catalog({}, config="[duplicates]\nmin_scor = 0.5\n", name="broken")
     result = runner.invoke(app, ["dupes", str(broken)])
     assert result.exit_code == 2 and "min_scor" in result.output
+
+
+def test_against_says_which_catalog_each_record_is_in(tmp_path: Path) -> None:
+    # against a copy of itself every code is in both: the groups listed codes twice and mirrored pairs twice,
+    # with nothing to tell the reference's records from the catalog's
+    copy = tmp_path / "national"
+    shutil.copytree(SAMPLE, copy, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    result = runner.invoke(app, ["dupes", str(SAMPLE), "--against", str(copy), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    groups = json.loads(result.stdout)
+    assert groups
+    for group in groups:
+        sides = {(p[f"{s}"], p[f"{s}_catalog"], p[f"{s}_path"]) for p in group["pairs"] for s in "ab"}
+        assert {catalog for _, catalog, _ in sides} == {"catalog", "reference"}  # each pair crosses the two
+        for code, catalog, path in sides:
+            assert path.startswith(f"{copy}/records/") == (catalog == "reference"), (code, catalog, path)
+        assert set(group["reference_members"]) == {c for c, side, _ in sides if side == "reference"}
+    table = runner.invoke(app, ["dupes", str(SAMPLE), "--against", str(copy), "--lang", "en"]).stdout
+    assert " (reference)" in table
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(
+        app, ["dupes", str(SAMPLE), "--against", str(copy), "-f", "csv", "--lang", "en"]).stdout.lstrip("\ufeff"))))
+    assert {(row["a_catalog"], row["b_catalog"]) for row in rows} <= {("catalog", "reference"), ("reference", "catalog")}
+    plain = runner.invoke(app, ["dupes", str(SAMPLE), "-f", "json"]).stdout  # without --against: as before
+    assert "_catalog" not in plain and "reference_members" not in plain
 
 
 def test_config_threshold(make_catalog: CatalogFactory) -> None:

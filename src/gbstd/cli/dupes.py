@@ -25,7 +25,7 @@ from gbstd.cli.common import (
 )
 from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Lang, Text
-from gbstd.reporters.dupes import DUPES_FORMATS, render_table, write_json
+from gbstd.reporters.dupes import DUPES_FORMATS, Against, render_table, write_json
 from gbstd.similarity import find_groups
 
 
@@ -101,13 +101,15 @@ def dupes(
                 fail(Text(f"--against {against} 与 {path} 是同一个目录",
                           f"--against {against} is the same catalog as {path}"), language)
         gc.collect()
+        sides = Against(frozenset(map(id, reference.records)), str(against)) if reference is not None else None
         _report(catalog, reference, output_format, threshold, show_supersession, flat_pairs, all_pairs, language,
-                show)
+                show, sides)
 
 
 def _report(
     catalog: Catalog, reference: Catalog | None, output_format: DupesFormat, threshold: float | None,
     show_supersession: bool, flat_pairs: bool, all_pairs: bool, language: Lang, show: bool,
+    sides: Against | None = None,
 ) -> None:
     with progress_bar("查重 comparing" if language == "zh" else "comparing", enabled=show) as bar:
         def report(stage: str, done: int, total: int) -> None:
@@ -118,11 +120,11 @@ def _report(
                             all_pairs=all_pairs)
     extra = found.extra if show_supersession else []
     if output_format is DupesFormat.table:
-        sys.stdout.write(render_table(found.groups, extra, language, sys.stdout.isatty()))
+        sys.stdout.write(render_table(found.groups, extra, language, sys.stdout.isatty(), sides))
     elif output_format is DupesFormat.json:
-        write_json(found.groups, extra, language, sys.stdout, flat_pairs)
+        write_json(found.groups, extra, language, sys.stdout, flat_pairs, sides)
     else:
-        rendered = DUPES_FORMATS[output_format.value](found.groups, extra, language, flat_pairs)
+        rendered = DUPES_FORMATS[output_format.value](found.groups, extra, language, flat_pairs, sides)
         if isinstance(rendered, bytes):  # CSV: the catalog export's bytes, BOM included
             sys.stdout.buffer.write(rendered)
             sys.stdout.flush()

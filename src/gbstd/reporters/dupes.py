@@ -4,6 +4,10 @@ JSON is a list of groups ``{group, kind, score, size, pair_count, members, pairs
 ``b``, ``score``, ``kind`` and ``reason``. ``pairs=True`` gives the flat list of pairs instead (each with its
 ``group``), as JSON and CSV always were. The pairs are those the run kept: a spanning set of the strongest
 (n − 1 for n members) unless `--all-pairs` kept them all.
+
+With ``--against`` (:class:`Against`) the two catalogs may hold the same codes: each record says which one it is
+in — its code marked in the table and Markdown, ``a_catalog``/``b_catalog`` and the reference's path as named in
+JSON and CSV, and the group's ``reference_members``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from io import StringIO
 from typing import TextIO
 
@@ -33,25 +38,65 @@ CSV_COLUMNS = (
 TABLE_PAIRS = 5  # pairs shown under each group in the table (all of them are in JSON/CSV)
 
 
-def _rows(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang) -> list[dict[str, object]]:
+SIDE_COLUMNS = ("a_catalog", "b_catalog")  # CSV columns with --against
+SIDE_HEADERS_ZH = ("目录甲", "目录乙")
+
+
+@dataclass(frozen=True)
+class Against:
+    """``dupes --against``: the reference catalog's records (by identity) and the path it was named by."""
+
+    records: frozenset[int]
+    path: str
+
+    def has(self, record: Record) -> bool:
+        return id(record) in self.records
+
+    def code(self, record: Record, lang: Lang) -> str:
+        """The record's code, marked when it is the reference catalog's."""
+        return record.key + ("（参照）" if lang == "zh" else " (reference)") if self.has(record) else record.key
+
+
+def _pair_json(pair: DuplicatePair, lang: Lang, against: Against | None) -> dict[str, object]:
+    item = pair.to_json(lang)
+    if against is not None:
+        for side, record in (("a", pair.a_record), ("b", pair.b_record)):
+            item[f"{side}_catalog"] = "reference" if against.has(record) else "catalog"
+            if against.has(record):
+                item[f"{side}_path"] = f"{against.path.rstrip('/')}/{record.rel}"
+    return item
+
+
+def _rows(
+    groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, against: Against | None = None
+) -> list[dict[str, object]]:
     rows = []
     for number, group in enumerate(groups, start=1):
         head = {"group": number, "group_kind": group.kind.value, "group_size": len(group.members)}
-        rows.extend({**head, **pair.to_json(lang)} for pair in group.pairs)
-    rows.extend({"group": None, "group_kind": p.kind.value, "group_size": 2, **p.to_json(lang)} for p in extra)
+        rows.extend({**head, **_pair_json(pair, lang, against)} for pair in group.pairs)
+    rows.extend({"group": None, "group_kind": p.kind.value, "group_size": 2, **_pair_json(p, lang, against)}
+                for p in extra)
     return rows
 
 
+def _group_json(number: int, group: DuplicateGroup, lang: Lang, against: Against | None) -> dict[str, object]:
+    item = group.to_json(number, lang)
+    if against is not None:
+        item["pairs"] = [_pair_json(pair, lang, against) for pair in group.pairs]
+        item["reference_members"] = [record.key for record in group.members if against.has(record)]
+    return item
+
+
 def write_json(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, out: TextIO,
-               pairs: bool = False) -> None:
+               pairs: bool = False, against: Against | None = None) -> None:
     """The JSON document written item by item, so a national catalog's output is never one string in memory."""
     if pairs:
-        items: Iterable[dict[str, object]] = _rows(groups, extra, lang)
+        items: Iterable[dict[str, object]] = _rows(groups, extra, lang, against)
     else:
         items = itertools.chain(
-            (group.to_json(number, lang) for number, group in enumerate(groups, start=1)),
+            (_group_json(number, group, lang, against) for number, group in enumerate(groups, start=1)),
             ({"group": None, "kind": p.kind.value, "score": p.score, "size": 2, "pair_count": 1,
-              "members": [p.a, p.b], "pairs": [p.to_json(lang)]} for p in extra),
+              "members": [p.a, p.b], "pairs": [_pair_json(p, lang, against)]} for p in extra),
         )
     out.write("[")
     for n, item in enumerate(items):
@@ -63,9 +108,12 @@ def write_json(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: L
     out.write("\n]\n" if groups or extra else "]\n")
 
 
-def render_json(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False) -> str:
+def render_json(
+    groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False,
+    against: Against | None = None,
+) -> str:
     buffer = StringIO()
-    write_json(groups, extra, lang, buffer, pairs)
+    write_json(groups, extra, lang, buffer, pairs, against)
     return buffer.getvalue()
 
 
@@ -75,19 +123,27 @@ CSV_HEADERS_ZH = (
 )  # fmt: skip
 
 
-def render_csv(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False) -> bytes:
+def render_csv(
+    groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False,
+    against: Against | None = None,
+) -> bytes:
     """One row per pair kept, with its group's number, kind and size (the same rows with or without --pairs),
     through the catalog export's CSV writer (BOM, CRLF); Chinese headers and labels by default, the machine
     keys and values with ``--lang en``."""
+    columns = CSV_COLUMNS + (SIDE_COLUMNS if against is not None else ())
+    headers = (CSV_HEADERS_ZH + (SIDE_HEADERS_ZH if against is not None else ())) if lang == "zh" else columns
     rows = []
-    for row in _rows(groups, extra, lang):
+    for row in _rows(groups, extra, lang, against):
         if lang == "zh":
             for key in ("kind", "group_kind"):
                 row[key] = DuplicateKind(row[key]).label.zh
             for side in ("a_tier", "b_tier"):
                 row[side] = Tier(row[side]).label.zh if row[side] else ""
-        rows.append([row.get(key) for key in CSV_COLUMNS])
-    return csv_bytes(CSV_HEADERS_ZH if lang == "zh" else CSV_COLUMNS, rows)  # type: ignore[arg-type]
+            for key in SIDE_COLUMNS:
+                if key in row:
+                    row[key] = "参照目录" if row[key] == "reference" else "本目录"
+        rows.append([row.get(key) for key in columns])
+    return csv_bytes(headers, rows)  # type: ignore[arg-type]
 
 
 def _tier(record: Record, lang: Lang) -> str:
@@ -116,23 +172,27 @@ def _caption(number: int, group: DuplicateGroup, lang: Lang) -> str:
             f"best {group.score:.2f})")
 
 
-def render_markdown(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False) -> str:
+def render_markdown(
+    groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, pairs: bool = False,
+    against: Against | None = None,
+) -> str:
     zh = lang == "zh"
+    code = _coder(lang, against)
     out = [f"# {'疑似重复标准' if zh else 'Likely duplicate standards'}", "", summary(groups, extra).get(lang), ""]
     header = ("标准号", "标准名称", "层级", "地区") if zh else ("Code", "Title", "Tier", "Region")
     for number, group in enumerate(groups, start=1):
         out += [f"## {_caption(number, group, lang)}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for record in group.members:
-            out.append(f"| {_md(record.key)} | {_md(record.title)} | {_tier(record, lang)} | {_md(describe_region(record))} |")
+            out.append(f"| {_md(code(record))} | {_md(record.title)} | {_tier(record, lang)} | {_md(describe_region(record))} |")
         out.append("")
         for pair in group.pairs:
             stop = "。" if zh else ". "
-            out.append(f"- **{_md(pair.a)} ↔ {_md(pair.b)}** · {pair.score:.2f} · `{pair.kind.value}` — "
+            out.append(f"- **{_md(code(pair.a_record))} ↔ {_md(code(pair.b_record))}** · {pair.score:.2f} · `{pair.kind.value}` — "
                        f"{_md(pair.reason.get(lang))}{stop}{_md(pair.advice.get(lang))}")
         out.append("")
     if extra:
         out += [f"## {'代替关系（不是重复）' if zh else 'Supersession (not duplicates)'}", ""]
-        out += [f"- {_md(p.a)} → {_md(p.b)} · {p.score:.2f}" for p in extra]
+        out += [f"- {_md(code(p.a_record))} → {_md(code(p.b_record))} · {p.score:.2f}" for p in extra]
         out.append("")
     return "\n".join(out)
 
@@ -141,7 +201,18 @@ def _md(text: str) -> str:
     return markdown_text(text)
 
 
-def render_table(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, color: bool = False) -> str:
+def _coder(lang: Lang, against: Against | None) -> Callable[[Record], str]:
+    """How a record's code is shown: marked when it is the reference catalog's (``--against``)."""
+    if against is None:
+        return lambda record: record.key
+    return lambda record: against.code(record, lang)
+
+
+def render_table(
+    groups: list[DuplicateGroup], extra: list[DuplicatePair], lang: Lang, color: bool = False,
+    against: Against | None = None,
+) -> str:
+    code = _coder(lang, against)
     buffer = StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False, width=160)
     zh = lang == "zh"
@@ -150,12 +221,13 @@ def render_table(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang:
         for column in (("标准号", "标准名称", "层级", "地区", "状态") if zh else ("code", "title", "tier", "region", "status")):
             table.add_column(column)
         for record in group.members:
-            table.add_row(escape(record.key), escape(record.title), _tier(record, lang), describe_region(record),
+            table.add_row(escape(code(record)), escape(record.title), _tier(record, lang), describe_region(record),
                           record.status.label.get(lang))
         console.print(table)
         for pair in group.pairs[:TABLE_PAIRS]:
             style = "yellow" if pair.kind in (DuplicateKind.MERGE, DuplicateKind.ADOPT_UPPER, DuplicateKind.SAME_CODE) else "cyan"
-            console.print(f"  {escape(pair.a)} ↔ {escape(pair.b)}  [bold]{pair.score:.2f}[/]  [{style}]{pair.kind.label.get(lang)}[/]  "
+            console.print(f"  {escape(code(pair.a_record))} ↔ {escape(code(pair.b_record))}  [bold]{pair.score:.2f}[/]  "
+                          f"[{style}]{pair.kind.label.get(lang)}[/]  "
                           f"{escape(pair.reason.get(lang))}")
             console.print(f"    → {escape(pair.advice.get(lang))}")
         hidden = len(group.pairs) - TABLE_PAIRS
@@ -163,12 +235,13 @@ def render_table(groups: list[DuplicateGroup], extra: list[DuplicatePair], lang:
             console.print(f"  … 另有 {hidden} 对（--format json）" if zh else f"  … {hidden} more pairs (--format json)")
         console.print()
     for pair in extra:
-        console.print(f"  {escape(pair.a)} → {escape(pair.b)}  {pair.score:.2f}  {pair.kind.label.get(lang)}")
+        console.print(f"  {escape(code(pair.a_record))} → {escape(code(pair.b_record))}  {pair.score:.2f}  "
+                      f"{pair.kind.label.get(lang)}")
     console.print(summary(groups, extra).get(lang), style="bold" if color else None)
     return buffer.getvalue()
 
 
-DUPES_FORMATS: dict[str, Callable[[list[DuplicateGroup], list[DuplicatePair], Lang, bool], str | bytes]] = {
+DUPES_FORMATS: dict[str, Callable[[list[DuplicateGroup], list[DuplicatePair], Lang, bool, Against | None], str | bytes]] = {
     "json": render_json,
     "csv": render_csv,
     "markdown": render_markdown,
