@@ -36,6 +36,12 @@ def test_impossible_date_quotes_the_value() -> None:
     assert info.value.reason.en == "'2021-02-30' is not a valid date"
 
 
+def test_a_time_cell_is_quoted_as_shown_not_as_python_writes_it() -> None:
+    with pytest.raises(CellError) as info:
+        parse_date(dt.time(12, 0))  # type: ignore[arg-type]  # an XLSX cell holding a time alone
+    assert info.value.reason.en.startswith("'12:00:00' is not a date")  # was "datetime.time(12, 0) is not …"
+
+
 @pytest.mark.parametrize("value", ["13/9/2021", "九月", "2021-09", 12])
 def test_unreadable_dates(value: object) -> None:
     with pytest.raises(CellError) as info:

@@ -69,17 +69,19 @@ def parse_date(value: CellValue) -> dt.date | None:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         return None
+    # the cell as the user sees it, quoted (a time-only cell showed as Python's `datetime.time(12, 0)`)
+    shown = repr(value if isinstance(value, str) else cell_text(value))
     text = _TIME_TAIL.sub("", text).strip()
     for form in _DATE_FORMS:
         if m := form.match(text):
             try:
                 return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
             except ValueError:
-                raise CellError(Text(f"{value!r} 不是有效日期", f"{value!r} is not a valid date")) from None
+                raise CellError(Text(f"{shown} 不是有效日期", f"{shown} is not a valid date")) from None
     raise CellError(
         Text(
-            f"{value!r} 不是可识别的日期（{DATE_FORMS_HINT.zh}）",
-            f"{value!r} is not a date ({DATE_FORMS_HINT.en})",
+            f"{shown} 不是可识别的日期（{DATE_FORMS_HINT.zh}）",
+            f"{shown} is not a date ({DATE_FORMS_HINT.en})",
         )
     )
 
