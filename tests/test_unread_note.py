@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
+from gbstd.serve.app import create_app
 
 SAMPLE = Path(__file__).resolve().parent.parent / "standards"
 BROKEN_RECORD = "records/local/DB41-T-2397-2023.yaml"
@@ -62,3 +64,13 @@ def test_a_complete_catalog_gets_no_note(tmp_path: Path) -> None:
     for args in (["review"], ["pipeline"], ["plan", "status"], ["system"]):
         code, stderr = _run(root, *args, "-C", str(root))
         assert code == 0 and "note:" not in stderr, (args, stderr)
+
+
+@pytest.mark.parametrize("page", ["/", "/reviews", "/dupes", "/system", "/plans"])
+def test_the_web_editors_pages_say_so_too(broken: Path, page: str) -> None:
+    # the list counted load findings ("files that did not load", warnings included); the others said nothing
+    client = TestClient(create_app(broken), base_url="http://127.0.0.1")
+    response = client.get(page)
+    assert response.status_code == 200
+    assert "3 files could not be read or are not valid and are left out: " in response.text
+    assert f"{BROKEN_PLAN}、{BROKEN_PROJECT}、{BROKEN_RECORD}" in response.text

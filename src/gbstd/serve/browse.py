@@ -37,7 +37,7 @@ def standards(server: Server, request: Request) -> Response:
     shown, pager = paged(rows, request, server.page_size)
     return server.page(request, "list.html.j2", rows=shown, pager=pager, matched=len(rows),
                        total=len(catalog.records), q=query, status=status, tier=tier, statuses=statuses,
-                       tiers=tiers, load_errors=len(catalog.load_findings))
+                       tiers=tiers, unread=catalog.unread())
 
 
 def reviews(server: Server, request: Request) -> Response:
@@ -48,14 +48,15 @@ def reviews(server: Server, request: Request) -> Response:
              "last_conclusion": s.last_review.conclusion.value if s.last_review else "",
              "overdue": s.is_overdue} for s in worklist.items]
     shown, pager = paged(rows, request, server.page_size)
-    return server.page(request, "reviews.html.j2", rows=shown, pager=pager,
+    return server.page(request, "reviews.html.j2", rows=shown, pager=pager, unread=catalog.unread(),
                        summary=server.text(worklist.summary.line(catalog.config.review)), as_of=server.today())
 
 
 def dupes(server: Server, request: Request) -> Response:
-    rows = server.duplicate_groups(server.catalog())  # what `gbstd dupes` lists
+    catalog = server.catalog()
+    rows = server.duplicate_groups(catalog)  # what `gbstd dupes` lists
     shown, pager = paged(rows, request, server.page_size)
-    return server.page(request, "dupes.html.j2", groups=shown, pager=pager)
+    return server.page(request, "dupes.html.j2", groups=shown, pager=pager, unread=catalog.unread())
 
 
 def _tree_rows(nodes: list[ModuleNode], rows: list[dict[str, object]]) -> None:
@@ -76,11 +77,11 @@ def system(server: Server, request: Request) -> Response:
         summary = summarize(catalog, server.today())
         _tree_rows(summary.roots, rows)
     return server.page(request, "system.html.j2", rows=rows, system_name=summary.name if summary else "",
-                       unassigned=summary.unassigned.total.standards if summary else 0)
+                       unassigned=summary.unassigned.total.standards if summary else 0, unread=catalog.unread())
 
 
 def plans(server: Server, request: Request) -> Response:
     catalog = server.catalog()
     progress = [plan_progress(plan, catalog, server.today()) for plan in catalog.plans]
     text = render_markdown(progress, server.lang) if progress else ""
-    return server.page(request, "plans.html.j2", status=text)
+    return server.page(request, "plans.html.j2", status=text, unread=catalog.unread())
