@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app as cli
+from gbstd.serve import gitops
 from gbstd.serve.app import create_app
 from gbstd.serve.forms import FORM_FIELDS
 from gbstd.serve.security import MAX_BODY
@@ -319,8 +320,40 @@ def test_changes_are_described_by_field_and_committed(client: TestClient, root: 
     response = client.post("/commit", data={"csrf": token, "files": RECORD, "message": "改标准名称", "author": "张三"})
     assert response.status_code == 200 and 'id="done"' in response.text
     head = git.Repo(root, search_parent_directories=True).head.commit
-    assert head.message == "改标准名称" and head.author.name == "张三"
+    assert head.message == "改标准名称\n" and head.author.name == "张三"  # git's own form: the message's line ends
     assert not git.Repo(root, search_parent_directories=True).is_dirty()
+
+
+def test_a_commit_holds_the_chosen_files_only(client: TestClient, root: Path) -> None:
+    # the whole index was committed: a file someone had staged, even outside the catalog, went in too
+    repo = git.Repo(root, search_parent_directories=True)
+    outside = Path(str(repo.working_tree_dir)) / "outside.txt"
+    outside.write_text("secret\n", encoding="utf-8")
+    repo.index.add([str(outside)])
+    data = form_of(page(client))
+    data["title"] = "机关公务用车服务管理规范"
+    client.post("/standard/save", data=data, follow_redirects=False)
+    token = csrf_of(client.get("/changes").text)
+    response = client.post("/commit", data={"csrf": token, "files": RECORD, "message": "改名", "author": "张三"})
+    assert response.status_code == 200, response.text
+    assert sorted(repo.head.commit.stats.files) == [str(Path(str(repo.working_tree_dir)).joinpath(root, RECORD)
+                                                        .relative_to(repo.working_tree_dir).as_posix())]
+    assert "outside.txt" in repo.git.diff("--cached", "--name-only")  # still staged, not committed
+
+
+@pytest.mark.parametrize(("field", "value"), [("author", "张三 <x@y>"), ("author", "张\x00三"), ("message", "改名\x00\x1b[31m")])
+def test_a_commit_refuses_what_git_headers_cannot_carry(client: TestClient, root: Path, field: str, value: str) -> None:
+    # NUL wrote a corrupt commit (git fsck: nulInHeader); < > in the name was a server error with the file staged
+    repo = git.Repo(root, search_parent_directories=True)
+    before = repo.head.commit.hexsha
+    data = form_of(page(client))
+    data["title"] = "机关公务用车服务管理规范"
+    client.post("/standard/save", data=data, follow_redirects=False)
+    token = csrf_of(client.get("/changes").text)
+    form = {"csrf": token, "files": RECORD, "message": "改名", "author": "张三", field: value}
+    response = client.post("/commit", data=form)
+    assert response.status_code == 422
+    assert repo.head.commit.hexsha == before and not repo.git.diff("--cached", "--name-only")
 
 
 def test_the_cli_binds_to_loopback_and_warns_otherwise(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -422,7 +455,7 @@ def test_a_commit_the_repository_refuses_is_said_on_the_page(
     def refused(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(git.IndexFile, "commit", refused)
+    monkeypatch.setattr(gitops, "commit_only", refused)
     response = client.post("/commit", data={"csrf": csrf_of(changes), "files": RECORD, "message": "m", "author": "张三"})
     assert response.status_code == 422
     assert said in response.text

@@ -1,16 +1,18 @@
 """Git, plainly: which catalog files differ from HEAD (field by field, in words) and committing a chosen few.
 
 Only files that git itself reports as changed inside the catalog can be committed: the form names them, and a
-name that is not in that list is refused, so no request can stage an arbitrary path.
+name that is not in that list is refused, so no request can stage an arbitrary path; and only those go into the
+commit, whatever else someone staged in the repository.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from git import Actor
+from git import Repo
 from git.exc import GitError
 
 from gbstd.catalog.catalog import Catalog
@@ -97,17 +99,27 @@ def changes(catalog: Catalog, lang: Lang = "zh") -> list[FileChange]:
     return result
 
 
+# What git's commit headers cannot carry (NUL ends a header: a corrupt commit that a server checking objects
+# refuses) or a terminal should not replay; a name also loses its <email> delimiters.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def commit(catalog: Catalog, files: list[str], message: str, name: str, email: str = "") -> str:
     """Commit ``files`` (catalog-relative, each one of :func:`changes`) with ``message`` by ``name``;
-    returns the new commit's hash."""
+    returns the new commit's hash. Only those files go into the commit: whatever else is staged in the
+    repository stays staged and out of it (``git commit --only``)."""
     message = message.strip()
     name = " ".join(name.split())
     if not files:
         raise GitRepoError(Text("请至少选择一个文件", "select at least one file"))
     if not message or len(message) > MAX_COMMIT_MESSAGE:
         raise GitRepoError(Text("请填写提交说明", "write a commit message"))
+    if _CONTROL.search(message.replace("\n", "").replace("\t", "")):
+        raise GitRepoError(Text("提交说明不能含控制字符", "the commit message must not hold control characters"))
     if not name or len(name) > 200:
         raise GitRepoError(Text("请填写您的姓名", "write your name"))
+    if _CONTROL.search(name) or "<" in name or ">" in name:
+        raise GitRepoError(Text("姓名不能含 < > 或控制字符", "the name must not hold < > or control characters"))
     pending = {c.rel: c for c in changes(catalog)}
     unknown = [f for f in files if f not in pending]
     if unknown:
@@ -116,15 +128,22 @@ def commit(catalog: Catalog, files: list[str], message: str, name: str, email: s
     repo = open_repo(catalog.root)
     prefix = catalog_prefix(repo, catalog.root)
     paths = [f"{prefix}/{f}" if prefix else f for f in files]
-    removed = [p for p, f in zip(paths, files, strict=True) if pending[f].kind == "deleted"]
-    kept = [p for p in paths if p not in removed]
-    author = Actor(name, email or "editor@gbstd.invalid")
+    added = [p for p, f in zip(paths, files, strict=True) if pending[f].kind == "added"]
+    address = email or "editor@gbstd.invalid"
+    who = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": address, "GIT_COMMITTER_NAME": name,
+           "GIT_COMMITTER_EMAIL": address}
     try:
-        if kept:
-            repo.index.add(kept)
-        if removed:
-            repo.index.remove(removed)
-        return repo.index.commit(message, author=author, committer=author).hexsha
+        if added:  # a new file must be known to git for --only to take it
+            repo.git.add("--", *added)
+        commit_only(repo, paths, message, who)
+        return repo.head.commit.hexsha
     except (OSError, GitError) as exc:  # a read-only .git, a full disk, a lock another git holds
         reason = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
         raise GitRepoError(Text(f"无法提交：{reason}", f"cannot commit: {reason}")) from None
+
+
+def commit_only(repo: Repo, paths: list[str], message: str, who: dict[str, str]) -> None:
+    """``git commit --only``: a commit of these paths as the work tree has them, by ``who`` (GIT_AUTHOR_* and
+    GIT_COMMITTER_*); the rest of the index is left as it was."""
+    with repo.git.custom_environment(**who):
+        repo.git.commit("--only", "--quiet", "-m", message, "--", *paths)
