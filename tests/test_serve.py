@@ -425,6 +425,45 @@ def test_a_record_that_cannot_be_written_is_said_on_its_page(
     assert (root / RECORD).read_bytes() == before
 
 
+def test_a_review_that_cannot_be_written_is_said_on_its_page(
+    client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a server error: the review form caught only refusals, not the system's
+    before = (root / RECORD).read_bytes()
+    html = page(client)
+    refuse_writes(monkeypatch)
+    response = client.post("/standard/review", data={"csrf": csrf_of(html), "code": CODE, "date": "2025-01-03",
+                                                      "conclusion": "继续有效", "by": "某局"})
+    assert response.status_code == 422
+    assert f"无法写入 {RECORD}：Permission denied；文件未改动" in response.text
+    assert (root / RECORD).read_bytes() == before
+
+
+def test_abolishing_changes_both_files_or_neither(
+    client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the record was written abolished, then the successor's file failed: "the file is unchanged" on the page,
+    # a new C011 error in the catalog
+    from gbstd.catalog import atomic
+
+    successor = root / "records/local/DB1411-T-63-2023.yaml"
+    before = {path: path.read_bytes() for path in (root / RECORD, successor)}
+    take_place = atomic._take_place
+
+    def refuse_successor(tmp: str, path: Path) -> None:
+        if Path(path).name == successor.name:
+            raise PermissionError(1, "Operation not permitted", str(path))
+        take_place(tmp, path)
+
+    monkeypatch.setattr(atomic, "_take_place", refuse_successor)
+    html = page(client)
+    response = client.post("/standard/abolish", data={"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html),
+                                                      "date": "2024-03-07", "successor": SUCCESSOR})
+    assert response.status_code == 422
+    assert "Operation not permitted" in response.text and "均未改动" in response.text
+    assert {path: path.read_bytes() for path in before} == before
+
+
 def test_an_import_that_cannot_be_written_is_said_on_its_page(
     client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

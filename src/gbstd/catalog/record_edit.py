@@ -100,7 +100,12 @@ def add_review(
     # Read as lint reads it: the file may have changed into a FIFO, a huge file or a link since loading.
     document = require_catalog_file(catalog.root, record.path, catalog.config.catalog.max_file_size)
     new_text = _with_review(record.path, document, review, allow_reformat)
-    write_atomic(record.path, new_text)
+    try:
+        write_atomic(record.path, new_text)
+    except OSError as exc:  # a read-only checkout, an immutable file: said by the command and the web editor alike
+        reason = exc.strerror or str(exc)
+        raise EditError(Text(f"无法写入 {record.rel}：{reason}；文件未改动",
+                             f"{record.rel} cannot be written: {reason}; the file is unchanged")) from None
     return record
 
 

@@ -176,21 +176,35 @@ def _errors(catalog: Catalog, paths: set[str]) -> dict[tuple[str, str, str], Fin
     return {(f.path, f.rule, f.message.en): f for f in result.findings if f.severity is Severity.ERROR}
 
 
-def write_checked(loaded: Loaded, text: str, expected: str | None) -> None:
-    """Write ``text`` unless the file changed since ``expected`` (its digest when the form was opened)."""
-    now = loaded.record.path.read_bytes() if loaded.record.path.is_file() else b""
-    if expected is not None and content_digest(now) != expected:
-        raise Conflict(Text(
-            f"{loaded.record.rel} 在打开表单后已被修改（他人或其他程序），未保存；请重新打开后再改",
-            f"{loaded.record.rel} was changed on disk after the form was opened; nothing was saved — "
-            "reload it and make the change again",
-        ))
-    try:
-        write_atomic(loaded.record.path, _encoded(loaded, text))
-    except OSError as exc:  # a read-only checkout, a full disk: the page says so, the file is as it was
-        reason = exc.strerror or str(exc)
-        raise Unwritable(Text(f"无法写入 {loaded.record.rel}：{reason}；文件未改动",
-                              f"{loaded.record.rel} cannot be written: {reason}; the file is unchanged")) from None
+def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[Loaded, str, str | None]) -> None:
+    """Write ``text`` unless the file changed since ``expected`` (its digest when the form was opened); with
+    ``more`` edits (a successor's file), none is written unless every one is unchanged, and when one cannot be
+    written those written before it are put back: the files change together or not at all."""
+    edits = [(loaded, text, expected), *more]
+    for each, _, digest in edits:
+        now = each.record.path.read_bytes() if each.record.path.is_file() else b""
+        if digest is not None and content_digest(now) != digest:
+            raise Conflict(Text(
+                f"{each.record.rel} 在打开表单后已被修改（他人或其他程序），未保存；请重新打开后再改",
+                f"{each.record.rel} was changed on disk after the form was opened; nothing was saved — "
+                "reload it and make the change again",
+            ))
+    written: list[Loaded] = []
+    for each, new_text, _ in edits:
+        try:
+            write_atomic(each.record.path, _encoded(each, new_text))
+        except OSError as exc:  # a read-only checkout, a full disk: the page says so, the files are as they were
+            for earlier in written:
+                with contextlib.suppress(OSError):
+                    write_atomic(earlier.record.path, earlier.raw)
+            reason = exc.strerror or str(exc)
+            if len(edits) == 1:
+                raise Unwritable(Text(f"无法写入 {each.record.rel}：{reason}；文件未改动",
+                                      f"{each.record.rel} cannot be written: {reason}; the file is unchanged")) from None
+            files = [e.record.rel for e, _, _ in edits]
+            raise Unwritable(Text(f"无法写入 {each.record.rel}：{reason}；{'、'.join(files)} 均未改动",
+                                  f"{each.record.rel} cannot be written: {reason}; {', '.join(files)} are unchanged")) from None
+        written.append(each)
 
 
 def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str,
@@ -241,8 +255,7 @@ def abolish(catalog: Catalog, code: str, day: dt.date, successor: str | None, ex
     else:
         target_text, target_parsed = edited(target, lambda doc: _append_code(doc, "replaces", loaded.record.key))
         check(catalog, (loaded, parsed), (target, target_parsed))
-        write_checked(loaded, text, expected)
-        write_checked(target, target_text, target.digest)
+        write_checked(loaded, text, expected, (target, target_text, target.digest))  # both or neither
         written.append(target.record.rel)
         return written
     write_checked(loaded, text, expected)
