@@ -283,6 +283,14 @@ def test_creating_a_record_runs_the_checks_of_gbstd_new(client: TestClient, root
     assert again.status_code == 422 and "已有记录" in again.text
     bad = client.post("/new", data={"csrf": token, "code": "not a code", "title": "x"})
     assert bad.status_code == 422
+    # what `gbstd new` refuses, the form refused too: it wrote records lint then failed (C016, C006)
+    for fields, said in (({"module": "nonexist"}, "体系编号 module &#39;nonexist&#39; 不在标准体系中"),
+                         ({}, "需要 体系编号 module"),
+                         ({"module": "302", "published": "2026-01-01", "effective": "2025-01-01"},
+                          "发布日期 2026-01-01 晚于实施日期 2025-01-01")):
+        refused = client.post("/new", data={"csrf": token, "code": "DB41/T 9303-2025", "title": "x", **fields})
+        assert refused.status_code == 422 and said in refused.text, refused.text
+    assert not (root / "records/local/DB41-T-9303-2025.yaml").exists()
 
 
 def test_import_previews_then_applies_the_good_rows(client: TestClient, root: Path) -> None:

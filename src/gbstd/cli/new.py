@@ -67,9 +67,6 @@ def new(
             fail(Text(f"--{name}: {exc.reason.zh}", f"--{name}: {exc.reason.en}"), language)
     if not title.strip():
         fail(Text("--title 不能为空", "--title must not be empty"), language)
-    if dates["published"] and dates["effective"] and dates["published"] > dates["effective"]:
-        fail(Text(f"发布日期 {dates['published']} 晚于实施日期 {dates['effective']}",
-                  f"published {dates['published']} is after effective {dates['effective']}"), language)
     status = _status(status, language)
     try:
         root = find_root(into)

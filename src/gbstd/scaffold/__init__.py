@@ -253,15 +253,15 @@ _HINT_VALUES = {
 }
 
 
-def _check_module(module: str | None, modules: Collection[str]) -> None:
+def _check_module(module: str | None, modules: Collection[str], field: str) -> None:
     more = "…" if len(modules) > 6 else ""
     zh, en = "、".join(list(modules)[:6]) + more, ", ".join(list(modules)[:6]) + more
     if module is None:
-        raise ScaffoldError(Text(f"需要 --module（标准体系中的体系编号，如 {zh}）",
-                                 f"--module is required (a module of the standard system, e.g. {en})"))
+        raise ScaffoldError(Text(f"需要 {field}（标准体系中的体系编号，如 {zh}）",
+                                 f"{field} is required (a module of the standard system, e.g. {en})"))
     if module not in modules:
-        raise ScaffoldError(Text(f"--module {module!r} 不在标准体系中（如 {zh}）",
-                                 f"--module {module!r} is not a module of the standard system (e.g. {en})"))
+        raise ScaffoldError(Text(f"{field} {module!r} 不在标准体系中（如 {zh}）",
+                                 f"{field} {module!r} is not a module of the standard system (e.g. {en})"))
 
 
 def new_record(
@@ -274,6 +274,7 @@ def new_record(
     status: str | None = None,
     fields: dict[str, Any] | None = None,
     modules: Collection[str] = (),
+    module_field: str = "--module",
 ) -> Path:
     """Write a new record for ``raw_code``; refuses an invalid code, one that already has a record, and,
     when ``modules`` (the system's) is not empty, a missing or unknown module (the record would fail C016)."""
@@ -297,8 +298,12 @@ def new_record(
             Text(f"{code.canonical} 已有记录：{rel}", f"{code.canonical} already has a record: {rel}")
         )
     extra = {k: v for k, v in (fields or {}).items() if v not in (None, "", [])}
+    published, effective = extra.get("published"), extra.get("effective")
+    if published and effective and str(published) > str(effective):  # ISO dates: C006
+        raise ScaffoldError(Text(f"发布日期 {published} 晚于实施日期 {effective}",
+                                 f"published {published} is after effective {effective}"))
     if modules:
-        _check_module(extra.get("module"), modules)
+        _check_module(extra.get("module"), modules, module_field)
     if status is None:
         status = derive_status(
             extra.get("published"), extra.get("effective"), extra.get("abolished"), as_of

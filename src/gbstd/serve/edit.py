@@ -171,9 +171,11 @@ async def create(server: Server, request: Request, form: FormData) -> Response:
     with server.lock:
         catalog = server.catalog()
         try:
+            # the checks of `gbstd new`: the module must be one of the system's when it has modules (C016)
             path = new_record(catalog.root, catalog.config, values.get("code", ""), title, as_of=server.today(),
                               status=values.get("status") or None,
-                              fields={**dates, "module": values.get("module", "").strip() or None})
+                              fields={**dates, "module": values.get("module", "").strip() or None},
+                              modules=list(catalog.modules), module_field="体系编号 module")
         except (CatalogError, ScaffoldError, CodeTooLong) as exc:
             return new_page(server, request, server.text(exc.text), values, 422)
     created = records.load(server.catalog(), values.get("code", ""))
