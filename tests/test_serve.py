@@ -433,6 +433,25 @@ def test_a_record_that_cannot_be_written_is_said_on_its_page(
     assert (root / RECORD).read_bytes() == before
 
 
+def test_the_forms_refuse_invisible_characters_lint_would_report(client: TestClient, root: Path) -> None:
+    # saved, then `gbstd lint` reported each as an error (Y008): the checks read the model, Y008 reads the file
+    before = (root / RECORD).read_bytes()
+    data = form_of(page(client))
+    data["title"] = "机关\x1b[2J公务用车服务规范"
+    saved = client.post("/standard/save", data=data, follow_redirects=False)
+    assert saved.status_code == 422 and "U+001B" in saved.text
+    html = page(client)
+    review = client.post("/standard/review", data={"csrf": csrf_of(html), "code": CODE, "date": "2025-01-03",
+                                                    "conclusion": "继续有效", "by": "某\u202e局"})
+    assert review.status_code == 422 and "U+202E" in review.text
+    assert (root / RECORD).read_bytes() == before
+    token = csrf_of(client.get("/new").text)
+    created = client.post("/new", data={"csrf": token, "code": "DB41/T 9304-2025", "title": "茶歇\u200b服务",
+                                        "module": "302"})
+    assert created.status_code == 422 and "U+200B" in created.text
+    assert not (root / "records/local/DB41-T-9304-2025.yaml").exists()
+
+
 def test_a_review_that_cannot_be_written_is_said_on_its_page(
     client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

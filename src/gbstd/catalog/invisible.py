@@ -51,6 +51,21 @@ def invisible_characters(text: str, data: Any, positions: Positions | None = Non
     return problems
 
 
+def refused_invisible(data: Any) -> Text | None:
+    """What an editor (the web forms, ``review add``, ``new``) says instead of writing a value that Y008 would
+    report: the fields and their characters; None when there is none."""
+    found: list[tuple[Loc, str, bool]] = []
+    _walk(data, (), found)
+    if not found:
+        return None
+    shown = "; ".join(
+        f"{_dotted(loc) or '(root)'}: {' '.join(f'U+{ord(c):04X}' for c in sorted(set(INVISIBLE.findall(value))))}"
+        for loc, value, _ in found[:_MOST]
+    )
+    return Text(f"含不可见字符（控制字符或双向/零宽格式字符），请删除：{shown}",
+                f"invisible characters (control, or bidirectional/zero-width formatting); delete them: {shown}")
+
+
 def _walk(value: Any, loc: Loc, found: list[tuple[Loc, str, bool]]) -> None:
     if isinstance(value, str):
         if INVISIBLE.search(value):

@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.catalog.safe_read import CatalogDocument, require_catalog_file
 from gbstd.catalog.validation import validate
@@ -51,6 +52,9 @@ def check_review(record: Record, review: Review, as_of: dt.date) -> None:
     future), or one already recorded."""
     std = record.standard
     start = std.effective or std.published
+    said = refused_invisible(review.model_dump(mode="json", exclude_none=True))  # Y008 once written
+    if said is not None:
+        raise EditError(said)
     if review.date > as_of:
         raise EditError(Text(f"复审日期 {review.date} 在 {as_of} 之后，尚未发生",
                              f"review date {review.date} is after {as_of}: it has not happened yet"))

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from gbstd import __version__
 from gbstd.catalog.atomic import write_atomic, write_atomic_many
 from gbstd.catalog.config_file import CONFIG_NAME
+from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import list_yaml_files
 from gbstd.catalog.newrecord import record_path, render_record
 from gbstd.i18n import Text
@@ -309,6 +310,9 @@ def new_record(
             extra.get("published"), extra.get("effective"), extra.get("abolished"), as_of
         ).value
     data: dict[str, Any] = {"code": code.canonical, "title": title.strip(), "status": status, **extra}
+    said = refused_invisible({k: v for k, v in data.items() if isinstance(v, str)})  # Y008 once written
+    if said is not None:
+        raise ScaffoldError(said)
     try:
         standard = Standard.model_validate(data)
     except ValueError as exc:

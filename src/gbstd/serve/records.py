@@ -21,6 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from gbstd.catalog.atomic import write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.newrecord import insert_in_order, yaml_value
 from gbstd.catalog.record_edit import EditError, find_record
@@ -150,6 +151,11 @@ def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
     updated: dict[str, Record] = {}
     for loaded, parsed in edits:
         record = loaded.record
+        before = loaded.data()
+        for key, value in parsed.items():  # Y008 reads the file, not the model: a value the edit brings in
+            said = refused_invisible({key: value}) if value != before.get(key) else None
+            if said is not None:
+                invalid.add(str(key), said)
         standard, code, problems = record_from_data(parsed, record.rel, catalog.config)
         for problem in problems:
             invalid.add(str(problem.loc[0]) if problem.loc else GENERAL, problem.message)
