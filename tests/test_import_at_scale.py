@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from gbstd.catalog import atomic
 from gbstd.catalog.atomic import write_atomic_many
 from gbstd.cli.app import app
 from gbstd.tabular import importer, rendering
@@ -119,4 +120,28 @@ def test_an_import_that_cannot_write_says_so_and_leaves_no_file(tmp_path: Path, 
     result = runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF, "--lang", "en"])
     assert result.exit_code == 2, result.output
     assert "No space left on device" in result.output and "Traceback" not in result.output
+    assert "unfinished files were removed, no file was written" in result.output
     assert list((root / "records").rglob("*.yaml")) == [] and leftovers(root) == []
+
+
+def test_an_import_that_fails_while_renaming_names_the_files_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "unfinished files were removed": true, but the files already in place were not named, so the import
+    # looked as if it had done nothing (and the next preview differed)
+    root = _catalog(tmp_path / "cat", 1)
+    table = _table(tmp_path / "table.csv", 3)
+    take_place = atomic._take_place
+    taken: list[str] = []
+
+    def refuse_second(tmp: str, path: Path) -> None:
+        if taken:
+            raise PermissionError(1, "Operation not permitted", str(path))
+        taken.append(Path(path).relative_to(root).as_posix())
+        take_place(tmp, path)
+
+    monkeypatch.setattr(atomic, "_take_place", refuse_second)
+    result = runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF, "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert f"; written before it: 1 file ({taken[0]}), the rest were not" in " ".join(result.stderr.split())
+    assert [p.relative_to(root).as_posix() for p in (root / "records").rglob("*.yaml")] == taken

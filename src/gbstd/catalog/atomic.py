@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from gbstd.i18n import Text
+
 
 def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsync: bool = True) -> None:
     """Write to a temporary file beside ``path`` and rename it over ``path``.
@@ -80,6 +82,19 @@ def write_atomic_many(
     _write_together(items, encoding, on_written, None)
 
 
+def written_before(exc: OSError, root: Path) -> Text:
+    """After :func:`write_atomic_many` failed: the files it had already put in place (each whole: a failure
+    while renaming), or that it wrote none (a failure before, its temporary files removed)."""
+    written = [Path(path) for path in getattr(exc, "written", [])]
+    if not written:
+        return Text("；未写完的文件已删除，没有写入任何文件", "; unfinished files were removed, no file was written")
+    names = [path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path) for path in written]
+    shown = names[:5] + (["…"] if len(names) > 5 else [])
+    return Text(f"；此前已写入 {len(names)} 个文件（{'、'.join(shown)}），其余未写",
+                f"; written before it: {len(names)} file{'s' if len(names) > 1 else ''} ({', '.join(shown)}), "
+                "the rest were not")
+
+
 def write_atomic_each(items: Iterable[tuple[Path, str]], encoding: str = "utf-8") -> list[tuple[Path, OSError]]:
     """:func:`write_atomic_many` for files that do not depend on each other: a file that cannot be written (a
     read-only directory, a full disk) is left as it was and returned with the reason, and the others are written
@@ -115,6 +130,7 @@ def _write_together(
                 _take_place(tmp, path)
             except OSError as exc:
                 if failed is None:
+                    exc.written = [taken for _, taken in pending[:done]]  # type: ignore[attr-defined]
                     raise
                 Path(tmp).unlink(missing_ok=True)
                 failed.append((path, exc))

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gbstd.catalog.atomic import written_before
 from gbstd.catalog.config_file import CatalogError
 from gbstd.cli.common import (
     EXIT_FINDINGS,
@@ -99,9 +100,11 @@ def import_(
     """
     language = lang.value
     day = parse_as_of(as_of, language)
+    root = Path(into)  # the catalog's root once it is loaded: the files written are named from it
     try:
         table = read_table(file, sheet)
         catalog = load_catalog_or_fail(into, language)
+        root = catalog.root
         with progress_bar("导入" if language == "zh" else "importing", total=2 * len(table.rows)) as bar:
             report = import_table(
                 table,
@@ -116,9 +119,8 @@ def import_(
             )
     except (TableError, CatalogError) as exc:
         fail(exc.text, language)
-    except OSError as exc:  # the files are written together: none of them, or each one whole
-        fail_unwritable(exc.filename or into, exc, language, Text(
-            "；未写完的文件已删除，不会留下半个文件", "; unfinished files were removed, none is left half-written"))
+    except OSError as exc:  # the files are written together: each one whole, and those put in place are named
+        fail_unwritable(exc.filename or into, exc, language, written_before(exc, root))
     _print(report, file, language, quiet)
     if report.rejected or report.held:
         raise typer.Exit(EXIT_FINDINGS)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from gbstd.catalog.atomic import written_before
 from gbstd.cli.common import LangChoice, LangOption, fail, fail_unwritable
 from gbstd.i18n import Text
 from gbstd.scaffold import DEFAULT_SYSTEM_NAME, ScaffoldError, init_catalog
@@ -42,8 +43,7 @@ def init(
     except ScaffoldError as exc:
         fail(exc.text, language)
     except OSError as exc:  # the files are written together: none of them, or each one whole
-        fail_unwritable(exc.filename or directory, exc, language, Text(
-            "；未写完的文件已删除，不会留下半个文件", "; unfinished files were removed, none is left half-written"))
+        fail_unwritable(exc.filename or directory, exc, language, written_before(exc, directory))
     zh = language == "zh"
     for rel in result.created:
         typer.echo(f"{'已创建' if zh else 'created'} {(directory / rel).as_posix()}")

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from gbstd.catalog.atomic import written_before
 from gbstd.catalog.config_file import CatalogError
 from gbstd.i18n import Lang, Text
 from gbstd.reports.templating import static_file
@@ -61,11 +62,10 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
         except (TableError, CatalogError) as exc:
             return server.page(request, "import.html.j2", status_code=422, preview=None,
                                error=server.text(exc.text))
-        except OSError as exc:  # the files are written together: none of them, or each one whole
-            reason = exc.strerror or str(exc)
+        except OSError as exc:  # the files are written together: each one whole, and those put in place are named
+            reason, then = exc.strerror or str(exc), written_before(exc, catalog.root)
             return server.page(request, "import.html.j2", status_code=422, preview=None, error=server.text(Text(
-                f"无法写入目录：{reason}；未写完的文件已删除，不会留下半个文件",
-                f"the catalog cannot be written: {reason}; unfinished files were removed, none is left half-written")))
+                f"无法写入目录：{reason}{then.zh}", f"the catalog cannot be written: {reason}{then.en}")))
     if not dry_run:
         server.uploads.pop(token, None)
     rows = [{"row": o.row, "action": server.text(ACTION_LABELS[o.action]), "kind": o.action.value,
