@@ -139,6 +139,28 @@ def test_status_lists_members_with_commit_and_counts(federation: Path) -> None:
     assert text.exit_code == 0 and HENAN in text.stdout and rows[2]["commit"][:12] in text.stdout
 
 
+@pytest.mark.parametrize(("members", "said"), [
+    ('name = "A"\npath = "."\n', "(a loop)"),
+    ('name = "H"\npath = "../henan"\n\n[[federation.members]]\nname = "H2"\npath = "../henan/"\n',
+     "members H and H2 are the same directory"),
+    ('name = "records"\npath = "../henan"\n', "member name records is also the name of a file or directory"),
+    ('name = "P"\npath = ".."\n', "(a loop)"),  # a parent holding the federating catalog
+])
+def test_status_refuses_the_member_lists_every_command_refuses(tmp_path: Path, members: str, said: str) -> None:
+    # status said ok and exited 0 where lint, dupes, report and review all refused the configuration
+    shutil.copytree(SAMPLE, tmp_path / "henan", ignore=shutil.ignore_patterns(".gbstd-cache"))
+    (tmp_path / "gbstd.toml").write_text("", encoding="utf-8")  # the parent is a catalog too
+    nat = tmp_path / "nat"
+    (nat / "records").mkdir(parents=True)
+    (nat / "gbstd.toml").write_text(f'[catalog]\nrecords = "records"\n\n[[federation.members]]\n{members}',
+                                    encoding="utf-8")
+    assert runner.invoke(app, ["lint", str(nat)]).exit_code == 2
+    result = runner.invoke(app, ["federation", "status", str(nat), "--lang", "en", "--format", "json"])
+    assert result.exit_code == 1
+    assert "invalid" in [row["state"] for row in json.loads(result.stdout)["members"]]
+    assert said in " ".join(result.stderr.split()) or said in result.stdout
+
+
 def test_member_narrows_every_command(federation: Path) -> None:
     found = _json(["lint", str(federation), "--format", "json", "--as-of", AS_OF, "--member", HENAN])
     assert any(f["path"].startswith(f"{HENAN}/") for f in found)

@@ -317,8 +317,11 @@ class MemberStatus:
 
 
 def member_statuses(root: Path, config: Config) -> list[MemberStatus]:
-    """Each member's state, commit and record count, counted from file names (nothing is parsed)."""
+    """Each member's state, commit and record count, counted from file names (nothing is parsed). A member
+    every command would refuse (a loop, the same directory as another, a reserved name: :func:`_check_place`)
+    is invalid here too."""
     rows: list[MemberStatus] = []
+    places: dict[Path, str] = {}
     for member in config.federation.members:
         place = locate_member(root, config, member)
         source = member.path or (public_url(member.git) if member.git else "")
@@ -330,7 +333,15 @@ def member_statuses(root: Path, config: Config) -> list[MemberStatus]:
             ))
             continue
         try:
-            count: int | None = len(record_rels(place.root, load_config(place.root)))
+            _check_place(root, config, member, place.root, (root.resolve(),), places)
+        except CatalogError as exc:  # its message names the member
+            rows.append(MemberStatus(member.name, member.kind, source, member.ref, "invalid", None, None, None,
+                                     exc.text))
+            continue
+        try:
+            inner = load_config(place.root)
+            _check_members(place.root, inner, (root.resolve(), place.root.resolve()))
+            count: int | None = len(record_rels(place.root, inner))
             problem = None
         except CatalogError as exc:
             count, problem = None, member_prefixed(member.name, exc.text)
@@ -341,3 +352,20 @@ def member_statuses(root: Path, config: Config) -> list[MemberStatus]:
             manifest.fetched_at if manifest else None, count, problem,
         ))
     return rows
+
+
+def _check_members(root: Path, config: Config, stack: tuple[Path, ...]) -> None:
+    """:func:`_check_place` for a member's own members, and theirs (a loop back through a member); their
+    configurations are read, nothing else."""
+    if not is_federation(config):
+        return
+    places: dict[Path, str] = {}
+    for member in config.federation.members:
+        place = locate_member(root, config, member)
+        if place.root is None:
+            continue  # missing: the member's own status says so when it is linted
+        _check_place(root, config, member, place.root, stack, places)
+        try:
+            _check_members(place.root, load_config(place.root), (*stack, place.root.resolve()))
+        except CatalogError as exc:
+            raise CatalogError(member_prefixed(member.name, exc.text)) from None
