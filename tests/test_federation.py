@@ -161,6 +161,18 @@ def test_status_refuses_the_member_lists_every_command_refuses(tmp_path: Path, m
     assert said in " ".join(result.stderr.split()) or said in result.stdout
 
 
+def test_each_path_named_must_hold_files_of_the_federation(federation: Path, tmp_path: Path) -> None:
+    # a path outside the union was dropped without a word (the whole union reported, or nothing of that path)
+    stranger = tmp_path / "stranger.yaml"
+    stranger.write_text("x: 1\n", encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(federation), str(stranger), "--lang", "en", "--as-of", AS_OF])
+    assert result.exit_code == 2 and f"{stranger} holds no file of the federation" in " ".join(result.stderr.split())
+    member_file = next((federation.parent / DIRS[HENAN] / "records").rglob("*.yaml"))  # by its real path
+    found = _json(["lint", str(federation / "system.yaml"), str(member_file), "--format", "json", "--as-of", AS_OF])
+    shown = f"{HENAN}/{member_file.relative_to(federation.parent / DIRS[HENAN]).as_posix()}"
+    assert shown in {f["path"] for f in found} and {f["path"] for f in found} <= {shown, "system.yaml"}
+
+
 def test_member_narrows_every_command(federation: Path) -> None:
     found = _json(["lint", str(federation), "--format", "json", "--as-of", AS_OF, "--member", HENAN])
     assert any(f["path"].startswith(f"{HENAN}/") for f in found)

@@ -233,12 +233,19 @@ def _lint_union(
         root, config, day, selection, members=members, allow_missing=allow_missing,
         warn=lambda message: warn(message, language), use_cache=use_cache, progress=progress, on_total=on_total,
     ), debug, language)
-    roots = {p.resolve() for p in targets}
-    if not any(root == t or root.is_relative_to(t) for t in roots):
-        where = Catalog(root=root, config=config, mounts=mounts)
-        only = {rel for rel in outcome.files if any(where.locate(rel)[0].resolve().is_relative_to(t) for t in roots)}
-        if not only:
-            fail(Text(f"{targets[0]} 中没有联合目录的文件", f"{targets[0]} holds no file of the federation"), language)
+    where = Catalog(root=root, config=config, mounts=mounts)
+    located = {rel: where.locate(rel)[0].resolve() for rel in outcome.files}
+    within: dict[Path, set[str]] = {}
+    for target in targets:  # each path named must hold files of the union: never dropped without a word
+        top = target.resolve()
+        if root == top or root.is_relative_to(top):
+            continue
+        within[top] = {rel for rel, path in located.items() if path.is_relative_to(top)}
+        if not within[top]:
+            fail(Text(f"{target} 中没有联合目录的文件（不在联合目录或其成员之内，或已被排除）",
+                      f"{target} holds no file of the federation (outside it and its members, or excluded)"), language)
+    if len(within) == len(targets):  # no target is the catalog or above it: the report is limited
+        only = set().union(*within.values())
         outcome.result.findings = [f for f in outcome.result.findings if f.path in only]
         outcome.only_paths = only
     return outcome
