@@ -452,6 +452,14 @@ def test_the_forms_refuse_invisible_characters_lint_would_report(client: TestCli
     assert not (root / "records/local/DB41-T-9304-2025.yaml").exists()
 
 
+def test_a_code_in_two_files_is_said_so_not_no_such_standard(client: TestClient, root: Path) -> None:
+    copy = root / "records/local/copy.yaml"
+    copy.write_bytes((root / RECORD).read_bytes())
+    response = client.get("/standard", params={"code": CODE})
+    assert response.status_code == 404
+    assert f"标准 {CODE} 出现在多个文件中" in response.text and "copy.yaml" in response.text
+
+
 def test_a_review_that_cannot_be_written_is_said_on_its_page(
     client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

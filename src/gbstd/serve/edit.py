@@ -26,7 +26,6 @@ from gbstd.serve.state import Server
 from gbstd.tabular.cells import CellError, parse_date
 
 NEW_FIELDS = ("code", "title", "status", "published", "effective", "module")  # as `gbstd new` takes them
-NOT_FOUND = Text("目录中没有这条标准", "no such standard in the catalog")
 
 
 def _normaliser(catalog: Catalog) -> Any:
@@ -50,9 +49,8 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     code = code if code is not None else request.query_params.get("code", "")
     try:
         loaded = records.load(catalog, code)
-    except CatalogError:
-        return server.page(request, "message.html.j2", status_code=404, heading="404",
-                           message=server.text(NOT_FOUND))
+    except CatalogError as exc:  # no such record, one code in two files, a file it may not read: its own words
+        return server.page(request, "message.html.j2", status_code=404, heading="404", message=server.text(exc.text))
     record = loaded.record
     findings = run_rules(catalog, server.today(), Selection(ignore=["G"]), only_paths={record.rel}).findings
     notes: dict[str, list[str]] = {}
