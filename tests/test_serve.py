@@ -534,3 +534,14 @@ def test_a_commit_the_repository_refuses_is_said_on_the_page(
     assert response.status_code == 422
     assert said in response.text
     assert git.Repo(root, search_parent_directories=True).head.commit == head
+
+
+@pytest.mark.parametrize(("host", "url"), [
+    ("127.0.0.1", "http://127.0.0.1:8000/"), ("::1", "http://[::1]:8000/"), ("0.0.0.0", "http://127.0.0.1:8000/"),
+    ("", "http://127.0.0.1:8000/"), ("fe80::1", "http://[fe80::1]:8000/"), ("192.168.1.5", "http://192.168.1.5:8000/"),
+])
+def test_the_address_announced_is_one_that_opens(host: str, url: str) -> None:
+    # --host ::1 announced http://127.0.0.1:…/ (refused: the server listened on IPv6 only); --host '' http://:…/
+    from gbstd.cli.serve import _url
+
+    assert _url(host, 8000) == url

@@ -65,13 +65,22 @@ def serve(
         ).get(language), style="bold yellow", markup=False)
         hosts = ["*"]
     listening = _listen(host, port, language)  # before the address is announced: a port in use is one line
-    url = f"http://{'127.0.0.1' if host in LOOPBACK else host}:{port}/"
+    url = _url(host, port)
     typer.echo(f"gbstd serve: {root.name} → {url}")
     if open_browser:
         webbrowser.open(url)
     config = uvicorn.Config(create_app(root, lang=language, allowed_hosts=hosts), host=host, port=port,
                             log_level="warning")
     uvicorn.Server(config).run(sockets=[listening])
+
+
+def _url(host: str, port: int) -> str:
+    """The address to open: the one listened on, an IPv6 one in brackets (``http://[::1]:8000/``); the
+    wildcard addresses (every interface) as this computer's loopback, which they include."""
+    shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "localhost": "127.0.0.1", "::": "[::1]"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
 
 
 def _listen(host: str, port: int, language: Lang) -> socket.socket:
