@@ -158,6 +158,9 @@ def test_history_in_a_repository_without_a_commit(tmp_path: Path) -> None:
     assert "working tree (uncommitted)  [added]" in result.stdout and "+ title: 公共机构节能" in result.stdout
     unknown = runner.invoke(app, ["history", "GB/T 77-2020", str(root), "--lang", "en"])
     assert unknown.exit_code == 2 and "is neither in the catalog nor in its git history" in unknown.stderr
+    # and a revision there is not something to fetch (the advice was `git fetch origin HEAD`)
+    since = runner.invoke(app, ["lint", str(root), "--changed-since", "HEAD", "--lang", "en"])
+    assert since.exit_code == 2 and "revision HEAD not found: the current branch has no commit yet" in since.stderr
 
 
 def test_history_in_a_shallow_clone_says_the_oldest_entry_may_not_be_the_first(

@@ -80,6 +80,8 @@ def resolve_revision(repo: Repo, ref: str) -> Commit:
             return repo.commit(sha)
         except (git.BadName, git.BadObject, git.GitCommandError, ValueError):
             pass
+    if not repo.head.is_valid():  # no commit at all: nothing to fetch either
+        raise GitRepoError(Text(f"找不到修订 {ref}：当前分支还没有提交", f"revision {ref} not found: the current branch has no commit yet"))
     if is_shallow(repo):
         raise GitRepoError(
             Text(
