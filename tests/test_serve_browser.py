@@ -140,6 +140,7 @@ def test_the_trial_in_chromium(served: tuple[str, Path], page: Page) -> None:
     page.fill("#n-code", "DB41/T 9100-2025")
     page.fill("#n-title", "机关茶歇服务规范")
     page.fill("#n-effective", "2025-03-01")
+    page.fill("#n-module", "302")  # as `gbstd new` asks: a module of the system
     page.click("#new-form button")
     page.wait_for_selector("#record-form")
     assert (root / "records/local/DB41-T-9100-2025.yaml").is_file()
@@ -153,7 +154,7 @@ def test_the_trial_in_chromium(served: tuple[str, Path], page: Page) -> None:
     page.click("#commit-form button")
     page.wait_for_selector("#done")
     head = git.Repo(root, search_parent_directories=True).head.commit
-    assert head.message == "网页编辑：改名称、复审、导入" and head.author.name == "张三"
+    assert head.message == "网页编辑：改名称、复审、导入\n" and head.author.name == "张三"  # git's own form
     assert not git.Repo(root, search_parent_directories=True).is_dirty(untracked_files=True)
 
     # A change on disk after the form was opened: the save is refused with a conflict message.
