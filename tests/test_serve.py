@@ -545,3 +545,49 @@ def test_the_address_announced_is_one_that_opens(host: str, url: str) -> None:
     from gbstd.cli.serve import _url
 
     assert _url(host, 8000) == url
+
+
+def test_a_slow_request_does_not_hold_the_other_pages(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a save, an import preview or a commit ran on the event loop: a 20 s preview held even the stylesheet
+    import http.cookiejar
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    import uvicorn
+
+    from gbstd.serve import edit
+
+    entered, release = threading.Event(), threading.Event()
+    real = edit.save
+
+    def slow(server: object, request: object, form: object) -> object:
+        entered.set()
+        release.wait(20)
+        return real(server, request, form)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(edit, "save", slow)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(root, as_of=AS_OF), host="127.0.0.1", port=port,
+                                           log_level="error"))
+    running = threading.Thread(target=server.run, daemon=True)
+    running.start()
+    base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    for _ in range(100):
+        try:
+            html = opener.open(f"{base}/standard?{urllib.parse.urlencode({'code': CODE})}", timeout=5).read().decode()
+            break
+        except OSError:
+            threading.Event().wait(0.1)
+    body = urllib.parse.urlencode(form_of(html)).encode()
+    saving = threading.Thread(target=lambda: opener.open(f"{base}/standard/save", body, timeout=30).read(), daemon=True)
+    saving.start()
+    try:
+        assert entered.wait(10)
+        assert opener.open(f"{base}/static/serve.css", timeout=5).status == 200  # answered while the save waits
+    finally:
+        release.set()
+        saving.join(30)
+        server.should_exit = True
+        running.join(10)

@@ -7,12 +7,14 @@ else (``/../gbstd.toml``, ``/%2e%2e/…``) matches no route and is a 404.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -45,7 +47,9 @@ async def _import_preview(server: Server, request: Request, form: FormData) -> R
                            error="只接受 .csv 或 .xlsx 文件 only .csv or .xlsx files")
     data = await upload.read(MAX_BODY + 1)
     token = server.keep_upload(Upload(Path(upload.filename).name, suffix, data))
-    return _run_import(server, request, token, dry_run=True, update=bool(form.get("update")))
+    # reading, checking and rendering a large table takes seconds: off the event loop, so that other pages
+    # (and the stylesheet) are still answered meanwhile
+    return await run_in_threadpool(_run_import, server, request, token, dry_run=True, update=bool(form.get("update")))
 
 
 def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, update: bool) -> Response:
@@ -75,7 +79,7 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
                        applied=not dry_run, update=update, unknown=report.unknown_columns)
 
 
-async def _import_apply(server: Server, request: Request, form: FormData) -> Response:
+def _import_apply(server: Server, request: Request, form: FormData) -> Response:
     return _run_import(server, request, str(form.get("token", "")), dry_run=False, update=bool(form.get("update")))
 
 
@@ -88,7 +92,7 @@ def _changes_page(server: Server, request: Request, error: str = "", done: str =
     return server.page(request, "changes.html.j2", status_code=status_code, files=files, error=error, done=done)
 
 
-async def _commit(server: Server, request: Request, form: FormData) -> Response:
+def _commit(server: Server, request: Request, form: FormData) -> Response:
     files = [str(f) for f in form.getlist("files")]
     with server.lock:
         try:
@@ -117,7 +121,11 @@ def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
 
     def post(path: str, handler: Callable[[Server, Request, FormData], Any]) -> Route:
         async def bound(request: Request, form: FormData) -> Response:
-            return await handler(server, request, form)
+            if inspect.iscoroutinefunction(handler):  # it reads the upload itself
+                return await handler(server, request, form)
+            # a save runs the rules, an import parses a table, a commit runs git: in a worker thread, as the GET
+            # pages are, so that one slow request does not hold every other tab (the state's lock orders writes)
+            return await run_in_threadpool(handler, server, request, form)
 
         return form_route(path, bound, server.sessions)
 

@@ -91,7 +91,7 @@ def _error_texts(server: Server, invalid: records.Invalid) -> dict[str, list[str
     return {name: [server.text(m) for m in messages] for name, messages in invalid.errors.items()}
 
 
-async def save(server: Server, request: Request, form: FormData) -> Response:
+def save(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
     with server.lock:
         catalog = server.catalog()
@@ -109,7 +109,7 @@ async def save(server: Server, request: Request, form: FormData) -> Response:
     return _back(code)
 
 
-async def review(server: Server, request: Request, form: FormData) -> Response:
+def review(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
     try:
         entry = Review.model_validate({"date": form.get("date"), "conclusion": form.get("conclusion"),
@@ -127,7 +127,7 @@ async def review(server: Server, request: Request, form: FormData) -> Response:
     return _back(code)
 
 
-async def abolish(server: Server, request: Request, form: FormData) -> Response:
+def abolish(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
     try:
         day = parse_date(str(form.get("date", "")))
@@ -155,7 +155,7 @@ def new_page(server: Server, request: Request, error: str = "", values: dict[str
                        statuses=("", "现行", "即将实施", "废止"))
 
 
-async def create(server: Server, request: Request, form: FormData) -> Response:
+def create(server: Server, request: Request, form: FormData) -> Response:
     values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}
     title = values.get("title", "").strip()
     if not title:
