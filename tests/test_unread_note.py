@@ -54,8 +54,9 @@ def test_each_command_names_the_files_it_left_out(
     code, stderr = _run(broken, *[a.format(out=tmp_path) for a in args], "-C", str(broken))
     assert code == 0, stderr
     note = next(line for line in stderr.splitlines() if line.startswith("note:"))
-    assert note == (f"note: {len(left_out)} files could not be read or are not valid, and are left out "
-                    f"({', '.join(left_out)}; gbstd lint says why)")
+    counted = (f"{len(left_out)} files could not be read or are not valid, and are left out" if len(left_out) > 1
+               else "1 file could not be read or is not valid, and is left out")
+    assert note == f"note: {counted} ({', '.join(left_out)}; gbstd lint says why)"
 
 
 def test_a_complete_catalog_gets_no_note(tmp_path: Path) -> None:

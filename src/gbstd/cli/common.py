@@ -181,8 +181,9 @@ def note_unread(catalog: Catalog, lang: Lang, under: str | None = None) -> None:
     shown = "、".join(unread[:3]) + ("…" if len(unread) > 3 else "")
     stderr.print(printable(Text(
         f"注意：{len(unread)} 个文件无法读取或不合格式，未计入（{shown}；原因见 gbstd lint）",
-        f"note: {len(unread)} files could not be read or are not valid, and are left out "
-        f"({shown.replace('、', ', ')}; gbstd lint says why)",
+        (f"note: {len(unread)} files could not be read or are not valid, and are left out " if len(unread) > 1 else
+         "note: 1 file could not be read or is not valid, and is left out ")
+        + f"({shown.replace('、', ', ')}; gbstd lint says why)",
     ).get(lang)), markup=False, highlight=False)
 
 
