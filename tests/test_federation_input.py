@@ -241,3 +241,14 @@ def test_a_token_in_a_git_url_is_never_printed(tmp_path: Path) -> None:
     _, out, err = _run("federation", "status", str(root), "--format", "json")
     assert "s3cr3t" not in out + err
     assert "https://127.0.0.1:9/jiangsu.git" in out
+
+
+def test_an_error_in_a_later_member_names_its_own_line(tmp_path: Path) -> None:
+    # each member's error named the first member's `git =` line (gbstd.toml:6 for a value on line 14)
+    root = tmp_path / "nat"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text(
+        '[catalog]\nrecords = "records"\n\n[[federation.members]]\nname = "G"\ngit = "https://example.org/a.git"\n\n'
+        '[[federation.members]]\nname = "S"\npath = "../x"\n\n[[federation.members]]\nname = "T"\n'
+        'git = "ext::sh -c true"\n', encoding="utf-8")
+    _one_line_error(["lint", str(root), "--lang", "en"], "gbstd.toml:14: `federation.members.2.git`")

@@ -70,7 +70,7 @@ def load_config(root: Path) -> Config:
         problems = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"])
-            line = _line_of(raw, str(err["loc"][-1])) if err["loc"] else None
+            line = _line_of(raw, str(err["loc"][-1]), tuple(err["loc"][:-1])) if err["loc"] else None
             at = f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
             if err["type"] == "extra_forbidden":
                 problems.append((f"{at}: 未知配置项 `{where}`", f"{at}: unknown key `{where}`"))
@@ -135,9 +135,21 @@ def with_cache_dir(config: Config, directory: Path) -> Config:
     return config.model_copy(update={"catalog": catalog})
 
 
-def _line_of(text: str, key: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip().strip("[]")
+def _line_of(text: str, key: str, within: tuple[object, ...] = ()) -> int | None:
+    """The line of ``key``; with ``within`` (the table path of a validation error's place, a list index for
+    an array of tables: ``("federation", "members", 2)``), the line in that table — the third
+    ``[[federation.members]]``'s own ``git =``, not the first member's — else the first line with the key."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    if within:
+        name = ".".join(str(part) for part in within if not isinstance(part, int))
+        index = next((part for part in within if isinstance(part, int)), 0)
+        headers = [n for n, line in enumerate(lines) if line.strip() in (f"[{name}]", f"[[{name}]]")]
+        if index < len(headers):
+            start = headers[index]
+            end = next((n for n in range(start + 1, len(lines)) if lines[n].lstrip().startswith("[")), len(lines))
+    for number in range(start, end):
+        stripped = lines[number].strip().strip("[]")
         if stripped.startswith(key) or stripped.startswith(f'"{key}"'):
-            return number
-    return None
+            return number + 1
+    return _line_of(text, key) if within else None
