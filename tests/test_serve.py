@@ -591,3 +591,13 @@ def test_a_slow_request_does_not_hold_the_other_pages(root: Path, monkeypatch: p
         saving.join(30)
         server.should_exit = True
         running.join(10)
+
+
+def test_the_changes_page_outside_git_speaks_of_git_not_of_options(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "cat"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "standards", root,
+                    ignore=shutil.ignore_patterns(".gbstd-cache"))
+    text = TestClient(create_app(root, lang="en"), base_url="http://127.0.0.1").get("/changes").text
+    assert "is not inside a git repository" in text and "git init" in text and "--changed-since" not in text

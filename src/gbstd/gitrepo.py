@@ -56,8 +56,8 @@ def open_repo(path: Path) -> Repo:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise GitRepoError(
             Text(
-                f"{path} 不在 git 仓库中；--changed-since 和 history 需要在 git 仓库里运行",
-                f"{path} is not inside a git repository; --changed-since and history need one",
+                f"{path} 不在 git 仓库中：修订、历史和提交都需要 git 仓库（git init）",
+                f"{path} is not inside a git repository: revisions, history and commits need one (git init)",
             )
         ) from None
     if repo.bare or repo.working_tree_dir is None:
