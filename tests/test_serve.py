@@ -601,3 +601,21 @@ def test_the_changes_page_outside_git_speaks_of_git_not_of_options(tmp_path: Pat
                     ignore=shutil.ignore_patterns(".gbstd-cache"))
     text = TestClient(create_app(root, lang="en"), base_url="http://127.0.0.1").get("/changes").text
     assert "is not inside a git repository" in text and "git init" in text and "--changed-since" not in text
+
+
+def test_a_large_import_preview_lists_what_needs_a_look_and_counts_the_rest(client: TestClient) -> None:
+    # every row was a row of the page: 13 MB for a national table of 100 000 rows
+    from gbstd.serve import app as serve_app
+
+    rows = ["标准号,标准名称,实施日期,体系编号"]
+    rows += [f"DB41/T {9000 + n}-2025,标准{n}号,2025-01-01,302" for n in range(serve_app.PREVIEW_ROWS + 100)]
+    rows.append("DB41/T 8999-2025,坏日期,2025-02-30,302")
+    token = csrf_of(client.get("/import").text)
+    files = {"table": ("大表.csv", ("\n".join(rows) + "\n").encode("utf-8"), "text/csv")}
+    preview = client.post("/import/preview", data={"csrf": token}, files=files)
+    assert preview.status_code == 200
+    listed = re.findall(r'<tr class="(\w+)"><td>(\d+)</td>', preview.text)
+    assert len(listed) == serve_app.PREVIEW_ROWS + 1 and ("rejected", str(len(rows))) in listed  # the bad row too
+    total = serve_app.PREVIEW_ROWS + 101
+    assert f"共 {total} 行 rows: 新建 {total - 1}，拒绝 1" in preview.text
+    assert "另有 100 行未列出" in preview.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,15 @@ from gbstd.serve import browse, edit, gitops
 from gbstd.serve.paging import PAGE_SIZE
 from gbstd.serve.security import MAX_BODY, SessionMiddleware, form_route
 from gbstd.serve.state import Server, Upload
-from gbstd.tabular.importer import ACTION_LABELS, import_table
+from gbstd.tabular.importer import ACTION_LABELS, Action, import_table
 from gbstd.tabular.readers import TableError, read_table
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+# Rows an import page lists: all that need a look (up to the first), the others up to the second.
+PREVIEW_ATTENTION, PREVIEW_ROWS = 2000, 200
 
 
 async def _import_preview(server: Server, request: Request, form: FormData) -> Response:
@@ -72,11 +77,20 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
                 f"无法写入目录：{reason}{then.zh}", f"the catalog cannot be written: {reason}{then.en}")))
     if not dry_run:
         server.uploads.pop(token, None)
+    # A national table is 100 000 rows: a page of every one was 13 MB. The rows that need a look (rejected,
+    # conflicts, held changes) are all listed, up to PREVIEW_ATTENTION, the others up to PREVIEW_ROWS, with
+    # every action counted.
+    counts = Counter(o.action for o in report.outcomes)
+    attention = [o for o in report.outcomes if o.action in (Action.REJECTED, Action.CONFLICT) or o.held]
+    others = [o for o in report.outcomes if not (o.action in (Action.REJECTED, Action.CONFLICT) or o.held)]
+    shown = sorted([*attention[:PREVIEW_ATTENTION], *others[:PREVIEW_ROWS]], key=lambda o: o.row)
     rows = [{"row": o.row, "action": server.text(ACTION_LABELS[o.action]), "kind": o.action.value,
              "code": o.code or "", "path": o.path or "", "reasons": o.messages(server.lang),
-             "changed": o.changed} for o in report.outcomes]
+             "changed": o.changed} for o in shown]
+    summary = [f"{server.text(ACTION_LABELS[action])} {counts[action]}" for action in Action if counts[action]]
     return server.page(request, "import.html.j2", error="", preview=rows, token=token, upload_name=upload.name,
-                       applied=not dry_run, update=update, unknown=report.unknown_columns)
+                       applied=not dry_run, update=update, unknown=report.unknown_columns, summary=summary,
+                       total=len(report.outcomes), hidden=len(report.outcomes) - len(shown))
 
 
 def _import_apply(server: Server, request: Request, form: FormData) -> Response:
