@@ -43,6 +43,21 @@ def test_site_has_an_index_and_one_page_per_standard(make_catalog: CatalogFactor
         assert "<svg" in (out / "assets" / "framework.svg").read_text(encoding="utf-8")
 
 
+def test_files_someone_added_to_an_earlier_site_are_kept(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    # the directory is replaced whole: a note or page someone added to the published site went with it, unsaid
+    root, out = make_catalog(FIXTURE), tmp_path / "site"
+    build(root, out)
+    (out / "mine.txt").write_text("我的说明\n", encoding="utf-8")
+    (out / "notes").mkdir()
+    (out / "notes" / "a.html").write_text("<p>a</p>\n", encoding="utf-8")
+    stale = out / "standards" / "GONE.html"  # a page of gbstd's own layout: a removed standard's, not kept
+    stale.write_text("old\n", encoding="utf-8")
+    output = build(root, out)
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "我的说明\n" and (out / "notes" / "a.html").is_file()
+    assert not stale.exists()
+    assert "2 个不是 gbstd 生成的文件已保留：mine.txt、notes/a.html" in output
+
+
 def test_standard_page_shows_fields_chain_and_references(make_catalog: CatalogFactory, tmp_path: Path) -> None:
     files = {**FIXTURE, "records/DB41-T-9010-2024.yaml": record(
         "DB41/T 9010-2024", "机关物业服务评价", "现行", published="2024-01-01", effective="2024-02-01",

@@ -46,7 +46,8 @@ def site(
     catalog's own `templates/site/`).
 
     The output directory is replaced whole once every page is written (a failure leaves the old site as it
-    was), so it must be missing, empty, or a site gbstd wrote before. Two records whose page names collide
+    was), so it must be missing, empty, or a site gbstd wrote before; files someone added to that site are
+    kept, and named. Two records whose page names collide
     each keep a page; the command names them. Templates and assets overridden in the catalog must be regular
     files inside its `templates/` (no symlinks).
 
@@ -80,6 +81,11 @@ def site(
     stderr.print(Text(f"已写入 {output / 'index.html'}：{result.pages} 个标准页面",
                       f"wrote {output / 'index.html'}: {result.pages} standard pages").get(language),
                  markup=False, soft_wrap=True)
+    if result.kept:
+        shown = "、".join(result.kept[:5]) + ("…" if len(result.kept) > 5 else "")
+        stderr.print(Text(f"注意：网站目录中 {len(result.kept)} 个不是 gbstd 生成的文件已保留：{shown}",
+                          f"note: kept {len(result.kept)} files in the site directory that gbstd did not make: "
+                          f"{shown.replace('、', ', ')}").get(language), markup=False, soft_wrap=True)
     for moved in result.renamed:
         stderr.print(Text(
             f"gbstd: {moved.rel} 与 {moved.other} 的页面文件名相同；{moved.other} 保留原名，{moved.rel} 的页面改为 {moved.href}",

@@ -26,6 +26,7 @@ import gc
 import json
 import multiprocessing
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -125,6 +126,7 @@ class SiteResult:
     files: list[Path]
     unavailable: list[Unavailable]
     renamed: list[Renamed] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # files of the earlier site that gbstd did not make: kept
 
 
 def is_site_directory(path: Path) -> bool:
@@ -457,4 +459,29 @@ def build_site(
         write_pages(root, stage, {"title": title, "as_of": as_of.isoformat(), "unavailable": unavailable}, pages,
                     details, progress, workers)
         written.extend(out_dir / page.href for page in pages)
-    return SiteResult(pages=len(pages), files=written, unavailable=unavailable, renamed=renamed)
+        kept = _keep_foreign(out_dir, stage)
+    return SiteResult(pages=len(pages), files=written, unavailable=unavailable, renamed=renamed, kept=kept)
+
+
+def _made_by_gbstd(rel: str) -> bool:
+    """A file of the site's own layout: the marker, the index, its assets and the standards' pages."""
+    return rel in (SITE_MARKER, "index.html") or rel.startswith("assets/") or (
+        rel.startswith("standards/") and rel.endswith(".html"))
+
+
+def _keep_foreign(out_dir: Path, stage: Path) -> list[str]:
+    """Copy into the new site what the earlier one held that gbstd did not make (a page someone added, notes):
+    the directory is replaced whole, but nobody's files are lost with it. Only an earlier site of this layout
+    (its marker) is sorted so; links are not followed."""
+    top = out_dir.resolve() if out_dir.is_symlink() else out_dir
+    if not (top / SITE_MARKER).is_file():  # missing, empty, or a site of an older layout: replaced whole
+        return []
+    kept = []
+    for path in sorted(top.rglob("*")):
+        rel = path.relative_to(top).as_posix()
+        if path.is_dir() or _made_by_gbstd(rel) or (stage / rel).exists():
+            continue
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, stage / rel, follow_symlinks=False)
+        kept.append(rel)
+    return kept
