@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import git
@@ -176,3 +177,23 @@ def test_history_in_a_shallow_clone_says_the_oldest_entry_may_not_be_the_first(
     text = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--lang", "en"]).stdout
     assert "note: a shallow clone; earlier commits were not fetched" in text
     assert not record_history(load_catalog(Path(str(repo.working_tree_dir)) / "catalog"), "GB/T 9-2020").shallow
+
+
+def test_an_author_and_message_written_in_gbk_read_as_chinese(tmp_path: Path) -> None:
+    # a Chinese Windows git that did not record its encoding stores GBK bytes: shown as replacement characters
+    repo, root = init_repo(tmp_path)
+    write_record(root, "GB-T-9-2020.yaml", **standard("GB/T 9-2020", "公共机构节能", effective="2020-06-01"))
+    commit(repo, "first")
+    tree = repo.head.commit.tree.hexsha
+    raw = (f"tree {tree}\n".encode() + "author 张三 <a@b> 1795799429 +0000\n".encode("gbk")
+           + b"committer x <y> 1795799429 +0000\n\n" + "初始提交\n".encode("gbk"))
+    sha = _hash_commit(repo, raw)
+    repo.git.update_ref("HEAD", sha)
+    found = record_history(load_catalog(root), "GB/T 9-2020")
+    assert (found.entries[0].author, found.entries[0].message.strip()) == ("张三", "初始提交")
+
+
+def _hash_commit(repo: git.Repo, raw: bytes) -> str:
+    done = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], input=raw, capture_output=True,
+                          cwd=repo.working_tree_dir, check=True)
+    return done.stdout.decode().strip()

@@ -323,6 +323,17 @@ class _LogItem:
     old_path: str | None
 
 
+def _human_text(data: bytes) -> str:
+    """An author, email or message as git stored it: UTF-8, or the GBK of a Chinese Windows git that did not
+    say so (shown as Latin-1 mojibake before: 张三 as ÕÅÈý), else with replacement characters."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", "replace")
+
+
 def _log(repo: Repo, repo_path: str, since: str | None) -> Iterator[_LogItem]:
     """Commits touching ``repo_path`` newest first, following renames, with the path at each commit."""
     revision = f"{since}..HEAD" if since else "HEAD"
@@ -341,12 +352,15 @@ def _log(repo: Repo, repo_path: str, since: str | None) -> Iterator[_LogItem]:
             repo_path,
         ],
         strip_newline_in_stdout=False,
+        stdout_as_string=False,
     )
-    for chunk in str(output).split(_SEP_RECORD):
-        parts = chunk.split(_SEP_FIELD)
-        if len(parts) < 6:
+    for chunk in bytes(output).split(_SEP_RECORD.encode()):
+        fields = chunk.split(_SEP_FIELD.encode())
+        if len(fields) < 6:
             continue
-        sha, author, email, date, message, names = parts[:6]
+        sha, date = fields[0].decode("ascii", "replace"), fields[3].decode("ascii", "replace")
+        author, email, message = (_human_text(field) for field in fields[1:3] + fields[4:5])
+        names = fields[5].decode("utf-8", "surrogateescape")  # paths as the file system names them
         status_line = next((line for line in names.splitlines() if line.strip()), "")
         columns = status_line.split("\t")
         if len(columns) < 2:
