@@ -103,10 +103,10 @@ def record(
         f"title: {title}",
         f"status: {status}",
         f"published: {published}",
-        f"effective: {published}",
+        f"effective: {extra.pop('effective', published)}",
         f'module: "{module}"',
     ]
-    if status == "废止":
+    if status == "废止" and "abolished" not in extra:
         lines.append(f"abolished: {published}")
     lines += [f"{key}: {value}" for key, value in extra.items()]
     return "\n".join(lines) + "\n"
@@ -414,6 +414,24 @@ def test_s009_dates_out_of_order_and_repeated_stage(tmp_path: Path) -> None:
 # --- counts, pipeline, bulletin figures --------------------
 
 
+def test_counts_as_of_another_day_follow_the_dates(tmp_path: Path) -> None:
+    # `system --as-of` counted every record by the status written today (现行 43 on 2020-06-30, when the
+    # bulletin of 2020H1 said 5), and the bulletin's framework diagram with it
+    records = {
+        "DB41-T-1-2019": record("DB41/T 1-2019", "公务用车处置规范", "101", published="2019-05-01"),
+        "DB41-T-2-2021": record("DB41/T 2-2021", "公务用车标识规范", "101", published="2021-03-01"),  # not yet made
+        "DB41-T-3-2018": record("DB41/T 3-2018", "公务用车保险规范", "101", status="废止", published="2018-01-01",
+                                abolished="2021-01-01"),  # in force in 2020, abolished since
+        "DB41-T-4-2020": record("DB41/T 4-2020", "公务用车维修规范", "101", published="2020-05-01",
+                                effective="2020-08-01"),  # published, not yet in force on 2020-06-30
+    }
+    catalog = load_catalog(make_catalog(tmp_path, records, {}))
+    then = {node.id: node.total.to_json() for node in summarize(catalog, dt.date(2020, 6, 30)).nodes()}["101"]
+    assert (then["in_force"], then["upcoming"], then["abolished"]) == (2, 1, 0)
+    now = {node.id: node.total.to_json() for node in summarize(catalog, AS_OF).nodes()}["101"]
+    assert (now["in_force"], now["upcoming"], now["abolished"]) == (3, 0, 1)
+
+
 def test_counts_per_module(tmp_path: Path) -> None:
     records = {
         "GB-T-42967-2023": GB,
@@ -421,8 +439,8 @@ def test_counts_per_module(tmp_path: Path) -> None:
             "DB41/T 1-2020", "公务用车处置规范", "101", status="废止", published="2020-01-01"
         ),
         "DB41-T-1-2024": record("DB41/T 1-2024", "公务用车处置规范", "101"),
-        "DB41-T-2-2026": record(
-            "DB41/T 2-2026", "公务用车标识规范", "101", status="即将实施", published="2026-12-01"
+        "DB41-T-2-2026": record(  # published, not yet in force on AS_OF
+            "DB41/T 2-2026", "公务用车标识规范", "101", status="即将实施", published="2026-11-01", effective="2026-12-01"
         ),
         "DB41-T-3-2024": record("DB41/T 3-2024", "无模块的规范", "999"),
     }

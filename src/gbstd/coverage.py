@@ -26,7 +26,7 @@ from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.standard import Status
 from gbstd.model.system import Module
 from gbstd.pipeline import ProjectState, project_states
-from gbstd.review import ReviewState, is_zombie, review_states
+from gbstd.review import ReviewState, in_force_on, is_zombie, review_states
 
 UNASSIGNED = "—"
 
@@ -186,10 +186,26 @@ class SystemSummary:
         }
 
 
-def _count_record(counts: Counts, record: Record) -> None:
-    if record.status is Status.IN_FORCE:
+def status_on(record: Record, day: dt.date) -> Status | None:
+    """The record's status on ``day`` judged by its dates, as the bulletin counts (:func:`in_force_on`); None
+    when it was not made yet (published after ``day``, or its code's year later than ``day``'s). A record
+    without any date is as its status says. ``system --as-of 2020-06-30`` counted every record by the status
+    written today: 现行 43 where the bulletin of 2020H1 said 5."""
+    std = record.standard
+    if std.published is None and std.effective is None and std.abolished is None:
+        return std.status
+    if in_force_on(std, day):
+        return Status.IN_FORCE
+    if (std.abolished is not None and std.abolished <= day) or (std.abolished is None and std.status is Status.ABOLISHED):
+        return Status.ABOLISHED
+    made = std.published <= day if std.published is not None else (record.code is None or record.code.year <= day.year)
+    return Status.UPCOMING if made else None
+
+
+def _count_record(counts: Counts, status: Status) -> None:
+    if status is Status.IN_FORCE:
         counts.in_force += 1
-    elif record.status is Status.UPCOMING:
+    elif status is Status.UPCOMING:
         counts.upcoming += 1
     else:
         counts.abolished += 1
@@ -218,9 +234,12 @@ def summarize(catalog: Catalog, as_of: dt.date, reviews: Sequence[ReviewState] |
     roots = build(system.modules, ("modules",), 0, None) if system else []
     unassigned = ModuleNode(Module(id="0", name="未归类"), (), 0)
     for record in catalog.records:
+        status = status_on(record, as_of)
+        if status is None:
+            continue  # not made yet on that day
         node = nodes.get(record.standard.module or "", unassigned)
         node.records.append(record)
-        _count_record(node.own, record)
+        _count_record(node.own, status)
         state = review_of.get(id(record))
         if state is not None and state.in_force and state.is_overdue:
             node.own.overdue_reviews += 1
