@@ -203,7 +203,8 @@ def _figure_blocks(bulletin: Bulletin) -> list[Block]:
                  f"（共{bulletin.records_total}项标准），各成员的数字见表{first}，读取的版本见表{first + 1}。")
     blocks = [Block("paragraph", text, lead="标准制定方面，")]
     if bulletin.undated:
-        blocks.append(Block("note", f"另有{len(bulletin.undated)}项标准缺少发布日期，未计入以上数字："
+        # only the published count needs the date: their effective, abolished and in-force dates still count
+        blocks.append(Block("note", f"另有{len(bulletin.undated)}项标准缺少发布日期，未计入发布数（实施、废止和现行仍按其日期计入）："
                                     + "、".join(bulletin.undated[:20]) + ("等。" if len(bulletin.undated) > 20 else "。")))
     if not bulletin.complete:
         blocks.append(Block("note", f"报告期尚未结束：数字统计至{cn_date(bulletin.as_of)}。"))
