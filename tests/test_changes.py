@@ -180,6 +180,29 @@ def test_catalog_level_modules_projects_and_plans(sample: tuple[git.Repo, Path])
     assert all(list(entry) == KEYS for entry in data)
 
 
+def test_plans_added_removed_and_edited_are_changes(sample: tuple[git.Repo, Path]) -> None:
+    # only a task newly done was said: a removed or added plan, a moved deadline or a renamed task was "no changes"
+    _, root = sample
+    plan = root / "plans" / "henan-2021.yaml"
+    text = plan.read_text(encoding="utf-8")
+    edit(root, "plans/henan-2021.yaml", r"^    deadline: 2023-04$", "    deadline: 2023-06")
+    edit(root, "plans/henan-2021.yaml", r"^    deadline_text: 2021年10月底前$",
+         "    deadline_text: 2021年10月底前\n    done: 2021-10-28")  # fmt: skip
+    (root / "plans" / "copy.yaml").write_text(text, encoding="utf-8")
+    data = changes_json(root, "--since", "HEAD")
+    assert [(e["change"], e["code"]) for e in data] == [
+        ("plan-added", "copy"), ("plan-tasks-done", "henan-2021"), ("plan-modified", "henan-2021")]
+    modified = data[2]
+    assert modified["fields"] == ["tasks"]  # the task done is the change before, not this one
+    assert [t["deadline"] for t in modified["old"]["tasks"]] == ["2023-04"]
+    assert [t["deadline"] for t in modified["new"]["tasks"]] == ["2023-06"]
+    shown = runner.invoke(app, ["changes", str(root), "--since", "HEAD", "--lang", "en"]).stdout
+    assert "~ 评估验收 / 试点验收: deadline 2023-04 → 2023-06" in shown and "plans added 1" in shown
+    plan.unlink()
+    (root / "plans" / "copy.yaml").unlink()
+    assert [(e["change"], e["code"]) for e in changes_json(root, "--since", "HEAD")] == [("plan-removed", "henan-2021")]
+
+
 def test_text_and_markdown_output(sample: tuple[git.Repo, Path]) -> None:
     _, root = sample
     four_changes(root)

@@ -28,7 +28,10 @@ from gbstd.model.making import parse_stage
 from gbstd.model.standard import STATUS_ALIASES, Standard, Status
 
 RECORD_KINDS = ("added", "removed", "abolished", "status", "superseded", "renamed", "modified")
-CATALOG_KINDS = ("module-added", "module-removed", "module-renamed", "project-stage", "plan-tasks-done")
+CATALOG_KINDS = (
+    "module-added", "module-removed", "module-renamed", "project-stage", "plan-added", "plan-removed",
+    "plan-tasks-done", "plan-modified",
+)
 KINDS = RECORD_KINDS + CATALOG_KINDS
 
 KIND_LABELS: dict[str, Text] = {
@@ -43,7 +46,10 @@ KIND_LABELS: dict[str, Text] = {
     "module-removed": Text("体系模块删除", "modules removed"),
     "module-renamed": Text("体系模块改名", "modules renamed"),
     "project-stage": Text("项目阶段变化", "project stages"),
+    "plan-added": Text("试点方案新增", "plans added"),
+    "plan-removed": Text("试点方案删除", "plans removed"),
     "plan-tasks-done": Text("试点任务完成", "plan tasks done"),
+    "plan-modified": Text("试点方案修改", "plans modified"),
 }
 
 
@@ -163,10 +169,11 @@ def details(change: Change, lang: Lang, *, labels: bool = False) -> list[str]:
         tasks = (change.new or {}).get("tasks", [])
         return [f"{t['phase']} / {t['subject']}: {value_text(t['done'])}" for t in tasks]
     old, new = change.old or {}, change.new or {}
-    return [
+    lines = [
         f"{field_label(name) if labels else name}: {value_text(old.get(name))} → {value_text(new.get(name))}"
-        for name in change.fields
+        for name in change.fields if not (change.change == "plan-modified" and name == "tasks")
     ]
+    return [*lines, *_task_lines(change)] if change.change == "plan-modified" else lines
 
 
 def summary(changes: ChangeSet, lang: Lang) -> str:
@@ -458,31 +465,82 @@ def _stage(data: Any) -> str | None:
 
 
 def _plan_changes(files: list[FileDiff]) -> list[Change]:
+    """A plan added or removed, its tasks newly done, and any other edit (a task's subject or deadline, a
+    phase, a target) as modified, by the top-level fields that differ: only tasks done were said before, so
+    a removed plan or a moved deadline was "no changes"."""
     changes = []
     for item in files:
-        if item.new is None:
-            continue
         old, new = _parsed(item.old), _parsed(item.new)
-        done_before = {key: task.get("done") for key, task in _tasks(old)}
-        newly = [
-            (key, task)
-            for key, task in _tasks(new)
-            if task.get("done") is not None and done_before.get(key) is None
-        ]
-        if not newly:
+        side = item.new or item.old
+        if side is None:
             continue
-        changes.append(
-            Change(
-                "plan-tasks-done",
-                PurePosixPath(item.new.rel).stem,
-                item.new.rel,
-                ("tasks",),
-                _str(_get(new, "title")),
+        code, title = PurePosixPath(side.rel).stem, _str(_get(new if item.new else old, "title"))
+        if item.old is None or item.new is None:
+            kind = "plan-added" if item.old is None else "plan-removed"
+            changes.append(Change(kind, code, side.rel, (), title, None, None))
+            continue
+        before = dict(_tasks(old))
+        newly = [(key, task) for key, task in _tasks(new)
+                 if task.get("done") is not None and before.get(key, {}).get("done") is None]
+        if newly:
+            changes.append(Change(
+                "plan-tasks-done", code, side.rel, ("tasks",), title,
                 {"tasks": [{"phase": k[0], "subject": k[1], "done": None} for k, _ in newly]},
                 {"tasks": [{"phase": k[0], "subject": k[1], "done": t.get("done")} for k, t in newly]},
-            )
-        )
-    return sorted(changes, key=lambda c: _natural(c.code))
+            ))
+        # the rest of the edit, with the newly done tasks' dates as they were (those are the change above)
+        compared = _done_as_before(new, {key for key, _ in newly}, before)
+        if isinstance(old, dict) and isinstance(compared, dict):
+            fields = tuple(k for k in dict.fromkeys([*old, *compared]) if old.get(k) != compared.get(k))
+            if fields:
+                then, now = {k: old.get(k) for k in fields}, {k: compared.get(k) for k in fields}
+                if "tasks" in fields:  # the tasks that changed, not the whole table twice
+                    then["tasks"], now["tasks"] = _changed_tasks(dict(_tasks(old)), dict(_tasks(compared)))
+                changes.append(Change("plan-modified", code, side.rel, fields, title, then, now))
+    return sorted(changes, key=lambda c: (_natural(c.code), CATALOG_KINDS.index(c.change)))
+
+
+def _changed_tasks(
+    old: dict[tuple[str, str], dict[str, Any]], new: dict[tuple[str, str], dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The tasks added, removed or edited (by phase and subject), each side's version."""
+    keys = [key for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
+    return [old[key] for key in keys if key in old], [new[key] for key in keys if key in new]
+
+
+def _task_lines(change: Change) -> list[str]:
+    """One line per edited task field (``评估验收 / 试点验收: deadline 2023-04 → 2023-06``), a task added (+) or
+    removed (−)."""
+    def name(task: Mapping[str, Any]) -> str:
+        return f"{task.get('phase', '')} / {task.get('subject', '')}"
+
+    old = {name(t): t for t in (change.old or {}).get("tasks", [])}
+    new = {name(t): t for t in (change.new or {}).get("tasks", [])}
+    lines = []
+    for key in dict.fromkeys([*old, *new]):
+        if key not in old:
+            lines.append(f"+ {key}")
+        elif key not in new:
+            lines.append(f"− {key}")
+        else:
+            lines += [f"{key}: {field} {value_text(old[key].get(field))} → {value_text(new[key].get(field))}"
+                      for field in dict.fromkeys([*old[key], *new[key]]) if old[key].get(field) != new[key].get(field)]
+    return lines
+
+
+def _done_as_before(data: Any, newly: set[tuple[str, str]], before: dict[tuple[str, str], dict[str, Any]]) -> Any:
+    """``data`` with the ``done`` of each newly done task as the older side had it."""
+    if not newly or not isinstance(data, dict) or not isinstance(data.get("tasks"), list):
+        return data
+    tasks = []
+    for task in data["tasks"]:
+        key = (str(task.get("phase", "")), str(task.get("subject", ""))) if isinstance(task, dict) else None
+        if key in newly:
+            task = {k: v for k, v in task.items() if k != "done"}
+            if "done" in before.get(key, {}):
+                task["done"] = before[key]["done"]
+        tasks.append(task)
+    return {**data, "tasks": tasks}
 
 
 def _tasks(data: Any) -> list[tuple[tuple[str, str], dict[str, Any]]]:
