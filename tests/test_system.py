@@ -610,6 +610,13 @@ def test_stage_counts_count_each_standard_once(tmp_path: Path) -> None:
     active = json.loads(runner.invoke(app, ["pipeline", str(root), "--active", "-f", "json"]).stdout)
     assert [p["id"] for p in active["projects"]] == ["P-8"]
     assert runner.invoke(app, ["pipeline", str(root), "--from", "2026-13-01"]).exit_code == 2
+    # stages reached are counted up to --as-of: P-8's 立项 of 2026-07-02 is not reached on 2026-06-30 (the
+    # table said 尚未 above a count of 1), and a period not yet begun is refused as the bulletin refuses it
+    before = json.loads(runner.invoke(app, ["pipeline", str(root), "--as-of", "2026-06-30", "--from", "2026-01-01",
+                                            "--to", "2026-12-31", "-f", "json"]).stdout)
+    assert before["period"]["counted_to"] == "2026-06-30" and before["period"]["stages"]["立项"] == 1
+    later = runner.invoke(app, ["pipeline", str(root), "--as-of", "2026-06-30", "--from", "2026-07-01", "--lang", "en"])
+    assert later.exit_code == 2 and "the period has not begun" in later.stderr
 
 
 def test_pipeline_config_rejects_unknown_stage(tmp_path: Path) -> None:

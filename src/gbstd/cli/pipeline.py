@@ -82,17 +82,24 @@ def pipeline(
     window = (_date(start, "--from", language), _date(end, "--to", language))
     if window[0] and window[1] and window[0] > window[1]:
         fail(Text("--from 晚于 --to", "--from is after --to"), language)
+    if window[0] and window[0] > day:  # as the bulletin refuses a period not yet begun
+        fail(Text(f"--from {window[0]} 晚于 --as-of {day}：这段时间尚未开始", f"--from {window[0]} is after --as-of "
+                  f"{day}: the period has not begun"), language)
+    # stages reached up to the day the table is of: a future-dated entry is not counted as reached (the table
+    # said 尚未申报 above "申报 1")
+    counted_to = min(window[1], day) if window[1] else day
     try:
         catalog = load_catalog_cached(path)
     except CatalogError as exc:
         fail(exc.text, language)
     note_unread(catalog, language, catalog.config.catalog.projects)  # a project left out of the stages
     states = [s for s in project_states(catalog, day) if s.active or not active]
-    counts = stage_counts(catalog, *window) if start or end else None
+    counts = stage_counts(catalog, window[0], counted_to) if start or end else None
     if output_format is PipelineFormat.json:
         document: dict[str, object] = {"as_of": day.isoformat(), "projects": [s.to_json() for s in states]}
         if counts is not None:
-            document["period"] = {"from": start, "to": end, "stages": {k.value: v for k, v in counts.items()}}
+            document["period"] = {"from": start, "to": end, "counted_to": counted_to.isoformat(),
+                                  "stages": {k.value: v for k, v in counts.items()}}
         typer.echo(json_document(document), nl=False)
         return
     if output_format is PipelineFormat.markdown:
@@ -118,7 +125,7 @@ def pipeline(
             console.print(table)
     if counts is not None:
         label = Text(
-            f"{start or '…'} 至 {end or '…'} 各阶段项数：", f"Stages reached {start or '…'} to {end or '…'}: "
+            f"{start or '…'} 至 {counted_to} 各阶段项数：", f"Stages reached {start or '…'} to {counted_to}: "
         )
         typer.echo(
             label.get(language)
