@@ -171,6 +171,9 @@ def test_each_path_named_must_hold_files_of_the_federation(federation: Path, tmp
     found = _json(["lint", str(federation / "system.yaml"), str(member_file), "--format", "json", "--as-of", AS_OF])
     shown = f"{HENAN}/{member_file.relative_to(federation.parent / DIRS[HENAN]).as_posix()}"
     assert shown in {f["path"] for f in found} and {f["path"] for f in found} <= {shown, "system.yaml"}
+    same = _json(["lint", str(federation / "system.yaml"), str(federation / "system.yaml"), "--format", "json",
+                  "--as-of", AS_OF])
+    assert {f["path"] for f in same} <= {"system.yaml"}  # one path named twice: still only that path
 
 
 def test_member_narrows_every_command(federation: Path) -> None:

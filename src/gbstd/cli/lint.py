@@ -233,18 +233,19 @@ def _lint_union(
         root, config, day, selection, members=members, allow_missing=allow_missing,
         warn=lambda message: warn(message, language), use_cache=use_cache, progress=progress, on_total=on_total,
     ), debug, language)
+    narrower = [(target, top) for target in targets
+                if not (root == (top := target.resolve()) or root.is_relative_to(top))]
+    if not narrower:  # the catalog itself (or above it): every file, and nothing to locate
+        return outcome
     where = Catalog(root=root, config=config, mounts=mounts)
     located = {rel: where.locate(rel)[0].resolve() for rel in outcome.files}
     within: dict[Path, set[str]] = {}
-    for target in targets:  # each path named must hold files of the union: never dropped without a word
-        top = target.resolve()
-        if root == top or root.is_relative_to(top):
-            continue
+    for target, top in narrower:  # each path named must hold files of the union: never dropped without a word
         within[top] = {rel for rel, path in located.items() if path.is_relative_to(top)}
         if not within[top]:
             fail(Text(f"{target} 中没有联合目录的文件（不在联合目录或其成员之内，或已被排除）",
                       f"{target} holds no file of the federation (outside it and its members, or excluded)"), language)
-    if len(within) == len(targets):  # no target is the catalog or above it: the report is limited
+    if len(narrower) == len(targets):  # no target is the catalog or above it: the report is limited
         only = set().union(*within.values())
         outcome.result.findings = [f for f in outcome.result.findings if f.path in only]
         outcome.only_paths = only
