@@ -7,7 +7,6 @@ commit, whatever else someone staged in the repository.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from gbstd.changes import KIND_LABELS, compare, details
 from gbstd.gitdiff import catalog_diff
 from gbstd.gitrepo import GitRepoError, catalog_prefix, field_changes, open_repo
 from gbstd.i18n import Lang, Text
+from gbstd.printable import printable
 
 MAX_COMMIT_MESSAGE = 10_000
 
@@ -99,11 +99,6 @@ def changes(catalog: Catalog, lang: Lang = "zh") -> list[FileChange]:
     return result
 
 
-# What git's commit headers cannot carry (NUL ends a header: a corrupt commit that a server checking objects
-# refuses) or a terminal should not replay; a name also loses its <email> delimiters.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def commit(catalog: Catalog, files: list[str], message: str, name: str, email: str = "") -> str:
     """Commit ``files`` (catalog-relative, each one of :func:`changes`) with ``message`` by ``name``;
     returns the new commit's hash. Only those files go into the commit: whatever else is staged in the
@@ -114,11 +109,13 @@ def commit(catalog: Catalog, files: list[str], message: str, name: str, email: s
         raise GitRepoError(Text("请至少选择一个文件", "select at least one file"))
     if not message or len(message) > MAX_COMMIT_MESSAGE:
         raise GitRepoError(Text("请填写提交说明", "write a commit message"))
-    if _CONTROL.search(message.replace("\n", "").replace("\t", "")):
+    # control characters (printable's): git's headers cannot carry a NUL (a corrupt commit that a server checking
+    # objects refuses), and a terminal should not replay the others; a name also loses its <email> delimiters
+    if printable(message) != message:
         raise GitRepoError(Text("提交说明不能含控制字符", "the commit message must not hold control characters"))
     if not name or len(name) > 200:
         raise GitRepoError(Text("请填写您的姓名", "write your name"))
-    if _CONTROL.search(name) or "<" in name or ">" in name:
+    if printable(name) != name or "<" in name or ">" in name:
         raise GitRepoError(Text("姓名不能含 < > 或控制字符", "the name must not hold < > or control characters"))
     pending = {c.rel: c for c in changes(catalog)}
     unknown = [f for f in files if f not in pending]
