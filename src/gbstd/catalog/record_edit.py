@@ -107,10 +107,14 @@ def add_review(
     try:
         write_atomic(record.path, new_text)
     except OSError as exc:  # a read-only checkout, an immutable file: said by the command and the web editor alike
-        reason = exc.strerror or str(exc)
-        raise EditError(Text(f"无法写入 {record.rel}：{reason}；文件未改动",
-                             f"{record.rel} cannot be written: {reason}; the file is unchanged")) from None
+        raise EditError(left_unchanged(record.rel, exc)) from None
     return record
+
+
+def left_unchanged(rel: str, exc: OSError) -> Text:
+    """Why a record file was not written, and that it is as it was (``review add``, the web editor's forms)."""
+    reason = exc.strerror or str(exc)
+    return Text(f"无法写入 {rel}：{reason}；文件未改动", f"{rel} cannot be written: {reason}; the file is unchanged")
 
 
 def _with_review(path: Path, document: CatalogDocument, review: Review, allow_reformat: bool) -> bytes:

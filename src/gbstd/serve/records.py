@@ -24,7 +24,7 @@ from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.newrecord import insert_in_order, yaml_value
-from gbstd.catalog.record_edit import EditError, find_record
+from gbstd.catalog.record_edit import EditError, find_record, left_unchanged
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.catalog.yamlio import BOM, parse_yaml
@@ -203,10 +203,9 @@ def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[
             for earlier in written:
                 with contextlib.suppress(OSError):
                     write_atomic(earlier.record.path, earlier.raw)
-            reason = exc.strerror or str(exc)
             if len(edits) == 1:
-                raise Unwritable(Text(f"无法写入 {each.record.rel}：{reason}；文件未改动",
-                                      f"{each.record.rel} cannot be written: {reason}; the file is unchanged")) from None
+                raise Unwritable(left_unchanged(each.record.rel, exc)) from None
+            reason = exc.strerror or str(exc)
             files = [e.record.rel for e, _, _ in edits]
             raise Unwritable(Text(f"无法写入 {each.record.rel}：{reason}；{'、'.join(files)} 均未改动",
                                   f"{each.record.rel} cannot be written: {reason}; {', '.join(files)} are unchanged")) from None
