@@ -31,7 +31,7 @@ from gbstd.serve import browse, edit, gitops
 from gbstd.serve.paging import PAGE_SIZE
 from gbstd.serve.security import MAX_BODY, SessionMiddleware, form_route
 from gbstd.serve.state import Server, Upload
-from gbstd.tabular.importer import ACTION_LABELS, Action, import_table
+from gbstd.tabular.importer import ACTION_LABELS, Action, RowOutcome, import_table
 from gbstd.tabular.readers import TableError, read_table
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
@@ -81,8 +81,11 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
     # conflicts, held changes) are all listed, up to PREVIEW_ATTENTION, the others up to PREVIEW_ROWS, with
     # every action counted.
     counts = Counter(o.action for o in report.outcomes)
-    attention = [o for o in report.outcomes if o.action in (Action.REJECTED, Action.CONFLICT) or o.held]
-    others = [o for o in report.outcomes if not (o.action in (Action.REJECTED, Action.CONFLICT) or o.held)]
+    def needs_a_look(outcome: RowOutcome) -> bool:
+        return outcome.action in (Action.REJECTED, Action.CONFLICT) or outcome.held
+
+    attention = [o for o in report.outcomes if needs_a_look(o)]
+    others = [o for o in report.outcomes if not needs_a_look(o)]
     shown = sorted([*attention[:PREVIEW_ATTENTION], *others[:PREVIEW_ROWS]], key=lambda o: o.row)
     rows = [{"row": o.row, "action": server.text(ACTION_LABELS[o.action]), "kind": o.action.value,
              "code": o.code or "", "path": o.path or "", "reasons": o.messages(server.lang),
