@@ -108,7 +108,60 @@ def test_changed_since_reports_only_changed_records_but_rules_see_everything(
     assert "records/GB-T-4-2021.yaml" in rules_by_path(all_findings)
     code, findings = lint_json(root, "--changed-since", base)
     assert code == 1
-    assert rules_by_path(findings) == {"records/dup/GB-T-1-2020.yaml": {"C008"}}
+    # The unchanged file's older finding (C017) stays silent; the duplicate code the change brought is reported
+    # in both files, as a full lint reports it.
+    assert rules_by_path(findings) == {"records/dup/GB-T-1-2020.yaml": {"C008"}, "records/GB-T-1-2020.yaml": {"C008"}}
+
+
+def test_what_the_change_brought_to_unchanged_files_is_reported(history: tuple[git.Repo, Path, str]) -> None:
+    repo, root, _ = history
+    # An edition pair and a standard citing GB/T 4-2021, committed clean.
+    write_record(root, "GB-T-5-2018.yaml", **standard("GB/T 5-2018", "公务用车 标识", status="废止",
+                                                        effective="2018-03-01", abolished="2023-01-01",
+                                                        replaced_by=["GB/T 5-2023"]))
+    write_record(root, "GB-T-5-2023.yaml", **standard("GB/T 5-2023", "公务用车 标识", effective="2023-01-01",
+                                                        replaces=["GB/T 5-2018"]))
+    write_record(root, "GB-T-6-2022.yaml", **standard("GB/T6-2022", "机关食堂 管理", effective="2022-01-01",
+                                                        references=["GB/T 4-2021"]))  # C017: an older finding
+    base = commit(repo, "editions and a citation")
+    assert lint_json(root, "--changed-since", base) == (0, [])
+    # The new edition no longer lists the old one: C011 is reported on the old edition, which is unchanged.
+    write_record(root, "GB-T-5-2023.yaml", **standard("GB/T 5-2023", "公务用车 标识", effective="2023-01-01"))
+    code, findings = lint_json(root, "--changed-since", base, "--select", "C011")
+    assert code == 1
+    assert [(f["rule"], f["path"]) for f in findings] == [("C011", "records/GB-T-5-2018.yaml")]
+    # Abolishing the cited standard: its citer, unchanged, now cites an abolished standard (C014).
+    write_record(root, "GB-T-5-2023.yaml", **standard("GB/T 5-2023", "公务用车 标识", effective="2023-01-01",
+                                                        replaces=["GB/T 5-2018"]))
+    write_record(root, "GB-T-4-2021.yaml", **standard("GB/T 4-2021", "机关食堂 服务", status="废止",
+                                                        effective="2021-09-01", abolished="2025-01-01"))
+    _, findings = lint_json(root, "--changed-since", base)
+    assert [(f["rule"], f["path"]) for f in findings] == [("C014", "records/GB-T-6-2022.yaml")]  # not its C017
+    # Only paths the user named are reported on: the citer's finding is outside records/GB-T-4-2021.yaml.
+    _, findings = lint_json(root / "records" / "GB-T-4-2021.yaml", "--changed-since", base, "--select", "C014")
+    assert findings == []
+
+
+def test_a_change_to_the_system_file_reports_on_every_file(history: tuple[git.Repo, Path, str]) -> None:
+    repo, root, _ = history
+    (root / "system.yaml").write_text(
+        'name: 体系\nmodules:\n  - id: "101"\n    name: 基础通用\n', encoding="utf-8"
+    )
+    for path in sorted((root / "records").glob("*.yaml")):
+        path.write_text(path.read_text(encoding="utf-8") + 'module: "101"\n', encoding="utf-8")
+    (root / "gbstd.toml").write_text(
+        (root / "gbstd.toml").read_text(encoding="utf-8").replace('records = "records"', 'records = "records"\nsystem = "system.yaml"'),
+        encoding="utf-8",
+    )
+    base = commit(repo, "a system")
+    assert lint_json(root, "--changed-since", base, "--select", "C016") == (0, [])
+    # Renumbering the module leaves every record, unchanged, in a module the system no longer has.
+    (root / "system.yaml").write_text(
+        'name: 体系\nmodules:\n  - id: "109"\n    name: 基础通用\n', encoding="utf-8"
+    )
+    code, findings = lint_json(root, "--changed-since", base, "--select", "C016")
+    assert code == 1
+    assert sorted(str(f["path"]) for f in findings) == [f"records/GB-T-{n}.yaml" for n in ("1-2020", "2-2019", "3-2024", "4-2021")]
 
 
 def test_changed_since_clean_change_exits_zero(history: tuple[git.Repo, Path, str]) -> None:

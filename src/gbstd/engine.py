@@ -77,9 +77,27 @@ def run_rules(
     of a lint cache for the codes of the rules that run (the D rules then score only components it does not
     know, :mod:`gbstd.rules._dupes_memo`).
     """
+    found = collect_findings(catalog, as_of, selection, progress=progress, baseline=baseline, jobs=jobs, memo=memo)
+    return finish(catalog, found, only_paths)
+
+
+def collect_findings(
+    catalog: Catalog,
+    as_of: dt.date,
+    selection: Selection,
+    *,
+    progress: Callable[[str], None] | None = None,
+    baseline: Baseline | None = None,
+    jobs: int | None = None,
+    memo: Callable[[list[str]], DuplicateMemo | None] | None = None,
+    rules: list[Rule] | None = None,
+) -> FindingSet:
+    """What :func:`run_rules` finds, not yet finished (nothing dropped, positioned or sorted); ``rules``: these
+    instead of the selected ones."""
     ctx = RuleContext(catalog, as_of, baseline)
     result = FindingSet()
-    rules = [rule for rule in selected_rules(selection) if not (rule.needs_baseline and baseline is None)]
+    if rules is None:
+        rules = [rule for rule in selected_rules(selection) if not (rule.needs_baseline and baseline is None)]
     if memo is not None:
         ctx.duplicate_memo = memo([rule.code for rule in rules if not isinstance(rule, RecordRule)])
     runner = RuleRunner(ctx, rules, result.internal_errors, jobs)
@@ -89,7 +107,7 @@ def run_rules(
         produced = runner.check(rule)
         result.findings.extend(produced or ())
     wait_for_children()
-    return finish(catalog, result, only_paths)
+    return result
 
 
 # Catalog-wide rules that run in a forked child process, on the second core, while this process runs the

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gbstd.catalog.baseline import Baseline
@@ -39,7 +40,8 @@ from gbstd.engine import (
     RuleRunner,
     Selection,
     check,
-    run_rules,
+    collect_findings,
+    finish,
     selected_rules,
     severity_of,
     suppressions,
@@ -153,7 +155,7 @@ def lint_catalog(
     cache = Cache.open(root, config) if use_cache else None
     if cache is None or changed_since is not None:
         catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, jobs=jobs)
-        baseline = None
+        baseline, changed, named = None, None, only_paths
         if changed_since is not None:
             baseline = build_baseline(catalog, changed_since)
             changed = changed_paths(catalog, baseline)
@@ -164,7 +166,15 @@ def lint_catalog(
         # the D rules take what the cache's memo knows of each candidate component (a git history changes
         # none of it): at 100 000 records they otherwise find every group again
         memo = (lambda codes: memo_for(cache, codes, catalog)) if cache is not None else None
-        result = run_rules(catalog, as_of, selection, only_paths=only_paths, baseline=baseline, jobs=jobs, memo=memo)
+        found = collect_findings(catalog, as_of, selection, baseline=baseline, jobs=jobs, memo=memo)
+        if baseline is not None and changed is not None and only_paths is not None:
+            brought = caused_by_change(catalog, baseline, as_of, selection, found.findings, only_paths, named, jobs)
+            kept = {id(finding) for finding in brought}
+            found.findings = [f for f in found.findings if f.path in only_paths or id(f) in kept]
+            only_paths = only_paths | {finding.path for finding in brought}
+            result = finish(catalog, found, None)
+        else:
+            result = finish(catalog, found, only_paths)
         if cache is not None:
             cache.save()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
@@ -728,12 +738,47 @@ class _Patched(StoredFindings):
 
 
 def changed_paths(catalog: Catalog, baseline: Baseline) -> set[str] | None:
-    """Files to report on when comparing with a revision; None (all) when gbstd.toml changed, since the
-    configuration can change every file's findings."""
-    if CONFIG_NAME in baseline.changed or CONFIG_NAME in baseline.deleted:
+    """Files to report on when comparing with a revision; None (all) when gbstd.toml or the system file
+    changed: the configuration, and the modules every record's C016 and the S rules read, can change every
+    file's findings."""
+    system = catalog.system_rel or PurePosixPath(catalog.config.catalog.system).as_posix()
+    if {CONFIG_NAME, system} & (baseline.changed | baseline.deleted):
         return None
     current = set(catalog.files)
     return {rel for rel in baseline.changed if rel in current} | baseline.deleted
+
+
+def caused_by_change(
+    catalog: Catalog, baseline: Baseline, as_of: dt.date, selection: Selection, findings: list[Finding],
+    changed: set[str], named: set[str] | None, jobs: int | None,
+) -> list[Finding]:
+    """The catalog-wide rules' findings in files the change did not touch (within ``named``, the paths the
+    user named) that the catalog at the revision does not give: what the change brought elsewhere — the
+    edition whose successor no longer lists it, the record citing a standard the change abolished, the
+    module the change emptied. Found by running those rules on the catalog as it was
+    (:meth:`Baseline.catalog_then`) and taking, finding by finding, what is new."""
+    rules = [rule for rule in selected_rules(selection) if scope(rule) == "catalog" and not rule.needs_baseline]
+    codes = {rule.code for rule in rules}
+    elsewhere = [f for f in findings
+                 if f.rule in codes and f.path not in changed and (named is None or f.path in named)]
+    if not elsewhere:
+        return []
+    then = collect_findings(baseline.catalog_then(catalog), as_of, selection, jobs=jobs, rules=rules)
+    before = Counter(_identity(finding) for finding in then.findings)
+    brought = []
+    for finding in elsewhere:
+        identity = _identity(finding)
+        if before[identity]:
+            before[identity] -= 1
+        else:
+            brought.append(finding)
+    return brought
+
+
+def _identity(finding: Finding) -> tuple[Any, ...]:
+    """What makes a finding the same one in two runs: its rule and place (the line is resolved later, from
+    ``loc``), not its words — a message quoting an edited record's title is still the finding it was."""
+    return finding.rule, finding.path, finding.record, finding.loc, finding.key
 
 
 def selection_key(selection: Selection) -> list[str]:

@@ -7,9 +7,10 @@ read it from ``RuleContext.baseline`` (``None`` when the run does not compare wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from gbstd.catalog.catalog import Catalog, Record
 from gbstd.model.code import StandardCode
 from gbstd.model.standard import Standard
 
@@ -59,3 +60,15 @@ class Baseline:
 
     def deleted_records(self) -> list[BaseRecord]:
         return [self.records[rel] for rel in sorted(self.deleted) if rel in self.records]
+
+    def catalog_then(self, catalog: Catalog) -> Catalog:
+        """``catalog`` with its record files as they were at the revision: an added one left out, a modified,
+        renamed or deleted one as it was then (left out when it was not a valid record then). Every other
+        file is taken as it is now: a change to the configuration or the system file reports on every file
+        instead (``linting.changed_paths``)."""
+        changed = self.changed | self.deleted
+        records = [record for record in catalog.records if record.rel not in changed]
+        records += [Record(catalog.root, old.rel, old.standard, old.code)
+                    for old in self.records.values() if old.standard is not None]
+        records.sort(key=lambda record: record.rel)
+        return replace(catalog, records=records)
