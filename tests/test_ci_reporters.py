@@ -105,7 +105,7 @@ def test_github_escaping_round_trips() -> None:
         "col": "5",
         "title": "gbstd C007 status-dates",
     }
-    assert data == message
+    assert data == message.replace("\r", "")  # a carriage return is a control character: left out
     assert escape_data("50%\n") == "50%25%0A"
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
 
@@ -145,3 +145,47 @@ def test_every_format_is_registered_and_offered() -> None:
     from gbstd.cli.lint import Format
 
     assert {f.value for f in Format} == set(REPORTER_BY_NAME) == {"text", "json", "sarif", "github", "junit"}
+
+
+
+def _hostile(catalog: Path, name: str, title_yaml: str) -> None:
+    """A record at ``name`` (not its code's file name: C003 names the file in every format) whose title is
+    ``title_yaml`` as written in the file, with a twin of the same title (the D rules quote it)."""
+    for rel, code in ((name, "GB/T 8-2020"), ("GB-T-9-2020.yaml", "GB/T 9-2020")):
+        (catalog / "records" / rel).write_text(
+            f"code: {code}\ntitle: {title_yaml}\nstatus: 现行\neffective: 2020-06-01\n", encoding="utf-8"
+        )
+
+
+@pytest.mark.parametrize("encoding", ["cp936", "ascii"])
+def test_documents_are_utf8_whatever_the_console(catalog: Path, encoding: str) -> None:
+    # A Chinese Windows console (or output redirected on one) wrote JSON, SARIF and JUnit in GBK, and an ASCII
+    # one put stand-ins for “” and ↔ into them: JSON with bare quotes, XML with '<->'.
+    import os
+    import subprocess
+    import sys
+
+    _hostile(catalog, "食堂↔“反浪费”.yaml", "机关食堂反食品浪费工作指南")
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "GITHUB_ACTIONS": "false"}
+    outputs = {}
+    for form in ("json", "sarif", "junit", "github"):
+        done = subprocess.run(
+            [sys.executable, "-m", "gbstd", "lint", str(catalog), "--as-of", AS_OF, "--no-cache", "-f", form],
+            capture_output=True, env=env, check=False,
+        )
+        assert done.returncode == 1, done.stderr.decode("utf-8", "replace")
+        outputs[form] = done.stdout.decode("utf-8")  # strict: every byte is UTF-8
+    assert "records/食堂↔“反浪费”.yaml" in outputs["github"]
+    assert "records/食堂↔“反浪费”.yaml" in {f["path"] for f in json.loads(outputs["json"])}
+    json.loads(outputs["sarif"])
+    suites = ET.fromstring(outputs["junit"].encode("utf-8")).iter("testsuite")
+    assert any(suite.get("name", "").endswith("records/食堂↔“反浪费”.yaml") for suite in suites)
+
+
+def test_control_characters_in_data_keep_junit_and_github_readable(catalog: Path) -> None:
+    _hostile(catalog, "esc\x1b[31m.yaml", "机关食堂反食品浪费工作指南")  # a file name holding an ESC (Y008 too)
+    _, out = run(catalog, "--format", "junit")
+    root = ET.fromstring(out.encode("utf-8"))  # an ESC written as it is made the whole file unreadable
+    assert any(suite.get("name", "").endswith("records/esc\\x1b[31m.yaml") for suite in root.iter("testsuite"))
+    _, out = run(catalog, "--format", "github")
+    assert "\x1b" not in out and "file=" in out and "records/esc[31m.yaml" in out

@@ -60,6 +60,10 @@ class Format(str, Enum):
     junit = "junit"
 
 
+# Formats that programs read, written as UTF-8 whatever the console's encoding: JSON and SARIF must be, a
+# JUnit document declares it, and the Actions runner reads workflow commands so.
+DOCUMENTS = frozenset({Format.json, Format.sarif, Format.junit, Format.github})
+
 FORMAT_HELP = (
     "输出格式 output format: text, json, sarif, github, junit "
     "(default: text; github when GITHUB_ACTIONS=true)."
@@ -168,6 +172,8 @@ def _lint(
     color, prefix = sys.stdout.isatty() and output_format is Format.text, _relative_to_cwd(root)
     out = getattr(sys.stdout, "buffer", None)  # reports are written as bytes, so that stored ones can be copied
     encoding, errors = getattr(sys.stdout, "encoding", None) or "utf-8", getattr(sys.stdout, "errors", None) or "strict"
+    if output_format in DOCUMENTS:  # read by programs: UTF-8 whatever the console (a GBK one broke them all)
+        encoding, errors = "utf-8", "surrogateescape"
     key = output_key(output_format.value, language, color, prefix, encoding, errors) if out is not None else None
 
     def run() -> LintOutcome:

@@ -8,9 +8,11 @@ in the message ``%``, CR and LF are percent-encoded; in properties also ``:`` an
 from __future__ import annotations
 
 from gbstd.findings import Finding, Severity
+from gbstd.printable import printable
 from gbstd.reporters.base import ReportInput
 from gbstd.reporters.text import summary_line
 from gbstd.rules import RULES_BY_CODE
+from gbstd.undecodable import backslashed
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -28,7 +30,8 @@ def escape_property(value: str) -> str:
 def annotation(finding: Finding, report: ReportInput) -> str:
     rule = RULES_BY_CODE.get(finding.rule)
     title = f"gbstd {finding.rule}" + (f" {rule.name}" if rule else "")
-    props = [f"file={escape_property(report.display_path(finding))}"]
+    # control characters left out (the log would show or obey them), undecodable bytes written \xNN
+    props = [f"file={escape_property(backslashed(printable(report.display_path(finding))))}"]
     if finding.line:
         props.append(f"line={finding.line}")
         props.append(f"col={max(finding.column, 1)}")
@@ -36,7 +39,7 @@ def annotation(finding: Finding, report: ReportInput) -> str:
     message = finding.message.get(report.lang)
     if finding.record:
         message = f"{finding.record}: {message}"
-    return f"::{_COMMAND[finding.severity]} {','.join(props)}::{escape_data(message)}"
+    return f"::{_COMMAND[finding.severity]} {','.join(props)}::{escape_data(backslashed(printable(message)))}"
 
 
 def render_github(report: ReportInput) -> str:

@@ -7,6 +7,7 @@ One ``<testsuite>`` per file with findings, one ``<testcase>`` per finding: erro
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
@@ -16,9 +17,23 @@ from gbstd.reporters.base import ReportInput
 from gbstd.reporters.text import summary_line
 from gbstd.undecodable import backslashed
 
+# What XML 1.0 cannot hold at all (a control character from a title or a file name would make the whole report
+# unreadable): written as Python shows it, ``\x1b``.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with each character XML cannot hold written ``\\xNN`` (``\\uFFFE`` past the first 256)."""
+    return _NOT_XML.sub(lambda found: _shown(ord(found.group())), text)
+
+
+def _shown(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 def junit_suite(root: ET.Element, path: str, items: list[Finding], lang: Lang, totals: dict[str, int]) -> None:
     """The test suite of one file's findings, added to ``root``."""
+    path = xml_text(path)
     suite = ET.SubElement(root, "testsuite", name=path)
     failures = 0
     for finding in items:
@@ -30,7 +45,7 @@ def junit_suite(root: ET.Element, path: str, items: list[Finding], lang: Lang, t
             file=path,
             line=str(finding.line),
         )
-        message = finding.message.get(lang)
+        message = xml_text(finding.message.get(lang))
         if finding.severity is Severity.INFO:
             ET.SubElement(case, "system-out").text = message
             continue

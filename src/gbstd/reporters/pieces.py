@@ -173,7 +173,7 @@ class JunitLayout:
         return backslashed(middle) if self.report.undecodable else middle
 
     def frame(self, counts: Counts) -> tuple[str, str]:
-        # ElementTree declares the locale's encoding for a text result: take its declaration as it writes it.
+        # the declaration as ElementTree writes it for a text result (UTF-8: the document is written so)
         declaration = ET.tostring(ET.Element("x"), encoding="unicode", xml_declaration=True).partition("\n")[0]
         head = (
             f"{declaration}\n"
