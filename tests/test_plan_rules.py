@@ -91,6 +91,26 @@ def test_p003_gap(tmp_path: Path) -> None:
     assert result.findings[0].severity.value == "warning"
 
 
+def test_p002_p003_against_a_phase_that_spans_later_ones(tmp_path: Path) -> None:
+    # An umbrella phase (前期准备 to the end of 2022) over two shorter ones: both overlap it, and the months up
+    # to 总结 are its, not a gap. Comparing each phase with the one just before it missed the first and
+    # invented the second.
+    root = make_catalog(
+        tmp_path,
+        plan=with_phases("""\
+        phases:
+          - {name: 前期准备, start: 2021-09, end: 2022-12}
+          - {name: 组织实施, start: 2021-10, end: 2021-11}
+          - {name: 自评改进, start: 2021-12, end: 2022-02}
+          - {name: 总结, start: 2023-01, end: 2023-02}
+        """),
+    )
+    overlaps = findings(root, "P002")
+    assert [line for line, _ in overlaps] == [line_of(root, "组织实施", 1), line_of(root, "自评改进", 1)]
+    assert all("overlaps '前期准备' (2021-09…2022-12)" in message for _, message in overlaps)
+    assert findings(root, "P003") == []
+
+
 def test_p004_unknown_phase(tmp_path: Path) -> None:
     root = make_catalog(tmp_path, plan=PLAN.replace("  - phase: 组织实施", "  - phase: 实施阶段"))
     assert findings(root, "P004") == [(line_of(root, "实施阶段"), findings(root, "P004")[0][1])]

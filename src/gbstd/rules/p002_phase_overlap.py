@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import pairwise
 
 from gbstd.catalog.catalog import PlanFile
 from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.rules.base import RuleContext
-from gbstd.rules.plan_base import PlanRule, ordered_phases
+from gbstd.rules.plan_base import PlanRule, after_reach
 
 
 class PhaseOverlap(PlanRule):
     """阶段时间重叠 / phases overlap
 
     What it does:
-        Sorts a plan's phases by start month and reports each phase that starts before the previous one
-        has ended (both months of a window are inclusive).
+        Sorts a plan's phases by start month and reports each phase that starts before an earlier one has
+        ended (both months of a window are inclusive), naming the earlier phase that reaches furthest.
 
     Why it matters:
         The plan's phases follow one another; with overlapping windows a day belongs to two phases, and
@@ -37,7 +36,7 @@ class PhaseOverlap(PlanRule):
     summary = Text("阶段时间重叠", "phases overlap")
 
     def check_plan(self, plan_file: PlanFile, ctx: RuleContext) -> Iterator[Finding]:
-        for (_, before), (index, phase) in pairwise(ordered_phases(plan_file.plan)):
+        for before, index, phase in after_reach(plan_file.plan):
             if phase.start <= before.end:
                 yield self.at_plan(plan_file, Text(
                     f"阶段“{phase.name}”（{phase.start}—{phase.end}）与“{before.name}”（{before.start}—{before.end}）时间重叠",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import pairwise
 
 from gbstd.catalog.catalog import PlanFile
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.rules.base import RuleContext
-from gbstd.rules.plan_base import PlanRule, ordered_phases
+from gbstd.rules.plan_base import PlanRule, after_reach
 
 
 class PhaseGap(PlanRule):
@@ -38,7 +37,7 @@ class PhaseGap(PlanRule):
     severity = Severity.WARNING
 
     def check_plan(self, plan_file: PlanFile, ctx: RuleContext) -> Iterator[Finding]:
-        for (_, before), (index, phase) in pairwise(ordered_phases(plan_file.plan)):
+        for before, index, phase in after_reach(plan_file.plan):
             first_free = before.end.next()
             if phase.start > first_free:
                 yield self.at_plan(plan_file, Text(

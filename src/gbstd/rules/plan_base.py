@@ -45,3 +45,15 @@ def ordered_phases(plan: PilotPlan) -> list[tuple[int, Phase]]:
     """(index, phase) by start month, leaving out phases whose window is reversed (P001 reports those)."""
     valid = [(index, phase) for index, phase in enumerate(plan.phases) if phase.start <= phase.end]
     return sorted(valid, key=lambda item: (item[1].start, item[0]))
+
+
+def after_reach(plan: PilotPlan) -> Iterator[tuple[Phase, int, Phase]]:
+    """Each phase after the first by start month, with the earlier phase that reaches furthest (ends last):
+    what the phase overlaps or leaves a gap after. Not merely the one before it, which a phase spanning
+    several later ones (一个总体推进阶段) ends before."""
+    reach: Phase | None = None
+    for index, phase in ordered_phases(plan):
+        if reach is not None:
+            yield reach, index, phase
+        if reach is None or phase.end > reach.end:
+            reach = phase
