@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from functools import cached_property
 
 from gbstd.catalog.catalog import Catalog, Record
@@ -53,29 +53,92 @@ class Lineage:
         return seen - {key}
 
     def cycles(self) -> list[list[str]]:
-        """Each supersession cycle once, as the list of its codes starting from the smallest."""
+        """Supersession cycles as lists of codes, each starting from its smallest: those a depth-first walk
+        meets, then, for each code on a loop that none of them passes through, a shortest cycle through it.
+        A walk alone misses a loop through codes it has already finished (10 → 13 → 11 after 10 → 11 → 12 → 10),
+        and every code on a loop must be named. Iterative: a chain of thousands of editions is no recursion."""
         found: dict[tuple[str, ...], list[str]] = {}
-        state: dict[str, int] = {}  # 1 = on stack, 2 = done
-        stack: list[str] = []
 
-        def visit(node: str) -> None:
-            state[node] = 1
-            stack.append(node)
-            for nxt in sorted(self.edges.get(node, ())):
-                if state.get(nxt) == 1:
-                    cycle = stack[stack.index(nxt):]
-                    start = cycle.index(min(cycle))
-                    ordered = cycle[start:] + cycle[:start]
-                    found.setdefault(tuple(ordered), ordered)
+        def add(cycle: list[str]) -> None:
+            start = cycle.index(min(cycle))
+            ordered = cycle[start:] + cycle[:start]
+            found.setdefault(tuple(ordered), ordered)
+
+        state: dict[str, int] = {}  # 1 = on the walk's path, 2 = done
+        for root in sorted(self.edges):
+            if root in state:
+                continue
+            state[root], path, pending = 1, [root], [iter(sorted(self.edges.get(root, ())))]
+            while pending:
+                nxt = next(pending[-1], None)
+                if nxt is None:
+                    state[path.pop()] = 2
+                    pending.pop()
+                elif state.get(nxt) == 1:
+                    add(path[path.index(nxt):])
                 elif nxt not in state:
-                    visit(nxt)
-            stack.pop()
-            state[node] = 2
-
-        for node in sorted(self.edges):
-            if node not in state:
-                visit(node)
+                    state[nxt] = 1
+                    path.append(nxt)
+                    pending.append(iter(sorted(self.edges.get(nxt, ()))))
+        named = {code for cycle in found.values() for code in cycle}
+        for loop in self._loops():
+            for code in sorted(loop - named):
+                cycle = self._shortest_cycle(code, loop)
+                add(cycle)
+                named.update(cycle)
         return list(found.values())
+
+    def _loops(self) -> list[set[str]]:
+        """The strongly connected components of more than one code (Kosaraju's two walks, iterative)."""
+        finished: list[str] = []
+        seen: set[str] = set()
+        for root in sorted(self.edges):
+            if root in seen:
+                continue
+            seen.add(root)
+            walk = [(root, iter(sorted(self.edges.get(root, ()))))]
+            while walk:
+                node, successors = walk[-1]
+                nxt = next(successors, None)
+                if nxt is None:
+                    walk.pop()
+                    finished.append(node)
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    walk.append((nxt, iter(sorted(self.edges.get(nxt, ())))))
+        loops: list[set[str]] = []
+        placed: set[str] = set()
+        for root in reversed(finished):
+            if root in placed:
+                continue
+            component, todo = {root}, [root]
+            placed.add(root)
+            while todo:
+                for earlier in self.reverse.get(todo.pop(), ()):
+                    if earlier not in placed:
+                        placed.add(earlier)
+                        component.add(earlier)
+                        todo.append(earlier)
+            if len(component) > 1:
+                loops.append(component)
+        return loops
+
+    def _shortest_cycle(self, start: str, within: set[str]) -> list[str]:
+        """A shortest cycle from ``start`` back to it through the codes ``within`` (its loop)."""
+        came_from: dict[str, str] = {}
+        queue = deque([start])
+        while queue:
+            current = queue.popleft()
+            for nxt in sorted(self.edges.get(current, ())):
+                if nxt == start:
+                    cycle = [current]
+                    while cycle[-1] != start:
+                        cycle.append(came_from[cycle[-1]])
+                    return cycle[::-1]
+                if nxt in within and nxt not in came_from:
+                    came_from[nxt] = current
+                    queue.append(nxt)
+        return [start]  # not reached: a code of a loop has a way back to itself
 
     def record(self, key: str) -> Record | None:
         found = self.catalog.by_code.get(key)
