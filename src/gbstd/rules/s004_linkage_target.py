@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gbstd.catalog.references import resolve_reference
-from gbstd.coverage import is_upper_tier
+from gbstd.coverage import is_upper_tier, reaches
 from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
 from gbstd.model.code import Tier
@@ -19,7 +19,8 @@ class LinkageTarget(Rule):
     What it does:
         Resolves every code in `adopts` and `refines` of standards that are not abolished, and of projects
         still being made. Reports a target that is abolished (naming its successor), one the catalog does
-        not hold, and one that is not of an upper tier (a national standard cannot refine a local one).
+        not hold, and one that is not of an upper tier (a national standard cannot refine a local one); the
+        local standard of a division the record lies in is upper to it (a province's to its cities').
         `references` to abolished standards are rule C014's job.
 
     Why it matters:
@@ -45,7 +46,8 @@ class LinkageTarget(Rule):
     severity = Severity.WARNING
 
     def _targets(
-        self, ctx: RuleContext, tier: Tier | None, adopts: list[str], refines: list[str], prefix: Loc
+        self, ctx: RuleContext, tier: Tier | None, region: str | None, adopts: list[str], refines: list[str],
+        prefix: Loc,
     ) -> Iterator[tuple[Loc, Text]]:
         for field_name, codes in (("adopts", adopts), ("refines", refines)):
             for index, raw in enumerate(codes):
@@ -73,7 +75,9 @@ class LinkageTarget(Rule):
                             f"{target.key} in {field_name} is abolished{hint.en}",
                         ),
                     )
-                elif not is_upper_tier(target.tier, tier):
+                elif not (is_upper_tier(target.tier, tier) or reaches(target.tier, target.region, tier, region)):
+                    # a higher tier, or the local standard of a division this one lies in (province → city),
+                    # as S003 asks these links of
                     upper = target.tier.label if target.tier else Text("未知", "unknown")
                     mine = tier.label if tier else Text("未知", "unknown")
                     yield (
@@ -90,10 +94,11 @@ class LinkageTarget(Rule):
             standard = record.standard
             if record.status is Status.ABOLISHED or not (standard.adopts or standard.refines):
                 continue
-            for loc, message in self._targets(ctx, record.tier, standard.adopts, standard.refines, ()):
+            for loc, message in self._targets(ctx, record.tier, record.region, standard.adopts, standard.refines, ()):
                 yield self.at(record, message, loc, key=False)
         for state in ctx.project_states:
             project = state.entry.project
             if state.active and (project.adopts or project.refines):
-                for loc, message in self._targets(ctx, project.tier, project.adopts, project.refines, ()):
+                for loc, message in self._targets(ctx, project.tier, project.region, project.adopts, project.refines,
+                                                  ()):
                     yield self.at_project(state.entry, message, loc, key=False)
