@@ -85,6 +85,14 @@ class Record:
     def nature(self) -> Nature | None:
         return self.standard.nature or (self.code.nature if self.code else None)
 
+    @property
+    def issuer_scope(self) -> str | None:
+        """Who the standard belongs to: its region for a local standard, its code's prefix (GB, JT, T/CAGA,
+        HNJGSW…) otherwise — two associations' group standards are not one body's."""
+        if self.tier is Tier.LOCAL:
+            return self.region
+        return self.code.prefix if self.code else None
+
 
 @dataclass
 class NotesFile:

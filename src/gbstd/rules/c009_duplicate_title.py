@@ -11,6 +11,7 @@ from functools import lru_cache
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
+from gbstd.model.code import Tier
 from gbstd.model.standard import Status
 from gbstd.rules.base import Changes, Rule, RuleContext
 
@@ -27,8 +28,10 @@ class DuplicateTitle(Rule):
     """同层级同地区标准名称相同 / identical titles within one tier and region
 
     What it does:
-        Reports live (not abolished) records of the same tier and region whose titles are identical after
-        ignoring spaces, punctuation and full/half width, unless one replaces the other.
+        Reports live (not abolished) records of the same tier and region (outside the local tier: of one
+        issuer, the code's prefix — GB, JT, T/CAGA) whose titles are identical after ignoring spaces,
+        punctuation and full/half width, unless one replaces the other. Two associations' or two ministries'
+        standards of one title are the D rules' sibling hint, not this.
 
     Why it matters:
         Two standards with one title in one place is 重复建设 in its plainest form: one subject, one
@@ -68,8 +71,10 @@ class DuplicateTitle(Rule):
                 others = [r.key for r in records if r is not record and r.key not in related and r.key != record.key]
                 if others:
                     listed = ", ".join(others)
-                    yield self.at(record, Text(f"与 {listed} 标准名称相同（同层级、同地区）",
-                                               f"same title as {listed} (same tier and region)"), ("title",), key=False)
+                    where = (Text("同层级、同地区", "same tier and region") if record.tier is Tier.LOCAL
+                             else Text(f"同一发布方 {record.issuer_scope}", f"one issuer, {record.issuer_scope}"))
+                    yield self.at(record, Text(f"与 {listed} 标准名称相同（{where.zh}）",
+                                               f"same title as {listed} ({where.en})"), ("title",), key=False)
 
     def _affected_groups(self, ctx: RuleContext, changes: Changes) -> set[tuple[object, object, str]] | None:
         """The groups (tier, region, title) the edited records were or are in: only their members' findings can
@@ -89,5 +94,5 @@ class DuplicateTitle(Rule):
 
 
 def _group(record: Record) -> tuple[object, object, str]:
-    """Records with one title in one tier and region."""
-    return (record.tier, record.region, title_key(record.title))
+    """Records with one title in one tier and region (one issuing body outside the local tier)."""
+    return (record.tier, record.issuer_scope, title_key(record.title))

@@ -927,7 +927,7 @@ class _Run:
         found = self.facts.get(id(record))
         if found is None:
             found = self.facts[id(record)] = _Facts(
-                record.key, record.tier, record.region, _issuer_scope(record),
+                record.key, record.tier, record.region, record.issuer_scope,
                 self.rank_keys.get(id(record)) or _rank_key(record),
                 self.chain.get(record.key),
             )
@@ -965,13 +965,6 @@ def _ends(pairs: Sequence[tuple[tuple[int, int], object]]) -> tuple[np.ndarray, 
 def _context(a: Record, b: Record) -> Context:
     """Same module (or one inside the other) and same issuing or administering body; None where unknown."""
     return context_of(a.standard.module, b.standard.module, bodies(a), bodies(b))
-
-
-def _issuer_scope(record: Record) -> str | None:
-    """Who a standard belongs to: its region for local standards, its code prefix (GB, JT, T/CAGA…) otherwise."""
-    if record.tier is Tier.LOCAL:
-        return record.region
-    return record.code.prefix if record.code else None
 
 
 def _upper(x: Record, y: Record) -> bool:
