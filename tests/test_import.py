@@ -529,3 +529,19 @@ def test_a_row_neither_imported_nor_rejected_is_an_error(catalog: Path, tmp_path
     with pytest.raises(TableError, match="saw 2 data rows but handled 1"):
         import_table(table, load_catalog(catalog), as_of=dt.date(2026, 11, 23))
     assert not (catalog / "records").exists() or not list((catalog / "records").rglob("*.yaml"))
+
+
+def test_an_item_holding_a_separator_survives_an_unchanged_export(catalog: Path, tmp_path: Path) -> None:
+    # One issuer written by hand as "甲、乙" is exported as that cell and read back as two names: an update from
+    # the unchanged table added both halves beside the item (one item became three), with exit 0.
+    existing = catalog / "records/national/GB-T-41568-2022.yaml"
+    existing.parent.mkdir(parents=True)
+    text = ("code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\neffective: 2022-04-15\nmodule: '101'\n"
+            "issuer: [国家市场监督管理总局、国家标准化管理委员会]\ndrafters: [甲单位；乙单位, 丙单位]\n")
+    existing.write_text(text, encoding="utf-8")
+    table = tmp_path / "out.xlsx"
+    assert runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table)]).exit_code == 0
+    code, out, _ = run(str(table), "--into", str(catalog), "--update")
+    assert code == 0, out
+    assert "无变化: records/national/GB-T-41568-2022.yaml" in out
+    assert existing.read_text(encoding="utf-8") == text

@@ -48,7 +48,7 @@ from gbstd.model.code import try_parse
 from gbstd.model.standard import Standard, Status
 from gbstd.tabular.cells import CellValue
 from gbstd.tabular.columns import COLUMN_BY_KEY, column_for
-from gbstd.tabular.mapping import TABLE_FIELDS, CellProblem, RowRecord, row_to_record
+from gbstd.tabular.mapping import LIST_SPLITTERS, TABLE_FIELDS, CellProblem, RowRecord, row_to_record
 from gbstd.tabular.readers import Table, TableError
 from gbstd.tabular.rendering import Pending, rendered
 
@@ -497,7 +497,10 @@ def merge_row(
         if old_value == new_value:
             continue
         if isinstance(new_value, list) and not replace_lists:
-            known = {_item_key(item) for item in old_value}
+            # An item holding a separator (one issuer "甲、乙" written by hand) is exported as one cell and read
+            # back as two items: its own parts, not additions (an unchanged export must change nothing).
+            split = LIST_SPLITTERS.get(name)
+            known = {_item_key(part) for item in old_value for part in [item, *(split(str(item)) if split else ())]}
             additions = [item for item in data[name] if _item_key(item) not in known]
             if not additions:
                 continue

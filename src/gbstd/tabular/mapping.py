@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -116,6 +116,12 @@ def _normalise_code(raw: str, internal: re.Pattern[str] | None) -> str:
         return raw  # kept as typed: lint reports references it cannot resolve
 
 
+# How each list column's cell is read into items: codes split on every usual separator, names not on commas.
+LIST_SPLITTERS: dict[str, Callable[[CellValue], list[str]]] = {
+    "replaces": split_codes, "references": split_codes, "issuer": split_names, "drafters": split_names,
+}
+
+
 def row_to_record(
     cells: Mapping[str, tuple[str, CellValue]],
     extras: list[tuple[str, CellValue]],
@@ -185,13 +191,13 @@ def row_to_record(
 
     for key in ("replaces", "references"):
         values[key] = (
-            [_normalise_code(code, internal) for code in split_codes(cells[key][1])] if key in cells else []
+            [_normalise_code(code, internal) for code in LIST_SPLITTERS[key](cells[key][1])] if key in cells else []
         )
     if out.code is not None and out.code.canonical in values["replaces"]:  # a record superseding itself (C011, C012)
         out.problems.append(CellProblem(header("replaces"), Text(
             f"不能代替自身（{out.code.canonical}）", f"a standard cannot replace itself ({out.code.canonical})")))
     for key in ("issuer", "drafters"):
-        values[key] = split_names(cells[key][1]) if key in cells else []
+        values[key] = LIST_SPLITTERS[key](cells[key][1]) if key in cells else []
 
     review = _review(cells, attempt, header, text, out)
     if review:
