@@ -545,3 +545,24 @@ def test_an_item_holding_a_separator_survives_an_unchanged_export(catalog: Path,
     assert code == 0, out
     assert "无变化: records/national/GB-T-41568-2022.yaml" in out
     assert existing.read_text(encoding="utf-8") == text
+
+
+def test_xlsx_escapes_are_decoded_as_excel_shows_them(catalog: Path, tmp_path: Path) -> None:
+    # Excel (and XlsxWriter) store a carriage return or another control character in a cell as _x000D_:
+    # read as it was, the escape ended up in the record. Other text that looks like one is left alone.
+    import xlsxwriter
+
+    source = tmp_path / "excel.xlsx"
+    book = xlsxwriter.Workbook(str(source))
+    sheet = book.add_worksheet()
+    for column, value in enumerate(["标准号", "标准名称", "状态", "实施日期", "适用范围"]):
+        sheet.write_string(0, column, value)
+    row = ["DB41/T 101-2023", "名称_x0041_字样", "现行", "2023-09-01", "第一行_x000D_\n第二_x000B_行"]
+    for column, value in enumerate(row):
+        sheet.write_string(1, column, value)  # the file's text as Excel stores it (written unchanged)
+    book.close()
+    code, out, _ = run(str(source), "--into", str(catalog))
+    assert code == 0, out
+    records = {r.key: r.standard for r in load_catalog(catalog).records}
+    assert records["DB41/T 101-2023"].title == "名称_x0041_字样"
+    assert records["DB41/T 101-2023"].scope == "第一行\n第二\v行"

@@ -80,11 +80,17 @@ def schema_line(path: Path, root: Path) -> str:
     return f"# yaml-language-server: $schema={schema_ref(path, root)}\n"
 
 
+# What YAML's printable set leaves out, and the carriage return (a block scalar normalises line breaks).
+_NOT_IN_BLOCK = re.compile("[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def yaml_value(key: str, value: Any) -> Any:
     """A Python value as the round-trip YAML node it should be written as."""
     if isinstance(value, str):
         if "\n" in value:
-            return LiteralScalarString(value)
+            # a block keeps lines as they read; a character a block cannot hold (a control character, a
+            # carriage return: YAML would refuse or normalise it) needs the escapes of double quotes
+            return DoubleQuotedScalarString(value) if _NOT_IN_BLOCK.search(value) else LiteralScalarString(value)
         return DoubleQuotedScalarString(value) if _NOT_TEXT.match(value) else value
     if isinstance(value, (dt.date, bool, int, float)) or value is None:
         return value

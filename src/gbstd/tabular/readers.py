@@ -129,9 +129,21 @@ def _sheet_grid(worksheet: Any) -> list[list[CellValue]]:
     trimmed: list[CellValue] = []
     for row in worksheet.iter_rows(values_only=True):
         if row is not last:
-            last, trimmed = row, _without_empty_end(row)
+            last, trimmed = row, [_ooxml_text(v) if isinstance(v, str) and "_x" in v else v for v in _without_empty_end(row)]
         grid.append(list(trimmed))
     return grid
+
+
+# How XLSX stores a character XML cannot hold (a carriage return pasted from Windows text, a control
+# character): _x000D_. openpyxl hands such escapes over as they are, and a literal "_x000D_" (stored
+# _x005F_x000D_) comes out of it looking the same, so only escapes of the characters XML cannot hold are
+# decoded: those are what Excel writes, and a title never holds one as text.
+_OOXML_ESCAPE = re.compile("_x(00[01][0-9A-Fa-f])_")
+
+
+def _ooxml_text(text: str) -> str:
+    """A text cell as Excel shows it: its control-character escapes decoded, Windows line breaks as LF."""
+    return _OOXML_ESCAPE.sub(lambda found: chr(int(found.group(1), 16)), text).replace("\r\n", "\n")
 
 
 _NARROW = 256  # columns a catalog table uses, with room to spare
