@@ -480,3 +480,16 @@ def test_a_missing_graphviz_is_a_marked_note_not_a_failure(fixture_catalog: Path
                                  "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     assert "【待补充：标准体系框架图未能生成——找不到 Graphviz 的 dot 程序】" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.filterwarnings("error::UserWarning")  # and no "Glyph 11 missing from font" from the charts
+def test_docx_with_a_control_character_in_a_module_name(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    # A \v (Word's Shift+Enter, pasted into system.yaml) in a module name stopped the DOCX with python-docx's
+    # "All strings must be XML compatible" traceback; Markdown and HTML went through.
+    root = make_catalog({**FIXTURE, "system.yaml": SYSTEM.replace("name: 基础通用", 'name: "基础\\v通用"')})
+    out = tmp_path / "b.docx"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-f", "docx", "-o", str(out),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    cells = [cell.text for table in Document(str(out)).tables for row in table.rows for cell in row.cells]
+    assert any("基础通用" in text for text in cells), cells

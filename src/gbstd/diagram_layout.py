@@ -16,6 +16,7 @@ from io import BytesIO
 from gbstd.coverage import ModuleNode, SystemSummary
 from gbstd.fonts import find_cjk_font
 from gbstd.i18n import Lang, Text
+from gbstd.printable import printable
 
 FONT_FAMILY = "Noto Sans SC, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 GAP = ("#fdecea", "#c0392b")
@@ -41,6 +42,11 @@ class Line:
     text: str
     size: float
     bold: bool = False
+
+    def __post_init__(self) -> None:
+        # one line of a box: no line break, and no control character a font has no glyph for (a \v in a
+        # module name made matplotlib warn on the console)
+        self.text = " ".join(printable(self.text).split("\n")).replace("\t", " ")
 
 
 @dataclass

@@ -11,6 +11,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from gbstd.fonts import CjkFont, find_cjk_font, fontconfig_cjk_files
+from gbstd.printable import printable
 from gbstd.reports.compose import Chart
 
 if TYPE_CHECKING:
@@ -77,12 +78,12 @@ def _bars(ax: Axes, chart: Chart) -> None:
             bars = ax.bar(places, values, width=width, label=name, color=colours[index % 4])
         ax.bar_label(bars, padding=2, fontsize=8)
     if chart.horizontal:
-        ax.set_yticks(list(positions), chart.labels, fontsize=9)
+        ax.set_yticks(list(positions), [printable(label) for label in chart.labels], fontsize=9)
         ax.invert_yaxis()
         ax.set_xlabel("项")
         ax.margins(x=0.12)
     else:
-        ax.set_xticks(list(positions), chart.labels, fontsize=9)
+        ax.set_xticks(list(positions), [printable(label) for label in chart.labels], fontsize=9)
         ax.set_ylabel("项")
         ax.margins(y=0.15)
     from matplotlib.ticker import MaxNLocator

@@ -26,6 +26,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from gbstd.printable import printable
 from gbstd.reports.compose import Block, BulletinDocument
 
 
@@ -94,7 +95,7 @@ def _text(
     paragraph: Paragraph, text: str, font: str = LAYOUT.body_font, size: float = LAYOUT.body_size,
     latin: str = LAYOUT.latin_font,
 ) -> Run:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(printable(text))  # a control character (a \v pasted from Word) is no XML at all
     set_fonts(run, font, size, latin)
     return run
 
