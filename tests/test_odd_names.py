@@ -119,3 +119,27 @@ def test_the_cache_keeps_a_catalog_with_names_in_gbk(catalog: Path) -> None:
     edited = lint()
     assert edited.rechecked == [os.fsdecode(b"records/local/" + GBK_FILE)]  # incremental, not a full run
     assert _findings(edited) == _findings(lint(use_cache=False)) != _findings(first)
+
+
+def test_an_upper_case_yaml_suffix_is_read_and_named(tmp_path: Path) -> None:
+    # records/X.YAML (saved so on Windows, where case does not count) was left out of lint and of every report
+    # without a word: a standard published in the period was missing from the bulletin's figures.
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app
+
+    root = tmp_path / "cat"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    (root / "records" / "DB41-T-9007-2023.YAML").write_text(
+        "code: DB41/T 9007-2023\ntitle: 大写扩展名\nstatus: 现行\npublished: 2023-08-01\neffective: 2023-09-01\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    result = runner.invoke(app, ["lint", str(root), "--format", "json", "--select", "C003", "--no-cache"])
+    findings = json.loads(result.stdout)
+    assert [(f["rule"], f["path"]) for f in findings] == [("C003", "records/DB41-T-9007-2023.YAML")]
+    assert "DB41-T-9007-2023.yaml" in findings[0]["message"]  # C003 names the file it should be
+    out = tmp_path / "t.csv"
+    assert runner.invoke(app, ["report", "catalog", str(root), "-o", str(out)]).exit_code == 0
+    assert "DB41/T 9007-2023" in out.read_text(encoding="utf-8-sig")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from gbstd.catalog.yamlio import parse_yaml
+from gbstd.catalog.yamlio import is_yaml_name, parse_yaml
 from gbstd.gitdiff import CatalogDiff, FileDiff, FileSide
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import CodePattern, try_parse
@@ -560,7 +560,7 @@ def _directory(configured: str) -> str:
 
 def _is_yaml_in(rel: str, directory: str) -> bool:
     inside = rel.startswith(directory + "/") if directory not in ("", ".") else True
-    return inside and rel.endswith((".yaml", ".yml"))
+    return inside and is_yaml_name(rel)
 
 
 def _parsed(side: FileSide | None) -> dict[str, Any] | None:

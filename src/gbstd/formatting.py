@@ -31,9 +31,17 @@ from ruamel.yaml.tokens import CommentToken
 from gbstd.catalog.atomic import write_atomic_each
 from gbstd.catalog.cache import Cache, content_hash
 from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.loader import YAML_SUFFIXES, list_yaml_files, worker_count
+from gbstd.catalog.loader import list_yaml_files, worker_count
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
-from gbstd.catalog.yamlio import BOM, FileProblem, Fingerprint, decode_text, parse_yaml, read_bytes
+from gbstd.catalog.yamlio import (
+    BOM,
+    FileProblem,
+    Fingerprint,
+    decode_text,
+    is_yaml_name,
+    parse_yaml,
+    read_bytes,
+)
 from gbstd.i18n import Text
 from gbstd.model import FILE_KINDS
 from gbstd.model.code import try_parse
@@ -246,7 +254,7 @@ def file_kinds(catalog: Catalog) -> dict[str, FileKind]:
 
 
 def kind_of(catalog: Catalog, rel: str) -> FileKind | None:
-    if not rel.endswith(YAML_SUFFIXES):
+    if not is_yaml_name(rel):
         return None
     for place, kind in file_kinds(catalog).items():
         if rel == place or rel.startswith(place + "/"):

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from gbstd.catalog.baseline import Baseline, BaseRecord
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
-from gbstd.catalog.loader import YAML_SUFFIXES, record_from_data
+from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.safe_read import read_catalog_file
-from gbstd.catalog.yamlio import decode_text, parse_yaml
+from gbstd.catalog.yamlio import decode_text, is_yaml_name, parse_yaml
 from gbstd.i18n import Text
 from gbstd.model.code import try_parse
 
@@ -148,7 +148,7 @@ def _to_repo(prefix: str, rel: str) -> str:
 
 def _is_record_path(catalog: Catalog, rel: str) -> bool:
     records = PurePosixPath(catalog.config.catalog.records).as_posix().strip("/")
-    return rel.startswith(records + "/") and rel.endswith(YAML_SUFFIXES)
+    return rel.startswith(records + "/") and is_yaml_name(rel)
 
 
 def build_baseline(catalog: Catalog, ref: str) -> Baseline:

@@ -24,6 +24,7 @@ from gbstd.catalog.safe_read import NON_FATAL, read_catalog_file
 from gbstd.catalog.strays import stray_files, stray_finding
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import (
+    YAML_SUFFIXES,
     FileProblem,
     Fingerprint,
     Positions,
@@ -45,7 +46,6 @@ from gbstd.workers import pool_imap
 M = TypeVar("M", bound=BaseModel)
 W = TypeVar("W")
 
-YAML_SUFFIXES = (".yaml", ".yml")
 Progress = Callable[[int], None]
 
 # Below this many files to read, starting worker processes costs more than it saves (measured: bench/).
@@ -79,9 +79,9 @@ def walk_files(top: Path, suffixes: tuple[str, ...] | None = None, skip: Iterabl
                 if is_dir:
                     if not name.startswith(".") and rel not in skipped:
                         pending.append(rel)
-                    if suffixes is not None and name.endswith(suffixes):
+                    if suffixes is not None and name.lower().endswith(suffixes):
                         found.append(rel)
-                elif suffixes is None or name.endswith(suffixes):
+                elif suffixes is None or name.lower().endswith(suffixes):
                     found.append(rel)
     found.sort()
     return found

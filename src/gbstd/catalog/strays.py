@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from gbstd.catalog.safe_read import read_catalog_file
+from gbstd.catalog.yamlio import is_yaml_name
 from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.model.config import Config
 
 STRAY_RULE = "Y011"
-YAML_SUFFIXES = (".yaml", ".yml")
 # Directories at the catalog root that hold no catalog files by design.
 NOT_CATALOG = ("templates",)
 VENV_MARKER = "pyvenv.cfg"  # every virtual environment (venv, virtualenv, uv) has one at its top
@@ -74,7 +74,7 @@ def stray_files(root: Path, config: Config) -> list[str]:
                 if os.path.exists(os.path.join(entry.path, VENV_MARKER)):
                     continue
                 pending.append(rel)
-            elif name.endswith(YAML_SUFFIXES) and rel != system and not spec.match_file(rel):
+            elif is_yaml_name(name) and rel != system and not spec.match_file(rel):
                 found.append(rel)
     found.sort()
     return found

@@ -242,6 +242,15 @@ def _scan(text: str, spots: list[Any] | None = None) -> tuple[Any, FileProblem |
     return root, None, exact
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def is_yaml_name(name: str) -> bool:
+    """A YAML file's name: ``.yaml`` or ``.yml`` in any case (``X.YAML`` from Windows, where case does not
+    count, was left out of every command without a word)."""
+    return name.lower().endswith(YAML_SUFFIXES)
+
+
 # What identifies a file's state without reading it: size, mtime, ctime (ns) and inode.
 Fingerprint = tuple[int, int, int, int]
 

@@ -16,7 +16,7 @@ from git.exc import GitError
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.safe_read import read_catalog_file
-from gbstd.catalog.yamlio import parse_yaml
+from gbstd.catalog.yamlio import is_yaml_name, parse_yaml
 from gbstd.changes import KIND_LABELS, compare, details
 from gbstd.gitdiff import catalog_diff
 from gbstd.gitrepo import GitRepoError, catalog_prefix, field_changes, open_repo
@@ -92,10 +92,10 @@ def changes(catalog: Catalog, lang: Lang = "zh") -> list[FileChange]:
                 old, _ = parse_yaml(head.tree[path].data_stream.read(max_size).decode("utf-8", "replace"))
             except KeyError:
                 old = None
-        if kind != "deleted" and rel.endswith((".yaml", ".yml")):
+        if kind != "deleted" and is_yaml_name(rel):
             document = read_catalog_file(catalog.root, top / path, max_size)
             new = document.data
-        result.append(FileChange(rel, kind, describe(old, new) if rel.endswith((".yaml", ".yml")) else []))
+        result.append(FileChange(rel, kind, describe(old, new) if is_yaml_name(rel) else []))
     return result
 
 
