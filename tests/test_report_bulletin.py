@@ -493,3 +493,21 @@ def test_docx_with_a_control_character_in_a_module_name(make_catalog: CatalogFac
     assert result.exit_code == 0, result.output
     cells = [cell.text for table in Document(str(out)).tables for row in table.rows for cell in row.cells]
     assert any("基础通用" in text for text in cells), cells
+
+
+def test_one_standard_in_two_files_is_counted_once(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    # A record file copied beside itself (a C008 error) made 2023H2's 发布 8 instead of 7, with nothing said.
+    copy = FIXTURE["records/DB4103-T-9002-2023.yaml"]
+    root = make_catalog({**FIXTURE, "records/copy/DB4103-T-9002-2023.yaml": copy})
+    out = tmp_path / "b.json"
+    args = ["report", "bulletin", "-p", "2023H2", "-f", "json", "--as-of", AS_OF]
+    result = runner.invoke(app, [*args[:2], str(root), *args[2:], "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    once = json.loads(out.read_text(encoding="utf-8"))["figures"]
+    single = make_catalog(FIXTURE, name="single")
+    plain = tmp_path / "plain.json"
+    assert runner.invoke(app, [*args[:2], str(single), *args[2:], "-o", str(plain)]).exit_code == 0
+    expected = json.loads(plain.read_text(encoding="utf-8"))["figures"]
+    for key in ("published", "effective", "in_force_at_end"):
+        assert once[key] == expected[key]
+    assert "records/copy/DB4103-T-9002-2023.yaml" in result.stderr and "C008" in result.stderr

@@ -217,6 +217,18 @@ class Catalog:
         loaded.update(f"{info.name}/{self.config.catalog.system}" for info in self.members if info.system is not None)
         return sorted({f.path for f in self.load_findings if f.rule != "Y011"} - loaded)
 
+    def repeated(self) -> list[str]:
+        """Record files whose code an earlier file (by path) of the same catalog or member already holds: one
+        standard saved twice (C008). A figure that counts standards counts it once."""
+        seen: set[tuple[str | None, str]] = set()
+        repeats = []
+        for record in self.records:
+            identity = (record.member, record.key)
+            if identity in seen:
+                repeats.append(record.rel)
+            seen.add(identity)
+        return repeats
+
     def notes_for(self, period: str) -> NotesFile | None:
         """The notes file written for a period key such as ``2023H2``, if the catalog has one."""
         return next((n for n in self.notes if n.notes.period == period), None)

@@ -187,6 +187,19 @@ def note_unread(catalog: Catalog, lang: Lang, under: str | None = None) -> None:
     ).get(lang)), markup=False, highlight=False)
 
 
+def note_repeated(catalog: Catalog, lang: Lang) -> None:
+    """Say on stderr which record files hold a code an earlier file holds (C008) and are counted once."""
+    repeated = catalog.repeated()
+    if not repeated:
+        return
+    shown = "、".join(repeated[:3]) + ("…" if len(repeated) > 3 else "")
+    stderr.print(printable(Text(
+        f"注意：{len(repeated)} 个文件的标准号已由另一文件使用，同一标准只计 1 次（{shown}；见 gbstd lint 的 C008）",
+        f"note: {len(repeated)} record file(s) hold a code another file holds; each standard is counted once "
+        f"({shown.replace('、', ', ')}; see C008 in gbstd lint)",
+    ).get(lang)), markup=False, highlight=False)
+
+
 def warn(message: Text, lang: Lang) -> None:
     """A one-line warning on stderr; the command goes on."""
     label = Text("警告", "warning").get(lang)

@@ -24,6 +24,7 @@ from gbstd.cli.common import (
     fail_unwritable,
     load_union_or_fail,
     named_catalog,
+    note_repeated,
     parse_as_of,
     parse_date_option,
     progress_bar,
@@ -107,6 +108,7 @@ def bulletin(
     if target.exists() and target.is_dir():
         fail(Text(f"输出路径是目录：{target}", f"the output path is a directory: {target}"), language)
     catalog = load_union_or_fail(catalog_path, language, member, allow_missing)
+    note_repeated(catalog, language)
     try:
         choice = choose_notes(catalog, chosen, notes)
     except NotesError as exc:

@@ -256,7 +256,10 @@ def compute_bulletin(
 
 
 def _records(catalog: Catalog, progress: Callable[[int], None] | None) -> Iterable[Record]:
+    """Each standard once: a second file with a code the catalog already holds (C008) is not counted again."""
+    repeated = set(catalog.repeated())
     for record in catalog.records:
-        yield record
+        if record.rel not in repeated:
+            yield record
         if progress:
             progress(1)
