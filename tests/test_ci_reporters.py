@@ -189,3 +189,22 @@ def test_control_characters_in_data_keep_junit_and_github_readable(catalog: Path
     assert any(suite.get("name", "").endswith("records/esc\\x1b[31m.yaml") for suite in root.iter("testsuite"))
     _, out = run(catalog, "--format", "github")
     assert "\x1b" not in out and "file=" in out and "records/esc[31m.yaml" in out
+
+
+@pytest.mark.parametrize(("path", "uri", "base"), [
+    ("a:b.yaml", "./a:b.yaml", True),  # as written, "a:" read as a URI scheme
+    ("records/a|b.yaml", "records/a%7Cb.yaml", True),
+    ('records/"<>\\^`{}.yaml', "records/%22%3C%3E%5C%5E%60%7B%7D.yaml", True),
+    ("records/食堂.yaml", "records/食堂.yaml", True),
+    ("/srv/cat x/r.yaml", "file:///srv/cat%20x/r.yaml", False),  # a catalog outside the working directory
+    ("C:/cat/r.yaml", "file:///C:/cat/r.yaml", False),
+])
+def test_sarif_locations_are_uri_references(path: str, uri: str, base: bool) -> None:
+    from urllib.parse import urlsplit
+
+    from gbstd.reporters.sarif import artifact_location
+
+    location = artifact_location(path)
+    assert location["uri"] == uri
+    assert ("uriBaseId" in location) is base  # a base only for a relative reference
+    assert (urlsplit(uri).scheme == "") is base

@@ -21,8 +21,9 @@ def _lone_surrogate() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _not_in_uri() -> re.Pattern[str]:
     """What a URI reference's path cannot hold as it is: undecodable bytes, the escape character itself, what
-    would end the path (?, #), brackets, spaces and controls. Other characters (Chinese names) stay readable."""
-    return re.compile("[\ud800-\udfff%?#\\[\\] \x00-\x1f\x7f]")
+    would end the path (?, #), brackets, spaces, controls and the ASCII that RFC 3986 leaves out of URIs
+    (" < > \\ ^ ` { | }). Other characters (Chinese names) stay readable."""
+    return re.compile("[\ud800-\udfff%?#\\[\\] \x00-\x1f\x7f\"<>\\\\^`{|}]")
 
 
 def has_undecodable(text: str) -> bool:

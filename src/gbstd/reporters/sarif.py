@@ -6,6 +6,7 @@ explain a result without gbstd installed. Paths are relative to the source root 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from gbstd import __version__
@@ -36,11 +37,26 @@ def rule_descriptor(rule: type[Rule], report: ReportInput) -> dict[str, Any]:
     }
 
 
+_DRIVE = re.compile("^[A-Za-z]:/")
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """Where a finding's file is, as SARIF wants it: a relative reference under ``%SRCROOT%`` (``./`` before a
+    first segment with a colon, which would read as a URI scheme), or a ``file:`` URI when the catalog lies
+    outside the working directory (an absolute path is no reference relative to a base)."""
+    uri = uri_path(path)
+    if path.startswith("/"):
+        return {"uri": f"file://{uri}"}
+    if _DRIVE.match(path):
+        return {"uri": f"file:///{uri}"}
+    if ":" in uri.partition("/")[0]:
+        uri = f"./{uri}"
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"}
+
+
 def sarif_result(finding: Finding, report: ReportInput, index: dict[str, int]) -> dict[str, Any]:
     """One finding as a SARIF result."""
-    location: dict[str, Any] = {
-        "artifactLocation": {"uri": uri_path(report.display_path(finding)), "uriBaseId": "%SRCROOT%"}
-    }
+    location: dict[str, Any] = {"artifactLocation": artifact_location(report.display_path(finding))}
     if finding.line > 0:
         location["region"] = {"startLine": finding.line, "startColumn": max(finding.column, 1)}
     result: dict[str, Any] = {
