@@ -83,6 +83,20 @@ def test_config_severity_and_ignore(make_catalog: CatalogFactory) -> None:
     assert lint(str(root), "--strict")[0] == 1
 
 
+def test_unknown_codes_in_the_config_are_errors_named_once(make_catalog: CatalogFactory) -> None:
+    # A typo under [lint.severity] (C09 for C009) changed no rule's severity, with exit 0; a code given both in
+    # gbstd.toml and on the command line was listed twice, and the file was not named.
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR}, config="[lint.severity]\nC09 = 'error'\n")
+    result = runner.invoke(app, ["lint", str(root)])
+    assert result.exit_code == 2
+    assert "C09" in result.stderr and "[lint.severity]" in result.stderr
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR}, config="[lint]\nignore = ['Q00']\n", name="c2")
+    result = runner.invoke(app, ["lint", str(root), "--ignore", "Q00", "--lang", "en"])
+    message = " ".join(result.stderr.split())
+    assert result.exit_code == 2
+    assert "unknown rule codes: Q00; unknown rule codes in gbstd.toml [lint] select/ignore: Q00" in message
+
+
 def test_inline_suppression_with_reason(make_catalog: CatalogFactory) -> None:
     text = BAD_YEAR + "suppress:\n  - rule: C005\n    reason: 官方公告发布日期与标准封面不一致\n"
     root = make_catalog({"records/GB-T-43542-2023.yaml": text})

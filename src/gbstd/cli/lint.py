@@ -166,9 +166,8 @@ def _lint(
     roots = {p.resolve() for p in targets}
     config_lint = config.lint
     selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))
-    unknown = [s for s in selection.select + selection.ignore if s != "ALL" and not any(c.startswith(s) for c in RULES_BY_CODE)]
-    if unknown:
-        fail(Text(f"未知的规则代码：{', '.join(unknown)}（见 `gbstd rules`）", f"unknown rule codes: {', '.join(unknown)} (see `gbstd rules`)"), language)
+    _check_codes(_split(select) + _split(ignore), config_lint.select + config_lint.ignore,
+                 list(config_lint.severity), language)
     color, prefix = sys.stdout.isatty() and output_format is Format.text, _relative_to_cwd(root)
     out = getattr(sys.stdout, "buffer", None)  # reports are written as bytes, so that stored ones can be copied
     encoding, errors = getattr(sys.stdout, "encoding", None) or "utf-8", getattr(sys.stdout, "errors", None) or "strict"
@@ -290,6 +289,30 @@ def _guarded(run: Callable[[Callable[[int], None] | None, Callable[[int], None] 
             "加载目录时内部错误，请报告此问题；加 --debug 查看详情",
             "internal error while loading the catalog, please report; run with --debug for details",
         ), language)
+
+
+def _check_codes(given: list[str], configured: list[str], severities: list[str], lang: Lang) -> None:
+    """Exit 2 on a rule code that names no rule: on the command line, in gbstd.toml's [lint] select/ignore,
+    or as a key of [lint.severity] (a typo there silently changed no rule's severity). Each code once."""
+
+    def unknown(selectors: list[str]) -> list[str]:
+        return list(dict.fromkeys(
+            s for s in selectors if s != "ALL" and not any(code.startswith(s) for code in RULES_BY_CODE)
+        ))
+
+    problems = []
+    if bad := unknown(given):
+        problems.append(Text(f"未知的规则代码：{', '.join(bad)}", f"unknown rule codes: {', '.join(bad)}"))
+    if bad := unknown(configured):
+        problems.append(Text(f"gbstd.toml [lint] select/ignore 中未知的规则代码：{', '.join(bad)}",
+                             f"unknown rule codes in gbstd.toml [lint] select/ignore: {', '.join(bad)}"))
+    if bad := [code for code in severities if code not in RULES_BY_CODE]:
+        problems.append(Text(f"gbstd.toml [lint.severity] 中的 {', '.join(bad)} 不是规则代码（须写完整代码，如 C009）",
+                             f"{', '.join(bad)} in gbstd.toml [lint.severity] is not a rule code "
+                             "(write a whole code, e.g. C009)"))
+    if problems:
+        fail(Text("；".join(p.zh for p in problems) + "（见 `gbstd rules`）",
+                  "; ".join(p.en for p in problems) + " (see `gbstd rules`)"), lang)
 
 
 def _relative_to_cwd(root: Path) -> str:
