@@ -41,12 +41,16 @@ class SupersessionMismatch(RecordRule):
         std = record.standard
         for index, raw in enumerate(std.replaces):
             old = ctx.lineage.record(ctx.catalog.resolve(raw).canonical) if ctx.catalog.resolve(raw) else None
+            if old is not None and old.key == record.key:
+                continue  # replacing itself is C010's (listing itself on the other side would not help)
             if old is not None and record.key not in _codes(ctx, old.standard.replaced_by):
                 yield self.at(record, Text(f"本标准代替 {old.key}，但 {old.rel} 的 replaced_by 未列出 {record.key}",
                                            f"this replaces {old.key}, but {old.rel} does not list {record.key} in replaced_by"),
                               ("replaces", index), key=False)
         for index, raw in enumerate(std.replaced_by):
             new = ctx.lineage.record(ctx.catalog.resolve(raw).canonical) if ctx.catalog.resolve(raw) else None
+            if new is not None and new.key == record.key:
+                continue
             if new is not None and record.key not in _codes(ctx, new.standard.replaces):
                 yield self.at(record, Text(f"本标准被 {new.key} 代替，但 {new.rel} 的 replaces 未列出 {record.key}",
                                            f"this is replaced by {new.key}, but {new.rel} does not list {record.key} in replaces"),

@@ -37,7 +37,7 @@ class ReplacedInForce(RecordRule):
 
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
         std = record.standard
-        for key in sorted(ctx.lineage.successors(record.key)):
+        for key in sorted(ctx.lineage.successors(record.key) - {record.key}):  # replacing itself: C010
             new = ctx.lineage.record(key)
             if new is None or new.standard.effective is None or new.standard.effective > ctx.as_of:
                 continue
