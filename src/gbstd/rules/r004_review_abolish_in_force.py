@@ -16,7 +16,8 @@ class ReviewAbolishInForce(RecordRule):
 
     What it does:
         Reports a standard in force on `--as-of` whose latest review (dated on or before that day)
-        concluded 废止 (abolish).
+        concluded 废止 (abolish), unless its `abolished` date (on or after the review) is already recorded
+        for a day still ahead.
 
     Why it matters:
         Users read the status: a standard the reviewers decided to abolish keeps being applied, and other
@@ -41,6 +42,9 @@ class ReviewAbolishInForce(RecordRule):
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
         state = ctx.review_state(record)
         last = state.last_review
+        abolished = record.standard.abolished
+        if abolished is not None and last is not None and abolished >= last.date:
+            return  # the abolition the review decided is recorded, for a day still ahead: nothing left to do
         if state.in_force and last is not None and last.conclusion is Conclusion.ABOLISH:
             yield self.at(record, Text(
                 f"{last.date} 复审结论为废止，但标准仍然现行；请记录废止日期并改为废止",
