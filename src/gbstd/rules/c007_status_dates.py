@@ -15,8 +15,9 @@ class StatusDates(RecordRule):
     """状态与日期矛盾 / status contradicts the dates
 
     What it does:
-        As of `--as-of` (default today): 现行 needs an effective date that has arrived and no abolition
-        that has happened; 即将实施 needs an effective date still in the future; 废止 needs an abolition
+        As of `--as-of` (default today): 现行 needs no effective date still ahead and no abolition that has
+        happened (a standard in force whose effective date was never recorded is not reported: older
+        records often lack it); 即将实施 needs an effective date still in the future; 废止 needs an abolition
         date that has arrived.
 
     Why it matters:
