@@ -118,3 +118,16 @@ def test_invalid_codes_are_rejected_with_a_reason(raw: str, reason: str) -> None
 def test_non_text_is_rejected() -> None:
     with pytest.raises(CodeError):
         StandardCode.parse(2022)  # type: ignore[arg-type]
+
+
+def test_an_unknown_prefix_is_named_as_written_and_the_hint_fits_the_config() -> None:
+    # HNJGSW102-2022 (no space) was "unknown prefix HNJGSW10", and with internal_code_pattern set the message
+    # still said to set it.
+    with pytest.raises(CodeError) as without:
+        StandardCode.parse("HNJGSW102-2022")
+    assert "unknown prefix HNJGSW;" in without.value.reason.en and "set internal_code_pattern" in without.value.reason.en
+    with pytest.raises(CodeError) as configured:
+        StandardCode.parse("HNJGSW102-2022", INTERNAL)
+    message = configured.value.reason.en
+    assert "unknown prefix HNJGSW," in message and "does not match internal_code_pattern" in message
+    assert StandardCode.parse("HNJGSW 102-2022", INTERNAL).canonical == "HNJGSW 102-2022"

@@ -92,7 +92,8 @@ _INDUSTRY_RE = re.compile(rf"^(?P<prefix>[A-Z]{{2,4}})(?:/(?P<suffix>[TZ]))? ?{_
 _ORG_RE = re.compile(rf"^(?P<kind>[TQ])/(?P<org>[A-Z][A-Z0-9]*?) ?{_NUMBER_YEAR}$")
 _INTERNAL_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)?) ?{_NUMBER_YEAR}$")
 # Looks like a code under a prefix nobody registered (often an internal code such as HNJGSW 101-2022).
-_UNKNOWN_PREFIX_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]{{1,15}})(?:/[TZ])? ?{_NUMBER_YEAR}$")
+# The prefix is the shortest that leaves a number (HNJGSW102-2022: HNJGSW, not HNJGSW10).
+_UNKNOWN_PREFIX_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]{{1,15}}?)(?:/[TZ])? ?{_NUMBER_YEAR}$")
 
 
 class CodeError(ValueError):
@@ -215,7 +216,16 @@ class StandardCode:
                     "a local code is DB + a 2- or 4-digit division code, e.g. DB41/T 2144-2021",
                 ),
             )
-        if m := _UNKNOWN_PREFIX_RE.match(text):
+        if (m := _UNKNOWN_PREFIX_RE.match(text)) and internal_pattern is not None:
+            raise CodeError(
+                raw,
+                Text(
+                    f"未知的标准代号 {m['prefix']}，也不符合 gbstd.toml 的 internal_code_pattern（内部标准号）",
+                    f"unknown prefix {m['prefix']}, and not an internal code either: it does not match "
+                    "internal_code_pattern in gbstd.toml",
+                ),
+            )
+        if m:
             raise CodeError(
                 raw,
                 Text(
