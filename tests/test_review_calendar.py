@@ -76,3 +76,25 @@ def test_dates_at_the_calendars_end_are_findings_not_crashes(tmp_path: Path) -> 
     review = runner.invoke(app, ["review", str(catalog), "--as-of", "9999-12-31", "--format", "json", "--lang", "en"])
     assert review.exit_code in (0, 1), review.output
     assert "HNJGSW 101-2022" in review.stdout
+
+
+def test_due_soon_agrees_with_due_within_at_month_ends(tmp_path: Path) -> None:
+    # Effective 2021-08-31, due 2024-08-31; on 2024-02-29 six months ahead is 2024-08-29. R003 and the worklist's
+    # summary counted back from the due date (2024-02-29: "due soon") while `--due-within 6m` left it out.
+    catalog = tmp_path / "c"
+    (catalog / "records").mkdir(parents=True)
+    (catalog / "gbstd.toml").write_text("", encoding="utf-8")
+    (catalog / "records" / "DB41-T-3-2021.yaml").write_text(
+        "code: DB41/T 3-2021\ntitle: 公务用车服务规范\nstatus: 现行\neffective: 2021-08-31\n", encoding="utf-8")
+    day = ["--as-of", "2024-02-29", "--format", "json"]
+    lint = runner.invoke(app, ["lint", str(catalog), *day, "--select", "R003", "--no-cache"])
+    listed = runner.invoke(app, ["review", str(catalog), *day, "--due-within", "6m"])
+    import json
+
+    assert json.loads(lint.stdout) == []
+    assert json.loads(listed.stdout)["items"] == []
+    later = ["--as-of", "2024-03-01", "--format", "json"]
+    assert [f["rule"] for f in json.loads(runner.invoke(app, ["lint", str(catalog), *later, "--select", "R003",
+                                                              "--no-cache"]).stdout)] == ["R003"]
+    items = json.loads(runner.invoke(app, ["review", str(catalog), *later, "--due-within", "6m"]).stdout)["items"]
+    assert [item["code"] for item in items] == ["DB41/T 3-2021"]
