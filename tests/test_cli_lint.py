@@ -146,3 +146,22 @@ def test_rules_and_rule_commands() -> None:
     for section in ("What it does:", "Why it matters:", "Example:", "Use instead:"):
         assert section in explained.stdout
     assert runner.invoke(app, ["rule", "X123"]).exit_code == 2
+
+
+def test_one_file_no_problems_is_singular_and_s003_names_a_subject_once(make_catalog: CatalogFactory) -> None:
+    root = make_catalog({"records/GB-T-41568-2022.yaml": GOOD}, config="")
+    result = runner.invoke(app, ["lint", str(root), "--lang", "en", "--select", "C002", "--no-cache"])
+    assert "Checked 1 file: no problems found." in result.stdout
+    system = "name: 体系\nmodules:\n  - {id: '202', name: 公务用车, subjects: [公务用车]}\n"
+    files = {
+        "system.yaml": system,
+        "records/DB41-T-30-2021.yaml": record("DB41/T 30-2021", "党政机关公务用车管理规范", published="2021-01-01",
+                                              effective="2021-03-01", module='"202"'),
+        "records/DB4103-T-30-2022.yaml": record("DB4103/T 30-2022", "公务用车管理规范", published="2022-01-01",
+                                                effective="2022-03-01", module='"202"'),
+    }
+    root = make_catalog(files, config="[catalog]\nsystem = 'system.yaml'\n", name="s003")
+    result = runner.invoke(app, ["lint", str(root), "--lang", "en", "--select", "S003", "--format", "json",
+                                 "--as-of", "2023-01-01", "--no-cache"])
+    messages = [f["message"] for f in json.loads(result.stdout)]
+    assert len(messages) == 1 and "(subject: 公务用车)" in messages[0], messages

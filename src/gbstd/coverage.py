@@ -417,7 +417,7 @@ class SubjectIndex:
 
 def show_terms(terms: set[str]) -> str:
     """Terms for a message: title cores are shown as the words they are."""
-    return "、".join(sorted(t.lstrip("≡") for t in terms))
+    return "、".join(sorted({t.lstrip("≡") for t in terms}))  # a word and the same word as a title core: once
 
 
 def reaches(

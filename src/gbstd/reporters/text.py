@@ -111,7 +111,7 @@ def summary_of(errors: int, warnings: int, infos: int, files: int, files_checked
     """The summary line from the counts alone (a spliced report has no findings in memory to count)."""
     total = errors + warnings + infos
     if not total:
-        return Text(f"检查了 {files_checked} 个文件，未发现问题。", f"Checked {files_checked} files: no problems found.")
+        return Text(f"检查了 {files_checked} 个文件，未发现问题。", f"Checked {_n(files_checked, 'file')}: no problems found.")
     return Text(
         f"检查了 {files_checked} 个文件，{files} 个文件中发现 {total} 个问题（错误 {errors}，警告 {warnings}，提示 {infos}）。",
         f"Checked {_n(files_checked, 'file')}: {_n(total, 'finding')} in {_n(files, 'file')} "
