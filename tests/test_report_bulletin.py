@@ -511,3 +511,19 @@ def test_one_standard_in_two_files_is_counted_once(make_catalog: CatalogFactory,
     for key in ("published", "effective", "in_force_at_end"):
         assert once[key] == expected[key]
     assert "records/copy/DB4103-T-9002-2023.yaml" in result.stderr and "C008" in result.stderr
+
+
+def test_a_bulletin_whose_charts_cannot_be_written_is_not_written(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    # A file where the charts directory goes: the .md was written first, with links to charts that were not,
+    # and the message blamed the .md ("File exists").
+    root = make_catalog(FIXTURE)
+    (tmp_path / "b-charts").write_text("placeholder", encoding="utf-8")
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF,
+                                 "--lang", "en"])
+    assert result.exit_code == 2
+    assert not out.exists()
+    assert "b-charts is a file, not a directory" in " ".join(result.stderr.split())
+    result = runner.invoke(app, ["report", "catalog", str(root), "-o", str(tmp_path / "b-charts" / "t.csv"),
+                                 "--lang", "en"])
+    assert result.exit_code == 2 and "b-charts is a file, not a directory" in " ".join(result.stderr.split())

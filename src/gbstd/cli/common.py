@@ -209,9 +209,16 @@ def warn(message: Text, lang: Lang) -> None:
 def fail_unwritable(target: object, exc: OSError, lang: Lang, then: Text | None = None) -> NoReturn:
     """A file or directory the system would not let a command write: its name and the system's reason (and
     ``then``, what became of the output), one line, exit 2."""
-    reason = exc.strerror or str(exc)
+    reason = Text(exc.strerror or str(exc), exc.strerror or str(exc))
+    culprit = exc.filename
+    if culprit is not None and os.fspath(culprit) != os.fspath(str(target)):
+        # the path that failed is another one: a directory on the way that is a file, a companion file
+        if isinstance(exc, FileExistsError) and not os.path.isdir(culprit):
+            reason = Text(f"{culprit} 是文件，不是目录", f"{culprit} is a file, not a directory")
+        else:
+            reason = Text(f"{culprit}：{reason.zh}", f"{culprit}: {reason.en}")
     after = then or Text("", "")
-    fail(Text(f"无法写入 {target}：{reason}{after.zh}", f"cannot write {target}: {reason}{after.en}"), lang)
+    fail(Text(f"无法写入 {target}：{reason.zh}{after.zh}", f"cannot write {target}: {reason.en}{after.en}"), lang)
 
 
 def fail_if_missing(path: Path, lang: Lang) -> None:

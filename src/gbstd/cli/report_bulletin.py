@@ -128,8 +128,8 @@ def bulletin(
     except TemplateError as exc:
         fail(template_error(exc), language)
     try:
-        for path, data in files.items():
-            write_output(path, data)
+        for path, data in sorted(files.items(), key=lambda item: item[0] == target):  # the charts first: a
+            write_output(path, data)  # bulletin is not written (or replaced) with links to charts that failed
     except OSError as exc:
         fail_unwritable(target, exc, language)
     figures = document.bulletin
