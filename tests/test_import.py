@@ -566,3 +566,25 @@ def test_xlsx_escapes_are_decoded_as_excel_shows_them(catalog: Path, tmp_path: P
     records = {r.key: r.standard for r in load_catalog(catalog).records}
     assert records["DB41/T 101-2023"].title == "名称_x0041_字样"
     assert records["DB41/T 101-2023"].scope == "第一行\n第二\v行"
+
+
+def test_a_hidden_first_sheet_is_passed_over_and_a_wrong_sheet_names_the_others(catalog: Path, tmp_path: Path) -> None:
+    # Workbooks often keep a hidden lookup sheet first: it was read as "the first sheet", and the error ("no
+    # header row") named no sheet and did not mention --sheet.
+    book = Workbook()
+    hidden = book.active
+    hidden.title = "代码表"
+    hidden["A1"] = "国家标准"
+    hidden.sheet_state = "hidden"
+    sheet = book.create_sheet("明细表")
+    sheet.append(["标准号", "标准名称", "状态", "实施日期"])
+    sheet.append(["DB41/T 111-2023", "机关食堂服务规范", "现行", "2023-09-01"])
+    source = tmp_path / "hidden.xlsx"
+    book.save(source)
+    code, out, _ = run(str(source), "--into", str(catalog))
+    assert code == 0 and "records/local/DB41-T-111-2023.yaml" in out
+    hidden.sheet_state = "visible"
+    book.save(source)
+    code, _, err = run(str(source), "--into", str(catalog), "--lang", "en")
+    message = " ".join(err.split())
+    assert code == 2 and "sheet '代码表'" in message and "other sheets: 明细表 (choose one with --sheet)" in message

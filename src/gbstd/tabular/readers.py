@@ -103,14 +103,25 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
                     f"no sheet {sheet!r} (sheets: {', '.join(names)})",
                 )
             )
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        # the first sheet the user sees: a workbook often keeps a hidden lookup sheet first
+        visible = [w for w in book.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
+        worksheet = book[sheet] if sheet is not None else (visible or book.worksheets)[0]
         title = worksheet.title
         member = getattr(worksheet, "_worksheet_path", None)  # the sheet's XML inside the zip
         grid = _sheet_grid(worksheet)
     finally:
         book.close()
     scan = _scan_sheet(path, member)
-    table = _from_grid(grid, f"sheet {title}", scan.uncached, scan.merges)
+    try:
+        table = _from_grid(grid, f"sheet {title}", scan.uncached, scan.merges)
+    except TableError as exc:
+        if len(names) < 2:
+            raise
+        others = [name for name in names if name != title]
+        raise TableError(Text(  # the other sheets may hold the table: say which was read and how to choose
+            f"工作表“{title}”：{exc.text.zh}；其他工作表：{'、'.join(others)}（用 --sheet 指定）",
+            f"sheet {title!r}: {exc.text.en}; other sheets: {', '.join(others)} (choose one with --sheet)",
+        )) from None
     table.sheets = names
     return table
 
