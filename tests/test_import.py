@@ -588,3 +588,22 @@ def test_a_hidden_first_sheet_is_passed_over_and_a_wrong_sheet_names_the_others(
     code, _, err = run(str(source), "--into", str(catalog), "--lang", "en")
     message = " ".join(err.split())
     assert code == 2 and "sheet '代码表'" in message and "other sheets: 明细表 (choose one with --sheet)" in message
+
+
+def test_extra_keys_that_read_as_columns_come_back_as_extra_keys(catalog: Path, tmp_path: Path) -> None:
+    # An extra key 说明 (another name of the 备注 column) was exported as a 说明 column, and the table was then
+    # refused whole: "备注 and 说明 are the same column".
+    source = catalog / "records/local/DB41-T-5-2023.yaml"
+    source.parent.mkdir(parents=True)
+    source.write_text("code: DB41/T 5-2023\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2023-09-01\n"
+                      "note: 备注内容\nextra:\n  说明: 额外说明\n  Code: 另一个\n  联系人: 张三\n", encoding="utf-8")
+    table = tmp_path / "t.xlsx"
+    assert runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table)]).exit_code == 0
+    headers = [cell.value for cell in next(load_workbook(table).active.iter_rows(max_row=1))]
+    assert {"附加:说明", "附加:Code", "联系人"} <= set(headers)
+    source.unlink()
+    code, out, _ = run(str(table), "--into", str(catalog))
+    assert code == 0, out
+    standard = {r.key: r.standard for r in load_catalog(catalog).records}["DB41/T 5-2023"]
+    assert standard.extra == {"说明": "额外说明", "Code": "另一个", "联系人": "张三"}
+    assert standard.note == "备注内容"

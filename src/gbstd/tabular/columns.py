@@ -90,3 +90,25 @@ def column_for(header: str) -> Column | None:
     """The known column a header names, in any accepted spelling; None for an unknown column."""
     key = _LOOKUP.get(fold_header(header))
     return COLUMN_BY_KEY[key] if key else None
+
+
+# A header that names an ``extra`` key outright, whatever the key reads like: ``附加:说明`` is the key 说明,
+# never the 备注 column that 说明 is another name of. The export writes such a key so.
+_EXTRA_PREFIXES = ("附加:", "附加：", "extra:")
+EXTRA_PREFIX = {"zh": "附加:", "en": "extra:"}
+
+
+def explicit_extra(header: str) -> str | None:
+    """The ``extra`` key a header marked with an extra prefix names; None for any other header."""
+    for prefix in _EXTRA_PREFIXES:
+        if header[: len(prefix)].casefold() == prefix:
+            return header[len(prefix):]
+    return None
+
+
+def extra_header(key: str, lang: str) -> str:
+    """The header an ``extra`` key is exported under: the key itself, unless it would read as a known column,
+    as another extra key or as no header at all (the table could not be imported again)."""
+    if key.strip() and column_for(key) is None and explicit_extra(key) is None:
+        return key
+    return EXTRA_PREFIX.get(lang, EXTRA_PREFIX["zh"]) + key

@@ -47,7 +47,7 @@ from gbstd.i18n import Lang, Text
 from gbstd.model.code import try_parse
 from gbstd.model.standard import Standard, Status
 from gbstd.tabular.cells import CellValue
-from gbstd.tabular.columns import COLUMN_BY_KEY, column_for
+from gbstd.tabular.columns import COLUMN_BY_KEY, column_for, explicit_extra
 from gbstd.tabular.mapping import LIST_SPLITTERS, TABLE_FIELDS, CellProblem, RowRecord, row_to_record
 from gbstd.tabular.readers import Table, TableError
 from gbstd.tabular.rendering import Pending, rendered
@@ -149,7 +149,8 @@ def map_headers(headers: list[str]) -> HeaderMap:
     extras: list[tuple[str, int]] = []
     seen_extra: set[str] = set()
     for index, header in enumerate(headers):
-        column = column_for(header) if header else None
+        named = explicit_extra(header)  # 附加:说明: the extra key 说明, not the 备注 column
+        column = column_for(header) if header and named is None else None
         if column is not None:
             if column.key in known:
                 first = headers[known[column.key]]
@@ -161,7 +162,7 @@ def map_headers(headers: list[str]) -> HeaderMap:
                 )
             known[column.key] = index
             continue
-        name = header or f"列{index + 1}"
+        name = named if named is not None else header or f"列{index + 1}"
         if name in seen_extra:
             raise TableError(Text(f"列名“{name}”重复", f"column {name!r} appears twice"))
         seen_extra.add(name)

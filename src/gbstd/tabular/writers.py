@@ -17,7 +17,7 @@ from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang
 from gbstd.model.code import TIER_RANK
 from gbstd.tabular.cells import CellValue, cell_text
-from gbstd.tabular.columns import COLUMNS
+from gbstd.tabular.columns import COLUMNS, extra_header
 from gbstd.tabular.mapping import record_to_row
 from gbstd.tabular.safety import markdown_text, neutralise_row
 from gbstd.undecodable import utf8_bytes
@@ -56,7 +56,7 @@ def build_table(records: Iterable[Record], lang: Lang = "zh", members: bool = Fa
                 seen.add(header)
                 extra_headers.append(header)
     keys = [c.key for c in COLUMNS] + [f"extra:{h}" for h in extra_headers]
-    headers = [c.header(lang) for c in COLUMNS] + extra_headers
+    headers = [c.header(lang) for c in COLUMNS] + [extra_header(h, lang) for h in extra_headers]
     rows: list[list[CellValue]] = []
     for number, record in enumerate(ordered, start=1):
         values = record_to_row(record.standard, record.code, lang)
