@@ -607,3 +607,16 @@ def test_extra_keys_that_read_as_columns_come_back_as_extra_keys(catalog: Path, 
     standard = {r.key: r.standard for r in load_catalog(catalog).records}["DB41/T 5-2023"]
     assert standard.extra == {"说明": "额外说明", "Code": "另一个", "联系人": "张三"}
     assert standard.note == "备注内容"
+
+
+def test_a_csv_that_is_not_one_says_what_it_is(catalog: Path, tmp_path: Path) -> None:
+    # An XLSX saved as .csv, and a UTF-8 file with one line in another encoding, both got "cannot tell the
+    # CSV's encoding" with nothing to go on.
+    source = tmp_path / "t.csv"
+    xlsx_file(tmp_path / "real.xlsx", ROWS)
+    source.write_bytes((tmp_path / "real.xlsx").read_bytes())
+    code, _, err = run(str(source), "--into", str(catalog), "--lang", "en")
+    assert code == 2 and "this is an XLSX (ZIP) file, not a CSV: rename it to .xlsx" in " ".join(err.split())
+    source.write_bytes(csv_bytes(ROWS) + b"3,101,GB/T 3-2020,\x81\n")
+    code, _, err = run(str(source), "--into", str(catalog), "--lang", "en")
+    assert code == 2 and "line 4 has bytes that are not UTF-8" in " ".join(err.split())

@@ -227,17 +227,24 @@ def decode_csv(data: bytes) -> tuple[str, str]:
             return data.decode(encoding), {"utf-8-sig": "UTF-8 with BOM"}.get(encoding, "UTF-16")
     try:
         return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first = exc.start
     try:
         return data.decode("gb18030"), "GB18030/GBK"
     except UnicodeDecodeError:
-        raise TableError(
-            Text(
-                "无法识别 CSV 的编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）",
-                "cannot tell the CSV's encoding (UTF-8, UTF-8 with BOM, GBK/GB18030 are read)",
-            )
-        ) from None
+        pass
+    if data.startswith(b"PK\x03\x04"):  # a ZIP: an XLSX saved (or renamed) as .csv
+        raise TableError(Text("这是 XLSX（ZIP）文件，不是 CSV：请把扩展名改为 .xlsx",
+                              "this is an XLSX (ZIP) file, not a CSV: rename it to .xlsx"))
+    line = data.count(b"\n", 0, first) + 1  # where UTF-8 first fails: a cell pasted in another encoding
+    raise TableError(
+        Text(
+            f"无法识别 CSV 的编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）：第 {line} 行起有不是 UTF-8 的字节，"
+            "全文也不是 GBK（可能混有两种编码）",
+            f"cannot tell the CSV's encoding (UTF-8, UTF-8 with BOM, GBK/GB18030 are read): line {line} has bytes "
+            "that are not UTF-8, and the whole file is not GBK either (two encodings mixed?)",
+        )
+    )
 
 
 def read_csv(path: Path) -> Table:
