@@ -208,3 +208,22 @@ def test_sarif_locations_are_uri_references(path: str, uri: str, base: bool) -> 
     assert location["uri"] == uri
     assert ("uriBaseId" in location) is base  # a base only for a relative reference
     assert (urlsplit(uri).scheme == "") is base
+
+
+def test_text_keeps_one_line_per_finding_and_sarif_help_follows_the_language(catalog: Path) -> None:
+    from gbstd.reporters.text import render_text
+
+    finding = Finding("C007", Text("标题\n第二行", "a title\nsecond line"), "records/a.yaml", line=2, column=8,
+                      severity=Severity.WARNING)
+    text = render_text(ReportInput(FindingSet([finding]), lang="en"))
+    lines = [line for line in text.splitlines() if "C007" in line]
+    assert lines == ["  records/a.yaml:2:8: warning C007 a title second line"]
+    _, out = run(catalog, "--format", "sarif", "--lang", "zh")
+    rules = json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
+    assert "做什么" in next(r for r in rules if r["id"] == "C007")["help"]["text"]
+
+
+def test_the_minus_sign_has_a_stand_in() -> None:
+    from gbstd.cli.console import stand_in
+
+    assert stand_in("−") == "-"  # `dupes --help` showed "(n ? 1 for n members)" on a GBK console

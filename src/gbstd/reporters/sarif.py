@@ -21,7 +21,7 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def rule_descriptor(rule: type[Rule], report: ReportInput) -> dict[str, Any]:
-    doc = rule.doc()
+    doc = rule.doc(report.lang)
     title, _, body = doc.partition("\n")
     return {
         "id": rule.code,

@@ -82,7 +82,8 @@ def render_text(report: ReportInput) -> str:
 
 
 def _line(rich: _Rich, wrap: dict[str, tuple[str, str]], finding: Finding, lang: Lang) -> str:
-    path, message = printable(finding.path), printable(finding.message.get(lang))
+    # one finding, one line (`path:line:col: …`, as editors and grep read it): a title's line break is a space
+    path, message = printable(finding.path), printable(finding.message.get(lang)).replace("\n", " ")
     head = f"  {path}:{finding.line}:{finding.column}: "
     style = _STYLE[finding.severity]
     level = finding.severity.label.get(lang)
