@@ -224,6 +224,11 @@ def test_docx_follows_gb_t_9704(make_catalog: CatalogFactory, tmp_path: Path) ->
     assert (round(mm(section.page_width)), round(mm(section.page_height))) == (210, 297)
     assert (round(mm(section.top_margin)), round(mm(section.left_margin))) == (37, 28)
     assert (round(mm(section.right_margin)), round(mm(section.bottom_margin))) == (26, 35)  # 156 × 225 text block
+    # 28 characters a line: a grid of lines and characters whose pitch fits them in 156 mm (16 pt alone: 27)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid is not None and grid.get(qn("w:type")) == "linesAndChars"
+    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    assert int(156 / 25.4 * 72 / pitch) == 28
 
     def east_asia(run: object) -> str | None:
         fonts = run._element.rPr.rFonts  # type: ignore[attr-defined]

@@ -41,6 +41,7 @@ class OfficialLayout:
     block_width_mm: float = 156
     block_height_mm: float = 225
     lines_per_page: int = 22
+    chars_per_line: int = 28
     body_font: str = "仿宋_GB2312"
     title_font: str = "方正小标宋简体"
     heading1_font: str = "黑体"
@@ -66,7 +67,27 @@ class OfficialLayout:
         return int(self.block_height_mm / 25.4 * 72 / self.lines_per_page * 10) / 10
 
 
+    @property
+    def char_space(self) -> int:
+        """The document grid's ``w:charSpace``: how much narrower than the body font each character's pitch is,
+        in 1/4096 pt, so that ``chars_per_line`` characters fill the block (16 pt alone fits 27.6)."""
+        pitch = self.block_width_mm / 25.4 * 72 / self.chars_per_line
+        return round((pitch - self.body_size) * 4096)
+
+
 LAYOUT = OfficialLayout()
+
+
+def _document_grid(section: Any) -> None:
+    """The 22 × 28 grid of GB/T 9704 as official templates set it: lines and characters (``linesAndChars``)."""
+    properties = section._sectPr
+    grid = properties.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        properties.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(round(LAYOUT.line_pitch_pt * 20)))
+    grid.set(qn("w:charSpace"), str(LAYOUT.char_space))
 
 
 def set_fonts(run: Run, east_asia: str, size: float, latin: str = LAYOUT.latin_font) -> None:
@@ -151,6 +172,7 @@ def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str |
     # The page number's dash sits 7 mm below the text block.
     section.footer_distance = Mm(LAYOUT.bottom_mm - 7 - 5)
     section.header_distance = Mm(15)
+    _document_grid(section)
     normal = document.styles["Normal"]
     normal.font.name = LAYOUT.latin_font
     normal.font.size = Pt(LAYOUT.body_size)
