@@ -28,6 +28,7 @@ from gbstd.rules.c014_reference_abolished import ReferenceAbolished
 from gbstd.rules.c015_reference_unknown import ReferenceUnknown
 from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
+from gbstd.rules.c018_suppression_unknown import SuppressionUnknown
 from gbstd.rules.d001_duplicate_subject import DuplicateSubject
 from gbstd.rules.d002_remakes_upper_tier import RemakesUpperTier
 from gbstd.rules.d003_sibling_copy import SiblingCopy
@@ -77,7 +78,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     YamlSyntax, DuplicateKey, EmptyFile, BinaryFile, NotUtf8, Utf8Bom, TabIndent, InvisibleCharacter, FileTooLarge, UnreadableFile, StrayFile,
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
-    SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling,
+    SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling, SuppressionUnknown,
     DuplicateSubject, RemakesUpperTier, SiblingCopy,
     ModuleGap, ModuleDead, LinkageUndeclared, LinkageTarget, ProjectStalled, ProcessIncomplete, ProjectCovered,
     ProjectIdentity, StageOrder, FrameworkModule,
