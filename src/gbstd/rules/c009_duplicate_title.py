@@ -41,7 +41,8 @@ class DuplicateTitle(Rule):
         DB41/T 100-2020 机关食堂服务规范  and  DB41/T 230-2022 机关食堂服务规范, both 现行
 
     Use instead:
-        abolish one, or declare `replaces:` if the newer one is a revision of the older
+        abolish one; or, if the newer one is a revision of the older, declare `replaces:` on the newer and
+        `replaced_by:` with status 废止 on the older
     """
 
     code = "C009"

@@ -25,7 +25,8 @@ class SupersessionCycle(Rule):
         DB41/T 1-2023  replaces: [DB41/T 1-2020]
 
     Use instead:
-        only the newer standard lists the older one in `replaces`
+        DB41/T 1-2020  replaced_by: [DB41/T 1-2023], status 废止
+        DB41/T 1-2023  replaces: [DB41/T 1-2020]
     """
 
     code = "C013"
