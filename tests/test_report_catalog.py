@@ -188,3 +188,19 @@ def test_text_longer_than_a_cell_is_cut_visibly_and_control_characters_survive(t
     assert row["D"] == "标准_x0007_名称"
     with zipfile.ZipFile(out) as book:
         assert "标准_x0007_名称" in "".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xml"))
+
+
+def test_output_dash_is_standard_output_not_a_file_named_dash(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # `-o -` wrote a file literally named "-" (and a bulletin's "--charts" directory beside it).
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app
+
+    monkeypatch.chdir(tmp_path)
+    sample = Path(__file__).resolve().parent.parent / "standards"
+    runner = CliRunner()
+    result = runner.invoke(app, ["report", "catalog", str(sample), "-o", "-", "-f", "csv"])
+    assert result.exit_code == 0 and "GB/T 41568-2022" in result.stdout
+    result = runner.invoke(app, ["report", "bulletin", str(sample), "-p", "2023H2", "-o", "-"])
+    assert result.exit_code == 2
+    assert list(tmp_path.iterdir()) == []

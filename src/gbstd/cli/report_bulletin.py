@@ -104,6 +104,9 @@ def bulletin(
                   f"the period {chosen.key} has not started yet (as of {day}); a bulletin covers a period "
                   "that has begun"), language)
     fmt = choose_format(output_format, output, _SUFFIXES, BulletinFormat.md, language).value
+    if output is not None and str(output) == "-":
+        fail(Text("通报连同图表写入文件，-o 须给出文件名（如 -o bulletin.md）",
+                  "a bulletin is written to a file, with its charts: give -o a file name (e.g. -o bulletin.md)"), language)
     target = output or Path(f"bulletin-{chosen.key}.{fmt}")
     if target.exists() and target.is_dir():
         fail(Text(f"输出路径是目录：{target}", f"the output path is a directory: {target}"), language)

@@ -76,6 +76,8 @@ def catalog(
     """
     language = lang.value
     path = named_catalog(path, catalog_option, language)
+    if output is not None and str(output) == "-":  # as most tools read it: standard output, not a file named "-"
+        output = None
     chosen = choose_format(output_format, output, _SUFFIXES, TableFormat.md, language)
     if chosen is TableFormat.xlsx and output is None:
         fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)
