@@ -65,7 +65,7 @@ def _rich_text(report: ReportInput) -> str:
         console.print(
             f"  {escape(printable(finding.path))}:{finding.line}:{finding.column}: "
             f"[{_STYLE[finding.severity]}]{finding.severity.label.get(report.lang)}[/] [bold]{finding.rule}[/] "
-            f"{escape(printable(finding.message.get(report.lang)))}"
+            f"{escape(printable(finding.message.get(report.lang)).replace(chr(10), chr(32)))}"  # one line a finding
         )
     if report.result.findings:
         console.print()
