@@ -322,3 +322,19 @@ def test_shallow_clone(history: tuple[git.Repo, Path, str], tmp_path: Path) -> N
     assert "shallow clone" in err(result) and "git fetch" in err(result)
     result = runner.invoke(app, ["lint", str(clone_root), "--changed-since", "HEAD~1", "--lang", "en"])
     assert result.exit_code == 2 and "--deepen" in err(result)
+
+
+def test_new_findings_match_word_for_word_before_place() -> None:
+    # Two findings of one rule at one place, one of them there before: the one the change brought is reported,
+    # whatever the order (matching by place alone reported the old cycle and hid the new one).
+    from gbstd.findings import Finding
+    from gbstd.i18n import Text
+    from gbstd.linting import _new_findings
+
+    def cycle(words: str) -> Finding:
+        return Finding("C013", Text(words, words), "records/a.yaml", "DB41/T 1-2020", loc=("replaces",))
+
+    old, new = cycle("A → B → A"), cycle("A → C → A")
+    assert _new_findings([new, old], [cycle("A → B → A")]) == [new]
+    # a message that changed only in its words (an edited title quoted) is the finding it was
+    assert _new_findings([cycle("A → B′ → A")], [cycle("A → B → A")]) == []
