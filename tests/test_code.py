@@ -131,3 +131,12 @@ def test_an_unknown_prefix_is_named_as_written_and_the_hint_fits_the_config() ->
     message = configured.value.reason.en
     assert "unknown prefix HNJGSW," in message and "does not match internal_code_pattern" in message
     assert StandardCode.parse("HNJGSW 102-2022", INTERNAL).canonical == "HNJGSW 102-2022"
+
+
+def test_an_internal_code_without_its_space_splits_at_the_prefix() -> None:
+    # HNJGSW102-2022 under a pattern that accepts it was read as HNJGSW10 2-2022: one standard, two codes.
+    loose = re.compile(r"^HNJGSW ?\d+-\d{4}$")
+    assert StandardCode.parse("HNJGSW102-2022", loose).canonical == "HNJGSW 102-2022"
+    assert StandardCode.parse("HNJGSW 102-2022", loose).canonical == "HNJGSW 102-2022"
+    bench = re.compile(r"^[A-Z]{2}JGSW(\d{2}){0,2} \d+-\d{4}$")
+    assert StandardCode.parse("HNJGSW4101 123-2024", bench).canonical == "HNJGSW4101 123-2024"

@@ -620,3 +620,19 @@ def test_a_csv_that_is_not_one_says_what_it_is(catalog: Path, tmp_path: Path) ->
     source.write_bytes(csv_bytes(ROWS) + b"3,101,GB/T 3-2020,\x81\n")
     code, _, err = run(str(source), "--into", str(catalog), "--lang", "en")
     assert code == 2 and "line 4 has bytes that are not UTF-8" in " ".join(err.split())
+
+
+def test_multi_line_values_keep_their_lines_through_a_record_file() -> None:
+    # A Windows line break in a CSV cell made a double-quoted "\r\n" value; NEL in a block came back as \n.
+    import io
+
+    from ruamel.yaml import YAML
+
+    from gbstd.catalog.newrecord import yaml_value
+
+    for value, expected in (("第一行\r\n第二行", "第一行\n第二行"), ("甲\x85乙\n丙", "甲\x85乙\n丙"),
+                            ("甲\u2028乙\n丙", "甲\u2028乙\n丙"), ("甲\n乙", "甲\n乙")):
+        buffer = io.StringIO()
+        YAML().dump({"scope": yaml_value("scope", value)}, buffer)
+        assert YAML(typ="safe").load(buffer.getvalue())["scope"] == expected
+        assert "\\r" not in buffer.getvalue()

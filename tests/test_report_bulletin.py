@@ -513,8 +513,8 @@ def test_one_standard_in_two_files_is_counted_once(make_catalog: CatalogFactory,
     plain = tmp_path / "plain.json"
     assert runner.invoke(app, [*args[:2], str(single), *args[2:], "-o", str(plain)]).exit_code == 0
     expected = json.loads(plain.read_text(encoding="utf-8"))["figures"]
-    for key in ("published", "effective", "in_force_at_end"):
-        assert once[key] == expected[key]
+    for key in ("records_total", "published", "effective", "in_force_at_end", "reviews"):
+        assert once[key] == expected[key], key
     assert "records/copy/DB4103-T-9002-2023.yaml" in result.stderr and "C008" in result.stderr
 
 

@@ -80,6 +80,8 @@ class Lineage:
                     state[nxt] = 1
                     path.append(nxt)
                     pending.append(iter(sorted(self.edges.get(nxt, ()))))
+        if not found:
+            return []  # a walk that meets no cycle proves there is none: no second pass for a clean catalog
         named = {code for cycle in found.values() for code in cycle}
         for loop in self._loops():
             for code in sorted(loop - named):

@@ -80,14 +80,15 @@ def schema_line(path: Path, root: Path) -> str:
     return f"# yaml-language-server: $schema={schema_ref(path, root)}\n"
 
 
-# What YAML's printable set leaves out, and the carriage return (a block scalar normalises line breaks).
-_NOT_IN_BLOCK = re.compile("[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What YAML's printable set leaves out, and what a block scalar would read as a line break (CR, NEL, LS, PS).
+_NOT_IN_BLOCK = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def yaml_value(key: str, value: Any) -> Any:
     """A Python value as the round-trip YAML node it should be written as."""
     if isinstance(value, str):
         if "\n" in value:
+            value = value.replace("\r\n", "\n")  # a Windows line break is a line break (a block keeps no CR)
             # a block keeps lines as they read; a character a block cannot hold (a control character, a
             # carriage return: YAML would refuse or normalise it) needs the escapes of double quotes
             return DoubleQuotedScalarString(value) if _NOT_IN_BLOCK.search(value) else LiteralScalarString(value)

@@ -90,7 +90,8 @@ _GB_RE = re.compile(rf"^GB(?:/?(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
 _DB_RE = re.compile(rf"^DB(?P<region>\d{{2}}|\d{{4}}|\d{{6}})(?:/?(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
 _INDUSTRY_RE = re.compile(rf"^(?P<prefix>[A-Z]{{2,4}})(?:/(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
 _ORG_RE = re.compile(rf"^(?P<kind>[TQ])/(?P<org>[A-Z][A-Z0-9]*?) ?{_NUMBER_YEAR}$")
-_INTERNAL_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)?) ?{_NUMBER_YEAR}$")
+# The prefix is the shortest that leaves a number, as for an unknown prefix: HNJGSW102-2022 is HNJGSW 102.
+_INTERNAL_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]*?(?:/[A-Z0-9]+)?) ?{_NUMBER_YEAR}$")
 # Looks like a code under a prefix nobody registered (often an internal code such as HNJGSW 101-2022).
 # The prefix is the shortest that leaves a number (HNJGSW102-2022: HNJGSW, not HNJGSW10).
 _UNKNOWN_PREFIX_RE = re.compile(rf"^(?P<prefix>[A-Z][A-Z0-9]{{1,15}}?)(?:/[TZ])? ?{_NUMBER_YEAR}$")

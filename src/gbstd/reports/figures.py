@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.model.code import TIER_RANK, Tier
@@ -210,7 +210,11 @@ def compute_bulletin(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> Bulletin:
-    """Compute every figure of the bulletin in one pass over the records, then ask each source once."""
+    """Compute every figure of the bulletin in one pass over the records, then ask each source once. A second
+    file with a code the catalog already holds (C008) is the same standard: no figure counts it again."""
+    repeated = set(catalog.repeated())
+    if repeated:
+        catalog = replace(catalog, records=[record for record in catalog.records if record.rel not in repeated])
     cutoff = min(period.end, as_of)
     counted = Period(period.start, cutoff, period.key, period.half) if cutoff >= period.start else None
     known_modules = catalog.modules
@@ -256,10 +260,7 @@ def compute_bulletin(
 
 
 def _records(catalog: Catalog, progress: Callable[[int], None] | None) -> Iterable[Record]:
-    """Each standard once: a second file with a code the catalog already holds (C008) is not counted again."""
-    repeated = set(catalog.repeated())
     for record in catalog.records:
-        if record.rel not in repeated:
-            yield record
+        yield record
         if progress:
             progress(1)
