@@ -156,3 +156,21 @@ def test_progress_bars_and_tables_on_a_gbk_terminal_are_ascii(monkeypatch: pytes
     assert stderr.options.ascii_only
     assert "机关事务管理 术语" in shown and "----------" in shown
     assert not {"━", "╸", "╺", "┏", "┃"} & set(shown)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "ascii"])
+def test_json_of_every_command_is_utf8_on_any_console(tmp_path: Path, encoding: str) -> None:
+    # Only lint's documents were UTF-8: review, system, dupes, plan, pipeline and rules wrote JSON in the
+    # console's encoding (GBK bytes; on ASCII, “ as a bare " — invalid JSON).
+    catalog = tmp_path / "standards"
+    shutil.copytree(SAMPLE, catalog, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    commands = [["review", str(catalog), "-f", "json", *AS], ["system", str(catalog), "-f", "json", *AS],
+                ["dupes", str(catalog), "-f", "json"], ["pipeline", str(catalog), "-f", "json", *AS],
+                ["plan", "status", "henan-2021", "-C", str(catalog), "-f", "json", *AS], ["rules", "--json"]]
+    for argv in commands:
+        done = subprocess.run([sys.executable, "-m", "gbstd", *argv], capture_output=True, env=env, check=False)
+        assert done.returncode in (0, 1), (argv, done.stderr.decode("utf-8", "replace"))
+        text = done.stdout.decode("utf-8")  # strict
+        json.loads(text)
+        assert any(ord(c) > 0x7F for c in text), argv  # Chinese written as itself, not escaped away

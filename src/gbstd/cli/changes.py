@@ -24,6 +24,7 @@ from gbstd.cli.common import (
     stderr,
     warn,
 )
+from gbstd.cli.console import print_document
 from gbstd.federation_changes import compare_union
 from gbstd.i18n import Lang, Text
 from gbstd.reporters.changes import clean, render_json, render_markdown, render_text
@@ -83,7 +84,7 @@ def changes(
         )
     found = compare_or_fail(named_catalog(path, catalog, language), since, until, language, member, allow_missing)
     if output_format is ChangesFormat.json:
-        typer.echo(render_json(found), nl=False)
+        print_document(render_json(found))
     elif output_format is ChangesFormat.markdown:
         typer.echo(render_markdown(found, language), nl=False)
     else:

@@ -10,8 +10,12 @@ a buffer first, Markdown, messages). Files written with ``-o`` are untouched: th
 from __future__ import annotations
 
 import codecs
+import io
 import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
 
 ERROR_HANDLER = "gbstd-ascii"
 
@@ -58,3 +62,28 @@ def make_streams_safe() -> None:
             reconfigure(errors=ERROR_HANDLER)
         except (ValueError, OSError):  # a closed or detached stream: nothing will be written to it
             continue
+
+
+
+@contextmanager
+def document_stream() -> Iterator[TextIO]:
+    """Standard output as a UTF-8 text stream, whatever the console's encoding, for a document programs read
+    (JSON): a GBK console wrote it in GBK, and an ASCII one put a stand-in ``"`` for ``“`` into it (invalid
+    JSON). Standard output itself when it takes no bytes (a test's capture)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", errors="surrogateescape", newline="", write_through=True)
+    try:
+        yield stream
+    finally:
+        stream.flush()
+        stream.detach()  # standard output stays open
+
+
+def print_document(text: str, newline: bool = False) -> None:
+    """Print a document programs read through :func:`document_stream`."""
+    with document_stream() as stream:
+        stream.write(text + "\n" if newline else text)

@@ -23,6 +23,7 @@ from gbstd.cli.common import (
     named_catalog,
     progress_bar,
 )
+from gbstd.cli.console import document_stream
 from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Lang, Text
 from gbstd.reporters.dupes import DUPES_FORMATS, Against, render_table, write_json
@@ -122,7 +123,8 @@ def _report(
     if output_format is DupesFormat.table:
         sys.stdout.write(render_table(found.groups, extra, language, sys.stdout.isatty(), sides))
     elif output_format is DupesFormat.json:
-        write_json(found.groups, extra, language, sys.stdout, flat_pairs, sides)
+        with document_stream() as stream:
+            write_json(found.groups, extra, language, stream, flat_pairs, sides)
     else:
         rendered = DUPES_FORMATS[output_format.value](found.groups, extra, language, flat_pairs, sides)
         if isinstance(rendered, bytes):  # CSV: the catalog export's bytes, BOM included

@@ -29,6 +29,7 @@ from gbstd.cli.common import (
     progress_bar,
     stderr,
 )
+from gbstd.cli.console import print_document
 from gbstd.i18n import Lang, Text
 from gbstd.model.config import Config
 from gbstd.printable import printable
@@ -133,7 +134,7 @@ def status(
     root, config = _configured(named_catalog(path, catalog_option, language), language)
     rows = member_statuses(root, config)
     if output_format is StatusFormat.json:
-        typer.echo(json.dumps({"members": [row.to_json(language) for row in rows]}, ensure_ascii=False, indent=2))
+        print_document(json.dumps({"members": [row.to_json(language) for row in rows]}, ensure_ascii=False, indent=2), newline=True)
     else:
         labels = {
             "ok": Text("正常", "ok"), "missing": Text("缺失", "missing"),

@@ -19,6 +19,7 @@ from gbstd.cli.common import (
     fail_if_missing,
     named_catalog,
 )
+from gbstd.cli.console import print_document
 from gbstd.gitrepo import FieldChange, RecordHistory, record_history
 from gbstd.i18n import Lang, Text
 from gbstd.printable import printable
@@ -64,7 +65,7 @@ def history(
     except CatalogError as exc:
         fail(exc.text, language)
     if output_format is HistoryFormat.json:
-        typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+        print_document(json.dumps(found.to_json(), ensure_ascii=False, indent=2), newline=True)
     else:
         typer.echo(printable(render_history(found, language)), nl=False)
 

@@ -26,6 +26,7 @@ from gbstd.cli.common import (
     parse_as_of,
     parse_date_option,
 )
+from gbstd.cli.console import print_document
 from gbstd.i18n import Lang, Text
 from gbstd.jsontext import json_document
 from gbstd.pipeline import project_states, stage_counts
@@ -100,7 +101,7 @@ def pipeline(
         if counts is not None:
             document["period"] = {"from": start, "to": end, "counted_to": counted_to.isoformat(),
                                   "stages": {k.value: v for k, v in counts.items()}}
-        typer.echo(json_document(document), nl=False)
+        print_document(json_document(document))
         return
     if output_format is PipelineFormat.markdown:
         typer.echo(pipeline_markdown(states, language), nl=False)

@@ -22,6 +22,7 @@ from gbstd.cli.common import (
     note_unread,
     parse_as_of,
 )
+from gbstd.cli.console import print_document
 from gbstd.i18n import Lang, Text
 from gbstd.plans import plan_progress
 from gbstd.reports.plan_status import render_json, render_markdown, render_text
@@ -88,7 +89,7 @@ def status(
     chosen = _choose(catalog, plan, as_path, language)
     progress = [plan_progress(plan_file, catalog, day) for plan_file in chosen]
     if output_format is Format.json:
-        sys.stdout.write(render_json(progress))
+        print_document(render_json(progress))
     elif output_format is Format.markdown:
         sys.stdout.write(render_markdown(progress, language))
     else:

@@ -34,6 +34,7 @@ from gbstd.cli.common import (
     parse_as_of,
     stderr,
 )
+from gbstd.cli.console import print_document
 from gbstd.i18n import Lang, Text
 from gbstd.jsontext import json_document
 from gbstd.model.code import Tier
@@ -163,7 +164,7 @@ def review(
                                overdue=overdue, due_within=window)
     summary = worklist.summary.line(policy).get(language)
     if output_format is Format.json:
-        sys.stdout.write(render_json(worklist, policy, language))
+        print_document(render_json(worklist, policy, language))
     elif output_format is Format.csv:
         sys.stdout.buffer.write(render_csv(worklist, language))
         sys.stdout.flush()

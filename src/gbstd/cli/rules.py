@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gbstd.cli.common import LangChoice, LangOption, fail
+from gbstd.cli.console import print_document
 from gbstd.i18n import Text
 from gbstd.rules import ALL_RULES, RULES_BY_CODE
 
@@ -26,7 +27,7 @@ def rules(
     """
     if as_json:
         rows = [{"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary.get(lang.value)} for r in ALL_RULES]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_document(json.dumps(rows, ensure_ascii=False, indent=2), newline=True)
         return
     table = Table(show_lines=False)
     for column in ("code", "name", "severity", "summary"):

@@ -25,6 +25,7 @@ from gbstd.cli.common import (
     parse_as_of,
     stderr,
 )
+from gbstd.cli.console import print_document
 from gbstd.coverage import summarize
 from gbstd.diagram import DiagramError, write_diagram
 from gbstd.i18n import Text
@@ -98,7 +99,7 @@ def system(
             fail_unwritable(diagram, exc, language)
         stderr.print(Text(f"已写入框架图 {diagram}", f"wrote the diagram to {diagram}").get(language))
     if output_format is SystemFormat.json:
-        typer.echo(json_document(summary.to_json()), nl=False)
+        print_document(json_document(summary.to_json()))
     elif output_format is SystemFormat.markdown:
         typer.echo(system_markdown(summary, language), nl=False)
     else:
