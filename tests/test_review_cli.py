@@ -300,3 +300,29 @@ def test_table_shows_a_title_with_console_markup_as_text(tmp_path: Path) -> None
     code, out, _ = run("review", "-C", str(catalog), "--as-of", AS_OF)
     assert code == 0
     assert "[/]机关[bold]食堂[/bold]" in out and "\x1b" not in out
+
+
+def test_undated_standards_in_force_are_named_and_long_windows_do_not_crash(tmp_path: Path) -> None:
+    # A standard in force with no dates (what `gbstd new` writes) was dropped from the worklist without a word
+    # (system counted it); --due-within 99999y stopped with a date overflow traceback.
+    import json as json_module
+
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app
+
+    root = tmp_path / "c"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    (root / "records" / "DB41-T-1-2020.yaml").write_text(
+        "code: DB41/T 1-2020\ntitle: 公务用车服务规范\nstatus: 现行\n", encoding="utf-8")
+    (root / "records" / "DB41-T-2-2020.yaml").write_text(
+        "code: DB41/T 2-2020\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2020-03-01\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["review", str(root), "-f", "json", "--as-of", "2024-01-01", "--lang", "en"])
+    assert json_module.loads(result.stdout)["undated"] == ["DB41/T 1-2020"]
+    assert "DB41/T 1-2020" in result.stderr and "no review clock" in " ".join(result.stderr.split())
+    for window in ("99999y", "8000y"):
+        result = runner.invoke(app, ["review", str(root), "-f", "json", "--as-of", "2021-01-01", "--due-within", window])
+        assert result.exit_code in (0, 1) and result.exception is None or isinstance(result.exception, SystemExit)
+        assert [item["code"] for item in json_module.loads(result.stdout)["items"]] == ["DB41/T 2-2020"]

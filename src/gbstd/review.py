@@ -226,6 +226,14 @@ def latest_review(standard: Standard, as_of: dt.date) -> tuple[int, Review] | No
     return best
 
 
+def _after(day: dt.date, span: relativedelta) -> dt.date:
+    """``span`` after ``day``; past the calendar's end, its last day (`--due-within 99999y`)."""
+    try:
+        return day + span
+    except (OverflowError, ValueError):
+        return dt.date.max
+
+
 def _months_after(day: dt.date, months: int) -> dt.date:
     """``months`` after ``day``, clipped to a shorter month's end; past the calendar's end, its last day."""
     try:
@@ -365,6 +373,7 @@ class Worklist:
     as_of: dt.date
     items: list[ReviewState]
     summary: ReviewSummary
+    undated: list[str] = field(default_factory=list)  # in force without an effective or publication date
 
 
 def region_matches(region: str | None, wanted: Iterable[str]) -> bool:
@@ -391,8 +400,9 @@ def review_worklist(
     """
     tier_set, region_list, module_set = set(tiers), list(regions), set(modules)
     ancestry = module_ancestry(catalog.system)
-    horizon = as_of + due_within if due_within is not None else None
+    horizon = _after(as_of, due_within) if due_within is not None else None
     items: list[ReviewState] = []
+    undated: list[str] = []
     for record in catalog.records:
         if tier_set and record.tier not in tier_set:
             continue
@@ -403,6 +413,8 @@ def review_worklist(
             continue
         state = review_state(record, policy, as_of, chain)
         if state.state is DueState.NOT_APPLICABLE:
+            if state.in_force and state.anchor is None:
+                undated.append(record.key)  # in force, but no date to start its review clock from
             continue
         if overdue or horizon is not None:
             keep_overdue = overdue and state.is_overdue
@@ -412,7 +424,7 @@ def review_worklist(
                 continue
         items.append(state)
     items.sort(key=lambda s: s.sort_key)
-    return Worklist(as_of, items, ReviewSummary.of(items))
+    return Worklist(as_of, items, ReviewSummary.of(items), undated)
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,13 @@ def review(
     else:
         render_table(worklist, language)
         typer.echo(summary)
+    if worklist.undated:  # not on the list, and not silently: the system's count has them
+        shown = "、".join(worklist.undated[:3]) + ("…" if len(worklist.undated) > 3 else "")
+        stderr.print(printable(Text(
+            f"注意：{len(worklist.undated)} 项现行标准没有实施或发布日期，无法计算复审期限，未列入（{shown}）",
+            f"note: {len(worklist.undated)} standard(s) in force have no effective or publication date, so no "
+            f"review clock, and are not listed ({shown.replace('、', ', ')})",
+        ).get(language)), markup=False, highlight=False)
 
 
 def _days_text(state: ReviewState, lang: Lang) -> str:
@@ -238,6 +245,7 @@ def render_json(worklist: Worklist, policy: ReviewPolicy, lang: Lang) -> str:
         "as_of": worklist.as_of.isoformat(),
         "policy": policy.model_dump(mode="json"),
         "summary": worklist.summary.to_json(),
+        "undated": worklist.undated,
         "summary_line": worklist.summary.line(policy).get(lang),
         "items": [state.to_json(lang) for state in worklist.items],
     }

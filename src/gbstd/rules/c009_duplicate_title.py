@@ -72,8 +72,9 @@ class DuplicateTitle(Rule):
                 others = [r.key for r in records if r is not record and r.key not in related and r.key != record.key]
                 if others:
                     listed = ", ".join(others)
-                    where = (Text("同层级、同地区", "same tier and region") if record.tier is Tier.LOCAL
-                             else Text(f"同一发布方 {record.issuer_scope}", f"one issuer, {record.issuer_scope}"))
+                    issuer = record.issuer_scope
+                    where = (Text("同层级、同地区", "same tier and region") if record.tier is Tier.LOCAL or issuer is None
+                             else Text(f"同一发布方 {issuer}", f"one issuer, {issuer}"))
                     yield self.at(record, Text(f"与 {listed} 标准名称相同（{where.zh}）",
                                                f"same title as {listed} ({where.en})"), ("title",), key=False)
 
