@@ -532,3 +532,16 @@ def test_a_bulletin_whose_charts_cannot_be_written_is_not_written(make_catalog: 
     result = runner.invoke(app, ["report", "catalog", str(root), "-o", str(tmp_path / "b-charts" / "t.csv"),
                                  "--lang", "en"])
     assert result.exit_code == 2 and "b-charts is a file, not a directory" in " ".join(result.stderr.split())
+
+
+def test_an_output_path_that_is_a_directory_is_named_not_a_temporary_file(make_catalog: CatalogFactory,
+                                                                           tmp_path: Path) -> None:
+    # The rename's error names its temporary file first: "… .f.svg.q62uj7sa.tmp: Is a directory".
+    root = make_catalog(FIXTURE)
+    (tmp_path / "f.svg").mkdir()
+    result = runner.invoke(app, ["system", str(root), "--diagram", str(tmp_path / "f.svg"), "--lang", "en"])
+    message = " ".join(result.stderr.split())
+    assert result.exit_code == 2 and f"{tmp_path / 'f.svg'} is a directory" in message and ".tmp" not in message
+    (root / "records" / "national").write_text("", encoding="utf-8")  # a file where the tier folder goes
+    result = runner.invoke(app, ["new", "GB/T 1-2020", "-t", "测试", "-m", "101", "-C", str(root), "--lang", "en"])
+    assert result.exit_code == 2 and "national is a file, not a directory" in " ".join(result.stderr.split())

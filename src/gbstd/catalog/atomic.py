@@ -82,6 +82,21 @@ def write_atomic_many(
     _write_together(items, encoding, on_written, None)
 
 
+def unwritable_reason(exc: OSError, target: object) -> Text:
+    """Why ``target`` could not be written, naming the path that failed when it is another: a directory on the
+    way that is a file ("File exists" read as if the output were there), the output that is a directory (a
+    rename names its temporary file first, the user's path second)."""
+    reason = Text(exc.strerror or str(exc), exc.strerror or str(exc))
+    culprit = exc.filename2 if exc.filename2 is not None else exc.filename
+    if isinstance(exc, IsADirectoryError):
+        return Text(f"{culprit or target} 是目录", f"{culprit or target} is a directory")
+    if culprit is None or os.path.abspath(culprit) == os.path.abspath(str(target)):
+        return reason
+    if isinstance(exc, FileExistsError) and not os.path.isdir(culprit):
+        return Text(f"{culprit} 是文件，不是目录", f"{culprit} is a file, not a directory")
+    return Text(f"{culprit}：{reason.zh}", f"{culprit}: {reason.en}")
+
+
 def written_before(exc: OSError, root: Path) -> Text:
     """After :func:`write_atomic_many` failed: the files it had already put in place (each whole: a failure
     while renaming), or that it wrote none (a failure before, its temporary files removed)."""

@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
+from gbstd.catalog.atomic import unwritable_reason
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.federation import load_union
@@ -209,14 +210,7 @@ def warn(message: Text, lang: Lang) -> None:
 def fail_unwritable(target: object, exc: OSError, lang: Lang, then: Text | None = None) -> NoReturn:
     """A file or directory the system would not let a command write: its name and the system's reason (and
     ``then``, what became of the output), one line, exit 2."""
-    reason = Text(exc.strerror or str(exc), exc.strerror or str(exc))
-    culprit = exc.filename
-    if culprit is not None and os.fspath(culprit) != os.fspath(str(target)):
-        # the path that failed is another one: a directory on the way that is a file, a companion file
-        if isinstance(exc, FileExistsError) and not os.path.isdir(culprit):
-            reason = Text(f"{culprit} 是文件，不是目录", f"{culprit} is a file, not a directory")
-        else:
-            reason = Text(f"{culprit}：{reason.zh}", f"{culprit}: {reason.en}")
+    reason = unwritable_reason(exc, target)
     after = then or Text("", "")
     fail(Text(f"无法写入 {target}：{reason.zh}{after.zh}", f"cannot write {target}: {reason.en}{after.en}"), lang)
 

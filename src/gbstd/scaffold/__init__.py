@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gbstd import __version__
-from gbstd.catalog.atomic import write_atomic, write_atomic_many
+from gbstd.catalog.atomic import unwritable_reason, write_atomic, write_atomic_many
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import list_yaml_files
@@ -330,6 +330,7 @@ def new_record(
     try:
         write_atomic(path, render_record(data, path, root, trailer))
     except OSError as exc:  # a read-only checkout, a full disk
-        where, reason = path.relative_to(root).as_posix(), exc.strerror or str(exc)
-        raise ScaffoldError(Text(f"无法写入 {where}：{reason}", f"cannot write {where}: {reason}")) from None
+        where = path.relative_to(root).as_posix()
+        reason = unwritable_reason(exc, path)
+        raise ScaffoldError(Text(f"无法写入 {where}：{reason.zh}", f"cannot write {where}: {reason.en}")) from None
     return path
