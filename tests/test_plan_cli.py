@@ -105,3 +105,19 @@ def test_errors_exit_2(tmp_path: Path) -> None:
     broken = make_catalog(tmp_path / "broken", plan="title: t\n")
     result = runner.invoke(app, ["plan", "status", str(broken / "plans" / "test-plan.yaml"), "--lang", "en"])
     assert result.exit_code == 2 and "has errors" in result.output
+
+
+def test_a_plan_named_whose_file_is_invalid_says_so(tmp_path: Path) -> None:
+    # `plan status bad` said "no plan bad (known: …)" when plans/bad.yaml was there but invalid.
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app
+
+    root = tmp_path / "c"
+    (root / "plans").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    (root / "plans" / "bad.yaml").write_text("title: 坏方案\nissuers: [甲]\nissued: 2024-01-01\nphases: []\n",
+                                              encoding="utf-8")
+    result = CliRunner().invoke(app, ["plan", "status", "bad", "-C", str(root), "--lang", "en"])
+    message = " ".join(result.stderr.split())
+    assert result.exit_code == 2 and "plan file plans/bad.yaml has errors; run `gbstd lint`" in message

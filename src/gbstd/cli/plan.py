@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated
 
 import typer
@@ -121,6 +121,10 @@ def _choose(catalog: Catalog, plan: str | None, as_path: Path | None, lang: Lang
         return found
     if plan is not None and (as_path is None or not as_path.exists()):
         found = [p for p in catalog.plans if p.key == plan]
+        invalid = sorted(rel for rel in broken if PurePosixPath(rel).stem == plan)
+        if not found and invalid:  # the file is there, but not a valid plan: not "no such plan"
+            fail(Text(f"方案文件 {invalid[0]} 有错误，先运行 `gbstd lint`",
+                      f"plan file {invalid[0]} has errors; run `gbstd lint`"), lang)
         if not found:
             known = ", ".join(p.key for p in catalog.plans) or "—"
             fail(
