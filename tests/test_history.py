@@ -197,3 +197,31 @@ def _hash_commit(repo: git.Repo, raw: bytes) -> str:
     done = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], input=raw, capture_output=True,
                           cwd=repo.working_tree_dir, check=True)
     return done.stdout.decode().strip()
+
+
+def test_a_value_set_in_a_merge_is_in_the_history_and_a_plain_merge_is_not(tmp_path: Path) -> None:
+    # A title settled while resolving a merge conflict appeared nowhere: the newest entry showed the main line's
+    # title as the current one.
+    repo, root = init_repo(tmp_path)
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "原标题"))
+    write_record(root, "DB41-T-2-2020.yaml", **standard("DB41/T 2-2020", "另一标准"))
+    commit(repo, "base")
+    main = repo.active_branch.name
+    repo.git.checkout("-b", "side")
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "分支标题"))
+    write_record(root, "DB41-T-2-2020.yaml", **standard("DB41/T 2-2020", "另一标准（修订）"))
+    commit(repo, "side")
+    repo.git.checkout(main)
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "主线标题"))
+    commit(repo, "main")
+    with pytest.raises(git.GitCommandError):
+        repo.git.merge("side")  # a conflict on the first record; the second merges cleanly from side
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "合并时定的标题"))
+    commit(repo, "merge side")
+    catalog = load_catalog(root)
+    first = record_history(catalog, "DB41/T 1-2020")
+    newest = first.entries[0]
+    assert newest.message.strip() == "merge side"
+    assert [(c.field, c.old, c.new) for c in newest.fields] == [("title", "主线标题", "合并时定的标题")]
+    second = record_history(catalog, "DB41/T 2-2020")
+    assert [e.message.strip() for e in second.entries] == ["side", "base"]  # the merge took side's file as it was

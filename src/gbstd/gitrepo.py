@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import shlex
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -345,6 +346,7 @@ def _log(repo: Repo, repo_path: str, since: str | None) -> Iterator[_LogItem]:
             "log",
             "--follow",
             "-M",
+            "-m",  # merges too, once per parent the file differs from (a value set resolving a conflict)
             "--name-status",
             f"--format={_LOG_FORMAT}",
             revision,
@@ -431,8 +433,16 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
     if working is not None:
         entries.append(working)
     # a repository without a commit yet has no history: the working tree's file is all there is
-    for item in _log(repo, repo_path, since) if repo.head.is_valid() else ():
+    logged = list(_log(repo, repo_path, since)) if repo.head.is_valid() else []
+    listed = Counter(item.sha for item in logged)  # a merge is logged once per parent its file differs from
+    shown: set[str] = set()
+    for item in logged:
+        if item.sha in shown:
+            continue
+        shown.add(item.sha)
         commit = repo.commit(item.sha)
+        if len(commit.parents) > 1 and listed[item.sha] < len(commit.parents):
+            continue  # the merge took one side's file as it was: that side's commits say what changed
         parent = commit.parents[0] if commit.parents else None
         new_text = None if item.status == "D" else _blob_text(commit, item.path, max_size)
         old_text = None
