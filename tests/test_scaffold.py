@@ -154,3 +154,25 @@ def test_new_refuses_existing_and_invalid_codes(tmp_path: Path) -> None:
     code, _, err = invoke("new", "GB/T 2-2020", "-t", "x", "--effective", "2021-02-30", "--into", str(root))
     assert code == 2 and "'2021-02-30' 不是有效日期" in err
     assert sorted(p.name for p in (root / "records").rglob("*.yaml")) == ["GB-T-41568-2022.yaml"]
+
+
+def test_new_refuses_a_status_its_dates_contradict(tmp_path: Path) -> None:
+    # `new --status 废止` could not be given an abolition date and wrote a record lint then called a C007 error.
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app
+
+    root = tmp_path / "c"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    runner = CliRunner()
+    base = ["new", "GB/T 8-2024", "-t", "已废止标准", "-C", str(root), "--lang", "en", "--as-of", "2026-01-01"]
+    result = runner.invoke(app, [*base, "--status", "废止"])
+    assert result.exit_code == 2 and "no abolition date" in result.stderr
+    assert not (root / "records" / "national" / "GB-T-8-2024.yaml").exists()
+    result = runner.invoke(app, [*base, "--status", "即将实施", "--effective", "2025-01-01"])
+    assert result.exit_code == 2 and "took effect on 2025-01-01" in result.stderr
+    result = runner.invoke(app, [*base, "--status", "废止", "--abolished", "2025-06-01"])
+    assert result.exit_code == 0, result.output
+    text = (root / "records" / "national" / "GB-T-8-2024.yaml").read_text(encoding="utf-8")
+    assert "abolished: 2025-06-01" in text and "status: 废止" in text

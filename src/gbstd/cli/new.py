@@ -29,6 +29,7 @@ def new(
     ] = None,
     published: Annotated[str | None, typer.Option("--published", help="发布日期 YYYY-MM-DD.")] = None,
     effective: Annotated[str | None, typer.Option("--effective", help="实施日期 YYYY-MM-DD.")] = None,
+    abolished: Annotated[str | None, typer.Option("--abolished", help="废止日期 YYYY-MM-DD (with --status 废止).")] = None,
     module: Annotated[
         str | None,
         typer.Option(
@@ -48,8 +49,9 @@ def new(
     """新建一条标准记录 — create `records/<tier>/<code>.yaml` with the schema line and the required fields.
 
     Refuses a code that cannot be understood or that already has a record, an unknown status, a module
-    that is not in the standard system (or none, when the system has modules: rule C016), and a
-    publication date after the effective date (rule C006); exit 2.
+    that is not in the standard system (or none, when the system has modules: rule C016), a
+    publication date after the effective date (rule C006), and a status its dates contradict (rule C007:
+    废止 needs --abolished); exit 2.
 
     Examples:
 
@@ -60,7 +62,7 @@ def new(
     language = lang.value
     day = parse_as_of(as_of, language)
     dates = {}
-    for name, value in (("published", published), ("effective", effective)):
+    for name, value in (("published", published), ("effective", effective), ("abolished", abolished)):
         try:
             dates[name] = parse_date(value)
         except CellError as exc:

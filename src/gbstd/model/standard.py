@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import Any
 
@@ -189,6 +190,36 @@ class Standard(BaseModel):
     suppress: list[Suppression] = Field(
         default_factory=list, description="忽略规则 rules silenced for this record, each with a reason"
     )
+
+
+
+def status_contradictions(std: Standard, today: dt.date) -> list[Text]:
+    """How a standard's status contradicts its dates on ``today`` (rule C007; `gbstd new` refuses the same):
+    现行 with an effective date still ahead or an abolition that has happened; 即将实施 without an effective
+    date still ahead; 废止 without an abolition date that has arrived. 现行 without any recorded effective date
+    is not a contradiction (older records often lack it)."""
+    status = std.status
+    messages: list[Text] = []
+    if status is Status.IN_FORCE:
+        if std.effective and std.effective > today:
+            messages.append(Text(f"状态为现行，但实施日期 {std.effective} 尚未到来（应为即将实施）",
+                                 f"status is in force, but it takes effect on {std.effective} (upcoming)"))
+        if std.abolished and std.abolished <= today:
+            messages.append(Text(f"状态为现行，但已于 {std.abolished} 废止",
+                                 f"status is in force, but it was abolished on {std.abolished}"))
+    elif status is Status.UPCOMING:
+        if std.effective and std.effective <= today:
+            messages.append(Text(f"状态为即将实施，但已于 {std.effective} 实施（应为现行）",
+                                 f"status is upcoming, but it took effect on {std.effective} (in force)"))
+        if std.effective is None:
+            messages.append(Text("状态为即将实施，但没有实施日期", "status is upcoming, but there is no effective date"))
+    elif status is Status.ABOLISHED:
+        if std.abolished is None:
+            messages.append(Text("状态为废止，但没有废止日期", "status is abolished, but there is no abolition date"))
+        elif std.abolished > today:
+            messages.append(Text(f"状态为废止，但废止日期 {std.abolished} 尚未到来",
+                                 f"status is abolished, but the abolition date {std.abolished} is still ahead"))
+    return messages
 
 
 def model_fields_order(model: type[BaseModel]) -> list[str]:

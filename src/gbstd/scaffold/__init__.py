@@ -30,7 +30,7 @@ from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
 from gbstd.model.jsonschema import schema_documents
-from gbstd.model.standard import Standard, Status
+from gbstd.model.standard import Standard, Status, status_contradictions
 from gbstd.tabular.mapping import derive_status
 
 DEFAULT_SYSTEM_NAME = "机关事务标准体系"
@@ -317,6 +317,10 @@ def new_record(
         standard = Standard.model_validate(data)
     except ValueError as exc:
         raise ScaffoldError(Text(f"记录不合格：{exc}", f"invalid record: {exc}")) from None
+    contradiction = next(iter(status_contradictions(standard, as_of)), None)  # what C007 would report
+    if contradiction is not None:
+        raise ScaffoldError(Text(f"{contradiction.zh}（给出相应日期，或换一个状态）",
+                                 f"{contradiction.en} (give the matching date, or another status)"))
     data["status"] = Status(standard.status).value
     hints = [
         f"# {name}: {_HINT_VALUES.get(name, '')}".rstrip()
