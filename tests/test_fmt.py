@@ -264,3 +264,21 @@ def test_fmt_formats_what_a_link_inside_the_catalog_leads_to_and_keeps_the_link(
     assert alias.is_symlink() and alias.resolve() == record.resolve()
     again = runner.invoke(app, ["fmt", "--check", str(named), "--lang", "en"])
     assert again.exit_code == 0, again.output
+
+
+def test_a_yaml_11_directive_is_named_as_what_stops_fmt(tmp_path: Path) -> None:
+    # lint reads YAML 1.2 whatever the directive says; fmt's round trip honoured %YAML 1.1 (yes → true), refused
+    # the file every time and said why only in English, naming no cause.
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app
+
+    root = tmp_path / "c"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    path = root / "records" / "GB-T-90006-2020.yaml"
+    text = "%YAML 1.1\n---\ntitle: 指令\ncode: GB/T 90006-2020\nstatus: 现行\nextra:\n  flag: yes\n"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["fmt", str(path), "--lang", "zh"])
+    assert result.exit_code == 1 and path.read_text(encoding="utf-8") == text
+    assert "%YAML 指令" in " ".join(result.output.split())

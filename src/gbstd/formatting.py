@@ -312,7 +312,7 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
     try:
         data = load_roundtrip(text)
     except (YAMLError, ValueError) as exc:
-        raise ValueError(f"cannot be read for formatting: {exc}") from None
+        raise ValueError(Text(f"格式化时无法读取：{exc}", f"cannot be read for formatting: {exc}")) from None
     if kind == "standard":
         canonical_codes(data, catalog)
         canonical_codes(before, catalog)
@@ -320,7 +320,13 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
     result = dump_roundtrip(data)
     after, problems = parse_yaml(result)
     if problems or after != before:
-        raise ValueError("formatting would change the file's data; left untouched")
+        if text.startswith("%YAML") or "\n%YAML" in text:  # lint reads YAML 1.2 whatever the directive says
+            raise ValueError(Text(
+                "文件的 %YAML 指令让格式化按另一个 YAML 版本读取取值（如 yes 读作布尔值），会改变数据；请删去该指令，文件未改动",
+                "the file's %YAML directive makes formatting read values by another YAML version (yes as a boolean), "
+                "which would change the data; remove the directive (the file is left untouched)",
+            ))
+        raise ValueError(Text("格式化会改变文件的数据，文件未改动", "formatting would change the file's data; left untouched"))
     return result.replace("\n", "\r\n") if crlf else result
 
 
@@ -399,7 +405,8 @@ def format_one(catalog: Catalog, rel: str, kind: FileKind, check: bool) -> Forma
         formatted = format_text(text, kind, catalog)
     except ValueError as exc:
         where = exc.args[1] if len(exc.args) > 1 else None  # a syntax error: say where (line:col)
-        detail = where.message if where else Text(f"无法格式化：{exc.args[0]}", str(exc.args[0]))
+        reason = exc.args[0] if isinstance(exc.args[0], Text) else Text(str(exc.args[0]), str(exc.args[0]))
+        detail = where.message if where else Text(f"无法格式化：{reason.zh}", f"cannot be formatted: {reason.en}")
         position = (where.line, where.column) if where else (0, 0)
         return rel, kind, FormatResult(rel, "error", detail, *position), fingerprint, sha, None
     if formatted.encode("utf-8") == data:
