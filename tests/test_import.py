@@ -636,3 +636,12 @@ def test_multi_line_values_keep_their_lines_through_a_record_file() -> None:
         YAML().dump({"scope": yaml_value("scope", value)}, buffer)
         assert YAML(typ="safe").load(buffer.getvalue())["scope"] == expected
         assert "\\r" not in buffer.getvalue()
+
+
+def test_extra_headers_never_take_a_column_the_table_uses() -> None:
+    from gbstd.tabular.columns import explicit_extra, extra_header
+
+    assert extra_header("联系人", "zh") == "联系人"
+    for key in ("说明", "Code", "", "成员", "Member", "附加:x"):  # a column, no header, the member column, a marker
+        header = extra_header(key, "zh")
+        assert header.startswith("附加:") and explicit_extra(header) == key

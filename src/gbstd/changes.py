@@ -319,14 +319,16 @@ def _supersessions(
     new_by_key = {p.new.key: p for p in pairs if p.new is not None and p.new.key}
     found: dict[tuple[str, str], _Pair] = {}
 
+    lowered = {name.lower() for name in old_names}  # X.YAML is a record file too
+
     def existed(code: str) -> bool:
         parsed = try_parse(code, pattern)
         if code in old_by_key:
             return True
         if parsed is None:
             return False
-        stem = parsed.filename[: -len(".yaml")]
-        return f"{stem}.yaml" in old_names or f"{stem}.yml" in old_names
+        stem = parsed.filename[: -len(".yaml")].lower()
+        return f"{stem}.yaml" in lowered or f"{stem}.yml" in lowered
 
     for pair in pairs:
         new = pair.new

@@ -383,9 +383,10 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
     code = try_parse(raw_code, catalog.config.catalog.internal_regex)
     if code is None:
         raise GitRepoError(Text(f"无法识别的标准号：{raw_code}", f"not a standard code: {raw_code}"))
-    names = {code.filename, code.filename[: -len(".yaml")] + ".yml"}
+    stem = code.filename[: -len(".yaml")].lower()
+    names = {f"{stem}.yaml", f"{stem}.yml"}  # compared lower-cased: X.YAML is a record file too
     for rel in catalog.files:  # a record that does not load now (a schema error) is still found by name
-        if PurePosixPath(rel).name in names and _is_record_path(catalog, rel):
+        if PurePosixPath(rel).name.lower() in names and _is_record_path(catalog, rel):
             return _to_repo(prefix, rel)
     records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
     if repo.head.is_valid():  # deleted in the working tree but not yet committed: HEAD still has it
@@ -393,7 +394,7 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
             ["git", "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "HEAD", "--", records_dir]
         )
         for line in str(committed).splitlines():
-            if PurePosixPath(line.strip()).name in names:
+            if PurePosixPath(line.strip()).name.lower() in names:
                 return line.strip()
     output = repo.git.execute(
         [
@@ -410,7 +411,7 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
         ]
     ) if repo.head.is_valid() else ""  # no commit yet: nothing was deleted
     for line in str(output).splitlines():
-        if PurePosixPath(line.strip()).name in names:
+        if PurePosixPath(line.strip()).name.lower() in names:
             return line.strip()
     raise GitRepoError(
         Text(

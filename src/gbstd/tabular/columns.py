@@ -95,6 +95,7 @@ def column_for(header: str) -> Column | None:
 # A header that names an ``extra`` key outright, whatever the key reads like: ``附加:说明`` is the key 说明,
 # never the 备注 column that 说明 is another name of. The export writes such a key so.
 _EXTRA_PREFIXES = ("附加:", "附加：", "extra:")
+_RESERVED = frozenset({"成员", "Member"})  # the member column of a federation's table
 EXTRA_PREFIX = {"zh": "附加:", "en": "extra:"}
 
 
@@ -109,6 +110,6 @@ def explicit_extra(header: str) -> str | None:
 def extra_header(key: str, lang: str) -> str:
     """The header an ``extra`` key is exported under: the key itself, unless it would read as a known column,
     as another extra key or as no header at all (the table could not be imported again)."""
-    if key.strip() and column_for(key) is None and explicit_extra(key) is None:
+    if key.strip() and column_for(key) is None and explicit_extra(key) is None and key not in _RESERVED:
         return key
     return EXTRA_PREFIX.get(lang, EXTRA_PREFIX["zh"]) + key

@@ -225,6 +225,9 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding), {"utf-8-sig": "UTF-8 with BOM"}.get(encoding, "UTF-16")
+    if data.startswith(b"PK\x03\x04"):  # a ZIP: an XLSX saved (or renamed) as .csv
+        raise TableError(Text("这是 XLSX（ZIP）文件，不是 CSV：请把扩展名改为 .xlsx",
+                              "this is an XLSX (ZIP) file, not a CSV: rename it to .xlsx"))
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as exc:
@@ -233,9 +236,6 @@ def decode_csv(data: bytes) -> tuple[str, str]:
         return data.decode("gb18030"), "GB18030/GBK"
     except UnicodeDecodeError:
         pass
-    if data.startswith(b"PK\x03\x04"):  # a ZIP: an XLSX saved (or renamed) as .csv
-        raise TableError(Text("这是 XLSX（ZIP）文件，不是 CSV：请把扩展名改为 .xlsx",
-                              "this is an XLSX (ZIP) file, not a CSV: rename it to .xlsx"))
     line = data.count(b"\n", 0, first) + 1  # where UTF-8 first fails: a cell pasted in another encoding
     raise TableError(
         Text(
