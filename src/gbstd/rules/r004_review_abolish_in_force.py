@@ -42,10 +42,9 @@ class ReviewAbolishInForce(RecordRule):
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
         state = ctx.review_state(record)
         last = state.last_review
-        abolished = record.standard.abolished
-        if abolished is not None and last is not None and abolished >= last.date:
-            return  # the abolition the review decided is recorded, for a day still ahead: nothing left to do
-        if state.in_force and last is not None and last.conclusion is Conclusion.ABOLISH:
+        # in force with an abolition date: that day is still ahead (the abolition is recorded, nothing left to do)
+        if state.in_force and record.standard.abolished is None and last is not None \
+                and last.conclusion is Conclusion.ABOLISH:
             yield self.at(record, Text(
                 f"{last.date} 复审结论为废止，但标准仍然现行；请记录废止日期并改为废止",
                 f"the review of {last.date} concluded abolish, but the standard is still in force; "
