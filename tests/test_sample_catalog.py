@@ -38,8 +38,11 @@ def test_schema_check_fails_on_a_stale_file(tmp_path: Path) -> None:
     assert runner.invoke(app, ["schema", "-o", str(tmp_path)]).exit_code == 0
     schema = tmp_path / "standard.schema.json"
     schema.write_text(schema.read_text(encoding="utf-8").replace("标准号", "编号"), encoding="utf-8")
-    result = runner.invoke(app, ["schema", "--check", "-o", str(tmp_path)])
-    assert result.exit_code == 1 and "standard.schema.json" in result.stdout
+    result = runner.invoke(app, ["schema", "--check", "-o", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 1 and f"stale: {schema}" in result.stdout
+    schema.unlink()  # a file not there is missing, not stale
+    result = runner.invoke(app, ["schema", "--check", "-o", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 1 and f"missing: {schema}" in result.stdout
 
 
 @pytest.fixture

@@ -42,7 +42,8 @@ def schema(
     zh = lang.value == "zh"
     if check:
         for path in stale:
-            typer.echo(f"{'已过期' if zh else 'stale'}: {path}")
+            state = ("已过期" if zh else "stale") if path.is_file() else ("缺失" if zh else "missing")
+            typer.echo(f"{state}: {path}")
         if stale:
             typer.echo("运行 `gbstd schema` 更新" if zh else "run `gbstd schema` to update")
             raise typer.Exit(EXIT_FINDINGS)
