@@ -64,7 +64,6 @@ def make_streams_safe() -> None:
             continue
 
 
-
 @contextmanager
 def document_stream() -> Iterator[TextIO]:
     """Standard output as a UTF-8 text stream, whatever the console's encoding, for a document programs read
