@@ -234,14 +234,6 @@ def _after(day: dt.date, span: relativedelta) -> dt.date:
         return dt.date.max
 
 
-def _months_after(day: dt.date, months: int) -> dt.date:
-    """``months`` after ``day``, clipped to a shorter month's end; past the calendar's end, its last day."""
-    try:
-        return add_months(day, months)
-    except ValueError:
-        return dt.date.max
-
-
 def review_state(
     record: Record, policy: ReviewPolicy, as_of: dt.date, modules: Sequence[str] = ()
 ) -> ReviewState:
@@ -272,7 +264,7 @@ def review_state(
         state = DueState.OVERDUE_HARD
     elif as_of > due:
         state = DueState.OVERDUE
-    elif due <= _months_after(as_of, policy.due_soon_months):  # as `review --due-within` counts, month ends too
+    elif due <= add_months(as_of, policy.due_soon_months):  # as `review --due-within` counts, month ends too
         state = DueState.DUE_SOON
     else:
         state = DueState.CURRENT
