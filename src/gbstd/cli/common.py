@@ -179,13 +179,13 @@ def note_unread(catalog: Catalog, lang: Lang, under: str | None = None) -> None:
     unread = [rel for rel in catalog.unread() if under is None or rel.startswith(under.rstrip("/") + "/")]
     if not unread:
         return
-    shown = "、".join(unread[:3]) + ("…" if len(unread) > 3 else "")
-    stderr.print(printable(Text(
-        f"注意：{len(unread)} 个文件无法读取或不合格式，未计入（{shown}；原因见 gbstd lint）",
+    shown = first_names(unread)
+    note(Text(
+        f"注意：{len(unread)} 个文件无法读取或不合格式，未计入（{shown.zh}；原因见 gbstd lint）",
         (f"note: {len(unread)} files could not be read or are not valid, and are left out " if len(unread) > 1 else
          "note: 1 file could not be read or is not valid, and is left out ")
-        + f"({shown.replace('、', ', ')}; gbstd lint says why)",
-    ).get(lang)), markup=False, highlight=False)
+        + f"({shown.en}; gbstd lint says why)",
+    ), lang)
 
 
 def note_repeated(catalog: Catalog, lang: Lang) -> None:
@@ -193,12 +193,23 @@ def note_repeated(catalog: Catalog, lang: Lang) -> None:
     repeated = catalog.repeated()
     if not repeated:
         return
-    shown = "、".join(repeated[:3]) + ("…" if len(repeated) > 3 else "")
-    stderr.print(printable(Text(
-        f"注意：{len(repeated)} 个文件的标准号已由另一文件使用，同一标准只计 1 次（{shown}；见 gbstd lint 的 C008）",
+    shown = first_names(repeated)
+    note(Text(
+        f"注意：{len(repeated)} 个文件的标准号已由另一文件使用，同一标准只计 1 次（{shown.zh}；见 gbstd lint 的 C008）",
         f"note: {len(repeated)} record file(s) hold a code another file holds; each standard is counted once "
-        f"({shown.replace('、', ', ')}; see C008 in gbstd lint)",
-    ).get(lang)), markup=False, highlight=False)
+        f"({shown.en}; see C008 in gbstd lint)",
+    ), lang)
+
+
+def first_names(names: list[str], shown: int = 3) -> Text:
+    """The first ``shown`` of ``names`` for a note, then "…" when there are more (the note says how many)."""
+    more = "…" if len(names) > shown else ""
+    return Text("、".join(names[:shown]) + more, ", ".join(names[:shown]) + more)
+
+
+def note(message: Text, lang: Lang) -> None:
+    """A note on stderr (what a command's output leaves out, and why); the command goes on."""
+    stderr.print(printable(message.get(lang)), markup=False, highlight=False)
 
 
 def warn(message: Text, lang: Lang) -> None:

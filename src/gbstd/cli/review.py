@@ -28,9 +28,11 @@ from gbstd.cli.common import (
     LangOption,
     MemberOption,
     fail,
+    first_names,
     load_catalog_or_fail,
     load_union_or_fail,
     named_catalog,
+    note,
     parse_as_of,
     stderr,
 )
@@ -175,12 +177,12 @@ def review(
         render_table(worklist, language)
         typer.echo(summary)
     if worklist.undated:  # not on the list, and not silently: the system's count has them
-        shown = "、".join(worklist.undated[:3]) + ("…" if len(worklist.undated) > 3 else "")
-        stderr.print(printable(Text(
-            f"注意：{len(worklist.undated)} 项现行标准没有实施或发布日期，无法计算复审期限，未列入（{shown}）",
+        shown = first_names(worklist.undated)
+        note(Text(
+            f"注意：{len(worklist.undated)} 项现行标准没有实施或发布日期，无法计算复审期限，未列入（{shown.zh}）",
             f"note: {len(worklist.undated)} standard(s) in force have no effective or publication date, so no "
-            f"review clock, and are not listed ({shown.replace('、', ', ')})",
-        ).get(language)), markup=False, highlight=False)
+            f"review clock, and are not listed ({shown.en})",
+        ), language)
 
 
 def _days_text(state: ReviewState, lang: Lang) -> str:
