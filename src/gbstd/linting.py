@@ -766,14 +766,15 @@ def caused_by_change(
     records = {record.rel for record in catalog.records}
     if not ((baseline.changed | baseline.deleted) & records or baseline.records):
         return []
-    cheap = {rule.code for rule in selected_rules(selection)
-             if scope(rule) == "catalog" and not rule.needs_baseline and not rule.code.startswith(FORKED)}
+    cheap = [rule for rule in selected_rules(selection)
+             if scope(rule) == "catalog" and not rule.needs_baseline and not rule.code.startswith(FORKED)]
+    codes = {rule.code for rule in cheap}
     elsewhere = [f for f in findings
-                 if f.rule in cheap and f.path not in changed and (named is None or f.path in named)]
+                 if f.rule in codes and f.path not in changed and (named is None or f.path in named)]
     if not elsewhere:
         return []
     found = {f.rule for f in elsewhere}
-    rules = [rule for rule in selected_rules(selection) if rule.code in found]
+    rules = [rule for rule in cheap if rule.code in found]
     then = collect_findings(baseline.catalog_then(catalog), as_of, selection, jobs=jobs, rules=rules).findings
     return _new_findings(elsewhere, then)
 
@@ -781,28 +782,32 @@ def caused_by_change(
 def _new_findings(now: list[Finding], then: list[Finding]) -> list[Finding]:
     """The findings of ``now`` that ``then`` does not have: matched word for word first, then by rule and place
     alone (a message quoting an edited record's title is still the finding it was)."""
-    exact = Counter((*_place(f), f.message) for f in then)
-    unmatched = []
-    for finding in now:
-        identity = (*_place(finding), finding.message)
-        if exact[identity]:
-            exact[identity] -= 1
+    worded = Counter(_worded(f) for f in then)
+    unmatched = _not_in(now, worded, _worded)
+    return _not_in(unmatched, Counter(identity[:-1] for identity in worded.elements()), _place)
+
+
+def _not_in(findings: list[Finding], held: Counter[tuple[Any, ...]], key: Callable[[Finding], tuple[Any, ...]]
+            ) -> list[Finding]:
+    """``findings`` beyond what ``held`` counts of their ``key``; ``held`` is used up as findings match it."""
+    left = []
+    for finding in findings:
+        identity = key(finding)
+        if held[identity]:
+            held[identity] -= 1
         else:
-            unmatched.append(finding)
-    by_place = Counter(identity[:-1] for identity, count in exact.items() for _ in range(count))
-    brought = []
-    for finding in unmatched:
-        place = _place(finding)
-        if by_place[place]:
-            by_place[place] -= 1
-        else:
-            brought.append(finding)
-    return brought
+            left.append(finding)
+    return left
 
 
 def _place(finding: Finding) -> tuple[Any, ...]:
     """A finding's rule and place (the line is resolved later, from ``loc``)."""
     return finding.rule, finding.path, finding.record, finding.loc, finding.key
+
+
+def _worded(finding: Finding) -> tuple[Any, ...]:
+    """A finding's rule, place and words."""
+    return (*_place(finding), finding.message)
 
 
 def selection_key(selection: Selection) -> list[str]:
