@@ -95,7 +95,8 @@ def column_for(header: str) -> Column | None:
 # A header that names an ``extra`` key outright, whatever the key reads like: ``附加:说明`` is the key 说明,
 # never the 备注 column that 说明 is another name of. The export writes such a key so.
 _EXTRA_PREFIXES = ("附加:", "附加：", "extra:")
-_RESERVED = frozenset({"成员", "Member"})  # the member column of a federation's table
+# The member column a federation's table adds after 序号: no extra key may take its header.
+MEMBER_HEADER = {"zh": "成员", "en": "Member"}
 EXTRA_PREFIX = {"zh": "附加:", "en": "extra:"}
 
 
@@ -110,6 +111,6 @@ def explicit_extra(header: str) -> str | None:
 def extra_header(key: str, lang: str) -> str:
     """The header an ``extra`` key is exported under: the key itself, unless it would read as a known column,
     as another extra key or as no header at all (the table could not be imported again)."""
-    if key.strip() and column_for(key) is None and explicit_extra(key) is None and key not in _RESERVED:
+    if key.strip() and column_for(key) is None and explicit_extra(key) is None and key not in MEMBER_HEADER.values():
         return key
     return EXTRA_PREFIX.get(lang, EXTRA_PREFIX["zh"]) + key

@@ -17,7 +17,7 @@ from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang
 from gbstd.model.code import TIER_RANK
 from gbstd.tabular.cells import CellValue, cell_text
-from gbstd.tabular.columns import COLUMNS, extra_header
+from gbstd.tabular.columns import COLUMNS, MEMBER_HEADER, extra_header
 from gbstd.tabular.mapping import record_to_row
 from gbstd.tabular.safety import markdown_text, neutralise_row
 from gbstd.undecodable import utf8_bytes
@@ -39,7 +39,6 @@ def _sort_key(record: Record) -> tuple[str, int, str]:
     return (record.standard.module or "\uffff", TIER_RANK[tier] if tier else 99, record.key)
 
 
-MEMBER_HEADER = {"zh": "成员", "en": "Member"}
 OWN_MEMBER = {"zh": "本级", "en": "(own)"}
 
 
