@@ -217,24 +217,15 @@ class StandardCode:
                     "a local code is DB + a 2- or 4-digit division code, e.g. DB41/T 2144-2021",
                 ),
             )
-        if (m := _UNKNOWN_PREFIX_RE.match(text)) and internal_pattern is not None:
-            raise CodeError(
-                raw,
-                Text(
-                    f"未知的标准代号 {m['prefix']}，也不符合 gbstd.toml 的 internal_code_pattern（内部标准号）",
-                    f"unknown prefix {m['prefix']}, and not an internal code either: it does not match "
-                    "internal_code_pattern in gbstd.toml",
-                ),
+        if m := _UNKNOWN_PREFIX_RE.match(text):
+            hint = (  # with a pattern set, asking to set one would send the user the wrong way
+                Text("，也不符合 gbstd.toml 的 internal_code_pattern（内部标准号）",
+                     ", and not an internal code either: it does not match internal_code_pattern in gbstd.toml")
+                if internal_pattern is not None else
+                Text("；内部标准请在 gbstd.toml 中设置 internal_code_pattern",
+                     "; for internal standards set internal_code_pattern in gbstd.toml")
             )
-        if m:
-            raise CodeError(
-                raw,
-                Text(
-                    f"未知的标准代号 {m['prefix']}；内部标准请在 gbstd.toml 中设置 internal_code_pattern",
-                    f"unknown prefix {m['prefix']}; for internal standards set internal_code_pattern "
-                    "in gbstd.toml",
-                ),
-            )
+            raise CodeError(raw, Text(f"未知的标准代号 {m['prefix']}{hint.zh}", f"unknown prefix {m['prefix']}{hint.en}"))
         raise CodeError(
             raw,
             Text(
