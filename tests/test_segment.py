@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gbstd.catalog.loader import load_catalog
-from gbstd.similarity import segment
+from gbstd.similarity import prebuilt, segment
 from gbstd.similarity.normalise import normalise
 from gbstd.similarity.subject import SubjectExtractor
 
@@ -86,7 +86,7 @@ def test_every_dictionary_entry_and_class() -> None:
 
 
 def test_damaged_index_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(segment.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(prebuilt.tempfile, "gettempdir", lambda: str(tmp_path))
     segment._dictionary.cache_clear()
     try:
         built = segment._dictionary()  # nothing there: built and written
@@ -142,7 +142,7 @@ def test_words_equal_jieba(texts: list[str]) -> None:
 
 
 def test_index_of_another_type_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(segment.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(prebuilt.tempfile, "gettempdir", lambda: str(tmp_path))
     segment._dictionary.cache_clear()
     try:
         built = segment._dictionary()

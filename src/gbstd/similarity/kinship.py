@@ -64,10 +64,8 @@ class Kin:
         self.thesaurus = thesaurus
         self.relate = lru_cache(maxsize=100_000)(self._relate)
 
-    @property
-    def _codes(self) -> dict[str, list[str]]:
-        # read on first use: a run without two titles one word apart never needs the codes
-        return cilin_codes() if self.thesaurus.cilin else {}
+    def _codes(self, word: str) -> tuple[str, ...]:
+        return cilin_codes(word) if self.thesaurus.cilin else ()
 
     def _relate(self, a: str, b: str) -> Kinship:
         if a == b:
@@ -76,7 +74,7 @@ class Kin:
             return self.relate(b, a)
         aspects = self.thesaurus.aspects
         aspect_a, aspect_b = a in aspects, b in aspects
-        codes_a, codes_b = tuple(self._codes.get(a, ())), tuple(self._codes.get(b, ()))
+        codes_a, codes_b = self._codes(a), self._codes(b)
         shared = set(codes_a) & set(codes_b)
         if any(code.endswith("#") for code in shared) and not any(code.endswith("=") for code in shared):
             # kinds of one thing (预算/决算): other aspects when one of them is an aspect, else nothing said
@@ -92,7 +90,7 @@ class Kin:
 
     def keys(self, word: str) -> tuple[str, ...]:
         """Keys that a word shares with every word it may be kin to (see :func:`kindred`)."""
-        codes = self._codes.get(word, ())
+        codes = self._codes(word)
         if _stands_alone(codes):
             return ()
         return tuple(f"c{char}" for char in word) if len(word) == 2 else ()

@@ -16,14 +16,9 @@ and on generated text.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import importlib.util
 import io
-import os
 import re
-import tempfile
-import zipfile
 import zlib
 from collections.abc import Iterable
 from functools import lru_cache
@@ -32,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gbstd.catalog.atomic import write_atomic
+from gbstd.similarity.prebuilt import index_file, kept_or_built
 
 # jieba's own patterns (jieba/__init__.py): the runs it segments, whitespace, and the "English" characters that a
 # dictionary-only cut glues back together.
@@ -249,35 +244,32 @@ class _Dictionary:
 
 
 def _index_file(source: Path) -> Path:
-    """Where the index of ``source`` is kept: beside jieba's own cache (the temporary directory), named by the
-    dictionary's path, size and time and the index's format, so a changed dictionary gets a new index."""
-    state = source.stat()
-    key = f"{_FORMAT}\0{source.resolve()}\0{state.st_size}\0{state.st_mtime_ns}"
-    return Path(tempfile.gettempdir()) / f"gbstd-jieba-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+    """Where the index of ``source`` is kept: beside jieba's own cache (the temporary directory)."""
+    return index_file("jieba", source, _FORMAT, ".npz")
+
+
+def _read_index(path: Path) -> _Dictionary:
+    """The index kept at ``path``; ValueError unless its arrays' CRC-32 holds (numpy does not check the zip's)."""
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in (*_ARRAYS, "checksum")}
+    if int(arrays["checksum"][()]) != _checksum(arrays):
+        raise ValueError("damaged index")
+    return _Dictionary(arrays)
+
+
+def _build_index(source: Path) -> tuple[_Dictionary, bytes]:
+    arrays = _Dictionary.build(source)
+    buffer = io.BytesIO()
+    np.savez(buffer, checksum=np.array(_checksum(arrays), dtype=np.uint64), **arrays)
+    return _Dictionary(arrays), buffer.getvalue()
 
 
 @lru_cache(maxsize=1)
 def _dictionary() -> _Dictionary:
-    """The index, from its file when a sound one is there, else built (and written for the next run). A damaged
-    file is rebuilt, never trusted: a CRC-32 of the arrays, their types and shapes are checked; a file another
-    user owns (the temporary directory is shared) is neither read nor replaced."""
+    """The index, from its file when a sound one is there, else built (and written for the next run): see
+    :mod:`gbstd.similarity.prebuilt`."""
     source = _dictionary_file()
-    path = _index_file(source)
-    try:
-        if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
-            return _Dictionary(_Dictionary.build(source))
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in (*_ARRAYS, "checksum")}
-        if int(arrays["checksum"][()]) == _checksum(arrays):
-            return _Dictionary(arrays)
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        pass
-    arrays = _Dictionary.build(source)
-    buffer = io.BytesIO()
-    np.savez(buffer, checksum=np.array(_checksum(arrays), dtype=np.uint64), **arrays)
-    with contextlib.suppress(OSError):  # a read-only temporary directory: the index serves this run only
-        write_atomic(path, buffer.getvalue(), fsync=False)
-    return _Dictionary(arrays)
+    return kept_or_built(_index_file(source), _read_index, lambda: _build_index(source))
 
 
 def is_word(text: str) -> bool:
