@@ -619,6 +619,19 @@ def test_stage_counts_count_each_standard_once(tmp_path: Path) -> None:
     assert later.exit_code == 2 and "the period has not begun" in later.stderr
 
 
+def test_stage_counts_name_the_records_that_date_no_stage(tmp_path: Path) -> None:
+    undated = "code: DB41/T 5-2024\ntitle: 公务用车标识规范\nstatus: 现行\nmodule: \"101\"\n"
+    root = make_catalog(tmp_path, {"GB-T-42967-2023": GB, "DB41-T-5-2024": undated}, {})
+    period = ["pipeline", str(root), "--as-of", "2026-06-30", "--from", "2024-01-01", "--to", "2026-06-30"]
+    result = runner.invoke(app, [*period, "-f", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["period"]["undated"] == ["records/DB41-T-5-2024.yaml"]
+    assert "1 standard(s) have neither a publication date nor a making history" in result.stderr
+    assert "records/DB41-T-5-2024.yaml" in result.stderr
+    plain = runner.invoke(app, ["pipeline", str(root), "--as-of", "2026-06-30"])  # no period: nothing counted
+    assert plain.exit_code == 0 and "未计入" not in plain.stderr
+
+
 def test_pipeline_config_rejects_unknown_stage(tmp_path: Path) -> None:
     root = make_catalog(tmp_path, {}, config='[pipeline]\nstage_months = {"付印" = 3}\n')
     result = runner.invoke(app, ["pipeline", str(root)])

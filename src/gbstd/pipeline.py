@@ -182,6 +182,13 @@ def stage_events(
     ]  # fmt: skip
 
 
+def undated_records(catalog: Catalog) -> list[str]:
+    """The record files that date no stage (no ``published`` and no dated ``making`` history): no period's
+    stage counts can include them, and a report that counts stages says so."""
+    return [record.rel for record in catalog.records
+            if not record.standard.published and not (record.standard.making and record.standard.making.history)]
+
+
 def stage_counts(
     catalog: Catalog, start: dt.date | None = None, end: dt.date | None = None
 ) -> dict[Stage, int]:

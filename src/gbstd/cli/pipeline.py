@@ -21,7 +21,9 @@ from gbstd.cli.common import (
     LangChoice,
     LangOption,
     fail,
+    first_names,
     named_catalog,
+    note,
     note_unread,
     parse_as_of,
     parse_date_option,
@@ -29,7 +31,7 @@ from gbstd.cli.common import (
 from gbstd.cli.console import print_document
 from gbstd.i18n import Lang, Text
 from gbstd.jsontext import json_document
-from gbstd.pipeline import project_states, stage_counts
+from gbstd.pipeline import project_states, stage_counts, undated_records
 from gbstd.printable import printable
 from gbstd.system_report import PIPELINE_COLUMNS, group_states, pipeline_markdown, pipeline_rows
 
@@ -96,11 +98,17 @@ def pipeline(
     note_unread(catalog, language, catalog.config.catalog.projects)  # a project left out of the stages
     states = [s for s in project_states(catalog, day) if s.active or not active]
     counts = stage_counts(catalog, window[0], counted_to) if start or end else None
+    undated = undated_records(catalog) if counts is not None else []
+    if undated:  # counted in no period, and not silently
+        shown = first_names(undated)
+        note(Text(f"注意：{len(undated)} 项标准既无发布日期也无制定过程记录，未计入各阶段项数（{shown.zh}）",
+                  f"note: {len(undated)} standard(s) have neither a publication date nor a making history, so no "
+                  f"stage of theirs is counted ({shown.en})"), language)
     if output_format is PipelineFormat.json:
         document: dict[str, object] = {"as_of": day.isoformat(), "projects": [s.to_json() for s in states]}
         if counts is not None:
             document["period"] = {"from": start, "to": end, "counted_to": counted_to.isoformat(),
-                                  "stages": {k.value: v for k, v in counts.items()}}
+                                  "stages": {k.value: v for k, v in counts.items()}, "undated": undated}
         print_document(json_document(document))
         return
     if output_format is PipelineFormat.markdown:
