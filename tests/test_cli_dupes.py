@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
@@ -66,6 +67,13 @@ def test_min_score_as_fraction_or_percentage() -> None:
     fraction = json.loads(runner.invoke(app, ["dupes", str(SAMPLE), "-f", "json", "--min-score", "0.95"]).stdout)
     percent = json.loads(runner.invoke(app, ["dupes", str(SAMPLE), "-f", "json", "--min-score", "95"]).stdout)
     assert fraction == percent and fraction and all(p["score"] >= 0.95 for p in _pairs(fraction))
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-0.5", "100.5"])
+def test_a_min_score_that_is_no_score_is_refused_for_what_it_is(value: str) -> None:
+    result = runner.invoke(app, ["dupes", str(SAMPLE), "--min-score", value])
+    assert result.exit_code == 2
+    assert "is not a score from 0 to 1" in " ".join(result.output.split()), result.output
 
 
 def test_csv_markdown_and_table() -> None:

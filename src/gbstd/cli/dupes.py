@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import sys
 from enum import Enum
 from pathlib import Path
@@ -37,13 +38,21 @@ class DupesFormat(str, Enum):
     markdown = "markdown"
 
 
+def _score_option(value: float | None) -> float | None:
+    """A score from 0 to 1 or a percentage up to 100 (NaN, which every range check lets through, was reported
+    as "more than 100")."""
+    if value is not None and not (math.isfinite(value) and 0 <= value <= 100):
+        raise typer.BadParameter(f"{value} is not a score from 0 to 1 (or a percentage from 1 to 100)")
+    return value
+
+
 def dupes(
     path: CatalogArgument = None,
     catalog_option: CatalogOption = None,
     output_format: Annotated[DupesFormat, typer.Option("--format", "-f", help="输出格式 output format.")] = DupesFormat.table,
     min_score: Annotated[
         float | None,
-        typer.Option("--min-score", min=0, max=100, help="报告阈值 report pairs scoring at least this: 0–1 (or a percentage "
+        typer.Option("--min-score", callback=_score_option, help="报告阈值 report pairs scoring at least this: 0–1 (or a percentage "
                      "1–100); default [duplicates] min_score, 0.75."),
     ] = None,
     against: Annotated[
