@@ -239,6 +239,7 @@ def test_no_catalog_above_the_path(tmp_path: Path) -> None:
         ("[catalog]\nmax_file_size = -5\n", "max_file_size"),
         ("[catalog]\ninternal_code_pattern = '('\n", "internal_code_pattern"),
         ("[lint]\nselectt = ['C']\n", "unknown key"),
+        ("[duplicates]\nmin_score = nan\n", "min_score` Input should be a finite number"),
         ("\xff\xfe", "UTF-8"),
     ],
 )

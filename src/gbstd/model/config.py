@@ -23,7 +23,7 @@ RULE_SELECTOR = r"^(ALL|[A-Z]\d{0,3})$"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN passes no range: said for what it is
 
 
 class CatalogSection(_Section):
