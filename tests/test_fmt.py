@@ -117,6 +117,54 @@ def test_fmt_skips_files_with_yaml_errors_untouched(tmp_path: Path) -> None:
     assert "GB-T-1-2020.yaml" in result.stderr and "GB-T-2-2020.yaml" in result.stderr
 
 
+def test_a_comment_indented_under_a_block_stays_with_that_block() -> None:
+    catalog = load_catalog(SAMPLE)
+    text = (
+        "code: GB/T 1-2020\n"
+        "sources:\n"
+        "  - https://example.org/a\n"
+        "  # a second source, to add after the review\n"
+        "\n"
+        "# about the title\n"
+        "title: 甲\n"
+        "status: 现行\n"
+    )
+    out = format_text(text, "standard", catalog)
+    assert out == (
+        "code: GB/T 1-2020\n"
+        "\n"
+        "# about the title\n"
+        "title: 甲\n"
+        "status: 现行\n"
+        "sources:\n"
+        "  - https://example.org/a\n"
+        "  # a second source, to add after the review\n"
+    )
+    assert format_text(out, "standard", catalog) == out
+    system = (
+        "modules:\n"
+        "  - name: 基础\n"
+        "    modules:\n"
+        "      - name: 术语\n"
+        "        id: '101'\n"
+        "      # 102 to come\n"
+        "    # about the id\n"
+        "    id: '100'\n"
+        "name: 体系\n"
+    )
+    assert format_text(system, "system", catalog) == (
+        "name: 体系\n"
+        "modules:\n"
+        "    # about the id\n"  # above the item: its first key now
+        "  - id: '100'\n"
+        "    name: 基础\n"
+        "    modules:\n"
+        "      - id: '101'\n"
+        "        name: 术语\n"
+        "      # 102 to come\n"
+    )
+
+
 def test_nested_models_and_unknown_keys_and_bom(tmp_path: Path) -> None:
     catalog = load_catalog(SAMPLE)
     text = (

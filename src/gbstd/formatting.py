@@ -3,7 +3,8 @@
 Each file kind has one canonical form: keys in the order of its model's fields (nested models too, e.g.
 a record's ``suppress`` entries, the system's modules), codes in canonical spelling (see rule C017), the
 house indentation of :mod:`gbstd.catalog.roundtrip`, no BOM, one line end throughout (the file's own). Keys
-the model does not know are kept, after the known ones. Comments travel with the key they stand above.
+the model does not know are kept, after the known ones. Comments travel with the key they stand above; one
+indented under a block at its end stays with that block.
 
 Formatting never changes what a file says: the result is parsed again and compared with the original
 data (codes canonicalised); a file whose meaning would change, or that has YAML errors, is reported and
@@ -117,11 +118,14 @@ def _last_key(node: CommentedMap | CommentedSeq) -> Any:
     return list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
 
 
-def take_tail(node: CommentedMap | CommentedSeq, key: Any) -> str:
-    """Remove and return the full-line comments after item ``key`` (its end-of-line comment stays)."""
+def take_tail(node: CommentedMap | CommentedSeq, key: Any, column: int = -1) -> str:
+    """Remove and return the full-line comments after item ``key`` (its end-of-line comment stays). With
+    ``column`` (of the keys that follow), the comment lines indented deeper that come first are left where
+    they are: they close the item's own block (``sources:`` then ``  # another source to add``) rather than
+    stand above the next key."""
     value = node[key]
     if _block(value):
-        return take_tail(value, _last_key(value))
+        return take_tail(value, _last_key(value), column)
     slots, index = _slot(node, key)
     token = slots[index]
     if not isinstance(token, CommentToken):
@@ -131,6 +135,8 @@ def take_tail(node: CommentedMap | CommentedSeq, key: Any) -> str:
         cut = 0  # a block scalar ends with its line break: whatever follows stands on lines of its own
     else:
         cut = text.find("\n") + 1 if text.find("\n") >= 0 else len(text)
+    if column >= 0:
+        cut = _above_next(text, cut, column)
     head, tail = text[:cut], text[cut:]
     if head.strip():
         token.value = head
@@ -139,6 +145,22 @@ def take_tail(node: CommentedMap | CommentedSeq, key: Any) -> str:
         if not any(slots):
             del node.ca.items[key]
     return tail
+
+
+def _above_next(text: str, start: int, column: int) -> int:
+    """Where, in comment ``text`` from ``start``, the lines that stand above the next key begin: past the
+    comment lines indented deeper than ``column`` (and the blank lines among them) that come first."""
+    at, kept = start, start
+    for line in text[start:].splitlines(keepends=True):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("#"):
+            if len(line) - len(stripped) <= column:
+                break
+            kept = at + len(line)
+        elif stripped.strip():
+            break
+        at += len(line)
+    return kept
 
 
 def put_tail(node: CommentedMap | CommentedSeq, key: Any, tail: str) -> None:
@@ -173,10 +195,11 @@ def put_head(node: CommentedMap, text: str) -> None:
 
 def _reorder(node: CommentedMap, wanted: list[Any]) -> None:
     keys = list(node)
+    column = node.lc.col if node.lc.col is not None else 0  # of this mapping's keys, in the file as read
     above: dict[Any, str] = {}  # comments standing above a key (the first key's stay at the top)
     for previous, key in pairwise(keys):
-        above[key] = take_tail(node, previous)
-    trailing = take_tail(node, keys[-1])
+        above[key] = take_tail(node, previous, column)
+    trailing = take_tail(node, keys[-1], column)
     for key in wanted:
         node.move_to_end(key)
     put_head(node, above.get(wanted[0], "").lstrip("\n"))
