@@ -259,6 +259,36 @@ def test_lint_caches_the_union_in_the_federating_catalog_only(tmp_path: Path) ->
     assert _json([*args, "--member", HENAN]) == _json([*args, "--member", HENAN, "--no-cache"])
 
 
+def test_after_an_edit_the_duplicate_rules_score_only_what_it_touched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gbstd.rules import base
+
+    root = split_sample(tmp_path)
+    args = ["lint", str(root), "--format", "json", "--as-of", AS_OF]
+    first = _json(args)
+    assert any(f["rule"].startswith("D") for f in first)  # type: ignore[union-attr]
+    assert (root / ".gbstd-cache" / "union" / "lint" / "dupes-memo" / "D001.json").is_file()
+    seen: list[tuple[int, int]] = []  # per duplicate run: components reused, components
+
+    def counting(*args: object, **kwargs: object) -> object:
+        groups = find(*args, **kwargs)
+        seen.append((sum(c.reused for c in groups.components), len(groups.components)))
+        return groups
+
+    find = base.find_groups
+    monkeypatch.setattr(base, "find_groups", counting)
+    henan = tmp_path / DIRS[HENAN] / "records" / "local" / "DB41-T-2397-2023.yaml"
+    text = henan.read_text(encoding="utf-8")
+    for title in ("机关公务用车服务规范", "机关食堂反食品浪费管理规范"):  # into another record's group, and back
+        henan.write_text(text.replace("title: 机关食堂反食品浪费管理规范", f"title: {title}"), encoding="utf-8")
+        edited = _json(args)
+        reused, components = seen[-1]
+        assert 0 < reused < components  # the untouched components came from the memo
+        assert edited == _json([*args, "--no-cache"])
+    assert edited == first
+
+
 def test_an_unchanged_union_is_answered_from_the_cache(tmp_path: Path) -> None:
     root = split_sample(tmp_path)
     config, day = load_config(root), dt.date.fromisoformat(AS_OF)

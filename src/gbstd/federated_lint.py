@@ -3,7 +3,8 @@
 Every catalog of the union keeps its parsed files in the federating catalog's cache (``<cache_dir>/union/``;
 nothing is written into a member), so a run after an edit parses only the changed files. The incremental
 state of :mod:`gbstd.linting` (which rules an edit can affect) is kept per catalog directory and is not used:
-after any change every rule runs on the whole union. When nothing changed — every file of every catalog, the
+after any change every rule runs on the whole union, but the duplicate rules keep their memo there too
+(:mod:`gbstd.rules._dupes_memo`) and score only the candidate components an edit touched. When nothing changed — every file of every catalog, the
 configurations, the tool, ``--as-of``, the rules and the members chosen — the last run's findings are reused.
 """
 
@@ -35,12 +36,13 @@ from gbstd.catalog.federation import (
 )
 from gbstd.catalog.loader import walk_files
 from gbstd.catalog.yamlio import fingerprint_of
-from gbstd.engine import Selection, run_rules
+from gbstd.engine import Selection, run_rules, wait_for_children
 from gbstd.findings import FindingSet
 from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Text
 from gbstd.linting import LintOutcome, cache_dir_within, hash_file, selection_key
 from gbstd.model.config import Config
+from gbstd.rules._dupes_memo import memo_for
 
 RESULT_CACHE = "lint"  # under the union's cache: the last result and the union's file hashes
 
@@ -94,7 +96,10 @@ def lint_union(
                     return LintOutcome(result, files, from_cache=True), mounts
     catalog = load_union(root, members=members, allow_missing=allow_missing, warn=warn, progress=progress,
                          on_total=on_total, cache_dir=cache_dir if use_cache else None)
-    result = run_rules(catalog, as_of, selection)
+    # the D rules score only the candidate components the memo does not know (an edit's few hundred records)
+    memo = (lambda codes: memo_for(store, codes, catalog)) if store is not None else None
+    result = run_rules(catalog, as_of, selection, memo=memo)
+    wait_for_children()  # a forked child may still be writing the memo the next run reads
     if store is not None and found is not None and not result.internal_errors:
         parts, _ = found
         known = {rel: sha for rel, sha in catalog.hashes.items()}
