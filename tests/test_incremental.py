@@ -537,3 +537,31 @@ def test_an_invisible_character_is_reported_and_the_record_still_read(pristine: 
     assert "U+001B U+200B" in found[0]["message"]
     loaded = next(r for r in load_catalog(root, jobs=1).records if r.rel == rel)
     assert loaded.title == f"\x1b[2J{value}\u200b"
+
+
+@pytest.mark.parametrize("folder", ["evidence", ".evidence"])  # a hidden folder is in no file listing
+def test_an_evidence_file_that_appears_or_goes_is_seen_as_a_cold_run_sees_it(
+    pristine: Path, tmp_path: Path, folder: str
+) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    plan = root / "plans" / "henan-2021.yaml"
+    text = plan.read_text(encoding="utf-8")
+    marker = "    deadline_text: 2021年10月底前\n"
+    plan.write_text(text.replace(marker, f"{marker}    evidence: [{{file: {folder}/training.txt}}]\n", 1), encoding="utf-8")
+    evidence = root / folder / "training.txt"
+
+    def p008() -> list[str]:
+        found = [line for line in lint_json(root) if '"P008"' in line and "training.txt" in line]
+        assert found == [line for line in lint_json(root, "--no-cache") if '"P008"' in line and "training.txt" in line]
+        return found
+
+    assert len(p008()) == 1  # no such file yet
+    evidence.parent.mkdir()
+    evidence.write_text("培训通知\n", encoding="utf-8")
+    assert p008() == []
+    evidence.unlink()
+    assert len(p008()) == 1
+    evidence.write_text("培训通知\n", encoding="utf-8")
+    edit_comment(root, 0, 1)  # with a record edited too: the incremental path, not the stored result
+    assert p008() == []

@@ -42,6 +42,7 @@ from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Text
 from gbstd.linting import LintOutcome, cache_dir_within, hash_file, selection_key
 from gbstd.model.config import Config
+from gbstd.plans import evidence_states, evidence_unchanged
 from gbstd.rules._dupes_memo import memo_for
 
 RESULT_CACHE = "lint"  # under the union's cache: the last result and the union's file hashes
@@ -81,7 +82,7 @@ def lint_union(
         hashes = _hashes(parts, store, hash_unknown=False)
         if hashes is not None:
             stored = store.result_for(_digest(head, parts, hashes))
-            if stored is not None:
+            if stored is not None and evidence_unchanged(root, stored.head.get("evidence")):
                 try:
                     result = FindingSet([finding_from_json(row) for row in stored.rows()])
                     mounts = {str(k): Path(v) for k, v in stored.head["mounts"].items()}
@@ -109,6 +110,7 @@ def lint_union(
             store.remember_result(_digest(head, parts, hashes), {
                 "files": catalog.files,
                 "mounts": {prefix: str(top) for prefix, top in catalog.mounts.items()},
+                "evidence": evidence_states(catalog),
             }, (finding_to_json(f) for f in result.findings))
         store.save()
     return LintOutcome(result, catalog.files), dict(catalog.mounts)

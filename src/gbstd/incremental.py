@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -89,11 +89,14 @@ def on_day(digest: str, as_of: str | None) -> str:
     return digest if as_of is None else hashlib.sha256(f"{digest}\0{as_of}".encode()).hexdigest()
 
 
-def shared_digest(rels: Iterable[str], hashes: dict[str, str | None]) -> str:
-    """The files every rule may read besides the records (system, notes, projects, plans)."""
+def shared_digest(rels: Iterable[str], hashes: dict[str, str | None], evidence: Mapping[str, str] | None = None) -> str:
+    """The files every rule may read besides the records (system, notes, projects, plans), and the state of
+    the evidence files the plans name (:func:`gbstd.plans.evidence_states`: read from the file system)."""
     digest = hashlib.sha256()
     for rel in sorted(rels):
         digest.update(f"{rel}\0{hashes.get(rel)}\n".encode("utf-8", "surrogatepass"))
+    for file, state in sorted((evidence or {}).items()):
+        digest.update(f"evidence\0{file}\0{state}\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

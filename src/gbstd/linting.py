@@ -69,6 +69,7 @@ from gbstd.incremental import (
     state_shard,
 )
 from gbstd.model.config import Config
+from gbstd.plans import evidence_states, evidence_unchanged
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules._dupes_memo import memo_for
 from gbstd.rules.base import REMADE_UNKNOWN, Changes
@@ -196,7 +197,7 @@ def lint_catalog(
             hashes[rel] = hash_file(root, rel, cache, config.catalog.max_file_size)
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
         stored = cache.result_for(digest)
-        if stored is not None:
+        if stored is not None and evidence_unchanged(root, stored.head.get("evidence")):
             output = cache.output_for(stored.id, output_key) if output_key is not None else None
             try:
                 # With its report stored, the findings are read only if something asks for them.
@@ -240,7 +241,7 @@ def lint_catalog(
     if not result.internal_errors:  # a crashed rule must crash again next time, not be forgotten
         digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
         only = sorted(only_paths) if only_paths is not None else None
-        stored_head = {"files": analysis.files, "only": only}
+        stored_head = {"files": analysis.files, "only": only, "evidence": analysis.evidence}
         written = None
         if isinstance(result, _Patched) and result.stored.head.get("only") == only:
             # The last result's lines copied where no changed file is in them.
@@ -270,6 +271,7 @@ class Analysis:
     rechecked: list[str] | None = None  # set by an incremental run
     rerun: list[str] | None = None
     catalog: Catalog | None = None  # the whole catalog, when an incremental run loaded it (see LintOutcome)
+    evidence: dict[str, str] = field(default_factory=dict)  # the plans' evidence files: gbstd.plans.evidence_states
 
 
 def _runnable(selection: Selection) -> list[Rule]:
@@ -306,7 +308,9 @@ def _full(
     for rule in rules:
         if scope(rule) == "record":
             local += runner.check(rule) or []
-    state = LintState.fresh(state_head, shared_digest([*shared_files(catalog)], hashes), shard_count(len(catalog.records)))
+    evidence = evidence_states(catalog)
+    state = LintState.fresh(state_head, shared_digest([*shared_files(catalog)], hashes, evidence),
+                            shard_count(len(catalog.records)))
     load_rows, local_rows = rows_by_path(load), rows_by_path(local)
     by_rel = {record.rel: record for record in catalog.records}
     for rel, sha in catalog.hashes.items():
@@ -341,7 +345,7 @@ def _full(
     else:  # the child's findings, merged in (a stable sort: equal keys are of one rule, so of one side)
         late = _finish(root, config, _kept_of(state, sorted(forked)), silenced, only_paths, state, positions)
         result.findings = sorted([*early, *late], key=lambda f: f.sort_key)
-    return Analysis(files, result, state)
+    return Analysis(files, result, state, evidence=evidence)
 
 
 def _stamped(digest: str, code: str, ctx: RuleContext, as_of: dt.date) -> str:
@@ -406,7 +410,8 @@ def _incremental(
     notes, projects or plans changed, or too many records did, or the state is damaged)."""
     rels = record_rels(root, config)
     others = load_shared_files(root, config)
-    shared = shared_digest(others.files, hashes)
+    evidence = evidence_states(others.catalog)
+    shared = shared_digest(others.files, hashes, evidence)
     if shared != state.shared:
         return None
     # Only the shards whose files (path and content) differ from the state's are read.
@@ -502,7 +507,7 @@ def _incremental(
     else:
         result.findings = findings
     files = [*others.head, *rels, *others.tail]
-    return Analysis(files, result, state, sorted(changed), [rule.code for rule in stale], loaded)
+    return Analysis(files, result, state, sorted(changed), [rule.code for rule in stale], loaded, evidence)
 
 
 def _rerun(

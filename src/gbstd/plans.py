@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 from gbstd.catalog.catalog import Catalog, PlanFile, Record
+from gbstd.findings import Loc
 from gbstd.i18n import Text
 from gbstd.model.month import Month
 from gbstd.model.plan import (
     DateBasis,
+    Evidence,
     Phase,
     PilotPlan,
     PlanStatus,
@@ -450,3 +453,43 @@ __all__ = [
     "ReportDue", "ReportState", "TargetProgress", "TaskProgress", "TaskState", "count_target", "date_bounds",
     "module_scope", "plan_progress", "report_periods", "status_on", "target_window", "task_progress",
 ]  # fmt: skip
+
+
+def plan_evidence(plan_file: PlanFile) -> Iterator[tuple[Evidence, Loc]]:
+    """Every evidence item of a plan (its tasks', milestones' and submitted reports'), with where it is."""
+    plan = plan_file.plan
+    for t, task in enumerate(plan.tasks):
+        for e, item in enumerate(task.evidence):
+            yield item, ("tasks", t, "evidence", e)
+        for m, milestone in enumerate(task.milestones):
+            for e, item in enumerate(milestone.evidence):
+                yield item, ("tasks", t, "milestones", m, "evidence", e)
+    for d, duty in enumerate(plan.reporting):
+        for s, submission in enumerate(duty.submitted):
+            for e, item in enumerate(submission.evidence):
+                yield item, ("reporting", d, "submitted", s, "evidence", e)
+
+
+def evidence_file_state(root: Path, file: str) -> str:
+    """``"outside"`` the catalog directory ``root``, ``"missing"`` or ``"present"``: an evidence file as P008
+    judges it."""
+    top = root.resolve()
+    target = (top / file).resolve()
+    if not target.is_relative_to(top):
+        return "outside"
+    return "present" if target.is_file() else "missing"
+
+
+def evidence_states(catalog: Catalog) -> dict[str, str]:
+    """The state of every evidence file the plans name. Lint reads them from the file system, not from the
+    catalog's files (one may lie in a hidden directory, or outside): a cached or incremental run compares
+    them as it compares the files' contents."""
+    return {item.file: evidence_file_state(catalog.root, item.file)
+            for plan_file in catalog.plans for item, _ in plan_evidence(plan_file) if item.file is not None}
+
+
+def evidence_unchanged(root: Path, states: object) -> bool:
+    """Whether the evidence files an earlier run recorded (:func:`evidence_states`) are as they were."""
+    return isinstance(states, dict) and all(
+        isinstance(file, str) and evidence_file_state(root, file) == state for file, state in states.items()
+    )

@@ -5,25 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gbstd.catalog.catalog import PlanFile
-from gbstd.findings import Finding, Loc
+from gbstd.findings import Finding
 from gbstd.i18n import Text
-from gbstd.model.plan import Evidence
+from gbstd.plans import evidence_file_state, plan_evidence
 from gbstd.rules.base import RuleContext
 from gbstd.rules.plan_base import PlanRule
-
-
-def _evidence(plan_file: PlanFile) -> Iterator[tuple[Evidence, Loc]]:
-    plan = plan_file.plan
-    for t, task in enumerate(plan.tasks):
-        for e, item in enumerate(task.evidence):
-            yield item, ("tasks", t, "evidence", e)
-        for m, milestone in enumerate(task.milestones):
-            for e, item in enumerate(milestone.evidence):
-                yield item, ("tasks", t, "milestones", m, "evidence", e)
-    for d, duty in enumerate(plan.reporting):
-        for s, submission in enumerate(duty.submitted):
-            for e, item in enumerate(submission.evidence):
-                yield item, ("reporting", d, "submitted", s, "evidence", e)
 
 
 class EvidenceUnknown(PlanRule):
@@ -54,22 +40,20 @@ class EvidenceUnknown(PlanRule):
 
     def check_plan(self, plan_file: PlanFile, ctx: RuleContext) -> Iterator[Finding]:
         catalog = ctx.catalog
-        root = catalog.root.resolve()
-        for item, loc in _evidence(plan_file):
+        for item, loc in plan_evidence(plan_file):
             if item.standard is not None and catalog.get(item.standard) is None:
                 yield self.at_plan(plan_file, Text(
                     f"佐证标准 {item.standard} 不在目录中",
                     f"evidence standard {item.standard} is not in the catalog",
                 ), (*loc, "standard"), key=False)
-            if item.file is not None:
-                target = (root / item.file).resolve()
-                if not target.is_relative_to(root):
-                    yield self.at_plan(plan_file, Text(
-                        f"佐证文件 {item.file} 在目录之外",
-                        f"evidence file {item.file} lies outside the catalog",
-                    ), (*loc, "file"), key=False)
-                elif not target.is_file():
-                    yield self.at_plan(plan_file, Text(
-                        f"佐证文件 {item.file} 不存在（路径相对于目录根）",
-                        f"evidence file {item.file} does not exist (paths are relative to the catalog root)",
-                    ), (*loc, "file"), key=False)
+            state = evidence_file_state(catalog.root, item.file) if item.file is not None else "present"
+            if state == "outside":
+                yield self.at_plan(plan_file, Text(
+                    f"佐证文件 {item.file} 在目录之外",
+                    f"evidence file {item.file} lies outside the catalog",
+                ), (*loc, "file"), key=False)
+            elif state == "missing":
+                yield self.at_plan(plan_file, Text(
+                    f"佐证文件 {item.file} 不存在（路径相对于目录根）",
+                    f"evidence file {item.file} does not exist (paths are relative to the catalog root)",
+                ), (*loc, "file"), key=False)
