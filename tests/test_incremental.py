@@ -565,3 +565,35 @@ def test_an_evidence_file_that_appears_or_goes_is_seen_as_a_cold_run_sees_it(
     evidence.write_text("培训通知\n", encoding="utf-8")
     edit_comment(root, 0, 1)  # with a record edited too: the incremental path, not the stored result
     assert p008() == []
+
+
+def _unreadable(path: Path, kind: str) -> None:
+    if kind == "broken link":
+        path.symlink_to("nowhere.yaml")
+    elif kind == "directory":
+        path.mkdir()
+    else:  # a link leading outside the catalog
+        path.symlink_to(SAMPLE / "system.yaml")
+
+
+@pytest.mark.parametrize("kind", ["broken link", "directory", "link outside"])
+def test_an_unreadable_record_file_that_appears_or_goes_is_seen_as_a_cold_run_sees_it(
+    pristine: Path, tmp_path: Path, kind: str
+) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    path = root / "records" / "local" / "unreadable.yaml"
+
+    def y010() -> list[str]:
+        found = [line for line in lint_json(root) if "unreadable.yaml" in line]
+        assert found == [line for line in lint_json(root, "--no-cache") if "unreadable.yaml" in line]
+        return found
+
+    assert y010() == []
+    _unreadable(path, kind)  # after a run that cached everything: the stored result must not answer
+    assert len(y010()) == 1
+    shutil.rmtree(root / ".gbstd-cache")
+    assert len(y010()) == 1  # a full run saw it
+    path.rmdir() if kind == "directory" else path.unlink()
+    assert y010() == []  # and the incremental run after it knows it is gone
+    assert y010() == []

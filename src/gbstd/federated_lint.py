@@ -34,7 +34,7 @@ from gbstd.catalog.federation import (
     select_members,
     union_cache_dir,
 )
-from gbstd.catalog.loader import walk_files
+from gbstd.catalog.loader import YAML_SUFFIXES, walk_files
 from gbstd.catalog.yamlio import fingerprint_of
 from gbstd.engine import Selection, run_rules, wait_for_children
 from gbstd.findings import FindingSet
@@ -164,7 +164,7 @@ def _hashes(
         if part.root is None or part.config is None:
             continue
         skip = cache_dir_within(part.root, part.root / part.config.catalog.cache_dir)
-        for rel in walk_files(part.root, None, skip=skip):
+        for rel in walk_files(part.root, None, skip=skip, directories=YAML_SUFFIXES):
             key = part.prefix + rel
             sha = store.known_hash_at(part.root, rel, key)
             if sha is None:

@@ -34,7 +34,14 @@ from gbstd.catalog.cache import (
 )
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
-from gbstd.catalog.loader import cached_record, load_catalog, load_records, record_rels, walk_files
+from gbstd.catalog.loader import (
+    YAML_SUFFIXES,
+    cached_record,
+    load_catalog,
+    load_records,
+    record_rels,
+    walk_files,
+)
 from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import (
     FORKED,
@@ -181,7 +188,8 @@ def lint_catalog(
             cache.save()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
 
-    everything = walk_files(root, None, skip=cache_dir_within(root, cache.directory))
+    # every file, and the directories the loader reports as records (x.yaml/: Y010), for the result's digest
+    everything = walk_files(root, None, skip=cache_dir_within(root, cache.directory), directories=YAML_SUFFIXES)
     hashes = _known_hashes(root, everything, cache)
     unknown = [rel for rel, sha in hashes.items() if sha is None]
     head = [  # of the result; the state's is the same without the day (DAY_AT) or the reported paths
@@ -308,12 +316,14 @@ def _full(
     for rule in rules:
         if scope(rule) == "record":
             local += runner.check(rule) or []
-    evidence = evidence_states(catalog)
-    state = LintState.fresh(state_head, shared_digest([*shared_files(catalog)], hashes, evidence),
-                            shard_count(len(catalog.records)))
+    evidence, shared = evidence_states(catalog), shared_files(catalog)
+    state = LintState.fresh(state_head, shared_digest(shared, hashes, evidence), shard_count(len(catalog.records)))
     load_rows, local_rows = rows_by_path(load), rows_by_path(local)
     by_rel = {record.rel: record for record in catalog.records}
-    for rel, sha in catalog.hashes.items():
+    # every record file has an entry, one that could not be read too (its "hash" says why: hash_file), so
+    # that an incremental run knows when it is gone and drops its findings
+    unread = sorted(set(catalog.files) - set(catalog.hashes) - set(shared))
+    for rel, sha in [*catalog.hashes.items(), *((rel, hashes.get(rel) or "") for rel in unread)]:
         entry = file_entry(by_rel.get(rel), rel, sha, [], [])
         entry.load, entry.local = load_rows.get(rel, []), local_rows.get(rel, [])
         state.put(rel, entry)

@@ -53,12 +53,18 @@ POOL_THRESHOLD = 1500
 CHUNK = 200
 
 
-def walk_files(top: Path, suffixes: tuple[str, ...] | None = None, skip: Iterable[str] = ()) -> list[str]:
+def walk_files(
+    top: Path, suffixes: tuple[str, ...] | None = None, skip: Iterable[str] = (),
+    directories: tuple[str, ...] | None = None,
+) -> list[str]:
     """Files under ``top`` as sorted POSIX paths relative to it; hidden and ``skip`` directories are left out.
 
     Symbolic links are listed, never followed into (no loops). With ``suffixes``, a directory whose name has
-    one of them is listed too, so that ``x.yaml/`` is reported rather than silently skipped.
+    one of them is listed too, so that ``x.yaml/`` is reported rather than silently skipped; ``directories``
+    lists such directories by these suffixes when every file is listed (``suffixes`` None), for a digest of
+    what the loader will see.
     """
+    named = suffixes if suffixes is not None else directories
     skipped = set(skip)
     found: list[str] = []
     pending = [""]
@@ -79,7 +85,7 @@ def walk_files(top: Path, suffixes: tuple[str, ...] | None = None, skip: Iterabl
                 if is_dir:
                     if not name.startswith(".") and rel not in skipped:
                         pending.append(rel)
-                    if suffixes is not None and name.lower().endswith(suffixes):
+                    if named is not None and name.lower().endswith(named):
                         found.append(rel)
                 elif suffixes is None or name.lower().endswith(suffixes):
                     found.append(rel)
