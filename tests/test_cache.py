@@ -284,3 +284,41 @@ def test_records_keep_path_order_whichever_come_from_the_cache(tmp_path: Path) -
     first.write_text(GOOD + "note: changed\n", encoding="utf-8")
     loaded = load_catalog(root, cache=Cache.open(root, config))
     assert [record.key for record in loaded.records] == codes
+
+
+def test_the_tool_fingerprint_follows_the_package_data_and_the_shaping_projects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gbstd
+    from gbstd.catalog import cache as cache_module
+
+    def fingerprint() -> str:
+        tool_fingerprint.cache_clear()
+        return tool_fingerprint()
+
+    package, site = tmp_path / "gbstd", tmp_path / "site"
+    package.mkdir()
+    site.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "regions.tsv").write_text("41\t河南省\n", encoding="utf-8")
+    (package / "__pycache__").mkdir()
+    monkeypatch.setattr(gbstd, "__file__", str(package / "__init__.py"))
+    monkeypatch.setattr(cache_module.sys, "path", [str(site)])
+    try:
+        first = fingerprint()
+        (package / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"compiled")
+        assert fingerprint() == first  # compiled modules are not the tool
+        (package / "regions.tsv").write_text("41\t河南省\n42\t湖北省\n", encoding="utf-8")
+        data = fingerprint()
+        assert data != first  # a data file of the package is
+        (site / "rapidfuzz-3.6.0.dist-info").mkdir()
+        (site / "unrelated-1.0.dist-info").mkdir()
+        older = fingerprint()
+        assert older != data
+        (site / "rapidfuzz-3.6.0.dist-info").rename(site / "rapidfuzz-3.7.0.dist-info")
+        upgraded = fingerprint()
+        assert upgraded != older  # an upgrade of a project that shapes the findings
+        (site / "unrelated-1.0.dist-info").rename(site / "unrelated-2.0.dist-info")
+        assert fingerprint() == upgraded  # of one that does not: the cache stays
+    finally:
+        tool_fingerprint.cache_clear()
