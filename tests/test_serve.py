@@ -4,6 +4,7 @@ reviews, abolition, creation, import preview/apply and commits — on a copy of 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import socket
 from pathlib import Path
@@ -619,3 +620,32 @@ def test_a_large_import_preview_lists_what_needs_a_look_and_counts_the_rest(clie
     total = serve_app.PREVIEW_ROWS + 101
     assert f"共 {total} 行 rows: 新建 {total - 1}，拒绝 1" in preview.text
     assert "另有 100 行未列出" in preview.text
+
+
+def _rules_shown(html: str) -> list[str]:
+    return sorted(re.findall(r"\b(?:error|warning|info) ([A-Z]\d{3}):", html))
+
+
+def test_a_record_page_shows_what_lint_reports_for_its_file_linting_once_per_catalog_state(
+    root: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gbstd.serve import state
+
+    runs: list[Path] = []
+    real = state.lint_catalog
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append(args[0])  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(state, "lint_catalog", counted)
+    result = CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"])
+    expected = sorted(f["rule"] for f in json.loads(result.stdout) if f["path"] == RECORD)
+    assert expected == ["D003", "R003"]
+    assert _rules_shown(page(client)) == expected
+    page(client, SUCCESSOR)
+    assert len(runs) == 1  # another record's page: no second lint
+    config = root / "gbstd.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("ignore = []", 'ignore = ["R003"]', 1), encoding="utf-8")
+    assert _rules_shown(page(client)) == ["D003"]  # as `gbstd lint` would say with this configuration
+    assert len(runs) == 2

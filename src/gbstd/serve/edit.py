@@ -16,7 +16,6 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import CodeTooLong
 from gbstd.catalog.record_edit import add_review
-from gbstd.engine import Selection, run_rules
 from gbstd.i18n import Text
 from gbstd.model.standard import Review
 from gbstd.scaffold import ScaffoldError, new_record
@@ -52,7 +51,7 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     except CatalogError as exc:  # no such record, one code in two files, a file it may not read: its own words
         return server.page(request, "message.html.j2", status_code=404, heading="404", message=server.text(exc.text))
     record = loaded.record
-    findings = run_rules(catalog, server.today(), Selection(ignore=["G"]), only_paths={record.rel}).findings
+    findings = server.findings_of(catalog, record.rel)
     notes: dict[str, list[str]] = {}
     general = []
     names = {f.name for f in FORM_FIELDS}
