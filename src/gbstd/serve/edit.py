@@ -51,13 +51,10 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     except CatalogError as exc:  # no such record, one code in two files, a file it may not read: its own words
         return server.page(request, "message.html.j2", status_code=404, heading="404", message=server.text(exc.text))
     record = loaded.record
-    findings = server.findings_of(catalog, record.rel)
     notes: dict[str, list[str]] = {}
     general = []
     names = {f.name for f in FORM_FIELDS}
-    for finding in findings:
-        line = f"{finding.severity.value} {finding.rule}: {server.text(finding.message)}"
-        where = str(finding.loc[0]) if finding.loc else ""
+    for where, line in server.finding_lines(catalog, record.rel):
         (notes.setdefault(where, []) if where in names else general).append(line)
     errors = errors or {}
     general_errors = errors.pop(records.GENERAL, [])

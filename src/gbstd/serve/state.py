@@ -17,7 +17,6 @@ from gbstd.catalog.cache import Cache, cache_wanted, config_digest, input_digest
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import Reusable, load_catalog_cached, reusable
 from gbstd.engine import Selection
-from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
 from gbstd.linting import lint_catalog
 from gbstd.plans import evidence_states
@@ -54,8 +53,9 @@ class Server:
     # The duplicate groups of the catalog as it was last read, with the digest of what they depend on.
     _groups: tuple[str, list[dict[str, Any]]] | None = None
     _records: dict[str, Reusable] = field(default_factory=dict)  # the last read's records, for the next read
-    # What lint found in the catalog as it was last read, by file, with the digest of what it depends on.
-    _findings: tuple[str, dict[str, list[Finding]]] | None = None
+    # What lint found in the catalog as it was last read, as the pages show it (where, line) by file, with the
+    # digest of what it depends on: two strings a finding (a national catalog has 350 000 findings).
+    _findings: tuple[str, dict[str, list[tuple[str, str]]]] | None = None
     _linting: threading.Lock = field(default_factory=threading.Lock)  # one lint at a time: the others wait for it
 
     def today(self) -> dt.date:
@@ -87,12 +87,13 @@ class Server:
         self._groups = (key, rows)
         return rows
 
-    def findings_of(self, catalog: Catalog, rel: str) -> list[Finding]:
-        """What ``gbstd lint`` reports for one file (the rules the configuration selects), from one lint of the
-        whole catalog kept until a file, the configuration or the day changes. Each page ran every rule over
-        the catalog for its one file (2.8 s a page at 10 000 records). The lint takes the lint cache's stored
-        result, or re-checks what an edit can affect, when the catalog has a cache (it is not made here: only
-        ``gbstd lint`` makes it)."""
+    def finding_lines(self, catalog: Catalog, rel: str) -> list[tuple[str, str]]:
+        """What ``gbstd lint`` reports for one file, as the page shows each finding: the top-level field it is
+        at ("" for none) and its line (severity, rule, message). From one lint of the whole catalog with the
+        configuration's selection, kept until a file, the configuration or the day changes: each page ran
+        every rule over the catalog for its one file (2.8 s a page at 10 000 records). The lint takes the lint
+        cache's stored result, or re-checks what an edit can affect, when the catalog has a cache (it is not
+        made here: only ``gbstd lint`` makes it)."""
         files = sorted(catalog.hashes.items())
         day = self.today()
         key = input_digest([config_digest(catalog.config), day.isoformat(), *(f"{name}={sha}" for name, sha in files),
@@ -107,9 +108,12 @@ class Server:
                 cache = Cache.open(catalog.root, config)
                 outcome = lint_catalog(catalog.root, config, day, selection,
                                        use_cache=cache.directory.is_dir() and cache_wanted())
-                by_path: dict[str, list[Finding]] = {}
+                by_path: dict[str, list[tuple[str, str]]] = {}
                 for finding in outcome.result.findings:
-                    by_path.setdefault(finding.path, []).append(finding)
+                    where = str(finding.loc[0]) if finding.loc else ""
+                    line = f"{finding.severity.value} {finding.rule}: {self.text(finding.message)}"
+                    by_path.setdefault(finding.path, []).append((where, line))
+                del outcome
                 known = self._findings = (key, by_path)
         return list(known[1].get(rel, []))
 
