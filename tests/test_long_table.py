@@ -60,3 +60,20 @@ def test_colours_on_a_terminal_and_ascii_boxes_where_the_encoding_has_no_box_cha
     write_long_table(Console(file=gbk, width=80, highlight=False), "复审", ["状态"], [["逾期"]], [None])
     text = raw.getvalue().decode("gbk")
     assert "逾期" in text and "━" not in text and "│" not in text and "|" in text
+
+
+def test_the_duplicate_groups_long_layout_is_rich_s_for_tables_that_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gbstd.reporters import dupes as dupes_reporter
+
+    def groups_table(lang: str) -> str:
+        result = runner.invoke(app, ["dupes", str(SAMPLE), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    for lang in ("zh", "en"):
+        by_rich = groups_table(lang)
+        monkeypatch.setattr(dupes_reporter, "LONG_TABLE", 0)
+        streamed = groups_table(lang)
+        monkeypatch.undo()
+        assert streamed == by_rich
+        assert streamed.count("┏") >= 5  # every group's table

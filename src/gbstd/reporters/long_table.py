@@ -41,8 +41,9 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], room: i
 
 
 def write_long_table(console: Console, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
-                     styles: Sequence[str | None], foldable: Iterable[int] = ()) -> None:
-    """``rows`` under ``headers`` with ``title`` above, each row in its style (None: plain), to ``console``."""
+                     styles: Sequence[str | None], foldable: Iterable[int] = (), title_left: bool = False) -> None:
+    """``rows`` under ``headers`` with ``title`` above (centred, or at the left as ``title_justify="left"``
+    puts it), each row in its style (None: plain), to ``console``."""
     frame = box.HEAVY_HEAD.substitute(console.options)
     widths = column_widths(headers, rows, console.width, foldable)
     colours = console.color_system is not None and not console.no_color
@@ -64,7 +65,8 @@ def write_long_table(console: Console, title: str, headers: Sequence[str], rows:
     total = sum(widths) + 3 * len(widths) + 1
     write = console.file.write
     gap = total - cell_len(title)
-    write(paint(" " * (gap // 2) + title + " " * (gap - gap // 2), "italic") + "\n")
+    before = 0 if title_left else gap // 2
+    write(paint(" " * before + title + " " * (gap - before), "italic") + "\n")
     write(frame.get_top(width + 2 for width in widths) + "\n")
     for line in lines(headers, frame.head_left, frame.head_vertical, frame.head_right, "bold"):
         write(line + "\n")
