@@ -448,13 +448,6 @@ def plan_progress(plan: PilotPlan | PlanFile, catalog: Catalog, as_of: dt.date) 
     )
 
 
-__all__ = [
-    "CountedStandard", "MissedDeadline", "PhaseProgress", "PhaseState", "PlanProgress", "PlanState",
-    "ReportDue", "ReportState", "TargetProgress", "TaskProgress", "TaskState", "count_target", "date_bounds",
-    "module_scope", "plan_progress", "report_periods", "status_on", "target_window", "task_progress",
-]  # fmt: skip
-
-
 def plan_evidence(plan_file: PlanFile) -> Iterator[tuple[Evidence, Loc]]:
     """Every evidence item of a plan (its tasks', milestones' and submitted reports'), with where it is."""
     plan = plan_file.plan
@@ -493,3 +486,12 @@ def evidence_unchanged(root: Path, states: object) -> bool:
     return isinstance(states, dict) and all(
         isinstance(file, str) and evidence_file_state(root, file) == state for file, state in states.items()
     )
+
+
+__all__ = [
+    "CountedStandard", "MissedDeadline", "PhaseProgress", "PhaseState", "PlanProgress", "PlanState",
+    "ReportDue", "ReportState", "TargetProgress", "TaskProgress", "TaskState", "count_target", "date_bounds",
+    "evidence_file_state", "evidence_states", "evidence_unchanged", "module_scope", "plan_evidence",
+    "plan_progress", "report_periods", "status_on", "target_window", "task_progress",
+]  # fmt: skip
+
