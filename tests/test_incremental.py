@@ -597,3 +597,25 @@ def test_an_unreadable_record_file_that_appears_or_goes_is_seen_as_a_cold_run_se
     path.rmdir() if kind == "directory" else path.unlink()
     assert y010() == []  # and the incremental run after it knows it is gone
     assert y010() == []
+
+
+@pytest.mark.parametrize("kind", ["nul", "loop"])
+def test_an_evidence_path_that_cannot_be_resolved_is_a_missing_file_not_an_internal_error(
+    pristine: Path, tmp_path: Path, kind: str
+) -> None:
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    plan = root / "plans" / "henan-2021.yaml"
+    text = plan.read_text(encoding="utf-8")
+    marker = "    deadline_text: 2021年10月底前\n"
+    name = '"evidence/a\\0b.txt"' if kind == "nul" else "evidence/loop.txt"
+    plan.write_text(text.replace(marker, f"{marker}    evidence: [{{file: {name}}}]\n", 1), encoding="utf-8")
+    if kind == "loop":
+        (root / "evidence").mkdir()
+        (root / "evidence" / "loop.txt").symlink_to("loop.txt")
+    for _ in range(2):  # a full run, then the cached one
+        result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--format", "json", "--lang", "en"])
+        assert result.exit_code == 1, result.output
+        found = json.loads(result.stdout)
+        assert any(f["rule"] == "P008" and "does not exist" in f["message"] for f in found)
+        assert not any(f["rule"] == "P008" and "internal" in f["message"] for f in found)

@@ -632,6 +632,17 @@ def test_stage_counts_name_the_records_that_date_no_stage(tmp_path: Path) -> Non
     assert plain.exit_code == 0 and "未计入" not in plain.stderr
 
 
+def test_a_record_dated_by_its_project_is_not_named_undated(tmp_path: Path) -> None:
+    made = project("P-7", "公务用车标识规范", "101", "[{stage: 立项, date: 2025-03-01}]", result="DB41/T 5-2024")
+    undated = "code: DB41/T 5-2024\ntitle: 公务用车标识规范\nstatus: 现行\nmodule: \"101\"\n"
+    root = make_catalog(tmp_path, {"GB-T-42967-2023": GB, "DB41-T-5-2024": undated}, {"P-7": made})
+    period = ["pipeline", str(root), "--as-of", "2026-06-30", "--from", "2024-01-01", "--to", "2026-06-30"]
+    result = runner.invoke(app, [*period, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["period"]["undated"] == [] and document["period"]["stages"]["立项"] == 1
+
+
 def test_pipeline_config_rejects_unknown_stage(tmp_path: Path) -> None:
     root = make_catalog(tmp_path, {}, config='[pipeline]\nstage_months = {"付印" = 3}\n')
     result = runner.invoke(app, ["pipeline", str(root)])

@@ -183,10 +183,11 @@ def stage_events(
 
 
 def undated_records(catalog: Catalog) -> list[str]:
-    """The record files that date no stage (no ``published`` and no dated ``making`` history): no period's
+    """The record files of standards that date no stage — no ``published``, no dated ``making`` history and no
+    project whose history counts for them (its ``result``, or the record's ``making.project``): no period's
     stage counts can include them, and a report that counts stages says so."""
-    return [record.rel for record in catalog.records
-            if not record.standard.published and not (record.standard.making and record.standard.making.history)]
+    dated = {event.item for event in all_stage_events(catalog)}
+    return [record.rel for record in catalog.records if record.key not in dated]
 
 
 def stage_counts(

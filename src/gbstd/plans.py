@@ -466,11 +466,14 @@ def plan_evidence(plan_file: PlanFile) -> Iterator[tuple[Evidence, Loc]]:
 def evidence_file_state(root: Path, file: str) -> str:
     """``"outside"`` the catalog directory ``root``, ``"missing"`` or ``"present"``: an evidence file as P008
     judges it."""
-    top = root.resolve()
-    target = (top / file).resolve()
-    if not target.is_relative_to(top):
-        return "outside"
-    return "present" if target.is_file() else "missing"
+    try:
+        top = root.resolve()
+        target = (top / file).resolve()
+        if not target.is_relative_to(top):
+            return "outside"
+        return "present" if target.is_file() else "missing"
+    except (OSError, ValueError, RuntimeError):  # a NUL in the path, a loop of links: no file is there
+        return "missing"
 
 
 def evidence_states(catalog: Catalog) -> dict[str, str]:
