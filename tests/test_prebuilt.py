@@ -3,6 +3,7 @@ and a damaged or foreign file is never trusted."""
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,3 +101,28 @@ def test_an_unwritable_temporary_directory_still_gives_the_tables(
     monkeypatch.setattr(prebuilt.tempfile, "gettempdir", lambda: str(tables_in / "a file" / "tmp"))
     assert cilin_tables().count > 5000
     assert "Hd04B01=" in cilin_codes("修缮")
+
+
+@pytest.mark.parametrize("planted", ["link to a device", "link to a good index", "fifo", "too large"])
+def test_what_is_planted_at_the_index_name_is_not_read(tables_in: Path, planted: str) -> None:
+    import os
+
+    built = cilin_tables()
+    (path,) = tables_in.glob("gbstd-cilin-*.bin")
+    good = path.read_bytes()
+    path.unlink()
+    if planted == "link to a device":
+        path.symlink_to("/dev/zero")  # read whole, it would fill the memory
+    elif planted == "link to a good index":
+        (tables_in / "elsewhere.bin").write_bytes(good)
+        path.symlink_to(tables_in / "elsewhere.bin")
+    elif planted == "fifo":
+        os.mkfifo(path)  # opened for reading, it would wait for a writer
+    else:
+        path.write_bytes(good + b"\0" * prebuilt.LARGEST)
+    _clear()
+    assert cilin_tables() == built
+    if planted == "fifo":  # no regular file: built for this run, the name left as it is
+        assert stat.S_ISFIFO(path.lstat().st_mode)
+    else:
+        assert not path.is_symlink() and path.is_file() and path.read_bytes() == good  # replaced by a sound one

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from typing import TypeVar
 from gbstd.catalog.atomic import write_atomic
 
 T = TypeVar("T")
+
+LARGEST = 64 * 1024 * 1024  # bytes: the indexes are 2–13 MB; a larger file at their name is none of ours
 
 # What reading back a damaged index may raise (numpy's .npz reader: zip and format errors; marshal: EOF, types).
 UNSOUND = (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile)
@@ -33,19 +36,36 @@ def index_file(name: str, source: Path, layout: int, suffix: str) -> Path:
     return Path(tempfile.gettempdir()) / f"gbstd-{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}{suffix}"
 
 
-def kept_or_built(path: Path, read: Callable[[Path], T], build: Callable[[], tuple[T, bytes]]) -> T:
+def kept_or_built(path: Path, read: Callable[[bytes], T], build: Callable[[], tuple[T, bytes]]) -> T:
     """The index read from ``path`` when a sound one is there; else built (``build`` gives it and the bytes
-    to keep) and written for the next run. ``read`` raises one of :data:`UNSOUND` for a file it cannot trust."""
+    to keep) and written for the next run. ``read`` takes the file's bytes and raises one of :data:`UNSOUND`
+    for a file it cannot trust."""
     try:
-        if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
+        data = _own_file(path)
+        if data is None:  # another user's, or no plain file: neither read nor replaced
             return build()[0]
-        return read(path)
+        return read(data)
     except UNSOUND:
         pass
     value, data = build()
     with contextlib.suppress(OSError):  # a read-only temporary directory: the index serves this run only
         write_atomic(path, data, fsync=False)
     return value
+
+
+def _own_file(path: Path) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file of this user's, not larger than :data:`LARGEST`; None
+    when it is another user's or no regular file (a link planted at the predictable name is not followed:
+    OSError). The checks are made on the open file, so the name cannot be swapped between them."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+            return None
+        if info.st_size > LARGEST:
+            raise ValueError("not an index: too large")
+        return handle.read(LARGEST + 1)
 
 
 def sealed(payload: bytes) -> bytes:

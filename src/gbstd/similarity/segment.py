@@ -248,9 +248,10 @@ def _index_file(source: Path) -> Path:
     return index_file("jieba", source, _FORMAT, ".npz")
 
 
-def _read_index(path: Path) -> _Dictionary:
-    """The index kept at ``path``; ValueError unless its arrays' CRC-32 holds (numpy does not check the zip's)."""
-    with np.load(path, allow_pickle=False) as stored:
+def _read_index(data: bytes) -> _Dictionary:
+    """The index from its file's bytes; ValueError unless its arrays' CRC-32 holds (numpy does not check the
+    zip's)."""
+    with np.load(io.BytesIO(data), allow_pickle=False) as stored:
         arrays = {name: stored[name] for name in (*_ARRAYS, "checksum")}
     if int(arrays["checksum"][()]) != _checksum(arrays):
         raise ValueError("damaged index")

@@ -78,8 +78,8 @@ def _parse(text: str) -> CilinTables:
     return CilinTables(codes, groups, count)
 
 
-def _read_tables(path: Path) -> CilinTables:
-    found = marshal.loads(unsealed(path.read_bytes()))  # our own file, its digest checked first
+def _read_tables(data: bytes) -> CilinTables:
+    found = marshal.loads(unsealed(data))  # our own file, its digest checked first
     if not (isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], dict)
             and isinstance(found[1], dict) and isinstance(found[2], int)):
         raise ValueError("damaged index")
