@@ -219,3 +219,21 @@ def test_fingerprint_follows_what_duplicate_detection_reads(make_catalog: Catalo
     assert fingerprint(load_catalog(root)) == before
     (root / "records/r1.yaml").write_text(record("DB1201/T 2-2022", "机关食堂餐饮服务规范"), encoding="utf-8")
     assert fingerprint(load_catalog(root)) != before
+
+
+@pytest.mark.parametrize("long", [False, True])
+def test_the_table_prints_no_control_character_of_a_title_and_keeps_each_row_on_its_lines(
+    make_catalog: CatalogFactory, monkeypatch: pytest.MonkeyPatch, long: bool
+) -> None:
+    from gbstd.reporters import dupes as dupes_reporter
+
+    files = {"records/a.yaml": record("DB11/T 1-2021", '"党政机关\\e公务用车\\a管理\\n规范"'),
+             "records/b.yaml": record("DB12/T 1-2021", "党政机关公务用车管理规范")}
+    root = make_catalog(files)
+    if long:
+        monkeypatch.setattr(dupes_reporter, "LONG_TABLE", 0)
+    result = runner.invoke(app, ["dupes", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    rows = [line for line in result.stdout.splitlines() if "DB11/T 1-2021" in line and "│" in line]
+    assert len(rows) == 1 and "管理 规范" in rows[0]

@@ -27,6 +27,7 @@ from gbstd.catalog.catalog import Record
 from gbstd.i18n import Lang, Text
 from gbstd.jsontext import json_text
 from gbstd.model.code import Tier
+from gbstd.printable import printable
 from gbstd.reporters.long_table import write_long_table
 from gbstd.similarity import DuplicateGroup, DuplicateKind, DuplicatePair, describe_region
 from gbstd.tabular.safety import markdown_text
@@ -209,6 +210,12 @@ def _coder(lang: Lang, against: Against | None) -> Callable[[Record], str]:
     return lambda record: against.code(record, lang)
 
 
+def _shown(text: str) -> str:
+    """A catalog's text for the terminal table: no control characters (an escape sequence in a title would
+    reach the terminal), and one line (a line break would break the row)."""
+    return printable(text).replace("\n", " ").replace("\t", " ")
+
+
 # Past this many members in all, the groups' tables are laid out a row at a time (gbstd.reporters.long_table).
 LONG_TABLE = 2000
 
@@ -224,7 +231,8 @@ def render_table(
     headers = ("标准号", "标准名称", "层级", "地区", "状态") if zh else ("code", "title", "tier", "region", "status")
     long = sum(len(group.members) for group in groups) > LONG_TABLE
     for number, group in enumerate(groups, start=1):
-        rows = [(code(record), record.title, _tier(record, lang), describe_region(record), record.status.label.get(lang))
+        rows = [tuple(_shown(cell) for cell in (code(record), record.title, _tier(record, lang), describe_region(record),
+                                                 record.status.label.get(lang)))
                 for record in group.members]
         if long:  # rich's layout, a row at a time: rich took 47 s over a national catalog's 100 000 members
             write_long_table(console, _caption(number, group, lang), headers, rows, [None] * len(rows),
@@ -238,16 +246,16 @@ def render_table(
             console.print(table)
         for pair in group.pairs[:TABLE_PAIRS]:
             style = "yellow" if pair.kind in (DuplicateKind.MERGE, DuplicateKind.ADOPT_UPPER, DuplicateKind.SAME_CODE) else "cyan"
-            console.print(f"  {escape(code(pair.a_record))} ↔ {escape(code(pair.b_record))}  [bold]{pair.score:.2f}[/]  "
-                          f"[{style}]{pair.kind.label.get(lang)}[/]  "
-                          f"{escape(pair.reason.get(lang))}")
-            console.print(f"    → {escape(pair.advice.get(lang))}")
+            console.print(f"  {escape(_shown(code(pair.a_record)))} ↔ {escape(_shown(code(pair.b_record)))}  "
+                          f"[bold]{pair.score:.2f}[/]  [{style}]{pair.kind.label.get(lang)}[/]  "
+                          f"{escape(_shown(pair.reason.get(lang)))}")
+            console.print(f"    → {escape(_shown(pair.advice.get(lang)))}")
         hidden = len(group.pairs) - TABLE_PAIRS
         if hidden > 0:
             console.print(f"  … 另有 {hidden} 对（--format json）" if zh else f"  … {hidden} more pairs (--format json)")
         console.print()
     for pair in extra:
-        console.print(f"  {escape(code(pair.a_record))} → {escape(code(pair.b_record))}  {pair.score:.2f}  "
+        console.print(f"  {escape(_shown(code(pair.a_record)))} → {escape(_shown(code(pair.b_record)))}  {pair.score:.2f}  "
                       f"{pair.kind.label.get(lang)}")
     console.print(summary(groups, extra).get(lang), style="bold" if color else None)
     return buffer.getvalue()
