@@ -320,5 +320,10 @@ def test_the_tool_fingerprint_follows_the_package_data_and_the_shaping_projects(
         assert upgraded != older  # an upgrade of a project that shapes the findings
         (site / "unrelated-1.0.dist-info").rename(site / "unrelated-2.0.dist-info")
         assert fingerprint() == upgraded  # of one that does not: the cache stays
+        elsewhere = tmp_path / "work"
+        (elsewhere / "rich-99.0.dist-info").mkdir(parents=True)
+        monkeypatch.chdir(elsewhere)  # run from a folder that looks like an installation (python -m puts it first)
+        monkeypatch.setattr(cache_module.sys, "path", ["", str(elsewhere), str(site), str(site) + "/"])
+        assert fingerprint() == upgraded
     finally:
         tool_fingerprint.cache_clear()

@@ -98,17 +98,20 @@ _SHAPING = frozenset({
 def _shaping_distributions() -> list[str]:
     """The installed metadata directories (``name-version.dist-info``) of :data:`_SHAPING`, read from the
     import path's listings: a version lookup each cost ten times as much on every run."""
-    found = []
+    found: set[str] = set()
+    here = os.path.abspath(os.curdir)
     for entry in sys.path:
+        if not entry or os.path.abspath(entry) == here:
+            continue  # the working directory (python -m puts it first) installs nothing: runs from two folders agree
         try:
-            names = os.listdir(entry or ".")
+            names = os.listdir(entry)
         except OSError:
             continue
         for name in names:
             if name.endswith((".dist-info", ".egg-info")):
                 project = re.sub(r"[-_.]+", "-", name.split("-", 1)[0]).lower()
                 if project in _SHAPING:
-                    found.append(f"{entry}|{name}")
+                    found.add(name)  # the name alone: one installation reached by two spellings of a path is one
     return sorted(found)
 
 
