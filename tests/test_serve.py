@@ -649,3 +649,6 @@ def test_a_record_page_shows_what_lint_reports_for_its_file_linting_once_per_cat
     config.write_text(config.read_text(encoding="utf-8").replace("ignore = []", 'ignore = ["R003"]', 1), encoding="utf-8")
     assert _rules_shown(page(client)) == ["D003"]  # as `gbstd lint` would say with this configuration
     assert len(runs) == 2
+    system = root / "system.yaml"  # no record file: the module the record is filed under is renumbered
+    system.write_text(system.read_text(encoding="utf-8").replace('id: "202"', 'id: "299"', 1), encoding="utf-8")
+    assert _rules_shown(page(client)) == ["C016", "D003"] and len(runs) == 3
