@@ -539,16 +539,22 @@ def test_an_invisible_character_is_reported_and_the_record_still_read(pristine: 
     assert loaded.title == f"\x1b[2J{value}\u200b"
 
 
+def _with_evidence(pristine: Path, tmp_path: Path, name: str) -> Path:
+    """A copy of the sample whose pilot plan's first task names the evidence file ``name`` (as YAML)."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    plan = root / "plans" / "henan-2021.yaml"
+    marker = "    deadline_text: 2021年10月底前\n"
+    text = plan.read_text(encoding="utf-8").replace(marker, f"{marker}    evidence: [{{file: {name}}}]\n", 1)
+    plan.write_text(text, encoding="utf-8")
+    return root
+
+
 @pytest.mark.parametrize("folder", ["evidence", ".evidence"])  # a hidden folder is in no file listing
 def test_an_evidence_file_that_appears_or_goes_is_seen_as_a_cold_run_sees_it(
     pristine: Path, tmp_path: Path, folder: str
 ) -> None:
-    root = tmp_path / "standards"
-    shutil.copytree(pristine, root)
-    plan = root / "plans" / "henan-2021.yaml"
-    text = plan.read_text(encoding="utf-8")
-    marker = "    deadline_text: 2021年10月底前\n"
-    plan.write_text(text.replace(marker, f"{marker}    evidence: [{{file: {folder}/training.txt}}]\n", 1), encoding="utf-8")
+    root = _with_evidence(pristine, tmp_path, f"{folder}/training.txt")
     evidence = root / folder / "training.txt"
 
     def p008() -> list[str]:
@@ -603,13 +609,7 @@ def test_an_unreadable_record_file_that_appears_or_goes_is_seen_as_a_cold_run_se
 def test_an_evidence_path_that_cannot_be_resolved_is_a_missing_file_not_an_internal_error(
     pristine: Path, tmp_path: Path, kind: str
 ) -> None:
-    root = tmp_path / "standards"
-    shutil.copytree(pristine, root)
-    plan = root / "plans" / "henan-2021.yaml"
-    text = plan.read_text(encoding="utf-8")
-    marker = "    deadline_text: 2021年10月底前\n"
-    name = '"evidence/a\\0b.txt"' if kind == "nul" else "evidence/loop.txt"
-    plan.write_text(text.replace(marker, f"{marker}    evidence: [{{file: {name}}}]\n", 1), encoding="utf-8")
+    root = _with_evidence(pristine, tmp_path, '"evidence/a\\0b.txt"' if kind == "nul" else "evidence/loop.txt")
     if kind == "loop":
         (root / "evidence").mkdir()
         (root / "evidence" / "loop.txt").symlink_to("loop.txt")
