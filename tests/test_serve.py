@@ -631,12 +631,13 @@ def test_a_record_page_shows_what_lint_reports_for_its_file_linting_once_per_cat
 ) -> None:
     from gbstd.serve import state
 
-    runs: list[Path] = []
+    runs: list[bool] = []  # per lint in the server's process: whether it was answered from the lint cache
     real = state.lint_catalog
 
     def counted(*args: object, **kwargs: object) -> object:
-        runs.append(args[0])  # type: ignore[arg-type]
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        outcome = real(*args, **kwargs)  # type: ignore[arg-type]
+        runs.append(outcome.from_cache)
+        return outcome
 
     monkeypatch.setattr(state, "lint_catalog", counted)
     result = CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"])
@@ -652,3 +653,4 @@ def test_a_record_page_shows_what_lint_reports_for_its_file_linting_once_per_cat
     system = root / "system.yaml"  # no record file: the module the record is filed under is renumbered
     system.write_text(system.read_text(encoding="utf-8").replace('id: "202"', 'id: "299"', 1), encoding="utf-8")
     assert _rules_shown(page(client)) == ["C016", "D003"] and len(runs) == 3
+    assert runs == [True, True, True]  # each time `gbstd lint` in a process of its own did the work
