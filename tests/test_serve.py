@@ -654,3 +654,22 @@ def test_a_record_page_shows_what_lint_reports_for_its_file_linting_once_per_cat
     system.write_text(system.read_text(encoding="utf-8").replace('id: "202"', 'id: "299"', 1), encoding="utf-8")
     assert _rules_shown(page(client)) == ["C016", "D003"] and len(runs) == 3
     assert runs == [True, True, True]  # each time `gbstd lint` in a process of its own did the work
+
+
+def test_a_federating_catalog_s_record_page_does_not_lint_the_union_elsewhere(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gbstd.serve import state
+
+    member = tmp_path / "member"
+    (member / "records").mkdir(parents=True)
+    (member / "gbstd.toml").write_text("", encoding="utf-8")
+    config = root / "gbstd.toml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + f'\n[[federation.members]]\nname = "成员"\npath = "{member.as_posix()}"\n', encoding="utf-8")
+    assert CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat()]).exit_code in (0, 1)
+    elsewhere: list[Path] = []
+    monkeypatch.setattr(state, "_lint_elsewhere", lambda top, day: elsewhere.append(top))
+    client = TestClient(create_app(root, as_of=AS_OF), base_url="http://127.0.0.1")
+    assert _rules_shown(page(client)) == ["D003", "R003"]  # the federating catalog's own files, as before
+    assert elsewhere == []

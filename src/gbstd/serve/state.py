@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 
 from gbstd.catalog.cache import Cache, cache_wanted, config_digest, input_digest
 from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.federation import is_federation
 from gbstd.catalog.loader import YAML_SUFFIXES, Reusable, load_catalog_cached, reusable, walk_files
 from gbstd.engine import Selection
 from gbstd.i18n import Lang, Text
@@ -139,7 +140,7 @@ class Server:
                 # result or state serves
                 selection = Selection(select=config.lint.select, ignore=config.lint.ignore)
                 use_cache = Cache.open(catalog.root, config).directory.is_dir() and cache_wanted()
-                if use_cache:
+                if use_cache and not is_federation(config):  # `gbstd lint` there would lint the whole union
                     _lint_elsewhere(catalog.root, day)
                 outcome = lint_catalog(catalog.root, config, day, selection, use_cache=use_cache)
                 by_path: dict[str, list[tuple[str, str]]] = {}
