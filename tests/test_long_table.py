@@ -77,3 +77,19 @@ def test_the_duplicate_groups_long_layout_is_rich_s_for_tables_that_fit(monkeypa
         monkeypatch.undo()
         assert streamed == by_rich
         assert streamed.count("┏") >= 5  # every group's table
+
+
+def test_a_line_break_in_a_cell_is_a_further_line_of_its_row_as_rich_lays_it_out() -> None:
+    from rich.table import Table
+
+    headers, rows = ["状态", "标准号", "标准名称"], [["逾期", "DB41/T 1-2020", "公务用车\n服务规范"], ["当前", "GB/T 1-2020", "术语"]]
+    by_rich, streamed = io.StringIO(), io.StringIO()
+    table = Table(title="复审")
+    for header in headers:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*row)
+    Console(file=by_rich, width=80, highlight=False).print(table)
+    write_long_table(Console(file=streamed, width=80, highlight=False), "复审", headers, rows, [None, None])
+    assert streamed.getvalue() == by_rich.getvalue()
+    assert "│      │               │ 服务规范 │" in streamed.getvalue()

@@ -26,7 +26,7 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], room: i
     widths = [cell_len(header) for header in headers]
     for row in rows:
         for index, cell in enumerate(row):
-            width = cell_len(cell)
+            width = max(map(cell_len, cell.split("\n"))) if "\n" in cell else cell_len(cell)
             if width > widths[index]:
                 widths[index] = width
     excess = sum(widths) + 3 * len(widths) + 1 - room
@@ -52,7 +52,9 @@ def write_long_table(console: Console, title: str, headers: Sequence[str], rows:
         return Style.parse(style).render(text, color_system=console.color_system) if style and colours else text
 
     def lines(cells: Sequence[str], left: str, middle: str, right: str, style: str | None) -> list[str]:
-        pieces = [chop_cells(cell, width) if cell_len(cell) > width else [cell] for cell, width in zip(cells, widths, strict=True)]
+        # a line break starts a new line within the row, as rich's cells do; a line wider than its column folds
+        pieces = [[part for line in cell.split("\n") for part in (chop_cells(line, width) if cell_len(line) > width else [line])]
+                  for cell, width in zip(cells, widths, strict=True)]
         out = []
         for depth in range(max(len(piece) for piece in pieces)):
             parts = []
