@@ -34,13 +34,12 @@ from gbstd.catalog.federation import (
     select_members,
     union_cache_dir,
 )
-from gbstd.catalog.loader import YAML_SUFFIXES, walk_files
 from gbstd.catalog.yamlio import fingerprint_of
 from gbstd.engine import Selection, run_rules, wait_for_children
 from gbstd.findings import FindingSet
 from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Text
-from gbstd.linting import LintOutcome, cache_dir_within, hash_file, selection_key
+from gbstd.linting import LintOutcome, files_linted, hash_file, selection_key
 from gbstd.model.config import Config
 from gbstd.plans import evidence_states, evidence_unchanged
 from gbstd.rules._dupes_memo import memo_for
@@ -163,8 +162,7 @@ def _hashes(
     for part in parts:
         if part.root is None or part.config is None:
             continue
-        skip = cache_dir_within(part.root, part.root / part.config.catalog.cache_dir)
-        for rel in walk_files(part.root, None, skip=skip, directories=YAML_SUFFIXES):
+        for rel in files_linted(part.root, part.root / part.config.catalog.cache_dir):
             key = part.prefix + rel
             sha = store.known_hash_at(part.root, rel, key)
             if sha is None:

@@ -188,8 +188,7 @@ def lint_catalog(
             cache.save()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
 
-    # every file, and the directories the loader reports as records (x.yaml/: Y010), for the result's digest
-    everything = walk_files(root, None, skip=cache_dir_within(root, cache.directory), directories=YAML_SUFFIXES)
+    everything = files_linted(root, cache.directory)
     hashes = _known_hashes(root, everything, cache)
     unknown = [rel for rel, sha in hashes.items() if sha is None]
     head = [  # of the result; the state's is the same without the day (DAY_AT) or the reported paths
@@ -830,6 +829,12 @@ def selection_key(selection: Selection) -> list[str]:
     return [
         f"{rule.code}={type(rule).__module__}.{type(rule).__qualname__}" for rule in selected_rules(selection)
     ]
+
+
+def files_linted(root: Path, cache_directory: Path) -> list[str]:
+    """What a lint run's result depends on, listed: every file under ``root`` and the directories the loader
+    reports as records (x.yaml/: Y010), but the cache directory's (and hidden directories')."""
+    return walk_files(root, None, skip=cache_dir_within(root, cache_directory), directories=YAML_SUFFIXES)
 
 
 def cache_dir_within(root: Path, directory: Path) -> list[str]:

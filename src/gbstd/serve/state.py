@@ -20,10 +20,10 @@ from starlette.responses import HTMLResponse
 from gbstd.catalog.cache import Cache, cache_wanted, config_digest, input_digest
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.federation import is_federation
-from gbstd.catalog.loader import YAML_SUFFIXES, Reusable, load_catalog_cached, reusable, walk_files
+from gbstd.catalog.loader import Reusable, load_catalog_cached, reusable
 from gbstd.engine import Selection
 from gbstd.i18n import Lang, Text
-from gbstd.linting import cache_dir_within, lint_catalog
+from gbstd.linting import files_linted, lint_catalog
 from gbstd.plans import evidence_states
 from gbstd.reports.templating import render
 from gbstd.serve.paging import PAGE_SIZE
@@ -51,9 +51,8 @@ def _stamps(catalog: Catalog) -> list[str]:
     files, directories named like records) with its size, times and inode, followed through links: any edit
     to any of them changes one."""
     root = catalog.root
-    skip = cache_dir_within(root, root / catalog.config.catalog.cache_dir)
     stamps = []
-    for rel in walk_files(root, None, skip=skip, directories=YAML_SUFFIXES):
+    for rel in files_linted(root, root / catalog.config.catalog.cache_dir):
         try:
             info = os.stat(root / rel)
         except OSError as exc:  # a broken link, a loop: what lint reports
