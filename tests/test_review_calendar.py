@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from gbstd.cli.app import app
 from gbstd.review import add_months, add_years, whole_years
+from tests.conftest import write_catalog
 
 runner = CliRunner()
 SAMPLE = Path(__file__).resolve().parent.parent / "standards"
@@ -81,11 +82,9 @@ def test_dates_at_the_calendars_end_are_findings_not_crashes(tmp_path: Path) -> 
 def test_due_soon_agrees_with_due_within_at_month_ends(tmp_path: Path) -> None:
     # Effective 2021-08-31, due 2024-08-31; on 2024-02-29 six months ahead is 2024-08-29. R003 and the worklist's
     # summary counted back from the due date (2024-02-29: "due soon") while `--due-within 6m` left it out.
-    catalog = tmp_path / "c"
-    (catalog / "records").mkdir(parents=True)
-    (catalog / "gbstd.toml").write_text("", encoding="utf-8")
-    (catalog / "records" / "DB41-T-3-2021.yaml").write_text(
-        "code: DB41/T 3-2021\ntitle: 公务用车服务规范\nstatus: 现行\neffective: 2021-08-31\n", encoding="utf-8")
+    catalog = write_catalog(tmp_path / "c", {
+        "records/DB41-T-3-2021.yaml": "code: DB41/T 3-2021\ntitle: 公务用车服务规范\nstatus: 现行\neffective: 2021-08-31\n",
+    }, config="")
     day = ["--as-of", "2024-02-29", "--format", "json"]
     lint = runner.invoke(app, ["lint", str(catalog), *day, "--select", "R003", "--no-cache"])
     listed = runner.invoke(app, ["review", str(catalog), *day, "--due-within", "6m"])

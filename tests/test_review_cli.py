@@ -16,6 +16,7 @@ from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.engine import Selection, run_rules
 from gbstd.findings import Severity
+from tests.conftest import write_catalog
 from tests.review_support import review, review_catalog
 
 runner = CliRunner()
@@ -311,13 +312,10 @@ def test_undated_standards_in_force_are_named_and_long_windows_do_not_crash(tmp_
 
     from gbstd.cli.app import app
 
-    root = tmp_path / "c"
-    (root / "records").mkdir(parents=True)
-    (root / "gbstd.toml").write_text("", encoding="utf-8")
-    (root / "records" / "DB41-T-1-2020.yaml").write_text(
-        "code: DB41/T 1-2020\ntitle: 公务用车服务规范\nstatus: 现行\n", encoding="utf-8")
-    (root / "records" / "DB41-T-2-2020.yaml").write_text(
-        "code: DB41/T 2-2020\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2020-03-01\n", encoding="utf-8")
+    root = write_catalog(tmp_path / "c", {
+        "records/DB41-T-1-2020.yaml": "code: DB41/T 1-2020\ntitle: 公务用车服务规范\nstatus: 现行\n",
+        "records/DB41-T-2-2020.yaml": "code: DB41/T 2-2020\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2020-03-01\n",
+    }, config="")
     runner = CliRunner()
     result = runner.invoke(app, ["review", str(root), "-f", "json", "--as-of", "2024-01-01", "--lang", "en"])
     assert json_module.loads(result.stdout)["undated"] == ["DB41/T 1-2020"]
