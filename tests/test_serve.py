@@ -629,31 +629,67 @@ def _rules_shown(html: str) -> list[str]:
 def test_a_record_page_shows_what_lint_reports_for_its_file_linting_once_per_catalog_state(
     root: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from gbstd.catalog.cache import StoredResult
     from gbstd.serve import state
 
-    runs: list[bool] = []  # per lint in the server's process: whether it was answered from the lint cache
-    real = state.lint_catalog
+    here: list[bool] = []  # lints in the server's process (none: `gbstd lint` elsewhere leaves its result)
+    elsewhere: list[Path] = []
+    real_lint, real_elsewhere = state.lint_catalog, state._lint_elsewhere
+    monkeypatch.setattr(state, "lint_catalog", lambda *a, **k: here.append(True) or real_lint(*a, **k))
+    monkeypatch.setattr(state, "_lint_elsewhere", lambda top, day: elsewhere.append(top) or real_elsewhere(top, day))
 
-    def counted(*args: object, **kwargs: object) -> object:
-        outcome = real(*args, **kwargs)  # type: ignore[arg-type]
-        runs.append(outcome.from_cache)
-        return outcome
+    def whole(self: StoredResult) -> None:
+        raise AssertionError("a page decodes only the lines that hold its file's findings")
 
-    monkeypatch.setattr(state, "lint_catalog", counted)
+    monkeypatch.setattr(StoredResult, "rows", whole)
     result = CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"])
     expected = sorted(f["rule"] for f in json.loads(result.stdout) if f["path"] == RECORD)
     assert expected == ["D003", "R003"]
     assert _rules_shown(page(client)) == expected
     page(client, SUCCESSOR)
-    assert len(runs) == 1  # another record's page: no second lint
+    assert len(elsewhere) == 1  # another record's page: no second lint
     config = root / "gbstd.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("ignore = []", 'ignore = ["R003"]', 1), encoding="utf-8")
     assert _rules_shown(page(client)) == ["D003"]  # as `gbstd lint` would say with this configuration
-    assert len(runs) == 2
+    assert len(elsewhere) == 2
     system = root / "system.yaml"  # no record file: the module the record is filed under is renumbered
     system.write_text(system.read_text(encoding="utf-8").replace('id: "202"', 'id: "299"', 1), encoding="utf-8")
-    assert _rules_shown(page(client)) == ["C016", "D003"] and len(runs) == 3
-    assert runs == [True, True, True]  # each time `gbstd lint` in a process of its own did the work
+    assert _rules_shown(page(client)) == ["C016", "D003"] and len(elsewhere) == 3
+    assert here == []  # each time `gbstd lint` in a process of its own did the work
+
+
+def test_a_record_page_reads_its_findings_from_lines_of_the_stored_result(
+    root: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored result written a few findings a line: each file's findings are found across the lines that
+    hold them, as `gbstd lint` reported them."""
+    from gbstd.catalog import cache
+
+    monkeypatch.setattr(cache, "RESULT_BATCH", 2)
+    result = CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"])
+    reported = json.loads(result.stdout)
+    by_path: dict[str, list[str]] = {}
+    codes: dict[str, str] = {}
+    for finding in reported:
+        by_path.setdefault(finding["path"], []).append(finding["rule"])
+        if finding["path"].startswith("records/") and finding["record"]:
+            codes[finding["path"]] = finding["record"]
+    lines = json.loads((root / ".gbstd-cache" / "result-key.json").read_text(encoding="utf-8"))["lines"]
+    assert len(lines) == (len(reported) + 1) // 2  # two findings a line
+    assert any(len(by_path[rel]) > 2 for rel in codes)  # a record file whose findings span lines
+    for rel, code in codes.items():
+        assert _rules_shown(page(client, code)) == sorted(by_path[rel]), rel
+
+
+def test_a_damaged_line_of_the_stored_result_is_linted_again_not_shown(root: Path, client: TestClient) -> None:
+    result = CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"])
+    expected = sorted(f["rule"] for f in json.loads(result.stdout) if f["path"] == RECORD)
+    stored = root / ".gbstd-cache" / "result.jsonl"
+    lines = stored.read_bytes().splitlines(keepends=True)
+    held = next(k for k, line in enumerate(lines) if k and RECORD.encode() in line)
+    lines[held] = b"[" * (len(lines[held]) - 1) + b"\n"  # the same size: only decoding it finds the damage
+    stored.write_bytes(b"".join(lines))
+    assert _rules_shown(page(client)) == expected == ["D003", "R003"]
 
 
 def test_a_federating_catalog_s_record_page_does_not_lint_the_union_elsewhere(

@@ -190,21 +190,10 @@ def lint_catalog(
 
     everything = files_linted(root, cache.directory)
     hashes = _known_hashes(root, everything, cache)
-    unknown = [rel for rel, sha in hashes.items() if sha is None]
-    head = [  # of the result; the state's is the same without the day (DAY_AT) or the reported paths
-        cache.tool,
-        cache.config,
-        config_digest(config),
-        as_of.isoformat(),
-        *selection_key(selection),
-        "|".join(sorted(only_paths)) if only_paths is not None else "*",
-    ]
-    if len(unknown) <= max(64, len(everything) // 100):
-        for rel in unknown:
-            hashes[rel] = hash_file(root, rel, cache, config.catalog.max_file_size)
-        digest = input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())])
-        stored = cache.result_for(digest)
-        if stored is not None and evidence_unchanged(root, stored.head.get("evidence")):
+    head = _result_head(cache, config, as_of, selection, only_paths)
+    if _hash_the_few(root, hashes, cache, config):
+        stored = _stored(root, cache, head, hashes)
+        if stored is not None:
             output = cache.output_for(stored.id, output_key) if output_key is not None else None
             try:
                 # With its report stored, the findings are read only if something asks for them.
@@ -268,6 +257,53 @@ def lint_catalog(
         cache=cache, result_id=result_id, splice=result.splice if isinstance(result, _Patched) else None,
         state=new_state, catalog=analysis.catalog,
     )
+
+
+def stored_result(root: Path, config: Config, as_of: dt.date, selection: Selection) -> StoredResult | None:
+    """The result ``gbstd lint`` stored for the whole catalog as it is now (with ``selection``, on ``as_of``),
+    its rows unread; None when none stands for it (lint has not run since something changed, or there is no
+    cache): what a reader of a few files' findings takes instead of linting (:meth:`StoredResult.rows_of`)."""
+    cache = Cache.open(root, config)
+    if not cache.directory.is_dir():
+        return None
+    hashes = _known_hashes(root, files_linted(root, cache.directory), cache)
+    if not _hash_the_few(root, hashes, cache, config):
+        return None
+    return _stored(root, cache, _result_head(cache, config, as_of, selection, None), hashes)
+
+
+def _result_head(
+    cache: Cache, config: Config, as_of: dt.date, selection: Selection, only_paths: set[str] | None
+) -> list[str]:
+    """What a stored result depends on besides its files' content hashes; the lint state's is the same without
+    the day (``DAY_AT``) or the reported paths (the last part)."""
+    return [
+        cache.tool,
+        cache.config,
+        config_digest(config),
+        as_of.isoformat(),
+        *selection_key(selection),
+        "|".join(sorted(only_paths)) if only_paths is not None else "*",
+    ]
+
+
+def _hash_the_few(root: Path, hashes: dict[str, str | None], cache: Cache, config: Config) -> bool:
+    """Hash the files whose content the cache does not know, when they are few (a stored result may then stand
+    for the catalog); False when they are many (a run to come hashes them as it reads them)."""
+    unknown = [rel for rel, sha in hashes.items() if sha is None]
+    if len(unknown) > max(64, len(hashes) // 100):
+        return False
+    for rel in unknown:
+        hashes[rel] = hash_file(root, rel, cache, config.catalog.max_file_size)
+    return True
+
+
+def _stored(root: Path, cache: Cache, head: list[str], hashes: dict[str, str | None]) -> StoredResult | None:
+    """The stored result for exactly these inputs, whose plans' evidence files are as they were."""
+    stored = cache.result_for(input_digest([*head, *(f"{rel}={sha}" for rel, sha in hashes.items())]))
+    if stored is None or not evidence_unchanged(root, stored.head.get("evidence")):
+        return None
+    return stored
 
 
 @dataclass

@@ -46,7 +46,7 @@ import sys
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -231,6 +231,7 @@ class StoredResult:
     handle: BinaryIO | None = None  # open at the first row: the rows stay readable if the file is replaced
     start: int = 0
     lines: Any = None  # the first and last path of each line, when the key file describes this write
+    _placed: list[tuple[str, str, int, int]] | None = field(default=None, init=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -250,13 +251,57 @@ class StoredResult:
         if handle is self.handle:
             handle.seek(self.start)
         for line in handle:
-            batch = load_json(line)
-            if not isinstance(batch, list):
-                raise ValueError("damaged result line")
-            for row in batch:
-                if not isinstance(row, list) or len(row) != 10:
-                    raise ValueError("damaged result row")
-                yield row
+            yield from _result_rows(line)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+    def placed_lines(self) -> list[tuple[str, str, int, int]] | None:
+        """Each line's first and last path, offset and size, when the key file describes this write and the
+        open file is the one it describes (None otherwise: then only :meth:`rows` reads it)."""
+        if self._placed is not None:
+            return self._placed
+        ranges = self.lines
+        if self.handle is None or not isinstance(ranges, list) or not all(
+            isinstance(r, list) and len(r) == 3 and isinstance(r[0], str) and isinstance(r[1], str)
+            and type(r[2]) is int and r[2] > 0 for r in ranges
+        ):
+            return None
+        try:
+            if os.fstat(self.handle.fileno()).st_size != self.start + sum(r[2] for r in ranges):
+                return None
+        except OSError:
+            return None
+        placed = []
+        offset = self.start
+        for first, last, size in ranges:
+            placed.append((first, last, offset, size))
+            offset += size
+        self._placed = placed
+        return placed
+
+    def line_at(self, offset: int, size: int) -> bytes:
+        """The line of the result file at ``offset`` (ValueError: the file is not as described)."""
+        assert self.handle is not None, "placed lines are of an open result"
+        line = os.pread(self.handle.fileno(), size, offset)
+        if len(line) != size or not line.endswith(b"\n"):
+            raise ValueError("result shorter than its description")
+        return line
+
+    def rows_of(self, path: str) -> list[list[Any]] | None:
+        """The rows of one file, reading only the lines that can hold them (rows are in path order): a page of
+        the web editor asks for one file of a national catalog's 200 MB result. None when the lines are not
+        described (:meth:`placed_lines`); ValueError when one read is damaged."""
+        placed = self.placed_lines()
+        if placed is None:
+            return None
+        end = bisect.bisect_right(placed, path, key=lambda line: line[0])  # the lines starting at or before path
+        start = end
+        while start > 0 and placed[start - 1][1] >= path:
+            start -= 1
+        return [row for _, _, offset, size in placed[start:end]
+                for row in _result_rows(self.line_at(offset, size)) if row[0] == path]
 
 
 @dataclass
@@ -658,18 +703,10 @@ class Cache:
         those files): lines of the base without such a file are copied as they are (by the kernel, unread), so
         a change to one file costs copying bytes, not decoding and encoding every row. None when it could not be
         written, or the base's lines are not described (then :meth:`remember_result`)."""
-        ranges = base.lines
-        if base.handle is None or not isinstance(ranges, list) or not all(
-            isinstance(r, list) and len(r) == 3 and isinstance(r[0], str) and isinstance(r[1], str)
-            and type(r[2]) is int and r[2] > 0 for r in ranges
-        ):
-            return None
+        placed = base.placed_lines()
+        if placed is None or base.handle is None:
+            return None  # not described, or not the file its description was written with
         handle = base.handle
-        try:
-            if os.fstat(handle.fileno()).st_size != base.start + sum(r[2] for r in ranges):
-                return None  # not the file its description was written with
-        except OSError:
-            return None
         waiting: dict[str, list[list[Any]]] = {}
         for row in fresh:
             waiting.setdefault(row[0], []).append(row)
@@ -681,7 +718,7 @@ class Cache:
             k = 0
             offset = base.start
             unchanged = 0  # bytes of unchanged lines before ``offset``, not yet copied
-            for first, last, size in ranges:
+            for first, last, _, size in placed:
                 before = []
                 while k < len(order) and order[k] < first:
                     before += waiting[order[k]]
@@ -701,13 +738,8 @@ class Cache:
                 if unchanged:
                     yield Span(handle, offset - unchanged, unchanged)
                     unchanged = 0
-                line = os.pread(handle.fileno(), size, offset)
+                rows = _result_rows(base.line_at(offset, size))
                 offset += size
-                if len(line) != size or not line.endswith(b"\n"):
-                    raise ValueError("result shorter than its description")
-                rows = load_json(line)
-                if not isinstance(rows, list) or not rows or not all(isinstance(r, list) and len(r) == 10 for r in rows):
-                    raise ValueError("damaged result line")
                 kept = [row for row in rows if row[0] not in touched]
                 inside = []
                 while k < len(order) and order[k] <= last:
@@ -824,6 +856,14 @@ class Cache:
         self.records.save()
         self.spots.save()
         self.canonical.save()
+
+
+def _result_rows(line: bytes) -> list[list[Any]]:
+    """The finding rows of one line of the result file (ValueError: damaged; a line is never written empty)."""
+    rows = load_json(line)
+    if not isinstance(rows, list) or not rows or not all(isinstance(row, list) and len(row) == 10 for row in rows):
+        raise ValueError("damaged result line")
+    return rows
 
 
 def _line(batch: list[list[Any]], lines: list[list[Any]]) -> bytes:

@@ -10,20 +10,29 @@ import secrets
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from gbstd.catalog.cache import Cache, cache_wanted, config_digest, input_digest
+from gbstd.catalog.cache import (
+    Cache,
+    StoredResult,
+    cache_wanted,
+    config_digest,
+    finding_from_json,
+    input_digest,
+)
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.federation import is_federation
 from gbstd.catalog.loader import Reusable, load_catalog_cached, reusable
 from gbstd.engine import Selection
+from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
-from gbstd.linting import files_linted, lint_catalog
+from gbstd.linting import files_linted, lint_catalog, stored_result
 from gbstd.plans import evidence_states
 from gbstd.reports.templating import render
 from gbstd.serve.paging import PAGE_SIZE
@@ -74,6 +83,48 @@ def _lint_elsewhere(root: Path, day: dt.date) -> None:
                        timeout=LINT_TIMEOUT, check=False)
 
 
+def _shown(finding: Finding, text: Callable[[Text], str]) -> tuple[str, str]:
+    """A finding as a record's page lists it: the top-level field it is at ("" for none) and its line."""
+    return (str(finding.loc[0]) if finding.loc else "",
+            f"{finding.severity.value} {finding.rule}: {text(finding.message)}")
+
+
+class _Findings(Protocol):
+    def lines(self, rel: str) -> list[tuple[str, str]]: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class _Kept:
+    """A lint's findings, as pages show them, by file."""
+
+    by_path: dict[str, list[tuple[str, str]]]
+
+    def lines(self, rel: str) -> list[tuple[str, str]]:
+        return list(self.by_path.get(rel, []))
+
+    def close(self) -> None:
+        self.by_path = {}
+
+
+@dataclass
+class _Stored:
+    """Lint's stored result, open: a file's findings are read from the lines that hold them when its page asks
+    (a national catalog's result is 200 MB, and decoding all of it for a page took seconds and gigabytes)."""
+
+    result: StoredResult
+    text: Callable[[Text], str]
+
+    def lines(self, rel: str) -> list[tuple[str, str]]:
+        rows = self.result.rows_of(rel)
+        if rows is None:
+            raise ValueError("the stored result's lines are not described")
+        return [_shown(finding_from_json(row), self.text) for row in rows]
+
+    def close(self) -> None:
+        self.result.close()
+
+
 @dataclass
 class Server:
     root: Path
@@ -87,9 +138,10 @@ class Server:
     # The duplicate groups of the catalog as it was last read, with the digest of what they depend on.
     _groups: tuple[str, list[dict[str, Any]]] | None = None
     _records: dict[str, Reusable] = field(default_factory=dict)  # the last read's records, for the next read
-    # What lint found in the catalog as it was last read, as the pages show it (where, line) by file, with the
-    # digest of what it depends on: two strings a finding (a national catalog has 350 000 findings).
-    _findings: tuple[str, dict[str, list[tuple[str, str]]]] | None = None
+    # What lint found in the catalog as it was last read, as the pages show it (where, line) for a file, with
+    # the digest of what it depends on: read from lint's stored result a file at a time, or else kept by file
+    # from a lint in this process (two strings a finding: a national catalog has 350 000 findings).
+    _findings: tuple[str, _Findings] | None = None
     _linting: threading.Lock = field(default_factory=threading.Lock)  # one lint at a time: the others wait for it
 
     def today(self) -> dt.date:
@@ -134,22 +186,38 @@ class Server:
         with self._linting:
             known = self._findings
             if known is None or known[0] != key:
-                config = catalog.config
-                # as `gbstd lint` selects (the G rules need --changed-since: lint runs none), so that its stored
-                # result or state serves
-                selection = Selection(select=config.lint.select, ignore=config.lint.ignore)
-                use_cache = Cache.open(catalog.root, config).directory.is_dir() and cache_wanted()
-                if use_cache and not is_federation(config):  # `gbstd lint` there would lint the whole union
-                    _lint_elsewhere(catalog.root, day)
-                outcome = lint_catalog(catalog.root, config, day, selection, use_cache=use_cache)
-                by_path: dict[str, list[tuple[str, str]]] = {}
-                for finding in outcome.result.findings:
-                    where = str(finding.loc[0]) if finding.loc else ""
-                    line = f"{finding.severity.value} {finding.rule}: {self.text(finding.message)}"
-                    by_path.setdefault(finding.path, []).append((where, line))
-                del outcome
-                known = self._findings = (key, by_path)
-        return list(known[1].get(rel, []))
+                if known is not None:
+                    known[1].close()
+                self._findings = None
+                known = self._findings = (key, self._lint(catalog, day))
+            try:
+                return known[1].lines(rel)
+            except (OSError, ValueError, TypeError, IndexError, RecursionError):  # a damaged stored result
+                known[1].close()
+                known = self._findings = (key, self._lint(catalog, day, stored=False))
+                return known[1].lines(rel)
+
+    def _lint(self, catalog: Catalog, day: dt.date, stored: bool = True) -> _Findings:
+        """What lint finds in the catalog, for the pages: its stored result, when ``gbstd lint`` (run first, in
+        a process of its own) left one for the catalog as it is, read a file at a time; else a lint in this
+        process, kept by file."""
+        config = catalog.config
+        # as `gbstd lint` selects (the G rules need --changed-since: lint runs none), so that its stored
+        # result or state serves
+        selection = Selection(select=config.lint.select, ignore=config.lint.ignore)
+        use_cache = Cache.open(catalog.root, config).directory.is_dir() and cache_wanted()
+        if use_cache and stored and not is_federation(config):  # `gbstd lint` there would lint the whole union
+            _lint_elsewhere(catalog.root, day)
+            result = stored_result(catalog.root, config, day, selection)
+            if result is not None and result.placed_lines() is not None:
+                return _Stored(result, self.text)
+            if result is not None:
+                result.close()
+        outcome = lint_catalog(catalog.root, config, day, selection, use_cache=use_cache)
+        by_path: dict[str, list[tuple[str, str]]] = {}
+        for finding in outcome.result.findings:
+            by_path.setdefault(finding.path, []).append(_shown(finding, self.text))
+        return _Kept(by_path)
 
     def text(self, message: Text) -> str:
         return message.get(self.lang)
