@@ -139,3 +139,20 @@ def test_a_large_duplicate_group_shows_its_first_members_and_strongest_pairs_and
     section = next(part for part in html.split('<section class="group">')[1:] if big.members[0].key in part)
     assert f"等另 {len(big.members) - 1} 项" in section and big.members[1].key not in section.split("</h2>")[0]
     assert section.count("↔") == 1 and f"另有 {len(big.pairs) - 1} 对未列出" in section
+
+
+def test_a_record_file_is_keyed_by_the_content_hash_its_read_found(root: Path) -> None:
+    # the key of what lint found: a record file by the hash this read of the catalog vouched for (no second
+    # stat of every file on every page), any other file lint reads by a stat of it
+    from gbstd.catalog.loader import load_catalog_cached
+
+    assert CliRunner().invoke(cli, ["lint", str(root), "--format", "json"]).exit_code in (0, 1)
+    catalog = load_catalog_cached(root)
+    stamps = dict(stamp.split("#", 1) if "#" in stamp else stamp.split("=", 1) for stamp in state._stamps(catalog))
+    records = {record.rel for record in catalog.records}
+    assert records and all(stamps[rel] == catalog.hashes[rel] for rel in records)
+    assert "=" not in "".join(stamps[rel] for rel in records) and ":" in stamps["system.yaml"]
+    path = root / RECORD
+    path.write_text(path.read_text(encoding="utf-8") + "# 编辑\n", encoding="utf-8")
+    again = state._stamps(load_catalog_cached(root))
+    assert len(again) == len(stamps) and f"{RECORD}#{stamps[RECORD]}" not in again

@@ -57,11 +57,17 @@ class Upload:
 
 def _stamps(catalog: Catalog) -> list[str]:
     """Every file lint reads (as its result's digest lists them: records, system, notes, projects, plans, stray
-    files, directories named like records) with its size, times and inode, followed through links: any edit
-    to any of them changes one."""
-    root = catalog.root
+    files, directories named like records) with the content hash this read of the catalog found for it, or
+    else its size, times and inode, followed through links: any edit to any of them changes one. (A record
+    file's hash was vouched for by a stat of it a moment ago: a second stat of each was 0.8 s of every page
+    at 100 000 records.)"""
+    root, hashes = catalog.root, catalog.hashes
     stamps = []
     for rel in files_linted(root, root / catalog.config.catalog.cache_dir):
+        sha = hashes.get(rel)
+        if sha is not None:
+            stamps.append(f"{rel}#{sha}")
+            continue
         try:
             info = os.stat(root / rel)
         except OSError as exc:  # a broken link, a loop: what lint reports
