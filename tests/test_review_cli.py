@@ -190,6 +190,22 @@ def test_add_appends_to_existing_reviews(tmp_path: Path) -> None:
     assert added == ["  - date: 2026-11-23\n", "    conclusion: 废止\n", "    by: 乙\n"]
 
 
+def test_add_puts_a_review_recorded_late_in_date_order(tmp_path: Path) -> None:
+    # appended at the end, a review of 2022 recorded after one of 2024 read out of order in the file
+    root, path = _house(tmp_path)
+    for day, by in (("2024-05-20", "甲"), ("2022-03-01", "乙"), ("2021-07-01", "丙"), ("2024-05-20", "丁")):
+        assert run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", day, "--conclusion", "继续有效",
+                   "--by", by, "--as-of", AS_OF)[0] == (0 if by != "丁" else 2)  # 丁: that day has its review
+    before = path.read_text(encoding="utf-8")
+    assert run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2023-01-10", "--conclusion", "修订",
+               "--by", "戊", "--as-of", AS_OF)[0] == 0
+    added = _single_insertion(before, path.read_text(encoding="utf-8"))  # one insertion, all else as it was
+    assert added == ["  - date: 2023-01-10\n", "    conclusion: 修订\n", "    by: 戊\n"]
+    (record,) = load_catalog(root).records
+    assert [(str(r.date), r.by) for r in record.standard.reviews] == [
+        ("2021-07-01", "丙"), ("2022-03-01", "乙"), ("2023-01-10", "戊"), ("2024-05-20", "甲")]
+
+
 def test_add_refuses_a_second_conclusion_on_the_same_day(tmp_path: Path) -> None:
     # the same conclusion again was refused, another one was written beside it: two verdicts of one day
     root, path = _house(tmp_path)

@@ -98,7 +98,7 @@ def review_entry(review: Review) -> CommentedMap:
 def add_review(
     catalog: Catalog, raw_code: str, review: Review, *, as_of: dt.date, allow_reformat: bool = False
 ) -> Record:
-    """Append ``review`` to the record of ``raw_code`` and write the file atomically; return the record."""
+    """Add ``review`` to the record of ``raw_code`` (in date order) and write the file atomically; return the record."""
     record = find_record(catalog, raw_code)
     check_review(record, review, as_of)
     # Read as lint reads it: the file may have changed into a FIFO, a huge file or a link since loading.
@@ -148,9 +148,17 @@ def _with_review(path: Path, document: CatalogDocument, review: Review, allow_re
 
 
 def _append(data: CommentedMap, entry: CommentedMap) -> None:
+    """Put ``entry`` in the file's reviews after the last one dated on or before it (a review recorded late
+    still reads in date order; on the same date the new one comes after, as the latest review counts)."""
     existing = data.get("reviews")
     if isinstance(existing, list) and existing:
-        existing.append(entry)
+        day = entry["date"]
+        after = [i for i, item in enumerate(existing) if not isinstance(item, dict) or _not_after(item.get("date"), day)]
+        position = after[-1] + 1 if after else 0
+        if position == len(existing):
+            existing.append(entry)
+        else:
+            existing.insert(position, entry)
         return
     if existing is not None and not isinstance(existing, list):
         raise EditError(Text("`reviews` 不是列表", "`reviews` is not a list"))
@@ -164,3 +172,11 @@ def _append(data: CommentedMap, entry: CommentedMap) -> None:
     keys = list(data)
     position = next((i for i, k in enumerate(keys) if k in later), len(keys))
     data.insert(position, "reviews", block)
+
+
+def _not_after(value: object, day: object) -> bool:
+    """Whether a review's ``date`` (as the file has it) is on or before ``day``; one that is not a date
+    stays where it is (nothing is put before it)."""
+    if isinstance(value, dt.datetime):  # read as the model reads it: the day
+        value = value.date()
+    return not isinstance(value, dt.date) or not isinstance(day, dt.date) or value <= day

@@ -321,7 +321,7 @@ def add(
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
 ) -> None:
-    """记录一次复审 — append a review to a standard's file, keeping its comments and formatting.
+    """记录一次复审 — add a review to a standard's file (in date order), keeping its comments and formatting.
 
     The write is atomic; on any error (unknown code, impossible or future date, date before the standard
     took effect, conclusion not 继续有效/修订/废止) nothing is written and the exit code is 2.
