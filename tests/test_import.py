@@ -547,6 +547,24 @@ def test_an_item_holding_a_separator_survives_an_unchanged_export(catalog: Path,
     assert existing.read_text(encoding="utf-8") == text
 
 
+def test_text_that_looks_like_an_xlsx_escape_survives_the_round_trip(catalog: Path, tmp_path: Path) -> None:
+    # `report catalog` writes it with its underscore escaped (_x005F_x000D_), inline: read back, the escape
+    # inside was decoded as a carriage return and the escaped underscore kept ("机关_x005F\r规范")
+    existing = catalog / "records/national/GB-T-5-2020.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text("code: GB/T 5-2020\ntitle: 机关_x000D_规范\nstatus: 现行\neffective: 2020-10-01\n"
+                        "module: '101'\nscope: 第一行_x0041_字样，下划线_x005F_\n", encoding="utf-8")
+    table = tmp_path / "out.xlsx"
+    assert runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table)]).exit_code == 0
+    into = tmp_path / "into"
+    assert runner.invoke(app, ["init", str(into)]).exit_code == 0
+    code, out, _ = run(str(table), "--into", str(into))
+    assert code == 0, out
+    records = {r.key: r.standard for r in load_catalog(into).records}
+    assert records["GB/T 5-2020"].title == "机关_x000D_规范"
+    assert records["GB/T 5-2020"].scope == "第一行_x0041_字样，下划线_x005F_"
+
+
 def test_xlsx_escapes_are_decoded_as_excel_shows_them(catalog: Path, tmp_path: Path) -> None:
     # Excel (and XlsxWriter) store a carriage return or another control character in a cell as _x000D_:
     # read as it was, the escape ended up in the record. Other text that looks like one is left alone.

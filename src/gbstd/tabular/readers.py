@@ -146,15 +146,25 @@ def _sheet_grid(worksheet: Any) -> list[list[CellValue]]:
 
 
 # How XLSX stores a character XML cannot hold (a carriage return pasted from Windows text, a control
-# character): _x000D_. openpyxl hands such escapes over as they are, and a literal "_x000D_" (stored
-# _x005F_x000D_) comes out of it looking the same, so only escapes of the characters XML cannot hold are
-# decoded: those are what Excel writes, and a title never holds one as text.
-_OOXML_ESCAPE = re.compile("_x(00[01][0-9A-Fa-f])_")
+# character): _x000D_; and text that only looks like such an escape, its underscore escaped: _x005F_x000D_.
+# openpyxl hands over a cell stored inline (as openpyxl itself writes, and so `report catalog`) as it is, and
+# a shared string with each "x005F_" taken out — there a literal "_x000D_" comes out looking like an escape.
+# So, left to right: an escaped underscore is an underscore (the text after it is literal), an escape of a
+# character XML cannot hold is that character, and anything else that looks like an escape is left as text
+# (Excel escapes nothing else: a title never holds one).
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _ooxml_character(found: re.Match[str]) -> str:
+    code = int(found.group(1), 16)
+    if code == 0x5F:
+        return "_"
+    return chr(code) if code < 0x20 else found.group(0)
 
 
 def _ooxml_text(text: str) -> str:
-    """A text cell as Excel shows it: its control-character escapes decoded, Windows line breaks as LF."""
-    return _OOXML_ESCAPE.sub(lambda found: chr(int(found.group(1), 16)), text).replace("\r\n", "\n")
+    """A text cell as Excel shows it: its escapes decoded, Windows line breaks as LF."""
+    return _OOXML_ESCAPE.sub(_ooxml_character, text).replace("\r\n", "\n")
 
 
 _NARROW = 256  # columns a catalog table uses, with room to spare
