@@ -67,6 +67,49 @@ def form_of(html: str) -> dict[str, str]:
     return {k: html_lib.unescape(v) for k, v in data.items()}
 
 
+def as_browser_sends(form: dict[str, str]) -> dict[str, str]:
+    """A form as a browser submits it: a one-line input cannot hold a line break (it is dropped)."""
+    lines = {"scope", "note", "replaces", "replaced_by", "references", "adopts", "refines", "issuer", "drafters", "sources"}
+    return {k: v if k in lines else v.replace("\r", "").replace("\n", "") for k, v in form.items()}
+
+
+def test_a_save_leaves_alone_what_the_form_cannot_show(root: Path, client: TestClient) -> None:
+    # a save of the note joined a title written over two lines, split an issuer holding a line break into two
+    # issuers and dropped an empty item: fields the form cannot show as they are, and no one edited
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8").replace(
+        "title: 机关公务用车服务规范", "title: |-\n  机关公务用车\n  服务规范").replace(
+        "issuer: [吕梁市市场监督管理局]", 'issuer: ["吕梁市\\n市场监督管理局"]').replace(
+        "drafters: [吕梁市机关事务服务中心]", "drafters: [吕梁市机关事务服务中心, '']")
+    path.write_text(text, encoding="utf-8")
+    form = as_browser_sends(form_of(page(client)))
+    form["note"] = "只改备注"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    after = path.read_text(encoding="utf-8")
+    assert [line for line in after.splitlines() if line not in text.splitlines()] == ["note: 只改备注"]
+    form = as_browser_sends(form_of(page(client)))  # an edit of the title itself is written
+    form["title"] = "机关公务用车服务规范（修订）"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert "  机关公务用车服务规范（修订）\n" in path.read_text(encoding="utf-8")  # in the block the file had
+
+
+def test_an_edited_list_keeps_its_style_and_the_comments_of_the_items_kept(root: Path, client: TestClient) -> None:
+    # the whole list was replaced: the comments on its items went, and a block list of issuers became a flow one
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8").replace(
+        "issuer: [吕梁市市场监督管理局]\n", "issuer:\n  - 吕梁市市场监督管理局  # 公告 2023 年第 12 号\n").replace(
+        "  - https://11bz.com/a/674652.html\n", "  - https://11bz.com/a/674652.html  # 2024-05 核对：前言页\n")
+    path.write_text(text, encoding="utf-8")
+    form = form_of(page(client))
+    form["issuer"] += "\n吕梁市机关事务服务中心"
+    form["sources"] = "\n".join(["https://example.org/first", *form["sources"].splitlines()[:1]])  # one out, one in
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    after = path.read_text(encoding="utf-8")
+    assert ("issuer:\n  - 吕梁市市场监督管理局  # 公告 2023 年第 12 号\n  - 吕梁市机关事务服务中心\n" in after)
+    assert ("sources:\n  - https://example.org/first\n  - https://11bz.com/a/674652.html  # 2024-05 核对：前言页\n"
+            "note:" in after)
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

@@ -125,6 +125,19 @@ def form_values(data: dict[str, Any], standard: Standard) -> dict[str, str]:
     return values
 
 
+def submitted_unchanged(
+    data: dict[str, Any], standard: Standard, normalise_code: typing.Callable[[str], str]
+) -> dict[str, Any]:
+    """What the form of this record submits when nothing in it is changed: the values it shows as a browser
+    sends them back (a one-line input cannot hold a line break: browsers drop it), read as :func:`submitted`
+    reads them. A field whose submission equals this was not edited, whatever the file holds that the form
+    cannot show (a title over several lines, an item holding a line break, an empty item)."""
+    shown = form_values(data, standard)
+    one_line = {spec.name for spec in FORM_FIELDS if spec.kind in ("text", "date", "choice")}
+    return submitted({name: value.replace("\r", "").replace("\n", "") if name in one_line else value
+                      for name, value in shown.items()}, normalise_code)
+
+
 def submitted(form: typing.Mapping[str, Any], normalise_code: typing.Callable[[str], str]) -> dict[str, Any]:
     """What the form says, as record data: empty inputs are None (the field goes), lists split per line,
     codes in lists normalised to their canonical spelling. Dates stay text: the model judges them."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -32,7 +33,7 @@ from gbstd.engine import Selection, run_rules
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Status
-from gbstd.serve.forms import CODE_LISTS, FORM_FIELDS, canonical
+from gbstd.serve.forms import FORM_FIELDS, submitted_unchanged
 
 GENERAL = "_"
 DATE_FIELDS = frozenset(f.name for f in FORM_FIELDS if f.kind == "date")  # the key of errors that belong to no single field
@@ -115,18 +116,9 @@ def edited(loaded: Loaded, change: Callable[[CommentedMap], None]) -> tuple[str,
     return text, parsed if isinstance(parsed, dict) else {}
 
 
-def _same(old: Any, new: Any) -> bool:
-    if isinstance(old, dt.date) and isinstance(new, str):
-        return old.isoformat() == new
-    if isinstance(old, list) and isinstance(new, list):
-        return [str(v) for v in old] == new
-    if isinstance(old, bool) or isinstance(new, bool):
-        return bool(old) == bool(new)
-    return (str(old) if old is not None else None) == new
-
-
 def set_fields(doc: CommentedMap, values: dict[str, Any]) -> None:
-    """Set (or remove, for None) each field, keeping the document's order; new keys go in model order."""
+    """Set (or remove, for None) each field, keeping the document's order; new keys go in model order. A list
+    the file has is changed in place, item by item: the items kept keep their comments, and the list its style."""
     for key, value in values.items():
         if value is None:
             doc.pop(key, None)
@@ -136,12 +128,25 @@ def set_fields(doc: CommentedMap, values: dict[str, Any]) -> None:
             # to report at its field.
             with contextlib.suppress(ValueError):
                 value = dt.date.fromisoformat(value)
-        insert_in_order(doc, key, yaml_value(key, value))
+        existing = doc.get(key)
+        if isinstance(value, list) and isinstance(existing, CommentedSeq) and existing:
+            _edit_list(existing, key, value)
+        else:
+            insert_in_order(doc, key, yaml_value(key, value))
 
 
-def changed_fields(current: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
-    """The submitted fields whose value differs from the file's."""
-    return {k: v for k, v in wanted.items() if not _same(current.get(k), v)}
+def _edit_list(items: CommentedSeq, key: str, wanted: list[Any]) -> None:
+    """Make ``items`` read ``wanted`` by deleting and inserting items (from the end, so that the positions of
+    those still to do stay put): comments belong to the items they follow and go only with an item deleted."""
+    have = [str(item) for item in items]
+    steps = difflib.SequenceMatcher(a=have, b=[str(item) for item in wanted], autojunk=False).get_opcodes()
+    for tag, start, end, new_start, new_end in reversed(steps):
+        if tag == "equal":
+            continue
+        for at in range(end - 1, start - 1, -1):
+            del items[at]
+        for offset, item in enumerate(wanted[new_start:new_end]):
+            items.insert(start + offset, yaml_value(key, item))
 
 
 def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
@@ -219,11 +224,10 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     loaded = load(catalog, code)
     if loaded.digest != expected:
         write_checked(loaded, loaded.text, expected)  # raises Conflict
-    current = canonical(loaded.data(), loaded.record.standard)
-    for name in CODE_LISTS:
-        if isinstance(current.get(name), list):
-            current[name] = [normalise(str(item)) for item in current[name]]
-    changes = changed_fields(current, wanted)
+    # a field is edited when the form sends something other than it sends unedited: compared with the file's
+    # value, a save rewrote fields the form cannot show as they are (a title over two lines joined into one)
+    unedited = submitted_unchanged(loaded.data(), loaded.record.standard, normalise)
+    changes = {name: value for name, value in wanted.items() if value != unedited.get(name)}
     if not changes:
         return []
     text, parsed = edited(loaded, lambda doc: set_fields(doc, changes))
