@@ -174,3 +174,19 @@ def test_an_unchanged_table_is_merged_without_parsing_the_files_again(
     text = edited.read_text(encoding="utf-8")
     assert "scope: 本文件规定了第7类办公用房的管理和维修要求。" in text and "# 人工备注" in text
     assert "DB41/T 3100-2022" in (root / "records/local/DB41-T-3000-2021.yaml").read_text(encoding="utf-8")
+
+
+def test_an_update_writes_through_a_link_inside_the_catalog(tmp_path: Path) -> None:
+    root = _catalog(tmp_path / "cat", 1)
+    table = _table(tmp_path / "table.csv", 2)
+    assert runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF]).exit_code == 0
+    path = root / "records/local/DB41-T-3001-2021.yaml"
+    target = root / "shared.yaml"
+    path.rename(target)
+    path.symlink_to(Path("../../shared.yaml"))
+    table.write_text(table.read_text(encoding="utf-8-sig").replace("第1类办公用房的管理要求", "第1类办公用房的新要求"),
+                     encoding="utf-8-sig")
+    result = runner.invoke(app, ["import", str(table), "--into", str(root), "--update", "--force", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert path.is_symlink() and "第1类办公用房的新要求" in target.read_text(encoding="utf-8")
+

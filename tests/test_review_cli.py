@@ -206,6 +206,16 @@ def test_add_puts_a_review_recorded_late_in_date_order(tmp_path: Path) -> None:
         ("2021-07-01", "丙"), ("2022-03-01", "乙"), ("2023-01-10", "戊"), ("2024-05-20", "甲")]
 
 
+def test_add_writes_through_a_link_inside_the_catalog(tmp_path: Path) -> None:
+    root, path = _house(tmp_path)
+    target = root / "shared.yaml"
+    path.rename(target)
+    path.symlink_to(Path("../shared.yaml"))
+    assert run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+               "--conclusion", "继续有效", "--by", "甲", "--as-of", AS_OF)[0] == 0
+    assert path.is_symlink() and "  - date: 2024-05-20\n" in target.read_text(encoding="utf-8")
+
+
 def test_add_refuses_a_second_conclusion_on_the_same_day(tmp_path: Path) -> None:
     # the same conclusion again was refused, another one was written beside it: two verdicts of one day
     root, path = _house(tmp_path)

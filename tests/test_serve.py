@@ -110,6 +110,19 @@ def test_an_edited_list_keeps_its_style_and_the_comments_of_the_items_kept(root:
             "note:" in after)
 
 
+def test_a_record_that_is_a_link_inside_the_catalog_stays_a_link(root: Path, client: TestClient) -> None:
+    # the save renamed a regular file over the link: the link was gone and the file it led to kept the old text
+    path = root / RECORD
+    shared = root / "shared" / path.name
+    shared.parent.mkdir()
+    path.rename(shared)
+    path.symlink_to(Path("../../shared") / path.name)
+    form = form_of(page(client))
+    form["note"] = "经链接保存"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert path.is_symlink() and "note: 经链接保存" in shared.read_text(encoding="utf-8")
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

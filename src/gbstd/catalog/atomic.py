@@ -30,6 +30,12 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsyn
         raise
 
 
+def through_link(path: Path) -> Path:
+    """Where a write of ``path`` lands: the file a symbolic link leads to (the link stays a link; renaming
+    over the link would put a regular file in its place and leave its target as it was)."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
 def write_output(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
     """Write a file the user named for a command's output (``-o``): replaced atomically when it is a regular
     file or new, and through a symbolic link (the link stays, its target is replaced); written into when it is
@@ -44,7 +50,7 @@ def write_output(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
         with open(path, "wb") as handle:
             handle.write(payload)
         return
-    write_atomic(Path(os.path.realpath(path)) if os.path.islink(path) else path, payload)
+    write_atomic(through_link(path), payload)
 
 
 def _write_temporary(path: Path, data: bytes, fsync: bool) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
@@ -105,7 +105,7 @@ def add_review(
     document = require_catalog_file(catalog.root, record.path, catalog.config.catalog.max_file_size)
     new_text = _with_review(record.path, document, review, allow_reformat)
     try:
-        write_atomic(record.path, new_text)
+        write_atomic(through_link(record.path), new_text)  # a link inside the catalog stays a link
     except OSError as exc:  # a read-only checkout, an immutable file: said by the command and the web editor alike
         raise EditError(left_unchanged(record.rel, exc)) from None
     return record

@@ -19,7 +19,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from gbstd.catalog.atomic import write_atomic
+from gbstd.catalog.atomic import through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
@@ -203,11 +203,11 @@ def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[
     written: list[Loaded] = []
     for each, new_text, _ in edits:
         try:
-            write_atomic(each.record.path, _encoded(each, new_text))
+            write_atomic(through_link(each.record.path), _encoded(each, new_text))
         except OSError as exc:  # a read-only checkout, a full disk: the page says so, the files are as they were
             for earlier in written:
                 with contextlib.suppress(OSError):
-                    write_atomic(earlier.record.path, earlier.raw)
+                    write_atomic(through_link(earlier.record.path), earlier.raw)
             if len(edits) == 1:
                 raise Unwritable(left_unchanged(each.record.rel, exc)) from None
             reason = exc.strerror or str(exc)
