@@ -123,6 +123,18 @@ def test_a_record_that_is_a_link_inside_the_catalog_stays_a_link(root: Path, cli
     assert path.is_symlink() and "note: 经链接保存" in shared.read_text(encoding="utf-8")
 
 
+def test_a_configuration_broken_while_the_editor_runs_is_named_on_every_page(root: Path, client: TestClient) -> None:
+    # a merge conflict left in gbstd.toml made every page a bare "Internal Server Error"
+    assert client.get("/").status_code == 200
+    config = root / "gbstd.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n<<<<<<< HEAD\n", encoding="utf-8")
+    quiet = TestClient(client.app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    for url in ("/", f"/standard?code={quote(CODE)}", "/reviews", "/dupes", "/system", "/plans"):
+        response = quiet.get(url)
+        assert response.status_code == 500 and "目录无法读取" in response.text and "gbstd.toml" in response.text, url
+    assert "gbstd.toml" in quiet.get("/changes").text  # the changes page says it in its own words
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

@@ -173,7 +173,15 @@ def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
     async def not_found(request: Request, exc: Exception) -> Response:
         return PlainTextResponse("404 未找到 not found", status_code=404)
 
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: not_found})
+    async def unreadable(request: Request, exc: Exception) -> Response:
+        # the catalog as a whole cannot be read (gbstd.toml broken mid-session, a merge conflict in it): every
+        # page says why, as `gbstd lint` does, instead of a bare "Internal Server Error"
+        assert isinstance(exc, CatalogError)
+        return server.page(request, "message.html.j2", status_code=500, heading="目录无法读取 the catalog cannot be read",
+                           message=server.text(exc.text))
+
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={404: not_found, CatalogError: unreadable})
     app.state.server = server
     return app
 
