@@ -749,6 +749,30 @@ def test_a_record_page_reads_its_findings_from_lines_of_the_stored_result(
         assert _rules_shown(page(client, code)) == sorted(by_path[rel]), rel
 
 
+@pytest.mark.parametrize("forge", ["reversed", "one path", "first after last"])
+def test_a_misdescribed_stored_result_is_linted_again_not_trusted(
+    root: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch, forge: str
+) -> None:
+    # the lines' first and last paths say where a file's rows are: described wrongly (sizes right), pages showed
+    # no findings for most files, while `gbstd lint` read every row and reported them
+    from gbstd.catalog import cache
+
+    monkeypatch.setattr(cache, "RESULT_BATCH", 2)
+    result = CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"])
+    expected = sorted(f["rule"] for f in json.loads(result.stdout) if f["path"] == RECORD)
+    key_file = root / ".gbstd-cache" / "result-key.json"
+    key = json.loads(key_file.read_text(encoding="utf-8"))
+    lines = key["lines"]
+    if forge == "reversed":
+        key["lines"] = [[last, first, size] for (first, last, _), (_, _, size) in zip(lines[::-1], lines, strict=True)]
+    elif forge == "one path":
+        key["lines"] = [["records/zzz", "records/zzz", size] for _, _, size in lines]
+    else:
+        key["lines"] = [[last, first, size] for first, last, size in lines]
+    key_file.write_text(json.dumps(key), encoding="utf-8")
+    assert _rules_shown(page(client)) == expected == ["D003", "R003"]
+
+
 def test_a_damaged_line_of_the_stored_result_is_linted_again_not_shown(root: Path, client: TestClient) -> None:
     result = CliRunner().invoke(cli, ["lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"])
     expected = sorted(f["rule"] for f in json.loads(result.stdout) if f["path"] == RECORD)

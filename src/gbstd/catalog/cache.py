@@ -275,9 +275,13 @@ class StoredResult:
             return None
         placed = []
         offset = self.start
+        previous = ""
         for first, last, size in ranges:
+            if not previous <= first <= last:  # rows are in path order: a description out of order is damaged
+                return None
             placed.append((first, last, offset, size))
             offset += size
+            previous = last
         self._placed = placed
         return placed
 
@@ -300,8 +304,19 @@ class StoredResult:
         start = end
         while start > 0 and placed[start - 1][1] >= path:
             start -= 1
-        return [row for _, _, offset, size in placed[start:end]
-                for row in _result_rows(self.line_at(offset, size)) if row[0] == path]
+        # with no line that can hold it, the lines around where it would be are read all the same: what is read
+        # must be as described, and a description that hid the file's rows is found there
+        chosen = placed[start:end] or placed[max(end - 1, 0):end + 1]
+        return [row for line in chosen for row in self._described(line) if row[0] == path]
+
+    def _described(self, line: tuple[str, str, int, int]) -> list[list[Any]]:
+        """A line's rows, checked against its description (ValueError: damaged)."""
+        first, last, offset, size = line
+        rows = _result_rows(self.line_at(offset, size))
+        paths = [row[0] for row in rows]
+        if paths[0] != first or paths[-1] != last or paths != sorted(paths):
+            raise ValueError("a result line is not as described")
+        return rows
 
 
 @dataclass
