@@ -190,3 +190,24 @@ def test_an_update_writes_through_a_link_inside_the_catalog(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert path.is_symlink() and "第1类办公用房的新要求" in target.read_text(encoding="utf-8")
 
+
+
+def test_a_replaced_by_written_as_one_code_gains_the_successor_as_a_second_item(tmp_path: Path) -> None:
+    # `replaced_by: GB/T 1-2000` (a list of one, to the model): the successor was added by iterating the string,
+    # one list item per character
+    root = _catalog(tmp_path / "cat", 1)
+    table = _table(tmp_path / "table.csv", 1)
+    assert runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF]).exit_code == 0
+    old = root / "records/local/DB41-T-3000-2021.yaml"
+    old.write_text(old.read_text(encoding="utf-8") + "replaced_by: DB41/T 3900-2024\n", encoding="utf-8")
+    rows = table.read_text(encoding="utf-8-sig").splitlines()
+    rows[0] += ",代替标准"
+    rows.append("DB41/T 3100-2022,机关办公用房管理规范（新版）,地方标准,现行,2022-03-01,2022-06-01,新版,DB41/T 3000-2021")
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    result = runner.invoke(app, ["import", str(table), "--into", str(root), "--update", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert "replaced_by: DB41/T 3900-2024" not in old.read_text(encoding="utf-8")
+    from gbstd.catalog.loader import load_catalog
+
+    records = {record.key: record.standard for record in load_catalog(root).records}
+    assert records["DB41/T 3000-2021"].replaced_by == ["DB41/T 3900-2024", "DB41/T 3100-2022"]

@@ -425,7 +425,7 @@ def _link_replaced_by(
     linked: list[tuple[str, str]] = []
 
     def lists(codes: Any, code: str) -> bool:
-        return any((c := catalog.resolve(str(raw))) and c.canonical == code for raw in codes or [])
+        return any((c := catalog.resolve(str(raw))) and c.canonical == code for raw in _items(codes))
 
     for new_code, olds in replaces.items():
         for old in olds:
@@ -442,7 +442,7 @@ def _link_replaced_by(
                 target = planned[old] = _Planned(record.path, loaded[0], False, outcome)
             if lists(target.doc.get("replaced_by"), new_code):
                 continue
-            old_codes = [str(raw) for raw in target.doc.get("replaced_by") or []]
+            old_codes = [str(raw) for raw in _items(target.doc.get("replaced_by"))]
             codes = [*old_codes, new_code]
             existing_seq = target.doc.get("replaced_by")
             if isinstance(existing_seq, list) and existing_seq:
@@ -455,6 +455,14 @@ def _link_replaced_by(
             if target.outcome.row == 0:
                 linked.append((target.outcome.path or "", new_code))
     return linked
+
+
+def _items(value: Any) -> list[Any]:
+    """A list field as the file has it, read as the model reads it: one code written as a string is a list of
+    one (iterated, it was its characters: one list item per character was written back)."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
 
 
 _STATUS_RANK = {Status.UPCOMING: 0, Status.IN_FORCE: 1, Status.ABOLISHED: 2}
