@@ -135,6 +135,21 @@ def test_a_configuration_broken_while_the_editor_runs_is_named_on_every_page(roo
     assert "gbstd.toml" in quiet.get("/changes").text  # the changes page says it in its own words
 
 
+@pytest.mark.parametrize(("field", "value", "rule"), [("effective", "2024-03-01", "C012"), ("replaces", "", "C011")])
+def test_a_save_that_would_put_an_error_in_another_record_s_file_is_refused(
+    root: Path, client: TestClient, field: str, value: str, rule: str
+) -> None:
+    # the rules were judged on the edited file only: the save was written, and lint then failed in the file
+    # of the standard it replaces
+    path = root / "records/national/GB-T-29118-2023.yaml"
+    before = path.read_bytes()
+    form = form_of(page(client, "GB/T 29118-2023"))
+    form["code"], form[field] = "GB/T 29118-2023", value
+    response = client.post("/standard/save", data=form, follow_redirects=False)
+    assert response.status_code == 422 and path.read_bytes() == before
+    assert f"records/national/GB-T-29118-2012.yaml：{rule}" in response.text
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

@@ -170,15 +170,39 @@ def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
             updated[record.rel] = replace(record, standard=standard, code=code)
     if invalid.errors:
         raise invalid
-    paths = set(updated)
-    before = _errors(catalog, paths)
     after = replace(catalog, records=[updated.get(r.rel, r) for r in catalog.records])
+    # the edited files, and those of the records an edit can bring a finding to: either side of a supersession
+    # or a reference, as the file was and as it would be (an earlier effective date of a successor is an error
+    # in its predecessor's file, C012)
+    paths = set(updated) | _linked(catalog, set(updated)) | _linked(after, set(updated))
+    before = _errors(catalog, paths)
     for key, finding in _errors(after, paths).items():
         if key not in before:
-            invalid.add(str(finding.loc[0]) if finding.loc else GENERAL,
-                        Text(f"{finding.rule} {finding.message.zh}", f"{finding.rule} {finding.message.en}"))
+            where = str(finding.loc[0]) if finding.loc and finding.path in updated else GENERAL
+            said = Text(f"{finding.rule} {finding.message.zh}", f"{finding.rule} {finding.message.en}")
+            if finding.path not in updated:  # the finding would be in another record's file: named
+                said = Text(f"{finding.path}：{said.zh}", f"{finding.path}: {said.en}")
+            invalid.add(where, said)
     if invalid.errors:
         raise invalid
+
+
+LINK_FIELDS = ("replaces", "replaced_by", "references", "adopts", "refines")
+
+
+def _linked(catalog: Catalog, rels: set[str]) -> set[str]:
+    """The files of the records that the records of ``rels`` name in a link field, or that name one of them."""
+    edited = [record for record in catalog.records if record.rel in rels]
+    keys = {record.key for record in edited}
+    found: set[str] = set()
+    for record in catalog.records:
+        std = record.standard
+        codes = [raw for name in LINK_FIELDS for raw in getattr(std, name)]
+        if record.rel in rels:
+            found.update(other.rel for raw in codes if (other := catalog.get(raw)) is not None)
+        elif codes and any((code := catalog.resolve(raw)) is not None and code.canonical in keys for raw in codes):
+            found.add(record.rel)
+    return found - rels
 
 
 def _errors(catalog: Catalog, paths: set[str]) -> dict[tuple[str, str, str], Finding]:
