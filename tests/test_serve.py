@@ -150,6 +150,20 @@ def test_a_save_that_would_put_an_error_in_another_record_s_file_is_refused(
     assert f"records/national/GB-T-29118-2012.yaml：{rule}" in response.text
 
 
+def test_a_refusal_for_a_part_the_form_does_not_show_says_why(root: Path, client: TestClient) -> None:
+    # R006 at reviews[0].date: the page said "correct the marked fields", marked none and gave no reason; an
+    # abolition refused for it was a page without any message
+    code = "JGJ/T 67-2019"  # reviewed on 2024-12-20
+    form = form_of(page(client, code))
+    form["code"], form["effective"] = code, "2025-01-01"
+    saved = client.post("/standard/save", data=form, follow_redirects=False)
+    assert saved.status_code == 422 and "reviews: R006" in saved.text
+    html = page(client, code)
+    abolished = client.post("/standard/abolish", data={"csrf": csrf_of(html), "code": code, "digest": digest_of(html),
+                                                       "date": "2024-06-01"}, follow_redirects=False)
+    assert abolished.status_code == 422 and "reviews: R006" in abolished.text and "not abolished" in abolished.text
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

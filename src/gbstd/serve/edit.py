@@ -56,8 +56,10 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     names = {f.name for f in FORM_FIELDS}
     for where, line in server.finding_lines(catalog, record.rel):
         (notes.setdefault(where, []) if where in names else general).append(line)
-    errors = errors or {}
+    errors = dict(errors or {})
     general_errors = errors.pop(records.GENERAL, [])
+    for name in [name for name in errors if name not in names]:  # a part the form does not show (reviews…)
+        general_errors += [f"{name}: {text}" for text in errors.pop(name)]
     reviews = [{"date": r.date, "conclusion": r.conclusion.value, "by": r.by, "note": r.note or ""}
                for r in record.standard.reviews]
     saved = request.query_params.get("saved", "")
@@ -137,8 +139,8 @@ def abolish(server: Server, request: Request, form: FormData) -> Response:
         try:
             records.abolish(catalog, code, day, successor, str(form.get("digest", "")) or None)
         except records.Invalid as invalid:
-            return standard_page(server, request, code=code, status_code=422,
-                                 errors=_error_texts(server, invalid))
+            return standard_page(server, request, code=code, status_code=422, errors=_error_texts(server, invalid),
+                                 message="未废止：原因见下 not abolished: see why below")
         except CatalogError as exc:
             return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422)
     return _back(code)
