@@ -164,6 +164,19 @@ def test_a_refusal_for_a_part_the_form_does_not_show_says_why(root: Path, client
     assert abolished.status_code == 422 and "reviews: R006" in abolished.text and "not abolished" in abolished.text
 
 
+def test_the_changes_page_lists_a_file_whose_name_is_not_utf8(root: Path, client: TestClient) -> None:
+    # a name unzipped from a GBK archive: GitPython's untracked_files raised, and the page was a bare 500
+    import os
+
+    with open(os.fsencode(root / "records") + b"/" + "说明.yaml".encode("gbk"), "wb") as handle:
+        handle.write(b"x: 1\n")
+    (root / "records" / "新文件.yaml").write_text("code: GB/T 1-2020\n", encoding="utf-8")
+    response = client.get("/changes")
+    assert response.status_code == 200
+    # the name's bytes as the file system gives them: CB B5 reads as "˵", C3 F7 as no character at all
+    assert "records/新文件.yaml" in response.text and "records/˵\\xc3\\xf7.yaml" in response.text
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

@@ -7,6 +7,7 @@ commit, whatever else someone staged in the repository.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,13 @@ def in_words(catalog: Catalog, lang: Lang) -> dict[str, list[str]]:
     return found
 
 
+def _untracked(repo: Repo) -> list[str]:
+    """The work tree's untracked files (as ``git status`` shows them), their names read as the file system's
+    (GitPython's ``untracked_files`` decodes them as UTF-8 and raised on a name unzipped from a GBK archive)."""
+    listed = repo.git.ls_files("--others", "--exclude-standard", "-z", stdout_as_string=False)
+    return [os.fsdecode(name) for name in listed.split(b"\0") if name]
+
+
 def changes(catalog: Catalog, lang: Lang = "zh") -> list[FileChange]:
     """Every file of the catalog that differs from HEAD (modified, new or deleted), described in words by
     :mod:`gbstd.changes` (the catalog's terms) or, for a file it does not cover, field by field."""
@@ -74,7 +82,7 @@ def changes(catalog: Catalog, lang: Lang = "zh") -> list[FileChange]:
     for diff in (head.diff(None) if head else []):
         path = diff.b_path or diff.a_path
         status[path] = "deleted" if diff.deleted_file else "added" if diff.new_file else "modified"
-    for path in repo.untracked_files:
+    for path in _untracked(repo):
         status[path] = "added"
     result = []
     max_size = catalog.config.catalog.max_file_size
