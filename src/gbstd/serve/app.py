@@ -68,9 +68,9 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
         catalog = server.catalog()
         try:
             report = import_table(read_table(path), catalog, as_of=server.today(), update=update, dry_run=dry_run)
-        except (TableError, CatalogError) as exc:
-            return server.page(request, "import.html.j2", status_code=422, preview=None,
-                               error=server.text(exc.text))
+        except (TableError, CatalogError) as exc:  # said of the file the user chose, not of our scratch copy
+            said = server.text(exc.text).replace(path.name, upload.name)
+            return server.page(request, "import.html.j2", status_code=422, preview=None, error=said)
         except OSError as exc:  # the files are written together: each one whole, and those put in place are named
             reason, then = exc.strerror or str(exc), written_before(exc, catalog.root)
             return server.page(request, "import.html.j2", status_code=422, preview=None, error=server.text(Text(

@@ -18,12 +18,15 @@ from gbstd.serve.state import Server
 
 def standards(server: Server, request: Request) -> Response:
     catalog = server.catalog()
-    query = request.query_params.get("q", "").strip().lower()
+    typed = request.query_params.get("q", "").strip()
+    query = typed.lower()
+    code = catalog.resolve(typed) if typed else None  # a code in any spelling finds its record (DB41/T2144—2021)
     status = request.query_params.get("status", "")
     tier = request.query_params.get("tier", "")
     rows = []
     for record in sorted(catalog.records, key=lambda r: r.key):
-        if query and query not in f"{record.key} {record.title} {record.standard.module or ''}".lower():
+        if query and query not in f"{record.key} {record.title} {record.standard.module or ''}".lower() and (
+                code is None or record.key != code.canonical):
             continue
         if status and record.status.value != status:
             continue
@@ -36,7 +39,7 @@ def standards(server: Server, request: Request) -> Response:
     tiers = sorted({r.tier.value for r in catalog.records if r.tier})
     shown, pager = paged(rows, request, server.page_size)
     return server.page(request, "list.html.j2", rows=shown, pager=pager, matched=len(rows),
-                       total=len(catalog.records), q=query, status=status, tier=tier, statuses=statuses,
+                       total=len(catalog.records), q=typed, status=status, tier=tier, statuses=statuses,
                        tiers=tiers, unread=catalog.unread())
 
 

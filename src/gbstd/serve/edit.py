@@ -24,7 +24,7 @@ from gbstd.serve.forms import FORM_FIELDS, form_values, submitted
 from gbstd.serve.state import Server
 from gbstd.tabular.cells import CellError, parse_date
 
-NEW_FIELDS = ("code", "title", "status", "published", "effective", "module")  # as `gbstd new` takes them
+NEW_FIELDS = ("code", "title", "status", "published", "effective", "abolished", "module")  # as `gbstd new` takes them
 
 
 def _normaliser(catalog: Catalog) -> Any:
@@ -159,7 +159,7 @@ def create(server: Server, request: Request, form: FormData) -> Response:
     if not title:
         return new_page(server, request, "标准名称不能为空 the title must not be empty", values, 422)
     dates: dict[str, dt.date | None] = {}
-    for name in ("published", "effective"):
+    for name in ("published", "effective", "abolished"):
         try:
             dates[name] = parse_date(values.get(name) or None)
         except CellError as exc:
