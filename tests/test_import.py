@@ -565,6 +565,22 @@ def test_text_that_looks_like_an_xlsx_escape_survives_the_round_trip(catalog: Pa
     assert records["GB/T 5-2020"].scope == "第一行_x0041_字样，下划线_x005F_"
 
 
+def test_a_new_row_lint_will_report_is_written_and_said_at_its_row(catalog: Path, tmp_path: Path) -> None:
+    # written as new records without a word, then `gbstd lint` failed on them: a code year that is not the
+    # publication year (C005), a module the system does not have (C016); a row without a module says nothing
+    table = tmp_path / "t.csv"
+    table.write_text("标准号,标准名称,状态,发布日期,实施日期,体系编号\n"
+                     "DB41/T 9003-2020,机关保洁规范,现行,2025-01-02,2025-02-03,302\n"
+                     "DB41/T 9005-2025,机关会议服务规范,现行,2025-01-02,2025-03-01,999\n"
+                     "DB41/T 9006-2025,机关茶歇规范,现行,2025-01-02,2025-03-01,\n", encoding="utf-8")
+    code, out, err = run(str(table), "--into", str(catalog))
+    said = " ".join((out + err).split())
+    assert code == 0 and len(list(catalog.rglob("DB41-T-900*.yaml"))) == 3  # as the table says
+    assert "发布日期: C005 标准号年份 2020 与发布日期 2025-01-02 不一致（gbstd lint 将报告此错误）" in said
+    assert "体系编号: C016 体系编号 999 不在标准体系中" in said
+    assert said.count("gbstd lint 将报告此错误") == 2
+
+
 def test_xlsx_escapes_are_decoded_as_excel_shows_them(catalog: Path, tmp_path: Path) -> None:
     # Excel (and XlsxWriter) store a carriage return or another control character in a cell as _x000D_:
     # read as it was, the escape ended up in the record. Other text that looks like one is left alone.

@@ -156,6 +156,19 @@ def test_new_refuses_existing_and_invalid_codes(tmp_path: Path) -> None:
     assert sorted(p.name for p in (root / "records").rglob("*.yaml")) == ["GB-T-41568-2022.yaml"]
 
 
+def test_new_refuses_a_code_year_that_is_not_the_publication_year(tmp_path: Path) -> None:
+    # written, then `gbstd lint` failed on it (C005); a severity made lower in gbstd.toml lets it through
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    args = ["new", "GB/T 9-2020", "-t", "机关测试规范", "--published", "2021-01-05", "--module", "101", "--into", str(root)]
+    code, _, err = invoke(*args, "--lang", "en")
+    assert code == 2 and "C005 code year 2020 differs from the publication date 2021-01-05" in " ".join(err.split())
+    assert not list((root / "records").rglob("*.yaml"))
+    config = root / "gbstd.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[lint.severity]\nC005 = "warning"\n', encoding="utf-8")
+    assert invoke(*args)[0] == 0 and (root / "records/national/GB-T-9-2020.yaml").is_file()
+
+
 def test_new_refuses_a_status_its_dates_contradict(tmp_path: Path) -> None:
     # `new --status 废止` could not be given an abolition date and wrote a record lint then called a C007 error.
     from typer.testing import CliRunner

@@ -201,6 +201,15 @@ def test_an_unreadable_upload_is_named_by_the_user_s_file_name(client: TestClien
     assert response.status_code == 422 and "明细表.xlsx" in response.text and "upload.xlsx" not in response.text
 
 
+def test_new_refuses_a_record_lint_would_refuse(root: Path, client: TestClient) -> None:
+    # written, then `gbstd lint` failed on it: the year in the code is not the publication year (C005)
+    token = csrf_of(client.get("/new").text)
+    response = client.post("/new", data={"csrf": token, "code": "DB41/T 9011-2020", "title": "机关绿化服务规范",
+                                         "published": "2025-01-02", "effective": "2025-03-01", "module": "202"})
+    assert response.status_code == 422 and "C005 标准号年份 2020 与发布日期 2025-01-02 不一致" in response.text
+    assert not list(root.rglob("DB41-T-9011-2020.yaml"))
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

@@ -23,7 +23,7 @@ from gbstd.cli.common import (
     progress_bar,
 )
 from gbstd.i18n import Text
-from gbstd.rules.recheck import new_findings_checker
+from gbstd.rules.recheck import entry_checker, new_findings_checker
 from gbstd.tabular.importer import ACTION_LABELS, Action, FieldChange, ImportReport, import_table
 from gbstd.tabular.readers import TableError, read_table
 
@@ -115,6 +115,7 @@ def import_(
                 force=force,
                 replace_lists=replace_lists,
                 check=new_findings_checker(catalog, day) if update else None,
+                entry=entry_checker(catalog, day),
                 progress=(lambda n: bar.advance(0, n)) if bar else None,
             )
     except (TableError, CatalogError) as exc:

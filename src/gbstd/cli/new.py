@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 
+from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.loader import load_catalog_cached
 from gbstd.catalog.newrecord import CodeTooLong
 from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
 from gbstd.i18n import Lang, Text
 from gbstd.model.standard import Status, parse_status
+from gbstd.rules.recheck import entry_checker
 from gbstd.scaffold import ScaffoldError, new_record
 from gbstd.tabular.cells import CellError, parse_date
 
@@ -75,7 +77,8 @@ def new(
         config = load_config(root)
         module, known = _module(root, module, language)
         path = new_record(
-            root, config, code, title, as_of=day, status=status, fields={**dates, "module": module}, modules=known
+            root, config, code, title, as_of=day, status=status, fields={**dates, "module": module}, modules=known,
+            check=entry_checker(Catalog(root=root, config=config), day),  # rules of the record's own data alone
         )
     except (CatalogError, ScaffoldError, CodeTooLong) as exc:
         fail(exc.text, language)

@@ -12,12 +12,40 @@ import datetime as dt
 from collections.abc import Callable
 
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.findings import Finding
+from gbstd.findings import Finding, Severity
 from gbstd.model.standard import Standard
 from gbstd.rules import ALL_RULES
 from gbstd.rules.base import RecordRule, RuleContext
 
 NewFindings = Callable[[Record, Standard], list[Finding]]
+EntryErrors = Callable[[Record], list[Finding]]
+
+# The rules that judge what a record says — its code, its dates and status against each other, its module
+# against the system, its reviews against its dates — not where the standard stands in time (a review due) or
+# what other records say. A new record that fails one at error level is not written unasked (`gbstd new`,
+# `import`, the web editor's new-record form), as `gbstd lint` would then fail on it.
+ENTRY_RULES = frozenset({"C002", "C003", "C004", "C005", "C006", "C007", "C016", "R006"})
+
+
+def _findings_of(rules: list[RecordRule], ctx: RuleContext, record: Record) -> list[Finding]:
+    found: list[Finding] = []
+    for rule in rules:
+        try:
+            for finding in rule.check_record(record, ctx):
+                finding.rule = rule.code
+                found.append(finding)
+        except Exception:  # a crashing rule is lint's to report, not a reason to refuse
+            continue
+    return found
+
+
+def entry_checker(catalog: Catalog, as_of: dt.date) -> EntryErrors:
+    """A function (new record) → what :data:`ENTRY_RULES` at error level (as configured) find in it."""
+    ctx = RuleContext(catalog, as_of)
+    configured = catalog.config.lint.severity
+    rules = [rule() for rule in ALL_RULES if issubclass(rule, RecordRule) and rule.code in ENTRY_RULES
+             and Severity(configured.get(rule.code, rule.severity)) is Severity.ERROR]
+    return lambda record: _findings_of(rules, ctx, record)
 
 
 def new_findings_checker(catalog: Catalog, as_of: dt.date) -> NewFindings:
@@ -26,13 +54,7 @@ def new_findings_checker(catalog: Catalog, as_of: dt.date) -> NewFindings:
     rules = [rule() for rule in ALL_RULES if issubclass(rule, RecordRule)]
 
     def findings(record: Record) -> list[Finding]:
-        found: list[Finding] = []
-        for rule in rules:
-            try:
-                found.extend(rule.check_record(record, ctx))
-            except Exception:  # a crashing rule is lint's to report, not a reason to refuse
-                continue
-        return found
+        return _findings_of(rules, ctx, record)
 
     def check(record: Record, edited: Standard) -> list[Finding]:
         passed_before = {f.rule for f in findings(record)}
@@ -42,4 +64,4 @@ def new_findings_checker(catalog: Catalog, as_of: dt.date) -> NewFindings:
     return check
 
 
-__all__ = ["NewFindings", "new_findings_checker"]
+__all__ = ["ENTRY_RULES", "EntryErrors", "NewFindings", "entry_checker", "new_findings_checker"]

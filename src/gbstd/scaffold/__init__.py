@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import Enum
 from importlib import resources
@@ -22,10 +22,12 @@ from pydantic import BaseModel
 
 from gbstd import __version__
 from gbstd.catalog.atomic import unwritable_reason, write_atomic, write_atomic_many
+from gbstd.catalog.catalog import Record
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import list_yaml_files
 from gbstd.catalog.newrecord import record_path, render_record
+from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
@@ -276,9 +278,11 @@ def new_record(
     fields: dict[str, Any] | None = None,
     modules: Collection[str] = (),
     module_field: str = "--module",
+    check: Callable[[Record], list[Finding]] | None = None,
 ) -> Path:
     """Write a new record for ``raw_code``; refuses an invalid code, one that already has a record, and,
-    when ``modules`` (the system's) is not empty, a missing or unknown module (the record would fail C016)."""
+    when ``modules`` (the system's) is not empty, a missing or unknown module (the record would fail C016);
+    ``check`` (:func:`gbstd.rules.recheck.entry_checker`) says what else the record may not say."""
     try:
         code = StandardCode.parse(raw_code, config.catalog.internal_regex)
     except CodeError as exc:
@@ -321,6 +325,11 @@ def new_record(
     if contradiction is not None:
         raise ScaffoldError(Text(f"{contradiction.zh}（给出相应日期，或换一个状态）",
                                  f"{contradiction.en} (give the matching date, or another status)"))
+    wrong = check(Record(root, path.relative_to(root).as_posix(), standard, code)) if check else []
+    if wrong:  # what else `gbstd lint` would refuse in what the record says (a code year that is not the
+        # publication year: C005)
+        raise ScaffoldError(Text("；".join(f"{f.rule} {f.message.zh}" for f in wrong),
+                                 "; ".join(f"{f.rule} {f.message.en}" for f in wrong)))
     data["status"] = Status(standard.status).value
     hints = [
         f"# {name}: {_HINT_VALUES.get(name, '')}".rstrip()

@@ -27,6 +27,7 @@ from gbstd.catalog.atomic import written_before
 from gbstd.catalog.config_file import CatalogError
 from gbstd.i18n import Lang, Text
 from gbstd.reports.templating import static_file
+from gbstd.rules.recheck import entry_checker
 from gbstd.serve import browse, edit, gitops
 from gbstd.serve.paging import PAGE_SIZE
 from gbstd.serve.security import MAX_BODY, SessionMiddleware, form_route
@@ -67,7 +68,8 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
         path.write_bytes(upload.data)
         catalog = server.catalog()
         try:
-            report = import_table(read_table(path), catalog, as_of=server.today(), update=update, dry_run=dry_run)
+            report = import_table(read_table(path), catalog, as_of=server.today(), update=update, dry_run=dry_run,
+                                  entry=entry_checker(catalog, server.today()))
         except (TableError, CatalogError) as exc:  # said of the file the user chose, not of our scratch copy
             said = server.text(exc.text).replace(path.name, upload.name)
             return server.page(request, "import.html.j2", status_code=422, preview=None, error=said)

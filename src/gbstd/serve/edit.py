@@ -18,6 +18,7 @@ from gbstd.catalog.newrecord import CodeTooLong
 from gbstd.catalog.record_edit import add_review
 from gbstd.i18n import Text
 from gbstd.model.standard import Review
+from gbstd.rules.recheck import entry_checker
 from gbstd.scaffold import ScaffoldError, new_record
 from gbstd.serve import records
 from gbstd.serve.forms import FORM_FIELDS, form_values, submitted
@@ -171,7 +172,8 @@ def create(server: Server, request: Request, form: FormData) -> Response:
             path = new_record(catalog.root, catalog.config, values.get("code", ""), title, as_of=server.today(),
                               status=values.get("status") or None,
                               fields={**dates, "module": values.get("module", "").strip() or None},
-                              modules=list(catalog.modules), module_field="体系编号 module")
+                              modules=list(catalog.modules), module_field="体系编号 module",
+                              check=entry_checker(catalog, server.today()))
         except (CatalogError, ScaffoldError, CodeTooLong) as exc:
             return new_page(server, request, server.text(exc.text), values, 422)
     created = records.load(server.catalog(), values.get("code", ""))

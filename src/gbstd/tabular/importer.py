@@ -175,6 +175,7 @@ def map_headers(headers: list[str]) -> HeaderMap:
 Progress = Callable[[int], None]
 # (existing record, merged standard) → findings of record rules the existing record passed.
 NewFindings = Callable[[Record, Standard], list[Finding]]
+EntryErrors = Callable[[Record], list[Finding]]
 
 
 @dataclass
@@ -197,6 +198,7 @@ def import_table(
     force: bool = False,
     replace_lists: bool = False,
     check: NewFindings | None = None,
+    entry: EntryErrors | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import every row of ``table`` into ``catalog`` (already loaded); returns what happened to each row.
@@ -205,6 +207,8 @@ def import_table(
     records always, existing ones only with ``update``); write. ``progress`` is called once per row planned
     and once per row written: twice the number of rows in all. ``check`` returns the record rules a merged
     record would newly fail; such a record is written only with ``force`` (see the module docstring).
+    ``entry`` returns what a new record says against itself at error level (:mod:`gbstd.rules.recheck`): the
+    row is written as it is and those findings are noted at it (lint will report them).
     """
     headers = map_headers(table.headers)
     report = ImportReport(
@@ -232,6 +236,7 @@ def import_table(
             force=force,
             replace_lists=replace_lists,
             check=check,
+            entry=entry,
         )
         report.outcomes.append(outcome)
         if plan is not None and outcome.code:
@@ -304,6 +309,7 @@ def _plan_row(
     force: bool,
     replace_lists: bool,
     check: NewFindings | None,
+    entry: EntryErrors | None = None,
 ) -> tuple[RowOutcome, _Planned | None]:
     if not parsed.ok or parsed.code is None:
         return RowOutcome(number, Action.REJECTED, parsed.data.get("code"), problems=parsed.problems), None
@@ -329,6 +335,14 @@ def _plan_row(
     rel = path.relative_to(catalog.root).as_posix()
     outcome = RowOutcome(number, Action.CREATE, key, rel, notes=parsed.notes)
     if not path.exists():
+        # what the row's values say against each other or the system (a code year that is not the publication
+        # year, a tier the code contradicts): written as the table says, and said at the row, since
+        # `gbstd lint` will report it (not what the row leaves out: a table without 体系编号 is common)
+        made = Record(catalog.root, rel, Standard.model_validate(parsed.data), parsed.code)
+        outcome.notes = [*outcome.notes, *(Text(
+            f"{_column_of(f)}: {f.rule} {f.message.zh}（gbstd lint 将报告此错误）",
+            f"{_column_of(f)}: {f.rule} {f.message.en} (gbstd lint will report this error)")
+            for f in (entry(made) if entry else []) if f.loc and str(f.loc[0]) in parsed.data)]
         return outcome, _Planned(path, record_document(parsed.data), True, outcome)
     if existing and not merge_row(None, existing[0].standard, parsed.data, force=force, replace_lists=replace_lists):
         # the record as the catalog read it already says what the row says: its file is not parsed again with
@@ -383,6 +397,12 @@ def _plan_row(
         return outcome, None
     outcome.action = Action.UPDATE
     return outcome, _Planned(path, doc, False, outcome)
+
+
+def _column_of(finding: Finding) -> str:
+    """The table's column for the field a finding is at (its key when no column holds it)."""
+    column = COLUMN_BY_KEY.get(str(finding.loc[0]))
+    return column.zh if column else str(finding.loc[0])
 
 
 def _load_existing(catalog: Catalog, path: Path, rel: str) -> tuple[CommentedMap, Standard] | CellProblem:
