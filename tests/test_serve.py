@@ -210,6 +210,29 @@ def test_new_refuses_a_record_lint_would_refuse(root: Path, client: TestClient) 
     assert not list(root.rglob("DB41-T-9011-2020.yaml"))
 
 
+def test_a_file_laid_out_unlike_the_catalog_is_edited_once_the_user_ticks_reformat(root: Path, client: TestClient) -> None:
+    # the refusal told a browser user to run `gbstd fmt` (and, for a review, to pass --reformat)
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8").replace("sources:\n  - ", "sources:\n- ").replace("\n  - https", "\n- https")
+    path.write_text(text, encoding="utf-8")
+    form = form_of(page(client))
+    form["note"] = "补充说明"
+    refused = client.post("/standard/save", data=form, follow_redirects=False)
+    assert refused.status_code == 422 and "gbstd fmt" not in refused.text and path.read_text(encoding="utf-8") == text
+    assert "勾选“按目录惯例重排此文件”" in refused.text and 'name="reformat"' in refused.text
+    assert 'name="reformat"' not in page(client)  # offered only when it is needed
+    assert client.post("/standard/save", data={**form, "reformat": "on"}, follow_redirects=False).status_code == 303
+    after = path.read_text(encoding="utf-8")
+    assert "note: 补充说明" in after and "sources:\n  - https://11bz.com/a/674652.html\n" in after
+    path.write_text(text, encoding="utf-8")
+    html = page(client)
+    review = {"csrf": csrf_of(html), "code": CODE, "date": "2026-11-01", "conclusion": "继续有效", "by": "某单位"}
+    said = client.post("/standard/review", data=review, follow_redirects=False)
+    assert said.status_code == 422 and "--reformat" not in said.text and "勾选" in said.text
+    assert client.post("/standard/review", data={**review, "reformat": "on"}, follow_redirects=False).status_code == 303
+    assert "by: 某单位" in path.read_text(encoding="utf-8")
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

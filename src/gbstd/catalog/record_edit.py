@@ -30,6 +30,11 @@ class EditError(CatalogError):
     """A requested edit was refused; nothing was written."""
 
 
+class NeedsReformat(EditError):
+    """The file's layout differs from the catalog's (a leading ``---``, unindented list items…): the edit can
+    only be written with the whole file laid out anew, which the user must ask for."""
+
+
 def find_record(catalog: Catalog, raw_code: str) -> Record:
     """The one record with this code (any spelling), or an :class:`EditError` saying why not."""
     code = catalog.resolve(raw_code)
@@ -126,7 +131,7 @@ def _with_review(path: Path, document: CatalogDocument, review: Review, allow_re
     baseline = text if final_newline else text + "\n"
     data = load_roundtrip(baseline)
     if dump_roundtrip(data) != baseline and not allow_reformat:
-        raise EditError(Text(
+        raise NeedsReformat(Text(
             f"{path.name} 的格式无法原样保留（缩进或引号风格与目录惯例不同）；"
             "请手工添加，或加 --reformat 允许重排整个文件",
             f"{path.name} cannot be rewritten without changing its formatting (indentation or quoting "

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import CodeTooLong
-from gbstd.catalog.record_edit import add_review
+from gbstd.catalog.record_edit import NeedsReformat, add_review
 from gbstd.i18n import Text
 from gbstd.model.standard import Review
 from gbstd.rules.recheck import entry_checker
@@ -44,7 +44,7 @@ def _fields(values: dict[str, str], errors: dict[str, list[str]], notes: dict[st
 
 def standard_page(server: Server, request: Request, *, code: str | None = None, values: dict[str, str] | None = None,
                   errors: dict[str, list[str]] | None = None, message: str = "", status_code: int = 200,
-                  digest: str | None = None) -> Response:
+                  digest: str | None = None, offer_reformat: bool = False) -> Response:
     catalog = server.catalog()
     code = code if code is not None else request.query_params.get("code", "")
     try:
@@ -73,6 +73,7 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
         findings=general, general_errors=general_errors, message=message, failed=status_code >= 400,
         reviews=reviews,
         today=server.today(), conclusions=("继续有效", "修订", "废止"), source=loaded.text,
+        offer_reformat=offer_reformat,
     )
 
 
@@ -97,7 +98,13 @@ def save(server: Server, request: Request, form: FormData) -> Response:
         normalise = _normaliser(catalog)
         wanted = submitted(form, normalise)
         try:
-            records.save_form(catalog, code, wanted, str(form.get("digest", "")), normalise)
+            records.save_form(catalog, code, wanted, str(form.get("digest", "")), normalise,
+                              reformat=bool(form.get("reformat")))
+        except NeedsReformat as exc:  # the form as it was sent, with the box to tick
+            values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+            return standard_page(server, request, code=code, values=values, status_code=422,
+                                 digest=str(form.get("digest", "")), message=server.text(exc.text),
+                                 offer_reformat=True)
         except records.Invalid as invalid:
             values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
             return standard_page(server, request, code=code, values=values, errors=_error_texts(server, invalid),
@@ -120,7 +127,11 @@ def review(server: Server, request: Request, form: FormData) -> Response:
     with server.lock:
         catalog = server.catalog()
         try:
-            add_review(catalog, code, entry, as_of=server.today())
+            add_review(catalog, code, entry, as_of=server.today(), allow_reformat=bool(form.get("reformat")))
+        except NeedsReformat:
+            rel = records.load(catalog, code).record.rel
+            return standard_page(server, request, code=code, status_code=422, offer_reformat=True,
+                                 message=server.text(records.reformat_asked(rel)))
         except CatalogError as exc:
             return _refused(server, request, code, exc.text)
     return _back(code)
@@ -138,7 +149,11 @@ def abolish(server: Server, request: Request, form: FormData) -> Response:
     with server.lock:
         catalog = server.catalog()
         try:
-            records.abolish(catalog, code, day, successor, str(form.get("digest", "")) or None)
+            records.abolish(catalog, code, day, successor, str(form.get("digest", "")) or None,
+                            reformat=bool(form.get("reformat")))
+        except NeedsReformat as exc:
+            return standard_page(server, request, code=code, status_code=422, offer_reformat=True,
+                                 message=server.text(exc.text))
         except records.Invalid as invalid:
             return standard_page(server, request, code=code, status_code=422, errors=_error_texts(server, invalid),
                                  message="未废止：原因见下 not abolished: see why below")

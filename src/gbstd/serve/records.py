@@ -25,7 +25,7 @@ from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.newrecord import insert_in_order, yaml_value
-from gbstd.catalog.record_edit import EditError, find_record, left_unchanged
+from gbstd.catalog.record_edit import EditError, NeedsReformat, find_record, left_unchanged
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.catalog.yamlio import BOM, parse_yaml
@@ -101,15 +101,26 @@ def _encoded(loaded: Loaded, text: str) -> bytes:
     return (BOM if loaded.bom else b"") + text.encode("utf-8")
 
 
-def edited(loaded: Loaded, change: Callable[[CommentedMap], None]) -> tuple[str, dict[str, Any]]:
-    """The file's text after ``change`` and its parsed data; refuses a file that would be reformatted."""
+REFORMAT_ASKED = Text(
+    "的排版与目录惯例不同（如开头的 ---、未缩进的列表项），原样保留就无法写入这次修改；"
+    "勾选“按目录惯例重排此文件”后再提交：整个文件按惯例重排，内容与注释不变",
+    "is laid out unlike the catalog's files (a leading ---, unindented list items…), and this change cannot be "
+    "written with the rest kept as it is; tick \"reformat this file\" and submit again: the whole file is laid "
+    "out anew, its content and comments kept",
+)
+
+
+def reformat_asked(rel: str) -> Text:
+    """Why an edit of ``rel`` needs the user's leave to lay the file out anew, in the web editor's words."""
+    return Text(f"{rel} {REFORMAT_ASKED.zh}", f"{rel} {REFORMAT_ASKED.en}")
+
+
+def edited(loaded: Loaded, change: Callable[[CommentedMap], None], reformat: bool = False) -> tuple[str, dict[str, Any]]:
+    """The file's text after ``change`` and its parsed data; refuses a file that would be laid out anew unless
+    ``reformat`` (the user ticked it)."""
     doc = load_roundtrip(loaded.text)
-    if dump_roundtrip(doc) != loaded.text:
-        raise EditError(Text(
-            f"{loaded.record.path.name} 的格式无法原样保留（缩进或引号风格与目录惯例不同），请用 `gbstd fmt` 整理后再编辑",
-            f"{loaded.record.path.name} cannot be rewritten without changing its formatting; "
-            "run `gbstd fmt` on it first",
-        ))
+    if not reformat and dump_roundtrip(doc) != loaded.text:
+        raise NeedsReformat(reformat_asked(loaded.record.rel))
     change(doc)
     text = dump_roundtrip(doc)
     parsed, _ = parse_yaml(text)
@@ -242,7 +253,7 @@ def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[
 
 
 def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str,
-              normalise: Callable[[str], str]) -> list[str]:
+              normalise: Callable[[str], str], reformat: bool = False) -> list[str]:
     """Save the record form of ``code``; return the names of the fields written (none: nothing to do).
     ``normalise`` spells a code canonically: codes in lists are compared (and written) that way."""
     loaded = load(catalog, code)
@@ -254,7 +265,7 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     changes = {name: value for name, value in wanted.items() if value != unedited.get(name)}
     if not changes:
         return []
-    text, parsed = edited(loaded, lambda doc: set_fields(doc, changes))
+    text, parsed = edited(loaded, lambda doc: set_fields(doc, changes), reformat)
     check(catalog, (loaded, parsed))
     write_checked(loaded, text, expected)
     return list(changes)
@@ -270,7 +281,8 @@ def _append_code(doc: CommentedMap, key: str, code: str) -> None:
     insert_in_order(doc, key, yaml_value(key, items))
 
 
-def abolish(catalog: Catalog, code: str, day: dt.date, successor: str | None, expected: str | None) -> list[str]:
+def abolish(catalog: Catalog, code: str, day: dt.date, successor: str | None, expected: str | None,
+            reformat: bool = False) -> list[str]:
     """Mark ``code`` abolished on ``day``; with a successor, ``replaced_by`` here and ``replaces`` there.
     Both files are checked before either is written. Returns the files written (relative paths)."""
     loaded = load(catalog, code)
@@ -281,12 +293,13 @@ def abolish(catalog: Catalog, code: str, day: dt.date, successor: str | None, ex
             raise EditError(Text("标准不能代替自己", "a standard cannot replace itself"))
     values: dict[str, Any] = {"status": Status.ABOLISHED.value, "abolished": day.isoformat()}
     text, parsed = edited(loaded, lambda doc: (
-        set_fields(doc, values), _append_code(doc, "replaced_by", target.record.key) if target else None))
+        set_fields(doc, values), _append_code(doc, "replaced_by", target.record.key) if target else None), reformat)
     written = [loaded.record.rel]
     if target is None:
         check(catalog, (loaded, parsed))
     else:
-        target_text, target_parsed = edited(target, lambda doc: _append_code(doc, "replaces", loaded.record.key))
+        target_text, target_parsed = edited(target, lambda doc: _append_code(doc, "replaces", loaded.record.key),
+                                            reformat)
         check(catalog, (loaded, parsed), (target, target_parsed))
         write_checked(loaded, text, expected, (target, target_text, target.digest))  # both or neither
         written.append(target.record.rel)
