@@ -899,3 +899,5 @@ def test_a_federating_catalog_s_record_page_does_not_lint_the_union_elsewhere(
     client = TestClient(create_app(root, as_of=AS_OF), base_url="http://127.0.0.1")
     assert _rules_shown(page(client)) == ["D003", "R003"]  # the federating catalog's own files, as before
     assert elsewhere == []
+    # every page says the editor keeps to those files (a federation with no records of its own looked empty)
+    assert 'id="federation"' in client.get("/").text and "成员目录（成员）" in client.get("/reviews").text

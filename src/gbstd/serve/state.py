@@ -27,6 +27,7 @@ from gbstd.catalog.cache import (
     input_digest,
 )
 from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.config_file import CatalogError, load_config
 from gbstd.catalog.federation import is_federation
 from gbstd.catalog.loader import Reusable, load_catalog_cached, reusable
 from gbstd.engine import Selection
@@ -228,6 +229,14 @@ class Server:
     def text(self, message: Text) -> str:
         return message.get(self.lang)
 
+    def _members(self) -> list[str]:
+        """The members' names when the catalog federates others (every page says the editor keeps to the
+        catalog's own files); none when it does not, or its configuration cannot be read (the page says that)."""
+        try:
+            return [member.name for member in load_config(self.root).federation.members]
+        except CatalogError:
+            return []
+
     def keep_upload(self, upload: Upload) -> str:
         while len(self.uploads) >= MAX_PENDING_UPLOADS:
             self.uploads.pop(next(iter(self.uploads)))
@@ -237,6 +246,6 @@ class Server:
 
     def page(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = render(None, f"serve/{template}", csrf=request.state.csrf, lang=self.lang,
-                      catalog_name=self.root.name, **context)
+                      catalog_name=self.root.name, federation=self._members(), **context)
         # bytes, so that a file name that is not UTF-8 shows as \xNN (Starlette's encoding refused it: a 500)
         return HTMLResponse(utf8_bytes(html), status_code=status_code)
