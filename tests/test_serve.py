@@ -233,6 +233,21 @@ def test_a_file_laid_out_unlike_the_catalog_is_edited_once_the_user_ticks_reform
     assert "by: 某单位" in path.read_text(encoding="utf-8")
 
 
+def test_a_save_keeps_each_line_s_own_ending_in_a_file_that_mixes_them(root: Path, client: TestClient) -> None:
+    # three CRLF lines among LF ones: after any save every line ended in CRLF (a diff of the whole file)
+    path = root / RECORD
+    lines = path.read_bytes().split(b"\n")
+    mixed = b"\n".join(line + b"\r" if n in (1, 2, 3) else line for n, line in enumerate(lines))
+    path.write_bytes(mixed)
+    form = form_of(page(client))
+    form["note"] = "只改备注"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    after = path.read_bytes()
+    kept = [line for line in mixed.split(b"\n") if not line.startswith(b"note:")]
+    assert [line for line in after.split(b"\n") if not line.startswith(b"note:")] == kept
+    assert after.count(b"\r\n") == 3
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

@@ -97,8 +97,26 @@ def _encoded(loaded: Loaded, text: str) -> bytes:
     if not loaded.final_newline:
         text = text[:-1]
     if loaded.crlf:
-        text = text.replace("\n", "\r\n")
-    return (BOM if loaded.bom else b"") + text.encode("utf-8")
+        original = loaded.raw.removeprefix(BOM if loaded.bom else b"").decode("utf-8", "surrogateescape")
+        text = _with_line_ends(original, text)
+    return (BOM if loaded.bom else b"") + text.encode("utf-8", "surrogateescape")
+
+
+def _with_line_ends(original: str, text: str) -> str:
+    """``text`` (LF line ends) with the line ends of the file it was made from: a line kept as it was keeps its
+    own (a file mixing CRLF and LF came back all CRLF after any save), a new one gets the file's usual one."""
+    old = original.split("\n")
+    old_ends = ["\r\n" if line.endswith("\r") else "\n" for line in old[:-1]]
+    usual = "\r\n" if old_ends.count("\r\n") >= old_ends.count("\n") else "\n"
+    bare = [line.removesuffix("\r") for line in old]
+    new = text.split("\n")
+    ends = [usual] * (len(new) - 1)
+    for tag, start, end, new_start, _ in difflib.SequenceMatcher(a=bare, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for offset in range(end - start):
+                if start + offset < len(old_ends) and new_start + offset < len(ends):
+                    ends[new_start + offset] = old_ends[start + offset]
+    return "".join(line + end for line, end in zip(new, [*ends, ""], strict=True))
 
 
 REFORMAT_ASKED = Text(
