@@ -147,15 +147,21 @@ def test_an_import_that_fails_while_renaming_names_the_files_it_wrote(
     assert [p.relative_to(root).as_posix() for p in (root / "records").rglob("*.yaml")] == taken
 
 
+def _imported(tmp_path: Path, rows: int) -> tuple[Path, Path]:
+    """A catalog of ``rows`` records imported from a table (:func:`_table`); its root and the table."""
+    root = _catalog(tmp_path / "cat", 1)
+    table = _table(tmp_path / "table.csv", rows)
+    assert runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF]).exit_code == 0
+    return root, table
+
+
 def test_an_unchanged_table_is_merged_without_parsing_the_files_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # `--update` with the catalog's own table: every row compared with the record as the catalog read it; only
     # a row that changes something (and a record a row supersedes that does not list it yet) is parsed with
     # the round-trip parser, which keeps comments (an unchanged national table took 137 s, nearly all parsing)
-    root = _catalog(tmp_path / "cat", 1)
-    table = _table(tmp_path / "table.csv", 40)
-    assert runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF]).exit_code == 0
+    root, table = _imported(tmp_path, 40)
     edited = root / "records/local/DB41-T-3007-2021.yaml"
     edited.write_text(edited.read_text(encoding="utf-8") + "# 人工备注\n", encoding="utf-8")
     rows = table.read_text(encoding="utf-8-sig").splitlines()
@@ -177,9 +183,7 @@ def test_an_unchanged_table_is_merged_without_parsing_the_files_again(
 
 
 def test_an_update_writes_through_a_link_inside_the_catalog(tmp_path: Path) -> None:
-    root = _catalog(tmp_path / "cat", 1)
-    table = _table(tmp_path / "table.csv", 2)
-    assert runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF]).exit_code == 0
+    root, table = _imported(tmp_path, 2)
     path = root / "records/local/DB41-T-3001-2021.yaml"
     target = root / "shared.yaml"
     path.rename(target)
@@ -191,13 +195,10 @@ def test_an_update_writes_through_a_link_inside_the_catalog(tmp_path: Path) -> N
     assert path.is_symlink() and "第1类办公用房的新要求" in target.read_text(encoding="utf-8")
 
 
-
 def test_a_replaced_by_written_as_one_code_gains_the_successor_as_a_second_item(tmp_path: Path) -> None:
     # `replaced_by: GB/T 1-2000` (a list of one, to the model): the successor was added by iterating the string,
     # one list item per character
-    root = _catalog(tmp_path / "cat", 1)
-    table = _table(tmp_path / "table.csv", 1)
-    assert runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF]).exit_code == 0
+    root, table = _imported(tmp_path, 1)
     old = root / "records/local/DB41-T-3000-2021.yaml"
     old.write_text(old.read_text(encoding="utf-8") + "replaced_by: DB41/T 3900-2024\n", encoding="utf-8")
     rows = table.read_text(encoding="utf-8-sig").splitlines()
