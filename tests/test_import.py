@@ -565,6 +565,22 @@ def test_text_that_looks_like_an_xlsx_escape_survives_the_round_trip(catalog: Pa
     assert records["GB/T 5-2020"].scope == "第一行_x0041_字样，下划线_x005F_"
 
 
+def test_a_lower_case_x005f_is_text_not_an_escape(catalog: Path, tmp_path: Path) -> None:
+    # Excel escapes an underscore as _x005F_ only: read as one, 字段名_x005f_说明 lost its escape-like text
+    import xlsxwriter
+
+    source = tmp_path / "excel.xlsx"
+    book = xlsxwriter.Workbook(str(source))
+    sheet = book.add_worksheet()
+    for column, value in enumerate(["标准号", "标准名称", "状态", "实施日期"]):
+        sheet.write_string(0, column, value)
+    for column, value in enumerate(["DB41/T 102-2023", "字段名_x005f_说明", "现行", "2023-09-01"]):
+        sheet.write_string(1, column, value)
+    book.close()
+    assert run(str(source), "--into", str(catalog))[0] == 0
+    assert {r.key: r.title for r in load_catalog(catalog).records}["DB41/T 102-2023"] == "字段名_x005f_说明"
+
+
 def test_a_new_row_lint_will_report_is_written_and_said_at_its_row(catalog: Path, tmp_path: Path) -> None:
     # written as new records without a word, then `gbstd lint` failed on them: a code year that is not the
     # publication year (C005), a module the system does not have (C016); a row without a module says nothing

@@ -212,3 +212,19 @@ def test_a_replaced_by_written_as_one_code_gains_the_successor_as_a_second_item(
 
     records = {record.key: record.standard for record in load_catalog(root).records}
     assert records["DB41/T 3000-2021"].replaced_by == ["DB41/T 3900-2024", "DB41/T 3100-2022"]
+
+
+def test_a_dangling_link_in_the_catalog_is_never_written_through(tmp_path: Path) -> None:
+    # a committed link leading out of the catalog to no file: the new record was written at its target
+    root, table = _imported(tmp_path, 1)
+    outside = tmp_path / "outside" / "victim.yaml"
+    outside.parent.mkdir()
+    link = root / "records/local/DB41-T-3100-2021.yaml"
+    link.symlink_to(outside)
+    rows = table.read_text(encoding="utf-8-sig").splitlines()
+    rows.append("DB41/T 3100-2021,机关办公用房新规范,地方标准,现行,2021-03-01,2021-06-01,新")
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    result = runner.invoke(app, ["import", str(table), "--into", str(root), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert not outside.exists() and not link.is_symlink() and "机关办公用房新规范" in link.read_text(encoding="utf-8")
+

@@ -216,6 +216,17 @@ def test_add_writes_through_a_link_inside_the_catalog(tmp_path: Path) -> None:
     assert path.is_symlink() and "  - date: 2024-05-20\n" in target.read_text(encoding="utf-8")
 
 
+def test_add_reads_a_quoted_review_date_as_a_date(tmp_path: Path) -> None:
+    # date: '2025-01-01' (a date to the model) counted as before any date: a 2023 review went after it
+    root, path = _house(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "reviews:\n  - date: '2025-01-01'\n    conclusion: 继续有效\n"
+                    "    by: 甲\n", encoding="utf-8")
+    assert run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2023-01-10", "--conclusion", "修订",
+               "--by", "乙", "--reformat", "--as-of", AS_OF)[0] == 0
+    (record,) = load_catalog(root).records
+    assert [str(r.date) for r in record.standard.reviews] == ["2023-01-10", "2025-01-01"]
+
+
 def test_add_refuses_a_second_conclusion_on_the_same_day(tmp_path: Path) -> None:
     # the same conclusion again was refused, another one was written beside it: two verdicts of one day
     root, path = _house(tmp_path)

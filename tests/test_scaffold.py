@@ -167,6 +167,10 @@ def test_new_refuses_a_code_year_that_is_not_the_publication_year(tmp_path: Path
     config = root / "gbstd.toml"
     config.write_text(config.read_text(encoding="utf-8") + '\n[lint.severity]\nC005 = "warning"\n', encoding="utf-8")
     assert invoke(*args)[0] == 0 and (root / "records/national/GB-T-9-2020.yaml").is_file()
+    config.write_text(config.read_text(encoding="utf-8").replace('C005 = "warning"', 'C005 = "error"'), encoding="utf-8")
+    assert invoke("new", "GB/T 10-2020", *args[2:])[0] == 2
+    config.write_text('[lint]\nignore = ["C005"]\n', encoding="utf-8")  # (init's options are all comments)
+    assert invoke("new", "GB/T 10-2020", *args[2:])[0] == 0  # a rule lint does not run refuses nothing
 
 
 def test_new_refuses_a_status_its_dates_contradict(tmp_path: Path) -> None:

@@ -248,6 +248,40 @@ def test_a_save_keeps_each_line_s_own_ending_in_a_file_that_mixes_them(root: Pat
     assert after.count(b"\r\n") == 3
 
 
+def test_an_error_another_file_already_had_does_not_refuse_a_save(root: Path, client: TestClient) -> None:
+    # GB/T 29118-2012 already fails C012; its words quote the successor's date, so correcting that date by a day
+    # read as a new error in a file the form cannot edit
+    old = root / "records/national/GB-T-29118-2012.yaml"
+    old.write_text(old.read_text(encoding="utf-8").replace("abolished: 2024-04-01", "abolished: 2024-05-01"),
+                   encoding="utf-8")
+    form = form_of(page(client, "GB/T 29118-2023"))
+    form["code"], form["effective"] = "GB/T 29118-2023", "2024-04-02"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+
+
+def test_a_kept_code_keeps_its_spelling_and_comment_when_a_list_grows(root: Path, client: TestClient) -> None:
+    path = root / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "sources:", "references:\n  - GB/T29118-2023  # 见第 5 章\nsources:", 1), encoding="utf-8")
+    form = form_of(page(client))
+    form["references"] += "\nGB/T 40498-2021"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert "  - GB/T29118-2023  # 见第 5 章\n  - GB/T 40498-2021\n" in path.read_text(encoding="utf-8")
+
+
+def test_a_text_area_holding_a_lone_carriage_return_is_left_alone(root: Path, client: TestClient) -> None:
+    # a browser sends a text area's line breaks as CRLF, a lone CR among them: the note was rewritten
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8")
+    text = text[:text.index("note:")] + 'note: "第一行\\r第二行"\n'
+    path.write_text(text, encoding="utf-8")
+    form = as_browser_sends(form_of(page(client)))
+    form["note"] = form["note"].replace("\r", "\r\n").replace("\r\r\n", "\r\n")
+    form["title"] = "机关公务用车服务规范（修订）"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert 'note: "第一行\\r第二行"\n' in path.read_text(encoding="utf-8")
+
+
 def test_every_post_route_checks_the_csrf_token(client: TestClient) -> None:
     posts = [r for r in client.app.routes if isinstance(r, Route) and "POST" in (r.methods or set())]
     assert len(posts) == 7

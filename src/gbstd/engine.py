@@ -19,7 +19,6 @@ import threading
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import BinaryIO
@@ -35,22 +34,7 @@ from gbstd.model.config import Config
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules._dupes_memo import DuplicateMemo
 from gbstd.rules.base import RecordRule
-
-
-@dataclass
-class Selection:
-    """Which rules run: ruff-style selectors (``ALL``, ``C``, ``C00``, ``C001``); the longest match wins."""
-
-    select: list[str] = field(default_factory=lambda: ["ALL"])
-    ignore: list[str] = field(default_factory=list)
-
-    def enabled(self, code: str) -> bool:
-        def best(selectors: list[str]) -> int:
-            lengths = [0 if s == "ALL" else len(s) for s in selectors if s == "ALL" or code.startswith(s)]
-            return max(lengths, default=-1)
-
-        chosen, dropped = best(self.select), best(self.ignore)
-        return chosen >= 0 and chosen > dropped
+from gbstd.selection import Selection
 
 
 def selected_rules(selection: Selection, rules: Iterable[type[Rule]] | None = None) -> list[Rule]:

@@ -30,10 +30,17 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsyn
         raise
 
 
-def through_link(path: Path) -> Path:
+def through_link(path: Path, within: Path | None = None) -> Path:
     """Where a write of ``path`` lands: the file a symbolic link leads to (the link stays a link; renaming
-    over the link would put a regular file in its place and leave its target as it was)."""
-    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+    over the link would put a regular file in its place and leave its target as it was). With ``within`` (a
+    catalog's root), only a link to a file that exists inside it is followed: a write never lands outside the
+    catalog through a link someone committed (one leading nowhere, or out, is replaced by the file)."""
+    if not os.path.islink(path):
+        return path
+    target = Path(os.path.realpath(path))
+    if within is not None and not (target.is_file() and target.is_relative_to(os.path.realpath(within))):
+        return path
+    return target
 
 
 def write_output(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:

@@ -110,7 +110,7 @@ def add_review(
     document = require_catalog_file(catalog.root, record.path, catalog.config.catalog.max_file_size)
     new_text = _with_review(record.path, document, review, allow_reformat)
     try:
-        write_atomic(through_link(record.path), new_text)  # a link inside the catalog stays a link
+        write_atomic(through_link(record.path, catalog.root), new_text)  # a link inside the catalog stays a link
     except OSError as exc:  # a read-only checkout, an immutable file: said by the command and the web editor alike
         raise EditError(left_unchanged(record.rel, exc)) from None
     return record
@@ -184,4 +184,9 @@ def _not_after(value: object, day: object) -> bool:
     stays where it is (nothing is put before it)."""
     if isinstance(value, dt.datetime):  # read as the model reads it: the day
         value = value.date()
+    elif isinstance(value, str):  # a quoted date ('2025-01-01') is a date to the model too
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return True
     return not isinstance(value, dt.date) or not isinstance(day, dt.date) or value <= day

@@ -16,6 +16,7 @@ from gbstd.findings import Finding, Severity
 from gbstd.model.standard import Standard
 from gbstd.rules import ALL_RULES
 from gbstd.rules.base import RecordRule, RuleContext
+from gbstd.selection import Selection
 
 NewFindings = Callable[[Record, Standard], list[Finding]]
 EntryErrors = Callable[[Record], list[Finding]]
@@ -40,11 +41,12 @@ def _findings_of(rules: list[RecordRule], ctx: RuleContext, record: Record) -> l
 
 
 def entry_checker(catalog: Catalog, as_of: dt.date) -> EntryErrors:
-    """A function (new record) → what :data:`ENTRY_RULES` at error level (as configured) find in it."""
+    """A function (new record) → what :data:`ENTRY_RULES` the configuration runs (``[lint]``) at error level
+    (as configured) find in it."""
     ctx = RuleContext(catalog, as_of)
-    configured = catalog.config.lint.severity
+    configured, selected = catalog.config.lint.severity, Selection.configured(catalog.config)
     rules = [rule() for rule in ALL_RULES if issubclass(rule, RecordRule) and rule.code in ENTRY_RULES
-             and Severity(configured.get(rule.code, rule.severity)) is Severity.ERROR]
+             and selected.enabled(rule.code) and Severity(configured.get(rule.code, rule.severity)) is Severity.ERROR]
     return lambda record: _findings_of(rules, ctx, record)
 
 

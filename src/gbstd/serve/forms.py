@@ -134,8 +134,10 @@ def submitted_unchanged(
     cannot show (a title over several lines, an item holding a line break, an empty item)."""
     shown = form_values(data, standard)
     one_line = {spec.name for spec in FORM_FIELDS if spec.kind in ("text", "date", "choice")}
-    return submitted({name: value.replace("\r", "").replace("\n", "") if name in one_line else value
-                      for name, value in shown.items()}, normalise_code)
+    # and a text area's line breaks are sent as CRLF, a lone CR among them
+    return submitted({name: value.replace("\r", "").replace("\n", "") if name in one_line
+                      else value.replace("\r\n", "\n").replace("\r", "\n") for name, value in shown.items()},
+                     normalise_code)
 
 
 def submitted(form: typing.Mapping[str, Any], normalise_code: typing.Callable[[str], str]) -> dict[str, Any]:

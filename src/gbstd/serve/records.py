@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import difflib
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -33,7 +34,7 @@ from gbstd.engine import Selection, run_rules
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Status
-from gbstd.serve.forms import FORM_FIELDS, submitted_unchanged
+from gbstd.serve.forms import CODE_LISTS, FORM_FIELDS, submitted_unchanged
 
 GENERAL = "_"
 DATE_FIELDS = frozenset(f.name for f in FORM_FIELDS if f.kind == "date")  # the key of errors that belong to no single field
@@ -145,9 +146,10 @@ def edited(loaded: Loaded, change: Callable[[CommentedMap], None], reformat: boo
     return text, parsed if isinstance(parsed, dict) else {}
 
 
-def set_fields(doc: CommentedMap, values: dict[str, Any]) -> None:
+def set_fields(doc: CommentedMap, values: dict[str, Any], normalise: Callable[[str], str] | None = None) -> None:
     """Set (or remove, for None) each field, keeping the document's order; new keys go in model order. A list
-    the file has is changed in place, item by item: the items kept keep their comments, and the list its style."""
+    the file has is changed in place, item by item: the items kept keep their comments, and the list its style
+    (``normalise`` spells a code canonically: a code list's items are compared that way, as the form sends them)."""
     for key, value in values.items():
         if value is None:
             doc.pop(key, None)
@@ -159,15 +161,16 @@ def set_fields(doc: CommentedMap, values: dict[str, Any]) -> None:
                 value = dt.date.fromisoformat(value)
         existing = doc.get(key)
         if isinstance(value, list) and isinstance(existing, CommentedSeq) and existing:
-            _edit_list(existing, key, value)
+            _edit_list(existing, key, value, normalise if key in CODE_LISTS else None)
         else:
             insert_in_order(doc, key, yaml_value(key, value))
 
 
-def _edit_list(items: CommentedSeq, key: str, wanted: list[Any]) -> None:
+def _edit_list(items: CommentedSeq, key: str, wanted: list[Any], normalise: Callable[[str], str] | None) -> None:
     """Make ``items`` read ``wanted`` by deleting and inserting items (from the end, so that the positions of
-    those still to do stay put): comments belong to the items they follow and go only with an item deleted."""
-    have = [str(item) for item in items]
+    those still to do stay put): comments belong to the items they follow and go only with an item deleted. An
+    item kept keeps its spelling (``GB/T29118-2023`` is the form's ``GB/T 29118-2023``)."""
+    have = [normalise(str(item)) if normalise else str(item) for item in items]
     steps = difflib.SequenceMatcher(a=have, b=[str(item) for item in wanted], autojunk=False).get_opcodes()
     for tag, start, end, new_start, new_end in reversed(steps):
         if tag == "equal":
@@ -205,7 +208,14 @@ def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
     # in its predecessor's file, C012)
     paths = set(updated) | _linked(catalog, set(updated)) | _linked(after, set(updated))
     before = _errors(catalog, paths)
+    # in another record's file an error is new when that file has more of its rule than before: its words may
+    # quote the edited record (C012 names the successor's date), and the form cannot correct that file
+    had = Counter((path, rule) for path, rule, _ in before if path not in updated)
     for key, finding in _errors(after, paths).items():
+        if finding.path not in updated:
+            had[(finding.path, finding.rule)] -= 1
+            if had[(finding.path, finding.rule)] >= 0:
+                continue
         if key not in before:
             where = str(finding.loc[0]) if finding.loc and finding.path in updated else GENERAL
             said = Text(f"{finding.rule} {finding.message.zh}", f"{finding.rule} {finding.message.en}")
@@ -256,11 +266,11 @@ def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[
     written: list[Loaded] = []
     for each, new_text, _ in edits:
         try:
-            write_atomic(through_link(each.record.path), _encoded(each, new_text))
+            write_atomic(through_link(each.record.path, each.record.root), _encoded(each, new_text))
         except OSError as exc:  # a read-only checkout, a full disk: the page says so, the files are as they were
             for earlier in written:
                 with contextlib.suppress(OSError):
-                    write_atomic(through_link(earlier.record.path), earlier.raw)
+                    write_atomic(through_link(earlier.record.path, earlier.record.root), earlier.raw)
             if len(edits) == 1:
                 raise Unwritable(left_unchanged(each.record.rel, exc)) from None
             reason = exc.strerror or str(exc)
@@ -283,7 +293,7 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     changes = {name: value for name, value in wanted.items() if value != unedited.get(name)}
     if not changes:
         return []
-    text, parsed = edited(loaded, lambda doc: set_fields(doc, changes), reformat)
+    text, parsed = edited(loaded, lambda doc: set_fields(doc, changes, normalise), reformat)
     check(catalog, (loaded, parsed))
     write_checked(loaded, text, expected)
     return list(changes)

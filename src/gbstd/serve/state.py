@@ -211,7 +211,7 @@ class Server:
         config = catalog.config
         # as `gbstd lint` selects (the G rules need --changed-since: lint runs none), so that its stored
         # result or state serves
-        selection = Selection(select=config.lint.select, ignore=config.lint.ignore)
+        selection = Selection.configured(config)
         use_cache = Cache.open(catalog.root, config).directory.is_dir() and cache_wanted()
         if use_cache and stored and not is_federation(config):  # `gbstd lint` there would lint the whole union
             _lint_elsewhere(catalog.root, day)

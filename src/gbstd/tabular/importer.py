@@ -257,7 +257,7 @@ def import_table(
         pending = [Pending(plan.path, plan.doc, plan.new) for plan in planned.values()]
         texts = rendered(pending, catalog.root, catalog.config.catalog.jobs)
         with contextlib.closing(texts):  # a failed write stops the rendering at once
-            write_atomic_many(zip((through_link(item.path) for item in pending), texts, strict=True),
+            write_atomic_many(zip((through_link(item.path, catalog.root) for item in pending), texts, strict=True),
                               on_written=(lambda: progress(1)) if progress else None)
     if progress and len(table.rows) > len(planned):
         progress(len(table.rows) - len(planned))

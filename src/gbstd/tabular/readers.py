@@ -156,9 +156,9 @@ _OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
 def _ooxml_character(found: re.Match[str]) -> str:
-    code = int(found.group(1), 16)
-    if code == 0x5F:
+    if found.group(1) == "005F":  # as Excel writes it (and openpyxl takes it out: of that spelling only)
         return "_"
+    code = int(found.group(1), 16)
     return chr(code) if code < 0x20 else found.group(0)
 
 
