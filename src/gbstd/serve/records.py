@@ -27,6 +27,7 @@ from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.newrecord import insert_in_order, yaml_value
 from gbstd.catalog.record_edit import EditError, NeedsReformat, find_record, left_unchanged
+from gbstd.catalog.references import resolve_reference
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.catalog.yamlio import BOM, parse_yaml
@@ -206,7 +207,7 @@ def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
     # the edited files, and those of the records an edit can bring a finding to: either side of a supersession
     # or a reference, as the file was and as it would be (an earlier effective date of a successor is an error
     # in its predecessor's file, C012)
-    paths = set(updated) | _linked(catalog, set(updated)) | _linked(after, set(updated))
+    paths = set(updated) | _linked(catalog, after, set(updated))
     before = _errors(catalog, paths)
     # in another record's file an error is new when that file has more of its rule than before: its words may
     # quote the edited record (C012 names the successor's date), and the form cannot correct that file
@@ -226,20 +227,21 @@ def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
         raise invalid
 
 
-LINK_FIELDS = ("replaces", "replaced_by", "references", "adopts", "refines")
+def _linked(before: Catalog, after: Catalog, rels: set[str]) -> set[str]:
+    """The files of the records that the edited records (``rels``) name in a code list, as they were and as
+    they would be, or that name one of them (dated or undated: :func:`resolve_reference`). The other records
+    are the same in both catalogs: looked at once."""
+    def named(record: Record, catalog: Catalog) -> list[Record]:
+        codes = [raw for name in CODE_LISTS for raw in getattr(record.standard, name)]
+        return [found for raw in codes if (found := resolve_reference(catalog, raw)) is not None]
 
-
-def _linked(catalog: Catalog, rels: set[str]) -> set[str]:
-    """The files of the records that the records of ``rels`` name in a link field, or that name one of them."""
-    edited = [record for record in catalog.records if record.rel in rels]
-    keys = {record.key for record in edited}
     found: set[str] = set()
-    for record in catalog.records:
-        std = record.standard
-        codes = [raw for name in LINK_FIELDS for raw in getattr(std, name)]
-        if record.rel in rels:
-            found.update(other.rel for raw in codes if (other := catalog.get(raw)) is not None)
-        elif codes and any((code := catalog.resolve(raw)) is not None and code.canonical in keys for raw in codes):
+    for catalog in (before, after):
+        for record in catalog.records:
+            if record.rel in rels:
+                found.update(other.rel for other in named(record, catalog))
+    for record in before.records:
+        if record.rel not in rels and any(other.rel in rels for other in named(record, before)):
             found.add(record.rel)
     return found - rels
 
