@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import CodeTooLong
-from gbstd.catalog.record_edit import NeedsReformat, add_review
+from gbstd.catalog.record_edit import NeedsReformat, add_review, find_record
 from gbstd.i18n import Text
 from gbstd.model.standard import Review
 from gbstd.rules.recheck import entry_checker
@@ -129,9 +129,8 @@ def review(server: Server, request: Request, form: FormData) -> Response:
         try:
             add_review(catalog, code, entry, as_of=server.today(), allow_reformat=bool(form.get("reformat")))
         except NeedsReformat:
-            rel = records.load(catalog, code).record.rel
             return standard_page(server, request, code=code, status_code=422, offer_reformat=True,
-                                 message=server.text(records.reformat_asked(rel)))
+                                 message=server.text(records.reformat_asked(find_record(catalog, code).rel)))
         except CatalogError as exc:
             return _refused(server, request, code, exc.text)
     return _back(code)

@@ -338,11 +338,12 @@ def _plan_row(
         # what the row's values say against each other or the system (a code year that is not the publication
         # year, a tier the code contradicts): written as the table says, and said at the row, since
         # `gbstd lint` will report it (not what the row leaves out: a table without 体系编号 is common)
-        made = Record(catalog.root, rel, Standard.model_validate(parsed.data), parsed.code)
-        outcome.notes = [*outcome.notes, *(Text(
-            f"{_column_of(f)}: {f.rule} {f.message.zh}（gbstd lint 将报告此错误）",
-            f"{_column_of(f)}: {f.rule} {f.message.en} (gbstd lint will report this error)")
-            for f in (entry(made) if entry else []) if f.loc and str(f.loc[0]) in parsed.data)]
+        if entry is not None and parsed.standard is not None:
+            made = Record(catalog.root, rel, parsed.standard, parsed.code)
+            outcome.notes = [*outcome.notes, *(Text(
+                f"{_column_of(f)}: {f.rule} {f.message.zh}（gbstd lint 将报告此错误）",
+                f"{_column_of(f)}: {f.rule} {f.message.en} (gbstd lint will report this error)")
+                for f in entry(made) if f.loc and str(f.loc[0]) in parsed.data)]
         return outcome, _Planned(path, record_document(parsed.data), True, outcome)
     if existing and not merge_row(None, existing[0].standard, parsed.data, force=force, replace_lists=replace_lists):
         # the record as the catalog read it already says what the row says: its file is not parsed again with

@@ -68,6 +68,7 @@ class RowRecord:
     code: StandardCode | None = None
     problems: list[CellProblem] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)
+    standard: Standard | None = None  # ``data`` as the model validated it (None: it did not)
 
     @property
     def ok(self) -> bool:
@@ -267,7 +268,7 @@ def _review_by(review: dict[str, Any], values: dict[str, Any]) -> None:
 def _validate(out: RowRecord) -> None:
     """The model has the last word (e.g. the review conclusion's allowed values)."""
     try:
-        Standard.model_validate(out.data)
+        out.standard = Standard.model_validate(out.data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc = err["loc"]
