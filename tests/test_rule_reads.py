@@ -9,63 +9,30 @@ rule must find exactly what it found before.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ruamel.yaml import YAML
 
 from gbstd.catalog.cache import finding_to_json
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.catalog.federation import load_union
-from gbstd.catalog.loader import load_catalog
 from gbstd.engine import check
 from gbstd.incremental import scope
 from gbstd.model.code import StandardCode
 from gbstd.rules import ALL_RULES, Rule, RuleContext
 from gbstd.rules.base import CATALOG_FACTS, DUPLICATE_FACTS, FACT_GROUPS
-from tests.conftest import DEFAULT_CONFIG, write_catalog
+from tests.rule_cases import Case, every_case
 
-SAMPLE = Path(__file__).resolve().parent.parent / "standards"
-FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 AS_OF = dt.date(2025, 6, 30)
 CATALOG_RULES = [rule for rule in (cls() for cls in ALL_RULES) if scope(rule) == "catalog" and not rule.needs_baseline]
 Donor = tuple[dict[str, Any], StandardCode | None]  # a group's field values and, for "code", the parsed code
 
 
-@dataclass
-class Case:
-    name: str
-    catalog: Catalog
-    as_of: dt.date
-    rule: str | None  # the rule whose fixture this is (None: the sample catalog)
-
-
-def _fixture_cases(root: Path) -> list[Case]:
-    """Every rule fixture case (rules/<CODE>.yaml) that is not a git case, loaded."""
-    cases = []
-    for path in sorted(FIXTURES.glob("*.yaml")):
-        spec = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-        for number, case in enumerate(spec["cases"]):
-            if "before" in case:
-                continue
-            files = {rel: value for rel, value in case["files"].items() if isinstance(value, str)}
-            where = write_catalog(root / f"{spec['rule']}-{number}", files, case.get("config", DEFAULT_CONFIG))
-            as_of = case.get("as_of", dt.date(2026, 11, 23))
-            as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-            cases.append(Case(f"{spec['rule']}-{case['name']}", load_union(where), as_of, spec["rule"]))
-    return cases
-
-
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
-    base = tmp_path_factory.mktemp("reads")
-    shutil.copytree(SAMPLE, base / "standards", ignore=shutil.ignore_patterns(".gbstd-cache"))
-    return [Case("sample", load_catalog(base / "standards"), AS_OF, None), *_fixture_cases(base / "fixtures")]
+    return every_case(tmp_path_factory.mktemp("reads"), AS_OF)
 
 
 @pytest.fixture(scope="module")

@@ -347,6 +347,19 @@ def check(
     return produced
 
 
+def findings_in(catalog: Catalog, as_of: dt.date, rules: Iterable[Rule], paths: set[str]) -> list[Finding]:
+    """The findings of ``rules`` in the record files ``paths``, inline suppressions applied and positions left
+    unresolved: per-record rules check those records only (they report in the file of the record they
+    check), catalog-wide ones the whole catalog. A rule that crashes finds nothing here."""
+    ctx = RuleContext(catalog, as_of)
+    records = [record for record in catalog.records if record.rel in paths]
+    silenced = {(record.rel, item.rule) for record in records for item in record.standard.suppress}
+    found: list[Finding] = []
+    for rule in rules:
+        found += check(rule, ctx, [], records) or ()
+    return [f for f in found if f.path in paths and (f.path, f.rule) not in silenced]
+
+
 def severity_of(catalog: Catalog, rule: Rule) -> Severity:
     level = catalog.config.lint.severity.get(rule.code)
     return Severity(level) if level is not None else rule.severity

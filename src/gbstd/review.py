@@ -299,7 +299,8 @@ def module_ancestry(system: StandardSystem | None) -> dict[str, tuple[str, ...]]
     return chains
 
 
-def _chain(record: Record, ancestry: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+def module_chain(record: Record, ancestry: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The record's module and its ancestors (``ancestry``: :func:`module_ancestry`)."""
     module = record.standard.module
     if module is None:
         return ()
@@ -309,7 +310,7 @@ def _chain(record: Record, ancestry: Mapping[str, tuple[str, ...]]) -> tuple[str
 def review_states(catalog: Catalog, policy: ReviewPolicy, as_of: dt.date) -> list[ReviewState]:
     """The review state of every record in the catalog, in catalog order."""
     ancestry = module_ancestry(catalog.system)
-    return [review_state(record, policy, as_of, _chain(record, ancestry)) for record in catalog.records]
+    return [review_state(record, policy, as_of, module_chain(record, ancestry)) for record in catalog.records]
 
 
 @dataclass(frozen=True)
@@ -400,7 +401,7 @@ def review_worklist(
             continue
         if region_list and not region_matches(record.region, region_list):
             continue
-        chain = _chain(record, ancestry)
+        chain = module_chain(record, ancestry)
         if module_set and not module_set.intersection(chain):
             continue
         state = review_state(record, policy, as_of, chain)

@@ -22,8 +22,9 @@ from gbstd.catalog.lineage import Lineage
 from gbstd.coverage import SubjectIndex, SystemSummary, summarize
 from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
+from gbstd.model.standard import Standard
 from gbstd.pipeline import ProjectState, project_states
-from gbstd.review import ReviewState, review_states
+from gbstd.review import ReviewState, module_ancestry, module_chain, review_state
 from gbstd.rules import docs_zh
 
 if TYPE_CHECKING:
@@ -57,6 +58,16 @@ WITH_REVIEWS: frozenset[str] = CATALOG_FACTS | {"reviews"}
 # Duplicate detection (the D rules) reads codes, titles, scopes, statuses, regions, supersession links,
 # references, distinct_from, modules and issuing/administering bodies: not dates, making or reviews.
 DUPLICATE_FACTS: frozenset[str] = frozenset({"code", "title", "status", "lineage", "refs", "dupes", "module"})
+
+
+def changed_facts(before: Standard, after: Standard) -> frozenset[str]:
+    """The groups of FACT_GROUPS in which two versions of one record's standard differ; a change of its
+    inline suppressions counts as every group (a finding of any rule may be silenced or shown by it)."""
+    changed = frozenset(
+        group for group, fields in FACT_GROUPS.items()
+        if any(getattr(before, name) != getattr(after, name) for name in fields)
+    )
+    return frozenset(FACT_GROUPS) if "suppress" in changed else changed
 
 
 def find_groups(*args: Any, **kwargs: Any) -> DuplicateGroups:
@@ -111,6 +122,7 @@ class RuleContext:
         self.running: str | None = None
         self.dated: set[str] = set()
         self._of_today: dict[str, Any] = {}
+        self._review_of: dict[str, ReviewState] = {}  # by file path, before every record's were made
         # Set by incremental lint: the D rules' findings of earlier runs, so detection skips what they cover.
         self.duplicate_memo: DuplicateMemo | None = None
         # Set by incremental lint: what changed since the run whose findings the lint state holds.
@@ -185,16 +197,34 @@ class RuleContext:
     @property
     def review_states(self) -> dict[str, ReviewState]:
         """Every record's review state as of ``as_of`` (see :mod:`gbstd.review`), by file path."""
-        return self._today("review_states", lambda: {
-            state.record.rel: state for state in review_states(self.catalog, self.catalog.config.review, self.as_of)
-        })
+        return self._today("review_states", self._all_review_states)
+
+    def _all_review_states(self) -> dict[str, ReviewState]:
+        known, policy = self._review_of, self.catalog.config.review
+        return {
+            record.rel: known.get(record.rel) or review_state(record, policy, self._as_of, self._modules_of(record))
+            for record in self.catalog.records
+        }
 
     def review_state(self, record: Record) -> ReviewState:
-        states = self._of_today.get("review_states")  # asked once per record by six rules: the short way
-        if states is None:
-            return self.review_states[record.rel]
+        """One record's review state: asked once per record by six rules, and by a check of a few records (the
+        web editor's) without making every record's."""
         self._reading_the_day()
-        return states[record.rel]  # type: ignore[no-any-return]
+        states = self._of_today.get("review_states")
+        if states is not None:
+            return states[record.rel]  # type: ignore[no-any-return]
+        found = self._review_of.get(record.rel)
+        if found is None:
+            found = self._review_of[record.rel] = review_state(
+                record, self.catalog.config.review, self._as_of, self._modules_of(record))
+        return found
+
+    def _modules_of(self, record: Record) -> tuple[str, ...]:
+        return module_chain(record, self._ancestry)
+
+    @cached_property
+    def _ancestry(self) -> dict[str, tuple[str, ...]]:
+        return module_ancestry(self.catalog.system)
 
 
 class Rule(ABC):

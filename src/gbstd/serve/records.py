@@ -31,10 +31,13 @@ from gbstd.catalog.references import resolve_reference
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.catalog.yamlio import BOM, parse_yaml
-from gbstd.engine import Selection, run_rules
+from gbstd.engine import findings_in, selected_rules, severity_of
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Status
+from gbstd.rules import Rule
+from gbstd.rules.base import LoadRule, RecordRule, changed_facts
+from gbstd.selection import Selection
 from gbstd.serve.forms import CODE_LISTS, FORM_FIELDS, submitted_unchanged
 
 GENERAL = "_"
@@ -208,11 +211,14 @@ def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
     # or a reference, as the file was and as it would be (an earlier effective date of a successor is an error
     # in its predecessor's file, C012)
     paths = set(updated) | _linked(catalog, after, set(updated))
-    before = _errors(catalog, paths)
+    changed = frozenset().union(*(changed_facts(r.standard, updated[r.rel].standard) for r in catalog.records
+                                  if r.rel in updated))
+    rules = _rules_for(catalog, changed)
+    before = _errors(catalog, paths, rules)
     # in another record's file an error is new when that file has more of its rule than before: its words may
     # quote the edited record (C012 names the successor's date), and the form cannot correct that file
     had = Counter((path, rule) for path, rule, _ in before if path not in updated)
-    for key, finding in _errors(after, paths).items():
+    for key, finding in _errors(after, paths, rules).items():
         if finding.path not in updated:
             had[(finding.path, finding.rule)] -= 1
             if had[(finding.path, finding.rule)] >= 0:
@@ -246,10 +252,23 @@ def _linked(before: Catalog, after: Catalog, rels: set[str]) -> set[str]:
     return found - rels
 
 
-def _errors(catalog: Catalog, paths: set[str]) -> dict[tuple[str, str, str], Finding]:
-    # Duplicate rules (D) are advice and slow, history rules (G) need git: the pages show them from lint.
-    result = run_rules(catalog, dt.date.today(), Selection(ignore=["D", "G"]), only_paths=paths)
-    return {(f.path, f.rule, f.message.en): f for f in result.findings if f.severity is Severity.ERROR}
+def _rules_for(catalog: Catalog, changed: frozenset[str]) -> list[Rule]:
+    """The rules that can give the edited and linked files an error the edit brings: the configured ones
+    (``[lint]`` select, ignore and severity) at error level, that report in record files; of the catalog-wide
+    ones only those that read a group of facts the edit changes (``changed``: :func:`changed_facts`) — the
+    others find the same before and after, as incremental lint relies on. Duplicate rules (D) are advice and
+    slow, history rules (G) need git: the pages show them from lint."""
+    return [
+        rule for rule in selected_rules(Selection.configured(catalog.config))
+        if not rule.code.startswith(("D", "G")) and rule.on_records and not isinstance(rule, LoadRule)
+        and severity_of(catalog, rule) is Severity.ERROR
+        and (isinstance(rule, RecordRule) or bool(rule.reads & changed))
+    ]
+
+
+def _errors(catalog: Catalog, paths: set[str], rules: list[Rule]) -> dict[tuple[str, str, str], Finding]:
+    found = findings_in(catalog, dt.date.today(), rules, paths)
+    return {(f.path, f.rule, f.message.en): f for f in found if f.severity is Severity.ERROR}
 
 
 def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[Loaded, str, str | None]) -> None:
