@@ -238,12 +238,14 @@ def test_a_damaged_state_shard_found_during_a_title_edit_means_a_full_run(
     from gbstd.incremental import state_shard
 
     root = copy_sample(tmp_path)
-    lint_json(root)
-    # an edited record and another member of its candidate component, in another shard: the D findings of
-    # that member's file may change, so its shard is read
+    cold = [json.loads(line) for line in lint_json(root)]
+    # an edited record and a file, in another shard, whose D finding names it as the partner: that finding
+    # changes with the edited title, so the file's shard is read
+    codes = {rel: load(root / rel)["code"] for c in seen[-1].components for rel in c.rels}
     edited, other = next(
-        (rels[0], rel) for rels in (c.rels for c in seen[-1].components) for rel in rels[1:]
-        if state_shard(rel) != state_shard(rels[0])
+        (rel, finding["path"]) for rel, code in codes.items() for finding in cold
+        if finding["rule"].startswith("D") and f"{code}《" in finding["message"]
+        and state_shard(finding["path"]) != state_shard(rel)
     )
     shard = root / ".gbstd-cache" / "lint-state" / f"{state_shard(other)}.json"
     shard.write_bytes(b"\x00{not json")

@@ -17,7 +17,7 @@ from gbstd.rules._dupes_memo import Kept, encode
 from gbstd.rules.base import REMADE_UNKNOWN, Rule, RuleContext
 
 if TYPE_CHECKING:  # the similarity package (numpy, rapidfuzz) is imported only where duplicates are found
-    from gbstd.similarity import DuplicateKind, DuplicatePair
+    from gbstd.similarity import DuplicateGroups, DuplicateKind, DuplicatePair
     from gbstd.similarity.components import Component
 
 _LOC = ("title",)  # where every D finding points; one tuple shared by all of them
@@ -38,11 +38,53 @@ def findings(
     was reused, in ``ctx.deferred``: writing the memo can wait until the findings are reported)."""
     groups, memo = ctx.duplicates, ctx.duplicate_memo
     words = _Words(rule, kind, message)
-    made: dict[str, Kept] | None = None if memo is None else {}  # this run's findings by file, for the memo
+    made: dict[str, Kept] = {}  # this run's findings by file, for the memo
+    found = _walk(groups, words, kind, keep, made)
+    if memo is None:
+        yield from found
+        return
+    produced = list(found)
+    code = rule.code
+    if not any(component.reused for component in groups.components):  # the memo is written once findings are out
+        ctx.deferred.append(lambda: memo.save(code, {
+            component.digest: encode(_scored(component, made)) for component in groups.components
+        }))
+        yield from produced
+        return
+    kept: dict[str, str] = {}
+    # the state's files hold the findings of the reused components: left there, not made again
+    in_state = memo.in_state(code)
+    for component in groups.components:
+        if not component.reused:
+            kept[component.digest] = encode(_scored(component, made))
+            continue
+        kept[component.digest] = memo.text(code, component.digest)  # kept again as it was
+        if not in_state:
+            for rel, (mate_rel, score, size) in memo.kept(code, component).items():
+                produced.append(words.finding(memo.record(rel), memo.record(mate_rel), score, size))
+    ctx.deferred.append(lambda: memo.save(code, kept))  # written once the findings are out
+    if in_state:
+        # besides the reused components' files, those in no scored component that had no finding of this rule
+        # hold theirs (none): only the scored components' files and those that lost a finding can change
+        scored = {rel for component in groups.components if not component.reused for rel in component.rels}
+        was = memo.found_in(code, skip={component.digest for component in groups.components if component.reused})
+        if was is None:  # which files had a finding cannot be read (a forged memo entry): a full run follows
+            ctx.remade[code] = REMADE_UNKNOWN
+        else:
+            remade = _changed(scored | set(was), was, made, ctx)
+            ctx.remade[code] = frozenset(remade)
+            produced = [finding for finding in produced if finding.path in remade]
+    yield from produced
+
+
+def _walk(
+    groups: DuplicateGroups, words: _Words, kind: DuplicateKind,
+    keep: Callable[[Record, DuplicatePair], bool] | None, made: dict[str, Kept],
+) -> Iterator[Finding]:
+    """Each record's finding in the groups found (each group walked once: its size and message pieces are
+    worked out once for all its members, not once per finding: 246 000 of them at 100 000 records), noted in
+    ``made``."""
     partners = groups.partners
-    # one pass over the groups (the order records_with gives): a group's size and message pieces are worked
-    # out once for all its members, not once per finding (246 000 of them at 100 000 records); the groups
-    # partition the records, so a member's group is the one being walked
     for group in groups.groups:
         size = len(group.members)
         for record in group.members:
@@ -56,37 +98,26 @@ def findings(
             if pair is None:
                 continue
             mate = pair.b_record if pair.a_record is record else pair.a_record  # groups.other, inlined
-            if made is not None:
-                made[record.rel] = (mate.rel, pair.score, size)
+            made[record.rel] = (mate.rel, pair.score, size)
             yield words.finding(record, mate, pair.score, size)
-    if memo is None or made is None:
-        return
-    code = rule.code
-    if not any(component.reused for component in groups.components):  # the memo is written once findings are out
-        ctx.deferred.append(lambda: memo.save(code, {
-            component.digest: encode(_scored(component, made)) for component in groups.components
-        }))
-        return
-    kept: dict[str, str] = {}
-    # the state's files hold the findings of the reused components: left there, not made again
-    in_state = memo.in_state(code)
-    for component in groups.components:
-        if not component.reused:
-            kept[component.digest] = encode(_scored(component, made))
-            continue
-        kept[component.digest] = memo.text(code, component.digest)  # kept again as it was
-        if not in_state:
-            for rel, (mate_rel, score, size) in memo.kept(code, component).items():
-                yield words.finding(memo.record(rel), memo.record(mate_rel), score, size)
-    ctx.deferred.append(lambda: memo.save(code, kept))  # written once the findings are out
-    if in_state:
-        # besides the reused components' files, those in no scored component that had no finding of this rule
-        # hold theirs (none): only the scored components' files and those that lost a finding can change
-        scored = {rel for component in groups.components if not component.reused for rel in component.rels}
-        reused = {component.digest for component in groups.components if component.reused}
-        lost = memo.found_in(code, skip=reused)
-        # which files lost a finding cannot be read (a forged memo entry): the run is made again in full
-        ctx.remade[code] = REMADE_UNKNOWN if lost is None else frozenset(scored | lost)
+
+
+def _changed(files: set[str], was: dict[str, Kept], now: dict[str, Kept], ctx: RuleContext) -> set[str]:
+    """Of ``files`` (the scored components' and those that had a finding), those whose finding the lint state
+    does not hold already: a finding is made of its record, its partner (code and title) and the partner's file,
+    score and group size, so one whose record and partner no edit changed, and whose kept triple is the
+    memo's, is the one the state holds (a title edit re-scores components of thousands of records in a national
+    catalog, and a few hundred of their findings change: the state's entries of the others need no reading)."""
+    changes = ctx.changes
+    if changes is None or changes.added_or_removed:
+        return files
+    edited = set(changes.before)
+    found = set()
+    for rel in files:
+        old, new = was.get(rel), now.get(rel)
+        if old != new or rel in edited or (new is not None and new[0] in edited):
+            found.add(rel)
+    return found
 
 
 def _scored(component: Component, made: dict[str, Kept]) -> dict[str, Kept]:

@@ -124,11 +124,11 @@ class DuplicateMemo:
             return {}
         return {rel: by_rel[rel] for rel in component.rels if rel in by_rel and by_rel[rel][0] in members}
 
-    def found_in(self, code: str, skip: Iterable[str]) -> set[str] | None:
-        """The files the memo keeps a finding of rule ``code`` for, in the components whose digests are not in
-        ``skip``; None when one of those components' findings cannot be read (which files had one is unknown)."""
+    def found_in(self, code: str, skip: Iterable[str]) -> dict[str, Kept] | None:
+        """What the memo keeps of rule ``code`` by file, in the components whose digests are not in ``skip``;
+        None when one of those components' findings cannot be read (which files had one is unknown)."""
         left = set(skip)
-        found: set[str] = set()
+        found: dict[str, Kept] = {}
         for digest, text in self._load().get(code, {}).items():
             if digest not in left:
                 try:
