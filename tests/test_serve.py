@@ -950,3 +950,19 @@ def test_a_federating_catalog_s_record_page_does_not_lint_the_union_elsewhere(
     assert elsewhere == []
     # every page says the editor keeps to those files (a federation with no records of its own looked empty)
     assert 'id="federation"' in client.get("/").text and "成员目录（成员）" in client.get("/reviews").text
+
+
+def test_a_list_grown_or_shrunk_at_its_end_keeps_the_next_key_s_heading_in_place(root: Path, client: TestClient) -> None:
+    # the new source went below "# —— 备注 ——" (into the next section); deleting the last one dropped it
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8").replace("\nnote:", "\n\n# —— 备注 ——\nnote:")
+    path.write_text(text, encoding="utf-8")
+    form = as_browser_sends(form_of(page(client)))
+    first = form["sources"].splitlines()[0]
+    form["sources"] += "\nhttps://example.org/third"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert "  - https://example.org/third\n\n# —— 备注 ——\nnote:" in path.read_text(encoding="utf-8")
+    form = as_browser_sends(form_of(page(client)))
+    form["sources"] = first
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert path.read_text(encoding="utf-8").split("sources:")[1].split("note:")[0] == f"\n  - {first}\n\n# —— 备注 ——\n"

@@ -13,6 +13,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
+from gbstd.catalog.comment_tails import set_key
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.roundtrip import dump_roundtrip
 from gbstd.catalog.yamlio import is_inside
@@ -131,9 +132,10 @@ def render_record(
 
 
 def insert_in_order(doc: CommentedMap, key: str, value: Any) -> None:
-    """Set ``key``; a new key goes after the last existing key that precedes it in the model's order."""
+    """Set ``key``; a new key goes after the last existing key that precedes it in the model's order (the
+    comment lines above the key it goes before stay above that key: :func:`set_key`)."""
     if key in doc:
-        doc[key] = value
+        set_key(doc, key, value)
         return
     order = list(Standard.model_fields)
     rank = order.index(key) if key in order else len(order)
@@ -141,4 +143,4 @@ def insert_in_order(doc: CommentedMap, key: str, value: Any) -> None:
     for index, existing in enumerate(doc):
         if (order.index(existing) if existing in order else len(order)) < rank:
             position = index + 1
-    doc.insert(position, key, value)
+    set_key(doc, key, value, position)

@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gbstd.catalog.atomic import through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.comment_tails import insert_item, set_key
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
@@ -159,24 +160,20 @@ def _append(data: CommentedMap, entry: CommentedMap) -> None:
     if isinstance(existing, list) and existing:
         day = entry["date"]
         after = [i for i, item in enumerate(existing) if not isinstance(item, dict) or _not_after(item.get("date"), day)]
-        position = after[-1] + 1 if after else 0
-        if position == len(existing):
-            existing.append(entry)
-        else:
-            existing.insert(position, entry)
+        insert_item(existing, after[-1] + 1 if after else 0, entry)  # comment lines stay above what they head
         return
     if existing is not None and not isinstance(existing, list):
         raise EditError(Text("`reviews` 不是列表", "`reviews` is not a list"))
     block = CommentedSeq([entry])
     if "reviews" in data:  # `reviews:` or `reviews: []`
-        data["reviews"] = block
+        set_key(data, "reviews", block)
         return
     # A new key goes where the model's order puts it: before the first later field the file has.
     order = model_fields_order(Standard)
     later = set(order[order.index("reviews") + 1:])
     keys = list(data)
     position = next((i for i, k in enumerate(keys) if k in later), len(keys))
-    data.insert(position, "reviews", block)
+    set_key(data, "reviews", block, position)
 
 
 def _not_after(value: object, day: object) -> bool:

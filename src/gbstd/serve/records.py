@@ -22,6 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gbstd.catalog.atomic import through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.comment_tails import append_item, delete_item, insert_item, pop_key
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import record_from_data
@@ -156,7 +157,7 @@ def set_fields(doc: CommentedMap, values: dict[str, Any], normalise: Callable[[s
     (``normalise`` spells a code canonically: a code list's items are compared that way, as the form sends them)."""
     for key, value in values.items():
         if value is None:
-            doc.pop(key, None)
+            pop_key(doc, key)
             continue
         if key in DATE_FIELDS and isinstance(value, str):
             # A valid date is a YAML date, as `gbstd new` writes it; an invalid one stays text for the model
@@ -180,9 +181,9 @@ def _edit_list(items: CommentedSeq, key: str, wanted: list[Any], normalise: Call
         if tag == "equal":
             continue
         for at in range(end - 1, start - 1, -1):
-            del items[at]
+            delete_item(items, at)
         for offset, item in enumerate(wanted[new_start:new_end]):
-            items.insert(start + offset, yaml_value(key, item))
+            insert_item(items, start + offset, yaml_value(key, item))
 
 
 def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
@@ -324,7 +325,7 @@ def _append_code(doc: CommentedMap, key: str, code: str) -> None:
     existing = doc.get(key)
     if isinstance(existing, CommentedSeq):
         if code not in existing:
-            existing.append(code)
+            append_item(existing, code)
         return
     items = [*(existing if isinstance(existing, list) else [existing] if existing else []), code]
     insert_in_order(doc, key, yaml_value(key, items))

@@ -32,6 +32,7 @@ from ruamel.yaml.error import YAMLError
 
 from gbstd.catalog.atomic import through_link, write_atomic_many
 from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.comment_tails import append_item
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import (
     CodeTooLong,
@@ -541,7 +542,8 @@ def merge_row(
             merged = [*old_value, *(str(item) for item in additions)]
             seq = doc.get(name) if doc is not None else None
             if isinstance(seq, list) and seq:
-                seq.extend(yaml_value(name, item) for item in additions)  # in place: comments stay put
+                for item in additions:  # in place: comments stay put
+                    append_item(seq, yaml_value(name, item))
             elif doc is not None:
                 insert_in_order(doc, name, yaml_value(name, merged))
             changes.append(FieldChange(name, old_value, merged))
@@ -603,7 +605,7 @@ def _merge_reviews(
         if match is None:
             items = doc.get("reviews") if doc is not None else None
             if items is not None:
-                items.append(yaml_value("reviews", new_raw))
+                append_item(items, yaml_value("reviews", new_raw))
             elif doc is not None:
                 insert_in_order(doc, "reviews", yaml_value("reviews", [new_raw]))
             changes.append(FieldChange("reviews", None, f"{new.date} {new.conclusion.value}"))

@@ -1,0 +1,107 @@
+"""Comment lines stay above what they head when list items and keys are added or removed (web editor saves,
+`review add`, `import --update`): ruamel kept them with the item before, so a new last item landed below the
+next key's heading, a review inserted before a commented one took its comment, and deleting the last item or
+a key dropped the heading."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from gbstd.catalog.comment_tails import append_item, delete_item, insert_item, pop_key, set_key
+from gbstd.catalog.newrecord import insert_in_order, yaml_value
+from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
+from gbstd.cli.app import app
+from tests.issue21_support import copy_sample
+
+SECTION = "code: X\nsources:\n  - a\n  - b  # b's own\n\n# —— 备注 ——\nnote: n\n"
+
+
+def edited(text: str, change: object) -> str:
+    doc = load_roundtrip(text)
+    assert dump_roundtrip(doc) == text
+    change(doc)  # type: ignore[operator]
+    return dump_roundtrip(doc)
+
+
+def test_an_item_appended_goes_above_the_heading_of_the_next_key() -> None:
+    after = edited(SECTION, lambda doc: append_item(doc["sources"], "c"))
+    assert after == "code: X\nsources:\n  - a\n  - b  # b's own\n  - c\n\n# —— 备注 ——\nnote: n\n"
+
+
+def test_deleting_the_last_item_keeps_the_heading_of_the_next_key() -> None:
+    after = edited(SECTION, lambda doc: delete_item(doc["sources"], 1))
+    assert after == "code: X\nsources:\n  - a\n\n# —— 备注 ——\nnote: n\n"
+
+
+def test_a_review_inserted_before_a_commented_one_leaves_it_its_comment() -> None:
+    text = ("code: X\nreviews:\n  - date: 2021-06-01\n    by: A  # A's own\n  # 2024: 见建标〔2024〕12 号文\n"
+            "  - date: 2024-12-20\n    by: B\nnote: n\n")
+    new = load_roundtrip("date: 2023-03-01\nby: C\n")
+    after = edited(text, lambda doc: insert_item(doc["reviews"], 1, new))
+    assert after == ("code: X\nreviews:\n  - date: 2021-06-01\n    by: A  # A's own\n  - date: 2023-03-01\n    by: C\n"
+                     "  # 2024: 见建标〔2024〕12 号文\n  - date: 2024-12-20\n    by: B\nnote: n\n")
+
+
+def test_removing_or_replacing_a_key_keeps_the_heading_of_the_next() -> None:
+    assert edited(SECTION, lambda doc: pop_key(doc, "sources")) == "code: X\n\n# —— 备注 ——\nnote: n\n"
+    replaced = edited(SECTION, lambda doc: set_key(doc, "sources", yaml_value("sources", ["x"])))
+    assert replaced == "code: X\nsources:\n  - x\n\n# —— 备注 ——\nnote: n\n"
+
+
+def test_a_new_key_goes_above_the_heading_of_the_key_it_precedes() -> None:
+    text = "code: DB41/T 1-2020\ntitle: T\n\n# —— 日期 ——\npublished: 2020-01-01\n"
+    after = edited(text, lambda doc: insert_in_order(doc, "status", "现行"))
+    assert after == "code: DB41/T 1-2020\ntitle: T\nstatus: 现行\n\n# —— 日期 ——\npublished: 2020-01-01\n"
+
+
+Between = st.lists(st.sampled_from(["", "# 说明", "  # 缩进的说明", "# —— 节 ——"]), max_size=3)
+
+
+@st.composite
+def block_lists(draw: st.DrawFn) -> tuple[list[str], list[int]]:
+    """A record's lines with a block list of scalars, comment and blank lines between and after its items, and
+    the line number of each item."""
+    lines, items = ["code: X", "sources:"], []
+    for number in range(draw(st.integers(1, 5))):
+        items.append(len(lines))
+        lines.append(f"  - v{number}" + draw(st.sampled_from(["", "  # 行尾"])))
+        lines += draw(Between)
+    lines.append("note: n")
+    return lines, items
+
+
+@settings(max_examples=200, deadline=None)
+@given(shape=block_lists(), data=st.data())
+def test_an_item_goes_right_below_the_one_before_it_and_its_removal_restores_the_file(
+    shape: tuple[list[str], list[int]], data: st.DataObject
+) -> None:
+    lines, items = shape
+    text = "\n".join(lines) + "\n"
+    index = data.draw(st.integers(1, len(items)), label="index")
+    expected = [*lines[: items[index - 1] + 1], "  - new", *lines[items[index - 1] + 1:]]
+    doc = load_roundtrip(text)
+    insert_item(doc["sources"], index, "new")
+    assert dump_roundtrip(doc) == "\n".join(expected) + "\n"
+    delete_item(doc["sources"], index)
+    assert dump_roundtrip(doc) == text
+
+
+def test_review_add_of_a_late_review_leaves_the_next_review_its_comment(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    path = root / "records/industry/JGJ-T-67-2019.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "reviews:\n  - date: 2024-12-20",
+        "reviews:\n  - date: 2021-06-01\n    conclusion: 继续有效\n    by: 住房和城乡建设部\n"
+        "  # 2024 年复审：见建标〔2024〕12 号文\n  - date: 2024-12-20",
+    )
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["review", "add", "JGJ/T 67-2019", "--date", "2023-03-01", "--conclusion",
+                                      "继续有效", "--by", "住建部", "-C", str(root), "--as-of", str(dt.date(2026, 11, 26))])
+    assert result.exit_code == 0, result.output
+    after = path.read_text(encoding="utf-8")
+    assert "    by: 住建部\n  # 2024 年复审：见建标〔2024〕12 号文\n  - date: 2024-12-20" in after
