@@ -619,3 +619,33 @@ def test_an_evidence_path_that_cannot_be_resolved_is_a_missing_file_not_an_inter
         found = json.loads(result.stdout)
         assert any(f["rule"] == "P008" and "does not exist" in f["message"] for f in found)
         assert not any(f["rule"] == "P008" and "internal" in f["message"] for f in found)
+
+
+@pytest.mark.parametrize("layout", ["plain", "nested", "root", "link", "hidden", "cache-inside", "other-cache"])
+def test_the_record_files_are_taken_from_the_catalog_s_listing_only_where_it_reaches_them(
+    tmp_path: Path, layout: str
+) -> None:
+    """An incremental run lists the record files from the walk of the whole catalog instead of walking the
+    records directory again; wherever that walk does not reach the records directory as a walk of its own
+    does (a link, a hidden name, the cache inside), the list is still that walk's."""
+    from gbstd.catalog.loader import record_rels, record_rels_among
+    from gbstd.linting import files_linted
+
+    root = tmp_path / "catalog"
+    records_at = {"nested": "data/records", "root": ".", "link": "linked", "hidden": ".records"}.get(layout, "records")
+    real = root / ("elsewhere" if layout == "link" else records_at)
+    for rel in ["a.yaml", "sub/b.yml", "sub/c.txt", "x.yaml/d.yaml", ".hidden/e.yaml", "sub/F.YAML"]:
+        (real / rel).parent.mkdir(parents=True, exist_ok=True)
+        (real / rel).write_text("code: X\n", encoding="utf-8")
+    if layout == "link":
+        (root / records_at).symlink_to(real, target_is_directory=True)
+    (real / "sub" / "link.yaml").symlink_to(real / "a.yaml")
+    cache_dir = f"{records_at}/cache" if layout == "cache-inside" else ".gbstd-cache"
+    (root / cache_dir).mkdir(parents=True, exist_ok=True)
+    (root / cache_dir / "kept.yaml").write_text("x: 1\n", encoding="utf-8")
+    (root / "gbstd.toml").write_text(f'[catalog]\nrecords = "{records_at}"\ncache_dir = "{cache_dir}"\n', encoding="utf-8")
+    config = load_config(root)
+    used = root / ("other-cache" if layout == "other-cache" else cache_dir)
+    listed = files_linted(root, used)
+    assert record_rels_among(root, config, listed, used) == record_rels(root, config), layout
+    assert record_rels(root, config)

@@ -39,7 +39,7 @@ from gbstd.catalog.loader import (
     cached_record,
     load_catalog,
     load_records,
-    record_rels,
+    record_rels_among,
     walk_files,
 )
 from gbstd.catalog.yamlio import read_bytes
@@ -223,7 +223,8 @@ def lint_catalog(
     analysis = None
     if state is not None:
         analysis = _incremental(
-            root, config, as_of, selection, hashes, state, cache, jobs, only_paths, output_key
+            root, config, as_of, selection, hashes, state, cache, jobs, only_paths, output_key,
+            record_rels_among(root, config, everything, cache.directory),
         )
     if analysis is None:
         analysis = _full(
@@ -449,11 +450,11 @@ def _distribute(
 
 def _incremental(
     root: Path, config: Config, as_of: dt.date, selection: Selection, hashes: dict[str, str | None],
-    state: LintState, cache: Cache, jobs: int | None, only_paths: set[str] | None, output_key: str | None = None,
+    state: LintState, cache: Cache, jobs: int | None, only_paths: set[str] | None, output_key: str | None,
+    rels: list[str],
 ) -> Analysis | None:
-    """Re-check only what the changed record files can affect; None when a full run is due (the system,
-    notes, projects or plans changed, or too many records did, or the state is damaged)."""
-    rels = record_rels(root, config)
+    """Re-check only what the changed record files can affect (``rels``: the record files); None when a full
+    run is due (the system, notes, projects or plans changed, or too many records did, or the state is damaged)."""
     others = load_shared_files(root, config)
     evidence = evidence_states(others.catalog)
     shared = shared_digest(others.files, hashes, evidence)
