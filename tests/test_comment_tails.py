@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from gbstd.catalog.comment_tails import append_item, delete_item, insert_item, pop_key, set_key
+from gbstd.catalog.comment_tails import append_item, delete_item, insert_item, pop_key, replace_item, set_key
 from gbstd.catalog.newrecord import insert_in_order, yaml_value
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.cli.app import app
@@ -60,35 +60,64 @@ def test_a_new_key_goes_above_the_heading_of_the_key_it_precedes() -> None:
 
 
 Between = st.lists(st.sampled_from(["", "# 说明", "  # 缩进的说明", "# —— 节 ——"]), max_size=3)
+Item = st.sampled_from(["  - v", "  - v  # 行尾", "  - |\n    v\n    第二行", "  - >-\n    v"])
 
 
 @st.composite
-def block_lists(draw: st.DrawFn) -> tuple[list[str], list[int]]:
-    """A record's lines with a block list of scalars, comment and blank lines between and after its items, and
-    the line number of each item."""
+def block_lists(draw: st.DrawFn) -> tuple[list[str], list[tuple[int, int]]]:
+    """A record's lines with a block list (plain and block scalars), comment and blank lines between and after
+    its items, and each item's first line and the line after its last."""
     lines, items = ["code: X", "sources:"], []
     for number in range(draw(st.integers(1, 5))):
-        items.append(len(lines))
-        lines.append(f"  - v{number}" + draw(st.sampled_from(["", "  # 行尾"])))
+        item = draw(Item).replace("v", f"v{number}").split("\n")
+        items.append((len(lines), len(lines) + len(item)))
+        lines += item
         lines += draw(Between)
     lines.append("note: n")
     return lines, items
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(shape=block_lists(), data=st.data())
-def test_an_item_goes_right_below_the_one_before_it_and_its_removal_restores_the_file(
-    shape: tuple[list[str], list[int]], data: st.DataObject
-) -> None:
+def test_items_come_and_go_with_their_own_lines_only(shape: tuple[list[str], list[tuple[int, int]]], data: st.DataObject) -> None:
+    """Inserting puts the item right below the one before it (and removing it again restores the file);
+    deleting or replacing an item removes or replaces its own lines (an end-of-line comment included) and
+    nothing else, wherever it stands — but a list's only item, whose lines go with the key."""
     lines, items = shape
     text = "\n".join(lines) + "\n"
-    index = data.draw(st.integers(1, len(items)), label="index")
-    expected = [*lines[: items[index - 1] + 1], "  - new", *lines[items[index - 1] + 1:]]
+
+    def after(change: object) -> str:
+        doc = load_roundtrip(text)
+        change(doc["sources"])  # type: ignore[operator]
+        return dump_roundtrip(doc)
+
+    def joined(parts: list[str]) -> str:
+        return "\n".join(parts) + "\n"
+
+    index = data.draw(st.integers(1, len(items)), label="insert at")
+    end = items[index - 1][1]
     doc = load_roundtrip(text)
     insert_item(doc["sources"], index, "new")
-    assert dump_roundtrip(doc) == "\n".join(expected) + "\n"
+    assert dump_roundtrip(doc) == joined([*lines[:end], "  - new", *lines[end:]])
     delete_item(doc["sources"], index)
     assert dump_roundtrip(doc) == text
+    if len(items) > 1:
+        index = data.draw(st.integers(0, len(items) - 1), label="delete or replace")
+        first, end = items[index]
+        assert after(lambda seq: delete_item(seq, index)) == joined([*lines[:first], *lines[end:]])
+        assert after(lambda seq: replace_item(seq, index, "new")) == joined([*lines[:first], "  - new", *lines[end:]])
+
+
+def test_a_heading_after_a_block_scalar_moves_whole_and_keeps_its_column() -> None:
+    text = "code: X\nreviews:\n  - date: 2021-06-01\n    note: |\n      第一行\n  # 2024 年复审：\n  # 见建标\n  - date: 2024-12-20\n"
+    new = load_roundtrip("date: 2023-03-01\nby: C\n")
+    assert edited(text, lambda doc: insert_item(doc["reviews"], 1, new)) == (
+        "code: X\nreviews:\n  - date: 2021-06-01\n    note: |\n      第一行\n  - date: 2023-03-01\n    by: C\n"
+        "  # 2024 年复审：\n  # 见建标\n  - date: 2024-12-20\n")
+    scope = "code: X\nscope: |\n  第一行\n  第二行\n# —— 体系 ——\n# 模块编号\nmodule: '201'\n"
+    assert edited(scope, lambda doc: set_key(doc, "region", "410000", 2)) == (
+        "code: X\nscope: |\n  第一行\n  第二行\nregion: '410000'\n# —— 体系 ——\n# 模块编号\nmodule: '201'\n")
+    assert edited(scope, lambda doc: pop_key(doc, "scope")) == "code: X\n# —— 体系 ——\n# 模块编号\nmodule: '201'\n"
 
 
 def test_review_add_of_a_late_review_leaves_the_next_review_its_comment(tmp_path: Path) -> None:

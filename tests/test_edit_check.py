@@ -144,14 +144,19 @@ def test_changed_facts_names_the_groups_an_edit_changes(cases: list[Case]) -> No
 
 
 def test_a_per_record_rule_reports_only_in_the_file_of_the_record_it_checks(cases: list[Case]) -> None:
-    """What lets the check run per-record rules on a few records: none reports in another record's file."""
+    """What lets the check run per-record rules on a few records: none reports in another record's file, and
+    what a rule's ``check`` finds is what its ``check_record`` finds record by record (a rule that guards its
+    ``check`` must guard ``check_record`` too)."""
     rules = [rule for rule in selected_rules(Selection()) if isinstance(rule, RecordRule)]
     reported = 0
     for case in cases:
         ctx = RuleContext(case.catalog, case.as_of)
         for rule in rules:
+            each = []
             for record in case.catalog.records:
-                paths = {finding.path for finding in rule.check_record(record, ctx)}
-                assert paths <= {record.rel}, (case.name, rule.code, record.rel, paths)
-                reported += bool(paths)
+                found = list(rule.check_record(record, ctx))
+                assert {finding.path for finding in found} <= {record.rel}, (case.name, rule.code, record.rel)
+                reported += bool(found)
+                each += found
+            assert [f.message for f in rule.check(ctx)] == [f.message for f in each], (case.name, rule.code)
     assert reported >= 50

@@ -14,14 +14,16 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 _SLOTS = 4  # ruamel's per-key and per-item comment slots
 
 
-def _tail(container: CommentedMap | CommentedSeq, at: Any) -> tuple[dict[Any, list[Any]], Any, int]:
+def _tail(container: CommentedMap | CommentedSeq, at: Any) -> tuple[dict[Any, list[Any]], Any, int, bool]:
     """Where the comment after the entry ``at`` (a key of a mapping, an index of a list) is kept: a block
-    collection keeps it at its last entry, a mapping's key in slot 2, a list's item in slot 0."""
+    collection keeps it at its last entry, a mapping's key in slot 2, a list's item in slot 0; and whether the
+    value there is a block scalar (``|``, ``>``), whose token holds no line end of its own."""
     holder, key, slot = container.ca.items, at, 2 if isinstance(container, CommentedMap) else 0
     item = container[at]
     while isinstance(item, (CommentedMap, CommentedSeq)) and len(item) and not item.fa.flow_style():
@@ -32,27 +34,39 @@ def _tail(container: CommentedMap | CommentedSeq, at: Any) -> tuple[dict[Any, li
         else:
             holder, key, slot = item.ca.items, len(item) - 1, 0
             item = item[-1]
-    return holder, key, slot
+    return holder, key, slot, isinstance(item, (LiteralScalarString, FoldedScalarString))
 
 
-def take_rest(container: CommentedMap | CommentedSeq, at: Any) -> str:
-    """Remove and return the full-line comments and blank lines after entry ``at`` (its own end-of-line
-    comment stays): "" when there are none."""
-    holder, key, slot = _tail(container, at)
+def _token(holder: dict[Any, list[Any]], key: Any, slot: int) -> CommentToken | None:
     entry = holder.get(key)
     token = entry[slot] if entry and len(entry) > slot else None
-    if not isinstance(token, CommentToken) or not isinstance(token.value, str):
+    return token if isinstance(token, CommentToken) and isinstance(token.value, str) else None
+
+
+def _drop(holder: dict[Any, list[Any]], key: Any, slot: int) -> None:
+    entry = holder[key]
+    entry[slot] = None
+    if not any(entry):
+        del holder[key]
+
+
+def take_rest(container: CommentedMap | CommentedSeq, at: Any, *, own: bool = True) -> str:
+    """Remove and return the full-line comments and blank lines after entry ``at``: "" when there are none.
+    Its own end-of-line comment stays, unless ``own`` is False (the entry is about to be replaced)."""
+    holder, key, slot, block = _tail(container, at)
+    token = _token(holder, key, slot)
+    if token is None:
         return ""
-    cut = token.value.find("\n") + 1
-    if cut == 0 or cut == len(token.value):
+    cut = 0 if block else token.value.find("\n") + 1  # after a block scalar, every line of it is a line of its own
+    if not block and cut == 0:
         return ""
-    own, rest = token.value[:cut], token.value[cut:]
-    if own.strip():
-        token.value = own
-    else:  # no comment on the item's own line: nothing left of the token
-        entry[slot] = None
-        if not any(entry):
-            del holder[key]
+    mine, rest = token.value[:cut], token.value[cut:]
+    if block and rest[:1] not in ("", "\n"):  # its first line stands at the token's column
+        rest = " " * (token.column or 0) + rest
+    if mine.strip() and own:
+        token.value = mine
+    else:  # no comment on the entry's own line (or not kept): nothing left of the token
+        _drop(holder, key, slot)
     return rest
 
 
@@ -60,14 +74,28 @@ def give_rest(container: CommentedMap | CommentedSeq, at: Any, rest: str) -> Non
     """Put ``rest`` (from :func:`take_rest`) after entry ``at``, below its own end-of-line comment."""
     if not rest:
         return
-    holder, key, slot = _tail(container, at)
+    holder, key, slot, block = _tail(container, at)
     entry = holder.setdefault(key, [None] * _SLOTS)
     entry.extend([None] * (_SLOTS - len(entry)))
     token = entry[slot]
-    if isinstance(token, CommentToken) and isinstance(token.value, str) and token.value.endswith("\n"):
+    if isinstance(token, CommentToken) and isinstance(token.value, str) and (block or token.value.endswith("\n")):
         token.value += rest
     else:
-        entry[slot] = CommentToken("\n" + rest, CommentMark(0), None)
+        entry[slot] = CommentToken(rest if block else "\n" + rest, CommentMark(0), None)
+
+
+def _lead(seq: CommentedSeq, rest: str) -> None:
+    """Put ``rest`` above the list's first item, after the lines already there (a list keeps them as one
+    token a line, each at its column)."""
+    tokens = []
+    for line in rest.splitlines(keepends=True):
+        text = line.lstrip(" ")
+        tokens.append(CommentToken(text, CommentMark(len(line) - len(text)), None))
+    held = seq.ca.comment
+    if held and len(held) > 1 and isinstance(held[1], list):
+        held[1].extend(tokens)  # the list its parent key shares
+    else:
+        seq.ca.comment = [None, tokens]
 
 
 def _block(seq: Any) -> bool:
@@ -90,14 +118,31 @@ def append_item(seq: CommentedSeq, value: Any) -> None:
 
 
 def delete_item(seq: CommentedSeq, index: int) -> None:
-    """Delete item ``index``; the lines after it (heading the next item or key) stay, after the item before
-    it. The first item's go with it only when no item is left to carry them."""
-    if not _block(seq) or index == 0:
+    """Delete item ``index``; the lines after it (heading the next item or key) stay: after the item before
+    it, or above the new first item. The last item's go with it (a list left empty is the caller's to remove:
+    :func:`pop_key`)."""
+    if not _block(seq) or len(seq) == 1:
         del seq[index]
         return
     rest = take_rest(seq, index)
     del seq[index]
-    give_rest(seq, index - 1, rest)
+    if index:
+        give_rest(seq, index - 1, rest)
+    elif rest:
+        _lead(seq, rest)
+
+
+def replace_item(seq: CommentedSeq, index: int, value: Any) -> None:
+    """Put ``value`` in place of item ``index``: the lines above it stay above it, those after it stay after
+    it; its end-of-line comment, about the value replaced, goes."""
+    if not _block(seq):
+        del seq[index]
+        seq.insert(index, value)
+        return
+    rest = take_rest(seq, index, own=False)
+    del seq[index]  # not seq[index] = value: ruamel would give a text the old item's style (a block scalar)
+    seq.insert(index, value)
+    give_rest(seq, index, rest)
 
 
 def pop_key(doc: CommentedMap, key: Any) -> None:

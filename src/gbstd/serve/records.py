@@ -22,7 +22,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gbstd.catalog.atomic import through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.catalog.comment_tails import append_item, delete_item, insert_item, pop_key
+from gbstd.catalog.comment_tails import (
+    append_item,
+    delete_item,
+    give_rest,
+    insert_item,
+    pop_key,
+    replace_item,
+    take_rest,
+)
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import record_from_data
@@ -172,18 +180,26 @@ def set_fields(doc: CommentedMap, values: dict[str, Any], normalise: Callable[[s
 
 
 def _edit_list(items: CommentedSeq, key: str, wanted: list[Any], normalise: Callable[[str], str] | None) -> None:
-    """Make ``items`` read ``wanted`` by deleting and inserting items (from the end, so that the positions of
-    those still to do stay put): comments belong to the items they follow and go only with an item deleted. An
-    item kept keeps its spelling (``GB/T29118-2023`` is the form's ``GB/T 29118-2023``)."""
+    """Make ``items`` read ``wanted`` by replacing, deleting and inserting items (from the end, so that the
+    positions of those still to do stay put): comment lines stay above the item or key they head
+    (:mod:`gbstd.catalog.comment_tails`), and an item kept keeps its spelling (``GB/T29118-2023`` is the form's
+    ``GB/T 29118-2023``). The lines after the list (heading the next key) stay after it, however it ends."""
     have = [normalise(str(item)) if normalise else str(item) for item in items]
     steps = difflib.SequenceMatcher(a=have, b=[str(item) for item in wanted], autojunk=False).get_opcodes()
+    after = take_rest(items, len(items) - 1)
     for tag, start, end, new_start, new_end in reversed(steps):
         if tag == "equal":
             continue
-        for at in range(end - 1, start - 1, -1):
+        new = [yaml_value(key, item) for item in wanted[new_start:new_end]]
+        common = min(end - start, len(new))
+        for at in range(end - 1, start + common - 1, -1):
             delete_item(items, at)
-        for offset, item in enumerate(wanted[new_start:new_end]):
-            insert_item(items, start + offset, yaml_value(key, item))
+        for offset in range(common):
+            replace_item(items, start + offset, new[offset])
+        for offset, value in enumerate(new[common:], start=common):
+            insert_item(items, start + offset, value)
+    if len(items):
+        give_rest(items, len(items) - 1, after)
 
 
 def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
