@@ -38,11 +38,11 @@ def findings(
     was reused, in ``ctx.deferred``: writing the memo can wait until the findings are reported)."""
     groups, memo = ctx.duplicates, ctx.duplicate_memo
     words = _Words(rule, kind, message)
+    if memo is None:
+        yield from _walk(groups, words, kind, keep, None)
+        return
     made: dict[str, Kept] = {}  # this run's findings by file, for the memo
     found = _walk(groups, words, kind, keep, made)
-    if memo is None:
-        yield from found
-        return
     produced = list(found)
     code = rule.code
     if not any(component.reused for component in groups.components):  # the memo is written once findings are out
@@ -79,11 +79,11 @@ def findings(
 
 def _walk(
     groups: DuplicateGroups, words: _Words, kind: DuplicateKind,
-    keep: Callable[[Record, DuplicatePair], bool] | None, made: dict[str, Kept],
+    keep: Callable[[Record, DuplicatePair], bool] | None, made: dict[str, Kept] | None,
 ) -> Iterator[Finding]:
     """Each record's finding in the groups found (each group walked once: its size and message pieces are
     worked out once for all its members, not once per finding: 246 000 of them at 100 000 records), noted in
-    ``made``."""
+    ``made`` (None: a run without a memo notes nothing)."""
     partners = groups.partners
     for group in groups.groups:
         size = len(group.members)
@@ -98,7 +98,8 @@ def _walk(
             if pair is None:
                 continue
             mate = pair.b_record if pair.a_record is record else pair.a_record  # groups.other, inlined
-            made[record.rel] = (mate.rel, pair.score, size)
+            if made is not None:
+                made[record.rel] = (mate.rel, pair.score, size)
             yield words.finding(record, mate, pair.score, size)
 
 
