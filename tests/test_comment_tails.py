@@ -6,10 +6,12 @@ a key dropped the heading."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from gbstd.catalog.comment_tails import append_item, delete_item, insert_item, pop_key, replace_item, set_key
@@ -134,3 +136,84 @@ def test_review_add_of_a_late_review_leaves_the_next_review_its_comment(tmp_path
     assert result.exit_code == 0, result.output
     after = path.read_text(encoding="utf-8")
     assert "    by: 住建部\n  # 2024 年复审：见建标〔2024〕12 号文\n  - date: 2024-12-20" in after
+
+
+def _random_record(pick: random.Random) -> str:
+    """A record's text with lists of every item shape (plain, end-of-line comment, block scalar, flow mapping,
+    block mapping ending in a block scalar), block scalars, and comment lines at odd columns between them."""
+    notes = ["# 说明", "  # 缩进", "", "# —— 节 ——", "    # 深"]
+    lines = ["code: X"]
+    for key in ["title", "sources", "scope", "reviews", "note"]:
+        if pick.random() < 0.2:
+            continue
+        if key in ("sources", "reviews"):
+            lines.append(f"{key}:")
+            pad = " " * pick.choice([2, 2, 0])
+            for n in range(pick.randint(1, 4)):
+                lines += pick.choice([
+                    [f"{pad}- v{n}"], [f"{pad}- v{n}  # 行尾"], [f"{pad}- |", f"{pad}  v{n}", f"{pad}  第二行"],
+                    [f"{pad}- {{date: 2020-01-0{n + 1}, by: A}}  # f"],
+                    [f"{pad}- date: 2020-01-0{n + 1}", f"{pad}  by: B  # m", f"{pad}  note: |", f"{pad}    n{n}"],
+                ])
+                lines += [pick.choice(notes) for _ in range(pick.randint(0, 2))]
+        elif key == "scope":
+            lines += ["scope: |", "  第一行", "  第二行", *[pick.choice(notes) for _ in range(pick.randint(0, 2))]]
+        else:
+            lines += [f"{key}: t" + pick.choice(["", "  # e"]), *[pick.choice(notes) for _ in range(pick.randint(0, 2))]]
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(seed=st.integers(0, 10**9))
+def test_any_edit_of_any_layout_writes_yaml_that_reads_as_the_edit_says(seed: int) -> None:
+    """Moved comment lines must never become text: a line deeper than a block scalar's key after it is read as
+    part of it (a heading moved below ``note: |`` changed the note), and ruamel writes a list whose first item
+    is a flow mapping after comment lines of its own as broken YAML."""
+    pick = random.Random(seed)
+    text = _random_record(pick)
+    doc = load_roundtrip(text)
+    if dump_roundtrip(doc) != text:
+        return  # a layout gbstd would ask leave to reformat
+    expected = YAML(typ="safe").load(text)
+    lists = [key for key in doc if isinstance(doc[key], list) and doc[key]]
+    step = pick.choice(["insert", "delete", "replace", "pop", "set", "new key"])
+    if step in ("insert", "delete", "replace") and lists:
+        key = pick.choice(lists)
+        items, index = list(expected[key]), pick.randrange(len(doc[key]) + (step == "insert"))
+        if step == "insert":
+            insert_item(doc[key], index, "new")
+            items.insert(index, "new")
+        elif step == "delete":
+            delete_item(doc[key], index)
+            del items[index]
+        else:
+            replace_item(doc[key], index, "new")
+            items[index] = "new"
+        expected[key] = items
+    elif step == "pop" and len(doc) > 1:
+        key = pick.choice(list(doc)[1:])
+        pop_key(doc, key)
+        del expected[key]
+    elif step == "set":
+        key = pick.choice(list(doc))
+        set_key(doc, key, "plain")
+        expected[key] = "plain"
+    else:
+        set_key(doc, "zz", "new", pick.randint(1, len(doc)))
+        expected["zz"] = "new"
+    assert YAML(typ="safe").load(dump_roundtrip(doc)) == expected
+
+
+def test_lines_moved_below_a_block_scalar_stay_comments_and_a_flow_first_item_stays_valid() -> None:
+    """The two layouts the random test above found: a comment indented deeper than a block scalar's key moved
+    below it became part of its text, and a flow mapping left first in a list after comment lines of its own
+    made ruamel write the next block mapping on one line."""
+    deep = "code: X\nscope: |\n  第一行\nnote: t\n    # 深\n# —— 节 ——\nreviews: []\n"
+    after = edited(deep, lambda doc: pop_key(doc, "note"))
+    assert YAML(typ="safe").load(after) == {"code": "X", "scope": "第一行\n", "reviews": []}
+    assert "# 深" in after and "# —— 节 ——" in after
+    flow = ("code: X\nreviews:\n  - |\n    v0\n  # c\n  - {date: 2020-01-02, by: A1}  # f1\n"
+            "  - date: 2020-01-04\n    by: B3  # m\n")
+    after = edited(flow, lambda doc: delete_item(doc["reviews"], 0))
+    assert YAML(typ="safe").load(after)["reviews"] == [{"date": dt.date(2020, 1, 2), "by": "A1"},
+                                                       {"date": dt.date(2020, 1, 4), "by": "B3"}]

@@ -20,13 +20,16 @@ from ruamel.yaml.tokens import CommentToken
 _SLOTS = 4  # ruamel's per-key and per-item comment slots
 
 
-def _tail(container: CommentedMap | CommentedSeq, at: Any) -> tuple[dict[Any, list[Any]], Any, int, bool]:
+def _tail(container: CommentedMap | CommentedSeq, at: Any) -> tuple[dict[Any, list[Any]], Any, int, int | None]:
     """Where the comment after the entry ``at`` (a key of a mapping, an index of a list) is kept: a block
-    collection keeps it at its last entry, a mapping's key in slot 2, a list's item in slot 0; and whether the
-    value there is a block scalar (``|``, ``>``), whose token holds no line end of its own."""
+    collection keeps it at its last entry, a mapping's key in slot 2, a list's item in slot 0. When the value
+    there is a block scalar (``|``, ``>``), whose token holds no line end of its own, also the deepest column
+    a comment line after it may stand at without being read as its text (the key's, the item's dash: 0 when
+    not known); None otherwise."""
     holder, key, slot = container.ca.items, at, 2 if isinstance(container, CommentedMap) else 0
-    item = container[at]
+    owner, item = container, container[at]
     while isinstance(item, (CommentedMap, CommentedSeq)) and len(item) and not item.fa.flow_style():
+        owner = item
         if isinstance(item, CommentedMap):
             last = next(reversed(item))
             holder, key, slot = item.ca.items, last, 2
@@ -34,7 +37,13 @@ def _tail(container: CommentedMap | CommentedSeq, at: Any) -> tuple[dict[Any, li
         else:
             holder, key, slot = item.ca.items, len(item) - 1, 0
             item = item[-1]
-    return holder, key, slot, isinstance(item, (LiteralScalarString, FoldedScalarString))
+    if not isinstance(item, (LiteralScalarString, FoldedScalarString)):
+        return holder, key, slot, None
+    place = owner.lc.data.get(key) if isinstance(owner.lc.data, dict) else None
+    column = place[1] if isinstance(place, list) and len(place) > 1 and isinstance(place[1], int) else None
+    if column is None:
+        return holder, key, slot, 0
+    return holder, key, slot, column if isinstance(owner, CommentedMap) else max(0, column - 2)
 
 
 def _token(holder: dict[Any, list[Any]], key: Any, slot: int) -> CommentToken | None:
@@ -53,7 +62,8 @@ def _drop(holder: dict[Any, list[Any]], key: Any, slot: int) -> None:
 def take_rest(container: CommentedMap | CommentedSeq, at: Any, *, own: bool = True) -> str:
     """Remove and return the full-line comments and blank lines after entry ``at``: "" when there are none.
     Its own end-of-line comment stays, unless ``own`` is False (the entry is about to be replaced)."""
-    holder, key, slot, block = _tail(container, at)
+    holder, key, slot, limit = _tail(container, at)
+    block = limit is not None
     token = _token(holder, key, slot)
     if token is None:
         return ""
@@ -74,7 +84,10 @@ def give_rest(container: CommentedMap | CommentedSeq, at: Any, rest: str) -> Non
     """Put ``rest`` (from :func:`take_rest`) after entry ``at``, below its own end-of-line comment."""
     if not rest:
         return
-    holder, key, slot, block = _tail(container, at)
+    holder, key, slot, limit = _tail(container, at)
+    block = limit is not None
+    if limit is not None:  # deeper lines after a block scalar would be read as its text
+        rest = "".join(_no_deeper(line, limit) for line in rest.splitlines(keepends=True))
     entry = holder.setdefault(key, [None] * _SLOTS)
     entry.extend([None] * (_SLOTS - len(entry)))
     token = entry[slot]
@@ -82,6 +95,11 @@ def give_rest(container: CommentedMap | CommentedSeq, at: Any, rest: str) -> Non
         token.value += rest
     else:
         entry[slot] = CommentToken(rest if block else "\n" + rest, CommentMark(0), None)
+
+
+def _no_deeper(line: str, column: int) -> str:
+    text = line.lstrip(" ")
+    return line if len(line) - len(text) <= column or not text.strip() else " " * column + text
 
 
 def _lead(seq: CommentedSeq, rest: str) -> None:
@@ -122,6 +140,12 @@ def delete_item(seq: CommentedSeq, index: int) -> None:
     it, or above the new first item. The last item's go with it (a list left empty is the caller's to remove:
     :func:`pop_key`)."""
     if not _block(seq) or len(seq) == 1:
+        del seq[index]
+        return
+    second = seq[1] if index == 0 else None
+    if isinstance(second, (CommentedMap, CommentedSeq)) and second.fa.flow_style():
+        # ruamel writes a list whose first item is a flow collection after lines of its own as broken YAML
+        # (the next block mapping on one line): the lines go with the item deleted, as they always did
         del seq[index]
         return
     rest = take_rest(seq, index)
