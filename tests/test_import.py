@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
+from gbstd.model.standard import Standard
 from gbstd.tabular.importer import Action, import_table
 from gbstd.tabular.readers import TableError, read_table
 from tests.conftest import CatalogFactory, record
@@ -66,6 +67,23 @@ def xlsx_file(
 def run(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, ["import", *args, "--as-of", AS_OF])
     return result.exit_code, result.stdout, result.stderr
+
+
+def exported(catalog: Path, rel: str, text: str, table: Path) -> Path:
+    """Write one record file ``rel`` into ``catalog`` and export the catalog with `report catalog` to ``table``;
+    the record file's path."""
+    path = catalog / rel
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    assert runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table)]).exit_code == 0
+    return path
+
+
+def imported(table: Path, into: Path) -> dict[str, Standard]:
+    """Import ``table`` into the catalog ``into`` (it must succeed); the catalog's standards by code."""
+    code, out, _ = run(str(table), "--into", str(into))
+    assert code == 0, out
+    return {r.key: r.standard for r in load_catalog(into).records}
 
 
 @pytest.fixture
@@ -534,13 +552,10 @@ def test_a_row_neither_imported_nor_rejected_is_an_error(catalog: Path, tmp_path
 def test_an_item_holding_a_separator_survives_an_unchanged_export(catalog: Path, tmp_path: Path) -> None:
     # One issuer written by hand as "甲、乙" is exported as that cell and read back as two names: an update from
     # the unchanged table added both halves beside the item (one item became three), with exit 0.
-    existing = catalog / "records/national/GB-T-41568-2022.yaml"
-    existing.parent.mkdir(parents=True)
     text = ("code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\neffective: 2022-04-15\nmodule: '101'\n"
             "issuer: [国家市场监督管理总局、国家标准化管理委员会]\ndrafters: [甲单位；乙单位, 丙单位]\n")
-    existing.write_text(text, encoding="utf-8")
     table = tmp_path / "out.xlsx"
-    assert runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table)]).exit_code == 0
+    existing = exported(catalog, "records/national/GB-T-41568-2022.yaml", text, table)
     code, out, _ = run(str(table), "--into", str(catalog), "--update")
     assert code == 0, out
     assert "无变化: records/national/GB-T-41568-2022.yaml" in out
@@ -550,17 +565,12 @@ def test_an_item_holding_a_separator_survives_an_unchanged_export(catalog: Path,
 def test_text_that_looks_like_an_xlsx_escape_survives_the_round_trip(catalog: Path, tmp_path: Path) -> None:
     # `report catalog` writes it with its underscore escaped (_x005F_x000D_), inline: read back, the escape
     # inside was decoded as a carriage return and the escaped underscore kept ("机关_x005F\r规范")
-    existing = catalog / "records/national/GB-T-5-2020.yaml"
-    existing.parent.mkdir(parents=True)
-    existing.write_text("code: GB/T 5-2020\ntitle: 机关_x000D_规范\nstatus: 现行\neffective: 2020-10-01\n"
-                        "module: '101'\nscope: 第一行_x0041_字样，下划线_x005F_\n", encoding="utf-8")
     table = tmp_path / "out.xlsx"
-    assert runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table)]).exit_code == 0
+    exported(catalog, "records/national/GB-T-5-2020.yaml", "code: GB/T 5-2020\ntitle: 机关_x000D_规范\n"
+             "status: 现行\neffective: 2020-10-01\nmodule: '101'\nscope: 第一行_x0041_字样，下划线_x005F_\n", table)
     into = tmp_path / "into"
     assert runner.invoke(app, ["init", str(into)]).exit_code == 0
-    code, out, _ = run(str(table), "--into", str(into))
-    assert code == 0, out
-    records = {r.key: r.standard for r in load_catalog(into).records}
+    records = imported(table, into)
     assert records["GB/T 5-2020"].title == "机关_x000D_规范"
     assert records["GB/T 5-2020"].scope == "第一行_x0041_字样，下划线_x005F_"
 
@@ -611,9 +621,7 @@ def test_xlsx_escapes_are_decoded_as_excel_shows_them(catalog: Path, tmp_path: P
     for column, value in enumerate(row):
         sheet.write_string(1, column, value)  # the file's text as Excel stores it (written unchanged)
     book.close()
-    code, out, _ = run(str(source), "--into", str(catalog))
-    assert code == 0, out
-    records = {r.key: r.standard for r in load_catalog(catalog).records}
+    records = imported(source, catalog)
     assert records["DB41/T 101-2023"].title == "名称_x0041_字样"
     assert records["DB41/T 101-2023"].scope == "第一行\n第二\v行"
 
@@ -643,12 +651,10 @@ def test_a_hidden_first_sheet_is_passed_over_and_a_wrong_sheet_names_the_others(
 def test_extra_keys_that_read_as_columns_come_back_as_extra_keys(catalog: Path, tmp_path: Path) -> None:
     # An extra key 说明 (another name of the 备注 column) was exported as a 说明 column, and the table was then
     # refused whole: "备注 and 说明 are the same column".
-    source = catalog / "records/local/DB41-T-5-2023.yaml"
-    source.parent.mkdir(parents=True)
-    source.write_text("code: DB41/T 5-2023\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2023-09-01\n"
-                      "note: 备注内容\nextra:\n  说明: 额外说明\n  Code: 另一个\n  联系人: 张三\n", encoding="utf-8")
     table = tmp_path / "t.xlsx"
-    assert runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table)]).exit_code == 0
+    source = exported(catalog, "records/local/DB41-T-5-2023.yaml", "code: DB41/T 5-2023\ntitle: 机关食堂服务规范\n"
+                      "status: 现行\neffective: 2023-09-01\nnote: 备注内容\nextra:\n  说明: 额外说明\n  Code: 另一个\n"
+                      "  联系人: 张三\n", table)
     headers = [cell.value for cell in next(load_workbook(table).active.iter_rows(max_row=1))]
     assert {"附加:说明", "附加:Code", "联系人"} <= set(headers)
     source.unlink()
