@@ -120,12 +120,13 @@ def _block(seq: Any) -> bool:
     return isinstance(seq, CommentedSeq) and not seq.fa.flow_style()
 
 
+def _flow(item: Any) -> bool:
+    return isinstance(item, (CommentedMap, CommentedSeq)) and item.fa.flow_style()
+
+
 def insert_item(seq: CommentedSeq, index: int, value: Any) -> None:
     """Insert ``value`` at ``index``; the lines that headed the item now after it stay above that item."""
-    if not _block(seq) or index == 0 or not len(seq):
-        seq.insert(index, value)
-        return
-    rest = take_rest(seq, index - 1)
+    rest = take_rest(seq, index - 1) if _block(seq) and index else ""
     seq.insert(index, value)
     give_rest(seq, index, rest)
 
@@ -138,17 +139,10 @@ def append_item(seq: CommentedSeq, value: Any) -> None:
 def delete_item(seq: CommentedSeq, index: int) -> None:
     """Delete item ``index``; the lines after it (heading the next item or key) stay: after the item before
     it, or above the new first item. The last item's go with it (a list left empty is the caller's to remove:
-    :func:`pop_key`)."""
-    if not _block(seq) or len(seq) == 1:
-        del seq[index]
-        return
-    second = seq[1] if index == 0 else None
-    if isinstance(second, (CommentedMap, CommentedSeq)) and second.fa.flow_style():
-        # ruamel writes a list whose first item is a flow collection after lines of its own as broken YAML
-        # (the next block mapping on one line): the lines go with the item deleted, as they always did
-        del seq[index]
-        return
-    rest = take_rest(seq, index)
+    :func:`pop_key`), and so do the first item's when a flow collection becomes first: ruamel writes such a
+    list after lines of its own as broken YAML (the next block mapping on one line)."""
+    kept = _block(seq) and len(seq) > 1 and not (index == 0 and _flow(seq[1]))
+    rest = take_rest(seq, index) if kept else ""
     del seq[index]
     if index:
         give_rest(seq, index - 1, rest)
@@ -158,13 +152,10 @@ def delete_item(seq: CommentedSeq, index: int) -> None:
 
 def replace_item(seq: CommentedSeq, index: int, value: Any) -> None:
     """Put ``value`` in place of item ``index``: the lines above it stay above it, those after it stay after
-    it; its end-of-line comment, about the value replaced, goes."""
-    if not _block(seq):
-        del seq[index]
-        seq.insert(index, value)
-        return
-    rest = take_rest(seq, index, own=False)
-    del seq[index]  # not seq[index] = value: ruamel would give a text the old item's style (a block scalar)
+    it; its end-of-line comment, about the value replaced, goes. (Not ``seq[index] = value``: ruamel would
+    give a text the old item's style, a block scalar.)"""
+    rest = take_rest(seq, index, own=False) if _block(seq) else ""
+    del seq[index]
     seq.insert(index, value)
     give_rest(seq, index, rest)
 
@@ -194,5 +185,4 @@ def set_key(doc: CommentedMap, key: Any, value: Any, position: int | None = None
     place = len(keys) if position is None else position
     rest = take_rest(doc, keys[place - 1]) if place else ""
     doc.insert(place, key, value)
-    if place:
-        give_rest(doc, key, rest)
+    give_rest(doc, key, rest)
