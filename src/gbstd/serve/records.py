@@ -228,8 +228,8 @@ def check(catalog: Catalog, *edits: tuple[Loaded, dict[str, Any]]) -> None:
     # or a reference, as the file was and as it would be (an earlier effective date of a successor is an error
     # in its predecessor's file, C012)
     paths = set(updated) | _linked(catalog, after, set(updated))
-    changed = frozenset().union(*(changed_facts(r.standard, updated[r.rel].standard) for r in catalog.records
-                                  if r.rel in updated))
+    changed = frozenset().union(*(changed_facts(loaded.record.standard, updated[loaded.record.rel].standard)
+                                  for loaded, _ in edits))
     rules = _rules_for(catalog, changed)
     before = _errors(catalog, paths, rules)
     # in another record's file an error is new when that file has more of its rule than before: its words may
