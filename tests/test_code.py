@@ -43,8 +43,9 @@ INTERNAL = re.compile(r"^HNJGSW \d+-\d{4}$")
         ("  GB/T 43542-2023  ", "GB/T 43542-2023"),
     ],
 )
-def test_spellings_normalise_to_canonical(raw: str, canonical: str) -> None:
-    assert StandardCode.parse(raw).canonical == canonical
+@pytest.mark.parametrize("seen_again", [True, False])  # a record's own code skips the cache: the same answer
+def test_spellings_normalise_to_canonical(raw: str, canonical: str, seen_again: bool) -> None:
+    assert StandardCode.parse(raw, seen_again=seen_again).canonical == canonical
 
 
 @pytest.mark.parametrize(
@@ -108,9 +109,10 @@ def test_file_names(raw: str, code: str) -> None:
         ("T/ 1-2020", "expected"),
     ],
 )
-def test_invalid_codes_are_rejected_with_a_reason(raw: str, reason: str) -> None:
+@pytest.mark.parametrize("seen_again", [True, False])
+def test_invalid_codes_are_rejected_with_a_reason(raw: str, reason: str, seen_again: bool) -> None:
     with pytest.raises(CodeError) as info:
-        StandardCode.parse(raw)
+        StandardCode.parse(raw, seen_again=seen_again)
     assert reason in info.value.reason.en
     assert info.value.reason.zh  # always explained in Chinese too
 

@@ -149,7 +149,7 @@ def record_from_data(
     code: StandardCode | None = None
     if isinstance(raw_code, str):
         try:
-            code = StandardCode.parse(raw_code, config.catalog.internal_regex)
+            code = StandardCode.parse(raw_code, config.catalog.internal_regex, seen_again=False)
         except CodeError:
             code = None  # reported by rule C002, which has the reason
     label = code.canonical if code else (raw_code if isinstance(raw_code, str) else None)
