@@ -266,6 +266,32 @@ steps = st.lists(
 def test_incremental_equals_cold_after_random_edits(
     pristine: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, edits: list[Any]
 ) -> None:
+    equals_cold_after(pristine, tmp_path_factory, monkeypatch, edits)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps)
+def test_incremental_equals_cold_after_random_edits_with_the_d_rules_in_a_child(
+    pristine: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, edits: list[Any]
+) -> None:
+    """As a national catalog is linted: the D rules in a forked child, which an incremental run forks before it
+    checks the disk (gbstd.lint_standby) and hands their job when they run again."""
+    import os
+
+    import gbstd.engine as engine
+    import gbstd.lint_standby as lint_standby
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the child runs only with two or more cores")
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 0)
+    equals_cold_after(pristine, tmp_path_factory, monkeypatch, edits)
+
+
+def equals_cold_after(
+    pristine: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, edits: list[Any]
+) -> None:
+    """Each edit of ``edits`` in turn, then the incremental run's findings and printed report are a cold run's."""
     root = tmp_path_factory.mktemp("cat") / "standards"
     shutil.copytree(pristine, root)
     taken: list[bool] = []

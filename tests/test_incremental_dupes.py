@@ -429,6 +429,87 @@ def test_a_title_edit_starts_the_d_rules_child_before_loading_the_catalog(
     assert d_findings(incremental)
 
 
+@pytest.mark.parametrize("dies", [None, "ready", "job"])
+def test_a_standby_forked_before_the_disk_is_checked_runs_the_d_rules_of_a_title_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dies: str | None
+) -> None:
+    """An incremental run forks the D rules' child as soon as the files are listed (gbstd.lint_standby): it
+    loads the catalog as the cache last knew it, and is handed the job once the run knows the D rules must run
+    again; the result is a cold run's. A standby that dies while it gets ready, or once handed its job, leaves
+    the D rules to this process, with the same result."""
+    import os
+
+    import gbstd.engine as engine
+    import gbstd.lint_standby as lint_standby
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the child runs only with two or more cores")
+    root = copy_sample(tmp_path)
+    lint_json(root)
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 0)
+    if dies == "ready":
+        monkeypatch.setattr(lint_standby, "reusable", lambda catalog: os._exit(9))
+    if dies == "job":
+        monkeypatch.setattr(lint_standby, "rerun_context", lambda *args: os._exit(9))
+    handed: list[tuple[int, int] | None] = []
+    hand = engine.Standby.hand
+
+    def spy(self: engine.Standby, codes: list[str], job: object) -> tuple[int, int] | None:
+        handed.append(hand(self, codes, job))
+        assert sorted(codes) == ["D001", "D002", "D003"]
+        return handed[-1]
+
+    monkeypatch.setattr(engine.Standby, "hand", spy)
+    path = records(root)[0]
+    data = load(path)
+    data["title"] = "第九百号独有主题事项管理规范"
+    dump(path, data)
+    incremental = lint_json(root, "--jobs", "2")
+    assert len(handed) == 1 and handed[0] is not None  # the standby took the job: no second fork
+    assert incremental == lint_json(root, "--no-cache")
+    assert d_findings(incremental)
+
+
+def test_a_standby_that_gets_no_job_is_stopped_and_reaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No D rule to run again (a comment, nothing changed, a full run): the standby is killed and waited for
+    before lint returns, never left behind in a long-lived process."""
+    import os
+
+    import gbstd.engine as engine
+    import gbstd.lint_standby as lint_standby
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the child runs only with two or more cores")
+    root = copy_sample(tmp_path)
+    lint_json(root)
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 0)
+    started: list[engine.Standby] = []
+    start = engine.Standby.start.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type[engine.Standby], *args: Any) -> engine.Standby | None:
+        standby = start(cls, *args)
+        if standby is not None:
+            started.append(standby)
+        return standby
+
+    monkeypatch.setattr(engine.Standby, "start", classmethod(spy))
+    monkeypatch.setattr(engine.Standby, "hand", lambda *args: pytest.fail("no job to hand"))
+    path = records(root)[0]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("# a comment\n")
+    assert lint_json(root) == lint_json(root, "--no-cache")  # a comment: no D rule runs again
+    lint_json(root)  # nothing changed: the stored result
+    (root / "projects").mkdir(exist_ok=True)
+    (root / "projects" / "stray.yaml").write_text("id: P-1\n", encoding="utf-8")
+    lint_json(root)  # a shared file changed: a full run
+    assert len(started) == 3
+    for standby in started:
+        with pytest.raises(ChildProcessError):  # reaped: no such child any more
+            os.waitpid(standby._pid, os.WNOHANG)
+
+
 def test_a_changed_since_run_takes_the_components_the_memo_knows(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
     """A pull request's run (`--changed-since`) reports on the changed files with every rule run on the whole
     catalog; its D rules score only the candidate components the lint cache's memo does not know, and find

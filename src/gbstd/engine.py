@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from gbstd import rules as registry
 from gbstd.catalog.baseline import Baseline
@@ -114,9 +114,10 @@ class RuleRunner:
 
     def __init__(self, ctx: RuleContext | None, rules: Iterable[Rule], errors: list[tuple[str, str]],
                  jobs: int | None = None, *, prepare: Callable[[], RuleContext] | None = None,
-                 size: tuple[Config, int] | None = None) -> None:
+                 size: tuple[Config, int] | None = None, standby: tuple[Standby, object] | None = None) -> None:
         """With ``prepare`` the child makes its own context (loading its own catalog) and this process sets
-        :attr:`ctx` once it has its catalog (see :meth:`before_load`)."""
+        :attr:`ctx` once it has its catalog (see :meth:`before_load`); with ``standby``, a child forked earlier
+        is handed the job instead (:class:`Standby`), and ``prepare`` is the fallback when it is gone."""
         self.ctx, self.errors = ctx, errors
         self._prepare = prepare
         # per forked rule: its packed findings, internal errors and the files it left as they were
@@ -129,57 +130,41 @@ class RuleRunner:
         else:
             assert ctx is not None, "a runner without a context is made with before_load"
             config, records = ctx.catalog.config, len(ctx.catalog.records)
-        cores = worker_count(config.catalog.jobs if jobs is None else jobs, records, threshold=FORK_THRESHOLD, chunk=1)
-        here = threading.current_thread()
-        alone = here is threading.main_thread() and all(t.daemon for t in threading.enumerate() if t is not here)
-        if forked and cores > 1 and alone and hasattr(os, "fork"):
+        self._standby, self._job = standby if standby is not None else (None, None)
+        if forked and can_fork(config, records, jobs):
             self._start(forked)
         else:
             self._forked.clear()
+            if self._standby is not None:
+                self._standby.dismiss()
 
     @classmethod
     def before_load(
         cls, prepare: Callable[[], RuleContext], config: Config, records: int, rules: Iterable[Rule],
-        errors: list[tuple[str, str]], jobs: int | None = None,
+        errors: list[tuple[str, str]], jobs: int | None = None, standby: tuple[Standby, object] | None = None,
     ) -> RuleRunner:
         """A runner started before this process has loaded the catalog (of ``records`` record files): the
         child calls ``prepare`` for a context of its own — loading the catalog itself, on the other core,
         while this process loads its own — and this process sets :attr:`ctx` before asking for findings.
         A child forked after the load would share the catalog's pages, and the first write to each of them
-        (a reference count) copies it, in both processes: a fifth of a national title edit's D rules."""
-        return cls(None, rules, errors, jobs, prepare=prepare, size=(config, records))
+        (a reference count) copies it, in both processes: a fifth of a national title edit's D rules.
+        ``standby``: a :class:`Standby` and the job to hand it, when one was forked for these rules."""
+        return cls(None, rules, errors, jobs, prepare=prepare, size=(config, records), standby=standby)
 
     def _start(self, rules: list[Rule]) -> None:
-        read_end, write_end = os.pipe()
-        for stream in (sys.stdout, sys.stderr):  # nothing buffered may be written twice
-            stream.flush()
-        gc.freeze()  # the child's collector leaves the catalog's pages alone (shared, not copied)
-        try:
-            pid = os.fork()
-        except OSError:
-            gc.unfreeze()
-            os.close(read_end)
-            os.close(write_end)
+        handed = self._standby.hand([rule.code for rule in rules], self._job) if self._standby is not None else None
+        if handed is None:
+            handed = _fork(lambda write_end: _serve(write_end, self._context, rules))
+        if handed is None:
             self._forked.clear()  # no process to be had: run them here
             return
-        if pid == 0:  # the child
-            code = 1
-            try:
-                os.close(read_end)
-                sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - never the parent's streams
-                ctx = self._prepare() if self._prepare is not None else self.ctx
-                assert ctx is not None
-                with os.fdopen(write_end, "wb") as out:
-                    _check_in_child(out, ctx, rules)
-                for action in ctx.deferred:  # the results are out: the main process goes on meanwhile
-                    action()
-                code = 0
-            finally:
-                os._exit(code)
-        gc.unfreeze()
-        os.close(write_end)
-        self._child = (pid, read_end)
+        self._child = handed
         atexit.register(self._abandon)  # an exit without the results must not leave the child behind
+
+    def _context(self) -> RuleContext:
+        ctx = self._prepare() if self._prepare is not None else self.ctx
+        assert ctx is not None
+        return ctx
 
     def abandon(self) -> None:
         """The child's results will not be asked for: stop it rather than wait for it."""
@@ -235,6 +220,8 @@ class RuleRunner:
         return check(rule, ctx, self.errors)
 
 
+P = TypeVar("P")  # what a standby child made ready for its job
+
 # Forked children that sent their results and may still be doing what their rules deferred (ctx.deferred).
 _FINISHING: list[int] = []
 
@@ -259,6 +246,130 @@ def _stop(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
         os.waitpid(pid, 0)
+
+
+def can_fork(config: Config, records: int, jobs: int | None) -> bool:
+    """Whether rules may run in a forked child: two or more cores, ``jobs`` not 1, a large catalog (of
+    ``records`` records), ``os.fork``, called from the main thread while any other thread is a daemon."""
+    cores = worker_count(config.catalog.jobs if jobs is None else jobs, records, threshold=FORK_THRESHOLD, chunk=1)
+    here = threading.current_thread()
+    alone = here is threading.main_thread() and all(t.daemon for t in threading.enumerate() if t is not here)
+    return cores > 1 and alone and hasattr(os, "fork")
+
+
+def _fork(body: Callable[[int], None]) -> tuple[int, int] | None:
+    """A bare ``os.fork`` whose child runs ``body`` with the write end of a pipe and leaves with ``os._exit``
+    (0 when ``body`` returned); (its pid, the read end), or None when no process can be had."""
+    read_end, write_end = os.pipe()
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered may be written twice
+        stream.flush()
+    gc.freeze()  # the child's collector leaves the parent's pages alone (shared, not copied)
+    try:
+        pid = os.fork()
+    except OSError:
+        gc.unfreeze()
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(read_end)
+            sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - never the parent's streams
+            body(write_end)
+            code = 0
+        finally:
+            os._exit(code)
+    gc.unfreeze()
+    os.close(write_end)
+    return pid, read_end
+
+
+def _serve(write_end: int, context: Callable[[], RuleContext], rules: list[Rule]) -> None:
+    """In a forked child: the rules' findings written to the pipe, then what they deferred."""
+    ctx = context()
+    with os.fdopen(write_end, "wb") as out:
+        _check_in_child(out, ctx, rules)
+    for action in ctx.deferred:  # the results are out: the main process goes on meanwhile
+        action()
+
+
+class Standby:
+    """A child forked ahead of its job: it gets ready (``ready``: at national scale, loading the catalog as
+    the cache last knew it) while this process checks the disk and works out which rules must run again, then
+    waits for the job. Handed one (:meth:`hand`: rule codes and data that can be pickled), it makes the rules'
+    context with ``make`` and serves them as a :class:`RuleRunner`'s child does; dismissed, it is killed
+    (it writes nothing before its job). An incremental lint run's D rules otherwise start loading only once
+    the disk is checked: at 100 000 records, a second after the run began."""
+
+    def __init__(self, pid: int, jobs: int, results: int, codes: frozenset[str]) -> None:
+        self._pid, self._jobs, self._results, self._codes = pid, jobs, results, codes
+        self._waiting = True  # neither handed its job nor dismissed
+
+    @classmethod
+    def start(
+        cls, ready: Callable[[], P], make: Callable[[P, object], RuleContext], rules: Iterable[Rule],
+        config: Config, records: int, jobs: int | None,
+    ) -> Standby | None:
+        """A standby for ``rules`` (those of them :data:`FORKED`); None when they would not be forked."""
+        by_code = {rule.code: rule for rule in rules if rule.code.startswith(FORKED) and not isinstance(rule, RecordRule)}
+        if not by_code or not can_fork(config, records, jobs):
+            return None
+        job_read, job_write = os.pipe()
+
+        def body(write_end: int) -> None:
+            os.close(job_write)
+            prepared = ready()
+            with os.fdopen(job_read, "rb") as stream:
+                try:
+                    codes, job = pickle.load(stream)  # our own parent's data, never a file's
+                except EOFError:
+                    return  # dismissed
+            _serve(write_end, lambda: make(prepared, job), [by_code[code] for code in codes])
+
+        forked = _fork(body)
+        os.close(job_read)
+        if forked is None:
+            os.close(job_write)
+            return None
+        standby = cls(forked[0], job_write, forked[1], frozenset(by_code))
+        atexit.register(standby.dismiss)
+        return standby
+
+    def hand(self, codes: list[str], job: object) -> tuple[int, int] | None:
+        """Give the standby its job: (its pid, the read end of its results), as :func:`_fork` answers; None
+        when it was handed one already or is not for these rules (the caller forks afresh). The job is
+        written by a daemon thread: the standby reads it once ready, and a pipe holds only 64 KiB."""
+        if not self._waiting or not set(codes) <= self._codes:
+            return None
+        self._waiting = False
+        atexit.unregister(self.dismiss)
+        payload = pickle.dumps((codes, job), protocol=pickle.HIGHEST_PROTOCOL)
+        threading.Thread(target=_write_all, args=(self._jobs, payload), daemon=True).start()
+        return self._pid, self._results
+
+    def dismiss(self) -> None:
+        """No job will come: stop the standby (a no-op once it was handed its job)."""
+        if not self._waiting:
+            return
+        self._waiting = False
+        atexit.unregister(self.dismiss)
+        _stop(self._pid)
+        os.close(self._jobs)
+        os.close(self._results)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write ``data`` to a pipe and close it; a reader that died (the results then never come) is no error
+    here: the runner that waits for them finds the pipe closed and runs the rules itself."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _check_in_child(out: BinaryIO, ctx: RuleContext, rules: list[Rule]) -> None:

@@ -36,10 +36,12 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.loader import (
     YAML_SUFFIXES,
+    Reusable,
     cached_record,
     load_catalog,
     load_records,
     record_rels_among,
+    reusable,
     walk_files,
 )
 from gbstd.catalog.yamlio import read_bytes
@@ -47,6 +49,7 @@ from gbstd.engine import (
     FORKED,
     RuleRunner,
     Selection,
+    Standby,
     check,
     collect_findings,
     finish,
@@ -75,6 +78,7 @@ from gbstd.incremental import (
     shared_files,
     state_shard,
 )
+from gbstd.lint_standby import DuplicateJob, rerun_context, start_standby
 from gbstd.model.config import Config
 from gbstd.plans import evidence_states, evidence_unchanged
 from gbstd.rules import Rule, RuleContext
@@ -189,8 +193,31 @@ def lint_catalog(
         return LintOutcome(result, catalog.files, only_paths=only_paths)
 
     everything = files_linted(root, cache.directory)
-    hashes = _known_hashes(root, everything, cache)
     head = _result_head(cache, config, as_of, selection, only_paths)
+    # Few files changed: start from the last run's state; many (or a first run): load everything. The state
+    # is of any day (it knows which findings read the day), so it is found without ``as_of``.
+    state_head = input_digest([part for at, part in enumerate(head[:-1]) if at != DAY_AT])
+    state = LintState.load(cache, state_head)
+    # With a state to start from, the D rules' child is forked now and loads the catalog while the disk is
+    # checked (gbstd.lint_standby); it is killed when they need not run again
+    standby = start_standby(root, config, cache, everything, _runnable(selection), jobs) if state else None
+    try:
+        return _lint_from(root, config, as_of, selection, cache, everything, head, state_head, state, standby,
+                          jobs, progress, on_total, only_paths, output_key)
+    finally:
+        if standby is not None:
+            standby.dismiss()
+
+
+def _lint_from(
+    root: Path, config: Config, as_of: dt.date, selection: Selection, cache: Cache, everything: list[str],
+    head: list[str], state_head: str, state: LintState | None, standby: Standby | None, jobs: int | None,
+    progress: Callable[[int], None] | None, on_total: Callable[[int], None] | None, only_paths: set[str] | None,
+    output_key: str | None,
+) -> LintOutcome:
+    """:func:`lint_catalog` with the cache, once the files are listed: the stored result when it is this run's,
+    else an incremental run from ``state`` (when every file's hash is known), else a full one."""
+    hashes = _known_hashes(root, everything, cache)
     if _hash_the_few(root, hashes, cache, config):
         stored = _stored(root, cache, head, hashes)
         if stored is not None:
@@ -215,18 +242,16 @@ def lint_catalog(
                 cache.save()
                 return outcome
 
-    # Few files changed: start from the last run's state; many (or a first run): load everything. The state
-    # is of any day (it knows which findings read the day), so it is found without ``as_of``.
-    state_head = input_digest([part for at, part in enumerate(head[:-1]) if at != DAY_AT])
     few = all(sha is not None for sha in hashes.values())
-    state = LintState.load(cache, state_head) if few else None
     analysis = None
-    if state is not None:
+    if state is not None and few:
         analysis = _incremental(
             root, config, as_of, selection, hashes, state, cache, jobs, only_paths, output_key,
-            record_rels_among(root, config, everything, cache.directory),
+            record_rels_among(root, config, everything, cache.directory), standby,
         )
     if analysis is None:
+        if standby is not None:
+            standby.dismiss()  # the full run's load takes both cores
         analysis = _full(
             root, config, as_of, selection, hashes, state_head, cache, jobs, progress, on_total, only_paths
         )
@@ -451,10 +476,11 @@ def _distribute(
 def _incremental(
     root: Path, config: Config, as_of: dt.date, selection: Selection, hashes: dict[str, str | None],
     state: LintState, cache: Cache, jobs: int | None, only_paths: set[str] | None, output_key: str | None,
-    rels: list[str],
+    rels: list[str], standby: Standby | None = None,
 ) -> Analysis | None:
     """Re-check only what the changed record files can affect (``rels``: the record files); None when a full
-    run is due (the system, notes, projects or plans changed, or too many records did, or the state is damaged)."""
+    run is due (the system, notes, projects or plans changed, or too many records did, or the state is damaged).
+    ``standby``: the D rules' child forked ahead (:mod:`gbstd.lint_standby`), handed their job if they run."""
     others = load_shared_files(root, config)
     evidence = evidence_states(others.catalog)
     shared = shared_digest(others.files, hashes, evidence)
@@ -516,6 +542,8 @@ def _incremental(
     stale = [rule for rule in catalog_rules
              if state.rules.get(rule.code) != on_day(digests[rule.code], today if rule.code in state.dated else None)]
     redated = [rule for rule in rules if scope(rule) == "record" and rule.code in other_day]
+    if standby is not None and not any(rule.code.startswith(FORKED) for rule in stale):
+        standby.dismiss()  # no D rule runs again: the other core is this run's
     for code in [code for code in state.rules if code not in digests]:
         del state.rules[code]
     moved: set[str] | None = set()  # record files whose re-run rules' findings changed (None: unknown)
@@ -527,7 +555,7 @@ def _incremental(
         try:
             moved, loaded, rerun_read = _rerun(
                 root, config, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes, rels,
-                redated, [rule.code for rule in rules if scope(rule) == "record"],
+                redated, [rule.code for rule in rules if scope(rule) == "record"], standby, reusable(partial),
             )
         except _DamagedState:
             return None
@@ -559,7 +587,8 @@ def _incremental(
 def _rerun(
     root: Path, config: Config, as_of: dt.date, stale: list[Rule], digests: dict[str, str], state: LintState,
     cache: Cache, jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None],
-    changes: Changes, rels: list[str], redated: list[Rule], local_order: list[str],
+    changes: Changes, rels: list[str], redated: list[Rule], local_order: list[str], standby: Standby | None = None,
+    fresh: dict[str, Reusable] | None = None,
 ) -> tuple[set[str] | None, Catalog, set[str]]:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
     findings in ``state``; the D rules in a forked child while the others run here, as a full run does (the
@@ -571,33 +600,33 @@ def _rerun(
     catalog it loaded (for the outcome to hold: see LintOutcome); and the rules that read the day.
 
     ``redated``: record rules whose findings read another day than this run's, checked again on every record
-    (their rows replaced in each file's entry, in ``local_order``, the order a full run keeps them in)."""
+    (their rows replaced in each file's entry, in ``local_order``, the order a full run keeps them in).
+    ``standby``, when given, is handed the D rules' job (``fresh``: the edited records, as this run read them)
+    instead of a child forked now."""
     # the D rules score only the duplicate candidates' components whose inputs changed (and leave the findings
     # of the others in the state's files when the state holds the memo's findings); one memo (one token) for
     # this process and the child, each giving it the catalog it loads
     memo = memo_for(cache, [rule.code for rule in stale], None, state.memos)
-
-    def context(catalog: Catalog) -> RuleContext:
-        ctx = RuleContext(catalog, as_of)
-        ctx.changes = changes  # a rule that can tell which records an edit affects re-checks only those
-        if memo is not None:
-            memo.catalog = catalog
-        ctx.duplicate_memo = memo
-        return ctx
 
     def load(workers: int | None) -> Catalog:
         # every file's hash is known since the run began, and the record files were listed when it started;
         # findings are positioned from the state's entries (and the files they are in), not from kept positions
         return load_catalog(root, cache=cache, jobs=workers, known=hashes, rels=rels, positions=False)
 
+    handing = None if standby is None else (standby, DuplicateJob(
+        as_of, rels, hashes, fresh or {}, changes, memo.codes if memo else [], memo.token if memo else "",
+        state.memos,
+    ))
     # the D rules' child loads the catalog itself (one process: no pool inside a bare fork) while this one does
-    runner = RuleRunner.before_load(lambda: context(load(1)), config, len(rels), stale, errors, jobs)
+    runner = RuleRunner.before_load(
+        lambda: rerun_context(load(1), as_of, changes, memo), config, len(rels), stale, errors, jobs, handing
+    )
     try:
         catalog = load(jobs)
     except BaseException:
         runner.abandon()
         raise
-    ctx = runner.ctx = context(catalog)
+    ctx = runner.ctx = rerun_context(catalog, as_of, changes, memo)
     before = {rule.code: state.elsewhere.get(rule.code) for rule in stale}
     moved: set[str] = set()
     if redated:

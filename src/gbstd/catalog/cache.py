@@ -579,9 +579,7 @@ class Cache:
     def known_hashes(self, root: Path | str, rels: Iterable[str]) -> dict[str, str | None]:
         """:meth:`known_hash_at` for many files: the file table read whole once, one ``lstat`` per file and the
         checks inline (a national catalog's warm run asks this for 100 000 files)."""
-        table: dict[str, Any] = {}
-        for entries in self.files.shards.values():
-            table.update(entries)
+        table = self._file_table()
         top, is_link = os.path.join(root, ""), stat.S_ISLNK
         found: dict[str, str | None] = {}
         with _Directories(top) as directories:
@@ -598,6 +596,13 @@ class Cache:
                     found[rel] = _trusted_sha(entry, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         return found
 
+    def _file_table(self) -> dict[str, Any]:
+        """Every file's entry, the file table read whole (one dict: a lookup per file, not per shard)."""
+        table: dict[str, Any] = {}
+        for entries in self.files.shards.values():
+            table.update(entries)
+        return table
+
     def hashed_before(self, rels: Iterable[str]) -> dict[str, str]:
         """The content hash each of ``rels`` had when it was last hashed, whatever its fingerprint says now (a
         file copied, checked out again or restored with the cache has a new one), where the cache has that
@@ -609,6 +614,13 @@ class Cache:
             if type(entry) is list and len(entry) == 6 and type(entry[4]) is str and self.parsed(entry[4]):
                 found[rel] = entry[4]
         return found
+
+    def last_hashes(self, rels: Iterable[str]) -> dict[str, str]:
+        """The content hash each of ``rels`` had when it was last hashed, whatever its fingerprint says now: what
+        the catalog most likely holds, for a guess made before the disk is checked (:mod:`gbstd.lint_standby`)."""
+        table = self._file_table()
+        return {rel: entry[4] for rel in rels
+                if type(entry := table.get(rel)) is list and len(entry) == 6 and type(entry[4]) is str}
 
     def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
         entry = self.files.get(rel)

@@ -78,6 +78,11 @@ def find_groups(*args: Any, **kwargs: Any) -> DuplicateGroups:
     return find(*args, **kwargs)
 
 
+def import_detection() -> None:
+    """Import what :func:`find_groups` needs ahead of it (a process that waits for its job does it meanwhile)."""
+    import gbstd.similarity  # noqa: F401
+
+
 # What a rule names in ``RuleContext.remade`` when it cannot tell which files it re-made (its incremental inputs
 # are damaged): the incremental run gives way to a full one. No file's path is empty.
 REMADE_UNKNOWN: frozenset[str] = frozenset({""})

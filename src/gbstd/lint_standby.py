@@ -1,0 +1,93 @@
+"""The D rules' child of an incremental lint run, forked before the run knows it needs one.
+
+An incremental run learns which record files changed, and whether a group of fields the D rules read is among
+the changes, only after one ``lstat`` per file and a look at the lint state: at 100 000 records a second and a
+half after it began. Only then did the D rules' child start, by loading the whole catalog from the cache (two
+seconds more), before detecting duplicates. A :class:`gbstd.engine.Standby` forked as soon as the files are
+listed loads the catalog as the cache last knew it (each file's last content hash) meanwhile, and the
+:class:`DuplicateJob` it is handed — when the D rules must run again — says what the run found: the record
+files and their hashes now, the records of the edited files, and what the rules' context needs. The catalog
+it then makes is the one the run's own load makes, record for record: a record whose hash it had loaded is
+taken over, any other is read as the load would read it. No job (nothing the D rules read changed, or a full
+run): it is killed, having written nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from gbstd.catalog.cache import Cache
+from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.loader import Reusable, load_catalog, record_rels_among, reusable
+from gbstd.engine import Standby
+from gbstd.model.config import Config
+from gbstd.rules import Rule, RuleContext
+from gbstd.rules._dupes_memo import DuplicateMemo, memo_for
+from gbstd.rules.base import Changes, import_detection
+
+# Below this many files the disk is checked in a tenth of a second or less (10 000 records): too short to load
+# the catalog meanwhile, and a second busy core slows this process's own work more than the standby saves.
+STANDBY_THRESHOLD = 30_000
+
+
+@dataclass(frozen=True)
+class DuplicateJob:
+    """What a standby needs to run the D rules as the run's own child would: the day, the record files and
+    every file's content hash now, the edited records as this run read them (``fresh``), the changes, and the
+    duplicate memo's rules, token (one memo for the run and its child) and the lint state's memo tokens."""
+
+    as_of: dt.date
+    rels: list[str]
+    hashes: Mapping[str, str | None]
+    fresh: Mapping[str, Reusable]
+    changes: Changes
+    memo_codes: list[str]
+    memo_token: str
+    memo_runs: Mapping[str, str]
+
+
+def rerun_context(catalog: Catalog, as_of: dt.date, changes: Changes, memo: DuplicateMemo | None) -> RuleContext:
+    """The context in which an incremental run's re-run catalog-wide rules check the whole ``catalog``: a rule
+    that can tell which records an edit affects re-checks only those (``changes``), the D rules with ``memo``
+    (given this catalog)."""
+    ctx = RuleContext(catalog, as_of)
+    ctx.changes = changes
+    if memo is not None:
+        memo.catalog = catalog
+    ctx.duplicate_memo = memo
+    return ctx
+
+
+def start_standby(
+    root: Path, config: Config, cache: Cache, files: list[str], rules: list[Rule], jobs: int | None
+) -> Standby | None:
+    """A standby for the D rules among ``rules`` over the catalog whose files (all of them, as lint lists
+    them) are ``files``; None for a catalog below :data:`STANDBY_THRESHOLD` files, or when they would not run
+    in a child (see :func:`gbstd.engine.can_fork`)."""
+    if len(files) < STANDBY_THRESHOLD:
+        return None
+
+    def ready() -> dict[str, Reusable]:
+        rels = record_rels_among(root, config, files, cache.directory)
+        last = cache.last_hashes(rels)
+        catalog = load_catalog(
+            root, cache=cache, jobs=1, known=last, rels=[rel for rel in rels if rel in last], positions=False
+        )
+        import_detection()  # the similarity package's imports, while the job is still being made
+        return reusable(catalog)
+
+    def make(loaded: dict[str, Reusable], job: object) -> RuleContext:
+        assert isinstance(job, DuplicateJob)
+        catalog = load_catalog(
+            root, cache=cache, jobs=1, known=job.hashes, rels=job.rels, reuse={**loaded, **job.fresh},
+            positions=False,
+        )
+        memo = memo_for(cache, job.memo_codes, None, job.memo_runs)
+        if memo is not None:
+            memo.token = job.memo_token
+        return rerun_context(catalog, job.as_of, job.changes, memo)
+
+    return Standby.start(ready, make, rules, config, len(files), jobs)
