@@ -4,6 +4,7 @@ findings stay those of a cold run (the random-edit equivalence test is in ``test
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -12,6 +13,8 @@ from typing import Any
 
 import pytest
 
+import gbstd.engine as engine
+import gbstd.lint_standby as lint_standby
 from gbstd.catalog.cache import RACY_NS
 from gbstd.rules import base
 from gbstd.similarity import DuplicateGroups
@@ -429,6 +432,18 @@ def test_a_title_edit_starts_the_d_rules_child_before_loading_the_catalog(
     assert d_findings(incremental)
 
 
+def standby_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample, linted once (its lint state written), with the D rules' child and the standby forked
+    whatever the catalog's size; skipped on one core."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the child runs only with two or more cores")
+    root = copy_sample(tmp_path)
+    lint_json(root)
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 0)
+    return root
+
+
 @pytest.mark.parametrize("dies", [None, "ready", "job"])
 def test_a_standby_forked_before_the_disk_is_checked_runs_the_d_rules_of_a_title_edit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dies: str | None
@@ -437,17 +452,7 @@ def test_a_standby_forked_before_the_disk_is_checked_runs_the_d_rules_of_a_title
     loads the catalog as the cache last knew it, and is handed the job once the run knows the D rules must run
     again; the result is a cold run's. A standby that dies while it gets ready, or once handed its job, leaves
     the D rules to this process, with the same result."""
-    import os
-
-    import gbstd.engine as engine
-    import gbstd.lint_standby as lint_standby
-
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("the child runs only with two or more cores")
-    root = copy_sample(tmp_path)
-    lint_json(root)
-    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
-    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 0)
+    root = standby_catalog(tmp_path, monkeypatch)
     if dies == "ready":
         monkeypatch.setattr(lint_standby, "reusable", lambda catalog: os._exit(9))
     if dies == "job":
@@ -474,17 +479,7 @@ def test_a_standby_forked_before_the_disk_is_checked_runs_the_d_rules_of_a_title
 def test_a_standby_that_gets_no_job_is_stopped_and_reaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No D rule to run again (a comment, nothing changed, a full run): the standby is killed and waited for
     before lint returns, never left behind in a long-lived process."""
-    import os
-
-    import gbstd.engine as engine
-    import gbstd.lint_standby as lint_standby
-
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("the child runs only with two or more cores")
-    root = copy_sample(tmp_path)
-    lint_json(root)
-    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
-    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 0)
+    root = standby_catalog(tmp_path, monkeypatch)
     started: list[engine.Standby] = []
     start = engine.Standby.start.__func__  # type: ignore[attr-defined]
 
