@@ -505,6 +505,64 @@ def test_a_standby_that_gets_no_job_is_stopped_and_reaped(tmp_path: Path, monkey
             os.waitpid(standby._pid, os.WNOHANG)
 
 
+def test_a_standby_writes_nothing_to_the_cache_before_its_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A standby may be killed at any moment until it is handed its job: it writes nothing meanwhile, even
+    when the cache lacks the parsed data it had to read the files again for (no half-written shard, none of
+    a cache older than the run's). Here nothing changed, the stored result stands and no job comes."""
+    import gbstd.linting as linting
+
+    root = standby_catalog(tmp_path, monkeypatch)
+    cache = root / ".gbstd-cache"
+    shutil.rmtree(cache / "records")
+    shutil.rmtree(cache / "positions", ignore_errors=True)
+    known = linting._known_hashes
+
+    def slow(*args: Any) -> Any:  # the standby gets ready (and would write) while the disk is checked
+        time.sleep(1.0)
+        return known(*args)
+
+    monkeypatch.setattr(linting, "_known_hashes", slow)
+    assert lint_json(root) == lint_json(root, "--no-cache")
+    assert not (cache / "records").exists() and not list(cache.rglob("*.tmp"))
+
+
+def test_a_standby_that_cannot_be_handed_its_job_is_stopped_and_the_d_rules_still_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job cannot reach the standby (no thread to write it): the standby is stopped and reaped at once, and
+    the D rules run in a child forked afresh, with a cold run's result."""
+    import threading
+
+    root = standby_catalog(tmp_path, monkeypatch)
+    started: list[engine.Standby] = []
+    start = engine.Standby.start.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type[engine.Standby], *args: Any) -> engine.Standby | None:
+        standby = start(cls, *args)
+        started.extend([standby] if standby is not None else [])
+        return standby
+
+    real_start = threading.Thread.start
+
+    def no_writer(self: threading.Thread) -> None:
+        if getattr(self, "_target", None) is engine._write_all:
+            raise RuntimeError("can't start new thread")
+        real_start(self)
+
+    monkeypatch.setattr(engine.Standby, "start", classmethod(spy))
+    monkeypatch.setattr(threading.Thread, "start", no_writer)
+    path = records(root)[0]
+    data = load(path)
+    data["title"] = "第九百号独有主题事项管理规范"
+    dump(path, data)
+    incremental = lint_json(root, "--jobs", "2")
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0]._pid, os.WNOHANG)
+    assert incremental == lint_json(root, "--no-cache")
+    assert d_findings(incremental)
+
+
 def test_a_changed_since_run_takes_the_components_the_memo_knows(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
     """A pull request's run (`--changed-since`) reports on the changed files with every rule run on the whole
     catalog; its D rules score only the candidate components the lint cache's memo does not know, and find

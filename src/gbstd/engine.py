@@ -117,7 +117,9 @@ class RuleRunner:
                  size: tuple[Config, int] | None = None, standby: tuple[Standby, object] | None = None) -> None:
         """With ``prepare`` the child makes its own context (loading its own catalog) and this process sets
         :attr:`ctx` once it has its catalog (see :meth:`before_load`); with ``standby``, a child forked earlier
-        is handed the job instead (:class:`Standby`), and ``prepare`` is the fallback when it is gone."""
+        is handed the job instead (:class:`Standby`). A standby that cannot take it (handed one already, not
+        for these rules) leaves it to a child forked with ``prepare``; one that dies, like any child, leaves the
+        rules to this process."""
         self.ctx, self.errors = ctx, errors
         self._prepare = prepare
         # per forked rule: its packed findings, internal errors and the files it left as they were
@@ -342,10 +344,14 @@ class Standby:
         written by a daemon thread: the standby reads it once ready, and a pipe holds only 64 KiB."""
         if not self._waiting or not set(codes) <= self._codes:
             return None
-        self._waiting = False
+        try:
+            payload = pickle.dumps((codes, job), protocol=pickle.HIGHEST_PROTOCOL)
+            threading.Thread(target=_write_all, args=(self._jobs, payload), daemon=True).start()
+        except Exception:  # no job it could be given (no memory, no thread): it must not wait for ever
+            self.dismiss()
+            return None
+        self._waiting = False  # the thread owns the pipe now, and the runner the child
         atexit.unregister(self.dismiss)
-        payload = pickle.dumps((codes, job), protocol=pickle.HIGHEST_PROTOCOL)
-        threading.Thread(target=_write_all, args=(self._jobs, payload), daemon=True).start()
         return self._pid, self._results
 
     def dismiss(self) -> None:

@@ -9,7 +9,7 @@ listed loads the catalog as the cache last knew it (each file's last content has
 files and their hashes now, the records of the edited files, and what the rules' context needs. The catalog
 it then makes is the one the run's own load makes, record for record: a record whose hash it had loaded is
 taken over, any other is read as the load would read it. No job (nothing the D rules read changed, or a full
-run): it is killed, having written nothing.
+run): it is killed, having written nothing (its cache is read-only until it has made the job's catalog).
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ def start_standby(
         return None
 
     def ready() -> dict[str, Reusable]:
+        # Killed at any moment until handed its job, it writes nothing (no half-written file, no shard of a
+        # cache older than the run's): what its loads learn, the run's own load learns and writes.
+        cache.read_only = True
         rels = record_rels_among(root, config, files, cache.directory)
         last = cache.last_hashes(rels)
         catalog = load_catalog(
@@ -85,6 +88,7 @@ def start_standby(
             root, cache=cache, jobs=1, known=job.hashes, rels=job.rels, reuse={**loaded, **job.fresh},
             positions=False,
         )
+        cache.read_only = False  # the D rules' memo is this child's to write, as a freshly forked one's is
         memo = memo_for(cache, job.memo_codes, None, job.memo_runs)
         if memo is not None:
             memo.token = job.memo_token

@@ -512,6 +512,9 @@ class Cache:
 
     def __init__(self, directory: Path, tool: str, config: str) -> None:
         self.directory, self.tool, self.config = directory, tool, config
+        # set by a process that may be killed at any moment and whose learning another process writes anyway
+        # (a lint standby getting ready: gbstd.lint_standby): nothing is written, what it learns is let go
+        self.read_only = False
         self.files = _Store(self, "files", shard_of_path)
         self.records = _Store(self, "records", _shard_of_hash)
         # where each parsed content's top-level fields start: apart from the parsed data, so that a load that
@@ -540,7 +543,10 @@ class Cache:
         return document
 
     def write_json(self, name: str, document: dict[str, Any]) -> str | None:
-        """Write a cache document atomically; the digest of its bytes, or None when it could not be written."""
+        """Write a cache document atomically; the digest of its bytes, or None when it could not be written
+        (or the cache is :attr:`read_only`)."""
+        if self.read_only:
+            return None
         try:
             if not (self.directory / ".gitignore").is_file():
                 self.directory.mkdir(parents=True, exist_ok=True)
