@@ -444,6 +444,29 @@ def standby_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def retitled(root: Path) -> list[str]:
+    """The first record given a title of its own, then linted (findings as :func:`lint_json` gives them)."""
+    path = records(root)[0]
+    data = load(path)
+    data["title"] = "第九百号独有主题事项管理规范"
+    dump(path, data)
+    return lint_json(root, "--jobs", "2")
+
+
+def standbys_started(monkeypatch: pytest.MonkeyPatch) -> list[engine.Standby]:
+    """Every standby forked from now on, in order."""
+    started: list[engine.Standby] = []
+    start = engine.Standby.start.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type[engine.Standby], *args: Any) -> engine.Standby | None:
+        standby = start(cls, *args)
+        started.extend([standby] if standby is not None else [])
+        return standby
+
+    monkeypatch.setattr(engine.Standby, "start", classmethod(spy))
+    return started
+
+
 @pytest.mark.parametrize("dies", [None, "ready", "job"])
 def test_a_standby_forked_before_the_disk_is_checked_runs_the_d_rules_of_a_title_edit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dies: str | None
@@ -466,11 +489,7 @@ def test_a_standby_forked_before_the_disk_is_checked_runs_the_d_rules_of_a_title
         return handed[-1]
 
     monkeypatch.setattr(engine.Standby, "hand", spy)
-    path = records(root)[0]
-    data = load(path)
-    data["title"] = "第九百号独有主题事项管理规范"
-    dump(path, data)
-    incremental = lint_json(root, "--jobs", "2")
+    incremental = retitled(root)
     assert len(handed) == 1 and handed[0] is not None  # the standby took the job: no second fork
     assert incremental == lint_json(root, "--no-cache")
     assert d_findings(incremental)
@@ -480,16 +499,7 @@ def test_a_standby_that_gets_no_job_is_stopped_and_reaped(tmp_path: Path, monkey
     """No D rule to run again (a comment, nothing changed, a full run): the standby is killed and waited for
     before lint returns, never left behind in a long-lived process."""
     root = standby_catalog(tmp_path, monkeypatch)
-    started: list[engine.Standby] = []
-    start = engine.Standby.start.__func__  # type: ignore[attr-defined]
-
-    def spy(cls: type[engine.Standby], *args: Any) -> engine.Standby | None:
-        standby = start(cls, *args)
-        if standby is not None:
-            started.append(standby)
-        return standby
-
-    monkeypatch.setattr(engine.Standby, "start", classmethod(spy))
+    started = standbys_started(monkeypatch)
     monkeypatch.setattr(engine.Standby, "hand", lambda *args: pytest.fail("no job to hand"))
     path = records(root)[0]
     with path.open("a", encoding="utf-8") as handle:
@@ -534,14 +544,6 @@ def test_a_standby_that_cannot_be_handed_its_job_is_stopped_and_the_d_rules_stil
     import threading
 
     root = standby_catalog(tmp_path, monkeypatch)
-    started: list[engine.Standby] = []
-    start = engine.Standby.start.__func__  # type: ignore[attr-defined]
-
-    def spy(cls: type[engine.Standby], *args: Any) -> engine.Standby | None:
-        standby = start(cls, *args)
-        started.extend([standby] if standby is not None else [])
-        return standby
-
     real_start = threading.Thread.start
 
     def no_writer(self: threading.Thread) -> None:
@@ -549,13 +551,9 @@ def test_a_standby_that_cannot_be_handed_its_job_is_stopped_and_the_d_rules_stil
             raise RuntimeError("can't start new thread")
         real_start(self)
 
-    monkeypatch.setattr(engine.Standby, "start", classmethod(spy))
+    started = standbys_started(monkeypatch)
     monkeypatch.setattr(threading.Thread, "start", no_writer)
-    path = records(root)[0]
-    data = load(path)
-    data["title"] = "第九百号独有主题事项管理规范"
-    dump(path, data)
-    incremental = lint_json(root, "--jobs", "2")
+    incremental = retitled(root)
     assert len(started) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(started[0]._pid, os.WNOHANG)
