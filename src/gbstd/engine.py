@@ -125,7 +125,7 @@ class RuleRunner:
         # per forked rule: its packed findings, internal errors and the files it left as they were
         self._results: dict[str, tuple[_Packed | list[Finding] | None, list[tuple[str, str]], frozenset[str] | None]] | None = None
         self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
-        forked = [rule for rule in rules if rule.code.startswith(FORKED) and not isinstance(rule, RecordRule)]
+        forked = forked_rules(rules)
         self._forked = {rule.code for rule in forked}
         if size is not None:
             config, records = size
@@ -250,6 +250,11 @@ def _stop(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
+def forked_rules(rules: Iterable[Rule]) -> list[Rule]:
+    """Those of ``rules`` that run in a forked child when one can be had (:data:`FORKED`, catalog-wide)."""
+    return [rule for rule in rules if rule.code.startswith(FORKED) and not isinstance(rule, RecordRule)]
+
+
 def can_fork(config: Config, records: int, jobs: int | None) -> bool:
     """Whether rules may run in a forked child: two or more cores, ``jobs`` not 1, a large catalog (of
     ``records`` records), ``os.fork``, called from the main thread while any other thread is a daemon."""
@@ -314,7 +319,7 @@ class Standby:
         config: Config, records: int, jobs: int | None,
     ) -> Standby | None:
         """A standby for ``rules`` (those of them :data:`FORKED`); None when they would not be forked."""
-        by_code = {rule.code: rule for rule in rules if rule.code.startswith(FORKED) and not isinstance(rule, RecordRule)}
+        by_code = {rule.code: rule for rule in forked_rules(rules)}
         if not by_code or not can_fork(config, records, jobs):
             return None
         job_read, job_write = os.pipe()

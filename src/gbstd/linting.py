@@ -53,6 +53,7 @@ from gbstd.engine import (
     check,
     collect_findings,
     finish,
+    forked_rules,
     selected_rules,
     severity_of,
     suppressions,
@@ -542,7 +543,7 @@ def _incremental(
     stale = [rule for rule in catalog_rules
              if state.rules.get(rule.code) != on_day(digests[rule.code], today if rule.code in state.dated else None)]
     redated = [rule for rule in rules if scope(rule) == "record" and rule.code in other_day]
-    if standby is not None and not any(rule.code.startswith(FORKED) for rule in stale):
+    if standby is not None and not forked_rules(stale):
         standby.dismiss()  # no D rule runs again: the other core is this run's
     for code in [code for code in state.rules if code not in digests]:
         del state.rules[code]

@@ -493,6 +493,11 @@ def _shard_of_hash(sha: str) -> str:
     return "00"
 
 
+def _hashed(entry: Any) -> str | None:
+    """The content hash a file-table entry holds, whatever state of the file it was for; None when malformed."""
+    return entry[4] if type(entry) is list and len(entry) == 6 and type(entry[4]) is str else None
+
+
 def _trusted_sha(entry: Any, size: int, mtime_ns: int, ctime_ns: int, inode: int) -> str | None:
     """The content hash a file-table entry holds for a file of this size, mtime, ctime and inode; None when the
     entry is malformed, for another state of the file, or hashed within RACY_NS of its last change (a write in
@@ -616,17 +621,16 @@ class Cache:
         parsing them."""
         found: dict[str, str] = {}
         for rel in rels:
-            entry = self.files.get(rel)
-            if type(entry) is list and len(entry) == 6 and type(entry[4]) is str and self.parsed(entry[4]):
-                found[rel] = entry[4]
+            sha = _hashed(self.files.get(rel))
+            if sha is not None and self.parsed(sha):
+                found[rel] = sha
         return found
 
     def last_hashes(self, rels: Iterable[str]) -> dict[str, str]:
         """The content hash each of ``rels`` had when it was last hashed, whatever its fingerprint says now: what
         the catalog most likely holds, for a guess made before the disk is checked (:mod:`gbstd.lint_standby`)."""
         table = self._file_table()
-        return {rel: entry[4] for rel in rels
-                if type(entry := table.get(rel)) is list and len(entry) == 6 and type(entry[4]) is str}
+        return {rel: sha for rel in rels if (sha := _hashed(table.get(rel))) is not None}
 
     def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
         entry = self.files.get(rel)
