@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gbstd.model.code import CodeError, Nature, StandardCode, Tier
 
@@ -142,3 +144,35 @@ def test_an_internal_code_without_its_space_splits_at_the_prefix() -> None:
     assert StandardCode.parse("HNJGSW 102-2022", loose).canonical == "HNJGSW 102-2022"
     bench = re.compile(r"^[A-Z]{2}JGSW(\d{2}){0,2} \d+-\d{4}$")
     assert StandardCode.parse("HNJGSW4101 123-2024", bench).canonical == "HNJGSW4101 123-2024"
+
+
+# Pieces of code spellings, normal and not: the one-match reading of GB and DB codes in normal form must give
+# what normalising and the full chain of patterns give, code for code and reason for reason.
+_HEADS = ["GB", "GB/T", "GB/Z", "GBT", "GB/X", "gb/t", "ＧＢ／Ｔ", "DB", "DB41", "DB41/T", "DB41T", "DB4103", "DB4103/T",
+          "DB410305", "DB99", "DB4100", "DB41000", "DB1", "DB410312/Z", "JT/T", "T/CAGA", "HNJGSW", "DB41/T/T"]
+# weighted towards the normal form (a space, "-", ASCII digits, a four-digit year), which the shortcut reads
+_GAPS = [" "] * 8 + ["", "  ", "　", "\t", " / "]
+_DIGITS = st.sampled_from("0123456789" * 4 + "１٣")
+_NUMBERS = st.lists(st.text(_DIGITS, min_size=1, max_size=5), min_size=1, max_size=3).map(".".join)
+_DASHES = st.sampled_from(["-"] * 8 + ["—", "－", " - ", "", "--"])
+_YEARS = st.one_of(st.text(_DIGITS, min_size=4, max_size=4), st.text(_DIGITS, min_size=0, max_size=5))
+_TAILS = [""] * 8 + [" ", "\n"]
+
+
+@given(st.sampled_from(_HEADS), st.sampled_from(_GAPS), _NUMBERS, _DASHES, _YEARS, st.sampled_from(_TAILS))
+@settings(max_examples=1500, deadline=None)
+def test_the_normal_form_shortcut_reads_codes_as_the_full_parse(
+    head: str, gap: str, number: str, dash: str, year: str, tail: str
+) -> None:
+    raw = f"{head}{gap}{number}{dash}{year}{tail}"
+    for pattern in (None, INTERNAL):
+        try:
+            full = StandardCode._parse_spelling(raw, pattern)
+        except CodeError as exc:
+            with pytest.raises(CodeError) as shortcut:
+                StandardCode._parse(raw, pattern)
+            assert shortcut.value.reason == exc.reason
+        else:
+            code = StandardCode._parse(raw, pattern)
+            assert code == full and vars(code) == vars(full) and code.canonical == full.canonical
+            assert code == StandardCode(code.prefix, code.suffix, code.number, code.year_text, code.tier, code.region)
