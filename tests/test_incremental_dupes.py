@@ -515,6 +515,52 @@ def test_a_standby_that_gets_no_job_is_stopped_and_reaped(tmp_path: Path, monkey
             os.waitpid(standby._pid, os.WNOHANG)
 
 
+def test_a_standby_is_forked_by_the_catalogs_size_as_the_last_run_listed_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The standby is forked before the run lists the files, so the size it is judged by is the one the lint
+    state keeps from the last run: no standby below the threshold, one at it."""
+    from gbstd.linting import files_linted
+
+    root = standby_catalog(tmp_path, monkeypatch)
+    listed = json.loads((root / ".gbstd-cache" / "lint-state.json").read_text(encoding="utf-8"))["listed"]
+    assert listed == len(files_linted(root, root / ".gbstd-cache")) > 0
+    started = standbys_started(monkeypatch)
+    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", listed + 1)
+    assert retitled(root) == lint_json(root, "--no-cache")
+    assert started == []
+    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", listed)
+    lint_json(root)
+    assert len(started) == 1
+
+
+@pytest.mark.parametrize("records_dir", ["records", "./records", "."])
+def test_a_standby_preloads_the_record_files_the_cache_knows(tmp_path: Path, records_dir: str) -> None:
+    """What a standby loads while it waits is taken from the cache's file table, not a walk: the record files
+    lint last hashed, with those hashes, and nothing else."""
+    from gbstd.catalog.cache import Cache
+    from gbstd.catalog.config_file import load_config
+    from gbstd.catalog.loader import record_rels
+    from gbstd.lint_standby import _records_last_hashed
+
+    root = copy_sample(tmp_path)
+    if records_dir == ".":  # the whole catalog is the records directory (a flat catalog)
+        flat = tmp_path / "flat"
+        shutil.copytree(root / "records", flat)
+        shutil.copy(root / "gbstd.toml", flat / "gbstd.toml")
+        root = flat
+    config_file = root / "gbstd.toml"
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace('records = "records"', f'records = "{records_dir}"'), encoding="utf-8")
+    config = load_config(root)
+    assert config.catalog.records == records_dir
+    lint_json(root)
+    cache = Cache.open(root, config)
+    expected = cache.last_hashes(record_rels(root, config))
+    assert len(expected) == len(record_rels(root, config)) > 10
+    assert _records_last_hashed(root, config, cache) == expected
+
+
 def test_a_standby_writes_nothing_to_the_cache_before_its_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A standby may be killed at any moment until it is handed its job: it writes nothing meanwhile, even
     when the cache lacks the parsed data it had to read the files again for (no half-written shard, none of

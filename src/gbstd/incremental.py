@@ -251,6 +251,7 @@ class LintState:
     loaded: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)
     count: int = SHARD_COUNTS[0]  # how many shards
+    listed: int = 0  # how many files the run that wrote it listed: the catalog's size before they are listed again
 
     @classmethod
     def fresh(cls, head: str, shared: str, count: int = SHARD_COUNTS[0]) -> LintState:
@@ -275,13 +276,13 @@ class LintState:
             as_of, dated = document["as_of"], document["dated"]
             if not isinstance(as_of, str) or not isinstance(dated, list) or not all(isinstance(c, str) for c in dated):
                 return None
-            count = document["count"]
+            count, listed = document["count"], document.get("listed", 0)
             if len(sums) != len(GROUPS) or not all(isinstance(rows, list) for rows in elsewhere.values()) or (
-                count not in SHARD_COUNTS or set(shards) - set(shard_names(count))
+                count not in SHARD_COUNTS or set(shards) - set(shard_names(count)) or type(listed) is not int
             ):
                 return None
             return cls(head, str(document["shared"]), sums, rules, elsewhere, shards, str(document["result"]), memos,
-                       as_of, set(dated), count=count)
+                       as_of, set(dated), count=count, listed=listed)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
@@ -363,6 +364,7 @@ class LintState:
             "as_of": self.as_of,
             "dated": sorted(self.dated),
             "count": self.count,
+            "listed": self.listed,
         })
 
     def suppressed(self) -> set[tuple[str, str]]:

@@ -193,16 +193,16 @@ def lint_catalog(
             cache.save()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
 
-    everything = files_linted(root, cache.directory)
     head = _result_head(cache, config, as_of, selection, only_paths)
     # Few files changed: start from the last run's state; many (or a first run): load everything. The state
     # is of any day (it knows which findings read the day), so it is found without ``as_of``.
     state_head = input_digest([part for at, part in enumerate(head[:-1]) if at != DAY_AT])
     state = LintState.load(cache, state_head)
-    # With a state to start from, the D rules' child is forked now and loads the catalog while the disk is
-    # checked (gbstd.lint_standby); it is killed when they need not run again
-    standby = start_standby(root, config, cache, everything, _runnable(selection), jobs) if state else None
+    # With a state to start from, the D rules' child is forked now and loads the catalog while the files are
+    # listed and the disk is checked (gbstd.lint_standby); it is killed when they need not run again
+    standby = start_standby(root, config, cache, state.listed, _runnable(selection), jobs) if state else None
     try:
+        everything = files_linted(root, cache.directory)
         return _lint_from(root, config, as_of, selection, cache, everything, head, state_head, state, standby,
                           jobs, progress, on_total, only_paths, output_key)
     finally:
@@ -274,6 +274,7 @@ def _lint_from(
             rows = result.rows() if isinstance(result, StoredFindings) else (finding_to_json(f) for f in result.findings)
             written = cache.remember_result(digest, stored_head, rows)
         new_state.result = digest if written else ""  # the next incremental run starts from these rows
+        new_state.listed = len(everything)
         new_state.save(cache)
         result_id = written
     else:

@@ -626,10 +626,13 @@ class Cache:
                 found[rel] = sha
         return found
 
-    def last_hashes(self, rels: Iterable[str]) -> dict[str, str]:
-        """The content hash each of ``rels`` had when it was last hashed, whatever its fingerprint says now: what
-        the catalog most likely holds, for a guess made before the disk is checked (:mod:`gbstd.lint_standby`)."""
+    def last_hashes(self, rels: Iterable[str] | None = None) -> dict[str, str]:
+        """The content hash each of ``rels`` (None: every file the cache knows) had when it was last hashed,
+        whatever its fingerprint says now: what the catalog most likely holds, for a guess made before the disk
+        is checked (:mod:`gbstd.lint_standby`)."""
         table = self._file_table()
+        if rels is None:
+            return {rel: sha for rel, entry in table.items() if (sha := _hashed(entry)) is not None}
         return {rel: sha for rel in rels if (sha := _hashed(table.get(rel))) is not None}
 
     def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:

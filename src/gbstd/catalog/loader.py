@@ -470,7 +470,8 @@ def _reused(catalog: Catalog, rel: str, sha: str, reuse: Mapping[str, Reusable])
         return False
     catalog.hashes[rel] = sha
     catalog.records.append(earlier[1])
-    catalog.load_findings.extend(replace(finding) for finding in earlier[2])
+    if earlier[2]:  # most records have no load finding (100 000 empty generators: 0.04 s of a hand-over)
+        catalog.load_findings.extend(replace(finding) for finding in earlier[2])
     return True
 
 
