@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from gbstd.catalog.loader import load_catalog
@@ -206,6 +207,32 @@ def test_a_stray_far_cell_and_a_formatted_last_row_read_quickly(catalog: Path, t
     code, out, _ = run(str(tmp_path / "t.xlsx"), "--into", str(catalog))
     assert code == 0 and "列16384" in out and "列20" not in out
     assert "列16384: stray" in (catalog / "records" / "national" / "GB-T-41568-2022.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("stray", [False, True])
+def test_a_number_shown_with_leading_zeros_is_read_as_shown(catalog: Path, tmp_path: Path, stray: bool) -> None:
+    """Excel keeps 体系编号 0101 as the number 101 under the format "0000": it is read as the 0101 it shows (it
+    was read as 101). A number under any other format is read as the number; with a stray cell in column XFD
+    the cells are still read quickly (the reader then looks at cells, not bare values)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for row in ROWS:
+        sheet.append(row)
+    sheet["B2"], sheet["B3"] = 101, 302
+    sheet["B2"].number_format, sheet["B3"].number_format = "0000", "0.00"
+    sheet["A2"], sheet["A2"].number_format = -7, "000"
+    if stray:
+        sheet.cell(row=2, column=16384, value="stray")
+        sheet.cell(row=1_048_576, column=1).font = Font(bold=True)
+    book.save(tmp_path / "t.xlsx")
+    table = read_table(tmp_path / "t.xlsx")
+    assert [cells[:2] for _, cells in table.rows[:2]] == [["-007", "0101"], ["2", 302]]
+    code, _, _ = run(str(tmp_path / "t.xlsx"), "--into", str(catalog))
+    assert code == 0
+    national = YAML(typ="safe").load(catalog / "records/national/GB-T-41568-2022.yaml")
+    local = YAML(typ="safe").load(catalog / "records/local/DB41-T-2144-2021.yaml")
+    assert (national["module"], local["module"]) == ("0101", "302")
 
 
 def test_a_row_that_replaces_itself_is_refused(catalog: Path, tmp_path: Path) -> None:
