@@ -33,7 +33,7 @@ from gbstd.i18n import Text
 from gbstd.model.config import Config
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules._dupes_memo import DuplicateMemo
-from gbstd.rules.base import RecordRule
+from gbstd.rules.base import RecordRule, severity_of
 from gbstd.selection import Selection
 
 
@@ -480,11 +480,6 @@ def findings_in(catalog: Catalog, as_of: dt.date, rules: Iterable[Rule], paths: 
     for rule in rules:
         found += check(rule, ctx, [], records) or ()
     return [f for f in found if f.path in paths and (f.path, f.rule) not in silenced]
-
-
-def severity_of(catalog: Catalog, rule: Rule) -> Severity:
-    level = catalog.config.lint.severity.get(rule.code)
-    return Severity(level) if level is not None else rule.severity
 
 
 def finish(catalog: Catalog, result: FindingSet, only_paths: set[str] | None) -> FindingSet:

@@ -55,7 +55,6 @@ from gbstd.engine import (
     finish,
     forked_rules,
     selected_rules,
-    severity_of,
     suppressions,
     wait_for_children,
 )
@@ -84,7 +83,7 @@ from gbstd.model.config import Config
 from gbstd.plans import evidence_states, evidence_unchanged
 from gbstd.rules import Rule, RuleContext
 from gbstd.rules._dupes_memo import memo_for
-from gbstd.rules.base import REMADE_UNKNOWN, Changes
+from gbstd.rules.base import REMADE_UNKNOWN, Changes, severity_of
 
 DAY_AT = 3  # where the day (``as_of``) is in a run's head, of which the state's head leaves it out
 

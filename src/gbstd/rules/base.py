@@ -265,6 +265,12 @@ class Rule(ABC):
         return Finding(self.code, message, entry.rel, entry.project.id, loc=loc, key=key)
 
 
+def severity_of(catalog: Catalog, rule: Rule | type[Rule]) -> Severity:
+    """The severity ``rule`` reports at in ``catalog``: its own, or the one the configuration sets (``[lint]``)."""
+    level = catalog.config.lint.severity.get(rule.code)
+    return Severity(level) if level is not None else rule.severity
+
+
 class RecordRule(Rule):
     """A rule that looks at one record at a time (with the catalog for lookups).
 

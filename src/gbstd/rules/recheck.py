@@ -15,7 +15,7 @@ from gbstd.catalog.catalog import Catalog, Record
 from gbstd.findings import Finding, Severity
 from gbstd.model.standard import Standard
 from gbstd.rules import ALL_RULES
-from gbstd.rules.base import RecordRule, RuleContext
+from gbstd.rules.base import RecordRule, RuleContext, severity_of
 from gbstd.selection import Selection
 
 NewFindings = Callable[[Record, Standard], list[Finding]]
@@ -44,9 +44,9 @@ def entry_checker(catalog: Catalog, as_of: dt.date) -> EntryErrors:
     """A function (new record) → what :data:`ENTRY_RULES` the configuration runs (``[lint]``) at error level
     (as configured) find in it."""
     ctx = RuleContext(catalog, as_of)
-    configured, selected = catalog.config.lint.severity, Selection.configured(catalog.config)
+    selected = Selection.configured(catalog.config)
     rules = [rule() for rule in ALL_RULES if issubclass(rule, RecordRule) and rule.code in ENTRY_RULES
-             and selected.enabled(rule.code) and Severity(configured.get(rule.code, rule.severity)) is Severity.ERROR]
+             and selected.enabled(rule.code) and severity_of(catalog, rule) is Severity.ERROR]
     return lambda record: _findings_of(rules, ctx, record)
 
 

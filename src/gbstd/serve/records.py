@@ -40,12 +40,12 @@ from gbstd.catalog.references import resolve_reference
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.catalog.yamlio import BOM, parse_yaml
-from gbstd.engine import findings_in, selected_rules, severity_of
+from gbstd.engine import findings_in, selected_rules
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Status
 from gbstd.rules import Rule
-from gbstd.rules.base import LoadRule, RecordRule, changed_facts
+from gbstd.rules.base import LoadRule, RecordRule, changed_facts, severity_of
 from gbstd.selection import Selection
 from gbstd.serve.forms import CODE_LISTS, FORM_FIELDS, submitted_unchanged
 
