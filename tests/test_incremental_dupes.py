@@ -471,7 +471,7 @@ def standbys_started(monkeypatch: pytest.MonkeyPatch) -> list[engine.Standby]:
 def test_a_standby_forked_before_the_disk_is_checked_runs_the_d_rules_of_a_title_edit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dies: str | None
 ) -> None:
-    """An incremental run forks the D rules' child as soon as the files are listed (gbstd.lint_standby): it
+    """An incremental run forks the D rules' child as soon as the lint state is found (gbstd.lint_standby): it
     loads the catalog as the cache last knew it, and is handed the job once the run knows the D rules must run
     again; the result is a cold run's. A standby that dies while it gets ready, or once handed its job, leaves
     the D rules to this process, with the same result."""

@@ -4,13 +4,13 @@ An incremental run learns which record files changed, and whether a group of fie
 changes, only after one ``lstat`` per file and a look at the lint state: at 100 000 records a second and a half
 after it began. Only then did the D rules' child start, by loading the whole catalog from the cache (two seconds
 more), before detecting duplicates. A :class:`gbstd.engine.Standby` forked as soon as the lint state is found
-(before the run lists the files) lists the record files and loads them as the cache last knew them (each file's
-last content hash) meanwhile, and the :class:`DuplicateJob` it is handed — when the D rules must run again — says
-what the run found: the record files and their hashes now, the records of the edited files, and what the rules'
-context needs. The catalog it then makes is the one the run's own load makes, record for record: a record whose
-hash it had loaded is taken over, any other is read as the load would read it. No job (nothing the D rules read
-changed, or a full run): it is killed, having written nothing (its cache is read-only until it has made the job's
-catalog).
+(before the run lists the files) takes the record files from the cache's file table and loads them as the cache
+last knew them (each file's last content hash) meanwhile, and the :class:`DuplicateJob` it is handed — when the D
+rules must run again — says what the run found: the record files and their hashes now, the records of the edited
+files, and what the rules' context needs. The catalog it then makes is the one the run's own load makes, record for
+record: a record whose hash it had loaded is taken over, any other is read as the load would read it. No job
+(nothing the D rules read changed, or a full run): it is killed, having written nothing (its cache is read-only
+until it has made the job's catalog).
 """
 
 from __future__ import annotations
@@ -79,9 +79,9 @@ def start_standby(
     root: Path, config: Config, cache: Cache, files: int, rules: list[Rule], jobs: int | None
 ) -> Standby | None:
     """A standby for the D rules among ``rules`` over the catalog at ``root``, of about ``files`` files (as
-    the last run listed them: the standby is forked before lint lists them, and lists the record files
-    itself); None below :data:`STANDBY_THRESHOLD` files, or when they would not run in a child (see
-    :func:`gbstd.engine.can_fork`)."""
+    the last run listed them: the standby is forked before lint lists them, and takes the record files from
+    the cache's file table); None below :data:`STANDBY_THRESHOLD` files, or when they would not run in a child
+    (see :func:`gbstd.engine.can_fork`)."""
     if files < STANDBY_THRESHOLD:
         return None
 

@@ -21,7 +21,6 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,22 +135,33 @@ def _sheet_grid(worksheet: Any, padded: frozenset[str] = frozenset()) -> list[li
     import never finished). A missing row is known by identity, and a row is looked at past its first
     ``_NARROW`` cells only when it holds something there.
 
-    A number shown with leading zeros (``padded`` formats: 302 as 0302) is read as the text shown; only then
-    are the cells themselves read, with their formats (half as fast again as their values alone)."""
+    A number shown with leading zeros (``padded`` formats: 302 as 0302) is read as the text shown: when the
+    workbook has such a format, the cells of the first ``_NARROW`` columns are read a second time, with
+    their formats (as cell objects, which a far formatted cell would make 16 384 a row)."""
     worksheet.reset_dimensions()
     grid: list[list[CellValue]] = []
     last: object = None
     trimmed: list[CellValue] = []
-    from openpyxl.cell.read_only import EMPTY_CELL  # what pads a row of cells (None pads a row of values)
-
-    for row in worksheet.iter_rows(values_only=not padded):
+    for row in worksheet.iter_rows(values_only=True):
         if row is not last:
-            values = _without_empty_end(
-                [_as_shown(cell, padded) for cell in _without_empty_end(row, EMPTY_CELL)] if padded else row
-            )
-            last, trimmed = row, [_ooxml_text(v) if isinstance(v, str) and "_x" in v else v for v in values]
+            last, trimmed = row, [_ooxml_text(v) if isinstance(v, str) and "_x" in v else v for v in _without_empty_end(row)]
         grid.append(list(trimmed))
+    if padded:
+        _show_padded(worksheet, grid, padded)
     return grid
+
+
+def _show_padded(worksheet: Any, grid: list[list[CellValue]], padded: frozenset[str]) -> None:
+    """Replace in ``grid`` each whole number of the first ``_NARROW`` columns whose cell has a ``padded``
+    format with the digits Excel shows; only as far right as a number is."""
+    width = max((column + 1 for values in grid for column, value in enumerate(values[:_NARROW])
+                 if _is_whole(value)), default=0)
+    if not width:
+        return
+    for values, cells in zip(grid, worksheet.iter_rows(max_col=width), strict=False):
+        for column, value in enumerate(values[:width]):
+            if _is_whole(value) and (shown := _as_shown(value, cells[column].number_format, padded)) is not None:
+                values[column] = shown
 
 
 # A number format that only pads with zeros (Excel's custom "0000": 302 shows as 0302), as a catalog's codes
@@ -165,14 +175,16 @@ def _padded_formats(book: Any) -> frozenset[str]:
                      and _PADDING.fullmatch(code))
 
 
-def _as_shown(cell: Any, padded: frozenset[str]) -> CellValue:
-    """A cell's value; a whole number under a zero-padding format as the digits Excel shows."""
-    value = cell.value
-    whole = type(value) is int or (type(value) is float and value.is_integer())
-    if whole and cell.number_format in padded:
-        digits = str(abs(int(value))).zfill(len(cell.number_format))
-        return f"-{digits}" if value < 0 else digits
-    return value
+def _is_whole(value: object) -> bool:
+    return type(value) is int or (type(value) is float and value.is_integer())
+
+
+def _as_shown(value: float, number_format: object, padded: frozenset[str]) -> str | None:
+    """A whole number under a zero-padding format as the digits Excel shows (None: another format)."""
+    if not isinstance(number_format, str) or number_format not in padded:
+        return None
+    digits = str(abs(int(value))).zfill(len(number_format))
+    return f"-{digits}" if value < 0 else digits
 
 
 # How XLSX stores a character XML cannot hold (a carriage return pasted from Windows text, a control
@@ -200,24 +212,13 @@ def _ooxml_text(text: str) -> str:
 _NARROW = 256  # columns a catalog table uses, with room to spare
 
 
-def _without_empty_end(row: Sequence[Any], empty: object = None) -> list[Any]:
-    """The row without the ``empty`` cells (values or cell objects) at its end."""
+def _without_empty_end(row: tuple[CellValue, ...] | list[CellValue]) -> list[CellValue]:
     width = len(row)
-    if width > _NARROW and _all_empty(row[_NARROW:], empty):
+    if width > _NARROW and row[_NARROW:].count(None) == width - _NARROW:  # nothing past them: C speed
         width = _NARROW
-    while width and row[width - 1] is empty:
+    while width and row[width - 1] is None:
         width -= 1
     return list(row[:width])
-
-
-def _all_empty(cells: Sequence[Any], empty: object) -> bool:
-    """Whether every one of ``cells`` is ``empty``, at C speed: ``list.count`` matches by identity first. A
-    cell object that is not the filler compares its attributes with the filler's, which it lacks: that fails
-    (AttributeError), and means no as well."""
-    try:
-        return cells.count(empty) == len(cells)
-    except AttributeError:
-        return False
 
 
 # A formula cell and its saved result: <c r="D3" t="str"><f>…</f><v>…</v></c>.
