@@ -50,9 +50,8 @@ def csv_bytes(rows: list[list[str]], encoding: str = "utf-8", headers: list[str]
     return buffer.getvalue().encode(encoding)
 
 
-def xlsx_file(
-    path: Path, rows: list[list[object]], headers: list[str] = HEADERS, title_row: str | None = None
-) -> Path:
+def xlsx_book(rows: list[list[object]], headers: list[str] = HEADERS, title_row: str | None = None) -> Workbook:
+    """A workbook whose first sheet holds the table (``title_row`` above its headers), not yet saved."""
     book = Workbook()
     sheet = book.active
     sheet.title = "明细表"
@@ -61,7 +60,13 @@ def xlsx_file(
     sheet.append(headers)
     for row in rows:
         sheet.append(row)
-    book.save(path)
+    return book
+
+
+def xlsx_file(
+    path: Path, rows: list[list[object]], headers: list[str] = HEADERS, title_row: str | None = None
+) -> Path:
+    xlsx_book(rows, headers, title_row).save(path)
     return path
 
 
@@ -193,11 +198,8 @@ def test_a_quote_never_closed_refuses_the_file(catalog: Path, tmp_path: Path) ->
 def test_a_stray_far_cell_and_a_formatted_last_row_read_quickly(catalog: Path, tmp_path: Path) -> None:
     # read-only mode padded every row to column XFD and yielded every missing row down to 1 048 576: the
     # import never finished (and 2 000 rows with the stray cell alone took 6 s and 350 MB)
-    book = Workbook()
+    book = xlsx_book(ROWS)
     sheet = book.active
-    sheet.append(HEADERS)
-    for row in ROWS:
-        sheet.append(row)
     sheet.cell(row=2, column=16384, value="stray")
     sheet.cell(row=1_048_576, column=1).font = Font(bold=True)
     book.save(tmp_path / "t.xlsx")
@@ -214,11 +216,8 @@ def test_a_number_shown_with_leading_zeros_is_read_as_shown(catalog: Path, tmp_p
     """Excel keeps 体系编号 0101 as the number 101 under the format "0000": it is read as the 0101 it shows (it
     was read as 101). A number under any other format is read as the number; with a stray cell in column XFD
     the cells are still read quickly (the reader then looks at cells, not bare values)."""
-    book = Workbook()
+    book = xlsx_book(ROWS)
     sheet = book.active
-    sheet.append(HEADERS)
-    for row in ROWS:
-        sheet.append(row)
     sheet["B2"], sheet["B3"] = 101, 302
     sheet["B2"].number_format, sheet["B3"].number_format = "0000", "0.00"
     sheet["A2"], sheet["A2"].number_format = -7, "000"
@@ -243,11 +242,9 @@ def test_formats_are_read_no_further_right_than_a_number(
     made such a table ten times slower to read)."""
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    book = Workbook()
+    book = xlsx_book(ROWS)
     sheet = book.active
-    sheet.append(HEADERS)
-    for number, row in enumerate(ROWS, start=2):
-        sheet.append(row)
+    for number in range(2, len(ROWS) + 2):
         sheet.cell(row=number, column=16384).font = Font(bold=True)
     sheet["B2"], sheet["B2"].number_format = 101, "0000"
     book.save(tmp_path / "t.xlsx")
