@@ -258,6 +258,37 @@ def test_a_damaged_state_shard_found_during_a_title_edit_means_a_full_run(
     assert json.loads(shard.read_bytes())["entries"]
 
 
+@pytest.mark.parametrize("damaged", [False, True])
+def test_the_state_is_read_ahead_while_the_d_rules_child_is_at_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damaged: bool
+) -> None:
+    """While the child detects duplicates, this process reads the state's shards instead of waiting idle:
+    a slow child leaves it time to read every one. A damaged shard stops the reading ahead (the run then
+    reads what it needs, or gives way to a full run): the findings are a cold run's either way."""
+    import gbstd.linting as linting
+    from gbstd.incremental import LintState
+
+    root = standby_catalog(tmp_path, monkeypatch)
+    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 10**9)  # the child forked with the job
+    if damaged:
+        (root / ".gbstd-cache" / "lint-state" / "00.json").write_bytes(b"\x00{not json")
+    child = engine._check_in_child
+    monkeypatch.setattr(engine, "_check_in_child", lambda *args: (time.sleep(1.0), child(*args)))
+    read: list[tuple[int, int]] = []
+    ahead = linting._read_ahead
+
+    def spy(state: LintState, *args: Any) -> None:
+        ahead(state, *args)
+        read.append((len(state.loaded), state.count))
+
+    monkeypatch.setattr(linting, "_read_ahead", spy)
+    incremental = retitled(root)
+    assert read
+    loaded, count = read[0]
+    assert loaded < count if damaged else loaded == count
+    assert incremental == lint_json(root, "--no-cache")
+
+
 def _view(groups: DuplicateGroups, rels: set[str]) -> tuple[list[Any], list[Any]]:
     """The groups whose members are all in ``rels`` (members, pairs with scores and kinds) and those records'
     strongest partners of each kind, as plain values."""

@@ -152,6 +152,43 @@ def test_rules_in_a_forked_child_give_the_same_findings(monkeypatch: Any) -> Non
     assert _run(2, monkeypatch) == alone
 
 
+def test_the_runner_tells_whether_the_childs_results_are_in(monkeypatch: Any) -> None:
+    """``waiting`` is true while the child computes and false once its results can be read (or it died);
+    the results are then the ones this process would find."""
+    import datetime as dt
+    import os
+    import time
+
+    import gbstd.engine as engine
+    from gbstd.catalog.loader import load_catalog
+    from gbstd.rules import RuleContext
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the child runs only with two or more cores")
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    child = engine._check_in_child
+    monkeypatch.setattr(engine, "_check_in_child", lambda *args: (time.sleep(1.5), child(*args)))
+    rules = [rule for rule in engine.selected_rules(engine.Selection()) if rule.code.startswith("D")]
+    catalog = load_catalog(SAMPLE)
+    runner = engine.RuleRunner(RuleContext(catalog, dt.date(2025, 6, 30)), rules, [], 2)
+    assert runner.forked(rules[0]) and runner.waiting()
+    deadline = time.monotonic() + 60
+    while runner.waiting() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not runner.waiting()
+    here = engine.RuleRunner(RuleContext(catalog, dt.date(2025, 6, 30)), rules, [], 1)
+    assert not here.waiting()  # no child: nothing to wait for
+    for rule in rules:
+        assert [f.to_json() for f in runner.check(rule) or []] == [f.to_json() for f in here.check(rule) or []]
+    assert not runner.waiting()
+
+    monkeypatch.setattr(engine, "_check_in_child", lambda out, ctx, rules: os._exit(9))
+    dead = engine.RuleRunner(RuleContext(catalog, dt.date(2025, 6, 30)), rules, [], 2)
+    while dead.waiting() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not dead.waiting()  # it died: asking for its findings does not wait (they are made here)
+
+
 def test_a_child_that_dies_leaves_its_rules_to_the_parent(monkeypatch: Any) -> None:
     """Killed or out of memory: the parent runs the rules itself and the result is unchanged."""
     import os

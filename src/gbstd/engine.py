@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
@@ -201,6 +202,13 @@ class RuleRunner:
     def forked(self, rule: Rule) -> bool:
         """Whether ``rule`` runs in the child."""
         return rule.code in self._forked
+
+    def waiting(self) -> bool:
+        """Whether the child's results are still to come: asking for a forked rule's findings now would wait."""
+        if self._results is not None or self._child is None:
+            return False
+        readable, _, _ = select.select([self._child[1]], [], [], 0)
+        return not readable  # readable: its results are coming, or it died (end of file)
 
     def check(self, rule: Rule) -> list[Finding] | None:
         """``rule``'s findings (see :func:`check`), from the child for a forked rule."""

@@ -645,6 +645,8 @@ def _rerun(
             runner.abandon()
             raise
     for rule in sorted(stale, key=runner.forked):  # the child's last: it had the most time
+        if runner.forked(rule):
+            _read_ahead(state, cache, runner)
         produced = runner.check(rule)
         if not rule.on_records and produced is not None:  # every record's findings of it are none, as before
             ctx.remade[rule.code] = frozenset()
@@ -666,6 +668,18 @@ def _rerun(
             raise _DamagedState
         return None, catalog, ctx.dated
     return moved, catalog, ctx.dated
+
+
+def _read_ahead(state: LintState, cache: Cache, runner: RuleRunner) -> None:
+    """While the D rules' child is still at work, read the state's shards in which their findings are kept
+    (after a title edit, half of them), one by one until its results are in: this process would otherwise
+    wait idle, then read them. A shard that cannot be read is left to the run (it gives way to a full one
+    only if the findings need it)."""
+    for shard in shard_names(state.count):
+        if not runner.waiting():
+            return
+        if shard not in state.loaded and not state.load_shards(cache, [shard]):
+            return
 
 
 def _redate(
