@@ -16,6 +16,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from gbstd.catalog.catalog import Catalog
 from gbstd.cli.app import app as cli
 from gbstd.serve import gitops
 from gbstd.serve.app import create_app
@@ -871,6 +872,67 @@ def test_a_record_page_shows_what_lint_reports_for_its_file_linting_once_per_cat
     system.write_text(system.read_text(encoding="utf-8").replace('id: "202"', 'id: "299"', 1), encoding="utf-8")
     assert _rules_shown(page(client)) == ["C016", "D003"] and len(elsewhere) == 3
     assert here == []  # each time `gbstd lint` in a process of its own did the work
+
+
+def test_a_page_takes_the_last_read_catalog_while_no_file_under_the_root_changed(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No file changed size, times or inode, none added or removed: the last read's catalog is given again
+    (and the stamps its findings are kept under are not made again); any change is a new read."""
+    from gbstd.serve import state
+
+    monkeypatch.setattr(state, "RACY_NS", 0)  # the files were written a moment ago: count them as settled
+    made: list[bool] = []
+    stamps = state._stamps
+    monkeypatch.setattr(state, "_stamps", lambda catalog: made.append(True) or stamps(catalog))
+    server = state.Server(root, as_of=AS_OF)
+    first = server.catalog()
+    assert server.catalog() is first
+    assert server._lint_stamps(first) == server._lint_stamps(first) and len(made) == 1
+
+    def title(catalog: Catalog) -> str:
+        return next(record.title for record in catalog.records if record.rel == RECORD)
+
+    record = root / RECORD
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("机关公务用车服务规范", "机关公务用车服务管理规范", 1), encoding="utf-8")
+    edited = server.catalog()
+    assert edited is not first and title(edited) == "机关公务用车服务管理规范"
+    assert server.catalog() is edited
+    copy = root / "records" / "local" / "DB1411-T-99-2023.yaml"
+    copy.write_text(text, encoding="utf-8")
+    added = server.catalog()
+    assert len(added.records) == len(edited.records) + 1 and server.catalog() is added
+    copy.unlink()
+    removed = server.catalog()
+    assert len(removed.records) == len(edited.records) and server.catalog() is removed
+    config = root / "gbstd.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert server.catalog() is not removed
+
+
+def test_a_read_is_not_kept_while_a_file_changed_too_recently_to_be_trusted(root: Path) -> None:
+    """A file changed within the racy window of the look (a write in the same clock tick would leave its
+    times as they were) and records reached through a link the look does not follow: each page reads
+    the catalog again."""
+    from gbstd.serve import state
+
+    server = state.Server(root, as_of=AS_OF)
+    first = server.catalog()  # the sample was copied a moment ago
+    assert server._read is None and server.catalog() is not first
+
+
+def test_records_reached_through_a_link_are_read_on_every_page(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gbstd.serve import state
+
+    monkeypatch.setattr(state, "RACY_NS", 0)
+    (root / "records").rename(root / "kept-records")
+    (root / "records").symlink_to("kept-records", target_is_directory=True)
+    server = state.Server(root, as_of=AS_OF)
+    first = server.catalog()
+    assert first.records and server._read is None and server.catalog() is not first
 
 
 def test_a_record_page_reads_its_findings_from_lines_of_the_stored_result(
