@@ -157,6 +157,7 @@ def test_the_runner_tells_whether_the_childs_results_are_in(monkeypatch: Any) ->
     the results are then the ones this process would find."""
     import datetime as dt
     import os
+    import resource
     import time
 
     import gbstd.engine as engine
@@ -172,6 +173,13 @@ def test_the_runner_tells_whether_the_childs_results_are_in(monkeypatch: Any) ->
     catalog = load_catalog(SAMPLE)
     runner = engine.RuleRunner(RuleContext(catalog, dt.date(2025, 6, 30)), rules, [], 2)
     assert runner.forked(rules[0]) and runner.waiting()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > 2000:  # a descriptor above what select.select takes
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2001), hard))
+        pid, read_end = runner._child  # type: ignore[misc]
+        runner._child = (pid, os.dup2(read_end, 1500))
+        os.close(read_end)
+        assert runner.waiting()
     deadline = time.monotonic() + 60
     while runner.waiting() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -911,28 +911,48 @@ def test_a_page_takes_the_last_read_catalog_while_no_file_under_the_root_changed
     assert server.catalog() is not removed
 
 
-def test_a_read_is_not_kept_while_a_file_changed_too_recently_to_be_trusted(root: Path) -> None:
+def test_a_read_is_not_kept_while_a_file_changed_too_recently_to_be_trusted(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A file changed within the racy window of the look (a write in the same clock tick would leave its
-    times as they were) and records reached through a link the look does not follow: each page reads
+    times as they were), or one that could not be read (it may be read at the next try): each page reads
     the catalog again."""
     from gbstd.serve import state
 
+    monkeypatch.setattr(state, "RACY_NS", 10**18)  # every file changed "a moment ago"
     server = state.Server(root, as_of=AS_OF)
-    first = server.catalog()  # the sample was copied a moment ago
+    first = server.catalog()
     assert server._read is None and server.catalog() is not first
+    monkeypatch.setattr(state, "RACY_NS", 0)
+    outside = root.parent / "outside.yaml"
+    outside.write_text((root / RECORD).read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "records" / "local" / "DB1411-T-98-2023.yaml").symlink_to(outside)  # Y010: leads outside
+    unreadable = server.catalog()
+    assert any(f.rule == "Y010" for f in unreadable.load_findings)
+    assert server._read is None and server.catalog() is not unreadable
 
 
-def test_records_reached_through_a_link_are_read_on_every_page(
+def test_records_reached_through_a_link_are_read_on_every_page_without_a_look(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The walk does not follow links: records behind one are read on every page, and the walk is not
+    taken again for nothing until the configuration changes."""
     from gbstd.serve import state
 
     monkeypatch.setattr(state, "RACY_NS", 0)
+    looks: list[bool] = []
+    look = state._Disk.look
+    monkeypatch.setattr(state._Disk, "look", lambda *args: looks.append(True) or look(*args))
     (root / "records").rename(root / "kept-records")
     (root / "records").symlink_to("kept-records", target_is_directory=True)
     server = state.Server(root, as_of=AS_OF)
     first = server.catalog()
-    assert first.records and server._read is None and server.catalog() is not first
+    assert first.records and server._read is None and len(looks) == 1
+    assert server.catalog() is not first and len(looks) == 1
+    config = root / "gbstd.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("ignore = []", 'ignore = ["R003"]', 1), encoding="utf-8")
+    server.catalog()
+    assert len(looks) == 2  # another configuration: looked at again
 
 
 def test_a_record_page_reads_its_findings_from_lines_of_the_stored_result(

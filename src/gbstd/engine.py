@@ -207,8 +207,9 @@ class RuleRunner:
         """Whether the child's results are still to come: asking for a forked rule's findings now would wait."""
         if self._results is not None or self._child is None:
             return False
-        readable, _, _ = select.select([self._child[1]], [], [], 0)
-        return not readable  # readable: its results are coming, or it died (end of file)
+        poll = select.poll()  # not select.select: a descriptor above 1023 is refused there
+        poll.register(self._child[1], select.POLLIN)
+        return not poll.poll(0)  # an event: its results are coming, or it died (end of file, hang-up)
 
     def check(self, rule: Rule) -> list[Finding] | None:
         """``rule``'s findings (see :func:`check`), from the child for a forked rule."""

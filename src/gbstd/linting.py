@@ -671,10 +671,11 @@ def _rerun(
 
 
 def _read_ahead(state: LintState, cache: Cache, runner: RuleRunner) -> None:
-    """While the D rules' child is still at work, read the state's shards in which their findings are kept
-    (after a title edit, half of them), one by one until its results are in: this process would otherwise
-    wait idle, then read them. A shard that cannot be read is left to the run (it gives way to a full one
-    only if the findings need it)."""
+    """While the D rules' child is still at work, read the state's shards one by one, in order, until its
+    results are in: which of them its findings change is known only then (after a title edit at 10 000
+    records, 16 of the 32), and this process would otherwise wait idle before reading those. A shard that
+    cannot be read stops the reading ahead and is left to the run (it gives way to a full one only if the
+    findings need it)."""
     for shard in shard_names(state.count):
         if not runner.waiting():
             return

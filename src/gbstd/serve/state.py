@@ -188,6 +188,7 @@ class Server:
     _findings: tuple[str, _Findings] | None = None
     _linting: threading.Lock = field(default_factory=threading.Lock)  # one lint at a time: the others wait for it
     _read: _Read | None = None  # the last read of the catalog, while the disk is known to be as it was then
+    _unreached: str | None = None  # the configuration under which a walk of the root missed a file of the catalog
 
     def today(self) -> dt.date:
         return self.as_of or dt.date.today()
@@ -200,19 +201,34 @@ class Server:
         one on disk: it is given again (a page of a 100 000-record catalog made a new one, 1.0–2.1 s, where the
         look takes 0.4 s). The look is taken before a read, so that a write during the read shows at the next
         page, and a read is kept only when every file's last change is ``RACY_NS`` older than the look (a write
-        in the same clock tick as that change would leave the times as they were). Otherwise, with the lint
-        cache, a record whose file the cache vouches is unchanged since the last read is the one that read made
-        (a page took 2.5 s, 1.3 s taking the records over)."""
+        in the same clock tick as that change would leave the times as they were) and every file could be
+        read. A layout whose files the walk does not reach (records behind a link, in a hidden directory) is
+        read on every page without a look, until the configuration changes. Otherwise, with the lint cache, a
+        record whose file the cache vouches is unchanged since the last read is the one that read made (a page
+        took 2.5 s, 1.3 s taking the records over)."""
         root = find_root(self.root)
+        config = load_config(root)
+        layout = config_digest(config)
+        if self._unreached == layout:  # the walk does not reach the catalog's files: no look, a read every page
+            return self._read_again(root)
         began = time.time_ns()
-        disk = _Disk.look(root, root / load_config(root).catalog.cache_dir)
+        disk = _Disk.look(root, root / config.catalog.cache_dir)
         last = self._read
         if last is not None and last.disk == disk.stamps:
             return last.catalog
+        catalog = self._read_again(root)
+        if not disk.listed.issuperset(catalog.files):  # records behind a link, in a hidden directory
+            self._unreached = layout
+        # a file that could not be read (Y010) may be read at the next try (too many open files): not kept
+        settled = began - disk.newest >= RACY_NS and not any(f.rule == "Y010" for f in catalog.load_findings)
+        self._read = _Read(catalog, disk.stamps) if settled and self._unreached != layout else None
+        return catalog
+
+    def _read_again(self, root: Path) -> Catalog:
+        """The catalog read from disk, taking over the last read's records whose files the cache vouches for."""
+        self._read = None
         catalog = load_catalog_cached(root, reuse=self._records)
         self._records = reusable(catalog)
-        settled = began - disk.newest >= RACY_NS and disk.listed.issuperset(catalog.files)
-        self._read = _Read(catalog, disk.stamps) if settled else None
         return catalog
 
     def duplicate_groups(self, catalog: Catalog) -> list[dict[str, Any]]:
