@@ -6,8 +6,10 @@
 What a record page of ``gbstd serve`` does before it renders: read the catalog as it is on disk
 (``Server.catalog``) and look up the record's findings (``Server.finding_lines``: lint's stored result, or a
 ``gbstd lint`` in a process of its own when something changed). For each size a catalog with heavy sibling
-overlap (``bench/generate.py --mode sibling``, generated once into ``--workdir``), and for each source tree, in
-a child process of its own:
+overlap (``bench/generate.py --mode sibling``, generated once into ``--workdir``), for each source tree and
+in two states — ``lint cache``: after a ``gbstd lint`` of that tree (the usual case: lint made the catalog's
+cache), ``no cache``: its cache removed (the server then reads every file and lints in its own process) —
+in a child process of its own:
 
   first page         the server's first page (the lint cache made for this tree if it was another's)
   unchanged page     ``--pages`` more pages, nothing changed: min / median / max
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -77,27 +80,36 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     after_env, before_env = prepare(parser, args, "serve")
     trees = [("after", after_env)] + ([("before", before_env)] if before_env is not None else [])
-    rows: dict[tuple[int, str, str], list[float]] = {}
+    rows: dict[tuple[int, str, str, str], list[float]] = {}
     for n in args.sizes:
         root = catalog(args.workdir, n, args.seed)
         rel = sorted((root / "records").rglob("*.yaml"))[0].relative_to(root).as_posix()
+        lint = [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"]
         for _ in range(args.rounds):
             for tree, env in trees[::-1]:
-                print(f"… {n} records, {tree}: {args.pages} pages each", file=sys.stderr, flush=True)
-                done = subprocess.run(
-                    [sys.executable, "-c", PAGES_SCRIPT, str(root), rel, str(args.pages), AS_OF.isoformat()],
-                    env=env, capture_output=True, text=True, check=False,
-                )
-                if done.returncode != 0:
-                    print(done.stderr, file=sys.stderr)
-                    return 1
-                for line in done.stdout.splitlines():
-                    step = json.loads(line)
-                    rows.setdefault((n, tree, step["step"]), []).append(step["catalog"] + step["findings"])
-    print("\n| records | tree | step | pages | min s | median s | max s |\n|---:|---|---|---:|---:|---:|---:|")
-    for (n, tree, step), times in rows.items():
-        print(f"| {n} | {tree} | {step} | {len(times)} | {min(times):.2f} | {statistics.median(times):.2f} | "
-              f"{max(times):.2f} |")
+                for state in ("lint cache", "no cache"):
+                    shutil.rmtree(root / ".gbstd-cache", ignore_errors=True)
+                    if state == "lint cache":
+                        print(f"… {n} records, {tree}: gbstd lint (the cache)", file=sys.stderr, flush=True)
+                        subprocess.run(lint, env=env, stdout=subprocess.DEVNULL, check=False)
+                    print(f"… {n} records, {tree}, {state}: {args.pages} pages each", file=sys.stderr, flush=True)
+                    done = subprocess.run(
+                        [sys.executable, "-c", PAGES_SCRIPT, str(root), rel, str(args.pages), AS_OF.isoformat()],
+                        env=env, capture_output=True, text=True, check=False,
+                    )
+                    if done.returncode != 0:
+                        print(done.stderr, file=sys.stderr)
+                        return 1
+                    for line in done.stdout.splitlines():
+                        step = json.loads(line)
+                        times = rows.setdefault((n, tree, state, step["step"]), [])
+                        times.append(step["catalog"] + step["findings"])
+        shutil.rmtree(root / ".gbstd-cache", ignore_errors=True)  # as lint_bench leaves a catalog
+    print("\n| records | tree | state | step | pages | min s | median s | max s |")
+    print("|---:|---|---|---|---:|---:|---:|---:|")
+    for (n, tree, state, step), times in rows.items():
+        print(f"| {n} | {tree} | {state} | {step} | {len(times)} | {min(times):.2f} | "
+              f"{statistics.median(times):.2f} | {max(times):.2f} |")
     return 0
 
 
