@@ -289,6 +289,22 @@ def test_the_state_is_read_ahead_while_the_d_rules_child_is_at_work(
     assert incremental == lint_json(root, "--no-cache")
 
 
+def test_a_state_of_more_shards_is_not_read_ahead() -> None:
+    """Above the fewest shards (a national catalog: 2 048) the child's findings change a few hundred of them:
+    reading the others while it works slowed it, so none is read ahead."""
+    import gbstd.linting as linting
+    from gbstd.incremental import SHARD_COUNTS, LintState
+
+    class Waiting:  # a child that never reports
+        def waiting(self) -> bool:
+            return True
+
+    for count, read in ((SHARD_COUNTS[0], SHARD_COUNTS[0]), (SHARD_COUNTS[1], 0)):
+        state = LintState("head", "", count=count)  # no shard holds an entry: each is read without a file
+        linting._read_ahead(state, None, Waiting())  # type: ignore[arg-type]
+        assert len(state.loaded) == read
+
+
 def _view(groups: DuplicateGroups, rels: set[str]) -> tuple[list[Any], list[Any]]:
     """The groups whose members are all in ``rels`` (members, pairs with scores and kinds) and those records'
     strongest partners of each kind, as plain values."""
