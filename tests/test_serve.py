@@ -914,9 +914,9 @@ def test_a_page_takes_the_last_read_catalog_while_no_file_under_the_root_changed
 def test_a_read_is_not_kept_while_a_file_changed_too_recently_to_be_trusted(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A file changed within the racy window of the look (a write in the same clock tick would leave its
-    times as they were), or one that could not be read (it may be read at the next try): each page reads
-    the catalog again."""
+    """A file other than a record changed within the racy window of the look (a write in the same clock tick
+    would leave its times as they were), or one that could not be read (it may be read at the next try):
+    each page reads the catalog again."""
     from gbstd.serve import state
 
     monkeypatch.setattr(state, "RACY_NS", 10**18)  # every file changed "a moment ago"
@@ -930,6 +930,43 @@ def test_a_read_is_not_kept_while_a_file_changed_too_recently_to_be_trusted(
     unreadable = server.catalog()
     assert any(f.rule == "Y010" for f in unreadable.load_findings)
     assert server._read is None and server.catalog() is not unreadable
+
+
+def test_a_record_changed_a_moment_ago_is_checked_by_its_content_until_it_settles(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record saved a moment ago (from a page) does not cost every page a read: its content is hashed at
+    each look and compared with the read's; once its times are old enough they are trusted again."""
+    import hashlib
+    import os
+    import time
+    from types import SimpleNamespace
+
+    from gbstd.serve import state
+
+    now = [time.time_ns() + 10**10]  # ten seconds on: every file copied by the fixture has settled
+    monkeypatch.setattr(state, "time", SimpleNamespace(time_ns=lambda: now[0]))
+    record = root / RECORD
+    os.utime(record, ns=(now[0] - 5 * 10**8, now[0] - 5 * 10**8))  # changed half a second before the look
+    server = state.Server(root, as_of=AS_OF)
+    first = server.catalog()
+    assert server._read is not None
+    assert server._read.racy == {RECORD: hashlib.sha256(record.read_bytes()).hexdigest()}
+    assert server.catalog() is first  # the same content: the same catalog
+    look = state._Disk.look
+    seen = look(root, root / ".gbstd-cache")
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("机关公务用车服务规范", "机关公务用车服务管理规范", 1), encoding="utf-8")
+    monkeypatch.setattr(state._Disk, "look", lambda *args: seen)  # written in the same clock tick: same times
+    edited = server.catalog()
+    assert edited is not first
+    assert next(r.title for r in edited.records if r.rel == RECORD) == "机关公务用车服务管理规范"
+    monkeypatch.setattr(state._Disk, "look", look)
+    os.utime(record, ns=(now[0] - 5 * 10**8, now[0] - 5 * 10**8))
+    kept = server.catalog()
+    assert server._read is not None and server._read.racy
+    now[0] += 3 * 10**9  # settled: its times are trusted again, its content no longer read
+    assert server.catalog() is kept and server._read.racy == {}
 
 
 def test_records_reached_through_a_link_are_read_on_every_page_without_a_look(

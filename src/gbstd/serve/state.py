@@ -25,6 +25,7 @@ from gbstd.catalog.cache import (
     StoredResult,
     cache_wanted,
     config_digest,
+    content_hash,
     finding_from_json,
     input_digest,
 )
@@ -107,12 +108,32 @@ class _Disk:
 
 @dataclass
 class _Read:
-    """The catalog as a page last read it, the disk as it was just before, and the stamps the lint of that
-    catalog is kept under (:func:`_stamps`, once asked)."""
+    """The catalog as a page last read it, the disk as it was just before, the record files changed too
+    recently for their times to be trusted with the content hash each had in that read, and the stamps the
+    lint of that catalog is kept under (:func:`_stamps`, once asked)."""
 
     catalog: Catalog
     disk: list[tuple[str, int, int, int, int]]
+    racy: dict[str, str] = field(default_factory=dict)
     lint_stamps: list[str] | None = None
+
+    def holds(self, root: Path, disk: _Disk, began: int) -> bool:
+        """Whether the catalog is still the one on disk: the same look, and each racy file's content the one
+        read (as git re-hashes a racy entry); a racy file that has settled since is trusted by its times."""
+        if self.disk != disk.stamps:
+            return False
+        if not self.racy:
+            return True
+        for rel, sha in self.racy.items():
+            try:
+                with open(os.path.join(root, rel), "rb") as handle:
+                    if content_hash(handle.read()) != sha:
+                        return False
+            except OSError:
+                return False
+        changed = {rel: max(mtime, ctime) for rel, _, mtime, ctime, _ in disk.stamps if rel in self.racy}
+        self.racy = {rel: sha for rel, sha in self.racy.items() if began - changed.get(rel, began) < RACY_NS}
+        return True
 
 
 def _lint_elsewhere(root: Path, day: dt.date) -> None:
@@ -200,9 +221,10 @@ class Server:
         removed, and every file the catalog holds was reached by that look, the last read's catalog is the
         one on disk: it is given again (a page of a 100 000-record catalog made a new one, 1.0–2.1 s, where the
         look takes 0.4 s). The look is taken before a read, so that a write during the read shows at the next
-        page, and a read is kept only when every file's last change is ``RACY_NS`` older than the look (a write
-        in the same clock tick as that change would leave the times as they were) and every file could be
-        read. A layout whose files the walk does not reach (records behind a link, in a hidden directory) is
+        page. A file whose last change is less than ``RACY_NS`` older than the look might change again in
+        the same clock tick, leaving its times as they were: a record file's content is then checked at each
+        look against the hash the read had (one just saved from a page), until it has settled, and a read
+        with any other such file is not kept. Nor is one in which a file could not be read. A layout whose files the walk does not reach (records behind a link, in a hidden directory) is
         read on every page without a look, until the configuration changes. Otherwise, with the lint cache, a
         record whose file the cache vouches is unchanged since the last read is the one that read made (a page
         took 2.5 s, 1.3 s taking the records over)."""
@@ -214,14 +236,19 @@ class Server:
         began = time.time_ns()
         disk = _Disk.look(root, root / config.catalog.cache_dir)
         last = self._read
-        if last is not None and last.disk == disk.stamps:
+        if last is not None and last.holds(root, disk, began):
             return last.catalog
         catalog = self._read_again(root)
         if not disk.listed.issuperset(catalog.files):  # records behind a link, in a hidden directory
             self._unreached = layout
         # a file that could not be read (Y010) may be read at the next try (too many open files): not kept
-        settled = began - disk.newest >= RACY_NS and not any(f.rule == "Y010" for f in catalog.load_findings)
-        self._read = _Read(catalog, disk.stamps) if settled and self._unreached != layout else None
+        readable = not any(f.rule == "Y010" for f in catalog.load_findings)
+        # files changed within RACY_NS of the look: a record file's content is checked at the next look
+        # against the hash this read had (a record just saved from a page); any other such file: not kept
+        racy = {rel: catalog.hashes.get(rel) for rel, _, mtime, ctime, _ in disk.stamps
+                if began - max(mtime, ctime) < RACY_NS}
+        if readable and self._unreached != layout and all(racy.values()):
+            self._read = _Read(catalog, disk.stamps, {rel: sha for rel, sha in racy.items() if sha})
         return catalog
 
     def _read_again(self, root: Path) -> Catalog:
