@@ -969,6 +969,27 @@ def test_a_record_changed_a_moment_ago_is_checked_by_its_content_until_it_settle
     assert server.catalog() is kept and server._read.racy == {}
 
 
+def test_a_record_made_between_the_look_and_the_read_does_not_stop_the_looks(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the walk did not list because it was made after it (another tab's new record) is no layout the
+    walk cannot reach: the read is not kept, and the next page looks again and keeps its read."""
+    from gbstd.serve import state
+
+    monkeypatch.setattr(state, "RACY_NS", 0)
+    look = state._Disk.look
+    seen = look(root, root / ".gbstd-cache")
+    (root / "records" / "local" / "DB1411-T-99-2023.yaml").write_text(
+        (root / RECORD).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(state._Disk, "look", lambda *args: seen)
+    server = state.Server(root, as_of=AS_OF)
+    server.catalog()
+    assert server._unreached is None and server._read is None
+    monkeypatch.setattr(state._Disk, "look", look)
+    kept = server.catalog()
+    assert server.catalog() is kept
+
+
 def test_records_reached_through_a_link_are_read_on_every_page_without_a_look(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

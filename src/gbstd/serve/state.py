@@ -33,6 +33,7 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.federation import is_federation
 from gbstd.catalog.loader import Reusable, load_catalog_cached, reusable
+from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import Selection
 from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
@@ -124,12 +125,10 @@ class _Read:
             return False
         if not self.racy:
             return True
-        for rel, sha in self.racy.items():
-            try:
-                with open(os.path.join(root, rel), "rb") as handle:
-                    if content_hash(handle.read()) != sha:
-                        return False
-            except OSError:
+        limit = self.catalog.config.catalog.max_file_size
+        for rel, sha in self.racy.items():  # read as the loader reads (no pipe, no link out of the root)
+            data, _, _ = read_bytes(os.path.join(root, rel), limit, root)
+            if data is None or content_hash(data) != sha:
                 return False
         changed = {rel: max(mtime, ctime) for rel, _, mtime, ctime, _ in disk.stamps if rel in self.racy}
         self.racy = {rel: sha for rel, sha in self.racy.items() if began - changed.get(rel, began) < RACY_NS}
@@ -239,15 +238,16 @@ class Server:
         if last is not None and last.holds(root, disk, began):
             return last.catalog
         catalog = self._read_again(root)
-        if not disk.listed.issuperset(catalog.files):  # records behind a link, in a hidden directory
-            self._unreached = layout
+        missing = set(catalog.files) - disk.listed
+        if missing and not set(files_linted(root, root / config.catalog.cache_dir)).issuperset(missing):
+            self._unreached = layout  # records behind a link, in a hidden directory (not one made meanwhile)
         # a file that could not be read (Y010) may be read at the next try (too many open files): not kept
         readable = not any(f.rule == "Y010" for f in catalog.load_findings)
         # files changed within RACY_NS of the look: a record file's content is checked at the next look
         # against the hash this read had (a record just saved from a page); any other such file: not kept
         racy = {rel: catalog.hashes.get(rel) for rel, _, mtime, ctime, _ in disk.stamps
                 if began - max(mtime, ctime) < RACY_NS}
-        if readable and self._unreached != layout and all(racy.values()):
+        if readable and not missing and all(racy.values()):
             self._read = _Read(catalog, disk.stamps, {rel: sha for rel, sha in racy.items() if sha})
         return catalog
 
