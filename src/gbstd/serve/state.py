@@ -223,10 +223,11 @@ class Server:
         page. A file whose last change is less than ``RACY_NS`` older than the look might change again in
         the same clock tick, leaving its times as they were: a record file's content is then checked at each
         look against the hash the read had (one just saved from a page), until it has settled, and a read
-        with any other such file is not kept. Nor is one in which a file could not be read. A layout whose files the walk does not reach (records behind a link, in a hidden directory) is
-        read on every page without a look, until the configuration changes. Otherwise, with the lint cache, a
-        record whose file the cache vouches is unchanged since the last read is the one that read made (a page
-        took 2.5 s, 1.3 s taking the records over)."""
+        with any other such file is not kept. Nor is one in which a file could not be read. A layout whose
+        files the walk does not reach (records behind a link, in a hidden directory) is read on every page
+        without a look, until the configuration changes. Otherwise, with the lint cache, a record whose file
+        the cache vouches is unchanged since the last read is the one that read made (a page took 2.5 s, 1.3 s
+        taking the records over)."""
         root = find_root(self.root)
         config = load_config(root)
         layout = config_digest(config)
