@@ -318,3 +318,34 @@ def test_a_member_that_federates_its_cities_adds_them_under_its_name(tmp_path: P
     assert [m.name for m in union.members] == ["河南", "河南/郑州"]
     found = _json(["lint", str(root), "--format", "json", "--select", "C003"], 1)
     assert [(f["path"], f["line"]) for f in found] == [("河南/郑州/records/local/DB4101-T-1-2020.yaml", 3)]
+
+
+def test_findings_in_member_files_are_placed_from_the_positions_their_load_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's load keeps where each file's fields start (parsed now or from the cache); the union carries
+    them under its own paths, so placing findings reads no member file again."""
+    from gbstd import engine
+
+    root = split_sample(tmp_path)
+    union = load_union(root)
+    record_rels = {record.rel for record in union.records}
+    assert record_rels and record_rels <= set(union.positions)
+    located: list[tuple[str, bool]] = []  # (file, whether kept positions were given)
+
+    def spying(path: Path, top: Path, max_size: int, positions: object) -> object:
+        located.append((path.as_posix(), positions is not None))
+        return locator(path, top, max_size, positions)
+
+    locator = engine.file_locator
+    monkeypatch.setattr(engine, "file_locator", spying)
+    args = ["lint", str(root), "--format", "json", "--as-of", AS_OF]
+    henan = tmp_path / DIRS[HENAN] / "records" / "local" / "DB41-T-2397-2023.yaml"
+    for run in ("parsed", "cached", "edited"):  # every file parsed; the cache filled; the others from the cache
+        if run == "edited":
+            henan.write_text(henan.read_text(encoding="utf-8").replace("status: 现行", "status: 废止"), encoding="utf-8")
+        located.clear()
+        found = _json([*args, "--no-cache"] if run == "parsed" else args)
+        assert isinstance(found, list) and found and all(f["line"] > 0 for f in found)
+        in_records = [given for path, given in located if "/records/" in path]
+        assert in_records and all(in_records), run

@@ -253,6 +253,9 @@ def _mount(union: Catalog, part: Catalog, place: MemberPlace) -> None:
     union.load_findings += part.load_findings
     union.files += [prefix + rel for rel in part.files]
     union.hashes.update({prefix + rel: sha for rel, sha in part.hashes.items()})
+    # where each file's fields start, as the member's load kept them: findings are placed from these, not by
+    # parsing every member file with findings again (most of them at a national scale)
+    union.positions.update({prefix + rel: spots for rel, spots in part.positions.items()})
     union.mounts[prefix] = part.root
     union.mounts.update({prefix + inner: top for inner, top in part.mounts.items()})
     manifest = place.manifest
