@@ -106,6 +106,49 @@ def test_same_size_same_mtime_edit_is_still_seen(tmp_path: Path) -> None:
     assert code == 1 and "C007" in rules_of(findings)
 
 
+@pytest.mark.parametrize("reader", ["load", "hash"])
+def test_a_hash_is_trusted_by_when_its_file_was_read_not_when_it_was_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    """A file changed within RACY_NS before it was read may change again in that clock tick without a new
+    fingerprint (coarse timestamps), so its hash is not trusted; that holds however long after the read the
+    hash is remembered (a slow load of a national catalog)."""
+    from gbstd import linting
+    from gbstd.catalog import loader, yamlio
+
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    rel = "records/GB-T-41568-2022.yaml"
+    real, later = time.time_ns, [0]
+    monkeypatch.setattr(time, "time_ns", lambda: real() + later[0])
+    read = yamlio.read_bytes
+
+    def reading(*args: object, **kwargs: object) -> object:
+        found = read(*args, **kwargs)  # type: ignore[arg-type]
+        later[0] = 10 * 1_000_000_000  # the rest of the run, remembering included, ten seconds on
+        return found
+
+    monkeypatch.setattr(loader, "read_bytes", reading)
+    monkeypatch.setattr(linting, "read_bytes", reading)
+    cache = Cache.open(root, load_config(root))
+    if reader == "load":
+        load_catalog(root, cache=cache, jobs=1)
+    else:
+        linting.hash_file(root, rel, cache, 1_000_000)
+    assert later[0]  # the file was read through the spy
+    info = (root / rel).stat()
+    assert cache.known_hash(rel, yamlio.fingerprint_of(info)) is None
+    # the same file read again once it has settled (its last change RACY_NS before the read) is trusted
+    later[0] = RACY_NS + 1_000_000_000
+    monkeypatch.setattr(loader, "read_bytes", read)
+    monkeypatch.setattr(linting, "read_bytes", read)
+    cache = Cache.open(root, load_config(root))
+    if reader == "load":
+        load_catalog(root, cache=cache, jobs=1)
+    else:
+        linting.hash_file(root, rel, cache, 1_000_000)
+    assert cache.known_hash(rel, yamlio.fingerprint_of(info)) is not None
+
+
 def test_as_of_config_and_rule_selection_are_part_of_the_key(tmp_path: Path) -> None:
     upcoming = GOOD.split("reviews:")[0].replace("现行", "即将实施").replace("2022-11-01", "2025-09-01")
     root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": upcoming})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,7 @@ def lint_union(
                             warn(text)
                     store.save()
                     return LintOutcome(result, files, from_cache=True), mounts
+    loaded_at = time.time_ns()  # before any file is read: when the hashes the load learns were read
     catalog = load_union(root, members=members, allow_missing=allow_missing, warn=warn, progress=progress,
                          on_total=on_total, cache_dir=cache_dir if use_cache else None)
     # the D rules score only the candidate components the memo does not know (an edit's few hundred records)
@@ -103,7 +105,7 @@ def lint_union(
     if store is not None and found is not None and not result.internal_errors:
         parts, _ = found
         known = {rel: sha for rel, sha in catalog.hashes.items()}
-        hashes = _hashes(parts, store, hash_unknown=True, known=known)
+        hashes = _hashes(parts, store, hash_unknown=True, known=known, read_at=loaded_at)
         if hashes is not None:
             store.forget_missing(hashes)
             store.remember_result(_digest(head, parts, hashes), {
@@ -153,10 +155,12 @@ def _parts(
 
 
 def _hashes(
-    parts: list[_Part], store: Cache, *, hash_unknown: bool, known: dict[str, str] | None = None
+    parts: list[_Part], store: Cache, *, hash_unknown: bool, known: dict[str, str] | None = None,
+    read_at: int = 0,
 ) -> dict[str, str] | None:
     """Content hash of every file of every catalog, by its union path; None when too many are unknown to
-    the cache to be worth hashing before a full load (which learns them)."""
+    the cache to be worth hashing before a full load (which learns them). ``known``: hashes the load learnt,
+    reading the files after ``read_at`` (a ``time.time_ns()``)."""
     hashes: dict[str, str] = {}
     unknown: list[tuple[str, Path, str, int]] = []
     for part in parts:
@@ -181,7 +185,9 @@ def _hashes(
             except OSError:
                 pass
             else:
-                store.remember_hash(key, fingerprint_of(info), sha)
+                # the file may have changed since the load read it: its last change is then after read_at,
+                # and the racy rule keeps the hash from being trusted
+                store.remember_hash(key, fingerprint_of(info), sha, read_at)
         hashes[key] = sha
     return hashes
 

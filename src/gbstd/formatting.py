@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -381,9 +382,10 @@ def format_files(
         else:
             todo.append((rel, kind))
     def rewritten() -> Iterator[tuple[Path, str]]:
+        read_at = time.time_ns()  # before any of them is read (Cache.remember_hash)
         for rel, kind, result, fingerprint, sha, formatted in _format_all(catalog, todo, check, jobs):
             if cache is not None and fingerprint is not None and sha is not None:
-                cache.remember_hash(rel, fingerprint, sha)
+                cache.remember_hash(rel, fingerprint, sha, read_at)
                 if result.outcome == "unchanged":
                     cache.remember_canonical(_canonical_key(sha, kind))
             results[rel] = result

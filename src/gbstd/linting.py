@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -950,9 +951,10 @@ def _known_hashes(root: Path, rels: list[str], cache: Cache) -> dict[str, str | 
 def hash_file(root: Path, rel: str, cache: Cache, max_size: int, key: str | None = None) -> str:
     """The content hash of one file, remembered in ``cache`` under ``key`` (default: ``rel``); an unreadable
     one is identified by why it cannot be read."""
+    read_at = time.time_ns()
     data, fingerprint, problems = read_bytes(os.path.join(root, rel), max_size, root)
     if data is None or fingerprint is None:
         return "!" + "; ".join(p.message.en for p in problems)
     sha = content_hash(data)
-    cache.remember_hash(key or rel, fingerprint, sha)
+    cache.remember_hash(key or rel, fingerprint, sha, read_at)
     return sha

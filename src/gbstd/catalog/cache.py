@@ -5,7 +5,7 @@ never run code). Two sharded stores and one result file:
 
 - ``files/XX.json``: path → size, mtime, ctime, inode, SHA-256 of the content and when it was hashed. The
   hash is reused without re-reading the file only while size, mtime, ctime and inode are all unchanged and
-  the file had not been modified within 2 s of being hashed (a "racy" file is hashed again, as git does).
+  the file had not been modified within 2 s before it was read (a "racy" file is hashed again, as git does).
 - ``records/XX.json``: content hash → parsed YAML data and file-level findings (Y***) of that content.
 - ``canonical/XX.json``: "content hash:file kind:formatter version" of contents ``gbstd fmt`` found in
   canonical layout, so ``fmt --check`` skips them while their fingerprint is unchanged.
@@ -43,7 +43,6 @@ import re
 import secrets
 import stat
 import sys
-import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -635,11 +634,15 @@ class Cache:
             return {rel: sha for rel, entry in table.items() if (sha := _hashed(entry)) is not None}
         return {rel: sha for rel in rels if (sha := _hashed(table.get(rel))) is not None}
 
-    def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str) -> None:
+    def remember_hash(self, rel: str, fingerprint: Fingerprint, sha: str, read_at: int) -> None:
+        """Keep ``sha`` as the content of ``rel`` while its fingerprint stays this one. ``read_at``: a clock
+        reading (``time.time_ns()``) taken before the file was read. The racy rule compares the file's last
+        change with it: compared with the time of remembering instead (seconds later, after a slow load), a
+        rewrite in the clock tick of the read would be trusted on a file system with coarse timestamps."""
         entry = self.files.get(rel)
         if isinstance(entry, list) and entry[:5] == [*fingerprint, sha] and self.known_hash(rel, fingerprint):
             return  # unchanged and trusted: keep the shard clean
-        self.files.set(rel, [*fingerprint, sha, time.time_ns()])
+        self.files.set(rel, [*fingerprint, sha, read_at])
 
     def forget_missing(self, present: Iterable[str]) -> None:
         keep = set(present)
@@ -933,29 +936,3 @@ def input_digest(parts: Iterable[str]) -> str:
     listed = list(parts)
     text = "\0".join(listed) + "\0" if listed else ""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def file_hashes(root: Path, rels: Iterable[str], cache: Cache | None, max_size: int) -> dict[str, str | None]:
-    """Content hash of each file (None when it cannot be read), reusing the cache's where it can."""
-    hashes: dict[str, str | None] = {}
-    for rel in rels:
-        path = os.path.join(root, rel)
-        try:
-            info = os.stat(path)
-        except OSError:
-            hashes[rel] = None
-            continue
-        fingerprint = fingerprint_of(info)
-        known = cache.known_hash(rel, fingerprint) if cache else None
-        if known is None:
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read(max_size + 1)
-            except OSError:
-                hashes[rel] = None
-                continue
-            known = content_hash(data)
-            if cache is not None:
-                cache.remember_hash(rel, fingerprint, known)
-        hashes[rel] = known
-    return hashes

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -399,11 +400,12 @@ def _load_records(
     # A file whose fingerprint the cache does not trust may still hold a content it has parsed: read and hashed,
     # it is not parsed again (a copied catalog, a cache restored in CI, a file saved unchanged).
     before = cache.hashed_before(to_read) if cache is not None else {}
+    read_at = time.time_ns()  # every file below is read after this: the racy rule's clock (Cache.remember_hash)
     for rel, fingerprint, sha, data, problems, has_text, positions, plain, unparsed in _read_all(
         root, to_read, config.catalog.max_file_size, jobs, before
     ):
         if unparsed and cache is not None and sha is not None and fingerprint is not None:
-            cache.remember_hash(rel, fingerprint, sha)
+            cache.remember_hash(rel, fingerprint, sha, read_at)
             if taken(rel, sha):
                 if progress:
                     progress(1)
@@ -415,7 +417,7 @@ def _load_records(
         if positions is not None:
             catalog.positions[rel] = positions
         if cache is not None and sha is not None and fingerprint is not None:
-            cache.remember_hash(rel, fingerprint, sha)
+            cache.remember_hash(rel, fingerprint, sha, read_at)
             cache.remember_parsed(sha, document, [*findings], plain=plain or document is None, positions=positions)
         if sha is not None:
             catalog.hashes[rel] = sha
