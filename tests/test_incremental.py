@@ -288,6 +288,32 @@ def test_incremental_equals_cold_after_random_edits_with_the_d_rules_in_a_child(
     equals_cold_after(pristine, tmp_path_factory, monkeypatch, edits)
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps)
+def test_changed_since_through_the_cache_equals_a_run_without_it(
+    tmp_path_factory: pytest.TempPathFactory, edits: list[Any]
+) -> None:
+    """`lint --changed-since` takes the whole catalog's findings from the lint cache (the stored result or an
+    incremental run from the state, as a plain run would) and runs only the rules that compare with the
+    revision: after any edits, some of them committed, it reports what a run without the cache reports,
+    against the first commit and against the last."""
+    from tests.git_catalog import commit, sample_repo
+
+    repo, root = sample_repo(tmp_path_factory.mktemp("repo"))
+    base, day = repo.head.commit.hexsha, AS_OF
+    lint_json(root)  # the state a pull request's run starts from
+    for number, (edit, pick, value) in enumerate(edits):
+        edit(root, pick, value)
+        if edit is another_day:
+            day = day_after(day, value)
+        if value % 3 == 0 and repo.is_dirty(untracked_files=True):
+            commit(repo, f"edit {number}")
+        since = base if number % 2 == 0 else "HEAD"
+        cached = lint_json(root, "--changed-since", since, as_of=day)
+        assert cached == lint_json(root, "--changed-since", since, "--no-cache", as_of=day), (
+            f"after {edit.__name__}({pick}, {value}) since {since} on {day}")
+
+
 def equals_cold_after(
     pristine: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, edits: list[Any]
 ) -> None:

@@ -655,9 +655,10 @@ def test_a_standby_that_cannot_be_handed_its_job_is_stopped_and_the_d_rules_stil
 
 
 def test_a_changed_since_run_takes_the_components_the_memo_knows(tmp_path: Path, seen: list[DuplicateGroups]) -> None:
-    """A pull request's run (`--changed-since`) reports on the changed files with every rule run on the whole
-    catalog; its D rules score only the candidate components the lint cache's memo does not know, and find
-    what a run without the cache finds."""
+    """A pull request's run (`--changed-since`) reports on the changed files from the whole catalog's findings
+    as lint finds them, through the cache and the lint state; its D rules score only the candidate components
+    the lint cache's memo does not know, find what a run without the cache finds, and leave the state a plain
+    run starts from."""
     from tests.git_catalog import commit, new_repo
 
     repo = new_repo(tmp_path / "repo")
@@ -675,6 +676,14 @@ def test_a_changed_since_run_takes_the_components_the_memo_knows(tmp_path: Path,
     assert {p.name for p in (root / MEMO).glob("*.json")} == {"D001.json", "D002.json", "D003.json"}
     seen.clear()
     again = lint_json(root, "--changed-since", "HEAD~1", "--jobs", "1")
-    assert seen and all(c.reused for c in seen[-1].components)  # the memo knew every one
+    assert not seen  # nothing changed since: the whole catalog's findings are the stored result's
     assert again == first == lint_json(root, "--changed-since", "HEAD~1", "--no-cache")
     assert {json.loads(row)["path"] for row in first} <= {edited.relative_to(root).as_posix()}
+    seen.clear()
+    lint_json(root, "--jobs", "1")
+    assert not seen  # a plain run after it: the same stored result
+    data["title"] = "第九百零一号独有主题事项管理规范"  # an edit not yet committed: an incremental run
+    dump(edited, data)
+    third = lint_json(root, "--changed-since", "HEAD~1", "--jobs", "1")
+    assert seen and all(c.reused for c in seen[-1].components)  # a subject of its own: no component touched
+    assert third == lint_json(root, "--changed-since", "HEAD~1", "--no-cache")

@@ -33,13 +33,14 @@ from gbstd.catalog.cache import (
     finding_to_json,
     input_digest,
 )
-from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.loader import (
     YAML_SUFFIXES,
     Reusable,
     cached_record,
     load_catalog,
+    load_catalog_cached,
     load_records,
     record_rels_among,
     reusable,
@@ -168,6 +169,9 @@ def lint_catalog(
     of this result with those options is handed back open, and its findings are then not decoded.
     """
     cache = Cache.open(root, config) if use_cache else None
+    if cache is not None and changed_since is not None:
+        return _changed_since(root, config, as_of, selection, changed_since, only_paths, targets, jobs, progress,
+                              on_total)
     if cache is None or changed_since is not None:
         catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, jobs=jobs)
         baseline, changed, named = None, None, only_paths
@@ -209,6 +213,52 @@ def lint_catalog(
     finally:
         if standby is not None:
             standby.dismiss()
+
+
+def _changed_since(
+    root: Path, config: Config, as_of: dt.date, selection: Selection, changed_since: str,
+    named: set[str] | None, targets: set[Path] | None, jobs: int | None,
+    progress: Callable[[int], None] | None, on_total: Callable[[int], None] | None,
+) -> LintOutcome:
+    """:func:`lint_catalog` with ``changed_since``, from the whole catalog's findings as a run without it finds
+    them (the stored result, or an incremental run from the state, which is left for the next run as any run
+    leaves it): the rules that compare with the revision are run on the catalog, and the report is limited to
+    the changed files and what the change brought elsewhere, as the run without the cache limits it (the
+    findings are the same; a test compares the two). At 100 000 records the whole analysis ran every rule
+    again on every run, and its duplicate memo was not the one the lint state had kept, so the next plain run
+    found every duplicate group again."""
+    def whole() -> LintOutcome:
+        return lint_catalog(root, config, as_of, selection, jobs=jobs, progress=progress, on_total=on_total)
+
+    now = whole()
+    try:
+        current = now.result.findings
+    except DamagedResult:  # stored rows that do not decode: lint again without them (as the report does)
+        if now.cache is not None:
+            now.cache.forget_result()
+        now = whole()
+        current = now.result.findings
+    catalog = now.catalog if now.catalog is not None else load_catalog_cached(root)
+    baseline = build_baseline(catalog, changed_since)
+    compared = [rule for rule in selected_rules(selection) if rule.needs_baseline]
+    then = collect_findings(catalog, as_of, selection, baseline=baseline, jobs=jobs, rules=compared)
+    found = FindingSet([*current, *finish(catalog, then, None).findings],
+                       [*now.result.internal_errors, *then.internal_errors])
+    only_paths = named
+    changed = changed_paths(catalog, baseline)
+    if changed is not None:
+        within = {rel for rel in changed
+                  if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
+        only_paths = changed if named is None else within
+        brought = caused_by_change(catalog, baseline, as_of, selection, found.findings, only_paths, named, jobs,
+                                   narrowed=True)
+        kept = {id(finding) for finding in brought}
+        found.findings = [f for f in found.findings if f.path in only_paths or id(f) in kept]
+        only_paths = only_paths | {finding.path for finding in brought}
+    elif named is not None:
+        found.findings = [f for f in found.findings if f.path in named]
+    found.findings.sort(key=lambda f: f.sort_key)
+    return LintOutcome(found, now.files, only_paths=only_paths, catalog=catalog)
 
 
 def _lint_from(
@@ -864,7 +914,7 @@ def changed_paths(catalog: Catalog, baseline: Baseline) -> set[str] | None:
 
 def caused_by_change(
     catalog: Catalog, baseline: Baseline, as_of: dt.date, selection: Selection, findings: list[Finding],
-    changed: set[str], named: set[str] | None, jobs: int | None,
+    changed: set[str], named: set[str] | None, jobs: int | None, narrowed: bool = False,
 ) -> list[Finding]:
     """The catalog-wide rules' findings in files the change did not touch (within ``named``, the paths the
     user named) that the catalog at the revision does not give: what the change brought elsewhere — the
@@ -875,7 +925,12 @@ def caused_by_change(
     Only when a record file changed (otherwise the catalog then is the catalog now), and only the rules that
     found something in an untouched file. The duplicate rules are left out: their second whole-catalog
     analysis cost more than the lint itself at 20 000 records, and a duplicate the change made is reported
-    on the changed record anyway (one finding per record of a group)."""
+    on the changed record anyway (one finding per record of a group).
+
+    ``narrowed``: the catalog as it was is checked as incremental lint checks an edit — the change undone
+    (:func:`_undone`), so a rule that can tell which records an edit affects (S003) re-checks only those, and
+    only their files' findings are compared (every other file's are the same now as then). The run without the
+    cache compares every file's, and a test holds the two to the same report."""
     records = {record.rel for record in catalog.records}
     if not ((baseline.changed | baseline.deleted) & records or baseline.records):
         return []
@@ -888,8 +943,30 @@ def caused_by_change(
         return []
     found = {f.rule for f in elsewhere}
     rules = [rule for rule in cheap if rule.code in found]
-    then = collect_findings(baseline.catalog_then(catalog), as_of, selection, jobs=jobs, rules=rules).findings
+    if not narrowed:
+        then = collect_findings(baseline.catalog_then(catalog), as_of, selection, jobs=jobs, rules=rules).findings
+        return _new_findings(elsewhere, then)
+    ctx = RuleContext(baseline.catalog_then(catalog), as_of)
+    ctx.changes = _undone(catalog, ctx.catalog, baseline, found)
+    then = [finding for rule in rules for finding in check(rule, ctx, []) or ()]
+    for code, files in ctx.remade.items():
+        if files != REMADE_UNKNOWN:
+            elsewhere = [f for f in elsewhere if f.rule != code or f.path in files]
     return _new_findings(elsewhere, then)
+
+
+def _undone(catalog: Catalog, then: Catalog, baseline: Baseline, held: set[str]) -> Changes:
+    """Going back from ``catalog`` to the catalog as it was at the revision (``then``), said as incremental
+    lint says an edit: each record file changed in place, as it is now (the "before" of going back); whether
+    records come or go besides (an added, renamed or deleted file, or one that is a valid record on one side
+    only); ``held``: the rules whose findings now are known for every file."""
+    now = {record.rel: record for record in catalog.records}
+    old = {record.rel for record in then.records}
+    touched = {rel for rel in baseline.changed | baseline.deleted if rel in now or rel in old}
+    before: dict[str, Record | None] = {
+        rel: now[rel] for rel in baseline.modified & touched if rel in now and rel in old
+    }
+    return Changes(before, len(before) < len(touched), frozenset(held))
 
 
 def _new_findings(now: list[Finding], then: list[Finding]) -> list[Finding]:
