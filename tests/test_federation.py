@@ -349,3 +349,52 @@ def test_findings_in_member_files_are_placed_from_the_positions_their_load_kept(
         assert isinstance(found, list) and found and all(f["line"] > 0 for f in found)
         in_records = [given for path, given in located if "/records/" in path]
         assert in_records and all(in_records), run
+
+
+def test_a_union_run_after_an_edit_looks_at_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hashes established before the load are what each catalog's load takes and what the result is kept
+    under: no member load checks its files against the disk again, and no third look follows the run — unless
+    the files changed meanwhile (one added while the union loaded: then they are looked at again)."""
+    from gbstd import federated_lint
+    from gbstd.catalog.cache import Cache
+
+    root = split_sample(tmp_path)
+    args = ["lint", str(root), "--format", "json", "--as-of", AS_OF]
+    _json(args)
+    henan = tmp_path / DIRS[HENAN] / "records" / "local" / "DB41-T-2397-2023.yaml"
+    henan.write_text(henan.read_text(encoding="utf-8").replace("status: 现行", "status: 废止"), encoding="utf-8")
+    checked: list[str] = []  # the directories whose files a load checked against the disk
+    looks: list[bool] = []  # each look at every file of the union: whether it could hash what it did not know
+    known_hashes, hashes, load = Cache.known_hashes, federated_lint._hashes, federated_lint.load_union
+
+    def checking(self: Cache, top: Path, *rest: object) -> object:
+        checked.append(str(top))
+        return known_hashes(self, top, *rest)  # type: ignore[arg-type]
+
+    def looking(*args: object, **kwargs: object) -> object:
+        looks.append(bool(kwargs["hash_unknown"]))
+        return hashes(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Cache, "known_hashes", checking)
+    monkeypatch.setattr(federated_lint, "_hashes", looking)
+    edited = _json(args)
+    assert not checked and looks == [False]
+    monkeypatch.setattr(Cache, "known_hashes", known_hashes)
+    assert edited == _json([*args, "--no-cache"])
+    assert any(f["path"].endswith("DB41-T-2397-2023.yaml") and f["rule"] == "C007" for f in edited)  # type: ignore[index,union-attr]
+
+    extra = tmp_path / DIRS[HENAN] / "records" / "local" / "DB41-T-9999-2024.yaml"
+
+    def adding(*args: object, **kwargs: object) -> object:
+        extra.write_text(henan.read_text(encoding="utf-8").replace("2397-2023", "9999-2024"), encoding="utf-8")
+        return load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(federated_lint, "load_union", adding)
+    henan.write_text(henan.read_text(encoding="utf-8").replace("status: 废止", "status: 现行"), encoding="utf-8")
+    looks.clear()
+    added = _json(args)
+    assert looks == [False, True]  # the files the load read are not the ones hashed before it: a second look
+    monkeypatch.setattr(federated_lint, "load_union", load)
+    assert added == _json(args) == _json([*args, "--no-cache"])
+    extra.unlink()
+    assert _json(args) == _json([*args, "--no-cache"]) != added  # the file gone again: not the result kept with it

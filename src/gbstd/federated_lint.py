@@ -25,7 +25,7 @@ from gbstd.catalog.cache import (
     input_digest,
     tool_fingerprint,
 )
-from gbstd.catalog.config_file import CatalogError, load_config
+from gbstd.catalog.config_file import CONFIG_NAME, CatalogError, load_config
 from gbstd.catalog.federation import (
     Warn,
     is_federation,
@@ -77,6 +77,7 @@ def lint_union(
     store = Cache(cache_dir / RESULT_CACHE, tool_fingerprint(), config_digest(config)) if use_cache else None
     found = _parts(root, config, members, allow_missing) if store is not None else None
     head = [*selection_key(selection), as_of.isoformat(), "|".join(sorted(members or [])), str(allow_missing)]
+    hashes = None
     if store is not None and found is not None:
         parts, skipped = found
         hashes = _hashes(parts, store, hash_unknown=False)
@@ -96,16 +97,24 @@ def lint_union(
                     store.save()
                     return LintOutcome(result, files, from_cache=True), mounts
     loaded_at = time.time_ns()  # before any file is read: when the hashes the load learns were read
+    # each catalog's load takes the hashes just established instead of an lstat of every file again
     catalog = load_union(root, members=members, allow_missing=allow_missing, warn=warn, progress=progress,
-                         on_total=on_total, cache_dir=cache_dir if use_cache else None)
+                         on_total=on_total, cache_dir=cache_dir if use_cache else None,
+                         known=_by_part(found[0], hashes) if found is not None and hashes is not None else None)
     # the D rules score only the candidate components the memo does not know (an edit's few hundred records)
     memo = (lambda codes: memo_for(store, codes, catalog)) if store is not None else None
     result = run_rules(catalog, as_of, selection, memo=memo)
     wait_for_children()  # a forked child may still be writing the memo the next run reads
     if store is not None and found is not None and not result.internal_errors:
         parts, _ = found
-        known = {rel: sha for rel, sha in catalog.hashes.items()}
-        hashes = _hashes(parts, store, hash_unknown=True, known=known, read_at=loaded_at)
+        configs = {part.prefix + CONFIG_NAME for part in parts}  # hashed, but read as configurations
+        if hashes is not None and set(hashes) - configs == set(catalog.files) - configs:
+            # the files the load read are the ones hashed before it, each record the content it read (one its
+            # cache did not have was read anew): no third look at every file
+            hashes.update({rel: sha for rel, sha in catalog.hashes.items() if rel in hashes})
+        else:
+            known = {rel: sha for rel, sha in catalog.hashes.items()}
+            hashes = _hashes(parts, store, hash_unknown=True, known=known, read_at=loaded_at)
         if hashes is not None:
             store.forget_missing(hashes)
             store.remember_result(_digest(head, parts, hashes), {
@@ -190,6 +199,17 @@ def _hashes(
                 store.remember_hash(key, fingerprint_of(info), sha, read_at)
         hashes[key] = sha
     return hashes
+
+
+def _by_part(parts: list[_Part], hashes: dict[str, str]) -> dict[str, dict[str, str | None]]:
+    """The union's hashes by catalog (its path prefix), each under the catalog's own paths (for ``load_union``)."""
+    found: dict[str, dict[str, str | None]] = {part.prefix: {} for part in parts}
+    for key, sha in hashes.items():
+        prefix, at = "", key.find("/")
+        while at >= 0 and key[: at + 1] in found:  # the longest prefix: a member's member is under its own
+            prefix, at = key[: at + 1], key.find("/", at + 1)
+        found[prefix][key[len(prefix):]] = sha
+    return found
 
 
 def _digest(head: list[str], parts: list[_Part], hashes: dict[str, str]) -> str:

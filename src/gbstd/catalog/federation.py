@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +107,7 @@ def load_union(
     on_total: Callable[[int], None] | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = False,
+    known: Mapping[str, Mapping[str, str | None]] | None = None,
 ) -> Catalog:
     """Load the catalog holding ``start``; when it federates members, the union of it and its members.
 
@@ -117,7 +118,9 @@ def load_union(
     (``members/<name>/…``), all in the federating catalog's cache: nothing is written into a member.
     ``use_cache`` (without ``cache_dir``): the cache the catalog's own lint made, if it did — for a union, the
     one its federated lint made (:data:`UNION_CACHE`) — so that every command loads known files without
-    parsing them (:func:`load_catalog_cached`).
+    parsing them (:func:`load_catalog_cached`). ``known``: per catalog of the union (by its path prefix, ""
+    for the federating one), the content hashes of its files that the caller has just established; that
+    catalog's load takes them instead of checking every file against the disk again (``load_catalog``).
     """
     root = find_root(start)
     if use_cache and cache_dir is None and cache_wanted():
@@ -127,7 +130,7 @@ def load_union(
         if union_cache_dir(root, config).is_dir():
             cache_dir = union_cache_dir(root, config)
     counter = _Totals(on_total)
-    return _load(root, members, allow_missing, warn, progress, counter, (), cache_dir)
+    return _load(root, members, allow_missing, warn, progress, counter, (), cache_dir, known or {})
 
 
 class _Totals:
@@ -145,6 +148,7 @@ class _Totals:
 def _load(
     root: Path, names: Sequence[str] | None, allow_missing: bool, warn: Warn | None,
     progress: Progress | None, totals: _Totals, stack: tuple[Path, ...], cache_dir: Path | None,
+    known: Mapping[str, Mapping[str, str | None]], prefix: str = "",
 ) -> Catalog:
     config = load_config(root)
     if names and not is_federation(config):
@@ -153,7 +157,7 @@ def _load(
             f"--member needs a federating catalog; {root}'s {CONFIG_NAME} has no [[federation.members]]",
         ))
     cache = Cache(cache_dir, tool_fingerprint(), config_digest(config)) if cache_dir is not None else None
-    union = load_catalog(root, progress=progress, on_total=totals.add, cache=cache)
+    union = load_catalog(root, progress=progress, on_total=totals.add, cache=cache, known=known.get(prefix))
     if cache is not None:
         cache.forget_missing(union.files)
         cache.keep_records(set(union.hashes.values()))
@@ -175,7 +179,8 @@ def _load(
         try:
             inner = cache_dir / MEMBER_CACHES / member.name if cache_dir is not None else None
             said = _prefixing(warn, member.name)  # a skipped city of 河南 is "member 河南: member 郑州 …"
-            parts.append((place, _load(place.root, None, allow_missing, said, progress, totals, stack, inner)))
+            parts.append((place, _load(place.root, None, allow_missing, said, progress, totals, stack, inner, known,
+                                       f"{prefix}{member.name}/")))
         except CatalogError as exc:
             raise CatalogError(member_prefixed(member.name, exc.text)) from None
     for place, part in parts:
