@@ -296,6 +296,7 @@ def test_unknown_revision_says_what_to_fetch(history: tuple[git.Repo, Path, str]
     result = runner.invoke(app, ["lint", str(root), "--changed-since", "origin/release", "--lang", "en"])
     assert result.exit_code == 2
     assert "git fetch origin release" in err(result)
+    assert not (root / ".gbstd-cache").exists()  # said before any lint ran (the revision is looked up first)
 
 
 def test_shallow_clone(history: tuple[git.Repo, Path, str], tmp_path: Path) -> None:

@@ -230,6 +230,8 @@ def _changed_since(
     def whole() -> LintOutcome:
         return lint_catalog(root, config, as_of, selection, jobs=jobs, progress=progress, on_total=on_total)
 
+    # the revision first (it reads the root and configuration alone): one that is not there stops before a lint
+    baseline = build_baseline(Catalog(root=root, config=config), changed_since)
     now = whole()
     try:
         current = now.result.findings
@@ -239,7 +241,6 @@ def _changed_since(
         now = whole()
         current = now.result.findings
     catalog = now.catalog if now.catalog is not None else load_catalog_cached(root)
-    baseline = build_baseline(catalog, changed_since)
     compared = [rule for rule in selected_rules(selection) if rule.needs_baseline]
     then = collect_findings(catalog, as_of, selection, baseline=baseline, jobs=jobs, rules=compared)
     found = FindingSet([*current, *finish(catalog, then, None).findings],
