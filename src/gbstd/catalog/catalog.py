@@ -53,14 +53,19 @@ class Record:
     standard: Standard
     code: StandardCode | None
     member: str | None = None  # the federation member holding it (None: the catalog's own)
-    # Its file when that is not ``root / rel``: a member's record, once ``rel`` is its path in the union.
+    # Its file when that is not ``root / rel`` (a member's record in a union needs none: see ``path``).
     where: Path | None = field(default=None, repr=False, compare=False, metadata={"template": False})
 
     @remembered
     def path(self) -> Path:
         """The record's file (made on first use: a Path per record was a fifth of loading a national catalog
         from the cache, and most runs never ask)."""
-        return self.where or self.root / self.rel
+        if self.where is not None:
+            return self.where
+        rel, member = self.rel, self.member
+        if member is not None and rel.startswith(member + "/"):  # a member's record in a union: its rel there
+            rel = rel[len(member) + 1 :]  # is its member's prefix and its path inside the member's catalog
+        return self.root / rel
 
     # A record's standard and code are never changed in place (an edit makes a new Record), so what the rules
     # read of them millions of times at 100 000 records is set once here, as plain attributes: one call per

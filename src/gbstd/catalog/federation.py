@@ -244,8 +244,6 @@ def _mount(union: Catalog, part: Catalog, place: MemberPlace) -> None:
     def owner(inner: str | None) -> str:
         return f"{name}/{inner}" if inner else name
 
-    for record in part.records:
-        record.where = record.path  # its file stays where it is when its rel becomes the union's path
     for item in [*part.records, *part.projects, *part.plans, *part.notes]:
         item.rel = prefix + item.rel
         item.member = owner(item.member)
