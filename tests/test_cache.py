@@ -127,26 +127,22 @@ def test_a_hash_is_trusted_by_when_its_file_was_read_not_when_it_was_remembered(
         later[0] = 10 * 1_000_000_000  # the rest of the run, remembering included, ten seconds on
         return found
 
-    monkeypatch.setattr(loader, "read_bytes", reading)
-    monkeypatch.setattr(linting, "read_bytes", reading)
-    cache = Cache.open(root, load_config(root))
-    if reader == "load":
-        load_catalog(root, cache=cache, jobs=1)
-    else:
-        linting.hash_file(root, rel, cache, 1_000_000)
+    def trusted(through: object) -> bool:
+        """Whether a fresh cache trusts the hash it learns reading the file through ``through``."""
+        monkeypatch.setattr(loader, "read_bytes", through)
+        monkeypatch.setattr(linting, "read_bytes", through)
+        cache = Cache.open(root, load_config(root))
+        if reader == "load":
+            load_catalog(root, cache=cache, jobs=1)
+        else:
+            linting.hash_file(root, rel, cache, 1_000_000)
+        return cache.known_hash(rel, yamlio.fingerprint_of((root / rel).stat())) is not None
+
+    assert not trusted(reading)
     assert later[0]  # the file was read through the spy
-    info = (root / rel).stat()
-    assert cache.known_hash(rel, yamlio.fingerprint_of(info)) is None
     # the same file read again once it has settled (its last change RACY_NS before the read) is trusted
     later[0] = RACY_NS + 1_000_000_000
-    monkeypatch.setattr(loader, "read_bytes", read)
-    monkeypatch.setattr(linting, "read_bytes", read)
-    cache = Cache.open(root, load_config(root))
-    if reader == "load":
-        load_catalog(root, cache=cache, jobs=1)
-    else:
-        linting.hash_file(root, rel, cache, 1_000_000)
-    assert cache.known_hash(rel, yamlio.fingerprint_of(info)) is not None
+    assert trusted(read)
 
 
 def test_as_of_config_and_rule_selection_are_part_of_the_key(tmp_path: Path) -> None:
