@@ -339,3 +339,78 @@ def test_new_findings_match_word_for_word_before_place() -> None:
     assert _new_findings([new, old], [cycle("A → B → A")]) == [new]
     # a message that changed only in its words (an edited title quoted) is the finding it was
     assert _new_findings([cycle("A → B′ → A")], [cycle("A → B → A")]) == []
+
+
+def test_a_record_renamed_into_an_invalid_one_is_a_record_gone_with_the_cache_too(tmp_path: Path) -> None:
+    """The catalog as it was is checked as an edit undone: a rename whose new file is no valid record takes a
+    record away, which a rule's own narrowing (S003's affected records) must not miss."""
+    from tests.git_catalog import sample_repo
+
+    repo, root = sample_repo(tmp_path)
+    upper = root / "records" / "local" / "DB41-T-2397-2023.yaml"
+    upper.write_text(upper.read_text(encoding="utf-8").replace('module: "302"', 'module: "302"\nrefines: [GB/T 42967-2023]'),
+                     encoding="utf-8")
+    base = commit(repo, "DB41/T 2397 refines GB/T 42967")
+    lint_json(root)  # the cache and state a pull request's run starts from
+    moved = upper.with_name("DB41-T-2397-2023-old.yaml")
+    repo.git.mv(str(upper), str(moved))
+    moved.write_text(moved.read_text(encoding="utf-8").replace("status: 现行", "status: 作废了"), encoding="utf-8")
+    commit(repo, "renamed, and no valid record any more")
+    assert "R" in repo.git.diff(base, "-M", "--name-status", "--", str(root))  # git sees a rename
+    cached = lint_json(root, "--changed-since", base)
+    assert cached == lint_json(root, "--changed-since", base, "--no-cache")
+    assert any(f["rule"] == "S003" and f["path"] == "records/local/DB4109-T-059-2024.yaml" for f in cached[1])
+
+
+def test_a_file_whose_brought_findings_are_all_silenced_is_not_reported_on(tmp_path: Path) -> None:
+    """What a change brings to an untouched file is reported only where it is not silenced, and such a file
+    counts among those reported on only then: with the cache as without it."""
+    from tests.git_catalog import sample_repo
+
+    repo, root = sample_repo(tmp_path)
+    upper = root / "records" / "local" / "DB41-T-2397-2023.yaml"
+    upper.write_text(upper.read_text(encoding="utf-8").replace('module: "302"', 'module: "302"\nrefines: [GB/T 42967-2023]'),
+                     encoding="utf-8")
+    citing = root / "records" / "local" / "DB4109-T-059-2024.yaml"
+    citing.write_text(citing.read_text(encoding="utf-8")
+                      + "suppress:\n  - {rule: S003, reason: test}\n  - {rule: C015, reason: test}\n", encoding="utf-8")
+    base = commit(repo, "DB41/T 2397 refines GB/T 42967; DB4109/T 059 silences S003 and C015")
+    lint_json(root)
+    upper.unlink()
+    commit(repo, "DB41/T 2397 deleted")
+    printed = []
+    for extra in ([], ["--no-cache"]):
+        result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--lang", "en", "--ignore", "R",
+                                     "--changed-since", base, *extra])
+        printed.append((result.exit_code, result.stdout))
+    assert printed[0] == printed[1]
+    assert "DB4109-T-059-2024" not in printed[0][1]
+
+
+def test_a_rule_that_fails_on_the_catalog_as_it_was_brings_what_it_brings_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog-wide rule that crashes on the catalog as it was gives no findings then, so every finding of it
+    in an untouched file is what the change brought — with the cache too, where the rule re-checks only the
+    records the change affects and may have said which before it crashed."""
+    from gbstd.rules.s003_linkage_undeclared import LinkageUndeclared
+    from tests.git_catalog import sample_repo
+
+    repo, root = sample_repo(tmp_path)
+    base = repo.head.commit.hexsha
+    lint_json(root)
+    edited = root / "records" / "national" / "GB-T-30260-2013.yaml"  # another module than the S003 findings
+    title = next(line[7:] for line in edited.read_text(encoding="utf-8").splitlines() if line.startswith("title: "))
+    edited.write_text(edited.read_text(encoding="utf-8").replace(title, title + "（修订）"), encoding="utf-8")
+    commit(repo, "GB/T 30260 retitled")  # in place: S003 re-checks only the records the change affects
+    check = LinkageUndeclared._check
+
+    def failing_then(self: LinkageUndeclared, record: object, ctx: object, pieces: object) -> object:
+        if any(r.title == title for r in ctx.catalog.records):  # type: ignore[attr-defined]
+            raise RuntimeError("fails on the catalog as it was")
+        return check(self, record, ctx, pieces)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LinkageUndeclared, "_check", failing_then)
+    cached = lint_json(root, "--changed-since", base)
+    assert cached == lint_json(root, "--changed-since", base, "--no-cache")
+    assert any(f["rule"] == "S003" and f["path"] == "records/local/DB4109-T-059-2024.yaml" for f in cached[1])

@@ -398,3 +398,40 @@ def test_a_union_run_after_an_edit_looks_at_each_file_once(tmp_path: Path, monke
     assert added == _json(args) == _json([*args, "--no-cache"])
     extra.unlink()
     assert _json(args) == _json([*args, "--no-cache"]) != added  # the file gone again: not the result kept with it
+
+
+def test_a_file_saved_during_the_first_look_is_not_trusted_with_the_hash_the_load_took(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load takes the hashes of the first look at every file without reading the files again, so a hash
+    it keeps is as old as that look: a file saved after it (and more than the racy window before the result
+    is kept, as in a long look at a national union) must not be trusted with the content the load took."""
+    import time
+
+    from gbstd import federated_lint
+
+    root = split_sample(tmp_path)
+    args = ["lint", str(root), "--format", "json", "--as-of", AS_OF]
+    real, later = time.time_ns, [3_000_000_000]  # every file older than the racy window
+    monkeypatch.setattr(time, "time_ns", lambda: real() + later[0])
+    _json(args)  # the hashes trusted, the result kept
+    later[0] = 0
+    henan = tmp_path / DIRS[HENAN] / "records" / "local"
+    edited, extra = henan / "DB41-T-2397-2023.yaml", henan / "DB41-T-9999-2024.yaml"
+    touched = henan / "DB4109-T-059-2024.yaml"
+    touched.write_text(touched.read_text(encoding="utf-8") + "# an edit before the run\n", encoding="utf-8")
+    hashes = federated_lint._hashes
+
+    def looking(*args: object, **kwargs: object) -> object:
+        found = hashes(*args, **kwargs)  # type: ignore[arg-type]
+        if not kwargs["hash_unknown"]:  # during the first look: a file saved (same size), another one added
+            edited.write_text(edited.read_text(encoding="utf-8").replace("status: 现行", "status: 废止"),
+                              encoding="utf-8")
+            extra.write_text(edited.read_text(encoding="utf-8").replace("2397-2023", "9999-2024"), encoding="utf-8")
+            later[0] = 3_000_000_000  # and the look took three seconds
+        return found
+
+    monkeypatch.setattr(federated_lint, "_hashes", looking)
+    _json(args)
+    monkeypatch.setattr(federated_lint, "_hashes", hashes)
+    assert _json(args) == _json([*args, "--no-cache"])  # the saved file read again, not trusted

@@ -310,8 +310,11 @@ def test_changed_since_through_the_cache_equals_a_run_without_it(
             commit(repo, f"edit {number}")
         since = base if number % 2 == 0 else "HEAD"
         cached = lint_json(root, "--changed-since", since, as_of=day)
-        assert cached == lint_json(root, "--changed-since", since, "--no-cache", as_of=day), (
-            f"after {edit.__name__}({pick}, {value}) since {since} on {day}")
+        said = f"after {edit.__name__}({pick}, {value}) since {since} on {day}"
+        assert cached == lint_json(root, "--changed-since", since, "--no-cache", as_of=day), said
+        # the text report too: its summary counts the files reported on
+        assert lint_bytes(root, "text", "--changed-since", since, as_of=day) == lint_bytes(
+            root, "text", "--changed-since", since, "--no-cache", as_of=day), said
 
 
 def equals_cold_after(

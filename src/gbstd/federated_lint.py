@@ -78,6 +78,9 @@ def lint_union(
     found = _parts(root, config, members, allow_missing) if store is not None else None
     head = [*selection_key(selection), as_of.isoformat(), "|".join(sorted(members or [])), str(allow_missing)]
     hashes = None
+    # before the first look at every file: the load may take the hashes that look finds without reading the
+    # files again, so that is when they were read (the racy rule's clock: Cache.remember_hash)
+    looked_at = time.time_ns()
     if store is not None and found is not None:
         parts, skipped = found
         hashes = _hashes(parts, store, hash_unknown=False)
@@ -96,7 +99,6 @@ def lint_union(
                             warn(text)
                     store.save()
                     return LintOutcome(result, files, from_cache=True), mounts
-    loaded_at = time.time_ns()  # before any file is read: when the hashes the load learns were read
     # each catalog's load takes the hashes just established instead of an lstat of every file again
     catalog = load_union(root, members=members, allow_missing=allow_missing, warn=warn, progress=progress,
                          on_total=on_total, cache_dir=cache_dir if use_cache else None,
@@ -114,7 +116,7 @@ def lint_union(
             hashes.update({rel: sha for rel, sha in catalog.hashes.items() if rel in hashes})
         else:
             known = {rel: sha for rel, sha in catalog.hashes.items()}
-            hashes = _hashes(parts, store, hash_unknown=True, known=known, read_at=loaded_at)
+            hashes = _hashes(parts, store, hash_unknown=True, known=known, read_at=looked_at)
         if hashes is not None:
             store.forget_missing(hashes)
             store.remember_result(_digest(head, parts, hashes), {

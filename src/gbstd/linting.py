@@ -40,7 +40,6 @@ from gbstd.catalog.loader import (
     Reusable,
     cached_record,
     load_catalog,
-    load_catalog_cached,
     load_records,
     record_rels_among,
     reusable,
@@ -190,7 +189,8 @@ def lint_catalog(
             brought = caused_by_change(catalog, baseline, as_of, selection, found.findings, only_paths, named, jobs)
             kept = {id(finding) for finding in brought}
             found.findings = [f for f in found.findings if f.path in only_paths or id(f) in kept]
-            only_paths = only_paths | {finding.path for finding in brought}
+            silenced = suppressions(catalog)  # a file whose brought findings are all silenced is not reported on
+            only_paths = only_paths | {f.path for f in brought if (f.path, f.rule) not in silenced}
             result = finish(catalog, found, None)
         else:
             result = finish(catalog, found, only_paths)
@@ -227,20 +227,12 @@ def _changed_since(
     findings are the same; a test compares the two). At 100 000 records the whole analysis ran every rule
     again on every run, and its duplicate memo was not the one the lint state had kept, so the next plain run
     found every duplicate group again."""
-    def whole() -> LintOutcome:
-        return lint_catalog(root, config, as_of, selection, jobs=jobs, progress=progress, on_total=on_total)
-
     # the revision first (it reads the root and configuration alone): one that is not there stops before a lint
     baseline = build_baseline(Catalog(root=root, config=config), changed_since)
-    now = whole()
-    try:
-        current = now.result.findings
-    except DamagedResult:  # stored rows that do not decode: lint again without them (as the report does)
-        if now.cache is not None:
-            now.cache.forget_result()
-        now = whole()
-        current = now.result.findings
-    catalog = now.catalog if now.catalog is not None else load_catalog_cached(root)
+    now = lint_catalog(root, config, as_of, selection, jobs=jobs, progress=progress, on_total=on_total)
+    current = now.result.findings  # decoded there (no report options: nothing is left as stored rows)
+    # the catalog that run loaded, else from this configuration's cache (a --cache-dir elsewhere included)
+    catalog = now.catalog if now.catalog is not None else load_catalog(root, cache=Cache.open(root, config), jobs=jobs)
     compared = [rule for rule in selected_rules(selection) if rule.needs_baseline]
     then = collect_findings(catalog, as_of, selection, baseline=baseline, jobs=jobs, rules=compared)
     found = FindingSet([*current, *finish(catalog, then, None).findings],
@@ -949,7 +941,12 @@ def caused_by_change(
         return _new_findings(elsewhere, then)
     ctx = RuleContext(baseline.catalog_then(catalog), as_of)
     ctx.changes = _undone(catalog, ctx.catalog, baseline, found)
-    then = [finding for rule in rules for finding in check(rule, ctx, []) or ()]
+    then: list[Finding] = []
+    for rule in rules:
+        produced = check(rule, ctx, [])
+        if produced is None:  # crashed on the catalog as it was: none of its findings then, as without the cache
+            ctx.remade.pop(rule.code, None)
+        then += produced or ()
     for code, files in ctx.remade.items():
         if files != REMADE_UNKNOWN:
             elsewhere = [f for f in elsewhere if f.rule != code or f.path in files]
@@ -963,7 +960,8 @@ def _undone(catalog: Catalog, then: Catalog, baseline: Baseline, held: set[str])
     only); ``held``: the rules whose findings now are known for every file."""
     now = {record.rel: record for record in catalog.records}
     old = {record.rel for record in then.records}
-    touched = {rel for rel in baseline.changed | baseline.deleted if rel in now or rel in old}
+    paths = baseline.changed | baseline.deleted | set(baseline.renamed.values())  # a rename's old path too
+    touched = {rel for rel in paths if rel in now or rel in old}
     before: dict[str, Record | None] = {
         rel: now[rel] for rel in baseline.modified & touched if rel in now and rel in old
     }
