@@ -163,7 +163,8 @@ def lint_catalog(
 
     ``only_paths`` limits the report to those files. ``changed_since`` (a git revision) limits it further to
     the files changed since then (within ``targets``) and runs the rules that compare with that revision;
-    such a run depends on git history, so its result is never taken from the cache (its files still are).
+    such a report depends on git history and is never taken from the cache, but with the cache the whole
+    catalog's findings it starts from are (:func:`_changed_since`).
     ``output_key`` names the report options (:func:`gbstd.reporters.stored.output_key`): a stored report
     of this result with those options is handed back open, and its findings are then not decoded.
     """
@@ -171,8 +172,8 @@ def lint_catalog(
     if cache is not None and changed_since is not None:
         return _changed_since(root, config, as_of, selection, changed_since, only_paths, targets, jobs, progress,
                               on_total)
-    if cache is None or changed_since is not None:
-        catalog = load_catalog(root, progress=progress, on_total=on_total, cache=cache, jobs=jobs)
+    if cache is None:  # every rule on the whole catalog, read afresh (also the reference for the cached paths)
+        catalog = load_catalog(root, progress=progress, on_total=on_total, jobs=jobs)
         baseline, changed, named = None, None, only_paths
         if changed_since is not None:
             baseline = build_baseline(catalog, changed_since)
@@ -181,10 +182,7 @@ def lint_catalog(
                 within = {rel for rel in changed
                           if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
                 only_paths = changed if only_paths is None else within
-        # the D rules take what the cache's memo knows of each candidate component (a git history changes
-        # none of it): at 100 000 records they otherwise find every group again
-        memo = (lambda codes: memo_for(cache, codes, catalog)) if cache is not None else None
-        found = collect_findings(catalog, as_of, selection, baseline=baseline, jobs=jobs, memo=memo)
+        found = collect_findings(catalog, as_of, selection, baseline=baseline, jobs=jobs)
         if baseline is not None and changed is not None and only_paths is not None:
             brought = caused_by_change(catalog, baseline, as_of, selection, found.findings, only_paths, named, jobs)
             kept = {id(finding) for finding in brought}
@@ -194,8 +192,6 @@ def lint_catalog(
             result = finish(catalog, found, None)
         else:
             result = finish(catalog, found, only_paths)
-        if cache is not None:
-            cache.save()
         return LintOutcome(result, catalog.files, only_paths=only_paths)
 
     head = _result_head(cache, config, as_of, selection, only_paths)
