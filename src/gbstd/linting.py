@@ -174,21 +174,12 @@ def lint_catalog(
                               on_total)
     if cache is None:  # every rule on the whole catalog, read afresh (also the reference for the cached paths)
         catalog = load_catalog(root, progress=progress, on_total=on_total, jobs=jobs)
-        baseline, changed, named = None, None, only_paths
-        if changed_since is not None:
-            baseline = build_baseline(catalog, changed_since)
-            changed = changed_paths(catalog, baseline)
-            if changed is not None:
-                within = {rel for rel in changed
-                          if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
-                only_paths = changed if only_paths is None else within
+        baseline = build_baseline(catalog, changed_since) if changed_since is not None else None
+        changed = changed_paths(catalog, baseline) if baseline is not None else None
         found = collect_findings(catalog, as_of, selection, baseline=baseline, jobs=jobs)
-        if baseline is not None and changed is not None and only_paths is not None:
-            brought = caused_by_change(catalog, baseline, as_of, selection, found.findings, only_paths, named, jobs)
-            kept = {id(finding) for finding in brought}
-            found.findings = [f for f in found.findings if f.path in only_paths or id(f) in kept]
-            silenced = suppressions(catalog)  # a file whose brought findings are all silenced is not reported on
-            only_paths = only_paths | {f.path for f in brought if (f.path, f.rule) not in silenced}
+        if baseline is not None and changed is not None:
+            only_paths = _limit_to_change(catalog, baseline, changed, found, as_of, selection, only_paths, targets,
+                                          jobs)
             result = finish(catalog, found, None)
         else:
             result = finish(catalog, found, only_paths)
@@ -236,18 +227,30 @@ def _changed_since(
     only_paths = named
     changed = changed_paths(catalog, baseline)
     if changed is not None:
-        within = {rel for rel in changed
-                  if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
-        only_paths = changed if named is None else within
-        brought = caused_by_change(catalog, baseline, as_of, selection, found.findings, only_paths, named, jobs,
-                                   narrowed=True)
-        kept = {id(finding) for finding in brought}
-        found.findings = [f for f in found.findings if f.path in only_paths or id(f) in kept]
-        only_paths = only_paths | {finding.path for finding in brought}
+        only_paths = _limit_to_change(catalog, baseline, changed, found, as_of, selection, named, targets, jobs,
+                                      narrowed=True)
     elif named is not None:
         found.findings = [f for f in found.findings if f.path in named]
     found.findings.sort(key=lambda f: f.sort_key)
     return LintOutcome(found, now.files, only_paths=only_paths, catalog=catalog)
+
+
+def _limit_to_change(
+    catalog: Catalog, baseline: Baseline, changed: set[str], found: FindingSet, as_of: dt.date,
+    selection: Selection, named: set[str] | None, targets: set[Path] | None, jobs: int | None,
+    narrowed: bool = False,
+) -> set[str]:
+    """Keep of ``found`` the findings in the ``changed`` files (those inside ``targets`` when the user named
+    paths: ``named``) and what the change brought elsewhere (:func:`caused_by_change`); the files reported
+    on. A file whose brought findings are all silenced is not among them."""
+    within = {rel for rel in changed if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
+    only_paths = changed if named is None else within
+    brought = caused_by_change(catalog, baseline, as_of, selection, found.findings, only_paths, named, jobs,
+                               narrowed=narrowed)
+    kept = {id(finding) for finding in brought}
+    found.findings = [f for f in found.findings if f.path in only_paths or id(f) in kept]
+    silenced = suppressions(catalog)
+    return only_paths | {f.path for f in brought if (f.path, f.rule) not in silenced}
 
 
 def _lint_from(
