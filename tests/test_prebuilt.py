@@ -126,3 +126,73 @@ def test_what_is_planted_at_the_index_name_is_not_read(tables_in: Path, planted:
         assert stat.S_ISFIFO(path.lstat().st_mode)
     else:
         assert not path.is_symlink() and path.is_file() and path.read_bytes() == good  # replaced by a sound one
+
+
+def _probe(source: Path, builds: list[int]) -> bytes:
+    """The 'probe' index of ``source``: its bytes, read back or built (each build counted in ``builds``)."""
+
+    def build() -> tuple[bytes, bytes]:
+        builds.append(1)
+        return source.read_bytes(), prebuilt.sealed(source.read_bytes())
+
+    return prebuilt.kept_or_built(prebuilt.index_file("probe", source, 1, ".bin"), prebuilt.unsealed, build)
+
+
+def test_a_build_clears_its_installs_older_versions_and_other_installs_unused_for_a_week(tables_in: Path) -> None:
+    import os
+    import time
+
+    source = tables_in / "source.txt"
+    source.write_text("版本一")
+    builds: list[int] = []
+    assert _probe(source, builds) == "版本一".encode() and len(builds) == 1
+    (first,) = tables_in.glob("gbstd-probe-*.bin")
+    install = first.name.split("-")[2]
+    week_ago = time.time() - prebuilt.UNUSED_FOR - 3600
+    planted = {
+        "another install, used lately": "gbstd-probe-0123456789ab-01234567.bin",
+        "another install, unused": "gbstd-probe-ba9876543210-01234567.bin",
+        "an earlier release's name, unused": "gbstd-probe-0123456789abcdef.bin",
+        "an earlier release's name, used lately": "gbstd-probe-fedcba9876543210.bin",
+        "another index, unused": "gbstd-other-ba9876543210-01234567.bin",
+        "not an index's name": "gbstd-probe-notes.bin",
+    }
+    for what, name in planted.items():
+        (tables_in / name).write_bytes(b"x")
+        if "unused" in what:
+            os.utime(tables_in / name, (week_ago, week_ago))
+    (tables_in / "target.bin").write_bytes(b"y")
+    os.utime(tables_in / "target.bin", (week_ago, week_ago))
+    link = tables_in / "gbstd-probe-aaaaaaaaaaaa-01234567.bin"
+    link.symlink_to(tables_in / "target.bin")
+    assert _probe(source, builds) == "版本一".encode() and len(builds) == 1  # read back: nothing swept
+    assert all((tables_in / name).exists() for name in planted.values())
+
+    source.write_text("版本二")  # a new version of the same install
+    os.utime(source, ns=(source.stat().st_mtime_ns + 10**9,) * 2)
+    assert _probe(source, builds) == "版本二".encode() and len(builds) == 2
+    left = {path.name for path in tables_in.iterdir()}
+    assert first.name not in left  # the install's older version
+    (second,) = tables_in.glob(f"gbstd-probe-{install}-*.bin")
+    assert second != first
+    for what, name in planted.items():
+        assert (name in left) is ("unused" not in what or what.startswith("another index")), what
+    assert link.is_symlink() and (tables_in / "target.bin").read_bytes() == b"y"  # no link followed or removed
+
+
+def test_reading_an_index_marks_it_in_use_at_most_once_a_day(tables_in: Path) -> None:
+    import os
+    import time
+
+    source = tables_in / "source.txt"
+    source.write_text("内容")
+    builds: list[int] = []
+    _probe(source, builds)
+    (index,) = tables_in.glob("gbstd-probe-*.bin")
+    hours_ago, days_ago = time.time() - 3600, time.time() - 3 * prebuilt.DAY
+    os.utime(index, (hours_ago, hours_ago))
+    _probe(source, builds)
+    assert abs(index.stat().st_mtime - hours_ago) < 1  # marked less than a day ago: left
+    os.utime(index, (days_ago, days_ago))
+    _probe(source, builds)
+    assert time.time() - index.stat().st_mtime < 60 and len(builds) == 1

@@ -2,9 +2,15 @@
 and kept in the temporary directory for later runs.
 
 Building one costs 0.1–0.5 s of Python; reading it back a few hundredths. An index file is named by its source
-file's path, size and modification time and by the index's layout, so a changed source or a new layout gets a
-new file. The temporary directory is shared: a file another user owns is neither read nor replaced, and one
-that does not read back sound (a damaged or truncated file: ``read`` raises) is built again and rewritten.
+file's path (the install) and by that file's size and modification time and the index's layout (the version),
+so a changed source or a new layout gets a new file. The temporary directory is shared: a file another user
+owns is neither read nor replaced, and one that does not read back sound (a damaged or truncated file: ``read``
+raises) is built again and rewritten.
+
+Index files are 2–13 MB, and every new install path (a fresh virtual environment, a clean clone's) makes its
+own. So a build, the rare event, clears this user's older files of the same index (:func:`_sweep`): the
+install's superseded versions at once, another install's after :data:`UNUSED_FOR` without a run reading it (a
+read marks its file in use, at most once a day).
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -24,16 +32,19 @@ from gbstd.catalog.atomic import write_atomic
 T = TypeVar("T")
 
 LARGEST = 64 * 1024 * 1024  # bytes: the indexes are 2–13 MB; a larger file at their name is none of ours
+DAY = 24 * 3600.0
+UNUSED_FOR = 7 * DAY  # seconds: another install's index no run read for this long is removed by a build
 
 # What reading back a damaged index may raise (numpy's .npz reader: zip and format errors; marshal: EOF, types).
 UNSOUND = (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile)
 
 
 def index_file(name: str, source: Path, layout: int, suffix: str) -> Path:
-    """Where the index ``name`` of ``source`` (in its ``layout``) is kept."""
+    """Where the index ``name`` of ``source`` (in its ``layout``) is kept: ``gbstd-<name>-<install>-<version>``."""
     state = source.stat()
-    key = f"{layout}\0{source.resolve()}\0{state.st_size}\0{state.st_mtime_ns}"
-    return Path(tempfile.gettempdir()) / f"gbstd-{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}{suffix}"
+    install = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:12]
+    version = hashlib.sha256(f"{layout}\0{state.st_size}\0{state.st_mtime_ns}".encode()).hexdigest()[:8]
+    return Path(tempfile.gettempdir()) / f"gbstd-{name}-{install}-{version}{suffix}"
 
 
 def kept_or_built(path: Path, read: Callable[[bytes], T], build: Callable[[], tuple[T, bytes]]) -> T:
@@ -50,6 +61,7 @@ def kept_or_built(path: Path, read: Callable[[bytes], T], build: Callable[[], tu
     value, data = build()
     with contextlib.suppress(OSError):  # a read-only temporary directory: the index serves this run only
         write_atomic(path, data, fsync=False)
+        _sweep(path)
     return value
 
 
@@ -65,7 +77,36 @@ def _own_file(path: Path) -> bytes | None:
             return None
         if info.st_size > LARGEST:
             raise ValueError("not an index: too large")
+        if time.time() - info.st_mtime > DAY and os.utime in os.supports_fd:
+            with contextlib.suppress(OSError):  # marked in use, so that another install's build keeps it
+                os.utime(handle.fileno())
         return handle.read(LARGEST + 1)
+
+
+# An index file's name: ``gbstd-<name>-<install>-<version><suffix>``, or the one hash of earlier releases.
+_NAMED = re.compile(r"gbstd-(?P<name>[a-z]+)-(?:(?P<install>[0-9a-f]{12})-[0-9a-f]{8}|[0-9a-f]{16})(?P<suffix>\.[a-z]+)")
+
+
+def _sweep(kept: Path) -> None:
+    """Remove this user's other files of ``kept``'s index in its directory: those of the same install (older
+    versions) and those of any other install (or an earlier release's name) unused for :data:`UNUSED_FOR`.
+    Only regular files named as an index are touched, never followed through a link; a file that cannot be
+    removed is left."""
+    mine = _NAMED.fullmatch(kept.name)
+    if mine is None:
+        return
+    now = time.time()
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for other in kept.parent.glob(f"gbstd-{mine['name']}-*{mine['suffix']}"):
+        found = _NAMED.fullmatch(other.name)
+        if other == kept or found is None or found["name"] != mine["name"] or found["suffix"] != mine["suffix"]:
+            continue
+        with contextlib.suppress(OSError):
+            info = other.lstat()
+            if not stat.S_ISREG(info.st_mode) or (uid is not None and info.st_uid != uid):
+                continue
+            if found["install"] == mine["install"] or now - info.st_mtime > UNUSED_FOR:
+                other.unlink()
 
 
 def sealed(payload: bytes) -> bytes:
