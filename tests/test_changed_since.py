@@ -414,3 +414,61 @@ def test_a_rule_that_fails_on_the_catalog_as_it_was_brings_what_it_brings_withou
     cached = lint_json(root, "--changed-since", base)
     assert cached == lint_json(root, "--changed-since", base, "--no-cache")
     assert any(f["rule"] == "S003" and f["path"] == "records/local/DB4109-T-059-2024.yaml" for f in cached[1])
+
+
+@pytest.mark.parametrize("inner", ["stored result", "incremental run"])
+def test_a_pull_requests_run_decodes_only_the_findings_it_can_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inner: str
+) -> None:
+    """The whole catalog's findings that a changed-since run starts from are made into findings only where the
+    report can keep them: the changed files' and those of the rules compared with the catalog as it was. The
+    report is the run's without the cache, whether those findings come from the stored result or from an
+    incremental run's patched rows."""
+    from gbstd.catalog import cache as cache_module
+    from gbstd.linting import _elsewhere_codes
+    from gbstd.selection import Selection
+    from tests.git_catalog import sample_repo
+
+    repo, root = sample_repo(tmp_path)
+    edited = root / "records" / "local" / "DB32-T-4493-2023.yaml"  # D002 and D003 findings in it
+    base = repo.head.commit.hexsha
+    if inner == "incremental run":
+        lint_json(root)  # the state the edit's run starts from
+    edited.write_text(edited.read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
+    commit(repo, "a comment")
+    if inner == "stored result":
+        lint_json(root)  # the result the changed-since run is answered from
+    decoded: list[object] = []  # the file of each finding made
+    made = cache_module.finding_from_json
+
+    def counted(row: list[object], path: str | None = None) -> object:
+        decoded.append(path or row[0])
+        return made(row, path)
+
+    monkeypatch.setattr("gbstd.linting.finding_from_json", counted)
+    cached = lint_json(root, "--changed-since", base)
+    monkeypatch.undo()
+    assert cached == lint_json(root, "--changed-since", base, "--no-cache")
+    rel = "records/local/DB32-T-4493-2023.yaml"
+    assert {f["rule"] for f in cached[1] if f["path"] == rel} == {"D002", "D003"}
+    everything = lint_json(root)[1]
+    compared = _elsewhere_codes(Selection(ignore=["R"]))
+    wanted = [f for f in everything if f["path"] != rel and f["rule"] in compared]
+    assert 0 < len(wanted) < len(everything) / 2  # most findings are elsewhere, of other rules
+    assert len([path for path in decoded if path != rel]) == len(wanted)
+
+
+def test_damaged_rows_under_a_pull_requests_run_are_linted_again(tmp_path: Path) -> None:
+    from tests.git_catalog import sample_repo
+
+    repo, root = sample_repo(tmp_path)
+    base = repo.head.commit.hexsha
+    edited = root / "records" / "national" / "GB-T-30260-2013.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
+    commit(repo, "a comment")
+    lint_json(root)
+    result = root / ".gbstd-cache" / "result.jsonl"
+    head, *_ = result.read_bytes().split(b"\n", 1)
+    result.write_bytes(head + b'\n[["records/national/GB-T-30260-2013.yaml", 2, 3]]\n')  # rows that do not decode
+    assert lint_json(root, "--changed-since", base) == lint_json(root, "--changed-since", base, "--no-cache")
+    assert lint_json(root, "--changed-since", base) == lint_json(root, "--changed-since", base, "--no-cache")
