@@ -19,7 +19,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
 from gbstd.catalog.atomic import unwritable_reason
@@ -264,3 +264,35 @@ def progress_bar(label: str, total: int | None = None, enabled: bool | None = No
     ) as bar:
         bar.add_task(label, total=total)
         yield bar
+
+
+# Duplicate detection's stages (gbstd.similarity.duplicates) as a progress bar names them.
+DETECTION_STAGES = {
+    "subjects": Text("查重：提取主题", "duplicates: subjects"),
+    "minhash": Text("查重：主题指纹", "duplicates: minhash"),
+    "similar subjects": Text("查重：相近主题", "duplicates: similar subjects"),
+    "same subject": Text("查重：同一主题", "duplicates: same subject"),
+    "scoring": Text("查重：评分与分组", "duplicates: scoring and grouping"),
+}
+
+
+def detection_stage(name: str, lang: Lang) -> str:
+    """What a progress bar calls duplicate detection's stage ``name``."""
+    label = DETECTION_STAGES.get(name)
+    return label.get(lang) if label else name
+
+
+def detection_line(bar: Progress | None, lang: Lang) -> Callable[[str, int, int], None] | None:
+    """What reports duplicate detection's stages as a second line of ``bar`` (its first line counts the
+    command's own steps, which wait meanwhile: at 100 000 records detection is most of a bulletin's time)."""
+    if bar is None:
+        return None
+    line: list[TaskID] = []  # added when detection starts, so that its clock starts then
+
+    def stage(name: str, done: int, total: int) -> None:
+        description = detection_stage(name, lang)
+        if not line:
+            line.append(bar.add_task(description, total=total))
+        bar.update(line[0], description=description, completed=done, total=total)
+
+    return stage

@@ -19,6 +19,7 @@ from gbstd.cli.common import (
     LangChoice,
     LangOption,
     MemberOption,
+    detection_stage,
     fail,
     load_union_or_fail,
     named_catalog,
@@ -124,7 +125,7 @@ def _report(
     with progress_bar("查重 comparing" if language == "zh" else "comparing", enabled=show) as bar:
         def report(stage: str, done: int, total: int) -> None:
             if bar:
-                bar.update(0, description=stage, completed=done, total=total)
+                bar.update(0, description=detection_stage(stage, language), completed=done, total=total)
 
         found = find_groups(catalog, catalog.config.duplicates, reference, min_score=threshold, progress=report,
                             all_pairs=all_pairs)

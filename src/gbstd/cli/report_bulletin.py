@@ -20,6 +20,7 @@ from gbstd.cli.common import (
     LangChoice,
     LangOption,
     MemberOption,
+    detection_line,
     fail,
     fail_unwritable,
     load_union_or_fail,
@@ -126,7 +127,8 @@ def bulletin(
     try:
         with progress_bar("生成通报 bulletin" if language == "zh" else "bulletin", total=records + 4) as bar:
             advance = (lambda n: bar.advance(0, n)) if bar else None
-            document = build_document(catalog, chosen, day, choice.notes, advance, changes)
+            document = build_document(catalog, chosen, day, choice.notes, advance, changes,
+                                      detection_line(bar, language))
             files = render_bulletin(document, fmt, target, catalog.root, advance)
     except TemplateError as exc:
         fail(template_error(exc), language)

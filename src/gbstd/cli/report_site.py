@@ -16,6 +16,7 @@ from gbstd.cli.common import (
     LangChoice,
     LangOption,
     MemberOption,
+    detection_line,
     fail,
     fail_unwritable,
     load_union_or_fail,
@@ -73,7 +74,8 @@ def site(
     catalog = load_union_or_fail(catalog_path, language, member, allow_missing)
     try:
         with progress_bar("生成网站 site" if language == "zh" else "site", total=len(catalog.records) + 1) as bar:
-            result = build_site(catalog, output, day, (lambda n: bar.advance(0, n)) if bar else None)
+            result = build_site(catalog, output, day, (lambda n: bar.advance(0, n)) if bar else None,
+                                stages=detection_line(bar, language))
     except TemplateError as exc:
         fail(template_error(exc), language)
     except OSError as exc:

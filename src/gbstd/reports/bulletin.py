@@ -24,6 +24,7 @@ from gbstd.reports.charts import find_cjk_font, render_chart
 from gbstd.reports.compose import BulletinDocument, compose
 from gbstd.reports.figures import Bulletin, compute_bulletin
 from gbstd.reports.period import Period
+from gbstd.reports.sources import DetectionProgress
 from gbstd.reports.templating import render
 
 FORMATS = ("md", "html", "docx", "json")
@@ -93,8 +94,9 @@ def build_document(
     notes: NotesFile | None,
     progress: Progress | None = None,
     changes: ChangeSet | None = None,
+    stages: DetectionProgress | None = None,
 ) -> BulletinDocument:
-    bulletin: Bulletin = compute_bulletin(catalog, period, as_of, progress=progress)
+    bulletin: Bulletin = compute_bulletin(catalog, period, as_of, progress=progress, stages=stages)
     doc = compose(bulletin, notes.notes if notes else None, notes.rel if notes else None)
     if changes is not None:
         doc.changes = changes_appendix(changes, [member.name for member in catalog.members])

@@ -25,6 +25,7 @@ from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.regions import PROVINCES
 from gbstd.reports.period import Period
 from gbstd.reports.sources import (
+    DetectionProgress,
     Diagram,
     DuplicateFigures,
     MemberSource,
@@ -209,9 +210,11 @@ def compute_bulletin(
     as_of: dt.date,
     *,
     progress: Callable[[int], None] | None = None,
+    stages: DetectionProgress | None = None,
 ) -> Bulletin:
     """Compute every figure of the bulletin in one pass over the records, then ask each source once. A second
-    file with a code the catalog already holds (C008) is the same standard: no figure counts it again."""
+    file with a code the catalog already holds (C008) is the same standard: no figure counts it again.
+    ``progress`` advances by one per record; ``stages`` hears of duplicate detection's."""
     repeated = set(catalog.repeated())
     if repeated:
         catalog = replace(catalog, records=[record for record in catalog.records if record.rel not in repeated])
@@ -251,7 +254,7 @@ def compute_bulletin(
         # One document, one date: every table and chart is as of the last day counted (issue 21).
         projects=project_figures(catalog, period, cutoff),
         reviews=review_figures(catalog, period, cutoff),
-        duplicates=duplicate_figures(catalog, cutoff),
+        duplicates=duplicate_figures(catalog, cutoff, stages),
         plans=plan_figures(catalog, period, cutoff),
         diagram=framework_diagram(catalog, cutoff),
         members=member_sources(catalog),

@@ -43,6 +43,7 @@ from gbstd.model.standard import Standard
 from gbstd.reports.period import Period
 from gbstd.reports.site_names import Renamed, page_names, page_stem
 from gbstd.reports.sources import (
+    DetectionProgress,
     Diagram,
     DuplicatePair,
     Unavailable,
@@ -214,14 +215,15 @@ def group_sizes(pairs: Sequence[DuplicatePair]) -> dict[str, int]:
 
 
 def index_pages(
-    catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None
+    catalog: Catalog, as_of: dt.date, names: dict[str, str] | None = None, stages: DetectionProgress | None = None
 ) -> tuple[list[StandardPage], Details]:
-    """Every standard's index row (a page without details), sorted by code, and what fills in the details."""
+    """Every standard's index row (a page without details), sorted by code, and what fills in the details;
+    ``stages`` hears of duplicate detection's progress."""
     if names is None:
         names = page_names(catalog.records)[0]
     whole = Period(dt.date.min, as_of, "all")
     reviews = review_figures(catalog, whole, as_of)
-    duplicates = duplicate_figures(catalog, as_of)
+    duplicates = duplicate_figures(catalog, as_of, stages)
     details = Details(catalog, Lineage(catalog), duplicates.partners(), names, group_sizes(duplicates.pairs))
     states, dues = reviews.state_by_code, reviews.due_by_code
     modules = catalog.modules
@@ -413,14 +415,16 @@ def member_choices(catalog: Catalog, pages: Sequence[StandardPage]) -> list[tupl
 
 
 def build_site(
-    catalog: Catalog, out_dir: Path, as_of: dt.date, progress: Progress | None = None, workers: int | None = None
+    catalog: Catalog, out_dir: Path, as_of: dt.date, progress: Progress | None = None, workers: int | None = None,
+    stages: DetectionProgress | None = None,
 ) -> SiteResult:
     """Write the site into ``out_dir`` (created if needed), replacing it whole once every page is written.
 
-    ``workers``: processes writing the standards' pages (default: one per core for large catalogs).
+    ``workers``: processes writing the standards' pages (default: one per core for large catalogs);
+    ``progress`` advances by one per page; ``stages`` hears of duplicate detection's progress.
     """
     names, renamed = page_names(catalog.records)
-    pages, details = index_pages(catalog, as_of, names)
+    pages, details = index_pages(catalog, as_of, names, stages)
     root = catalog.root
     title = catalog.system.name if catalog.system else "标准目录"
     options = {

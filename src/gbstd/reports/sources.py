@@ -25,6 +25,7 @@ from gbstd.plans import TaskState, plan_progress
 from gbstd.reports.period import Period
 from gbstd.review import conclusion_counts, in_force_on, review_worklist, reviews_between
 from gbstd.similarity import find_groups
+from gbstd.similarity.duplicates import Progress as DetectionProgress
 
 
 @dataclass(frozen=True)
@@ -175,11 +176,12 @@ def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFi
     )
 
 
-def duplicate_figures(catalog: Catalog, as_of: dt.date) -> DuplicateFigures:
+def duplicate_figures(catalog: Catalog, as_of: dt.date, stages: DetectionProgress | None = None) -> DuplicateFigures:
     """Likely duplicates: the groups ``gbstd dupes`` reports (:func:`gbstd.similarity.find_groups` with the
     catalog's ``[duplicates]`` settings), among the standards that existed on ``as_of`` (published by then, or in
-    force by their dates when undated)."""
-    found = find_groups(catalog, catalog.config.duplicates, only=lambda r: _existed(r.standard, as_of))
+    force by their dates when undated). ``stages`` hears of detection's progress, stage by stage."""
+    found = find_groups(catalog, catalog.config.duplicates, only=lambda r: _existed(r.standard, as_of),
+                        progress=stages)
     kinds: dict[str, int] = {}
     across: int | None = 0
     for group in found.groups:
