@@ -181,7 +181,7 @@ def _lint(
                 fail(Text("联合目录不支持 --changed-since（成员各有其 git 历史）",
                           "--changed-since does not apply to a federation (each member has its own git history)"), language)
             return _lint_union(root, config, targets, day, selection, member, allow_missing, use_cache, debug,
-                               language)
+                               language, key)
         return _lint_one(root, config, targets, roots, day, selection, changed_since, not use_cache, jobs, debug,
                          language, key)
 
@@ -231,17 +231,20 @@ def _lint(
 def _lint_union(
     root: Path, config: Config, targets: list[Path], day: dt.date, selection: Selection,
     members: list[str] | None, allow_missing: bool, use_cache: bool, debug: bool, language: Lang,
+    key: str | None = None,
 ) -> LintOutcome:
     """A federation: the union of the catalog and its members (:mod:`gbstd.federated_lint`); a path argument
     limits the report to the files under it."""
+    narrower = [(target, top) for target in targets
+                if not (root == (top := target.resolve()) or root.is_relative_to(top))]
     outcome, mounts = _guarded(lambda progress, on_total: lint_union(
         root, config, day, selection, members=members, allow_missing=allow_missing,
         warn=lambda message: warn(message, language), use_cache=use_cache, progress=progress, on_total=on_total,
+        output_key=None if narrower else key,  # a report limited to paths is not the stored result's
     ), debug, language)
-    narrower = [(target, top) for target in targets
-                if not (root == (top := target.resolve()) or root.is_relative_to(top))]
     if not narrower:  # the catalog itself (or above it): every file, and nothing to locate
         return outcome
+    outcome.cache = outcome.result_id = None  # the report printed is not the whole result's: not stored
     where = Catalog(root=root, config=config, mounts=mounts)
     located = {rel: where.locate(rel)[0].resolve() for rel in outcome.files}
     within: dict[Path, set[str]] = {}
