@@ -18,6 +18,11 @@ the duplicate rules (D001–D003) are compared by count, since which of several 
 the order the records were read in (the same records reordered in one catalog differ the same way). The
 ratio federation / one catalog is the figure the issue sets a target for (≤ 1.2); on a loaded machine the
 CPU ratio is the steadier one.
+
+``--cached`` measures the runs an editor makes instead, each layout with its own lint cache (filled first, not
+timed): ``gbstd lint --format json`` unchanged (warm), after one member record's title is edited, and after the
+edit is undone, ``--repeat`` rounds alternated, medians. The record is rewritten in place, so both layouts see
+each edit. Another source tree is measured with ``PYTHONPATH=<tree>/src`` (each run is ``python -m gbstd``).
 """
 
 from __future__ import annotations
@@ -92,6 +97,63 @@ def lint(root: Path, out: Path, env: dict[str, str]) -> Run:
     return Run(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code)
 
 
+def cached_lint(root: Path, out: Path, env: dict[str, str]) -> Run:
+    """One ``gbstd lint`` of ``root`` through its cache (JSON findings to ``out``)."""
+    argv = [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"]
+    start = time.perf_counter()
+    with out.open("wb") as handle:
+        process = subprocess.Popen(argv, stdout=handle, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = code = os.waitstatus_to_exitcode(status)
+    return Run(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code)
+
+
+def edits(one: Path, federation: Path, env: dict[str, str], workdir: Path, rounds: int) -> int:
+    """``--cached``: warm, one title edited, the edit undone; a table of medians; 1 if the layouts disagree."""
+    victim = sorted((one / "records" / "local").rglob("*.yaml"))[0]  # a province's: a member record
+    original = victim.read_bytes()
+    edited = b"\n".join(line + "（改）".encode() if line.startswith(b"title: ") else line
+                         for line in original.split(b"\n"))
+    layouts = {"one catalog": one, "federation": federation}
+    steps = ("warm", "title edited", "edit undone")
+    runs: dict[tuple[str, str], list[Run]] = {(label, step): [] for label in layouts for step in steps}
+    outputs = {label: workdir / f"{label.replace(' ', '-')}-cached.json" for label in layouts}
+    for label, root in layouts.items():  # the caches filled
+        cached_lint(root, outputs[label], env)
+        cached_lint(root, outputs[label], env)
+    same = True
+    single_edited: Counter[tuple[str, str, str]] = Counter()
+    try:
+        for round_ in range(rounds):
+            for label, root in layouts.items():
+                print(f"… round {round_ + 1}: {label}", file=sys.stderr, flush=True)
+                runs[(label, "warm")].append(cached_lint(root, outputs[label], env))
+                victim.write_bytes(edited)  # in place: the other layout's hard link sees it too
+                runs[(label, "title edited")].append(cached_lint(root, outputs[label], env))
+                edited_found = findings(outputs[label], label == "federation")
+                victim.write_bytes(original)
+                runs[(label, "edit undone")].append(cached_lint(root, outputs[label], env))
+                if label == "federation":
+                    same = same and _not_d(edited_found) == _not_d(single_edited)
+                else:
+                    single_edited = edited_found
+    finally:
+        victim.write_bytes(original)
+    print("| `gbstd lint` (cache) | step | wall s (median, min–max) | CPU s | peak MiB |")
+    print("|---|---|---:|---:|---:|")
+    for (label, step), results in runs.items():
+        ranked = sorted(results, key=lambda r: r.wall)
+        middle = ranked[len(ranked) // 2]
+        print(f"| {label} | {step} | {middle.wall:.2f} ({ranked[0].wall:.2f}–{ranked[-1].wall:.2f}) | "
+              f"{middle.cpu:.1f} | {middle.peak_mib:.0f} |")
+    print(f"\nafter the edit, findings other than D {'the same' if same else 'DIFFERENT'} in both layouts")
+    return 0 if same else 1
+
+
+def _not_d(found: Counter[tuple[str, str, str]]) -> Counter[tuple[str, str, str]]:
+    return Counter({key: n for key, n in found.items() if not key[0].startswith("D")})
+
+
 def findings(out: Path, members: bool) -> Counter[tuple[str, str, str]]:
     """(rule, path, message) of every finding; a member's path without its member prefix."""
     names = set(PROVINCES.values())
@@ -111,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=2, help="rounds of (one catalog, federation); best counts")
     parser.add_argument("--workdir", type=Path, required=True, help="where the catalogs are generated and reused")
+    parser.add_argument("--cached", action="store_true",
+                        help="warm, one title edited and the edit undone, through each layout's cache")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     one, federation = build(args.workdir, args.records, args.seed)
@@ -118,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gbstd lint over a federation — Python {platform.python_version()}, {cores} cores, "
           f"{platform.machine()}, {args.records} records, seed {args.seed}, 31 members + the federating catalog")
     env = dict(os.environ)
+    if args.cached:
+        return edits(one, federation, env, args.workdir, args.repeat)
     runs: dict[str, list[Run]] = {"one catalog": [], "federation": []}
     outputs = {"one catalog": args.workdir / "one.json", "federation": args.workdir / "federation.json"}
     load = os.getloadavg()[0]
