@@ -21,8 +21,7 @@ CPU ratio is the steadier one.
 
 ``--cached`` measures the runs an editor makes instead, each layout with its own lint cache (filled first, not
 timed): ``gbstd lint --format json`` unchanged (warm), after one member record's title is edited, and after the
-edit is undone, ``--repeat`` rounds alternated, medians. The record is rewritten in place, so both layouts see
-each edit. Another source tree is measured with ``PYTHONPATH=<tree>/src`` (each run is ``python -m gbstd``).
+edit is undone, ``--repeat`` rounds alternated, medians. The record is rewritten in both layouts. Another source tree is measured with ``PYTHONPATH=<tree>/src`` (each run is ``python -m gbstd``).
 """
 
 from __future__ import annotations
@@ -111,6 +110,8 @@ def cached_lint(root: Path, out: Path, env: dict[str, str]) -> Run:
 def edits(one: Path, federation: Path, env: dict[str, str], workdir: Path, rounds: int) -> int:
     """``--cached``: warm, one title edited, the edit undone; a table of medians; 1 if the layouts disagree."""
     victim = sorted((one / "records" / "local").rglob("*.yaml"))[0]  # a province's: a member record
+    rel = victim.relative_to(one)
+    copies = [victim, federation.parent / "members" / rel.parts[2] / rel]  # hard links, unless one was replaced
     original = victim.read_bytes()
     edited = b"\n".join(line + "（改）".encode() if line.startswith(b"title: ") else line
                          for line in original.split(b"\n"))
@@ -128,17 +129,20 @@ def edits(one: Path, federation: Path, env: dict[str, str], workdir: Path, round
             for label, root in layouts.items():
                 print(f"… round {round_ + 1}: {label}", file=sys.stderr, flush=True)
                 runs[(label, "warm")].append(cached_lint(root, outputs[label], env))
-                victim.write_bytes(edited)  # in place: the other layout's hard link sees it too
+                for copy in copies:  # both layouts see each edit
+                    copy.write_bytes(edited)
                 runs[(label, "title edited")].append(cached_lint(root, outputs[label], env))
                 edited_found = findings(outputs[label], label == "federation")
-                victim.write_bytes(original)
+                for copy in copies:
+                    copy.write_bytes(original)
                 runs[(label, "edit undone")].append(cached_lint(root, outputs[label], env))
                 if label == "federation":
                     same = same and _not_d(edited_found) == _not_d(single_edited)
                 else:
                     single_edited = edited_found
     finally:
-        victim.write_bytes(original)
+        for copy in copies:
+            copy.write_bytes(original)
     print("| `gbstd lint` (cache) | step | wall s (median, min–max) | CPU s | peak MiB |")
     print("|---|---|---:|---:|---:|")
     for (label, step), results in runs.items():
