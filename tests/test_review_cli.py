@@ -362,3 +362,22 @@ def test_undated_standards_in_force_are_named_and_long_windows_do_not_crash(tmp_
         assert result.exit_code in (0, 1), result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)  # not an OverflowError
         assert [item["code"] for item in json_module.loads(result.stdout)["items"]] == ["DB41/T 2-2020"]
+
+
+def test_an_unknown_module_is_refused_before_the_records_are_read(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_load(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the records were read for a module the system does not have")
+
+    monkeypatch.setattr("gbstd.cli.review.load_union_or_fail", no_load)
+    code, _, err = run("review", "-C", str(catalog), "--module", "999", "--lang", "en")
+    assert code == 2 and "--module '999' is not a module of the standard system" in " ".join(err.split())
+
+
+def test_a_broken_system_file_is_left_to_the_load_to_report(catalog: Path) -> None:
+    (catalog / "system.yaml").write_text("name: [broken\n", encoding="utf-8")
+    code, out, err = run("review", "-C", str(catalog), "--module", "200", "--lang", "en", "--as-of", AS_OF,
+                         "--format", "json")
+    assert code == 0 and "system.yaml" in err and "left out" in err  # as without --module: no system, no check
+    assert json.loads(out)["as_of"] == AS_OF

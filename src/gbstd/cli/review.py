@@ -16,7 +16,8 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.catalog.loader import load_system
 from gbstd.catalog.record_edit import add_review
 from gbstd.cli.common import (
     AllowMissingOption,
@@ -89,6 +90,22 @@ def _regions(values: list[str], lang: Lang) -> list[str]:
     return values
 
 
+def _modules_before_load(path: Path, values: list[str], lang: Lang) -> None:
+    """``--module`` checked against the system file before the records are read (at 100 000 records their
+    load takes seconds, a typo's answer should not); a catalog that cannot be found or configured, or whose
+    system file is broken, is left to the load to report."""
+    if not values:
+        return
+    try:
+        root = find_root(path)
+        config = load_config(root)
+    except CatalogError:
+        return
+    system, _, problems = load_system(root, config)
+    if system is not None and not problems:
+        _modules(values, Catalog(root=root, config=config, system=system), lang)
+
+
 def _modules(values: list[str], catalog: Catalog, lang: Lang) -> list[str]:
     known = catalog.modules
     for value in values:
@@ -159,6 +176,7 @@ def review(
             fail(Text(f"--due-within {due_within!r} 应为期限，如 6m、1y、90d、2w",
                       f"--due-within {due_within!r} must be a window like 6m, 1y, 90d or 2w"), language)
     tiers, regions = _tiers(tier or [], language), _regions(region or [], language)
+    _modules_before_load(catalog_path, module or [], language)
     catalog = load_union_or_fail(catalog_path, language, member, allow_missing, show=False)
     modules = _modules(module or [], catalog, language)
     policy = catalog.config.review
