@@ -196,3 +196,22 @@ def test_reading_an_index_marks_it_in_use_at_most_once_a_day(tables_in: Path) ->
     os.utime(index, (days_ago, days_ago))
     _probe(source, builds)
     assert time.time() - index.stat().st_mtime < 60 and len(builds) == 1
+
+
+def test_two_layouts_of_one_source_are_two_installs_that_keep_their_files(tables_in: Path) -> None:
+    """Two releases of gbstd (other index layouts) reading one data file: neither build removes the other's
+    index, so neither rebuilds on every run."""
+    source = tables_in / "source.txt"
+    source.write_text("内容")
+    builds: list[int] = []
+
+    def probe(layout: int) -> bytes:
+        def build() -> tuple[bytes, bytes]:
+            builds.append(layout)
+            return source.read_bytes(), prebuilt.sealed(source.read_bytes())
+
+        return prebuilt.kept_or_built(prebuilt.index_file("probe", source, layout, ".bin"), prebuilt.unsealed, build)
+
+    for layout in (2, 3, 2, 3, 2):
+        assert probe(layout) == "内容".encode()
+    assert builds == [2, 3] and len(list(tables_in.glob("gbstd-probe-*.bin"))) == 2

@@ -2,15 +2,16 @@
 and kept in the temporary directory for later runs.
 
 Building one costs 0.1–0.5 s of Python; reading it back a few hundredths. An index file is named by its source
-file's path (the install) and by that file's size and modification time and the index's layout (the version),
-so a changed source or a new layout gets a new file. The temporary directory is shared: a file another user
+file's path and the index's layout (the install: two releases of gbstd with other layouts are two installs) and
+by the source's size and modification time (the version), so a changed source or a new layout gets a new file. The temporary directory is shared: a file another user
 owns is neither read nor replaced, and one that does not read back sound (a damaged or truncated file: ``read``
 raises) is built again and rewritten.
 
 Index files are 2–13 MB, and every new install path (a fresh virtual environment, a clean clone's) makes its
 own. So a build, the rare event, clears this user's older files of the same index (:func:`_sweep`): the
 install's superseded versions at once, another install's after :data:`UNUSED_FOR` without a run reading it (a
-read marks its file in use, at most once a day).
+read marks its file in use, at most once a day; a file of an earlier release, which marks nothing, after that
+long since it was written).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ UNSOUND = (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFil
 def index_file(name: str, source: Path, layout: int, suffix: str) -> Path:
     """Where the index ``name`` of ``source`` (in its ``layout``) is kept: ``gbstd-<name>-<install>-<version>``."""
     state = source.stat()
-    install = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:12]
-    version = hashlib.sha256(f"{layout}\0{state.st_size}\0{state.st_mtime_ns}".encode()).hexdigest()[:8]
+    install = hashlib.sha256(f"{layout}\0{source.resolve()}".encode()).hexdigest()[:12]
+    version = hashlib.sha256(f"{state.st_size}\0{state.st_mtime_ns}".encode()).hexdigest()[:8]
     return Path(tempfile.gettempdir()) / f"gbstd-{name}-{install}-{version}{suffix}"
 
 
@@ -89,7 +90,8 @@ _NAMED = re.compile(r"gbstd-(?P<name>[a-z]+)-(?:(?P<install>[0-9a-f]{12})-[0-9a-
 
 def _sweep(kept: Path) -> None:
     """Remove this user's other files of ``kept``'s index in its directory: those of the same install (older
-    versions) and those of any other install (or an earlier release's name) unused for :data:`UNUSED_FOR`.
+    versions of its source) and those of any other install unused for :data:`UNUSED_FOR` (an earlier
+    release's name: not rewritten for that long).
     Only regular files named as an index are touched, never followed through a link; a file that cannot be
     removed is left."""
     mine = _NAMED.fullmatch(kept.name)
