@@ -460,3 +460,37 @@ def test_an_unchanged_unions_report_is_printed_as_stored_without_decoding_a_find
     assert narrowed == lint(str(root / "system.yaml"), "--no-cache") and narrowed != cold
     monkeypatch.setattr("gbstd.federated_lint.finding_from_json", lambda *row: decoded.append(row))
     assert lint(str(root)) == cold and not decoded
+
+
+def test_a_union_linted_again_after_damaged_stored_rows_names_a_skipped_member_once(tmp_path: Path) -> None:
+    root = split_sample(tmp_path)
+    (tmp_path / DIRS[NATIONAL]).rename(tmp_path / "national.away")  # skipped with --allow-missing
+
+    def lint(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(app, ["lint", str(root), "--allow-missing", "--format", "json", "--as-of", AS_OF,
+                                     "--lang", "en", *args])
+        return result.exit_code, result.stdout, result.stderr
+
+    lint()
+    lint()  # the result and its report stored
+    store = root / ".gbstd-cache" / "union" / "lint"
+    head, _ = (store / RESULT_FILE).read_bytes().split(b"\n", 1)
+    (store / RESULT_FILE).write_bytes(head + b'\n[["x", 1, 2, 3, 4, 5, 6, 7, 8, 9]]\n')  # rows that do not decode
+    for meta in (store / "outputs").glob("*.json"):  # and a stored report that cannot stand in for them
+        (meta).write_text(json.dumps({**json.loads(meta.read_text(encoding="utf-8")), "counts": "bad"}),
+                          encoding="utf-8")
+    code, out, err = lint()
+    assert (code, out) == lint("--no-cache")[:2]
+    assert " ".join(err.split()).count("skipped") == 1
+
+
+def test_the_root_and_a_path_named_together_report_the_whole_union_through_its_stored_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = split_sample(tmp_path)
+    args = ["lint", str(root), str(root / "system.yaml"), "--format", "json", "--as-of", AS_OF]
+    whole = runner.invoke(app, [*args, "--no-cache"]).stdout
+    assert runner.invoke(app, args).stdout == whole
+    decoded: list[object] = []
+    monkeypatch.setattr("gbstd.federated_lint.finding_from_json", lambda *row: decoded.append(row))
+    assert runner.invoke(app, args).stdout == whole and not decoded

@@ -175,13 +175,13 @@ def _lint(
         encoding, errors = "utf-8", "surrogateescape"
     key = output_key(output_format.value, language, color, prefix, encoding, errors) if out is not None else None
 
-    def run() -> LintOutcome:
+    def run(again: bool = False) -> LintOutcome:
         if config.federation.members or member:
             if changed_since is not None:
                 fail(Text("联合目录不支持 --changed-since（成员各有其 git 历史）",
                           "--changed-since does not apply to a federation (each member has its own git history)"), language)
             return _lint_union(root, config, targets, day, selection, member, allow_missing, use_cache, debug,
-                               language, key)
+                               language, key, warned=again)
         return _lint_one(root, config, targets, roots, day, selection, changed_since, not use_cache, jobs, debug,
                          language, key)
 
@@ -211,7 +211,7 @@ def _lint(
             if attempt or outcome.cache is None:
                 raise
             outcome.cache.forget_result()
-            outcome = run()
+            outcome = run(again=True)
     result = outcome.result
     for code, detail in result.internal_errors:
         stderr.print(Text(f"规则 {code} 内部错误，请报告此问题；加 --debug 查看详情",
@@ -231,20 +231,21 @@ def _lint(
 def _lint_union(
     root: Path, config: Config, targets: list[Path], day: dt.date, selection: Selection,
     members: list[str] | None, allow_missing: bool, use_cache: bool, debug: bool, language: Lang,
-    key: str | None = None,
+    key: str | None = None, warned: bool = False,
 ) -> LintOutcome:
     """A federation: the union of the catalog and its members (:mod:`gbstd.federated_lint`); a path argument
-    limits the report to the files under it."""
+    limits the report to the files under it. ``warned``: the skipped members were named already (a second
+    run, after stored rows that did not decode)."""
     narrower = [(target, top) for target in targets
                 if not (root == (top := target.resolve()) or root.is_relative_to(top))]
+    limited = bool(narrower) and len(narrower) == len(targets)  # no target is the catalog or above it
     outcome, mounts = _guarded(lambda progress, on_total: lint_union(
         root, config, day, selection, members=members, allow_missing=allow_missing,
-        warn=lambda message: warn(message, language), use_cache=use_cache, progress=progress, on_total=on_total,
-        output_key=None if narrower else key,  # a report limited to paths is not the stored result's
+        warn=None if warned else lambda message: warn(message, language), use_cache=use_cache, progress=progress,
+        on_total=on_total, output_key=None if limited else key,  # a report limited to paths is not the stored one
     ), debug, language)
     if not narrower:  # the catalog itself (or above it): every file, and nothing to locate
         return outcome
-    outcome.cache = outcome.result_id = None  # the report printed is not the whole result's: not stored
     where = Catalog(root=root, config=config, mounts=mounts)
     located = {rel: where.locate(rel)[0].resolve() for rel in outcome.files}
     within: dict[Path, set[str]] = {}
@@ -253,10 +254,11 @@ def _lint_union(
         if not within[top]:
             fail(Text(f"{target} 中没有联合目录的文件（不在联合目录或其成员之内，或已被排除）",
                       f"{target} holds no file of the federation (outside it and its members, or excluded)"), language)
-    if len(narrower) == len(targets):  # no target is the catalog or above it: the report is limited
+    if limited:  # the report is limited
         only = set().union(*within.values())
         outcome.result.findings = [f for f in outcome.result.findings if f.path in only]
         outcome.only_paths = only
+        outcome.cache = outcome.result_id = None  # the report printed is not the whole result's: not stored
     return outcome
 
 
