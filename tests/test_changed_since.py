@@ -458,17 +458,24 @@ def test_a_pull_requests_run_decodes_only_the_findings_it_can_report(
     assert len([path for path in decoded if path != rel]) == len(wanted)
 
 
-def test_damaged_rows_under_a_pull_requests_run_are_linted_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["stored result", "incremental run"])
+def test_damaged_rows_under_a_pull_requests_run_are_linted_again(tmp_path: Path, start: str) -> None:
+    """A stored row of the right shape that does not decode (a severity no release writes), in a row the report
+    keeps (a rule compared with the catalog as it was): the stored result is forgotten and the catalog linted
+    again, whether the run starts from the stored result or patches it from the lint state."""
     from tests.git_catalog import sample_repo
 
     repo, root = sample_repo(tmp_path)
     base = repo.head.commit.hexsha
     edited = root / "records" / "national" / "GB-T-30260-2013.yaml"
+    if start == "incremental run":
+        lint_json(root)
     edited.write_text(edited.read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
     commit(repo, "a comment")
-    lint_json(root)
+    if start == "stored result":
+        lint_json(root)
     result = root / ".gbstd-cache" / "result.jsonl"
-    head, *_ = result.read_bytes().split(b"\n", 1)
-    result.write_bytes(head + b'\n[["records/national/GB-T-30260-2013.yaml", 2, 3]]\n')  # rows that do not decode
+    bad = ["records/local/DB4109-T-059-2024.yaml", "S003", "中", "en", "DB4109/T 059-2024", [], False, 1, 1, "bogus"]
+    result.write_bytes(result.read_bytes() + json.dumps([bad], ensure_ascii=False).encode() + b"\n")
     assert lint_json(root, "--changed-since", base) == lint_json(root, "--changed-since", base, "--no-cache")
     assert lint_json(root, "--changed-since", base) == lint_json(root, "--changed-since", base, "--no-cache")

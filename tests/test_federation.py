@@ -494,3 +494,23 @@ def test_the_root_and_a_path_named_together_report_the_whole_union_through_its_s
     decoded: list[object] = []
     monkeypatch.setattr("gbstd.federated_lint.finding_from_json", lambda *row: decoded.append(row))
     assert runner.invoke(app, args).stdout == whole and not decoded
+
+
+def test_a_unions_stored_report_stands_for_its_result_and_options_only(tmp_path: Path) -> None:
+    """After a member's record is edited, and in another language or format, the report printed is the one a
+    run without the cache prints, never the report stored for the other result or options."""
+    root = split_sample(tmp_path)
+    member_file = next((tmp_path / DIRS[HENAN] / "records").rglob("*.yaml"))
+
+    def lint(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, *args])
+        return result.exit_code, result.stdout
+
+    for options in (["--format", "json", "--lang", "en"], ["--format", "json", "--lang", "zh"], ["--format", "text"]):
+        lint(*options)
+        assert lint(*options) == lint(*options, "--no-cache")  # from the stored report
+    stored = lint("--format", "json", "--lang", "en")
+    member_file.write_text(member_file.read_text(encoding="utf-8").replace("title: ", "title: 改", 1), encoding="utf-8")
+    edited = lint("--format", "json", "--lang", "en")
+    assert edited == lint("--format", "json", "--lang", "en", "--no-cache") and edited != stored
+    assert lint("--format", "text") == lint("--format", "text", "--no-cache")
