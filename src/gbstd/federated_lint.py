@@ -5,7 +5,8 @@ nothing is written into a member), so a run after an edit parses only the change
 state of :mod:`gbstd.linting` (which rules an edit can affect) is kept per catalog directory and is not used:
 after any change every rule runs on the whole union, but the duplicate rules keep their memo there too
 (:mod:`gbstd.rules._dupes_memo`) and score only the candidate components an edit touched. When nothing changed — every file of every catalog, the
-configurations, the tool, ``--as-of``, the rules and the members chosen — the last run's findings are reused.
+configurations, the tool, ``--as-of``, the rules and the members chosen — the last run's findings are reused,
+and its report printed as stored when one was stored with the same options (language, format, colour...).
 """
 
 from __future__ import annotations
