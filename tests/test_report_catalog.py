@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import zipfile
@@ -204,3 +205,29 @@ def test_output_dash_is_standard_output_not_a_file_named_dash(tmp_path: Path, mo
     result = runner.invoke(app, ["report", "bulletin", str(sample), "-p", "2023H2", "-o", "-"])
     assert result.exit_code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_xlsx_export_counts_its_rows_on_a_progress_bar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """100 000 rows take seconds to write: on a terminal a bar counts them, a thousand at a time."""
+    from gbstd.tabular import writers
+
+    table = writers.build_table(load_catalog(SAMPLE).records)
+    rows = table.rows
+    table.rows = [*rows] * (2500 // len(rows) + 1)  # past two thousands and a remainder
+    heard: list[int] = []
+    written = writers.write_xlsx(table, "zh", heard.append)
+    assert heard[:2] == [1000, 1000] and sum(heard) == len(table.rows)
+    assert load_workbook(io.BytesIO(written)).active.max_row == len(table.rows) + 1
+
+    made = writers.write_xlsx
+    reported: list[int] = []
+
+    def listening(table: object, lang: str, progress: object = None) -> bytes:
+        assert callable(progress)
+        return made(table, lang, lambda n: (reported.append(n), progress(n)))  # type: ignore[arg-type,operator]
+
+    monkeypatch.setattr("gbstd.cli.common.show_progress", lambda: True)  # as on a terminal
+    monkeypatch.setattr("gbstd.cli.report_catalog.write_xlsx", listening)
+    out = tmp_path / "table.xlsx"
+    assert invoke("report", "catalog", str(SAMPLE), "-o", str(out))[0] == 0
+    assert sum(reported) == load_workbook(out).active.max_row - 1

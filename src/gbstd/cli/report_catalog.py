@@ -21,6 +21,7 @@ from gbstd.cli.common import (
     fail_unwritable,
     load_union_or_fail,
     named_catalog,
+    progress_bar,
     stderr,
 )
 from gbstd.cli.output_format import choose_format
@@ -84,7 +85,8 @@ def catalog(
     loaded = load_union_or_fail(path, language, member, allow_missing)
     table = build_table(loaded.records, language, members=bool(loaded.members))
     if chosen is TableFormat.xlsx:
-        data: bytes | str = write_xlsx(table, language)
+        with progress_bar("写入 XLSX writing" if language == "zh" else "writing XLSX", total=len(table.rows)) as bar:
+            data: bytes | str = write_xlsx(table, language, (lambda n: bar.advance(0, n)) if bar else None)
     elif chosen is TableFormat.csv:
         data = write_csv(table)
     else:
