@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -514,3 +515,24 @@ def test_a_unions_stored_report_stands_for_its_result_and_options_only(tmp_path:
     edited = lint("--format", "json", "--lang", "en")
     assert edited == lint("--format", "json", "--lang", "en", "--no-cache") and edited != stored
     assert lint("--format", "text") == lint("--format", "text", "--no-cache")
+
+
+def test_review_takes_a_module_of_a_members_own_system(tmp_path: Path) -> None:
+    """A province keeping a module of its own (its own system file) files records under it: `review --module`
+    must take that module, as the worklist's filter does, not refuse it as unknown to the federating system."""
+    root = split_sample(tmp_path)
+    member = tmp_path / DIRS[HENAN]
+    shared = (root / "system.yaml").read_text(encoding="utf-8")
+    own = shared.replace("\nmodules:\n", '\nmodules:\n  - id: "990"\n    name: 河南特色模块\n', 1)
+    assert own != shared
+    (member / "system.yaml").write_text(own, encoding="utf-8")
+    record = next(path for path in sorted((member / "records").rglob("*.yaml"))
+                  if "module:" in path.read_text(encoding="utf-8"))
+    text = record.read_text(encoding="utf-8")
+    record.write_text(re.sub(r'(?m)^module: .*$', 'module: "990"', text, count=1), encoding="utf-8")
+    code = re.search(r"(?m)^code: (.*)$", text).group(1).strip()  # type: ignore[union-attr]
+    result = runner.invoke(app, ["review", "-C", str(root), "--module", "990", "--as-of", AS_OF, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [item["code"] for item in json.loads(result.stdout)["items"]] == [code]
+    unknown = runner.invoke(app, ["review", "-C", str(root), "--module", "991", "--lang", "en"])
+    assert unknown.exit_code == 2 and "--module '991' is not a module" in " ".join(unknown.stderr.split())

@@ -93,7 +93,8 @@ def _regions(values: list[str], lang: Lang) -> list[str]:
 def _modules_before_load(path: Path, values: list[str], lang: Lang) -> None:
     """``--module`` checked against the system file before the records are read (at 100 000 records their
     load takes seconds, a typo's answer should not); a catalog that cannot be found or configured, or whose
-    system file is broken, is left to the load to report."""
+    system file is broken, is left to the load to report, and so is a federation (its members' own systems
+    are read with them)."""
     if not values:
         return
     try:
@@ -101,13 +102,17 @@ def _modules_before_load(path: Path, values: list[str], lang: Lang) -> None:
         config = load_config(root)
     except CatalogError:
         return
+    if config.federation.members:
+        return
     system, _, problems = load_system(root, config)
     if system is not None and not problems:
         _modules(values, Catalog(root=root, config=config, system=system), lang)
 
 
 def _modules(values: list[str], catalog: Catalog, lang: Lang) -> list[str]:
-    known = catalog.modules
+    """``values`` when each is a module of the catalog's system or, in a federation, of a member's own system
+    (a province's own module: its records are filed under it)."""
+    known = {*catalog.modules, *(module for own in catalog.member_modules.values() for module in own)}
     for value in values:
         if known and value not in known:
             fail(Text(f"--module {value!r} 不在标准体系中",
