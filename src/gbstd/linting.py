@@ -260,8 +260,9 @@ def _findings_reported(
 ) -> list[Finding]:
     """Of the whole catalog's findings, those a changed-since report can keep: in the ``changed`` files, and
     those of the rules :func:`caused_by_change` compares (``elsewhere``) in any file; in the ``named`` files
-    when the configuration or the system file changed (``changed`` None: every file is reported on). Rows left as stored are decoded only when kept:
-    the 484 353 findings of 100 000 records are a second's work, the few kept a tenth of it."""
+    when the configuration or the system file changed (``changed`` None: every file is reported on). Rows
+    left as stored are decoded only when kept: the 484 353 findings of 100 000 records are a second's work,
+    the few kept a tenth of it."""
     if changed is None and named is None:
         return result.findings
     if changed is None:
