@@ -452,14 +452,14 @@ def test_an_unchanged_unions_report_is_printed_as_stored_without_decoding_a_find
     cold = lint(str(root), "--no-cache")
     assert lint(str(root)) == cold  # linted, stored, and its report with it
     decoded: list[object] = []
-    monkeypatch.setattr("gbstd.federated_lint.finding_from_json", lambda *row: decoded.append(row))
+    monkeypatch.setattr("gbstd.linting.finding_from_json", lambda *row: decoded.append(row))
     assert lint(str(root)) == cold and not decoded
     # a report limited to a path is the result narrowed: the findings decoded, the report neither taken from
     # the stored one nor stored in its place
     monkeypatch.undo()
     narrowed = lint(str(root / "system.yaml"))
     assert narrowed == lint(str(root / "system.yaml"), "--no-cache") and narrowed != cold
-    monkeypatch.setattr("gbstd.federated_lint.finding_from_json", lambda *row: decoded.append(row))
+    monkeypatch.setattr("gbstd.linting.finding_from_json", lambda *row: decoded.append(row))
     assert lint(str(root)) == cold and not decoded
 
 
@@ -493,7 +493,7 @@ def test_the_root_and_a_path_named_together_report_the_whole_union_through_its_s
     whole = runner.invoke(app, [*args, "--no-cache"]).stdout
     assert runner.invoke(app, args).stdout == whole
     decoded: list[object] = []
-    monkeypatch.setattr("gbstd.federated_lint.finding_from_json", lambda *row: decoded.append(row))
+    monkeypatch.setattr("gbstd.linting.finding_from_json", lambda *row: decoded.append(row))
     assert runner.invoke(app, args).stdout == whole and not decoded
 
 

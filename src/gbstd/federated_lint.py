@@ -21,7 +21,6 @@ from pathlib import Path
 from gbstd.catalog.cache import (
     Cache,
     config_digest,
-    finding_from_json,
     finding_to_json,
     input_digest,
     tool_fingerprint,
@@ -38,10 +37,9 @@ from gbstd.catalog.federation import (
 )
 from gbstd.catalog.yamlio import fingerprint_of
 from gbstd.engine import Selection, run_rules, wait_for_children
-from gbstd.findings import FindingSet
 from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Text
-from gbstd.linting import LintOutcome, StoredFindings, files_linted, hash_file, selection_key
+from gbstd.linting import LintOutcome, files_linted, hash_file, selection_key, stored_findings
 from gbstd.model.config import Config
 from gbstd.plans import evidence_states, evidence_unchanged
 from gbstd.rules._dupes_memo import memo_for
@@ -96,9 +94,7 @@ def lint_union(
                 output = store.output_for(stored.id, output_key) if output_key is not None else None
                 try:
                     # with its report stored, the findings are read only if something asks for them
-                    result = StoredFindings(stored.rows) if output is not None else FindingSet(
-                        [finding_from_json(row) for row in stored.rows()]
-                    )
+                    result = stored_findings(stored, output is not None)
                     mounts = {str(k): Path(v) for k, v in stored.head["mounts"].items()}
                     files = [str(rel) for rel in stored.head["files"]]
                 except (KeyError, TypeError, ValueError, AttributeError, IndexError, OSError, RecursionError):

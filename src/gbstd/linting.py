@@ -130,6 +130,14 @@ class StoredFindings(FindingSet):
             raise DamagedResult(str(exc)) from exc
 
 
+def stored_findings(stored: StoredResult, lazy: bool) -> FindingSet:
+    """A stored result's findings: left as its rows when ``lazy`` (a report printed from its stored bytes
+    needs none), else decoded now (a damaged row raises here, where the caller lints afresh)."""
+    if lazy:
+        return StoredFindings(stored.rows)
+    return FindingSet([finding_from_json(row) for row in stored.rows()])
+
+
 @dataclass
 class LintOutcome:
     result: FindingSet
@@ -310,9 +318,7 @@ def _lint_from(
             output = cache.output_for(stored.id, output_key) if output_key is not None else None
             try:
                 # With its report stored, the findings are read only if something asks for them.
-                result = StoredFindings(stored.rows) if output is not None or keep_rows else FindingSet(
-                    [finding_from_json(row) for row in stored.rows()]
-                )
+                result = stored_findings(stored, output is not None or keep_rows)
                 outcome = LintOutcome(
                     result,
                     [str(rel) for rel in stored.head["files"]],
