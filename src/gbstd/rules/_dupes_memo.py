@@ -26,8 +26,10 @@ from gbstd.catalog.catalog import Catalog, Record
 
 if TYPE_CHECKING:  # the similarity package (numpy, rapidfuzz) is imported only where duplicates are found
     from gbstd.similarity.components import Component
+    from gbstd.similarity.learned import Learned
 
 MEMO_DIR = "dupes-memo"
+LEARNED = "subjects.json"  # each title's subject and each subject's words (gbstd.similarity.learned)
 
 # What a D finding is made of besides the rule's words: the partner's file, the pair's score and the group's
 # size (the partner's code and title are read from the catalog: they are inputs of the component's digest).
@@ -136,6 +138,17 @@ class DuplicateMemo:
                 except ValueError:
                     return None
         return found
+
+    def learned(self) -> Learned:
+        """What the last run's detection worked out per title and per subject (empty: none, or not usable)."""
+        from gbstd.similarity.learned import Learned
+
+        return Learned.from_document(self.cache.read_json(self.cache.directory / MEMO_DIR / LEARNED))
+
+    def save_learned(self, learned: Learned) -> None:
+        """Keep what this run's detection worked out, when it learnt something (or dropped a title)."""
+        if learned.changed:
+            self.cache.write_json(f"{MEMO_DIR}/{LEARNED}", learned.to_document())
 
     def save(self, code: str, components: dict[str, str]) -> None:
         """This run's findings of rule ``code`` by component digest, each as :func:`encode` made it (those of

@@ -149,8 +149,13 @@ class RuleContext:
         ``duplicate_memo`` the groups of the components it holds are left out (the D rules take those
         findings from the memo)."""
         memo = self.duplicate_memo
-        return find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage,
-                           reuse=memo.reuse() if memo is not None else None, components=memo is not None)
+        if memo is None:
+            return find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage)
+        learned = memo.learned()
+        groups = find_groups(self.catalog, self.catalog.config.duplicates, lineage=self.lineage,
+                             reuse=memo.reuse(), components=True, learned=learned)
+        self.deferred.append(lambda: memo.save_learned(learned))  # written once the findings are out
+        return groups
 
     def _reading_the_day(self) -> None:
         """The running rule read ``as_of`` or a fact made from it (see ``dated``)."""

@@ -48,6 +48,7 @@ from gbstd.similarity.components import Component, GroupGraph, Reuse, record_inp
 from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, dense_ranks, rank_key
 from gbstd.similarity.kinship import kindred
+from gbstd.similarity.learned import Learned
 from gbstd.similarity.normalise import scope_text
 from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
 from gbstd.similarity.scope import ScopeIndex
@@ -64,7 +65,7 @@ from gbstd.similarity.scoring import (
     score_pair,
     substituted,
 )
-from gbstd.similarity.segment import prepare, words
+from gbstd.similarity.segment import prepare, remember, words
 from gbstd.similarity.subject import Subject, SubjectExtractor
 from gbstd.similarity.thesaurus import Thesaurus
 
@@ -119,7 +120,9 @@ class _Entry:
 class DuplicateDetector:
     """One configured detector; :func:`find_duplicates` is the usual way in."""
 
-    def __init__(self, config: DuplicatesSection | None = None) -> None:
+    def __init__(self, config: DuplicatesSection | None = None, learned: Learned | None = None) -> None:
+        """``learned``: each title's subject and each subject's words as an earlier run with this ``config``
+        worked them out, taken instead of working them out again and kept up to date by each run."""
         self.config = config or DuplicatesSection()
         c = self.config
         self.extractor = SubjectExtractor(
@@ -133,12 +136,23 @@ class DuplicateDetector:
         thesaurus = Thesaurus(c.synonyms, self.extractor.aspect_words, use_cilin=c.thesaurus)
         self.aligner = Aligner(self.extractor, thesaurus, c.abbreviations, self.extractor.generic_words)
         self._subjects: dict[str, Subject] = {}
+        self.learned = learned
+        if learned is not None:
+            self._subjects.update(learned.subjects)
+            remember(learned.words)
 
     def subject(self, title: str) -> Subject:
         found = self._subjects.get(title)
         if found is None:
             found = self._subjects[title] = self.extractor.subject(title)
         return found
+
+    def learn(self, catalog: Catalog) -> None:
+        """Bring :attr:`learned` up to date with what this detector worked out for ``catalog``'s titles."""
+        if self.learned is not None:
+            known = {record.title: self._subjects[record.title] for record in catalog.records
+                     if record.title in self._subjects}
+            self.learned.keep(known, {subject.core for subject in known.values()})
 
     def score_titles(self, title_a: str, title_b: str, scope_a: str | None = None, scope_b: str | None = None) -> PairScore:
         """Score two titles (and optional scopes) exactly as pairs of records are scored."""
@@ -1105,17 +1119,21 @@ def find_groups(
     only: Callable[[Record], bool] | None = None,
     reuse: Reuse | None = None,
     components: bool = False,
+    learned: Learned | None = None,
 ) -> DuplicateGroups:
     """Groups of likely duplicates in ``catalog`` (or across ``catalog`` and ``against``), strongest first.
 
     What `gbstd dupes`, the D rules and the bulletin report. Each group keeps its members and a spanning set of
     its strongest pairs (at most n − 1 for n members); ``all_pairs`` keeps every pair (quadratic in a group).
-    ``reuse`` and ``components``: see :meth:`DuplicateDetector.groups` (incremental lint).
+    ``reuse`` and ``components``: see :meth:`DuplicateDetector.groups` (incremental lint); ``learned``: see
+    :class:`DuplicateDetector` (it is brought up to date with this run).
     """
     with without_cycle_collection():  # the word lists and thesaurus are many small objects too
-        detector = DuplicateDetector(config or catalog.config.duplicates)
-        return detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
-                               all_pairs=all_pairs, only=only, reuse=reuse, components=components)
+        detector = DuplicateDetector(config or catalog.config.duplicates, learned)
+        groups = detector.groups(catalog, against, lineage=lineage, min_score=min_score, progress=progress,
+                                 all_pairs=all_pairs, only=only, reuse=reuse, components=components)
+        detector.learn(catalog)
+        return groups
 
 
 def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:

@@ -20,7 +20,7 @@ import importlib.util
 import io
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from math import log
 from pathlib import Path
@@ -324,6 +324,19 @@ def prepare(texts: Iterable[str]) -> None:
     if len(_WORDS) + len(todo) > _WORDS_LIMIT:
         _WORDS.clear()
     _WORDS.update(zip(todo, _segment(todo), strict=True))
+
+
+def remember(known: Mapping[str, tuple[str, ...]]) -> None:
+    """Take texts' words as an earlier run worked them out (:mod:`gbstd.similarity.learned`)."""
+    if len(_WORDS) + len(known) > _WORDS_LIMIT:
+        _WORDS.clear()
+    if len(known) <= _WORDS_LIMIT:
+        _WORDS.update(known)
+
+
+def known_words(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The words of those of ``texts`` already segmented."""
+    return {text: _WORDS[text] for text in texts if text in _WORDS}
 
 
 def words(text: str) -> tuple[str, ...]:
