@@ -90,17 +90,17 @@ def test_a_run_that_learns_nothing_leaves_the_table_as_it_was(tmp_path: Path) ->
 
 def damage(table: dict[str, Any], how: str) -> None:
     """Spoil the table written by a cold run: on disk (a checksum that no longer matches), or forged (its
-    checksum made again) with words that do not spell their subject, or with a subject of another shape."""
-    core = next(iter(table["words"]))
+    checksum made again) with words that do not spell their subject, or with a title's row of another shape."""
+    core = next(core for core, (_, words) in table["cores"].items() if words)
     if how == "on disk":
-        table["words"][core] = [*table["words"][core][:-1], "改"]
+        table["cores"][core][1] = [*table["cores"][core][1][:-1], "改"]
         return
     if how == "words that spell another subject":
-        table["words"][core] = ["改", *table["words"][core]]
-    else:  # a subject without its aspects
+        table["cores"][core][1] = ["改", *table["cores"][core][1]]
+    else:  # a title's row with something more than its full text and subject
         title = next(iter(table["subjects"]))
-        table["subjects"][title] = table["subjects"][title][:2]
-    table["check"] = _checksum(table["subjects"], table["words"])  # forged: the checksum made again
+        table["subjects"][title] = [*table["subjects"][title], "改"]
+    table["check"] = _checksum(table["subjects"], table["cores"])  # forged: the checksum made again
 
 
 @pytest.mark.parametrize("how", ["on disk", "words that spell another subject", "a subject of another shape"])
@@ -134,5 +134,8 @@ def test_a_table_round_trips_and_refuses_what_it_did_not_write() -> None:
     assert not again.changed  # nothing new, nothing dropped
     again.keep({titles[0]: subjects[titles[0]]}, [subjects[titles[0]].core])
     assert again.changed  # titles dropped: worth writing again
-    for spoilt in ({"subjects": [], "words": {}}, {**document, "check": "0"}, {"words": {}}, None, {}):
+    title = titles[0]
+    unhashable = {**document, "subjects": {**document["subjects"], title: [title, ["a list"]]}}
+    for spoilt in ({"subjects": [], "cores": {}}, {**document, "check": "0"}, {"cores": {}}, None, {}, unhashable,
+                   {**unhashable, "check": ""}):
         assert Learned.from_document(spoilt).subjects == {}
