@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO, Protocol, TypeVar
 
 from gbstd import rules as registry
 from gbstd.catalog.baseline import Baseline
@@ -44,6 +44,20 @@ def selected_rules(selection: Selection, rules: Iterable[type[Rule]] | None = No
     return [rule() for rule in chosen if selection.enabled(rule.code)]
 
 
+class KeptLocal(Protocol):
+    """Findings of the record-local rules kept from an earlier run (:mod:`gbstd.kept_local`)."""
+
+    unchecked: list[Record]  # the records those rules check in this run
+
+    def covers(self, rule: Rule) -> bool:
+        """Whether ``rule`` is one of those rules."""
+        ...
+
+    def findings(self, code: str, made: list[Finding] | None) -> list[Finding] | None:
+        """Its findings: ``made`` in the unchecked records and the kept ones (None: it failed)."""
+        ...
+
+
 def run_rules(
     catalog: Catalog,
     as_of: dt.date,
@@ -54,15 +68,18 @@ def run_rules(
     baseline: Baseline | None = None,
     jobs: int | None = None,
     memo: Callable[[list[str]], DuplicateMemo | None] | None = None,
+    kept: KeptLocal | None = None,
 ) -> FindingSet:
     """Run the selected rules; ``only_paths`` limits the report (not the analysis) to those files.
 
     ``baseline`` (the catalog at a git revision) enables the rules that compare then and now; ``jobs`` as
     for loading (1: everything in this process; see :class:`RuleRunner`); ``memo`` gives the duplicate memo
     of a lint cache for the codes of the rules that run (the D rules then score only components it does not
-    know, :mod:`gbstd.rules._dupes_memo`).
+    know, :mod:`gbstd.rules._dupes_memo`); ``kept``: the record-local rules' findings kept from an earlier run
+    (those rules then check only the records it names).
     """
-    found = collect_findings(catalog, as_of, selection, progress=progress, baseline=baseline, jobs=jobs, memo=memo)
+    found = collect_findings(catalog, as_of, selection, progress=progress, baseline=baseline, jobs=jobs, memo=memo,
+                             kept=kept)
     return finish(catalog, found, only_paths)
 
 
@@ -76,6 +93,7 @@ def collect_findings(
     jobs: int | None = None,
     memo: Callable[[list[str]], DuplicateMemo | None] | None = None,
     rules: list[Rule] | None = None,
+    kept: KeptLocal | None = None,
 ) -> FindingSet:
     """What :func:`run_rules` finds, not yet finished (nothing dropped, positioned or sorted); ``rules``: these
     instead of the selected ones."""
@@ -89,10 +107,14 @@ def collect_findings(
     for rule in rules:
         if progress:
             progress(rule.code)
-        produced = runner.check(rule)
+        if kept is not None and kept.covers(rule):
+            produced = kept.findings(rule.code, check(rule, ctx, result.internal_errors, kept.unchecked))
+        else:
+            produced = runner.check(rule)
         result.findings.extend(produced or ())
     wait_for_children()
     return result
+
 
 
 # Catalog-wide rules that run in a forked child process, on the second core, while this process runs the

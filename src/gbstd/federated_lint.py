@@ -3,8 +3,10 @@
 Every catalog of the union keeps its parsed files in the federating catalog's cache (``<cache_dir>/union/``;
 nothing is written into a member), so a run after an edit parses only the changed files. The incremental
 state of :mod:`gbstd.linting` (which rules an edit can affect) is kept per catalog directory and is not used:
-after any change every rule runs on the whole union, but the duplicate rules keep their memo there too
-(:mod:`gbstd.rules._dupes_memo`) and score only the candidate components an edit touched. When nothing changed — every file of every catalog, the
+after any change every catalog-wide rule runs on the whole union, but the duplicate rules keep their memo there
+too (:mod:`gbstd.rules._dupes_memo`) and score only the candidate components an edit touched, and the
+record-local rules keep their findings by record file (:mod:`gbstd.kept_local`) and check only the files whose
+content or shared inputs changed. When nothing changed — every file of every catalog, the
 configurations, the tool, ``--as-of``, the rules and the members chosen — the last run's findings are reused,
 and its report printed as stored when one was stored with the same options (language, format, colour...).
 """
@@ -39,6 +41,7 @@ from gbstd.catalog.yamlio import fingerprint_of
 from gbstd.engine import Selection, run_rules, wait_for_children
 from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Text
+from gbstd.kept_local import KeptLocalFindings, shared_inputs
 from gbstd.linting import LintOutcome, files_linted, hash_file, selection_key, stored_findings
 from gbstd.model.config import Config
 from gbstd.plans import evidence_states, evidence_unchanged
@@ -113,7 +116,13 @@ def lint_union(
                          known=_by_part(found[0], hashes) if found is not None and hashes is not None else None)
     # the D rules score only the candidate components the memo does not know (an edit's few hundred records)
     memo = (lambda codes: memo_for(store, codes, catalog)) if store is not None else None
-    result = run_rules(catalog, as_of, selection, memo=memo)
+    # the record-local rules check only the record files whose findings are not kept (an edit's own)
+    chosen = selection_key(selection)
+    kept = None if store is None else KeptLocalFindings(
+        store, catalog, shared_inputs(chosen, as_of, hashes, catalog.hashes) if hashes is not None else None,
+        catalog.hashes,
+    )
+    result = run_rules(catalog, as_of, selection, memo=memo, kept=kept)
     wait_for_children()  # a forked child may still be writing the memo the next run reads
     written = None
     if store is not None and found is not None and not result.internal_errors:
@@ -127,6 +136,8 @@ def lint_union(
             known = {rel: sha for rel, sha in catalog.hashes.items()}
             hashes = _hashes(parts, store, hash_unknown=True, known=known, read_at=looked_at)
         if hashes is not None:
+            if kept is not None:  # positioned by now
+                kept.save(shared_inputs(chosen, as_of, hashes, catalog.hashes), hashes)
             store.forget_missing(hashes)
             written = store.remember_result(_digest(head, parts, hashes), {
                 "files": catalog.files,

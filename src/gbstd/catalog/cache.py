@@ -9,6 +9,8 @@ never run code). Two sharded stores and one result file:
 - ``records/XX.json``: content hash → parsed YAML data and file-level findings (Y***) of that content.
 - ``canonical/XX.json``: "content hash:file kind:formatter version" of contents ``gbstd fmt`` found in
   canonical layout, so ``fmt --check`` skips them while their fingerprint is unchanged.
+- ``local-findings/XX.json`` (a federation's union cache only): path → the record-local rules' findings in that
+  record file, with what they stand for (:mod:`gbstd.kept_local`).
 - ``lint-state.json`` and ``lint-state/XX.json``: what incremental lint keeps between runs, a small head
   and per-file entries in shards by path (32, or about 64 entries each above 20 000 records:
   :func:`gbstd.incremental.shard_count`);
@@ -525,6 +527,8 @@ class Cache:
         # positions findings otherwise (an incremental lint run's) does not decode them
         self.spots = _Store(self, "positions", _shard_of_hash)
         self.canonical = _Store(self, "canonical", _shard_of_hash)
+        # a federation's union only: each record file's findings of the record-local rules (gbstd.kept_local)
+        self.local_findings = _Store(self, "local-findings", shard_of_path)
 
     @classmethod
     def open(cls, root: Path, config: Config) -> Cache:
@@ -899,6 +903,7 @@ class Cache:
         self.records.save()
         self.spots.save()
         self.canonical.save()
+        self.local_findings.save()
 
 
 def _result_rows(line: bytes) -> list[list[Any]]:
