@@ -104,14 +104,19 @@ def collect_findings(
     if memo is not None:
         ctx.duplicate_memo = memo([rule.code for rule in rules if not isinstance(rule, RecordRule)])
     runner = RuleRunner(ctx, rules, result.internal_errors, jobs)
-    for rule in rules:
+    found: dict[int, list[Finding] | None] = {}
+    # the child's rules last, as it had the most time: asked for first, its findings would be waited for while
+    # this process still had rules of its own to run (a second of a federation's edit at 10 000 records)
+    for at in sorted(range(len(rules)), key=lambda at: runner.forked(rules[at])):
+        rule = rules[at]
         if progress:
             progress(rule.code)
         if kept is not None and kept.covers(rule):
-            produced = kept.findings(rule.code, check(rule, ctx, result.internal_errors, kept.unchecked))
+            found[at] = kept.findings(rule.code, check(rule, ctx, result.internal_errors, kept.unchecked))
         else:
-            produced = runner.check(rule)
-        result.findings.extend(produced or ())
+            found[at] = runner.check(rule)
+    for at in range(len(rules)):  # in the rules' order, whichever ran first
+        result.findings.extend(found.pop(at) or ())
     wait_for_children()
     return result
 
