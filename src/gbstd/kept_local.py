@@ -24,7 +24,8 @@ from typing import Any
 from gbstd.catalog.cache import Cache, finding_from_json, finding_to_json
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.findings import Finding
-from gbstd.rules.base import RecordRule, Rule
+from gbstd.incremental import scope
+from gbstd.rules.base import Rule
 
 
 class KeptLocalFindings:
@@ -61,7 +62,7 @@ class KeptLocalFindings:
     @staticmethod
     def covers(rule: Rule) -> bool:
         """Whether ``rule``'s findings are kept by record file (a record-local rule)."""
-        return isinstance(rule, RecordRule) and rule.local
+        return scope(rule) == "record"
 
     def findings(self, code: str, made: list[Finding] | None) -> list[Finding] | None:
         """Rule ``code``'s findings: ``made`` in the unchecked records, with those kept for the others; None
