@@ -118,10 +118,8 @@ def lint_union(
     memo = (lambda codes: memo_for(store, codes, catalog)) if store is not None else None
     # the record-local rules check only the record files whose findings are not kept (an edit's own)
     chosen = selection_key(selection)
-    kept = None if store is None else KeptLocalFindings(
-        store, catalog, shared_inputs(chosen, as_of, hashes, catalog.hashes) if hashes is not None else None,
-        catalog.hashes,
-    )
+    shared = shared_inputs(chosen, as_of, hashes, catalog.hashes) if hashes is not None else None
+    kept = None if store is None else KeptLocalFindings(store, catalog, shared, catalog.hashes)
     result = run_rules(catalog, as_of, selection, memo=memo, kept=kept)
     wait_for_children()  # a forked child may still be writing the memo the next run reads
     written = None
@@ -135,9 +133,10 @@ def lint_union(
         else:
             known = {rel: sha for rel, sha in catalog.hashes.items()}
             hashes = _hashes(parts, store, hash_unknown=True, known=known, read_at=looked_at)
+            shared = None  # not the files hashed before the load: what they share is named from the new hashes
         if hashes is not None:
             if kept is not None:  # positioned by now
-                kept.save(shared_inputs(chosen, as_of, hashes, catalog.hashes), hashes)
+                kept.save(shared or shared_inputs(chosen, as_of, hashes, catalog.hashes), hashes)
             store.forget_missing(hashes)
             written = store.remember_result(_digest(head, parts, hashes), {
                 "files": catalog.files,
