@@ -195,6 +195,7 @@ def test_the_runner_tells_whether_the_childs_results_are_in(monkeypatch: Any) ->
     while dead.waiting() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not dead.waiting()  # it died: asking for its findings does not wait (they are made here)
+    dead.abandon()  # its pipe is closed now, not by an exit hook after other tests have reused the number
 
 
 def test_a_child_that_dies_leaves_its_rules_to_the_parent(monkeypatch: Any) -> None:

@@ -207,7 +207,8 @@ class RuleRunner:
             pid, read_end = self._child
             self._child = None
             _stop(pid)
-            os.close(read_end)
+            with contextlib.suppress(OSError):  # closed already (the process is ending: no harm either way)
+                os.close(read_end)
 
     def _collect(self) -> None:
         self._results = {}
