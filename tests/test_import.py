@@ -628,6 +628,22 @@ def test_text_that_looks_like_an_xlsx_escape_survives_the_round_trip(catalog: Pa
     assert records["GB/T 5-2020"].scope == "第一行_x0041_字样，下划线_x005F_"
 
 
+def test_a_date_before_excels_first_day_survives_the_round_trip(catalog: Path, tmp_path: Path) -> None:
+    # written as a date cell, 1899-12-31 came back as a time of day (the import refused it) and 1850-05-05 as
+    # 1850-05-04: Excel counts days from 1900-01-01. Such a date is written as its text, read back the same.
+    table = tmp_path / "out.xlsx"
+    exported(catalog, "records/national/GB-T-7-1850.yaml", "code: GB/T 7-1850\ntitle: 机关旧制规范\n"
+             "status: 现行\npublished: 1850-05-05\neffective: 1899-12-31\nmodule: '101'\n", table)
+    cells = {row[2]: row for row in load_workbook(table).active.iter_rows(min_row=2, values_only=True)}
+    headers = [cell.value for cell in next(load_workbook(table).active.iter_rows(max_row=1))]
+    row = cells["GB/T 7-1850"]
+    assert (row[headers.index("发布日期")], row[headers.index("实施日期")]) == ("1850-05-05", "1899-12-31")
+    into = tmp_path / "into"
+    assert runner.invoke(app, ["init", str(into)]).exit_code == 0
+    standard = imported(table, into)["GB/T 7-1850"]
+    assert (standard.published, standard.effective) == (dt.date(1850, 5, 5), dt.date(1899, 12, 31))
+
+
 def test_a_lower_case_x005f_is_text_not_an_escape(catalog: Path, tmp_path: Path) -> None:
     # Excel escapes an underscore as _x005F_ only: read as one, 字段名_x005f_说明 lost its escape-like text
     import xlsxwriter

@@ -155,8 +155,10 @@ def write_xlsx(table: CatalogTable, lang: Lang = "zh", progress: Callable[[int],
                 sheet.write_string(number, column, _cell_text(value), formats[column])
             elif isinstance(value, bool):
                 sheet.write_boolean(number, column, value, formats[column])
-            elif isinstance(value, dt.date):  # a datetime too
+            elif isinstance(value, dt.date) and value >= _FIRST_EXCEL_DAY:  # a datetime too
                 sheet.write_datetime(number, column, value, dated)
+            elif isinstance(value, dt.date):  # Excel has no such day: as the text the importer reads back
+                sheet.write_string(number, column, value.isoformat(), formats[column])
             else:
                 sheet.write_number(number, column, value, formats[column])
         if progress and number % _PROGRESS_ROWS == 0:
@@ -168,6 +170,8 @@ def write_xlsx(table: CatalogTable, lang: Lang = "zh", progress: Callable[[int],
 
 
 _CELL_LIMIT = 32_767  # characters an Excel cell holds
+# Excel's first day: an earlier date written as a date cell came back a day early, or as a time of day
+_FIRST_EXCEL_DAY = dt.date(1900, 1, 1)
 _PROGRESS_ROWS = 1000  # rows a progress report of write_xlsx counts
 
 
