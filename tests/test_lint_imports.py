@@ -4,6 +4,7 @@ must not import it (a tenth of a second of every start), and one with them still
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -39,3 +40,27 @@ def test_lint_without_the_d_rules_imports_no_similarity_stack(tmp_path: Path) ->
     with_d, heavy = _lint(root, "--no-cache")
     assert "gbstd.similarity" in heavy.split(",")  # --jobs 1: the D rules ran in this process
     assert any(str(f["rule"]).startswith("D") for f in with_d)
+
+
+def test_an_edited_catalog_without_exclusions_lints_without_pathspec_or_pydantic_plugins(tmp_path: Path) -> None:
+    # pathspec compiles [catalog] exclude: a catalog without one never needs it, and an incremental run lists the
+    # strays every time. Pydantic's plugin search reads every installed distribution's entry points.
+    root = tmp_path / "standards"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    _lint(root, "--ignore", "D")  # the cache filled: the probe runs incrementally
+    record = next((root / "records").rglob("*.yaml"))
+    record.write_text(record.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 修订", 1), encoding="utf-8")
+    probe = RUN.replace('"sklearn", "gbstd.similarity"', '"sklearn", "gbstd.similarity", "pathspec"') + (
+        "import os\nprint('PLUGINS=' + os.environ.get('PYDANTIC_DISABLE_PLUGINS', '-'), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(root), "--jobs", "1", "--ignore", "D"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    lines = done.stderr.splitlines()
+    assert "HEAVY=" in lines and "PLUGINS=__all__" in lines
+    assert json.loads(done.stdout) == _lint(root, "--no-cache", "--ignore", "D")[0]  # incremental, and right
+    (root / "gbstd.toml").write_text((root / "gbstd.toml").read_text(encoding="utf-8").replace(
+        "[catalog]\n", "[catalog]\nexclude = [\"drafts/\"]\n", 1), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", probe, str(root), "--jobs", "1", "--ignore", "D"],
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "PYDANTIC_DISABLE_PLUGINS": "false"})
+    lines = done.stderr.splitlines()
+    assert "HEAVY=pathspec" in lines and "PLUGINS=false" in lines  # a user's own setting is kept

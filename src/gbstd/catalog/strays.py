@@ -44,13 +44,18 @@ def _kind_directories(root: Path, config: Config) -> set[str] | None:
     return rels
 
 
+def _nothing(rel: str) -> bool:
+    return False
+
+
 def stray_files(root: Path, config: Config) -> list[str]:
     """YAML files under ``root`` that no file kind claims, as sorted POSIX paths relative to it."""
     claimed = _kind_directories(root, config)
     if claimed is None:
         return []
     system = Path(config.catalog.system).as_posix()
-    spec = config.catalog.exclude_spec
+    # without patterns pathspec is not even imported (an incremental lint lists the strays on every run)
+    excluded = config.catalog.exclude_spec.match_file if config.catalog.exclude else _nothing
     found: list[str] = []
     pending = [""]
     while pending:
@@ -69,12 +74,12 @@ def stray_files(root: Path, config: Config) -> list[str]:
             except OSError:
                 is_dir = False
             if is_dir:
-                if rel in claimed or (not here and name in NOT_CATALOG) or spec.match_file(rel + "/"):
+                if rel in claimed or (not here and name in NOT_CATALOG) or excluded(rel + "/"):
                     continue
                 if os.path.exists(os.path.join(entry.path, VENV_MARKER)):
                     continue
                 pending.append(rel)
-            elif is_yaml_name(name) and rel != system and not spec.match_file(rel):
+            elif is_yaml_name(name) and rel != system and not excluded(rel):
                 found.append(rel)
     found.sort()
     return found

@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pathspec
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gbstd.model.code import CodePattern, Tier
 from gbstd.model.making import Stage, parse_stage
 from gbstd.model.standard import TIER_ALIASES
+
+if TYPE_CHECKING:
+    import pathspec
 
 Severity = Literal["error", "warning", "info"]
 RULE_SELECTOR = r"^(ALL|[A-Z]\d{0,3})$"
@@ -61,7 +63,8 @@ class CatalogSection(_Section):
     @field_validator("exclude")
     @classmethod
     def _globs(cls, values: list[str]) -> list[str]:
-        exclude_spec(values)  # a ValueError names the pattern
+        if values:  # (none: pathspec is not even imported)
+            exclude_spec(values)  # a ValueError names the pattern
         return values
 
     @cached_property
@@ -102,6 +105,8 @@ def compile_code_pattern(pattern: str) -> CodePattern:
 def exclude_spec(patterns: list[str]) -> pathspec.GitIgnoreSpec:
     """``[catalog] exclude`` compiled with pathspec, which follows git's own rules for .gitignore lines
     (negation, ``**``, anchoring, directory-only patterns) that editors already know."""
+    import pathspec  # imported here: a catalog without exclusions never needs it
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(patterns)
     except (ValueError, TypeError) as exc:
