@@ -16,15 +16,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gbstd.catalog.atomic import through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.catalog.comment_tails import insert_item, set_key
+from gbstd.catalog.comment_tails import insert_item
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
+from gbstd.catalog.newrecord import insert_in_order
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.catalog.safe_read import CatalogDocument, require_catalog_file
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import BOM, parse_yaml
 from gbstd.i18n import Text
-from gbstd.model.standard import Review, Standard, model_fields_order
+from gbstd.model.standard import Review, Standard
 
 
 class EditError(CatalogError):
@@ -164,16 +165,7 @@ def _append(data: CommentedMap, entry: CommentedMap) -> None:
         return
     if existing is not None and not isinstance(existing, list):
         raise EditError(Text("`reviews` 不是列表", "`reviews` is not a list"))
-    block = CommentedSeq([entry])
-    if "reviews" in data:  # `reviews:` or `reviews: []`
-        set_key(data, "reviews", block)
-        return
-    # A new key goes where the model's order puts it: before the first later field the file has.
-    order = model_fields_order(Standard)
-    later = set(order[order.index("reviews") + 1:])
-    keys = list(data)
-    position = next((i for i, k in enumerate(keys) if k in later), len(keys))
-    set_key(data, "reviews", block, position)
+    insert_in_order(data, "reviews", CommentedSeq([entry]))  # `reviews:` or `reviews: []` replaced, else a new key
 
 
 def _not_after(value: object, day: object) -> bool:
