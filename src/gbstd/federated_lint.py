@@ -132,7 +132,7 @@ def lint_union(
             hashes.update({rel: sha for rel, sha in catalog.hashes.items() if rel in hashes})
         else:
             known = {rel: sha for rel, sha in catalog.hashes.items()}
-            hashes = _hashes(parts, store, hash_unknown=True, known=known, read_at=looked_at)
+            hashes = _hashes(parts, store, hash_unknown=True, learnt=(known, looked_at))
             shared = None  # not the files hashed before the load: what they share is named from the new hashes
         if hashes is not None:
             if kept is not None:  # positioned by now
@@ -185,12 +185,12 @@ def _parts(
 
 
 def _hashes(
-    parts: list[_Part], store: Cache, *, hash_unknown: bool, known: dict[str, str] | None = None,
-    read_at: int = 0,
+    parts: list[_Part], store: Cache, *, hash_unknown: bool, learnt: tuple[dict[str, str], int] | None = None,
 ) -> dict[str, str] | None:
     """Content hash of every file of every catalog, by its union path; None when too many are unknown to
-    the cache to be worth hashing before a full load (which learns them). ``known``: hashes the load learnt,
-    reading the files after ``read_at`` (a ``time.time_ns()``)."""
+    the cache to be worth hashing before a full load (which learns them). ``learnt``: the hashes a load
+    learnt, and when it began reading the files (a ``time.time_ns()``: a file changed after it is not trusted)."""
+    known, read_at = learnt or ({}, 0)
     hashes: dict[str, str] = {}
     unknown: list[tuple[str, Path, str, int]] = []
     for part in parts:
@@ -206,7 +206,7 @@ def _hashes(
     if not hash_unknown and len(unknown) > max(64, len(hashes) // 100):
         return None
     for key, top, rel, limit in unknown:
-        sha = (known or {}).get(key)
+        sha = known.get(key)
         if sha is None:
             sha = hash_file(top, rel, store, limit, key)
         else:  # hashed by the loader: remember it under the file's fingerprint for the next run
