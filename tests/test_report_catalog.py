@@ -8,6 +8,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -231,3 +232,40 @@ def test_an_xlsx_export_counts_its_rows_on_a_progress_bar(tmp_path: Path, monkey
     out = tmp_path / "table.xlsx"
     assert invoke("report", "catalog", str(SAMPLE), "-o", str(out))[0] == 0
     assert sum(reported) == load_workbook(out).active.max_row - 1
+
+
+def test_the_xlsx_bar_says_saving_while_the_workbook_is_compressed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once every row is counted the bar was full while the workbook was still being compressed (seconds at
+    100 000 rows): it then says so, without a count it cannot make."""
+    import contextlib
+
+    import xlsxwriter
+
+    from gbstd.cli import report_catalog
+
+    bars: list[Any] = []
+    made = report_catalog.progress_bar
+
+    @contextlib.contextmanager
+    def kept(*args: Any, **kwargs: Any) -> Any:
+        with made(*args, **kwargs) as bar:
+            bars.append(bar)
+            yield bar
+
+    at_close: list[list[tuple[str, float | None, float]]] = []
+    close = xlsxwriter.Workbook.close
+
+    def closing(book: Any) -> Any:
+        at_close.append([(task.description, task.total, task.completed) for task in bars[0].tasks if task.visible])
+        return close(book)
+
+    monkeypatch.setattr("gbstd.cli.common.show_progress", lambda: True)  # as on a terminal
+    monkeypatch.setattr(report_catalog, "progress_bar", kept)
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", closing)
+    out = tmp_path / "table.xlsx"
+    assert invoke("report", "catalog", str(SAMPLE), "-o", str(out))[0] == 0
+    rows = load_workbook(out).active.max_row - 1
+    assert rows > 0 and at_close == [[("保存 XLSX saving", None, 0)]]
+

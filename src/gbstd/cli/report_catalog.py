@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,6 +28,9 @@ from gbstd.cli.common import (
 from gbstd.cli.output_format import choose_format
 from gbstd.i18n import Text
 from gbstd.tabular.writers import SHEET_TITLE, build_table, write_csv, write_markdown, write_xlsx
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 class TableFormat(str, Enum):
@@ -86,7 +90,7 @@ def catalog(
     table = build_table(loaded.records, language, members=bool(loaded.members))
     if chosen is TableFormat.xlsx:
         with progress_bar("写入 XLSX writing" if language == "zh" else "writing XLSX", total=len(table.rows)) as bar:
-            data: bytes | str = write_xlsx(table, language, (lambda n: bar.advance(0, n)) if bar else None)
+            data: bytes | str = write_xlsx(table, language, _rows_then_saving(bar, len(table.rows), language))
     elif chosen is TableFormat.csv:
         data = write_csv(table)
     else:
@@ -107,3 +111,22 @@ def catalog(
             f"已写入 {output}（{len(table.rows)} 项标准）", f"wrote {output} ({len(table.rows)} standards)"
         ).get(language)
     )
+
+
+def _rows_then_saving(bar: Progress | None, rows: int, language: str) -> Callable[[int], None] | None:
+    """Counts the rows written on the bar; once all are, the bar says the workbook is being saved (compressing
+    100 000 rows takes seconds more: a full bar standing still looked like a hang)."""
+    if bar is None:
+        return None
+    counted = 0
+
+    def advance(count: int) -> None:
+        nonlocal counted
+        counted += count
+        bar.advance(0, count)
+        if counted >= rows:  # the count's task gives way to one without a total: a pulsing bar
+            bar.update(0, visible=False)
+            bar.add_task("保存 XLSX saving" if language == "zh" else "saving XLSX", total=None)
+
+    return advance
+
