@@ -884,11 +884,12 @@ def test_a_page_takes_the_last_read_catalog_while_no_file_under_the_root_changed
     monkeypatch.setattr(state, "RACY_NS", 0)  # the files were written a moment ago: count them as settled
     made: list[bool] = []
     stamps = state._stamps
-    monkeypatch.setattr(state, "_stamps", lambda catalog: made.append(True) or stamps(catalog))
+    monkeypatch.setattr(state, "_stamps", lambda catalog, disk=None: made.append(True) or stamps(catalog, disk))
     server = state.Server(root, as_of=AS_OF)
     first = server.catalog()
     assert server.catalog() is first
     assert server._lint_stamps(first) == server._lint_stamps(first) and len(made) == 1
+    assert server._lint_stamps(first) == stamps(first)  # made from the look before the read: as a walk makes them
 
     def title(catalog: Catalog) -> str:
         return next(record.title for record in catalog.records if record.rel == RECORD)

@@ -60,25 +60,25 @@ class Upload:
     data: bytes
 
 
-def _stamps(catalog: Catalog) -> list[str]:
+def _stamps(catalog: Catalog, disk: list[tuple[str, int, int, int, int]] | None = None) -> list[str]:
     """Every file lint reads (as its result's digest lists them: records, system, notes, projects, plans, stray
     files, directories named like records) with the content hash this read of the catalog found for it, or
     else its size, times and inode, followed through links: any edit to any of them changes one. (A record
     file's hash was vouched for by a stat of it a moment ago: a second stat of each was 0.8 s of every page
-    at 100 000 records.)"""
+    at 100 000 records.) ``disk``: the look made just before this read (:class:`_Disk`), instead of another walk
+    and stat of every file."""
     root, hashes = catalog.root, catalog.hashes
+    if disk is None:
+        disk = _Disk.look(root, root / catalog.config.catalog.cache_dir).stamps
     stamps = []
-    for rel in files_linted(root, root / catalog.config.catalog.cache_dir):
+    for rel, size, mtime, ctime, inode in disk:
         sha = hashes.get(rel)
         if sha is not None:
             stamps.append(f"{rel}#{sha}")
-            continue
-        try:
-            info = os.stat(root / rel)
-        except OSError as exc:  # a broken link, a loop: what lint reports
-            stamps.append(f"{rel}=!{exc.errno}")
+        elif size < 0:  # a broken link, a loop: what lint reports
+            stamps.append(f"{rel}=!{-size}")
         else:
-            stamps.append(f"{rel}={info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}")
+            stamps.append(f"{rel}={size}:{mtime}:{ctime}:{inode}")
     return stamps
 
 
@@ -303,12 +303,12 @@ class Server:
 
     def _lint_stamps(self, catalog: Catalog) -> list[str]:
         """:func:`_stamps` of ``catalog``, made once while it is the catalog on disk (each page asked for them:
-        another walk and a stat of every file that is not a record)."""
+        another walk and a stat of every file that is not a record), from the look made before it was read."""
         read = self._read
         if read is None or read.catalog is not catalog:
             return _stamps(catalog)
         if read.lint_stamps is None:
-            read.lint_stamps = _stamps(catalog)
+            read.lint_stamps = _stamps(catalog, read.disk)
         return read.lint_stamps
 
     def _lint(self, catalog: Catalog, day: dt.date, stored: bool = True) -> _Findings:
