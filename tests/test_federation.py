@@ -239,6 +239,34 @@ def test_changes_compares_each_catalog_in_its_own_repository(tmp_path: Path) -> 
     assert result.exit_code == 0 and json.loads(result.stdout) == []
 
 
+def test_a_member_synced_with_its_history_is_compared_too(tmp_path: Path) -> None:
+    # a git member was only a shallow copy: `changes --since v1` could not compare it, and said only that the
+    # revision was unknown. Synced with --history it has its tags and commits.
+    root = split_sample(tmp_path, git_members=[NATIONAL])
+    repository = tmp_path / DIRS[NATIONAL]
+    git(repository, "tag", "v1")
+    record = next(path for path in sorted((repository / "records" / "national").glob("*.yaml"))
+                  if "status: 现行" in path.read_text(encoding="utf-8"))
+    record.write_text(record.read_text(encoding="utf-8").replace("status: 现行", "status: 废止", 1), encoding="utf-8")
+    git(repository, "commit", "-q", "-am", "abolished")
+    (root / ".gitignore").write_text(".gbstd-cache/\n", encoding="utf-8")
+    make_repo(root)
+    git(root, "tag", "v1")
+    args = ["changes", str(root), "--since", "v1", "--format", "json", "--lang", "en", "--member", NATIONAL]
+    assert runner.invoke(app, ["federation", "sync", str(root)]).exit_code == 0
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "`gbstd federation sync --history` fetches it" in result.stderr
+    synced = runner.invoke(app, ["federation", "sync", str(root), "--history"])
+    assert synced.exit_code == 0, synced.output
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    found = [(c["path"], c["change"]) for c in json.loads(result.stdout)]
+    assert found == [(f"{NATIONAL}/records/national/{record.name}", "abolished")]
+    # the checkout is the synced commit, as without --history: lint reads the record abolished
+    assert "status: 废止" in (root / ".gbstd-cache" / "federation" / NATIONAL / "records" / "national" /
+                              record.name).read_text(encoding="utf-8")
+
+
 def test_lint_caches_the_union_in_the_federating_catalog_only(tmp_path: Path) -> None:
     root = split_sample(tmp_path)
     args = ["lint", str(root), "--format", "json", "--as-of", AS_OF]

@@ -96,9 +96,11 @@ def _git(args: list[str], timeout: int) -> str:
 
 
 def sync_member(
-    root: Path, config: Config, member: Member, now: dt.datetime, timeout: int = FETCH_TIMEOUT
+    root: Path, config: Config, member: Member, now: dt.datetime, timeout: int = FETCH_TIMEOUT,
+    history: bool = False,
 ) -> Manifest:
-    """Fetch one git member's ref (shallow) into a fresh directory and swap it in; a failure is a
+    """Fetch one git member's ref (shallow; with its whole history and the repository's tags when ``history``:
+    what ``gbstd changes`` compares revisions in) into a fresh directory and swap it in; a failure is a
     :class:`CatalogError` naming the member, and leaves the cache as it was."""
     assert member.git is not None
     target = checkout_dir(root, config, member.name)
@@ -106,8 +108,8 @@ def sync_member(
     try:
         with replace_directory(target) as stage:
             _git(["init", "-q", str(stage)], timeout)
-            _git(["-C", str(stage), "fetch", "-q", "--depth", "1", "--no-tags", "--", member.git,
-                  member.ref or "HEAD"], timeout)
+            depth = ["--tags"] if history else ["--depth", "1", "--no-tags"]
+            _git(["-C", str(stage), "fetch", "-q", *depth, "--", member.git, member.ref or "HEAD"], timeout)
             _git(["-C", str(stage), "checkout", "-q", "--detach", "FETCH_HEAD"], timeout)
             commit = _git(["-C", str(stage), "rev-parse", "HEAD"], timeout)
             manifest = Manifest(member.name, member.git, member.ref, commit,
@@ -126,6 +128,11 @@ def sync_member(
             f"member {member.name}: cannot write the cache directory {target} ({exc.strerror})",
         )) from None
     return manifest
+
+
+def is_shallow(checkout: Path) -> bool:
+    """Whether a synced member holds only the commit it was fetched at (no history to compare with)."""
+    return (checkout / ".git" / "shallow").is_file()
 
 
 def _remove_leftovers(target: Path) -> None:

@@ -66,12 +66,18 @@ def sync(
     path: CatalogArgument = None,
     catalog_option: CatalogOption = None,
     member: MemberOption = None,
+    history: Annotated[bool, typer.Option(
+        "--history",
+        help="连同历史与标签一起获取（供 `gbstd changes` 比较修订） fetch the whole history and the tags too, "
+             "for `gbstd changes` to compare revisions in.",
+    )] = False,
     lang: LangOption = LangChoice.zh,
 ) -> None:
     """同步成员 — fetch each git member (shallow) into the cache and record the commit read.
 
     Members given by `path` are read where they are and need no sync. A member whose fetch fails keeps
-    what it had (the cache is never half-written); the others are still fetched.
+    what it had (the cache is never half-written); the others are still fetched. With --history each is
+    fetched with its history and tags, so that `gbstd changes --since v2025H1` compares it too.
 
     Exit codes: 0 every member fetched, 2 a member could not be fetched (or no federation here).
 
@@ -80,6 +86,8 @@ def sync(
         gbstd federation sync national
 
         gbstd federation sync -C national --member 江苏
+
+        gbstd federation sync national --history
     """
     language = lang.value
     root, config = _configured(named_catalog(path, catalog_option, language), language)
@@ -93,7 +101,7 @@ def sync(
             if bar:
                 bar.update(0, description=entry.name)
             try:
-                manifest = sync_member(root, config, entry, dt.datetime.now(dt.timezone.utc))
+                manifest = sync_member(root, config, entry, dt.datetime.now(dt.timezone.utc), history=history)
             except CatalogError as exc:
                 failed += 1
                 stderr.print(f"[bold red]gbstd:[/] {escape(printable(exc.text.get(language)))}")
