@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from gbstd.catalog.federation import load_union
 from gbstd.cli.app import app
 from gbstd.model.config import member_name_problem
 from tests.conftest import record
@@ -252,3 +253,38 @@ def test_an_error_in_a_later_member_names_its_own_line(tmp_path: Path) -> None:
         '[[federation.members]]\nname = "S"\npath = "../x"\n\n[[federation.members]]\nname = "T"\n'
         'git = "ext::sh -c true"\n', encoding="utf-8")
     _one_line_error(["lint", str(root), "--lang", "en"], "gbstd.toml:14: `federation.members.2.git`")
+
+
+def test_sync_fetches_the_git_members_of_a_fetched_federation_too(tmp_path: Path) -> None:
+    # the nation federates a province by git, the province its city: the city was left unfetched ("member
+    # 河南: member 郑州 has not been synced"), and the nation's union could not be read without --allow-missing
+    city = _member(tmp_path, "zhengzhou", code="DB4101/T 2-2021")
+    province = _member(tmp_path, "henan", f'[[federation.members]]\nname = "郑州"\ngit = "{city.as_uri()}"\n')
+    for directory in (city, province):
+        make_repo(directory)
+    root = _federating(tmp_path, f'[[federation.members]]\nname = "{HENAN}"\ngit = "{province.as_uri()}"\n')
+    code, _, err = _run("federation", "sync", str(root))
+    assert code == 0, err
+    assert [line.split(": ")[0] for line in err.splitlines()] == [HENAN, f"{HENAN}/郑州"]
+    code, _, err = _run("lint", str(root), "--format", "json", "--select", "C001")
+    assert code == 0, err
+    union = load_union(root)
+    assert sorted(r.rel for r in union.records) == [f"{HENAN}/records/local/DB41-T-1-2020.yaml",
+                                                    f"{HENAN}/郑州/records/local/DB4101-T-2-2021.yaml"]
+
+
+def test_a_federation_that_includes_its_federator_is_synced_once(tmp_path: Path) -> None:
+    # 河南 federates 郑州 by git, and 郑州 federates 河南 again: fetching each one's members would never end
+    province, city = tmp_path / "henan", tmp_path / "zhengzhou"
+    _member(tmp_path, "zhengzhou", f'[[federation.members]]\nname = "省"\ngit = "{province.as_uri()}"\n',
+            code="DB4101/T 2-2021")
+    _member(tmp_path, "henan", f'[[federation.members]]\nname = "郑州"\ngit = "{city.as_uri()}"\n')
+    for directory in (city, province):
+        make_repo(directory)
+    root = _federating(tmp_path, f'[[federation.members]]\nname = "{HENAN}"\ngit = "{province.as_uri()}"\n')
+    code, _, err = _run("federation", "sync", str(root))
+    assert code == 2 and "Traceback" not in err
+    lines = err.splitlines()
+    assert [line.split(": ")[0] for line in lines[:2]] == [HENAN, f"{HENAN}/郑州"]
+    assert lines[2:] == [f"gbstd: member {HENAN}: member 郑州: member 省: {province.as_uri()} is synced above it "
+                         "already (federations that include each other); not fetched again"]

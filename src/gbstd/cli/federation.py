@@ -16,7 +16,7 @@ from rich.table import Table
 
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.federation import member_statuses, select_members
-from gbstd.catalog.federation_git import sync_member
+from gbstd.catalog.federation_sync import sync_tree
 from gbstd.cli.common import (
     EXIT_ERROR,
     CatalogArgument,
@@ -76,8 +76,9 @@ def sync(
     """同步成员 — fetch each git member (shallow) into the cache and record the commit read.
 
     Members given by `path` are read where they are and need no sync. A member whose fetch fails keeps
-    what it had (the cache is never half-written); the others are still fetched. With --history each is
-    fetched with its history and tags, so that `gbstd changes --since v2025H1` compares it too.
+    what it had (the cache is never half-written); the others are still fetched. A fetched catalog that
+    federates git members of its own has them fetched too (the nation, its provinces, their cities). With
+    --history each is fetched with its history and tags, so that `gbstd changes --since v2025H1` compares it.
 
     Exit codes: 0 every member fetched, 2 a member could not be fetched (or no federation here).
 
@@ -95,21 +96,18 @@ def sync(
         members = [m for m in select_members(config, member) if m.git is not None]
     except CatalogError as exc:
         fail(exc.text, language)
-    failed = 0
+    failed, counted = 0, set()
+    # the bar counts the members listed here; the git members their catalogs federate are synced with them
     with progress_bar(Text("同步成员", "syncing members").get(language), total=len(members)) as bar:
-        for entry in members:
-            if bar:
-                bar.update(0, description=entry.name)
-            try:
-                manifest = sync_member(root, config, entry, dt.datetime.now(dt.timezone.utc), history=history)
-            except CatalogError as exc:
+        for synced in sync_tree(root, config, members, dt.datetime.now(dt.timezone.utc), history):
+            if synced.error is not None:
                 failed += 1
-                stderr.print(f"[bold red]gbstd:[/] {escape(printable(exc.text.get(language)))}")
-            else:
-                stderr.print(Text(
-                    f"{entry.name}：{manifest.commit[:12]}", f"{entry.name}: {manifest.commit[:12]}",
-                ).get(language), markup=False, highlight=False)
-            if bar:
+                stderr.print(f"[bold red]gbstd:[/] {escape(printable(synced.error.get(language)))}")
+            elif synced.manifest is not None:
+                stderr.print(f"{synced.path}{'：' if language == 'zh' else ': '}{synced.manifest.commit[:12]}",
+                             markup=False, highlight=False)
+            if bar and "/" not in synced.path and synced.path not in counted:
+                counted.add(synced.path)
                 bar.advance(0)
     if not members:
         stderr.print(Text("没有需要同步的 git 成员", "no git members to sync").get(language))
