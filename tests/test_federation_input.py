@@ -288,3 +288,14 @@ def test_a_federation_that_includes_its_federator_is_synced_once(tmp_path: Path)
     assert [line.split(": ")[0] for line in lines[:2]] == [HENAN, f"{HENAN}/郑州"]
     assert lines[2:] == [f"gbstd: member {HENAN}: member 郑州: member 省: {province.as_uri()} is synced above it "
                          "already (federations that include each other); not fetched again"]
+
+
+def test_a_fetched_catalog_with_a_broken_configuration_is_synced_with_a_warning(tmp_path: Path) -> None:
+    # fetched, but its own members cannot be known: a warning at the sync, the error itself at the load
+    province = _member(tmp_path, "henan", "[catalog]\nbogus = 1\n")
+    make_repo(province)
+    root = _federating(tmp_path, f'[[federation.members]]\nname = "{HENAN}"\ngit = "{province.as_uri()}"\n')
+    code, _, err = _run("federation", "sync", str(root))
+    assert code == 0 and err.splitlines()[1:] == [
+        f"gbstd: warning: member {HENAN}: gbstd.toml:2: unknown key `catalog.bogus`; its own members are not synced"]
+    _one_line_error(["lint", str(root)], f"member {HENAN}: gbstd.toml:2: unknown key `catalog.bogus`")

@@ -21,11 +21,14 @@ from gbstd.model.config import Config, Member
 
 @dataclass(frozen=True)
 class Synced:
-    """One git member's sync: its names from the top (``河南/郑州``), and the manifest or why it failed."""
+    """One git member's sync: its names from the top (``河南/郑州``), and the manifest or why it failed; or, for a
+    fetched catalog whose own members cannot be known (its configuration is invalid), a ``warning`` (the
+    union's load reports the configuration as an error)."""
 
     path: str
     manifest: Manifest | None
     error: Text | None = None
+    warning: Text | None = None
 
 
 def sync_tree(
@@ -63,8 +66,9 @@ def _sync(
             continue  # not a catalog: the union's load says so
         try:
             inner = load_config(checkout)
-        except CatalogError as exc:  # its members cannot be known: said here, and again by the load
-            yield Synced(where, None, _named(path, exc.text))
+        except CatalogError as exc:  # fetched, but its own members cannot be known: the load reports it
+            yield Synced(where, None, warning=_named(path, Text(
+                f"{exc.text.zh}；其成员未同步", f"{exc.text.en}; its own members are not synced")))
             continue
         if is_federation(inner):
             yield from _sync(checkout, inner, inner.federation.members, now, history, path,

@@ -28,6 +28,7 @@ from gbstd.cli.common import (
     named_catalog,
     progress_bar,
     stderr,
+    warn,
 )
 from gbstd.cli.console import print_document
 from gbstd.i18n import Lang, Text
@@ -103,6 +104,8 @@ def sync(
             if synced.error is not None:
                 failed += 1
                 stderr.print(f"[bold red]gbstd:[/] {escape(printable(synced.error.get(language)))}")
+            elif synced.warning is not None:
+                warn(synced.warning, language)
             elif synced.manifest is not None:
                 stderr.print(f"{synced.path}{'：' if language == 'zh' else ': '}{synced.manifest.commit[:12]}",
                              markup=False, highlight=False)
