@@ -330,3 +330,27 @@ def test_a_yaml_11_directive_is_named_as_what_stops_fmt(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["fmt", str(path), "--lang", "zh"])
     assert result.exit_code == 1 and path.read_text(encoding="utf-8") == text
     assert "%YAML 指令" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("text", [
+    "code: GB/T 1-2020\ntitle: 甲\nissuer: [甲局,  # 两家联合发布\n  乙局]\nstatus: 现行\n",
+    "code: GB/T 1-2020\ntitle: 甲\nstatus: 现行\nimplementations: [{unit: 甲,  # 试点\n  since: 2024-01-01}]\n",
+    "# 文件说明\n---\ntitle: 甲\ncode: GB/T 1-2020\nstatus: 现行\n",
+    "title: 甲\ncode: GB/T 1-2020\nstatus: 现行\n...\n# 文件结束\n",
+])
+def test_fmt_leaves_a_file_whose_comment_the_round_trip_would_drop(tmp_path: Path, text: str) -> None:
+    # ruamel drops comments inside a flow [...] or {...}, before --- and after ... without a word: fmt wrote the
+    # file without them (exit 0) although the data compared equal.
+    root = tmp_path / "c"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    path = root / "records" / "GB-T-1-2020.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["fmt", str(root), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert path.read_text(encoding="utf-8") == text
+    comment = re.search(r"# \S+", text).group(0)  # type: ignore[union-attr]
+    line = text.split("\n").index(next(row for row in text.split("\n") if comment in row)) + 1
+    assert f"GB-T-1-2020.yaml:{line}:" in result.stderr and f"drop the comment {comment}" in result.stderr
+    check = runner.invoke(app, ["fmt", "--check", str(root), "--lang", "en"])
+    assert check.exit_code == 1 and f"drop the comment {comment}" in check.stderr

@@ -6,12 +6,14 @@ formatting). Writes go through :func:`write_atomic`.
 
 from __future__ import annotations
 
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.tokens import CommentToken
 
 from gbstd.catalog.atomic import write_atomic
 
@@ -37,6 +39,36 @@ def dump_roundtrip(data: Any) -> str:
     buffer = StringIO()
     roundtrip_yaml().dump(data, buffer)
     return buffer.getvalue()
+
+
+def comment_lines(text: str) -> list[tuple[str, int]]:
+    """Every comment line of ``text`` (stripped) with the 1-based line it is on, in order."""
+    found: list[tuple[str, int]] = []
+
+    def collect(item: Any) -> None:
+        if isinstance(item, CommentToken):
+            for offset, line in enumerate(item.value.split("\n")):
+                if line.strip():
+                    found.append((line.strip(), item.start_mark.line + 1 + offset))
+        elif isinstance(item, (list, tuple)):
+            for part in item:
+                collect(part)
+
+    for token in roundtrip_yaml().scan(text):
+        collect(getattr(token, "comment", None))
+    return sorted(found, key=lambda item: item[1])
+
+
+def lost_comment(before: str, after: str) -> tuple[str, int] | None:
+    """The first comment line of ``before`` that ``after`` no longer holds (and its line), or None. ruamel's round
+    trip drops some comments without a word — inside a flow ``[…]``/``{…}``, before ``---``, after ``...`` — so a
+    rewrite is checked with this before it is written; a comment that only moved is not lost."""
+    kept = Counter(line for line, _ in comment_lines(after))
+    for line, number in comment_lines(before):
+        if kept[line] <= 0:
+            return line, number
+        kept[line] -= 1
+    return None
 
 
 def write_roundtrip(path: Path, data: Any) -> None:
