@@ -381,3 +381,19 @@ def test_a_broken_system_file_is_left_to_the_load_to_report(catalog: Path) -> No
                          "--format", "json")
     assert code == 0 and "system.yaml" in err and "left out" in err  # as without --module: no system, no check
     assert json.loads(out)["as_of"] == AS_OF
+
+
+@pytest.mark.parametrize("reformat", [[], ["--reformat"]])
+def test_add_to_a_file_lint_reads_but_the_round_trip_cannot_is_one_line(tmp_path: Path, reformat: list[str]) -> None:
+    # U+0085 (NEL) breaks lines for lint's reader (libyaml) but not for the round trip's (YAML 1.2): review add
+    # ended in a ruamel ScannerError traceback, and fmt printed ruamel's several-line message.
+    nel = HOUSE_STYLE.replace("\ntitle:", "\x85title:", 1)
+    root, path = _house(tmp_path, nel)
+    code, _, err = run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+                       "--conclusion", "继续有效", "--by", "甲", "--as-of", AS_OF, "--lang", "en", *reformat)
+    assert code == 2 and "Traceback" not in err, err
+    assert "U+0085" in err and len(err.strip().splitlines()) == 1
+    assert path.read_text(encoding="utf-8") == nel
+    fmt = runner.invoke(app, ["fmt", str(root), "--lang", "en"])
+    assert fmt.exit_code == 1 and "U+0085" in fmt.stderr and "<unicode string>" not in fmt.stderr
+    assert path.read_text(encoding="utf-8") == nel

@@ -34,7 +34,7 @@ from gbstd.catalog.atomic import write_atomic_each
 from gbstd.catalog.cache import Cache, content_hash
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import list_yaml_files, worker_count
-from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip, lost_comment
+from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip, lost_comment, unreadable
 from gbstd.catalog.yamlio import (
     BOM,
     FileProblem,
@@ -335,7 +335,10 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
         raise ValueError(problems[0].message.en, problems[0])
     try:
         data = load_roundtrip(text)
-    except (YAMLError, ValueError) as exc:
+    except YAMLError as exc:  # ruamel's message is several lines, with a position of its own reading
+        reason = unreadable(exc, text)
+        raise ValueError(Text(f"格式化时无法读取：{reason.zh}", f"cannot be read for formatting: {reason.en}")) from None
+    except ValueError as exc:
         raise ValueError(Text(f"格式化时无法读取：{exc}", f"cannot be read for formatting: {exc}")) from None
     if kind == "standard":
         canonical_codes(data, catalog)

@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 
 from gbstd.catalog.atomic import through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
@@ -20,7 +21,7 @@ from gbstd.catalog.comment_tails import insert_item
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.newrecord import insert_in_order
-from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
+from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip, unreadable
 from gbstd.catalog.safe_read import CatalogDocument, require_catalog_file
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import BOM, parse_yaml
@@ -131,7 +132,12 @@ def _with_review(path: Path, document: CatalogDocument, review: Review, allow_re
     text = text.replace("\r\n", "\n") if crlf else text
     final_newline = text.endswith("\n")
     baseline = text if final_newline else text + "\n"
-    data = load_roundtrip(baseline)
+    try:
+        data = load_roundtrip(baseline)
+    except YAMLError as exc:  # lint reads it, the round trip does not (NEL as a line break): a traceback before
+        reason = unreadable(exc, baseline)
+        raise EditError(Text(f"{path.name} 无法改写：{reason.zh}；文件未改动",
+                             f"{path.name} cannot be rewritten: {reason.en}; the file is unchanged")) from None
     if dump_roundtrip(data) != baseline and not allow_reformat:
         raise NeedsReformat(Text(
             f"{path.name} 的格式无法原样保留（缩进或引号风格与目录惯例不同）；"

@@ -13,9 +13,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from gbstd.catalog.atomic import write_atomic
+from gbstd.i18n import Text
 
 
 def roundtrip_yaml() -> YAML:
@@ -33,6 +35,22 @@ def load_roundtrip(text: str) -> CommentedMap:
     if not isinstance(data, CommentedMap):
         raise ValueError("the document is not a mapping")
     return data
+
+
+# Line breaks to libyaml (lint's reader) that YAML 1.2, which the round trip follows, reads as text.
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def unreadable(exc: YAMLError, text: str) -> Text:
+    """One line on why the round trip cannot read ``text`` that lint reads (ruamel's own is several lines)."""
+    if any(mark in text for mark in _OTHER_BREAKS):
+        return Text(
+            "文件用 U+0085、U+2028 或 U+2029 分行，gbstd lint 读作换行，改写用的 YAML 1.2 读法不认；请改为普通换行（LF）",
+            "the file breaks lines with U+0085, U+2028 or U+2029, which gbstd lint reads as line breaks and the "
+            "round trip (YAML 1.2) does not; use ordinary line breaks (LF)",
+        )
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return Text(problem, problem)
 
 
 def dump_roundtrip(data: Any) -> str:
