@@ -397,3 +397,18 @@ def test_add_to_a_file_lint_reads_but_the_round_trip_cannot_is_one_line(tmp_path
     fmt = runner.invoke(app, ["fmt", str(root), "--lang", "en"])
     assert fmt.exit_code == 1 and "U+0085" in fmt.stderr and "<unicode string>" not in fmt.stderr
     assert path.read_text(encoding="utf-8") == nel
+
+
+@pytest.mark.parametrize("old, new, lost", [
+    ("issuer: [河南省市场监督管理局, ", "issuer: [河南省市场监督管理局,  # 联合发布\n  ", "# 联合发布 on line 8"),
+    ("# 河南示例：注释必须保留\n", "# 河南示例：注释必须保留\n--- # 文档开始\n", "# yaml-language-server"),  # above ---
+])
+def test_add_with_reformat_refuses_to_drop_a_comment(tmp_path: Path, old: str, new: str, lost: str) -> None:
+    # --reformat lays the file out anew; the round trip dropped a comment inside a flow [...] or around ---
+    # without a word, and the review was written with exit 0.
+    text = HOUSE_STYLE.replace(old, new, 1)
+    root, path = _house(tmp_path, text)
+    code, _, err = run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+                       "--conclusion", "继续有效", "--by", "甲", "--as-of", AS_OF, "--lang", "en", "--reformat")
+    assert code == 2 and f"the comment {lost}" in " ".join(err.split()), err
+    assert path.read_text(encoding="utf-8") == text
