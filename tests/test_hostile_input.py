@@ -195,6 +195,17 @@ def test_nul_bytes(tmp_path: Path) -> None:
     assert code == 1 and only(findings, "Y004")["line"] == 10
 
 
+@pytest.mark.parametrize("char", ["\x1b", "\x0c", "\x7f", "\u009b", "\ufffe"])
+def test_a_raw_control_character_is_reported_where_it_is(tmp_path: Path, char: str) -> None:
+    # was 1:1 with ruamel's two-line 'unacceptable character #x001b … in "<unicode string>", position 228'
+    text = GOOD + f"note: 见附{char}件\n"
+    code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
+    finding = only(findings, "Y001")
+    assert code == 1 and (finding["line"], finding["column"]) == (10, 9)
+    message = str(finding["message"])
+    assert f"U+{ord(char):04X}" in message and "\n" not in message and "unicode string" not in message
+
+
 def test_crlf_line_endings_are_accepted_with_correct_lines(tmp_path: Path) -> None:
     crlf = GOOD.replace("\n", "\r\n").encode()
     assert lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": crlf})) == (0, [], "")

@@ -43,6 +43,7 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )  # fmt: skip
 from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 from gbstd.findings import Loc
@@ -453,6 +454,15 @@ def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         return None, [FileProblem("Y001", Text(f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}"), *_mark(mark))]
+    except ReaderError as exc:  # a raw control character (ESC, a form feed from a word processor): said where
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        at = text.find(chr(code))  # the reader's position is in bytes or characters, by parser: found again
+        line, column = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (1, 1)
+        return None, [FileProblem("Y001", Text(
+            f"YAML 不允许的字符 U+{code:04X}（控制字符）；请删除，确需时在双引号字符串中写成转义",
+            f"U+{code:04X} is a control character YAML does not allow; delete it (or write it as an escape in a "
+            "double-quoted string)",
+        ), line, column)]
     except (YAMLError, RecursionError, ValueError, TypeError) as exc:
         # RecursionError: deep nesting in the pure-Python parser; ValueError: scalars the constructor rejects
         # (e.g. huge ints); TypeError: unhashable keys the constructor cannot turn into tuples.
