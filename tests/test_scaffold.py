@@ -193,3 +193,14 @@ def test_new_refuses_a_status_its_dates_contradict(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = (root / "records" / "national" / "GB-T-8-2024.yaml").read_text(encoding="utf-8")
     assert "abolished: 2025-06-01" in text and "status: 废止" in text
+
+
+def test_new_refuses_a_title_typed_in_gbk_in_one_line(tmp_path: Path) -> None:
+    # "测试" typed on a GBK terminal under a UTF-8 locale reaches argv as lone surrogates; the code said so in one
+    # line, the title got pydantic's English dump (1 validation error for Standard … errors.pydantic.dev).
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    title = b"\xb2\xe2\xca\xd4".decode("utf-8", "surrogateescape")
+    code, _, err = invoke("new", "GB/T 2-2020", "-t", title, "-m", "101", "--into", str(root), "--lang", "en")
+    assert code == 2 and err.strip() == "gbstd: title holds bytes that are not UTF-8 (is the terminal not UTF-8?)"
+    assert not list((root / "records").rglob("*.yaml"))

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from gbstd import __version__
 from gbstd.catalog.atomic import unwritable_reason, write_atomic, write_atomic_many
@@ -34,6 +34,7 @@ from gbstd.model.config import Config
 from gbstd.model.jsonschema import schema_documents
 from gbstd.model.standard import Standard, Status, status_contradictions
 from gbstd.tabular.mapping import derive_status
+from gbstd.undecodable import has_undecodable
 
 DEFAULT_SYSTEM_NAME = "机关事务标准体系"
 
@@ -317,10 +318,18 @@ def new_record(
     said = refused_invisible({k: v for k, v in data.items() if isinstance(v, str)})  # Y008 once written
     if said is not None:
         raise ScaffoldError(said)
+    # An argument typed on a GBK terminal under a UTF-8 locale: pydantic's several-line English dump before.
+    undecodable = [k for k, v in data.items() if isinstance(v, str) and has_undecodable(v)]
+    if undecodable:
+        names = ", ".join(undecodable)
+        raise ScaffoldError(Text(f"{names} 含有非 UTF-8 字节（终端不是 UTF-8 编码？）",
+                                 f"{names} holds bytes that are not UTF-8 (is the terminal not UTF-8?)"))
     try:
         standard = Standard.model_validate(data)
-    except ValueError as exc:
-        raise ScaffoldError(Text(f"记录不合格：{exc}", f"invalid record: {exc}")) from None
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(step) for step in first["loc"])
+        raise ScaffoldError(Text(f"记录不合格：{where}: {first['msg']}", f"invalid record: {where}: {first['msg']}")) from None
     contradiction = next(iter(status_contradictions(standard, as_of)), None)  # what C007 would report
     if contradiction is not None:
         raise ScaffoldError(Text(f"{contradiction.zh}（给出相应日期，或换一个状态）",
