@@ -412,3 +412,14 @@ def test_add_with_reformat_refuses_to_drop_a_comment(tmp_path: Path, old: str, n
                        "--conclusion", "继续有效", "--by", "甲", "--as-of", AS_OF, "--lang", "en", "--reformat")
     assert code == 2 and f"the comment {lost}" in " ".join(err.split()), err
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_add_refuses_a_by_typed_in_gbk_in_the_command_s_language(tmp_path: Path) -> None:
+    # "测试" typed on a GBK terminal under a UTF-8 locale: pydantic's English 'unable to parse raw data as a
+    # unicode string' in a Chinese message before.
+    root, path = _house(tmp_path)
+    by = b"\xb2\xe2\xca\xd4".decode("utf-8", "surrogateescape")
+    code, _, err = run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+                       "--conclusion", "继续有效", "--by", by, "--as-of", AS_OF)
+    assert code == 2 and err.strip() == "gbstd: --by 含有非 UTF-8 字节（终端不是 UTF-8 编码？）"
+    assert path.read_text(encoding="utf-8") == HOUSE_STYLE

@@ -49,6 +49,7 @@ from gbstd.reporters.long_table import write_long_table
 from gbstd.review import DueState, ReviewState, Worklist, parse_window, review_worklist
 from gbstd.tabular.safety import markdown_text
 from gbstd.tabular.writers import csv_bytes
+from gbstd.undecodable import has_undecodable
 
 
 class Format(str, Enum):
@@ -371,6 +372,10 @@ def add(
     if conclusion.strip().casefold() not in folded:
         fail(Text(f"--conclusion {conclusion!r} 不是复审结论（{allowed}）",
                   f"--conclusion {conclusion!r} is not a review conclusion ({allowed})"), language)
+    for option, value in (("--by", by), ("--note", note)):  # typed on a GBK terminal under a UTF-8 locale
+        if value and has_undecodable(value):
+            fail(Text(f"{option} 含有非 UTF-8 字节（终端不是 UTF-8 编码？）",
+                      f"{option} holds bytes that are not UTF-8 (is the terminal not UTF-8?)"), language)
     try:
         entry = Review.model_validate({"date": review_date, "conclusion": conclusion, "by": by, "note": note,
                                        "illustrative": illustrative})
