@@ -234,6 +234,19 @@ def test_a_file_laid_out_unlike_the_catalog_is_edited_once_the_user_ticks_reform
     assert "by: 某单位" in path.read_text(encoding="utf-8")
 
 
+def test_a_reformat_that_would_drop_a_comment_is_refused(root: Path, client: TestClient) -> None:
+    # laying the file out anew drops a comment inside a flow list: with the box ticked it was saved without it
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8").replace(
+        "issuer: [吕梁市市场监督管理局]", "issuer: [吕梁市市场监督管理局,  # 联合发布\n  吕梁市机关事务服务中心]")
+    path.write_text(text, encoding="utf-8")
+    form = form_of(page(client))
+    form["note"] = "补充说明"
+    said = client.post("/standard/save", data={**form, "reformat": "on"}, follow_redirects=False)
+    assert said.status_code == 422 and "注释 # 联合发布 在重新排版后会丢失" in said.text
+    assert path.read_text(encoding="utf-8") == text
+
+
 def test_a_save_keeps_each_line_s_own_ending_in_a_file_that_mixes_them(root: Path, client: TestClient) -> None:
     # three CRLF lines among LF ones: after any save every line ended in CRLF (a diff of the whole file)
     path = root / RECORD
