@@ -482,6 +482,29 @@ def test_review_columns_become_a_review_record(catalog: Path, tmp_path: Path) ->
     assert "归口单位" in review.note
 
 
+def test_update_never_writes_an_existing_record_without_a_comment_it_had(catalog: Path, tmp_path: Path) -> None:
+    # written back through the round trip, a comment inside a flow list was dropped without a word: the row is
+    # refused and the file left as it is; a record whose replaced_by the table would complete is named at the row
+    existing = catalog / "records/local/DB41-T-2144-2021.yaml"
+    existing.parent.mkdir(parents=True)
+    text = ("code: DB41/T 2144-2021\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2021-09-13\n"
+            "issuer: [河南省市场监督管理局,  # 联合发布\n  河南省机关事务管理局]\n")
+    existing.write_text(text, encoding="utf-8")
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([["DB41/T 2144-2021", "机关食堂服务规范", "2021-08-01", "2021-09-13"]],
+                                 headers=["标准号", "标准名称", "发布日期", "实施日期"]))
+    code, out, err = run(str(source), "--into", str(catalog), "--update")
+    said = " ".join((out + err).split())
+    assert code == 1 and existing.read_text(encoding="utf-8") == text
+    assert "第 5 行的注释 # 联合发布 在写回时会丢失" in said
+    source.write_bytes(csv_bytes([["DB41/T 2144-2025", "机关食堂服务规范", "2025-08-01", "2025-09-13", "DB41/T 2144-2021"]],
+                                 headers=["标准号", "标准名称", "发布日期", "实施日期", "代替标准"]))
+    code, out, err = run(str(source), "--into", str(catalog), "--update")
+    said = " ".join((out + err).split())
+    assert existing.read_text(encoding="utf-8") == text and (catalog / "records/local/DB41-T-2144-2025.yaml").is_file()
+    assert "records/local/DB41-T-2144-2021.yaml 的 replaced_by 未补写" in said, out
+
+
 def test_update_adds_a_new_review_and_corrects_a_same_day_one(catalog: Path, tmp_path: Path) -> None:
     existing = catalog / "records/local/DB41-T-2144-2021.yaml"
     existing.parent.mkdir(parents=True)

@@ -41,7 +41,7 @@ from gbstd.catalog.newrecord import (
     record_path,
     yaml_value,
 )
-from gbstd.catalog.roundtrip import load_roundtrip
+from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip, lost_comment
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
@@ -412,6 +412,15 @@ def _load_existing(catalog: Catalog, path: Path, rel: str) -> tuple[CommentedMap
         # Read as lint reads it (size, file type, link target, depth, aliases) before the round-trip parser.
         text = require_catalog_file(catalog.root, path, catalog.config.catalog.max_file_size).text or ""
         doc = load_roundtrip(text)
+        laid_out = dump_roundtrip(doc)  # what is written back, the row's values aside
+        if laid_out != text and (lost := lost_comment(text, laid_out)) is not None:
+            return CellProblem("", Text(
+                f"已有记录 {rel} 第 {lost[1]} 行的注释 {lost[0]} 在写回时会丢失（流式 [...]、{{...}} 之内或 ---、... "
+                "前后的注释无法保留）；请先在文件中移动该注释，文件未改动",
+                f"the existing record {rel}: the comment {lost[0]} on line {lost[1]} would be lost when it is written "
+                "back (one inside a flow [...] or {...}, or around --- or ..., cannot be kept); move it in the file "
+                "first (the file is unchanged)",
+            ))
         return doc, Standard.model_validate(dict(doc))
     except (OSError, UnicodeDecodeError, ValueError, YAMLError, ValidationError, CatalogError) as exc:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
@@ -457,7 +466,12 @@ def _link_replaced_by(
                 if record is None or not update or lists(record.standard.replaced_by, new_code):
                     continue  # (already listed as the catalog read it: its file is not parsed again)
                 loaded = _load_existing(catalog, record.path, record.rel)
-                if isinstance(loaded, CellProblem) or lists(loaded[0].get("replaced_by"), new_code):
+                if isinstance(loaded, CellProblem):  # said at the row that replaces it, not skipped quietly
+                    if (row := rows.get(new_code)) is not None:
+                        row.notes = [*row.notes, Text(f"{record.rel} 的 replaced_by 未补写：{loaded.reason.zh}",
+                                                      f"{record.rel}'s replaced_by not added: {loaded.reason.en}")]
+                    continue
+                if lists(loaded[0].get("replaced_by"), new_code):
                     continue
                 outcome = rows.get(record.key) or RowOutcome(0, Action.UPDATE, record.key, record.rel)
                 outcome.action = Action.UPDATE
