@@ -81,6 +81,8 @@ def lost_comment(before: str, after: str) -> tuple[str, int] | None:
     """The first comment line of ``before`` that ``after`` no longer holds (and its line), or None. ruamel's round
     trip drops some comments without a word — inside a flow ``[…]``/``{…}``, before ``---``, after ``...`` — so a
     rewrite is checked with this before it is written; a comment that only moved is not lost."""
+    if "#" not in before or before == after:  # nothing to lose (and no scan of either text)
+        return None
     kept = Counter(line for line, _ in comment_lines(after))
     for line, number in comment_lines(before):
         if kept[line] <= 0:

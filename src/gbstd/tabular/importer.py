@@ -412,8 +412,9 @@ def _load_existing(catalog: Catalog, path: Path, rel: str) -> tuple[CommentedMap
         # Read as lint reads it (size, file type, link target, depth, aliases) before the round-trip parser.
         text = require_catalog_file(catalog.root, path, catalog.config.catalog.max_file_size).text or ""
         doc = load_roundtrip(text)
-        laid_out = dump_roundtrip(doc)  # what is written back, the row's values aside
-        if laid_out != text and (lost := lost_comment(text, laid_out)) is not None:
+        # what is written back, the row's values aside, checked where there is a comment to lose (a national
+        # table that updates every record would pay a second dump for each)
+        if "#" in text and (lost := lost_comment(text, dump_roundtrip(doc))) is not None:
             return CellProblem("", Text(
                 f"已有记录 {rel} 第 {lost[1]} 行的注释 {lost[0]} 在写回时会丢失（流式 [...]、{{...}} 之内或 ---、... "
                 "前后的注释无法保留）；请先在文件中移动该注释，文件未改动",
