@@ -793,3 +793,17 @@ def test_extra_headers_never_take_a_column_the_table_uses() -> None:
     for key in ("说明", "Code", "", "成员", "Member", "附加:x"):  # a column, no header, the member column, a marker
         header = extra_header(key, "zh")
         assert header.startswith("附加:") and explicit_extra(header) == key
+
+
+def test_a_windows_line_break_in_a_cell_is_no_change_on_update(catalog: Path, tmp_path: Path) -> None:
+    # A CSV saved on Windows (Notepad, git's autocrlf) has CRLF inside quoted cells: the record was written with
+    # LF, so importing the same file again with --update reported a conflict no one could see.
+    source = tmp_path / "crlf.csv"
+    source.write_bytes('标准号,标准名称,适用范围\r\nDB41/T 2144-2021,"机关食堂\r\n服务规范","第一行\r\n第二行"\r\n'.encode())
+    assert run(str(source), "--into", str(catalog))[0] == 0
+    path = catalog / "records/local/DB41-T-2144-2021.yaml"
+    before = path.read_bytes()
+    code, out, _ = run(str(source), "--into", str(catalog), "--update")
+    assert code == 0 and "无变化 1" in out
+    assert path.read_bytes() == before
+    assert load_catalog(catalog).records[0].standard.title == "机关食堂\n服务规范"

@@ -34,7 +34,10 @@ def cell_text(value: CellValue) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    # a Windows line break in a cell (a CSV saved on Windows) is the line break a record file keeps: read as
+    # CRLF, a row re-imported into the record it made differed from it ("conflict") in no visible way
+    return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 _DATE_FORMS = (
