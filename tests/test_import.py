@@ -807,3 +807,18 @@ def test_a_windows_line_break_in_a_cell_is_no_change_on_update(catalog: Path, tm
     assert code == 0 and "无变化 1" in out
     assert path.read_bytes() == before
     assert load_catalog(catalog).records[0].standard.title == "机关食堂\n服务规范"
+
+
+def test_a_file_name_taken_by_another_standard_is_not_merged_into(catalog: Path, tmp_path: Path) -> None:
+    # The file a new row's code names held another standard (named by hand): the row's values were merged
+    # into that standard's record, and --force overwrote its code and title.
+    other = catalog / "records/local/DB41-T-2144-2021.yaml"
+    other.parent.mkdir(parents=True)
+    other.write_text(record("DB41/T 9999-2021", "另一个标准"), encoding="utf-8")
+    before = other.read_bytes()
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(ROWS))
+    for flags in ((), ("--update",), ("--update", "--force")):
+        code, _, err = run(str(source), "--into", str(catalog), *flags)
+        assert code == 1 and other.read_bytes() == before
+        assert "第3行 标准号: 文件 records/local/DB41-T-2144-2021.yaml 已存在，记录的是 DB41/T 9999-2021" in err

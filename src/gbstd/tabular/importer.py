@@ -357,6 +357,17 @@ def _plan_row(
         outcome.problems = [loaded]
         return outcome, None
     doc, before = loaded
+    held_code = catalog.resolve(before.code)
+    if (held_code.canonical if held_code else before.code) != key:
+        # the file this code names holds another standard (its file was named by hand): merging the row into
+        # it would give that standard this one's values, and --force would overwrite it
+        outcome.action = Action.REJECTED
+        outcome.problems = [CellProblem(COLUMN_BY_KEY["code"].zh, Text(
+            f"文件 {rel} 已存在，记录的是 {before.code}（文件名与其标准号不符）；先运行 gbstd lint 修正（C003），文件未改动",
+            f"the file {rel} exists and holds {before.code} (its name does not follow its code); fix it first "
+            "(gbstd lint, C003); the file is unchanged",
+        ))]
+        return outcome, None
     outcome.changes = merge_row(doc, before, parsed.data, force=force, replace_lists=replace_lists)
     outcome.changed = list(dict.fromkeys(c.name for c in outcome.changes))
     if not outcome.changed:
