@@ -156,6 +156,18 @@ def test_new_refuses_existing_and_invalid_codes(tmp_path: Path) -> None:
     assert sorted(p.name for p in (root / "records").rglob("*.yaml")) == ["GB-T-41568-2022.yaml"]
 
 
+def test_new_refuses_a_code_whose_record_has_a_file_named_by_hand(tmp_path: Path) -> None:
+    # The clash was looked for by file name only: a record kept as records/local/shitang.yaml got a second file.
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    named = root / "records/local/shitang.yaml"
+    named.parent.mkdir(parents=True)
+    named.write_text('code: DB41/T 2144-2021\ntitle: 机关食堂服务规范\nstatus: 现行\nmodule: "101"\n', encoding="utf-8")
+    code, _, err = invoke("new", "DB41T 2144-2021", "-t", "机关食堂", "--module", "101", "--into", str(root))
+    assert code == 2 and "DB41/T 2144-2021 已有记录：records/local/shitang.yaml" in err
+    assert sorted(p.name for p in (root / "records").rglob("*.yaml")) == ["shitang.yaml"]
+
+
 def test_new_refuses_a_code_year_that_is_not_the_publication_year(tmp_path: Path) -> None:
     # written, then `gbstd lint` failed on it (C005); a severity made lower in gbstd.toml lets it through
     root = tmp_path / "demo"

@@ -75,10 +75,12 @@ def new(
     try:
         root = find_root(into)
         config = load_config(root)
-        module, known = _module(root, module, language)
+        catalog = load_catalog_cached(root)
+        module, known = _module(catalog, module, language)
         path = new_record(
             root, config, code, title, as_of=day, status=status, fields={**dates, "module": module}, modules=known,
             check=entry_checker(Catalog(root=root, config=config), day),  # rules of the record's own data alone
+            by_code=catalog.by_code,
         )
     except (CatalogError, ScaffoldError, CodeTooLong) as exc:
         fail(exc.text, language)
@@ -96,9 +98,9 @@ def _status(raw: str | None, lang: Lang) -> str | None:
     return status.value
 
 
-def _module(root: Path, module: str | None, lang: Lang) -> tuple[str | None, list[str]]:
+def _module(catalog: Catalog, module: str | None, lang: Lang) -> tuple[str | None, list[str]]:
     """The system's modules, asking for the module on a terminal when it is missing (C016 needs one)."""
-    known = list(load_catalog_cached(root).modules)
+    known = list(catalog.modules)
     if known and module is None and sys.stdin.isatty():
         module = typer.prompt("体系编号 module" if lang == "zh" else "module (体系编号)").strip() or None
     return module, known

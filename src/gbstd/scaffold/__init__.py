@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from importlib import resources
@@ -280,10 +280,12 @@ def new_record(
     modules: Collection[str] = (),
     module_field: str = "--module",
     check: Callable[[Record], list[Finding]] | None = None,
+    by_code: Mapping[str, Sequence[Record]] | None = None,
 ) -> Path:
     """Write a new record for ``raw_code``; refuses an invalid code, one that already has a record, and,
     when ``modules`` (the system's) is not empty, a missing or unknown module (the record would fail C016);
-    ``check`` (:func:`gbstd.rules.recheck.entry_checker`) says what else the record may not say."""
+    ``check`` (:func:`gbstd.rules.recheck.entry_checker`) says what else the record may not say; ``by_code``
+    (the catalog's records by code) finds a record whose file is not named after its code."""
     try:
         code = StandardCode.parse(raw_code, config.catalog.internal_regex)
     except CodeError as exc:
@@ -298,8 +300,9 @@ def new_record(
         if records_dir.is_dir()
         else None
     )
-    if clash is not None or path.exists():
-        rel = (clash or path).relative_to(root).as_posix()
+    held = (by_code or {}).get(code.canonical)  # a file named by hand (C003) holds it: a second one was made
+    if held or clash is not None or path.exists():
+        rel = held[0].rel if held else (clash or path).relative_to(root).as_posix()
         raise ScaffoldError(
             Text(f"{code.canonical} 已有记录：{rel}", f"{code.canonical} already has a record: {rel}")
         )

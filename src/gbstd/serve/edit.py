@@ -187,7 +187,7 @@ def create(server: Server, request: Request, form: FormData) -> Response:
                               status=values.get("status") or None,
                               fields={**dates, "module": values.get("module", "").strip() or None},
                               modules=list(catalog.modules), module_field="体系编号 module",
-                              check=entry_checker(catalog, server.today()))
+                              check=entry_checker(catalog, server.today()), by_code=catalog.by_code)
         except (CatalogError, ScaffoldError, CodeTooLong) as exc:
             return new_page(server, request, server.text(exc.text), values, 422)
     created = records.load(server.catalog(), values.get("code", ""))
