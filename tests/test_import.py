@@ -822,3 +822,19 @@ def test_a_file_name_taken_by_another_standard_is_not_merged_into(catalog: Path,
         code, _, err = run(str(source), "--into", str(catalog), *flags)
         assert code == 1 and other.read_bytes() == before
         assert "第3行 标准号: 文件 records/local/DB41-T-2144-2021.yaml 已存在，记录的是 DB41/T 9999-2021" in err
+
+
+def test_other_sheets_holding_a_table_are_named_not_passed_over_quietly(catalog: Path, tmp_path: Path) -> None:
+    # One sheet per tier is common: only the first was read, and nothing said the others were left out.
+    book = xlsx_book([["1", "101", "GB/T 41568-2022", "机关事务管理 术语", "现行", "2022-04-15"]])
+    local = book.create_sheet("地方标准")
+    local.append(["某局标准明细"])
+    local.append(["标准编号", "名称"])
+    local.append(["DB41/T 2144-2021", "机关食堂服务规范"])
+    book.create_sheet("说明").append(["填表说明"])
+    source = tmp_path / "sheets.xlsx"
+    book.save(source)
+    code, _, err = run(str(source), "--into", str(catalog), "--dry-run")
+    assert code == 0 and "其他工作表也有标准号列，未读取：地方标准（" in err and "说明" not in err
+    code, _, err = run(str(source), "--into", str(catalog), "--dry-run", "--sheet", "地方标准")
+    assert code == 0 and "未读取" not in err

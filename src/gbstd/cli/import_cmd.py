@@ -156,6 +156,12 @@ def _print(report: ImportReport, file: Path, lang: str, quiet: bool) -> None:
         if zh
         else f"read {file.name} ({report.source}): {rows} rows"
     )
+    if unread := report.unread_sheets:
+        typer.echo(Text(
+            f"注意：其他工作表也有标准号列，未读取：{'、'.join(unread)}（每次导入一个工作表，用 --sheet 指定）",
+            f"note: other sheets with a code column were not read: {', '.join(unread)} (one sheet is imported at a "
+            "time; choose it with --sheet)",
+        ).get(lang), err=True)
     if report.unknown_columns:
         names = "、".join(report.unknown_columns) if zh else ", ".join(report.unknown_columns)
         typer.echo(

@@ -122,6 +122,7 @@ class ImportReport:
     dry_run: bool = False
     # Files outside the table that gained a replaced_by entry: (file, code of the replacing standard).
     linked: list[tuple[str, str]] = field(default_factory=list)
+    unread_sheets: list[str] = field(default_factory=list)  # the workbook's other sheets holding a table
 
     def count(self, action: Action) -> int:
         return sum(1 for o in self.outcomes if o.action is action)
@@ -213,7 +214,8 @@ def import_table(
     """
     headers = map_headers(table.headers)
     report = ImportReport(
-        source=table.source, unknown_columns=[h for h, _ in headers.extras], dry_run=dry_run
+        source=table.source, unknown_columns=[h for h, _ in headers.extras], dry_run=dry_run,
+        unread_sheets=table.unread_sheets,
     )
     internal = catalog.config.catalog.internal_regex
     seen: dict[str, int] = {}  # canonical code → first row that had it

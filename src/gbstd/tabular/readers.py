@@ -27,7 +27,7 @@ from typing import Any
 
 from gbstd.i18n import Text
 from gbstd.tabular.cells import CellValue, cell_text
-from gbstd.tabular.columns import column_for
+from gbstd.tabular.columns import COLUMN_BY_KEY, column_for
 from gbstd.tabular.safety import restore_cell
 
 # How far down a title block may push the header row.
@@ -55,6 +55,8 @@ class Table:
     # Non-empty rows below the header, counted on the whole row: the importer accounts for each of them
     # (None: a table built in code, whose rows are all there is).
     seen: int | None = None
+    # Other sheets of the workbook that hold a table too (a header naming 标准号): not read, and said so.
+    unread_sheets: list[str] = field(default_factory=list)
 
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
@@ -109,6 +111,8 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
         title = worksheet.title
         member = getattr(worksheet, "_worksheet_path", None)  # the sheet's XML inside the zip
         grid = _sheet_grid(worksheet, _padded_formats(book))
+        # one sheet per tier or per year is common: only the first is read, so the others must not go unnoticed
+        unread = [w.title for w in book.worksheets if sheet is None and w is not worksheet and _has_header(w)]
     finally:
         book.close()
     scan = _scan_sheet(path, member)
@@ -123,7 +127,14 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
             f"sheet {title!r}: {exc.text.en}; other sheets: {', '.join(others)} (choose one with --sheet)",
         )) from None
     table.sheets = names
+    table.unread_sheets = unread
     return table
+
+
+def _has_header(worksheet: Any) -> bool:
+    """Whether a sheet's top rows hold a header naming the 标准号 column (read no further)."""
+    rows = worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=_NARROW, values_only=True)
+    return any(column_for(cell_text(cell)) is COLUMN_BY_KEY["code"] for row in rows for cell in row)
 
 
 def _sheet_grid(worksheet: Any, padded: frozenset[str] = frozenset()) -> list[list[CellValue]]:
