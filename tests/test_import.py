@@ -838,3 +838,23 @@ def test_other_sheets_holding_a_table_are_named_not_passed_over_quietly(catalog:
     assert code == 0 and "其他工作表也有标准号列，未读取：地方标准（" in err and "说明" not in err
     code, _, err = run(str(source), "--into", str(catalog), "--dry-run", "--sheet", "地方标准")
     assert code == 0 and "未读取" not in err
+
+
+@pytest.mark.parametrize("damage", ["cut", "styles", "other sheet"])
+def test_a_damaged_workbook_is_one_line_exit_2(catalog: Path, tmp_path: Path, damage: str) -> None:
+    # openpyxl reads a sheet's XML (and a second sheet's) only as its rows are asked for: a sheet cut short or a
+    # styles part that is not XML ended the import with a Python traceback.
+    book = xlsx_book(ROWS)
+    book.create_sheet("其他").append(["标准号", "标准名称"])
+    source = tmp_path / "damaged.xlsx"
+    book.save(source)
+    part = {"cut": "xl/worksheets/sheet1.xml", "styles": "xl/styles.xml", "other sheet": "xl/worksheets/sheet2.xml"}
+    with zipfile.ZipFile(source) as original:
+        members = [(info, original.read(info.filename)) for info in original.infolist()]
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            target.writestr(info, data[: len(data) // 2] if info.filename == part[damage] else data)
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 2 and "Traceback" not in out + err
+    assert err.startswith("gbstd: 无法读取 XLSX 文件 damaged.xlsx：")
+    assert not (catalog / "records").exists() or not any((catalog / "records").rglob("*.yaml"))

@@ -21,6 +21,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,15 +88,23 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     )
 
 
+# What a damaged workbook raises while it is read: a part that is not XML (ElementTree's and lxml's parse errors
+# are SyntaxErrors), a compressed part cut short, a bad ZIP.
+_BROKEN_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError, zlib.error)
+
+
 def read_xlsx(path: Path, sheet: str | None) -> Table:
     from openpyxl import load_workbook  # imported here: only XLSX users pay for it
 
+    def unreadable(exc: Exception) -> TableError:
+        return TableError(
+            Text(f"无法读取 XLSX 文件 {path.name}：{exc}", f"cannot read XLSX file {path.name}: {exc}")
+        )
+
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableError(
-            Text(f"无法读取 XLSX 文件 {path.name}：{exc}", f"cannot read XLSX file {path.name}: {exc}")
-        ) from None
+    except _BROKEN_XLSX as exc:
+        raise unreadable(exc) from None
     try:
         names = list(book.sheetnames)
         if sheet is not None and sheet not in names:
@@ -113,6 +122,8 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
         grid = _sheet_grid(worksheet, _padded_formats(book))
         # one sheet per tier or per year is common: only the first is read, so the others must not go unnoticed
         unread = [w.title for w in book.worksheets if sheet is None and w is not worksheet and _has_header(w)]
+    except _BROKEN_XLSX as exc:  # a part cut short or not XML: read lazily, so found only here
+        raise unreadable(exc) from None
     finally:
         book.close()
     scan = _scan_sheet(path, member)
