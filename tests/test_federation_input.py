@@ -299,3 +299,16 @@ def test_a_fetched_catalog_with_a_broken_configuration_is_synced_with_a_warning(
     assert code == 0 and err.splitlines()[1:] == [
         f"gbstd: warning: member {HENAN}: gbstd.toml:2: unknown key `catalog.bogus`; its own members are not synced"]
     _one_line_error(["lint", str(root)], f"member {HENAN}: gbstd.toml:2: unknown key `catalog.bogus`")
+
+
+def test_a_member_path_that_is_a_loop_of_symbolic_links(tmp_path: Path) -> None:
+    # resolving ../loop1 → loop2 → loop1 raised RuntimeError: "internal error" in lint, a traceback in status
+    (tmp_path / "loop1").symlink_to("loop2")
+    (tmp_path / "loop2").symlink_to("loop1")
+    root = _federating(tmp_path, '[[federation.members]]\nname = "河南"\npath = "../loop1"\n')
+    for command in (["lint"], ["report", "catalog"]):
+        _one_line_error([*command, str(root)], "member 河南:", "../loop1")
+    code, out, err = _run("federation", "status", str(root), "--format", "json")
+    assert code == 1 and "Traceback" not in err and json.loads(out)["members"][0]["state"] == "missing"
+    code, _, err = _run("lint", str(root), "--allow-missing")
+    assert code in (0, 1) and "skipped" in err and "Traceback" not in err

@@ -56,7 +56,12 @@ class MemberPlace:
 def locate_member(root: Path, config: Config, member: Member) -> MemberPlace:
     """Find one member's catalog directory without reading it."""
     if member.path is not None:
-        where = (root / member.path).resolve()  # relative to the federating catalog; an absolute path stays
+        try:
+            where = (root / member.path).resolve()  # relative to the federating catalog; an absolute path stays
+        except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+            return MemberPlace(member, None, missing=Text(
+                f"成员 {member.name}：目录 {member.path} 是循环的符号链接",
+                f"member {member.name}: the directory {member.path} is a loop of symbolic links"))
         if not where.is_dir():
             return MemberPlace(member, None, missing=Text(
                 f"成员 {member.name}：目录 {member.path} 不存在", f"member {member.name}: no directory {member.path}"))
