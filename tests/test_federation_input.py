@@ -312,3 +312,11 @@ def test_a_member_path_that_is_a_loop_of_symbolic_links(tmp_path: Path) -> None:
     assert code == 1 and "Traceback" not in err and json.loads(out)["members"][0]["state"] == "missing"
     code, _, err = _run("lint", str(root), "--allow-missing")
     assert code in (0, 1) and "skipped" in err and "Traceback" not in err
+
+
+def test_a_member_path_that_is_a_file_is_said_to_be_no_directory(tmp_path: Path) -> None:
+    # the message said "no directory ../henan/gbstd.toml" of a file that is there
+    _member(tmp_path, "henan")
+    root = _federating(tmp_path, '[[federation.members]]\nname = "河南"\npath = "../henan/gbstd.toml"\n')
+    err = _one_line_error(["lint", str(root)], "member 河南: ../henan/gbstd.toml is not a directory")
+    assert "no directory" not in err

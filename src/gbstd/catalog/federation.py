@@ -62,6 +62,9 @@ def locate_member(root: Path, config: Config, member: Member) -> MemberPlace:
             return MemberPlace(member, None, missing=Text(
                 f"成员 {member.name}：目录 {member.path} 是循环的符号链接",
                 f"member {member.name}: the directory {member.path} is a loop of symbolic links"))
+        if where.exists() and not where.is_dir():  # a file named by mistake: it is there, so not "no directory"
+            return MemberPlace(member, None, missing=Text(
+                f"成员 {member.name}：{member.path} 不是目录", f"member {member.name}: {member.path} is not a directory"))
         if not where.is_dir():
             return MemberPlace(member, None, missing=Text(
                 f"成员 {member.name}：目录 {member.path} 不存在", f"member {member.name}: no directory {member.path}"))
