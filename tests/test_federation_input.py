@@ -244,6 +244,18 @@ def test_a_token_in_a_git_url_is_never_printed(tmp_path: Path) -> None:
     assert "https://127.0.0.1:9/jiangsu.git" in out
 
 
+def test_a_token_in_a_git_url_s_query_is_never_printed(tmp_path: Path) -> None:
+    # ?access_token=… was printed by the failed sync (git repeats the URL) and by status
+    root = split_sample(tmp_path)
+    url = "http://127.0.0.1:9/jiangsu.git?access_token=s3cr3t"
+    with (root / "gbstd.toml").open("a", encoding="utf-8") as toml:
+        toml.write(f'[[federation.members]]\nname = "江苏"\ngit = "{url}"\n')
+    err = _one_line_error(["federation", "sync", str(root)], "cannot fetch http://127.0.0.1:9/jiangsu.git?access_token=***")
+    assert "s3cr3t" not in err
+    _, out, err = _run("federation", "status", str(root), "--format", "json")
+    assert "s3cr3t" not in out + err and "access_token=***" in out
+
+
 def test_an_error_in_a_later_member_names_its_own_line(tmp_path: Path) -> None:
     # each member's error named the first member's `git =` line (gbstd.toml:6 for a value on line 14)
     root = tmp_path / "nat"

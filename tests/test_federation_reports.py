@@ -421,6 +421,8 @@ def test_a_member_federating_its_cities_has_rows_of_its_own(tmp_path: Path) -> N
     ("ssh://git@git.example.org/js.git", "ssh://git@git.example.org/js.git"),
     ("git@github.com:js/standards.git", "git@github.com:js/standards.git"),
     ("file:///srv/js", "file:///srv/js"),
+    ("https://git.example.org/js.git?access_token=SECRET&x=1", "https://git.example.org/js.git?access_token=***&x=***"),
+    ("https://u:p@git.example.org/js.git?private_token=SECRET", "https://git.example.org/js.git?private_token=***"),
 ])
 def test_a_published_bulletin_never_prints_a_token_of_a_git_url(url: str, printed: str) -> None:
     from gbstd.catalog.catalog import Catalog, MemberInfo

@@ -62,13 +62,16 @@ class GitFailed(Exception):
 
 
 def public_url(url: str) -> str:
-    """A git URL as a report or a terminal may print it: without a user name or token (``https://user:token@…``)."""
+    """A git URL as a report or a terminal may print it: without a user name or token (``https://user:token@…``,
+    ``?access_token=…``)."""
     parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.query:  # a token passed as a parameter: its name is kept
+        parts = parts._replace(query="&".join(f"{name.partition('=')[0]}=***" for name in parts.query.split("&")))
     user, at, host = parts.netloc.rpartition("@")
     # Over http(s) a lone user name is a token (https://TOKEN@host); ssh's "git@" names no secret.
-    if not at or (parts.scheme not in ("http", "https") and ":" not in user):
-        return url
-    return urlunsplit(parts._replace(netloc=host))
+    if at and (parts.scheme in ("http", "https") or ":" in user):
+        parts = parts._replace(netloc=host)
+    return urlunsplit(parts)
 
 
 def _git(args: list[str], timeout: int) -> str:
