@@ -134,3 +134,14 @@ def test_a_catalog_without_plans_is_an_answer_not_a_failure(tmp_path: Path) -> N
     (root / "gbstd.toml").write_text("", encoding="utf-8")
     result = CliRunner().invoke(app, ["plan", "status", "-C", str(root), "-f", "json", "--lang", "en"])
     assert result.exit_code == 0 and result.stdout.strip() == "[]" and "has no plans" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_counted_standard_without_a_date_is_not_shown_as_none(tmp_path: Path, fmt: str) -> None:
+    # a record without a published date whose code year lies inside the window counts, and was listed "(None)"
+    root = make_catalog(tmp_path, records={"a.yaml": record("DB41/T 2-2022")})
+    for lang, said in (("zh", "日期未记录，但必在计数窗口内"), ("en", "date not recorded, but certainly inside the window")):
+        result = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2023-06-30", "-f", fmt, "--lang", lang])
+        assert result.exit_code == 0, result.output
+        assert "DB41/T 2-2022" in result.stdout and "None" not in result.stdout
+        assert said in " ".join(result.stdout.split())

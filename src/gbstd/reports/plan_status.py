@@ -14,7 +14,15 @@ from rich.table import Table
 
 from gbstd.i18n import Lang, Text
 from gbstd.jsontext import json_document
-from gbstd.plans import PlanProgress, PlanState, ReportDue, TargetProgress, TaskProgress, TaskState
+from gbstd.plans import (
+    CountedStandard,
+    PlanProgress,
+    PlanState,
+    ReportDue,
+    TargetProgress,
+    TaskProgress,
+    TaskState,
+)
 from gbstd.tabular.safety import markdown_text
 
 # How many counted standards a target lists before "… and N more".
@@ -209,7 +217,7 @@ def _target_block(t: TargetProgress, p: PlanProgress, lang: Lang) -> Group:
     )
     lines: list[object] = [row, "      " + escape(_window(t, p, lang))]
     for standard in t.counted[:SHOWN_STANDARDS]:
-        lines.append(f"      - {escape(standard.code)} {escape(standard.title)} ({standard.date})")
+        lines.append(f"      - {escape(standard.code)} {escape(standard.title)} {escape(_dated(standard, lang))}")
     if len(t.counted) > SHOWN_STANDARDS:
         more = len(t.counted) - SHOWN_STANDARDS
         lines.append("      " + _t(lang, f"… 另有 {more} 项", f"… and {more} more"))
@@ -219,6 +227,14 @@ def _target_block(t: TargetProgress, p: PlanProgress, lang: Lang) -> Group:
             "      " + escape(_t(lang, f"日期不详、可能计入：{codes}", f"date unknown, may count: {codes}"))
         )
     return Group(*lines)
+
+
+def _dated(standard: CountedStandard, lang: Lang) -> str:
+    """A counted standard's date in brackets; one without a recorded date counts because its bounds (the year
+    in its code…) lie inside the window: said so, not printed as "(None)"."""
+    if standard.date is not None:
+        return f"({standard.date})"
+    return _t(lang, "（日期未记录，但必在计数窗口内）", "(date not recorded, but certainly inside the window)")
 
 
 def _bar(t: TargetProgress, width: int = 20) -> str:
@@ -247,7 +263,7 @@ def render_markdown(progress: list[PlanProgress], lang: Lang = "zh") -> str:
             )
             out.append("|---|---|---|---|---|")
             for t in p.targets:
-                standards = "<br>".join(_cell(f"{s.code} {s.title} ({s.date})") for s in t.counted) or "—"
+                standards = "<br>".join(_cell(f"{s.code} {s.title} {_dated(s, lang)}") for s in t.counted) or "—"
                 if t.uncertain:
                     standards += "<br>" + _cell(
                         _t(lang, "日期不详、可能计入：", "date unknown, may count: ")
