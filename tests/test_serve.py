@@ -1120,3 +1120,34 @@ def test_a_list_grown_or_shrunk_at_its_end_keeps_the_next_key_s_heading_in_place
     form["sources"] = first
     assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
     assert path.read_text(encoding="utf-8").split("sources:")[1].split("note:")[0] == f"\n  - {first}\n\n# —— 备注 ——\n"
+
+
+def test_a_field_that_is_not_utf8_is_refused_and_nothing_is_written(client: TestClient, root: Path) -> None:
+    # a url-encoded field got U+FFFD in place of its bytes, and a save wrote that into the record
+    before = (root / RECORD).read_bytes()
+    data = form_of(page(client))
+    data["title"] = "TITLE"
+    encoded = "&".join(f"{quote(k)}={quote(v)}" for k, v in data.items())
+    for bad in ("%FF%FEabc", "\xff\xfeabc"):  # escaped, and raw bytes in the body
+        body = encoded.encode().replace(b"TITLE", bad.encode("latin-1"))
+        response = client.post("/standard/save", content=body, follow_redirects=False,
+                               headers={"content-type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 400 and "title" in response.text and "UTF-8" in response.text
+    assert (root / RECORD).read_bytes() == before
+    data["title"] = "机关公务用车服务管理规范"  # UTF-8 still saves
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    assert "title: 机关公务用车服务管理规范" in (root / RECORD).read_text(encoding="utf-8")
+
+
+def test_a_field_the_post_does_not_send_is_left_as_it_is(client: TestClient, root: Path) -> None:
+    # a post of the title alone (a script, a form from before a field existed) removed every field it did not send
+    html = page(client)
+    data = {"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html), "title": "机关公务用车服务管理规范"}
+    before = (root / RECORD).read_bytes()
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    assert changed_lines(before, (root / RECORD).read_bytes()) == [
+        ("title: 机关公务用车服务规范", "title: 机关公务用车服务管理规范")]
+    html = page(client)  # an input sent empty still empties its field
+    data = form_of(html) | {"ccs": ""}
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    assert "ccs:" not in (root / RECORD).read_text(encoding="utf-8")

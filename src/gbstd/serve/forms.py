@@ -142,10 +142,12 @@ def submitted_unchanged(
 
 def submitted(form: typing.Mapping[str, Any], normalise_code: typing.Callable[[str], str]) -> dict[str, Any]:
     """What the form says, as record data: empty inputs are None (the field goes), lists split per line,
-    codes in lists normalised to their canonical spelling. Dates stay text: the model judges them."""
+    codes in lists normalised to their canonical spelling. Dates stay text: the model judges them. A field the
+    form does not send at all is left out (not edited): only an empty input empties a field; a post without
+    ``published`` removed it. A checkbox is the exception: a browser sends an unticked one as nothing."""
     data: dict[str, Any] = {}
     for spec in FORM_FIELDS:
-        if spec.read_only:
+        if spec.read_only or (spec.name not in form and spec.kind != "bool"):
             continue
         raw = form.get(spec.name)
         text = raw if isinstance(raw, str) else ""

@@ -13,6 +13,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -80,7 +81,25 @@ async def read_form(request: Request) -> FormData | Response:
         if len(body) > MAX_BODY:
             return PlainTextResponse("请求过大 request too large", status_code=413)
     request._body = bytes(body)  # Starlette re-reads the stream from _body: the form parser sees this copy
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+        name = _not_utf8_field(request._body)
+        if name is not None:
+            return PlainTextResponse(f"表单字段 {name} 不是 UTF-8 文本，未作任何改动 "
+                                     f"the form field {name} is not UTF-8 text; nothing was changed", status_code=400)
     return await request.form(max_files=2, max_fields=200)
+
+
+def _not_utf8_field(body: bytes) -> str | None:
+    """The name of the first url-encoded field whose name or value is not UTF-8 once unescaped (Starlette puts
+    U+FFFD in place of such bytes, and a save wrote that into the record); None when every field is text."""
+    for pair in body.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        for part in (name, value):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+    return None
 
 
 def form_route(path: str, handler: FormHandler, sessions: Sessions) -> Route:
