@@ -34,7 +34,7 @@ from gbstd.catalog.atomic import write_atomic_each
 from gbstd.catalog.cache import Cache, content_hash
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import list_yaml_files, worker_count
-from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip, lost_comment, unreadable
+from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment, unreadable
 from gbstd.catalog.yamlio import (
     BOM,
     FileProblem,
@@ -354,13 +354,12 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
                 "which would change the data; remove the directive (the file is left untouched)",
             ))
         raise ValueError(Text("格式化会改变文件的数据，文件未改动", "formatting would change the file's data; left untouched"))
-    if result != text and (lost := lost_comment(text, result)) is not None:
+    if (lost := lost_comment(text, result)) is not None:
         comment, line = lost  # the round trip dropped it (inside a flow […] or {…}, before ---, after ...)
         column = text.split("\n")[line - 1].find(comment) + 1
         message = Text(
-            f"格式化会丢掉注释 {comment}（流式 [...]、{{...}} 之内或 ---、... 前后的注释无法保留）；请移动该注释，文件未改动",
-            f"formatting would drop the comment {comment} (one inside a flow [...] or {{...}}, or around --- or ..., "
-            "cannot be kept); move it (the file is left untouched)",
+            f"格式化会丢掉注释 {comment}（{LOST_WHERE.zh}）；请移动该注释，文件未改动",
+            f"formatting would drop the comment {comment} ({LOST_WHERE.en}); move it (the file is left untouched)",
         )
         raise ValueError(message, FileProblem("", message, line, max(column, 1)))
     return result.replace("\n", "\r\n") if crlf else result

@@ -21,7 +21,7 @@ from gbstd.catalog.comment_tails import insert_item
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.newrecord import insert_in_order
-from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip, lost_comment, unreadable
+from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment, unreadable
 from gbstd.catalog.safe_read import CatalogDocument, require_catalog_file
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import BOM, parse_yaml
@@ -155,10 +155,9 @@ def _with_review(path: Path, document: CatalogDocument, review: Review, allow_re
                              f"{path.name} would no longer be a valid record: {detail}"))
     if (lost := lost_comment(baseline, new_text)) is not None:  # --reformat dropped it without a word
         raise EditError(Text(
-            f"{path.name} 第 {lost[1]} 行的注释 {lost[0]} 改写后会丢失（流式 [...]、{{...}} 之内或 ---、... 前后的注释无法保留）；"
-            "请移动该注释或手工添加，文件未改动",
-            f"{path.name}: the comment {lost[0]} on line {lost[1]} would be lost (one inside a flow [...] or {{...}}, or "
-            "around --- or ..., cannot be kept); move it or add the review by hand (the file is unchanged)",
+            f"{path.name} 第 {lost[1]} 行的注释 {lost[0]} 改写后会丢失（{LOST_WHERE.zh}）；请移动该注释或手工添加，文件未改动",
+            f"{path.name}: the comment {lost[0]} on line {lost[1]} would be lost ({LOST_WHERE.en}); move it or add the "
+            "review by hand (the file is unchanged)",
         ))
     if not final_newline:
         new_text = new_text[:-1]

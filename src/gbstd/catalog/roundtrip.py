@@ -77,6 +77,11 @@ def comment_lines(text: str) -> list[tuple[str, int]]:
     return sorted(found, key=lambda item: item[1])
 
 
+# Where the round trip drops a comment, said in every refusal that names one (:func:`lost_comment`).
+LOST_WHERE = Text("流式 [...]、{...} 之内或 ---、... 前后的注释无法保留",
+                  "one inside a flow [...] or {...}, or around --- or ..., cannot be kept")
+
+
 def lost_comment(before: str, after: str) -> tuple[str, int] | None:
     """The first comment line of ``before`` that ``after`` no longer holds (and its line), or None. ruamel's round
     trip drops some comments without a word — inside a flow ``[…]``/``{…}``, before ``---``, after ``...`` — so a

@@ -37,7 +37,7 @@ from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.newrecord import insert_in_order, yaml_value
 from gbstd.catalog.record_edit import EditError, NeedsReformat, find_record, left_unchanged
 from gbstd.catalog.references import resolve_reference
-from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip, lost_comment
+from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.catalog.yamlio import BOM, parse_yaml
 from gbstd.engine import findings_in, selected_rules
@@ -157,11 +157,10 @@ def edited(loaded: Loaded, change: Callable[[CommentedMap], None], reformat: boo
             raise NeedsReformat(reformat_asked(loaded.record.rel))
         if (lost := lost_comment(loaded.text, laid_out)) is not None:  # the layout itself would drop it
             raise EditError(Text(
-                f"{loaded.record.rel} 第 {lost[1]} 行的注释 {lost[0]} 在重新排版后会丢失（流式 [...]、{{...}} 之内或 ---、"
-                "... 前后的注释无法保留）；请先在文件中移动该注释，文件未改动",
+                f"{loaded.record.rel} 第 {lost[1]} 行的注释 {lost[0]} 在重新排版后会丢失（{LOST_WHERE.zh}）；"
+                "请先在文件中移动该注释，文件未改动",
                 f"{loaded.record.rel}: the comment {lost[0]} on line {lost[1]} would be lost by laying the file out "
-                "anew (one inside a flow [...] or {...}, or around --- or ..., cannot be kept); move it in the file "
-                "first (the file is unchanged)",
+                f"anew ({LOST_WHERE.en}); move it in the file first (the file is unchanged)",
             ))
     change(doc)
     text = dump_roundtrip(doc)

@@ -41,7 +41,7 @@ from gbstd.catalog.newrecord import (
     record_path,
     yaml_value,
 )
-from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip, lost_comment
+from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
@@ -429,11 +429,10 @@ def _load_existing(catalog: Catalog, path: Path, rel: str) -> tuple[CommentedMap
         # table that updates every record would pay a second dump for each)
         if "#" in text and (lost := lost_comment(text, dump_roundtrip(doc))) is not None:
             return CellProblem("", Text(
-                f"已有记录 {rel} 第 {lost[1]} 行的注释 {lost[0]} 在写回时会丢失（流式 [...]、{{...}} 之内或 ---、... "
-                "前后的注释无法保留）；请先在文件中移动该注释，文件未改动",
+                f"已有记录 {rel} 第 {lost[1]} 行的注释 {lost[0]} 在写回时会丢失（{LOST_WHERE.zh}）；请先在文件中移动该注释，"
+                "文件未改动",
                 f"the existing record {rel}: the comment {lost[0]} on line {lost[1]} would be lost when it is written "
-                "back (one inside a flow [...] or {...}, or around --- or ..., cannot be kept); move it in the file "
-                "first (the file is unchanged)",
+                f"back ({LOST_WHERE.en}); move it in the file first (the file is unchanged)",
             ))
         return doc, Standard.model_validate(dict(doc))
     except (OSError, UnicodeDecodeError, ValueError, YAMLError, ValidationError, CatalogError) as exc:
