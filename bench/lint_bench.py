@@ -19,7 +19,10 @@ a child process:
   fmt --check cold   ``gbstd fmt --check`` with an empty cache
   fmt --check warm   the same again
 
-Wall time is the best of ``--repeat`` runs (1 above 20 000 records), CPU is user+sys of that run with its
+Every row is measured ``--repeat`` times (once above 20 000 records) in rounds: a round runs each row once —
+the floor, yamllint, then each tree's rows in the order above — so that rows a ratio compares are measured
+minutes apart at most, not in blocks (this machine's speed drifts by half over minutes). Wall time is a row's
+best run, CPU is user+sys of that run with its
 worker processes, peak memory the largest resident set of the process or a worker (each one's ``VmHWM``,
 sampled every 50 ms while it runs: ``wait4``'s figure counts a child's memory from before its ``exec``, that
 is the bench process's own size, which hid every smaller peak). ``--before SRC``
@@ -172,75 +175,99 @@ def catalog(workdir: Path, n: int, seed: int) -> Path:
     return root
 
 
-def measure_tree(root: Path, env: dict[str, str], repeat: int, cap_mib: float | None,
-                 timeout: float | None, label: str, report: Callable[[str, Run], None],
-                 cold_only: bool = False) -> dict[str, Run]:
-    """Every gbstd row for one source tree on one catalog (the catalog is restored afterwards); with
-    ``cold_only`` just the cold runs (every rule, and ``--ignore D``)."""
-    cache = root / ".gbstd-cache"
-    lint = [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"]
-    fmt = [sys.executable, "-m", "gbstd", "fmt", "--check", str(root)]
-    victim = sorted((root / "records").rglob("*.yaml"))[0]
-    original = victim.read_bytes()
-    counter = iter(range(10**6))
+class Rounds:
+    """Every row's runs, taken in rounds: each round runs every row once, in a fixed order (the reference rows,
+    then each tree's), and a row's figure is its best run over the rounds. A 2-core machine shared with other
+    work slows down and speeds up by half over minutes; measured in blocks (a row's runs one after another),
+    a ratio compared two rows from different minutes (a title edit at 0.59× cold in one run, 0.31× by hand
+    between cold runs minutes later). In rounds the rows a ratio compares are minutes apart at most, and a
+    ``--before`` tree's runs alternate with the measured tree's."""
 
-    def clear() -> None:
-        shutil.rmtree(cache, ignore_errors=True)
+    def __init__(self) -> None:
+        self.runs: dict[tuple[str, str], list[Run]] = {}
 
-    def comment() -> None:
-        with open(victim, "a", encoding="utf-8") as handle:
-            handle.write(f"# edited {next(counter)}\n")
+    def measure(self, tree: str, name: str, argv: list[str], env: dict[str, str], cap_mib: float | None,
+                timeout: float | None, before: Callable[[], None] | None = None) -> Run | None:
+        """One run of a row (None: an earlier run of it was stopped, and this one would stop again)."""
+        done = self.runs.setdefault((tree, name), [])
+        if done and done[-1].stopped:
+            return None
+        if before:
+            before()
+        result = run(argv, env, cap_mib, timeout)
+        done.append(result)
+        print(f"  {tree or '-'} {name}: {result.stopped or f'{result.wall:.2f} s'}, CPU {result.cpu:.1f} s, "
+              f"peak {result.peak_mib:.0f} MiB, exit {result.code}, load {os.getloadavg()[0]:.1f}",
+              file=sys.stderr, flush=True)
+        return result
 
-    def title() -> None:
-        lines = victim.read_text(encoding="utf-8").splitlines(keepends=True)
-        number = next(counter)
-        victim.write_text("".join(
+    def best(self, tree: str, name: str) -> Run | None:
+        """A row's figure: its fastest finished run (a stopped one if none finished), with every run's time."""
+        runs = self.runs.get((tree, name))
+        if not runs:
+            return None
+        chosen = min(runs, key=lambda r: (bool(r.stopped), r.wall))
+        chosen.walls = tuple(r.wall for r in runs)
+        return chosen
+
+
+# A tree's rows in the order they run in a round (the figures are reported in this order too).
+TREE_ROWS = ("lint cold", "lint warm", "1 changed: comment", "1 changed: title", "next day", "lint -D cold",
+             "fmt --check cold", "fmt --check warm")
+
+
+class Tree:
+    """One source tree's rows on one catalog: what each run is, and the edits that precede some of them (the
+    catalog's edited record is put back by :meth:`restore`)."""
+
+    def __init__(self, label: str, root: Path, env: dict[str, str], cap_mib: float | None,
+                 timeout: float | None) -> None:
+        self.label, self.root, self.env, self.cap_mib, self.timeout = label, root, env, cap_mib, timeout
+        self.cache = root / ".gbstd-cache"
+        self.lint = [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF.isoformat(),
+                     "--format", "json"]
+        self.fmt = [sys.executable, "-m", "gbstd", "fmt", "--check", str(root)]
+        self.victim = sorted((root / "records").rglob("*.yaml"))[0]
+        self.original = self.victim.read_bytes()
+        self.counter = iter(range(10**6))
+
+    def clear(self) -> None:
+        shutil.rmtree(self.cache, ignore_errors=True)
+
+    def comment(self) -> None:
+        with open(self.victim, "a", encoding="utf-8") as handle:
+            handle.write(f"# edited {next(self.counter)}\n")
+
+    def title(self) -> None:
+        lines = self.victim.read_text(encoding="utf-8").splitlines(keepends=True)
+        number = next(self.counter)
+        self.victim.write_text("".join(
             f"{line.rstrip()}（第{number}次修改）\n" if line.startswith("title:") else line for line in lines
         ), encoding="utf-8")
 
-    def step(name: str) -> None:
-        print(f"… {label}: {name}", file=sys.stderr, flush=True)
+    def restore(self) -> None:
+        self.victim.write_bytes(self.original)
+        self.clear()
 
-    results = Reported(report)
-    try:
-        step("lint cold")
-        results["lint cold"] = best(lint, env, repeat, clear, cap_mib, timeout)
-        if not results["lint cold"].stopped and not cold_only:
-            step("lint warm")
-            results["lint warm"] = best(lint, env, repeat, None, cap_mib, timeout)
-            step("1 changed")
-            results["1 changed: comment"] = best(lint, env, repeat, comment, cap_mib, timeout)
-            results["1 changed: title"] = best(lint, env, repeat, title, cap_mib, timeout)
-            step("next day")
-            results["next day"] = next_days(lint, env, repeat, cap_mib, timeout)
-        step("lint --ignore D")
-        results["lint -D cold"] = best([*lint, "--ignore", "D"], env, repeat, clear, cap_mib, timeout)
+    def run_round(self, rounds: Rounds, day: int, cold_only: bool) -> None:
+        """Each of the tree's rows once (``day``: the round's next day, one day later each round: every rule
+        runs again, the review rules depending on the day); with ``cold_only`` just the two cold runs."""
+        def measure(name: str, argv: list[str], before: Callable[[], None] | None = None) -> Run | None:
+            return rounds.measure(self.label, name, argv, self.env, self.cap_mib, self.timeout, before)
+
+        cold = measure("lint cold", self.lint, self.clear)
+        if cold is not None and not cold.stopped and not cold_only:
+            measure("lint warm", self.lint)
+            measure("1 changed: comment", self.lint, self.comment)
+            measure("1 changed: title", self.lint, self.title)
+            at = self.lint.index("--as-of") + 1
+            measure("next day", [*self.lint[:at], (AS_OF + dt.timedelta(days=day)).isoformat(), *self.lint[at + 1:]])
+        measure("lint -D cold", [*self.lint, "--ignore", "D"], self.clear)
         if cold_only:
-            return results
-        step("fmt --check")
-        results["fmt --check cold"] = best(fmt, env, repeat, clear, cap_mib, timeout)
-        if not results["fmt --check cold"].stopped:
-            results["fmt --check warm"] = best(fmt, env, repeat, None, cap_mib, timeout)
-    finally:
-        victim.write_bytes(original)
-        clear()
-    return results
-
-
-def next_days(lint: list[str], env: dict[str, str], repeat: int, cap_mib: float | None,
-              timeout: float | None) -> Run:
-    """``lint`` on the days after ``AS_OF``, one day a run: every rule runs again (the review rules depend
-    on the day), with every file's parsed data in the cache."""
-    runs = []
-    for day in range(1, repeat + 1):
-        argv = [*lint[: lint.index("--as-of") + 1], (AS_OF + dt.timedelta(days=day)).isoformat(),
-                *lint[lint.index("--as-of") + 2 :]]
-        runs.append(run(argv, env, cap_mib, timeout))
-        if runs[-1].stopped:
-            break
-    chosen = min(runs, key=lambda r: (bool(r.stopped), r.wall))
-    chosen.walls = tuple(r.wall for r in runs)
-    return chosen
+            return
+        fmt_cold = measure("fmt --check cold", self.fmt, self.clear)
+        if fmt_cold is not None and not fmt_cold.stopped:
+            measure("fmt --check warm", self.fmt)
 
 
 def warm_page_cache(root: Path) -> None:
@@ -261,20 +288,41 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     after_env, before_env = prepare(parser, args, "lint")
     table: list[tuple[int, str, str, Run, float]] = []
-    for n, root, repeat, floor in each_size(args, table, after_env):
-        if n <= SMALL and not args.no_yamllint and not shutil.which("yamllint"):
+    for n in args.sizes:
+        root = catalog(args.workdir, n, args.seed)
+        repeat = args.repeat if n <= SMALL else 1
+        load_before = os.getloadavg()[0]
+        warm_page_cache(root)
+        yamllint = n <= SMALL and not args.no_yamllint
+        if yamllint and not shutil.which("yamllint"):
             print("yamllint is not on the PATH (pip install yamllint): its row is left out", file=sys.stderr)
-        elif n <= SMALL and not args.no_yamllint:
-            print(f"… {n}: yamllint", file=sys.stderr, flush=True)
-            yl = run(["yamllint", "-d", "relaxed", "-f", "parsable", str(root / "records")], after_env, None, None)
-            add(table, (n, "", "yamllint relaxed", yl, floor.wall))
-        trees = [("after", after_env, None, None)]
+            yamllint = False
+        trees = [Tree("after", root, after_env, None, None)]
         if before_env and n <= args.before_max:
-            trees.insert(0, ("before", before_env, args.cap_gib * 1024, args.timeout))
-        for label, env, cap, timeout in trees:
-            measure_tree(root, env, repeat, cap, timeout, f"{n} {label}",
-                         lambda name, result, n=n, label=label, at=floor.wall: add(table, (n, label, name, result, at)),
-                         args.cold_only)
+            trees.insert(0, Tree("before", root, before_env, args.cap_gib * 1024, args.timeout))
+        rounds = Rounds()
+        try:
+            for number in range(1, repeat + 1):
+                print(f"… {n}: round {number} of {repeat}", file=sys.stderr, flush=True)
+                rounds.measure("", "parse floor", [sys.executable, "-c", PARSE_SCRIPT, str(root / "records")],
+                               after_env, None, None)
+                if yamllint:
+                    rounds.measure("", "yamllint relaxed",
+                                   ["yamllint", "-d", "relaxed", "-f", "parsable", str(root / "records")],
+                                   after_env, None, None)
+                for tree in trees:
+                    tree.run_round(rounds, number, args.cold_only)
+        finally:
+            for tree in trees:
+                tree.restore()
+        floor = rounds.best("", "parse floor")
+        assert floor is not None
+        for tree, name in [("", "parse floor"), ("", "yamllint relaxed"),
+                           *((t.label, row) for t in trees for row in TREE_ROWS)]:
+            result = rounds.best(tree, name)
+            if result is not None:
+                add(table, (n, tree, name, result, floor.wall))
+        print(f"{n} records: load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print_table(table)
     return 0
 
@@ -334,6 +382,14 @@ def compile_tree(directory: Path) -> None:
         raise SystemExit(f"could not compile the sources under {directory}")
 
 
+def rounds_ratio(top: Run, bottom: Run) -> str:
+    """``top`` ÷ ``bottom`` in each round (their runs of a round are minutes apart at most), when both ran in
+    every round: "" otherwise."""
+    if len(top.walls) < 2 or len(top.walls) != len(bottom.walls):
+        return ""
+    return ", rounds " + "/".join(f"{a / b:.2f}" for a, b in zip(top.walls, bottom.walls, strict=True))
+
+
 def print_table(table: list[tuple[int, str, str, Run, float]]) -> None:
     print("\n| records | tree | measurement | wall s (best) | every run | × floor | CPU s | peak MiB | exit |")
     print("|---:|---|---|---:|---:|---:|---:|---:|---:|")
@@ -350,24 +406,24 @@ def print_table(table: list[tuple[int, str, str, Run, float]]) -> None:
             continue
         print(f"{n} records (after):")
         print(f"  cold / parse floor     = {cold.wall / floor.wall:5.2f}   (target ≤ {1.5 if n <= SMALL else 2.0}; "
-              f"CPU {cold.cpu / floor.cpu:.2f}, both cores counted)")
+              f"CPU {cold.cpu / floor.cpu:.2f}, both cores counted{rounds_ratio(cold, floor)})")
         no_d = rows.get((n, "after", "lint -D cold"))
         if no_d is not None:
             print(f"  cold --ignore D / floor = {no_d.wall / floor.wall:4.2f}   (CPU {no_d.cpu / floor.cpu:.2f})")
         yl = rows.get((n, "", "yamllint relaxed"))
         if yl is not None:
-            print(f"  yamllint / cold        = {yl.wall / cold.wall:5.2f}   (target ≥ 5)")
+            print(f"  yamllint / cold        = {yl.wall / cold.wall:5.2f}   (target ≥ 5{rounds_ratio(yl, cold)})")
         if warm is None:
             continue
-        print(f"  warm / cold            = {warm.wall / cold.wall:5.2f}   (target ≤ 0.2)")
+        print(f"  warm / cold            = {warm.wall / cold.wall:5.2f}   (target ≤ 0.2{rounds_ratio(warm, cold)})")
         for edit in ("comment", "title"):
             one = rows.get((n, "after", f"1 changed: {edit}"))
             if one is not None:
                 print(f"  1 changed ({edit}) / cold = {one.wall / cold.wall:5.2f}   "
-                      f"(target ≤ 0.3 at 10 000; ≤ 5 s at 100 000: {one.wall:.1f} s)")
+                      f"(target ≤ 0.3 at 10 000; ≤ 5 s at 100 000: {one.wall:.1f} s{rounds_ratio(one, cold)})")
         fc, fw = rows.get((n, "after", "fmt --check cold")), rows.get((n, "after", "fmt --check warm"))
         if fc is not None and fw is not None:
-            print(f"  fmt warm / fmt cold    = {fw.wall / fc.wall:5.2f}   (target ≤ 0.2)")
+            print(f"  fmt warm / fmt cold    = {fw.wall / fc.wall:5.2f}   (target ≤ 0.2{rounds_ratio(fw, fc)})")
         print(f"  peak memory, lint cold = {cold.peak_mib:5.0f} MiB (target < 2048 at 100 000)")
 
 
