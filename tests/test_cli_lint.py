@@ -165,3 +165,28 @@ def test_one_file_no_problems_is_singular_and_s003_names_a_subject_once(make_cat
                                  "--as-of", "2023-01-01", "--no-cache"])
     messages = [f["message"] for f in json.loads(result.stdout)]
     assert len(messages) == 1 and "(subject: 公务用车)" in messages[0], messages
+
+
+def test_lint_limited_to_a_folder_reached_through_links(tmp_path: Path) -> None:
+    """A folder named on the command line limits the report to the files inside it, however it is reached (the
+    catalog through a link, the folder itself a link); the files are located a directory at a time."""
+    import shutil
+
+    sample = Path(__file__).resolve().parent.parent / "standards"
+    real = tmp_path / "real"
+    shutil.copytree(sample, real, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    (tmp_path / "named").symlink_to(real, target_is_directory=True)
+    (real / "records" / "alias").symlink_to(real / "records" / "local", target_is_directory=True)
+    expected = sorted(p.relative_to(real).as_posix() for p in (real / "records" / "local").rglob("*.yaml"))
+    whole = json.loads(lint(str(real), "--format", "json")[1])
+    assert any(not f["path"].startswith("records/local/") for f in whole)  # something to leave out
+    for folder in (real / "records" / "local", tmp_path / "named" / "records" / "local",
+                   real / "records" / "alias"):
+        code, out = lint(str(folder), "--format", "json")
+        found = json.loads(out)
+        assert code in (0, 1) and found, folder
+        assert {f["path"] for f in found} <= set(expected), folder
+        assert [f for f in whole if f["path"].startswith("records/local/")] == found, folder
+    (real / "records" / "empty").mkdir()
+    result = runner.invoke(app, ["lint", str(real / "records" / "empty"), "--lang", "en"])
+    assert result.exit_code == 2 and "holds no catalog files" in " ".join(result.stderr.split())

@@ -34,6 +34,7 @@ from gbstd.catalog.atomic import write_atomic_each
 from gbstd.catalog.cache import Cache, content_hash
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import walk_files, worker_count
+from gbstd.catalog.real_paths import RealPaths, is_within
 from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment, unreadable
 from gbstd.catalog.yamlio import (
     BOM,
@@ -315,25 +316,16 @@ def catalog_files(catalog: Catalog, targets: Iterable[Path]) -> list[str]:
 
 def _files_within(directory: Path, root: Path, target: Path, places: dict[str, FileKind]) -> list[str]:
     """The catalog-relative names of the YAML files under ``directory`` that are located (see :func:`_located`)
-    at or under ``target`` inside ``root`` and are of a file kind. A file that is no symbolic link is where its
-    directory resolves to, so each directory is resolved once, not each file (at 10 000 records, resolving
-    every path made a warm ``fmt --check`` three times as long as a warm lint)."""
-    top, within = os.path.join(root, ""), os.fspath(target)
-    inner = os.path.join(within, "")
-    resolved: dict[str, str] = {}
+    at or under ``target`` inside ``root`` and are of a file kind (at 10 000 records, resolving every path
+    made a warm ``fmt --check`` three times as long as a warm lint: :mod:`gbstd.catalog.real_paths`)."""
+    top, within = os.fspath(root), os.fspath(target)
+    real = RealPaths()
     found: list[str] = []
     for name in walk_files(directory, YAML_SUFFIXES):
         text = os.path.join(directory, name)
-        if os.path.islink(text):
-            located = os.fspath(_located(Path(text), root))
-        else:
-            folder, base = os.path.split(text)
-            real = resolved.get(folder)
-            if real is None:
-                real = resolved[folder] = os.path.realpath(folder)
-            located = os.path.join(real, base)
-        if (located == within or located.startswith(inner)) and located.startswith(top):
-            rel = located[len(top):].replace(os.sep, "/")
+        located = os.fspath(_located(Path(text), root)) if os.path.islink(text) else real.of(text)
+        if is_within(located, within) and is_within(located, top) and located != top:
+            rel = located[len(os.path.join(top, "")):].replace(os.sep, "/")
             if _kind_in(places, rel):
                 found.append(rel)
     return found

@@ -45,6 +45,7 @@ from gbstd.catalog.loader import (
     reusable,
     walk_files,
 )
+from gbstd.catalog.real_paths import RealPaths, is_within
 from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import (
     FORKED,
@@ -291,7 +292,8 @@ def _limit_to_change(
     """Keep of ``found`` the findings in the ``changed`` files (those inside ``targets`` when the user named
     paths: ``named``) and what the change brought elsewhere (:func:`caused_by_change`); the files reported
     on. A file whose brought findings are all silenced is not among them."""
-    within = {rel for rel in changed if any((catalog.root / rel).resolve().is_relative_to(t) for t in targets or ())}
+    real, tops = RealPaths(), [os.fspath(t) for t in targets or ()]
+    within = {rel for rel in changed if any(is_within(real.of(os.path.join(catalog.root, rel)), top) for top in tops)}
     only_paths = changed if named is None else within
     brought = caused_by_change(catalog, baseline, as_of, selection, found.findings, only_paths, named, jobs,
                                narrowed=narrowed)

@@ -18,6 +18,7 @@ from gbstd.catalog.cache import cache_wanted
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config, with_cache_dir
 from gbstd.catalog.loader import catalog_files
+from gbstd.catalog.real_paths import RealPaths, is_within
 from gbstd.catalog.strays import stray_files
 from gbstd.cli.common import (
     EXIT_ERROR,
@@ -247,10 +248,11 @@ def _lint_union(
     if not narrower:  # the catalog itself (or above it): every file, and nothing to locate
         return outcome
     where = Catalog(root=root, config=config, mounts=mounts)
-    located = {rel: where.locate(rel)[0].resolve() for rel in outcome.files}
+    real = RealPaths()
+    located = {rel: real.of(where.locate(rel)[0]) for rel in outcome.files}
     within: dict[Path, set[str]] = {}
     for target, top in narrower:  # each path named must hold files of the union: never dropped without a word
-        within[top] = {rel for rel, path in located.items() if path.is_relative_to(top)}
+        within[top] = {rel for rel, path in located.items() if is_within(path, os.fspath(top))}
         if not within[top]:
             fail(Text(f"{target} 中没有联合目录的文件（不在联合目录或其成员之内，或已被排除）",
                       f"{target} holds no file of the federation (outside it and its members, or excluded)"), language)
@@ -333,11 +335,13 @@ def _require_catalog_paths(root: Path, targets: list[Path], only: set[str] | Non
     if only is None:
         return
     top = root.resolve()
+    real = RealPaths()
+    located = [real.of(os.path.join(top, rel)) for rel in only]
     for target in targets:
         where = target.resolve()
         if not where.is_relative_to(top):
             fail(Text(f"{target} 不在目录 {root} 之内", f"{target} is not inside the catalog {root}"), lang)
-        if not any((top / rel).resolve().is_relative_to(where) for rel in only):
+        if not any(is_within(path, os.fspath(where)) for path in located):
             rel = where.relative_to(top).as_posix()
             if where.is_dir():
                 fail(Text(f"{target} 中没有目录文件（{rel}/ 已被忽略或排除）",
@@ -353,4 +357,5 @@ def _paths_within(root: Path, files: Callable[[], list[str]], targets: set[Path]
     """Files to report on: None (all) when a target is the catalog root or above it."""
     if any(root == t or root.is_relative_to(t) for t in targets):
         return None
-    return {rel for rel in files() if any((root / rel).resolve().is_relative_to(t) for t in targets)}
+    real, tops, base = RealPaths(), [os.fspath(t) for t in targets], os.fspath(root)
+    return {rel for rel in files() if any(is_within(real.of(os.path.join(base, rel)), top) for top in tops)}
