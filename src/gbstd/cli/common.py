@@ -26,6 +26,7 @@ from gbstd.catalog.atomic import unwritable_reason
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.federation import load_union
+from gbstd.catalog.holders import load_holders
 from gbstd.catalog.loader import load_catalog_cached
 from gbstd.cli.leave import EXIT_ERROR  # the exit statuses live beside leave(); commands take them from here
 from gbstd.cli.leave import EXIT_FINDINGS as EXIT_FINDINGS
@@ -140,6 +141,12 @@ def load_catalog_or_fail(path: Path, lang: Lang, label: Text | None = None, *, s
     """Load the catalog that holds ``path`` (with its cache) behind a progress bar; any CatalogError is a
     one-line exit 2."""
     return _load_or_fail(path, lang, label, show, load_catalog_cached)
+
+
+def load_holders_or_fail(path: Path, lang: Lang, codes: list[str], *, show: bool | None = None) -> Catalog:
+    """:func:`load_catalog_or_fail` for a command that reads the records of ``codes`` and nothing else of the
+    records (:func:`gbstd.catalog.holders.load_holders`: a partial catalog)."""
+    return _load_or_fail(path, lang, None, show, partial(load_holders, raw_codes=codes))
 
 
 def load_union_or_fail(

@@ -10,7 +10,7 @@ import typer
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
-from gbstd.catalog.loader import load_catalog_cached
+from gbstd.catalog.holders import load_holders
 from gbstd.catalog.newrecord import CodeTooLong
 from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
 from gbstd.i18n import Lang, Text
@@ -75,7 +75,7 @@ def new(
     try:
         root = find_root(into)
         config = load_config(root)
-        catalog = load_catalog_cached(root)
+        catalog = load_holders(root, [code])  # the system, and the records holding this code
         module, known = _module(catalog, module, language)
         path = new_record(
             root, config, code, title, as_of=day, status=status, fields={**dates, "module": module}, modules=known,

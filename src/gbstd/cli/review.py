@@ -30,7 +30,7 @@ from gbstd.cli.common import (
     MemberOption,
     fail,
     first_names,
-    load_catalog_or_fail,
+    load_holders_or_fail,
     load_union_or_fail,
     named_catalog,
     note,
@@ -382,7 +382,7 @@ def add(
     except ValidationError as exc:
         problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         fail(Text(f"复审记录无效：{problem}", f"invalid review: {problem}"), language)
-    catalog = load_catalog_or_fail(catalog_path or Path("."), language, show=False)
+    catalog = load_holders_or_fail(catalog_path or Path("."), language, [code], show=False)
     try:
         record = add_review(catalog, code, entry, as_of=day, allow_reformat=reformat)
     except CatalogError as exc:
