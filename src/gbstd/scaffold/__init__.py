@@ -25,8 +25,9 @@ from gbstd.catalog.atomic import unwritable_reason, write_atomic, write_atomic_m
 from gbstd.catalog.catalog import Record
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.invisible import refused_invisible
-from gbstd.catalog.loader import list_yaml_files
+from gbstd.catalog.loader import walk_files
 from gbstd.catalog.newrecord import record_path, render_record
+from gbstd.catalog.yamlio import YAML_SUFFIXES
 from gbstd.findings import Finding
 from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
@@ -296,7 +297,8 @@ def new_record(
     records_dir = root / config.catalog.records
     # File names follow from codes (rule C003), so a record of this code anywhere has this file name.
     clash = (
-        next((p for p in list_yaml_files(records_dir) if p.name == code.filename), None)
+        next((records_dir / rel for rel in walk_files(records_dir, YAML_SUFFIXES)
+              if rel.rsplit("/", 1)[-1] == code.filename), None)
         if records_dir.is_dir()
         else None
     )
