@@ -34,7 +34,7 @@ from gbstd.catalog.atomic import write_atomic_each
 from gbstd.catalog.cache import Cache, content_hash
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import walk_files, worker_count
-from gbstd.catalog.real_paths import RealPaths, is_within
+from gbstd.catalog.real_paths import RealPaths, is_within, under
 from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment, unreadable
 from gbstd.catalog.yamlio import (
     BOM,
@@ -319,13 +319,14 @@ def _files_within(directory: Path, root: Path, target: Path, places: dict[str, F
     at or under ``target`` inside ``root`` and are of a file kind (at 10 000 records, resolving every path
     made a warm ``fmt --check`` three times as long as a warm lint: :mod:`gbstd.catalog.real_paths`)."""
     top, within = os.fspath(root), os.fspath(target)
+    top_under, within_under, listed = under(top), under(within), under(os.fspath(directory))
     real = RealPaths()
     found: list[str] = []
     for name in walk_files(directory, YAML_SUFFIXES):
-        text = os.path.join(directory, name)
-        located = os.fspath(_located(Path(text), root)) if os.path.islink(text) else real.of(text)
-        if is_within(located, within) and is_within(located, top) and located != top:
-            rel = located[len(os.path.join(top, "")):].replace(os.sep, "/")
+        text = listed + name
+        located = os.fspath(_located(Path(text), root)) if os.path.islink(text) else real.of_entry(text)
+        if is_within(located, within, within_under) and located.startswith(top_under):
+            rel = located[len(top_under):].replace(os.sep, "/")
             if _kind_in(places, rel):
                 found.append(rel)
     return found

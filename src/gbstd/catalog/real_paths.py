@@ -24,6 +24,10 @@ class RealPaths:
         text = os.fspath(path)
         if os.path.islink(text):
             return os.path.realpath(text)
+        return self.of_entry(text)
+
+    def of_entry(self, text: str) -> str:
+        """:meth:`of` for a path that is known to be no symbolic link (checked by the caller)."""
         folder, name = os.path.split(text)
         if not name or name in (".", ".."):  # a directory named by a trailing separator or a dot: as it is
             return os.path.realpath(text)
@@ -33,9 +37,15 @@ class RealPaths:
         return os.path.join(real, name)
 
 
-def is_within(path: str, top: str) -> bool:
-    """``Path(path).is_relative_to(top)`` for two resolved paths given as text (no ``Path`` made for either)."""
-    return path == top or path.startswith(os.path.join(top, ""))
+def under(top: str) -> str:
+    """``top`` with one separator at its end: what :func:`is_within` compares with (made once for many paths)."""
+    return os.path.join(top, "")
 
 
-__all__ = ["RealPaths", "is_within"]
+def is_within(path: str, top: str, top_under: str | None = None) -> bool:
+    """``Path(path).is_relative_to(top)`` for two resolved paths given as text (no ``Path`` made for either);
+    ``top_under`` is :func:`under` of ``top`` when the caller has it."""
+    return path == top or path.startswith(under(top) if top_under is None else top_under)
+
+
+__all__ = ["RealPaths", "is_within", "under"]
