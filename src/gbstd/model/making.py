@@ -96,7 +96,7 @@ RoundKindField = alias_enum(
 class StageEvent(BaseModel):
     """到达一个阶段 — the date a stage was reached."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     stage: StageField = Field(description="阶段 stage")  # type: ignore[valid-type]
     date: Date = Field(description="到达该阶段的日期 date the stage was reached")
@@ -107,7 +107,7 @@ class StageEvent(BaseModel):
 class Round(BaseModel):
     """“三审三改一研究”的一轮 — one review, revision or study round of an internal standard."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     kind: RoundKindField = Field(description="轮次类型 审 / 改 / 研究 (review / revision / study)")  # type: ignore[valid-type]
     date: Date = Field(description="日期 date of the round")
@@ -118,7 +118,7 @@ class Round(BaseModel):
 class Making(BaseModel):
     """制定过程 — how a published standard was made: its project, stage dates and rounds."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     project: str | None = Field(
         None, description="项目编号 id of the project in projects/, when there is one"

@@ -12,7 +12,7 @@ from gbstd.model.standard import Suppression, TierField
 class Project(BaseModel):
     """标准项目 — a standard in the making (one file in ``projects/``, file name = id)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     id: str = Field(
         pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-_]*$",

@@ -99,7 +99,7 @@ ConclusionField = alias_enum(Conclusion, CONCLUSION_ALIASES, CONCLUSION_HELP)
 class Review(BaseModel):
     """一次复审 — one review of the standard (标准复审)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     date: Date = Field(description="复审日期 date of the review (the review clock restarts here)")
     conclusion: ConclusionField = Field(description=CONCLUSION_HELP)  # type: ignore[valid-type]
@@ -111,7 +111,7 @@ class Review(BaseModel):
 class Implementation(BaseModel):
     """一条实施证据 — evidence that a unit applies the standard (标准实施)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     unit: str = Field(min_length=1, description="实施单位 unit that applies the standard")
     since: Date | None = Field(None, description="起始日期 applied since this date")
@@ -123,7 +123,7 @@ class Implementation(BaseModel):
 class Suppression(BaseModel):
     """Silences one rule for this record, with the reason on record (an inline ``noqa``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     rule: str = Field(description="被忽略的规则代码 rule code to silence, e.g. C009", pattern=r"^[A-Z]\d{3}$")
     reason: str = Field(min_length=1, description="忽略理由 why this finding does not apply here")
 
@@ -131,7 +131,7 @@ class Suppression(BaseModel):
 class DistinctFrom(BaseModel):
     """Declares that this record is knowingly distinct from a similar one (an accepted duplicate pair)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
     code: str = Field(min_length=1, description="另一项标准的标准号 code of the similar standard")
     reason: str = Field(min_length=1, description="为何不是重复 why the two are not duplicates")
 
@@ -139,7 +139,7 @@ class DistinctFrom(BaseModel):
 class Standard(BaseModel):
     """一项标准的记录 — the record of one standard."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     code: str = Field(min_length=1, description="标准号 standard code, e.g. GB/T 41568-2022")
     title: str = Field(min_length=1, description="标准名称 title in Chinese")

@@ -16,7 +16,7 @@ from gbstd.model.standard import TierField
 class Module(BaseModel):
     """一个体系模块 — one module of the standard system."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     id: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", description="体系编号 module number, e.g. 202")
     name: str = Field(min_length=1, description="模块名称 module name, e.g. 公务用车")
@@ -34,7 +34,7 @@ class Module(BaseModel):
 class ProcessRequirement(BaseModel):
     """制定程序要求 — the stages (and rounds) a tier's standards must go through, from a date on."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     name: str = Field(min_length=1, description="程序名称 name, e.g. 地方标准制定程序 or 三审三改一研究")
     tier: TierField = Field(description="适用层级 tier the requirement applies to")  # type: ignore[valid-type]
@@ -58,7 +58,7 @@ class ProcessRequirement(BaseModel):
 class StandardSystem(BaseModel):
     """标准体系 — the catalog's system of modules (one file, ``system.yaml``)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     name: str = Field(min_length=1, description="体系名称 name of the standard system")
     adopted_from: str | None = Field(
