@@ -258,7 +258,7 @@ def test_add_preserves_crlf_bom_and_missing_final_newline(tmp_path: Path) -> Non
         (["DB41/T 9-2021", "--date", "2024-05-20", "--conclusion", "maybe"], "not a review conclusion"),
         (["DB41/T 9-2021", "--date", "2027-01-01"], "has not happened yet"),
         (["DB41/T 9-2021", "--date", "2021-05-31"], "before the effective date"),
-        (["DB41/T 9-2021", "--date", "2024-05-20", "--by", "  "], "invalid review"),
+        (["DB41/T 9-2021", "--date", "2024-05-20", "--by", "  "], "--by must not be empty"),
     ],
 )
 def test_add_refuses_and_changes_nothing(tmp_path: Path, args: list[str], message: str) -> None:

@@ -488,6 +488,68 @@ def test_a_review_in_the_future_is_refused(client: TestClient, root: Path) -> No
     assert (root / RECORD).read_bytes() == before
 
 
+REVIEW_MISTAKES = [  # (what the form sends wrong, the page's words in Chinese, in English)
+    ({"date": "2025-02-30"}, "复审日期 '2025-02-30' 不是有效日期（YYYY-MM-DD）",
+     "review date '2025-02-30' is not a valid date (YYYY-MM-DD)"),
+    ({"conclusion": "maybe"}, "结论 'maybe' 不是复审结论（继续有效 / 修订 / 废止 / continue / revise / abolish）",
+     "conclusion 'maybe' is not a review conclusion (继续有效 / 修订 / 废止 / continue / revise / abolish)"),
+    ({"by": "   "}, "复审单位 不能为空", "reviewing body must not be empty"),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("wrong", "zh", "en"), REVIEW_MISTAKES, ids=["date", "conclusion", "by"])
+def test_a_wrong_review_is_said_in_plain_words_and_the_form_keeps_it(
+    root: Path, lang: str, wrong: dict[str, str], zh: str, en: str
+) -> None:
+    # the form showed pydantic's English ("Input should be a valid date or datetime, day value is outside
+    # expected range"), on a Chinese page too, and an empty review form
+    import html as html_lib
+
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    before = (root / RECORD).read_bytes()
+    sent = {"date": "2025-01-03", "conclusion": "修订", "by": "吕梁市机关事务服务中心", "note": "通知文号"} | wrong
+    response = client.post("/standard/review", data={"csrf": csrf_of(page(client)), "code": CODE, **sent})
+    assert response.status_code == 422
+    shown = html_lib.unescape(response.text)
+    assert (zh if lang == "zh" else en) in shown
+    assert (en if lang == "zh" else zh) not in shown
+    assert not re.search(r"Input should|String should|Value error|valid date or datetime", shown)
+    assert (root / RECORD).read_bytes() == before
+    form = html_lib.unescape(response.text.split('id="review-form"')[1].split("</form>")[0])
+    date_input = f'type="{"text" if "date" in wrong else "date"}" name="date" value="{sent["date"]}"'
+    assert date_input in form
+    assert f"<option selected>{sent['conclusion']}</option>" in form
+    assert f'name="by" value="{sent["by"]}"' in form and f'name="note" value="{sent["note"]}"' in form
+
+
+def test_review_add_and_the_review_form_share_their_words(root: Path) -> None:
+    # the same mistakes in the command: the same sentences, naming the option where the page names its input
+    before = (root / RECORD).read_bytes()
+    labels = {"date": ("复审日期", "review date"), "conclusion": ("结论", "conclusion"), "by": ("复审单位", "reviewing body")}
+    for wrong, zh, en in REVIEW_MISTAKES:
+        key = next(iter(wrong))
+        sent = {"date": "2025-01-03", "conclusion": "修订", "by": "某局"} | wrong
+        args = [item for name, value in sent.items() for item in (f"--{name}", value)]
+        for lang, words, label in (("zh", zh, labels[key][0]), ("en", en, labels[key][1])):
+            result = CliRunner().invoke(cli, ["review", "add", CODE, *args, "-C", str(root), "--lang", lang])
+            assert result.exit_code == 2
+            assert words.replace(label, f"--{key}", 1) in " ".join(result.output.split())
+    assert (root / RECORD).read_bytes() == before
+
+
+def test_a_review_refused_by_the_record_keeps_the_form(client: TestClient, root: Path) -> None:
+    # a date after today: the refusal said why, and the form was back to today's date with an empty body
+    sent = {"date": "2027-01-01", "conclusion": "废止", "by": "某局", "note": "通知"}
+    response = client.post("/standard/review", data={"csrf": csrf_of(page(client)), "code": CODE, **sent})
+    assert response.status_code == 422 and "尚未发生" in response.text
+    form = response.text.split('id="review-form"')[1].split("</form>")[0]
+    assert 'type="date" name="date" value="2027-01-01"' in form and "<option selected>废止</option>" in form
+    assert 'name="by" value="某局"' in form and 'name="note" value="通知"' in form
+    fresh = page(client).split('id="review-form"')[1].split("</form>")[0]  # a page opened afresh: today, empty
+    assert f'value="{AS_OF.isoformat()}"' in fresh and 'name="by" value=""' in fresh and "selected" not in fresh
+
+
 def test_abolishing_links_both_sides(client: TestClient, root: Path) -> None:
     html = page(client)
     response = client.post("/standard/abolish", data={"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html),

@@ -10,8 +10,10 @@ raises :class:`EditError` and leaves the file untouched.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
+from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
@@ -23,10 +25,10 @@ from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.newrecord import insert_in_order
 from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment, unreadable
 from gbstd.catalog.safe_read import CatalogDocument, require_catalog_file
-from gbstd.catalog.validation import validate
+from gbstd.catalog.validation import describe_error, validate
 from gbstd.catalog.yamlio import BOM, parse_yaml
 from gbstd.i18n import Text
-from gbstd.model.standard import Review, Standard
+from gbstd.model.standard import CONCLUSION_ALIASES, Conclusion, Review, Standard
 
 
 class EditError(CatalogError):
@@ -53,6 +55,36 @@ def find_record(catalog: Catalog, raw_code: str) -> Record:
         raise EditError(Text(f"标准 {key} 出现在多个文件中：{files}",
                              f"{key} is in more than one file: {files}"))
     return found[0]
+
+
+REVIEW_INPUTS = ("date", "conclusion", "by", "note")
+
+
+def review_from_input(typed: Mapping[str, str | None], names: Mapping[str, Text], *, illustrative: bool = False) -> Review:
+    """The review a user typed (``review add``'s options, the web editor's review form: ``typed`` by
+    :data:`REVIEW_INPUTS`), or an :class:`EditError` in plain words that name each input as the user knows it
+    (``names``: ``--date``, or the form's 复审日期). One wording for both: the form showed pydantic's English."""
+    date, conclusion = (typed.get("date") or "").strip(), (typed.get("conclusion") or "").strip()
+    by, note = (typed.get("by") or "").strip(), (typed.get("note") or "").strip() or None
+    said = {key: names.get(key, Text(key, key)) for key in REVIEW_INPUTS}
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise EditError(Text(f"{said['date'].zh} {date!r} 不是有效日期（YYYY-MM-DD）",
+                             f"{said['date'].en} {date!r} is not a valid date (YYYY-MM-DD)")) from None
+    allowed = " / ".join([c.value for c in Conclusion] + [c.label.en for c in Conclusion])
+    if conclusion.casefold() not in {k.casefold() for k in (*[c.value for c in Conclusion], *CONCLUSION_ALIASES)}:
+        raise EditError(Text(f"{said['conclusion'].zh} {conclusion!r} 不是复审结论（{allowed}）",
+                             f"{said['conclusion'].en} {conclusion!r} is not a review conclusion ({allowed})"))
+    if not by:
+        raise EditError(Text(f"{said['by'].zh} 不能为空", f"{said['by'].en} must not be empty"))
+    try:
+        return Review.model_validate({"date": day, "conclusion": conclusion, "by": by, "note": note,
+                                      "illustrative": illustrative})
+    except ValidationError as exc:  # what the checks above do not foresee, still in both languages
+        problems = [describe_error(dict(err))[0] for err in exc.errors(include_url=False)]
+        raise EditError(Text(f"复审记录无效：{'；'.join(p.zh for p in problems)}",
+                             f"invalid review: {'; '.join(p.en for p in problems)}")) from None
 
 
 def check_review(record: Record, review: Review, as_of: dt.date) -> None:

@@ -12,7 +12,7 @@ from gbstd.i18n import Text
 M = TypeVar("M", bound=BaseModel)
 
 
-def _describe(err: dict[str, Any]) -> tuple[Text, bool]:
+def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
     """A message for one pydantic error, and whether it points at the key (True) or the value."""
     kind = err["type"]
     loc = err["loc"]
@@ -56,7 +56,7 @@ def validate(model: type[M], data: Any, path: str, record: str | None) -> tuple[
     except ValidationError as exc:
         findings = []
         for err in exc.errors(include_url=False):
-            message, at_key = _describe(dict(err))
+            message, at_key = describe_error(dict(err))
             loc: Loc = tuple(err["loc"])
             if err["type"] == "missing":
                 loc = loc[:-1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import sys
 from enum import Enum
@@ -10,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
@@ -18,7 +16,7 @@ from rich.text import Text as RichText
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.loader import load_system
-from gbstd.catalog.record_edit import add_review
+from gbstd.catalog.record_edit import REVIEW_INPUTS, add_review, review_from_input
 from gbstd.cli.common import (
     AllowMissingOption,
     AsOfOption,
@@ -43,7 +41,7 @@ from gbstd.jsontext import json_document
 from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
 from gbstd.model.regions import is_valid_region
-from gbstd.model.standard import CONCLUSION_ALIASES, TIER_ALIASES, Conclusion, Review
+from gbstd.model.standard import TIER_ALIASES
 from gbstd.printable import printable
 from gbstd.reporters.long_table import write_long_table
 from gbstd.review import DueState, ReviewState, Worklist, parse_window, review_worklist
@@ -308,6 +306,7 @@ def render_markdown(worklist: Worklist, lang: Lang) -> str:
     return "\n".join(lines) + "\n"
 
 
+OPTION_NAMES = {key: Text(f"--{key}", f"--{key}") for key in REVIEW_INPUTS}  # the inputs, as `review add` takes them
 DateOption = Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="复审日期 date of the review.")]
 ConclusionOption = Annotated[str, typer.Option(
     "--conclusion", help="复审结论 继续有效 / 修订 / 废止 (continue / revise / abolish).")]
@@ -362,26 +361,15 @@ def add(
     lang = LangChoice(_from_parent(ctx, "lang", lang))
     language = lang.value
     day = parse_as_of(as_of, language)
-    try:
-        review_date = dt.date.fromisoformat(date.strip())
-    except ValueError:
-        fail(Text(f"--date {date!r} 不是有效日期（YYYY-MM-DD）",
-                  f"--date {date!r} is not a valid date (YYYY-MM-DD)"), language)
-    allowed = " / ".join([c.value for c in Conclusion] + [c.label.en for c in Conclusion])
-    folded = {k.casefold() for k in (*[c.value for c in Conclusion], *CONCLUSION_ALIASES)}
-    if conclusion.strip().casefold() not in folded:
-        fail(Text(f"--conclusion {conclusion!r} 不是复审结论（{allowed}）",
-                  f"--conclusion {conclusion!r} is not a review conclusion ({allowed})"), language)
     for option, value in (("--by", by), ("--note", note)):  # typed on a GBK terminal under a UTF-8 locale
         if value and has_undecodable(value):
             fail(Text(f"{option} 含有非 UTF-8 字节（终端不是 UTF-8 编码？）",
                       f"{option} holds bytes that are not UTF-8 (is the terminal not UTF-8?)"), language)
-    try:
-        entry = Review.model_validate({"date": review_date, "conclusion": conclusion, "by": by, "note": note,
-                                       "illustrative": illustrative})
-    except ValidationError as exc:
-        problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        fail(Text(f"复审记录无效：{problem}", f"invalid review: {problem}"), language)
+    try:  # the web editor's review form says the same, naming its inputs instead of the options
+        entry = review_from_input({"date": date, "conclusion": conclusion, "by": by, "note": note}, OPTION_NAMES,
+                                  illustrative=illustrative)
+    except CatalogError as exc:
+        fail(exc.text, language)
     catalog = load_holders_or_fail(catalog_path or Path("."), language, [code], show=False)
     try:
         record = add_review(catalog, code, entry, as_of=day, allow_reformat=reformat)

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,9 +14,15 @@ from starlette.responses import RedirectResponse, Response
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import CodeTooLong
-from gbstd.catalog.record_edit import NeedsReformat, add_review, find_record
+from gbstd.catalog.record_edit import (
+    REVIEW_INPUTS,
+    EditError,
+    NeedsReformat,
+    add_review,
+    find_record,
+    review_from_input,
+)
 from gbstd.i18n import Text
-from gbstd.model.standard import Review
 from gbstd.rules.recheck import entry_checker
 from gbstd.scaffold import ScaffoldError, new_record
 from gbstd.serve import records
@@ -25,6 +30,9 @@ from gbstd.serve.forms import FORM_FIELDS, form_values, submitted
 from gbstd.serve.state import Server
 from gbstd.tabular.cells import CellError, parse_date
 
+# The review form's inputs as its labels name them: `review add`'s messages, which name its options instead.
+REVIEW_NAMES = {"date": Text("复审日期", "review date"), "conclusion": Text("结论", "conclusion"),
+                "by": Text("复审单位", "reviewing body"), "note": Text("备注", "note")}
 NEW_FIELDS = ("code", "title", "status", "published", "effective", "abolished", "module")  # as `gbstd new` takes them
 
 
@@ -44,7 +52,8 @@ def _fields(values: dict[str, str], errors: dict[str, list[str]], notes: dict[st
 
 def standard_page(server: Server, request: Request, *, code: str | None = None, values: dict[str, str] | None = None,
                   errors: dict[str, list[str]] | None = None, message: str = "", status_code: int = 200,
-                  digest: str | None = None, offer_reformat: bool = False) -> Response:
+                  digest: str | None = None, offer_reformat: bool = False,
+                  review_values: dict[str, str] | None = None) -> Response:
     catalog = server.catalog()
     code = code if code is not None else request.query_params.get("code", "")
     try:
@@ -73,18 +82,34 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
         findings=general, general_errors=general_errors, message=message, failed=status_code >= 400,
         reviews=reviews,
         today=server.today(), conclusions=("继续有效", "修订", "废止"), source=loaded.text,
+        review=_review_form(server, review_values),
         offer_reformat=offer_reformat,
     )
+
+
+def _review_form(server: Server, typed: dict[str, str] | None) -> dict[str, str]:
+    """The review form's values: today's date, or what a refused post sent (a date a date input cannot hold,
+    such as 2025-02-30, is shown in a text input so that it is not blanked)."""
+    shown = {"date": server.today().isoformat(), "conclusion": "", "by": "", "note": ""} | (typed or {})
+    try:
+        dt.date.fromisoformat(shown["date"])
+        kind = "date"
+    except ValueError:
+        kind = "text"
+    return shown | {"date_kind": kind}
 
 
 def _back(code: str) -> RedirectResponse:
     return RedirectResponse(f"/standard?code={quote(code)}&saved=1", status_code=303)
 
 
-def _refused(server: Server, request: Request, code: str, message: Text | str, status_code: int = 422) -> Response:
-    """The standard's page again, with why the request was refused above the form; nothing was written."""
+def _refused(server: Server, request: Request, code: str, message: Text | str, status_code: int = 422,
+             review_values: dict[str, str] | None = None) -> Response:
+    """The standard's page again, with why the request was refused above the form; nothing was written.
+    ``review_values``: the review form as it was sent, shown again for correcting."""
     text = message if isinstance(message, str) else server.text(message)
-    return standard_page(server, request, code=code, status_code=status_code, errors={records.GENERAL: [text]})
+    return standard_page(server, request, code=code, status_code=status_code, errors={records.GENERAL: [text]},
+                         review_values=review_values)
 
 
 def _error_texts(server: Server, invalid: records.Invalid) -> dict[str, list[str]]:
@@ -117,22 +142,21 @@ def save(server: Server, request: Request, form: FormData) -> Response:
 
 def review(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
-    try:
-        entry = Review.model_validate({"date": form.get("date"), "conclusion": form.get("conclusion"),
-                                       "by": str(form.get("by", "")).strip(),
-                                       "note": str(form.get("note", "")).strip() or None})
-    except ValidationError as exc:
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
-        return _refused(server, request, code, f"复审记录无效 invalid review: {detail}")
+    typed = {name: str(form.get(name, "")) for name in REVIEW_INPUTS}
+    try:  # `review add`'s words for the same mistakes, in the page's language (pydantic's English before)
+        entry = review_from_input(typed, REVIEW_NAMES)
+    except EditError as exc:
+        return _refused(server, request, code, exc.text, review_values=typed)
     with server.lock:
         catalog = server.catalog()
         try:
             add_review(catalog, code, entry, as_of=server.today(), allow_reformat=bool(form.get("reformat")))
         except NeedsReformat:
             return standard_page(server, request, code=code, status_code=422, offer_reformat=True,
-                                 message=server.text(records.reformat_asked(find_record(catalog, code).rel)))
+                                 message=server.text(records.reformat_asked(find_record(catalog, code).rel)),
+                                 review_values=typed)
         except CatalogError as exc:
-            return _refused(server, request, code, exc.text)
+            return _refused(server, request, code, exc.text, review_values=typed)
     return _back(code)
 
 
