@@ -1213,3 +1213,81 @@ def test_a_field_the_post_does_not_send_is_left_as_it_is(client: TestClient, roo
     data = form_of(html) | {"ccs": ""}
     assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
     assert "ccs:" not in (root / RECORD).read_text(encoding="utf-8")
+
+
+ILLUSTRATIVE = ("records/internal/HNJGSW-302-2023.yaml", "HNJGSW 302-2023")  # a record with `illustrative: true`
+
+
+def browser_post(html: str, code: str, tick: bool | None = None) -> dict[str, list[str]]:
+    """The record form as a browser submits it, every value of each name in page order: what :func:`form_of`
+    reads, and the hidden inputs and checkboxes, a checkbox only when ticked (``tick`` ticks or unticks all)."""
+    sent = {name: [value] for name, value in as_browser_sends(form_of(html)).items()} | {"code": [code]}
+    form = html.split('id="record-form"')[1].split("</form>")[0]
+    for tag in re.findall(r"<input [^>]*>", form):
+        attrs = {key: value for key, value in re.findall(r'([a-z]+)(?:="([^"]*)")?', tag[len("<input"):])}
+        if attrs.get("name") in ("csrf", "code", "digest"):
+            continue
+        ticked = "checked" in attrs if tick is None else tick
+        if attrs.get("type") == "hidden":
+            sent.setdefault(attrs["name"], []).append(attrs.get("value", ""))
+        elif attrs.get("type") == "checkbox" and ticked:
+            sent.setdefault(attrs["name"], []).append(attrs.get("value") or "on")
+    return sent
+
+
+def test_a_checkbox_the_post_never_had_is_left_as_it_is(client: TestClient, root: Path) -> None:
+    # a post of the title alone (a script, a page from before) unticked `illustrative`: a browser sends an
+    # unticked box as nothing, so "not sent" was read as "unticked"
+    rel, code = ILLUSTRATIVE
+    html = page(client, code)
+    before = (root / rel).read_bytes()
+    data = {"csrf": csrf_of(html), "code": code, "digest": digest_of(html), "title": "省直机关食堂反食品浪费规程"}
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    assert changed_lines(before, (root / rel).read_bytes()) == [
+        ("title: 省直机关食堂反食品浪费操作规程", "title: 省直机关食堂反食品浪费规程")]
+    assert "\nillustrative: true\n" in (root / rel).read_text(encoding="utf-8")
+
+
+def test_a_checkbox_round_trip_in_the_browser(client: TestClient, root: Path) -> None:
+    # the form says it had the box (a hidden input of its name, sent empty), so a box left unticked unticks the
+    # field and a ticked one ticks it again; the rest of the file stays as it was
+    rel, code = ILLUSTRATIVE
+    path = root / rel
+    original = path.read_text(encoding="utf-8")
+    html = page(client, code)
+    assert '<input type="hidden" name="illustrative" value=""><input type="checkbox" id="in-illustrative" ' \
+           'name="illustrative" checked>' in html
+    assert browser_post(html, code)["illustrative"] == ["", "on"]
+    assert client.post("/standard/save", data=browser_post(html, code), follow_redirects=False).status_code == 303
+    assert path.read_text(encoding="utf-8") == original  # sent as shown: nothing to do
+    unticked = browser_post(html, code, tick=False)
+    assert unticked["illustrative"] == [""]
+    assert client.post("/standard/save", data=unticked, follow_redirects=False).status_code == 303
+    assert path.read_text(encoding="utf-8") == original.replace("illustrative: true\n", "")
+    html = page(client, code)
+    assert 'name="illustrative">' in html and 'name="illustrative" checked>' not in html
+    assert client.post("/standard/save", data=browser_post(html, code, tick=True), follow_redirects=False).status_code == 303
+    assert path.read_text(encoding="utf-8") == original
+    assert 'name="illustrative" checked>' in page(client, code)
+
+
+@pytest.mark.parametrize(("sent", "kept"), [("false", False), ("0", False), ("off", False), ("true", True), ("on", True)])
+def test_a_checkbox_posted_by_a_script_says_what_it_means(client: TestClient, root: Path, sent: str, kept: bool) -> None:
+    # any text ticked the box: a script posting illustrative=false made the record illustrative
+    rel, code = ILLUSTRATIVE
+    html = page(client, code)
+    data = {"csrf": csrf_of(html), "code": code, "digest": digest_of(html), "illustrative": sent}
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    assert ("\nillustrative: true\n" in (root / rel).read_text(encoding="utf-8")) is kept
+
+
+def test_a_checkbox_value_that_means_nothing_is_refused_at_its_field(client: TestClient, root: Path) -> None:
+    rel, code = ILLUSTRATIVE
+    before = (root / rel).read_bytes()
+    html = page(client, code)
+    data = {"csrf": csrf_of(html), "code": code, "digest": digest_of(html), "illustrative": "maybe"}
+    response = client.post("/standard/save", data=data, follow_redirects=False)
+    assert response.status_code == 422
+    field = response.text.split('id="field-illustrative"')[1].split("</tr>")[0]
+    assert "field-error" in field and "maybe" in field and "应为true/false" in field
+    assert (root / rel).read_bytes() == before

@@ -176,3 +176,19 @@ def test_the_trial_in_chromium(served: tuple[str, Path], page: Page) -> None:
         assert response.status == 404, path
         assert "[catalog]" not in response.text()
     assert record.read_bytes() == changed
+
+
+def test_a_checkbox_round_trip_in_chromium(served: tuple[str, Path], page: Page) -> None:
+    # Chromium sends an unticked box as nothing: the hidden input of its name says the form had it
+    base, root = served
+    record = root / "records/internal/HNJGSW-302-2023.yaml"
+    original = record.read_text(encoding="utf-8")
+    assert "\nillustrative: true\n" in original
+    for ticked, expected in ((False, original.replace("illustrative: true\n", "")), (True, original)):
+        page.goto(f"{base}/standard?code=HNJGSW%20302-2023")
+        assert page.is_checked("#in-illustrative") is not ticked
+        page.set_checked("#in-illustrative", ticked)
+        page.click("#save")
+        page.wait_for_selector("#message")
+        assert record.read_text(encoding="utf-8") == expected
+        assert page.is_checked("#in-illustrative") is ticked

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from gbstd.model.standard import Standard
 
 LIST_SEPARATOR = "\n"
@@ -140,20 +142,43 @@ def submitted_unchanged(
                      normalise_code)
 
 
+def _sent(form: typing.Mapping[str, Any], name: str) -> list[Any]:
+    """Every value the post has for ``name``: a form's multi-dict has several (a checkbox and its companion)."""
+    getlist = getattr(form, "getlist", None)
+    return list(getlist(name)) if callable(getlist) else [form[name]]
+
+
+def _ticked(values: list[Any]) -> bool | str | None:
+    """A checkbox as the post has it: True, None (unticked: the field goes) or, for a value that is neither
+    ("maybe"), the text, for the model to refuse at its field. The companion input sends "" and the box "on";
+    a script may send true/false, yes/no, 1/0 (pydantic's words: "false" used to tick the box)."""
+    texts = [value.strip() for value in values if isinstance(value, str) and value.strip()]
+    if not texts:
+        return None
+    try:
+        return True if TypeAdapter(bool).validate_python(texts[-1]) else None
+    except ValidationError:
+        return texts[-1]
+
+
 def submitted(form: typing.Mapping[str, Any], normalise_code: typing.Callable[[str], str]) -> dict[str, Any]:
     """What the form says, as record data: empty inputs are None (the field goes), lists split per line,
     codes in lists normalised to their canonical spelling. Dates stay text: the model judges them. A field the
     form does not send at all is left out (not edited): only an empty input empties a field; a post without
-    ``published`` removed it. A checkbox is the exception: a browser sends an unticked one as nothing."""
+    ``published`` removed it. A browser sends an unticked checkbox as nothing, so the form puts a hidden, empty
+    input of the same name before each one (``standard.html.j2``): a post that has the name had the checkbox,
+    and unticks it unless the box's own value is there too; a post that never had the checkbox (a script, a
+    page from before) leaves the field as it is, where it used to untick it."""
     data: dict[str, Any] = {}
     for spec in FORM_FIELDS:
-        if spec.read_only or (spec.name not in form and spec.kind != "bool"):
+        if spec.read_only or spec.name not in form:
+            continue
+        if spec.kind == "bool":
+            data[spec.name] = _ticked(_sent(form, spec.name))
             continue
         raw = form.get(spec.name)
         text = raw if isinstance(raw, str) else ""
-        if spec.kind == "bool":
-            data[spec.name] = True if text else None
-        elif spec.kind == "lines":
+        if spec.kind == "lines":
             items = [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
             if spec.name in CODE_LISTS:
                 items = [normalise_code(item) for item in items]
