@@ -1291,3 +1291,30 @@ def test_a_checkbox_value_that_means_nothing_is_refused_at_its_field(client: Tes
     field = response.text.split('id="field-illustrative"')[1].split("</tr>")[0]
     assert "field-error" in field and "maybe" in field and "应为true/false" in field
     assert (root / rel).read_bytes() == before
+
+
+def test_a_refused_partial_post_shows_the_other_fields_as_the_file_has_them(client: TestClient, root: Path) -> None:
+    # a post of an impossible date alone was shown again with every other input empty: corrected and saved
+    # from that page, it removed the record's effective date, issuer, scope, sources, note…
+    html = page(client)
+    before = (root / RECORD).read_bytes()
+    sent = {"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html), "published": "2023-02-30"}
+    refused = client.post("/standard/save", data=sent)
+    assert refused.status_code == 422 and (root / RECORD).read_bytes() == before
+    shown = form_of(refused.text)
+    assert shown == form_of(html) | {"published": "2023-02-30", "csrf": shown["csrf"]}
+    shown["published"] = "2023-12-06"
+    assert client.post("/standard/save", data=as_browser_sends(shown), follow_redirects=False).status_code == 303
+    assert changed_lines(before, (root / RECORD).read_bytes()) == [("published: 2023-12-07", "published: 2023-12-06")]
+
+
+def test_a_refused_post_shows_a_checkbox_as_it_meant_it(client: TestClient, root: Path) -> None:
+    rel, code = ILLUSTRATIVE
+    html = page(client, code)
+    sent = {"csrf": csrf_of(html), "code": code, "digest": digest_of(html), "published": "2023-02-30"}
+    kept = client.post("/standard/save", data=sent)  # the box not sent: as the file has it
+    assert kept.status_code == 422 and 'id="in-illustrative" name="illustrative" checked>' in kept.text
+    for value in ("false", ""):  # sent unticked, by a script or by the form's hidden input
+        unticked = client.post("/standard/save", data={**sent, "illustrative": value})
+        assert unticked.status_code == 422 and 'id="in-illustrative" name="illustrative">' in unticked.text
+    assert "\nillustrative: true\n" in (root / rel).read_text(encoding="utf-8")

@@ -78,7 +78,9 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     return server.page(
         request, "standard.html.j2", status_code=status_code, code=record.key, rel=record.rel,
         title=record.title, digest=digest or loaded.digest,
-        fields=_fields(values or form_values(loaded.data(), record.standard), errors, notes),
+        # a refused post's values over the file's: a field the post did not send shows as it is (it showed
+        # empty, and saving the form again removed it)
+        fields=_fields(form_values(loaded.data(), record.standard) | (values or {}), errors, notes),
         findings=general, general_errors=general_errors, message=message, failed=status_code >= 400,
         reviews=reviews,
         today=server.today(), conclusions=("继续有效", "修订", "废止"), source=loaded.text,
@@ -116,6 +118,17 @@ def _error_texts(server: Server, invalid: records.Invalid) -> dict[str, list[str
     return {name: [server.text(m) for m in messages] for name, messages in invalid.errors.items()}
 
 
+def _as_sent(form: FormData, wanted: dict[str, Any]) -> dict[str, str]:
+    """The record form's fields that a refused post sent, to show again: a checkbox as the post meant it (its
+    hidden input and the box send "" and "on"; a script may send "false")."""
+    names = {f.name for f in FORM_FIELDS}
+    values = {k: v for k, v in form.items() if k in names and isinstance(v, str)}
+    for spec in FORM_FIELDS:
+        if spec.kind == "bool" and spec.name in values:
+            values[spec.name] = "on" if wanted.get(spec.name) is True else ""
+    return values
+
+
 def save(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
     with server.lock:
@@ -126,13 +139,12 @@ def save(server: Server, request: Request, form: FormData) -> Response:
             records.save_form(catalog, code, wanted, str(form.get("digest", "")), normalise,
                               reformat=bool(form.get("reformat")))
         except NeedsReformat as exc:  # the form as it was sent, with the box to tick
-            values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-            return standard_page(server, request, code=code, values=values, status_code=422,
+            return standard_page(server, request, code=code, values=_as_sent(form, wanted), status_code=422,
                                  digest=str(form.get("digest", "")), message=server.text(exc.text),
                                  offer_reformat=True)
         except records.Invalid as invalid:
-            values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-            return standard_page(server, request, code=code, values=values, errors=_error_texts(server, invalid),
+            return standard_page(server, request, code=code, values=_as_sent(form, wanted),
+                                 errors=_error_texts(server, invalid),
                                  status_code=422, digest=str(form.get("digest", "")),
                                  message="未保存：请改正标出的字段 not saved: correct the marked fields")
         except CatalogError as exc:
