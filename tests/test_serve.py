@@ -1318,3 +1318,53 @@ def test_a_refused_post_shows_a_checkbox_as_it_meant_it(client: TestClient, root
         unticked = client.post("/standard/save", data={**sent, "illustrative": value})
         assert unticked.status_code == 422 and 'id="in-illustrative" name="illustrative">' in unticked.text
     assert "\nillustrative: true\n" in (root / rel).read_text(encoding="utf-8")
+
+
+def multipart(fields: dict[str, str | bytes]) -> tuple[bytes, dict[str, str]]:
+    """A multipart/form-data body of text fields (bytes as they are), as `curl -F` posts a form."""
+    parts = [b'--xx\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
+             % (name.encode(), value if isinstance(value, bytes) else value.encode()) for name, value in fields.items()]
+    return b"".join(parts) + b"--xx--\r\n", {"content-type": "multipart/form-data; boundary=xx"}
+
+
+def test_a_multipart_field_that_is_not_utf8_is_refused(client: TestClient, root: Path) -> None:
+    # Starlette reads such a field as Latin-1: a save wrote "note: ÿþabc" into the record
+    before = (root / RECORD).read_bytes()
+    form = form_of(page(client))
+    body, headers = multipart({**form, "note": b"\xff\xfeabc"})
+    response = client.post("/standard/save", content=body, headers=headers, follow_redirects=False)
+    assert response.status_code == 400
+    assert "表单字段 note 不是 UTF-8 文本" in response.text and "the form field note is not UTF-8 text" in response.text
+    assert (root / RECORD).read_bytes() == before
+    body, headers = multipart({**form, "note": "补充说明"})  # a multipart post in UTF-8 still saves
+    assert client.post("/standard/save", content=body, headers=headers, follow_redirects=False).status_code == 303
+    assert "note: 补充说明" in (root / RECORD).read_text(encoding="utf-8")
+
+
+def test_a_file_in_a_text_field_is_refused(client: TestClient, root: Path) -> None:
+    # the review's `by` was written as "UploadFile(filename='a.txt', size=4, headers=Headers(…))"
+    before = (root / RECORD).read_bytes()
+    html = page(client)
+    review = {"csrf": csrf_of(html), "code": CODE, "date": "2025-01-03", "conclusion": "修订"}
+    response = client.post("/standard/review", data=review, files={"by": ("a.txt", "某局".encode())})
+    assert response.status_code == 400
+    assert "表单字段 by 应为文本，不是文件" in response.text and "the form field by must be text" in response.text
+    saved = client.post("/standard/save", data=form_of(html), files={"note": ("a.txt", b"x")})
+    assert saved.status_code == 400 and "note" in saved.text
+    assert (root / RECORD).read_bytes() == before
+    token = csrf_of(client.get("/import").text)  # the import's table is the one field that takes a file
+    preview = client.post("/import/preview", data={"csrf": token}, files={"table": ("t.csv", CSV_ONE_BAD_ROW.encode())})
+    assert preview.status_code == 200 and 'id="preview"' in preview.text
+
+
+def test_a_form_the_parser_refuses_is_said_in_both_languages(client: TestClient, root: Path) -> None:
+    # Starlette's own 400s were English only ("Too many fields. Maximum number of fields is 200.")
+    before = (root / RECORD).read_bytes()
+    form = form_of(page(client))
+    crowded = client.post("/standard/save", data={**form, **{f"x{i}": "1" for i in range(300)}})
+    unbounded = client.post("/standard/save", content=b"x", headers={"content-type": "multipart/form-data"})
+    for response in (crowded, unbounded):
+        assert response.status_code == 400
+        assert "表单无法读取" in response.text and "the form cannot be read" in response.text
+    assert "Too many fields" in crowded.text and "Missing boundary" in unbounded.text
+    assert (root / RECORD).read_bytes() == before

@@ -138,7 +138,7 @@ def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
 
         return Route(path, endpoint, methods=["GET"])
 
-    def post(path: str, handler: Callable[[Server, Request, FormData], Any]) -> Route:
+    def post(path: str, handler: Callable[[Server, Request, FormData], Any], files: frozenset[str] = frozenset()) -> Route:
         async def bound(request: Request, form: FormData) -> Response:
             if inspect.iscoroutinefunction(handler):  # it reads the upload itself
                 return await handler(server, request, form)
@@ -146,7 +146,7 @@ def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
             # pages are, so that one slow request does not hold every other tab (the state's lock orders writes)
             return await run_in_threadpool(handler, server, request, form)
 
-        return form_route(path, bound, server.sessions)
+        return form_route(path, bound, server.sessions, files)
 
     routes = [
         get("/", browse.standards),
@@ -163,7 +163,7 @@ def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
         post("/standard/review", edit.review),
         post("/standard/abolish", edit.abolish),
         post("/new", edit.create),
-        post("/import/preview", _import_preview),
+        post("/import/preview", _import_preview, files=frozenset({"table"})),
         post("/import/apply", _import_apply),
         post("/commit", _commit),
     ]

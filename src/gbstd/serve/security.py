@@ -15,11 +15,17 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+try:
+    from python_multipart.multipart import MultipartParser, parse_options_header
+except ImportError:  # python-multipart before 0.0.13 names its module multipart
+    from multipart.multipart import MultipartParser, parse_options_header  # type: ignore[no-redef]
 
 COOKIE = "gbstd_session"
 FIELD = "csrf"
@@ -70,8 +76,14 @@ class SessionMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
-async def read_form(request: Request) -> FormData | Response:
-    """The request's form, or a 413 response when its body is larger than :data:`MAX_BODY`."""
+def _bad_form(zh: str, en: str) -> Response:
+    return PlainTextResponse(f"{zh}，未作任何改动 {en}; nothing was changed", status_code=400)
+
+
+async def read_form(request: Request, files: frozenset[str] = frozenset()) -> FormData | Response:
+    """The request's form, or a 413 response when its body is larger than :data:`MAX_BODY`, or a 400 one
+    when a field is not UTF-8 text, a file comes in a field other than ``files``, or the form cannot be
+    parsed at all."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
         return PlainTextResponse("请求过大 request too large", status_code=413)
@@ -81,12 +93,20 @@ async def read_form(request: Request) -> FormData | Response:
         if len(body) > MAX_BODY:
             return PlainTextResponse("请求过大 request too large", status_code=413)
     request._body = bytes(body)  # Starlette re-reads the stream from _body: the form parser sees this copy
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
-        name = _not_utf8_field(request._body)
-        if name is not None:
-            return PlainTextResponse(f"表单字段 {name} 不是 UTF-8 文本，未作任何改动 "
-                                     f"the form field {name} is not UTF-8 text; nothing was changed", status_code=400)
-    return await request.form(max_files=2, max_fields=200)
+    content_type = request.headers.get("content-type", "")
+    kind = content_type.split(";")[0].strip().lower()
+    name = (_not_utf8_field(request._body) if kind == "application/x-www-form-urlencoded"
+            else _not_utf8_part(request._body, content_type) if kind == "multipart/form-data" else None)
+    if name is not None:
+        return _bad_form(f"表单字段 {name} 不是 UTF-8 文本", f"the form field {name} is not UTF-8 text")
+    try:
+        form = await request.form(max_files=2, max_fields=200)
+    except HTTPException as exc:  # Starlette's words are English only ("Too many fields…", "Invalid multipart data.")
+        return _bad_form("表单无法读取（字段或文件过多，或格式不对）", f"the form cannot be read: {str(exc.detail).rstrip('.')}")
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile) and key not in files:  # str() of it was saved as the text (a reviewer)
+            return _bad_form(f"表单字段 {key} 应为文本，不是文件", f"the form field {key} must be text, not a file")
+    return form
 
 
 def _not_utf8_field(body: bytes) -> str | None:
@@ -102,11 +122,63 @@ def _not_utf8_field(body: bytes) -> str | None:
     return None
 
 
-def form_route(path: str, handler: FormHandler, sessions: Sessions) -> Route:
-    """A POST route whose handler runs only with the session's CSRF token in the form (403 otherwise)."""
+def _not_utf8_part(body: bytes, content_type: str) -> str | None:
+    """The name of the first multipart field (not a file) whose name or value is not UTF-8: Starlette reads
+    such a field as Latin-1, and a save wrote the mojibake into the record (as :func:`_not_utf8_field` for a
+    url-encoded form). None when every field is text, or when the body is not multipart that parses (Starlette
+    then says so)."""
+    _, params = parse_options_header(content_type)
+    boundary = params.get(b"boundary")
+    if not boundary:
+        return None
+    found: list[str] = []
+    part: dict[str, Any] = {}
+
+    def begin() -> None:
+        part.update(header=b"", value=b"", disposition=b"", data=bytearray(), file=False)
+
+    def header_end() -> None:
+        if part["header"].lower() == b"content-disposition":
+            part["disposition"] = part["value"]
+        part.update(header=b"", value=b"")
+
+    def headers_finished() -> None:
+        _, options = parse_options_header(part["disposition"])
+        part.update(name=options.get(b"name", b""), file=b"filename" in options)
+
+    def data(chunk: bytes, start: int, end: int) -> None:
+        if not part["file"]:
+            part["data"].extend(chunk[start:end])
+
+    def end() -> None:
+        name = part.get("name", b"")
+        for raw in (name, part["data"]) if not part["file"] else (name,):
+            try:
+                bytes(raw).decode("utf-8")
+            except UnicodeDecodeError:
+                found.append(name.decode("utf-8", "replace"))
+
+    callbacks: Any = {
+        "on_part_begin": begin, "on_part_data": data, "on_part_end": end, "on_header_end": header_end,
+        "on_header_field": lambda chunk, start, end: part.update(header=part["header"] + chunk[start:end]),
+        "on_header_value": lambda chunk, start, end: part.update(value=part["value"] + chunk[start:end]),
+        "on_headers_finished": headers_finished,
+    }
+    try:
+        parser = MultipartParser(boundary, callbacks)
+        parser.write(body)
+        parser.finalize()
+    except Exception:  # malformed: Starlette's parser refuses it with its reason
+        return None
+    return found[0] if found else None
+
+
+def form_route(path: str, handler: FormHandler, sessions: Sessions, files: frozenset[str] = frozenset()) -> Route:
+    """A POST route whose handler runs only with the session's CSRF token in the form (403 otherwise);
+    ``files``: the fields that may hold an uploaded file (none but the import's table)."""
 
     async def endpoint(request: Request) -> Response:
-        form = await read_form(request)
+        form = await read_form(request, files)
         if isinstance(form, Response):
             return form
         if not sessions.valid(request.cookies.get(COOKIE), form.get(FIELD)):
