@@ -1368,3 +1368,37 @@ def test_a_form_the_parser_refuses_is_said_in_both_languages(client: TestClient,
         assert "表单无法读取" in response.text and "the form cannot be read" in response.text
     assert "Too many fields" in crowded.text and "Missing boundary" in unbounded.text
     assert (root / RECORD).read_bytes() == before
+
+
+@pytest.mark.parametrize(("lang", "words", "not_words"), [
+    ("zh", ["<small>修改</small>", "<small>新增</small>", "<small>删除</small>", "+ extra_key: —"],
+     ["modified", "added", "deleted", "（空）"]),
+    ("en", ["<small>modified</small>", "<small>added</small>", "<small>removed</small>", "+ extra_key: —"], ["（空）"]),
+], ids=["zh", "en"])
+def test_the_changes_page_says_how_a_file_changed_in_its_language(
+    root: Path, lang: str, words: list[str], not_words: list[str]
+) -> None:
+    # a Chinese page said git's "modified" / "added" / "deleted", and an English one "（空）" for nothing
+    (root / RECORD).write_text((root / RECORD).read_text(encoding="utf-8").replace("ccs: A12", "ccs: A13"),
+                               encoding="utf-8")
+    (root / "records/local/DB41-T-9-2020.yaml").write_text("code: DB41/T 9-2020\ntitle: 新\nstatus: 现行\n",
+                                                           encoding="utf-8")
+    (root / "records/local/DB1411-T-63-2023.yaml").unlink()
+    notes = root / "notes/2023H2.yaml"  # not a record: described field by field
+    notes.write_text(notes.read_text(encoding="utf-8").replace("\naddressee: ", "\nextra_key: ~\naddressee: "),
+                     encoding="utf-8")
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    main = client.get("/changes").text.split("<main>")[1]
+    for said in words:
+        assert said in main
+    for said in not_words:
+        assert said not in main
+
+
+@pytest.mark.parametrize(("lang", "said", "not_said"), [("zh", "兄弟地区同主题", "sibling"), ("en", "sibling", "兄弟地区同主题")],
+                         ids=["zh", "en"])
+def test_the_duplicates_page_names_a_pair_s_kind_in_its_language(root: Path, lang: str, said: str, not_said: str) -> None:
+    # a Chinese page said "0.98 sibling" where `gbstd dupes` says 兄弟地区同主题
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    pairs = re.findall(r"<li>[^<]* ↔ [^<]*: [0-9.]+ ([^—<]*) —", client.get("/dupes").text)
+    assert pairs and said in {kind.strip() for kind in pairs} and not_said not in {kind.strip() for kind in pairs}

@@ -108,7 +108,8 @@ def _changes_page(server: Server, request: Request, error: str = "", done: str =
     except CatalogError as exc:
         return server.page(request, "changes.html.j2", status_code=status_code, files=[],
                            error=server.text(exc.text), done=done)
-    return server.page(request, "changes.html.j2", status_code=status_code, files=files, error=error, done=done)
+    shown = [{"rel": f.rel, "kind": f.label(server.lang), "lines": f.lines} for f in files]
+    return server.page(request, "changes.html.j2", status_code=status_code, files=shown, error=error, done=done)
 
 
 def _commit(server: Server, request: Request, form: FormData) -> Response:

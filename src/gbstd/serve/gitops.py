@@ -18,7 +18,7 @@ from git.exc import GitError
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.safe_read import read_catalog_file
 from gbstd.catalog.yamlio import is_yaml_name, parse_yaml
-from gbstd.changes import KIND_LABELS, compare, details
+from gbstd.changes import KIND_LABELS, compare, details, value_text
 from gbstd.gitdiff import catalog_diff
 from gbstd.gitrepo import GitRepoError, catalog_prefix, field_changes, open_repo
 from gbstd.i18n import Lang, Text
@@ -27,19 +27,26 @@ from gbstd.printable import printable
 MAX_COMMIT_MESSAGE = 10_000
 
 
+# How a file differs from HEAD, in the words `gbstd changes` uses (the page showed git's English "modified").
+FILE_KINDS = {"added": KIND_LABELS["added"], "modified": KIND_LABELS["modified"], "deleted": KIND_LABELS["removed"]}
+
+
 @dataclass
 class FileChange:
     rel: str  # relative to the catalog root
     kind: str  # added | modified | deleted
     lines: list[str] = field(default_factory=list)  # the field changes in words
 
+    def label(self, lang: Lang) -> str:
+        return FILE_KINDS[self.kind].get(lang) if self.kind in FILE_KINDS else self.kind
+
 
 def _words(value: Any) -> str:
     if isinstance(value, list):
-        return "、".join(_words(v) for v in value) or "（空）"
+        return "、".join(_words(v) for v in value) or value_text(None)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_words(v)}" for k, v in value.items()) + "}"
-    return "（空）" if value is None else str(value)
+    return value_text(value)  # nothing is "—" as `gbstd changes` has it ("（空）" on an English page too)
 
 
 def describe(old: Any, new: Any) -> list[str]:

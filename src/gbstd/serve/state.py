@@ -270,7 +270,7 @@ class Server:
             return known[1]
         rows = [{"members": [{"code": r.key, "title": r.title} for r in group.members[:SHOWN_MEMBERS]],
                  "more_members": max(0, len(group.members) - SHOWN_MEMBERS),
-                 "pairs": [{"a": p.a, "b": p.b, "score": round(p.score, 2), "kind": p.kind.value,
+                 "pairs": [{"a": p.a, "b": p.b, "score": round(p.score, 2), "kind": self.text(p.kind.label),
                             "reason": self.text(p.reason)} for p in group.pairs[:SHOWN_PAIRS]],
                  "more_pairs": max(0, len(group.pairs) - SHOWN_PAIRS)}
                 for group in find_groups(catalog, catalog.config.duplicates).groups]
