@@ -1402,3 +1402,19 @@ def test_the_duplicates_page_names_a_pair_s_kind_in_its_language(root: Path, lan
     client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
     pairs = re.findall(r"<li>[^<]* ↔ [^<]*: [0-9.]+ ([^—<]*) —", client.get("/dupes").text)
     assert pairs and said in {kind.strip() for kind in pairs} and not_said not in {kind.strip() for kind in pairs}
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("zh", "记录不合格：`status`: 'foo' 不是允许的取值"), ("en", "invalid record: `status`: 'foo' is not one of")],
+    ids=["zh", "en"])
+def test_a_new_record_the_model_refuses_is_said_in_its_language(root: Path, lang: str, said: str) -> None:
+    # a status the select does not offer (a script): "记录不合格：status: Input should be '现行', '即将实施' or '废止'"
+    import html as html_lib
+
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    response = client.post("/new", data={"csrf": csrf_of(client.get("/new").text), "code": "DB41/T 9305-2025",
+                                         "title": "机关茶歇服务规范", "module": "302", "status": "foo"})
+    assert response.status_code == 422
+    shown = html_lib.unescape(response.text)
+    assert said in shown and "Input should" not in shown
+    assert not (root / "records/local/DB41-T-9305-2025.yaml").exists()

@@ -27,6 +27,7 @@ from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import walk_files
 from gbstd.catalog.newrecord import record_path, render_record
+from gbstd.catalog.validation import describe_error
 from gbstd.catalog.yamlio import YAML_SUFFIXES
 from gbstd.findings import Finding
 from gbstd.i18n import Text
@@ -331,10 +332,10 @@ def new_record(
                                  f"{names} holds bytes that are not UTF-8 (is the terminal not UTF-8?)"))
     try:
         standard = Standard.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(step) for step in first["loc"])
-        raise ScaffoldError(Text(f"记录不合格：{where}: {first['msg']}", f"invalid record: {where}: {first['msg']}")) from None
+    except ValidationError as exc:  # in lint's words (C001): pydantic's English was the Chinese message too
+        problems = [describe_error(dict(err))[0] for err in exc.errors(include_url=False)]
+        raise ScaffoldError(Text(f"记录不合格：{'；'.join(p.zh for p in problems)}",
+                                 f"invalid record: {'; '.join(p.en for p in problems)}")) from None
     contradiction = next(iter(status_contradictions(standard, as_of)), None)  # what C007 would report
     if contradiction is not None:
         raise ScaffoldError(Text(f"{contradiction.zh}（给出相应日期，或换一个状态）",
