@@ -61,7 +61,7 @@ def form_of(html: str) -> dict[str, str]:
     for name, value in re.findall(r'<textarea id="in-[a-z_]+" name="([a-z_]+)"[^>]*>([^<]*)</textarea>', form):
         data[name] = value
     for name, block in re.findall(r'<select id="in-[a-z_]+" name="([a-z_]+)">(.*?)</select>', form, re.S):
-        selected = re.search(r"<option selected>([^<]*)</option>", block)
+        selected = re.search(r'<option value="([^"]*)" selected>', block) or re.search(r"<option selected>([^<]*)</", block)
         data[name] = selected.group(1) if selected else ""
     import html as html_lib
 
@@ -914,7 +914,7 @@ def test_a_large_import_preview_lists_what_needs_a_look_and_counts_the_rest(clie
 
 
 def _rules_shown(html: str) -> list[str]:
-    return sorted(re.findall(r"\b(?:error|warning|info) ([A-Z]\d{3}):", html))
+    return sorted(re.findall(r"(?:错误|警告|提示|error|warning|info) ([A-Z]\d{3}):", html))
 
 
 def test_a_record_page_shows_what_lint_reports_for_its_file_linting_once_per_catalog_state(
@@ -1418,3 +1418,36 @@ def test_a_new_record_the_model_refuses_is_said_in_its_language(root: Path, lang
     shown = html_lib.unescape(response.text)
     assert said in shown and "Input should" not in shown
     assert not (root / "records/local/DB41-T-9305-2025.yaml").exists()
+
+
+@pytest.mark.parametrize(("lang", "words", "not_words"), [
+    ("zh", ["提示 R003:", '<option value="recommended">推荐性</option>', '<option value="现行" selected>现行</option>'],
+     ["info R003", ">recommended<", ">local<"]),
+    ("en", ["info R003:", '<option value="recommended">recommended</option>',
+            '<option value="现行" selected>in force</option>'], ["提示 R003"]),
+], ids=["zh", "en"])
+def test_a_record_s_page_says_severities_and_choices_in_its_language(
+    root: Path, lang: str, words: list[str], not_words: list[str]
+) -> None:
+    # a Chinese page listed "info R003: 101 天后复审到期…" (lint says 提示) and offered tier "local", nature
+    # "recommended"; the value sent is still the file's
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    html = page(client)
+    for said in words:
+        assert said in html
+    for said in not_words:
+        assert said not in html
+    data = form_of(html) | {"nature": "recommended"}
+    assert client.post("/standard/save", data=data, follow_redirects=False).status_code == 303
+    assert "\nnature: recommended\n" in (root / RECORD).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("zh", "地方标准"), ("en", "local")], ids=["zh", "en"])
+def test_the_standards_list_names_tiers_in_its_language(root: Path, lang: str, shown: str) -> None:
+    # the Chinese list said "local" in its tier column and filter, where `gbstd review` says 地方标准
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    html = client.get("/", params={"tier": "local"}).text
+    assert f'<option value="local" selected>{shown}</option>' in html
+    rows = re.findall(r"<tr>(.*?)</tr>", html.split('id="standards"')[1].split("</table>")[0], re.S)[1:]
+    tiers = {re.findall(r"<td>(.*?)</td>", row, re.S)[3] for row in rows}
+    assert rows and tiers == {shown}

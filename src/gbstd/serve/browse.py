@@ -33,10 +33,12 @@ def standards(server: Server, request: Request) -> Response:
         if tier and (record.tier.value if record.tier else "") != tier:
             continue
         rows.append({"code": record.key, "title": record.title, "status": record.status.value,
-                     "tier": record.tier.value if record.tier else "", "module": record.standard.module or "",
+                     "tier": server.text(record.tier.label) if record.tier else "", "module": record.standard.module or "",
                      "effective": record.standard.effective, "rel": record.rel})
     statuses = sorted({r.status.value for r in catalog.records})
-    tiers = sorted({r.tier.value for r in catalog.records if r.tier})
+    # filtered by the tier's key (?tier=local), shown in the page's language (地方标准, as `gbstd review` has it)
+    tiers = [{"value": t.value, "label": server.text(t.label)}
+             for t in sorted({r.tier for r in catalog.records if r.tier}, key=lambda t: t.value)]
     shown, pager = paged(rows, request, server.page_size)
     return server.page(request, "list.html.j2", rows=shown, pager=pager, matched=len(rows),
                        total=len(catalog.records), q=typed, status=status, tier=tier, statuses=statuses,

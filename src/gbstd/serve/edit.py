@@ -44,8 +44,12 @@ def _normaliser(catalog: Catalog) -> Any:
     return normalise
 
 
-def _fields(values: dict[str, str], errors: dict[str, list[str]], notes: dict[str, list[str]]) -> list[dict[str, Any]]:
-    return [{"name": f.name, "label": f.label_zh, "help": f.help, "kind": f.kind, "choices": f.choices,
+def _fields(server: Server, values: dict[str, str], errors: dict[str, list[str]],
+            notes: dict[str, list[str]]) -> list[dict[str, Any]]:
+    # a choice is shown in the page's language (地方标准; the page said "local") and sent as the file writes it
+    return [{"name": f.name, "label": f.label_zh, "help": f.help, "kind": f.kind,
+             "choices": [{"value": value, "label": server.text(label)}
+                         for value, label in zip(f.choices, f.choice_labels, strict=True)],
              "required": f.required, "read_only": f.read_only, "value": values.get(f.name, ""),
              "errors": errors.get(f.name, []), "findings": notes.get(f.name, [])} for f in FORM_FIELDS]
 
@@ -80,7 +84,7 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
         title=record.title, digest=digest or loaded.digest,
         # a refused post's values over the file's: a field the post did not send shows as it is (it showed
         # empty, and saving the form again removed it)
-        fields=_fields(form_values(loaded.data(), record.standard) | (values or {}), errors, notes),
+        fields=_fields(server, form_values(loaded.data(), record.standard) | (values or {}), errors, notes),
         findings=general, general_errors=general_errors, message=message, failed=status_code >= 400,
         reviews=reviews,
         today=server.today(), conclusions=("继续有效", "修订", "废止"), source=loaded.text,

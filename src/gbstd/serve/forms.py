@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from gbstd.i18n import Text
 from gbstd.model.standard import Standard
 
 LIST_SEPARATOR = "\n"
@@ -34,6 +35,7 @@ class FormField:
     help: str
     kind: str  # text | textarea | date | bool | choice | lines
     choices: tuple[str, ...] = ()
+    choice_labels: tuple[Text, ...] = ()  # each choice in words (国家标准 for ``national``), as the commands say it
     required: bool = False
     read_only: bool = False
 
@@ -56,11 +58,16 @@ def _enum_of(annotation: Any) -> type[Enum] | None:
     return None
 
 
-def _kind(name: str, annotation: Any) -> tuple[str, tuple[str, ...]] | None:
-    """The input kind of a model field, or None for a structure the form leaves alone."""
+def _choice_label(member: Enum) -> Text:
+    label = getattr(member, "label", None)
+    return label if isinstance(label, Text) else Text(str(member.value), str(member.value))
+
+
+def _kind(name: str, annotation: Any) -> tuple[str, tuple[Enum, ...]] | None:
+    """The input kind of a model field (and a choice's members), or None for a structure the form leaves alone."""
     enum = _enum_of(annotation)
     if enum is not None:
-        return "choice", tuple(str(member.value) for member in enum)
+        return "choice", tuple(enum)
     args = _members(annotation)
     annotation = _bare(annotation)
     if dt.date in args:
@@ -88,7 +95,9 @@ def form_fields() -> list[FormField]:
         if kind is None:
             continue
         zh, help_text = _label(info.description, name)
-        fields.append(FormField(name, zh, help_text, kind[0], kind[1], info.is_required(), name in READ_ONLY))
+        members = kind[1]
+        fields.append(FormField(name, zh, help_text, kind[0], tuple(str(m.value) for m in members),
+                                tuple(_choice_label(m) for m in members), info.is_required(), name in READ_ONLY))
     return fields
 
 

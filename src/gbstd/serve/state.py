@@ -150,7 +150,7 @@ def _lint_elsewhere(root: Path, day: dt.date) -> None:
 def _shown(finding: Finding, text: Callable[[Text], str]) -> tuple[str, str]:
     """A finding as a record's page lists it: the top-level field it is at ("" for none) and its line."""
     return (str(finding.loc[0]) if finding.loc else "",
-            f"{finding.severity.value} {finding.rule}: {text(finding.message)}")
+            f"{text(finding.severity.label)} {finding.rule}: {text(finding.message)}")  # 警告, as lint says it
 
 
 class _Findings(Protocol):
