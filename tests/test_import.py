@@ -699,6 +699,27 @@ def test_a_new_row_lint_will_report_is_written_and_said_at_its_row(catalog: Path
     assert said.count("gbstd lint 将报告此错误") == 2
 
 
+def test_a_fullwidth_module_is_imported_in_ascii_and_lint_names_one_in_a_file(catalog: Path, tmp_path: Path) -> None:
+    # 体系编号 typed with a Chinese input method (３０２, a fullwidth space after it) was written as typed:
+    # module 302 in every figure but the record's own, which lint then called a module the system lacks
+    source = xlsx_file(tmp_path / "t.xlsx", [["1", "３０２\u3000", "DB41/T 9007-2025", "机关洗衣规范", "现行",
+                                              "2025-01-02", "2025-03-01", "", "", ""]])
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 0 and "C016" not in out + err
+    path = catalog / "records/local/DB41-T-9007-2025.yaml"
+    assert "module: '302'" in path.read_text(encoding="utf-8").replace('"', "'")
+    assert run(str(source), "--into", str(catalog), "--update")[0] == 0  # the same row again: nothing differs
+    assert "module: '302'" in path.read_text(encoding="utf-8").replace('"', "'")
+    # a record file holding the fullwidth spelling (written by hand) is a C016 error naming the ASCII one
+    path.write_text(path.read_text(encoding="utf-8").replace("'302'", "'３０２'").replace('"302"', "'３０２'"),
+                    encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(catalog), "--select", "C016", "--as-of", AS_OF])
+    assert result.exit_code == 1
+    assert "体系编号 '３０２' 应写作半角的 '302'" in " ".join(result.output.split())
+    english = runner.invoke(app, ["lint", str(catalog), "--select", "C016", "--as-of", AS_OF, "--lang", "en"])
+    assert "module '３０２' should be written '302' in ASCII" in " ".join(english.output.split())
+
+
 def test_xlsx_escapes_are_decoded_as_excel_shows_them(catalog: Path, tmp_path: Path) -> None:
     # Excel (and XlsxWriter) store a carriage return or another control character in a cell as _x000D_:
     # read as it was, the escape ended up in the record. Other text that looks like one is left alone.

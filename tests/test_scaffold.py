@@ -117,6 +117,16 @@ def test_new_record(tmp_path: Path) -> None:
     assert code == 0, out
 
 
+def test_new_reads_a_fullwidth_module_as_its_ascii_spelling(tmp_path: Path) -> None:
+    # --module ３０２ (a Chinese input method's digits) was refused as a module the system lacks
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    code, _, err = invoke("new", "DB41/T 2144-2021", "-t", "机关食堂服务规范", "--module", "３０２",
+                          "--into", str(root), "--as-of", AS_OF)  # fmt: skip
+    assert code == 0, err
+    assert 'module: "302"' in (root / "records/local/DB41-T-2144-2021.yaml").read_text(encoding="utf-8")
+
+
 def test_new_derives_upcoming_status(tmp_path: Path) -> None:
     root = tmp_path / "demo"
     invoke("init", str(root))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from enum import Enum
 from typing import Any
 
@@ -191,6 +192,13 @@ class Standard(BaseModel):
         default_factory=list, description="忽略规则 rules silenced for this record, each with a reason"
     )
 
+
+
+def module_spelling(raw: str) -> str:
+    """A 体系编号 as the system writes it: fullwidth digits and letters (２０３, typed with a Chinese input
+    method) as ASCII. Module ids are ASCII (system.yaml's pattern), so this changes no id a system can have;
+    ``import`` cleans a cell so, and C016 names a record whose module is only a spelling of a known one."""
+    return unicodedata.normalize("NFKC", raw).strip()
 
 
 def status_contradictions(std: Standard, today: dt.date) -> list[Text]:

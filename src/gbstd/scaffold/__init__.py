@@ -34,7 +34,7 @@ from gbstd.i18n import Text
 from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
 from gbstd.model.jsonschema import schema_documents
-from gbstd.model.standard import Standard, Status, status_contradictions
+from gbstd.model.standard import Standard, Status, module_spelling, status_contradictions
 from gbstd.tabular.mapping import derive_status
 from gbstd.undecodable import has_undecodable
 
@@ -310,6 +310,8 @@ def new_record(
             Text(f"{code.canonical} 已有记录：{rel}", f"{code.canonical} already has a record: {rel}")
         )
     extra = {k: v for k, v in (fields or {}).items() if v not in (None, "", [])}
+    if isinstance(extra.get("module"), str):  # --module ３０２ is module 302, as `import` reads the cell
+        extra["module"] = module_spelling(extra["module"])
     published, effective = extra.get("published"), extra.get("effective")
     if published and effective and str(published) > str(effective):  # ISO dates: C006
         raise ScaffoldError(Text(f"发布日期 {published} 晚于实施日期 {effective}",

@@ -21,7 +21,15 @@ from pydantic import ValidationError
 
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import NATURE_LABELS, TIER_LABELS, CodeError, Nature, StandardCode, Tier
-from gbstd.model.standard import NATURE_ALIASES, STATUS_ALIASES, STATUS_LABELS, TIER_ALIASES, Standard, Status
+from gbstd.model.standard import (
+    NATURE_ALIASES,
+    STATUS_ALIASES,
+    STATUS_LABELS,
+    TIER_ALIASES,
+    Standard,
+    Status,
+    module_spelling,
+)
 from gbstd.tabular.cells import (
     CODE_JOINER,
     NAME_JOINER,
@@ -163,6 +171,8 @@ def row_to_record(
     for key in _TEXT_COLUMNS:
         if value := text(key):
             values[key] = value
+    if "module" in values:  # ２０３ typed with a Chinese input method is module 203, as a code's digits are
+        values["module"] = module_spelling(values["module"])
     if "title" not in values:
         out.problems.append(CellProblem(header("title"), Text("不能为空", "must not be empty")))
     for key in _DATE_COLUMNS:
