@@ -879,3 +879,55 @@ def test_a_damaged_workbook_is_one_line_exit_2(catalog: Path, tmp_path: Path, da
     assert code == 2 and "Traceback" not in out + err
     assert err.startswith("gbstd: 无法读取 XLSX 文件 damaged.xlsx：")
     assert not (catalog / "records").exists() or not any((catalog / "records").rglob("*.yaml"))
+
+
+def _without_part(path: Path, part: str) -> None:
+    """Take ``part`` out of the XLSX at ``path``, leaving the workbook listing its sheet (a corrupt file)."""
+    with zipfile.ZipFile(path) as original:
+        members = [(info, original.read(info.filename)) for info in original.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename != part:
+                target.writestr(info, data)
+
+
+@pytest.mark.parametrize("sheets", [1, 2])
+def test_a_sheet_whose_part_is_missing_is_named_exit_2(catalog: Path, tmp_path: Path, sheets: int) -> None:
+    # openpyxl leaves a listed sheet whose XML is not in the zip out without a word: the second sheet was
+    # imported as if it were the table (or, with no other sheet, a traceback)
+    book = xlsx_book(ROWS)
+    if sheets == 2:
+        book.create_sheet("其他").append(["标准号", "标准名称", "状态"])
+        book["其他"].append(["GB/T 9-2020", "别的标准", "现行"])
+    source = tmp_path / "damaged.xlsx"
+    book.save(source)
+    _without_part(source, "xl/worksheets/sheet1.xml")
+    for lang, said in (("zh", "gbstd: XLSX 文件 damaged.xlsx 已损坏：工作表“明细表”（xl/worksheets/sheet1.xml）的内容不在文件中"),
+                       ("en", "gbstd: XLSX file damaged.xlsx is damaged: the part of sheet '明细表' "
+                              "(xl/worksheets/sheet1.xml) is missing from the file")):
+        code, out, err = run(str(source), "--into", str(catalog), "--lang", lang)
+        assert code == 2 and "Traceback" not in out + err and out == ""
+        assert err.startswith(said) and len(err.strip().splitlines()) == 1
+        assert ("其余工作表可用 --sheet 读取：其他" in err or "the others can be read with --sheet: 其他" in err) == (sheets == 2)
+        assert not (catalog / "records").exists() or not any((catalog / "records").rglob("*.yaml"))
+        code, _, err = run(str(source), "--into", str(catalog), "--lang", lang, "--sheet", "明细表")
+        assert code == 2 and err.startswith(said)
+    if sheets == 2:  # the sheet still there is read when it is named
+        assert run(str(source), "--into", str(catalog), "--sheet", "其他")[0] == 0
+        assert [r.key for r in load_catalog(catalog).records] == ["GB/T 9-2020"]
+
+
+def test_a_missing_part_of_another_sheet_refuses_the_file_unless_a_sheet_is_named(
+    catalog: Path, tmp_path: Path
+) -> None:
+    # a sheet that cannot be looked at might hold the table: with no sheet named, it is not passed over unseen
+    book = xlsx_book(ROWS)
+    book.create_sheet("其他").append(["标准号", "标准名称", "状态"])
+    source = tmp_path / "damaged.xlsx"
+    book.save(source)
+    _without_part(source, "xl/worksheets/sheet2.xml")
+    code, _, err = run(str(source), "--into", str(catalog), "--dry-run")
+    assert code == 2 and "工作表“其他”（xl/worksheets/sheet2.xml）的内容不在文件中" in err
+    assert "其余工作表可用 --sheet 读取：明细表" in err
+    assert run(str(source), "--into", str(catalog), "--sheet", "明细表")[0] == 0
+    assert len(load_catalog(catalog).records) == 2

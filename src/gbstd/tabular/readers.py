@@ -94,7 +94,9 @@ _BROKEN_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, 
 
 
 def read_xlsx(path: Path, sheet: str | None) -> Table:
-    from openpyxl import load_workbook  # imported here: only XLSX users pay for it
+    # imported here: only XLSX users pay for it. The reader load_workbook runs, kept: it knows the sheets the
+    # workbook lists, which load_workbook alone does not tell
+    from openpyxl.reader.excel import ExcelReader
 
     def unreadable(exc: Exception) -> TableError:
         return TableError(
@@ -102,11 +104,15 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
         )
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        reader = ExcelReader(path, read_only=True, data_only=True)
+        reader.read()
+        book = reader.wb
+        absent = _absent_sheets(reader)
     except _BROKEN_XLSX as exc:
         raise unreadable(exc) from None
     try:
         names = list(book.sheetnames)
+        _refuse_absent(path, absent, names, sheet)
         if sheet is not None and sheet not in names:
             raise TableError(
                 Text(
@@ -140,6 +146,34 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
     table.sheets = names
     table.unread_sheets = unread
     return table
+
+
+def _absent_sheets(reader: Any) -> list[tuple[str, str]]:
+    """The sheets the workbook lists whose part is not in the file (name, part): openpyxl leaves them out
+    without a word, so the next sheet was read as if it were the first."""
+    present = set(reader.valid_files)
+    return [(listed.name, rel.target) for listed, rel in reader.parser.find_sheets() if rel.target not in present]
+
+
+def _refuse_absent(path: Path, absent: list[tuple[str, str]], names: list[str], sheet: str | None) -> None:
+    """A damaged workbook is refused when the sheet to read is one of its absent sheets — the one named with
+    --sheet, or any absent one when none is named: the first sheet may be gone, and no sheet that cannot be
+    looked at is passed over unseen. The sheets still there are named, to choose one with --sheet."""
+    if sheet is not None:
+        absent = [(name, part) for name, part in absent if name == sheet]
+    if not absent:
+        return
+    zh = "、".join(f"“{name}”（{part}）" for name, part in absent)
+    en = ", ".join(f"{name!r} ({part})" for name, part in absent)
+    en = f"the part of sheet {en} is" if len(absent) == 1 else f"the parts of sheets {en} are"
+    rest = Text(f"；其余工作表可用 --sheet 读取：{'、'.join(names)}", f"; the others can be read with --sheet: "
+                f"{', '.join(names)}") if sheet is None and names else Text("", "")
+    raise TableError(Text(
+        f"XLSX 文件 {path.name} 已损坏：工作表{zh}的内容不在文件中，无法读取（文件不完整，请重新获取或从原表重新保存）"
+        f"{rest.zh}",
+        f"XLSX file {path.name} is damaged: {en} missing from the file, so it cannot be read (the file is "
+        f"incomplete: get it again, or save it again from the original){rest.en}",
+    ))
 
 
 def _has_header(worksheet: Any) -> bool:
