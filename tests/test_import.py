@@ -638,6 +638,51 @@ def test_an_item_holding_a_separator_survives_an_unchanged_export(catalog: Path,
     assert existing.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_name_holding_a_separator_survives_export_and_a_fresh_import(
+    catalog: Path, tmp_path: Path, suffix: str
+) -> None:
+    # exported joined with 、, one drafter "甲、乙联合课题组" came back into a new catalog as two ("甲", "乙联合课题组"),
+    # and a single issuer "甲、乙联合" as two issuers
+    table = tmp_path / f"out{suffix}"
+    exported(catalog, "records/national/GB-T-41568-2022.yaml",
+             "code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\neffective: 2022-04-15\nmodule: '101'\n"
+             "issuer: [国家市场监督管理总局, 国家标准化管理委员会]\ndrafters: [甲、乙联合课题组, 丙；丁, 戊]\n", table)
+    (catalog / "records/national/GB-T-41569-2022.yaml").write_text(
+        "code: GB/T 41569-2022\ntitle: 机关事务管理 分类\nstatus: 现行\neffective: 2022-04-15\nmodule: '101'\n"
+        "issuer: [甲、乙联合]\n", encoding="utf-8")
+    assert runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table)]).exit_code == 0
+    into = tmp_path / "into"
+    assert runner.invoke(app, ["init", str(into)]).exit_code == 0
+    code, out, err = run(str(table), "--into", str(into))
+    assert code == 0, out + err
+    records = {r.key: r.standard for r in load_catalog(into).records}
+    assert records["GB/T 41568-2022"].issuer == ["国家市场监督管理总局", "国家标准化管理委员会"]
+    assert records["GB/T 41568-2022"].drafters == ["甲、乙联合课题组", "丙；丁", "戊"]
+    assert records["GB/T 41569-2022"].issuer == ["甲、乙联合"]
+    # the usual list is still the one cell people type; only the ambiguous one is written one name per line
+    again = tmp_path / f"again{suffix}"
+    assert runner.invoke(app, ["report", "catalog", str(into), "-o", str(again)]).exit_code == 0
+    if suffix == ".csv":
+        assert again.read_bytes() == table.read_bytes()
+        text = again.read_bytes().decode("utf-8-sig")
+        assert ',"甲、乙联合课题组\n丙；丁\n戊",' in text and ',"甲、乙联合\n",' in text
+        assert ",国家市场监督管理总局、国家标准化管理委员会," in text
+    code, out, _ = run(str(again), "--into", str(into), "--update")
+    assert code == 0 and out.count("无变化:") == 2
+
+
+def test_a_hand_typed_cell_with_line_breaks_is_one_name_a_line_and_says_so(catalog: Path, tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_bytes(csv_bytes([["1", "101", "GB/T 9-2020", "机关保洁规范", "现行", "2020-05-01", "2020-10-01", "",
+                                  "河南省机关事务管理局；\n河南省标准化研究院、郑州大学\n", ""]]))
+    code, out, err = run(str(table), "--into", str(catalog))
+    assert code == 0
+    assert load_catalog(catalog).get("GB/T 9-2020").standard.issuer == [  # type: ignore[union-attr]
+        "河南省机关事务管理局", "河南省标准化研究院、郑州大学"]
+    assert "发布部门：单元格分行书写，一行一项：“河南省标准化研究院、郑州大学” 含“、”或“；”，未再拆分" in out + err
+
+
 def test_text_that_looks_like_an_xlsx_escape_survives_the_round_trip(catalog: Path, tmp_path: Path) -> None:
     # `report catalog` writes it with its underscore escaped (_x005F_x000D_), inline: read back, the escape
     # inside was decoded as a carriage return and the escaped underscore kept ("机关_x005F\r规范")

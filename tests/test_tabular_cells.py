@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from gbstd.tabular.cells import CellError, parse_date, split_codes, split_names
+from gbstd.tabular.cells import CellError, join_names, parse_date, split_codes, split_names
 from gbstd.tabular.columns import COLUMNS, column_for
 
 SEPT_13 = dt.date(2021, 9, 13)
@@ -59,6 +61,34 @@ def test_lists() -> None:
     ]
     assert split_names("某某有限公司, Ltd.；某局") == ["某某有限公司, Ltd.", "某局"]
     assert split_codes(None) == []
+
+
+def test_a_names_cell_with_line_breaks_is_one_item_per_line() -> None:
+    # "甲、乙联合" is one drafter: split on 、 it came back as two after export and import
+    assert split_names("甲、乙联合课题组\n丙；丁") == ["甲、乙联合课题组", "丙；丁"]
+    assert split_names("甲、乙联合\n") == ["甲、乙联合"]  # a single item, as an export writes it
+    assert split_names("甲；\r\n\n 乙、\r丙") == ["甲", "乙", "丙"]  # a separator ending a line is punctuation
+    assert split_names("甲、乙联合") == ["甲", "乙联合"]  # without a line break: as before
+    assert split_codes("GB/T 1-2000、GB/T 2-2001\nGB/T 3-2002") == ["GB/T 1-2000", "GB/T 2-2001", "GB/T 3-2002"]
+
+
+def test_join_names_keeps_the_usual_cell_and_writes_lines_only_when_needed() -> None:
+    assert join_names([]) is None
+    assert join_names(["国家市场监督管理总局", "国家标准化管理委员会"]) == "国家市场监督管理总局、国家标准化管理委员会"
+    assert join_names(["甲、乙联合", "丙"]) == "甲、乙联合\n丙"
+    assert join_names(["甲、乙联合"]) == "甲、乙联合\n"
+
+
+# A name as a record holds it: no line break, nothing to trim at its ends (the model strips whitespace; a name
+# ending in a separator is not one anybody writes), separators and commas anywhere inside.
+_NAME = st.text(alphabet="甲乙丙 ,，、;；Ltd.", min_size=1, max_size=8).filter(
+    lambda name: name == name.strip() and name.strip(";；、") == name
+)
+
+
+@given(st.lists(_NAME, max_size=5))
+def test_names_round_trip_through_their_cell(names: list[str]) -> None:
+    assert split_names(join_names(names)) == names
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,8 @@ def parse_date(value: CellValue) -> dt.date | None:
 # organisations may contain commas, so their lists split only on semicolons, 、 and line breaks.
 _CODE_SEPARATORS = re.compile(r"[;；、,，\n\r]+")
 _NAME_SEPARATORS = re.compile(r"[;；、\n\r]+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+NAME_SEPARATOR_CHARACTERS = ";；、"
 
 CODE_JOINER = "；"
 NAME_JOINER = "、"
@@ -102,5 +104,26 @@ def split_codes(value: CellValue) -> list[str]:
     return [part.strip() for part in _CODE_SEPARATORS.split(cell_text(value)) if part.strip()]
 
 
+def names_per_line(value: CellValue) -> bool:
+    """Whether a names cell holds one item per line: it has a line break (even only at its end, as an export
+    writes a single item holding a separator), so 、 and ； inside a line are part of the item (甲、乙联合)."""
+    return isinstance(value, str) and ("\n" in value or "\r" in value)
+
+
 def split_names(value: CellValue) -> list[str]:
+    if names_per_line(value):
+        # a separator ending a line (甲；⏎乙；) is punctuation, not part of the name
+        items = (line.strip().strip(NAME_SEPARATOR_CHARACTERS).strip() for line in _LINE_BREAK.split(str(value)))
+        return [item for item in items if item]
     return [part.strip() for part in _NAME_SEPARATORS.split(cell_text(value)) if part.strip()]
+
+
+def join_names(items: list[str]) -> str | None:
+    """A names list as its cell, read back by :func:`split_names` as the same items: joined with 、, or one
+    item per line when an item holds a separator itself (a single such item is followed by a line break, so
+    the cell still reads one per line)."""
+    if not items:
+        return None
+    if all(split_names(item) == [item] for item in items):
+        return NAME_JOINER.join(items)
+    return "\n".join(items) + ("\n" if len(items) == 1 else "")

@@ -559,8 +559,9 @@ def merge_row(
         if old_value == new_value:
             continue
         if isinstance(new_value, list) and not replace_lists:
-            # An item holding a separator (one issuer "甲、乙" written by hand) is exported as one cell and read
-            # back as two items: its own parts, not additions (an unchanged export must change nothing).
+            # An item holding a separator (one issuer "甲、乙" written by hand) in a cell of one line (a table
+            # exported before such a list was written one item per line) reads back as two items: its own
+            # parts, not additions (an unchanged export must change nothing).
             split = LIST_SPLITTERS.get(name)
             known = {_item_key(part) for item in old_value for part in [item, *(split(str(item)) if split else ())]}
             additions = [item for item in data[name] if _item_key(item) not in known]

@@ -32,10 +32,12 @@ from gbstd.model.standard import (
 )
 from gbstd.tabular.cells import (
     CODE_JOINER,
-    NAME_JOINER,
+    NAME_SEPARATOR_CHARACTERS,
     CellError,
     CellValue,
     cell_text,
+    join_names,
+    names_per_line,
     parse_date,
     split_codes,
     split_names,
@@ -209,6 +211,14 @@ def row_to_record(
             f"不能代替自身（{out.code.canonical}）", f"a standard cannot replace itself ({out.code.canonical})")))
     for key in ("issuer", "drafters"):
         values[key] = LIST_SPLITTERS[key](cells[key][1]) if key in cells else []
+        held = [item for item in values[key] if any(c in item for c in NAME_SEPARATOR_CHARACTERS)]
+        if held and names_per_line(cells[key][1]):  # a hand-typed "甲、乙⏎丙" meant three names: said, not guessed
+            shown = "、".join(f"“{item}”" for item in held)
+            out.notes.append(Text(
+                f"{header(key)}：单元格分行书写，一行一项：{shown} 含“、”或“；”，未再拆分",
+                f"{header(key)}: the cell has line breaks, so each line is one item: {', '.join(map(repr, held))} "
+                "holds a separator and was not split further",
+            ))
 
     review = _review(cells, attempt, header, text, out)
     if review:
@@ -323,9 +333,9 @@ def record_to_row(standard: Standard, code: StandardCode | None, lang: Lang = "z
         "abolished": standard.abolished,
         "replaces": CODE_JOINER.join(standard.replaces) or None,
         "references": CODE_JOINER.join(standard.references) or None,
-        "issuer": NAME_JOINER.join(standard.issuer) or None,
+        "issuer": join_names(standard.issuer),
         "administering_body": standard.administering_body,
-        "drafters": NAME_JOINER.join(standard.drafters) or None,
+        "drafters": join_names(standard.drafters),
         "scope": standard.scope,
         "review_date": review.date if review is not None else None,
         "review_conclusion": _enum_text(conclusion, lang) if conclusion is not None else None,
