@@ -206,6 +206,44 @@ def test_a_raw_control_character_is_reported_where_it_is(tmp_path: Path, char: s
     assert f"U+{ord(char):04X}" in message and "\n" not in message and "unicode string" not in message
 
 
+@pytest.mark.parametrize(
+    ("key", "shown", "column"),
+    [("1", "`1` is read by YAML as an integer", 1), ("true", "`true` is read by YAML as a boolean", 1),
+     ("~", "`null` is read by YAML as null", 1), (".NaN", "`.nan` is read by YAML as a number", 1),
+     ("? [a, b]\n", "`[a, b]` is read by YAML as a list", 3)],
+)
+def test_a_key_that_is_not_text_is_said_at_the_key(tmp_path: Path, key: str, shown: str, column: int) -> None:
+    # was pydantic's untranslated 'Keys should be strings' at the mapping (1:1), with `True` shown as `1`
+    text = GOOD + "note: a\n" + key + ": x\n"
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": text})
+    code, findings, _ = lint(root)
+    finding = only(findings, "C001")
+    assert code == 1 and (finding["line"], finding["column"]) == (11, column)
+    assert shown in str(finding["message"]) and "Keys should be strings" not in str(finding["message"])
+    for _ in range(2):  # cold, then from the cache: the same words at the same place
+        result = runner.invoke(app, ["lint", str(root), "--format", "json", "--as-of", "2025-06-30"])
+        [zh] = json.loads(result.stdout)
+        assert (zh["line"], zh["column"]) == (11, column) and "被 YAML 读作" in zh["message"]
+
+
+def test_a_key_that_is_not_text_in_a_review_is_said_at_the_key(tmp_path: Path) -> None:
+    text = GOOD + "    2: x\n" + "  - date: 2025-02-10\n    conclusion: 继续有效\n    by: x\n    false: y\n"
+    code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
+    spots = sorted((f["line"], f["column"], f["message"]) for f in findings if f["rule"] == "C001")
+    assert code == 1 and [spot[:2] for spot in spots] == [(10, 5), (14, 5)], findings
+    assert "`2` is read by YAML as an integer" in str(spots[0][2]) and "`false`" in str(spots[1][2])
+
+
+@pytest.mark.parametrize(("key", "column"), [("? {a: 1}\n", 3), ("? [b, {a: 1}]\n", 3), ("? [[b, {a: 1}]]\n", 3)])
+def test_a_mapping_as_a_key_is_said_at_the_key(tmp_path: Path, key: str, column: int) -> None:
+    # a list holding a mapping was 'YAML cannot be parsed: unhashable type: 'dict'' at 1:1
+    text = GOOD + "note: a\n" + key + ": x\n"
+    code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
+    finding = only(findings, "Y001")
+    assert code == 1 and (finding["line"], finding["column"]) == (11, column)
+    assert "a key cannot be a mapping" in str(finding["message"])
+
+
 def test_crlf_line_endings_are_accepted_with_correct_lines(tmp_path: Path) -> None:
     crlf = GOOD.replace("\n", "\r\n").encode()
     assert lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": crlf})) == (0, [], "")

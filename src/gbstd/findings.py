@@ -7,7 +7,8 @@ from enum import Enum
 
 from gbstd.i18n import Lang, Text
 
-# A path into a YAML document: mapping keys and sequence indices, e.g. ("reviews", 0, "date").
+# A path into a YAML document: mapping keys and sequence indices, e.g. ("reviews", 0, "date"). In a mapping an
+# int names the key at that index, in document order: the only way to point at a key that is not text (``1:``).
 Loc = tuple[str | int, ...]
 
 

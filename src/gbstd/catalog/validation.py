@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -12,6 +13,24 @@ from gbstd.i18n import Text
 M = TypeVar("M", bound=BaseModel)
 
 
+# What YAML made of a key that is not text: (zh, en).
+_KEY_KINDS: dict[type, tuple[str, str]] = {
+    bool: ("布尔值", "a boolean"), int: ("整数", "an integer"), float: ("数字", "a number"),
+    type(None): ("空值", "null"), tuple: ("列表", "a list"),
+}
+
+
+def _yaml_text(value: Any) -> str:
+    """A key as YAML writes it (``true``, ``null``, ``[a, b]``), not as Python does (``True``, ``None``)."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_yaml_text(item) for item in value) + "]"
+    return str(value)
+
+
 def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
     """A message for one pydantic error, and whether it points at the key (True) or the value."""
     kind = err["type"]
@@ -19,6 +38,14 @@ def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
     name = str(loc[-1]) if loc else ""
     value = err.get("input")
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if kind == "invalid_key":  # pydantic's loc holds the key mangled (True → 1, None → 'None'): the key itself
+        what = _KEY_KINDS.get(type(value), ("非文本", "not text"))
+        key = _yaml_text(value)
+        quote = ("", "") if isinstance(value, tuple) else ("（确需这个名字时加引号）", " (quote it if you mean it)")
+        return Text(
+            f"字段名 `{key}` 被 YAML 读作{what[0]}，不是文本；字段名须是文本{quote[0]}",
+            f"the key `{key}` is read by YAML as {what[1]}, not text; keys must be text{quote[1]}",
+        ), True
     if kind == "extra_forbidden":
         return Text(f"未知字段 `{name}`（拼写错误？）", f"unknown field `{name}` (a typo?)"), True
     if kind == "missing":
@@ -60,5 +87,23 @@ def validate(model: type[M], data: Any, path: str, record: str | None) -> tuple[
             loc: Loc = tuple(err["loc"])
             if err["type"] == "missing":
                 loc = loc[:-1]
+            elif err["type"] == "invalid_key":
+                loc = _key_loc(data, loc[:-1], err.get("input"))
             findings.append(Finding("C001", message, path, record, loc=loc, key=at_key))
         return None, findings
+
+
+def _key_loc(data: Any, parent: Loc, key: Any) -> Loc:
+    """Where a key that is not text is: its index in its mapping (see Loc), or the mapping when not found."""
+    node = data
+    for step in parent:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return parent
+    if not isinstance(node, dict):
+        return parent
+    for index, candidate in enumerate(node):
+        if candidate is key:  # the very object pydantic was given (NaN is not equal to itself)
+            return (*parent, index)
+    return parent

@@ -453,6 +453,8 @@ def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if problem == "found unhashable key":  # a mapping as a key: `? {a: 1}`
+            return None, [_mapping_key(*_mark(mark))]
         return None, [FileProblem("Y001", Text(f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}"), *_mark(mark))]
     except ReaderError as exc:  # a raw control character (ESC, a form feed from a word processor): said where
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
@@ -463,10 +465,48 @@ def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
             f"U+{code:04X} is a control character YAML does not allow; delete it (or write it as an escape in a "
             "double-quoted string)",
         ), line, column)]
-    except (YAMLError, RecursionError, ValueError, TypeError) as exc:
+    except TypeError as exc:
+        if "unhashable" not in str(exc):
+            return None, [FileProblem("Y001", Text(f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}"))]
+        return None, [_mapping_key(*_unhashable_key(text))]  # a mapping inside a list key: `? [{a: 1}]`
+    except (YAMLError, RecursionError, ValueError) as exc:
         # RecursionError: deep nesting in the pure-Python parser; ValueError: scalars the constructor rejects
         # (e.g. huge ints); TypeError: unhashable keys the constructor cannot turn into tuples.
         return None, [FileProblem("Y001", Text(f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}"))]
+
+
+def _mapping_key(line: int, column: int) -> FileProblem:
+    return FileProblem("Y001", Text(
+        "字段名不能是映射（或含映射的列表）；字段名须是文本", "a key cannot be a mapping (or a list holding one); keys must be text"
+    ), line, column)
+
+
+def _unhashable_key(text: str) -> tuple[int, int]:
+    """Where the first key holding a mapping starts (the constructor's TypeError does not say): 1:1 if none."""
+    frames: list[list[Any]] = []  # open collections: [is a mapping, waiting for a key]
+    key_depth = 0  # depth of the open collection key being looked into (0: none)
+    key_mark: Any = None
+    next_event = _events(text)
+    while True:
+        event = next_event()
+        kind = type(event)
+        if kind is StreamEndEvent:
+            return 1, 1
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
+            if key_depth == 0 and frames and frames[-1][0] and frames[-1][1]:
+                key_depth, key_mark = len(frames) + 1, event.start_mark  # a collection as a key
+            if key_depth and kind is MappingStartEvent:
+                return _mark(key_mark)  # the key is a mapping, or a list holding one
+            frames.append([kind is MappingStartEvent, True])
+            continue
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
+            if len(frames) == key_depth:
+                key_depth = 0
+            frames.pop()
+        elif kind is not ScalarEvent and kind is not AliasEvent:
+            continue
+        if frames and frames[-1][0]:
+            frames[-1][1] = not frames[-1][1]  # a key or a value is complete
 
 
 def _mark(mark: Any) -> tuple[int, int]:
@@ -477,12 +517,14 @@ def _mark(mark: Any) -> tuple[int, int]:
 
 @dataclass
 class _Spot:
-    """A node of the position tree: where it starts, and its children (mapping: key → (key spot, value))."""
+    """A node of the position tree: where it starts, and its children (mapping: key → (key spot, value), and
+    every pair in document order, ``pairs``, for keys that are not text)."""
 
     line: int
     column: int
     mapping: dict[Any, tuple[_Spot, _Spot]] | None = None
     sequence: list[_Spot] | None = None
+    pairs: list[tuple[_Spot, _Spot]] | None = None
 
 
 def _positions(text: str) -> _Spot | None:
@@ -501,7 +543,7 @@ def _positions(text: str) -> _Spot | None:
                 return None
             spot = _Spot(event.start_mark.line + 1, event.start_mark.column + 1)
             if kind is MappingStartEvent:
-                spot.mapping = {}
+                spot.mapping, spot.pairs = {}, []
             else:
                 spot.sequence = []
             _attach(stack, spot, None)
@@ -535,6 +577,8 @@ def _attach(stack: list[tuple[_Spot, list[Any]]], spot: _Spot, value: Any) -> No
         key_spot, key = pending[0]
         if parent.mapping is not None and isinstance(key, str) and key not in parent.mapping:
             parent.mapping[key] = (key_spot, spot)
+        if parent.pairs is not None:
+            parent.pairs.append((key_spot, spot))
         pending[0] = None
 
 
@@ -601,11 +645,15 @@ class Positions:
         if not loc:
             return spots[0], spots[1]
         step = loc[0]
-        if not isinstance(step, str) or step not in self.keys:
+        if type(step) is int and 0 <= step < len(self.keys):
+            index = step  # a key by its index (see Loc): one that is not text
+        elif isinstance(step, str) and step in self.keys:
+            index = self.keys.index(step)  # the first of equal keys, as Locator
+        else:
             return spots[0], spots[1]  # a missing key: its parent, the root mapping
         if len(loc) > 1:
             return None
-        at = 2 + 4 * self.keys.index(step) + (0 if key else 2)  # the first of equal keys, as Locator
+        at = 2 + 4 * index + (0 if key else 2)
         return spots[at], spots[at + 1]
 
 
@@ -673,8 +721,11 @@ class Locator:
         line, column = node.line, node.column
         for depth, step in enumerate(loc):
             last = depth == len(loc) - 1
-            if node.mapping is not None and isinstance(step, str):
-                found = node.mapping.get(step)
+            if node.mapping is not None and isinstance(step, (str, int)):
+                # an int is a key by its index (see Loc): one that is not text
+                pairs = node.pairs or []
+                found = node.mapping.get(step) if isinstance(step, str) else (
+                    pairs[step] if 0 <= step < len(pairs) else None)
                 if found is None:
                     return line, column
                 key_spot, node = found
