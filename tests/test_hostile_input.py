@@ -244,6 +244,36 @@ def test_a_mapping_as_a_key_is_said_at_the_key(tmp_path: Path, key: str, column:
     assert "a key cannot be a mapping" in str(finding["message"])
 
 
+@pytest.mark.parametrize(
+    ("value", "column"),
+    [("9" * 5000, 7), ("-" + "9" * 4301, 7), ("0x" + "f" * 4000, 7), ("!!int " + "9" * 5000, 7),
+     ("[1, " + "9" * 5000 + "]", 11)],
+)
+def test_an_integer_too_long_for_python_is_said_where_it_is(tmp_path: Path, value: str, column: int) -> None:
+    # decimal: 'YAML cannot be parsed: Exceeds the limit (4300 digits)…' at 1:1; hex: read, then a traceback
+    # wherever the number was shown (lint, import)
+    root = catalog(tmp_path, {"national/GB-T-41568-2022.yaml": GOOD + "note: " + value + "\n"})
+    code, findings, _ = lint(root)
+    finding = only(findings, "Y001")
+    assert code == 1 and (finding["line"], finding["column"]) == (10, column)
+    assert "an integer of more than 4300 (decimal) digits" in str(finding["message"])
+    result = runner.invoke(app, ["fmt", "--check", str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"national/GB-T-41568-2022.yaml:10:{column}: 整数超过 4300 位" in result.stderr
+    table = tmp_path / "t.csv"
+    table.write_text("标准号,标准名称\nGB/T 41568-2022,机关事务管理 术语\n", encoding="utf-8")
+    before = (root / "records" / "national" / "GB-T-41568-2022.yaml").read_bytes()
+    result = runner.invoke(app, ["import", str(table), "--into", str(root), "--update", "--lang", "en"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "the existing record cannot be read" in result.output and "4300 (decimal) digits" in result.output
+    assert (root / "records" / "national" / "GB-T-41568-2022.yaml").read_bytes() == before
+
+
+def test_an_integer_of_4300_digits_is_still_read() -> None:
+    data, problems = parse_yaml("a: " + "9" * 4300 + "\nb: 0x" + "f" * 3500 + "\n")
+    assert problems == [] and data["a"] == 10**4300 - 1 and data["b"] == 16**3500 - 1
+
+
 def test_crlf_line_endings_are_accepted_with_correct_lines(tmp_path: Path) -> None:
     crlf = GOOD.replace("\n", "\r\n").encode()
     assert lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": crlf})) == (0, [], "")

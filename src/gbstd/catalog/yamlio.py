@@ -65,6 +65,14 @@ class FileProblem:
     column: int = 1
 
 
+# Python's limit on the digits of an int converted from or to text (sys.get_int_max_str_digits, 3.11 and
+# 3.10.7+; 0 is none), at most its default of 4300; an integer of more digits is refused where it is written.
+_get_limit = getattr(sys, "get_int_max_str_digits", None)
+INT_DIGITS = min(4300, (_get_limit() if _get_limit else 0) or 4300)
+_INT_BOUND = 10**INT_DIGITS
+_HUGE_INT = "integer too long"  # the ConstructorError's problem, said in both languages by _safe_load
+
+
 class _CatalogConstructor(SafeConstructor):
     """Safe constructor for catalog files: timestamps stay text; aliases are refused.
 
@@ -83,10 +91,22 @@ class _CatalogConstructor(SafeConstructor):
     def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
         return self.construct_scalar(node)
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        # Python refuses to read (decimal) or write (any base) an int of more digits than its limit: refused
+        # here, at the scalar, rather than as an unplaced ValueError, or a crash wherever the number is shown.
+        try:
+            value = super().construct_yaml_int(node)
+            if abs(value) < _INT_BOUND:
+                return value
+        except ValueError:
+            pass
+        raise ConstructorError(None, None, _HUGE_INT, node.start_mark)
+
 
 _CatalogConstructor.add_constructor(
     "tag:yaml.org,2002:timestamp", _CatalogConstructor.construct_yaml_timestamp
 )
+_CatalogConstructor.add_constructor("tag:yaml.org,2002:int", _CatalogConstructor.construct_yaml_int)
 
 
 def _new_yaml() -> YAML:
@@ -455,6 +475,12 @@ def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
         problem = exc.problem or exc.context or "invalid YAML"
         if problem == "found unhashable key":  # a mapping as a key: `? {a: 1}`
             return None, [_mapping_key(*_mark(mark))]
+        if problem == _HUGE_INT:
+            return None, [FileProblem("Y001", Text(
+                f"整数超过 {INT_DIGITS} 位（十进制），无法处理；如是编号等文本请加引号",
+                f"an integer of more than {INT_DIGITS} (decimal) digits, which cannot be handled; quote it if it "
+                "is text",
+            ), *_mark(mark))]
         return None, [FileProblem("Y001", Text(f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}"), *_mark(mark))]
     except ReaderError as exc:  # a raw control character (ESC, a form feed from a word processor): said where
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
@@ -470,8 +496,7 @@ def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
             return None, [FileProblem("Y001", Text(f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}"))]
         return None, [_mapping_key(*_unhashable_key(text))]  # a mapping inside a list key: `? [{a: 1}]`
     except (YAMLError, RecursionError, ValueError) as exc:
-        # RecursionError: deep nesting in the pure-Python parser; ValueError: scalars the constructor rejects
-        # (e.g. huge ints); TypeError: unhashable keys the constructor cannot turn into tuples.
+        # RecursionError: deep nesting in the pure-Python parser; ValueError: scalars the constructor rejects.
         return None, [FileProblem("Y001", Text(f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}"))]
 
 
