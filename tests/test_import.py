@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -180,6 +181,22 @@ def test_unusable_files_are_exit_2(catalog: Path, tmp_path: Path, content: bytes
     code, _, err = run(str(source), "--into", str(catalog))
     assert code == 2
     assert message in err or "空" in err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to nothing"])
+def test_a_table_that_is_there_but_not_a_file_says_what_it_is(catalog: Path, tmp_path: Path, kind: str) -> None:
+    # both were "no such file"
+    source = tmp_path / "t.csv"
+    if kind == "fifo":
+        os.mkfifo(source)
+    else:
+        source.symlink_to("gone.csv")
+    before = sorted(p.relative_to(catalog) for p in catalog.rglob("*"))
+    result = runner.invoke(app, ["import", str(source), "--into", str(catalog), "--as-of", AS_OF, "--lang", "en"])
+    said = (f"{source} is not a regular file (a device, pipe or socket)" if kind == "fifo"
+            else f"a link to nothing: {source} → gone.csv, which does not exist")
+    assert result.exit_code == 2 and said in result.stderr, result.output
+    assert sorted(p.relative_to(catalog) for p in catalog.rglob("*")) == before
 
 
 def test_a_quote_never_closed_refuses_the_file(catalog: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -332,6 +333,31 @@ def test_explicit_notes_for_another_period_warns(make_catalog: CatalogFactory, t
     missing = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "--notes",
                                   str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "c.md")])
     assert missing.exit_code == 2
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "link to nothing", "missing"])
+def test_notes_that_are_not_a_file_say_what_they_are(make_catalog: CatalogFactory, tmp_path: Path, kind: str) -> None:
+    # a directory (or a FIFO) was "no such notes file", under "the notes file is broken"
+    root = make_catalog(FIXTURE)
+    notes = tmp_path / "notes"
+    said = {"directory": f"--notes: {notes} is a directory, not a file",
+            "fifo": f"--notes: {notes} is not a regular file (a device, pipe or socket)",
+            "link to nothing": f"--notes: a link to nothing: {notes} → gone.yaml, which does not exist",
+            "missing": f"--notes: no such file: {notes}"}[kind]
+    if kind == "directory":
+        notes.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(notes)
+    elif kind == "link to nothing":
+        notes.symlink_to("gone.yaml")
+    out = tmp_path / "b.md"
+    for lang, words in (("en", said), ("zh", "--notes：")):
+        result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "--notes", str(notes),
+                                     "-o", str(out), "--as-of", AS_OF, "--lang", lang])
+        assert result.exit_code == 2 and words in result.stderr and result.stderr.count("\n") == 1, result.output
+    assert not out.exists()
+    assert "目录，不是文件" in runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "--notes",
+                                              str(tmp_path), "-o", str(out), "--as-of", AS_OF]).stderr
 
 
 def test_catalog_templates_override_the_builtin_ones(make_catalog: CatalogFactory, tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ depth, no aliases — and returns the text and data with the problems as finding
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,3 +81,28 @@ def _shown(root: Path, path: Path) -> str:
         return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return str(path)
+
+
+def named_file_problem(path: Path) -> Text | None:
+    """Why ``path``, a file named on the command line to be read (``--notes``, an import table), is not one, or
+    None. A directory or a FIFO is there: "no such file" sent users looking for the wrong thing (and a FIFO
+    would block the read)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return Text(f"链接指向的文件不存在：{path} → {target}",
+                        f"a link to nothing: {path} → {target}, which does not exist")
+        return Text(f"文件不存在：{path}", f"no such file: {path}")
+    except OSError as exc:  # a file on the way that is not a directory, no permission, a link loop
+        reason = exc.strerror or str(exc)
+        return Text(f"无法读取 {path}：{reason}", f"cannot read {path}: {reason}")
+    if stat.S_ISDIR(info.st_mode):
+        return Text(f"{path} 是目录，不是文件", f"{path} is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        return Text(f"{path} 不是普通文件（设备、管道或套接字）", f"{path} is not a regular file (a device, pipe or socket)")
+    return None

@@ -11,6 +11,7 @@ import typer
 from jinja2 import TemplateError
 
 from gbstd.catalog.atomic import write_output
+from gbstd.catalog.safe_read import named_file_problem
 from gbstd.cli.changes import compare_or_fail
 from gbstd.cli.common import (
     AllowMissingOption,
@@ -108,6 +109,8 @@ def bulletin(
     if output is not None and str(output) == "-":
         fail(Text("通报连同图表写入文件，-o 须给出文件名（如 -o bulletin.md）",
                   "a bulletin is written to a file, with its charts: give -o a file name (e.g. -o bulletin.md)"), language)
+    if notes is not None and (problem := named_file_problem(notes)) is not None:  # before the catalog's load
+        fail(Text(f"--notes：{problem.zh}", f"--notes: {problem.en}"), language)
     target = output or Path(f"bulletin-{chosen.key}.{fmt}")
     if target.exists() and target.is_dir():
         fail(Text(f"输出路径是目录：{target}", f"the output path is a directory: {target}"), language)

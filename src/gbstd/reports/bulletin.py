@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gbstd.catalog.catalog import Catalog, NotesFile
 from gbstd.catalog.loader import load_notes_file
+from gbstd.catalog.safe_read import named_file_problem
 from gbstd.catalog.yamlio import Locator, read_text
 from gbstd.changes import ChangeSet
 from gbstd.findings import Finding
@@ -69,8 +70,8 @@ def choose_notes(catalog: Catalog, period: Period, notes_path: Path | None) -> B
         # A federation's bulletin is the federating catalog's to write: a member's notes speak for that member.
         own = next((n for n in catalog.notes if n.member is None and n.notes.period == period.key), None)
         return BulletinNotesChoice(own, warnings)
-    if not path.is_file():
-        raise NotesError([Text(f"通报素材文件不存在：{path}", f"no such notes file: {path}")])
+    if (problem := named_file_problem(path)) is not None:  # a directory is there: not "no such notes file"
+        raise NotesError([Text(f"通报素材：{problem.zh}", f"notes: {problem.en}")])
     try:
         rel = path.resolve().relative_to(catalog.root).as_posix()
     except ValueError:

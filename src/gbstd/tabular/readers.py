@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gbstd.catalog.safe_read import named_file_problem
 from gbstd.i18n import Text
 from gbstd.tabular.cells import CellValue, cell_text
 from gbstd.tabular.columns import COLUMN_BY_KEY, column_for
@@ -65,8 +66,8 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     if path.is_dir():
         raise TableError(Text(f"{path} 是目录，请给出表格文件（.xlsx 或 .csv）",
                               f"{path} is a directory; give a table file (.xlsx or .csv)"))
-    if not path.is_file():
-        raise TableError(Text(f"文件不存在：{path}", f"no such file: {path}"))
+    if (problem := named_file_problem(path)) is not None:  # a FIFO is not "no such file" (and would block)
+        raise TableError(problem)
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, sheet)
     if suffix in (".csv", ".txt", ".tsv"):
