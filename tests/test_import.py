@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import re
 import zipfile
@@ -520,6 +521,29 @@ def test_update_never_writes_an_existing_record_without_a_comment_it_had(catalog
     said = " ".join((out + err).split())
     assert existing.read_text(encoding="utf-8") == text and (catalog / "records/local/DB41-T-2144-2025.yaml").is_file()
     assert "records/local/DB41-T-2144-2021.yaml 的 replaced_by 未补写" in said, out
+
+
+def test_replace_lists_keeps_the_comment_above_a_list_and_writes_valid_yaml(catalog: Path, tmp_path: Path) -> None:
+    # the lines above a list's first item are held by its key too: once the file had been written out (checked for
+    # comments it would lose), the list replaced was written on its key's line, `references:   -`, broken YAML
+    existing = catalog / "records/local/DB41-T-2144-2021.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(
+        "code: DB41/T 2144-2021\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2021-09-13\n"
+        "issuer:\n  # 发布单位\n  - 河南省市场监督管理局\nreferences:  # 规范性引用\n  # 基础标准\n  - GB/T 1.1-2020\n",
+        encoding="utf-8")
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([["DB41/T 2144-2021", "机关食堂服务规范", "2021-09-13", "河南省机关事务管理局",
+                                   "GB/T 1.1-2020、GB/T 20000.1-2014"]],
+                                 headers=["标准号", "标准名称", "实施日期", "发布部门", "引用标准"]))
+    code, out, err = run(str(source), "--into", str(catalog), "--update", "--replace-lists", "--force")
+    assert code == 0, out + err
+    assert existing.read_text(encoding="utf-8") == (
+        "code: DB41/T 2144-2021\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2021-09-13\n"
+        "issuer:\n  # 发布单位\n  - 河南省机关事务管理局\nreferences:  # 规范性引用\n  # 基础标准\n  - GB/T 1.1-2020\n"
+        "  - GB/T 20000.1-2014\n")
+    lint = runner.invoke(app, ["lint", str(catalog), "--format", "json", "--select", "Y,C001", "--no-cache"])
+    assert lint.exit_code == 0 and json.loads(lint.stdout) == [], lint.output
 
 
 def test_update_adds_a_new_review_and_corrects_a_same_day_one(catalog: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.tokens import CommentToken
 
@@ -54,9 +54,40 @@ def unreadable(exc: YAMLError, text: str) -> Text:
 
 
 def dump_roundtrip(data: Any) -> str:
+    _settle_comments(data)
     buffer = StringIO()
     roundtrip_yaml().dump(data, buffer)
     return buffer.getvalue()
+
+
+def _settle_comments(data: Any) -> None:
+    """Make ``data``'s comment lines above a collection writable again. ruamel marks each as written when it
+    dumps, and unmarks it only through the collection that holds it; the lines above a list's first item are
+    also held by the list's key, so once that list was replaced or emptied of them (``import --update
+    --replace-lists``, an item put first: both after a dump of the file as read), the next dump skipped them
+    and, as for an empty list of them, wrote the list on its key's line: broken YAML (``references:   -``)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, (CommentedMap, CommentedSeq)):
+            continue
+        ca = node.ca
+        if ca.comment:
+            _unmark(ca.comment)
+        for slots in ca.items.values():
+            if slots:
+                _unmark(slots)
+        stack.extend(node.values() if isinstance(node, CommentedMap) else node)
+
+
+def _unmark(slots: list[Any]) -> None:
+    for index, held in enumerate(slots):
+        if isinstance(held, list):
+            for token in held:
+                if isinstance(token, CommentToken):
+                    token.reset()
+            if not held:
+                slots[index] = None  # an empty list is read as lines written: the value then starts on the key's line
 
 
 def comment_lines(text: str) -> list[tuple[str, int]]:
