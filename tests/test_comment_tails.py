@@ -69,7 +69,7 @@ Item = st.sampled_from(["  - v", "  - v  # 行尾", "  - |\n    v\n    第二行
 def block_lists(draw: st.DrawFn) -> tuple[list[str], list[tuple[int, int]]]:
     """A record's lines with a block list (plain and block scalars), comment and blank lines between and after
     its items, and each item's first line and the line after its last."""
-    lines, items = ["code: X", "sources:"], []
+    lines, items = ["code: X", "sources:", *draw(Between)], []
     for number in range(draw(st.integers(1, 5))):
         item = draw(Item).replace("v", f"v{number}").split("\n")
         items.append((len(lines), len(lines) + len(item)))
@@ -96,13 +96,15 @@ def test_items_come_and_go_with_their_own_lines_only(shape: tuple[list[str], lis
     def joined(parts: list[str]) -> str:
         return "\n".join(parts) + "\n"
 
-    index = data.draw(st.integers(1, len(items)), label="insert at")
-    end = items[index - 1][1]
+    index = data.draw(st.integers(0, len(items)), label="insert at")
+    end = items[index - 1][1] if index else 2  # first: above the lines that head the first item
     doc = load_roundtrip(text)
+    dump_roundtrip(doc)  # as every writer does first (to see whether the file keeps its layout)
     insert_item(doc["sources"], index, "new")
     assert dump_roundtrip(doc) == joined([*lines[:end], "  - new", *lines[end:]])
-    delete_item(doc["sources"], index)
-    assert dump_roundtrip(doc) == text
+    if index:
+        delete_item(doc["sources"], index)
+        assert dump_roundtrip(doc) == text
     if len(items) > 1:
         index = data.draw(st.integers(0, len(items) - 1), label="delete or replace")
         first, end = items[index]
@@ -217,3 +219,27 @@ def test_lines_moved_below_a_block_scalar_stay_comments_and_a_flow_first_item_st
     after = edited(flow, lambda doc: delete_item(doc["reviews"], 0))
     assert YAML(typ="safe").load(after)["reviews"] == [{"date": dt.date(2020, 1, 2), "by": "A1"},
                                                        {"date": dt.date(2020, 1, 4), "by": "B3"}]
+
+
+def test_an_item_put_first_goes_above_the_lines_that_head_the_first_item() -> None:
+    # they stayed at the top of the list, above the new item: a review recorded late took the first one's comment
+    for key_line in ("reviews:", "reviews:  # 复审记录"):
+        new = load_roundtrip("date: 2020-03-01\nby: C\n")
+        text = f"code: X\n{key_line}\n\n  # 2021: 见通知\n  - date: 2021-06-01\n    by: A\nnote: n\n"
+        assert edited(text, lambda doc, new=new: insert_item(doc["reviews"], 0, new)) == (
+            f"code: X\n{key_line}\n  - date: 2020-03-01\n    by: C\n\n  # 2021: 见通知\n  - date: 2021-06-01\n    by: A\n"
+            "note: n\n")
+
+
+def test_review_add_of_an_earlier_review_leaves_the_first_review_its_comment(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    path = root / "records/industry/JGJ-T-67-2019.yaml"
+    text = path.read_text(encoding="utf-8").replace("reviews:\n  - date: 2024-12-20",
+                                                    "reviews:\n  # 2024 年复审：见建标〔2024〕12 号文\n  - date: 2024-12-20")
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["review", "add", "JGJ/T 67-2019", "--date", "2023-03-01", "--conclusion",
+                                      "继续有效", "--by", "住建部", "-C", str(root), "--as-of", str(dt.date(2026, 11, 26))])
+    assert result.exit_code == 0, result.output
+    after = path.read_text(encoding="utf-8")
+    assert "reviews:\n  - date: 2023-03-01\n    conclusion: 继续有效\n    by: 住建部\n" in after
+    assert "    by: 住建部\n  # 2024 年复审：见建标〔2024〕12 号文\n  - date: 2024-12-20" in after

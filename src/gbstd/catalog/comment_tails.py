@@ -124,9 +124,32 @@ def _flow(item: Any) -> bool:
     return isinstance(item, (CommentedMap, CommentedSeq)) and item.fa.flow_style()
 
 
+def _take_lead(seq: CommentedSeq) -> str:
+    """Remove and return the lines above the list's first item (after its key's own end-of-line comment),
+    each at its column: "" when there are none. ruamel keeps them with the list, shared with its parent key."""
+    held = seq.ca.comment
+    if not held:
+        return ""
+    lines = held[1] if len(held) > 1 and isinstance(held[1], list) else []
+    rest = "".join(" " * (token.column or 0) + token.value for token in lines if isinstance(token, CommentToken))
+    lines.clear()  # in place: the parent key's slot is this same list
+    eol = held[0]  # `key:  # note` keeps the lines below it in its own token
+    if isinstance(eol, CommentToken) and isinstance(eol.value, str):
+        cut = eol.value.find("\n") + 1
+        if 0 < cut < len(eol.value):
+            rest, eol.value = eol.value[cut:] + rest, eol.value[:cut]
+    return rest
+
+
 def insert_item(seq: CommentedSeq, index: int, value: Any) -> None:
-    """Insert ``value`` at ``index``; the lines that headed the item now after it stay above that item."""
-    rest = take_rest(seq, index - 1) if _block(seq) and index else ""
+    """Insert ``value`` at ``index``; the lines that headed the item now after it stay above that item (the
+    lines above the first item head it: an item put first goes above them, not below)."""
+    if not _block(seq):
+        rest = ""
+    elif index:
+        rest = take_rest(seq, index - 1)
+    else:
+        rest = _take_lead(seq) if len(seq) else ""
     seq.insert(index, value)
     give_rest(seq, index, rest)
 
