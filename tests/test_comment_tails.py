@@ -69,7 +69,7 @@ Item = st.sampled_from(["  - v", "  - v  # 行尾", "  - |\n    v\n    第二行
 def block_lists(draw: st.DrawFn) -> tuple[list[str], list[tuple[int, int]]]:
     """A record's lines with a block list (plain and block scalars), comment and blank lines between and after
     its items, and each item's first line and the line after its last."""
-    lines, items = ["code: X", "sources:", *draw(Between)], []
+    lines, items = ["code: X", draw(st.sampled_from(["sources:", "sources:  # 来源"])), *draw(Between)], []
     for number in range(draw(st.integers(1, 5))):
         item = draw(Item).replace("v", f"v{number}").split("\n")
         items.append((len(lines), len(lines) + len(item)))

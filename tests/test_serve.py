@@ -111,6 +111,23 @@ def test_an_edited_list_keeps_its_style_and_the_comments_of_the_items_kept(root:
             "note:" in after)
 
 
+def test_removing_the_first_item_under_a_commented_key_keeps_the_comment_heading_the_next(
+    root: Path, client: TestClient
+) -> None:
+    # the lines heading the second item went above the new first one, where the key's end-of-line comment, which
+    # ruamel keeps with those lines, wrote over them: the comment was lost without a word
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8").replace(
+        "sources:\n  - https://11bz.com/a/674652.html\n", "sources:  # 来源\n  - https://11bz.com/a/674652.html\n"
+        "  # 2024-05 核对：前言页\n")
+    path.write_text(text, encoding="utf-8")
+    form = form_of(page(client))
+    form["sources"] = "\n".join(form["sources"].splitlines()[1:])
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    after = path.read_text(encoding="utf-8")
+    assert "sources:  # 来源\n  # 2024-05 核对：前言页\n  - https://www.bzchaxun.com/" in after
+
+
 def test_a_record_that_is_a_link_inside_the_catalog_stays_a_link(root: Path, client: TestClient) -> None:
     # the save renamed a regular file over the link: the link was gone and the file it led to kept the old text
     path = root / RECORD

@@ -112,6 +112,11 @@ def _lead(seq: CommentedSeq, rest: str) -> None:
     held = seq.ca.comment
     if held and len(held) > 1 and isinstance(held[1], list):
         held[1].extend(tokens)  # the list its parent key shares
+    elif held and isinstance(held[0], CommentToken) and isinstance(held[0].value, str):
+        # `key:  # note` holds the lines below it in its own token (shared with the key): a list of lines of the
+        # list's own was written over by the key's empty one, and the lines were lost
+        own = held[0].value
+        held[0].value = (own if own.endswith("\n") else own + "\n") + rest
     else:
         seq.ca.comment = [None, tokens]
 
