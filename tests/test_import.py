@@ -447,6 +447,24 @@ def test_replaced_by_is_completed(catalog: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stdout
 
 
+def test_replaced_by_completed_in_an_existing_file_goes_above_the_next_keys_heading(
+    catalog: Path, tmp_path: Path
+) -> None:
+    # appended to the list as ruamel appends, the new code went below the heading of the key after the list
+    existing = catalog / "records/national/GB-T-29118-2012.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text("code: GB/T 29118-2012\ntitle: 节约型机关评价导则\nstatus: 废止\neffective: 2013-06-01\n"
+                        "abolished: 2024-04-01\nreplaced_by:\n  - GB/T 29118-2020  # 征求意见稿\n\n# —— 备注 ——\nnote: n\n",
+                        encoding="utf-8")
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([["GB/T 29118-2023", "节约型机关评价导则", "现行", "2024-04-01", "GB/T 29118-2012"]],
+                                 headers=["标准号", "标准名称", "状态", "实施日期", "代替标准"]))
+    code, out, err = run(str(source), "--into", str(catalog), "--update")
+    assert code == 0, out + err
+    assert existing.read_text(encoding="utf-8").endswith(
+        "replaced_by:\n  - GB/T 29118-2020  # 征求意见稿\n  - GB/T 29118-2023\n\n# —— 备注 ——\nnote: n\n")
+
+
 def test_a_thousand_rows_with_a_progress_bar(
     catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

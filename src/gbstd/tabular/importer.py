@@ -495,7 +495,7 @@ def _link_replaced_by(
             codes = [*old_codes, new_code]
             existing_seq = target.doc.get("replaced_by")
             if isinstance(existing_seq, list) and existing_seq:
-                existing_seq.append(yaml_value("replaced_by", new_code))  # in place: comments stay put
+                append_item(existing_seq, yaml_value("replaced_by", new_code))  # above the next key's heading
             else:
                 insert_in_order(target.doc, "replaced_by", yaml_value("replaced_by", codes))
             if target.outcome.action is not Action.CREATE and "replaced_by" not in target.outcome.changed:
