@@ -11,7 +11,8 @@ class YamlSyntax(LoadRule):
     """YAML 语法错误 / YAML syntax error
 
     What it does:
-        The file is not valid YAML: an unclosed quote or bracket, a bad indent, a stray colon, or an alias (`*name`).
+        The file is not valid YAML: an unclosed quote or bracket, a bad indent, a stray colon, or an alias (`*name`);
+        or it holds what Python cannot read: a mapping as a key, an integer of more than 4300 digits.
 
     Why it matters:
         A file that cannot be parsed is invisible to every other check and to the reports.
