@@ -202,10 +202,15 @@ class Catalog:
     def resolve(self, raw: str) -> StandardCode | None:
         return try_parse(raw, self.config.catalog.internal_regex)
 
+    def key_for(self, raw: str) -> str:
+        """The ``by_code`` key a code typed in any spelling looks records up by: its canonical form, or the
+        text itself (stripped) when it is no code."""
+        code = self.resolve(raw)
+        return code.canonical if code else raw.strip()
+
     def get(self, raw: str) -> Record | None:
         """The record for a code in any spelling, or None."""
-        code = self.resolve(raw)
-        found = self.by_code.get(code.canonical if code else raw.strip())
+        found = self.by_code.get(self.key_for(raw))
         return found[0] if found else None
 
     def unread(self) -> list[str]:

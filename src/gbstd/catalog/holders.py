@@ -21,7 +21,7 @@ from gbstd.catalog.cache import Cache, cache_wanted
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import find_root, load_config
 from gbstd.catalog.loader import load_catalog, load_catalog_cached, record_rels
-from gbstd.model.code import CodeError, StandardCode, try_parse
+from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
 
 # Files the cache does not vouch for (changed or added since it was written) are loaded as they are; beyond
@@ -43,11 +43,12 @@ def load_holders(
     root = find_root(start)
     config = load_config(root)
     cache = Cache.open(root, config)
-    if not cache.directory.is_dir() or not cache_wanted():
-        return load_catalog(root, progress=progress, on_total=on_total)
+    if not cache.directory.is_dir() or not cache_wanted():  # no cache to pick files by: the whole catalog
+        return load_catalog_cached(root, progress=progress, on_total=on_total)
     rels = record_rels(root, config)
     known = cache.known_hashes(root, rels)
-    wanted = {_asked(raw, config) for raw in raw_codes}
+    asked = Catalog(root=root, config=config)  # as find_record looks a typed code up
+    wanted = {asked.key_for(raw) for raw in raw_codes}
     chosen: list[str] = []
     unknown = 0
     for rel in rels:
@@ -65,12 +66,6 @@ def load_holders(
     catalog = load_catalog(root, progress=progress, cache=cache, known=known, rels=chosen, positions=False)
     cache.save()
     return catalog
-
-
-def _asked(raw: str, config: Config) -> str:
-    """The key a code typed by the user looks records up by (``Catalog.resolve``, as ``find_record`` does)."""
-    code = try_parse(raw, config.catalog.internal_regex)
-    return code.canonical if code else raw.strip()
 
 
 def _held(data: Any, config: Config) -> str | None:

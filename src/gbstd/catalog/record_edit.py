@@ -42,8 +42,7 @@ class NeedsReformat(EditError):
 
 def find_record(catalog: Catalog, raw_code: str) -> Record:
     """The one record with this code (any spelling), or an :class:`EditError` saying why not."""
-    code = catalog.resolve(raw_code)
-    key = code.canonical if code else raw_code.strip()
+    key = catalog.key_for(raw_code)
     found = catalog.by_code.get(key, [])
     if not found:
         raise EditError(Text(

@@ -90,14 +90,7 @@ def named_file_problem(path: Path) -> Text | None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        if path.is_symlink():
-            try:
-                target = os.readlink(path)
-            except OSError:
-                target = "?"
-            return Text(f"链接指向的文件不存在：{path} → {target}",
-                        f"a link to nothing: {path} → {target}, which does not exist")
-        return Text(f"文件不存在：{path}", f"no such file: {path}")
+        return dangling_link(path) or Text(f"文件不存在：{path}", f"no such file: {path}")
     except OSError as exc:  # a file on the way that is not a directory, no permission, a link loop
         reason = exc.strerror or str(exc)
         return Text(f"无法读取 {path}：{reason}", f"cannot read {path}: {reason}")
@@ -106,3 +99,15 @@ def named_file_problem(path: Path) -> Text | None:
     if not stat.S_ISREG(info.st_mode):
         return Text(f"{path} 不是普通文件（设备、管道或套接字）", f"{path} is not a regular file (a device, pipe or socket)")
     return None
+
+
+def dangling_link(path: Path) -> Text | None:
+    """What to say of a path that is not there when it is a link (to nothing: it says where it leads, since
+    "no such file" sent users looking for the wrong thing); None when it is no link."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return Text(f"链接指向的文件不存在：{path} → {target}", f"a link to nothing: {path} → {target}, which does not exist")

@@ -28,6 +28,7 @@ from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.federation import load_union
 from gbstd.catalog.holders import load_holders
 from gbstd.catalog.loader import load_catalog_cached
+from gbstd.catalog.safe_read import dangling_link
 from gbstd.cli.leave import EXIT_ERROR  # the exit statuses live beside leave(); commands take them from here
 from gbstd.cli.leave import EXIT_FINDINGS as EXIT_FINDINGS
 from gbstd.cli.leave import EXIT_OK as EXIT_OK
@@ -238,14 +239,7 @@ def fail_if_missing(path: Path, lang: Lang) -> None:
     path is there, as a link: "no such path" sent users looking for the wrong thing)."""
     if path.exists():
         return
-    if path.is_symlink():
-        try:
-            target = os.readlink(path)
-        except OSError:
-            target = "?"
-        fail(Text(f"链接指向的文件不存在：{path} → {target}", f"a link to nothing: {path} → {target}, which does not exist"),
-             lang)
-    fail(Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
+    fail(dangling_link(path) or Text(f"路径不存在：{path}", f"no such path: {path}"), lang)
 
 
 def fail(message: Text, lang: Lang, code: int = EXIT_ERROR) -> NoReturn:
