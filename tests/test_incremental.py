@@ -214,6 +214,72 @@ def delete_file(root: Path, pick: int, value: int) -> None:
         paths[pick % len(paths)].unlink()
 
 
+def named_codes(root: Path) -> list[str]:
+    """Every code a record names (supersession, references, adoption, refinement), in file order."""
+    named = []
+    for path in records(root):
+        data = load(path)
+        for field in ("replaces", "replaced_by", "references", "adopts", "refines"):
+            named += [code for code in data.get(field) or [] if isinstance(code, str)]
+    return named
+
+
+def add_record(root: Path, pick: int, value: int) -> None:
+    """A new record file, a copy of another with its code changed: a code of its own, one another record holds,
+    one that others name but none holds, a new edition of a held code (an undated reference now means it), or
+    a code of its own that replaces or references a held one."""
+    paths = records(root)
+    data = load(paths[pick % len(paths)])
+    held = [code for code in (load(path).get("code") for path in paths) if isinstance(code, str)]
+    named = named_codes(root) or held
+    choice = value % 6
+    if choice == 0:
+        data["code"] = f"DB41/T {5100 + value % 50}-2021"
+    elif choice == 1:
+        data["code"] = held[value % len(held)]
+    elif choice == 2:
+        data["code"] = named[value % len(named)]
+    elif choice == 3:
+        data["code"] = held[value % len(held)].rsplit("-", 1)[0] + "-2029"
+    else:
+        data["code"] = f"DB41/T {5200 + value % 50}-2024"
+        field = "replaces" if choice == 4 else "references"
+        data[field] = [held[value // 7 % len(held)]]
+        if choice == 4:
+            data["status"], data["effective"] = "现行", "2024-06-01"
+    if value % 4 == 0:  # sometimes a title of its own
+        data["title"] = f"第{value}号新增主题之{('甲', '乙')[value % 2]}规范"
+    dump(paths[pick % len(paths)].parent / f"added-{value % 50}.yaml", data)
+
+
+def delete_named(root: Path, pick: int, value: int) -> None:
+    """A record that others name goes (a supersession target, a referenced standard), or any when none is."""
+    named = set(named_codes(root))
+    paths = records(root)
+    holders = [path for path in paths if load(path).get("code") in named] or paths
+    if len(paths) > 5:
+        holders[pick % len(holders)].unlink()
+
+
+def move_record(root: Path, pick: int, value: int) -> None:
+    """A record file renamed or moved to another folder (``git mv``): removed at one path, added at another."""
+    paths = records(root)
+    path = paths[pick % len(paths)]
+    folder = paths[value % len(paths)].parent
+    path.rename(folder / f"moved-{value % 50}-{path.name}")
+
+
+def add_invalid(root: Path, pick: int, value: int) -> None:
+    """A new file in records/ that is no valid record (no title, or a bad status)."""
+    paths = records(root)
+    data = load(paths[pick % len(paths)])
+    if value % 2:
+        data.pop("title", None)
+    else:
+        data["status"] = "不存在的状态"
+    dump(paths[pick % len(paths)].parent / f"invalid-{value % 20}.yaml", data)
+
+
 def break_yaml(root: Path, pick: int, value: int) -> None:
     path = records(root)[pick % len(records(root))]
     path.write_text(("code: [unclosed\n", "", "title: 1\n\tbad: tab\n")[value % 3], encoding="utf-8")
@@ -315,6 +381,41 @@ def test_changed_since_through_the_cache_equals_a_run_without_it(
         # the text report too: its summary counts the files reported on
         assert lint_bytes(root, "text", "--changed-since", since, as_of=day) == lint_bytes(
             root, "text", "--changed-since", since, "--no-cache", as_of=day), said
+
+
+COME_AND_GO = [add_record, add_record, delete_named, delete_file, move_record, add_invalid, edit_reference, edit_title,
+               edit_comment, another_day]
+comings_and_goings = st.lists(
+    st.tuples(st.sampled_from(COME_AND_GO), st.integers(0, 1000), st.integers(0, 1000)), min_size=1, max_size=5
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(comings_and_goings)
+def test_incremental_equals_cold_after_records_come_and_go(
+    pristine: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, edits: list[Any]
+) -> None:
+    """Record files added, removed and moved: each catalog-wide rule re-checks only the records the change
+    reaches (codes held twice, targets that appear or go, new editions, supersession links) and finds what a
+    cold run finds."""
+    equals_cold_after(pristine, tmp_path_factory, monkeypatch, edits)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(comings_and_goings)
+def test_records_that_come_and_go_with_the_d_rules_in_a_child(
+    pristine: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, edits: list[Any]
+) -> None:
+    import os
+
+    import gbstd.engine as engine
+    import gbstd.lint_standby as lint_standby
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the child runs only with two or more cores")
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 0)
+    equals_cold_after(pristine, tmp_path_factory, monkeypatch, edits)
 
 
 def equals_cold_after(

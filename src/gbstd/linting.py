@@ -610,7 +610,8 @@ def _incremental(
         rel: cached_record(cache, root, rel, entry.sha, config)
         for rel in changed if (entry := state.files.get(rel)) is not None
     }
-    added_or_removed = bool(removed) or len(before) < len(changed)
+    added = frozenset(rel for rel in changed if rel not in before)
+    gone = {rel: cached_record(cache, root, rel, state.files[rel].sha, config) for rel in removed}
     for rel in [*removed, *changed]:  # parsed data of contents no longer in the catalog
         if (entry := state.files.get(rel)) is not None and entry.sha != hashes.get(rel):
             cache.forget_parsed(entry.sha)
@@ -653,7 +654,7 @@ def _incremental(
     read_day = set(ctx.dated)
     if stale or redated:  # a rule reads what changed: run it on the whole catalog (parsed files from the cache)
         # a rule that read another day holds no findings it could keep: it re-checks every record
-        changes = Changes(before, added_or_removed, frozenset(state.rules) - other_day)
+        changes = Changes(before, bool(added or gone), frozenset(state.rules) - other_day, added, gone)
         try:
             moved, loaded, rerun_read = _rerun(
                 root, config, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes, rels,

@@ -110,9 +110,9 @@ def _changed(files: set[str], was: dict[str, Kept], now: dict[str, Kept], ctx: R
     memo's, is the one the state holds (a title edit re-scores components of thousands of records in a national
     catalog, and a few hundred of their findings change: the state's entries of the others need no reading)."""
     changes = ctx.changes
-    if changes is None or changes.added_or_removed:
-        return files
-    edited = set(changes.before)
+    if changes is None or (changes.added_or_removed and not (changes.added or changes.removed)):
+        return files  # records came or went, and which is not known
+    edited = changes.rels
     found = set()
     for rel in files:
         old, new = was.get(rel), now.get(rel)

@@ -12,13 +12,14 @@ import datetime as dt
 import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog, ProjectRecord, Record
 from gbstd.catalog.lineage import Lineage
+from gbstd.catalog.naming import Reach
 from gbstd.coverage import SubjectIndex, SystemSummary, summarize
 from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
@@ -92,21 +93,34 @@ REMADE_UNKNOWN: frozenset[str] = frozenset({""})
 class Changes:
     """What an incremental lint run changed since the run whose findings the lint state holds: each record file
     edited in place as that run read it (None: not known), whether files were added or removed besides, and the
-    catalog-wide rules whose findings of every file the state holds."""
+    catalog-wide rules whose findings of every file the state holds. ``added`` and ``removed`` name those files
+    (a removed one as that run read it, None: not known) when the run knows them; a change that says only that
+    files came or went (``added_or_removed`` with neither) lets no rule narrow its work."""
 
     before: Mapping[str, Record | None]
     added_or_removed: bool
     held: frozenset[str]
+    added: frozenset[str] = frozenset()
+    removed: Mapping[str, Record | None] = field(default_factory=dict)
 
-    def pairs(self, catalog: Catalog) -> list[tuple[Record, Record]] | None:
-        """Each edited record as it was and as it is; None when that is not known of every change."""
-        if self.added_or_removed:
+    @property
+    def rels(self) -> set[str]:
+        """Every record file edited, added or removed."""
+        return {*self.before, *self.added, *self.removed}
+
+    def sides(self, catalog: Catalog) -> list[tuple[Record | None, Record | None]] | None:
+        """Each changed record as it was and as it is, None on the side where it is no record (added, removed,
+        or not a valid record there); None when a side that was a record is not known."""
+        if self.added_or_removed and not (self.added or self.removed):
             return None
-        now = {record.rel: record for record in catalog.records if record.rel in self.before}
-        found = [(old, now.get(rel)) for rel, old in self.before.items()]
-        if any(old is None or new is None for old, new in found):
-            return None
-        return found  # type: ignore[return-value]  # checked above
+        if any(old is None for old in (*self.before.values(), *self.removed.values())):
+            return None  # the state's run read a record there (or a file that was none): not known which
+        wanted = {*self.before, *self.added}
+        now = {record.rel: record for record in catalog.records if record.rel in wanted}
+        found: list[tuple[Record | None, Record | None]] = [(old, now.get(rel)) for rel, old in self.before.items()]
+        found += [(None, now[rel]) for rel in sorted(self.added) if rel in now]
+        found += [(old, None) for old in self.removed.values()]
+        return found
 
 
 class RuleContext:
@@ -182,6 +196,20 @@ class RuleContext:
                                                                list(self.review_states.values())))
 
     @cached_property
+    def code_reach(self) -> set[str] | None:
+        """The record files that the changes (``changes``) reach through codes (:class:`Reach`), every changed
+        file among them; None when not every changed record is known as it was."""
+        sides = self.changes.sides(self.catalog) if self.changes is not None else None
+        if sides is None or self.changes is None:
+            return None
+        versions = [version for pair in sides for version in pair if version is not None]
+        return self.reach.of(versions) | self.changes.rels
+
+    @cached_property
+    def reach(self) -> Reach:
+        return Reach(self.catalog, self.lineage)
+
+    @cached_property
     def subjects(self) -> SubjectIndex:
         return SubjectIndex(self.catalog)
 
@@ -249,6 +277,33 @@ class Rule(ABC):
     # Whether the rule reports in record files (False: projects or plans only, so a re-run leaves every
     # record's findings as they were).
     on_records: ClassVar[bool] = True
+    # Whether the rule reads of other records only what codes lead to (a record's own code, the codes it names
+    # and that name it, their supersession chains: catalog.naming): an incremental run then re-checks with it
+    # only the records its changes reach (RuleContext.code_reach).
+    follows_codes: ClassVar[bool] = False
+
+    def narrowed(self, ctx: RuleContext) -> frozenset[str] | None:
+        """The record files to check again after an incremental run's changes (``ctx.changes``), when not every
+        one: those whose findings the changes can alter (:meth:`affected`), noted in ``ctx.remade`` (the
+        others' files keep the findings the lint state holds). None: every record."""
+        changes = ctx.changes
+        affected = self.affected(ctx, changes) if changes is not None and self.code in changes.held else None
+        if affected is None:
+            return None
+        ctx.remade[self.code] = only = frozenset(affected)
+        return only
+
+    def records_to_check(self, ctx: RuleContext) -> list[Record]:
+        """Every record, or those :meth:`narrowed` leaves."""
+        only = self.narrowed(ctx)
+        if only is None:
+            return ctx.catalog.records
+        return [record for record in ctx.catalog.records if record.rel in only]
+
+    def affected(self, ctx: RuleContext, changes: Changes) -> set[str] | None:
+        """The record files whose findings ``changes`` can alter: those they reach through codes for a rule
+        that ``follows_codes``; None (any of them) for the others, unless they say otherwise."""
+        return ctx.code_reach if self.follows_codes else None
 
     @abstractmethod
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
@@ -288,20 +343,6 @@ class RecordRule(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for record in self.records_to_check(ctx):
             yield from self.check_record(record, ctx)
-
-    def records_to_check(self, ctx: RuleContext) -> list[Record]:
-        """Every record; after an incremental run's changes (``ctx.changes``) only those whose findings the
-        changes can alter (:meth:`affected`), the others' files keeping theirs (``ctx.remade``)."""
-        changes = ctx.changes
-        affected = self.affected(ctx, changes) if changes is not None and self.code in changes.held else None
-        if affected is None:
-            return ctx.catalog.records
-        ctx.remade[self.code] = frozenset(affected)
-        return [record for record in ctx.catalog.records if record.rel in affected]
-
-    def affected(self, ctx: RuleContext, changes: Changes) -> set[str] | None:
-        """The record files whose findings ``changes`` can alter; None (the default): any of them."""
-        return None
 
     @abstractmethod
     def check_record(self, record: Record, ctx: RuleContext) -> Iterable[Finding]:

@@ -31,12 +31,15 @@ class DuplicateCode(Rule):
 
     code = "C008"
     reads = frozenset({"code"})  # codes only (a record's member comes from its path)
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "duplicate-code"
     summary = Text("同一标准号出现在多个文件中", "the same code in two files")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        only = self.narrowed(ctx)
+        keys = None if only is None else {record.key for record in ctx.catalog.records if record.rel in only}
         for key, records in ctx.catalog.by_code.items():
-            if len(records) < 2:
+            if len(records) < 2 or (keys is not None and key not in keys):
                 continue
             if len({record.member for record in records}) > 1:
                 yield self._across_members(key, records)

@@ -63,7 +63,7 @@ class DuplicateTitle(Rule):
                 if only is None or group in only:
                     groups[group].append(record)
         if only is not None and changes is not None:  # the others' findings stay the lint state's (ctx.remade)
-            ctx.remade[self.code] = frozenset({r.rel for records in groups.values() for r in records} | {*changes.before})
+            ctx.remade[self.code] = frozenset({r.rel for records in groups.values() for r in records} | changes.rels)
         for records in groups.values():
             if len(records) < 2:
                 continue
@@ -79,19 +79,23 @@ class DuplicateTitle(Rule):
                                                f"same title as {listed} ({where.en})"), ("title",), key=False)
 
     def _affected_groups(self, ctx: RuleContext, changes: Changes) -> set[tuple[object, object, str]] | None:
-        """The groups (tier, region, title) the edited records were or are in: only their members' findings can
-        change. None (every group) when an edit changed a code or a supersession link (which codes are related
-        is the whole chain's)."""
-        pairs = changes.pairs(ctx.catalog)
-        if pairs is None:
+        """The groups (tier, region, title) the changed records were or are in: only their members' findings can
+        change. None (every group) when an edit changed a code or a supersession link, or a record with a link
+        came or went (which codes are related is the whole chain's)."""
+        sides = changes.sides(ctx.catalog)
+        if sides is None:
             return None
         groups = set()
-        for old, new in pairs:
-            if old.key != new.key or old.standard.replaces != new.standard.replaces or (
+        for old, new in sides:
+            versions = [version for version in (old, new) if version is not None]
+            if old is None or new is None:
+                if any(version.standard.replaces or version.standard.replaced_by for version in versions):
+                    return None
+            elif old.key != new.key or old.standard.replaces != new.standard.replaces or (
                 old.standard.replaced_by != new.standard.replaced_by
             ):
                 return None
-            groups |= {_group(version) for version in (old, new) if version.status is not Status.ABOLISHED}
+            groups |= {_group(version) for version in versions if version.status is not Status.ABOLISHED}
         return groups
 
 

@@ -30,6 +30,7 @@ class SupersessionTarget(RecordRule):
 
     code = "C010"
     reads = frozenset({"code", "lineage"})  # replaces/replaced_by against the codes held
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "supersession-target"
     summary = Text("代替关系指向不存在的标准", "replaces or replaced_by points nowhere")
     severity = Severity.WARNING

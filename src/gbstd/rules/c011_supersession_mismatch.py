@@ -34,6 +34,7 @@ class SupersessionMismatch(RecordRule):
 
     code = "C011"
     reads = frozenset({"code", "lineage"})  # both ends' replaces/replaced_by
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "supersession-mismatch"
     summary = Text("代替关系两端不一致", "replaces and replaced_by disagree")
 

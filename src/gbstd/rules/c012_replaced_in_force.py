@@ -32,6 +32,7 @@ class ReplacedInForce(RecordRule):
 
     code = "C012"
     reads = frozenset({"code", "lineage", "status", "dates"})  # successors' effective dates, own status and abolition
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "replaced-in-force"
     summary = Text("被代替的标准仍然现行", "a replaced standard is still in force")
 

@@ -31,10 +31,12 @@ class SupersessionCycle(Rule):
 
     code = "C013"
     reads = frozenset({"code", "lineage"})  # the supersession graph
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "supersession-cycle"
     summary = Text("代替关系成环", "supersession cycle")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        self.narrowed(ctx)  # the cycles are the whole graph's; a cycle that changed lies within the changes' reach
         for cycle in ctx.lineage.cycles():
             chain = " → ".join([*cycle, cycle[0]])
             for key in cycle:

@@ -34,6 +34,7 @@ class ReferenceAbolished(RecordRule):
 
     code = "C014"
     reads = frozenset({"code", "status", "refs", "lineage"})  # references, targets' status and successors
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "reference-abolished"
     summary = Text("现行标准引用了已废止的标准", "an in-force standard references an abolished one")
     severity = Severity.WARNING

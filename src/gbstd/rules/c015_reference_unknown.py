@@ -32,6 +32,7 @@ class ReferenceUnknown(RecordRule):
 
     code = "C015"
     reads = frozenset({"code", "status", "refs"})  # references against the codes held
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "reference-unknown"
     summary = Text("引用的标准不在目录中", "a reference to an unknown standard")
     severity = Severity.INFO

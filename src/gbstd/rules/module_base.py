@@ -28,6 +28,7 @@ class ModuleRule(Rule):
 
     # the system summary: modules, statuses and dates, review states (zombies), what is being made
     reads = frozenset({"code", "status", "dates", "module", "lineage", "making", "reviews"})
+    on_records = False  # findings in system.yaml only
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if ctx.catalog.system is None or ctx.catalog.system_rel is None:

@@ -37,6 +37,7 @@ class ReviewReviseNoSuccessor(RecordRule):
 
     code = "R005"
     reads = frozenset({"code", "status", "dates", "lineage", "making", "reviews"})  # review states and successors
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "review-revise-no-successor"
     summary = Text("复审结论为修订但无修订版", "reviewed as revise, no revised standard")
     severity = Severity.WARNING

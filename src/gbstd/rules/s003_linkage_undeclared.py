@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.naming import edition_stem
 from gbstd.catalog.references import resolve_reference
 from gbstd.coverage import reaches, show_terms
 from gbstd.findings import Finding, Severity
@@ -85,20 +86,29 @@ class LinkageUndeclared(RecordRule):
             yield from self._check(record, ctx, pieces)
 
     def affected(self, ctx: RuleContext, changes: Changes) -> set[str] | None:
-        """The edited records, and the lower-tier records that one of them covers (as it was or as it is: same
+        """The changed records, and the lower-tier records that one of them covers (as it was or as it is: same
         module, a shared subject term, upper-tier to them) — their lists of upper standards, and the titles
-        those lists show, may change. None (every record) when an edit changed a code or a declaration
-        (``linked_keys`` follows declarations through other records) or a code is held twice (which of two
-        records an index meets first is the catalog's order)."""
-        pairs = changes.pairs(ctx.catalog)
-        if pairs is None:
+        those lists show, may change. None (every record) when an edit changed a code or a declaration, or a
+        record that another names came or went (``linked_keys`` follows declarations through other records),
+        or a code is held twice (which of two records an index meets first is the catalog's order)."""
+        sides = changes.sides(ctx.catalog)
+        if sides is None:
             return None
-        affected = set(changes.before)
+        by_code = ctx.catalog.by_code
         uppers: list[Record] = []
-        for old, new in pairs:
-            if old.key != new.key or declared(old) != declared(new) or len(ctx.catalog.by_code.get(new.key, ())) > 1:
-                return None
-            uppers += [v for v in (old, new) if v.status is Status.IN_FORCE and v.standard.module]
+        for old, new in sides:
+            if old is not None and new is not None:
+                if old.key != new.key or declared(old) != declared(new) or len(by_code.get(new.key, ())) > 1:
+                    return None
+            else:
+                version = old or new
+                assert version is not None  # sides never pairs two absences
+                held = len(by_code.get(version.key, ())) - (new is not None)
+                named = ctx.reach.named_by(version.key) or ctx.reach.named_by(edition_stem(version.key))
+                if held or named:
+                    return None
+            uppers += [v for v in (old, new) if v is not None and v.status is Status.IN_FORCE and v.standard.module]
+        affected = changes.rels
         if not uppers:
             return affected
         subjects = ctx.subjects

@@ -38,6 +38,7 @@ class LinkageTarget(Rule):
 
     code = "S004"
     reads = frozenset({"code", "status", "refs", "lineage"})  # adopts/refines targets' tier, status and successors
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "linkage-target"
     summary = Text(
         "衔接声明指向已废止、未知或非上级的标准",
@@ -90,7 +91,7 @@ class LinkageTarget(Rule):
                     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for record in ctx.catalog.records:
+        for record in self.records_to_check(ctx):
             standard = record.standard
             if record.status is Status.ABOLISHED or not (standard.adopts or standard.refines):
                 continue

@@ -80,6 +80,7 @@ class ProcessIncomplete(Rule):
 
     code = "S006"
     reads = frozenset({"code", "status", "dates", "making"})  # making histories and publication dates by tier and region
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "process-incomplete"
     summary = Text(
         "发布的标准未走完规定的制定程序", "a standard was published without the stages its process requires"
@@ -87,11 +88,12 @@ class ProcessIncomplete(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        records = self.records_to_check(ctx)  # first: an incremental run learns which records this re-checked
         system = ctx.catalog.system
         if system is None or not system.process:
             return
         made_by = ctx.project_of_record
-        for record in ctx.catalog.records:
+        for record in records:
             standard = record.standard
             for requirement in system.process:
                 if not requirement.applies(record.tier, record.region, standard.published):

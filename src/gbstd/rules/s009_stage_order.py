@@ -62,6 +62,7 @@ class StageOrder(Rule):
 
     code = "S009"
     reads = frozenset({"code", "dates", "making"})  # projects' and records' making histories
+    follows_codes = True  # other records only through codes: re-checks the records a change reaches
     name = "stage-order"
     summary = Text("制定阶段日期倒置或重复", "stage dates run backwards, or a stage is recorded twice")
 
@@ -69,7 +70,7 @@ class StageOrder(Rule):
         for entry in ctx.catalog.projects:
             for index, message in order_problems(entry.project.history):
                 yield self.at_project(entry, message, ("history", index, "date"), key=False)
-        for record in ctx.catalog.records:
+        for record in self.records_to_check(ctx):
             making = record.standard.making
             if making is None:
                 continue
