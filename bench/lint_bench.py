@@ -14,6 +14,8 @@ a child process:
   lint warm          the same again, nothing changed
   1 changed: comment one record file edited (a comment appended: its content hash changes, no field does)
   1 changed: title   one record's title edited (re-runs the rules that read titles, duplicates included)
+  1 added            a record file added (a copy of one with a code of its own: every catalog-wide rule again)
+  1 removed          that file removed again
   next day           the run of a later day (``--as-of`` + 1: every rule again, every file from the cache)
   lint -D cold       ``gbstd lint --ignore D`` with an empty cache
   fmt --check cold   ``gbstd fmt --check`` with an empty cache
@@ -38,6 +40,7 @@ import compileall
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -212,8 +215,8 @@ class Rounds:
 
 
 # A tree's rows in the order they run in a round (the figures are reported in this order too).
-TREE_ROWS = ("lint cold", "lint warm", "1 changed: comment", "1 changed: title", "next day", "lint -D cold",
-             "fmt --check cold", "fmt --check warm")
+TREE_ROWS = ("lint cold", "lint warm", "1 changed: comment", "1 changed: title", "1 added", "1 removed", "next day",
+             "lint -D cold", "fmt --check cold", "fmt --check warm")
 
 
 class Tree:
@@ -229,6 +232,7 @@ class Tree:
         self.fmt = [sys.executable, "-m", "gbstd", "fmt", "--check", str(root)]
         self.victim = sorted((root / "records").rglob("*.yaml"))[0]
         self.original = self.victim.read_bytes()
+        self.added = self.victim.with_name("bench-added.yaml")
         self.counter = iter(range(10**6))
 
     def clear(self) -> None:
@@ -245,8 +249,18 @@ class Tree:
             f"{line.rstrip()}（第{number}次修改）\n" if line.startswith("title:") else line for line in lines
         ), encoding="utf-8")
 
+    def add_record(self) -> None:
+        """A copy of the edited record with a code no generated record has (same title: a duplicate)."""
+        number = 900_000 + next(self.counter)
+        text = self.original.decode("utf-8")
+        self.added.write_text(re.sub(r"(?m)^(code: \S+ )\d+", rf"\g<1>{number}", text, count=1), encoding="utf-8")
+
+    def remove_added(self) -> None:
+        self.added.unlink(missing_ok=True)
+
     def restore(self) -> None:
         self.victim.write_bytes(self.original)
+        self.remove_added()
         self.clear()
 
     def run_round(self, rounds: Rounds, day: int, cold_only: bool) -> None:
@@ -260,6 +274,8 @@ class Tree:
             measure("lint warm", self.lint)
             measure("1 changed: comment", self.lint, self.comment)
             measure("1 changed: title", self.lint, self.title)
+            measure("1 added", self.lint, self.add_record)
+            measure("1 removed", self.lint, self.remove_added)
             at = self.lint.index("--as-of") + 1
             measure("next day", [*self.lint[:at], (AS_OF + dt.timedelta(days=day)).isoformat(), *self.lint[at + 1:]])
         measure("lint -D cold", [*self.lint, "--ignore", "D"], self.clear)
@@ -416,8 +432,9 @@ def print_table(table: list[tuple[int, str, str, Run, float]]) -> None:
         if warm is None:
             continue
         print(f"  warm / cold            = {warm.wall / cold.wall:5.2f}   (target ≤ 0.2{rounds_ratio(warm, cold)})")
-        for edit in ("comment", "title"):
-            one = rows.get((n, "after", f"1 changed: {edit}"))
+        for edit, row in (("comment", "1 changed: comment"), ("title", "1 changed: title"), ("added", "1 added"),
+                          ("removed", "1 removed")):
+            one = rows.get((n, "after", row))
             if one is not None:
                 print(f"  1 changed ({edit}) / cold = {one.wall / cold.wall:5.2f}   "
                       f"(target ≤ 0.3 at 10 000; ≤ 5 s at 100 000: {one.wall:.1f} s{rounds_ratio(one, cold)})")

@@ -133,3 +133,53 @@ def test_suppressions_hold_when_the_last_result_is_gone(tmp_path: Path) -> None:
     incremental = lint_json(root)
     assert incremental == lint_json(root, "--no-cache")
     assert not any(silenced in line for line in s003(incremental))
+
+
+@pytest.fixture
+def c010_checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The records C010 (a rule that follows codes) checked in this process."""
+    from gbstd.rules.c010_supersession_target import SupersessionTarget
+
+    seen: list[str] = []
+    real = SupersessionTarget.check_record
+
+    def spy(self: SupersessionTarget, record: Any, ctx: Any) -> Any:
+        seen.append(record.rel)
+        return real(self, record, ctx)
+
+    monkeypatch.setattr(SupersessionTarget, "check_record", spy)
+    return seen
+
+
+def test_an_added_record_that_nothing_names_is_the_only_one_rechecked(tmp_path: Path, c010_checked: list[str]) -> None:
+    """A new record with a code of its own: the rules that follow codes check it alone (a full re-run checked
+    all 46), and every finding is a cold run's."""
+    root = copy_sample(tmp_path)
+    lint_json(root)
+    data = load(root / UPPER)
+    data["code"] = "GB/T 90001-2025"
+    dump(root / "records/national/GB-T-90001-2025.yaml", data)
+    _, rechecked = relint(root, c010_checked)
+    assert rechecked == {"records/national/GB-T-90001-2025.yaml"}
+
+
+def test_a_removed_supersession_target_rechecks_the_records_on_its_chain(tmp_path: Path, c010_checked: list[str]) -> None:
+    """The 2023 edition goes: the 2012 edition's replaced_by now points nowhere (C010), and it is re-checked;
+    records off that chain are not."""
+    root = copy_sample(tmp_path)
+    lint_json(root)
+    (root / "records/national/GB-T-29118-2023.yaml").unlink()
+    incremental, rechecked = relint(root, c010_checked)
+    assert "records/national/GB-T-29118-2012.yaml" in rechecked
+    assert len(rechecked) < len(records(root)) // 2
+    assert any('"C010"' in line and "GB-T-29118-2012" in line for line in incremental)
+
+
+def test_a_moved_record_file_equals_a_cold_run(tmp_path: Path, c010_checked: list[str]) -> None:
+    """Renamed (``git mv``): gone at one path, added at another; the findings follow the file."""
+    root = copy_sample(tmp_path)
+    lint_json(root)
+    (root / UPPER).rename(root / "records/local/moved.yaml")
+    incremental, rechecked = relint(root, c010_checked)
+    assert {"records/local/moved.yaml"} <= rechecked < set(map(str, (p.relative_to(root).as_posix() for p in records(root))))
+    assert any("records/local/moved.yaml" in line for line in incremental)

@@ -8,7 +8,8 @@ Findings are kept, before suppression and positions, in three scopes:
 - catalog: the findings of every other rule, keyed by a digest of what it reads of all records — per record
   a digest of each group of fields in :data:`FACT_GROUPS` — so an edit that changes no group a rule reads
   (a comment, a review date for a rule that does not read reviews) reuses its findings, and any change to
-  the set of records (added, deleted, renamed) runs it again.
+  the set of records (added, deleted, renamed) runs it again — on the records the change can reach, for a
+  rule that can tell which (``Rule.affected``: through codes for most, titles for C009, subjects for S003).
 
 The system, notes, projects and plans are few: they are read on every run, and any change to them re-runs
 everything. Another ``as_of`` (the next day's run) re-runs only the rules whose findings read the day
