@@ -731,6 +731,21 @@ def test_a_name_holding_a_separator_survives_export_and_a_fresh_import(
     assert code == 0 and out.count("无变化:") == 2
 
 
+def test_codes_separated_as_people_type_them_come_through_whole(catalog: Path, tmp_path: Path) -> None:
+    # a space, a fullwidth space or ﹔ between two codes left one item, kept as typed ("GB/T 1.1-2020 GB/T
+    # 20000.1-2014"): a reference nothing resolves, and a replaced standard never marked replaced_by
+    table = tmp_path / "t.csv"
+    table.write_bytes(csv_bytes([["GB/T 9-2020", "机关保洁规范", "2020-10-01",
+                                  "GB/T 9.1-2010\u3000GB/T 9.2-2012﹔GB/T 9.3-2014 idt ISO 9.3",
+                                  "GB/T 1.1-2020 GB/T 20000.1-2014 和 T/CAGA 101-2022"]],
+                                headers=["标准号", "标准名称", "实施日期", "代替标准", "引用标准"]))
+    code, out, err = run(str(table), "--into", str(catalog))
+    assert code == 0, out + err
+    standard = load_catalog(catalog).get("GB/T 9-2020").standard  # type: ignore[union-attr]
+    assert standard.replaces == ["GB/T 9.1-2010", "GB/T 9.2-2012", "GB/T 9.3-2014 idt ISO 9.3"]
+    assert standard.references == ["GB/T 1.1-2020", "GB/T 20000.1-2014", "T/CAGA 101-2022"]
+
+
 def test_a_hand_typed_cell_with_line_breaks_is_one_name_a_line_and_says_so(catalog: Path, tmp_path: Path) -> None:
     table = tmp_path / "t.csv"
     table.write_bytes(csv_bytes([["1", "101", "GB/T 9-2020", "机关保洁规范", "现行", "2020-05-01", "2020-10-01", "",

@@ -63,6 +63,31 @@ def test_lists() -> None:
     assert split_codes(None) == []
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "GB/T 1.1-2020 GB/T 20000.1-2014", "GB/T 1.1-2020\u3000GB/T 20000.1-2014", "GB/T 1.1-2020\tGB/T 20000.1-2014",
+        "GB/T 1.1-2020﹔GB/T 20000.1-2014", "GB/T 1.1-2020､GB/T 20000.1-2014", "GB/T 1.1-2020﹐GB/T 20000.1-2014",
+        "GB/T 1.1-2020\u2028GB/T 20000.1-2014", "GB/T 1.1-2020 和 GB/T 20000.1-2014", "GB/T 1.1-2020及GB/T 20000.1-2014",
+        "GB/T 1.1-2020 ； GB/T 20000.1-2014\n",
+    ],
+)  # fmt: skip
+def test_codes_are_split_where_one_ends_and_the_next_begins(cell: str) -> None:
+    # two codes with only a space (or a tab, a fullwidth space, 和, a small-form ﹔) between them were one item,
+    # kept as typed: a reference no code lookup could resolve
+    assert split_codes(cell) == ["GB/T 1.1-2020", "GB/T 20000.1-2014"]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["GB/T 1.1-2020", "GB/T 1.1 - 2020", "GB/T 19001-2016/ISO 9001:2015", "GB/T 19001-2016 idt ISO 9001:2015",
+     "DB4103 12-2019", "T/CAGA 101-2022", "GB/T 1.1-2020 标准化工作导则"],
+)  # fmt: skip
+def test_a_code_comes_through_whole(cell: str) -> None:
+    # its space, slash, dot and hyphen separate nothing; nor does a space before text that is not a code
+    assert split_codes(cell) == [cell]
+
+
 def test_a_names_cell_with_line_breaks_is_one_item_per_line() -> None:
     # "甲、乙联合" is one drafter: split on 、 it came back as two after export and import
     assert split_names("甲、乙联合课题组\n丙；丁") == ["甲、乙联合课题组", "丙；丁"]

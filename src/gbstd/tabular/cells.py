@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from gbstd.i18n import Text
+from gbstd.model.code import normalise_spelling
 
 CellValue = str | int | float | bool | dt.date | dt.datetime | None
 
@@ -89,9 +90,15 @@ def parse_date(value: CellValue) -> dt.date | None:
     )
 
 
-# Codes never contain commas or 、, so lists of codes split on every usual separator; names of
-# organisations may contain commas, so their lists split only on semicolons, 、 and line breaks.
-_CODE_SEPARATORS = re.compile(r"[;；、,，\n\r]+")
+# Codes never contain commas, 、, semicolons or line breaks (nor their fullwidth and small forms, ﹔ ､ ﹐), so lists
+# of codes split on each of them; names of organisations may contain commas, so their lists split only on
+# semicolons, 、 and line breaks.
+_CODE_SEPARATORS = re.compile(r"[;；﹔,，﹐、﹑､\n\r\t\v\f\x85\u2028\u2029]+")
+# A space is inside every code (GB/T 1.1-2020), but only before its number: one after a digit and before a
+# letter ends a code and starts the next (GB/T 1.1-2020 GB/T 2.2-2019), and so does 和, 及 or 与 there. Split
+# there only when the texts on both sides read as codes: GB/T 19001-2016 idt ISO 9001:2015 is one item.
+_CODE_GAP = re.compile(r"(?<=[0-9０-９])(?:\s*[和及与]\s*|\s+)(?=[A-Za-zＡ-Ｚａ-ｚ])")
+_CODE_SHAPE = re.compile(r"[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)? ?[0-9]+(?:\.[0-9]+)*(?:-[0-9]{2}(?:[0-9]{2})?)?")
 _NAME_SEPARATORS = re.compile(r"[;；、\n\r]+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NAME_SEPARATOR_CHARACTERS = ";；、"
@@ -101,7 +108,32 @@ NAME_JOINER = "、"
 
 
 def split_codes(value: CellValue) -> list[str]:
-    return [part.strip() for part in _CODE_SEPARATORS.split(cell_text(value)) if part.strip()]
+    """The codes of a list cell, each whole: split on the separators no code holds, and on a space (和, 及, 与)
+    only between two texts that read as codes."""
+    codes: list[str] = []
+    for part in _CODE_SEPARATORS.split(cell_text(value)):
+        if part := part.strip():
+            codes += _split_at_gaps(part)
+    return codes
+
+
+def _looks_like_code(text: str) -> bool:
+    return _CODE_SHAPE.fullmatch(normalise_spelling(text)) is not None
+
+
+def _split_at_gaps(text: str) -> list[str]:
+    pieces, start = [], 0
+    for gap in _CODE_GAP.finditer(text):
+        pieces += [text[start : gap.start()], gap.group()]
+        start = gap.end()
+    pieces.append(text[start:])
+    items = [pieces[0]]
+    for gap, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        if _looks_like_code(items[-1]) and _looks_like_code(piece):
+            items.append(piece)
+        else:  # not between two codes: the gap is part of the item
+            items[-1] += gap + piece
+    return items
 
 
 def names_per_line(value: CellValue) -> bool:
