@@ -746,6 +746,25 @@ def test_codes_separated_as_people_type_them_come_through_whole(catalog: Path, t
     assert standard.references == ["GB/T 1.1-2020", "GB/T 20000.1-2014", "T/CAGA 101-2022"]
 
 
+def test_a_code_with_a_colon_or_question_mark_is_written_so_lint_can_read_the_record(
+    catalog: Path, tmp_path: Path
+) -> None:
+    # an adopted standard's code names the international one (GB/T 19001-2016/ISO 9001:2015): written plain in
+    # the flow list, `[GB/T 19001-2016/ISO 9001:2015]`, the record was a YAML syntax error to lint (Y001)
+    table = tmp_path / "t.csv"
+    table.write_bytes(csv_bytes([["GB/T 9-2020", "机关保洁规范", "2020-10-01", "GB/T 19001-2016/ISO 9001:2015", "甲?乙"]],
+                                headers=["标准号", "标准名称", "实施日期", "引用标准", "起草单位"]))
+    assert run(str(table), "--into", str(catalog))[0] == 0
+    table.write_bytes(csv_bytes([["GB/T 9-2020", "机关保洁规范", "2020-10-01", "IEC 60601-1:2005", "丙:丁"]],
+                                headers=["标准号", "标准名称", "实施日期", "引用标准", "起草单位"]))
+    assert run(str(table), "--into", str(catalog), "--update")[0] == 0  # appended to the lists the file has
+    lint = runner.invoke(app, ["lint", str(catalog), "--format", "json", "--select", "Y", "--no-cache"])
+    assert lint.exit_code == 0 and json.loads(lint.stdout) == [], lint.output
+    standard = load_catalog(catalog).get("GB/T 9-2020").standard  # type: ignore[union-attr]
+    assert standard.references == ["GB/T 19001-2016/ISO 9001:2015", "IEC 60601-1:2005"]
+    assert standard.drafters == ["甲?乙", "丙:丁"]
+
+
 def test_a_hand_typed_cell_with_line_breaks_is_one_name_a_line_and_says_so(catalog: Path, tmp_path: Path) -> None:
     table = tmp_path / "t.csv"
     table.write_bytes(csv_bytes([["1", "101", "GB/T 9-2020", "机关保洁规范", "现行", "2020-05-01", "2020-10-01", "",

@@ -93,7 +93,10 @@ def yaml_value(key: str, value: Any) -> Any:
             # a block keeps lines as they read; a character a block cannot hold (a control character, a
             # carriage return: YAML would refuse or normalise it) needs the escapes of double quotes
             return DoubleQuotedScalarString(value) if _NOT_IN_BLOCK.search(value) else LiteralScalarString(value)
-        return DoubleQuotedScalarString(value) if _NOT_TEXT.match(value) else value
+        # an item of a flow list ([…]) holding ':' or '?' (GB/T 19001-2016/ISO 9001:2015) is a syntax error to
+        # libyaml, which lint reads with, when plain: quoted
+        flow_unsafe = key in FLOW_LISTS and (":" in value or "?" in value)
+        return DoubleQuotedScalarString(value) if flow_unsafe or _NOT_TEXT.match(value) else value
     if isinstance(value, (dt.date, bool, int, float)) or value is None:
         return value
     if isinstance(value, dict):
