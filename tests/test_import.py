@@ -765,6 +765,37 @@ def test_a_code_with_a_colon_or_question_mark_is_written_so_lint_can_read_the_re
     assert standard.drafters == ["甲?乙", "丙:丁"]
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_name_holding_a_line_break_is_said_at_export_and_kept_by_replace_lists(
+    catalog: Path, tmp_path: Path, suffix: str
+) -> None:
+    # a cell holds one name a line, so a name with a line break inside came back as two names: after a fresh
+    # import and after import --update --replace-lists, without a word
+    table = tmp_path / f"out{suffix}"
+    name = "国家机关事务管理局\n机关事务管理研究中心"
+    text = ("code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\neffective: 2022-04-15\nmodule: '101'\n"
+            'drafters:\n  - "国家机关事务管理局\\n机关事务管理研究中心"\n  - 河南省标准化研究院\n')
+    path = catalog / "records/national/GB-T-41568-2022.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    for lang, said in (("zh", "GB/T 41568-2022 起草单位：名称 '国家机关事务管理局\\n机关事务管理研究中心' 含换行，"
+                              "表格中一行一个名称，导入时会读作 2 个名称"),
+                       ("en", "GB/T 41568-2022 Drafters: the name '国家机关事务管理局\\n机关事务管理研究中心' holds a line "
+                              "break; the table holds one name a line, so an import reads it as 2 names")):
+        result = runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table), "--lang", lang])
+        assert result.exit_code == 0
+        assert said in " ".join(result.stderr.split()), result.stderr
+    code, out, err = run(str(table), "--into", str(catalog), "--update", "--replace-lists", "--force")
+    assert code == 0 and "无变化: records/national/GB-T-41568-2022.yaml" in out, out + err
+    assert path.read_text(encoding="utf-8") == text
+    if suffix == ".csv":  # a name added in the table: the list is replaced, the name with its line break kept
+        table.write_bytes(table.read_bytes().replace("河南省标准化研究院".encode(), "河南省标准化研究院\n郑州大学".encode()))
+        code, out, err = run(str(table), "--into", str(catalog), "--update", "--replace-lists", "--force")
+        assert code == 0 and "更新: records/national/GB-T-41568-2022.yaml" in out, out + err
+        assert load_catalog(catalog).get("GB/T 41568-2022").standard.drafters == [  # type: ignore[union-attr]
+            name, "河南省标准化研究院", "郑州大学"]
+
+
 def test_a_hand_typed_cell_with_line_breaks_is_one_name_a_line_and_says_so(catalog: Path, tmp_path: Path) -> None:
     table = tmp_path / "t.csv"
     table.write_bytes(csv_bytes([["1", "101", "GB/T 9-2020", "机关保洁规范", "现行", "2020-05-01", "2020-10-01", "",

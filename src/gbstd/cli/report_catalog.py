@@ -24,6 +24,7 @@ from gbstd.cli.common import (
     named_catalog,
     progress_bar,
     stderr,
+    warn,
 )
 from gbstd.cli.output_format import choose_format
 from gbstd.i18n import Text
@@ -88,6 +89,9 @@ def catalog(
         fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)
     loaded = load_union_or_fail(path, language, member, allow_missing)
     table = build_table(loaded.records, language, members=bool(loaded.members))
+    if chosen is not TableFormat.md:  # a table import reads back: what it would not read as the records say
+        for said in table.notes:
+            warn(said, language)
     if chosen is TableFormat.xlsx:
         with progress_bar("写入 XLSX writing" if language == "zh" else "writing XLSX", total=len(table.rows)) as bar:
             data: bytes | str = write_xlsx(table, language, _rows_then_saving(bar, len(table.rows), language))

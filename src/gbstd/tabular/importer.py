@@ -49,7 +49,14 @@ from gbstd.model.code import try_parse
 from gbstd.model.standard import Standard, Status
 from gbstd.tabular.cells import CellValue
 from gbstd.tabular.columns import COLUMN_BY_KEY, column_for, explicit_extra
-from gbstd.tabular.mapping import LIST_SPLITTERS, TABLE_FIELDS, CellProblem, RowRecord, row_to_record
+from gbstd.tabular.mapping import (
+    LIST_SPLITTERS,
+    TABLE_FIELDS,
+    CellProblem,
+    RowRecord,
+    names_kept_whole,
+    row_to_record,
+)
 from gbstd.tabular.readers import Table, TableError
 from gbstd.tabular.rendering import Pending, rendered
 
@@ -555,7 +562,10 @@ def merge_row(
         if name == "extra":
             changes.extend(_merge_extra(doc, before, row, force=force))
             continue
-        old_value, new_value = getattr(before, name), getattr(row, name)
+        old_value, new_value, raw = getattr(before, name), getattr(row, name), data[name]
+        if replace_lists and name in ("issuer", "drafters"):
+            # a name holding a line break comes back from its cell as one name a line: the same name
+            raw = new_value = names_kept_whole(old_value, new_value)
         if old_value == new_value:
             continue
         if isinstance(new_value, list) and not replace_lists:
@@ -585,7 +595,7 @@ def merge_row(
         change = FieldChange(name, old_value, new_value, None if force else held)
         changes.append(change)
         if change.held is None and doc is not None:
-            _set_field(doc, name, data[name])
+            _set_field(doc, name, raw)
     return changes
 
 

@@ -310,6 +310,32 @@ def _validate(out: RowRecord) -> None:
             out.problems.append(CellProblem(column.zh if column else name, reason))
 
 
+def names_a_cell_splits(standard: Standard) -> list[tuple[str, str, int]]:
+    """The 发布部门 and 起草单位 names holding a line break: a cell holds one name a line, so the table cannot keep
+    such a name whole — (column key, name, how many names an import reads it as)."""
+    return [(key, item, len(split_names(item))) for key in ("issuer", "drafters")
+            for item in getattr(standard, key) if names_per_line(item)]
+
+
+def names_kept_whole(old: list[str], new: list[str]) -> list[str]:
+    """``new`` (a names cell as read) with each run of names that is one of ``old``'s names holding a line break,
+    split by the cell, put back as that name: the table cannot say it otherwise."""
+    whole = {tuple(split_names(item)): item for item in old if names_per_line(item)}
+    if not whole:
+        return new
+    kept: list[str] = []
+    at = 0
+    while at < len(new):
+        found = next(((parts, item) for parts, item in whole.items() if tuple(new[at:at + len(parts)]) == parts), None)
+        if found is None:
+            kept.append(new[at])
+            at += 1
+        else:
+            kept.append(found[1])
+            at += len(found[0])
+    return kept
+
+
 def latest_review(standard: Standard) -> Any | None:
     reviews = list(getattr(standard, "reviews", None) or [])
     return max(reviews, key=lambda r: r.date) if reviews else None

@@ -11,14 +11,14 @@ import datetime as dt
 import io
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gbstd.catalog.catalog import Record
-from gbstd.i18n import Lang
+from gbstd.i18n import Lang, Text
 from gbstd.model.code import TIER_RANK
 from gbstd.tabular.cells import CellValue, cell_text
-from gbstd.tabular.columns import COLUMNS, MEMBER_HEADER, extra_header
-from gbstd.tabular.mapping import record_to_row
+from gbstd.tabular.columns import COLUMN_BY_KEY, COLUMNS, MEMBER_HEADER, extra_header
+from gbstd.tabular.mapping import names_a_cell_splits, record_to_row
 from gbstd.tabular.safety import markdown_text, neutralise_row
 from gbstd.undecodable import utf8_bytes
 
@@ -32,6 +32,8 @@ class CatalogTable:
     keys: list[str]  # column keys; extra columns are "extra:<header>"
     headers: list[str]
     rows: list[list[CellValue]]
+    # what the table cannot hold as the records do (a name holding a line break), for the command to say
+    notes: list[Text] = field(default_factory=list)
 
 
 def _sort_key(record: Record) -> tuple[str, int, str]:
@@ -57,7 +59,15 @@ def build_table(records: Iterable[Record], lang: Lang = "zh", members: bool = Fa
     keys = [c.key for c in COLUMNS] + [f"extra:{h}" for h in extra_headers]
     headers = [c.header(lang) for c in COLUMNS] + [extra_header(h, lang) for h in extra_headers]
     rows: list[list[CellValue]] = []
+    notes: list[Text] = []
     for number, record in enumerate(ordered, start=1):
+        for key, name, count in names_a_cell_splits(record.standard):
+            column = COLUMN_BY_KEY[key]
+            notes.append(Text(
+                f"{record.key} {column.zh}：名称 {name!r} 含换行，表格中一行一个名称，导入时会读作 {count} 个名称",
+                f"{record.key} {column.en}: the name {name!r} holds a line break; the table holds one name a line, "
+                f"so an import reads it as {count} names",
+            ))
         values = record_to_row(record.standard, record.code, lang)
         values["seq"] = number
         extra = record.standard.extra
@@ -67,7 +77,7 @@ def build_table(records: Iterable[Record], lang: Lang = "zh", members: bool = Fa
     if members:
         keys.insert(1, "member")
         headers.insert(1, MEMBER_HEADER[lang])
-    return CatalogTable(keys=keys, headers=headers, rows=rows)
+    return CatalogTable(keys=keys, headers=headers, rows=rows, notes=notes)
 
 
 def _text(value: CellValue) -> str:
