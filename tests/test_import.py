@@ -1100,3 +1100,43 @@ def test_a_missing_part_of_another_sheet_refuses_the_file_unless_a_sheet_is_name
     assert "其余工作表可用 --sheet 读取：明细表" in err
     assert run(str(source), "--into", str(catalog), "--sheet", "明细表")[0] == 0
     assert len(load_catalog(catalog).records) == 2
+
+
+def _edit_part(path: Path, part: str, edit: Callable[[str], str]) -> None:
+    """Rewrite the text of ``part`` in the XLSX at ``path``."""
+    with zipfile.ZipFile(path) as original:
+        members = [(info, original.read(info.filename)) for info in original.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            target.writestr(info, edit(data.decode("utf-8")).encode("utf-8") if info.filename == part else data)
+
+
+@pytest.mark.parametrize("damage", ["no relationship", "no id"])
+def test_a_sheet_the_workbook_cannot_find_is_named_exit_2(catalog: Path, tmp_path: Path, damage: str) -> None:
+    # a sheet whose relationship is not in xl/_rels/workbook.xml.rels was "cannot read XLSX file: 'rId1'"; one
+    # listed without an id was dropped by openpyxl with a Python warning only, and the next sheet imported
+    book = xlsx_book(ROWS)
+    book.create_sheet("其他").append(["标准号", "标准名称", "状态"])
+    book["其他"].append(["GB/T 9-2020", "别的标准", "现行"])
+    source = tmp_path / "damaged.xlsx"
+    book.save(source)
+    if damage == "no relationship":
+        _edit_part(source, "xl/_rels/workbook.xml.rels", lambda text: re.sub(r'<Relationship [^>]*Id="rId1"[^>]*/>', "", text))
+        said = ("gbstd: XLSX 文件 damaged.xlsx 已损坏：工作表“明细表”在 xl/_rels/workbook.xml.rels 中没有登记（rId1），找不到其内容",
+                "gbstd: XLSX file damaged.xlsx is damaged: sheet '明细表' has no entry (rId1) in xl/_rels/workbook.xml.rels, "
+                "so its part cannot be found")
+    else:
+        _edit_part(source, "xl/workbook.xml", lambda text: re.sub(r'(name="明细表"[^>]*?) r:id="rId1"', r"\1", text))
+        said = ("gbstd: XLSX 文件 damaged.xlsx 已损坏：工作表“明细表”在 xl/workbook.xml 中没有关系编号（r:id），找不到其内容",
+                "gbstd: XLSX file damaged.xlsx is damaged: sheet '明细表' has no relationship id (r:id) in xl/workbook.xml, "
+                "so its part cannot be found")
+    for lang, expected in zip(("zh", "en"), said, strict=True):
+        code, out, err = run(str(source), "--into", str(catalog), "--lang", lang)
+        assert code == 2 and out == "" and "Traceback" not in err and "Warning" not in err
+        assert err.startswith(expected) and len(err.strip().splitlines()) == 1, err
+        assert ("其余工作表可用 --sheet 读取：其他" in err) == (lang == "zh")
+        code, _, err = run(str(source), "--into", str(catalog), "--lang", lang, "--sheet", "明细表")
+        assert code == 2 and err.startswith(expected)
+    assert not (catalog / "records").exists() or not any((catalog / "records").rglob("*.yaml"))
+    assert run(str(source), "--into", str(catalog), "--sheet", "其他")[0] == 0  # the sheet still there is read
+    assert [r.key for r in load_catalog(catalog).records] == ["GB/T 9-2020"]

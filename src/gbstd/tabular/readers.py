@@ -106,6 +106,7 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
 
     try:
         reader = ExcelReader(path, read_only=True, data_only=True)
+        unfound = _drop_unfound_sheets(reader)
         reader.read()
         book = reader.wb
         absent = _absent_sheets(reader)
@@ -113,7 +114,7 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
         raise unreadable(exc) from None
     try:
         names = list(book.sheetnames)
-        _refuse_absent(path, absent, names, sheet)
+        _refuse_absent(path, absent, names, sheet, unfound)
         if sheet is not None and sheet not in names:
             raise TableError(
                 Text(
@@ -156,23 +157,68 @@ def _absent_sheets(reader: Any) -> list[tuple[str, str]]:
     return [(listed.name, rel.target) for listed, rel in reader.parser.find_sheets() if rel.target not in present]
 
 
-def _refuse_absent(path: Path, absent: list[tuple[str, str]], names: list[str], sheet: str | None) -> None:
-    """A damaged workbook is refused when the sheet to read is one of its absent sheets — the one named with
-    --sheet, or any absent one when none is named: the first sheet may be gone, and no sheet that cannot be
-    looked at is passed over unseen. The sheets still there are named, to choose one with --sheet."""
+def _drop_unfound_sheets(reader: Any) -> list[tuple[str, Text]]:
+    """Have ``reader`` leave out the sheets the workbook lists but whose part it cannot find: one without a
+    relationship id (openpyxl dropped it with a Python warning only) or whose id the workbook's relationships
+    part lacks (openpyxl's KeyError: "cannot read XLSX file: 'rId1'"). Filled as the workbook is read: each
+    sheet's name and why (said as :func:`_refuse_absent` says a missing part)."""
+    unfound: list[tuple[str, Text]] = []
+    read_workbook = reader.read_workbook
+
+    def read_then_drop() -> None:
+        from openpyxl.packaging.relationship import get_rels_path
+
+        read_workbook()
+        parser = reader.parser
+        part = parser.workbook_part_name
+        rels = get_rels_path(part)
+        try:
+            ids = set(parser.rels)
+        except KeyError:  # the relationships part itself is not in the file
+            ids, rels = set(), Text(f"{rels}（不在文件中）", f"{rels} (not in the file)")
+        shown = rels if isinstance(rels, Text) else Text(rels, rels)
+        kept = []
+        for listed in parser.sheets:
+            if not listed.id:
+                unfound.append((listed.name, Text(
+                    f"工作表“{listed.name}”在 {part} 中没有关系编号（r:id），找不到其内容",
+                    f"sheet {listed.name!r} has no relationship id (r:id) in {part}, so its part cannot be found")))
+            elif listed.id not in ids:
+                unfound.append((listed.name, Text(
+                    f"工作表“{listed.name}”在 {shown.zh} 中没有登记（{listed.id}），找不到其内容",
+                    f"sheet {listed.name!r} has no entry ({listed.id}) in {shown.en}, so its part cannot be found")))
+            else:
+                kept.append(listed)
+        parser.sheets = kept
+
+    reader.read_workbook = read_then_drop
+    return unfound
+
+
+def _refuse_absent(
+    path: Path, absent: list[tuple[str, str]], names: list[str], sheet: str | None, unfound: list[tuple[str, Text]]
+) -> None:
+    """A damaged workbook is refused when the sheet to read is one of its absent sheets (its part not in the
+    file, or not found: ``unfound``) — the one named with --sheet, or any absent one when none is named: the
+    first sheet may be gone, and no sheet that cannot be looked at is passed over unseen. The sheets still
+    there are named, to choose one with --sheet."""
     if sheet is not None:
         absent = [(name, part) for name, part in absent if name == sheet]
-    if not absent:
+        unfound = [(name, why) for name, why in unfound if name == sheet]
+    if not absent and not unfound:
         return
-    zh = "、".join(f"“{name}”（{part}）" for name, part in absent)
-    en = ", ".join(f"{name!r} ({part})" for name, part in absent)
-    en = f"the part of sheet {en} is" if len(absent) == 1 else f"the parts of sheets {en} are"
+    clauses = [why for _, why in unfound]
+    if absent:
+        zh = "、".join(f"“{name}”（{part}）" for name, part in absent)
+        en = ", ".join(f"{name!r} ({part})" for name, part in absent)
+        en = f"the part of sheet {en} is" if len(absent) == 1 else f"the parts of sheets {en} are"
+        clauses.insert(0, Text(f"工作表{zh}的内容不在文件中", f"{en} missing from the file, so it cannot be read"))
     rest = Text(f"；其余工作表可用 --sheet 读取：{'、'.join(names)}", f"; the others can be read with --sheet: "
                 f"{', '.join(names)}") if sheet is None and names else Text("", "")
     raise TableError(Text(
-        f"XLSX 文件 {path.name} 已损坏：工作表{zh}的内容不在文件中，无法读取（文件不完整，请重新获取或从原表重新保存）"
+        f"XLSX 文件 {path.name} 已损坏：{'；'.join(c.zh for c in clauses)}，无法读取（文件不完整，请重新获取或从原表重新保存）"
         f"{rest.zh}",
-        f"XLSX file {path.name} is damaged: {en} missing from the file, so it cannot be read (the file is "
+        f"XLSX file {path.name} is damaged: {'; '.join(c.en for c in clauses)} (the file is "
         f"incomplete: get it again, or save it again from the original){rest.en}",
     ))
 
