@@ -889,6 +889,27 @@ def test_a_fullwidth_module_is_imported_in_ascii_and_lint_names_one_in_a_file(ca
     assert "module '３０２' should be written '302' in ASCII" in " ".join(english.output.split())
 
 
+def test_a_module_with_a_space_inside_is_refused_at_its_row(catalog: Path, tmp_path: Path) -> None:
+    # ２　０３ (an ideographic space inside) was written as module '2 03', said only as C016's "not in the system":
+    # 203 or 2.03 cannot be told, so the row is refused with the value as typed
+    source = xlsx_file(tmp_path / "t.xlsx", [["1", "２\u3000０３", "DB41/T 9007-2025", "机关洗衣规范", "现行",
+                                              "2025-01-02", "2025-03-01", "", "", ""],
+                                             ["2", "3 02", "DB41/T 9008-2025", "机关绿化规范", "现行",
+                                              "2025-01-02", "2025-03-01", "", "", ""],
+                                             ["3", "３０２\u3000", "DB41/T 9009-2025", "机关保洁规范", "现行",
+                                              "2025-01-02", "2025-03-01", "", "", ""]])
+    code, out, err = run(str(source), "--into", str(catalog))
+    said = " ".join((out + err).split())
+    assert code == 1
+    # the value as typed, its ideographic space shown as an escape (it is invisible)
+    assert "第2行 体系编号: '２\\u3000０３' 中间有空格（读作 '2 03'），体系编号不含空格：是 203 还是 2.03？请在表中改正" in said
+    assert "第3行 体系编号: '3 02' 中间有空格" in said
+    assert [r.key for r in load_catalog(catalog).records] == ["DB41/T 9009-2025"]  # a space around it is no matter
+    code, out, err = run(str(source), "--into", str(catalog), "--lang", "en")
+    assert ("row 3, 体系编号: '3 02' has a space inside (read as '3 02'); a module number holds none: 302 or 3.02? "
+            "correct it in the table") in " ".join((out + err).split())
+
+
 def test_xlsx_escapes_are_decoded_as_excel_shows_them(catalog: Path, tmp_path: Path) -> None:
     # Excel (and XlsxWriter) store a carriage return or another control character in a cell as _x000D_:
     # read as it was, the escape ended up in the record. Other text that looks like one is left alone.

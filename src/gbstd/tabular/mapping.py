@@ -127,6 +127,20 @@ def _normalise_code(raw: str, internal: re.Pattern[str] | None) -> str:
         return raw  # kept as typed: lint reports references it cannot resolve
 
 
+def _module_with_space(module: str, typed: str) -> Text | None:
+    """Why a 体系编号 with a space inside (２　０３, 2 03) is not read: no module id holds one, and which was meant
+    — 203, or 2.03 — cannot be told, so it is not guessed."""
+    parts = module.split()
+    if len(parts) < 2:
+        return None
+    said = Text(f"{typed!r} 中间有空格（读作 {module!r}），体系编号不含空格：",
+                f"{typed!r} has a space inside (read as {module!r}); a module number holds none: ")
+    if all(re.fullmatch(r"[0-9A-Za-z.\-]+", part) for part in parts):
+        joined, dotted = "".join(parts), ".".join(parts)
+        return Text(f"{said.zh}是 {joined} 还是 {dotted}？请在表中改正", f"{said.en}{joined} or {dotted}? correct it in the table")
+    return Text(f"{said.zh}请在表中改正", f"{said.en}correct it in the table")
+
+
 # How each list column's cell is read into items: codes split on every usual separator, names not on commas.
 LIST_SPLITTERS: dict[str, Callable[[CellValue], list[str]]] = {
     "replaces": split_codes, "references": split_codes, "issuer": split_names, "drafters": split_names,
@@ -175,6 +189,8 @@ def row_to_record(
             values[key] = value
     if "module" in values:  # ２０３ typed with a Chinese input method is module 203, as a code's digits are
         values["module"] = module_spelling(values["module"])
+        if problem := _module_with_space(values["module"], text("module")):
+            out.problems.append(CellProblem(header("module"), problem))
     if "title" not in values:
         out.problems.append(CellProblem(header("title"), Text("不能为空", "must not be empty")))
     for key in _DATE_COLUMNS:
