@@ -229,6 +229,34 @@ def test_an_unwritable_cache_dir_is_not_fatal(tmp_path: Path) -> None:
     assert lint_json(root) == (0, [])
 
 
+@pytest.mark.parametrize("kind", ["file", "under a file", "fifo", "link to nothing"])
+def test_a_cache_dir_named_that_cannot_be_one_is_said_exit_2(tmp_path: Path, kind: str) -> None:
+    # --cache-dir naming a regular file ran without the cache and said nothing: a path named is never passed over
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    named = tmp_path / "cache"
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("named pipes are POSIX")
+        os.mkfifo(named)
+    elif kind == "link to nothing":
+        named.symlink_to(tmp_path / "nowhere")
+    else:
+        named.write_text("a file, not a directory\n")
+    if kind == "under a file":
+        named = named / "lint"
+    why = {"file": (f"{named} 是文件，不是目录", f"{named} is a file, not a directory"),
+           "under a file": (f"{named.parent} 是文件，不是目录", f"{named.parent} is a file, not a directory"),
+           "fifo": (f"{named} 不是目录（设备、管道或套接字）", f"{named} is not a directory (a device, pipe or socket)"),
+           "link to nothing": (f"链接指向的文件不存在：{named} →", f"a link to nothing: {named} →")}[kind]
+    for lang, reason in zip(("zh", "en"), why, strict=True):
+        result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--cache-dir", str(named), "--lang", lang])
+        said = " ".join(result.stderr.split())
+        assert result.exit_code == 2 and result.stdout == ""
+        head = "gbstd: 无法使用缓存目录（--cache-dir）：" if lang == "zh" else "gbstd: cannot use the cache directory (--cache-dir): "
+        assert said.startswith(head + reason), said
+    assert lint_json(root, "--cache-dir", str(named), "--no-cache") == (0, [])  # not used: nothing to say
+
+
 def test_racing_runs_leave_a_usable_cache(tmp_path: Path) -> None:
     records = {
         f"T-CAGA-{i}-2023.yaml": GOOD.replace("GB/T 41568-2022", f"T/CAGA {i}-2023")

@@ -101,6 +101,28 @@ def named_file_problem(path: Path) -> Text | None:
     return None
 
 
+def named_directory_problem(path: Path) -> Text | None:
+    """Why ``path``, a directory named on the command line to be written into and made when it is not there
+    (``lint --cache-dir``), cannot be one, or None: it is a file or another thing that is not a directory, a
+    link to nothing, or a path below a file. Used without a word, it left the command without its cache."""
+    for above in (path, *path.parents):
+        if not os.path.lexists(above):
+            continue  # made when the first file is written
+        try:
+            info = above.stat()
+        except FileNotFoundError:
+            return dangling_link(above)
+        except OSError as exc:  # no permission, a link loop
+            reason = exc.strerror or str(exc)
+            return Text(f"无法访问 {above}：{reason}", f"cannot reach {above}: {reason}")
+        if stat.S_ISDIR(info.st_mode):
+            return None
+        if stat.S_ISREG(info.st_mode):
+            return Text(f"{above} 是文件，不是目录", f"{above} is a file, not a directory")
+        return Text(f"{above} 不是目录（设备、管道或套接字）", f"{above} is not a directory (a device, pipe or socket)")
+    return None
+
+
 def dangling_link(path: Path) -> Text | None:
     """What to say of a path that is not there when it is a link (to nothing: it says where it leads, since
     "no such file" sent users looking for the wrong thing); None when it is no link."""

@@ -19,6 +19,7 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config, with_cache_dir
 from gbstd.catalog.loader import catalog_files
 from gbstd.catalog.real_paths import RealPaths, is_within
+from gbstd.catalog.safe_read import named_directory_problem
 from gbstd.catalog.strays import stray_files
 from gbstd.cli.common import (
     EXIT_ERROR,
@@ -163,6 +164,10 @@ def _lint(
     except CatalogError as exc:
         fail(exc.text, language)
     if cache_dir is not None:
+        if use_cache and (problem := named_directory_problem(cache_dir)) is not None:
+            # the cache the user named is used or said not to be usable: never left out without a word
+            fail(Text(f"无法使用缓存目录（--cache-dir）：{problem.zh}", f"cannot use the cache directory (--cache-dir): "
+                      f"{problem.en}"), language)
         config = with_cache_dir(config, cache_dir)
     roots = {p.resolve() for p in targets}
     config_lint = config.lint
