@@ -180,6 +180,34 @@ def test_an_output_that_is_a_pipe_is_written_into_not_replaced(tmp_path: Path) -
     assert got and got[0].decode("utf-8-sig").startswith("No.,")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_output_pipe_nothing_reads_is_refused_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """`-o` naming a FIFO nothing reads waited for a reader forever; it is refused (exit 2), and stays a FIFO."""
+    monkeypatch.setattr(atomic, "PIPE_READER_WAIT", 0.2, raising=False)
+    fifo = tmp_path / "catalog.csv"
+    os.mkfifo(fifo)
+    done: list[object] = []
+    worker = threading.Thread(
+        target=lambda: done.append(runner.invoke(app, ["report", "catalog", str(SAMPLE), "-o", str(fifo), "--lang", lang])),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # let the blocked write go
+        pytest.fail("the write waited for a reader of the pipe")
+    result = done[0]
+    said = " ".join(result.stderr.split())  # type: ignore[attr-defined]
+    expected = {"zh": f"gbstd: 无法写入 {fifo}：它是命名管道（FIFO），没有程序在读取，写入会一直等下去；请先启动读取它的程序，或换一个文件名",
+                "en": f"gbstd: cannot write {fifo}: it is a named pipe (FIFO) that nothing is reading, so the write would wait "
+                      "forever: start its reader first, or name a file"}[lang]
+    assert result.exit_code == 2 and said.startswith(expected), said  # type: ignore[attr-defined]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
 def test_an_output_that_is_a_link_replaces_the_file_it_leads_to(tmp_path: Path) -> None:
     target, link = tmp_path / "reports" / "2025.csv", tmp_path / "latest.csv"
     target.parent.mkdir()

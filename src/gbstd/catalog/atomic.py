@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,21 +45,64 @@ def through_link(path: Path, within: Path | None = None) -> Path:
     return target
 
 
+# How long a pipe named for output may take to get its reader (one started beside gbstd, a shell's >(…) has
+# it already); then the write is refused rather than left waiting for one that never comes.
+PIPE_READER_WAIT = 1.0
+
+
+class NotAnOutput(OSError):
+    """An output named by the user that is there and is no place to write a file into (``text``: why)."""
+
+    def __init__(self, path: Path, text: Text) -> None:
+        super().__init__(errno.EINVAL, text.en, str(path))
+        self.text = text
+
+
 def write_output(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
     """Write a file the user named for a command's output (``-o``): replaced atomically when it is a regular
     file or new, and through a symbolic link (the link stays, its target is replaced); written into when it is
-    a device or a pipe (``/dev/stdout``, ``/dev/null``, a shell's process substitution), since renaming over one
-    would put a regular file in its place — as root, even over ``/dev/null``."""
+    a character device or a pipe with a reader (``/dev/stdout``, ``/dev/null``, a shell's process substitution),
+    since renaming over one would put a regular file in its place — as root, even over ``/dev/null``. A pipe
+    nothing reads (within :data:`PIPE_READER_WAIT`), a block device or a socket is refused
+    (:class:`NotAnOutput`): the write would wait forever, overwrite a disk, or fail."""
     payload = data.encode(encoding) if isinstance(data, str) else data
     try:
         mode = os.stat(path).st_mode  # of what a link leads to
     except OSError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        with open(path, "wb") as handle:
+        with _opened_for_output(path, mode) as handle:
             handle.write(payload)
         return
     write_atomic(through_link(path), payload)
+
+
+def _opened_for_output(path: Path, mode: int) -> BinaryIO:
+    if stat.S_ISBLK(mode):
+        raise NotAnOutput(path, Text("它是块设备（磁盘），不会把输出写在上面", "it is a block device (a disk): output is not "
+                                     "written over one"))
+    if stat.S_ISSOCK(mode):
+        raise NotAnOutput(path, Text("它是套接字，不能当作文件写入", "it is a socket, which cannot be written as a file"))
+    if not stat.S_ISFIFO(mode) or not hasattr(os, "O_NONBLOCK"):
+        return open(path, "wb")
+    # opened without waiting: a FIFO nothing reads makes a plain open wait for a reader, for ever
+    deadline = time.monotonic() + PIPE_READER_WAIT
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: no reader yet
+                raise
+            if time.monotonic() >= deadline:
+                raise NotAnOutput(path, Text(
+                    "它是命名管道（FIFO），没有程序在读取，写入会一直等下去；请先启动读取它的程序，或换一个文件名",
+                    "it is a named pipe (FIFO) that nothing is reading, so the write would wait forever: start its "
+                    "reader first, or name a file",
+                )) from None
+            time.sleep(0.02)
+    os.set_blocking(fd, True)  # written as any pipe is, however much the reader lags
+    return os.fdopen(fd, "wb")
 
 
 def _write_temporary(path: Path, data: bytes, fsync: bool) -> str:
@@ -99,6 +144,8 @@ def unwritable_reason(exc: OSError, target: object) -> Text:
     """Why ``target`` could not be written, naming the path that failed when it is another: a directory on the
     way that is a file ("File exists" read as if the output were there), the output that is a directory (a
     rename names its temporary file first, the user's path second)."""
+    if isinstance(exc, NotAnOutput):
+        return exc.text
     reason = Text(exc.strerror or str(exc), exc.strerror or str(exc))
     culprit = exc.filename2 if exc.filename2 is not None else exc.filename
     if isinstance(exc, IsADirectoryError):
