@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from gbstd.catalog.comment_tails import append_item, delete_item, insert_item, pop_key, replace_item, set_key
+from gbstd.catalog.comment_tails import (
+    append_item,
+    delete_item,
+    insert_item,
+    pop_key,
+    replace_item,
+    replace_items,
+    set_key,
+)
 from gbstd.catalog.newrecord import insert_in_order, yaml_value
 from gbstd.catalog.roundtrip import dump_roundtrip, load_roundtrip
 from gbstd.cli.app import app
@@ -243,3 +251,34 @@ def test_review_add_of_an_earlier_review_leaves_the_first_review_its_comment(tmp
     after = path.read_text(encoding="utf-8")
     assert "reviews:\n  - date: 2023-03-01\n    conclusion: 继续有效\n    by: 住建部\n" in after
     assert "    by: 住建部\n  # 2024 年复审：见建标〔2024〕12 号文\n  - date: 2024-12-20" in after
+
+
+REFERENCES = ("references:  # 引用\n  # 基础\n  - A  # a\n  - B      # b\n  # 中段\n  - C  # c\n  - D\n"
+              "# 备注\nnote: x\n")
+
+
+def test_replacing_a_list_item_by_item_keeps_its_comments() -> None:
+    # import --update --replace-lists wrote the list anew: every comment between and beside its items was gone
+    said: list[object] = []
+    after = edited(REFERENCES, lambda doc: said.extend(replace_items(doc["references"], ["A", "X", "C", "D", "E"], str)))
+    assert after == ("references:  # 引用\n  # 基础\n  - A  # a\n  - X\n  # 中段\n  - C  # c\n  - D\n  - E\n"
+                     "# 备注\nnote: x\n")
+    assert said == [("B", "# b")]  # the comment of the item that went, for the caller to say
+    said.clear()
+    after = edited(REFERENCES, lambda doc: said.extend(replace_items(doc["references"], ["D", "C", "B", "A"], str)))
+    assert after == ("references:  # 引用\n  # 基础\n  # 中段\n  - D\n  - C  # c\n  - B      # b\n  - A  # a\n"
+                     "# 备注\nnote: x\n")  # an item that moves takes its comment along
+    assert said == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("ABCDEXY"), min_size=1, max_size=6))
+def test_a_list_replaced_item_by_item_holds_the_new_items_and_loses_no_comment_unsaid(new: list[str]) -> None:
+    doc = load_roundtrip(REFERENCES)
+    dump_roundtrip(doc)
+    said = replace_items(doc["references"], new, str)
+    text = dump_roundtrip(doc)
+    assert YAML(typ="safe").load(text)["references"] == new
+    kept = {line.strip() for line in text.splitlines() if "#" in line}
+    for comment in ("# 引用", "# 基础", "# 中段", "# 备注", "# a", "# b", "# c"):
+        assert any(comment in line for line in kept) or comment in [c for _, c in said], (comment, text)

@@ -564,6 +564,36 @@ def test_replace_lists_keeps_the_comment_above_a_list_and_writes_valid_yaml(cata
     assert lint.exit_code == 0 and json.loads(lint.stdout) == [], lint.output
 
 
+def test_replace_lists_keeps_the_comments_between_items_and_names_those_it_drops(
+    catalog: Path, tmp_path: Path
+) -> None:
+    # the list was written anew: a kept item's comment, the lines heading a group of items and a removed item's
+    # comment were all dropped without a word
+    existing = catalog / "records/local/DB41-T-2144-2021.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(
+        "code: DB41/T 2144-2021\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2021-09-13\n"
+        "references:\n  # 基础标准\n  - GB/T 1.1-2020  # 起草规则\n  - GB/T 2-2020  # 已废止，待替换\n"
+        "  # 以下为服务类\n  - GB/T 3-2020\n  - GB/T 4—2020  # 卫生要求\n# 备注\nnote: 内部\n",
+        encoding="utf-8")
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([["DB41/T 2144-2021", "机关食堂服务规范", "2021-09-13",
+                                   "GB/T 1.1-2020、GB/T 5-2020、GB/T 3-2020、GB/T 4-2020、GB/T 6-2020"]],
+                                 headers=["标准号", "标准名称", "实施日期", "引用标准"]))
+    for lang, said in (("zh", "references：删去的 GB/T 2-2020 的行尾注释 # 已废止，待替换 随之删除"),
+                       ("en", "references: the comment # 已废止，待替换 on GB/T 2-2020, which the list no longer holds, "
+                              "went with it")):
+        code, out, err = run(str(source), "--into", str(catalog), "--update", "--replace-lists", "--force",
+                             "--lang", lang, *(["--dry-run"] if lang == "zh" else []))
+        assert code == 0 and said in " ".join((out + err).split()), out + err
+    assert existing.read_text(encoding="utf-8") == (
+        "code: DB41/T 2144-2021\ntitle: 机关食堂服务规范\nstatus: 现行\neffective: 2021-09-13\n"
+        "references:\n  # 基础标准\n  - GB/T 1.1-2020  # 起草规则\n  - GB/T 5-2020\n"
+        "  # 以下为服务类\n  - GB/T 3-2020\n  - GB/T 4-2020  # 卫生要求\n  - GB/T 6-2020\n# 备注\nnote: 内部\n")
+    assert [str(r) for r in load_catalog(catalog).get("DB41/T 2144-2021").standard.references] == [  # type: ignore[union-attr]
+        "GB/T 1.1-2020", "GB/T 5-2020", "GB/T 3-2020", "GB/T 4-2020", "GB/T 6-2020"]
+
+
 def test_update_adds_a_new_review_and_corrects_a_same_day_one(catalog: Path, tmp_path: Path) -> None:
     existing = catalog / "records/local/DB41-T-2144-2021.yaml"
     existing.parent.mkdir(parents=True)

@@ -10,6 +10,7 @@ headed: the *rest* of an item's tail (after its own line end) goes with the posi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -214,3 +215,112 @@ def set_key(doc: CommentedMap, key: Any, value: Any, position: int | None = None
     rest = take_rest(doc, keys[place - 1]) if place else ""
     doc.insert(place, key, value)
     give_rest(doc, key, rest)
+
+
+def own_comment(seq: CommentedSeq, index: int) -> str:
+    """Item ``index``'s end-of-line comment (``# …``, stripped), or "" (none, or the item is a block scalar)."""
+    holder, key, slot, limit = _tail(seq, index)
+    token = _token(holder, key, slot)
+    if token is None or limit is not None:
+        return ""
+    return token.value.split("\n", 1)[0].strip()
+
+
+def replace_items(seq: CommentedSeq, values: list[Any], key: Callable[[Any], str]) -> list[tuple[Any, str]]:
+    """Make the block list ``seq`` hold ``values``, in their order, item by item instead of anew: an item whose
+    ``key`` stays (the longest run of them in order) keeps its end-of-line comment (its text becomes the new
+    value's), and comment lines between items stay above the item they headed or, when it goes, where it stood
+    (:func:`insert_item`, :func:`delete_item`). The end-of-line comment of an item that goes is about what is
+    gone: returned with that item, (item, comment), for the caller to say."""
+    old, new = [key(item) for item in seq], [key(value) for value in values]
+    kept = _common_run(old, new)  # pairs (old index, new index)
+    matches = dict((j, i) for i, j in kept)
+    # an item that only moves (not in the run kept in place) takes its end-of-line comment along
+    arriving = {new[j] for j in range(len(new)) if j not in matches}
+    staying = set(matches.values())
+    moving: dict[str, list[tuple[str, int]]] = {}
+    for i, item_key in enumerate(old):
+        if i not in staying and item_key in arriving and (comment := own_comment(seq, i)):
+            moving.setdefault(item_key, []).append((comment, _own_column(seq, i)))
+    dropped: list[tuple[Any, str]] = []
+    at = 0  # seq[:at] already holds values[:j]; seq[at:] the old items not handled yet
+    handled = 0  # old items handled (kept or deleted)
+
+    def went(index: int) -> None:
+        """Old item ``index`` goes: its own comment is said, unless it went along with the item (moved)."""
+        if (comment := own_comment(seq, index)) and key(seq[index]) not in moving:
+            dropped.append((seq[index], comment))
+
+    def delete_until(stop: int) -> None:
+        nonlocal handled
+        while handled < stop:
+            went(at)
+            delete_item(seq, at)
+            handled += 1
+
+    for j, value in enumerate(values):
+        if j in matches:
+            delete_until(matches[j])
+            if seq[at] != value:  # the same code spelled otherwise: the table's spelling, its comment kept
+                _replace_keeping_own(seq, at, value)
+            handled += 1
+        elif handled < next((matches[k] for k in range(j + 1, len(values)) if k in matches), len(old)):
+            # an old item that goes where a new one comes: put in its place (the lines above it stay above)
+            went(at)
+            replace_item(seq, at, value)
+            handled += 1
+        else:
+            insert_item(seq, at, value)
+        if j not in matches and moving.get(new[j]):
+            _give_own(seq, at, *moving[new[j]].pop(0))
+        at += 1
+    delete_until(len(old))
+    for item_key, left in moving.items():  # moved items fewer than their comments (a repeated item): said
+        dropped.extend((item_key, comment) for comment, _ in left)
+    return dropped
+
+
+def _own_column(seq: CommentedSeq, index: int) -> int:
+    holder, key, slot, _ = _tail(seq, index)
+    token = _token(holder, key, slot)
+    return token.column or 0 if token is not None else 0
+
+
+def _give_own(seq: CommentedSeq, index: int, comment: str, column: int) -> None:
+    """Give item ``index`` the end-of-line comment ``comment`` (above the lines already after it)."""
+    entry = seq.ca.items.setdefault(index, [None] * _SLOTS)
+    entry.extend([None] * (_SLOTS - len(entry)))
+    token = entry[0]
+    # the lines after the item, if any, had no comment of its own above them (they start with a line end)
+    after = token.value if isinstance(token, CommentToken) and isinstance(token.value, str) else "\n"
+    entry[0] = CommentToken(comment + (after if after.startswith("\n") else "\n" + after), CommentMark(column), None)
+
+
+def _replace_keeping_own(seq: CommentedSeq, index: int, value: Any) -> None:
+    rest = take_rest(seq, index)  # the item's own end-of-line comment stays in its slot
+    entry = seq.ca.items.pop(index, None)
+    del seq[index]
+    seq.insert(index, value)
+    if entry is not None:
+        seq.ca.items[index] = entry
+    give_rest(seq, index, rest)
+
+
+def _common_run(old: list[str], new: list[str]) -> list[tuple[int, int]]:
+    """The longest common subsequence of ``old`` and ``new`` as index pairs, in order (lists of a record are
+    short: the quadratic table is nothing)."""
+    rows, cols = len(old), len(new)
+    length = [[0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            length[i][j] = length[i + 1][j + 1] + 1 if old[i] == new[j] else max(length[i + 1][j], length[i][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < rows and j < cols:
+        if old[i] == new[j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif length[i + 1][j] >= length[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from gbstd.catalog.atomic import through_link, write_atomic_many
 from gbstd.catalog.catalog import Catalog, Record
-from gbstd.catalog.comment_tails import append_item
+from gbstd.catalog.comment_tails import append_item, replace_items
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import (
     CodeTooLong,
@@ -89,6 +89,8 @@ class FieldChange:
     old: Any
     new: Any
     held: Text | None = None
+    # list items that went with their end-of-line comment (--replace-lists): (item, comment), to be said
+    dropped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -417,6 +419,10 @@ def _plan_row(
             for f in broken
         ]
         return outcome, None
+    outcome.notes = [*outcome.notes, *(Text(  # a comment about an item the table's list no longer holds
+        f"{change.name}：删去的 {item} 的行尾注释 {comment} 随之删除",
+        f"{change.name}: the comment {comment} on {item}, which the list no longer holds, went with it",
+    ) for change in outcome.changes for item, comment in change.dropped)]
     outcome.action = Action.UPDATE
     return outcome, _Planned(path, doc, False, outcome)
 
@@ -595,12 +601,17 @@ def merge_row(
         change = FieldChange(name, old_value, new_value, None if force else held)
         changes.append(change)
         if change.held is None and doc is not None:
-            _set_field(doc, name, raw)
+            change.dropped = _set_field(doc, name, raw)
     return changes
 
 
-def _set_field(doc: CommentedMap, name: str, value: Any) -> None:
+def _set_field(doc: CommentedMap, name: str, value: Any) -> list[tuple[str, str]]:
+    """Set a field to the row's value; the items of a list that went with their own comment, (item, comment)."""
     old = doc.get(name)
+    if isinstance(value, list) and isinstance(old, CommentedSeq) and len(old) and not old.fa.flow_style():
+        # item by item, so the comments of the items that stay and the lines between items stay too
+        dropped = replace_items(old, [yaml_value(name, item) for item in value], _item_key)
+        return [(str(item), comment) for item, comment in dropped]
     new = yaml_value(name, value)
     if isinstance(value, list) and hasattr(old, "fa") and hasattr(new, "fa"):
         if old.fa.flow_style():
@@ -608,6 +619,7 @@ def _set_field(doc: CommentedMap, name: str, value: Any) -> None:
         else:
             new.fa.set_block_style()
     insert_in_order(doc, name, new)
+    return []
 
 
 def _merge_extra(doc: CommentedMap | None, before: Standard, row: Standard, *, force: bool) -> list[FieldChange]:
