@@ -580,6 +580,28 @@ def test_abolishing_links_both_sides(client: TestClient, root: Path) -> None:
     assert SUCCESSOR in successor
 
 
+@pytest.mark.parametrize(("sent", "said"), [
+    ({"date": "2024-02-30", "successor": SUCCESSOR}, "不是有效日期"),  # refused before the files are read
+    ({"date": "2024-03-07", "successor": "DB1411/T 999-2023"}, "目录中没有标准"),  # refused by the catalog
+], ids=["bad-date", "unknown-successor"])
+def test_a_refused_abolition_keeps_what_was_typed(
+    client: TestClient, root: Path, sent: dict[str, str], said: str
+) -> None:
+    # the page came back with today's date and an empty successor: what the user typed was gone
+    before = (root / RECORD).read_bytes()
+    html = page(client)
+    response = client.post("/standard/abolish", data={"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html),
+                                                      **sent})
+    assert response.status_code == 422 and said in response.text
+    assert (root / RECORD).read_bytes() == before
+    form = response.text.split('id="abolish-form"')[1].split("</form>")[0]
+    kind = "text" if sent["date"] == "2024-02-30" else "date"  # a date input cannot hold 2024-02-30: text
+    assert f'type="{kind}" name="date" value="{sent["date"]}"' in form
+    assert f'name="successor" value="{sent["successor"]}"' in form
+    fresh = page(client).split('id="abolish-form"')[1].split("</form>")[0]  # opened afresh: today, no successor
+    assert f'type="date" name="date" value="{AS_OF.isoformat()}"' in fresh and 'name="successor" value=""' in fresh
+
+
 def test_creating_a_record_runs_the_checks_of_gbstd_new(client: TestClient, root: Path) -> None:
     token = csrf_of(client.get("/new").text)
     response = client.post("/new", data={"csrf": token, "code": "db41/t 9100-2025", "title": "机关茶歇服务规范",

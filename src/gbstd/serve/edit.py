@@ -4,6 +4,7 @@ creating a new record. Records are addressed by code (``?code=``), never by a pa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -57,7 +58,8 @@ def _fields(server: Server, values: dict[str, str], errors: dict[str, list[str]]
 def standard_page(server: Server, request: Request, *, code: str | None = None, values: dict[str, str] | None = None,
                   errors: dict[str, list[str]] | None = None, message: str = "", status_code: int = 200,
                   digest: str | None = None, offer_reformat: bool = False,
-                  review_values: dict[str, str] | None = None) -> Response:
+                  review_values: dict[str, str] | None = None,
+                  abolish_values: dict[str, str] | None = None) -> Response:
     catalog = server.catalog()
     code = code if code is not None else request.query_params.get("code", "")
     try:
@@ -87,8 +89,8 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
         fields=_fields(server, form_values(loaded.data(), record.standard) | (values or {}), errors, notes),
         findings=general, general_errors=general_errors, message=message, failed=status_code >= 400,
         reviews=reviews,
-        today=server.today(), conclusions=("继续有效", "修订", "废止"), source=loaded.text,
-        review=_review_form(server, review_values),
+        conclusions=("继续有效", "修订", "废止"), source=loaded.text,
+        review=_review_form(server, review_values), abolish=_abolish_form(server, abolish_values),
         offer_reformat=offer_reformat,
     )
 
@@ -97,12 +99,25 @@ def _review_form(server: Server, typed: dict[str, str] | None) -> dict[str, str]
     """The review form's values: today's date, or what a refused post sent (a date a date input cannot hold,
     such as 2025-02-30, is shown in a text input so that it is not blanked)."""
     shown = {"date": server.today().isoformat(), "conclusion": "", "by": "", "note": ""} | (typed or {})
+    return shown | {"date_kind": _date_kind(shown["date"])}
+
+
+def _abolish_form(server: Server, typed: dict[str, str] | None) -> dict[str, str]:
+    """The abolish form's values: today's date and no successor, or what a refused post sent (the page came
+    back with both reset, and the user typed them again)."""
+    shown = {"date": server.today().isoformat(), "successor": ""} | (typed or {})
+    return shown | {"date_kind": _date_kind(shown["date"])}
+
+
+def _date_kind(text: str) -> str:
+    """The input that can show ``text``: a date input blanks all but a valid YYYY-MM-DD (2025-02-30, 2025/3/7)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return "text"
     try:
-        dt.date.fromisoformat(shown["date"])
-        kind = "date"
+        dt.date.fromisoformat(text)
     except ValueError:
-        kind = "text"
-    return shown | {"date_kind": kind}
+        return "text"
+    return "date"
 
 
 def _back(code: str) -> RedirectResponse:
@@ -110,12 +125,12 @@ def _back(code: str) -> RedirectResponse:
 
 
 def _refused(server: Server, request: Request, code: str, message: Text | str, status_code: int = 422,
-             review_values: dict[str, str] | None = None) -> Response:
+             review_values: dict[str, str] | None = None, abolish_values: dict[str, str] | None = None) -> Response:
     """The standard's page again, with why the request was refused above the form; nothing was written.
-    ``review_values``: the review form as it was sent, shown again for correcting."""
+    ``review_values``, ``abolish_values``: the review or abolish form as it was sent, shown again for correcting."""
     text = message if isinstance(message, str) else server.text(message)
     return standard_page(server, request, code=code, status_code=status_code, errors={records.GENERAL: [text]},
-                         review_values=review_values)
+                         review_values=review_values, abolish_values=abolish_values)
 
 
 def _error_texts(server: Server, invalid: records.Invalid) -> dict[str, list[str]]:
@@ -178,13 +193,14 @@ def review(server: Server, request: Request, form: FormData) -> Response:
 
 def abolish(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
+    typed = {name: str(form.get(name, "")) for name in ("date", "successor")}  # shown again if refused
     try:
-        day = parse_date(str(form.get("date", "")))
+        day = parse_date(typed["date"])
     except CellError as exc:
-        return _refused(server, request, code, exc.reason)
+        return _refused(server, request, code, exc.reason, abolish_values=typed)
     if day is None:
         day = server.today()
-    successor = str(form.get("successor", "")).strip() or None
+    successor = typed["successor"].strip() or None
     with server.lock:
         catalog = server.catalog()
         try:
@@ -192,12 +208,13 @@ def abolish(server: Server, request: Request, form: FormData) -> Response:
                             reformat=bool(form.get("reformat")))
         except NeedsReformat as exc:
             return standard_page(server, request, code=code, status_code=422, offer_reformat=True,
-                                 message=server.text(exc.text))
+                                 message=server.text(exc.text), abolish_values=typed)
         except records.Invalid as invalid:
             return standard_page(server, request, code=code, status_code=422, errors=_error_texts(server, invalid),
-                                 message="未废止：原因见下 not abolished: see why below")
+                                 message="未废止：原因见下 not abolished: see why below", abolish_values=typed)
         except CatalogError as exc:
-            return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422)
+            return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422,
+                            abolish_values=typed)
     return _back(code)
 
 
