@@ -46,11 +46,12 @@ PREVIEW_ATTENTION, PREVIEW_ROWS = 2000, 200
 async def _import_preview(server: Server, request: Request, form: FormData) -> Response:
     upload = form.get("table")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return server.page(request, "import.html.j2", status_code=422, error="请选择文件 choose a file", preview=None)
+        return server.page(request, "import.html.j2", status_code=422, preview=None,
+                           error=server.text(Text("请选择文件", "choose a file")))
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         return server.page(request, "import.html.j2", status_code=422, preview=None,
-                           error="只接受 .csv 或 .xlsx 文件 only .csv or .xlsx files")
+                           error=server.text(Text("只接受 .csv 或 .xlsx 文件", "only .csv or .xlsx files")))
     data = await upload.read(MAX_BODY + 1)
     token = server.keep_upload(Upload(Path(upload.filename).name, suffix, data))
     # reading, checking and rendering a large table takes seconds: off the event loop, so that other pages
@@ -62,7 +63,7 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
     upload = server.uploads.get(token)
     if upload is None:
         return server.page(request, "import.html.j2", status_code=410, preview=None,
-                           error="上传已过期，请重新上传 the upload expired; upload it again")
+                           error=server.text(Text("上传已过期，请重新上传", "the upload expired; upload it again")))
     with tempfile.TemporaryDirectory() as scratch, server.lock:
         path = Path(scratch) / f"upload{upload.suffix}"  # our own name: the client's file name is only shown
         path.write_bytes(upload.data)
@@ -147,7 +148,7 @@ def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
             # pages are, so that one slow request does not hold every other tab (the state's lock orders writes)
             return await run_in_threadpool(handler, server, request, form)
 
-        return form_route(path, bound, server.sessions, files)
+        return form_route(path, bound, server.sessions, files, server.lang)
 
     routes = [
         get("/", browse.standards),
@@ -174,14 +175,14 @@ def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return PlainTextResponse("404 未找到 not found", status_code=404)
+        return PlainTextResponse(f"404 {server.text(Text('未找到', 'not found'))}", status_code=404)
 
     async def unreadable(request: Request, exc: Exception) -> Response:
         # the catalog as a whole cannot be read (gbstd.toml broken mid-session, a merge conflict in it): every
         # page says why, as `gbstd lint` does, instead of a bare "Internal Server Error"
         assert isinstance(exc, CatalogError)
-        return server.page(request, "message.html.j2", status_code=500, heading="目录无法读取 the catalog cannot be read",
-                           message=server.text(exc.text))
+        heading = server.text(Text("目录无法读取", "the catalog cannot be read"))
+        return server.page(request, "message.html.j2", status_code=500, heading=heading, message=server.text(exc.text))
 
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={404: not_found, CatalogError: unreadable})

@@ -80,7 +80,7 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
                for r in record.standard.reviews]
     saved = request.query_params.get("saved", "")
     if saved and not message:
-        message = "已保存 saved" if server.lang == "zh" else "saved"
+        message = server.text(Text("已保存", "saved"))
     return server.page(
         request, "standard.html.j2", status_code=status_code, code=record.key, rel=record.rel,
         title=record.title, digest=digest or loaded.digest,
@@ -165,7 +165,8 @@ def save(server: Server, request: Request, form: FormData) -> Response:
             return standard_page(server, request, code=code, values=_as_sent(form, wanted),
                                  errors=_error_texts(server, invalid),
                                  status_code=422, digest=str(form.get("digest", "")),
-                                 message="未保存：请改正标出的字段 not saved: correct the marked fields")
+                                 message=server.text(Text("未保存：请改正标出的字段",
+                                                          "not saved: correct the marked fields")))
         except CatalogError as exc:
             return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422)
     return _back(code)
@@ -211,7 +212,8 @@ def abolish(server: Server, request: Request, form: FormData) -> Response:
                                  message=server.text(exc.text), abolish_values=typed)
         except records.Invalid as invalid:
             return standard_page(server, request, code=code, status_code=422, errors=_error_texts(server, invalid),
-                                 message="未废止：原因见下 not abolished: see why below", abolish_values=typed)
+                                 message=server.text(Text("未废止：原因见下", "not abolished: see why below")),
+                                 abolish_values=typed)
         except CatalogError as exc:
             return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422,
                             abolish_values=typed)
@@ -229,7 +231,7 @@ def create(server: Server, request: Request, form: FormData) -> Response:
     values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}
     title = values.get("title", "").strip()
     if not title:
-        return new_page(server, request, "标准名称不能为空 the title must not be empty", values, 422)
+        return new_page(server, request, server.text(Text("标准名称不能为空", "the title must not be empty")), values, 422)
     dates: dict[str, dt.date | None] = {}
     for name in ("published", "effective", "abolished"):
         try:
@@ -243,7 +245,7 @@ def create(server: Server, request: Request, form: FormData) -> Response:
             path = new_record(catalog.root, catalog.config, values.get("code", ""), title, as_of=server.today(),
                               status=values.get("status") or None,
                               fields={**dates, "module": values.get("module", "").strip() or None},
-                              modules=list(catalog.modules), module_field="体系编号 module",
+                              modules=list(catalog.modules), module_field=server.text(Text("体系编号", "module")),
                               check=entry_checker(catalog, server.today()), by_code=catalog.by_code)
         except (CatalogError, ScaffoldError, CodeTooLong) as exc:
             return new_page(server, request, server.text(exc.text), values, 422)

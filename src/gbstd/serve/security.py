@@ -22,6 +22,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gbstd.i18n import Lang, Text
+
 try:
     from python_multipart.multipart import MultipartParser, parse_options_header
 except ImportError:  # python-multipart before 0.0.13 names its module multipart
@@ -32,6 +34,10 @@ FIELD = "csrf"
 MAX_BODY = 5 * 1024 * 1024  # a catalog spreadsheet of thousands of rows is well under 1 MB
 
 FormHandler = Callable[[Request, FormData], Awaitable[Response]]
+
+# said before any page is rendered, in the server's language (--lang) as the pages are
+TOO_LARGE = Text("请求过大", "request too large")
+BAD_TOKEN = Text("CSRF 令牌缺失或无效", "missing or invalid CSRF token")
 
 
 class Sessions:
@@ -76,36 +82,38 @@ class SessionMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
-def _bad_form(zh: str, en: str) -> Response:
-    return PlainTextResponse(f"{zh}，未作任何改动 {en}; nothing was changed", status_code=400)
+def _bad_form(zh: str, en: str, lang: Lang) -> Response:
+    return PlainTextResponse(Text(f"{zh}，未作任何改动", f"{en}; nothing was changed").get(lang), status_code=400)
 
 
-async def read_form(request: Request, files: frozenset[str] = frozenset()) -> FormData | Response:
+async def read_form(request: Request, files: frozenset[str] = frozenset(), lang: Lang = "zh") -> FormData | Response:
     """The request's form, or a 413 response when its body is larger than :data:`MAX_BODY`, or a 400 one
     when a field is not UTF-8 text, a file comes in a field other than ``files``, or the form cannot be
-    parsed at all."""
+    parsed at all; ``lang``: the language those responses are in."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-        return PlainTextResponse("请求过大 request too large", status_code=413)
+        return PlainTextResponse(TOO_LARGE.get(lang), status_code=413)
     body = bytearray()
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > MAX_BODY:
-            return PlainTextResponse("请求过大 request too large", status_code=413)
+            return PlainTextResponse(TOO_LARGE.get(lang), status_code=413)
     request._body = bytes(body)  # Starlette re-reads the stream from _body: the form parser sees this copy
     content_type = request.headers.get("content-type", "")
     kind = content_type.split(";")[0].strip().lower()
     name = (_not_utf8_field(request._body) if kind == "application/x-www-form-urlencoded"
             else _not_utf8_part(request._body, content_type) if kind == "multipart/form-data" else None)
     if name is not None:
-        return _bad_form(f"表单字段 {name} 不是 UTF-8 文本", f"the form field {name} is not UTF-8 text")
+        return _bad_form(f"表单字段 {name} 不是 UTF-8 文本", f"the form field {name} is not UTF-8 text", lang)
     try:
         form = await request.form(max_files=2, max_fields=200)
     except HTTPException as exc:  # Starlette's words are English only ("Too many fields…", "Invalid multipart data.")
-        return _bad_form("表单无法读取（字段或文件过多，或格式不对）", f"the form cannot be read: {str(exc.detail).rstrip('.')}")
+        return _bad_form("表单无法读取（字段或文件过多，或格式不对）", f"the form cannot be read: {str(exc.detail).rstrip('.')}",
+                         lang)
     for key, value in form.multi_items():
         if isinstance(value, UploadFile) and key not in files:  # str() of it was saved as the text (a reviewer)
-            return _bad_form(f"表单字段 {key} 应为文本，不是文件", f"the form field {key} must be text, not a file")
+            return _bad_form(f"表单字段 {key} 应为文本，不是文件", f"the form field {key} must be text, not a file",
+                              lang)
     return form
 
 
@@ -173,16 +181,18 @@ def _not_utf8_part(body: bytes, content_type: str) -> str | None:
     return found[0] if found else None
 
 
-def form_route(path: str, handler: FormHandler, sessions: Sessions, files: frozenset[str] = frozenset()) -> Route:
+def form_route(path: str, handler: FormHandler, sessions: Sessions, files: frozenset[str] = frozenset(),
+               lang: Lang = "zh") -> Route:
     """A POST route whose handler runs only with the session's CSRF token in the form (403 otherwise);
-    ``files``: the fields that may hold an uploaded file (none but the import's table)."""
+    ``files``: the fields that may hold an uploaded file (none but the import's table); ``lang``: the
+    language of the refusals."""
 
     async def endpoint(request: Request) -> Response:
-        form = await read_form(request, files)
+        form = await read_form(request, files, lang)
         if isinstance(form, Response):
             return form
         if not sessions.valid(request.cookies.get(COOKIE), form.get(FIELD)):
-            return PlainTextResponse("CSRF 令牌缺失或无效 missing or invalid CSRF token", status_code=403)
+            return PlainTextResponse(BAD_TOKEN.get(lang), status_code=403)
         return await handler(request, form)
 
     endpoint.csrf_checked = True  # type: ignore[attr-defined]  # tests assert every POST route has this
