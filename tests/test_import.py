@@ -506,7 +506,8 @@ def test_review_columns_become_a_review_record(catalog: Path, tmp_path: Path) ->
     assert code == 1
     assert "第3行 最近复审日期: 有复审结论“修订”但没有复审日期" in err
     assert "第4行 复审结论: 有复审日期但没有复审结论" in err
-    assert "第5行 复审结论: '也许' 不是允许的取值" in err
+    # the allowed values joined in Chinese: pydantic's "'修订' or '废止'" read as a slip into English
+    assert "第5行 复审结论: '也许' 不是允许的取值（'继续有效'、'修订' 或 '废止'）" in " ".join(err.split())
     standard = load_catalog(catalog).get("DB41/T 2144-2021")
     assert standard is not None
     (review,) = standard.standard.reviews

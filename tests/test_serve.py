@@ -1560,3 +1560,23 @@ def test_fixed_messages_are_in_the_page_s_language(root: Path, lang: str) -> Non
         assert (zh if lang == "zh" else en) in shown, (key, shown)
         assert (en if lang == "zh" else zh) not in shown, (key, shown)
     assert (root / RECORD).read_bytes() == before
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("zh", ["`status`: 'foo' 不是允许的取值（'现行'、'即将实施' 或 '废止'）",
+            "`tier`: 'bar' 不是允许的取值（'national'、'industry'、'local'、'group'、'enterprise' 或 'internal'）"]),
+    ("en", ["`status`: 'foo' is not one of '现行', '即将实施' or '废止'",
+            "`tier`: 'bar' is not one of 'national', 'industry', 'local', 'group', 'enterprise' or 'internal'"]),
+])
+def test_a_choice_the_form_does_not_offer_is_refused_in_the_page_s_language(
+    root: Path, lang: str, said: list[str]
+) -> None:
+    # a script's status: the Chinese page said "不是允许的取值（'现行', '即将实施' or '废止'）", pydantic's English "or"
+    import html as html_lib
+
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    before = (root / RECORD).read_bytes()
+    response = client.post("/standard/save", data={**form_of(page(client)), "status": "foo", "tier": "bar"})
+    assert response.status_code == 422 and (root / RECORD).read_bytes() == before
+    errors = [html_lib.unescape(e) for e in re.findall(r'<p class="error field-error">([^<]*)</p>', response.text)]
+    assert sorted(errors) == sorted(said)

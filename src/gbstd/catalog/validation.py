@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -31,6 +32,20 @@ def _yaml_text(value: Any) -> str:
     return str(value)
 
 
+# One allowed value as pydantic lists it: a repr of a text or a number.
+_CHOICE = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+""")
+
+
+def allowed_values(expected: str) -> Text:
+    """pydantic's list of the allowed values (its ``ctx["expected"]``: ``'a', 'b' or 'c'``, English) in each
+    language: ``'a'、'b' 或 'c'`` in Chinese, where " or " read as a slip into English. A list that does not
+    read back as pydantic writes one is given as it is."""
+    items = _CHOICE.findall(expected)
+    if len(items) < 2 or f"{', '.join(items[:-1])} or {items[-1]}" != expected:
+        return Text(expected, expected)
+    return Text(f"{'、'.join(items[:-1])} 或 {items[-1]}", expected)
+
+
 def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
     """A message for one pydantic error, and whether it points at the key (True) or the value."""
     kind = err["type"]
@@ -53,8 +68,9 @@ def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
     if kind.startswith("date") or (kind == "value_error" and "YYYY-MM-DD" in err.get("msg", "")):
         return Text(f"`{name}`: {shown} 不是有效日期（格式 YYYY-MM-DD）", f"`{name}`: {shown} is not a valid date (YYYY-MM-DD)"), False
     if kind == "enum" or kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return Text(f"`{name}`: {shown} 不是允许的取值（{expected}）", f"`{name}`: {shown} is not one of {expected}"), False
+        expected = allowed_values(str(err.get("ctx", {}).get("expected", "")))
+        return Text(f"`{name}`: {shown} 不是允许的取值（{expected.zh}）",
+                    f"`{name}`: {shown} is not one of {expected.en}"), False
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         return Text(f"`{name}`: {shown} 格式不对（应匹配 {pattern}）", f"`{name}`: {shown} does not match {pattern}"), False

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from gbstd.catalog.validation import allowed_values
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import NATURE_LABELS, TIER_LABELS, CodeError, Nature, StandardCode, Tier
 from gbstd.model.standard import (
@@ -317,9 +318,9 @@ def _validate(out: RowRecord) -> None:
             column = COLUMN_BY_KEY.get(key)
             message = err.get("msg", "")
             if err["type"] == "enum":
-                expected = err.get("ctx", {}).get("expected", "")
+                expected = allowed_values(str(err.get("ctx", {}).get("expected", "")))
                 reason = Text(
-                    f"{shown!r} 不是允许的取值（{expected}）", f"{shown!r} is not one of {expected}"
+                    f"{shown!r} 不是允许的取值（{expected.zh}）", f"{shown!r} is not one of {expected.en}"
                 )
             else:
                 reason = Text(f"{shown!r}：{message}", f"{shown!r}: {message}")
