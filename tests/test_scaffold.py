@@ -127,6 +127,18 @@ def test_new_reads_a_fullwidth_module_as_its_ascii_spelling(tmp_path: Path) -> N
     assert 'module: "302"' in (root / "records/local/DB41-T-2144-2021.yaml").read_text(encoding="utf-8")
 
 
+def test_new_names_a_bad_date_by_its_option(tmp_path: Path) -> None:
+    # as the command's other refusals name their option (--title 不能为空, --status 'x' 不是状态): no colon after it
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    for lang, said in (("zh", "--effective '2025-13-01' 不是有效日期"),
+                       ("en", "--effective '2025-13-01' is not a valid date")):
+        code, _, err = invoke("new", "DB41/T 2144-2021", "-t", "机关食堂服务规范", "--effective", "2025-13-01",
+                              "--module", "302", "--into", str(root), "--as-of", AS_OF, "--lang", lang)
+        assert code == 2 and said in " ".join(err.split()), err
+    assert not (root / "records/local/DB41-T-2144-2021.yaml").exists()
+
+
 def test_new_derives_upcoming_status(tmp_path: Path) -> None:
     root = tmp_path / "demo"
     invoke("init", str(root))

@@ -1580,3 +1580,24 @@ def test_a_choice_the_form_does_not_offer_is_refused_in_the_page_s_language(
     assert response.status_code == 422 and (root / RECORD).read_bytes() == before
     errors = [html_lib.unescape(e) for e in re.findall(r'<p class="error field-error">([^<]*)</p>', response.text)]
     assert sorted(errors) == sorted(said)
+
+
+@pytest.mark.parametrize(("lang", "said", "not_said"), [
+    ("zh", "实施日期 '2025-13-01' 不是有效日期", "effective"),
+    ("en", "effective date '2025-13-01' is not a valid date", "实施日期"),
+])
+def test_a_bad_date_in_the_new_form_is_named_as_the_form_labels_it(
+    root: Path, lang: str, said: str, not_said: str
+) -> None:
+    # "effective: '2025-13-01' 不是有效日期": the record's key, which the form shows only under its label
+    import html as html_lib
+
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    sent = {"code": "DB41/T 9306-2025", "title": "机关茶歇服务规范", "published": "2025-01-02",
+            "effective": "2025-13-01", "module": "302"}
+    response = client.post("/new", data={"csrf": csrf_of(client.get("/new").text), **sent})
+    assert response.status_code == 422
+    error = html_lib.unescape(re.findall(r'<p class="error" id="error">([^<]*)</p>', response.text)[0])
+    assert error.startswith(said) and not_said not in error
+    assert 'name="effective" value="2025-13-01"' in response.text  # the form keeps what was typed
+    assert not (root / "records/local/DB41-T-9306-2025.yaml").exists()

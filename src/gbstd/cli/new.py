@@ -68,7 +68,7 @@ def new(
         try:
             dates[name] = parse_date(value)
         except CellError as exc:
-            fail(Text(f"--{name}: {exc.reason.zh}", f"--{name}: {exc.reason.en}"), language)
+            fail(Text(f"--{name} {exc.reason.zh}", f"--{name} {exc.reason.en}"), language)  # as --title, --status
     if not title.strip():
         fail(Text("--title 不能为空", "--title must not be empty"), language)
     status = _status(status, language)

@@ -35,6 +35,9 @@ from gbstd.tabular.cells import CellError, parse_date
 REVIEW_NAMES = {"date": Text("复审日期", "review date"), "conclusion": Text("结论", "conclusion"),
                 "by": Text("复审单位", "reviewing body"), "note": Text("备注", "note")}
 NEW_FIELDS = ("code", "title", "status", "published", "effective", "abolished", "module")  # as `gbstd new` takes them
+# The new form's date inputs as its labels name them: `gbstd new` names its options (--published) instead.
+NEW_DATE_NAMES = {"published": Text("发布日期", "publication date"), "effective": Text("实施日期", "effective date"),
+                  "abolished": Text("废止日期", "abolition date")}
 
 
 def _normaliser(catalog: Catalog) -> Any:
@@ -233,11 +236,12 @@ def create(server: Server, request: Request, form: FormData) -> Response:
     if not title:
         return new_page(server, request, server.text(Text("标准名称不能为空", "the title must not be empty")), values, 422)
     dates: dict[str, dt.date | None] = {}
-    for name in ("published", "effective", "abolished"):
+    for name, label in NEW_DATE_NAMES.items():
         try:
             dates[name] = parse_date(values.get(name) or None)
         except CellError as exc:
-            return new_page(server, request, f"{name}: {server.text(exc.reason)}", values, 422)
+            said = Text(f"{label.zh} {exc.reason.zh}", f"{label.en} {exc.reason.en}")
+            return new_page(server, request, server.text(said), values, 422)
     with server.lock:
         catalog = server.catalog()
         try:
