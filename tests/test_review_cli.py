@@ -272,6 +272,19 @@ def test_add_refuses_and_changes_nothing(tmp_path: Path, args: list[str], messag
     assert sorted(p.name for p in path.parent.iterdir()) == ["DB41-T-9-2021.yaml"]  # no temp files left
 
 
+@pytest.mark.parametrize("typed", ["20240520", "2024-W21-1", "2024W211"])
+def test_add_refuses_a_date_not_written_yyyy_mm_dd(tmp_path: Path, typed: str) -> None:
+    # date.fromisoformat takes these spellings of 2024-05-20 too: the review was written, in a catalog whose
+    # dates are all YYYY-MM-DD
+    root, path = _house(tmp_path)
+    for lang, said in (("zh", f"--date '{typed}' 应写作 YYYY-MM-DD（如 2024-05-20）"),
+                       ("en", f"--date '{typed}' must be written YYYY-MM-DD (e.g. 2024-05-20)")):
+        code, _, err = run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", typed,
+                           "--conclusion", "继续有效", "--by", "某局", "--as-of", AS_OF, "--lang", lang)
+        assert code == 2 and said in " ".join(err.split()), err
+    assert path.read_text(encoding="utf-8") == HOUSE_STYLE
+
+
 def test_add_refuses_a_file_it_cannot_keep_byte_for_byte(tmp_path: Path) -> None:
     odd = HOUSE_STYLE.replace("  - https://example.org/a   # 来源", "- https://example.org/a")
     root, path = _house(tmp_path, odd)

@@ -509,6 +509,8 @@ def test_a_review_in_the_future_is_refused(client: TestClient, root: Path) -> No
 REVIEW_MISTAKES = [  # (what the form sends wrong, the page's words in Chinese, in English)
     ({"date": "2025-02-30"}, "复审日期 '2025-02-30' 不是有效日期（YYYY-MM-DD）",
      "review date '2025-02-30' is not a valid date (YYYY-MM-DD)"),
+    ({"date": "20250103"}, "复审日期 '20250103' 应写作 YYYY-MM-DD（如 2025-01-03）",  # a date fromisoformat reads
+     "review date '20250103' must be written YYYY-MM-DD (e.g. 2025-01-03)"),
     ({"conclusion": "maybe"}, "结论 'maybe' 不是复审结论（继续有效 / 修订 / 废止 / continue / revise / abolish）",
      "conclusion 'maybe' is not a review conclusion (继续有效 / 修订 / 废止 / continue / revise / abolish)"),
     ({"by": "   "}, "复审单位 不能为空", "reviewing body must not be empty"),
@@ -516,7 +518,7 @@ REVIEW_MISTAKES = [  # (what the form sends wrong, the page's words in Chinese, 
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize(("wrong", "zh", "en"), REVIEW_MISTAKES, ids=["date", "conclusion", "by"])
+@pytest.mark.parametrize(("wrong", "zh", "en"), REVIEW_MISTAKES, ids=["date", "spelling", "conclusion", "by"])
 def test_a_wrong_review_is_said_in_plain_words_and_the_form_keeps_it(
     root: Path, lang: str, wrong: dict[str, str], zh: str, en: str
 ) -> None:

@@ -71,6 +71,9 @@ def review_from_input(typed: Mapping[str, str | None], names: Mapping[str, Text]
     except ValueError:
         raise EditError(Text(f"{said['date'].zh} {date!r} 不是有效日期（YYYY-MM-DD）",
                              f"{said['date'].en} {date!r} is not a valid date (YYYY-MM-DD)")) from None
+    if day.isoformat() != date:  # fromisoformat reads 20250103 and 2025-W01-5 too; the catalog writes YYYY-MM-DD
+        raise EditError(Text(f"{said['date'].zh} {date!r} 应写作 YYYY-MM-DD（如 {day.isoformat()}）",
+                             f"{said['date'].en} {date!r} must be written YYYY-MM-DD (e.g. {day.isoformat()})"))
     allowed = " / ".join([c.value for c in Conclusion] + [c.label.en for c in Conclusion])
     if conclusion.casefold() not in {k.casefold() for k in (*[c.value for c in Conclusion], *CONCLUSION_ALIASES)}:
         raise EditError(Text(f"{said['conclusion'].zh} {conclusion!r} 不是复审结论（{allowed}）",
