@@ -1603,3 +1603,25 @@ def test_a_bad_date_in_the_new_form_is_named_as_the_form_labels_it(
     assert error.startswith(said) and not_said not in error
     assert 'name="effective" value="2025-13-01"' in response.text  # the form keeps what was typed
     assert not (root / "records/local/DB41-T-9306-2025.yaml").exists()
+
+
+def test_a_module_typed_in_fullwidth_digits_is_saved_in_ascii(client: TestClient, root: Path) -> None:
+    # ２０１ (a Chinese input method's digits) was written as typed: C016 then reported the record, and no figure
+    # counted it under 201; `gbstd import` and `gbstd new` write 201
+    before = (root / RECORD).read_bytes()
+    form = form_of(page(client))
+    form["module"] = "２０１\u3000"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert changed_lines(before, (root / RECORD).read_bytes()) == [('module: "202"', 'module: "201"')]
+    # a file already holding the fullwidth spelling keeps it while the form leaves the module alone, and takes
+    # the ASCII one typed over it (the form compares what was sent, not its spelling)
+    path = root / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace('module: "201"', 'module: "２０１"'), encoding="utf-8")
+    form = form_of(page(client))
+    form["note"] = "只改备注"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert 'module: "２０１"' in path.read_text(encoding="utf-8")
+    form = form_of(page(client))
+    form["module"] = "201"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert 'module: "201"' in path.read_text(encoding="utf-8")

@@ -390,6 +390,16 @@ def test_s008_file_name_duplicate_id_and_module(tmp_path: Path) -> None:
     assert findings(make_catalog(tmp_path / "ok", {}, {"P-1": good}), "S008") == []
 
 
+def test_s008_names_a_fullwidth_module_with_its_ascii_spelling(tmp_path: Path) -> None:
+    # module ２０２ (a Chinese input method's digits) was called a module the system lacks, where C016 names a
+    # record's with the spelling `gbstd import` writes
+    projects = {"P-1": project("P-1", "消防安全管理规范", "２０２", "[{stage: 立项, date: 2026-04-01}]")}
+    (found,) = findings(make_catalog(tmp_path, {}, projects), "S008")
+    assert found.loc == ("module",)
+    assert found.message.zh == "体系编号 '２０２' 应写作半角的 '202'（否则不计入该模块）"
+    assert found.message.en == "module '２０２' should be written '202' in ASCII (else it is not counted under that module)"
+
+
 def test_s009_dates_out_of_order_and_repeated_stage(tmp_path: Path) -> None:
     bad = project(
         "P-1",

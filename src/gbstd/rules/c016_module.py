@@ -11,6 +11,13 @@ from gbstd.model.standard import module_spelling
 from gbstd.rules.base import RecordRule, RuleContext
 
 
+def respell_module(module: str, spelled: str) -> Text:
+    """Why a module written ``module`` (２０３) should be ``spelled`` (:func:`module_spelling`): a record's
+    (C016) or a project's (S008)."""
+    return Text(f"体系编号 {module!r} 应写作半角的 {spelled!r}（否则不计入该模块）",
+                f"module {module!r} should be written {spelled!r} in ASCII (else it is not counted under that module)")
+
+
 class ModuleMembership(RecordRule):
     """体系编号缺失或不存在 / module missing or unknown
 
@@ -46,10 +53,7 @@ class ModuleMembership(RecordRule):
             yield self.at(record, Text("缺少体系编号 `module`", "no `module` (体系编号) given"), ())
         elif (spelled := module_spelling(module)) != module and spelled in modules:
             # a known module in fullwidth digits (２０３): no report or figure counts it under 203 until respelled
-            yield self.at(record, Text(f"体系编号 {module!r} 应写作半角的 {spelled!r}（否则不计入该模块）",
-                                       f"module {module!r} should be written {spelled!r} in ASCII (else it is not "
-                                       "counted under that module)"),
-                          ("module",), key=False)
+            yield self.at(record, respell_module(module, spelled), ("module",), key=False)
         elif module not in modules:
             known = sorted(modules)[:12]
             yield self.at(record, Text(f"体系编号 {module} 不在标准体系中（已有：{'、'.join(known)}…）",

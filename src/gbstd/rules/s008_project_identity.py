@@ -9,7 +9,9 @@ from pathlib import PurePosixPath
 from gbstd.catalog.catalog import ProjectRecord
 from gbstd.findings import Finding
 from gbstd.i18n import Text
+from gbstd.model.standard import module_spelling
 from gbstd.rules.base import Rule, RuleContext
+from gbstd.rules.c016_module import respell_module
 
 
 class ProjectIdentity(Rule):
@@ -17,7 +19,8 @@ class ProjectIdentity(Rule):
 
     What it does:
         For every file in `projects/`: the file name must be the id (`XM-2025-001.yaml`), ids must be
-        unique, `module` must name a module of `system.yaml` (when the catalog has one), and `result` —
+        unique, `module` must name a module of `system.yaml` (when the catalog has one), spelled as the system
+        spells it (`３０４` in fullwidth digits is reported with its ASCII spelling, as C016 does), and `result` —
         the code the standard was published under — must be a valid code.
 
     Why it matters:
@@ -61,6 +64,9 @@ class ProjectIdentity(Rule):
                     yield self.at_project(
                         entry, Text("缺少体系编号 `module`", "no `module` (体系编号) given"), ()
                     )
+                elif (spelled := module_spelling(project.module)) != project.module and spelled in modules:
+                    # ３０４ typed with a Chinese input method: module 304 once respelled, as C016 says of a record
+                    yield self.at_project(entry, respell_module(project.module, spelled), ("module",), key=False)
                 elif project.module not in modules:
                     yield self.at_project(
                         entry,

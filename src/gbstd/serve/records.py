@@ -43,7 +43,7 @@ from gbstd.catalog.yamlio import BOM, parse_yaml
 from gbstd.engine import findings_in, selected_rules
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
-from gbstd.model.standard import Status
+from gbstd.model.standard import Status, module_spelling
 from gbstd.rules import Rule
 from gbstd.rules.base import LoadRule, RecordRule, changed_facts, severity_of
 from gbstd.selection import Selection
@@ -338,6 +338,10 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     # value, a save rewrote fields the form cannot show as they are (a title over two lines joined into one)
     unedited = submitted_unchanged(loaded.data(), loaded.record.standard, normalise)
     changes = {name: value for name, value in wanted.items() if value != unedited.get(name)}
+    if isinstance(changes.get("module"), str):
+        # ２０２ typed with a Chinese input method is module 202, as `import` and `new` write it; compared as sent
+        # (above), so that a file's own ２０２ stays while the form leaves it alone and 202 typed over it is saved
+        changes["module"] = module_spelling(changes["module"])
     if not changes:
         return []
     text, parsed = edited(loaded, lambda doc: set_fields(doc, changes, normalise), reformat)
