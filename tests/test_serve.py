@@ -1625,3 +1625,22 @@ def test_a_module_typed_in_fullwidth_digits_is_saved_in_ascii(client: TestClient
     form["module"] = "201"
     assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
     assert 'module: "201"' in path.read_text(encoding="utf-8")
+
+
+def test_the_plans_page_breaks_a_cell_s_lines_and_escapes_their_text(root: Path, client: TestClient) -> None:
+    # the page showed `gbstd plan status`'s Markdown in a <pre>: the standards a target counts ran together with
+    # a literal "<br>" between them, and a title's & showed as "&amp;"
+    path = root / "records/internal/HNJGSW-101-2022.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "title: 河南省机关事务内部标准编写规则", "title: '河南省机关事务内部标准编写规则 <script>alert(1)</script> & 附录'"),
+        encoding="utf-8")
+    html = client.get("/plans").text
+    assert "<script>" not in html and "&lt;br&gt;" not in html and "&amp;amp;" not in html
+    cell = re.search(r"<td>(HNJGSW 101-2022 .*?)</td>", html)
+    assert cell, html
+    assert cell.group(1).split("<br>") == [
+        "HNJGSW 101-2022 河南省机关事务内部标准编写规则 &lt;script&gt;alert(1)&lt;/script&gt; &amp; 附录 (2022-03-01)",
+        "HNJGSW 201-2022 省直机关办公用房使用管理规范 (2022-06-15)",
+        "HNJGSW 202-2022 省直机关公务用车服务规范 (2022-09-20)",
+    ]
+    assert "<th>计入的标准</th>" in html and "<td>宣传动员</td>" in html  # the tasks are a table too

@@ -5,6 +5,7 @@ Everything shown comes from :class:`gbstd.plans.PlanProgress`; nothing is comput
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import StringIO
 
 from rich.console import Console, Group
@@ -246,54 +247,101 @@ def _cell(text: str) -> str:
     return markdown_text(text)
 
 
+Cell = tuple[str, ...]  # a table cell's lines, as plain text
+
+
+def _lines(*texts: str) -> Cell:
+    """A cell of ``texts``, each line of each one a line of the cell (a task written over two lines)."""
+    return tuple(line for text in texts for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+@dataclass(frozen=True)
+class PlanTable:
+    columns: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """One plan's status as plain text, laid out by :func:`render_markdown` and by the web editor's page
+    (which escapes it and breaks a cell's lines with real line breaks: Markdown's ``<br>`` showed as text)."""
+
+    title: str
+    header: list[str]
+    targets_heading: str
+    targets: PlanTable | None
+    task_summary: str
+    tasks_heading: str
+    tasks: PlanTable | None
+    reports_heading: str | None  # None: the plan asks for no reports
+    reports: list[str]
+
+
+def plan_sections(progress: list[PlanProgress], lang: Lang = "zh") -> list[PlanSection]:
+    sections = []
+    for p in progress:
+        targets = None
+        if p.targets:
+            rows: list[tuple[Cell, ...]] = []
+            for t in p.targets:
+                standards = _lines(*(f"{s.code} {s.title} {_dated(s, lang)}" for s in t.counted)) or ("—",)
+                if t.uncertain:
+                    standards += _lines(_t(lang, "日期不详、可能计入：", "date unknown, may count: ")
+                                        + ", ".join(s.code for s in t.uncertain))
+                rows.append((_lines(t.target.description), (f"{t.count} / {t.threshold} ({t.ratio:.0%})",),
+                             (_bar(t),), _lines(_window(t, p, lang)), standards))
+            columns = ("目标", "进度", "", "计数窗口", "计入的标准") if lang == "zh" else (
+                "target", "progress", "", "window", "standards")
+            targets = PlanTable(columns, rows)
+        tasks = None
+        if p.tasks:
+            columns = ("阶段", "重点任务", "完成时限", "状态") if lang == "zh" else ("phase", "task", "deadline", "state")
+            tasks = PlanTable(columns, [(_lines(task.task.phase), _lines(task.task.subject), _lines(_deadline(task)),
+                                         _lines(_task_state(task, lang))) for task in p.tasks])
+        reports = [_report_line(report, lang) for report in p.reports_due] or [
+            _t(lang, "没有待报送的报告", "no report due")]
+        if p.next_report:
+            reports.append(_t(lang, "下一份：", "next: ") + _report_line(p.next_report, lang))
+        sections.append(PlanSection(
+            _title(p), _header(p, lang), _t(lang, "目标", "Targets"), targets, _task_summary(p, lang),
+            _t(lang, "任务", "Tasks"), tasks, _reports_heading(p, lang) if p.reports else None,
+            reports if p.reports else []))
+    return sections
+
+
+def _row(cells: tuple[Cell, ...], code: frozenset[int] = frozenset()) -> str:
+    """A Markdown table row: each cell's lines escaped and joined by ``<br>``; the columns in ``code`` in
+    backticks (the progress bar)."""
+    shown = [f"`{cell[0]}`" if index in code else "<br>".join(_cell(line) for line in cell)
+             for index, cell in enumerate(cells)]
+    return "| " + " | ".join(shown) + " |"
+
+
+def _header_row(columns: tuple[str, ...]) -> str:
+    return "|" + "|".join(f" {name} " if name else " " for name in columns) + "|"
+
+
 def render_markdown(progress: list[PlanProgress], lang: Lang = "zh") -> str:
     out: list[str] = []
-    for p in progress:
-        out.append(f"## {_cell(_title(p))}\n")
-        out.extend(f"{_cell(line)}  " for line in _header(p, lang))
+    for section in plan_sections(progress, lang):
+        out.append(f"## {_cell(section.title)}\n")
+        out.extend(f"{_cell(line)}  " for line in section.header)
         out.append("")
-        if p.targets:
-            out.append(f"### {_t(lang, '目标', 'Targets')}\n")
-            out.append(
-                _t(
-                    lang,
-                    "| 目标 | 进度 | | 计数窗口 | 计入的标准 |",
-                    "| target | progress | | window | standards |",
-                )
-            )
+        if section.targets:
+            out.append(f"### {section.targets_heading}\n")
+            out.append(_header_row(section.targets.columns))
             out.append("|---|---|---|---|---|")
-            for t in p.targets:
-                standards = "<br>".join(_cell(f"{s.code} {s.title} {_dated(s, lang)}") for s in t.counted) or "—"
-                if t.uncertain:
-                    standards += "<br>" + _cell(
-                        _t(lang, "日期不详、可能计入：", "date unknown, may count: ")
-                        + ", ".join(s.code for s in t.uncertain)
-                    )
-                out.append(
-                    f"| {_cell(t.target.description)} | {t.count} / {t.threshold} ({t.ratio:.0%}) | "
-                    f"`{_bar(t)}` | {_cell(_window(t, p, lang))} | {standards} |"
-                )
+            out.extend(_row(row, frozenset({2})) for row in section.targets.rows)
             out.append("")
-        out.append(f"### {_t(lang, '任务', 'Tasks')}\n")
-        out.append(_cell(_task_summary(p, lang)) + "\n")
-        if p.tasks:
-            out.append(
-                _t(lang, "| 阶段 | 重点任务 | 完成时限 | 状态 |", "| phase | task | deadline | state |")
-            )
+        out.append(f"### {section.tasks_heading}\n")
+        out.append(_cell(section.task_summary) + "\n")
+        if section.tasks:
+            out.append(_header_row(section.tasks.columns))
             out.append("|---|---|---|---|")
-            for task in p.tasks:
-                out.append(
-                    f"| {_cell(task.task.phase)} | {_cell(task.task.subject)} | {_cell(_deadline(task))} | "
-                    f"{_cell(_task_state(task, lang))} |"
-                )
+            out.extend(_row(row) for row in section.tasks.rows)
             out.append("")
-        if p.reports:
-            out.append(f"### {_cell(_reports_heading(p, lang))}\n")
-            for report in p.reports_due:
-                out.append(f"- {_cell(_report_line(report, lang))}")
-            if not p.reports_due:
-                out.append("- " + _t(lang, "没有待报送的报告", "no report due"))
-            if p.next_report:
-                out.append("- " + _cell(_t(lang, "下一份：", "next: ") + _report_line(p.next_report, lang)))
+        if section.reports_heading is not None:
+            out.append(f"### {_cell(section.reports_heading)}\n")
+            out.extend(f"- {_cell(line)}" for line in section.reports)
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

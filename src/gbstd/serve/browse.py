@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from gbstd.coverage import ModuleNode, summarize
 from gbstd.plans import plan_progress
-from gbstd.reports.plan_status import render_markdown
+from gbstd.reports.plan_status import plan_sections
 from gbstd.review import review_worklist
 from gbstd.serve.paging import paged
 from gbstd.serve.state import Server
@@ -88,5 +88,6 @@ def system(server: Server, request: Request) -> Response:
 def plans(server: Server, request: Request) -> Response:
     catalog = server.catalog()
     progress = [plan_progress(plan, catalog, server.today()) for plan in catalog.plans]
-    text = render_markdown(progress, server.lang) if progress else ""
-    return server.page(request, "plans.html.j2", status=text, unread=catalog.unread())
+    # what `gbstd plan status` says, as plain text laid out by the template: its Markdown, shown in a <pre>,
+    # had "<br>" and "&amp;" as text
+    return server.page(request, "plans.html.j2", plans=plan_sections(progress, server.lang), unread=catalog.unread())
