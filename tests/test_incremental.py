@@ -269,6 +269,17 @@ def move_record(root: Path, pick: int, value: int) -> None:
     path.rename(folder / f"moved-{value % 50}-{path.name}")
 
 
+def fill_gap(root: Path, pick: int, value: int) -> None:
+    """A record moves to a module with no standard in force (S001) or out of one it alone fills, in force or
+    abolished (S002 counts those)."""
+    path = records(root)[pick % len(records(root))]
+    data = load(path)
+    data["module"] = ("204", "304.3", "401", "101", "999")[value % 5]
+    if value % 3 == 0:
+        data["status"] = ("现行", "废止")[value // 3 % 2]
+    dump(path, data)
+
+
 def add_invalid(root: Path, pick: int, value: int) -> None:
     """A new file in records/ that is no valid record (no title, or a bad status)."""
     paths = records(root)
@@ -384,7 +395,7 @@ def test_changed_since_through_the_cache_equals_a_run_without_it(
 
 
 COME_AND_GO = [add_record, add_record, delete_named, delete_file, move_record, add_invalid, edit_reference, edit_title,
-               edit_comment, another_day]
+               edit_comment, fill_gap, edit_review, edit_status, another_day]
 comings_and_goings = st.lists(
     st.tuples(st.sampled_from(COME_AND_GO), st.integers(0, 1000), st.integers(0, 1000)), min_size=1, max_size=5
 )

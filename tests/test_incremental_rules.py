@@ -183,3 +183,40 @@ def test_a_moved_record_file_equals_a_cold_run(tmp_path: Path, c010_checked: lis
     incremental, rechecked = relint(root, c010_checked)
     assert {"records/local/moved.yaml"} <= rechecked < set(map(str, (p.relative_to(root).as_posix() for p in records(root))))
     assert any("records/local/moved.yaml" in line for line in incremental)
+
+
+def test_the_module_rules_count_only_the_changes_after_a_record_is_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record added in the empty module 401 closes its gap (S001): the module rules take the counts the lint
+    state keeps and count the added record alone, not every record's review state again; then the record goes
+    and the gap is back. Each run equals a cold one."""
+    import gbstd.coverage as coverage
+
+    walked: list[bool] = []
+    real = coverage.summarize
+
+    def spy(catalog: Any, as_of: Any, reviews: Any = None, counts: Any = None) -> Any:
+        walked.append(counts is None)
+        return real(catalog, as_of, reviews, counts)
+
+    monkeypatch.setattr(coverage, "summarize", spy)
+    import gbstd.rules.base as base
+
+    monkeypatch.setattr(base, "summarize", spy)
+    root = copy_sample(tmp_path)
+    gap = [line for line in lint_json(root) if '"S001"' in line and "401" in line]
+    assert gap
+    data = load(root / UPPER)
+    data["code"], data["module"] = "GB/T 90002-2025", "401"
+    added = root / "records/national/GB-T-90002-2025.yaml"
+    dump(added, data)
+    walked.clear()
+    incremental = lint_json(root)
+    assert walked == [False]  # counted from the kept counts
+    assert not [line for line in incremental if '"S001"' in line and "401" in line]
+    assert incremental == lint_json(root, "--no-cache")
+    added.unlink()
+    walked.clear()
+    assert [line for line in lint_json(root) if '"S001"' in line and "401" in line] == gap
+    assert walked == [False]

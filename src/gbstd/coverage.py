@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -202,21 +202,57 @@ def status_on(record: Record, day: dt.date) -> Status | None:
     return Status.UPCOMING if made else None
 
 
-def _count_record(counts: Counts, status: Status) -> None:
-    if status is Status.IN_FORCE:
-        counts.in_force += 1
-    elif status is Status.UPCOMING:
-        counts.upcoming += 1
-    else:
-        counts.abolished += 1
+def _add_own(counts: Counts, added: OwnCounts) -> None:
+    in_force, upcoming, abolished, overdue, zombies = added
+    counts.in_force += in_force
+    counts.upcoming += upcoming
+    counts.abolished += abolished
+    counts.overdue_reviews += overdue
+    counts.zombies += zombies
 
 
-def summarize(catalog: Catalog, as_of: dt.date, reviews: Sequence[ReviewState] | None = None) -> SystemSummary:
+def own_counts(summary: SystemSummary) -> dict[str, OwnCounts]:
+    """Each module's own counts of standards in ``summary`` (those of no module under :data:`UNASSIGNED`)."""
+    def of(counts: Counts) -> OwnCounts:
+        return (counts.in_force, counts.upcoming, counts.abolished, counts.overdue_reviews, counts.zombies)
+
+    found = {node.id: of(node.own) for node in summary.nodes()}
+    found[UNASSIGNED] = of(summary.unassigned.own)
+    return found
+
+
+# What a record adds to its module's own counts: in force, upcoming, abolished, overdue reviews, zombies (in
+# that order; :func:`record_counts`). Incremental lint keeps these sums per module between runs.
+OwnCounts = tuple[int, int, int, int, int]
+UNASSIGNED = ""  # the key of the records in no module of the system, in counts by module
+
+
+def record_counts(record: Record, as_of: dt.date, state: ReviewState | None) -> OwnCounts | None:
+    """What ``record`` adds to its module's own counts on ``as_of`` (``state``: its review state then);
+    None when it was not made yet on that day."""
+    status = status_on(record, as_of)
+    if status is None:
+        return None
+    overdue = state is not None and state.in_force and state.is_overdue
+    zombie = state is not None and overdue and is_zombie(state)
+    in_force, upcoming = status is Status.IN_FORCE, status is Status.UPCOMING
+    return int(in_force), int(upcoming), int(not in_force and not upcoming), int(overdue), int(zombie)
+
+
+def module_key(record: Record, modules: Mapping[str, object]) -> str:
+    """The module whose own counts ``record`` is in: its own when the system has it (``modules``), else none."""
+    module = record.standard.module or ""
+    return module if module in modules else UNASSIGNED
+
+
+def summarize(
+    catalog: Catalog, as_of: dt.date, reviews: Sequence[ReviewState] | None = None,
+    counts: Mapping[str, OwnCounts] | None = None,
+) -> SystemSummary:
     """Counts per module on ``as_of``; ``reviews`` (one state per record, from ``review.review_states``) adds
-    the overdue-review and zombie counts. Callers that already hold the states pass them to avoid a recount."""
-    if reviews is None:
-        reviews = review_states(catalog, catalog.config.review, as_of)
-    review_of = {id(state.record): state for state in reviews}
+    the overdue-review and zombie counts. Callers that already hold the states pass them to avoid a recount.
+    ``counts``: each module's own counts of standards, already summed (:func:`own_counts`); the nodes then
+    list no records."""
     system = catalog.system
     nodes: dict[str, ModuleNode] = {}
 
@@ -233,17 +269,19 @@ def summarize(catalog: Catalog, as_of: dt.date, reviews: Sequence[ReviewState] |
 
     roots = build(system.modules, ("modules",), 0, None) if system else []
     unassigned = ModuleNode(Module(id="0", name="未归类"), (), 0)
-    for record in catalog.records:
-        status = status_on(record, as_of)
-        if status is None:
-            continue  # not made yet on that day
-        node = nodes.get(record.standard.module or "", unassigned)
-        node.records.append(record)
-        _count_record(node.own, status)
-        state = review_of.get(id(record))
-        if state is not None and state.in_force and state.is_overdue:
-            node.own.overdue_reviews += 1
-            node.own.zombies += is_zombie(state)
+    if counts is None:
+        if reviews is None:
+            reviews = review_states(catalog, catalog.config.review, as_of)
+        review_of = {id(state.record): state for state in reviews}
+        for record in catalog.records:
+            added = record_counts(record, as_of, review_of.get(id(record)))
+            if added is not None:  # not made yet on that day when None
+                node = nodes.get(record.standard.module or "", unassigned)
+                node.records.append(record)
+                _add_own(node.own, added)
+    else:
+        for key, added in counts.items():
+            _add_own(nodes.get(key, unassigned).own, added)  # UNASSIGNED ("") is no module's id
     for state in project_states(catalog, as_of):
         if state.active:
             node = nodes.get(state.entry.project.module or "", unassigned)

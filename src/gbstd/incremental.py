@@ -84,6 +84,17 @@ def rule_digests(rules: Iterable[Rule], groups: dict[str, str], shared: str) -> 
     return found
 
 
+# The groups of FACT_GROUPS a record's module counts read (coverage.record_counts: its status on the day, its
+# module, its review state).
+COUNTED = ("code", "status", "dates", "module", "reviews")
+
+
+def counts_key(groups: dict[str, str], shared: str, as_of: str) -> str:
+    """What the module counts of a catalog depend on (its records' COUNTED groups, the shared files, the day):
+    counts kept under one key are those of any catalog with that key."""
+    return hashlib.sha256("\0".join([shared, as_of, *(groups[group] for group in COUNTED)]).encode()).hexdigest()
+
+
 def on_day(digest: str, as_of: str | None) -> str:
     """A catalog-wide rule's digest (:func:`rule_digests`) for a run whose findings read the day ``as_of``
     (None: they did not), so that another day runs such a rule again and leaves the others' findings."""
@@ -253,6 +264,9 @@ class LintState:
     dirty: set[str] = field(default_factory=set)
     count: int = SHARD_COUNTS[0]  # how many shards
     listed: int = 0  # how many files the run that wrote it listed: the catalog's size before they are listed again
+    # each module's own counts of standards (coverage.own_counts) and the counts_key of the catalog they count
+    modules: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
+    modules_key: str = ""
 
     @classmethod
     def fresh(cls, head: str, shared: str, count: int = SHARD_COUNTS[0]) -> LintState:
@@ -278,12 +292,16 @@ class LintState:
             if not isinstance(as_of, str) or not isinstance(dated, list) or not all(isinstance(c, str) for c in dated):
                 return None
             count, listed = document["count"], document.get("listed", 0)
+            modules = {str(key): tuple(int(n) for n in counts) for key, counts in document.get("modules", {}).items()}
+            if any(len(counts) != 5 for counts in modules.values()):
+                return None
             if len(sums) != len(GROUPS) or not all(isinstance(rows, list) for rows in elsewhere.values()) or (
                 count not in SHARD_COUNTS or set(shards) - set(shard_names(count)) or type(listed) is not int
             ):
                 return None
             return cls(head, str(document["shared"]), sums, rules, elsewhere, shards, str(document["result"]), memos,
-                       as_of, set(dated), count=count, listed=listed)
+                       as_of, set(dated), count=count, listed=listed, modules=modules,  # type: ignore[arg-type]
+                       modules_key=str(document.get("modules_key", "")))
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
@@ -333,6 +351,16 @@ class LintState:
     def group_digests(self) -> dict[str, str]:
         return {group: f"{self.sums[index]:032x}" for index, group in enumerate(GROUPS)}
 
+    def module_counts(self, as_of: str) -> dict[str, tuple[int, int, int, int, int]] | None:
+        """The module counts kept, when they are this state's catalog's on ``as_of``; None otherwise."""
+        if not self.modules_key or self.modules_key != counts_key(self.group_digests(), self.shared, as_of):
+            return None
+        return self.modules
+
+    def keep_module_counts(self, counts: dict[str, tuple[int, int, int, int, int]], as_of: str) -> None:
+        """Keep ``counts``, made of the catalog this state now describes, on ``as_of``."""
+        self.modules, self.modules_key = counts, counts_key(self.group_digests(), self.shared, as_of)
+
     def save(self, cache: Cache) -> None:
         """Rewrite the changed shards, then the head that names them."""
         by_shard: dict[str, dict[str, Any]] = defaultdict(dict)
@@ -366,6 +394,8 @@ class LintState:
             "dated": sorted(self.dated),
             "count": self.count,
             "listed": self.listed,
+            "modules": {key: list(counts) for key, counts in sorted(self.modules.items())},
+            "modules_key": self.modules_key,
         })
 
     def suppressed(self) -> set[tuple[str, str]]:

@@ -47,6 +47,7 @@ from gbstd.catalog.loader import (
 )
 from gbstd.catalog.real_paths import RealPaths, is_within
 from gbstd.catalog.yamlio import read_bytes
+from gbstd.coverage import OwnCounts, own_counts
 from gbstd.engine import (
     FORKED,
     RuleRunner,
@@ -511,6 +512,7 @@ def _full(
             _note_memo(state, ctx, rule.code)
         del produced
     state.as_of, state.dated = as_of.isoformat(), set(ctx.dated)
+    _keep_counts(state, ctx, as_of)
     del ctx, catalog, by_rel, runner  # the models and duplicate groups are not needed to report: free them first
     if early is None:
         result.findings = _finish(root, config, [*_kept(state), *extra], silenced, only_paths, state, positions)
@@ -588,6 +590,7 @@ def _incremental(
     shared = shared_digest(others.files, hashes, evidence)
     if shared != state.shared:
         return None
+    held_counts = state.module_counts(as_of.isoformat())  # of the catalog as the state's run read it
     # Only the shards whose files (path and content) differ from the state's are read.
     grouped = rels_by_shard(rels, state.count)
     now = shard_paths(hashes, grouped)
@@ -659,6 +662,7 @@ def _incremental(
             moved, loaded, rerun_read = _rerun(
                 root, config, as_of, stale, digests, state, cache, jobs, result.internal_errors, hashes, changes, rels,
                 redated, [rule.code for rule in rules if scope(rule) == "record"], standby, reusable(partial),
+                held_counts,
             )
         except _DamagedState:
             return None
@@ -692,7 +696,7 @@ def _rerun(
     root: Path, config: Config, as_of: dt.date, stale: list[Rule], digests: dict[str, str], state: LintState,
     cache: Cache, jobs: int | None, errors: list[tuple[str, str]], hashes: dict[str, str | None],
     changes: Changes, rels: list[str], redated: list[Rule], local_order: list[str], standby: Standby | None = None,
-    fresh: dict[str, Reusable] | None = None,
+    fresh: dict[str, Reusable] | None = None, held_counts: dict[str, OwnCounts] | None = None,
 ) -> tuple[set[str] | None, Catalog, set[str]]:
     """Run the ``stale`` catalog-wide rules on the whole catalog (loaded from the cache) and keep their
     findings in ``state``; the D rules in a forked child while the others run here, as a full run does (the
@@ -706,7 +710,8 @@ def _rerun(
     ``redated``: record rules whose findings read another day than this run's, checked again on every record
     (their rows replaced in each file's entry, in ``local_order``, the order a full run keeps them in).
     ``standby``, when given, is handed the D rules' job (``fresh``: the edited records, as this run read them)
-    instead of a child forked now."""
+    instead of a child forked now. ``held_counts``: the module counts the state holds of the catalog as it was
+    (the module rules then count only the changes)."""
     # the D rules score only the duplicate candidates' components whose inputs changed (and leave the findings
     # of the others in the state's files when the state holds the memo's findings); one memo (one token) for
     # this process and the child, each giving it the catalog it loads
@@ -731,6 +736,7 @@ def _rerun(
         runner.abandon()
         raise
     ctx = runner.ctx = rerun_context(catalog, as_of, changes, memo)
+    ctx.module_counts = held_counts
     before = {rule.code: state.elsewhere.get(rule.code) for rule in stale}
     moved: set[str] = set()
     if redated:
@@ -758,11 +764,19 @@ def _rerun(
         moved |= _distribute(state, rule.code, produced, only=only)
         _note_memo(state, ctx, rule.code)
         del produced  # free the findings and duplicate groups before the report is made
+    _keep_counts(state, ctx, as_of)
     if any(state.elsewhere.get(code) != rows for code, rows in before.items()):
         if not state.load_all(cache):  # the report is made again from every file's findings
             raise _DamagedState
         return None, catalog, ctx.dated
     return moved, catalog, ctx.dated
+
+
+def _keep_counts(state: LintState, ctx: RuleContext, as_of: dt.date) -> None:
+    """The module counts of this run's catalog, for the next run's module rules, when a rule here made them."""
+    summary = ctx.made_summary()
+    if summary is not None:
+        state.keep_module_counts(own_counts(summary), as_of.isoformat())
 
 
 def _read_ahead(state: LintState, cache: Cache, runner: RuleRunner) -> None:

@@ -20,7 +20,7 @@ from gbstd.catalog.baseline import Baseline
 from gbstd.catalog.catalog import Catalog, ProjectRecord, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.naming import Reach
-from gbstd.coverage import SubjectIndex, SystemSummary, summarize
+from gbstd.coverage import OwnCounts, SubjectIndex, SystemSummary, module_key, record_counts, summarize
 from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Standard
@@ -146,6 +146,9 @@ class RuleContext:
         self.duplicate_memo: DuplicateMemo | None = None
         # Set by incremental lint: what changed since the run whose findings the lint state holds.
         self.changes: Changes | None = None
+        # Set by incremental lint: each module's own counts of standards (coverage.own_counts) of the catalog as
+        # that run read it, on this day, when the state holds them; the module rules then count only the changes.
+        self.module_counts: Mapping[str, OwnCounts] | None = None
         # The record files a rule re-checked, by rule code, when it re-checked only those: its findings of every
         # other record file are those the lint state holds already.
         self.remade: dict[str, frozenset[str]] = {}
@@ -191,9 +194,32 @@ class RuleContext:
 
     @property
     def system_summary(self) -> SystemSummary:
-        """Standards and projects per module of the standard system, on ``as_of``."""
-        return self._today("system_summary", lambda: summarize(self.catalog, self.as_of,
-                                                               list(self.review_states.values())))
+        """Standards and projects per module of the standard system, on ``as_of``: from ``module_counts`` and
+        what the changes added and took away when incremental lint holds them, else from every record."""
+        return self._today("system_summary", self._summary)
+
+    def made_summary(self) -> SystemSummary | None:
+        """The system summary, if a rule has made it (without making it)."""
+        found: SystemSummary | None = self._of_today.get("system_summary")
+        return found
+
+    def _summary(self) -> SystemSummary:
+        held, changes = self.module_counts, self.changes
+        sides = changes.sides(self.catalog) if held is not None and changes is not None else None
+        if held is None or sides is None:
+            return summarize(self.catalog, self.as_of, list(self.review_states.values()))
+        modules, policy = self._ancestry, self.catalog.config.review
+        counts = dict(held)
+        for sign, version in [(-1, old) for old, _ in sides] + [(1, new) for _, new in sides]:
+            if version is None:
+                continue
+            added = record_counts(version, self._as_of, review_state(
+                version, policy, self._as_of, self._modules_of(version)))
+            if added is not None:
+                key = module_key(version, modules)
+                was = counts.get(key, (0, 0, 0, 0, 0))
+                counts[key] = tuple(a + sign * b for a, b in zip(was, added, strict=True))  # type: ignore[assignment]
+        return summarize(self.catalog, self.as_of, counts=counts)
 
     @cached_property
     def code_reach(self) -> set[str] | None:
