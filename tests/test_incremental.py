@@ -353,6 +353,12 @@ def test_incremental_equals_cold_after_random_edits_with_the_d_rules_in_a_child(
 ) -> None:
     """As a national catalog is linted: the D rules in a forked child, which an incremental run forks before it
     checks the disk (gbstd.lint_standby) and hands their job when they run again."""
+    d_rules_in_a_child(monkeypatch)
+    equals_cold_after(pristine, tmp_path_factory, monkeypatch, edits)
+
+
+def d_rules_in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lint the sample as a national catalog is linted: the D rules in a forked child, and a standby forked."""
     import os
 
     import gbstd.engine as engine
@@ -362,7 +368,6 @@ def test_incremental_equals_cold_after_random_edits_with_the_d_rules_in_a_child(
         pytest.skip("the child runs only with two or more cores")
     monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
     monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 0)
-    equals_cold_after(pristine, tmp_path_factory, monkeypatch, edits)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -417,15 +422,8 @@ def test_incremental_equals_cold_after_records_come_and_go(
 def test_records_that_come_and_go_with_the_d_rules_in_a_child(
     pristine: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, edits: list[Any]
 ) -> None:
-    import os
-
-    import gbstd.engine as engine
-    import gbstd.lint_standby as lint_standby
-
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("the child runs only with two or more cores")
-    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
-    monkeypatch.setattr(lint_standby, "STANDBY_THRESHOLD", 0)
+    """The same, with the D rules' child told which files came and went (it narrows the files it re-makes)."""
+    d_rules_in_a_child(monkeypatch)
     equals_cold_after(pristine, tmp_path_factory, monkeypatch, edits)
 
 
