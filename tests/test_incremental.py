@@ -379,6 +379,11 @@ def test_changed_since_through_the_cache_equals_a_run_without_it(
     incremental run from the state, as a plain run would) and runs only the rules that compare with the
     revision: after any edits, some of them committed, it reports what a run without the cache reports,
     against the first commit and against the last."""
+    changed_since_equals_uncached(tmp_path_factory, edits)
+
+
+def changed_since_equals_uncached(tmp_path_factory: pytest.TempPathFactory, edits: list[Any]) -> None:
+    """Each edit in turn, some committed: ``lint --changed-since`` with the cache reports what it reports without."""
     from tests.git_catalog import commit, sample_repo
 
     repo, root = sample_repo(tmp_path_factory.mktemp("repo"))
@@ -404,6 +409,16 @@ COME_AND_GO = [add_record, add_record, delete_named, delete_file, move_record, a
 comings_and_goings = st.lists(
     st.tuples(st.sampled_from(COME_AND_GO), st.integers(0, 1000), st.integers(0, 1000)), min_size=1, max_size=5
 )
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(comings_and_goings)
+def test_changed_since_after_records_come_and_go_equals_a_run_without_it(
+    tmp_path_factory: pytest.TempPathFactory, edits: list[Any]
+) -> None:
+    """A pull request that adds, removes or moves record files: the catalog as it was is checked with the rules
+    narrowed to what going back reaches, and the report is the one a run without the cache gives."""
+    changed_since_equals_uncached(tmp_path_factory, edits)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1026,9 +1026,10 @@ def _elsewhere_codes(selection: Selection) -> set[str]:
 
 def _undone(catalog: Catalog, then: Catalog, baseline: Baseline, held: set[str]) -> Changes:
     """Going back from ``catalog`` to the catalog as it was at the revision (``then``), said as incremental
-    lint says an edit: each record file changed in place, as it is now (the "before" of going back); whether
-    records come or go besides (an added, renamed or deleted file, or one that is a valid record on one side
-    only); ``held``: the rules whose findings now are known for every file."""
+    lint says an edit: each record file changed in place, as it is now (the "before" of going back); the
+    record files that come or go besides (an added, renamed or deleted file, or one that is a valid record on
+    one side only), those that go as they are now; ``held``: the rules whose findings now are known for every
+    file."""
     now = {record.rel: record for record in catalog.records}
     old = {record.rel for record in then.records}
     paths = baseline.changed | baseline.deleted | set(baseline.renamed.values())  # a rename's old path too
@@ -1036,7 +1037,12 @@ def _undone(catalog: Catalog, then: Catalog, baseline: Baseline, held: set[str])
     before: dict[str, Record | None] = {
         rel: now[rel] for rel in baseline.modified & touched if rel in now and rel in old
     }
-    return Changes(before, len(before) < len(touched), frozenset(held))
+    # going back, a record file added since the revision goes (as it is now), and one deleted comes back
+    gone: dict[str, Record | None] = {rel: now[rel] for rel in touched if rel in now and rel not in old}
+    back = frozenset(rel for rel in touched if rel in old and rel not in now)
+    if len(before) + len(gone) + len(back) < len(touched):  # a file on both sides that is not said modified
+        gone, back = {}, frozenset()
+    return Changes(before, len(before) < len(touched), frozenset(held), back, gone)
 
 
 def _new_findings(now: list[Finding], then: list[Finding]) -> list[Finding]:
