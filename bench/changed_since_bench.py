@@ -8,16 +8,18 @@ copied once into a git repository of its own beside it (``siblings-N-SEED-git``:
 and each source tree, as on a pull request whose CI restored the lint cache of the base branch:
 
   (not timed)        ``gbstd lint`` twice on the committed catalog: the cache and lint state of the base
-  changed-since      one record's title edited, then ``gbstd lint --changed-since HEAD``
+  changed-since      one record's title edited (``--edit added``: a record file added, a copy of that record
+                     with a code of its own), then ``gbstd lint --changed-since HEAD``
   plain lint after   ``gbstd lint`` right after it (what the pull request's run left for the next one)
 
-and the record is put back. The trees alternate ``--rounds`` times; the table has each step's median, min and
+and the record is put back (the added file removed). The trees alternate ``--rounds`` times; the table has each step's median, min and
 max wall time and its median CPU (user+sys with the workers waited for) and peak resident memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3, help="times the trees alternate (default 3)")
     parser.add_argument("--before", type=Path, help="another gbstd source tree (with src/) measured alike")
+    parser.add_argument("--edit", choices=("title", "added"), default="title",
+                        help="the pull request's change: a title edited, or a record file added")
     args = parser.parse_args(argv)
     after_env, before_env = prepare(parser, args, "changed-since")
     trees = [("after", after_env)] + ([("before", before_env)] if before_env is not None else [])
@@ -63,19 +67,26 @@ def main(argv: list[str] | None = None) -> int:
         root = repository(args.workdir, n, args.seed)
         victim = sorted((root / "records").rglob("*.yaml"))[0]
         text = victim.read_text(encoding="utf-8")
+        added = victim.with_name("bench-added.yaml")
         lint = [sys.executable, "-m", "gbstd", "lint", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"]
         try:
             for turn in range(args.rounds):
                 for tree, env in trees[::-1]:
                     print(f"… {n} records, {tree}, round {turn + 1}", file=sys.stderr, flush=True)
                     victim.write_text(text, encoding="utf-8")
+                    added.unlink(missing_ok=True)
                     for _ in range(2):  # the base branch's cache, made by this tree
                         run(lint, env, None, None)
-                    victim.write_text(text.replace("\ntitle: ", f"\ntitle: 改{turn}", 1), encoding="utf-8")
+                    if args.edit == "title":
+                        victim.write_text(text.replace("\ntitle: ", f"\ntitle: 改{turn}", 1), encoding="utf-8")
+                    else:  # a code no generated record has
+                        added.write_text(re.sub(r"(?m)^(code: \S+ )\d+", rf"\g<1>{900_000 + turn}", text, count=1),
+                                         encoding="utf-8")
                     for step, extra in (("changed-since", ["--changed-since", "HEAD"]), ("plain lint after", [])):
                         rows.setdefault((n, tree, step), []).append(run([*lint, *extra], env, None, None))
         finally:
             victim.write_text(text, encoding="utf-8")
+            added.unlink(missing_ok=True)
     print("\n| records | tree | step | runs | median s | min s | max s | CPU s | peak MiB |")
     print("|---:|---|---|---:|---:|---:|---:|---:|---:|")
     for (n, tree, step), runs in rows.items():
