@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
@@ -190,3 +191,20 @@ def test_lint_limited_to_a_folder_reached_through_links(tmp_path: Path) -> None:
     (real / "records" / "empty").mkdir()
     result = runner.invoke(app, ["lint", str(real / "records" / "empty"), "--lang", "en"])
     assert result.exit_code == 2 and "holds no catalog files" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("typed", ["20240520", "2024-W21-1"])
+@pytest.mark.parametrize(("command", "option"), [
+    (["lint"], "--as-of"), (["review"], "--as-of"), (["pipeline"], "--from"), (["report", "bulletin"], "--to"),
+])
+def test_a_date_option_not_written_yyyy_mm_dd_is_refused(
+    make_catalog: CatalogFactory, command: list[str], option: str, typed: str
+) -> None:
+    # date.fromisoformat reads these spellings of 2024-05-20 too: the day was taken, where review add --date
+    # refuses them
+    root = make_catalog({"records/GB-T-41568-2022.yaml": GOOD})
+    for lang, said in ((("zh", f"{option} '{typed}' 应写作 YYYY-MM-DD（如 2024-05-20）"),
+                        ("en", f"{option} '{typed}' must be written YYYY-MM-DD (e.g. 2024-05-20)"))):
+        result = runner.invoke(app, [*command, str(root), option, typed, "--lang", lang])
+        assert result.exit_code == 2 and said in " ".join(result.stderr.split()), result.output
+        assert "Traceback" not in result.output

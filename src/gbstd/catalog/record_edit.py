@@ -59,6 +59,20 @@ def find_record(catalog: Catalog, raw_code: str) -> Record:
 REVIEW_INPUTS = ("date", "conclusion", "by", "note")
 
 
+def typed_date(date: str, name: Text) -> dt.date:
+    """A date the user typed (an option, a form's input: ``name`` says it as the user knows it), written as the
+    catalog writes dates, or an :class:`EditError` in plain words. One check for every command and form."""
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise EditError(Text(f"{name.zh} {date!r} 不是有效日期（YYYY-MM-DD）",
+                             f"{name.en} {date!r} is not a valid date (YYYY-MM-DD)")) from None
+    if day.isoformat() != date:  # fromisoformat reads 20250103 and 2025-W01-5 too; the catalog writes YYYY-MM-DD
+        raise EditError(Text(f"{name.zh} {date!r} 应写作 YYYY-MM-DD（如 {day.isoformat()}）",
+                             f"{name.en} {date!r} must be written YYYY-MM-DD (e.g. {day.isoformat()})"))
+    return day
+
+
 def review_from_input(typed: Mapping[str, str | None], names: Mapping[str, Text], *, illustrative: bool = False) -> Review:
     """The review a user typed (``review add``'s options, the web editor's review form: ``typed`` by
     :data:`REVIEW_INPUTS`), or an :class:`EditError` in plain words that name each input as the user knows it
@@ -66,14 +80,7 @@ def review_from_input(typed: Mapping[str, str | None], names: Mapping[str, Text]
     date, conclusion = (typed.get("date") or "").strip(), (typed.get("conclusion") or "").strip()
     by, note = (typed.get("by") or "").strip(), (typed.get("note") or "").strip() or None
     said = {key: names.get(key, Text(key, key)) for key in REVIEW_INPUTS}
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        raise EditError(Text(f"{said['date'].zh} {date!r} 不是有效日期（YYYY-MM-DD）",
-                             f"{said['date'].en} {date!r} is not a valid date (YYYY-MM-DD)")) from None
-    if day.isoformat() != date:  # fromisoformat reads 20250103 and 2025-W01-5 too; the catalog writes YYYY-MM-DD
-        raise EditError(Text(f"{said['date'].zh} {date!r} 应写作 YYYY-MM-DD（如 {day.isoformat()}）",
-                             f"{said['date'].en} {date!r} must be written YYYY-MM-DD (e.g. {day.isoformat()})"))
+    day = typed_date(date, said["date"])
     allowed = " / ".join([c.value for c in Conclusion] + [c.label.en for c in Conclusion])
     if conclusion.casefold() not in {k.casefold() for k in (*[c.value for c in Conclusion], *CONCLUSION_ALIASES)}:
         raise EditError(Text(f"{said['conclusion'].zh} {conclusion!r} 不是复审结论（{allowed}）",

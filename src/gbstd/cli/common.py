@@ -28,6 +28,7 @@ from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.federation import load_union
 from gbstd.catalog.holders import load_holders
 from gbstd.catalog.loader import load_catalog_cached
+from gbstd.catalog.record_edit import EditError, typed_date
 from gbstd.catalog.safe_read import dangling_link
 from gbstd.cli.leave import EXIT_ERROR  # the exit statuses live beside leave(); commands take them from here
 from gbstd.cli.leave import EXIT_FINDINGS as EXIT_FINDINGS
@@ -131,11 +132,11 @@ def parse_as_of(value: str | None, lang: Lang) -> dt.date:
 
 
 def parse_date_option(value: str, option: str, lang: Lang) -> dt.date:
-    """A YYYY-MM-DD option value, or a one-line error naming the option (exit 2)."""
+    """A YYYY-MM-DD option value, or a one-line error naming the option (exit 2), in review add --date's words."""
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(Text(f"{option} {value!r} 不是有效日期（YYYY-MM-DD）", f"{option} {value!r} is not a valid date (YYYY-MM-DD)"), lang)
+        return typed_date(value, Text(option, option))
+    except EditError as exc:
+        fail(exc.text, lang)
 
 
 def load_catalog_or_fail(path: Path, lang: Lang, label: Text | None = None, *, show: bool | None = None) -> Catalog:
