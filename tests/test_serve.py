@@ -1644,3 +1644,64 @@ def test_the_plans_page_breaks_a_cell_s_lines_and_escapes_their_text(root: Path,
         "HNJGSW 202-2022 省直机关公务用车服务规范 (2022-09-20)",
     ]
     assert "<th>计入的标准</th>" in html and "<td>宣传动员</td>" in html  # the tasks are a table too
+
+
+LOOSE_DATES = [  # (typed, the review form's words for it in Chinese, in English, without the input's name)
+    ("2024/3/7", "'2024/3/7' 不是有效日期（YYYY-MM-DD）", "'2024/3/7' is not a valid date (YYYY-MM-DD)"),
+    ("20240307", "'20240307' 应写作 YYYY-MM-DD（如 2024-03-07）",
+     "'20240307' must be written YYYY-MM-DD (e.g. 2024-03-07)"),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("typed", "zh", "en"), LOOSE_DATES, ids=["slashes", "digits"])
+def test_the_abolish_form_takes_only_yyyy_mm_dd_as_the_review_form_does(
+    root: Path, lang: str, typed: str, zh: str, en: str
+) -> None:
+    # the importer's spellings (2024/3/7, 20240307) were written as 2024-03-07, where the review form refuses them
+    import html as html_lib
+
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    before = (root / RECORD).read_bytes()
+    html = page(client)
+    response = client.post("/standard/abolish", data={"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html),
+                                                      "date": typed, "successor": SUCCESSOR})
+    assert response.status_code == 422
+    said = f"废止日期 {zh}" if lang == "zh" else f"abolition date {en}"
+    assert said in html_lib.unescape(response.text), response.text
+    assert (root / RECORD).read_bytes() == before
+    form = html_lib.unescape(response.text.split('id="abolish-form"')[1].split("</form>")[0])
+    assert f'type="text" name="date" value="{typed}"' in form and f'name="successor" value="{SUCCESSOR}"' in form
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("typed", "zh", "en"), LOOSE_DATES, ids=["slashes", "digits"])
+def test_the_new_form_takes_only_yyyy_mm_dd_as_the_review_form_does(
+    root: Path, lang: str, typed: str, zh: str, en: str
+) -> None:
+    import html as html_lib
+
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")  # type: ignore[arg-type]
+    sent = {"code": "DB41/T 9307-2025", "title": "机关茶歇服务规范", "published": typed, "module": "302"}
+    response = client.post("/new", data={"csrf": csrf_of(client.get("/new").text), **sent})
+    assert response.status_code == 422
+    error = html_lib.unescape(re.findall(r'<p class="error" id="error">([^<]*)</p>', response.text)[0])
+    assert error == (f"发布日期 {zh}" if lang == "zh" else f"publication date {en}")
+    # kept as typed, in an input that can show it (a date input blanks all but YYYY-MM-DD)
+    assert f'type="text" id="n-published" name="published" value="{typed}"' in html_lib.unescape(response.text)
+    assert 'type="date" id="n-effective" name="effective" value=""' in response.text
+    assert not (root / "records/local/DB41-T-9307-2025.yaml").exists()
+
+
+def test_the_record_form_takes_only_yyyy_mm_dd(client: TestClient, root: Path) -> None:
+    # the record's own date without its dashes was read by fromisoformat and saved; the model's own check (the
+    # record form's words for 2024/3/7) refuses it at its field
+    import html as html_lib
+
+    before = (root / RECORD).read_bytes()
+    form = form_of(page(client))
+    typed = form["published"].replace("-", "")
+    response = client.post("/standard/save", data={**form, "published": typed})
+    assert response.status_code == 422 and (root / RECORD).read_bytes() == before
+    assert f"`published`: '{typed}' 不是有效日期（格式 YYYY-MM-DD）" in html_lib.unescape(response.text)
+    assert f'type="text" id="in-published" name="published" value="{typed}"' in response.text  # kept as typed

@@ -22,6 +22,7 @@ from gbstd.catalog.record_edit import (
     add_review,
     find_record,
     review_from_input,
+    typed_date,
 )
 from gbstd.i18n import Text
 from gbstd.rules.recheck import entry_checker
@@ -29,7 +30,6 @@ from gbstd.scaffold import ScaffoldError, new_record
 from gbstd.serve import records
 from gbstd.serve.forms import FORM_FIELDS, form_values, submitted
 from gbstd.serve.state import Server
-from gbstd.tabular.cells import CellError, parse_date
 
 # The review form's inputs as its labels name them: `review add`'s messages, which name its options instead.
 REVIEW_NAMES = {"date": Text("复审日期", "review date"), "conclusion": Text("结论", "conclusion"),
@@ -198,12 +198,10 @@ def review(server: Server, request: Request, form: FormData) -> Response:
 def abolish(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
     typed = {name: str(form.get(name, "")) for name in ("date", "successor")}  # shown again if refused
-    try:
-        day = parse_date(typed["date"])
-    except CellError as exc:
-        return _refused(server, request, code, exc.reason, abolish_values=typed)
-    if day is None:
-        day = server.today()
+    try:  # YYYY-MM-DD as the review form takes it (the importer's 2024/3/7 is for spreadsheet cells)
+        day = typed_date(typed["date"].strip(), NEW_DATE_NAMES["abolished"]) if typed["date"].strip() else server.today()
+    except EditError as exc:
+        return _refused(server, request, code, exc.text, abolish_values=typed)
     successor = typed["successor"].strip() or None
     with server.lock:
         catalog = server.catalog()
@@ -226,8 +224,10 @@ def abolish(server: Server, request: Request, form: FormData) -> Response:
 def new_page(server: Server, request: Request, error: str = "", values: dict[str, str] | None = None,
              status_code: int = 200) -> Response:
     shown = {key: "" for key in NEW_FIELDS} | {k: v for k, v in (values or {}).items() if k in NEW_FIELDS}
+    # a date shown again in an input that can hold it: a date input blanks 2024/3/7 (empty stays a date input)
+    kinds = {name: _date_kind(shown[name]) if shown[name] else "date" for name in NEW_DATE_NAMES}
     return server.page(request, "new.html.j2", status_code=status_code, error=error, values=shown,
-                       statuses=("", "现行", "即将实施", "废止"))
+                       date_kinds=kinds, statuses=("", "现行", "即将实施", "废止"))
 
 
 def create(server: Server, request: Request, form: FormData) -> Response:
@@ -237,11 +237,11 @@ def create(server: Server, request: Request, form: FormData) -> Response:
         return new_page(server, request, server.text(Text("标准名称不能为空", "the title must not be empty")), values, 422)
     dates: dict[str, dt.date | None] = {}
     for name, label in NEW_DATE_NAMES.items():
-        try:
-            dates[name] = parse_date(values.get(name) or None)
-        except CellError as exc:
-            said = Text(f"{label.zh} {exc.reason.zh}", f"{label.en} {exc.reason.en}")
-            return new_page(server, request, server.text(said), values, 422)
+        typed = values.get(name, "").strip()
+        try:  # YYYY-MM-DD, in the review form's words
+            dates[name] = typed_date(typed, label) if typed else None
+        except EditError as exc:
+            return new_page(server, request, server.text(exc.text), values, 422)
     with server.lock:
         catalog = server.catalog()
         try:

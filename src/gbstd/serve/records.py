@@ -178,9 +178,10 @@ def set_fields(doc: CommentedMap, values: dict[str, Any], normalise: Callable[[s
             continue
         if key in DATE_FIELDS and isinstance(value, str):
             # A valid date is a YAML date, as `gbstd new` writes it; an invalid one stays text for the model
-            # to report at its field.
+            # to report at its field, and so does one not written YYYY-MM-DD (fromisoformat reads 20240307)
             with contextlib.suppress(ValueError):
-                value = dt.date.fromisoformat(value)
+                day = dt.date.fromisoformat(value)
+                value = day if day.isoformat() == value else value
         existing = doc.get(key)
         if isinstance(value, list) and isinstance(existing, CommentedSeq) and existing:
             _edit_list(existing, key, value, normalise if key in CODE_LISTS else None)
