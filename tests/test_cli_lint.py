@@ -208,3 +208,25 @@ def test_a_date_option_not_written_yyyy_mm_dd_is_refused(
         result = runner.invoke(app, [*command, str(root), option, typed, "--lang", lang])
         assert result.exit_code == 2 and said in " ".join(result.stderr.split()), result.output
         assert "Traceback" not in result.output
+
+
+def test_a_wrong_tier_or_nature_lists_in_chinese_the_words_a_record_may_hold(make_catalog: CatalogFactory) -> None:
+    # the Chinese message listed the English keys ('national'、…) inside its sentence; the model takes the
+    # Chinese labels too, so those are what a Chinese reader is told to write
+    wrong = record("GB/T 41568-2022", "机关事务管理 术语", published="2022-04-15", tier="nation", nature="advisory")
+    root = make_catalog({"records/GB-T-41568-2022.yaml": wrong})
+    said = {lang: [f["message"] for f in json.loads(runner.invoke(app, [
+        "lint", str(root), "--format", "json", "--select", "C001", "--lang", lang]).stdout)] for lang in ("zh", "en")}
+    assert sorted(said["zh"]) == [
+        "`nature`: 'advisory' 不是允许的取值（'强制性'、'推荐性' 或 '指导性'）",
+        "`tier`: 'nation' 不是允许的取值（'国家标准'、'行业标准'、'地方标准'、'团体标准'、'企业标准' 或 '内部标准'）",
+    ]
+    assert sorted(said["en"]) == [
+        "`nature`: 'advisory' is not one of 'mandatory', 'recommended' or 'guidance'",
+        "`tier`: 'nation' is not one of 'national', 'industry', 'local', 'group', 'enterprise' or 'internal'",
+    ]
+    (root / "records/GB-T-41568-2022.yaml").write_text(  # what the Chinese message offers is taken
+        record("GB/T 41568-2022", "机关事务管理 术语", published="2022-04-15", tier="国家标准", nature="推荐性"),
+        encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(root), "--format", "json", "--select", "C001"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []

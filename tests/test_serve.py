@@ -1566,7 +1566,7 @@ def test_fixed_messages_are_in_the_page_s_language(root: Path, lang: str) -> Non
 
 @pytest.mark.parametrize(("lang", "said"), [
     ("zh", ["`status`: 'foo' 不是允许的取值（'现行'、'即将实施' 或 '废止'）",
-            "`tier`: 'bar' 不是允许的取值（'national'、'industry'、'local'、'group'、'enterprise' 或 'internal'）"]),
+            "`tier`: 'bar' 不是允许的取值（'国家标准'、'行业标准'、'地方标准'、'团体标准'、'企业标准' 或 '内部标准'）"]),
     ("en", ["`status`: 'foo' is not one of '现行', '即将实施' or '废止'",
             "`tier`: 'bar' is not one of 'national', 'industry', 'local', 'group', 'enterprise' or 'internal'"]),
 ])

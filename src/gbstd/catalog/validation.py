@@ -10,6 +10,8 @@ from pydantic import BaseModel, ValidationError
 
 from gbstd.findings import Finding, Loc
 from gbstd.i18n import Text
+from gbstd.model.code import Nature, Tier
+from gbstd.model.standard import NATURE_ALIASES, TIER_ALIASES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -36,14 +38,26 @@ def _yaml_text(value: Any) -> str:
 _CHOICE = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+""")
 
 
+# An English key (tier 'national') as Chinese says it ('国家标准'), for the enums whose model takes the Chinese
+# label as input too: a Chinese reader is told to type what a record may hold, in words, not the key.
+_IN_CHINESE: dict[str, str] = {
+    repr(member.value): repr(member.label.zh)
+    for enum, aliases in ((Tier, TIER_ALIASES), (Nature, NATURE_ALIASES))
+    for member in enum
+    if aliases.get(member.label.zh) is member
+}
+
+
 def allowed_values(expected: str) -> Text:
     """pydantic's list of the allowed values (its ``ctx["expected"]``: ``'a', 'b' or 'c'``, English) in each
-    language: ``'a'、'b' 或 'c'`` in Chinese, where " or " read as a slip into English. A list that does not
-    read back as pydantic writes one is given as it is."""
+    language: ``'a'、'b' 或 'c'`` in Chinese, where " or " read as a slip into English; a tier's or nature's
+    keys as their Chinese labels ('国家标准'), which the model takes as well. A list that does not read back as
+    pydantic writes one is given as it is."""
     items = _CHOICE.findall(expected)
     if len(items) < 2 or f"{', '.join(items[:-1])} or {items[-1]}" != expected:
         return Text(expected, expected)
-    return Text(f"{'、'.join(items[:-1])} 或 {items[-1]}", expected)
+    said = [_IN_CHINESE[item] for item in items] if all(item in _IN_CHINESE for item in items) else items
+    return Text(f"{'、'.join(said[:-1])} 或 {said[-1]}", expected)
 
 
 def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
