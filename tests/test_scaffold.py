@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
@@ -237,4 +238,21 @@ def test_new_refuses_a_title_typed_in_gbk_in_one_line(tmp_path: Path) -> None:
     title = b"\xb2\xe2\xca\xd4".decode("utf-8", "surrogateescape")
     code, _, err = invoke("new", "GB/T 2-2020", "-t", title, "-m", "101", "--into", str(root), "--lang", "en")
     assert code == 2 and err.strip() == "gbstd: title holds bytes that are not UTF-8 (is the terminal not UTF-8?)"
+    assert not list((root / "records").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("system", [True, False], ids=["system", "no-system"])
+def test_new_refuses_a_module_with_a_space_inside_as_import_does(tmp_path: Path, system: bool) -> None:
+    # without a system.yaml, --module "2 03" was written as the module; with one, it was only "not in the system"
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    if not system:
+        (root / "system.yaml").unlink()
+    for typed, shown in (("2 03", "'2 03'"), ("２\u3000０３", "'２\\u3000０３'")):
+        for lang, said in (("zh", f"--module {shown} 中间有空格（读作 '2 03'），体系编号不含空格：是 203 还是 2.03？请改正"),
+                           ("en", f"--module {shown} has a space inside (read as '2 03'); a module number holds none: "
+                                  "203 or 2.03? correct it")):
+            code, _, err = invoke("new", "DB41/T 2144-2021", "-t", "机关食堂服务规范", "--module", typed,
+                                  "--into", str(root), "--as-of", AS_OF, "--lang", lang)
+            assert code == 2 and said in " ".join(err.split()), err
     assert not list((root / "records").rglob("*.yaml"))

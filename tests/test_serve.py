@@ -1705,3 +1705,15 @@ def test_the_record_form_takes_only_yyyy_mm_dd(client: TestClient, root: Path) -
     assert response.status_code == 422 and (root / RECORD).read_bytes() == before
     assert f"`published`: '{typed}' 不是有效日期（格式 YYYY-MM-DD）" in html_lib.unescape(response.text)
     assert f'type="text" id="in-published" name="published" value="{typed}"' in response.text  # kept as typed
+
+
+def test_the_new_form_refuses_a_module_with_a_space_inside(root: Path, client: TestClient) -> None:
+    # the checks of `gbstd new`: "3 02" is neither 302 nor 3.02 until the user says which
+    import html as html_lib
+
+    sent = {"code": "DB41/T 9308-2025", "title": "机关茶歇服务规范", "module": "3 02"}
+    response = client.post("/new", data={"csrf": csrf_of(client.get("/new").text), **sent})
+    assert response.status_code == 422
+    assert ("体系编号 '3 02' 中间有空格（读作 '3 02'），体系编号不含空格：是 302 还是 3.02？请改正"
+            in html_lib.unescape(response.text))
+    assert not (root / "records/local/DB41-T-9308-2025.yaml").exists()

@@ -35,7 +35,7 @@ from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.config import Config
 from gbstd.model.jsonschema import schema_documents
 from gbstd.model.standard import Standard, Status, module_spelling, status_contradictions
-from gbstd.tabular.mapping import derive_status
+from gbstd.tabular.mapping import derive_status, module_with_space
 from gbstd.undecodable import has_undecodable
 
 DEFAULT_SYSTEM_NAME = "机关事务标准体系"
@@ -311,7 +311,10 @@ def new_record(
         )
     extra = {k: v for k, v in (fields or {}).items() if v not in (None, "", [])}
     if isinstance(extra.get("module"), str):  # --module ３０２ is module 302, as `import` reads the cell
-        extra["module"] = module_spelling(extra["module"])
+        typed, extra["module"] = extra["module"], module_spelling(extra["module"])
+        # and "2 03" is refused as import refuses it (203 or 2.03?), with a system or without one
+        if problem := module_with_space(extra["module"], typed, Text("请改正", "correct it")):
+            raise ScaffoldError(Text(f"{module_field} {problem.zh}", f"{module_field} {problem.en}"))
     published, effective = extra.get("published"), extra.get("effective")
     if published and effective and str(published) > str(effective):  # ISO dates: C006
         raise ScaffoldError(Text(f"发布日期 {published} 晚于实施日期 {effective}",

@@ -128,9 +128,13 @@ def _normalise_code(raw: str, internal: re.Pattern[str] | None) -> str:
         return raw  # kept as typed: lint reports references it cannot resolve
 
 
-def _module_with_space(module: str, typed: str) -> Text | None:
+IN_THE_TABLE = Text("请在表中改正", "correct it in the table")
+
+
+def module_with_space(module: str, typed: str, fix: Text = IN_THE_TABLE) -> Text | None:
     """Why a 体系编号 with a space inside (２　０３, 2 03) is not read: no module id holds one, and which was meant
-    — 203, or 2.03 — cannot be told, so it is not guessed."""
+    — 203, or 2.03 — cannot be told, so it is not guessed. ``fix``: where to correct it (the table; `gbstd new`
+    says its option). Shared by import and new, so that neither writes such a module."""
     parts = module.split()
     if len(parts) < 2:
         return None
@@ -138,8 +142,8 @@ def _module_with_space(module: str, typed: str) -> Text | None:
                 f"{typed!r} has a space inside (read as {module!r}); a module number holds none: ")
     if all(re.fullmatch(r"[0-9A-Za-z.\-]+", part) for part in parts):
         joined, dotted = "".join(parts), ".".join(parts)
-        return Text(f"{said.zh}是 {joined} 还是 {dotted}？请在表中改正", f"{said.en}{joined} or {dotted}? correct it in the table")
-    return Text(f"{said.zh}请在表中改正", f"{said.en}correct it in the table")
+        return Text(f"{said.zh}是 {joined} 还是 {dotted}？{fix.zh}", f"{said.en}{joined} or {dotted}? {fix.en}")
+    return Text(f"{said.zh}{fix.zh}", f"{said.en}{fix.en}")
 
 
 # How each list column's cell is read into items: codes split on every usual separator, names not on commas.
@@ -190,7 +194,7 @@ def row_to_record(
             values[key] = value
     if "module" in values:  # ２０３ typed with a Chinese input method is module 203, as a code's digits are
         values["module"] = module_spelling(values["module"])
-        if problem := _module_with_space(values["module"], text("module")):
+        if problem := module_with_space(values["module"], text("module")):
             out.problems.append(CellProblem(header("module"), problem))
     if "title" not in values:
         out.problems.append(CellProblem(header("title"), Text("不能为空", "must not be empty")))
