@@ -1192,3 +1192,21 @@ def test_a_sheet_the_workbook_cannot_find_is_named_exit_2(catalog: Path, tmp_pat
     assert not (catalog / "records").exists() or not any((catalog / "records").rglob("*.yaml"))
     assert run(str(source), "--into", str(catalog), "--sheet", "其他")[0] == 0  # the sheet still there is read
     assert [r.key for r in load_catalog(catalog).records] == ["GB/T 9-2020"]
+
+
+def test_a_change_line_shows_a_name_holding_a_line_break_escaped(catalog: Path, tmp_path: Path) -> None:
+    # old → new printed the name raw: its line break split the change line in two, the second half looking
+    # like an output line of its own
+    text = ("code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\neffective: 2022-04-15\nmodule: '101'\n"
+            'drafters:\n  - "国家机关事务管理局\\n机关事务管理研究中心"\n')
+    path = catalog / "records/national/GB-T-41568-2022.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    table = tmp_path / "t.csv"
+    table.write_bytes(csv_bytes([["GB/T 41568-2022", "机关事务管理 术语", "河南省标准化研究院"]],
+                                headers=["标准号", "标准名称", "起草单位"]))
+    code, out, err = run(str(table), "--into", str(catalog), "--update", "--dry-run")
+    assert code == 0, out + err
+    changes = [line for line in out.splitlines() if line.startswith("  ")]
+    assert changes == ["  drafters: '国家机关事务管理局\\n机关事务管理研究中心' → "
+                       "'国家机关事务管理局\\n机关事务管理研究中心'、河南省标准化研究院"], out

@@ -137,6 +137,8 @@ def _show(value: object, zh: bool) -> str:
         return label.get("zh" if zh else "en") if isinstance(label, Text) else str(value.value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str) and value and value.splitlines() != [value]:
+        return repr(value)  # a line break inside would split the change line: escaped, as export's warning says it
     return str(value)
 
 
