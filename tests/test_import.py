@@ -1210,3 +1210,23 @@ def test_a_change_line_shows_a_name_holding_a_line_break_escaped(catalog: Path, 
     changes = [line for line in out.splitlines() if line.startswith("  ")]
     assert changes == ["  drafters: '国家机关事务管理局\\n机关事务管理研究中心' → "
                        "'国家机关事务管理局\\n机关事务管理研究中心'、河南省标准化研究院"], out
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_code_list_item_holding_a_separator_is_said_at_export(catalog: Path, tmp_path: Path, suffix: str) -> None:
+    # the cell joins a code list with "；" and an import splits it on every separator: an item typed by hand
+    # as "GB/T 1-2000, GB/T 2-2000" came back as two items, without a word
+    table = tmp_path / f"out{suffix}"
+    text = ("code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\neffective: 2022-04-15\nmodule: '101'\n"
+            "replaces:\n  - GB/T 1-2000, GB/T 2-2000\nreferences: [GB/T 3-2000]\n")
+    path = catalog / "records/national/GB-T-41568-2022.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    for lang, said in (("zh", "GB/T 41568-2022 代替标准：条目 'GB/T 1-2000, GB/T 2-2000' 含分隔符，"
+                              "导入时会读作 2 个标准号"),
+                       ("en", "GB/T 41568-2022 Replaces: the item 'GB/T 1-2000, GB/T 2-2000' holds a separator; "
+                              "an import reads it as 2 codes")):
+        result = runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table), "--lang", lang])
+        assert result.exit_code == 0
+        assert said in " ".join(result.stderr.split()), result.stderr
+        assert "GB/T 3-2000" not in result.stderr  # an item that reads back as itself is not named

@@ -338,6 +338,14 @@ def names_a_cell_splits(standard: Standard) -> list[tuple[str, str, int]]:
             for item in getattr(standard, key) if names_per_line(item)]
 
 
+def codes_a_cell_splits(standard: Standard) -> list[tuple[str, str, int]]:
+    """The 代替标准 and 引用标准 items an import would not read back as one: an item holding a separator (typed by
+    hand, "GB/T 1-2000, GB/T 2-2000"), which the cell's split takes apart — (column key, item, how many codes an
+    import reads it as)."""
+    return [(key, item, count) for key in ("replaces", "references")
+            for item in getattr(standard, key) if (count := len(split_codes(item))) > 1]
+
+
 def names_kept_whole(old: list[str], new: list[str]) -> list[str]:
     """``new`` (a names cell as read) with each run of names that is one of ``old``'s names holding a line break,
     split by the cell, put back as that name: the table cannot say it otherwise."""

@@ -18,7 +18,7 @@ from gbstd.i18n import Lang, Text
 from gbstd.model.code import TIER_RANK
 from gbstd.tabular.cells import CellValue, cell_text
 from gbstd.tabular.columns import COLUMN_BY_KEY, COLUMNS, MEMBER_HEADER, extra_header
-from gbstd.tabular.mapping import names_a_cell_splits, record_to_row
+from gbstd.tabular.mapping import codes_a_cell_splits, names_a_cell_splits, record_to_row
 from gbstd.tabular.safety import markdown_text, neutralise_row
 from gbstd.undecodable import utf8_bytes
 
@@ -32,7 +32,8 @@ class CatalogTable:
     keys: list[str]  # column keys; extra columns are "extra:<header>"
     headers: list[str]
     rows: list[list[CellValue]]
-    # what the table cannot hold as the records do (a name holding a line break), for the command to say
+    # what the table cannot hold as the records do (a name holding a line break, a code list item holding a
+    # separator), for the command to say
     notes: list[Text] = field(default_factory=list)
 
 
@@ -67,6 +68,12 @@ def build_table(records: Iterable[Record], lang: Lang = "zh", members: bool = Fa
                 f"{record.key} {column.zh}：名称 {name!r} 含换行，表格中一行一个名称，导入时会读作 {count} 个名称",
                 f"{record.key} {column.en}: the name {name!r} holds a line break; the table holds one name a line, "
                 f"so an import reads it as {count} names",
+            ))
+        for key, item, count in codes_a_cell_splits(record.standard):
+            column = COLUMN_BY_KEY[key]
+            notes.append(Text(
+                f"{record.key} {column.zh}：条目 {item!r} 含分隔符，导入时会读作 {count} 个标准号",
+                f"{record.key} {column.en}: the item {item!r} holds a separator; an import reads it as {count} codes",
             ))
         values = record_to_row(record.standard, record.code, lang)
         values["seq"] = number
