@@ -804,18 +804,13 @@ def test_a_name_holding_a_line_break_is_said_at_export_and_kept_by_replace_lists
     # import and after import --update --replace-lists, without a word
     table = tmp_path / f"out{suffix}"
     name = "国家机关事务管理局\n机关事务管理研究中心"
-    text = ("code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\neffective: 2022-04-15\nmodule: '101'\n"
-            'drafters:\n  - "国家机关事务管理局\\n机关事务管理研究中心"\n  - 河南省标准化研究院\n')
-    path = catalog / "records/national/GB-T-41568-2022.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(text, encoding="utf-8")
+    path = write_terms_record(catalog, 'drafters:\n  - "国家机关事务管理局\\n机关事务管理研究中心"\n  - 河南省标准化研究院\n')
+    text = path.read_text(encoding="utf-8")
     for lang, said in (("zh", "GB/T 41568-2022 起草单位：名称 '国家机关事务管理局\\n机关事务管理研究中心' 含换行，"
                               "表格中一行一个名称，导入时会读作 2 个名称"),
                        ("en", "GB/T 41568-2022 Drafters: the name '国家机关事务管理局\\n机关事务管理研究中心' holds a line "
                               "break; the table holds one name a line, so an import reads it as 2 names")):
-        result = runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table), "--lang", lang])
-        assert result.exit_code == 0
-        assert said in " ".join(result.stderr.split()), result.stderr
+        assert said in export_warnings(catalog, table, lang)
     code, out, err = run(str(table), "--into", str(catalog), "--update", "--replace-lists", "--force")
     assert code == 0 and "无变化: records/national/GB-T-41568-2022.yaml" in out, out + err
     assert path.read_text(encoding="utf-8") == text
@@ -1217,16 +1212,27 @@ def test_a_code_list_item_holding_a_separator_is_said_at_export(catalog: Path, t
     # the cell joins a code list with "；" and an import splits it on every separator: an item typed by hand
     # as "GB/T 1-2000, GB/T 2-2000" came back as two items, without a word
     table = tmp_path / f"out{suffix}"
-    text = ("code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\neffective: 2022-04-15\nmodule: '101'\n"
-            "replaces:\n  - GB/T 1-2000, GB/T 2-2000\nreferences: [GB/T 3-2000]\n")
-    path = catalog / "records/national/GB-T-41568-2022.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(text, encoding="utf-8")
+    write_terms_record(catalog, "replaces:\n  - GB/T 1-2000, GB/T 2-2000\nreferences: [GB/T 3-2000]\n")
     for lang, said in (("zh", "GB/T 41568-2022 代替标准：条目 'GB/T 1-2000, GB/T 2-2000' 含分隔符，"
                               "导入时会读作 2 个标准号"),
                        ("en", "GB/T 41568-2022 Replaces: the item 'GB/T 1-2000, GB/T 2-2000' holds a separator; "
                               "an import reads it as 2 codes")):
-        result = runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table), "--lang", lang])
-        assert result.exit_code == 0
-        assert said in " ".join(result.stderr.split()), result.stderr
-        assert "GB/T 3-2000" not in result.stderr  # an item that reads back as itself is not named
+        warnings = export_warnings(catalog, table, lang)
+        assert said in warnings
+        assert "GB/T 3-2000" not in warnings  # an item that reads back as itself is not named
+
+
+def write_terms_record(catalog: Path, lists: str) -> Path:
+    """GB/T 41568-2022's record file in ``catalog``, with ``lists`` (YAML) after its fields."""
+    path = catalog / "records/national/GB-T-41568-2022.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("code: GB/T 41568-2022\ntitle: 机关事务管理 术语\nstatus: 现行\neffective: 2022-04-15\n"
+                    f"module: '101'\n{lists}", encoding="utf-8")
+    return path
+
+
+def export_warnings(catalog: Path, table: Path, lang: str) -> str:
+    """What ``report catalog -o table`` says on stderr (exit 0), its line breaks as spaces."""
+    result = runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.stderr.split())
