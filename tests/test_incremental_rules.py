@@ -220,3 +220,35 @@ def test_the_module_rules_count_only_the_changes_after_a_record_is_added(
     walked.clear()
     assert [line for line in lint_json(root) if '"S001"' in line and "401" in line] == gap
     assert walked == [False]
+
+
+def test_a_removed_upper_standard_that_others_declare_rechecks_those_records_only(
+    tmp_path: Path, checked: list[str]
+) -> None:
+    """GB/T 42967-2023 goes: the local standards that declare it (their linked standards change) and those it
+    covered are checked again by S003, not every record; the findings are a cold run's."""
+    root = copy_sample(tmp_path)
+    lint_json(root)
+    (root / UPPER).unlink()
+    _, rechecked = relint(root, checked)
+    declaring = {p.relative_to(root).as_posix() for p in records(root) if "GB/T 42967" in p.read_text(encoding="utf-8")}
+    assert declaring and declaring <= rechecked
+    assert len(rechecked) < len(records(root)) // 2
+
+
+def test_a_removed_record_on_a_declaration_chain_rechecks_the_records_that_followed_it(
+    tmp_path: Path, checked: list[str]
+) -> None:
+    """濮阳's DB4109/T 059-2024 references DB41/T 2397-2023, which (here) refines GB/T 42967-2023 from another
+    module: 濮阳's link to the national standard runs through the provincial one. When the provincial one goes,
+    濮阳 is re-checked and gets the S003 finding a cold run gives, though nothing covers it by subject."""
+    root = copy_sample(tmp_path)
+    provincial = root / "records/local/DB41-T-2397-2023.yaml"
+    edit(provincial, module="101", refines=["GB/T 42967-2023"])
+    puyang = "records/local/DB4109-T-059-2024.yaml"
+    assert not [line for line in s003(lint_json(root)) if puyang in line]
+    provincial.unlink()
+    incremental, rechecked = relint(root, checked)
+    assert puyang in rechecked
+    assert [line for line in s003(incremental) if puyang in line and "GB/T 42967-2023" in line]
+    assert len(rechecked) < len(records(root))

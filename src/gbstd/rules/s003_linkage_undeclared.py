@@ -42,6 +42,22 @@ def linked_keys(catalog: Catalog, record: Record) -> set[str]:
     return seen
 
 
+def _declaring(ctx: RuleContext, version: Record) -> set[str]:
+    """The record files whose ``linked_keys`` can meet ``version`` (by its code, or its edition stem for an
+    undated declaration): those naming it, those naming them, … ``_DEPTH`` steps back (every naming field is
+    followed, declarations among them)."""
+    names, found = {version.key, edition_stem(version.key)}, set()
+    for _ in range(_DEPTH):
+        following: set[str] = set()
+        for name in names:
+            for record in ctx.reach.named_by(name):
+                if record.rel not in found:
+                    found.add(record.rel)
+                    following |= {record.key, edition_stem(record.key)}
+        names = following
+    return found
+
+
 def _date(record: Record) -> dt.date | None:
     return record.standard.published or record.standard.effective
 
@@ -88,14 +104,16 @@ class LinkageUndeclared(RecordRule):
     def affected(self, ctx: RuleContext, changes: Changes) -> set[str] | None:
         """The changed records, and the lower-tier records that one of them covers (as it was or as it is: same
         module, a shared subject term, upper-tier to them) — their lists of upper standards, and the titles
-        those lists show, may change. None (every record) when an edit changed a code or a declaration, or a
-        record that another names came or went (``linked_keys`` follows declarations through other records),
-        or a code is held twice (which of two records an index meets first is the catalog's order)."""
+        those lists show, may change; and the records whose declarations reach a record that came or went
+        within ``_DEPTH`` steps (``linked_keys`` follows them that far). None (every record) when an edit
+        changed a code or a declaration, or a code is held twice (which of two records an index meets first is
+        the catalog's order)."""
         sides = changes.sides(ctx.catalog)
         if sides is None:
             return None
         by_code = ctx.catalog.by_code
         uppers: list[Record] = []
+        declaring: set[str] = set()  # the records whose declarations reach an added or removed record
         for old, new in sides:
             if old is not None and new is not None:
                 if old.key != new.key or declared(old) != declared(new) or len(by_code.get(new.key, ())) > 1:
@@ -103,12 +121,11 @@ class LinkageUndeclared(RecordRule):
             else:
                 version = old or new
                 assert version is not None  # sides never pairs two absences
-                held = len(by_code.get(version.key, ())) - (new is not None)
-                named = ctx.reach.named_by(version.key) or ctx.reach.named_by(edition_stem(version.key))
-                if held or named:
+                if len(by_code.get(version.key, ())) - (new is not None):
                     return None
+                declaring |= _declaring(ctx, version)
             uppers += [v for v in (old, new) if v is not None and v.status is Status.IN_FORCE and v.standard.module]
-        affected = changes.rels
+        affected = changes.rels | declaring
         if not uppers:
             return affected
         subjects = ctx.subjects
