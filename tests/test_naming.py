@@ -3,9 +3,10 @@ added, removed or edited with the rules that follow codes."""
 
 from __future__ import annotations
 
+from gbstd.catalog.catalog import edition_stem
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.loader import load_catalog
-from gbstd.catalog.naming import Reach, edition_stem
+from gbstd.catalog.naming import Reach
 from tests.conftest import CatalogFactory, record
 
 FILES = {

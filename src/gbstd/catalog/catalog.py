@@ -43,6 +43,11 @@ class remembered(Generic[_T]):  # lower case: used as a decorator, like functool
         return value
 
 
+
+def edition_stem(key: str) -> str:
+    """A code without its year and spaces (``GB/T29118``): the key of :attr:`Catalog.editions`."""
+    return key.rsplit("-", 1)[0].replace(" ", "")
+
 @dataclass
 class Record:
     """One standard's file: where it is, what it says, and its parsed code (None when invalid)."""
@@ -196,7 +201,7 @@ class Catalog:
         index: dict[str, list[Record]] = defaultdict(list)
         for record in self.records:
             if record.code:
-                index[record.key.rsplit("-", 1)[0].replace(" ", "")].append(record)
+                index[edition_stem(record.key)].append(record)
         return dict(index)
 
     def resolve(self, raw: str) -> StandardCode | None:

@@ -13,17 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property
 
-from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.catalog import Catalog, Record, edition_stem
 from gbstd.catalog.lineage import Lineage
 from gbstd.model.code import normalise_spelling
 
 # Every field in which a record names another standard's code.
 NAMING_FIELDS = ("replaces", "replaced_by", "references", "adopts", "refines")
-
-
-def edition_stem(key: str) -> str:
-    """A code without its year and spaces (``GB/T29118``): the key of ``Catalog.editions``."""
-    return key.rsplit("-", 1)[0].replace(" ", "")
 
 
 class Reach:

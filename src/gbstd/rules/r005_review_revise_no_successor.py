@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gbstd.catalog.catalog import Record
+from gbstd.catalog.catalog import Record, edition_stem
 from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.standard import Conclusion
@@ -65,7 +65,7 @@ class ReviewReviseNoSuccessor(RecordRule):
     def _newer_edition(record: Record, ctx: RuleContext) -> str | None:
         if record.code is None:
             return None
-        stem = record.key.rsplit("-", 1)[0].replace(" ", "")
+        stem = edition_stem(record.key)
         year = record.code.year
         newer = [r.key for r in ctx.catalog.editions.get(stem, []) if r.code and r.code.year > year]
         return min(newer) if newer else None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from gbstd.catalog.catalog import Catalog, Record
-from gbstd.catalog.naming import edition_stem
+from gbstd.catalog.catalog import Catalog, Record, edition_stem
 from gbstd.catalog.references import resolve_reference
 from gbstd.coverage import reaches, show_terms
 from gbstd.findings import Finding, Severity
