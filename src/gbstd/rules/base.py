@@ -204,8 +204,8 @@ class RuleContext:
         return found
 
     def _summary(self) -> SystemSummary:
-        held, changes = self.module_counts, self.changes
-        sides = changes.sides(self.catalog) if held is not None and changes is not None else None
+        held = self.module_counts
+        sides = self.change_sides if held is not None else None
         if held is None or sides is None:
             return summarize(self.catalog, self.as_of, list(self.review_states.values()))
         modules, policy = self._ancestry, self.catalog.config.review
@@ -222,10 +222,16 @@ class RuleContext:
         return summarize(self.catalog, self.as_of, counts=counts)
 
     @cached_property
+    def change_sides(self) -> list[tuple[Record | None, Record | None]] | None:
+        """Each record the changes (``changes``) touched, as it was and as it is in this catalog
+        (:meth:`Changes.sides`): worked out once for every rule that narrows its work by them."""
+        return self.changes.sides(self.catalog) if self.changes is not None else None
+
+    @cached_property
     def code_reach(self) -> set[str] | None:
         """The record files that the changes (``changes``) reach through codes (:class:`Reach`), every changed
         file among them; None when not every changed record is known as it was."""
-        sides = self.changes.sides(self.catalog) if self.changes is not None else None
+        sides = self.change_sides
         if sides is None or self.changes is None:
             return None
         versions = [version for pair in sides for version in pair if version is not None]

@@ -13,7 +13,7 @@ from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.code import Tier
 from gbstd.model.standard import Status
-from gbstd.rules.base import Changes, Rule, RuleContext
+from gbstd.rules.base import Rule, RuleContext
 
 _NOT_WORD = re.compile(r"[\s\W_]+")
 
@@ -55,7 +55,7 @@ class DuplicateTitle(Rule):
         changes = ctx.changes
         only = None
         if changes is not None and self.code in changes.held:
-            only = self._affected_groups(ctx, changes)
+            only = self._affected_groups(ctx)
         groups: dict[tuple[object, object, str], list[Record]] = defaultdict(list)
         for record in ctx.catalog.records:
             if record.status is not Status.ABOLISHED:
@@ -78,11 +78,11 @@ class DuplicateTitle(Rule):
                     yield self.at(record, Text(f"与 {listed} 标准名称相同（{where.zh}）",
                                                f"same title as {listed} ({where.en})"), ("title",), key=False)
 
-    def _affected_groups(self, ctx: RuleContext, changes: Changes) -> set[tuple[object, object, str]] | None:
+    def _affected_groups(self, ctx: RuleContext) -> set[tuple[object, object, str]] | None:
         """The groups (tier, region, title) the changed records were or are in: only their members' findings can
         change. None (every group) when an edit changed a code or a supersession link, or a record with a link
         came or went (which codes are related is the whole chain's)."""
-        sides = changes.sides(ctx.catalog)
+        sides = ctx.change_sides
         if sides is None:
             return None
         groups = set()

@@ -107,7 +107,7 @@ class LinkageUndeclared(RecordRule):
         within ``_DEPTH`` steps (``linked_keys`` follows them that far). None (every record) when an edit
         changed a code or a declaration, or a code is held twice (which of two records an index meets first is
         the catalog's order)."""
-        sides = changes.sides(ctx.catalog)
+        sides = ctx.change_sides
         if sides is None:
             return None
         by_code = ctx.catalog.by_code
