@@ -19,7 +19,6 @@ max wall time and its median CPU (user+sys with the workers waited for) and peak
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import statistics
 import subprocess
@@ -29,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import AS_OF
-from lint_bench import Run, catalog, prepare, run
+from lint_bench import Run, catalog, prepare, renumbered, run
 
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false"]
 
@@ -80,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                     if args.edit == "title":
                         victim.write_text(text.replace("\ntitle: ", f"\ntitle: 改{turn}", 1), encoding="utf-8")
                     else:  # a code no generated record has
-                        added.write_text(re.sub(r"(?m)^(code: \S+ )\d+", rf"\g<1>{900_000 + turn}", text, count=1),
-                                         encoding="utf-8")
+                        added.write_text(renumbered(text, 900_000 + turn), encoding="utf-8")
                     for step, extra in (("changed-since", ["--changed-since", "HEAD"]), ("plain lint after", [])):
                         rows.setdefault((n, tree, step), []).append(run([*lint, *extra], env, None, None))
         finally:

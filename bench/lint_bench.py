@@ -253,7 +253,7 @@ class Tree:
         """A copy of the edited record with a code no generated record has (same title: a duplicate)."""
         number = 900_000 + next(self.counter)
         text = self.original.decode("utf-8")
-        self.added.write_text(re.sub(r"(?m)^(code: \S+ )\d+", rf"\g<1>{number}", text, count=1), encoding="utf-8")
+        self.added.write_text(renumbered(text, number), encoding="utf-8")
 
     def remove_added(self) -> None:
         self.added.unlink(missing_ok=True)
@@ -284,6 +284,11 @@ class Tree:
         fmt_cold = measure("fmt --check cold", self.fmt, self.clear)
         if fmt_cold is not None and not fmt_cold.stopped:
             measure("fmt --check warm", self.fmt)
+
+
+def renumbered(text: str, number: int) -> str:
+    """A generated record's text with ``number`` in its code (``DB11/T 1-2020`` → ``DB11/T {number}-2020``)."""
+    return re.sub(r"(?m)^(code: \S+ )\d+", rf"\g<1>{number}", text, count=1)
 
 
 def warm_page_cache(root: Path) -> None:
