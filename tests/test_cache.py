@@ -113,8 +113,7 @@ def test_a_hash_is_trusted_by_when_its_file_was_read_not_when_it_was_remembered(
     """A file changed within RACY_NS before it was read may change again in that clock tick without a new
     fingerprint (coarse timestamps), so its hash is not trusted; that holds however long after the read the
     hash is remembered (a slow load of a national catalog)."""
-    from gbstd import linting
-    from gbstd.catalog import loader, yamlio
+    from gbstd.catalog import file_hashes, loader, yamlio
 
     root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
     rel = "records/GB-T-41568-2022.yaml"
@@ -130,12 +129,12 @@ def test_a_hash_is_trusted_by_when_its_file_was_read_not_when_it_was_remembered(
     def trusted(through: object) -> bool:
         """Whether a fresh cache trusts the hash it learns reading the file through ``through``."""
         monkeypatch.setattr(loader, "read_bytes", through)
-        monkeypatch.setattr(linting, "read_bytes", through)
+        monkeypatch.setattr(file_hashes, "read_bytes", through)
         cache = Cache.open(root, load_config(root))
         if reader == "load":
             load_catalog(root, cache=cache, jobs=1)
         else:
-            linting.hash_file(root, rel, cache, 1_000_000)
+            file_hashes.hash_file(root, rel, cache, 1_000_000)
         return cache.known_hash(rel, yamlio.fingerprint_of((root / rel).stat())) is not None
 
     assert not trusted(reading)

@@ -37,12 +37,13 @@ from gbstd.catalog.federation import (
     select_members,
     union_cache_dir,
 )
+from gbstd.catalog.file_hashes import hash_file
 from gbstd.catalog.yamlio import fingerprint_of
 from gbstd.engine import Selection, run_rules, wait_for_children
 from gbstd.gcpause import without_cycle_collection
 from gbstd.i18n import Text
 from gbstd.kept_local import KeptLocalFindings, shared_inputs
-from gbstd.linting import LintOutcome, files_linted, hash_file, selection_key, stored_findings
+from gbstd.linting import LintOutcome, files_linted, selection_key, stored_findings
 from gbstd.model.config import Config
 from gbstd.plans import evidence_states, evidence_unchanged
 from gbstd.rules._dupes_memo import memo_for
