@@ -487,11 +487,12 @@ def shard_of_path(rel: str) -> str:
     return SHARD_NAMES[zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARD_COUNT]
 
 
+# A content hash's shard by its first two hex digits (looked up for each of 100 000 records a load).
+_HASH_SHARDS = {f"{i:02x}": SHARD_NAMES[i % SHARD_COUNT] for i in range(256)}
+
+
 def _shard_of_hash(sha: str) -> str:
-    head = sha[:2]
-    if len(head) == 2 and all(c in "0123456789abcdef" for c in head):
-        return SHARD_NAMES[int(head, 16) % SHARD_COUNT]
-    return "00"
+    return _HASH_SHARDS.get(sha[:2], "00")
 
 
 def _hashed(entry: Any) -> str | None:
