@@ -35,15 +35,6 @@ def rows(outcome: LintOutcome) -> list[tuple[Any, ...]]:
     return sorted((f.path, f.rule, f.line, f.column, f.message.en) for f in found)
 
 
-def age(root: Path, seconds: int = 60) -> None:
-    """Backdate every file, as a copy made a while ago: a file changed just before it is read is not trusted."""
-    for top, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(top, name)
-            info = os.stat(path)
-            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - seconds * 1_000_000_000))
-
-
 @pytest.fixture
 def hashed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The files each call of hash_files is given; "many" unknown files start above two."""
@@ -66,7 +57,6 @@ def copied(tmp_path: Path) -> tuple[Path, list[tuple[Any, ...]]]:
     cold = rows(lint(first))
     copy = tmp_path / "b" / "catalog"
     shutil.copytree(first, copy)
-    age(copy)
     return copy, cold
 
 
@@ -89,7 +79,6 @@ def test_a_copy_with_one_edit_rechecks_only_that_record(
     copy, _ = copied
     path = copy / RECORD
     path.write_text(path.read_text(encoding="utf-8").replace("status: 现行", "status: 废止", 1), encoding="utf-8")
-    age(copy)
     outcome = lint(copy)
     assert not outcome.from_cache
     assert outcome.rechecked == [RECORD]  # incremental: the state stood for every other file
