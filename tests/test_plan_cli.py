@@ -145,3 +145,38 @@ def test_a_counted_standard_without_a_date_is_not_shown_as_none(tmp_path: Path, 
         assert result.exit_code == 0, result.output
         assert "DB41/T 2-2022" in result.stdout and "None" not in result.stdout
         assert said in " ".join(result.stdout.split())
+
+
+def test_a_month_outside_the_calendar_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    # 0000-05 passed the model (only the month was checked) and plan status crashed on its first day
+    plan = PLAN_AT_CALENDAR_ENDS.replace("START", "0000-05").replace("END", "2021-11")
+    root = make_catalog(tmp_path, plan=plan)
+    result = runner.invoke(app, ["plan", "status", str(root), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "some plan files have errors" in " ".join(result.output.split())
+    lint = runner.invoke(app, ["lint", str(root), "--format", "json"])
+    assert any(f["path"] == "plans/test-plan.yaml" and f["severity"] == "error" for f in json.loads(lint.stdout))
+
+
+def test_a_report_due_after_the_calendars_last_month_is_shown(tmp_path: Path) -> None:
+    # the 9999 annual report is due on the 10th of the month after 9999-12: past the calendar, plan status crashed
+    plan = PLAN_AT_CALENDAR_ENDS.replace("START", "9999-01").replace("END", "9999-12")
+    root = make_catalog(tmp_path, plan=plan)
+    [progress] = status_json(str(root), "--as-of", "2024-06-30")
+    assert progress["reporting"]["next"] == {
+        "name": "年度报", "period": "9999", "period_end": "9999-12-31", "due": "9999-12-31",
+        "state": "upcoming", "submitted": None,
+    }  # fmt: skip
+
+
+PLAN_AT_CALENDAR_ENDS = """\
+title: 测试方案
+issuers: [某局]
+issued: 2021-09-13
+phases:
+  - {name: 甲, start: START, end: END}
+tasks:
+  - {phase: 甲, subject: 宣传动员, deadline: END}
+reporting:
+  - {name: 年度报, period: year, due_day: 10}
+"""

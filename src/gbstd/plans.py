@@ -324,6 +324,8 @@ class ReportDue:
 def _due_date(period_end: dt.date, due_day: int | None) -> dt.date:
     if due_day is None:
         return period_end
+    if period_end.year == dt.MAXYEAR and period_end.month == 12:
+        return period_end  # the month after 9999-12 is past the calendar: its last day (as review due dates)
     following = Month.of(period_end).next()
     return dt.date(
         following.year, following.month, min(due_day, calendar.monthrange(following.year, following.month)[1])

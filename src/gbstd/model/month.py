@@ -24,6 +24,8 @@ class Month:
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12:
             raise ValueError(f"{self.year}-{self.month:02d} is not a month (01–12)")
+        if not dt.MINYEAR <= self.year <= dt.MAXYEAR:  # 0000-05 has no first day: every use of it crashed
+            raise ValueError(f"{self.year:04d}-{self.month:02d} is not a month of the calendar (years 0001–9999)")
 
     @classmethod
     def parse(cls, text: str) -> Month:
