@@ -205,6 +205,21 @@ def test_a_ref_reads_that_branch_and_a_changed_url_needs_a_sync(tmp_path: Path) 
     assert json.loads(out)["members"][0]["records"] == 1
 
 
+@pytest.mark.parametrize("command", [["dupes"], ["review"], ["system"], ["report", "catalog"]])
+@pytest.mark.parametrize("no_cache", ["", "1"])
+def test_member_option_on_a_plain_catalog_is_refused_with_or_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], no_cache: str
+) -> None:
+    # with the cache on (the default) a plain catalog was loaded from it and --member was silently ignored
+    monkeypatch.setenv("GBSTD_NO_CACHE", no_cache)
+    plain = _member(tmp_path, "plain")
+    args = [*command, str(plain), "--member", "河南"]
+    if command == ["report", "catalog"]:
+        args += ["-o", str(tmp_path / "out.csv")]
+    _one_line_error(args, "--member needs a federating catalog")
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_member_option_needs_a_federation_and_a_known_name(tmp_path: Path) -> None:
     plain = _member(tmp_path, "plain")
     _one_line_error(["lint", str(plain), "--member", "河南"], "--member needs a federating catalog")

@@ -133,7 +133,7 @@ def load_union(
     root = find_root(start)
     if use_cache and cache_dir is None and cache_wanted():
         config = load_config(root)
-        if not is_federation(config):
+        if not is_federation(config) and not members:  # --member on a plain catalog: _load refuses it
             return load_catalog_cached(root, progress=progress, on_total=on_total)
         if union_cache_dir(root, config).is_dir():
             cache_dir = union_cache_dir(root, config)
