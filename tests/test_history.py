@@ -225,3 +225,29 @@ def test_a_value_set_in_a_merge_is_in_the_history_and_a_plain_merge_is_not(tmp_p
     assert [(c.field, c.old, c.new) for c in newest.fields] == [("title", "主线标题", "合并时定的标题")]
     second = record_history(catalog, "DB41/T 2-2020")
     assert [e.message.strip() for e in second.entries] == ["side", "base"]  # the merge took side's file as it was
+
+
+# an unstaged file under a new name is an untracked file: nothing tells it from a new record
+@pytest.mark.parametrize(("to", "staged"), [("local/GB-T-9-2020.yaml", False), ("local/GB-T-9-2020.yaml", True),
+                                            ("local/gbt9.yaml", True)])
+def test_an_uncommitted_move_keeps_the_committed_history(
+    scripted: tuple[git.Repo, Path, list[str]], to: str, staged: bool
+) -> None:
+    # moving the file (to another directory, or staged under another name) showed one "added" entry and none
+    # of the commits before: the history stopped at a move that was not committed yet
+    repo, root, shas = scripted
+    (root / "records" / "local").mkdir()
+    old, new = root / "records" / "national" / "GB-T-9-2020.yaml", root / "records" / to
+    new.write_text(old.read_text(encoding="utf-8") + "note: 改归地方\n", encoding="utf-8")
+    old.unlink()
+    if staged:
+        repo.git.add("-A")
+    result = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["path"] == f"records/{to}"
+    working, *committed = data["entries"]
+    assert (working["commit"], working["change"]) == (None, "renamed")
+    assert (working["renamed_from"], working["path"]) == ("records/national/GB-T-9-2020.yaml", f"records/{to}")
+    assert working["fields"] == [{"field": "note", "change": "added", "old": None, "new": "改归地方"}]
+    assert [e["commit"] for e in committed] == list(reversed(shas))

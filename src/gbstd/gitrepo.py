@@ -430,11 +430,12 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
     repo_path = find_record_path(catalog, repo, raw_code)
     entries: list[HistoryEntry] = []
     max_size = catalog.config.catalog.max_file_size
-    working = _working_tree_entry(catalog, repo, prefix, repo_path)
+    head_path = _moved_from(catalog, repo, prefix, repo_path) or repo_path
+    working = _working_tree_entry(catalog, repo, prefix, repo_path, head_path)
     if working is not None:
         entries.append(working)
     # a repository without a commit yet has no history: the working tree's file is all there is
-    logged = list(_log(repo, repo_path, since)) if repo.head.is_valid() else []
+    logged = list(_log(repo, head_path, since)) if repo.head.is_valid() else []
     listed = Counter(item.sha for item in logged)  # a merge is logged once per parent its file differs from
     shown: set[str] = set()
     for item in logged:
@@ -481,22 +482,59 @@ def _safe_blob_text(commit: Commit, repo_path: str, max_size: int) -> str | None
         return None
 
 
-def _working_tree_entry(catalog: Catalog, repo: Repo, prefix: str, repo_path: str) -> HistoryEntry | None:
-    """Uncommitted changes to the file, as an entry without a commit; None when it matches HEAD.
+def _moved_from(catalog: Catalog, repo: Repo, prefix: str, repo_path: str) -> str | None:
+    """Where HEAD holds the record whose file the working tree moved to ``repo_path`` (not committed yet): the
+    old side of a staged rename, or a file of the same name that is gone from the working tree (a record
+    filed in another directory). None when HEAD has ``repo_path`` itself, or nothing tells of a move."""
+    if not repo.head.is_valid() or _in_commit(repo.head.commit, repo_path):
+        return None
+    records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
+    staged = repo.git.execute(
+        ["git", "-c", "core.quotePath=false", "diff", "--cached", "-M", "--name-status", "HEAD", "--", records_dir]
+    )
+    for line in str(staged).splitlines():
+        columns = line.split("\t")
+        if columns[0].startswith("R") and len(columns) == 3 and columns[2] == repo_path:
+            return columns[1]
+    committed = repo.git.execute(
+        ["git", "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "HEAD", "--", records_dir]
+    )
+    name, top = PurePosixPath(repo_path).name.lower(), Path(str(repo.working_tree_dir))
+    for line in str(committed).splitlines():
+        if PurePosixPath(line.strip()).name.lower() == name and not os.path.lexists(top / line.strip()):
+            return line.strip()
+    return None
+
+
+def _in_commit(commit: Commit, repo_path: str) -> bool:
+    try:
+        commit.tree / repo_path
+    except KeyError:
+        return False
+    return True
+
+
+def _working_tree_entry(
+    catalog: Catalog, repo: Repo, prefix: str, repo_path: str, head_path: str | None = None
+) -> HistoryEntry | None:
+    """Uncommitted changes to the file, as an entry without a commit; None when it matches HEAD. ``head_path``:
+    where HEAD has the file when the working tree moved it (:func:`_moved_from`), a rename.
 
     The file is read as lint reads it (:func:`read_catalog_file`): a link leading outside the catalog, a
     FIFO, a device or an oversized file is not read, and shows as an unreadable version.
     """
     max_size = catalog.config.catalog.max_file_size
     path = Path(str(repo.working_tree_dir)) / repo_path
-    head_text = _blob_text(repo.head.commit, repo_path, max_size) if repo.head.is_valid() else None
+    head_path = head_path or repo_path
+    head_text = _blob_text(repo.head.commit, head_path, max_size) if repo.head.is_valid() else None
     exists = os.path.lexists(path)
     document = read_catalog_file(catalog.root, path, max_size, parse=False) if exists else None
     work_text = document.text if document is not None and document.usable else None
     refused = document is not None and not document.usable
-    if work_text == head_text and not refused:
+    moved = head_path != repo_path
+    if work_text == head_text and not refused and not moved:
         return None
-    change = "added" if head_text is None else "modified" if exists else "deleted"
+    change = "renamed" if moved else "added" if head_text is None else "modified" if exists else "deleted"
     old, new = _parse(head_text), _parse(work_text)
     return HistoryEntry(
         commit=None,
@@ -506,6 +544,7 @@ def _working_tree_entry(catalog: Catalog, repo: Repo, prefix: str, repo_path: st
         message="",
         path=_to_catalog(prefix, repo_path) or repo_path,
         change=change,
+        renamed_from=(_to_catalog(prefix, head_path) or head_path) if moved else None,
         fields=field_changes(old, new),  # type: ignore[arg-type]
         unreadable=(head_text is not None and old is None) or (exists and new is None),
         refused=document.problems[0].message if refused and document is not None and document.problems else None,
