@@ -401,3 +401,22 @@ def test_catalog_files_resolve_each_directory_once_with_the_same_answer(tmp_path
     assert "records/local/deep/er/x.YAML" in everything and "records/local/notes.txt" not in everything
     assert "records/local/out.yaml" in everything and "records/local/dangling.yml" in everything
     assert "records/local/alias.yaml" not in everything  # it stands for the national file it leads to
+
+
+@pytest.mark.parametrize("named", ["other", "."])
+def test_a_named_directorys_stray_yaml_files_are_said(tmp_path: Path, named: str) -> None:
+    # `fmt other` (a directory in the catalog whose YAML files belong to no file kind) said "0 of 0 files"
+    # and nothing of them, while `fmt other/x.yaml` said it skipped the file
+    root = tmp_path / "cat"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    (root / "other").mkdir()
+    stray = root / "other" / "DB41-T-2397-2023.yaml"
+    text = "title: 甲\ncode: DB41/T 2397-2023\n"
+    stray.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["fmt", "--check", str(root / named), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "skipped 1 YAML file under" in said and "other/DB41-T-2397-2023.yaml" in said and "Y011" in said
+    assert stray.read_text(encoding="utf-8") == text
+    quiet = runner.invoke(app, ["fmt", "--check", str(root / "records"), "--lang", "en"])
+    assert quiet.exit_code == 0 and "skipped" not in quiet.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated
 
 import typer
@@ -10,6 +10,7 @@ import typer
 from gbstd.catalog.cache import Cache, cache_wanted
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
+from gbstd.catalog.strays import stray_files
 from gbstd.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -87,6 +88,14 @@ def fmt(
                     f"跳过 {target}：不是目录文件（不属于任何文件类型，见 `gbstd lint` 的 Y011）",
                     f"skipped {target}: not a catalog file (it belongs to no file kind; see Y011 in `gbstd lint`)",
                 ).get(language), err=True)
+            elif target.is_dir() and (strays := _strays_under(catalog, target)):  # a directory's are said too
+                typer.echo(Text(
+                    f"跳过 {target} 下 {len(strays)} 个 YAML 文件：不是目录文件（不属于任何文件类型，见 `gbstd lint` 的 Y011）："
+                    + "、".join(_shown(root, rel) for rel in strays[:3]) + ("…" if len(strays) > 3 else ""),
+                    f"skipped {len(strays)} YAML file{'s' if len(strays) > 1 else ''} under {target}: not catalog "
+                    "files (they belong to no file kind; see Y011 in `gbstd lint`): "
+                    + ", ".join(_shown(root, rel) for rel in strays[:3]) + ("…" if len(strays) > 3 else ""),
+                ).get(language), err=True)
         cache = Cache.open(root, catalog.config) if not no_cache and cache_wanted() else None
         run = format_files(catalog, rels, check=check, cache=cache, jobs=jobs)
         total += len(run.results)
@@ -111,6 +120,17 @@ def fmt(
         )
     typer.echo(summary.get(language))
     raise typer.Exit(EXIT_FINDINGS if failed or (check and would_change) else EXIT_OK)
+
+
+def _strays_under(catalog: Catalog, target: Path) -> list[str]:
+    """The stray YAML files (catalog-relative, as lint's Y011 finds them) at or under directory ``target``."""
+    try:
+        within = PurePosixPath(target.resolve().relative_to(catalog.root.resolve()).as_posix())
+    except ValueError:
+        return []
+    if within == PurePosixPath("."):
+        return stray_files(catalog.root, catalog.config)
+    return [rel for rel in stray_files(catalog.root, catalog.config) if PurePosixPath(rel).is_relative_to(within)]
 
 
 def _shown(root: Path, rel: str) -> str:
