@@ -1,4 +1,5 @@
-"""R006 review-date: a review dated before the standard took effect, after its abolition, or after `--as-of`."""
+"""R006 review-date: a review dated before the standard took effect, after its abolition, or after `--as-of`, or a
+second review on one day."""
 
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ class ReviewDate(RecordRule):
     What it does:
         Reports reviews dated before the standard took effect (its `effective` date, or `published` when
         that is unknown), after it was abolished (`abolished`; a review on that day, the one that ended it,
-        is fine), and after `--as-of` (default today).
+        is fine), and after `--as-of` (default today), and a second review on a day that already has one.
 
     Why it matters:
         A standard cannot be reviewed before it applies or after it has been abolished (there is nothing
         left to review; a review of its successor belongs in the successor's file), nor can a review be
         recorded before it happens.
         Such dates are typos (2012 for 2021) or plans entered as facts; they would restart the review
-        clock at the wrong time.
+        clock at the wrong time. Two reviews on one day leave it open which conclusion holds (`review add`
+        refuses the second one).
 
     Example:
         effective: 2023-12-17
@@ -45,8 +47,15 @@ class ReviewDate(RecordRule):
         std = record.standard
         start = std.effective or std.published
         which = Text("实施日期", "effective date") if std.effective else Text("发布日期", "publication date")
+        seen: set[object] = set()
         for index, review in enumerate(std.reviews):
             loc = ("reviews", index, "date")
+            if review.date in seen:  # the worklist would take whichever is listed last
+                yield self.at(record, Text(
+                    f"{review.date} 已有一条复审记录；同一天只应有一条（结论不同时哪条有效不明）",
+                    f"{review.date} already has a review: one a day (with two, which conclusion holds is unclear)",
+                ), loc, key=False)
+            seen.add(review.date)
             if start is not None and review.date < start:
                 yield self.at(record, Text(f"复审日期 {review.date} 早于{which.zh} {start}",
                                            f"review date {review.date} is before the {which.en} {start}"),
