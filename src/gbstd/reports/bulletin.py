@@ -27,6 +27,7 @@ from gbstd.reports.figures import Bulletin, compute_bulletin
 from gbstd.reports.period import Period
 from gbstd.reports.sources import DetectionProgress
 from gbstd.reports.templating import render
+from gbstd.undecodable import uri_path
 
 FORMATS = ("md", "html", "docx", "json")
 Progress = Callable[[int], None]
@@ -142,7 +143,13 @@ def render_bulletin(
         links = {}
         for name, data in images.items():
             files[chart_dir / f"{name}.png"] = data
-            links[name] = f"{chart_dir.name}/{name}.png"
+            links[name] = _markdown_link(f"{chart_dir.name}/{name}.png")
         text = render(catalog_root, "bulletin/bulletin.md.j2", doc=doc, charts=links, font_note=font_note)
         return {output: text.encode(), **files}
     raise ValueError(f"unknown bulletin format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _markdown_link(path: str) -> str:
+    """A relative path as a Markdown link's destination: a space would end it, an unbalanced parenthesis close
+    it, and an undecodable byte of the file's name cannot be written in UTF-8 at all — all percent-encoded."""
+    return uri_path(path).replace("(", "%28").replace(")", "%29")
