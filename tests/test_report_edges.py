@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 import pytest
+from docx import Document
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
@@ -50,3 +51,32 @@ def test_markdown_chart_links_lead_to_the_charts_whatever_the_file_is_named(
     for link in links:
         assert " " not in link and "(" not in link and ")" not in link
         assert (out.parent / os.fsdecode(unquote_to_bytes(link))).is_file(), link
+
+
+NOTES = "period: 2023H2\naddressee: 各省级机关事务管理部门\nissuer: 某省机关事务管理局办公室\ndate: 2024-01-15\n"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "json"])
+def test_a_notes_file_whose_name_is_not_utf8_is_named_not_a_traceback(
+    make_catalog: CatalogFactory, tmp_path: Path, fmt: str
+) -> None:
+    # The footer names the notes file; a name holding a byte that is not UTF-8 (a zip from a GBK Windows)
+    # could not be encoded and the Markdown and HTML bulletins stopped with a UnicodeEncodeError.
+    if not _undecodable_names_allowed(tmp_path):
+        pytest.skip("this file system takes UTF-8 names only")
+    root = make_catalog(FILES)
+    notes = tmp_path / os.fsdecode(b"\xcd\xa8\xb1\xa8.yaml")  # 通报 in GBK: \xcd\xa8 happens to be UTF-8 too
+    notes.write_text(NOTES, encoding="utf-8")
+    out = tmp_path / f"b.{fmt}"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "--notes", str(notes),
+                                 "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        return
+    # named, the undecodable bytes as \xNN (the notes lack an opening: a placeholder names the file)
+    if fmt == "docx":
+        text = "\n".join(paragraph.text for paragraph in Document(str(out)).paragraphs)
+    else:
+        text = out.read_text(encoding="utf-8")
+    shown = "\\\\xb1\\\\xa8.yaml" if fmt == "md" else "\\xb1\\xa8.yaml"  # Markdown escapes the backslash
+    assert "各省级机关事务管理部门" in text and shown in text

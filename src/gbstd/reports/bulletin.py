@@ -27,7 +27,7 @@ from gbstd.reports.figures import Bulletin, compute_bulletin
 from gbstd.reports.period import Period
 from gbstd.reports.sources import DetectionProgress
 from gbstd.reports.templating import render
-from gbstd.undecodable import uri_path
+from gbstd.undecodable import backslashed, uri_path
 
 FORMATS = ("md", "html", "docx", "json")
 Progress = Callable[[int], None]
@@ -99,7 +99,9 @@ def build_document(
     stages: DetectionProgress | None = None,
 ) -> BulletinDocument:
     bulletin: Bulletin = compute_bulletin(catalog, period, as_of, progress=progress, stages=stages)
-    doc = compose(bulletin, notes.notes if notes else None, notes.rel if notes else None)
+    # The document names its notes file; a name's undecodable bytes (a GBK zip) as \xNN, which every format
+    # can hold (UTF-8 Markdown and HTML, the DOCX's XML), never as lone surrogates none of them can encode.
+    doc = compose(bulletin, notes.notes if notes else None, backslashed(notes.rel) if notes else None)
     if changes is not None:
         doc.changes = changes_appendix(changes, [member.name for member in catalog.members])
     return doc
