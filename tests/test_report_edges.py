@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -80,3 +81,21 @@ def test_a_notes_file_whose_name_is_not_utf8_is_named_not_a_traceback(
         text = out.read_text(encoding="utf-8")
     shown = "\\\\xb1\\\\xa8.yaml" if fmt == "md" else "\\xb1\\xa8.yaml"  # Markdown escapes the backslash
     assert "各省级机关事务管理部门" in text and shown in text
+
+
+def test_the_placeholder_count_includes_a_framework_diagram_that_could_not_be_drawn(
+    make_catalog: CatalogFactory, tmp_path: Path
+) -> None:
+    # Without a standard system the document prints 【待补充：标准体系框架图未能生成…】, but the summary
+    # ("待补充 8 处") and the JSON's placeholders left it out: one placeholder fewer than the document holds.
+    root = make_catalog({"records/GB-T-90001-2023.yaml": FILES["records/GB-T-90001-2023.yaml"]})
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    marked = out.read_text(encoding="utf-8").count("【待补充")
+    assert f"待补充 {marked} 处" in result.stderr and "标准体系框架图" in result.stderr.split("待补充：")[-1]
+    data = tmp_path / "b.json"
+    assert runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(data), "--as-of", AS_OF]
+                         ).exit_code == 0
+    placeholders = json.loads(data.read_text(encoding="utf-8"))["placeholders"]
+    assert len(placeholders) == marked and "标准体系框架图" in placeholders

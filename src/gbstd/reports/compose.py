@@ -124,6 +124,8 @@ def compose(bulletin: Bulletin, notes: BulletinNotes | None, notes_source: str |
         blocks.append(Block("paragraph", "", lead="（一）基本情况。"))
         blocks.append(missing("基本情况的文字部分（统筹规划、组织建设、试点引领等）", "situation"))
     blocks.extend(_figure_blocks(bulletin))
+    if isinstance(bulletin.diagram, Unavailable):  # printed as a placeholder too: counted and named with the rest
+        doc.placeholders.append(bulletin.diagram.what)
 
     number = 2
     blocks.extend(_section(f"（{cn_number(number)}）特色做法。", notes.practices if notes else None,
