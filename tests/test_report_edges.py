@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
@@ -99,3 +101,28 @@ def test_the_placeholder_count_includes_a_framework_diagram_that_could_not_be_dr
                          ).exit_code == 0
     placeholders = json.loads(data.read_text(encoding="utf-8"))["placeholders"]
     assert len(placeholders) == marked and "标准体系框架图" in placeholders
+
+
+def test_the_same_docx_bulletin_twice_is_the_same_file_dated_by_its_figures(
+    make_catalog: CatalogFactory, tmp_path: Path
+) -> None:
+    # The DOCX's zip entries carried the time of writing (two runs differed) and its properties said it was
+    # created on 2013-12-23, the date of python-docx's template.
+    root = make_catalog(FILES)
+    outputs = []
+    for run in ("1", "2"):
+        out = tmp_path / run / "b.docx"
+        result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF])
+        assert result.exit_code == 0, result.output
+        outputs.append(out)
+    properties = Document(str(outputs[0])).core_properties
+    assert properties.created is not None and properties.created.date() == dt.date(2023, 12, 31)  # the cutoff
+    assert properties.modified == properties.created
+    with zipfile.ZipFile(outputs[0]) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 12, 31, 0, 0, 0)}
+    assert outputs[0].read_bytes() == outputs[1].read_bytes()
+    early = tmp_path / "early.docx"  # a day no zip entry can hold: the earliest one that can
+    result = runner.invoke(app, ["report", "bulletin", str(root), "--from", "0001-01-01", "--to", "0001-01-02",
+                                 "-o", str(early), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert Document(str(early)).core_properties.created == dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)

@@ -9,6 +9,8 @@ substitutes an installed font when a named one is missing, which is what offices
 
 from __future__ import annotations
 
+import datetime as dt
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
@@ -185,6 +187,8 @@ def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str |
     core.title = _property(doc.title)
     core.author = _property(doc.issuer or "gbstd")
     core.comments = "由 gbstd 生成；数字根据标准目录统计。"
+    # Dated by the figures, not the clock (the template said 2013-12-23): the same bulletin is the same file.
+    core.created = core.modified = dt.datetime.combine(_file_day(doc), dt.time(), dt.timezone.utc)
 
     title = _body_paragraph(document, indent=False)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -225,7 +229,25 @@ def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str |
 
     buffer = BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _dated_zip(buffer.getvalue(), _file_day(doc))
+
+
+def _file_day(doc: BulletinDocument) -> dt.date:
+    """The file's date: the last day the figures count, within what a zip entry can say (1980…2107; a
+    four-digit year, which the properties' W3CDTF needs too)."""
+    return min(max(doc.bulletin.cutoff, dt.date(1980, 1, 1)), dt.date(2107, 12, 31))
+
+
+def _dated_zip(data: bytes, day: dt.date) -> bytes:
+    """The package with every entry dated ``day`` (python-docx stamps them with the time of writing, so two
+    runs differed)."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            dated = zipfile.ZipInfo(entry.filename, (day.year, day.month, day.day, 0, 0, 0))
+            dated.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(dated, source.read(entry))
+    return out.getvalue()
 
 
 def _changes_appendix(document: DocxDocument, appendix: Mapping[str, Any]) -> None:
