@@ -126,3 +126,18 @@ def test_the_same_docx_bulletin_twice_is_the_same_file_dated_by_its_figures(
                                  "-o", str(early), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     assert Document(str(early)).core_properties.created == dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def test_noncharacters_xml_cannot_hold_do_not_stop_the_docx(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    # U+FFFE and U+FFFF are valid YAML (and not the control characters lint's Y008 refuses) but no XML 1.0
+    # character: python-docx refused the notes' title with a ValueError traceback, and the body's runs likewise.
+    notes = ('period: 2023H2\ntitle: "关于\\uFFFE通报"\naddressee: "各省\\uFFFF机关"\n'
+             'opening: "开头\\uFFFF段落"\nissuer: 办公室\ndate: 2024-01-15\n')
+    root = make_catalog({**FILES, "notes/2023H2.yaml": notes})
+    out = tmp_path / "b.docx"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    document = Document(str(out))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "关于通报" in text and "各省机关：" in text and "开头段落" in text
+    assert document.core_properties.title == "关于通报"

@@ -10,6 +10,7 @@ substitutes an installed font when a named one is missing, which is what offices
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ def _text(
     paragraph: Paragraph, text: str, font: str = LAYOUT.body_font, size: float = LAYOUT.body_size,
     latin: str = LAYOUT.latin_font,
 ) -> Run:
-    run = paragraph.add_run(printable(text))  # a control character (a \v pasted from Word) is no XML at all
+    run = paragraph.add_run(_xml_text(text))
     set_fonts(run, font, size, latin)
     return run
 
@@ -157,9 +158,19 @@ def _footer(paragraph: Paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
 _PROPERTY_LIMIT = 255
 
 
+# What XML 1.0 has no character for besides the controls: the noncharacters U+FFFE and U+FFFF (valid in YAML,
+# so in notes and records) and lone surrogates; lxml refuses a whole string for one of them.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` as XML can hold it: a control character (a \\v pasted from Word) or a noncharacter dropped."""
+    return _NOT_XML.sub("", printable(text))
+
+
 def _property(text: str) -> str:
     """A document property value: one line, cut to the format's limit with an ellipsis."""
-    line = " ".join(text.split())
+    line = " ".join(_xml_text(text).split())
     return line if len(line) <= _PROPERTY_LIMIT else line[: _PROPERTY_LIMIT - 1] + "…"
 
 
