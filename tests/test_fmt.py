@@ -420,3 +420,24 @@ def test_a_named_directorys_stray_yaml_files_are_said(tmp_path: Path, named: str
     assert stray.read_text(encoding="utf-8") == text
     quiet = runner.invoke(app, ["fmt", "--check", str(root / "records"), "--lang", "en"])
     assert quiet.exit_code == 0 and "skipped" not in quiet.stderr
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("zh", "此处不能用制表符（Tab），请改为空格"), ("en", "a tab cannot stand here; use a space"),
+])
+def test_a_tab_the_round_trip_refuses_is_said_where_and_in_the_output_language(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    # lint reads `title:<tab>测试`, ruamel's round trip does not: fmt said only "cannot be read for formatting:
+    # found character '\t' that cannot start any token", no line:col and English in the Chinese message.
+    root = tmp_path / "c"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    path = root / "records" / "GB-T-99901-2020.yaml"
+    text = "title:\t测试\ncode: GB/T 99901-2020\nstatus: 现行\n"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["fmt", str(path), "--lang", lang])
+    assert result.exit_code == 1, result.output
+    assert path.read_text(encoding="utf-8") == text
+    assert "GB-T-99901-2020.yaml:1:7: " in result.stderr and said in result.stderr
+    assert "found character" not in result.stderr and "cannot start any token" not in result.stderr

@@ -356,9 +356,13 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
         raise ValueError(problems[0].message.en, problems[0])
     try:
         data = load_roundtrip(text)
-    except YAMLError as exc:  # ruamel's message is several lines, with a position of its own reading
-        reason = unreadable(exc, text)
-        raise ValueError(Text(f"格式化时无法读取：{reason.zh}", f"cannot be read for formatting: {reason.en}")) from None
+    except YAMLError as exc:  # lint reads it, the round trip does not (a tab after `:`, NEL as a line break)
+        problem = unreadable(exc, text)
+        reason = Text(
+            f"格式化时无法读取：{problem.message.zh}；文件未改动",
+            f"cannot be read for formatting: {problem.message.en} (the file is left untouched)",
+        )
+        raise ValueError(reason, FileProblem(problem.rule, reason, problem.line, problem.column) if problem.line else None) from None
     except ValueError as exc:
         raise ValueError(Text(f"格式化时无法读取：{exc}", f"cannot be read for formatting: {exc}")) from None
     if kind == "standard":

@@ -176,7 +176,7 @@ def _with_review(path: Path, document: CatalogDocument, review: Review, allow_re
     try:
         data = load_roundtrip(baseline)
     except YAMLError as exc:  # lint reads it, the round trip does not (NEL as a line break): a traceback before
-        reason = unreadable(exc, baseline)
+        reason = unreadable(exc, baseline).message
         raise EditError(Text(f"{path.name} 无法改写：{reason.zh}；文件未改动",
                              f"{path.name} cannot be rewritten: {reason.en}; the file is unchanged")) from None
     if dump_roundtrip(data) != baseline and not allow_reformat:

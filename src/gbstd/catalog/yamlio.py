@@ -471,17 +471,7 @@ def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
         key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else "?"
         return None, [FileProblem("Y002", Text(f"重复的键 `{key}`", f"duplicate key `{key}`"), *_mark(mark))]
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if problem == "found unhashable key":  # a mapping as a key: `? {a: 1}`
-            return None, [_mapping_key(*_mark(mark))]
-        if problem == _HUGE_INT:
-            return None, [FileProblem("Y001", Text(
-                f"整数超过 {INT_DIGITS} 位（十进制），无法处理；如是编号等文本请加引号",
-                f"an integer of more than {INT_DIGITS} (decimal) digits, which cannot be handled; quote it if it "
-                "is text",
-            ), *_mark(mark))]
-        return None, [FileProblem("Y001", Text(f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}"), *_mark(mark))]
+        return None, [syntax_problem(exc, text)]
     except ReaderError as exc:  # a raw control character (ESC, a form feed from a word processor): said where
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
         at = text.find(chr(code))  # the reader's position is in bytes or characters, by parser: found again
@@ -498,6 +488,32 @@ def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
     except (YAMLError, RecursionError, ValueError) as exc:
         # RecursionError: deep nesting in the pure-Python parser; ValueError: scalars the constructor rejects.
         return None, [FileProblem("Y001", Text(f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}"))]
+
+
+def syntax_problem(exc: MarkedYAMLError, text: str) -> FileProblem:
+    """A parser's error as a Y001 finding at its line:col (also how ``fmt`` words what its round trip refuses)."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    line, column = _mark(mark)
+    if problem == "found unhashable key":  # a mapping as a key: `? {a: 1}`
+        return _mapping_key(line, column)
+    if problem == _HUGE_INT:
+        return FileProblem("Y001", Text(
+            f"整数超过 {INT_DIGITS} 位（十进制），无法处理；如是编号等文本请加引号",
+            f"an integer of more than {INT_DIGITS} (decimal) digits, which cannot be handled; quote it if it "
+            "is text",
+        ), line, column)
+    if "cannot start any token" in problem and _character_at(text, line, column) == "\t":  # after `:` or `- `
+        return FileProblem("Y001", Text(
+            "YAML 语法错误：此处不能用制表符（Tab），请改为空格", "YAML syntax error: a tab cannot stand here; use a space"
+        ), line, column)
+    return FileProblem("Y001", Text(f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}"), line, column)
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    """The character at 1-based ``line``:``column`` of ``text`` ("" past its end)."""
+    lines = text.split("\n")
+    return lines[line - 1][column - 1:column] if 0 < line <= len(lines) and column > 0 else ""
 
 
 def _mapping_key(line: int, column: int) -> FileProblem:
