@@ -424,7 +424,7 @@ def test_a_named_directorys_stray_yaml_files_are_said(tmp_path: Path, named: str
 
 @pytest.mark.parametrize(("lang", "said"), [
     ("zh", "此处不能用制表符（Tab），请改为空格"), ("en", "a tab cannot stand here; use a space"),
-])
+], ids=["zh", "en"])
 def test_a_tab_the_round_trip_refuses_is_said_where_and_in_the_output_language(
     tmp_path: Path, lang: str, said: str
 ) -> None:
@@ -441,3 +441,24 @@ def test_a_tab_the_round_trip_refuses_is_said_where_and_in_the_output_language(
     assert path.read_text(encoding="utf-8") == text
     assert "GB-T-99901-2020.yaml:1:7: " in result.stderr and said in result.stderr
     assert "found character" not in result.stderr and "cannot start any token" not in result.stderr
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("zh", "无法格式化：文件内容应为键值映射（每行“字段: 值”）；文件未改动"),
+    ("en", "cannot be formatted: the file must hold a mapping of `field: value` lines (the file is left untouched)"),
+], ids=["zh", "en"])
+@pytest.mark.parametrize("text", ["# only comment\n", "- 甲\n- 乙\n"], ids=["comment", "list"])
+def test_a_file_that_holds_no_mapping_is_said_in_the_output_language(
+    tmp_path: Path, lang: str, said: str, text: str
+) -> None:
+    # a file of one comment made fmt say "格式化时无法读取：the document is not a mapping", English inside Chinese
+    root = tmp_path / "c"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    path = root / "records" / "GB-T-99902-2020.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["fmt", str(path), "--lang", lang])
+    assert result.exit_code == 1, result.output
+    assert path.read_text(encoding="utf-8") == text
+    assert f"GB-T-99902-2020.yaml: {said}" in " ".join(result.stderr.split())
+    assert "not a mapping" not in result.stderr

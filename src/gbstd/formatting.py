@@ -36,6 +36,7 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import walk_files, worker_count
 from gbstd.catalog.real_paths import RealPaths, is_within, under
 from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment, unreadable
+from gbstd.catalog.validation import NOT_A_MAPPING
 from gbstd.catalog.yamlio import (
     BOM,
     YAML_SUFFIXES,
@@ -354,6 +355,8 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
     before, problems = parse_yaml(text)
     if problems:
         raise ValueError(problems[0].message.en, problems[0])
+    if not isinstance(before, dict):  # empty, only comments, a list: lint's C001; the round trip said it in English
+        raise ValueError(Text(f"{NOT_A_MAPPING.zh}；文件未改动", f"{NOT_A_MAPPING.en} (the file is left untouched)"))
     try:
         data = load_roundtrip(text)
     except YAMLError as exc:  # lint reads it, the round trip does not (a tab after `:`, NEL as a line break)

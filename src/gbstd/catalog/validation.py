@@ -99,14 +99,14 @@ def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
     return Text(f"`{name}`: {msg}", f"`{name}`: {msg}"), False
 
 
+# What a file that is no mapping (empty, only comments, a list) is told, by lint (C001) and fmt.
+NOT_A_MAPPING = Text("文件内容应为键值映射（每行“字段: 值”）", "the file must hold a mapping of `field: value` lines")
+
+
 def validate(model: type[M], data: Any, path: str, record: str | None) -> tuple[M | None, list[Finding]]:
     """Validate ``data`` against ``model``; on failure return one C001 finding per error."""
     if not isinstance(data, dict):
-        return None, [Finding(
-            "C001",
-            Text("文件内容应为键值映射（每行“字段: 值”）", "the file must hold a mapping of `field: value` lines"),
-            path, record,
-        )]
+        return None, [Finding("C001", NOT_A_MAPPING, path, record)]
     try:
         # The validator itself: ``model_validate``'s Python wrapper costs a third as much again per record.
         return model.__pydantic_validator__.validate_python(data), []
