@@ -4,12 +4,14 @@ task states (month deadlines run to the end of the month) and reporting duties."
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 
 from gbstd.catalog.loader import load_catalog
-from gbstd.model.month import Month
+from gbstd.model.month import Month, MonthField
 from gbstd.model.plan import PilotPlan
 from gbstd.plans import PhaseState, PlanState, ReportState, TaskState, plan_progress, task_progress
 from tests.plan_fixtures import make_catalog, record
@@ -253,6 +255,33 @@ def test_month_type() -> None:
         Month.parse("2021-13")
     with pytest.raises(ValueError):
         Month.parse("2021-1")
+
+
+def _month_schemas(node: object) -> list[dict]:
+    """Every subschema of a JSON Schema that is a month's (a pattern, and YYYY-MM in its description)."""
+    if isinstance(node, list):
+        return [found for item in node for found in _month_schemas(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node] if "pattern" in node and "YYYY-MM" in str(node.get("description", "")) else []
+    return own + [found for value in node.values() for found in _month_schemas(value)]
+
+
+def test_the_json_schema_of_a_month_refuses_what_the_model_refuses() -> None:
+    # the model refuses a year outside 0001-9999 (0000-05 has no first day); the schema's pattern still took
+    # 0000-05, so an editor validating a plan against schemas/plan.schema.json let it through
+    jsonschema = pytest.importorskip("jsonschema")
+    committed = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json").read_text("utf-8"))
+    months = [TypeAdapter(MonthField).json_schema(), *_month_schemas(committed)]
+    assert len(months) > 3  # the field type, a milestone's deadline, a phase's start and end, …
+    for schema in months:
+        jsonschema.validate("2023-05", schema)
+        jsonschema.validate("9999-12", schema)
+        for wrong in ("0000-05", "2023-13", "2023-00"):
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate(wrong, schema)
+    with pytest.raises(ValueError):
+        Month.parse("0000-05")
 
 
 def test_json_shape(tmp_path: Path) -> None:
