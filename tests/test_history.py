@@ -251,3 +251,27 @@ def test_an_uncommitted_move_keeps_the_committed_history(
     assert (working["renamed_from"], working["path"]) == ("records/national/GB-T-9-2020.yaml", f"records/{to}")
     assert working["fields"] == [{"field": "note", "change": "added", "old": None, "new": "改归地方"}]
     assert [e["commit"] for e in committed] == list(reversed(shas))
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_a_deleted_record_under_another_file_name_is_found_by_its_code(tmp_path: Path, committed: bool) -> None:
+    # a record committed as records/national/x.yaml, then deleted, was "neither in the catalog nor in its git
+    # history": deleted records were looked up by their canonical file name only
+    repo, root = init_repo(tmp_path)
+    write_record(root, "national/x.yaml", **standard("GB/T 41568-2022", "甲", effective="2022-10-01"))
+    write_record(root, "national/y.yaml", **standard("GB/T 41569-2022", "乙", effective="2022-10-01"))
+    added = commit(repo, "Add GB/T 41568-2022 as x.yaml")
+    write_record(root, "national/x.yaml", **standard("GB/T 41568-2022", "甲（改）", effective="2022-10-01"))
+    changed = commit(repo, "Retitle")
+    (root / "records" / "national" / "x.yaml").unlink()
+    (root / "records" / "national" / "y.yaml").unlink()  # another code's file, deleted after
+    deleted = commit(repo, "Remove both") if committed else None
+    result = runner.invoke(app, ["history", "GB/T41568-2022", str(root), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["path"] == "records/national/x.yaml"
+    assert [(e["commit"], e["change"]) for e in data["entries"]] == [
+        (deleted, "deleted"), (changed, "modified"), (added, "added")
+    ]
+    other = runner.invoke(app, ["history", "GB/T 41570-2022", str(root), "--lang", "en"])
+    assert other.exit_code == 2 and "GB/T 41570-2022 is neither in the catalog nor in its git history" in other.output

@@ -8,6 +8,7 @@ catalog may be a sub-directory of the repository; paths handed out are relative 
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import os
 import re
@@ -25,7 +26,7 @@ from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.safe_read import read_catalog_file
 from gbstd.catalog.yamlio import decode_text, is_yaml_name, parse_yaml
 from gbstd.i18n import Text
-from gbstd.model.code import try_parse
+from gbstd.model.code import CodePattern, try_parse
 
 if TYPE_CHECKING:
     from git import Commit, Repo
@@ -388,37 +389,66 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
     for rel in catalog.files:  # a record that does not load now (a schema error) is still found by name
         if PurePosixPath(rel).name.lower() in names and _is_record_path(catalog, rel):
             return _to_repo(prefix, rel)
+    not_found = GitRepoError(Text(
+        f"目录及其 git 历史中都没有 {code.canonical}",
+        f"{code.canonical} is neither in the catalog nor in its git history",
+    ))
+    if not repo.head.is_valid():  # no commit yet: nothing was committed or deleted
+        raise not_found
     records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
-    if repo.head.is_valid():  # deleted in the working tree but not yet committed: HEAD still has it
-        committed = repo.git.execute(
-            ["git", "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "HEAD", "--", records_dir]
-        )
-        for line in str(committed).splitlines():
-            if PurePosixPath(line.strip()).name.lower() in names:
-                return line.strip()
-    output = repo.git.execute(
-        [
-            "git",
-            "-c",
-            "core.quotePath=false",
-            "log",
-            "--diff-filter=D",
-            "--name-only",
-            "--format=",
-            "HEAD",
-            "--",
-            records_dir,
-        ]
-    ) if repo.head.is_valid() else ""  # no commit yet: nothing was deleted
-    for line in str(output).splitlines():
-        if PurePosixPath(line.strip()).name.lower() in names:
-            return line.strip()
-    raise GitRepoError(
-        Text(
-            f"目录及其 git 历史中都没有 {code.canonical}",
-            f"{code.canonical} is neither in the catalog nor in its git history",
-        )
+    # deleted in the working tree but not yet committed: HEAD still has it
+    committed = repo.git.execute(
+        ["git", "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "HEAD", "--", records_dir]
     )
+    head_paths = [line.strip() for line in str(committed).splitlines() if line.strip()]
+    for path in head_paths:
+        if PurePosixPath(path).name.lower() in names:
+            return path
+    deleted = _deleted_files(repo, records_dir)
+    for _, path in deleted:
+        if PurePosixPath(path).name.lower() in names:
+            return path
+    # Not by its name: a record committed under another (x.yaml) is found by the code its last version held,
+    # reading only files gone from the working tree, newest deletion first, until one holds it.
+    top, section = Path(str(repo.working_tree_dir)), catalog.config.catalog
+    gone = [f"HEAD:{path}" for path in head_paths if not os.path.lexists(top / path)]
+    last = [f"{sha}^:{path}" for sha, path in deleted]  # a deleted file's last version: in the parent
+    for ref in [*gone, *last]:
+        path = ref.split(":", 1)[1]
+        if is_yaml_name(path) and _holds_code(repo, ref, code.canonical, section.internal_regex, section.max_file_size):
+            return path
+    raise not_found
+
+
+def _deleted_files(repo: Repo, records_dir: str) -> list[tuple[str, str]]:
+    """(commit, repository path) of each file under ``records_dir`` a commit deleted, newest first."""
+    output = repo.git.execute(
+        ["git", "-c", "core.quotePath=false", "log", "--diff-filter=D", "--name-only", "--format=%x00%H", "HEAD",
+         "--", records_dir]
+    )
+    deleted: list[tuple[str, str]] = []
+    for chunk in str(output).split("\0")[1:]:
+        sha, *paths = chunk.strip().splitlines()
+        deleted.extend((sha.strip(), path.strip()) for path in paths if path.strip())
+    return deleted
+
+
+def _holds_code(repo: Repo, ref: str, canonical: str, pattern: CodePattern | None, max_size: int) -> bool:
+    """Whether the file ``ref`` (``<revision>:<path>``) is a record of code ``canonical`` (in any spelling). Read
+    through git's one long-lived cat-file process, the size checked first: a tree walk per file (``commit.tree /
+    path``) took minutes over thousands of deleted files."""
+    try:
+        sha, kind, size = repo.git.get_object_header(ref)  # the names as bytes (gitpython 3.1) or text
+        if kind not in ("blob", b"blob") or size > max_size:
+            return False
+        data: bytes = repo.odb.stream(binascii.a2b_hex(sha)).read()
+    except ValueError:  # no such file there, or no parent (a shallow clone's edge)
+        return False
+    text, _ = decode_text(data)
+    parsed = _parse(text)
+    raw = parsed.get("code") if isinstance(parsed, dict) else None
+    found = try_parse(raw, pattern) if isinstance(raw, str) else None
+    return found is not None and found.canonical == canonical
 
 
 def record_history(catalog: Catalog, raw_code: str, since: str | None = None) -> RecordHistory:

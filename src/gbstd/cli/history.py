@@ -47,8 +47,8 @@ def history(
 ) -> None:
     """标准记录的变更历史 — how one record changed, commit by commit: fields, author, date, message.
 
-    Follows renames; finds records that were deleted by their file name. Uncommitted changes in the
-    working tree come first. Newest first.
+    Follows renames; finds records that were deleted by their file name, or else by the code their last
+    version held. Uncommitted changes in the working tree come first. Newest first.
 
     Examples:
 
