@@ -50,12 +50,72 @@ def test_files_someone_added_to_an_earlier_site_are_kept(make_catalog: CatalogFa
     (out / "mine.txt").write_text("我的说明\n", encoding="utf-8")
     (out / "notes").mkdir()
     (out / "notes" / "a.html").write_text("<p>a</p>\n", encoding="utf-8")
-    stale = out / "standards" / "GONE.html"  # a page of gbstd's own layout: a removed standard's, not kept
-    stale.write_text("old\n", encoding="utf-8")
     output = build(root, out)
     assert (out / "mine.txt").read_text(encoding="utf-8") == "我的说明\n" and (out / "notes" / "a.html").is_file()
-    assert not stale.exists()
     assert "2 个不是 gbstd 生成的文件已保留：mine.txt、notes/a.html" in output
+
+
+def test_files_added_among_the_sites_own_are_kept(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    # standards/*.html and assets/ were taken for the site's own by their names: a page or logo someone put
+    # there was deleted on the next run, and nothing said
+    root, out = make_catalog(FIXTURE), tmp_path / "site"
+    build(root, out)
+    (out / "standards" / "my-note.html").write_text("<p>我的页面</p>\n", encoding="utf-8")
+    (out / "assets" / "logo.png").write_bytes(b"\x89PNG logo")
+    output = build(root, out)
+    assert (out / "standards" / "my-note.html").read_text(encoding="utf-8") == "<p>我的页面</p>\n"
+    assert (out / "assets" / "logo.png").read_bytes() == b"\x89PNG logo"
+    assert "2 个不是 gbstd 生成的文件已保留：assets/logo.png、standards/my-note.html" in output
+    assert len(list((out / "standards").glob("*.html"))) == 11  # the ten pages and the added one
+    again = build(root, out)  # still kept, and still named, on every later run
+    assert (out / "standards" / "my-note.html").is_file() and "assets/logo.png" in again
+
+
+def test_a_page_edited_by_hand_is_kept_beside_the_new_one(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    root, out = make_catalog(FIXTURE), tmp_path / "site"
+    build(root, out)
+    page = out / "standards" / "DB32-T-9003-2023.html"
+    fresh = page.read_text(encoding="utf-8")
+    page.write_text(fresh.replace("</main>", "<p>手工补充的说明</p></main>"), encoding="utf-8")
+    result = runner.invoke(app, ["report", "site", str(root), "-o", str(out), "--as-of", "2026-01-01", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert page.read_text(encoding="utf-8") == fresh  # the site's page, written afresh
+    kept = out / "standards" / "DB32-T-9003-2023~kept.html"
+    assert "手工补充的说明" in kept.read_text(encoding="utf-8")
+    assert "standards/DB32-T-9003-2023.html" in result.output and "standards/DB32-T-9003-2023~kept.html" in result.output
+    build(root, out)  # the kept copy is now a file of the user's, carried like any other
+    assert kept.is_file() and not (out / "standards" / "DB32-T-9003-2023~kept~kept.html").exists()
+
+
+def test_pages_of_removed_standards_still_go(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    extra = {"records/DB41-T-9013-2024.yaml": record("DB41/T 9013-2024", "机关会议室管理规范", "现行",
+                                                      effective="2024-01-01", module='"303"')}
+    root, out = make_catalog({**FIXTURE, **extra}), tmp_path / "site"
+    build(root, out)
+    (root / "records" / "DB41-T-9013-2024.yaml").unlink()
+    output = build(root, out)
+    assert not (out / "standards" / "DB41-T-9013-2024.html").exists()
+    assert not list(out.rglob("*~kept*"))  # nothing set aside
+    assert "已保留" not in output
+
+
+def test_a_site_written_before_the_manifest_keeps_what_gbstd_did_not_make(
+        make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    # a site of the earlier layout: the marker says nothing of which files are the site's own
+    extra = {"records/DB41-T-9013-2024.yaml": record("DB41/T 9013-2024", "机关会议室管理规范", "现行",
+                                                      effective="2024-01-01", module='"303"')}
+    root, out = make_catalog({**FIXTURE, **extra}), tmp_path / "site"
+    build(root, out)
+    (out / ".gbstd-site").write_text("gbstd report site: this directory is replaced whole on every run\n",
+                                     encoding="utf-8")
+    (out / "standards" / "my-note.html").write_text("<p>我的页面</p>\n", encoding="utf-8")
+    (out / "assets" / "logo.png").write_bytes(b"logo")
+    (root / "records" / "DB41-T-9013-2024.yaml").unlink()
+    output = build(root, out)
+    assert (out / "standards" / "my-note.html").is_file() and (out / "assets" / "logo.png").is_file()
+    assert not (out / "standards" / "DB41-T-9013-2024.html").exists()  # gbstd's page (its generator tag)
+    assert "2 个不是 gbstd 生成的文件已保留" in output
+    assert len(list((out / "standards").glob("*.html"))) == 11
 
 
 def test_standard_page_shows_fields_chain_and_references(make_catalog: CatalogFactory, tmp_path: Path) -> None:

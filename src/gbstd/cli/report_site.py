@@ -27,6 +27,7 @@ from gbstd.cli.common import (
 )
 from gbstd.cli.report import report_app
 from gbstd.i18n import Text
+from gbstd.printable import printable
 from gbstd.reports.site import SITE_MARKER, build_site, is_site_directory
 from gbstd.reports.templating import template_error
 
@@ -47,8 +48,9 @@ def site(
     catalog's own `templates/site/`).
 
     The output directory is replaced whole once every page is written (a failure leaves the old site as it
-    was), so it must be missing, empty, or a site gbstd wrote before; files someone added to that site are
-    kept, and named. Two records whose page names collide
+    was), so it must be missing, empty, or a site gbstd wrote before; files someone added to that site or
+    edited since are kept, and named (an edited page as NAME~kept.html beside the new one). Two records whose
+    page names collide
     each keep a page; the command names them. Templates and assets overridden in the catalog must be regular
     files inside its `templates/` (no symlinks).
 
@@ -84,10 +86,17 @@ def site(
                       f"wrote {output / 'index.html'}: {result.pages} standard pages").get(language),
                  markup=False, soft_wrap=True)
     if result.kept:
-        shown = "、".join(result.kept[:5]) + ("…" if len(result.kept) > 5 else "")
+        shown = printable("、".join(result.kept[:5]) + ("…" if len(result.kept) > 5 else ""))  # names people chose
         stderr.print(Text(f"注意：网站目录中 {len(result.kept)} 个不是 gbstd 生成的文件已保留：{shown}",
                           f"note: kept {len(result.kept)} files in the site directory that gbstd did not make: "
                           f"{shown.replace('、', ', ')}").get(language), markup=False, soft_wrap=True)
+    for rel, aside in ((printable(rel), printable(aside)) for rel, aside in result.set_aside):
+        stderr.print(Text(
+            f"注意：网站目录中的 {rel} 不是 gbstd 上次生成的内容（手工修改或自行添加），新网站要用这个文件名，"
+            f"原文件已改名保留为 {aside}",
+            f"note: {rel} in the site directory is not what gbstd last wrote there (edited or added by hand) and "
+            f"the new site writes that name: the file is kept as {aside}",
+        ).get(language), markup=False, soft_wrap=True)
     for moved in result.renamed:
         stderr.print(Text(
             f"gbstd: {moved.rel} 与 {moved.other} 的页面文件名相同；{moved.other} 保留原名，{moved.rel} 的页面改为 {moved.href}",

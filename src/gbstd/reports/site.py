@@ -23,12 +23,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import count
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -66,7 +68,12 @@ RECYCLE = 25
 FILTERS = ("tier", "region", "status", "module", "review", "member")
 OWN_MEMBER = "."  # the member filter's value for the federating catalog's own records (no member name starts with ".")
 OWN_MEMBER_LABEL = "本级"
-SITE_MARKER = ".gbstd-site"  # marks a directory as a gbstd site, which the next run may replace whole
+SITE_MARKER = ".gbstd-site"  # marks a directory as a gbstd site, and lists the files the run wrote (the manifest)
+MANIFEST_VERSION = 1
+KEPT_TAG = "~kept"  # a user's file set aside from a name the new site writes: X.html → X~kept.html (no page has "~kept")
+# A site written before the manifest: the files its run wrote under these names, and pages carrying this tag.
+EARLIER_OWN = (SITE_MARKER, "index.html", "assets/site.css", "assets/site.js", INDEX_DATA, "assets/framework.svg")
+GENERATOR_TAG = b'<meta name="generator" content="gbstd">'
 Progress = Callable[[int], None]
 
 FIELD_LABELS: dict[str, str] = {
@@ -128,6 +135,8 @@ class SiteResult:
     unavailable: list[Unavailable]
     renamed: list[Renamed] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # files of the earlier site that gbstd did not make: kept
+    # Such files at a name the new site writes (a page edited by hand), each with the name it is kept under.
+    set_aside: list[tuple[str, str]] = field(default_factory=list)
 
 
 def is_site_directory(path: Path) -> bool:
@@ -338,19 +347,27 @@ def index_data(pages: Sequence[StandardPage]) -> str:
 _JOB: tuple[Renderer, Path, dict[str, Any], Sequence[StandardPage], Details] | None = None
 
 
-def _write_pages(start: int, end: int) -> int:
-    """Render and write pages ``start:end`` of the current job into the staging directory; the number written.
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_pages(start: int, end: int) -> list[tuple[str, str]]:
+    """Render and write pages ``start:end`` of the current job into the staging directory; each page written,
+    with the hash of what was written (for the manifest).
 
     Plain writes: the staging directory is swapped in whole at the end (``replace_directory``).
     """
     assert _JOB is not None
     renderer, stage, context, pages, details = _JOB
+    written = []
     for page in map(details.fill, pages[start:end]):
-        (stage / page.href).write_bytes(utf8_bytes(renderer(page=page, **context)))  # a file name not in UTF-8
-    return end - start
+        data = utf8_bytes(renderer(page=page, **context))  # a file name not in UTF-8
+        (stage / page.href).write_bytes(data)
+        written.append((page.href, _sha(data)))
+    return written
 
 
-def _write_chunk(bounds: tuple[int, int]) -> int | str:
+def _write_chunk(bounds: tuple[int, int]) -> list[tuple[str, str]] | str:
     """A worker's task: a template failure comes back as its message (jinja2's errors do not all unpickle)."""
     try:
         return _write_pages(*bounds)
@@ -368,9 +385,11 @@ def _workers(count: int) -> int:
 def write_pages(
     root: Path | None, stage: Path, context: dict[str, Any], pages: Sequence[StandardPage], details: Details,
     progress: Progress | None = None, workers: int | None = None,
-) -> None:
-    """Write one page per standard; in parallel (forked processes) for large catalogs where ``fork`` exists."""
+) -> dict[str, str]:
+    """Write one page per standard; in parallel (forked processes) for large catalogs where ``fork`` exists.
+    Returns each page written (relative to the site) with the hash of its content."""
     global _JOB
+    written: dict[str, str] = {}
     workers = _workers(len(pages)) if workers is None else workers
     for folder in {(stage / page.href).parent for page in pages}:
         folder.mkdir(parents=True, exist_ok=True)
@@ -381,12 +400,14 @@ def write_pages(
         if workers <= 1:
             for start in range(0, len(pages), CHUNK):
                 done = _write_pages(start, min(start + CHUNK, len(pages)))
+                written.update(done)
                 if progress:
-                    progress(done)
-            return
+                    progress(len(done))
+            return written
         done = _write_pages(0, 1)  # in the parent first: a broken template fails here, before any fork
+        written.update(done)
         if progress:
-            progress(done)
+            progress(len(done))
         chunks = [(start, min(start + CHUNK, len(pages))) for start in range(1, len(pages), CHUNK)]
         # Keep the garbage collector of the workers off the parent's objects: a collection touching them
         # would copy every page of the shared heap into each worker.
@@ -396,11 +417,13 @@ def write_pages(
             for result in results:
                 if isinstance(result, str):
                     raise TemplateError(result)
+                written.update(result)
                 if progress:
-                    progress(result)
+                    progress(len(result))
     finally:
         _JOB = None
         gc.unfreeze()
+    return written
 
 
 def member_choices(catalog: Catalog, pages: Sequence[StandardPage]) -> list[tuple[str, str]]:
@@ -435,16 +458,16 @@ def build_site(
         "review": sorted({(p.review_state, p.review_state) for p in pages if p.review_state}),
         "member": member_choices(catalog, pages),
     }
-    written: list[Path] = []
+    written: dict[str, str] = {}  # file → hash of what this run wrote: the manifest the next run goes by
     with replace_directory(out_dir) as stage:
 
         def write(rel: str, data: str | bytes) -> None:
             path = stage / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(utf8_bytes(data) if isinstance(data, str) else data)
-            written.append(out_dir / rel)
+            blob = utf8_bytes(data) if isinstance(data, str) else data
+            path.write_bytes(blob)
+            written[rel] = _sha(blob)
 
-        write(SITE_MARKER, "gbstd report site: this directory is replaced whole on every run\n")
         for name in STATIC_FILES:
             write(f"assets/{Path(name).name}", static_file(root, name))
         diagram = framework_diagram(catalog, as_of)
@@ -460,32 +483,97 @@ def build_site(
                                    diagram="assets/framework.svg" if isinstance(diagram, Diagram) else None))
         if progress:
             progress(1)
-        write_pages(root, stage, {"title": title, "as_of": as_of.isoformat(), "unavailable": unavailable}, pages,
-                    details, progress, workers)
-        written.extend(out_dir / page.href for page in pages)
-        kept = _keep_foreign(out_dir, stage)
-    return SiteResult(pages=len(pages), files=written, unavailable=unavailable, renamed=renamed, kept=kept)
+        written.update(write_pages(root, stage, {"title": title, "as_of": as_of.isoformat(),
+                                                 "unavailable": unavailable}, pages, details, progress, workers))
+        kept, set_aside = _keep_foreign(out_dir, stage)
+        # Last, with every file of the run known: the marker lists them, so the next run replaces only those.
+        (stage / SITE_MARKER).write_text(_manifest(written), encoding="utf-8")
+    files = [out_dir / SITE_MARKER, *(out_dir / rel for rel in written)]
+    return SiteResult(pages=len(pages), files=files, unavailable=unavailable, renamed=renamed, kept=kept,
+                      set_aside=set_aside)
 
 
-def _made_by_gbstd(rel: str) -> bool:
-    """A file of the site's own layout: the marker, the index, its assets and the standards' pages."""
-    return rel in (SITE_MARKER, "index.html") or rel.startswith("assets/") or (
-        rel.startswith("standards/") and rel.endswith(".html"))
+def _manifest(written: dict[str, str]) -> str:
+    note = ("gbstd report site: the files listed are the site's own (SHA-256 of what the run wrote); the next run "
+            "replaces them, and keeps any other file of this directory or one edited since")
+    # ASCII only: a page name may hold a character that is not valid UTF-8 (a code read from such a file).
+    return json.dumps({"note": note, "version": MANIFEST_VERSION, "files": dict(sorted(written.items()))},
+                      indent=1) + "\n"
 
 
-def _keep_foreign(out_dir: Path, stage: Path) -> list[str]:
-    """Copy into the new site what the earlier one held that gbstd did not make (a page someone added, notes):
-    the directory is replaced whole, but nobody's files are lost with it. Only an earlier site of this layout
-    (its marker) is sorted so; links are not followed."""
+def _earlier_manifest(top: Path) -> dict[str, str] | None:
+    """The files an earlier run wrote, with their hashes; None for a site written before the manifest (its
+    marker a line of text) or a marker that does not read as one."""
+    try:
+        data = json.loads((top / SITE_MARKER).read_bytes())
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) and data.get("version") == MANIFEST_VERSION else None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return None
+    return files
+
+
+def _made_by_gbstd(path: Path, rel: str, manifest: dict[str, str] | None) -> bool:
+    """A file the earlier run wrote and nobody changed since: listed in its manifest, with the same content.
+
+    A site written before the manifest: its fixed files, and the standards' pages carrying gbstd's generator
+    tag (a page someone added without it is theirs). A link or anything but a regular file is never the site's.
+    """
+    if path.is_symlink() or not path.is_file():
+        return False
+    if manifest is not None:
+        return manifest.get(rel) == _sha(path.read_bytes())
+    if rel in EARLIER_OWN:
+        return True
+    if not (rel.startswith("standards/") and rel.endswith(".html") and rel.count("/") == 1):
+        return False
+    with path.open("rb") as handle:
+        return GENERATOR_TAG in handle.read(4096)  # in the <head>, near the top
+
+
+def _keep_foreign(out_dir: Path, stage: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """Copy into the new site what the earlier one held that gbstd did not make (a page or a logo someone
+    added, a page edited by hand): the directory is replaced whole, but nobody's files are lost with it.
+
+    Returns the files kept as they were, and those at a name the new site writes with the name each is kept
+    under instead (``X~kept.html``). Only an earlier site of this layout (its marker) is sorted so; links are
+    copied as links, never followed.
+    """
     top = out_dir.resolve() if out_dir.is_symlink() else out_dir
     if not (top / SITE_MARKER).is_file():  # missing, empty, or a site of an older layout: replaced whole
-        return []
-    kept = []
+        return [], []
+    manifest = _earlier_manifest(top)
+    kept: list[str] = []
+    clashing: list[str] = []
     for path in sorted(top.rglob("*")):
         rel = path.relative_to(top).as_posix()
-        if path.is_dir() or _made_by_gbstd(rel) or (stage / rel).exists():
+        if rel == SITE_MARKER or (path.is_dir() and not path.is_symlink()) or _made_by_gbstd(path, rel, manifest):
             continue
-        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, stage / rel, follow_symlinks=False)
+        if os.path.lexists(stage / rel):  # the new site writes this name: the file is set aside below
+            clashing.append(rel)
+            continue
+        _copy(path, stage / rel)
         kept.append(rel)
-    return kept
+    set_aside = []
+    for rel in clashing:  # after the others, so a name taken by a file kept as it was is not chosen
+        aside = _kept_name(stage, rel)
+        _copy(top / rel, stage / aside)
+        set_aside.append((rel, aside))
+    return kept, set_aside
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _kept_name(stage: Path, rel: str) -> str:
+    """A name in the new site for a file whose own name it writes: ``X~kept.html``, ``X~kept-2.html``…"""
+    path = PurePosixPath(rel)
+    for number in count(1):
+        tag = KEPT_TAG if number == 1 else f"{KEPT_TAG}-{number}"
+        name = path.with_name(f"{path.stem}{tag}{path.suffix}").as_posix()
+        if not os.path.lexists(stage / name):
+            return name
+    raise AssertionError("unreachable")
