@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from gbstd.catalog.loader import load_catalog
@@ -313,3 +314,16 @@ def test_member_option_builds_the_site_of_some_members(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "site", str(federation), "-o", str(out), "--member", "不存在", "--lang", "en"])
     assert result.exit_code == 2 and "不存在" in result.output and "Traceback" not in result.output
     assert _index_data(out)["total"] == data["total"]  # the previous site is left as it was
+
+
+def test_standard_output_is_refused_for_a_site(make_catalog: CatalogFactory, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # `-o -` is standard output for `report catalog`; a site is a directory of files: it made a directory "-"
+    root = make_catalog(FIXTURE)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["report", "site", str(root), "-o", "-"])
+    assert result.exit_code == 2, result.output
+    assert "网站是一个目录" in result.output and "-o" in result.output and len(result.output.splitlines()) == 1
+    english = runner.invoke(app, ["report", "site", str(root), "--output", "-", "--lang", "en"])
+    assert english.exit_code == 2 and "cannot be written to standard output" in english.output
+    assert not (tmp_path / "-").exists()

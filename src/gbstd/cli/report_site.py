@@ -55,7 +55,7 @@ def site(
     files inside its `templates/` (no symlinks).
 
     Exit codes: 0 written, 2 could not run (no catalog, unwritable output directory, a directory that is not
-    a gbstd site, a template that fails or is refused).
+    a gbstd site, `-o -`: a site is not written to standard output, a template that fails or is refused).
 
     Examples:
 
@@ -66,6 +66,10 @@ def site(
     language = lang.value
     catalog_path = named_catalog(catalog_path, catalog_option, language)
     day = parse_as_of(as_of, language)
+    if str(output) == "-":  # standard output to `report catalog`; a site is many files: no directory named "-"
+        fail(Text("网站是一个目录，不能写到标准输出：-o 须给出目录名（如 -o site）",
+                  "a site is a directory of files and cannot be written to standard output: give -o a directory "
+                  "(e.g. -o site)"), language)
     if output.exists() and not output.is_dir():
         fail(Text(f"输出路径不是目录：{output}", f"the output path is not a directory: {output}"), language)
     if not is_site_directory(output):
