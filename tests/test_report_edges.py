@@ -141,3 +141,27 @@ def test_noncharacters_xml_cannot_hold_do_not_stop_the_docx(make_catalog: Catalo
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "关于通报" in text and "各省机关：" in text and "开头段落" in text
     assert document.core_properties.title == "关于通报"
+
+
+@pytest.mark.parametrize("command", [
+    ["report", "catalog", "{root}", "-f", "csv"],
+    ["report", "bulletin", "{root}", "--period", "2023H2"],
+    ["report", "site", "{root}"],
+    ["schema"],
+])
+@pytest.mark.parametrize("spelling", [["-o", ""], ["--output="]])
+def test_an_empty_output_path_is_refused_naming_the_option(make_catalog: CatalogFactory, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch, command: list[str],
+                                                            spelling: list[str]) -> None:
+    # `-o "$OUT"` with OUT unset: an empty path was read as "." — "cannot write .: Device or resource busy",
+    # "the output path is a directory: .", or the schemas written into the current directory unasked
+    root = make_catalog(FILES)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    args = [str(root) if part == "{root}" else part for part in command]
+    for lang, said in (("zh", "-o/--output 为空"), ("en", "-o/--output is empty")):
+        result = runner.invoke(app, [*args, *spelling, "--lang", lang])
+        assert result.exit_code == 2, result.output
+        assert said in result.output and len(result.output.splitlines()) == 1, result.output
+    assert list(work.iterdir()) == []  # nothing written into the current directory

@@ -120,6 +120,18 @@ class CatalogGroup(TyperGroup):
 CATALOG_PARAM = "catalog_path"  # the parameter name a CatalogGroup's callback gives its positional PATH
 
 
+def output_path(value: str | None, lang: Lang, option: str = "-o/--output") -> Path | None:
+    """The path an output option names, for every command that writes one. An empty one (``-o "$OUT"`` with
+    ``OUT`` unset) is refused naming the option, one line, exit 2: as a ``Path`` it is ``.``, which commands
+    then misread (a file to write that is the current directory, or files written into it unasked).
+    The options take text (``str``) for this: typer's ``Path`` turns ``''`` into ``.`` before a command sees it."""
+    if value is None:
+        return None
+    if not value:
+        fail(Text(f"{option} 为空：请给出要写入的路径", f"{option} is empty: give it the path to write"), lang)
+    return Path(value)
+
+
 def today() -> dt.date:
     """The only place that reads the clock: everything below the CLI takes the date as a parameter."""
     return dt.date.today()

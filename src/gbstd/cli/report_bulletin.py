@@ -27,6 +27,7 @@ from gbstd.cli.common import (
     load_union_or_fail,
     named_catalog,
     note_repeated,
+    output_path,
     parse_as_of,
     parse_date_option,
     progress_bar,
@@ -66,7 +67,7 @@ def bulletin(
     date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="截止日期 last day.")] = None,
     notes: Annotated[Path | None, typer.Option("--notes", help="通报素材 notes YAML (default: CATALOG/notes/PERIOD.yaml if present).")] = None,
     output_format: Annotated[BulletinFormat | None, typer.Option("--format", "-f", help="输出格式 md, html, docx (GB/T 9704 layout) or json (figures); default: from the -o extension, else md.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件 file to write (default: bulletin-PERIOD.FORMAT, e.g. bulletin-2024H1.md).")] = None,
+    output_option: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="输出文件 file to write (default: bulletin-PERIOD.FORMAT, e.g. bulletin-2024H1.md).")] = None,
     changes_since: Annotated[str | None, typer.Option("--changes-since", metavar="REF", help="附件“本期目录变化”：与 git 修订 REF 相比的目录变化 append what changed in the catalog since git revision REF (needs a git repository).")] = None,
     as_of: AsOfOption = None,
     member: MemberOption = None,
@@ -96,6 +97,7 @@ def bulletin(
     """
     language = lang.value
     catalog_path = named_catalog(catalog_path, catalog_option, language)
+    output = output_path(output_option, language)
     day = parse_as_of(as_of, language)
     try:
         chosen = parse_period(period, _date(date_from, "--from", language), _date(date_to, "--to", language))

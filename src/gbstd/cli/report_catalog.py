@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -22,6 +21,7 @@ from gbstd.cli.common import (
     fail_unwritable,
     load_union_or_fail,
     named_catalog,
+    output_path,
     progress_bar,
     stderr,
     warn,
@@ -51,10 +51,11 @@ _SUFFIXES = {
 def catalog(
     path: CatalogArgument = None,
     catalog_option: CatalogOption = None,
-    output: Annotated[
-        Path | None,
+    output_option: Annotated[
+        str | None,
         typer.Option(
-            "--output", "-o", help="输出文件 file to write (default: standard output; required for xlsx)."
+            "--output", "-o", metavar="FILE",
+            help="输出文件 file to write (default: standard output; required for xlsx).",
         ),
     ] = None,
     output_format: Annotated[
@@ -82,6 +83,7 @@ def catalog(
     """
     language = lang.value
     path = named_catalog(path, catalog_option, language)
+    output = output_path(output_option, language)
     if output is not None and str(output) == "-":  # as most tools read it: standard output, not a file named "-"
         output = None
     chosen = choose_format(output_format, output, _SUFFIXES, TableFormat.md, language)

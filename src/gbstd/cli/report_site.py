@@ -21,6 +21,7 @@ from gbstd.cli.common import (
     fail_unwritable,
     load_union_or_fail,
     named_catalog,
+    output_path,
     parse_as_of,
     progress_bar,
     stderr,
@@ -36,7 +37,8 @@ from gbstd.reports.templating import template_error
 def site(
     catalog_path: CatalogArgument = None,
     catalog_option: CatalogOption = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录 directory to write the site into.")] = Path("site"),
+    output_option: Annotated[str, typer.Option("--output", "-o", metavar="DIR",
+                                               help="输出目录 directory to write the site into.")] = "site",
     as_of: AsOfOption = None,
     member: MemberOption = None,
     allow_missing: AllowMissingOption = False,
@@ -65,6 +67,7 @@ def site(
     """
     language = lang.value
     catalog_path = named_catalog(catalog_path, catalog_option, language)
+    output = output_path(output_option, language) or Path("site")
     day = parse_as_of(as_of, language)
     if str(output) == "-":  # standard output to `report catalog`; a site is many files: no directory named "-"
         fail(Text("网站是一个目录，不能写到标准输出：-o 须给出目录名（如 -o site）",

@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.atomic import write_atomic
-from gbstd.cli.common import EXIT_FINDINGS, LangChoice, LangOption, fail_unwritable
+from gbstd.cli.common import EXIT_FINDINGS, LangChoice, LangOption, fail_unwritable, output_path
 from gbstd.model.jsonschema import schema_documents
 
 
 def schema(
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录 directory to write into.")] = Path("schemas"),
+    output_option: Annotated[str, typer.Option("--output", "-o", metavar="DIR",
+                                               help="输出目录 directory to write into.")] = "schemas",
     check: Annotated[bool, typer.Option("--check", help="只检查是否过期 exit 1 if the files differ from the models.")] = False,
     lang: LangOption = LangChoice.zh,
 ) -> None:
@@ -27,6 +28,7 @@ def schema(
 
         gbstd schema --check
     """
+    output = output_path(output_option, lang.value) or Path("schemas")
     stale = []
     for name, text in schema_documents().items():
         path = output / name
