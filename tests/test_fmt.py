@@ -25,6 +25,16 @@ AS_OF = "2025-06-01"
 _TOP_KEY = re.compile(r"^([A-Za-z_]+):")
 
 
+
+def lone_record(tmp_path: Path, name: str, text: str) -> Path:
+    """A catalog of one record file ``name`` holding ``text`` (default configuration); the file's path."""
+    root = tmp_path / "c"
+    (root / "records").mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    path = root / "records" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
 def test_sample_catalog_is_formatted() -> None:
     result = runner.invoke(app, ["fmt", "--check", str(SAMPLE), "--lang", "en"])
     assert result.exit_code == 0, result.output
@@ -321,12 +331,8 @@ def test_a_yaml_11_directive_is_named_as_what_stops_fmt(tmp_path: Path) -> None:
 
     from gbstd.cli.app import app
 
-    root = tmp_path / "c"
-    (root / "records").mkdir(parents=True)
-    (root / "gbstd.toml").write_text("", encoding="utf-8")
-    path = root / "records" / "GB-T-90006-2020.yaml"
     text = "%YAML 1.1\n---\ntitle: 指令\ncode: GB/T 90006-2020\nstatus: 现行\nextra:\n  flag: yes\n"
-    path.write_text(text, encoding="utf-8")
+    path = lone_record(tmp_path, "GB-T-90006-2020.yaml", text)
     result = CliRunner().invoke(app, ["fmt", str(path), "--lang", "zh"])
     assert result.exit_code == 1 and path.read_text(encoding="utf-8") == text
     assert "%YAML 指令" in " ".join(result.output.split())
@@ -341,11 +347,8 @@ def test_a_yaml_11_directive_is_named_as_what_stops_fmt(tmp_path: Path) -> None:
 def test_fmt_leaves_a_file_whose_comment_the_round_trip_would_drop(tmp_path: Path, text: str) -> None:
     # ruamel drops comments inside a flow [...] or {...}, before --- and after ... without a word: fmt wrote the
     # file without them (exit 0) although the data compared equal.
-    root = tmp_path / "c"
-    (root / "records").mkdir(parents=True)
-    (root / "gbstd.toml").write_text("", encoding="utf-8")
-    path = root / "records" / "GB-T-1-2020.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = lone_record(tmp_path, "GB-T-1-2020.yaml", text)
+    root = path.parent.parent
     result = runner.invoke(app, ["fmt", str(root), "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert path.read_text(encoding="utf-8") == text
@@ -430,12 +433,8 @@ def test_a_tab_the_round_trip_refuses_is_said_where_and_in_the_output_language(
 ) -> None:
     # lint reads `title:<tab>测试`, ruamel's round trip does not: fmt said only "cannot be read for formatting:
     # found character '\t' that cannot start any token", no line:col and English in the Chinese message.
-    root = tmp_path / "c"
-    (root / "records").mkdir(parents=True)
-    (root / "gbstd.toml").write_text("", encoding="utf-8")
-    path = root / "records" / "GB-T-99901-2020.yaml"
     text = "title:\t测试\ncode: GB/T 99901-2020\nstatus: 现行\n"
-    path.write_text(text, encoding="utf-8")
+    path = lone_record(tmp_path, "GB-T-99901-2020.yaml", text)
     result = runner.invoke(app, ["fmt", str(path), "--lang", lang])
     assert result.exit_code == 1, result.output
     assert path.read_text(encoding="utf-8") == text
@@ -452,11 +451,7 @@ def test_a_file_that_holds_no_mapping_is_said_in_the_output_language(
     tmp_path: Path, lang: str, said: str, text: str
 ) -> None:
     # a file of one comment made fmt say "格式化时无法读取：the document is not a mapping", English inside Chinese
-    root = tmp_path / "c"
-    (root / "records").mkdir(parents=True)
-    (root / "gbstd.toml").write_text("", encoding="utf-8")
-    path = root / "records" / "GB-T-99902-2020.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = lone_record(tmp_path, "GB-T-99902-2020.yaml", text)
     result = runner.invoke(app, ["fmt", str(path), "--lang", lang])
     assert result.exit_code == 1, result.output
     assert path.read_text(encoding="utf-8") == text
