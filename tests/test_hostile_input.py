@@ -336,3 +336,32 @@ def test_a_gbstd_toml_that_is_a_directory(tmp_path: Path) -> None:
     (root / "gbstd.toml").mkdir(parents=True)
     code, _, stderr = lint(root)
     assert code == 2 and stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "column"),
+    [('"\\uFFFE"', "U+FFFE", 8), ('"附\\uFFFF件"', "U+FFFF", 8), ("附\ufdd0件", "U+FDD0", 8),
+     ('"附\\U0001FFFE件"', "U+1FFFE", 8), ('"附\\U0010FFFF件"', "U+10FFFF", 8)],
+)
+def test_a_noncharacter_in_a_record_is_reported_at_its_value(
+    tmp_path: Path, value: str, shown: str, column: int
+) -> None:
+    # Valid YAML (escaped, or as it is where YAML allows it), but no XML can hold one: the DOCX writer drops it
+    # silently, so lint says where it is (it was read without a word).
+    text = GOOD.replace("title: 机关事务管理 术语", f"title: {value}")
+    code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
+    finding = only(findings, "Y008")
+    assert code == 1 and (finding["line"], finding["column"]) == (2, column)
+    assert shown in str(finding["message"]) and "noncharacter" in str(finding["message"])
+
+
+def test_a_noncharacter_in_a_bulletin_notes_file_is_reported_at_its_value(tmp_path: Path) -> None:
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD})
+    (root / "notes").mkdir()
+    (root / "notes" / "2023H2.yaml").write_text(
+        'period: 2023H2\ntitle: "关于\\uFFFE通报"\nissuer: 办公室\ndate: 2024-01-15\n', encoding="utf-8"
+    )
+    code, findings, _ = lint(root)
+    finding = only(findings, "Y008")
+    assert code == 1 and (finding["path"], finding["line"], finding["column"]) == ("notes/2023H2.yaml", 2, 8)
+    assert "U+FFFE" in str(finding["message"])

@@ -128,19 +128,33 @@ def test_the_same_docx_bulletin_twice_is_the_same_file_dated_by_its_figures(
     assert Document(str(early)).core_properties.created == dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def test_noncharacters_xml_cannot_hold_do_not_stop_the_docx(make_catalog: CatalogFactory, tmp_path: Path) -> None:
-    # U+FFFE and U+FFFF are valid YAML (and not the control characters lint's Y008 refuses) but no XML 1.0
-    # character: python-docx refused the notes' title with a ValueError traceback, and the body's runs likewise.
+def test_noncharacters_in_the_notes_are_said_where_they_are_not_dropped(
+    make_catalog: CatalogFactory, tmp_path: Path
+) -> None:
+    # U+FFFE and U+FFFF are valid YAML but no XML 1.0 character: python-docx refused the notes' title with a
+    # ValueError traceback. Lint's Y008 reports them now, so a notes file holding them is refused as one holding a
+    # control character is, each at its line:col, rather than printed with them silently dropped.
     notes = ('period: 2023H2\ntitle: "关于\\uFFFE通报"\naddressee: "各省\\uFFFF机关"\n'
              'opening: "开头\\uFFFF段落"\nissuer: 办公室\ndate: 2024-01-15\n')
     root = make_catalog({**FILES, "notes/2023H2.yaml": notes})
     out = tmp_path / "b.docx"
-    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF])
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF,
+                                 "--lang", "en"])
+    assert result.exit_code == 2 and "Traceback" not in result.output and not out.exists()
+    assert "notes/2023H2.yaml:2:8: " in result.output and "U+FFFE" in result.output
+    assert "notes/2023H2.yaml:3:12: " in result.output and "notes/2023H2.yaml:4:10: " in result.output
+
+
+def test_noncharacters_in_catalog_text_do_not_stop_the_docx(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    # A catalog file holding one is still read (Y008 is not fatal) and the DOCX writer drops what XML cannot hold.
+    files = {**FILES, "system.yaml": 'name: 测试体系\nmodules:\n  - {id: "101", name: "基础\\uFFFE通用"}\n'}
+    out = tmp_path / "b.docx"
+    result = runner.invoke(app, ["report", "bulletin", str(make_catalog(files)), "-p", "2023H2", "-o", str(out),
+                                 "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     document = Document(str(out))
-    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
-    assert "关于通报" in text and "各省机关：" in text and "开头段落" in text
-    assert document.core_properties.title == "关于通报"
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "101 基础通用" in cells and not any("\ufffe" in cell for cell in cells)
 
 
 @pytest.mark.parametrize("command", [

@@ -1,11 +1,14 @@
-"""Invisible characters in a file's text values (Y008): control characters and bidirectional or zero-width
-formatting characters.
+"""Invisible characters in a file's text values (Y008): control characters, bidirectional or zero-width
+formatting characters, and noncharacters.
 
 YAML refuses most control characters written as they are, but a double-quoted scalar spells any of them as an
 escape (``"\\e[2J"``, ``"\\u202e"``), and bidirectional and zero-width characters are allowed as they are. In a
 catalog they are never meant: a terminal that prints one obeys it (clears the screen, retitles the window), a
 right-to-left override shows a code or title other than the one compared, and a zero-width space makes two
-equal titles differ. The data is still read (the finding is not fatal): the rest of lint applies to it.
+equal titles differ. A noncharacter (U+FDD0–U+FDEF and the last two code points of every plane: U+FFFE, U+FFFF,
+U+1FFFE …) is valid YAML, escaped (all but U+FFFE and U+FFFF also as it is), yet no XML can hold one: the DOCX
+bulletin drops it, so what the catalog says and what it prints differ. The data is still read (the finding is
+not fatal): the rest of lint applies to it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,12 @@ from gbstd.i18n import Text
 
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls; zero-width and directional marks,
 # embeddings, overrides and isolates; word joiner and invisible operators; a byte-order mark inside the text.
-_INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# The noncharacters: U+FDD0-U+FDEF and U+nFFFE, U+nFFFF in each of the 17 planes (XML 1.0 has none of them).
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF)
+                                            for plane in range(0, 0x110000, 0x10000))
+NONCHARACTER = re.compile(f"[{_NONCHARACTERS}]")
+_INVISIBLE = _CONTROL + _NONCHARACTERS
 INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 # What a text must hold for a value to hold one: an escape, or such a character as it is (most files: neither).
 _SUSPECT = re.compile(f"[\\\\{_INVISIBLE}]")
@@ -38,17 +46,39 @@ def invisible_characters(text: str, data: Any, positions: Positions | None = Non
     problems = []
     for loc, value, is_key in found[:_MOST]:
         line, column = locator.position(loc, key=is_key)
-        codes = " ".join(f"U+{ord(c):04X}" for c in sorted(set(INVISIBLE.findall(value))))
+        chars = sorted(set(INVISIBLE.findall(value)))
+        codes = " ".join(f"U+{ord(c):04X}" for c in chars)
         field = _dotted(loc) or "(root)"
         what = "键" if is_key else "值"
+        kinds, why = _kinds(chars), _why(chars)
         problems.append(FileProblem("Y008", Text(
-            f"{field} 的{what}含不可见字符 {codes}（控制字符或双向/零宽格式字符）：终端会执行它，或使文字看起来与比较时"
-            "不同；请删除",
-            f"the {'key' if is_key else 'value'} of {field} holds invisible characters {codes} (control, or "
-            "bidirectional/zero-width formatting): a terminal obeys them, and text reads other than it compares; "
-            "delete them",
+            f"{field} 的{what}含不可见字符 {codes}（{kinds.zh}）：{why.zh}；请删除",
+            f"the {'key' if is_key else 'value'} of {field} holds invisible characters {codes} ({kinds.en}): "
+            f"{why.en}; delete them",
         ), line, column))
     return problems
+
+
+def _kinds(chars: list[str]) -> Text:
+    """What the characters are: control or formatting characters, noncharacters, or both."""
+    said = []
+    if any(not NONCHARACTER.match(c) for c in chars):
+        said.append(Text("控制字符或双向/零宽格式字符", "control, or bidirectional/zero-width formatting"))
+    if any(NONCHARACTER.match(c) for c in chars):
+        said.append(Text("非字符", "noncharacter"))
+    return Text("、".join(t.zh for t in said), "; ".join(t.en for t in said))
+
+
+def _why(chars: list[str]) -> Text:
+    """Why the characters matter: a terminal or a comparison is misled, or no XML (the DOCX bulletin) holds them."""
+    said = []
+    if any(not NONCHARACTER.match(c) for c in chars):
+        said.append(Text("终端会执行它，或使文字看起来与比较时不同",
+                         "a terminal obeys them, and text reads other than it compares"))
+    if any(NONCHARACTER.match(c) for c in chars):
+        said.append(Text("任何 XML 都无法容纳非字符，DOCX 公报会将其丢掉",
+                         "no XML can hold a noncharacter, and the DOCX bulletin drops it"))
+    return Text("；".join(t.zh for t in said), "; ".join(t.en for t in said))
 
 
 def refused_invisible(data: Any) -> Text | None:
@@ -62,8 +92,8 @@ def refused_invisible(data: Any) -> Text | None:
         f"{_dotted(loc) or '(root)'}: {' '.join(f'U+{ord(c):04X}' for c in sorted(set(INVISIBLE.findall(value))))}"
         for loc, value, _ in found[:_MOST]
     )
-    return Text(f"含不可见字符（控制字符或双向/零宽格式字符），请删除：{shown}",
-                f"invisible characters (control, or bidirectional/zero-width formatting); delete them: {shown}")
+    kinds = _kinds(sorted({c for _, value, _ in found[:_MOST] for c in INVISIBLE.findall(value)}))
+    return Text(f"含不可见字符（{kinds.zh}），请删除：{shown}", f"invisible characters ({kinds.en}); delete them: {shown}")
 
 
 def _walk(value: Any, loc: Loc, found: list[tuple[Loc, str, bool]]) -> None:
@@ -80,6 +110,11 @@ def _walk(value: Any, loc: Loc, found: list[tuple[Loc, str, bool]]) -> None:
             _walk(item, (*loc, index), found)
 
 
+def _escaped(char: str) -> str:
+    """YAML's escape for ``char``: ``\\u200b``, or ``\\U0001fffe`` past the first plane."""
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+
+
 def _dotted(loc: Loc) -> str:
     """``reviews[0].note`` for ``("reviews", 0, "note")``; keys shown with their invisible characters escaped."""
     shown = ""
@@ -87,6 +122,6 @@ def _dotted(loc: Loc) -> str:
         if isinstance(step, int):
             shown += f"[{step}]"
         else:
-            name = INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", step)
+            name = INVISIBLE.sub(lambda m: _escaped(m.group()), step)
             shown += f".{name}" if shown else name
     return shown
