@@ -365,3 +365,33 @@ def test_a_noncharacter_in_a_bulletin_notes_file_is_reported_at_its_value(tmp_pa
     finding = only(findings, "Y008")
     assert code == 1 and (finding["path"], finding["line"], finding["column"]) == ("notes/2023H2.yaml", 2, 8)
     assert "U+FFFE" in str(finding["message"])
+
+
+@pytest.mark.parametrize(
+    ("line", "where"),
+    [("title:\t机关事务管理 术语", (2, 7)), ("title: 机关事务管理 术语\t", (2, 17)), ("title\t: 机关事务管理 术语", (2, 6))],
+)
+def test_a_tab_the_round_trip_refuses_is_reported_where_fmt_says_it(
+    tmp_path: Path, line: str, where: tuple[int, int]
+) -> None:
+    # YAML 1.2 (and lint's reader) take a tab after a colon, at a line's end or before the colon, but fmt's and
+    # review add's round trip refuse the file ("a tab cannot stand here"): lint passed a file fmt refused.
+    text = GOOD.replace("title: 机关事务管理 术语", line)
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": text})
+    code, findings, _ = lint(root)
+    finding = only(findings, "Y012")
+    assert code == 1 and (finding["line"], finding["column"]) == where
+    assert "use a space" in str(finding["message"])
+    assert not [f for f in findings if f["rule"] in ("Y001", "Y007", "C001")], findings  # the record is read
+    refused = runner.invoke(app, ["fmt", str(root / "records" / "GB-T-41568-2022.yaml"), "--lang", "en"])
+    assert refused.exit_code == 1 and f"GB-T-41568-2022.yaml:{where[0]}:{where[1]}: " in refused.stderr
+
+
+def test_every_refused_tab_is_reported_and_a_tab_the_round_trip_takes_is_not(tmp_path: Path) -> None:
+    text = ("code:\tGB/T 41568-2022\ntitle: \"机关事务\t管理 术语\"  # 注释\t说明\nstatus: 现行\nissuer: [甲,\t乙]\n"
+            "reviews:\n  - date: 2025-01-10\n    conclusion:\t继续有效\n")
+    code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}), "--lang", "zh")
+    tabs = [f for f in findings if f["rule"] == "Y012"]
+    assert code == 1
+    assert [(f["line"], f["column"]) for f in tabs] == [(1, 6), (7, 16)]
+    assert "请改为空格" in str(tabs[0]["message"])

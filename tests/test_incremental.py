@@ -719,6 +719,28 @@ def test_an_invisible_character_is_reported_and_the_record_still_read(pristine: 
     assert loaded.title == f"\x1b[2J{value}\u200b"
 
 
+def test_a_tab_the_round_trip_refuses_is_reported_by_an_incremental_run_as_by_a_cold_one(
+    pristine: Path, tmp_path: Path
+) -> None:
+    """Y012 (``title:<TAB>…``, which fmt and review add refuse): the same findings from the cache as without it,
+    the finding goes when the tab does, and the record is still read and checked by the other rules."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    cold = lint_json(root)
+    path = records(root)[3]
+    text = path.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    path.write_text(text.replace(title, title.replace("title: ", "title:\t", 1)), encoding="utf-8")
+    incremental = lint_json(root)
+    assert incremental == lint_json(root) == lint_json(root, "--no-cache") != cold
+    found = [json.loads(f) for f in incremental if json.loads(f)["rule"] == "Y012"]
+    rel = path.relative_to(root).as_posix()
+    assert [(f["path"], f["line"], f["column"]) for f in found] == [(rel, text.splitlines().index(title) + 1, 7)]
+    assert sorted(f for f in incremental if json.loads(f)["rule"] != "Y012") == cold
+    path.write_text(text, encoding="utf-8")
+    assert lint_json(root) == cold
+
+
 def _with_evidence(pristine: Path, tmp_path: Path, name: str) -> Path:
     """A copy of the sample whose pilot plan's first task names the evidence file ``name`` (as YAML)."""
     root = tmp_path / "standards"

@@ -32,6 +32,7 @@ from gbstd.catalog.yamlio import (
     decode_text,
     parse_yaml_positions,
     read_bytes,
+    refused_tabs,
 )
 from gbstd.findings import Finding
 from gbstd.gcpause import without_cycle_collection
@@ -524,6 +525,8 @@ def read_and_parse(root: str, rel: str, max_size: int, expected: str | None = No
     if text is not None:
         document, parse_problems, positions = parse_yaml_positions(text)
         problems += parse_problems + invisible_characters(text, document, positions)
+        if document is not None:  # read: but maybe not by the round trip (fmt, review add)
+            problems += refused_tabs(text)
     return rel, fingerprint, sha, document, problems, text is not None, positions, is_plain_data(document), False
 
 

@@ -504,10 +504,49 @@ def syntax_problem(exc: MarkedYAMLError, text: str) -> FileProblem:
             "is text",
         ), line, column)
     if "cannot start any token" in problem and _character_at(text, line, column) == "\t":  # after `:` or `- `
-        return FileProblem("Y001", Text(
-            "YAML 语法错误：此处不能用制表符（Tab），请改为空格", "YAML syntax error: a tab cannot stand here; use a space"
-        ), line, column)
+        return FileProblem("Y001", Text(f"YAML 语法错误：{TAB_HERE.zh}", f"YAML syntax error: {TAB_HERE.en}"), line, column)
     return FileProblem("Y001", Text(f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}"), line, column)
+
+
+TAB_HERE = Text("此处不能用制表符（Tab），请改为空格", "a tab cannot stand here; use a space")
+_MOST_TABS = 20  # findings a file: a file typed with tabs throughout is one problem, not hundreds
+# Characters scanned in all for one file: the pure-Python scanner takes seconds for a megabyte, so a large
+# file is scanned once (its first refused tab said), a record (a few KB) as often as it has refused tabs.
+_SCAN_BUDGET = 256_000
+
+
+def refused_tabs(text: str) -> list[FileProblem]:
+    """Y012 for each tab of ``text`` (which lint has read) that the round trip's scanner refuses.
+
+    YAML 1.2, and libyaml which lint reads with, take a tab as whitespace after a colon, before one, at a
+    line's end or inside a plain value; ruamel's pure-Python scanner, which ``fmt`` and ``review add`` read
+    with, does not, so they refuse a file lint passed. Each refused tab is found by scanning again with the one
+    before it made a space (same positions); any other refusal is not this rule's and ends the search.
+    """
+    if "\t" not in text:
+        return []
+    problems: list[FileProblem] = []
+    scanned = 0
+    while len(problems) < _MOST_TABS and (not problems or scanned + len(text) <= _SCAN_BUDGET):
+        scanned += len(text)
+        try:
+            for _ in YAML(typ="rt").scan(text):  # a scanner of its own each time: a YAML instance is not shared
+                pass
+            break
+        except YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            if mark is None or "cannot start any token" not in str(getattr(exc, "problem", "")):
+                break
+            line, column = _mark(mark)
+            if _character_at(text, line, column) != "\t":
+                break
+            problems.append(FileProblem("Y012", Text(
+                f"{TAB_HERE.zh}：YAML 1.2 允许，lint 也能读，但 gbstd fmt、review add 改写时无法读取此文件",
+                f"{TAB_HERE.en}: YAML 1.2 allows it and lint reads it, but gbstd fmt and review add cannot read "
+                "the file to rewrite it",
+            ), line, column))
+            text = text[: mark.index] + " " + text[mark.index + 1:]
+    return problems
 
 
 def _character_at(text: str, line: int, column: int) -> str:

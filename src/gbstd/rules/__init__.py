@@ -73,9 +73,11 @@ from gbstd.rules.y008_invisible_character import InvisibleCharacter
 from gbstd.rules.y009_file_too_large import FileTooLarge
 from gbstd.rules.y010_unreadable_file import UnreadableFile
 from gbstd.rules.y011_stray_file import StrayFile
+from gbstd.rules.y012_tab_whitespace import TabWhitespace
 
 ALL_RULES: tuple[type[Rule], ...] = (
     YamlSyntax, DuplicateKey, EmptyFile, BinaryFile, NotUtf8, Utf8Bom, TabIndent, InvisibleCharacter, FileTooLarge, UnreadableFile, StrayFile,
+    TabWhitespace,
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling, SuppressionUnknown,
