@@ -395,3 +395,19 @@ def test_every_refused_tab_is_reported_and_a_tab_the_round_trip_takes_is_not(tmp
     assert code == 1
     assert [(f["line"], f["column"]) for f in tabs] == [(1, 6), (7, 16)]
     assert "请改为空格" in str(tabs[0]["message"])
+
+
+def test_a_tab_leading_a_block_scalars_line_is_text_not_a_tab_indent(tmp_path: Path) -> None:
+    # Y007 looked for a tab in any line's leading whitespace before parsing, so a scope whose second line starts
+    # with a tab after the block's two-space indent (text, which YAML and fmt read) dropped the whole record.
+    text = GOOD + "scope: |\n  本文件规定了术语。\n  \t第二行以制表符开头。\n"
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": text})
+    _, findings, _ = lint(root)
+    assert not [f for f in findings if f["rule"] in ("Y001", "Y007", "C001")], findings  # the record is read
+    from gbstd.catalog.loader import load_catalog
+
+    record = load_catalog(root, jobs=1).records[0]
+    assert record.standard.scope == "本文件规定了术语。\n\t第二行以制表符开头。"
+    indented = GOOD.replace("title: 机关事务管理 术语", "title:\n\t机关事务管理 术语")  # a tab as indentation still is Y007
+    _, findings, _ = lint(catalog(tmp_path / "b", {"GB-T-41568-2022.yaml": indented}))
+    assert [(f["rule"], f["line"]) for f in findings if f["rule"] in ("Y001", "Y007")] == [("Y007", 3)]

@@ -446,10 +446,17 @@ def parse_yaml_positions(
 ) -> tuple[Any, list[FileProblem], Positions | None]:
     """:func:`parse_yaml`, and the positions of the top-level keys and values when the fast path read the
     file (None otherwise: a later :class:`Locator` parses the text again)."""
-    if "\t" in text and (tab := find_tab_indent(text)):
+    data, problems, positions = _parse_positions(text, with_positions)
+    # A tab in the indentation is said as such when the file cannot be read (the parser's own words name no
+    # tab); a tab at the start of a block scalar's line is text, and that file reads: no finding.
+    if problems and "\t" in text and (tab := find_tab_indent(text)):
         return None, [FileProblem("Y007", Text(
             "缩进中有制表符（Tab）；YAML 只允许空格缩进", "a tab in the indentation; YAML allows only spaces"
         ), *tab)], None
+    return data, problems, positions
+
+
+def _parse_positions(text: str, with_positions: bool) -> tuple[Any, list[FileProblem], Positions | None]:
     spots: list[Any] | None = [] if with_positions else None
     try:
         data, problem, exact = _scan(text, spots)

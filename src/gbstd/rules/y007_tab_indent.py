@@ -11,7 +11,9 @@ class TabIndent(LoadRule):
     """制表符缩进 / tab indentation
 
     What it does:
-        A line is indented with a tab character.
+        A line is indented with a tab character, and the file cannot be read. A tab that starts a line of
+        a block scalar's text (`scope: |`), after the block's own space indent, is text: that file reads,
+        and nothing is reported.
 
     Why it matters:
         YAML forbids tabs in indentation; the file cannot be parsed, and the tab is invisible in most editors.
