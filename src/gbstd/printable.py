@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, and the C1 controls (U+0080–U+009F: 8-bit CSI, OSC, …).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, and the C1 controls (U+0080–U+009F: 8-bit CSI, OSC, …); and the
+# Unicode noncharacters (U+FDD0–U+FDEF, U+nFFFE/U+nFFFF), which no font draws (a chart warned of a missing
+# glyph on every one) and no XML holds: lint reports them (Y008), printing drops them.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+_UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NONCHARACTERS}]")
 
 
 def printable(text: str) -> str:
-    """``text`` without control characters other than newline and tab."""
-    return _CONTROL.sub("", text)
+    """``text`` without control characters other than newline and tab, and without noncharacters."""
+    return _UNPRINTABLE.sub("", text)
