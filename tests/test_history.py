@@ -275,3 +275,29 @@ def test_a_deleted_record_under_another_file_name_is_found_by_its_code(tmp_path:
     ]
     other = runner.invoke(app, ["history", "GB/T 41570-2022", str(root), "--lang", "en"])
     assert other.exit_code == 2 and "GB/T 41570-2022 is neither in the catalog nor in its git history" in other.output
+
+
+def test_a_record_deleted_only_in_a_merge_has_its_history(tmp_path: Path) -> None:
+    # A conflict resolved by deleting the file deletes it in the merge commit alone, and `git log` shows no diff
+    # for a merge unless asked (-m): the record was "neither in the catalog nor in its git history" (exit 2).
+    repo, root = init_repo(tmp_path)
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "原标题"))
+    write_record(root, "DB41-T-2-2020.yaml", **standard("DB41/T 2-2020", "另一标准"))
+    base = commit(repo, "base")
+    main = repo.active_branch.name
+    repo.git.checkout("-b", "side")
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "分支标题"))
+    side = commit(repo, "side")
+    repo.git.checkout(main)
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "主线标题"))
+    ours = commit(repo, "main")
+    with pytest.raises(git.GitCommandError):
+        repo.git.merge("side")
+    repo.git.rm("catalog/records/DB41-T-1-2020.yaml")
+    merged = commit(repo, "merge side, withdraw DB41/T 1-2020")
+    result = runner.invoke(app, ["history", "DB41/T 1-2020", str(root), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)["entries"]
+    assert (entries[0]["commit"], entries[0]["change"]) == (merged, "deleted")
+    assert {"field": "title", "change": "removed", "old": "主线标题", "new": None} in entries[0]["fields"]
+    assert {e["commit"] for e in entries[1:]} == {ours, side, base} and len(entries) == 4

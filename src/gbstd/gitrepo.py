@@ -421,16 +421,20 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
 
 
 def _deleted_files(repo: Repo, records_dir: str) -> list[tuple[str, str]]:
-    """(commit, repository path) of each file under ``records_dir`` a commit deleted, newest first."""
+    """(commit, repository path) of each file under ``records_dir`` a commit deleted, newest first.
+
+    Merges count too (``-m``: git log shows no diff for a merge otherwise): a conflict resolved by deleting the
+    file deletes it in the merge commit alone. A merge is listed once per parent; each pair is kept once.
+    """
     output = repo.git.execute(
-        ["git", "-c", "core.quotePath=false", "log", "--diff-filter=D", "--name-only", "--format=%x00%H", "HEAD",
-         "--", records_dir]
+        ["git", "-c", "core.quotePath=false", "log", "-m", "--diff-filter=D", "--name-only", "--format=%x00%H",
+         "HEAD", "--", records_dir]
     )
     deleted: list[tuple[str, str]] = []
     for chunk in str(output).split("\0")[1:]:
         sha, *paths = chunk.strip().splitlines()
         deleted.extend((sha.strip(), path.strip()) for path in paths if path.strip())
-    return deleted
+    return list(dict.fromkeys(deleted))
 
 
 def _holds_code(repo: Repo, ref: str, canonical: str, pattern: CodePattern | None, max_size: int) -> bool:
