@@ -227,9 +227,10 @@ def test_a_value_set_in_a_merge_is_in_the_history_and_a_plain_merge_is_not(tmp_p
     assert [e.message.strip() for e in second.entries] == ["side", "base"]  # the merge took side's file as it was
 
 
-# an unstaged file under a new name is an untracked file: nothing tells it from a new record
+# a plain mv to a new name, not staged, leaves an untracked file that git pairs with nothing: it showed as "added"
+# (a new record) until the file gone from the working tree that held the same code was taken as where it came from
 @pytest.mark.parametrize(("to", "staged"), [("local/GB-T-9-2020.yaml", False), ("local/GB-T-9-2020.yaml", True),
-                                            ("local/gbt9.yaml", True)])
+                                            ("local/gbt9.yaml", True), ("local/gbt9.yaml", False)])
 def test_an_uncommitted_move_keeps_the_committed_history(
     scripted: tuple[git.Repo, Path, list[str]], to: str, staged: bool
 ) -> None:
@@ -251,6 +252,23 @@ def test_an_uncommitted_move_keeps_the_committed_history(
     assert (working["renamed_from"], working["path"]) == ("records/national/GB-T-9-2020.yaml", f"records/{to}")
     assert working["fields"] == [{"field": "note", "change": "added", "old": None, "new": "改归地方"}]
     assert [e["commit"] for e in committed] == list(reversed(shas))
+
+
+def test_an_unstaged_move_that_rewrote_the_file_is_a_move_and_a_new_record_is_not(
+    scripted: tuple[git.Repo, Path, list[str]],
+) -> None:
+    # git's similarity would not pair these two files either way; the record's code does
+    _, root, shas = scripted
+    old = root / "records" / "national" / "GB-T-9-2020.yaml"
+    old.unlink()
+    write_record(root, "gbt9.yaml", **standard("GB/T 9-2020", "公共机构节能降碳", status="现行", replaced_by="GB/T 10-2025"))
+    write_record(root, "GB-T-10-2025.yaml", **standard("GB/T 10-2025", "公共机构节能降碳"))
+    catalog = load_catalog(root)
+    moved = record_history(catalog, "GB/T 9-2020")
+    assert (moved.entries[0].change, moved.entries[0].renamed_from) == ("renamed", "records/national/GB-T-9-2020.yaml")
+    assert [e.commit for e in moved.entries[1:]] == list(reversed(shas))
+    new = record_history(catalog, "GB/T 10-2025")
+    assert [(e.commit, e.change, e.renamed_from) for e in new.entries] == [(None, "added", None)]
 
 
 @pytest.mark.parametrize("committed", [True, False])

@@ -462,9 +462,10 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
         resolve_revision(repo, since)
     prefix = catalog_prefix(repo, catalog.root)
     repo_path = find_record_path(catalog, repo, raw_code)
+    code = try_parse(raw_code, catalog.config.catalog.internal_regex)
     entries: list[HistoryEntry] = []
     max_size = catalog.config.catalog.max_file_size
-    head_path = _moved_from(catalog, repo, prefix, repo_path) or repo_path
+    head_path = _moved_from(catalog, repo, prefix, repo_path, code.canonical if code else None) or repo_path
     working = _working_tree_entry(catalog, repo, prefix, repo_path, head_path)
     if working is not None:
         entries.append(working)
@@ -500,7 +501,6 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
                 unreadable=(old_text is not None and old is None) or (new_text is not None and new is None),
             )
         )
-    code = try_parse(raw_code, catalog.config.catalog.internal_regex)
     return RecordHistory(
         code.canonical if code else raw_code.strip(), _to_catalog(prefix, repo_path) or repo_path, entries,
         shallow=repo.head.is_valid() and is_shallow(repo),
@@ -516,27 +516,46 @@ def _safe_blob_text(commit: Commit, repo_path: str, max_size: int) -> str | None
         return None
 
 
-def _moved_from(catalog: Catalog, repo: Repo, prefix: str, repo_path: str) -> str | None:
+def _moved_from(
+    catalog: Catalog, repo: Repo, prefix: str, repo_path: str, canonical: str | None = None
+) -> str | None:
     """Where HEAD holds the record whose file the working tree moved to ``repo_path`` (not committed yet): the
-    old side of a staged rename, or a file of the same name that is gone from the working tree (a record
-    filed in another directory). None when HEAD has ``repo_path`` itself, or nothing tells of a move."""
+    old side of a staged rename, a file of the same name that is gone from the working tree (a record filed in
+    another directory), or a file gone from the working tree whose HEAD version holds the record's code
+    ``canonical`` (a plain ``mv`` to another name, not staged). None when HEAD has ``repo_path`` itself, or
+    nothing tells of a move."""
     if not repo.head.is_valid() or _in_commit(repo.head.commit, repo_path):
         return None
     records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
     staged = repo.git.execute(
         ["git", "-c", "core.quotePath=false", "diff", "--cached", "-M", "--name-status", "HEAD", "--", records_dir]
     )
+    renamed_away: set[str] = set()  # old sides of staged renames to other files: those moves are told already
     for line in str(staged).splitlines():
         columns = line.split("\t")
-        if columns[0].startswith("R") and len(columns) == 3 and columns[2] == repo_path:
-            return columns[1]
+        if columns[0].startswith("R") and len(columns) == 3:
+            if columns[2] == repo_path:
+                return columns[1]
+            renamed_away.add(columns[1])
     committed = repo.git.execute(
         ["git", "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "HEAD", "--", records_dir]
     )
     name, top = PurePosixPath(repo_path).name.lower(), Path(str(repo.working_tree_dir))
-    for line in str(committed).splitlines():
-        if PurePosixPath(line.strip()).name.lower() == name and not os.path.lexists(top / line.strip()):
-            return line.strip()
+    gone = [path for line in str(committed).splitlines()
+            if (path := line.strip()) and path not in renamed_away and not os.path.lexists(top / path)]
+    for path in gone:
+        if PurePosixPath(path).name.lower() == name:
+            return path
+    # Under another name and not staged, the new file is untracked: git pairs it with the deleted one only when
+    # asked (git add -N), by similarity. The record is its code, so a gone file that held the code is where it
+    # was moved from, however much the move edited it.
+    section = catalog.config.catalog
+    if canonical is not None:
+        for path in gone:
+            if is_yaml_name(path) and _holds_code(
+                repo, f"HEAD:{path}", canonical, section.internal_regex, section.max_file_size
+            ):
+                return path
     return None
 
 
