@@ -66,6 +66,20 @@ def test_henan_status_on_2022_06_30() -> None:
     assert plan["tracked"] is False
 
 
+def test_days_left_counts_from_the_as_of_date_before_a_span_begins() -> None:
+    # an upcoming phase (and a plan not begun) gave its own length: 自评改进 2023-01…02 said 58 days left
+    [plan] = status_json(str(HENAN), "--as-of", "2022-06-30")
+    assert [(ph["name"], ph["state"], ph["days_left"]) for ph in plan["phases"]] == [
+        ("前期准备", "ended", 0), ("组织实施", "current", 184), ("自评改进", "upcoming", 243),
+        ("评估验收", "upcoming", 304)]  # fmt: skip
+    assert plan["next_phase"]["days_left"] == 243  # 2022-06-30 → 2023-02-28
+    [before] = status_json(str(HENAN), "--as-of", "2021-08-01")
+    assert (before["state"], before["days_left"]) == ("not-started", 637)  # → 2023-04-30, not 606 from 09-01
+    assert before["phases"][0]["days_left"] == 121  # → 2021-11-30
+    text = runner.invoke(app, ["plan", "status", str(HENAN), "--as-of", "2021-08-01", "--lang", "en"]).stdout
+    assert "days left" not in text  # the text still gives time left only once the plan has begun
+
+
 def test_plan_can_be_named_by_file_or_by_name() -> None:
     by_file = status_json(str(HENAN), "--as-of", "2022-06-30")
     by_name = status_json("henan-2021", "--catalog", str(SAMPLE), "--as-of", "2022-06-30")

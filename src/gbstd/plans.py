@@ -242,7 +242,7 @@ class PhaseProgress:
     index: int
     phase: Phase
     state: PhaseState
-    days_left: int  # days after as_of until the phase's last day (0 on its last day)
+    days_left: int  # days after as_of until the phase's last day (0 on its last day and after), begun or not
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.phase.name, "start": str(self.phase.start), "end": str(self.phase.end),
@@ -256,7 +256,8 @@ def _phase_progress(index: int, phase: Phase, as_of: dt.date) -> PhaseProgress:
         state = PhaseState.ENDED
     else:
         state = PhaseState.CURRENT
-    return PhaseProgress(index, phase, state, max(0, (phase.last_day - max(as_of, phase.first_day)).days))
+    # counted from as_of even before the phase begins: from its first day it was the phase's length instead
+    return PhaseProgress(index, phase, state, max(0, (phase.last_day - as_of).days))
 
 
 # --------------------------------------------------------------------------------------------- tasks
@@ -387,8 +388,8 @@ class PlanProgress:
 
     @property
     def days_left(self) -> int:
-        """Days after as_of until the plan's last day (0 once it has ended)."""
-        return max(0, (self.plan.last_day - max(self.as_of, self.plan.first_day)).days)
+        """Days after as_of until the plan's last day (0 once it has ended), also before it begins."""
+        return max(0, (self.plan.last_day - self.as_of).days)
 
     def tasks_in(self, state: TaskState) -> list[TaskProgress]:
         return [t for t in self.tasks if t.state is state]

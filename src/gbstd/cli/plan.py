@@ -63,7 +63,9 @@ def status(
 
     Targets count standards matching their filter published (or effective) within their window up to --as-of,
     both ends inclusive; a city standard (DB4103) counts toward its province (41); abolished ones don't.
-    JSON output is an array with one object per plan. Exit codes: 0 shown, 2 could not run (no such plan).
+    JSON output is an array with one object per plan; its days_left (the plan's and each phase's) is the days
+    from --as-of to that span's last day, whether it has begun or not (0 on its last day and after).
+    Exit codes: 0 shown, 2 could not run (no such plan).
 
     Examples:
 
