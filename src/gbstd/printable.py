@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, and the C1 controls (U+0080–U+009F: 8-bit CSI, OSC, …); and the
-# Unicode noncharacters (U+FDD0–U+FDEF, U+nFFFE/U+nFFFF), which no font draws (a chart warned of a missing
-# glyph on every one) and no XML holds: lint reports them (Y008), printing drops them.
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
-_UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NONCHARACTERS}]")
+# The Unicode noncharacters, as a regular expression's character-class body: U+FDD0–U+FDEF and U+nFFFE, U+nFFFF
+# in each of the 17 planes. No font draws them (a chart warned of a missing glyph for each) and no XML 1.0 holds
+# them; lint reports them (Y008, gbstd.catalog.invisible), printing drops them.
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF)
+                                           for plane in range(0, 0x110000, 0x10000))
+# C0 controls except tab and newline, DEL, and the C1 controls (U+0080–U+009F: 8-bit CSI, OSC, …); noncharacters.
+_UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{NONCHARACTERS}]")
 
 
 def printable(text: str) -> str:

@@ -19,15 +19,13 @@ from typing import Any
 from gbstd.catalog.yamlio import FileProblem, Locator, Positions
 from gbstd.findings import Loc
 from gbstd.i18n import Text
+from gbstd.printable import NONCHARACTERS
 
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls; zero-width and directional marks,
 # embeddings, overrides and isolates; word joiner and invisible operators; a byte-order mark inside the text.
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-# The noncharacters: U+FDD0-U+FDEF and U+nFFFE, U+nFFFF in each of the 17 planes (XML 1.0 has none of them).
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF)
-                                            for plane in range(0, 0x110000, 0x10000))
-NONCHARACTER = re.compile(f"[{_NONCHARACTERS}]")
-_INVISIBLE = _CONTROL + _NONCHARACTERS
+NONCHARACTER = re.compile(f"[{NONCHARACTERS}]")  # (XML 1.0 has none of them)
+_INVISIBLE = _CONTROL + NONCHARACTERS
 INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 # What a text must hold for a value to hold one: an escape, or such a character as it is (most files: neither).
 _SUSPECT = re.compile(f"[\\\\{_INVISIBLE}]")

@@ -158,9 +158,9 @@ def _footer(paragraph: Paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
 _PROPERTY_LIMIT = 255
 
 
-# What XML 1.0 has no character for besides the controls: the noncharacters U+FFFE and U+FFFF (valid in YAML,
-# so in notes and records) and lone surrogates; lxml refuses a whole string for one of them.
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 has no character for beyond what printable() drops (the controls and the noncharacters, valid
+# in YAML and so in notes and records): lone surrogates; lxml refuses a whole string for one of them.
+_NOT_XML = re.compile("[\ud800-\udfff]")
 
 
 def _xml_text(text: str) -> str:
