@@ -327,3 +327,68 @@ def test_standard_output_is_refused_for_a_site(make_catalog: CatalogFactory, tmp
     english = runner.invoke(app, ["report", "site", str(root), "--output", "-", "--lang", "en"])
     assert english.exit_code == 2 and "cannot be written to standard output" in english.output
     assert not (tmp_path / "-").exists()
+
+
+def test_the_current_directory_is_updated_in_place(make_catalog: CatalogFactory, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # `-o .` staged the site inside "." and renamed "." aside: "Device or resource busy", exit 2, nothing written
+    root, out = make_catalog(FIXTURE), tmp_path / "site"
+    out.mkdir()
+    inode = out.stat().st_ino
+    monkeypatch.chdir(out)
+    result = runner.invoke(app, ["report", "site", str(root), "-o", ".", "--as-of", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    assert len(list((out / "standards").glob("*.html"))) == 10 and (out / "index.html").is_file()
+    (out / "mine.txt").write_text("我的说明\n", encoding="utf-8")
+    (root / "records" / "GB-T-90001-2023.yaml").unlink()
+    again = runner.invoke(app, ["report", "site", str(root), "-o", ".", "--as-of", "2026-01-01"])
+    assert again.exit_code == 0, again.output
+    # the shell's directory is the site: not one renamed aside and removed under it
+    assert out.stat().st_ino == inode and Path.cwd().samefile(out)
+    assert not (out / "standards" / "GB-T-90001-2023.html").exists()  # the page of a record gone, gone too
+    assert len(list((out / "standards").glob("*.html"))) == 9
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "我的说明\n" and "mine.txt" in again.output
+    assert sorted(p.name for p in out.iterdir()) == [".gbstd-site", "assets", "index.html", "mine.txt", "standards"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog", "site"]  # no staging directory left beside
+
+
+def test_a_mount_point_is_updated_in_place(make_catalog: CatalogFactory, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # a mount point cannot be renamed (EBUSY): `-o /srv/www/standards` on its own volume failed so
+    import gbstd.catalog.atomic as atomic
+
+    root, out = make_catalog(FIXTURE), tmp_path / "site"
+    build(root, out)
+    inode = out.stat().st_ino
+    (out / "standards" / "DB32-T-9003-2023.html").write_text("<p>手工修改</p>\n", encoding="utf-8")
+    real_ismount = atomic.os.path.ismount
+    monkeypatch.setattr(atomic.os.path, "ismount", lambda path: Path(path) == out or real_ismount(path))
+    output = build(root, out)
+    assert out.stat().st_ino == inode
+    assert "standards/DB32-T-9003-2023~kept.html" in output
+    assert "手工修改" in (out / "standards" / "DB32-T-9003-2023~kept.html").read_text(encoding="utf-8")
+    assert "手工修改" not in (out / "standards" / "DB32-T-9003-2023.html").read_text(encoding="utf-8")
+    assert not [p for p in out.iterdir() if p.name.startswith(".gbstd-stage.")]
+
+
+def test_a_directory_the_rename_fails_on_is_updated_in_place(make_catalog: CatalogFactory, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # a bind mount on the same file system is no mount point to os.path.ismount, and its rename fails all the same
+    import errno
+
+    import gbstd.catalog.atomic as atomic
+
+    root, out = make_catalog(FIXTURE), tmp_path / "site"
+    build(root, out)
+    (root / "records" / "GB-T-90001-2023.yaml").unlink()
+    real_replace = atomic.os.replace
+
+    def replace(source: object, target: object) -> None:
+        if Path(str(source)) == out:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(source))
+        real_replace(source, target)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    build(root, out)
+    assert len(list((out / "standards").glob("*.html"))) == 9
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog", "site"]

@@ -317,6 +317,15 @@ def _copy_span(span: Span, out: BinaryIO) -> None:
         left -= copied
 
 
+# The staging directory of a directory updated in place is made inside it, under this name: never part of the
+# new contents (a stopped run's leftover is removed by the next run's update).
+IN_PLACE_STAGE = ".gbstd-stage."
+
+# A rename of the old directory failing so means it cannot be moved, not that it cannot be written: a mount
+# point (EBUSY; EXDEV for a bind mount), a directory in a sticky /tmp that another user owns (EPERM, EACCES).
+_UNMOVABLE = frozenset({errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES})
+
+
 @contextmanager
 def replace_directory(target: Path) -> Iterator[Path]:
     """Build a directory's new contents in a temporary directory beside ``target``, then swap it in whole.
@@ -326,9 +335,23 @@ def replace_directory(target: Path) -> Iterator[Path]:
     new one (or, between the two renames, none), never half of either. When the block fails, the temporary
     directory is removed and ``target`` is left as it was. A ``target`` that is a symlink keeps it: the
     directory it points at is the one replaced.
+
+    A directory that cannot or must not be renamed is updated in place instead (:func:`_install`), once the
+    block succeeded: the current directory (``-o .``: a renamed one would leave the shell in a removed
+    directory, and ``.`` cannot be renamed at all), a mount point, one whose parent is read-only, or one the
+    rename fails on with :data:`_UNMOVABLE`. Its staging directory is then made inside it.
     """
+    target = Path(os.path.abspath(target))  # "." and ".." have no name to stage beside, nor a parent
     if target.is_symlink():
         target = target.resolve()
+    if target.is_dir() and not _movable(target):
+        stage = Path(tempfile.mkdtemp(prefix=IN_PLACE_STAGE, suffix=".tmp", dir=target))
+        try:
+            yield stage
+            _install(stage, target)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
@@ -336,15 +359,88 @@ def replace_directory(target: Path) -> Iterator[Path]:
         os.chmod(stage, target.stat().st_mode & 0o777 if target.is_dir() else 0o755)
         if target.exists():
             old = stage.with_name(stage.name + ".old")
-            os.replace(target, old)
             try:
-                os.replace(stage, target)
-            except BaseException:
-                os.replace(old, target)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
+                os.replace(target, old)
+            except OSError as exc:
+                if exc.errno not in _UNMOVABLE or not target.is_dir():
+                    raise
+                _install(stage, target)
+                old = None
+            if old is not None:
+                try:
+                    os.replace(stage, target)
+                except BaseException:
+                    os.replace(old, target)
+                    raise
+                shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(stage, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)  # gone already once renamed into place
+
+
+def _movable(target: Path) -> bool:
+    """Whether ``target`` (an existing directory, absolute) can be renamed aside and replaced by another."""
+    if os.path.ismount(target) or not os.access(target.parent, os.W_OK):
+        return False
+    cwd = Path(os.path.realpath(os.getcwd()))
+    return not cwd.is_relative_to(os.path.realpath(target))
+
+
+def _install(stage: Path, target: Path) -> None:
+    """Make the directory ``target`` hold what ``stage`` holds, in place: each file renamed into its place (a
+    reader sees the old file or the new one, never half of one), then every entry the stage does not hold
+    removed. ``stage`` may be inside ``target`` (it is not part of the new contents) or beside it."""
+    wanted: set[Path] = set()
+    for dirpath, dirnames, filenames in os.walk(stage):
+        here = Path(dirpath)
+        into = target / here.relative_to(stage)
+        for name in [name for name in dirnames if (here / name).is_symlink()]:  # a link is moved as a link
+            dirnames.remove(name)
+            filenames.append(name)
+        for name in dirnames:
+            place = into / name
+            if place.is_symlink() or (place.exists() and not place.is_dir()):
+                place.unlink()
+            place.mkdir(exist_ok=True)
+            wanted.add(place)
+        for name in filenames:
+            place = into / name
+            if place.is_dir() and not place.is_symlink():
+                shutil.rmtree(place)
+            _move(here / name, place)
+            wanted.add(place)
+    unwanted: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(target):
+        here = Path(dirpath)
+        if here == target:  # the stage is not the directory's, nor a stopped run's leftover stage
+            dirnames[:] = [name for name in dirnames if not name.startswith(IN_PLACE_STAGE)]
+        unwanted.extend(here / name for name in [*dirnames, *filenames] if here / name not in wanted)
+        dirnames[:] = [name for name in dirnames if here / name in wanted]  # an unwanted one goes whole
+    for path in unwanted:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    for leftover in target.glob(f"{IN_PLACE_STAGE}*.tmp"):
+        if leftover != stage and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _move(source: Path, place: Path) -> None:
+    """Rename ``source`` over ``place``; across file systems (a stage beside a mount point), copy it to a
+    temporary name beside ``place`` first and rename that."""
+    try:
+        os.replace(source, place)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    tmp = place.with_name(f".{place.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        shutil.copy2(source, tmp, follow_symlinks=False)
+        os.replace(tmp, place)
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise

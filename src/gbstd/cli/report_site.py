@@ -50,7 +50,8 @@ def site(
     catalog's own `templates/site/`).
 
     The output directory is replaced whole once every page is written (a failure leaves the old site as it
-    was), so it must be missing, empty, or a site gbstd wrote before; files someone added to that site or
+    was; the current directory, `-o .`, or a mount point is updated in place, file by file, once every page
+    is written), so it must be missing, empty, or a site gbstd wrote before; files someone added to that site or
     edited since are kept, and named (an edited page as NAME~kept.html beside the new one). Two records whose
     page names collide
     each keep a page; the command names them. Templates and assets overridden in the catalog must be regular

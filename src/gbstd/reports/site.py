@@ -7,7 +7,9 @@ Review state and likely duplicates come from the same sources as the bulletin (:
 
 Templates see the pages as plain view data (:mod:`gbstd.reports.view`), never the record objects. The site is
 written into a temporary directory beside the target and swapped in whole when complete
-(:func:`gbstd.catalog.atomic.replace_directory`), so a failure leaves the previous site as it was. Page names
+(:func:`gbstd.catalog.atomic.replace_directory`), so a failure leaves the previous site as it was; a directory
+that cannot be swapped (the current directory, a mount point) is updated in place, file by file, once the new
+site is complete. Page names
 come from the codes; two records whose names would collide (``GB/T-41568-2022`` and ``GB/T 41568-2022``, or
 any two that differ only in case) each keep a page: the one with a valid code (then the first by file) gets
 the plain name, the others a stable name with a hash of their file (``GB-T-41568-2022~3f2a9c1d.html``), and
@@ -36,7 +38,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from gbstd.catalog.atomic import replace_directory
+from gbstd.catalog.atomic import IN_PLACE_STAGE, replace_directory
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.references import resolve_reference
@@ -548,6 +550,8 @@ def _keep_foreign(out_dir: Path, stage: Path) -> tuple[list[str], list[tuple[str
     clashing: list[str] = []
     for path in sorted(top.rglob("*")):
         rel = path.relative_to(top).as_posix()
+        if rel.startswith(IN_PLACE_STAGE):  # the new site's stage, when written in place, or a stopped run's
+            continue
         if rel == SITE_MARKER or (path.is_dir() and not path.is_symlink()) or _made_by_gbstd(path, rel, manifest):
             continue
         if os.path.lexists(stage / rel):  # the new site writes this name: the file is set aside below
