@@ -183,3 +183,36 @@ def test_an_empty_output_path_is_refused_naming_the_option(make_catalog: Catalog
         assert result.exit_code == 2, result.output
         assert said in result.output and len(result.output.splitlines()) == 1, result.output
     assert list(work.iterdir()) == []  # nothing written into the current directory
+
+
+@pytest.mark.parametrize("named", [".", "..", "out"])
+@pytest.mark.parametrize("command", [
+    ["report", "catalog", "{root}", "-f", "csv"],
+    ["report", "catalog", "{root}", "-f", "xlsx"],
+    ["report", "bulletin", "{root}", "--period", "2023H2", "--as-of", AS_OF],
+])
+def test_a_file_output_that_is_a_directory_is_said_so(make_catalog: CatalogFactory, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch, command: list[str],
+                                                      named: str) -> None:
+    # `report catalog -o .` renamed its temporary file over ".": "cannot write .: Device or resource busy"
+    root = make_catalog(FILES)
+    work = tmp_path / "work"
+    (work / "out").mkdir(parents=True)
+    monkeypatch.chdir(work)
+    args = [str(root) if part == "{root}" else part for part in command]
+    result = runner.invoke(app, [*args, "-o", named, "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert f"the output path is a directory: {named}" in result.output and len(result.output.splitlines()) == 1
+    assert sorted(p.name for p in work.iterdir()) == ["out"] and not list((work / "out").iterdir())
+
+
+def test_write_output_refuses_a_directory_by_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # every writer of a named output (the diagram too) goes through it: "." was EBUSY, not "a directory"
+    from gbstd.catalog.atomic import unwritable_reason, write_output
+
+    monkeypatch.chdir(tmp_path)
+    for named in (".", ".."):
+        with pytest.raises(IsADirectoryError) as caught:
+            write_output(Path(named), "x\n")
+        assert unwritable_reason(caught.value, named).en == f"{named} is a directory"
+    assert list(tmp_path.iterdir()) == []

@@ -62,7 +62,8 @@ def write_output(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
     """Write a file the user named for a command's output (``-o``): replaced atomically when it is a regular
     file or new, and through a symbolic link (the link stays, its target is replaced); written into when it is
     a character device or a pipe with a reader (``/dev/stdout``, ``/dev/null``, a shell's process substitution),
-    since renaming over one would put a regular file in its place — as root, even over ``/dev/null``. A pipe
+    since renaming over one would put a regular file in its place — as root, even over ``/dev/null``. A
+    directory is IsADirectoryError (not the rename's EBUSY when it is ``.``). A pipe
     nothing reads (within :data:`PIPE_READER_WAIT`), a block device or a socket is refused
     (:class:`NotAnOutput`): the write would wait forever, overwrite a disk, or fail."""
     payload = data.encode(encoding) if isinstance(data, str) else data
@@ -70,7 +71,9 @@ def write_output(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
         mode = os.stat(path).st_mode  # of what a link leads to
     except OSError:
         mode = None
-    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+    if mode is not None and stat.S_ISDIR(mode):  # renaming a file over it: EISDIR, or EBUSY for "." and ".."
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if mode is not None and not stat.S_ISREG(mode):
         with _opened_for_output(path, mode) as handle:
             handle.write(payload)
         return

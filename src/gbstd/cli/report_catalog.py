@@ -86,6 +86,8 @@ def catalog(
     output = output_path(output_option, language)
     if output is not None and str(output) == "-":  # as most tools read it: standard output, not a file named "-"
         output = None
+    if output is not None and output.is_dir():  # before the catalog's load; `-o .` said "resource busy"
+        fail(Text(f"输出路径是目录：{output}", f"the output path is a directory: {output}"), language)
     chosen = choose_format(output_format, output, _SUFFIXES, TableFormat.md, language)
     if chosen is TableFormat.xlsx and output is None:
         fail(Text("XLSX 须写入文件：加 -o 文件名.xlsx", "XLSX needs a file: add -o NAME.xlsx"), language)
