@@ -11,7 +11,7 @@ import pytest
 
 from gbstd.cli.app import app
 from tests.conftest import CatalogFactory, record
-from tests.issue21_support import REPO, SAMPLE, invoke, runner
+from tests.issue21_support import REPO, SAMPLE, copy_sample, invoke, runner, snapshot
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -67,6 +67,55 @@ def test_init_refuses_an_empty_directory_name(tmp_path: Path, monkeypatch: pytes
     code, _, err = invoke("init", "")
     assert code == 2 and "目录名不能为空" in err
     assert list(tmp_path.iterdir()) == []
+
+
+# An empty path argument was a Path("") — "." — and the command worked on the current directory unasked:
+# `lint -C "$DIR"` with DIR unset checked whatever catalog the shell was in, `import t.csv --into ''` wrote
+# records into it. Each is refused naming what was empty, one line, exit 2, nothing written.
+CODE = "GB/T 41568-2022"
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["import", ""], "FILE"),
+    (["import", "{table}", "--into", ""], "--into/-C"),
+    (["import", "{table}", "-C", ""], "--into/-C"),
+    (["new", "GB/T 99999-2024", "-t", "测试", "-m", "101", "--into", ""], "--into/-C"),
+    (["lint", ""], "PATH"),
+    (["lint", "-C", ""], "-C/--catalog"),
+    (["lint", ".", ""], "PATH"),
+    (["lint", "--cache-dir", ""], "--cache-dir"),
+    (["fmt", ""], "PATH"),
+    (["fmt", "-C", ""], "-C/--catalog"),
+    (["dupes", "-C", ""], "-C/--catalog"),
+    (["system", ""], "PATH"),
+    (["pipeline", "-C", ""], "-C/--catalog"),
+    (["review", ""], "PATH"),
+    (["review", "-C", ""], "-C/--catalog"),
+    (["review", "add", CODE, "-C", "", "--date", "2026-01-05", "--conclusion", "继续有效", "--by", "局"], "-C/--catalog"),
+    (["review", "-C", "", "add", CODE, "--date", "2026-01-05", "--conclusion", "继续有效", "--by", "局"], "-C/--catalog"),
+    (["plan", "status", ""], "PLAN"),
+    (["plan", "status", "-C", ""], "-C/--catalog"),
+    (["history", CODE, ""], "PATH"),
+    (["changes", "", "--since", "HEAD"], "PATH"),
+    (["federation", "status", "-C", ""], "-C/--catalog"),
+    (["report", "catalog", "", "-f", "csv"], "PATH"),
+    (["report", "bulletin", "-C", "", "-p", "2024H1", "--as-of", AS_OF], "-C/--catalog"),
+    (["report", "bulletin", "-p", "2024H1", "--notes", "", "--as-of", AS_OF], "--notes"),
+    (["report", "site", "", "-o", "{site}"], "PATH"),
+])
+def test_an_empty_path_is_refused_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+                                            named: str) -> None:
+    root = copy_sample(tmp_path)
+    table = tmp_path / "t.csv"
+    table.write_text("标准号,标准名称,标准层级,状态,体系编号\nGB/T 99998-2024,测试,国家标准,现行,101\n", encoding="utf-8")
+    monkeypatch.chdir(root)  # the catalog an empty path was read as
+    before = snapshot(root)
+    args = [a.replace("{table}", str(table)).replace("{site}", str(tmp_path / "site")) for a in args]
+    for lang, said in (("zh", f"{named} 为空"), ("en", f"{named} is empty")):
+        code, out, err = invoke(*args, "--lang", lang)
+        assert code == 2, (out, err)
+        assert said in err and len(err.splitlines()) == 1 and out == "", err
+    assert snapshot(root) == before and not (tmp_path / "site").exists()
 
 
 # --- item 13: status words, undated codes, import DIR --------------------------------------------------------

@@ -55,14 +55,16 @@ AsOfOption = Annotated[
 # -C), meaning the same: the catalog directory or any path inside it. Commands whose positional is something
 # else (review add CODE, import FILE, new CODE, plan status PLAN) take -C only.
 _CATALOG_HELP = "标准目录 the catalog directory or any path inside it (default: .)"
-CatalogArgument = Annotated[Path | None, typer.Argument(
+# Text, not ``Path``: typer's ``Path`` turns an empty argument into ``.`` before a command sees it, and an empty
+# path is refused (:func:`input_path`), never read as the current directory.
+CatalogArgument = Annotated[str | None, typer.Argument(
     metavar="PATH", show_default=False, help=f"{_CATALOG_HELP}; the same as -C PATH",
 )]
-CatalogPathsArgument = Annotated[list[Path] | None, typer.Argument(
+CatalogPathsArgument = Annotated[list[str] | None, typer.Argument(
     metavar="PATH", show_default=False,
     help="目录或其中的文件 the catalog directory or files in it (default: .); -C PATH is the same",
 )]
-CatalogOption = Annotated[Path | None, typer.Option(
+CatalogOption = Annotated[str | None, typer.Option(
     "--catalog", "-C", metavar="PATH", show_default=False, help=f"{_CATALOG_HELP}; the same as the positional PATH",
 )]
 
@@ -80,22 +82,39 @@ def _same_path(a: Path, b: Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
-def named_catalog(positional: Path | None, option: Path | None, lang: Lang) -> Path:
+def input_path(value: str | None, lang: Lang, option: str, *, file: bool = False) -> Path | None:
+    """The path an argument or option names for a command to read or work in (``-C``, ``PATH``, ``--into``;
+    with ``file``, a file to read: ``FILE``, ``--notes``). An empty one (``-C "$DIR"`` with ``DIR`` unset) is
+    refused naming it, one line, exit 2: as a ``Path`` it is ``.``, and the command would quietly work on the
+    current directory instead. As :func:`output_path`, the options take text for this."""
+    if value is None:
+        return None
+    if not value and file:
+        fail(Text(f"{option} 为空：请给出要读取的文件", f"{option} is empty: give it the file to read"), lang)
+    if not value:
+        fail(Text(f"{option} 为空：请给出路径（当前目录请写 .）",
+                  f"{option} is empty: give it a path (. for the current directory)"), lang)
+    return Path(value)
+
+
+def named_catalog(positional: str | None, option: str | None, lang: Lang) -> Path:
     """The catalog a command works on: the positional PATH or ``-C PATH`` (default ``.``); both given and
-    different is an error (exit 2), since one of them would be silently ignored."""
-    if positional is not None and option is not None and not _same_path(positional, option):
-        fail(Text(f"目录给了两次且不一致：{positional} 与 -C {option}",
-                  f"the catalog is named twice, differently: {positional} and -C {option}"), lang)
-    return positional or option or Path(".")
+    different is an error (exit 2), since one of them would be silently ignored. Either one empty is refused
+    (:func:`input_path`)."""
+    first, second = input_path(positional, lang, "PATH"), input_path(option, lang, "-C/--catalog")
+    if first is not None and second is not None and not _same_path(first, second):
+        fail(Text(f"目录给了两次且不一致：{first} 与 -C {second}",
+                  f"the catalog is named twice, differently: {first} and -C {second}"), lang)
+    return first or second or Path(".")
 
 
-def named_catalogs(positionals: list[Path] | None, option: Path | None, lang: Lang) -> list[Path]:
+def named_catalogs(positionals: list[str] | None, option: str | None, lang: Lang) -> list[Path]:
     """Like :func:`named_catalog` for commands that take several paths (``lint``, ``fmt``)."""
     if option is not None:
-        for positional in positionals or []:
+        for positional in positionals or [None]:
             named_catalog(positional, option, lang)
-        return [option]
-    return list(positionals or [Path(".")])
+        return [Path(option)]
+    return [named_catalog(positional, None, lang) for positional in positionals or [None]]
 
 
 class CatalogGroup(TyperGroup):

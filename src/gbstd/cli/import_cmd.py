@@ -18,6 +18,7 @@ from gbstd.cli.common import (
     LangOption,
     fail,
     fail_unwritable,
+    input_path,
     load_catalog_or_fail,
     parse_as_of,
     progress_bar,
@@ -30,15 +31,15 @@ from gbstd.tabular.readers import TableError, read_table
 
 def import_(
     file: Annotated[
-        Path, typer.Argument(help="标准体系明细表 the spreadsheet: .xlsx or .csv", metavar="FILE")
+        str, typer.Argument(help="标准体系明细表 the spreadsheet: .xlsx or .csv", metavar="FILE")
     ],
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="工作表名称 sheet to read (default: the first).")
     ] = None,
-    into: Annotated[Path, typer.Option(
+    into: Annotated[str, typer.Option(
         "--into", "--catalog", "-C", metavar="PATH",
         help="导入到哪个标准目录 catalog to import into (default: .); -C as for every command.",
-    )] = Path("."),
+    )] = ".",
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="只报告将做什么，不写文件 report what would happen; write nothing."),
@@ -99,11 +100,13 @@ def import_(
         gbstd import table.xlsx --sheet 2024 --update --lang en
     """
     language = lang.value
+    table_path = input_path(file, language, "FILE", file=True) or Path(file)
+    catalog_path = input_path(into, language, "--into/-C") or Path(".")
     day = parse_as_of(as_of, language)
-    root = Path(into)  # the catalog's root once it is loaded: the files written are named from it
+    root = catalog_path  # the catalog's root once it is loaded: the files written are named from it
     try:
-        table = read_table(file, sheet)
-        catalog = load_catalog_or_fail(into, language)
+        table = read_table(table_path, sheet)
+        catalog = load_catalog_or_fail(catalog_path, language)
         root = catalog.root
         with progress_bar("导入" if language == "zh" else "importing", total=2 * len(table.rows)) as bar:
             report = import_table(
@@ -121,8 +124,8 @@ def import_(
     except (TableError, CatalogError) as exc:
         fail(exc.text, language)
     except OSError as exc:  # the files are written together: each one whole, and those put in place are named
-        fail_unwritable(exc.filename or into, exc, language, written_before(exc, root))
-    _print(report, file, language, quiet)
+        fail_unwritable(exc.filename or catalog_path, exc, language, written_before(exc, root))
+    _print(report, table_path, language, quiet)
     if report.rejected or report.held:
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -34,6 +34,7 @@ from gbstd.cli.common import (
     MemberOption,
     fail,
     fail_if_missing,
+    input_path,
     named_catalogs,
     parse_as_of,
     progress_bar,
@@ -100,7 +101,7 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="警告也算失败 warnings fail too.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="显示内部错误详情 show details of internal errors.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不读写缓存 neither read nor write the cache (GBSTD_NO_CACHE=1: for every command).")] = False,
-    cache_dir: Annotated[Path | None, typer.Option(
+    cache_dir: Annotated[str | None, typer.Option(
         "--cache-dir", metavar="DIR",
         help="缓存目录 cache directory (default: [catalog] cache_dir, which must be inside the catalog; "
         "only this option may put it elsewhere).",
@@ -146,9 +147,9 @@ def lint(
 
 
 def _lint(
-    paths: list[Path] | None, catalog_option: Path | None, output_format: Format | None, changed_since: str | None,
+    paths: list[str] | None, catalog_option: str | None, output_format: Format | None, changed_since: str | None,
     as_of: str | None, lang: LangChoice, select: list[str] | None, ignore: list[str] | None, strict: bool,
-    debug: bool, no_cache: bool, cache_dir: Path | None, jobs: int | None, member: list[str] | None,
+    debug: bool, no_cache: bool, cache_dir: str | None, jobs: int | None, member: list[str] | None,
     allow_missing: bool,
 ) -> None:
     language = lang.value
@@ -163,12 +164,13 @@ def _lint(
         config = load_config(root)
     except CatalogError as exc:
         fail(exc.text, language)
-    if cache_dir is not None:
-        if use_cache and (problem := named_directory_problem(cache_dir)) is not None:
+    named_cache = input_path(cache_dir, language, "--cache-dir")
+    if named_cache is not None:
+        if use_cache and (problem := named_directory_problem(named_cache)) is not None:
             # the cache the user named is used or said not to be usable: never left out without a word
             fail(Text(f"无法使用缓存目录（--cache-dir）：{problem.zh}", f"cannot use the cache directory (--cache-dir): "
                       f"{problem.en}"), language)
-        config = with_cache_dir(config, cache_dir)
+        config = with_cache_dir(config, named_cache)
     roots = {p.resolve() for p in targets}
     config_lint = config.lint
     selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))

@@ -12,7 +12,7 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.holders import load_holders
 from gbstd.catalog.newrecord import CodeTooLong
-from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, parse_as_of
+from gbstd.cli.common import AsOfOption, LangChoice, LangOption, fail, input_path, parse_as_of
 from gbstd.i18n import Lang, Text
 from gbstd.model.standard import Status, parse_status
 from gbstd.rules.recheck import entry_checker
@@ -42,9 +42,9 @@ def new(
         ),
     ] = None,
     into: Annotated[
-        Path, typer.Option("--into", "--catalog", "-C", metavar="PATH",
+        str, typer.Option("--into", "--catalog", "-C", metavar="PATH",
                            help="标准目录 catalog (default: the one holding .); -C as for every command.")
-    ] = Path("."),
+    ] = ".",
     as_of: AsOfOption = None,
     lang: LangOption = LangChoice.zh,
 ) -> None:
@@ -62,6 +62,7 @@ def new(
         gbstd new "GB/T 41568-2022" -t "机关事务管理 术语" --published 2022-04-15 --effective 2022-04-15
     """
     language = lang.value
+    catalog_path = input_path(into, language, "--into/-C") or Path(".")
     day = parse_as_of(as_of, language)
     dates = {}
     for name, value in (("published", published), ("effective", effective), ("abolished", abolished)):
@@ -73,7 +74,7 @@ def new(
         fail(Text("--title 不能为空", "--title must not be empty"), language)
     status = _status(status, language)
     try:
-        root = find_root(into)
+        root = find_root(catalog_path)
         config = load_config(root)
         catalog = load_holders(root, [code])  # the system, and the records holding this code
         module, known = _module(catalog, module, language)

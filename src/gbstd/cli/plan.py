@@ -18,6 +18,7 @@ from gbstd.cli.common import (
     LangChoice,
     LangOption,
     fail,
+    input_path,
     named_catalog,
     note_unread,
     parse_as_of,
@@ -77,11 +78,12 @@ def status(
     """
     language: Lang = lang.value
     day = parse_as_of(as_of, language)
-    as_path = Path(plan) if plan is not None else None
+    as_path = input_path(plan, language, "PLAN")
+    catalog_path = input_path(catalog_dir, language, "-C/--catalog")
     if as_path is not None and as_path.is_dir():  # PLAN names the catalog: the same as -C
-        start = named_catalog(as_path, catalog_dir, language)
+        start = named_catalog(plan, catalog_dir, language)
     else:
-        start = as_path if as_path is not None and as_path.exists() else catalog_dir or Path(".")
+        start = as_path if as_path is not None and as_path.exists() else catalog_path or Path(".")
     try:
         catalog = load_catalog_cached(start)
     except CatalogError as exc:

@@ -24,6 +24,7 @@ from gbstd.cli.common import (
     detection_line,
     fail,
     fail_unwritable,
+    input_path,
     load_union_or_fail,
     named_catalog,
     note_repeated,
@@ -65,7 +66,7 @@ def bulletin(
     period: Annotated[str | None, typer.Option("--period", "-p", help="报告期 2023H1 (上半年), 2023H2 (下半年) or 2023 (全年).")] = None,
     date_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="起始日期 first day (instead of, or narrowing, --period).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="截止日期 last day.")] = None,
-    notes: Annotated[Path | None, typer.Option("--notes", help="通报素材 notes YAML (default: CATALOG/notes/PERIOD.yaml if present).")] = None,
+    notes_option: Annotated[str | None, typer.Option("--notes", help="通报素材 notes YAML (default: CATALOG/notes/PERIOD.yaml if present).")] = None,
     output_format: Annotated[BulletinFormat | None, typer.Option("--format", "-f", help="输出格式 md, html, docx (GB/T 9704 layout) or json (figures); default: from the -o extension, else md.")] = None,
     output_option: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="输出文件 file to write (default: bulletin-PERIOD.FORMAT, e.g. bulletin-2024H1.md).")] = None,
     changes_since: Annotated[str | None, typer.Option("--changes-since", metavar="REF", help="附件“本期目录变化”：与 git 修订 REF 相比的目录变化 append what changed in the catalog since git revision REF (needs a git repository).")] = None,
@@ -111,6 +112,7 @@ def bulletin(
     if output is not None and str(output) == "-":
         fail(Text("通报连同图表写入文件，-o 须给出文件名（如 -o bulletin.md）",
                   "a bulletin is written to a file, with its charts: give -o a file name (e.g. -o bulletin.md)"), language)
+    notes = input_path(notes_option, language, "--notes", file=True)
     if notes is not None and (problem := named_file_problem(notes)) is not None:  # before the catalog's load
         fail(Text(f"--notes：{problem.zh}", f"--notes: {problem.en}"), language)
     target = output or Path(f"bulletin-{chosen.key}.{fmt}")

@@ -355,11 +355,14 @@ def add(
 
         gbstd review add GB/T41568-2022 --date 2025-04-10 --conclusion revise --by 国管局 --note "通知文号"
     """
-    if catalog_path is None and ctx.parent is not None:  # `review -C OTHER add …` or `review OTHER add …`
-        catalog_path = ctx.parent.params.get("catalog_option") or ctx.parent.params.get("catalog_path")
     as_of = _from_parent(ctx, "as_of", as_of)  # type: ignore[assignment]
     lang = LangChoice(_from_parent(ctx, "lang", lang))
     language = lang.value
+    if catalog_path is None and ctx.parent is not None:  # `review -C OTHER add …` or `review OTHER add …`
+        named = named_catalog(ctx.parent.params.get("catalog_path"), ctx.parent.params.get("catalog_option"),
+                              language)
+    else:
+        named = named_catalog(None, catalog_path, language)
     day = parse_as_of(as_of, language)
     for option, value in (("--by", by), ("--note", note)):  # typed on a GBK terminal under a UTF-8 locale
         if value and has_undecodable(value):
@@ -370,7 +373,7 @@ def add(
                                   illustrative=illustrative)
     except CatalogError as exc:
         fail(exc.text, language)
-    catalog = load_holders_or_fail(catalog_path or Path("."), language, [code], show=False)
+    catalog = load_holders_or_fail(named, language, [code], show=False)
     try:
         record = add_review(catalog, code, entry, as_of=day, allow_reformat=reformat)
     except CatalogError as exc:
