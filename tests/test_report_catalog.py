@@ -269,3 +269,35 @@ def test_the_xlsx_bar_says_saving_while_the_workbook_is_compressed(
     rows = load_workbook(out).active.max_row - 1
     assert rows > 0 and at_close == [[("保存 XLSX saving", None, 0)]]
 
+
+
+def test_two_xlsx_exports_of_the_same_catalog_are_the_same_bytes(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """XlsxWriter stamped the time of writing into docProps/core.xml: two exports a second apart differed."""
+    import xlsxwriter.core
+
+    class AnyDatetime(type):  # the writer checks a date it is given is a datetime: every one still is
+        def __instancecheck__(cls, instance: object) -> bool:
+            return isinstance(instance, dt.datetime)
+
+    class Clock(dt.datetime, metaclass=AnyDatetime):
+        ticks = 0
+
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Clock:  # a second later on every call
+            cls.ticks += 1
+            return cls(2030, 1, 1, 12, 0, cls.ticks, tzinfo=tz)
+
+    monkeypatch.setattr(xlsxwriter.core, "datetime", Clock)
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert invoke("report", "catalog", str(SAMPLE), "-o", str(first))[0] == 0
+    assert invoke("report", "catalog", str(SAMPLE), "-o", str(second))[0] == 0
+    assert first.read_bytes() == second.read_bytes()
+    # dated by the catalog: the latest day its table holds
+    from gbstd.tabular.writers import build_table
+
+    days = [v for row in build_table(load_catalog(SAMPLE).records).rows for v in row if isinstance(v, dt.date)]
+    with zipfile.ZipFile(first) as package:
+        core = package.read("docProps/core.xml").decode("utf-8")
+    assert f">{max(days).isoformat()}T00:00:00Z</dcterms:created>" in core
+    assert f">{max(days).isoformat()}T00:00:00Z</dcterms:modified>" in core

@@ -125,6 +125,11 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# The workbook's date is within these: a table with no date at all is dated by the first, as the zip entries.
+_EARLIEST_FILE_DAY = dt.date(1980, 1, 1)
+_LATEST_FILE_DAY = dt.date(9999, 12, 31)
+
+
 def write_xlsx(table: CatalogTable, lang: Lang = "zh", progress: Callable[[int], None] | None = None) -> bytes:
     """An XLSX workbook: bold shaded header, frozen below the header, auto-filter, fitted column widths.
 
@@ -133,22 +138,29 @@ def write_xlsx(table: CatalogTable, lang: Lang = "zh", progress: Callable[[int],
     styling and serialising cell objects (10 000 rows: 2.25 s; XlsxWriter 0.52 s). A text is written as a
     string, never as a formula (it is neutralised too, for tools that re-read it as CSV); a text longer than
     a cell holds (32 767 characters) is cut there and ends in "…", as Excel would otherwise refuse the file.
-    ``progress`` hears of the rows written, a thousand at a time (100 000 rows take seconds)."""
+    ``progress`` hears of the rows written, a thousand at a time (100 000 rows take seconds).
+
+    The same table is the same bytes: the workbook is dated by the latest day the table holds (a standard
+    published, effective, abolished or reviewed), not by the clock, which XlsxWriter stamps into
+    ``docProps/core.xml`` otherwise (its zip entries carry a fixed date already)."""
     import xlsxwriter  # imported here: only XLSX users pay for it
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     sheet = book.add_worksheet(SHEET_TITLE[lang])
     widths = [_display_width(h) for h in table.headers]
+    latest = _EARLIEST_FILE_DAY
     for row in table.rows:
         for index, value in enumerate(row):
             if value is not None:
-                width = (
-                    10
-                    if isinstance(value, dt.date)
-                    else max(map(_display_width, _text(value).splitlines() or [""]))
-                )
+                if isinstance(value, dt.date):
+                    width = 10
+                    latest = max(latest, value.date() if isinstance(value, dt.datetime) else value)
+                else:
+                    width = max(map(_display_width, _text(value).splitlines() or [""]))
                 widths[index] = max(widths[index], width)
+    # created and modified both: a four-digit year, as the properties' W3CDTF dates need
+    book.set_properties({"created": dt.datetime.combine(min(latest, _LATEST_FILE_DAY), dt.time())})
     for index, width in enumerate(widths):
         sheet.set_column(index, index, min(max(width, 6) + 2, _MAX_WIDTH))
     sheet.freeze_panes(1, 0)
