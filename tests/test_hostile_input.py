@@ -411,3 +411,38 @@ def test_a_tab_leading_a_block_scalars_line_is_text_not_a_tab_indent(tmp_path: P
     indented = GOOD.replace("title: 机关事务管理 术语", "title:\n\t机关事务管理 术语")  # a tab as indentation still is Y007
     _, findings, _ = lint(catalog(tmp_path / "b", {"GB-T-41568-2022.yaml": indented}))
     assert [(f["rule"], f["line"]) for f in findings if f["rule"] in ("Y001", "Y007")] == [("Y007", 3)]
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_a_line_broken_by_nel_or_a_unicode_separator_is_reported_where_an_editor_shows_it(
+    tmp_path: Path, char: str
+) -> None:
+    # libyaml (lint, YAML 1.1) breaks a line at U+0085, U+2028 and U+2029; YAML 1.2, fmt's round trip and editors
+    # do not. Lint passed such a file (and counted the character as a line in every position after it) while fmt
+    # refused it: lint now reports Y013 where an editor shows the character, and fmt names it at the same place.
+    text = GOOD.replace("status: 现行\n", "status: 现行" + char).replace("2022-11-01", "2022-11-31")
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": text})
+    code, findings, _ = lint(root)
+    finding = only(findings, "Y013")
+    assert code == 1 and (finding["line"], finding["column"]) == (3, 11)
+    assert f"U+{ord(char):04X}" in str(finding["message"]) and "line break" in str(finding["message"])
+    schema = only(findings, "C001")  # the record is read (as lint reads it), at the editor's line of `effective`
+    assert (schema["line"], schema["column"]) == (4, 12), schema
+    refused = runner.invoke(app, ["fmt", "--check", str(root), "--lang", "en"])
+    assert refused.exit_code == 1 and f"GB-T-41568-2022.yaml:3:11: cannot be read for formatting: U+{ord(char):04X}" in refused.stderr
+    assert "Traceback" not in refused.output
+
+
+def test_a_unicode_separator_in_a_plain_value_is_named_beside_the_syntax_error_it_causes(tmp_path: Path) -> None:
+    # A U+2028 inside an unquoted title: libyaml breaks the value there and then cannot read the next key; the
+    # syntax error was placed a line too far down (libyaml's count), and nothing named the character.
+    text = GOOD.replace("机关事务管理 术语", "机关事务管理\u2028术语")
+    code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
+    assert code == 1
+    assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("Y013", 2, 14), ("Y001", 3, 1)], findings
+
+
+def test_a_unicode_separator_written_as_an_escape_is_not_reported(tmp_path: Path) -> None:
+    text = GOOD.replace("title: 机关事务管理 术语", 'title: "机关事务管理\\u2028术语"')
+    _, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
+    assert not [f for f in findings if f["rule"] in ("Y001", "Y013")], findings

@@ -741,6 +741,27 @@ def test_a_tab_the_round_trip_refuses_is_reported_by_an_incremental_run_as_by_a_
     assert lint_json(root) == cold
 
 
+def test_a_line_broken_by_a_line_separator_is_reported_by_an_incremental_run_as_by_a_cold_one(
+    pristine: Path, tmp_path: Path
+) -> None:
+    """Y013 (a U+2028 ending the title's line, which libyaml reads as a line break): the same findings, at the
+    same editor positions, from the cache's kept positions as without the cache."""
+    root = tmp_path / "standards"
+    shutil.copytree(pristine, root)
+    cold = lint_json(root)
+    path = records(root)[3]
+    text = path.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    path.write_text(text.replace(title + "\n", title + "\u2028", 1), encoding="utf-8")
+    incremental = lint_json(root)
+    assert incremental == lint_json(root) == lint_json(root, "--no-cache") != cold
+    found = [json.loads(f) for f in incremental if json.loads(f)["rule"] == "Y013"]
+    rel = path.relative_to(root).as_posix()
+    assert [(f["path"], f["line"], f["column"]) for f in found] == [(rel, text.splitlines().index(title) + 1, len(title) + 1)]
+    path.write_text(text, encoding="utf-8")
+    assert lint_json(root) == cold
+
+
 def _with_evidence(pristine: Path, tmp_path: Path, name: str) -> Path:
     """A copy of the sample whose pilot plan's first task names the evidence file ``name`` (as YAML)."""
     root = tmp_path / "standards"

@@ -44,6 +44,7 @@ from gbstd.catalog.yamlio import (
     Fingerprint,
     decode_text,
     is_yaml_name,
+    other_line_breaks,
     parse_yaml,
     read_bytes,
 )
@@ -352,6 +353,8 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
     # mixed file that --check then called canonical. YAML reads CR, LF and CRLF all as one line break.
     crlf = text.count("\r\n") * 2 > text.count("\n")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if breaks := other_line_breaks(text):  # lint's Y013: lint and the round trip would read other data (or none)
+        raise _unreadable_for_format(breaks[0])
     before, problems = parse_yaml(text)
     if problems:
         raise ValueError(problems[0].message.en, problems[0])
@@ -359,13 +362,8 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
         raise ValueError(Text(f"{NOT_A_MAPPING.zh}；文件未改动", f"{NOT_A_MAPPING.en} (the file is left untouched)"))
     try:
         data = load_roundtrip(text)
-    except YAMLError as exc:  # lint reads it, the round trip does not (a tab after `:`, NEL as a line break)
-        problem = unreadable(exc, text)
-        reason = Text(
-            f"格式化时无法读取：{problem.message.zh}；文件未改动",
-            f"cannot be read for formatting: {problem.message.en} (the file is left untouched)",
-        )
-        raise ValueError(reason, FileProblem(problem.rule, reason, problem.line, problem.column) if problem.line else None) from None
+    except YAMLError as exc:  # lint reads it, the round trip does not (a tab after `:`)
+        raise _unreadable_for_format(unreadable(exc, text)) from None
     except ValueError as exc:
         raise ValueError(Text(f"格式化时无法读取：{exc}", f"cannot be read for formatting: {exc}")) from None
     if kind == "standard":
@@ -391,6 +389,15 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
         )
         raise ValueError(message, FileProblem("", message, line, max(column, 1)))
     return result.replace("\n", "\r\n") if crlf else result
+
+
+def _unreadable_for_format(problem: FileProblem) -> ValueError:
+    """What ``fmt`` says of a file lint reads and the round trip cannot: lint's words, at lint's position."""
+    reason = Text(
+        f"格式化时无法读取：{problem.message.zh}；文件未改动",
+        f"cannot be read for formatting: {problem.message.en} (the file is left untouched)",
+    )
+    return ValueError(reason, FileProblem(problem.rule, reason, problem.line, problem.column) if problem.line else None)
 
 
 # Below this many files to format, starting worker processes costs more than it saves.

@@ -30,6 +30,7 @@ from gbstd.catalog.yamlio import (
     Fingerprint,
     Positions,
     decode_text,
+    other_line_breaks,
     parse_yaml_positions,
     read_bytes,
     refused_tabs,
@@ -524,7 +525,7 @@ def read_and_parse(root: str, rel: str, max_size: int, expected: str | None = No
     document = positions = None
     if text is not None:
         document, parse_problems, positions = parse_yaml_positions(text)
-        problems += parse_problems + invisible_characters(text, document, positions)
+        problems += parse_problems + invisible_characters(text, document, positions) + other_line_breaks(text)
         if document is not None:  # read: but maybe not by the round trip (fmt, review add)
             problems += refused_tabs(text)
     return rel, fingerprint, sha, document, problems, text is not None, positions, is_plain_data(document), False

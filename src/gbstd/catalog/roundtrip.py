@@ -17,7 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from gbstd.catalog.atomic import write_atomic
-from gbstd.catalog.yamlio import FileProblem, syntax_problem
+from gbstd.catalog.yamlio import FileProblem, other_line_breaks, syntax_problem
 from gbstd.i18n import Text
 
 
@@ -38,19 +38,11 @@ def load_roundtrip(text: str) -> CommentedMap:
     return data
 
 
-# Line breaks to libyaml (lint's reader) that YAML 1.2, which the round trip follows, reads as text.
-_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
 def unreadable(exc: YAMLError, text: str) -> FileProblem:
     """Why the round trip cannot read ``text`` that lint reads, in one line (ruamel's own is several, in English)
     and where when the parser says (line 0: the file as a whole)."""
-    if any(mark in text for mark in _OTHER_BREAKS):
-        return FileProblem("Y001", Text(
-            "文件用 U+0085、U+2028 或 U+2029 分行，gbstd lint 读作换行，改写用的 YAML 1.2 读法不认；请改为普通换行（LF）",
-            "the file breaks lines with U+0085, U+2028 or U+2029, which gbstd lint reads as line breaks and the "
-            "round trip (YAML 1.2) does not; use ordinary line breaks (LF)",
-        ), 0, 0)
+    if breaks := other_line_breaks(text):  # a line break to lint's reader (libyaml), text to YAML 1.2: lint's Y013
+        return breaks[0]
     if isinstance(exc, MarkedYAMLError) and (exc.problem_mark or exc.context_mark):  # worded as lint words Y001
         return syntax_problem(exc, text)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

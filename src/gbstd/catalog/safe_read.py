@@ -18,13 +18,21 @@ from typing import Any
 
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import invisible_characters
-from gbstd.catalog.yamlio import FileProblem, is_inside, outside_problem, parse_yaml, read_text, refused_tabs
+from gbstd.catalog.yamlio import (
+    FileProblem,
+    is_inside,
+    other_line_breaks,
+    outside_problem,
+    parse_yaml,
+    read_text,
+    refused_tabs,
+)
 from gbstd.i18n import Text
 
 # Problems after which the file's data is still usable (a BOM: the text is read without it; an invisible
 # character in a value: the value is read as it is, and the rest of lint applies; a tab the round trip refuses:
-# lint has read the file all the same).
-NON_FATAL = frozenset({"Y006", "Y008", "Y012"})
+# lint has read the file all the same; a NEL, U+2028 or U+2029: the data is the one lint reads, breaking lines there).
+NON_FATAL = frozenset({"Y006", "Y008", "Y012", "Y013"})
 
 
 @dataclass
@@ -61,7 +69,8 @@ def read_catalog_file(root: Path | None, path: Path, max_size: int, *, parse: bo
         return CatalogDocument(text, None, problems)
     data, parse_problems = parse_yaml(text)
     tabs = refused_tabs(text) if data is not None else []
-    return CatalogDocument(text, data, problems + parse_problems + invisible_characters(text, data) + tabs)
+    breaks = other_line_breaks(text)
+    return CatalogDocument(text, data, problems + parse_problems + invisible_characters(text, data) + tabs + breaks)
 
 
 def require_catalog_file(root: Path, path: Path, max_size: int, *, parse: bool = True) -> CatalogDocument:

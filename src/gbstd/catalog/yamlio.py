@@ -19,9 +19,11 @@ from __future__ import annotations
 import base64
 import errno
 import os
+import re
 import stat
 import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +65,80 @@ class FileProblem:
     message: Text
     line: int = 1
     column: int = 1
+
+
+# U+0085 (NEL), U+2028 and U+2029: line breaks to libyaml, which lint reads with (YAML 1.1), but text to YAML 1.2,
+# to the round trip (fmt, review add) and to editors. Their names, as Y013 says them.
+OTHER_BREAKS: dict[str, Text] = {
+    "\x85": Text("下一行符 NEL", "next line, NEL"),
+    "\u2028": Text("行分隔符", "line separator"),
+    "\u2029": Text("段落分隔符", "paragraph separator"),
+}
+_OTHER_BREAK = re.compile("[\x85\u2028\u2029]")
+_LIBYAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_EDITOR_BREAK = re.compile("\r\n|[\r\n]")
+_MOST_BREAKS = 20  # findings a file: a file written with NEL throughout is one problem, not hundreds
+
+
+class EditorLines:
+    """Positions in a text holding U+0085, U+2028 or U+2029, as an editor shows them.
+
+    libyaml starts a new line at each of them, so its marks count more lines than the file has; a finding at
+    ``line:col`` must be where an editor (and YAML 1.2, and ``fmt``) puts it. Built only for such a text.
+    """
+
+    __slots__ = ("_editor", "_libyaml")
+
+    def __init__(self, text: str) -> None:
+        self._libyaml = [0, *(m.end() for m in _LIBYAML_BREAK.finditer(text))]  # where libyaml's lines start
+        self._editor = [0, *(m.end() for m in _EDITOR_BREAK.finditer(text))]
+
+    @classmethod
+    def of(cls, text: str) -> EditorLines | None:
+        """For ``text`` when libyaml's lines are not an editor's; None (nothing to move) for nearly every file."""
+        return cls(text) if _OTHER_BREAK.search(text) else None
+
+    def at_offset(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of the character at ``offset``."""
+        index = bisect_right(self._editor, offset) - 1
+        return index + 1, offset - self._editor[index] + 1
+
+    def moved(self, line: int, column: int) -> tuple[int, int]:
+        """libyaml's 1-based ``line``:``column`` as an editor's."""
+        if not 0 < line <= len(self._libyaml) or column < 1:
+            return line, column
+        return self.at_offset(self._libyaml[line - 1] + column - 1)
+
+    def problem(self, problem: FileProblem) -> FileProblem:
+        """``problem`` (at libyaml's position) at the editor's."""
+        problem.line, problem.column = self.moved(problem.line, problem.column)
+        return problem
+
+
+def other_line_breaks(text: str) -> list[FileProblem]:
+    """Y013 for each U+0085, U+2028 or U+2029 of ``text``, at its line:col as an editor shows it.
+
+    lint (libyaml, YAML 1.1) breaks the line there, YAML 1.2 and the round trip do not: the two read other
+    data, or one cannot read the file at all (``fmt`` and ``review add`` refuse it). The data lint read is
+    still checked (the finding is not fatal).
+    """
+    if not _OTHER_BREAK.search(text):
+        return []
+    lines = EditorLines(text)
+    problems = []
+    for match in _OTHER_BREAK.finditer(text):
+        if len(problems) == _MOST_BREAKS:
+            break
+        char = match.group()
+        name, escape = OTHER_BREAKS[char], f"\\u{ord(char):04x}"
+        problems.append(FileProblem("Y013", Text(
+            f"U+{ord(char):04X}（{name.zh}）：lint 按 YAML 1.1 读作换行，YAML 1.2、gbstd fmt、review add 和编辑器都不认作换行，"
+            f"读出的内容不同或根本无法读取；请改为普通换行（LF），值中确需此字符时在双引号字符串中写成 {escape}",
+            f"U+{ord(char):04X} ({name.en}): lint reads it as a line break (YAML 1.1), YAML 1.2, gbstd fmt, review "
+            f"add and editors do not, so they read other data or cannot read the file; use an ordinary line break "
+            f"(LF), or {escape} in a double-quoted string where a value needs it",
+        ), *lines.at_offset(match.start())))
+    return problems
 
 
 # Python's limit on the digits of an int converted from or to text (sys.get_int_max_str_digits, 3.11 and
@@ -458,27 +534,30 @@ def parse_yaml_positions(
 
 def _parse_positions(text: str, with_positions: bool) -> tuple[Any, list[FileProblem], Positions | None]:
     spots: list[Any] | None = [] if with_positions else None
+    lines = EditorLines.of(text)  # libyaml's marks count a NEL, U+2028 or U+2029 as a line: moved to an editor's
     try:
         data, problem, exact = _scan(text, spots)
         if problem is not None:
-            return None, [problem], None
+            return None, [lines.problem(problem) if lines else problem], None
         if exact:
-            return data, [], Positions.from_events(spots) if spots else None
+            return data, [], Positions.from_events(spots, lines) if spots else None
     except Exception:  # syntax errors and anything unforeseen: the safe loader has the last word
         pass
-    data, problems = _safe_load(text)
+    data, problems = _safe_load(text, lines)
     return data, problems, None
 
 
-def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
+def _safe_load(text: str, lines: EditorLines | None = None) -> tuple[Any, list[FileProblem]]:
+    """The safe loader's data, or its problem at an editor's line:col (``lines``: see :class:`EditorLines`)."""
     try:
         return _YAML.load(text), []
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else "?"
-        return None, [FileProblem("Y002", Text(f"重复的键 `{key}`", f"duplicate key `{key}`"), *_mark(mark))]
+        duplicate = FileProblem("Y002", Text(f"重复的键 `{key}`", f"duplicate key `{key}`"), *_mark(mark))
+        return None, [lines.problem(duplicate) if lines else duplicate]
     except MarkedYAMLError as exc:
-        return None, [syntax_problem(exc, text)]
+        return None, [lines.problem(syntax_problem(exc, text)) if lines else syntax_problem(exc, text)]
     except ReaderError as exc:  # a raw control character (ESC, a form feed from a word processor): said where
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
         at = text.find(chr(code))  # the reader's position is in bytes or characters, by parser: found again
@@ -491,7 +570,8 @@ def _safe_load(text: str) -> tuple[Any, list[FileProblem]]:
     except TypeError as exc:
         if "unhashable" not in str(exc):
             return None, [FileProblem("Y001", Text(f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}"))]
-        return None, [_mapping_key(*_unhashable_key(text))]  # a mapping inside a list key: `? [{a: 1}]`
+        at = _unhashable_key(text)  # a mapping inside a list key: `? [{a: 1}]`
+        return None, [_mapping_key(*(lines.moved(*at) if lines else at))]
     except (YAMLError, RecursionError, ValueError) as exc:
         # RecursionError: deep nesting in the pure-Python parser; ValueError: scalars the constructor rejects.
         return None, [FileProblem("Y001", Text(f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}"))]
@@ -615,7 +695,9 @@ class _Spot:
 
 
 def _positions(text: str) -> _Spot | None:
-    """The document's position tree from parser events (iterative: no recursion, bounded depth)."""
+    """The document's position tree from parser events (iterative: no recursion, bounded depth), at an
+    editor's lines and columns."""
+    lines = EditorLines.of(text)
     root: _Spot | None = None
     stack: list[tuple[_Spot, list[Any]]] = []  # (collection spot, [pending key spot or None])
     next_event = _events(text)
@@ -623,12 +705,12 @@ def _positions(text: str) -> _Spot | None:
         event = next_event()
         kind = type(event)
         if kind is ScalarEvent or kind is AliasEvent:
-            spot = _Spot(event.start_mark.line + 1, event.start_mark.column + 1)
+            spot = _Spot(*_at(event.start_mark, lines))
             value = event.value if kind is ScalarEvent else None
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if len(stack) >= MAX_DEPTH:
                 return None
-            spot = _Spot(event.start_mark.line + 1, event.start_mark.column + 1)
+            spot = _Spot(*_at(event.start_mark, lines))
             if kind is MappingStartEvent:
                 spot.mapping, spot.pairs = {}, []
             else:
@@ -650,6 +732,11 @@ def _positions(text: str) -> _Spot | None:
             continue
         _attach(stack, spot, value)
     return root
+
+
+def _at(mark: Any, lines: EditorLines | None) -> tuple[int, int]:
+    """A libyaml mark as a 1-based line and column an editor shows."""
+    return lines.moved(mark.line + 1, mark.column + 1) if lines else (mark.line + 1, mark.column + 1)
 
 
 def _attach(stack: list[tuple[_Spot, list[Any]]], spot: _Spot, value: Any) -> None:
@@ -684,17 +771,18 @@ class Positions:
         self.spots = spots  # root line, column; then per key: key line, column, value line, column (1-based)
 
     @classmethod
-    def from_events(cls, events: list[Any]) -> Positions | None:
-        """From the root's and top level's events (see ``_scan``); None unless the root is a mapping."""
+    def from_events(cls, events: list[Any], lines: EditorLines | None = None) -> Positions | None:
+        """From the root's and top level's events (see ``_scan``); None unless the root is a mapping.
+        ``lines``: the text's :class:`EditorLines`, when libyaml's lines are not an editor's."""
         nodes = [e for e in events if type(e) in (ScalarEvent, MappingStartEvent, SequenceStartEvent)]
         if not nodes or type(nodes[0]) is not MappingStartEvent or len(nodes) % 2 == 0:
             return None
         spots = array("i")
         keys: list[str | None] = []
         for index, event in enumerate(nodes):
-            mark = event.start_mark
-            spots.append(mark.line + 1)
-            spots.append(mark.column + 1)
+            line, column = _at(event.start_mark, lines)
+            spots.append(line)
+            spots.append(column)
             if index % 2 == 1:
                 keys.append(sys.intern(event.value) if type(event) is ScalarEvent else None)
         return cls(tuple(keys), spots)

@@ -74,10 +74,11 @@ from gbstd.rules.y009_file_too_large import FileTooLarge
 from gbstd.rules.y010_unreadable_file import UnreadableFile
 from gbstd.rules.y011_stray_file import StrayFile
 from gbstd.rules.y012_tab_whitespace import TabWhitespace
+from gbstd.rules.y013_other_line_break import OtherLineBreak
 
 ALL_RULES: tuple[type[Rule], ...] = (
     YamlSyntax, DuplicateKey, EmptyFile, BinaryFile, NotUtf8, Utf8Bom, TabIndent, InvisibleCharacter, FileTooLarge, UnreadableFile, StrayFile,
-    TabWhitespace,
+    TabWhitespace, OtherLineBreak,
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling, SuppressionUnknown,
