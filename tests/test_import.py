@@ -1023,6 +1023,20 @@ def test_multi_line_values_keep_their_lines_through_a_record_file() -> None:
         assert "\\r" not in buffer.getvalue()
 
 
+def test_a_line_separator_in_a_one_line_cell_is_written_as_an_escape(catalog: Path, tmp_path: Path) -> None:
+    # A one-line value was dumped as it is ('机关事务管理\u2028  术语', folded with an indent): a line break to
+    # lint's reader (Y013) and text plus two spaces to YAML 1.2, so the imported record failed lint.
+    source = tmp_path / "list.csv"
+    rows = [[*ROWS[0][:3], "机关事务管理\u2028术语\u2029（试行）", *ROWS[0][4:]]]
+    source.write_bytes(csv_bytes(rows))
+    code, _, err = run(str(source), "--into", str(catalog), "--lang", "en")
+    assert code == 0, err
+    text = (catalog / "records" / "national" / "GB-T-41568-2022.yaml").read_text(encoding="utf-8")
+    assert 'title: "机关事务管理\\L术语\\P（试行）"\n' in text and "\u2028" not in text and "\u2029" not in text
+    findings = runner.invoke(app, ["lint", str(catalog), "--format", "json", "--select", "Y", "--no-cache"])
+    assert findings.exit_code == 0 and json.loads(findings.stdout) == [], findings.output
+
+
 def test_extra_headers_never_take_a_column_the_table_uses() -> None:
     from gbstd.tabular.columns import explicit_extra, extra_header
 

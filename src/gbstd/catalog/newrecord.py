@@ -16,7 +16,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from gbstd.catalog.comment_tails import set_key
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.roundtrip import dump_roundtrip
-from gbstd.catalog.yamlio import is_inside
+from gbstd.catalog.yamlio import OTHER_BREAKS, is_inside
 from gbstd.i18n import Text
 from gbstd.model.code import StandardCode
 from gbstd.model.config import Config
@@ -96,7 +96,10 @@ def yaml_value(key: str, value: Any) -> Any:
         # an item of a flow list ([…]) holding ':' or '?' (GB/T 19001-2016/ISO 9001:2015) is a syntax error to
         # libyaml, which lint reads with, when plain: quoted
         flow_unsafe = key in FLOW_LISTS and (":" in value or "?" in value)
-        return DoubleQuotedScalarString(value) if flow_unsafe or _NOT_TEXT.match(value) else value
+        # NEL, LS or PS: the dumper wrote it as it is, a line break to lint's reader but text to YAML 1.2 (Y013);
+        # double quotes write it as an escape, which every reader reads alike
+        quoted = flow_unsafe or _NOT_TEXT.match(value) or any(char in value for char in OTHER_BREAKS)
+        return DoubleQuotedScalarString(value) if quoted else value
     if isinstance(value, (dt.date, bool, int, float)) or value is None:
         return value
     if isinstance(value, dict):
