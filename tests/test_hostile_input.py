@@ -426,6 +426,8 @@ def test_a_line_broken_by_nel_or_a_unicode_separator_is_reported_where_an_editor
     finding = only(findings, "Y013")
     assert code == 1 and (finding["line"], finding["column"]) == (3, 11)
     assert f"U+{ord(char):04X}" in str(finding["message"]) and "line break" in str(finding["message"])
+    # the escape is advised for the separators only: an escaped NEL is a C1 control character, which Y008 reports
+    assert (f"\\u{ord(char):04x} in a double-quoted string" in str(finding["message"])) == (char != "\x85")
     schema = only(findings, "C001")  # the record is read (as lint reads it), at the editor's line of `effective`
     assert (schema["line"], schema["column"]) == (4, 12), schema
     refused = runner.invoke(app, ["fmt", "--check", str(root), "--lang", "en"])

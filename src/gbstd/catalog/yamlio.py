@@ -131,12 +131,15 @@ def other_line_breaks(text: str) -> list[FileProblem]:
             break
         char = match.group()
         name, escape = OTHER_BREAKS[char], f"\\u{ord(char):04x}"
+        # an escaped NEL is a control character (Y008): only the separators may stay in a value, escaped
+        keep = Text("", "") if char == "\x85" else Text(
+            f"，值中确需此字符时在双引号字符串中写成 {escape}", f", or {escape} in a double-quoted string where a value needs it")
         problems.append(FileProblem("Y013", Text(
             f"U+{ord(char):04X}（{name.zh}）：lint 按 YAML 1.1 读作换行，YAML 1.2、gbstd fmt、review add 和编辑器都不认作换行，"
-            f"读出的内容不同或根本无法读取；请改为普通换行（LF），值中确需此字符时在双引号字符串中写成 {escape}",
+            f"读出的内容不同或根本无法读取；请改为普通换行（LF）{keep.zh}",
             f"U+{ord(char):04X} ({name.en}): lint reads it as a line break (YAML 1.1), YAML 1.2, gbstd fmt, review "
             f"add and editors do not, so they read other data or cannot read the file; use an ordinary line break "
-            f"(LF), or {escape} in a double-quoted string where a value needs it",
+            f"(LF){keep.en}",
         ), *lines.at_offset(match.start())))
     return problems
 
