@@ -195,8 +195,12 @@ def test_nul_bytes(tmp_path: Path) -> None:
     assert code == 1 and only(findings, "Y004")["line"] == 10
 
 
-@pytest.mark.parametrize("char", ["\x1b", "\x0c", "\x7f", "\u009b", "\ufffe"])
-def test_a_raw_control_character_is_reported_where_it_is(tmp_path: Path, char: str) -> None:
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [("\x1b", "control character"), ("\x0c", "control character"), ("\x7f", "control character"),
+     ("\u009b", "control character"), ("\ufffe", "noncharacter"), ("\uffff", "noncharacter")],
+)
+def test_a_raw_control_character_is_reported_where_it_is(tmp_path: Path, char: str, named: str) -> None:
     # was 1:1 with ruamel's two-line 'unacceptable character #x001b … in "<unicode string>", position 228'
     text = GOOD + f"note: 见附{char}件\n"
     code, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
@@ -204,6 +208,9 @@ def test_a_raw_control_character_is_reported_where_it_is(tmp_path: Path, char: s
     assert code == 1 and (finding["line"], finding["column"]) == (10, 9)
     message = str(finding["message"])
     assert f"U+{ord(char):04X}" in message and "\n" not in message and "unicode string" not in message
+    # U+FFFE/U+FFFF were called control characters; they are noncharacters (as Y008 names them when escaped)
+    assert named in message and ("control character" in message) == (named == "control character")
+    assert [f["rule"] for f in findings if f"U+{ord(char):04X}" in str(f["message"])] == ["Y001"]  # said once
 
 
 @pytest.mark.parametrize(

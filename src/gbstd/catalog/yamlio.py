@@ -565,11 +565,7 @@ def _safe_load(text: str, lines: EditorLines | None = None) -> tuple[Any, list[F
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
         at = text.find(chr(code))  # the reader's position is in bytes or characters, by parser: found again
         line, column = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (1, 1)
-        return None, [FileProblem("Y001", Text(
-            f"YAML 不允许的字符 U+{code:04X}（控制字符）；请删除，确需时在双引号字符串中写成转义",
-            f"U+{code:04X} is a control character YAML does not allow; delete it (or write it as an escape in a "
-            "double-quoted string)",
-        ), line, column)]
+        return None, [FileProblem("Y001", _refused_character(code), line, column)]
     except TypeError as exc:
         if "unhashable" not in str(exc):
             return None, [FileProblem("Y001", Text(f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}"))]
@@ -578,6 +574,22 @@ def _safe_load(text: str, lines: EditorLines | None = None) -> tuple[Any, list[F
     except (YAMLError, RecursionError, ValueError) as exc:
         # RecursionError: deep nesting in the pure-Python parser; ValueError: scalars the constructor rejects.
         return None, [FileProblem("Y001", Text(f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}"))]
+
+
+def _refused_character(code: int) -> Text:
+    """Y001's words for a character YAML's reader refuses as it is: a control character (C0 but tab and line
+    ends, DEL, C1 but NEL), or U+FFFE/U+FFFF, which are noncharacters. Either is reported by Y008 when escaped
+    too, so the advice is to delete it."""
+    # the one definition of the noncharacters (Y008's), imported here: that module imports this one
+    from gbstd.catalog.invisible import NONCHARACTER
+
+    if NONCHARACTER.match(chr(code)):
+        return Text(
+            f"YAML 不允许的字符 U+{code:04X}（Unicode 非字符，任何 XML 也无法容纳）；请删除",
+            f"U+{code:04X} is a Unicode noncharacter, which YAML does not allow (nor can any XML hold one); delete it",
+        )
+    return Text(f"YAML 不允许的字符 U+{code:04X}（控制字符）；请删除",
+                f"U+{code:04X} is a control character YAML does not allow; delete it")
 
 
 def syntax_problem(exc: MarkedYAMLError, text: str) -> FileProblem:
