@@ -322,6 +322,32 @@ def test_broken_notes_are_reported_by_lint(make_catalog: CatalogFactory) -> None
     assert [(f["path"], f["line"]) for f in findings] == [("notes/2023H2.yaml", 2)]
 
 
+def test_a_notes_period_of_year_0000_is_refused_in_words(make_catalog: CatalogFactory) -> None:
+    # `^\d{4}(H[12])?$` took 0000H1 (a period no bulletin can be made for) and lint said nothing; a wrong period
+    # was told as the regular expression. Year 0000 is refused as a month's is, by the model and by the schema.
+    jsonschema = pytest.importorskip("jsonschema")
+    files = {**FIXTURE, "notes/0000H1.yaml": "period: 0000H1\n", "notes/0001H2.yaml": "period: 0001H2\n"}
+    root = make_catalog(files)
+    result = runner.invoke(app, ["lint", str(root), "--format", "json", "--select", "C001", "--as-of", AS_OF,
+                                 "--lang", "en"])
+    findings = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [(f["path"], f["line"], f["column"]) for f in findings] == [("notes/0000H1.yaml", 1, 9)]
+    assert findings[0]["message"] == ("`period`: '0000H1' is not a period: use 2023H1 (first half), 2023H2 (second "
+                                      "half) or 2023 (year), years 0001–9999")
+    committed = Path(__file__).resolve().parent.parent / "schemas"
+    for name, path, wrong in (("notes", ["properties", "period"], "0000H1"),
+                              ("plan", ["$defs", "Submission", "properties", "period"], "0000")):
+        schema = json.loads((committed / f"{name}.schema.json").read_text("utf-8"))
+        for step in path:
+            schema = schema[step]
+        jsonschema.validate("2023H1", schema)
+        jsonschema.validate("0001H1", schema)
+        for refused in (wrong, "0000H1", "2023H3", "23H1"):
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate(refused, schema)
+
+
 def test_explicit_notes_for_another_period_warns(make_catalog: CatalogFactory, tmp_path: Path) -> None:
     root = make_catalog(FIXTURE)
     notes = tmp_path / "h1.yaml"

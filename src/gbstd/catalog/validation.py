@@ -11,6 +11,8 @@ from pydantic import BaseModel, ValidationError
 from gbstd.findings import Finding, Loc
 from gbstd.i18n import Text
 from gbstd.model.code import Nature, Tier
+from gbstd.model.notes import PERIOD_PATTERN
+from gbstd.model.plan import SUBMISSION_PATTERN
 from gbstd.model.standard import NATURE_ALIASES, TIER_ALIASES
 
 M = TypeVar("M", bound=BaseModel)
@@ -32,6 +34,16 @@ def _yaml_text(value: Any) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(_yaml_text(item) for item in value) + "]"
     return str(value)
+
+
+# What a value must be, said in words, for the patterns whose regular expression says it to nobody.
+_PATTERN_WORDS: dict[str, Text] = {
+    PERIOD_PATTERN: Text("不是报告期：应为 2023H1（上半年）、2023H2（下半年）或 2023（全年），年份 0001–9999",
+                         "is not a period: use 2023H1 (first half), 2023H2 (second half) or 2023 (year), years 0001–9999"),
+    SUBMISSION_PATTERN: Text("不是报告期：应为 2023H1（半年报）或 2023（年度报），年份 0001–9999",
+                             "is not a report period: use 2023H1 (half-year report) or 2023 (annual report), years "
+                             "0001–9999"),
+}
 
 
 # One allowed value as pydantic lists it: a repr of a text or a number.
@@ -87,6 +99,8 @@ def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
                     f"`{name}`: {shown} is not one of {expected.en}"), False
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
+        if (words := _PATTERN_WORDS.get(pattern)) is not None:
+            return Text(f"`{name}`: {shown} {words.zh}", f"`{name}`: {shown} {words.en}"), False
         return Text(f"`{name}`: {shown} 格式不对（应匹配 {pattern}）", f"`{name}`: {shown} does not match {pattern}"), False
     if kind == "string_too_short":
         return Text(f"`{name}` 不能为空", f"`{name}` must not be empty"), False

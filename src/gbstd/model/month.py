@@ -65,9 +65,11 @@ def _to_month(value: object) -> Month:
     raise ValueError(f"{value!r} is not a month in the form YYYY-MM")
 
 
-# The schema's pattern refuses what the model refuses: month 00 or 13, year 0000 (no lookahead: JSON Schema
-# advises only the plain regular expressions every validator reads).
-_PATTERN = r"^([1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])-(0[1-9]|1[0-2])$"
+# A year of the calendar, 0001-9999 (0000 has no day), for the patterns of schemas and models (no lookahead: JSON
+# Schema advises only the plain regular expressions every validator reads).
+YEAR_PATTERN = r"([1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"
+# The schema's pattern refuses what the model refuses: month 00 or 13, year 0000.
+_PATTERN = rf"^{YEAR_PATTERN}-(0[1-9]|1[0-2])$"
 
 # A month written as "YYYY-MM" in YAML (quoted or not: YAML reads 2021-10 as text).
 MonthField = Annotated[

@@ -12,6 +12,11 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from gbstd.model.fields import Date
+from gbstd.model.month import YEAR_PATTERN
+
+# A bulletin's period: 2023H1, 2023H2 or 2023; year 0000 refused, as a month's is (``\d{4}`` took 0000H1, a
+# period no bulletin can be made for).
+PERIOD_PATTERN = rf"^{YEAR_PATTERN}(H[12])?$"
 
 
 class NoteItem(BaseModel):
@@ -46,7 +51,7 @@ class BulletinNotes(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     period: str = Field(
-        pattern=r"^\d{4}(H[12])?$",
+        pattern=PERIOD_PATTERN,
         description="报告期 the period these notes are for: 2023H1, 2023H2 or 2023 (annual)",
     )
     title: str | None = Field(

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gbstd.i18n import Text
 from gbstd.model.fields import Date, StrList, alias_enum, list_field
-from gbstd.model.month import Month, MonthField
+from gbstd.model.month import YEAR_PATTERN, Month, MonthField
 from gbstd.model.standard import StatusField, TierField
 
 
@@ -192,11 +192,15 @@ class Task(_Item):
     evidence: list[Evidence] = Field(default_factory=list, description="佐证 evidence: standards or files")
 
 
+# A report sent: 2022H1 (half-year report) or 2022 (annual report); year 0000 refused, as a month's is.
+SUBMISSION_PATTERN = rf"^{YEAR_PATTERN}(H1)?$"
+
+
 class Submission(_Item):
     """A report that was sent."""
 
     period: str = Field(
-        pattern=r"^\d{4}(H1)?$", description="报告期 2022H1 (half-year report) or 2022 (annual report)"
+        pattern=SUBMISSION_PATTERN, description="报告期 2022H1 (half-year report) or 2022 (annual report)"
     )
     date: Date = Field(description="报送日期 date it was sent")
     evidence: list[Evidence] = Field(default_factory=list, description="佐证 evidence")
