@@ -420,6 +420,13 @@ def test_a_tab_leading_a_block_scalars_line_is_text_not_a_tab_indent(tmp_path: P
     assert [(f["rule"], f["line"]) for f in findings if f["rule"] in ("Y001", "Y007")] == [("Y007", 3)]
 
 
+def test_a_tab_indent_after_a_unicode_separator_is_at_the_line_an_editor_shows(tmp_path: Path) -> None:
+    # Y007 counted lines with str.splitlines, which also breaks at U+2028 (and a form feed, …): a line too low
+    indented = "# 说明\u2028第二句\n" + GOOD.replace("title: 机关事务管理 术语", "title:\n\t机关事务管理 术语")
+    _, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": indented}))
+    assert [(f["rule"], f["line"], f["column"]) for f in findings if f["rule"] == "Y007"] == [("Y007", 4, 1)]
+
+
 @pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
 def test_a_line_broken_by_nel_or_a_unicode_separator_is_reported_where_an_editor_shows_it(
     tmp_path: Path, char: str

@@ -506,8 +506,9 @@ def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def find_tab_indent(text: str) -> tuple[int, int] | None:
-    """The first line indented with a tab, which YAML forbids and editors hide."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    """The first line indented with a tab, which YAML forbids and editors hide; lines as an editor counts them
+    (``str.splitlines`` also breaks at a form feed, U+2028 and the like, and gave a line too low after one)."""
+    for number, line in enumerate(_EDITOR_BREAK.split(text), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
             return number, indent.index("\t") + 1
