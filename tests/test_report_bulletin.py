@@ -651,3 +651,17 @@ def test_the_bulletin_and_the_site_show_duplicate_detection_on_a_terminal(
     stages = [name for name, _, _ in heard]
     assert stages[0] == "subjects" and "scoring" in stages
     assert heard[-1][0] == "scoring" and heard[-1][1] == heard[-1][2]  # detection finished, then reported so
+
+
+def test_a_value_yaml_reads_as_a_number_is_told_to_be_quoted(make_catalog: CatalogFactory) -> None:
+    # `period: 2023` (an annual bulletin's notes) is an integer to YAML: lint said "expected text, got 2023",
+    # which does not say what to type; it now names what YAML read and the quoted spelling.
+    files = {**FIXTURE, "notes/2023.yaml": "period: 2023\n", "notes/2024.yaml": "period: true\n"}
+    result = runner.invoke(app, ["lint", str(make_catalog(files)), "--format", "json", "--select", "C001",
+                                 "--as-of", AS_OF, "--lang", "en"])
+    findings = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [(f["path"], f["line"], f["message"]) for f in findings] == [
+        ("notes/2023.yaml", 1, "`period`: expected text, but YAML reads 2023 as an integer; quote it: '2023'"),
+        ("notes/2024.yaml", 1, "`period`: expected text, but YAML reads true as a boolean; quote it: 'true'"),
+    ]

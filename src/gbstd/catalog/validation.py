@@ -25,6 +25,10 @@ _KEY_KINDS: dict[type, tuple[str, str]] = {
 }
 
 
+# Scalars YAML reads as something other than text, which quotes make text (dates stay text in gbstd's reader).
+_READ_AS = (bool, int, float)
+
+
 def _yaml_text(value: Any) -> str:
     """A key as YAML writes it (``true``, ``null``, ``[a, b]``), not as Python does (``True``, ``None``)."""
     if value is None or isinstance(value, bool):
@@ -108,6 +112,11 @@ def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
         wanted = {"string_type": ("文本", "text"), "list_type": ("列表", "a list"), "dict_type": ("映射", "a mapping"),
                   "model_type": ("映射", "a mapping"), "bool_type": ("true/false", "true/false"),
                   "bool_parsing": ("true/false", "true/false"), "int_type": ("整数", "an integer")}[kind]  # fmt: skip
+        if kind == "string_type" and isinstance(value, _READ_AS):  # `period: 2023`, `module: 202`, `code: 12345`
+            as_text = _yaml_text(value)
+            what = _KEY_KINDS[type(value)]
+            return Text(f"`{name}`: 应为文本，YAML 把 {as_text} 读作{what[0]}；请加引号：'{as_text}'",
+                        f"`{name}`: expected text, but YAML reads {as_text} as {what[1]}; quote it: '{as_text}'"), False
         return Text(f"`{name}`: 应为{wanted[0]}，实际是 {shown}", f"`{name}`: expected {wanted[1]}, got {shown}"), False
     msg = err.get("msg", kind)
     return Text(f"`{name}`: {msg}", f"`{name}`: {msg}"), False
