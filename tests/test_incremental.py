@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -719,45 +720,34 @@ def test_an_invisible_character_is_reported_and_the_record_still_read(pristine: 
     assert loaded.title == f"\x1b[2J{value}\u200b"
 
 
-def test_a_tab_the_round_trip_refuses_is_reported_by_an_incremental_run_as_by_a_cold_one(
-    pristine: Path, tmp_path: Path
+@pytest.mark.parametrize(("rule", "edit", "column"), [
+    ("Y012", lambda title: title.replace("title: ", "title:\t", 1) + "\n", lambda title: 7),
+    ("Y013", lambda title: title + "\u2028", lambda title: len(title) + 1),
+])
+def test_a_character_the_round_trip_refuses_is_reported_by_an_incremental_run_as_by_a_cold_one(
+    pristine: Path, tmp_path: Path, rule: str, edit: Callable[[str], str], column: Callable[[str], int]
 ) -> None:
-    """Y012 (``title:<TAB>…``, which fmt and review add refuse): the same findings from the cache as without it,
-    the finding goes when the tab does, and the record is still read and checked by the other rules."""
+    """Y012 (``title:<TAB>…``, which fmt and review add refuse) and Y013 (a U+2028 ending the title's line,
+    which libyaml reads as a line break): the same findings, at the same editor positions, from the cache's
+    kept positions as without the cache; the finding goes when the character does, and the record is still read
+    and checked by the other rules."""
     root = tmp_path / "standards"
     shutil.copytree(pristine, root)
     cold = lint_json(root)
     path = records(root)[3]
     text = path.read_text(encoding="utf-8")
     title = next(line for line in text.splitlines() if line.startswith("title: "))
-    path.write_text(text.replace(title, title.replace("title: ", "title:\t", 1)), encoding="utf-8")
+    path.write_text(text.replace(title + "\n", edit(title), 1), encoding="utf-8")
     incremental = lint_json(root)
     assert incremental == lint_json(root) == lint_json(root, "--no-cache") != cold
-    found = [json.loads(f) for f in incremental if json.loads(f)["rule"] == "Y012"]
+    found = [json.loads(f) for f in incremental if json.loads(f)["rule"] == rule]
     rel = path.relative_to(root).as_posix()
-    assert [(f["path"], f["line"], f["column"]) for f in found] == [(rel, text.splitlines().index(title) + 1, 7)]
-    assert sorted(f for f in incremental if json.loads(f)["rule"] != "Y012") == cold
+    assert [(f["path"], f["line"], f["column"]) for f in found] == [
+        (rel, text.splitlines().index(title) + 1, column(title))
+    ]
+    assert sorted(f for f in incremental if json.loads(f)["rule"] != rule) == cold
     path.write_text(text, encoding="utf-8")
     assert lint_json(root) == cold
-
-
-def test_a_line_broken_by_a_line_separator_is_reported_by_an_incremental_run_as_by_a_cold_one(
-    pristine: Path, tmp_path: Path
-) -> None:
-    """Y013 (a U+2028 ending the title's line, which libyaml reads as a line break): the same findings, at the
-    same editor positions, from the cache's kept positions as without the cache."""
-    root = tmp_path / "standards"
-    shutil.copytree(pristine, root)
-    cold = lint_json(root)
-    path = records(root)[3]
-    text = path.read_text(encoding="utf-8")
-    title = next(line for line in text.splitlines() if line.startswith("title: "))
-    path.write_text(text.replace(title + "\n", title + "\u2028", 1), encoding="utf-8")
-    incremental = lint_json(root)
-    assert incremental == lint_json(root) == lint_json(root, "--no-cache") != cold
-    found = [json.loads(f) for f in incremental if json.loads(f)["rule"] == "Y013"]
-    rel = path.relative_to(root).as_posix()
-    assert [(f["path"], f["line"], f["column"]) for f in found] == [(rel, text.splitlines().index(title) + 1, len(title) + 1)]
     path.write_text(text, encoding="utf-8")
     assert lint_json(root) == cold
 
