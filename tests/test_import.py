@@ -1250,3 +1250,24 @@ def export_warnings(catalog: Path, table: Path, lang: str) -> str:
     result = runner.invoke(app, ["report", "catalog", str(catalog), "-o", str(table), "--lang", lang])
     assert result.exit_code == 0, result.output
     return " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_formula_error_value_is_a_row_reason_not_data(catalog: Path, tmp_path: Path, suffix: str) -> None:
+    # A VLOOKUP that found nothing shows #N/A, and Excel saves that as the cell's value (and writes it to a CSV):
+    # it was imported as the record's title and issuer.
+    rows = _numbered_rows(3)
+    rows[0][3], rows[0][8] = "#N/A", "#REF!"
+    rows[1][9] = "#VALUE!"  # 备注
+    source = tmp_path / f"errors{suffix}"
+    if suffix == ".xlsx":
+        xlsx_file(source, rows)
+        assert load_workbook(source)["明细表"]["D2"].data_type == "e"  # an error cell, as Excel writes one
+    else:
+        source.write_bytes(csv_bytes(rows, "gbk"))
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 1
+    assert "新建 1，拒绝 2" in out
+    assert "第2行 标准名称: #N/A 是公式的错误值" in err and "第2行 发布部门: #REF! 是公式的错误值" in err
+    assert "第3行 备注: #VALUE! 是公式的错误值" in err
+    assert [p.name for p in (catalog / "records").rglob("*.yaml")] == ["DB41-T-3-2021.yaml"]

@@ -41,6 +41,22 @@ def cell_text(value: CellValue) -> str:
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
+# What Excel shows (and saves as the cell's value, and writes to a CSV) when a formula fails: a VLOOKUP that
+# found nothing is #N/A. Read as text it became a record's title or issuer; it is never data.
+EXCEL_ERRORS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!",
+    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!",
+})  # fmt: skip
+
+
+def excel_error(value: CellValue) -> str | None:
+    """The Excel error value a cell holds (``#N/A``), or None."""
+    if not isinstance(value, str) or not value or value.lstrip()[:1] != "#":
+        return None
+    text = cell_text(value).upper()
+    return text if text in EXCEL_ERRORS else None
+
+
 _DATE_FORMS = (
     re.compile(r"^(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})$"),
     re.compile(r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$"),

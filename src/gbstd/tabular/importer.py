@@ -47,7 +47,7 @@ from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import try_parse
 from gbstd.model.standard import Standard, Status
-from gbstd.tabular.cells import CellValue
+from gbstd.tabular.cells import CellValue, excel_error
 from gbstd.tabular.columns import COLUMN_BY_KEY, column_for, explicit_extra
 from gbstd.tabular.mapping import (
     LIST_SPLITTERS,
@@ -236,6 +236,11 @@ def import_table(
             if progress:
                 progress(1)
             continue
+        if errors := _error_values(cells, table.headers):
+            report.outcomes.append(RowOutcome(number, Action.REJECTED, problems=errors))
+            if progress:
+                progress(1)
+            continue
         named = {key: (table.headers[i], cells[i]) for key, i in headers.known.items()}
         extras: list[tuple[str, CellValue]] = [(h, cells[i]) for h, i in headers.extras]
         parsed = row_to_record(named, extras, internal=internal, as_of=as_of)
@@ -289,6 +294,22 @@ def _uncached_outcome(number: int, table: Table) -> RowOutcome:
         for index in table.uncached[number]
     ]
     return RowOutcome(number, Action.REJECTED, problems=problems)
+
+
+def _error_values(cells: list[CellValue], headers: list[str]) -> list[CellProblem]:
+    """The cells of a row holding an Excel error value (a formula that failed: ``#N/A``, ``#REF!``): what the
+    cell should say is unknown, so the row is not imported (it was, with ``#N/A`` as its title)."""
+    return [
+        CellProblem(
+            headers[index] or f"列{index + 1}",
+            Text(
+                f"{error} 是公式的错误值，不是数据；请在 Excel 中改正公式或填入数值",
+                f"{error} is a formula's error value, not data; correct the formula in Excel or type the value",
+            ),
+        )
+        for index, value in enumerate(cells)
+        if (error := excel_error(value)) is not None
+    ]
 
 
 def _account_for_rows(table: Table, report: ImportReport) -> None:
