@@ -1271,3 +1271,23 @@ def test_a_formula_error_value_is_a_row_reason_not_data(catalog: Path, tmp_path:
     assert "第2行 标准名称: #N/A 是公式的错误值" in err and "第2行 发布部门: #REF! 是公式的错误值" in err
     assert "第3行 备注: #VALUE! 是公式的错误值" in err
     assert [p.name for p in (catalog / "records").rglob("*.yaml")] == ["DB41-T-3-2021.yaml"]
+
+
+def test_invisible_characters_are_dropped_when_zero_width_and_refused_otherwise(catalog: Path, tmp_path: Path) -> None:
+    # Text pasted from a web page brings zero-width spaces: the code was refused as unrecognisable and a title
+    # holding one was written into a record that lint then reported as an error (Y008).
+    rows = _numbered_rows(2)
+    rows[0][2], rows[0][3] = "\u200bDB41/T 1-2021", "机关食堂\u200b服务规范\ufeff"
+    rows[1][8] = "河南省\u202e局"  # an override shows other text than it holds: as `gbstd new`, refused
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(rows))
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 1
+    assert "标准号：删去了不可见的零宽字符 U+200B" in out and "标准名称：删去了不可见的零宽字符 U+200B U+FEFF" in out
+    assert "第3行 发布部门: 含不可见字符 U+202E" in err
+    loaded = load_catalog(catalog)
+    first = loaded.get("DB41/T 1-2021")
+    assert first is not None and first.standard.title == "机关食堂服务规范"
+    assert loaded.get("DB41/T 2-2021") is None
+    lint = runner.invoke(app, ["lint", "-C", str(catalog), "--select", "Y008", "--format", "json"])
+    assert json.loads(lint.stdout) == []

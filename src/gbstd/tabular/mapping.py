@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from gbstd.catalog.invisible import INVISIBLE
 from gbstd.catalog.validation import allowed_values
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import NATURE_LABELS, TIER_LABELS, CodeError, Nature, StandardCode, Tier
@@ -152,6 +153,41 @@ LIST_SPLITTERS: dict[str, Callable[[CellValue], list[str]]] = {
 }
 
 
+# Characters that show as nothing and change nothing shown (zero-width space, joiners, word joiner, the
+# left-to-right and right-to-left marks, a byte-order mark), pasted with text from a web page: dropped from a cell,
+# and said at its row. The other invisible characters Y008 reports (controls, bidirectional overrides that show
+# text other than it is) refuse their cell, as `gbstd new` and the web editor refuse them.
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff]")
+
+
+def _visible(
+    cells: Mapping[str, tuple[str, CellValue]], extras: list[tuple[str, CellValue]], out: RowRecord
+) -> tuple[dict[str, tuple[str, CellValue]], list[tuple[str, CellValue]]]:
+    """The row's cells without zero-width characters (noted at the row); a cell with another invisible
+    character is a problem of the row (a record holding one is a Y008 error once written)."""
+
+    def clean(header: str, value: CellValue) -> CellValue:
+        if not isinstance(value, str) or not INVISIBLE.search(value):
+            return value
+        dropped = sorted(set(_ZERO_WIDTH.findall(value)))
+        value = _ZERO_WIDTH.sub("", value)
+        if dropped:
+            codes = " ".join(f"U+{ord(c):04X}" for c in dropped)
+            out.notes.append(Text(f"{header}：删去了不可见的零宽字符 {codes}",
+                                  f"{header}: the invisible zero-width characters {codes} were dropped"))
+        if rest := sorted(set(INVISIBLE.findall(value))):
+            codes = " ".join(f"U+{ord(c):04X}" for c in rest)
+            out.problems.append(CellProblem(header, Text(
+                f"含不可见字符 {codes}（控制字符、双向格式字符或非字符），请在表中删除",
+                f"holds invisible characters {codes} (control, bidirectional formatting or noncharacters); "
+                "delete them in the table",
+            )))
+        return value
+
+    return ({key: (header, clean(header, value)) for key, (header, value) in cells.items()},
+            [(header, clean(header, value)) for header, value in extras])
+
+
 def row_to_record(
     cells: Mapping[str, tuple[str, CellValue]],
     extras: list[tuple[str, CellValue]],
@@ -162,6 +198,7 @@ def row_to_record(
     """Parse one row. ``cells``: column key → (header as written in the sheet, value)."""
     out = RowRecord()
     values: dict[str, Any] = {}
+    cells, extras = _visible(cells, extras, out)
 
     def header(key: str) -> str:
         return cells[key][0] if key in cells else COLUMN_BY_KEY[key].zh
