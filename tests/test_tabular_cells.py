@@ -20,6 +20,10 @@ SEPT_13 = dt.date(2021, 9, 13)
         "2021-09-13", "2021/9/13", "2021.9.13", "2021年9月13日", "2021年09月13日", " 2021 年 9 月 13 日 ",
         "2021-9-13", "20210913", "2021-09-13 00:00:00", "２０２１－０９－１３",
         dt.datetime(2021, 9, 13), SEPT_13, 44452, 44452.0,
+        # a time of day after the date (a date-time cell as Excel writes it to a CSV; a database's export), as an
+        # XLSX date-time cell is read; a serial written as text, or with its time as a fraction
+        "2021/9/13 14:30", "2021-09-13 09:05:00", "2021-09-13T23:59:59.5", "2021年9月13日 8:00",
+        dt.datetime(2021, 9, 13, 14, 30), "44452", "44452.6", 44452.6,
     ],
 )  # fmt: skip
 def test_date_forms(value: object) -> None:
@@ -44,7 +48,7 @@ def test_a_time_cell_is_quoted_as_shown_not_as_python_writes_it() -> None:
     assert info.value.reason.en.startswith("'12:00:00' is not a date")  # was "datetime.time(12, 0) is not …"
 
 
-@pytest.mark.parametrize("value", ["13/9/2021", "九月", "2021-09", 12])
+@pytest.mark.parametrize("value", ["13/9/2021", "九月", "2021-09", 12, "2021-09-13 25:00", "2021-09-13 1430", "12345"])
 def test_unreadable_dates(value: object) -> None:
     with pytest.raises(CellError) as info:
         parse_date(value)  # type: ignore[arg-type]

@@ -62,7 +62,11 @@ _DATE_FORMS = (
     re.compile(r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
 )
-_TIME_TAIL = re.compile(r"(?:[ T]0{1,2}:0{2}(?::0{2}(?:\.0+)?)?)$")
+# A time of day after the date (2021/9/13 14:30, as Excel writes a date-time cell to a CSV; 2021-09-13 00:00:00 from
+# a database): the day is the date, as a date-time cell of an XLSX file is read.
+_TIME_TAIL = re.compile(r"(?:[ T]+(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)$")
+# A serial written as text (a CSV saved from a column whose date format was lost), or with its time as a fraction.
+_SERIAL_TEXT = re.compile(r"^(?P<days>\d{5})(?:\.\d+)?$")
 # Excel stores dates as days since 1899-12-30; a bare number in a date column is such a serial when its
 # cell format was lost. Only a plausible range (1954–2119) is read that way.
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -83,12 +87,14 @@ def parse_date(value: CellValue) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and int(value) in _SERIAL_RANGE:
+        if value >= 0 and int(value) in _SERIAL_RANGE:  # a fraction is the time of day: the day is the date
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         value = cell_text(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         return None
+    if (serial := _SERIAL_TEXT.match(text)) and int(serial["days"]) in _SERIAL_RANGE:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(serial["days"]))
     # the cell as the user sees it, quoted (a time-only cell showed as Python's `datetime.time(12, 0)`)
     shown = repr(value if isinstance(value, str) else cell_text(value))
     text = _TIME_TAIL.sub("", text).strip()
