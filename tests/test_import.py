@@ -1291,3 +1291,23 @@ def test_invisible_characters_are_dropped_when_zero_width_and_refused_otherwise(
     assert loaded.get("DB41/T 2-2021") is None
     lint = runner.invoke(app, ["lint", "-C", str(catalog), "--select", "Y008", "--format", "json"])
     assert json.loads(lint.stdout) == []
+
+
+def test_a_serial_in_a_workbook_dated_from_1904_is_read_from_1904(catalog: Path, tmp_path: Path) -> None:
+    # A Mac Excel workbook counts days from 1904-01-01: a date column whose format was lost holds those serials,
+    # and they were read as days from 1899-12-30, four years and a day early, with no word.
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    rows = _numbered_rows(1)
+    rows[0][5], rows[0][6] = 43677, "43720"  # 2023-08-01 and 2023-09-13 from 1904; a date cell stays a date
+    book = xlsx_book(rows)
+    book.epoch = CALENDAR_MAC_1904
+    book.active.append(["2", "302", "DB41/T 2-2021", "第二", "现行", dt.date(2021, 8, 1), dt.date(2021, 9, 13)])
+    source = tmp_path / "mac.xlsx"
+    book.save(source)
+    code, _, err = run(str(source), "--into", str(catalog))
+    assert code == 0, err
+    first, second = load_catalog(catalog).get("DB41/T 1-2021"), load_catalog(catalog).get("DB41/T 2-2021")
+    assert first is not None and second is not None
+    assert (first.standard.published, first.standard.effective) == (dt.date(2023, 8, 1), dt.date(2023, 9, 13))
+    assert (second.standard.published, second.standard.effective) == (dt.date(2021, 8, 1), dt.date(2021, 9, 13))

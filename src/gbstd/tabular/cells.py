@@ -78,6 +78,19 @@ DATE_FORMS_HINT = Text(
 )
 
 
+def serial_days(value: CellValue) -> int | None:
+    """The day an Excel serial in a date cell counts from the workbook's epoch (a fraction is the time of day),
+    as a number or as its digits; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    if isinstance(value, str):
+        serial = _SERIAL_TEXT.match(unicodedata.normalize("NFKC", value).strip())
+        days = int(serial["days"]) if serial else -1
+    else:
+        days = int(value) if value >= 0 else -1
+    return days if days in _SERIAL_RANGE else None
+
+
 def parse_date(value: CellValue) -> dt.date | None:
     """A date from a cell; ``None`` for an empty cell."""
     if value is None:
@@ -86,15 +99,13 @@ def parse_date(value: CellValue) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if (days := serial_days(value)) is not None:
+        return _EXCEL_EPOCH + dt.timedelta(days=days)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value >= 0 and int(value) in _SERIAL_RANGE:  # a fraction is the time of day: the day is the date
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         value = cell_text(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         return None
-    if (serial := _SERIAL_TEXT.match(text)) and int(serial["days"]) in _SERIAL_RANGE:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(serial["days"]))
     # the cell as the user sees it, quoted (a time-only cell showed as Python's `datetime.time(12, 0)`)
     shown = repr(value if isinstance(value, str) else cell_text(value))
     text = _TIME_TAIL.sub("", text).strip()

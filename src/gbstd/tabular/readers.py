@@ -18,6 +18,7 @@ cells neutralised against formula injection on export (``'=…``) are restored h
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -28,7 +29,7 @@ from typing import Any
 
 from gbstd.catalog.safe_read import named_file_problem
 from gbstd.i18n import Text
-from gbstd.tabular.cells import CellValue, cell_text
+from gbstd.tabular.cells import CellValue, cell_text, serial_days
 from gbstd.tabular.columns import COLUMN_BY_KEY, column_for
 from gbstd.tabular.safety import restore_cell
 
@@ -126,6 +127,7 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
         visible = [w for w in book.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
         worksheet = book[sheet] if sheet is not None else (visible or book.worksheets)[0]
         title = worksheet.title
+        epoch = getattr(book, "epoch", None)
         member = getattr(worksheet, "_worksheet_path", None)  # the sheet's XML inside the zip
         grid = _sheet_grid(worksheet, _padded_formats(book))
         # one sheet per tier or per year is common: only the first is read, so the others must not go unnoticed
@@ -145,9 +147,27 @@ def read_xlsx(path: Path, sheet: str | None) -> Table:
             f"工作表“{title}”：{exc.text.zh}；其他工作表：{'、'.join(others)}（用 --sheet 指定）",
             f"sheet {title!r}: {exc.text.en}; other sheets: {', '.join(others)} (choose one with --sheet)",
         )) from None
+    if isinstance(epoch, dt.datetime) and epoch.date() == _MAC_EPOCH:
+        _date_1904_serials(table)
     table.sheets = names
     table.unread_sheets = unread
     return table
+
+
+# A workbook made by Mac Excel (2011 and before) counts days from 1904-01-01 (openpyxl converts its date cells).
+_MAC_EPOCH = dt.date(1904, 1, 1)
+_DATE_KEYS = frozenset({"published", "effective", "abolished", "review_date"})
+
+
+def _date_1904_serials(table: Table) -> None:
+    """The serials in the date columns of a workbook dated from 1904, whose date format was lost, as the dates
+    they are there: read as every other workbook's (days from 1899-12-30) they were four years and a day early."""
+    columns = [index for index, header in enumerate(table.headers)
+               if (column := column_for(header)) is not None and column.key in _DATE_KEYS]
+    for _, cells in table.rows:
+        for index in columns:
+            if (days := serial_days(cells[index])) is not None:
+                cells[index] = _MAC_EPOCH + dt.timedelta(days=days)
 
 
 def _absent_sheets(reader: Any) -> list[tuple[str, str]]:
