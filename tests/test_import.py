@@ -1311,3 +1311,17 @@ def test_a_serial_in_a_workbook_dated_from_1904_is_read_from_1904(catalog: Path,
     assert first is not None and second is not None
     assert (first.standard.published, first.standard.effective) == (dt.date(2023, 8, 1), dt.date(2023, 9, 13))
     assert (second.standard.published, second.standard.effective) == (dt.date(2021, 8, 1), dt.date(2021, 9, 13))
+
+
+@pytest.mark.parametrize("cell", ["DB41/T 1-2021 DB41/T 2-2021", "DB41/T 1-2021\nDB41/T 2-2021", "DB41/T 1-2021、DB41T 2—2021"])
+def test_two_codes_in_the_code_cell_are_named_as_such(catalog: Path, tmp_path: Path, cell: str) -> None:
+    # The row was refused with the code pattern's reason ("地方标准号应为 DB+2或4位行政区划代码"), which is not
+    # what is wrong: the cell holds two standards.
+    rows = _numbered_rows(1)
+    rows[0][2] = cell
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes(rows))
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 1 and "拒绝 1" in out
+    assert "是 2 个标准号（DB41/T 1-2021、DB41/T 2-2021）；一行只能是一项标准，请拆成 2 行" in err
+    assert "行政区划代码" not in err

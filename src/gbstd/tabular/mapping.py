@@ -221,11 +221,13 @@ def row_to_record(
             out.code = StandardCode.parse(raw_code, internal)
             values["code"] = out.code.canonical
         except CodeError as exc:
-            out.problems.append(
-                CellProblem(
-                    header("code"), Text(f"{raw_code!r}：{exc.reason.zh}", f"{raw_code!r}: {exc.reason.en}")
-                )
-            )
+            reason = Text(f"{raw_code!r}：{exc.reason.zh}", f"{raw_code!r}: {exc.reason.en}")
+            if len(several := _codes_in(raw_code, internal)) > 1:  # the reason was the code pattern's, misleading
+                shown = "、".join(several)
+                reason = Text(f"{raw_code!r} 是 {len(several)} 个标准号（{shown}）；一行只能是一项标准，请拆成 {len(several)} 行",
+                              f"{raw_code!r} is {len(several)} codes ({', '.join(several)}); a row is one standard: "
+                              f"split it into {len(several)} rows")
+            out.problems.append(CellProblem(header("code"), reason))
     for key in _TEXT_COLUMNS:
         if value := text(key):
             values[key] = value
@@ -291,6 +293,18 @@ def row_to_record(
     if not out.problems:
         _validate(out)
     return out
+
+
+def _codes_in(raw: str, internal: re.Pattern[str] | None) -> list[str]:
+    """The codes a code cell holds when it holds several, each a valid code (GB/T 1-2000 GB/T 2-2000, or one a
+    line); otherwise an empty list."""
+    codes = []
+    for item in split_codes(raw):
+        try:
+            codes.append(StandardCode.parse(item, internal).canonical)
+        except CodeError:
+            return []
+    return codes
 
 
 def _review(
