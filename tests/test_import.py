@@ -1325,3 +1325,25 @@ def test_two_codes_in_the_code_cell_are_named_as_such(catalog: Path, tmp_path: P
     assert code == 1 and "拒绝 1" in out
     assert "是 2 个标准号（DB41/T 1-2021、DB41/T 2-2021）；一行只能是一项标准，请拆成 2 行" in err
     assert "行政区划代码" not in err
+
+
+def test_totals_and_notes_rows_are_said_and_skipped_not_rejected(catalog: Path, tmp_path: Path) -> None:
+    # A bureau's table ends in a 合计 row and a 备注/说明 row (sometimes a 小计 per module): they were refused as
+    # standards without a code ("标准号: 不能为空"), so every import of such a table ended with exit 1.
+    rows = _numbered_rows(2)
+    foot = [["小　计", "", "", "2项"], ["合计", "", "", "共2项"], ["备注：本表由办公室编制", "", ""], ["", "注1.状态截至年底"]]
+    draft = ["3", "302", "", "说明书编写规范"]  # a draft without a code whose title starts like a note: refused
+    book = xlsx_book([rows[0], foot[0], rows[1], draft, *foot[1:]], title_row="河南省机关事务标准体系明细表")
+    source = tmp_path / "t.xlsx"
+    book.save(source)
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 1  # the draft
+    assert "新建 2，拒绝 1，跳过 4" in out
+    assert "第4行 “小　计”是合计或说明行，不是标准，未导入" in err
+    assert "第7行 “合计”是合计或说明行" in err and "第8行 “备注：本表由办公室编制”是合计或说明行" in err
+    assert "第9行 “注1.状态截至年底”是合计或说明行" in err and "第6行 标准号: 不能为空" in err
+    book.active.delete_rows(6)  # without the draft: every row a standard or a totals row, exit 0
+    book.save(source)
+    code, out, err = run(str(source), "--into", str(catalog), "--lang", "en")
+    assert code == 0, err
+    assert "unchanged 2, skipped 4" in out and "row 7: '备注：本表由办公室编制' is a totals or notes row" in err

@@ -178,7 +178,7 @@ def _print(report: ImportReport, file: Path, lang: str, quiet: bool) -> None:
     for outcome in report.outcomes:
         for line in outcome.messages("zh" if zh else "en"):
             typer.echo(line, err=True)
-        if outcome.action is Action.REJECTED:
+        if outcome.action in (Action.REJECTED, Action.SKIPPED):
             continue
         if quiet and not outcome.held and outcome.action is not Action.CONFLICT:
             continue  # what was held back is shown even with --quiet

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -47,7 +48,7 @@ from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import try_parse
 from gbstd.model.standard import Standard, Status
-from gbstd.tabular.cells import CellValue, excel_error
+from gbstd.tabular.cells import CellValue, cell_text, excel_error
 from gbstd.tabular.columns import COLUMN_BY_KEY, column_for, explicit_extra
 from gbstd.tabular.mapping import (
     LIST_SPLITTERS,
@@ -68,6 +69,7 @@ class Action(str, Enum):
     EXISTS = "exists"  # a record exists, differs from the row, and --update was not given
     CONFLICT = "conflict"  # --update given, but every change conflicts with the file (needs --force)
     REJECTED = "rejected"
+    SKIPPED = "skipped"  # a totals or notes row (合计, 备注: …): not a standard, and said so
 
 
 ACTION_LABELS: dict[Action, Text] = {
@@ -77,6 +79,7 @@ ACTION_LABELS: dict[Action, Text] = {
     Action.EXISTS: Text("已存在（未改动）", "left alone (exists)"),
     Action.CONFLICT: Text("有冲突（未改动）", "conflict (left alone)"),
     Action.REJECTED: Text("拒绝", "rejected"),
+    Action.SKIPPED: Text("跳过", "skipped"),
 }
 
 
@@ -241,6 +244,12 @@ def import_table(
             if progress:
                 progress(1)
             continue
+        code_cell = cells[headers.known["code"]] if "code" in headers.known else None
+        if not cell_text(code_cell) and (said := _summary_row(cells)) is not None:
+            report.outcomes.append(RowOutcome(number, Action.SKIPPED, problems=[CellProblem("", said)]))
+            if progress:
+                progress(1)
+            continue
         named = {key: (table.headers[i], cells[i]) for key, i in headers.known.items()}
         extras: list[tuple[str, CellValue]] = [(h, cells[i]) for h, i in headers.extras]
         parsed = row_to_record(named, extras, internal=internal, as_of=as_of)
@@ -294,6 +303,26 @@ def _uncached_outcome(number: int, table: Table) -> RowOutcome:
         for index in table.uncached[number]
     ]
     return RowOutcome(number, Action.REJECTED, problems=problems)
+
+
+# The first words of a row under (or inside) the table that is not a standard: a total, a subtotal per module,
+# the notes and who filled the table in. Such a row has no 标准号.
+# The word stands alone or before a colon, number or bracket: a draft's title (说明书编写规范) is not such a row.
+_SUMMARY_ROW = re.compile(
+    r"(合计|小计|总计|共计|备注|说明|注|填表说明|填报说明|填表人|填报人|制表人|制表|审核人|联系人|联系电话)"
+    r"(?:$|[:：、，,.．（(共0-9０-９])"
+)
+
+
+def _summary_row(cells: list[CellValue]) -> Text | None:
+    """Why a row without a code is a totals or notes row (合计, 备注：…), which a bureau's table has at its foot:
+    it was refused as a standard without a code, so every import of such a table ended with exit 1."""
+    first = next((text for cell in cells if (text := cell_text(cell))), "")
+    if not _SUMMARY_ROW.match(re.sub(r"\s+", "", first)):
+        return None
+    shown = first if len(first) <= 20 else first[:20] + "…"
+    return Text(f"“{shown}”是合计或说明行，不是标准，未导入", f"{shown!r} is a totals or notes row, not a standard; "
+                "not imported")
 
 
 def _error_values(cells: list[CellValue], headers: list[str]) -> list[CellProblem]:
