@@ -1347,3 +1347,19 @@ def test_totals_and_notes_rows_are_said_and_skipped_not_rejected(catalog: Path, 
     code, out, err = run(str(source), "--into", str(catalog), "--lang", "en")
     assert code == 0, err
     assert "unchanged 2, skipped 4" in out and "row 7: '备注：本表由办公室编制' is a totals or notes row" in err
+
+
+def test_a_merged_cell_over_empty_rows_leaves_them_empty(catalog: Path, tmp_path: Path) -> None:
+    # One 体系编号 merged over its block of standards, a spacer row inside and two rows kept free for standards
+    # to come: the merged value made each empty row a row refused for its empty 标准号 (exit 1).
+    rows: list[list[object]] = [*_numbered_rows(2)]
+    book = xlsx_book([rows[0], [], rows[1], [], []])
+    sheet = book.active
+    sheet.merge_cells("B2:B6")
+    source = tmp_path / "t.xlsx"
+    book.save(source)
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 0, err
+    assert "2 行" in out and "新建 2" in out and "拒绝" not in out
+    second = load_catalog(catalog).get("DB41/T 2-2021")
+    assert second is not None and second.standard.module == "302"  # the merged value still reaches a standard

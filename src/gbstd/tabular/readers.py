@@ -502,12 +502,17 @@ def _fill_merged(
     grid: list[list[CellValue]], merges: list[tuple[int, int, int, int]], header_end: int
 ) -> None:
     """Cells merged down in the data (one 体系编号 over several rows) hold the value for every row they cover,
-    as Excel shows it; only the first column of a merge is filled, so no value lands in a foreign column."""
+    as Excel shows it; only the first column of a merge is filled, so no value lands in a foreign column. A row
+    that holds nothing else stays empty: a module's merged name reaching over a spacer row, or over the rows kept
+    free for the standards to come, made each of them a row refused for its empty 标准号."""
+    empty = {row for row in range(len(grid)) if not _width(grid[row])}
     for r1, c1, r2, _ in merges:
         if r1 <= header_end or r1 >= len(grid) or c1 >= len(grid[r1]):
             continue
         value = grid[r1][c1]
         for row in range(r1 + 1, min(r2, len(grid) - 1) + 1):
+            if row in empty:
+                continue
             cells = grid[row] = list(grid[row])
             cells += [None] * (c1 + 1 - len(cells))
             if not cell_text(cells[c1]):
