@@ -169,6 +169,7 @@ def _visible(
     def clean(header: str, value: CellValue) -> CellValue:
         if not isinstance(value, str) or not INVISIBLE.search(value):
             return value
+        value = value.replace("\v", "\n")  # Word's manual line break, pasted into Excel (_x000B_): a line break
         dropped = sorted(set(_ZERO_WIDTH.findall(value)))
         value = _ZERO_WIDTH.sub("", value)
         if dropped:
