@@ -80,6 +80,13 @@ _EDITOR_BREAK = re.compile("\r\n|[\r\n]")
 _MOST_BREAKS = 20  # findings a file: a file written with NEL throughout is one problem, not hundreds
 
 
+def has_other_breaks(text: str) -> bool:
+    """Whether ``text`` holds U+0085, U+2028 or U+2029. Asked twice of every file read: as two searches of the
+    character class that was 6 % of a small record's parse (4.9 µs of 81 µs); three substring tests take a
+    third of a search's time."""
+    return "\u2028" in text or "\u2029" in text or "\x85" in text
+
+
 class EditorLines:
     """Positions in a text holding U+0085, U+2028 or U+2029, as an editor shows them.
 
@@ -96,7 +103,7 @@ class EditorLines:
     @classmethod
     def of(cls, text: str) -> EditorLines | None:
         """For ``text`` when libyaml's lines are not an editor's; None (nothing to move) for nearly every file."""
-        return cls(text) if _OTHER_BREAK.search(text) else None
+        return cls(text) if has_other_breaks(text) else None
 
     def at_offset(self, offset: int) -> tuple[int, int]:
         """The 1-based line and column of the character at ``offset``."""
@@ -122,7 +129,7 @@ def other_line_breaks(text: str) -> list[FileProblem]:
     data, or one cannot read the file at all (``fmt`` and ``review add`` refuse it). The data lint read is
     still checked (the finding is not fatal).
     """
-    if not _OTHER_BREAK.search(text):
+    if not has_other_breaks(text):
         return []
     lines = EditorLines(text)
     problems = []
