@@ -19,16 +19,16 @@ from typing import Any
 from gbstd.catalog.yamlio import FileProblem, Locator, Positions
 from gbstd.findings import Loc
 from gbstd.i18n import Text
-from gbstd.printable import NONCHARACTERS
+from gbstd.printable import or_beyond, with_noncharacters
 
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls; zero-width and directional marks,
 # embeddings, overrides and isolates; word joiner and invisible operators; a byte-order mark inside the text.
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-NONCHARACTER = re.compile(f"[{NONCHARACTERS}]")  # (XML 1.0 has none of them)
-_INVISIBLE = _CONTROL + NONCHARACTERS
-INVISIBLE = re.compile(f"[{_INVISIBLE}]")
-# What a text must hold for a value to hold one: an escape, or such a character as it is (most files: neither).
-_SUSPECT = re.compile(f"[\\\\{_INVISIBLE}]")
+NONCHARACTER = re.compile(with_noncharacters(""))  # (XML 1.0 has none of them)
+INVISIBLE = re.compile(with_noncharacters(_CONTROL))
+# What a text must hold for a value to hold one: an escape, or such a character as it is (most files: neither);
+# a superset (any character beyond U+1FFFD too), the values then searched with INVISIBLE.
+_SUSPECT = re.compile(or_beyond("\\\\" + _CONTROL))
 _MOST = 20  # findings a file: a pasted block of them is one problem, not hundreds
 
 
