@@ -803,9 +803,12 @@ class Positions:
         spots = array("i")
         keys: list[str | None] = []
         for index, event in enumerate(nodes):
-            line, column = _at(event.start_mark, lines)
-            spots.append(line)
-            spots.append(column)
+            mark = event.start_mark
+            if lines is None:  # nearly every file: no call a mark (every file read passes here)
+                spots.append(mark.line + 1)
+                spots.append(mark.column + 1)
+            else:
+                spots.extend(lines.moved(mark.line + 1, mark.column + 1))
             if index % 2 == 1:
                 keys.append(sys.intern(event.value) if type(event) is ScalarEvent else None)
         return cls(tuple(keys), spots)
