@@ -479,3 +479,56 @@ def test_damaged_rows_under_a_pull_requests_run_are_linted_again(tmp_path: Path,
     result.write_bytes(result.read_bytes() + json.dumps([bad], ensure_ascii=False).encode() + b"\n")
     assert lint_json(root, "--changed-since", base) == lint_json(root, "--changed-since", base, "--no-cache")
     assert lint_json(root, "--changed-since", base) == lint_json(root, "--changed-since", base, "--no-cache")
+
+
+PLAN_WITH_EVIDENCE = """\
+title: 测试试点工作方案
+issuers: [河南省机关事务管理局]
+issued: 2021-09-13
+status: active
+phases:
+  - {name: 前期准备, start: 2021-09, end: 2021-11}
+tasks:
+  - phase: 前期准备
+    subject: 宣传动员
+    deadline: 2021-10
+    done: 2021-10-10
+    evidence:
+      - file: evidence/training.pdf
+"""
+
+
+@pytest.mark.parametrize("cache", ["cache", "no cache"])
+@pytest.mark.parametrize("how", ["deleted", "moved"])
+def test_a_change_that_breaks_a_plans_evidence_is_reported_on_the_untouched_plan(
+    tmp_path: Path, cache: str, how: str
+) -> None:
+    """A pull request that only deletes (or moves) an evidence file leaves the plan naming it with a P008 error.
+    The plan is untouched and no record changed: the report said "no problems" and CI passed."""
+    repo, root = init_repo(tmp_path)
+    (root / "gbstd.toml").write_text('[catalog]\nrecords = "records"\nplans = "plans"\n', encoding="utf-8")
+    write_record(root, "GB-T-1-2020.yaml", **standard("GB/T 1-2020", "机关事务 术语", effective="2020-06-01"))
+    (root / "plans").mkdir()
+    (root / "plans" / "p.yaml").write_text(PLAN_WITH_EVIDENCE, encoding="utf-8")
+    (root / "evidence").mkdir()
+    (root / "evidence" / "training.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "evidence" / "other.pdf").write_bytes(b"%PDF-1.4\n")
+    base = commit(repo, "a plan with its evidence")
+    extra = ["--no-cache"] if cache == "no cache" else []
+    assert lint_json(root, "--changed-since", base, "--select", "P", *extra) == (0, [])
+    if how == "deleted":
+        repo.git.rm("catalog/evidence/training.pdf")
+    else:
+        repo.git.mv("catalog/evidence/training.pdf", "catalog/evidence/2021-training.pdf")
+    commit(repo, f"evidence {how}")
+    code, findings = lint_json(root, "--changed-since", base, "--select", "P", *extra)
+    assert code == 1
+    assert [(f["rule"], f["path"]) for f in findings] == [("P008", "plans/p.yaml")]
+    # an evidence file the change did not touch keeps the plan's older findings out of the report
+    (root / "plans" / "p.yaml").write_text(
+        PLAN_WITH_EVIDENCE.replace("evidence/training.pdf", "evidence/missing.pdf"), encoding="utf-8"
+    )
+    base = commit(repo, "the plan names a file that is not there")
+    (root / "evidence" / "other.pdf").unlink()
+    commit(repo, "an unused file deleted")
+    assert lint_json(root, "--changed-since", base, "--select", "P", *extra) == (0, [])

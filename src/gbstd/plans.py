@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -466,14 +466,17 @@ def plan_evidence(plan_file: PlanFile) -> Iterator[tuple[Evidence, Loc]]:
                 yield item, ("reporting", d, "submitted", s, "evidence", e)
 
 
-def evidence_file_state(root: Path, file: str) -> str:
+def evidence_file_state(root: Path, file: str, present_then: Mapping[str, bool] | None = None) -> str:
     """``"outside"`` the catalog directory ``root``, ``"missing"`` or ``"present"``: an evidence file as P008
-    judges it."""
+    judges it. ``present_then``: the catalog as it was at a revision (``Catalog.present_then``), where a file
+    deleted or moved since was there and one added since was not."""
     try:
         top = root.resolve()
         target = (top / file).resolve()
         if not target.is_relative_to(top):
             return "outside"
+        if present_then and (then := present_then.get(target.relative_to(top).as_posix())) is not None:
+            return "present" if then else "missing"
         return "present" if target.is_file() else "missing"
     except (OSError, ValueError, RuntimeError):  # a NUL in the path, a loop of links: no file is there
         return "missing"

@@ -65,10 +65,13 @@ class Baseline:
         """``catalog`` with its record files as they were at the revision: an added one left out, a modified,
         renamed or deleted one as it was then (left out when it was not a valid record then). Every other
         file is taken as it is now: a change to the configuration or the system file reports on every file
-        instead (``linting.changed_paths``)."""
+        instead (``linting.changed_paths``). Which files came or went is kept (``Catalog.present_then``): a
+        plan's evidence file deleted or moved since was there then."""
         changed = self.changed | self.deleted
         records = [record for record in catalog.records if record.rel not in changed]
         records += [Record(catalog.root, old.rel, old.standard, old.code)
                     for old in self.records.values() if old.standard is not None]
         records.sort(key=lambda record: record.rel)
-        return replace(catalog, records=records)
+        present = dict.fromkeys(self.added | set(self.renamed), False)
+        present.update(dict.fromkeys(self.deleted | set(self.renamed.values()), True))  # a path reused: there then
+        return replace(catalog, records=records, present_then=present)

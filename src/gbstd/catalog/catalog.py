@@ -187,6 +187,10 @@ class Catalog:
     # Top-level positions of each record file parsed in this run (yamlio.Positions), by relative path: a
     # finding's line comes from here instead of a second parse.
     positions: dict[str, Any] = field(default_factory=dict)
+    # Only in the catalog as it was at a git revision (Baseline.catalog_then): whether a file that came or went
+    # since was there then, by POSIX path relative to the root. Lint reads the plans' evidence files from the
+    # file system (P008), which holds only what is there now.
+    present_then: dict[str, bool] = field(default_factory=dict)
 
     @cached_property
     def by_code(self) -> dict[str, list[Record]]:

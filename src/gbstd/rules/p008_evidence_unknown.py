@@ -46,7 +46,7 @@ class EvidenceUnknown(PlanRule):
                     f"佐证标准 {item.standard} 不在目录中",
                     f"evidence standard {item.standard} is not in the catalog",
                 ), (*loc, "standard"), key=False)
-            state = evidence_file_state(catalog.root, item.file) if item.file is not None else "present"
+            state = evidence_file_state(catalog.root, item.file, catalog.present_then) if item.file is not None else "present"
             if state == "outside":
                 yield self.at_plan(plan_file, Text(
                     f"佐证文件 {item.file} 在目录之外",
