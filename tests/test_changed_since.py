@@ -532,3 +532,29 @@ def test_a_change_that_breaks_a_plans_evidence_is_reported_on_the_untouched_plan
     (root / "evidence" / "other.pdf").unlink()
     commit(repo, "an unused file deleted")
     assert lint_json(root, "--changed-since", base, "--select", "P", *extra) == (0, [])
+
+
+@pytest.mark.parametrize("cache", ["cache", "no cache"])
+@pytest.mark.parametrize("how", ["deleted", "a round taken out"])
+def test_a_change_to_a_project_reports_what_it_brings_to_the_standard_it_made(
+    tmp_path: Path, cache: str, how: str
+) -> None:
+    """S006 of a published standard reads the stages of the project that made it. A pull request that only
+    deletes or edits the project file leaves the untouched record short of its process: the catalog as it was
+    took the projects as they are now, and a change to no record file was not compared at all."""
+    from tests.git_catalog import sample_repo
+
+    repo, root = sample_repo(tmp_path)
+    base = repo.head.commit.hexsha
+    extra = ["--no-cache"] if cache == "no cache" else []
+    lint_json(root, *extra)
+    project = root / "projects" / "HNJGSW-P-2022-07.yaml"
+    if how == "deleted":
+        project.unlink()
+    else:
+        project.write_text(project.read_text(encoding="utf-8").replace("  - {kind: 研究, date: 2023-07-25, by: 局长办公会}\n", ""),
+                           encoding="utf-8")
+    commit(repo, f"project {how}")
+    code, findings = lint_json(root, "--changed-since", base, "--select", "S006", "--strict", *extra)
+    assert code == 1
+    assert [(f["rule"], f["path"]) for f in findings] == [("S006", "records/internal/HNJGSW-302-2023.yaml")]

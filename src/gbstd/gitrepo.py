@@ -20,13 +20,15 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
 from gbstd.catalog.baseline import Baseline, BaseRecord
-from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.catalog import Catalog, ProjectRecord
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.safe_read import read_catalog_file
+from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import decode_text, is_yaml_name, parse_yaml
 from gbstd.i18n import Text
 from gbstd.model.code import CodePattern, try_parse
+from gbstd.model.project import Project
 
 if TYPE_CHECKING:
     from git import Commit, Repo
@@ -153,6 +155,11 @@ def _is_record_path(catalog: Catalog, rel: str) -> bool:
     return rel.startswith(records + "/") and is_yaml_name(rel)
 
 
+def _is_project_path(catalog: Catalog, rel: str) -> bool:
+    projects = PurePosixPath(catalog.config.catalog.projects).as_posix().strip("/")
+    return rel.startswith(projects + "/") and is_yaml_name(rel)
+
+
 def build_baseline(catalog: Catalog, ref: str) -> Baseline:
     """Compare revision ``ref`` with the working tree (committed, staged, unstaged and untracked files)."""
     repo = open_repo(catalog.root)
@@ -185,6 +192,9 @@ def build_baseline(catalog: Catalog, ref: str) -> Baseline:
         if _is_record_path(catalog, rel):
             blob = _blob_text(commit, _to_repo(prefix, rel), catalog.config.catalog.max_file_size)
             baseline.records[rel] = _base_record(catalog, rel, blob)
+        elif _is_project_path(catalog, rel):
+            blob = _blob_text(commit, _to_repo(prefix, rel), catalog.config.catalog.max_file_size)
+            baseline.projects[rel] = _base_project(catalog, rel, blob)
     return baseline
 
 
@@ -212,6 +222,14 @@ def _parse(text: str | None) -> Any:
         return None
     data, problems = parse_yaml(text)
     return None if problems else data
+
+
+def _base_project(catalog: Catalog, rel: str, text: str | None) -> ProjectRecord | None:
+    data = _parse(text)
+    if data is None:
+        return None
+    project, _ = validate(Project, data, rel, None)
+    return ProjectRecord(catalog.root / rel, rel, project) if project is not None else None
 
 
 def _base_record(catalog: Catalog, rel: str, text: str | None) -> BaseRecord:

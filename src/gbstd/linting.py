@@ -996,9 +996,9 @@ def caused_by_change(
     module the change emptied. Found by running those rules on the catalog as it was
     (:meth:`Baseline.catalog_then`) and taking, finding by finding, what is new.
 
-    Only when a record file changed, or a file came or went in a catalog with plans (the evidence files they
-    name: otherwise the catalog then is the catalog now), and only the rules that found something in an
-    untouched file. The duplicate rules are left out: their second whole-catalog
+    Only when a record or project file changed, or a file came or went in a catalog with plans (the evidence
+    files they name: otherwise the catalog then is the catalog now), and only the rules that found something
+    in an untouched file. The duplicate rules are left out: their second whole-catalog
     analysis cost more than the lint itself at 20 000 records, and a duplicate the change made is reported
     on the changed record anyway (one finding per record of a group).
 
@@ -1007,8 +1007,10 @@ def caused_by_change(
     only their files' findings are compared (every other file's are the same now as then). The run without the
     cache compares every file's, and a test holds the two to the same report."""
     records = {record.rel for record in catalog.records}
+    projects = bool(baseline.projects or baseline.changed & {entry.rel for entry in catalog.projects})
     came_or_went = baseline.added or baseline.deleted or baseline.renamed
-    if not ((baseline.changed | baseline.deleted) & records or baseline.records or (catalog.plans and came_or_went)):
+    if not ((baseline.changed | baseline.deleted) & records or baseline.records or projects
+            or (catalog.plans and came_or_went)):
         return []
     codes = _elsewhere_codes(selection)
     cheap = [rule for rule in selected_rules(selection) if rule.code in codes]
@@ -1022,7 +1024,8 @@ def caused_by_change(
         then = collect_findings(baseline.catalog_then(catalog), as_of, selection, jobs=jobs, rules=rules).findings
         return _new_findings(elsewhere, then)
     ctx = RuleContext(baseline.catalog_then(catalog), as_of)
-    ctx.changes = _undone(catalog, ctx.catalog, baseline, found)
+    if not projects:  # a changed project is no edit of a record (S006 reads it): then every record is checked
+        ctx.changes = _undone(catalog, ctx.catalog, baseline, found)
     then: list[Finding] = []
     for rule in rules:
         produced = check(rule, ctx, [])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.catalog import Catalog, ProjectRecord, Record
 from gbstd.model.code import StandardCode
 from gbstd.model.standard import Standard
 
@@ -48,6 +48,9 @@ class Baseline:
     renamed: dict[str, str] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
     records: dict[str, BaseRecord] = field(default_factory=dict)
+    # the old side of every modified, renamed or deleted project file (None: not a valid project then): the
+    # S006 of the standard a project makes reads the project's stages
+    projects: dict[str, ProjectRecord | None] = field(default_factory=dict)
 
     @property
     def changed(self) -> set[str]:
@@ -62,8 +65,8 @@ class Baseline:
         return [self.records[rel] for rel in sorted(self.deleted) if rel in self.records]
 
     def catalog_then(self, catalog: Catalog) -> Catalog:
-        """``catalog`` with its record files as they were at the revision: an added one left out, a modified,
-        renamed or deleted one as it was then (left out when it was not a valid record then). Every other
+        """``catalog`` with its record and project files as they were at the revision: an added one left out,
+        a modified, renamed or deleted one as it was then (left out when it was not valid then). Every other
         file is taken as it is now: a change to the configuration or the system file reports on every file
         instead (``linting.changed_paths``). Which files came or went is kept (``Catalog.present_then``): a
         plan's evidence file deleted or moved since was there then."""
@@ -72,6 +75,9 @@ class Baseline:
         records += [Record(catalog.root, old.rel, old.standard, old.code)
                     for old in self.records.values() if old.standard is not None]
         records.sort(key=lambda record: record.rel)
+        projects = [entry for entry in catalog.projects if entry.rel not in changed]
+        projects += [old for old in self.projects.values() if old is not None]
+        projects.sort(key=lambda entry: entry.rel)
         present = dict.fromkeys(self.added | set(self.renamed), False)
         present.update(dict.fromkeys(self.deleted | set(self.renamed.values()), True))  # a path reused: there then
-        return replace(catalog, records=records, present_then=present)
+        return replace(catalog, records=records, projects=projects, present_then=present)
