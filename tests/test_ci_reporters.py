@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -195,17 +196,21 @@ def test_control_characters_in_data_keep_junit_and_github_readable(catalog: Path
     ("a:b.yaml", "./a:b.yaml", True),  # as written, "a:" read as a URI scheme
     ("records/a|b.yaml", "records/a%7Cb.yaml", True),
     ('records/"<>\\^`{}.yaml', "records/%22%3C%3E%5C%5E%60%7B%7D.yaml", True),
-    ("records/食堂.yaml", "records/食堂.yaml", True),
+    ("records/食堂 1.yaml", "records/%E9%A3%9F%E5%A0%82%201.yaml", True),  # RFC 3986 holds ASCII only
+    ("records/a%b#c?.yaml", "records/a%25b%23c%3F.yaml", True),
+    ("/srv/河南/r.yaml", "file:///srv/%E6%B2%B3%E5%8D%97/r.yaml", False),
     ("/srv/cat x/r.yaml", "file:///srv/cat%20x/r.yaml", False),  # a catalog outside the working directory
     ("C:/cat/r.yaml", "file:///C:/cat/r.yaml", False),
 ])
 def test_sarif_locations_are_uri_references(path: str, uri: str, base: bool) -> None:
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 
     from gbstd.reporters.sarif import artifact_location
 
     location = artifact_location(path)
     assert location["uri"] == uri
+    assert re.fullmatch(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})*", uri)  # an RFC 3986 reference
+    assert unquote(uri).endswith(path.removeprefix("/"))  # decodes back to the path
     assert ("uriBaseId" in location) is base  # a base only for a relative reference
     assert (urlsplit(uri).scheme == "") is base
 

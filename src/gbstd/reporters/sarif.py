@@ -38,13 +38,20 @@ def rule_descriptor(rule: type[Rule], report: ReportInput) -> dict[str, Any]:
 
 
 _DRIVE = re.compile("^[A-Za-z]:/")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _ascii_uri(uri: str) -> str:
+    """``uri`` with each non-ASCII character percent-encoded as UTF-8: SARIF's URIs are RFC 3986 references,
+    which hold ASCII only (a Chinese file name left as it is made the log invalid for a strict reader)."""
+    return _NON_ASCII.sub(lambda found: "".join(f"%{b:02X}" for b in found.group().encode("utf-8")), uri)
 
 
 def artifact_location(path: str) -> dict[str, str]:
     """Where a finding's file is, as SARIF wants it: a relative reference under ``%SRCROOT%`` (``./`` before a
     first segment with a colon, which would read as a URI scheme), or a ``file:`` URI when the catalog lies
     outside the working directory (an absolute path is no reference relative to a base)."""
-    uri = uri_path(path)
+    uri = _ascii_uri(uri_path(path))
     if path.startswith("/"):
         return {"uri": f"file://{uri}"}
     if _DRIVE.match(path):
