@@ -299,6 +299,18 @@ def test_unknown_revision_says_what_to_fetch(history: tuple[git.Repo, Path, str]
     assert not (root / ".gbstd-cache").exists()  # said before any lint ran (the revision is looked up first)
 
 
+def test_a_range_or_an_option_for_a_revision_is_told_what_to_give(history: tuple[git.Repo, Path, str]) -> None:
+    # `origin/main...HEAD` (a CI configuration's pull-request diff) and `-x` were told to `git fetch` them
+    _, root, _ = history
+    result = runner.invoke(app, ["lint", str(root), "--changed-since", "HEAD~0...HEAD", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "is a range of commits, not one revision" in err(result) and "git merge-base" in err(result)
+    assert "git fetch" not in err(result)
+    result = runner.invoke(app, ["lint", str(root), "--changed-since=-x", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "cannot begin with '-'" in err(result) and "git fetch" not in err(result)
+
+
 def test_shallow_clone(history: tuple[git.Repo, Path, str], tmp_path: Path) -> None:
     repo, root, base = history
     write_record(

@@ -84,6 +84,16 @@ def resolve_revision(repo: Repo, ref: str) -> Commit:
             return repo.commit(sha)
         except (git.BadName, git.BadObject, git.GitCommandError, ValueError):
             pass
+    if ref.startswith("-"):  # refused before git saw it: no fetch brings such a revision
+        raise GitRepoError(Text(f"修订 {ref} 不能以 - 开头（会被当作选项）",
+                                f"a revision cannot begin with '-' (it would read as an option): {ref}"))
+    if ".." in ref:  # origin/main...HEAD, as CI configurations write a pull request's diff: a range, not a commit
+        raise GitRepoError(Text(
+            f"{ref} 是提交范围，不是一个修订：请给出一个提交，例如 origin/main，或合并基点 "
+            "$(git merge-base origin/main HEAD)",
+            f"{ref} is a range of commits, not one revision: give one commit, e.g. origin/main, or the merge base "
+            "$(git merge-base origin/main HEAD)",
+        ))
     if not repo.head.is_valid():  # no commit at all: nothing to fetch either
         raise GitRepoError(Text(f"找不到修订 {ref}：当前分支还没有提交", f"revision {ref} not found: the current branch has no commit yet"))
     if is_shallow(repo):
