@@ -122,6 +122,25 @@ def test_github_format_is_chosen_on_github_actions(catalog: Path) -> None:
     assert not local.startswith("::")
 
 
+def test_github_paths_name_files_of_the_checkout_from_a_subdirectory(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A step with `working-directory: tools` gave annotations the file's absolute path on the runner, not a path in
+    # the repository: the formats GitHub reads name files from the checkout (GITHUB_WORKSPACE) when it holds the
+    # catalog, and as before otherwise.
+    workspace = catalog.parent
+    (workspace / "tools").mkdir()
+    monkeypatch.chdir(workspace / "tools")
+    env = {"GITHUB_WORKSPACE": str(workspace)}
+    _, out = run(catalog, "--format", "github", env=env)
+    assert parse_command(out.splitlines()[0])[1]["file"] == "cat/records/GB-T-1-2020.yaml"
+    _, out = run(catalog, "--format", "sarif", env=env)
+    uri = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "cat/records/GB-T-1-2020.yaml"
+    _, out = run(catalog, "--format", "github", env={"GITHUB_WORKSPACE": str(workspace / "elsewhere")})
+    assert parse_command(out.splitlines()[0])[1]["file"] == f"{catalog.resolve().as_posix()}/records/GB-T-1-2020.yaml"
+
+
 def test_junit_is_well_formed(catalog: Path) -> None:
     _, out = run(catalog, "--format", "junit")
     root = ET.fromstring(out.encode("utf-8"))

@@ -176,7 +176,7 @@ def _lint(
     selection = Selection(select=_split(select) or config_lint.select, ignore=config_lint.ignore + _split(ignore))
     _check_codes(_split(select) + _split(ignore), config_lint.select + config_lint.ignore,
                  list(config_lint.severity), language)
-    color, prefix = sys.stdout.isatty() and output_format is Format.text, _relative_to_cwd(root)
+    color, prefix = sys.stdout.isatty() and output_format is Format.text, _path_prefix(root, output_format)
     out = getattr(sys.stdout, "buffer", None)  # reports are written as bytes, so that stored ones can be copied
     encoding, errors = getattr(sys.stdout, "encoding", None) or "utf-8", getattr(sys.stdout, "errors", None) or "strict"
     if output_format in DOCUMENTS:  # read by programs: UTF-8 whatever the console (a GBK one broke them all)
@@ -329,9 +329,21 @@ def _check_codes(given: list[str], configured: list[str], severities: list[str],
                   "; ".join(p.en for p in problems) + " (see `gbstd rules`)"), lang)
 
 
-def _relative_to_cwd(root: Path) -> str:
+# Formats whose paths GitHub resolves against the repository's checkout (GITHUB_WORKSPACE), not against the
+# directory the step ran in: annotations on the diff, and code scanning's SARIF (upload-sarif's checkout_path).
+_FROM_CHECKOUT = frozenset({Format.github, Format.sarif})
+
+
+def _path_prefix(root: Path, output_format: Format) -> str:
+    """The catalog root as the output names it: relative to the working directory, or, in GitHub Actions, to the
+    checkout for the formats GitHub reads (a step with ``working-directory: sub`` gave annotations paths that
+    named no file of the repository)."""
+    base = Path.cwd().resolve()
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if output_format in _FROM_CHECKOUT and workspace and root.resolve().is_relative_to(Path(workspace).resolve()):
+        base = Path(workspace).resolve()
     try:
-        return root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return root.resolve().relative_to(base).as_posix()
     except ValueError:
         return root.resolve().as_posix()
 
