@@ -176,3 +176,12 @@ def test_the_normal_form_shortcut_reads_codes_as_the_full_parse(
             code = StandardCode._parse(raw, pattern)
             assert code == full and vars(code) == vars(full) and code.canonical == full.canonical
             assert code == StandardCode(code.prefix, code.suffix, code.number, code.year_text, code.tier, code.region)
+
+
+def test_status_words_tables_use_are_read_as_the_status_they_mean() -> None:
+    from gbstd.model.standard import Status, parse_status
+
+    for word, status in (("现行有效", Status.IN_FORCE), ("已作废", Status.ABOLISHED), ("失效", Status.ABOLISHED),
+                         ("已失效", Status.ABOLISHED), ("待实施", Status.UPCOMING), (" In Force ", Status.IN_FORCE)):
+        assert parse_status(word) is status, word
+    assert parse_status("作废了") is None  # not guessed

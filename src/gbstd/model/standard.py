@@ -40,6 +40,7 @@ STATUS_ALIASES: dict[str, Enum] = {
     "被代替": Status.ABOLISHED, "作废": Status.ABOLISHED,
     # Words people write in tables and on the public platforms (issue 21).
     "现行有效": Status.IN_FORCE, "已废止": Status.ABOLISHED, "被替代": Status.ABOLISHED,
+    "已作废": Status.ABOLISHED, "失效": Status.ABOLISHED, "已失效": Status.ABOLISHED, "待实施": Status.UPCOMING,
 }  # fmt: skip
 
 
