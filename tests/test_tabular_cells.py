@@ -142,3 +142,12 @@ def test_every_column_reads_its_own_headers() -> None:
     for column in COLUMNS:
         assert column_for(column.zh) is column
         assert column_for(column.en) is column
+
+
+def test_a_header_with_a_zero_width_space_pasted_in_names_its_column() -> None:
+    # a header copied from a web page kept its U+200B and named no column: the import found no 标准号 header
+    from gbstd.tabular.columns import column_for
+
+    for header in ("标准\u200b号", "\u200d标准名称", "实施日期\u2060", "标准号"):
+        column = column_for(header)
+        assert column is not None and column.zh == header.translate({0x200B: None, 0x200D: None, 0x2060: None})

@@ -74,10 +74,11 @@ REQUIRED_KEYS: tuple[str, ...] = ("code", "title")
 
 
 def fold_header(text: str) -> str:
-    """Compare headers loosely: fullwidth → ASCII, no spaces, no required-markers (*), case-insensitive."""
+    """Compare headers loosely: fullwidth → ASCII, no spaces, no zero-width characters (pasted from a web page
+    with the header), no required-markers (*), case-insensitive."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = re.sub(r"[（(](必填|选填|可选|required|optional)[)）]", "", folded)
-    return re.sub(r"[\s*:：_]+", "", folded).rstrip(".")
+    return re.sub(r"[\s*:：_\u200b-\u200f\u2060\ufeff]+", "", folded).rstrip(".")
 
 
 _LOOKUP: dict[str, str] = {}
