@@ -50,6 +50,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from gbstd.findings import Loc
 from gbstd.i18n import Text
+from gbstd.printable import is_noncharacter
 
 BOM = b"\xef\xbb\xbf"
 
@@ -588,10 +589,7 @@ def _refused_character(code: int) -> Text:
     """Y001's words for a character YAML's reader refuses as it is: a control character (C0 but tab and line
     ends, DEL, C1 but NEL), or U+FFFE/U+FFFF, which are noncharacters. Either is reported by Y008 when escaped
     too, so the advice is to delete it."""
-    # the one definition of the noncharacters (Y008's), imported here: that module imports this one
-    from gbstd.catalog.invisible import NONCHARACTER
-
-    if NONCHARACTER.match(chr(code)):
+    if is_noncharacter(chr(code)):
         return Text(
             f"YAML 不允许的字符 U+{code:04X}（Unicode 非字符，任何 XML 也无法容纳）；请删除",
             f"U+{code:04X} is a Unicode noncharacter, which YAML does not allow (nor can any XML hold one); delete it",
