@@ -9,10 +9,11 @@ import re
 import socket
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import git
 import pytest
+import yaml
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
@@ -784,6 +785,31 @@ def test_the_forms_refuse_invisible_characters_lint_would_report(client: TestCli
                                         "module": "302"})
     assert created.status_code == 422 and "U+200B" in created.text
     assert not (root / "records/local/DB41-T-9304-2025.yaml").exists()
+
+@pytest.mark.parametrize("block", ["|-\n  旧的\n  备注\n", ">-\n  旧的备注\n"])
+def test_a_value_a_block_cannot_hold_is_judged_as_in_any_other_style(
+    client: TestClient, root: Path, block: str
+) -> None:
+    # ruamel gives a new text the style of the value it replaces: a note written as a block (|, >) came back
+    # as a block holding a raw form feed or carriage return, which YAML cannot read, and the page said the
+    # record lacked code, title and status instead of naming the character at its field
+    path = root / RECORD
+    path.write_text(path.read_text(encoding="utf-8").split("note:")[0] + "note: " + block, encoding="utf-8")
+    before = path.read_bytes()
+    data = as_browser_sends(form_of(page(client)))
+    data["note"] = "第一页\x0c第二页"  # a page break pasted from a word processor
+    refused = client.post("/standard/save", data=data, follow_redirects=False)
+    assert refused.status_code == 422
+    assert "U+000C" in refused.text and "缺少必填字段" not in refused.text
+    assert path.read_bytes() == before
+    data = as_browser_sends(form_of(page(client)))
+    data["note"] = "旧\r备注"  # a lone carriage return (a script's post): lint takes it, as in a quoted note
+    body = urlencode(data).encode()
+    saved = client.post("/standard/save", content=body, follow_redirects=False,
+                        headers={"content-type": "application/x-www-form-urlencoded"})
+    assert saved.status_code == 303
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["note"] == "旧\r备注"
+
 
 
 def test_a_code_in_two_files_is_said_so_not_no_such_standard(client: TestClient, root: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, ScalarString
 
 from gbstd.catalog.comment_tails import set_key
 from gbstd.catalog.config_file import CatalogError
@@ -141,6 +141,13 @@ def insert_in_order(doc: CommentedMap, key: str, value: Any) -> None:
     """Set ``key``; a new key goes after the last existing key that precedes it in the model's order (the
     comment lines above the key it goes before stay above that key: :func:`set_key`)."""
     if key in doc:
+        old = doc[key]
+        # ruamel gives a plain text the style of the value it replaces: a note written as a block (|, >) took a
+        # form feed or a lone carriage return into the block, as text YAML cannot read (or reads as a line
+        # break); such a text gets the escapes of double quotes, as yaml_value gives a new one
+        if (isinstance(value, str) and not isinstance(value, ScalarString) and isinstance(old, ScalarString)
+                and not isinstance(old, DoubleQuotedScalarString) and _NOT_IN_BLOCK.search(value)):
+            value = DoubleQuotedScalarString(value)
         set_key(doc, key, value)
         return
     order = list(Standard.model_fields)

@@ -164,7 +164,14 @@ def edited(loaded: Loaded, change: Callable[[CommentedMap], None], reformat: boo
             ))
     change(doc)
     text = dump_roundtrip(doc)
-    parsed, _ = parse_yaml(text)
+    parsed, problems = parse_yaml(text)
+    if problems:  # the check would read {} and say the record lacks its code and title: said as it is
+        problem = problems[0]
+        raise EditError(Text(
+            f"{loaded.record.rel} 修改后将无法读取（第 {problem.line} 行：{problem.message.zh}），未保存",
+            f"{loaded.record.rel} could not be read after this change (line {problem.line}: {problem.message.en}); "
+            "nothing was saved",
+        ))
     return text, parsed if isinstance(parsed, dict) else {}
 
 
