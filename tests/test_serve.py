@@ -786,6 +786,29 @@ def test_the_forms_refuse_invisible_characters_lint_would_report(client: TestCli
     assert created.status_code == 422 and "U+200B" in created.text
     assert not (root / "records/local/DB41-T-9304-2025.yaml").exists()
 
+def test_a_form_may_not_make_a_file_lint_will_not_read(client: TestClient, root: Path) -> None:
+    # a note of a million characters (under the form's limits) was saved: the file was over the catalog's
+    # max_file_size, lint refused to read it (Y009) and the record was gone from the editor ("no standard")
+    (root / "gbstd.toml").write_text((root / "gbstd.toml").read_text(encoding="utf-8").replace(
+        'records = "records"', 'records = "records"\nmax_file_size = 20000'), encoding="utf-8")
+    before = (root / RECORD).read_bytes()
+    data = as_browser_sends(form_of(page(client)))
+    data["note"] = "长" * 7000  # 21 000 bytes
+    saved = client.post("/standard/save", data=data, follow_redirects=False)
+    assert saved.status_code == 422
+    assert f"保存后 {RECORD} 将有" in saved.text and "超过单个文件的上限 20000 字节" in saved.text
+    html = page(client)  # the record is still there, its file as it was
+    assert (root / RECORD).read_bytes() == before
+    review = client.post("/standard/review", data={"csrf": csrf_of(html), "code": CODE, "date": "2025-01-03",
+                                                    "conclusion": "继续有效", "by": "某局", "note": "长" * 7000})
+    assert review.status_code == 422 and "超过单个文件的上限 20000 字节" in review.text
+    assert (root / RECORD).read_bytes() == before
+    created = client.post("/new", data={"csrf": csrf_of(html), "code": "DB41/T 9305-2025", "title": "长" * 7000,
+                                        "module": "302"})
+    assert created.status_code == 422 and "超过单个文件的上限 20000 字节" in created.text
+    assert not (root / "records/local/DB41-T-9305-2025.yaml").exists()
+
+
 @pytest.mark.parametrize("block", ["|-\n  旧的\n  备注\n", ">-\n  旧的备注\n"])
 def test_a_value_a_block_cannot_hold_is_judged_as_in_any_other_style(
     client: TestClient, root: Path, block: str

@@ -153,11 +153,25 @@ def add_review(
     # Read as lint reads it: the file may have changed into a FIFO, a huge file or a link since loading.
     document = require_catalog_file(catalog.root, record.path, catalog.config.catalog.max_file_size)
     new_text = _with_review(record.path, document, review, allow_reformat)
+    refuse_too_large(record.rel, len(new_text), catalog.config.catalog.max_file_size,
+                     Text("文件未改动", "the file is unchanged"))
     try:
         write_atomic(through_link(record.path, catalog.root), new_text)  # a link inside the catalog stays a link
     except OSError as exc:  # a read-only checkout, an immutable file: said by the command and the web editor alike
         raise EditError(left_unchanged(record.rel, exc)) from None
     return record
+
+
+def refuse_too_large(rel: str, size: int, limit: int, then: Text) -> None:
+    """Refuse to write ``size`` bytes to ``rel`` when that is over the catalog's ``max_file_size`` (``limit``):
+    lint would not read the file (Y009), and its record would be gone from every command and page."""
+    if size > limit:
+        raise EditError(Text(
+            f"保存后 {rel} 将有 {size} 字节，超过单个文件的上限 {limit} 字节（gbstd.toml 的 [catalog] "
+            f"max_file_size），`gbstd lint` 将不读取该文件；{then.zh}",
+            f"{rel} would be {size} bytes, over the limit of {limit} bytes a file ([catalog] max_file_size in "
+            f"gbstd.toml), and `gbstd lint` would not read it; {then.en}",
+        ))
 
 
 def left_unchanged(rel: str, exc: OSError) -> Text:

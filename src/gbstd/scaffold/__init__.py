@@ -27,6 +27,7 @@ from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import walk_files
 from gbstd.catalog.newrecord import record_path, render_record
+from gbstd.catalog.record_edit import EditError, refuse_too_large
 from gbstd.catalog.validation import describe_error
 from gbstd.catalog.yamlio import YAML_SUFFIXES
 from gbstd.findings import Finding
@@ -360,10 +361,16 @@ def new_record(
     trailer = (
         ("# 可选字段 optional fields — uncomment and fill in:\n" + "\n".join(hints) + "\n") if hints else ""
     )
+    content = render_record(data, path, root, trailer)
+    where = path.relative_to(root).as_posix()
+    try:  # a title of a million characters: lint would not read the file, and the record would be nowhere
+        refuse_too_large(where, len(content.encode("utf-8")), config.catalog.max_file_size,
+                         Text("未创建记录", "no record was created"))
+    except EditError as exc:
+        raise ScaffoldError(exc.text) from None
     try:
-        write_atomic(path, render_record(data, path, root, trailer))
+        write_atomic(path, content)
     except OSError as exc:  # a read-only checkout, a full disk
-        where = path.relative_to(root).as_posix()
         reason = unwritable_reason(exc, path)
         raise ScaffoldError(Text(f"无法写入 {where}：{reason.zh}", f"cannot write {where}: {reason.en}")) from None
     return path

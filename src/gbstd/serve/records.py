@@ -35,7 +35,7 @@ from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.newrecord import insert_in_order, yaml_value
-from gbstd.catalog.record_edit import EditError, NeedsReformat, find_record, left_unchanged
+from gbstd.catalog.record_edit import EditError, NeedsReformat, find_record, left_unchanged, refuse_too_large
 from gbstd.catalog.references import resolve_reference
 from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment
 from gbstd.catalog.safe_read import require_catalog_file
@@ -305,10 +305,12 @@ def _errors(catalog: Catalog, paths: set[str], rules: list[Rule]) -> dict[tuple[
     return {(f.path, f.rule, f.message.en): f for f in found if f.severity is Severity.ERROR}
 
 
-def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[Loaded, str, str | None]) -> None:
+def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[Loaded, str, str | None],
+                  limit: int | None = None) -> None:
     """Write ``text`` unless the file changed since ``expected`` (its digest when the form was opened); with
     ``more`` edits (a successor's file), none is written unless every one is unchanged, and when one cannot be
-    written those written before it are put back: the files change together or not at all."""
+    written those written before it are put back: the files change together or not at all. ``limit``: the
+    catalog's max_file_size, which no file written may pass (lint would not read it)."""
     edits = [(loaded, text, expected), *more]
     for each, _, digest in edits:
         now = each.record.path.read_bytes() if each.record.path.is_file() else b""
@@ -318,10 +320,14 @@ def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[
                 f"{each.record.rel} was changed on disk after the form was opened; nothing was saved — "
                 "reload it and make the change again",
             ))
+    encoded = [_encoded(each, new_text) for each, new_text, _ in edits]
+    if limit is not None:
+        for (each, _, _), data in zip(edits, encoded, strict=True):
+            refuse_too_large(each.record.rel, len(data), limit, Text("未保存", "nothing was saved"))
     written: list[Loaded] = []
-    for each, new_text, _ in edits:
+    for (each, _, _), data in zip(edits, encoded, strict=True):
         try:
-            write_atomic(through_link(each.record.path, each.record.root), _encoded(each, new_text))
+            write_atomic(through_link(each.record.path, each.record.root), data)
         except OSError as exc:  # a read-only checkout, a full disk: the page says so, the files are as they were
             for earlier in written:
                 with contextlib.suppress(OSError):
@@ -354,7 +360,7 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
         return []
     text, parsed = edited(loaded, lambda doc: set_fields(doc, changes, normalise), reformat)
     check(catalog, (loaded, parsed))
-    write_checked(loaded, text, expected)
+    write_checked(loaded, text, expected, limit=catalog.config.catalog.max_file_size)
     return list(changes)
 
 
@@ -388,8 +394,9 @@ def abolish(catalog: Catalog, code: str, day: dt.date, successor: str | None, ex
         target_text, target_parsed = edited(target, lambda doc: _append_code(doc, "replaces", loaded.record.key),
                                             reformat)
         check(catalog, (loaded, parsed), (target, target_parsed))
-        write_checked(loaded, text, expected, (target, target_text, target.digest))  # both or neither
+        write_checked(loaded, text, expected, (target, target_text, target.digest),  # both or neither
+                      limit=catalog.config.catalog.max_file_size)
         written.append(target.record.rel)
         return written
-    write_checked(loaded, text, expected)
+    write_checked(loaded, text, expected, limit=catalog.config.catalog.max_file_size)
     return written
