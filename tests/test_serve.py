@@ -699,6 +699,24 @@ def test_a_commit_refuses_what_git_headers_cannot_carry(client: TestClient, root
     assert repo.head.commit.hexsha == before and not repo.git.diff("--cached", "--name-only")
 
 
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("message", "改" * 10_001, "提交说明过长（10001 个字符，最多 10000 个）"),
+    ("author", "张" * 201, "姓名过长（201 个字符，最多 200 个）"),
+])
+def test_a_commit_too_long_is_said_so_not_asked_for(client: TestClient, root: Path, field: str, value: str,
+                                                    said: str) -> None:
+    # a message pasted over 10 000 characters was refused with "请填写提交说明" (write a commit message), as
+    # if it were empty; a name over 200 characters with "请填写您的姓名"
+    data = form_of(page(client))
+    data["title"] = "机关公务用车服务管理规范"
+    client.post("/standard/save", data=data, follow_redirects=False)
+    token = csrf_of(client.get("/changes").text)
+    response = client.post("/commit", data={"csrf": token, "files": RECORD, "message": "改名", "author": "张三",
+                                            field: value})
+    assert response.status_code == 422
+    assert said in response.text
+
+
 def test_the_cli_binds_to_loopback_and_warns_otherwise(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 

@@ -25,6 +25,7 @@ from gbstd.i18n import Lang, Text
 from gbstd.printable import printable
 
 MAX_COMMIT_MESSAGE = 10_000
+MAX_AUTHOR = 200
 
 
 # How a file differs from HEAD, in the words `gbstd changes` uses (the page showed git's English "modified").
@@ -122,14 +123,21 @@ def commit(catalog: Catalog, files: list[str], message: str, name: str, email: s
     name = " ".join(name.split())
     if not files:
         raise GitRepoError(Text("请至少选择一个文件", "select at least one file"))
-    if not message or len(message) > MAX_COMMIT_MESSAGE:
+    if not message:
         raise GitRepoError(Text("请填写提交说明", "write a commit message"))
+    if len(message) > MAX_COMMIT_MESSAGE:  # said as too long: "write a commit message" read as if it were empty
+        raise GitRepoError(Text(f"提交说明过长（{len(message)} 个字符，最多 {MAX_COMMIT_MESSAGE} 个）",
+                                f"the commit message is too long ({len(message)} characters, at most "
+                                f"{MAX_COMMIT_MESSAGE})"))
     # control characters (printable's): git's headers cannot carry a NUL (a corrupt commit that a server checking
     # objects refuses), and a terminal should not replay the others; a name also loses its <email> delimiters
     if printable(message) != message:
         raise GitRepoError(Text("提交说明不能含控制字符", "the commit message must not hold control characters"))
-    if not name or len(name) > 200:
+    if not name:
         raise GitRepoError(Text("请填写您的姓名", "write your name"))
+    if len(name) > MAX_AUTHOR:
+        raise GitRepoError(Text(f"姓名过长（{len(name)} 个字符，最多 {MAX_AUTHOR} 个）",
+                                f"the name is too long ({len(name)} characters, at most {MAX_AUTHOR})"))
     if printable(name) != name or "<" in name or ">" in name:
         raise GitRepoError(Text("姓名不能含 < > 或控制字符", "the name must not hold < > or control characters"))
     pending = {c.rel: c for c in changes(catalog)}
