@@ -470,6 +470,29 @@ def test_a_file_changed_on_disk_since_the_form_was_opened_is_a_conflict(client: 
     assert path.read_bytes() == changed
 
 
+@pytest.mark.parametrize("then", ["deleted", "broken"])
+@pytest.mark.parametrize("action", ["save", "review", "abolish"])
+def test_a_record_gone_since_the_form_was_opened_is_said_not_saved(client: TestClient, root: Path, action: str,
+                                                                   then: str) -> None:
+    # deleted by another editor, or made unreadable by a pull, after the form was opened: the post answered
+    # "404 no standard … in the catalog", a page that did not say the edit was not saved, nor why the record
+    # the user was just editing was gone
+    html = page(client)
+    path = root / RECORD
+    if then == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes() + "title: [未闭合\n".encode())
+    after = path.read_bytes() if path.exists() else None
+    form = {"save": {**form_of(html), "title": "改过的标题"},
+            "review": {"csrf": csrf_of(html), "code": CODE, "date": "2025-01-03", "conclusion": "继续有效", "by": "某局"},
+            "abolish": {"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html), "date": "2025-01-03"}}[action]
+    response = client.post(f"/standard/{action}", data=form)
+    assert response.status_code == 409
+    assert "<h1>未保存</h1>" in response.text and "打开表单后，该记录的文件已被删除、改名或无法读取" in response.text
+    assert (path.read_bytes() if path.exists() else None) == after
+
+
 def test_messages_follow_the_language(root: Path) -> None:
     client = TestClient(create_app(root, lang="en", as_of=AS_OF), base_url="http://127.0.0.1")
     data = form_of(page(client))

@@ -36,6 +36,10 @@ REVIEW_NAMES = {"date": Text("复审日期", "review date"), "conclusion": Text(
                 "by": Text("复审单位", "reviewing body"), "note": Text("备注", "note")}
 NEW_FIELDS = ("code", "title", "status", "published", "effective", "abolished", "module")  # as `gbstd new` takes them
 # The new form's date inputs as its labels name them: `gbstd new` names its options (--published) instead.
+NOT_SAVED = Text("未保存", "not saved")
+GONE = Text("打开表单后，该记录的文件已被删除、改名或无法读取（他人或其他程序，如 git pull），未作任何改动",
+            "its file was deleted, renamed or made unreadable after the form was opened (by someone else or "
+            "another program, such as git pull); nothing was changed")
 NEW_DATE_NAMES = {"published": Text("发布日期", "publication date"), "effective": Text("实施日期", "effective date"),
                   "abolished": Text("废止日期", "abolition date")}
 
@@ -68,6 +72,9 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     try:
         loaded = records.load(catalog, code)
     except CatalogError as exc:  # no such record, one code in two files, a file it may not read: its own words
+        if request.method == "POST":  # a form of it was open: deleted, renamed or broken (a pull) since then
+            return server.page(request, "message.html.j2", status_code=409, heading=server.text(NOT_SAVED),
+                               message=server.text(Text(f"{exc.text.zh}。{GONE.zh}", f"{exc.text.en}; {GONE.en}")))
         return server.page(request, "message.html.j2", status_code=404, heading="404", message=server.text(exc.text))
     record = loaded.record
     notes: dict[str, list[str]] = {}
