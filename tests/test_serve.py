@@ -23,7 +23,7 @@ from gbstd.cli.app import app as cli
 from gbstd.serve import gitops
 from gbstd.serve.app import create_app
 from gbstd.serve.forms import FORM_FIELDS
-from gbstd.serve.security import MAX_BODY
+from gbstd.serve.security import MAX_BODY, MAX_FIELD
 from tests.serve_helpers import (
     CODE,
     CSV_ONE_BAD_ROW,
@@ -1503,6 +1503,12 @@ def test_a_form_the_parser_refuses_is_said_in_the_page_s_language(root: Path, la
         assert ("the form cannot be read" in response.text) == (lang == "en")
     if lang == "en":  # Starlette's reason, which it gives in English only
         assert "Too many fields" in crowded.text and "Missing boundary" in unbounded.text
+    else:  # and in Chinese the reason that applies (a note over 1 MB was "too many fields or files")
+        assert "字段过多，最多 200 个" in crowded.text and "格式不对" in unbounded.text
+    pasted = client.post("/standard/save", data={**form, "note": "x" * (MAX_FIELD + 1)})
+    assert pasted.status_code == 400
+    assert ("有字段超过 1 MB 的上限" in pasted.text) == (lang == "zh")
+    assert ("Field exceeded maximum size" in pasted.text) == (lang == "en")
     assert (root / RECORD).read_bytes() == before
 
 

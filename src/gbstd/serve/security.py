@@ -32,6 +32,8 @@ except ImportError:  # python-multipart before 0.0.13 names its module multipart
 COOKIE = "gbstd_session"
 FIELD = "csrf"
 MAX_BODY = 5 * 1024 * 1024  # a catalog spreadsheet of thousands of rows is well under 1 MB
+MAX_FIELD = 1024 * 1024  # a text field of a form (Starlette's default, named so that the refusal can say it)
+MAX_FIELDS, MAX_FILES = 200, 2
 
 FormHandler = Callable[[Request, FormData], Awaitable[Response]]
 
@@ -106,15 +108,27 @@ async def read_form(request: Request, files: frozenset[str] = frozenset(), lang:
     if name is not None:
         return _bad_form(f"表单字段 {name} 不是 UTF-8 文本", f"the form field {name} is not UTF-8 text", lang)
     try:
-        form = await request.form(max_files=2, max_fields=200)
+        form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD)
     except HTTPException as exc:  # Starlette's words are English only ("Too many fields…", "Invalid multipart data.")
-        return _bad_form("表单无法读取（字段或文件过多，或格式不对）", f"the form cannot be read: {str(exc.detail).rstrip('.')}",
-                         lang)
+        detail = str(exc.detail)
+        return _bad_form(f"表单无法读取（{_reason_zh(detail)}）", f"the form cannot be read: {detail.rstrip('.')}", lang)
     for key, value in form.multi_items():
         if isinstance(value, UploadFile) and key not in files:  # str() of it was saved as the text (a reviewer)
             return _bad_form(f"表单字段 {key} 应为文本，不是文件", f"the form field {key} must be text, not a file",
                               lang)
     return form
+
+
+def _reason_zh(detail: str) -> str:
+    """Starlette's reason for refusing a form, in Chinese: a note pasted over 1 MB was said to be "too many
+    fields or files, or malformed"."""
+    if "maximum size" in detail:  # "Field exceeded maximum size of 1024KB." (or "Part …" in a multipart form)
+        return f"有字段超过 {MAX_FIELD // (1024 * 1024)} MB 的上限"
+    if "Too many fields" in detail:
+        return f"字段过多，最多 {MAX_FIELDS} 个"
+    if "Too many files" in detail:
+        return f"文件过多，最多 {MAX_FILES} 个"
+    return "格式不对"
 
 
 def _not_utf8_field(body: bytes) -> str | None:
