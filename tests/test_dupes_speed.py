@@ -191,3 +191,31 @@ def test_groups_and_partners_do_not_depend_on_the_order_records_were_read_in(sib
         return _json(found.groups), partners
 
     assert described(False) == described(True)
+
+
+def test_a_document_pasted_as_a_title_is_not_tried_word_by_word(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A title of 20 000 characters (a document pasted into the web editor's field) made lint quadratic: each of
+    its word runs and words was tried by joining the whole title anew (17 s; 100 000 characters, eight
+    minutes, and every page of the record waited for it). Such a subject is not tried run by run or word by
+    word: it adds no abbreviation or kinship tries to those of the catalog without it."""
+    import shutil
+
+    from gbstd.similarity import duplicates, kinship
+
+    root = tmp_path / "standards"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "standards", root,
+                    ignore=shutil.ignore_patterns(".gbstd-cache"))
+    tries: list[str] = []
+    real_short, real_keys = duplicates.short_forms, kinship.Kin.keys
+    monkeypatch.setattr(duplicates, "short_forms", lambda run: tries.append("run") or real_short(run))
+    monkeypatch.setattr(kinship.Kin, "keys", lambda self, word: tries.append("word") or real_keys(self, word))
+    find_groups(load_catalog(root))
+    before = len(tries)
+    record = root / "records/local/DB1411-T-62-2023.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("title: 机关公务用车服务规范", "title: " + "机关公务用车服务规范" * 2000, 1),
+                      encoding="utf-8")
+    tries.clear()
+    find_groups(load_catalog(root))
+    assert len(tries) <= before

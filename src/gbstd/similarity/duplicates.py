@@ -47,7 +47,7 @@ from gbstd.similarity.candidates import GramAlphabet, banding, candidate_pairs, 
 from gbstd.similarity.components import Component, GroupGraph, Reuse, record_inputs, shared_digest
 from gbstd.similarity.features import Features, bodies, by_unique_pair, context_of, ids
 from gbstd.similarity.groups import DuplicateGroup, DuplicateGroups, GroupBuilder, dense_ranks, rank_key
-from gbstd.similarity.kinship import kindred
+from gbstd.similarity.kinship import MAX_SUBJECT_WORDS, kindred
 from gbstd.similarity.learned import Learned
 from gbstd.similarity.normalise import scope_text
 from gbstd.similarity.pairs import DuplicateKind, DuplicatePair, ScoredBatch
@@ -618,7 +618,7 @@ class _Run:
         prepare(groups)  # every subject segmented in one dictionary pass, not one lookup each
         for core in list(groups):
             parts = words(core)
-            if len(parts) < 2:
+            if not 2 <= len(parts) <= MAX_SUBJECT_WORDS:  # (a pasted document: each run joins it all anew)
                 continue
             for width in (2, 3):
                 for at in range(len(parts) - width + 1):
@@ -643,6 +643,8 @@ class _Run:
         for core in list(groups):
             parts = words(core)
             by_key["\x01".join(sorted(key_of(w) if len(w) >= 2 else w for w in parts))].append(core)
+            if len(parts) > MAX_SUBJECT_WORDS:  # (a pasted document: each shorter subject joins it all anew)
+                continue
             for at in range(len(parts) - 1):
                 shorter = "".join((*parts[:at], *parts[at + 1 :]))
                 if shorter in groups and aligner.qualifier(core, shorter):
