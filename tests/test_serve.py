@@ -876,6 +876,22 @@ def test_a_value_a_block_cannot_hold_is_judged_as_in_any_other_style(
 
 
 
+@pytest.mark.parametrize(("broken", "said"), [
+    ("gbk", "Y005"),  # saved as GBK by a Windows editor
+    ("yaml", "Y001"),  # a merge left it half written
+])
+def test_the_page_of_a_record_whose_file_does_not_load_says_why(client: TestClient, root: Path, broken: str,
+                                                                 said: str) -> None:
+    # the page said only "run `gbstd lint`", a command the editor's users never run: it now gives lint's words
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("gbk") if broken == "gbk" else (text + "title: [未闭合\n").encode())
+    response = client.get("/standard", params={"code": CODE})
+    assert response.status_code == 404
+    reasons = re.findall(r'<li class="reason">([^<]*)</li>', response.text)
+    assert len(reasons) == 1 and reasons[0].startswith(f"{RECORD}:") and said in reasons[0]
+
+
 def test_a_code_in_two_files_is_said_so_not_no_such_standard(client: TestClient, root: Path) -> None:
     copy = root / "records/local/copy.yaml"
     copy.write_bytes((root / RECORD).read_bytes())

@@ -62,6 +62,17 @@ def _fields(server: Server, values: dict[str, str], errors: dict[str, list[str]]
              "errors": errors.get(f.name, []), "findings": notes.get(f.name, [])} for f in FORM_FIELDS]
 
 
+def _why_unread(server: Server, catalog: Catalog, code: str) -> list[str]:
+    """What lint says of a file left out of the catalog that is named after ``code`` (GBK, broken YAML…): the
+    page said "run `gbstd lint`", a command the editor's users never run."""
+    parsed = catalog.resolve(code)
+    if parsed is None:
+        return []
+    unread = set(catalog.unread())
+    return [f"{f.path}:{f.line}: {f.rule} {server.text(f.message)}" for f in catalog.load_findings
+            if f.path in unread and f.path.rsplit("/", 1)[-1] == parsed.filename]
+
+
 def standard_page(server: Server, request: Request, *, code: str | None = None, values: dict[str, str] | None = None,
                   errors: dict[str, list[str]] | None = None, message: str = "", status_code: int = 200,
                   digest: str | None = None, offer_reformat: bool = False,
@@ -74,8 +85,10 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     except CatalogError as exc:  # no such record, one code in two files, a file it may not read: its own words
         if request.method == "POST":  # a form of it was open: deleted, renamed or broken (a pull) since then
             return server.page(request, "message.html.j2", status_code=409, heading=server.text(NOT_SAVED),
-                               message=server.text(Text(f"{exc.text.zh}。{GONE.zh}", f"{exc.text.en}; {GONE.en}")))
-        return server.page(request, "message.html.j2", status_code=404, heading="404", message=server.text(exc.text))
+                               message=server.text(Text(f"{exc.text.zh}。{GONE.zh}", f"{exc.text.en}; {GONE.en}")),
+                               reasons=_why_unread(server, catalog, code))
+        return server.page(request, "message.html.j2", status_code=404, heading="404", message=server.text(exc.text),
+                           reasons=_why_unread(server, catalog, code))
     record = loaded.record
     notes: dict[str, list[str]] = {}
     general = []
