@@ -13,12 +13,12 @@ from urllib.parse import quote, urlencode
 
 import git
 import pytest
-import yaml
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.yamlio import parse_yaml
 from gbstd.cli.app import app as cli
 from gbstd.serve import gitops
 from gbstd.serve.app import create_app
@@ -872,7 +872,8 @@ def test_a_value_a_block_cannot_hold_is_judged_as_in_any_other_style(
     saved = client.post("/standard/save", content=body, follow_redirects=False,
                         headers={"content-type": "application/x-www-form-urlencoded"})
     assert saved.status_code == 303
-    assert yaml.safe_load(path.read_text(encoding="utf-8"))["note"] == "旧\r备注"
+    saved_data, problems = parse_yaml(path.read_text(encoding="utf-8"))  # as lint reads the file
+    assert not problems and saved_data["note"] == "旧\r备注"
 
 
 
