@@ -73,12 +73,17 @@ COLUMN_BY_KEY: dict[str, Column] = {column.key: column for column in COLUMNS}
 REQUIRED_KEYS: tuple[str, ...] = ("code", "title")
 
 
+# Characters that show as nothing and change nothing shown (zero-width space, joiners, the left-to-right and
+# right-to-left marks, word joiner, a byte-order mark), pasted with text from a web page: a character-class body.
+ZERO_WIDTH = "\u200b-\u200f\u2060\ufeff"
+
+
 def fold_header(text: str) -> str:
     """Compare headers loosely: fullwidth → ASCII, no spaces, no zero-width characters (pasted from a web page
     with the header), no required-markers (*), case-insensitive."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = re.sub(r"[（(](必填|选填|可选|required|optional)[)）]", "", folded)
-    return re.sub(r"[\s*:：_\u200b-\u200f\u2060\ufeff]+", "", folded).rstrip(".")
+    return re.sub(rf"[\s*:：_{ZERO_WIDTH}]+", "", folded).rstrip(".")
 
 
 _LOOKUP: dict[str, str] = {}

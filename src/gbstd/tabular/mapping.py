@@ -44,7 +44,7 @@ from gbstd.tabular.cells import (
     split_codes,
     split_names,
 )  # fmt: skip
-from gbstd.tabular.columns import COLUMN_BY_KEY, COLUMNS
+from gbstd.tabular.columns import COLUMN_BY_KEY, COLUMNS, ZERO_WIDTH
 
 # column key → record field, for columns that map one to one.
 _FIELD_OF_COLUMN = {
@@ -153,11 +153,9 @@ LIST_SPLITTERS: dict[str, Callable[[CellValue], list[str]]] = {
 }
 
 
-# Characters that show as nothing and change nothing shown (zero-width space, joiners, word joiner, the
-# left-to-right and right-to-left marks, a byte-order mark), pasted with text from a web page: dropped from a cell,
-# and said at its row. The other invisible characters Y008 reports (controls, bidirectional overrides that show
+# The zero-width characters (columns.ZERO_WIDTH) are dropped from a cell, and said at its row. The other invisible characters Y008 reports (controls, bidirectional overrides that show
 # text other than it is) refuse their cell, as `gbstd new` and the web editor refuse them.
-_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff]")
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
 
 
 def _visible(
