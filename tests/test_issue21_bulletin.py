@@ -15,6 +15,9 @@ def test_a_future_period_is_refused(tmp_path: Path) -> None:
     code, _, err = invoke("report", "bulletin", str(SAMPLE), "-p", "2030H1", "-o", str(out), "--as-of", AS_OF)
     assert code == 2 and "报告期 2030年上半年 尚未开始（截至 2026-11-26）" in err
     assert not out.exists()
+    # a year past 2999 is a period too (it was "unknown"): one not begun yet
+    code, _, err = invoke("report", "bulletin", str(SAMPLE), "-p", "3000H1", "-o", str(out), "--as-of", AS_OF)
+    assert code == 2 and "报告期 3000年上半年 尚未开始" in err and not out.exists()
 
 
 def test_from_and_to_only_narrow_the_period(tmp_path: Path) -> None:

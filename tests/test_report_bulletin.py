@@ -119,6 +119,12 @@ def test_period_parsing() -> None:
     for bad in ("2020H3", "20H1", "2020-H1", "next year"):
         with pytest.raises(PeriodError):
             parse_period(bad)
+    # the years a notes file's period may name (0001–9999): 1899H2 was refused, so such notes were never used
+    early = parse_period("1899H2")
+    assert (early.start, early.end, early.label) == (dt.date(1899, 7, 1), dt.date(1899, 12, 31), "1899年下半年")
+    assert parse_period("9999H2").end == dt.date(9999, 12, 31)
+    with pytest.raises(PeriodError, match="years 0001–9999"):
+        parse_period("0000H1")  # no day of the calendar
     with pytest.raises(PeriodError):
         parse_period(None, dt.date(2023, 5, 1), dt.date(2023, 3, 1))
 

@@ -57,10 +57,12 @@ def parse_period(text: str | None, start: dt.date | None = None, end: dt.date | 
     base: Period | None = None
     if text is not None:
         m = _PERIOD_RE.match(text.strip())
-        if not m or not 1900 <= int(m["year"]) <= 2999:
+        # any year of the calendar, as a notes file's period may name (a year 3000 is refused as not begun yet)
+        if not m or int(m["year"]) < dt.MINYEAR:
             raise PeriodError(Text(
-                f"无法识别的报告期 {text!r}：应为 2023H1（上半年）、2023H2（下半年）或 2023（全年）",
-                f"unknown period {text!r}: use 2023H1 (first half), 2023H2 (second half) or 2023 (year)",
+                f"无法识别的报告期 {text!r}：应为 2023H1（上半年）、2023H2（下半年）或 2023（全年），年份 0001–9999",
+                f"unknown period {text!r}: use 2023H1 (first half), 2023H2 (second half) or 2023 (year), "
+                "years 0001–9999",
             ))
         year = int(m["year"])
         if m["half"] == "1":
