@@ -707,9 +707,13 @@ def test_a_commit_holds_the_chosen_files_only(client: TestClient, root: Path) ->
     assert "outside.txt" in repo.git.diff("--cached", "--name-only")  # still staged, not committed
 
 
-@pytest.mark.parametrize(("field", "value"), [("author", "张三 <x@y>"), ("author", "张\x00三"), ("message", "改名\x00\x1b[31m")])
+@pytest.mark.parametrize(("field", "value"), [
+    ("author", "张三 <x@y>"), ("author", "张\x00三"), ("message", "改名\x00\x1b[31m"),
+    ("message", "改名\u202e称名准标"), ("author", "张\u200b三"), ("message", "改名\ufdd0"),
+])
 def test_a_commit_refuses_what_git_headers_cannot_carry(client: TestClient, root: Path, field: str, value: str) -> None:
-    # NUL wrote a corrupt commit (git fsck: nulInHeader); < > in the name was a server error with the file staged
+    # NUL wrote a corrupt commit (git fsck: nulInHeader); < > in the name was a server error with the file staged;
+    # a right-to-left override made `git log` show another message than the one written
     repo = git.Repo(root, search_parent_directories=True)
     before = repo.head.commit.hexsha
     data = form_of(page(client))
@@ -719,6 +723,7 @@ def test_a_commit_refuses_what_git_headers_cannot_carry(client: TestClient, root
     form = {"csrf": token, "files": RECORD, "message": "改名", "author": "张三", field: value}
     response = client.post("/commit", data=form)
     assert response.status_code == 422
+    assert ("控制字符" in response.text) and ("双向/零宽格式字符" in response.text)
     assert repo.head.commit.hexsha == before and not repo.git.diff("--cached", "--name-only")
 
 

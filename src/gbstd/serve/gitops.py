@@ -16,6 +16,7 @@ from git import Repo
 from git.exc import GitError
 
 from gbstd.catalog.catalog import Catalog
+from gbstd.catalog.invisible import INVISIBLE
 from gbstd.catalog.safe_read import read_catalog_file
 from gbstd.catalog.yamlio import is_yaml_name, parse_yaml
 from gbstd.changes import KIND_LABELS, compare, details, value_text
@@ -130,16 +131,20 @@ def commit(catalog: Catalog, files: list[str], message: str, name: str, email: s
                                 f"the commit message is too long ({len(message)} characters, at most "
                                 f"{MAX_COMMIT_MESSAGE})"))
     # control characters (printable's): git's headers cannot carry a NUL (a corrupt commit that a server checking
-    # objects refuses), and a terminal should not replay the others; a name also loses its <email> delimiters
-    if printable(message) != message:
-        raise GitRepoError(Text("提交说明不能含控制字符", "the commit message must not hold control characters"))
+    # objects refuses), and a terminal should not replay the others; a name also loses its <email> delimiters.
+    # Nor the invisible ones a catalog's values may not hold (Y008): a right-to-left override makes `git log`
+    # show a message or name other than the one written.
+    if printable(message) != message or INVISIBLE.search(message):
+        raise GitRepoError(Text("提交说明不能含控制字符或双向/零宽格式字符",
+                                "the commit message must not hold control, bidirectional or zero-width characters"))
     if not name:
         raise GitRepoError(Text("请填写您的姓名", "write your name"))
     if len(name) > MAX_AUTHOR:
         raise GitRepoError(Text(f"姓名过长（{len(name)} 个字符，最多 {MAX_AUTHOR} 个）",
                                 f"the name is too long ({len(name)} characters, at most {MAX_AUTHOR})"))
-    if printable(name) != name or "<" in name or ">" in name:
-        raise GitRepoError(Text("姓名不能含 < > 或控制字符", "the name must not hold < > or control characters"))
+    if printable(name) != name or "<" in name or ">" in name or INVISIBLE.search(name):
+        raise GitRepoError(Text("姓名不能含 < > 、控制字符或双向/零宽格式字符",
+                                "the name must not hold < >, control, bidirectional or zero-width characters"))
     pending = {c.rel: c for c in changes(catalog)}
     unknown = [f for f in files if f not in pending]
     if unknown:
