@@ -20,8 +20,7 @@ from pydantic import BaseModel
 from gbstd.catalog.cache import Cache, cache_wanted, content_hash, finding_from_json, is_plain_data
 from gbstd.catalog.catalog import Catalog, NotesFile, PlanFile, ProjectRecord, Record
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
-from gbstd.catalog.invisible import invisible_characters
-from gbstd.catalog.safe_read import NON_FATAL, read_catalog_file
+from gbstd.catalog.safe_read import NON_FATAL, read_catalog_file, text_problems
 from gbstd.catalog.strays import stray_files, stray_finding
 from gbstd.catalog.validation import validate
 from gbstd.catalog.yamlio import (
@@ -30,10 +29,8 @@ from gbstd.catalog.yamlio import (
     Fingerprint,
     Positions,
     decode_text,
-    other_line_breaks,
     parse_yaml_positions,
     read_bytes,
-    refused_tabs,
 )
 from gbstd.findings import Finding
 from gbstd.gcpause import without_cycle_collection
@@ -525,9 +522,7 @@ def read_and_parse(root: str, rel: str, max_size: int, expected: str | None = No
     document = positions = None
     if text is not None:
         document, parse_problems, positions = parse_yaml_positions(text)
-        problems += parse_problems + invisible_characters(text, document, positions) + other_line_breaks(text)
-        if document is not None:  # read: but maybe not by the round trip (fmt, review add)
-            problems += refused_tabs(text)
+        problems += parse_problems + text_problems(text, document, positions)
     return rel, fingerprint, sha, document, problems, text is not None, positions, is_plain_data(document), False
 
 

@@ -20,6 +20,7 @@ from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import invisible_characters
 from gbstd.catalog.yamlio import (
     FileProblem,
+    Positions,
     is_inside,
     other_line_breaks,
     outside_problem,
@@ -68,9 +69,17 @@ def read_catalog_file(root: Path | None, path: Path, max_size: int, *, parse: bo
     if text is None or not parse:
         return CatalogDocument(text, None, problems)
     data, parse_problems = parse_yaml(text)
-    tabs = refused_tabs(text) if data is not None else []
-    breaks = other_line_breaks(text)
-    return CatalogDocument(text, data, problems + parse_problems + invisible_characters(text, data) + tabs + breaks)
+    return CatalogDocument(text, data, problems + parse_problems + text_problems(text, data))
+
+
+def text_problems(text: str, data: Any, positions: Positions | None = None) -> list[FileProblem]:
+    """What lint finds in a parsed file's text besides the parse (``data``: None when it failed): invisible
+    characters in its values (Y008), line breaks only libyaml breaks at (Y013) and, in a file lint read, tabs the
+    round trip refuses (Y012). Lint's loader and every other reader of a catalog file ask this one question."""
+    problems = invisible_characters(text, data, positions) + other_line_breaks(text)
+    if data is not None:  # read: but maybe not by the round trip (fmt, review add)
+        problems += refused_tabs(text)
+    return problems
 
 
 def require_catalog_file(root: Path, path: Path, max_size: int, *, parse: bool = True) -> CatalogDocument:
