@@ -1058,7 +1058,8 @@ def test_a_windows_line_break_in_a_cell_is_no_change_on_update(catalog: Path, tm
     code, out, _ = run(str(source), "--into", str(catalog), "--update")
     assert code == 0 and "无变化 1" in out
     assert path.read_bytes() == before
-    assert load_catalog(catalog).records[0].standard.title == "机关食堂\n服务规范"
+    standard = load_catalog(catalog).records[0].standard
+    assert standard.title == "机关食堂服务规范" and standard.scope == "第一行\n第二行"  # a name is one line (C019)
 
 
 def test_a_file_name_taken_by_another_standard_is_not_merged_into(catalog: Path, tmp_path: Path) -> None:
@@ -1364,3 +1365,33 @@ def test_a_merged_cell_over_empty_rows_leaves_them_empty(catalog: Path, tmp_path
     assert "2 行" in out and "新建 2" in out and "拒绝" not in out
     second = load_catalog(catalog).get("DB41/T 2-2021")
     assert second is not None and second.standard.module == "302"  # the merged value still reaches a standard
+
+
+def test_a_name_wrapped_by_hand_in_its_cell_is_joined_into_one_line(catalog: Path, tmp_path: Path) -> None:
+    # Alt+Enter in a narrow Excel column: the record's title was written as a two-line block, which lint passed
+    # and the bulletin printed broken; now the lines are joined (no space between Chinese), said at the row
+    rows = _numbered_rows(2)
+    rows[0][3] = "机关食堂服务\n规范第1部分"
+    rows[1][3] = "Office building\r\nmanagement  \n  第2部分"
+    source = xlsx_file(tmp_path / "wrapped.xlsx", rows)
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 0, err
+    assert "标准名称：单元格中的换行已合并为一行：机关食堂服务规范第1部分" in out
+    loaded = load_catalog(catalog)
+    first, second = loaded.get("DB41/T 1-2021"), loaded.get("DB41/T 2-2021")
+    assert first is not None and first.standard.title == "机关食堂服务规范第1部分"
+    assert second is not None and second.standard.title == "Office building management第2部分"
+    lint = runner.invoke(app, ["lint", "-C", str(catalog), "--select", "C019", "--format", "json"])
+    assert json.loads(lint.stdout) == []
+    # the scope and the note keep their lines; a name typed on one line gets no note
+    assert out.count("合并为一行") == 2
+
+
+def test_one_line_joins_wide_scripts_without_a_space_and_others_with_one() -> None:
+    from gbstd.tabular.cells import one_line
+
+    assert one_line("机关办公用房\n维修管理规范") == "机关办公用房维修管理规范"
+    assert one_line("Office\r\nbuilding\rmanagement") == "Office building management"
+    assert one_line("GB/T 1\n（第1部分）") == "GB/T 1（第1部分）"  # a full-width bracket is wide
+    assert one_line("\n 机关 \n\n") == "机关"
+    assert one_line("") == ""

@@ -231,6 +231,14 @@ DOCS_ZH: dict[str, tuple[str, str, str, str]] = {
         "suppress:\n  - {rule: C090, reason: 两个机关各自制定，已确认不重复}",
         "suppress:\n  - {rule: C009, reason: 两个机关各自制定，已确认不重复}",
     ),
+    "C019": (
+        "报告 `title`、`title_en`、`administering_body`、`competent_department` 或 `issuer` 条目中的换行：这些字段是\n"
+        "标准或机构的名称。",
+        "名称只有一行。名称中的换行几乎都是 Excel 单元格里的手动换行（Alt+Enter），或为长标题写的块标量（`|`）：\n"
+        "它在公报的表格和 DOCX 中断成两行，按名称检索、在电子表格中查找也找不到它。",
+        "title: |-\n  机关办公用房\n  维修管理规范",
+        "title: 机关办公用房维修管理规范",
+    ),
     "S010": (
         "联合目录（`[[federation.members]]`）有标准体系时，报告成员记录所在的模块：该模块属于成员自己的体系，\n"
         "但联合目录的体系中没有；仅当成员的体系声明了 `adopted_from`（采用上级框架）且该模块（及其上级模块）\n"

@@ -175,6 +175,18 @@ def names_per_line(value: CellValue) -> bool:
     return isinstance(value, str) and ("\n" in value or "\r" in value)
 
 
+def one_line(text: str) -> str:
+    """A name wrapped over lines in its cell (Alt+Enter in a narrow column) on one line: its lines joined with
+    nothing between two characters when either is Chinese (or of another wide script), else with one space
+    (机关办公用房⏎维修管理规范 → 机关办公用房维修管理规范; Office building⏎management → Office building management)."""
+    lines = [line.strip() for line in _LINE_BREAK.split(text) if line.strip()]
+    joined = lines[0] if lines else ""
+    for line in lines[1:]:
+        narrow = all(unicodedata.east_asian_width(char) not in ("W", "F") for char in (joined[-1], line[0]))
+        joined += (" " if narrow else "") + line
+    return joined
+
+
 def split_names(value: CellValue) -> list[str]:
     if names_per_line(value):
         # a separator ending a line (甲；⏎乙；) is punctuation, not part of the name

@@ -40,6 +40,7 @@ from gbstd.tabular.cells import (
     cell_text,
     join_names,
     names_per_line,
+    one_line,
     parse_date,
     split_codes,
     split_names,
@@ -57,6 +58,7 @@ _FIELD_OF_COLUMN = {
 _COLUMN_OF_FIELD = {f: c for c, f in _FIELD_OF_COLUMN.items()}
 _DATE_COLUMNS = ("published", "effective", "abolished")
 _TEXT_COLUMNS = ("module", "title", "administering_body", "scope", "note")
+_NAME_COLUMNS = ("title", "administering_body")  # of those, the names: one line each
 
 # Fields of a record that the table carries; everything else in a file is untouched by ``import --update``.
 TABLE_FIELDS: tuple[str, ...] = tuple(
@@ -230,6 +232,11 @@ def row_to_record(
     for key in _TEXT_COLUMNS:
         if value := text(key):
             values[key] = value
+    for key in _NAME_COLUMNS:  # a name is one line (C019): a cell wrapped by hand in Excel is joined, and said
+        if key in values and ("\n" in values[key] or "\r" in values[key]):
+            values[key] = one_line(values[key])
+            out.notes.append(Text(f"{header(key)}：单元格中的换行已合并为一行：{values[key]}",
+                                  f"{header(key)}: the cell's line breaks were joined into one line: {values[key]}"))
     if "module" in values:  # ２０３ typed with a Chinese input method is module 203, as a code's digits are
         values["module"] = module_spelling(values["module"])
         if problem := module_with_space(values["module"], text("module")):
