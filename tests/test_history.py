@@ -319,3 +319,48 @@ def test_a_record_deleted_only_in_a_merge_has_its_history(tmp_path: Path) -> Non
     assert (entries[0]["commit"], entries[0]["change"]) == (merged, "deleted")
     assert {"field": "title", "change": "removed", "old": "主线标题", "new": None} in entries[0]["fields"]
     assert {e["commit"] for e in entries[1:]} == {ours, side, base} and len(entries) == 4
+
+
+def test_a_modify_delete_merge_that_keeps_the_deletion_is_the_newest_entry(tmp_path: Path) -> None:
+    # One branch withdrew the record, the other edited it; the merge kept the deletion. The merge took the side's
+    # file (none) as it was, so it was left out, and the newest entry read "modified" for a record that is gone.
+    repo, root = init_repo(tmp_path)
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "原标题"))
+    write_record(root, "DB41-T-2-2020.yaml", **standard("DB41/T 2-2020", "另一标准"))
+    base = commit(repo, "base")
+    main = repo.active_branch.name
+    repo.git.checkout("-b", "side")
+    repo.git.rm("catalog/records/DB41-T-1-2020.yaml")
+    withdrawn = commit(repo, "withdraw DB41/T 1-2020")
+    repo.git.checkout(main)
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "主线标题"))
+    edited = commit(repo, "retitle DB41/T 1-2020")
+    with pytest.raises(git.GitCommandError):
+        repo.git.merge("side")
+    repo.git.rm("catalog/records/DB41-T-1-2020.yaml")
+    merged = commit(repo, "merge side: the withdrawal stands")
+    result = runner.invoke(app, ["history", "DB41/T 1-2020", str(root), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)["entries"]
+    assert (entries[0]["commit"], entries[0]["change"]) == (merged, "deleted")
+    assert {"field": "title", "change": "removed", "old": "主线标题", "new": None} in entries[0]["fields"]
+    assert {e["commit"] for e in entries[1:]} == {edited, withdrawn, base} and len(entries) == 4
+    # a merge that took the mainline's own deletion over a side's edit adds nothing: the deletion is shown once
+    repo2, root2 = init_repo(tmp_path / "other")
+    write_record(root2, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "原标题"))
+    commit(repo2, "base")
+    main2 = repo2.active_branch.name
+    repo2.git.checkout("-b", "side")
+    write_record(root2, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "分支标题"))
+    commit(repo2, "side edit")
+    repo2.git.checkout(main2)
+    repo2.git.rm("catalog/records/DB41-T-1-2020.yaml")
+    gone = commit(repo2, "withdraw")
+    with pytest.raises(git.GitCommandError):
+        repo2.git.merge("side")
+    repo2.git.rm("catalog/records/DB41-T-1-2020.yaml")
+    commit(repo2, "merge side: the withdrawal stands")
+    result = runner.invoke(app, ["history", "DB41/T 1-2020", str(root2), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    changes = [(e["commit"], e["change"]) for e in json.loads(result.stdout)["entries"]]
+    assert changes[0] == (gone, "deleted") and [c for _, c in changes].count("deleted") == 1

@@ -506,7 +506,11 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
             continue
         shown.add(item.sha)
         commit = repo.commit(item.sha)
-        if len(commit.parents) > 1 and listed[item.sha] < len(commit.parents):
+        if len(commit.parents) > 1 and listed[item.sha] < len(commit.parents) and not (
+            # a deletion the merge brought to the mainline over its edits (a modify/delete conflict resolved by
+            # deleting) is where the record went: its newest entry, not the mainline's last edit
+            item.status == "D" and _in_commit(commit.parents[0], item.path)
+        ):
             continue  # the merge took one side's file as it was: that side's commits say what changed
         parent = commit.parents[0] if commit.parents else None
         new_text = None if item.status == "D" else _blob_text(commit, item.path, max_size)
