@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import git
 import pytest
@@ -295,72 +296,63 @@ def test_a_deleted_record_under_another_file_name_is_found_by_its_code(tmp_path:
     assert other.exit_code == 2 and "GB/T 41570-2022 is neither in the catalog nor in its git history" in other.output
 
 
+def _withdrawn_in_a_merge(tmp_path: Path, side: str, main: str) -> tuple[Path, dict[str, str]]:
+    """A record edited or withdrawn (``side`` and ``main``: "edit" or "delete") on a side branch and on the
+    mainline, their conflict resolved by deleting it in the merge; the commits by name."""
+    repo, root = init_repo(tmp_path)
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "原标题"))
+    write_record(root, "DB41-T-2-2020.yaml", **standard("DB41/T 2-2020", "另一标准"))
+    commits = {"base": commit(repo, "base")}
+    mainline = repo.active_branch.name
+
+    def act(how: str, title: str) -> None:
+        if how == "delete":
+            repo.git.rm("catalog/records/DB41-T-1-2020.yaml")
+        else:
+            write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", title))
+
+    repo.git.checkout("-b", "side")
+    act(side, "分支标题")
+    commits["side"] = commit(repo, "side")
+    repo.git.checkout(mainline)
+    act(main, "主线标题")
+    commits["main"] = commit(repo, "main")
+    with pytest.raises(git.GitCommandError):
+        repo.git.merge("side")
+    repo.git.rm("catalog/records/DB41-T-1-2020.yaml")
+    commits["merge"] = commit(repo, "merge side, withdraw DB41/T 1-2020")
+    return root, commits
+
+
+def _entries(root: Path) -> list[dict[str, Any]]:
+    result = runner.invoke(app, ["history", "DB41/T 1-2020", str(root), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    entries: list[dict[str, Any]] = json.loads(result.stdout)["entries"]
+    return entries
+
+
 def test_a_record_deleted_only_in_a_merge_has_its_history(tmp_path: Path) -> None:
     # A conflict resolved by deleting the file deletes it in the merge commit alone, and `git log` shows no diff
     # for a merge unless asked (-m): the record was "neither in the catalog nor in its git history" (exit 2).
-    repo, root = init_repo(tmp_path)
-    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "原标题"))
-    write_record(root, "DB41-T-2-2020.yaml", **standard("DB41/T 2-2020", "另一标准"))
-    base = commit(repo, "base")
-    main = repo.active_branch.name
-    repo.git.checkout("-b", "side")
-    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "分支标题"))
-    side = commit(repo, "side")
-    repo.git.checkout(main)
-    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "主线标题"))
-    ours = commit(repo, "main")
-    with pytest.raises(git.GitCommandError):
-        repo.git.merge("side")
-    repo.git.rm("catalog/records/DB41-T-1-2020.yaml")
-    merged = commit(repo, "merge side, withdraw DB41/T 1-2020")
-    result = runner.invoke(app, ["history", "DB41/T 1-2020", str(root), "--format", "json", "--lang", "en"])
-    assert result.exit_code == 0, result.output
-    entries = json.loads(result.stdout)["entries"]
-    assert (entries[0]["commit"], entries[0]["change"]) == (merged, "deleted")
+    root, commits = _withdrawn_in_a_merge(tmp_path, side="edit", main="edit")
+    entries = _entries(root)
+    assert (entries[0]["commit"], entries[0]["change"]) == (commits["merge"], "deleted")
     assert {"field": "title", "change": "removed", "old": "主线标题", "new": None} in entries[0]["fields"]
-    assert {e["commit"] for e in entries[1:]} == {ours, side, base} and len(entries) == 4
+    assert {e["commit"] for e in entries[1:]} == {commits["main"], commits["side"], commits["base"]}
+    assert len(entries) == 4
 
 
 def test_a_modify_delete_merge_that_keeps_the_deletion_is_the_newest_entry(tmp_path: Path) -> None:
-    # One branch withdrew the record, the other edited it; the merge kept the deletion. The merge took the side's
-    # file (none) as it was, so it was left out, and the newest entry read "modified" for a record that is gone.
-    repo, root = init_repo(tmp_path)
-    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "原标题"))
-    write_record(root, "DB41-T-2-2020.yaml", **standard("DB41/T 2-2020", "另一标准"))
-    base = commit(repo, "base")
-    main = repo.active_branch.name
-    repo.git.checkout("-b", "side")
-    repo.git.rm("catalog/records/DB41-T-1-2020.yaml")
-    withdrawn = commit(repo, "withdraw DB41/T 1-2020")
-    repo.git.checkout(main)
-    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "主线标题"))
-    edited = commit(repo, "retitle DB41/T 1-2020")
-    with pytest.raises(git.GitCommandError):
-        repo.git.merge("side")
-    repo.git.rm("catalog/records/DB41-T-1-2020.yaml")
-    merged = commit(repo, "merge side: the withdrawal stands")
-    result = runner.invoke(app, ["history", "DB41/T 1-2020", str(root), "--format", "json", "--lang", "en"])
-    assert result.exit_code == 0, result.output
-    entries = json.loads(result.stdout)["entries"]
-    assert (entries[0]["commit"], entries[0]["change"]) == (merged, "deleted")
+    # One branch withdrew the record, the mainline edited it; the merge kept the deletion. The merge took the
+    # side's file (none) as it was, so it was left out, and the newest entry read "modified" for a record that
+    # is gone.
+    root, commits = _withdrawn_in_a_merge(tmp_path / "side", side="delete", main="edit")
+    entries = _entries(root)
+    assert (entries[0]["commit"], entries[0]["change"]) == (commits["merge"], "deleted")
     assert {"field": "title", "change": "removed", "old": "主线标题", "new": None} in entries[0]["fields"]
-    assert {e["commit"] for e in entries[1:]} == {edited, withdrawn, base} and len(entries) == 4
-    # a merge that took the mainline's own deletion over a side's edit adds nothing: the deletion is shown once
-    repo2, root2 = init_repo(tmp_path / "other")
-    write_record(root2, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "原标题"))
-    commit(repo2, "base")
-    main2 = repo2.active_branch.name
-    repo2.git.checkout("-b", "side")
-    write_record(root2, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "分支标题"))
-    commit(repo2, "side edit")
-    repo2.git.checkout(main2)
-    repo2.git.rm("catalog/records/DB41-T-1-2020.yaml")
-    gone = commit(repo2, "withdraw")
-    with pytest.raises(git.GitCommandError):
-        repo2.git.merge("side")
-    repo2.git.rm("catalog/records/DB41-T-1-2020.yaml")
-    commit(repo2, "merge side: the withdrawal stands")
-    result = runner.invoke(app, ["history", "DB41/T 1-2020", str(root2), "--format", "json", "--lang", "en"])
-    assert result.exit_code == 0, result.output
-    changes = [(e["commit"], e["change"]) for e in json.loads(result.stdout)["entries"]]
-    assert changes[0] == (gone, "deleted") and [c for _, c in changes].count("deleted") == 1
+    assert {e["commit"] for e in entries[1:]} == {commits["main"], commits["side"], commits["base"]}
+    assert len(entries) == 4
+    # a merge that kept the mainline's own deletion over a side's edit adds nothing: the deletion is shown once
+    root, commits = _withdrawn_in_a_merge(tmp_path / "main", side="edit", main="delete")
+    changes = [(e["commit"], e["change"]) for e in _entries(root)]
+    assert changes[0] == (commits["main"], "deleted") and [c for _, c in changes].count("deleted") == 1
