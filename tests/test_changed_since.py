@@ -207,6 +207,24 @@ def test_g001_moved_or_merged_record_is_fine(history: tuple[git.Repo, Path, str]
     assert [f["rule"] for f in findings] == [] and code == 0
 
 
+def test_a_record_moved_and_rewritten_past_gits_rename_detection_is_still_compared(
+    history: tuple[git.Repo, Path, str],
+) -> None:
+    # Moved into another directory and rewritten by more than half: git pairs no rename, so the record was a
+    # deletion and an addition, and its status going back from abolished to in force (G003) went unreported.
+    _, root, _ = history
+    (root / "records" / "GB-T-2-2019.yaml").unlink()
+    write_record(root, "national/GB-T-2-2019.yaml", **standard(
+        "GB/T 2-2019", "党政机关公务用车配备使用管理规范（修订稿，征求意见后完善）", effective="2019-05-01",
+        published="2019-01-15", scope="本文件规定了党政机关公务用车的配备标准、使用管理、维修保养和处置要求。",
+    ))
+    baseline = build_baseline(load_catalog(root), "HEAD")
+    assert baseline.renamed == {"records/national/GB-T-2-2019.yaml": "records/GB-T-2-2019.yaml"}
+    assert not baseline.deleted and not baseline.added
+    _, findings = lint_json(root, "--changed-since", "HEAD", "--select", "G")
+    assert [(f["rule"], f["path"]) for f in findings] == [("G003", "records/national/GB-T-2-2019.yaml")]
+
+
 def test_g002_code_changed_in_place(history: tuple[git.Repo, Path, str]) -> None:
     _, root, _ = history
     write_record(root, "GB-T-4-2021.yaml", **standard("GB/T 4-2024", "机关食堂 服务", effective="2024-09-01"))

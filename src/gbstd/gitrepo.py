@@ -205,7 +205,34 @@ def build_baseline(catalog: Catalog, ref: str) -> Baseline:
         elif _is_project_path(catalog, rel):
             blob = _blob_text(commit, _to_repo(prefix, rel), catalog.config.catalog.max_file_size)
             baseline.projects[rel] = _base_project(catalog, rel, blob)
+    _pair_moves_by_code(catalog, baseline)
     return baseline
+
+
+def _pair_moves_by_code(catalog: Catalog, baseline: Baseline) -> None:
+    """A record file moved and rewritten by more than half is a deletion and an addition to git (it pairs a
+    rename only up to that): it is one record moved when the deleted file's code then is the added file's code
+    now, and no other deleted or added record file holds that code. Such a pair is made a rename here, so that
+    the G rules compare its two sides (a status set back from 废止, G003) rather than see nothing to compare."""
+    then: dict[str, list[str]] = {}
+    for rel in baseline.deleted:
+        old = baseline.records.get(rel)
+        if old is not None and old.key:
+            then.setdefault(old.key, []).append(rel)
+    if not then:
+        return
+    now: dict[str, list[str]] = {}
+    for rel in sorted(baseline.added):  # read from the working tree: the caller may not have loaded the catalog
+        if _is_record_path(catalog, rel):
+            text = read_catalog_file(catalog.root, catalog.root / rel, catalog.config.catalog.max_file_size).text
+            if key := _base_record(catalog, rel, text).key:
+                now.setdefault(key, []).append(rel)
+    for key, olds in then.items():
+        news = now.get(key, [])
+        if len(olds) == 1 and len(news) == 1:
+            baseline.deleted.discard(olds[0])
+            baseline.added.discard(news[0])
+            baseline.renamed[news[0]] = olds[0]
 
 
 def _blob_text(commit: Commit, repo_path: str, max_size: int) -> str | None:
