@@ -183,6 +183,35 @@ def test_cache_dir_is_configurable(tmp_path: Path) -> None:
     assert lint_json(root) == (0, [])  # the cache dir is not linted or hashed
 
 
+@pytest.mark.parametrize(("value", "said"), [
+    ("", "is the catalog itself"), (".", "is the catalog itself"), ("./", "is the catalog itself"),
+    ("records", "holds [catalog] records"), ("data", "holds [catalog] plans"),
+])
+def test_a_cache_dir_over_the_catalog_s_files_is_refused_exit_2(tmp_path: Path, value: str, said: str) -> None:
+    # cache_dir = "." wrote a .gitignore of `*` and a CACHEDIR.TAG into the catalog root (git then ignored every
+    # new record, backups skipped the catalog); "records/local" had lint and the reports skip those records
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD},
+                        f'[catalog]\nplans = "data/plans"\ncache_dir = "{value}"\n')
+    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--lang", "en"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"gbstd: gbstd.toml:3: [catalog] cache_dir = {value!r} {said}"), result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert sorted(p.name for p in root.iterdir()) == ["gbstd.toml", "records"]  # nothing written
+    assert not (root / "records" / ".gitignore").exists()
+
+
+@pytest.mark.parametrize("where", ["root", "above", "records"])
+def test_a_cache_dir_option_over_the_catalog_s_files_is_refused_exit_2(tmp_path: Path, where: str) -> None:
+    root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
+    named = {"root": root, "above": tmp_path, "records": root / "records"}[where]
+    result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--lang", "en", "--cache-dir", str(named)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"gbstd: cannot use the cache directory (--cache-dir): {named} "), result.stderr
+    assert not (named / "CACHEDIR.TAG").exists() and not (named / ".gitignore").exists()
+    # a cache inside the records directory, beside the records, stays possible
+    assert lint_json(root, "--cache-dir", str(root / "records" / "cache")) == (0, [])
+
+
 @pytest.mark.parametrize(
     "damage",
     [

@@ -101,6 +101,12 @@ def check_paths(root: Path, config: Config, raw: str = "") -> None:
                 f"{at}: [catalog] {key} = {value!r} 指向目录之外（须在 {root} 之内）{hint[0]}",
                 f"{at}: [catalog] {key} = {value!r} leads outside the catalog (it must stay inside {root}){hint[1]}",
             ))
+    if (problem := cache_overlap(root, config, root / config.catalog.cache_dir)) is not None:
+        line = _line_of(raw, "cache_dir")
+        at = f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
+        value = config.catalog.cache_dir
+        raise CatalogError(Text(f"{at}: [catalog] cache_dir = {value!r} {problem.zh}",
+                                f"{at}: [catalog] cache_dir = {value!r} {problem.en}"))
     link = _link_out_of(root, root / config.catalog.cache_dir)
     if link is not None:
         raise CatalogError(Text(
@@ -108,6 +114,32 @@ def check_paths(root: Path, config: Config, raw: str = "") -> None:
             f"{link} in the cache directory is a symbolic link leading outside the catalog (cache writes would "
             "follow it); delete the cache directory",
         ))
+
+
+# The directories and file whose contents are the catalog's data (PATH_KEYS without the cache).
+DATA_KEYS = ("records", "plans", "projects", "notes", "system")
+
+
+def cache_overlap(root: Path, config: Config, cache: Path) -> Text | None:
+    """Why ``cache`` cannot be the catalog's cache directory, or None: it is the catalog root, a directory
+    above it, or holds one of the catalog's data directories. The cache writes a ``.gitignore`` of ``*`` and a
+    ``CACHEDIR.TAG`` into its directory and walks past it when listing files, so ``cache_dir = "."`` (or
+    ``""``, or ``"records"``) had git ignore every new record, backups skip the catalog and lint and the
+    reports quietly leave the files out."""
+    where = cache.resolve()
+    top = root.resolve()
+    if top.is_relative_to(where):
+        return Text("是目录本身或其上级（缓存会写入 .gitignore 与 CACHEDIR.TAG）；请用子目录，如 '.gbstd-cache'",
+                    "is the catalog itself or a directory above it (the cache writes a .gitignore and a "
+                    "CACHEDIR.TAG there); use a sub-directory such as '.gbstd-cache'")
+    for key in DATA_KEYS:
+        data = (top / getattr(config.catalog, key)).resolve()
+        if data.is_relative_to(where):
+            return Text(f"包含 [catalog] {key}（{getattr(config.catalog, key)}）：其中的文件会被当作缓存而不再检查；"
+                        "请用单独的子目录，如 '.gbstd-cache'",
+                        f"holds [catalog] {key} ({getattr(config.catalog, key)}): its files would be taken for the "
+                        "cache and no longer checked; use a separate sub-directory such as '.gbstd-cache'")
+    return None
 
 
 def _link_out_of(root: Path, cache: Path) -> str | None:

@@ -16,7 +16,7 @@ import typer
 
 from gbstd.catalog.cache import cache_wanted
 from gbstd.catalog.catalog import Catalog
-from gbstd.catalog.config_file import CatalogError, find_root, load_config, with_cache_dir
+from gbstd.catalog.config_file import CatalogError, cache_overlap, find_root, load_config, with_cache_dir
 from gbstd.catalog.loader import catalog_files
 from gbstd.catalog.real_paths import RealPaths, is_within
 from gbstd.catalog.safe_read import named_directory_problem
@@ -170,6 +170,9 @@ def _lint(
             # the cache the user named is used or said not to be usable: never left out without a word
             fail(Text(f"无法使用缓存目录（--cache-dir）：{problem.zh}", f"cannot use the cache directory (--cache-dir): "
                       f"{problem.en}"), language)
+        if use_cache and (overlap := cache_overlap(root, config, named_cache)) is not None:
+            fail(Text(f"无法使用缓存目录（--cache-dir）：{named_cache} {overlap.zh}",
+                      f"cannot use the cache directory (--cache-dir): {named_cache} {overlap.en}"), language)
         config = with_cache_dir(config, named_cache)
     roots = {p.resolve() for p in targets}
     config_lint = config.lint
