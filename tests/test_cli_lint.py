@@ -230,3 +230,16 @@ def test_a_wrong_tier_or_nature_lists_in_chinese_the_words_a_record_may_hold(mak
         encoding="utf-8")
     result = runner.invoke(app, ["lint", str(root), "--format", "json", "--select", "C001"])
     assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("order", ["catalog first", "other first"])
+def test_a_second_catalog_named_beside_the_first_is_refused_exit_2(make_catalog: CatalogFactory, order: str) -> None:
+    # `lint one other` linted `one` and passed over `other` without a word (exit 0): a path named is never dropped
+    one = make_catalog({"records/GB-T-41568-2022.yaml": GOOD}, name="one")
+    other = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR}, name="other")
+    first, second = (one, other) if order == "catalog first" else (other, one)
+    result = runner.invoke(app, ["lint", str(first), str(second), "--as-of", "2024-01-01", "--lang", "en"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"gbstd: {second} is not inside the catalog {first}\n"
+    # the catalog with a path inside it (or above it) is still one catalog
+    assert lint(str(one), str(one / "records"), "--as-of", "2024-01-01")[0] == 0

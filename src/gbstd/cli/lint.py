@@ -353,10 +353,15 @@ def _path_prefix(root: Path, output_format: Format) -> str:
 
 def _require_catalog_paths(root: Path, targets: list[Path], only: set[str] | None, lang: Lang) -> None:
     """Each path named on the command line must hold catalog files (stray ones included, which Y011 reports):
-    a path outside the catalog or one it ignores is an error, never "0 files checked"."""
+    a path outside the catalog or one it ignores is an error, never "0 files checked". Checked beside the
+    catalog itself too (``lint standards other``): there the other path was passed over without a word."""
+    top = root.resolve()
+    for target in targets:
+        where = target.resolve()
+        if not (where.is_relative_to(top) or top.is_relative_to(where)):
+            fail(Text(f"{target} 不在目录 {root} 之内", f"{target} is not inside the catalog {root}"), lang)
     if only is None:
         return
-    top = root.resolve()
     real = RealPaths()
     located = [real.of(os.path.join(top, rel)) for rel in only]
     for target in targets:
