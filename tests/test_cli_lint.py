@@ -84,6 +84,27 @@ def test_config_severity_and_ignore(make_catalog: CatalogFactory) -> None:
     assert lint(str(root), "--strict")[0] == 1
 
 
+def test_rule_codes_in_the_config_are_read_in_any_case_as_on_the_command_line(
+    make_catalog: CatalogFactory,
+) -> None:
+    # `--select c005` works; `select = ["c005"]` in gbstd.toml was refused as "not a rule code or prefix", and
+    # `c005 = 'warning'` under [lint.severity] as "not a rule code"
+    config = "[lint]\nselect = ['c', 'r']\nignore = ['r']\n[lint.severity]\nc005 = 'warning'\n"
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR}, config=config)
+    code, out = lint(str(root), "--format", "json", "--as-of", "2026-11-23")
+    assert code == 0, out
+    assert [(f["rule"], f["severity"]) for f in json.loads(out)] == [("C005", "warning")]
+    # one code twice, in two cases, is refused rather than one of the two dropped
+    config = "[lint.severity]\nc005 = 'warning'\nC005 = 'error'\n"
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR}, config=config, name="c2")
+    result = runner.invoke(app, ["lint", str(root), "--lang", "en"])
+    assert result.exit_code == 2 and "C005 is given twice" in result.stderr
+    # what is no code in any case is still named as written
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR}, config="[lint]\nselect = ['c0x']\n", name="c3")
+    result = runner.invoke(app, ["lint", str(root), "--lang", "en"])
+    assert result.exit_code == 2 and "'c0x' is not a rule code or prefix" in result.stderr
+
+
 def test_unknown_codes_in_the_config_are_errors_named_once(make_catalog: CatalogFactory) -> None:
     # A typo under [lint.severity] (C09 for C009) changed no rule's severity, with exit 0; a code given both in
     # gbstd.toml and on the command line was listed twice, and the file was not named.

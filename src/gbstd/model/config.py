@@ -128,10 +128,27 @@ class LintSection(_Section):
     @field_validator("select", "ignore")
     @classmethod
     def _selectors(cls, values: list[str]) -> list[str]:
+        # In any case, as `--select c007` on the command line: `select = ["c007"]` was refused as
+        # "not a rule code".
         for value in values:
-            if not re.match(RULE_SELECTOR, value):
+            if not re.match(RULE_SELECTOR, value.upper()):
                 raise ValueError(f"{value!r} is not a rule code or prefix (e.g. C001, C0, C, ALL)")
-        return values
+        return [value.upper() for value in values]
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity_codes(cls, values: object) -> object:
+        """Rule codes in any case, as for select and ignore; one code given twice is refused, never one
+        of the two dropped."""
+        if not isinstance(values, dict):
+            return values  # the type error is pydantic's to say
+        upper: dict[object, object] = {}
+        for key, value in values.items():
+            name = key.upper() if isinstance(key, str) else key
+            if name in upper:
+                raise ValueError(f"{name} is given twice (in upper and lower case)")
+            upper[name] = value
+        return upper
 
 
 class DuplicatesSection(_Section):
