@@ -588,3 +588,12 @@ def test_a_change_to_a_project_reports_what_it_brings_to_the_standard_it_made(
     code, findings = lint_json(root, "--changed-since", base, "--select", "S006", "--strict", *extra)
     assert code == 1
     assert [(f["rule"], f["path"]) for f in findings] == [("S006", "records/internal/HNJGSW-302-2023.yaml")]
+
+
+@pytest.mark.parametrize("value", ["", " "])
+def test_an_empty_revision_is_refused_naming_the_option(history: tuple[git.Repo, Path, str], value: str) -> None:
+    # `--changed-since "$BASE"` with BASE unset went to git as the revision '': "unknown revision ;"
+    _, root, _ = history
+    result = runner.invoke(app, ["lint", str(root), "--changed-since", value, "--lang", "en"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert err(result) == "gbstd: --changed-since is empty: give it a git revision (e.g. origin/main)"

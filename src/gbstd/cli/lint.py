@@ -156,6 +156,10 @@ def _lint(
     output_format = output_format or default_format()
     use_cache = not no_cache and cache_wanted()  # GBSTD_NO_CACHE: --no-cache for every command
     day = parse_as_of(as_of, language)
+    if changed_since is not None and not changed_since.strip():
+        # `--changed-since "$BASE"` with BASE unset: git was asked for the revision '' ("unknown revision ;")
+        fail(Text("--changed-since 为空：请给出 git 修订（如 origin/main）",
+                  "--changed-since is empty: give it a git revision (e.g. origin/main)"), language)
     targets = named_catalogs(paths, catalog_option, language)
     for target in targets:
         fail_if_missing(target, language)
