@@ -500,6 +500,29 @@ def test_review_figures_are_those_of_the_review_worklist() -> None:
     assert any(b.chart and b.chart.name == "review-state" for b in compose(figures, None).blocks)
 
 
+def test_review_state_counts_add_up_to_the_standards_in_force(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    # A 现行 record without any date is in force but has no review clock: it was in none of the three review
+    # counts, so "逾期0项，临近0项，未到期1项" sat beside "现行标准2项" with nothing said of the other one.
+    root = make_catalog({
+        "system.yaml": SYSTEM,
+        "records/GB-T-90002-2023.yaml": FIXTURE["records/GB-T-90002-2023.yaml"],
+        "records/DB41-T-9009-2021.yaml": record("DB41/T 9009-2021", "公务用车标识规范", "现行", module='"202"'),
+    })
+    out = tmp_path / "b.json"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))["figures"]
+    reviews = figures["reviews"]
+    assert reviews["undated"] == ["DB41/T 9009-2021"]
+    counted = reviews["overdue"] + reviews["due_soon"] + reviews["current"] + len(reviews["undated"])
+    assert counted == figures["in_force_at_end"]["total"] == 2
+    doc = compose(compute_bulletin(load_catalog(root), parse_period("2023H2"), dt.date(2026, 1, 1)), None)
+    text = "".join(b.text for b in doc.blocks)
+    assert "未到期1项，另有1项没有实施或发布日期、无法计算复审期限。" in text
+    chart = next(b.chart for b in doc.blocks if b.chart and b.chart.name == "review-state")
+    assert sum(chart.series["标准数"]) == 2 and chart.labels[-1] == "无日期"
+
+
 def test_duplicates_are_those_of_gbstd_dupes() -> None:
     from gbstd.reports.sources import DuplicateFigures
     from gbstd.review import in_force_on

@@ -249,6 +249,8 @@ def _figure_blocks(bulletin: Bulletin) -> list[Block]:
     )))
     reviews = bulletin.reviews
     states = {"逾期未复审": reviews.overdue, "临近到期": reviews.due_soon, "未到期": reviews.current}
+    if reviews.undated:  # the bars then add up to the standards in force
+        states["无日期"] = len(reviews.undated)
     blocks.append(Block("chart", chart=Chart(
         "review-state", "图3 现行标准复审状态（期末）", list(states), {"标准数": list(states.values())},
     )))
@@ -314,10 +316,11 @@ def _source_block(source: object, bulletin: Bulletin) -> Block:
         conclusions = "、".join(f"{k}{v}项" for k, v in source.by_conclusion.items() if v)
         hard = f"（其中超过法定复审周期上限{source.overdue_hard}项）" if source.overdue_hard else ""
         zombies = f"；在用多年既无复审也无实施记录的“僵尸标准”{source.zombies}项" if source.zombies else ""
+        undated = f"，另有{len(source.undated)}项没有实施或发布日期、无法计算复审期限" if source.undated else ""
         return Block("paragraph", f"{bulletin.period.short_label}完成复审{source.reviewed}次"
                                   + (f"（{conclusions}）" if conclusions else "")
                                   + f"。截至{cn_date(bulletin.cutoff)}，现行标准中逾期未复审{source.overdue}项{hard}，"
-                                  f"临近复审期限{source.due_soon}项，未到期{source.current}项{zombies}。",
+                                  f"临近复审期限{source.due_soon}项，未到期{source.current}项{undated}{zombies}。",
                      lead="标准复审方面，")
     if isinstance(source, DuplicateFigures):
         kinds = "、".join(f"{kind}{n}组" for kind, n in sorted(source.by_kind().items(), key=lambda kv: -kv[1]))

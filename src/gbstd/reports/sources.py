@@ -59,6 +59,9 @@ class ReviewFigures:
     due_by_code: dict[str, str] = field(default_factory=dict)  # canonical code → next review due (ISO date)
     # A federation's overdue standards by member (the federating catalog's own under ""); empty for one catalog.
     overdue_by_member: dict[str, int] = field(default_factory=dict)
+    # In force at the period's end with neither an effective nor a publication date: no clock to judge, so in
+    # none of the three counts above; said beside them, or they would not add up to the standards in force.
+    undated: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {"available": True, **asdict(self)}
@@ -173,6 +176,7 @@ def review_figures(catalog: Catalog, period: Period, as_of: dt.date) -> ReviewFi
         due_by_code={state.key: state.due.isoformat() for state in worklist.items if state.due},
         overdue_by_member=dict(Counter(state.record.member or "" for state in worklist.items if state.is_overdue))
         if catalog.members else {},
+        undated=worklist.undated,
     )
 
 
