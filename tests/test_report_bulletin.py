@@ -523,6 +523,31 @@ def test_review_state_counts_add_up_to_the_standards_in_force(make_catalog: Cata
     assert sum(chart.series["标准数"]) == 2 and chart.labels[-1] == "无日期"
 
 
+PLAN = """\
+title: 某市机关事务标准化试点工作方案
+issuers: [某市机关事务管理局]
+issued: 2023-01-01
+phases:
+  - {name: 准备阶段, start: 2023-01, end: 2023-03}
+  - {name: 组织实施, start: 2023-04, end: 2024-12}
+"""
+
+
+@pytest.mark.parametrize(("as_of", "phase"), [("2023-02-15", "（准备阶段）"), ("2023-12-15", "（组织实施阶段）")])
+def test_a_plan_in_the_bulletin_names_its_phase_once_and_says_when_it_lists_no_tasks(
+    make_catalog: CatalogFactory, tmp_path: Path, as_of: str, phase: str
+) -> None:
+    # A phase named 准备阶段, as plans often name them, was printed （准备阶段阶段）; and a plan without a
+    # task table read "任务已完成0项、未到期0项、逾期0项", as if its tasks had not been done.
+    root = make_catalog({"system.yaml": SYSTEM, "plans/city-2023.yaml": PLAN})
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023", "-o", str(out), "--as-of", as_of])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in out.read_text(encoding="utf-8").splitlines() if "试点引领方面" in line)
+    assert f"期末实施中{phase}，方案未列重点任务。" in line
+    assert "阶段阶段" not in line and "已完成0项" not in line
+
+
 def test_duplicates_are_those_of_gbstd_dupes() -> None:
     from gbstd.reports.sources import DuplicateFigures
     from gbstd.review import in_force_on

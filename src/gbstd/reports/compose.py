@@ -334,9 +334,15 @@ def _source_block(source: object, bulletin: Bulletin) -> Block:
         parts = []
         for plan in source.plans:
             targets = "；".join(f"{t.label}：{t.counted}/{t.target}项" for t in plan.targets)
-            phase = f"（{plan.phase}阶段）" if plan.phase else ""
-            tasks = (f"任务已完成{plan.tasks_done}项、未到期{plan.tasks_open}项、逾期{plan.tasks_overdue}项"
-                     if plan.tracked else "任务完成情况未登记")
+            # 组织实施 → （组织实施阶段）; a phase named as plans often name them, 准备阶段, is not 准备阶段阶段
+            phase = f"（{plan.phase}{'' if plan.phase.endswith('阶段') else '阶段'}）" if plan.phase else ""
+            tasks_listed = plan.tasks_done + plan.tasks_open + plan.tasks_overdue
+            if not tasks_listed:  # no task table: "已完成0项、未到期0项、逾期0项" read as tasks nobody did
+                tasks = "方案未列重点任务"
+            elif plan.tracked:
+                tasks = f"任务已完成{plan.tasks_done}项、未到期{plan.tasks_open}项、逾期{plan.tasks_overdue}项"
+            else:
+                tasks = "任务完成情况未登记"
             parts.append(f"《{plan.plan}》期末{plan.state}{phase}，" + (f"目标进度：{targets}；" if targets else "")
                          + tasks)
         return Block("paragraph", "。".join(parts) + "。", lead="试点引领方面，")
