@@ -154,6 +154,23 @@ def test_csv_has_bom_and_markdown_escapes(sample: Path, tmp_path: Path) -> None:
     assert widths == {len(COLUMNS) + 2 + 1}  # 19 columns + 2 extra columns → 22 unescaped pipes per line
 
 
+def test_markdown_shows_emphasis_characters_of_a_title_as_written(tmp_path: Path) -> None:
+    # `*`, `_` and `~` went into the table as they were: a title 办公区*安全*管理 showed 安全 in italics, the
+    # asterisks gone, and ~~ struck text through.
+    from markdown_it import MarkdownIt
+
+    root = fresh_catalog(tmp_path, "c")
+    record = root / "records/national/GB-T-1-2020.yaml"
+    record.parent.mkdir(parents=True)
+    title = "办公区*安全*管理 __规范__ ~~试行~~"
+    record.write_text(f"code: GB/T 1-2020\ntitle: {title}\nstatus: 现行\n", encoding="utf-8")
+    code, md, _ = invoke("report", "catalog", str(root))
+    assert code == 0
+    html = MarkdownIt("commonmark").enable("table").enable("strikethrough").render(md)
+    assert "<em>" not in html and "<strong>" not in html and "<s>" not in html
+    assert f"<td>{title}</td>" in html
+
+
 def test_xlsx_needs_a_file(sample: Path) -> None:
     code, _, err = invoke("report", "catalog", str(sample), "-f", "xlsx")
     assert code == 2 and "-o" in err

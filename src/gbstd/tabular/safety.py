@@ -43,10 +43,11 @@ def neutralise_row(values: Iterable[object]) -> list[object]:
 
 
 def markdown_text(text: str) -> str:
-    """Text for a Markdown table cell or line: control characters dropped, HTML escaped, table/link syntax
-    escaped, one line."""
+    """Text for a Markdown table cell or line: control characters dropped, HTML escaped, table/link/code and
+    emphasis syntax escaped (a title holding ``*注*`` or ``~~`` is shown as written, not in italics or struck
+    through), one line."""
     lines = printable(text.replace("\r\n", "\n").replace("\r", "\n"))  # a line break stays one
     escaped = html.escape(lines.replace("\\", "\\\\"), quote=False)
-    for char in "|[]`":
+    for char in "|[]`*_~":
         escaped = escaped.replace(char, "\\" + char)
     return escaped.replace("\n", "<br>")
