@@ -216,3 +216,22 @@ def test_write_output_refuses_a_directory_by_its_name(tmp_path: Path, monkeypatc
             write_output(Path(named), "x\n")
         assert unwritable_reason(caught.value, named).en == f"{named} is a directory"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_tilde_in_the_notes_does_not_strike_markdown_text_through(
+    make_catalog: CatalogFactory, tmp_path: Path
+) -> None:
+    # Ranges written with ~ (9月~11月) went into the Markdown as they were, and GitHub's renderer strikes out
+    # everything between two tildes (one each side is enough there; markdown-it wants two, as below).
+    from markdown_it import MarkdownIt
+
+    opening = "2021年9月~11月前期准备，12月~~次年~~组织实施。"
+    root = make_catalog({**FILES, "notes/2023H2.yaml": NOTES + f"opening: {opening}\n"})
+    out = tmp_path / "b.md"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-o", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "9月\\~11月" in text
+    html = MarkdownIt("commonmark").enable("strikethrough").render(text)
+    assert "<s>" not in html
+    assert f"<p>{opening}</p>" in html

@@ -56,7 +56,7 @@ from gbstd.i18n import Text
 from gbstd.reports.view import view_context
 
 CATALOG_TEMPLATES = "templates"
-_MD_SPECIAL = re.compile(r"([<>&|\\`*_\[\]])")
+_MD_SPECIAL = re.compile(r"([<>&|\\`*_~\[\]])")
 
 MAX_ARGUMENT = MAX_RANGE  # a number passed to a filter or method (widths, counts, slices)
 MAX_RANGE_TOTAL = 1_000_000  # range() items per render: nested loops cannot multiply without end
@@ -152,7 +152,7 @@ def _autoescape(name: str | None) -> bool:
 
 
 def md_escape(value: object) -> str:
-    """Text safe in Markdown: inline HTML and table/emphasis syntax are shown, not interpreted."""
+    """Text safe in Markdown: inline HTML, table, emphasis and strikethrough syntax are shown, not interpreted."""
     return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
 
 
