@@ -235,3 +235,22 @@ def test_a_tilde_in_the_notes_does_not_strike_markdown_text_through(
     html = MarkdownIt("commonmark").enable("strikethrough").render(text)
     assert "<s>" not in html
     assert f"<p>{opening}</p>" in html
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "json"])
+def test_an_output_below_a_file_names_the_file_in_every_format(
+    make_catalog: CatalogFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    # The Markdown bulletin makes its charts directory first, and mkdir below a file is ENOTDIR: it said
+    # "cannot write notes/b.md: notes/b-charts: Not a directory" (untranslated, naming a directory that is not
+    # there) where the other formats said the file on the way is a file.
+    root = make_catalog(FILES)
+    monkeypatch.chdir(tmp_path)
+    Path("notes").write_text("not a directory\n", encoding="utf-8")
+    for lang, said in (("zh", "无法写入 notes/b.{}：notes 是文件，不是目录"), ("en", "cannot write notes/b.{}: notes is a file, "
+                                                                          "not a directory")):
+        result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "--as-of", AS_OF,
+                                     "-o", f"notes/b.{fmt}", "--lang", lang])
+        assert result.exit_code == 2, result.output
+        assert said.format(fmt) in result.output and len(result.output.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog", "notes"]
