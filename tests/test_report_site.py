@@ -392,3 +392,16 @@ def test_a_directory_the_rename_fails_on_is_updated_in_place(make_catalog: Catal
     build(root, out)
     assert len(list((out / "standards").glob("*.html"))) == 9
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog", "site"]
+
+
+def test_a_site_below_a_file_names_the_file_as_given(make_catalog: CatalogFactory, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # -o out/site with a file `out`: the message named the file by its absolute path, which the user never
+    # typed (the site's writer works on the resolved directory).
+    root = make_catalog(FIXTURE)
+    monkeypatch.chdir(tmp_path)
+    Path("out").write_text("a file\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", "site", str(root), "-o", "out/site", "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == "gbstd: cannot write out/site: out is a file, not a directory"
+    assert Path("out").read_text(encoding="utf-8") == "a file\n"

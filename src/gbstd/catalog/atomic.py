@@ -157,14 +157,14 @@ def unwritable_reason(exc: OSError, target: object) -> Text:
         return reason
     if isinstance(exc, FileExistsError) and not os.path.isdir(culprit):
         return Text(f"{culprit} 是文件，不是目录", f"{culprit} is a file, not a directory")
-    if isinstance(exc, NotADirectoryError) and (blocker := _file_on_the_way(culprit)) is not None:
+    if isinstance(exc, NotADirectoryError) and (blocker := file_on_the_way(culprit)) is not None:
         # a directory made below a file (a Markdown bulletin's charts beside it): the file is what is in the
         # way, not the directory the system names with its untranslated "Not a directory"
         return Text(f"{blocker} 是文件，不是目录", f"{blocker} is a file, not a directory")
     return Text(f"{culprit}：{reason.zh}", f"{culprit}: {reason.en}")
 
 
-def _file_on_the_way(path: str | bytes | os.PathLike[str]) -> str | None:
+def file_on_the_way(path: str | bytes | os.PathLike[str]) -> str | None:
     """The nearest ancestor of ``path`` that exists and is not a directory, as written in ``path``."""
     here = Path(os.fsdecode(path))
     for ancestor in here.parents:

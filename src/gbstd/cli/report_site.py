@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from jinja2 import TemplateError
 
+from gbstd.catalog.atomic import file_on_the_way
 from gbstd.cli.common import (
     AllowMissingOption,
     AsOfOption,
@@ -76,6 +77,9 @@ def site(
                   "(e.g. -o site)"), language)
     if output.exists() and not output.is_dir():
         fail(Text(f"输出路径不是目录：{output}", f"the output path is not a directory: {output}"), language)
+    if (blocker := file_on_the_way(output)) is not None:  # named as given: the writer only knows it resolved
+        fail(Text(f"无法写入 {output}：{blocker} 是文件，不是目录", f"cannot write {output}: {blocker} is a file, "
+                  "not a directory"), language)
     if not is_site_directory(output):
         fail(Text(f"输出目录非空，且不是 gbstd 生成的网站（网站会整体替换该目录）：{output}；请换一个目录或先清空它",
                   f"the output directory is not empty and is not a site gbstd wrote (the site replaces it whole): "
