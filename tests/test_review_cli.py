@@ -412,6 +412,24 @@ def test_add_to_a_file_lint_reads_but_the_round_trip_cannot_is_one_line(tmp_path
     assert path.read_text(encoding="utf-8") == nel
 
 
+@pytest.mark.parametrize("reformat", [[], ["--reformat"]])
+def test_add_to_a_file_with_a_date_like_text_that_is_no_day_is_one_line(tmp_path: Path, reformat: list[str]) -> None:
+    # `title_en: 2023-02-30` is text to lint and a date to the round trip, which cannot make one of it: review
+    # add ended in ruamel's "ValueError: day is out of range for month" traceback, fmt said only that.
+    text = HOUSE_STYLE.replace("title: 机关事务示例规范\n", "title: 机关事务示例规范\ntitle_en: 2023-02-30\n", 1)
+    root, path = _house(tmp_path, text)
+    code, _, err = run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+                       "--conclusion", "继续有效", "--by", "甲", "--as-of", AS_OF, "--lang", "en", *reformat)
+    assert code == 2 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert "2023-02-30 looks like a date but is no valid day" in err and "('2023-02-30')" in err
+    assert path.read_text(encoding="utf-8") == text
+    fmt = runner.invoke(app, ["fmt", str(root), "--lang", "en"])
+    assert fmt.exit_code == 1 and "DB41-T-9-2021.yaml:5:11: " in fmt.stderr, fmt.stderr
+    assert "no valid day" in fmt.stderr and "out of range" not in fmt.stderr
+    assert path.read_text(encoding="utf-8") == text
+
+
 @pytest.mark.parametrize("old, new, lost", [
     ("issuer: [河南省市场监督管理局, ", "issuer: [河南省市场监督管理局,  # 联合发布\n  ", "# 联合发布 on line 8"),
     ("# 河南示例：注释必须保留\n", "# 河南示例：注释必须保留\n--- # 文档开始\n", "# yaml-language-server"),  # above ---

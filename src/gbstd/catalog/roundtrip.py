@@ -13,17 +13,33 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from gbstd.catalog.atomic import write_atomic
-from gbstd.catalog.yamlio import FileProblem, other_line_breaks, syntax_problem
+from gbstd.catalog.yamlio import NOT_A_DATE, FileProblem, other_line_breaks, syntax_problem
 from gbstd.i18n import Text
+
+
+class _Constructor(RoundTripConstructor):
+    """The round trip's constructor, with a date-like scalar that is no day (``2023-02-30``) refused at its
+    position: ruamel raised a bare ValueError (a traceback from `review add`), while lint reads it as text."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            raise ConstructorError(None, None, f"{NOT_A_DATE}: {node.value}", node.start_mark) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
 def roundtrip_yaml() -> YAML:
     """The catalog's house style: 2-space mappings, sequences indented under their key, no line wrapping."""
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)

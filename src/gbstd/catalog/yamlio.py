@@ -158,6 +158,7 @@ _get_limit = getattr(sys, "get_int_max_str_digits", None)
 INT_DIGITS = min(4300, (_get_limit() if _get_limit else 0) or 4300)
 _INT_BOUND = 10**INT_DIGITS
 _HUGE_INT = "integer too long"  # the ConstructorError's problem, said in both languages by _safe_load
+NOT_A_DATE = "not a valid date"  # the round trip's ConstructorError's problem (2023-02-30 …), said by syntax_problem
 
 
 class _CatalogConstructor(SafeConstructor):
@@ -610,6 +611,12 @@ def syntax_problem(exc: MarkedYAMLError, text: str) -> FileProblem:
             f"整数超过 {INT_DIGITS} 位（十进制），无法处理；如是编号等文本请加引号",
             f"an integer of more than {INT_DIGITS} (decimal) digits, which cannot be handled; quote it if it "
             "is text",
+        ), line, column)
+    if problem.startswith(NOT_A_DATE + ": "):  # lint reads it as text; the round trip as a date, which it cannot be
+        value = problem.removeprefix(NOT_A_DATE + ": ")
+        return FileProblem("Y001", Text(
+            f"{value} 形如日期，但不是有效日期；如是日期请改正，如是文本请加引号（'{value}'）",
+            f"{value} looks like a date but is no valid day; correct it, or quote it if it is text ('{value}')",
         ), line, column)
     if "cannot start any token" in problem and _character_at(text, line, column) == "\t":  # after `:` or `- `
         return FileProblem("Y001", Text(f"YAML 语法错误：{TAB_HERE.zh}", f"YAML syntax error: {TAB_HERE.en}"), line, column)
