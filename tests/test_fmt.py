@@ -457,3 +457,27 @@ def test_a_file_that_holds_no_mapping_is_said_in_the_output_language(
     assert path.read_text(encoding="utf-8") == text
     assert f"GB-T-99902-2020.yaml: {said}" in " ".join(result.stderr.split())
     assert "not a mapping" not in result.stderr
+
+
+def test_a_file_edited_while_fmt_ran_keeps_the_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # fmt renames its rewritten files into place only once every file is formatted (seconds for a large catalog):
+    # an edit saved to a file meanwhile was overwritten by the layout of what had been read, without a word.
+    edited = lone_record(tmp_path, "GB-T-1-2020.yaml", "title: 甲\ncode: GB/T 1-2020\nstatus: 现行\n")
+    other = edited.parent / "GB-T-2-2020.yaml"
+    other.write_text("title: 乙\ncode: GB/T 2-2020\nstatus: 现行\n", encoding="utf-8")
+    saved = "title: 甲（已修改）\ncode: GB/T 1-2020\nstatus: 废止\nabolished: 2024-01-01\n"
+    format_text = formatting.format_text
+
+    def editor_saves_meanwhile(text: str, kind: str, catalog: Catalog) -> str:
+        if "甲" in text and "已修改" not in text:
+            edited.write_text(saved, encoding="utf-8")
+        return format_text(text, kind, catalog)
+
+    monkeypatch.setattr(formatting, "format_text", editor_saves_meanwhile)
+    result = runner.invoke(app, ["fmt", str(edited.parent.parent), "--lang", "en", "--no-cache"])
+    assert result.exit_code == 1, result.output
+    assert edited.read_text(encoding="utf-8") == saved
+    assert "GB-T-1-2020.yaml: the file changed or was removed after it was read; not overwritten" in result.stderr
+    assert other.read_text(encoding="utf-8") == "code: GB/T 2-2020\ntitle: 乙\nstatus: 现行\n"  # the rest formatted
+    assert "reformatted 1 of 2 files, 1 could not be formatted" in result.stdout
+    assert sorted(p.name for p in edited.parent.iterdir()) == ["GB-T-1-2020.yaml", "GB-T-2-2020.yaml"]  # no temp

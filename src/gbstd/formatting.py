@@ -30,7 +30,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, ScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from gbstd.catalog.atomic import write_atomic_each
+from gbstd.catalog.atomic import ChangedMeanwhile, write_atomic_each
 from gbstd.catalog.cache import Cache, content_hash
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import walk_files, worker_count
@@ -429,6 +429,8 @@ def format_files(
             results[rel] = FormatResult(rel, "unchanged")
         else:
             todo.append((rel, kind))
+    read_as: dict[Path, str] = {}  # the hash of what was read of each file to rewrite
+
     def rewritten() -> Iterator[tuple[Path, str]]:
         read_at = time.time_ns()  # before any of them is read (Cache.remember_hash)
         for rel, kind, result, fingerprint, sha, formatted in _format_all(catalog, todo, check, jobs):
@@ -437,15 +439,25 @@ def format_files(
                 if result.outcome == "unchanged":
                     cache.remember_canonical(_canonical_key(sha, kind))
             results[rel] = result
-            if formatted is not None:
+            if formatted is not None and sha is not None:
+                read_as[catalog.root / rel] = sha
                 yield catalog.root / rel, formatted
+
+    def unchanged(path: Path) -> bool:
+        """Whether the file still holds what was formatted: the renames come after every file is formatted
+        (seconds for a large catalog), and an edit saved meanwhile was overwritten without a word."""
+        try:
+            return content_hash(path.read_bytes()) == read_as[path]
+        except OSError:
+            return False
 
     # Rewritten files are made durable together (an fsync each cost 4 s per 10 000 files); one that cannot be
     # written is reported with the reason and left as it was.
-    for path, error in write_atomic_each(rewritten()):
+    for path, error in write_atomic_each(rewritten(), unchanged=unchanged):
         rel = path.relative_to(catalog.root).as_posix()
         reason = error.strerror or str(error)
-        results[rel] = FormatResult(rel, "error", Text(f"无法写入：{reason}", f"cannot be written: {reason}"))
+        said = error.text if isinstance(error, ChangedMeanwhile) else Text(f"无法写入：{reason}", f"cannot be written: {reason}")
+        results[rel] = FormatResult(rel, "error", said)
     if cache is not None:
         cache.save()
     return FormatRun([results[rel] for rel in sorted(results)])

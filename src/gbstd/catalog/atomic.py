@@ -187,19 +187,32 @@ def written_before(exc: OSError, root: Path) -> Text:
                 "the rest were not")
 
 
-def write_atomic_each(items: Iterable[tuple[Path, str]], encoding: str = "utf-8") -> list[tuple[Path, OSError]]:
+class ChangedMeanwhile(OSError):
+    """A file rewritten from what was read of it had changed (or gone) since: the new text is not put in its
+    place, or an edit saved meanwhile would be lost (``text``: what is said of it)."""
+
+    def __init__(self, path: Path) -> None:
+        self.text = Text("读取后文件已被修改或删除，未覆盖；请重新运行",
+                         "the file changed or was removed after it was read; not overwritten, run again")
+        super().__init__(errno.EAGAIN, self.text.en, str(path))
+
+
+def write_atomic_each(
+    items: Iterable[tuple[Path, str]], encoding: str = "utf-8", *, unchanged: Callable[[Path], bool] | None = None,
+) -> list[tuple[Path, OSError]]:
     """:func:`write_atomic_many` for files that do not depend on each other: a file that cannot be written (a
     read-only directory, a full disk) is left as it was and returned with the reason, and the others are written
     all the same — still made durable together before the renames (:func:`write_atomic_many`). Ctrl-C before
-    the renames leaves every file as it was."""
+    the renames leaves every file as it was. ``unchanged`` is asked of each path just before its rename: False
+    (the file is not as it was read) leaves it as it is now, returned with :class:`ChangedMeanwhile`."""
     failed: list[tuple[Path, OSError]] = []
-    _write_together(items, encoding, None, failed)
+    _write_together(items, encoding, None, failed, unchanged)
     return failed
 
 
 def _write_together(
     items: Iterable[tuple[Path, str]], encoding: str, on_written: Callable[[], None] | None,
-    failed: list[tuple[Path, OSError]] | None,
+    failed: list[tuple[Path, OSError]] | None, unchanged: Callable[[Path], bool] | None = None,
 ) -> None:
     """Temporary files, made durable, then renamed into place; a file that cannot be written goes into ``failed``
     with the reason (None: the error is raised, and the temporary files not renamed yet are removed)."""
@@ -219,6 +232,8 @@ def _write_together(
         _make_durable([tmp for tmp, _ in pending])
         for tmp, path in pending:
             try:
+                if unchanged is not None and not unchanged(path):
+                    raise ChangedMeanwhile(path)
                 _take_place(tmp, path)
             except OSError as exc:
                 if failed is None:
