@@ -245,3 +245,33 @@ def test_a_few_files_are_synced_one_by_one_and_many_together(
     assert calls == (["fsync"] * files if files <= atomic.ONE_BY_ONE else ["sync"])
     assert sorted(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.yaml")) == sorted(f"{n}\n" for n in range(files))
 
+
+
+def test_a_read_only_record_is_not_replaced_by_fmt_review_add_or_import(tmp_path: Path) -> None:
+    # Renaming a new file over a record needs only the directory's permission: fmt, review add and import --update
+    # replaced a record someone had made read-only (locked by a version control until checked out) without a word.
+    root = tmp_path / "cat"
+    record = root / "records" / "GB-T-1-2020.yaml"
+    record.parent.mkdir(parents=True)
+    (root / "gbstd.toml").write_text("", encoding="utf-8")
+    text = "title: 甲\ncode: GB/T 1-2020\nstatus: 现行\neffective: 2020-06-01\n"  # fmt would put code first
+    record.write_text(text, encoding="utf-8")
+    record.chmod(0o444)
+    try:
+        fmt = runner.invoke(app, ["fmt", str(root), "--lang", "en", "--no-cache"])
+        assert fmt.exit_code == 1 and "GB-T-1-2020.yaml: cannot be written: " in fmt.stderr, fmt.output
+        assert "read-only file" in fmt.stderr
+        add = runner.invoke(app, ["review", "add", "GB/T 1-2020", "-C", str(root), "--date", "2024-05-20",
+                                  "--conclusion", "继续有效", "--by", "甲", "--as-of", "2025-01-01", "--lang", "en",
+                                  "--reformat"])
+        assert add.exit_code == 2 and "records/GB-T-1-2020.yaml cannot be written: " in add.stderr, add.output
+        assert "read-only file" in add.stderr and "the file is unchanged" in add.stderr
+        table = tmp_path / "t.csv"
+        table.write_text("标准号,标准名称,发布日期\nGB/T 1-2020,甲,2020-01-01\n", encoding="utf-8")
+        imported = runner.invoke(app, ["import", str(table), "--into", str(root), "--update", "--lang", "en"])
+        assert imported.exit_code != 0 and "read-only file" in imported.stderr, imported.output
+        assert "Traceback" not in imported.output
+        assert record.read_text(encoding="utf-8") == text
+        assert sorted(p.name for p in record.parent.iterdir()) == ["GB-T-1-2020.yaml"]  # no temporary file left
+    finally:
+        record.chmod(0o644)

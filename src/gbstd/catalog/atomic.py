@@ -110,7 +110,10 @@ def _opened_for_output(path: Path, mode: int) -> BinaryIO:
 
 def _write_temporary(path: Path, data: bytes, fsync: bool) -> str:
     """``data`` in a new temporary file beside ``path`` (forced to disk with ``fsync``): its name. Nothing is
-    left behind when it fails."""
+    left behind when it fails. A file ``path`` that is read-only is refused (PermissionError) first: the rename
+    needs only the directory's permission, so a file someone made read-only (a version control that locks files
+    until they are checked out, a record frozen by hand) was replaced without a word."""
+    _refuse_read_only(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -123,6 +126,17 @@ def _write_temporary(path: Path, data: bytes, fsync: bool) -> str:
         Path(tmp).unlink(missing_ok=True)
         raise
     return tmp
+
+
+def _refuse_read_only(path: Path) -> None:
+    """PermissionError when ``path`` is a regular file without write permission (for whoever runs this, or, as
+    root, for anyone: root may write any file, yet one with every write bit off was made read-only on purpose)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    if stat.S_ISREG(info.st_mode) and (not info.st_mode & 0o222 or not os.access(path, os.W_OK)):
+        raise PermissionError(errno.EACCES, f"{os.strerror(errno.EACCES)} (read-only file)", str(path))
 
 
 def _take_place(tmp: str, path: Path) -> None:
