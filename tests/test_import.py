@@ -1395,3 +1395,48 @@ def test_one_line_joins_wide_scripts_without_a_space_and_others_with_one() -> No
     assert one_line("GB/T 1\n（第1部分）") == "GB/T 1（第1部分）"  # a full-width bracket is wide
     assert one_line("\n 机关 \n\n") == "机关"
     assert one_line("") == ""
+
+
+CRLF_BOM_FILE = (
+    "\ufeff# yaml-language-server: $schema=../../schemas/standard.schema.json\r\n"
+    "# 河南省地方标准（人工维护的注释）\r\n"
+    "code: DB41/T 2144-2021\r\n"
+    "title: 旧名称\r\n"
+    "status: 现行  # 待核\r\n"
+    "effective: 2021-09-13\r\n"
+    "issuer: [河南省市场监督管理局]\r\n"
+    "sources:\r\n"
+    "  - https://example.org/db41-2144\r\n"
+)
+
+
+def test_update_keeps_the_files_crlf_and_bom(catalog: Path, tmp_path: Path) -> None:
+    # A record saved on Windows (CRLF, often a BOM) was written back with LF and no BOM: the data was the same,
+    # yet every line showed as changed in a diff (fmt keeps the line ends, review add both).
+    existing = catalog / "records/local/DB41-T-2144-2021.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_bytes(CRLF_BOM_FILE.encode())
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([["DB41/T 2144-2021", "机关食堂服务规范"]], headers=["标准号", "标准名称"]))
+    code, out, _ = run(str(source), "--into", str(catalog), "--update", "--force")
+    assert code == 0 and "更新 1" in out, out
+    assert existing.read_bytes() == CRLF_BOM_FILE.replace("title: 旧名称", "title: 机关食堂服务规范").encode()
+    # a row that changes nothing leaves the file byte for byte as it is
+    before = existing.read_bytes()
+    code, out, _ = run(str(source), "--into", str(catalog), "--update")
+    assert code == 0 and "无变化 1" in out, out
+    assert existing.read_bytes() == before
+
+
+def test_replaced_by_completed_in_a_crlf_file_keeps_its_line_ends_and_bom(catalog: Path, tmp_path: Path) -> None:
+    # the file a row replaces, outside the table, is read and written back by another path than a row's own
+    existing = catalog / "records/national/GB-T-29118-2012.yaml"
+    existing.parent.mkdir(parents=True)
+    text = "\ufeffcode: GB/T 29118-2012\r\ntitle: 节约型机关评价导则\r\nstatus: 废止  # 已被代替\r\neffective: 2013-06-01\r\n"
+    existing.write_bytes(text.encode())
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([["GB/T 29118-2023", "节约型机关评价导则", "现行", "2024-04-01", "GB/T 29118-2012"]],
+                                 headers=["标准号", "标准名称", "状态", "实施日期", "代替标准"]))
+    code, out, err = run(str(source), "--into", str(catalog), "--update")
+    assert code == 0, out + err
+    assert existing.read_bytes() == (text + "replaced_by: [GB/T 29118-2023]\r\n").encode()

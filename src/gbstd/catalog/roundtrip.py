@@ -7,6 +7,7 @@ formatting). Writes go through :func:`write_atomic`.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,27 @@ def lost_comment(before: str, after: str) -> tuple[str, int] | None:
             return line, number
         kept[line] -= 1
     return None
+
+
+@dataclass(frozen=True)
+class LineEnds:
+    """How an existing file ends its lines and whether it starts with a BOM, to be written back the same way:
+    the dumper writes LF and no BOM, so a record saved on Windows came back with every line changed in a diff."""
+
+    crlf: bool = False
+    bom: bool = False
+
+    @staticmethod
+    def of(text: str, bom: bool = False) -> tuple[str, LineEnds]:
+        """``text`` (read without its BOM) with LF line ends, and its own: CRLF when most of its lines have it
+        (as ``fmt`` decides). Read with CR in it, the dumper kept a comment's CR and wrote LF elsewhere."""
+        crlf = text.count("\r\n") * 2 > text.count("\n")
+        return text.replace("\r\n", "\n").replace("\r", "\n"), LineEnds(crlf, bom)
+
+    def applied(self, text: str) -> str:
+        """``text``, dumped with LF, in this file's line ends and with its BOM (as U+FEFF: written as UTF-8)."""
+        text = text.replace("\n", "\r\n") if self.crlf else text
+        return "\ufeff" + text if self.bom else text
 
 
 def write_roundtrip(path: Path, data: Any) -> None:

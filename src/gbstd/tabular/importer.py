@@ -42,7 +42,7 @@ from gbstd.catalog.newrecord import (
     record_path,
     yaml_value,
 )
-from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment
+from gbstd.catalog.roundtrip import LOST_WHERE, LineEnds, dump_roundtrip, load_roundtrip, lost_comment
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
@@ -200,6 +200,7 @@ class _Planned:
     doc: CommentedMap
     new: bool
     outcome: RowOutcome
+    ends: LineEnds = field(default_factory=LineEnds)  # an existing file's, written back the same
 
 
 def import_table(
@@ -280,7 +281,7 @@ def import_table(
         if progress:
             progress(len(planned))
     else:  # rendered on every core; written together, nothing changed until every file is on disk
-        pending = [Pending(plan.path, plan.doc, plan.new) for plan in planned.values()]
+        pending = [Pending(plan.path, plan.doc, plan.new, plan.ends) for plan in planned.values()]
         texts = rendered(pending, catalog.root, catalog.config.catalog.jobs)
         with contextlib.closing(texts):  # a failed write stops the rendering at once
             write_atomic_many(zip((through_link(item.path, catalog.root) for item in pending), texts, strict=True),
@@ -417,7 +418,7 @@ def _plan_row(
         outcome.action = Action.REJECTED
         outcome.problems = [loaded]
         return outcome, None
-    doc, before = loaded
+    doc, before, ends = loaded
     held_code = catalog.resolve(before.code)
     if (held_code.canonical if held_code else before.code) != key:
         # the file this code names holds another standard (its file was named by hand): merging the row into
@@ -474,7 +475,7 @@ def _plan_row(
         f"{change.name}: the comment {comment} on {item}, which the list no longer holds, went with it",
     ) for change in outcome.changes for item, comment in change.dropped)]
     outcome.action = Action.UPDATE
-    return outcome, _Planned(path, doc, False, outcome)
+    return outcome, _Planned(path, doc, False, outcome, ends)
 
 
 def _column_of(finding: Finding) -> str:
@@ -483,10 +484,13 @@ def _column_of(finding: Finding) -> str:
     return column.zh if column else str(finding.loc[0])
 
 
-def _load_existing(catalog: Catalog, path: Path, rel: str) -> tuple[CommentedMap, Standard] | CellProblem:
+def _load_existing(
+    catalog: Catalog, path: Path, rel: str
+) -> tuple[CommentedMap, Standard, LineEnds] | CellProblem:
     try:
         # Read as lint reads it (size, file type, link target, depth, aliases) before the round-trip parser.
-        text = require_catalog_file(catalog.root, path, catalog.config.catalog.max_file_size).text or ""
+        document = require_catalog_file(catalog.root, path, catalog.config.catalog.max_file_size)
+        text, ends = LineEnds.of(document.text or "", document.bom)  # written back with the file's own
         doc = load_roundtrip(text)
         # what is written back, the row's values aside, checked where there is a comment to lose (a national
         # table that updates every record would pay a second dump for each)
@@ -497,7 +501,7 @@ def _load_existing(catalog: Catalog, path: Path, rel: str) -> tuple[CommentedMap
                 f"the existing record {rel}: the comment {lost[0]} on line {lost[1]} would be lost when it is written "
                 f"back ({LOST_WHERE.en}); move it in the file first (the file is unchanged)",
             ))
-        return doc, Standard.model_validate(dict(doc))
+        return doc, Standard.model_validate(dict(doc)), ends
     except (OSError, UnicodeDecodeError, ValueError, YAMLError, ValidationError, CatalogError) as exc:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
         if isinstance(exc, CatalogError):
@@ -551,7 +555,7 @@ def _link_replaced_by(
                     continue
                 outcome = rows.get(record.key) or RowOutcome(0, Action.UPDATE, record.key, record.rel)
                 outcome.action = Action.UPDATE
-                target = planned[old] = _Planned(record.path, loaded[0], False, outcome)
+                target = planned[old] = _Planned(record.path, loaded[0], False, outcome, loaded[2])
             if lists(target.doc.get("replaced_by"), new_code):
                 continue
             old_codes = [str(raw) for raw in _items(target.doc.get("replaced_by"))]

@@ -11,14 +11,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
 from gbstd.catalog.loader import worker_count
 from gbstd.catalog.newrecord import render_record, schema_line
-from gbstd.catalog.roundtrip import dump_roundtrip
+from gbstd.catalog.roundtrip import LineEnds, dump_roundtrip
 from gbstd.workers import pool_imap
 
 # Below this many files a pool costs more than it saves; each worker renders this many at a time.
@@ -33,6 +33,7 @@ class Pending:
     path: Path
     doc: CommentedMap
     new: bool
+    ends: LineEnds = field(default_factory=LineEnds)  # an existing file's own line ends and BOM, kept
 
 
 _PENDING: list[tuple[Pending, str]] = []  # what the forked workers render, by index (set before the fork)
@@ -61,7 +62,7 @@ def rendered(pending: list[Pending], root: Path, jobs: int) -> Iterator[str]:
 
 
 def _render(item: Pending, schema: str, root: Path) -> str:
-    return render_record(item.doc, item.path, root, schema=schema) if item.new else dump_roundtrip(item.doc)
+    return render_record(item.doc, item.path, root, schema=schema) if item.new else item.ends.applied(dump_roundtrip(item.doc))
 
 
 def _render_range(task: tuple[int, int, Path]) -> list[str]:
