@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from gbstd.catalog.loader import load_catalog
 from gbstd.cli.app import app
 from gbstd.model.standard import Standard
+from gbstd.tabular import importer
 from gbstd.tabular.importer import Action, import_table
 from gbstd.tabular.readers import TableError, read_table
 from tests.conftest import CatalogFactory, record
@@ -1440,3 +1441,46 @@ def test_replaced_by_completed_in_a_crlf_file_keeps_its_line_ends_and_bom(catalo
     code, out, err = run(str(source), "--into", str(catalog), "--update")
     assert code == 0, out + err
     assert existing.read_bytes() == (text + "replaced_by: [GB/T 29118-2023]\r\n").encode()
+
+
+@pytest.mark.parametrize("meanwhile", ["edited", "removed", "made"])
+def test_a_record_changed_after_planning_is_not_overwritten_and_nothing_is_written(
+    catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, meanwhile: str
+) -> None:
+    # Every record is read while planning and all are written at the end: an edit saved in between was replaced
+    # by the merge of the text read before it (a record made in between, by the new one).
+    existing = catalog / "records/local/DB41-T-2144-2021.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(record("DB41/T 2144-2021", "旧名称"), encoding="utf-8")
+    new = catalog / "records/national/GB-T-41568-2022.yaml"
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([["DB41/T 2144-2021", "机关食堂服务规范", "2021-08-01"],
+                                  ["GB/T 41568-2022", "机关事务管理 术语", "2022-04-15"]],
+                                 headers=["标准号", "标准名称", "发布日期"]))
+    edited = record("DB41/T 2144-2021", "旧名称", note="刚保存的修改")
+    made = record("GB/T 41568-2022", "机关事务管理 术语", note="另一处新建的")
+    real = importer.rendered
+
+    def rendered_after_a_change(*args: object, **kwargs: object) -> object:
+        if meanwhile == "edited":
+            existing.write_text(edited, encoding="utf-8")
+        elif meanwhile == "removed":
+            existing.unlink()
+        else:
+            new.parent.mkdir(parents=True)
+            new.write_text(made, encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "rendered", rendered_after_a_change)
+    code, out, err = run(str(source), "--into", str(catalog), "--update")
+    assert code == 2, out + err
+    changed = new if meanwhile == "made" else existing
+    assert f"{changed.relative_to(catalog).as_posix()}：读取后文件已被修改或删除，未覆盖；请重新运行" in err
+    assert "没有写入任何文件" in err
+    assert "Traceback" not in err
+    if meanwhile == "edited":
+        assert existing.read_text(encoding="utf-8") == edited
+    elif meanwhile == "removed":
+        assert not existing.exists()
+    assert new.read_text(encoding="utf-8") == made if meanwhile == "made" else not new.exists()
+    assert sorted(p.name for p in catalog.rglob(".*.tmp")) == []

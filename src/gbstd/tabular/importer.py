@@ -3,7 +3,8 @@
 Every row is handled on its own: a bad row is rejected with reasons that name its row number and column,
 the others go ahead. A row whose code already has a record is left alone unless ``update`` is set; then its
 fields are merged into the existing file through the round-trip YAML editor, keeping comments, key order and
-every field the table does not carry. Each file is written atomically.
+every field the table does not carry. Each file is written atomically, with its own line ends and BOM; none
+is written unless every existing one is still as it was read (an edit saved meanwhile is never overwritten).
 
 The merge rule (:func:`merge_row`), chosen so that a stale spreadsheet never undoes a hand edit silently:
 
@@ -32,6 +33,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from gbstd.catalog.atomic import through_link, write_atomic_many
+from gbstd.catalog.cache import content_hash
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.comment_tails import append_item, replace_items
 from gbstd.catalog.config_file import CatalogError
@@ -44,6 +46,7 @@ from gbstd.catalog.newrecord import (
 )
 from gbstd.catalog.roundtrip import LOST_WHERE, LineEnds, dump_roundtrip, load_roundtrip, lost_comment
 from gbstd.catalog.safe_read import require_catalog_file
+from gbstd.catalog.yamlio import BOM
 from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import try_parse
@@ -201,6 +204,7 @@ class _Planned:
     new: bool
     outcome: RowOutcome
     ends: LineEnds = field(default_factory=LineEnds)  # an existing file's, written back the same
+    read_as: str | None = None  # the content hash of the existing file as read (None: a new file)
 
 
 def import_table(
@@ -282,10 +286,12 @@ def import_table(
             progress(len(planned))
     else:  # rendered on every core; written together, nothing changed until every file is on disk
         pending = [Pending(plan.path, plan.doc, plan.new, plan.ends) for plan in planned.values()]
+        targets = [through_link(item.path, catalog.root) for item in pending]
+        read_as = {target: plan.read_as for target, plan in zip(targets, planned.values(), strict=True)}
         texts = rendered(pending, catalog.root, catalog.config.catalog.jobs)
         with contextlib.closing(texts):  # a failed write stops the rendering at once
-            write_atomic_many(zip((through_link(item.path, catalog.root) for item in pending), texts, strict=True),
-                              on_written=(lambda: progress(1)) if progress else None)
+            write_atomic_many(zip(targets, texts, strict=True), on_written=(lambda: progress(1)) if progress else None,
+                              unchanged=lambda target: _as_read(target, read_as[target]))
     if progress and len(table.rows) > len(planned):
         progress(len(table.rows) - len(planned))
     return report
@@ -418,7 +424,7 @@ def _plan_row(
         outcome.action = Action.REJECTED
         outcome.problems = [loaded]
         return outcome, None
-    doc, before, ends = loaded
+    doc, before, ends, read_as = loaded
     held_code = catalog.resolve(before.code)
     if (held_code.canonical if held_code else before.code) != key:
         # the file this code names holds another standard (its file was named by hand): merging the row into
@@ -475,7 +481,19 @@ def _plan_row(
         f"{change.name}: the comment {comment} on {item}, which the list no longer holds, went with it",
     ) for change in outcome.changes for item, comment in change.dropped)]
     outcome.action = Action.UPDATE
-    return outcome, _Planned(path, doc, False, outcome, ends)
+    return outcome, _Planned(path, doc, False, outcome, ends, read_as)
+
+
+def _as_read(path: Path, read_as: str | None) -> bool:
+    """Whether ``path`` still holds what planning read of it (``read_as`` None: it was not there). Every file is
+    read while planning and all are written at the end (seconds for a large table): an edit saved to a record
+    meanwhile was overwritten by the merge of the text read before it, and a record made meanwhile replaced."""
+    if read_as is None:
+        return not path.exists()
+    try:
+        return content_hash(path.read_bytes()) == read_as
+    except OSError:
+        return False
 
 
 def _column_of(finding: Finding) -> str:
@@ -486,7 +504,7 @@ def _column_of(finding: Finding) -> str:
 
 def _load_existing(
     catalog: Catalog, path: Path, rel: str
-) -> tuple[CommentedMap, Standard, LineEnds] | CellProblem:
+) -> tuple[CommentedMap, Standard, LineEnds, str] | CellProblem:
     try:
         # Read as lint reads it (size, file type, link target, depth, aliases) before the round-trip parser.
         document = require_catalog_file(catalog.root, path, catalog.config.catalog.max_file_size)
@@ -501,7 +519,9 @@ def _load_existing(
                 f"the existing record {rel}: the comment {lost[0]} on line {lost[1]} would be lost when it is written "
                 f"back ({LOST_WHERE.en}); move it in the file first (the file is unchanged)",
             ))
-        return doc, Standard.model_validate(dict(doc)), ends
+        # the file's bytes (its text is UTF-8 as read, so they come back whole), to find it unchanged before the write
+        read_as = content_hash((BOM if document.bom else b"") + (document.text or "").encode("utf-8"))
+        return doc, Standard.model_validate(dict(doc)), ends, read_as
     except (OSError, UnicodeDecodeError, ValueError, YAMLError, ValidationError, CatalogError) as exc:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
         if isinstance(exc, CatalogError):
@@ -555,7 +575,7 @@ def _link_replaced_by(
                     continue
                 outcome = rows.get(record.key) or RowOutcome(0, Action.UPDATE, record.key, record.rel)
                 outcome.action = Action.UPDATE
-                target = planned[old] = _Planned(record.path, loaded[0], False, outcome, loaded[2])
+                target = planned[old] = _Planned(record.path, loaded[0], False, outcome, loaded[2], loaded[3])
             if lists(target.doc.get("replaced_by"), new_code):
                 continue
             old_codes = [str(raw) for raw in _items(target.doc.get("replaced_by"))]
