@@ -73,6 +73,21 @@ def test_select_and_ignore(make_catalog: CatalogFactory) -> None:
     assert lint(str(root), "--select", "C", "--ignore", "C00")[0] == 0
 
 
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+@pytest.mark.parametrize("value", ["", " ", ","])
+def test_an_empty_selection_is_refused_naming_the_option(
+    make_catalog: CatalogFactory, option: str, value: str
+) -> None:
+    # `--select "$RULES"` with RULES unset named no rule and ran every rule (exit 1 here, on C005), as an
+    # empty --changed-since or -C is refused
+    root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR})
+    for args in ([option, value], [option, "C006", option, value]):
+        result = runner.invoke(app, ["lint", str(root), "--lang", "en", *args])
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.strip() == f"gbstd: {option} is empty: give it rule codes or prefixes (e.g. C005, C)"
+    assert lint(str(root), option, "C006,")[0] == (0 if option == "--select" else 1)  # a trailing comma is no empty value
+
+
 def test_config_severity_and_ignore(make_catalog: CatalogFactory) -> None:
     config = "[lint]\nignore = ['C005']\n"
     root = make_catalog({"records/GB-T-43542-2023.yaml": BAD_YEAR}, config=config)

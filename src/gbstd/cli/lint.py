@@ -160,6 +160,12 @@ def _lint(
         # `--changed-since "$BASE"` with BASE unset: git was asked for the revision '' ("unknown revision ;")
         fail(Text("--changed-since 为空：请给出 git 修订（如 origin/main）",
                   "--changed-since is empty: give it a git revision (e.g. origin/main)"), language)
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        if any(not _split([value]) for value in values or []):
+            # `--select "$RULES"` with RULES unset named no rule, and the run went on with every rule (or the
+            # configuration's selection) as if the option had not been given
+            fail(Text(f"{option} 为空：请给出规则代码或前缀（如 C005、C）",
+                      f"{option} is empty: give it rule codes or prefixes (e.g. C005, C)"), language)
     targets = named_catalogs(paths, catalog_option, language)
     for target in targets:
         fail_if_missing(target, language)
