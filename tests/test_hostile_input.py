@@ -325,7 +325,7 @@ def test_no_catalog_above_the_path(tmp_path: Path) -> None:
         ("[catalog]\nmax_file_size = -5\n", "max_file_size"),
         ("[catalog]\ninternal_code_pattern = '('\n", "internal_code_pattern"),
         ("[lint]\nselectt = ['C']\n", "unknown key"),
-        ("[duplicates]\nmin_score = nan\n", "min_score` Input should be a finite number"),
+        ("[duplicates]\nmin_score = nan\n", "gbstd.toml:2: `duplicates.min_score`: nan is not a finite number"),
         ("\xff\xfe", "UTF-8"),
     ],
 )
@@ -336,6 +336,48 @@ def test_a_broken_gbstd_toml(tmp_path: Path, config: str, words: str) -> None:
     )
     code, _, stderr = lint(root)
     assert code == 2 and words in stderr and stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("config", "zh", "en"),
+    [
+        ("[catalog]\nrecords = 'records'\nmax_file_size = -5\n",
+         "gbstd.toml:3: `catalog.max_file_size`: -5 不能小于 1", "gbstd.toml:3: `catalog.max_file_size`: -5 must be at least 1"),
+        ("[catalog]\nmax_file_size = 'big'\n",
+         "gbstd.toml:2: `catalog.max_file_size`: 应为整数，实际是 'big'",
+         "gbstd.toml:2: `catalog.max_file_size`: expected an integer, got 'big'"),
+        ("[duplicates]\nmin_score = 2\n",
+         "gbstd.toml:2: `duplicates.min_score`: 2 不能大于 1", "gbstd.toml:2: `duplicates.min_score`: 2 must be at most 1"),
+        ("[catalog]\nsystem = true\n",
+         "gbstd.toml:2: `catalog.system`: 应为文本，TOML 把 true 读作布尔值；请加引号：'true'",
+         "gbstd.toml:2: `catalog.system`: expected text, but TOML reads true as a boolean; quote it: 'true'"),
+        ("[lint]\nselect = 'C'\n",
+         "gbstd.toml:2: `lint.select`: 应为列表，实际是 'C'", "gbstd.toml:2: `lint.select`: expected a list, got 'C'"),
+        ("[lint]\nselect = ['C0x']\n",
+         "gbstd.toml:2: `lint.select`: 'C0x' 不是规则代码或前缀（如 C001、C0、C、ALL）",
+         "gbstd.toml:2: `lint.select`: 'C0x' is not a rule code or prefix (e.g. C001, C0, C, ALL)"),
+        ("[lint.severity]\nC005 = 'fatal'\n",
+         "gbstd.toml:2: `lint.severity.C005`: 'fatal' 不是允许的取值（'error'、'warning' 或 'info'）",
+         "gbstd.toml:2: `lint.severity.C005`: 'fatal' is not one of 'error', 'warning' or 'info'"),
+        ("[review]\nperiod_years = 2\ntiers = {bogus = 2}\n",  # pydantic's loc ends in '[key]': no line was found
+         "gbstd.toml:3: `review.tiers.bogus`: 'bogus' 不是允许的取值（'国家标准'、'行业标准'、'地方标准'、'团体标准'、'企业标准' 或 '内部标准'）",
+         "gbstd.toml:3: `review.tiers.bogus`: 'bogus' is not one of 'national', 'industry', 'local', 'group', 'enterprise' "
+         "or 'internal'"),
+        ("[pipeline]\nstage_months = {x = 3}\n",
+         "gbstd.toml:2: `pipeline.stage_months`: 'x' 不是阶段（申报、立项、起草、征求意见、审查、批准发布）",
+         "gbstd.toml:2: `pipeline.stage_months`: 'x' is not a stage (申报, 立项, 起草, 征求意见, 审查, 批准发布)"),
+        ("[[federation.members]]\nname = 'a'\npath = 'x'\n\n[[federation.members]]\nname = 'b'\n",
+         "gbstd.toml:5: `federation.members.1`: 成员 'b' 须给出 `path` 与 `git` 之一（恰好一个）",
+         "gbstd.toml:5: `federation.members.1`: member 'b' needs exactly one of `path` and `git`"),
+    ],
+)
+def test_gbstd_toml_errors_are_said_in_both_languages(tmp_path: Path, config: str, zh: str, en: str) -> None:
+    # pydantic's English ("Input should be greater than or equal to 1", "Value error, ...") was shown whatever
+    # --lang said, and Chinese is the default; a record file's errors were already bilingual
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD}, config=config)
+    for lang, expected in (("zh", zh), ("en", en)):
+        code, _, stderr = lint(root, "--lang", lang)
+        assert code == 2 and stderr == f"gbstd: {expected}\n"
 
 
 def test_a_gbstd_toml_that_is_a_directory(tmp_path: Path) -> None:

@@ -18,3 +18,13 @@ class Text(NamedTuple):
 
     def __str__(self) -> str:
         return self.zh
+
+
+class TextError(ValueError):
+    """A ValueError said in both languages. Raised in a pydantic validator, it stays in the error's
+    ``ctx["error"]``, where :func:`gbstd.catalog.validation.describe_error` takes its ``text``; pydantic's own
+    ``msg`` (and ``str()``) is the English one."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from gbstd.catalog.validation import describe_error
 from gbstd.catalog.yamlio import is_inside
 from gbstd.i18n import Text
 from gbstd.model.config import PATH_KEYS, Config
@@ -68,14 +69,17 @@ def load_config(root: Path) -> Config:
         config = Config.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"])
-            line = _line_of(raw, str(err["loc"][-1]), tuple(err["loc"][:-1])) if err["loc"] else None
+        for err in exc.errors(include_url=False):
+            loc = tuple(part for part in err["loc"] if part != "[key]")  # a dict's key that is no allowed one
+            where = ".".join(str(p) for p in loc)
+            line = _line_at(raw, loc)
             at = f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
             if err["type"] == "extra_forbidden":
                 problems.append((f"{at}: 未知配置项 `{where}`", f"{at}: unknown key `{where}`"))
             else:
-                problems.append((f"{at}: `{where}` {err['msg']}", f"{at}: `{where}` {err['msg']}"))
+                # in both languages, as a record file's errors (pydantic's English whatever --lang said)
+                said, _ = describe_error({**err, "loc": (where,)}, syntax="TOML")
+                problems.append((f"{at}: {said.zh}", f"{at}: {said.en}"))
         raise CatalogError(
             Text("；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
         ) from None
@@ -165,6 +169,21 @@ def with_cache_dir(config: Config, directory: Path) -> Config:
     """The configuration with the cache in ``directory``, given on the command line (outside the root is fine)."""
     catalog = config.catalog.model_copy(update={"cache_dir": str(directory.resolve())})
     return config.model_copy(update={"catalog": catalog})
+
+
+def _line_at(text: str, loc: tuple[object, ...]) -> int | None:
+    """The line of a validation error's place: its key's, else the nearest enclosing key's or table's (the
+    third ``[[federation.members]]`` header for an error about that member as a whole)."""
+    for end in range(len(loc), 0, -1):
+        key, within = loc[end - 1], loc[: end - 1]
+        if isinstance(key, int):
+            name = ".".join(str(part) for part in within if not isinstance(part, int))
+            headers = [n for n, line in enumerate(text.splitlines()) if line.strip() == f"[[{name}]]"]
+            if key < len(headers):
+                return headers[key] + 1
+        elif (line := _line_of(text, str(key), within)) is not None:
+            return line
+    return None
 
 
 def _line_of(text: str, key: str, within: tuple[object, ...] = ()) -> int | None:

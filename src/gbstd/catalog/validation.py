@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from gbstd.findings import Finding, Loc
-from gbstd.i18n import Text
+from gbstd.i18n import Text, TextError
 from gbstd.model.code import Nature, Tier
 from gbstd.model.notes import PERIOD_PATTERN
 from gbstd.model.plan import SUBMISSION_PATTERN
@@ -76,13 +76,45 @@ def allowed_values(expected: str) -> Text:
     return Text(f"{'、'.join(said[:-1])} 或 {said[-1]}", expected)
 
 
-def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
-    """A message for one pydantic error, and whether it points at the key (True) or the value."""
+def _toml_text(value: Any) -> str:
+    """A value as TOML writes it (``true``, ``nan``), for gbstd.toml."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else "inf" if value > 0 else "-inf"
+    return str(value)
+
+
+# pydantic's bounds (``Field(ge=1)``): the word in each language.
+_BOUNDS: dict[str, tuple[str, str, str]] = {
+    "greater_than_equal": ("ge", "不能小于", "must be at least"),
+    "greater_than": ("gt", "须大于", "must be greater than"),
+    "less_than_equal": ("le", "不能大于", "must be at most"),
+    "less_than": ("lt", "须小于", "must be less than"),
+}
+
+
+def describe_error(err: dict[str, Any], syntax: str = "YAML") -> tuple[Text, bool]:
+    """A message for one pydantic error, and whether it points at the key (True) or the value. ``syntax``
+    is the language the data was written in (``TOML`` for gbstd.toml), named where it read a value as a
+    number or a boolean."""
     kind = err["type"]
     loc = err["loc"]
     name = str(loc[-1]) if loc else ""
     value = err.get("input")
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if kind == "value_error" and isinstance(error := err.get("ctx", {}).get("error"), TextError):
+        return Text(f"`{name}`: {error.text.zh}", f"`{name}`: {error.text.en}"), False
+    if kind in _BOUNDS:
+        key, zh, en = _BOUNDS[kind]
+        bound = err.get("ctx", {}).get(key)
+        bound = _toml_text(int(bound) if isinstance(bound, float) and bound.is_integer() else bound)  # 1, not 1.0
+        return Text(f"`{name}`: {shown} {zh} {bound}", f"`{name}`: {shown} {en} {bound}"), False
+    if kind == "finite_number":
+        return Text(f"`{name}`: {shown} 不是有限的数", f"`{name}`: {shown} is not a finite number"), False
+    if kind in ("int_parsing", "int_from_float", "float_parsing", "float_type"):
+        wanted = ("整数", "an integer") if kind.startswith("int") else ("数字", "a number")
+        return Text(f"`{name}`: 应为{wanted[0]}，实际是 {shown}", f"`{name}`: expected {wanted[1]}, got {shown}"), False
     if kind == "invalid_key":  # pydantic's loc holds the key mangled (True → 1, None → 'None'): the key itself
         what = _KEY_KINDS.get(type(value), ("非文本", "not text"))
         key = _yaml_text(value)
@@ -113,10 +145,10 @@ def describe_error(err: dict[str, Any]) -> tuple[Text, bool]:
                   "model_type": ("映射", "a mapping"), "bool_type": ("true/false", "true/false"),
                   "bool_parsing": ("true/false", "true/false"), "int_type": ("整数", "an integer")}[kind]  # fmt: skip
         if kind == "string_type" and isinstance(value, _READ_AS):  # `period: 2023`, `module: 202`, `code: 12345`
-            as_text = _yaml_text(value)
+            as_text = _yaml_text(value) if syntax == "YAML" else _toml_text(value)
             what = _KEY_KINDS[type(value)]
-            return Text(f"`{name}`: 应为文本，YAML 把 {as_text} 读作{what[0]}；请加引号：'{as_text}'",
-                        f"`{name}`: expected text, but YAML reads {as_text} as {what[1]}; quote it: '{as_text}'"), False
+            return Text(f"`{name}`: 应为文本，{syntax} 把 {as_text} 读作{what[0]}；请加引号：'{as_text}'",
+                        f"`{name}`: expected text, but {syntax} reads {as_text} as {what[1]}; quote it: '{as_text}'"), False
         return Text(f"`{name}`: 应为{wanted[0]}，实际是 {shown}", f"`{name}`: expected {wanted[1]}, got {shown}"), False
     msg = err.get("msg", kind)
     return Text(f"`{name}`: {msg}", f"`{name}`: {msg}"), False

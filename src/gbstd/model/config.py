@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gbstd.i18n import Text, TextError
 from gbstd.model.code import CodePattern, Tier
 from gbstd.model.making import Stage, parse_stage
 from gbstd.model.standard import TIER_ALIASES
@@ -97,9 +98,10 @@ def compile_code_pattern(pattern: str) -> CodePattern:
         reason = exc.args[0] if exc.args else exc
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
-        raise ValueError(
-            f"not a regular expression RE2 can compile ({reason}); RE2 has no backreferences or lookaround"
-        ) from None
+        raise TextError(Text(
+            f"不是 RE2 能编译的正则表达式（{reason}）；RE2 不支持反向引用与环视",
+            f"not a regular expression RE2 can compile ({reason}); RE2 has no backreferences or lookaround",
+        )) from None
 
 
 def exclude_spec(patterns: list[str]) -> pathspec.GitIgnoreSpec:
@@ -110,7 +112,7 @@ def exclude_spec(patterns: list[str]) -> pathspec.GitIgnoreSpec:
     try:
         return pathspec.GitIgnoreSpec.from_lines(patterns)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"not a gitignore-style pattern ({exc})") from None
+        raise TextError(Text(f"不是 gitignore 式的路径模式（{exc}）", f"not a gitignore-style pattern ({exc})")) from None
 
 
 class LintSection(_Section):
@@ -132,7 +134,8 @@ class LintSection(_Section):
         # "not a rule code".
         for value in values:
             if not re.match(RULE_SELECTOR, value.upper()):
-                raise ValueError(f"{value!r} is not a rule code or prefix (e.g. C001, C0, C, ALL)")
+                raise TextError(Text(f"{value!r} 不是规则代码或前缀（如 C001、C0、C、ALL）",
+                                     f"{value!r} is not a rule code or prefix (e.g. C001, C0, C, ALL)"))
         return [value.upper() for value in values]
 
     @field_validator("severity", mode="before")
@@ -146,7 +149,7 @@ class LintSection(_Section):
         for key, value in values.items():
             name = key.upper() if isinstance(key, str) else key
             if name in upper:
-                raise ValueError(f"{name} is given twice (in upper and lower case)")
+                raise TextError(Text(f"{name} 给了两次（大小写不同）", f"{name} is given twice (in upper and lower case)"))
             upper[name] = value
         return upper
 
@@ -203,16 +206,16 @@ class DuplicatesSection(_Section):
         for key, target in value.items():
             left, right = unicodedata.normalize("NFKC", key).strip(), unicodedata.normalize("NFKC", target).strip()
             if not left or not right:
-                raise ValueError(f"empty synonym: {key!r} = {target!r}")
+                raise TextError(Text(f"同义词为空：{key!r} = {target!r}", f"empty synonym: {key!r} = {target!r}"))
             if left == right:
-                raise ValueError(f"synonym {key!r} maps to itself")
+                raise TextError(Text(f"同义词 {key!r} 映射到自身", f"synonym {key!r} maps to itself"))
         return value
 
     @field_validator("generic_words", "domain_words", "aspect_words")
     @classmethod
     def _no_empty_words(cls, value: list[str]) -> list[str]:
         if any(not w.strip() for w in value):
-            raise ValueError("empty word")
+            raise TextError(Text("词为空", "empty word"))
         return value
 
 
@@ -263,7 +266,7 @@ class ReviewPolicy(_Section):
         for key, years in values.items():
             if years < 1:
                 name = getattr(key, "value", key)
-                raise ValueError(f"the review period for {name} must be at least 1 year")
+                raise TextError(Text(f"{name} 的复审周期至少为 1 年", f"the review period for {name} must be at least 1 year"))
         return values
 
     @model_validator(mode="after")
@@ -273,10 +276,10 @@ class ReviewPolicy(_Section):
         periods.update({f"modules.{m}": y for m, y in self.modules.items()})
         too_long = [f"{name} = {years}" for name, years in periods.items() if years > self.hard_limit_years]
         if too_long:
-            raise ValueError(
-                f"review periods longer than hard_limit_years = {self.hard_limit_years}: "
-                + ", ".join(too_long)
-            )
+            raise TextError(Text(
+                f"复审周期长于 hard_limit_years = {self.hard_limit_years}：" + "，".join(too_long),
+                f"review periods longer than hard_limit_years = {self.hard_limit_years}: " + ", ".join(too_long),
+            ))
         return self
 
     def period_for(self, tier: Tier | None, modules: list[str] | tuple[str, ...] = ()) -> int:
@@ -305,9 +308,10 @@ class PipelineSection(_Section):
     def _stages(cls, values: dict[str, int]) -> dict[str, int]:
         for name, months in values.items():
             if parse_stage(name) is None:
-                raise ValueError(f"{name!r} is not a stage (申报, 立项, 起草, 征求意见, 审查, 批准发布)")
+                raise TextError(Text(f"{name!r} 不是阶段（申报、立项、起草、征求意见、审查、批准发布）",
+                                     f"{name!r} is not a stage (申报, 立项, 起草, 征求意见, 审查, 批准发布)"))
             if months < 1:
-                raise ValueError(f"{name}: months must be at least 1")
+                raise TextError(Text(f"{name}：月数至少为 1", f"{name}: months must be at least 1"))
         return values
 
     def months_for(self, stage: Stage) -> int:
@@ -325,20 +329,24 @@ GIT_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
 _SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:]")  # git@example.org:owner/repo.git
 
 
-def member_name_problem(name: str) -> str | None:
+def member_name_problem(name: str) -> Text | None:
     """Why ``name`` cannot name a federation member, or None."""
     if not name.strip():
-        return "a member name must not be empty"
+        return Text("成员名称不能为空", "a member name must not be empty")
     if name != name.strip():
-        return f"member name {name!r} has leading or trailing spaces"
+        return Text(f"成员名称 {name!r} 首尾有空格", f"member name {name!r} has leading or trailing spaces")
     if len(name) > MEMBER_NAME_MAX:
-        return f"member name {name!r} is longer than {MEMBER_NAME_MAX} characters"
+        return Text(f"成员名称 {name!r} 超过 {MEMBER_NAME_MAX} 个字符",
+                    f"member name {name!r} is longer than {MEMBER_NAME_MAX} characters")
     if "/" in name or "\\" in name:
-        return f"member name {name!r} contains a path separator (it prefixes file paths: one segment only)"
+        return Text(f"成员名称 {name!r} 含路径分隔符（它是文件路径的前缀：只能是一级）",
+                    f"member name {name!r} contains a path separator (it prefixes file paths: one segment only)")
     if name.startswith("."):
-        return f"member name {name!r} starts with a dot (\".\", \"..\" and hidden names are not allowed)"
+        return Text(f"成员名称 {name!r} 以点开头（不允许 \".\"、\"..\" 与隐藏名称）",
+                    f"member name {name!r} starts with a dot (\".\", \"..\" and hidden names are not allowed)")
     if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in name):
-        return f"member name {name!r} contains control or invisible characters"
+        return Text(f"成员名称 {name!r} 含控制字符或不可见字符",
+                    f"member name {name!r} contains control or invisible characters")
     return None
 
 
@@ -355,16 +363,17 @@ class Member(_Section):
     def _name(cls, value: str) -> str:
         problem = member_name_problem(value)
         if problem:
-            raise ValueError(problem)
+            raise TextError(problem)
         return value
 
     @field_validator("git")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not (value.startswith(GIT_SCHEMES) or _SCP_LIKE.match(value)):
-            raise ValueError(
-                f"{value!r} is not a git URL gbstd fetches (https://, http://, ssh://, git://, file:// or user@host:path)"
-            )
+            raise TextError(Text(
+                f"{value!r} 不是 gbstd 可拉取的 git 地址（https://、http://、ssh://、git://、file:// 或 user@host:path）",
+                f"{value!r} is not a git URL gbstd fetches (https://, http://, ssh://, git://, file:// or user@host:path)",
+            ))
         return value
 
     @field_validator("ref")
@@ -372,15 +381,17 @@ class Member(_Section):
     def _ref(cls, value: str | None) -> str | None:
         # Passed to git as an argument: never an option, never two words.
         if value is not None and (not value or value.startswith("-") or any(c.isspace() or ord(c) < 32 for c in value)):
-            raise ValueError(f"{value!r} is not a branch, tag or commit name")
+            raise TextError(Text(f"{value!r} 不是分支、标签或提交名", f"{value!r} is not a branch, tag or commit name"))
         return value
 
     @model_validator(mode="after")
     def _one_source(self) -> Member:
         if (self.path is None) == (self.git is None):
-            raise ValueError(f"member {self.name!r} needs exactly one of `path` and `git`")
+            raise TextError(Text(f"成员 {self.name!r} 须给出 `path` 与 `git` 之一（恰好一个）",
+                                 f"member {self.name!r} needs exactly one of `path` and `git`"))
         if self.ref is not None and self.git is None:
-            raise ValueError(f"member {self.name!r}: `ref` applies to `git` members only")
+            raise TextError(Text(f"成员 {self.name!r}：`ref` 只用于 `git` 成员",
+                                 f"member {self.name!r}: `ref` applies to `git` members only"))
         return self
 
     @property
@@ -401,7 +412,7 @@ class FederationSection(_Section):
             # Names differing only in case would share a cache directory on case-insensitive file systems.
             folded = unicodedata.normalize("NFKC", member.name).casefold()
             if folded in seen:
-                raise ValueError(f"two members are named {member.name!r}")
+                raise TextError(Text(f"两个成员同名 {member.name!r}", f"two members are named {member.name!r}"))
             seen.add(folded)
         return members
 
