@@ -380,6 +380,18 @@ def test_gbstd_toml_errors_are_said_in_both_languages(tmp_path: Path, config: st
         assert code == 2 and stderr == f"gbstd: {expected}\n"
 
 
+def test_a_gbstd_toml_in_gbk_is_told_how_to_convert_it(tmp_path: Path) -> None:
+    # as a record file in GBK is (Y005); gbstd.toml was only 'not UTF-8 encoded'
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": GOOD})
+    (root / "gbstd.toml").write_bytes("[catalog]\n# 机关事务标准目录\nrecords = 'records'\n".encode("gb18030"))
+    code, _, stderr = lint(root, "--lang", "en")
+    assert code == 2
+    assert stderr == ("gbstd: gbstd.toml:2: the file is GBK/GB18030 encoded, not UTF-8; convert it, e.g. "
+                      "`iconv -f GB18030 -t UTF-8`, or 'save as UTF-8' in your editor\n")
+    code, _, stderr = lint(root, "--lang", "zh")
+    assert code == 2 and "gbstd.toml:2: 文件是 GBK/GB18030 编码，不是 UTF-8；请转为 UTF-8，如 `iconv -f GB18030 -t UTF-8`" in stderr
+
+
 def test_a_gbstd_toml_that_is_a_directory(tmp_path: Path) -> None:
     root = tmp_path / "cat"
     (root / "gbstd.toml").mkdir(parents=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from gbstd.catalog.validation import describe_error
-from gbstd.catalog.yamlio import is_inside
+from gbstd.catalog.yamlio import is_inside, not_utf8
 from gbstd.i18n import Text
 from gbstd.model.config import PATH_KEYS, Config
 
@@ -53,10 +53,10 @@ def load_config(root: Path) -> Config:
     try:
         raw = path.read_bytes().decode("utf-8-sig")
         data = tomllib.loads(raw)
-    except UnicodeDecodeError:
-        raise CatalogError(
-            Text(f"{CONFIG_NAME} 不是 UTF-8 编码", f"{CONFIG_NAME} is not UTF-8 encoded")
-        ) from None
+    except UnicodeDecodeError as exc:
+        # a gbstd.toml saved as GBK is told how to convert it, as a record file is (Y005)
+        message, line = not_utf8(exc.object, exc.start)
+        raise CatalogError(Text(f"{CONFIG_NAME}:{line}: {message.zh}", f"{CONFIG_NAME}:{line}: {message.en}")) from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(
             Text(f"{CONFIG_NAME} 语法错误：{exc}", f"{CONFIG_NAME} is not valid TOML: {exc}")

@@ -484,20 +484,26 @@ def decode_text(data: bytes) -> tuple[str | None, list[FileProblem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _position_of_byte(data, exc.start)
-        if _is_gbk(data):
-            message = Text(
-                "文件是 GBK/GB18030 编码，不是 UTF-8；请转为 UTF-8，如 `iconv -f GB18030 -t UTF-8`"
-                "，或在编辑器中“另存为 UTF-8”",
-                "the file is GBK/GB18030 encoded, not UTF-8; convert it, e.g. `iconv -f GB18030 -t UTF-8`, "
-                "or 'save as UTF-8' in your editor",
-            )
-        else:
-            message = Text(
-                f"文件不是有效的 UTF-8（第 {line} 行有无法解码的字节）",
-                f"the file is not valid UTF-8 (undecodable bytes on line {line})",
-            )
+        message, _ = not_utf8(data, exc.start)
         return None, [*problems, FileProblem("Y005", message, line, column)]
     return text, problems
+
+
+def not_utf8(data: bytes, offset: int) -> tuple[Text, int]:
+    """Why ``data``, undecodable as UTF-8 at byte ``offset``, is no UTF-8 text (GBK: how to convert it), and the
+    line of that byte. Said of a record file (Y005) and of gbstd.toml."""
+    line, _ = _position_of_byte(data, offset)
+    if _is_gbk(data):
+        return Text(
+            "文件是 GBK/GB18030 编码，不是 UTF-8；请转为 UTF-8，如 `iconv -f GB18030 -t UTF-8`"
+            "，或在编辑器中“另存为 UTF-8”",
+            "the file is GBK/GB18030 encoded, not UTF-8; convert it, e.g. `iconv -f GB18030 -t UTF-8`, "
+            "or 'save as UTF-8' in your editor",
+        ), line
+    return Text(
+        f"文件不是有效的 UTF-8（第 {line} 行有无法解码的字节）",
+        f"the file is not valid UTF-8 (undecodable bytes on line {line})",
+    ), line
 
 
 def _is_gbk(data: bytes) -> bool:
