@@ -215,34 +215,3 @@ def test_two_layouts_of_one_source_are_two_installs_that_keep_their_files(tables
     for layout in (2, 3, 2, 3, 2):
         assert probe(layout) == "内容".encode()
     assert builds == [2, 3] and len(list(tables_in.glob("gbstd-probe-*.bin"))) == 2
-
-
-def test_a_standby_warms_up_from_kept_indexes_and_never_writes_one(tables_in: Path) -> None:
-    """A lint standby may be killed at any moment: its warm-up reads the indexes earlier runs kept, and when one
-    is not kept yet it leaves the build (and its write) to the job."""
-    from gbstd.model.config import DuplicatesSection
-    from gbstd.similarity import segment
-    from gbstd.similarity.duplicates import warm_up
-
-    segment._dictionary.cache_clear()
-    try:
-        warm_up(DuplicatesSection())
-        assert not list(tables_in.iterdir())  # nothing kept: nothing built, nothing written
-        assert cilin_tables.cache_info().currsize == 0 and segment._dictionary.cache_info().currsize == 0
-        cilin_tables(), segment.is_word("标准")  # a run that builds and keeps both
-        kept = sorted(path.name for path in tables_in.iterdir())
-        assert len(kept) == 2
-        _clear()
-        segment._dictionary.cache_clear()
-        warm_up(DuplicatesSection())
-        assert cilin_tables.cache_info().currsize == 1 and segment._dictionary.cache_info().currsize == 1
-        assert sorted(path.name for path in tables_in.iterdir()) == kept
-        _clear()
-        segment._dictionary.cache_clear()
-        (thesaurus_index,) = tables_in.glob("gbstd-cilin-*.bin")
-        thesaurus_index.unlink()
-        warm_up(DuplicatesSection(thesaurus=False))  # a catalog without the thesaurus needs only the dictionary
-        assert cilin_tables.cache_info().currsize == 0 and segment._dictionary.cache_info().currsize == 1
-        assert not list(tables_in.glob("gbstd-cilin-*.bin"))
-    finally:
-        segment._dictionary.cache_clear()

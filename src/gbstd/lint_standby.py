@@ -7,8 +7,7 @@ more), before detecting duplicates. A :class:`gbstd.engine.Standby` forked as so
 (before the run lists the files) takes the record files from the cache's file table and loads them as the cache
 last knew them (each file's last content hash) meanwhile, and the :class:`DuplicateJob` it is handed — when the D
 rules must run again — says what the run found: the record files and their hashes now, the records of the edited
-files, and what the rules' context needs (it has imported the similarity package and read the word indexes
-its detector reads meanwhile too). The catalog it then makes is the one the run's own load makes, record for
+files, and what the rules' context needs. The catalog it then makes is the one the run's own load makes, record for
 record: a record whose hash it had loaded is taken over, any other is read as the load would read it. No job
 (nothing the D rules read changed, or a full run): it is killed, having written nothing (its cache is read-only
 until it has made the job's catalog).
@@ -32,8 +31,8 @@ from gbstd.rules.base import Changes, import_detection
 
 # Below this many files the disk is checked in a tenth of a second or less (10 000 records): too short to load
 # the catalog meanwhile, and a second busy core slows this process's own work more than the standby saves. A
-# standby that only imported and read the word indexes did not pay either (10 000 records, six rounds
-# alternated: title edit 2.11 → 2.09 s, comment 1.02 → 1.09 s).
+# standby that only imported the similarity package and read its word indexes did not pay either (10 000
+# records, six rounds alternated: title edit 2.11 → 2.09 s, comment 1.02 → 1.09 s).
 STANDBY_THRESHOLD = 30_000
 
 
@@ -90,8 +89,7 @@ def start_standby(
         cache.read_only = True
         last = _records_last_hashed(root, config, cache)
         catalog = load_catalog(root, cache=cache, jobs=1, known=last, rels=sorted(last), positions=False)
-        # the similarity package's imports and the word indexes its detector reads, while the job is being made
-        import_detection(config.duplicates)
+        import_detection()  # the similarity package's imports, while the job is still being made
         return reusable(catalog)
 
     def make(loaded: dict[str, Reusable], job: object) -> RuleContext:

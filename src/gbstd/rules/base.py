@@ -23,7 +23,6 @@ from gbstd.catalog.naming import Reach
 from gbstd.coverage import OwnCounts, SubjectIndex, SystemSummary, module_key, record_counts, summarize
 from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
-from gbstd.model.config import DuplicatesSection
 from gbstd.model.standard import Standard
 from gbstd.pipeline import ProjectState, project_states
 from gbstd.review import ReviewState, module_ancestry, module_chain, review_state
@@ -80,13 +79,9 @@ def find_groups(*args: Any, **kwargs: Any) -> DuplicateGroups:
     return find(*args, **kwargs)
 
 
-def import_detection(config: DuplicatesSection | None = None) -> None:
-    """Import what :func:`find_groups` needs ahead of it (a process that waits for its job does it meanwhile)
-    and, given the catalog's ``[duplicates]`` settings, read the word indexes its detector reads."""
-    from gbstd.similarity.duplicates import warm_up
-
-    if config is not None:
-        warm_up(config)
+def import_detection() -> None:
+    """Import what :func:`find_groups` needs ahead of it (a process that waits for its job does it meanwhile)."""
+    import gbstd.similarity  # noqa: F401
 
 
 # What a rule names in ``RuleContext.remade`` when it cannot tell which files it re-made (its incremental inputs

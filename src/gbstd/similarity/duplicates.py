@@ -65,9 +65,9 @@ from gbstd.similarity.scoring import (
     score_pair,
     substituted,
 )
-from gbstd.similarity.segment import dictionary_kept, is_word, prepare, remember, words
+from gbstd.similarity.segment import prepare, remember, words
 from gbstd.similarity.subject import Subject, SubjectExtractor
-from gbstd.similarity.thesaurus import Thesaurus, tables_kept
+from gbstd.similarity.thesaurus import Thesaurus
 
 # A scope text that more different subjects than this share is boilerplate, not evidence of a duplicate.
 _SHARED_SCOPE = 3
@@ -1136,16 +1136,6 @@ def find_groups(
                                  all_pairs=all_pairs, only=only, reuse=reuse, components=components)
         detector.learn(catalog)
         return groups
-
-
-def warm_up(config: DuplicatesSection) -> None:
-    """Read what every detector of this process reads once (jieba's dictionary and the thesaurus' tables, from
-    the indexes an earlier run kept; 0.15 s) and build a detector for ``config``, whose first one fills more
-    caches: for a process forked ahead of its job (a lint standby), which has them when the job comes. Such a
-    process may be killed at any moment, so an index not kept yet is left for the job to build (and write)."""
-    if dictionary_kept() and (not config.thesaurus or tables_kept()):
-        is_word("标准")
-        DuplicateDetector(config)
 
 
 def fingerprint(catalog: Catalog, config: DuplicatesSection | None = None) -> str:

@@ -273,11 +273,6 @@ def _dictionary() -> _Dictionary:
     return kept_or_built(_index_file(source), _read_index, lambda: _build_index(source))
 
 
-def dictionary_kept() -> bool:
-    """Whether an earlier run kept the dictionary's index (reading it then writes nothing)."""
-    return _index_file(_dictionary_file()).is_file()
-
-
 def is_word(text: str) -> bool:
     """True when ``text`` is an entry of jieba's dictionary."""
     return bool(_dictionary().freq(text))

@@ -104,12 +104,6 @@ def cilin_tables() -> CilinTables:
         return _EMPTY
 
 
-def tables_kept() -> bool:
-    """Whether :func:`cilin_tables` would write nothing: an earlier run kept their index, or there is no data."""
-    source = _cilin_file()
-    return source is None or not source.is_file() or index_file("cilin", source, _LAYOUT, ".bin").is_file()
-
-
 @lru_cache(maxsize=65536)
 def cilin_codes(word: str) -> tuple[str, ...]:
     """The codes of the atom groups that list ``word`` (two to four characters), () when none does."""
