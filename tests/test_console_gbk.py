@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
-from gbstd.cli.console import ERROR_HANDLER, stand_in
+from gbstd.cli.console import COUNTED_HANDLER, ERROR_HANDLER, stand_in
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "standards"
@@ -127,7 +127,8 @@ def test_streams_are_made_safe_only_where_they_would_raise(monkeypatch: pytest.M
     monkeypatch.setattr(sys, "stdout", strict)
     monkeypatch.setattr(sys, "stderr", chosen)
     make_streams_safe()
-    assert (strict.errors, chosen.errors) == (ERROR_HANDLER, "surrogateescape")
+    # GBK standard output that is no terminal (a file): stand-ins, the lost ones counted (warn_lost)
+    assert (strict.errors, chosen.errors) == (COUNTED_HANDLER, "surrogateescape")
     strict.write("↔ 机关")
     strict.flush()
     assert strict.buffer.getvalue().decode("gbk") == "<-> 机关"
@@ -174,3 +175,50 @@ def test_json_of_every_command_is_utf8_on_any_console(tmp_path: Path, encoding: 
         text = done.stdout.decode("utf-8")  # strict
         json.loads(text)
         assert any(ord(c) > 0x7F for c in text), argv  # Chinese written as itself, not escaped away
+
+
+def test_text_a_gbk_file_cannot_hold_is_counted_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Standard output redirected to a file on a GBK console (`gbstd report catalog -f md > 目录.md`): a name
+    # written with a character beyond GBK became "?" in the file without a word.
+    from gbstd.cli.console import make_streams_safe, warn_lost
+
+    redirected = io.TextIOWrapper(io.BytesIO(), encoding="gbk", errors="strict")  # no terminal
+    said = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", redirected)
+    monkeypatch.setattr(sys, "stderr", said)
+    make_streams_safe()
+    assert redirected.errors == COUNTED_HANDLER
+    redirected.write("𠮷城机关 ↔ 𠀀\n")
+    warn_lost()
+    assert redirected.buffer.getvalue().decode("gbk") == "?城机关 <-> ?\n"
+    assert "输出中有 2 个字符无法用 gbk 编码写出，已写作 ?" in said.getvalue()
+    assert "2 characters of the output cannot be written in gbk" in said.getvalue()
+    warn_lost()  # said once
+    assert said.getvalue().count("输出中有") == 1
+    # a terminal shows a stand-in and loses nothing; UTF-8 carries every character: neither is counted
+    for stream in (_GbkTerminal(io.BytesIO(), encoding="gbk", errors="strict"),
+                   io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")):
+        monkeypatch.setattr(sys, "stdout", stream)
+        make_streams_safe()
+        assert stream.errors == ERROR_HANDLER
+
+
+def test_a_report_redirected_on_a_gbk_console_says_what_it_lost(tmp_path: Path) -> None:
+    catalog = tmp_path / "standards"
+    shutil.copytree(SAMPLE, catalog, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    record = next((catalog / "records").rglob("*.yaml"))
+    text = record.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    record.write_text(text.replace(title, f"{title}（𠮷城）", 1), encoding="utf-8")
+    (record.parent / "𠮷城.yaml").write_text(text, encoding="utf-8")  # findings name this file
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    for argv in (["report", "catalog", str(catalog), "-f", "md"], ["lint", str(catalog), *AS],
+                 ["lint", str(catalog), *AS]):  # the second lint has its report stored: counted all the same
+        done = subprocess.run([sys.executable, "-m", "gbstd", *argv], capture_output=True, env=env, check=False)
+        out, err = done.stdout.decode("gbk"), done.stderr.decode("gbk")
+        assert done.returncode in (0, 1) and "Traceback" not in err, err
+        assert ("（?城）" if argv[0] == "report" else "?城.yaml") in out
+        assert "个字符无法用 gbk 编码写出，已写作 ?" in err, (argv, err)
+    json_out = subprocess.run([sys.executable, "-m", "gbstd", "lint", str(catalog), "-f", "json", *AS],
+                              capture_output=True, env=env, check=False)
+    assert "无法用" not in json_out.stderr.decode("gbk")  # a document is UTF-8: nothing lost

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from typer import _click as click  # typer's own copy of click, whose classes TyperGroup extends
 
 from gbstd import __version__
-from gbstd.cli.console import make_streams_safe
+from gbstd.cli.console import make_streams_safe, warn_lost
 from gbstd.cli.leave import EXIT_ERROR, leave
 from gbstd.gcpause import one_command_process
 from gbstd.printable import printable
@@ -132,6 +132,8 @@ def run() -> None:
         sys.stderr.write(printable(f"gbstd: 无法读写 {where}：{reason}（cannot read or write {where}: {reason}）"
                                    if where else f"gbstd: {reason}") + "\n")
         raise SystemExit(EXIT_ERROR) from None
+    finally:
+        warn_lost()  # text standard output could not carry (a file written in GBK), said rather than lost quietly
 
 
 def main() -> None:

@@ -49,6 +49,33 @@ def _handler(error: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error(ERROR_HANDLER, _handler)
 
+# Standard output that is no terminal (a file, a pipe) in an encoding other than UTF-8: what its encoding cannot
+# carry is lost, not merely shown otherwise (`gbstd report catalog -f md > 目录.md` on a GBK console, a name
+# written with a character beyond GBK). Its stand-ins are counted, and the count said at the end (warn_lost).
+COUNTED_HANDLER = "gbstd-ascii-counted"
+_lost = [0]  # characters of standard output written as "?"
+
+
+def _counted(error: UnicodeError) -> tuple[str, int]:
+    text, end = _handler(error)
+    assert isinstance(error, UnicodeEncodeError)  # _handler raised for any other
+    _lost[0] += sum(stand_in(c) == "?" for c in error.object[error.start : error.end])
+    return text, end
+
+
+codecs.register_error(COUNTED_HANDLER, _counted)
+
+
+def _loses_text(stream: TextIO) -> bool:
+    """Whether ``stream`` is standard output going somewhere other than a terminal, in an encoding that cannot
+    carry every character (not UTF-8)."""
+    try:
+        terminal = stream.isatty()
+    except (ValueError, OSError):
+        terminal = False
+    encoding = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+    return stream is sys.stdout and not terminal and not encoding.startswith("utf")
+
 
 def make_streams_safe() -> None:
     """Give stdout and stderr the ASCII stand-in handler where they would raise; the encoding itself is kept
@@ -59,9 +86,27 @@ def make_streams_safe() -> None:
         if reconfigure is None or getattr(stream, "errors", None) != "strict":
             continue
         try:
-            reconfigure(errors=ERROR_HANDLER)
+            reconfigure(errors=COUNTED_HANDLER if _loses_text(stream) else ERROR_HANDLER)
         except (ValueError, OSError):  # a closed or detached stream: nothing will be written to it
             continue
+
+
+def warn_lost() -> None:
+    """Say on standard error how many characters standard output could not carry and wrote as "?" (its
+    encoding is not UTF-8 and it is no terminal: they are lost), and how to keep them."""
+    try:
+        sys.stdout.flush()  # what is still buffered is encoded now
+    except (OSError, ValueError):
+        return
+    if _lost[0]:
+        encoding = getattr(sys.stdout, "encoding", None) or ""
+        sys.stderr.write(
+            f"gbstd: 输出中有 {_lost[0]} 个字符无法用 {encoding} 编码写出，已写作 ?；要保留原文，请用 -o 写入文件"
+            f"（UTF-8），或设 PYTHONIOENCODING=utf-8（{_lost[0]} characters of the output cannot be written in "
+            f"{encoding} and were written as ?; to keep them, write to a file with -o (UTF-8), or set "
+            "PYTHONIOENCODING=utf-8）\n"
+        )
+        _lost[0] = 0
 
 
 @contextmanager

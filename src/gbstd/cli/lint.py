@@ -41,6 +41,7 @@ from gbstd.cli.common import (
     stderr,
     warn,
 )  # fmt: skip
+from gbstd.cli.console import COUNTED_HANDLER
 from gbstd.engine import Selection
 from gbstd.federated_lint import lint_union
 from gbstd.findings import Severity
@@ -194,7 +195,9 @@ def _lint(
     encoding, errors = getattr(sys.stdout, "encoding", None) or "utf-8", getattr(sys.stdout, "errors", None) or "strict"
     if output_format in DOCUMENTS:  # read by programs: UTF-8 whatever the console (a GBK one broke them all)
         encoding, errors = "utf-8", "surrogateescape"
-    key = output_key(output_format.value, language, color, prefix, encoding, errors) if out is not None else None
+    # a stored report's bytes bypass the encoder, which counts what a file in GBK loses (console.warn_lost)
+    spliced = out is not None and errors != COUNTED_HANDLER
+    key = output_key(output_format.value, language, color, prefix, encoding, errors) if spliced else None
 
     def run(again: bool = False) -> LintOutcome:
         if config.federation.members or member:
