@@ -194,3 +194,44 @@ tasks:
 reporting:
   - {name: 年度报, period: year, due_day: 10}
 """
+
+
+PLAN_WITH_PHASES = """\
+title: 测试方案
+issuers: [某局]
+issued: 2020-01-01
+phases:
+PHASES
+"""
+
+
+def test_the_next_phase_is_the_one_that_starts_first_not_the_one_listed_first(tmp_path: Path) -> None:
+    # phases listed out of order (P001): on 2020-02-01 the next one was 丙 (2020-07), listed before 乙 (2020-04)
+    phases = ("  - {name: 甲, start: 2020-01, end: 2020-03}\n  - {name: 丙, start: 2020-07, end: 2020-09}\n"
+              "  - {name: 乙, start: 2020-04, end: 2020-06}")
+    root = make_catalog(tmp_path, plan=PLAN_WITH_PHASES.replace("PHASES", phases))
+    [progress] = status_json(str(root), "--as-of", "2020-02-01")
+    assert progress["current_phase"]["name"] == "甲" and progress["next_phase"]["name"] == "乙"
+    [before] = status_json(str(root), "--as-of", "2019-12-31")
+    assert before["current_phase"] is None and before["next_phase"]["name"] == "甲"
+    text = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2020-02-01"])
+    assert text.exit_code == 0 and "下一阶段：乙（2020-04 起）" in text.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_phases_that_share_a_month_are_all_shown_as_current(tmp_path: Path, fmt: str) -> None:
+    # 甲 and 乙 share 2020-06 (P002): on 2020-06-15 both run, and only 甲 was named as the current phase
+    phases = ("  - {name: 甲, start: 2020-02, end: 2020-06}\n  - {name: 乙, start: 2020-06, end: 2020-08}\n"
+              "  - {name: 丙, start: 2020-09, end: 2020-09}")
+    root = make_catalog(tmp_path, plan=PLAN_WITH_PHASES.replace("PHASES", phases))
+    zh = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2020-06-15", "-f", fmt])
+    assert zh.exit_code == 0, zh.output
+    assert ("当前阶段（2个，时间重叠）：甲（2020-02—2020-06），剩余15天；乙（2020-06—2020-08），剩余77天；"
+            "下一阶段：丙（2020-09起）") in "".join(zh.stdout.split())  # the text output wraps at 110 columns
+    en = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2020-06-15", "-f", fmt, "--lang", "en"])
+    assert "Current phases (2, overlapping): 甲 (2020-02…2020-06), 15 days left; 乙" in " ".join(en.stdout.split())
+    [progress] = status_json(str(root), "--as-of", "2020-06-15")
+    assert [p["state"] for p in progress["phases"]] == ["current", "current", "upcoming"]
+    # on the day after 甲's last, only 乙 runs and the line is the usual one
+    later = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2020-07-01", "-f", fmt])
+    assert "当前阶段：乙（2020-06—2020-08），剩余61天" in "".join(later.stdout.split())

@@ -249,6 +249,10 @@ class PhaseProgress:
                 "state": self.state.value, "days_left": self.days_left}  # fmt: skip
 
 
+def _by_start(progress: PhaseProgress) -> tuple[dt.date, int]:
+    return progress.phase.first_day, progress.index
+
+
 def _phase_progress(index: int, phase: Phase, as_of: dt.date) -> PhaseProgress:
     if as_of < phase.first_day:
         state = PhaseState.UPCOMING
@@ -379,12 +383,20 @@ class PlanProgress:
         return self.plan.status is PlanStatus.ACTIVE
 
     @property
+    def current_phases(self) -> list[PhaseProgress]:
+        """Every phase running on as_of, by start: phases that share months (P002) run at once."""
+        return sorted((p for p in self.phases if p.state is PhaseState.CURRENT), key=_by_start)
+
+    @property
     def current_phase(self) -> PhaseProgress | None:
-        return next((p for p in self.phases if p.state is PhaseState.CURRENT), None)
+        current = self.current_phases
+        return current[0] if current else None
 
     @property
     def next_phase(self) -> PhaseProgress | None:
-        return next((p for p in self.phases if p.state is PhaseState.UPCOMING), None)
+        """The upcoming phase that starts first: a plan may list its phases out of order (P001), and the one
+        listed first was named even when another began months earlier."""
+        return min((p for p in self.phases if p.state is PhaseState.UPCOMING), key=_by_start, default=None)
 
     @property
     def days_left(self) -> int:

@@ -59,19 +59,22 @@ def _header(p: PlanProgress, lang: Lang) -> list[str]:
 
 
 def _phase_line(p: PlanProgress, lang: Lang) -> str:
-    current, following = p.current_phase, p.next_phase
+    current, following = p.current_phases, p.next_phase
     parts = []
     if p.state is PlanState.ENDED:
         return _t(lang, f"方案已于 {p.plan.last_day} 结束", f"The plan ended on {p.plan.last_day}")
     if p.state is PlanState.NOT_STARTED:
         parts.append(_t(lang, "方案尚未开始", "The plan has not started"))
     elif current:
-        ph = current.phase
+        # phases sharing months (P002) all run: naming only the first hid the others
+        running = [(c.phase, c.days_left) for c in current]
         parts.append(
             _t(
                 lang,
-                f"当前阶段：{ph.name}（{ph.start}—{ph.end}），剩余 {current.days_left} 天",
-                f"Current phase: {ph.name} ({ph.start}…{ph.end}), {current.days_left} days left",
+                ("当前阶段：" if len(running) == 1 else f"当前阶段（{len(running)} 个，时间重叠）：")
+                + "；".join(f"{ph.name}（{ph.start}—{ph.end}），剩余 {left} 天" for ph, left in running),
+                ("Current phase: " if len(running) == 1 else f"Current phases ({len(running)}, overlapping): ")
+                + "; ".join(f"{ph.name} ({ph.start}…{ph.end}), {left} days left" for ph, left in running),
             )
         )
     else:
