@@ -54,6 +54,16 @@ def test_pairs_flag_gives_the_flat_list_and_all_pairs_every_pair() -> None:
     assert {(p["a"], p["b"]) for p in flat} <= {(p["a"], p["b"]) for p in every}
 
 
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_pairs_with_the_table_or_markdown_is_a_usage_error(fmt: str) -> None:
+    # the table and Markdown list groups: --pairs was ignored without a word and the groups came out
+    for lang, said in (("zh", "--pairs 只用于 JSON 或 CSV 输出"), ("en", "--pairs is for JSON or CSV output")):
+        result = runner.invoke(app, ["dupes", str(SAMPLE), "-f", fmt, "--pairs", "--lang", lang])
+        assert result.exit_code == 2 and result.stdout == "", result.output
+        assert said in " ".join(result.stderr.split()) and "Traceback" not in result.output
+    assert runner.invoke(app, ["dupes", str(SAMPLE), "-f", "csv", "--pairs"]).exit_code == 0
+
 def test_supersession_only_on_request() -> None:
     plain = json.loads(runner.invoke(app, ["dupes", str(SAMPLE), "-f", "json"]).stdout)
     full = json.loads(runner.invoke(app, ["dupes", str(SAMPLE), "-f", "json", "--supersession"]).stdout)

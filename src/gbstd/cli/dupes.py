@@ -65,7 +65,8 @@ def dupes(
         bool, typer.Option("--supersession", help="也列出代替关系（前后版本） also list predecessor/successor pairs.")
     ] = False,
     flat_pairs: Annotated[
-        bool, typer.Option("--pairs", help="逐对列出 JSON/CSV: a flat list of pairs (each with its group) instead of groups.")
+        bool, typer.Option("--pairs", help="逐对列出 JSON/CSV: a flat list of pairs (each with its group) instead of groups; "
+                     "not with the table or Markdown.")
     ] = False,
     all_pairs: Annotated[
         bool, typer.Option("--all-pairs", help="列出组内全部对 keep every pair of every group, not only the strongest "
@@ -95,6 +96,11 @@ def dupes(
         gbstd dupes my-city-catalog --against national-catalog --format markdown
     """
     language = lang.value
+    if flat_pairs and output_format in (DupesFormat.table, DupesFormat.markdown):
+        # the table and Markdown list groups: --pairs was silently ignored and the groups came out
+        fail(Text(f"--pairs 只用于 JSON 或 CSV 输出（-f json、-f csv），-f {output_format.value} 按组列出",
+                  f"--pairs is for JSON or CSV output (-f json, -f csv); -f {output_format.value} lists groups"),
+             language)
     path = named_catalog(path, catalog_option, language)
     threshold = None if min_score is None else (min_score / 100 if min_score > 1 else min_score)
     show = sys.stderr.isatty() and (sys.stdout.isatty() or output_format is DupesFormat.table)
