@@ -235,3 +235,20 @@ def test_phases_that_share_a_month_are_all_shown_as_current(tmp_path: Path, fmt:
     # on the day after 甲's last, only 乙 runs and the line is the usual one
     later = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2020-07-01", "-f", fmt])
     assert "当前阶段：乙（2020-06—2020-08），剩余61天" in "".join(later.stdout.split())
+
+
+def test_text_output_prints_no_escape_sequence_and_a_title_on_one_line(tmp_path: Path) -> None:
+    # plan status text printed a record's title and a task's subject as written: ESC]0;… retitled the terminal,
+    # and a title over two lines broke the list of counted standards (Markdown listed it as two standards)
+    title = 'title: "机关\\e]0;pwned\\a食堂\\e[2J规范\\n第二行"'  # YAML escapes: ESC, BEL, a line break
+    written = record("DB41/T 2-2022", "2022-03-01").split("\n")
+    records = {"a.yaml": "\n".join(title if line.startswith("title:") else line for line in written)}
+    plan = make_catalog(tmp_path / "probe").joinpath("plans", "test-plan.yaml").read_text(encoding="utf-8")
+    root = make_catalog(tmp_path, records=records, plan=plan.replace("subject: 宣传动员", 'subject: "宣传\\e[31m动员"'))
+    result = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2023-06-30"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "- DB41/T 2-2022 机关]0;pwned食堂[2J规范 第二行 (2022-03-01)" in result.stdout
+    assert "宣传[31m动员" in result.stdout
+    markdown = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2023-06-30", "-f", "markdown"])
+    assert "DB41/T 2-2022 机关\\]0;pwned食堂\\[2J规范 第二行 (2022-03-01) |" in markdown.stdout

@@ -24,6 +24,7 @@ from gbstd.plans import (
     TaskProgress,
     TaskState,
 )
+from gbstd.printable import printable
 from gbstd.tabular.safety import markdown_text
 
 # How many counted standards a target lists before "… and N more".
@@ -154,6 +155,17 @@ def _title(p: PlanProgress) -> str:
     return f"{p.plan.title} ({p.key})" if p.key else p.plan.title
 
 
+def _shown(text: str) -> str:
+    """Catalog text for the terminal: no control characters (an escape sequence in a title or a plan's task
+    reached the terminal: ESC]0;… retitled the window), rich markup escaped."""
+    return escape(printable(text))
+
+
+def _line(text: str) -> str:
+    """:func:`_shown` on one line: a title written over two lines broke the indented list it is in."""
+    return _shown(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", " ").replace("\t", " ")
+
+
 def render_text(
     progress: list[PlanProgress], lang: Lang = "zh", color: bool = False, width: int = 110
 ) -> str:
@@ -162,16 +174,16 @@ def render_text(
     for number, p in enumerate(progress):
         if number:
             console.print()
-        console.print(f"[bold]{escape(_title(p))}[/]")
+        console.print(f"[bold]{_line(_title(p))}[/]")
         for line in _header(p, lang):
-            console.print(escape(line))
+            console.print(_line(line))
         if p.targets:
             console.print()
             console.print(f"[bold]{_t(lang, '目标', 'Targets')}[/]")
             for target in p.targets:
                 console.print(_target_block(target, p, lang))
         console.print()
-        console.print(f"[bold]{escape(_task_summary(p, lang))}[/]")
+        console.print(f"[bold]{_line(_task_summary(p, lang))}[/]")
         if p.tasks:
             table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
             for heading in (
@@ -184,26 +196,26 @@ def render_text(
             for task in p.tasks:
                 style = {"done": "green", "open": "", "overdue": "yellow"}[task.state.value]
                 table.add_row(
-                    escape(task.task.phase),
-                    escape(task.task.subject),
-                    escape(_deadline(task)),
-                    f"[{style}]{escape(_task_state(task, lang))}[/]"
+                    _shown(task.task.phase),
+                    _shown(task.task.subject),
+                    _shown(_deadline(task)),
+                    f"[{style}]{_shown(_task_state(task, lang))}[/]"
                     if style
-                    else escape(_task_state(task, lang)),
+                    else _shown(_task_state(task, lang)),
                 )
             console.print(table)
         if p.reports:
             console.print()
-            console.print(f"[bold]{escape(_reports_heading(p, lang))}[/]")
+            console.print(f"[bold]{_line(_reports_heading(p, lang))}[/]")
             due = p.reports_due
             if due:
                 for report in due:
-                    console.print("  " + escape(_report_line(report, lang)))
+                    console.print("  " + _line(_report_line(report, lang)))
             else:
                 console.print("  " + _t(lang, "没有待报送的报告", "no report due"))
             if p.next_report:
                 console.print(
-                    "  " + escape(_t(lang, "下一份：", "next: ") + _report_line(p.next_report, lang))
+                    "  " + _line(_t(lang, "下一份：", "next: ") + _report_line(p.next_report, lang))
                 )
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
@@ -217,18 +229,18 @@ def _target_block(t: TargetProgress, p: PlanProgress, lang: Lang) -> Group:
     row.add_row(
         f"  {mark} {t.count} / {t.threshold}",
         ProgressBar(total=t.threshold, completed=min(t.count, t.threshold)),
-        f"{t.ratio:.0%}  {escape(t.target.description)}",
+        f"{t.ratio:.0%}  {_line(t.target.description)}",
     )
-    lines: list[object] = [row, "      " + escape(_window(t, p, lang))]
+    lines: list[object] = [row, "      " + _line(_window(t, p, lang))]
     for standard in t.counted[:SHOWN_STANDARDS]:
-        lines.append(f"      - {escape(standard.code)} {escape(standard.title)} {escape(_dated(standard, lang))}")
+        lines.append(f"      - {_line(standard.code)} {_line(standard.title)} {_line(_dated(standard, lang))}")
     if len(t.counted) > SHOWN_STANDARDS:
         more = len(t.counted) - SHOWN_STANDARDS
         lines.append("      " + _t(lang, f"… 另有 {more} 项", f"… and {more} more"))
     if t.uncertain:
         codes = ", ".join(s.code for s in t.uncertain)
         lines.append(
-            "      " + escape(_t(lang, f"日期不详、可能计入：{codes}", f"date unknown, may count: {codes}"))
+            "      " + _line(_t(lang, f"日期不详、可能计入：{codes}", f"date unknown, may count: {codes}"))
         )
     return Group(*lines)
 
@@ -287,7 +299,8 @@ def plan_sections(progress: list[PlanProgress], lang: Lang = "zh") -> list[PlanS
         if p.targets:
             rows: list[tuple[Cell, ...]] = []
             for t in p.targets:
-                standards = _lines(*(f"{s.code} {s.title} {_dated(s, lang)}" for s in t.counted)) or ("—",)
+                # one line each: a title written over two lines read as two standards
+                standards = tuple(" ".join(_lines(f"{s.code} {s.title} {_dated(s, lang)}")) for s in t.counted) or ("—",)
                 if t.uncertain:
                     standards += _lines(_t(lang, "日期不详、可能计入：", "date unknown, may count: ")
                                         + ", ".join(s.code for s in t.uncertain))
