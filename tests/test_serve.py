@@ -1835,3 +1835,16 @@ def test_the_new_form_refuses_a_module_with_a_space_inside(root: Path, client: T
     assert ("体系编号 '3 02' 中间有空格（读作 '3 02'），体系编号不含空格：是 302 还是 3.02？请改正"
             in html_lib.unescape(response.text))
     assert not (root / "records/local/DB41-T-9308-2025.yaml").exists()
+
+
+@pytest.mark.parametrize(("field", "typed", "written"), [
+    ("region", "１４１１", 'region: "1411"'), ("ccs", "Ａ１２", "ccs: A13"), ("ics", "０３．１６０", 'ics: "03.160"'),
+])
+def test_a_code_like_field_typed_in_fullwidth_is_saved_in_ascii(client: TestClient, root: Path, field: str,
+                                                               typed: str, written: str) -> None:
+    # a Chinese input method's ４１ was written as typed: a region so spelled left the standard out of
+    # `review --region 41` and the coverage by region without a word from lint, as the module did before
+    form = form_of(page(client))
+    form[field] = typed.replace("２", "３") if field == "ccs" else typed
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    assert written in (root / RECORD).read_text(encoding="utf-8").splitlines()

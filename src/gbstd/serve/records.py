@@ -50,6 +50,9 @@ from gbstd.selection import Selection
 from gbstd.serve.forms import CODE_LISTS, FORM_FIELDS, submitted_unchanged
 
 GENERAL = "_"
+# Fields whose values are ASCII identifiers (a module id, a GB/T 2260 region code, a CCS or ICS class): what the
+# form sends in fullwidth digits or letters is written in ASCII
+ASCII_FIELDS = frozenset({"module", "region", "ccs", "ics"})
 DATE_FIELDS = frozenset(f.name for f in FORM_FIELDS if f.kind == "date")  # the key of errors that belong to no single field
 
 
@@ -352,10 +355,11 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     # value, a save rewrote fields the form cannot show as they are (a title over two lines joined into one)
     unedited = submitted_unchanged(loaded.data(), loaded.record.standard, normalise)
     changes = {name: value for name, value in wanted.items() if value != unedited.get(name)}
-    if isinstance(changes.get("module"), str):
-        # ２０２ typed with a Chinese input method is module 202, as `import` and `new` write it; compared as sent
-        # (above), so that a file's own ２０２ stays while the form leaves it alone and 202 typed over it is saved
-        changes["module"] = module_spelling(changes["module"])
+    # ２０２ typed with a Chinese input method is module 202, as `import` and `new` write it, and so is a region,
+    # a CCS or ICS class typed so (a region ４１ was left out of `review --region 41`); compared as sent (above),
+    # so that a file's own ２０２ stays while the form leaves it alone and 202 typed over it is saved
+    changes = {name: module_spelling(value) if name in ASCII_FIELDS and isinstance(value, str) else value
+               for name, value in changes.items()}
     if not changes:
         return []
     text, parsed = edited(loaded, lambda doc: set_fields(doc, changes, normalise), reformat)
