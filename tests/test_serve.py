@@ -497,6 +497,7 @@ def test_messages_follow_the_language(root: Path) -> None:
     client = TestClient(create_app(root, lang="en", as_of=AS_OF), base_url="http://127.0.0.1")
     data = form_of(page(client))
     (root / RECORD).write_bytes((root / RECORD).read_bytes() + b"# touched\n")
+    data["title"] = "an edited title"  # an unedited form finds nothing to save, whatever else changed
     response = client.post("/standard/save", data=data)
     assert response.status_code == 409 and "was changed on disk after the form was opened" in response.text
 
@@ -1835,6 +1836,30 @@ def test_the_new_form_refuses_a_module_with_a_space_inside(root: Path, client: T
     assert ("体系编号 '3 02' 中间有空格（读作 '3 02'），体系编号不含空格：是 302 还是 3.02？请改正"
             in html_lib.unescape(response.text))
     assert not (root / "records/local/DB41-T-9308-2025.yaml").exists()
+
+
+def test_a_form_sent_twice_is_saved_once_and_not_said_to_conflict(client: TestClient, root: Path) -> None:
+    # a double click on Save (or a page sent again): the second post found the file the first had written and
+    # answered 409 "changed on disk after the form was opened (by someone else); nothing was saved" — of a save
+    # that was made
+    form = form_of(page(client))
+    form["note"] = "改过的备注"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    saved = (root / RECORD).read_bytes()
+    again = client.post("/standard/save", data=form, follow_redirects=False)
+    assert again.status_code == 303 and (root / RECORD).read_bytes() == saved
+    # and the same for the abolish form, with its successor's file
+    html = page(client)
+    sent = {"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html), "date": "2024-03-07",
+            "successor": SUCCESSOR}
+    assert client.post("/standard/abolish", data=sent, follow_redirects=False).status_code == 303
+    both = (root / RECORD).read_bytes(), (root / "records/local/DB1411-T-63-2023.yaml").read_bytes()
+    again = client.post("/standard/abolish", data=sent, follow_redirects=False)
+    assert again.status_code == 303
+    assert ((root / RECORD).read_bytes(), (root / "records/local/DB1411-T-63-2023.yaml").read_bytes()) == both
+    # a form opened before someone else's change is still a conflict
+    form["note"] = "又一次修改"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 409
 
 
 @pytest.mark.parametrize(("field", "typed", "written"), [

@@ -349,8 +349,6 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     """Save the record form of ``code``; return the names of the fields written (none: nothing to do).
     ``normalise`` spells a code canonically: codes in lists are compared (and written) that way."""
     loaded = load(catalog, code)
-    if loaded.digest != expected:
-        write_checked(loaded, loaded.text, expected)  # raises Conflict
     # a field is edited when the form sends something other than it sends unedited: compared with the file's
     # value, a save rewrote fields the form cannot show as they are (a title over two lines joined into one)
     unedited = submitted_unchanged(loaded.data(), loaded.record.standard, normalise)
@@ -360,6 +358,12 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     # so that a file's own ２０２ stays while the form leaves it alone and 202 typed over it is saved
     changes = {name: module_spelling(value) if name in ASCII_FIELDS and isinstance(value, str) else value
                for name, value in changes.items()}
+    if loaded.digest != expected:
+        # the same form sent twice (a double click, a resent page) finds the file it wrote itself: it already
+        # says what the form says, and there is nothing to save; said "changed by someone else", it was not
+        if any(value != unedited.get(name) for name, value in changes.items()):
+            write_checked(loaded, loaded.text, expected)  # raises Conflict
+        return []
     if not changes:
         return []
     text, parsed = edited(loaded, lambda doc: set_fields(doc, changes, normalise), reformat)
@@ -393,10 +397,14 @@ def abolish(catalog: Catalog, code: str, day: dt.date, successor: str | None, ex
         set_fields(doc, values), _append_code(doc, "replaced_by", target.record.key) if target else None), reformat)
     written = [loaded.record.rel]
     if target is None:
+        if text == loaded.text:  # the form sent twice: the first abolished it so (a conflict, it was said)
+            return []
         check(catalog, (loaded, parsed))
     else:
         target_text, target_parsed = edited(target, lambda doc: _append_code(doc, "replaces", loaded.record.key),
                                             reformat)
+        if text == loaded.text and target_text == target.text:
+            return []
         check(catalog, (loaded, parsed), (target, target_parsed))
         write_checked(loaded, text, expected, (target, target_text, target.digest),  # both or neither
                       limit=catalog.config.catalog.max_file_size)
