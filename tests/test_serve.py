@@ -610,7 +610,7 @@ def test_abolishing_links_both_sides(client: TestClient, root: Path) -> None:
 
 @pytest.mark.parametrize(("sent", "said"), [
     ({"date": "2024-02-30", "successor": SUCCESSOR}, "不是有效日期"),  # refused before the files are read
-    ({"date": "2024-03-07", "successor": "DB1411/T 999-2023"}, "目录中没有标准"),  # refused by the catalog
+    ({"date": "2024-03-07", "successor": "DB1411/T 999-2023"}, "目录中没有代替它的标准 DB1411/T 999-2023"),  # refused by the catalog
 ], ids=["bad-date", "unknown-successor"])
 def test_a_refused_abolition_keeps_what_was_typed(
     client: TestClient, root: Path, sent: dict[str, str], said: str
@@ -1873,3 +1873,26 @@ def test_a_code_like_field_typed_in_fullwidth_is_saved_in_ascii(client: TestClie
     form[field] = typed.replace("２", "３") if field == "ccs" else typed
     assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
     assert written in (root / RECORD).read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_code_with_no_record_is_said_in_the_editor_s_words_not_as_run_gbstd_lint(root: Path, lang: str) -> None:
+    # the page of an unknown code, and the abolish form's mistyped successor, said "(or its file does not load;
+    # run `gbstd lint`)", a command the editor's users never run; the successor's file left out of the catalog
+    # (GBK) was not said why, as the page of that record says it
+    client = TestClient(create_app(root, lang=lang, as_of=AS_OF), base_url="http://127.0.0.1")
+    import html as html_lib
+
+    missing = client.get("/standard", params={"code": "GB/T 99999-2020"})
+    assert missing.status_code == 404 and "gbstd lint" not in missing.text
+    assert {"zh": "目录中没有标准 GB/T 99999-2020", "en": "no standard GB/T 99999-2020 in the catalog"}[lang] in missing.text
+    successor = root / "records/local/DB1411-T-63-2023.yaml"
+    successor.write_bytes(successor.read_text(encoding="utf-8").encode("gbk"))
+    html = page(client)
+    refused = client.post("/standard/abolish", data={"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html),
+                                                     "date": "2024-03-07", "successor": SUCCESSOR})
+    errors = [html_lib.unescape(e) for e in re.findall(r'<p class="error" id="general-error">([^<]*)</p>', refused.text)]
+    assert refused.status_code == 422 and "gbstd lint" not in refused.text
+    assert errors[0] == {"zh": f"目录中没有代替它的标准 {SUCCESSOR}：它的文件无法读取，原因如下",
+                         "en": f"no successor {SUCCESSOR} in the catalog: its file cannot be read, for these reasons"}[lang]
+    assert errors[1].startswith("records/local/DB1411-T-63-2023.yaml:") and "Y005" in errors[1]

@@ -73,6 +73,26 @@ def _why_unread(server: Server, catalog: Catalog, code: str) -> list[str]:
             if f.path in unread and f.path.rsplit("/", 1)[-1] == parsed.filename]
 
 
+STANDARD = Text("标准", "standard")
+
+
+def _not_in_catalog(server: Server, catalog: Catalog, code: str, exc: CatalogError,
+                    what: Text = STANDARD) -> tuple[str, list[str]]:
+    """Why ``code`` has no page, in the editor's words, and what lint says of a file named after it that is
+    left out: the library's words for a code no record has end in "run `gbstd lint`", a command the editor's
+    users never run (and the page named the reasons below it anyway)."""
+    reasons = _why_unread(server, catalog, code)
+    if catalog.by_code.get(catalog.key_for(code)):  # one code in two files, a file it may not read: its own words
+        return server.text(exc.text), reasons
+    key = catalog.key_for(code)
+    if not key:
+        return server.text(Text("没有给出标准号", "no standard code was given")), reasons
+    said = Text(f"目录中没有{what.zh} {key}", f"no {what.en} {key} in the catalog")
+    if reasons:
+        said = Text(f"{said.zh}：它的文件无法读取，原因如下", f"{said.en}: its file cannot be read, for these reasons")
+    return server.text(said), reasons
+
+
 def standard_page(server: Server, request: Request, *, code: str | None = None, values: dict[str, str] | None = None,
                   errors: dict[str, list[str]] | None = None, message: str = "", status_code: int = 200,
                   digest: str | None = None, offer_reformat: bool = False,
@@ -82,13 +102,12 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     code = code if code is not None else request.query_params.get("code", "")
     try:
         loaded = records.load(catalog, code)
-    except CatalogError as exc:  # no such record, one code in two files, a file it may not read: its own words
+    except CatalogError as exc:  # no such record, one code in two files, a file it may not read
+        said, reasons = _not_in_catalog(server, catalog, code, exc)
         if request.method == "POST":  # a form of it was open: deleted, renamed or broken (a pull) since then
             return server.page(request, "message.html.j2", status_code=409, heading=server.text(NOT_SAVED),
-                               message=server.text(Text(f"{exc.text.zh}。{GONE.zh}", f"{exc.text.en}; {GONE.en}")),
-                               reasons=_why_unread(server, catalog, code))
-        return server.page(request, "message.html.j2", status_code=404, heading="404", message=server.text(exc.text),
-                           reasons=_why_unread(server, catalog, code))
+                               message=f"{said}{server.text(Text('。', '; '))}{server.text(GONE)}", reasons=reasons)
+        return server.page(request, "message.html.j2", status_code=404, heading="404", message=said, reasons=reasons)
     record = loaded.record
     notes: dict[str, list[str]] = {}
     general = []
@@ -236,6 +255,12 @@ def abolish(server: Server, request: Request, form: FormData) -> Response:
                                  message=server.text(Text("未废止：原因见下", "not abolished: see why below")),
                                  abolish_values=typed)
         except CatalogError as exc:
+            if successor and catalog.get(code) is not None and not catalog.by_code.get(catalog.key_for(successor)):
+                # a successor mistyped, or whose file is left out: said so, with why, as its own page would
+                said, reasons = _not_in_catalog(server, catalog, successor, exc,
+                                                Text("代替它的标准", "successor"))
+                return standard_page(server, request, code=code, status_code=422, abolish_values=typed,
+                                     errors={records.GENERAL: [said, *reasons]})
             return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422,
                             abolish_values=typed)
     return _back(code)
