@@ -662,8 +662,16 @@ def test_import_previews_then_applies_the_good_rows(client: TestClient, root: Pa
     upload = preview.text.split('name="token" value="')[1].split('"')[0]
     applied = client.post("/import/apply", data={"csrf": token, "token": upload})
     assert applied.status_code == 200
-    assert (root / "records/local/DB41-T-9001-2025.yaml").is_file()
+    written = root / "records/local/DB41-T-9001-2025.yaml"
+    assert written.is_file()
     assert not (root / "records/local/DB41-T-9002-2025.yaml").exists()
+    # the same apply sent again (a double click): said imported already, not "the upload expired"
+    before = written.read_bytes()
+    again = client.post("/import/apply", data={"csrf": token, "token": upload})
+    assert again.status_code == 200 and "清单.csv 已经导入，没有再次写入" in again.text, again.text
+    assert "已过期" not in again.text and written.read_bytes() == before
+    unknown = client.post("/import/apply", data={"csrf": token, "token": "no-such-upload"})
+    assert unknown.status_code == 410 and "上传已过期" in unknown.text
 
 
 def test_uploads_are_limited_in_size_and_type(client: TestClient) -> None:

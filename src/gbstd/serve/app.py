@@ -59,12 +59,25 @@ async def _import_preview(server: Server, request: Request, form: FormData) -> R
     return await run_in_threadpool(_run_import, server, request, token, dry_run=True, update=bool(form.get("update")))
 
 
+def _no_upload(server: Server, request: Request, token: str) -> Response:
+    """The page for an upload that is no longer pending: applied already (the same apply sent twice: said so,
+    rather than "expired" of rows that were written), or dropped for newer ones."""
+    name = server.applied.get(token)
+    if name is not None:
+        return server.page(request, "import.html.j2", preview=None, error=server.text(Text(
+            f"{name} 已经导入，没有再次写入；到“修改”页查看并提交",
+            f"{name} was imported already and nothing was written again; see the changes page to commit")))
+    return server.page(request, "import.html.j2", status_code=410, preview=None,
+                       error=server.text(Text("上传已过期，请重新上传", "the upload expired; upload it again")))
+
+
 def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, update: bool) -> Response:
     upload = server.uploads.get(token)
     if upload is None:
-        return server.page(request, "import.html.j2", status_code=410, preview=None,
-                           error=server.text(Text("上传已过期，请重新上传", "the upload expired; upload it again")))
+        return _no_upload(server, request, token)
     with tempfile.TemporaryDirectory() as scratch, server.lock:
+        if token not in server.uploads:  # applied by the same form sent a moment before, while this one waited
+            return _no_upload(server, request, token)
         path = Path(scratch) / f"upload{upload.suffix}"  # our own name: the client's file name is only shown
         path.write_bytes(upload.data)
         catalog = server.catalog()
@@ -78,8 +91,8 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
             reason, then = exc.strerror or str(exc), written_before(exc, catalog.root)
             return server.page(request, "import.html.j2", status_code=422, preview=None, error=server.text(Text(
                 f"无法写入目录：{reason}{then.zh}", f"the catalog cannot be written: {reason}{then.en}")))
-    if not dry_run:
-        server.uploads.pop(token, None)
+        if not dry_run:  # inside the lock: a second apply waiting for it finds the upload applied
+            server.applied_upload(token)
     # A national table is 100 000 rows: a page of every one was 13 MB. The rows that need a look (rejected,
     # conflicts, held changes) are all listed, up to PREVIEW_ATTENTION, the others up to PREVIEW_ROWS, with
     # every action counted.

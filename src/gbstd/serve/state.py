@@ -196,6 +196,8 @@ class Server:
     as_of: dt.date | None = None  # tests pin "today"; the server otherwise uses the real date
     sessions: Sessions = field(default_factory=Sessions)
     uploads: dict[str, Upload] = field(default_factory=dict)
+    # uploads applied, by token → the table's name: the same apply sent again (a double click) is told so
+    applied: dict[str, str] = field(default_factory=dict)
     # One writer at a time: two tabs saving at once must not interleave their read-check-write.
     lock: threading.Lock = field(default_factory=threading.Lock)
     page_size: int = PAGE_SIZE  # rows of a long list shown at a time (gbstd.serve.paging)
@@ -350,6 +352,14 @@ class Server:
         token = secrets.token_urlsafe(16)
         self.uploads[token] = upload
         return token
+
+    def applied_upload(self, token: str) -> None:
+        """The pending upload ``token`` was written into the catalog: no longer pending, remembered as applied."""
+        upload = self.uploads.pop(token, None)
+        if upload is not None:
+            while len(self.applied) >= MAX_PENDING_UPLOADS:
+                self.applied.pop(next(iter(self.applied)))
+            self.applied[token] = upload.name
 
     def page(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = render(None, f"serve/{template}", csrf=request.state.csrf, lang=self.lang,
