@@ -31,11 +31,18 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, Sc
 from ruamel.yaml.tokens import CommentToken
 
 from gbstd.catalog.atomic import ChangedMeanwhile, write_atomic_each
-from gbstd.catalog.cache import Cache, content_hash
+from gbstd.catalog.cache import Cache, content_hash, holds_content
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.loader import walk_files, worker_count
 from gbstd.catalog.real_paths import RealPaths, is_within, under
-from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment, unreadable
+from gbstd.catalog.roundtrip import (
+    LOST_WHERE,
+    LineEnds,
+    dump_roundtrip,
+    load_roundtrip,
+    lost_comment,
+    unreadable,
+)
 from gbstd.catalog.validation import NOT_A_MAPPING
 from gbstd.catalog.yamlio import (
     BOM,
@@ -350,9 +357,9 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
         text = text[1:]
     # One line end throughout: the file's own when most of its lines have it (CRLF from a Windows editor or a
     # checkout with autocrlf stays CRLF), else LF. The dumper kept a comment's CR and wrote LF elsewhere: a
-    # mixed file that --check then called canonical. YAML reads CR, LF and CRLF all as one line break.
-    crlf = text.count("\r\n") * 2 > text.count("\n")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # mixed file that --check then called canonical. YAML reads CR, LF and CRLF all as one line break. The BOM
+    # is dropped (the canonical form has none: Y006).
+    text, ends = LineEnds.of(text)
     if breaks := other_line_breaks(text):  # lint's Y013: lint and the round trip would read other data (or none)
         raise _unreadable_for_format(breaks[0])
     before, problems = parse_yaml(text)
@@ -388,7 +395,7 @@ def format_text(text: str, kind: FileKind, catalog: Catalog) -> str:
             f"formatting would drop the comment {comment} ({LOST_WHERE.en}); move it (the file is left untouched)",
         )
         raise ValueError(message, FileProblem("", message, line, max(column, 1)))
-    return result.replace("\n", "\r\n") if crlf else result
+    return ends.applied(result)
 
 
 def _unreadable_for_format(problem: FileProblem) -> ValueError:
@@ -443,17 +450,11 @@ def format_files(
                 read_as[catalog.root / rel] = sha
                 yield catalog.root / rel, formatted
 
-    def unchanged(path: Path) -> bool:
-        """Whether the file still holds what was formatted: the renames come after every file is formatted
-        (seconds for a large catalog), and an edit saved meanwhile was overwritten without a word."""
-        try:
-            return content_hash(path.read_bytes()) == read_as[path]
-        except OSError:
-            return False
-
     # Rewritten files are made durable together (an fsync each cost 4 s per 10 000 files); one that cannot be
-    # written is reported with the reason and left as it was.
-    for path, error in write_atomic_each(rewritten(), unchanged=unchanged):
+    # written is reported with the reason and left as it was, and so is one that no longer holds what was
+    # formatted (the renames come after every file is formatted: seconds for a large catalog, in which an edit
+    # saved meanwhile was overwritten without a word).
+    for path, error in write_atomic_each(rewritten(), unchanged=lambda path: holds_content(path, read_as[path])):
         rel = path.relative_to(catalog.root).as_posix()
         reason = error.strerror or str(error)
         said = error.text if isinstance(error, ChangedMeanwhile) else Text(f"无法写入：{reason}", f"cannot be written: {reason}")

@@ -140,6 +140,17 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def holds_content(path: Path, sha: str | None) -> bool:
+    """Whether ``path`` holds the content whose hash is ``sha`` (None: whether there is no file): asked just
+    before a file read earlier is replaced, so that an edit saved in between is never overwritten."""
+    if sha is None:
+        return not path.exists()
+    try:
+        return content_hash(path.read_bytes()) == sha
+    except OSError:
+        return False
+
+
 def dump_json(value: Any) -> bytes:
     """Compact UTF-8 JSON as the cache writes it: orjson's, several times faster than the standard library's.
 

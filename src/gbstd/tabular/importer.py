@@ -33,7 +33,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from gbstd.catalog.atomic import through_link, write_atomic_many
-from gbstd.catalog.cache import content_hash
+from gbstd.catalog.cache import content_hash, holds_content
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.comment_tails import append_item, replace_items
 from gbstd.catalog.config_file import CatalogError
@@ -291,7 +291,9 @@ def import_table(
         texts = rendered(pending, catalog.root, catalog.config.catalog.jobs)
         with contextlib.closing(texts):  # a failed write stops the rendering at once
             write_atomic_many(zip(targets, texts, strict=True), on_written=(lambda: progress(1)) if progress else None,
-                              unchanged=lambda target: _as_read(target, read_as[target]))
+                              # every file read while planning, all written at the end (seconds for a large
+                              # table): an edit saved meanwhile, or a record made meanwhile, is not overwritten
+                              unchanged=lambda target: holds_content(target, read_as[target]))
     if progress and len(table.rows) > len(planned):
         progress(len(table.rows) - len(planned))
     return report
@@ -482,18 +484,6 @@ def _plan_row(
     ) for change in outcome.changes for item, comment in change.dropped)]
     outcome.action = Action.UPDATE
     return outcome, _Planned(path, doc, False, outcome, ends, read_as)
-
-
-def _as_read(path: Path, read_as: str | None) -> bool:
-    """Whether ``path`` still holds what planning read of it (``read_as`` None: it was not there). Every file is
-    read while planning and all are written at the end (seconds for a large table): an edit saved to a record
-    meanwhile was overwritten by the merge of the text read before it, and a record made meanwhile replaced."""
-    if read_as is None:
-        return not path.exists()
-    try:
-        return content_hash(path.read_bytes()) == read_as
-    except OSError:
-        return False
 
 
 def _column_of(finding: Finding) -> str:
