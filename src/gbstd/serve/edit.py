@@ -82,9 +82,9 @@ def _not_in_catalog(server: Server, catalog: Catalog, code: str, exc: CatalogErr
     left out: the library's words for a code no record has end in "run `gbstd lint`", a command the editor's
     users never run (and the page named the reasons below it anyway)."""
     reasons = _why_unread(server, catalog, code)
-    if catalog.by_code.get(catalog.key_for(code)):  # one code in two files, a file it may not read: its own words
-        return server.text(exc.text), reasons
     key = catalog.key_for(code)
+    if catalog.by_code.get(key):  # one code in two files, a file it may not read: its own words
+        return server.text(exc.text), reasons
     if not key:
         return server.text(Text("没有给出标准号", "no standard code was given")), reasons
     said = Text(f"目录中没有{what.zh} {key}", f"no {what.en} {key} in the catalog")
