@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -14,6 +17,7 @@ from gbstd.cli.app import app
 from gbstd.model.config import Config
 from gbstd.model.jsonschema import schema_documents
 from gbstd.scaffold import config_template, uncomment_template
+from tests.git_catalog import commit, new_repo, standard, write_record
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -256,3 +260,55 @@ def test_new_refuses_a_module_with_a_space_inside_as_import_does(tmp_path: Path,
                                   "--into", str(root), "--as-of", AS_OF, "--lang", lang)
             assert code == 2 and said in " ".join(err.split()), err
     assert not list((root / "records").rglob("*.yaml"))
+
+
+_WRAPPED = '"{}\\n管理规范"'  # a title over two lines (C019), as YAML writes it in one
+
+
+def _workflow_step(workflow: dict[str, Any], event: str) -> list[str]:
+    """The ``gbstd`` command of the scaffolded workflow's lint step that runs on ``event``."""
+    steps = [step for step in workflow["jobs"]["lint"]["steps"] if "github.event_name" in step.get("if", "")]
+    chosen = [step for step in steps if ("==" in step["if"]) == (event == "pull_request")]
+    assert len(chosen) == 1, steps
+    argv = shlex.split(chosen[0]["run"])
+    assert argv[0] == "gbstd"
+    return argv[1:]
+
+
+def test_init_workflow_lints_what_a_pull_request_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The scaffolded workflow linted the whole catalog on a pull request: every old finding of every file on
+    # each pull request's diff, and none of the git-aware rules (a record deleted, a code changed in place).
+    repo = new_repo(tmp_path / "repo")
+    root = Path(str(repo.working_tree_dir))
+    assert invoke("init", str(root))[0] == 0
+    workflow = YAML(typ="safe").load((root / ".github/workflows/gbstd.yml").read_text(encoding="utf-8"))
+    assert workflow["permissions"] == {"contents": "read"}  # a fork's pull request can read, nothing more
+    checkout = workflow["jobs"]["lint"]["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout") and checkout["with"]["fetch-depth"] >= 2
+    write_record(root, "gb/GB-T-1-2020.yaml", **standard("GB/T 1-2020", _WRAPPED.format("机关办公用房")))  # C019
+    write_record(root, "gb/GB-T-2-2020.yaml", **standard("GB/T 2-2020", "公务用车管理规范"))
+    commit(repo, "base")
+    (root / "records/gb/GB-T-2-2020.yaml").unlink()  # G001: deleted instead of abolished
+    write_record(root, "gb/GB-T-3-2021.yaml", **standard("GB/T 3-2021", _WRAPPED.format("公共机构节能")))  # C019
+    commit(repo, "the pull request (HEAD^1: the base branch, as in a merge commit)")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+
+    def annotated(argv: list[str]) -> dict[str, set[str]]:
+        code, out, _ = invoke(*argv, "--as-of", AS_OF)
+        assert code in (0, 1), out
+        found: dict[str, set[str]] = {}
+        for line in out.splitlines():
+            match = re.match(r"::(?:error|warning|notice) file=([^,]+),.*title=gbstd (\w+)", line)
+            if match:
+                found.setdefault(match.group(1), set()).add(match.group(2))
+        return found
+
+    pull_request = annotated(_workflow_step(workflow, "pull_request"))
+    assert pull_request.get("records/gb/GB-T-3-2021.yaml", set()) >= {"C019"}
+    assert "G001" in pull_request.get("records/gb/GB-T-2-2020.yaml", set())
+    assert "records/gb/GB-T-1-2020.yaml" not in pull_request  # untouched: its old finding is not the PR's
+    push = annotated(_workflow_step(workflow, "push"))
+    assert "C019" in push.get("records/gb/GB-T-1-2020.yaml", set())
