@@ -13,7 +13,8 @@ from gbstd.i18n import Text, TextError
 from gbstd.model.code import Nature, Tier
 from gbstd.model.notes import PERIOD_PATTERN
 from gbstd.model.plan import SUBMISSION_PATTERN
-from gbstd.model.standard import NATURE_ALIASES, TIER_ALIASES
+from gbstd.model.regions import REGION_PATTERN
+from gbstd.model.standard import NATURE_ALIASES, RULE_CODE_PATTERN, TIER_ALIASES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,6 +48,11 @@ _PATTERN_WORDS: dict[str, Text] = {
     SUBMISSION_PATTERN: Text("不是报告期：应为 2023H1（半年报）或 2023（年度报），年份 0001–9999",
                              "is not a report period: use 2023H1 (half-year report) or 2023 (annual report), years "
                              "0001–9999"),
+    # said "half-width" (半角): the usual way in is a region or a rule typed in fullwidth digits (４１, C００９)
+    REGION_PATTERN: Text("不是行政区划代码：应为 2、4 或 6 位半角数字（如 41、4103）",
+                         "is not a division code: 2, 4 or 6 ASCII digits (e.g. 41, 4103)"),
+    RULE_CODE_PATTERN: Text("不是规则代码：应为一个大写字母加 3 位半角数字（如 C009）",
+                            "is not a rule code: a capital letter and 3 ASCII digits (e.g. C009)"),
 }
 
 

@@ -40,7 +40,7 @@ from gbstd.i18n import Lang, Text
 from gbstd.jsontext import json_document
 from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
-from gbstd.model.regions import is_valid_region
+from gbstd.model.regions import REGION_PATTERN, is_valid_region
 from gbstd.model.standard import TIER_ALIASES
 from gbstd.printable import printable
 from gbstd.reporters.long_table import write_long_table
@@ -80,7 +80,7 @@ def _tiers(values: list[str], lang: Lang) -> list[Tier]:
 
 def _regions(values: list[str], lang: Lang) -> list[str]:
     for value in values:
-        if not re.fullmatch(r"\d{2}(\d{2}){0,2}", value):
+        if not re.fullmatch(REGION_PATTERN, value):  # ４１ too: records hold ASCII codes, ４１ matched none
             fail(Text(f"--region {value!r} 应为 2、4 或 6 位行政区划代码（如 41、4103）",
                       f"--region {value!r} must be a 2-, 4- or 6-digit division code (e.g. 41, 4103)"), lang)
         if not is_valid_region(value):  # like --module 30: a filter that cannot match is an error

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     import pathspec
 
 Severity = Literal["error", "warning", "info"]
-RULE_SELECTOR = r"^(ALL|[A-Z]\d{0,3})$"
+# [0-9]: \d took C００９, a selector no rule code starts with, left to each command to notice (or not)
+RULE_SELECTOR = r"^(ALL|[A-Z][0-9]{0,3})$"
 
 
 class _Section(BaseModel):

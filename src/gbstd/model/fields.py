@@ -53,7 +53,9 @@ def list_field(description: str) -> Any:
     return Field(default_factory=list, description=description)
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# [0-9], not \d: \d takes ２０２５-０６-０１, which then failed as "invalid character in year" (or, in another
+# script's digits, reached pydantic's own date reading) instead of this one message
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _date_text(value: object) -> object:

@@ -13,7 +13,8 @@ from typing import Annotated
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+# [0-9], not \d: \d takes any Unicode digit (２０２５-０６), which the schema's pattern refuses
+_MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 @dataclass(frozen=True, order=True)
@@ -66,8 +67,9 @@ def _to_month(value: object) -> Month:
 
 
 # A year of the calendar, 0001-9999 (0000 has no day), for the patterns of schemas and models (no lookahead: JSON
-# Schema advises only the plain regular expressions every validator reads).
-YEAR_PATTERN = r"([1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"
+# Schema advises only the plain regular expressions every validator reads). [0-9], not \d: pydantic's engine
+# and Python's take \d for any Unicode digit (２０２３H1), JSON Schema's (ECMA-262) for ASCII only.
+YEAR_PATTERN = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
 # The schema's pattern refuses what the model refuses: month 00 or 13, year 0000.
 _PATTERN = rf"^{YEAR_PATTERN}-(0[1-9]|1[0-2])$"
 

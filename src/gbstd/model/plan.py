@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from gbstd.i18n import Text
 from gbstd.model.fields import Date, StrList, alias_enum, list_field
 from gbstd.model.month import YEAR_PATTERN, Month, MonthField
+from gbstd.model.regions import REGION_PATTERN
 from gbstd.model.standard import StatusField, TierField
 
 
@@ -231,7 +232,7 @@ class PilotPlan(BaseModel):
     addressees: StrList = list_field("主送机关 addressees")
     answers: Counterpart | None = Field(None, description="依据文件 the notice the plan answers")
     region: str | None = Field(
-        None, pattern=r"^\d{2}(\d{2}){0,2}$", description="行政区划 region the plan covers"
+        None, pattern=REGION_PATTERN, description="行政区划 region the plan covers"
     )
     status: PlanStatusField = Field(PlanStatus.ACTIVE, description="方案状态 active (default) or archived")  # type: ignore[valid-type]
     guidance: str | None = Field(None, description="指导思想 guiding idea")

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gbstd.model.fields import Date, StrList, list_field
 from gbstd.model.making import Round, Stage, StageEvent
+from gbstd.model.regions import REGION_PATTERN
 from gbstd.model.standard import Suppression, TierField
 
 
@@ -23,7 +24,7 @@ class Project(BaseModel):
     tier: TierField = Field(description="拟定层级 intended tier: local / internal / …")  # type: ignore[valid-type]
     region: str | None = Field(
         None,
-        pattern=r"^\d{2}(\d{2}){0,2}$",
+        pattern=REGION_PATTERN,
         description="行政区划代码 region (GB/T 2260) the standard is for",
     )
     module: str | None = Field(None, description="体系编号 intended module of the standard system")

@@ -22,6 +22,11 @@ PROVINCES: dict[str, str] = {
 
 PREFECTURES_FILE = "gb2260_prefectures.tsv"
 
+# A division code as a record, project or plan writes it: 2, 4 or 6 ASCII digits. [0-9], not \d: pydantic's
+# engine takes \d for any Unicode digit (a region ４１), JSON Schema's (ECMA-262) for ASCII only, and ４１ then
+# matched no `review --region 41` and no DB41 code.
+REGION_PATTERN = r"^[0-9]{2}([0-9]{2}){0,2}$"
+
 
 def _load_prefectures() -> dict[str, str]:
     """4-digit code → name, from the shipped data file (``#`` lines are its provenance)."""
@@ -39,7 +44,8 @@ CITIES: dict[str, str] = _load_prefectures()
 
 def is_valid_region(code: str) -> bool:
     """A 2-, 4- or 6-digit division code whose first two digits are a province."""
-    return code.isdigit() and len(code) in (2, 4, 6) and code[:2] in PROVINCES and (
+    # isascii: str.isdigit takes ４１ and ٤١ too, which no code of GB/T 2260 holds
+    return code.isascii() and code.isdigit() and len(code) in (2, 4, 6) and code[:2] in PROVINCES and (
         len(code) == 2 or code[2:4] != "00"
     )
 

@@ -13,6 +13,7 @@ from gbstd.i18n import Text
 from gbstd.model.code import Nature, Tier
 from gbstd.model.fields import Date, StrList, alias_enum, list_field
 from gbstd.model.making import Making
+from gbstd.model.regions import REGION_PATTERN
 
 
 class Status(str, Enum):
@@ -122,11 +123,15 @@ class Implementation(BaseModel):
     illustrative: bool = Field(False, description="示例数据 this entry is illustrative, not public data")
 
 
+# A rule's code: a capital and three ASCII digits ([0-9]: \d took C００９, which the schema refuses and no rule has).
+RULE_CODE_PATTERN = r"^[A-Z][0-9]{3}$"
+
+
 class Suppression(BaseModel):
     """Silences one rule for this record, with the reason on record (an inline ``noqa``)."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
-    rule: str = Field(description="被忽略的规则代码 rule code to silence, e.g. C009", pattern=r"^[A-Z]\d{3}$")
+    rule: str = Field(description="被忽略的规则代码 rule code to silence, e.g. C009", pattern=RULE_CODE_PATTERN)
     reason: str = Field(min_length=1, description="忽略理由 why this finding does not apply here")
 
 
@@ -163,7 +168,7 @@ class Standard(BaseModel):
     drafters: StrList = list_field("起草单位 drafting units")
     scope: str | None = Field(None, description="适用范围 scope: 本文件规定了……适用于……")
     region: str | None = Field(
-        None, pattern=r"^\d{2}(\d{2}){0,2}$", description="行政区划代码 region (GB/T 2260); derived from DB codes"
+        None, pattern=REGION_PATTERN, description="行政区划代码 region (GB/T 2260); derived from DB codes"
     )
     ccs: str | None = Field(None, description="中国标准文献分类号 CCS class")
     ics: str | None = Field(None, description="国际标准分类号 ICS class")
