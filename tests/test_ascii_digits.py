@@ -2,7 +2,7 @@
 
 ``\\d`` in Python's ``re`` and in pydantic's ``pattern=`` takes any Unicode decimal digit (fullwidth ４１, Arabic-Indic
 ٤١); a JSON Schema's pattern (ECMA-262) takes 0-9 only. A region ４１ passed the model, then matched neither its DB41
-code nor ``review --region 41``.
+code nor ``review --region 41``; a code GB/T ٤١٥٦٨-٢٠٢٢ was canonical, its file name GB-T-_____-____.yaml.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from typer.testing import CliRunner
 
 from gbstd.cli.app import app
+from gbstd.model.code import CodeError, StandardCode
 from gbstd.model.month import Month, MonthField
 from gbstd.model.notes import BulletinNotes
 from gbstd.model.project import Project
@@ -64,6 +65,20 @@ def test_lint_refuses_fullwidth_digits_in_a_plan_a_project_and_notes(make_catalo
     assert "２０２１-12" in found[("plans/test-plan.yaml", 15)]
     assert "'41０３' is not a division code" in found[("projects/XM-1.yaml", 4)]
     assert "'２０２３H2' is not a period" in found[("notes/2023H2.yaml", 1)]
+
+
+def test_lint_refuses_a_code_in_digits_of_another_script(make_catalog: CatalogFactory) -> None:
+    # fullwidth digits are a spelling, normalised (C017); digits NFKC leaves as they are spell no code
+    root = make_catalog({
+        "records/a.yaml": record("GB/T ٤١٥٦٨-٢٠٢٢", published="2022-04-15"),
+        "records/GB-T-41568-2022.yaml": record("GB/T ４１５６８－２０２２", published="2022-04-15"),
+    })
+    findings = [f for f in _lint(root) if f["rule"] in ("C002", "C017")]
+    assert {(f["rule"], f["path"]) for f in findings} == {("C002", "records/a.yaml"),
+                                                          ("C017", "records/GB-T-41568-2022.yaml")}
+    with pytest.raises(CodeError):
+        StandardCode.parse("GB/T 41568-२०२२")
+    assert StandardCode.parse("ＤＢ４１／Ｔ　２１４４—２０２１").canonical == "DB41/T 2144-2021"
 
 
 def _subschema(document: dict[str, object], definition: str, field: str) -> dict[str, object]:

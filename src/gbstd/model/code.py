@@ -82,12 +82,14 @@ INDUSTRY_PREFIXES: frozenset[str] = frozenset(
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe58\ufe63\uff0d"
 _DASH_RE = re.compile(f"[{_DASHES}]")
 _SPACE_RE = re.compile(r"\s+")
-_NUMBER_YEAR = r"(?P<number>\d+(?:\.\d+)*)-(?P<year>\d{4}|\d{2})"
+# [0-9], not \d, in every pattern here: NFKC makes fullwidth digits (４１５６８) ASCII, but \d took the digits of
+# other scripts that NFKC leaves (٤١٥٦٨, २०२२), and a code GB/T ٤١٥٦٨-٢٠٢٢ was canonical, its file GB-T-_____-____.yaml
+_NUMBER_YEAR = r"(?P<number>[0-9]+(?:\.[0-9]+)*)-(?P<year>[0-9]{4}|[0-9]{2})"
 
 # A code as normalised, complete but for its year: DB41/T 2397, GB/T 29118, HNJGSW 302.
-_UNDATED_RE = re.compile(r"[A-Z]+\d*(?:/[A-Z])?\s?\d+(?:\.\d+)*")
+_UNDATED_RE = re.compile(r"[A-Z]+[0-9]*(?:/[A-Z])? ?[0-9]+(?:\.[0-9]+)*")
 _GB_RE = re.compile(rf"^GB(?:/?(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
-_DB_RE = re.compile(rf"^DB(?P<region>\d{{2}}|\d{{4}}|\d{{6}})(?:/?(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
+_DB_RE = re.compile(rf"^DB(?P<region>[0-9]{{2}}|[0-9]{{4}}|[0-9]{{6}})(?:/?(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
 _INDUSTRY_RE = re.compile(rf"^(?P<prefix>[A-Z]{{2,4}})(?:/(?P<suffix>[TZ]))? ?{_NUMBER_YEAR}$")
 _ORG_RE = re.compile(rf"^(?P<kind>[TQ])/(?P<org>[A-Z][A-Z0-9]*?) ?{_NUMBER_YEAR}$")
 # The prefix is the shortest that leaves a number, as for an unknown prefix: HNJGSW102-2022 is HNJGSW 102.
@@ -245,7 +247,7 @@ class StandardCode:
                     f"the code {text} has no year; expected {text}-YYYY",
                 ),
             )
-        if text.startswith("DB") and text[2:3].isdigit():
+        if text.startswith("DB") and text[2:3].isdigit():  # DB٤١ too: told what a DB code holds
             raise CodeError(
                 raw,
                 Text(
@@ -282,8 +284,8 @@ def _parse_cached(raw: str, internal_pattern: CodePattern | None) -> StandardCod
 
 _SLASH_RE = re.compile(r" ?/ ?")
 _HYPHEN_RE = re.compile(r" ?- ?")
-_GB_SLASH_RE = re.compile(r"^GB([TZ])(?=[ \d])")
-_DB_SLASH_RE = re.compile(r"^(DB\d{2}(?:\d{2}){0,2})([TZ])(?=[ \d])")
+_GB_SLASH_RE = re.compile(r"^GB([TZ])(?=[ 0-9])")
+_DB_SLASH_RE = re.compile(r"^(DB[0-9]{2}(?:[0-9]{2}){0,2})([TZ])(?=[ 0-9])")
 
 
 # A spelling that every step of normalise_spelling leaves as it is (ASCII capitals, digits, one space, no
