@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -91,6 +92,25 @@ def _toml_text(value: Any) -> str:
     return str(value)
 
 
+def _toml_reads_as(text: str, kind: str) -> bool:
+    """Whether ``text`` written without its quotes is what a strict type error of ``kind`` wanted: "3" for an
+    integer or a number, "true" for true/false."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    if kind not in ("int_type", "float_type", "bool_type") or "\n" in text or "\r" in text:
+        return False
+    try:
+        read = tomllib.loads(f"v = {text.strip()}")["v"]
+    except (tomllib.TOMLDecodeError, ValueError):
+        return False
+    if isinstance(read, bool):
+        return kind == "bool_type"
+    return isinstance(read, int) if kind == "int_type" else kind == "float_type" and isinstance(read, float | int)
+
+
 # pydantic's bounds (``Field(ge=1)``): the word in each language.
 _BOUNDS: dict[str, tuple[str, str, str]] = {
     "greater_than_equal": ("ge", "不能小于", "must be at least"),
@@ -109,6 +129,8 @@ def describe_error(err: dict[str, Any], syntax: str = "YAML") -> tuple[Text, boo
     name = str(loc[-1]) if loc else ""
     value = err.get("input")
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if syntax == "TOML" and isinstance(value, bool):
+        shown = _toml_text(value)  # `jobs = true` is said as written, not as Python's True
     if kind == "value_error" and isinstance(error := err.get("ctx", {}).get("error"), TextError):
         return Text(f"`{name}`: {error.text.zh}", f"`{name}`: {error.text.en}"), False
     if kind in _BOUNDS:
@@ -118,6 +140,12 @@ def describe_error(err: dict[str, Any], syntax: str = "YAML") -> tuple[Text, boo
         return Text(f"`{name}`: {shown} {zh} {bound}", f"`{name}`: {shown} {en} {bound}"), False
     if kind == "finite_number":
         return Text(f"`{name}`: {shown} 不是有限的数", f"`{name}`: {shown} is not a finite number"), False
+    if syntax == "TOML" and isinstance(value, str) and _toml_reads_as(value, kind):
+        # gbstd.toml is read strictly: `period_years = "3"` is text, which the quotes made of the number 3
+        wanted = {"int_type": ("整数", "an integer"), "float_type": ("数字", "a number"),
+                  "bool_type": ("true/false", "true/false")}[kind]
+        return Text(f"`{name}`: 应为{wanted[0]}，实际是文本 {shown}；去掉引号：{value.strip()}",
+                    f"`{name}`: expected {wanted[1]}, got the text {shown}; drop the quotes: {value.strip()}"), False
     if kind in ("int_parsing", "int_from_float", "float_parsing", "float_type"):
         wanted = ("整数", "an integer") if kind.startswith("int") else ("数字", "a number")
         return Text(f"`{name}`: 应为{wanted[0]}，实际是 {shown}", f"`{name}`: expected {wanted[1]}, got {shown}"), False

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from gbstd.i18n import Text, TextError
 from gbstd.model.code import CodePattern, Tier
@@ -27,7 +27,10 @@ RULE_SELECTOR = r"^(ALL|[A-Z][0-9]{0,3})$"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN passes no range: said for what it is
+    # NaN passes no range: said for what it is. Strict: a value of the wrong TOML type is refused at its line, not
+    # coerced (jobs = true ran one process, review_years = "3" passed as 3, abbreviations = "no" was true); an
+    # integer where a number is wanted (min_score = 1) is still a number
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class CatalogSection(_Section):
@@ -230,7 +233,7 @@ class ReviewPolicy(_Section):
     period_years: int = Field(
         3, ge=1, le=100, description="复审周期（年） review period in years; Henan's plan: 执行三年以上 → 3"
     )
-    tiers: dict[Tier, int] = Field(
+    tiers: dict[Annotated[Tier, Strict(False)], int] = Field(  # a tier's name is TOML text: read as the enum
         default_factory=dict,
         description="按层级覆盖复审周期 per-tier period in years, e.g. {internal = 2, national = 5}",
     )
