@@ -317,6 +317,16 @@ def test_unknown_revision_says_what_to_fetch(history: tuple[git.Repo, Path, str]
     assert not (root / ".gbstd-cache").exists()  # said before any lint ran (the revision is looked up first)
 
 
+def test_an_ancestor_counted_in_other_digits_is_an_unknown_revision(history: tuple[git.Repo, Path, str]) -> None:
+    # HEAD~٢ was read as an ancestor too far back ("has only 2 commit(s)"): git counts in ASCII digits only
+    _, root, _ = history
+    result = runner.invoke(app, ["lint", str(root), "--changed-since", "HEAD~\u0662", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "unknown revision HEAD~\u0662" in err(result) and "commit(s) in its history" not in err(result)
+    result = runner.invoke(app, ["lint", str(root), "--changed-since", "HEAD~9", "--lang", "en"])
+    assert result.exit_code == 2 and "commit(s) in its history" in err(result)
+
+
 def test_a_range_or_an_option_for_a_revision_is_told_what_to_give(history: tuple[git.Repo, Path, str]) -> None:
     # `origin/main...HEAD` (a CI configuration's pull-request diff) and `-x` were told to `git fetch` them
     _, root, _ = history

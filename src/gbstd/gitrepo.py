@@ -108,7 +108,8 @@ def resolve_revision(repo: Repo, ref: str) -> Commit:
                 "or check out with fetch-depth: 0",
             )
         )
-    if (back := re.fullmatch(r"([^-~^].*?)((?:[~^]\d*)+)", ref)) and _resolves(repo, back[1]):
+    # [0-9]: git counts ancestors in ASCII digits only (HEAD~٢ is no revision, not one too far back)
+    if (back := re.fullmatch(r"([^-~^].*?)((?:[~^][0-9]*)+)", ref)) and _resolves(repo, back[1]):
         # HEAD~1 in a one-commit repository: fetching cannot help, there is no such ancestor.
         count = int(str(repo.git.rev_list("--count", back[1])).strip())
         raise GitRepoError(

@@ -93,7 +93,8 @@ async def read_form(request: Request, files: frozenset[str] = frozenset(), lang:
     when a field is not UTF-8 text, a file comes in a field other than ``files``, or the form cannot be
     parsed at all; ``lang``: the language those responses are in."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+    # ASCII digits only: "²" is a digit to str.isdigit and no number to int
+    if declared is not None and (not (declared.isascii() and declared.isdigit()) or int(declared) > MAX_BODY):
         return PlainTextResponse(TOO_LARGE.get(lang), status_code=413)
     body = bytearray()
     async for chunk in request.stream():
