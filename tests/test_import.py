@@ -1484,3 +1484,18 @@ def test_a_record_changed_after_planning_is_not_overwritten_and_nothing_is_writt
         assert not existing.exists()
     assert new.read_text(encoding="utf-8") == made if meanwhile == "made" else not new.exists()
     assert sorted(p.name for p in catalog.rglob(".*.tmp")) == []
+
+
+def test_a_header_with_a_note_in_brackets_names_its_column(catalog: Path, tmp_path: Path) -> None:
+    """标准编号（代号） is the code column and 发布日期（年月日） the publication date, as bureaus head them; the table
+    was refused for having no 标准号 header. A note naming another language is another column (标准名称（英文） is
+    not the title), and a header naming the column outright keeps it (the noted one is then an extra column)."""
+    headers = ["标准编号（代号）", "标准名称", "标准名称(英文)", "发布日期【年月日】", "实施日期", "实施日期（计划）"]
+    table = xlsx_file(tmp_path / "t.xlsx", [["GB/T 41568-2022", "机关事务管理 术语", "Terminology", "2022-04-15",
+                                             "2022-05-01", "2022-06"]], headers, title_row="某某市机关事务标准目录")
+    code, out, err = run(str(table), "--into", str(catalog))
+    assert code == 0, out + err
+    assert "未识别的列（保存在记录的 extra 字段中）：标准名称(英文)、实施日期（计划）" in out
+    made = {r.key: r.standard for r in load_catalog(catalog).records}["GB/T 41568-2022"]
+    assert (made.title, made.published, made.effective) == ("机关事务管理 术语", dt.date(2022, 4, 15), dt.date(2022, 5, 1))
+    assert made.extra == {"标准名称(英文)": "Terminology", "实施日期（计划）": "2022-06"}

@@ -98,6 +98,22 @@ def column_for(header: str) -> Column | None:
     return COLUMN_BY_KEY[key] if key else None
 
 
+# A note in brackets after a column's name, as bureaus head their tables: 标准编号（代号）, 发布日期【年月日】 (folded:
+# fullwidth brackets are ASCII by then). A note naming another language makes another column: 标准名称（英文）.
+_NOTED = re.compile(r"(?P<name>.+?)[(\[【〔](?P<note>[^()\[\]【】〔〕]*)[)\]】〕]")
+_OTHER_LANGUAGE = re.compile(r"英|外文|english|^en$")
+
+
+def noted_column(header: str) -> Column | None:
+    """The known column a header names with a note in brackets after the name (标准编号（代号）); None for any
+    other header. Weaker than :func:`column_for`: a header naming the column outright takes it first."""
+    noted = _NOTED.fullmatch(fold_header(header))
+    if noted is None or _OTHER_LANGUAGE.search(noted["note"]):
+        return None
+    key = _LOOKUP.get(noted["name"])
+    return COLUMN_BY_KEY[key] if key else None
+
+
 # A header that names an ``extra`` key outright, whatever the key reads like: ``附加:说明`` is the key 说明,
 # never the 备注 column that 说明 is another name of. The export writes such a key so.
 _EXTRA_PREFIXES = ("附加:", "附加：", "extra:")

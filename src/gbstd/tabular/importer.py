@@ -52,7 +52,7 @@ from gbstd.i18n import Lang, Text
 from gbstd.model.code import try_parse
 from gbstd.model.standard import Standard, Status
 from gbstd.tabular.cells import CellValue, cell_text, excel_error
-from gbstd.tabular.columns import COLUMN_BY_KEY, column_for, explicit_extra
+from gbstd.tabular.columns import COLUMN_BY_KEY, column_for, explicit_extra, noted_column
 from gbstd.tabular.mapping import (
     LIST_SPLITTERS,
     TABLE_FIELDS,
@@ -165,9 +165,20 @@ def map_headers(headers: list[str]) -> HeaderMap:
     known: dict[str, int] = {}
     extras: list[tuple[str, int]] = []
     seen_extra: set[str] = set()
+    columns = {index: column_for(header) if header and explicit_extra(header) is None else None
+               for index, header in enumerate(headers)}
+    # a header with a note in brackets (标准编号（代号）) names its column when no other header names it: beside
+    # 实施日期, or beside 实施日期（实际）, 实施日期（计划） stays a column of its own, as it was
+    noted = {index: column for index, header in enumerate(headers)
+             if columns[index] is None and header and explicit_extra(header) is None
+             and (column := noted_column(header)) is not None}
+    taken = [column.key for column in columns.values() if column is not None]
+    for index, column in noted.items():
+        if column.key not in taken and [c.key for c in noted.values()].count(column.key) == 1:
+            columns[index] = column
     for index, header in enumerate(headers):
         named = explicit_extra(header)  # 附加:说明: the extra key 说明, not the 备注 column
-        column = column_for(header) if header and named is None else None
+        column = columns[index]
         if column is not None:
             if column.key in known:
                 first = headers[known[column.key]]

@@ -30,7 +30,7 @@ from typing import Any
 from gbstd.catalog.safe_read import named_file_problem
 from gbstd.i18n import Text
 from gbstd.tabular.cells import CellValue, cell_text, serial_days
-from gbstd.tabular.columns import COLUMN_BY_KEY, column_for
+from gbstd.tabular.columns import COLUMN_BY_KEY, column_for, noted_column
 from gbstd.tabular.safety import restore_cell
 
 # How far down a title block may push the header row.
@@ -163,7 +163,7 @@ def _date_1904_serials(table: Table) -> None:
     """The serials in the date columns of a workbook dated from 1904, whose date format was lost, as the dates
     they are there: read as every other workbook's (days from 1899-12-30) they were four years and a day early."""
     columns = [index for index, header in enumerate(table.headers)
-               if (column := column_for(header)) is not None and column.key in _DATE_KEYS]
+               if (column := column_for(header) or noted_column(header)) is not None and column.key in _DATE_KEYS]
     for _, cells in table.rows:
         for index in columns:
             if (days := serial_days(cells[index])) is not None:
@@ -246,7 +246,13 @@ def _refuse_absent(
 def _has_header(worksheet: Any) -> bool:
     """Whether a sheet's top rows hold a header naming the 标准号 column (read no further)."""
     rows = worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=_NARROW, values_only=True)
-    return any(column_for(cell_text(cell)) is COLUMN_BY_KEY["code"] for row in rows for cell in row)
+    return any(_names_code(cell_text(cell)) for row in rows for cell in row)
+
+
+def _names_code(header: str) -> bool:
+    """Whether a header cell names the 标准号 column, outright or with a note in brackets (标准编号（代号）)."""
+    code = COLUMN_BY_KEY["code"]
+    return column_for(header) is code or noted_column(header) is code
 
 
 def _sheet_grid(worksheet: Any, padded: frozenset[str] = frozenset()) -> list[list[CellValue]]:
@@ -570,8 +576,7 @@ def _header_index(grid: list[list[CellValue]]) -> int:
     if not grid:
         raise TableError(Text("表格是空的", "the table is empty"))
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        keys = {column.key for cell in row if (column := column_for(cell_text(cell)))}
-        if "code" in keys:
+        if any(_names_code(cell_text(cell)) for cell in row):
             return index
     raise TableError(
         Text(
