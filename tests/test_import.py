@@ -1499,3 +1499,14 @@ def test_a_header_with_a_note_in_brackets_names_its_column(catalog: Path, tmp_pa
     made = {r.key: r.standard for r in load_catalog(catalog).records}["GB/T 41568-2022"]
     assert (made.title, made.published, made.effective) == ("机关事务管理 术语", dt.date(2022, 4, 15), dt.date(2022, 5, 1))
     assert made.extra == {"标准名称(英文)": "Terminology", "实施日期（计划）": "2022-06"}
+
+
+def test_a_header_in_both_languages_names_its_column(catalog: Path, tmp_path: Path) -> None:
+    """标准号⏎Code in one header cell, as bilingual tables head their columns: the table was refused for having no
+    标准号 header. Both halves must name the same column: 联系人 Contact stays a column of its own."""
+    headers = ["标准号\nCode", "标准名称\r\nTitle", "发布日期 Publication date", "联系人 Contact"]
+    table = xlsx_file(tmp_path / "t.xlsx", [["GB/T 41568-2022", "机关事务管理 术语", "2022-04-15", "张三"]], headers)
+    code, out, err = run(str(table), "--into", str(catalog))
+    assert code == 0, out + err
+    made = {r.key: r.standard for r in load_catalog(catalog).records}["GB/T 41568-2022"]
+    assert (made.title, made.published, made.extra) == ("机关事务管理 术语", dt.date(2022, 4, 15), {"联系人 Contact": "张三"})

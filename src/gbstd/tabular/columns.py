@@ -92,9 +92,26 @@ for _column in COLUMNS:
         _LOOKUP.setdefault(fold_header(_spelling), _column.key)
 
 
+# A header written in both languages, one after the other (标准号⏎Code, 发布日期 Publication date, No. 序号): the
+# Chinese run and the Latin run, split where the script changes.
+_BILINGUAL = (
+    re.compile(r"([^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*)([A-Za-z][^\u3400-\u9fff]*)", re.S),
+    re.compile(r"([^\u3400-\u9fff]*[A-Za-z][^\u3400-\u9fff]*?)([\u3400-\u9fff][^A-Za-z]*)", re.S),
+)
+
+
 def column_for(header: str) -> Column | None:
-    """The known column a header names, in any accepted spelling; None for an unknown column."""
+    """The known column a header names, in any accepted spelling, or in both languages when each names the same
+    column; None for an unknown column."""
     key = _LOOKUP.get(fold_header(header))
+    if key is None:
+        text = unicodedata.normalize("NFKC", header)
+        for form in _BILINGUAL:
+            if (halves := form.fullmatch(text)) and (zh := _LOOKUP.get(fold_header(halves[1]))) == _LOOKUP.get(
+                fold_header(halves[2])
+            ):
+                key = zh
+                break
     return COLUMN_BY_KEY[key] if key else None
 
 
