@@ -1510,3 +1510,23 @@ def test_a_header_in_both_languages_names_its_column(catalog: Path, tmp_path: Pa
     assert code == 0, out + err
     made = {r.key: r.standard for r in load_catalog(catalog).records}["GB/T 41568-2022"]
     assert (made.title, made.published, made.extra) == ("机关事务管理 术语", dt.date(2022, 4, 15), {"联系人 Contact": "张三"})
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_header_said_again_in_english_below_it_is_not_a_row(catalog: Path, tmp_path: Path, suffix: str) -> None:
+    """A bilingual table heads its columns twice, 标准号 over Code: the English row was refused as a standard
+    ('Code' is not a code), so every import of such a table ended with exit 1. Only the row right under the
+    header is so read: further down, such a row is refused as before."""
+    rows = [["No.", "Code", "Title", "Published", "Contact"], ["1", "GB/T 41568-2022", "机关事务管理 术语", "2022-04-15", "张三"],
+            ["", "Code", "Title", "", ""]]  # fmt: skip
+    headers = ["序号", "标准号", "标准名称", "发布日期", "联系人"]
+    if suffix == ".csv":
+        (table := tmp_path / "t.csv").write_bytes(csv_bytes(rows, headers=headers))
+    else:
+        table = xlsx_file(tmp_path / "t.xlsx", rows, headers, title_row="某某市机关事务标准目录")
+    code, out, err = run(str(table), "--into", str(catalog))
+    first = 3 if suffix == ".xlsx" else 2
+    assert code == 1 and "：2 行" in out, out + err
+    assert f"第{first + 2}行 标准号: 'Code'" in err and f"第{first}行" not in err
+    made = {r.key: r.standard for r in load_catalog(catalog).records}["GB/T 41568-2022"]
+    assert (made.title, made.published, made.extra) == ("机关事务管理 术语", dt.date(2022, 4, 15), {"联系人": "张三"})

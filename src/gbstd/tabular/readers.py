@@ -536,25 +536,28 @@ def _from_grid(
     if merges:
         _fill_merged(grid, merges, header_end)
     header_rows = grid[header_index : header_end + 1]
-    body = range(header_end + 1, len(grid))
-    uncached = _uncached_formulas(grid, uncached_cells) if uncached_cells else {}
-    # Data right of the last header is kept as a column of its own (named 列N on import, N its place in the
-    # sheet), never cut off; the empty columns between are left out (one stray value in column XFD made every
-    # row 16 384 cells wide: 2 000 rows took 6 s and 350 MB).
     header_width = max(_width(row) for row in header_rows)
-    beyond = sorted(
-        {column for i in body for column in range(header_width, _width(grid[i])) if cell_text(grid[i][column])}
-        | {column for i, columns in uncached.items() if i > header_end for column in columns if column >= header_width}
-    )
-    kept = [*range(header_width), *beyond]
-    place = {column: at for at, column in enumerate(kept)}
     headers = []
     for column in range(header_width):
         # In a header of several rows the lowest text names the column (发布日期 under a merged 日期).
         texts = [cell_text(_restored(row[column])) if column < len(row) else "" for row in header_rows]
         headers.append(next((t for t in reversed(texts) if t), ""))
+    start = header_end + 1
+    while start < len(grid) and start <= header_end + 2 and _repeats_header(grid[start], headers):
+        start += 1  # the header said again in the other language (Code under 标准号): not a row of data
+    body = range(start, len(grid))
+    uncached = _uncached_formulas(grid, uncached_cells) if uncached_cells else {}
+    # Data right of the last header is kept as a column of its own (named 列N on import, N its place in the
+    # sheet), never cut off; the empty columns between are left out (one stray value in column XFD made every
+    # row 16 384 cells wide: 2 000 rows took 6 s and 350 MB).
+    beyond = sorted(
+        {column for i in body for column in range(header_width, _width(grid[i])) if cell_text(grid[i][column])}
+        | {column for i, columns in uncached.items() if i >= start for column in columns if column >= header_width}
+    )
+    kept = [*range(header_width), *beyond]
+    place = {column: at for at, column in enumerate(kept)}
     headers += [f"列{column + 1}" for column in beyond]
-    table = Table(headers=headers, rows=[], source=source, header_row=header_end + 1)
+    table = Table(headers=headers, rows=[], source=source, header_row=start)
     seen = 0
     for index in body:
         row = grid[index]
@@ -570,6 +573,24 @@ def _from_grid(
                 table.uncached[index + 1] = [place[column] for column in uncached[index] if column in place]
     table.seen = seen
     return table
+
+
+def _repeats_header(row: list[CellValue], headers: list[str]) -> bool:
+    """Whether a row says the header again, as a bilingual table heads its columns twice (Code under 标准号): its
+    标准号 cell names that column, and each other text names the column its header names, or stands under a
+    header of a column of its own (Contact under 联系人)."""
+    said_code = False
+    for column, value in enumerate(row):
+        if not (text := cell_text(_restored(value))):
+            continue
+        above = headers[column] if column < len(headers) else ""
+        known = column_for(above) or noted_column(above)
+        if known is None and above:
+            continue
+        if known is None or (column_for(text) or noted_column(text)) is not known:
+            return False
+        said_code = said_code or known.key == "code"
+    return said_code
 
 
 def _header_index(grid: list[list[CellValue]]) -> int:
