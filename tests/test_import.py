@@ -1530,3 +1530,15 @@ def test_the_header_said_again_in_english_below_it_is_not_a_row(catalog: Path, t
     assert f"第{first + 2}行 标准号: 'Code'" in err and f"第{first}行" not in err
     made = {r.key: r.standard for r in load_catalog(catalog).records}["GB/T 41568-2022"]
     assert (made.title, made.published, made.extra) == ("机关事务管理 术语", dt.date(2022, 4, 15), {"联系人": "张三"})
+
+
+def test_a_title_line_without_separators_does_not_decide_the_delimiter(catalog: Path, tmp_path: Path) -> None:
+    """The delimiter was the one the first line uses most: a title line with none (某某市机关事务标准目录 typed
+    alone above a tab-separated table) made it the comma, and the table had no 标准号 header."""
+    table = tmp_path / "t.txt"
+    table.write_text("某某市机关事务标准目录\n标准号\t标准名称\t发布日期\nGB/T 41568-2022\t机关事务管理 术语\t2022-04-15\n",
+                     encoding="utf-8")
+    code, out, err = run(str(table), "--into", str(catalog))
+    assert code == 0 and "（UTF-8, tab）：1 行" in out, out + err
+    made = {r.key: r.standard for r in load_catalog(catalog).records}["GB/T 41568-2022"]
+    assert (made.title, made.published) == ("机关事务管理 术语", dt.date(2022, 4, 15))

@@ -3,7 +3,8 @@
 CSV encodings are tried in a fixed, documented order: a byte-order mark decides first (UTF-8 BOM, as Excel's
 "CSV UTF-8" writes; UTF-16, as Excel's "Unicode text" writes), then strict UTF-8, then GB18030 — a
 superset of GBK and GB2312, which is what Chinese Excel writes for plain "CSV". The delimiter is the one
-of comma, tab and semicolon that the header line uses most.
+of comma, tab and semicolon that the first line holding any of them uses most (a title typed alone above
+the header holds none).
 
 Row numbers are those a user sees in Excel (the header row included), so ``第12行`` points at the right line.
 A title row above the header (``XX局机关事务标准体系明细表``) is skipped: the header is the first of the top
@@ -436,7 +437,9 @@ def read_csv(path: Path) -> Table:
             Text(f"无法读取 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}")
         ) from None
     text, encoding = decode_csv(data)
-    first_line = text.split("\n", 1)[0]
+    # the first line holding a separator decides: a title typed alone above the header holds none
+    lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    first_line = next((line for line in lines if any(c in line for c in ",\t;")), "")
     delimiter = max(",\t;", key=first_line.count)
     _refuse_unclosed_quote(text, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
