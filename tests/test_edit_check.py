@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gbstd.catalog.catalog import Catalog, Record
+from gbstd.catalog.roundtrip import LineEnds
 from gbstd.engine import collect_findings, finish, selected_rules
 from gbstd.findings import Finding, Severity
 from gbstd.rules import Rule, RuleContext
@@ -32,8 +33,7 @@ Errors = dict[str, list[str]] | None  # what the check refused, by field (None: 
 
 def loaded(record: Record) -> records.Loaded:
     raw = record.path.read_bytes()
-    text = raw.decode("utf-8").replace("\r\n", "\n")
-    return records.Loaded(record, raw, text if text.endswith("\n") else text + "\n", False, False, True)
+    return records.Loaded(record, raw, *LineEnds.kept(raw.decode("utf-8")))
 
 
 def whole_catalog_errors(catalog: Catalog, paths: set[str], rules: list[Rule]) -> dict[tuple[str, str, str], Finding]:

@@ -250,6 +250,24 @@ def test_add_preserves_crlf_bom_and_missing_final_newline(tmp_path: Path) -> Non
     _single_insertion(original.replace("\r\n", "\n") + "\n", after.replace("\r\n", "\n") + "\n")
 
 
+@pytest.mark.parametrize("ends", ["mixed", "cr"])
+def test_add_keeps_each_line_s_own_end(tmp_path: Path, ends: str) -> None:
+    # A file mixing CRLF and LF came back all CRLF (every LF line changed in a diff), and one ending its lines in
+    # CR (read as line breaks by lint and YAML alike) was refused as laid out unlike the catalog
+    lines = HOUSE_STYLE.split("\n")
+    if ends == "mixed":
+        original = "".join(line + ("\r\n" if n in (2, 3, 4) else "\n") for n, line in enumerate(lines[:-1]))
+    else:
+        original = HOUSE_STYLE.replace("\n", "\r")
+    root, path = _house(tmp_path, original)
+    assert run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+               "--conclusion", "修订", "--by", "甲", "--as-of", AS_OF)[0] == 0
+    added = _single_insertion(original, path.read_bytes().decode("utf-8"))  # every other line as it was, its end too
+    assert added[0].startswith("reviews:")
+    usual = "\n" if ends == "mixed" else "\r"  # a new line ends as most of the file's lines do
+    assert all(line.endswith(usual) and not line.endswith("\r\n") for line in added), added
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -281,6 +281,23 @@ def test_a_save_keeps_each_line_s_own_ending_in_a_file_that_mixes_them(root: Pat
     assert after.count(b"\r\n") == 3
 
 
+@pytest.mark.parametrize("ends", ["\r\n", "\r"])
+def test_a_save_keeps_a_windows_file_s_line_ends_bom_and_missing_final_newline(
+    root: Path, client: TestClient, ends: str
+) -> None:
+    # the editor read the file as `review add` does, through its own copy of the rule: a file ending its lines
+    # in CR (line breaks to lint and YAML alike) could not be saved without laying it out anew
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_bytes(("\ufeff" + text.replace("\n", ends)).encode())
+    form = form_of(page(client))
+    form["title"] = "机关公务用车服务规范（修订）"
+    assert client.post("/standard/save", data=form, follow_redirects=False).status_code == 303
+    title = next(line for line in text.split("\n") if line.startswith("title:"))
+    expected = text.replace(title, "title: 机关公务用车服务规范（修订）").replace("\n", ends)
+    assert path.read_bytes() == ("\ufeff" + expected).encode()  # one line changed, BOM and all else as it was
+
+
 def test_an_error_another_file_already_had_does_not_refuse_a_save(root: Path, client: TestClient) -> None:
     # GB/T 29118-2012 already fails C012; its words quote the successor's date, so correcting that date by a day
     # read as a new error in a file the form cannot edit

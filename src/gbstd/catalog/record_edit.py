@@ -23,10 +23,17 @@ from gbstd.catalog.comment_tails import insert_item
 from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.invisible import refused_invisible
 from gbstd.catalog.newrecord import insert_in_order
-from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment, unreadable
+from gbstd.catalog.roundtrip import (
+    LOST_WHERE,
+    LineEnds,
+    dump_roundtrip,
+    load_roundtrip,
+    lost_comment,
+    unreadable,
+)
 from gbstd.catalog.safe_read import CatalogDocument, require_catalog_file
 from gbstd.catalog.validation import describe_error, validate
-from gbstd.catalog.yamlio import BOM, parse_yaml
+from gbstd.catalog.yamlio import parse_yaml
 from gbstd.i18n import Text
 from gbstd.model.standard import CONCLUSION_ALIASES, Conclusion, Review, Standard
 
@@ -181,12 +188,8 @@ def left_unchanged(rel: str, exc: OSError) -> Text:
 
 
 def _with_review(path: Path, document: CatalogDocument, review: Review, allow_reformat: bool) -> bytes:
-    bom = document.bom
-    text = document.text or ""
-    crlf = "\r\n" in text
-    text = text.replace("\r\n", "\n") if crlf else text
-    final_newline = text.endswith("\n")
-    baseline = text if final_newline else text + "\n"
+    # its line ends, final newline and BOM written back as they are (as the web editor and import --update do)
+    baseline, ends = LineEnds.kept(document.text or "", document.bom)
     try:
         data = load_roundtrip(baseline)
     except YAMLError as exc:  # lint reads it, the round trip does not (NEL as a line break): a traceback before
@@ -214,11 +217,7 @@ def _with_review(path: Path, document: CatalogDocument, review: Review, allow_re
             f"{path.name}: the comment {lost[0]} on line {lost[1]} would be lost ({LOST_WHERE.en}); move it or add the "
             "review by hand (the file is unchanged)",
         ))
-    if not final_newline:
-        new_text = new_text[:-1]
-    if crlf:
-        new_text = new_text.replace("\n", "\r\n")
-    return (BOM if bom else b"") + new_text.encode("utf-8")
+    return ends.applied(new_text).encode("utf-8")
 
 
 def _append(data: CommentedMap, entry: CommentedMap) -> None:

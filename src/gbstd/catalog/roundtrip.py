@@ -6,6 +6,8 @@ formatting). Writes go through :func:`write_atomic`.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from io import StringIO
@@ -140,25 +142,74 @@ def lost_comment(before: str, after: str) -> tuple[str, int] | None:
     return None
 
 
+# A line break as YAML reads one (and lint's reader): CRLF, LF or a lone CR.
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
 @dataclass(frozen=True)
 class LineEnds:
-    """How an existing file ends its lines and whether it starts with a BOM, to be written back the same way:
-    the dumper writes LF and no BOM, so a record saved on Windows came back with every line changed in a diff."""
+    """How an existing file ends its lines, whether its last line has one and whether it starts with a BOM, to be
+    written back the same way: the dumper writes LF, a final newline and no BOM, so a record saved on Windows
+    came back with every line changed in a diff.
 
-    crlf: bool = False
+    Two ways to read a file: :meth:`of`, ``fmt``'s canonical one (one line end throughout, a final newline), and
+    :meth:`kept`, a minimal edit's (``review add``, the web editor, ``import --update``): every line kept keeps its
+    own end, a new line gets the file's usual one, and a file without a final newline still has none."""
+
+    end: str = "\n"  # the line end written (a new line's, in a minimal edit)
     bom: bool = False
+    final_newline: bool = True
+    # a minimal edit of a file that mixes line ends: its lines (without their ends) and their ends, to find the
+    # lines the edit kept; empty when the file has one kind, which the fast path writes throughout
+    lines: tuple[str, ...] = ()
+    ends: tuple[str, ...] = ()
 
     @staticmethod
     def of(text: str, bom: bool = False) -> tuple[str, LineEnds]:
         """``text`` (read without its BOM) with LF line ends, and its own: CRLF when most of its lines have it
         (as ``fmt`` decides). Read with CR in it, the dumper kept a comment's CR and wrote LF elsewhere."""
         crlf = text.count("\r\n") * 2 > text.count("\n")
-        return text.replace("\r\n", "\n").replace("\r", "\n"), LineEnds(crlf, bom)
+        return text.replace("\r\n", "\n").replace("\r", "\n"), LineEnds("\r\n" if crlf else "\n", bom)
+
+    @staticmethod
+    def kept(text: str, bom: bool = False) -> tuple[str, LineEnds]:
+        """``text`` (read without its BOM) with LF line ends and a final newline, as the round trip reads and
+        writes it, and the file's own ends for a minimal edit. The commands decided this each their own way:
+        ``review add`` made a file mixing CRLF and LF all CRLF and refused one ending its lines in CR, ``import
+        --update`` made a mixed file all one kind and added a final newline the file did not have."""
+        parts = _LINE_BREAK.split(text)
+        lines, ends = parts[0::2], parts[1::2]
+        final_newline = not lines[-1] and bool(ends)
+        bare = "\n".join(lines) if final_newline else "\n".join(lines) + "\n"
+        kinds = Counter(ends)
+        # the usual end: the most frequent (CRLF on a tie, as a Windows editor would write), LF in a one-line file
+        end = max(kinds, key=lambda kind: (kinds[kind], kind == "\r\n")) if kinds else "\n"
+        if len(kinds) <= 1:
+            return bare, LineEnds(end, bom, final_newline)
+        return bare, LineEnds(end, bom, final_newline, tuple(lines), tuple(ends))
 
     def applied(self, text: str) -> str:
-        """``text``, dumped with LF, in this file's line ends and with its BOM (as U+FEFF: written as UTF-8)."""
-        text = text.replace("\n", "\r\n") if self.crlf else text
+        """``text``, dumped with LF and a final newline, in this file's line ends, without a final newline when
+        the file had none, and with its BOM (as U+FEFF: written as UTF-8)."""
+        if not self.final_newline:
+            text = text.removesuffix("\n")
+        if self.lines:
+            text = self._line_by_line(text)
+        elif self.end != "\n":
+            text = text.replace("\n", self.end)
         return "\ufeff" + text if self.bom else text
+
+    def _line_by_line(self, text: str) -> str:
+        """``text`` (LF) with each line the edit kept ending as it did in the file, the others in the usual end
+        (a file mixing CRLF and LF came back all one kind after any edit: a diff of the whole file)."""
+        new = text.split("\n")
+        ends = [self.end] * (len(new) - 1)
+        for tag, start, stop, new_start, _ in difflib.SequenceMatcher(a=self.lines, b=new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                for offset in range(stop - start):
+                    if start + offset < len(self.ends) and new_start + offset < len(ends):
+                        ends[new_start + offset] = self.ends[start + offset]
+        return "".join(line + end for line, end in zip(new, [*ends, ""], strict=True))
 
 
 def write_roundtrip(path: Path, data: Any) -> None:

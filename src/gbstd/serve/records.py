@@ -37,7 +37,7 @@ from gbstd.catalog.loader import record_from_data
 from gbstd.catalog.newrecord import insert_in_order, yaml_value
 from gbstd.catalog.record_edit import EditError, NeedsReformat, find_record, left_unchanged, refuse_too_large
 from gbstd.catalog.references import resolve_reference
-from gbstd.catalog.roundtrip import LOST_WHERE, dump_roundtrip, load_roundtrip, lost_comment
+from gbstd.catalog.roundtrip import LOST_WHERE, LineEnds, dump_roundtrip, load_roundtrip, lost_comment
 from gbstd.catalog.safe_read import require_catalog_file
 from gbstd.catalog.yamlio import BOM, parse_yaml
 from gbstd.engine import findings_in, selected_rules
@@ -81,9 +81,7 @@ class Loaded:
     record: Record
     raw: bytes
     text: str  # without BOM, LF line ends, ending in a newline
-    bom: bool
-    crlf: bool
-    final_newline: bool
+    ends: LineEnds  # the file's own line ends, final newline and BOM, written back as they are
 
     @property
     def digest(self) -> str:
@@ -104,36 +102,11 @@ def load(catalog: Catalog, code: str) -> Loaded:
     document = require_catalog_file(catalog.root, record.path, catalog.config.catalog.max_file_size)
     text = document.text or ""
     raw = (BOM if document.bom else b"") + text.encode("utf-8")
-    crlf = "\r\n" in text
-    text = text.replace("\r\n", "\n") if crlf else text
-    final_newline = text.endswith("\n")
-    return Loaded(record, raw, text if final_newline else text + "\n", document.bom, crlf, final_newline)
+    return Loaded(record, raw, *LineEnds.kept(text, document.bom))  # as `review add` and import --update read it
 
 
 def _encoded(loaded: Loaded, text: str) -> bytes:
-    if not loaded.final_newline:
-        text = text[:-1]
-    if loaded.crlf:
-        original = loaded.raw.removeprefix(BOM if loaded.bom else b"").decode("utf-8", "surrogateescape")
-        text = _with_line_ends(original, text)
-    return (BOM if loaded.bom else b"") + text.encode("utf-8", "surrogateescape")
-
-
-def _with_line_ends(original: str, text: str) -> str:
-    """``text`` (LF line ends) with the line ends of the file it was made from: a line kept as it was keeps its
-    own (a file mixing CRLF and LF came back all CRLF after any save), a new one gets the file's usual one."""
-    old = original.split("\n")
-    old_ends = ["\r\n" if line.endswith("\r") else "\n" for line in old[:-1]]
-    usual = "\r\n" if old_ends.count("\r\n") >= old_ends.count("\n") else "\n"
-    bare = [line.removesuffix("\r") for line in old]
-    new = text.split("\n")
-    ends = [usual] * (len(new) - 1)
-    for tag, start, end, new_start, _ in difflib.SequenceMatcher(a=bare, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            for offset in range(end - start):
-                if start + offset < len(old_ends) and new_start + offset < len(ends):
-                    ends[new_start + offset] = old_ends[start + offset]
-    return "".join(line + end for line, end in zip(new, [*ends, ""], strict=True))
+    return loaded.ends.applied(text).encode("utf-8", "surrogateescape")
 
 
 REFORMAT_ASKED = Text(
