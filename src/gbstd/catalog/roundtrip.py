@@ -177,6 +177,12 @@ class LineEnds:
         writes it, and the file's own ends for a minimal edit. The commands decided this each their own way:
         ``review add`` made a file mixing CRLF and LF all CRLF and refused one ending its lines in CR, ``import
         --update`` made a mixed file all one kind and added a final newline the file did not have."""
+        crlf, cr = text.count("\r\n"), text.count("\r")
+        if crlf == cr and (crlf == 0 or crlf == text.count("\n")):  # one kind, LF or CRLF (most files): no split
+            end = "\r\n" if crlf else "\n"
+            bare = text.replace("\r\n", "\n") if crlf else text
+            final_newline = bare.endswith("\n")
+            return (bare if final_newline else bare + "\n"), LineEnds(end, bom, final_newline)
         parts = _LINE_BREAK.split(text)
         lines, ends = parts[0::2], parts[1::2]
         final_newline = not lines[-1] and bool(ends)
