@@ -1429,6 +1429,25 @@ def test_update_keeps_the_files_crlf_and_bom(catalog: Path, tmp_path: Path) -> N
     assert existing.read_bytes() == before
 
 
+@pytest.mark.parametrize("shape", ["no final newline", "mixed"])
+def test_update_is_a_minimal_edit_of_the_files_line_ends(catalog: Path, tmp_path: Path, shape: str) -> None:
+    # import --update added a final newline the file did not have (a line changed in every diff, as `review add`
+    # and the web editor never did) and wrote a file mixing CRLF and LF all in its most frequent end
+    existing = catalog / "records/local/DB41-T-2144-2021.yaml"
+    existing.parent.mkdir(parents=True)
+    text = CRLF_BOM_FILE.removeprefix("\ufeff")
+    if shape == "no final newline":
+        text = "\ufeff" + text.removesuffix("\r\n")
+    else:  # the comment lines and the status in CRLF, the rest LF (the title, which changes, too)
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n", 2).replace("待核\n", "待核\r\n")
+    existing.write_bytes(text.encode())
+    source = tmp_path / "t.csv"
+    source.write_bytes(csv_bytes([["DB41/T 2144-2021", "机关食堂服务规范"]], headers=["标准号", "标准名称"]))
+    code, out, _ = run(str(source), "--into", str(catalog), "--update", "--force")
+    assert code == 0 and "更新 1" in out, out
+    assert existing.read_bytes() == text.replace("title: 旧名称", "title: 机关食堂服务规范").encode()
+
+
 def test_replaced_by_completed_in_a_crlf_file_keeps_its_line_ends_and_bom(catalog: Path, tmp_path: Path) -> None:
     # the file a row replaces, outside the table, is read and written back by another path than a row's own
     existing = catalog / "records/national/GB-T-29118-2012.yaml"

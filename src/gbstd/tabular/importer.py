@@ -509,7 +509,7 @@ def _load_existing(
     try:
         # Read as lint reads it (size, file type, link target, depth, aliases) before the round-trip parser.
         document = require_catalog_file(catalog.root, path, catalog.config.catalog.max_file_size)
-        text, ends = LineEnds.of(document.text or "", document.bom)  # written back with the file's own
+        text, ends = LineEnds.kept(document.text or "", document.bom)  # a minimal edit: written back as it was
         doc = load_roundtrip(text)
         # what is written back, the row's values aside, checked where there is a comment to lose (a national
         # table that updates every record would pay a second dump for each)
