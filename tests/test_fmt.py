@@ -220,6 +220,20 @@ def test_one_line_end_throughout_the_files_own(tmp_path: Path) -> None:
     assert runner.invoke(app, ["fmt", "--check", str(record)]).exit_code == 0
 
 
+def test_a_windows_file_stays_crlf_and_gets_the_canonical_bom_and_final_newline(tmp_path: Path) -> None:
+    # fmt canonicalises where review add, the web editor and import --update edit minimally (LineEnds.kept):
+    # the CRLF of a Windows file is kept, its BOM (Y006) dropped and a final newline written, and it is then canonical
+    root = tmp_path / "cat"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".gbstd-cache"))
+    record = root / "records" / "local" / "DB41-T-2397-2023.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_bytes(("\ufeff" + text.rstrip("\n").replace("\n", "\r\n")).encode())
+    assert runner.invoke(app, ["fmt", "--check", str(record)]).exit_code == 1
+    assert runner.invoke(app, ["fmt", str(record)]).exit_code == 0
+    assert record.read_bytes() == text.replace("\n", "\r\n").encode()
+    assert runner.invoke(app, ["fmt", "--check", str(record)]).exit_code == 0
+
+
 def test_fmt_paths_outside_a_catalog(tmp_path: Path) -> None:
     stray = tmp_path / "stray.yaml"
     stray.write_text("a: 1\n", encoding="utf-8")
