@@ -356,3 +356,58 @@ def test_a_modify_delete_merge_that_keeps_the_deletion_is_the_newest_entry(tmp_p
     root, commits = _withdrawn_in_a_merge(tmp_path / "main", side="edit", main="delete")
     changes = [(e["commit"], e["change"]) for e in _entries(root)]
     assert changes[0] == (commits["main"], "deleted") and [c for _, c in changes].count("deleted") == 1
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_a_moved_and_renumbered_record_is_a_rename_under_both_codes(
+    scripted: tuple[git.Repo, Path, list[str]], staged: bool
+) -> None:
+    # `mv` to a new name with the code changed in the file: the new code showed one "added" entry (no rename,
+    # none of the commits) and the old code showed the record "deleted", with nothing saying where it went
+    repo, root, shas = scripted
+    old, new = root / "records" / "national" / "GB-T-9-2020.yaml", root / "records" / "national" / "GB-T-9-2021.yaml"
+    new.write_text(old.read_text(encoding="utf-8").replace("GB/T 9-2020", "GB/T 9-2021"), encoding="utf-8")
+    old.unlink()
+    if staged:
+        repo.git.add("-A")
+    git_dir = Path(repo.git_dir)
+    index, objects = (git_dir / "index").read_bytes(), sorted((git_dir / "objects").rglob("*"))
+    status = repo.git.status("--porcelain")
+    rename = ("records/national/GB-T-9-2020.yaml", "records/national/GB-T-9-2021.yaml")
+    code_change = [{"field": "code", "change": "changed", "old": "GB/T 9-2020", "new": "GB/T 9-2021"}]
+    for code, path in (("GB/T 9-2021", rename[1]), ("GB/T 9-2020", rename[0])):
+        result = runner.invoke(app, ["history", code, str(root), "--format", "json", "--lang", "en"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert (data["code"], data["path"]) == (code, path)
+        working, *committed = data["entries"]
+        assert (working["commit"], working["change"]) == (None, "renamed")
+        assert (working["renamed_from"], working["path"]) == rename
+        assert working["fields"] == code_change
+        assert [e["commit"] for e in committed] == list(reversed(shas))
+    text = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--lang", "en"]).stdout
+    assert "working tree (uncommitted)  [renamed]" in text and f"    {rename[0]} → {rename[1]}" in text
+    assert "    ~ code: GB/T 9-2020 → GB/T 9-2021" in text
+    # history only reads: the index, the objects and what git status says are as they were
+    assert (git_dir / "index").read_bytes() == index and sorted((git_dir / "objects").rglob("*")) == objects
+    assert repo.git.status("--porcelain") == status
+
+
+def test_a_renumbered_file_is_not_taken_for_a_record_moved_elsewhere(
+    scripted: tuple[git.Repo, Path, list[str]],
+) -> None:
+    # the old file's code is in the catalog again under another name: that is where the record went, even though
+    # git pairs the old file with the renumbered one by similarity (the other is rewritten)
+    _, root, shas = scripted
+    old = root / "records" / "national" / "GB-T-9-2020.yaml"
+    (root / "records" / "national" / "GB-T-9-2021.yaml").write_text(
+        old.read_text(encoding="utf-8").replace("GB/T 9-2020", "GB/T 9-2021"), encoding="utf-8"
+    )
+    write_record(root, "gbt9.yaml", **standard("GB/T 9-2020", "公共机构节能降碳", replaced_by="GB/T 10-2025"))
+    old.unlink()
+    catalog = load_catalog(root)
+    moved = record_history(catalog, "GB/T 9-2020")
+    assert (moved.path, moved.entries[0].renamed_from) == ("records/gbt9.yaml", "records/national/GB-T-9-2020.yaml")
+    assert [e.commit for e in moved.entries[1:]] == list(reversed(shas))
+    new = record_history(catalog, "GB/T 9-2021")
+    assert [(e.commit, e.change, e.renamed_from) for e in new.entries] == [(None, "added", None)]

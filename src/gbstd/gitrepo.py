@@ -13,6 +13,8 @@ import datetime as dt
 import os
 import re
 import shlex
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -494,21 +496,31 @@ def _deleted_files(repo: Repo, records_dir: str) -> list[tuple[str, str]]:
 
 
 def _holds_code(repo: Repo, ref: str, canonical: str, pattern: CodePattern | None, max_size: int) -> bool:
-    """Whether the file ``ref`` (``<revision>:<path>``) is a record of code ``canonical`` (in any spelling). Read
+    """Whether the file ``ref`` (``<revision>:<path>``) is a record of code ``canonical`` (in any spelling)."""
+    return _code_in(repo, ref, pattern, max_size) == canonical
+
+
+def _code_in(repo: Repo, ref: str, pattern: CodePattern | None, max_size: int) -> str | None:
+    """The canonical code the record file ``ref`` (``<revision>:<path>``) holds; None when it holds none. Read
     through git's one long-lived cat-file process, the size checked first: a tree walk per file (``commit.tree /
     path``) took minutes over thousands of deleted files."""
     try:
         sha, kind, size = repo.git.get_object_header(ref)  # the names as bytes (gitpython 3.1) or text
         if kind not in ("blob", b"blob") or size > max_size:
-            return False
+            return None
         data: bytes = repo.odb.stream(binascii.a2b_hex(sha)).read()
     except ValueError:  # no such file there, or no parent (a shallow clone's edge)
-        return False
+        return None
     text, _ = decode_text(data)
+    return _text_code(text, pattern)
+
+
+def _text_code(text: str | None, pattern: CodePattern | None) -> str | None:
+    """The canonical code a record file's text holds, if any."""
     parsed = _parse(text)
     raw = parsed.get("code") if isinstance(parsed, dict) else None
     found = try_parse(raw, pattern) if isinstance(raw, str) else None
-    return found is not None and found.canonical == canonical
+    return found.canonical if found is not None else None
 
 
 def record_history(catalog: Catalog, raw_code: str, since: str | None = None) -> RecordHistory:
@@ -522,7 +534,13 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
     entries: list[HistoryEntry] = []
     max_size = catalog.config.catalog.max_file_size
     head_path = _moved_from(catalog, repo, prefix, repo_path, code.canonical if code else None) or repo_path
-    working = _working_tree_entry(catalog, repo, prefix, repo_path, head_path)
+    # A file HEAD has that the working tree moved away under another code (renumbered): the record went there,
+    # which its uncommitted entry says, rather than that it was deleted.
+    moved_to = _moved_to(catalog, repo, prefix, repo_path) if head_path == repo_path else None
+    if moved_to is not None:
+        working = _working_tree_entry(catalog, repo, prefix, moved_to, repo_path)
+    else:
+        working = _working_tree_entry(catalog, repo, prefix, repo_path, head_path)
     if working is not None:
         entries.append(working)
     # a repository without a commit yet has no history: the working tree's file is all there is
@@ -577,13 +595,15 @@ def _safe_blob_text(commit: Commit, repo_path: str, max_size: int) -> str | None
 
 
 def _moved_from(
-    catalog: Catalog, repo: Repo, prefix: str, repo_path: str, canonical: str | None = None
+    catalog: Catalog, repo: Repo, prefix: str, repo_path: str, canonical: str | None = None,
+    renames: dict[str, str] | None = None,
 ) -> str | None:
     """Where HEAD holds the record whose file the working tree moved to ``repo_path`` (not committed yet): the
     old side of a staged rename, a file of the same name that is gone from the working tree (a record filed in
     another directory), or a file gone from the working tree whose HEAD version holds the record's code
-    ``canonical`` (a plain ``mv`` to another name, not staged). None when HEAD has ``repo_path`` itself, or
-    nothing tells of a move."""
+    ``canonical`` (a plain ``mv`` to another name, not staged), or else the gone file git pairs it with by
+    similarity (moved and renumbered; ``renames`` when already worked out). None when HEAD has ``repo_path``
+    itself, or nothing tells of a move."""
     if not repo.head.is_valid() or _in_commit(repo.head.commit, repo_path):
         return None
     records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
@@ -616,7 +636,91 @@ def _moved_from(
                 repo, f"HEAD:{path}", canonical, section.internal_regex, section.max_file_size
             ):
                 return path
+    # Moved and its code changed too (a renumbered record): no gone file holds the code it has now, but git
+    # pairs the two files by similarity, as a commit of the move would. Not when the gone file's code is in the
+    # catalog now under another path: the record moved there, and this file is another one.
+    if not gone:
+        return None
+    renames = _worktree_renames(repo, records_dir) if renames is None else renames
+    old = renames.get(repo_path)
+    if old is None or old not in gone:
+        return None
+    then = _code_in(repo, f"HEAD:{old}", section.internal_regex, section.max_file_size)
+    holder = catalog.get(then) if then is not None else None
+    if holder is not None and _to_repo(prefix, holder.rel) != repo_path:
+        return None
+    return old
+
+
+def _moved_to(catalog: Catalog, repo: Repo, prefix: str, repo_path: str) -> str | None:
+    """Where the working tree moved the file HEAD has at ``repo_path`` (gone from the working tree), when the
+    move is not committed: the file git pairs it with, provided that file's own history
+    (:func:`_moved_from`) says it came from here. None when HEAD lacks the file, it is still there, or
+    nothing took its place."""
+    top = Path(str(repo.working_tree_dir))
+    if not repo.head.is_valid() or os.path.lexists(top / repo_path) or not _in_commit(repo.head.commit, repo_path):
+        return None
+    records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
+    renames = _worktree_renames(repo, records_dir)
+    section = catalog.config.catalog
+    for new, old in renames.items():
+        if old != repo_path or not os.path.lexists(top / new):
+            continue
+        # the code the file holds now, read as its own history reads it
+        document = read_catalog_file(catalog.root, top / new, section.max_file_size, parse=False)
+        canonical = _text_code(document.text if document.usable else None, section.internal_regex)
+        if _moved_from(catalog, repo, prefix, new, canonical, renames) == repo_path:
+            return new
     return None
+
+
+def _worktree_renames(repo: Repo, records_dir: str) -> dict[str, str]:
+    """{new path: old path} of the files under ``records_dir`` that git pairs as renamed from HEAD to the
+    working tree, untracked files included (as ``git add -N`` would have them).
+
+    Done in a copy of the index and with a scratch object directory (the real one as its alternate), so that
+    the user's index and repository are left as they were: ``history`` only reads."""
+    with tempfile.TemporaryDirectory(prefix="gbstd-history-") as scratch:
+        index = Path(scratch) / "index"
+        if Path(repo.index.path).is_file():
+            shutil.copyfile(repo.index.path, index)  # its stat data spares git re-reading unchanged files
+        objects = Path(scratch) / "objects"
+        objects.mkdir()
+        real = os.environ.get("GIT_OBJECT_DIRECTORY") or os.path.join(repo.common_dir, "objects")
+        alternates = [real, *filter(None, os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES", "").split(os.pathsep))]
+        env = {
+            "GIT_INDEX_FILE": str(index),
+            "GIT_OBJECT_DIRECTORY": str(objects),
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES": os.pathsep.join(alternates),
+            "GIT_LITERAL_PATHSPECS": "1",  # a file named with * or [ is that file, not a pattern
+        }
+        untracked = repo.git.execute(
+            ["git", "ls-files", "--others", "--exclude-standard", "-z", "--", records_dir],
+            env=env, stdout_as_string=False,
+        )
+        names = [name for name in bytes(untracked).split(b"\0") if name and is_yaml_name(os.fsdecode(name))]
+        if names:
+            listing = Path(scratch) / "untracked"
+            listing.write_bytes(b"\0".join(names))
+            repo.git.execute(
+                ["git", "add", "--intent-to-add", f"--pathspec-from-file={listing}", "--pathspec-file-nul"],
+                env=env,
+            )
+        output = repo.git.execute(
+            ["git", "diff", "-M", "--name-status", "-z", "HEAD", "--", records_dir],
+            env=env, stdout_as_string=False,
+        )
+    columns = [os.fsdecode(column) for column in bytes(output).split(b"\0")]
+    renames: dict[str, str] = {}
+    at = 0
+    while at < len(columns) and columns[at]:
+        if columns[at].startswith(("R", "C")) and at + 2 < len(columns):
+            if columns[at].startswith("R"):
+                renames[columns[at + 2]] = columns[at + 1]
+            at += 3
+        else:
+            at += 2
+    return renames
 
 
 def _in_commit(commit: Commit, repo_path: str) -> bool:
