@@ -405,3 +405,45 @@ def test_a_site_below_a_file_names_the_file_as_given(make_catalog: CatalogFactor
     assert result.exit_code == 2, result.output
     assert result.output.strip() == "gbstd: cannot write out/site: out is a file, not a directory"
     assert Path("out").read_text(encoding="utf-8") == "a file\n"
+
+
+def _tree(top: Path) -> dict[str, bytes]:
+    return {p.relative_to(top).as_posix(): p.read_bytes() for p in sorted(top.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("fail_at", [0, 1, 4, 8, 11, 13])
+def test_an_in_place_update_stopped_midway_is_repaired_by_the_next_run(
+    make_catalog: CatalogFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
+) -> None:
+    # A directory updated in place (a mount point, `-o .`) that a failure stopped midway held old and new files
+    # under one manifest, the old one or the new one depending on when its marker had been moved: the next run
+    # took the files the other manifest did not list for files someone edited by hand, and kept them all (a
+    # page as NAME~kept.html beside the new one, an old page of a record gone as a file of the user's).
+    import errno
+
+    import gbstd.catalog.atomic as atomic
+
+    root, out = make_catalog(FIXTURE), tmp_path / "site"
+    build(root, out)
+    (root / "records" / "GB-T-90001-2023.yaml").unlink()  # a page to remove, and every other page changes (the date)
+    real_ismount = atomic.os.path.ismount
+    monkeypatch.setattr(atomic.os.path, "ismount", lambda path: Path(path) == out or real_ismount(path))
+    moves, real_move = iter(range(1000)), atomic._move
+
+    def move(source: Path, place: Path) -> None:
+        if next(moves) == fail_at:
+            raise OSError(errno.ENOSPC, "No space left on device", str(place))
+        real_move(source, place)
+
+    monkeypatch.setattr(atomic, "_move", move)
+    args = ["report", "site", str(root), "-o", str(out), "--as-of", "2026-06-01", "--lang", "en"]
+    stopped = runner.invoke(app, args)
+    assert stopped.exit_code == 2 and "Traceback" not in stopped.output, stopped.output
+    monkeypatch.setattr(atomic, "_move", real_move)
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "kept" not in again.output
+    fresh = tmp_path / "fresh"
+    assert runner.invoke(app, [*args[:4], str(fresh), *args[5:]]).exit_code == 0
+    assert _tree(out) == _tree(fresh)
+

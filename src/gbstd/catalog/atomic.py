@@ -380,7 +380,9 @@ _UNMOVABLE = frozenset({errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES})
 
 
 @contextmanager
-def replace_directory(target: Path) -> Iterator[Path]:
+def replace_directory(
+    target: Path, *, marker: str | None = None, before_in_place: Callable[[Path], None] | None = None
+) -> Iterator[Path]:
     """Build a directory's new contents in a temporary directory beside ``target``, then swap it in whole.
 
     Yields the temporary directory to write into. When the block succeeds, the old ``target`` (if any) is
@@ -392,7 +394,11 @@ def replace_directory(target: Path) -> Iterator[Path]:
     A directory that cannot or must not be renamed is updated in place instead (:func:`_install`), once the
     block succeeded: the current directory (``-o .``: a renamed one would leave the shell in a removed
     directory, and ``.`` cannot be renamed at all), a mount point, one whose parent is read-only, or one the
-    rename fails on with :data:`_UNMOVABLE`. Its staging directory is then made inside it.
+    rename fails on with :data:`_UNMOVABLE`. Its staging directory is then made inside it. Such an update
+    stopped midway (a full disk, Ctrl-C) leaves old and new files side by side: ``marker``, the name of a file
+    at the top of the new contents that says what they hold, is then moved in last, so that until everything
+    else is in place the directory keeps the marker it had; ``before_in_place(target)`` is called before the
+    first file moves, to make that marker fit the mix (the next run then finds what to replace).
     """
     target = Path(os.path.abspath(target))  # "." and ".." have no name to stage beside, nor a parent
     if target.is_symlink():
@@ -401,7 +407,9 @@ def replace_directory(target: Path) -> Iterator[Path]:
         stage = Path(tempfile.mkdtemp(prefix=IN_PLACE_STAGE, suffix=".tmp", dir=target))
         try:
             yield stage
-            _install(stage, target)
+            if before_in_place is not None:
+                before_in_place(target)
+            _install(stage, target, marker)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         return
@@ -417,7 +425,9 @@ def replace_directory(target: Path) -> Iterator[Path]:
             except OSError as exc:
                 if exc.errno not in _UNMOVABLE or not target.is_dir():
                     raise
-                _install(stage, target)
+                if before_in_place is not None:
+                    before_in_place(target)
+                _install(stage, target, marker)
                 old = None
             if old is not None:
                 try:
@@ -440,14 +450,22 @@ def _movable(target: Path) -> bool:
     return not cwd.is_relative_to(os.path.realpath(target))
 
 
-def _install(stage: Path, target: Path) -> None:
+def _install(stage: Path, target: Path, last: str | None = None) -> None:
     """Make the directory ``target`` hold what ``stage`` holds, in place: each file renamed into its place (a
     reader sees the old file or the new one, never half of one), then every entry the stage does not hold
-    removed. ``stage`` may be inside ``target`` (it is not part of the new contents) or beside it."""
+    removed, then the stage's top-level file ``last`` (a marker) moved in. ``stage`` may be inside ``target``
+    (it is not part of the new contents) or beside it."""
     wanted: set[Path] = set()
+    if last is not None and os.path.lexists(stage / last):
+        wanted.add(target / last)  # the old marker stays until the new one takes its place
+    else:
+        last = None
     for dirpath, dirnames, filenames in os.walk(stage):
         here = Path(dirpath)
         into = target / here.relative_to(stage)
+        if here == stage and last is not None:
+            filenames = [name for name in filenames if name != last]
+            dirnames[:] = [name for name in dirnames if name != last]
         for name in [name for name in dirnames if (here / name).is_symlink()]:  # a link is moved as a link
             dirnames.remove(name)
             filenames.append(name)
@@ -475,6 +493,10 @@ def _install(stage: Path, target: Path) -> None:
             shutil.rmtree(path)
         else:
             path.unlink()
+    if last is not None:
+        if (target / last).is_dir() and not (target / last).is_symlink():
+            shutil.rmtree(target / last)
+        _move(stage / last, target / last)
     for leftover in target.glob(f"{IN_PLACE_STAGE}*.tmp"):
         if leftover != stage and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)

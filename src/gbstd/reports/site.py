@@ -9,7 +9,8 @@ Templates see the pages as plain view data (:mod:`gbstd.reports.view`), never th
 written into a temporary directory beside the target and swapped in whole when complete
 (:func:`gbstd.catalog.atomic.replace_directory`), so a failure leaves the previous site as it was; a directory
 that cannot be swapped (the current directory, a mount point) is updated in place, file by file, once the new
-site is complete. Page names
+site is complete; its marker then lists the old files and the new until the last is in place, so that an update
+stopped midway is put right by the next run (nothing of the old site taken for a file of someone's). Page names
 come from the codes; two records whose names would collide (``GB/T-41568-2022`` and ``GB/T 41568-2022``, or
 any two that differ only in case) each keep a page: the one with a valid code (then the first by file) gets
 the plain name, the others a stable name with a hash of their file (``GB-T-41568-2022~3f2a9c1d.html``), and
@@ -38,7 +39,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from gbstd.catalog.atomic import IN_PLACE_STAGE, replace_directory
+from gbstd.catalog.atomic import IN_PLACE_STAGE, replace_directory, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.lineage import Lineage
 from gbstd.catalog.references import resolve_reference
@@ -461,7 +462,18 @@ def build_site(
         "member": member_choices(catalog, pages),
     }
     written: dict[str, str] = {}  # file → hash of what this run wrote: the manifest the next run goes by
-    with replace_directory(out_dir) as stage:
+    own: dict[str, str] = {}  # the earlier site's own files (unchanged since), with their hashes
+
+    def mark_both(top: Path) -> None:
+        # Updated in place, the directory holds old and new files until the last is moved: its marker lists
+        # both meanwhile, so that a run stopped midway leaves nothing the next run takes for someone's own file.
+        # Not over a directory without the marker (a site of an older layout), which is replaced whole.
+        if (top / SITE_MARKER).is_file() or not any(
+            not entry.name.startswith(IN_PLACE_STAGE) for entry in top.iterdir()
+        ):
+            write_atomic(top / SITE_MARKER, _manifest(written, own))
+
+    with replace_directory(out_dir, marker=SITE_MARKER, before_in_place=mark_both) as stage:
 
         def write(rel: str, data: str | bytes) -> None:
             path = stage / rel
@@ -487,7 +499,7 @@ def build_site(
             progress(1)
         written.update(write_pages(root, stage, {"title": title, "as_of": as_of.isoformat(),
                                                  "unavailable": unavailable}, pages, details, progress, workers))
-        kept, set_aside = _keep_foreign(out_dir, stage)
+        kept, set_aside = _keep_foreign(out_dir, stage, own)
         # Last, with every file of the run known: the marker lists them, so the next run replaces only those.
         (stage / SITE_MARKER).write_text(_manifest(written), encoding="utf-8")
     files = [out_dir / SITE_MARKER, *(out_dir / rel for rel in written)]
@@ -495,52 +507,73 @@ def build_site(
                       set_aside=set_aside)
 
 
-def _manifest(written: dict[str, str]) -> str:
+def _manifest(written: dict[str, str], earlier: dict[str, str] | None = None) -> str:
+    """The marker's text: each file of the site with the SHA-256 of its content. With ``earlier`` (the files of
+    the site being updated in place), a file in both with different content lists both hashes, either of which
+    is the site's: the directory may be left holding either."""
     note = ("gbstd report site: the files listed are the site's own (SHA-256 of what the run wrote); the next run "
             "replaces them, and keeps any other file of this directory or one edited since")
+    earlier = earlier or {}
+    files: dict[str, str | list[str]] = {}
+    for rel in set(earlier) | set(written):
+        hashes = list(dict.fromkeys(sha for sha in (earlier.get(rel), written.get(rel)) if sha is not None))
+        files[rel] = hashes[0] if len(hashes) == 1 else hashes
     # ASCII only: a page name may hold a character that is not valid UTF-8 (a code read from such a file).
-    return json.dumps({"note": note, "version": MANIFEST_VERSION, "files": dict(sorted(written.items()))},
+    return json.dumps({"note": note, "version": MANIFEST_VERSION, "files": dict(sorted(files.items()))},
                       indent=1) + "\n"
 
 
-def _earlier_manifest(top: Path) -> dict[str, str] | None:
-    """The files an earlier run wrote, with their hashes; None for a site written before the manifest (its
-    marker a line of text) or a marker that does not read as one."""
+def _earlier_manifest(top: Path) -> dict[str, frozenset[str]] | None:
+    """The files an earlier run wrote, with their hashes (two for a file an update in place was stopped
+    replacing); None for a site written before the manifest (its marker a line of text) or a marker that does
+    not read as one."""
     try:
         data = json.loads((top / SITE_MARKER).read_bytes())
     except (OSError, ValueError):
         return None
     files = data.get("files") if isinstance(data, dict) and data.get("version") == MANIFEST_VERSION else None
-    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+    if not isinstance(files, dict):
         return None
-    return files
+    manifest: dict[str, frozenset[str]] = {}
+    for rel, hashes in files.items():
+        if isinstance(hashes, str):
+            hashes = [hashes]
+        if not isinstance(hashes, list) or not all(isinstance(sha, str) for sha in hashes):
+            return None
+        manifest[rel] = frozenset(hashes)
+    return manifest
 
 
-def _made_by_gbstd(path: Path, rel: str, manifest: dict[str, str] | None) -> bool:
-    """A file the earlier run wrote and nobody changed since: listed in its manifest, with the same content.
+def _made_by_gbstd(path: Path, rel: str, manifest: dict[str, frozenset[str]] | None) -> str | None:
+    """The hash of a file the earlier run wrote and nobody changed since (listed in its manifest, with the
+    same content); None for any other.
 
     A site written before the manifest: its fixed files, and the standards' pages carrying gbstd's generator
     tag (a page someone added without it is theirs). A link or anything but a regular file is never the site's.
     """
     if path.is_symlink() or not path.is_file():
-        return False
+        return None
     if manifest is not None:
-        return manifest.get(rel) == _sha(path.read_bytes())
-    if rel in EARLIER_OWN:
-        return True
-    if not (rel.startswith("standards/") and rel.endswith(".html") and rel.count("/") == 1):
-        return False
-    with path.open("rb") as handle:
-        return GENERATOR_TAG in handle.read(4096)  # in the <head>, near the top
+        sha = _sha(path.read_bytes())
+        return sha if sha in manifest.get(rel, ()) else None
+    if rel not in EARLIER_OWN:
+        if not (rel.startswith("standards/") and rel.endswith(".html") and rel.count("/") == 1):
+            return None
+        with path.open("rb") as handle:
+            if GENERATOR_TAG not in handle.read(4096):  # in the <head>, near the top
+                return None
+    return _sha(path.read_bytes())
 
 
-def _keep_foreign(out_dir: Path, stage: Path) -> tuple[list[str], list[tuple[str, str]]]:
+def _keep_foreign(
+    out_dir: Path, stage: Path, own: dict[str, str] | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
     """Copy into the new site what the earlier one held that gbstd did not make (a page or a logo someone
     added, a page edited by hand): the directory is replaced whole, but nobody's files are lost with it.
 
     Returns the files kept as they were, and those at a name the new site writes with the name each is kept
     under instead (``X~kept.html``). Only an earlier site of this layout (its marker) is sorted so; links are
-    copied as links, never followed.
+    copied as links, never followed. ``own`` is given the earlier site's own files, with their hashes.
     """
     top = out_dir.resolve() if out_dir.is_symlink() else out_dir
     if not (top / SITE_MARKER).is_file():  # missing, empty, or a site of an older layout: replaced whole
@@ -552,7 +585,11 @@ def _keep_foreign(out_dir: Path, stage: Path) -> tuple[list[str], list[tuple[str
         rel = path.relative_to(top).as_posix()
         if rel.startswith(IN_PLACE_STAGE):  # the new site's stage, when written in place, or a stopped run's
             continue
-        if rel == SITE_MARKER or (path.is_dir() and not path.is_symlink()) or _made_by_gbstd(path, rel, manifest):
+        if rel == SITE_MARKER or (path.is_dir() and not path.is_symlink()):
+            continue
+        if (sha := _made_by_gbstd(path, rel, manifest)) is not None:
+            if own is not None:
+                own[rel] = sha
             continue
         if os.path.lexists(stage / rel):  # the new site writes this name: the file is set aside below
             clashing.append(rel)
