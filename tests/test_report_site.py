@@ -447,3 +447,36 @@ def test_an_in_place_update_stopped_midway_is_repaired_by_the_next_run(
     assert runner.invoke(app, [*args[:4], str(fresh), *args[5:]]).exit_code == 0
     assert _tree(out) == _tree(fresh)
 
+
+
+def test_a_page_edited_by_hand_survives_an_in_place_update_stopped_midway(
+    make_catalog: CatalogFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an edited page is replaced by the new one and its copy (NAME~kept.html) moved in later, in the order the
+    # stage's directory lists them: a run stopped in between lost the edit
+    import errno
+
+    import gbstd.catalog.atomic as atomic
+
+    root, out = make_catalog(FIXTURE), tmp_path / "site"
+    build(root, out)
+    (out / "standards" / "DB32-T-9003-2023.html").write_text("<p>手工修改</p>\n", encoding="utf-8")
+    real_ismount, real_walk, real_move = atomic.os.path.ismount, atomic.os.walk, atomic._move
+    monkeypatch.setattr(atomic.os.path, "ismount", lambda path: Path(path) == out or real_ismount(path))
+    # the page before its copy (a file system may list them either way); the walk still descends as told
+    monkeypatch.setattr(atomic.os, "walk", lambda top: ((d, n, sorted(f)) for d, n, f in real_walk(top)))
+
+    def move(source: Path, place: Path) -> None:
+        if place.name.endswith("~kept.html"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(place))
+        real_move(source, place)
+
+    monkeypatch.setattr(atomic, "_move", move)
+    args = ["report", "site", str(root), "-o", str(out), "--as-of", "2026-06-01"]
+    assert runner.invoke(app, args).exit_code == 2
+    edited = [p.name for p in (out / "standards").iterdir() if "手工修改" in p.read_text(encoding="utf-8")]
+    assert edited == ["DB32-T-9003-2023~kept.html"]
+    monkeypatch.setattr(atomic, "_move", real_move)
+    assert runner.invoke(app, args).exit_code == 0
+    assert "手工修改" in (out / "standards" / "DB32-T-9003-2023~kept.html").read_text(encoding="utf-8")
+    assert "手工修改" not in (out / "standards" / "DB32-T-9003-2023.html").read_text(encoding="utf-8")

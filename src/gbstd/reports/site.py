@@ -463,11 +463,14 @@ def build_site(
     }
     written: dict[str, str] = {}  # file → hash of what this run wrote: the manifest the next run goes by
     own: dict[str, str] = {}  # the earlier site's own files (unchanged since), with their hashes
+    set_aside: list[tuple[str, str]] = []
 
     def mark_both(top: Path) -> None:
         # Updated in place, the directory holds old and new files until the last is moved: its marker lists
         # both meanwhile, so that a run stopped midway leaves nothing the next run takes for someone's own file.
         # Not over a directory without the marker (a site of an older layout), which is replaced whole.
+        for rel, aside in set_aside:  # an edited page is kept under its new name before a page replaces it
+            _copy(top / rel, top / aside)
         if (top / SITE_MARKER).is_file() or not any(
             not entry.name.startswith(IN_PLACE_STAGE) for entry in top.iterdir()
         ):
@@ -499,7 +502,8 @@ def build_site(
             progress(1)
         written.update(write_pages(root, stage, {"title": title, "as_of": as_of.isoformat(),
                                                  "unavailable": unavailable}, pages, details, progress, workers))
-        kept, set_aside = _keep_foreign(out_dir, stage, own)
+        kept, aside = _keep_foreign(out_dir, stage, own)
+        set_aside.extend(aside)
         # Last, with every file of the run known: the marker lists them, so the next run replaces only those.
         (stage / SITE_MARKER).write_text(_manifest(written), encoding="utf-8")
     files = [out_dir / SITE_MARKER, *(out_dir / rel for rel in written)]
