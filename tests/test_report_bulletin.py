@@ -49,7 +49,7 @@ modules:
 #   effective  4: GB/T 90002 (07-01, edge), DB4103/T 9002, DB32/T 9003, HNJGSW 9005
 #   abolished  1: DB32/T 9004 (2023-10-01)
 #   in force at 2023-12-31  6: GB/T 90002, DB4103/T 9002, DB32/T 9003, HNJGSW 9005, JGJ/T 9007, DB41/T 9008
-#   undated (no published date): DB41/T 9008-2020
+#   undated (no published date): DB41/T 9008-2020 — effective 2020-05-01, so published by then: not this period's
 FIXTURE = {
     "system.yaml": SYSTEM,
     "records/GB-T-90001-2023.yaml": record("GB/T 90001-2023", "机关事务管理 基础术语", "现行", published="2023-07-01",
@@ -145,7 +145,7 @@ def test_hand_counted_figures_per_tier_and_module(fixture_catalog: Path) -> None
     assert figures.in_force_at_end.total == 6
     assert dict(figures.in_force_at_end.by_tier) == {"national": 1, "industry": 1, "local": 3, "internal": 1}
     assert dict(figures.in_force_at_end.by_module) == {"101": 1, "201": 1, "202": 2, "301": 1, "302": 1}
-    assert figures.undated == ["DB41/T 9008-2020"]
+    assert figures.undated == []  # DB41/T 9008-2020 was published by 2020-05-01: no note of 2023H2 names it
     assert figures.leaf_modules == ["101", "201", "202", "301", "302", "303"]
 
 
@@ -165,6 +165,57 @@ def test_annual_report_counts_the_whole_year(fixture_catalog: Path) -> None:
     assert figures.published.total == 6  # the five of H2 and GB/T 90002 (2023-06-30)
 
 
+# Undated records (no published date) for the note on the published count: the year in the code and the
+# effective date bound when each may have been published.
+UNDATED = {
+    "records/DB41-T-9010-2023.yaml": record("DB41/T 9010-2023", "公务用车标识规范", module='"202"'),  # 2023, any half
+    "records/DB41-T-9011-2023.yaml": record("DB41/T 9011-2023", "公务用车标识规范",  # effective in May: H1 only
+                                            effective="2023-05-01", module='"202"'),
+    "records/DB41-T-9012-2024.yaml": record("DB41/T 9012-2024", "公务用车标识规范", module='"202"'),
+    **{f"records/DB41-T-903{n}-2022.yaml": record(f"DB41/T 903{n}-2022", "会议服务规范", module='"303"')
+       for n in range(6)},  # six in 2022: more than the note names
+}
+
+
+def _bulletin(root: Path, period: str, fmt: str, out: Path) -> str:
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", period, "-f", fmt, "-o", str(out),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    if fmt == "docx":
+        return "\n".join(paragraph.text for paragraph in Document(str(out)).paragraphs)
+    return out.read_text(encoding="utf-8")
+
+
+def test_the_undated_note_names_only_records_the_period_may_have_published(make_catalog: CatalogFactory,
+                                                                           tmp_path: Path) -> None:
+    # Every bulletin named every undated record of the catalog (20 of them, then 等): 2020's DB41/T 9008 in a
+    # note on 2023H2, and a list as long as the catalog's gaps in every period's bulletin.
+    root = make_catalog({**FIXTURE, **UNDATED})
+    catalog = load_catalog(root)
+    as_of = dt.date(2026, 1, 1)
+    undated = {p: compute_bulletin(catalog, parse_period(p), as_of).undated for p in ("2023H1", "2023H2", "2024",
+                                                                                      "2025H1", "2020H1", "2020H2")}
+    assert undated == {"2023H1": ["DB41/T 9010-2023", "DB41/T 9011-2023"], "2023H2": ["DB41/T 9010-2023"],
+                       "2024": ["DB41/T 9012-2024"], "2025H1": [],
+                       "2020H1": ["DB41/T 9008-2020"], "2020H2": []}  # 9008 took effect 2020-05-01
+    note = "另有{}项标准缺少发布日期，按其标准号年份和实施日期可能在本期发布，未计入本期发布数（实施、废止和现行仍按其日期计入）：{}。"
+    h1 = note.format(2, "DB41/T 9010-2023、DB41/T 9011-2023")
+    h2 = note.format(1, "DB41/T 9010-2023")
+    first_five = "、".join(f"DB41/T 903{n}-2022" for n in range(5))
+    year_2022 = note.format(6, first_five + "等6项")
+    for fmt in ("md", "html", "docx"):
+        assert h1 in _bulletin(root, "2023H1", fmt, tmp_path / f"h1.{fmt}"), fmt
+        text = _bulletin(root, "2023H2", fmt, tmp_path / f"h2.{fmt}")
+        assert h2 in text and "DB41/T 9011" not in text and "DB41/T 9008" not in text, fmt
+        text = _bulletin(root, "2022", fmt, tmp_path / f"2022.{fmt}")
+        assert year_2022 in text and "DB41/T 9035" not in text, fmt  # the sixth is counted, not named
+        assert "缺少发布日期" not in _bulletin(root, "2025H1", fmt, tmp_path / f"2025.{fmt}"), fmt
+    figures = json.loads(_bulletin(root, "2022", "json", tmp_path / "2022.json"))["figures"]
+    assert figures["undated"] == [f"DB41/T 903{n}-2022" for n in range(6)]  # the JSON lists them all
+    assert json.loads(_bulletin(root, "2023H2", "json", tmp_path / "h2.json"))["figures"]["undated"] == [
+        "DB41/T 9010-2023"]
+
+
 def test_markdown_states_the_figures_and_marks_missing_notes(fixture_catalog: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "b.md"
     result = runner.invoke(app, ["report", "bulletin", str(fixture_catalog), "--period", "2023H2", "--format", "md",
@@ -179,8 +230,7 @@ def test_markdown_states_the_figures_and_marks_missing_notes(fixture_catalog: Pa
     assert "| 202 公务用车 | 2 | 1 | 0 | 2 |" in text
     assert "| 合计 | 5 | 4 | 1 | 6 |" in text
     assert "| 地方标准 | 3 | 2 | 1 | 3 |" in text
-    # only the published count leaves it out: it said "not in the figures above" while 实施 and 现行 count it
-    assert "另有1项标准缺少发布日期，未计入发布数（实施、废止和现行仍按其日期计入）" in text
+    assert "缺少发布日期" not in text  # the one undated record was published years before 2023H2
     for missing in ("主送机关", "特色做法", "工作经验", "下一步重点工作", "发文机关署名", "成文日期"):
         assert f"【待补充：{missing}" in text
     assert (tmp_path / "out" / "b-charts" / "by-tier.png").read_bytes().startswith(b"\x89PNG")

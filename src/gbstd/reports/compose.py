@@ -22,6 +22,7 @@ from gbstd.reports.sources import DuplicateFigures, PlanFigures, ProjectFigures,
 
 BlockKind = Literal["heading1", "paragraph", "placeholder", "table", "chart", "note"]
 CN_NUMBERS = "一二三四五六七八九十"
+UNDATED_SHOWN = 5  # undated codes named in the bulletin's note before 等N项
 
 
 @dataclass
@@ -206,8 +207,7 @@ def _figure_blocks(bulletin: Bulletin) -> list[Block]:
     blocks = [Block("paragraph", text, lead="标准制定方面，")]
     if bulletin.undated:
         # only the published count needs the date: their effective, abolished and in-force dates still count
-        blocks.append(Block("note", f"另有{len(bulletin.undated)}项标准缺少发布日期，未计入发布数（实施、废止和现行仍按其日期计入）："
-                                    + "、".join(bulletin.undated[:20]) + ("等。" if len(bulletin.undated) > 20 else "。")))
+        blocks.append(Block("note", _undated_note(bulletin.undated)))
     if not bulletin.complete:
         blocks.append(Block("note", f"报告期尚未结束：数字统计至{cn_date(bulletin.as_of)}。"))
     sources = [bulletin.projects, bulletin.reviews, bulletin.duplicates, bulletin.plans]
@@ -262,6 +262,14 @@ def _figure_blocks(bulletin: Bulletin) -> list[Block]:
             "framework", f"图4 标准体系框架图（截至{cn_date(bulletin.cutoff)}）", [], {}, image=diagram.png,
         )))
     return blocks
+
+
+def _undated_note(undated: list[str]) -> str:
+    """The records the published count may miss: how many, the first few by code and 等N项 (a national catalog
+    can hold thousands; the JSON output lists them all)."""
+    shown = "、".join(undated[:UNDATED_SHOWN]) + (f"等{len(undated)}项" if len(undated) > UNDATED_SHOWN else "")
+    return (f"另有{len(undated)}项标准缺少发布日期，按其标准号年份和实施日期可能在本期发布，未计入本期发布数"
+            f"（实施、废止和现行仍按其日期计入）：{shown}。")
 
 
 def _member_blocks(

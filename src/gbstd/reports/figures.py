@@ -22,7 +22,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.model.code import TIER_RANK, Tier
+from gbstd.model.plan import DateBasis
 from gbstd.model.regions import PROVINCES
+from gbstd.plans import date_bounds
 from gbstd.reports.period import Period
 from gbstd.reports.sources import (
     DetectionProgress,
@@ -95,7 +97,10 @@ class Bulletin:
     effective: Count
     abolished: Count
     in_force_at_end: Count
-    undated: list[str]  # records without a publication date: not counted as published anywhere
+    # Records without a publication date whose code year and effective date leave it possible that they were
+    # published in the period: the published count may miss them. Every undated record of the catalog would
+    # name records that cannot belong to this period, in every period's bulletin.
+    undated: list[str]
     records_total: int
     projects: ProjectFigures
     reviews: ReviewFigures
@@ -228,9 +233,9 @@ def compute_bulletin(
         by_member[record.member or OWN] += 1
         standard = record.standard
         module = standard.module if standard.module else NO_MODULE
-        if standard.published is None:
-            undated.append(record.key)
         if counted is not None:
+            if standard.published is None and _may_be_published_in(record, counted):
+                undated.append(record.key)
             if counted.contains(standard.published):
                 published.add(record, module)
             if counted.contains(standard.effective):
@@ -260,6 +265,13 @@ def compute_bulletin(
         members=member_sources(catalog),
         records_by_member=by_member if catalog.members else Counter(),
     )
+
+
+def _may_be_published_in(record: Record, counted: Period) -> bool:
+    """Whether an undated record's possible publication dates (the year in its code, no later than its
+    effective date: the bounds `gbstd plan status` counts by) reach into the days counted."""
+    low, high = date_bounds(record, DateBasis.PUBLISHED)
+    return low <= counted.end and high >= counted.start
 
 
 def _records(catalog: Catalog, progress: Callable[[int], None] | None) -> Iterable[Record]:
