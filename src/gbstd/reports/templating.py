@@ -20,7 +20,8 @@ A catalog's templates come from whoever wrote the pull request, so they are trea
   above 100 000 to a filter or method, no string or sequence longer than 16 million items from an operator,
   filter or method, no output above 256 million characters;
 * autoescaping for HTML templates (``*.html.j2``), so a record's text can never inject markup or script;
-  Markdown templates get the ``md`` filter, which neutralises inline HTML.
+  Markdown templates get the ``md`` filter (:func:`gbstd.tabular.safety.markdown_text`), which neutralises
+  inline HTML and Markdown syntax.
 
 Any failure while rendering — syntax, an unknown variable, a sandbox refusal, an exceeded bound, any Python
 error the template provoked — is a :class:`jinja2.TemplateError`, shown by :func:`template_error` in one line.
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib import resources
@@ -54,9 +54,9 @@ from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
 from gbstd.i18n import Text
 from gbstd.reports.view import view_context
+from gbstd.tabular.safety import markdown_text
 
 CATALOG_TEMPLATES = "templates"
-_MD_SPECIAL = re.compile(r"([<>&|\\`*_~\[\]])")
 
 MAX_ARGUMENT = MAX_RANGE  # a number passed to a filter or method (widths, counts, slices)
 MAX_RANGE_TOTAL = 1_000_000  # range() items per render: nested loops cannot multiply without end
@@ -152,8 +152,10 @@ def _autoescape(name: str | None) -> bool:
 
 
 def md_escape(value: object) -> str:
-    """Text safe in Markdown: inline HTML, table, emphasis and strikethrough syntax are shown, not interpreted."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+    """The ``md`` filter: any value as Markdown text, by the one escaper of all gbstd's Markdown (a second one
+    here kept control characters, let a bare CR split a table row and gave ``<`` a backslash, no escape to
+    every renderer)."""
+    return markdown_text(str(value))
 
 
 def _bounded(value: Any) -> Any:

@@ -7,13 +7,15 @@ that on import, and a value that itself starts with ``'`` followed by one of tho
 import → export round trip stays lossless.
 
 Markdown: record text is data, never markup; ``<``, ``>`` and ``&`` become entities, so ``<script>`` in a
-title shows as text, and the table/link syntax characters are backslash-escaped. Markdown goes to terminals
+title shows as text, the table/link syntax characters are backslash-escaped, and so is a heading or list
+marker a value starts with. Markdown goes to terminals
 too, so control characters (``ESC[2J`` in a title clears the screen) are dropped (:mod:`gbstd.printable`).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 from gbstd.printable import printable
@@ -42,12 +44,33 @@ def neutralise_row(values: Iterable[object]) -> list[object]:
     return [neutralise_cell(v) if isinstance(v, str) else v for v in values]
 
 
+# A block that the value's first characters would open where it starts a line (a bulletin paragraph, the text
+# after a table's caption): an ATX heading (``# ``), a bullet list item (``- ``, ``+ ``), a thematic break or
+# setext underline (``---``, ``===``), an ordered list item (``1. ``, ``2) ``), each after up to three spaces.
+# ``>`` (blockquote) and ``<`` (HTML block) are entities already; emphasis, code and table characters are
+# escaped wherever they stand.
+_BLOCK_START = re.compile(r"^([ \t]*)(#{1,6}(?=[ \t]|$)|[-+=](?=[ \t]|$|[-=])|\d{1,9}(?=[.)](?:[ \t]|$)))")
+
+
+def _block_start_escaped(match: re.Match[str]) -> str:
+    indent, marker = match.groups()
+    if marker[0].isdigit():  # 1. → 1\. : the number shown as written, no list
+        return f"{indent}{marker}\\"
+    return f"{indent}\\{marker}"
+
+
 def markdown_text(text: str) -> str:
-    """Text for a Markdown table cell or line: control characters dropped, HTML escaped, table/link/code and
-    emphasis syntax escaped (a title holding ``*注*`` or ``~~`` is shown as written, not in italics or struck
-    through), one line."""
+    """Text for a Markdown table cell or line, the one escaper of every Markdown gbstd writes (reports, the
+    bulletin's ``md`` template filter): control characters dropped, HTML escaped as entities (which every
+    renderer shows as text; ``\\<`` is not an escape to all of them), table/link/code and emphasis syntax
+    escaped (a title holding ``*注*`` or ``~~`` is shown as written, not in italics or struck through), a
+    heading, list or rule it would open at the start of a line escaped, a trailing ``#`` too (an ATX heading
+    drops a closing ``#``), one line: a line break, of any of the three kinds, as ``<br>``."""
     lines = printable(text.replace("\r\n", "\n").replace("\r", "\n"))  # a line break stays one
     escaped = html.escape(lines.replace("\\", "\\\\"), quote=False)
     for char in "|[]`*_~":
         escaped = escaped.replace(char, "\\" + char)
+    escaped = _BLOCK_START.sub(_block_start_escaped, escaped)
+    if escaped.endswith("#"):
+        escaped = escaped[:-1] + "\\#"
     return escaped.replace("\n", "<br>")
