@@ -19,13 +19,18 @@ from typing import BinaryIO
 from gbstd.i18n import Text
 
 
-def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsync: bool = True) -> None:
+def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsync: bool = True,
+                 unchanged: Callable[[Path], bool] | None = None) -> None:
     """Write to a temporary file beside ``path`` and rename it over ``path``.
 
     ``fsync=False`` skips forcing the data to disk first: for caches, where losing the file is harmless.
+    ``unchanged`` is asked of ``path`` once the new text is on disk, just before the rename: False (the file is
+    not as it was read: another program wrote it since) raises :class:`ChangedMeanwhile`, nothing written.
     """
     tmp = _write_temporary(path, data.encode(encoding) if isinstance(data, str) else data, fsync)
     try:
+        if unchanged is not None and not unchanged(path):
+            raise ChangedMeanwhile(path)
         _take_place(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -16,11 +16,12 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from gbstd.catalog.atomic import through_link, write_atomic
+from gbstd.catalog.atomic import ChangedMeanwhile, through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.comment_tails import (
     append_item,
@@ -288,26 +289,30 @@ def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[
     written those written before it are put back: the files change together or not at all. ``limit``: the
     catalog's max_file_size, which no file written may pass (lint would not read it)."""
     edits = [(loaded, text, expected), *more]
+    seen: dict[str, bytes | None] = {}  # each file as this check found it: compared again just before its rename
     for each, _, digest in edits:
         now = each.record.path.read_bytes() if each.record.path.is_file() else b""
+        seen[each.record.rel] = now if each.record.path.is_file() else None
         if digest is not None and content_digest(now) != digest:
-            raise Conflict(Text(
-                f"{each.record.rel} 在打开表单后已被修改（他人或其他程序），未保存；请重新打开后再改",
-                f"{each.record.rel} was changed on disk after the form was opened; nothing was saved — "
-                "reload it and make the change again",
-            ))
+            raise _changed(each.record.rel)
     encoded = [_encoded(each, new_text) for each, new_text, _ in edits]
     if limit is not None:
         for (each, _, _), data in zip(edits, encoded, strict=True):
             refuse_too_large(each.record.rel, len(data), limit, Text("未保存", "nothing was saved"))
     written: list[Loaded] = []
     for (each, _, _), data in zip(edits, encoded, strict=True):
+        # another program (a second server, `gbstd fmt`, an editor) may write the file between the check above
+        # and the rename: compared once more with the new text on disk, so that its change is not renamed over
+        before = seen[each.record.rel]
         try:
-            write_atomic(through_link(each.record.path, each.record.root), data)
+            write_atomic(through_link(each.record.path, each.record.root), data,
+                         unchanged=lambda target, before=before: _holds(target, before))
         except OSError as exc:  # a read-only checkout, a full disk: the page says so, the files are as they were
             for earlier in written:
                 with contextlib.suppress(OSError):
                     write_atomic(through_link(earlier.record.path, earlier.record.root), earlier.raw)
+            if isinstance(exc, ChangedMeanwhile):
+                raise _changed(each.record.rel) from None
             if len(edits) == 1:
                 raise Unwritable(left_unchanged(each.record.rel, exc)) from None
             reason = exc.strerror or str(exc)
@@ -315,6 +320,24 @@ def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[
             raise Unwritable(Text(f"无法写入 {each.record.rel}：{reason}；{'、'.join(files)} 均未改动",
                                   f"{each.record.rel} cannot be written: {reason}; {', '.join(files)} are unchanged")) from None
         written.append(each)
+
+
+def _changed(rel: str) -> Conflict:
+    return Conflict(Text(
+        f"{rel} 在打开表单后已被修改（他人或其他程序），未保存；请重新打开后再改",
+        f"{rel} was changed on disk after the form was opened; nothing was saved — "
+        "reload it and make the change again",
+    ))
+
+
+def _holds(path: Path, content: bytes | None) -> bool:
+    """Whether ``path`` holds ``content`` (None: whether there is no file)."""
+    try:
+        return path.read_bytes() == content
+    except FileNotFoundError:
+        return content is None
+    except OSError:
+        return False
 
 
 def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str,
