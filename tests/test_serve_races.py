@@ -5,14 +5,20 @@ plainly, never a traceback."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from starlette.testclient import TestClient
 
-from gbstd.catalog import atomic
+from gbstd.catalog import atomic, writelock
 from gbstd.serve.app import create_app
 from tests.serve_helpers import CODE, RECORD, csrf_of, digest_of, sample_repo
 
@@ -52,6 +58,30 @@ def pause_renaming(monkeypatch: pytest.MonkeyPatch, target: Path) -> tuple[threa
     return reached, go
 
 
+def test_two_servers_saving_one_record_at_once_lose_no_edit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # two `gbstd serve` on one catalog each held only their own in-process lock: both checked the file was as
+    # their form had it, both renamed their text over it, and the first save was lost though both said "saved"
+    first, second = editor(root), editor(root)
+    form_a, form_b = title_form(first, "甲改的标题"), title_form(second, "乙改的标题")
+    reached, go = pause_renaming(monkeypatch, root / RECORD)
+    answers: dict[str, Any] = {}
+    a = threading.Thread(target=lambda: answers.update(a=first.post("/standard/save", data=form_a,
+                                                                     follow_redirects=False)))
+    a.start()
+    assert reached.wait(10)
+    b = threading.Thread(target=lambda: answers.update(b=second.post("/standard/save", data=form_b,
+                                                                      follow_redirects=False)))
+    b.start()
+    b.join(1.0)  # the second save, while the first is between its check and its rename
+    go.set()
+    a.join(10)
+    b.join(10)
+    text = (root / RECORD).read_text(encoding="utf-8")
+    assert answers["a"].status_code == 303 and "甲改的标题" in text
+    assert answers["b"].status_code == 409 and "打开表单后已被修改" in answers["b"].text
+    assert "乙改的标题" not in text
+
+
 def test_a_file_written_between_the_check_and_the_rename_is_not_overwritten(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -86,3 +116,49 @@ with catalog_writing(Path(sys.argv[1])):
 """
 
 
+def test_a_save_waits_for_another_process_writing_and_a_dead_one_blocks_nothing(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # another gbstd process writing the catalog (a second server, `gbstd fmt`): the save is refused with a
+    # word once the wait is over, the file untouched; and once that process is gone (killed, so it never
+    # released anything), the next save goes through at once
+    monkeypatch.setattr(writelock, "WAIT", 0.5)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(root)], stdout=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        client = editor(root)
+        before = (root / RECORD).read_bytes()
+        response = client.post("/standard/save", data=title_form(client, "改过的标题"), follow_redirects=False)
+        assert response.status_code == 409
+        assert "另一个 gbstd 进程正在写入目录" in response.text and "Traceback" not in response.text
+        assert (root / RECORD).read_bytes() == before
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+    started = time.monotonic()
+    response = client.post("/standard/save", data=title_form(client, "改过的标题"), follow_redirects=False)
+    assert response.status_code == 303 and time.monotonic() - started < 5
+    assert "改过的标题" in (root / RECORD).read_text(encoding="utf-8")
+
+
+def test_serve_says_when_the_system_cannot_keep_two_processes_apart(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # where there is no flock (Windows), two servers on one catalog are kept apart by nothing: said at the start
+    import socket
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app as cli
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets: [s.close() for s in sockets])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(cli, ["serve", str(root), "--port", str(port), "--lang", "en"])
+    assert result.exit_code == 0 and "no lock between processes" not in result.output
+    monkeypatch.setattr(writelock, "fcntl", None)
+    result = CliRunner().invoke(cli, ["serve", str(root), "--port", str(port), "--lang", "en"])
+    assert result.exit_code == 0 and "no lock between processes" in result.stderr
+    with writelock.catalog_writing(root), writelock.catalog_writing(root):  # still a lock within the process
+        pass

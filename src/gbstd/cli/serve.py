@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from gbstd.catalog.config_file import CatalogError, find_root
+from gbstd.catalog.writelock import cross_process
 from gbstd.cli.common import (
     CatalogArgument,
     CatalogOption,
@@ -64,6 +65,13 @@ def serve(
             "it has no login",
         ).get(language), style="bold yellow", markup=False)
         hosts = ["*"]
+    if not cross_process():  # Windows: the catalog's write lock keeps this process's requests apart only
+        stderr.print(Text(
+            "注意：本系统不支持跨进程文件锁，同一目录上同时运行的另一个 gbstd serve 或 gbstd import 可能覆盖这里保存的修改；"
+            "每个目录请只运行一个编辑器",
+            "note: this system has no lock between processes, so another gbstd serve or gbstd import running on "
+            "the same catalog may overwrite edits saved here; run one editor per catalog",
+        ).get(language), style="yellow", markup=False)
     listening = _listen(host, port, language)  # before the address is announced: a port in use is one line
     url = _url(host, port)
     typer.echo(f"gbstd serve: {root.name} → {url}")

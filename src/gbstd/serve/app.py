@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from gbstd.catalog.atomic import written_before
 from gbstd.catalog.config_file import CatalogError
+from gbstd.catalog.writelock import Busy
 from gbstd.i18n import Lang, Text
 from gbstd.reports.templating import static_file
 from gbstd.rules.recheck import entry_checker
@@ -75,7 +76,8 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
     upload = server.uploads.get(token)
     if upload is None:
         return _no_upload(server, request, token)
-    with tempfile.TemporaryDirectory() as scratch, server.lock:
+    # an apply writes (other processes wait, :meth:`Server.writing`); a preview only reads
+    with tempfile.TemporaryDirectory() as scratch, (server.lock if dry_run else server.writing()):
         if token not in server.uploads:  # applied by the same form sent a moment before, while this one waited
             return _no_upload(server, request, token)
         path = Path(scratch) / f"upload{upload.suffix}"  # our own name: the client's file name is only shown
@@ -128,7 +130,7 @@ def _changes_page(server: Server, request: Request, error: str = "", done: str =
 
 def _commit(server: Server, request: Request, form: FormData) -> Response:
     files = [str(f) for f in form.getlist("files")]
-    with server.lock:
+    with server.writing():  # a second server committing the same files at once finds them committed
         try:
             sha = gitops.commit(server.catalog(), files, str(form.get("message", "")), str(form.get("author", "")))
         except CatalogError as exc:
@@ -197,8 +199,14 @@ def create_app(root: Path, *, lang: Lang = "zh", as_of: dt.date | None = None,
         heading = server.text(Text("目录无法读取", "the catalog cannot be read"))
         return server.page(request, "message.html.j2", status_code=500, heading=heading, message=server.text(exc.text))
 
+    async def busy(request: Request, exc: Exception) -> Response:
+        # another process kept the catalog's write lock (a second server, a long import): nothing was written
+        assert isinstance(exc, Busy)
+        return server.page(request, "message.html.j2", status_code=409,
+                           heading=server.text(Text("请稍后再试", "try again in a moment")), message=server.text(exc.text))
+
     app = Starlette(routes=routes, middleware=middleware,
-                    exception_handlers={404: not_found, CatalogError: unreadable})
+                    exception_handlers={404: not_found, CatalogError: unreadable, Busy: busy})
     app.state.server = server
     return app
 

@@ -192,7 +192,7 @@ def _as_sent(form: FormData, wanted: dict[str, Any]) -> dict[str, str]:
 
 def save(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
-    with server.lock:
+    with server.writing():
         catalog = server.catalog()
         normalise = _normaliser(catalog)
         wanted = submitted(form, normalise)
@@ -221,7 +221,7 @@ def review(server: Server, request: Request, form: FormData) -> Response:
         entry = review_from_input(typed, REVIEW_NAMES)
     except EditError as exc:
         return _refused(server, request, code, exc.text, review_values=typed)
-    with server.lock:
+    with server.writing():
         catalog = server.catalog()
         try:
             add_review(catalog, code, entry, as_of=server.today(), allow_reformat=bool(form.get("reformat")))
@@ -242,7 +242,7 @@ def abolish(server: Server, request: Request, form: FormData) -> Response:
     except EditError as exc:
         return _refused(server, request, code, exc.text, abolish_values=typed)
     successor = typed["successor"].strip() or None
-    with server.lock:
+    with server.writing():
         catalog = server.catalog()
         try:
             records.abolish(catalog, code, day, successor, str(form.get("digest", "")) or None,
@@ -287,7 +287,7 @@ def create(server: Server, request: Request, form: FormData) -> Response:
             dates[name] = typed_date(typed, label) if typed else None
         except EditError as exc:
             return new_page(server, request, server.text(exc.text), values, 422)
-    with server.lock:
+    with server.writing():
         catalog = server.catalog()
         try:
             # the checks of `gbstd new`: the module must be one of the system's when it has modules (C016)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +33,7 @@ from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.federation import is_federation
 from gbstd.catalog.loader import Reusable, load_catalog_cached, reusable
+from gbstd.catalog.writelock import catalog_writing
 from gbstd.catalog.yamlio import read_bytes
 from gbstd.engine import Selection
 from gbstd.findings import Finding
@@ -198,7 +199,8 @@ class Server:
     uploads: dict[str, Upload] = field(default_factory=dict)
     # uploads applied, by token → the table's name: the same apply sent again (a double click) is told so
     applied: dict[str, str] = field(default_factory=dict)
-    # One writer at a time: two tabs saving at once must not interleave their read-check-write.
+    # One writer at a time: two tabs saving at once must not interleave their read-check-write (and, through
+    # :meth:`writing`, neither may two processes)
     lock: threading.Lock = field(default_factory=threading.Lock)
     page_size: int = PAGE_SIZE  # rows of a long list shown at a time (gbstd.serve.paging)
     # The duplicate groups of the catalog as it was last read, with the digest of what they depend on.
@@ -214,6 +216,14 @@ class Server:
 
     def today(self) -> dt.date:
         return self.as_of or dt.date.today()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Held while a request reads, checks and writes the catalog: this server's lock (its other tabs), then
+        the catalog's write lock (another `gbstd serve` on it, `gbstd import`: :mod:`gbstd.catalog.writelock`),
+        which :class:`~gbstd.catalog.writelock.Busy` says is held too long."""
+        with self.lock, catalog_writing(find_root(self.root)):
+            yield
 
     def catalog(self) -> Catalog:
         """The catalog as it is on disk now: every page reflects the files, edits made elsewhere included.
