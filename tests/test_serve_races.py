@@ -142,6 +142,31 @@ def test_a_save_waits_for_another_process_writing_and_a_dead_one_blocks_nothing(
     assert "改过的标题" in (root / RECORD).read_text(encoding="utf-8")
 
 
+def test_a_review_added_while_another_program_writes_the_file_loses_neither(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a review reads the file, adds its entry and renames the result over it: a change written in between (a
+    # second server's save, `gbstd fmt`) was overwritten without a word
+    from gbstd.catalog import record_edit
+
+    client = editor(root)
+    html = client.get(f"/standard?code={quote(CODE)}").text
+    path = root / RECORD
+    other = path.read_bytes().replace(b"ccs: A12", b"ccs: A13")
+    real = record_edit._with_review
+
+    def meanwhile(*args: Any, **kwargs: Any) -> bytes:
+        text = real(*args, **kwargs)
+        path.write_bytes(other)
+        return text
+
+    monkeypatch.setattr(record_edit, "_with_review", meanwhile)
+    response = client.post("/standard/review", data={"csrf": csrf_of(html), "code": CODE, "date": "2025-01-03",
+                                                     "conclusion": "继续有效", "by": "某局"}, follow_redirects=False)
+    assert response.status_code == 409 and "读取后已被修改" in response.text
+    assert path.read_bytes() == other
+
+
 def test_serve_says_when_the_system_cannot_keep_two_processes_apart(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # where there is no flock (Windows), two servers on one catalog are kept apart by nothing: said at the start
     import socket

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from gbstd.catalog.atomic import through_link, write_atomic
+from gbstd.catalog.atomic import ChangedMeanwhile, through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.comment_tails import insert_item
 from gbstd.catalog.config_file import CatalogError
@@ -33,13 +33,18 @@ from gbstd.catalog.roundtrip import (
 )
 from gbstd.catalog.safe_read import CatalogDocument, require_catalog_file
 from gbstd.catalog.validation import describe_error, validate
-from gbstd.catalog.yamlio import parse_yaml
+from gbstd.catalog.writelock import catalog_writing
+from gbstd.catalog.yamlio import BOM, parse_yaml
 from gbstd.i18n import Text
 from gbstd.model.standard import CONCLUSION_ALIASES, Conclusion, Review, Standard
 
 
 class EditError(CatalogError):
     """A requested edit was refused; nothing was written."""
+
+
+class ChangedSince(EditError):
+    """The file changed on disk between reading it and writing the edit: writing would lose that change."""
 
 
 class NeedsReformat(EditError):
@@ -154,19 +159,34 @@ def review_entry(review: Review) -> CommentedMap:
 def add_review(
     catalog: Catalog, raw_code: str, review: Review, *, as_of: dt.date, allow_reformat: bool = False
 ) -> Record:
-    """Add ``review`` to the record of ``raw_code`` (in date order) and write the file atomically; return the record."""
+    """Add ``review`` to the record of ``raw_code`` (in date order) and write the file atomically; return the record.
+    Another gbstd process writing the catalog (a web editor's save) is waited for (:mod:`gbstd.catalog.writelock`);
+    a file some other program writes between the read and the rename is :class:`ChangedSince`, not overwritten."""
     record = find_record(catalog, raw_code)
     check_review(record, review, as_of)
-    # Read as lint reads it: the file may have changed into a FIFO, a huge file or a link since loading.
-    document = require_catalog_file(catalog.root, record.path, catalog.config.catalog.max_file_size)
-    new_text = _with_review(record.path, document, review, allow_reformat)
-    refuse_too_large(record.rel, len(new_text), catalog.config.catalog.max_file_size,
-                     Text("文件未改动", "the file is unchanged"))
-    try:
-        write_atomic(through_link(record.path, catalog.root), new_text)  # a link inside the catalog stays a link
-    except OSError as exc:  # a read-only checkout, an immutable file: said by the command and the web editor alike
-        raise EditError(left_unchanged(record.rel, exc)) from None
+    with catalog_writing(catalog.root):
+        # Read as lint reads it: the file may have changed into a FIFO, a huge file or a link since loading.
+        document = require_catalog_file(catalog.root, record.path, catalog.config.catalog.max_file_size)
+        read = (BOM if document.bom else b"") + (document.text or "").encode("utf-8", "surrogateescape")
+        new_text = _with_review(record.path, document, review, allow_reformat)
+        refuse_too_large(record.rel, len(new_text), catalog.config.catalog.max_file_size,
+                         Text("文件未改动", "the file is unchanged"))
+        try:  # a link inside the catalog stays a link
+            write_atomic(through_link(record.path, catalog.root), new_text, unchanged=lambda path: _holds(path, read))
+        except ChangedMeanwhile:
+            raise ChangedSince(Text(f"{record.rel} 在读取后已被修改（他人或其他程序），复审未添加；请重试",
+                                    f"{record.rel} was changed on disk after it was read (by someone else or another "
+                                    "program); the review was not added, try again")) from None
+        except OSError as exc:  # a read-only checkout, an immutable file: said by the command and the web editor alike
+            raise EditError(left_unchanged(record.rel, exc)) from None
     return record
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    try:
+        return path.read_bytes() == content
+    except OSError:  # gone, unreadable: not the file that was read
+        return False
 
 
 def refuse_too_large(rel: str, size: int, limit: int, then: Text) -> None:

@@ -17,6 +17,7 @@ from gbstd.catalog.config_file import CatalogError
 from gbstd.catalog.newrecord import CodeTooLong
 from gbstd.catalog.record_edit import (
     REVIEW_INPUTS,
+    ChangedSince,
     EditError,
     NeedsReformat,
     add_review,
@@ -229,8 +230,9 @@ def review(server: Server, request: Request, form: FormData) -> Response:
             return standard_page(server, request, code=code, status_code=422, offer_reformat=True,
                                  message=server.text(records.reformat_asked(find_record(catalog, code).rel)),
                                  review_values=typed)
-        except CatalogError as exc:
-            return _refused(server, request, code, exc.text, review_values=typed)
+        except CatalogError as exc:  # the file written by another program meanwhile: a conflict, as a save's
+            return _refused(server, request, code, exc.text, 409 if isinstance(exc, ChangedSince) else 422,
+                            review_values=typed)
     return _back(code)
 
 
