@@ -167,6 +167,34 @@ def test_a_review_added_while_another_program_writes_the_file_loses_neither(
     assert path.read_bytes() == other
 
 
+def test_a_new_record_made_meanwhile_by_another_process_is_not_overwritten(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `gbstd new` (or a second server) made the same record between the check that there is none and the
+    # write: the write renamed its own file over that one
+    import gbstd.scaffold as scaffold
+
+    client = editor(root)
+    token = csrf_of(client.get("/new").text)
+    path = root / "records" / "local" / "DB41-T-9001-2025.yaml"
+    theirs = "code: DB41/T 9001-2025\ntitle: 另一处新建的记录\nstatus: 现行\n"
+    real = scaffold.render_record
+
+    def meanwhile(*args: Any, **kwargs: Any) -> str:
+        text = real(*args, **kwargs)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(theirs, encoding="utf-8")
+        return text
+
+    monkeypatch.setattr(scaffold, "render_record", meanwhile)
+    response = client.post("/new", data={"csrf": token, "code": "DB41/T 9001-2025", "title": "机关会议服务规范",
+                                         "published": "2025-01-02", "effective": "2025-03-01", "module": "202"},
+                           follow_redirects=False)
+    assert response.status_code == 422 and "已有记录" in response.text
+    assert path.read_text(encoding="utf-8") == theirs
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
 def test_serve_says_when_the_system_cannot_keep_two_processes_apart(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # where there is no flock (Windows), two servers on one catalog are kept apart by nothing: said at the start
     import socket
@@ -187,3 +215,21 @@ def test_serve_says_when_the_system_cannot_keep_two_processes_apart(root: Path, 
     assert result.exit_code == 0 and "no lock between processes" in result.stderr
     with writelock.catalog_writing(root), writelock.catalog_writing(root):  # still a lock within the process
         pass
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_a_new_file_is_never_written_over_one_made_meanwhile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             links: bool) -> None:
+    # with hard links (put in place whole) and without (a FAT stick, a network share: created exclusively)
+    if not links:
+        def no_links(source: object, target: object) -> None:
+            raise PermissionError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "records" / "a.yaml"
+    atomic.write_new(path, "code: A\n")
+    assert path.read_text(encoding="utf-8") == "code: A\n" and oct(path.stat().st_mode & 0o777) == "0o644"
+    with pytest.raises(FileExistsError):
+        atomic.write_new(path, "code: B\n")
+    assert path.read_text(encoding="utf-8") == "code: A\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]

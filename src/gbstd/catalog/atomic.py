@@ -37,6 +37,33 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8", *, fsyn
         raise
 
 
+def write_new(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
+    """Write a file that must not exist yet: FileExistsError when it does, even when another process makes it
+    between the caller's check and this write (a rename would replace that one without a word). The text is
+    written beside it and hard-linked into place, which fails rather than replaces; where the file system has
+    no hard links, the file is created exclusively and written in place."""
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    tmp = _write_temporary(path, payload, True)
+    try:
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, path)
+            return
+        except FileExistsError:
+            raise
+        except (OSError, AttributeError):  # no hard links here (FAT, some network shares): created exclusively
+            pass
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+        except BaseException:
+            Path(path).unlink(missing_ok=True)
+            raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def through_link(path: Path, within: Path | None = None) -> Path:
     """Where a write of ``path`` lands: the file a symbolic link leads to (the link stays a link; renaming
     over the link would put a regular file in its place and leave its target as it was). With ``within`` (a

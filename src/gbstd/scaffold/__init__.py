@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gbstd import __version__
-from gbstd.catalog.atomic import unwritable_reason, write_atomic, write_atomic_many
+from gbstd.catalog.atomic import unwritable_reason, write_atomic_many, write_new
 from gbstd.catalog.catalog import Record
 from gbstd.catalog.config_file import CONFIG_NAME
 from gbstd.catalog.invisible import refused_invisible
@@ -368,8 +368,13 @@ def new_record(
                          Text("未创建记录", "no record was created"))
     except EditError as exc:
         raise ScaffoldError(exc.text) from None
-    try:
-        write_atomic(path, content)
+    try:  # never over a file: another process (a second editor, `gbstd new`) may have made it since the check
+        write_new(path, content)
+    except FileExistsError:
+        rel = path.relative_to(root).as_posix()
+        raise ScaffoldError(
+            Text(f"{code.canonical} 已有记录：{rel}", f"{code.canonical} already has a record: {rel}")
+        ) from None
     except OSError as exc:  # a read-only checkout, a full disk
         reason = unwritable_reason(exc, path)
         raise ScaffoldError(Text(f"无法写入 {where}：{reason.zh}", f"cannot write {where}: {reason.en}")) from None
