@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import git
 import pytest
 from starlette.testclient import TestClient
 
@@ -193,6 +194,31 @@ def test_a_new_record_made_meanwhile_by_another_process_is_not_overwritten(
     assert response.status_code == 422 and "已有记录" in response.text
     assert path.read_text(encoding="utf-8") == theirs
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_commit_while_another_git_holds_the_index_is_said_plainly(root: Path) -> None:
+    # git's index.lock held by another git (a commit in a terminal, an IDE): the page said only git's last
+    # line, "cannot commit: remove the file manually to continue.'", which reads as an order to break the lock
+    client = editor(root)
+    html = client.get(f"/standard?code={quote(CODE)}").text
+    assert client.post("/standard/save", data={"csrf": csrf_of(html), "code": CODE, "digest": digest_of(html),
+                                                "title": "改过的标题"}, follow_redirects=False).status_code == 303
+    repo = git.Repo(root, search_parent_directories=True)
+    head = repo.head.commit
+    lock = Path(repo.git_dir) / "index.lock"
+    lock.write_bytes(b"")
+    token = csrf_of(client.get("/changes").text)
+    form = {"csrf": token, "files": RECORD, "message": "改名", "author": "张三"}
+    response = client.post("/commit", data=form)
+    assert response.status_code == 409
+    assert "另一个 git 进程正在使用该仓库" in response.text and ".git/index.lock" in response.text
+    assert "Traceback" not in response.text and "remove the file manually" not in response.text
+    assert repo.head.commit == head and lock.exists()  # another's lock is never removed
+    # released a moment later (the other git finished): the commit waits for it and goes through
+    threading.Timer(0.5, lock.unlink).start()
+    response = client.post("/commit", data=form)
+    assert response.status_code == 200 and 'id="done"' in response.text
+    assert repo.head.commit != head
 
 
 def test_serve_says_when_the_system_cannot_keep_two_processes_apart(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

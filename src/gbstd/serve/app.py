@@ -133,8 +133,9 @@ def _commit(server: Server, request: Request, form: FormData) -> Response:
     with server.writing():  # a second server committing the same files at once finds them committed
         try:
             sha = gitops.commit(server.catalog(), files, str(form.get("message", "")), str(form.get("author", "")))
-        except CatalogError as exc:
-            return _changes_page(server, request, error=server.text(exc.text), status_code=422)
+        except CatalogError as exc:  # another git holding the index: a conflict, to try again
+            return _changes_page(server, request, error=server.text(exc.text),
+                                 status_code=409 if isinstance(exc, gitops.IndexLocked) else 422)
     return _changes_page(server, request, done=sha[:10])
 
 

@@ -8,12 +8,13 @@ commit, whatever else someone staged in the repository.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from git import Repo
-from git.exc import GitError
+from git.exc import GitCommandError, GitError
 
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.invisible import INVISIBLE
@@ -27,6 +28,7 @@ from gbstd.printable import printable
 
 MAX_COMMIT_MESSAGE = 10_000
 MAX_AUTHOR = 200
+INDEX_WAIT = 2.0  # seconds a commit waits for another git to release the index before it is refused
 
 
 # How a file differs from HEAD, in the words `gbstd changes` uses (the page showed git's English "modified").
@@ -157,14 +159,53 @@ def commit(catalog: Catalog, files: list[str], message: str, name: str, email: s
     address = email or "editor@gbstd.invalid"
     who = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": address, "GIT_COMMITTER_NAME": name,
            "GIT_COMMITTER_EMAIL": address}
+    deadline = time.monotonic() + INDEX_WAIT
+    while True:
+        try:
+            if added:  # a new file must be known to git for --only to take it
+                repo.git.add("--", *added)
+            commit_only(repo, paths, message, who)
+            return repo.head.commit.hexsha
+        except GitCommandError as exc:
+            if not _index_locked(repo, exc):
+                raise _cannot_commit(exc) from None
+            if time.monotonic() >= deadline:
+                raise IndexLocked(_index_lock_name(repo)) from None
+            time.sleep(0.1)  # another git (a commit in a terminal, another server) is done in a moment, usually
+        except (OSError, GitError) as exc:  # a read-only .git, a full disk
+            raise _cannot_commit(exc) from None
+
+
+class IndexLocked(GitRepoError):
+    """Another git process holds the repository's index (its ``index.lock``): nothing was committed."""
+
+    def __init__(self, lock: str) -> None:
+        super().__init__(Text(
+            f"另一个 git 进程正在使用该仓库（{lock} 存在），未提交；请稍后再试。若确实没有 git 在运行，"
+            f"它是中断的 git 留下的，删除 {lock} 后再提交",
+            f"another git process is using the repository ({lock} exists); nothing was committed, try again in "
+            f"a moment. If no git is running, an interrupted git left it: delete {lock}, then commit",
+        ))
+
+
+def _index_locked(repo: Repo, exc: GitCommandError) -> bool:
+    """Whether git refused because another git holds the index: its message names index.lock (in any language)
+    and the lock is there (a .git git may not write is named so too, with no lock: said as it is)."""
+    return "index.lock" in str(exc.stderr) and (Path(repo.git_dir) / "index.lock").exists()
+
+
+def _index_lock_name(repo: Repo) -> str:
+    """The index lock as named from the work tree's top (``.git/index.lock``), never a machine path."""
+    lock = Path(repo.git_dir) / "index.lock"
     try:
-        if added:  # a new file must be known to git for --only to take it
-            repo.git.add("--", *added)
-        commit_only(repo, paths, message, who)
-        return repo.head.commit.hexsha
-    except (OSError, GitError) as exc:  # a read-only .git, a full disk, a lock another git holds
-        reason = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
-        raise GitRepoError(Text(f"无法提交：{reason}", f"cannot commit: {reason}")) from None
+        return os.path.relpath(lock, str(repo.working_tree_dir)).replace(os.sep, "/")
+    except ValueError:  # another drive (Windows)
+        return "index.lock"
+
+
+def _cannot_commit(exc: Exception) -> GitRepoError:
+    reason = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+    return GitRepoError(Text(f"无法提交：{reason}", f"cannot commit: {reason}"))
 
 
 def commit_only(repo: Repo, paths: list[str], message: str, who: dict[str, str]) -> None:
