@@ -259,3 +259,32 @@ def test_a_new_file_is_never_written_over_one_made_meanwhile(tmp_path: Path, mon
         atomic.write_new(path, "code: B\n")
     assert path.read_text(encoding="utf-8") == "code: A\n"
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
+
+
+def test_gbstd_import_waits_for_a_server_writing_the_catalog(root: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # `gbstd import` checked each file was as planned, then renamed: a web save landing in between was
+    # overwritten. Its write now takes the catalog's write lock: while another process holds it, the import
+    # waits, and is refused in one line (nothing written) once the wait is over
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app as cli
+
+    table = tmp_path / "t.csv"
+    table.write_text("标准号,标准名称,状态,发布日期,实施日期,体系编号\n"
+                     "DB41/T 9001-2025,机关会议服务规范,现行,2025-01-02,2025-03-01,202\n", encoding="utf-8")
+    made = root / "records" / "local" / "DB41-T-9001-2025.yaml"
+    monkeypatch.setattr(writelock, "WAIT", 0.5)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(root)], stdout=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        result = CliRunner().invoke(cli, ["import", str(table), "-C", str(root), "--lang", "en"])
+        assert result.exit_code == 2 and "another gbstd process is writing the catalog" in result.stderr
+        assert "Traceback" not in result.output and not made.exists()
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+    result = CliRunner().invoke(cli, ["import", str(table), "-C", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert made.exists()

@@ -46,6 +46,7 @@ from gbstd.catalog.newrecord import (
 )
 from gbstd.catalog.roundtrip import LOST_WHERE, LineEnds, dump_roundtrip, load_roundtrip, lost_comment
 from gbstd.catalog.safe_read import require_catalog_file
+from gbstd.catalog.writelock import catalog_writing
 from gbstd.catalog.yamlio import BOM
 from gbstd.findings import Finding
 from gbstd.i18n import Lang, Text
@@ -300,7 +301,9 @@ def import_table(
         targets = [through_link(item.path, catalog.root) for item in pending]
         read_as = {target: plan.read_as for target, plan in zip(targets, planned.values(), strict=True)}
         texts = rendered(pending, catalog.root, catalog.config.catalog.jobs)
-        with contextlib.closing(texts):  # a failed write stops the rendering at once
+        # a failed write stops the rendering at once; another gbstd process writing the catalog (a web editor's
+        # save) is waited for, so that none writes between the checks below and the renames
+        with contextlib.closing(texts), catalog_writing(catalog.root):
             write_atomic_many(zip(targets, texts, strict=True), on_written=(lambda: progress(1)) if progress else None,
                               # every file read while planning, all written at the end (seconds for a large
                               # table): an edit saved meanwhile, or a record made meanwhile, is not overwritten
