@@ -186,6 +186,7 @@ def test_cache_dir_is_configurable(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("value", "said"), [
     ("", "is the catalog itself"), (".", "is the catalog itself"), ("./", "is the catalog itself"),
     ("records", "holds [catalog] records"), ("data", "holds [catalog] plans"),
+    ("records/local", "lies inside [catalog] records (records)"), ("data/plans/x", "lies inside [catalog] plans"),
 ])
 def test_a_cache_dir_over_the_catalog_s_files_is_refused_exit_2(tmp_path: Path, value: str, said: str) -> None:
     # cache_dir = "." wrote a .gitignore of `*` and a CACHEDIR.TAG into the catalog root (git then ignored every
@@ -198,18 +199,33 @@ def test_a_cache_dir_over_the_catalog_s_files_is_refused_exit_2(tmp_path: Path, 
     assert len(result.stderr.splitlines()) == 1
     assert sorted(p.name for p in root.iterdir()) == ["gbstd.toml", "records"]  # nothing written
     assert not (root / "records" / ".gitignore").exists()
+    assert not (root / "records" / "local").exists()
 
 
-@pytest.mark.parametrize("where", ["root", "above", "records"])
+@pytest.mark.parametrize("where", ["root", "above", "records", "inside"])
 def test_a_cache_dir_option_over_the_catalog_s_files_is_refused_exit_2(tmp_path: Path, where: str) -> None:
     root = make_catalog(tmp_path / "cat", {"GB-T-41568-2022.yaml": GOOD})
-    named = {"root": root, "above": tmp_path, "records": root / "records"}[where]
+    named = {"root": root, "above": tmp_path, "records": root / "records", "inside": root / "records" / "cache"}[where]
     result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--lang", "en", "--cache-dir", str(named)])
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(f"gbstd: cannot use the cache directory (--cache-dir): {named} "), result.stderr
+    assert len(result.stderr.splitlines()) == 1
     assert not (named / "CACHEDIR.TAG").exists() and not (named / ".gitignore").exists()
-    # a cache inside the records directory, beside the records, stays possible
-    assert lint_json(root, "--cache-dir", str(root / "records" / "cache")) == (0, [])
+    # under a hidden directory the loader never reads, a cache inside the records directory stays possible
+    assert lint_json(root, "--cache-dir", str(root / "records" / ".cache")) == (0, [])
+
+
+def test_a_cache_dir_inside_the_records_directory_no_longer_hides_its_records(tmp_path: Path) -> None:
+    # cache_dir = "records/local" was accepted: the loader skipped that subtree, so its records left lint and
+    # the reports without a word, and the cache wrote a .gitignore of `*` among them
+    root = make_catalog(tmp_path / "cat", {"local/GB-T-41568-2022.yaml": GOOD}, '[catalog]\ncache_dir = "records/local"\n')
+    for language, said in (("en", "lies inside [catalog] records (records)"), ("zh", "位于 [catalog] records（records）之内")):
+        result = runner.invoke(app, ["lint", str(root), "--as-of", AS_OF, "--lang", language])
+        assert result.exit_code == 2 and result.stdout == "", result.output
+        assert result.stderr.startswith(f"gbstd: gbstd.toml:2: [catalog] cache_dir = 'records/local' {said}"), (
+            result.stderr)
+        assert len(result.stderr.splitlines()) == 1
+    assert sorted(p.name for p in (root / "records" / "local").iterdir()) == ["GB-T-41568-2022.yaml"]
 
 
 @pytest.mark.parametrize(

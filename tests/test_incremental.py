@@ -853,7 +853,8 @@ def test_the_record_files_are_taken_from_the_catalog_s_listing_only_where_it_rea
     if layout == "link":
         (root / records_at).symlink_to(real, target_is_directory=True)
     (real / "sub" / "link.yaml").symlink_to(real / "a.yaml")
-    cache_dir = f"{records_at}/cache" if layout == "cache-inside" else ".gbstd-cache"
+    # inside the records directory only under a hidden name: elsewhere there it is refused (config_file)
+    cache_dir = f"{records_at}/.cache" if layout == "cache-inside" else ".gbstd-cache"
     (root / cache_dir).mkdir(parents=True, exist_ok=True)
     (root / cache_dir / "kept.yaml").write_text("x: 1\n", encoding="utf-8")
     (root / "gbstd.toml").write_text(f'[catalog]\nrecords = "{records_at}"\ncache_dir = "{cache_dir}"\n', encoding="utf-8")

@@ -126,10 +126,11 @@ DATA_KEYS = ("records", "plans", "projects", "notes", "system")
 
 def cache_overlap(root: Path, config: Config, cache: Path) -> Text | None:
     """Why ``cache`` cannot be the catalog's cache directory, or None: it is the catalog root, a directory
-    above it, or holds one of the catalog's data directories. The cache writes a ``.gitignore`` of ``*`` and a
-    ``CACHEDIR.TAG`` into its directory and walks past it when listing files, so ``cache_dir = "."`` (or
-    ``""``, or ``"records"``) had git ignore every new record, backups skip the catalog and lint and the
-    reports quietly leave the files out."""
+    above it, holds one of the catalog's data directories or lies inside one, where the loader would read it.
+    The cache writes a ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG`` into its directory and walks past it
+    when listing files, so ``cache_dir = "."`` (or ``""``, or ``"records"``, or ``"records/local"``) had git
+    ignore every new record, backups skip the catalog and lint and the reports quietly leave the files out.
+    Under a hidden directory (``records/.cache``) it is fine: the loader never reads hidden directories."""
     where = cache.resolve()
     top = root.resolve()
     if top.is_relative_to(where):
@@ -143,6 +144,13 @@ def cache_overlap(root: Path, config: Config, cache: Path) -> Text | None:
                         "请用单独的子目录，如 '.gbstd-cache'",
                         f"holds [catalog] {key} ({getattr(config.catalog, key)}): its files would be taken for the "
                         "cache and no longer checked; use a separate sub-directory such as '.gbstd-cache'")
+        if where.is_relative_to(data) and not any(p.startswith(".") for p in where.relative_to(data).parts):
+            # records/local as the cache: the loader skips the cache's subtree, so those records vanished
+            return Text(f"位于 [catalog] {key}（{getattr(config.catalog, key)}）之内：其中的文件会被当作缓存而不再检查"
+                        "（缓存还会写入 .gitignore）；请用单独的子目录，如 '.gbstd-cache'",
+                        f"lies inside [catalog] {key} ({getattr(config.catalog, key)}): the files in it would be taken "
+                        "for the cache and no longer checked (and the cache writes a .gitignore there); use a "
+                        "separate sub-directory such as '.gbstd-cache'")
     return None
 
 
