@@ -119,3 +119,24 @@ def test_hashing_in_workers_gives_what_one_process_gives(tmp_path: Path, monkeyp
     assert alone["records/broken.yaml"].startswith("!")  # why it cannot be read, not a hash
     assert remembered[RECORD][:5] == [*fingerprint_of(os.lstat(root / RECORD)), alone[RECORD]]
     assert remembered["records/broken.yaml"] is None  # an unreadable file is never remembered
+
+
+def test_the_file_table_is_merged_once_to_find_the_files_to_hash_ahead(
+    copied: tuple[Path, list[tuple[Any, ...]]], hashed: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every fingerprint new: the known hashes and the count of files hashed before come from one merge of the
+    cache's file table shards; _hash_unknown merged them all again (last_hashes) only to count the latter."""
+    copy, cold = copied
+    merges: list[int] = []
+    real = Cache._file_table
+
+    def counted(self: Cache) -> dict[str, Any]:
+        merges.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Cache, "_file_table", counted)
+    config = load_config(copy)
+    stored = linting.stored_result(copy, config, AS_OF, Selection())
+    assert stored is not None and len(hashed) == 1  # hashed ahead, and the stored result stands for the copy
+    assert len(merges) == 1
+    assert rows(lint(copy)) == cold

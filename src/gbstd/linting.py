@@ -310,9 +310,9 @@ def _lint_from(
 ) -> LintOutcome:
     """:func:`lint_catalog` with the cache, once the files are listed: the stored result when it is this run's,
     else an incremental run from ``state`` (when every file's hash is known), else a full one."""
-    hashes = _known_hashes(root, everything, cache)
+    hashes, before = _known_hashes(root, everything, cache)
     digest = None  # made once every hash is known (0.04 s at 100 000 records)
-    if _hash_unknown(root, hashes, cache, config, jobs, standby):
+    if _hash_unknown(root, hashes, before, cache, config, jobs, standby):
         digest = _result_digest(head, hashes)
         stored = _stored(root, cache, digest)
         if stored is not None:
@@ -387,8 +387,8 @@ def stored_result(root: Path, config: Config, as_of: dt.date, selection: Selecti
     cache = Cache.open(root, config)
     if not cache.directory.is_dir():
         return None
-    hashes = _known_hashes(root, files_linted(root, cache.directory), cache)
-    if not _hash_unknown(root, hashes, cache, config):
+    hashes, before = _known_hashes(root, files_linted(root, cache.directory), cache)
+    if not _hash_unknown(root, hashes, before, cache, config):
         return None
     return _stored(root, cache, _result_digest(_result_head(cache, config, as_of, selection, None), hashes))
 
@@ -414,12 +414,13 @@ FEW_UNKNOWN, FEW_UNKNOWN_SHARE = 64, 100
 
 
 def _hash_unknown(
-    root: Path, hashes: dict[str, str | None], cache: Cache, config: Config, jobs: int | None = None,
-    standby: Standby | None = None,
+    root: Path, hashes: dict[str, str | None], before: set[str], cache: Cache, config: Config,
+    jobs: int | None = None, standby: Standby | None = None,
 ) -> bool:
     """Hash the files whose fingerprint the cache does not trust, so that a stored result or the lint state
     may stand for the catalog; False, hashing nothing, when they are many and mostly new to the cache (the run
-    to come reads them and hashes them as it parses them).
+    to come reads them and hashes them as it parses them). ``before``: those the cache has hashed before
+    (:func:`_known_hashes` found them in the same pass over its file table).
 
     Many files the cache has hashed before are hashed all the same (a copied catalog, a fresh clone with its
     cache restored in CI, a checkout: every file has a new fingerprint, most the same content): at 100 000
@@ -428,7 +429,7 @@ def _hash_unknown(
     unknown = [rel for rel, sha in hashes.items() if sha is None]
     few = max(FEW_UNKNOWN, len(hashes) // FEW_UNKNOWN_SHARE)
     if len(unknown) > few:
-        if len(unknown) - len(cache.last_hashes(unknown)) > few:
+        if len(unknown) - len(before) > few:
             return False
         if standby is not None:
             standby.dismiss()
@@ -1118,5 +1119,6 @@ def cache_dir_within(root: Path, directory: Path) -> list[str]:
         return []
 
 
-def _known_hashes(root: Path, rels: list[str], cache: Cache) -> dict[str, str | None]:
-    return cache.known_hashes(root, rels)
+def _known_hashes(root: Path, rels: list[str], cache: Cache) -> tuple[dict[str, str | None], set[str]]:
+    """The content hashes the cache trusts (None where it does not), and the untrusted files it hashed before."""
+    return cache.known_hashes_and_before(root, rels)

@@ -605,9 +605,18 @@ class Cache:
     def known_hashes(self, root: Path | str, rels: Iterable[str]) -> dict[str, str | None]:
         """:meth:`known_hash_at` for many files: the file table read whole once, one ``lstat`` per file and the
         checks inline (a national catalog's warm run asks this for 100 000 files)."""
+        return self.known_hashes_and_before(root, rels)[0]
+
+    def known_hashes_and_before(
+        self, root: Path | str, rels: Iterable[str]
+    ) -> tuple[dict[str, str | None], set[str]]:
+        """:meth:`known_hashes`, and those of the files it does not trust that the cache has hashed before
+        (:meth:`last_hashes` would name them), from the same read of the file table: merging its shards again
+        for them cost a second pass over a 100 000-file table on a copied catalog or a fresh clone."""
         table = self._file_table()
         top, is_link = os.path.join(root, ""), stat.S_ISLNK
         found: dict[str, str | None] = {}
+        before: set[str] = set()
         with _Directories(top) as directories:
             for rel in rels:
                 found[rel] = None
@@ -617,10 +626,12 @@ class Cache:
                 try:
                     info = directories.lstat(rel)
                 except OSError:
-                    continue
-                if not is_link(info.st_mode):
+                    info = None
+                if info is not None and not is_link(info.st_mode):
                     found[rel] = _trusted_sha(entry, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        return found
+                if found[rel] is None and _hashed(entry) is not None:
+                    before.add(rel)
+        return found, before
 
     def _file_table(self) -> dict[str, Any]:
         """Every file's entry, the file table read whole (one dict: a lookup per file, not per shard)."""
