@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -607,3 +608,46 @@ def test_an_empty_revision_is_refused_naming_the_option(history: tuple[git.Repo,
     result = runner.invoke(app, ["lint", str(root), "--changed-since", value, "--lang", "en"])
     assert result.exit_code == 2 and result.stdout == ""
     assert err(result) == "gbstd: --changed-since is empty: give it a git revision (e.g. origin/main)"
+
+
+@pytest.mark.parametrize("cache", ["cache", "no cache"])
+@pytest.mark.parametrize("change", ["project", "record it names", "nothing relevant"])
+def test_s008_reports_what_the_change_brought_to_the_projects_and_nothing_older(
+    tmp_path: Path, cache: str, change: str
+) -> None:
+    """S008 (project identity) reads the projects alone. A project taking another's id brings the duplicate to
+    the untouched one, which is reported; a project already wrong at the revision is not, whether a project,
+    the record a project names (its result) or a file of no kind changed."""
+    from tests.git_catalog import sample_repo
+
+    repo, root = sample_repo(tmp_path)
+    extra = ["--no-cache"] if cache == "no cache" else []
+    older = root / "projects" / "XM-2026-004.yaml"
+    older.write_text(re.sub(r"^module: .*$", 'module: "999"', older.read_text(encoding="utf-8"), count=1,
+                            flags=re.M), encoding="utf-8")
+    base = commit(repo, "a project outside the standard system")
+    lint_json(root, *extra)
+    if change == "project":
+        project = root / "projects" / "XM-2026-002.yaml"
+        project.write_text(project.read_text(encoding="utf-8").replace("id: XM-2026-002", "id: XM-2026-001"),
+                           encoding="utf-8")
+    elif change == "record it names":  # HNJGSW-P-2022-07's result
+        record = root / "records" / "internal" / "HNJGSW-302-2023.yaml"
+        record.write_text(re.sub(r"^(title: .*)$", r"\1（修订）", record.read_text(encoding="utf-8"), count=1,
+                                 flags=re.M), encoding="utf-8")
+    else:
+        (root / "CHANGELOG.txt").write_text("x\n", encoding="utf-8")
+    commit(repo, change)
+    code, findings = lint_json(root, "--changed-since", base, "--select", "S008", *extra)
+    reported = sorted((str(f["path"]), str(f["message"])) for f in findings)
+    if change == "project":
+        assert code == 1 and reported == [
+            ("projects/XM-2026-001.yaml", "project id XM-2026-001 is used twice (also projects/XM-2026-002.yaml)"),
+            ("projects/XM-2026-002.yaml", "file should be named XM-2026-001.yaml (from the id)"),
+            ("projects/XM-2026-002.yaml", "project id XM-2026-001 is used twice (also projects/XM-2026-001.yaml)"),
+        ]
+    else:
+        assert (code, reported) == (0, [])
+    # the whole catalog still has the older finding: left out as not the change's, not lost
+    assert ("projects/XM-2026-004.yaml", "module 999 is not in the standard system") in [
+        (f["path"], f["message"]) for f in lint_json(root, "--select", "S008", *extra)[1]]
