@@ -30,6 +30,7 @@ from gbstd.rules.c016_module import ModuleMembership
 from gbstd.rules.c017_code_spelling import CodeSpelling
 from gbstd.rules.c018_suppression_unknown import SuppressionUnknown
 from gbstd.rules.c019_name_line_break import NameLineBreak
+from gbstd.rules.c020_name_odd_space import NameOddSpace
 from gbstd.rules.d001_duplicate_subject import DuplicateSubject
 from gbstd.rules.d002_remakes_upper_tier import RemakesUpperTier
 from gbstd.rules.d003_sibling_copy import SiblingCopy
@@ -83,7 +84,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     Schema, InvalidCode, FileName, CodeContradiction, CodeYear, PublishedAfterEffective, StatusDates,
     DuplicateCode, DuplicateTitle, SupersessionTarget, SupersessionMismatch, ReplacedInForce,
     SupersessionCycle, ReferenceAbolished, ReferenceUnknown, ModuleMembership, CodeSpelling, SuppressionUnknown,
-    NameLineBreak,
+    NameLineBreak, NameOddSpace,
     DuplicateSubject, RemakesUpperTier, SiblingCopy,
     ModuleGap, ModuleDead, LinkageUndeclared, LinkageTarget, ProjectStalled, ProcessIncomplete, ProjectCovered,
     ProjectIdentity, StageOrder, FrameworkModule,

@@ -9,8 +9,8 @@ from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
 from gbstd.rules.base import RecordRule, RuleContext
 
-# The fields that name a standard or a body: each is one line wherever it is printed.
-_NAMES: dict[str, Text] = {
+# The fields that name a standard or a body: each is one line wherever it is printed (C020 reads them too).
+NAMES: dict[str, Text] = {
     "title": Text("标准名称", "the title"),
     "title_en": Text("英文名称", "the English title"),
     "issuer": Text("发布机构", "the issuer"),
@@ -50,7 +50,7 @@ class NameLineBreak(RecordRule):
 
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
         std = record.standard
-        for field, label in _NAMES.items():
+        for field, label in NAMES.items():
             value = getattr(std, field)
             items: list[tuple[Loc, str]] = (
                 [((field, index), item) for index, item in enumerate(value)] if isinstance(value, list)
