@@ -1561,3 +1561,38 @@ def test_a_title_line_without_separators_does_not_decide_the_delimiter(catalog: 
     assert code == 0 and "（UTF-8, tab）：1 行" in out, out + err
     made = {r.key: r.standard for r in load_catalog(catalog).records}["GB/T 41568-2022"]
     assert (made.title, made.published) == ("机关事务管理 术语", dt.date(2022, 4, 15))
+
+
+def test_a_no_break_or_full_width_space_in_a_name_is_written_as_a_plain_space(catalog: Path, tmp_path: Path) -> None:
+    # a title pasted from a web page (&nbsp;) or Word was written as it came: lint said nothing, and the title
+    # differed from the same title with a plain space in a search, a lookup and a sort. Now folded, said at the row
+    rows = _numbered_rows(3)
+    rows[0][3] = "机关事务管理\u00a0术语"
+    rows[1][3] = "机关食堂\u3000\u3000服务 \u202f规范"  # a run, and a plain space beside an odd one: one space
+    rows[1][8] = "河南省市场监督管理局、国家标准化\u2009管理委员会"
+    rows[1][9] = "见\u00a0附录 A"  # a note is no name: kept as typed
+    source = xlsx_file(tmp_path / "spaces.xlsx", rows)
+    code, out, err = run(str(source), "--into", str(catalog))
+    assert code == 0, err
+    assert "标准名称：单元格中的非普通空格 U+00A0 已改为普通空格：机关事务管理 术语" in out
+    assert "发布部门：单元格中的非普通空格 U+2009 已改为普通空格：河南省市场监督管理局、国家标准化 管理委员会" in out
+    assert out.count("已改为普通空格") == 3  # the third row's names hold plain spaces only: no note
+    loaded = load_catalog(catalog)
+    first, second = loaded.get("DB41/T 1-2021"), loaded.get("DB41/T 2-2021")
+    assert first is not None and first.standard.title == "机关事务管理 术语"
+    assert second is not None and second.standard.title == "机关食堂 服务 规范"
+    assert second.standard.issuer == ["河南省市场监督管理局", "国家标准化 管理委员会"]
+    assert second.standard.note == "见\u00a0附录 A"
+    lint = runner.invoke(app, ["lint", "-C", str(catalog), "--select", "C020", "--format", "json"])
+    assert json.loads(lint.stdout) == []
+    code, out, err = run(str(source), "--into", str(catalog), "--update")  # the same table again: nothing to change
+    assert code == 0 and "无变化 3" in out, err
+
+
+def test_plain_spaces_folds_each_gap_holding_an_odd_space_into_one() -> None:
+    from gbstd.model.spaces import odd_spaces, plain_spaces
+
+    assert plain_spaces("机关事务管理\u3000\u3000术语") == "机关事务管理 术语"
+    assert plain_spaces("Office \u00a0 building\u205fmanagement\u1680") == "Office building management"
+    assert plain_spaces("机关  食堂") == "机关  食堂"  # plain spaces alone are not this function's business
+    assert odd_spaces("a\u3000b\u00a0c\u3000") == ["\u00a0", "\u3000"] and odd_spaces("a b\tc\u200b") == []

@@ -23,6 +23,7 @@ from gbstd.catalog.invisible import INVISIBLE
 from gbstd.catalog.validation import allowed_values
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import NATURE_LABELS, TIER_LABELS, CodeError, Nature, StandardCode, Tier
+from gbstd.model.spaces import code_points, odd_spaces, plain_spaces
 from gbstd.model.standard import (
     NATURE_ALIASES,
     STATUS_ALIASES,
@@ -34,6 +35,7 @@ from gbstd.model.standard import (
 )
 from gbstd.tabular.cells import (
     CODE_JOINER,
+    NAME_JOINER,
     NAME_SEPARATOR_CHARACTERS,
     CellError,
     CellValue,
@@ -189,6 +191,12 @@ def _visible(
             [(header, clean(header, value)) for header, value in extras])
 
 
+def _spaces_folded(header: str, found: list[str], value: str) -> Text:
+    codes = code_points(found)
+    return Text(f"{header}：单元格中的非普通空格 {codes} 已改为普通空格：{value}",
+                f"{header}: the cell's spaces other than the plain space, {codes}, were written as plain spaces: {value}")
+
+
 def row_to_record(
     cells: Mapping[str, tuple[str, CellValue]],
     extras: list[tuple[str, CellValue]],
@@ -237,6 +245,10 @@ def row_to_record(
             values[key] = one_line(values[key])
             out.notes.append(Text(f"{header(key)}：单元格中的换行已合并为一行：{values[key]}",
                                   f"{header(key)}: the cell's line breaks were joined into one line: {values[key]}"))
+    for key in _NAME_COLUMNS:  # a name's spaces are plain ones (C020): a no-break or full-width one pasted is folded
+        if key in values and (found := odd_spaces(values[key])):
+            values[key] = plain_spaces(values[key])
+            out.notes.append(_spaces_folded(header(key), found, values[key]))
     if "module" in values:  # ２０３ typed with a Chinese input method is module 203, as a code's digits are
         values["module"] = module_spelling(values["module"])
         if problem := module_with_space(values["module"], text("module")):
@@ -277,6 +289,9 @@ def row_to_record(
             f"不能代替自身（{out.code.canonical}）", f"a standard cannot replace itself ({out.code.canonical})")))
     for key in ("issuer", "drafters"):
         values[key] = LIST_SPLITTERS[key](cells[key][1]) if key in cells else []
+        if key == "issuer" and (found := odd_spaces("".join(values[key]))):  # a body's name, as above (C020)
+            values[key] = [plain_spaces(item) for item in values[key]]
+            out.notes.append(_spaces_folded(header(key), found, NAME_JOINER.join(values[key])))
         held = [item for item in values[key] if any(c in item for c in NAME_SEPARATOR_CHARACTERS)]
         if held and names_per_line(cells[key][1]):  # a hand-typed "甲、乙⏎丙" meant three names: said, not guessed
             shown = "、".join(f"“{item}”" for item in held)
