@@ -5,6 +5,7 @@ renderer) where the tables wrote entities; neither escaped the block a value ope
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -35,10 +36,16 @@ CASES = [
     ("---", "\\---"),  # a rule, or a setext underline
     ("===", "\\==="),
     ("标准 #", "标准 \\#"),  # a heading's closing #, dropped
+    # an indentation to the fourth column opened a code block: its first space or tab written as an entity
+    ("    机关食堂", "&#32;   机关食堂"),
+    ("\t机关食堂", "&#9;机关食堂"),
+    ("  \t机关食堂", "&#32; \t机关食堂"),  # a tab after spaces stops at column 4 too
+    ("    # 标题", "&#32;   \\# 标题"),
     # text that opens nothing stays as it is
     ("1.1 范围", "1.1 范围"),
     ("-5℃", "-5℃"),
     ("#1", "#1"),
+    ("   机关食堂", "   机关食堂"),  # three spaces open no code block
 ]
 
 
@@ -54,6 +61,15 @@ def test_an_escaped_value_is_one_paragraph_and_one_table_cell(value: str, writte
     assert paragraph.startswith("<p>") and paragraph.count("<p>") == 1 and paragraph.endswith("</p>\n"), paragraph
     table = MARKDOWN.render(f"| 列 |\n|---|\n| {written} |\n")
     assert table.count("<tr>") == 2 and table.count("<td>") == 1, table
+
+
+@pytest.mark.parametrize("value", ["    机关食堂", "\t机关食堂", "  \t机关食堂", "        1. 统筹规划", "    <b>&"])
+def test_an_indented_value_shows_as_written_not_as_code(value: str) -> None:
+    # four spaces or a tab at a line's start made the value an indented code block, in a paragraph and in a
+    # list item of a template (`- {{ value | md }}`); the entity keeps the indentation in the rendered text
+    written = markdown_text(value)
+    assert MARKDOWN.render(written) == f"<p>{html.escape(value, quote=False)}</p>\n"
+    assert MARKDOWN.render(f"- {written}") == f"<ul>\n<li>{html.escape(value, quote=False)}</li>\n</ul>\n"
 
 
 SYSTEM = 'name: 测试体系\nmodules:\n  - {id: "101", name: "基础\\r通用"}\n'

@@ -8,7 +8,7 @@ import → export round trip stays lossless.
 
 Markdown: record text is data, never markup; ``<``, ``>`` and ``&`` become entities, so ``<script>`` in a
 title shows as text, the table/link syntax characters are backslash-escaped, and so is a heading or list
-marker a value starts with. Markdown goes to terminals
+marker a value starts with, and an indentation that would make it a code block. Markdown goes to terminals
 too, so control characters (``ESC[2J`` in a title clears the screen) are dropped (:mod:`gbstd.printable`).
 """
 
@@ -52,6 +52,13 @@ def neutralise_row(values: Iterable[object]) -> list[object]:
 _BLOCK_START = re.compile(r"^([ \t]*)(#{1,6}(?=[ \t]|$)|[-+=](?=[ \t]|$|[-=])|\d{1,9}(?=[.)](?:[ \t]|$)))")
 
 
+# Indentation that reaches the fourth column (four spaces, or a tab after up to three: a tab stops at column 4) opens
+# an indented code block where the value starts a line, and one in a list item after `- `. Its first character is
+# written as an entity: a line starting with `&` is a paragraph, and the entity reads as the same space or tab, so
+# the text keeps its indentation (stripping it would change the text).
+_CODE_INDENT = re.compile(r"^(?: {4}| {0,3}\t)")
+
+
 def _block_start_escaped(match: re.Match[str]) -> str:
     indent, marker = match.groups()
     if marker[0].isdigit():  # 1. → 1\. : the number shown as written, no list
@@ -65,12 +72,15 @@ def markdown_text(text: str) -> str:
     renderer shows as text; ``\\<`` is not an escape to all of them), table/link/code and emphasis syntax
     escaped (a title holding ``*注*`` or ``~~`` is shown as written, not in italics or struck through), a
     heading, list or rule it would open at the start of a line escaped, a trailing ``#`` too (an ATX heading
-    drops a closing ``#``), one line: a line break, of any of the three kinds, as ``<br>``."""
+    drops a closing ``#``), an indentation that would open a code block started with an entity, one line: a line
+    break, of any of the three kinds, as ``<br>``."""
     lines = printable(text.replace("\r\n", "\n").replace("\r", "\n"))  # a line break stays one
     escaped = html.escape(lines.replace("\\", "\\\\"), quote=False)
     for char in "|[]`*_~":
         escaped = escaped.replace(char, "\\" + char)
     escaped = _BLOCK_START.sub(_block_start_escaped, escaped)
+    if _CODE_INDENT.match(escaped):
+        escaped = f"&#{ord(escaped[0])};{escaped[1:]}"
     if escaped.endswith("#"):
         escaped = escaped[:-1] + "\\#"
     return escaped.replace("\n", "<br>")
