@@ -411,3 +411,126 @@ def test_a_renumbered_file_is_not_taken_for_a_record_moved_elsewhere(
     assert [e.commit for e in moved.entries[1:]] == list(reversed(shas))
     new = record_history(catalog, "GB/T 9-2021")
     assert [(e.commit, e.change, e.renamed_from) for e in new.entries] == [(None, "added", None)]
+
+
+def _renumber(repo: git.Repo, root: Path, old: str, new: str, code: str, to: str, how: str = "git mv") -> str:
+    """Commit the record file ``old`` renamed to ``new`` (under records/) with its code ``code`` changed to
+    ``to``: by ``git mv``, or by a plain mv and ``git add -A`` (git pairs the two files)."""
+    records = root / "records"
+    if how == "git mv":
+        repo.git.mv(str(records / old), str(records / new))
+    else:
+        (records / old).rename(records / new)
+    (records / new).write_text((records / new).read_text(encoding="utf-8").replace(code, to), encoding="utf-8")
+    return commit(repo, f"Renumber {code} as {to}")
+
+
+def _history(root: Path, code: str) -> dict[str, Any]:
+    result = runner.invoke(app, ["history", code, str(root), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.mark.parametrize("how", ["git mv", "mv and add"])
+def test_a_committed_renumbering_is_found_under_the_old_code(
+    scripted: tuple[git.Repo, Path, list[str]], how: str
+) -> None:
+    # the old number (as an old bulletin prints it) was "neither in the catalog nor in its git history", exit 2:
+    # deleted records were looked up among deletions only, and git reports this commit as a rename
+    repo, root, shas = scripted
+    old, new = "records/national/GB-T-9-2020.yaml", "records/national/GB-T-9-2021.yaml"
+    renumbered = _renumber(repo, root, "national/GB-T-9-2020.yaml", "national/GB-T-9-2021.yaml",
+                           "GB/T 9-2020", "GB/T 9-2021", how)
+    data = _history(root, "GB/T 9-2020")
+    assert (data["code"], data["path"]) == ("GB/T 9-2020", old)
+    first, *before = data["entries"]
+    assert (first["commit"], first["change"], first["renamed_from"], first["path"]) == (
+        renumbered, "renamed", old, new
+    )
+    assert first["fields"] == [{"field": "code", "change": "changed", "old": "GB/T 9-2020", "new": "GB/T 9-2021"}]
+    assert [e["commit"] for e in before] == list(reversed(shas))
+    assert data["became"] == {"code": "GB/T 9-2021", "path": new, "in_catalog": True, "deleted_in": None,
+                              "steps": [{"commit": renumbered, "path": new, "code": "GB/T 9-2021"}]}
+    text = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--lang", "en"])
+    assert text.exit_code == 0, text.output
+    assert text.stdout.startswith(
+        f"GB/T 9-2020  {old}\n  renumbered: GB/T 9-2020 → GB/T 9-2021, now {new} (gbstd history \"GB/T 9-2021\")\n"
+    )
+    assert f"    {old} → {new}\n    ~ code: GB/T 9-2020 → GB/T 9-2021\n" in text.stdout
+    zh = runner.invoke(app, ["history", "GB/T 9-2020", str(root)]).stdout
+    assert f"  已改号：GB/T 9-2020 → GB/T 9-2021，现为 {new}（gbstd history \"GB/T 9-2021\"）\n" in zh
+    # the new code's history is as it was: the rename, then the old number's commits; nothing to point to
+    now = _history(root, "GB/T 9-2021")
+    assert [e["commit"] for e in now["entries"]] == [renumbered, *reversed(shas)] and now["became"] is None
+    # a code never used is still unknown
+    unknown = runner.invoke(app, ["history", "GB/T 9-2019", str(root), "--lang", "en"])
+    assert unknown.exit_code == 2 and "GB/T 9-2019 is neither in the catalog nor in its git history" in unknown.stderr
+
+
+def test_a_record_renumbered_twice_says_each_number_and_where_it_is_now(
+    scripted: tuple[git.Repo, Path, list[str]],
+) -> None:
+    # A → B → C: A's history ends at its renumbering to B (that commit's entry) and says it is C now, where
+    repo, root, shas = scripted
+    to_b = _renumber(repo, root, "national/GB-T-9-2020.yaml", "national/GB-T-9-2021.yaml", "GB/T 9-2020",
+                     "GB/T 9-2021")
+    (root / "records" / "local").mkdir()
+    to_c = _renumber(repo, root, "national/GB-T-9-2021.yaml", "local/DB41-T-9-2022.yaml", "GB/T 9-2021",
+                     "DB41/T 9-2022", "mv and add")
+    a = _history(root, "GB/T 9-2020")
+    assert [(e["commit"], e["change"]) for e in a["entries"]][:2] == [(to_b, "renamed"), (shas[3], "modified")]
+    assert a["entries"][0]["path"] == "records/national/GB-T-9-2021.yaml"
+    assert a["became"]["code"] == "DB41/T 9-2022" and a["became"]["path"] == "records/local/DB41-T-9-2022.yaml"
+    assert [(s["commit"], s["code"]) for s in a["became"]["steps"]] == [(to_b, "GB/T 9-2021"), (to_c, "DB41/T 9-2022")]
+    text = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--lang", "en"]).stdout
+    assert ("  renumbered: GB/T 9-2020 → GB/T 9-2021 → DB41/T 9-2022, now records/local/DB41-T-9-2022.yaml "
+            "(gbstd history \"DB41/T 9-2022\")\n") in text
+    # B, in between: its renumbering to C, then A's renumbering to B and A's commits
+    b = _history(root, "GB/T 9-2021")
+    assert [e["commit"] for e in b["entries"]] == [to_c, to_b, *reversed(shas)]
+    assert (b["entries"][0]["renamed_from"], b["entries"][0]["path"]) == (
+        "records/national/GB-T-9-2021.yaml", "records/local/DB41-T-9-2022.yaml"
+    )
+    assert [s["commit"] for s in b["became"]["steps"]] == [to_c]
+    assert [e["commit"] for e in _history(root, "DB41/T 9-2022")["entries"]] == [to_c, to_b, *reversed(shas)]
+
+
+def test_a_renumbered_record_deleted_later_says_so(scripted: tuple[git.Repo, Path, list[str]]) -> None:
+    repo, root, _ = scripted
+    renumbered = _renumber(repo, root, "national/GB-T-9-2020.yaml", "national/GB-T-9-2021.yaml", "GB/T 9-2020",
+                           "GB/T 9-2021")
+    repo.git.rm(str(root / "records" / "national" / "GB-T-9-2021.yaml"))
+    withdrawn = commit(repo, "Withdraw GB/T 9-2021")
+    data = _history(root, "GB/T 9-2020")
+    assert (data["entries"][0]["commit"], data["entries"][0]["change"]) == (renumbered, "renamed")
+    assert data["became"] == {
+        "code": "GB/T 9-2021", "path": "records/national/GB-T-9-2021.yaml", "in_catalog": False,
+        "deleted_in": withdrawn,
+        "steps": [{"commit": renumbered, "path": "records/national/GB-T-9-2021.yaml", "code": "GB/T 9-2021"}],
+    }
+    text = runner.invoke(app, ["history", "GB/T 9-2020", str(root), "--lang", "en"]).stdout
+    assert (f"  renumbered: GB/T 9-2020 → GB/T 9-2021, records/national/GB-T-9-2021.yaml deleted later in "
+            f"{withdrawn[:10]}\n") in text
+
+
+def test_an_old_code_reused_by_another_record_shows_the_renumbering_not_a_deletion(
+    scripted: tuple[git.Repo, Path, list[str]],
+) -> None:
+    # the number went to a new record in the same file name: its history went on into the old record's, whose
+    # renumbering read as "deleted", saying nothing of where it went
+    repo, root, shas = scripted
+    renumbered = _renumber(repo, root, "national/GB-T-9-2020.yaml", "national/GB-T-9-2021.yaml", "GB/T 9-2020",
+                           "GB/T 9-2021")
+    write_record(root, "national/GB-T-9-2020.yaml", **standard("GB/T 9-2020", "另一项标准", effective="2025-01-01"))
+    reused = commit(repo, "GB/T 9-2020 for another standard")
+    data = _history(root, "GB/T 9-2020")
+    assert data["path"] == "records/national/GB-T-9-2020.yaml" and data["became"] is None
+    entries = data["entries"]
+    assert [(e["commit"], e["change"]) for e in entries[:2]] == [(reused, "added"), (renumbered, "renamed")]
+    assert (entries[1]["renamed_from"], entries[1]["path"]) == (
+        "records/national/GB-T-9-2020.yaml", "records/national/GB-T-9-2021.yaml"
+    )
+    assert entries[1]["fields"] == [{"field": "code", "change": "changed", "old": "GB/T 9-2020", "new": "GB/T 9-2021"}]
+    assert [e["commit"] for e in entries[2:]] == list(reversed(shas))
+    assert [e["commit"] for e in _history(root, "GB/T 9-2021")["entries"]] == [renumbered, *reversed(shas)]

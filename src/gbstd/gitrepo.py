@@ -334,6 +334,34 @@ class HistoryEntry:
         }
 
 
+@dataclass(frozen=True)
+class MoveStep:
+    """One committed rename of the record's file after it left the file a history follows."""
+
+    commit: str
+    path: str  # the file it was renamed to, relative to the catalog root (repository path if outside)
+    code: str | None  # the canonical code that file held then (None: none readable)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"commit": self.commit, "path": self.path, "code": self.code}
+
+
+@dataclass
+class Became:
+    """Where a record went when its newest commit renamed its file away (renumbered: moved with its code
+    changed), followed through later renames to where it is now, or to the commit that deleted it."""
+
+    steps: list[MoveStep]  # oldest first; the first is the history's newest entry
+    code: str | None  # the code it holds now (or held when deleted)
+    path: str
+    in_catalog: bool  # its file is in the working tree
+    deleted_in: str | None = None  # the commit that deleted it (not in the catalog, deletion committed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "path": self.path, "in_catalog": self.in_catalog, "deleted_in": self.deleted_in,
+                "steps": [step.to_json() for step in self.steps]}
+
+
 @dataclass
 class RecordHistory:
     code: str
@@ -342,9 +370,11 @@ class RecordHistory:
     # A shallow clone: commits before its boundary were not fetched, so the oldest entry may not be the first
     # (a record made earlier shows as added at the boundary).
     shallow: bool = False
+    became: Became | None = None  # the record was renumbered or moved away: where it is now
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "path": self.path, "shallow": self.shallow,
+                "became": self.became.to_json() if self.became else None,
                 "entries": [e.to_json() for e in self.entries]}
 
 
@@ -462,7 +492,7 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
     for path in head_paths:
         if PurePosixPath(path).name.lower() in names:
             return path
-    deleted = _deleted_files(repo, records_dir)
+    deleted, renamed = _deleted_files(repo, records_dir)
     for _, path in deleted:
         if PurePosixPath(path).name.lower() in names:
             return path
@@ -475,24 +505,40 @@ def find_record_path(catalog: Catalog, repo: Repo, raw_code: str) -> str:
         path = ref.split(":", 1)[1]
         if is_yaml_name(path) and _holds_code(repo, ref, code.canonical, section.internal_regex, section.max_file_size):
             return path
+    # Renumbered: a commit renamed the file and changed its code (git mv, or mv and add: git pairs the two
+    # files). Git reports a rename, not a deletion, so the old code is found where the rename's old side held
+    # it and its new side holds another code, newest rename first. A rename that kept the code is no
+    # renumbering: the record lives on under that code (deleted later, it was found above).
+    for sha, old, new in renamed:
+        if is_yaml_name(old) and _holds_code(
+            repo, f"{sha}^:{old}", code.canonical, section.internal_regex, section.max_file_size
+        ) and not _holds_code(repo, f"{sha}:{new}", code.canonical, section.internal_regex, section.max_file_size):
+            return old
     raise not_found
 
 
-def _deleted_files(repo: Repo, records_dir: str) -> list[tuple[str, str]]:
-    """(commit, repository path) of each file under ``records_dir`` a commit deleted, newest first.
+def _deleted_files(repo: Repo, records_dir: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """(commit, repository path) of each file under ``records_dir`` a commit deleted, and (commit, old path, new
+    path) of each file one renamed there, newest first; one walk of the log for both.
 
     Merges count too (``-m``: git log shows no diff for a merge otherwise): a conflict resolved by deleting the
     file deletes it in the merge commit alone. A merge is listed once per parent; each pair is kept once.
     """
     output = repo.git.execute(
-        ["git", "-c", "core.quotePath=false", "log", "-m", "--diff-filter=D", "--name-only", "--format=%x00%H",
-         "HEAD", "--", records_dir]
+        ["git", "-c", "core.quotePath=false", "log", "-m", "-M", "--diff-filter=DR", "--name-status",
+         "--format=%x00%H", "HEAD", "--", records_dir]
     )
     deleted: list[tuple[str, str]] = []
+    renamed: list[tuple[str, str, str]] = []
     for chunk in str(output).split("\0")[1:]:
-        sha, *paths = chunk.strip().splitlines()
-        deleted.extend((sha.strip(), path.strip()) for path in paths if path.strip())
-    return list(dict.fromkeys(deleted))
+        sha, *lines = chunk.strip().splitlines()
+        for line in lines:
+            columns = [column.strip() for column in line.split("\t")]
+            if columns[0].startswith("D") and len(columns) == 2 and columns[1]:
+                deleted.append((sha.strip(), columns[1]))
+            elif columns[0].startswith("R") and len(columns) == 3:
+                renamed.append((sha.strip(), columns[1], columns[2]))
+    return list(dict.fromkeys(deleted)), list(dict.fromkeys(renamed))
 
 
 def _holds_code(repo: Repo, ref: str, canonical: str, pattern: CodePattern | None, max_size: int) -> bool:
@@ -530,6 +576,7 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
         resolve_revision(repo, since)
     prefix = catalog_prefix(repo, catalog.root)
     repo_path = find_record_path(catalog, repo, raw_code)
+    records_dir = _to_repo(prefix, PurePosixPath(catalog.config.catalog.records).as_posix())
     code = try_parse(raw_code, catalog.config.catalog.internal_regex)
     entries: list[HistoryEntry] = []
     max_size = catalog.config.catalog.max_file_size
@@ -559,6 +606,10 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
         ):
             continue  # the merge took one side's file as it was: that side's commits say what changed
         parent = commit.parents[0] if commit.parents else None
+        if item.status == "D" and (moved := _renamed_to(repo, commit, item.path, records_dir)):
+            # Followed by its old path alone, a rename (renumbered: moved with its code changed) reads as a
+            # deletion: it is where the record went. Only a deletion pays for this look.
+            item.status, item.old_path, item.path = "R", item.path, moved
         new_text = None if item.status == "D" else _blob_text(commit, item.path, max_size)
         old_text = None
         if item.status != "A" and parent is not None:
@@ -579,10 +630,64 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
                 unreadable=(old_text is not None and old is None) or (new_text is not None and new is None),
             )
         )
+    newest = next((entry for entry in entries if entry.commit is not None), None)
+    became = None
+    if newest is not None and newest.commit is not None and newest.change == "renamed" and newest.path != (
+        _to_catalog(prefix, repo_path) or repo_path
+    ):  # the newest commit took the record away from this file: say where it is now
+        became = _became(catalog, repo, prefix, records_dir, newest.commit, _to_repo(prefix, newest.path))
     return RecordHistory(
         code.canonical if code else raw_code.strip(), _to_catalog(prefix, repo_path) or repo_path, entries,
-        shallow=repo.head.is_valid() and is_shallow(repo),
+        shallow=repo.head.is_valid() and is_shallow(repo), became=became,
     )
+
+
+def _renamed_to(repo: Repo, commit: Commit, repo_path: str, records_dir: str) -> str | None:
+    """The file ``commit`` renamed ``repo_path`` to, as git pairs files by similarity against its first parent
+    (a ``git mv``, or a ``mv`` and add, the code changed or not); None when it deleted the file."""
+    if not commit.parents:
+        return None
+    output = repo.git.execute(
+        ["git", "diff-tree", "-r", "-M", "--diff-filter=R", "--name-status", "-z", commit.parents[0].hexsha,
+         commit.hexsha, "--", records_dir],
+        stdout_as_string=False,
+    )
+    columns = [os.fsdecode(column) for column in bytes(output).split(b"\0")]
+    for at in range(0, len(columns) - 2, 3):  # R<score>, old path, new path
+        if columns[at].startswith("R") and columns[at + 1] == repo_path:
+            return columns[at + 2]
+    return None
+
+
+def _became(catalog: Catalog, repo: Repo, prefix: str, records_dir: str, sha: str, repo_path: str) -> Became:
+    """Where the record is that commit ``sha`` renamed to ``repo_path``: that file followed through later
+    commits that renamed it (renumbered again, or moved) to the working tree, or to the commit deleting it."""
+    section, top = catalog.config.catalog, Path(str(repo.working_tree_dir))
+
+    def step(commit: str, path: str) -> MoveStep:
+        code = _code_in(repo, f"{commit}:{path}", section.internal_regex, section.max_file_size)
+        return MoveStep(commit, _to_catalog(prefix, path) or path, code)
+
+    steps = [step(sha, repo_path)]
+    while len(steps) <= 100:  # a bound, should history loop through files
+        removed = repo.git.execute(
+            ["git", "-c", "core.quotePath=false", "log", "--no-renames", "--diff-filter=D", "--format=%H",
+             "--reverse", f"{sha}..HEAD", "--", repo_path]
+        )
+        first = next((line.strip() for line in str(removed).splitlines() if line.strip()), None)
+        if first is None:  # HEAD has it: in the working tree, or removed there and not committed yet
+            path = top / repo_path
+            if not os.path.lexists(path):
+                return Became(steps, steps[-1].code, steps[-1].path, in_catalog=False)
+            document = read_catalog_file(catalog.root, path, section.max_file_size, parse=False)
+            code = _text_code(document.text if document.usable else None, section.internal_regex)
+            return Became(steps, code or steps[-1].code, steps[-1].path, in_catalog=True)
+        moved = _renamed_to(repo, repo.commit(first), repo_path, records_dir)
+        if moved is None:
+            return Became(steps, steps[-1].code, steps[-1].path, in_catalog=False, deleted_in=first)
+        sha, repo_path = first, moved
+        steps.append(step(sha, repo_path))
+    return Became(steps, steps[-1].code, steps[-1].path, in_catalog=False)
 
 
 def _safe_blob_text(commit: Commit, repo_path: str, max_size: int) -> str | None:

@@ -20,7 +20,7 @@ from gbstd.cli.common import (
     named_catalog,
 )
 from gbstd.cli.console import print_document
-from gbstd.gitrepo import FieldChange, RecordHistory, record_history
+from gbstd.gitrepo import Became, FieldChange, RecordHistory, record_history
 from gbstd.i18n import Lang, Text
 from gbstd.printable import printable
 
@@ -48,7 +48,8 @@ def history(
     """标准记录的变更历史 — how one record changed, commit by commit: fields, author, date, message.
 
     Follows renames; finds records that were deleted by their file name, or else by the code their last
-    version held. Uncommitted changes in the working tree come first. Newest first.
+    version held, and a renumbered record (its file renamed with its code changed) by its old code, saying
+    what it became. Uncommitted changes in the working tree come first. Newest first.
 
     Examples:
 
@@ -84,6 +85,27 @@ def _change_line(change: FieldChange) -> str:
     return f"    ~ {change.field}: {_value(change.old)} → {_value(change.new)}"
 
 
+def _became_line(code: str, became: Became) -> Text:
+    """Where a record renumbered (or moved) away from the file its history follows is now: the codes it took
+    one after another, then its file now, or the commit that deleted it."""
+    codes = [code]
+    for then in [*(step.code for step in became.steps), became.code]:  # the last: its file now
+        if then is not None and then != codes[-1]:
+            codes.append(then)
+    chain = " → ".join(codes)
+    if became.in_catalog:
+        command = f'gbstd history "{codes[-1]}"'
+        where = Text(f"，现为 {became.path}（{command}）", f", now {became.path} ({command})")
+    elif became.deleted_in is not None:
+        where = Text(f"，{became.path} 后于 {became.deleted_in[:10]} 删除",
+                     f", {became.path} deleted later in {became.deleted_in[:10]}")
+    else:
+        where = Text(f"，{became.path} 已从工作区删除（未提交）",
+                     f", {became.path} removed from the working tree (not committed)")
+    head = Text(f"  已改号：{chain}", f"  renumbered: {chain}") if len(codes) > 1 else Text("  已移走", "  moved away")
+    return Text(head.zh + where.zh, head.en + where.en)
+
+
 def render_history(found: RecordHistory, lang: Lang) -> str:
     lines = [f"{found.code}  {found.path}"]
     if found.shallow:
@@ -92,6 +114,8 @@ def render_history(found: RecordHistory, lang: Lang) -> str:
             "  note: a shallow clone; earlier commits were not fetched, so the oldest entry may not be where the "
             "record was made (fetch the whole history: git fetch --unshallow)",
         ).get(lang))
+    if found.became is not None:
+        lines.append(_became_line(found.code, found.became).get(lang))
     if not found.entries:
         lines.append(Text("  （没有提交）", "  (no commits)").get(lang))
     labels = {
