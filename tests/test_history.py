@@ -534,3 +534,28 @@ def test_an_old_code_reused_by_another_record_shows_the_renumbering_not_a_deleti
     assert entries[1]["fields"] == [{"field": "code", "change": "changed", "old": "GB/T 9-2020", "new": "GB/T 9-2021"}]
     assert [e["commit"] for e in entries[2:]] == list(reversed(shas))
     assert [e["commit"] for e in _history(root, "GB/T 9-2021")["entries"]] == [renumbered, *reversed(shas)]
+
+
+@pytest.mark.parametrize("how", ["delete", "renumber"])
+def test_a_branch_merged_cleanly_shows_its_deletion_or_renumbering_once(tmp_path: Path, how: str) -> None:
+    # the merge of a branch that withdrew (or renumbered) the record, the mainline having left the file alone,
+    # showed the change twice: as the merge's entry, newest, then as the branch's own commit
+    repo, root = init_repo(tmp_path)
+    write_record(root, "DB41-T-1-2020.yaml", **standard("DB41/T 1-2020", "原标题"))
+    write_record(root, "DB41-T-2-2020.yaml", **standard("DB41/T 2-2020", "另一标准"))
+    base = commit(repo, "base")
+    mainline = repo.active_branch.name
+    repo.git.checkout("-b", "side")
+    if how == "delete":
+        repo.git.rm("catalog/records/DB41-T-1-2020.yaml")
+        side = commit(repo, "withdraw")
+    else:
+        side = _renumber(repo, root, "DB41-T-1-2020.yaml", "DB41-T-1-2021.yaml", "DB41/T 1-2020", "DB41/T 1-2021")
+    repo.git.checkout(mainline)
+    write_record(root, "DB41-T-2-2020.yaml", **standard("DB41/T 2-2020", "另一标准（修订）"))
+    commit(repo, "main")
+    repo.git.merge("side", "--no-edit")
+    entries = _entries(root)
+    assert [(e["commit"], e["change"]) for e in entries] == [
+        (side, "deleted" if how == "delete" else "renamed"), (base, "added")
+    ]

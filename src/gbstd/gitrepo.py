@@ -601,8 +601,10 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
         commit = repo.commit(item.sha)
         if len(commit.parents) > 1 and listed[item.sha] < len(commit.parents) and not (
             # a deletion the merge brought to the mainline over its edits (a modify/delete conflict resolved by
-            # deleting) is where the record went: its newest entry, not the mainline's last edit
+            # deleting) is where the record went: its newest entry, not the mainline's last edit. Not when the
+            # mainline left the file as the branch found it: the branch's own commit says it, once.
             item.status == "D" and _in_commit(commit.parents[0], item.path)
+            and not _untouched_since_fork(repo, commit, item.path)
         ):
             continue  # the merge took one side's file as it was: that side's commits say what changed
         parent = commit.parents[0] if commit.parents else None
@@ -640,6 +642,21 @@ def record_history(catalog: Catalog, raw_code: str, since: str | None = None) ->
         code.canonical if code else raw_code.strip(), _to_catalog(prefix, repo_path) or repo_path, entries,
         shallow=repo.head.is_valid() and is_shallow(repo), became=became,
     )
+
+
+def _untouched_since_fork(repo: Repo, merge: Commit, repo_path: str) -> bool:
+    """Whether the merge's first parent has the file as it was where a parent without it (the branch that
+    deleted or renamed it) forked off: the merge then took that branch's change as it was."""
+    ours = merge.parents[0]
+    for other in merge.parents[1:]:
+        if _in_commit(other, repo_path):
+            continue
+        bases = repo.merge_base(ours, other)
+        if bases and _in_commit(bases[0], repo_path) and (
+            (bases[0].tree / repo_path).hexsha == (ours.tree / repo_path).hexsha
+        ):
+            return True
+    return False
 
 
 def _renamed_to(repo: Repo, commit: Commit, repo_path: str, records_dir: str) -> str | None:
