@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -370,7 +371,10 @@ def new_record(
         raise ScaffoldError(exc.text) from None
     try:  # never over a file: another process (a second editor, `gbstd new`) may have made it since the check
         write_new(path, content)
-    except FileExistsError:
+    except FileExistsError as exc:
+        if not _names(exc, path):  # a file where a directory on the way goes (mkdir's "File exists")
+            reason = unwritable_reason(exc, path)
+            raise ScaffoldError(Text(f"无法写入 {where}：{reason.zh}", f"cannot write {where}: {reason.en}")) from None
         rel = path.relative_to(root).as_posix()
         raise ScaffoldError(
             Text(f"{code.canonical} 已有记录：{rel}", f"{code.canonical} already has a record: {rel}")
@@ -379,3 +383,9 @@ def new_record(
         reason = unwritable_reason(exc, path)
         raise ScaffoldError(Text(f"无法写入 {where}：{reason.zh}", f"cannot write {where}: {reason.en}")) from None
     return path
+
+
+def _names(exc: OSError, path: Path) -> bool:
+    """Whether ``exc`` is about ``path`` itself (a hard link's target is its second file name)."""
+    named = exc.filename2 if exc.filename2 is not None else exc.filename
+    return named is not None and os.path.abspath(named) == os.path.abspath(path)
