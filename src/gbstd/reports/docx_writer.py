@@ -3,6 +3,8 @@
 Page: A4, margins top 37 mm and left 28 mm around a 156 × 225 mm text block (so right 26 mm, bottom 35 mm),
 22 lines of 28 characters. Title 2号 (22 pt) 方正小标宋简体; body 3号 (16 pt) 仿宋_GB2312; level-1 headings 黑体,
 level-2 headings 楷体_GB2312; page numbers "— 1 —" in 4号 (14 pt) 宋体, odd pages right and even pages left.
+The issuer and date are placed as for a sealed document (7.3.5.1: the office seals what it issues): the date
+右空四字, the issuer centred on it. Fixed blank lines of the standard are paragraph spacing, never empty paragraphs.
 Chinese font names are set on ``w:rFonts/@w:eastAsia`` (Word ignores the Latin name for CJK text); Word
 substitutes an installed font when a named one is missing, which is what offices expect.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,6 +68,11 @@ class OfficialLayout:
         return self.page_height_mm - self.top_mm - self.block_height_mm
 
     @property
+    def char_pitch_pt(self) -> float:
+        """One character of the grid (一字): the block's width over ``chars_per_line``, a little under 16 pt."""
+        return self.block_width_mm / 25.4 * 72 / self.chars_per_line
+
+    @property
     def line_pitch_pt(self) -> float:
         """Exact line spacing that puts ``lines_per_page`` lines in the text block (rounded down a little)."""
         return int(self.block_height_mm / 25.4 * 72 / self.lines_per_page * 10) / 10
@@ -74,8 +82,7 @@ class OfficialLayout:
     def char_space(self) -> int:
         """The document grid's ``w:charSpace``: how much narrower than the body font each character's pitch is,
         in 1/4096 pt, so that ``chars_per_line`` characters fill the block (16 pt alone fits 27.6)."""
-        pitch = self.block_width_mm / 25.4 * 72 / self.chars_per_line
-        return round((pitch - self.body_size) * 4096)
+        return round((self.char_pitch_pt - self.body_size) * 4096)
 
 
 LAYOUT = OfficialLayout()
@@ -220,27 +227,48 @@ def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str |
     if font_note:
         _note(document, font_note)
 
-    _body_paragraph(document)  # 正文下空一行 before the signature
-    signature = _body_paragraph(document, indent=False)
-    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    signature.paragraph_format.right_indent = Pt(LAYOUT.body_size * 4)
-    if doc.issuer:
-        _text(signature, doc.issuer)
-    else:
-        _placeholder(signature, "【待补充：发文机关署名】")
-    date = _body_paragraph(document, indent=False)
-    date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    date.paragraph_format.right_indent = Pt(LAYOUT.body_size * 4)
-    if doc.date:
-        _text(date, doc.date)
-    else:
-        _placeholder(date, "【待补充：成文日期】")
+    if doc.changes is not None:
+        # 附件说明 (7.3.4): 正文下空一行左空二字, "附件：" and the appendix's name, no closing punctuation.
+        attachment = _body_paragraph(document)
+        attachment.paragraph_format.space_before = Pt(LAYOUT.line_pitch_pt)
+        _text(attachment, f"附件：{doc.changes['title']}")
+    _signature_block(document, doc.issuer, doc.date)
     if doc.changes is not None:
         _changes_appendix(document, doc.changes)
 
     buffer = BytesIO()
     document.save(buffer)
     return _dated_zip(buffer.getvalue(), _file_day(doc))
+
+
+def _width_in_chars(text: str) -> float:
+    """How many characters of the grid ``text`` takes: a Chinese character (or fullwidth, or ambiguous
+    punctuation such as “”) one, an Arabic digit or Latin letter of Times New Roman half of one."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+def _signature_block(document: DocxDocument, issuer: str | None, date: str | None) -> None:
+    """发文机关署名 and 成文日期 of a sealed document (GB/T 9704-2012 7.3.5.1, as the bureau's real bulletin is
+    signed): the date 右空四字, the issuer centred on the date in the line above, one blank line (a space
+    before, not an empty paragraph) under the text or the 附件说明."""
+    issuer_text = issuer or "【待补充：发文机关署名】"
+    date_text = date or "【待补充：成文日期】"
+    date_right = 4.0
+    # Centred on the date: its right edge moves in by half the difference of the widths; an issuer longer than
+    # the date and its four characters together stays inside the block (flush right) instead.
+    issuer_right = max(0.0, date_right + (_width_in_chars(date_text) - _width_in_chars(issuer_text)) / 2)
+    signature = _body_paragraph(document, indent=False)
+    signature.paragraph_format.space_before = Pt(LAYOUT.line_pitch_pt)
+    for paragraph, text, given, right in (
+        (signature, issuer_text, issuer, issuer_right),
+        (_body_paragraph(document, indent=False), date_text, date, date_right),
+    ):
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.right_indent = Pt(LAYOUT.char_pitch_pt * right)
+        if given:
+            _text(paragraph, text)
+        else:
+            _placeholder(paragraph, text)
 
 
 def _file_day(doc: BulletinDocument) -> dt.date:
