@@ -155,6 +155,20 @@ def test_the_appendix_is_announced_under_the_text(make_catalog: CatalogFactory) 
     assert _east_asia(note) == {"仿宋_GB2312"}
 
 
+def test_the_appendix_starts_its_own_page(make_catalog: CatalogFactory) -> None:
+    document = _with_appendix(make_catalog)
+    texts = [p.text for p in document.paragraphs]
+    # 附件 另面编排 (7.3.7): "附件" 黑体 顶格 on the first line of a new page, its title centred on the third
+    mark = document.paragraphs[texts.index("附件")]
+    assert mark.paragraph_format.page_break_before and _east_asia(mark) == {"黑体"}
+    assert _pt(mark.paragraph_format.first_line_indent) == 0
+    title = document.paragraphs[texts.index("附件") + 1]
+    assert title.text == "本期目录变化" and title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert abs(_pt(title.paragraph_format.space_before) - LINE_PT) < 0.1
+    # a paragraph holding only a page break could itself fall on a new page and leave a blank one
+    assert not any(p._p.xpath('.//w:br[@w:type="page"]') for p in document.paragraphs)
+
+
 def test_no_font_is_embedded(bulletin: DocxDocument, tmp_path: Path) -> None:
     out = tmp_path / "again.docx"
     bulletin.save(str(out))

@@ -290,11 +290,16 @@ def _dated_zip(data: bytes, day: dt.date) -> bytes:
 
 
 def _changes_appendix(document: DocxDocument, appendix: Mapping[str, Any]) -> None:
-    """附件 本期目录变化 on a page of its own: a table per kind, text left-aligned."""
-    document.add_page_break()
-    _text(_body_paragraph(document, indent=False), "附件", LAYOUT.heading1_font)
+    """附件 本期目录变化 on a page of its own (7.3.7): "附件" 黑体 顶格 on the block's first line, the title centred
+    on its third; a table per kind, text left-aligned."""
+    mark = _body_paragraph(document, indent=False)
+    # Page break before, not a paragraph holding a break: that one, falling on a page's first line, left a
+    # blank page.
+    mark.paragraph_format.page_break_before = True
+    _text(mark, "附件", LAYOUT.heading1_font)
     title = _body_paragraph(document, indent=False)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(LAYOUT.line_pitch_pt)  # 第三行: one blank line under 附件
     _text(title, appendix["title"], LAYOUT.title_font, LAYOUT.title_size)
     _text(_body_paragraph(document), f"比较范围：{appendix['range']}。{appendix['summary']}。")
     for rows in appendix["tables"]:
