@@ -175,3 +175,28 @@ def test_no_font_is_embedded(bulletin: DocxDocument, tmp_path: Path) -> None:
     with zipfile.ZipFile(out) as package:
         assert not [n for n in package.namelist() if n.startswith("word/fonts/")]
         assert b"embedTrueTypeFonts" not in package.read("word/settings.xml")
+
+
+def test_chinese_punctuation_is_set_in_the_chinese_font(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    notes = NOTES.replace("text: 标准的生命力在于实施。", "text: 标准既要“能用”，更要“管用”——这是关键……")
+    root = make_catalog({**FIXTURE, "notes/2023H2.yaml": notes})
+    out = tmp_path / "b.docx"
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-f", "docx", "-o", str(out),
+                                 "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    document = Document(str(out))
+    # Word sets “ ” — … in the Latin font (Times New Roman) unless the run hints East Asian text
+    runs = [run for p in document.paragraphs for run in p.runs if run.text]
+    quoted = [run for run in runs if "“" in run.text]
+    assert quoted and all(run._element.rPr.rFonts.get(qn("w:hint")) == "eastAsia" for run in runs)
+    footer = document.sections[0].footer.paragraphs[0]
+    assert all(run._element.rPr.rFonts.get(qn("w:hint")) == "eastAsia" for run in footer.runs)
+    # the document's East-Asian language is Chinese, not python-docx's en-US text and ja-JP theme fonts
+    normal = document.styles["Normal"].element.rPr
+    assert normal.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    assert normal.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    with zipfile.ZipFile(out) as package:
+        settings = package.read("word/settings.xml").decode()
+        styles = package.read("word/styles.xml").decode()
+    assert 'w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"' in settings
+    assert 'w:eastAsia="en-US"' not in styles and 'w:eastAsia="ja-JP"' not in settings

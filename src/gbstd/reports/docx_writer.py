@@ -101,13 +101,37 @@ def _document_grid(section: Any) -> None:
 
 
 def set_fonts(run: Run, east_asia: str, size: float, latin: str = LAYOUT.latin_font) -> None:
-    """Latin and East-Asian font of a run; the East-Asian one goes into ``w:eastAsia``."""
+    """Latin and East-Asian font of a run; the East-Asian one goes into ``w:eastAsia``.
+
+    ``w:hint="eastAsia"`` (what Word writes for text typed in Chinese) sends the punctuation Chinese shares with
+    Western text (“ ” ‘ ’ — … ·) to the East-Asian font; without it Word sets the quotes of “僵尸标准” in Times
+    New Roman: narrow Western quotes and a short dash in a 仿宋 line."""
     run.font.name = latin
     run.font.size = Pt(size)
     r_fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
     r_fonts.set(qn("w:eastAsia"), east_asia)
     r_fonts.set(qn("w:ascii"), latin)
     r_fonts.set(qn("w:hAnsi"), latin)
+    r_fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _chinese_document(document: DocxDocument) -> None:
+    """Mark the text as Simplified Chinese: python-docx's template says en-US for East-Asian text and resolves
+    the theme's East-Asian font for ja-JP (a Japanese Mincho wherever no font is named), and the language
+    decides Chinese line-breaking rules (no ，。 at a line's start)."""
+    defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for r_pr in (defaults, document.styles["Normal"].element.get_or_add_rPr()):
+        if r_pr is None:
+            continue
+        lang = r_pr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            r_pr.append(lang)
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _body_paragraph(document: DocxDocument, *, indent: bool = True) -> Paragraph:
@@ -196,7 +220,10 @@ def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str |
     normal = document.styles["Normal"]
     normal.font.name = LAYOUT.latin_font
     normal.font.size = Pt(LAYOUT.body_size)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), LAYOUT.body_font)
+    normal_fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    normal_fonts.set(qn("w:eastAsia"), LAYOUT.body_font)
+    normal_fonts.set(qn("w:hint"), "eastAsia")
+    _chinese_document(document)
     document.settings.odd_and_even_pages_header_footer = True
     _footer(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _footer(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
