@@ -16,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt
 from docx.text.paragraph import Paragraph
+from lxml import etree
 from typer.testing import CliRunner
 
 from gbstd.catalog.loader import load_catalog
@@ -200,3 +201,22 @@ def test_chinese_punctuation_is_set_in_the_chinese_font(make_catalog: CatalogFac
         styles = package.read("word/styles.xml").decode()
     assert 'w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"' in settings
     assert 'w:eastAsia="en-US"' not in styles and 'w:eastAsia="ja-JP"' not in settings
+
+
+def test_the_chinese_fonts_are_described_with_installed_alternatives(bulletin: DocxDocument, tmp_path: Path) -> None:
+    out = tmp_path / "again.docx"
+    bulletin.save(str(out))
+    with zipfile.ZipFile(out) as package:
+        table = etree.fromstring(package.read("word/fontTable.xml"))
+    fonts = {font.get(qn("w:name")): font for font in table.iter(qn("w:font"))}
+
+    def value(name: str, tag: str) -> str | None:
+        element = fonts[name].find(qn(f"w:{tag}"))
+        return None if element is None else element.get(qn("w:val"))
+
+    # Windows 10+ has 仿宋 and 楷体, not the _GB2312 fonts the standard's templates name
+    assert value("仿宋_GB2312", "altName") == "仿宋,FangSong"
+    assert value("楷体_GB2312", "altName") == "楷体,KaiTi"
+    for name in ("仿宋_GB2312", "楷体_GB2312", "方正小标宋简体", "黑体", "宋体"):
+        assert value(name, "charset") == "86"  # GB2312: what Word's own substitution matches first
+    assert "Times New Roman" in fonts  # python-docx's entries stay

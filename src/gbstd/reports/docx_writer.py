@@ -5,8 +5,8 @@ Page: A4, margins top 37 mm and left 28 mm around a 156 × 225 mm text block (so
 level-2 headings 楷体_GB2312; page numbers "— 1 —" in 4号 (14 pt) 宋体, odd pages right and even pages left.
 The issuer and date are placed as for a sealed document (7.3.5.1: the office seals what it issues): the date
 右空四字, the issuer centred on it. Fixed blank lines of the standard are paragraph spacing, never empty paragraphs.
-Chinese font names are set on ``w:rFonts/@w:eastAsia`` (Word ignores the Latin name for CJK text); Word
-substitutes an installed font when a named one is missing, which is what offices expect.
+Chinese font names are set on ``w:rFonts/@w:eastAsia`` (Word ignores the Latin name for CJK text); no font is
+embedded: the font table names an installed alternative for each (仿宋 for 仿宋_GB2312) and Word substitutes.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 from gbstd.printable import printable
 from gbstd.reports.compose import Block, BulletinDocument
@@ -113,6 +115,42 @@ def set_fonts(run: Run, east_asia: str, size: float, latin: str = LAYOUT.latin_f
     r_fonts.set(qn("w:ascii"), latin)
     r_fonts.set(qn("w:hAnsi"), latin)
     r_fonts.set(qn("w:hint"), "eastAsia")
+
+
+# The fonts the layout names, as Word describes them in word/fontTable.xml: alternative names (w:altName, tried
+# in turn when the first is not installed: Windows 10 and later have 仿宋 and 楷体 but not the _GB2312 fonts),
+# then the GB2312 character set and PANOSE numbers Word's own substitution goes by. Nothing is embedded.
+_FONT_TABLE: dict[str, tuple[str, str, str, str]] = {
+    # name: (alternative names, PANOSE, family, pitch)
+    "仿宋_GB2312": ("仿宋,FangSong", "02010609030101010101", "modern", "fixed"),
+    "楷体_GB2312": ("楷体,KaiTi", "02010609030101010101", "modern", "fixed"),
+    "方正小标宋简体": ("华文中宋,宋体,SimSun", "02000000000000000000", "auto", "variable"),
+    "黑体": ("SimHei", "02010609060101010101", "modern", "fixed"),
+    "宋体": ("SimSun", "02010600030101010101", "auto", "variable"),
+}
+
+
+def _font_table(document: DocxDocument) -> None:
+    """Describe the layout's Chinese fonts in the font table (python-docx's template names Calibri, Cambria and
+    two Japanese fonts only), so a machine without 仿宋_GB2312 shows 仿宋, not whatever Word falls back to."""
+    part = next((p for p in document.part.package.iter_parts() if p.partname == "/word/fontTable.xml"), None)
+    if part is None:
+        return
+    # python-docx keeps the table as bytes (a plain Part); a version that parses it holds an element instead
+    fonts = part.element if isinstance(part, XmlPart) else etree.fromstring(part.blob)
+    used = {LAYOUT.body_font, LAYOUT.title_font, LAYOUT.heading1_font, LAYOUT.heading2_font, LAYOUT.page_number_font}
+    present = {font.get(qn("w:name")) for font in fonts.iter(qn("w:font"))}
+    for name in sorted(used - present):
+        if name not in _FONT_TABLE:
+            continue
+        alternatives, panose, family, pitch = _FONT_TABLE[name]
+        font = etree.SubElement(fonts, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, value in (("altName", alternatives), ("panose1", panose), ("charset", "86"), ("family", family),
+                           ("pitch", pitch)):
+            etree.SubElement(font, qn(f"w:{tag}")).set(qn("w:val"), value)
+    if not isinstance(part, XmlPart):
+        part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _chinese_document(document: DocxDocument) -> None:
@@ -224,6 +262,7 @@ def write_docx(doc: BulletinDocument, charts: dict[str, bytes], font_note: str |
     normal_fonts.set(qn("w:eastAsia"), LAYOUT.body_font)
     normal_fonts.set(qn("w:hint"), "eastAsia")
     _chinese_document(document)
+    _font_table(document)
     document.settings.odd_and_even_pages_header_footer = True
     _footer(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _footer(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
