@@ -220,3 +220,18 @@ def test_the_chinese_fonts_are_described_with_installed_alternatives(bulletin: D
     for name in ("仿宋_GB2312", "楷体_GB2312", "方正小标宋简体", "黑体", "宋体"):
         assert value(name, "charset") == "86"  # GB2312: what Word's own substitution matches first
     assert "Times New Roman" in fonts  # python-docx's entries stay
+
+
+def test_all_text_but_the_placeholders_is_black(make_catalog: CatalogFactory, tmp_path: Path) -> None:
+    root = make_catalog({**FIXTURE, "notes/2023H2.yaml": NOTES})
+    out = tmp_path / "b.docx"
+    # written before the period ends: the bulletin carries a 注 saying so
+    result = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "-f", "docx", "-o", str(out),
+                                 "--as-of", "2023-12-01"])
+    assert result.exit_code == 0, result.output
+    document = Document(str(out))
+    assert any(p.text.startswith("注：报告期尚未结束") for p in document.paragraphs)
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            if run.font.highlight_color is None:  # a 【待补充】 placeholder is marked to be replaced
+                assert run.font.color.rgb is None, run.text

@@ -391,7 +391,8 @@ def _placeholder(paragraph: Paragraph, text: str) -> None:
 def _note(document: DocxDocument, text: str) -> None:
     paragraph = _body_paragraph(document, indent=False)
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    _text(paragraph, f"注：{text}", size=LAYOUT.table_size).font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+    # Black like all the text (GB/T 9704-2012 5.2.5); only a placeholder, to be replaced, is coloured.
+    _text(paragraph, f"注：{text}", size=LAYOUT.table_size)
 
 
 def _block(document: DocxDocument, block: Block, charts: dict[str, bytes]) -> None:
