@@ -288,3 +288,73 @@ def test_gbstd_import_waits_for_a_server_writing_the_catalog(root: Path, tmp_pat
     result = CliRunner().invoke(cli, ["import", str(table), "-C", str(root), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert made.exists()
+
+
+def out_of_order(root: Path) -> bytes:
+    """RECORD with a key out of the canonical order (so that `gbstd fmt` rewrites it): its bytes."""
+    path = root / RECORD
+    text = path.read_text(encoding="utf-8").replace("ccs: A12\n", "")
+    path.write_text(text.replace("title:", "ccs: A12\ntitle:", 1), encoding="utf-8")
+    return path.read_bytes()
+
+
+def test_a_web_save_between_fmt_checking_a_file_and_renaming_it_is_not_lost(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `gbstd fmt` checked each file was as it had read it, then renamed its text over it, without the catalog's
+    # write lock: a web save landing in between said "saved" and was overwritten. The checks and renames now
+    # hold the lock: the save waits for them, then finds the file changed since its form was opened
+    from gbstd.catalog.catalog import Catalog
+    from gbstd.catalog.config_file import load_config
+    from gbstd.formatting import format_files
+
+    before = out_of_order(root)
+    client = editor(root)
+    form = title_form(client, "网页改的标题")
+    reached, go = pause_renaming(monkeypatch, root / RECORD)
+    answers: dict[str, Any] = {}
+    fmt = threading.Thread(target=lambda: answers.update(fmt=format_files(
+        Catalog(root=root, config=load_config(root)), [RECORD], check=False, jobs=1)))
+    fmt.start()
+    assert reached.wait(10)
+    save = threading.Thread(target=lambda: answers.update(save=client.post("/standard/save", data=form,
+                                                                           follow_redirects=False)))
+    save.start()
+    save.join(1.0)  # the save, while fmt is between its check of the file and its rename
+    go.set()
+    fmt.join(10)
+    save.join(10)
+    text = (root / RECORD).read_text(encoding="utf-8")
+    assert [r.outcome for r in answers["fmt"].results] == ["reformatted"] and text.encode() != before
+    assert text.index("title:") < text.index("ccs:")
+    assert answers["save"].status_code == 409 and "打开表单后已被修改" in answers["save"].text
+    assert "网页改的标题" not in text
+
+
+def test_gbstd_fmt_waits_for_a_server_writing_the_catalog(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # while another process holds the catalog's write lock past the wait, `gbstd fmt` says so in one line, exit
+    # 2, and renames nothing; `fmt --check` writes nothing and is not held up; once that process is gone, fmt runs
+    from typer.testing import CliRunner
+
+    from gbstd.cli.app import app as cli
+
+    before = out_of_order(root)
+    monkeypatch.setattr(writelock, "WAIT", 0.5)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(root)], stdout=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        result = CliRunner().invoke(cli, ["fmt", str(root), "--lang", "en", "--no-cache"])
+        assert result.exit_code == 2, result.output
+        assert "another gbstd process is writing the catalog" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+        assert (root / RECORD).read_bytes() == before
+        assert not [p for p in root.rglob("*.tmp")]
+        result = CliRunner().invoke(cli, ["fmt", "--check", str(root), "--lang", "en", "--no-cache"])
+        assert result.exit_code == 1 and "1 of" in result.stdout
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+    result = CliRunner().invoke(cli, ["fmt", str(root), "--lang", "en", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert (root / RECORD).read_bytes() != before

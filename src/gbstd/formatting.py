@@ -44,6 +44,7 @@ from gbstd.catalog.roundtrip import (
     unreadable,
 )
 from gbstd.catalog.validation import NOT_A_MAPPING
+from gbstd.catalog.writelock import Busy, catalog_writing
 from gbstd.catalog.yamlio import (
     BOM,
     YAML_SUFFIXES,
@@ -453,8 +454,18 @@ def format_files(
     # Rewritten files are made durable together (an fsync each cost 4 s per 10 000 files); one that cannot be
     # written is reported with the reason and left as it was, and so is one that no longer holds what was
     # formatted (the renames come after every file is formatted: seconds for a large catalog, in which an edit
-    # saved meanwhile was overwritten without a word).
-    for path, error in write_atomic_each(rewritten(), unchanged=lambda path: holds_content(path, read_as[path])):
+    # saved meanwhile was overwritten without a word). The catalog's write lock is held over the checks and the
+    # renames only: a web save cannot land between a file's check and its rename, and is not kept waiting while
+    # the files are formatted (minutes for 100 000). Busy (another process kept it past its wait) leaves every
+    # file as it was.
+    try:
+        failed = write_atomic_each(rewritten(), unchanged=lambda path: holds_content(path, read_as[path]),
+                                   renaming=lambda: catalog_writing(catalog.root))
+    except Busy:
+        if cache is not None:
+            cache.save()  # what was found canonical stays known: the next run formats only the rest
+        raise
+    for path, error in failed:
         rel = path.relative_to(catalog.root).as_posix()
         reason = error.strerror or str(error)
         said = error.text if isinstance(error, ChangedMeanwhile) else Text(f"无法写入：{reason}", f"cannot be written: {reason}")

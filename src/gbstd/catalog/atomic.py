@@ -11,7 +11,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -248,20 +248,24 @@ class ChangedMeanwhile(OSError):
 
 def write_atomic_each(
     items: Iterable[tuple[Path, str]], encoding: str = "utf-8", *, unchanged: Callable[[Path], bool] | None = None,
+    renaming: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> list[tuple[Path, OSError]]:
     """:func:`write_atomic_many` for files that do not depend on each other: a file that cannot be written (a
     read-only directory, a full disk) is left as it was and returned with the reason, and the others are written
     all the same — still made durable together before the renames (:func:`write_atomic_many`). Ctrl-C before
     the renames leaves every file as it was. ``unchanged`` is asked of each path just before its rename: False
-    (the file is not as it was read) leaves it as it is now, returned with :class:`ChangedMeanwhile`."""
+    (the file is not as it was read) leaves it as it is now, returned with :class:`ChangedMeanwhile`.
+    ``renaming()`` (a lock), when there is anything to rename, is held over the checks and the renames only, not
+    while the texts are made; an error entering it leaves every file as it was."""
     failed: list[tuple[Path, OSError]] = []
-    _write_together(items, encoding, None, failed, unchanged)
+    _write_together(items, encoding, None, failed, unchanged, renaming)
     return failed
 
 
 def _write_together(
     items: Iterable[tuple[Path, str]], encoding: str, on_written: Callable[[], None] | None,
     failed: list[tuple[Path, OSError]] | None, unchanged: Callable[[Path], bool] | None = None,
+    renaming: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> None:
     """Temporary files, made durable, then renamed into place; a file that cannot be written goes into ``failed``
     with the reason (None: the error is raised, and the temporary files not renamed yet are removed)."""
@@ -279,22 +283,23 @@ def _write_together(
             if on_written is not None:
                 on_written()
         _make_durable([tmp for tmp, _ in pending])
-        if unchanged is not None and failed is None:  # all or nothing: every file as read before any is renamed
-            for _, path in pending:
-                if not unchanged(path):
-                    raise ChangedMeanwhile(path)
-        for tmp, path in pending:
-            try:
-                if unchanged is not None and failed is not None and not unchanged(path):
-                    raise ChangedMeanwhile(path)
-                _take_place(tmp, path)
-            except OSError as exc:
-                if failed is None:
-                    exc.written = [taken for _, taken in pending[:done]]  # type: ignore[attr-defined]
-                    raise
-                Path(tmp).unlink(missing_ok=True)
-                failed.append((path, exc))
-            done += 1
+        with renaming() if renaming is not None and pending else contextlib.nullcontext():
+            if unchanged is not None and failed is None:  # all or nothing: every file as read before any is renamed
+                for _, path in pending:
+                    if not unchanged(path):
+                        raise ChangedMeanwhile(path)
+            for tmp, path in pending:
+                try:
+                    if unchanged is not None and failed is not None and not unchanged(path):
+                        raise ChangedMeanwhile(path)
+                    _take_place(tmp, path)
+                except OSError as exc:
+                    if failed is None:
+                        exc.written = [taken for _, taken in pending[:done]]  # type: ignore[attr-defined]
+                        raise
+                    Path(tmp).unlink(missing_ok=True)
+                    failed.append((path, exc))
+                done += 1
     finally:
         for tmp, _ in pending[done:]:
             Path(tmp).unlink(missing_ok=True)

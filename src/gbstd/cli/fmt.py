@@ -11,6 +11,7 @@ from gbstd.catalog.cache import Cache, cache_wanted
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.config_file import CatalogError, find_root, load_config
 from gbstd.catalog.strays import stray_files
+from gbstd.catalog.writelock import Busy
 from gbstd.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -50,7 +51,8 @@ def fmt(
     while unchanged; many files are formatted by one process per core.
 
     Exit codes: 0 all files formatted (or, with --check, already formatted), 1 with --check a file would
-    change, or a file could not be formatted; 2 no catalog found.
+    change, or a file could not be formatted; 2 no catalog found, or another gbstd process (a web editor's save,
+    an import) kept the catalog's write lock too long, and nothing of that catalog was written.
 
     Examples:
 
@@ -97,7 +99,10 @@ def fmt(
                     + ", ".join(_shown(root, rel) for rel in strays[:3]) + ("…" if len(strays) > 3 else ""),
                 ).get(language), err=True)
         cache = Cache.open(root, catalog.config) if not no_cache and cache_wanted() else None
-        run = format_files(catalog, rels, check=check, cache=cache, jobs=jobs)
+        try:
+            run = format_files(catalog, rels, check=check, cache=cache, jobs=jobs)
+        except Busy as exc:  # a web editor (or import) kept the catalog's write lock: this catalog left as it was
+            fail(Text(f"{root}：{exc.text.zh}", f"{root}: {exc.text.en}"), language)
         total += len(run.results)
         for result in run.with_outcome("error"):
             failed += 1
