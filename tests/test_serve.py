@@ -7,6 +7,9 @@ import datetime as dt
 import json
 import re
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -17,6 +20,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from gbstd.catalog import writelock
 from gbstd.catalog.catalog import Catalog
 from gbstd.catalog.yamlio import parse_yaml
 from gbstd.cli.app import app as cli
@@ -1921,3 +1925,91 @@ def test_a_code_with_no_record_is_said_in_the_editor_s_words_not_as_run_gbstd_li
     assert errors[0] == {"zh": f"目录中没有代替它的标准 {SUCCESSOR}：它的文件无法读取，原因如下",
                          "en": f"no successor {SUCCESSOR} in the catalog: its file cannot be read, for these reasons"}[lang]
     assert errors[1].startswith("records/local/DB1411-T-63-2023.yaml:") and "Y005" in errors[1]
+
+
+BUSY = "另一个 gbstd 进程正在写入目录"
+
+
+@contextmanager
+def lock_held(root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Another writer holding the catalog's write lock (a thread here, as another process would: a second
+    server, `gbstd import`): a request waits for it (the wait shortened), then is refused."""
+    monkeypatch.setattr(writelock, "WAIT", 0.3)
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with writelock.catalog_writing(root):
+            held.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(10)
+        yield
+    finally:
+        done.set()
+        holder.join(10)
+
+
+def test_a_save_refused_while_another_process_writes_keeps_what_was_typed(
+    root: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the 409 for another gbstd process writing was a bare message page: the edits typed into the form were gone.
+    # The form comes back as it was sent, with the digest it was opened with, to send again as it is
+    form = as_browser_sends(form_of(page(client))) | {"title": "忙时改的标题", "note": "忙时写的备注"}
+    before = (root / RECORD).read_bytes()
+    with lock_held(root, monkeypatch):
+        refused = client.post("/standard/save", data=form, follow_redirects=False)
+    assert refused.status_code == 409 and BUSY in refused.text and 'id="record-form"' in refused.text
+    assert (root / RECORD).read_bytes() == before
+    again = as_browser_sends(form_of(refused.text))
+    assert again == form
+    assert client.post("/standard/save", data=again, follow_redirects=False).status_code == 303
+    text = (root / RECORD).read_text(encoding="utf-8")
+    assert "忙时改的标题" in text and "忙时写的备注" in text
+
+
+def test_the_other_forms_refused_while_another_process_writes_keep_what_was_typed(
+    root: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a review, an abolition, a new record, a commit and an import's apply: each 409 page for the write lock held
+    # elsewhere lost the form; now each shows it again as sent (the import: its preview, with the Apply button)
+    html = page(client)
+    token, digest = csrf_of(html), digest_of(html)
+    review = {"csrf": token, "code": CODE, "date": "2025-01-03", "conclusion": "修订", "by": "忙时的复审单位",
+              "note": "忙时的备注"}
+    abolish = {"csrf": token, "code": CODE, "digest": digest, "date": "2025-02-03", "successor": SUCCESSOR}
+    new = {"csrf": token, "code": "DB41/T 9001-2025", "title": "忙时新建的标准", "published": "2025-01-02",
+           "effective": "2025-03-01", "module": "202"}
+    files = {"table": ("清单.csv", CSV_ONE_BAD_ROW.encode("utf-8"), "text/csv")}
+    upload = client.post("/import/preview", data={"csrf": token}, files=files).text
+    upload_token = upload.split('name="token" value="')[1].split('"')[0]
+    before = (root / RECORD).read_bytes()
+    with lock_held(root, monkeypatch):
+        reviewed = client.post("/standard/review", data=review, follow_redirects=False)
+        abolished = client.post("/standard/abolish", data=abolish, follow_redirects=False)
+        created = client.post("/new", data=new, follow_redirects=False)
+        applied = client.post("/import/apply", data={"csrf": token, "token": upload_token})
+    for response in (reviewed, abolished, created, applied):
+        assert response.status_code == 409 and BUSY in response.text, response.text
+    assert (root / RECORD).read_bytes() == before and not (root / "records/local/DB41-T-9001-2025.yaml").exists()
+    assert 'value="忙时的复审单位"' in reviewed.text and 'value="忙时的备注"' in reviewed.text
+    assert "<option selected>修订</option>" in reviewed.text and 'value="2025-01-03"' in reviewed.text
+    assert f'value="{SUCCESSOR}"' in abolished.text and 'value="2025-02-03"' in abolished.text
+    assert digest_of(abolished.text) == digest
+    assert 'value="忙时新建的标准"' in created.text and 'value="DB41/T 9001-2025"' in created.text
+    assert f'name="token" value="{upload_token}"' in applied.text and 'id="apply-form"' in applied.text
+    again = client.post("/import/apply", data={"csrf": token, "token": upload_token})
+    assert again.status_code == 200 and (root / "records/local/DB41-T-9001-2025.yaml").is_file()
+    changes = client.get("/changes").text
+    commit = {"csrf": csrf_of(changes), "files": "records/local/DB41-T-9001-2025.yaml", "message": "忙时写的说明",
+              "author": "张三"}
+    with lock_held(root, monkeypatch):
+        committed = client.post("/commit", data=commit)
+    assert committed.status_code == 409 and BUSY in committed.text
+    assert ">忙时写的说明</textarea>" in committed.text and 'name="author" value="张三"' in committed.text
+    assert re.search(r'value="records/local/DB41-T-9001-2025.yaml" checked>', committed.text)
+    head = git.Repo(root, search_parent_directories=True).head.commit
+    assert client.post("/commit", data=commit).status_code == 200
+    assert git.Repo(root, search_parent_directories=True).head.commit != head

@@ -72,7 +72,8 @@ def _no_upload(server: Server, request: Request, token: str) -> Response:
                        error=server.text(Text("上传已过期，请重新上传", "the upload expired; upload it again")))
 
 
-def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, update: bool) -> Response:
+def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, update: bool, error: str = "",
+                status_code: int = 200) -> Response:
     upload = server.uploads.get(token)
     if upload is None:
         return _no_upload(server, request, token)
@@ -109,33 +110,48 @@ def _run_import(server: Server, request: Request, token: str, *, dry_run: bool, 
              "code": o.code or "", "path": o.path or "", "reasons": o.messages(server.lang),
              "changed": o.changed} for o in shown]
     summary = [f"{server.text(ACTION_LABELS[action])} {counts[action]}" for action in Action if counts[action]]
-    return server.page(request, "import.html.j2", error="", preview=rows, token=token, upload_name=upload.name,
+    return server.page(request, "import.html.j2", status_code=status_code, error=error, preview=rows, token=token,
+                       upload_name=upload.name,
                        applied=not dry_run, update=update, unknown=report.unknown_columns, summary=summary,
                        total=len(report.outcomes), hidden=len(report.outcomes) - len(shown))
 
 
 def _import_apply(server: Server, request: Request, form: FormData) -> Response:
-    return _run_import(server, request, str(form.get("token", "")), dry_run=False, update=bool(form.get("update")))
+    token, update = str(form.get("token", "")), bool(form.get("update"))
+    try:
+        return _run_import(server, request, token, dry_run=False, update=update)
+    except Busy as exc:  # another process kept the catalog's write lock: the preview again, to apply once it is done
+        return _run_import(server, request, token, dry_run=True, update=update, error=server.text(exc.text),
+                           status_code=409)
 
 
-def _changes_page(server: Server, request: Request, error: str = "", done: str = "", status_code: int = 200) -> Response:
+def _changes_page(server: Server, request: Request, error: str = "", done: str = "", status_code: int = 200,
+                  sent: FormData | None = None) -> Response:
+    """The uncommitted changes and the commit form; ``sent``: a refused commit's form, shown again as it was
+    (its files chosen, its message and name) to send again without typing them anew."""
     try:
         files = gitops.changes(server.catalog(), server.lang)
     except CatalogError as exc:
         return server.page(request, "changes.html.j2", status_code=status_code, files=[],
                            error=server.text(exc.text), done=done)
-    shown = [{"rel": f.rel, "kind": f.label(server.lang), "lines": f.lines} for f in files]
-    return server.page(request, "changes.html.j2", status_code=status_code, files=shown, error=error, done=done)
+    chosen = None if sent is None else {str(f) for f in sent.getlist("files")}
+    shown = [{"rel": f.rel, "kind": f.label(server.lang), "lines": f.lines,
+              "checked": chosen is None or f.rel in chosen} for f in files]
+    typed = {name: str(sent.get(name, "")) if sent is not None else "" for name in ("message", "author")}
+    return server.page(request, "changes.html.j2", status_code=status_code, files=shown, error=error, done=done,
+                       typed=typed)
 
 
 def _commit(server: Server, request: Request, form: FormData) -> Response:
     files = [str(f) for f in form.getlist("files")]
-    with server.writing():  # a second server committing the same files at once finds them committed
-        try:
+    try:
+        with server.writing():  # a second server committing the same files at once finds them committed
             sha = gitops.commit(server.catalog(), files, str(form.get("message", "")), str(form.get("author", "")))
-        except CatalogError as exc:  # another git holding the index: a conflict, to try again
-            return _changes_page(server, request, error=server.text(exc.text),
-                                 status_code=409 if isinstance(exc, gitops.IndexLocked) else 422)
+    except Busy as exc:  # another gbstd process kept the catalog's write lock: a conflict, to try again
+        return _changes_page(server, request, error=server.text(exc.text), status_code=409, sent=form)
+    except CatalogError as exc:  # another git holding the index: a conflict, to try again
+        return _changes_page(server, request, error=server.text(exc.text),
+                             status_code=409 if isinstance(exc, gitops.IndexLocked) else 422, sent=form)
     return _changes_page(server, request, done=sha[:10])
 
 

@@ -25,7 +25,9 @@ from gbstd.catalog.record_edit import (
     review_from_input,
     typed_date,
 )
+from gbstd.catalog.writelock import Busy
 from gbstd.i18n import Text
+from gbstd.model.standard import Review
 from gbstd.rules.recheck import entry_checker
 from gbstd.scaffold import ScaffoldError, new_record
 from gbstd.serve import records
@@ -168,12 +170,14 @@ def _back(code: str) -> RedirectResponse:
 
 
 def _refused(server: Server, request: Request, code: str, message: Text | str, status_code: int = 422,
-             review_values: dict[str, str] | None = None, abolish_values: dict[str, str] | None = None) -> Response:
+             review_values: dict[str, str] | None = None, abolish_values: dict[str, str] | None = None,
+             digest: str | None = None) -> Response:
     """The standard's page again, with why the request was refused above the form; nothing was written.
-    ``review_values``, ``abolish_values``: the review or abolish form as it was sent, shown again for correcting."""
+    ``review_values``, ``abolish_values``: the review or abolish form as it was sent, shown again for correcting;
+    ``digest``: the one the form was opened with (None: the file's now)."""
     text = message if isinstance(message, str) else server.text(message)
     return standard_page(server, request, code=code, status_code=status_code, errors={records.GENERAL: [text]},
-                         review_values=review_values, abolish_values=abolish_values)
+                         review_values=review_values, abolish_values=abolish_values, digest=digest)
 
 
 def _error_texts(server: Server, invalid: records.Invalid) -> dict[str, list[str]]:
@@ -193,6 +197,18 @@ def _as_sent(form: FormData, wanted: dict[str, Any]) -> dict[str, str]:
 
 def save(server: Server, request: Request, form: FormData) -> Response:
     code = str(form.get("code", ""))
+    try:
+        return _save(server, request, form, code)
+    except Busy as exc:
+        # another process kept the catalog's write lock: the form as it was sent, to send again as it is, with the
+        # digest it was opened with (the file changed meanwhile: the next save is a conflict, not an overwrite)
+        wanted = submitted(form, _normaliser(server.catalog()))
+        return standard_page(server, request, code=code, values=_as_sent(form, wanted), status_code=409,
+                             digest=str(form.get("digest", "")), message=server.text(exc.text),
+                             offer_reformat=bool(form.get("reformat")))
+
+
+def _save(server: Server, request: Request, form: FormData, code: str) -> Response:
     with server.writing():
         catalog = server.catalog()
         normalise = _normaliser(catalog)
@@ -222,6 +238,14 @@ def review(server: Server, request: Request, form: FormData) -> Response:
         entry = review_from_input(typed, REVIEW_NAMES)
     except EditError as exc:
         return _refused(server, request, code, exc.text, review_values=typed)
+    try:
+        return _add_review(server, request, form, code, entry, typed)
+    except Busy as exc:  # another process kept the catalog's write lock: the review form as it was sent
+        return _refused(server, request, code, exc.text, 409, review_values=typed)
+
+
+def _add_review(server: Server, request: Request, form: FormData, code: str, entry: Review,
+                typed: dict[str, str]) -> Response:
     with server.writing():
         catalog = server.catalog()
         try:
@@ -244,6 +268,15 @@ def abolish(server: Server, request: Request, form: FormData) -> Response:
     except EditError as exc:
         return _refused(server, request, code, exc.text, abolish_values=typed)
     successor = typed["successor"].strip() or None
+    try:
+        return _abolish(server, request, form, code, day, successor, typed)
+    except Busy as exc:  # another process kept the catalog's write lock: the abolish form as it was sent
+        return _refused(server, request, code, exc.text, 409, abolish_values=typed,
+                        digest=str(form.get("digest", "")) or None)
+
+
+def _abolish(server: Server, request: Request, form: FormData, code: str, day: dt.date, successor: str | None,
+             typed: dict[str, str]) -> Response:
     with server.writing():
         catalog = server.catalog()
         try:
@@ -289,6 +322,14 @@ def create(server: Server, request: Request, form: FormData) -> Response:
             dates[name] = typed_date(typed, label) if typed else None
         except EditError as exc:
             return new_page(server, request, server.text(exc.text), values, 422)
+    try:
+        return _create(server, request, values, title, dates)
+    except Busy as exc:  # another process kept the catalog's write lock: the form as it was sent
+        return new_page(server, request, server.text(exc.text), values, 409)
+
+
+def _create(server: Server, request: Request, values: dict[str, str], title: str,
+            dates: dict[str, dt.date | None]) -> Response:
     with server.writing():
         catalog = server.catalog()
         try:
