@@ -2013,3 +2013,42 @@ def test_the_other_forms_refused_while_another_process_writes_keep_what_was_type
     head = git.Repo(root, search_parent_directories=True).head.commit
     assert client.post("/commit", data=commit).status_code == 200
     assert git.Repo(root, search_parent_directories=True).head.commit != head
+
+
+def test_a_commit_refused_after_staging_a_new_file_leaves_the_index_as_it_was(
+    client: TestClient, root: Path
+) -> None:
+    # a new file is `git add`ed for `commit --only` to take it: when the commit then failed (a hook refusing
+    # it, a full disk), the file stayed staged, and the next `git commit` in a terminal took it along. Now what
+    # the attempt staged is unstaged again; what the user staged stays staged
+    repo = git.Repo(root, search_parent_directories=True)
+    top = Path(str(repo.working_tree_dir))
+    prefix = root.relative_to(top).as_posix()
+    token = csrf_of(client.get("/new").text)
+    made = client.post("/new", data={"csrf": token, "code": "DB41/T 9001-2025", "title": "机关会议服务规范",
+                                     "published": "2025-01-02", "effective": "2025-03-01", "module": "202"},
+                       follow_redirects=False)
+    assert made.status_code == 303
+    ours = "records/local/DB41-T-9001-2025.yaml"
+    theirs = "records/local/DB41-T-9002-2025.yaml"  # a new record the user staged by hand
+    (root / theirs).write_text((root / ours).read_text(encoding="utf-8").replace("9001", "9002"), encoding="utf-8")
+    repo.git.add("--", f"{prefix}/{theirs}")
+    hook = Path(repo.git_dir) / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\necho 'refused by a hook' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    head = repo.head.commit
+    staged = repo.git.diff("--cached", "--name-only").splitlines()
+    assert staged == [f"{prefix}/{theirs}"]
+    changes = client.get("/changes").text
+    response = client.post("/commit", data={"csrf": csrf_of(changes), "files": [ours, theirs], "message": "新建",
+                                            "author": "张三"})
+    assert response.status_code == 422 and "无法提交" in response.text and "Traceback" not in response.text
+    assert repo.head.commit == head
+    assert repo.git.diff("--cached", "--name-only").splitlines() == staged  # theirs still staged, ours not
+    assert f"{prefix}/{ours}" in repo.untracked_files and (root / ours).is_file()
+    hook.unlink()  # and once the commit can go through, both go in
+    response = client.post("/commit", data={"csrf": csrf_of(changes), "files": [ours, theirs], "message": "新建",
+                                            "author": "张三"})
+    assert response.status_code == 200 and 'id="done"' in response.text
+    assert sorted(repo.head.commit.stats.files) == [f"{prefix}/{ours}", f"{prefix}/{theirs}"]

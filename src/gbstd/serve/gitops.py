@@ -7,6 +7,7 @@ commit, whatever else someone staged in the repository.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -159,21 +160,48 @@ def commit(catalog: Catalog, files: list[str], message: str, name: str, email: s
     address = email or "editor@gbstd.invalid"
     who = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": address, "GIT_COMMITTER_NAME": name,
            "GIT_COMMITTER_EMAIL": address}
+    # the new files this attempt stages (not those someone staged already): unstaged again when it fails, so
+    # that the index is as it was (a refused commit left them staged, and the next `git commit` in a terminal
+    # took them along)
+    ours: list[str] | None = None  # worked out at the first try (an index another git holds is waited for)
     deadline = time.monotonic() + INDEX_WAIT
-    while True:
-        try:
-            if added:  # a new file must be known to git for --only to take it
-                repo.git.add("--", *added)
-            commit_only(repo, paths, message, who)
-            return repo.head.commit.hexsha
-        except GitCommandError as exc:
-            if not _index_locked(repo, exc):
+    try:
+        while True:
+            try:
+                if added:  # a new file must be known to git for --only to take it
+                    if ours is None:
+                        ours = sorted(set(added) - _staged(repo, added))
+                    repo.git.add("--", *added)
+                commit_only(repo, paths, message, who)
+                return repo.head.commit.hexsha
+            except GitCommandError as exc:
+                if not _index_locked(repo, exc):
+                    raise _cannot_commit(exc) from None
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(_index_lock_name(repo)) from None
+                time.sleep(0.1)  # another git (a commit in a terminal, another server) is done in a moment, usually
+            except (OSError, GitError) as exc:  # a read-only .git, a full disk
                 raise _cannot_commit(exc) from None
-            if time.monotonic() >= deadline:
-                raise IndexLocked(_index_lock_name(repo)) from None
-            time.sleep(0.1)  # another git (a commit in a terminal, another server) is done in a moment, usually
-        except (OSError, GitError) as exc:  # a read-only .git, a full disk
-            raise _cannot_commit(exc) from None
+    except BaseException:
+        _unstage(repo, ours or [])
+        raise
+
+
+def _staged(repo: Repo, paths: list[str]) -> set[str]:
+    """Which of ``paths`` (from the work tree's top) the index holds."""
+    with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1"):
+        listed = repo.git.ls_files("--cached", "-z", "--", *paths, stdout_as_string=False)
+    return {os.fsdecode(name) for name in listed.split(b"\0") if name} & set(paths)
+
+
+def _unstage(repo: Repo, paths: list[str]) -> None:
+    """Take ``paths`` out of the index again, their files left as they are; best effort (another git holding the
+    index: they stay staged, as ``git status`` shows). Paths, not patterns (a ``*`` in a name matches no other),
+    and whatever the file holds now (``git rm --cached`` refuses a file changed since it was staged)."""
+    if not paths:
+        return
+    with contextlib.suppress(OSError, GitError):
+        repo.git.update_index("--force-remove", "--", *paths)
 
 
 class IndexLocked(GitRepoError):
