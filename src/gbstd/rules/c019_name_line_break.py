@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from gbstd.catalog.catalog import Record
 from gbstd.findings import Finding, Loc, Severity
 from gbstd.i18n import Text
+from gbstd.model.standard import Standard
 from gbstd.rules.base import RecordRule, RuleContext
 
 # The fields that name a standard or a body: each is one line wherever it is printed (C020 reads them too).
@@ -19,6 +20,18 @@ NAMES: dict[str, Text] = {
 }
 # What a line break is to an editor and to YAML 1.2 (Y013 reports the others, U+0085, U+2028 and U+2029).
 _BREAKS = ("\n", "\r")
+
+
+def names_of(standard: Standard) -> Iterator[tuple[Loc, str, Text]]:
+    """Each name a record gives (the fields of :data:`NAMES`, an issuer list item by item): where it is, its text
+    and its field's label (C019, C020)."""
+    for field, label in NAMES.items():
+        value = getattr(standard, field)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield (field, index), item, label
+        elif value:
+            yield (field,), value, label
 
 
 class NameLineBreak(RecordRule):
@@ -49,17 +62,10 @@ class NameLineBreak(RecordRule):
     severity = Severity.WARNING
 
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
-        std = record.standard
-        for field, label in NAMES.items():
-            value = getattr(std, field)
-            items: list[tuple[Loc, str]] = (
-                [((field, index), item) for index, item in enumerate(value)] if isinstance(value, list)
-                else [((field,), value)] if value else []
-            )
-            for loc, text in items:
-                if not any(mark in text for mark in _BREAKS):
-                    continue
-                lines = len(text.splitlines())  # the model strips a value's ends: the breaks are inside it
-                said = Text(f"{label.zh}分成了 {lines} 行：名称应为一行（是 Excel 单元格中的手动换行吗？）",
-                            f"{label.en} spans {lines} lines: a name is one line (a cell wrapped by hand in Excel?)")
-                yield self.at(record, said, loc, key=False)
+        for loc, text, label in names_of(record.standard):
+            if not any(mark in text for mark in _BREAKS):
+                continue
+            lines = len(text.splitlines())  # the model strips a value's ends: the breaks are inside it
+            said = Text(f"{label.zh}分成了 {lines} 行：名称应为一行（是 Excel 单元格中的手动换行吗？）",
+                        f"{label.en} spans {lines} lines: a name is one line (a cell wrapped by hand in Excel?)")
+            yield self.at(record, said, loc, key=False)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gbstd.catalog.catalog import Record
-from gbstd.findings import Finding, Loc, Severity
+from gbstd.findings import Finding, Severity
 from gbstd.i18n import Text
 from gbstd.model.spaces import code_points, odd_spaces, plain_spaces
 from gbstd.rules.base import RecordRule, RuleContext
-from gbstd.rules.c019_name_line_break import NAMES
+from gbstd.rules.c019_name_line_break import names_of
 
 
 class NameOddSpace(RecordRule):
@@ -41,18 +41,11 @@ class NameOddSpace(RecordRule):
     severity = Severity.INFO
 
     def check_record(self, record: Record, ctx: RuleContext) -> Iterator[Finding]:
-        std = record.standard
-        for field, label in NAMES.items():
-            value = getattr(std, field)
-            items: list[tuple[Loc, str]] = (
-                [((field, index), item) for index, item in enumerate(value)] if isinstance(value, list)
-                else [((field,), value)] if value else []
-            )
-            for loc, text in items:
-                if not (found := odd_spaces(text)):
-                    continue
-                codes, fixed = code_points(found), plain_spaces(text)
-                said = Text(f"{label.zh}含非普通空格 {codes}（从 Word 或网页粘贴？）：应写作 {fixed!r}",
-                            f"{label.en} holds spaces other than the plain space, {codes} (pasted from Word or a "
-                            f"web page?): write it {fixed!r}")
-                yield self.at(record, said, loc, key=False)
+        for loc, text, label in names_of(record.standard):
+            if not (found := odd_spaces(text)):
+                continue
+            codes, fixed = code_points(found), plain_spaces(text)
+            said = Text(f"{label.zh}含非普通空格 {codes}（从 Word 或网页粘贴？）：应写作 {fixed!r}",
+                        f"{label.en} holds spaces other than the plain space, {codes} (pasted from Word or a "
+                        f"web page?): write it {fixed!r}")
+            yield self.at(record, said, loc, key=False)
