@@ -655,6 +655,79 @@ def test_stale_dimension_still_reads_every_row(catalog: Path, tmp_path: Path) ->
     assert len(list((catalog / "records/local").glob("*.yaml"))) == 40
 
 
+def _empty_formatted_rows(first: int, last: int) -> str:
+    """Empty rows as Excel saves a format given down to the sheet's last row: formatted rows without cells, rows
+    of styled empty cells, some on lines of their own."""
+    rows = []
+    for n in range(first, last + 1):
+        if n % 3 == 0:
+            rows.append(f'<row r="{n}" s="1" customFormat="1"/>')
+        elif n % 3 == 1:
+            cells = "".join(f'<c r="{c}{n}" s="1"/>' for c in "ABCDEFGHIJK")
+            rows.append(f'<row r="{n}" spans="1:11">{cells}</row>')
+        else:
+            rows.append(f'\n<row r="{n}" spans="1:11">\n  <c r="A{n}" s="1"/>\n</row>')
+    return "".join(rows)
+
+
+def _text(ref: str, text: str) -> str:
+    """A text cell (``ref`` "": one without its r="…", placed after the cell before it)."""
+    place = f' r="{ref}"' if ref else ""
+    return f'<c{place} s="1" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+@pytest.mark.parametrize("chunk", [None, 997])
+def test_values_below_many_formatted_empty_rows_are_read_and_the_empty_rows_are_not_parsed(
+    catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int | None
+) -> None:
+    """A sheet formatted down to row 1 048 576 (a border given to whole columns) took 68 s and 230 MB for a table
+    of a few hundred rows: openpyxl's parser made a dict of every empty row and cell. They are dropped before it
+    parses them (``chunk``: the XML looked at in pieces that cut rows and tags anywhere), and no value below them
+    is lost: one between styled empty cells, one in a row without a number (numbered after the row above it,
+    which is kept for that), a formula's saved result."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from gbstd.tabular import readers
+
+    book = xlsx_book(_numbered_rows(3))
+    book.active["A2"].font = Font(bold=True)  # style 1, as the rows below use
+    source = tmp_path / "formatted.xlsx"
+    book.save(source)
+    styled = "".join(f'<c r="{c}10000" s="1"/>' for c in "FGHIJK")
+    far = (
+        f'{_empty_formatted_rows(5, 9999)}<row r="10000" spans="1:11"><c r="A10000" s="1"/><c r="B10000" s="1"/>'
+        f'{_text("C10000", "DB41/T 9001-2021")}{_text("D10000", "远处的标准")}{_text("E10000", "现行")}{styled}</row>'
+        f'{_empty_formatted_rows(10001, 15000)}<row>{_text("", "")}{_text("", "302")}{_text("", "DB41/T 9002-2021")}'
+        f'{_text("", "没有行号的行")}{_text("", "现行")}</row>{_empty_formatted_rows(15002, 19999)}'
+        '<row r="20000"><c r="C20000" t="str"><f>"DB41/T "&amp;"9003-2021"</f><v>DB41/T 9003-2021</v></c>'
+        f'{_text("D20000", "公式的结果")}{_text("E20000", "现行")}</row>{_empty_formatted_rows(20001, 30000)}'
+    )
+    _rewrite_sheet(source, lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:K1048576"', xml)
+                   .replace("</sheetData>", f"{far}</sheetData>"))
+    if chunk is not None:
+        monkeypatch.setattr(readers, "_CHUNK", chunk)
+    parsed: list[int] = []
+    real = WorkSheetParser.parse_row
+
+    def spy(self: WorkSheetParser, row: object) -> tuple[int, list[dict[str, object]]]:
+        number, cells = real(self, row)
+        parsed.append(number)
+        return number, cells
+
+    monkeypatch.setattr(WorkSheetParser, "parse_row", spy)
+    table = read_table(source)
+    assert parsed == [1, 2, 3, 4, 10000, 15000, 15001, 20000]
+    assert [(number, cells[2:5]) for number, cells in table.rows[3:]] == [
+        (10000, ["DB41/T 9001-2021", "远处的标准", "现行"]),
+        (15001, ["DB41/T 9002-2021", "没有行号的行", "现行"]),
+        (20000, ["DB41/T 9003-2021", "公式的结果", "现行"]),
+    ]
+    code, out, err = run(str(source), "--into", str(catalog), "-q")
+    assert code == 0, err
+    assert "6 行" in out and "新建 6" in out
+    assert load_catalog(catalog).get("DB41/T 9002-2021") is not None
+
+
 def test_merged_header_cells_hidden_rows_and_data_right_of_the_header(catalog: Path, tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
