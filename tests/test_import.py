@@ -728,6 +728,37 @@ def test_values_below_many_formatted_empty_rows_are_read_and_the_empty_rows_are_
     assert load_catalog(catalog).get("DB41/T 9002-2021") is not None
 
 
+def test_a_csv_with_many_empty_lines_reads_the_row_after_them_without_looking_at_each(
+    catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1 000 000 lines of ",,,,,,,,," (a formatted sheet saved as CSV) took 30 s: each of their cells was looked at
+    # three times
+    from gbstd.tabular import readers
+
+    source = tmp_path / "t.csv"
+    far = ["3", "302", "DB41/T 9001-2021", "远处的标准", "现行", "", "", "", "", ""]
+    empty = b",,,,,,,,,\r\n"
+    source.write_bytes(csv_bytes(ROWS) + empty * 50_000 + csv_bytes([far])[len(csv_bytes([])):] + empty * 1_000)
+    looked = 0
+    real = readers.cell_text
+
+    def counting(value: object) -> str:
+        nonlocal looked
+        looked += 1
+        return real(value)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(readers, "cell_text", counting)
+    table = read_table(source)
+    assert [(number, cells[2]) for number, cells in table.rows] == [
+        (2, "GB/T 41568-2022"), (3, "DB41T 2144—2021"), (50_004, "DB41/T 9001-2021")]
+    assert table.seen == 3
+    assert looked < 1_000
+    monkeypatch.undo()
+    code, out, err = run(str(source), "--into", str(catalog), "-q")
+    assert code == 0, err
+    assert "新建 3" in out
+
+
 def test_merged_header_cells_hidden_rows_and_data_right_of_the_header(catalog: Path, tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active

@@ -510,12 +510,16 @@ def read_csv(path: Path) -> Table:
     lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     first_line = next((line for line in lines if any(c in line for c in ",\t;")), "")
     delimiter = max(",\t;", key=first_line.count)
-    _refuse_unclosed_quote(text, delimiter)
+    if '"' in text:  # no quote, none left open (the check reads the whole text again)
+        _refuse_unclosed_quote(text, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     grid: list[list[CellValue]] = []
+    # every empty line (",,,,": a million of them below a table saved from a formatted sheet): one list, never
+    # changed, so the rows are not looked at cell by cell (that took 30 s)
+    empty: list[CellValue] = []
     try:
         for row in reader:
-            grid.append(list(row))
+            grid.append(empty if row.count("") == len(row) else list(row))
     except csv.Error as exc:
         raise TableError(
             Text(
