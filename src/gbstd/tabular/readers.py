@@ -272,8 +272,10 @@ def _sheet_grid(worksheet: Any, padded: frozenset[str] = frozenset()) -> list[li
 
     Both passes read the sheet without its empty formatted rows (:class:`_EmptyRowsDropped`)."""
     worksheet.reset_dimensions()
-    opened = worksheet._get_source
-    worksheet._get_source = lambda: _EmptyRowsDropped(opened())
+    # openpyxl's read-only sheet opens its XML through this (3.1); another version without it reads every row
+    opened = getattr(worksheet, "_get_source", None)
+    if callable(opened):
+        worksheet._get_source = lambda: _EmptyRowsDropped(opened())
     grid: list[list[CellValue]] = []
     last: object = None
     trimmed: list[CellValue] = []
