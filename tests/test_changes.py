@@ -415,3 +415,20 @@ def test_bulletin_changes_since_outside_git_or_unknown_ref_is_exit_2(
     result = runner.invoke(app, [*base, str(plain), "--changes-since", "HEAD"])
     assert result.exit_code == 2 and "不在 git 仓库中" in result.stderr
     assert not (tmp_path / "b.md").exists()
+
+
+def test_spaces_around_a_value_are_no_change_but_spacing_inside_a_title_is(sample: tuple[git.Repo, Path]) -> None:
+    # the record model strips text (a fullwidth 　 and a no-break space too): such an edit was "modified",
+    # shown as `title: X → X` with the two sides looking the same
+    _, root = sample
+    edit(root, RETITLED, r"^title: (.*)$", 'title: "公共机构能源托管规程\u3000"')
+    edit(root, ABOLISHED, r"^title: (.*)$", 'title: "\u00a0市级党政机关会议分类管理服务规范 "')
+    assert changes_json(root, "--since", "HEAD") == []
+    result = runner.invoke(app, ["changes", str(root), "--since", "HEAD"])
+    assert result.exit_code == 0 and "没有变化" in result.stdout
+    # a space inside the title, or fullwidth letters, is a real edit of its text
+    edit(root, RETITLED, r"^title: (.*)$", "title: 公共机构 能源托管规程")
+    data = changes_json(root, "--since", "HEAD")
+    assert [(e["change"], e["fields"], e["new"]) for e in data] == [
+        ("modified", ["title"], {"title": "公共机构 能源托管规程"}),
+    ]

@@ -306,9 +306,22 @@ def _changed_fields(
                 _status(new.get(name)) is None and old.get(name) != new.get(name)
             ):
                 names.add(name)
-        elif old.get(name) != new.get(name):  # an empty key and a missing one are the same: null
+        elif _as_read(old.get(name)) != _as_read(new.get(name)):  # an empty key and a missing one: null
             names.add(name)
     return tuple(sorted(names))
+
+
+def _as_read(value: Any) -> Any:
+    """A value as the record model reads it: text without the spaces around it (``str_strip_whitespace``,
+    which also takes a fullwidth 　 or a no-break space), in lists and mappings too. A title that only gained a
+    trailing space is the same title to every report, and was shown as a change ``X → X``."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [_as_read(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_read(item) for key, item in value.items()}
+    return value
 
 
 def _supersessions(
