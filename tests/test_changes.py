@@ -432,3 +432,29 @@ def test_spaces_around_a_value_are_no_change_but_spacing_inside_a_title_is(sampl
     assert [(e["change"], e["fields"], e["new"]) for e in data] == [
         ("modified", ["title"], {"title": "公共机构 能源托管规程"}),
     ]
+
+
+def test_json_and_the_bulletin_say_which_files_were_not_compared(
+    sample: tuple[git.Repo, Path], tmp_path: Path
+) -> None:
+    # the text and Markdown list them with their reasons; JSON and the bulletin's appendix only had an entry
+    # without fields (or none), and nothing said the file had not been compared
+    repo, root = sample
+    (root / RETITLED).write_bytes("code: DB32/T 4446-2023\ntitle: 公共机构能源托管规程\n".encode("gbk"))
+    (root / ABOLISHED).write_text("code: DB4203/T 131-2018\ntitle: [broken\n", encoding="utf-8")
+    commit(repo, "a GBK file and a broken one")
+    shutil.copyfile(SAMPLE / RETITLED, root / RETITLED)
+    shutil.copyfile(SAMPLE / ABOLISHED, root / ABOLISHED)
+    result = runner.invoke(app, ["changes", str(root), "--since", "HEAD", "-f", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert [(e["change"], e["fields"]) for e in json.loads(result.stdout)] == [("modified", []), ("modified", [])]
+    assert result.stderr == (
+        f"note: 2 changed file(s) could not be compared ({RETITLED}, {ABOLISHED}; the text output of gbstd "
+        "changes says why)\n"
+    )
+    text = runner.invoke(app, ["changes", str(root), "--since", "HEAD"])
+    assert "无法比较（旧版本）: 文件是 GBK/GB18030 编码" in text.stdout and text.stderr == ""
+    bulletin = runner.invoke(app, ["report", "bulletin", str(root), "-p", "2023H2", "--as-of", "2026-01-01",
+                                   "--changes-since", "HEAD", "-f", "md", "-o", str(tmp_path / "b.md")])
+    assert bulletin.exit_code == 0, bulletin.output
+    assert f"注意：2 个变化的文件无法比较（{RETITLED}、{ABOLISHED}；" in bulletin.stderr

@@ -20,7 +20,9 @@ from gbstd.cli.common import (
     MemberOption,
     fail,
     fail_if_missing,
+    first_names,
     named_catalog,
+    note,
     stderr,
     warn,
 )
@@ -85,6 +87,7 @@ def changes(
     found = compare_or_fail(named_catalog(path, catalog, language), since, until, language, member, allow_missing)
     if output_format is ChangesFormat.json:
         print_document(render_json(found))
+        note_uncompared(found, language)  # text and Markdown list them with the changes; JSON has no place
     elif output_format is ChangesFormat.markdown:
         typer.echo(render_markdown(found, language), nl=False)
     else:
@@ -106,6 +109,20 @@ def compare_or_fail(
                              warn=lambda message: warn(message, lang))
     except CatalogError as exc:
         fail(Text(clean(exc.text.zh), clean(exc.text.en)), lang)
+
+
+def note_uncompared(found: ChangeSet, lang: Lang) -> None:
+    """Say on stderr which changed files were not compared (unreadable or not a valid record on one side), for
+    output that has no place for them: such a file is only an entry without fields there, and why is lost."""
+    paths = list(dict.fromkeys(clean(problem.path) for problem in found.unreadable))
+    if not paths:
+        return
+    shown = first_names(paths)
+    note(Text(
+        f"注意：{len(paths)} 个变化的文件无法比较（{shown.zh}；原因见 gbstd changes 的文本输出）",
+        f"note: {len(paths)} changed file(s) could not be compared ({shown.en}; the text output of gbstd changes "
+        "says why)",
+    ), lang)
 
 
 def append_job_summary(found: ChangeSet, lang: Lang) -> None:

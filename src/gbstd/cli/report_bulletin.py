@@ -12,7 +12,7 @@ from jinja2 import TemplateError
 
 from gbstd.catalog.atomic import write_output
 from gbstd.catalog.safe_read import named_file_problem
-from gbstd.cli.changes import compare_or_fail
+from gbstd.cli.changes import compare_or_fail, note_uncompared
 from gbstd.cli.common import (
     AllowMissingOption,
     AsOfOption,
@@ -130,6 +130,7 @@ def bulletin(
     changes = None
     if changes_since is not None:  # a federation: each member compared in its own repository
         changes = compare_or_fail(catalog.root, changes_since, None, language, member, allow_missing)
+        note_uncompared(changes, language)  # the appendix has no place for them
     records = len(catalog.records)
     try:
         with progress_bar("生成通报 bulletin" if language == "zh" else "bulletin", total=records + 4) as bar:
