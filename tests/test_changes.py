@@ -458,3 +458,31 @@ def test_json_and_the_bulletin_say_which_files_were_not_compared(
                                    "--changes-since", "HEAD", "-f", "md", "-o", str(tmp_path / "b.md")])
     assert bulletin.exit_code == 0, bulletin.output
     assert f"注意：2 个变化的文件无法比较（{RETITLED}、{ABOLISHED}；" in bulletin.stderr
+
+
+def test_an_ancestor_past_the_root_of_a_history_with_a_merge_is_counted_along_first_parents(
+    sample: tuple[git.Repo, Path],
+) -> None:
+    # the whole history was counted: "HEAD has only 4 commit(s)" of a HEAD~3 that does not exist, and the same
+    # of HEAD^3, which asks for a third parent of a merge that has two
+    repo, root = sample
+    repo.git.checkout("-q", "-b", "feature")
+    edit(root, RETITLED, r"^title: .*$", "title: 分支标题")
+    commit(repo, "on the branch")
+    repo.git.checkout("-q", "-")
+    edit(root, ABOLISHED, r"^title: .*$", "title: 主线标题")
+    commit(repo, "on the main line")
+    repo.git.merge("-q", "--no-edit", "feature")
+    for ref, said in [
+        ("HEAD~3", "there is no revision HEAD~3: HEAD has only 3 commit(s) along its first parents (~ counts first "
+                   "parents only; ^2 picks a merge's second parent)"),
+        ("HEAD^3", "there is no revision HEAD^3: HEAD has 2 parent(s), not a parent 3"),
+        ("HEAD^2~2", "there is no revision HEAD^2~2: HEAD^2 has only 2 commit(s) in its history"),
+    ]:
+        result = runner.invoke(app, ["changes", str(root), "--since", ref, "--lang", "en"])
+        assert result.exit_code == 2 and result.stderr == f"gbstd: {said}\n", result.output
+    # the merge's range holds both sides' edits; from its second parent, only the main line's
+    assert [e["code"] for e in changes_json(root, "--since", "HEAD~2", "--until", "HEAD")] == [
+        "DB32/T 4446-2023", "DB4203/T 131-2018",
+    ]  # fmt: skip
+    assert [e["code"] for e in changes_json(root, "--since", "HEAD^2", "--until", "HEAD")] == ["DB4203/T 131-2018"]

@@ -113,19 +113,40 @@ def resolve_revision(repo: Repo, ref: str) -> Commit:
     # [0-9]: git counts ancestors in ASCII digits only (HEAD~٢ is no revision, not one too far back)
     if (back := re.fullmatch(r"([^-~^].*?)((?:[~^][0-9]*)+)", ref)) and _resolves(repo, back[1]):
         # HEAD~1 in a one-commit repository: fetching cannot help, there is no such ancestor.
-        count = int(str(repo.git.rev_list("--count", back[1])).strip())
-        raise GitRepoError(
-            Text(
-                f"没有修订 {ref}：{back[1]} 的历史中只有 {count} 个提交，没有这么早的祖先",
-                f"there is no revision {ref}: {back[1]} has only {count} commit(s) in its history",
-            )
-        )
+        raise GitRepoError(_no_ancestor(repo, ref, back[1], back[2]))
     raise GitRepoError(
         Text(
             f"找不到修订 {ref}；检查拼写，或先运行 `git fetch origin {_branch_hint(ref)}`",
             f"unknown revision {ref}; check the spelling or run `git fetch origin {_branch_hint(ref)}` first",
         )
     )
+
+
+def _no_ancestor(repo: Repo, ref: str, base: str, steps: str) -> Text:
+    """Why ``base`` + ``steps`` (``~3``, ``^2~1``) names no commit, found by following the steps as git does up to
+    the first that fails. ``~N`` follows first parents only: counting the whole history (merged branches too)
+    said "HEAD has only 4 commits" of a HEAD~3 that does not exist, and ``^2`` of a commit that is no merge was
+    told it had too few commits."""
+    current = base
+    for op, digits in re.findall(r"([~^])([0-9]*)", steps):
+        if _resolves(repo, f"{current}{op}{digits}"):
+            current = f"{current}{op}{digits}"
+            continue
+        number = int(digits) if digits else 1
+        if op == "^" and number > 1:
+            parents = len(repo.commit(str(repo.git.rev_parse("--verify", f"{current}^{{commit}}")).strip()).parents)
+            return Text(f"没有修订 {ref}：{current} 只有 {parents} 个父提交，没有第 {number} 个",
+                        f"there is no revision {ref}: {current} has {parents} parent(s), not a parent {number}")
+        line = int(str(repo.git.rev_list("--count", "--first-parent", current)).strip())
+        if line == int(str(repo.git.rev_list("--count", current)).strip()):  # a history without merges
+            return Text(f"没有修订 {ref}：{current} 的历史中只有 {line} 个提交，没有这么早的祖先",
+                        f"there is no revision {ref}: {current} has only {line} commit(s) in its history")
+        return Text(
+            f"没有修订 {ref}：沿第一父提交，{current} 只有 {line} 个提交（~ 只数第一父提交；合并进来的分支用 ^2 选）",
+            f"there is no revision {ref}: {current} has only {line} commit(s) along its first parents (~ counts "
+            "first parents only; ^2 picks a merge's second parent)",
+        )
+    return Text(f"找不到修订 {ref}", f"unknown revision {ref}")  # every step resolved: not reached
 
 
 def _resolves(repo: Repo, ref: str) -> bool:
