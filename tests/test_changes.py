@@ -486,3 +486,19 @@ def test_an_ancestor_past_the_root_of_a_history_with_a_merge_is_counted_along_fi
         "DB32/T 4446-2023", "DB4203/T 131-2018",
     ]  # fmt: skip
     assert [e["code"] for e in changes_json(root, "--since", "HEAD^2", "--until", "HEAD")] == ["DB4203/T 131-2018"]
+
+
+def test_an_old_edition_deleted_by_its_successor_is_still_said_removed(sample: tuple[git.Repo, Path]) -> None:
+    # folded into the superseded entry, the deletion of the old edition's record was not said at all
+    _, root = sample
+    old = "records/local/DB41-T-2397-2023.yaml"
+    new = "records/local/DB41-T-2397-2026.yaml"
+    add_record(root, new, old, "DB41/T 2397-2026")
+    edit(root, new, r"^status: .*$", "status: 现行\nreplaces: [DB41/T 2397-2023]")
+    (root / old).unlink()
+    data = changes_json(root, "--since", "HEAD")
+    assert [(e["change"], e["code"], e["path"]) for e in data] == [
+        ("removed", "DB41/T 2397-2023", old),
+        ("superseded", "DB41/T 2397-2026", new),
+    ]
+    assert data[1]["old"] == {"code": "DB41/T 2397-2023"}

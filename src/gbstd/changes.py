@@ -365,7 +365,9 @@ def _supersessions(
         assert pair.new is not None
         pair.entry = None
         predecessor = old_by_key.get(old_code)
-        if predecessor is not None:
+        # the old edition abolished or edited is part of the supersession; its record deleted is not (被代替 is
+        # 废止 plus a successor: the record stays), and folding it in hid a record gone from the catalog
+        if predecessor is not None and predecessor.new is not None:
             predecessor.entry = None
         entries.append(_entry("superseded", pair.new, ("code",), {"code": old_code}, {"code": new_code}))
     return entries
