@@ -158,6 +158,34 @@ def test_undated_records_are_bounded_by_code_year_and_never_guessed(tmp_path: Pa
     assert counted(p) == [] and {s.code for s in p.targets[0].uncertain} == {"DB41/T 2-2022", "DB41/T 3-2021"}
 
 
+def test_an_abolition_date_bounds_an_undated_publication_and_contradictions_are_never_certain(
+    tmp_path: Path,
+) -> None:
+    plan = """\
+    title: t
+    issuers: [x]
+    issued: 2022-01-01
+    targets:
+      - {id: h2, description: d, at_least: 1, filter: {statuses: [现行, 废止]}, from: 2022-07-01, to: 2022-12-31}
+      - {id: year, description: d, at_least: 1, filter: {statuses: [现行, 废止]}}
+    phases: [{name: a, start: 2022-01, end: 2022-12}]
+    """
+    records = {
+        # abolished in March 2022: published by then, so not in the second half (it was listed as uncertain)
+        "march.yaml": record("DB41/T 1-2022", status="废止", abolished="2022-03-01"),
+        # abolished in August: may have been published in either half
+        "august.yaml": record("DB41/T 2-2022", status="废止", abolished="2022-08-15"),
+        # a 2022 code abolished in 2021-06: the dates contradict, so uncertain between them (it counted for 2022)
+        "odd.yaml": record("DB41/T 3-2022", status="废止", abolished="2021-06-01"),
+    }
+    p = progress_of(tmp_path, records, "2026-01-01", plan=plan)
+    h2, year = p.targets
+    assert counted(p, 0) == [] and [s.code for s in h2.uncertain] == ["DB41/T 2-2022"]
+    assert counted(p, 1) == ["DB41/T 1-2022", "DB41/T 2-2022"] and [s.code for s in year.uncertain] == [
+        "DB41/T 3-2022"
+    ]
+
+
 def test_internal_standards_count_by_tier(tmp_path: Path) -> None:
     plan = """\
     title: t

@@ -6,9 +6,10 @@
 Counting a target: a standard counts when it matches the target's filter (tier; region, where a city counts
 toward its province; module, including sub-modules; status as of the day, abolished ones excluded by default)
 and its date (published by default) lies in the window ``[from, min(to, as_of)]``, both ends inclusive.
-When a standard's date is not recorded, the year in its code (the year of publication) and its effective date
-still bound it: it counts when those bounds lie wholly inside the window, is left out when they lie wholly
-outside, and is listed as *uncertain* otherwise — never guessed.
+When a standard's date is not recorded, the year in its code (the year of publication), its effective date and
+its abolition date still bound it: it counts when those bounds lie wholly inside the window, is left out when
+they lie wholly outside, and is listed as *uncertain* otherwise — never guessed. :func:`placement` is that rule,
+and the half-year bulletin's published count and its note on undated records read it too.
 """
 
 from __future__ import annotations
@@ -152,7 +153,8 @@ def status_on(record: Record, day: dt.date) -> Status:
 
 
 def date_bounds(record: Record, basis: DateBasis) -> tuple[dt.date, dt.date]:
-    """Earliest and latest possible basis date of a record (equal when the date is recorded)."""
+    """Earliest and latest possible basis date of a record (equal when the date is recorded). Contradictory
+    dates (a code year after the effective or abolition date) give ``low > high``: :func:`placement` copes."""
     std = record.standard
     exact = std.published if basis is DateBasis.PUBLISHED else std.effective
     if exact is not None:
@@ -163,6 +165,8 @@ def date_bounds(record: Record, basis: DateBasis) -> tuple[dt.date, dt.date]:
             low, high = dt.date(record.code.year, 1, 1), dt.date(record.code.year, 12, 31)
         if std.effective is not None:
             high = min(high, std.effective)
+        if std.abolished is not None:  # a standard abolished on a day was published by then
+            high = min(high, std.abolished)
     else:
         if std.published is not None:
             low = std.published
@@ -171,6 +175,28 @@ def date_bounds(record: Record, basis: DateBasis) -> tuple[dt.date, dt.date]:
         if std.abolished is not None:
             high = std.abolished
     return low, high
+
+
+class Placement(str, Enum):
+    """Where a record's basis date lies relative to a window (:func:`placement`)."""
+
+    INSIDE = "inside"  # certainly: recorded in it, or its bounds lie wholly inside
+    POSSIBLY = "possibly"  # not recorded, and its bounds reach both into the window and out of it
+    OUTSIDE = "outside"
+
+
+def placement(record: Record, basis: DateBasis, first: dt.date, last: dt.date) -> Placement:
+    """Whether the record's basis date lies in ``[first, last]`` (both inclusive), by :func:`date_bounds`: the
+    one rule by which `gbstd plan status` counts a target and the bulletin counts what was published."""
+    low, high = date_bounds(record, basis)
+    certain = low <= high
+    if not certain:  # the dates contradict each other: possible anywhere between them, never certain
+        low, high = high, low
+    if high < first or low > last:
+        return Placement.OUTSIDE
+    if certain and first <= low and high <= last:
+        return Placement.INSIDE
+    return Placement.POSSIBLY
 
 
 def module_scope(catalog: Catalog, modules: Iterable[str]) -> set[str]:
@@ -220,12 +246,12 @@ def count_target(plan: PilotPlan, target: Target, catalog: Catalog, as_of: dt.da
     for record in catalog.records:
         if not _matches(record, target.filter, modules, as_of):
             continue
-        low, high = date_bounds(record, target.basis)
-        if high < start or low > last:
+        where = placement(record, target.basis, start, last)
+        if where is Placement.OUTSIDE:
             continue
-        exact = low if low == high else None
-        entry = CountedStandard(record.key, record.title, record.rel, exact)
-        if start <= low and high <= last:
+        low, high = date_bounds(record, target.basis)
+        entry = CountedStandard(record.key, record.title, record.rel, low if low == high else None)
+        if where is Placement.INSIDE:
             progress.counted.append(entry)
         else:
             progress.uncertain.append(entry)
@@ -510,9 +536,8 @@ def evidence_unchanged(root: Path, states: object) -> bool:
 
 
 __all__ = [
-    "CountedStandard", "MissedDeadline", "PhaseProgress", "PhaseState", "PlanProgress", "PlanState",
+    "CountedStandard", "MissedDeadline", "PhaseProgress", "PhaseState", "Placement", "PlanProgress", "PlanState",
     "ReportDue", "ReportState", "TargetProgress", "TaskProgress", "TaskState", "count_target", "date_bounds",
-    "evidence_file_state", "evidence_states", "evidence_unchanged", "module_scope", "plan_evidence",
+    "evidence_file_state", "evidence_states", "evidence_unchanged", "module_scope", "placement", "plan_evidence",
     "plan_progress", "report_periods", "status_on", "target_window", "task_progress",
 ]  # fmt: skip
-
