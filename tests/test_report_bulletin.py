@@ -169,11 +169,11 @@ def test_annual_report_counts_the_whole_year(fixture_catalog: Path) -> None:
 # effective date bound when each may have been published.
 UNDATED = {
     "records/DB41-T-9010-2023.yaml": record("DB41/T 9010-2023", "公务用车标识规范", module='"202"'),  # 2023, any half
-    "records/DB41-T-9011-2023.yaml": record("DB41/T 9011-2023", "公务用车标识规范",  # effective in May: H1 only
+    "records/DB41-T-9011-2023.yaml": record("DB41/T 9011-2023", "公务用车标识规范",  # effective in May: H1's
                                             effective="2023-05-01", module='"202"'),
     "records/DB41-T-9012-2024.yaml": record("DB41/T 9012-2024", "公务用车标识规范", module='"202"'),
     **{f"records/DB41-T-903{n}-2022.yaml": record(f"DB41/T 903{n}-2022", "会议服务规范", module='"303"')
-       for n in range(6)},  # six in 2022: more than the note names
+       for n in range(6)},  # six in 2022, either half: more than the note names
 }
 
 
@@ -193,27 +193,89 @@ def test_the_undated_note_names_only_records_the_period_may_have_published(make_
     root = make_catalog({**FIXTURE, **UNDATED})
     catalog = load_catalog(root)
     as_of = dt.date(2026, 1, 1)
-    undated = {p: compute_bulletin(catalog, parse_period(p), as_of).undated for p in ("2023H1", "2023H2", "2024",
+    undated = {p: compute_bulletin(catalog, parse_period(p), as_of).undated for p in ("2023H1", "2023H2", "2024H1",
                                                                                       "2025H1", "2020H1", "2020H2")}
-    assert undated == {"2023H1": ["DB41/T 9010-2023", "DB41/T 9011-2023"], "2023H2": ["DB41/T 9010-2023"],
-                       "2024": ["DB41/T 9012-2024"], "2025H1": [],
-                       "2020H1": ["DB41/T 9008-2020"], "2020H2": []}  # 9008 took effect 2020-05-01
-    note = "另有{}项标准缺少发布日期，按其标准号年份和实施日期可能在本期发布，未计入本期发布数（实施、废止和现行仍按其日期计入）：{}。"
-    h1 = note.format(2, "DB41/T 9010-2023、DB41/T 9011-2023")
-    h2 = note.format(1, "DB41/T 9010-2023")
+    assert undated == {"2023H1": ["DB41/T 9010-2023"], "2023H2": ["DB41/T 9010-2023"],
+                       "2024H1": ["DB41/T 9012-2024"], "2025H1": [], "2020H1": [], "2020H2": []}
+    # Bounds wholly inside the period mean published in it for certain: counted, as `gbstd plan status` counts
+    # them, not noted. 9011 (2023, effective 2023-05-01) and 9008 (2020, effective 2020-05-01) in their first
+    # half; a year holds its code year's undated records.
+    certain = {"2023H1": "DB41/T 9011-2023", "2020H1": "DB41/T 9008-2020", "2024": "DB41/T 9012-2024"}
+    for period, code in certain.items():
+        figures = compute_bulletin(catalog, parse_period(period), as_of)
+        assert code in figures.published.codes and code not in figures.undated, period
+    note = ("另有{}项标准缺少发布日期，按其标准号年份和实施、废止日期可能在本期发布，未计入本期发布数"
+            "（实施、废止和现行仍按其日期计入）：{}。")
+    h1 = h2 = note.format(1, "DB41/T 9010-2023")  # 9011 is in H1's published count, not its note
     first_five = "、".join(f"DB41/T 903{n}-2022" for n in range(5))
-    year_2022 = note.format(6, first_five + "等6项")
+    h2_2022 = note.format(6, first_five + "等6项")
     for fmt in ("md", "html", "docx"):
         assert h1 in _bulletin(root, "2023H1", fmt, tmp_path / f"h1.{fmt}"), fmt
         text = _bulletin(root, "2023H2", fmt, tmp_path / f"h2.{fmt}")
         assert h2 in text and "DB41/T 9011" not in text and "DB41/T 9008" not in text, fmt
-        text = _bulletin(root, "2022", fmt, tmp_path / f"2022.{fmt}")
-        assert year_2022 in text and "DB41/T 9035" not in text, fmt  # the sixth is counted, not named
+        text = _bulletin(root, "2022H2", fmt, tmp_path / f"2022.{fmt}")
+        assert h2_2022 in text and "DB41/T 9035" not in text, fmt  # the sixth is counted, not named
         assert "缺少发布日期" not in _bulletin(root, "2025H1", fmt, tmp_path / f"2025.{fmt}"), fmt
-    figures = json.loads(_bulletin(root, "2022", "json", tmp_path / "2022.json"))["figures"]
+    figures = json.loads(_bulletin(root, "2022H2", "json", tmp_path / "2022.json"))["figures"]
     assert figures["undated"] == [f"DB41/T 903{n}-2022" for n in range(6)]  # the JSON lists them all
     assert json.loads(_bulletin(root, "2023H2", "json", tmp_path / "h2.json"))["figures"]["undated"] == [
         "DB41/T 9010-2023"]
+
+
+# One catalog for both commands: every target of the plan is one period of the bulletin, counting every status
+# (the bulletin's published count does not ask whether a standard is still in force).
+BOUNDED_PLAN = """\
+title: 某省机关事务标准化试点工作方案
+issuers: [某省机关事务管理局]
+issued: 2023-01-01
+phases: [{name: 组织实施, start: 2023-01, end: 2023-12}]
+targets:
+  - {id: h1, description: 上半年, at_least: 1, filter: {tiers: [local], statuses: [现行, 即将实施, 废止]},
+     from: 2023-01-01, to: 2023-06-30}
+  - {id: h2, description: 下半年, at_least: 1, filter: {tiers: [local], statuses: [现行, 即将实施, 废止]},
+     from: 2023-07-01, to: 2023-12-31}
+  - {id: year, description: 全年, at_least: 1, filter: {tiers: [local], statuses: [现行, 即将实施, 废止]}}
+"""
+BOUNDED = {
+    "system.yaml": SYSTEM,
+    "plans/province-2023.yaml": BOUNDED_PLAN,
+    # no dates at all: published in 2023, which half is unknown
+    "records/DB41-T-1-2023.yaml": record("DB41/T 1-2023", "公务用车标识规范", module='"202"'),
+    # abolished in March: published by then, so in the first half and never in the second
+    "records/DB41-T-2-2023.yaml": record("DB41/T 2-2023", "公务用车配备规范", "废止", abolished="2023-03-01",
+                                         module='"202"'),
+    # abolished in August: either half
+    "records/DB41-T-3-2023.yaml": record("DB41/T 3-2023", "公务用车处置规范", "废止", abolished="2023-08-15",
+                                         module='"202"'),
+    "records/DB41-T-4-2023.yaml": record("DB41/T 4-2023", "公务用车运行规范", published="2023-09-01",
+                                         effective="2023-10-01", module='"202"'),
+}
+
+
+def test_undated_records_count_alike_in_the_bulletin_and_plan_status(make_catalog: CatalogFactory,
+                                                                     tmp_path: Path) -> None:
+    # A record abolished in March was named as possibly published in 2023H2's note (the abolition date did not
+    # bound its publication), and DB41/T 1-2023 without dates was certainly published in 2023 for `plan status`
+    # while the 2023 bulletin only mentioned it in the note.
+    root = make_catalog(BOUNDED)
+    result = runner.invoke(app, ["plan", "status", str(root), "--as-of", AS_OF, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [plan] = json.loads(result.stdout)
+    targets = {t["id"]: t for t in plan["targets"]}
+    expected = {"2023H1": (["DB41/T 2-2023"], ["DB41/T 1-2023", "DB41/T 3-2023"]),
+                "2023H2": (["DB41/T 4-2023"], ["DB41/T 1-2023", "DB41/T 3-2023"]),
+                "2023": (["DB41/T 1-2023", "DB41/T 2-2023", "DB41/T 3-2023", "DB41/T 4-2023"], [])}
+    for period, target in (("2023H1", "h1"), ("2023H2", "h2"), ("2023", "year")):
+        figures = json.loads(_bulletin(root, period, "json", tmp_path / f"{period}.json"))["figures"]
+        bulletin = sorted(figures["published"]["codes"]), sorted(figures["undated"])
+        status = (sorted(s["code"] for s in targets[target]["standards"]),
+                  sorted(s["code"] for s in targets[target]["uncertain"]))
+        assert bulletin == status == expected[period], period
+        assert targets[target]["count"] == figures["published"]["total"]
+    text = _bulletin(root, "2023H2", "md", tmp_path / "h2.md")
+    assert "另有2项标准缺少发布日期" in text and "DB41/T 2-2023" not in text
+    text = _bulletin(root, "2023", "md", tmp_path / "2023.md")
+    assert "共发布标准4项，其中地方标准4项" in text and "缺少发布日期" not in text
 
 
 def test_markdown_states_the_figures_and_marks_missing_notes(fixture_catalog: Path, tmp_path: Path) -> None:

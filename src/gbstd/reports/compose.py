@@ -268,7 +268,7 @@ def _undated_note(undated: list[str]) -> str:
     """The records the published count may miss: how many, the first few by code and 等N项 (a national catalog
     can hold thousands; the JSON output lists them all)."""
     shown = "、".join(undated[:UNDATED_SHOWN]) + (f"等{len(undated)}项" if len(undated) > UNDATED_SHOWN else "")
-    return (f"另有{len(undated)}项标准缺少发布日期，按其标准号年份和实施日期可能在本期发布，未计入本期发布数"
+    return (f"另有{len(undated)}项标准缺少发布日期，按其标准号年份和实施、废止日期可能在本期发布，未计入本期发布数"
             f"（实施、废止和现行仍按其日期计入）：{shown}。")
 
 

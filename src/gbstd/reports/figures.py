@@ -2,7 +2,8 @@
 
 Counted from the standards' own dates: published (发布), taking effect (实施) and abolished (废止) in the period,
 and the standards in force at its end (judged as the review clock judges it, :func:`gbstd.review.in_force_on`)
-— each by tier, by region (province) and by module of the standard system. Events after ``as_of`` are not counted even when the period runs on (a report written mid-period says
+— each by tier, by region (province) and by module of the standard system. A record without a publication date
+is placed by :func:`gbstd.plans.placement`, the rule `gbstd plan status` counts by. Events after ``as_of`` are not counted even when the period runs on (a report written mid-period says
 "as of"). Facts owned by other parts of gbstd — review state, duplicates, pilot-plan progress, projects (立项) —
 come from one call each in :mod:`gbstd.reports.sources`, so the bulletin shows the very numbers `gbstd review`,
 `gbstd dupes`, `gbstd plan status` and `gbstd pipeline` show, and the framework diagram of `gbstd system`; the
@@ -24,7 +25,7 @@ from gbstd.catalog.catalog import Catalog, Record
 from gbstd.model.code import TIER_RANK, Tier
 from gbstd.model.plan import DateBasis
 from gbstd.model.regions import PROVINCES
-from gbstd.plans import date_bounds
+from gbstd.plans import Placement, placement
 from gbstd.reports.period import Period
 from gbstd.reports.sources import (
     DetectionProgress,
@@ -97,9 +98,10 @@ class Bulletin:
     effective: Count
     abolished: Count
     in_force_at_end: Count
-    # Records without a publication date whose code year and effective date leave it possible that they were
-    # published in the period: the published count may miss them. Every undated record of the catalog would
-    # name records that cannot belong to this period, in every period's bulletin.
+    # Records without a publication date whose code year, effective and abolition dates leave it possible, not
+    # certain, that they were published in the period: the published count may miss them. (Those whose bounds lie
+    # wholly inside it are counted as published, as `gbstd plan status` counts them.) Every undated record of the
+    # catalog would name records that cannot belong to this period, in every period's bulletin.
     undated: list[str]
     records_total: int
     projects: ProjectFigures
@@ -234,10 +236,12 @@ def compute_bulletin(
         standard = record.standard
         module = standard.module if standard.module else NO_MODULE
         if counted is not None:
-            if standard.published is None and _may_be_published_in(record, counted):
-                undated.append(record.key)
-            if counted.contains(standard.published):
+            # one rule with `gbstd plan status`: a recorded date, or bounds wholly inside, is published here
+            where = placement(record, DateBasis.PUBLISHED, counted.start, counted.end)
+            if where is Placement.INSIDE:
                 published.add(record, module)
+            elif where is Placement.POSSIBLY:
+                undated.append(record.key)
             if counted.contains(standard.effective):
                 effective.add(record, module)
             if counted.contains(standard.abolished):
@@ -265,13 +269,6 @@ def compute_bulletin(
         members=member_sources(catalog),
         records_by_member=by_member if catalog.members else Counter(),
     )
-
-
-def _may_be_published_in(record: Record, counted: Period) -> bool:
-    """Whether an undated record's possible publication dates (the year in its code, no later than its
-    effective date: the bounds `gbstd plan status` counts by) reach into the days counted."""
-    low, high = date_bounds(record, DateBasis.PUBLISHED)
-    return low <= counted.end and high >= counted.start
 
 
 def _records(catalog: Catalog, progress: Callable[[int], None] | None) -> Iterable[Record]:
