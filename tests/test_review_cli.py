@@ -472,3 +472,32 @@ def test_add_refuses_a_by_typed_in_gbk_in_the_command_s_language(tmp_path: Path)
                        "--conclusion", "继续有效", "--by", by, "--as-of", AS_OF)
     assert code == 2 and err.strip() == "gbstd: --by 含有非 UTF-8 字节（终端不是 UTF-8 编码？）"
     assert path.read_text(encoding="utf-8") == HOUSE_STYLE
+
+
+def test_add_after_a_flow_review_with_a_comment_under_a_commented_key(tmp_path: Path) -> None:
+    # `reviews:  # …` over `- {…}  # …`: ruamel's emitter carried its "just wrote `- `" flag past the flow
+    # mapping's comment and wrote the new review's keys on one line (`- date: … conclusion: …`), so a file that
+    # reads and round-trips fine was refused as "no longer a valid record".
+    text = HOUSE_STYLE + "reviews:  # 复审记录\n  - {date: 2022-06-01, conclusion: 继续有效, by: 甲}   # 首次\n"
+    root, path = _house(tmp_path, text)
+    code, _, err = run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+                       "--conclusion", "修订", "--by", "乙", "--as-of", AS_OF, "--lang", "en")
+    assert code == 0, err
+    added = _single_insertion(text, path.read_text(encoding="utf-8"))
+    assert added == ["  - date: 2024-05-20\n", "    conclusion: 修订\n", "    by: 乙\n"]
+    (record,) = load_catalog(root).records
+    assert [(str(r.date), r.by) for r in record.standard.reviews] == [("2022-06-01", "甲"), ("2024-05-20", "乙")]
+
+
+def test_add_after_a_flow_review_followed_by_comment_lines(tmp_path: Path) -> None:
+    # The same flag made the round trip itself join `conclusion: 修订 by: 甲` of the review after such a flow
+    # review and its comment lines: the file was refused as laid out unlike the catalog, and with --reformat,
+    # the way out offered, as no longer a valid record.
+    text = HOUSE_STYLE + ("reviews:  # 复审记录\n  - {date: 2022-06-01, conclusion: 继续有效, by: 甲}   # 首次\n  # 其后\n"
+                          "  - date: 2023-06-01  # 第二次\n    conclusion: 修订\n    by: 甲\n")
+    root, path = _house(tmp_path, text)
+    code, _, err = run("review", "add", "DB41/T 9-2021", "-C", str(root), "--date", "2024-05-20",
+                       "--conclusion", "继续有效", "--by", "乙", "--as-of", AS_OF, "--lang", "en")
+    assert code == 0, err
+    added = _single_insertion(text, path.read_text(encoding="utf-8"))
+    assert added == ["  - date: 2024-05-20\n", "    conclusion: 继续有效\n", "    by: 乙\n"]

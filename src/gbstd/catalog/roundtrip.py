@@ -17,7 +17,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import MappingEndEvent
 from ruamel.yaml.tokens import CommentToken
 
 from gbstd.catalog.atomic import write_atomic
@@ -39,10 +41,27 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
+class _Emitter(RoundTripEmitter):
+    """The round trip's emitter, with the line break after a flow mapping's end-of-line comment kept as one.
+
+    ruamel sets ``no_newline`` ("the line has just had its ``- ``") after the dash of an item that follows a
+    commented list key, and a flow mapping ``{…}  # …`` left it set after its comment (one without a comment
+    clears it): the next block mapping then skipped its second line break, ``- date: … conclusion: …``, broken
+    YAML (a review added after such a review; the review after one with comment lines, in a plain round trip).
+    After the comment the line is a new one, nothing has been written on it."""
+
+    def expect_flow_mapping_key(self) -> None:
+        ending = isinstance(self.event, MappingEndEvent)
+        super().expect_flow_mapping_key()
+        if ending:
+            self.no_newline = False
+
+
 def roundtrip_yaml() -> YAML:
     """The catalog's house style: 2-space mappings, sequences indented under their key, no line wrapping."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Emitter = _Emitter
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
