@@ -128,6 +128,19 @@ def test_not_applicable(tmp_path: Path, record: dict, as_of: str) -> None:
     assert state_of(tmp_path, record, as_of).state is DueState.NOT_APPLICABLE
 
 
+def test_upcoming_without_an_effective_date_is_not_in_force(tmp_path: Path) -> None:
+    # 即将实施 with only its publication date: the clock started at publication, and a standard not yet in force
+    # was listed as overdue past the legal limit (R002 error) and a zombie "in force for about 6 years".
+    record = {"code": "DB41/T 1-2020", "status": "即将实施", "published": "2020-01-01"}
+    state = state_of(tmp_path, record, "2026-11-23")
+    assert (state.state, state.in_force, state.zombie) == (DueState.NOT_APPLICABLE, False, False)
+    catalog = load_catalog(tmp_path / "cat")
+    assert review_worklist(catalog, catalog.config.review, D("2026-11-23")).items == []
+    # a 现行 record without an effective date still starts its clock at publication
+    in_force = state_of(tmp_path / "b", {**record, "status": "现行"}, "2026-11-23")
+    assert (in_force.anchor_source, in_force.state) == ("published", DueState.OVERDUE_HARD)
+
+
 def test_in_force_judged_by_dates_for_past_days() -> None:
     std = Standard.model_validate({"code": "GB/T 1-2020", "title": "t", "status": "废止",
                                    "effective": "2020-01-01", "abolished": "2024-01-01"})

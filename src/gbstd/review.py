@@ -119,12 +119,15 @@ DUE_STATE_LABELS: dict[DueState, Text] = {
 def in_force_on(standard: Standard, day: dt.date) -> bool:
     """Whether the standard is in force on ``day``, judged by its dates (the status field only without dates).
 
-    A 废止 record without an abolition date is taken as not in force; an undated record counts as in force
+    A 废止 record without an abolition date is taken as not in force, and so is a 即将实施 one without an
+    effective date (the publication date does not say it took effect); an undated record counts as in force
     only when its status says 现行.
     """
     if standard.abolished is not None and standard.abolished <= day:
         return False
     if standard.status is Status.ABOLISHED and standard.abolished is None:
+        return False
+    if standard.status is Status.UPCOMING and standard.effective is None:
         return False
     start = standard.effective or standard.published
     if start is None:
