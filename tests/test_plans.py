@@ -81,6 +81,21 @@ def test_abolished_standards_do_not_count_but_later_abolition_does_not_rewrite_h
     assert counted(progress_of(tmp_path / "b", records, "2022-05-01")) == ["DB41/T 3-2022"]
 
 
+def test_a_standard_replaced_after_the_window_ended_still_counts(tmp_path: Path) -> None:
+    # Published in the window and met the target; revised (and so abolished) in 2025, after the window.
+    records = {
+        "old.yaml": record(
+            "DB41/T 1-2022", "2022-03-01", status="废止", effective="2022-04-01", abolished="2025-03-01"
+        ),
+        "alive.yaml": record("DB41/T 2-2022", "2022-05-01"),
+        "new.yaml": record("DB41/T 1-2025", "2025-01-01", effective="2025-03-01"),
+    }
+    expected = ["DB41/T 1-2022", "DB41/T 2-2022"]
+    assert counted(progress_of(tmp_path / "a", records, "2025-02-28")) == expected
+    later = progress_of(tmp_path / "b", records, "2025-03-01")
+    assert counted(later) == expected and later.targets[0].count == 2
+
+
 def test_status_filter_can_ask_for_abolished(tmp_path: Path) -> None:
     plan = """\
     title: t

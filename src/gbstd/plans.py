@@ -4,8 +4,8 @@
 (overdue tasks) and the half-year bulletin's 试点引领 paragraph all read them from here.
 
 Counting a target: a standard counts when it matches the target's filter (tier; region, where a city counts
-toward its province; module, including sub-modules; status as of the day, abolished ones excluded by default)
-and its date (published by default) lies in the window ``[from, min(to, as_of)]``, both ends inclusive.
+toward its province; module, including sub-modules; status on the last day counted, abolished ones excluded by
+default) and its date (published by default) lies in the window ``[from, min(to, as_of)]``, both ends inclusive.
 When a standard's date is not recorded, the year in its code (the year of publication), its effective date and
 its abolition date still bound it: it counts when those bounds lie wholly inside the window, is left out when
 they lie wholly outside, and is listed as *uncertain* otherwise — never guessed. :func:`placement` is that rule,
@@ -244,7 +244,9 @@ def count_target(plan: PilotPlan, target: Target, catalog: Catalog, as_of: dt.da
         return progress
     modules = module_scope(catalog, target.filter.modules) if target.filter.modules else None
     for record in catalog.records:
-        if not _matches(record, target.filter, modules, as_of):
+        # status on the last day counted, not on as_of: a standard published in an ended window and
+        # replaced years later still counted toward the target it met (an ended plan's 2 / 2 became 1 / 2)
+        if not _matches(record, target.filter, modules, last):
             continue
         where = placement(record, target.basis, start, last)
         if where is Placement.OUTSIDE:
