@@ -252,3 +252,23 @@ def test_text_output_prints_no_escape_sequence_and_a_title_on_one_line(tmp_path:
     assert "宣传[31m动员" in result.stdout
     markdown = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2023-06-30", "-f", "markdown"])
     assert "DB41/T 2-2022 机关\\]0;pwned食堂\\[2J规范 第二行 (2022-03-01) |" in markdown.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_target_not_met_is_never_shown_as_100_percent(tmp_path: Path, fmt: str) -> None:
+    # 199 of 200 rounded to "100%" with a full bar beside an unmet target (no ✓, JSON met: false)
+    plan = """\
+    title: t
+    issuers: [x]
+    issued: 2021-01-01
+    targets: [{id: many, description: 不少于200项标准, at_least: 200}]
+    phases: [{name: a, start: 2021-01, end: 2022-12}]
+    """
+    records = {f"r{n}.yaml": record(f"DB41/T {n}-2021", "2021-02-01") for n in range(1, 200)}
+    root = make_catalog(tmp_path, plan=plan, records=records)
+    [progress] = status_json(str(root), "--as-of", "2022-12-31")
+    assert (progress["targets"][0]["count"], progress["targets"][0]["met"]) == (199, False)
+    result = runner.invoke(app, ["plan", "status", str(root), "--as-of", "2022-12-31", "-f", fmt])
+    assert result.exit_code == 0, result.output
+    assert "199 / 200" in result.stdout and "99%" in result.stdout and "100%" not in result.stdout
+    assert "█" * 20 not in result.stdout

@@ -130,6 +130,11 @@ class TargetProgress:
     def ratio(self) -> float:
         return min(1.0, self.count / self.threshold)
 
+    @property
+    def percent(self) -> int:
+        """Whole percent reached, rounded down: 199 of 200 rounded to 100% beside a target not met."""
+        return min(100, self.count * 100 // self.threshold)
+
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.target.id, "description": self.target.description, "count": self.count,

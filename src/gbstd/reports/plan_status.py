@@ -229,7 +229,7 @@ def _target_block(t: TargetProgress, p: PlanProgress, lang: Lang) -> Group:
     row.add_row(
         f"  {mark} {t.count} / {t.threshold}",
         ProgressBar(total=t.threshold, completed=min(t.count, t.threshold)),
-        f"{t.ratio:.0%}  {_line(t.target.description)}",
+        f"{t.percent}%  {_line(t.target.description)}",
     )
     lines: list[object] = [row, "      " + _line(_window(t, p, lang))]
     for standard in t.counted[:SHOWN_STANDARDS]:
@@ -254,7 +254,7 @@ def _dated(standard: CountedStandard, lang: Lang) -> str:
 
 
 def _bar(t: TargetProgress, width: int = 20) -> str:
-    filled = round(t.ratio * width)
+    filled = min(width, t.count * width // t.threshold)  # rounded down, as the percent: full only when met
     return "█" * filled + "░" * (width - filled)
 
 
@@ -304,7 +304,7 @@ def plan_sections(progress: list[PlanProgress], lang: Lang = "zh") -> list[PlanS
                 if t.uncertain:
                     standards += _lines(_t(lang, "日期不详、可能计入：", "date unknown, may count: ")
                                         + ", ".join(s.code for s in t.uncertain))
-                rows.append((_lines(t.target.description), (f"{t.count} / {t.threshold} ({t.ratio:.0%})",),
+                rows.append((_lines(t.target.description), (f"{t.count} / {t.threshold} ({t.percent}%)",),
                              (_bar(t),), _lines(_window(t, p, lang)), standards))
             columns = ("目标", "进度", "", "计数窗口", "计入的标准") if lang == "zh" else (
                 "target", "progress", "", "window", "standards")
