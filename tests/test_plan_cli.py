@@ -272,3 +272,36 @@ def test_a_target_not_met_is_never_shown_as_100_percent(tmp_path: Path, fmt: str
     assert result.exit_code == 0, result.output
     assert "199 / 200" in result.stdout and "99%" in result.stdout and "100%" not in result.stdout
     assert "█" * 20 not in result.stdout
+
+
+BAD_MONTHS_PLAN = """\
+title: t
+issuers: [x]
+issued: 2024-02-20
+phases:
+  - {name: 前期准备, start: 2024年3月, end: 2024-5}
+  - {name: 组织实施, start: 2024-06, end: 2024-13}
+tasks:
+  - {phase: 前期准备, subject: 宣传动员, evidence: [{note: 培训通知}]}
+"""
+
+
+def test_plan_month_and_evidence_errors_are_said_in_both_languages(tmp_path: Path) -> None:
+    # pydantic's English ("Value error, '2024年3月' is not a month in the form YYYY-MM") was shown in Chinese output
+    root = make_catalog(tmp_path, plan=BAD_MONTHS_PLAN)
+    said = {}
+    for lang in ("zh", "en"):
+        result = runner.invoke(app, ["lint", str(root), "--format", "json", "--lang", lang])
+        said[lang] = [f["message"] for f in json.loads(result.stdout) if f["path"] == "plans/test-plan.yaml"]
+    assert said["zh"] == [
+        "`start`: '2024年3月' 不是 YYYY-MM 格式的月份，应写作 2024-03",
+        "`end`: '2024-5' 不是 YYYY-MM 格式的月份，应写作 2024-05",
+        "`end`: '2024-13' 不是月份（月份为 01–12）",
+        "`0`: 佐证须给出 `standard` 与 `file` 之一（恰好一个）",
+    ]
+    assert said["en"] == [
+        "`start`: '2024年3月' is not a month in the form YYYY-MM; write 2024-03",
+        "`end`: '2024-5' is not a month in the form YYYY-MM; write 2024-05",
+        "`end`: '2024-13' is not a month (months are 01–12)",
+        "`0`: evidence names exactly one of `standard` or `file`",
+    ]

@@ -13,8 +13,12 @@ from typing import Annotated
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
+from gbstd.i18n import Text, TextError
+
 # [0-9], not \d: \d takes any Unicode digit (２０２５-０６), which the schema's pattern refuses
 _MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+# How plans print a month (2024年3月, 2024年3月底前) or a month without its zero (2024-3): said how to write it
+_LOOSE_MONTH_RE = re.compile(r"^([0-9]{4})\s*(?:年|-|/|\.)\s*([0-9]{1,2})\s*(?:月(?:底前?|份)?)?$")
 
 
 @dataclass(frozen=True, order=True)
@@ -23,16 +27,25 @@ class Month:
     month: int
 
     def __post_init__(self) -> None:
+        # TextError: a plan's lint finding says it in both languages, not pydantic's "Value error, …"
         if not 1 <= self.month <= 12:
-            raise ValueError(f"{self.year}-{self.month:02d} is not a month (01–12)")
+            shown = f"{self.year}-{self.month:02d}"
+            raise TextError(Text(f"{shown!r} 不是月份（月份为 01–12）", f"{shown!r} is not a month (months are 01–12)"))
         if not dt.MINYEAR <= self.year <= dt.MAXYEAR:  # 0000-05 has no first day: every use of it crashed
-            raise ValueError(f"{self.year:04d}-{self.month:02d} is not a month of the calendar (years 0001–9999)")
+            shown = f"{self.year:04d}-{self.month:02d}"
+            raise TextError(Text(f"{shown!r} 不在日历的年份内（0001–9999）",
+                                 f"{shown!r} is not a month of the calendar (years 0001–9999)"))
 
     @classmethod
     def parse(cls, text: str) -> Month:
         m = _MONTH_RE.match(text.strip())
         if not m:
-            raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+            zh, en = f"{text!r} 不是 YYYY-MM 格式的月份", f"{text!r} is not a month in the form YYYY-MM"
+            loose = _LOOSE_MONTH_RE.match(text.strip())
+            if loose and 1 <= int(loose[2]) <= 12:  # 2024年3月 → 2024-03
+                fixed = f"{loose[1]}-{int(loose[2]):02d}"
+                zh, en = f"{zh}，应写作 {fixed}", f"{en}; write {fixed}"
+            raise TextError(Text(zh, en))
         return cls(int(m[1]), int(m[2]))
 
     @classmethod
@@ -63,7 +76,7 @@ def _to_month(value: object) -> Month:
         return value
     if isinstance(value, str):
         return Month.parse(value)
-    raise ValueError(f"{value!r} is not a month in the form YYYY-MM")
+    raise TextError(Text(f"{value!r} 不是 YYYY-MM 格式的月份", f"{value!r} is not a month in the form YYYY-MM"))
 
 
 # A year of the calendar, 0001-9999 (0000 has no day), for the patterns of schemas and models (no lookahead: JSON

@@ -13,7 +13,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from gbstd.i18n import Text
+from gbstd.i18n import Text, TextError
 from gbstd.model.fields import Date, StrList, alias_enum, list_field
 from gbstd.model.month import YEAR_PATTERN, Month, MonthField
 from gbstd.model.regions import REGION_PATTERN
@@ -164,7 +164,8 @@ class Evidence(_Item):
     @model_validator(mode="after")
     def _one_kind(self) -> Evidence:
         if (self.standard is None) == (self.file is None):
-            raise ValueError("evidence names exactly one of `standard` or `file`")
+            raise TextError(Text("佐证须给出 `standard` 与 `file` 之一（恰好一个）",
+                                 "evidence names exactly one of `standard` or `file`"))
         return self
 
 
