@@ -305,3 +305,32 @@ def test_plan_month_and_evidence_errors_are_said_in_both_languages(tmp_path: Pat
         "`end`: '2024-13' is not a month (months are 01–12)",
         "`0`: evidence names exactly one of `standard` or `file`",
     ]
+
+
+def test_a_report_sent_under_the_other_kind_of_period_is_an_error_not_ignored(tmp_path: Path) -> None:
+    # a 半年报 recorded as sent for "2022" (or a 年度报 for "2022H1") matched no period of its duty: plan status
+    # said 逾期未报 for the report the file says was sent, and lint said nothing
+    plan = PLAN_WITH_PHASES.replace("PHASES", "  - {name: 甲, start: 2022-01, end: 2022-12}") + """\
+reporting:
+  - name: 半年报
+    period: half-year
+    submitted: [{period: "2022", date: 2022-07-08}]
+  - name: 年度报
+    period: year
+    submitted: [{period: 2022H1, date: 2023-01-08}]
+"""
+    root = make_catalog(tmp_path, plan=plan)
+    said = {}
+    for lang in ("zh", "en"):
+        result = runner.invoke(app, ["lint", str(root), "--format", "json", "--lang", lang])
+        said[lang] = [(f["rule"], f["message"]) for f in json.loads(result.stdout) if f["path"] == "plans/test-plan.yaml"]
+    assert said["zh"] == [
+        ("C001", "`0`: 半年报的报送记录 2022 不是上半年的报告期（应写作 2022H1）"),
+        ("C001", "`1`: 年度报的报送记录 2022H1 不是全年的报告期（应写作 2022）"),
+    ]
+    assert said["en"] == [
+        ("C001", "`0`: 半年报: the report sent for 2022 is not a first half-year period (write 2022H1)"),
+        ("C001", "`1`: 年度报: the report sent for 2022H1 is not a year period (write 2022)"),
+    ]
+    status = runner.invoke(app, ["plan", "status", str(root)])
+    assert status.exit_code == 2 and "有错误" in status.output

@@ -221,6 +221,22 @@ class ReportingDuty(_Item):
     to: str | None = Field(None, description="报送对象 who receives it")
     submitted: list[Submission] = Field(default_factory=list, description="已报送 reports sent")
 
+    @model_validator(mode="after")
+    def _periods_of_its_kind(self) -> ReportingDuty:
+        # a 半年报 sent for "2022" matched none of its periods: plan status said 逾期未报 for a report sent
+        half = self.period is ReportPeriod.HALF_YEAR
+        for submission in self.submitted:
+            if submission.period.endswith("H1") != half:
+                year = submission.period.removesuffix("H1")
+                fixed = f"{year}H1" if half else year
+                label = self.period.label
+                raise TextError(Text(
+                    f"{self.name}的报送记录 {submission.period} 不是{label.zh}的报告期（应写作 {fixed}）",
+                    f"{self.name}: the report sent for {submission.period} is not a {label.en} period "
+                    f"(write {fixed})",
+                ))
+        return self
+
 
 class PilotPlan(BaseModel):
     """试点工作方案 — a pilot plan: targets, phases, tasks and reporting duties."""
