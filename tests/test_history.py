@@ -559,3 +559,18 @@ def test_a_branch_merged_cleanly_shows_its_deletion_or_renumbering_once(tmp_path
     assert [(e["commit"], e["change"]) for e in entries] == [
         (side, "deleted" if how == "delete" else "renamed"), (base, "added")
     ]
+
+
+def test_a_record_file_named_with_glob_characters_has_its_own_history_only(tmp_path: Path) -> None:
+    # its name went to `git log --follow` as a pattern: records/x[12].yaml matched records/x1.yaml, and the
+    # history listed the other record's commits as this one's
+    repo, root = init_repo(tmp_path)
+    write_record(root, "x[12].yaml", **standard("GB/T 9-2020", "公共机构节能", effective="2020-06-01"))
+    mine = commit(repo, "Add GB/T 9-2020")
+    write_record(root, "x1.yaml", **standard("GB/T 8-2020", "其他", effective="2020-06-01"))
+    commit(repo, "Add GB/T 8-2020")
+    write_record(root, "x1.yaml", **standard("GB/T 8-2020", "其他（改）", effective="2020-06-01"))
+    commit(repo, "Retitle GB/T 8-2020")
+    found = record_history(load_catalog(root), "GB/T 9-2020")
+    assert found.path == "records/x[12].yaml"
+    assert [(e.commit, e.change) for e in found.entries] == [(mine, "added")]

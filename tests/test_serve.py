@@ -737,6 +737,28 @@ def test_a_commit_holds_the_chosen_files_only(client: TestClient, root: Path) ->
     assert "outside.txt" in repo.git.diff("--cached", "--name-only")  # still staged, not committed
 
 
+@pytest.mark.parametrize("star_is_new", [False, True])
+def test_a_file_name_holding_a_glob_character_commits_that_file_only(client: TestClient, root: Path,
+                                                                     star_is_new: bool) -> None:
+    # the names went to git as pathspecs: `git add -- records/x*.yaml` of a new file staged the changed
+    # records/xy.yaml too, which the next `git commit` in a terminal took along; the user had not chosen it
+    repo = git.Repo(root, search_parent_directories=True)
+    star, other = root / "records" / "x*.yaml", root / "records" / "xy.yaml"
+    star.write_text("# draft\n", encoding="utf-8")
+    other.write_text("# draft\n", encoding="utf-8")
+    repo.git.add("--", "standards/records/xy.yaml", *([] if star_is_new else ["standards/records/x[*].yaml"]))
+    repo.git.commit("-m", "drafts")
+    for path in (star, other):
+        path.write_text("# draft, changed\n", encoding="utf-8")
+    token = csrf_of(client.get("/changes").text)
+    response = client.post("/commit", data={"csrf": token, "files": "records/x*.yaml", "message": "m",
+                                            "author": "张三"})
+    assert response.status_code == 200, response.text
+    assert sorted(repo.head.commit.stats.files) == ["standards/records/x*.yaml"]
+    assert not repo.git.diff("--cached", "--name-only")  # nothing left staged
+    assert repo.git.diff("--name-only").splitlines() == ["standards/records/xy.yaml"]  # still changed, as it was
+
+
 @pytest.mark.parametrize(("field", "value"), [
     ("author", "张三 <x@y>"), ("author", "张\x00三"), ("message", "改名\x00\x1b[31m"),
     ("message", "改名\u202e称名准标"), ("author", "张\u200b三"), ("message", "改名\ufdd0"),

@@ -68,6 +68,10 @@ def open_repo(path: Path) -> Repo:
         ) from None
     if repo.bare or repo.working_tree_dir is None:
         raise GitRepoError(Text("这是裸仓库，没有工作区", "this is a bare repository without a working tree"))
+    # Every path gbstd hands git is a file or directory name, never a pattern: a record file named by hand
+    # x*.yaml or x[12].yaml is that file (as a pathspec it matched others: `git add` staged them, `git log`
+    # listed their commits as its history). Set once here, for each git this repository object runs.
+    repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
     return repo
 
 

@@ -189,8 +189,7 @@ def commit(catalog: Catalog, files: list[str], message: str, name: str, email: s
 
 def _staged(repo: Repo, paths: list[str]) -> set[str]:
     """Which of ``paths`` (from the work tree's top) the index holds."""
-    with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1"):
-        listed = repo.git.ls_files("--cached", "-z", "--", *paths, stdout_as_string=False)
+    listed = repo.git.ls_files("--cached", "-z", "--", *paths, stdout_as_string=False)  # literal (open_repo)
     return {os.fsdecode(name) for name in listed.split(b"\0") if name} & set(paths)
 
 
