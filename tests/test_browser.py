@@ -117,6 +117,30 @@ def test_site_index_filters_in_the_browser(make_catalog: CatalogFactory, tmp_pat
     assert (OUTPUT / "site-index.png").stat().st_size > 10_000
 
 
+@pytest.mark.parametrize(("typed", "found"), [
+    ("ＧＢ／Ｔ　９０００１", "GB/T 90001-2023"),  # an input method's full-width letters, digits and space
+    ("gb/t90001", "GB/T 90001-2023"),  # a code typed without its space
+    ("DB41/T9100", "DB41/T 9100-2024"),
+    ("第1部分", "DB41/T 9100-2024"),  # the title's full-width digit, typed in ASCII
+    ("会议 服务规范 第１部分", "DB41/T 9100-2024"),  # words of a title holding a no-break space (C020)
+])
+def test_site_search_folds_widths_and_spaces(make_catalog: CatalogFactory, tmp_path: Path,
+                                             browser_context: BrowserContext, typed: str, found: str) -> None:
+    # the search compared lower-cased text: full-width ＧＢ／Ｔ, a code typed without its space and a title's
+    # full-width digits found nothing
+    files = {**FIXTURE, "records/DB41-T-9100-2024.yaml": record("DB41/T 9100-2024", "机关会议\u00a0服务规范 第１部分",
+                                                                effective="2024-03-01")}
+    out = tmp_path / "site"
+    result = CliRunner().invoke(app, ["report", "site", str(make_catalog(files)), "-o", str(out),
+                                      "--as-of", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    page, problems = open_page(browser_context, out / "index.html")
+    page.fill("#q", typed)
+    assert page.text_content("#count") == "1"
+    assert page.text_content("#standards tbody tr:not([hidden]) td.code") == found
+    assert problems == []
+
+
 def test_html_bulletin_in_the_browser(make_catalog: CatalogFactory, tmp_path: Path, browser_context: BrowserContext) -> None:
     root = make_catalog({**FIXTURE, "notes/2023H2.yaml": NOTES})
     out = tmp_path / "bulletin.html"

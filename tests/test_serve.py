@@ -218,6 +218,25 @@ def test_the_list_finds_a_code_in_any_spelling(client: TestClient, typed: str) -
     assert f'value="{typed}"' in html  # the search box shows the query as typed
 
 
+@pytest.mark.parametrize("typed", ["DB1411/T62", "ＤＢ１４１１／Ｔ ６２", "db1411 / t  62", "ＤＢ１４１１／Ｔ　６２"])
+def test_the_list_finds_part_of_a_code_or_title_however_its_spaces_and_widths_are_typed(client: TestClient,
+                                                                                       typed: str) -> None:
+    # a plain lower-cased substring match: part of a code typed without its space, with spaces of its own, or
+    # full-width (an IME's, an ideographic space too) found nothing; a whole code was found, through resolve
+    html = client.get("/", params={"q": typed}).text
+    assert "DB1411/T 62-2023</a>" in html
+
+
+def test_the_list_finds_a_title_holding_a_no_break_space_by_its_plain_spelling(client: TestClient, root: Path) -> None:
+    # a title pasted from a web page (C020) held U+00A0 where the search typed a space: it was not found
+    path = root / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 机关公务用车服务规范",
+                                                             "title: 机关公务用车\u00a0服务规范"), encoding="utf-8")
+    html = client.get("/", params={"q": "公务用车 服务"}).text
+    assert "DB1411/T 62-2023</a>" in html
+    assert "<small>1 / " in html  # that record alone
+
+
 def test_an_unreadable_upload_is_named_by_the_user_s_file_name(client: TestClient) -> None:
     token = csrf_of(client.get("/import").text)
     files = {"table": ("明细表.xlsx", b"not a zip", "application/octet-stream")}

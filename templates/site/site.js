@@ -26,21 +26,30 @@
   // A federation's index has a 成员 (member) column, after the region (the template writes its header).
   var members = !!(data && data.members && data.member);
 
+  // Text as the search compares it, query and rows alike (as gbstd.searchtext folds it for the editor): NFKC
+  // makes an input method's full-width ＧＢ／Ｔ４１５６８ and a title's no-break or ideographic space ASCII and a
+  // plain space, then lower case.
+  function fold(text) { return (text.normalize ? text.normalize("NFKC") : text).toLowerCase(); }
+  // A code without its spaces too, so that one typed without them (GB/T41568) is found as a word.
+  function bareCode(code) { return fold(code).replace(/\s+/g, ""); }
+
   var rows, haystacks, domRows = null;
   if (data && data.rows) {
     rows = data.rows;
-    // One lower-case string per row, built once: a search is then one indexOf per word and row.
+    // One folded string per row, built once: a search is then one indexOf per word and row.
     haystacks = new Array(rows.length);
     for (var i = 0; i < rows.length; i += 1) {
       var r = rows[i];
-      haystacks[i] = [r[C_CODE], r[C_TITLE], data.tier[r[C_TIER]][1], data.region[r[C_REGION]][1],
+      haystacks[i] = fold([r[C_CODE], r[C_TITLE], data.tier[r[C_TIER]][1], data.region[r[C_REGION]][1],
         data.status[r[C_STATUS]][1], data.module[r[C_MODULE]][1], r[C_EFFECTIVE], data.review[r[C_REVIEW]][1],
-        data.issuer[r[C_ISSUER]], members ? data.member[r[C_MEMBER]][1] : ""].join("\u0001").toLowerCase();
+        data.issuer[r[C_ISSUER]], members ? data.member[r[C_MEMBER]][1] : "", bareCode(r[C_CODE])].join("\u0001"));
     }
   } else {
     domRows = Array.prototype.slice.call(body.rows);
     rows = domRows;
-    haystacks = domRows.map(function (row) { return row.textContent.toLowerCase(); });
+    haystacks = domRows.map(function (row) {
+      return fold(row.textContent) + "\u0001" + bareCode(row.cells.length ? row.cells[0].textContent : "");
+    });
   }
   var matches = [];
   var current = 0;
@@ -92,7 +101,7 @@
   }
 
   function filter() {
-    var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    var words = fold(search.value).trim().split(/\s+/).filter(Boolean);
     // Longest word first: usually the rarest, so the fewest hits to check the rest against.
     words.sort(function (a, b) { return b.length - a.length; });
     var wanted = wantedFilters();

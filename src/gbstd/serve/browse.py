@@ -12,6 +12,7 @@ from gbstd.coverage import ModuleNode, summarize
 from gbstd.plans import plan_progress
 from gbstd.reports.plan_status import plan_sections
 from gbstd.review import review_worklist
+from gbstd.searchtext import fold, record_haystack
 from gbstd.serve.paging import paged
 from gbstd.serve.state import Server
 
@@ -19,15 +20,17 @@ from gbstd.serve.state import Server
 def standards(server: Server, request: Request) -> Response:
     catalog = server.catalog()
     typed = request.query_params.get("q", "").strip()
-    query = typed.lower()
+    query = fold(typed)  # full-width, odd spaces, case: folded as each record's text is (gbstd.searchtext)
+    bare = query.replace(" ", "")  # part of a code typed without its spaces (GB/T41568) or with more
     code = catalog.resolve(typed) if typed else None  # a code in any spelling finds its record (DB41/T2144—2021)
     status = request.query_params.get("status", "")
     tier = request.query_params.get("tier", "")
     rows = []
     for record in sorted(catalog.records, key=lambda r: r.key):
-        if query and query not in f"{record.key} {record.title} {record.standard.module or ''}".lower() and (
-                code is None or record.key != code.canonical):
-            continue
+        if query and (code is None or record.key != code.canonical):
+            text, code_text = record_haystack(record.key, record.title, record.standard.module or "")
+            if query not in text and bare not in code_text:
+                continue
         if status and record.status.value != status:
             continue
         if tier and (record.tier.value if record.tier else "") != tier:
