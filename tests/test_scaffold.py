@@ -132,6 +132,26 @@ def test_new_reads_a_fullwidth_module_as_its_ascii_spelling(tmp_path: Path) -> N
     assert 'module: "302"' in (root / "records/local/DB41-T-2144-2021.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(("title", "written", "said"), [
+    ("机关会议\u00a0服务\u3000\u3000规范", "机关会议 服务 规范",
+     "标准名称中的非普通空格 U+00A0 U+3000 已改为普通空格：机关会议 服务 规范"),
+    ("机关办公用房\n维修管理规范", "机关办公用房维修管理规范", "标准名称中的换行已合并为一行：机关办公用房维修管理规范"),
+])
+def test_new_folds_a_title_s_odd_spaces_and_line_breaks_as_import_does_and_says_so(
+        tmp_path: Path, title: str, written: str, said: str) -> None:
+    # a title pasted from a web page (U+00A0) or typed with U+3000, or over two lines, was written as it was:
+    # a record lint then warned about (C020, C019), where `gbstd import` folds the same cell and says so
+    root = tmp_path / "demo"
+    invoke("init", str(root))
+    code, out, err = invoke("new", "DB41/T 2144-2021", "-t", title, "--module", "302", "--into", str(root),
+                            "--as-of", AS_OF)  # fmt: skip
+    assert code == 0, err
+    assert f"title: {written}\n" in (root / "records/local/DB41-T-2144-2021.yaml").read_text(encoding="utf-8")
+    assert out.splitlines() == ["已创建 records/local/DB41-T-2144-2021.yaml", said]
+    code, out, _ = invoke("lint", str(root), "--as-of", AS_OF, "--select", "C019,C020")
+    assert code == 0 and "C0" not in out, out
+
+
 def test_new_names_a_bad_date_by_its_option(tmp_path: Path) -> None:
     # as the command's other refusals name their option (--title 不能为空, --status 'x' 不是状态): no colon after it
     root = tmp_path / "demo"

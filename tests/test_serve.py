@@ -692,6 +692,30 @@ def test_creating_a_record_runs_the_checks_of_gbstd_new(client: TestClient, root
     assert not (root / "records/local/DB41-T-9303-2025.yaml").exists()
 
 
+def test_the_new_record_form_folds_a_title_s_odd_spaces_and_line_breaks_and_says_so(client: TestClient,
+                                                                                     root: Path) -> None:
+    # the form wrote a pasted U+00A0 (and a script's line break) as sent, where `gbstd import` folds them (C020)
+    token = csrf_of(client.get("/new").text)
+    response = client.post("/new", data={"csrf": token, "code": "DB41/T 9100-2025", "module": "302",
+                                         "title": "机关茶歇\u00a0服务\r\n规范", "effective": "2025-03-01"})
+    assert response.status_code == 200, response.text
+    text = (root / "records/local/DB41-T-9100-2025.yaml").read_text(encoding="utf-8")
+    assert "\ntitle: 机关茶歇 服务规范\n" in text
+    assert "已保存；标准名称：换行已合并为一行，非普通空格（U+00A0、U+3000 等）已改为普通空格" in response.text
+
+
+def test_the_record_form_folds_an_edited_name_s_odd_spaces_and_says_so(client: TestClient, root: Path) -> None:
+    data = form_of(page(client))
+    data["title"] = "机关公务用车\u3000服务规范"
+    data["issuer"] = "吕梁市\u00a0市场监督管理局"
+    response = client.post("/standard/save", data=data)
+    assert response.status_code == 200, response.text
+    text = (root / RECORD).read_text(encoding="utf-8")
+    assert "title: 机关公务用车 服务规范\n" in text and "吕梁市 市场监督管理局" in text
+    assert "\u3000" not in text and "\u00a0" not in text
+    assert "已保存；标准名称、发布机构：换行已合并为一行，非普通空格" in response.text
+
+
 def test_import_previews_then_applies_the_good_rows(client: TestClient, root: Path) -> None:
     token = csrf_of(client.get("/import").text)
     files = {"table": ("清单.csv", CSV_ONE_BAD_ROW.encode("utf-8"), "text/csv")}

@@ -17,7 +17,7 @@ from gbstd.i18n import Lang, Text
 from gbstd.model.standard import Status, parse_status
 from gbstd.rules.recheck import entry_checker
 from gbstd.scaffold import ScaffoldError, new_record
-from gbstd.tabular.cells import CellError, parse_date
+from gbstd.tabular.cells import CellError, folded_name, parse_date
 
 
 def new(
@@ -72,6 +72,8 @@ def new(
             fail(Text(f"--{name} {exc.reason.zh}", f"--{name} {exc.reason.en}"), language)  # as --title, --status
     if not title.strip():
         fail(Text("--title 不能为空", "--title must not be empty"), language)
+    # a title pasted from a web page or Word (U+00A0, U+3000) or over two lines is written as `import` writes it
+    title, folded = folded_name(title, Text("标准名称", "the title"))
     status = _status(status, language)
     try:
         root = find_root(catalog_path)
@@ -86,6 +88,8 @@ def new(
     except (CatalogError, ScaffoldError, CodeTooLong) as exc:
         fail(exc.text, language)
     typer.echo(f"{'已创建' if language == 'zh' else 'created'} {path.relative_to(root).as_posix()}")
+    for note in folded:
+        typer.echo(note.get(language))
 
 
 def _status(raw: str | None, lang: Lang) -> str | None:

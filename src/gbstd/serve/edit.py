@@ -28,11 +28,13 @@ from gbstd.catalog.record_edit import (
 from gbstd.catalog.writelock import Busy
 from gbstd.i18n import Text
 from gbstd.model.standard import Review
+from gbstd.rules.c019_name_line_break import NAMES
 from gbstd.rules.recheck import entry_checker
 from gbstd.scaffold import ScaffoldError, new_record
 from gbstd.serve import records
 from gbstd.serve.forms import FORM_FIELDS, form_values, submitted
 from gbstd.serve.state import Server
+from gbstd.tabular.cells import folded_name
 
 # The review form's inputs as its labels name them: `review add`'s messages, which name its options instead.
 REVIEW_NAMES = {"date": Text("复审日期", "review date"), "conclusion": Text("结论", "conclusion"),
@@ -126,6 +128,8 @@ def standard_page(server: Server, request: Request, *, code: str | None = None, 
     saved = request.query_params.get("saved", "")
     if saved and not message:
         message = server.text(Text("已保存", "saved"))
+        if note := _folded_note(request.query_params.get("folded", "")):
+            message += server.text(Text("；", "; ")) + server.text(note)
     return server.page(
         request, "standard.html.j2", status_code=status_code, code=record.key, rel=record.rel,
         title=record.title, digest=digest or loaded.digest,
@@ -165,8 +169,21 @@ def _date_kind(text: str) -> str:
     return "date"
 
 
-def _back(code: str) -> RedirectResponse:
-    return RedirectResponse(f"/standard?code={quote(code)}&saved=1", status_code=303)
+def _back(code: str, folded: list[str] | None = None) -> RedirectResponse:
+    """The standard's page, saying it was saved, and which names were folded as `gbstd import` folds them."""
+    also = f"&folded={quote(','.join(folded))}" if folded else ""
+    return RedirectResponse(f"/standard?code={quote(code)}&saved=1{also}", status_code=303)
+
+
+def _folded_note(names: str) -> Text | None:
+    """What the save did to the names ``names`` (``title,issuer``, from the address; others are ignored)."""
+    labels = [NAMES[name] for name in dict.fromkeys(names.split(",")) if name in NAMES]
+    if not labels:
+        return None
+    return Text(f"{'、'.join(label.zh for label in labels)}：换行已合并为一行，非普通空格（U+00A0、U+3000 等）已改为"
+                f"普通空格，与 gbstd import 相同",
+                f"{', '.join(label.en for label in labels)}: line breaks joined into one line, spaces other than "
+                f"the plain space (U+00A0, U+3000 …) written as plain spaces, as gbstd import writes them")
 
 
 def _refused(server: Server, request: Request, code: str, message: Text | str, status_code: int = 422,
@@ -214,8 +231,8 @@ def _save(server: Server, request: Request, form: FormData, code: str) -> Respon
         normalise = _normaliser(catalog)
         wanted = submitted(form, normalise)
         try:
-            records.save_form(catalog, code, wanted, str(form.get("digest", "")), normalise,
-                              reformat=bool(form.get("reformat")))
+            written = records.save_form(catalog, code, wanted, str(form.get("digest", "")), normalise,
+                                        reformat=bool(form.get("reformat")))
         except NeedsReformat as exc:  # the form as it was sent, with the box to tick
             return standard_page(server, request, code=code, values=_as_sent(form, wanted), status_code=422,
                                  digest=str(form.get("digest", "")), message=server.text(exc.text),
@@ -228,7 +245,7 @@ def _save(server: Server, request: Request, form: FormData, code: str) -> Respon
                                                           "not saved: correct the marked fields")))
         except CatalogError as exc:
             return _refused(server, request, code, exc.text, 409 if isinstance(exc, records.Conflict) else 422)
-    return _back(code)
+    return _back(code, records.fold_names({name: wanted[name] for name in written if name in wanted})[1])
 
 
 def review(server: Server, request: Request, form: FormData) -> Response:
@@ -315,6 +332,7 @@ def create(server: Server, request: Request, form: FormData) -> Response:
     title = values.get("title", "").strip()
     if not title:
         return new_page(server, request, server.text(Text("标准名称不能为空", "the title must not be empty")), values, 422)
+    title = folded_name(title, NAMES["title"])[0]  # a pasted U+00A0, a line break: as `gbstd new` writes it
     dates: dict[str, dt.date | None] = {}
     for name, label in NEW_DATE_NAMES.items():
         typed = values.get(name, "").strip()
@@ -342,7 +360,8 @@ def _create(server: Server, request: Request, values: dict[str, str], title: str
         except (CatalogError, ScaffoldError, CodeTooLong) as exc:
             return new_page(server, request, server.text(exc.text), values, 422)
     created = records.load(server.catalog(), values.get("code", ""))
-    return _back(created.record.key) if created.record.path == path else _back(values.get("code", ""))
+    folded = ["title"] if title != values.get("title", "").strip() else []
+    return _back(created.record.key if created.record.path == path else values.get("code", ""), folded)
 
 
 __all__ = ["abolish", "create", "new_page", "review", "save", "standard_page"]

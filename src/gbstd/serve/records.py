@@ -47,8 +47,10 @@ from gbstd.i18n import Text
 from gbstd.model.standard import Status, module_spelling
 from gbstd.rules import Rule
 from gbstd.rules.base import LoadRule, RecordRule, changed_facts, severity_of
+from gbstd.rules.c019_name_line_break import NAMES
 from gbstd.selection import Selection
 from gbstd.serve.forms import CODE_LISTS, FORM_FIELDS, submitted_unchanged
+from gbstd.tabular.cells import folded_name
 
 GENERAL = "_"
 # Fields whose values are ASCII identifiers (a module id, a GB/T 2260 region code, a CCS or ICS class): what the
@@ -354,6 +356,7 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     # so that a file's own ２０２ stays while the form leaves it alone and 202 typed over it is saved
     changes = {name: module_spelling(value) if name in ASCII_FIELDS and isinstance(value, str) else value
                for name, value in changes.items()}
+    changes, _ = fold_names(changes)  # only what was edited: a name the form left alone stays as the file has it
     if loaded.digest != expected:
         # the same form sent twice (a double click, a resent page) finds the file it wrote itself: it already
         # says what the form says, and there is nothing to save; said "changed by someone else", it was not
@@ -366,6 +369,22 @@ def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str
     check(catalog, (loaded, parsed))
     write_checked(loaded, text, expected, limit=catalog.config.catalog.max_file_size)
     return list(changes)
+
+
+def fold_names(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``values`` with the names among them (C019's fields: title, issuer…) written as `gbstd import` and
+    `gbstd new` write them, line breaks joined and odd spaces plain (:func:`folded_name`); and which of them
+    that changed."""
+    result, folded = dict(values), []
+    for name, label in NAMES.items():
+        value = values.get(name)
+        if isinstance(value, str):
+            result[name] = folded_name(value, label)[0]
+        elif isinstance(value, list):
+            result[name] = [folded_name(item, label)[0] if isinstance(item, str) else item for item in value]
+        if result.get(name) != value:
+            folded.append(name)
+    return result, folded
 
 
 def _append_code(doc: CommentedMap, key: str, code: str) -> None:

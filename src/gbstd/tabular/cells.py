@@ -13,6 +13,7 @@ import unicodedata
 
 from gbstd.i18n import Text
 from gbstd.model.code import normalise_spelling
+from gbstd.model.spaces import code_points, odd_spaces, plain_spaces
 
 CellValue = str | int | float | bool | dt.date | dt.datetime | None
 
@@ -185,6 +186,25 @@ def one_line(text: str) -> str:
         narrow = all(unicodedata.east_asian_width(char) not in ("W", "F") for char in (joined[-1], line[0]))
         joined += (" " if narrow else "") + line
     return joined
+
+
+def folded_name(value: str, label: Text) -> tuple[str, list[Text]]:
+    """A name typed or pasted elsewhere than in a table (``gbstd new --title``, the editor's forms) as import
+    writes a cell's: its line breaks joined into one line (C019), each gap holding a no-break, full-width or
+    other odd space one plain space (C020); with what was done, in words naming the field by ``label``."""
+    said: list[Text] = []
+    text = value.strip()
+    if "\n" in text or "\r" in text:
+        text = one_line(text)
+        said.append(Text(f"{label.zh}中的换行已合并为一行：{text}",
+                         f"{label.en}: its line breaks were joined into one line: {text}"))
+    if found := odd_spaces(text):
+        text = plain_spaces(text)
+        codes = code_points(found)
+        said.append(Text(f"{label.zh}中的非普通空格 {codes} 已改为普通空格：{text}",
+                         f"{label.en}: its spaces other than the plain space, {codes}, were written as plain spaces: "
+                         f"{text}"))
+    return text, said
 
 
 def split_names(value: CellValue) -> list[str]:
