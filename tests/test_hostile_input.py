@@ -516,3 +516,19 @@ def test_a_unicode_separator_written_as_an_escape_is_not_reported(tmp_path: Path
     text = GOOD.replace("title: 机关事务管理 术语", 'title: "机关事务管理\\u2028术语"')
     _, findings, _ = lint(catalog(tmp_path, {"GB-T-41568-2022.yaml": text}))
     assert not [f for f in findings if f["rule"] in ("Y001", "Y013")], findings
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_is_told_to_be_utf16_not_binary(tmp_path: Path, encoding: str) -> None:
+    # Notepad's "Unicode" (UTF-16 with its byte-order mark) was Y004 "NUL bytes: binary", for a record and a
+    # plan alike, and gbstd.toml in UTF-16 was taken for GBK
+    data = ("\ufeff" if encoding == "utf-16-be" else "").join(["", GOOD]).encode(encoding)
+    assert data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    root = catalog(tmp_path, {"GB-T-41568-2022.yaml": data})
+    code, findings, _ = lint(root, "--lang", "en")
+    assert code == 1 and not [f for f in findings if f["rule"] == "Y004"]
+    finding = only(findings, "Y005")
+    assert "UTF-16 encoded" in str(finding["message"]) and "iconv -f UTF-16 -t UTF-8" in str(finding["message"])
+    (root / "gbstd.toml").write_bytes("[catalog]\nrecords = 'records'\n".encode("utf-16"))
+    code, _, stderr = lint(root, "--lang", "en")
+    assert code == 2 and "gbstd.toml:1: the file is UTF-16 encoded" in stderr, stderr

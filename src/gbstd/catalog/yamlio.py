@@ -469,6 +469,9 @@ def decode_text(data: bytes) -> tuple[str | None, list[FileProblem]]:
     problems: list[FileProblem] = []
     if not data.strip():
         return None, [FileProblem("Y003", Text("文件为空", "the file is empty"))]
+    if _utf16(data):  # Notepad's "Unicode": a NUL beside every ASCII character, which is no binary file
+        message, line = not_utf8(data, 0)
+        return None, [FileProblem("Y005", message, line, 1)]
     if b"\x00" in data:
         line, column = _position_of_byte(data, data.index(b"\x00"))
         return None, [FileProblem("Y004", Text(
@@ -493,6 +496,13 @@ def not_utf8(data: bytes, offset: int) -> tuple[Text, int]:
     """Why ``data``, undecodable as UTF-8 at byte ``offset``, is no UTF-8 text (GBK: how to convert it), and the
     line of that byte. Said of a record file (Y005) and of gbstd.toml."""
     line, _ = _position_of_byte(data, offset)
+    if _utf16(data):
+        return Text(
+            "文件是 UTF-16 编码（记事本的“Unicode”），不是 UTF-8；请转为 UTF-8，如 `iconv -f UTF-16 -t UTF-8`"
+            "，或在编辑器中“另存为 UTF-8”",
+            "the file is UTF-16 encoded (Notepad's 'Unicode'), not UTF-8; convert it, e.g. "
+            "`iconv -f UTF-16 -t UTF-8`, or 'save as UTF-8' in your editor",
+        ), 1
     if _is_gbk(data):
         return Text(
             "文件是 GBK/GB18030 编码，不是 UTF-8；请转为 UTF-8，如 `iconv -f GB18030 -t UTF-8`"
@@ -504,6 +514,21 @@ def not_utf8(data: bytes, offset: int) -> tuple[Text, int]:
         f"文件不是有效的 UTF-8（第 {line} 行有无法解码的字节）",
         f"the file is not valid UTF-8 (undecodable bytes on line {line})",
     ), line
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _utf16(data: bytes) -> bool:
+    """Whether ``data`` is UTF-16 text: it starts with UTF-16's byte-order mark (as Windows Notepad's "Unicode"
+    writes it) and decodes as UTF-16 whole."""
+    if not data.startswith(_UTF16_BOMS) or len(data) % 2:
+        return False
+    try:
+        data.decode("utf-16")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_gbk(data: bytes) -> bool:

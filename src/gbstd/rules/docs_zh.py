@@ -36,7 +36,8 @@ DOCS_ZH: dict[str, tuple[str, str, str, str]] = {
         "把文件内容转录为记录的 YAML 字段",
     ),
     "Y005": (
-        "文件不是合法的 UTF-8 编码；能按 GBK/GB18030（中文 Windows 工具的默认编码）解码时，消息会注明。",
+        "文件不是合法的 UTF-8 编码；能按 GBK/GB18030（中文 Windows 工具的默认编码）解码时，"
+        "或是带字节顺序标记的 UTF-16（记事本的“Unicode”）时，消息会注明。",
         "Git 差异、编辑器和工具链中的其他工具都按 UTF-8 读取，GBK 文件会显示为乱码。",
         "用记事本以 GBK 编码保存的文件",
         "iconv -f GB18030 -t UTF-8 old.yaml > new.yaml（或在编辑器中“另存为 UTF-8”）",

@@ -11,7 +11,8 @@ class NotUtf8(LoadRule):
     """不是 UTF-8 编码 / not UTF-8
 
     What it does:
-        The file is not valid UTF-8. When it decodes as GBK/GB18030 (what Chinese Windows tools write), the message says so.
+        The file is not valid UTF-8. When it decodes as GBK/GB18030 (what Chinese Windows tools write), or is
+        UTF-16 with its byte-order mark (Notepad's "Unicode"), the message says so.
 
     Why it matters:
         Git diffs, editors and every other tool in the chain assume UTF-8; GBK files show up as mojibake.
