@@ -90,6 +90,9 @@ def test_markdown(catalog: Path) -> None:
     ("args", "codes"),
     [
         (["--region", "41"], ["DB41/T 1-2020", "DB4103/T 2-2022"]),
+        # GB/T 2260's six digits name the city and the province too (410300 matched no record: they hold 4103)
+        (["--region", "410300"], ["DB4103/T 2-2022"]),
+        (["--region", "410000"], ["DB41/T 1-2020", "DB4103/T 2-2022"]),
         (["--tier", "地方标准", "--overdue"], ["DB41/T 1-2020", "DB4103/T 2-2022"]),
         (["--module", "200"], ["DB41/T 1-2020", "DB4103/T 2-2022", "GB/T 3-2023"]),
         (["--due-within", "6m"], ["GB/T 3-2023"]),

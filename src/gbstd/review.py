@@ -32,6 +32,7 @@ from gbstd.catalog.catalog import Catalog, Record
 from gbstd.i18n import Lang, Text
 from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
+from gbstd.model.regions import unpadded
 from gbstd.model.standard import Conclusion, Review, Standard, Status
 from gbstd.model.system import Module, StandardSystem
 
@@ -373,8 +374,9 @@ class Worklist:
 
 
 def region_matches(region: str | None, wanted: Iterable[str]) -> bool:
-    """A province code (41) matches itself and its cities and counties (4103, 410311)."""
-    return region is not None and any(region.startswith(prefix) for prefix in wanted)
+    """A province code (41) matches itself and its cities and counties (4103, 410311); a code written with
+    GB/T 2260's six digits (410300, 410000) is the city or province it names."""
+    return region is not None and any(region.startswith(unpadded(prefix)) for prefix in wanted)
 
 
 def review_worklist(

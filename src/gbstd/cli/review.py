@@ -40,7 +40,7 @@ from gbstd.i18n import Lang, Text
 from gbstd.jsontext import json_document
 from gbstd.model.code import Tier
 from gbstd.model.config import ReviewPolicy
-from gbstd.model.regions import REGION_PATTERN, is_valid_region
+from gbstd.model.regions import REGION_PATTERN, is_valid_region, unpadded
 from gbstd.model.standard import TIER_ALIASES
 from gbstd.printable import printable
 from gbstd.reporters.long_table import write_long_table
@@ -83,7 +83,9 @@ def _regions(values: list[str], lang: Lang) -> list[str]:
         if not re.fullmatch(REGION_PATTERN, value):  # ４１ too: records hold ASCII codes, ４１ matched none
             fail(Text(f"--region {value!r} 应为 2、4 或 6 位行政区划代码（如 41、4103）",
                       f"--region {value!r} must be a 2-, 4- or 6-digit division code (e.g. 41, 4103)"), lang)
-        if not is_valid_region(value):  # like --module 30: a filter that cannot match is an error
+        # 410300, 410000: GB/T 2260's six digits for 4103 and 41. Like --module 30, a filter that cannot match
+        # is an error
+        if not is_valid_region(unpadded(value)):
             fail(Text(f"--region {value!r} 不是有效的行政区划代码（省级代码见 GB/T 2260）",
                       f"--region {value!r} is not a valid division code (provinces: GB/T 2260)"), lang)
     return values

@@ -50,6 +50,14 @@ def is_valid_region(code: str) -> bool:
     )
 
 
+def unpadded(code: str) -> str:
+    """A division code without the trailing 00 pairs GB/T 2260's six-digit form pads it with (410300 → 4103,
+    410000 → 41): the catalog holds a city as 4103 and its counties as 4103xx."""
+    while len(code) > 2 and code.endswith("00") and code.isascii() and code.isdigit():
+        code = code[:-2]
+    return code
+
+
 def region_name(code: str) -> str:
     """Human name of a division code: 河南省洛阳市 for 4103; a county code keeps its city's name with the
     code (河南省洛阳市（410305）), an unknown one its province's (山西省（1499）); else the code itself."""
