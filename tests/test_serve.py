@@ -234,7 +234,16 @@ def test_the_list_finds_a_title_holding_a_no_break_space_by_its_plain_spelling(c
                                                              "title: 机关公务用车\u00a0服务规范"), encoding="utf-8")
     html = client.get("/", params={"q": "公务用车 服务"}).text
     assert "DB1411/T 62-2023</a>" in html
-    assert "<small>1 / " in html  # that record alone
+    assert "DB1411/T 62-2023</a>" in client.get("/", params={"q": "公务用车\u3000服务规范"}).text
+
+
+@pytest.mark.parametrize("typed", ["公务用车 服务", "服务 公务用车", "规范 DB1411"])
+def test_the_list_finds_every_word_of_a_query_as_the_site_does(client: TestClient, typed: str) -> None:
+    # the editor took the query as one phrase, where the offline site's search asks for each word: 公务用车 服务
+    # found 机关公务用车服务规范 on the site and nothing in the editor
+    html = client.get("/", params={"q": typed}).text
+    assert "DB1411/T 62-2023</a>" in html
+    assert "DB1411/T 62-2023</a>" not in client.get("/", params={"q": "公务用车 食堂"}).text  # every word
 
 
 def test_an_unreadable_upload_is_named_by_the_user_s_file_name(client: TestClient) -> None:

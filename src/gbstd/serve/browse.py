@@ -21,6 +21,7 @@ def standards(server: Server, request: Request) -> Response:
     catalog = server.catalog()
     typed = request.query_params.get("q", "").strip()
     query = fold(typed)  # full-width, odd spaces, case: folded as each record's text is (gbstd.searchtext)
+    words = query.split()  # each must be found, in any order, as the offline site's search asks
     bare = query.replace(" ", "")  # part of a code typed without its spaces (GB/T41568) or with more
     code = catalog.resolve(typed) if typed else None  # a code in any spelling finds its record (DB41/T2144—2021)
     status = request.query_params.get("status", "")
@@ -29,7 +30,7 @@ def standards(server: Server, request: Request) -> Response:
     for record in sorted(catalog.records, key=lambda r: r.key):
         if query and (code is None or record.key != code.canonical):
             text, code_text = record_haystack(record.key, record.title, record.standard.module or "")
-            if query not in text and bare not in code_text:
+            if bare not in code_text and not all(word in text for word in words):
                 continue
         if status and record.status.value != status:
             continue
