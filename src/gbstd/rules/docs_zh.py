@@ -133,7 +133,8 @@ DOCS_ZH: dict[str, tuple[str, str, str, str]] = {
         "code: DB41/T 2144-2021   # 层级、性质和地区由标准号推出，省略即可",
     ),
     "C005": (
-        "比较标准号末尾的年份与 `published`（发布日期）的年份。",
+        "比较标准号末尾的年份与 `published`（发布日期）的年份。没有 `published` 时，"
+        "`effective`（实施）或 `abolished`（废止）日期早于标准号年份的也报告：标准发布后才实施、才废止。",
         "标准号中的年份按定义就是发布年份。不一致说明两者之一是从该标准的另一版本抄来的。",
         "code: GB/T 43542-2023\npublished: 2024-04-01",
         "code: GB/T 43542-2023\npublished: 2023-12-28\neffective: 2024-04-01",
