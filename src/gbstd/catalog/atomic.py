@@ -246,6 +246,17 @@ class ChangedMeanwhile(OSError):
         super().__init__(errno.EAGAIN, self.text.en, str(path))
 
 
+def holds_bytes(path: Path, content: bytes | None) -> bool:
+    """Whether ``path`` holds exactly ``content`` (None: whether there is no file): a rewrite's ``unchanged``
+    check, just before its rename, of a file whose bytes were kept when it was read."""
+    try:
+        return path.read_bytes() == content
+    except FileNotFoundError:
+        return content is None
+    except OSError:  # unreadable: not the file that was read
+        return False
+
+
 def write_atomic_each(
     items: Iterable[tuple[Path, str]], encoding: str = "utf-8", *, unchanged: Callable[[Path], bool] | None = None,
     renaming: Callable[[], AbstractContextManager[object]] | None = None,

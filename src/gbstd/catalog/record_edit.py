@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from gbstd.catalog.atomic import ChangedMeanwhile, through_link, write_atomic
+from gbstd.catalog.atomic import ChangedMeanwhile, holds_bytes, through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.comment_tails import insert_item
 from gbstd.catalog.config_file import CatalogError
@@ -172,7 +172,7 @@ def add_review(
         refuse_too_large(record.rel, len(new_text), catalog.config.catalog.max_file_size,
                          Text("文件未改动", "the file is unchanged"))
         try:  # a link inside the catalog stays a link
-            write_atomic(through_link(record.path, catalog.root), new_text, unchanged=lambda path: _holds(path, read))
+            write_atomic(through_link(record.path, catalog.root), new_text, unchanged=lambda path: holds_bytes(path, read))
         except ChangedMeanwhile:
             raise ChangedSince(Text(f"{record.rel} 在读取后已被修改（他人或其他程序），复审未添加；请重试",
                                     f"{record.rel} was changed on disk after it was read (by someone else or another "
@@ -180,13 +180,6 @@ def add_review(
         except OSError as exc:  # a read-only checkout, an immutable file: said by the command and the web editor alike
             raise EditError(left_unchanged(record.rel, exc)) from None
     return record
-
-
-def _holds(path: Path, content: bytes) -> bool:
-    try:
-        return path.read_bytes() == content
-    except OSError:  # gone, unreadable: not the file that was read
-        return False
 
 
 def refuse_too_large(rel: str, size: int, limit: int, then: Text) -> None:

@@ -16,12 +16,11 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from gbstd.catalog.atomic import ChangedMeanwhile, through_link, write_atomic
+from gbstd.catalog.atomic import ChangedMeanwhile, holds_bytes, through_link, write_atomic
 from gbstd.catalog.catalog import Catalog, Record
 from gbstd.catalog.comment_tails import (
     append_item,
@@ -308,7 +307,7 @@ def write_checked(loaded: Loaded, text: str, expected: str | None, *more: tuple[
         before = seen[each.record.rel]
         try:
             write_atomic(through_link(each.record.path, each.record.root), data,
-                         unchanged=lambda target, before=before: _holds(target, before))
+                         unchanged=lambda target, before=before: holds_bytes(target, before))
         except OSError as exc:  # a read-only checkout, a full disk: the page says so, the files are as they were
             for earlier in written:
                 with contextlib.suppress(OSError):
@@ -330,16 +329,6 @@ def _changed(rel: str) -> Conflict:
         f"{rel} was changed on disk after the form was opened; nothing was saved — "
         "reload it and make the change again",
     ))
-
-
-def _holds(path: Path, content: bytes | None) -> bool:
-    """Whether ``path`` holds ``content`` (None: whether there is no file)."""
-    try:
-        return path.read_bytes() == content
-    except FileNotFoundError:
-        return content is None
-    except OSError:
-        return False
 
 
 def save_form(catalog: Catalog, code: str, wanted: dict[str, Any], expected: str,
